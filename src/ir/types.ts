@@ -1,0 +1,222 @@
+/**
+ * The intermediate representation: what every compiler stage consumes.
+ * Defaults are applied (platform → use case → dag), names resolved, and every
+ * node keeps its {@link Origin} so generated ASL can point back at the spec.
+ * Durations are normalized to seconds.
+ */
+import type { Origin } from '../diagnostics.ts';
+import type { DagType, Layer } from '../spec/types.ts';
+
+export interface Platform {
+  prefix: string;
+  region: string;
+  catalog: string;
+  buckets: Record<'landing' | 'raw' | 'process' | 'analytics' | 'artifacts', string>;
+  emr: { releaseLabel: string; maxVcpu: number; maxMemoryGb: number; idleTimeoutMinutes: number };
+  dynamodb: Record<'watermarks' | 'runs' | 'gates', string>;
+  notifications: { topicName: string; emails: string[] };
+  defaults: {
+    retries: number;
+    timeoutSeconds: number;
+    sparkSubmitParameters: string;
+    gateTtlSeconds: number;
+    datasyncPollSeconds: number;
+    datasyncPollMaxSeconds: number;
+  };
+  tags: Record<string, string>;
+  origin: Origin;
+}
+
+/** A workflow reference: the use case and dag it names. */
+export interface WorkflowRef {
+  useCase: string;
+  dag: string;
+  origin: Origin;
+}
+
+/** A run-argument fragment: literal text or a run template (`{{ ds }}` …). */
+export type ArgPart = { text: string } | { template: RunTemplate };
+export type RunTemplate = 'ds' | 'ts' | 'run_id' | 'dag' | 'use_case';
+export const RUN_TEMPLATES: readonly RunTemplate[] = ['ds', 'ts', 'run_id', 'dag', 'use_case'];
+
+export interface SparkJob {
+  entrypoint: string;
+  arguments: ArgPart[][];
+  sparkSubmitParameters: string;
+  timeoutSeconds: number;
+  origin: Origin;
+}
+
+export interface Column {
+  name: string;
+  type: string;
+  nullable: boolean;
+  comment?: string;
+}
+
+/** A partition transform from `partition_by`, e.g. `days(updated_at)`, `bucket(16, id)`. */
+export type PartitionField =
+  | { transform: 'identity' | 'years' | 'months' | 'days' | 'hours'; column: string }
+  | { transform: 'bucket' | 'truncate'; width: number; column: string };
+
+export interface TableRef {
+  database: string;
+  table: string;
+}
+
+export interface MigrationTable {
+  name: string;
+  target: TableRef;
+  layer: Layer;
+  location: string;
+  sourcePath: string;
+  format: 'parquet' | 'orc' | 'avro' | 'csv' | 'json';
+  formatOptions: Record<string, string>;
+  landingPath: string;
+  /** Existing task ARN, or a `${Placeholder}` for a task infra creates. */
+  datasyncTaskArn: string;
+  datasyncLocation?: { hostname: string; port: number; agentArns: string[]; subdirectory: string };
+  columns: Column[];
+  partitionBy: PartitionField[];
+  sortBy: string[];
+  watermarkColumn?: string;
+  properties: Record<string, string>;
+  sparkSubmitParameters: string;
+  origin: Origin;
+}
+
+export interface Migration {
+  database: string;
+  landing: string;
+  maxConcurrency: number;
+  tables: MigrationTable[];
+  origin: Origin;
+}
+
+export interface BatchSource {
+  name: string;
+  engine: 'postgresql' | 'oracle';
+  secretArn: string;
+  table?: string;
+  query?: string;
+  fetchSize: number;
+  target: TableRef;
+  mode: 'append' | 'merge' | 'overwrite';
+  keys: string[];
+  incrementalColumn?: string;
+  partitioning?: { column: string; lower: number; upper: number; partitions: number };
+  sparkSubmitParameters: string;
+  origin: Origin;
+}
+
+export interface KafkaSource {
+  name: string;
+  bootstrapServersSecretArn: string;
+  topics: string[];
+  startingOffsets: 'earliest' | 'latest';
+  format: 'json' | 'avro' | 'raw';
+  target: TableRef;
+  mode: 'micro_batch' | 'streaming';
+  /** Migration table whose watermark starts the first run. */
+  startFromWatermark?: { useCase: string; table: string };
+  checkpoint: string;
+  columns: Column[];
+  sparkSubmitParameters: string;
+  origin: Origin;
+}
+
+export interface Ingestion {
+  batch: BatchSource[];
+  kafka: KafkaSource[];
+  origin: Origin;
+}
+
+export interface Merge {
+  name: string;
+  target: TableRef;
+  source: TableRef;
+  keys: string[];
+  orderBy?: string;
+  deleteWhen?: string;
+  incrementalColumn?: string;
+  columns: string[];
+  origin: Origin;
+}
+
+export interface SqlFile {
+  name: string;
+  /** Path relative to the specs root. */
+  file: string;
+  text: string;
+  origin: Origin;
+}
+
+export interface Processing {
+  merges: Merge[];
+  sql: SqlFile[];
+  origin: Origin;
+}
+
+export type MaintenanceTaskKind =
+  | 'expire_snapshots'
+  | 'remove_old_metadata'
+  | 'rewrite_data_files'
+  | 'rewrite_manifests'
+  | 'remove_orphan_files'
+  | 'hard_delete';
+
+export interface MaintenanceTask {
+  kind: MaintenanceTaskKind;
+  table: TableRef;
+  schedule: string;
+  /** Task options with durations in seconds and sizes in bytes. */
+  options: Record<string, string | number | string[]>;
+  origin: Origin;
+}
+
+export interface Maintenance {
+  tasks: MaintenanceTask[];
+  origin: Origin;
+}
+
+/** What a workflow does; the phase compilers are dispatched on `kind`. */
+export type WorkflowBody =
+  | { kind: 'spark'; spark: SparkJob }
+  | { kind: 'migration'; migration: Migration }
+  | { kind: 'ingestion'; ingestion: Ingestion }
+  | { kind: 'processing'; processing: Processing }
+  | { kind: 'maintenance'; maintenance: Maintenance };
+
+export interface Workflow {
+  useCase: string;
+  name: string;
+  type: DagType;
+  stateMachineName: string;
+  description?: string;
+  tags: string[];
+  notification: { onSuccess: boolean; onFailure: boolean; emails: string[] };
+  schedule?: string;
+  dependsOn: WorkflowRef[];
+  retries: number;
+  timeoutSeconds: number;
+  enabled: boolean;
+  body: WorkflowBody;
+  /** Spec file holding the body (orchestration.yaml for `spark:`). */
+  configFile: string;
+  origin: Origin;
+}
+
+export interface UseCase {
+  name: string;
+  owner: string;
+  description?: string;
+  /** SHA-256 over the use case's spec files, in path order. */
+  specHash: string;
+  files: string[];
+  workflows: Workflow[];
+}
+
+export interface PlatformIR {
+  platform: Platform;
+  useCases: UseCase[];
+}

@@ -1,0 +1,40 @@
+/**
+ * Deterministic names shared by the compiler, infra, the simulator and the
+ * operator commands. Changing any of these changes deployed resource names.
+ */
+
+/** `<prefix>-<use-case>-<dag>`; Step Functions allows 80 characters. */
+export function stateMachineName(prefix: string, useCase: string, dag: string): string {
+  return `${prefix}-${useCase}-${dag}`;
+}
+
+/** The join machine of a dag with 2+ upstreams (DESIGN §4.2). */
+export function gateMachineName(prefix: string, useCase: string, dag: string): string {
+  return `${stateMachineName(prefix, useCase, dag)}-join`;
+}
+
+export const STATE_MACHINE_NAME_MAX = 80;
+
+/**
+ * ARN of a state machine from its deterministic name, with platform placeholders,
+ * so a rule or a join can target a machine of another stack without its outputs.
+ */
+export function stateMachineArnPlaceholder(name: string): string {
+  return `arn:\${Partition}:states:\${Region}:\${Account}:stateMachine:${name}`;
+}
+
+/**
+ * Execution name for a logical date: the ISO timestamp without colons
+ * (`2026-11-26T06:00:00Z` → `2026-11-26T060000Z`). Execution names are unique per
+ * state machine for 90 days, so two starts for the same date cannot both run.
+ * The join state machine computes the same string with intrinsic functions.
+ */
+export function executionName(logicalDate: string, suffix?: string): string {
+  const base = logicalDate.replaceAll(':', '');
+  return suffix ? `${base}-${suffix}` : base;
+}
+
+/** Logical date (`YYYY-MM-DD`) → canonical ISO timestamp at midnight UTC. */
+export function logicalDateFromDay(ds: string): string {
+  return `${ds}T00:00:00Z`;
+}

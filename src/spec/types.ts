@@ -1,0 +1,191 @@
+/**
+ * Raw spec shapes, exactly as written in the YAML files (snake_case keys).
+ * The JSON Schemas in `src/spec/schemas/` are the source of truth for what is
+ * accepted; these types mirror them so later stages get typed access.
+ * Durations are strings like `90m`, `2h`, `7d`, `5y` (see `src/spec/duration.ts`).
+ */
+
+export type DagType = 'migration' | 'ingestion' | 'transformation' | 'maintenance';
+export type Layer = 'raw' | 'process' | 'analytics';
+
+export interface SparkBlock {
+  entrypoint: string;
+  arguments?: string[];
+  spark_submit_parameters?: string;
+  /** Maximum job run time; defaults to the dag timeout. */
+  timeout?: string;
+}
+
+export interface NotificationBlock {
+  on_success_callback?: boolean;
+  on_failure_callback?: boolean;
+  /** Extra email addresses subscribed for this dag only. */
+  emails?: string[];
+}
+
+export interface DagSpec {
+  name: string;
+  type: DagType;
+  description?: string;
+  tags?: string[];
+  notification?: NotificationBlock;
+  spark?: SparkBlock;
+  schedule?: string;
+  depends_on?: string[];
+  config?: string;
+  retries?: number;
+  timeout?: string;
+  enabled?: boolean;
+}
+
+export interface OrchestrationSpec {
+  owner: string;
+  description?: string;
+  dags: DagSpec[];
+}
+
+export interface PlatformSpec {
+  /** Prefix of every resource name; `<prefix>-<use-case>-<dag>` names state machines. */
+  prefix?: string;
+  region?: string;
+  /** Spark catalog name bound to the Glue Data Catalog. */
+  catalog?: string;
+  buckets?: Partial<Record<'landing' | 'raw' | 'process' | 'analytics' | 'artifacts', string>>;
+  emr?: {
+    release_label?: string;
+    max_vcpu?: number;
+    max_memory_gb?: number;
+    idle_timeout_minutes?: number;
+  };
+  dynamodb?: Partial<Record<'watermarks' | 'runs' | 'gates', string>>;
+  notifications?: { topic_name?: string; emails?: string[] };
+  defaults?: {
+    retries?: number;
+    timeout?: string;
+    spark_submit_parameters?: string;
+    /** How long a dependency-gate entry waits for the other upstreams. */
+    gate_ttl?: string;
+    /** DataSync polling: first wait and cap, in seconds. */
+    datasync_poll_seconds?: number;
+    datasync_poll_max_seconds?: number;
+  };
+  tags?: Record<string, string>;
+}
+
+export interface ColumnSpec {
+  name: string;
+  type: string;
+  nullable?: boolean;
+  comment?: string;
+}
+
+export interface MigrationTableSpec {
+  name: string;
+  source: { hdfs_path: string; format: 'parquet' | 'orc' | 'avro' | 'csv' | 'json'; options?: Record<string, string> };
+  datasync: { task_arn: string } | { location: { hostname: string; port?: number; agent_arns: string[]; subdirectory?: string } };
+  layer?: Layer;
+  columns: ColumnSpec[];
+  partition_by?: string[];
+  sort_by?: string[];
+  watermark_column?: string;
+  properties?: Record<string, string | number | boolean>;
+  spark_submit_parameters?: string;
+  enabled?: boolean;
+}
+
+export interface MigrationSpec {
+  database: string;
+  landing?: string;
+  max_concurrency?: number;
+  tables: MigrationTableSpec[];
+}
+
+export interface BatchSourceSpec {
+  name: string;
+  source: {
+    engine: 'postgresql' | 'oracle';
+    secret_arn: string;
+    table?: string;
+    query?: string;
+    fetch_size?: number;
+  };
+  target: string;
+  mode: 'append' | 'merge' | 'overwrite';
+  keys?: string[];
+  incremental_column?: string;
+  partitioning?: { column: string; lower: number; upper: number; partitions: number };
+  spark_submit_parameters?: string;
+  enabled?: boolean;
+}
+
+export interface KafkaSourceSpec {
+  name: string;
+  source: {
+    bootstrap_servers_secret_arn: string;
+    topics: string[];
+    starting_offsets?: 'earliest' | 'latest';
+    format?: 'json' | 'avro' | 'raw';
+  };
+  target: string;
+  trigger?: 'available_now';
+  mode?: 'micro_batch' | 'streaming';
+  start_from_watermark?: string;
+  columns?: ColumnSpec[];
+  spark_submit_parameters?: string;
+  enabled?: boolean;
+}
+
+export interface IngestionSpec {
+  batch?: BatchSourceSpec[];
+  micro_batch?: KafkaSourceSpec[];
+}
+
+export interface MergeSpec {
+  target: string;
+  source: string;
+  keys: string[];
+  order_by?: string;
+  delete_when?: string;
+  incremental_column?: string;
+  columns?: string[];
+  enabled?: boolean;
+}
+
+export interface ProcessingSpec {
+  merges?: MergeSpec[];
+  sql?: { file: string; name?: string }[];
+}
+
+export interface MaintenanceTableSpec {
+  table: string;
+  expire_snapshots?: { schedule?: string; older_than?: string; retain_last?: number };
+  remove_old_metadata?: { previous_versions_max?: number };
+  rewrite_data_files?: {
+    schedule?: string;
+    strategy?: 'binpack' | 'sort';
+    sort_order?: string[];
+    target_file_size?: string;
+    where?: string;
+  };
+  rewrite_manifests?: { schedule?: string };
+  remove_orphan_files?: { schedule?: string; older_than?: string };
+  hard_delete?: { schedule?: string; column: string; older_than: string };
+}
+
+export interface MaintenanceSpec {
+  /** Schedule used by tasks that name none. */
+  schedule?: string;
+  tables: MaintenanceTableSpec[];
+}
+
+/** The file kinds lakestep reads, keyed by their schema name. */
+export interface SpecKinds {
+  platform: PlatformSpec;
+  orchestration: OrchestrationSpec;
+  migration: MigrationSpec;
+  ingestion: IngestionSpec;
+  processing: ProcessingSpec;
+  maintenance: MaintenanceSpec;
+}
+export type SpecKind = keyof SpecKinds;
+export const SPEC_KINDS: readonly SpecKind[] = ['platform', 'orchestration', 'migration', 'ingestion', 'processing', 'maintenance'];
