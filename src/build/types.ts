@@ -1,0 +1,197 @@
+/**
+ * The build artifacts: the contract between the compiler, `infra/` and the
+ * simulator (DESIGN §6). Nothing outside `src/` may import other `src/` modules;
+ * they read these files from `build/`.
+ *
+ * build/manifest.json                         {@link Manifest}
+ * build/report.json                           {@link BuildReport}
+ * build/<use-case>/<workflow>.asl.json        ASL with ${Placeholders}
+ * build/<use-case>/jobs/<workflow>/<job>.json {@link JobDocument}, uploaded to the artifacts bucket
+ */
+import type { Diagnostic } from '../diagnostics.ts';
+
+export const MANIFEST_VERSION = 1;
+
+/**
+ * Placeholders that appear as `${Name}` in ASL and rules; infra fills them with
+ * `definitionSubstitutions`. State machine ARNs are built from the deterministic
+ * name plus `${Partition}`, `${Region}`, `${Account}`, so no stack needs another's outputs.
+ */
+export const PLATFORM_PLACEHOLDERS = [
+  'Partition',
+  'Region',
+  'Account',
+  'EmrApplicationId',
+  'SparkJobRoleArn',
+  'ArtifactsBucket',
+  'RunsTable',
+  'WatermarksTable',
+  'GatesTable',
+  'NotificationTopicArn',
+  'EventsRoleArn',
+] as const;
+export type PlatformPlaceholder = (typeof PLATFORM_PLACEHOLDERS)[number];
+
+export interface Manifest {
+  version: number;
+  lakestepVersion: string;
+  platform: ManifestPlatform;
+  useCases: ManifestUseCase[];
+  quarantined: { useCase: string; diagnostics: Diagnostic[] }[];
+}
+
+export interface ManifestPlatform {
+  prefix: string;
+  region: string;
+  catalog: string;
+  buckets: Record<'landing' | 'raw' | 'process' | 'analytics' | 'artifacts', string>;
+  emr: { releaseLabel: string; maxVcpu: number; maxMemoryGb: number; idleTimeoutMinutes: number };
+  dynamodb: Record<'watermarks' | 'runs' | 'gates', string>;
+  notifications: { topicName: string; emails: string[] };
+  /** Glue databases the specs use (the Spark job role is scoped to them). */
+  databases: string[];
+  tags: Record<string, string>;
+}
+
+export interface ManifestUseCase {
+  name: string;
+  owner: string;
+  specHash: string;
+  files: string[];
+  workflows: ManifestWorkflow[];
+}
+
+export interface ManifestWorkflow {
+  name: string;
+  type: 'migration' | 'ingestion' | 'transformation' | 'maintenance';
+  /** What the body compiled from: `spark`, `migration`, `ingestion`, `processing`, `maintenance`. */
+  kind: string;
+  stateMachineName: string;
+  /** Path of the ASL file relative to build/. */
+  definition: string;
+  /** Spec file and line the dag is declared at. */
+  specFile: string;
+  specLine: number;
+  enabled: boolean;
+  tags: string[];
+  schedule?: string;
+  dependsOn: string[];
+  rules: RuleDefinition[];
+  /** Join state machine for dags with 2+ upstreams (DESIGN §4.2). */
+  gate?: { stateMachineName: string; definition: string };
+  /** Maintenance only: tasks grouped by schedule. */
+  scheduleGroups?: { schedule: string; group: string; tasks: { table: string; kind: string }[] }[];
+  /** Job documents (relative to build/), uploaded under `s3://${ArtifactsBucket}/lakestep/`. */
+  jobs: string[];
+  resources: {
+    emr: boolean;
+    datasync: DataSyncResource[];
+    tables: string[];
+    /** Secrets the Spark job reads (JDBC and Kafka credentials). */
+    secrets: string[];
+  };
+  /** Placeholders this workflow's ASL and rules use. */
+  placeholders: string[];
+  stats: { sparkJobs: number; states: number; successPathTransitions: number };
+}
+
+export type DataSyncResource =
+  | { table: string; taskArn: string }
+  | {
+      table: string;
+      /** Placeholder name infra fills with the task it creates. */
+      placeholder: string;
+      location: { hostname: string; port: number; agentArns: string[]; subdirectory: string };
+      destination: string;
+    };
+
+/** One `AWS::Events::Rule`, with CloudFormation's property names. */
+export interface RuleDefinition {
+  Name: string;
+  Description: string;
+  ScheduleExpression?: string;
+  EventPattern?: Record<string, unknown>;
+  State: 'ENABLED' | 'DISABLED';
+  Targets: RuleTarget[];
+}
+
+export interface RuleTarget {
+  Id: string;
+  Arn: string;
+  RoleArn?: string;
+  Input?: string;
+  InputTransformer?: { InputPathsMap: Record<string, string>; InputTemplate: string };
+}
+
+/**
+ * What one EMR Serverless job of the lakestep runtime does: an ordered list of
+ * steps, run by `infra/spark/lakestep_runtime.py`, which is started as
+ *
+ *   lakestep_runtime.py --job s3://<artifacts>/lakestep/<job path> --result s3://<artifacts>/lakestep/results/<...>.json
+ *                       [--param name=value ...]
+ *
+ * Parameters always include `ds`, `ts`, `run_id`; watermarks read by the state
+ * machine from DynamoDB are passed as more parameters. SQL uses Spark named
+ * parameter markers (`:ds`, `:watermark`) bound by the runtime, never
+ * string-spliced values. The result file is JSON `{"watermarks": {key: value}, "rows": {step: n}}`;
+ * the state machine reads it and advances watermarks in DynamoDB itself, after
+ * the job (and so the Iceberg commit) succeeded.
+ */
+export interface JobDocument {
+  version: 1;
+  useCase: string;
+  workflow: string;
+  job: string;
+  catalog: string;
+  steps: JobStep[];
+}
+
+export type JobStep =
+  | { kind: 'sql'; name: string; sql: string }
+  | {
+      kind: 'jdbc_extract';
+      name: string;
+      engine: 'postgresql' | 'oracle';
+      secretArn: string;
+      table?: string;
+      query?: string;
+      fetchSize: number;
+      partitioning?: { column: string; lower: number; upper: number; partitions: number };
+      /** Rows newer than the parameter `watermarkParameter` only (when the parameter is non-empty). */
+      incrementalColumn?: string;
+      watermarkParameter?: string;
+      /** Temp view the extract is registered as; `writeSql` reads it. */
+      view: string;
+      writeSql: string;
+    }
+  | {
+      kind: 'kafka';
+      name: string;
+      bootstrapServersSecretArn: string;
+      topics: string[];
+      startingOffsets: 'earliest' | 'latest';
+      /** Parameter holding an ISO timestamp: `startingTimestamp` on the first run (no checkpoint yet). */
+      startingTimestampParameter?: string;
+      checkpoint: string;
+      format: 'json' | 'avro' | 'raw';
+      /** Spark DDL schema of the JSON payload (`order_id BIGINT, ...`). */
+      schemaDdl?: string;
+      /** Each micro-batch is registered as this temp view, then `writeSql` runs (foreachBatch). */
+      view: string;
+      writeSql: string;
+      trigger: 'available_now' | 'continuous';
+    }
+  | {
+      kind: 'watermark';
+      name: string;
+      /** Key of the watermark item in DynamoDB; the value lands in the result file under this key. */
+      key: string;
+      /** Query returning one row and one column: the new watermark value (NULL: no change). */
+      sql: string;
+    };
+
+export interface BuildReport {
+  version: number;
+  summary: { useCases: number; compiled: number; quarantined: number; errors: number; warnings: number };
+  diagnostics: Diagnostic[];
+}
