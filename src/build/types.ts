@@ -147,7 +147,18 @@ export interface JobDocument {
 }
 
 export type JobStep =
-  | { kind: 'sql'; name: string; sql: string }
+  | {
+      kind: 'sql';
+      name: string;
+      sql: string;
+      /**
+       * Timestamp parameters computed by the runtime as run `ts` minus N seconds
+       * (`{cutoff_expire: 604800}` binds `:cutoff_expire`). In `CALL` statements, whose
+       * arguments Spark does not bind, the runtime inlines these values as
+       * `'YYYY-MM-DD HH:MM:SS'` literals — they are never user input.
+       */
+      cutoffs?: Record<string, number>;
+    }
   | {
       kind: 'jdbc_extract';
       name: string;
