@@ -1,0 +1,234 @@
+"""Fakes of the SparkSession, DataFrame, readers, stream writer and boto3 clients
+that the runtime tests inject through `lakestep_runtime.Runtime`."""
+from __future__ import annotations
+
+import io
+import json
+from typing import Any, Callable
+
+import lakestep_runtime as rt
+
+
+class FakeFrame:
+    def __init__(self, session: "FakeSpark", rows: list[tuple] | None = None, type_name: str = "string"):
+        self.sparkSession = session
+        self.rows = rows or []
+        self.persisted = False
+        self.unpersisted = False
+        self.schema = _Schema(type_name)
+
+    def persist(self) -> "FakeFrame":
+        self.persisted = True
+        return self
+
+    def unpersist(self) -> "FakeFrame":
+        self.unpersisted = True
+        return self
+
+    def count(self) -> int:
+        return len(self.rows)
+
+    def take(self, n: int) -> list[tuple]:
+        return self.rows[:n]
+
+    def createOrReplaceTempView(self, name: str) -> None:
+        self.sparkSession.views[name] = self
+
+
+class _Type:
+    def __init__(self, name: str):
+        self.name = name
+
+    def typeName(self) -> str:
+        return self.name
+
+
+class _Field:
+    def __init__(self, type_name: str):
+        self.dataType = _Type(type_name)
+
+
+class _Schema:
+    def __init__(self, type_name: str):
+        self.fields = [_Field(type_name)]
+
+
+class FakeReader:
+    """`spark.read` / `spark.readStream`: records format and options."""
+
+    def __init__(self, session: "FakeSpark", streaming: bool):
+        self.session = session
+        self.streaming = streaming
+        self.fmt: str | None = None
+        self.options: dict[str, str] = {}
+
+    def format(self, fmt: str) -> "FakeReader":
+        self.fmt = fmt
+        return self
+
+    def option(self, key: str, value: str) -> "FakeReader":
+        self.options[key] = value
+        return self
+
+    def load(self) -> Any:
+        self.session.readers.append(self)
+        if self.streaming:
+            return FakeStream(self.session)
+        return FakeFrame(self.session, rows=list(self.session.jdbc_rows))
+
+
+class FakeStream:
+    def __init__(self, session: "FakeSpark"):
+        self.session = session
+        self.projections: list[tuple] = []
+        self.writeStream = FakeStreamWriter(session)
+
+    def select(self, *cols: Any) -> "FakeStream":
+        self.projections.append(("select",) + tuple(getattr(c, "expr", c) for c in cols))
+        return self
+
+    def selectExpr(self, *exprs: str) -> "FakeStream":
+        self.projections.append(("selectExpr",) + exprs)
+        return self
+
+
+class FakeStreamWriter:
+    def __init__(self, session: "FakeSpark"):
+        self.session = session
+        self.batch_fn: Callable[[Any, int], None] | None = None
+        self.options: dict[str, str] = {}
+        self.triggers: dict[str, Any] = {}
+
+    def foreachBatch(self, fn: Callable[[Any, int], None]) -> "FakeStreamWriter":
+        self.batch_fn = fn
+        return self
+
+    def option(self, key: str, value: str) -> "FakeStreamWriter":
+        self.options[key] = value
+        return self
+
+    def trigger(self, **kwargs: Any) -> "FakeStreamWriter":
+        self.triggers = kwargs
+        return self
+
+    def start(self) -> "FakeQuery":
+        self.session.writers.append(self)
+        return FakeQuery(self)
+
+
+class FakeQuery:
+    """Runs the configured micro-batches when awaited, each in its own session."""
+
+    def __init__(self, writer: FakeStreamWriter):
+        self.writer = writer
+        self.recentProgress: list[dict[str, Any]] = []
+
+    def awaitTermination(self) -> None:
+        for batch_id, rows in enumerate(self.writer.session.stream_batches):
+            batch_session = FakeSpark()
+            self.writer.session.batch_sessions.append(batch_session)
+            self.writer.batch_fn(FakeFrame(batch_session, rows=rows), batch_id)
+            self.recentProgress.append({"batchId": batch_id, "numInputRows": len(rows)})
+
+
+class FakeSpark:
+    """Records every `sql` call; `results` maps a SQL substring to a frame or an exception."""
+
+    def __init__(self, results: dict[str, Any] | None = None):
+        self.calls: list[tuple[str, dict | None]] = []
+        self.results = results or {}
+        self.views: dict[str, FakeFrame] = {}
+        self.readers: list[FakeReader] = []
+        self.writers: list[FakeStreamWriter] = []
+        self.jdbc_rows: list[tuple] = []
+        self.stream_batches: list[list[tuple]] = []
+        self.batch_sessions: list[FakeSpark] = []
+
+    def sql(self, text: str, args: dict | None = None) -> FakeFrame:
+        self.calls.append((text, args))
+        for needle, result in self.results.items():
+            if needle in text:
+                if isinstance(result, Exception):
+                    raise result
+                return result
+        return FakeFrame(self)
+
+    @property
+    def read(self) -> FakeReader:
+        return FakeReader(self, streaming=False)
+
+    @property
+    def readStream(self) -> FakeReader:
+        return FakeReader(self, streaming=True)
+
+
+class FakeColumn:
+    def __init__(self, expr: str):
+        self.expr = expr
+
+    def cast(self, type_name: str) -> "FakeColumn":
+        return FakeColumn(f"CAST({self.expr} AS {type_name})")
+
+    def alias(self, name: str) -> "FakeColumn":
+        return FakeColumn(f"{self.expr} AS {name}")
+
+
+class FakeFunctions:
+    @staticmethod
+    def col(name: str) -> FakeColumn:
+        return FakeColumn(name)
+
+    @staticmethod
+    def from_json(column: FakeColumn, schema: str) -> FakeColumn:
+        return FakeColumn(f"from_json({column.expr}, {schema})")
+
+
+class FakeS3:
+    def __init__(self, objects: dict[str, Any] | None = None):
+        self.objects = {k: v if isinstance(v, bytes) else json.dumps(v).encode() for k, v in (objects or {}).items()}
+        self.puts: list[dict[str, Any]] = []
+
+    def get_object(self, Bucket: str, Key: str) -> dict[str, Any]:
+        return {"Body": io.BytesIO(self.objects[f"s3://{Bucket}/{Key}"])}
+
+    def put_object(self, **kwargs: Any) -> dict[str, Any]:
+        self.puts.append(kwargs)
+        self.objects[f"s3://{kwargs['Bucket']}/{kwargs['Key']}"] = kwargs["Body"]
+        return {}
+
+
+class FakeSecrets:
+    def __init__(self, secrets: dict[str, str] | None = None):
+        self.secrets = secrets or {}
+        self.requests: list[str] = []
+
+    def get_secret_value(self, SecretId: str) -> dict[str, str]:
+        self.requests.append(SecretId)
+        return {"SecretString": self.secrets[SecretId]}
+
+
+class Harness:
+    """A runtime wired to fakes, with the log lines it printed."""
+
+    def __init__(self, spark: FakeSpark | None = None, objects: dict | None = None, secrets: dict | None = None):
+        self.spark = spark or FakeSpark()
+        self.s3 = FakeS3(objects)
+        self.secrets = FakeSecrets(secrets)
+        self.lines: list[str] = []
+        clients = {"s3": self.s3, "secretsmanager": self.secrets}
+        self.runtime = rt.Runtime(
+            spark_factory=lambda: self.spark,
+            client_factory=clients.__getitem__,
+            functions_factory=lambda: FakeFunctions,
+            log=self.lines.append,
+            clock=iter(range(0, 10_000)).__next__,
+        )
+
+    def context(self, params: dict[str, str]) -> rt.Context:
+        return rt.Context(runtime=self.runtime, spark=self.spark, params=params)
+
+    def records(self) -> list[dict[str, Any]]:
+        return [json.loads(line) for line in self.lines]
+
+
+PARAMS = {"ds": "2026-11-26", "ts": "2026-11-26T06:00:00Z", "run_id": "run-1"}
