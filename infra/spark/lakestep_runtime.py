@@ -33,6 +33,7 @@ NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
 # One fixed-width format: DynamoDB compares watermarks as strings.
 WATERMARK_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 CONTINUOUS_TRIGGER = "1 minute"
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 DEFAULT_PORTS = {"postgresql": 5432, "oracle": 1521}
 JDBC_DRIVERS = {"postgresql": "org.postgresql.Driver", "oracle": "oracle.jdbc.OracleDriver"}
 
@@ -424,7 +425,8 @@ def bootstrap_servers(secret_text: str) -> str:
 
 
 def epoch_millis(value: str) -> int:
-    return int(parse_timestamp(value).timestamp() * 1000)
+    # Integer arithmetic: a float timestamp can land a millisecond short.
+    return (parse_timestamp(value) - EPOCH) // timedelta(milliseconds=1)
 
 
 def kafka_options(step: dict[str, Any], servers: str, params: dict[str, str]) -> dict[str, str]:

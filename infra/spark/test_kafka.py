@@ -1,0 +1,92 @@
+import json
+import unittest
+
+import lakestep_runtime as rt
+from spark_fakes import PARAMS, Harness
+
+ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:msk"
+STEP = {"kind": "kafka", "name": "order-events", "bootstrapServersSecretArn": ARN,
+        "topics": ["orders.events", "orders.returns"], "startingOffsets": "earliest",
+        "startingTimestampParameter": "start_ts", "checkpoint": "s3://raw/checkpoints/order-events/",
+        "format": "json", "schemaDdl": "order_id BIGINT, op STRING, event_ts TIMESTAMP",
+        "view": "batch_order_events", "trigger": "available_now",
+        "writeSql": "INSERT INTO c.raw_orders.order_events SELECT *, :ds AS ds FROM batch_order_events"}
+
+
+class KafkaOptionsTest(unittest.TestCase):
+    def test_options_without_starting_timestamp_when_parameter_is_empty(self):
+        for params in ({**PARAMS, "start_ts": ""}, PARAMS):
+            self.assertEqual(rt.kafka_options(STEP, "b1:9098,b2:9098", params), {
+                "kafka.bootstrap.servers": "b1:9098,b2:9098",
+                "subscribe": "orders.events,orders.returns",
+                "startingOffsets": "earliest",
+            })
+
+    def test_starting_timestamp_in_epoch_millis_when_parameter_is_set(self):
+        options = rt.kafka_options(STEP, "b:9092", {**PARAMS, "start_ts": "2026-11-26T06:00:00.250Z"})
+        self.assertEqual(options["startingTimestamp"], "1795672800250")
+        self.assertEqual(options["startingOffsetsByTimestampStrategy"], "latest")
+
+    def test_invalid_starting_timestamp_or_topic_is_refused(self):
+        with self.assertRaises(rt.JobError):
+            rt.kafka_options(STEP, "b:9092", {**PARAMS, "start_ts": "soon"})
+        with self.assertRaises(rt.JobError):
+            rt.kafka_options({**STEP, "topics": ["a,b"]}, "b:9092", PARAMS)
+
+    def test_bootstrap_servers_from_json_or_plain_secret(self):
+        self.assertEqual(rt.bootstrap_servers(json.dumps({"bootstrap_servers": "b1:9096"})), "b1:9096")
+        self.assertEqual(rt.bootstrap_servers(" b1:9092,b2:9092\n"), "b1:9092,b2:9092")
+        with self.assertRaises(rt.JobError):
+            rt.bootstrap_servers(json.dumps({"brokers": "x"}))
+
+
+class KafkaStepTest(unittest.TestCase):
+    def run_step(self, step, params=PARAMS, batches=None):
+        h = Harness(secrets={ARN: json.dumps({"bootstrap_servers": "b1:9096"})})
+        h.spark.stream_batches = batches if batches is not None else [[(1,), (2,)], [(3,)]]
+        rows = rt.step_kafka(h.context(params), step)
+        return h, rows
+
+    def test_available_now_runs_write_sql_on_each_batch_view(self):
+        h, rows = self.run_step(STEP)
+        self.assertEqual(rows, 3)
+        [reader] = h.spark.readers
+        self.assertEqual(reader.fmt, "kafka")
+        self.assertEqual(reader.options["subscribe"], "orders.events,orders.returns")
+        [writer] = h.spark.writers
+        self.assertEqual(writer.triggers, {"availableNow": True})
+        self.assertEqual(writer.options, {"checkpointLocation": "s3://raw/checkpoints/order-events/"})
+        self.assertEqual(len(h.spark.batch_sessions), 2)
+        for session, size in zip(h.spark.batch_sessions, (2, 1)):
+            self.assertEqual(session.views["batch_order_events"].count(), size)
+            self.assertEqual(session.calls, [(STEP["writeSql"], {"ds": "2026-11-26"})])
+        self.assertEqual(h.spark.calls, [])
+
+    def test_continuous_uses_a_processing_time_trigger(self):
+        h, _ = self.run_step({**STEP, "trigger": "continuous"}, batches=[])
+        self.assertEqual(h.spark.writers[0].triggers, {"processingTime": rt.CONTINUOUS_TRIGGER})
+
+    def test_avro_is_refused(self):
+        with self.assertRaisesRegex(rt.JobError, "avro"):
+            self.run_step({**STEP, "format": "avro"})
+
+
+class DecodeTest(unittest.TestCase):
+    def test_json_and_raw_projections(self):
+        from spark_fakes import FakeFunctions, FakeSpark, FakeStream
+        stream = rt.decode_stream(FakeStream(FakeSpark()), STEP, FakeFunctions)
+        self.assertEqual(stream.projections, [
+            ("select", f"from_json(CAST(value AS string), {STEP['schemaDdl']}) AS data"),
+            ("select", "data.*"),
+        ])
+        raw = rt.decode_stream(FakeStream(FakeSpark()), {**STEP, "format": "raw"}, FakeFunctions)
+        self.assertEqual(raw.projections[0][1:3], ("CAST(key AS STRING) AS key", "CAST(value AS STRING) AS value"))
+
+    def test_json_without_schema_is_refused(self):
+        from spark_fakes import FakeFunctions, FakeSpark, FakeStream
+        with self.assertRaisesRegex(rt.JobError, "schemaDdl"):
+            rt.decode_stream(FakeStream(FakeSpark()), {**STEP, "schemaDdl": None}, FakeFunctions)
+
+
+if __name__ == "__main__":
+    unittest.main()
