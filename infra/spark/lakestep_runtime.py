@@ -27,7 +27,9 @@ from typing import Any, Callable
 REQUIRED_PARAMS = ("ds", "ts", "run_id")
 IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 ISO_TS = re.compile(
-    r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?(?:Z|[+-]\d{2}:?\d{2})?$"
+    r"^(\d{4})-(\d{2})-(\d{2})"
+    r"(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?"
+    r"(Z|[+-]\d{2}:?\d{2})?$"
 )
 NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
 # One fixed-width format: DynamoDB compares watermarks as strings.
@@ -88,20 +90,27 @@ def split_s3_uri(uri: str) -> tuple[str, str]:
 
 
 def parse_timestamp(value: str) -> datetime:
-    """Parse a strict ISO-8601 timestamp (or date) into an aware UTC datetime."""
-    if not ISO_TS.match(value):
+    """Parse a strict ISO-8601 timestamp (or date) into an aware UTC datetime.
+
+    Parsed by hand rather than `datetime.fromisoformat`, whose accepted forms
+    differ between Python 3.9 (EMR 7) and 3.11.
+    """
+    match = ISO_TS.match(value)
+    if not match:
         raise JobError(f"not an ISO-8601 timestamp: {value!r}")
-    text = value.replace(" ", "T")
-    if text.endswith("Z"):
-        text = text[:-1] + "+00:00"
-    # fromisoformat in 3.11 takes at most 6 fractional digits.
-    text = re.sub(r"(\.\d{6})\d+", r"\1", text)
+    year, month, day, hour, minute, second, fraction, offset = match.groups()
     try:
-        parsed = datetime.fromisoformat(text)
+        zone = timezone.utc
+        if offset and offset != "Z":
+            sign = -1 if offset[0] == "-" else 1
+            digits = offset[1:].replace(":", "")
+            zone = timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+        parsed = datetime(
+            int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0),
+            int((fraction or "0")[:6].ljust(6, "0")), tzinfo=zone,
+        )
     except ValueError as exc:
         raise JobError(f"not an ISO-8601 timestamp: {value!r}") from exc
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
     return parsed.astimezone(timezone.utc)
 
 
@@ -424,6 +433,26 @@ def bootstrap_servers(secret_text: str) -> str:
     return value.strip()
 
 
+def secret_kafka_options(secret_text: str) -> dict[str, str]:
+    """Optional `"options": {"kafka.security.protocol": "SSL", ...}` of a JSON Kafka secret.
+
+    Only `kafka.*` consumer settings (TLS, SASL) are taken; they may hold
+    credentials, so they are never logged.
+    """
+    try:
+        value = json.loads(secret_text)
+    except ValueError:
+        return {}
+    options = value.get("options") if isinstance(value, dict) else None
+    if options is None:
+        return {}
+    if not isinstance(options, dict) or not all(
+        isinstance(k, str) and k.startswith("kafka.") and k != "kafka.bootstrap.servers" for k in options
+    ):
+        raise JobError("the Kafka secret's options must be an object of kafka.* settings")
+    return {k: str(v) for k, v in options.items()}
+
+
 def epoch_millis(value: str) -> int:
     # Integer arithmetic: a float timestamp can land a millisecond short.
     return (parse_timestamp(value) - EPOCH) // timedelta(milliseconds=1)
@@ -478,9 +507,11 @@ def batch_writer(step: dict[str, Any], params: dict[str, str]) -> Callable[[Any,
 
 
 def step_kafka(ctx: Context, step: dict[str, Any]) -> int | None:
-    servers = bootstrap_servers(ctx.secret(step["bootstrapServersSecretArn"]))
+    secret_text = ctx.secret(step["bootstrapServersSecretArn"])
+    options = {**secret_kafka_options(secret_text),
+               **kafka_options(step, bootstrap_servers(secret_text), ctx.params)}
     reader = ctx.spark.readStream.format("kafka")
-    for key, value in kafka_options(step, servers, ctx.params).items():
+    for key, value in options.items():
         reader = reader.option(key, value)
     decoded = decode_stream(reader.load(), step, ctx.runtime.functions_factory())
     writer = (

@@ -42,5 +42,24 @@ class ParseArgsTest(unittest.TestCase):
         self.assert_usage_error(*BASE[:6], "--param", "ts=yesterday", *BASE[8:])
 
 
+
+class ParseTimestampTest(unittest.TestCase):
+    def test_accepts_iso_forms_and_converts_to_utc(self):
+        cases = {
+            "2026-11-26": "2026-11-26T00:00:00.000000",
+            "2026-11-26T06:00:00Z": "2026-11-26T06:00:00.000000",
+            "2026-11-26 06:00:00.1+0200": "2026-11-26T04:00:00.100000",
+            "2026-11-26T06:00:00.123456789-05:30": "2026-11-26T11:30:00.123456",
+        }
+        for value, want in cases.items():
+            with self.subTest(value=value):
+                self.assertEqual(rt.parse_timestamp(value).strftime("%Y-%m-%dT%H:%M:%S.%f"), want)
+
+    def test_refuses_impossible_or_foreign_values(self):
+        for value in ["2026-02-30", "2026-11-26T25:00:00Z", "2026-11-26T06:00:00+25:00", "26/11/2026", ""]:
+            with self.subTest(value=value), self.assertRaises(rt.JobError):
+                rt.parse_timestamp(value)
+
+
 if __name__ == "__main__":
     unittest.main()

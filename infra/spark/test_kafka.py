@@ -40,6 +40,15 @@ class KafkaOptionsTest(unittest.TestCase):
             rt.bootstrap_servers(json.dumps({"brokers": "x"}))
 
 
+    def test_secret_may_carry_kafka_client_settings(self):
+        secret = json.dumps({"bootstrap_servers": "b:9094", "options": {"kafka.security.protocol": "SSL"}})
+        self.assertEqual(rt.secret_kafka_options(secret), {"kafka.security.protocol": "SSL"})
+        self.assertEqual(rt.secret_kafka_options("b:9092"), {})
+        for options in ({"subscribe": "other"}, {"kafka.bootstrap.servers": "x"}, ["kafka.a"]):
+            with self.subTest(options=options), self.assertRaises(rt.JobError):
+                rt.secret_kafka_options(json.dumps({"bootstrap_servers": "b", "options": options}))
+
+
 class KafkaStepTest(unittest.TestCase):
     def run_step(self, step, params=PARAMS, batches=None):
         h = Harness(secrets={ARN: json.dumps({"bootstrap_servers": "b1:9096"})})
@@ -61,6 +70,15 @@ class KafkaStepTest(unittest.TestCase):
             self.assertEqual(session.views["batch_order_events"].count(), size)
             self.assertEqual(session.calls, [(STEP["writeSql"], {"ds": "2026-11-26"})])
         self.assertEqual(h.spark.calls, [])
+
+    def test_secret_settings_reach_the_reader_and_are_not_logged(self):
+        jaas = "org.apache.kafka.common.security.scram.ScramLoginModule required password=\"k-pass\";"
+        secret = json.dumps({"bootstrap_servers": "b:9096", "options": {"kafka.sasl.jaas.config": jaas}})
+        h = Harness(secrets={ARN: secret})
+        rt.run_job({"job": "j", "steps": [STEP]}, PARAMS, h.runtime, h.spark)
+        self.assertEqual(h.spark.readers[0].options["kafka.sasl.jaas.config"], jaas)
+        self.assertEqual(h.spark.readers[0].options["kafka.bootstrap.servers"], "b:9096")
+        self.assertFalse(any("k-pass" in line for line in h.lines))
 
     def test_continuous_uses_a_processing_time_trigger(self):
         h, _ = self.run_step({**STEP, "trigger": "continuous"}, batches=[])

@@ -99,6 +99,12 @@ class ValidateJobTest(unittest.TestCase):
 
 
 class ModuleTest(unittest.TestCase):
+    def test_runtime_parses_as_python_3_9(self):
+        # EMR Serverless 7.x runs the entry point with Python 3.9.
+        import ast
+        with open(rt.__file__, encoding="utf-8") as source:
+            ast.parse(source.read(), feature_version=(3, 9))
+
     def test_imports_without_pyspark_or_boto3(self):
         import sys
         self.assertNotIn("pyspark", sys.modules)
