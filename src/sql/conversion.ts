@@ -1,0 +1,64 @@
+/**
+ * Conversion of landing files into their Iceberg table (migration phase).
+ * Idempotent: the table is replaced as a whole by `INSERT OVERWRITE`, so a retry
+ * or a re-run never duplicates rows.
+ * See https://iceberg.apache.org/docs/latest/spark-writes/#insert-overwrite
+ */
+import type { MigrationTable, TableRef } from '../ir/types.ts';
+import { quoteIdent, sqlString, tableName } from './identifiers.ts';
+import { normalizeColumnType } from './types.ts';
+import { formatWatermark } from './watermark.ts';
+
+/**
+ * Spark configuration the conversion job needs: with static overwrite mode an
+ * `INSERT OVERWRITE` without a `PARTITION` clause replaces the whole table
+ * (dynamic mode would only replace the partitions present in the new data).
+ * See https://iceberg.apache.org/docs/latest/spark-writes/#insert-overwrite
+ */
+export const STATIC_OVERWRITE_CONF = 'spark.sql.sources.partitionOverwriteMode=static';
+
+/** File formats Spark reads landing files in. */
+export const LANDING_FORMATS: readonly string[] = ['parquet', 'orc', 'avro', 'csv', 'json'];
+
+/** Name of the temporary view over a table's landing files. */
+export function landingViewName(table: MigrationTable): string {
+  return `landing_${table.target.database}_${table.target.table}`.slice(0, 128);
+}
+
+/**
+ * `CREATE OR REPLACE TEMPORARY VIEW … USING <format> OPTIONS (path '…', …)` over
+ * the landing path; format options are sorted for determinism.
+ * See https://spark.apache.org/docs/latest/sql-ref-syntax-ddl-create-view.html
+ */
+export function landingViewSql(table: MigrationTable): string {
+  if (!LANDING_FORMATS.includes(table.format)) throw new Error(`table ${table.name}: unknown format ${JSON.stringify(table.format)}`);
+  if (Object.keys(table.formatOptions).some((k) => k.toLowerCase() === 'path')) {
+    throw new Error(`table ${table.name}: format option "path" is reserved (the landing path)`);
+  }
+  const options = Object.entries(table.formatOptions)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([k, v]) => `${sqlString(k)} ${sqlString(v)}`);
+  options.unshift(`'path' ${sqlString(table.landingPath)}`);
+  return `CREATE OR REPLACE TEMPORARY VIEW ${quoteIdent(landingViewName(table))} USING ${table.format} OPTIONS (${options.join(', ')})`;
+}
+
+/**
+ * `INSERT OVERWRITE <table> SELECT CAST(col AS type) AS col, … FROM <view>`:
+ * columns are read by name and cast to the declared types. Run with
+ * {@link STATIC_OVERWRITE_CONF} so the overwrite replaces the whole table.
+ * See https://iceberg.apache.org/docs/latest/spark-writes/#insert-overwrite
+ */
+export function conversionSql(catalog: string, table: MigrationTable): string {
+  if (table.columns.length === 0) throw new Error(`table ${table.name} has no columns`);
+  const cols = table.columns.map((c) => `  CAST(${quoteIdent(c.name)} AS ${normalizeColumnType(c.type)}) AS ${quoteIdent(c.name)}`);
+  return `INSERT OVERWRITE ${tableName(catalog, table.target)}\nSELECT\n${cols.join(',\n')}\nFROM ${quoteIdent(landingViewName(table))}`;
+}
+
+/**
+ * One row, one column: the max of `column` as a fixed-width UTC timestamp string
+ * (NULL for an empty table). Run in a session with time zone UTC.
+ * See https://spark.apache.org/docs/latest/api/sql/index.html#date_format
+ */
+export function watermarkSql(catalog: string, table: TableRef, column: string): string {
+  return `SELECT ${formatWatermark(`max(${quoteIdent(column)})`)} AS ${quoteIdent('watermark')} FROM ${tableName(catalog, table)}`;
+}
