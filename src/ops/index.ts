@@ -1,0 +1,42 @@
+/** Operator commands: run, status, backfill, deploy, and the credentials preflight. */
+export { OpsError, type OpsErrorCode } from './errors.ts';
+export { parseLogicalDate, parseDay, enumerateDays, startInput, isoSeconds, type StartInput, type OperatorTrigger } from './dates.ts';
+export {
+  resolveWorkflow,
+  locateStateMachine,
+  stateMachineArn,
+  executionArn,
+  partitionOf,
+  type ResolvedWorkflow,
+  type WorkflowTarget,
+  type LocateOptions,
+} from './resolve.ts';
+export { runWorkflow, type RunOptions, type RunResult } from './run.ts';
+export { workflowStatus, HISTORY_PAGE, type StatusOptions, type StatusResult, type ExecutionRow } from './status.ts';
+export { failureFromHistory, type FailureInfo } from './history.ts';
+export {
+  backfill,
+  planBackfill,
+  BACKFILL_MAX_DAYS,
+  BACKFILL_DEFAULT_CONCURRENCY,
+  BACKFILL_MAX_CONCURRENCY,
+  type BackfillOptions,
+  type BackfillResult,
+  type BackfillItem,
+} from './backfill.ts';
+export { checkCredentials, missingCredentialsHint, type CredentialsCheck, type CredentialSource } from './credentials.ts';
+export {
+  deploy,
+  planDeploy,
+  loadManifest,
+  defaultSpawn,
+  CDK_APP,
+  CDK_BIN,
+  type DeployOptions,
+  type DeployPlan,
+  type DeployPlanOptions,
+  type DeployResult,
+  type SpawnFn,
+} from './deploy.ts';
+export { formatStatus, formatRun, formatBackfill, formatJson } from './format.ts';
+export { formatDuration, renderTable } from './table.ts';

@@ -1,0 +1,79 @@
+/**
+ * `lakestep status <use-case>/<dag>`: the most recent executions, and for each
+ * failed one the state, error and cause from the newest page of its history.
+ *
+ * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_ListExecutions.html
+ * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_GetExecutionHistory.html
+ */
+import { GetExecutionHistoryCommand, ListExecutionsCommand, type ExecutionStatus, type SFNClient } from '@aws-sdk/client-sfn';
+import { isoSeconds } from './dates.ts';
+import { OpsError } from './errors.ts';
+import { failureFromHistory, type FailureInfo } from './history.ts';
+import type { WorkflowTarget } from './resolve.ts';
+import { FAILED_STATUSES } from './start.ts';
+
+/** Newest history events read per failed execution: the failure is always near the end. */
+export const HISTORY_PAGE = 50;
+
+export interface StatusOptions {
+  /** Executions to list, newest first (1–1000, default 10). */
+  limit?: number;
+  statusFilter?: ExecutionStatus;
+  /** Used for the duration of running executions. */
+  now: Date;
+}
+
+export interface ExecutionRow {
+  name: string;
+  status: string;
+  executionArn: string;
+  start?: string;
+  stop?: string;
+  /** Stop (or now, while running) minus start. */
+  durationSeconds?: number;
+  failure?: FailureInfo;
+}
+
+export interface StatusResult {
+  ref: string;
+  stateMachineArn: string;
+  executions: ExecutionRow[];
+}
+
+export async function workflowStatus(client: SFNClient, target: WorkflowTarget, opts: StatusOptions): Promise<StatusResult> {
+  const limit = opts.limit ?? 10;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
+    throw new OpsError('USAGE', `--limit must be an integer from 1 to 1000, got ${limit}`);
+  }
+  const listed = await client.send(
+    new ListExecutionsCommand({
+      stateMachineArn: target.stateMachineArn,
+      maxResults: limit,
+      ...(opts.statusFilter ? { statusFilter: opts.statusFilter } : {}),
+    }),
+  );
+  const executions: ExecutionRow[] = [];
+  for (const item of listed.executions ?? []) {
+    const status = item.status ?? 'UNKNOWN';
+    const row: ExecutionRow = { name: item.name ?? '', status, executionArn: item.executionArn ?? '' };
+    if (item.startDate) row.start = isoSeconds(item.startDate);
+    if (item.stopDate) row.stop = isoSeconds(item.stopDate);
+    if (item.startDate) {
+      const end = item.stopDate ?? (status === 'RUNNING' ? opts.now : undefined);
+      if (end) row.durationSeconds = Math.max(0, Math.round((end.getTime() - item.startDate.getTime()) / 1000));
+    }
+    if (FAILED_STATUSES.has(status) && item.executionArn) {
+      const history = await client.send(
+        new GetExecutionHistoryCommand({
+          executionArn: item.executionArn,
+          reverseOrder: true,
+          maxResults: HISTORY_PAGE,
+          includeExecutionData: false,
+        }),
+      );
+      row.failure = failureFromHistory(history.events ?? []);
+    }
+    executions.push(row);
+  }
+  return { ref: target.ref, stateMachineArn: target.stateMachineArn, executions };
+}
