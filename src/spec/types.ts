@@ -82,7 +82,18 @@ export interface ColumnSpec {
 export interface MigrationTableSpec {
   name: string;
   source: { hdfs_path: string; format: 'parquet' | 'orc' | 'avro' | 'csv' | 'json'; options?: Record<string, string> };
-  datasync: { task_arn: string } | { location: { hostname: string; port?: number; agent_arns: string[]; subdirectory?: string } };
+  datasync:
+    | { task_arn: string }
+    | {
+        location: {
+          hostname: string;
+          port?: number;
+          agent_arns: string[];
+          subdirectory?: string;
+          /** HDFS user DataSync reads as (simple authentication); default `hdfs`. */
+          simple_user?: string;
+        };
+      };
   layer?: Layer;
   columns: ColumnSpec[];
   partition_by?: string[];
@@ -141,6 +152,8 @@ export interface IngestionSpec {
 }
 
 export interface MergeSpec {
+  /** Step name; defaults to the target table name. */
+  name?: string;
   target: string;
   source: string;
   keys: string[];
