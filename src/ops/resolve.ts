@@ -62,7 +62,7 @@ export function resolveWorkflow(manifest: Manifest, ref: string): ResolvedWorkfl
     const elsewhere = refsNamed(manifest, dag);
     throw new OpsError(
       'UNKNOWN_WORKFLOW',
-      `use case "${useCase}" has no dag "${dag}"${didYouMean([...close, ...elsewhere].slice(0, 3))}`,
+      `use case "${useCase}" has no dag "${dag}"${didYouMean([...elsewhere, ...close].slice(0, 3))}`,
     );
   }
   return { ref, useCase, dag, stateMachineName: workflow.stateMachineName, region: manifest.platform.region, workflow };

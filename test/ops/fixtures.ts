@@ -1,0 +1,71 @@
+import type { Manifest, ManifestWorkflow } from '../../src/build/types.ts';
+import type { WorkflowTarget } from '../../src/ops/resolve.ts';
+
+export function workflow(useCase: string, name: string): ManifestWorkflow {
+  return {
+    name,
+    type: 'transformation',
+    kind: 'spark',
+    stateMachineName: `acme-${useCase}-${name}`,
+    definition: `${useCase}/${name}.asl.json`,
+    specFile: `${useCase}/orchestration.yaml`,
+    specLine: 3,
+    enabled: true,
+    tags: [],
+    dependsOn: [],
+    rules: [],
+    jobs: [],
+    resources: { emr: true, datasync: [], tables: [], secrets: [] },
+    placeholders: [],
+    stats: { sparkJobs: 1, states: 5, successPathTransitions: 5 },
+  };
+}
+
+export function manifest(): Manifest {
+  return {
+    version: 1,
+    lakestepVersion: '0.1.0',
+    platform: {
+      prefix: 'acme',
+      region: 'eu-west-1',
+      catalog: 'glue_catalog',
+      buckets: { landing: 'l', raw: 'r', process: 'p', analytics: 'a', artifacts: 'x' },
+      emr: { releaseLabel: 'emr-7.5.0', maxVcpu: 16, maxMemoryGb: 64, idleTimeoutMinutes: 15 },
+      dynamodb: { watermarks: 'w', runs: 'runs', gates: 'g' },
+      notifications: { topicName: 't', emails: [] },
+      databases: [],
+      tags: {},
+    },
+    useCases: [
+      { name: 'orders', owner: 'o@example.com', specHash: 'h1', files: [], workflows: [workflow('orders', 'orders-daily-report'), workflow('orders', 'orders-ingestion')] },
+      { name: 'customers', owner: 'c@example.com', specHash: 'h2', files: [], workflows: [workflow('customers', 'customers-ingestion')] },
+    ],
+    quarantined: [
+      {
+        useCase: 'payments',
+        diagnostics: [
+          { code: 'SCHEMA_UNKNOWN_FIELD', severity: 'error', message: 'unknown field "shedule"', file: 'payments/orchestration.yaml', line: 4, column: 5, pointer: '/dags/0/shedule', useCase: 'payments' },
+          { code: 'DEP_QUARANTINED', severity: 'warning', message: 'w', file: 'payments/orchestration.yaml', line: 9, column: 5, pointer: '/dags/1', useCase: 'payments' },
+        ],
+      },
+    ],
+  };
+}
+
+export const MACHINE_ARN = 'arn:aws:states:eu-west-1:123456789012:stateMachine:acme-orders-orders-daily-report';
+
+export function target(): WorkflowTarget {
+  const m = manifest();
+  const uc = m.useCases[0];
+  const wf = uc?.workflows[0];
+  if (!wf) throw new Error('fixture');
+  return {
+    ref: 'orders/orders-daily-report',
+    useCase: 'orders',
+    dag: 'orders-daily-report',
+    stateMachineName: wf.stateMachineName,
+    region: 'eu-west-1',
+    workflow: wf,
+    stateMachineArn: MACHINE_ARN,
+  };
+}
