@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { notificationRules } from '../../src/events/notification.ts';
+import { matchEventPattern, validateEventPattern } from '../../src/events/pattern.ts';
+import { deployedPattern, platform, statusEvent, transform, workflow } from './helpers.ts';
+
+const both = workflow('orders-migration', { notification: { onFailure: true, onSuccess: true, emails: [] } });
+const machine = 'acme-orders-orders-migration';
+
+describe('notificationRules', () => {
+  it('has no rule when nothing is asked', () => {
+    expect(notificationRules(platform(), workflow('w'))).toEqual([]);
+  });
+
+  it('sends failures, timeouts and aborts of its own machine to the topic', () => {
+    const [failure] = notificationRules(platform(), workflow('orders-migration', { notification: { onFailure: true, onSuccess: false, emails: [] } }));
+    expect(failure!.Name).toBe('acme-orders-orders-migration-notify-failure');
+    expect(failure!.Description).toBe('Notify acme-notifications when acme-orders-orders-migration fails, times out or is aborted');
+    expect(failure!.Targets).toHaveLength(1);
+    expect(failure!.Targets[0]).toMatchObject({ Id: 'notification-topic', Arn: '${NotificationTopicArn}' });
+    expect(validateEventPattern(failure!.EventPattern)).toEqual([]);
+    const pattern = deployedPattern(failure!.EventPattern);
+    for (const status of ['FAILED', 'TIMED_OUT', 'ABORTED']) {
+      expect(matchEventPattern(pattern, statusEvent(machine, status)), status).toBe(true);
+    }
+    for (const status of ['RUNNING', 'SUCCEEDED']) {
+      expect(matchEventPattern(pattern, statusEvent(machine, status)), status).toBe(false);
+    }
+    expect(matchEventPattern(pattern, statusEvent('acme-orders-orders-ingestion', 'FAILED'))).toBe(false);
+  });
+
+  it('adds a success rule where asked', () => {
+    const rules = notificationRules(platform(), both);
+    expect(rules.map((r) => r.Name)).toEqual([`${machine}-notify-failure`, `${machine}-notify-success`]);
+    const success = deployedPattern(rules[1]!.EventPattern);
+    expect(matchEventPattern(success, statusEvent(machine, 'SUCCEEDED'))).toBe(true);
+    expect(matchEventPattern(success, statusEvent(machine, 'FAILED'))).toBe(false);
+    expect(matchEventPattern(success, statusEvent(machine, 'RUNNING'))).toBe(false);
+  });
+
+  it('renders a readable failure message with error, cause and console link', () => {
+    const [failure] = notificationRules(platform(), both);
+    const transformer = failure!.Targets[0]!.InputTransformer!;
+    expect(transformer.InputPathsMap).toMatchObject({ error: '$.detail.error', cause: '$.detail.cause', executionArn: '$.detail.executionArn' });
+    const event = statusEvent(machine, 'FAILED', { error: 'States.TaskFailed', cause: 'Spark job failed' });
+    const message = JSON.parse(transform(transformer, event)) as string;
+    expect(message).toBe(
+      'lakestep orders/orders-migration: execution 2026-11-26T060000Z ended FAILED at 2026-11-26T06:42:21Z. ' +
+        'Error: States.TaskFailed. Cause: Spark job failed. State machine acme-orders-orders-migration. ' +
+        'Console: https://console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/' +
+        'arn:aws:states:eu-west-1:123456789012:execution:acme-orders-orders-migration:2026-11-26T060000Z',
+    );
+  });
+
+  it('renders a success message without error fields', () => {
+    const rules = notificationRules(platform(), both);
+    const transformer = rules[1]!.Targets[0]!.InputTransformer!;
+    expect(Object.keys(transformer.InputPathsMap)).not.toContain('error');
+    const message = JSON.parse(transform(transformer, statusEvent(machine, 'SUCCEEDED'))) as string;
+    expect(message).toMatch(/^lakestep orders\/orders-migration: execution 2026-11-26T060000Z ended SUCCEEDED at /);
+  });
+
+  it('uses only variables it defines, in a template that is one JSON string', () => {
+    for (const rule of notificationRules(platform(), both)) {
+      const { InputPathsMap, InputTemplate } = rule.Targets[0]!.InputTransformer!;
+      expect(typeof JSON.parse(InputTemplate)).toBe('string');
+      const used = [...InputTemplate.matchAll(/<([^<>]+)>/g)].map((m) => m[1]);
+      expect(used.every((v) => v !== undefined && v in InputPathsMap), used.join()).toBe(true);
+      expect(Object.keys(InputPathsMap).every((k) => used.includes(k))).toBe(true);
+    }
+  });
+});
