@@ -1,0 +1,264 @@
+/**
+ * The JSON Schemas of the spec files: they compile in ajv strict mode, document
+ * every property, accept exactly the shapes of `src/spec/types.ts`, accept every
+ * example under `specs/`, and reject the invalid snippets below with the expected
+ * keyword at the expected place.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import ts from 'typescript';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { SPEC_KINDS, type SpecKind } from '../../src/spec/types.ts';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
+const schemaDir = join(root, 'src/spec/schemas');
+const specsDir = join(root, 'specs');
+
+type Schema = Record<string, any>;
+const schemas = Object.fromEntries(
+  SPEC_KINDS.map((k) => [k, JSON.parse(readFileSync(join(schemaDir, `${k}.schema.json`), 'utf8')) as Schema]),
+) as Record<SpecKind, Schema>;
+
+const ajv = new Ajv({ allErrors: true, strict: true });
+const validators = Object.fromEntries(SPEC_KINDS.map((k) => [k, ajv.compile(schemas[k])])) as Record<
+  SpecKind,
+  ValidateFunction
+>;
+
+/** The spec kind a dag type reads when it names its own `config:` file. */
+const KIND_OF_DAG_TYPE: Record<string, SpecKind> = {
+  migration: 'migration',
+  ingestion: 'ingestion',
+  transformation: 'processing',
+  maintenance: 'maintenance',
+};
+
+function yamlFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .sort()
+    .flatMap((n) => {
+      const p = join(dir, n);
+      if (statSync(p).isDirectory()) return yamlFiles(p);
+      return /\.ya?ml$/.test(n) ? [p] : [];
+    });
+}
+
+/** Each example file with its kind: the base name, or the type of the dag whose `config:` names it. */
+function exampleFiles(): { file: string; kind: SpecKind }[] {
+  const files = yamlFiles(specsDir);
+  const configKinds = new Map<string, SpecKind>();
+  for (const f of files.filter((f) => basename(f) === 'orchestration.yaml')) {
+    for (const dag of (parse(readFileSync(f, 'utf8'))?.dags ?? []) as { type: string; config?: string }[]) {
+      const kind = KIND_OF_DAG_TYPE[dag.type];
+      if (dag.config && kind) configKinds.set(join(dirname(f), dag.config), kind);
+    }
+  }
+  return files.map((file) => {
+    const base = basename(file).replace(/\.ya?ml$/, '') as SpecKind;
+    const kind = SPEC_KINDS.includes(base) ? base : configKinds.get(file);
+    if (!kind) throw new Error(`${relative(root, file)}: no spec kind (not a kind name and no dag config names it)`);
+    return { file, kind };
+  });
+}
+
+function formatErrors(errors: ErrorObject[] | null | undefined): string {
+  return (errors ?? []).map((e) => `${e.instancePath || '/'} ${e.keyword}: ${e.message}`).join('\n');
+}
+
+/**
+ * Every schema with `properties` under `s`, with its JSON pointer. Walks the
+ * subschema keywords only; `if`/`then` merely restate properties defined beside them.
+ */
+function* objectSchemas(s: unknown, at = '#'): Generator<[string, Schema]> {
+  if (s === null || typeof s !== 'object') return;
+  const schema = s as Schema;
+  if (schema.properties) yield [at, schema];
+  for (const key of ['properties', 'definitions'] as const) {
+    for (const [k, v] of Object.entries((schema[key] ?? {}) as Record<string, unknown>)) {
+      yield* objectSchemas(v, `${at}/${key}/${k}`);
+    }
+  }
+  for (const key of ['items', 'additionalProperties'] as const) yield* objectSchemas(schema[key], `${at}/${key}`);
+  for (const key of ['anyOf', 'oneOf', 'allOf'] as const) {
+    for (const [i, v] of ((schema[key] ?? []) as unknown[]).entries()) yield* objectSchemas(v, `${at}/${key}/${i}`);
+  }
+}
+
+describe('spec schemas', () => {
+  it.each(SPEC_KINDS)('%s: compiles in strict mode and names itself', (kind) => {
+    const s = schemas[kind];
+    expect(s.$schema).toBe('http://json-schema.org/draft-07/schema#');
+    expect(s.$id).toBe(`https://lakestep.dev/schemas/${kind}.schema.json`);
+    expect(s.title).toMatch(/\S/);
+    expect(typeof validators[kind]).toBe('function');
+  });
+
+  it.each(SPEC_KINDS)('%s: every property has a description; fixed-field objects reject unknown fields', (kind) => {
+    const missing: string[] = [];
+    for (const [at, s] of objectSchemas(schemas[kind])) {
+      if (s.additionalProperties !== false) missing.push(`${at}: additionalProperties is not false`);
+      for (const [name, p] of Object.entries(s.properties as Record<string, Schema>)) {
+        if (typeof p?.description !== 'string' || p.description.length < 10) missing.push(`${at}/properties/${name}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+});
+
+describe('schemas match src/spec/types.ts', () => {
+  const program = ts.createProgram([join(root, 'src/spec/types.ts')], { strict: true, noEmit: true });
+  const checker = program.getTypeChecker();
+  const source = program.getSourceFile(join(root, 'src/spec/types.ts'))!;
+  const kinds = source.statements.find(
+    (s): s is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(s) && s.name.text === 'SpecKinds',
+  )!;
+  const kindsType = checker.getTypeAtLocation(kinds);
+
+  function resolve(schema: Schema, rootSchema: Schema): Schema {
+    if (typeof schema.$ref === 'string') {
+      const target = schema.$ref.replace('#/definitions/', '');
+      return { ...resolve(rootSchema.definitions[target], rootSchema), ...schema, $ref: undefined };
+    }
+    return schema;
+  }
+
+  /** Compares the object properties of a TS type with the schema, recursively; returns mismatches. */
+  function compare(type: ts.Type, schema: Schema, rootSchema: Schema, at: string): string[] {
+    const s = resolve(schema, rootSchema);
+    const t = checker.getNonNullableType(type);
+    if (checker.isArrayType(t)) {
+      const [item] = checker.getTypeArguments(t as ts.TypeReference);
+      return s.type === 'array' ? compare(item!, s.items, rootSchema, `${at}[]`) : [`${at}: array in types, not in schema`];
+    }
+    const parts = t.isUnion() ? t.types : [t];
+    const objects = parts.filter((p) => p.flags & ts.TypeFlags.Object);
+    if (objects.length === 0) return [];
+    const props = new Map<string, boolean>();
+    for (const o of objects) {
+      for (const p of checker.getPropertiesOfType(o)) {
+        const optional = (p.flags & ts.SymbolFlags.Optional) !== 0 || objects.length > 1;
+        props.set(p.name, (props.get(p.name) ?? true) && !optional);
+      }
+    }
+    if (props.size === 0) return s.type === 'object' && s.additionalProperties ? [] : [`${at}: map in types, not in schema`];
+    const out: string[] = [];
+    const schemaProps = (s.properties ?? {}) as Record<string, Schema>;
+    const required = new Set<string>(s.required ?? []);
+    for (const [name, req] of props) {
+      if (!schemaProps[name]) out.push(`${at}.${name}: missing in schema`);
+      else if (req !== required.has(name)) out.push(`${at}.${name}: required ${req} in types, ${!req} in schema`);
+    }
+    for (const name of Object.keys(schemaProps)) if (!props.has(name)) out.push(`${at}.${name}: missing in types`);
+    for (const [name] of props) {
+      const prop = objects.map((o) => checker.getPropertyOfType(o, name)).find(Boolean);
+      if (prop && schemaProps[name]) {
+        out.push(...compare(checker.getTypeOfSymbolAtLocation(prop, kinds), schemaProps[name], rootSchema, `${at}.${name}`));
+      }
+    }
+    return out;
+  }
+
+  it.each(SPEC_KINDS)('%s: same fields, same required fields', (kind) => {
+    const type = checker.getTypeOfSymbolAtLocation(kindsType.getProperty(kind)!, kinds);
+    expect(compare(type, schemas[kind], schemas[kind], kind)).toEqual([]);
+  });
+});
+
+describe('example specs', () => {
+  const examples = exampleFiles();
+
+  it('cover every kind', () => {
+    expect(new Set(examples.map((e) => e.kind))).toEqual(new Set(SPEC_KINDS));
+  });
+
+  it.each(examples.map((e) => [relative(specsDir, e.file), e.kind, e.file] as const))(
+    '%s validates as %s',
+    (_name, kind, file) => {
+      const text = readFileSync(file, 'utf8');
+      const schemaPath = relative(dirname(file), join(schemaDir, `${kind}.schema.json`));
+      expect(text.split('\n')[0]).toBe(`# yaml-language-server: $schema=${schemaPath}`);
+      const ok = validators[kind](parse(text));
+      expect(formatErrors(validators[kind].errors)).toBe('');
+      expect(ok).toBe(true);
+    },
+  );
+});
+
+const ARN_TASK = 'arn:aws:datasync:eu-west-1:123456789012:task/task-0123456789abcdef0';
+const ARN_SECRET = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:crm-db-AbCdEf';
+const table = { name: 'orders', source: { hdfs_path: '/w/orders', format: 'parquet' }, datasync: { task_arn: ARN_TASK }, columns: [{ name: 'id', type: 'bigint' }] };
+const batch = { name: 'crm', source: { engine: 'postgresql', secret_arn: ARN_SECRET, table: 'public.c' }, target: 'raw.c', mode: 'append' };
+const kafka = { name: 'events', source: { bootstrap_servers_secret_arn: ARN_SECRET, topics: ['t'] }, target: 'raw.e' };
+const dag = { name: 'd', type: 'ingestion' };
+
+/** [kind, what, document, expected keyword, expected instancePath]. */
+const INVALID: [SpecKind, string, unknown, string, string][] = [
+  ['platform', 'unknown field', { prefix: 'acme', regoin: 'eu-west-1' }, 'additionalProperties', ''],
+  ['platform', 'bucket given as URI', { buckets: { raw: 's3://acme-raw' } }, 'pattern', '/buckets/raw'],
+  ['platform', 'bad release label', { emr: { release_label: '7.5.0' } }, 'pattern', '/emr/release_label'],
+  ['platform', 'retries above 10', { defaults: { retries: 11 } }, 'maximum', '/defaults/retries'],
+  ['platform', 'bad duration', { defaults: { timeout: '2 hours' } }, 'pattern', '/defaults/timeout'],
+  ['platform', 'bad email', { notifications: { emails: ['ops at acme'] } }, 'pattern', '/notifications/emails/0'],
+  ['platform', 'uppercase prefix', { prefix: 'ACME' }, 'pattern', '/prefix'],
+  ['orchestration', 'missing owner', { dags: [dag] }, 'required', ''],
+  ['orchestration', 'no dags', { owner: 'a@b.co', dags: [] }, 'minItems', '/dags'],
+  ['orchestration', 'wrong dag type', { owner: 'a@b.co', dags: [{ name: 'd', type: 'etl' }] }, 'enum', '/dags/0/type'],
+  ['orchestration', 'unknown dag field', { owner: 'a@b.co', dags: [{ ...dag, scheduel: 'rate(1 day)' }] }, 'additionalProperties', '/dags/0'],
+  ['orchestration', 'uppercase dag name', { owner: 'a@b.co', dags: [{ ...dag, name: 'Orders' }] }, 'pattern', '/dags/0/name'],
+  ['orchestration', 'dag name over 40', { owner: 'a@b.co', dags: [{ ...dag, name: 'a'.repeat(41) }] }, 'maxLength', '/dags/0/name'],
+  ['orchestration', 'bad depends_on', { owner: 'a@b.co', dags: [{ ...dag, depends_on: ['a/b/c'] }] }, 'pattern', '/dags/0/depends_on/0'],
+  ['orchestration', 'retries below 0', { owner: 'a@b.co', dags: [{ ...dag, retries: -1 }] }, 'minimum', '/dags/0/retries'],
+  ['orchestration', 'bad timeout', { owner: 'a@b.co', dags: [{ ...dag, timeout: '1.5h' }] }, 'pattern', '/dags/0/timeout'],
+  ['orchestration', 'entrypoint not s3', { owner: 'a@b.co', dags: [{ ...dag, spark: { entrypoint: '/jobs/a.py' } }] }, 'pattern', '/dags/0/spark/entrypoint'],
+  ['orchestration', 'spark without entrypoint', { owner: 'a@b.co', dags: [{ ...dag, spark: { arguments: [] } }] }, 'required', '/dags/0/spark'],
+  ['orchestration', 'callback not boolean', { owner: 'a@b.co', dags: [{ ...dag, notification: { on_failure_callback: 'yes' } }] }, 'type', '/dags/0/notification/on_failure_callback'],
+  ['orchestration', 'config not yaml', { owner: 'a@b.co', dags: [{ ...dag, config: '../other.json' }] }, 'pattern', '/dags/0/config'],
+  ['migration', 'missing tables', { database: 'raw_orders' }, 'required', ''],
+  ['migration', 'concurrency above 40', { database: 'raw', max_concurrency: 41, tables: [table] }, 'maximum', '/max_concurrency'],
+  ['migration', 'concurrency 0', { database: 'raw', max_concurrency: 0, tables: [table] }, 'minimum', '/max_concurrency'],
+  ['migration', 'database not snake_case', { database: 'Raw-Orders', tables: [table] }, 'pattern', '/database'],
+  ['migration', 'landing not s3', { database: 'raw', landing: 'acme-landing/orders', tables: [table] }, 'pattern', '/landing'],
+  ['migration', 'wrong format', { database: 'raw', tables: [{ ...table, source: { hdfs_path: '/w', format: 'xml' } }] }, 'enum', '/tables/0/source/format'],
+  ['migration', 'wrong layer', { database: 'raw', tables: [{ ...table, layer: 'gold' }] }, 'enum', '/tables/0/layer'],
+  ['migration', 'bad task ARN', { database: 'raw', tables: [{ ...table, datasync: { task_arn: 'task-0abc' } }] }, 'pattern', '/tables/0/datasync/task_arn'],
+  ['migration', 'both task_arn and location', { database: 'raw', tables: [{ ...table, datasync: { task_arn: ARN_TASK, location: { hostname: 'nn', agent_arns: [] } } }] }, 'maxProperties', '/tables/0/datasync'],
+  ['migration', 'empty datasync', { database: 'raw', tables: [{ ...table, datasync: {} }] }, 'minProperties', '/tables/0/datasync'],
+  ['migration', 'location without agents', { database: 'raw', tables: [{ ...table, datasync: { location: { hostname: 'nn' } } }] }, 'required', '/tables/0/datasync/location'],
+  ['migration', 'no columns', { database: 'raw', tables: [{ ...table, columns: [] }] }, 'minItems', '/tables/0/columns'],
+  ['migration', 'column without type', { database: 'raw', tables: [{ ...table, columns: [{ name: 'id' }] }] }, 'required', '/tables/0/columns/0'],
+  ['migration', 'table name with dash', { database: 'raw', tables: [{ ...table, name: 'order-lines' }] }, 'pattern', '/tables/0/name'],
+  ['ingestion', 'empty file', {}, 'minProperties', ''],
+  ['ingestion', 'wrong engine', { batch: [{ ...batch, source: { ...batch.source, engine: 'mysql' } }] }, 'enum', '/batch/0/source/engine'],
+  ['ingestion', 'password instead of secret', { batch: [{ ...batch, source: { ...batch.source, password: 'x' } }] }, 'additionalProperties', '/batch/0/source'],
+  ['ingestion', 'bad secret ARN', { batch: [{ ...batch, source: { ...batch.source, secret_arn: 'arn:aws:ssm:eu-west-1:123456789012:parameter/db' } }] }, 'pattern', '/batch/0/source/secret_arn'],
+  ['ingestion', 'wrong mode', { batch: [{ ...batch, mode: 'upsert' }] }, 'enum', '/batch/0/mode'],
+  ['ingestion', 'merge without keys', { batch: [{ ...batch, mode: 'merge' }] }, 'required', '/batch/0'],
+  ['ingestion', 'zero partitions', { batch: [{ ...batch, partitioning: { column: 'id', lower: 1, upper: 9, partitions: 0 } }] }, 'minimum', '/batch/0/partitioning/partitions'],
+  ['ingestion', 'one-part target', { batch: [{ ...batch, target: 'customers' }] }, 'pattern', '/batch/0/target'],
+  ['ingestion', 'wrong trigger', { micro_batch: [{ ...kafka, trigger: 'once' }] }, 'enum', '/micro_batch/0/trigger'],
+  ['ingestion', 'no topics', { micro_batch: [{ ...kafka, source: { ...kafka.source, topics: [] } }] }, 'minItems', '/micro_batch/0/source/topics'],
+  ['processing', 'merge without keys', { merges: [{ target: 'p.o', source: 'r.o' }] }, 'required', '/merges/0'],
+  ['processing', 'unknown merge field', { merges: [{ target: 'p.o', source: 'r.o', keys: ['id'], order: 'ts' }] }, 'additionalProperties', '/merges/0'],
+  ['processing', 'sql file not .sql', { sql: [{ file: 'sql/report.txt' }] }, 'pattern', '/sql/0/file'],
+  ['processing', 'empty keys', { merges: [{ target: 'p.o', source: 'r.o', keys: [] }] }, 'minItems', '/merges/0/keys'],
+  ['maintenance', 'table without tasks', { tables: [{ table: 'raw.o' }] }, 'minProperties', '/tables/0'],
+  ['maintenance', 'unknown task', { tables: [{ table: 'raw.o', vacuum: {} }] }, 'additionalProperties', '/tables/0'],
+  ['maintenance', 'retain_last 0', { tables: [{ table: 'raw.o', expire_snapshots: { retain_last: 0 } }] }, 'minimum', '/tables/0/expire_snapshots/retain_last'],
+  ['maintenance', 'bad duration', { tables: [{ table: 'raw.o', expire_snapshots: { older_than: '7 days' } }] }, 'pattern', '/tables/0/expire_snapshots/older_than'],
+  ['maintenance', 'bad file size', { tables: [{ table: 'raw.o', rewrite_data_files: { target_file_size: '512M' } }] }, 'pattern', '/tables/0/rewrite_data_files/target_file_size'],
+  ['maintenance', 'wrong strategy', { tables: [{ table: 'raw.o', rewrite_data_files: { strategy: 'zorder' } }] }, 'enum', '/tables/0/rewrite_data_files/strategy'],
+  ['maintenance', 'sort without sort_order', { tables: [{ table: 'raw.o', rewrite_data_files: { strategy: 'sort' } }] }, 'required', '/tables/0/rewrite_data_files'],
+  ['maintenance', 'hard_delete without column', { tables: [{ table: 'raw.o', hard_delete: { older_than: '5y' } }] }, 'required', '/tables/0/hard_delete'],
+];
+
+describe('invalid snippets', () => {
+  it.each(INVALID)('%s: %s', (kind, _what, doc, keyword, instancePath) => {
+    const validate = validators[kind];
+    expect(validate(doc)).toBe(false);
+    const hits = (validate.errors ?? []).map((e) => `${e.keyword} ${e.instancePath}`);
+    expect(hits).toContain(`${keyword} ${instancePath}`);
+  });
+});
