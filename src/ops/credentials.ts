@@ -45,7 +45,14 @@ const SOURCES: [RegExp, CredentialSource][] = [
 
 export const CREDENTIALS_DEFAULT_TIMEOUT_MS = 5000;
 
-export async function checkCredentials(opts: { timeoutMs?: number } = {}): Promise<CredentialsCheck> {
+export interface CheckCredentialsOptions {
+  /** Overall limit, default {@link CREDENTIALS_DEFAULT_TIMEOUT_MS}. */
+  timeoutMs?: number;
+  /** Replaces the SDK's default chain (tests). */
+  resolve?: () => Promise<object>;
+}
+
+export async function checkCredentials(opts: CheckCredentialsOptions = {}): Promise<CredentialsCheck> {
   const timeoutMs = opts.timeoutMs ?? CREDENTIALS_DEFAULT_TIMEOUT_MS;
   const started = Date.now();
   const elapsed = () => Date.now() - started;
@@ -56,7 +63,9 @@ export async function checkCredentials(opts: { timeoutMs?: number } = {}): Promi
   });
   try {
     // A region is set only so constructing the client never looks one up; credentials do not depend on it.
-    const resolving = new SFNClient({ region: process.env.AWS_REGION ?? 'us-east-1' }).config.credentials();
+    const resolving = opts.resolve
+      ? opts.resolve()
+      : new SFNClient({ region: process.env.AWS_REGION ?? 'us-east-1' }).config.credentials();
     resolving.catch(() => undefined); // the timer may win; the late rejection is expected
     const creds = await Promise.race([resolving, timeout]);
     if (creds === 'timeout') {

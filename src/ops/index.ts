@@ -24,7 +24,12 @@ export {
   type BackfillResult,
   type BackfillItem,
 } from './backfill.ts';
-export { checkCredentials, missingCredentialsHint, type CredentialsCheck, type CredentialSource } from './credentials.ts';
+export {
+  checkCredentials,
+  missingCredentialsHint,
+  CREDENTIALS_DEFAULT_TIMEOUT_MS,
+  type CheckCredentialsOptions,
+  type CredentialsCheck, type CredentialSource } from './credentials.ts';
 export {
   deploy,
   planDeploy,
