@@ -187,6 +187,126 @@ describe('example specs', () => {
   );
 });
 
+/** The example platform read as plain data, to check it is coherent as well as valid. */
+function loadExample() {
+  const read = (f: string) => parse(readFileSync(f, 'utf8')) as any;
+  const useCases = readdirSync(specsDir)
+    .filter((n) => statSync(join(specsDir, n)).isDirectory())
+    .sort()
+    .map((name) => {
+      const dir = join(specsDir, name);
+      const orchestration = read(join(dir, 'orchestration.yaml'));
+      const dags = (orchestration.dags as any[]).map((dag) => {
+        const file = dag.spark ? undefined : dag.config ?? `${KIND_OF_DAG_TYPE[dag.type]}.yaml`;
+        return { ...dag, file, body: file ? read(join(dir, file)) : undefined };
+      });
+      return { name, dir, orchestration, dags };
+    });
+  return useCases;
+}
+
+describe('example platform is coherent', () => {
+  const useCases = loadExample();
+  const allDags = useCases.flatMap((uc) => uc.dags.map((d) => ({ uc, ...d })));
+  const migrated = new Map<string, string>(); // db.table → use case/table
+  const produced = new Set<string>();
+  for (const d of allDags) {
+    if (d.type === 'migration' && d.body) {
+      for (const t of d.body.tables) migrated.set(`${d.body.database}.${t.name}`, `${d.uc.name}/${t.name}`);
+    }
+    if (d.type === 'ingestion' && d.body) {
+      for (const s of [...(d.body.batch ?? []), ...(d.body.micro_batch ?? [])]) produced.add(s.target);
+    }
+  }
+  const exists = (t: string) => migrated.has(t) || produced.has(t);
+
+  it('has the four use cases, each with an orchestration file', () => {
+    expect(useCases.map((u) => u.name)).toEqual(['clickstream', 'customers', 'orders', 'payments']);
+  });
+
+  it('uses every field of the orchestration format and every phase', () => {
+    const used = new Set<string>();
+    for (const uc of useCases) {
+      for (const k of Object.keys(uc.orchestration)) used.add(k);
+      for (const d of uc.orchestration.dags) {
+        for (const [k, v] of Object.entries(d as Record<string, unknown>)) {
+          used.add(`dag.${k}`);
+          if (v && typeof v === 'object' && !Array.isArray(v)) for (const k2 of Object.keys(v)) used.add(`dag.${k}.${k2}`);
+        }
+      }
+    }
+    const fields: string[] = [];
+    const dagSchema = schemas.orchestration.definitions.dag;
+    for (const k of Object.keys(schemas.orchestration.properties)) fields.push(k);
+    for (const [k, v] of Object.entries(dagSchema.properties as Record<string, Schema>)) {
+      fields.push(`dag.${k}`);
+      for (const k2 of Object.keys(v.properties ?? {})) fields.push(`dag.${k}.${k2}`);
+    }
+    expect(fields.filter((f) => !used.has(f))).toEqual([]);
+    expect(new Set(allDags.map((d) => (d.spark ? 'spark' : d.type)))).toEqual(
+      new Set(['migration', 'ingestion', 'transformation', 'maintenance', 'spark']),
+    );
+  });
+
+  it('resolves every depends_on, config and sql file', () => {
+    const names = new Set(allDags.map((d) => `${d.uc.name}/${d.name}`));
+    const missing: string[] = [];
+    for (const d of allDags) {
+      for (const dep of d.depends_on ?? []) {
+        const ref = dep.includes('/') ? dep : `${d.uc.name}/${dep}`;
+        if (!names.has(ref)) missing.push(`${d.name} depends on ${dep}`);
+      }
+      for (const s of d.type === 'transformation' ? d.body?.sql ?? [] : []) {
+        try {
+          statSync(join(d.uc.dir, s.file));
+        } catch {
+          missing.push(`${d.name}: ${s.file}`);
+        }
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it('references only tables that are migrated or ingested', () => {
+    const missing: string[] = [];
+    for (const d of allDags) {
+      const b = d.body;
+      if (!b) continue;
+      if (d.type === 'ingestion') {
+        for (const s of b.micro_batch ?? []) {
+          const w = s.start_from_watermark as string | undefined;
+          if (w && ![...migrated.values()].includes(w.includes('/') ? w : `${d.uc.name}/${w}`)) missing.push(`${s.name}: ${w}`);
+        }
+      }
+      if (d.type === 'transformation') {
+        for (const m of b.merges ?? []) for (const t of [m.target, m.source]) if (!exists(t)) missing.push(`${d.name}: ${t}`);
+      }
+      if (d.type === 'maintenance') for (const t of b.tables) if (!exists(t.table)) missing.push(`${d.name}: ${t.table}`);
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it('reads and writes only known tables in its SQL files', () => {
+    const unknown: string[] = [];
+    for (const uc of useCases) {
+      const sqlDir = join(uc.dir, 'sql');
+      let files: string[] = [];
+      try {
+        files = readdirSync(sqlDir).filter((f) => f.endsWith('.sql'));
+      } catch {
+        continue;
+      }
+      for (const f of files) {
+        const sql = readFileSync(join(sqlDir, f), 'utf8').replace(/--.*$/gm, '');
+        for (const m of sql.matchAll(/\b(?:FROM|JOIN|INTO|OVERWRITE|TABLE)\s+([a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*)/gi)) {
+          if (!exists(m[1]!)) unknown.push(`${uc.name}/sql/${f}: ${m[1]}`);
+        }
+      }
+    }
+    expect(unknown).toEqual([]);
+  });
+});
+
 const ARN_TASK = 'arn:aws:datasync:eu-west-1:123456789012:task/task-0123456789abcdef0';
 const ARN_SECRET = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:crm-db-AbCdEf';
 const table = { name: 'orders', source: { hdfs_path: '/w/orders', format: 'parquet' }, datasync: { task_arn: ARN_TASK }, columns: [{ name: 'id', type: 'bigint' }] };
