@@ -37,3 +37,4 @@ export { checkRuleQuotas, formatRuleSummary, RULES_PER_BUS, TARGETS_PER_RULE } f
 export type { QuotaReport, RuleSummary, WorkflowRules } from './quotas.ts';
 export { ruleName, statusChangePattern, EVENTS_ROLE_ARN, NOTIFICATION_TOPIC_ARN, SFN_SOURCE, SFN_STATUS_CHANGE } from './common.ts';
 export { matchEventPattern, validateEventPattern, eventPatternLength, EVENT_PATTERN_MAX_LENGTH } from './pattern.ts';
+export { applyInputTransformer, targetInput, readPath } from './transform.ts';

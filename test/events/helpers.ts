@@ -104,38 +104,3 @@ export function statusEvent(stateMachineName: string, status: string, extra: Rec
 export function deployedPattern(pattern: unknown): unknown {
   return JSON.parse(substitute(JSON.stringify(pattern)));
 }
-
-/**
- * What EventBridge delivers for an input transformer: each `<var>` replaced by the
- * value at its path; inside a JSON string the raw text, elsewhere the JSON value.
- * Only the dotted paths lakestep uses are supported.
- */
-export function transform(t: { InputPathsMap: Record<string, string>; InputTemplate: string }, event: unknown): string {
-  const valueOf = (name: string): unknown =>
-    (t.InputPathsMap[name] ?? '')
-      .replace(/^\$\.?/, '')
-      .split('.')
-      .reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), event);
-  let out = '';
-  let inString = false;
-  const tpl = t.InputTemplate;
-  for (let i = 0; i < tpl.length; i++) {
-    const c = tpl[i] ?? '';
-    const close = tpl.indexOf('>', i);
-    const name = c === '<' && close > i ? tpl.slice(i + 1, close) : undefined;
-    if (name !== undefined && name in t.InputPathsMap) {
-      const v = valueOf(name);
-      out += inString ? (v === undefined ? '' : String(v)) : JSON.stringify(v ?? null);
-      i = close;
-      continue;
-    }
-    if (c === '\\') {
-      out += c + (tpl[i + 1] ?? '');
-      i++;
-      continue;
-    }
-    if (c === '"') inString = !inString;
-    out += c;
-  }
-  return out;
-}

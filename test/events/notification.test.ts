@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { applyInputTransformer } from '../../src/events/transform.ts';
 import { notificationRules } from '../../src/events/notification.ts';
 import { matchEventPattern, validateEventPattern } from '../../src/events/pattern.ts';
-import { deployedPattern, platform, statusEvent, transform, workflow } from './helpers.ts';
+import { deployedPattern, platform, statusEvent, workflow } from './helpers.ts';
 
 const both = workflow('orders-migration', { notification: { onFailure: true, onSuccess: true, emails: [] } });
 const machine = 'acme-orders-orders-migration';
@@ -42,7 +43,7 @@ describe('notificationRules', () => {
     const transformer = failure!.Targets[0]!.InputTransformer!;
     expect(transformer.InputPathsMap).toMatchObject({ error: '$.detail.error', cause: '$.detail.cause', executionArn: '$.detail.executionArn' });
     const event = statusEvent(machine, 'FAILED', { error: 'States.TaskFailed', cause: 'Spark job failed' });
-    const message = JSON.parse(transform(transformer, event)) as string;
+    const message = JSON.parse(applyInputTransformer(transformer, event)) as string;
     expect(message).toBe(
       'lakestep orders/orders-migration: execution 2026-11-26T060000Z ended FAILED at 2026-11-26T06:42:21Z. ' +
         'Error: States.TaskFailed. Cause: Spark job failed. State machine acme-orders-orders-migration. ' +
@@ -55,7 +56,7 @@ describe('notificationRules', () => {
     const rules = notificationRules(platform(), both);
     const transformer = rules[1]!.Targets[0]!.InputTransformer!;
     expect(Object.keys(transformer.InputPathsMap)).not.toContain('error');
-    const message = JSON.parse(transform(transformer, statusEvent(machine, 'SUCCEEDED'))) as string;
+    const message = JSON.parse(applyInputTransformer(transformer, statusEvent(machine, 'SUCCEEDED'))) as string;
     expect(message).toMatch(/^lakestep orders\/orders-migration: execution 2026-11-26T060000Z ended SUCCEEDED at /);
   });
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { applyInputTransformer } from '../../src/events/transform.ts';
 import { scheduleGroups, scheduleRules } from '../../src/events/schedule.ts';
 import type { Maintenance } from '../../src/ir/types.ts';
-import { maintenanceTask, origin, platform, substitute, transform, workflow } from './helpers.ts';
+import { maintenanceTask, origin, platform, substitute, workflow } from './helpers.ts';
 
 const maintenance: Maintenance = {
   origin: origin('orders/maintenance.yaml'),
@@ -38,7 +39,7 @@ describe('scheduleRules', () => {
   it('delivers valid JSON input for a scheduled event', () => {
     const [rule] = scheduleRules(platform(), workflow('daily', { schedule: 'cron(0 6 * * ? *)' }));
     const scheduled = { source: 'aws.events', 'detail-type': 'Scheduled Event', time: '2026-11-26T06:00:00Z', detail: {} };
-    expect(JSON.parse(transform(rule!.Targets[0]!.InputTransformer!, scheduled))).toEqual({
+    expect(JSON.parse(applyInputTransformer(rule!.Targets[0]!.InputTransformer!, scheduled))).toEqual({
       trigger: 'schedule',
       logical_date: '2026-11-26T06:00:00Z',
     });
@@ -57,7 +58,7 @@ describe('scheduleRules', () => {
       ['acme-orders-orders-maintenance-schedule-cron-0-3-x-x-q-x', 'cron(0 3 * * ? *)'],
       ['acme-orders-orders-maintenance-schedule-rate-7-days', 'rate(7 days)'],
     ]);
-    const input = JSON.parse(transform(rules[2]!.Targets[0]!.InputTransformer!, { time: '2026-11-29T00:00:00Z' }));
+    const input = JSON.parse(applyInputTransformer(rules[2]!.Targets[0]!.InputTransformer!, { time: '2026-11-29T00:00:00Z' }));
     expect(input).toEqual({ trigger: 'schedule', logical_date: '2026-11-29T00:00:00Z', group: 'rate-7-days' });
     expect(rules[0]!.Description).toBe('Start acme-orders-orders-maintenance on rate(1 day) for 2 maintenance tasks (group rate-1-day)');
   });
