@@ -48,7 +48,7 @@ function limitName(raw: string, max: number): string {
 }
 
 /** Descriptions are for people; keep them within the CloudFormation limit. */
-export function describe(text: string): string {
+export function limitDescription(text: string): string {
   return text.length <= RULE_DESCRIPTION_MAX ? text : `${text.slice(0, RULE_DESCRIPTION_MAX - 1)}…`;
 }
 

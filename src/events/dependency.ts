@@ -20,7 +20,7 @@ import type { RuleDefinition } from '../build/types.ts';
 import type { Platform, Workflow, WorkflowRef } from '../ir/types.ts';
 import { gateMachineName, stateMachineArnPlaceholder, stateMachineName } from '../naming.ts';
 import {
-  describe,
+  limitDescription,
   EVENTS_ROLE_ARN,
   machineArn,
   ownMachineName,
@@ -45,7 +45,7 @@ export function dependencyRules(platform: Platform, workflow: Workflow): RuleDef
     return [
       {
         Name: ruleName(machine, 'after', only.useCase === workflow.useCase ? only.dag : `${only.useCase}-${only.dag}`),
-        Description: describe(`Start ${machine} when ${upstreamNames[0]} succeeds`),
+        Description: limitDescription(`Start ${machine} when ${upstreamNames[0]} succeeds`),
         EventPattern: pattern,
         State: ruleState(workflow),
         Targets: [{ Id: targetId('state-machine'), Arn: machineArn(platform, workflow.useCase, workflow.name), RoleArn: EVENTS_ROLE_ARN }],
@@ -56,7 +56,7 @@ export function dependencyRules(platform: Platform, workflow: Workflow): RuleDef
   return [
     {
       Name: ruleName(machine, 'upstreams'),
-      Description: describe(`Record in ${gate} each success of ${upstreamNames.join(', ')}; ${machine} starts once all have succeeded`),
+      Description: limitDescription(`Record in ${gate} each success of ${upstreamNames.join(', ')}; ${machine} starts once all have succeeded`),
       EventPattern: pattern,
       State: ruleState(workflow),
       Targets: [{ Id: targetId('join-state-machine'), Arn: stateMachineArnPlaceholder(gate), RoleArn: EVENTS_ROLE_ARN }],

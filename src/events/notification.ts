@@ -14,7 +14,7 @@
 import type { RuleDefinition, RuleTarget } from '../build/types.ts';
 import type { Platform, Workflow } from '../ir/types.ts';
 import {
-  describe,
+  limitDescription,
   type ExecutionStatus,
   machineArn,
   NOTIFICATION_TOPIC_ARN,
@@ -47,7 +47,7 @@ export function notificationRules(platform: Platform, workflow: Workflow): RuleD
   if (workflow.notification.onFailure) {
     rules.push({
       Name: ruleName(machine, 'notify-failure'),
-      Description: describe(`Notify ${topic} when ${machine} fails, times out or is aborted`),
+      Description: limitDescription(`Notify ${topic} when ${machine} fails, times out or is aborted`),
       EventPattern: statusChangePattern([arn], FAILURE_STATUSES),
       State: ruleState(workflow),
       Targets: [
@@ -62,7 +62,7 @@ export function notificationRules(platform: Platform, workflow: Workflow): RuleD
   if (workflow.notification.onSuccess) {
     rules.push({
       Name: ruleName(machine, 'notify-success'),
-      Description: describe(`Notify ${topic} when ${machine} succeeds`),
+      Description: limitDescription(`Notify ${topic} when ${machine} succeeds`),
       EventPattern: statusChangePattern([arn], ['SUCCEEDED']),
       State: ruleState(workflow),
       Targets: [

@@ -18,7 +18,7 @@ import { matchCondition, type Scalar } from './pattern-values.ts';
 
 export { validateEventPattern, eventPatternLength, EVENT_PATTERN_MAX_LENGTH } from './pattern-validate.ts';
 
-/** True when `event` matches `pattern`; an invalid pattern matches nothing it cannot read. */
+/** True when `event` matches `pattern`. Never throws: parts of a malformed pattern simply do not match. */
 export function matchEventPattern(pattern: unknown, event: unknown): boolean {
   return isObject(pattern) && matchObject(pattern, event);
 }

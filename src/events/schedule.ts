@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import type { RuleDefinition } from '../build/types.ts';
 import type { Maintenance, MaintenanceTask, Platform, Workflow } from '../ir/types.ts';
-import { describe, EVENTS_ROLE_ARN, machineArn, ownMachineName, ruleName, ruleState, targetId } from './common.ts';
+import { limitDescription, EVENTS_ROLE_ARN, machineArn, ownMachineName, ruleName, ruleState, targetId } from './common.ts';
 
 export interface ScheduleGroup {
   /** Stable id: a slug of the expression (`rate-1-day`), unique within the workflow. */
@@ -50,7 +50,7 @@ export function scheduleRules(platform: Platform, workflow: Workflow): RuleDefin
   if (workflow.body.kind === 'maintenance') {
     return scheduleGroups(workflow.body.maintenance).map((g) => ({
       Name: ruleName(machine, 'schedule', g.group),
-      Description: describe(
+      Description: limitDescription(
         `Start ${machine} on ${g.schedule} for ${g.tasks.length} maintenance task${g.tasks.length === 1 ? '' : 's'} (group ${g.group})`,
       ),
       ScheduleExpression: g.schedule,
@@ -63,7 +63,7 @@ export function scheduleRules(platform: Platform, workflow: Workflow): RuleDefin
   return [
     {
       Name: ruleName(machine, 'schedule'),
-      Description: describe(`Start ${machine} on ${schedule}`),
+      Description: limitDescription(`Start ${machine} on ${schedule}`),
       ScheduleExpression: schedule,
       State: ruleState(workflow),
       Targets: [scheduleTarget(arn, {})],
