@@ -5,7 +5,7 @@
  * the statement it is embedded in.
  * See https://spark.apache.org/docs/latest/sql-ref-expression.html
  */
-import { quoteIdent } from './identifiers.ts';
+import { isValidIdentifier, quoteIdent } from './identifiers.ts';
 
 export type ExprToken = {
   kind: 'ident' | 'number' | 'string' | 'op' | '(' | ')' | ',' | '.';
@@ -115,7 +115,8 @@ export function qualifyExpression(text: string, alias: string): string {
   const problem = validateExpression(text);
   if (problem !== null) throw new Error(`invalid expression: ${problem}`);
   const tokens = tokenizeExpression(text) as ExprToken[];
-  const prefix = `${quoteIdent(alias)}.`;
+  if (!isValidIdentifier(alias)) throw new Error(`invalid alias ${JSON.stringify(alias)}`);
+  const prefix = `${alias}.`;
   let out = '';
   let last = 0;
   let depth = 0;

@@ -54,7 +54,8 @@ export function procedureTableName(ref: TableRef): string {
  * A Spark SQL string literal holding exactly `value`. Spark unescapes backslash
  * sequences in literals by default (`spark.sql.parser.escapedStringLiterals=false`),
  * so backslashes and quotes are escaped, and control characters (newlines, tabs…)
- * are written as escapes so a literal always stays on one line.
+ * and lone surrogates are written as escapes, so a literal always stays on one
+ * line and survives any encoding.
  * See https://spark.apache.org/docs/latest/sql-ref-literals.html#string-literal
  */
 export function sqlString(value: string): string {
@@ -66,7 +67,7 @@ export function sqlString(value: string): string {
     else if (ch === '\n') out += '\\n';
     else if (ch === '\r') out += '\\r';
     else if (ch === '\t') out += '\\t';
-    else if (code < 0x20 || code === 0x7f || code === 0x2028 || code === 0x2029) out += '\\u' + code.toString(16).padStart(4, '0');
+    else if (code < 0x20 || code === 0x7f || code === 0x2028 || code === 0x2029 || (code >= 0xd800 && code <= 0xdfff)) out += '\\u' + code.toString(16).padStart(4, '0');
     else out += ch;
   }
   return out + "'";

@@ -6,7 +6,7 @@
 import type { Merge, TableRef } from '../ir/types.ts';
 import { qualifyExpression } from './expression.ts';
 import { quoteIdent, tableName } from './identifiers.ts';
-import { formatWatermark, newerThanWatermark, parameterMarker } from './watermark.ts';
+import { aliasName, formatWatermark, newerThanWatermark, parameterMarker } from './watermark.ts';
 
 /** Column holding the row number of the deduplication; `UPDATE SET *` / `INSERT *` ignore it. */
 export const ROW_NUMBER_COLUMN = '_lakestep_rn';
@@ -32,7 +32,7 @@ export interface MergeOptions {
  */
 export function mergeSql(catalog: string, merge: Merge, options: MergeOptions = {}): string {
   if (merge.keys.length === 0) throw new Error(`merge ${merge.name}: no keys`);
-  const src = `${tableName(catalog, merge.source)} ${quoteIdent('src')}`;
+  const src = `${tableName(catalog, merge.source)} src`;
   const filters: string[] = [];
   if (merge.incrementalColumn !== undefined) {
     filters.push(newerThanWatermark('src', merge.incrementalColumn, options.watermarkParameter ?? 'watermark'));
@@ -45,7 +45,7 @@ export function mergeSql(catalog: string, merge: Merge, options: MergeOptions = 
     const rn = quoteIdent(ROW_NUMBER_COLUMN);
     source =
       `(SELECT * FROM (SELECT src.*, ROW_NUMBER() OVER (PARTITION BY ${partition} ORDER BY src.${quoteIdent(merge.orderBy)} DESC) AS ${rn}` +
-      ` FROM ${src}${where}) ${quoteIdent('dedup')} WHERE ${rn} = 1)`;
+      ` FROM ${src}${where}) dedup WHERE ${rn} = 1)`;
   } else {
     source = `(SELECT src.* FROM ${src}${where})`;
   }
@@ -65,7 +65,7 @@ export function mergeWatermarkSql(catalog: string, merge: Merge, watermarkParame
   const col = `src.${quoteIdent(merge.incrementalColumn)}`;
   return (
     `SELECT ${formatWatermark(`max(${col})`)} AS ${quoteIdent('watermark')}` +
-    ` FROM ${tableName(catalog, merge.source)} ${quoteIdent('src')} WHERE ${newerThanWatermark('src', merge.incrementalColumn, watermarkParameter)}`
+    ` FROM ${tableName(catalog, merge.source)} src WHERE ${newerThanWatermark('src', merge.incrementalColumn, watermarkParameter)}`
   );
 }
 
@@ -112,5 +112,5 @@ function upsertClauses(columns: readonly string[]): string[] {
 
 function notNewerThan(alias: string, column: string, parameter: string): string {
   const p = parameterMarker(parameter);
-  return `(${p} = '' OR ${quoteIdent(alias)}.${quoteIdent(column)} <= CAST(${p} AS TIMESTAMP))`;
+  return `(${p} = '' OR ${aliasName(alias)}.${quoteIdent(column)} <= CAST(${p} AS TIMESTAMP))`;
 }

@@ -28,9 +28,15 @@ export function formatWatermark(expr: string): string {
  * parameter is empty (first run), else rows strictly newer than it.
  */
 export function newerThanWatermark(alias: string, column: string, parameter = 'watermark'): string {
-  const col = `${quoteIdent(alias)}.${quoteIdent(column)}`;
+  const col = `${aliasName(alias)}.${quoteIdent(column)}`;
   const p = parameterMarker(parameter);
   return `(${p} = '' OR ${col} > CAST(${p} AS TIMESTAMP))`;
+}
+
+/** A table alias, checked to be a plain identifier and written unquoted. */
+export function aliasName(alias: string): string {
+  quoteIdent(alias);
+  return alias;
 }
 
 /** `:name`, after checking the name is a plain identifier. */
