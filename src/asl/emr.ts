@@ -1,0 +1,39 @@
+/**
+ * EMR Serverless job task: `startJobRun.sync` waits for the job run to finish.
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/connect-emr-serverless.html
+ */
+import { retryFor } from './policy.ts';
+import { template } from './templates.ts';
+import type { TaskState } from './types.ts';
+import { argumentList } from './intrinsics.ts';
+
+export interface EmrJobTask {
+  comment: string;
+  /** Prefix of the job run name; the execution name is appended. */
+  jobName: string;
+  entryPoint: string;
+  arguments: ({ text: string } | { expr: string })[];
+  sparkSubmitParameters: string;
+  timeoutSeconds: number;
+  retries: number;
+  next: string;
+  failure: string;
+  resultPath?: string | null;
+}
+
+export function emrJobTask(t: EmrJobTask): TaskState {
+  const args = argumentList(t.arguments);
+  return template<TaskState>('emr-job', {
+    comment: t.comment,
+    jobName: `States.Format('${t.jobName.replace(/[\\'{}]/g, (c) => `\\${c}`)}-{}', $$.Execution.Name)`,
+    entryPoint: t.entryPoint,
+    argumentsKey: `EntryPointArguments${args.key}`,
+    arguments: args.value,
+    sparkSubmitParameters: t.sparkSubmitParameters,
+    timeoutMinutes: Math.max(1, Math.ceil(t.timeoutSeconds / 60)),
+    retry: retryFor('emr', t.retries),
+    resultPath: t.resultPath ?? null,
+    failure: t.failure,
+    next: t.next,
+  });
+}

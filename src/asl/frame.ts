@@ -1,0 +1,54 @@
+/**
+ * The frame every workflow shares (DESIGN §4): run context → phase steps →
+ * run record → end, with every failure recorded and ending in `Fail` that
+ * carries the original error and cause.
+ */
+import type { Workflow } from '../ir/types.ts';
+import { retryFor } from './policy.ts';
+import { template } from './templates.ts';
+import type { State, StateMachineDefinition } from './types.ts';
+
+/** Phase states continue here when they are done… */
+export const ON_SUCCESS = 'Record success';
+/** …and catch every error into `$.error`, then go here. */
+export const ON_FAILURE = 'Record failure';
+const BEGIN = 'Begin run';
+
+export interface PhaseStates {
+  startAt: string;
+  states: Record<string, State>;
+}
+
+/** `<use-case>/<dag>`: the key of the workflow's rows in the runs table. */
+export function workflowKey(w: Pick<Workflow, 'useCase' | 'name'>): string {
+  return `${w.useCase}/${w.name}`;
+}
+
+/** `orders/orchestration.yaml:12` — where a state came from, for `Comment`s. */
+export function specComment(origin: { file: string; line: number }, what?: string): string {
+  return `${what ? `${what} — ` : ''}${origin.file}:${origin.line}`;
+}
+
+export function frame(w: Workflow, phase: PhaseStates): StateMachineDefinition {
+  const states: Record<string, State> = {
+    ...template<Record<string, State>>('run-context', { next: BEGIN }),
+    [BEGIN]: {
+      Type: 'Pass',
+      Comment: 'Per-run summary the phase steps fill in; stored with the run record.',
+      Result: {},
+      ResultPath: '$.summary',
+      Next: phase.startAt,
+    },
+  };
+  for (const [name, state] of Object.entries(phase.states)) {
+    if (name in states) throw new Error(`state name '${name}' is used twice in ${w.stateMachineName}`);
+    states[name] = state;
+  }
+  Object.assign(states, template<Record<string, State>>('run-record', { workflowKey: workflowKey(w), dynamodbRetry: retryFor('dynamodb') }));
+  return {
+    Comment: `${workflowKey(w)} (${w.type}) compiled by lakestep from ${specComment(w.origin)}${w.description ? `: ${w.description}` : ''}`,
+    StartAt: 'Identify trigger',
+    TimeoutSeconds: w.timeoutSeconds,
+    States: states,
+  };
+}

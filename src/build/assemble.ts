@@ -1,0 +1,103 @@
+/**
+ * Compiled use cases → the files of build/ and the manifest (DESIGN §6).
+ * Pure: returns path → content; the CLI writes them.
+ */
+import { frame } from '../asl/frame.ts';
+import { placeholdersIn, stateCount, successPathLength } from '../asl/analysis.ts';
+import type { Report } from '../diagnostics.ts';
+import type { Platform, UseCase, Workflow } from '../ir/types.ts';
+import { compilePhase } from '../phases/index.ts';
+import { gateFor } from '../asl/gate.ts';
+import { workflowRules } from '../events/index.ts';
+import type { Manifest, ManifestUseCase, ManifestWorkflow } from './types.ts';
+import { MANIFEST_VERSION } from './types.ts';
+
+export interface BuildOutput {
+  manifest: Manifest;
+  /** Artifact path relative to build/ → content. */
+  files: Map<string, string>;
+}
+
+export interface AssembleInput {
+  platform: Platform;
+  useCases: UseCase[];
+  report: Report;
+  lakestepVersion: string;
+}
+
+export function assembleBuild(input: AssembleInput): BuildOutput {
+  const files = new Map<string, string>();
+  const useCases: ManifestUseCase[] = input.useCases.map((uc) => ({
+    name: uc.name,
+    owner: uc.owner,
+    specHash: uc.specHash,
+    files: uc.files,
+    workflows: uc.workflows.map((w) => compileWorkflow(w, input, files)),
+  }));
+  const databases = new Set<string>();
+  for (const uc of useCases) for (const w of uc.workflows) for (const t of w.resources.tables) databases.add(t.split('.')[0]!);
+  const p = input.platform;
+  return {
+    manifest: {
+      version: MANIFEST_VERSION,
+      lakestepVersion: input.lakestepVersion,
+      platform: {
+        prefix: p.prefix,
+        region: p.region,
+        catalog: p.catalog,
+        buckets: p.buckets,
+        emr: p.emr,
+        dynamodb: p.dynamodb,
+        notifications: p.notifications,
+        databases: [...databases].sort(),
+        tags: p.tags,
+      },
+      useCases,
+      quarantined: [],
+    },
+    files,
+  };
+}
+
+function compileWorkflow(w: Workflow, input: AssembleInput, files: Map<string, string>): ManifestWorkflow {
+  const phase = compilePhase({ workflow: w, platform: input.platform });
+  const definition = frame(w, phase);
+  const events = { rules: workflowRules(input.platform, w), gate: gateFor(w, input.platform) };
+  const base = `${w.useCase}/${w.name}`;
+  files.set(`${base}.asl.json`, toJson(definition));
+  const jobs = phase.jobs.map((j) => {
+    const path = `${w.useCase}/jobs/${w.name}/${j.job}.json`;
+    files.set(path, toJson(j));
+    return path;
+  });
+  let gate: ManifestWorkflow['gate'];
+  if (events.gate) {
+    const path = `${base}.join.asl.json`;
+    files.set(path, toJson(events.gate.definition));
+    gate = { stateMachineName: events.gate.stateMachineName, definition: path };
+  }
+  return {
+    name: w.name,
+    type: w.type,
+    kind: w.body.kind,
+    stateMachineName: w.stateMachineName,
+    definition: `${base}.asl.json`,
+    specFile: w.origin.file,
+    specLine: w.origin.line,
+    enabled: w.enabled,
+    tags: w.tags,
+    ...(w.schedule === undefined ? {} : { schedule: w.schedule }),
+    dependsOn: w.dependsOn.map((d) => `${d.useCase}/${d.dag}`),
+    rules: events.rules,
+    ...(gate ? { gate } : {}),
+    ...(phase.scheduleGroups ? { scheduleGroups: phase.scheduleGroups } : {}),
+    jobs,
+    resources: phase.resources,
+    placeholders: placeholdersIn([definition, events.rules, events.gate?.definition ?? null]),
+    stats: { sparkJobs: phase.sparkJobs, states: stateCount(definition), successPathTransitions: successPathLength(definition) },
+  };
+}
+
+function toJson(v: unknown): string {
+  return JSON.stringify(v, null, 2) + '\n';
+}

@@ -1,0 +1,18 @@
+/** Rendering diagnostics and summaries for people. */
+import { formatDiagnostic, type Diagnostic } from '../diagnostics.ts';
+
+export function printDiagnostics(diagnostics: readonly Diagnostic[], sources: ReadonlyMap<string, string>, specsDir: string): string {
+  return diagnostics.map((d) => formatDiagnostic({ ...d, file: displayPath(specsDir, d.file) }, sources.get(d.file))).join('\n');
+}
+
+/** `specs/orders/migration.yaml` when the specs dir is `specs`. */
+export function displayPath(specsDir: string, file: string): string {
+  const dir = specsDir.replace(/\/+$/, '');
+  return dir === '.' || dir === '' ? file : `${dir}/${file}`;
+}
+
+/** A plain text table with a header row. */
+export function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+}

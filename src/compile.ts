@@ -1,0 +1,113 @@
+/**
+ * The whole pipeline as one pure function: spec sources in, build artifacts
+ * and diagnostics out (DESIGN §1). Only the CLI reads and writes files.
+ *
+ *   discover → parse → index + cycles → normalize per use case → quarantine
+ *   → compile phases → rules → artifacts
+ */
+import { Report, sortDiagnostics, type Diagnostic } from './diagnostics.ts';
+import { assembleBuild, type BuildOutput } from './build/assemble.ts';
+import { buildIndex, checkCycles } from './ir/index-platform.ts';
+import { normalizeUseCase } from './ir/normalize.ts';
+import { normalizePlatform } from './ir/platform.ts';
+import type { Platform, UseCase } from './ir/types.ts';
+import { discover } from './spec/discover.ts';
+import { locate, parseSpecFile, type SourceFile, type SpecFile } from './spec/files.ts';
+import { validateSchema } from './spec/schema.ts';
+import type { PlatformSpec } from './spec/types.ts';
+
+export interface CompileResult extends BuildOutput {
+  diagnostics: Diagnostic[];
+  /** Use cases that compiled, in name order. */
+  useCases: UseCase[];
+  /** Use cases left out, with why. */
+  quarantined: { useCase: string; diagnostics: Diagnostic[] }[];
+  platform: Platform;
+  /** Every spec file's text by path, to print diagnostics with their source line. */
+  sources: Map<string, string>;
+}
+
+export interface CompileOptions {
+  lakestepVersion: string;
+}
+
+export function compile(sources: readonly SourceFile[], options: CompileOptions): CompileResult {
+  const report = new Report();
+  const tree = discover(sources, report);
+
+  let platformSpec: PlatformSpec | undefined;
+  let platformFile: SpecFile | undefined;
+  let platformOk = true;
+  if (tree.platform) {
+    platformFile = parseSpecFile(tree.platform);
+    platformFile.diagnostics.forEach((d) => report.add(d));
+    platformOk = platformFile.value !== undefined && validateSchema(platformFile, 'platform', report);
+    if (platformOk) platformSpec = (platformFile.value ?? {}) as PlatformSpec;
+  }
+  const platform = normalizePlatform(platformSpec, platformFile ? locate(platformFile, '') : undefined);
+
+  const parsed = new Map<string, Map<string, SpecFile>>();
+  for (const uc of tree.useCases) {
+    const files = new Map<string, SpecFile>();
+    for (const [rel, src] of uc.yaml) {
+      const f = parseSpecFile(src, uc.name);
+      f.diagnostics.forEach((d) => report.add(d));
+      files.set(rel, f);
+    }
+    parsed.set(uc.name, files);
+  }
+  const index = buildIndex(tree.useCases, parsed);
+  checkCycles(tree.useCases, parsed, report);
+
+  const normalized = new Map<string, UseCase>();
+  for (const uc of tree.useCases) {
+    const u = normalizeUseCase(uc, { platform, index, report, parsed: parsed.get(uc.name)! });
+    if (u) normalized.set(uc.name, u);
+  }
+
+  const broken = new Set(report.diagnostics.filter((d) => d.severity === 'error' && d.useCase).map((d) => d.useCase!));
+  const healthy: UseCase[] = [];
+  const quarantined: CompileResult['quarantined'] = [];
+  for (const uc of tree.useCases) {
+    const u = normalized.get(uc.name);
+    if (platformOk && u && !broken.has(uc.name)) healthy.push(u);
+    else quarantined.push({ useCase: uc.name, diagnostics: [] });
+  }
+  const quarantinedNames = new Set(quarantined.map((q) => q.useCase));
+  for (const u of healthy) {
+    for (const w of u.workflows) {
+      for (const dep of w.dependsOn) {
+        if (quarantinedNames.has(dep.useCase)) {
+          report.warning(
+            'DEPENDENCY_QUARANTINED',
+            `'${w.name}' depends on '${dep.useCase}/${dep.dag}', whose use case is quarantined: its last deployment keeps emitting events, but changes to it are not deployed until its errors are fixed`,
+            dep.origin,
+            u.name,
+          );
+        }
+      }
+    }
+  }
+
+  const build = assembleBuild({ platform, useCases: healthy, report, lakestepVersion: options.lakestepVersion });
+  const diagnostics = sortDiagnostics(report.diagnostics);
+  for (const q of quarantined) {
+    q.diagnostics = diagnostics.filter((d) => d.useCase === q.useCase || (!platformOk && d.file === 'platform.yaml'));
+  }
+  const summary = {
+    useCases: tree.useCases.length,
+    compiled: healthy.length,
+    quarantined: quarantined.length,
+    errors: diagnostics.filter((d) => d.severity === 'error').length,
+    warnings: diagnostics.filter((d) => d.severity === 'warning').length,
+  };
+  build.manifest.quarantined = quarantined;
+  build.files.set('manifest.json', json(build.manifest));
+  build.files.set('report.json', json({ version: 1, summary, diagnostics }));
+  return { ...build, diagnostics, useCases: healthy, quarantined, platform, sources: new Map(sources.map((s) => [s.path, s.text])) };
+}
+
+/** Stable JSON: two-space indent, trailing newline; key order is construction order. */
+export function json(value: unknown): string {
+  return JSON.stringify(value, null, 2) + '\n';
+}

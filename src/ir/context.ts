@@ -1,0 +1,42 @@
+/**
+ * What the normalizers share: the platform, the report, and an index of every
+ * use case's dags and migrated tables (built before any use case is
+ * normalized, so cross-use-case references resolve whatever the order).
+ */
+import type { Origin, Report } from '../diagnostics.ts';
+import { locate, type SpecFile } from '../spec/files.ts';
+import type { DagType } from '../spec/types.ts';
+import type { Platform } from './types.ts';
+
+export interface UseCaseIndexEntry {
+  dags: Map<string, DagType>;
+  /** Migrated tables: name → `database.table`. */
+  migrationTables: Map<string, string>;
+}
+
+export type PlatformIndex = Map<string, UseCaseIndexEntry>;
+
+export interface PhaseContext {
+  platform: Platform;
+  report: Report;
+  useCase: string;
+  dag: string;
+  index: PlatformIndex;
+  file: SpecFile;
+  /** Files of the use case other than YAML (SQL), by path relative to its folder. */
+  otherFiles: ReadonlyMap<string, { path: string; text: string }>;
+}
+
+/** Position of a pointer in the context's file. */
+export function at(ctx: { file: SpecFile }, pointer: string, atKey = false): Origin {
+  return locate(ctx.file, pointer, atKey);
+}
+
+/** Reports an error at a pointer of the context's file. */
+export function fail(ctx: PhaseContext, code: string, message: string, pointer: string, atKey = false): void {
+  ctx.report.error(code, message, at(ctx, pointer, atKey), ctx.useCase);
+}
+
+export function warn(ctx: PhaseContext, code: string, message: string, pointer: string): void {
+  ctx.report.warning(code, message, at(ctx, pointer), ctx.useCase);
+}

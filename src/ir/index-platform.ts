@@ -1,0 +1,95 @@
+/**
+ * The cross-use-case index and dependency-cycle detection. Both read the parsed
+ * (not yet validated) orchestration files, so a reference into a broken use
+ * case still resolves by name and a cycle through it is still found.
+ */
+import type { Report } from '../diagnostics.ts';
+import type { UseCaseFiles } from '../spec/discover.ts';
+import { joinPointer, locate, type SpecFile } from '../spec/files.ts';
+import type { DagType } from '../spec/types.ts';
+import type { PlatformIndex } from './context.ts';
+
+const CONFIG_FILE: Record<string, string> = { migration: 'migration.yaml' };
+
+interface RawDag {
+  name?: unknown;
+  type?: unknown;
+  depends_on?: unknown;
+  config?: unknown;
+  spark?: unknown;
+}
+
+function rawDags(file: SpecFile | undefined): RawDag[] {
+  const v = file?.value as { dags?: unknown } | undefined;
+  return Array.isArray(v?.dags) ? (v.dags.filter((d) => d && typeof d === 'object') as RawDag[]) : [];
+}
+
+export function buildIndex(useCases: readonly UseCaseFiles[], parsed: ReadonlyMap<string, Map<string, SpecFile>>): PlatformIndex {
+  const index: PlatformIndex = new Map();
+  for (const uc of useCases) {
+    const files = parsed.get(uc.name)!;
+    const dags = new Map<string, DagType>();
+    const migrationTables = new Map<string, string>();
+    for (const d of rawDags(files.get('orchestration.yaml'))) {
+      if (typeof d.name !== 'string') continue;
+      dags.set(d.name, d.type as DagType);
+      if (d.type === 'migration' && !d.spark) {
+        const cfg = files.get(typeof d.config === 'string' ? d.config : CONFIG_FILE.migration!);
+        const v = cfg?.value as { database?: unknown; tables?: unknown } | undefined;
+        if (Array.isArray(v?.tables)) {
+          for (const t of v.tables as { name?: unknown }[]) {
+            if (t && typeof t.name === 'string') migrationTables.set(t.name, `${String(v.database)}.${t.name}`);
+          }
+        }
+      }
+    }
+    index.set(uc.name, { dags, migrationTables });
+  }
+  return index;
+}
+
+/**
+ * Reports every dependency cycle once, at each `depends_on` entry on it, naming
+ * the whole cycle (`orders/a → orders/b → orders/a`).
+ */
+export function checkCycles(useCases: readonly UseCaseFiles[], parsed: ReadonlyMap<string, Map<string, SpecFile>>, report: Report): void {
+  const edges = new Map<string, { to: string; file: SpecFile; pointer: string; useCase: string }[]>();
+  for (const uc of useCases) {
+    const orch = parsed.get(uc.name)?.get('orchestration.yaml');
+    for (const [i, d] of rawDags(orch).entries()) {
+      if (typeof d.name !== 'string' || !Array.isArray(d.depends_on)) continue;
+      const from = `${uc.name}/${d.name}`;
+      const list = edges.get(from) ?? [];
+      for (const [j, dep] of d.depends_on.entries()) {
+        if (typeof dep !== 'string') continue;
+        const to = dep.includes('/') ? dep : `${uc.name}/${dep}`;
+        list.push({ to, file: orch!, pointer: joinPointer(`/dags/${i}`, 'depends_on', j), useCase: uc.name });
+      }
+      edges.set(from, list);
+    }
+  }
+  const state = new Map<string, 'open' | 'done'>();
+  const stack: string[] = [];
+  const reported = new Set<string>();
+  const visit = (node: string): void => {
+    state.set(node, 'open');
+    stack.push(node);
+    for (const e of edges.get(node) ?? []) {
+      if (e.to === node) continue; // self-dependency has its own diagnostic
+      if (state.get(e.to) === 'open') {
+        const cycle = [...stack.slice(stack.indexOf(e.to)), e.to];
+        const key = [...cycle.slice(0, -1)].sort().join('|');
+        if (!reported.has(key)) {
+          reported.add(key);
+          for (let k = 0; k < cycle.length - 1; k++) {
+            const edge = edges.get(cycle[k]!)!.find((x) => x.to === cycle[k + 1]);
+            if (edge) report.error('DAG_DEPENDENCY_CYCLE', `dependency cycle: ${cycle.join(' → ')}`, locate(edge.file, edge.pointer), edge.useCase);
+          }
+        }
+      } else if (!state.has(e.to) && edges.has(e.to)) visit(e.to);
+    }
+    stack.pop();
+    state.set(node, 'done');
+  };
+  for (const node of [...edges.keys()].sort()) if (!state.has(node)) visit(node);
+}

@@ -1,0 +1,179 @@
+/**
+ * One use case's files → {@link UseCase}: schema validation of every file,
+ * semantic checks of the orchestration, defaults applied platform → dag, and
+ * the dag bodies normalized by their phase. Reports everything it finds and
+ * returns undefined when the use case cannot compile.
+ */
+import { createHash } from 'node:crypto';
+import type { Report } from '../diagnostics.ts';
+import { stateMachineName, STATE_MACHINE_NAME_MAX } from '../naming.ts';
+import type { UseCaseFiles } from '../spec/discover.ts';
+import { parseDuration } from '../spec/duration.ts';
+import { joinPointer, locate, type SpecFile } from '../spec/files.ts';
+import { checkScheduleExpression } from '../spec/schedule.ts';
+import { validateSchema } from '../spec/schema.ts';
+import { closest } from '../spec/suggest.ts';
+import type { DagSpec, DagType, OrchestrationSpec, SpecKind } from '../spec/types.ts';
+import type { PhaseContext, PlatformIndex } from './context.ts';
+import { PHASES } from './phases.ts';
+import { normalizeSpark } from './spark.ts';
+import type { Platform, UseCase, Workflow, WorkflowBody, WorkflowRef } from './types.ts';
+
+/** Which spec kind a dag type reads when it has no `spark:` block. */
+export const CONFIG_KIND: Record<DagType, Exclude<SpecKind, 'platform' | 'orchestration'>> = {
+  migration: 'migration',
+  ingestion: 'ingestion',
+  transformation: 'processing',
+  maintenance: 'maintenance',
+};
+
+export interface NormalizeInput {
+  platform: Platform;
+  index: PlatformIndex;
+  report: Report;
+  /** Parsed files of the use case, by path relative to its folder. */
+  parsed: Map<string, SpecFile>;
+}
+
+export function normalizeUseCase(files: UseCaseFiles, input: NormalizeInput): UseCase | undefined {
+  const { report } = input;
+  const orch = input.parsed.get('orchestration.yaml');
+  if (!orch || orch.value === undefined) return undefined;
+  if (!validateSchema(orch, 'orchestration', report)) return undefined;
+  const spec = orch.value as OrchestrationSpec;
+  const checkedFiles = new Map<string, boolean>();
+  const workflows: Workflow[] = [];
+  let ok = true;
+  const seen = new Set<string>();
+
+  for (const [i, dag] of spec.dags.entries()) {
+    const pointer = `/dags/${i}`;
+    const origin = locate(orch, pointer);
+    const base: PhaseContext = { platform: input.platform, report, useCase: files.name, dag: dag.name, index: input.index, file: orch, otherFiles: files.other };
+    const err = (code: string, message: string, p: string, atKey = false) => {
+      report.error(code, message, locate(orch, p, atKey), files.name);
+      ok = false;
+    };
+    if (seen.has(dag.name)) err('DAG_DUPLICATE_NAME', `dag '${dag.name}' is defined more than once in this use case`, `${pointer}/name`);
+    seen.add(dag.name);
+    const smName = stateMachineName(input.platform.prefix, files.name, dag.name);
+    if (smName.length > STATE_MACHINE_NAME_MAX - 5) {
+      err('DAG_NAME_TOO_LONG', `state machine name '${smName}' is ${smName.length} characters; Step Functions allows ${STATE_MACHINE_NAME_MAX} including the '-join' suffix of join machines`, `${pointer}/name`);
+    }
+    if (dag.schedule !== undefined) {
+      const problem = checkScheduleExpression(dag.schedule);
+      if (problem) err('SCHEDULE_INVALID', problem, `${pointer}/schedule`);
+      if (dag.type === 'maintenance' && !dag.spark) err('SCHEDULE_ON_MAINTENANCE', 'maintenance schedules live per task in maintenance.yaml (or its top-level `schedule`)', `${pointer}/schedule`);
+    }
+    const dependsOn = resolveDependencies(dag, pointer, files.name, input, orch, spec, err);
+    const timeoutSeconds = dag.timeout === undefined ? input.platform.defaults.timeoutSeconds : parseDuration(dag.timeout) ?? 0;
+    if (timeoutSeconds > 365 * 86_400) err('DAG_TIMEOUT_TOO_LONG', 'a Standard workflow runs at most one year', `${pointer}/timeout`);
+
+    let body: WorkflowBody | undefined;
+    let configFile = orch.path;
+    if (dag.spark) {
+      if (dag.config !== undefined) err('DAG_SPARK_AND_CONFIG', 'a dag with a `spark:` block runs that job; remove `config:` or the `spark:` block', `${pointer}/config`);
+      const spark = normalizeSpark(dag.spark, `${pointer}/spark`, timeoutSeconds, base);
+      if (spark) body = { kind: 'spark', spark };
+      else ok = false;
+    } else {
+      const kind = CONFIG_KIND[dag.type];
+      const rel = dag.config ?? `${kind}.yaml`;
+      const file = input.parsed.get(rel);
+      if (!file) {
+        const hint = closest(rel, [...input.parsed.keys()]);
+        err('CONFIG_NOT_FOUND', `dag '${dag.name}' (type ${dag.type}) reads '${files.name}/${rel}', which does not exist${hint ? ` (did you mean '${hint}'?)` : ''}`, dag.config === undefined ? `${pointer}/type` : `${pointer}/config`);
+      } else if (file.value !== undefined) {
+        let valid = checkedFiles.get(rel);
+        if (valid === undefined) {
+          valid = validateSchema(file, kind, report);
+          checkedFiles.set(rel, valid);
+        }
+        if (valid) {
+          const phase = PHASES[kind];
+          const b = phase({ ...base, file }, file.value as never, dag);
+          if (b) body = b;
+          else ok = false;
+        } else ok = false;
+        configFile = file.path;
+      } else ok = false;
+    }
+    if (!body) {
+      ok = false;
+      continue;
+    }
+    workflows.push({
+      useCase: files.name,
+      name: dag.name,
+      type: dag.type,
+      stateMachineName: smName,
+      ...(dag.description === undefined ? {} : { description: dag.description }),
+      tags: dag.tags ?? [],
+      notification: {
+        onSuccess: dag.notification?.on_success_callback ?? false,
+        onFailure: dag.notification?.on_failure_callback ?? true,
+        emails: dag.notification?.emails ?? [],
+      },
+      ...(dag.schedule === undefined ? {} : { schedule: dag.schedule }),
+      dependsOn,
+      retries: dag.retries ?? input.platform.defaults.retries,
+      timeoutSeconds,
+      enabled: dag.enabled ?? true,
+      body,
+      configFile,
+      origin,
+    });
+  }
+  // Files nobody reads are most likely a typo in `config:`; say so.
+  for (const [rel, f] of input.parsed) {
+    if (rel !== 'orchestration.yaml' && !workflows.some((w) => w.configFile === f.path) && !checkedFiles.has(rel)) {
+      report.warning('SPEC_UNUSED_FILE', `'${f.path}' is not read by any dag of '${files.name}'`, { file: f.path, line: 1, column: 1, pointer: '' }, files.name);
+    }
+  }
+  if (!ok) return undefined;
+  const paths = [...files.yaml.keys(), ...files.other.keys()].sort();
+  const hash = createHash('sha256');
+  for (const p of paths) hash.update(p).update('\0').update((files.yaml.get(p) ?? files.other.get(p))!.text).update('\0');
+  return { name: files.name, owner: spec.owner, ...(spec.description === undefined ? {} : { description: spec.description }), specHash: hash.digest('hex'), files: paths.map((p) => `${files.name}/${p}`), workflows };
+}
+
+function resolveDependencies(
+  dag: DagSpec,
+  pointer: string,
+  useCase: string,
+  input: NormalizeInput,
+  orch: SpecFile,
+  spec: OrchestrationSpec,
+  err: (code: string, message: string, p: string) => void,
+): WorkflowRef[] {
+  const refs: WorkflowRef[] = [];
+  const seen = new Set<string>();
+  for (const [j, dep] of (dag.depends_on ?? []).entries()) {
+    const p = joinPointer(pointer, 'depends_on', j);
+    const [uc, name] = dep.includes('/') ? (dep.split('/', 2) as [string, string]) : [useCase, dep];
+    const origin = locate(orch, p);
+    const key = `${uc}/${name}`;
+    if (seen.has(key)) {
+      err('DAG_DUPLICATE_DEPENDENCY', `'${dep}' is listed twice`, p);
+      continue;
+    }
+    seen.add(key);
+    if (uc === useCase && name === dag.name) {
+      err('DAG_SELF_DEPENDENCY', `dag '${dag.name}' cannot depend on itself`, p);
+      continue;
+    }
+    const dags = uc === useCase ? new Set(spec.dags.map((d) => d.name)) : new Set(input.index.get(uc)?.dags.keys() ?? []);
+    if (uc !== useCase && !input.index.has(uc)) {
+      const hint = closest(uc, [...input.index.keys()]);
+      err('DAG_UNKNOWN_DEPENDENCY', `use case '${uc}' does not exist${hint ? ` (did you mean '${hint}/${name}'?)` : ''}`, p);
+      continue;
+    }
+    if (!dags.has(name)) {
+      const hint = closest(name, [...dags]);
+      err('DAG_UNKNOWN_DEPENDENCY', `'${dep}' names no dag${uc === useCase ? '' : ` of use case '${uc}'`}${hint ? ` (did you mean '${uc === useCase ? hint : `${uc}/${hint}`}'?)` : ''}`, p);
+      continue;
+    }
+    refs.push({ useCase: uc, dag: name, origin });
+  }
+  return refs;
+}

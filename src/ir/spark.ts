@@ -1,0 +1,33 @@
+/** The `spark:` block of a dag → {@link SparkJob}. */
+import { parseDuration } from '../spec/duration.ts';
+import { findClearTextSecret } from '../spec/secrets.ts';
+import { parseTemplates } from '../spec/templates.ts';
+import type { SparkBlock } from '../spec/types.ts';
+import { at, fail, type PhaseContext } from './context.ts';
+import type { ArgPart, SparkJob } from './types.ts';
+
+export function normalizeSpark(spark: SparkBlock, pointer: string, timeoutSeconds: number, ctx: PhaseContext): SparkJob | undefined {
+  let ok = true;
+  const args: ArgPart[][] = [];
+  for (const [i, arg] of (spark.arguments ?? []).entries()) {
+    const parsed = parseTemplates(arg);
+    if ('error' in parsed) {
+      fail(ctx, 'TEMPLATE_INVALID', `argument ${i + 1}: ${parsed.error}`, `${pointer}/arguments/${i}`);
+      ok = false;
+    } else args.push(parsed.parts);
+  }
+  const entry = parseTemplates(spark.entrypoint);
+  if ('error' in entry || entry.parts.some((p) => 'template' in p)) {
+    fail(ctx, 'TEMPLATE_INVALID', 'entrypoint cannot contain run templates; pass them as arguments', `${pointer}/entrypoint`);
+    ok = false;
+  }
+  const secret = findClearTextSecret([...(spark.arguments ?? []), ...(spark.spark_submit_parameters ?? '').split(/\s+/)]);
+  if (secret) {
+    fail(ctx, 'SECRET_IN_CLEAR_TEXT', `${secret}: keep credentials in Secrets Manager and pass the secret ARN instead`, pointer);
+    ok = false;
+  }
+  const jobTimeout = spark.timeout === undefined ? timeoutSeconds : parseDuration(spark.timeout) ?? timeoutSeconds;
+  if (!ok) return undefined;
+  const submit = [ctx.platform.defaults.sparkSubmitParameters, spark.spark_submit_parameters ?? ''].filter(Boolean).join(' ');
+  return { entrypoint: spark.entrypoint, arguments: args, sparkSubmitParameters: submit, timeoutSeconds: jobTimeout, origin: at(ctx, pointer) };
+}

@@ -1,0 +1,27 @@
+/**
+ * Phase compilers, dispatched on the workflow body's kind: adding a kind to
+ * `WorkflowBody` fails to compile until it has an entry here.
+ */
+import type { WorkflowBody } from '../ir/types.ts';
+import { compileSpark } from './spark.ts';
+import type { PhaseCompiler, PhaseInput, PhaseOutput } from './types.ts';
+
+type Bodies = { [K in WorkflowBody['kind']]: Extract<WorkflowBody, { kind: K }> };
+type Compilers = { [K in WorkflowBody['kind']]: PhaseCompiler<Bodies[K]> };
+
+const notYet = (): never => {
+  throw new Error('not compiled yet');
+};
+
+export const PHASE_COMPILERS: Compilers = {
+  spark: (b, i) => compileSpark(b.spark, i),
+  migration: notYet,
+  ingestion: notYet,
+  processing: notYet,
+  maintenance: notYet,
+};
+
+export function compilePhase(input: PhaseInput): PhaseOutput {
+  const body = input.workflow.body;
+  return (PHASE_COMPILERS[body.kind] as PhaseCompiler<WorkflowBody>)(body, input);
+}

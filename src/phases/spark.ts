@@ -1,0 +1,35 @@
+/** Custom Spark dags (`spark:` block): one EMR Serverless job run. */
+import { emrJobTask } from '../asl/emr.ts';
+import { ON_FAILURE, ON_SUCCESS, specComment } from '../asl/frame.ts';
+import { argument } from '../asl/intrinsics.ts';
+import type { SparkJob, Workflow } from '../ir/types.ts';
+import type { PhaseCompiler } from './types.ts';
+
+export const compileSpark: PhaseCompiler<SparkJob> = (spark, { workflow }) => {
+  const constants = { dag: workflow.name, useCase: workflow.useCase };
+  const name = `Run ${workflow.name}`;
+  return {
+    startAt: name,
+    states: {
+      [name]: emrJobTask({
+        comment: specComment(spark.origin, `Spark job ${spark.entrypoint}`),
+        jobName: jobRunName(workflow),
+        entryPoint: spark.entrypoint,
+        arguments: spark.arguments.map((a) => argument(a, constants)),
+        sparkSubmitParameters: spark.sparkSubmitParameters,
+        timeoutSeconds: spark.timeoutSeconds,
+        retries: workflow.retries,
+        next: ON_SUCCESS,
+        failure: ON_FAILURE,
+      }),
+    },
+    jobs: [],
+    resources: { emr: true, datasync: [], tables: [], secrets: [] },
+    sparkJobs: 1,
+  };
+};
+
+/** EMR job run names: `<use-case>-<dag>`, the execution name is appended at run time. */
+export function jobRunName(w: Pick<Workflow, 'useCase' | 'name'>, job?: string): string {
+  return [w.useCase, w.name, job].filter(Boolean).join('-');
+}

@@ -1,0 +1,21 @@
+/** What a phase compiler receives and returns. */
+import type { PhaseStates } from '../asl/frame.ts';
+import type { DataSyncResource, JobDocument } from '../build/types.ts';
+import type { Platform, Workflow } from '../ir/types.ts';
+
+export interface PhaseInput {
+  workflow: Workflow;
+  platform: Platform;
+}
+
+export interface PhaseOutput extends PhaseStates {
+  /** Job documents of the lakestep runtime, written under build/<use-case>/jobs/<workflow>/. */
+  jobs: JobDocument[];
+  resources: { emr: boolean; datasync: DataSyncResource[]; tables: string[]; secrets: string[] };
+  /** Spark job runs on the success path. */
+  sparkJobs: number;
+  /** Maintenance only: schedule groups and their tasks. */
+  scheduleGroups?: { schedule: string; group: string; tasks: { table: string; kind: string }[] }[];
+}
+
+export type PhaseCompiler<B> = (body: B, input: PhaseInput) => PhaseOutput;

@@ -1,0 +1,194 @@
+/**
+ * Runs one execution in `aws-local-stepfunctions`: installs a handler per Task state
+ * name that dispatches on the state's `Resource`, sets all waits and retry intervals
+ * to zero real time while advancing the execution's simulated clock, and turns the
+ * library's event log into timeline entries.
+ * @see https://github.com/nibble-4bits/aws-local-stepfunctions#readme
+ */
+import './polyfill.ts';
+import { ExecutionAbortedError, ExecutionError, StateMachine } from 'aws-local-stepfunctions';
+import type { Retrier, StateMachineDefinition, WaitState } from '../asl/types.ts';
+import type { DefinitionIndex } from './definition.ts';
+import { taskError } from './errors.ts';
+import { readPath } from './input-transformer.ts';
+import type { TaskHandler } from './services/types.ts';
+import type { ExecutionStatus, Fault, TimelineEntry, Trigger } from './types.ts';
+
+/** One execution of a simulated state machine. */
+export interface Execution {
+  ref: string;
+  stateMachineArn: string;
+  stateMachineName: string;
+  name: string;
+  arn: string;
+  input: unknown;
+  trigger: Trigger;
+  status: ExecutionStatus | 'PENDING';
+  output: unknown;
+  error: string | null;
+  cause: string | null;
+  startTime: number;
+  stopTime: number | null;
+  /** Simulated now of this execution, epoch milliseconds. */
+  clock: number;
+  transitions: number;
+  faultCalls: Map<string, number>;
+}
+
+export interface CompiledMachine {
+  ref: string;
+  definition: StateMachineDefinition;
+  index: DefinitionIndex;
+  runner: StateMachine;
+}
+
+export interface RunEnvironment {
+  services: Record<string, TaskHandler>;
+  faults: Record<string, Fault>;
+  delays: Record<string, number>;
+  timeline: (entry: Omit<TimelineEntry, 'time' | 'workflow' | 'execution'>, at: number) => void;
+}
+
+/** Simulated seconds a call takes when the scenario gives no delay. */
+const DEFAULT_SECONDS: Record<string, number> = {
+  'arn:aws:states:::emr-serverless:startJobRun.sync': 300,
+};
+
+export function compileMachine(ref: string, definition: StateMachineDefinition, index: DefinitionIndex, validate: boolean): CompiledMachine {
+  // The validator mutates what it checks: validate a copy, run another.
+  if (validate) new StateMachine(structuredClone(definition) as never);
+  const runner = new StateMachine(structuredClone(definition) as never, { validationOptions: { noValidate: true } });
+  return { ref, definition, index, runner };
+}
+
+const macrotask = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+export async function runExecution(machine: CompiledMachine, exec: Execution, env: RunEnvironment): Promise<void> {
+  const { index, definition } = machine;
+  const timeoutMs = definition.TimeoutSeconds ? definition.TimeoutSeconds * 1000 : undefined;
+  let timedOut = false;
+  let abort = (): void => {};
+  const checkTimeout = (): void => {
+    if (timeoutMs !== undefined && !timedOut && exec.clock - exec.startTime > timeoutMs) {
+      timedOut = true;
+      exec.clock = exec.startTime + timeoutMs;
+      abort();
+    }
+  };
+
+  const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
+  for (const [name, task] of index.tasks) {
+    handlers[name] = async (input) => {
+      // Let the event log catch up so the clock already holds this state's entry.
+      await macrotask();
+      const seconds = env.delays[name] ?? DEFAULT_SECONDS[task.Resource] ?? 0;
+      exec.clock += seconds * 1000;
+      checkTimeout();
+      if (task.TimeoutSeconds !== undefined && seconds > task.TimeoutSeconds) {
+        throw taskError('States.Timeout', `Task timed out after ${task.TimeoutSeconds} seconds (simulated)`);
+      }
+      const fault = env.faults[name];
+      if (fault) {
+        const used = exec.faultCalls.get(name) ?? 0;
+        if (fault.times === 'always' || used < (fault.times ?? 1)) {
+          exec.faultCalls.set(name, used + 1);
+          throw taskError(fault.error, fault.cause ?? `Simulated fault ${used + 1} of state "${name}"`);
+        }
+      }
+      const service = env.services[task.Resource];
+      if (!service) throw taskError('States.Runtime', `The simulator has no emulation of ${task.Resource}`);
+      return service({ resource: task.Resource, input, stateName: name, executionArn: exec.arn, now: exec.clock });
+    };
+  }
+  const zero = Object.fromEntries([...index.states.keys()].map((n) => [n, 0]));
+
+  exec.status = 'RUNNING';
+  const run = machine.runner.run(exec.input as never, {
+    overrides: { taskResourceLocalHandlers: handlers as never, waitTimeOverrides: zero, retryIntervalOverrides: zero },
+    context: {
+      Execution: {
+        Id: exec.arn,
+        Name: exec.name,
+        RoleArn: `arn:aws:iam::123456789012:role/${exec.stateMachineName}`,
+        RedriveCount: 0,
+        SimulatedStartTime: new Date(exec.startTime).toISOString(),
+        SimulatedInput: exec.input as never,
+      },
+      StateMachine: { Id: exec.stateMachineArn, Name: exec.stateMachineName },
+    },
+  });
+  abort = run.abort;
+
+  const lastError = new Map<string, { error: string; cause: unknown }>();
+  const consume = (async () => {
+    for await (const ev of run.eventLogs) {
+      if (!('state' in ev)) continue;
+      const state = ev.state.name;
+      const stateType = ev.state.type;
+      const base = { state, stateType, ...('index' in ev && ev.index !== undefined ? { details: { iteration: ev.index } } : {}) };
+      switch (ev.type) {
+        case 'StateEntered': {
+          exec.transitions++;
+          env.timeline({ ...base, kind: 'entered' }, exec.clock);
+          const wait = index.waits.get(state);
+          if (wait) {
+            exec.clock = waitUntil(wait, ev.state.input, exec.clock);
+            checkTimeout();
+          }
+          break;
+        }
+        case 'StateExited':
+          env.timeline({ ...base, kind: 'succeeded' }, exec.clock);
+          break;
+        case 'StateFailed':
+          lastError.set(state, { error: ev.Error, cause: ev.Cause });
+          env.timeline({ ...base, kind: 'failed', details: { ...base.details, error: ev.Error, cause: String(ev.Cause) } }, exec.clock);
+          break;
+        case 'StateRetried':
+          exec.clock += backoffMs(ev.retry.retrier as Retrier, ev.retry.attempt);
+          checkTimeout();
+          env.timeline({ ...base, kind: 'retried', details: { ...base.details, attempt: ev.retry.attempt } }, exec.clock);
+          break;
+        case 'StateCaught':
+          env.timeline({ ...base, kind: 'caught', details: { ...base.details, error: lastError.get(state)?.error, next: ev.catch.catcher.Next } }, exec.clock);
+          break;
+      }
+    }
+  })();
+
+  try {
+    exec.output = await run.result;
+    exec.status = 'SUCCEEDED';
+  } catch (error) {
+    if (error instanceof ExecutionAbortedError) {
+      exec.status = timedOut ? 'TIMED_OUT' : 'ABORTED';
+      if (timedOut) {
+        exec.error = 'States.Timeout';
+        exec.cause = `The execution ran longer than its TimeoutSeconds (${definition.TimeoutSeconds}).`;
+      }
+    } else {
+      const inner = error instanceof ExecutionError && error.cause instanceof Error ? error.cause : (error as Error);
+      exec.status = 'FAILED';
+      exec.error = inner.name;
+      exec.cause = inner.message;
+    }
+  }
+  await consume;
+  exec.stopTime = exec.clock;
+}
+
+/** Simulated end of a Wait state entered at `now` with `input`. */
+export function waitUntil(wait: WaitState, rawInput: unknown, now: number): number {
+  const input = wait.InputPath ? readPath(rawInput, wait.InputPath) : rawInput;
+  if (wait.Seconds !== undefined) return now + wait.Seconds * 1000;
+  if (wait.SecondsPath) return now + Number(readPath(input, wait.SecondsPath) ?? 0) * 1000;
+  const stamp = wait.Timestamp ?? (wait.TimestampPath ? String(readPath(input, wait.TimestampPath)) : undefined);
+  const at = stamp ? Date.parse(stamp) : NaN;
+  return Number.isNaN(at) ? now : Math.max(now, at);
+}
+
+/** Retry interval before attempt `attempt` (1-based), without jitter. */
+export function backoffMs(retrier: Retrier, attempt: number): number {
+  const seconds = (retrier.IntervalSeconds ?? 1) * Math.pow(retrier.BackoffRate ?? 2, Math.max(0, attempt - 1));
+  return Math.min(seconds, retrier.MaxDelaySeconds ?? Infinity) * 1000;
+}

@@ -1,0 +1,89 @@
+/**
+ * Reading and validating scenario files (YAML or JSON). All problems are collected.
+ */
+import { parse } from 'yaml';
+import type { Scenario } from './types.ts';
+
+export class ScenarioError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid scenario:\n  ${problems.join('\n  ')}`);
+    this.name = 'ScenarioError';
+  }
+}
+
+/** Parses a YAML (or JSON) scenario text; throws `ScenarioError` listing every problem. */
+export function parseScenario(text: string): Scenario {
+  const value: unknown = parse(text) ?? {};
+  const problems = validateScenario(value);
+  if (problems.length) throw new ScenarioError(problems);
+  return value as Scenario;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isTime = (v: unknown): boolean => typeof v === 'string' && !Number.isNaN(Date.parse(v));
+
+/** Problems of a scenario value, as `path: message` strings. */
+export function validateScenario(value: unknown): string[] {
+  const problems: string[] = [];
+  const fail = (path: string, message: string): void => void problems.push(`${path}: ${message}`);
+  if (!isObject(value)) return ['scenario: must be a mapping'];
+  const known = ['start', 'window', 'faults', 'delays', 'datasync', 'watermarks', 'dynamodb'];
+  for (const key of Object.keys(value)) if (!known.includes(key)) fail(key, `unknown field (expected one of ${known.join(', ')})`);
+  if (value.start !== undefined) {
+    if (!Array.isArray(value.start)) fail('start', 'must be a list');
+    else value.start.forEach((s: unknown, i) => {
+      const at = `start[${i}]`;
+      if (!isObject(s)) return fail(at, 'must be a mapping');
+      for (const key of Object.keys(s)) if (!['workflow', 'logical_date', 'at', 'name', 'input'].includes(key)) fail(`${at}.${key}`, 'unknown field');
+      if (typeof s.workflow !== 'string') fail(`${at}.workflow`, 'required string');
+      for (const key of ['logical_date', 'at'] as const) if (s[key] !== undefined && !isTime(s[key])) fail(`${at}.${key}`, 'must be a date or ISO timestamp');
+      if (s.name !== undefined && (typeof s.name !== 'string' || !/^[A-Za-z0-9_-]{1,80}$/.test(s.name))) fail(`${at}.name`, 'must be 1-80 of A-Z a-z 0-9 - _');
+    });
+  }
+  if (value.window !== undefined) {
+    const w = value.window;
+    if (!isObject(w) || !isTime(w.start) || !isTime(w.end)) fail('window', 'needs start and end ISO timestamps');
+    else if (Date.parse(w.end as string) < Date.parse(w.start as string)) fail('window', 'end is before start');
+  }
+  perState(value.faults, 'faults', (path, f) => {
+    if (!isObject(f)) return fail(path, 'must be a mapping with error, cause, times');
+    for (const key of Object.keys(f)) if (!['error', 'cause', 'times'].includes(key)) fail(`${path}.${key}`, 'unknown field');
+    if (typeof f.error !== 'string' || f.error === '') fail(`${path}.error`, 'required string');
+    if (f.cause !== undefined && typeof f.cause !== 'string') fail(`${path}.cause`, 'must be a string');
+    if (f.times !== undefined && f.times !== 'always' && !(Number.isInteger(f.times) && (f.times as number) > 0)) fail(`${path}.times`, 'must be a positive integer or "always"');
+  }, fail);
+  perState(value.delays, 'delays', (path, d) => {
+    if (typeof d !== 'number' || d < 0) fail(path, 'must be a number of seconds ≥ 0');
+  }, fail);
+  if (value.datasync !== undefined) {
+    if (!isObject(value.datasync)) fail('datasync', 'must be a mapping');
+    else for (const [key, d] of Object.entries(value.datasync)) {
+      const path = `datasync.${key}`;
+      if (!isObject(d)) { fail(path, 'must be a mapping'); continue; }
+      for (const k of Object.keys(d)) if (!['status', 'error_code', 'error_detail', 'extra_polls'].includes(k)) fail(`${path}.${k}`, 'unknown field');
+      if (d.status !== undefined && d.status !== 'SUCCESS' && d.status !== 'ERROR') fail(`${path}.status`, 'must be SUCCESS or ERROR');
+      if (d.extra_polls !== undefined && !(Number.isInteger(d.extra_polls) && (d.extra_polls as number) >= 0)) fail(`${path}.extra_polls`, 'must be an integer ≥ 0');
+    }
+  }
+  if (value.watermarks !== undefined && (!isObject(value.watermarks) || Object.values(value.watermarks).some((v) => typeof v !== 'string'))) {
+    fail('watermarks', 'must map keys to strings');
+  }
+  if (value.dynamodb !== undefined && (!isObject(value.dynamodb) || Object.values(value.dynamodb).some((v) => !Array.isArray(v)))) {
+    fail('dynamodb', 'must map table names to lists of items');
+  }
+  return problems;
+}
+
+function perState(
+  value: unknown,
+  name: string,
+  check: (path: string, v: unknown) => void,
+  fail: (path: string, message: string) => void,
+): void {
+  if (value === undefined) return;
+  if (!isObject(value)) return fail(name, 'must map workflow refs to states');
+  for (const [ref, states] of Object.entries(value)) {
+    if (!isObject(states)) { fail(`${name}.${ref}`, 'must map state names to values'); continue; }
+    for (const [state, v] of Object.entries(states)) check(`${name}.${ref}.${state}`, v);
+  }
+}

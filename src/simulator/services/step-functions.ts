@@ -1,0 +1,76 @@
+/**
+ * Step Functions behind `arn:aws:states:::states:startExecution[.sync[:2]]`: starts a
+ * state machine of the simulation. A name already used for the same machine is refused
+ * with `StepFunctions.ExecutionAlreadyExistsException` (unless the execution with that
+ * name is still running with the same input, which StartExecution treats as idempotent).
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/connect-stepfunctions.html
+ * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html
+ */
+import { taskError } from '../errors.ts';
+import { record, str, type TaskCall, type TaskHandler } from './types.ts';
+
+export interface StartRequest {
+  stateMachineArn: string;
+  name?: string;
+  input: unknown;
+  /** The execution that called StartExecution. */
+  parentArn: string;
+  now: number;
+}
+
+export interface ExecutionView {
+  executionArn: string;
+  stateMachineArn: string;
+  name: string;
+  status: string;
+  input: unknown;
+  output: unknown;
+  error?: string;
+  cause?: string;
+  startDate: number;
+  stopDate?: number;
+}
+
+/** What the simulator offers the integration. */
+export interface ExecutionStarter {
+  /** Queues an execution; throws the service's errors. */
+  startExecution(request: StartRequest): ExecutionView;
+  /** Runs an execution to its end (for `.sync`). */
+  runExecution(executionArn: string): Promise<ExecutionView>;
+}
+
+function request(call: TaskCall): StartRequest {
+  const p = record(call.input);
+  const raw = p.Input;
+  const input = typeof raw === 'string' ? JSON.parse(raw) : (raw ?? {});
+  const name = str(p.Name);
+  return { stateMachineArn: str(p.StateMachineArn) ?? '', input, parentArn: call.executionArn, now: call.now, ...(name ? { name } : {}) };
+}
+
+export function stepFunctionsHandlers(starter: ExecutionStarter): Record<string, TaskHandler> {
+  const sync = async (call: TaskCall, parseOutput: boolean): Promise<unknown> => {
+    const started = starter.startExecution(request(call));
+    const done = await starter.runExecution(started.executionArn);
+    const output = {
+      ExecutionArn: done.executionArn,
+      StateMachineArn: done.stateMachineArn,
+      Name: done.name,
+      Status: done.status,
+      StartDate: done.startDate,
+      StopDate: done.stopDate,
+      Input: parseOutput ? done.input : JSON.stringify(done.input),
+      Output: parseOutput ? done.output : JSON.stringify(done.output),
+      ...(done.error ? { Error: done.error, Cause: done.cause } : {}),
+    };
+    if (done.status !== 'SUCCEEDED') throw taskError('States.TaskFailed', JSON.stringify(output));
+    return output;
+  };
+  return {
+    'arn:aws:states:::states:startExecution': (call) => {
+      const started = starter.startExecution(request(call));
+      return { ExecutionArn: started.executionArn, StartDate: started.startDate };
+    },
+    'arn:aws:states:::states:startExecution.sync': (call) => sync(call, false),
+    'arn:aws:states:::states:startExecution.sync:2': (call) => sync(call, true),
+  };
+}

@@ -1,0 +1,322 @@
+/**
+ * The simulator: state machines from a build/ directory, emulated services behind
+ * their task resources, an event bus routing execution status events through the
+ * compiled rules, and a queue of executions ordered by simulated start time.
+ *
+ * Executions run one at a time, in order of simulated start; each has its own clock
+ * that task delays, waits and retry intervals advance. Nothing reads the wall clock,
+ * so the same build and scenario give the same result.
+ */
+import type { StateMachineDefinition } from '../asl/types.ts';
+import { executionName, logicalDateFromDay } from '../naming.ts';
+import { loadBuild, type LoadedBuild, type MachineSource } from './build.ts';
+import { deliveries, route, type Delivery } from './bus.ts';
+import { indexDefinition, rewriteContextPaths } from './definition.ts';
+import { taskError } from './errors.ts';
+import { eventId, eventTime, scheduledEvent, statusChangeEvent } from './events.ts';
+import { compileMachine, runExecution, type CompiledMachine, type Execution } from './execution.ts';
+import { fireTimes } from './schedule.ts';
+import { DataSync } from './services/datasync.ts';
+import { DynamoDbStore } from './services/dynamodb.ts';
+import { EmrServerless } from './services/emr-serverless.ts';
+import { S3Store } from './services/s3.ts';
+import { SnsTopics } from './services/sns.ts';
+import { stepFunctionsHandlers, type ExecutionView, type StartRequest } from './services/step-functions.ts';
+import type { TaskHandler } from './services/types.ts';
+import { dataSyncBehaviour, type ExecutionResult, type Scenario, type SimulationResult, type TimelineEntry, type Trigger } from './types.ts';
+
+export interface SimulatorOptions {
+  /** Validate each definition with the library's validator (default true). */
+  validate?: boolean;
+  /** Simulated time of `start` calls without `at` before anything ran (default: window start, else 2026-01-01). */
+  now?: string;
+  /** Key attribute names per DynamoDB table, where the ASL's `Key` parameters do not tell. */
+  keySchemas?: Record<string, string[]>;
+  /** Stop with an error past this many executions (default 10,000): a guard against rule loops. */
+  maxExecutions?: number;
+}
+
+export interface StartOptions {
+  name?: string;
+  /** Simulated start time (ISO 8601); default: the simulator's current time. */
+  at?: string | number;
+  trigger?: Trigger;
+}
+
+export class Simulator {
+  readonly build: LoadedBuild;
+  readonly dynamodb: DynamoDbStore;
+  readonly s3 = new S3Store();
+  readonly sns = new SnsTopics();
+  readonly emr: EmrServerless;
+  readonly datasync: DataSync;
+  readonly timeline: TimelineEntry[] = [];
+  readonly executions: Execution[] = [];
+
+  private readonly sources = new Map<string, MachineSource>();
+  private readonly compiled = new Map<string, CompiledMachine>();
+  private readonly services: Record<string, TaskHandler>;
+  private readonly queue: { exec: Execution; seq: number }[] = [];
+  private seq = 0;
+  private events = 0;
+  private now: number;
+
+  constructor(
+    buildDir: string,
+    readonly scenario: Scenario = {},
+    private readonly options: SimulatorOptions = {},
+  ) {
+    this.build = loadBuild(buildDir);
+    this.now = Date.parse(options.now ?? scenario.window?.start ?? '2026-01-01T00:00:00Z');
+    const keySchemas: Record<string, string[]> = {};
+    for (const source of this.build.machines) {
+      const definition = rewriteContextPaths(source.definition);
+      this.sources.set(source.arn, { ...source, definition });
+      Object.assign(keySchemas, indexDefinition(definition).keySchemas);
+    }
+    this.dynamodb = new DynamoDbStore({ ...keySchemas, ...options.keySchemas });
+    for (const [table, items] of Object.entries(scenario.dynamodb ?? {})) for (const item of items) this.dynamodb.putItem(table, item);
+    const tableOfTask = new Map([...this.build.datasyncTasks].map(([table, arn]) => [arn, table]));
+    this.datasync = new DataSync((taskArn) => dataSyncBehaviour(scenario.datasync?.[taskArn] ?? scenario.datasync?.[tableOfTask.get(taskArn) ?? '']));
+    this.emr = new EmrServerless({
+      region: this.build.region,
+      account: this.build.account,
+      artifactsBucket: this.build.manifest.platform.buckets.artifacts,
+      jobs: this.build.jobs,
+      s3: this.s3,
+      watermarks: scenario.watermarks ?? {},
+    });
+    this.services = {
+      ...this.emr.handlers,
+      ...this.s3.handlers,
+      ...this.datasync.handlers,
+      ...this.dynamodb.handlers,
+      ...this.sns.handlers,
+      ...stepFunctionsHandlers({ startExecution: (r) => this.startFromTask(r), runExecution: (arn) => this.runNow(arn) }),
+    };
+  }
+
+  /** State machine ARN of a workflow ref (`<use-case>/<dag>`, `…#join`) or state machine name. */
+  machineArn(ref: string): string {
+    const source = [...this.sources.values()].find((s) => s.ref === ref || s.name === ref || s.arn === ref);
+    if (!source) throw new Error(`Unknown workflow "${ref}"; known: ${[...this.sources.values()].map((s) => s.ref).join(', ')}`);
+    return source.arn;
+  }
+
+  /** Queues an execution; returns its ARN. Throws `StepFunctions.ExecutionAlreadyExistsException` for a used name. */
+  start(ref: string, input: unknown = {}, options: StartOptions = {}): string {
+    const arn = this.machineArn(ref);
+    const at = options.at === undefined ? this.now : typeof options.at === 'number' ? options.at : Date.parse(options.at);
+    const logical = typeof (input as Record<string, unknown>)?.logical_date === 'string' ? ((input as Record<string, string>).logical_date) : undefined;
+    const name = options.name ?? (logical ? executionName(logical) : this.generatedName());
+    return this.enqueue(arn, name, input, at, options.trigger ?? { kind: 'manual' }).arn;
+  }
+
+  /** Starts each scenario `start` entry and fires schedules over the scenario window. */
+  applyScenario(): void {
+    for (const s of this.scenario.start ?? []) {
+      const day = s.logical_date ?? this.scenario.window?.start ?? new Date(this.now).toISOString();
+      const logical = /^\d{4}-\d{2}-\d{2}$/.test(day) ? logicalDateFromDay(day) : new Date(day).toISOString().replace(/\.000Z$/, 'Z');
+      const input = s.input ?? { trigger: 'manual', logical_date: logical };
+      this.start(s.workflow, input, { at: s.at ?? logical, name: s.name ?? executionName(logical) });
+    }
+    const w = this.scenario.window;
+    if (w) this.fireSchedules(new Date(w.start), new Date(w.end));
+  }
+
+  /** Delivers the scheduled events of every enabled schedule rule in `[start, end)`. */
+  fireSchedules(start: Date, end: Date): void {
+    const fires: { time: number; rule: LoadedBuild['rules'][number] }[] = [];
+    for (const entry of this.build.rules) {
+      const expression = entry.rule.ScheduleExpression;
+      if (!expression || entry.rule.State !== 'ENABLED') continue;
+      for (const t of fireTimes(expression, start, end)) fires.push({ time: t.getTime(), rule: entry });
+    }
+    fires.sort((a, b) => a.time - b.time);
+    for (const { time, rule } of fires) {
+      const event = scheduledEvent(`arn:aws:events:${this.build.region}:${this.build.account}:rule/${rule.rule.Name}`, time, this.eventAt());
+      for (const d of deliveries(rule.rule, event, this.build.region, this.build.account)) {
+        this.deliver(d, time, { kind: 'schedule', rule: rule.rule.Name, time: eventTime(time) }, rule.ref, '-');
+      }
+    }
+  }
+
+  /** Runs queued executions, in order of simulated start, until none is left. */
+  async runUntilIdle(): Promise<void> {
+    const max = this.options.maxExecutions ?? 10_000;
+    for (;;) {
+      this.queue.sort((a, b) => a.exec.startTime - b.exec.startTime || a.seq - b.seq);
+      const next = this.queue.shift();
+      if (!next) return;
+      if (this.executions.filter((e) => e.status !== 'PENDING').length >= max) {
+        throw new Error(`More than ${max} executions: do rules start each other in a loop?`);
+      }
+      await this.run(next.exec);
+    }
+  }
+
+  /** Result of everything run so far. */
+  result(realMs = 0): SimulationResult {
+    const executions: ExecutionResult[] = this.executions.map((e) => ({
+      workflow: e.ref,
+      stateMachine: e.stateMachineName,
+      name: e.name,
+      executionArn: e.arn,
+      status: e.status === 'PENDING' ? 'RUNNING' : e.status,
+      input: e.input,
+      output: e.output ?? null,
+      error: e.error,
+      cause: e.cause,
+      trigger: e.trigger,
+      startTime: new Date(e.startTime).toISOString(),
+      stopTime: e.stopTime === null ? null : new Date(e.stopTime).toISOString(),
+      stateTransitions: e.transitions,
+    }));
+    const done = executions.filter((e) => e.stopTime !== null).length;
+    return {
+      executions,
+      notifications: [...this.sns.messages].sort((a, b) => a.time.localeCompare(b.time)),
+      dynamodb: this.dynamodb.snapshot(),
+      s3: this.s3.snapshot(),
+      jobRuns: this.emr.runs,
+      timeline: [...this.timeline].sort((a, b) => a.time.localeCompare(b.time)),
+      unknownPlaceholders: this.build.unknownPlaceholders,
+      stats: { executions: done, realMs, executionsPerSecond: realMs > 0 ? Math.round((done / realMs) * 1000 * 10) / 10 : 0 },
+    };
+  }
+
+  private generatedName(): string {
+    return `00000000-0000-4000-8000-${String(++this.seq).padStart(12, '0')}`;
+  }
+
+  private eventAt(): { id: string; region: string; account: string } {
+    return { id: eventId(++this.events), region: this.build.region, account: this.build.account };
+  }
+
+  private enqueue(machineArn: string, name: string, input: unknown, at: number, trigger: Trigger): Execution {
+    const source = this.sources.get(machineArn);
+    if (!source) throw taskError('StepFunctions.StateMachineDoesNotExistException', `State Machine Does Not Exist: '${machineArn}'`);
+    const arn = `arn:aws:states:${this.build.region}:${this.build.account}:execution:${source.name}:${name}`;
+    const existing = this.executions.find((e) => e.arn === arn);
+    if (existing) throw taskError('StepFunctions.ExecutionAlreadyExistsException', `Execution Already Exists: '${arn}'`);
+    const exec: Execution = {
+      ref: source.ref,
+      stateMachineArn: machineArn,
+      stateMachineName: source.name,
+      name,
+      arn,
+      input,
+      trigger,
+      status: 'PENDING',
+      output: null,
+      error: null,
+      cause: null,
+      startTime: at,
+      stopTime: null,
+      clock: at,
+      transitions: 0,
+      faultCalls: new Map(),
+    };
+    this.executions.push(exec);
+    this.queue.push({ exec, seq: ++this.seq });
+    return exec;
+  }
+
+  private startFromTask(r: StartRequest): ExecutionView {
+    const existing = this.executions.find((e) => e.stateMachineArn === r.stateMachineArn && e.name === r.name);
+    // StartExecution is idempotent for a still-running execution with the same name and input.
+    if (existing && (existing.status === 'PENDING' || existing.status === 'RUNNING') && JSON.stringify(existing.input) === JSON.stringify(r.input)) {
+      return view(existing);
+    }
+    return view(this.enqueue(r.stateMachineArn, r.name ?? this.generatedName(), r.input, r.now, { kind: 'startExecution', parent: r.parentArn }));
+  }
+
+  private async runNow(arn: string): Promise<ExecutionView> {
+    const i = this.queue.findIndex((q) => q.exec.arn === arn);
+    const exec = i >= 0 ? this.queue.splice(i, 1)[0]?.exec : undefined;
+    if (exec) await this.run(exec);
+    const done = this.executions.find((e) => e.arn === arn);
+    if (!done) throw new Error(`No execution ${arn}`);
+    const parent = done.trigger.kind === 'startExecution' ? this.executions.find((e) => e.arn === (done.trigger as { parent: string }).parent) : undefined;
+    if (parent && done.stopTime !== null) parent.clock = Math.max(parent.clock, done.stopTime);
+    return view(done);
+  }
+
+  private machine(arn: string): CompiledMachine {
+    let machine = this.compiled.get(arn);
+    if (!machine) {
+      const source = this.sources.get(arn) as MachineSource;
+      const definition = source.definition as StateMachineDefinition;
+      machine = compileMachine(source.ref, definition, indexDefinition(definition), this.options.validate ?? true);
+      this.compiled.set(arn, machine);
+    }
+    return machine;
+  }
+
+  private async run(exec: Execution): Promise<void> {
+    this.now = Math.max(this.now, exec.startTime);
+    const log = (e: Omit<TimelineEntry, 'time' | 'workflow' | 'execution'>, at: number): void =>
+      void this.timeline.push({ time: new Date(at).toISOString(), workflow: exec.ref, execution: exec.name, ...e });
+    log({ kind: 'started', details: { trigger: exec.trigger.kind } }, exec.startTime);
+    exec.status = 'RUNNING';
+    this.emitStatus(exec);
+    await runExecution(this.machine(exec.stateMachineArn), exec, {
+      services: this.services,
+      faults: this.scenario.faults?.[exec.ref] ?? {},
+      delays: this.scenario.delays?.[exec.ref] ?? {},
+      timeline: log,
+    });
+    const end = exec.stopTime ?? exec.clock;
+    const status = exec.status as Execution['status'];
+    log({ kind: status === 'SUCCEEDED' ? 'succeeded' : 'failed', details: { status, ...(exec.error ? { error: exec.error } : {}) } }, end);
+    this.emitStatus(exec);
+  }
+
+  private emitStatus(exec: Execution): void {
+    const status = exec.status === 'PENDING' ? 'RUNNING' : exec.status;
+    const event = statusChangeEvent(
+      { ...view(exec), status, stopDate: status === 'RUNNING' ? null : exec.stopTime, error: exec.error, cause: exec.cause, input: exec.input, output: exec.output },
+      this.eventAt(),
+    );
+    const at = status === 'RUNNING' ? exec.startTime : (exec.stopTime ?? exec.clock);
+    for (const d of route(this.build.rules.map((r) => r.rule), event, this.build.region, this.build.account)) {
+      this.deliver(d, at, { kind: 'event', rule: d.rule.Name, source: exec.arn }, exec.ref, exec.name);
+    }
+  }
+
+  /** Hands a target its input: starts a state machine or publishes to the topic. */
+  private deliver(d: Delivery, at: number, trigger: Trigger, workflow: string, execution: string): void {
+    const entry = (kind: TimelineEntry['kind'], details: Record<string, unknown>): void =>
+      void this.timeline.push({ time: new Date(at).toISOString(), workflow, execution, kind, details: { rule: d.rule.Name, target: d.target.Arn, ...details } });
+    if (this.sources.has(d.target.Arn)) {
+      let input: unknown;
+      try {
+        input = JSON.parse(d.input);
+      } catch {
+        return entry('event-routed', { failed: 'the target input is not valid JSON', input: d.input });
+      }
+      const started = this.enqueue(d.target.Arn, this.generatedName(), input, at, trigger);
+      return entry('event-routed', { started: started.ref, execution: started.name });
+    }
+    if (d.target.Arn.startsWith('arn:aws:sns:')) {
+      this.sns.publish({ topicArn: d.target.Arn, message: d.input, via: 'rule', origin: d.rule.Name }, at);
+      return entry('notification', { message: d.input });
+    }
+    entry('event-routed', { failed: 'the simulator does not emulate this target' });
+  }
+}
+
+function view(e: Execution): ExecutionView {
+  return {
+    executionArn: e.arn,
+    stateMachineArn: e.stateMachineArn,
+    name: e.name,
+    status: e.status === 'PENDING' ? 'RUNNING' : e.status,
+    input: e.input,
+    output: e.output,
+    startDate: e.startTime,
+    ...(e.error ? { error: e.error } : {}),
+    ...(e.cause ? { cause: e.cause } : {}),
+    ...(e.stopTime !== null ? { stopDate: e.stopTime } : {}),
+  };
+}

@@ -1,0 +1,114 @@
+/**
+ * Scenario (input) and result (output) of a simulation. The scenario file format is
+ * documented in README.md beside this file.
+ */
+import type { Item } from './dynamodb/values.ts';
+import type { DataSyncBehaviour } from './services/datasync.ts';
+import type { JobRun } from './services/emr-serverless.ts';
+import type { Notification } from './services/sns.ts';
+
+export interface Scenario {
+  /** Executions started by hand. */
+  start?: ManualStart[];
+  /** Time window in which schedule rules fire (`[start, end)`, ISO 8601). */
+  window?: { start: string; end: string };
+  /** Per workflow ref (`<use-case>/<dag>`, `…#join`) and Task state name. */
+  faults?: Record<string, Record<string, Fault>>;
+  /** Per workflow ref and Task state name: simulated seconds each call takes. */
+  delays?: Record<string, Record<string, number>>;
+  /** Per table name or DataSync task ARN. */
+  datasync?: Record<string, DataSyncScenario>;
+  /** Values jobs report for watermark keys (default: the run's `ts`). */
+  watermarks?: Record<string, string>;
+  /** Items present in DynamoDB tables before the simulation, by table name. */
+  dynamodb?: Record<string, Item[]>;
+}
+
+export interface ManualStart {
+  /** `<use-case>/<dag>` (or `…#join`, or a state machine name). */
+  workflow: string;
+  /** `YYYY-MM-DD` or an ISO timestamp; default: the window start. */
+  logical_date?: string;
+  /** Simulated start time; default: the logical date. */
+  at?: string;
+  /** Execution name; default: from the logical date (`2026-01-01T000000Z`). */
+  name?: string;
+  /** Execution input; default `{"trigger":"manual","logical_date":<iso>}`. */
+  input?: unknown;
+}
+
+export interface Fault {
+  /** Error name raised to the state (`EMRServerless.InternalServerException`). */
+  error: string;
+  cause?: string;
+  /** Calls that fail (per execution), then calls succeed; `always` never succeeds. Default 1. */
+  times?: number | 'always';
+}
+
+export interface DataSyncScenario {
+  status?: 'SUCCESS' | 'ERROR';
+  error_code?: string;
+  error_detail?: string;
+  extra_polls?: number;
+}
+
+export function dataSyncBehaviour(s: DataSyncScenario | undefined): DataSyncBehaviour {
+  if (!s) return {};
+  const out: DataSyncBehaviour = {};
+  if (s.status) out.status = s.status;
+  if (s.error_code) out.errorCode = s.error_code;
+  if (s.error_detail) out.errorDetail = s.error_detail;
+  if (s.extra_polls) out.extraPolls = s.extra_polls;
+  return out;
+}
+
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+
+export type Trigger =
+  | { kind: 'manual' }
+  | { kind: 'schedule'; rule: string; time: string }
+  | { kind: 'event'; rule: string; source: string }
+  | { kind: 'startExecution'; parent: string };
+
+export interface ExecutionResult {
+  workflow: string;
+  stateMachine: string;
+  name: string;
+  executionArn: string;
+  status: ExecutionStatus;
+  input: unknown;
+  output: unknown;
+  error: string | null;
+  cause: string | null;
+  trigger: Trigger;
+  startTime: string;
+  stopTime: string | null;
+  /** States entered, Map iterations and Parallel branches included. */
+  stateTransitions: number;
+}
+
+export type TimelineKind = 'started' | 'entered' | 'succeeded' | 'failed' | 'retried' | 'caught' | 'event-routed' | 'notification';
+
+export interface TimelineEntry {
+  /** Simulated time, ISO 8601. */
+  time: string;
+  workflow: string;
+  execution: string;
+  /** Absent for execution-level entries. */
+  state?: string;
+  stateType?: string;
+  kind: TimelineKind;
+  details?: Record<string, unknown>;
+}
+
+export interface SimulationResult {
+  executions: ExecutionResult[];
+  notifications: Notification[];
+  dynamodb: Record<string, Item[]>;
+  s3: Record<string, string>;
+  jobRuns: JobRun[];
+  timeline: TimelineEntry[];
+  /** Placeholders without a fake value (filled with `sim-<Name>`). */
+  unknownPlaceholders: string[];
+  stats: { executions: number; realMs: number; executionsPerSecond: number };
+}

@@ -1,0 +1,63 @@
+/**
+ * Groups the files of a specs tree into the platform file and use cases:
+ * `platform.yaml` at the root, one folder per use case holding
+ * `orchestration.yaml`, its phase files and `sql/`.
+ */
+import type { Report } from '../diagnostics.ts';
+import type { SourceFile } from './files.ts';
+
+export interface UseCaseFiles {
+  name: string;
+  /** YAML files by path relative to the use-case folder (`orchestration.yaml`, `ingestion-nightly.yaml`). */
+  yaml: Map<string, SourceFile>;
+  /** Other files (SQL) by path relative to the use-case folder. */
+  other: Map<string, SourceFile>;
+}
+
+export interface SpecTree {
+  platform?: SourceFile;
+  useCases: UseCaseFiles[];
+}
+
+const USE_CASE_NAME = /^[a-z][a-z0-9-]*$/;
+
+/** Pure: the CLI reads the files, this sorts them out. Output order is by use-case name. */
+export function discover(files: readonly SourceFile[], report: Report): SpecTree {
+  const tree: SpecTree = { useCases: [] };
+  const byName = new Map<string, UseCaseFiles>();
+  for (const f of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
+    const slash = f.path.indexOf('/');
+    if (slash === -1) {
+      if (f.path === 'platform.yaml') tree.platform = f;
+      else if (isYaml(f.path)) report.warning('SPEC_STRAY_FILE', `'${f.path}' is ignored: only platform.yaml belongs at the root; use cases live in folders`, at(f.path));
+      continue;
+    }
+    const name = f.path.slice(0, slash);
+    const rel = f.path.slice(slash + 1);
+    let uc = byName.get(name);
+    if (!uc) {
+      uc = { name, yaml: new Map(), other: new Map() };
+      byName.set(name, uc);
+    }
+    (isYaml(rel) && !rel.includes('/') ? uc.yaml : uc.other).set(rel, f);
+  }
+  for (const uc of byName.values()) {
+    if (!USE_CASE_NAME.test(uc.name)) {
+      report.error('USE_CASE_NAME', `use-case folder '${uc.name}' must match ${USE_CASE_NAME.source} (it becomes part of resource names)`, at(`${uc.name}/`), uc.name);
+    }
+    if (!uc.yaml.has('orchestration.yaml')) {
+      const first = [...uc.yaml.keys(), ...uc.other.keys()][0] ?? '';
+      report.error('USE_CASE_NO_ORCHESTRATION', `use case '${uc.name}' has no orchestration.yaml`, at(`${uc.name}/${first}`), uc.name);
+    }
+    tree.useCases.push(uc);
+  }
+  return tree;
+}
+
+function isYaml(p: string): boolean {
+  return p.endsWith('.yaml') || p.endsWith('.yml');
+}
+
+function at(file: string) {
+  return { file, line: 1, column: 1, pointer: '' };
+}

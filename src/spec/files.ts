@@ -1,0 +1,90 @@
+/**
+ * A spec file: its text, its YAML document and a line counter, so any JSON
+ * pointer can be turned into `line:column` when a diagnostic needs it.
+ * @see https://eemeli.org/yaml/#documents
+ */
+import { LineCounter, parseDocument, isMap, isSeq, isScalar, isPair, type Document, type Node } from 'yaml';
+import type { Diagnostic, Origin } from '../diagnostics.ts';
+
+export interface SourceFile {
+  /** Path relative to the specs root, `/`-separated. */
+  path: string;
+  text: string;
+}
+
+export interface SpecFile extends SourceFile {
+  doc: Document.Parsed;
+  lines: LineCounter;
+  /** Plain JS value of the document (undefined when it has syntax errors). */
+  value: unknown;
+  /** Syntax errors and warnings found while parsing. */
+  diagnostics: Diagnostic[];
+  useCase?: string;
+}
+
+/** Parses one YAML file, keeping positions; YAML errors become `YAML_*` diagnostics. */
+export function parseSpecFile(src: SourceFile, useCase?: string): SpecFile {
+  const lines = new LineCounter();
+  const doc = parseDocument(src.text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const diagnostics: Diagnostic[] = [];
+  for (const e of [...doc.errors, ...doc.warnings]) {
+    const pos = lines.linePos(e.pos[0]);
+    diagnostics.push({
+      code: `YAML_${e.code}`,
+      severity: doc.errors.includes(e as never) ? 'error' : 'warning',
+      message: firstLine(e.message),
+      file: src.path,
+      line: pos.line,
+      column: pos.col,
+      pointer: '',
+      ...(useCase === undefined ? {} : { useCase }),
+    });
+  }
+  const value = doc.errors.length === 0 ? doc.toJS({ maxAliasCount: 100 }) : undefined;
+  return { ...src, doc, lines, value, diagnostics, ...(useCase === undefined ? {} : { useCase }) };
+}
+
+function firstLine(msg: string): string {
+  return msg.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+}
+
+/** Escapes one JSON pointer segment (RFC 6901). */
+export function pointerSegment(s: string | number): string {
+  return String(s).replaceAll('~', '~0').replaceAll('/', '~1');
+}
+
+export function joinPointer(base: string, ...segments: (string | number)[]): string {
+  return base + segments.map((s) => '/' + pointerSegment(s)).join('');
+}
+
+/**
+ * Position of the node at `pointer` (or of its key, when `atKey`), falling back to
+ * the closest existing ancestor so a diagnostic always has a real position.
+ */
+export function locate(file: SpecFile, pointer: string, atKey = false): Origin {
+  const segments = pointer === '' ? [] : pointer.slice(1).split('/').map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'));
+  let node: unknown = file.doc.contents;
+  let offset = node && (node as Node).range ? (node as Node).range![0] : 0;
+  for (const [i, seg] of segments.entries()) {
+    const last = i === segments.length - 1;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === seg);
+      if (!pair) break;
+      const key = pair.key as Node;
+      if (last && atKey && key.range) {
+        offset = key.range[0];
+        break;
+      }
+      node = pair.value;
+      const r = (pair.value as Node | null)?.range ?? key.range;
+      if (r) offset = r[0];
+    } else if (isSeq(node)) {
+      const item = node.items[Number(seg)];
+      if (!item) break;
+      node = item;
+      if ((item as Node).range) offset = (item as Node).range![0];
+    } else break;
+  }
+  const pos = file.lines.linePos(offset);
+  return { file: file.path, line: pos.line, column: pos.col, pointer };
+}

@@ -1,0 +1,93 @@
+/**
+ * JSON Schema validation of spec files (ajv, all errors), mapped to positioned
+ * diagnostics. The schemas in `schemas/` are also what editors use through
+ * `# yaml-language-server: $schema=…`.
+ * @see https://ajv.js.org/api.html#validation-errors
+ */
+import { readFileSync } from 'node:fs';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { Report } from '../diagnostics.ts';
+import { SPEC_KINDS, type SpecKind } from './types.ts';
+import { joinPointer, locate, type SpecFile } from './files.ts';
+import { closest } from './suggest.ts';
+
+const schemaDir = new URL('./schemas/', import.meta.url);
+let validators: Record<SpecKind, ValidateFunction> | undefined;
+
+/** The raw JSON Schema of a spec kind. */
+export function schemaOf(kind: SpecKind): Record<string, unknown> {
+  return JSON.parse(readFileSync(new URL(`${kind}.schema.json`, schemaDir), 'utf8')) as Record<string, unknown>;
+}
+
+function compiled(): Record<string, ValidateFunction> {
+  if (!validators) {
+    const ajv = new Ajv({ allErrors: true, strict: true, verbose: true });
+    validators = Object.fromEntries(SPEC_KINDS.map((k) => [k, ajv.compile(schemaOf(k))])) as Record<SpecKind, ValidateFunction>;
+  }
+  return validators;
+}
+
+/** Validates a parsed file against its kind's schema; returns false when invalid. */
+export function validateSchema(file: SpecFile, kind: SpecKind, report: Report): boolean {
+  const validate = compiled()[kind]!;
+  if (validate(file.value)) return true;
+  for (const e of relevantErrors(validate.errors ?? [])) {
+    const { code, message, pointer, atKey } = describe(e);
+    report.error(code, message, locate(file, pointer, atKey), file.useCase);
+  }
+  return false;
+}
+
+/** Drops `oneOf`/`anyOf` summaries when a more precise error points inside them. */
+function relevantErrors(errors: ErrorObject[]): ErrorObject[] {
+  const seen = new Set<string>();
+  return errors.filter((e) => {
+    if ((e.keyword === 'oneOf' || e.keyword === 'anyOf') && errors.some((o) => o !== e && o.instancePath.startsWith(e.instancePath) && o.keyword !== e.keyword)) {
+      return false;
+    }
+    const key = `${e.instancePath}|${e.keyword}|${JSON.stringify(e.params)}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function describe(e: ErrorObject): { code: string; message: string; pointer: string; atKey: boolean } {
+  const where = e.instancePath || '(top level)';
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const field = String(p.additionalProperty);
+      const allowed = Object.keys((e.parentSchema as { properties?: object })?.properties ?? {});
+      const hint = closest(field, allowed);
+      return {
+        code: 'SCHEMA_UNKNOWN_FIELD',
+        message: `unknown field '${field}'${hint ? ` (did you mean '${hint}'?)` : ''}; allowed: ${allowed.join(', ')}`,
+        pointer: joinPointer(e.instancePath, field),
+        atKey: true,
+      };
+    }
+    case 'required':
+      return { code: 'SCHEMA_REQUIRED', message: `missing required field '${String(p.missingProperty)}' in ${where}`, pointer: e.instancePath, atKey: false };
+    case 'enum':
+      return {
+        code: 'SCHEMA_ENUM',
+        message: `${where} must be one of: ${(p.allowedValues as unknown[]).map(String).join(', ')}`,
+        pointer: e.instancePath,
+        atKey: false,
+      };
+    case 'type':
+      return { code: 'SCHEMA_TYPE', message: `${where} must be ${String(p.type)}`, pointer: e.instancePath, atKey: false };
+    case 'pattern': {
+      const desc = (e.parentSchema as { description?: string })?.description;
+      return {
+        code: 'SCHEMA_PATTERN',
+        message: `${where} must match ${String(p.pattern)}${desc ? ` (${desc.split('. ')[0]})` : ''}`,
+        pointer: e.instancePath,
+        atKey: false,
+      };
+    }
+    default:
+      return { code: `SCHEMA_${e.keyword.replace(/[A-Z]/g, (c) => '_' + c).toUpperCase()}`, message: `${where} ${e.message ?? 'is invalid'}`, pointer: e.instancePath, atKey: false };
+  }
+}
