@@ -1,0 +1,113 @@
+/**
+ * The CDK app: reads `build/manifest.json` and creates `<prefix>-platform` plus
+ * one stack per compiled use case (sharded when large). Quarantined use cases
+ * are left out, so `cdk deploy` leaves their deployed stacks untouched (DESIGN §3).
+ *
+ *   npx tsx infra/app.ts                 (or `npx cdk synth` with cdk.json)
+ *   LAKESTEP_BUILD_DIR=out npx cdk synth  (build directory other than ./build)
+ *
+ * @see https://docs.aws.amazon.com/cdk/v2/guide/apps.html
+ */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Annotations, App, Tags, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { loadBuild } from './manifest.ts';
+import { acknowledgeStackFindings } from './nag/stack.ts';
+import { acknowledgeWildcards } from './nag/wildcards.ts';
+import { PlatformStack } from './platform/platform-stack.ts';
+import { planShards, shardStackName } from './usecase/shards.ts';
+import { UseCaseStack } from './usecase/use-case-stack.ts';
+import { readBuildFile } from './manifest.ts';
+
+const INFRA_DIR = dirname(fileURLToPath(import.meta.url));
+
+export interface BuildAppOptions {
+  /** Directory holding `manifest.json`. */
+  buildDir: string;
+  /**
+   * App to add the stacks to.
+   * @default a new App
+   */
+  app?: App;
+  /**
+   * Folder of the PySpark runtime.
+   * @default infra/spark
+   */
+  sparkDir?: string;
+}
+
+export interface BuiltApp {
+  app: App;
+  platformStack: PlatformStack;
+  useCaseStacks: UseCaseStack[];
+  /** Use cases left out because the compiler quarantined them. */
+  quarantined: string[];
+}
+
+export function buildApp(opts: BuildAppOptions): BuiltApp {
+  const app = opts.app ?? new App();
+  const build = loadBuild(opts.buildDir);
+  const { manifest } = build;
+  const { platform } = manifest;
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+
+  const platformStack = new PlatformStack(app, `${platform.prefix}-platform`, {
+    platform,
+    sparkDir: opts.sparkDir ?? join(INFRA_DIR, 'spark'),
+    description: `lakestep ${platform.prefix}: shared platform resources`,
+  });
+  const quarantined = manifest.quarantined.map((q) => q.useCase);
+  for (const name of quarantined) {
+    const message = `use case "${name}" is quarantined (spec errors, see build/report.json): no stack is synthesized for it and its deployed stack is left untouched`;
+    Annotations.of(platformStack).addInfo(message);
+  }
+
+  const useCaseStacks: UseCaseStack[] = [];
+  for (const useCase of manifest.useCases.filter((u) => !quarantined.includes(u.name))) {
+    const sizes = useCase.workflows.map((workflow) => ({
+      workflow,
+      definitionBytes:
+        readBuildFile(build, workflow.definition).length +
+        (workflow.gate ? readBuildFile(build, workflow.gate.definition).length : 0),
+    }));
+    for (const [shard, workflows] of planShards(sizes).entries()) {
+      const id = shardStackName(platform.prefix, useCase.name, shard);
+      useCaseStacks.push(
+        new UseCaseStack(app, id, {
+          build,
+          useCase,
+          workflows,
+          shard,
+          platform: platformStack.resources,
+          description: `lakestep ${platform.prefix}: use case ${useCase.name}${shard > 0 ? ` (part ${shard + 1})` : ''}`,
+        }),
+      );
+    }
+  }
+
+  for (const stack of [platformStack, ...useCaseStacks]) {
+    for (const [k, v] of Object.entries(platform.tags)) Tags.of(stack).add(k, v);
+    Tags.of(stack).add('lakestep:version', manifest.lakestepVersion);
+    acknowledgeWildcards(stack);
+    acknowledgeStackFindings(stack);
+  }
+  return { app, platformStack, useCaseStacks, quarantined };
+}
+
+function main(): void {
+  const app = new App();
+  const buildDir = process.env.LAKESTEP_BUILD_DIR ?? (app.node.tryGetContext('buildDir') as string | undefined) ?? 'build';
+  try {
+    const built = buildApp({ buildDir, app });
+    for (const name of built.quarantined) {
+      console.error(`lakestep: use case "${name}" is quarantined; its deployed stack is left untouched`);
+    }
+    app.synth();
+  } catch (e) {
+    console.error(`lakestep: ${(e as Error).message}`);
+    process.exitCode = 1;
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) main();

@@ -1,0 +1,159 @@
+/**
+ * Task resource ARN → the IAM statements a state machine's role needs to call it.
+ * One entry per service integration lakestep emits; a definition with any other
+ * resource fails synth ({@link UnknownTaskResourceError}).
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/service-integration-iam-templates.html
+ */
+import { Aws, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { PlatformResources } from '../platform/platform-stack.ts';
+import type { Substitutions } from '../usecase/placeholders.ts';
+import { normalizeResource, staticParameter, type TaskStateRef } from './task-states.ts';
+
+/** What an entry can use to scope its statements. */
+export interface TaskContext {
+  state: TaskStateRef;
+  platform: PlatformResources;
+  substitutions: Substitutions;
+  /** Every DataSync task the workflow may start (used when `TaskArn` is computed at run time). */
+  datasyncTaskArns: string[];
+}
+
+export type TaskPermissions = (ctx: TaskContext) => iam.PolicyStatement[];
+
+/** Managed rule Step Functions creates for `.sync` EMR Serverless job runs. */
+export const EMR_SERVERLESS_SYNC_RULE = 'StepFunctionsGetEventsForEMRServerlessJobRule';
+
+export class UnknownTaskResourceError extends Error {
+  override readonly name = 'UnknownTaskResourceError';
+}
+
+const arn = (service: string, resource: string): string =>
+  `arn:${Aws.PARTITION}:${service}:${Aws.REGION}:${Aws.ACCOUNT_ID}:${resource}`;
+
+function application(ctx: TaskContext): string {
+  return arn('emr-serverless', `/applications/${ctx.platform.emrApplication.attrApplicationId}`);
+}
+
+function passJobRole(ctx: TaskContext): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    actions: ['iam:PassRole'],
+    resources: [ctx.platform.sparkJobRole.roleArn],
+    conditions: { StringEquals: { 'iam:PassedToService': 'emr-serverless.amazonaws.com' } },
+  });
+}
+
+/** A required static parameter, resolved; computed values cannot be scoped, so they fail synth. */
+function requireStatic(ctx: TaskContext, name: string): string {
+  const value = staticParameter(ctx.state.parameters, name);
+  if (value === undefined) {
+    throw new UnknownTaskResourceError(
+      `${ctx.state.path}: ${ctx.state.resource} needs a static "${name}" to scope its permission`,
+    );
+  }
+  return ctx.substitutions.resolve(value, ctx.state.path);
+}
+
+/** Table parameters that name a platform table get its ARN; other names are scoped by name. */
+const PLATFORM_TABLES = { '${RunsTable}': 'runs', '${WatermarksTable}': 'watermarks', '${GatesTable}': 'gates' } as const;
+
+function dynamodb(action: string): TaskPermissions {
+  return (ctx) => {
+    const name = staticParameter(ctx.state.parameters, 'TableName') as keyof typeof PLATFORM_TABLES | undefined;
+    const kind = name === undefined ? undefined : PLATFORM_TABLES[name];
+    const tableArn = kind ? ctx.platform.tables[kind].tableArn : arn('dynamodb', `table/${requireStatic(ctx, 'TableName')}`);
+    return [new iam.PolicyStatement({ actions: [`dynamodb:${action}`], resources: [tableArn] })];
+  };
+}
+
+function datasyncTasks(ctx: TaskContext): string[] {
+  const value = staticParameter(ctx.state.parameters, 'TaskArn');
+  if (value !== undefined) return [ctx.substitutions.resolve(value, ctx.state.path)];
+  if (ctx.datasyncTaskArns.length === 0) {
+    throw new UnknownTaskResourceError(`${ctx.state.path}: computed TaskArn but the workflow lists no DataSync task`);
+  }
+  return ctx.datasyncTaskArns;
+}
+
+export const TASK_PERMISSIONS: Record<string, TaskPermissions> = {
+  /** @see https://docs.aws.amazon.com/step-functions/latest/dg/emr-serverless-iam.html */
+  'arn:aws:states:::emr-serverless:startJobRun.sync': (ctx) => [
+    new iam.PolicyStatement({
+      actions: ['emr-serverless:StartJobRun', 'emr-serverless:GetJobRun', 'emr-serverless:CancelJobRun'],
+      resources: [application(ctx), `${application(ctx)}/jobruns/*`],
+    }),
+    new iam.PolicyStatement({
+      actions: ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'],
+      resources: [arn('events', `rule/${EMR_SERVERLESS_SYNC_RULE}`)],
+    }),
+    passJobRole(ctx),
+  ],
+  /** Streaming jobs: fire and forget. @see https://docs.aws.amazon.com/step-functions/latest/dg/emr-serverless-iam.html */
+  'arn:aws:states:::emr-serverless:startJobRun': (ctx) => [
+    new iam.PolicyStatement({ actions: ['emr-serverless:StartJobRun'], resources: [application(ctx)] }),
+    passJobRole(ctx),
+  ],
+  /** @see https://docs.aws.amazon.com/emr-serverless/latest/APIReference/API_ListJobRuns.html */
+  'arn:aws:states:::aws-sdk:emrserverless:listJobRuns': (ctx) => [
+    new iam.PolicyStatement({ actions: ['emr-serverless:ListJobRuns'], resources: [application(ctx)] }),
+  ],
+  /** @see https://docs.aws.amazon.com/emr-serverless/latest/APIReference/API_GetJobRun.html */
+  'arn:aws:states:::aws-sdk:emrserverless:getJobRun': (ctx) => [
+    new iam.PolicyStatement({ actions: ['emr-serverless:GetJobRun'], resources: [`${application(ctx)}/jobruns/*`] }),
+  ],
+  /** @see https://docs.aws.amazon.com/datasync/latest/userguide/iam-policies.html */
+  'arn:aws:states:::aws-sdk:datasync:startTaskExecution': (ctx) => [
+    new iam.PolicyStatement({ actions: ['datasync:StartTaskExecution'], resources: datasyncTasks(ctx) }),
+  ],
+  /** Execution ARNs are `<task ARN>/execution/<id>`. */
+  'arn:aws:states:::aws-sdk:datasync:describeTaskExecution': (ctx) => [
+    new iam.PolicyStatement({
+      actions: ['datasync:DescribeTaskExecution'],
+      resources: ctx.datasyncTaskArns.length > 0
+        ? ctx.datasyncTaskArns.map((t) => `${t}/execution/*`)
+        : [arn('datasync', 'task/*/execution/*')],
+    }),
+  ],
+  /** @see https://docs.aws.amazon.com/step-functions/latest/dg/dynamo-iam.html */
+  'arn:aws:states:::dynamodb:getItem': dynamodb('GetItem'),
+  'arn:aws:states:::dynamodb:putItem': dynamodb('PutItem'),
+  'arn:aws:states:::dynamodb:updateItem': dynamodb('UpdateItem'),
+  /** Result files of the Spark jobs only. */
+  'arn:aws:states:::aws-sdk:s3:getObject': (ctx) => [
+    new iam.PolicyStatement({
+      actions: ['s3:GetObject'],
+      resources: [ctx.platform.buckets.artifacts.arnForObjects('lakestep/results/*')],
+    }),
+  ],
+  /** @see https://docs.aws.amazon.com/step-functions/latest/dg/stepfunctions-iam.html */
+  'arn:aws:states:::states:startExecution': (ctx) => [
+    new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [requireStatic(ctx, 'StateMachineArn')] }),
+  ],
+  /** @see https://docs.aws.amazon.com/step-functions/latest/dg/sns-iam.html */
+  'arn:aws:states:::sns:publish': (ctx) => [
+    new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [requireStatic(ctx, 'TopicArn')] }),
+  ],
+};
+
+/** Statements for one Task state; throws for a resource the registry does not know. */
+export function taskPermissions(ctx: TaskContext): iam.PolicyStatement[] {
+  const entry = TASK_PERMISSIONS[normalizeResource(ctx.state.resource)];
+  if (!entry) {
+    throw new UnknownTaskResourceError(
+      `${ctx.state.path}: no IAM permissions known for task resource ${ctx.state.resource} (add it to infra/iam/registry.ts)`,
+    );
+  }
+  return entry(ctx);
+}
+
+/** Statements for many Task states, without duplicates. */
+export function permissionsForTasks(stack: Stack, contexts: TaskContext[]): iam.PolicyStatement[] {
+  const seen = new Map<string, iam.PolicyStatement>();
+  for (const ctx of contexts) {
+    for (const s of taskPermissions(ctx)) {
+      const key = JSON.stringify(stack.resolve(s.toStatementJson()));
+      if (!seen.has(key)) seen.set(key, s);
+    }
+  }
+  return [...seen.values()];
+}

@@ -1,0 +1,49 @@
+/**
+ * Statements every lakestep state machine role carries besides its task
+ * permissions: the platform key, log delivery and X-Ray.
+ */
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+
+/**
+ * Logging to CloudWatch Logs goes through log delivery, whose actions do not
+ * support resource-level permissions, so `Resource: "*"` is required.
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html#cloudwatch-iam-policy
+ */
+export const LOG_DELIVERY_ACTIONS = [
+  'logs:CreateLogDelivery',
+  'logs:GetLogDelivery',
+  'logs:UpdateLogDelivery',
+  'logs:DeleteLogDelivery',
+  'logs:ListLogDeliveries',
+  'logs:PutResourcePolicy',
+  'logs:DescribeResourcePolicies',
+  'logs:DescribeLogGroups',
+];
+
+/**
+ * X-Ray trace writes and sampling reads do not support resource-level permissions.
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/xray-iam.html
+ */
+export const XRAY_ACTIONS = [
+  'xray:PutTraceSegments',
+  'xray:PutTelemetryRecords',
+  'xray:GetSamplingRules',
+  'xray:GetSamplingTargets',
+];
+
+/** Actions that may appear with `Resource: "*"` in a state machine role (README lists them). */
+export const WILDCARD_RESOURCE_ACTIONS: readonly string[] = [...LOG_DELIVERY_ACTIONS, ...XRAY_ACTIONS];
+
+export function serviceStatements(key: kms.IKey): iam.PolicyStatement[] {
+  return [
+    // Execution data is encrypted with the platform key; DynamoDB and SNS calls use it too.
+    // https://docs.aws.amazon.com/step-functions/latest/dg/encryption-at-rest.html
+    new iam.PolicyStatement({
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      resources: [key.keyArn],
+    }),
+    new iam.PolicyStatement({ actions: LOG_DELIVERY_ACTIONS, resources: ['*'] }),
+    new iam.PolicyStatement({ actions: XRAY_ACTIONS, resources: ['*'] }),
+  ];
+}

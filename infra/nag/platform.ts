@@ -1,0 +1,24 @@
+/**
+ * cdk-nag (AwsSolutions) findings of the platform stack that are accepted, each
+ * with its reason. Findings are acknowledged one by one (cdk-nag 3 has no bulk form).
+ * @see https://github.com/cdklabs/cdk-nag/blob/main/RULES.md
+ */
+import { Validations } from 'aws-cdk-lib';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type { Stack } from 'aws-cdk-lib';
+import type { ManifestPlatform } from '../../src/build/types.ts';
+
+export interface PlatformFindings {
+  accessLogs: s3.IBucket;
+  sparkJobRole: iam.IRole;
+  eventsRole: iam.IRole;
+  platform: ManifestPlatform;
+}
+
+export function acknowledgePlatformFindings(stack: Stack, f: PlatformFindings): void {
+  Validations.of(f.accessLogs).acknowledge({
+    id: 'AwsSolutions-S1',
+    reason: 'This is the server-access-log bucket; logging it to itself would loop.',
+  });
+}

@@ -1,0 +1,26 @@
+/**
+ * cdk-nag (AwsSolutions) findings accepted for the upload function CDK adds
+ * for `BucketDeployment` (runtime and job documents).
+ * @see https://github.com/cdklabs/cdk-nag/blob/main/RULES.md#awssolutions
+ * @see https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_s3_deployment-readme.html
+ */
+import { Validations, type Stack } from 'aws-cdk-lib';
+
+/** Construct ID prefix of the singleton upload function of `BucketDeployment`. */
+const UPLOAD_FUNCTION = 'Custom::CDKBucketDeployment';
+
+export function acknowledgeStackFindings(stack: Stack): void {
+  for (const child of stack.node.children) {
+    if (!child.node.id.startsWith(UPLOAD_FUNCTION)) continue;
+    Validations.of(child).acknowledge(
+      {
+        id: 'AwsSolutions-L1',
+        reason: 'The runtime of the CDK upload function is chosen by aws-cdk-lib and moves with it.',
+      },
+      {
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason: 'The CDK upload function only writes its own CloudWatch logs with the basic execution policy.',
+      },
+    );
+  }
+}

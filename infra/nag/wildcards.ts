@@ -1,0 +1,130 @@
+/**
+ * Acknowledges cdk-nag's wildcard finding (AwsSolutions-IAM5) for the wildcards
+ * lakestep needs, each with its reason. Finding IDs embed the resolved resource
+ * (`Resource::arn:<AWS::Partition>:…/jobruns/*`), which is only known once
+ * cross-stack references are resolved, so the IDs are computed in a construct
+ * validation, after references are prepared and before cdk-nag reads them.
+ * A wildcard matching no entry stays a finding and fails synth.
+ * @see https://github.com/cdklabs/cdk-nag/blob/main/RULES.md#awssolutions
+ */
+import { CfnResource, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
+import type { IConstruct } from 'constructs';
+
+export interface WildcardReason {
+  /** Matched against the finding: `Action::glue:Get*` or `Resource::<flattened ARN>`. */
+  finding: RegExp;
+  reason: string;
+}
+
+export const WILDCARD_REASONS: readonly WildcardReason[] = [
+  {
+    finding: /^Resource::\*$/,
+    reason:
+      'Only actions without resource-level permissions use "*": CloudWatch Logs delivery and X-Ray (state machines), and the read-only listing actions of the CDK upload function (infra/README.md lists each).',
+  },
+  {
+    finding: /^Resource::.*\/applications\/.*\/jobruns\/\*$/,
+    reason: 'EMR Serverless job run IDs are created at run time; the resource is scoped to the platform application.',
+  },
+  {
+    finding: /^Resource::.*\/execution\/\*$/,
+    reason: 'DataSync execution IDs are created at run time; the resource is scoped to the workflow\'s tasks.',
+  },
+  {
+    finding: /^Resource::.*:datasync:.*:task\/\*\/execution\/\*$/,
+    reason: 'DataSync execution IDs are created at run time.',
+  },
+  {
+    finding: /^Resource::.*\/lakestep\/(results\/)?\*$/,
+    reason: 'Object keys under the lakestep/ prefix of the artifacts bucket are created per run (results, checkpoints).',
+  },
+  {
+    finding: /^Resource::.*(Landing|Raw|Process|Analytics).*\.Arn>?\/\*$/,
+    reason: 'Iceberg data and metadata files are created by Spark under any key of the data buckets.',
+  },
+  {
+    finding: /^Resource::arn:<AWS::Partition>:glue:.*:table\/[^/]+\/\*$/,
+    reason: 'Tables of a Glue database the specs declare are created by the migration DDL.',
+  },
+  {
+    finding: /^Action::glue:(Get|Create|Update|Delete)\*$/,
+    reason: 'Iceberg catalog operations use many Glue Get/Create/Update/Delete calls; resources are scoped to the listed databases.',
+  },
+  {
+    finding: /^Action::kms:(GenerateDataKey|ReEncrypt|Encrypt|Decrypt|Describe)\*$/,
+    reason: 'KMS data-key actions on the single platform key.',
+  },
+  {
+    finding: /^Resource::.*stateMachine:[^:]+-\*$/,
+    reason: 'EventBridge starts any lakestep machine by its deterministic name, including machines of other use-case stacks.',
+  },
+  {
+    finding: /^Resource::arn:<AWS::Partition>:s3:::.*\/\*$/,
+    reason: 'DataSync writes any object under the landing prefix it transfers to; the CDK upload function writes any key under its destination prefix.',
+  },
+  {
+    finding: /^Resource::.*secret:.*-\?\?\?\?\?\?$/,
+    reason: 'Secrets Manager appends six random characters to secret ARNs; the spec names the secret.',
+  },
+  {
+    finding: /^Action::s3:(GetBucket|GetObject|List|DeleteObject|Abort)\*$/,
+    reason: 'Read/write grant of the CDK upload function on the artifacts bucket and its asset source.',
+  },
+  {
+    finding: /^Resource::.*BucketsArtifacts[A-Za-z0-9]*(\.)?Arn[A-Za-z0-9]*>?\/\*$/,
+    reason: 'CDK grants its upload function read/write on the artifacts bucket; it only writes under the lakestep/ destination prefix.',
+  },
+  {
+    finding: /^Resource::.*cdk-[a-z0-9]+-assets-.*\/\*$/,
+    reason: 'The CDK upload function reads its source archives from the bootstrap asset bucket.',
+  },
+];
+
+/** What cdk-nag's IAM5 reports for a policy document (same rule, same wording). */
+export function wildcardFindings(document: { Statement?: Array<Record<string, unknown>> }): string[] {
+  const out = new Set<string>();
+  const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
+  for (const s of document.Statement ?? []) {
+    if (s.Effect !== 'Allow') continue;
+    for (const a of list(s.Action)) if (typeof a === 'string' && a.includes('*')) out.add(`Action::${a}`);
+    for (const r of list(s.Resource)) {
+      const flat = flattenCfnReference(r);
+      if (flat.includes('*')) out.add(`Resource::${flat}`);
+    }
+  }
+  return [...out];
+}
+
+function documentsOf(node: CfnResource): unknown[] {
+  const stack = Stack.of(node);
+  if (node instanceof iam.CfnPolicy || node instanceof iam.CfnManagedPolicy) return [stack.resolve(node.policyDocument)];
+  if (node instanceof iam.CfnRole) {
+    const policies = (stack.resolve(node.policies) ?? []) as Array<{ policyDocument: unknown }>;
+    return policies.map((p) => stack.resolve(p.policyDocument));
+  }
+  return [];
+}
+
+/** Registers the acknowledgement pass on a stack. */
+export function acknowledgeWildcards(stack: Stack): void {
+  stack.node.addValidation({
+    validate: () => {
+      for (const node of stack.node.findAll()) {
+        if (!(node instanceof CfnResource)) continue;
+        for (const doc of documentsOf(node)) {
+          for (const finding of wildcardFindings(doc as { Statement?: Array<Record<string, unknown>> })) {
+            const known = WILDCARD_REASONS.find((w) => w.finding.test(finding));
+            if (known) acknowledge(node, `AwsSolutions-IAM5[${finding}]`, known.reason);
+          }
+        }
+      }
+      return [];
+    },
+  });
+}
+
+function acknowledge(node: IConstruct, id: string, reason: string): void {
+  Validations.of(node).acknowledge({ id, reason });
+}

@@ -1,0 +1,23 @@
+/**
+ * The EMR Serverless Spark application every workflow's jobs run on.
+ * @see https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/application-capacity.html
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-emrserverless-application.html
+ */
+import * as emrserverless from 'aws-cdk-lib/aws-emrserverless';
+import type { Construct } from 'constructs';
+import type { ManifestPlatform } from '../../src/build/types.ts';
+
+/** Spark application capped at the manifest's capacity, starting on demand and stopping when idle. */
+export function createSparkApplication(scope: Construct, platform: ManifestPlatform): emrserverless.CfnApplication {
+  return new emrserverless.CfnApplication(scope, 'SparkApplication', {
+    name: `${platform.prefix}-spark`,
+    type: 'SPARK',
+    releaseLabel: platform.emr.releaseLabel,
+    maximumCapacity: {
+      cpu: `${platform.emr.maxVcpu} vCPU`,
+      memory: `${platform.emr.maxMemoryGb} GB`,
+    },
+    autoStartConfiguration: { enabled: true },
+    autoStopConfiguration: { enabled: true, idleTimeoutMinutes: platform.emr.idleTimeoutMinutes },
+  });
+}

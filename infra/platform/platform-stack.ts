@@ -1,0 +1,80 @@
+/**
+ * `<prefix>-platform`: everything the use-case stacks share (DESIGN §7).
+ */
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as emrserverless from 'aws-cdk-lib/aws-emrserverless';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import type { Construct } from 'constructs';
+import type { ManifestPlatform } from '../../src/build/types.ts';
+import { acknowledgePlatformFindings } from '../nag/platform.ts';
+import { type BucketKind, PlatformBuckets } from './buckets.ts';
+import { createSparkApplication } from './emr.ts';
+import { createEncryptionKey } from './encryption-key.ts';
+import { createEventsRole } from './events-role.ts';
+import { PlatformLogGroups } from './log-groups.ts';
+import { createNotificationTopic } from './notifications.ts';
+import { deployRuntime } from './runtime-deployment.ts';
+import { createSparkJobRole } from './spark-job-role.ts';
+import { PlatformTables, type TableKind } from './tables.ts';
+
+/** What a use-case stack receives from the platform stack. */
+export interface PlatformResources {
+  prefix: string;
+  key: kms.IKey;
+  buckets: Record<BucketKind, s3.IBucket>;
+  tables: Record<TableKind, dynamodb.ITable>;
+  topic: sns.ITopic;
+  emrApplication: emrserverless.CfnApplication;
+  sparkJobRole: iam.IRole;
+  eventsRole: iam.IRole;
+  stateMachineLogGroup: logs.ILogGroup;
+  datasyncLogGroup: logs.ILogGroup;
+}
+
+export interface PlatformStackProps extends StackProps {
+  platform: ManifestPlatform;
+  /** Folder of the PySpark runtime uploaded to the artifacts bucket. */
+  sparkDir: string;
+}
+
+export class PlatformStack extends Stack {
+  readonly resources: PlatformResources;
+
+  constructor(scope: Construct, id: string, props: PlatformStackProps) {
+    super(scope, id, props);
+    const { platform } = props;
+    const key = createEncryptionKey(this, platform.prefix);
+    const { buckets, accessLogs } = new PlatformBuckets(this, 'Buckets', { names: platform.buckets, key });
+    const { tables } = new PlatformTables(this, 'Tables', { names: platform.dynamodb, key });
+    const topic = createNotificationTopic(this, platform.notifications, key);
+    const emrApplication = createSparkApplication(this, platform);
+    const sparkJobRole = createSparkJobRole(this, {
+      prefix: platform.prefix,
+      buckets,
+      databases: platform.databases,
+      watermarks: tables.watermarks,
+      key,
+    });
+    const eventsRole = createEventsRole(this, platform.prefix);
+    const logGroups = new PlatformLogGroups(this, 'Logs', { prefix: platform.prefix, key });
+    deployRuntime(this, props.sparkDir, buckets.artifacts);
+    acknowledgePlatformFindings(this, { accessLogs, sparkJobRole, eventsRole, platform });
+    this.resources = {
+      prefix: platform.prefix,
+      key,
+      buckets,
+      tables,
+      topic,
+      emrApplication,
+      sparkJobRole,
+      eventsRole,
+      stateMachineLogGroup: logGroups.stateMachines,
+      datasyncLogGroup: logGroups.datasync,
+    };
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * The runtime role EMR Serverless job runs assume: S3 on the platform buckets,
+ * Glue on the spec's databases, the watermarks table and the platform key.
+ * Secrets are granted per use case by the use-case stacks
+ * ({@link grantSecretsToSparkJobs}), so a quarantined use case keeps its grants.
+ * @see https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/security-iam-runtime-role.html
+ * @see https://docs.aws.amazon.com/glue/latest/dg/glue-specifying-resource-arns.html
+ */
+import { Aws } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
+import type { BucketKind } from './buckets.ts';
+
+export interface SparkJobRoleProps {
+  prefix: string;
+  buckets: Record<BucketKind, s3.IBucket>;
+  /** Glue databases from the manifest's `platform.databases`. */
+  databases: string[];
+  watermarks: dynamodb.ITable;
+  key: kms.IKey;
+}
+
+export function createSparkJobRole(scope: Construct, props: SparkJobRoleProps): iam.Role {
+  const role = new iam.Role(scope, 'SparkJobRole', {
+    roleName: `${props.prefix}-spark-job`,
+    description: 'EMR Serverless job runtime role of the lakestep Spark jobs',
+    assumedBy: new iam.ServicePrincipal('emr-serverless.amazonaws.com', {
+      conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+    }),
+  });
+  const data: BucketKind[] = ['landing', 'raw', 'process', 'analytics'];
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      sid: 'ListPlatformBuckets',
+      actions: ['s3:ListBucket', 's3:GetBucketLocation'],
+      resources: [...data, 'artifacts' as const].map((k) => props.buckets[k].bucketArn),
+    }),
+  );
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      sid: 'ReadWriteDataObjects',
+      actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
+      resources: data.map((k) => props.buckets[k].arnForObjects('*')),
+    }),
+  );
+  // The runtime reads job documents and writes result files and checkpoints under lakestep/.
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      sid: 'ReadWriteArtifacts',
+      actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+      resources: [props.buckets.artifacts.arnForObjects('lakestep/*')],
+    }),
+  );
+  const glue = (resource: string): string => `arn:${Aws.PARTITION}:glue:${Aws.REGION}:${Aws.ACCOUNT_ID}:${resource}`;
+  if (props.databases.length > 0) {
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'IcebergCatalog',
+        actions: ['glue:Get*', 'glue:Create*', 'glue:Update*', 'glue:Delete*'],
+        resources: [
+          glue('catalog'),
+          ...props.databases.flatMap((db) => [glue(`database/${db}`), glue(`table/${db}/*`)]),
+        ],
+      }),
+    );
+  }
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      sid: 'Watermarks',
+      actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+      resources: [props.watermarks.tableArn],
+    }),
+  );
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      sid: 'PlatformKey',
+      actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*', 'kms:DescribeKey'],
+      resources: [props.key.keyArn],
+    }),
+  );
+  return role;
+}

@@ -1,0 +1,68 @@
+/**
+ * Splits a use case's workflows over stacks `<prefix>-<use-case>`,
+ * `<prefix>-<use-case>-2`, … so no stack reaches CloudFormation's 500-resource
+ * or 1 MB template limits.
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html
+ */
+import type { ManifestWorkflow } from '../../src/build/types.ts';
+import { DATASYNC_TRANSFER_RESOURCES } from './datasync.ts';
+
+export interface ShardBudget {
+  /**
+   * Resources per stack, leaving room under the 500 limit.
+   * @default 450
+   */
+  maxResources?: number;
+  /**
+   * Bytes of ASL per stack (definitions are inlined in the template, 1 MB max).
+   * @default 600_000
+   */
+  maxDefinitionBytes?: number;
+}
+
+/** Resources of the first shard that do not belong to a workflow: job documents upload (5), secrets policy, CDK metadata. */
+export const FIRST_SHARD_FIXED_RESOURCES = 8;
+/** Every shard: CDK metadata and slack. */
+export const SHARD_FIXED_RESOURCES = 2;
+
+/** Resources one workflow adds: machine + role + policy, the same for its join machine, its rules, its DataSync transfers. */
+export function workflowResourceCount(wf: ManifestWorkflow): number {
+  const machines = wf.gate ? 2 : 1;
+  const transfers = wf.resources.datasync.filter((d) => 'location' in d).length;
+  return machines * 3 + wf.rules.length + transfers * DATASYNC_TRANSFER_RESOURCES;
+}
+
+export interface WorkflowSize {
+  workflow: ManifestWorkflow;
+  /** Bytes of ASL (workflow plus join machine). */
+  definitionBytes: number;
+}
+
+/** Greedy, order-preserving packing: a workflow goes to the current shard while it fits. */
+export function planShards(sizes: WorkflowSize[], budget: ShardBudget = {}): ManifestWorkflow[][] {
+  const maxResources = budget.maxResources ?? 450;
+  const maxBytes = budget.maxDefinitionBytes ?? 600_000;
+  const shards: ManifestWorkflow[][] = [];
+  let current: ManifestWorkflow[] = [];
+  let resources = FIRST_SHARD_FIXED_RESOURCES;
+  let bytes = 0;
+  for (const { workflow, definitionBytes } of sizes) {
+    const count = workflowResourceCount(workflow);
+    if (current.length > 0 && (resources + count > maxResources || bytes + definitionBytes > maxBytes)) {
+      shards.push(current);
+      current = [];
+      resources = SHARD_FIXED_RESOURCES;
+      bytes = 0;
+    }
+    current.push(workflow);
+    resources += count;
+    bytes += definitionBytes;
+  }
+  if (current.length > 0 || shards.length === 0) shards.push(current);
+  return shards;
+}
+
+/** `<prefix>-<use-case>` for the first shard, then `-2`, `-3`, … */
+export function shardStackName(prefix: string, useCase: string, index: number): string {
+  return index === 0 ? `${prefix}-${useCase}` : `${prefix}-${useCase}-${index + 1}`;
+}
