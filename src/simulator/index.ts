@@ -1,0 +1,25 @@
+/**
+ * Local simulator of build/ artifacts (DESIGN §8).
+ */
+export { simulate } from './simulate.ts';
+export { Simulator, type SimulatorOptions, type StartOptions } from './simulator.ts';
+export { parseScenario, validateScenario, ScenarioError } from './scenario.ts';
+export { formatTimeline } from './timeline.ts';
+export { fireTimes } from './schedule.ts';
+export { targetInput } from './input-transformer.ts';
+export { loadBuild, type LoadedBuild } from './build.ts';
+export { toPlain, itemToPlain, type AttributeValue, type Item } from './dynamodb/values.ts';
+export type { Notification } from './services/sns.ts';
+export type { JobRun } from './services/emr-serverless.ts';
+export type {
+  Scenario,
+  ManualStart,
+  Fault,
+  DataSyncScenario,
+  SimulationResult,
+  ExecutionResult,
+  ExecutionStatus,
+  TimelineEntry,
+  TimelineKind,
+  Trigger,
+} from './types.ts';
