@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { DataSync } from '../../src/simulator/services/datasync.ts';
+import { DynamoDbStore } from '../../src/simulator/services/dynamodb.ts';
+import { S3Store } from '../../src/simulator/services/s3.ts';
+import type { TaskCall, TaskHandler } from '../../src/simulator/services/types.ts';
+
+const call = (handlers: Record<string, TaskHandler>, resource: string, input: unknown): unknown => {
+  const handler = handlers[resource];
+  if (!handler) throw new Error(`no handler for ${resource}`);
+  const c: TaskCall = { resource, input, stateName: 'S', executionArn: 'arn:exec', now: 0 };
+  return handler(c);
+};
+const errorOf = (fn: () => unknown): { name: string; message: string } => {
+  try {
+    fn();
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error('did not throw');
+};
+
+describe('DynamoDB integration', () => {
+  const ddb = 'arn:aws:states:::dynamodb:';
+  const gates = new DynamoDbStore({ gates: ['pk'] });
+  const addUpstream = (upstream: string) =>
+    call(gates.handlers, `${ddb}updateItem`, {
+      TableName: 'gates',
+      Key: { pk: { S: 'orders-upserts#2026-01-01' } },
+      UpdateExpression: 'ADD #done :u',
+      ExpressionAttributeNames: { '#done': 'done' },
+      ExpressionAttributeValues: { ':u': { SS: [upstream] } },
+      ReturnValues: 'UPDATED_NEW',
+    }) as { Attributes: Record<string, unknown> };
+
+  it('ADDs to a string set atomically and returns UPDATED_NEW', () => {
+    expect(addUpstream('a').Attributes).toEqual({ done: { SS: ['a'] } });
+    expect(addUpstream('b').Attributes).toEqual({ done: { SS: ['a', 'b'] } });
+    expect(addUpstream('b').Attributes).toEqual({ done: { SS: ['a', 'b'] } });
+  });
+
+  it('refuses an older watermark with ConditionalCheckFailedException and keeps the item', () => {
+    const store = new DynamoDbStore();
+    const advance = (value: string, returnValues = 'ALL_NEW') =>
+      call(store.handlers, `${ddb}updateItem`, {
+        TableName: 'wm',
+        Key: { pk: { S: 'orders' } },
+        UpdateExpression: 'SET #v = :v',
+        ConditionExpression: 'attribute_not_exists(#v) OR #v < :v',
+        ExpressionAttributeNames: { '#v': 'value' },
+        ExpressionAttributeValues: { ':v': { S: value } },
+        ReturnValues: returnValues,
+      }) as { Attributes?: unknown };
+    expect(advance('2026-01-02').Attributes).toEqual({ pk: { S: 'orders' }, value: { S: '2026-01-02' } });
+    const err = errorOf(() => advance('2026-01-01'));
+    expect(err.name).toBe('DynamoDB.ConditionalCheckFailedException');
+    expect(err.message).toMatch(/conditional request failed/);
+    expect(advance('2026-01-03', 'ALL_OLD').Attributes).toEqual({ pk: { S: 'orders' }, value: { S: '2026-01-02' } });
+    expect(advance('2026-01-04', 'NONE').Attributes).toBeUndefined();
+    expect(call(store.handlers, `${ddb}getItem`, { TableName: 'wm', Key: { pk: { S: 'orders' } } })).toMatchObject({
+      Item: { value: { S: '2026-01-04' } },
+    });
+  });
+
+  it('puts with a condition and returns nothing for an absent item', () => {
+    const store = new DynamoDbStore({ runs: ['pk', 'sk'] });
+    const put = { TableName: 'runs', Item: { pk: { S: 'wf' }, sk: { S: 'r1' }, status: { S: 'SUCCEEDED' } }, ConditionExpression: 'attribute_not_exists(pk)' };
+    call(store.handlers, `${ddb}putItem`, put);
+    expect(errorOf(() => call(store.handlers, `${ddb}putItem`, put)).name).toBe('DynamoDB.ConditionalCheckFailedException');
+    expect(call(store.handlers, `${ddb}getItem`, { TableName: 'runs', Key: { pk: { S: 'wf' }, sk: { S: 'r2' } } })).not.toHaveProperty('Item');
+    expect(errorOf(() => call(store.handlers, `${ddb}updateItem`, { TableName: 'runs', Key: { pk: { S: 'wf' }, sk: { S: 'r1' } }, UpdateExpression: 'SET = :x' })).name).toBe(
+      'DynamoDB.AmazonDynamoDBException',
+    );
+  });
+});
+
+describe('DataSync integration', () => {
+  const ds = 'arn:aws:states:::aws-sdk:datasync:';
+  const task = 'arn:aws:datasync:eu-west-1:123456789012:task/task-0123456789abcdef0';
+
+  it('progresses one status per describe call and refuses a concurrent execution of the task', () => {
+    const service = new DataSync(() => ({ extraPolls: 1 }));
+    const { TaskExecutionArn } = call(service.handlers, `${ds}startTaskExecution`, { TaskArn: task }) as { TaskExecutionArn: string };
+    expect(TaskExecutionArn).toMatch(/^arn:aws:datasync:.*\/execution\/exec-[0-9a-f]{17}$/);
+    const err = errorOf(() => call(service.handlers, `${ds}startTaskExecution`, { TaskArn: task }));
+    expect(err.name).toBe('DataSync.InvalidRequestException');
+    const statuses: string[] = [];
+    for (let i = 0; i < 7; i++) statuses.push((call(service.handlers, `${ds}describeTaskExecution`, { TaskExecutionArn }) as { Status: string }).Status);
+    expect(statuses).toEqual(['QUEUED', 'LAUNCHING', 'PREPARING', 'TRANSFERRING', 'TRANSFERRING', 'VERIFYING', 'SUCCESS']);
+    expect(() => call(service.handlers, `${ds}startTaskExecution`, { TaskArn: task })).not.toThrow();
+  });
+
+  it('ends in ERROR with the error code and detail in Result', () => {
+    const service = new DataSync(() => ({ status: 'ERROR', errorCode: 'OpNotSupp', errorDetail: 'disk gone' }));
+    const { TaskExecutionArn } = call(service.handlers, `${ds}startTaskExecution`, { TaskArn: task }) as { TaskExecutionArn: string };
+    let last: { Status: string; Result: Record<string, string> } | undefined;
+    for (let i = 0; i < 5; i++) last = call(service.handlers, `${ds}describeTaskExecution`, { TaskExecutionArn }) as never;
+    expect(last?.Status).toBe('ERROR');
+    expect(last?.Result).toMatchObject({ ErrorCode: 'OpNotSupp', ErrorDetail: 'disk gone' });
+  });
+});
+
+describe('S3 integration', () => {
+  it('returns the body or NoSuchKey', () => {
+    const s3 = new S3Store();
+    s3.put('s3://b/k.json', '{"a":1}');
+    expect(call(s3.handlers, 'arn:aws:states:::aws-sdk:s3:getObject', { Bucket: 'b', Key: 'k.json' })).toMatchObject({ Body: '{"a":1}' });
+    expect(errorOf(() => call(s3.handlers, 'arn:aws:states:::aws-sdk:s3:getObject', { Bucket: 'b', Key: 'nope' })).name).toBe('S3.NoSuchKeyException');
+  });
+});
