@@ -81,19 +81,19 @@ export async function runExecution(machine: CompiledMachine, exec: Execution, en
     handlers[name] = async (input) => {
       // Let the event log catch up so the clock already holds this state's entry.
       await macrotask();
-      const seconds = env.delays[name] ?? DEFAULT_SECONDS[task.Resource] ?? 0;
+      const fault = env.faults[name];
+      const used = exec.faultCalls.get(name) ?? 0;
+      const failing = fault !== undefined && (fault.times === 'always' || used < (fault.times ?? 1));
+      // A failing call takes only the scenario's delay; a service's typical duration applies to calls that go through.
+      const seconds = env.delays[name] ?? (failing ? 0 : (DEFAULT_SECONDS[task.Resource] ?? 0));
       exec.clock += seconds * 1000;
       checkTimeout();
       if (task.TimeoutSeconds !== undefined && seconds > task.TimeoutSeconds) {
         throw taskError('States.Timeout', `Task timed out after ${task.TimeoutSeconds} seconds (simulated)`);
       }
-      const fault = env.faults[name];
-      if (fault) {
-        const used = exec.faultCalls.get(name) ?? 0;
-        if (fault.times === 'always' || used < (fault.times ?? 1)) {
-          exec.faultCalls.set(name, used + 1);
-          throw taskError(fault.error, fault.cause ?? `Simulated fault ${used + 1} of state "${name}"`);
-        }
+      if (failing) {
+        exec.faultCalls.set(name, used + 1);
+        throw taskError(fault.error, fault.cause ?? `Simulated fault ${used + 1} of state "${name}"`);
       }
       const service = env.services[task.Resource];
       if (!service) throw taskError('States.Runtime', `The simulator has no emulation of ${task.Resource}`);
