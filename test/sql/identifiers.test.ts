@@ -8,27 +8,7 @@ import {
   sqlString,
   tableName,
 } from '../../src/sql/index.ts';
-import { sparkTokens } from './syntax.ts';
-
-/** Spark's unescaping of a string literal token (ParserUtils.unescapeSQLString). */
-function unescapeSpark(token: string): string {
-  const body = token.slice(1, -1);
-  let out = '';
-  for (let i = 0; i < body.length; i++) {
-    const c = body[i] ?? '';
-    if (c !== '\\') {
-      out += c;
-      continue;
-    }
-    const n = body[++i] ?? '';
-    const simple: Record<string, string> = { '0': '\0', "'": "'", '"': '"', b: '\b', n: '\n', r: '\r', t: '\t', Z: '\x1a', '\\': '\\', '%': '\\%', _: '\\_' };
-    if (n === 'u' && /^[0-9a-fA-F]{4}$/.test(body.slice(i + 1, i + 5))) {
-      out += String.fromCharCode(parseInt(body.slice(i + 1, i + 5), 16));
-      i += 4;
-    } else out += simple[n] ?? n;
-  }
-  return out;
-}
+import { sparkTokens, unescapeSpark } from './syntax.ts';
 
 describe('isValidIdentifier', () => {
   it.each([

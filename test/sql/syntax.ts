@@ -89,3 +89,23 @@ export function writeOrderErrors(sql: string): string[] {
   const re = new RegExp(`^ALTER TABLE ${IDENT}\\.${IDENT}\\.${IDENT} WRITE ORDERED BY ${field}(?:, ${field})*$`);
   return re.test(sql) ? [] : ['not ALTER TABLE … WRITE ORDERED BY <fields>'];
 }
+
+/** Spark's unescaping of a string literal token (ParserUtils.unescapeSQLString). */
+export function unescapeSpark(token: string): string {
+  const body = token.slice(1, -1);
+  let out = '';
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i] ?? '';
+    if (c !== '\\') {
+      out += c;
+      continue;
+    }
+    const n = body[++i] ?? '';
+    const simple: Record<string, string> = { '0': '\0', "'": "'", '"': '"', b: '\b', n: '\n', r: '\r', t: '\t', Z: '\x1a', '\\': '\\', '%': '\\%', _: '\\_' };
+    if (n === 'u' && /^[0-9a-fA-F]{4}$/.test(body.slice(i + 1, i + 5))) {
+      out += String.fromCharCode(parseInt(body.slice(i + 1, i + 5), 16));
+      i += 4;
+    } else out += simple[n] ?? n;
+  }
+  return out;
+}
