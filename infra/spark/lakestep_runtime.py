@@ -540,6 +540,9 @@ def step_watermark(ctx: Context, step: dict[str, Any]) -> int | None:
     value = format_watermark(first[0][0] if first else None, _is_ntz(frame))
     if value is not None:
         ctx.watermarks[step["key"]] = value
+    # Later steps of the job may bind it (e.g. a MERGE bounded by the value read
+    # before it); empty when there is nothing new.
+    ctx.params[step["key"]] = value or ""
     return None
 
 

@@ -65,6 +65,11 @@ class WatermarkStepTest(unittest.TestCase):
             with self.subTest(rows=rows):
                 _, ctx = self.run_step(rows)
                 self.assertEqual(ctx.watermarks, {})
+                self.assertEqual(ctx.params["raw_orders.orders"], "")
+
+    def test_value_becomes_a_parameter_of_later_steps(self):
+        _, ctx = self.run_step([(datetime(2026, 11, 26, 5, 59, 59),)], type_name="timestamp_ntz")
+        self.assertEqual(ctx.params["raw_orders.orders"], "2026-11-26T05:59:59.000000Z")
 
 
 if __name__ == "__main__":

@@ -101,7 +101,7 @@ export type DataSyncResource =
       table: string;
       /** Placeholder name infra fills with the task it creates. */
       placeholder: string;
-      location: { hostname: string; port: number; agentArns: string[]; subdirectory: string };
+      location: { hostname: string; port: number; agentArns: string[]; subdirectory: string; simpleUser: string };
       destination: string;
     };
 
@@ -195,7 +195,10 @@ export type JobStep =
   | {
       kind: 'watermark';
       name: string;
-      /** Key of the watermark item in DynamoDB; the value lands in the result file under this key. */
+      /**
+       * Name the value gets in the result file's `watermarks`, and the parameter
+       * later steps of the same job can bind it as (empty when NULL).
+       */
       key: string;
       /** Query returning one row and one column: the new watermark value (NULL: no change). */
       sql: string;

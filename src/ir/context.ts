@@ -8,10 +8,19 @@ import { locate, type SpecFile } from '../spec/files.ts';
 import type { DagType } from '../spec/types.ts';
 import type { Platform } from './types.ts';
 
+export interface IndexedTable {
+  /** `database.table`. */
+  fqn: string;
+  columns: string[];
+  watermarkColumn?: string;
+}
+
 export interface UseCaseIndexEntry {
   dags: Map<string, DagType>;
-  /** Migrated tables: name → `database.table`. */
-  migrationTables: Map<string, string>;
+  /** Migrated tables by their name in migration files. */
+  migrationTables: Map<string, IndexedTable>;
+  /** Every table the use case creates or writes with known columns (migration, Kafka ingestion), by `database.table`. */
+  tables: Map<string, IndexedTable>;
 }
 
 export type PlatformIndex = Map<string, UseCaseIndexEntry>;
@@ -25,6 +34,15 @@ export interface PhaseContext {
   file: SpecFile;
   /** Files of the use case other than YAML (SQL), by path relative to its folder. */
   otherFiles: ReadonlyMap<string, { path: string; text: string }>;
+}
+
+/** A table known anywhere in the platform, by `database.table`. */
+export function findTable(index: PlatformIndex, fqn: string): IndexedTable | undefined {
+  for (const entry of index.values()) {
+    const t = entry.tables.get(fqn);
+    if (t) return t;
+  }
+  return undefined;
 }
 
 /** Position of a pointer in the context's file. */

@@ -7,9 +7,7 @@ import type { Report } from '../diagnostics.ts';
 import type { UseCaseFiles } from '../spec/discover.ts';
 import { joinPointer, locate, type SpecFile } from '../spec/files.ts';
 import type { DagType } from '../spec/types.ts';
-import type { PlatformIndex } from './context.ts';
-
-const CONFIG_FILE: Record<string, string> = { migration: 'migration.yaml' };
+import type { IndexedTable, PlatformIndex, UseCaseIndexEntry } from './context.ts';
 
 interface RawDag {
   name?: unknown;
@@ -28,24 +26,44 @@ export function buildIndex(useCases: readonly UseCaseFiles[], parsed: ReadonlyMa
   const index: PlatformIndex = new Map();
   for (const uc of useCases) {
     const files = parsed.get(uc.name)!;
-    const dags = new Map<string, DagType>();
-    const migrationTables = new Map<string, string>();
+    const entry: UseCaseIndexEntry = { dags: new Map(), migrationTables: new Map(), tables: new Map() };
     for (const d of rawDags(files.get('orchestration.yaml'))) {
       if (typeof d.name !== 'string') continue;
-      dags.set(d.name, d.type as DagType);
-      if (d.type === 'migration' && !d.spark) {
-        const cfg = files.get(typeof d.config === 'string' ? d.config : CONFIG_FILE.migration!);
-        const v = cfg?.value as { database?: unknown; tables?: unknown } | undefined;
-        if (Array.isArray(v?.tables)) {
-          for (const t of v.tables as { name?: unknown }[]) {
-            if (t && typeof t.name === 'string') migrationTables.set(t.name, `${String(v.database)}.${t.name}`);
-          }
-        }
-      }
+      entry.dags.set(d.name, d.type as DagType);
+      if (d.spark) continue;
+      if (d.type === 'migration') indexMigration(entry, files.get(typeof d.config === 'string' ? d.config : 'migration.yaml'));
+      if (d.type === 'ingestion') indexIngestion(entry, files.get(typeof d.config === 'string' ? d.config : 'ingestion.yaml'));
     }
-    index.set(uc.name, { dags, migrationTables });
+    index.set(uc.name, entry);
   }
   return index;
+}
+
+function columnNames(columns: unknown): string[] {
+  return Array.isArray(columns) ? columns.flatMap((c: { name?: unknown }) => (c && typeof c.name === 'string' ? [c.name] : [])) : [];
+}
+
+function indexMigration(entry: UseCaseIndexEntry, file: SpecFile | undefined): void {
+  const v = file?.value as { database?: unknown; tables?: unknown } | undefined;
+  if (!Array.isArray(v?.tables)) return;
+  for (const t of v.tables as { name?: unknown; columns?: unknown; watermark_column?: unknown }[]) {
+    if (!t || typeof t.name !== 'string') continue;
+    const table: IndexedTable = {
+      fqn: `${String(v.database)}.${t.name}`,
+      columns: columnNames(t.columns),
+      ...(typeof t.watermark_column === 'string' ? { watermarkColumn: t.watermark_column } : {}),
+    };
+    entry.migrationTables.set(t.name, table);
+    entry.tables.set(table.fqn, table);
+  }
+}
+
+function indexIngestion(entry: UseCaseIndexEntry, file: SpecFile | undefined): void {
+  const v = file?.value as { micro_batch?: unknown } | undefined;
+  if (!Array.isArray(v?.micro_batch)) return;
+  for (const s of v.micro_batch as { target?: unknown; columns?: unknown }[]) {
+    if (s && typeof s.target === 'string' && Array.isArray(s.columns)) entry.tables.set(s.target, { fqn: s.target, columns: columnNames(s.columns) });
+  }
 }
 
 /**

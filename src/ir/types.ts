@@ -75,7 +75,7 @@ export interface MigrationTable {
   landingPath: string;
   /** Existing task ARN, or a `${Placeholder}` for a task infra creates. */
   datasyncTaskArn: string;
-  datasyncLocation?: { hostname: string; port: number; agentArns: string[]; subdirectory: string };
+  datasyncLocation?: { hostname: string; port: number; agentArns: string[]; subdirectory: string; simpleUser: string };
   columns: Column[];
   partitionBy: PartitionField[];
   sortBy: string[];

@@ -7,7 +7,7 @@ export interface AslProblems {
   statelint: string[];
 }
 
-const linter = (statelint as unknown as () => { validate(def: unknown): string[] })();
+const linter = statelint();
 
 /** Problems found by asl-validator (on a clone: it mutates its input) and by statelint. */
 export function aslProblems(definition: unknown): AslProblems {

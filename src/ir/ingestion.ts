@@ -1,0 +1,139 @@
+/** `ingestion.yaml` → {@link Ingestion}: JDBC batch sources and Kafka sources. */
+import { joinPointer } from '../spec/files.ts';
+import type { BatchSourceSpec, IngestionSpec, KafkaSourceSpec } from '../spec/types.ts';
+import { columns, identifier, knownColumns, submitParameters, tableRef } from './checks.ts';
+import { at, fail, findTable, type PhaseContext } from './context.ts';
+import type { BatchSource, KafkaSource, WorkflowBody } from './types.ts';
+
+export function normalizeIngestion(ctx: PhaseContext, spec: IngestionSpec): WorkflowBody | undefined {
+  let ok = true;
+  const names = new Set<string>();
+  const unique = (name: string, p: string) => {
+    if (names.has(name)) {
+      fail(ctx, 'INGESTION_DUPLICATE_SOURCE', `source '${name}' is defined more than once`, `${p}/name`);
+      ok = false;
+    }
+    names.add(name);
+  };
+  const batch: BatchSource[] = [];
+  for (const [i, s] of (spec.batch ?? []).entries()) {
+    unique(s.name, `/batch/${i}`);
+    const b = normalizeBatch(ctx, s, `/batch/${i}`);
+    if (!b) ok = false;
+    else if (s.enabled !== false) batch.push(b);
+  }
+  const kafka: KafkaSource[] = [];
+  for (const [i, s] of (spec.micro_batch ?? []).entries()) {
+    unique(s.name, `/micro_batch/${i}`);
+    const k = normalizeKafka(ctx, s, `/micro_batch/${i}`);
+    if (!k) ok = false;
+    else if (s.enabled !== false) kafka.push(k);
+  }
+  if (ok && batch.length + kafka.length === 0) {
+    fail(ctx, 'INGESTION_NO_SOURCES', 'every source is disabled: nothing to ingest', '');
+    ok = false;
+  }
+  return ok ? { kind: 'ingestion', ingestion: { batch, kafka, origin: at(ctx, '') } } : undefined;
+}
+
+function normalizeBatch(ctx: PhaseContext, s: BatchSourceSpec, p: string): BatchSource | undefined {
+  let ok = true;
+  const target = tableRef(ctx, s.target, `${p}/target`);
+  if (!target) ok = false;
+  if ((s.source.table === undefined) === (s.source.query === undefined)) {
+    fail(ctx, 'INGESTION_TABLE_OR_QUERY', 'give exactly one of `table` and `query`', `${p}/source`);
+    ok = false;
+  }
+  if (s.source.table !== undefined && !/^[A-Za-z_][A-Za-z0-9_$#]*(\.[A-Za-z_][A-Za-z0-9_$#]*)?$/.test(s.source.table)) {
+    fail(ctx, 'INGESTION_SOURCE_TABLE', `'${s.source.table}' is not a valid <schema>.<table> name`, `${p}/source/table`);
+    ok = false;
+  }
+  if (s.source.query !== undefined && /;\s*\S/.test(s.source.query)) {
+    fail(ctx, 'INGESTION_QUERY', 'the query must be a single SELECT statement', `${p}/source/query`);
+    ok = false;
+  }
+  const keys = s.keys ?? [];
+  for (const [j, k] of keys.entries()) if (!identifier(ctx, k, joinPointer(p, 'keys', j), 'key')) ok = false;
+  if (s.mode === 'merge' && keys.length === 0) {
+    fail(ctx, 'INGESTION_MERGE_KEYS', 'mode merge needs `keys`', `${p}/mode`);
+    ok = false;
+  }
+  if (s.incremental_column !== undefined && !identifier(ctx, s.incremental_column, `${p}/incremental_column`, 'incremental column')) ok = false;
+  const part = s.partitioning;
+  if (part) {
+    if (!identifier(ctx, part.column, `${p}/partitioning/column`, 'partition column')) ok = false;
+    if (part.lower >= part.upper) {
+      fail(ctx, 'INGESTION_PARTITIONING', `lower (${part.lower}) must be below upper (${part.upper})`, `${p}/partitioning`);
+      ok = false;
+    }
+  }
+  if (target) {
+    const known = findTable(ctx.index, `${target.database}.${target.table}`);
+    if (!knownColumns(ctx, [...keys, s.incremental_column], known, [...keys.map((_, j) => joinPointer(p, 'keys', j)), `${p}/incremental_column`], 'INGESTION_UNKNOWN_COLUMN')) ok = false;
+  }
+  if (!ok) return undefined;
+  return {
+    name: s.name,
+    engine: s.source.engine,
+    secretArn: s.source.secret_arn,
+    ...(s.source.table === undefined ? {} : { table: s.source.table }),
+    ...(s.source.query === undefined ? {} : { query: s.source.query }),
+    fetchSize: s.source.fetch_size ?? 10_000,
+    target: target!,
+    mode: s.mode,
+    keys,
+    ...(s.incremental_column === undefined ? {} : { incrementalColumn: s.incremental_column }),
+    ...(part ? { partitioning: part } : {}),
+    sparkSubmitParameters: submitParameters(ctx, s.spark_submit_parameters),
+    origin: at(ctx, p),
+  };
+}
+
+function normalizeKafka(ctx: PhaseContext, s: KafkaSourceSpec, p: string): KafkaSource | undefined {
+  let ok = true;
+  const target = tableRef(ctx, s.target, `${p}/target`);
+  if (!target) ok = false;
+  const mode = s.mode ?? 'micro_batch';
+  if (mode === 'streaming' && s.trigger !== undefined) {
+    fail(ctx, 'INGESTION_TRIGGER', '`trigger` applies to micro-batch sources; a streaming source runs continuously', `${p}/trigger`);
+    ok = false;
+  }
+  const format = s.source.format ?? 'json';
+  if (format === 'avro') {
+    fail(ctx, 'INGESTION_KAFKA_FORMAT', 'avro payloads need a schema registry, which lakestep does not read yet; use json with `columns`, or raw', `${p}/source/format`);
+    ok = false;
+  }
+  const cols = columns(ctx, s.columns ?? [], `${p}/columns`, 'INGESTION_COLUMN');
+  if (!cols) ok = false;
+  if (format === 'json' && (s.columns ?? []).length === 0) {
+    fail(ctx, 'INGESTION_KAFKA_COLUMNS', 'json payloads need `columns` (the schema to parse them with)', `${p}/source`);
+    ok = false;
+  }
+  let startFromWatermark: KafkaSource['startFromWatermark'];
+  if (s.start_from_watermark !== undefined) {
+    const [uc, table] = s.start_from_watermark.includes('/') ? (s.start_from_watermark.split('/', 2) as [string, string]) : [ctx.useCase, s.start_from_watermark];
+    const migrated = ctx.index.get(uc)?.migrationTables.get(table);
+    if (!migrated) {
+      fail(ctx, 'INGESTION_WATERMARK_TABLE', `'${s.start_from_watermark}' is not a migrated table${uc === ctx.useCase ? ' of this use case' : ` of use case '${uc}'`}: the first run starts at the watermark its migration records`, `${p}/start_from_watermark`);
+      ok = false;
+    } else if (!migrated.watermarkColumn) {
+      fail(ctx, 'INGESTION_WATERMARK_TABLE', `migrated table '${table}' has no \`watermark_column\`, so its migration records no watermark`, `${p}/start_from_watermark`);
+      ok = false;
+    } else startFromWatermark = { useCase: uc, table };
+  }
+  if (!ok) return undefined;
+  return {
+    name: s.name,
+    bootstrapServersSecretArn: s.source.bootstrap_servers_secret_arn,
+    topics: s.source.topics,
+    startingOffsets: s.source.starting_offsets ?? 'earliest',
+    format: format as 'json' | 'raw',
+    target: target!,
+    mode,
+    ...(startFromWatermark ? { startFromWatermark } : {}),
+    checkpoint: `s3://${ctx.platform.buckets.artifacts}/lakestep/checkpoints/${ctx.useCase}/${s.name}/`,
+    columns: cols!,
+    sparkSubmitParameters: submitParameters(ctx, s.spark_submit_parameters),
+    origin: at(ctx, p),
+  };
+}

@@ -1,0 +1,131 @@
+/** `migration.yaml` → {@link Migration}: tables, layouts, DataSync and landing paths. */
+import { parsePartitionField } from '../sql/partition.ts';
+import { parseSortField } from '../sql/sort.ts';
+import { isWatermarkType } from '../sql/types.ts';
+import { joinPointer } from '../spec/files.ts';
+import type { MigrationSpec, MigrationTableSpec } from '../spec/types.ts';
+import { columns, submitParameters } from './checks.ts';
+import { at, fail, warn, type PhaseContext } from './context.ts';
+import type { Column, MigrationTable, PartitionField, WorkflowBody } from './types.ts';
+
+const TIME_TRANSFORMS = new Set(['years', 'months', 'days', 'hours']);
+
+export function normalizeMigration(ctx: PhaseContext, spec: MigrationSpec): WorkflowBody | undefined {
+  let ok = true;
+  const landing = withSlash(spec.landing ?? `s3://${ctx.platform.buckets.landing}/${ctx.useCase}/`);
+  const seen = new Set<string>();
+  const tables: MigrationTable[] = [];
+  for (const [i, t] of spec.tables.entries()) {
+    const p = `/tables/${i}`;
+    if (seen.has(t.name)) {
+      fail(ctx, 'MIGRATION_DUPLICATE_TABLE', `table '${t.name}' is listed twice`, `${p}/name`);
+      ok = false;
+    }
+    seen.add(t.name);
+    const table = normalizeTable(ctx, spec.database, landing, t, p);
+    if (!table) ok = false;
+    else if (t.enabled !== false) tables.push(table);
+  }
+  if (ok && tables.length === 0) {
+    fail(ctx, 'MIGRATION_NO_TABLES', 'every table is disabled: nothing to migrate', '/tables');
+    ok = false;
+  }
+  if (!ok) return undefined;
+  return { kind: 'migration', migration: { database: spec.database, landing, maxConcurrency: spec.max_concurrency ?? 4, tables, origin: at(ctx, '') } };
+}
+
+function normalizeTable(ctx: PhaseContext, database: string, landing: string, t: MigrationTableSpec, p: string): MigrationTable | undefined {
+  const cols = columns(ctx, t.columns, `${p}/columns`, 'MIGRATION_COLUMN');
+  if (!cols) return undefined;
+  let ok = true;
+  const has = (c: string) => cols.find((x) => x.name === c);
+  const partitionBy: PartitionField[] = [];
+  for (const [j, text] of (t.partition_by ?? []).entries()) {
+    const f = partition(ctx, text, joinPointer(p, 'partition_by', j), has);
+    if (f) partitionBy.push(f);
+    else ok = false;
+  }
+  for (const [j, text] of (t.sort_by ?? []).entries()) {
+    const f = parseSortField(text);
+    const problem = typeof f === 'string' ? f : has(f.column) ? undefined : `sort column '${f.column}' is not a column of table '${t.name}'`;
+    if (problem) {
+      fail(ctx, 'MIGRATION_SORT', problem, joinPointer(p, 'sort_by', j));
+      ok = false;
+    }
+  }
+  if (t.watermark_column !== undefined) {
+    const c = has(t.watermark_column);
+    if (!c || !isWatermarkType(c.type)) {
+      fail(ctx, 'MIGRATION_WATERMARK_COLUMN', c ? `watermark column '${c.name}' is ${c.type}; it must be a timestamp or date` : `watermark column '${t.watermark_column}' is not a column of table '${t.name}'`, `${p}/watermark_column`);
+      ok = false;
+    }
+  }
+  const properties: Record<string, string> = {};
+  for (const [k, v] of Object.entries(t.properties ?? {})) {
+    if (k === 'write.data.path' || k === 'format-version') {
+      fail(ctx, 'MIGRATION_RESERVED_PROPERTY', `'${k}' is set by lakestep (the layer's bucket and Iceberg format v2)`, joinPointer(p, 'properties', k), true);
+      ok = false;
+    } else properties[k] = String(v);
+  }
+  const ds = t.datasync;
+  let datasyncTaskArn: string;
+  let datasyncLocation: MigrationTable['datasyncLocation'];
+  if ('task_arn' in ds) {
+    datasyncTaskArn = ds.task_arn;
+    const region = ds.task_arn.split(':')[3];
+    if (region !== ctx.platform.region) warn(ctx, 'MIGRATION_DATASYNC_REGION', `DataSync task is in ${region}, the platform in ${ctx.platform.region}`, `${p}/datasync/task_arn`);
+  } else {
+    datasyncTaskArn = `\${${dataSyncPlaceholder(ctx.useCase, t.name)}}`;
+    datasyncLocation = {
+      hostname: ds.location.hostname,
+      port: ds.location.port ?? 8020,
+      agentArns: ds.location.agent_arns,
+      subdirectory: ds.location.subdirectory ?? t.source.hdfs_path,
+      simpleUser: ds.location.simple_user ?? 'hdfs',
+    };
+  }
+  if (!ok) return undefined;
+  const layer = t.layer ?? 'raw';
+  return {
+    name: t.name,
+    target: { database, table: t.name },
+    layer,
+    location: `s3://${ctx.platform.buckets[layer]}/${database}/${t.name}`,
+    sourcePath: t.source.hdfs_path,
+    format: t.source.format,
+    formatOptions: t.source.options ?? {},
+    landingPath: `${landing}${t.name}/`,
+    datasyncTaskArn,
+    ...(datasyncLocation ? { datasyncLocation } : {}),
+    columns: cols,
+    partitionBy,
+    sortBy: t.sort_by ?? [],
+    ...(t.watermark_column === undefined ? {} : { watermarkColumn: t.watermark_column }),
+    properties,
+    sparkSubmitParameters: submitParameters(ctx, t.spark_submit_parameters),
+    origin: at(ctx, p),
+  };
+}
+
+function partition(ctx: PhaseContext, text: string, pointer: string, has: (c: string) => Column | undefined): PartitionField | undefined {
+  const f = parsePartitionField(text);
+  let problem: string | undefined;
+  if (typeof f === 'string') problem = f;
+  else if (!has(f.column)) problem = `partition column '${f.column}' is not a column of the table`;
+  else if (TIME_TRANSFORMS.has(f.transform) && !isWatermarkType(has(f.column)!.type)) problem = `${f.transform}(${f.column}) needs a timestamp or date column; '${f.column}' is ${has(f.column)!.type}`;
+  else if (f.transform === 'hours' && has(f.column)!.type === 'date') problem = `hours(${f.column}) needs a timestamp column; '${f.column}' is a date`;
+  if (problem) {
+    fail(ctx, 'MIGRATION_PARTITION', problem, pointer);
+    return undefined;
+  }
+  return f as PartitionField;
+}
+
+/** Placeholder of a DataSync task that infra creates: `DataSyncTask_<use_case>_<table>`. */
+export function dataSyncPlaceholder(useCase: string, table: string): string {
+  return `DataSyncTask_${useCase.replaceAll('-', '_')}_${table}`;
+}
+
+function withSlash(s: string): string {
+  return s.endsWith('/') ? s : `${s}/`;
+}

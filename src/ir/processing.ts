@@ -1,0 +1,98 @@
+/** `processing.yaml` → {@link Processing}: MERGE upserts and user SQL files. */
+import { validateExpression } from '../sql/expression.ts';
+import { joinPointer } from '../spec/files.ts';
+import { closest } from '../spec/suggest.ts';
+import type { MergeSpec, ProcessingSpec } from '../spec/types.ts';
+import { identifier, knownColumns, tableRef } from './checks.ts';
+import { at, fail, findTable, type PhaseContext } from './context.ts';
+import type { Merge, SqlFile, WorkflowBody } from './types.ts';
+
+export function normalizeProcessing(ctx: PhaseContext, spec: ProcessingSpec): WorkflowBody | undefined {
+  let ok = true;
+  const names = new Set<string>();
+  const unique = (name: string, pointer: string) => {
+    if (names.has(name)) {
+      fail(ctx, 'PROCESSING_DUPLICATE_STEP', `step '${name}' is defined more than once`, pointer);
+      ok = false;
+    }
+    names.add(name);
+  };
+  const merges: Merge[] = [];
+  for (const [i, m] of (spec.merges ?? []).entries()) {
+    const merge = normalizeMerge(ctx, m, `/merges/${i}`);
+    if (!merge) ok = false;
+    else {
+      unique(merge.name, `/merges/${i}`);
+      if (m.enabled !== false) merges.push(merge);
+    }
+  }
+  const sql: SqlFile[] = [];
+  for (const [i, s] of (spec.sql ?? []).entries()) {
+    const p = `/sql/${i}`;
+    const file = ctx.otherFiles.get(s.file);
+    if (!file) {
+      const hint = closest(s.file, [...ctx.otherFiles.keys()]);
+      fail(ctx, 'PROCESSING_SQL_NOT_FOUND', `'${ctx.useCase}/${s.file}' does not exist${hint ? ` (did you mean '${hint}'?)` : ''}`, `${p}/file`);
+      ok = false;
+      continue;
+    }
+    if (file.text.trim() === '') {
+      fail(ctx, 'PROCESSING_SQL_EMPTY', `'${file.path}' is empty`, `${p}/file`);
+      ok = false;
+      continue;
+    }
+    const name = s.name ?? s.file.replace(/^.*\//, '').replace(/\.sql$/, '');
+    unique(name, p);
+    sql.push({ name, file: file.path, text: file.text, origin: at(ctx, p) });
+  }
+  if (ok && merges.length + sql.length === 0) {
+    fail(ctx, 'PROCESSING_NO_STEPS', 'every step is disabled: nothing to process', '');
+    ok = false;
+  }
+  return ok ? { kind: 'processing', processing: { merges, sql, origin: at(ctx, '') } } : undefined;
+}
+
+function normalizeMerge(ctx: PhaseContext, m: MergeSpec, p: string): Merge | undefined {
+  let ok = true;
+  const target = tableRef(ctx, m.target, `${p}/target`);
+  const source = tableRef(ctx, m.source, `${p}/source`);
+  if (!target || !source) ok = false;
+  for (const [j, k] of m.keys.entries()) if (!identifier(ctx, k, joinPointer(p, 'keys', j), 'key')) ok = false;
+  for (const f of ['order_by', 'incremental_column'] as const) {
+    if (m[f] !== undefined && !identifier(ctx, m[f]!, `${p}/${f}`, f.replace('_', ' '))) ok = false;
+  }
+  for (const [j, c] of (m.columns ?? []).entries()) if (!identifier(ctx, c, joinPointer(p, 'columns', j), 'column')) ok = false;
+  if (m.delete_when !== undefined) {
+    const problem = validateExpression(m.delete_when);
+    if (problem) {
+      fail(ctx, 'PROCESSING_EXPRESSION', `delete_when: ${problem}`, `${p}/delete_when`);
+      ok = false;
+    }
+  }
+  if (m.columns && m.columns.length > 0) {
+    for (const [j, k] of m.keys.entries()) {
+      if (!m.columns.includes(k)) {
+        fail(ctx, 'PROCESSING_KEY_NOT_IN_COLUMNS', `key '${k}' must be one of the merged \`columns\``, joinPointer(p, 'keys', j));
+        ok = false;
+      }
+    }
+  }
+  if (source && ok) {
+    const known = findTable(ctx.index, `${source.database}.${source.table}`);
+    const names = [...m.keys, m.order_by, m.incremental_column, ...(m.columns ?? [])];
+    const pointers = [...m.keys.map((_, j) => joinPointer(p, 'keys', j)), `${p}/order_by`, `${p}/incremental_column`, ...(m.columns ?? []).map((_, j) => joinPointer(p, 'columns', j))];
+    if (!knownColumns(ctx, names, known, pointers, 'PROCESSING_UNKNOWN_COLUMN')) ok = false;
+  }
+  if (!ok) return undefined;
+  return {
+    name: m.name ?? target!.table,
+    target: target!,
+    source: source!,
+    keys: m.keys,
+    ...(m.order_by === undefined ? {} : { orderBy: m.order_by }),
+    ...(m.delete_when === undefined ? {} : { deleteWhen: m.delete_when }),
+    ...(m.incremental_column === undefined ? {} : { incrementalColumn: m.incremental_column }),
+    columns: m.columns ?? [],
+    origin: at(ctx, p),
+  };
+}
