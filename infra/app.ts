@@ -8,6 +8,7 @@
  *
  * @see https://docs.aws.amazon.com/cdk/v2/guide/apps.html
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Annotations, App, Tags, Validations } from 'aws-cdk-lib';
@@ -31,6 +32,11 @@ export interface BuildAppOptions {
    */
   app?: App;
   /**
+   * Run the cdk-nag AwsSolutions checks (they fail synth on any unacknowledged finding).
+   * @default true
+   */
+  nagChecks?: boolean;
+  /**
    * Folder of the PySpark runtime.
    * @default infra/spark
    */
@@ -50,7 +56,7 @@ export function buildApp(opts: BuildAppOptions): BuiltApp {
   const build = loadBuild(opts.buildDir);
   const { manifest } = build;
   const { platform } = manifest;
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  if (opts.nagChecks ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
 
   const platformStack = new PlatformStack(app, `${platform.prefix}-platform`, {
     platform,
@@ -95,8 +101,16 @@ export function buildApp(opts: BuildAppOptions): BuiltApp {
   return { app, platformStack, useCaseStacks, quarantined };
 }
 
+/** The feature flags of cdk.json, so running this file directly synthesizes what `cdk synth` does. */
+function cdkJsonContext(): Record<string, unknown> {
+  const file = join(INFRA_DIR, '..', 'cdk.json');
+  if (!existsSync(file)) return {};
+  return (JSON.parse(readFileSync(file, 'utf8')) as { context?: Record<string, unknown> }).context ?? {};
+}
+
 function main(): void {
-  const app = new App();
+  // Context given by the CDK CLI (CDK_CONTEXT_JSON) takes precedence over these defaults.
+  const app = new App({ context: cdkJsonContext() });
   const buildDir = process.env.LAKESTEP_BUILD_DIR ?? (app.node.tryGetContext('buildDir') as string | undefined) ?? 'build';
   try {
     const built = buildApp({ buildDir, app });

@@ -34,7 +34,8 @@ export class PlatformBuckets extends Construct {
       encryption: s3.BucketEncryption.S3_MANAGED,
       enforceSSL: true,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      // Ownership is left to CDK: with @aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy (cdk.json)
+      // S3 writes through a bucket policy, without it through the log-delivery ACL.
       removalPolicy: RemovalPolicy.RETAIN,
     });
     const make = (kind: BucketKind): s3.Bucket =>

@@ -48,7 +48,8 @@ export class DataSyncTransfer extends Construct {
       agentArns: location.agentArns,
       subdirectory: location.subdirectory,
       authenticationType: 'SIMPLE',
-      simpleUser: 'hdfs',
+      // Older manifests carry no user; `hdfs` is the superuser of a default cluster.
+      simpleUser: (location as { simpleUser?: string }).simpleUser ?? 'hdfs',
     });
     const { bucket, prefix } = parseS3Url(resource.destination);
     // Built from the name so a destination outside the platform buckets works the same way.

@@ -1,0 +1,347 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Match } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { WILDCARD_RESOURCE_ACTIONS } from '../../infra/iam/service-statements.ts';
+import { fixtureManifest, writeFixtureBuild } from './fixture.ts';
+import { resourcesOfType, type Synthesized, synthesize } from './synth.ts';
+
+let s: Synthesized;
+let buildDir: string;
+
+beforeAll(() => {
+  buildDir = writeFixtureBuild();
+  s = synthesize(buildDir);
+});
+
+const LOGGING_AND_TRACING = WILDCARD_RESOURCE_ACTIONS;
+const KMS = ['kms:Decrypt', 'kms:GenerateDataKey'];
+const EMR_SYNC = [
+  'emr-serverless:StartJobRun',
+  'emr-serverless:GetJobRun',
+  'emr-serverless:CancelJobRun',
+  'events:PutTargets',
+  'events:PutRule',
+  'events:DescribeRule',
+  'iam:PassRole',
+];
+
+function machine(name: string) {
+  const found = resourcesOfType(s, 'AWS::StepFunctions::StateMachine').find((m) => m.props.StateMachineName === name);
+  if (!found) throw new Error(`no state machine ${name}`);
+  return found;
+}
+
+/** Actions allowed to a machine's role: the policies attached to it. */
+function roleActions(name: string): string[] {
+  const m = machine(name);
+  const roleId = m.props.RoleArn['Fn::GetAtt'][0] as string;
+  const policies = resourcesOfType(s, 'AWS::IAM::Policy').filter(
+    (p) => p.stack === m.stack && (p.props.Roles as unknown[]).some((r) => JSON.stringify(r) === JSON.stringify({ Ref: roleId })),
+  );
+  const actions = policies.flatMap((p) => p.props.PolicyDocument.Statement.flatMap((st: any) => [st.Action].flat()));
+  return [...new Set(actions as string[])].sort();
+}
+
+describe('stacks', () => {
+  it('creates the platform stack and one stack per compiled use case', () => {
+    expect([...s.templates.keys()].sort()).toEqual(['acme-customers', 'acme-orders', 'acme-platform']);
+  });
+
+  it('leaves the quarantined use case out and says its stack is left untouched', () => {
+    expect([...s.templates.keys()].some((k) => k.includes('payments'))).toBe(false);
+    expect(JSON.stringify([...s.json.values()])).not.toContain('acme-payments');
+    const messages = s.assembly.getStackByName('acme-platform').messages.map((m) => String(m.entry.data));
+    expect(messages.some((m) => m.includes('"payments" is quarantined') && m.includes('left untouched'))).toBe(true);
+  });
+
+  it('has no unacknowledged cdk-nag finding and no error annotation', () => {
+    const report = JSON.parse(readFileSync(join(s.assembly.directory, 'validation-report.json'), 'utf8'));
+    const open = (report.pluginReports as any[]).flatMap((r) => r.violations ?? r.conclusion?.violations ?? []);
+    expect(open).toEqual([]);
+    const errors = s.assembly.stacks.flatMap((st) => st.messages).filter((m) => m.level === 'error');
+    expect(errors).toEqual([]);
+  });
+});
+
+describe('state machines', () => {
+  const names = [
+    'acme-orders-orders-daily-report',
+    'acme-orders-orders-migration',
+    'acme-orders-orders-upserts',
+    'acme-orders-orders-upserts-join',
+    'acme-customers-customers-ingestion',
+  ];
+
+  it('creates every workflow and join machine, STANDARD, KMS-encrypted, logging ALL, traced', () => {
+    const machines = resourcesOfType(s, 'AWS::StepFunctions::StateMachine');
+    expect(machines.map((m) => m.props.StateMachineName).sort()).toEqual([...names].sort());
+    for (const { props } of machines) {
+      expect(props.StateMachineType).toBe('STANDARD');
+      expect(props.EncryptionConfiguration).toMatchObject({ Type: 'CUSTOMER_MANAGED_KMS_KEY', KmsKeyId: expect.anything() });
+      expect(props.LoggingConfiguration).toMatchObject({ Level: 'ALL', IncludeExecutionData: true });
+      expect(props.LoggingConfiguration.Destinations).toHaveLength(1);
+      expect(props.TracingConfiguration).toEqual({ Enabled: true });
+    }
+  });
+
+  it('gives each machine its own role', () => {
+    const roles = resourcesOfType(s, 'AWS::StepFunctions::StateMachine').map((m) => JSON.stringify(m.props.RoleArn));
+    expect(new Set(roles).size).toBe(roles.length);
+  });
+
+  it('substitutes every placeholder of every definition', () => {
+    for (const { props } of resourcesOfType(s, 'AWS::StepFunctions::StateMachine')) {
+      const text = props.DefinitionString as string;
+      expect(typeof text).toBe('string');
+      const subs = props.DefinitionSubstitutions ?? {};
+      const filled = text.replace(/\$\{([A-Za-z0-9_]+)\}/g, (whole, name: string) => (name in subs ? 'VALUE' : whole));
+      expect(filled).not.toContain('${');
+      for (const value of Object.values(subs)) expect(JSON.stringify(value)).not.toMatch(/^"\$\{/);
+    }
+  });
+
+  it('fills the DataSync placeholder with the task infra creates', () => {
+    const m = machine('acme-orders-orders-migration');
+    const taskId = resourcesOfType(s, 'AWS::DataSync::Task')[0]!.id;
+    expect(m.props.DefinitionSubstitutions.DataSyncTaskOrdersLineItems).toEqual({ 'Fn::GetAtt': [taskId, 'TaskArn'] });
+  });
+
+  it('tags machines with use case, owner, dag, spec file, spec hash, version and platform tags', () => {
+    s.templates.get('acme-orders')!.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineName: 'acme-orders-orders-migration',
+      Tags: Match.arrayWith([
+        { Key: 'cost-center', Value: 'data-platform' },
+        { Key: 'lakestep:dag', Value: 'orders-migration' },
+        { Key: 'lakestep:owner', Value: 'orders-data@example.com' },
+        { Key: 'lakestep:spec-file', Value: 'orders/orchestration.yaml' },
+        { Key: 'lakestep:spec-hash', Value: 'sha256-0f1e2d' },
+        { Key: 'lakestep:use-case', Value: 'orders' },
+        { Key: 'lakestep:version', Value: '0.1.0' },
+      ]),
+    });
+  });
+});
+
+describe('least privilege', () => {
+  it('spark machine: EMR .sync and the runs table only', () => {
+    expect(roleActions('acme-orders-orders-daily-report')).toEqual(
+      [...EMR_SYNC, 'dynamodb:PutItem', ...KMS, ...LOGGING_AND_TRACING].sort(),
+    );
+  });
+
+  it('migration machine: EMR, DataSync start/describe, result files, watermarks and runs', () => {
+    expect(roleActions('acme-orders-orders-migration')).toEqual(
+      [
+        ...EMR_SYNC,
+        'datasync:StartTaskExecution',
+        'datasync:DescribeTaskExecution',
+        's3:GetObject',
+        'dynamodb:UpdateItem',
+        'dynamodb:PutItem',
+        ...KMS,
+        ...LOGGING_AND_TRACING,
+      ].sort(),
+    );
+  });
+
+  it('join machine: the gates table and starting its downstream only', () => {
+    expect(roleActions('acme-orders-orders-upserts-join')).toEqual(
+      ['dynamodb:UpdateItem', 'states:StartExecution', ...KMS, ...LOGGING_AND_TRACING].sort(),
+    );
+  });
+
+  it('streaming machine: list/get/start job runs and publish', () => {
+    expect(roleActions('acme-customers-customers-ingestion')).toEqual(
+      [
+        'emr-serverless:ListJobRuns',
+        'emr-serverless:GetJobRun',
+        'emr-serverless:StartJobRun',
+        'iam:PassRole',
+        'sns:Publish',
+        ...KMS,
+        ...LOGGING_AND_TRACING,
+      ].sort(),
+    );
+  });
+
+  it('uses Resource "*" only for the documented log delivery and X-Ray actions', () => {
+    const statements = [
+      ...resourcesOfType(s, 'AWS::IAM::Policy').flatMap((p) => p.props.PolicyDocument.Statement),
+      ...resourcesOfType(s, 'AWS::IAM::Role').flatMap((r) => (r.props.Policies ?? []).flatMap((p: any) => p.PolicyDocument.Statement)),
+    ];
+    const star = statements.filter((st: any) => [st.Resource].flat().includes('*'));
+    expect(star.length).toBeGreaterThan(0);
+    for (const st of star) for (const a of [st.Action].flat()) expect(WILDCARD_RESOURCE_ACTIONS).toContain(a);
+  });
+
+  it('scopes the join machine to its downstream machine ARN', () => {
+    const m = machine('acme-orders-orders-upserts-join');
+    const roleId = m.props.RoleArn['Fn::GetAtt'][0];
+    s.templates.get('acme-orders')!.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: roleId }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: 'states:StartExecution',
+            Resource: { 'Fn::Sub': [Match.stringLikeRegexp(':stateMachine:acme-orders-orders-upserts$'), Match.anyValue()] },
+          }),
+        ]),
+      },
+    });
+  });
+});
+
+describe('encryption at rest', () => {
+  it('encrypts every bucket with the platform key except the access-log bucket (SSE-S3, required by S3 logging)', () => {
+    const buckets = resourcesOfType(s, 'AWS::S3::Bucket');
+    const algorithms = buckets.map((b) => b.props.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault);
+    expect(algorithms.filter((a) => a.SSEAlgorithm === 'aws:kms' && a.KMSMasterKeyID)).toHaveLength(5);
+    const sse = buckets.filter((b) => b.props.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm === 'AES256');
+    expect(sse).toHaveLength(1);
+    const logTargets = buckets.map((b) => b.props.LoggingConfiguration?.DestinationBucketName).filter(Boolean);
+    expect(logTargets).toHaveLength(5);
+    for (const t of logTargets) expect(t).toEqual({ Ref: sse[0]!.id });
+  });
+
+  it('names, versions and blocks public access on the platform buckets', () => {
+    const t = s.templates.get('acme-platform')!;
+    for (const name of Object.values(fixtureManifest().platform.buckets)) {
+      t.hasResourceProperties('AWS::S3::Bucket', {
+        BucketName: name,
+        VersioningConfiguration: { Status: 'Enabled' },
+        PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      });
+    }
+    const policies = resourcesOfType(s, 'AWS::S3::BucketPolicy');
+    expect(policies).toHaveLength(6);
+    for (const p of policies) {
+      expect(JSON.stringify(p.props.PolicyDocument)).toContain('"aws:SecureTransport":"false"');
+    }
+  });
+
+  it('encrypts tables with the key, PITR on, on-demand, with the contract keys and TTL', () => {
+    const tables = resourcesOfType(s, 'AWS::DynamoDB::Table');
+    expect(tables).toHaveLength(3);
+    for (const { props } of tables) {
+      expect(props.SSESpecification).toMatchObject({ SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: expect.anything() });
+      expect(props.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+      expect(props.BillingMode).toBe('PAY_PER_REQUEST');
+    }
+    const byName = Object.fromEntries(tables.map((t) => [t.props.TableName, t.props]));
+    expect(byName['acme-runs']!.KeySchema).toEqual([
+      { AttributeName: 'pk', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ]);
+    expect(byName['acme-watermarks']!.KeySchema).toEqual([{ AttributeName: 'pk', KeyType: 'HASH' }]);
+    expect(byName['acme-gates']!.TimeToLiveSpecification).toEqual({ AttributeName: 'expires_at', Enabled: true });
+  });
+
+  it('encrypts the topic and log groups; rotates the key', () => {
+    const t = s.templates.get('acme-platform')!;
+    t.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    t.hasResourceProperties('AWS::SNS::Topic', { TopicName: 'acme-notifications', KmsMasterKeyId: Match.anyValue() });
+    t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'data-team@example.com' });
+    const groups = resourcesOfType(s, 'AWS::Logs::LogGroup');
+    expect(groups.length).toBeGreaterThanOrEqual(2);
+    for (const g of groups) expect(g.props.KmsKeyId).toBeDefined();
+  });
+});
+
+describe('platform', () => {
+  it('creates the EMR Serverless application from the manifest', () => {
+    s.templates.get('acme-platform')!.hasResourceProperties('AWS::EMRServerless::Application', {
+      Type: 'SPARK',
+      ReleaseLabel: 'emr-7.5.0',
+      MaximumCapacity: { Cpu: '64 vCPU', Memory: '256 GB' },
+      AutoStartConfiguration: { Enabled: true },
+      AutoStopConfiguration: { Enabled: true, IdleTimeoutMinutes: 15 },
+    });
+  });
+
+  it('scopes the Spark job role to the listed Glue databases', () => {
+    const t = s.json.get('acme-platform')!;
+    const text = JSON.stringify(t);
+    for (const db of ['raw_orders', 'process_orders', 'raw_customers']) {
+      expect(text).toContain(`:database/${db}`);
+      expect(text).toContain(`:table/${db}/*`);
+    }
+    s.templates.get('acme-platform')!.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'emr-serverless.amazonaws.com' } })] },
+    });
+  });
+
+  it('grants the use case secrets to the Spark job role from the use-case stack', () => {
+    s.templates.get('acme-customers')!.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: [
+          Match.objectLike({
+            Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+            Resource: [
+              'arn:aws:secretsmanager:eu-west-1:123456789012:secret:kafka-bootstrap',
+              'arn:aws:secretsmanager:eu-west-1:123456789012:secret:kafka-bootstrap-??????',
+            ],
+          }),
+        ],
+      },
+    });
+  });
+
+  it('lets EventBridge start <prefix>-* machines and publish to the topic', () => {
+    const text = JSON.stringify(s.json.get('acme-platform'));
+    expect(text).toContain(':stateMachine:acme-*');
+    s.templates.get('acme-platform')!.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'sns:Publish', Principal: { Service: 'events.amazonaws.com' } })]) },
+    });
+  });
+
+  it('uploads the runtime to lakestep/runtime/ and job documents to lakestep/<use-case>/jobs/', () => {
+    const deployments = resourcesOfType(s, 'Custom::CDKBucketDeployment');
+    const prefixes = deployments.map((d) => `${d.stack} ${d.props.DestinationBucketKeyPrefix}`).sort();
+    expect(prefixes).toEqual([
+      'acme-customers lakestep/customers/jobs/',
+      'acme-orders lakestep/orders/jobs/',
+      'acme-platform lakestep/runtime/',
+    ]);
+    const dirs = readdirSync(s.assembly.directory).filter((d) => d.startsWith('asset.') && !d.endsWith('.zip'));
+    const runtime = dirs.map((d) => join(s.assembly.directory, d)).find((d) => existsSync(join(d, 'lakestep_runtime.py')));
+    expect(runtime).toBeDefined();
+    expect(readdirSync(runtime!).every((f) => f.endsWith('.py') && !f.startsWith('test_'))).toBe(true);
+    const orders = dirs.map((d) => join(s.assembly.directory, d)).find((d) => existsSync(join(d, 'orders-migration', 'ddl.json')));
+    expect(orders).toBeDefined();
+  });
+});
+
+describe('rules and DataSync', () => {
+  it('maps every manifest rule one to one, keeping State', () => {
+    const rules = resourcesOfType(s, 'AWS::Events::Rule');
+    const expected = fixtureManifest().useCases.flatMap((u) => u.workflows.flatMap((w) => w.rules));
+    expect(rules.map((r) => r.props.Name).sort()).toEqual(expected.map((r) => r.Name).sort());
+    for (const rule of expected) {
+      const r = rules.find((x) => x.props.Name === rule.Name)!;
+      expect(r.props.State).toBe(rule.State);
+      expect(r.props.Targets).toHaveLength(rule.Targets.length);
+      expect(r.props.ScheduleExpression).toBe(rule.ScheduleExpression);
+    }
+    // Placeholders only survive inside Fn::Sub.
+    const literal = (v: unknown): string[] =>
+      typeof v === 'string' ? [v] : Array.isArray(v) ? v.flatMap(literal) : v && typeof v === 'object'
+        ? Object.entries(v).flatMap(([k, x]) => (k === 'Fn::Sub' ? [] : literal(x))) : [];
+    for (const r of rules) for (const text of literal(r.props)) expect(text).not.toContain('${');
+  });
+
+  it('creates the HDFS source, the landing destination and the logged task', () => {
+    const t = s.templates.get('acme-orders')!;
+    t.hasResourceProperties('AWS::DataSync::LocationHDFS', {
+      NameNodes: [{ Hostname: 'namenode.corp.example.com', Port: 8020 }],
+      AuthenticationType: 'SIMPLE',
+      SimpleUser: 'etl',
+      Subdirectory: '/warehouse/line_items',
+    });
+    t.hasResourceProperties('AWS::DataSync::LocationS3', {
+      Subdirectory: '/orders/line_items/',
+      S3Config: { BucketAccessRoleArn: Match.anyValue() },
+    });
+    t.hasResourceProperties('AWS::DataSync::Task', { CloudWatchLogGroupArn: Match.anyValue(), Options: Match.objectLike({ LogLevel: 'TRANSFER' }) });
+  });
+});

@@ -1,0 +1,110 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
+import { describe, expect, it } from 'vitest';
+import { permissionsForTasks, TASK_PERMISSIONS, type TaskContext, UnknownTaskResourceError } from '../../infra/iam/registry.ts';
+import { collectTaskStates } from '../../infra/iam/task-states.ts';
+import { PlatformStack } from '../../infra/platform/platform-stack.ts';
+import { platformSubstitutions, Substitutions } from '../../infra/usecase/placeholders.ts';
+import { MIGRATION_ASL, PLATFORM, STREAMING_ASL } from './fixture.ts';
+
+const app = new App({ context: JSON.parse(readFileSync(join(import.meta.dirname, '../../cdk.json'), 'utf8')).context });
+const platform = new PlatformStack(app, 'p', { platform: PLATFORM, sparkDir: '/nonexistent' }).resources;
+const stack = new Stack(app, 'u');
+const subs = new Substitutions({ ...platformSubstitutions(platform), DataSyncTaskX: 'arn:aws:datasync:eu-west-1:1:task/task-x' }, 'test');
+
+function grant(resource: string, parameters: Record<string, unknown> = {}, datasyncTaskArns: string[] = []) {
+  const ctx: TaskContext = { state: { path: 'S', resource, parameters }, platform, substitutions: subs, datasyncTaskArns };
+  return permissionsForTasks(stack, [ctx]).map((s) => stack.resolve(s.toStatementJson()));
+}
+
+const text = (v: unknown) => JSON.stringify(v);
+
+/** given a Task resource (and parameters) → want these actions, with these fragments in the resources. */
+const CASES: Array<{ resource: string; parameters?: Record<string, unknown>; tasks?: string[]; actions: string[]; resourceHas: string[] }> = [
+  {
+    resource: 'arn:aws:states:::emr-serverless:startJobRun.sync',
+    actions: ['emr-serverless:CancelJobRun', 'emr-serverless:GetJobRun', 'emr-serverless:StartJobRun', 'events:DescribeRule', 'events:PutRule', 'events:PutTargets', 'iam:PassRole'],
+    resourceHas: ['/jobruns/*', 'rule/StepFunctionsGetEventsForEMRServerlessJobRule', 'SparkJobRole', 'emr-serverless.amazonaws.com'],
+  },
+  {
+    resource: 'arn:aws:states:::emr-serverless:startJobRun',
+    actions: ['emr-serverless:StartJobRun', 'iam:PassRole'],
+    resourceHas: [':/applications/', 'iam:PassedToService'],
+  },
+  { resource: 'arn:aws:states:::aws-sdk:emrserverless:listJobRuns', actions: ['emr-serverless:ListJobRuns'], resourceHas: [':/applications/'] },
+  { resource: 'arn:aws:states:::aws-sdk:emrserverless:getJobRun', actions: ['emr-serverless:GetJobRun'], resourceHas: ['/jobruns/*'] },
+  {
+    resource: 'arn:aws:states:::aws-sdk:datasync:startTaskExecution',
+    parameters: { TaskArn: '${DataSyncTaskX}' },
+    actions: ['datasync:StartTaskExecution'],
+    resourceHas: ['DataSyncTaskX', 'task/task-x'],
+  },
+  {
+    resource: 'arn:aws:states:::aws-sdk:datasync:describeTaskExecution',
+    tasks: ['arn:aws:datasync:eu-west-1:1:task/task-y'],
+    actions: ['datasync:DescribeTaskExecution'],
+    resourceHas: ['task/task-y/execution/*'],
+  },
+  { resource: 'arn:aws:states:::dynamodb:getItem', parameters: { TableName: '${WatermarksTable}' }, actions: ['dynamodb:GetItem'], resourceHas: ['TablesWatermarks'] },
+  { resource: 'arn:aws:states:::dynamodb:putItem', parameters: { TableName: '${RunsTable}' }, actions: ['dynamodb:PutItem'], resourceHas: ['TablesRuns'] },
+  { resource: 'arn:aws:states:::dynamodb:updateItem', parameters: { TableName: '${GatesTable}' }, actions: ['dynamodb:UpdateItem'], resourceHas: ['TablesGates'] },
+  { resource: 'arn:aws:states:::aws-sdk:s3:getObject', parameters: { Bucket: '${ArtifactsBucket}' }, actions: ['s3:GetObject'], resourceHas: ['/lakestep/results/*'] },
+  {
+    resource: 'arn:aws:states:::states:startExecution',
+    parameters: { StateMachineArn: 'arn:${Partition}:states:${Region}:${Account}:stateMachine:acme-x' },
+    actions: ['states:StartExecution'],
+    resourceHas: [':stateMachine:acme-x'],
+  },
+  { resource: 'arn:aws:states:::sns:publish', parameters: { TopicArn: '${NotificationTopicArn}' }, actions: ['sns:Publish'], resourceHas: ['Notifications'] },
+];
+
+describe('IAM registry', () => {
+  it('has one case here per registry entry', () => {
+    expect(CASES.map((c) => c.resource).sort()).toEqual(Object.keys(TASK_PERMISSIONS).sort());
+  });
+
+  for (const c of CASES) {
+    it(c.resource, () => {
+      const statements = grant(c.resource, c.parameters, c.tasks);
+      expect(statements.flatMap((s) => [s.Action].flat()).sort()).toEqual(c.actions);
+      for (const s of statements) expect([s.Resource].flat()).not.toContain('*');
+      for (const fragment of c.resourceHas) expect(text(statements)).toContain(fragment);
+    });
+  }
+
+  it('accepts the ${Partition} spelling of integration ARNs', () => {
+    expect(grant('arn:${Partition}:states:::sns:publish', { TopicArn: '${NotificationTopicArn}' })[0]!.Action).toBe('sns:Publish');
+  });
+
+  it('scopes a computed DataSync TaskArn to the workflow tasks', () => {
+    const st = grant('arn:aws:states:::aws-sdk:datasync:startTaskExecution', { 'TaskArn.$': '$.task_arn' }, ['arn:t1', 'arn:t2']);
+    expect(st[0]!.Resource).toEqual(['arn:t1', 'arn:t2']);
+  });
+
+  it('fails for an unknown task resource', () => {
+    expect(() => grant('arn:aws:states:::lambda:invoke')).toThrow(UnknownTaskResourceError);
+    expect(() => grant('arn:aws:states:::lambda:invoke')).toThrow(/registry\.ts/);
+  });
+
+  it('fails when a scoping parameter is computed at run time', () => {
+    expect(() => grant('arn:aws:states:::states:startExecution', { 'StateMachineArn.$': '$.arn' })).toThrow(/static "StateMachineArn"/);
+  });
+
+  it('fails for an unknown placeholder in a parameter', () => {
+    expect(() => grant('arn:aws:states:::sns:publish', { TopicArn: '${OtherTopic}' })).toThrow(/unknown placeholder \$\{OtherTopic\}/);
+  });
+});
+
+describe('collectTaskStates', () => {
+  it('walks Map ItemProcessor states', () => {
+    const paths = collectTaskStates(MIGRATION_ASL).map((t) => t.path);
+    expect(paths).toContain('Migrate tables/Start transfer');
+    expect(paths).toContain('Migrate tables/Advance watermark');
+    expect(paths).toContain('Create Iceberg tables');
+  });
+
+  it('walks Parallel branches', () => {
+    expect(collectTaskStates(STREAMING_ASL).map((t) => t.resource)).toContain('arn:aws:states:::aws-sdk:emrserverless:getJobRun');
+  });
+});

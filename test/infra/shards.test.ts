@@ -1,0 +1,82 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { App, CfnResource, type Stack } from 'aws-cdk-lib';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Manifest, ManifestWorkflow } from '../../src/build/types.ts';
+import { stateMachineName } from '../../src/naming.ts';
+import { planShards, shardStackName } from '../../infra/usecase/shards.ts';
+import { fixtureManifest, PREFIX, scheduleRule, SPARK_ASL, writeBuild } from './fixture.ts';
+import { buildApp, type BuiltApp } from '../../infra/app.ts';
+
+const WORKFLOWS = 1000;
+
+function bulkManifest(): Manifest {
+  const base = fixtureManifest();
+  const workflows: ManifestWorkflow[] = Array.from({ length: WORKFLOWS }, (_, i) => {
+    const dag = `report-${String(i).padStart(4, '0')}`;
+    return {
+      ...base.useCases[0]!.workflows[0]!,
+      name: dag,
+      stateMachineName: stateMachineName(PREFIX, 'bulk', dag),
+      definition: 'bulk/report.asl.json',
+      specFile: 'bulk/orchestration.yaml',
+      rules: [scheduleRule('bulk', dag, 'rate(1 day)')],
+      jobs: [],
+      placeholders: ['EmrApplicationId', 'SparkJobRoleArn', 'ArtifactsBucket', 'RunsTable', 'Partition', 'Region', 'Account', 'EventsRoleArn'],
+    };
+  });
+  return { ...base, useCases: [{ name: 'bulk', owner: 'bulk@example.com', specHash: 'sha256-bulk', files: [], workflows }], quarantined: [] };
+}
+
+/** Resources a stack's template will hold: its CfnResources plus the CDKMetadata resource synth adds. */
+function templateResources(stack: Stack): number {
+  return stack.node.findAll().filter((c) => c instanceof CfnResource).length + 1;
+}
+
+describe('sharding', () => {
+  // Counted on the construct tree: a full synth of ~5,000 resources takes ~20 s and adds
+  // nothing here (app.test.ts synthesizes the fixture with cdk-nag).
+  let built: BuiltApp;
+  beforeAll(() => {
+    const context = JSON.parse(readFileSync(join(import.meta.dirname, '../../cdk.json'), 'utf8')).context;
+    const buildDir = writeBuild(bulkManifest(), { 'bulk/report.asl.json': SPARK_ASL });
+    built = buildApp({ buildDir, app: new App({ context }), nagChecks: false });
+  });
+
+  it('keeps every stack of a 1,000-workflow use case under 500 resources', () => {
+    const stacks = built.useCaseStacks;
+    expect(stacks.length).toBeGreaterThan(1);
+    for (const st of stacks) expect(templateResources(st)).toBeLessThan(500);
+    expect(stacks.map((st) => st.stackName).slice(0, 2)).toEqual(['acme-bulk', 'acme-bulk-2']);
+  });
+
+  it('places each workflow exactly once', () => {
+    const names = built.useCaseStacks.flatMap((st) =>
+      st.node.findAll().filter((c): c is sfn.CfnStateMachine => c instanceof sfn.CfnStateMachine).map((m) => m.stateMachineName),
+    );
+    expect(names).toHaveLength(WORKFLOWS);
+    expect(new Set(names).size).toBe(WORKFLOWS);
+  });
+
+  it('fills shards close to the budget (the estimate matches what is created)', () => {
+    const full = built.useCaseStacks.slice(0, -1);
+    for (const st of full) expect(templateResources(st)).toBeGreaterThan(430);
+  });
+});
+
+describe('planShards', () => {
+  const wf = (n: number): ManifestWorkflow => ({ ...fixtureManifest().useCases[0]!.workflows[0]!, name: `w${n}` });
+
+  it('splits on the definition byte budget too', () => {
+    const shards = planShards([0, 1, 2].map((i) => ({ workflow: wf(i), definitionBytes: 400_000 })));
+    expect(shards.map((x) => x.length)).toEqual([1, 1, 1]);
+  });
+
+  it('keeps one shard for a small use case, and names shards -2, -3', () => {
+    expect(planShards([{ workflow: wf(0), definitionBytes: 10 }])).toHaveLength(1);
+    expect(planShards([])).toEqual([[]]);
+    expect([0, 1, 2].map((i) => shardStackName('acme', 'orders', i))).toEqual(['acme-orders', 'acme-orders-2', 'acme-orders-3']);
+  });
+});
+

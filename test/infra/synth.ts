@@ -1,0 +1,49 @@
+/** Synthesizes a build directory once with the repository's cdk.json context. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { buildApp, type BuiltApp } from '../../infra/app.ts';
+
+const CONTEXT = JSON.parse(readFileSync(join(import.meta.dirname, '../../cdk.json'), 'utf8')).context as Record<string, unknown>;
+
+export interface Synthesized {
+  built: BuiltApp;
+  assembly: CloudAssembly;
+  templates: Map<string, Template>;
+  json: Map<string, { Resources: Record<string, { Type: string; Properties?: Record<string, any> }> }>;
+}
+
+/**
+ * `app.synth()` runs cdk-nag and throws on any unacknowledged finding. CloudFormation's
+ * built-in schema validation (~25 s here, reported as warnings only) is off unless asked.
+ */
+export function synthesize(buildDir: string, opts: { cfnValidation?: boolean; nagChecks?: boolean } = {}): Synthesized {
+  const previous = process.env.CDK_VALIDATION;
+  process.env.CDK_VALIDATION = opts.cfnValidation ? 'true' : 'false';
+  try {
+    const app = new App({ context: { ...CONTEXT, buildDir }, outdir: join(buildDir, 'cdk.out') });
+    const built = buildApp({ buildDir, app, nagChecks: opts.nagChecks ?? true });
+    const assembly = app.synth();
+    const templates = new Map<string, Template>();
+    const json = new Map<string, Synthesized['json'] extends Map<string, infer T> ? T : never>();
+    for (const stack of assembly.stacks) {
+      templates.set(stack.stackName, Template.fromJSON(stack.template));
+      json.set(stack.stackName, stack.template);
+    }
+    return { built, assembly, templates, json };
+  } finally {
+    if (previous === undefined) delete process.env.CDK_VALIDATION;
+    else process.env.CDK_VALIDATION = previous;
+  }
+}
+
+/** Resources of a type across all templates, with their stack. */
+export function resourcesOfType(s: Synthesized, type: string): Array<{ stack: string; id: string; props: Record<string, any> }> {
+  const out: Array<{ stack: string; id: string; props: Record<string, any> }> = [];
+  for (const [stack, t] of s.json) {
+    for (const [id, r] of Object.entries(t.Resources)) if (r.Type === type) out.push({ stack, id, props: r.Properties ?? {} });
+  }
+  return out;
+}
