@@ -54,11 +54,22 @@ const DEFAULT_SECONDS: Record<string, number> = {
   'arn:aws:states:::emr-serverless:startJobRun.sync': 300,
 };
 
+/** Runners by definition text: construction with validation costs ~80 ms, so each definition is built once per process. */
+const runners = new Map<string, { runner: StateMachine; validated: boolean }>();
+
 export function compileMachine(ref: string, definition: StateMachineDefinition, index: DefinitionIndex, validate: boolean): CompiledMachine {
-  // The validator mutates what it checks: validate a copy, run another.
-  if (validate) new StateMachine(structuredClone(definition) as never);
-  const runner = new StateMachine(structuredClone(definition) as never, { validationOptions: { noValidate: true } });
-  return { ref, definition, index, runner };
+  const key = JSON.stringify(definition);
+  let cached = runners.get(key);
+  if (!cached) {
+    cached = { runner: new StateMachine(structuredClone(definition) as never, { validationOptions: { noValidate: true } }), validated: false };
+    runners.set(key, cached);
+  }
+  if (validate && !cached.validated) {
+    // The validator mutates what it checks: validate a copy.
+    new StateMachine(structuredClone(definition) as never);
+    cached.validated = true;
+  }
+  return { ref, definition, index, runner: cached.runner };
 }
 
 const macrotask = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
