@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { parseScenario, ScenarioError } from '../../src/simulator/scenario.ts';
+
+describe('scenario files', () => {
+  it('reads a YAML scenario', () => {
+    const s = parseScenario(`
+start: [{workflow: orders/orders-migration, logical_date: 2026-01-01}]
+window: {start: 2026-01-01T00:00:00Z, end: 2026-01-02T00:00:00Z}
+faults: {orders/orders-migration: {Convert orders: {error: EMRServerless.InternalServerException, times: 2}}}
+datasync: {orders: {status: ERROR, extra_polls: 1}}
+`);
+    expect(s.faults?.['orders/orders-migration']?.['Convert orders']?.times).toBe(2);
+  });
+
+  it('lists every problem at once', () => {
+    try {
+      parseScenario('start: [{logical_date: nope}]\nfaults: {a/b: {S: {times: 0}}}\nextra: 1\n');
+      throw new Error('accepted');
+    } catch (e) {
+      expect(e).toBeInstanceOf(ScenarioError);
+      expect((e as ScenarioError).problems).toEqual([
+        'extra: unknown field (expected one of start, window, faults, delays, datasync, watermarks, dynamodb)',
+        'start[0].workflow: required string',
+        'start[0].logical_date: must be a date or ISO timestamp',
+        'faults.a/b.S.error: required string',
+        'faults.a/b.S.times: must be a positive integer or "always"',
+      ]);
+    }
+  });
+});
