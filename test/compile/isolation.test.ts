@@ -1,0 +1,85 @@
+/**
+ * Fault isolation (DESIGN §3): a use case with any error is quarantined and
+ * every other use case compiles exactly as if it were absent.
+ */
+import { describe, expect, it } from 'vitest';
+import { compileTree, expectValidAsl, filesOf, sparkUseCase } from './support.ts';
+
+/** sales ← crm (cross-use-case), billing (stand-alone, with a join), audit depends on sales and billing. */
+const HEALTHY: Record<string, string> = {
+  'platform.yaml': 'prefix: iso\nregion: eu-west-1\n',
+  'sales/orchestration.yaml': sparkUseCase('sales@example.com', [
+    { name: 'extract', schedule: 'cron(0 1 * * ? *)', args: ['--date', '{{ ds }}'] },
+    { name: 'clean', dependsOn: ['extract'] },
+  ]),
+  'crm/orchestration.yaml': sparkUseCase('crm@example.com', [{ name: 'customers', dependsOn: ['sales/clean'], args: ['{{ run_id }}'] }]),
+  'billing/orchestration.yaml': sparkUseCase('billing@example.com', [
+    { name: 'invoices', schedule: 'rate(1 hour)' },
+    { name: 'ledger', dependsOn: ['invoices', 'sales/extract'] },
+  ]),
+  'audit/orchestration.yaml': sparkUseCase('audit@example.com', [{ name: 'check', dependsOn: ['sales/clean', 'billing/ledger'] }]),
+};
+
+/** Ways to break the `audit` use case, which no other use case depends on. */
+const BREAKS: [string, string][] = [
+  ['YAML syntax', 'owner: audit@example.com\ndags:\n  - name: check\n   type: transformation\n'],
+  ['schema error', HEALTHY['audit/orchestration.yaml']!.replace('type: transformation', 'type: transformation\n    colour: red')],
+  ['semantic error', HEALTHY['audit/orchestration.yaml']!.replace('    spark:', '    schedule: rate(1 minutes)\n    spark:')],
+  ['unknown upstream', HEALTHY['audit/orchestration.yaml']!.replace('billing/ledger', 'billing/ledgr')],
+  ['empty file', ''],
+];
+
+function without(files: Record<string, string>, useCase: string): Record<string, string> {
+  return Object.fromEntries(Object.entries(files).filter(([p]) => !p.startsWith(`${useCase}/`)));
+}
+
+describe('a broken use case is quarantined, the others compile as if it were absent', () => {
+  const healthy = compileTree(HEALTHY);
+  const absent = compileTree(without(HEALTHY, 'audit'));
+
+  it('the healthy tree compiles cleanly and passes both ASL validators', () => {
+    expect(healthy.diagnostics).toEqual([]);
+    expect(healthy.useCases.map((u) => u.name)).toEqual(['audit', 'billing', 'crm', 'sales']);
+    expect(expectValidAsl(healthy.files)).toBe(8);
+  });
+
+  it.each(BREAKS)('%s in audit/orchestration.yaml', (_how, text) => {
+    const broken = compileTree({ ...HEALTHY, 'audit/orchestration.yaml': text });
+    expect(broken.quarantined.map((q) => q.useCase)).toEqual(['audit']);
+    expect(broken.quarantined[0]!.diagnostics.length).toBeGreaterThan(0);
+    expect(broken.quarantined[0]!.diagnostics.every((d) => d.useCase === 'audit' && d.file.startsWith('audit/'))).toBe(true);
+    expect(filesOf(broken, 'audit').size).toBe(0);
+
+    const artifacts = (r: typeof broken) => [...r.files].filter(([p]) => p !== 'manifest.json' && p !== 'report.json').sort();
+    expect(artifacts(broken)).toEqual(artifacts(absent));
+    expectValidAsl(broken.files);
+
+    const manifest = (r: typeof broken) => JSON.parse(r.files.get('manifest.json')!) as Record<string, unknown>;
+    const { quarantined, ...rest } = manifest(broken);
+    const { quarantined: none, ...restAbsent } = manifest(absent);
+    expect(none).toEqual([]);
+    expect(rest).toEqual(restAbsent);
+    expect(quarantined).toEqual(broken.quarantined);
+  });
+
+  it('breaking a use case others depend on leaves their artifacts byte-identical, with a warning per dependency', () => {
+    const broken = compileTree({ ...HEALTHY, 'sales/orchestration.yaml': HEALTHY['sales/orchestration.yaml']!.replace('{{ ds }}', '{{ day }}') });
+    expect(broken.quarantined.map((q) => q.useCase)).toEqual(['sales']);
+    for (const uc of ['audit', 'billing', 'crm']) expect(filesOf(broken, uc)).toEqual(filesOf(healthy, uc));
+    const warnings = broken.diagnostics.filter((d) => d.code === 'DEPENDENCY_QUARANTINED');
+    expect(warnings.map((d) => `${d.file}:${d.line}:${d.column}`)).toEqual([
+      'audit/orchestration.yaml:5:18',
+      'billing/orchestration.yaml:10:28',
+      'crm/orchestration.yaml:5:18',
+    ]);
+    expect(warnings.every((d) => d.severity === 'warning')).toBe(true);
+    expectValidAsl(broken.files);
+  });
+
+  it('a platform.yaml error quarantines every use case, because the environment is shared', () => {
+    const broken = compileTree({ ...HEALTHY, 'platform.yaml': 'prefix: iso\nregoin: eu-west-1\n' });
+    expect(broken.quarantined.map((q) => q.useCase)).toEqual(['audit', 'billing', 'crm', 'sales']);
+    expect([...broken.files.keys()].sort()).toEqual(['manifest.json', 'report.json']);
+    for (const q of broken.quarantined) expect(q.diagnostics.map((d) => `${d.file}:${d.line}:${d.column} ${d.code}`)).toEqual(['platform.yaml:2:1 SCHEMA_UNKNOWN_FIELD']);
+  });
+});
