@@ -10,3 +10,4 @@ export * from './expression.ts';
 export * from './merge.ts';
 export * from './maintenance-options.ts';
 export * from './maintenance.ts';
+export * from './conf.ts';

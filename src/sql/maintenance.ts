@@ -14,6 +14,10 @@
  * Cutoff timestamps are `TIMESTAMP :cutoff_…` markers; `cutoffs` says how many
  * seconds before the run's `ts` each one is, and the runtime inlines them.
  * Their names are unique within one statement.
+ *
+ * Hard delete relies on copy-on-write deletes (Iceberg's default `write.delete.mode`):
+ * the DELETE rewrites the files holding old rows, and expiring every older snapshot
+ * then removes the previous files from storage.
  */
 import type { MaintenanceTask, MaintenanceTaskKind, TableRef } from '../ir/types.ts';
 import { DEFAULT_PREVIOUS_VERSIONS_MAX } from './ddl.ts';

@@ -25,7 +25,10 @@ export const WATERMARK_TYPES: readonly string[] = ['timestamp', 'timestamp_ntz',
 
 type Token = { text: string; at: number };
 
-/** Parses a column type, or returns an error message naming the offset of the problem. */
+/**
+ * Parses a column type, or returns an error message naming the offset of the problem.
+ * See https://spark.apache.org/docs/latest/sql-ref-datatypes.html
+ */
 export function parseColumnType(text: string): ColumnType | string {
   const tokens: Token[] = [];
   const re = /\s*([A-Za-z_][A-Za-z0-9_]*|\d+|[<>(),:]|\S)/gy;
@@ -108,7 +111,10 @@ export function parseColumnType(text: string): ColumnType | string {
   return i < tokens.length ? fail('unexpected text after the type') : result;
 }
 
-/** An error message for an invalid column type, or null. */
+/**
+ * An error message for an invalid column type, or null.
+ * See https://iceberg.apache.org/docs/latest/spark-getting-started/#spark-type-to-iceberg-type
+ */
 export function validateColumnType(text: string): string | null {
   const t = parseColumnType(text);
   return typeof t === 'string' ? t : null;

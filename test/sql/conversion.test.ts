@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { conversionSql, landingViewSql, STATIC_OVERWRITE_CONF, watermarkSql, WATERMARK_PATTERN } from '../../src/sql/index.ts';
+import { conversionSql, landingViewSql, sqlSparkConfArgs, STATIC_OVERWRITE_CONF, watermarkSql, WATERMARK_PATTERN } from '../../src/sql/index.ts';
 import { migrationTable } from './fixtures.ts';
 import { syntaxErrors } from './syntax.ts';
 
@@ -53,5 +53,11 @@ describe('watermarkSql', () => {
     expect(syntaxErrors(sql)).toEqual([]);
     expect(WATERMARK_PATTERN).toBe("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'");
     expect(() => watermarkSql('glue', { database: 'raw_orders', table: 'orders' }, 'a) FROM x --')).toThrow();
+  });
+});
+
+describe('sqlSparkConfArgs', () => {
+  it('asks for static overwrite and a UTC session', () => {
+    expect(sqlSparkConfArgs()).toBe('--conf spark.sql.sources.partitionOverwriteMode=static --conf spark.sql.session.timeZone=UTC');
   });
 });
