@@ -110,7 +110,7 @@ function cdkJsonContext(): Record<string, unknown> {
 
 function main(): void {
   // Context given by the CDK CLI (CDK_CONTEXT_JSON) takes precedence over these defaults.
-  const app = new App({ context: cdkJsonContext() });
+  const app = new App({ context: cdkJsonContext(), autoSynth: false });
   const buildDir = process.env.LAKESTEP_BUILD_DIR ?? (app.node.tryGetContext('buildDir') as string | undefined) ?? 'build';
   try {
     const built = buildApp({ buildDir, app });
