@@ -13,7 +13,8 @@ export interface EmrJobTask {
   jobName: string;
   entryPoint: string;
   arguments: ({ text: string } | { expr: string })[];
-  sparkSubmitParameters: string;
+  /** Literal parameters, or `{ path }` for a value read from the state (Map items). */
+  sparkSubmitParameters: string | { path: string };
   timeoutSeconds: number;
   retries: number;
   next: string;
@@ -29,7 +30,8 @@ export function emrJobTask(t: EmrJobTask): TaskState {
     entryPoint: t.entryPoint,
     argumentsKey: `EntryPointArguments${args.key}`,
     arguments: args.value,
-    sparkSubmitParameters: t.sparkSubmitParameters,
+    submitKey: typeof t.sparkSubmitParameters === 'string' ? 'SparkSubmitParameters' : 'SparkSubmitParameters.$',
+    sparkSubmitParameters: typeof t.sparkSubmitParameters === 'string' ? t.sparkSubmitParameters : t.sparkSubmitParameters.path,
     timeoutMinutes: Math.max(1, Math.ceil(t.timeoutSeconds / 60)),
     retry: retryFor('emr', t.retries),
     resultPath: t.resultPath ?? null,

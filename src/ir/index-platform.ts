@@ -62,7 +62,8 @@ function indexIngestion(entry: UseCaseIndexEntry, file: SpecFile | undefined): v
   const v = file?.value as { micro_batch?: unknown } | undefined;
   if (!Array.isArray(v?.micro_batch)) return;
   for (const s of v.micro_batch as { target?: unknown; columns?: unknown }[]) {
-    if (s && typeof s.target === 'string' && Array.isArray(s.columns)) entry.tables.set(s.target, { fqn: s.target, columns: columnNames(s.columns) });
+    // Raw payloads have no declared columns: the table is known, its columns are not checked.
+    if (s && typeof s.target === 'string') entry.tables.set(s.target, { fqn: s.target, columns: columnNames(s.columns) });
   }
 }
 

@@ -119,7 +119,10 @@ function normalizeKafka(ctx: PhaseContext, s: KafkaSourceSpec, p: string): Kafka
     } else if (!migrated.watermarkColumn) {
       fail(ctx, 'INGESTION_WATERMARK_TABLE', `migrated table '${table}' has no \`watermark_column\`, so its migration records no watermark`, `${p}/start_from_watermark`);
       ok = false;
-    } else startFromWatermark = { useCase: uc, table };
+    } else {
+      const [database = '', name = ''] = migrated.fqn.split('.');
+      startFromWatermark = { useCase: uc, table, target: { database, table: name } };
+    }
   }
   if (!ok) return undefined;
   return {

@@ -110,7 +110,10 @@ function normalizeTable(ctx: PhaseContext, database: string, landing: string, t:
 function partition(ctx: PhaseContext, text: string, pointer: string, has: (c: string) => Column | undefined): PartitionField | undefined {
   const f = parsePartitionField(text);
   let problem: string | undefined;
-  if (typeof f === 'string') problem = f;
+  if (typeof f === 'string') {
+    const unbalanced = (text.match(/\(/g) ?? []).length !== (text.match(/\)/g) ?? []).length;
+    problem = unbalanced ? `${f}: YAML splits a flow list [a, b] at every comma, so quote the entry: ["bucket(16, id)"]` : f;
+  }
   else if (!has(f.column)) problem = `partition column '${f.column}' is not a column of the table`;
   else if (TIME_TRANSFORMS.has(f.transform) && !isWatermarkType(has(f.column)!.type)) problem = `${f.transform}(${f.column}) needs a timestamp or date column; '${f.column}' is ${has(f.column)!.type}`;
   else if (f.transform === 'hours' && has(f.column)!.type === 'date') problem = `hours(${f.column}) needs a timestamp column; '${f.column}' is a date`;

@@ -118,7 +118,7 @@ export interface KafkaSource {
   target: TableRef;
   mode: 'micro_batch' | 'streaming';
   /** Migration table whose watermark starts the first run. */
-  startFromWatermark?: { useCase: string; table: string };
+  startFromWatermark?: { useCase: string; table: string; target: TableRef };
   checkpoint: string;
   columns: Column[];
   sparkSubmitParameters: string;

@@ -25,7 +25,7 @@ export interface DeployPlanOptions {
   useCases?: string[];
   /** Let cdk ask before security-broadening changes; otherwise `--require-approval never`. */
   interactive?: boolean;
-  /** Passed to the CDK app as context `lakestep:buildDir`. */
+  /** Passed to the CDK app as context `buildDir`. */
   buildDir: string;
   cdkBin?: string;
 }
@@ -71,7 +71,7 @@ export function planDeploy(manifest: Manifest, opts: DeployPlanOptions): DeployP
     '--app',
     CDK_APP,
     '--context',
-    `lakestep:buildDir=${opts.buildDir}`,
+    `buildDir=${opts.buildDir}`,
     ...(opts.interactive ? [] : ['--require-approval', 'never']),
     ...(stacks.length ? stacks : ['--all']),
   ];

@@ -1,0 +1,164 @@
+/**
+ * Ingestion: JDBC batch and Kafka micro-batch sources run in one Spark job
+ * (job start-up dominates short jobs); watermarks are read before it and
+ * advanced after it committed. Streaming sources are long-running jobs started
+ * only when no run of the same job is active.
+ * @see https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/jobs-spark.html
+ */
+import { ON_FAILURE, ON_SUCCESS, specComment } from '../asl/frame.ts';
+import type { State } from '../asl/types.ts';
+import type { JobDocument, JobStep } from '../build/types.ts';
+import type { BatchSource, Column, Ingestion, KafkaSource, Platform } from '../ir/types.ts';
+import { STATIC_OVERWRITE_CONF } from '../sql/conversion.ts';
+import { createNamespaceSql, createTableSql } from '../sql/ddl.ts';
+import { quoteIdent, tableName } from '../sql/identifiers.ts';
+import { writeFromViewSql } from '../sql/merge.ts';
+import { formatWatermark } from '../sql/watermark.ts';
+import { migrationWatermarkKey } from './migration.ts';
+import { icebergConf, INGESTION_PACKAGES, runtimeJobTask } from './runtime.ts';
+import { streamingStates } from './streaming.ts';
+import type { PhaseCompiler } from './types.ts';
+import { chainWatermarkAdvances, watermarkReads, type WatermarkUse } from './watermarks.ts';
+
+/** Columns of a raw Kafka record as the runtime decodes it. */
+const RAW_COLUMNS: Column[] = [
+  { name: 'key', type: 'string', nullable: true },
+  { name: 'value', type: 'string', nullable: true },
+  { name: 'topic', type: 'string', nullable: true },
+  { name: 'partition', type: 'int', nullable: true },
+  { name: 'offset', type: 'bigint', nullable: true },
+  { name: 'timestamp', type: 'timestamp', nullable: true },
+];
+
+export const compileIngestion: PhaseCompiler<Ingestion> = (ing, { workflow: w, platform }) => {
+  const microBatch = ing.kafka.filter((k) => k.mode === 'micro_batch');
+  const streaming = ing.kafka.filter((k) => k.mode === 'streaming');
+  const reads: WatermarkUse[] = [];
+  const steps: JobStep[] = [];
+  for (const [i, b] of ing.batch.entries()) {
+    const param = `wm_${i}`;
+    if (b.incrementalColumn) reads.push({ param, key: `ingestion/${w.useCase}/${w.name}/${b.name}`, label: b.name, advance: true });
+    steps.push(...batchSteps(platform, b, i, b.incrementalColumn ? param : undefined));
+  }
+  for (const [i, k] of microBatch.entries()) {
+    const param = `start_${i}`;
+    if (k.startFromWatermark) reads.push({ param, key: startKey(k), label: `${k.name} (migration watermark)`, advance: false });
+    steps.push(...kafkaSteps(platform, k, `batch_${i}`, k.startFromWatermark ? param : undefined, 'available_now'));
+  }
+  const jobs: JobDocument[] = [];
+  const doc = (job: string, s: JobStep[]): JobDocument => ({ version: 1, useCase: w.useCase, workflow: w.name, job, catalog: platform.catalog, steps: s });
+  const states: Record<string, State> = {};
+  const submit = [icebergConf(platform), `--conf ${STATIC_OVERWRITE_CONF}`, `--packages ${INGESTION_PACKAGES.join(',')}`, platform.defaults.sparkSubmitParameters, ...ing.batch.map((b) => b.sparkSubmitParameters.replace(platform.defaults.sparkSubmitParameters, '').trim()), ...microBatch.map((k) => k.sparkSubmitParameters.replace(platform.defaults.sparkSubmitParameters, '').trim())]
+    .filter(Boolean)
+    .join(' ');
+
+  // Streaming sources come last: they only start (or find running) long-lived jobs.
+  const streamStates = streaming.map((k, i) => streamingStates(w, platform, k, doc(`stream-${k.name}`, kafkaSteps(platform, k, `stream_${i}`, undefined, 'continuous'))));
+  const streamStart = streamStates[0]?.startAt ?? ON_SUCCESS;
+  streamStates.forEach((s, i) => {
+    jobs.push(s.job);
+    Object.assign(states, s.states(streamStates[i + 1]?.startAt ?? ON_SUCCESS));
+  });
+
+  let startAt = streamStart;
+  if (steps.length) {
+    jobs.unshift(doc('ingest', steps));
+    const advances = chainWatermarkAdvances(w, 'ingest', reads.filter((r) => r.advance), streamStart);
+    Object.assign(states, advances.states);
+    const INGEST = `Ingest ${ing.batch.length + microBatch.length} source(s)`;
+    const read = watermarkReads(reads, INGEST);
+    Object.assign(states, read.states, {
+      [INGEST]: runtimeJobTask({
+        workflow: w,
+        platform,
+        job: 'ingest',
+        params: Object.fromEntries(reads.map((r) => [r.param, `$.watermarks.${r.param}.value`])),
+        sparkSubmitParameters: submit,
+        comment: specComment(ing.origin, [...ing.batch, ...microBatch].map((s) => s.name).join(', ')),
+        next: advances.startAt,
+        failure: ON_FAILURE,
+      }),
+    });
+    startAt = read.startAt;
+  }
+  return {
+    startAt,
+    states,
+    jobs,
+    resources: {
+      emr: true,
+      datasync: [],
+      tables: [...new Set([...ing.batch, ...ing.kafka].map((s) => `${s.target.database}.${s.target.table}`))].sort(),
+      secrets: [...new Set([...ing.batch.map((b) => b.secretArn), ...ing.kafka.map((k) => k.bootstrapServersSecretArn)])].sort(),
+    },
+    sparkJobs: (steps.length ? 1 : 0) + streaming.length,
+  };
+};
+
+function startKey(k: KafkaSource): string {
+  return migrationWatermarkKey(k.startFromWatermark!.target);
+}
+
+function batchSteps(platform: Platform, b: BatchSource, i: number, param: string | undefined): JobStep[] {
+  const view = `src_${i}`;
+  const steps: JobStep[] = [
+    {
+      kind: 'jdbc_extract',
+      name: b.name,
+      engine: b.engine,
+      secretArn: b.secretArn,
+      ...(b.table === undefined ? {} : { table: b.table }),
+      ...(b.query === undefined ? {} : { query: b.query }),
+      fetchSize: b.fetchSize,
+      ...(b.partitioning ? { partitioning: b.partitioning } : {}),
+      ...(b.incrementalColumn && param ? { incrementalColumn: b.incrementalColumn, watermarkParameter: param } : {}),
+      view,
+      writeSql: writeFromViewSql(platform.catalog, b.target, view, b.mode, b.keys),
+    },
+  ];
+  if (b.incrementalColumn && param) {
+    steps.push({ kind: 'watermark', name: `${b.name} watermark`, key: param, sql: `SELECT ${formatWatermark(`max(${quoteIdent(b.incrementalColumn)})`)} FROM ${quoteIdent(view)}` });
+  }
+  return steps;
+}
+
+function kafkaSteps(platform: Platform, k: KafkaSource, view: string, param: string | undefined, trigger: 'available_now' | 'continuous'): JobStep[] {
+  const columns = k.format === 'raw' ? RAW_COLUMNS : k.columns;
+  const target = tableName(platform.catalog, k.target);
+  const table = {
+    name: k.target.table,
+    target: k.target,
+    layer: 'raw' as const,
+    location: `s3://${platform.buckets.raw}/${k.target.database}/${k.target.table}`,
+    sourcePath: '',
+    format: 'parquet' as const,
+    formatOptions: {},
+    landingPath: '',
+    datasyncTaskArn: '',
+    columns,
+    partitionBy: [],
+    sortBy: [],
+    properties: {},
+    sparkSubmitParameters: '',
+    origin: k.origin,
+  };
+  return [
+    { kind: 'sql', name: `${k.name} namespace`, sql: createNamespaceSql(platform.catalog, k.target.database) },
+    { kind: 'sql', name: `${k.name} table`, sql: createTableSql(platform.catalog, table) },
+    {
+      kind: 'kafka',
+      name: k.name,
+      bootstrapServersSecretArn: k.bootstrapServersSecretArn,
+      topics: k.topics,
+      startingOffsets: k.startingOffsets,
+      ...(param ? { startingTimestampParameter: param } : {}),
+      checkpoint: k.checkpoint,
+      format: k.format,
+      ...(k.format === 'json' ? { schemaDdl: k.columns.map((c) => `${quoteIdent(c.name)} ${c.type}`).join(', ') } : {}),
+      view,
+      writeSql: `INSERT INTO ${target} SELECT ${columns.map((c) => quoteIdent(c.name)).join(', ')} FROM ${quoteIdent(view)}`,
+      trigger,
+    },
+  ];
+}
+

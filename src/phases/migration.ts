@@ -1,0 +1,170 @@
+/**
+ * Migration: create the Iceberg tables (one DDL job), then per table, up to
+ * `max_concurrency` at a time: DataSync transfer HDFS → landing, conversion job
+ * (idempotent INSERT OVERWRITE), and the watermark advanced after the commit,
+ * never backwards. A failing table does not stop the others; the run record
+ * lists each table's outcome, and the run fails if any table failed.
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/state-map-inline.html
+ */
+import { ON_FAILURE, ON_SUCCESS, specComment } from '../asl/frame.ts';
+import { retryFor } from '../asl/policy.ts';
+import { template } from '../asl/templates.ts';
+import type { State } from '../asl/types.ts';
+import type { DataSyncResource, JobDocument } from '../build/types.ts';
+import type { Migration, MigrationTable, Platform, Workflow } from '../ir/types.ts';
+import { conversionSql, landingViewSql, STATIC_OVERWRITE_CONF, watermarkSql } from '../sql/conversion.ts';
+import { createNamespaceSql, tableDdl } from '../sql/ddl.ts';
+import { icebergConf, resultKeyExpr, runtimeJobTask } from './runtime.ts';
+import type { PhaseCompiler } from './types.ts';
+
+const DDL = 'Create Iceberg tables';
+const LIST = 'List tables';
+const MAP = 'Migrate tables';
+const TABLE_FAILED = 'Table failed';
+const CONVERT = 'Convert landing files';
+const WATERMARK_KEY = 'watermark';
+
+/** Key of a migrated table's watermark item: `migration/<database>.<table>`. */
+export function migrationWatermarkKey(t: { database: string; table: string }): string {
+  return `migration/${t.database}.${t.table}`;
+}
+
+export const compileMigration: PhaseCompiler<Migration> = (m, { workflow, platform }) => {
+  const w = workflow;
+  const doc = (job: string, steps: JobDocument['steps']): JobDocument => ({ version: 1, useCase: w.useCase, workflow: w.name, job, catalog: platform.catalog, steps });
+  const jobs: JobDocument[] = [
+    doc('ddl', [
+      { kind: 'sql', name: `namespace ${m.database}`, sql: createNamespaceSql(platform.catalog, m.database) },
+      ...m.tables.flatMap((t) => tableDdl(platform.catalog, t).map((sql, i) => ({ kind: 'sql' as const, name: `${t.name} ddl ${i + 1}`, sql }))),
+    ]),
+    ...m.tables.map((t) =>
+      doc(convertJob(t), [
+        { kind: 'sql', name: `${t.name} landing view`, sql: landingViewSql(t) },
+        { kind: 'sql', name: `${t.name} insert overwrite`, sql: conversionSql(platform.catalog, t) },
+        ...(t.watermarkColumn ? [{ kind: 'watermark' as const, name: `${t.name} watermark`, key: WATERMARK_KEY, sql: watermarkSql(platform.catalog, t.target, t.watermarkColumn) }] : []),
+      ]),
+    ),
+  ];
+  const conf = icebergConf(platform);
+  const items = m.tables.map((t) => ({
+    name: t.name,
+    datasync_task: t.datasyncTaskArn,
+    job: convertJob(t),
+    submit: [conf, `--conf ${STATIC_OVERWRITE_CONF}`, t.sparkSubmitParameters].filter(Boolean).join(' '),
+    watermark_key: t.watermarkColumn ? migrationWatermarkKey(t.target) : '',
+  }));
+  const item = itemStates(w, platform, m);
+  const states: Record<string, State> = {
+    [DDL]: runtimeJobTask({
+      workflow: w,
+      platform,
+      job: 'ddl',
+      sparkSubmitParameters: [conf, platform.defaults.sparkSubmitParameters].filter(Boolean).join(' '),
+      comment: specComment(m.origin, `CREATE TABLE IF NOT EXISTS for ${m.tables.length} table(s)`),
+      next: LIST,
+      failure: ON_FAILURE,
+    }),
+    [LIST]: { Type: 'Pass', Result: items, ResultPath: '$.tables', Next: MAP },
+    [MAP]: {
+      Type: 'Map',
+      Comment: `Per table: DataSync transfer, conversion, watermark — ${m.maxConcurrency} at a time`,
+      ItemsPath: '$.tables',
+      ItemSelector: { 'table.$': '$$.Map.Item.Value', 'run.$': '$.run' },
+      MaxConcurrency: m.maxConcurrency,
+      ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'Start DataSync transfer', States: item },
+      ResultPath: '$.summary.tables',
+      Next: 'Check table outcomes',
+    },
+    'Check table outcomes': {
+      Type: 'Pass',
+      Parameters: { 'any_failed.$': "States.ArrayContains($.summary.tables[*].status, 'FAILED')" },
+      ResultPath: '$.outcome',
+      Next: 'Any table failed?',
+    },
+    'Any table failed?': {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.outcome.any_failed', BooleanEquals: true, Next: 'Report failed tables' }],
+      Default: ON_SUCCESS,
+    },
+    'Report failed tables': {
+      Type: 'Pass',
+      Parameters: {
+        Error: 'Lakestep.TablesFailed',
+        'Cause.$': "States.Format('Some tables failed; the others migrated. Per table: {}', States.JsonToString($.summary.tables))",
+      },
+      ResultPath: '$.error',
+      Next: ON_FAILURE,
+    },
+  };
+  const datasync: DataSyncResource[] = m.tables.map((t) =>
+    t.datasyncLocation
+      ? { table: `${t.target.database}.${t.target.table}`, placeholder: t.datasyncTaskArn.slice(2, -1), location: t.datasyncLocation, destination: t.landingPath }
+      : { table: `${t.target.database}.${t.target.table}`, taskArn: t.datasyncTaskArn },
+  );
+  return {
+    startAt: DDL,
+    states,
+    jobs,
+    resources: { emr: true, datasync, tables: m.tables.map((t) => `${t.target.database}.${t.target.table}`), secrets: [] },
+    sparkJobs: 1 + m.tables.length,
+  };
+};
+
+function convertJob(t: MigrationTable): string {
+  return `convert-${t.name}`;
+}
+
+/** The states of one Map item: transfer, convert, watermark; any error ends the item as FAILED. */
+function itemStates(w: Workflow, platform: Platform, m: Migration): Record<string, State> {
+  return {
+    ...template<Record<string, State>>('datasync-transfer', {
+      pollSeconds: platform.defaults.datasyncPollSeconds,
+      pollMaxSeconds: platform.defaults.datasyncPollMaxSeconds,
+      // Another execution of the same task still running is refused; wait for it.
+      startRetry: [...retryFor('datasync'), { ErrorEquals: ['DataSync.InvalidRequestException'], IntervalSeconds: 60, MaxAttempts: 5, BackoffRate: 2, JitterStrategy: 'FULL' }],
+      pollRetry: retryFor('datasync'),
+      next: CONVERT,
+      failure: TABLE_FAILED,
+    }),
+    [CONVERT]: runtimeJobTask({
+      workflow: w,
+      platform,
+      job: { path: '$.table.job' },
+      sparkSubmitParameters: { path: '$.table.submit' },
+      comment: specComment(m.origin, 'INSERT OVERWRITE from the landing files: a retry never duplicates rows'),
+      next: 'Records a watermark?',
+      failure: TABLE_FAILED,
+    }),
+    'Records a watermark?': {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.table.watermark_key', StringEquals: '', Next: 'Table migrated' }],
+      Default: 'Read conversion result',
+    },
+    'Read conversion result': template<State>('job-result', {
+      key: resultKeyExpr(w, { path: '$.table.job' }),
+      resultPath: '$.job',
+      retry: [...retryFor('s3'), { ErrorEquals: ['S3.NoSuchKeyException', 'S3.NoSuchKey'], IntervalSeconds: 5, MaxAttempts: 3, BackoffRate: 2 }],
+      failure: TABLE_FAILED,
+      next: 'New watermark?',
+    }),
+    'New watermark?': {
+      Type: 'Choice',
+      Choices: [{ Variable: `$.job.result.watermarks.${WATERMARK_KEY}`, IsPresent: true, Next: 'Advance table watermark' }],
+      Default: 'Table migrated',
+    },
+    'Advance table watermark': template<State>('watermark-advance', {
+      comment: 'After the commit, and never backwards: an older value fails the condition and is ignored.',
+      keyObject: { pk: { 'S.$': '$.table.watermark_key' } },
+      valuePath: `$.job.result.watermarks.${WATERMARK_KEY}`,
+      retry: retryFor('dynamodb'),
+      next: 'Table migrated',
+      failure: TABLE_FAILED,
+    }),
+    'Table migrated': { Type: 'Pass', Parameters: { 'table.$': '$.table.name', status: 'SUCCEEDED' }, End: true },
+    [TABLE_FAILED]: {
+      Type: 'Pass',
+      Parameters: { 'table.$': '$.table.name', status: 'FAILED', 'error.$': '$.error.Error', 'cause.$': '$.error.Cause' },
+      End: true,
+    },
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * Processing (`transformation` dags reading processing.yaml): every MERGE and
+ * user SQL file in one Spark job. Each incremental merge first takes the
+ * newest source value past its watermark as an upper bound, merges the rows up
+ * to it, and the state machine advances the watermark to that bound only after
+ * the job (and so the merge commit) succeeded.
+ * @see https://iceberg.apache.org/docs/latest/spark-writes/#merge-into
+ */
+import { ON_FAILURE, ON_SUCCESS, specComment } from '../asl/frame.ts';
+import type { State } from '../asl/types.ts';
+import type { JobDocument, JobStep } from '../build/types.ts';
+import type { Processing } from '../ir/types.ts';
+import { mergeSql, mergeWatermarkSql } from '../sql/merge.ts';
+import { splitStatements } from '../sql/statements.ts';
+import { icebergConf, runtimeJobTask } from './runtime.ts';
+import type { PhaseCompiler } from './types.ts';
+import { chainWatermarkAdvances, watermarkReads, type WatermarkUse } from './watermarks.ts';
+
+export const compileProcessing: PhaseCompiler<Processing> = (p, { workflow: w, platform }) => {
+  const uses: WatermarkUse[] = [];
+  const steps: JobStep[] = [];
+  for (const [i, m] of p.merges.entries()) {
+    if (m.incrementalColumn) {
+      const use = { param: `wm_${i}`, key: `processing/${w.useCase}/${w.name}/${m.name}`, label: m.name, advance: true, resultKey: `upper_${i}` };
+      uses.push(use);
+      // The bound is taken before the merge and becomes the new watermark: rows
+      // committed to the source meanwhile wait for the next run, none is skipped.
+      steps.push({ kind: 'watermark', name: `${m.name} upper bound`, key: use.resultKey, sql: mergeWatermarkSql(platform.catalog, m, use.param) });
+      steps.push({ kind: 'sql', name: m.name, sql: mergeSql(platform.catalog, m, { watermarkParameter: use.param, upperBoundParameter: use.resultKey }) });
+    } else steps.push({ kind: 'sql', name: m.name, sql: mergeSql(platform.catalog, m) });
+  }
+  for (const f of p.sql) {
+    const statements = splitStatements(f.text);
+    statements.forEach((sql, j) => steps.push({ kind: 'sql', name: statements.length > 1 ? `${f.name} #${j + 1}` : f.name, sql }));
+  }
+  const job: JobDocument = { version: 1, useCase: w.useCase, workflow: w.name, job: 'process', catalog: platform.catalog, steps };
+  const advances = chainWatermarkAdvances(w, 'process', uses, ON_SUCCESS);
+  const RUN = `Run ${p.merges.length} merge(s) and ${p.sql.length} SQL file(s)`;
+  const reads = watermarkReads(uses, RUN);
+  const states: Record<string, State> = {
+    ...reads.states,
+    [RUN]: runtimeJobTask({
+      workflow: w,
+      platform,
+      job: 'process',
+      params: Object.fromEntries(uses.map((u) => [u.param, `$.watermarks.${u.param}.value`])),
+      sparkSubmitParameters: [icebergConf(platform), platform.defaults.sparkSubmitParameters].filter(Boolean).join(' '),
+      comment: specComment(p.origin, [...p.merges.map((m) => `MERGE INTO ${m.target.database}.${m.target.table}`), ...p.sql.map((f) => f.file)].join(', ')),
+      next: advances.startAt,
+      failure: ON_FAILURE,
+    }),
+    ...advances.states,
+  };
+  return {
+    startAt: reads.startAt,
+    states,
+    jobs: [job],
+    resources: {
+      emr: true,
+      datasync: [],
+      tables: [...new Set(p.merges.flatMap((m) => [m.target, m.source].map((t) => `${t.database}.${t.table}`)))].sort(),
+      secrets: [],
+    },
+    sparkJobs: 1,
+  };
+};
