@@ -7,7 +7,7 @@ import { deploy, planDeploy, type SpawnFn } from '../../src/ops/deploy.ts';
 import { manifest } from './fixtures.ts';
 
 const okCredentials = async (): Promise<CredentialsCheck> => ({ ok: true, source: 'env', elapsedMs: 1 });
-const APP = ['deploy', '--app', 'npx tsx infra/app.ts', '--context', 'lakestep:buildDir=build'];
+const APP = ['deploy', '--app', 'npx tsx infra/app.ts', '--context', 'buildDir=build'];
 
 describe('planDeploy', () => {
   it('deploys every stack of the app without approval prompts by default', () => {
@@ -80,7 +80,7 @@ describe('deploy', () => {
       writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest()));
       const res = await deploy({ buildDir: dir, env: {}, spawn, checkCredentials: okCredentials });
       expect(res.ok).toBe(true);
-      expect(spawn.mock.calls[0]?.[1]).toContain(`lakestep:buildDir=${dir}`);
+      expect(spawn.mock.calls[0]?.[1]).toContain(`buildDir=${dir}`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
