@@ -80,6 +80,31 @@ describe('compile() collects every diagnostic of a file', () => {
   });
 });
 
+const laughs = ['a0: &a0 [x, x]', ...Array.from({ length: 8 }, (_, i) => `a${i + 1}: &a${i + 1} [*a${i}, *a${i}]`)];
+
+describe('aliases that cannot be expanded are diagnostics, not exceptions', () => {
+  it.each([
+    ['an alias explosion (billion laughs)', `owner: a@example.com\n${laughs.join('\n')}\ndags: *a8\n`],
+    ['an alias without its anchor', 'owner: a@example.com\ndags: [*missing]\n'],
+  ])('%s is reported at its file and the other use cases compile', (_what, text) => {
+    let r: ReturnType<typeof compileTree> | undefined;
+    const b = 'owner: b@example.com\ndags: [{name: x, type: transformation, spark: {entrypoint: s3://jobs-bucket/x.py}}]\n';
+    expect(() => (r = compileTree({ 'a/orchestration.yaml': text, 'b/orchestration.yaml': b }))).not.toThrow();
+    expect(r!.quarantined.map((q) => q.useCase)).toEqual(['a']);
+    expect(r!.diagnostics.some((d) => d.file === 'a/orchestration.yaml' && d.severity === 'error' && d.line >= 1 && d.column >= 1)).toBe(true);
+    expect(r!.files.has('b/x.asl.json')).toBe(true);
+  });
+});
+
+describe('YAML error positions', () => {
+  it('stay on the right line after a stray multi-line scalar', () => {
+    const r = compileTree({ 'a/orchestration.yaml': 'owner\n: \nuc0@example.com\ndags:\n' });
+    // The ':' of 'dags:' is line 4, column 5; line 3 has only 15 characters.
+    expect(r.diagnostics.map((d) => `${d.line}:${d.column}`)).toContain('4:5');
+    for (const d of r.diagnostics) expect(d.line === 3 ? d.column <= 16 : true, `${d.line}:${d.column} ${d.message}`).toBe(true);
+  });
+});
+
 describe('every diagnostic is positioned', () => {
   const trees = caseNames().map((name) => [name, readSpecs(`${GOLDEN_DIR}${name}/specs`)] as const);
 

@@ -76,6 +76,16 @@ describe('a broken use case is quarantined, the others compile as if it were abs
     expectValidAsl(broken.files);
   });
 
+  it.each([
+    ['a duplicate key', (t: string) => t + 'owner: twice@example.com\n'],
+    ['broken indentation', (t: string) => t.replace('  - name: clean', '   - name: clean')],
+  ])('%s in an upstream use case keeps its dependents compiling, with a warning', (_how, breakIt) => {
+    const broken = compileTree({ ...HEALTHY, 'sales/orchestration.yaml': breakIt(HEALTHY['sales/orchestration.yaml']!) });
+    expect(broken.quarantined.map((q) => q.useCase)).toEqual(['sales']);
+    for (const uc of ['audit', 'billing', 'crm']) expect(filesOf(broken, uc)).toEqual(filesOf(healthy, uc));
+    expect(broken.diagnostics.filter((d) => d.code === 'DEPENDENCY_QUARANTINED').length).toBe(3);
+  });
+
   it('a platform.yaml error quarantines every use case, because the environment is shared', () => {
     const broken = compileTree({ ...HEALTHY, 'platform.yaml': 'prefix: iso\nregoin: eu-west-1\n' });
     expect(broken.quarantined.map((q) => q.useCase)).toEqual(['audit', 'billing', 'crm', 'sales']);
