@@ -42,6 +42,8 @@ interface CompileFacts {
   quarantined: number;
   outputFiles: number;
   outputBytes: number;
+  /** Files and bytes by artifact kind. */
+  outputByKind: Map<string, { files: number; bytes: number }>;
   errors: Map<string, number>;
   warnings: Map<string, number>;
   firstUnexpected?: string;
@@ -84,7 +86,16 @@ function factsOf(r: CompileResult): CompileFacts {
     }
   }
   let outputBytes = 0;
-  for (const text of r.files.values()) outputBytes += Buffer.byteLength(text);
+  const outputByKind = new Map<string, { files: number; bytes: number }>();
+  for (const [path, text] of r.files) {
+    const bytes = Buffer.byteLength(text);
+    outputBytes += bytes;
+    const kind = artifactKind(path);
+    const k = outputByKind.get(kind) ?? { files: 0, bytes: 0 };
+    k.files++;
+    k.bytes += bytes;
+    outputByKind.set(kind, k);
+  }
   const workflows = r.manifest.useCases.flatMap((u) => u.workflows);
   return {
     workflows: workflows.length,
@@ -93,6 +104,7 @@ function factsOf(r: CompileResult): CompileFacts {
     quarantined: r.quarantined.length,
     outputFiles: r.files.size,
     outputBytes,
+    outputByKind,
     errors,
     warnings,
     ...(firstUnexpected === undefined ? {} : { firstUnexpected }),
@@ -100,6 +112,15 @@ function factsOf(r: CompileResult): CompileFacts {
       .update(r.files.get('manifest.json') ?? '')
       .digest('hex'),
   };
+}
+
+function artifactKind(path: string): string {
+  if (!path.includes('/')) return path;
+  if (path.endsWith('.join.asl.json')) return 'join ASL';
+  if (path.endsWith('.asl.json')) return 'workflow ASL';
+  if (path.includes('/jobs/')) return 'job documents';
+  const ext = path.slice(path.lastIndexOf('.') + 1);
+  return `.${ext}`;
 }
 
 const cpu = (ts: Timing[]) => median(ts.map((t) => t.cpuMs));
@@ -216,6 +237,13 @@ export async function run(ctx: SectionContext): Promise<SectionOutcome> {
     ]),
   ))
     out(`  ${l}`);
+  const largest = results.at(-1);
+  if (largest && largest.facts.outputBytes > 0) {
+    const parts = [...largest.facts.outputByKind]
+      .sort((a, b) => b[1].bytes - a[1].bytes)
+      .map(([kind, k]) => `${kind} ${int(k.files)} file${k.files === 1 ? '' : 's'} ${mib(k.bytes)} (${percent(k.bytes, largest.facts.outputBytes)})`);
+    out(`  output at N=${int(largest.n)} by artifact: ${parts.join(', ')}; ${ms(largest.facts.outputBytes / largest.n / 1024, 1)} KiB per use case`);
+  }
 
   out();
   out('time (median over rounds; CPU time of the process, wall time in brackets) and memory');
