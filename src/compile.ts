@@ -10,9 +10,12 @@ import { assembleBuild, type BuildOutput } from './build/assemble.ts';
 import { buildIndex, checkCycles } from './ir/index-platform.ts';
 import { normalizeUseCase } from './ir/normalize.ts';
 import { normalizePlatform } from './ir/platform.ts';
-import type { Platform, UseCase } from './ir/types.ts';
+import type { Platform, UseCase, Workflow } from './ir/types.ts';
+import type { RuleDefinition } from './build/types.ts';
+import { checkRuleQuotas, formatRuleSummary, workflowRules } from './events/index.ts';
 import { discover } from './spec/discover.ts';
 import { locate, parseSpecFile, type SourceFile, type SpecFile } from './spec/files.ts';
+import { checkReservedSyntax } from './spec/reserved.ts';
 import { validateSchema } from './spec/schema.ts';
 import type { PlatformSpec } from './spec/types.ts';
 
@@ -25,6 +28,8 @@ export interface CompileResult extends BuildOutput {
   platform: Platform;
   /** Every spec file's text by path, to print diagnostics with their source line. */
   sources: Map<string, string>;
+  /** One line on EventBridge rule counts and pattern sizes. */
+  rulesSummary: string;
 }
 
 export interface CompileOptions {
@@ -41,7 +46,8 @@ export function compile(sources: readonly SourceFile[], options: CompileOptions)
   if (tree.platform) {
     platformFile = parseSpecFile(tree.platform);
     platformFile.diagnostics.forEach((d) => report.add(d));
-    platformOk = platformFile.value !== undefined && validateSchema(platformFile, 'platform', report);
+    checkReservedSyntax(platformFile, report);
+    platformOk = platformFile.value !== undefined && validateSchema(platformFile, 'platform', report) && !report.hasErrors((d) => d.file === 'platform.yaml');
     if (platformOk) platformSpec = (platformFile.value ?? {}) as PlatformSpec;
   }
   const platform = normalizePlatform(platformSpec, platformFile ? locate(platformFile, '') : undefined);
@@ -52,6 +58,7 @@ export function compile(sources: readonly SourceFile[], options: CompileOptions)
     for (const [rel, src] of uc.yaml) {
       const f = parseSpecFile(src, uc.name);
       f.diagnostics.forEach((d) => report.add(d));
+      checkReservedSyntax(f, report);
       files.set(rel, f);
     }
     parsed.set(uc.name, files);
@@ -63,6 +70,8 @@ export function compile(sources: readonly SourceFile[], options: CompileOptions)
   for (const uc of tree.useCases) {
     const u = normalizeUseCase(uc, { platform, index, report, parsed: parsed.get(uc.name)! });
     if (u) normalized.set(uc.name, u);
+    // Positions are resolved by now: let the YAML documents go (large trees keep heap and GC low).
+    parsed.delete(uc.name);
   }
 
   const broken = new Set(report.diagnostics.filter((d) => d.severity === 'error' && d.useCase).map((d) => d.useCase!));
@@ -89,7 +98,18 @@ export function compile(sources: readonly SourceFile[], options: CompileOptions)
     }
   }
 
-  const build = assembleBuild({ platform, useCases: healthy, report, lakestepVersion: options.lakestepVersion });
+  // Rules of every healthy workflow, checked against EventBridge quotas: a rule
+  // that breaks a hard limit quarantines its use case like any other error.
+  const rules = new Map<Workflow, RuleDefinition[]>();
+  for (const u of healthy) for (const w of u.workflows) rules.set(w, workflowRules(platform, w));
+  const quotas = checkRuleQuotas(platform, [...rules].map(([workflow, r]) => ({ workflow, rules: r })));
+  quotas.diagnostics.forEach((d) => report.add(d));
+  for (const d of quotas.diagnostics) {
+    const i = healthy.findIndex((u) => d.severity === 'error' && u.name === d.useCase);
+    if (i >= 0) quarantined.push({ useCase: healthy.splice(i, 1)[0]!.name, diagnostics: [] });
+  }
+
+  const build = assembleBuild({ platform, useCases: healthy, rules, lakestepVersion: options.lakestepVersion });
   const diagnostics = sortDiagnostics(report.diagnostics);
   for (const q of quarantined) {
     q.diagnostics = diagnostics.filter((d) => d.useCase === q.useCase || (!platformOk && d.file === 'platform.yaml'));
@@ -104,7 +124,7 @@ export function compile(sources: readonly SourceFile[], options: CompileOptions)
   build.manifest.quarantined = quarantined;
   build.files.set('manifest.json', json(build.manifest));
   build.files.set('report.json', json({ version: 1, summary, diagnostics }));
-  return { ...build, diagnostics, useCases: healthy, quarantined, platform, sources: new Map(sources.map((s) => [s.path, s.text])) };
+  return { ...build, diagnostics, useCases: healthy, quarantined, platform, sources: new Map(sources.map((s) => [s.path, s.text])), rulesSummary: formatRuleSummary(quotas.summary) };
 }
 
 /** Stable JSON: two-space indent, trailing newline; key order is construction order. */

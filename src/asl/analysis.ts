@@ -17,10 +17,19 @@ export function allStates(def: Graph): [string, State][] {
   return out;
 }
 
-/** `${Name}` placeholders used anywhere in a JSON value, sorted. */
-export function placeholdersIn(value: unknown): string[] {
+const PLACEHOLDER = /^\$\{([A-Za-z][A-Za-z0-9_]*)\}/;
+
+/** `${Name}` placeholders used in JSON texts or values, sorted. */
+export function placeholdersIn(...parts: unknown[]): string[] {
   const found = new Set<string>();
-  for (const m of JSON.stringify(value).matchAll(/\$\{([A-Za-z][A-Za-z0-9_]*)\}/g)) found.add(m[1]!);
+  for (const p of parts) {
+    const text = typeof p === 'string' ? p : JSON.stringify(p);
+    // indexOf, not a global regex: this runs over every compiled definition.
+    for (let i = text.indexOf('${'); i !== -1; i = text.indexOf('${', i + 2)) {
+      const m = PLACEHOLDER.exec(text.slice(i, i + 130));
+      if (m) found.add(m[1]!);
+    }
+  }
   return [...found].sort();
 }
 

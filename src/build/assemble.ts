@@ -4,12 +4,10 @@
  */
 import { frame } from '../asl/frame.ts';
 import { placeholdersIn, stateCount, successPathLength } from '../asl/analysis.ts';
-import type { Report } from '../diagnostics.ts';
 import type { Platform, UseCase, Workflow } from '../ir/types.ts';
 import { compilePhase } from '../phases/index.ts';
 import { gateFor } from '../asl/gate.ts';
-import { workflowRules } from '../events/index.ts';
-import type { Manifest, ManifestUseCase, ManifestWorkflow } from './types.ts';
+import type { Manifest, ManifestUseCase, ManifestWorkflow, RuleDefinition } from './types.ts';
 import { MANIFEST_VERSION } from './types.ts';
 
 export interface BuildOutput {
@@ -21,7 +19,8 @@ export interface BuildOutput {
 export interface AssembleInput {
   platform: Platform;
   useCases: UseCase[];
-  report: Report;
+  /** EventBridge rules of each workflow (src/events). */
+  rules: ReadonlyMap<Workflow, RuleDefinition[]>;
   lakestepVersion: string;
 }
 
@@ -62,18 +61,21 @@ export function assembleBuild(input: AssembleInput): BuildOutput {
 function compileWorkflow(w: Workflow, input: AssembleInput, files: Map<string, string>): ManifestWorkflow {
   const phase = compilePhase({ workflow: w, platform: input.platform });
   const definition = frame(w, phase);
-  const events = { rules: workflowRules(input.platform, w), gate: gateFor(w, input.platform) };
+  const events = { rules: input.rules.get(w) ?? [], gate: gateFor(w, input.platform) };
   const base = `${w.useCase}/${w.name}`;
-  files.set(`${base}.asl.json`, toJson(definition));
+  const definitionJson = toJson(definition);
+  files.set(`${base}.asl.json`, definitionJson);
   const jobs = phase.jobs.map((j) => {
     const path = `${w.useCase}/jobs/${w.name}/${j.job}.json`;
     files.set(path, toJson(j));
     return path;
   });
   let gate: ManifestWorkflow['gate'];
+  let gateJson = '';
   if (events.gate) {
     const path = `${base}.join.asl.json`;
-    files.set(path, toJson(events.gate.definition));
+    gateJson = toJson(events.gate.definition);
+    files.set(path, gateJson);
     gate = { stateMachineName: events.gate.stateMachineName, definition: path };
   }
   return {
@@ -93,7 +95,7 @@ function compileWorkflow(w: Workflow, input: AssembleInput, files: Map<string, s
     ...(phase.scheduleGroups ? { scheduleGroups: phase.scheduleGroups } : {}),
     jobs,
     resources: phase.resources,
-    placeholders: placeholdersIn([definition, events.rules, events.gate?.definition ?? null]),
+    placeholders: placeholdersIn(definitionJson + gateJson, events.rules),
     stats: { sparkJobs: phase.sparkJobs, states: stateCount(definition), successPathTransitions: successPathLength(definition) },
   };
 }

@@ -44,7 +44,7 @@ export function readSpecs(dir: string): SourceFile[] {
 export function writeBuild(outDir: string, files: ReadonlyMap<string, string>): void {
   if (existsSync(outDir) && readdirSync(outDir).length > 0) {
     if (!existsSync(join(outDir, 'manifest.json')) && !existsSync(join(outDir, 'report.json'))) {
-      throw new Error(`${outDir} is not empty and holds no lakestep build; choose another --out`);
+      throw Object.assign(new Error(`${outDir} is not empty and holds no lakestep build; choose another --out`), { exitCode: 2 });
     }
     rmSync(outDir, { recursive: true, force: true });
   }

@@ -73,7 +73,10 @@ export function checkRuleQuotas(platform: Platform, sets: readonly WorkflowRules
   }
   const count = `${summary.rules} EventBridge rules on the default event bus`;
   if (summary.rules > RULES_PER_BUS) {
-    diagnostics.push(diagnostic('error', 'EVENTS_RULE_QUOTA', `${count}; the default quota is ${RULES_PER_BUS} per bus`, platform.origin));
+    // An adjustable quota, not a hard limit: warn, and say how to raise it.
+    diagnostics.push(
+      diagnostic('warning', 'EVENTS_RULE_QUOTA', `${count}; the default quota is ${RULES_PER_BUS} per bus: request an increase of "Maximum number of rules per event bus" in Service Quotas before deploying`, platform.origin),
+    );
   } else if (summary.rules >= RULES_PER_BUS * RULES_WARNING_SHARE) {
     diagnostics.push(
       diagnostic('warning', 'EVENTS_RULE_QUOTA', `${count}, ${Math.round((summary.rules / RULES_PER_BUS) * 100)}% of the default quota of ${RULES_PER_BUS} per bus`, platform.origin),

@@ -36,13 +36,17 @@ export interface PhaseContext {
   otherFiles: ReadonlyMap<string, { path: string; text: string }>;
 }
 
-/** A table known anywhere in the platform, by `database.table`. */
+const byFqn = new WeakMap<PlatformIndex, Map<string, IndexedTable>>();
+
+/** A table known anywhere in the platform, by `database.table` (one lookup map per index). */
 export function findTable(index: PlatformIndex, fqn: string): IndexedTable | undefined {
-  for (const entry of index.values()) {
-    const t = entry.tables.get(fqn);
-    if (t) return t;
+  let all = byFqn.get(index);
+  if (!all) {
+    all = new Map();
+    for (const entry of index.values()) for (const [k, t] of entry.tables) if (!all.has(k)) all.set(k, t);
+    byFqn.set(index, all);
   }
-  return undefined;
+  return all.get(fqn);
 }
 
 /** Position of a pointer in the context's file. */

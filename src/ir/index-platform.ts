@@ -18,7 +18,7 @@ interface RawDag {
 }
 
 function rawDags(file: SpecFile | undefined): RawDag[] {
-  const v = file?.value as { dags?: unknown } | undefined;
+  const v = file?.partial as { dags?: unknown } | undefined;
   return Array.isArray(v?.dags) ? (v.dags.filter((d) => d && typeof d === 'object') as RawDag[]) : [];
 }
 
@@ -44,7 +44,7 @@ function columnNames(columns: unknown): string[] {
 }
 
 function indexMigration(entry: UseCaseIndexEntry, file: SpecFile | undefined): void {
-  const v = file?.value as { database?: unknown; tables?: unknown } | undefined;
+  const v = file?.partial as { database?: unknown; tables?: unknown } | undefined;
   if (!Array.isArray(v?.tables)) return;
   for (const t of v.tables as { name?: unknown; columns?: unknown; watermark_column?: unknown }[]) {
     if (!t || typeof t.name !== 'string') continue;
@@ -59,7 +59,7 @@ function indexMigration(entry: UseCaseIndexEntry, file: SpecFile | undefined): v
 }
 
 function indexIngestion(entry: UseCaseIndexEntry, file: SpecFile | undefined): void {
-  const v = file?.value as { micro_batch?: unknown } | undefined;
+  const v = file?.partial as { micro_batch?: unknown } | undefined;
   if (!Array.isArray(v?.micro_batch)) return;
   for (const s of v.micro_batch as { target?: unknown; columns?: unknown }[]) {
     // Raw payloads have no declared columns: the table is known, its columns are not checked.

@@ -21,9 +21,11 @@ export function normalizeSpark(spark: SparkBlock, pointer: string, timeoutSecond
     fail(ctx, 'TEMPLATE_INVALID', 'entrypoint cannot contain run templates; pass them as arguments', `${pointer}/entrypoint`);
     ok = false;
   }
-  const secret = findClearTextSecret([...(spark.arguments ?? []), ...(spark.spark_submit_parameters ?? '').split(/\s+/)]);
+  const raw = spark.arguments ?? [];
+  const secret = findClearTextSecret([...raw, ...(spark.spark_submit_parameters ?? '').split(/\s+/)]);
   if (secret) {
-    fail(ctx, 'SECRET_IN_CLEAR_TEXT', `${secret}: keep credentials in Secrets Manager and pass the secret ARN instead`, pointer);
+    const where = secret.index < raw.length ? `${pointer}/arguments/${secret.index}` : `${pointer}/spark_submit_parameters`;
+    fail(ctx, 'SECRET_IN_CLEAR_TEXT', `${secret.message}: keep credentials in Secrets Manager and pass the secret ARN instead`, where);
     ok = false;
   }
   const jobTimeout = spark.timeout === undefined ? timeoutSeconds : parseDuration(spark.timeout) ?? timeoutSeconds;

@@ -3,7 +3,7 @@
  * pointer can be turned into `line:column` when a diagnostic needs it.
  * @see https://eemeli.org/yaml/#documents
  */
-import { LineCounter, parseDocument, isMap, isSeq, isScalar, isPair, type Document, type Node } from 'yaml';
+import { parseDocument, isMap, isSeq, isScalar, isPair, type Document, type Node } from 'yaml';
 import type { Diagnostic, Origin } from '../diagnostics.ts';
 
 export interface SourceFile {
@@ -12,11 +12,36 @@ export interface SourceFile {
   text: string;
 }
 
+/** Offset → 1-based line and column, computed from the text itself. */
+export class LineIndex {
+  private readonly starts: number[] = [0];
+
+  constructor(text: string) {
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
+  }
+
+  linePos(offset: number): { line: number; col: number } {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, col: offset - this.starts[lo]! + 1 };
+  }
+}
+
 export interface SpecFile extends SourceFile {
   doc: Document.Parsed;
-  lines: LineCounter;
+  lines: LineIndex;
   /** Plain JS value of the document (undefined when it has syntax errors). */
   value: unknown;
+  /**
+   * Best-effort value even when the file has syntax errors, used only to index
+   * dag and table names so that references into a broken file still resolve.
+   */
+  partial: unknown;
   /** Syntax errors and warnings found while parsing. */
   diagnostics: Diagnostic[];
   useCase?: string;
@@ -24,8 +49,8 @@ export interface SpecFile extends SourceFile {
 
 /** Parses one YAML file, keeping positions; YAML errors become `YAML_*` diagnostics. */
 export function parseSpecFile(src: SourceFile, useCase?: string): SpecFile {
-  const lines = new LineCounter();
-  const doc = parseDocument(src.text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const lines = new LineIndex(src.text);
+  const doc = parseDocument(src.text, { prettyErrors: false, uniqueKeys: true });
   const diagnostics: Diagnostic[] = [];
   for (const e of [...doc.errors, ...doc.warnings]) {
     const pos = lines.linePos(e.pos[0]);
@@ -40,8 +65,17 @@ export function parseSpecFile(src: SourceFile, useCase?: string): SpecFile {
       ...(useCase === undefined ? {} : { useCase }),
     });
   }
-  const value = doc.errors.length === 0 ? doc.toJS({ maxAliasCount: 100 }) : undefined;
-  return { ...src, doc, lines, value, diagnostics, ...(useCase === undefined ? {} : { useCase }) };
+  let partial: unknown;
+  try {
+    partial = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    // Unresolved or exploding aliases: the library reports these only when converting.
+    if (doc.errors.length === 0) {
+      diagnostics.push({ code: 'YAML_ALIAS', severity: 'error', message: firstLine((e as Error).message), file: src.path, line: 1, column: 1, pointer: '', ...(useCase === undefined ? {} : { useCase }) });
+    }
+  }
+  const value = diagnostics.some((d) => d.severity === 'error') ? undefined : partial;
+  return { ...src, doc, lines, value, partial, diagnostics, ...(useCase === undefined ? {} : { useCase }) };
 }
 
 function firstLine(msg: string): string {

@@ -29,7 +29,19 @@ type Token = { text: string; at: number };
  * Parses a column type, or returns an error message naming the offset of the problem.
  * See https://spark.apache.org/docs/latest/sql-ref-datatypes.html
  */
+const parsed = new Map<string, ColumnType | string>();
+
+/** Parses a column type (memoized: specs repeat a handful of types many times). */
 export function parseColumnType(text: string): ColumnType | string {
+  let r = parsed.get(text);
+  if (r === undefined) {
+    r = parseColumnTypeUncached(text);
+    if (parsed.size < 10_000) parsed.set(text, r);
+  }
+  return r;
+}
+
+function parseColumnTypeUncached(text: string): ColumnType | string {
   const tokens: Token[] = [];
   const re = /\s*([A-Za-z_][A-Za-z0-9_]*|\d+|[<>(),:]|\S)/gy;
   for (let m = re.exec(text); m !== null && m[1] !== undefined; m = re.exec(text)) tokens.push({ text: m[1], at: m.index + m[0].length - m[1].length });
