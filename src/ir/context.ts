@@ -16,6 +16,8 @@ export interface IndexedTable {
 }
 
 export interface UseCaseIndexEntry {
+  /** False when orchestration.yaml has syntax errors: the dag list may be incomplete. */
+  readable: boolean;
   dags: Map<string, DagType>;
   /** Migrated tables by their name in migration files. */
   migrationTables: Map<string, IndexedTable>;

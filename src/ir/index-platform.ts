@@ -26,8 +26,9 @@ export function buildIndex(useCases: readonly UseCaseFiles[], parsed: ReadonlyMa
   const index: PlatformIndex = new Map();
   for (const uc of useCases) {
     const files = parsed.get(uc.name)!;
-    const entry: UseCaseIndexEntry = { dags: new Map(), migrationTables: new Map(), tables: new Map() };
-    for (const d of rawDags(files.get('orchestration.yaml'))) {
+    const orch = files.get('orchestration.yaml');
+    const entry: UseCaseIndexEntry = { readable: orch?.value !== undefined, dags: new Map(), migrationTables: new Map(), tables: new Map() };
+    for (const d of rawDags(orch)) {
       if (typeof d.name !== 'string') continue;
       entry.dags.set(d.name, d.type as DagType);
       if (d.spark) continue;

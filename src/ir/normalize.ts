@@ -168,6 +168,12 @@ function resolveDependencies(
       err('DAG_UNKNOWN_DEPENDENCY', `use case '${uc}' does not exist${hint ? ` (did you mean '${hint}/${name}'?)` : ''}`, p);
       continue;
     }
+    if (!dags.has(name) && uc !== useCase && !input.index.get(uc)!.readable) {
+      // Its file does not parse: the dag may well exist. Compile against its name and say so.
+      input.report.warning('DEPENDENCY_UNVERIFIED', `cannot check that '${dep}' exists: ${uc}/orchestration.yaml has syntax errors`, origin, useCase);
+      refs.push({ useCase: uc, dag: name, origin });
+      continue;
+    }
     if (!dags.has(name)) {
       const hint = closest(name, [...dags]);
       err('DAG_UNKNOWN_DEPENDENCY', `'${dep}' names no dag${uc === useCase ? '' : ` of use case '${uc}'`}${hint ? ` (did you mean '${uc === useCase ? hint : `${uc}/${hint}`}'?)` : ''}`, p);

@@ -74,8 +74,26 @@ export function parseSpecFile(src: SourceFile, useCase?: string): SpecFile {
       diagnostics.push({ code: 'YAML_ALIAS', severity: 'error', message: firstLine((e as Error).message), file: src.path, line: 1, column: 1, pointer: '', ...(useCase === undefined ? {} : { useCase }) });
     }
   }
+  // An alias inside its own anchor (`&a [*a]`) converts to a cyclic value that no later stage could walk.
+  if (partial !== undefined && src.text.includes('*') && isCyclic(partial)) {
+    diagnostics.push({ code: 'YAML_ALIAS', severity: 'error', message: 'an alias refers to a node that contains it: the value would be infinite', file: src.path, line: 1, column: 1, pointer: '', ...(useCase === undefined ? {} : { useCase }) });
+    partial = undefined;
+  }
   const value = diagnostics.some((d) => d.severity === 'error') ? undefined : partial;
   return { ...src, doc, lines, value, partial, diagnostics, ...(useCase === undefined ? {} : { useCase }) };
+}
+
+function isCyclic(root: unknown): boolean {
+  const open = new Set<object>();
+  const visit = (v: unknown): boolean => {
+    if (!v || typeof v !== 'object') return false;
+    if (open.has(v)) return true;
+    open.add(v);
+    const cyclic = Object.values(v).some(visit);
+    open.delete(v);
+    return cyclic;
+  };
+  return visit(root);
 }
 
 function firstLine(msg: string): string {

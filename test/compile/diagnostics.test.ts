@@ -61,7 +61,7 @@ describe('compile() collects every diagnostic of a file', () => {
       '5:15 SCHEDULE_INVALID',
       '6:62 TEMPLATE_INVALID',
       '9:18 DAG_UNKNOWN_DEPENDENCY',
-      '10:12 SECRET_IN_CLEAR_TEXT',
+      '10:71 SECRET_IN_CLEAR_TEXT',
       '11:11 DAG_DUPLICATE_NAME',
     ]);
     expect(r.files.has('a/one.asl.json')).toBe(false);
