@@ -3,6 +3,8 @@ import { resolve } from 'node:path';
 import { compile, type CompileResult } from '../compile.ts';
 import { lakestepVersion, readSpecs, writeBuild, type Io } from './io.ts';
 import { displayPath, printDiagnostics, table } from './print.ts';
+import { readScenarioFile, startScenario } from './scenario.ts';
+import { runSimulation } from './simulation.ts';
 
 export const EXIT = { ok: 0, diagnostics: 1, usage: 2 } as const;
 
@@ -58,4 +60,32 @@ export function summary(result: CompileResult, outDir: string): string {
   for (const q of result.quarantined) rows.push([q.useCase, '(quarantined)', '-', `${q.diagnostics.filter((d) => d.severity === 'error').length} error(s)`, '-', '-', '-']);
   const workflows = result.manifest.useCases.reduce((n, u) => n + u.workflows.length, 0);
   return `${table(rows)}\n\nEventBridge: ${result.rulesSummary}\n${result.manifest.useCases.length} use case(s) compiled, ${workflows} workflow(s), ${result.quarantined.length} quarantined → ${outDir}/manifest.json`;
+}
+
+export interface StartOptions {
+  specsDir: string;
+  outDir: string;
+  /** Scenario file; default: {@link startScenario}. */
+  scenario?: string;
+  /** Leave the timeline out. */
+  quiet: boolean;
+}
+
+/**
+ * `lakestep start`: compile, then run the compiled platform end to end in the
+ * local simulator. Exits 1 when compile reported errors or any execution failed.
+ */
+export async function startCommand(io: Io, opts: StartOptions): Promise<number> {
+  // Read the scenario first: a bad file is a usage error before anything is written.
+  const given = opts.scenario === undefined ? undefined : readScenarioFile(io.cwd, opts.scenario);
+  const compiled = compileCommand(io, opts.specsDir, opts.outDir, false);
+  const manifest = compiled.result.manifest;
+  if (manifest.useCases.length === 0) {
+    io.out('\nnothing to simulate: no use case compiled');
+    return compiled.code;
+  }
+  const { scenario, source } = given ? { scenario: given, source: opts.scenario } : startScenario(manifest);
+  io.out(`\nSimulating ${opts.outDir} locally (scenario: ${source})\n`);
+  const simulated = await runSimulation(io, opts.outDir, scenario, { quiet: opts.quiet, json: false }, manifest);
+  return Math.max(compiled.code, simulated);
 }

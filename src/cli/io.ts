@@ -1,6 +1,8 @@
 /** The only place that touches the disk for specs and build artifacts. */
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
+import type { SFNClient } from '@aws-sdk/client-sfn';
+import type { CredentialsCheck, SpawnFn } from '../ops/index.ts';
 import type { SourceFile } from '../spec/files.ts';
 
 export interface Io {
@@ -10,6 +12,14 @@ export interface Io {
   env: NodeJS.ProcessEnv;
   /** Whether stdout is a terminal (colors, interactive deploy). */
   tty: boolean;
+  /** Step Functions client for a region; default `new SFNClient({ region })` (tests pass a mocked one). */
+  sfn?: (region: string) => SFNClient;
+  /** Replaces the credentials preflight of `deploy` (tests). */
+  checkCredentials?: () => Promise<CredentialsCheck>;
+  /** Replaces the `cdk` child process of `deploy` (tests). */
+  spawn?: SpawnFn;
+  /** The clock of the operator commands (default: the wall clock). */
+  now?: () => Date;
 }
 
 export const processIo: Io = {

@@ -3,26 +3,76 @@
  * the exit code: 0 ok, 1 diagnostics or failed operation, 2 usage.
  */
 import { parseArgs } from 'node:util';
-import { compileCommand, EXIT, validateCommand } from './commands.ts';
+import { compileCommand, EXIT, startCommand, validateCommand } from './commands.ts';
+import { graphCommand } from './graph.ts';
 import { processIo, type Io } from './io.ts';
+import { backfillCommand, deployCommand, runCommand, statusCommand } from './operate.ts';
+import { readScenarioFile } from './scenario.ts';
+import { runSimulation } from './simulation.ts';
 
 const USAGE = `usage: lakestep <command> [options]
 
 commands:
-  validate [specs]                       check every spec file; exit 1 on errors
+  validate [specs]                       check every spec file
+                                         exit 1 on any error
   compile  [specs] [--out build] [--strict]
-                                         compile healthy use cases to build/; exit 1 if any is quarantined
-  start    [specs] [--out build]         compile, then run the platform in the local simulator
-  graph    [specs] [--format mermaid|dot]
-  simulate [--build build] [--scenario file.yaml] [--json]
-  run      <use-case>/<dag> [--date D] [--rerun]
-  status   <use-case>/<dag> [--limit N] [--json]
-  backfill <use-case>/<dag> --from D1 --to D2 [--concurrency N] [--dry-run]
-  deploy   [specs] [--use-case NAME]...  compile, then cdk deploy (needs AWS credentials)
+                                         compile healthy use cases to build/
+                                         exit 1 if any is quarantined; --strict writes nothing then
+  start    [specs] [--out build] [--scenario file.yaml] [--quiet]
+                                         compile, then run the platform in the local simulator: by default
+                                         the migrations at 2026-11-25T00:00:00Z and one day of schedules;
+                                         prints the timeline (not with --quiet), then a summary
+                                         exit 1 on compile errors or any failed execution
+  simulate [--build build] [--scenario file.yaml] [--json] [--quiet]
+                                         run a compiled build with a scenario (default: the one of start)
+                                         exit 1 if any execution FAILED/TIMED_OUT/ABORTED, so a scenario
+                                         that injects failures exits 1; 2 for an invalid scenario
+  graph    [specs] [--format mermaid|dot] [--build build]
+                                         cross-workflow dependency graph (default mermaid), from a compile
+                                         of the specs or from a build's manifest; quarantined use cases dashed
+  run      <use-case>/<dag> [--date D] [--rerun] [--account ID] [--build build] [--json]
+                                         start one execution named after its logical date (D: YYYY-MM-DD
+                                         or ISO timestamp, default now); --rerun when that name is taken
+                                         exit 1 when the date already has a failed run and nothing started
+  status   <use-case>/<dag> [--limit N] [--account ID] [--build build] [--json]
+                                         newest executions (N: 1-1000, default 10) and why each failed
+  backfill <use-case>/<dag> --from D1 --to D2 [--concurrency N] [--dry-run] [--force]
+           [--account ID] [--build build] [--json]
+                                         one execution per day D1..D2 (YYYY-MM-DD, inclusive); days already
+                                         started are skipped; N: 1-10 (default 2); over 366 days needs --force
+                                         exit 1 when any day failed to start
+  deploy   [specs] [--use-case NAME]... [--out build]
+                                         compile, then cdk deploy (needs AWS credentials, checked first);
+                                         quarantined use cases are left out and their stacks untouched
+                                         exit 1 without credentials or when cdk fails
+
+AWS commands (run, status, backfill, deploy) use the region of the build's platform;
+without --account the state machine is looked up with ListStateMachines.
 
 exit codes: 0 ok, 1 diagnostics or failed operation, 2 usage`;
 
 type Command = (args: string[], io: Io) => Promise<number> | number;
+
+/** A usage error: printed with the usage text, exit 2. */
+function usage(message: string): Error {
+  return Object.assign(new Error(message), { code: 'ERR_PARSE_ARGS_USAGE' });
+}
+
+function integer(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^-?\d+$/.test(value.trim())) throw usage(`${flag} must be an integer, got "${value}"`);
+  return Number(value);
+}
+
+/** The single `<use-case>/<dag>` positional of an operator command. */
+function workflowRef(positionals: string[], command: string): string {
+  const [ref, ...extra] = positionals;
+  if (!ref) throw usage(`${command} needs a workflow: lakestep ${command} <use-case>/<dag>`);
+  if (extra.length) throw usage(`unexpected argument '${extra[0]}'`);
+  return ref;
+}
+
+const target = { build: { type: 'string', default: 'build' }, account: { type: 'string' }, json: { type: 'boolean', default: false } } as const;
 
 const COMMANDS: Record<string, Command> = {
   validate: (args, io) => {
@@ -34,8 +84,82 @@ const COMMANDS: Record<string, Command> = {
     return compileCommand(io, positionals[0] ?? 'specs', values.out, values.strict).code;
   },
   start: (args, io) => {
-    const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string', default: 'build' } } });
-    return compileCommand(io, positionals[0] ?? 'specs', values.out, false).code;
+    const { positionals, values } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { out: { type: 'string', default: 'build' }, scenario: { type: 'string' }, quiet: { type: 'boolean', default: false } },
+    });
+    return startCommand(io, { specsDir: positionals[0] ?? 'specs', outDir: values.out, quiet: values.quiet, ...(values.scenario === undefined ? {} : { scenario: values.scenario }) });
+  },
+  simulate: async (args, io) => {
+    const { values } = parseArgs({
+      args,
+      options: { build: { type: 'string', default: 'build' }, scenario: { type: 'string' }, json: { type: 'boolean', default: false }, quiet: { type: 'boolean', default: false } },
+    });
+    const scenario = values.scenario === undefined ? undefined : readScenarioFile(io.cwd, values.scenario);
+    return runSimulation(io, values.build, scenario, { quiet: values.quiet, json: values.json });
+  },
+  graph: (args, io) => {
+    const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { format: { type: 'string', default: 'mermaid' }, build: { type: 'string' } } });
+    return graphCommand(io, { format: values.format, ...(positionals[0] === undefined ? {} : { specsDir: positionals[0] }), ...(values.build === undefined ? {} : { buildDir: values.build }) });
+  },
+  run: (args, io) => {
+    const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { ...target, date: { type: 'string' }, rerun: { type: 'boolean', default: false } } });
+    return runCommand(io, {
+      ref: workflowRef(positionals, 'run'),
+      buildDir: values.build,
+      rerun: values.rerun,
+      json: values.json,
+      ...(values.account === undefined ? {} : { account: values.account }),
+      ...(values.date === undefined ? {} : { date: values.date }),
+    });
+  },
+  status: (args, io) => {
+    const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { ...target, limit: { type: 'string' } } });
+    const limit = integer(values.limit, '--limit');
+    return statusCommand(io, {
+      ref: workflowRef(positionals, 'status'),
+      buildDir: values.build,
+      json: values.json,
+      ...(values.account === undefined ? {} : { account: values.account }),
+      ...(limit === undefined ? {} : { limit }),
+    });
+  },
+  backfill: (args, io) => {
+    const { positionals, values } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        ...target,
+        from: { type: 'string' },
+        to: { type: 'string' },
+        concurrency: { type: 'string' },
+        'dry-run': { type: 'boolean', default: false },
+        force: { type: 'boolean', default: false },
+      },
+    });
+    const ref = workflowRef(positionals, 'backfill');
+    if (values.from === undefined || values.to === undefined) throw usage('backfill needs --from YYYY-MM-DD and --to YYYY-MM-DD');
+    const concurrency = integer(values.concurrency, '--concurrency');
+    return backfillCommand(io, {
+      ref,
+      buildDir: values.build,
+      from: values.from,
+      to: values.to,
+      dryRun: values['dry-run'],
+      force: values.force,
+      json: values.json,
+      ...(values.account === undefined ? {} : { account: values.account }),
+      ...(concurrency === undefined ? {} : { concurrency }),
+    });
+  },
+  deploy: (args, io) => {
+    const { positionals, values } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { out: { type: 'string', default: 'build' }, 'use-case': { type: 'string', multiple: true, default: [] } },
+    });
+    return deployCommand(io, { specsDir: positionals[0] ?? 'specs', outDir: values.out, useCases: values['use-case'] });
   },
 };
 

@@ -1,0 +1,54 @@
+/** `lakestep graph`: compile (or read a build's manifest), then print the dependency graph. */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Manifest } from '../build/types.ts';
+import { dagsOfOrchestration, isGraphFormat, renderGraph, type QuarantinedUseCase } from '../graph/index.ts';
+import { loadManifest } from '../ops/index.ts';
+import { runCompile } from './commands.ts';
+import type { Io } from './io.ts';
+
+export interface GraphOptions {
+  /** Specs to compile, or (with `buildDir`) to read quarantined use cases' dags from. */
+  specsDir?: string;
+  buildDir?: string;
+  format: string;
+}
+
+/**
+ * Prints the graph on stdout and a note on quarantined use cases on stderr.
+ * Exit 0 once drawn (quarantined use cases are part of the drawing), 2 for an unknown format.
+ */
+export async function graphCommand(io: Io, opts: GraphOptions): Promise<number> {
+  if (!isGraphFormat(opts.format)) {
+    io.err(`lakestep graph: --format must be mermaid or dot, got "${opts.format}"`);
+    return 2;
+  }
+  let manifest: Manifest;
+  let orchestration: (useCase: string) => string | undefined;
+  if (opts.buildDir !== undefined) {
+    manifest = await loadManifest(resolve(io.cwd, opts.buildDir));
+    const specs = opts.specsDir;
+    orchestration = (uc) => (specs === undefined ? undefined : readOptional(resolve(io.cwd, specs, uc, 'orchestration.yaml')));
+  } else {
+    const result = runCompile(io, opts.specsDir ?? 'specs');
+    manifest = result.manifest;
+    orchestration = (uc) => result.sources.get(`${uc}/orchestration.yaml`);
+  }
+  const quarantined: QuarantinedUseCase[] = manifest.quarantined.map((q) => {
+    const dags = dagsOfOrchestration(orchestration(q.useCase));
+    return { useCase: q.useCase, errors: q.diagnostics.filter((d) => d.severity === 'error').length, ...(dags ? { dags } : {}) };
+  });
+  io.out(renderGraph(manifest, quarantined, opts.format));
+  if (quarantined.length) {
+    io.err(`${quarantined.length} use case(s) quarantined, drawn dashed: ${quarantined.map((q) => q.useCase).join(', ')} (details: lakestep validate)`);
+  }
+  return 0;
+}
+
+function readOptional(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}

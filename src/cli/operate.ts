@@ -1,0 +1,138 @@
+/**
+ * run / status / backfill / deploy: the operator commands, over `src/ops`. They
+ * read the compiled manifest (`--build`), find the deployed state machine and
+ * print what `src/ops` returns.
+ */
+import { resolve } from 'node:path';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import type { Manifest } from '../build/types.ts';
+import {
+  backfill,
+  deploy,
+  formatBackfill,
+  formatJson,
+  formatRun,
+  formatStatus,
+  loadManifest,
+  locateStateMachine,
+  missingCredentialsHint,
+  OpsError,
+  resolveWorkflow,
+  runWorkflow,
+  workflowStatus,
+  type WorkflowTarget,
+} from '../ops/index.ts';
+import { compileCommand } from './commands.ts';
+import type { Io } from './io.ts';
+
+export interface TargetOptions {
+  ref: string;
+  buildDir: string;
+  account?: string;
+}
+
+/**
+ * An AWS SDK failure (service error, missing credentials, no network) as a
+ * one-line message and exit 1; anything else is a bug and propagates.
+ */
+function awsFailure(err: unknown): Error | undefined {
+  if (!(err instanceof Error) || err instanceof OpsError) return undefined;
+  if (err.name === 'CredentialsProviderError') return Object.assign(new Error(`no AWS credentials: ${err.message}. ${missingCredentialsHint()}`), { exitCode: 1 });
+  if ('$metadata' in err || /^(ECONNREFUSED|ENOTFOUND|ETIMEDOUT|EAI_AGAIN)$/.test((err as { code?: string }).code ?? '')) {
+    return Object.assign(new Error(`AWS call failed: ${err.name}: ${err.message}`), { exitCode: 1 });
+  }
+  return undefined;
+}
+
+/** Runs an operator command, turning AWS failures into exit 1 with their message. */
+async function aws<T>(body: () => Promise<T>): Promise<T> {
+  try {
+    return await body();
+  } catch (err) {
+    throw awsFailure(err) ?? err;
+  }
+}
+
+/** Manifest → workflow → client of the manifest's region → state machine ARN. */
+async function target(io: Io, opts: TargetOptions): Promise<{ client: SFNClient; target: WorkflowTarget }> {
+  const manifest: Manifest = await loadManifest(resolve(io.cwd, opts.buildDir));
+  const wf = resolveWorkflow(manifest, opts.ref);
+  const client = (io.sfn ?? ((region: string) => new SFNClient({ region })))(manifest.platform.region);
+  return { client, target: await locateStateMachine(client, wf, opts.account === undefined ? {} : { account: opts.account }) };
+}
+
+const now = (io: Io): Date => (io.now ?? (() => new Date()))();
+
+/** `lakestep run`: exit 1 only when an earlier run of that date failed and nothing was started. */
+export async function runCommand(io: Io, opts: TargetOptions & { date?: string; rerun: boolean; json: boolean }): Promise<number> {
+  const result = await aws(async () => {
+    const { client, target: t } = await target(io, opts);
+    return runWorkflow(client, t, { now: now(io), rerun: opts.rerun, ...(opts.date === undefined ? {} : { date: opts.date }) });
+  });
+  io.out(opts.json ? formatJson(result) : formatRun(result));
+  return result.ok ? 0 : 1;
+}
+
+/** `lakestep status`: the newest executions with the cause of each failure; exit 0 when AWS answered. */
+export async function statusCommand(io: Io, opts: TargetOptions & { limit?: number; json: boolean }): Promise<number> {
+  const result = await aws(async () => {
+    const { client, target: t } = await target(io, opts);
+    return workflowStatus(client, t, { now: now(io), ...(opts.limit === undefined ? {} : { limit: opts.limit }) });
+  });
+  io.out(opts.json ? formatJson(result) : formatStatus(result));
+  return 0;
+}
+
+/** `lakestep backfill`: exit 1 when any day failed to start. */
+export async function backfillCommand(
+  io: Io,
+  opts: TargetOptions & { from: string; to: string; concurrency?: number; dryRun: boolean; force: boolean; json: boolean },
+): Promise<number> {
+  const result = await aws(async () => {
+    const { client, target: t } = await target(io, opts);
+    return backfill(client, t, {
+    from: opts.from,
+    to: opts.to,
+    dryRun: opts.dryRun,
+    force: opts.force,
+    now: now(io),
+    ...(opts.concurrency === undefined ? {} : { concurrency: opts.concurrency }),
+    });
+  });
+  io.out(opts.json ? formatJson(result) : formatBackfill(result));
+  return result.ok ? 0 : 1;
+}
+
+/**
+ * `lakestep deploy`: compile (healthy use cases are written, quarantined ones left
+ * out), then `cdk deploy` through `src/ops`, which first checks AWS credentials.
+ */
+export async function deployCommand(io: Io, opts: { specsDir: string; outDir: string; useCases: string[] }): Promise<number> {
+  const { result } = compileCommand(io, opts.specsDir, opts.outDir, false);
+  if (result.diagnostics.some((d) => d.severity === 'error' && d.file === 'platform.yaml')) {
+    // Every use case is quarantined and the platform settings are defaults: deploying would create stacks under the wrong names.
+    io.err('platform.yaml has errors: nothing deployed');
+    return 1;
+  }
+  if (result.quarantined.length) {
+    io.out(`\n${result.quarantined.length} use case(s) quarantined and left out of this deployment: ${result.quarantined.map((q) => q.useCase).join(', ')}`);
+  }
+  const deployed = await deploy({
+    buildDir: resolve(io.cwd, opts.outDir),
+    manifest: result.manifest,
+    env: io.env,
+    cwd: io.cwd,
+    interactive: io.tty,
+    log: (line) => io.out(line),
+    ...(opts.useCases.length ? { useCases: opts.useCases } : {}),
+    ...(io.checkCredentials ? { checkCredentials: io.checkCredentials } : {}),
+    ...(io.spawn ? { spawn: io.spawn } : {}),
+  });
+  if (!deployed.ok) {
+    io.err(`lakestep deploy: ${deployed.message ?? 'failed'}`);
+    return deployed.exitCode === 2 ? 2 : 1;
+  }
+  const stacks = deployed.plan?.stacks.length ? deployed.plan.stacks.join(' ') : 'all stacks';
+  io.out(`deployed ${stacks} from ${opts.outDir}/manifest.json`);
+  return 0;
+}

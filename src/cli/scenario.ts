@@ -1,0 +1,84 @@
+/**
+ * The scenario `lakestep start` runs when none is given, and the checks that a
+ * scenario only names workflows the build has.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Manifest } from '../build/types.ts';
+import { parseScenario, ScenarioError, type Scenario } from '../simulator/index.ts';
+
+/** Logical date of the migrations and start of the schedule window of the default scenario. */
+export const DEFAULT_DAY = { start: '2026-11-25T00:00:00Z', end: '2026-11-26T00:00:00Z' } as const;
+
+/** A scenario shipped beside the simulator, used instead of the built-in one when it fits the build. */
+const DEMO_SCENARIO = new URL('../simulator/scenarios/demo.yaml', import.meta.url);
+
+/**
+ * One simulated day: every enabled workflow with no upstream and no schedule (the
+ * migrations, manual dags) starts at the window start, and every schedule rule
+ * fires over the day; dependency rules start the rest.
+ */
+export function defaultScenario(manifest: Manifest): Scenario {
+  const start = manifest.useCases.flatMap((uc) =>
+    uc.workflows
+      .filter((w) => w.enabled && w.dependsOn.length === 0 && !w.schedule && !w.scheduleGroups?.length)
+      .map((w) => ({ workflow: `${uc.name}/${w.name}`, logical_date: DEFAULT_DAY.start })),
+  );
+  return { start, window: { start: DEFAULT_DAY.start, end: DEFAULT_DAY.end } };
+}
+
+/**
+ * `src/simulator/scenarios/demo.yaml` when it exists, parses and names only
+ * workflows of this build (it is written for the example specs); else {@link defaultScenario}.
+ */
+export function startScenario(manifest: Manifest): { scenario: Scenario; source: string } {
+  if (existsSync(DEMO_SCENARIO)) {
+    try {
+      const scenario = parseScenario(readFileSync(DEMO_SCENARIO, 'utf8'));
+      if (unknownWorkflows(manifest, scenario).length === 0) return { scenario, source: 'src/simulator/scenarios/demo.yaml' };
+    } catch {
+      // A demo file that does not parse is not this build's concern: fall back to the built-in day.
+    }
+  }
+  return { scenario: defaultScenario(manifest), source: `built-in: migrations at ${DEFAULT_DAY.start}, schedules over one day` };
+}
+
+/** Every name the simulator accepts for a machine of the build: `<uc>/<dag>`, `<uc>/<dag>#join`, state machine names. */
+export function workflowRefs(manifest: Manifest): Set<string> {
+  const refs = new Set<string>();
+  for (const uc of manifest.useCases) {
+    for (const w of uc.workflows) {
+      refs.add(`${uc.name}/${w.name}`).add(w.stateMachineName);
+      if (w.gate) refs.add(`${uc.name}/${w.name}#join`).add(w.gate.stateMachineName);
+    }
+  }
+  return refs;
+}
+
+/** Workflow references of the scenario (starts, faults, delays) that the build does not have, as `path: ref`. */
+export function unknownWorkflows(manifest: Manifest, scenario: Scenario): string[] {
+  const refs = workflowRefs(manifest);
+  const named = [
+    ...(scenario.start ?? []).map((s, i) => [`start[${i}].workflow`, s.workflow] as const),
+    ...Object.keys(scenario.faults ?? {}).map((ref) => ['faults', ref] as const),
+    ...Object.keys(scenario.delays ?? {}).map((ref) => ['delays', ref] as const),
+  ];
+  return named.filter(([, ref]) => !refs.has(ref)).map(([path, ref]) => `${path}: unknown workflow "${ref}"`);
+}
+
+/** Reads and validates a scenario file; a missing or invalid file is a usage error (exit 2). */
+export function readScenarioFile(cwd: string, path: string): Scenario {
+  let text: string;
+  try {
+    text = readFileSync(resolve(cwd, path), 'utf8');
+  } catch {
+    throw Object.assign(new Error(`cannot read scenario file ${path}`), { exitCode: 2 });
+  }
+  try {
+    return parseScenario(text);
+  } catch (e) {
+    // ScenarioError lists every problem; YAML syntax errors carry their line and column.
+    const message = e instanceof ScenarioError ? e.message : `invalid YAML: ${(e as Error).message}`;
+    throw Object.assign(new Error(`${path}: ${message}`), { exitCode: 2 });
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * Running a build in the local simulator and printing what happened: the
+ * timeline, then a summary of executions, notifications, watermarks and speed.
+ */
+import { resolve } from 'node:path';
+import type { Manifest } from '../build/types.ts';
+import { loadManifest } from '../ops/index.ts';
+import { formatTimeline, itemToPlain, simulate, type ExecutionResult, type Scenario, type SimulationResult, type Trigger } from '../simulator/index.ts';
+import type { Io } from './io.ts';
+import { table } from './print.ts';
+import { startScenario, unknownWorkflows } from './scenario.ts';
+
+/** Statuses that make a simulation (and so `start` / `simulate`) exit 1. */
+export const FAILED = new Set(['FAILED', 'TIMED_OUT', 'ABORTED']);
+
+const LIST_MAX = 20;
+
+export interface SimulationOutput {
+  /** What to print: `timeline` and `summary` (or `json`). */
+  quiet: boolean;
+  json: boolean;
+}
+
+/**
+ * Simulates `given` (default: the scenario of `start`) against the build in `buildDir` and prints the result.
+ * Returns 0 when no execution failed, 1 otherwise; 2 when the scenario names
+ * workflows the build does not have.
+ */
+export async function runSimulation(io: Io, buildDir: string, given: Scenario | undefined, output: SimulationOutput, manifest?: Manifest): Promise<number> {
+  const dir = resolve(io.cwd, buildDir);
+  const m = manifest ?? (await loadManifest(dir));
+  const scenario = given ?? startScenario(m).scenario;
+  const unknown = unknownWorkflows(m, scenario);
+  if (unknown.length) {
+    io.err(`invalid scenario for ${buildDir}:\n  ${unknown.join('\n  ')}\nknown workflows: ${m.useCases.flatMap((u) => u.workflows.map((w) => `${u.name}/${w.name}`)).join(', ')}`);
+    return 2;
+  }
+  const result = await simulate({ buildDir: dir, scenario });
+  if (output.json) io.out(JSON.stringify(result, null, 2));
+  else {
+    if (!output.quiet && result.timeline.length) io.out(formatTimeline(result.timeline) + '\n');
+    io.out(simulationSummary(result, m));
+  }
+  return result.executions.some((e) => FAILED.has(e.status)) ? 1 : 0;
+}
+
+/** Executions by workflow and trigger, failures, notifications, watermarks, throughput. */
+export function simulationSummary(result: SimulationResult, manifest: Manifest): string {
+  const workflowOf = new Map(result.executions.map((e) => [e.executionArn, e.workflow]));
+  const groups = new Map<string, { workflow: string; trigger: string; statuses: Map<string, number> }>();
+  for (const e of [...result.executions].sort((a, b) => a.startTime.localeCompare(b.startTime))) {
+    const trigger = triggerLabel(e.trigger, workflowOf);
+    const key = `${e.workflow}\0${trigger}`;
+    const g = groups.get(key) ?? { workflow: e.workflow, trigger, statuses: new Map<string, number>() };
+    g.statuses.set(e.status, (g.statuses.get(e.status) ?? 0) + 1);
+    groups.set(key, g);
+  }
+  const rows = [['workflow', 'trigger', 'executions', 'status']];
+  for (const g of groups.values()) {
+    const total = [...g.statuses.values()].reduce((a, b) => a + b, 0);
+    const statuses = [...g.statuses].sort(([a], [b]) => Number(!FAILED.has(a)) - Number(!FAILED.has(b)) || a.localeCompare(b));
+    rows.push([g.workflow, g.trigger, String(total), statuses.map(([s, n]) => `${n} ${s}`).join(', ')]);
+  }
+  const failed = result.executions.filter((e) => FAILED.has(e.status));
+  const lines: string[] = [
+    `Executions (${result.executions.length}):`,
+    result.executions.length ? indent(table(rows)) : '  none: the scenario started nothing and no schedule fired',
+  ];
+  if (failed.length) {
+    lines.push('', `Failed executions (${failed.length}):`, ...limited(failed.map(failureLine)));
+  }
+  lines.push('', `Notifications sent (${result.notifications.length}):`);
+  lines.push(...limited(result.notifications.map((n) => `  ${n.time.replace(/\.000Z$/, 'Z')}  ${oneLine(messageText(n.message), 140)}`)));
+  const watermarks = (result.dynamodb[manifest.platform.dynamodb.watermarks] ?? []).map((item) => itemToPlain(item) as Record<string, unknown>);
+  lines.push('', `Watermarks recorded (${watermarks.length}):`);
+  if (watermarks.length) {
+    const wrows = [['key', 'value'], ...watermarks.map((w) => [String(w.pk ?? JSON.stringify(w)), w.value === '' || w.value === undefined ? '(empty)' : String(w.value)])];
+    lines.push(indent(table(wrows)));
+  }
+  const s = result.stats;
+  const ok = result.executions.filter((e) => e.status === 'SUCCEEDED').length;
+  lines.push(
+    '',
+    `Simulated ${s.executions} execution(s) in ${(s.realMs / 1000).toFixed(1)} s (${s.executionsPerSecond} executions/s): ${ok} succeeded, ${failed.length} failed` +
+      (result.executions.length - ok - failed.length ? `, ${result.executions.length - ok - failed.length} still running` : ''),
+  );
+  return lines.join('\n');
+}
+
+function triggerLabel(t: Trigger, workflowOf: Map<string, string>): string {
+  switch (t.kind) {
+    case 'manual':
+      return 'manual';
+    case 'schedule':
+      return 'schedule';
+    case 'event':
+      return `after ${workflowOf.get(t.source) ?? t.source}`;
+    case 'startExecution':
+      return `started by ${workflowOf.get(t.parent) ?? t.parent}`;
+  }
+}
+
+function failureLine(e: ExecutionResult): string {
+  return `  ${e.workflow} ${e.name} ${e.status}${e.error ? `: ${e.error}` : ''}${e.cause ? ` — ${oneLine(e.cause, 160)}` : ''}`;
+}
+
+/** Notification bodies are often a JSON string literal (an EventBridge input template). */
+function messageText(message: string): string {
+  if (!message.startsWith('"')) return message;
+  try {
+    const parsed: unknown = JSON.parse(message);
+    return typeof parsed === 'string' ? parsed : message;
+  } catch {
+    return message;
+  }
+}
+
+function limited(lines: string[]): string[] {
+  return lines.length > LIST_MAX ? [...lines.slice(0, LIST_MAX), `  … and ${lines.length - LIST_MAX} more`] : lines;
+}
+
+function oneLine(text: string, max: number): string {
+  const s = text.replace(/\s+/g, ' ').trim();
+  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+}
+
+function indent(text: string): string {
+  return text.split('\n').map((l) => `  ${l}`).join('\n');
+}
