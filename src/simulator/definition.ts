@@ -5,10 +5,12 @@
  * machine in Step Functions, so a name identifies a state.
  * @see https://states-language.net/spec.html
  */
-import type { State, StateMachineDefinition, TaskState, WaitState } from '../asl/types.ts';
+import type { PassState, State, StateMachineDefinition, TaskState, WaitState } from '../asl/types.ts';
 
 export interface DefinitionIndex {
   tasks: Map<string, TaskState>;
+  /** Pass states: the simulator evaluates them (see `runnerDefinition`). */
+  passes: Map<string, PassState>;
   waits: Map<string, WaitState>;
   /** Every state by name (for the timeline: its type). */
   states: Map<string, State>;
@@ -17,7 +19,7 @@ export interface DefinitionIndex {
 }
 
 export function indexDefinition(definition: StateMachineDefinition): DefinitionIndex {
-  const index: DefinitionIndex = { tasks: new Map(), waits: new Map(), states: new Map(), keySchemas: {} };
+  const index: DefinitionIndex = { tasks: new Map(), passes: new Map(), waits: new Map(), states: new Map(), keySchemas: {} };
   const visit = (states: Record<string, State>): void => {
     for (const [name, state] of Object.entries(states)) {
       if (index.states.has(name)) throw new Error(`State name "${name}" is used twice; Step Functions requires unique state names`);
@@ -28,7 +30,8 @@ export function indexDefinition(definition: StateMachineDefinition): DefinitionI
         if (state.Resource.startsWith('arn:aws:states:::dynamodb:') && typeof p.TableName === 'string' && isObject(p.Key)) {
           index.keySchemas[p.TableName] = Object.keys(p.Key).sort();
         }
-      } else if (state.Type === 'Wait') index.waits.set(name, state);
+      } else if (state.Type === 'Pass') index.passes.set(name, state);
+      else if (state.Type === 'Wait') index.waits.set(name, state);
       else if (state.Type === 'Map') visit(state.ItemProcessor.States);
       else if (state.Type === 'Parallel') for (const branch of state.Branches) visit(branch.States);
     }
@@ -59,4 +62,34 @@ export function rewriteContextPaths<T>(definition: T): T {
     return v;
   };
   return walk(definition) as T;
+}
+
+/** Resource of the Task states that stand in for Pass states in the runner's definition. */
+export const PASS_RESOURCE = 'arn:aws:states:::lakestep-simulator:pass';
+
+/**
+ * The definition `aws-local-stepfunctions` runs: Task states without `Parameters` and
+ * `ResultSelector`, and Pass states turned into Task states of `PASS_RESOURCE` (keeping
+ * `InputPath`, `ResultPath`, `OutputPath`, `Next`/`End`). The simulator's task handlers
+ * evaluate the payload templates themselves (see payload.ts); the library still does
+ * the control flow, InputPath, ResultPath, OutputPath, Retry and Catch.
+ */
+export function runnerDefinition<T>(definition: T): T {
+  const rewriteStates = (states: Record<string, unknown>): Record<string, unknown> =>
+    Object.fromEntries(Object.entries(states).map(([name, s]) => [name, rewriteState(s as State)]));
+  const rewriteState = (state: State): unknown => {
+    if (state.Type === 'Task') {
+      const { Parameters: _p, ResultSelector: _r, ...rest } = state;
+      return rest;
+    }
+    if (state.Type === 'Pass') {
+      const { Parameters: _p, Result: _r, Type: _t, ...rest } = state;
+      return { ...rest, Type: 'Task', Resource: PASS_RESOURCE };
+    }
+    if (state.Type === 'Map') return { ...state, ItemProcessor: { ...state.ItemProcessor, States: rewriteStates(state.ItemProcessor.States) } };
+    if (state.Type === 'Parallel') return { ...state, Branches: state.Branches.map((b) => ({ ...b, States: rewriteStates(b.States) })) };
+    return state;
+  };
+  const d = definition as unknown as StateMachineDefinition;
+  return { ...d, States: rewriteStates(d.States as Record<string, unknown>) } as unknown as T;
 }

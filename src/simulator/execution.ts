@@ -8,9 +8,10 @@
 import './polyfill.ts';
 import { ExecutionAbortedError, ExecutionError, StateMachine } from 'aws-local-stepfunctions';
 import type { Retrier, StateMachineDefinition, WaitState } from '../asl/types.ts';
-import type { DefinitionIndex } from './definition.ts';
+import { runnerDefinition, type DefinitionIndex } from './definition.ts';
 import { taskError } from './errors.ts';
 import { readPath } from './input-transformer.ts';
+import { evaluateTemplate, type EvalContext } from './payload.ts';
 import type { TaskHandler } from './services/types.ts';
 import type { ExecutionStatus, Fault, TimelineEntry, Trigger } from './types.ts';
 
@@ -47,6 +48,8 @@ export interface RunEnvironment {
   faults: Record<string, Fault>;
   delays: Record<string, number>;
   timeline: (entry: Omit<TimelineEntry, 'time' | 'workflow' | 'execution'>, at: number) => void;
+  /** Deterministic sequence for `States.UUID` and `States.MathRandom`. */
+  next: () => number;
 }
 
 /** Simulated seconds a call takes when the scenario gives no delay. */
@@ -61,7 +64,8 @@ export function compileMachine(ref: string, definition: StateMachineDefinition, 
   const key = JSON.stringify(definition);
   let cached = runners.get(key);
   if (!cached) {
-    cached = { runner: new StateMachine(structuredClone(definition) as never, { validationOptions: { noValidate: true } }), validated: false };
+    const runnable = runnerDefinition(structuredClone(definition));
+    cached = { runner: new StateMachine(runnable as never, { validationOptions: { noValidate: true } }), validated: false };
     runners.set(key, cached);
   }
   if (validate && !cached.validated) {
@@ -87,11 +91,32 @@ export async function runExecution(machine: CompiledMachine, exec: Execution, en
     }
   };
 
+  const startIso = new Date(exec.startTime).toISOString();
+  const evalContext = (state: string, entered: number): EvalContext => ({
+    context: {
+      Execution: {
+        Id: exec.arn,
+        Name: exec.name,
+        StartTime: startIso,
+        SimulatedStartTime: startIso,
+        Input: exec.input,
+        SimulatedInput: exec.input,
+        RoleArn: `arn:aws:iam::123456789012:role/${exec.stateMachineName}`,
+        RedriveCount: 0,
+      },
+      StateMachine: { Id: exec.stateMachineArn, Name: exec.stateMachineName },
+      State: { Name: state, EnteredTime: new Date(entered).toISOString(), RetryCount: 0 },
+    },
+    next: env.next,
+  });
+
   const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
   for (const [name, task] of index.tasks) {
-    handlers[name] = async (input) => {
+    handlers[name] = async (rawInput) => {
       // Let the event log catch up so the clock already holds this state's entry.
       await macrotask();
+      const ctx = evalContext(name, exec.clock);
+      const input = task.Parameters ? evaluateTemplate(task.Parameters, rawInput, ctx) : rawInput;
       const fault = env.faults[name];
       const used = exec.faultCalls.get(name) ?? 0;
       const failing = fault !== undefined && (fault.times === 'always' || used < (fault.times ?? 1));
@@ -108,7 +133,16 @@ export async function runExecution(machine: CompiledMachine, exec: Execution, en
       }
       const service = env.services[task.Resource];
       if (!service) throw taskError('States.Runtime', `The simulator has no emulation of ${task.Resource}`);
-      return service({ resource: task.Resource, input, stateName: name, executionArn: exec.arn, now: exec.clock });
+      const result = await service({ resource: task.Resource, input, stateName: name, executionArn: exec.arn, now: exec.clock });
+      return task.ResultSelector ? evaluateTemplate(task.ResultSelector, result, ctx) : result;
+    };
+  }
+  for (const [name, pass] of index.passes) {
+    const readsClock = JSON.stringify(pass.Parameters ?? null).includes('$$.State');
+    handlers[name] = async (input) => {
+      if (readsClock) await macrotask();
+      if (pass.Parameters) return evaluateTemplate(pass.Parameters, input, evalContext(name, exec.clock));
+      return 'Result' in pass ? structuredClone(pass.Result) : input;
     };
   }
   const zero = Object.fromEntries([...index.states.keys()].map((n) => [n, 0]));
@@ -135,7 +169,7 @@ export async function runExecution(machine: CompiledMachine, exec: Execution, en
     for await (const ev of run.eventLogs) {
       if (!('state' in ev)) continue;
       const state = ev.state.name;
-      const stateType = ev.state.type;
+      const stateType = index.states.get(state)?.Type ?? ev.state.type;
       const base = { state, stateType, ...('index' in ev && ev.index !== undefined ? { details: { iteration: ev.index } } : {}) };
       switch (ev.type) {
         case 'StateEntered': {

@@ -27,7 +27,7 @@ export function validateScenario(value: unknown): string[] {
   const problems: string[] = [];
   const fail = (path: string, message: string): void => void problems.push(`${path}: ${message}`);
   if (!isObject(value)) return ['scenario: must be a mapping'];
-  const known = ['start', 'window', 'faults', 'delays', 'datasync', 'watermarks', 'dynamodb'];
+  const known = ['start', 'window', 'faults', 'delays', 'datasync', 'watermarks', 'jobs', 'dynamodb'];
   for (const key of Object.keys(value)) if (!known.includes(key)) fail(key, `unknown field (expected one of ${known.join(', ')})`);
   if (value.start !== undefined) {
     if (!Array.isArray(value.start)) fail('start', 'must be a list');
@@ -67,6 +67,18 @@ export function validateScenario(value: unknown): string[] {
   }
   if (value.watermarks !== undefined && (!isObject(value.watermarks) || Object.values(value.watermarks).some((v) => typeof v !== 'string'))) {
     fail('watermarks', 'must map keys to strings');
+  }
+  if (value.jobs !== undefined) {
+    if (!isObject(value.jobs)) fail('jobs', 'must map <use-case>/<workflow>/<job> to a mapping');
+    else for (const [key, j] of Object.entries(value.jobs)) {
+      const path = `jobs.${key}`;
+      if (!/^[^/]+\/[^/]+\/[^/]+$/.test(key)) fail(path, 'key must be <use-case>/<workflow>/<job>');
+      if (!isObject(j)) { fail(path, 'must be a mapping with state, details, times'); continue; }
+      for (const k of Object.keys(j)) if (!['state', 'details', 'times'].includes(k)) fail(`${path}.${k}`, 'unknown field');
+      if (j.state !== 'FAILED') fail(`${path}.state`, 'must be FAILED');
+      if (j.details !== undefined && typeof j.details !== 'string') fail(`${path}.details`, 'must be a string');
+      if (j.times !== undefined && j.times !== 'always' && !(Number.isInteger(j.times) && (j.times as number) > 0)) fail(`${path}.times`, 'must be a positive integer or "always"');
+    }
   }
   if (value.dynamodb !== undefined && (!isObject(value.dynamodb) || Object.values(value.dynamodb).some((v) => !Array.isArray(v)))) {
     fail('dynamodb', 'must map table names to lists of items');

@@ -16,6 +16,7 @@ import { taskError } from './errors.ts';
 import { eventId, eventTime, scheduledEvent, statusChangeEvent } from './events.ts';
 import { compileMachine, runExecution, type CompiledMachine, type Execution } from './execution.ts';
 import { fireTimes } from './schedule.ts';
+import { Problems } from './problems.ts';
 import { DataSync } from './services/datasync.ts';
 import { DynamoDbStore } from './services/dynamodb.ts';
 import { EmrServerless } from './services/emr-serverless.ts';
@@ -34,6 +35,11 @@ export interface SimulatorOptions {
   keySchemas?: Record<string, string[]>;
   /** Stop with an error past this many executions (default 10,000): a guard against rule loops. */
   maxExecutions?: number;
+  /**
+   * Fail calls the way AWS would when the compiled artifacts have a defect the simulator
+   * knows (see `result().problems`). Default false: report the defect and work around it.
+   */
+  strict?: boolean;
 }
 
 export interface StartOptions {
@@ -52,6 +58,7 @@ export class Simulator {
   readonly datasync: DataSync;
   readonly timeline: TimelineEntry[] = [];
   readonly executions: Execution[] = [];
+  readonly problems: Problems;
 
   private readonly sources = new Map<string, MachineSource>();
   private readonly compiled = new Map<string, CompiledMachine>();
@@ -59,6 +66,7 @@ export class Simulator {
   private readonly queue: { exec: Execution; seq: number }[] = [];
   private seq = 0;
   private events = 0;
+  private intrinsicSeq = 0;
   private now: number;
 
   constructor(
@@ -74,7 +82,8 @@ export class Simulator {
       this.sources.set(source.arn, { ...source, definition });
       Object.assign(keySchemas, indexDefinition(definition).keySchemas);
     }
-    this.dynamodb = new DynamoDbStore({ ...keySchemas, ...options.keySchemas });
+    this.problems = new Problems(options.strict ?? false);
+    this.dynamodb = new DynamoDbStore({ ...keySchemas, ...options.keySchemas }, this.problems);
     for (const [table, items] of Object.entries(scenario.dynamodb ?? {})) for (const item of items) this.dynamodb.putItem(table, item);
     const tableOfTask = new Map([...this.build.datasyncTasks].map(([table, arn]) => [arn, table]));
     this.datasync = new DataSync((taskArn) => dataSyncBehaviour(scenario.datasync?.[taskArn] ?? scenario.datasync?.[tableOfTask.get(taskArn) ?? '']));
@@ -85,6 +94,8 @@ export class Simulator {
       jobs: this.build.jobs,
       s3: this.s3,
       watermarks: scenario.watermarks ?? {},
+      failures: scenario.jobs ?? {},
+      problems: this.problems,
     });
     this.services = {
       ...this.emr.handlers,
@@ -172,7 +183,10 @@ export class Simulator {
       stopTime: e.stopTime === null ? null : new Date(e.stopTime).toISOString(),
       stateTransitions: e.transitions,
     }));
-    const done = executions.filter((e) => e.stopTime !== null).length;
+    const finished = executions.filter((e) => e.stopTime !== null);
+    const done = finished.length;
+    const transitions = finished.reduce((n, e) => n + e.stateTransitions, 0);
+    const perSecond = (n: number): number => (realMs > 0 ? Math.round((n / realMs) * 1000 * 10) / 10 : 0);
     return {
       executions,
       notifications: [...this.sns.messages].sort((a, b) => a.time.localeCompare(b.time)),
@@ -181,7 +195,8 @@ export class Simulator {
       jobRuns: this.emr.runs,
       timeline: [...this.timeline].sort((a, b) => a.time.localeCompare(b.time)),
       unknownPlaceholders: this.build.unknownPlaceholders,
-      stats: { executions: done, realMs, executionsPerSecond: realMs > 0 ? Math.round((done / realMs) * 1000 * 10) / 10 : 0 },
+      problems: this.problems.list(),
+      stats: { executions: done, transitions, realMs, executionsPerSecond: perSecond(done), transitionsPerSecond: perSecond(transitions) },
     };
   }
 
@@ -265,6 +280,7 @@ export class Simulator {
       faults: this.scenario.faults?.[exec.ref] ?? {},
       delays: this.scenario.delays?.[exec.ref] ?? {},
       timeline: log,
+      next: () => ++this.intrinsicSeq,
     });
     const end = exec.stopTime ?? exec.clock;
     const status = exec.status as Execution['status'];

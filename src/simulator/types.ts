@@ -18,8 +18,10 @@ export interface Scenario {
   delays?: Record<string, Record<string, number>>;
   /** Per table name or DataSync task ARN. */
   datasync?: Record<string, DataSyncScenario>;
-  /** Values jobs report for watermark keys (default: the run's `ts`). */
+  /** Values jobs report for watermarks, by `<use-case>/<workflow>/<job>/<name>` or `<name>` (default: the run's `ts`). */
   watermarks?: Record<string, string>;
+  /** Spark jobs whose runs end FAILED, by `<use-case>/<workflow>/<job>`. */
+  jobs?: Record<string, JobScenario>;
   /** Items present in DynamoDB tables before the simulation, by table name. */
   dynamodb?: Record<string, Item[]>;
 }
@@ -42,6 +44,15 @@ export interface Fault {
   error: string;
   cause?: string;
   /** Calls that fail (per execution), then calls succeed; `always` never succeeds. Default 1. */
+  times?: number | 'always';
+}
+
+export interface JobScenario {
+  /** Only `FAILED` for now. */
+  state: 'FAILED';
+  /** `StateDetails` of the failed run. */
+  details?: string;
+  /** Runs that fail per execution; default `always`. */
   times?: number | 'always';
 }
 
@@ -110,5 +121,7 @@ export interface SimulationResult {
   timeline: TimelineEntry[];
   /** Placeholders without a fake value (filled with `sim-<Name>`). */
   unknownPlaceholders: string[];
-  stats: { executions: number; realMs: number; executionsPerSecond: number };
+  /** Defects of the compiled artifacts that would fail on AWS (worked around unless `strict`). */
+  problems: string[];
+  stats: { executions: number; transitions: number; realMs: number; executionsPerSecond: number; transitionsPerSecond: number };
 }

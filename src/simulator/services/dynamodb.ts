@@ -10,6 +10,7 @@ import { ExpressionError } from '../dynamodb/lexer.ts';
 import { applyUpdate, evaluateCondition, type Values } from '../dynamodb/evaluate.ts';
 import { parseCondition, parseUpdate } from '../dynamodb/parser.ts';
 import { clone, isAttributeValue, type Item } from '../dynamodb/values.ts';
+import { machineOf, type Problems } from '../problems.ts';
 import { record, str, type TaskCall, type TaskHandler } from './types.ts';
 
 const PREFIX = 'arn:aws:states:::dynamodb:';
@@ -19,7 +20,10 @@ export class DynamoDbStore {
   private requests = 0;
 
   /** @param keySchemas key attribute names per table; tables without one use the `Key`s seen, then a guess. */
-  constructor(private readonly keySchemas: Record<string, string[]> = {}) {}
+  constructor(
+    private readonly keySchemas: Record<string, string[]> = {},
+    private readonly problems?: Problems,
+  ) {}
 
   /** Items of every table, in insertion order. */
   snapshot(): Record<string, Item[]> {
@@ -80,7 +84,7 @@ export class DynamoDbStore {
   };
 
   private guard(call: TaskCall, body: (params: Record<string, unknown>, table: string) => unknown): unknown {
-    const params = record(call.input);
+    const params = this.attributeValues(call);
     const table = str(params.TableName);
     try {
       if (!table) throw new ExpressionError('TableName is required');
@@ -91,6 +95,31 @@ export class DynamoDbStore {
       }
       throw error;
     }
+  }
+
+  /**
+   * `Item`, `Key` and `ExpressionAttributeValues` hold attribute values (`{"S": …}`). A bare
+   * string there (`"sk.$": "States.Format(…)"` instead of `"sk": {"S.$": …}`) is rejected by
+   * DynamoDB; unless strict, the simulator reports it and reads it as `{"S": …}`.
+   */
+  private attributeValues(call: TaskCall): Record<string, unknown> {
+    const params = record(call.input);
+    let out = params;
+    for (const field of ['Item', 'Key', 'ExpressionAttributeValues']) {
+      const map = params[field];
+      if (typeof map !== 'object' || map === null || Array.isArray(map)) continue;
+      const bare = Object.entries(map).filter(([, v]) => typeof v === 'string');
+      if (bare.length === 0) continue;
+      for (const [name] of bare) {
+        const text = `${machineOf(call.executionArn)}: state "${call.stateName}" passes ${field}.${name} to DynamoDB as a bare string, not an attribute value ({"S": …}): DynamoDB rejects the request`;
+        this.problems?.report(text);
+        if (!this.problems || this.problems.strict) {
+          throw taskError('DynamoDB.AmazonDynamoDBException', `${text} (Service: AmazonDynamoDBv2; Status Code: 400; Error Code: SerializationException)`);
+        }
+      }
+      out = { ...out, [field]: Object.fromEntries(Object.entries(map).map(([k, v]) => [k, typeof v === 'string' ? { S: v } : v])) };
+    }
+    return out;
   }
 
   private check(params: Record<string, unknown>, existing: Item | undefined): void {

@@ -8,6 +8,8 @@
  * @see https://docs.aws.amazon.com/emr-serverless/latest/APIReference/API_ListJobRuns.html
  */
 import type { JobDocument } from '../../build/types.ts';
+import { taskError } from '../errors.ts';
+import { machineOf, type Problems } from '../problems.ts';
 import { parseS3Uri, type S3Store } from './s3.ts';
 import { record, str, type TaskCall, type TaskHandler } from './types.ts';
 
@@ -16,13 +18,16 @@ export interface JobRun {
   applicationId: string;
   name: string;
   mode: 'BATCH' | 'STREAMING';
-  state: 'RUNNING' | 'SUCCESS';
+  state: 'RUNNING' | 'SUCCESS' | 'FAILED';
+  stateDetails: string;
   executionArn: string;
   stateName: string;
   entryPoint: string;
   arguments: string[];
   /** Job document path relative to build/, when the run names one. */
   job?: string;
+  /** `<use-case>/<workflow>/<job>` of the job document, when the run names one. */
+  jobRef?: string;
   /** Step names of the job document, in order. */
   steps: string[];
   params: Record<string, string>;
@@ -38,32 +43,49 @@ export interface EmrOptions {
   artifactsBucket: string;
   jobs: Map<string, JobDocument>;
   s3: S3Store;
-  /** Watermark values the jobs report, by watermark key (default: the run's `ts`). */
+  /**
+   * Watermark values the jobs report: by `<use-case>/<workflow>/<job>/<name>` or by the
+   * bare name of the job document's watermark step (default: the run's `ts`).
+   */
   watermarks: Record<string, string>;
+  /** Job runs that end FAILED, by `<use-case>/<workflow>/<job>`. */
+  failures?: Record<string, JobFailure>;
+  problems?: Problems;
+}
+
+/** A job that fails (scenario `jobs`). */
+export interface JobFailure {
+  /** `StateDetails` of the failed run. */
+  details?: string;
+  /** Runs that fail per execution, then runs succeed; `always` never succeeds. Default `always`. */
+  times?: number | 'always';
 }
 
 export class EmrServerless {
   readonly runs: JobRun[] = [];
+  private readonly failedRuns = new Map<string, number>();
 
   constructor(private readonly options: EmrOptions) {}
 
   readonly handlers: Record<string, TaskHandler> = {
     'arn:aws:states:::emr-serverless:startJobRun.sync': (call) => {
       const run = this.start(call, 'BATCH');
-      run.state = 'SUCCESS';
-      return {
+      const description = {
         ApplicationId: run.applicationId,
         JobRunId: run.id,
         Arn: this.arn(run),
         Name: run.name,
         Mode: run.mode,
-        State: 'SUCCESS',
-        StateDetails: '',
+        State: run.state,
+        StateDetails: run.stateDetails,
         CreatedAt: run.createdAt,
         UpdatedAt: new Date(call.now).toISOString(),
         ReleaseLabel: 'emr-7.5.0',
         JobDriver: record(call.input).JobDriver ?? {},
       };
+      // The .sync integration fails the task when the job run ends FAILED.
+      if (run.state === 'FAILED') throw taskError('States.TaskFailed', JSON.stringify(description));
+      return description;
     },
     'arn:aws:states:::emr-serverless:startJobRun': (call) => {
       const run = this.start(call, str(record(call.input).Mode) === 'BATCH' ? 'BATCH' : 'STREAMING');
@@ -104,15 +126,19 @@ export class EmrServerless {
     const p = record(call.input);
     const submit = record(record(p.JobDriver).SparkSubmit);
     const args = Array.isArray(submit.EntryPointArguments) ? submit.EntryPointArguments.map(String) : [];
-    const { job: jobUri, result: resultUri, params } = parseArguments(args);
-    const jobPath = jobUri ? this.buildPath(jobUri) : undefined;
+    // Only the lakestep runtime reads `--job`/`--result`; a user's own Spark job may take any arguments.
+    const runtime = /\/lakestep\/runtime\/[^/]+$/.test(str(submit.EntryPoint) ?? '');
+    const { job: jobUri, result: resultUri, params } = runtime ? parseArguments(args) : { params: {} as Record<string, string> };
+    const jobPath = jobUri ? this.buildPath(jobUri, call) : undefined;
     const doc = jobPath ? this.options.jobs.get(jobPath) : undefined;
+    const jobRef = doc ? `${doc.useCase}/${doc.workflow}/${doc.job}` : undefined;
     const run: JobRun = {
       id: `00sim${String(this.runs.length + 1).padStart(11, '0')}`,
       applicationId: str(p.ApplicationId) ?? '',
       name: str(p.Name) ?? '',
       mode,
-      state: 'RUNNING',
+      state: mode === 'BATCH' ? 'SUCCESS' : 'RUNNING',
+      stateDetails: '',
       executionArn: call.executionArn,
       stateName: call.stateName,
       entryPoint: str(submit.EntryPoint) ?? '',
@@ -121,9 +147,18 @@ export class EmrServerless {
       params,
       createdAt: new Date(call.now).toISOString(),
       ...(jobPath && doc ? { job: jobPath } : {}),
+      ...(jobRef ? { jobRef } : {}),
       ...(resultUri ? { resultUri } : {}),
     };
-    if (resultUri && mode === 'BATCH') {
+    const failure = this.failure(jobRef, call.executionArn);
+    if (jobUri && !doc) {
+      run.state = 'FAILED';
+      run.stateDetails = `Job failed: the runtime cannot read its job document ${jobUri}`;
+    } else if (failure) {
+      run.state = 'FAILED';
+      run.stateDetails = failure.details ?? `Job failed (simulated): ${jobRef}`;
+    } else if (resultUri && mode === 'BATCH') {
+      // The runtime writes its result file only after the job's commits.
       run.result = this.result(doc, params);
       this.options.s3.put(resultUri, JSON.stringify(run.result));
     }
@@ -131,9 +166,32 @@ export class EmrServerless {
     return run;
   }
 
-  /** `s3://<artifacts>/lakestep/<path>` → `<path>` (relative to build/). */
-  private buildPath(uri: string): string | undefined {
-    const parsed = parseS3Uri(uri);
+  private failure(jobRef: string | undefined, executionArn: string): JobFailure | undefined {
+    const failure = jobRef ? this.options.failures?.[jobRef] : undefined;
+    if (!failure) return undefined;
+    const key = `${executionArn}|${jobRef}`;
+    const used = this.failedRuns.get(key) ?? 0;
+    const times = failure.times ?? 'always';
+    if (times !== 'always' && used >= times) return undefined;
+    this.failedRuns.set(key, used + 1);
+    return failure;
+  }
+
+  /**
+   * `s3://<artifacts>/lakestep/<path>` → `<path>` (relative to build/). A URI that still
+   * holds `${ArtifactsBucket}` (the placeholder was not substituted, e.g. because it was
+   * escaped as `$\\{…\\}` inside an intrinsic literal) names no bucket on AWS: reported, and
+   * read as the artifacts bucket unless strict.
+   */
+  private buildPath(uri: string, call: TaskCall): string | undefined {
+    let parsed = parseS3Uri(uri);
+    if (parsed && /\$\\?\{|\\\}/.test(parsed.bucket)) {
+      this.options.problems?.report(
+        `${machineOf(call.executionArn)}: state "${call.stateName}" passes --job ${uri}: the \${ArtifactsBucket} placeholder is not substituted (CloudFormation DefinitionSubstitutions replace only an unescaped \${Name}), so the job cannot read its job document on AWS`,
+      );
+      if (!this.options.problems || this.options.problems.strict) return undefined;
+      parsed = { bucket: this.options.artifactsBucket, key: parsed.key };
+    }
     if (!parsed || parsed.bucket !== this.options.artifactsBucket || !parsed.key.startsWith('lakestep/')) return undefined;
     return parsed.key.slice('lakestep/'.length);
   }
@@ -141,9 +199,11 @@ export class EmrServerless {
   private result(doc: JobDocument | undefined, params: Record<string, string>): NonNullable<JobRun['result']> {
     const watermarks: Record<string, string> = {};
     const rows: Record<string, number> = {};
+    const ref = doc ? `${doc.useCase}/${doc.workflow}/${doc.job}` : '';
     for (const step of doc?.steps ?? []) {
-      if (step.kind === 'watermark') watermarks[step.key] = this.options.watermarks[step.key] ?? params.ts ?? '';
-      else rows[step.name] = 0;
+      if (step.kind === 'watermark') {
+        watermarks[step.key] = this.options.watermarks[`${ref}/${step.key}`] ?? this.options.watermarks[step.key] ?? params.ts ?? '';
+      } else rows[step.name] = 0;
     }
     return { watermarks, rows };
   }
