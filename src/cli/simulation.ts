@@ -56,7 +56,7 @@ export function simulationSummary(result: SimulationResult, manifest: Manifest):
     groups.set(key, g);
   }
   const rows = [['workflow', 'trigger', 'executions', 'status']];
-  for (const g of groups.values()) {
+  for (const g of [...groups.values()].sort((a, b) => a.workflow.localeCompare(b.workflow) || a.trigger.localeCompare(b.trigger))) {
     const total = [...g.statuses.values()].reduce((a, b) => a + b, 0);
     const statuses = [...g.statuses].sort(([a], [b]) => Number(!FAILED.has(a)) - Number(!FAILED.has(b)) || a.localeCompare(b));
     rows.push([g.workflow, g.trigger, String(total), statuses.map(([s, n]) => `${n} ${s}`).join(', ')]);
@@ -74,7 +74,7 @@ export function simulationSummary(result: SimulationResult, manifest: Manifest):
   const watermarks = (result.dynamodb[manifest.platform.dynamodb.watermarks] ?? []).map((item) => itemToPlain(item) as Record<string, unknown>);
   lines.push('', `Watermarks recorded (${watermarks.length}):`);
   if (watermarks.length) {
-    const wrows = [['key', 'value'], ...watermarks.map((w) => [String(w.pk ?? JSON.stringify(w)), w.value === '' || w.value === undefined ? '(empty)' : String(w.value)])];
+    const wrows = [['key', 'value'], ...watermarks.map((w) => [String(w.pk ?? JSON.stringify(w)), watermarkValue(w)])];
     lines.push(indent(table(wrows)));
   }
   const s = result.stats;
@@ -85,6 +85,12 @@ export function simulationSummary(result: SimulationResult, manifest: Manifest):
       (result.executions.length - ok - failed.length ? `, ${result.executions.length - ok - failed.length} still running` : ''),
   );
   return lines.join('\n');
+}
+
+/** The compiled ASL writes `value`; older hand-made machines `watermark`. */
+function watermarkValue(item: Record<string, unknown>): string {
+  const v = item.value ?? item.watermark;
+  return v === undefined || v === '' ? '(empty)' : typeof v === 'string' ? v : JSON.stringify(v);
 }
 
 function triggerLabel(t: Trigger, workflowOf: Map<string, string>): string {

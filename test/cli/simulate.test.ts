@@ -1,0 +1,210 @@
+/**
+ * `lakestep simulate` over hand-made builds (independent of the compiler), and
+ * `lakestep start` over a compiled spec tree.
+ */
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { defaultScenario } from '../../src/cli/scenario.ts';
+import { sparkUseCase } from '../compile/support.ts';
+import { arnOf, makeBuild, PASS_MACHINE } from '../simulator/fixture.ts';
+import { CONVERT_JOB, CONVERT_JOB_PATH, EMR_WATERMARK_MACHINE, FAILING_MACHINE } from '../simulator/machines.ts';
+import { folder, runCli } from './support.ts';
+
+const afterRule = (upstream: string, target: string) => ({
+  Name: `after-${upstream}`,
+  Description: 'dependency',
+  EventPattern: {
+    source: ['aws.states'],
+    'detail-type': ['Step Functions Execution Status Change'],
+    detail: { status: ['SUCCEEDED'], stateMachineArn: [arnOf('sales', upstream)] },
+  },
+  State: 'ENABLED' as const,
+  Targets: [{ Id: 't', Arn: arnOf('sales', target) }],
+});
+
+const scheduleRule = {
+  Name: 'nightly',
+  Description: 'schedule',
+  ScheduleExpression: 'cron(0 2 * * ? *)',
+  State: 'ENABLED' as const,
+  Targets: [{ Id: 't', Arn: arnOf('sales', 'nightly') }],
+};
+
+/** sales/extract → sales/clean (dependency rule), sales/nightly on a schedule, sales/broken fails. */
+function salesBuild(): string {
+  return makeBuild([
+    { useCase: 'sales', name: 'extract', definition: PASS_MACHINE, rules: [afterRule('extract', 'clean')] },
+    { useCase: 'sales', name: 'clean', definition: PASS_MACHINE },
+    { useCase: 'sales', name: 'nightly', definition: PASS_MACHINE, rules: [scheduleRule] },
+    { useCase: 'sales', name: 'broken', definition: FAILING_MACHINE },
+  ]);
+}
+
+function scenarioFile(text: string): string {
+  const dir = folder({ 'scenario.yaml': text });
+  return join(dir, 'scenario.yaml');
+}
+
+const OK_SCENARIO = `start:
+  - {workflow: sales/extract, logical_date: 2026-11-25}
+window: {start: 2026-11-25T00:00:00Z, end: 2026-11-26T00:00:00Z}
+`;
+
+describe('lakestep simulate', () => {
+  it('prints the timeline, then executions by workflow with their trigger, and exits 0 when all succeed', async () => {
+    const build = salesBuild();
+    const r = await runCli(['simulate', '--build', build, '--scenario', scenarioFile(OK_SCENARIO)], build);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^2026-11-25T00:00:00Z {2}sales\/extract +2026-11-25T000000Z +started/m);
+    expect(r.out.indexOf('started')).toBeLessThan(r.out.indexOf('Executions (3):'));
+    expect(r.out).toMatch(/sales\/extract +manual +1 +1 SUCCEEDED/);
+    expect(r.out).toMatch(/sales\/clean +after sales\/extract +1 +1 SUCCEEDED/);
+    expect(r.out).toMatch(/sales\/nightly +schedule +1 +1 SUCCEEDED/);
+    expect(r.out).toContain('Notifications sent (0):');
+    expect(r.out).toMatch(/Simulated 3 execution\(s\) in \d+\.\d s \([\d.]+ executions\/s\): 3 succeeded, 0 failed/);
+    expect(r.out).not.toContain('Failed executions');
+  });
+
+  it('exits 1 when an execution fails, listing its error and cause', async () => {
+    const build = salesBuild();
+    const r = await runCli(['simulate', '--build', build, '--quiet', '--scenario', scenarioFile('start: [{workflow: sales/broken, logical_date: 2026-11-25}]\n')], build);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/sales\/broken +manual +1 +1 FAILED/);
+    expect(r.out).toContain('Failed executions (1):\n  sales/broken 2026-11-25T000000Z FAILED: Spark.JobFailed — the job failed');
+  });
+
+  it('--quiet leaves the timeline out', async () => {
+    const build = salesBuild();
+    const r = await runCli(['simulate', '--build', build, '--quiet', '--scenario', scenarioFile(OK_SCENARIO)], build);
+    expect(r.code).toBe(0);
+    expect(r.out).not.toMatch(/ started /);
+    expect(r.out.startsWith('Executions (3):')).toBe(true);
+  });
+
+  it('--json prints the simulation result as JSON', async () => {
+    const build = salesBuild();
+    const r = await runCli(['simulate', '--build', build, '--json', '--scenario', scenarioFile(OK_SCENARIO)], build);
+    const result = JSON.parse(r.out) as { executions: { workflow: string; status: string }[] };
+    expect(result.executions.map((e) => `${e.workflow} ${e.status}`).sort()).toEqual(['sales/clean SUCCEEDED', 'sales/extract SUCCEEDED', 'sales/nightly SUCCEEDED']);
+    expect(r.code).toBe(0);
+  });
+
+  it('lists the watermarks the run recorded', async () => {
+    const build = makeBuild([{ useCase: 'orders', name: 'orders-migration', definition: EMR_WATERMARK_MACHINE, jobs: { [CONVERT_JOB_PATH]: CONVERT_JOB } }]);
+    const r = await runCli(['simulate', '--build', build, '--quiet', '--scenario', scenarioFile('start: [{workflow: orders/orders-migration, logical_date: 2026-01-01}]\nwatermarks: {orders: "2025-12-31T23:59:00Z"}\n')], build);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/Watermarks recorded \(1\):\n {2}key +value\n {2}orders +2025-12-31T23:59:00Z/);
+  });
+
+  it('without --scenario starts every workflow with no upstream and no schedule at 2026-11-25', async () => {
+    const build = makeBuild([{ useCase: 'sales', name: 'extract', definition: PASS_MACHINE }]);
+    const r = await runCli(['simulate', '--build', build, '--quiet'], build);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/sales\/extract +manual +1 +1 SUCCEEDED/);
+  });
+
+  it.each([
+    ['an unknown field', 'strat: []\n', 'strat: unknown field'],
+    ['a bad date', 'start: [{workflow: sales/extract, logical_date: soon}]\n', 'start[0].logical_date: must be a date or ISO timestamp'],
+    ['YAML syntax', 'start: [\n', 'invalid YAML'],
+    ['an unknown workflow', 'start: [{workflow: sales/nope}]\nfaults: {sales/gone: {X: {error: E}}}\n', 'start[0].workflow: unknown workflow "sales/nope"'],
+  ])('a scenario with %s exits 2 with the problem', async (_, text, message) => {
+    const build = salesBuild();
+    const r = await runCli(['simulate', '--build', build, '--scenario', scenarioFile(text)], build);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(message);
+    expect(r.out).toBe('');
+  });
+
+  it('exits 2 for a missing scenario file and 1 for a missing build', async () => {
+    const dir = folder();
+    expect(await runCli(['simulate', '--build', salesBuild(), '--scenario', 'nope.yaml'], dir)).toMatchObject({ code: 2, err: expect.stringContaining('cannot read scenario file nope.yaml') });
+    expect(await runCli(['simulate', '--build', 'build'], dir)).toMatchObject({ code: 1, err: expect.stringContaining('manifest.json not found: compile the specs first') });
+  });
+
+  it('rejects positionals and unknown flags with the usage text (exit 2)', async () => {
+    const dir = folder();
+    for (const argv of [['simulate', 'extra'], ['simulate', '--scenari', 'x']]) {
+      const r = await runCli(argv, dir);
+      expect(r.code).toBe(2);
+      expect(r.err).toContain('usage: lakestep <command> [options]');
+    }
+  });
+});
+
+describe('defaultScenario', () => {
+  it('starts the enabled roots without schedule and fires one day of schedules', () => {
+    const wf = (name: string, extra: object = {}) => ({ name, enabled: true, dependsOn: [] as string[], ...extra });
+    const manifest = {
+      useCases: [
+        {
+          name: 'orders',
+          workflows: [
+            wf('orders-migration'),
+            wf('orders-ingestion', { schedule: 'rate(30 minutes)', dependsOn: ['orders/orders-migration'] }),
+            wf('orders-upserts', { dependsOn: ['orders/orders-ingestion'] }),
+            wf('orders-maintenance', { scheduleGroups: [{ schedule: 'rate(1 day)' }] }),
+            wf('orders-report', { schedule: 'cron(0 6 * * ? *)' }),
+            wf('orders-legacy', { enabled: false }),
+          ],
+        },
+      ],
+    } as never;
+    expect(defaultScenario(manifest)).toEqual({
+      start: [{ workflow: 'orders/orders-migration', logical_date: '2026-11-25T00:00:00Z' }],
+      window: { start: '2026-11-25T00:00:00Z', end: '2026-11-26T00:00:00Z' },
+    });
+  });
+});
+
+const SPECS = {
+  'specs/sales/orchestration.yaml': sparkUseCase('sales@example.com', [{ name: 'extract', schedule: 'rate(1 day)', args: ['{{ ds }}'] }, { name: 'clean', dependsOn: ['extract'] }]),
+};
+
+describe('lakestep start', () => {
+  it('compiles, prints the compile summary, then the timeline and the simulation summary last', async () => {
+    const dir = folder(SPECS);
+    const r = await runCli(['start', 'specs', '--out', 'build'], dir);
+    expect(r.out).toContain('1 use case(s) compiled, 2 workflow(s), 0 quarantined → build/manifest.json');
+    expect(r.out).toContain('Simulating build locally (scenario: built-in: migrations at 2026-11-25T00:00:00Z, schedules over one day)');
+    expect(r.out).toMatch(/^2026-11-25T00:00:00Z {2}sales\/extract .* started +\(trigger=schedule\)$/m);
+    expect(r.out).toMatch(/sales\/extract +schedule +1 +1 (SUCCEEDED|FAILED)/);
+    expect(r.out.lastIndexOf('started')).toBeLessThan(r.out.indexOf('Executions ('));
+    // Exit 1 exactly when an execution failed.
+    expect(r.code).toBe(r.out.includes('Failed executions') ? 1 : 0);
+  });
+
+  it('--quiet prints the summaries only; --scenario replaces the default', async () => {
+    const dir = folder({ ...SPECS, 'only-clean.yaml': 'start: [{workflow: sales/clean, logical_date: 2026-01-01}]\n' });
+    const r = await runCli(['start', 'specs', '--quiet', '--scenario', 'only-clean.yaml'], dir);
+    expect(r.out).toContain('(scenario: only-clean.yaml)');
+    expect(r.out).not.toMatch(/ started +\(trigger/);
+    expect(r.out).toMatch(/Executions \(1\):\n {2}workflow +trigger +executions +status\n {2}sales\/clean +manual +1 +1 /);
+    expect(r.code).toBe(r.out.includes('Failed executions') ? 1 : 0);
+  });
+
+  it('an invalid scenario exits 2 before anything is compiled or written', async () => {
+    const dir = folder({ ...SPECS, 'bad.yaml': 'faults: 3\n' });
+    const r = await runCli(['start', 'specs', '--scenario', 'bad.yaml'], dir);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('bad.yaml: Invalid scenario');
+    expect(existsSync(join(dir, 'build'))).toBe(false);
+  });
+
+  it('with nothing compiled, says so and exits 1', async () => {
+    const dir = folder({ 'specs/hr/orchestration.yaml': 'owner: hr@example.com\ndags: 3\n' });
+    const r = await runCli(['start', 'specs', '--out', 'build'], dir);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('nothing to simulate: no use case compiled');
+  });
+
+  it('exits 1 on compile errors even when the healthy use cases simulate', async () => {
+    const dir = folder({ ...SPECS, 'specs/hr/orchestration.yaml': 'owner: hr@example.com\ndags: 3\n' });
+    writeFileSync(join(dir, 'empty.yaml'), 'start: []\n');
+    const r = await runCli(['start', 'specs', '--quiet', '--scenario', 'empty.yaml'], dir);
+    expect(r.out).toContain('Executions (0):');
+    expect(r.code).toBe(1);
+  });
+});

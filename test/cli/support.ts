@@ -1,0 +1,32 @@
+/**
+ * Running `cli()` with a captured Io in a temporary folder.
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { Io } from '../../src/cli/io.ts';
+import { cli } from '../../src/cli/main.ts';
+
+export interface CliRun {
+  code: number;
+  out: string;
+  err: string;
+}
+
+/** A fresh temporary folder holding `files` (paths relative to it). */
+export function folder(files: Record<string, string> = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), 'lakestep-cli-'));
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  return dir;
+}
+
+export async function runCli(argv: string[], cwd: string, extra: Partial<Io> = {}): Promise<CliRun> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: Io = { out: (t) => void out.push(t), err: (t) => void err.push(t), cwd, env: {}, tty: false, ...extra };
+  const code = await cli(argv, io);
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
