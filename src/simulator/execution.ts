@@ -174,12 +174,13 @@ export async function runExecution(machine: CompiledMachine, exec: Execution, en
       switch (ev.type) {
         case 'StateEntered': {
           exec.transitions++;
-          env.timeline({ ...base, kind: 'entered' }, exec.clock);
           const wait = index.waits.get(state);
           if (wait) {
-            exec.clock = waitUntil(wait, ev.state.input, exec.clock);
+            const until = waitUntil(wait, ev.state.input, exec.clock);
+            env.timeline({ ...base, kind: 'entered', details: { ...base.details, seconds: (until - exec.clock) / 1000 } }, exec.clock);
+            exec.clock = until;
             checkTimeout();
-          }
+          } else env.timeline({ ...base, kind: 'entered' }, exec.clock);
           break;
         }
         case 'StateExited':

@@ -86,7 +86,12 @@ export class Simulator {
     this.dynamodb = new DynamoDbStore({ ...keySchemas, ...options.keySchemas }, this.problems);
     for (const [table, items] of Object.entries(scenario.dynamodb ?? {})) for (const item of items) this.dynamodb.putItem(table, item);
     const tableOfTask = new Map([...this.build.datasyncTasks].map(([table, arn]) => [arn, table]));
-    this.datasync = new DataSync((taskArn) => dataSyncBehaviour(scenario.datasync?.[taskArn] ?? scenario.datasync?.[tableOfTask.get(taskArn) ?? '']));
+    // Scenario keys: the task ARN, the qualified table (`raw_orders.orders`) or the bare table name.
+    this.datasync = new DataSync((taskArn) => {
+      const table = tableOfTask.get(taskArn) ?? '';
+      const d = scenario.datasync;
+      return dataSyncBehaviour(d?.[taskArn] ?? d?.[table] ?? d?.[table.slice(table.lastIndexOf('.') + 1)]);
+    });
     this.emr = new EmrServerless({
       region: this.build.region,
       account: this.build.account,
