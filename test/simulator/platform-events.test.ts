@@ -1,0 +1,163 @@
+/**
+ * The compiled example platform (specs/) in the simulator: the join of a two-upstream
+ * dag, maintenance schedule groups, logical dates of dependency-triggered runs, the
+ * demo scenario, and defects of the compiled ASL that would fail on AWS.
+ */
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseScenario, simulate, Simulator, type Scenario, type SimulationResult } from '../../src/simulator/index.ts';
+import { compileExamplePlatform, executionsOf, items, jobRunsOf, LOGICAL, NAME, runRecords, type PlatformBuild } from './platform.ts';
+
+let build: PlatformBuild;
+beforeAll(() => {
+  build = compileExamplePlatform();
+});
+
+const UPSERTS = 'orders/orders-upserts';
+const ORDERS_INGESTION = 'orders/orders-ingestion';
+const CUSTOMERS_INGESTION = 'customers/customers-ingestion';
+
+/** Starts upstream runs for LOGICAL at the given simulated times, in that order. */
+async function runUpstreams(starts: { ref: string; at: string; name?: string }[], scenario: Scenario = {}): Promise<SimulationResult> {
+  const sim = new Simulator(build.dir, scenario);
+  for (const s of starts) sim.start(s.ref, { trigger: 'schedule', logical_date: LOGICAL }, { at: s.at, name: s.name ?? `${NAME}-${s.at.slice(11, 13)}${s.at.slice(14, 16)}` });
+  await sim.runUntilIdle();
+  return sim.result();
+}
+
+describe('two-upstream join (orders/orders-upserts)', () => {
+  const expectOneRun = (result: SimulationResult): void => {
+    const runs = executionsOf(result, UPSERTS);
+    expect(runs.map((e) => [e.name, e.status])).toEqual([[NAME, 'SUCCEEDED']]);
+    expect(runs[0]?.trigger).toMatchObject({ kind: 'startExecution' });
+    expect((runs[0]?.output as { run: { logical_date: string; trigger: string; upstreams: string[] } }).run).toMatchObject({
+      logical_date: LOGICAL,
+      trigger: 'dependency',
+    });
+    expect((runs[0]?.output as { run: { upstreams: string[] } }).run.upstreams.sort()).toEqual([
+      'arn:aws:states:eu-west-1:123456789012:stateMachine:acme-customers-customers-ingestion',
+      'arn:aws:states:eu-west-1:123456789012:stateMachine:acme-orders-orders-ingestion',
+    ]);
+    const gate = items(result, build.tables.gates).filter((g) => g.pk === UPSERTS);
+    expect(gate).toHaveLength(1);
+    expect(gate[0]).toMatchObject({ sk: LOGICAL, started: true });
+    expect((gate[0]?.done as string[]).length).toBe(2);
+  };
+
+  it('runs once when orders-ingestion succeeds first, then customers-ingestion', async () => {
+    const result = await runUpstreams([
+      { ref: ORDERS_INGESTION, at: '2026-11-25T01:00:00Z' },
+      { ref: CUSTOMERS_INGESTION, at: '2026-11-25T02:00:00Z' },
+    ]);
+    expect(result.executions.filter((e) => e.workflow.endsWith('-ingestion')).map((e) => e.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+    expect(executionsOf(result, `${UPSERTS}#join`).map((e) => e.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+    expectOneRun(result);
+  });
+
+  it('runs once when the events arrive the other way round', async () => {
+    const result = await runUpstreams([
+      { ref: CUSTOMERS_INGESTION, at: '2026-11-25T01:00:00Z' },
+      { ref: ORDERS_INGESTION, at: '2026-11-25T02:00:00Z' },
+    ]);
+    expectOneRun(result);
+  });
+
+  it('runs once when one upstream succeeds twice, before and after the other', async () => {
+    const result = await runUpstreams([
+      { ref: ORDERS_INGESTION, at: '2026-11-25T01:00:00Z' },
+      { ref: ORDERS_INGESTION, at: '2026-11-25T01:30:00Z' },
+      { ref: CUSTOMERS_INGESTION, at: '2026-11-25T02:00:00Z' },
+      { ref: ORDERS_INGESTION, at: '2026-11-25T03:00:00Z' },
+      { ref: CUSTOMERS_INGESTION, at: '2026-11-25T04:00:00Z' },
+    ]);
+    expect(executionsOf(result, `${UPSERTS}#join`)).toHaveLength(5);
+    expectOneRun(result);
+  });
+
+  it('does not run when one upstream fails', async () => {
+    const result = await runUpstreams(
+      [
+        { ref: ORDERS_INGESTION, at: '2026-11-25T01:00:00Z' },
+        { ref: CUSTOMERS_INGESTION, at: '2026-11-25T02:00:00Z' },
+      ],
+      { jobs: { 'customers/customers-ingestion/ingest': { state: 'FAILED' } } },
+    );
+    expect(executionsOf(result, CUSTOMERS_INGESTION).map((e) => e.status)).toEqual(['FAILED']);
+    expect(executionsOf(result, `${UPSERTS}#join`)).toHaveLength(1);
+    expect(executionsOf(result, UPSERTS)).toEqual([]);
+    expect(items(result, build.tables.gates).find((g) => g.pk === UPSERTS)?.started).toBeUndefined();
+  });
+});
+
+describe('maintenance schedule groups', () => {
+  const MAINTENANCE = 'orders/orders-maintenance';
+
+  it('a scheduled group runs only its own tasks', async () => {
+    // 02:00 fires cron(0 2 * * ? *) and, at the window start, every rate(...) schedule.
+    const result = await simulate({ buildDir: build.dir, scenario: { window: { start: '2026-11-25T02:00:00Z', end: '2026-11-25T02:01:00Z' } } });
+    const runs = executionsOf(result, MAINTENANCE);
+    const groups = runs.map((e) => (e.input as { group?: string }).group).sort();
+    expect(groups).toEqual(['cron-0-2-x-x-q-x', 'rate-1-day', 'rate-6-hours', 'rate-7-days']);
+    for (const run of runs) {
+      expect(run.status).toBe('SUCCEEDED');
+      const group = (run.input as { group: string }).group;
+      const jobRuns = jobRunsOf(result, run.executionArn);
+      expect(jobRuns.map((r) => r.jobRef)).toEqual([`${MAINTENANCE}/maintenance-${group}`]);
+      expect(jobRuns[0]?.steps).toEqual(build.job('orders', 'orders-maintenance', `maintenance-${group}`).steps.map((s) => s.name));
+    }
+  });
+
+  it('a manual start without a group runs maintenance-all', async () => {
+    const result = await simulate({ buildDir: build.dir, scenario: { start: [{ workflow: MAINTENANCE, logical_date: LOGICAL }] } });
+    const [run] = executionsOf(result, MAINTENANCE);
+    expect(run?.status).toBe('SUCCEEDED');
+    const jobRuns = jobRunsOf(result, run!.executionArn);
+    expect(jobRuns.map((r) => r.jobRef)).toEqual([`${MAINTENANCE}/maintenance-all`]);
+    expect(jobRuns[0]?.steps).toEqual(build.job('orders', 'orders-maintenance', 'maintenance-all').steps.map((s) => s.name));
+  });
+});
+
+describe('dependency-triggered runs', () => {
+  it('inherit the logical date of their upstream, down the chain', async () => {
+    const result = await simulate({ buildDir: build.dir, scenario: { start: [{ workflow: 'payments/payments-migration', logical_date: LOGICAL, at: '2026-11-25T03:17:00Z' }] } });
+    for (const ref of ['payments/payments-migration', 'payments/payments-ingestion', 'payments/payments-upserts']) {
+      const runs = executionsOf(result, ref);
+      expect(runs.map((e) => e.status)).toEqual(['SUCCEEDED']);
+      expect((runs[0]?.output as { run: { logical_date: string } }).run.logical_date).toBe(LOGICAL);
+      expect(runRecords(result, build, ref)).toMatchObject([{ logical_date: LOGICAL, status: 'SUCCEEDED' }]);
+    }
+    const ingestion = executionsOf(result, 'payments/payments-ingestion')[0]!;
+    expect(ingestion.trigger).toMatchObject({ kind: 'event' });
+    expect((ingestion.output as { run: { trigger: string } }).run.trigger).toBe('dependency');
+    // The job ran for the inherited date, not for the (later) time it started.
+    expect(jobRunsOf(result, ingestion.executionArn)[0]?.params).toMatchObject({ ts: LOGICAL, ds: '2026-11-25' });
+  });
+});
+
+describe('demo scenario', () => {
+  it('runs every migration, their downstreams and a day of schedules to SUCCEEDED', async () => {
+    const scenario = parseScenario(readFileSync('src/simulator/scenarios/demo.yaml', 'utf8'));
+    const result = await simulate({ buildDir: build.dir, scenario });
+    const failed = result.executions.filter((e) => e.status !== 'SUCCEEDED');
+    expect(failed.map((e) => `${e.workflow} ${e.name} ${e.error}`)).toEqual([]);
+    const refs = new Set(result.executions.map((e) => e.workflow));
+    for (const uc of build.manifest.useCases) {
+      for (const wf of uc.workflows) if (wf.enabled) expect(refs, `${uc.name}/${wf.name}`).toContain(`${uc.name}/${wf.name}`);
+    }
+    expect(executionsOf(result, UPSERTS).map((e) => e.name)).toEqual([NAME]);
+    expect(executionsOf(result, 'clickstream/clickstream-ingestion')).toHaveLength(96);
+    // The streaming job is started once and found running afterwards.
+    expect(result.jobRuns.filter((r) => r.mode === 'STREAMING')).toHaveLength(1);
+    expect(result.stats.executions).toBe(result.executions.length);
+  }, 120_000);
+});
+
+describe('compiled ASL on AWS semantics (strict)', () => {
+  // Shows defects of the compiled artifacts: with `strict` the simulator fails the calls
+  // the way AWS would instead of working around them.
+  it('a migration succeeds without workarounds', async () => {
+    const result = await simulate({ buildDir: build.dir, scenario: { start: [{ workflow: 'orders/orders-migration', logical_date: LOGICAL }] }, strict: true });
+    expect(result.problems).toEqual([]);
+    expect(executionsOf(result, 'orders/orders-migration').map((e) => [e.status, e.error, e.cause])).toEqual([['SUCCEEDED', null, null]]);
+  });
+});
