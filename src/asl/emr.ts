@@ -5,7 +5,7 @@
 import { retryFor } from './policy.ts';
 import { template } from './templates.ts';
 import type { TaskState } from './types.ts';
-import { argumentList } from './intrinsics.ts';
+import { argumentList, IntrinsicLiterals } from './intrinsics.ts';
 
 export interface EmrJobTask {
   comment: string;
@@ -20,10 +20,12 @@ export interface EmrJobTask {
   next: string;
   failure: string;
   resultPath?: string | null;
+  /** Collects argument text that cannot be written inside an intrinsic (see {@link IntrinsicLiterals}). */
+  literals?: IntrinsicLiterals;
 }
 
 export function emrJobTask(t: EmrJobTask): TaskState {
-  const args = argumentList(t.arguments);
+  const args = argumentList(t.arguments, t.literals);
   return template<TaskState>('emr-job', {
     comment: t.comment,
     jobName: `States.Format('${t.jobName.replace(/[\\'{}]/g, (c) => `\\${c}`)}-{}', $$.Execution.Name)`,

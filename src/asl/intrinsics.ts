@@ -26,22 +26,56 @@ export function templateSource(t: RunTemplate, constants: { dag: string; useCase
   }
 }
 
+/**
+ * Literal text used inside intrinsic calls. Step Functions reads `\\` in an
+ * intrinsic string, but asl-validator's grammar does not, so text holding a
+ * backslash is moved out of the expression: into a Pass state's parameters
+ * (`values`, placed at `path` before the task runs) and referenced by path.
+ */
+export class IntrinsicLiterals {
+  readonly values: Record<string, string> = {};
+  private count = 0;
+
+  constructor(readonly path = '$.args') {}
+
+  /** A quoted literal, or the path the text will be found at. */
+  ref(text: string): string {
+    if (!text.includes('\\')) return literal(text);
+    const key = `t${this.count++}`;
+    this.values[key] = text;
+    return `${this.path}.${key}`;
+  }
+
+  get empty(): boolean {
+    return this.count === 0;
+  }
+}
+
 /** One argument: plain text, or an intrinsic expression when it holds run templates. */
-export function argument(parts: ArgPart[], constants: { dag: string; useCase: string }): { text: string } | { expr: string } {
+export function argument(parts: ArgPart[], constants: { dag: string; useCase: string }, literals = new IntrinsicLiterals()): { text: string } | { expr: string } {
   const resolved = parts.map((p) => ('text' in p ? { text: p.text } : templateSource(p.template, constants)));
-  const paths = resolved.filter((r): r is { path: string } => 'path' in r);
-  if (paths.length === 0) return { text: resolved.map((r) => ('text' in r ? r.text : '')).join('') };
-  const isOnlyPath = resolved.length === 1 && 'path' in resolved[0]!;
-  if (isOnlyPath) return { expr: paths[0]!.path };
-  const fmt = resolved.map((r) => ('text' in r ? r.text.replace(/[\\'{}]/g, (c) => `\\${c}`) : '{}')).join('');
-  return { expr: `States.Format('${fmt}', ${paths.map((p) => p.path).join(', ')})` };
+  if (resolved.every((r) => 'text' in r)) return { text: resolved.map((r) => ('text' in r ? r.text : '')).join('') };
+  if (resolved.length === 1) return { expr: (resolved[0] as { path: string }).path };
+  const args: string[] = [];
+  const fmt = resolved
+    .map((r) => {
+      if ('path' in r) {
+        args.push(r.path);
+        return '{}';
+      }
+      if (!r.text.includes('\\')) return r.text.replace(/['{}]/g, (c) => `\\${c}`);
+      args.push(literals.ref(r.text));
+      return '{}';
+    })
+    .join('');
+  return { expr: `States.Format('${fmt}', ${args.join(', ')})` };
 }
 
 /**
  * A list of arguments as an ASL field: a literal array when nothing depends on the
  * run, else a `States.Array(...)` expression.
  */
-export function argumentList(args: { text: string } | { expr: string } extends infer A ? A[] : never): { key: '' | '.$'; value: string[] | string } {
+export function argumentList(args: ({ text: string } | { expr: string })[], literals = new IntrinsicLiterals()): { key: '' | '.$'; value: string[] | string } {
   if (args.every((a) => 'text' in a)) return { key: '', value: args.map((a) => (a as { text: string }).text) };
-  return { key: '.$', value: `States.Array(${args.map((a) => ('text' in a ? literal(a.text) : a.expr)).join(', ')})` };
+  return { key: '.$', value: `States.Array(${args.map((a) => ('text' in a ? literals.ref(a.text) : a.expr)).join(', ')})` };
 }

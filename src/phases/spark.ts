@@ -1,27 +1,33 @@
 /** Custom Spark dags (`spark:` block): one EMR Serverless job run. */
 import { emrJobTask } from '../asl/emr.ts';
 import { ON_FAILURE, ON_SUCCESS, specComment } from '../asl/frame.ts';
-import { argument } from '../asl/intrinsics.ts';
+import { argument, IntrinsicLiterals } from '../asl/intrinsics.ts';
 import type { SparkJob, Workflow } from '../ir/types.ts';
 import type { PhaseCompiler } from './types.ts';
 
 export const compileSpark: PhaseCompiler<SparkJob> = (spark, { workflow }) => {
   const constants = { dag: workflow.name, useCase: workflow.useCase };
   const name = `Run ${workflow.name}`;
+  const literals = new IntrinsicLiterals();
+  const args = spark.arguments.map((a) => argument(a, constants, literals));
+  const task = emrJobTask({
+    comment: specComment(spark.origin, `Spark job ${spark.entrypoint}`),
+    jobName: jobRunName(workflow),
+    entryPoint: spark.entrypoint,
+    arguments: args,
+    sparkSubmitParameters: spark.sparkSubmitParameters,
+    timeoutSeconds: spark.timeoutSeconds,
+    retries: workflow.retries,
+    next: ON_SUCCESS,
+    failure: ON_FAILURE,
+    literals,
+  });
+  const prepare = 'Prepare arguments';
   return {
-    startAt: name,
+    startAt: literals.empty ? name : prepare,
     states: {
-      [name]: emrJobTask({
-        comment: specComment(spark.origin, `Spark job ${spark.entrypoint}`),
-        jobName: jobRunName(workflow),
-        entryPoint: spark.entrypoint,
-        arguments: spark.arguments.map((a) => argument(a, constants)),
-        sparkSubmitParameters: spark.sparkSubmitParameters,
-        timeoutSeconds: spark.timeoutSeconds,
-        retries: workflow.retries,
-        next: ON_SUCCESS,
-        failure: ON_FAILURE,
-      }),
+      ...(literals.empty ? {} : { [prepare]: { Type: 'Pass' as const, Comment: 'Argument text with backslashes, referenced by path from the job arguments', Parameters: literals.values, ResultPath: literals.path, Next: name } }),
+      [name]: task,
     },
     jobs: [],
     resources: { emr: true, datasync: [], tables: [], secrets: [] },

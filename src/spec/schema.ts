@@ -82,7 +82,7 @@ function describe(e: ErrorObject): { code: string; message: string; pointer: str
       const desc = (e.parentSchema as { description?: string })?.description;
       return {
         code: 'SCHEMA_PATTERN',
-        message: `${where} must match ${String(p.pattern)}${desc ? ` (${desc.split('. ')[0]})` : ''}`,
+        message: `${where} must match ${String(p.pattern)}${desc ? ` (${firstSentence(desc)})` : ''}`,
         pointer: e.instancePath,
         atKey: false,
       };
@@ -90,4 +90,10 @@ function describe(e: ErrorObject): { code: string; message: string; pointer: str
     default:
       return { code: `SCHEMA_${e.keyword.replace(/[A-Z]/g, (c) => '_' + c).toUpperCase()}`, message: `${where} ${e.message ?? 'is invalid'}`, pointer: e.instancePath, atKey: false };
   }
+}
+
+/** The first sentence of a description; `e.g.` and `i.e.` do not end one. */
+function firstSentence(text: string): string {
+  const m = /^(.*?)(?<!\be\.g|\bi\.e)\.(\s|$)/s.exec(text);
+  return m ? m[1]! : text;
 }
