@@ -44,7 +44,8 @@ commands:
   deploy   [specs] [--use-case NAME]... [--out build]
                                          compile, then cdk deploy (needs AWS credentials, checked first);
                                          quarantined use cases are left out and their stacks untouched
-                                         exit 1 without credentials or when cdk fails
+                                         exit 1 without credentials, when cdk fails, or when a use case
+                                         was quarantined (the healthy ones are still deployed)
 
 AWS commands (run, status, backfill, deploy) use the region of the build's platform;
 without --account the state machine is looked up with ListStateMachines.

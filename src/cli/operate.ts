@@ -106,6 +106,8 @@ export async function backfillCommand(
 /**
  * `lakestep deploy`: compile (healthy use cases are written, quarantined ones left
  * out), then `cdk deploy` through `src/ops`, which first checks AWS credentials.
+ * Exit 0 when everything deployed; 1 without credentials, when cdk fails, or when
+ * a use case was quarantined (the others are still deployed); 2 for an unknown `--use-case`.
  */
 export async function deployCommand(io: Io, opts: { specsDir: string; outDir: string; useCases: string[] }): Promise<number> {
   const { result } = compileCommand(io, opts.specsDir, opts.outDir, false);
@@ -134,5 +136,6 @@ export async function deployCommand(io: Io, opts: { specsDir: string; outDir: st
   }
   const stacks = deployed.plan?.stacks.length ? deployed.plan.stacks.join(' ') : 'all stacks';
   io.out(`deployed ${stacks} from ${opts.outDir}/manifest.json`);
-  return 0;
+  // The healthy use cases are deployed, but the change to a quarantined one is not: like compile, exit 1.
+  return result.quarantined.length ? 1 : 0;
 }

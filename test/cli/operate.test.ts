@@ -1,0 +1,290 @@
+/**
+ * run / status / backfill / deploy through `cli()`: argv → Step Functions calls
+ * (mocked client) and printed output; deploy with a fake credentials check and cdk.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  DescribeExecutionCommand,
+  ExecutionAlreadyExists,
+  GetExecutionHistoryCommand,
+  ListExecutionsCommand,
+  ListStateMachinesCommand,
+  SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Io } from '../../src/cli/io.ts';
+import type { SpawnFn } from '../../src/ops/index.ts';
+import { sparkUseCase } from '../compile/support.ts';
+import { manifest } from '../ops/fixtures.ts';
+import { folder, runCli } from './support.ts';
+
+const ACCOUNT = '123456789012';
+const MACHINE = `arn:aws:states:eu-west-1:${ACCOUNT}:stateMachine:acme-orders-orders-daily-report`;
+const EXEC = MACHINE.replace(':stateMachine:', ':execution:');
+const NOW = new Date('2026-11-26T06:12:34Z');
+
+const sfn = mockClient(SFNClient);
+let regions: string[] = [];
+beforeEach(() => {
+  sfn.reset();
+  regions = [];
+});
+
+/** A folder with `build/manifest.json` (orders, customers; payments quarantined). */
+function buildFolder(): string {
+  const dir = folder();
+  mkdirSync(join(dir, 'build'));
+  writeFileSync(join(dir, 'build/manifest.json'), JSON.stringify(manifest()));
+  return dir;
+}
+
+const aws: Partial<Io> = {
+  sfn: (region) => {
+    regions.push(region);
+    return new SFNClient({ region });
+  },
+  now: () => NOW,
+};
+
+const ops = (argv: string[], dir = buildFolder()) => runCli(argv, dir, aws);
+
+describe('lakestep run', () => {
+  it('starts the execution named after --date in the region of the manifest, with --account', async () => {
+    sfn.on(StartExecutionCommand).resolves({ executionArn: `${EXEC}:2026-11-20T000000Z`, startDate: NOW });
+    const r = await ops(['run', 'orders/orders-daily-report', '--date', '2026-11-20', '--account', ACCOUNT]);
+    expect(r.code).toBe(0);
+    expect(regions).toEqual(['eu-west-1']);
+    expect(sfn.commandCalls(ListStateMachinesCommand)).toHaveLength(0);
+    expect(sfn.commandCalls(StartExecutionCommand).map((c) => c.args[0].input)).toEqual([
+      { stateMachineArn: MACHINE, name: '2026-11-20T000000Z', input: '{"trigger":"manual","logical_date":"2026-11-20T00:00:00Z"}' },
+    ]);
+    expect(r.out).toBe(`started orders/orders-daily-report for 2026-11-20T00:00:00Z: execution 2026-11-20T000000Z\n  ${EXEC}:2026-11-20T000000Z`);
+  });
+
+  it('finds the state machine with ListStateMachines without --account, and uses now without --date', async () => {
+    sfn.on(ListStateMachinesCommand).resolves({ stateMachines: [{ name: 'acme-orders-orders-daily-report', stateMachineArn: MACHINE, type: 'STANDARD', creationDate: NOW }] });
+    sfn.on(StartExecutionCommand).resolves({ executionArn: `${EXEC}:x`, startDate: NOW });
+    const r = await ops(['run', 'orders/orders-daily-report']);
+    expect(r.code).toBe(0);
+    expect(sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input).toMatchObject({ stateMachineArn: MACHINE, name: '2026-11-26T061234Z' });
+  });
+
+  it('exits 1 with the --rerun hint when the date already has a failed execution', async () => {
+    sfn.on(StartExecutionCommand).rejects(new ExecutionAlreadyExists({ message: 'Execution Already Exists', $metadata: {} }));
+    sfn.on(DescribeExecutionCommand).resolves({ status: 'FAILED', startDate: NOW, stopDate: NOW, executionArn: `${EXEC}:2026-11-20T000000Z`, stateMachineArn: MACHINE });
+    const r = await ops(['run', 'orders/orders-daily-report', '--date', '2026-11-20', '--account', ACCOUNT]);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('start it again with --rerun');
+  });
+
+  it('--json prints the result', async () => {
+    sfn.on(StartExecutionCommand).resolves({ executionArn: `${EXEC}:2026-11-20T000000Z`, startDate: NOW });
+    const r = await ops(['run', 'orders/orders-daily-report', '--date', '2026-11-20', '--account', ACCOUNT, '--json']);
+    expect(JSON.parse(r.out)).toMatchObject({ outcome: 'started', name: '2026-11-20T000000Z' });
+  });
+
+  it.each([
+    [['run'], 2, 'run needs a workflow'],
+    [['run', 'a/b', 'c/d'], 2, "unexpected argument 'c/d'"],
+    [['run', 'orders'], 2, 'workflow must be given as <use-case>/<dag>'],
+    [['run', 'ordrs/orders-daily-report'], 2, 'unknown use case "ordrs"; did you mean "orders"?'],
+    [['run', 'orders/orders-daily-report', '--date', 'tomorrow', '--account', ACCOUNT], 2, '--date must be a day'],
+    [['run', 'orders/orders-daily-report', '--account', '12'], 2, '--account must be a 12-digit AWS account id'],
+    [['run', 'payments/payments-ingestion'], 1, 'use case "payments" is quarantined'],
+  ])('%j exits %i', async (argv, code, message) => {
+    const r = await ops(argv);
+    expect(r.code).toBe(code);
+    expect(r.err).toContain(message);
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+  });
+
+  it('exits 1 when the build is missing, or the machine is not deployed', async () => {
+    expect(await runCli(['run', 'orders/orders-daily-report'], folder(), aws)).toMatchObject({ code: 1, err: expect.stringContaining('manifest.json not found') });
+    sfn.on(ListStateMachinesCommand).resolves({ stateMachines: [] });
+    expect(await ops(['run', 'orders/orders-daily-report'])).toMatchObject({ code: 1, err: expect.stringContaining('is not deployed in region eu-west-1') });
+  });
+
+  it('turns an AWS error into one line and exit 1', async () => {
+    sfn.on(ListStateMachinesCommand).rejects(Object.assign(new Error('User is not authorized to perform states:ListStateMachines'), { name: 'AccessDeniedException', $metadata: {} }));
+    const r = await ops(['run', 'orders/orders-daily-report']);
+    expect(r.code).toBe(1);
+    expect(r.err).toBe('lakestep run: AWS call failed: AccessDeniedException: User is not authorized to perform states:ListStateMachines');
+  });
+});
+
+describe('lakestep status', () => {
+  it('lists --limit executions and the failed state of each failure', async () => {
+    sfn.on(ListExecutionsCommand).resolves({
+      executions: [
+        { executionArn: `${EXEC}:b`, stateMachineArn: MACHINE, name: 'b', status: 'FAILED', startDate: new Date('2026-11-26T06:00:00Z'), stopDate: new Date('2026-11-26T06:05:00Z') },
+        { executionArn: `${EXEC}:a`, stateMachineArn: MACHINE, name: 'a', status: 'SUCCEEDED', startDate: new Date('2026-11-25T06:00:00Z'), stopDate: new Date('2026-11-25T06:10:00Z') },
+      ],
+    });
+    sfn.on(GetExecutionHistoryCommand).resolves({
+      events: [
+        { id: 3, timestamp: NOW, type: 'ExecutionFailed', executionFailedEventDetails: { error: 'Spark.JobFailed', cause: 'the job failed' } },
+        { id: 2, timestamp: NOW, type: 'TaskStateEntered', stateEnteredEventDetails: { name: 'Run report' } },
+      ],
+    });
+    const r = await ops(['status', 'orders/orders-daily-report', '--limit', '2', '--account', ACCOUNT]);
+    expect(r.code).toBe(0);
+    expect(sfn.commandCalls(ListExecutionsCommand)[0]?.args[0].input).toEqual({ stateMachineArn: MACHINE, maxResults: 2 });
+    expect(sfn.commandCalls(GetExecutionHistoryCommand).map((c) => c.args[0].input.executionArn)).toEqual([`${EXEC}:b`]);
+    expect(r.out).toContain(`orders/orders-daily-report (${MACHINE})`);
+    expect(r.out).toMatch(/b +FAILED +2026-11-26T06:00:00Z +2026-11-26T06:05:00Z +5m.*Spark.JobFailed/);
+    expect(r.out).toContain('  b: the job failed');
+  });
+
+  it('--json prints the executions', async () => {
+    sfn.on(ListExecutionsCommand).resolves({ executions: [] });
+    const r = await ops(['status', 'orders/orders-daily-report', '--json', '--account', ACCOUNT]);
+    expect(JSON.parse(r.out)).toEqual({ ref: 'orders/orders-daily-report', stateMachineArn: MACHINE, executions: [] });
+  });
+
+  it.each([
+    [['status', 'orders/orders-daily-report', '--limit', 'ten'], '--limit must be an integer'],
+    [['status', 'orders/orders-daily-report', '--limit', '0', '--account', ACCOUNT], '--limit must be an integer from 1 to 1000'],
+    [['status'], 'status needs a workflow'],
+  ])('%j exits 2', async (argv, message) => {
+    const r = await ops(argv);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(message);
+    expect(sfn.commandCalls(ListExecutionsCommand)).toHaveLength(0);
+  });
+});
+
+describe('lakestep backfill', () => {
+  it('--dry-run lists the days without starting anything', async () => {
+    const r = await ops(['backfill', 'orders/orders-daily-report', '--from', '2026-11-01', '--to', '2026-11-03', '--dry-run', '--account', ACCOUNT]);
+    expect(r.code).toBe(0);
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+    expect(r.out).toContain('dry run: 3 execution(s) would be started for orders/orders-daily-report from 2026-11-01 to 2026-11-03');
+  });
+
+  it('starts one backfill execution per day, skipping days already started', async () => {
+    sfn.on(StartExecutionCommand).callsFake((input: { name: string }) => {
+      if (input.name === '2026-11-02T000000Z') throw new ExecutionAlreadyExists({ message: 'exists', $metadata: {} });
+      return { executionArn: `${EXEC}:${input.name}`, startDate: NOW };
+    });
+    const r = await ops(['backfill', 'orders/orders-daily-report', '--from', '2026-11-01', '--to', '2026-11-03', '--concurrency', '1', '--account', ACCOUNT]);
+    expect(r.code).toBe(0);
+    expect(sfn.commandCalls(StartExecutionCommand).map((c) => [c.args[0].input.name, c.args[0].input.input])).toEqual([
+      ['2026-11-01T000000Z', '{"trigger":"backfill","logical_date":"2026-11-01T00:00:00Z"}'],
+      ['2026-11-02T000000Z', '{"trigger":"backfill","logical_date":"2026-11-02T00:00:00Z"}'],
+      ['2026-11-03T000000Z', '{"trigger":"backfill","logical_date":"2026-11-03T00:00:00Z"}'],
+    ]);
+    expect(r.out).toContain('orders/orders-daily-report 2026-11-01..2026-11-03: 2 started, 1 already started, 0 failed to start');
+  });
+
+  it('exits 1 when a day fails to start', async () => {
+    sfn.on(StartExecutionCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: {} }));
+    const r = await ops(['backfill', 'orders/orders-daily-report', '--from', '2026-11-01', '--to', '2026-11-01', '--account', ACCOUNT]);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('ThrottlingException: Rate exceeded');
+  });
+
+  it.each([
+    [['backfill', 'orders/orders-daily-report', '--from', '2026-11-01'], 'backfill needs --from YYYY-MM-DD and --to YYYY-MM-DD'],
+    [['backfill', 'orders/orders-daily-report', '--from', '2026-11-03', '--to', '2026-11-01', '--account', ACCOUNT], '--from 2026-11-03 is after --to 2026-11-01'],
+    [['backfill', 'orders/orders-daily-report', '--from', '2026-11-01', '--to', '2026-11-02', '--concurrency', '50', '--account', ACCOUNT], '--concurrency must be an integer from 1 to 10'],
+    [['backfill', 'orders/orders-daily-report', '--from', '2020-01-01', '--to', '2026-01-01', '--account', ACCOUNT], 'needs --force'],
+    [['backfill', 'orders/orders-daily-report', '--from', '2026-11-01', '--to', '2026-11-02', '--dryrun'], "Unknown option '--dryrun'"],
+  ])('%j exits 2', async (argv, message) => {
+    const r = await ops(argv);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(message);
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+  });
+});
+
+describe('lakestep deploy', () => {
+  const CLEAN = {
+    'specs/sales/orchestration.yaml': sparkUseCase('sales@example.com', [{ name: 'extract', schedule: 'rate(1 day)' }]),
+    'specs/crm/orchestration.yaml': sparkUseCase('crm@example.com', [{ name: 'scores' }]),
+  };
+  const BROKEN_HR = { ...CLEAN, 'specs/hr/orchestration.yaml': 'owner: hr@example.com\ndags: 3\n' };
+  const calls: { command: string; args: string[]; cwd: string }[] = [];
+  const spawn = (code: number): SpawnFn => async (command, args, options) => {
+    calls.push({ command, args, cwd: options.cwd });
+    return code;
+  };
+  const credentials: Partial<Io> = { checkCredentials: async () => ({ ok: true, source: 'env', elapsedMs: 1 }) };
+  beforeEach(() => void (calls.length = 0));
+
+  it('compiles, then runs cdk deploy --all on the compiled build', async () => {
+    const dir = folder(CLEAN);
+    const r = await runCli(['deploy', 'specs'], dir, { ...credentials, spawn: spawn(0) });
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('2 use case(s) compiled, 2 workflow(s), 0 quarantined → build/manifest.json');
+    expect(calls).toEqual([
+      { command: 'node_modules/.bin/cdk', args: ['deploy', '--app', 'npx tsx infra/app.ts', '--context', `buildDir=${join(dir, 'build')}`, '--require-approval', 'never', '--all'], cwd: dir },
+    ]);
+    expect(r.out).toContain('deployed all stacks from build/manifest.json');
+  });
+
+  it('--use-case deploys the platform stack and those use cases only', async () => {
+    const r = await runCli(['deploy', 'specs', '--use-case', 'sales', '--use-case', 'crm', '--out', 'out'], folder(CLEAN), { ...credentials, spawn: spawn(0) });
+    expect(r.code).toBe(0);
+    expect(calls[0]?.args.slice(-5)).toEqual(['lakestep-platform', 'lakestep-sales', 'lakestep-sales-[0-9]*', 'lakestep-crm', 'lakestep-crm-[0-9]*']);
+  });
+
+  it('leaves a quarantined use case out, says its stacks are untouched, deploys the others and exits 1', async () => {
+    const r = await runCli(['deploy', 'specs'], folder(BROKEN_HR), { ...credentials, spawn: spawn(0) });
+    expect(calls).toHaveLength(1);
+    expect(r.out).toContain('1 use case(s) quarantined and left out of this deployment: hr');
+    expect(r.out).toContain('use case hr is quarantined (1 error(s) in its specs): not deployed; its stacks in AWS (lakestep-hr*), if any, are left untouched');
+    expect(r.code).toBe(1);
+  });
+
+  it('refuses --use-case of a quarantined (exit 1) or unknown (exit 2) use case before cdk runs', async () => {
+    const q = await runCli(['deploy', 'specs', '--use-case', 'hr'], folder(BROKEN_HR), { ...credentials, spawn: spawn(0) });
+    expect(q.code).toBe(1);
+    expect(q.err).toContain('use case "hr" is quarantined');
+    const u = await runCli(['deploy', 'specs', '--use-case', 'sale'], folder(CLEAN), { ...credentials, spawn: spawn(0) });
+    expect(u.code).toBe(2);
+    expect(u.err).toContain('unknown use case "sale"');
+    expect(calls).toHaveLength(0);
+  });
+
+  it('exits 1 when cdk fails', async () => {
+    const r = await runCli(['deploy', 'specs'], folder(CLEAN), { ...credentials, spawn: spawn(3) });
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('cdk deploy exited with code 3');
+  });
+
+  it('deploys nothing when platform.yaml has errors', async () => {
+    const r = await runCli(['deploy', 'specs'], folder({ ...CLEAN, 'specs/platform.yaml': 'prefix: 3\nbogus: true\n' }), { ...credentials, spawn: spawn(0) });
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('platform.yaml has errors: nothing deployed');
+    expect(calls).toHaveLength(0);
+  });
+
+  describe('without AWS credentials', () => {
+    afterEach(() => void vi.unstubAllEnvs());
+
+    it('fails within seconds naming the missing credentials, and cdk never runs', async () => {
+      const empty = folder();
+      for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_ROLE_ARN', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', 'AWS_CONTAINER_CREDENTIALS_FULL_URI']) {
+        vi.stubEnv(name, undefined);
+      }
+      vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', join(empty, 'credentials'));
+      vi.stubEnv('AWS_CONFIG_FILE', join(empty, 'config'));
+      vi.stubEnv('AWS_EC2_METADATA_DISABLED', 'true');
+      const started = Date.now();
+      const r = await runCli(['deploy', 'specs'], folder(CLEAN), { spawn: spawn(0) });
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(/lakestep deploy: cannot deploy: .*AWS_ACCESS_KEY_ID\/AWS_SECRET_ACCESS_KEY/);
+      expect(calls).toHaveLength(0);
+    }, 15_000);
+
+    it('reports a failed credentials check as exit 1', async () => {
+      const r = await runCli(['deploy', 'specs'], folder(CLEAN), { checkCredentials: async () => ({ ok: false, message: 'no AWS credentials: nope', elapsedMs: 3 }), spawn: spawn(0) });
+      expect(r).toMatchObject({ code: 1, err: expect.stringContaining('cannot deploy: no AWS credentials: nope') });
+      expect(calls).toHaveLength(0);
+    });
+  });
+});
