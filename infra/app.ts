@@ -11,12 +11,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Annotations, App, Tags, Validations } from 'aws-cdk-lib';
+import { App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { loadBuild } from './manifest.ts';
 import { acknowledgeStackFindings } from './nag/stack.ts';
 import { acknowledgeWildcards } from './nag/wildcards.ts';
 import { PlatformStack } from './platform/platform-stack.ts';
+import { encryptUploadFunctionLogs } from './platform/upload-function-logs.ts';
 import { planShards, shardStackName } from './usecase/shards.ts';
 import { UseCaseStack } from './usecase/use-case-stack.ts';
 import { readBuildFile } from './manifest.ts';
@@ -49,6 +50,8 @@ export interface BuiltApp {
   useCaseStacks: UseCaseStack[];
   /** Use cases left out because the compiler quarantined them. */
   quarantined: string[];
+  /** One line per quarantined use case, for the person running synth. */
+  notices: string[];
 }
 
 export function buildApp(opts: BuildAppOptions): BuiltApp {
@@ -64,10 +67,12 @@ export function buildApp(opts: BuildAppOptions): BuiltApp {
     description: `lakestep ${platform.prefix}: shared platform resources`,
   });
   const quarantined = manifest.quarantined.map((q) => q.useCase);
-  for (const name of quarantined) {
-    const message = `use case "${name}" is quarantined (spec errors, see build/report.json): no stack is synthesized for it and its deployed stack is left untouched`;
-    Annotations.of(platformStack).addInfo(message);
-  }
+  // Printed by main() as one line each; not construct annotations, which the CDK CLI
+  // would print a second time with an "Acknowledge with" hint.
+  const notices = quarantined.map(
+    (name) =>
+      `use case "${name}" is quarantined (spec errors, see build/report.json): no stack is synthesized for it and its deployed stack is left untouched`,
+  );
 
   const useCaseStacks: UseCaseStack[] = [];
   for (const useCase of manifest.useCases.filter((u) => !quarantined.includes(u.name))) {
@@ -95,10 +100,11 @@ export function buildApp(opts: BuildAppOptions): BuiltApp {
   for (const stack of [platformStack, ...useCaseStacks]) {
     for (const [k, v] of Object.entries(platform.tags)) Tags.of(stack).add(k, v);
     Tags.of(stack).add('lakestep:version', manifest.lakestepVersion);
+    encryptUploadFunctionLogs(stack, platformStack.resources.key);
     acknowledgeWildcards(stack);
     acknowledgeStackFindings(stack);
   }
-  return { app, platformStack, useCaseStacks, quarantined };
+  return { app, platformStack, useCaseStacks, quarantined, notices };
 }
 
 /** The feature flags of cdk.json, so running this file directly synthesizes what `cdk synth` does. */
@@ -114,9 +120,7 @@ function main(): void {
   const buildDir = process.env.LAKESTEP_BUILD_DIR ?? (app.node.tryGetContext('buildDir') as string | undefined) ?? 'build';
   try {
     const built = buildApp({ buildDir, app });
-    for (const name of built.quarantined) {
-      console.error(`lakestep: use case "${name}" is quarantined; its deployed stack is left untouched`);
-    }
+    for (const notice of built.notices) console.error(`lakestep: ${notice}`);
     app.synth();
   } catch (e) {
     console.error(`lakestep: ${(e as Error).message}`);

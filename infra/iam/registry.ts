@@ -118,13 +118,22 @@ export const TASK_PERMISSIONS: Record<string, TaskPermissions> = {
   'arn:aws:states:::dynamodb:getItem': dynamodb('GetItem'),
   'arn:aws:states:::dynamodb:putItem': dynamodb('PutItem'),
   'arn:aws:states:::dynamodb:updateItem': dynamodb('UpdateItem'),
-  /** Result files of the Spark jobs only. */
-  'arn:aws:states:::aws-sdk:s3:getObject': (ctx) => [
-    new iam.PolicyStatement({
-      actions: ['s3:GetObject'],
-      resources: [ctx.platform.buckets.artifacts.arnForObjects('lakestep/results/*')],
-    }),
-  ],
+  /** Result files of the Spark jobs only: `Bucket` must be the artifacts bucket; a static `Key` must be under `lakestep/results/`. */
+  'arn:aws:states:::aws-sdk:s3:getObject': (ctx) => {
+    const bucket = staticParameter(ctx.state.parameters, 'Bucket');
+    const key = staticParameter(ctx.state.parameters, 'Key');
+    if (bucket !== '${ArtifactsBucket}' || (key !== undefined && !key.startsWith('lakestep/results/'))) {
+      throw new UnknownTaskResourceError(
+        `${ctx.state.path}: s3:getObject may only read s3://\${ArtifactsBucket}/lakestep/results/ (Bucket "\${ArtifactsBucket}", Key under lakestep/results/)`,
+      );
+    }
+    return [
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject'],
+        resources: [ctx.platform.buckets.artifacts.arnForObjects('lakestep/results/*')],
+      }),
+    ];
+  },
   /** @see https://docs.aws.amazon.com/step-functions/latest/dg/stepfunctions-iam.html */
   'arn:aws:states:::states:startExecution': (ctx) => [
     new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [requireStatic(ctx, 'StateMachineArn')] }),

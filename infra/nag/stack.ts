@@ -5,9 +5,7 @@
  * @see https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_s3_deployment-readme.html
  */
 import { Validations, type Stack } from 'aws-cdk-lib';
-
-/** Construct ID prefix of the singleton upload function of `BucketDeployment`. */
-const UPLOAD_FUNCTION = 'Custom::CDKBucketDeployment';
+import { UPLOAD_FUNCTION_ID as UPLOAD_FUNCTION } from '../platform/upload-function-logs.ts';
 
 export function acknowledgeStackFindings(stack: Stack): void {
   for (const child of stack.node.children) {

@@ -76,5 +76,30 @@ export class PlatformStack extends Stack {
       stateMachineLogGroup: logGroups.stateMachines,
       datasyncLogGroup: logGroups.datasync,
     };
+    for (const value of sharedValues(this.resources)) this.exportValue(value);
   }
+}
+
+/**
+ * Every platform value a use-case stack may import. Each is exported whether or
+ * not a use case of this build uses it, so the platform's exports never depend on
+ * which use cases compile: CloudFormation refuses to remove an export another
+ * stack imports, and a quarantined use case's deployed stack keeps importing
+ * what it imported (DESIGN §3). Use-case stacks import nothing else (tested).
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-exports.html
+ */
+export function sharedValues(r: PlatformResources): string[] {
+  return [
+    r.key.keyArn,
+    r.buckets.artifacts.bucketName,
+    r.buckets.artifacts.bucketArn,
+    r.emrApplication.attrApplicationId,
+    r.sparkJobRole.roleName,
+    r.sparkJobRole.roleArn,
+    r.eventsRole.roleArn,
+    r.topic.topicArn,
+    ...(['runs', 'watermarks', 'gates'] as const).flatMap((t) => [r.tables[t].tableName, r.tables[t].tableArn]),
+    r.stateMachineLogGroup.logGroupArn,
+    r.datasyncLogGroup.logGroupArn,
+  ];
 }

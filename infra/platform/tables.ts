@@ -38,10 +38,12 @@ export class PlatformTables extends Construct {
         tableName: props.names.runs,
         sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
       }),
+      // One item per downstream dag (pk) and logical date (sk), as the join machines write them.
       // Join records only matter for a few days; TTL removes them.
       gates: new dynamodb.Table(this, 'Gates', {
         ...base,
         tableName: props.names.gates,
+        sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
         timeToLiveAttribute: 'expires_at',
       }),
     };

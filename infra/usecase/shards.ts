@@ -20,8 +20,8 @@ export interface ShardBudget {
   maxDefinitionBytes?: number;
 }
 
-/** Resources of the first shard that do not belong to a workflow: job documents upload (5), secrets policy, CDK metadata. */
-export const FIRST_SHARD_FIXED_RESOURCES = 8;
+/** Resources of the first shard that do not belong to a workflow: job documents upload (6, with its log group), secrets policy, CDK metadata, slack. */
+export const FIRST_SHARD_FIXED_RESOURCES = 9;
 /** Every shard: CDK metadata and slack. */
 export const SHARD_FIXED_RESOURCES = 2;
 

@@ -19,11 +19,20 @@ export interface Synthesized {
  * `app.synth()` runs cdk-nag and throws on any unacknowledged finding. CloudFormation's
  * built-in schema validation (~25 s here, reported as warnings only) is off unless asked.
  */
-export function synthesize(buildDir: string, opts: { cfnValidation?: boolean; nagChecks?: boolean } = {}): Synthesized {
+export function synthesize(
+  buildDir: string,
+  opts: { cfnValidation?: boolean; nagChecks?: boolean; lean?: boolean } = {},
+): Synthesized {
   const previous = process.env.CDK_VALIDATION;
   process.env.CDK_VALIDATION = opts.cfnValidation ? 'true' : 'false';
   try {
-    const app = new App({ context: { ...CONTEXT, buildDir }, outdir: join(buildDir, 'cdk.out') });
+    // `lean`: no construct stack traces and no tree.json, for large apps (same templates).
+    const lean = opts.lean ? { 'aws:cdk:disable-stack-trace': true, 'aws:cdk:disable-creation-stack-traces': true } : {};
+    const app = new App({
+      context: { ...CONTEXT, ...lean, buildDir },
+      outdir: join(buildDir, 'cdk.out'),
+      treeMetadata: !opts.lean,
+    });
     const built = buildApp({ buildDir, app, nagChecks: opts.nagChecks ?? true });
     const assembly = app.synth();
     const templates = new Map<string, Template>();

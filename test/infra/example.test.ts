@@ -1,0 +1,389 @@
+/**
+ * The CDK app on the example platform (specs/), compiled for real: what
+ * `npm run synth` deploys. cdk-nag runs; CloudFormation's schema validation
+ * is left to `npm run synth` (see synth.ts).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Manifest, ManifestWorkflow } from '../../src/build/types.ts';
+import { LOG_DELIVERY_ACTIONS, XRAY_ACTIONS } from '../../infra/iam/service-statements.ts';
+import { compileToBuild, exampleSources } from './compiled.ts';
+import { resourcesOfType, type Synthesized, synthesize } from './synth.ts';
+
+let s: Synthesized;
+let manifest: Manifest;
+let buildDir: string;
+
+beforeAll(() => {
+  ({ buildDir } = compileToBuild(exampleSources()));
+  manifest = JSON.parse(readFileSync(join(buildDir, 'manifest.json'), 'utf8')) as Manifest;
+  s = synthesize(buildDir);
+});
+
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
+
+const workflows = (): ManifestWorkflow[] => manifest.useCases.flatMap((u) => u.workflows);
+const list = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+
+/** `Resource: "*"` is allowed only for these actions (infra/README.md, "`Resource: "*"` statements"). */
+const DOCUMENTED_STAR_ACTIONS = new Set([...LOG_DELIVERY_ACTIONS, ...XRAY_ACTIONS]);
+const SERVICE_ACTIONS = ['kms:Decrypt', 'kms:GenerateDataKey', ...DOCUMENTED_STAR_ACTIONS];
+
+/**
+ * IAM actions each Step Functions integration needs, from the Step Functions and
+ * service API references (written out here, independently of infra/iam/registry.ts).
+ */
+const INTEGRATION_ACTIONS: Record<string, string[]> = {
+  'arn:aws:states:::emr-serverless:startJobRun.sync': [
+    'emr-serverless:StartJobRun',
+    'emr-serverless:GetJobRun',
+    'emr-serverless:CancelJobRun',
+    'events:PutTargets',
+    'events:PutRule',
+    'events:DescribeRule',
+    'iam:PassRole',
+  ],
+  'arn:aws:states:::emr-serverless:startJobRun': ['emr-serverless:StartJobRun', 'iam:PassRole'],
+  'arn:aws:states:::aws-sdk:emrserverless:listJobRuns': ['emr-serverless:ListJobRuns'],
+  'arn:aws:states:::aws-sdk:emrserverless:getJobRun': ['emr-serverless:GetJobRun'],
+  'arn:aws:states:::aws-sdk:datasync:startTaskExecution': ['datasync:StartTaskExecution'],
+  'arn:aws:states:::aws-sdk:datasync:describeTaskExecution': ['datasync:DescribeTaskExecution'],
+  'arn:aws:states:::dynamodb:getItem': ['dynamodb:GetItem'],
+  'arn:aws:states:::dynamodb:putItem': ['dynamodb:PutItem'],
+  'arn:aws:states:::dynamodb:updateItem': ['dynamodb:UpdateItem'],
+  'arn:aws:states:::aws-sdk:s3:getObject': ['s3:GetObject'],
+  'arn:aws:states:::states:startExecution': ['states:StartExecution'],
+  'arn:aws:states:::sns:publish': ['sns:Publish'],
+};
+
+/** Task resources of a definition, Map and Parallel bodies included. */
+function taskResources(definition: unknown): string[] {
+  const out = new Set<string>();
+  const walk = (m: { States?: Record<string, any> } | undefined) => {
+    for (const st of Object.values(m?.States ?? {})) {
+      if (st.Type === 'Task') out.add(String(st.Resource).replace(/^arn:(\$\{Partition\}|aws):/, 'arn:aws:'));
+      if (st.Type === 'Map') walk(st.ItemProcessor ?? st.Iterator);
+      if (st.Type === 'Parallel') for (const b of st.Branches) walk(b);
+    }
+  };
+  walk(definition as { States?: Record<string, any> });
+  return [...out].sort();
+}
+
+function machine(name: string) {
+  const found = resourcesOfType(s, 'AWS::StepFunctions::StateMachine').find((m) => m.props.StateMachineName === name);
+  if (!found) throw new Error(`no state machine ${name}`);
+  return found;
+}
+
+/** Statements of the policies attached to a machine's role. */
+function roleStatements(name: string): Statement[] {
+  const m = machine(name);
+  const roleRef = JSON.stringify({ Ref: m.props.RoleArn['Fn::GetAtt'][0] });
+  return resourcesOfType(s, 'AWS::IAM::Policy')
+    .filter((p) => p.stack === m.stack && (p.props.Roles as unknown[]).some((r) => JSON.stringify(r) === roleRef))
+    .flatMap((p) => p.props.PolicyDocument.Statement as Statement[]);
+}
+
+const actionsOf = (statements: Statement[]): string[] => [...new Set(statements.flatMap((st) => list(st.Action)))].sort();
+const resourcesFor = (statements: Statement[], action: string): unknown[] =>
+  statements.filter((st) => list(st.Action).includes(action)).flatMap((st) => list(st.Resource));
+
+/** Every machine the manifest names: workflow and join machines with their definition. */
+function machinesOfManifest(): Array<{ name: string; definition: string; workflow: ManifestWorkflow }> {
+  return workflows().flatMap((w) => [
+    { name: w.stateMachineName, definition: w.definition, workflow: w },
+    ...(w.gate ? [{ name: w.gate.stateMachineName, definition: w.gate.definition, workflow: w }] : []),
+  ]);
+}
+
+const readDefinition = (path: string): unknown => JSON.parse(readFileSync(join(buildDir, path), 'utf8'));
+
+describe('example platform: stacks', () => {
+  it('compiles every use case and synthesizes one stack per use case plus the platform', () => {
+    expect(manifest.quarantined).toEqual([]);
+    expect(s.built.notices).toEqual([]);
+    const expected = ['acme-platform', ...manifest.useCases.map((u) => `acme-${u.name}`)].sort();
+    expect([...s.templates.keys()].sort()).toEqual(expected);
+  });
+
+  it('passes cdk-nag with no unacknowledged finding and no error annotation', () => {
+    const report = JSON.parse(readFileSync(join(s.assembly.directory, 'validation-report.json'), 'utf8'));
+    const open = (report.pluginReports as any[]).flatMap((r) => r.violations ?? r.conclusion?.violations ?? []);
+    expect(open).toEqual([]);
+    expect(s.assembly.stacks.flatMap((st) => st.messages).filter((m) => m.level === 'error')).toEqual([]);
+  });
+
+  it('keeps every stack far below the CloudFormation limits', () => {
+    for (const [name, t] of s.json) {
+      expect(Object.keys(t.Resources).length, name).toBeLessThan(500);
+      expect(JSON.stringify(t).length, name).toBeLessThan(1_000_000);
+    }
+  });
+});
+
+describe('example platform: state machines', () => {
+  it('creates every workflow and join machine of the manifest: STANDARD, customer-managed KMS, logging ALL, traced', () => {
+    const machines = resourcesOfType(s, 'AWS::StepFunctions::StateMachine');
+    expect(machines.map((m) => m.props.StateMachineName).sort()).toEqual(machinesOfManifest().map((m) => m.name).sort());
+    const key = s.json.get('acme-platform')!.Resources;
+    const keyId = Object.entries(key).find(([, r]) => r.Type === 'AWS::KMS::Key')![0];
+    for (const { props } of machines) {
+      expect(props.StateMachineType).toBe('STANDARD');
+      expect(props.EncryptionConfiguration.Type).toBe('CUSTOMER_MANAGED_KMS_KEY');
+      expect(JSON.stringify(props.EncryptionConfiguration.KmsKeyId)).toContain(keyId);
+      expect(props.LoggingConfiguration).toMatchObject({ Level: 'ALL', IncludeExecutionData: true });
+      expect(props.LoggingConfiguration.Destinations).toHaveLength(1);
+      expect(props.TracingConfiguration).toEqual({ Enabled: true });
+    }
+  });
+
+  it('inlines each compiled definition unchanged and fills every placeholder it uses', () => {
+    for (const m of machinesOfManifest()) {
+      const { props } = machine(m.name);
+      expect(props.DefinitionString).toBe(readFileSync(join(buildDir, m.definition), 'utf8'));
+      const subs = props.DefinitionSubstitutions ?? {};
+      const used = [...(props.DefinitionString as string).matchAll(/\$\{([A-Za-z0-9_]+)\}/g)].map((x) => x[1]!);
+      for (const name of used) expect(subs, `${m.name}: \${${name}}`).toHaveProperty(name);
+      for (const value of Object.values(subs)) expect(JSON.stringify(value)).not.toContain('${');
+    }
+  });
+
+  // DefinitionSubstitutions replace only an unescaped `${Name}`: a `$\{Name\}` written inside an
+  // intrinsic function's string literal would reach AWS as the literal text `${Name}`.
+  it('leaves no placeholder escaped out of reach of DefinitionSubstitutions', () => {
+    for (const m of machinesOfManifest()) {
+      const text = readFileSync(join(buildDir, m.definition), 'utf8');
+      expect(text, m.definition).not.toMatch(/\$\\\\\{[A-Za-z0-9_]+\\\\\}/);
+    }
+  });
+
+  it('tags every machine with use case, owner, dag, spec file, spec hash and version', () => {
+    for (const u of manifest.useCases) {
+      for (const w of u.workflows) {
+        const tags = Object.fromEntries((machine(w.stateMachineName).props.Tags as Array<{ Key: string; Value: string }>).map((t) => [t.Key, t.Value]));
+        expect(tags).toMatchObject({
+          'lakestep:use-case': u.name,
+          'lakestep:owner': u.owner,
+          'lakestep:dag': w.name,
+          'lakestep:spec-file': w.specFile,
+          'lakestep:spec-hash': u.specHash,
+          'lakestep:version': manifest.lakestepVersion,
+        });
+      }
+    }
+  });
+});
+
+describe('example platform: least privilege', () => {
+  it("allows each machine exactly the integrations its definition uses, plus the key, logging and X-Ray", () => {
+    for (const m of machinesOfManifest()) {
+      const resources = taskResources(readDefinition(m.definition));
+      for (const r of resources) expect(INTEGRATION_ACTIONS, `${m.name}: ${r}`).toHaveProperty([r]);
+      const expected = [...new Set([...resources.flatMap((r) => INTEGRATION_ACTIONS[r]!), ...SERVICE_ACTIONS])].sort();
+      expect(actionsOf(roleStatements(m.name)), m.name).toEqual(expected);
+    }
+  });
+
+  it('uses every integration lakestep emits somewhere in the example platform', () => {
+    const used = new Set(machinesOfManifest().flatMap((m) => taskResources(readDefinition(m.definition))));
+    for (const r of [
+      'arn:aws:states:::emr-serverless:startJobRun.sync',
+      'arn:aws:states:::emr-serverless:startJobRun',
+      'arn:aws:states:::aws-sdk:emrserverless:listJobRuns',
+      'arn:aws:states:::aws-sdk:datasync:startTaskExecution',
+      'arn:aws:states:::aws-sdk:datasync:describeTaskExecution',
+      'arn:aws:states:::dynamodb:putItem',
+      'arn:aws:states:::dynamodb:updateItem',
+      'arn:aws:states:::aws-sdk:s3:getObject',
+      'arn:aws:states:::states:startExecution',
+    ]) {
+      expect(used, r).toContain(r);
+    }
+  });
+
+  it('lets the streaming ingestion list job runs and start a run without .sync (no managed rule)', () => {
+    const st = roleStatements('acme-clickstream-clickstream-ingestion');
+    expect(actionsOf(st)).toContain('emr-serverless:ListJobRuns');
+    const list = resourcesFor(st, 'emr-serverless:ListJobRuns').map((r) => JSON.stringify(r));
+    expect(list).toHaveLength(1);
+    expect(list[0]).toMatch(/\/applications\//);
+    expect(list[0]).not.toContain('jobruns');
+  });
+
+  it('gives spark dags no DataSync, S3, gates or start-execution permission', () => {
+    const gatesArn = (t: unknown) => JSON.stringify(t).includes('TablesGates');
+    for (const w of workflows().filter((x) => x.kind === 'spark')) {
+      const st = roleStatements(w.stateMachineName);
+      expect(actionsOf(st).filter((a) => /^(datasync|s3|states):/.test(a)), w.name).toEqual([]);
+      expect(st.flatMap((x) => list(x.Resource)).some(gatesArn), w.name).toBe(false);
+    }
+  });
+
+  it('scopes DataSync to the tasks the workflow lists, the task ARN coming from a Map item', () => {
+    for (const w of workflows().filter((x) => x.resources.datasync.length > 0)) {
+      const st = roleStatements(w.stateMachineName);
+      const started = resourcesFor(st, 'datasync:StartTaskExecution');
+      expect(started, w.name).toHaveLength(w.resources.datasync.length);
+      for (const d of w.resources.datasync) {
+        if ('taskArn' in d) {
+          expect(started, w.name).toContain(d.taskArn);
+          expect(resourcesFor(st, 'datasync:DescribeTaskExecution'), w.name).toContain(`${d.taskArn}/execution/*`);
+        }
+      }
+    }
+  });
+
+  it('scopes result reads to lakestep/results/ of the artifacts bucket and watermark updates to the watermarks table', () => {
+    for (const w of workflows().filter((x) => x.kind === 'migration')) {
+      const st = roleStatements(w.stateMachineName);
+      const reads = resourcesFor(st, 's3:GetObject').map((r) => JSON.stringify(r));
+      expect(reads, w.name).toHaveLength(1);
+      expect(reads[0]).toMatch(/BucketsArtifacts.*\/lakestep\/results\/\*/);
+      const updates = resourcesFor(st, 'dynamodb:UpdateItem').map((r) => JSON.stringify(r));
+      expect(updates, w.name).toHaveLength(1);
+      expect(updates[0]).toContain('TablesWatermarks');
+    }
+  });
+
+  it('uses Resource "*" only for the documented actions', () => {
+    const statements: Statement[] = [
+      ...resourcesOfType(s, 'AWS::IAM::Policy').flatMap((p) => p.props.PolicyDocument.Statement),
+      ...resourcesOfType(s, 'AWS::IAM::Role').flatMap((r) => (r.props.Policies ?? []).flatMap((p: any) => p.PolicyDocument.Statement)),
+      ...resourcesOfType(s, 'AWS::IAM::ManagedPolicy').flatMap((p) => p.props.PolicyDocument.Statement),
+    ];
+    const star = statements.filter((st) => list(st.Resource).includes('*'));
+    expect(star.length).toBeGreaterThan(0);
+    for (const st of star) for (const a of list(st.Action)) expect(DOCUMENTED_STAR_ACTIONS, a).toContain(a);
+  });
+
+  it('limits "*" in the key policy to the account and to service principals bound to this account', () => {
+    const [key] = resourcesOfType(s, 'AWS::KMS::Key');
+    for (const st of key!.props.KeyPolicy.Statement as Array<Statement & { Principal: any }>) {
+      if (st.Principal.AWS) {
+        expect(JSON.stringify(st.Principal.AWS)).toContain(':root');
+        continue;
+      }
+      expect(st.Principal.Service).toBeDefined();
+      expect(st.Condition, JSON.stringify(st.Principal)).toBeDefined();
+    }
+  });
+});
+
+describe('example platform: encryption at rest', () => {
+  it('encrypts every bucket with the platform key, except the access-log bucket (SSE-S3: S3 server access logging requires it)', () => {
+    const buckets = resourcesOfType(s, 'AWS::S3::Bucket');
+    const sse = (b: (typeof buckets)[number]) => b.props.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault;
+    const kms = buckets.filter((b) => sse(b).SSEAlgorithm === 'aws:kms' && sse(b).KMSMasterKeyID);
+    const s3 = buckets.filter((b) => sse(b).SSEAlgorithm === 'AES256');
+    expect(kms.map((b) => b.props.BucketName).sort()).toEqual(Object.values(manifest.platform.buckets).sort());
+    expect(s3).toHaveLength(1);
+    expect(buckets).toHaveLength(kms.length + 1);
+    for (const b of kms) expect(b.props.LoggingConfiguration.DestinationBucketName).toEqual({ Ref: s3[0]!.id });
+  });
+
+  it('encrypts every table, topic and log group with the platform key', () => {
+    const tables = resourcesOfType(s, 'AWS::DynamoDB::Table');
+    expect(tables.map((t) => t.props.TableName).sort()).toEqual(Object.values(manifest.platform.dynamodb).sort());
+    for (const t of tables) expect(t.props.SSESpecification).toMatchObject({ SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: expect.anything() });
+    const topics = resourcesOfType(s, 'AWS::SNS::Topic');
+    expect(topics).toHaveLength(1);
+    for (const t of topics) expect(t.props.KmsMasterKeyId).toBeDefined();
+    const groups = resourcesOfType(s, 'AWS::Logs::LogGroup');
+    // State machines, DataSync, and the upload function of every stack that uploads files.
+    expect(groups.length).toBe(2 + resourcesOfType(s, 'AWS::Lambda::Function').length);
+    for (const g of groups) expect(g.props.KmsKeyId, `${g.stack}/${g.id}`).toBeDefined();
+  });
+
+  it('keys the tables as the ASL writes them: watermarks pk, runs and gates pk + sk', () => {
+    const byName = Object.fromEntries(resourcesOfType(s, 'AWS::DynamoDB::Table').map((t) => [t.props.TableName, t.props.KeySchema]));
+    const { dynamodb } = manifest.platform;
+    expect(byName[dynamodb.watermarks]).toEqual([{ AttributeName: 'pk', KeyType: 'HASH' }]);
+    for (const t of [dynamodb.runs, dynamodb.gates]) {
+      expect(byName[t]).toEqual([
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ]);
+    }
+  });
+});
+
+describe('example platform: DataSync, join machines, rules', () => {
+  it('creates the DataSync transfer process_orders.order_status asks for and fills its placeholder', () => {
+    const wf = workflows().find((w) => w.resources.datasync.some((d) => d.table === 'process_orders.order_status'))!;
+    const created = wf.resources.datasync.find((d) => d.table === 'process_orders.order_status')!;
+    expect('location' in created).toBe(true);
+    if (!('location' in created)) return;
+    const tasks = resourcesOfType(s, 'AWS::DataSync::Task');
+    expect(tasks).toHaveLength(1);
+    const task = tasks[0]!;
+    expect(task.props.Name).toBe(`${wf.stateMachineName}-process_orders.order_status`);
+    const m = machine(wf.stateMachineName);
+    expect(m.stack).toBe(task.stack);
+    expect(m.props.DefinitionSubstitutions[created.placeholder]).toEqual({ 'Fn::GetAtt': [task.id, 'TaskArn'] });
+    expect(resourcesFor(roleStatements(wf.stateMachineName), 'datasync:StartTaskExecution')).toContainEqual({ 'Fn::GetAtt': [task.id, 'TaskArn'] });
+    const t = s.templates.get(task.stack)!;
+    t.hasResourceProperties('AWS::DataSync::LocationHDFS', {
+      NameNodes: [{ Hostname: created.location.hostname, Port: created.location.port }],
+      AgentArns: created.location.agentArns,
+      Subdirectory: created.location.subdirectory,
+      SimpleUser: created.location.simpleUser,
+    });
+    t.hasResourceProperties('AWS::DataSync::LocationS3', { Subdirectory: '/orders/order_status/' });
+  });
+
+  it('creates the join machine of orders-upserts, allowed only to record in gates and start orders-upserts', () => {
+    const wf = workflows().find((w) => w.name === 'orders-upserts')!;
+    expect(wf.gate).toBeDefined();
+    const st = roleStatements(wf.gate!.stateMachineName);
+    expect(actionsOf(st).filter((a) => !SERVICE_ACTIONS.includes(a))).toEqual(['dynamodb:UpdateItem', 'states:StartExecution']);
+    expect(JSON.stringify(resourcesFor(st, 'dynamodb:UpdateItem'))).toContain('TablesGates');
+    expect(JSON.stringify(resourcesFor(st, 'states:StartExecution'))).toMatch(/:stateMachine:acme-orders-orders-upserts"/);
+    expect(workflows().filter((w) => w.gate).map((w) => w.name)).toEqual(['orders-upserts']);
+  });
+
+  it('maps the manifest rules one to one, with placeholders only inside Fn::Sub', () => {
+    const rules = resourcesOfType(s, 'AWS::Events::Rule');
+    const expected = manifest.useCases.flatMap((u) => u.workflows.flatMap((w) => w.rules.map((r) => ({ ...r, stack: `acme-${u.name}` }))));
+    expect(rules.map((r) => r.props.Name).sort()).toEqual(expected.map((r) => r.Name).sort());
+    for (const rule of expected) {
+      const r = rules.find((x) => x.props.Name === rule.Name)!;
+      expect(r.stack).toBe(rule.stack);
+      expect(r.props.State).toBe(rule.State);
+      expect(r.props.Description).toBe(rule.Description);
+      expect(r.props.ScheduleExpression).toBe(rule.ScheduleExpression);
+      expect(r.props.Targets.map((t: any) => t.Id)).toEqual(rule.Targets.map((t) => t.Id));
+      expect(r.props.EventPattern === undefined).toBe(rule.EventPattern === undefined);
+    }
+    const literal = (v: unknown): string[] =>
+      typeof v === 'string' ? [v] : Array.isArray(v) ? v.flatMap(literal) : v && typeof v === 'object'
+        ? Object.entries(v).flatMap(([k, x]) => (k === 'Fn::Sub' ? [] : literal(x))) : [];
+    for (const r of rules) for (const text of literal(r.props)) expect(text).not.toContain('${');
+  });
+});
+
+describe('example platform: cross-stack references', () => {
+  const exportsOf = (x: Synthesized) =>
+    Object.values((x.json.get('acme-platform') as { Outputs?: Record<string, { Export: { Name: string } }> }).Outputs ?? {})
+      .map((o) => o.Export.Name)
+      .sort();
+
+  it('imports into use-case stacks only what the platform exports', () => {
+    const exported = new Set(exportsOf(s));
+    for (const [name, t] of s.json) {
+      const imports = [...JSON.stringify(t).matchAll(/"Fn::ImportValue":"([^"]+)"/g)].map((m) => m[1]!);
+      for (const i of imports) expect(exported, `${name} imports ${i}`).toContain(i);
+    }
+  });
+
+  it('exports the same values when a use case is quarantined, so its deployed stack keeps its imports', () => {
+    // orders is the only use case with a DataSync transfer (the only importer of the DataSync log group).
+    const { buildDir: quarantined } = compileToBuild(exampleSources('orders'));
+    const q = synthesize(quarantined, { nagChecks: false });
+    expect(q.built.quarantined).toEqual(['orders']);
+    expect(q.built.notices[0]).toMatch(/"orders" is quarantined.*left untouched/);
+    expect([...q.templates.keys()]).not.toContain('acme-orders');
+    expect(exportsOf(q)).toEqual(exportsOf(s));
+  });
+});
