@@ -21,7 +21,7 @@ const SECTIONS: SectionEntry[] = [
   { name: 'compile', title: 'Compiler scaling: compile() against plain YAML parsing, 10 → 1,000 use cases', load: () => import('./compile.ts') },
   { name: 'stats', title: 'Example platform: workflows, Spark jobs and success-path transitions per kind', load: () => import('./stats.ts') },
   { name: 'simulator', title: 'Simulator throughput', load: () => import('./simulator.ts') },
-  // { name: 'synth', title: 'CDK synth time', load: () => import('./synth.ts') },
+  { name: 'synth', title: 'CDK synth time and peak memory: 100 and 1,000 workflows, cdk-nag on', load: () => import('./synth.ts') },
 ];
 
 async function main(argv: string[]): Promise<number> {
