@@ -5,9 +5,23 @@
  */
 import type { ArgPart, RunTemplate } from '../ir/types.ts';
 
-/** A string literal inside an intrinsic call: `'`, `{`, `}` and `\` are escaped with `\`. */
+/**
+ * A string literal inside an intrinsic call: `'`, `{`, `}` and `\` are escaped
+ * with `\` — except deployment placeholders (`${ArtifactsBucket}`), which must
+ * stay intact for CloudFormation to substitute them before Step Functions reads
+ * the expression. Spec text cannot contain them (SPEC_RESERVED_SYNTAX).
+ */
 export function literal(s: string): string {
-  return `'${s.replace(/[\\'{}]/g, (c) => `\\${c}`)}'`;
+  return `'${escapeText(s, /[\\'{}]/g)}'`;
+}
+
+const PLACEHOLDER = /(\$\{[A-Za-z][A-Za-z0-9_]*\})/;
+
+function escapeText(s: string, chars: RegExp): string {
+  return s
+    .split(PLACEHOLDER)
+    .map((part, i) => (i % 2 === 1 ? part : part.replace(chars, (c) => `\\${c}`)))
+    .join('');
 }
 
 /** Where each run template comes from at run time (compile-time constants are inlined). */
@@ -63,7 +77,7 @@ export function argument(parts: ArgPart[], constants: { dag: string; useCase: st
         args.push(r.path);
         return '{}';
       }
-      if (!r.text.includes('\\')) return r.text.replace(/['{}]/g, (c) => `\\${c}`);
+      if (!r.text.includes('\\')) return escapeText(r.text, /['{}]/g);
       args.push(literals.ref(r.text));
       return '{}';
     })

@@ -2,6 +2,7 @@
 import { isValidIdentifier, parseTableRef } from '../sql/identifiers.ts';
 import { parseColumnType, normalizeColumnType } from '../sql/types.ts';
 import { joinPointer } from '../spec/files.ts';
+import { findClearTextSecret } from '../spec/secrets.ts';
 import type { ColumnSpec } from '../spec/types.ts';
 import { fail, type PhaseContext } from './context.ts';
 import type { Column, TableRef } from './types.ts';
@@ -61,7 +62,9 @@ export function knownColumns(ctx: PhaseContext, names: readonly (string | undefi
   return ok;
 }
 
-/** Platform default Spark parameters, then the specific ones. */
-export function submitParameters(ctx: PhaseContext, ...extra: (string | undefined)[]): string {
-  return [ctx.platform.defaults.sparkSubmitParameters, ...extra].filter((s) => s && s.trim() !== '').join(' ');
+/** Platform default Spark parameters, then the specific ones (at `pointer`), which may hold no clear-text secret. */
+export function submitParameters(ctx: PhaseContext, specific: string | undefined, pointer: string): string {
+  const secret = specific === undefined ? undefined : findClearTextSecret(specific.split(/\s+/));
+  if (secret) fail(ctx, 'SECRET_IN_CLEAR_TEXT', `${secret.message}: keep credentials in Secrets Manager and reference them by ARN`, pointer);
+  return [ctx.platform.defaults.sparkSubmitParameters, specific].filter((s) => s && s.trim() !== '').join(' ');
 }

@@ -19,6 +19,8 @@ export interface UseCaseIndexEntry {
   /** False when orchestration.yaml has syntax errors: the dag list may be incomplete. */
   readable: boolean;
   dags: Map<string, DagType>;
+  /** Schedules of the dags that have one. */
+  schedules: Map<string, string>;
   /** Migrated tables by their name in migration files. */
   migrationTables: Map<string, IndexedTable>;
   /** Every table the use case creates or writes with known columns (migration, Kafka ingestion), by `database.table`. */

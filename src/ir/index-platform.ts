@@ -11,6 +11,7 @@ import type { IndexedTable, PlatformIndex, UseCaseIndexEntry } from './context.t
 
 interface RawDag {
   name?: unknown;
+  schedule?: unknown;
   type?: unknown;
   depends_on?: unknown;
   config?: unknown;
@@ -27,10 +28,11 @@ export function buildIndex(useCases: readonly UseCaseFiles[], parsed: ReadonlyMa
   for (const uc of useCases) {
     const files = parsed.get(uc.name)!;
     const orch = files.get('orchestration.yaml');
-    const entry: UseCaseIndexEntry = { readable: orch?.value !== undefined, dags: new Map(), migrationTables: new Map(), tables: new Map() };
+    const entry: UseCaseIndexEntry = { readable: orch?.value !== undefined, dags: new Map(), schedules: new Map(), migrationTables: new Map(), tables: new Map() };
     for (const d of rawDags(orch)) {
       if (typeof d.name !== 'string') continue;
       entry.dags.set(d.name, d.type as DagType);
+      if (typeof d.schedule === 'string') entry.schedules.set(d.name, d.schedule);
       if (d.spark) continue;
       if (d.type === 'migration') indexMigration(entry, files.get(typeof d.config === 'string' ? d.config : 'migration.yaml'));
       if (d.type === 'ingestion') indexIngestion(entry, files.get(typeof d.config === 'string' ? d.config : 'ingestion.yaml'));

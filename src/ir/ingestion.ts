@@ -84,7 +84,7 @@ function normalizeBatch(ctx: PhaseContext, s: BatchSourceSpec, p: string): Batch
     keys,
     ...(s.incremental_column === undefined ? {} : { incrementalColumn: s.incremental_column }),
     ...(part ? { partitioning: part } : {}),
-    sparkSubmitParameters: submitParameters(ctx, s.spark_submit_parameters),
+    sparkSubmitParameters: submitParameters(ctx, s.spark_submit_parameters, `${p}/spark_submit_parameters`),
     origin: at(ctx, p),
   };
 }
@@ -136,7 +136,7 @@ function normalizeKafka(ctx: PhaseContext, s: KafkaSourceSpec, p: string): Kafka
     ...(startFromWatermark ? { startFromWatermark } : {}),
     checkpoint: `s3://${ctx.platform.buckets.artifacts}/lakestep/checkpoints/${ctx.useCase}/${s.name}/`,
     columns: cols!,
-    sparkSubmitParameters: submitParameters(ctx, s.spark_submit_parameters),
+    sparkSubmitParameters: submitParameters(ctx, s.spark_submit_parameters, `${p}/spark_submit_parameters`),
     origin: at(ctx, p),
   };
 }

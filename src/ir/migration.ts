@@ -102,7 +102,7 @@ function normalizeTable(ctx: PhaseContext, database: string, landing: string, t:
     sortBy: t.sort_by ?? [],
     ...(t.watermark_column === undefined ? {} : { watermarkColumn: t.watermark_column }),
     properties,
-    sparkSubmitParameters: submitParameters(ctx, t.spark_submit_parameters),
+    sparkSubmitParameters: submitParameters(ctx, t.spark_submit_parameters, `${p}/spark_submit_parameters`),
     origin: at(ctx, p),
   };
 }

@@ -66,6 +66,7 @@ export function normalizeUseCase(files: UseCaseFiles, input: NormalizeInput): Us
       if (dag.type === 'maintenance' && !dag.spark) err('SCHEDULE_ON_MAINTENANCE', 'maintenance schedules live per task in maintenance.yaml (or its top-level `schedule`)', `${pointer}/schedule`);
     }
     const dependsOn = resolveDependencies(dag, pointer, files.name, input, orch, spec, err);
+    checkTriggers(dag, dependsOn, input, (code, message, p) => report.warning(code, message, locate(orch, p), files.name), pointer);
     const timeoutSeconds = dag.timeout === undefined ? input.platform.defaults.timeoutSeconds : parseDuration(dag.timeout) ?? 0;
     if (timeoutSeconds > 365 * 86_400) err('DAG_TIMEOUT_TOO_LONG', 'a Standard workflow runs at most one year', `${pointer}/timeout`);
 
@@ -182,4 +183,20 @@ function resolveDependencies(
     refs.push({ useCase: uc, dag: name, origin });
   }
   return refs;
+}
+
+/**
+ * A join matches upstream runs by logical date, and `rate()` schedules fire
+ * relative to when their rule was created, so upstreams on rates almost never
+ * share one. (A schedule plus upstreams is fine: the dag runs on both, e.g.
+ * first after its migration, then every 30 minutes.)
+ */
+function checkTriggers(_dag: DagSpec, deps: readonly WorkflowRef[], input: NormalizeInput, warn: (code: string, message: string, pointer: string) => void, pointer: string): void {
+  if (deps.length < 2) return;
+  for (const [j, d] of deps.entries()) {
+    const schedule = input.index.get(d.useCase)?.schedules.get(d.dag);
+    if (schedule?.startsWith('rate(')) {
+      warn('JOIN_RATE_SCHEDULE', `upstream '${d.useCase}/${d.dag}' runs on ${schedule}: the join waits for all upstreams of the same logical date, and rate() times depend on when the rule was created; use cron() times the other upstreams share`, joinPointer(pointer, 'depends_on', j));
+    }
+  }
 }

@@ -60,9 +60,11 @@ function describe(e: ErrorObject): { code: string; message: string; pointer: str
       const field = String(p.additionalProperty);
       const allowed = Object.keys((e.parentSchema as { properties?: object })?.properties ?? {});
       const hint = closest(field, allowed);
+      // `{type: decimal(12,2)}` in flow style: YAML splits at the comma and `2)` becomes a key.
+      const split = /^[^(]*\)$/.test(field) ? '; a value with a comma inside {…} or […] must be quoted, e.g. "decimal(12,2)"' : '';
       return {
         code: 'SCHEMA_UNKNOWN_FIELD',
-        message: `unknown field '${field}'${hint ? ` (did you mean '${hint}'?)` : ''}; allowed: ${allowed.join(', ')}`,
+        message: `unknown field '${field}'${hint ? ` (did you mean '${hint}'?)` : ''}${split}; allowed: ${allowed.join(', ')}`,
         pointer: joinPointer(e.instancePath, field),
         atKey: true,
       };

@@ -34,7 +34,7 @@ async function run(argv: string[], cwd: string): Promise<{ code: number; out: st
 }
 
 const CLEAN = {
-  'sales/orchestration.yaml': sparkUseCase('sales@example.com', [{ name: 'extract', schedule: 'rate(1 day)', args: ['{{ ds }}'] }, { name: 'clean', dependsOn: ['extract'] }]),
+  'sales/orchestration.yaml': sparkUseCase('sales@example.com', [{ name: 'extract', schedule: 'cron(0 1 * * ? *)', args: ['{{ ds }}'] }, { name: 'clean', dependsOn: ['extract'] }]),
   'crm/orchestration.yaml': sparkUseCase('crm@example.com', [{ name: 'scores', dependsOn: ['sales/clean', 'sales/extract'] }]),
 };
 const ONE_BROKEN = { ...CLEAN, 'hr/orchestration.yaml': 'owner: hr@example.com\ndags:\n  - name: people\n    type: transformation\n    schedule: cron(0 6 * * *)\n    spark: {entrypoint: s3://jobs-bucket/people.py}\n' };

@@ -14,7 +14,7 @@ const HEALTHY: Record<string, string> = {
   ]),
   'crm/orchestration.yaml': sparkUseCase('crm@example.com', [{ name: 'customers', dependsOn: ['sales/clean'], args: ['{{ run_id }}'] }]),
   'billing/orchestration.yaml': sparkUseCase('billing@example.com', [
-    { name: 'invoices', schedule: 'rate(1 hour)' },
+    { name: 'invoices', schedule: 'cron(0 * * * ? *)' },
     { name: 'ledger', dependsOn: ['invoices', 'sales/extract'] },
   ]),
   'audit/orchestration.yaml': sparkUseCase('audit@example.com', [{ name: 'check', dependsOn: ['sales/clean', 'billing/ledger'] }]),
