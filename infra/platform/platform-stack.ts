@@ -56,7 +56,6 @@ export class PlatformStack extends Stack {
     const sparkJobRole = createSparkJobRole(this, {
       prefix: platform.prefix,
       buckets,
-      databases: platform.databases,
       watermarks: tables.watermarks,
       key,
     });

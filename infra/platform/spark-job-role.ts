@@ -1,8 +1,8 @@
 /**
  * The runtime role EMR Serverless job runs assume: S3 on the platform buckets,
- * Glue on the spec's databases, the watermarks table and the platform key.
- * Secrets are granted per use case by the use-case stacks
- * ({@link grantSecretsToSparkJobs}), so a quarantined use case keeps its grants.
+ * the watermarks table and the platform key. Glue databases and secrets are
+ * granted per use case by the use-case stacks (usecase/spark-catalog.ts,
+ * usecase/spark-secrets.ts), so a quarantined use case keeps its grants.
  * @see https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/security-iam-runtime-role.html
  * @see https://docs.aws.amazon.com/glue/latest/dg/glue-specifying-resource-arns.html
  */
@@ -17,8 +17,6 @@ import type { BucketKind } from './buckets.ts';
 export interface SparkJobRoleProps {
   prefix: string;
   buckets: Record<BucketKind, s3.IBucket>;
-  /** Glue databases from the manifest's `platform.databases`. */
-  databases: string[];
   watermarks: dynamodb.ITable;
   key: kms.IKey;
 }
@@ -54,19 +52,7 @@ export function createSparkJobRole(scope: Construct, props: SparkJobRoleProps): 
       resources: [props.buckets.artifacts.arnForObjects('lakestep/*')],
     }),
   );
-  const glue = (resource: string): string => `arn:${Aws.PARTITION}:glue:${Aws.REGION}:${Aws.ACCOUNT_ID}:${resource}`;
-  if (props.databases.length > 0) {
-    role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'IcebergCatalog',
-        actions: ['glue:Get*', 'glue:Create*', 'glue:Update*', 'glue:Delete*'],
-        resources: [
-          glue('catalog'),
-          ...props.databases.flatMap((db) => [glue(`database/${db}`), glue(`table/${db}/*`)]),
-        ],
-      }),
-    );
-  }
+  // Glue grants come from each use-case stack (usecase/spark-catalog.ts), next to its workflows.
   role.addToPolicy(
     new iam.PolicyStatement({
       sid: 'Watermarks',

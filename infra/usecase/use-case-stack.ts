@@ -9,6 +9,7 @@ import { type LoadedBuild, readBuildFile } from '../manifest.ts';
 import type { PlatformResources } from '../platform/platform-stack.ts';
 import { WorkflowResources } from './workflow-resources.ts';
 import { deployJobDocuments } from './job-documents.ts';
+import { grantCatalogToSparkJobs } from './spark-catalog.ts';
 import { grantSecretsToSparkJobs } from './spark-secrets.ts';
 
 export interface UseCaseStackProps extends StackProps {
@@ -34,6 +35,8 @@ export class UseCaseStack extends Stack {
       deployJobDocuments(this, build.buildDir, useCase, platform.buckets.artifacts);
       const secrets = [...new Set(useCase.workflows.flatMap((w) => w.resources.secrets))].sort();
       grantSecretsToSparkJobs(this, platform.sparkJobRole, secrets);
+      const databases = [...new Set(useCase.workflows.flatMap((w) => w.resources.tables.map((t) => t.split('.')[0]!)))].sort();
+      grantCatalogToSparkJobs(this, platform.sparkJobRole, databases);
     }
     for (const workflow of props.workflows) {
       this.workflows.push(

@@ -35,22 +35,13 @@ export function assembleBuild(input: AssembleInput): BuildOutput {
   }));
   const databases = new Set<string>();
   for (const uc of useCases) for (const w of uc.workflows) for (const t of w.resources.tables) databases.add(t.split('.')[0]!);
-  const p = input.platform;
+  // The manifest carries the environment settings, not the compiler's defaults.
+  const { defaults: _defaults, origin: _origin, ...settings } = input.platform;
   return {
     manifest: {
       version: MANIFEST_VERSION,
       lakestepVersion: input.lakestepVersion,
-      platform: {
-        prefix: p.prefix,
-        region: p.region,
-        catalog: p.catalog,
-        buckets: p.buckets,
-        emr: p.emr,
-        dynamodb: p.dynamodb,
-        notifications: p.notifications,
-        databases: [...databases].sort(),
-        tags: p.tags,
-      },
+      platform: { ...settings, databases: [...databases].sort() },
       useCases,
       quarantined: [],
     },

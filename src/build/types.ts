@@ -40,7 +40,8 @@ export interface Manifest {
   quarantined: { useCase: string; diagnostics: Diagnostic[] }[];
 }
 
-export interface ManifestPlatform {
+/** Environment settings shared by the IR's platform and the manifest. */
+export interface PlatformSettings {
   prefix: string;
   region: string;
   catalog: string;
@@ -48,9 +49,12 @@ export interface ManifestPlatform {
   emr: { releaseLabel: string; maxVcpu: number; maxMemoryGb: number; idleTimeoutMinutes: number };
   dynamodb: Record<'watermarks' | 'runs' | 'gates', string>;
   notifications: { topicName: string; emails: string[] };
+  tags: Record<string, string>;
+}
+
+export interface ManifestPlatform extends PlatformSettings {
   /** Glue databases the specs use (the Spark job role is scoped to them). */
   databases: string[];
-  tags: Record<string, string>;
 }
 
 export interface ManifestUseCase {

@@ -5,16 +5,10 @@
  * Durations are normalized to seconds.
  */
 import type { Origin } from '../diagnostics.ts';
+import type { PlatformSettings } from '../build/types.ts';
 import type { DagType, Layer } from '../spec/types.ts';
 
-export interface Platform {
-  prefix: string;
-  region: string;
-  catalog: string;
-  buckets: Record<'landing' | 'raw' | 'process' | 'analytics' | 'artifacts', string>;
-  emr: { releaseLabel: string; maxVcpu: number; maxMemoryGb: number; idleTimeoutMinutes: number };
-  dynamodb: Record<'watermarks' | 'runs' | 'gates', string>;
-  notifications: { topicName: string; emails: string[] };
+export interface Platform extends PlatformSettings {
   defaults: {
     retries: number;
     timeoutSeconds: number;
@@ -23,7 +17,6 @@ export interface Platform {
     datasyncPollSeconds: number;
     datasyncPollMaxSeconds: number;
   };
-  tags: Record<string, string>;
   origin: Origin;
 }
 

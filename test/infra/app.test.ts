@@ -260,12 +260,14 @@ describe('platform', () => {
     });
   });
 
-  it('scopes the Spark job role to the listed Glue databases', () => {
-    const t = s.json.get('acme-platform')!;
-    const text = JSON.stringify(t);
-    for (const db of ['raw_orders', 'process_orders', 'raw_customers']) {
-      expect(text).toContain(`:database/${db}`);
-      expect(text).toContain(`:table/${db}/*`);
+  it('scopes the Spark job role to the Glue databases of each use case, granted from its own stack', () => {
+    const platformText = JSON.stringify(s.json.get('acme-platform')!);
+    const useCaseText = [...s.json].filter(([name]) => name !== 'acme-platform').map(([, t]) => JSON.stringify(t)).join('\n');
+    // The databases of the tables the fixture's workflows list.
+    for (const db of ['raw_orders', 'raw_customers']) {
+      expect(platformText).not.toContain(`:database/${db}`);
+      expect(useCaseText).toContain(`:database/${db}`);
+      expect(useCaseText).toContain(`:table/${db}/*`);
     }
     s.templates.get('acme-platform')!.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'emr-serverless.amazonaws.com' } })] },
