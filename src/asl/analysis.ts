@@ -17,7 +17,7 @@ export function allStates(def: Graph): [string, State][] {
   return out;
 }
 
-const PLACEHOLDER = /^\$\{([A-Za-z][A-Za-z0-9_]*)\}/;
+const PLACEHOLDER = /\$\{([A-Za-z][A-Za-z0-9_]*)\}/y;
 
 /** `${Name}` placeholders used in JSON texts or values, sorted. */
 export function placeholdersIn(...parts: unknown[]): string[] {
@@ -26,7 +26,8 @@ export function placeholdersIn(...parts: unknown[]): string[] {
     const text = typeof p === 'string' ? p : JSON.stringify(p);
     // indexOf, not a global regex: this runs over every compiled definition.
     for (let i = text.indexOf('${'); i !== -1; i = text.indexOf('${', i + 2)) {
-      const m = PLACEHOLDER.exec(text.slice(i, i + 130));
+      PLACEHOLDER.lastIndex = i;
+      const m = PLACEHOLDER.exec(text);
       if (m) found.add(m[1]!);
     }
   }

@@ -29,9 +29,13 @@ export function specComment(origin: { file: string; line: number }, what?: strin
   return `${what ? `${what} — ` : ''}${origin.file}:${origin.line}`;
 }
 
+/** The run-context states are the same in every workflow: filled once, shared read-only. */
+let runContext: Record<string, State> | undefined;
+
 export function frame(w: Workflow, phase: PhaseStates): StateMachineDefinition {
+  runContext ??= template<Record<string, State>>('run-context', { next: BEGIN });
   const states: Record<string, State> = {
-    ...template<Record<string, State>>('run-context', { next: BEGIN }),
+    ...runContext,
     [BEGIN]: {
       Type: 'Pass',
       Comment: 'Per-run summary the phase steps fill in; stored with the run record.',

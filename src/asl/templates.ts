@@ -9,27 +9,19 @@ import { PLATFORM_PLACEHOLDERS } from '../build/types.ts';
 
 const dir = new URL('../../asl-templates/', import.meta.url);
 const cache = new Map<string, unknown>();
-/** Filled templates by name and parameters: most workflows fill the same ones alike. Callers must not mutate results. */
-const filled = new Map<string, unknown>();
 const PASS_THROUGH = new Set<string>(PLATFORM_PLACEHOLDERS);
 const PARAM = /\$\{([A-Za-z][A-Za-z0-9_]*)\}/g;
 
 export type TemplateParams = Record<string, unknown>;
 
-/** Loads `asl-templates/<name>.asl.json` (cached) and fills its parameters; the result is shared, read-only. */
+/** Loads `asl-templates/<name>.asl.json` (cached) and fills its parameters. */
 export function template<T = unknown>(name: string, params: TemplateParams): T {
-  const key = `${name}\0${JSON.stringify(params)}`;
-  const hit = filled.get(key);
-  if (hit !== undefined) return hit as T;
   let raw = cache.get(name);
   if (raw === undefined) {
     raw = JSON.parse(readFileSync(new URL(`${name}.asl.json`, dir), 'utf8'));
     cache.set(name, raw);
   }
-  const result = fill(raw, params, name);
-  if (filled.size > 10_000) filled.clear();
-  filled.set(key, result);
-  return result as T;
+  return fill(raw, params, name) as T;
 }
 
 function fill(node: unknown, params: TemplateParams, name: string): unknown {
@@ -44,6 +36,7 @@ function fill(node: unknown, params: TemplateParams, name: string): unknown {
 }
 
 function fillString(s: string, params: TemplateParams, name: string, asText = false): unknown {
+  if (!s.includes('${')) return s;
   const whole = /^\$\{([A-Za-z][A-Za-z0-9_]*)\}$/.exec(s);
   if (whole && !asText && !PASS_THROUGH.has(whole[1]!)) return param(whole[1]!, params, name);
   return s.replace(PARAM, (m, key: string) => (PASS_THROUGH.has(key) ? m : String(param(key, params, name))));
