@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Manifest, ManifestPlatform, ManifestWorkflow, RuleDefinition } from '../../src/build/types.ts';
 import { gateMachineName, stateMachineArnPlaceholder, stateMachineName } from '../../src/naming.ts';
+import { manifestWorkflow } from '../helpers/manifest.ts';
 
 export const PREFIX = 'acme';
 
@@ -284,24 +285,11 @@ function notificationRule(uc: string, dag: string): RuleDefinition {
 }
 
 function workflow(uc: string, dag: string, over: Partial<ManifestWorkflow>): ManifestWorkflow {
-  return {
-    name: dag,
-    type: 'transformation',
-    kind: 'spark',
-    stateMachineName: stateMachineName(PREFIX, uc, dag),
-    definition: `${uc}/${dag}.asl.json`,
-    specFile: `${uc}/orchestration.yaml`,
-    specLine: 3,
-    enabled: true,
-    tags: [],
-    dependsOn: [],
-    rules: [],
-    jobs: [],
-    resources: { emr: true, datasync: [], tables: [], secrets: [] },
+  return manifestWorkflow(uc, dag, {
     placeholders: ['EmrApplicationId', 'SparkJobRoleArn', 'ArtifactsBucket', 'RunsTable'],
     stats: { sparkJobs: 1, states: 4, successPathTransitions: 2 },
     ...over,
-  };
+  }, PREFIX);
 }
 
 export function fixtureManifest(): Manifest {

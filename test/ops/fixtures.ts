@@ -1,41 +1,16 @@
 import type { Manifest, ManifestWorkflow } from '../../src/build/types.ts';
 import type { WorkflowTarget } from '../../src/ops/resolve.ts';
+import { manifestPlatform, manifestWorkflow } from '../helpers/manifest.ts';
 
 export function workflow(useCase: string, name: string): ManifestWorkflow {
-  return {
-    name,
-    type: 'transformation',
-    kind: 'spark',
-    stateMachineName: `acme-${useCase}-${name}`,
-    definition: `${useCase}/${name}.asl.json`,
-    specFile: `${useCase}/orchestration.yaml`,
-    specLine: 3,
-    enabled: true,
-    tags: [],
-    dependsOn: [],
-    rules: [],
-    jobs: [],
-    resources: { emr: true, datasync: [], tables: [], secrets: [] },
-    placeholders: [],
-    stats: { sparkJobs: 1, states: 5, successPathTransitions: 5 },
-  };
+  return manifestWorkflow(useCase, name);
 }
 
 export function manifest(): Manifest {
   return {
     version: 1,
     lakestepVersion: '0.1.0',
-    platform: {
-      prefix: 'acme',
-      region: 'eu-west-1',
-      catalog: 'glue_catalog',
-      buckets: { landing: 'l', raw: 'r', process: 'p', analytics: 'a', artifacts: 'x' },
-      emr: { releaseLabel: 'emr-7.5.0', maxVcpu: 16, maxMemoryGb: 64, idleTimeoutMinutes: 15 },
-      dynamodb: { watermarks: 'w', runs: 'runs', gates: 'g' },
-      notifications: { topicName: 't', emails: [] },
-      databases: [],
-      tags: {},
-    },
+    platform: manifestPlatform(),
     useCases: [
       { name: 'orders', owner: 'o@example.com', specHash: 'h1', files: [], workflows: [workflow('orders', 'orders-daily-report'), workflow('orders', 'orders-ingestion')] },
       { name: 'customers', owner: 'c@example.com', specHash: 'h2', files: [], workflows: [workflow('customers', 'customers-ingestion')] },

@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { DataSyncResource, JobDocument, Manifest, ManifestWorkflow, RuleDefinition } from '../../src/build/types.ts';
+import { manifestWorkflow } from '../helpers/manifest.ts';
 import { stateMachineArnPlaceholder, stateMachineName } from '../../src/naming.ts';
 
 export const PREFIX = 'ls';
@@ -44,24 +45,15 @@ export function makeBuild(workflows: FixtureWorkflow[]): string {
         const smName = stateMachineName(PREFIX, uc, w.name);
         if (w.gate) write(`${uc}/${w.name}.join.asl.json`, w.gate);
         for (const [path, doc] of Object.entries(w.jobs ?? {})) write(path, doc);
-        return {
-          name: w.name,
-          type: 'transformation',
-          kind: 'spark',
-          stateMachineName: smName,
-          definition,
+        return manifestWorkflow(uc, w.name, {
           specFile: `specs/${uc}/orchestration.yaml`,
           specLine: 1,
-          enabled: true,
-          tags: [],
-          dependsOn: [],
           rules: w.rules ?? [],
           ...(w.gate ? { gate: { stateMachineName: `${smName}-join`, definition: `${uc}/${w.name}.join.asl.json` } } : {}),
           jobs: Object.keys(w.jobs ?? {}),
           resources: { emr: true, datasync: w.datasync ?? [], tables: [], secrets: [] },
-          placeholders: [],
           stats: { sparkJobs: 0, states: 0, successPathTransitions: 0 },
-        };
+        }, PREFIX);
       }),
   }));
   const manifest: Manifest = {

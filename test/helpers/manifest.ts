@@ -1,0 +1,41 @@
+/** Hand-built manifest pieces for tests that read build artifacts (infra, ops, simulator). */
+import type { ManifestPlatform, ManifestWorkflow } from '../../src/build/types.ts';
+import { stateMachineName } from '../../src/naming.ts';
+
+/** A spark workflow entry of use case `uc`; `over` sets anything a test depends on. */
+export function manifestWorkflow(uc: string, dag: string, over: Partial<ManifestWorkflow> = {}, prefix = 'acme'): ManifestWorkflow {
+  return {
+    name: dag,
+    type: 'transformation',
+    kind: 'spark',
+    stateMachineName: stateMachineName(prefix, uc, dag),
+    definition: `${uc}/${dag}.asl.json`,
+    specFile: `${uc}/orchestration.yaml`,
+    specLine: 3,
+    enabled: true,
+    tags: [],
+    dependsOn: [],
+    rules: [],
+    jobs: [],
+    resources: { emr: true, datasync: [], tables: [], secrets: [] },
+    placeholders: [],
+    stats: { sparkJobs: 1, states: 5, successPathTransitions: 5 },
+    ...over,
+  };
+}
+
+/** The platform section of a manifest. */
+export function manifestPlatform(over: Partial<ManifestPlatform> = {}): ManifestPlatform {
+  return {
+    prefix: 'acme',
+    region: 'eu-west-1',
+    catalog: 'glue_catalog',
+    buckets: { landing: 'l', raw: 'r', process: 'p', analytics: 'a', artifacts: 'x' },
+    emr: { releaseLabel: 'emr-7.5.0', maxVcpu: 16, maxMemoryGb: 64, idleTimeoutMinutes: 15 },
+    dynamodb: { watermarks: 'w', runs: 'runs', gates: 'g' },
+    notifications: { topicName: 't', emails: [] },
+    tags: {},
+    databases: [],
+    ...over,
+  };
+}
