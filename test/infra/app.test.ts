@@ -4,7 +4,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { WILDCARD_RESOURCE_ACTIONS } from '../../infra/iam/service-statements.ts';
 import { fixtureManifest, writeFixtureBuild } from './fixture.ts';
-import { resourcesOfType, type Synthesized, synthesize } from './synth.ts';
+import { resourcesOfType, roleStatements, stateMachineResource, type Synthesized, synthesize } from './synth.ts';
 
 let s: Synthesized;
 let buildDir: string;
@@ -26,21 +26,12 @@ const EMR_SYNC = [
   'iam:PassRole',
 ];
 
-function machine(name: string) {
-  const found = resourcesOfType(s, 'AWS::StepFunctions::StateMachine').find((m) => m.props.StateMachineName === name);
-  if (!found) throw new Error(`no state machine ${name}`);
-  return found;
-}
+const machine = (name: string) => stateMachineResource(s, name);
 
 /** Actions allowed to a machine's role: the policies attached to it. */
 function roleActions(name: string): string[] {
-  const m = machine(name);
-  const roleId = m.props.RoleArn['Fn::GetAtt'][0] as string;
-  const policies = resourcesOfType(s, 'AWS::IAM::Policy').filter(
-    (p) => p.stack === m.stack && (p.props.Roles as unknown[]).some((r) => JSON.stringify(r) === JSON.stringify({ Ref: roleId })),
-  );
-  const actions = policies.flatMap((p) => p.props.PolicyDocument.Statement.flatMap((st: any) => [st.Action].flat()));
-  return [...new Set(actions as string[])].sort();
+  const actions = roleStatements(s, name).flatMap((st) => [st.Action].flat());
+  return [...new Set(actions)].sort();
 }
 
 describe('stacks', () => {

@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Manifest, ManifestWorkflow } from '../../src/build/types.ts';
 import { LOG_DELIVERY_ACTIONS, XRAY_ACTIONS } from '../../infra/iam/service-statements.ts';
 import { compileToBuild, exampleSources } from './compiled.ts';
-import { resourcesOfType, type Synthesized, synthesize } from './synth.ts';
+import { resourcesOfType, roleStatements as statementsOfRole, stateMachineResource, type Statement, type Synthesized, synthesize } from './synth.ts';
 
 let s: Synthesized;
 let manifest: Manifest;
@@ -21,7 +21,6 @@ beforeAll(() => {
   s = synthesize(buildDir);
 });
 
-type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
 
 const workflows = (): ManifestWorkflow[] => manifest.useCases.flatMap((u) => u.workflows);
 const list = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
@@ -71,20 +70,8 @@ function taskResources(definition: unknown): string[] {
   return [...out].sort();
 }
 
-function machine(name: string) {
-  const found = resourcesOfType(s, 'AWS::StepFunctions::StateMachine').find((m) => m.props.StateMachineName === name);
-  if (!found) throw new Error(`no state machine ${name}`);
-  return found;
-}
-
-/** Statements of the policies attached to a machine's role. */
-function roleStatements(name: string): Statement[] {
-  const m = machine(name);
-  const roleRef = JSON.stringify({ Ref: m.props.RoleArn['Fn::GetAtt'][0] });
-  return resourcesOfType(s, 'AWS::IAM::Policy')
-    .filter((p) => p.stack === m.stack && (p.props.Roles as unknown[]).some((r) => JSON.stringify(r) === roleRef))
-    .flatMap((p) => p.props.PolicyDocument.Statement as Statement[]);
-}
+const machine = (name: string) => stateMachineResource(s, name);
+const roleStatements = (name: string): Statement[] => statementsOfRole(s, name);
 
 const actionsOf = (statements: Statement[]): string[] => [...new Set(statements.flatMap((st) => list(st.Action)))].sort();
 const resourcesFor = (statements: Statement[], action: string): unknown[] =>

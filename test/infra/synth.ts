@@ -56,3 +56,22 @@ export function resourcesOfType(s: Synthesized, type: string): Array<{ stack: st
   }
   return out;
 }
+
+/** An IAM policy statement as synthesized. */
+export type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
+
+/** The state machine resource with this name. */
+export function stateMachineResource(s: Synthesized, name: string): { stack: string; id: string; props: Record<string, any> } {
+  const found = resourcesOfType(s, 'AWS::StepFunctions::StateMachine').find((m) => m.props.StateMachineName === name);
+  if (!found) throw new Error(`no state machine ${name}`);
+  return found;
+}
+
+/** Statements of the policies attached to a state machine's role. */
+export function roleStatements(s: Synthesized, name: string): Statement[] {
+  const m = stateMachineResource(s, name);
+  const roleRef = JSON.stringify({ Ref: m.props.RoleArn['Fn::GetAtt'][0] });
+  return resourcesOfType(s, 'AWS::IAM::Policy')
+    .filter((p) => p.stack === m.stack && (p.props.Roles as unknown[]).some((r) => JSON.stringify(r) === roleRef))
+    .flatMap((p) => p.props.PolicyDocument.Statement as Statement[]);
+}
