@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { DataSyncResource, JobDocument, Manifest, ManifestWorkflow, RuleDefinition } from '../../src/build/types.ts';
-import { manifestWorkflow } from '../helpers/manifest.ts';
+import { manifestPlatform, manifestWorkflow } from '../helpers/manifest.ts';
 import { stateMachineArnPlaceholder, stateMachineName } from '../../src/naming.ts';
 
 export const PREFIX = 'ls';
@@ -59,17 +59,13 @@ export function makeBuild(workflows: FixtureWorkflow[]): string {
   const manifest: Manifest = {
     version: 1,
     lakestepVersion: '0.1.0',
-    platform: {
+    platform: manifestPlatform({
       prefix: PREFIX,
-      region: 'eu-west-1',
       catalog: 'glue',
       buckets: { landing: 'acme-landing', raw: 'acme-raw', process: 'acme-process', analytics: 'acme-analytics', artifacts: 'acme-artifacts' },
-      emr: { releaseLabel: 'emr-7.5.0', maxVcpu: 16, maxMemoryGb: 64, idleTimeoutMinutes: 15 },
       dynamodb: { watermarks: 'ls-watermarks', runs: 'ls-runs', gates: 'ls-gates' },
       notifications: { topicName: 'ls-alerts', emails: [] },
-      databases: [],
-      tags: {},
-    },
+    }),
     useCases,
     quarantined: [],
   };
