@@ -150,6 +150,14 @@ export interface JobDocument {
   steps: JobStep[];
 }
 
+/** A parallel JDBC read: the range [lower, upper] of a numeric column split into `partitions` queries. */
+export interface JdbcPartitioning {
+  column: string;
+  lower: number;
+  upper: number;
+  partitions: number;
+}
+
 export type JobStep =
   | {
       kind: 'sql';
@@ -171,7 +179,7 @@ export type JobStep =
       table?: string;
       query?: string;
       fetchSize: number;
-      partitioning?: { column: string; lower: number; upper: number; partitions: number };
+      partitioning?: JdbcPartitioning;
       /** Rows newer than the parameter `watermarkParameter` only (when the parameter is non-empty). */
       incrementalColumn?: string;
       watermarkParameter?: string;

@@ -66,7 +66,7 @@ export function normalizeUseCase(files: UseCaseFiles, input: NormalizeInput): Us
       if (dag.type === 'maintenance' && !dag.spark) err('SCHEDULE_ON_MAINTENANCE', 'maintenance schedules live per task in maintenance.yaml (or its top-level `schedule`)', `${pointer}/schedule`);
     }
     const dependsOn = resolveDependencies(dag, pointer, files.name, input, orch, spec, err);
-    checkTriggers(dag, dependsOn, input, (code, message, p) => report.warning(code, message, locate(orch, p), files.name), pointer);
+    checkJoinSchedules(dependsOn, input, (code, message, p) => report.warning(code, message, locate(orch, p), files.name), pointer);
     const timeoutSeconds = dag.timeout === undefined ? input.platform.defaults.timeoutSeconds : parseDuration(dag.timeout) ?? 0;
     if (timeoutSeconds > 365 * 86_400) err('DAG_TIMEOUT_TOO_LONG', 'a Standard workflow runs at most one year', `${pointer}/timeout`);
 
@@ -191,7 +191,7 @@ function resolveDependencies(
  * share one. (A schedule plus upstreams is fine: the dag runs on both, e.g.
  * first after its migration, then every 30 minutes.)
  */
-function checkTriggers(_dag: DagSpec, deps: readonly WorkflowRef[], input: NormalizeInput, warn: (code: string, message: string, pointer: string) => void, pointer: string): void {
+function checkJoinSchedules(deps: readonly WorkflowRef[], input: NormalizeInput, warn: (code: string, message: string, pointer: string) => void, pointer: string): void {
   if (deps.length < 2) return;
   for (const [j, d] of deps.entries()) {
     const schedule = input.index.get(d.useCase)?.schedules.get(d.dag);

@@ -5,7 +5,7 @@
  * Durations are normalized to seconds.
  */
 import type { Origin } from '../diagnostics.ts';
-import type { PlatformSettings } from '../build/types.ts';
+import type { JdbcPartitioning, PlatformSettings } from '../build/types.ts';
 import type { DagType, Layer } from '../spec/types.ts';
 
 export interface Platform extends PlatformSettings {
@@ -97,7 +97,7 @@ export interface BatchSource {
   mode: 'append' | 'merge' | 'overwrite';
   keys: string[];
   incrementalColumn?: string;
-  partitioning?: { column: string; lower: number; upper: number; partitions: number };
+  partitioning?: JdbcPartitioning;
   sparkSubmitParameters: string;
   origin: Origin;
 }
