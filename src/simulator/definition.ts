@@ -6,6 +6,7 @@
  * @see https://states-language.net/spec.html
  */
 import type { PassState, State, StateMachineDefinition, TaskState, WaitState } from '../asl/types.ts';
+import { faithfulChoice } from './choice.ts';
 
 export interface DefinitionIndex {
   tasks: Map<string, TaskState>;
@@ -69,8 +70,9 @@ export const PASS_RESOURCE = 'arn:aws:states:::lakestep-simulator:pass';
 
 /**
  * The definition `aws-local-stepfunctions` runs: Task states without `Parameters` and
- * `ResultSelector`, and Pass states turned into Task states of `PASS_RESOURCE` (keeping
- * `InputPath`, `ResultPath`, `OutputPath`, `Next`/`End`). The simulator's task handlers
+ * `ResultSelector`, Pass states turned into Task states of `PASS_RESOURCE` (keeping
+ * `InputPath`, `ResultPath`, `OutputPath`, `Next`/`End`), and Choice rules rewritten to
+ * evaluate as in AWS (see choice.ts). The simulator's task handlers
  * evaluate the payload templates themselves (see payload.ts); the library still does
  * the control flow, InputPath, ResultPath, OutputPath, Retry and Catch.
  */
@@ -86,6 +88,7 @@ export function runnerDefinition<T>(definition: T): T {
       const { Parameters: _p, Result: _r, Type: _t, ...rest } = state;
       return { ...rest, Type: 'Task', Resource: PASS_RESOURCE };
     }
+    if (state.Type === 'Choice') return faithfulChoice(state as never);
     if (state.Type === 'Map') return { ...state, ItemProcessor: { ...state.ItemProcessor, States: rewriteStates(state.ItemProcessor.States) } };
     if (state.Type === 'Parallel') return { ...state, Branches: state.Branches.map((b) => ({ ...b, States: rewriteStates(b.States) })) };
     return state;
