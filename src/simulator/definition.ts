@@ -19,12 +19,30 @@ export interface DefinitionIndex {
   keySchemas: Record<string, string[]>;
 }
 
+/**
+ * Thrown for a definition the simulator cannot run faithfully: `aws-local-stepfunctions`
+ * ignores `"QueryLanguage": "JSONata"` and would evaluate its states as JSONPath.
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html
+ */
+export class UnsupportedDefinitionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnsupportedDefinitionError';
+  }
+}
+
 export function indexDefinition(definition: StateMachineDefinition): DefinitionIndex {
+  if ((definition as { QueryLanguage?: string }).QueryLanguage === 'JSONata') {
+    throw new UnsupportedDefinitionError('The simulator runs JSONPath definitions only; this one sets "QueryLanguage": "JSONata"');
+  }
   const index: DefinitionIndex = { tasks: new Map(), passes: new Map(), waits: new Map(), states: new Map(), keySchemas: {} };
   const visit = (states: Record<string, State>): void => {
     for (const [name, state] of Object.entries(states)) {
       if (index.states.has(name)) throw new Error(`State name "${name}" is used twice; Step Functions requires unique state names`);
       index.states.set(name, state);
+      if ((state as { QueryLanguage?: string }).QueryLanguage === 'JSONata') {
+        throw new UnsupportedDefinitionError(`State "${name}" sets "QueryLanguage": "JSONata"; the simulator runs JSONPath states only`);
+      }
       if (state.Type === 'Task') {
         index.tasks.set(name, state);
         const p = state.Parameters ?? {};

@@ -7,7 +7,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { simulate } from '../../src/simulator/index.ts';
-import { compileExamplePlatform, type PlatformBuild } from './platform.ts';
+import { compileExamplePlatform, items, type PlatformBuild } from './platform.ts';
 
 let build: PlatformBuild;
 let refs: string[];
@@ -26,8 +26,8 @@ async function startEach(input: unknown) {
   });
   return refs.map((ref) => {
     const exec = result.executions.find((e) => e.workflow === ref && e.name === 'start-under-test');
-    const runs = (result.dynamodb[build.tables.runs] ?? []).filter((i) => i.pk?.S === ref && i.sk?.S?.endsWith('#start-under-test'));
-    return { ref, status: exec?.status, error: exec?.error, logicalDates: runs.map((i) => i.logical_date?.S), triggers: runs.map((i) => i.trigger?.S) };
+    const runs = items(result, build.tables.runs).filter((i) => i.pk === ref && String(i.sk).endsWith('#start-under-test'));
+    return { ref, status: exec?.status, error: exec?.error, logicalDates: runs.map((i) => i.logical_date), triggers: runs.map((i) => i.trigger) };
   });
 }
 
