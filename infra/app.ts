@@ -91,6 +91,7 @@ export function buildApp(opts: BuildAppOptions): BuiltApp {
           workflows,
           shard,
           platform: platformStack.resources,
+          firstShard: shard === 0 ? undefined : useCaseStacks.find((s) => s.stackName === shardStackName(platform.prefix, useCase.name, 0)),
           description: `lakestep ${platform.prefix}: use case ${useCase.name}${shard > 0 ? ` (part ${shard + 1})` : ''}`,
         }),
       );

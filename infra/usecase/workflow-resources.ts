@@ -16,6 +16,8 @@ export interface WorkflowResourcesProps {
   platform: PlatformResources;
   /** Reads a build file by its manifest path. */
   readDefinition: (path: string) => string;
+  /** ARN of the use case's Spark job role (`${SparkJobRoleArn}`). */
+  sparkJobRoleArn: string;
 }
 
 export class WorkflowResources extends Construct {
@@ -26,7 +28,7 @@ export class WorkflowResources extends Construct {
   constructor(scope: Construct, id: string, props: WorkflowResourcesProps) {
     super(scope, id);
     const { workflow: wf, platform } = props;
-    const values: Record<string, string> = { ...platformSubstitutions(platform) };
+    const values: Record<string, string> = { ...platformSubstitutions(platform, props.sparkJobRoleArn) };
     const datasyncTaskArns: string[] = [];
     for (const [i, resource] of wf.resources.datasync.entries()) {
       if ('location' in resource) {

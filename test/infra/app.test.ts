@@ -251,34 +251,47 @@ describe('platform', () => {
     });
   });
 
-  it('scopes the Spark job role to the Glue databases of each use case, granted from its own stack', () => {
-    const platformText = JSON.stringify(s.json.get('acme-platform')!);
-    const useCaseText = [...s.json].filter(([name]) => name !== 'acme-platform').map(([, t]) => JSON.stringify(t)).join('\n');
-    // The databases of the tables the fixture's workflows list.
-    for (const db of ['raw_orders', 'raw_customers']) {
-      expect(platformText).not.toContain(`:database/${db}`);
-      expect(useCaseText).toContain(`:database/${db}`);
-      expect(useCaseText).toContain(`:table/${db}/*`);
+  it('gives each use case its own Spark job role, in its own stack, scoped to its Glue databases', () => {
+    const roles = resourcesOfType(s, 'AWS::IAM::Role').filter((r) => JSON.stringify(r.props.AssumeRolePolicyDocument).includes('emr-serverless.amazonaws.com'));
+    expect(roles.map((r) => `${r.stack} ${r.props.RoleName}`).sort()).toEqual(['acme-customers acme-customers-spark', 'acme-orders acme-orders-spark']);
+    const text = (stack: string) => JSON.stringify(roles.find((r) => r.stack === stack)!.props.Policies);
+    for (const [stack, own, other] of [['acme-orders', 'raw_orders', 'raw_customers'], ['acme-customers', 'raw_customers', 'raw_orders']] as const) {
+      expect(text(stack)).toContain(`:database/${own}"`);
+      expect(text(stack)).toContain(`:table/${own}/*`);
+      expect(text(stack)).not.toContain(`/${other}`);
     }
-    s.templates.get('acme-platform')!.hasResourceProperties('AWS::IAM::Role', {
-      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'emr-serverless.amazonaws.com' } })] },
-    });
+    expect(JSON.stringify(s.json.get('acme-platform')!)).not.toContain('emr-serverless.amazonaws.com"}');
   });
 
-  it('grants the use case secrets to the Spark job role from the use-case stack', () => {
-    s.templates.get('acme-customers')!.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: {
-        Statement: [
-          Match.objectLike({
-            Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
-            Resource: [
-              'arn:aws:secretsmanager:eu-west-1:123456789012:secret:kafka-bootstrap',
-              'arn:aws:secretsmanager:eu-west-1:123456789012:secret:kafka-bootstrap-??????',
-            ],
-          }),
-        ],
-      },
+  it('grants the use case secrets to its own Spark job role only', () => {
+    s.templates.get('acme-customers')!.hasResourceProperties('AWS::IAM::Role', {
+      RoleName: 'acme-customers-spark',
+      Policies: [
+        Match.objectLike({
+          PolicyDocument: {
+            Statement: Match.arrayWith([
+              Match.objectLike({
+                Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+                Resource: [
+                  'arn:aws:secretsmanager:eu-west-1:123456789012:secret:kafka-bootstrap',
+                  'arn:aws:secretsmanager:eu-west-1:123456789012:secret:kafka-bootstrap-??????',
+                ],
+              }),
+            ]),
+          },
+        }),
+      ],
     });
+    expect(JSON.stringify(s.json.get('acme-orders'))).not.toContain('secretsmanager');
+  });
+
+  it('passes each job run its own use case role', () => {
+    for (const name of ['acme-orders-orders-migration', 'acme-customers-customers-ingestion']) {
+      const subs = JSON.stringify(machine(name).props.DefinitionSubstitutions.SparkJobRoleArn);
+      expect(subs).toMatch(/SparkJobRole/);
+      const pass = roleStatements(s, name).find((st) => [st.Action].flat().includes('iam:PassRole'))!;
+      expect(JSON.stringify(pass.Resource)).toContain(subs);
+    }
   });
 
   it('lets EventBridge start <prefix>-* machines and publish to the topic', () => {
