@@ -47,7 +47,11 @@ export class PlatformStack extends Stack {
     super(scope, id, props);
     const { platform } = props;
     const key = createEncryptionKey(this, platform.prefix);
-    const { buckets, accessLogs } = new PlatformBuckets(this, 'Buckets', { names: platform.buckets, key });
+    const { buckets, accessLogs } = new PlatformBuckets(this, 'Buckets', {
+      names: platform.buckets,
+      key,
+      noncurrentVersionDays: platform.lifecycle?.noncurrentVersionDays,
+    });
     const { tables } = new PlatformTables(this, 'Tables', { names: platform.dynamodb, key });
     const topic = createNotificationTopic(this, platform.notifications, key);
     const emrApplication = createSparkApplication(this, platform);

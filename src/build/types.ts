@@ -52,7 +52,16 @@ export interface PlatformSettings {
   region: string;
   catalog: string;
   buckets: Record<'landing' | 'raw' | 'process' | 'analytics' | 'artifacts', string>;
-  emr: { releaseLabel: string; maxVcpu: number; maxMemoryGb: number; idleTimeoutMinutes: number };
+  emr: {
+    releaseLabel: string;
+    maxVcpu: number;
+    maxMemoryGb: number;
+    idleTimeoutMinutes: number;
+    /** VPC placement of the application; required when a JDBC or Kafka source exists. */
+    network?: { subnetIds: string[]; securityGroupIds: string[] };
+  };
+  /** S3 lifecycle of the versioned platform buckets (absent in older builds: 7 days). */
+  lifecycle?: { noncurrentVersionDays: number };
   dynamodb: Record<'watermarks' | 'runs' | 'gates', string>;
   notifications: { topicName: string; emails: string[] };
   tags: Record<string, string>;
