@@ -10,6 +10,7 @@ import { type CreatedDataSync, DataSyncTransfer } from './datasync.ts';
 import { platformSubstitutions, Substitutions } from './placeholders.ts';
 import { createRule } from './rules.ts';
 import { WorkflowMachine } from './workflow-machine.ts';
+import { createWorkflowTopic, PLATFORM_TOPIC } from './workflow-topic.ts';
 
 export interface WorkflowResourcesProps {
   workflow: ManifestWorkflow;
@@ -62,7 +63,9 @@ export class WorkflowResources extends Construct {
         definitionPath: wf.gate.definition,
       });
     }
-    for (const [i, rule] of wf.rules.entries()) createRule(this, `Rule${i}`, rule, substitutions);
+    const topic = createWorkflowTopic(this, wf, platform);
+    const dagTopic = topic && { placeholder: PLATFORM_TOPIC, arn: topic.topicArn };
+    for (const [i, rule] of wf.rules.entries()) createRule(this, `Rule${i}`, rule, substitutions, dagTopic);
     Tags.of(this).add('lakestep:spec-file', wf.specFile);
   }
 }

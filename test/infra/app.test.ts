@@ -327,7 +327,9 @@ describe('rules and DataSync', () => {
     for (const rule of expected) {
       const r = rules.find((x) => x.props.Name === rule.Name)!;
       expect(r.props.State).toBe(rule.State);
-      expect(r.props.Targets).toHaveLength(rule.Targets.length);
+      // A dag with its own emails gets one more target per platform-topic target (next test).
+      const extra = rule.Name === 'acme-orders-orders-daily-report-failed' ? 1 : 0;
+      expect(r.props.Targets).toHaveLength(rule.Targets.length + extra);
       expect(r.props.ScheduleExpression).toBe(rule.ScheduleExpression);
     }
     // Placeholders only survive inside Fn::Sub.
@@ -335,6 +337,32 @@ describe('rules and DataSync', () => {
       typeof v === 'string' ? [v] : Array.isArray(v) ? v.flatMap(literal) : v && typeof v === 'object'
         ? Object.entries(v).flatMap(([k, x]) => (k === 'Fn::Sub' ? [] : literal(x))) : [];
     for (const r of rules) for (const text of literal(r.props)) expect(text).not.toContain('${');
+  });
+
+  it("sends a dag's notifications to its own emails too, through a topic of its own", () => {
+    const t = s.templates.get('acme-orders')!;
+    const topics = resourcesOfType(s, 'AWS::SNS::Topic').filter((x) => x.stack === 'acme-orders');
+    expect(topics.map((x) => x.props.TopicName)).toEqual(['acme-orders-orders-daily-report-notifications']);
+    expect(topics[0]!.props.KmsMasterKeyId).toBeDefined();
+    const subs = resourcesOfType(s, 'AWS::SNS::Subscription').filter((x) => x.stack === 'acme-orders');
+    expect(subs.map((x) => [x.props.Protocol, x.props.Endpoint, x.props.TopicArn]).sort()).toEqual([
+      ['email', 'finance@example.com', { Ref: topics[0]!.id }],
+      ['email', 'report-owners@example.com', { Ref: topics[0]!.id }],
+    ]);
+    const rule = resourcesOfType(s, 'AWS::Events::Rule').find((r) => r.props.Name === 'acme-orders-orders-daily-report-failed')!;
+    const [platformTarget, dagTarget] = rule.props.Targets;
+    expect(dagTarget.Arn).toEqual({ Ref: topics[0]!.id });
+    expect(dagTarget.InputTransformer).toEqual(platformTarget.InputTransformer);
+    t.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Action: 'sns:Publish', Principal: { Service: 'events.amazonaws.com' }, Condition: Match.objectLike({ ArnEquals: Match.anyValue() }) }),
+        ]),
+      },
+    });
+    // Dags without emails keep their single platform target.
+    const other = resourcesOfType(s, 'AWS::Events::Rule').filter((r) => r.stack === 'acme-customers');
+    for (const r of other) expect(JSON.stringify(r.props.Targets)).not.toContain('-dag');
   });
 
   it('creates the HDFS source, the landing destination and the logged task', () => {
