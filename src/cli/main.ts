@@ -3,12 +3,13 @@
  * the exit code: 0 ok, 1 diagnostics or failed operation, 2 usage.
  */
 import { parseArgs } from 'node:util';
-import { compileCommand, EXIT, startCommand, validateCommand } from './commands.ts';
+import { compileCommand, EXIT, validateCommand } from './commands.ts';
 import { graphCommand } from './graph.ts';
 import { processIo, type Io } from './io.ts';
 import { backfillCommand, deployCommand, runCommand, statusCommand } from './operate.ts';
 import { readScenarioFile } from './scenario.ts';
 import { runSimulation } from './simulation.ts';
+import { startCommand } from './start.ts';
 
 const USAGE = `usage: lakestep <command> [options]
 
@@ -18,10 +19,12 @@ commands:
   compile  [specs] [--out build] [--strict]
                                          compile healthy use cases to build/
                                          exit 1 if any is quarantined; --strict writes nothing then
-  start    [specs] [--out build] [--scenario file.yaml] [--quiet]
+  start    [specs] [--out build] [--scenario file.yaml] [--verbose] [--quiet]
                                          compile, then run the platform in the local simulator: by default
                                          the migrations at 2026-11-25T00:00:00Z and one day of schedules;
-                                         prints the timeline (not with --quiet), then a summary
+                                         prints a report per workflow and writes the timeline to
+                                         <out>/timeline.txt (--verbose: compile table and timeline too,
+                                         --quiet: no closing hints)
                                          exit 1 on compile errors or any failed execution
   simulate [--build build] [--scenario file.yaml] [--json] [--quiet]
                                          run a compiled build with a scenario (default: the one of start)
@@ -88,9 +91,9 @@ const COMMANDS: Record<string, Command> = {
     const { positionals, values } = parseArgs({
       args,
       allowPositionals: true,
-      options: { out: { type: 'string', default: 'build' }, scenario: { type: 'string' }, quiet: { type: 'boolean', default: false } },
+      options: { out: { type: 'string', default: 'build' }, scenario: { type: 'string' }, quiet: { type: 'boolean', default: false }, verbose: { type: 'boolean', default: false } },
     });
-    return startCommand(io, { specsDir: positionals[0] ?? 'specs', outDir: values.out, quiet: values.quiet, ...(values.scenario === undefined ? {} : { scenario: values.scenario }) });
+    return startCommand(io, { specsDir: positionals[0] ?? 'specs', outDir: values.out, quiet: values.quiet, verbose: values.verbose, ...(values.scenario === undefined ? {} : { scenario: values.scenario }) });
   },
   simulate: async (args, io) => {
     const { values } = parseArgs({
