@@ -1,5 +1,7 @@
 /** validate / compile / start: the compiler commands. */
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { plainUsage } from './args.ts';
 import { compile, type CompileResult } from '../compile.ts';
 import { lakestepVersion, readSpecs, writeBuild, type Io } from './io.ts';
 import type { ManifestWorkflow } from '../build/types.ts';
@@ -8,9 +10,25 @@ import { kindLabel } from './report.ts';
 
 export const EXIT = { ok: 0, diagnostics: 1, usage: 2 } as const;
 
+/** Reads and compiles the specs folder; a folder that is missing, a file, or holds no spec is a one-line usage error. */
 export function runCompile(io: Io, specsDir: string): CompileResult {
-  const sources = readSpecs(resolve(io.cwd, specsDir));
+  const dir = resolve(io.cwd, specsDir);
+  if (!existsSync(dir)) throw plainUsage(`specs folder ${specsDir} does not exist`);
+  if (!statSync(dir).isDirectory()) throw plainUsage(`${specsDir} is a file; give the folder that holds the use-case folders (e.g. specs)`);
+  const sources = readSpecs(dir);
+  if (!sources.some((f) => /\.ya?ml$/.test(f.path))) {
+    throw plainUsage(`no spec files in ${specsDir}: a use case is a folder with an orchestration.yaml, e.g. ${specsDir.replace(/\/+$/, '')}/orders/orchestration.yaml`);
+  }
+  if (sources.some((f) => f.path === 'orchestration.yaml')) {
+    throw plainUsage(`${specsDir} holds an orchestration.yaml itself: it looks like one use case; give the folder above it`);
+  }
   return compile(sources, { lakestepVersion: lakestepVersion() });
+}
+
+/** An `--out` that exists and is not a folder is a usage error, before anything is compiled. */
+function checkOut(io: Io, outDir: string): void {
+  const out = resolve(io.cwd, outDir);
+  if (existsSync(out) && !statSync(out).isDirectory()) throw plainUsage(`--out ${outDir} is a file; give a folder for the build`);
 }
 
 /** `lakestep validate [dir]`: per-file ✓/✘, then every diagnostic. */
@@ -37,6 +55,7 @@ export function validateCommand(io: Io, specsDir: string): number {
  * exits 1 when any use case is quarantined. `--strict` writes nothing on any error.
  */
 export function compileCommand(io: Io, specsDir: string, outDir: string, strict: boolean, printSummary = true): { code: number; result: CompileResult } {
+  checkOut(io, outDir);
   const result = runCompile(io, specsDir);
   const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
   if (result.diagnostics.length) io.err(printDiagnostics(result.diagnostics, result.sources, specsDir) + '\n');

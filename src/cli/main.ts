@@ -5,13 +5,14 @@
 import { parseArgs } from 'node:util';
 import { compileCommand, EXIT, validateCommand } from './commands.ts';
 import { graphCommand } from './graph.ts';
-import { processIo, type Io } from './io.ts';
+import { commandHelp, fsFailure, integer, optionalFolder, usage, wantsHelp, workflowRef } from './args.ts';
+import { lakestepVersion, processIo, type Io } from './io.ts';
 import { backfillCommand, deployCommand, runCommand, statusCommand } from './operate.ts';
 import { readScenarioFile } from './scenario.ts';
 import { runSimulation } from './simulation.ts';
 import { startCommand } from './start.ts';
 
-const USAGE = `usage: lakestep <command> [options]
+const USAGE = `usage: lakestep <command> [options]   (lakestep <command> --help, lakestep --version)
 
 commands:
   validate [specs]                       check every spec file
@@ -57,35 +58,16 @@ exit codes: 0 ok, 1 diagnostics or failed operation, 2 usage`;
 
 type Command = (args: string[], io: Io) => Promise<number> | number;
 
-/** A usage error: printed with the usage text, exit 2. */
-function usage(message: string): Error {
-  return Object.assign(new Error(message), { code: 'ERR_PARSE_ARGS_USAGE' });
-}
-
-function integer(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^-?\d+$/.test(value.trim())) throw usage(`${flag} must be an integer, got "${value}"`);
-  return Number(value);
-}
-
-/** The single `<use-case>/<dag>` positional of an operator command. */
-function workflowRef(positionals: string[], command: string): string {
-  const [ref, ...extra] = positionals;
-  if (!ref) throw usage(`${command} needs a workflow: lakestep ${command} <use-case>/<dag>`);
-  if (extra.length) throw usage(`unexpected argument '${extra[0]}'`);
-  return ref;
-}
-
 const target = { build: { type: 'string', default: 'build' }, account: { type: 'string' }, json: { type: 'boolean', default: false } } as const;
 
 const COMMANDS: Record<string, Command> = {
   validate: (args, io) => {
     const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
-    return validateCommand(io, positionals[0] ?? 'specs');
+    return validateCommand(io, optionalFolder(positionals, 'specs'));
   },
   compile: (args, io) => {
     const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string', default: 'build' }, strict: { type: 'boolean', default: false } } });
-    return compileCommand(io, positionals[0] ?? 'specs', values.out, values.strict).code;
+    return compileCommand(io, optionalFolder(positionals, 'specs'), values.out, values.strict).code;
   },
   start: (args, io) => {
     const { positionals, values } = parseArgs({
@@ -93,7 +75,7 @@ const COMMANDS: Record<string, Command> = {
       allowPositionals: true,
       options: { out: { type: 'string', default: 'build' }, scenario: { type: 'string' }, quiet: { type: 'boolean', default: false }, verbose: { type: 'boolean', default: false } },
     });
-    return startCommand(io, { specsDir: positionals[0] ?? 'specs', outDir: values.out, quiet: values.quiet, verbose: values.verbose, ...(values.scenario === undefined ? {} : { scenario: values.scenario }) });
+    return startCommand(io, { specsDir: optionalFolder(positionals, 'specs'), outDir: values.out, quiet: values.quiet, verbose: values.verbose, ...(values.scenario === undefined ? {} : { scenario: values.scenario }) });
   },
   simulate: async (args, io) => {
     const { values } = parseArgs({
@@ -105,7 +87,8 @@ const COMMANDS: Record<string, Command> = {
   },
   graph: (args, io) => {
     const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { format: { type: 'string', default: 'mermaid' }, build: { type: 'string' } } });
-    return graphCommand(io, { format: values.format, ...(positionals[0] === undefined ? {} : { specsDir: positionals[0] }), ...(values.build === undefined ? {} : { buildDir: values.build }) });
+    const specsDir = positionals.length ? optionalFolder(positionals, 'specs') : undefined;
+    return graphCommand(io, { format: values.format, ...(specsDir === undefined ? {} : { specsDir }), ...(values.build === undefined ? {} : { buildDir: values.build }) });
   },
   run: (args, io) => {
     const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { ...target, date: { type: 'string' }, rerun: { type: 'boolean', default: false } } });
@@ -163,27 +146,41 @@ const COMMANDS: Record<string, Command> = {
       allowPositionals: true,
       options: { out: { type: 'string', default: 'build' }, 'use-case': { type: 'string', multiple: true, default: [] } },
     });
-    return deployCommand(io, { specsDir: positionals[0] ?? 'specs', outDir: values.out, useCases: values['use-case'] });
+    return deployCommand(io, { specsDir: optionalFolder(positionals, 'specs'), outDir: values.out, useCases: values['use-case'] });
   },
 };
 
 export async function cli(argv: string[], io: Io = processIo): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    io.out(USAGE);
+    const topic = name === 'help' && rest[0] && COMMANDS[rest[0]] ? rest[0] : undefined;
+    io.out(topic ? commandHelp(USAGE, topic) : USAGE);
     return name ? EXIT.ok : EXIT.usage;
+  }
+  if (name === '--version' || name === '-v' || name === 'version') {
+    io.out(`lakestep ${lakestepVersion()}`);
+    return EXIT.ok;
   }
   const command = COMMANDS[name];
   if (!command) {
     io.err(`lakestep: unknown command '${name}'\n\n${USAGE}`);
     return EXIT.usage;
   }
+  if (wantsHelp(rest)) {
+    io.out(commandHelp(USAGE, name));
+    return EXIT.ok;
+  }
   try {
     return await command(rest, io);
   } catch (e) {
     const err = e as Error & { code?: string; exitCode?: number };
     if (err.code?.startsWith('ERR_PARSE_ARGS')) {
-      io.err(`lakestep ${name}: ${err.message}\n\n${USAGE}`);
+      io.err(`lakestep ${name}: ${err.message}\n\n${commandHelp(USAGE, name)}`);
+      return EXIT.usage;
+    }
+    const fs = fsFailure(e);
+    if (fs) {
+      io.err(`lakestep ${name}: ${fs}`);
       return EXIT.usage;
     }
     if (typeof err.exitCode === 'number') {

@@ -126,7 +126,7 @@ describe('lakestep simulate', () => {
     for (const argv of [['simulate', 'extra'], ['simulate', '--scenari', 'x']]) {
       const r = await runCli(argv, dir);
       expect(r.code).toBe(2);
-      expect(r.err).toContain('usage: lakestep <command> [options]');
+      expect(r.err).toContain('usage: lakestep simulate [--build build]');
     }
   });
 });
