@@ -2,6 +2,7 @@
  * `lakestep <command>`: a thin layer over the library. `cli(argv, io)` returns
  * the exit code: 0 ok, 1 diagnostics or failed operation, 2 usage.
  */
+import './aws-sdk-env.ts';
 import { parseArgs } from 'node:util';
 import { compileCommand, EXIT, validateCommand } from './commands.ts';
 import { graphCommand } from './graph.ts';
