@@ -9,6 +9,7 @@ import { graphCommand } from './graph.ts';
 import { commandHelp, fsFailure, integer, optionalFolder, usage, wantsHelp, workflowRef } from './args.ts';
 import { lakestepVersion, processIo, type Io } from './io.ts';
 import { backfillCommand, deployCommand, runCommand, statusCommand } from './operate.ts';
+import { cancelCommand, logsCommand, pauseCommand } from './operator.ts';
 import { readScenarioFile } from './scenario.ts';
 import { runSimulation } from './simulation.ts';
 import { startCommand } from './start.ts';
@@ -40,7 +41,18 @@ commands:
                                          or ISO timestamp, default now); --rerun when that name is taken
                                          exit 1 when the date already has a failed run and nothing started
   status   <use-case>/<dag> [--limit N] [--account ID] [--build build] [--json]
-                                         newest executions (N: 1-1000, default 10) and why each failed
+                                         newest executions (N: 1-1000, default 10) and why each failed,
+                                         and whether the dag is paused
+  pause    <use-case>/<dag> [--build build] [--json]
+                                         disable the dag's schedule and dependency rules (notifications
+                                         stay on); exit 1 when a rule could not be disabled
+  resume   <use-case>/<dag> [--build build] [--json]
+                                         enable them again
+  logs     <use-case>/<dag> [--execution NAME] [--account ID] [--build build] [--json]
+                                         the EMR Serverless job runs of an execution (default the newest):
+                                         state, details, Spark UI and driver log links
+  cancel   <use-case>/<dag> --execution NAME [--account ID] [--build build] [--json]
+                                         stop the execution and cancel its active job runs
   backfill <use-case>/<dag> --from D1 --to D2 [--concurrency N] [--dry-run] [--force]
            [--account ID] [--build build] [--json]
                                          one execution per day D1..D2 (YYYY-MM-DD, inclusive); days already
@@ -52,7 +64,7 @@ commands:
                                          exit 1 without credentials, when cdk fails, or when a use case
                                          was quarantined (the healthy ones are still deployed)
 
-AWS commands (run, status, backfill, deploy) use the region of the build's platform;
+AWS commands (run, status, backfill, pause, resume, logs, cancel, deploy) use the region of the build's platform;
 without --account the state machine is looked up with ListStateMachines.
 
 exit codes: 0 ok, 1 diagnostics or failed operation, 2 usage`;
@@ -141,6 +153,18 @@ const COMMANDS: Record<string, Command> = {
       ...(concurrency === undefined ? {} : { concurrency }),
     });
   },
+  pause: (args, io) => pauseOrResume(args, io, 'pause'),
+  resume: (args, io) => pauseOrResume(args, io, 'resume'),
+  logs: (args, io) => {
+    const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { ...target, execution: { type: 'string' } } });
+    return logsCommand(io, { ref: workflowRef(positionals, 'logs'), buildDir: values.build, json: values.json, ...optional(values) });
+  },
+  cancel: (args, io) => {
+    const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { ...target, execution: { type: 'string' } } });
+    const ref = workflowRef(positionals, 'cancel');
+    if (values.execution === undefined) throw usage('cancel needs --execution NAME (lakestep status lists them)');
+    return cancelCommand(io, { ref, buildDir: values.build, json: values.json, ...optional(values), execution: values.execution });
+  },
   deploy: (args, io) => {
     const { positionals, values } = parseArgs({
       args,
@@ -150,6 +174,16 @@ const COMMANDS: Record<string, Command> = {
     return deployCommand(io, { specsDir: optionalFolder(positionals, 'specs'), outDir: values.out, useCases: values['use-case'] });
   },
 };
+
+function pauseOrResume(args: string[], io: Io, action: 'pause' | 'resume'): Promise<number> {
+  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { build: target.build, json: target.json } });
+  return pauseCommand(io, { ref: workflowRef(positionals, action), buildDir: values.build, json: values.json, action });
+}
+
+/** `--account` and `--execution` when given. */
+function optional(values: { account?: string; execution?: string }): { account?: string; execution?: string } {
+  return { ...(values.account === undefined ? {} : { account: values.account }), ...(values.execution === undefined ? {} : { execution: values.execution }) };
+}
 
 export async function cli(argv: string[], io: Io = processIo): Promise<number> {
   const [name, ...rest] = argv;

@@ -4,6 +4,7 @@
  * print what `src/ops` returns.
  */
 import { resolve } from 'node:path';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { Manifest } from '../build/types.ts';
 import {
@@ -15,6 +16,10 @@ import {
   formatJson,
   formatRun,
   formatStatus,
+  formatTriggers,
+  triggerRules,
+  triggerStates,
+  type RuleState,
   loadManifest,
   locateStateMachine,
   missingCredentialsHint,
@@ -54,7 +59,7 @@ function awsFailure(err: unknown): Error | undefined {
 }
 
 /** Runs an operator command, turning AWS failures into exit 1 with their message. */
-async function aws<T>(body: () => Promise<T>): Promise<T> {
+export async function aws<T>(body: () => Promise<T>): Promise<T> {
   try {
     return await body();
   } catch (err) {
@@ -66,7 +71,7 @@ async function aws<T>(body: () => Promise<T>): Promise<T> {
  * The manifest's workflow and the checks of `--account`, made before any AWS
  * client exists: every argument error is reported without asking for credentials.
  */
-async function offline(io: Io, opts: TargetOptions): Promise<ResolvedWorkflow> {
+export async function offline(io: Io, opts: TargetOptions): Promise<ResolvedWorkflow> {
   const manifest: Manifest = await loadManifest(resolve(io.cwd, opts.buildDir));
   const wf = resolveWorkflow(manifest, opts.ref);
   if (opts.account !== undefined && !/^\d{12}$/.test(opts.account)) throw new OpsError('USAGE', `--account must be a 12-digit AWS account id, got "${opts.account}"`);
@@ -74,12 +79,24 @@ async function offline(io: Io, opts: TargetOptions): Promise<ResolvedWorkflow> {
 }
 
 /** Manifest → workflow → client of the manifest's region → state machine ARN. */
-async function target(io: Io, opts: TargetOptions): Promise<{ client: SFNClient; target: WorkflowTarget }> {
+export async function target(io: Io, opts: TargetOptions): Promise<{ client: SFNClient; target: WorkflowTarget }> {
   const manifest: Manifest = await loadManifest(resolve(io.cwd, opts.buildDir));
   const wf = resolveWorkflow(manifest, opts.ref);
   const client = (io.sfn ?? ((region: string) => new SFNClient({ region })))(manifest.platform.region);
   return { client, target: await locateStateMachine(client, wf, opts.account === undefined ? {} : { account: opts.account }) };
 }
+
+/** Trigger rule states for `status`; a failed lookup (e.g. no events:DescribeRule permission) is shown, not fatal. */
+async function pausedState(io: Io, t: WorkflowTarget): Promise<RuleState[] | string> {
+  if (!triggerRules(t.workflow).length) return [];
+  try {
+    return await triggerStates(eventbridgeClient(io, t.region), t.workflow);
+  } catch (err) {
+    return `triggers: unknown (${(err as Error).name}: ${(err as Error).message})`;
+  }
+}
+
+export const eventbridgeClient = (io: Io, region: string): EventBridgeClient => (io.eventbridge ?? ((r: string) => new EventBridgeClient({ region: r })))(region);
 
 const now = (io: Io): Date => (io.now ?? (() => new Date()))();
 
@@ -95,7 +112,7 @@ export async function runCommand(io: Io, opts: TargetOptions & { date?: string; 
   return result.ok ? 0 : 1;
 }
 
-/** `lakestep status`: the newest executions with the cause of each failure; exit 0 when AWS answered. */
+/** `lakestep status`: the newest executions with the cause of each failure, and whether the dag is paused; exit 0 when AWS answered. */
 export async function statusCommand(io: Io, opts: TargetOptions & { limit?: number; json: boolean }): Promise<number> {
   if (opts.limit !== undefined && (!Number.isInteger(opts.limit) || opts.limit < 1 || opts.limit > 1000)) {
     throw new OpsError('USAGE', `--limit must be an integer from 1 to 1000, got ${opts.limit}`);
@@ -103,9 +120,10 @@ export async function statusCommand(io: Io, opts: TargetOptions & { limit?: numb
   await offline(io, opts);
   const result = await aws(async () => {
     const { client, target: t } = await target(io, opts);
-    return workflowStatus(client, t, { now: now(io), ...(opts.limit === undefined ? {} : { limit: opts.limit }) });
+    const status = await workflowStatus(client, t, { now: now(io), ...(opts.limit === undefined ? {} : { limit: opts.limit }) });
+    return { ...status, triggers: await pausedState(io, t) };
   });
-  io.out(opts.json ? formatJson(result) : formatStatus(result));
+  io.out(opts.json ? formatJson(result) : `${formatStatus(result)}\n${typeof result.triggers === 'string' ? result.triggers : formatTriggers(result.triggers)}`);
   return 0;
 }
 
