@@ -106,7 +106,8 @@ describe('help, version and extra arguments', () => {
     expect(r.out).toBe(
       [
         'usage: lakestep status <use-case>/<dag> [--limit N] [--account ID] [--build build] [--json]',
-        '                                         newest executions (N: 1-1000, default 10) and why each failed',
+        '                                         newest executions (N: 1-1000, default 10) and why each failed,',
+        '                                         and whether the dag is paused',
         '',
         'exit codes: 0 ok, 1 diagnostics or failed operation, 2 usage',
       ].join('\n'),
