@@ -101,7 +101,8 @@ function normalizeKafka(ctx: PhaseContext, s: KafkaSourceSpec, p: string): Kafka
     fail(ctx, 'INGESTION_TRIGGER', '`trigger` applies to micro-batch sources; a streaming source runs continuously', `${p}/trigger`);
     ok = false;
   }
-  const format = s.source.format ?? 'json';
+  // Documented default: parse json with `columns` when they are given, else keep raw key, value and metadata.
+  const format = s.source.format ?? ((s.columns ?? []).length ? 'json' : 'raw');
   if (format === 'avro') {
     fail(ctx, 'INGESTION_KAFKA_FORMAT', 'avro payloads need a schema registry, which lakestep does not read yet; use json with `columns`, or raw', `${p}/source/format`);
     ok = false;
@@ -109,7 +110,7 @@ function normalizeKafka(ctx: PhaseContext, s: KafkaSourceSpec, p: string): Kafka
   const cols = columns(ctx, s.columns ?? [], `${p}/columns`, 'INGESTION_COLUMN');
   if (!cols) ok = false;
   if (format === 'json' && (s.columns ?? []).length === 0) {
-    fail(ctx, 'INGESTION_KAFKA_COLUMNS', 'json payloads need `columns` (the schema to parse them with)', `${p}/source`);
+    fail(ctx, 'INGESTION_KAFKA_COLUMNS', '`format: json` needs `columns` (the schema to parse them with); leave both out to land raw key, value and metadata', `${p}/source/format`);
     ok = false;
   }
   let startFromWatermark: KafkaSource['startFromWatermark'];
