@@ -180,9 +180,14 @@ export type JobStep =
       query?: string;
       fetchSize: number;
       partitioning?: JdbcPartitioning;
-      /** Rows newer than the parameter `watermarkParameter` only (when the parameter is non-empty). */
+      /**
+       * With a non-empty parameter `watermarkParameter`: rows with `incrementalColumn` at or
+       * above the watermark (minus `lookbackSeconds` for timestamps) only. The runtime
+       * reports the newest value among the rows it wrote under `watermarkParameter`.
+       */
       incrementalColumn?: string;
       watermarkParameter?: string;
+      lookbackSeconds?: number;
       /** Temp view the extract is registered as; `writeSql` reads it. */
       view: string;
       writeSql: string;
@@ -199,9 +204,17 @@ export type JobStep =
       format: 'json' | 'avro' | 'raw';
       /** Spark DDL schema of the JSON payload (`order_id BIGINT, ...`). */
       schemaDdl?: string;
-      /** Each micro-batch is registered as this temp view, then `writeSql` runs (foreachBatch). */
+      /**
+       * Each micro-batch is registered as this temp view (payload fields, plus
+       * `_lakestep_corrupt` with `format: json`); the rows of `selectSql` are appended
+       * to `target` with the batch id in the snapshot summary, so a replayed batch
+       * is not written twice.
+       */
       view: string;
-      writeSql: string;
+      target: string;
+      selectSql: string;
+      /** Messages that do not parse or lack a required field: appended here, never blocking the stream. */
+      deadLetter?: { target: string; selectSql: string };
       trigger: 'available_now' | 'continuous';
     }
   | {

@@ -62,11 +62,13 @@ function indexMigration(entry: UseCaseIndexEntry, file: SpecFile | undefined): v
 }
 
 function indexIngestion(entry: UseCaseIndexEntry, file: SpecFile | undefined): void {
-  const v = file?.partial as { micro_batch?: unknown } | undefined;
-  if (!Array.isArray(v?.micro_batch)) return;
-  for (const s of v.micro_batch as { target?: unknown; columns?: unknown }[]) {
+  const v = file?.partial as { micro_batch?: unknown; batch?: unknown } | undefined;
+  // JDBC sources that declare columns create their target (the others write migrated tables).
+  const batch = Array.isArray(v?.batch) ? (v.batch as { target?: unknown; columns?: unknown }[]).filter((s) => Array.isArray(s?.columns)) : [];
+  if (!Array.isArray(v?.micro_batch) && batch.length === 0) return;
+  for (const s of [...((Array.isArray(v?.micro_batch) ? v.micro_batch : []) as { target?: unknown; columns?: unknown }[]), ...batch]) {
     // Raw payloads have no declared columns: the table is known, its columns are not checked.
-    if (s && typeof s.target === 'string') entry.tables.set(s.target, { fqn: s.target, columns: columnNames(s.columns) });
+    if (s && typeof s.target === 'string' && !entry.tables.has(s.target)) entry.tables.set(s.target, { fqn: s.target, columns: columnNames(s.columns) });
   }
 }
 

@@ -97,6 +97,12 @@ export interface BatchSource {
   mode: 'append' | 'merge' | 'overwrite';
   keys: string[];
   incrementalColumn?: string;
+  /** Seconds re-read before a timestamp watermark (late commits). */
+  lookbackSeconds: number;
+  /** Declared columns: the job creates the target from them (empty: a migrated target). */
+  columns: Column[];
+  /** Columns written, in the target's order (by name, never by position). */
+  targetColumns: string[];
   partitioning?: JdbcPartitioning;
   sparkSubmitParameters: string;
   origin: Origin;

@@ -124,6 +124,8 @@ export interface BatchSourceSpec {
   mode: 'append' | 'merge' | 'overwrite';
   keys?: string[];
   incremental_column?: string;
+  lookback?: string;
+  columns?: ColumnSpec[];
   partitioning?: { column: string; lower: number; upper: number; partitions: number };
   spark_submit_parameters?: string;
   enabled?: boolean;
