@@ -575,18 +575,27 @@ def append_batch(session: Any, target: str, select_sql: str, stream: str, batch_
     return True
 
 
-def batch_writer(step: dict[str, Any], log: Callable[..., None]) -> Callable[[Any, int], None]:
-    """foreachBatch body: the batch's temp view lives in the batch's own session."""
+def batch_writer(step: dict[str, Any], log: Callable[..., None], counts: list[int]) -> Callable[[Any, int], None]:
+    """foreachBatch body: the batch's temp view lives in the batch's own session.
+
+    The batch is persisted so its two writes (target, dead letter) read Kafka once;
+    `counts` gets the number of records of each batch.
+    """
     stream = step["checkpoint"]
 
     def write_batch(batch: Any, batch_id: int) -> None:
         session = batch.sparkSession
-        batch.createOrReplaceTempView(step["view"])
-        written = {"target": append_batch(session, step["target"], step["selectSql"], stream, batch_id)}
-        dead = step.get("deadLetter")
-        if dead:
-            written["deadLetter"] = append_batch(session, dead["target"], dead["selectSql"], stream, batch_id)
-        log(event="batch", step=step["name"], batchId=batch_id,
+        batch = batch.persist()
+        try:
+            counts.append(batch.count())
+            batch.createOrReplaceTempView(step["view"])
+            written = {"target": append_batch(session, step["target"], step["selectSql"], stream, batch_id)}
+            dead = step.get("deadLetter")
+            if dead:
+                written["deadLetter"] = append_batch(session, dead["target"], dead["selectSql"], stream, batch_id)
+        finally:
+            batch.unpersist()
+        log(event="batch", step=step["name"], batchId=batch_id, rows=counts[-1],
             skipped=[k for k, v in written.items() if not v])
 
     return write_batch
@@ -600,8 +609,9 @@ def step_kafka(ctx: Context, step: dict[str, Any]) -> int | None:
     for key, value in options.items():
         reader = reader.option(key, value)
     decoded = decode_stream(reader.load(), step, ctx.runtime.functions_factory())
+    counts: list[int] = []
     writer = (
-        decoded.writeStream.foreachBatch(batch_writer(step, ctx.runtime.emit))
+        decoded.writeStream.foreachBatch(batch_writer(step, ctx.runtime.emit, counts))
         .option("checkpointLocation", step["checkpoint"])
     )
     if step["trigger"] == "available_now":
@@ -610,7 +620,7 @@ def step_kafka(ctx: Context, step: dict[str, Any]) -> int | None:
         writer = writer.trigger(processingTime=CONTINUOUS_TRIGGER)
     query = writer.start()
     query.awaitTermination()  # raises StreamingQueryException when a batch failed
-    return sum(int(p.get("numInputRows", 0)) for p in query.recentProgress)
+    return sum(counts)
 
 
 def _is_ntz(frame: Any) -> bool:

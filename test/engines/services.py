@@ -210,7 +210,8 @@ def kafka_broker() -> Iterator[Kafka]:
     classpath = ["-cp", f"{lib}/*"]
     cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
     subprocess.run([java, "-Xmx256m", *classpath, "kafka.tools.StorageTool", "format", "--standalone",
-                    "-t", cluster_id, "-c", str(props)], check=True, stdout=subprocess.DEVNULL)
+                    # `=`: a random id may start with "-", which argparse would take for an option.
+                    f"--cluster-id={cluster_id}", "-c", str(props)], check=True, stdout=subprocess.DEVNULL)
     with log.open("wb") as out:
         proc = subprocess.Popen([java, "-Xmx512m", *classpath, "kafka.Kafka", str(props)],
                                 stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
