@@ -141,6 +141,7 @@ class Lake:
         conf.update({
             f"{c}.type": "jdbc",
             f"{c}.uri": f"jdbc:sqlite:{self.root}/catalog.db",
+            f"{c}.cache-enabled": "false",
             "spark.sql.shuffle.partitions": "2",
             "spark.ui.enabled": "false",
             "spark.ui.showConsoleProgress": "false",
@@ -195,12 +196,21 @@ class Lake:
     # ------------------------------------------------------------ state
 
     def reset(self) -> None:
-        """Drop (purge) every table and namespace of the catalog."""
-        for (namespace,) in self.spark.sql(f"SHOW NAMESPACES IN {self.catalog}").collect():
-            for row in self.spark.sql(f"SHOW TABLES IN {self.catalog}.{namespace}").collect():
-                self.spark.sql(f"DROP TABLE {self.catalog}.{namespace}.{row.tableName} PURGE")
-            self.spark.sql(f"DROP NAMESPACE {self.catalog}.{namespace}")
+        """Forget every table and namespace and delete the lake's files.
+
+        Straight in the SQLite catalog (its table cache is off): `DROP TABLE … PURGE`
+        of each table costs seconds apiece.
+        """
+        import shutil
+        import sqlite3
+
         self.spark.catalog.clearCache()
+        with sqlite3.connect(self.root / "catalog.db") as db:
+            names = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            for table in ("iceberg_tables", "iceberg_namespace_properties"):
+                if table in names:
+                    db.execute(f"DELETE FROM {table}")
+        shutil.rmtree(self.root / "s3", ignore_errors=True)
 
     def sql(self, text: str) -> Any:
         return self.spark.sql(text)
