@@ -73,8 +73,8 @@ export function mergeWatermarkSql(catalog: string, merge: Merge, watermarkParame
  * Writes the rows of a temporary view into a table: `append` = `INSERT INTO`,
  * `overwrite` = `INSERT OVERWRITE` (whole table under `partitionOverwriteMode=static`),
  * `merge` = `MERGE INTO … ON keys` with `UPDATE SET *` / `INSERT *` (by column name).
- * Inserts match columns by position: the view must have the table's column order,
- * or pass `columns` in table order to select them explicitly.
+ * Inserts match columns by name (`BY NAME`, Spark 3.5), never by position, so a
+ * view whose columns come in another order than the table's still lands right.
  * See https://iceberg.apache.org/docs/latest/spark-writes/
  */
 export function writeFromViewSql(
@@ -89,9 +89,9 @@ export function writeFromViewSql(
   const select = columns.length > 0 ? columns.map(quoteIdent).join(', ') : '*';
   switch (mode) {
     case 'append':
-      return `INSERT INTO ${table} SELECT ${select} FROM ${quoteIdent(view)}`;
+      return `INSERT INTO ${table} BY NAME SELECT ${select} FROM ${quoteIdent(view)}`;
     case 'overwrite':
-      return `INSERT OVERWRITE ${table} SELECT ${select} FROM ${quoteIdent(view)}`;
+      return `INSERT OVERWRITE ${table} BY NAME SELECT ${select} FROM ${quoteIdent(view)}`;
     case 'merge':
       if (keys.length === 0) throw new Error(`merge into ${target.database}.${target.table}: no keys`);
       return [`MERGE INTO ${table} t`, `USING ${quoteIdent(view)} s`, `ON ${keyMatch(keys)}`, ...upsertClauses(columns)].join('\n');
