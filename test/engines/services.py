@@ -139,7 +139,11 @@ def postgres() -> Iterator[Postgres]:
 
 
 def broker_classpath() -> Path:
-    """The broker's jars in .cache/engines/broker, fetched by Maven when the pom changed."""
+    """The broker's jars: fetched by test/engines/run.sh (LAKESTEP_ENGINE_LIB/broker), else
+    by Maven into .cache/engines/broker when the pom changed."""
+    fetched = Path(os.environ.get("LAKESTEP_ENGINE_LIB", "/nonexistent")) / "broker"
+    if any(fetched.glob("kafka_*.jar")):
+        return fetched
     stamp = BROKER_LIB / ".pom.sha256"
     want = hashlib.sha256(BROKER_POM.read_bytes()).hexdigest()
     if not (stamp.exists() and stamp.read_text() == want):

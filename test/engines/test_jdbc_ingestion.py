@@ -22,26 +22,24 @@ SOURCE_DDL = {
 }
 
 
-@pytest.fixture(scope="module")
-def shop(compile_specs):
-    build = Path(compile_specs(SPECS)) / "shop" / "jobs"
+@pytest.fixture
+def shop(lake, cases_build):
     return {
-        "ingest": json.loads((build / "shop-ingestion" / "ingest.json").read_text()),
-        "ddl": json.loads((build / "shop-migration" / "ddl.json").read_text()),
+        "ingest": lake.job("shop", "shop-ingestion", "ingest", cases_build),
+        "ddl": lake.job("shop", "shop-migration", "ddl", cases_build),
     }
 
 
-@pytest.fixture(scope="module")
-def db(postgres, aws):
+def put_secret(arn: str, value: dict) -> None:
+    """The secret in the Secrets Manager stand-in, under the name its ARN ends with."""
     import boto3
 
-    client = boto3.client("secretsmanager", region_name="eu-west-1")
-    name = SECRET_ARN.split(":")[-1]
+    client = boto3.client("secretsmanager", region_name=arn.split(":")[3])
+    name = arn.split(":")[-1]
     try:
-        client.create_secret(Name=name, SecretString=json.dumps(postgres.secret()))
+        client.create_secret(Name=name, SecretString=json.dumps(value))
     except client.exceptions.ResourceExistsException:
-        client.put_secret_value(SecretId=name, SecretString=json.dumps(postgres.secret()))
-    return postgres
+        client.put_secret_value(SecretId=name, SecretString=json.dumps(value))
 
 
 def only(doc: dict, name: str) -> dict:
@@ -50,15 +48,32 @@ def only(doc: dict, name: str) -> dict:
 
 
 @pytest.fixture
-def fresh(db, spark, shop, run_job):
+def fresh(postgres, clean_lake, shop):
     """Empty source tables and freshly migrated (empty) target tables."""
+    put_secret(SECRET_ARN, postgres.secret())
     for table, ddl in SOURCE_DDL.items():
-        db.execute(f"DROP TABLE IF EXISTS public.{table}")
-        db.execute(ddl)
-    for table in ("customers", "refunds", "returns"):
-        spark.sql(f"DROP TABLE IF EXISTS glue_catalog.raw_shop.{table} PURGE")
-    run_job(shop["ddl"])
-    return db
+        postgres.execute(f"DROP TABLE IF EXISTS public.{table}")
+        postgres.execute(ddl)
+    clean_lake.run(shop["ddl"])
+    return postgres
+
+
+@pytest.fixture
+def spark(lake):
+    return lake.spark
+
+
+@pytest.fixture
+def run_job(lake):
+    """Run a job document; `spark_proxy` stands in for the session the runtime gets."""
+    import lakestep_runtime as rt
+
+    def run(doc, params=None, runtime=None, spark_proxy=None):
+        if runtime is None and spark_proxy is not None:
+            runtime = rt.Runtime(spark_factory=lambda: spark_proxy, log=lambda _line: None)
+        return lake.run(doc, runtime=runtime, **(params or {}))
+
+    return run
 
 
 class SqlHook:
@@ -161,7 +176,6 @@ def test_append_with_a_numeric_column_is_not_duplicated_by_a_retry(fresh, spark,
 
 def test_overwrite_creates_its_target_and_replaces_it(fresh, spark, shop, run_job):
     fresh.execute("INSERT INTO public.returns (return_id, reason) VALUES (1, 'broken'), (2, 'late')")
-    spark.sql("DROP TABLE IF EXISTS glue_catalog.raw_shop.returns PURGE")
     doc = only(shop["ingest"], "returns-pg")
     run_job(doc)
     assert rows(spark, "returns", "return_id") == [(1, "broken"), (2, "late")]
@@ -178,5 +192,5 @@ def test_credentials_come_from_the_region_of_the_secret(fresh, spark, shop, run_
     fresh.execute("INSERT INTO public.returns (return_id, reason) VALUES (1, 'broken')")
     import lakestep_runtime as rt
 
-    run_job(only(shop["ingest"], "returns-pg"), runtime=rt.Runtime())
+    run_job(only(shop["ingest"], "returns-pg"), runtime=rt.Runtime(spark_factory=lambda: spark, log=lambda _line: None))
     assert rows(spark, "returns", "return_id") == [(1, "broken")]

@@ -12,34 +12,26 @@ from pathlib import Path
 
 import pytest
 
-from test_jdbc_ingestion import SPECS, only
+from test_jdbc_ingestion import only, put_secret, run_job, spark  # noqa: F401 - fixtures
 
 SECRET_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop/kafka-AbCdEf"
 WATERMARK = "2026-11-26T05:00:00.000000Z"
 W_MS = int(datetime(2026, 11, 26, 5, 0, tzinfo=timezone.utc).timestamp() * 1000)
 
 
-@pytest.fixture(scope="module")
-def docs(compile_specs):
-    build = Path(compile_specs(SPECS)) / "shop" / "jobs" / "shop-ingestion"
-    return json.loads((build / "ingest.json").read_text())
+@pytest.fixture
+def docs(lake, cases_build):
+    return lake.job("shop", "shop-ingestion", "ingest", cases_build)
 
 
-@pytest.fixture(scope="module")
-def broker(kafka_broker, aws):
-    import boto3
-
-    client = boto3.client("secretsmanager", region_name="eu-west-1")
-    value = json.dumps({"bootstrap_servers": kafka_broker.bootstrap_servers})
-    try:
-        client.create_secret(Name=SECRET_ARN.split(":")[-1], SecretString=value)
-    except client.exceptions.ResourceExistsException:
-        client.put_secret_value(SecretId=SECRET_ARN.split(":")[-1], SecretString=value)
+@pytest.fixture
+def broker(kafka_broker, clean_lake):
+    put_secret(SECRET_ARN, {"bootstrap_servers": kafka_broker.bootstrap_servers})
     return kafka_broker
 
 
 @pytest.fixture
-def source(broker, docs, spark, tmp_path, run_job):
+def source(broker, docs, spark, tmp_path):
     """One source of the document on a topic of its own, with its own checkpoint and empty tables."""
 
     def make(name: str):
@@ -48,8 +40,6 @@ def source(broker, docs, spark, tmp_path, run_job):
         step["topics"] = [f"{step['topics'][0]}.{uuid.uuid4().hex[:8]}"]
         step["checkpoint"] = str(tmp_path / "checkpoint")
         broker.create_topic(step["topics"][0])
-        for table in [step["target"], *([step["deadLetter"]["target"]] if step.get("deadLetter") else [])]:
-            spark.sql(f"DROP TABLE IF EXISTS {table} PURGE")
         return doc, step
 
     return make
