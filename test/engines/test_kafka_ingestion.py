@@ -27,6 +27,12 @@ def docs(lake, cases_build):
 @pytest.fixture
 def broker(kafka_broker, clean_lake):
     put_secret(SECRET_ARN, {"bootstrap_servers": kafka_broker.bootstrap_servers})
+    # foreachBatch runs in a clone of the session with a catalog (and SQLite connections)
+    # of its own: in WAL mode a reader of the driver's catalog does not lock out its commits.
+    import sqlite3
+
+    with sqlite3.connect(clean_lake.root / "catalog.db") as db:
+        db.execute("PRAGMA journal_mode=WAL")
     return kafka_broker
 
 
