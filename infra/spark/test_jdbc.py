@@ -66,6 +66,19 @@ class JdbcOptionsTest(unittest.TestCase):
         self.assertEqual(options["dbtable"], "(SELECT * FROM public.customers WHERE \"UPDATED_AT\" >= "
                                              "TIMESTAMP '2026-11-26 05:30:00.000000') t")
 
+    def test_oracle_lookback_and_numeric_predicates(self):
+        # Oracle cannot run here: the dialect choices are checked as text. ANSI
+        # TIMESTAMP literals and unquoted numbers are valid Oracle SQL; the column is
+        # quoted upper-case because Oracle folds unquoted names to upper case.
+        step = {**STEP, "engine": "oracle", "lookbackSeconds": 3600}
+        secret = {"host": "h", "sid": "XE", "username": "u", "password": "p"}
+        options = rt.jdbc_options(step, secret, {**PARAMS, "watermark": "2026-11-26T05:30:00+02:00"})
+        self.assertEqual(options["url"], "jdbc:oracle:thin:@h:1521:XE")
+        self.assertEqual(options["dbtable"], "(SELECT * FROM public.customers WHERE \"UPDATED_AT\" >= "
+                                             "TIMESTAMP '2026-11-26 02:30:00.000000') t")
+        numeric = rt.jdbc_options(step, secret, {**PARAMS, "watermark": "00000000000000000042.50"})
+        self.assertEqual(numeric["dbtable"], "(SELECT * FROM public.customers WHERE \"UPDATED_AT\" >= 42.50) t")
+
     def test_partitioned_read(self):
         step = {**STEP, "partitioning": {"column": "customer_id", "lower": 1, "upper": 50000000, "partitions": 16}}
         options = rt.jdbc_options(step, PG_SECRET, PARAMS)
