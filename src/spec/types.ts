@@ -160,6 +160,7 @@ export interface MergeSpec {
   order_by?: string;
   delete_when?: string;
   incremental_column?: string;
+  late_arrival?: string;
   columns?: string[];
   enabled?: boolean;
 }

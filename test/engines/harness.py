@@ -10,6 +10,7 @@ moto's in-process stand-in. Everything else of a job document runs as compiled.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -19,7 +20,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "infra" / "spark"))
@@ -192,6 +193,22 @@ class Lake:
                 if key.startswith("spark.sql.") and not key.startswith(("spark.sql.catalog.", "spark.sql.extensions")):
                     out[key] = value
         return out
+
+    @contextlib.contextmanager
+    def submitted_with(self, workflow_asl: Path) -> Iterator[None]:
+        """The session with a workflow's `spark.sql.*` submit settings, restored afterwards."""
+        conf = self.runtime_conf(workflow_asl)
+        before = {key: self.spark.conf.get(key, None) for key in conf}
+        for key, value in conf.items():
+            self.spark.conf.set(key, value)
+        try:
+            yield
+        finally:
+            for key, value in before.items():
+                if value is None:
+                    self.spark.conf.unset(key)
+                else:
+                    self.spark.conf.set(key, value)
 
     # ------------------------------------------------------------ state
 
