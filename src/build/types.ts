@@ -170,6 +170,12 @@ export type JobStep =
        * `'YYYY-MM-DD HH:MM:SS'` literals — they are never user input.
        */
       cutoffs?: Record<string, number>;
+      /**
+       * Independent unit of work (maintenance: the table). A failing step skips only
+       * the rest of its group; the other groups still run, and the job then fails
+       * naming every failed step.
+       */
+      group?: string;
     }
   | {
       kind: 'jdbc_extract';

@@ -143,6 +143,9 @@ class Lake:
             f"{c}.type": "jdbc",
             f"{c}.uri": f"jdbc:sqlite:{self.root}/catalog.db",
             f"{c}.cache-enabled": "false",
+            # SQLite takes one writer: one pooled connection, and wait for locks.
+            f"{c}.clients": "1",
+            f"{c}.jdbc.busy_timeout": "30000",
             "spark.sql.shuffle.partitions": "2",
             "spark.ui.enabled": "false",
             "spark.ui.showConsoleProgress": "false",
@@ -222,7 +225,7 @@ class Lake:
         import sqlite3
 
         self.spark.catalog.clearCache()
-        with sqlite3.connect(self.root / "catalog.db") as db:
+        with sqlite3.connect(self.root / "catalog.db", timeout=60) as db:
             names = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             for table in ("iceberg_tables", "iceberg_namespace_properties"):
                 if table in names:

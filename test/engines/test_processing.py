@@ -58,3 +58,23 @@ def test_merge_upserts_deletes_dedups_and_takes_late_rows(clean_lake: Lake, case
     third = lake.run(process, wm_0=second["watermarks"]["upper_0"])
     assert third["watermarks"] == {}
     assert lake.table("raw_lake.balances").count() == 5
+
+
+def test_the_example_settlement_keeps_the_days_before_its_window(clean_lake: Lake, example_build: Path) -> None:
+    from datetime import date, timedelta
+
+    lake = clean_lake
+    lake.run(lake.job("payments", "payments-migration", "ddl"))
+    lake.run(lake.job("payments", "payments-curated-migration", "ddl"))
+    c = lake.catalog
+    today = date.today()
+    lake.sql(f"INSERT INTO {c}.process_payments.settlement_daily VALUES "
+             f"(DATE'2020-01-01', 'EUR', 'card', 10.00, 0.00, 10.00), "
+             f"(DATE'{today - timedelta(days=1)}', 'EUR', 'sepa', 1.00, 0.00, 1.00)")  # gone from the source
+    lake.sql(f"INSERT INTO {c}.process_payments.payment_ledger VALUES "
+             f"(1, 10, 'card', 'SETTLED', 20.00, 'EUR', TIMESTAMP'{today} 08:00:00', TIMESTAMP'{today} 08:00:00')")
+    doc = lake.job("payments", "payments-upserts", "process")
+    doc["steps"] = [s for s in doc["steps"] if s["name"].startswith("settlement")]
+    lake.run(doc)
+    rows = sorted((str(r.settlement_date), r.method, str(r.net_amount)) for r in lake.table("process_payments.settlement_daily").collect())
+    assert rows == [("2020-01-01", "card", "10.00"), (str(today), "card", "20.00")]
