@@ -3,11 +3,14 @@
  * server-access-log bucket they all log to.
  * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html
  */
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { ManifestPlatform } from '../../src/build/types.ts';
+
+/** Days a noncurrent object version (an overwritten or deleted file) is kept. */
+export const NONCURRENT_VERSION_DAYS = 7;
 
 export type BucketKind = keyof ManifestPlatform['buckets'];
 export const BUCKET_KINDS: readonly BucketKind[] = ['landing', 'raw', 'process', 'analytics', 'artifacts'];
@@ -50,6 +53,10 @@ export class PlatformBuckets extends Construct {
         // Data buckets keep overwritten Iceberg files recoverable; the artifacts
         // bucket keeps earlier runtime and job documents.
         versioned: true,
+        // ...for a week only: a hard delete (GDPR, retention) must leave no copy of
+        // the deleted rows, and expired Iceberg files would otherwise stay forever
+        // as noncurrent versions.
+        lifecycleRules: [{ id: 'expire-noncurrent-versions', noncurrentVersionExpiration: Duration.days(NONCURRENT_VERSION_DAYS), expiredObjectDeleteMarker: true }],
         serverAccessLogsBucket: this.accessLogs,
         serverAccessLogsPrefix: `${kind}/`,
         removalPolicy: RemovalPolicy.RETAIN,

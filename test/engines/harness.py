@@ -146,6 +146,7 @@ class Lake:
             # SQLite takes one writer: one pooled connection, and wait for locks.
             f"{c}.clients": "1",
             f"{c}.jdbc.busy_timeout": "30000",
+            f"{c}.jdbc.journal_mode": "WAL",  # readers never block the committing writer
             "spark.sql.shuffle.partitions": "2",
             "spark.ui.enabled": "false",
             "spark.ui.showConsoleProgress": "false",

@@ -202,6 +202,8 @@ describe('encryption at rest', () => {
       t.hasResourceProperties('AWS::S3::Bucket', {
         BucketName: name,
         VersioningConfiguration: { Status: 'Enabled' },
+        // Deleted files must not outlive a hard delete as noncurrent versions.
+        LifecycleConfiguration: { Rules: [{ Id: 'expire-noncurrent-versions', Status: 'Enabled', NoncurrentVersionExpiration: { NoncurrentDays: 7 }, ExpiredObjectDeleteMarker: true }] },
         PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
       });
     }
