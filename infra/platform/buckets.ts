@@ -9,9 +9,6 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { ManifestPlatform } from '../../src/build/types.ts';
 
-/** Days a noncurrent object version (an overwritten or deleted file) is kept. */
-export const NONCURRENT_VERSION_DAYS = 7;
-
 export type BucketKind = keyof ManifestPlatform['buckets'];
 export const BUCKET_KINDS: readonly BucketKind[] = ['landing', 'raw', 'process', 'analytics', 'artifacts'];
 
@@ -19,9 +16,31 @@ export interface PlatformBucketsProps {
   /** Bucket names from the manifest's `platform.buckets`. */
   names: ManifestPlatform['buckets'];
   key: kms.IKey;
+  /**
+   * Days S3 keeps a noncurrent object version.
+   * @default 7
+   */
+  noncurrentVersionDays?: number;
 }
 
-/** Five KMS-encrypted, versioned, SSL-only, private buckets logging to one log bucket. */
+/**
+ * Lifecycle of a versioned bucket: without it, a file Iceberg deletes (expired
+ * snapshots, hard deletes, orphans) only becomes a noncurrent version and its
+ * rows stay in S3 forever.
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-configuration-examples.html
+ */
+export function versionedBucketLifecycle(noncurrentVersionDays: number): s3.LifecycleRule[] {
+  return [
+    {
+      id: 'ExpireNoncurrentVersions',
+      noncurrentVersionExpiration: Duration.days(noncurrentVersionDays),
+      expiredObjectDeleteMarker: true,
+    },
+    { id: 'AbortIncompleteUploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+  ];
+}
+
+/** Five KMS-encrypted, versioned (noncurrent versions expire), SSL-only, private buckets logging to one log bucket. */
 export class PlatformBuckets extends Construct {
   readonly buckets: Record<BucketKind, s3.Bucket>;
   /**
@@ -53,10 +72,7 @@ export class PlatformBuckets extends Construct {
         // Data buckets keep overwritten Iceberg files recoverable; the artifacts
         // bucket keeps earlier runtime and job documents.
         versioned: true,
-        // ...for a week only: a hard delete (GDPR, retention) must leave no copy of
-        // the deleted rows, and expired Iceberg files would otherwise stay forever
-        // as noncurrent versions.
-        lifecycleRules: [{ id: 'expire-noncurrent-versions', noncurrentVersionExpiration: Duration.days(NONCURRENT_VERSION_DAYS), expiredObjectDeleteMarker: true }],
+        lifecycleRules: versionedBucketLifecycle(props.noncurrentVersionDays ?? 7),
         serverAccessLogsBucket: this.accessLogs,
         serverAccessLogsPrefix: `${kind}/`,
         removalPolicy: RemovalPolicy.RETAIN,
