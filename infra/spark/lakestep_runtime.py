@@ -336,13 +336,25 @@ def _default_spark() -> Any:
     )
 
 
-def _default_client(service: str, region: str | None = None) -> Any:
+def aws_region(arn: str | None = None) -> str | None:
+    """The region of an ARN (`arn:aws:secretsmanager:eu-west-1:…`), else of the environment.
+
+    boto3 raises NoRegionError for a client without one, and the job's driver need
+    not have `AWS_REGION` set.
+    """
+    parts = (arn or "").split(":")
+    if len(parts) > 3 and parts[0] == "arn" and parts[3]:
+        return parts[3]
     import os
 
+    return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or None
+
+
+def _default_client(service: str, region: str | None = None) -> Any:
     import boto3  # lazy: not installed where tests run
 
-    # EMR sets AWS_REGION, which boto3 does not read (only AWS_DEFAULT_REGION).
-    return boto3.client(service, region_name=region or os.environ.get("AWS_REGION") or None)
+    region = region or aws_region()
+    return boto3.client(service, region_name=region) if region else boto3.client(service)
 
 
 def arn_region(arn: str) -> str | None:
@@ -373,10 +385,12 @@ class Runtime:
     regional_factory: Callable[[str, str], Any] = lambda service, region: _default_client(service, region)
     _clients: dict[str, Any] = field(default_factory=dict)
 
-    def client(self, service: str) -> Any:
-        if service not in self._clients:
-            self._clients[service] = self.client_factory(service)
-        return self._clients[service]
+    def client(self, service: str, region: str | None = None) -> Any:
+        """One client per service (and region, when one is given)."""
+        key = f"{service}@{region}" if region else service
+        if key not in self._clients:
+            self._clients[key] = self.client_factory(service, region) if region else self.client_factory(service)
+        return self._clients[key]
 
     def regional_client(self, service: str, region: str | None) -> Any:
         """A client of `region` (e.g. the region of a secret's ARN), else the default one."""
@@ -677,6 +691,8 @@ def validate_job(doc: Any) -> None:
         missing = [f for f in REQUIRED_FIELDS[kind] if step.get(f) in (None, "", [])]
         if missing:
             raise JobError(f"step {name}: missing {', '.join(missing)}")
+        if "group" in step and (not isinstance(step["group"], str) or not step["group"]):
+            raise JobError(f"step {name}: group must be a non-empty string")
         if "view" in step and not IDENT.match(step["view"]):
             raise JobError(f"step {name}: invalid view name {step['view']!r}")
         if kind == "jdbc_extract" and bool(step.get("table")) == bool(step.get("query")):
@@ -691,24 +707,45 @@ def validate_job(doc: Any) -> None:
 
 
 def run_job(doc: dict[str, Any], params: dict[str, str], runtime: Runtime, spark: Any) -> dict[str, Any]:
-    """Run the steps in order and return the result document."""
+    """Run the steps in order and return the result document.
+
+    A failing step without a `group` stops the job. A failing step of a group
+    (maintenance: one table) skips the rest of that group only; the other groups
+    still run, and the job then raises naming every failed and skipped step.
+    """
     ctx = Context(runtime=runtime, spark=spark, params=params)
     rows: dict[str, int] = {}
     done: list[str] = []
+    failed: dict[str, str] = {}
+    skipped: list[str] = []
     for step in doc["steps"]:
-        started = runtime.clock()
+        group = step.get("group")
         line = {"event": "step", "job": doc.get("job"), "step": step["name"], "kind": step["kind"]}
+        if group is not None and group in failed:
+            skipped.append(step["name"])
+            runtime.emit(**line, status="skipped", group=group)
+            continue
+        started = runtime.clock()
         try:
             count = STEP_RUNNERS[step["kind"]](ctx, step)
         except Exception as exc:
-            runtime.emit(**line, status="failed", durationSeconds=round(runtime.clock() - started, 3),
-                         error=f"{type(exc).__name__}: {str(exc)[:500]}")
-            raise
+            error = f"{type(exc).__name__}: {str(exc)[:500]}"
+            runtime.emit(**line, status="failed", durationSeconds=round(runtime.clock() - started, 3), error=error)
+            if group is None:
+                raise
+            failed[group] = f"{step['name']}: {error}"
+            continue
         runtime.emit(**line, status="succeeded", durationSeconds=round(runtime.clock() - started, 3),
                      rows=count)
         if count is not None:
             rows[step["name"]] = count
         done.append(step["name"])
+    if failed:
+        raise JobError(
+            f"{len(failed)} of {len({s.get('group') for s in doc['steps'] if s.get('group')})} groups failed "
+            f"({'; '.join(failed.values())}); skipped: {', '.join(skipped) or 'none'}; "
+            f"succeeded: {', '.join(done) or 'none'}"
+        )
     return {"watermarks": ctx.watermarks, "rows": rows, "steps": done}
 
 

@@ -138,6 +138,8 @@ export interface Merge {
   orderBy?: string;
   deleteWhen?: string;
   incrementalColumn?: string;
+  /** Look-back of the incremental read below the watermark, in seconds (default 3600). */
+  lateArrivalSeconds?: number;
   columns: string[];
   origin: Origin;
 }

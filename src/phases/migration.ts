@@ -7,6 +7,7 @@
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/state-map-inline.html
  */
 import { ON_FAILURE, ON_SUCCESS, specComment } from '../asl/frame.ts';
+import { mergeJarConfs } from '../asl/emr.ts';
 import { retryFor } from '../asl/policy.ts';
 import { template } from '../asl/templates.ts';
 import type { State } from '../asl/types.ts';
@@ -50,7 +51,7 @@ export const compileMigration: PhaseCompiler<Migration> = (m, { workflow, platfo
     name: t.name,
     datasync_task: t.datasyncTaskArn,
     job: convertJob(t),
-    submit: [conf, `--conf ${STATIC_OVERWRITE_CONF}`, t.sparkSubmitParameters].filter(Boolean).join(' '),
+    submit: mergeJarConfs([conf, `--conf ${STATIC_OVERWRITE_CONF}`, t.sparkSubmitParameters].filter(Boolean).join(' ')),
     watermark_key: t.watermarkColumn ? migrationWatermarkKey(t.target) : '',
   }));
   const item = itemStates(w, platform, m);

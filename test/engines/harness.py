@@ -10,6 +10,7 @@ moto's in-process stand-in. Everything else of a job document runs as compiled.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -19,7 +20,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "infra" / "spark"))
@@ -142,6 +143,10 @@ class Lake:
             f"{c}.type": "jdbc",
             f"{c}.uri": f"jdbc:sqlite:{self.root}/catalog.db",
             f"{c}.cache-enabled": "false",
+            # SQLite takes one writer: one pooled connection, and wait for locks.
+            f"{c}.clients": "1",
+            f"{c}.jdbc.busy_timeout": "30000",
+            f"{c}.jdbc.journal_mode": "WAL",  # readers never block the committing writer
             "spark.sql.shuffle.partitions": "2",
             "spark.ui.enabled": "false",
             "spark.ui.showConsoleProgress": "false",
@@ -193,6 +198,22 @@ class Lake:
                     out[key] = value
         return out
 
+    @contextlib.contextmanager
+    def submitted_with(self, workflow_asl: Path) -> Iterator[None]:
+        """The session with a workflow's `spark.sql.*` submit settings, restored afterwards."""
+        conf = self.runtime_conf(workflow_asl)
+        before = {key: self.spark.conf.get(key, None) for key in conf}
+        for key, value in conf.items():
+            self.spark.conf.set(key, value)
+        try:
+            yield
+        finally:
+            for key, value in before.items():
+                if value is None:
+                    self.spark.conf.unset(key)
+                else:
+                    self.spark.conf.set(key, value)
+
     # ------------------------------------------------------------ state
 
     def reset(self) -> None:
@@ -205,7 +226,7 @@ class Lake:
         import sqlite3
 
         self.spark.catalog.clearCache()
-        with sqlite3.connect(self.root / "catalog.db") as db:
+        with sqlite3.connect(self.root / "catalog.db", timeout=60) as db:
             names = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             for table in ("iceberg_tables", "iceberg_namespace_properties"):
                 if table in names:

@@ -61,4 +61,7 @@ export LAKESTEP_ENGINE_LIB="$lib"
 export LAKESTEP_ENGINE_SETUP_SECONDS
 LAKESTEP_ENGINE_SETUP_SECONDS=$(python3 -c "print(f'venv={$t1-$t0:.1f} jars={$t2-$t1:.1f}')")
 export PYARROW_IGNORE_TIMEZONE=1
-exec "$venv/bin/python" -m pytest "$root/test/engines" -p no:cacheprovider -q -rfE "$@"
+# Arguments go to pytest; without a test path, the whole of test/engines runs.
+paths=("$root/test/engines")
+for arg in "$@"; do [[ "$arg" == test/* || "$arg" == /* ]] && paths=(); done
+exec "$venv/bin/python" -m pytest "${paths[@]}" -p no:cacheprovider -q -rfE "$@"

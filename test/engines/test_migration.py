@@ -77,14 +77,8 @@ def write_landing(lake: Lake, table: str, fmt: str) -> None:
 
 
 def migrate(lake: Lake, build: Path, table: str) -> dict:
-    conf = lake.runtime_conf(build / "lake" / "lake-migration.asl.json")
-    for key, value in conf.items():
-        lake.spark.conf.set(key, value)
-    try:
+    with lake.submitted_with(build / "lake" / "lake-migration.asl.json"):
         return lake.run(lake.job("lake", "lake-migration", f"convert-{table}", build))
-    finally:
-        for key in conf:
-            lake.spark.conf.unset(key)
 
 
 def test_landing_files_of_every_format_convert_to_the_declared_rows_twice(clean_lake: Lake, cases_build: Path) -> None:
