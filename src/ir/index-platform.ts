@@ -76,12 +76,12 @@ function indexProcessing(entry: UseCaseIndexEntry, file: SpecFile | undefined): 
 
 function indexIngestion(entry: UseCaseIndexEntry, file: SpecFile | undefined): void {
   const v = file?.partial as { micro_batch?: unknown; batch?: unknown } | undefined;
-  // JDBC targets take the columns of the source query: known table, unknown columns.
-  if (Array.isArray(v?.batch)) for (const b of v.batch as { target?: unknown }[]) if (b) addTable(entry, b.target, undefined);
+  // JDBC targets: known tables; their columns are checked only where the source declares them.
+  if (Array.isArray(v?.batch)) for (const b of v.batch as { target?: unknown; columns?: unknown }[]) if (b) addTable(entry, b.target, b.columns);
   if (!Array.isArray(v?.micro_batch)) return;
   for (const s of v.micro_batch as { target?: unknown; columns?: unknown }[]) {
     // Raw payloads have no declared columns: the table is known, its columns are not checked.
-    if (s && typeof s.target === 'string') entry.tables.set(s.target, { fqn: s.target, columns: columnNames(s.columns) });
+    if (s && typeof s.target === 'string' && !entry.tables.has(s.target)) entry.tables.set(s.target, { fqn: s.target, columns: columnNames(s.columns) });
   }
 }
 
