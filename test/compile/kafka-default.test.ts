@@ -11,17 +11,20 @@ const source = (extra: string) => `micro_batch:
 ${extra}    target: raw_feed.clicks
 `;
 
+/** Kafka sources need the EMR Serverless application in a VPC. */
+const NETWORK = 'emr:\n  network: {subnet_ids: [subnet-0123456789abcdef0], security_group_ids: [sg-0123456789abcdef0]}\n';
+
 interface Step {
   kind: string;
   name: string;
   sql?: string;
   format?: string;
   schemaDdl?: string;
-  writeSql?: string;
+  selectSql?: string;
 }
 
 function jobSteps(extra: string): { errors: string[]; steps: Step[] } {
-  const result = compileTree({ 'feed/orchestration.yaml': ORCHESTRATION, 'feed/ingestion.yaml': source(extra) });
+  const result = compileTree({ 'platform.yaml': NETWORK, 'feed/orchestration.yaml': ORCHESTRATION, 'feed/ingestion.yaml': source(extra) });
   const errors = result.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code} ${d.message}`);
   const job = [...result.files].find(([path]) => path.startsWith('feed/jobs/feed-ingestion/'));
   return { errors, steps: job ? (JSON.parse(job[1]) as { steps: Step[] }).steps : [] };
@@ -34,13 +37,13 @@ describe('Kafka source without columns', () => {
     const kafka = steps.find((s) => s.kind === 'kafka');
     expect(kafka).toMatchObject({ format: 'raw' });
     expect(kafka?.schemaDdl).toBeUndefined();
-    expect(kafka?.writeSql).toMatch(/SELECT `key`, `value`, `topic`, `partition`, `offset`, `timestamp` FROM /);
+    expect(kafka?.selectSql).toMatch(/SELECT `key`, `value`, `topic`, `partition`, `offset`, `timestamp` FROM /);
     const ddl = steps.find((s) => s.kind === 'sql' && s.sql?.startsWith('CREATE TABLE'))?.sql ?? '';
     expect(ddl).toMatch(/`key` string,\n {2}`value` string,\n {2}`topic` string,\n {2}`partition` int,\n {2}`offset` bigint,\n {2}`timestamp` timestamp/);
   });
 
   it('parses json when columns are given', () => {
-    const withColumns = compileTree({ 'feed/orchestration.yaml': ORCHESTRATION, 'feed/ingestion.yaml': `${source('')}    columns: [{name: id, type: bigint}]\n` });
+    const withColumns = compileTree({ 'platform.yaml': NETWORK, 'feed/orchestration.yaml': ORCHESTRATION, 'feed/ingestion.yaml': `${source('')}    columns: [{name: id, type: bigint}]\n` });
     expect(withColumns.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     const job = [...withColumns.files].find(([path]) => path.startsWith('feed/jobs/feed-ingestion/'))!;
     expect((JSON.parse(job[1]) as { steps: Step[] }).steps.find((s) => s.kind === 'kafka')).toMatchObject({ format: 'json', schemaDdl: '`id` bigint' });
