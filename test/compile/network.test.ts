@@ -17,6 +17,7 @@ const FEEDS: SourceFile[] = [
       '    source: {engine: postgresql, secret_arn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:crm-AbCdEf", table: public.customers}',
       '    target: raw_feeds.customers',
       '    mode: overwrite',
+      '    columns: [{name: id, type: bigint}]',
       '',
     ].join('\n'),
   },
@@ -45,7 +46,7 @@ describe('emr.network', () => {
 
   it('is not required without VPC sources, and a disabled source does not count', () => {
     expect(run(undefined, REPORTS).diagnostics).toEqual([]);
-    const disabled = FEEDS.map((f) => (f.path.endsWith('ingestion.yaml') ? { ...f, text: f.text + '    enabled: false\n  - name: other\n    source: {engine: postgresql, secret_arn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:crm-AbCdEf", table: public.other}\n    target: raw_feeds.other\n    mode: overwrite\n' } : f));
+    const disabled = FEEDS.map((f) => (f.path.endsWith('ingestion.yaml') ? { ...f, text: f.text + '    enabled: false\n  - name: other\n    source: {engine: postgresql, secret_arn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:crm-AbCdEf", table: public.other}\n    target: raw_feeds.other\n    mode: overwrite\n    columns: [{name: id, type: bigint}]\n' } : f));
     const codes = run('prefix: demo\n', disabled).diagnostics.map((x) => [x.code, x.pointer]);
     expect(codes).toEqual([['PLATFORM_NETWORK_REQUIRED', '/batch/1/source']]);
   });

@@ -1,5 +1,5 @@
 /**
- * IAM of a generated 60-use-case platform (bench/generate.ts), compiled for real
+ * IAM of a generated 50-use-case platform (bench/generate.ts), compiled for real
  * and synthesized into real templates: one Spark job role per use case, no
  * inline policy written by two stacks, every role and policy under IAM's size
  * quotas (sizes counted on the policies as IAM stores them, intrinsics
@@ -18,7 +18,7 @@ import { compileToBuild } from './compiled.ts';
 import { ACCOUNT, allows, policySize, REGION, Resolver, type ResolvedStatement } from './iam-eval.ts';
 import { resourcesOfType, type Synthesized, synthesize } from './synth.ts';
 
-const USE_CASES = 60;
+const USE_CASES = 50;
 /** IAM quotas (non-white-space characters): inline policies per role, one managed policy, a trust policy. */
 const ROLE_INLINE_MAX = 10_240;
 const MANAGED_POLICY_MAX = 6_144;
