@@ -20,8 +20,7 @@ def append(lake: Lake, table: str, rows: list[tuple]) -> None:
 
 
 def now_ts() -> str:
-    """A run `ts` just after the job's own commits: snapshots newer than the cutoff stay."""
-    return (datetime.now(timezone.utc) + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def count(lake: Lake, sql: str) -> int:
@@ -46,11 +45,13 @@ def test_every_procedure_changes_what_it_should(clean_lake: Lake, cases_build: P
     two_days_ago = time.time() - 2 * 86400
     os.utime(orphan, (two_days_ago, two_days_ago))
     rows_before = sorted(lake.table("raw_lake.t_parquet").collect())
+    old_snapshots = {r[0] for r in lake.sql(f"SELECT snapshot_id FROM {t}.snapshots").collect()}
 
     lake.run(lake.job("lake", "lake-maintenance", "maintenance-all", cases_build), ts=now_ts())
 
     assert sorted(lake.table("raw_lake.t_parquet").collect()) == rows_before
-    assert count(lake, f"SELECT count(*) FROM {t}.snapshots") == 1  # expired, retain_last 1
+    # Every snapshot older than the run's ts expired; only the job's own commits stay.
+    assert not old_snapshots & {r[0] for r in lake.sql(f"SELECT snapshot_id FROM {t}.snapshots").collect()}
     files = lake.sql(f"SELECT file_size_in_bytes FROM {t}.files").collect()
     assert len(files) == 1 and files[0][0] < 64 * 1024 * 1024  # compacted toward the target size
     assert count(lake, f"SELECT count(*) FROM {t}.manifests") == 1  # manifests rewritten
@@ -64,16 +65,19 @@ def test_every_procedure_changes_what_it_should(clean_lake: Lake, cases_build: P
 def test_hard_delete_leaves_no_deleted_row_on_storage(clean_lake: Lake, cases_build: Path, table: str) -> None:
     lake = clean_lake
     lake.run(lake.job("lake", "lake-migration", "ddl", cases_build))
-    # Run at 2026-11-26T06:00Z with older_than 7y: the cutoff is 2019-11-26T06:00Z
-    # (calendar years; 7 x 365 days would be 2019-11-28 and delete id 2 too early).
-    append(lake, f"raw_lake.{table}", [(1, "old", Decimal("1"), datetime(2019, 11, 25)),
-                                       (2, "kept", Decimal("2"), datetime(2019, 11, 27)),
-                                       (3, "new", Decimal("3"), datetime(2026, 1, 1))])
-    append(lake, f"raw_lake.{table}", [(4, "old", Decimal("4"), datetime(2019, 11, 26, 5, 59)),
-                                       (5, "new", Decimal("5"), datetime(2026, 2, 1))])
+    # older_than 7y: the cutoff is ts minus 7 calendar years; 7 x 365 days is at least
+    # a leap day later and would delete id 2 too early.
+    ts = now_ts()
+    run_at = datetime.strptime(ts, "%Y-%m-%dT%H:%M:%SZ")
+    cutoff = run_at.replace(year=run_at.year - 7)
+    append(lake, f"raw_lake.{table}", [(1, "old", Decimal("1"), cutoff - timedelta(days=1)),
+                                       (2, "kept", Decimal("2"), cutoff + timedelta(hours=12)),
+                                       (3, "new", Decimal("3"), run_at - timedelta(days=30))])
+    append(lake, f"raw_lake.{table}", [(4, "old", Decimal("4"), cutoff - timedelta(minutes=1)),
+                                       (5, "new", Decimal("5"), run_at - timedelta(days=1))])
     job = lake.job("lake", "lake-maintenance", "maintenance-all", cases_build)
     job["steps"] = [s for s in job["steps"] if s.get("group") == f"raw_lake.{table}"]
-    lake.run(job)
+    lake.run(job, ts=ts)
     assert sorted(r.id for r in lake.table(f"raw_lake.{table}").collect()) == [2, 3, 5]
     t = f"{lake.catalog}.raw_lake.{table}"
     # No data file reachable from any snapshot, nor any data file left on storage,
