@@ -47,9 +47,20 @@ def only(doc: dict, name: str) -> dict:
     return {**doc, "steps": [s for s in doc["steps"] if s["name"] == name or s["name"].startswith(name + " ")]}
 
 
+def wal_catalog(lake) -> None:
+    """Put the local SQLite catalog in WAL mode (persistent in the file): a reader on one
+    connection — the driver's catalog, or a stream's cloned session — does not lock out a
+    commit on another, which in the default journal mode fails with SQLITE_BUSY."""
+    import sqlite3
+
+    with sqlite3.connect(lake.root / "catalog.db") as db:
+        db.execute("PRAGMA journal_mode=WAL")
+
+
 @pytest.fixture
 def fresh(postgres, clean_lake, shop):
     """Empty source tables and freshly migrated (empty) target tables."""
+    wal_catalog(clean_lake)
     put_secret(SECRET_ARN, postgres.secret())
     for table, ddl in SOURCE_DDL.items():
         postgres.execute(f"DROP TABLE IF EXISTS public.{table}")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from test_jdbc_ingestion import only, put_secret, run_job, spark  # noqa: F401 - fixtures
+from test_jdbc_ingestion import only, put_secret, run_job, spark, wal_catalog  # noqa: F401 - fixtures
 
 SECRET_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop/kafka-AbCdEf"
 WATERMARK = "2026-11-26T05:00:00.000000Z"
@@ -27,12 +27,8 @@ def docs(lake, cases_build):
 @pytest.fixture
 def broker(kafka_broker, clean_lake):
     put_secret(SECRET_ARN, {"bootstrap_servers": kafka_broker.bootstrap_servers})
-    # foreachBatch runs in a clone of the session with a catalog (and SQLite connections)
-    # of its own: in WAL mode a reader of the driver's catalog does not lock out its commits.
-    import sqlite3
-
-    with sqlite3.connect(clean_lake.root / "catalog.db") as db:
-        db.execute("PRAGMA journal_mode=WAL")
+    # foreachBatch runs in a clone of the session, with a catalog of its own.
+    wal_catalog(clean_lake)
     return kafka_broker
 
 
