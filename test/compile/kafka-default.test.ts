@@ -2,6 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { compileTree } from './support.ts';
 
+/** Kafka is reached from inside a VPC: the platform names its subnets. */
+const PLATFORM = 'emr:\n  network:\n    subnet_ids: [subnet-0a1b2c3d4e5f60718]\n    security_group_ids: [sg-0d4e5f60718293a4b]\n';
 const ORCHESTRATION = 'owner: feed@example.com\ndags:\n  - name: feed-ingestion\n    type: ingestion\n    schedule: rate(1 hour)\n';
 const source = (extra: string) => `micro_batch:
   - name: clicks
@@ -21,7 +23,7 @@ interface Step {
 }
 
 function jobSteps(extra: string): { errors: string[]; steps: Step[] } {
-  const result = compileTree({ 'feed/orchestration.yaml': ORCHESTRATION, 'feed/ingestion.yaml': source(extra) });
+  const result = compileTree({ 'platform.yaml': PLATFORM, 'feed/orchestration.yaml': ORCHESTRATION, 'feed/ingestion.yaml': source(extra) });
   const errors = result.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code} ${d.message}`);
   const job = [...result.files].find(([path]) => path.startsWith('feed/jobs/feed-ingestion/'));
   return { errors, steps: job ? (JSON.parse(job[1]) as { steps: Step[] }).steps : [] };
@@ -40,7 +42,7 @@ describe('Kafka source without columns', () => {
   });
 
   it('parses json when columns are given', () => {
-    const withColumns = compileTree({ 'feed/orchestration.yaml': ORCHESTRATION, 'feed/ingestion.yaml': `${source('')}    columns: [{name: id, type: bigint}]\n` });
+    const withColumns = compileTree({ 'platform.yaml': PLATFORM, 'feed/orchestration.yaml': ORCHESTRATION, 'feed/ingestion.yaml': `${source('')}    columns: [{name: id, type: bigint}]\n` });
     expect(withColumns.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     const job = [...withColumns.files].find(([path]) => path.startsWith('feed/jobs/feed-ingestion/'))!;
     expect((JSON.parse(job[1]) as { steps: Step[] }).steps.find((s) => s.kind === 'kafka')).toMatchObject({ format: 'json', schemaDdl: '`id` bigint' });
