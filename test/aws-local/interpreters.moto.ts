@@ -1,0 +1,112 @@
+/**
+ * Every compiled state machine of specs/ and of the golden cases deployed into moto,
+ * and each scenario run on moto and in the simulator: both must agree on final status,
+ * error, the task resources entered and the DynamoDB items written, and each case's
+ * expectation must hold. Prints the comparison table.
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { StateMachineDefinition } from '../../src/index.ts';
+import { compileBuilds, type CompiledBuild } from './builds.ts';
+import { caseId, type Case, type Observation } from './cases.ts';
+import { deploy } from './deploy.ts';
+import { MotoRunner } from './moto-run.ts';
+import { differences } from './normalize.ts';
+import { isolatedCases, routedCases } from './scenarios.ts';
+import { runInSimulator } from './sim-run.ts';
+
+interface Outcome {
+  moto?: Observation;
+  sim?: Observation;
+  motoError?: string;
+  simError?: string;
+}
+
+const builds: CompiledBuild[] = await compileBuilds();
+// AWS_LOCAL_CASES=<regex> narrows the run to matching case ids (while working on one).
+const only = process.env.AWS_LOCAL_CASES ? new RegExp(process.env.AWS_LOCAL_CASES) : undefined;
+const cases: Case[] = [...builds.flatMap((b) => isolatedCases(b.name, b.dir)), ...routedCases()].filter((c) => !only || only.test(caseId(c)));
+const outcomes = new Map<Case, Outcome>();
+const runners = new Map<string, MotoRunner>();
+const definitions = new Map<string, Map<string, StateMachineDefinition>>();
+
+/** Runs `tasks` with at most `n` in flight. */
+async function pool<T>(items: T[], n: number, task: (item: T) => Promise<void>): Promise<void> {
+  const queue = [...items];
+  await Promise.all(Array.from({ length: n }, async () => {
+    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await task(item);
+  }));
+}
+
+const status = (o: Observation | undefined, ref: string): string => {
+  const e = o?.executions.find((x) => x.ref === ref);
+  return e ? `${e.status}${e.error ? ` ${e.error}` : ''}` : '-';
+};
+
+beforeAll(async () => {
+  const endpoint = inject('motoEndpoint');
+  const t0 = Date.now();
+  for (const b of builds) {
+    const d = await deploy(endpoint, b.dir);
+    runners.set(b.name, new MotoRunner(d));
+    definitions.set(b.name, new Map(d.machines.map((m) => [m.ref, m.definition])));
+  }
+  const deployed = Date.now();
+  for (const c of cases) {
+    const o: Outcome = {};
+    outcomes.set(c, o);
+    const build = builds.find((b) => b.name === c.build) as CompiledBuild;
+    try {
+      o.sim = await runInSimulator(build.dir, c, definitions.get(c.build) as Map<string, StateMachineDefinition>);
+    } catch (e) {
+      o.simError = String(e);
+    }
+  }
+  const simulated = Date.now();
+  // Lanes: the cases of one workflow run one after the other; workflows run side by side.
+  const lanes = new Map<string, Case[]>();
+  for (const c of cases.filter((x) => !x.route)) lanes.set(`${c.build}|${c.workflow}`, [...(lanes.get(`${c.build}|${c.workflow}`) ?? []), c]);
+  const runCase = async (c: Case): Promise<void> => {
+    const o = outcomes.get(c) as Outcome;
+    try {
+      o.moto = await (runners.get(c.build) as MotoRunner).run(c);
+    } catch (e) {
+      o.motoError = String(e);
+    }
+  };
+  await pool([...lanes.values()], 6, async (lane) => {
+    for (const c of lane) await runCase(c);
+  });
+  // Cases that route events touch many workflows: one at a time, after the others.
+  for (const c of cases.filter((x) => x.route)) await runCase(c);
+  console.log(`moto: deployed ${[...definitions.values()].reduce((n, m) => n + m.size, 0)} state machines of ${builds.length} builds in ${((deployed - t0) / 1000).toFixed(1)} s; simulator ${((simulated - deployed) / 1000).toFixed(1)} s; moto cases ${((Date.now() - simulated) / 1000).toFixed(1)} s`);
+});
+
+afterAll(async () => {
+  for (const r of runners.values()) await r.stop();
+  const rows = [['scenario', 'workflow', 'moto', 'simulator', 'agree']];
+  for (const c of cases) {
+    const o = outcomes.get(c);
+    const diff = o?.moto && o.sim ? differences(o.moto, o.sim) : ['not run'];
+    const verdict = diff.length === 0 ? (c.knownGap ? `yes (known gap: ${c.knownGap})` : 'yes') : 'NO';
+    rows.push([c.scenario, c.build === 'specs' ? c.workflow : `${c.build}:${c.workflow}`, o?.motoError ? 'error' : status(o?.moto, c.workflow), o?.simError ? 'error' : status(o?.sim, c.workflow), verdict]);
+  }
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
+  console.log(rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ')).join('\n'));
+});
+
+describe.each(cases.map((c) => [caseId(c), c] as const))('%s', (_, c) => {
+  it('runs on both interpreters', () => {
+    const o = outcomes.get(c);
+    expect(o?.motoError ?? null).toBeNull();
+    expect(o?.simError ?? null).toBeNull();
+  });
+  it('moto and the simulator agree', () => {
+    const o = outcomes.get(c);
+    expect(o?.moto && o.sim ? differences(o.moto, o.sim) : ['not run']).toEqual([]);
+  });
+  (c.knownGap ? it.fails : it)(c.knownGap ? `expectation (known gap: ${c.knownGap})` : 'meets its expectation', () => {
+    const o = outcomes.get(c);
+    expect(o?.moto && c.expect ? c.expect(o.moto) : undefined).toBeUndefined();
+    expect(o?.sim && c.expect ? c.expect(o.sim) : undefined).toBeUndefined();
+  });
+});

@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+/** The moto harness: `npm run test:aws-local` (needs Python; not part of `npm test`). */
+export default defineConfig({
+  test: {
+    include: ['test/aws-local/**/*.moto.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 900_000,
+    pool: 'forks',
+    fileParallelism: false,
+    globalSetup: ['test/aws-local/global-setup.ts'],
+  },
+});
