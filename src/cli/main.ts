@@ -8,7 +8,7 @@ import { graphCommand } from './graph.ts';
 import { processIo, type Io } from './io.ts';
 import { backfillCommand, deployCommand, runCommand, statusCommand } from './operate.ts';
 import { readScenarioFile } from './scenario.ts';
-import { runSimulation } from './simulation.ts';
+import { runSimulation, singleStart } from './simulation.ts';
 
 const USAGE = `usage: lakestep <command> [options]
 
@@ -23,8 +23,10 @@ commands:
                                          the migrations at 2026-11-25T00:00:00Z and one day of schedules;
                                          prints the timeline (not with --quiet), then a summary
                                          exit 1 on compile errors or any failed execution
-  simulate [--build build] [--scenario file.yaml] [--json] [--quiet]
-                                         run a compiled build with a scenario (default: the one of start)
+  simulate [--build build] [--scenario file.yaml] [--start <use-case>/<dag> [--input JSON]] [--json] [--quiet]
+                                         run a compiled build with a scenario (default: the one of start);
+                                         --start runs one execution of that workflow with the --input
+                                         (default {}) and what it starts, instead of the scenario's starts
                                          exit 1 if any execution FAILED/TIMED_OUT/ABORTED, so a scenario
                                          that injects failures exits 1; 2 for an invalid scenario
   graph    [specs] [--format mermaid|dot] [--build build]
@@ -95,9 +97,18 @@ const COMMANDS: Record<string, Command> = {
   simulate: async (args, io) => {
     const { values } = parseArgs({
       args,
-      options: { build: { type: 'string', default: 'build' }, scenario: { type: 'string' }, json: { type: 'boolean', default: false }, quiet: { type: 'boolean', default: false } },
+      options: {
+        build: { type: 'string', default: 'build' },
+        scenario: { type: 'string' },
+        start: { type: 'string' },
+        input: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        quiet: { type: 'boolean', default: false },
+      },
     });
-    const scenario = values.scenario === undefined ? undefined : readScenarioFile(io.cwd, values.scenario);
+    if (values.input !== undefined && values.start === undefined) throw usage('--input needs --start <use-case>/<dag>');
+    const file = values.scenario === undefined ? undefined : readScenarioFile(io.cwd, values.scenario);
+    const scenario = values.start === undefined ? file : singleStart(file, values.start, values.input);
     return runSimulation(io, values.build, scenario, { quiet: values.quiet, json: values.json });
   },
   graph: (args, io) => {

@@ -183,6 +183,7 @@ export class Simulator {
       output: e.output ?? null,
       error: e.error,
       cause: e.cause,
+      failedState: e.failedState ?? null,
       trigger: e.trigger,
       startTime: new Date(e.startTime).toISOString(),
       stopTime: e.stopTime === null ? null : new Date(e.stopTime).toISOString(),
@@ -289,7 +290,8 @@ export class Simulator {
     });
     const end = exec.stopTime ?? exec.clock;
     const status = exec.status as Execution['status'];
-    log({ kind: status === 'SUCCEEDED' ? 'succeeded' : 'failed', details: { status, ...(exec.error ? { error: exec.error } : {}) } }, end);
+    const failedIn = exec.failedState === undefined ? {} : { state: exec.failedState };
+    log({ kind: status === 'SUCCEEDED' ? 'succeeded' : 'failed', ...failedIn, details: { status, ...(exec.error ? { error: exec.error } : {}) } }, end);
     this.emitStatus(exec);
   }
 

@@ -91,6 +91,8 @@ export interface ExecutionResult {
   output: unknown;
   error: string | null;
   cause: string | null;
+  /** The state that raised `error` first (for a caught error re-raised by a Fail state, the state it was caught from). */
+  failedState: string | null;
   trigger: Trigger;
   startTime: string;
   stopTime: string | null;
@@ -105,7 +107,7 @@ export interface TimelineEntry {
   time: string;
   workflow: string;
   execution: string;
-  /** Absent for execution-level entries. */
+  /** Absent for execution-level entries, except a failed execution's end, which names the state that failed. */
   state?: string;
   stateType?: string;
   kind: TimelineKind;

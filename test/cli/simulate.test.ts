@@ -41,6 +41,23 @@ function salesBuild(): string {
   ]);
 }
 
+/** The frame's failure path in small: a task error caught into $.error, then a Fail state re-raising it. */
+const RECORDED_FAILURE_MACHINE = {
+  StartAt: 'Convert orders',
+  States: {
+    'Convert orders': {
+      ...EMR_WATERMARK_MACHINE.States['Convert orders'],
+      Retry: undefined,
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Record failure' }],
+      Next: 'Done',
+    },
+    'Record failure': { Type: 'Pass', Next: 'Run failed' },
+    'Run failed': { Type: 'Fail', ErrorPath: '$.error.Error', CausePath: '$.error.Cause' },
+    Done: { Type: 'Succeed' },
+  },
+};
+const FAIL_CONVERT = 'faults: {orders/orders-migration: {Convert orders: {error: EMRServerless.ValidationException, cause: bad job}}}\n';
+
 function scenarioFile(text: string): string {
   const dir = folder({ 'scenario.yaml': text });
   return join(dir, 'scenario.yaml');
@@ -72,7 +89,35 @@ describe('lakestep simulate', () => {
     const r = await runCli(['simulate', '--build', build, '--quiet', '--scenario', scenarioFile('start: [{workflow: sales/broken, logical_date: 2026-11-25}]\n')], build);
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/sales\/broken +manual +1 +1 FAILED/);
-    expect(r.out).toContain('Failed executions (1):\n  sales/broken 2026-11-25T000000Z FAILED: Spark.JobFailed — the job failed');
+    expect(r.out).toContain('Failed executions (1):\n  sales/broken 2026-11-25T000000Z FAILED in "Boom": Spark.JobFailed — the job failed');
+  });
+
+  it('--start runs one execution with the --input, and the timeline names the state a caught error came from', async () => {
+    const build = makeBuild([{ useCase: 'orders', name: 'orders-migration', definition: RECORDED_FAILURE_MACHINE, jobs: { [CONVERT_JOB_PATH]: CONVERT_JOB } }]);
+    const r = await runCli(['simulate', '--build', build, '--start', 'orders/orders-migration', '--input', '{"logical_date": "2026-11-25T06:00:00Z", "note": "x"}', '--scenario', scenarioFile(FAIL_CONVERT)], build);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/Executions \(1\):/);
+    expect(r.out).toMatch(/^\S+ +orders\/orders-migration +\S+ +failed +Convert orders \(status=FAILED, error=EMRServerless.ValidationException\)$/m);
+    expect(r.out).toContain('FAILED in "Convert orders": EMRServerless.ValidationException');
+  });
+
+  it('--start without --input starts with {}; the scenario file still gives faults but not its starts', async () => {
+    const build = salesBuild();
+    const r = await runCli(['simulate', '--build', build, '--json', '--start', 'sales/extract', '--scenario', scenarioFile(OK_SCENARIO)], build);
+    const result = JSON.parse(r.out) as { executions: { workflow: string; input: unknown }[] };
+    expect(result.executions.map((e) => [e.workflow, e.input])).toEqual([['sales/extract', {}], ['sales/clean', expect.anything()]]);
+    expect(r.code).toBe(0);
+  });
+
+  it.each([
+    ['--input that is not JSON', ['--start', 'sales/extract', '--input', '{nope'], '--input must be JSON'],
+    ['--input without --start', ['--input', '{}'], '--input needs --start'],
+    ['an unknown workflow', ['--start', 'sales/nope'], 'unknown workflow "sales/nope"'],
+  ])('exits 2 for %s', async (_, args, message) => {
+    const build = salesBuild();
+    const r = await runCli(['simulate', '--build', build, ...args], build);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(message);
   });
 
   it('--quiet leaves the timeline out', async () => {
