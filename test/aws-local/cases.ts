@@ -44,6 +44,8 @@ export interface ObservedExecution {
   name: string;
   status: string;
   error: string | null;
+  /** Shown when the interpreters disagree; not compared (messages differ between implementations). */
+  cause?: string | null;
   /** Resources of the Task states entered, in order, repeated polls collapsed. */
   resources: string[];
 }

@@ -59,8 +59,8 @@ async function ignoreExisting(p: Promise<unknown>): Promise<void> {
   }
 }
 
-/** Creates the platform's resources and state machines of `buildDir` in moto. */
-export async function deploy(endpoint: string, buildDir: string): Promise<Deployment> {
+/** Creates the platform's resources and state machines of `buildDir` in moto; `name` keeps its worker queue apart from other builds in the same region. */
+export async function deploy(endpoint: string, buildDir: string, name = 'specs'): Promise<Deployment> {
   const manifest = JSON.parse(readFileSync(join(buildDir, 'manifest.json'), 'utf8')) as Manifest;
   const p = manifest.platform;
   const clients = clientsFor(endpoint, p.region);
@@ -83,7 +83,7 @@ export async function deploy(endpoint: string, buildDir: string): Promise<Deploy
       clients.s3.send(new CreateBucketCommand({ Bucket: bucket, ...(p.region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: p.region as 'eu-west-1' } }) })),
     );
   }
-  const queue = await clients.sqs.send(new CreateQueueCommand({ QueueName: EMR_QUEUE }));
+  const queue = await clients.sqs.send(new CreateQueueCommand({ QueueName: `${EMR_QUEUE}-${name.replace(/[^A-Za-z0-9_-]/g, '-')}` }));
   const queueUrl = queue.QueueUrl as string;
   const placeholders: Record<string, string> = {
     Partition: 'aws',

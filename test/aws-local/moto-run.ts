@@ -15,7 +15,7 @@ import { MOTO_ACCOUNT } from './clients.ts';
 import { substitute, type Deployment } from './deploy.ts';
 import { knownTimes, normalizeExecutions, normalizeItems } from './normalize.ts';
 import { taskResources } from './rewrite.ts';
-import { Worker, type JobBehaviour } from './worker.ts';
+import { MOTO_TASK_FAILED, Worker, type JobBehaviour } from './worker.ts';
 
 interface Tracked {
   ref: string;
@@ -25,6 +25,7 @@ interface Tracked {
   done: boolean;
   status?: string;
   error?: string | null;
+  cause?: string | null;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -96,7 +97,7 @@ export class MotoRunner {
       await cancel.done;
     }
     const executions: ObservedExecution[] = [];
-    for (const t of tracked) executions.push({ ref: t.ref, name: t.name, status: t.status ?? 'RUNNING', error: t.error ?? null, resources: await this.resources(t) });
+    for (const t of tracked) executions.push({ ref: t.ref, name: t.name, status: t.status ?? 'RUNNING', error: t.error ?? null, cause: t.cause ?? null, resources: await this.resources(t) });
     // Items the case wrote: all new ones when it ran alone, else those naming its executions.
     const after = await this.scan(tables);
     const arns = tracked.map((t) => t.arn);
@@ -110,9 +111,10 @@ export class MotoRunner {
       for (const i of items[table]) await clients.dynamodb.send(new DeleteItemCommand({ TableName: table, Key: { pk: i.pk, ...(i.sk ? { sk: i.sk } : {}) } as unknown as Record<string, AttributeValue> }));
     }
     const known = knownTimes(c.phases.flatMap((p) => ('start' in p ? p.start.map((s) => s.input) : [])));
+    const mapped = (v: Record<string, unknown>[]): Record<string, unknown>[] => JSON.parse(JSON.stringify(v).split(MOTO_TASK_FAILED).join('States.TaskFailed')) as Record<string, unknown>[];
     return {
       executions: normalizeExecutions(executions, known),
-      items: Object.fromEntries(Object.entries(items).filter(([, v]) => v.length > 0).map(([t, v]) => [t, normalizeItems(v, known)])),
+      items: Object.fromEntries(Object.entries(items).filter(([, v]) => v.length > 0).map(([t, v]) => [t, normalizeItems(mapped(v), known)])),
     };
   }
 
@@ -133,7 +135,8 @@ export class MotoRunner {
         if (e.status === 'RUNNING') continue;
         t.done = true;
         t.status = e.status;
-        t.error = e.error ?? null;
+        t.error = e.error === MOTO_TASK_FAILED ? 'States.TaskFailed' : (e.error ?? null);
+        t.cause = e.cause ?? null;
         if (!c.route) continue;
         const event = {
           version: '0',

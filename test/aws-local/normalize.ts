@@ -66,7 +66,10 @@ export function differences(moto: Observation, sim: Observation): string[] {
   const out: string[] = [];
   const a = JSON.stringify(moto.executions.map(({ ref, name, status, error }) => ({ ref, name, status, error })));
   const b = JSON.stringify(sim.executions.map(({ ref, name, status, error }) => ({ ref, name, status, error })));
-  if (a !== b) out.push(`executions: moto ${a} / simulator ${b}`);
+  if (a !== b) {
+    const causes = (o: Observation): string => o.executions.filter((e) => e.cause).map((e) => `${e.ref} ${e.name}: ${String(e.cause).slice(0, 400)}`).join('; ');
+    out.push(`executions: moto ${a} / simulator ${b}${causes(moto) ? ` — moto causes: ${causes(moto)}` : ''}${causes(sim) ? ` — simulator causes: ${causes(sim)}` : ''}`);
+  }
   else {
     moto.executions.forEach((e, i) => {
       const s = sim.executions[i];

@@ -2,8 +2,8 @@
  * What a compiled definition needs before it runs on moto, and nothing else:
  * EMR Serverless and S3 getObject tasks become `sqs:sendMessage.waitForTaskToken`
  * messages answered by the worker (worker.ts), `$$.Execution.StartTime` becomes
- * `$$.State.EnteredTime` (see README.md: moto gaps), and waits
- * and retry intervals shrink to a second because moto waits in real time.
+ * `$$.State.EnteredTime` (see README.md: moto gaps), waits shrink to nothing and retry
+ * intervals to a second (moto waits in real time), and Map states run one item at a time.
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/connect-to-resource.html#connect-wait-token
  */
 import type { StateMachineDefinition } from '../../src/index.ts';

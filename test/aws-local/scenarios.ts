@@ -38,6 +38,7 @@ export function isolatedCases(build: string, buildDir: string): Case[] {
   const manifest = JSON.parse(readFileSync(join(buildDir, 'manifest.json'), 'utf8')) as Manifest;
   const runsTable = manifest.platform.dynamodb.runs;
   const out: Case[] = [];
+  const failureKinds = new Set<string>();
   for (const uc of manifest.useCases) {
     for (const wf of uc.workflows) {
       const ref = `${uc.name}/${wf.name}`;
@@ -50,25 +51,29 @@ export function isolatedCases(build: string, buildDir: string): Case[] {
         expect: succeeded(ref),
         ...extra,
       });
-      for (const rule of wf.rules) {
-        if (!rule.ScheduleExpression) continue;
+      if (build !== 'specs') {
+        // Golden builds: deployed whole; one dated start each.
+        out.push(one('date', { logical_date: DAY }));
+        continue;
+      }
+      // The first schedule rule (maintenance has one per schedule group; they differ only in `group`).
+      const rule = wf.rules.find((r) => r.ScheduleExpression !== undefined);
+      const target = rule?.Targets[0];
+      if (rule?.ScheduleExpression && target) {
         const time = fireTimes(rule.ScheduleExpression, new Date(`${DAY}T00:00:00Z`), new Date('2026-12-03T00:00:00Z'))[0] as Date;
         const iso = time.toISOString().replace(/\.000Z$/, 'Z');
-        const event = { version: '0', id: '00000000-0000-4000-a000-000000000001', 'detail-type': 'Scheduled Event', source: 'aws.events', account: '123456789012', time: iso, region: manifest.platform.region, resources: [`arn:aws:events:${manifest.platform.region}:123456789012:rule/${rule.Name}`], detail: {} };
-        for (const target of rule.Targets) {
-          const input = JSON.parse(targetInput(target, event, { ruleName: rule.Name, ruleArn: event.resources[0] as string })) as unknown;
-          const group = rule.Name.slice(wf.stateMachineName.length + 1);
-          out.push(one(`${group}`, input, {}, iso));
-        }
+        const ruleArn = `arn:aws:events:${manifest.platform.region}:123456789012:rule/${rule.Name}`;
+        const event = { version: '0', id: '00000000-0000-4000-a000-000000000001', 'detail-type': 'Scheduled Event', source: 'aws.events', account: '123456789012', time: iso, region: manifest.platform.region, resources: [ruleArn], detail: {} };
+        out.push(one('schedule', JSON.parse(targetInput(target, event, { ruleName: rule.Name, ruleArn })) as unknown, {}, iso));
       }
       out.push(one('console-empty', {}));
       out.push(one('console-comment', { Comment: 'Insert your JSON here' }));
       out.push(one('date', { logical_date: DAY }));
       out.push(one('timestamp', { logical_date: TIMESTAMP }));
-      out.push(one('yesterday', { logical_date: 'yesterday' }, { expect: failedWithoutRecord(ref, 'Lakestep.InvalidLogicalDate') }));
-      if (build !== 'specs') continue;
+      // A failing job per kind of workflow (each takes the same failure path of its kind).
       const firstJob = wf.jobs[0];
-      if (firstJob) {
+      if (firstJob && !failureKinds.has(`${wf.type}/${wf.kind}`)) {
+        failureKinds.add(`${wf.type}/${wf.kind}`);
         const doc = JSON.parse(readFileSync(join(buildDir, firstJob), 'utf8')) as JobDocument;
         const jobRef = `${doc.useCase}/${doc.workflow}/${doc.job}`;
         const error = wf.type === 'migration' && doc.job !== 'ddl' ? 'Lakestep.TablesFailed' : 'States.TaskFailed';
@@ -98,12 +103,6 @@ export function isolatedCases(build: string, buildDir: string): Case[] {
   return out;
 }
 
-function failedWithoutRecord(ref: string, error: string) {
-  return (o: Observation): string | undefined => {
-    const e = o.executions.find((x) => x.ref === ref);
-    return e?.status === 'FAILED' && e.error === error ? undefined : `${ref} ended ${e?.status} ${e?.error ?? ''}, expected FAILED ${error}`;
-  };
-}
 
 /** Cases with event routing over the example platform: dependency starts, the join, duplicate deliveries. */
 export function routedCases(): Case[] {

@@ -10,7 +10,14 @@ import { taskResources } from './rewrite.ts';
 
 /** Runs `c` against the artifacts in `buildDir` and returns what the simulator did (normalized). */
 export async function runInSimulator(buildDir: string, c: Case, definitions: Map<string, StateMachineDefinition>): Promise<Observation> {
+  // Task calls take a simulated second, about what they take on moto: a failing job then
+  // fails within the workflow's timeout on both (the simulator's default job run is 300 s).
+  const delays: NonNullable<Scenario['delays']> = {};
+  for (const [ref, definition] of definitions) {
+    delays[ref] = Object.fromEntries([...taskResources(definition).keys()].map((state) => [state, 1]));
+  }
   const scenario: Scenario = {
+    delays,
     ...(c.seed ? { dynamodb: c.seed as Scenario['dynamodb'] } : {}),
     ...(c.failedJobs ? { jobs: Object.fromEntries(c.failedJobs.map((j) => [j, { state: 'FAILED' as const }])) } : {}),
     ...(c.datasyncErrors ? { datasync: Object.fromEntries(c.datasyncErrors.map((t) => [t, { status: 'ERROR' as const, error_code: 'OpNotSupp' }])) } : {}),
@@ -32,7 +39,7 @@ export async function runInSimulator(buildDir: string, c: Case, definitions: Map
   const executions: ObservedExecution[] = runs.map((e) => {
     const index = taskResources(definitions.get(e.workflow) as StateMachineDefinition);
     const entered = result.timeline.filter((t) => t.workflow === e.workflow && t.execution === e.name && t.kind === 'entered' && t.state !== undefined && index.has(t.state));
-    return { ref: e.workflow, name: e.name, status: e.status, error: e.error, resources: collapse(entered.map((t) => index.get(t.state as string) as string)) };
+    return { ref: e.workflow, name: e.name, status: e.status, error: e.error, cause: e.cause, resources: collapse(entered.map((t) => index.get(t.state as string) as string)) };
   });
   const arns = runs.map((e) => e.executionArn);
   const seeded = new Set(Object.values(c.seed ?? {}).flat().map((i) => JSON.stringify([i.pk, i.sk])));

@@ -5,7 +5,7 @@ export default defineConfig({
   test: {
     include: ['test/aws-local/**/*.moto.ts'],
     testTimeout: 60_000,
-    hookTimeout: 900_000,
+    hookTimeout: 1_500_000,
     pool: 'forks',
     fileParallelism: false,
     globalSetup: ['test/aws-local/global-setup.ts'],

@@ -22,6 +22,9 @@ interface Message {
   input: Record<string, unknown>;
 }
 
+/** Stands for `States.TaskFailed`, which moto does not accept in `SendTaskFailure`. */
+export const MOTO_TASK_FAILED = 'EMRServerless.JobRunFailed';
+
 export interface WorkerRun {
   id: string;
   applicationId: string;
@@ -131,8 +134,9 @@ export class Worker {
       StateDetails: run.stateDetails, CreatedAt: run.createdAt, UpdatedAt: now, ReleaseLabel: 'emr-7.5.0',
       JobDriver: p.JobDriver ?? {},
     };
-    // The .sync integration fails the task with States.TaskFailed when the job run ends FAILED.
-    if (run.state === 'FAILED') throw Object.assign(new Error('job failed'), { error: 'States.TaskFailed', cause: JSON.stringify(description) });
+    // The .sync integration fails the task with States.TaskFailed when the job run ends FAILED;
+    // moto refuses that name from SendTaskFailure (README.md), so the harness maps this one back.
+    if (run.state === 'FAILED') throw Object.assign(new Error('job failed'), { error: MOTO_TASK_FAILED, cause: JSON.stringify(description) });
     return description;
   }
 
