@@ -37,6 +37,8 @@ export interface Case {
   expect?: (o: Observation) => string | undefined;
   /** The case pins a known gap: the expectation is known not to hold yet (see README.md). */
   knownGap?: string;
+  /** A moto gap (pinned in moto-gaps.moto.ts) makes moto disagree here: named in the table. */
+  motoGap?: string;
 }
 
 export interface ObservedExecution {
@@ -46,7 +48,7 @@ export interface ObservedExecution {
   error: string | null;
   /** Shown when the interpreters disagree; not compared (messages differ between implementations). */
   cause?: string | null;
-  /** Resources of the Task states entered, in order, repeated polls collapsed. */
+  /** Resources of the Task states entered (`firstEntries`). */
   resources: string[];
 }
 
@@ -61,7 +63,12 @@ export function caseId(c: Case): string {
   return `${c.scenario} × ${c.workflow}`;
 }
 
-/** Resources in order, with consecutive repeats (polling loops, retries) collapsed. */
-export function collapse(resources: string[]): string[] {
-  return resources.filter((r, i) => r !== resources[i - 1]);
+/**
+ * Resources of the Task states entered, each state counted once, in order of first entry:
+ * polling loops and retries repeat states, and the simulator interleaves Map iterations
+ * that moto (MaxConcurrency 1) runs one after the other.
+ */
+export function firstEntries(entered: { state: string; resource: string }[]): string[] {
+  const seen = new Set<string>();
+  return entered.filter((e) => !seen.has(e.state) && seen.add(e.state)).map((e) => e.resource);
 }

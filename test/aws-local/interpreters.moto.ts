@@ -75,7 +75,7 @@ afterAll(async () => {
   for (const c of cases) {
     const o = outcomes.get(c);
     const diff = o?.moto && o.sim ? differences(o.moto, o.sim) : ['not run'];
-    const verdict = diff.length === 0 ? (c.knownGap ? `yes (known gap: ${c.knownGap})` : 'yes') : 'NO';
+    const verdict = diff.length === 0 ? (c.knownGap ? `yes (known gap: ${c.knownGap})` : 'yes') : c.motoGap ? `moto gap: ${c.motoGap}` : 'NO';
     rows.push([c.scenario, c.build === 'specs' ? c.workflow : `${c.build}:${c.workflow}`, o?.motoError ? 'error' : status(o?.moto, c.workflow), o?.simError ? 'error' : status(o?.sim, c.workflow), verdict]);
   }
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
@@ -88,13 +88,14 @@ describe.each(cases.map((c) => [caseId(c), c] as const))('%s', (_, c) => {
     expect(o?.motoError ?? null).toBeNull();
     expect(o?.simError ?? null).toBeNull();
   });
-  it('moto and the simulator agree', () => {
+  // A moto gap makes this one disagree; when moto is fixed the test fails and the gap goes.
+  (c.motoGap ? it.fails : it)(c.motoGap ? `moto disagrees (moto gap: ${c.motoGap})` : 'moto and the simulator agree', () => {
     const o = outcomes.get(c);
     expect(o?.moto && o.sim ? differences(o.moto, o.sim) : ['not run']).toEqual([]);
   });
   (c.knownGap ? it.fails : it)(c.knownGap ? `expectation (known gap: ${c.knownGap})` : 'meets its expectation', () => {
     const o = outcomes.get(c);
-    expect(o?.moto && c.expect ? c.expect(o.moto) : undefined).toBeUndefined();
+    if (!c.motoGap) expect(o?.moto && c.expect ? c.expect(o.moto) : undefined).toBeUndefined();
     expect(o?.sim && c.expect ? c.expect(o.sim) : undefined).toBeUndefined();
   });
 });

@@ -87,23 +87,38 @@ describe('moto gaps', () => {
     expect(r.output).toEqual({});
   });
 
-  it('SendTaskFailure refuses an error named States.* (so a callback cannot fail like a .sync job run: States.TaskFailed)', async () => {
+  it('SendTaskFailure on an sqs waitForTaskToken task ends the execution with States.Runtime, past Catch (AWS: the task fails with the given error)', async () => {
     const { sqs, sfn } = clientsFor(inject('motoEndpoint'), REGION);
     const q = await sqs.send(new CreateQueueCommand({ QueueName: 'gap-queue' }));
     const done = run({
-      Wait: { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken', Parameters: { QueueUrl: q.QueueUrl, MessageBody: { 'token.$': '$$.Task.Token' } }, End: true },
+      Wait: {
+        Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken', Parameters: { QueueUrl: q.QueueUrl, MessageBody: { 'token.$': '$$.Task.Token' } },
+        Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Caught' }], End: true,
+      },
+      Caught: { Type: 'Succeed' },
     });
     let token: string | undefined;
     for (let i = 0; i < 50 && !token; i++) {
       const m = await sqs.send(new ReceiveMessageCommand({ QueueUrl: q.QueueUrl, WaitTimeSeconds: 1 }));
       token = m.Messages?.[0] ? (JSON.parse(m.Messages[0].Body ?? '{}') as { token: string }).token : undefined;
     }
-    const refused = await sfn.send(new SendTaskFailureCommand({ taskToken: token, error: 'States.TaskFailed', cause: 'x' })).then(() => 'accepted', (e: Error) => e.name);
-    expect(refused).not.toBe('accepted');
     await sfn.send(new SendTaskFailureCommand({ taskToken: token, error: 'EMRServerless.JobRunFailed', cause: 'x' }));
     const r = await done;
     expect(r.status).toBe('FAILED');
-    expect(r.error).toBe('EMRServerless.JobRunFailed');
+    expect(r.error).toBe('States.Runtime');
+    expect(r.cause).toMatch(/RequestId/);
+  });
+
+  it('a Fail state whose ErrorPath gives a States.* name fails with States.Runtime (AWS: the execution fails with that error)', async () => {
+    const r = await run({ F: { Type: 'Fail', ErrorPath: '$.e', CausePath: '$.c' } }, { e: 'States.Runtime', c: 'x' });
+    expect(r.status).toBe('FAILED');
+    expect(r.cause).toMatch(/MUST NOT begin with the prefix 'States\.'/);
+  });
+
+  it('States.Format with escaped braces fails (AWS: \\{ and \\} are literal braces)', async () => {
+    const r = await run({ P: { Type: 'Pass', Parameters: { 'v.$': "States.Format('a\\{b\\}{}', $.x)" }, End: true } }, { x: 'c' });
+    expect(r.status).toBe('FAILED');
+    expect(r.error).toBe('States.Runtime');
   });
 
   it('a DataSync task execution runs INITIALIZING → PREPARING → TRANSFERRING → VERIFYING → SUCCESS, one step per describe; ARNs name account 111222333444', async () => {

@@ -10,7 +10,7 @@ import { DeleteItemCommand, PutItemCommand, ScanCommand, type AttributeValue } f
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { matchEventPattern, type RuleDefinition } from '../../src/index.ts';
 import { targetInput } from '../../src/simulator/index.ts';
-import { collapse, type Case, type ObservedExecution, type Observation } from './cases.ts';
+import { firstEntries, type Case, type ObservedExecution, type Observation } from './cases.ts';
 import { MOTO_ACCOUNT } from './clients.ts';
 import { substitute, type Deployment } from './deploy.ts';
 import { knownTimes, normalizeExecutions, normalizeItems } from './normalize.ts';
@@ -184,7 +184,7 @@ export class MotoRunner {
       nextToken = page.nextToken;
     } while (nextToken);
     const names = events.filter((e) => e.type === 'TaskStateEntered').map((e) => e.stateEnteredEventDetails?.name ?? '');
-    return collapse(names.map((n) => index.get(n) ?? `?${n}`));
+    return firstEntries(names.map((state) => ({ state, resource: index.get(state) ?? `?${state}` })));
   }
 
   private async scan(tables: string[]): Promise<Record<string, Record<string, unknown>[]>> {

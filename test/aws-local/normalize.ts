@@ -9,6 +9,8 @@ const TIMESTAMP = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\
 const DATE = /\d{4}-\d{2}-\d{2}(?![\dT])/g;
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 const DATASYNC = /arn:aws:datasync:[a-z0-9-]+:\d{12}:task\/task-[0-9a-f]+(?:\/execution\/exec-[0-9a-f]+)?/g;
+/** Epoch milliseconds (e.g. the gates' expires_ms, from the upstream's stop time). */
+const EPOCH_MS = /^1\d{12}$/;
 const EMR_RUN = /jobruns\/00[a-z]+\d+|"JobRunId":"[^"]*"/g;
 
 /** Masks clock times and generated names in a string; `known` times and dates stay. */
@@ -22,7 +24,7 @@ export function maskText(text: string, known: Set<string>): string {
 }
 
 function maskValue(v: unknown, known: Set<string>): unknown {
-  if (typeof v === 'string') return maskText(v, known);
+  if (typeof v === 'string') return EPOCH_MS.test(v) ? '<epoch-ms>' : maskText(v, known);
   if (Array.isArray(v)) return v.map((x) => maskValue(x, known));
   if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)).map(([k, x]) => [k, maskValue(x, known)]));
   return v;

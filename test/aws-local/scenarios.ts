@@ -9,6 +9,11 @@ import { fireTimes, targetInput } from '../../src/simulator/index.ts';
 import type { Case, Observation } from './cases.ts';
 
 export const DAY = '2026-11-25';
+
+/** moto gaps that make whole cases disagree (moto-gaps.moto.ts pins each). */
+export const CALLBACK_FAILURE = 'SendTaskFailure on a waitForTaskToken task ends the execution with States.Runtime';
+export const FORMAT_ESCAPES = 'States.Format with escaped braces fails';
+export const FAIL_STATES_ERROR = 'a Fail state whose ErrorPath gives a States.* name fails';
 const TIMESTAMP = '2026-11-25T06:00:00Z';
 
 const succeeded = (ref: string) => (o: Observation): string | undefined => {
@@ -53,7 +58,7 @@ export function isolatedCases(build: string, buildDir: string): Case[] {
       });
       if (build !== 'specs') {
         // Golden builds: deployed whole; one dated start each.
-        out.push(one('date', { logical_date: DAY }));
+        out.push(one('date', { logical_date: DAY }, readFileSync(join(buildDir, wf.definition), 'utf8').includes('\\{') ? { motoGap: FORMAT_ESCAPES } : {}));
         continue;
       }
       // The first schedule rule (maintenance has one per schedule group; they differ only in `group`).
@@ -77,7 +82,7 @@ export function isolatedCases(build: string, buildDir: string): Case[] {
         const doc = JSON.parse(readFileSync(join(buildDir, firstJob), 'utf8')) as JobDocument;
         const jobRef = `${doc.useCase}/${doc.workflow}/${doc.job}`;
         const error = wf.type === 'migration' && doc.job !== 'ddl' ? 'Lakestep.TablesFailed' : 'States.TaskFailed';
-        out.push(one('emr-failure', { logical_date: DAY }, { failedJobs: [jobRef], expect: failedWith(ref, error, runsTable) }));
+        out.push(one('emr-failure', { logical_date: DAY }, { failedJobs: [jobRef], expect: failedWith(ref, error, runsTable), motoGap: CALLBACK_FAILURE }));
       }
       if (wf.resources.datasync.length > 0) {
         const table = wf.resources.datasync[0]?.table as string;
@@ -134,6 +139,7 @@ export function routedCases(): Case[] {
         { redeliver: 'orders/orders-upserts#join' },
       ],
       expect: all(runs('orders/orders-upserts', 1), succeeded('orders/orders-upserts'), runs('orders/orders-upserts#join', 3)),
+      motoGap: FAIL_STATES_ERROR,
     },
     {
       scenario: 'duplicate-success-event',

@@ -4,7 +4,7 @@
  */
 import { Simulator, type Scenario } from '../../src/simulator/index.ts';
 import type { StateMachineDefinition } from '../../src/index.ts';
-import { collapse, type Case, type ObservedExecution, type Observation } from './cases.ts';
+import { firstEntries, type Case, type ObservedExecution, type Observation } from './cases.ts';
 import { knownTimes, normalizeExecutions, normalizeItems } from './normalize.ts';
 import { taskResources } from './rewrite.ts';
 
@@ -39,7 +39,7 @@ export async function runInSimulator(buildDir: string, c: Case, definitions: Map
   const executions: ObservedExecution[] = runs.map((e) => {
     const index = taskResources(definitions.get(e.workflow) as StateMachineDefinition);
     const entered = result.timeline.filter((t) => t.workflow === e.workflow && t.execution === e.name && t.kind === 'entered' && t.state !== undefined && index.has(t.state));
-    return { ref: e.workflow, name: e.name, status: e.status, error: e.error, cause: e.cause, resources: collapse(entered.map((t) => index.get(t.state as string) as string)) };
+    return { ref: e.workflow, name: e.name, status: e.status, error: e.error, cause: e.cause, resources: firstEntries(entered.map((t) => ({ state: t.state as string, resource: index.get(t.state as string) as string }))) };
   });
   const arns = runs.map((e) => e.executionArn);
   const seeded = new Set(Object.values(c.seed ?? {}).flat().map((i) => JSON.stringify([i.pk, i.sk])));
