@@ -11,8 +11,9 @@ import type { Case, Observation } from './cases.ts';
 export const DAY = '2026-11-25';
 
 /** moto gaps that make whole cases disagree (moto-gaps.moto.ts pins each). */
-export const CALLBACK_FAILURE = 'SendTaskFailure on a waitForTaskToken task ends the execution with States.Runtime';
+export const CALLBACK_FAILURE = 'the failed EMR callback ends the execution with States.Runtime (KeyError RequestId in moto)';
 export const FORMAT_ESCAPES = 'States.Format with escaped braces fails';
+export const DATASYNC_RESULT = 'a DataSync execution in ERROR has no Result (ErrorCode, ErrorDetail)';
 export const FAIL_STATES_ERROR = 'a Fail state whose ErrorPath gives a States.* name fails';
 const TIMESTAMP = '2026-11-25T06:00:00Z';
 
@@ -86,7 +87,7 @@ export function isolatedCases(build: string, buildDir: string): Case[] {
       }
       if (wf.resources.datasync.length > 0) {
         const table = wf.resources.datasync[0]?.table as string;
-        out.push(one('datasync-error', { logical_date: DAY }, { datasyncErrors: [table], expect: failedWith(ref, 'Lakestep.TablesFailed', runsTable) }));
+        out.push(one('datasync-error', { logical_date: DAY }, { datasyncErrors: [table], expect: failedWith(ref, 'Lakestep.TablesFailed', runsTable), motoGap: DATASYNC_RESULT }));
         const definition = JSON.parse(readFileSync(join(buildDir, wf.definition), 'utf8')) as StateMachineDefinition;
         const keys = [...JSON.stringify(definition).matchAll(/"watermark_key":"([^"]+)"/g)].map((m) => m[1] as string);
         if (keys.length > 0) {
