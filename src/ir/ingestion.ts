@@ -3,6 +3,7 @@ import { joinPointer } from '../spec/files.ts';
 import type { BatchSourceSpec, IngestionSpec, KafkaSourceSpec } from '../spec/types.ts';
 import { columns, identifier, knownColumns, submitParameters, tableRef } from './checks.ts';
 import { at, fail, findTable, type PhaseContext } from './context.ts';
+import { requireNetwork } from './network.ts';
 import type { BatchSource, KafkaSource, WorkflowBody } from './types.ts';
 
 export function normalizeIngestion(ctx: PhaseContext, spec: IngestionSpec): WorkflowBody | undefined {
@@ -19,6 +20,7 @@ export function normalizeIngestion(ctx: PhaseContext, spec: IngestionSpec): Work
   for (const [i, s] of (spec.batch ?? []).entries()) {
     unique(s.name, `/batch/${i}`);
     const b = normalizeBatch(ctx, s, `/batch/${i}`);
+    if (b && s.enabled !== false && !requireNetwork(ctx, 'JDBC', s.name, `/batch/${i}/source`)) ok = false;
     if (!b) ok = false;
     else if (s.enabled !== false) batch.push(b);
   }
@@ -26,6 +28,7 @@ export function normalizeIngestion(ctx: PhaseContext, spec: IngestionSpec): Work
   for (const [i, s] of (spec.micro_batch ?? []).entries()) {
     unique(s.name, `/micro_batch/${i}`);
     const k = normalizeKafka(ctx, s, `/micro_batch/${i}`);
+    if (k && s.enabled !== false && !requireNetwork(ctx, 'Kafka', s.name, `/micro_batch/${i}/source`)) ok = false;
     if (!k) ok = false;
     else if (s.enabled !== false) kafka.push(k);
   }

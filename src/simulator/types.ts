@@ -2,7 +2,7 @@
  * Scenario (input) and result (output) of a simulation. The scenario file format is
  * documented in README.md beside this file.
  */
-import type { Item } from './dynamodb/values.ts';
+import type { Item } from './attribute-values.ts';
 import type { DataSyncBehaviour } from './services/datasync.ts';
 import type { JobRun } from './services/emr-serverless.ts';
 import type { Notification } from './services/sns.ts';
