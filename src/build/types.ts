@@ -203,6 +203,12 @@ export type JobStep =
        * `'YYYY-MM-DD HH:MM:SS'` literals — they are never user input.
        */
       cutoffs?: Record<string, number>;
+      /**
+       * Independent unit of work (maintenance: the table). A failing step skips only
+       * the rest of its group; the other groups still run, and the job then fails
+       * naming every failed step.
+       */
+      group?: string;
     }
   | {
       kind: 'jdbc_extract';
@@ -213,9 +219,14 @@ export type JobStep =
       query?: string;
       fetchSize: number;
       partitioning?: JdbcPartitioning;
-      /** Rows newer than the parameter `watermarkParameter` only (when the parameter is non-empty). */
+      /**
+       * With a non-empty parameter `watermarkParameter`: rows with `incrementalColumn` at or
+       * above the watermark (minus `lookbackSeconds` for timestamps) only. The runtime
+       * reports the newest value among the rows it wrote under `watermarkParameter`.
+       */
       incrementalColumn?: string;
       watermarkParameter?: string;
+      lookbackSeconds?: number;
       /** Temp view the extract is registered as; `writeSql` reads it. */
       view: string;
       writeSql: string;
@@ -232,9 +243,17 @@ export type JobStep =
       format: 'json' | 'avro' | 'raw';
       /** Spark DDL schema of the JSON payload (`order_id BIGINT, ...`). */
       schemaDdl?: string;
-      /** Each micro-batch is registered as this temp view, then `writeSql` runs (foreachBatch). */
+      /**
+       * Each micro-batch is registered as this temp view (payload fields, plus
+       * `_lakestep_corrupt` with `format: json`); the rows of `selectSql` are appended
+       * to `target` with the batch id in the snapshot summary, so a replayed batch
+       * is not written twice.
+       */
       view: string;
-      writeSql: string;
+      target: string;
+      selectSql: string;
+      /** Messages that do not parse or lack a required field: appended here, never blocking the stream. */
+      deadLetter?: { target: string; selectSql: string };
       trigger: 'available_now' | 'continuous';
     }
   | {

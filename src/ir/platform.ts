@@ -5,13 +5,14 @@
 import type { Origin } from '../diagnostics.ts';
 import { parseDuration } from '../spec/duration.ts';
 import type { PlatformSpec } from '../spec/types.ts';
+import { DEFAULT_RELEASE_LABEL } from './engine-versions.ts';
 import type { Platform } from './types.ts';
 
 export const PLATFORM_DEFAULTS = {
   prefix: 'lakestep',
   region: 'us-east-1',
   catalog: 'glue_catalog',
-  releaseLabel: 'emr-7.5.0',
+  releaseLabel: DEFAULT_RELEASE_LABEL,
   maxVcpu: 64,
   maxMemoryGb: 256,
   idleTimeoutMinutes: 15,

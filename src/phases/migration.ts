@@ -1,12 +1,13 @@
 /**
  * Migration: create the Iceberg tables (one DDL job), then per table, up to
  * `max_concurrency` at a time: DataSync transfer HDFS → landing, conversion job
- * (idempotent INSERT OVERWRITE), and the watermark advanced after the commit,
+ * (appended only while the table is empty), and the watermark advanced after the commit,
  * never backwards. A failing table does not stop the others; the run record
  * lists each table's outcome, and the run fails if any table failed.
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/state-map-inline.html
  */
 import { ON_FAILURE, ON_SUCCESS, specComment } from '../asl/frame.ts';
+import { mergeJarConfs } from '../asl/emr.ts';
 import { retryFor } from '../asl/policy.ts';
 import { template } from '../asl/templates.ts';
 import type { State } from '../asl/types.ts';
@@ -40,7 +41,7 @@ export const compileMigration: PhaseCompiler<Migration> = (m, { workflow, platfo
     ...m.tables.map((t) =>
       doc(convertJob(t), [
         { kind: 'sql', name: `${t.name} landing view`, sql: landingViewSql(t) },
-        { kind: 'sql', name: `${t.name} insert overwrite`, sql: conversionSql(platform.catalog, t) },
+        { kind: 'sql', name: `${t.name} convert`, sql: conversionSql(platform.catalog, t) },
         ...(t.watermarkColumn ? [{ kind: 'watermark' as const, name: `${t.name} watermark`, key: WATERMARK_KEY, sql: watermarkSql(platform.catalog, t.target, t.watermarkColumn) }] : []),
       ]),
     ),
@@ -50,7 +51,7 @@ export const compileMigration: PhaseCompiler<Migration> = (m, { workflow, platfo
     name: t.name,
     datasync_task: t.datasyncTaskArn,
     job: convertJob(t),
-    submit: [conf, `--conf ${STATIC_OVERWRITE_CONF}`, t.sparkSubmitParameters].filter(Boolean).join(' '),
+    submit: mergeJarConfs([conf, `--conf ${STATIC_OVERWRITE_CONF}`, t.sparkSubmitParameters].filter(Boolean).join(' ')),
     watermark_key: t.watermarkColumn ? migrationWatermarkKey(t.target) : '',
   }));
   const item = itemStates(w, platform, m);
@@ -131,7 +132,7 @@ function itemStates(w: Workflow, platform: Platform, m: Migration): Record<strin
       platform,
       job: { path: '$.table.job' },
       sparkSubmitParameters: { path: '$.table.submit' },
-      comment: specComment(m.origin, 'INSERT OVERWRITE from the landing files: a retry never duplicates rows'),
+      comment: specComment(m.origin, 'Append the landing files to the still empty table: a retry or re-run never duplicates nor destroys rows'),
       next: 'Records a watermark?',
       failure: TABLE_FAILED,
     }),

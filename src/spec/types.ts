@@ -126,6 +126,8 @@ export interface BatchSourceSpec {
   mode: 'append' | 'merge' | 'overwrite';
   keys?: string[];
   incremental_column?: string;
+  lookback?: string;
+  columns?: ColumnSpec[];
   partitioning?: { column: string; lower: number; upper: number; partitions: number };
   spark_submit_parameters?: string;
   enabled?: boolean;
@@ -162,6 +164,7 @@ export interface MergeSpec {
   order_by?: string;
   delete_when?: string;
   incremental_column?: string;
+  late_arrival?: string;
   columns?: string[];
   enabled?: boolean;
 }

@@ -67,7 +67,7 @@ beforeAll(async () => {
   // One case at a time: concurrent executions on moto failed at random with States.Runtime (README.md).
   for (const c of cases) await runCase(c);
   console.log(`moto: deployed ${[...definitions.values()].reduce((n, m) => n + m.size, 0)} state machines of ${builds.length} builds in ${((deployed - t0) / 1000).toFixed(1)} s; simulator ${((simulated - deployed) / 1000).toFixed(1)} s; moto cases ${((Date.now() - simulated) / 1000).toFixed(1)} s`);
-});
+}, 1_500_000);
 
 afterAll(async () => {
   for (const r of runners.values()) await r.stop();

@@ -23,18 +23,26 @@ export async function runInSimulator(buildDir: string, c: Case, definitions: Map
     ...(c.datasyncErrors ? { datasync: Object.fromEntries(c.datasyncErrors.map((t) => [t, { status: 'ERROR' as const, error_code: 'OpNotSupp' }])) } : {}),
   };
   const sim = new Simulator(buildDir, scenario, { now: '2026-11-25T12:00:00Z' });
+  try {
+    return await observe(sim, c, definitions);
+  } finally {
+    await sim.close();
+  }
+}
+
+async function observe(sim: Simulator, c: Case, definitions: Map<string, StateMachineDefinition>): Promise<Observation> {
   const started: string[] = [];
   for (const phase of c.phases) {
     if ('start' in phase) {
       for (const s of phase.start) started.push(sim.start(s.ref, s.input, { name: s.name, ...(s.at ? { at: s.at } : {}) }));
     } else {
-      const first = sim.result().executions.find((e) => e.workflow === phase.redeliver);
+      const first = (await sim.result()).executions.find((e) => e.workflow === phase.redeliver);
       if (!first) throw new Error(`${phase.redeliver} never started, nothing to deliver again`);
       started.push(sim.start(phase.redeliver, first.input));
     }
     await sim.runUntilIdle();
   }
-  const result = sim.result();
+  const result = await sim.result();
   const runs = c.route ? result.executions : result.executions.filter((e) => started.includes(e.executionArn));
   const executions: ObservedExecution[] = runs.map((e) => {
     const index = taskResources(definitions.get(e.workflow) as StateMachineDefinition);

@@ -1,12 +1,9 @@
 /**
- * `lakestep simulate` over hand-made builds (independent of the compiler), and
- * `lakestep start` over a compiled spec tree.
+ * `lakestep simulate` over hand-made builds (independent of the compiler).
  */
-import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultScenario } from '../../src/cli/scenario.ts';
-import { sparkUseCase } from '../compile/support.ts';
 import { arnOf, makeBuild, PASS_MACHINE } from '../simulator/fixture.ts';
 import { CONVERT_JOB, CONVERT_JOB_PATH, EMR_WATERMARK_MACHINE, FAILING_MACHINE } from '../simulator/machines.ts';
 import { folder, runCli } from './support.ts';
@@ -174,7 +171,7 @@ describe('lakestep simulate', () => {
     for (const argv of [['simulate', 'extra'], ['simulate', '--scenari', 'x']]) {
       const r = await runCli(argv, dir);
       expect(r.code).toBe(2);
-      expect(r.err).toContain('usage: lakestep <command> [options]');
+      expect(r.err).toContain('usage: lakestep simulate [--build build]');
     }
   });
 });
@@ -201,55 +198,5 @@ describe('defaultScenario', () => {
       start: [{ workflow: 'orders/orders-migration', logical_date: '2026-11-25T00:00:00Z' }],
       window: { start: '2026-11-25T00:00:00Z', end: '2026-11-26T00:00:00Z' },
     });
-  });
-});
-
-const SPECS = {
-  'specs/sales/orchestration.yaml': sparkUseCase('sales@example.com', [{ name: 'extract', schedule: 'rate(1 day)', args: ['{{ ds }}'] }, { name: 'clean', dependsOn: ['extract'] }]),
-};
-
-describe('lakestep start', () => {
-  it('compiles, prints the compile summary, then the timeline and the simulation summary last', async () => {
-    const dir = folder(SPECS);
-    const r = await runCli(['start', 'specs', '--out', 'build'], dir);
-    expect(r.out).toContain('1 use case(s) compiled, 2 workflow(s), 0 quarantined → build/manifest.json');
-    expect(r.out).toContain('Simulating build locally (scenario: built-in: migrations at 2026-11-25T00:00:00Z, schedules over one day)');
-    expect(r.out).toMatch(/^2026-11-25T00:00:00Z {2}sales\/extract .* started +\(trigger=schedule\)$/m);
-    expect(r.out).toMatch(/sales\/extract +schedule +1 +1 (SUCCEEDED|FAILED)/);
-    expect(r.out.lastIndexOf('started')).toBeLessThan(r.out.indexOf('Executions ('));
-    // Exit 1 exactly when an execution failed.
-    expect(r.code).toBe(r.out.includes('Failed executions') ? 1 : 0);
-  });
-
-  it('--quiet prints the summaries only; --scenario replaces the default', async () => {
-    const dir = folder({ ...SPECS, 'only-clean.yaml': 'start: [{workflow: sales/clean, logical_date: 2026-01-01}]\n' });
-    const r = await runCli(['start', 'specs', '--quiet', '--scenario', 'only-clean.yaml'], dir);
-    expect(r.out).toContain('(scenario: only-clean.yaml)');
-    expect(r.out).not.toMatch(/ started +\(trigger/);
-    expect(r.out).toMatch(/Executions \(1\):\n {2}workflow +trigger +executions +status\n {2}sales\/clean +manual +1 +1 /);
-    expect(r.code).toBe(r.out.includes('Failed executions') ? 1 : 0);
-  });
-
-  it('an invalid scenario exits 2 before anything is compiled or written', async () => {
-    const dir = folder({ ...SPECS, 'bad.yaml': 'faults: 3\n' });
-    const r = await runCli(['start', 'specs', '--scenario', 'bad.yaml'], dir);
-    expect(r.code).toBe(2);
-    expect(r.err).toContain('bad.yaml: Invalid scenario');
-    expect(existsSync(join(dir, 'build'))).toBe(false);
-  });
-
-  it('with nothing compiled, says so and exits 1', async () => {
-    const dir = folder({ 'specs/hr/orchestration.yaml': 'owner: hr@example.com\ndags: 3\n' });
-    const r = await runCli(['start', 'specs', '--out', 'build'], dir);
-    expect(r.code).toBe(1);
-    expect(r.out).toContain('nothing to simulate: no use case compiled');
-  });
-
-  it('exits 1 on compile errors even when the healthy use cases simulate', async () => {
-    const dir = folder({ ...SPECS, 'specs/hr/orchestration.yaml': 'owner: hr@example.com\ndags: 3\n' });
-    writeFileSync(join(dir, 'empty.yaml'), 'start: []\n');
-    const r = await runCli(['start', 'specs', '--quiet', '--scenario', 'empty.yaml'], dir);
-    expect(r.out).toContain('Executions (0):');
-    expect(r.code).toBe(1);
   });
 });
