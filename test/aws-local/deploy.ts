@@ -1,0 +1,147 @@
+/**
+ * Deploys a build/ directory into moto as infra/ would into an account: the platform's
+ * DynamoDB tables (infra/platform/tables.ts key schema), SNS topic, S3 buckets with the
+ * job documents, DataSync locations and tasks, and every state machine with its
+ * placeholders resolved to those resources (`definitionSubstitutions`).
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-stepfunctions-statemachine.html#cfn-stepfunctions-statemachine-definitionsubstitutions
+ */
+import { CreateLocationS3Command, CreateTaskCommand } from '@aws-sdk/client-datasync';
+import { CreateTableCommand, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { CreateStateMachineCommand, StateMachineAlreadyExists, UpdateStateMachineCommand } from '@aws-sdk/client-sfn';
+import { CreateTopicCommand } from '@aws-sdk/client-sns';
+import { CreateQueueCommand } from '@aws-sdk/client-sqs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Manifest, StateMachineDefinition } from '../../src/index.ts';
+import { clientsFor, MOTO_ACCOUNT, type Clients } from './clients.ts';
+import { forMoto } from './rewrite.ts';
+
+export const EMR_APPLICATION_ID = '00motoapp';
+export const EMR_QUEUE = 'lakestep-emr-serverless';
+
+export interface DeployedMachine {
+  /** `<use-case>/<dag>` or `…#join`. */
+  ref: string;
+  name: string;
+  arn: string;
+  /** Definition with placeholders resolved, before the moto rewrite (what AWS would run). */
+  definition: StateMachineDefinition;
+}
+
+export interface Deployment {
+  buildDir: string;
+  manifest: Manifest;
+  clients: Clients;
+  placeholders: Record<string, string>;
+  machines: DeployedMachine[];
+  queueUrl: string;
+  /** DataSync task ARN in moto by table name (`raw_orders.orders`). */
+  datasyncTasks: Map<string, string>;
+}
+
+/** Replaces `${Name}` in every string; throws on a name without a value (infra would fail too). */
+export function substitute<T>(value: T, values: Record<string, string>): T {
+  const text = JSON.stringify(value).replace(/\$\{([A-Za-z0-9_]+)\}/g, (m, name: string) => {
+    const v = values[name];
+    if (v === undefined) throw new Error(`No value for placeholder ${m}`);
+    return JSON.stringify(v).slice(1, -1);
+  });
+  return JSON.parse(text) as T;
+}
+
+async function ignoreExisting(p: Promise<unknown>): Promise<void> {
+  try {
+    await p;
+  } catch (e) {
+    const name = (e as Error).name;
+    if (!(e instanceof ResourceInUseException) && !/AlreadyExists|AlreadyOwnedByYou|InUse/.test(name)) throw e;
+  }
+}
+
+/** Creates the platform's resources and state machines of `buildDir` in moto; `name` keeps its worker queue apart from other builds in the same region. */
+export async function deploy(endpoint: string, buildDir: string, name = 'specs'): Promise<Deployment> {
+  const manifest = JSON.parse(readFileSync(join(buildDir, 'manifest.json'), 'utf8')) as Manifest;
+  const p = manifest.platform;
+  const clients = clientsFor(endpoint, p.region);
+  for (const table of [p.dynamodb.watermarks, p.dynamodb.runs, p.dynamodb.gates]) {
+    const withSort = table !== p.dynamodb.watermarks;
+    await ignoreExisting(
+      clients.dynamodb.send(
+        new CreateTableCommand({
+          TableName: table,
+          BillingMode: 'PAY_PER_REQUEST',
+          AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, ...(withSort ? [{ AttributeName: 'sk', AttributeType: 'S' as const }] : [])],
+          KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, ...(withSort ? [{ AttributeName: 'sk', KeyType: 'RANGE' as const }] : [])],
+        }),
+      ),
+    );
+  }
+  const topic = await clients.sns.send(new CreateTopicCommand({ Name: p.notifications.topicName }));
+  for (const bucket of Object.values(p.buckets)) {
+    await ignoreExisting(
+      clients.s3.send(new CreateBucketCommand({ Bucket: bucket, ...(p.region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: p.region as 'eu-west-1' } }) })),
+    );
+  }
+  const queue = await clients.sqs.send(new CreateQueueCommand({ QueueName: `${EMR_QUEUE}-${name.replace(/[^A-Za-z0-9_-]/g, '-')}` }));
+  const queueUrl = queue.QueueUrl as string;
+  const placeholders: Record<string, string> = {
+    Partition: 'aws',
+    Region: p.region,
+    Account: MOTO_ACCOUNT,
+    EmrApplicationId: EMR_APPLICATION_ID,
+    SparkJobRoleArn: `arn:aws:iam::${MOTO_ACCOUNT}:role/${p.prefix}-spark-job`,
+    EventsRoleArn: `arn:aws:iam::${MOTO_ACCOUNT}:role/${p.prefix}-events`,
+    RunsTable: p.dynamodb.runs,
+    WatermarksTable: p.dynamodb.watermarks,
+    GatesTable: p.dynamodb.gates,
+    NotificationTopicArn: topic.TopicArn as string,
+  };
+  for (const [kind, name] of Object.entries(p.buckets)) placeholders[`${kind[0]?.toUpperCase()}${kind.slice(1)}Bucket`] = name;
+  // DataSync tasks: moto names its own ARNs, so tasks named in specs are mapped onto moto's.
+  const replace = new Map<string, string>();
+  const datasyncTasks = new Map<string, string>();
+  for (const uc of manifest.useCases) {
+    for (const wf of uc.workflows) {
+      for (const ds of wf.resources.datasync) {
+        const source = await clients.datasync.send(new CreateLocationS3Command({ S3BucketArn: `arn:aws:s3:::${p.buckets.landing}`, Subdirectory: `/hdfs/${ds.table}`, S3Config: { BucketAccessRoleArn: placeholders.SparkJobRoleArn } }));
+        const target = await clients.datasync.send(new CreateLocationS3Command({ S3BucketArn: `arn:aws:s3:::${p.buckets.landing}`, Subdirectory: `/${ds.table}`, S3Config: { BucketAccessRoleArn: placeholders.SparkJobRoleArn } }));
+        const task = await clients.datasync.send(new CreateTaskCommand({ SourceLocationArn: source.LocationArn, DestinationLocationArn: target.LocationArn, Name: ds.table }));
+        const arn = task.TaskArn as string;
+        datasyncTasks.set(ds.table, arn);
+        if ('taskArn' in ds) replace.set(ds.taskArn, arn);
+        else placeholders[ds.placeholder] = arn;
+      }
+    }
+  }
+  // The job documents, where the lakestep runtime reads them: s3://<artifacts>/lakestep/<path>.
+  for (const uc of manifest.useCases) {
+    for (const wf of uc.workflows) {
+      for (const job of wf.jobs) {
+        await clients.s3.send(new PutObjectCommand({ Bucket: p.buckets.artifacts, Key: `lakestep/${job}`, Body: readFileSync(join(buildDir, job), 'utf8') }));
+      }
+    }
+  }
+  const machines: DeployedMachine[] = [];
+  for (const uc of manifest.useCases) {
+    for (const wf of uc.workflows) {
+      const items: [string, string, string][] = [[`${uc.name}/${wf.name}`, wf.stateMachineName, wf.definition]];
+      if (wf.gate) items.push([`${uc.name}/${wf.name}#join`, wf.gate.stateMachineName, wf.gate.definition]);
+      for (const [ref, name, path] of items) {
+        const definition = substitute(JSON.parse(readFileSync(join(buildDir, path), 'utf8')) as StateMachineDefinition, placeholders);
+        const moto = JSON.stringify(forMoto(definition, { queueUrl, replace }));
+        const roleArn = `arn:aws:iam::${MOTO_ACCOUNT}:role/${name}`;
+        let arn: string;
+        try {
+          arn = (await clients.sfn.send(new CreateStateMachineCommand({ name, definition: moto, roleArn, type: 'STANDARD' }))).stateMachineArn as string;
+        } catch (e) {
+          if (!(e instanceof StateMachineAlreadyExists)) throw e;
+          arn = `arn:aws:states:${p.region}:${MOTO_ACCOUNT}:stateMachine:${name}`;
+          await clients.sfn.send(new UpdateStateMachineCommand({ stateMachineArn: arn, definition: moto }));
+        }
+        machines.push({ ref, name, arn, definition });
+      }
+    }
+  }
+  return { buildDir, manifest, clients, placeholders, machines, queueUrl, datasyncTasks };
+}

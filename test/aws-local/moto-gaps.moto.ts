@@ -1,0 +1,140 @@
+/**
+ * Where moto's Step Functions interpreter is not AWS, each pinned by a run that shows it.
+ * The harness works around the first three (rewrite.ts, worker.ts, moto-run.ts); the
+ * others are why some ASL semantics are checked elsewhere (see README.md).
+ * When one of these starts failing, moto changed: update README.md and the workaround.
+ */
+import { CancelTaskExecutionCommand, CreateTaskCommand, CreateLocationS3Command, DescribeTaskExecutionCommand, StartTaskExecutionCommand } from '@aws-sdk/client-datasync';
+import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import { CreateStateMachineCommand, DescribeExecutionCommand, SendTaskFailureCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { CreateQueueCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { describe, expect, inject, it } from 'vitest';
+import { clientsFor } from './clients.ts';
+
+const REGION = 'ap-southeast-2';
+let n = 0;
+
+/** Creates a state machine from `states` and runs it once with `input` to the end. */
+async function run(states: Record<string, unknown>, input: unknown = {}): Promise<{ status?: string; error?: string; cause?: string; output?: unknown }> {
+  const { sfn } = clientsFor(inject('motoEndpoint'), REGION);
+  const name = `gap-${++n}`;
+  const definition = JSON.stringify({ StartAt: Object.keys(states)[0], States: states });
+  const sm = await sfn.send(new CreateStateMachineCommand({ name, definition, roleArn: 'arn:aws:iam::123456789012:role/gap' }));
+  const ex = await sfn.send(new StartExecutionCommand({ stateMachineArn: sm.stateMachineArn, name: 'run', input: JSON.stringify(input) }));
+  for (let i = 0; i < 200; i++) {
+    const d = await sfn.send(new DescribeExecutionCommand({ executionArn: ex.executionArn }));
+    if (d.status !== 'RUNNING') return { status: d.status, error: d.error, cause: d.cause, output: d.output ? JSON.parse(d.output) : undefined };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('still running');
+}
+
+describe('moto gaps', () => {
+  it('$$.Execution.StartTime is not an ISO string (AWS: "2026-11-25T06:00:00.123Z"), so string intrinsics over it fail', async () => {
+    const r = await run({ P: { Type: 'Pass', Parameters: { 'ds.$': "States.ArrayGetItem(States.StringSplit($$.Execution.StartTime, 'T'), 0)" }, End: true } });
+    expect(r.status).toBe('FAILED');
+    expect(r.error).toBe('States.Runtime');
+    expect(r.cause).toMatch(/datetime/);
+  });
+
+  it('$$.State.EnteredTime is a string, with microseconds and +00:00 (the harness uses it for StartTime)', async () => {
+    const r = await run({ P: { Type: 'Pass', Parameters: { 't.$': '$$.State.EnteredTime' }, End: true } });
+    expect(r.status).toBe('SUCCEEDED');
+    expect((r.output as { t: string }).t).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}\+00:00$/);
+  });
+
+  it('aws-sdk:s3:getObject hands the ASL a stream as Body (AWS: the text), so States.StringToJson($.Body) fails', async () => {
+    const { s3 } = clientsFor(inject('motoEndpoint'), REGION);
+    await s3.send(new CreateBucketCommand({ Bucket: 'gap-bucket', CreateBucketConfiguration: { LocationConstraint: REGION } }));
+    await s3.send(new PutObjectCommand({ Bucket: 'gap-bucket', Key: 'r.json', Body: '{"a":1}' }));
+    const r = await run({
+      Get: { Type: 'Task', Resource: 'arn:aws:states:::aws-sdk:s3:getObject', Parameters: { Bucket: 'gap-bucket', Key: 'r.json' }, ResultSelector: { 'r.$': 'States.StringToJson($.Body)' }, End: true },
+    });
+    expect(r.status).toBe('FAILED');
+    expect(r.error).toBe('States.Runtime');
+    expect(r.cause).toMatch(/StreamingChecksumBody/);
+  });
+
+  it('StringMatches matches like fnmatch: "?" is one character (AWS: only "*" is special), so moto cannot catch ?-patterns', async () => {
+    const r = await run({
+      C: { Type: 'Choice', Choices: [{ Variable: '$.v', StringMatches: 'a?c', Next: 'Matched' }], Default: 'NotMatched' },
+      Matched: { Type: 'Succeed' },
+      NotMatched: { Type: 'Fail', Error: 'NotMatched' },
+    }, { v: 'abc' });
+    expect(r.status).toBe('SUCCEEDED');
+  });
+
+  it('emr-serverless:startJobRun.sync is not an integration moto runs', async () => {
+    const r = await run({
+      Job: { Type: 'Task', Resource: 'arn:aws:states:::emr-serverless:startJobRun.sync', Parameters: { ApplicationId: 'x', ExecutionRoleArn: 'arn:aws:iam::123456789012:role/x', JobDriver: { SparkSubmit: { EntryPoint: 's3://b/e.py' } } }, End: true },
+    }).catch((e: Error) => ({ status: 'REJECTED', error: e.name, cause: e.message }));
+    expect(r.status).not.toBe('SUCCEEDED');
+  });
+
+  it('an aws-sdk task error is named after the API action, not the service (AWS: DataSync.InvalidRequestException)', async () => {
+    const r = await run({ S: { Type: 'Task', Resource: 'arn:aws:states:::aws-sdk:datasync:startTaskExecution', Parameters: { TaskArn: 'arn:aws:datasync:ap-southeast-2:123456789012:task/task-00000000000000000' }, End: true } });
+    expect(r.status).toBe('FAILED');
+    expect(r.error).not.toBe('DataSync.InvalidRequestException');
+    expect(r.error).toMatch(/InvalidRequestException$/);
+  });
+
+  it('a DynamoDB putItem task outputs {} — no ConsumedCapacity (as AWS)', async () => {
+    const { dynamodb } = clientsFor(inject('motoEndpoint'), REGION);
+    await dynamodb.send(new CreateTableCommand({ TableName: 'gap-table', BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }] }));
+    const r = await run({ Put: { Type: 'Task', Resource: 'arn:aws:states:::dynamodb:putItem', Parameters: { TableName: 'gap-table', Item: { pk: { S: 'a' } } }, End: true } });
+    expect(r.status).toBe('SUCCEEDED');
+    expect(r.output).toEqual({});
+  });
+
+  it('SendTaskFailure on a small sqs waitForTaskToken task reaches its Catch with the error given (the EMR tasks of compiled workflows end in States.Runtime instead: emr-failure cases)', async () => {
+    const { sqs, sfn } = clientsFor(inject('motoEndpoint'), REGION);
+    const q = await sqs.send(new CreateQueueCommand({ QueueName: 'gap-queue' }));
+    const done = run({
+      Wait: {
+        Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken', Parameters: { QueueUrl: q.QueueUrl, MessageBody: { 'token.$': '$$.Task.Token' } },
+        Retry: [{ ErrorEquals: ['States.TaskFailed'], IntervalSeconds: 1, MaxAttempts: 1 }],
+        Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Caught' }], End: true,
+      },
+      Caught: { Type: 'Pass', End: true },
+    });
+    let token: string | undefined;
+    for (let i = 0; i < 50 && !token; i++) {
+      const m = await sqs.send(new ReceiveMessageCommand({ QueueUrl: q.QueueUrl, WaitTimeSeconds: 1 }));
+      token = m.Messages?.[0] ? (JSON.parse(m.Messages[0].Body ?? '{}') as { token: string }).token : undefined;
+    }
+    await sfn.send(new SendTaskFailureCommand({ taskToken: token, error: 'EMRServerless.JobRunFailed', cause: 'x' }));
+    const r = await done;
+    expect(r.status).toBe('SUCCEEDED');
+    expect((r.output as { error: { Error: string } }).error.Error).toBe('EMRServerless.JobRunFailed');
+  });
+
+  it('a Fail state whose ErrorPath gives a States.* name fails with States.Runtime (AWS: the execution fails with that error)', async () => {
+    const r = await run({ F: { Type: 'Fail', ErrorPath: '$.e', CausePath: '$.c' } }, { e: 'States.Runtime', c: 'x' });
+    expect(r.status).toBe('FAILED');
+    expect(r.cause).toMatch(/MUST NOT begin with the prefix 'States\.'/);
+  });
+
+  it('States.Format with escaped braces fails (AWS: \\{ and \\} are literal braces)', async () => {
+    const r = await run({ P: { Type: 'Pass', Parameters: { 'v.$': "States.Format('a\\{b\\}{}', $.x)" }, End: true } }, { x: 'c' });
+    expect(r.status).toBe('FAILED');
+    expect(r.error).toBe('States.Runtime');
+  });
+
+  it('a DataSync task execution runs INITIALIZING → PREPARING → TRANSFERRING → VERIFYING → SUCCESS, one step per describe; ARNs name account 111222333444', async () => {
+    const { datasync } = clientsFor(inject('motoEndpoint'), REGION);
+    const loc = await datasync.send(new CreateLocationS3Command({ S3BucketArn: 'arn:aws:s3:::gap-bucket', Subdirectory: '/x', S3Config: { BucketAccessRoleArn: 'arn:aws:iam::123456789012:role/x' } }));
+    const task = await datasync.send(new CreateTaskCommand({ SourceLocationArn: loc.LocationArn, DestinationLocationArn: loc.LocationArn }));
+    expect(task.TaskArn).toMatch(/:111222333444:task\//);
+    const ex = await datasync.send(new StartTaskExecutionCommand({ TaskArn: task.TaskArn }));
+    const seen: string[] = [];
+    for (let i = 0; i < 6; i++) seen.push(String((await datasync.send(new DescribeTaskExecutionCommand({ TaskExecutionArn: ex.TaskExecutionArn }))).Status));
+    expect(seen).toEqual(['INITIALIZING', 'PREPARING', 'TRANSFERRING', 'VERIFYING', 'SUCCESS', 'SUCCESS']);
+    // ERROR only by cancelling, and without the Result (ErrorCode, ErrorDetail) AWS reports.
+    const again = await datasync.send(new StartTaskExecutionCommand({ TaskArn: task.TaskArn }));
+    await datasync.send(new CancelTaskExecutionCommand({ TaskExecutionArn: again.TaskExecutionArn }));
+    const failed = await datasync.send(new DescribeTaskExecutionCommand({ TaskExecutionArn: again.TaskExecutionArn }));
+    expect(failed.Status).toBe('ERROR');
+    expect(failed.Result).toBeUndefined();
+  });
+});

@@ -1,0 +1,222 @@
+/**
+ * Runs a case on moto. moto cannot deliver EventBridge events to Step Functions, so this
+ * harness is the bus: when an execution ends, its status-change event goes through the
+ * compiled rules (lakestep's pattern matcher, the simulator's input transformer) and
+ * each matching state machine target is started with the target input.
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/cw-events.html
+ */
+import { CancelTaskExecutionCommand, DescribeTaskCommand } from '@aws-sdk/client-datasync';
+import { DeleteItemCommand, PutItemCommand, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
+import { matchEventPattern, type RuleDefinition } from '../../src/index.ts';
+import { targetInput } from '../../src/simulator/index.ts';
+import { firstEntries, type Case, type ObservedExecution, type Observation } from './cases.ts';
+import { MOTO_ACCOUNT } from './clients.ts';
+import { substitute, type Deployment } from './deploy.ts';
+import { knownTimes, normalizeExecutions, normalizeItems } from './normalize.ts';
+import { taskResources } from './rewrite.ts';
+import { MOTO_TASK_FAILED, Worker, type JobBehaviour } from './worker.ts';
+
+interface Tracked {
+  ref: string;
+  name: string;
+  arn: string;
+  input: string;
+  done: boolean;
+  status?: string;
+  error?: string | null;
+  cause?: string | null;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** One deployment on moto, its worker, and the cases it ran. */
+export class MotoRunner {
+  private readonly worker: Worker;
+  private readonly caseOf = new Map<string, Case>();
+  private readonly rules: RuleDefinition[];
+  private seq = 0;
+
+  constructor(readonly deployment: Deployment) {
+    const d = deployment;
+    this.rules = d.manifest.useCases.flatMap((uc) => uc.workflows.flatMap((wf) => wf.rules)).map((r) => substitute(r, d.placeholders));
+    const none: JobBehaviour = { failedJobs: new Set(), watermarks: {} };
+    this.worker = new Worker(
+      d.clients,
+      d.queueUrl,
+      d.manifest.platform.buckets.artifacts,
+      (arn) => (this.caseOf.has(arn) ? `${this.caseOf.get(arn)?.scenario}|${this.caseOf.get(arn)?.workflow}` : arn),
+      (arn) => {
+        const c = this.caseOf.get(arn);
+        return c ? { failedJobs: new Set(c.failedJobs ?? []), watermarks: {} } : none;
+      },
+    );
+    this.worker.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.worker.stop();
+  }
+
+  private machine(ref: string): Deployment['machines'][number] {
+    const m = this.deployment.machines.find((x) => x.ref === ref || x.arn === ref);
+    if (!m) throw new Error(`No state machine ${ref}`);
+    return m;
+  }
+
+  private async start(c: Case, ref: string, name: string, input: string, tracked: Tracked[]): Promise<void> {
+    const m = this.machine(ref);
+    const arn = `arn:aws:states:${this.deployment.clients.region}:${MOTO_ACCOUNT}:execution:${m.name}:${name}`;
+    this.caseOf.set(arn, c);
+    await this.deployment.clients.sfn.send(new StartExecutionCommand({ stateMachineArn: m.arn, name, input }));
+    tracked.push({ ref: m.ref, name, arn, input, done: false });
+  }
+
+  /** Runs the case and returns what moto did (normalized). */
+  async run(c: Case): Promise<Observation> {
+    const { clients, manifest } = this.deployment;
+    const tables = Object.values(manifest.platform.dynamodb);
+    for (const [table, items] of Object.entries(c.seed ?? {})) {
+      for (const item of items) await clients.dynamodb.send(new PutItemCommand({ TableName: table, Item: item as Record<string, AttributeValue> }));
+    }
+    const before = c.route ? await this.scan(tables) : undefined;
+    const tracked: Tracked[] = [];
+    const cancel = this.cancelTransfers(c);
+    try {
+      for (const phase of c.phases) {
+        if ('start' in phase) for (const s of phase.start) await this.start(c, s.ref, s.name, JSON.stringify(s.input), tracked);
+        else {
+          const first = tracked.find((t) => t.ref === phase.redeliver);
+          if (!first) throw new Error(`${phase.redeliver} never started, nothing to deliver again`);
+          await this.start(c, first.ref, this.generatedName(), first.input, tracked);
+        }
+        await this.settle(c, tracked);
+      }
+    } finally {
+      cancel.stop();
+      await cancel.done;
+    }
+    const executions: ObservedExecution[] = [];
+    for (const t of tracked) executions.push({ ref: t.ref, name: t.name, status: t.status ?? 'RUNNING', error: t.error ?? null, cause: t.cause ?? null, resources: await this.resources(t) });
+    // Items the case wrote: all new ones when it ran alone, else those naming its executions.
+    const after = await this.scan(tables);
+    const arns = tracked.map((t) => t.arn);
+    const seeded = new Set(Object.values(c.seed ?? {}).flat().map((i) => JSON.stringify([i.pk, i.sk])));
+    const items: Record<string, Record<string, unknown>[]> = {};
+    for (const table of tables) {
+      const old = new Set((before?.[table] ?? []).map((i) => JSON.stringify(i)));
+      items[table] = (after[table] ?? []).filter((i) =>
+        before ? !old.has(JSON.stringify(i)) || seeded.has(JSON.stringify([i.pk, i.sk])) : seeded.has(JSON.stringify([i.pk, i.sk])) || arns.some((a) => JSON.stringify(i).includes(a)),
+      );
+      for (const i of items[table]) await clients.dynamodb.send(new DeleteItemCommand({ TableName: table, Key: { pk: i.pk, ...(i.sk ? { sk: i.sk } : {}) } as unknown as Record<string, AttributeValue> }));
+    }
+    const known = knownTimes(c.phases.flatMap((p) => ('start' in p ? p.start.map((s) => s.input) : [])));
+    const mapped = (v: Record<string, unknown>[]): Record<string, unknown>[] => JSON.parse(JSON.stringify(v).split(MOTO_TASK_FAILED).join('States.TaskFailed')) as Record<string, unknown>[];
+    return {
+      executions: normalizeExecutions(executions, known),
+      items: Object.fromEntries(Object.entries(items).filter(([, v]) => v.length > 0).map(([t, v]) => [t, normalizeItems(mapped(v), known)])),
+    };
+  }
+
+  private generatedName(): string {
+    return `00000000-0000-4000-8000-${String(++this.seq).padStart(12, '0')}`;
+  }
+
+  /** Waits until every tracked execution ended, routing the events of those that did. */
+  private async settle(c: Case, tracked: Tracked[]): Promise<void> {
+    const deadline = Date.now() + 240_000;
+    for (;;) {
+      const running = tracked.filter((t) => !t.done);
+      if (running.length === 0) return;
+      if (Date.now() > deadline) throw new Error(`moto executions still running after 240 s: ${running.map((t) => t.arn).join(', ')}`);
+      await sleep(250);
+      for (const t of running) {
+        const e = await this.deployment.clients.sfn.send(new DescribeExecutionCommand({ executionArn: t.arn }));
+        if (e.status === 'RUNNING') continue;
+        t.done = true;
+        t.status = e.status;
+        t.error = e.error === MOTO_TASK_FAILED ? 'States.TaskFailed' : (e.error ?? null);
+        t.cause = e.cause ?? null;
+        if (!c.route) continue;
+        const event = {
+          version: '0',
+          id: this.generatedName(),
+          'detail-type': 'Step Functions Execution Status Change',
+          source: 'aws.states',
+          account: MOTO_ACCOUNT,
+          time: (e.stopDate ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+          region: this.deployment.clients.region,
+          resources: [t.arn],
+          detail: {
+            executionArn: t.arn,
+            stateMachineArn: e.stateMachineArn,
+            name: e.name,
+            status: e.status,
+            startDate: e.startDate?.getTime(),
+            stopDate: e.stopDate?.getTime() ?? null,
+            input: e.input,
+            output: e.status === 'SUCCEEDED' ? (e.output ?? null) : null,
+            inputDetails: { included: true },
+            outputDetails: e.status === 'SUCCEEDED' ? { included: true } : null,
+            error: e.error ?? null,
+            cause: e.cause ?? null,
+          },
+        };
+        for (const rule of this.rules) {
+          if (rule.State !== 'ENABLED' || rule.EventPattern === undefined || !matchEventPattern(rule.EventPattern, event)) continue;
+          for (const target of rule.Targets) {
+            if (!this.deployment.machines.some((m) => m.arn === target.Arn)) continue;
+            const ruleArn = `arn:aws:events:${this.deployment.clients.region}:${MOTO_ACCOUNT}:rule/${rule.Name}`;
+            await this.start(c, target.Arn, this.generatedName(), targetInput(target, event, { ruleName: rule.Name, ruleArn }), tracked);
+          }
+        }
+      }
+    }
+  }
+
+  private async resources(t: Tracked): Promise<string[]> {
+    const index = taskResources(this.machine(t.ref).definition);
+    const events: HistoryEvent[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await this.deployment.clients.sfn.send(new GetExecutionHistoryCommand({ executionArn: t.arn, maxResults: 1000, nextToken }));
+      events.push(...(page.events ?? []));
+      nextToken = page.nextToken;
+    } while (nextToken);
+    const names = events.filter((e) => e.type === 'TaskStateEntered').map((e) => e.stateEnteredEventDetails?.name ?? '');
+    return firstEntries(names.map((state) => ({ state, resource: index.get(state) ?? `?${state}` })));
+  }
+
+  private async scan(tables: string[]): Promise<Record<string, Record<string, unknown>[]>> {
+    const out: Record<string, Record<string, unknown>[]> = {};
+    for (const table of tables) {
+      const items: Record<string, unknown>[] = [];
+      let start: Record<string, AttributeValue> | undefined;
+      do {
+        const page = await this.deployment.clients.dynamodb.send(new ScanCommand({ TableName: table, ExclusiveStartKey: start }));
+        items.push(...((page.Items ?? []) as Record<string, unknown>[]));
+        start = page.LastEvaluatedKey;
+      } while (start);
+      out[table] = items;
+    }
+    return out;
+  }
+
+  /** Ends the DataSync executions of the case's `datasyncErrors` tables: moto's only way to an ERROR status. */
+  private cancelTransfers(c: Case): { stop(): void; done: Promise<void> } {
+    let stopped = false;
+    const tasks = (c.datasyncErrors ?? []).map((t) => this.deployment.datasyncTasks.get(t)).filter((t): t is string => !!t);
+    const done = (async () => {
+      while (!stopped && tasks.length > 0) {
+        for (const TaskArn of tasks) {
+          const task = await this.deployment.clients.datasync.send(new DescribeTaskCommand({ TaskArn }));
+          if (task.CurrentTaskExecutionArn && task.Status === 'RUNNING') {
+            await this.deployment.clients.datasync.send(new CancelTaskExecutionCommand({ TaskExecutionArn: task.CurrentTaskExecutionArn })).catch(() => undefined);
+          }
+        }
+        await sleep(50);
+      }
+    })();
+    return { stop: () => void (stopped = true), done };
+  }
+}

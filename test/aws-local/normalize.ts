@@ -1,0 +1,89 @@
+/**
+ * What may differ between two faithful runs is masked before comparing: times the
+ * interpreters take from their clocks, generated execution names, DataSync ARNs (moto
+ * names its own). Logical dates given by the case stay as they are.
+ */
+import type { ObservedExecution, Observation } from './cases.ts';
+
+const TIMESTAMP = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})/g;
+const DATE = /\d{4}-\d{2}-\d{2}(?![\dT])/g;
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
+const DATASYNC = /arn:aws:datasync:[a-z0-9-]+:\d{12}:task\/task-[0-9a-f]+(?:\/execution\/exec-[0-9a-f]+)?/g;
+/** Epoch milliseconds (e.g. the gates' expires_ms, from the upstream's stop time). */
+const EPOCH_MS = /^1\d{12}$/;
+const EMR_RUN = /jobruns\/00[a-z]+\d+|"JobRunId":"[^"]*"/g;
+
+/** Masks clock times and generated names in a string; `known` times and dates stay. */
+export function maskText(text: string, known: Set<string>): string {
+  return text
+    .replace(TIMESTAMP, (t) => (known.has(t) ? t : '<time>'))
+    .replace(DATE, (d) => (known.has(d) ? d : '<date>'))
+    .replace(UUID, '<uuid>')
+    .replace(DATASYNC, '<datasync-arn>')
+    .replace(EMR_RUN, '<job-run>');
+}
+
+function maskValue(v: unknown, known: Set<string>): unknown {
+  if (typeof v === 'string') return EPOCH_MS.test(v) ? '<epoch-ms>' : maskText(v, known);
+  if (Array.isArray(v)) return v.map((x) => maskValue(x, known));
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)).map(([k, x]) => [k, maskValue(x, known)]));
+  return v;
+}
+
+/** Low-level DynamoDB items, masked and sorted by key, as comparable JSON values. */
+export function normalizeItems(items: Record<string, unknown>[], known: Set<string>): unknown[] {
+  const key = (i: Record<string, unknown>): string => JSON.stringify([i.pk, i.sk]);
+  return [...items].sort((a, b) => key(a).localeCompare(key(b))).map((i) => maskValue(i, known));
+}
+
+/** Executions sorted by workflow and masked name, so start order under concurrency does not matter. */
+export function normalizeExecutions(executions: ObservedExecution[], known: Set<string>): ObservedExecution[] {
+  return executions
+    .map((e) => ({ ...e, name: maskText(e.name, known) }))
+    .sort((a, b) => `${a.ref}|${a.name}|${a.status}`.localeCompare(`${b.ref}|${b.name}|${b.status}`));
+}
+
+/** Logical dates and times named by the case's inputs, with their `ds` and expanded forms. */
+export function knownTimes(inputs: unknown[]): Set<string> {
+  const out = new Set<string>();
+  const walk = (v: unknown): void => {
+    if (typeof v === 'string') {
+      for (const t of v.match(TIMESTAMP) ?? []) {
+        out.add(t);
+        out.add(t.slice(0, 10));
+      }
+      for (const d of v.match(DATE) ?? []) {
+        out.add(d);
+        out.add(`${d}T00:00:00Z`);
+      }
+    } else if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') Object.values(v).forEach(walk);
+  };
+  inputs.forEach(walk);
+  return out;
+}
+
+/** Differences between two observations, one line each (empty when they agree). */
+export function differences(moto: Observation, sim: Observation): string[] {
+  const out: string[] = [];
+  const a = JSON.stringify(moto.executions.map(({ ref, name, status, error }) => ({ ref, name, status, error })));
+  const b = JSON.stringify(sim.executions.map(({ ref, name, status, error }) => ({ ref, name, status, error })));
+  if (a !== b) {
+    const causes = (o: Observation): string => o.executions.filter((e) => e.cause).map((e) => `${e.ref} ${e.name}: ${String(e.cause).slice(0, 400)}`).join('; ');
+    out.push(`executions: moto ${a} / simulator ${b}${causes(moto) ? ` — moto causes: ${causes(moto)}` : ''}${causes(sim) ? ` — simulator causes: ${causes(sim)}` : ''}`);
+  }
+  else {
+    moto.executions.forEach((e, i) => {
+      const s = sim.executions[i];
+      if (s && JSON.stringify(e.resources) !== JSON.stringify(s.resources)) {
+        out.push(`task resources of ${e.ref} ${e.name}: moto ${e.resources.join(' > ')} / simulator ${s.resources.join(' > ')}`);
+      }
+    });
+  }
+  for (const table of new Set([...Object.keys(moto.items), ...Object.keys(sim.items)])) {
+    const x = JSON.stringify(moto.items[table] ?? []);
+    const y = JSON.stringify(sim.items[table] ?? []);
+    if (x !== y) out.push(`items of ${table}: moto ${x} / simulator ${y}`);
+  }
+  return out;
+}

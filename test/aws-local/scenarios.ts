@@ -1,0 +1,155 @@
+/**
+ * The scenarios, expanded into cases per workflow of a build. Each case runs on moto and
+ * in the simulator; `expect` adds what must hold beyond the two agreeing.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { JobDocument, Manifest, StateMachineDefinition } from '../../src/index.ts';
+import { fireTimes, targetInput } from '../../src/simulator/index.ts';
+import type { Case, Observation } from './cases.ts';
+
+export const DAY = '2026-11-25';
+
+/** moto gaps that make whole cases disagree (moto-gaps.moto.ts pins each). */
+export const CALLBACK_FAILURE = 'the failed EMR callback ends the execution with States.Runtime (KeyError RequestId in moto)';
+export const FORMAT_ESCAPES = 'States.Format with escaped braces fails';
+export const DATASYNC_RESULT = 'a DataSync execution in ERROR has no Result (ErrorCode, ErrorDetail)';
+export const FAIL_STATES_ERROR = 'a Fail state whose ErrorPath gives a States.* name fails';
+const TIMESTAMP = '2026-11-25T06:00:00Z';
+
+const succeeded = (ref: string) => (o: Observation): string | undefined => {
+  const e = o.executions.find((x) => x.ref === ref);
+  return e?.status === 'SUCCEEDED' ? undefined : `${ref} ended ${e?.status} ${e?.error ?? ''}`;
+};
+
+const failedWith = (ref: string, error: string, runsTable: string) => (o: Observation): string | undefined => {
+  const e = o.executions.find((x) => x.ref === ref);
+  if (e?.status !== 'FAILED' || e.error !== error) return `${ref} ended ${e?.status} ${e?.error ?? ''}, expected FAILED ${error}`;
+  const run = (o.items[runsTable] ?? []).find((i) => (i as { status?: { S?: string } }).status?.S === 'FAILED');
+  if (!run) return `no FAILED run record in ${runsTable}`;
+  const last = e.resources.at(-1);
+  return last === 'arn:aws:states:::dynamodb:putItem' ? undefined : `the last task is ${last}, not the run record`;
+};
+
+const runs = (ref: string, n: number) => (o: Observation): string | undefined => {
+  const count = o.executions.filter((x) => x.ref === ref).length;
+  return count === n ? undefined : `${ref} ran ${count} time(s), expected ${n}`;
+};
+
+const all = (...checks: ((o: Observation) => string | undefined)[]) => (o: Observation): string | undefined =>
+  checks.map((f) => f(o)).find((m) => m !== undefined);
+
+/** Starts of one workflow alone (no event routing): schedules, console, dates, faults. */
+export function isolatedCases(build: string, buildDir: string): Case[] {
+  const manifest = JSON.parse(readFileSync(join(buildDir, 'manifest.json'), 'utf8')) as Manifest;
+  const runsTable = manifest.platform.dynamodb.runs;
+  const out: Case[] = [];
+  const failureKinds = new Set<string>();
+  for (const uc of manifest.useCases) {
+    for (const wf of uc.workflows) {
+      const ref = `${uc.name}/${wf.name}`;
+      const one = (scenario: string, input: unknown, extra: Partial<Case> = {}, at?: string): Case => ({
+        scenario,
+        workflow: ref,
+        build,
+        route: false,
+        phases: [{ start: [{ ref, input, name: scenario, ...(at ? { at } : {}) }] }],
+        expect: succeeded(ref),
+        ...extra,
+      });
+      if (build !== 'specs') {
+        // Golden builds: deployed whole; one dated start each.
+        out.push(one('date', { logical_date: DAY }, readFileSync(join(buildDir, wf.definition), 'utf8').includes('\\{') ? { motoGap: FORMAT_ESCAPES } : {}));
+        continue;
+      }
+      // The first schedule rule (maintenance has one per schedule group; they differ only in `group`).
+      const rule = wf.rules.find((r) => r.ScheduleExpression !== undefined);
+      const target = rule?.Targets[0];
+      if (rule?.ScheduleExpression && target) {
+        const time = fireTimes(rule.ScheduleExpression, new Date(`${DAY}T00:00:00Z`), new Date('2026-12-03T00:00:00Z'))[0] as Date;
+        const iso = time.toISOString().replace(/\.000Z$/, 'Z');
+        const ruleArn = `arn:aws:events:${manifest.platform.region}:123456789012:rule/${rule.Name}`;
+        const event = { version: '0', id: '00000000-0000-4000-a000-000000000001', 'detail-type': 'Scheduled Event', source: 'aws.events', account: '123456789012', time: iso, region: manifest.platform.region, resources: [ruleArn], detail: {} };
+        out.push(one('schedule', JSON.parse(targetInput(target, event, { ruleName: rule.Name, ruleArn })) as unknown, {}, iso));
+      }
+      out.push(one('console-empty', {}));
+      out.push(one('console-comment', { Comment: 'Insert your JSON here' }));
+      out.push(one('date', { logical_date: DAY }));
+      out.push(one('timestamp', { logical_date: TIMESTAMP }));
+      // A failing job per kind of workflow (each takes the same failure path of its kind).
+      const firstJob = wf.jobs[0];
+      if (firstJob && !failureKinds.has(`${wf.type}/${wf.kind}`)) {
+        failureKinds.add(`${wf.type}/${wf.kind}`);
+        const doc = JSON.parse(readFileSync(join(buildDir, firstJob), 'utf8')) as JobDocument;
+        const jobRef = `${doc.useCase}/${doc.workflow}/${doc.job}`;
+        const error = wf.type === 'migration' && doc.job !== 'ddl' ? 'Lakestep.TablesFailed' : 'States.TaskFailed';
+        out.push(one('emr-failure', { logical_date: DAY }, { failedJobs: [jobRef], expect: failedWith(ref, error, runsTable), motoGap: CALLBACK_FAILURE }));
+      }
+      if (wf.resources.datasync.length > 0) {
+        const table = wf.resources.datasync[0]?.table as string;
+        out.push(one('datasync-error', { logical_date: DAY }, { datasyncErrors: [table], expect: failedWith(ref, 'Lakestep.TablesFailed', runsTable), motoGap: DATASYNC_RESULT }));
+        const definition = JSON.parse(readFileSync(join(buildDir, wf.definition), 'utf8')) as StateMachineDefinition;
+        const keys = [...JSON.stringify(definition).matchAll(/"watermark_key":"([^"]+)"/g)].map((m) => m[1] as string);
+        if (keys.length > 0) {
+          const later = '2030-01-01T00:00:00Z';
+          out.push(
+            one('watermark-backwards', { logical_date: DAY }, {
+              seed: { [manifest.platform.dynamodb.watermarks]: keys.map((k) => ({ pk: { S: k }, value: { S: later } })) },
+              expect: all(succeeded(ref), (o) => {
+                const rows = (o.items[manifest.platform.dynamodb.watermarks] ?? []) as { pk: { S: string }; value?: { S: string } }[];
+                const moved = rows.filter((r) => r.value?.S !== later);
+                return moved.length === 0 ? undefined : `watermark moved backwards: ${JSON.stringify(moved)}`;
+              }),
+            }),
+          );
+        }
+      }
+    }
+  }
+  return out;
+}
+
+
+/** Cases with event routing over the example platform: dependency starts, the join, duplicate deliveries. */
+export function routedCases(): Case[] {
+  const chain = (root: string): Case => ({
+    scenario: 'upstream-event',
+    workflow: root,
+    build: 'specs',
+    route: true,
+    phases: [{ start: [{ ref: root, input: { logical_date: DAY }, name: 'upstream-event' }] }],
+    expect: (o) => {
+      const down = o.executions.filter((e) => e.ref !== root && !e.ref.endsWith('#join'));
+      if (down.length === 0) return `no downstream started from ${root}`;
+      return down.map((e) => (e.status === 'SUCCEEDED' ? undefined : `${e.ref} ended ${e.status} ${e.error ?? ''}`)).find((m) => m);
+    },
+  });
+  const joinDay = '2026-11-26';
+  return [
+    chain('orders/orders-migration'),
+    chain('customers/customers-migration'),
+    chain('payments/payments-migration'),
+    {
+      scenario: 'two-upstream-join',
+      workflow: 'orders/orders-upserts',
+      build: 'specs',
+      route: true,
+      phases: [
+        { start: [{ ref: 'orders/orders-ingestion', input: { logical_date: joinDay }, name: 'join-first' }] },
+        { start: [{ ref: 'customers/customers-ingestion', input: { logical_date: joinDay }, name: 'join-second' }] },
+        { redeliver: 'orders/orders-upserts#join' },
+      ],
+      expect: all(runs('orders/orders-upserts', 1), succeeded('orders/orders-upserts'), runs('orders/orders-upserts#join', 3)),
+      motoGap: FAIL_STATES_ERROR,
+    },
+    {
+      scenario: 'duplicate-success-event',
+      workflow: 'payments/payments-upserts',
+      build: 'specs',
+      route: true,
+      phases: [{ start: [{ ref: 'payments/payments-ingestion', input: { logical_date: '2026-11-27' }, name: 'duplicate' }] }, { redeliver: 'payments/payments-upserts' }],
+      expect: runs('payments/payments-upserts', 1),
+      knownGap: 'a downstream started twice by the same success event runs twice: EventBridge names each start anew',
+    },
+  ];
+}

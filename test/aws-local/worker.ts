@@ -1,0 +1,220 @@
+/**
+ * Stands in for EMR Serverless (and S3 getObject) behind the rewritten tasks: polls the SQS queue the
+ * `sqs:sendMessage.waitForTaskToken` tasks write to and answers each task token with
+ * `SendTaskSuccess` / `SendTaskFailure`, shaped as the Step Functions EMR Serverless
+ * integration answers. A lakestep runtime job run reads its job document from S3 and
+ * writes the result file (watermarks, row counts) the ASL reads back, as the runtime
+ * does after its commits.
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/connect-emr-serverless.html
+ * @see https://docs.aws.amazon.com/emr-serverless/latest/APIReference/API_ListJobRuns.html
+ */
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import type { JobDocument } from '../../src/index.ts';
+import type { Clients } from './clients.ts';
+
+interface Message {
+  resource: string;
+  token: string;
+  execution: string;
+  state: string;
+  input: Record<string, unknown>;
+}
+
+/** Stands for `States.TaskFailed`, which moto does not accept in `SendTaskFailure`. */
+export const MOTO_TASK_FAILED = 'EMRServerless.JobRunFailed';
+
+export interface WorkerRun {
+  id: string;
+  applicationId: string;
+  name: string;
+  mode: 'BATCH' | 'STREAMING';
+  state: 'RUNNING' | 'SUCCESS' | 'FAILED';
+  stateDetails: string;
+  executionArn: string;
+  createdAt: string;
+  /** `<use-case>/<workflow>/<job>` of the job document, when the run names one. */
+  jobRef?: string;
+}
+
+export interface JobBehaviour {
+  /** Job runs of these `<use-case>/<workflow>/<job>` end FAILED. */
+  failedJobs: Set<string>;
+  /** Watermark values by `<use-case>/<workflow>/<job>/<name>` or `<name>` (default: the run's `ts`). */
+  watermarks: Record<string, string>;
+}
+
+export class Worker {
+  readonly runs: WorkerRun[] = [];
+  private stopped = false;
+  private loop: Promise<void> | undefined;
+
+  /**
+   * @param group Which runs see each other in `listJobRuns` (the case an execution belongs to).
+   * @param behaviour What the job runs of an execution do.
+   */
+  constructor(
+    private readonly clients: Clients,
+    private readonly queueUrl: string,
+    private readonly artifactsBucket: string,
+    private readonly group: (executionArn: string) => string,
+    private readonly behaviour: (executionArn: string) => JobBehaviour,
+  ) {}
+
+  start(): void {
+    this.loop = this.poll();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.loop;
+  }
+
+  private async poll(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        await this.once();
+      } catch (e) {
+        // An answer moto refused (e.g. for a token of an execution that already ended) must not stop the others.
+        this.errors.push(String(e));
+      }
+    }
+  }
+
+  /** Answers refused by moto, kept for the report. */
+  readonly errors: string[] = [];
+
+  private async once(): Promise<void> {
+    {
+      const res = await this.clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: this.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+      for (const m of res.Messages ?? []) {
+        await this.clients.sqs.send(new DeleteMessageCommand({ QueueUrl: this.queueUrl, ReceiptHandle: m.ReceiptHandle }));
+        const msg = JSON.parse(m.Body ?? '{}') as Message;
+        try {
+          const output = await this.answer(msg);
+          await this.clients.sfn.send(new SendTaskSuccessCommand({ taskToken: msg.token, output: JSON.stringify(output) }));
+        } catch (e) {
+          const err = e as { error?: string; cause?: string; message: string };
+          await this.clients.sfn.send(new SendTaskFailureCommand({ taskToken: msg.token, error: err.error ?? 'States.TaskFailed', cause: err.cause ?? err.message }));
+        }
+      }
+    }
+  }
+
+  private arn(run: WorkerRun): string {
+    return `arn:aws:emr-serverless:${this.clients.region}:123456789012:/applications/${run.applicationId}/jobruns/${run.id}`;
+  }
+
+  private async answer(msg: Message): Promise<unknown> {
+    const p = msg.input;
+    if (msg.resource === 'arn:aws:states:::aws-sdk:s3:getObject') return this.getObject(String(p.Bucket), String(p.Key));
+    if (msg.resource === 'arn:aws:states:::aws-sdk:emrserverless:listJobRuns') {
+      const states = Array.isArray(p.States) ? p.States.map(String) : undefined;
+      const group = this.group(msg.execution);
+      const runs = this.runs
+        .filter((r) => this.group(r.executionArn) === group && r.applicationId === p.ApplicationId)
+        .filter((r) => !states || states.includes(r.state))
+        .filter((r) => !p.Mode || r.mode === p.Mode)
+        .reverse();
+      return {
+        JobRuns: runs.map((r) => ({
+          ApplicationId: r.applicationId, Id: r.id, Name: r.name, Mode: r.mode, Arn: this.arn(r), State: r.state, StateDetails: '',
+          CreatedAt: r.createdAt, UpdatedAt: r.createdAt, Type: 'Spark', ReleaseLabel: 'emr-7.5.0',
+        })),
+      };
+    }
+    const sync = msg.resource.endsWith('.sync');
+    const mode = sync || p.Mode === 'BATCH' ? 'BATCH' : 'STREAMING';
+    const run = await this.run(msg, mode);
+    if (!sync) return { ApplicationId: run.applicationId, JobRunId: run.id, Arn: this.arn(run) };
+    const now = new Date().toISOString();
+    const description = {
+      ApplicationId: run.applicationId, JobRunId: run.id, Arn: this.arn(run), Name: run.name, Mode: run.mode, State: run.state,
+      StateDetails: run.stateDetails, CreatedAt: run.createdAt, UpdatedAt: now, ReleaseLabel: 'emr-7.5.0',
+      JobDriver: p.JobDriver ?? {},
+    };
+    // The .sync integration fails the task with States.TaskFailed when the job run ends FAILED;
+    // moto refuses that name from SendTaskFailure (README.md), so the harness maps this one back.
+    if (run.state === 'FAILED') throw Object.assign(new Error('job failed'), { error: MOTO_TASK_FAILED, cause: JSON.stringify(description) });
+    return description;
+  }
+
+  private async run(msg: Message, mode: WorkerRun['mode']): Promise<WorkerRun> {
+    const p = msg.input;
+    const submit = ((p.JobDriver as Record<string, unknown> | undefined)?.SparkSubmit ?? {}) as Record<string, unknown>;
+    const args = Array.isArray(submit.EntryPointArguments) ? submit.EntryPointArguments.map(String) : [];
+    const runtime = /\/lakestep\/runtime\/[^/]+$/.test(String(submit.EntryPoint ?? ''));
+    const { job: jobUri, result: resultUri, params } = runtime ? parseArguments(args) : { job: undefined, result: undefined, params: {} as Record<string, string> };
+    const run: WorkerRun = {
+      id: `00moto${String(this.runs.length + 1).padStart(10, '0')}`,
+      applicationId: String(p.ApplicationId ?? ''),
+      name: String(p.Name ?? ''),
+      mode,
+      state: mode === 'BATCH' ? 'SUCCESS' : 'RUNNING',
+      stateDetails: '',
+      executionArn: msg.execution,
+      createdAt: new Date().toISOString(),
+    };
+    this.runs.push(run);
+    const doc = jobUri ? await this.readJob(jobUri) : undefined;
+    if (jobUri && !doc) {
+      run.state = 'FAILED';
+      run.stateDetails = `Job failed: the runtime cannot read its job document ${jobUri}`;
+      return run;
+    }
+    if (doc) run.jobRef = `${doc.useCase}/${doc.workflow}/${doc.job}`;
+    const behaviour = this.behaviour(msg.execution);
+    if (run.jobRef && behaviour.failedJobs.has(run.jobRef)) {
+      run.state = 'FAILED';
+      run.stateDetails = `Job failed (simulated): ${run.jobRef}`;
+    } else if (resultUri && mode === 'BATCH') {
+      const watermarks: Record<string, string> = {};
+      const rows: Record<string, number> = {};
+      for (const step of doc?.steps ?? []) {
+        if (step.kind === 'watermark') watermarks[step.key] = behaviour.watermarks[`${run.jobRef}/${step.key}`] ?? behaviour.watermarks[step.key] ?? params.ts ?? '';
+        else rows[step.name] = 0;
+      }
+      const m = /^s3:\/\/([^/]+)\/(.+)$/.exec(resultUri);
+      if (m) await this.clients.s3.send(new PutObjectCommand({ Bucket: m[1], Key: m[2], Body: JSON.stringify({ watermarks, rows }) }));
+    }
+    return run;
+  }
+
+  /** What the `aws-sdk:s3:getObject` integration returns: the response with `Body` as text. */
+  private async getObject(bucket: string, key: string): Promise<unknown> {
+    try {
+      const res = await this.clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      const body = await (res.Body as { transformToString(): Promise<string> }).transformToString();
+      return { Body: body, ContentLength: res.ContentLength, ContentType: res.ContentType, ETag: res.ETag, LastModified: res.LastModified?.toISOString() };
+    } catch (e) {
+      const name = (e as Error).name;
+      throw Object.assign(new Error(name), { error: `S3.${name.endsWith('Exception') ? name : `${name}Exception`}`, cause: (e as Error).message });
+    }
+  }
+
+  private async readJob(uri: string): Promise<JobDocument | undefined> {
+    const m = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri);
+    if (!m || m[1] !== this.artifactsBucket) return undefined;
+    try {
+      const res = await this.clients.s3.send(new GetObjectCommand({ Bucket: m[1], Key: m[2] }));
+      return JSON.parse(await (res.Body as { transformToString(): Promise<string> }).transformToString()) as JobDocument;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+/** `--job X --result Y --param k=v …`: the lakestep runtime's command line (infra/spark/). */
+function parseArguments(args: string[]): { job?: string; result?: string; params: Record<string, string> } {
+  const out: { job?: string; result?: string; params: Record<string, string> } = { params: {} };
+  for (let i = 0; i + 1 < args.length; i++) {
+    const [flag, value] = [args[i], args[i + 1] as string];
+    if (flag === '--job') out.job = value;
+    else if (flag === '--result') out.result = value;
+    else if (flag === '--param' && value.indexOf('=') > 0) out.params[value.slice(0, value.indexOf('='))] = value.slice(value.indexOf('=') + 1);
+    else continue;
+    i++;
+  }
+  return out;
+}
