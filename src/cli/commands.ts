@@ -44,7 +44,7 @@ export function compileCommand(io: Io, specsDir: string, outDir: string, strict:
     io.err(`--strict: ${errors} error(s); nothing written to ${outDir}`);
     return { code: EXIT.diagnostics, result };
   }
-  writeBuild(resolve(io.cwd, outDir), result.files);
+  writeBuild(resolve(io.cwd, outDir), result.files, { specsDir: resolve(io.cwd, specsDir), cwd: io.cwd });
   io.out(summary(result, outDir));
   return { code: errors ? EXIT.diagnostics : EXIT.ok, result };
 }
