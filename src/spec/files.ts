@@ -140,3 +140,42 @@ export function locate(file: SpecFile, pointer: string, atKey = false): Origin {
   const pos = file.lines.linePos(offset);
   return { file: file.path, line: pos.line, column: pos.col, pointer };
 }
+
+/**
+ * Position of character `offset` of the string value at `pointer`: plain,
+ * single- and double-quoted scalars are mapped through their escapes, so a
+ * diagnostic about one character of a value points at that character.
+ * Falls back to the value's own position (block scalars, aliases).
+ * @see https://yaml.org/spec/1.2.2/#73-flow-scalar-styles
+ */
+export function locateInString(file: SpecFile, pointer: string, offset: number): Origin {
+  const base = locate(file, pointer);
+  const node = file.doc.getIn(pointerPath(pointer), true) as Node | undefined;
+  if (!isScalar(node) || !node.range || typeof node.value !== 'string') return base;
+  const [start, end] = node.range;
+  const src = file.text.slice(start, end);
+  let at: number | undefined;
+  if (node.type === 'PLAIN' && src === node.value) at = start + offset;
+  else if (node.type === 'QUOTE_SINGLE' || node.type === 'QUOTE_DOUBLE') at = quotedOffset(src, node.type === 'QUOTE_DOUBLE', offset, node.value);
+  if (at === undefined) return base;
+  const pos = file.lines.linePos(node.type === 'PLAIN' ? at : start + at);
+  return { ...base, line: pos.line, column: pos.col };
+}
+
+function pointerPath(pointer: string): string[] {
+  return pointer === '' ? [] : pointer.slice(1).split('/').map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'));
+}
+
+/** Source offset (from the opening quote) of value character `offset`; undefined when the scalar spans lines. */
+function quotedOffset(src: string, double: boolean, offset: number, value: string): number | undefined {
+  if (src.includes('\n')) return undefined;
+  let decoded = 0;
+  let i = 1;
+  while (i < src.length - 1 && decoded < offset) {
+    if (double && src[i] === '\\') i += src[i + 1] === 'x' ? 4 : src[i + 1] === 'u' ? 6 : src[i + 1] === 'U' ? 10 : 2;
+    else if (!double && src[i] === "'" && src[i + 1] === "'") i += 2;
+    else i += src.codePointAt(i)! > 0xffff ? 2 : 1;
+    decoded += 1;
+  }
+  return decoded === offset && offset <= value.length ? i : undefined;
+}
