@@ -1,6 +1,5 @@
 /** The `spark:` block of a dag → {@link SparkJob}. */
 import { parseDuration } from '../spec/duration.ts';
-import { findClearTextSecret } from '../spec/secrets.ts';
 import { parseTemplates } from '../spec/templates.ts';
 import type { SparkBlock } from '../spec/types.ts';
 import { at, fail, type PhaseContext } from './context.ts';
@@ -19,13 +18,6 @@ export function normalizeSpark(spark: SparkBlock, pointer: string, timeoutSecond
   const entry = parseTemplates(spark.entrypoint);
   if ('error' in entry || entry.parts.some((p) => 'template' in p)) {
     fail(ctx, 'TEMPLATE_INVALID', 'entrypoint cannot contain run templates; pass them as arguments', `${pointer}/entrypoint`);
-    ok = false;
-  }
-  const raw = spark.arguments ?? [];
-  const secret = findClearTextSecret([...raw, ...(spark.spark_submit_parameters ?? '').split(/\s+/)]);
-  if (secret) {
-    const where = secret.index < raw.length ? `${pointer}/arguments/${secret.index}` : `${pointer}/spark_submit_parameters`;
-    fail(ctx, 'SECRET_IN_CLEAR_TEXT', `${secret.message}: keep credentials in Secrets Manager and pass the secret ARN instead`, where);
     ok = false;
   }
   const jobTimeout = spark.timeout === undefined ? timeoutSeconds : parseDuration(spark.timeout) ?? timeoutSeconds;

@@ -3,7 +3,7 @@
  * pointer can be turned into `line:column` when a diagnostic needs it.
  * @see https://eemeli.org/yaml/#documents
  */
-import { parseDocument, isMap, isSeq, isScalar, isPair, type Document, type Node } from 'yaml';
+import { parseDocument, isMap, isSeq, isScalar, isPair, visit, type Document, type Node } from 'yaml';
 import type { Diagnostic, Origin } from '../diagnostics.ts';
 
 export interface SourceFile {
@@ -50,7 +50,8 @@ export interface SpecFile extends SourceFile {
 /** Parses one YAML file, keeping positions; YAML errors become `YAML_*` diagnostics. */
 export function parseSpecFile(src: SourceFile, useCase?: string): SpecFile {
   const lines = new LineIndex(src.text);
-  const doc = parseDocument(src.text, { prettyErrors: false, uniqueKeys: true });
+  // logLevel 'error': the library's own position-less process warnings become diagnostics below.
+  const doc = parseDocument(src.text, { prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
   const diagnostics: Diagnostic[] = [];
   for (const e of [...doc.errors, ...doc.warnings]) {
     const pos = lines.linePos(e.pos[0]);
@@ -64,6 +65,10 @@ export function parseSpecFile(src: SourceFile, useCase?: string): SpecFile {
       pointer: '',
       ...(useCase === undefined ? {} : { useCase }),
     });
+  }
+  for (const offset of collectionKeys(doc)) {
+    const pos = lines.linePos(offset);
+    diagnostics.push({ code: 'YAML_COLLECTION_KEY', severity: 'error', message: 'a mapping key must be a plain value, not a list or a mapping', file: src.path, line: pos.line, column: pos.col, pointer: '', ...(useCase === undefined ? {} : { useCase }) });
   }
   let partial: unknown;
   try {
@@ -81,6 +86,17 @@ export function parseSpecFile(src: SourceFile, useCase?: string): SpecFile {
   }
   const value = diagnostics.some((d) => d.severity === 'error') ? undefined : partial;
   return { ...src, doc, lines, value, partial, diagnostics, ...(useCase === undefined ? {} : { useCase }) };
+}
+
+/** Offsets of mapping keys that are lists or mappings (`? [a, b]: x`, `{[a]: 1}`), which JavaScript objects cannot hold. */
+function collectionKeys(doc: Document.Parsed): number[] {
+  const out: number[] = [];
+  visit(doc, {
+    Pair: (_, pair) => {
+      if (isMap(pair.key) || isSeq(pair.key)) out.push((pair.key as Node).range?.[0] ?? 0);
+    },
+  });
+  return out;
 }
 
 function isCyclic(root: unknown): boolean {
