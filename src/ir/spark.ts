@@ -9,6 +9,13 @@ export function normalizeSpark(spark: SparkBlock, pointer: string, timeoutSecond
   let ok = true;
   const args: ArgPart[][] = [];
   for (const [i, arg] of (spark.arguments ?? []).entries()) {
+    // A line break inside a States.Format string is not an intrinsic Step Functions accepts.
+    const control = /[\u0000-\u001f\u007f\u2028\u2029]/.exec(arg);
+    if (control) {
+      fail(ctx, 'ARGUMENT_CONTROL_CHARACTER', `argument ${i + 1} holds a control character or line separator (U+${control[0].charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()}); pass one line per argument`, `${pointer}/arguments/${i}`);
+      ok = false;
+      continue;
+    }
     const parsed = parseTemplates(arg);
     if ('error' in parsed) {
       fail(ctx, 'TEMPLATE_INVALID', `argument ${i + 1}: ${parsed.error}`, `${pointer}/arguments/${i}`);
