@@ -1,7 +1,9 @@
 /** validate / compile / start: the compiler commands. */
 import { resolve } from 'node:path';
 import { compile, type CompileResult } from '../compile.ts';
-import { lakestepVersion, readSpecs, writeBuild, type Io } from './io.ts';
+import { escapeForTerminal } from '../diagnostics.ts';
+import { lakestepVersion, writeBuild, type Io } from './io.ts';
+import { readSpecTree } from './spec-reader.ts';
 import { displayPath, printDiagnostics, table } from './print.ts';
 import { readScenarioFile, startScenario } from './scenario.ts';
 import { runSimulation } from './simulation.ts';
@@ -9,7 +11,8 @@ import { runSimulation } from './simulation.ts';
 export const EXIT = { ok: 0, diagnostics: 1, usage: 2 } as const;
 
 export function runCompile(io: Io, specsDir: string): CompileResult {
-  const sources = readSpecs(resolve(io.cwd, specsDir));
+  const { files: sources, skipped } = readSpecTree(resolve(io.cwd, specsDir));
+  for (const s of skipped) io.err(escapeForTerminal(`lakestep: skipped ${displayPath(specsDir, s.path)}: ${s.reason}`));
   return compile(sources, { lakestepVersion: lakestepVersion() });
 }
 

@@ -1,10 +1,10 @@
 /** The only place that touches the disk for specs and build artifacts. */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { CredentialsCheck, SpawnFn } from '../ops/index.ts';
 import type { SourceFile } from '../spec/files.ts';
 import { replaceBuild, type BuildGuard } from './build-dir.ts';
+import { readSpecTree } from './spec-reader.ts';
 
 export interface Io {
   out(text: string): void;
@@ -31,21 +31,9 @@ export const processIo: Io = {
   tty: Boolean(process.stdout.isTTY),
 };
 
-const SPEC_FILE = /\.(ya?ml|sql)$/;
-
-/** Every spec file under `dir` (YAML and SQL), paths relative to it with `/`. */
+/** Every spec file under `dir` (YAML and SQL), paths relative to it with `/` (see {@link readSpecTree}). */
 export function readSpecs(dir: string): SourceFile[] {
-  const files: SourceFile[] = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
-      if (name.startsWith('.')) continue;
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (SPEC_FILE.test(name)) files.push({ path: relative(dir, p).split(sep).join('/'), text: readFileSync(p, 'utf8') });
-    }
-  };
-  walk(dir);
-  return files;
+  return readSpecTree(dir).files;
 }
 
 /**
