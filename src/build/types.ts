@@ -16,6 +16,12 @@ export const MANIFEST_VERSION = 1;
  * Placeholders that appear as `${Name}` in ASL and rules; infra fills them with
  * `definitionSubstitutions`. State machine ARNs are built from the deterministic
  * name plus `${Partition}`, `${Region}`, `${Account}`, so no stack needs another's outputs.
+ *
+ * All are platform-wide except `SparkJobRoleArn` (the `ExecutionRoleArn` of every
+ * EMR Serverless job run): it is the Spark job role *of the workflow's use case*,
+ * named `sparkJobRoleName(prefix, useCase)` (src/naming.ts) and created in the
+ * use case's own stack, scoped to that use case's secrets, Glue databases and
+ * {@link WorkflowStorage} (DESIGN §7).
  */
 export const PLATFORM_PLACEHOLDERS = [
   'Partition',
@@ -46,7 +52,16 @@ export interface PlatformSettings {
   region: string;
   catalog: string;
   buckets: Record<'landing' | 'raw' | 'process' | 'analytics' | 'artifacts', string>;
-  emr: { releaseLabel: string; maxVcpu: number; maxMemoryGb: number; idleTimeoutMinutes: number };
+  emr: {
+    releaseLabel: string;
+    maxVcpu: number;
+    maxMemoryGb: number;
+    idleTimeoutMinutes: number;
+    /** VPC placement of the application; required when a JDBC or Kafka source exists. */
+    network?: { subnetIds: string[]; securityGroupIds: string[] };
+  };
+  /** S3 lifecycle of the versioned platform buckets (absent in older builds: 7 days). */
+  lifecycle?: { noncurrentVersionDays: number };
   dynamodb: Record<'watermarks' | 'runs' | 'gates', string>;
   notifications: { topicName: string; emails: string[] };
   tags: Record<string, string>;
@@ -93,10 +108,28 @@ export interface ManifestWorkflow {
     tables: string[];
     /** Secrets the Spark job reads (JDBC and Kafka credentials). */
     secrets: string[];
+    /** S3 locations the Spark jobs use besides their databases' table prefixes (absent in older builds). */
+    storage?: WorkflowStorage;
   };
+  /** Dag-specific notification recipients (`notification.emails`), on top of the platform's (absent in older builds). */
+  notificationEmails?: string[];
   /** Placeholders this workflow's ASL and rules use. */
   placeholders: string[];
   stats: { sparkJobs: number; states: number; successPathTransitions: number };
+}
+
+/**
+ * `s3://bucket/prefix` URIs a workflow's Spark jobs use, beyond
+ * `s3://<raw|process|analytics>/<database>/` of the Glue databases in
+ * `resources.tables` and the use case's own keys under `lakestep/` of the
+ * artifacts bucket. A URI ending in `/` is a prefix; any other names an object
+ * or a key prefix (an argument cut at its first run template).
+ */
+export interface WorkflowStorage {
+  /** Landing paths of migrated tables; entry points and files a custom Spark job loads. */
+  read: string[];
+  /** Table locations of migrated tables, Kafka checkpoints, `s3://` prefixes in custom Spark arguments. */
+  readWrite: string[];
 }
 
 export type DataSyncResource =

@@ -3,6 +3,7 @@ import { joinPointer } from '../spec/files.ts';
 import type { BatchSourceSpec, IngestionSpec, KafkaSourceSpec } from '../spec/types.ts';
 import { columns, identifier, knownColumns, submitParameters, tableRef } from './checks.ts';
 import { at, fail, findTable, type PhaseContext } from './context.ts';
+import { requireNetwork } from './network.ts';
 import type { BatchSource, KafkaSource, WorkflowBody } from './types.ts';
 
 export function normalizeIngestion(ctx: PhaseContext, spec: IngestionSpec): WorkflowBody | undefined {
@@ -19,6 +20,7 @@ export function normalizeIngestion(ctx: PhaseContext, spec: IngestionSpec): Work
   for (const [i, s] of (spec.batch ?? []).entries()) {
     unique(s.name, `/batch/${i}`);
     const b = normalizeBatch(ctx, s, `/batch/${i}`);
+    if (b && s.enabled !== false && !requireNetwork(ctx, 'JDBC', s.name, `/batch/${i}/source`)) ok = false;
     if (!b) ok = false;
     else if (s.enabled !== false) batch.push(b);
   }
@@ -26,6 +28,7 @@ export function normalizeIngestion(ctx: PhaseContext, spec: IngestionSpec): Work
   for (const [i, s] of (spec.micro_batch ?? []).entries()) {
     unique(s.name, `/micro_batch/${i}`);
     const k = normalizeKafka(ctx, s, `/micro_batch/${i}`);
+    if (k && s.enabled !== false && !requireNetwork(ctx, 'Kafka', s.name, `/micro_batch/${i}/source`)) ok = false;
     if (!k) ok = false;
     else if (s.enabled !== false) kafka.push(k);
   }
@@ -98,7 +101,8 @@ function normalizeKafka(ctx: PhaseContext, s: KafkaSourceSpec, p: string): Kafka
     fail(ctx, 'INGESTION_TRIGGER', '`trigger` applies to micro-batch sources; a streaming source runs continuously', `${p}/trigger`);
     ok = false;
   }
-  const format = s.source.format ?? 'json';
+  // Documented default: parse json with `columns` when they are given, else keep raw key, value and metadata.
+  const format = s.source.format ?? ((s.columns ?? []).length ? 'json' : 'raw');
   if (format === 'avro') {
     fail(ctx, 'INGESTION_KAFKA_FORMAT', 'avro payloads need a schema registry, which lakestep does not read yet; use json with `columns`, or raw', `${p}/source/format`);
     ok = false;
@@ -106,7 +110,7 @@ function normalizeKafka(ctx: PhaseContext, s: KafkaSourceSpec, p: string): Kafka
   const cols = columns(ctx, s.columns ?? [], `${p}/columns`, 'INGESTION_COLUMN');
   if (!cols) ok = false;
   if (format === 'json' && (s.columns ?? []).length === 0) {
-    fail(ctx, 'INGESTION_KAFKA_COLUMNS', 'json payloads need `columns` (the schema to parse them with)', `${p}/source`);
+    fail(ctx, 'INGESTION_KAFKA_COLUMNS', '`format: json` needs `columns` (the schema to parse them with); leave both out to land raw key, value and metadata', `${p}/source/format`);
     ok = false;
   }
   let startFromWatermark: KafkaSource['startFromWatermark'];

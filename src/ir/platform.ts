@@ -20,6 +20,7 @@ export const PLATFORM_DEFAULTS = {
   gateTtl: '2d',
   datasyncPollSeconds: 30,
   datasyncPollMaxSeconds: 300,
+  noncurrentVersionDays: 7,
 } as const;
 
 const NO_ORIGIN: Origin = { file: 'platform.yaml', line: 1, column: 1, pointer: '' };
@@ -41,7 +42,11 @@ export function normalizePlatform(spec: PlatformSpec = {}, origin: Origin = NO_O
       maxVcpu: spec.emr?.max_vcpu ?? d.maxVcpu,
       maxMemoryGb: spec.emr?.max_memory_gb ?? d.maxMemoryGb,
       idleTimeoutMinutes: spec.emr?.idle_timeout_minutes ?? d.idleTimeoutMinutes,
+      ...(spec.emr?.network
+        ? { network: { subnetIds: spec.emr.network.subnet_ids, securityGroupIds: spec.emr.network.security_group_ids } }
+        : {}),
     },
+    lifecycle: { noncurrentVersionDays: spec.lifecycle?.noncurrent_version_days ?? d.noncurrentVersionDays },
     dynamodb: { watermarks: table('watermarks'), runs: table('runs'), gates: table('gates') },
     notifications: { topicName: spec.notifications?.topic_name ?? `${prefix}-notifications`, emails: spec.notifications?.emails ?? [] },
     defaults: {

@@ -5,7 +5,7 @@ import { joinPointer } from '../spec/files.ts';
 import { closest } from '../spec/suggest.ts';
 import type { MergeSpec, ProcessingSpec } from '../spec/types.ts';
 import { identifier, knownColumns, tableRef } from './checks.ts';
-import { at, fail, findTable, type PhaseContext } from './context.ts';
+import { at, fail, findTable, warn, type PhaseContext } from './context.ts';
 import type { Merge, SqlFile, WorkflowBody } from './types.ts';
 
 export function normalizeProcessing(ctx: PhaseContext, spec: ProcessingSpec): WorkflowBody | undefined {
@@ -77,6 +77,9 @@ function normalizeMerge(ctx: PhaseContext, m: MergeSpec, p: string): Merge | und
         ok = false;
       }
     }
+  }
+  if (source && !findTable(ctx.index, `${source.database}.${source.table}`)) {
+    warn(ctx, 'PROCESSING_UNKNOWN_TABLE', `'${source.database}.${source.table}' is not created by any migration, ingestion or merge of the platform; make sure something else (a SQL file) creates it`, `${p}/source`);
   }
   if (source && ok) {
     const known = findTable(ctx.index, `${source.database}.${source.table}`);

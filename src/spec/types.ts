@@ -56,7 +56,9 @@ export interface PlatformSpec {
     max_vcpu?: number;
     max_memory_gb?: number;
     idle_timeout_minutes?: number;
+    network?: { subnet_ids: string[]; security_group_ids: string[] };
   };
+  lifecycle?: { noncurrent_version_days?: number };
   dynamodb?: Partial<Record<'watermarks' | 'runs' | 'gates', string>>;
   notifications?: { topic_name?: string; emails?: string[] };
   defaults?: {
