@@ -38,6 +38,16 @@ function real(p: string): string {
   return parent === abs ? abs : join(real(parent), abs.slice(parent.length + (parent.endsWith(sep) ? 0 : 1)));
 }
 
+/** lstat of `p`; undefined when it does not exist, also when a file is in the way (the write then says so). */
+function statOrNone(p: string): ReturnType<typeof lstatSync> {
+  try {
+    return lstatSync(p, { throwIfNoEntry: false });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+    throw e;
+  }
+}
+
 /** True when `inner` is `outer` or lies inside it. */
 function within(inner: string, outer: string): boolean {
   const r = relative(outer, inner);
@@ -104,7 +114,7 @@ export function replaceBuild(outDir: string, files: ReadonlyMap<string, string>,
     if (within(r, out)) throw refuse(outDir, `it is or contains ${what}`);
     if (what === 'the specs folder' && within(out, r)) throw refuse(outDir, 'it lies inside the specs folder');
   }
-  const st = lstatSync(out, { throwIfNoEntry: false });
+  const st = statOrNone(out);
   if (st && !st.isDirectory()) throw refuse(outDir, 'it is not a directory');
   if (st && readdirSync(out).length > 0) {
     const previous = readMarker(out);
