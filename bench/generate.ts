@@ -74,7 +74,7 @@ const ACCOUNT = '123456789012';
 const REGION = 'eu-west-1';
 
 export function useCaseName(i: number): string {
-  return `${DOMAINS[i % DOMAINS.length]!.name}-${String(i).padStart(4, '0')}`;
+  return `${DOMAINS[i % DOMAINS.length]!.name}${String(i).padStart(4, '0')}`;
 }
 
 function domainOf(i: number): Domain {

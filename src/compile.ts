@@ -16,6 +16,7 @@ import { checkRuleQuotas, formatRuleSummary, workflowRules } from './events/inde
 import { discover } from './spec/discover.ts';
 import { locate, parseSpecFile, type SourceFile, type SpecFile } from './spec/files.ts';
 import { checkReservedSyntax } from './spec/reserved.ts';
+import { checkSecrets, checkTextSecrets } from './spec/secrets-check.ts';
 import { validateSchema } from './spec/schema.ts';
 import type { PlatformSpec } from './spec/types.ts';
 
@@ -47,6 +48,7 @@ export function compile(sources: readonly SourceFile[], options: CompileOptions)
     platformFile = parseSpecFile(tree.platform);
     platformFile.diagnostics.forEach((d) => report.add(d));
     checkReservedSyntax(platformFile, report);
+    checkSecrets(platformFile, report);
     platformOk = platformFile.value !== undefined && validateSchema(platformFile, 'platform', report) && !report.hasErrors((d) => d.file === 'platform.yaml');
     if (platformOk) platformSpec = (platformFile.value ?? {}) as PlatformSpec;
   }
@@ -59,8 +61,10 @@ export function compile(sources: readonly SourceFile[], options: CompileOptions)
       const f = parseSpecFile(src, uc.name);
       f.diagnostics.forEach((d) => report.add(d));
       checkReservedSyntax(f, report);
+      checkSecrets(f, report);
       files.set(rel, f);
     }
+    for (const src of uc.other.values()) checkTextSecrets(src, uc.name, report);
     parsed.set(uc.name, files);
   }
   const index = buildIndex(tree.useCases, parsed);

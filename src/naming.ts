@@ -4,14 +4,28 @@
  */
 import { createHash } from 'node:crypto';
 
-/** `<prefix>-<use-case>-<dag>`; Step Functions allows 80 characters. */
+/**
+ * Names the platform itself takes where use-case names also go: the
+ * `<prefix>-platform` stack, and the `lakestep/runtime/`, `lakestep/checkpoints/`
+ * and `lakestep/results/` prefixes of the artifacts bucket, next to
+ * `lakestep/<use-case>/`.
+ */
+export const RESERVED_USE_CASE_NAMES: ReadonlySet<string> = new Set(['platform', 'runtime', 'checkpoints', 'results', 'lakestep', 'shared']);
+
+/** Dag names may not end with this: it marks the join machine of a dag. */
+export const JOIN_SUFFIX = '-join';
+
+/**
+ * `<prefix>-<use-case>-<dag>`; Step Functions allows 80 characters. Injective:
+ * use-case names hold no `-`, so the first `-` after the prefix ends the use case.
+ */
 export function stateMachineName(prefix: string, useCase: string, dag: string): string {
   return `${prefix}-${useCase}-${dag}`;
 }
 
 /** The join machine of a dag with 2+ upstreams (DESIGN §4.2). */
 export function gateMachineName(prefix: string, useCase: string, dag: string): string {
-  return `${stateMachineName(prefix, useCase, dag)}-join`;
+  return `${stateMachineName(prefix, useCase, dag)}${JOIN_SUFFIX}`;
 }
 
 export const STATE_MACHINE_NAME_MAX = 80;

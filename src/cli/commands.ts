@@ -3,7 +3,9 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { plainUsage } from './args.ts';
 import { compile, type CompileResult } from '../compile.ts';
-import { lakestepVersion, readSpecs, writeBuild, type Io } from './io.ts';
+import { escapeForTerminal } from '../diagnostics.ts';
+import { lakestepVersion, writeBuild, type Io } from './io.ts';
+import { readSpecTree } from './spec-reader.ts';
 import type { ManifestWorkflow } from '../build/types.ts';
 import { displayPath, printDiagnostics, table } from './print.ts';
 import { kindLabel } from './report.ts';
@@ -15,7 +17,8 @@ export function runCompile(io: Io, specsDir: string): CompileResult {
   const dir = resolve(io.cwd, specsDir);
   if (!existsSync(dir)) throw plainUsage(`specs folder ${specsDir} does not exist`);
   if (!statSync(dir).isDirectory()) throw plainUsage(`${specsDir} is a file; give the folder that holds the use-case folders (e.g. specs)`);
-  const sources = readSpecs(dir);
+  const { files: sources, skipped } = readSpecTree(dir);
+  for (const s of skipped) io.err(escapeForTerminal(`lakestep: skipped ${displayPath(specsDir, s.path)}: ${s.reason}`));
   if (!sources.some((f) => /\.ya?ml$/.test(f.path))) {
     throw plainUsage(`no spec files in ${specsDir}: a use case is a folder with an orchestration.yaml, e.g. ${specsDir.replace(/\/+$/, '')}/orders/orchestration.yaml`);
   }
@@ -63,7 +66,7 @@ export function compileCommand(io: Io, specsDir: string, outDir: string, strict:
     io.err(`--strict: ${errors} error(s); nothing written to ${outDir}`);
     return { code: EXIT.diagnostics, result };
   }
-  writeBuild(resolve(io.cwd, outDir), result.files);
+  writeBuild(resolve(io.cwd, outDir), result.files, { specsDir: resolve(io.cwd, specsDir), cwd: io.cwd });
   if (printSummary) io.out(summary(result, outDir));
   return { code: errors ? EXIT.diagnostics : EXIT.ok, result };
 }

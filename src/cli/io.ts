@@ -1,11 +1,12 @@
 /** The only place that touches the disk for specs and build artifacts. */
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { EMRServerlessClient } from '@aws-sdk/client-emr-serverless';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { CredentialsCheck, SpawnFn } from '../ops/index.ts';
 import type { SourceFile } from '../spec/files.ts';
+import { replaceBuild, type BuildGuard } from './build-dir.ts';
+import { readSpecTree } from './spec-reader.ts';
 
 export interface Io {
   out(text: string): void;
@@ -36,40 +37,17 @@ export const processIo: Io = {
   tty: Boolean(process.stdout.isTTY),
 };
 
-const SPEC_FILE = /\.(ya?ml|sql)$/;
-
-/** Every spec file under `dir` (YAML and SQL), paths relative to it with `/`. */
+/** Every spec file under `dir` (YAML and SQL), paths relative to it with `/` (see {@link readSpecTree}). */
 export function readSpecs(dir: string): SourceFile[] {
-  const files: SourceFile[] = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
-      if (name.startsWith('.')) continue;
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (SPEC_FILE.test(name)) files.push({ path: relative(dir, p).split(sep).join('/'), text: readFileSync(p, 'utf8') });
-    }
-  };
-  walk(dir);
-  return files;
+  return readSpecTree(dir).files;
 }
 
 /**
- * Replaces the contents of the build directory with `files`. Refuses to clear a
- * non-empty directory that is not a lakestep build (no manifest.json).
+ * Replaces the lakestep build in `outDir` with `files`, removing only the files
+ * of the previous build; refuses anything else (see {@link replaceBuild}).
  */
-export function writeBuild(outDir: string, files: ReadonlyMap<string, string>): void {
-  if (existsSync(outDir) && readdirSync(outDir).length > 0) {
-    if (!existsSync(join(outDir, 'manifest.json')) && !existsSync(join(outDir, 'report.json'))) {
-      throw Object.assign(new Error(`${outDir} is not empty and holds no lakestep build; choose another --out`), { exitCode: 2 });
-    }
-    rmSync(outDir, { recursive: true, force: true });
-  }
-  mkdirSync(outDir, { recursive: true });
-  for (const [path, content] of [...files].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const p = join(outDir, path);
-    mkdirSync(dirname(p), { recursive: true });
-    writeFileSync(p, content);
-  }
+export function writeBuild(outDir: string, files: ReadonlyMap<string, string>, guard: BuildGuard = {}): void {
+  replaceBuild(outDir, files, guard);
 }
 
 /** The version in package.json, recorded in the manifest and in resource tags. */

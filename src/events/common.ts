@@ -26,12 +26,13 @@ export const SFN_STATUS_CHANGE = 'Step Functions Execution Status Change';
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
 /**
- * Joins `parts` with `-` into a valid rule name. A name over 64 characters keeps
+ * Joins `parts` with `.` into a valid rule name: no state machine, dag or use-case
+ * name holds a `.`, so two rules of two machines never share a name. A name over 64 characters keeps
  * its head and ends with 8 hex characters of the SHA-256 of the full name, so
  * it stays deterministic and distinct.
  */
 export function ruleName(...parts: string[]): string {
-  return limitName(parts.join('-'), RULE_NAME_MAX);
+  return limitName(parts.join('.'), RULE_NAME_MAX);
 }
 
 /** A target id within the limits, shortened the same way as rule names. */

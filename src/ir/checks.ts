@@ -2,7 +2,6 @@
 import { isValidIdentifier, parseTableRef } from '../sql/identifiers.ts';
 import { parseColumnType, normalizeColumnType } from '../sql/types.ts';
 import { joinPointer } from '../spec/files.ts';
-import { findClearTextSecret } from '../spec/secrets.ts';
 import type { ColumnSpec } from '../spec/types.ts';
 import { fail, type PhaseContext } from './context.ts';
 import type { Column, TableRef } from './types.ts';
@@ -62,9 +61,7 @@ export function knownColumns(ctx: PhaseContext, names: readonly (string | undefi
   return ok;
 }
 
-/** Platform default Spark parameters, then the specific ones (at `pointer`), which may hold no clear-text secret. */
-export function submitParameters(ctx: PhaseContext, specific: string | undefined, pointer: string): string {
-  const secret = specific === undefined ? undefined : findClearTextSecret(specific.split(/\s+/));
-  if (secret) fail(ctx, 'SECRET_IN_CLEAR_TEXT', `${secret.message}: keep credentials in Secrets Manager and reference them by ARN`, pointer);
+/** Platform default Spark parameters, then the specific ones (secrets are checked for every spec string by spec/secrets-check.ts). */
+export function submitParameters(ctx: PhaseContext, specific: string | undefined, _pointer: string): string {
   return [ctx.platform.defaults.sparkSubmitParameters, specific].filter((s) => s && s.trim() !== '').join(' ');
 }

@@ -1,5 +1,7 @@
 /** `maintenance.yaml` → {@link Maintenance}: one task per table and kind, each with its schedule. */
 import { validateMaintenanceOptions } from '../sql/maintenance-options.ts';
+import { parseExpression } from '../sql/expression.ts';
+import { locateInString } from '../spec/files.ts';
 import { parseDuration, parseSize } from '../spec/duration.ts';
 import { checkScheduleExpression } from '../spec/schedule.ts';
 import type { MaintenanceSpec, MaintenanceTableSpec } from '../spec/types.ts';
@@ -56,6 +58,13 @@ export function normalizeMaintenance(ctx: PhaseContext, spec: MaintenanceSpec): 
       const tp = `${p}/${kind}`;
       if (taskSpec.schedule !== undefined && !schedule(ctx, taskSpec.schedule, `${tp}/schedule`)) ok = false;
       const options = (OPTIONS[kind] as (t: unknown) => Options)(taskSpec);
+      const where = (taskSpec as { where?: unknown }).where;
+      const parsed = typeof where === 'string' ? parseExpression(where) : undefined;
+      if (parsed && 'error' in parsed) {
+        ctx.report.error('MAINTENANCE_EXPRESSION', `${kind}: where: ${parsed.error}`, locateInString(ctx.file, `${tp}/where`, parsed.at), ctx.useCase);
+        ok = false;
+        delete options.where;
+      }
       for (const problem of validateMaintenanceOptions(kind, options)) {
         fail(ctx, 'MAINTENANCE_OPTION', `${kind}: ${problem}`, tp);
         ok = false;

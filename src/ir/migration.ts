@@ -60,7 +60,14 @@ function normalizeTable(ctx: PhaseContext, database: string, landing: string, t:
       ok = false;
     }
   }
-  const properties: Record<string, string> = {};
+  // Spec keys never meet a prototype (`__proto__`, `constructor`).
+  const properties: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const key of Object.keys(t.source.options ?? {})) {
+    if (key.toLowerCase() === 'path') {
+      fail(ctx, 'MIGRATION_RESERVED_OPTION', "reader option 'path' is set by lakestep (the table's landing path)", joinPointer(p, 'source', 'options', key), true);
+      ok = false;
+    }
+  }
   for (const [k, v] of Object.entries(t.properties ?? {})) {
     if (k === 'write.data.path' || k === 'format-version') {
       fail(ctx, 'MIGRATION_RESERVED_PROPERTY', `'${k}' is set by lakestep (the layer's bucket and Iceberg format v2)`, joinPointer(p, 'properties', k), true);

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Report } from '../diagnostics.ts';
-import { stateMachineName, STATE_MACHINE_NAME_MAX } from '../naming.ts';
+import { JOIN_SUFFIX, stateMachineName, STATE_MACHINE_NAME_MAX } from '../naming.ts';
 import type { UseCaseFiles } from '../spec/discover.ts';
 import { parseDuration } from '../spec/duration.ts';
 import { joinPointer, locate, type SpecFile } from '../spec/files.ts';
@@ -59,6 +59,7 @@ export function normalizeUseCase(files: UseCaseFiles, input: NormalizeInput): Us
     };
     if (seen.has(dag.name)) err('DAG_DUPLICATE_NAME', `dag '${dag.name}' is defined more than once in this use case`, `${pointer}/name`);
     seen.add(dag.name);
+    if (dag.name.endsWith(JOIN_SUFFIX)) err('DAG_NAME_RESERVED', `dag names may not end with '${JOIN_SUFFIX}': that suffix names the join machine of a dag`, `${pointer}/name`);
     const smName = stateMachineName(input.platform.prefix, files.name, dag.name);
     if (smName.length > STATE_MACHINE_NAME_MAX - 5) {
       err('DAG_NAME_TOO_LONG', `state machine name '${smName}' is ${smName.length} characters; Step Functions allows ${STATE_MACHINE_NAME_MAX} including the '-join' suffix of join machines`, `${pointer}/name`);
@@ -71,6 +72,7 @@ export function normalizeUseCase(files: UseCaseFiles, input: NormalizeInput): Us
     const dependsOn = resolveDependencies(dag, pointer, files.name, input, orch, spec, err);
     checkJoinSchedules(dependsOn, input, (code, message, p) => report.warning(code, message, locate(orch, p), files.name), pointer);
     const timeoutSeconds = dag.timeout === undefined ? input.platform.defaults.timeoutSeconds : parseDuration(dag.timeout) ?? 0;
+    if (timeoutSeconds < 1) err('DAG_TIMEOUT_TOO_SHORT', 'a timeout is at least one second', `${pointer}/timeout`);
     if (timeoutSeconds > 365 * 86_400) err('DAG_TIMEOUT_TOO_LONG', 'a Standard workflow runs at most one year', `${pointer}/timeout`);
 
     let body: WorkflowBody | undefined;

@@ -1,5 +1,6 @@
 /** `processing.yaml` → {@link Processing}: MERGE upserts and user SQL files. */
-import { validateExpression } from '../sql/expression.ts';
+import { parseExpression } from '../sql/expression.ts';
+import { locateInString } from '../spec/files.ts';
 import { joinPointer } from '../spec/files.ts';
 import { closest } from '../spec/suggest.ts';
 import type { MergeSpec, ProcessingSpec } from '../spec/types.ts';
@@ -67,9 +68,9 @@ function normalizeMerge(ctx: PhaseContext, m: MergeSpec, p: string): Merge | und
   }
   for (const [j, c] of (m.columns ?? []).entries()) if (!identifier(ctx, c, joinPointer(p, 'columns', j), 'column')) ok = false;
   if (m.delete_when !== undefined) {
-    const problem = validateExpression(m.delete_when);
-    if (problem) {
-      fail(ctx, 'PROCESSING_EXPRESSION', `delete_when: ${problem}`, `${p}/delete_when`);
+    const r = parseExpression(m.delete_when);
+    if ('error' in r) {
+      ctx.report.error('PROCESSING_EXPRESSION', `delete_when: ${r.error}`, locateInString(ctx.file, `${p}/delete_when`, r.at), ctx.useCase);
       ok = false;
     }
   }

@@ -1,6 +1,5 @@
 /** The `spark:` block of a dag → {@link SparkJob}. */
 import { parseDuration } from '../spec/duration.ts';
-import { findClearTextSecret } from '../spec/secrets.ts';
 import { parseTemplates } from '../spec/templates.ts';
 import type { SparkBlock } from '../spec/types.ts';
 import { at, fail, type PhaseContext } from './context.ts';
@@ -10,6 +9,13 @@ export function normalizeSpark(spark: SparkBlock, pointer: string, timeoutSecond
   let ok = true;
   const args: ArgPart[][] = [];
   for (const [i, arg] of (spark.arguments ?? []).entries()) {
+    // A line break inside a States.Format string is not an intrinsic Step Functions accepts.
+    const control = /[\u0000-\u001f\u007f\u2028\u2029]/.exec(arg);
+    if (control) {
+      fail(ctx, 'ARGUMENT_CONTROL_CHARACTER', `argument ${i + 1} holds a control character or line separator (U+${control[0].charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()}); pass one line per argument`, `${pointer}/arguments/${i}`);
+      ok = false;
+      continue;
+    }
     const parsed = parseTemplates(arg);
     if ('error' in parsed) {
       fail(ctx, 'TEMPLATE_INVALID', `argument ${i + 1}: ${parsed.error}`, `${pointer}/arguments/${i}`);
@@ -19,13 +25,6 @@ export function normalizeSpark(spark: SparkBlock, pointer: string, timeoutSecond
   const entry = parseTemplates(spark.entrypoint);
   if ('error' in entry || entry.parts.some((p) => 'template' in p)) {
     fail(ctx, 'TEMPLATE_INVALID', 'entrypoint cannot contain run templates; pass them as arguments', `${pointer}/entrypoint`);
-    ok = false;
-  }
-  const raw = spark.arguments ?? [];
-  const secret = findClearTextSecret([...raw, ...(spark.spark_submit_parameters ?? '').split(/\s+/)]);
-  if (secret) {
-    const where = secret.index < raw.length ? `${pointer}/arguments/${secret.index}` : `${pointer}/spark_submit_parameters`;
-    fail(ctx, 'SECRET_IN_CLEAR_TEXT', `${secret.message}: keep credentials in Secrets Manager and pass the secret ARN instead`, where);
     ok = false;
   }
   const jobTimeout = spark.timeout === undefined ? timeoutSeconds : parseDuration(spark.timeout) ?? timeoutSeconds;

@@ -5,6 +5,7 @@
  */
 import type { Report } from '../diagnostics.ts';
 import type { SourceFile } from './files.ts';
+import { RESERVED_USE_CASE_NAMES } from '../naming.ts';
 
 export interface UseCaseFiles {
   name: string;
@@ -19,7 +20,11 @@ export interface SpecTree {
   useCases: UseCaseFiles[];
 }
 
-const USE_CASE_NAME = /^[a-z][a-z0-9-]*$/;
+/**
+ * Use-case names hold no `-`: `<prefix>-<use-case>-<dag>` then always splits back
+ * into one use case and one dag, so no two dags of two use cases share a name.
+ */
+const USE_CASE_NAME = /^[a-z][a-z0-9]*$/;
 
 /** Pure: the CLI reads the files, this sorts them out. Output order is by use-case name. */
 export function discover(files: readonly SourceFile[], report: Report): SpecTree {
@@ -43,7 +48,9 @@ export function discover(files: readonly SourceFile[], report: Report): SpecTree
   }
   for (const uc of byName.values()) {
     if (!USE_CASE_NAME.test(uc.name)) {
-      report.error('USE_CASE_NAME', `use-case folder '${uc.name}' must match ${USE_CASE_NAME.source} (it becomes part of resource names)`, at(`${uc.name}/`), uc.name);
+      report.error('USE_CASE_NAME', `use-case folder '${uc.name}' must match ${USE_CASE_NAME.source}: lowercase letters and digits, no '-' (it becomes part of resource names, where '-' separates it from the dag)`, at(firstFile(uc)), uc.name);
+    } else if (RESERVED_USE_CASE_NAMES.has(uc.name)) {
+      report.error('USE_CASE_RESERVED', `'${uc.name}' is a name the platform itself uses (${[...RESERVED_USE_CASE_NAMES].join(', ')}); choose another use-case folder name`, at(firstFile(uc)), uc.name);
     }
     if (!uc.yaml.has('orchestration.yaml')) {
       const first = [...uc.yaml.keys(), ...uc.other.keys()][0] ?? '';
@@ -52,6 +59,11 @@ export function discover(files: readonly SourceFile[], report: Report): SpecTree
     tree.useCases.push(uc);
   }
   return tree;
+}
+
+function firstFile(uc: UseCaseFiles): string {
+  const first = [...uc.yaml.keys()].sort()[0] ?? [...uc.other.keys()].sort()[0] ?? '';
+  return `${uc.name}/${first}`;
 }
 
 function isYaml(p: string): boolean {

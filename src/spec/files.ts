@@ -3,7 +3,7 @@
  * pointer can be turned into `line:column` when a diagnostic needs it.
  * @see https://eemeli.org/yaml/#documents
  */
-import { parseDocument, isMap, isSeq, isScalar, isPair, type Document, type Node } from 'yaml';
+import { parseDocument, isMap, isSeq, isScalar, isPair, visit, type Document, type Node } from 'yaml';
 import type { Diagnostic, Origin } from '../diagnostics.ts';
 
 export interface SourceFile {
@@ -50,7 +50,8 @@ export interface SpecFile extends SourceFile {
 /** Parses one YAML file, keeping positions; YAML errors become `YAML_*` diagnostics. */
 export function parseSpecFile(src: SourceFile, useCase?: string): SpecFile {
   const lines = new LineIndex(src.text);
-  const doc = parseDocument(src.text, { prettyErrors: false, uniqueKeys: true });
+  // logLevel 'error': the library's own position-less process warnings become diagnostics below.
+  const doc = parseDocument(src.text, { prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
   const diagnostics: Diagnostic[] = [];
   for (const e of [...doc.errors, ...doc.warnings]) {
     const pos = lines.linePos(e.pos[0]);
@@ -64,6 +65,10 @@ export function parseSpecFile(src: SourceFile, useCase?: string): SpecFile {
       pointer: '',
       ...(useCase === undefined ? {} : { useCase }),
     });
+  }
+  for (const offset of collectionKeys(doc)) {
+    const pos = lines.linePos(offset);
+    diagnostics.push({ code: 'YAML_COLLECTION_KEY', severity: 'error', message: 'a mapping key must be a plain value, not a list or a mapping', file: src.path, line: pos.line, column: pos.col, pointer: '', ...(useCase === undefined ? {} : { useCase }) });
   }
   let partial: unknown;
   try {
@@ -81,6 +86,17 @@ export function parseSpecFile(src: SourceFile, useCase?: string): SpecFile {
   }
   const value = diagnostics.some((d) => d.severity === 'error') ? undefined : partial;
   return { ...src, doc, lines, value, partial, diagnostics, ...(useCase === undefined ? {} : { useCase }) };
+}
+
+/** Offsets of mapping keys that are lists or mappings (`? [a, b]: x`, `{[a]: 1}`), which JavaScript objects cannot hold. */
+function collectionKeys(doc: Document.Parsed): number[] {
+  const out: number[] = [];
+  visit(doc, {
+    Pair: (_, pair) => {
+      if (isMap(pair.key) || isSeq(pair.key)) out.push((pair.key as Node).range?.[0] ?? 0);
+    },
+  });
+  return out;
 }
 
 function isCyclic(root: unknown): boolean {
@@ -139,4 +155,43 @@ export function locate(file: SpecFile, pointer: string, atKey = false): Origin {
   }
   const pos = file.lines.linePos(offset);
   return { file: file.path, line: pos.line, column: pos.col, pointer };
+}
+
+/**
+ * Position of character `offset` of the string value at `pointer`: plain,
+ * single- and double-quoted scalars are mapped through their escapes, so a
+ * diagnostic about one character of a value points at that character.
+ * Falls back to the value's own position (block scalars, aliases).
+ * @see https://yaml.org/spec/1.2.2/#73-flow-scalar-styles
+ */
+export function locateInString(file: SpecFile, pointer: string, offset: number): Origin {
+  const base = locate(file, pointer);
+  const node = file.doc.getIn(pointerPath(pointer), true) as Node | undefined;
+  if (!isScalar(node) || !node.range || typeof node.value !== 'string') return base;
+  const [start, end] = node.range;
+  const src = file.text.slice(start, end);
+  let at: number | undefined;
+  if (node.type === 'PLAIN' && src === node.value) at = start + offset;
+  else if (node.type === 'QUOTE_SINGLE' || node.type === 'QUOTE_DOUBLE') at = quotedOffset(src, node.type === 'QUOTE_DOUBLE', offset, node.value);
+  if (at === undefined) return base;
+  const pos = file.lines.linePos(node.type === 'PLAIN' ? at : start + at);
+  return { ...base, line: pos.line, column: pos.col };
+}
+
+function pointerPath(pointer: string): string[] {
+  return pointer === '' ? [] : pointer.slice(1).split('/').map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'));
+}
+
+/** Source offset (from the opening quote) of value character `offset`; undefined when the scalar spans lines. */
+function quotedOffset(src: string, double: boolean, offset: number, value: string): number | undefined {
+  if (src.includes('\n')) return undefined;
+  let decoded = 0;
+  let i = 1;
+  while (i < src.length - 1 && decoded < offset) {
+    if (double && src[i] === '\\') i += src[i + 1] === 'x' ? 4 : src[i + 1] === 'u' ? 6 : src[i + 1] === 'U' ? 10 : 2;
+    else if (!double && src[i] === "'" && src[i + 1] === "'") i += 2;
+    else i += src.codePointAt(i)! > 0xffff ? 2 : 1;
+    decoded += 1;
+  }
+  return decoded === offset && offset <= value.length ? i : undefined;
 }

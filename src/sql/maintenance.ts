@@ -26,6 +26,7 @@ import { DEFAULT_PREVIOUS_VERSIONS_MAX } from './ddl.ts';
 import { quoteIdent, sqlString, tableName, procedureTableName } from './identifiers.ts';
 import { renderSortField } from './sort.ts';
 import { validateMaintenanceOptions } from './maintenance-options.ts';
+import { canonicalExpression } from './expression.ts';
 
 export interface MaintenanceStatement {
   sql: string;
@@ -63,7 +64,7 @@ const GENERATORS: Record<MaintenanceTaskKind, Generator> = {
     const size = num(o, 'targetFileSizeBytes');
     if (size !== undefined) args.push(['options', `map('target-file-size-bytes', ${sqlString(String(size))})`]);
     const where = str(o, 'where');
-    if (where !== undefined) args.push(['where', sqlString(where)]);
+    if (where !== undefined) args.push(['where', sqlString(canonicalExpression(where))]);
     return [call(catalog, 'rewrite_data_files', table, args)];
   },
   rewrite_manifests: (catalog, table) => [call(catalog, 'rewrite_manifests', table, [])],

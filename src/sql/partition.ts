@@ -28,7 +28,7 @@ export function parsePartitionField(text: string): PartitionField | string {
   }
   if (width !== undefined) return `${fn} takes only a column, got ${JSON.stringify(text)}`;
   if (name === 'identity') return { transform: 'identity', column };
-  const time = TIME[name];
+  const time = Object.hasOwn(TIME, name) ? TIME[name] : undefined;
   if (time === undefined) return `unknown partition transform "${fn}" (expected identity, years, months, days, hours, bucket, truncate)`;
   return { transform: time, column };
 }

@@ -18,12 +18,15 @@ export const PRIMITIVE_TYPES = [
 export type PrimitiveType = (typeof PRIMITIVE_TYPES)[number];
 
 /** Spark spellings that name the same Iceberg type. */
-const ALIASES: Record<string, PrimitiveType> = { long: 'bigint', integer: 'int', real: 'float' };
+const ALIASES: ReadonlyMap<string, PrimitiveType> = new Map([['long', 'bigint'], ['integer', 'int'], ['real', 'float']]);
+
+/** Deepest nesting of array/map/struct accepted (keeps parsing and rendering off the stack limit). */
+export const MAX_TYPE_DEPTH = 100;
 
 /** Types a watermark column may have: its max is rendered as a UTC timestamp. */
 export const WATERMARK_TYPES: readonly string[] = ['timestamp', 'timestamp_ntz', 'date'];
 
-type Token = { text: string; at: number };
+type Token = { text: string; at: number; quoted?: boolean };
 
 /**
  * Parses a column type, or returns an error message naming the offset of the problem.
@@ -43,8 +46,13 @@ export function parseColumnType(text: string): ColumnType | string {
 
 function parseColumnTypeUncached(text: string): ColumnType | string {
   const tokens: Token[] = [];
-  const re = /\s*([A-Za-z_][A-Za-z0-9_]*|\d+|[<>(),:]|\S)/gy;
-  for (let m = re.exec(text); m !== null && m[1] !== undefined; m = re.exec(text)) tokens.push({ text: m[1], at: m.index + m[0].length - m[1].length });
+  // Backquoted names (`` `a` ``, as types render struct fields) read as the name inside.
+  const re = /\s*(`[A-Za-z_][A-Za-z0-9_]*`|[A-Za-z_][A-Za-z0-9_]*|\d+|[<>(),:]|\S)/gy;
+  for (let m = re.exec(text); m !== null && m[1] !== undefined; m = re.exec(text)) {
+    const quoted = m[1].startsWith('`') && m[1].length > 1;
+    tokens.push({ text: quoted ? m[1].slice(1, -1) : m[1], at: m.index + m[0].length - m[1].length, ...(quoted ? { quoted } : {}) });
+  }
+  let depth = 0;
   let i = 0;
   const peek = (): Token | undefined => tokens[i];
   const fail = (what: string): string => {
@@ -59,8 +67,16 @@ function parseColumnTypeUncached(text: string): ColumnType | string {
     return Number(t.text);
   };
   const type = (): ColumnType | string => {
+    if (++depth > MAX_TYPE_DEPTH) return fail(`types nest at most ${MAX_TYPE_DEPTH} levels deep`);
+    try {
+      return typeAt();
+    } finally {
+      depth--;
+    }
+  };
+  const typeAt = (): ColumnType | string => {
     const t = peek();
-    if (!t || !isValidIdentifier(t.text)) return fail('expected a type');
+    if (!t || t.quoted || !isValidIdentifier(t.text)) return fail('expected a type');
     i++;
     const name = t.text.toLowerCase();
     if (name === 'decimal' || name === 'numeric' || name === 'dec') {
@@ -97,10 +113,12 @@ function parseColumnTypeUncached(text: string): ColumnType | string {
       const e = expect('<');
       if (e) return e;
       const fields: { name: string; type: ColumnType }[] = [];
+      const names = new Set<string>();
       for (;;) {
         const f = peek();
         if (!f || !isValidIdentifier(f.text)) return fail('expected a struct field name');
-        if (fields.some((x) => x.name.toLowerCase() === f.text.toLowerCase())) return fail('duplicate struct field');
+        if (names.has(f.text.toLowerCase())) return fail('duplicate struct field');
+        names.add(f.text.toLowerCase());
         i++;
         if (peek()?.text === ':') i++;
         const ft = type();
@@ -111,7 +129,7 @@ function parseColumnTypeUncached(text: string): ColumnType | string {
       }
       return expect('>') ?? { kind: 'struct', fields };
     }
-    const primitive = ALIASES[name] ?? PRIMITIVE_TYPES.find((p) => p === name);
+    const primitive = ALIASES.get(name) ?? PRIMITIVE_TYPES.find((p) => p === name);
     if (primitive === undefined) {
       i--;
       return fail(`unknown type (expected one of ${PRIMITIVE_TYPES.join(', ')}, decimal(p,s), array<…>, map<…,…>, struct<…>)`);

@@ -72,6 +72,7 @@ describe('lakestep compile', () => {
     expect(r.code).toBe(0);
     const build = readTree(join(dir, 'build'));
     expect([...build.keys()].sort()).toEqual([
+      '.lakestep-build',
       'crm/scores.asl.json',
       'crm/scores.join.asl.json',
       'manifest.json',

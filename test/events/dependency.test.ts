@@ -10,7 +10,7 @@ describe('dependencyRules with one upstream', () => {
   it('targets the downstream machine with the whole event', () => {
     expect(rest).toEqual([]);
     expect(rule).toEqual({
-      Name: 'acme-orders-orders-ingestion-after-orders-migration',
+      Name: 'acme-orders-orders-ingestion.after.orders-migration',
       Description: 'Start acme-orders-orders-ingestion when acme-orders-orders-migration succeeds',
       EventPattern: {
         source: ['aws.states'],
@@ -44,7 +44,7 @@ describe('dependencyRules with one upstream', () => {
 
   it('names an upstream of another use case the same way', () => {
     const [cross] = dependencyRules(platform(), workflow('orders-upserts', { dependsOn: ['customers/customers-ingestion'] }));
-    expect(cross!.Name).toBe('acme-orders-orders-upserts-after-customers-customers-ingestion');
+    expect(cross!.Name).toBe('acme-orders-orders-upserts.after.customers-customers-ingestion');
     expect(cross!.Description).toBe('Start acme-orders-orders-upserts when acme-customers-customers-ingestion succeeds');
     const pattern = deployedPattern(cross!.EventPattern);
     expect(matchEventPattern(pattern, statusEvent('acme-customers-customers-ingestion', 'SUCCEEDED'))).toBe(true);
@@ -68,7 +68,7 @@ describe('dependencyRules with two or more upstreams', () => {
   it('sends every upstream success to the join machine in one rule', () => {
     expect(rules).toHaveLength(1);
     const [rule] = rules;
-    expect(rule!.Name).toBe('acme-orders-orders-upserts-upstreams');
+    expect(rule!.Name).toBe('acme-orders-orders-upserts.upstreams');
     expect(rule!.Targets).toEqual([
       {
         Id: 'join-state-machine',

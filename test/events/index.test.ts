@@ -31,10 +31,10 @@ describe('workflowRules and platformRules', () => {
   it('lists schedule, dependency, then notification rules', () => {
     const wf = ir.useCases[0]!.workflows[1]!;
     expect(workflowRules(ir.platform, wf).map((r) => r.Name)).toEqual([
-      'acme-orders-orders-ingestion-schedule',
-      'acme-orders-orders-ingestion-after-orders-migration',
-      'acme-orders-orders-ingestion-notify-failure',
-      'acme-orders-orders-ingestion-notify-success',
+      'acme-orders-orders-ingestion.schedule',
+      'acme-orders-orders-ingestion.after.orders-migration',
+      'acme-orders-orders-ingestion.notify-failure',
+      'acme-orders-orders-ingestion.notify-success',
     ]);
   });
 
@@ -60,7 +60,7 @@ describe('workflowRules and platformRules', () => {
 
 describe('ruleName', () => {
   it('keeps short valid names as they are', () => {
-    expect(ruleName('acme-orders-x', 'schedule')).toBe('acme-orders-x-schedule');
+    expect(ruleName('acme-orders-x', 'schedule')).toBe('acme-orders-x.schedule');
   });
 
   it('shortens long names to 64 characters with a stable hash', () => {

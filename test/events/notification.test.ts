@@ -14,7 +14,7 @@ describe('notificationRules', () => {
 
   it('sends failures, timeouts and aborts of its own machine to the topic', () => {
     const [failure] = notificationRules(platform(), workflow('orders-migration', { notification: { onFailure: true, onSuccess: false, emails: [] } }));
-    expect(failure!.Name).toBe('acme-orders-orders-migration-notify-failure');
+    expect(failure!.Name).toBe('acme-orders-orders-migration.notify-failure');
     expect(failure!.Description).toBe('Notify acme-notifications when acme-orders-orders-migration fails, times out or is aborted');
     expect(failure!.Targets).toHaveLength(1);
     expect(failure!.Targets[0]).toMatchObject({ Id: 'notification-topic', Arn: '${NotificationTopicArn}' });
@@ -31,7 +31,7 @@ describe('notificationRules', () => {
 
   it('adds a success rule where asked', () => {
     const rules = notificationRules(platform(), both);
-    expect(rules.map((r) => r.Name)).toEqual([`${machine}-notify-failure`, `${machine}-notify-success`]);
+    expect(rules.map((r) => r.Name)).toEqual([`${machine}.notify-failure`, `${machine}.notify-success`]);
     const success = deployedPattern(rules[1]!.EventPattern);
     expect(matchEventPattern(success, statusEvent(machine, 'SUCCEEDED'))).toBe(true);
     expect(matchEventPattern(success, statusEvent(machine, 'FAILED'))).toBe(false);

@@ -20,7 +20,7 @@ describe('scheduleRules', () => {
     const [rule, ...rest] = scheduleRules(platform(), workflow('orders-ingestion', { schedule: 'rate(30 minutes)' }));
     expect(rest).toEqual([]);
     expect(rule).toEqual({
-      Name: 'acme-orders-orders-ingestion-schedule',
+      Name: 'acme-orders-orders-ingestion.schedule',
       Description: 'Start acme-orders-orders-ingestion on rate(30 minutes)',
       ScheduleExpression: 'rate(30 minutes)',
       State: 'ENABLED',
@@ -54,9 +54,9 @@ describe('scheduleRules', () => {
     const wf = workflow('orders-maintenance', { type: 'maintenance', body: { kind: 'maintenance', maintenance } });
     const rules = scheduleRules(platform(), wf);
     expect(rules.map((r) => [r.Name, r.ScheduleExpression])).toEqual([
-      ['acme-orders-orders-maintenance-schedule-rate-1-day', 'rate(1 day)'],
-      ['acme-orders-orders-maintenance-schedule-cron-0-3-x-x-q-x', 'cron(0 3 * * ? *)'],
-      ['acme-orders-orders-maintenance-schedule-rate-7-days', 'rate(7 days)'],
+      ['acme-orders-orders-maintenance.schedule.rate-1-day', 'rate(1 day)'],
+      ['acme-orders-orders-maintenance.schedule.cron-0-3-x-x-q-x', 'cron(0 3 * * ? *)'],
+      ['acme-orders-orders-maintenance.schedule.rate-7-days', 'rate(7 days)'],
     ]);
     const input = JSON.parse(applyInputTransformer(rules[2]!.Targets[0]!.InputTransformer!, { time: '2026-11-29T00:00:00Z' }));
     expect(input).toEqual({ trigger: 'schedule', logical_date: '2026-11-29T00:00:00Z', group: 'rate-7-days' });

@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cli } from '../../src/cli/main.ts';
+import { BUILD_MARKER } from '../../src/cli/build-dir.ts';
 import type { Io } from '../../src/cli/io.ts';
 
 export const GOLDEN_DIR = fileURLToPath(new URL('.', import.meta.url));
@@ -59,7 +60,8 @@ export async function runCase(name: string): Promise<CaseRun> {
     const build = readTree(buildDir);
     const manifest = JSON.parse(build.get('manifest.json') ?? '{"useCases":[]}') as { useCases: unknown[] };
     const files = new Map<string, string>();
-    if (manifest.useCases.length > 0) for (const [p, c] of build) files.set(p, c);
+    // The build marker lists the files below: pinning them once is enough.
+    if (manifest.useCases.length > 0) for (const [p, c] of build) if (p !== BUILD_MARKER) files.set(p, c);
     const printed = stderr.join('\n').trimEnd();
     if (printed !== '' || exitCode !== 0) files.set('diagnostics.txt', `${printed}\n\nexit code ${exitCode}\n`);
     return { files: new Map([...files].sort(([a], [b]) => (a < b ? -1 : 1))), exitCode };

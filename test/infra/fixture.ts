@@ -249,7 +249,7 @@ export function scheduleRule(uc: string, dag: string, schedule: string): RuleDef
 
 function dependencyRule(uc: string, dag: string, upstream: [string, string], target: string, state: 'ENABLED' | 'DISABLED' = 'ENABLED'): RuleDefinition {
   return {
-    Name: `${PREFIX}-${uc}-${dag}-after-${upstream[1]}`,
+    Name: `${PREFIX}-${uc}-${dag}.after.${upstream[1]}`,
     Description: `Start ${dag} after ${upstream[0]}/${upstream[1]} succeeded`,
     EventPattern: {
       source: ['aws.states'],

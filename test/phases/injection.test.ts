@@ -44,7 +44,10 @@ describe('hostile identifiers are rejected where they are written', () => {
   it.each([
     ["op = 'D'; DROP TABLE x", 'PROCESSING_EXPRESSION'],
     ["op = 'D' -- comment", 'PROCESSING_EXPRESSION'],
-    ['op = `D`', 'PROCESSING_EXPRESSION'],
+    ['`o p` = 1', 'PROCESSING_EXPRESSION'],
+    ["op = R'\\' OR TRUE) THEN UPDATE SET t.status = reflect(1) --'", 'PROCESSING_EXPRESSION'],
+    ['a b', 'PROCESSING_EXPRESSION'],
+    ['<status>', 'PROCESSING_EXPRESSION'],
     ["op IN (SELECT 'D')", 'PROCESSING_EXPRESSION'],
   ])('delete_when %s', (expr, code) => {
     const r = compile(

@@ -125,7 +125,7 @@ describe('notifications', () => {
       ['order_lines', 'SUCCEEDED'],
     ]);
     expect(result.notifications).toHaveLength(1);
-    expect(notificationsBy(result, '-notify-failure')).toHaveLength(1);
+    expect(notificationsBy(result, '.notify-failure')).toHaveLength(1);
     expect(result.notifications[0]?.message).toContain(`lakestep ${MIGRATION}: execution ${NAME} ended FAILED`);
     expect(watermark(result, build, ORDERS_WM)).toBeUndefined();
     expect(watermark(result, build, LINES_WM)).toBe(LOGICAL);
@@ -135,10 +135,10 @@ describe('notifications', () => {
   it('a success of a dag with on_success_callback sends one success notification', async () => {
     const result = await simulate({ buildDir: build.dir, scenario: { start: startMigration } });
     expect(executionsOf(result, MIGRATION).map((e) => e.status)).toEqual(['SUCCEEDED']);
-    const success = notificationsBy(result, '-notify-success');
+    const success = notificationsBy(result, '.notify-success');
     expect(success).toHaveLength(1);
-    expect(success[0]?.origin).toBe('acme-orders-orders-migration-notify-success');
-    expect(notificationsBy(result, '-notify-failure')).toEqual([]);
+    expect(success[0]?.origin).toBe('acme-orders-orders-migration.notify-success');
+    expect(notificationsBy(result, '.notify-failure')).toEqual([]);
     // Its downstream ran too, without a notification of its own.
     expect(executionsOf(result, 'orders/orders-ingestion').map((e) => e.status)).toEqual(['SUCCEEDED']);
     expect(result.notifications).toHaveLength(1);

@@ -118,7 +118,7 @@ describe('event bus', () => {
           useCase: 'orders',
           name: 'orders-upserts',
           definition: DOWNSTREAM_MACHINE,
-          rules: [statusRule('ls-orders-orders-upserts-after-ingestion', upstream, ['SUCCEEDED'], { Arn: arnOf('orders', 'orders-upserts') })],
+          rules: [statusRule('ls-orders-orders-upserts.after.ingestion', upstream, ['SUCCEEDED'], { Arn: arnOf('orders', 'orders-upserts') })],
         },
       ]),
       scenario: { start: [{ workflow: 'orders/orders-ingestion', logical_date: '2026-01-01' }] },

@@ -50,7 +50,10 @@ describe('expressions from specs', () => {
     "op = 'D'; DROP TABLE t",
     "op = 'D' -- rest",
     "op = 'D' /* rest */",
-    '`op` = 1',
+    '`a b` = 1',
+    "op = R'\\' OR TRUE) THEN UPDATE SET t.status = reflect('x') --'",
+    'a b',
+    '<status>',
     "op = 'D",
     'op = (1',
     'ts > :watermark',
@@ -94,7 +97,7 @@ describe('values from specs', () => {
     expect(literalTokensFor(view, path)).toHaveLength(1);
     const where = "note = '; DROP TABLE t; -- States.Format(x) .$'";
     const [call] = maintenanceSql('glue', { kind: 'rewrite_data_files', table: { database: 'raw', table: 't' }, schedule: 'rate(1 day)', options: { where }, origin });
-    expect(call?.sql).toBe(`CALL \`glue\`.system.rewrite_data_files(table => 'raw.t', where => 'note = \\'; DROP TABLE t; -- States.Format(x) .$\\'')`);
+    expect(call?.sql).toBe(`CALL \`glue\`.system.rewrite_data_files(table => 'raw.t', where => '\`note\` = \\'; DROP TABLE t; -- States.Format(x) .$\\'')`);
     expect(syntaxErrors(call?.sql ?? '')).toEqual([]);
   });
 

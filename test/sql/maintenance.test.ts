@@ -54,7 +54,7 @@ describe('maintenanceSql', () => {
         {
           sql:
             "CALL `glue`.system.rewrite_data_files(table => 'raw_orders.orders', strategy => 'sort', " +
-            "sort_order => '`customer_id` ASC NULLS FIRST, `updated_at` DESC NULLS LAST', where => 'updated_at >= \\'2024-01-01\\'')",
+            "sort_order => '`customer_id` ASC NULLS FIRST, `updated_at` DESC NULLS LAST', where => '`updated_at` >= \\'2024-01-01\\'')",
         },
       ],
     },
@@ -112,7 +112,7 @@ describe('validateMaintenanceOptions', () => {
     ['rewrite_data_files', { strategy: 'zorder' }, ['strategy must be binpack or sort, got "zorder"']],
     ['rewrite_data_files', { sortOrder: ['a'] }, ['sortOrder needs strategy "sort"']],
     ['rewrite_data_files', { strategy: 'sort', sortOrder: ['a; drop'] }, ['sortOrder: expected "<column> [ASC|DESC] [NULLS FIRST|NULLS LAST]", got "a; drop"']],
-    ['rewrite_data_files', { where: "a = 1'); CALL x --" }, ['where: unterminated string literal starting at offset 5']],
+    ['rewrite_data_files', { where: "a = 1'); CALL x --" }, ['where: unterminated string literal (offset 5)']],
     ['remove_orphan_files', { olderThanSeconds: 3600 }, ['option "olderThanSeconds" must be at least 86400']],
     ['hard_delete', {}, ['option "column" is required', 'option "olderThanSeconds" is required']],
     ['hard_delete', { column: 'a b', olderThanSeconds: 10 }, ['column "a b" is not a valid identifier']],

@@ -24,7 +24,7 @@ describe('validateColumnType', () => {
     ['array<int', 'expected ">" at the end of type "array<int"'],
     ['map<string>', 'expected "," at offset 10, found ">" in type "map<string>"'],
     ['struct<a: int, a: string>', 'duplicate struct field at offset 15, found "a" in type "struct<a: int, a: string>"'],
-    ['struct<`a`: int>', 'expected a struct field name at offset 7, found "`" in type "struct<`a`: int>"'],
+    ['struct<`a b`: int>', 'expected a struct field name at offset 7, found "`" in type "struct<`a b`: int>"'],
     ['int; DROP TABLE x', 'unexpected text after the type at offset 3, found ";" in type "int; DROP TABLE x"'],
     ['', 'expected a type at the end of type ""'],
   ])('rejects %j', (given, want) => expect(validateColumnType(given)).toBe(want));

@@ -1,0 +1,1 @@
+SELECT * FROM raw_leak.events WHERE note <> 'jdbc:mysql://root:hunter2@db/x'
