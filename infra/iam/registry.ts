@@ -88,8 +88,8 @@ export const TASK_PERMISSIONS: Record<string, TaskPermissions> = {
     }),
     passJobRole(ctx),
   ],
-  /** Streaming jobs: fire and forget. @see https://docs.aws.amazon.com/step-functions/latest/dg/emr-serverless-iam.html */
-  'arn:aws:states:::emr-serverless:startJobRun': (ctx) => [
+  /** Streaming jobs (`Mode` needs the SDK integration): fire and forget. @see https://docs.aws.amazon.com/emr-serverless/latest/APIReference/API_StartJobRun.html */
+  'arn:aws:states:::aws-sdk:emrserverless:startJobRun': (ctx) => [
     new iam.PolicyStatement({ actions: ['emr-serverless:StartJobRun'], resources: [application(ctx)] }),
     passJobRole(ctx),
   ],

@@ -143,7 +143,7 @@ function itemStates(w: Workflow, platform: Platform, m: Migration): Record<strin
     'Read conversion result': template<State>('job-result', {
       key: resultKeyExpr(w, { path: '$.table.job' }),
       resultPath: '$.job',
-      retry: [...retryFor('s3'), { ErrorEquals: ['S3.NoSuchKeyException', 'S3.NoSuchKey'], IntervalSeconds: 5, MaxAttempts: 3, BackoffRate: 2 }],
+      retry: [...retryFor('s3'), { ErrorEquals: ['S3.NoSuchKeyException'], IntervalSeconds: 5, MaxAttempts: 3, BackoffRate: 2 }],
       failure: TABLE_FAILED,
       next: 'New watermark?',
     }),

@@ -53,7 +53,7 @@ export function chainWatermarkAdvances(w: Workflow, job: string, uses: readonly 
     [resultState]: template<State>('job-result', {
       key: resultKeyExpr(w, job),
       resultPath: '$.job',
-      retry: [...retryFor('s3'), { ErrorEquals: ['S3.NoSuchKeyException', 'S3.NoSuchKey'], IntervalSeconds: 5, MaxAttempts: 3, BackoffRate: 2 }],
+      retry: [...retryFor('s3'), { ErrorEquals: ['S3.NoSuchKeyException'], IntervalSeconds: 5, MaxAttempts: 3, BackoffRate: 2 }],
       failure: ON_FAILURE,
       next: checkName(uses[0]!),
     }),

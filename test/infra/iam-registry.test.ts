@@ -28,7 +28,7 @@ const CASES: Array<{ resource: string; parameters?: Record<string, unknown>; tas
     resourceHas: ['/jobruns/*', 'rule/StepFunctionsGetEventsForEMRServerlessJobRule', 'SparkJobRole', 'emr-serverless.amazonaws.com'],
   },
   {
-    resource: 'arn:aws:states:::emr-serverless:startJobRun',
+    resource: 'arn:aws:states:::aws-sdk:emrserverless:startJobRun',
     actions: ['emr-serverless:StartJobRun', 'iam:PassRole'],
     resourceHas: [':/applications/', 'iam:PassedToService'],
   },
