@@ -15,6 +15,7 @@ import type { Migration, MigrationTable, Platform, Workflow } from '../ir/types.
 import { conversionSql, landingViewSql, STATIC_OVERWRITE_CONF, watermarkSql } from '../sql/conversion.ts';
 import { createNamespaceSql, tableDdl } from '../sql/ddl.ts';
 import { icebergConf, resultKeyExpr, runtimeJobTask } from './runtime.ts';
+import { watermarkAdvance } from './watermarks.ts';
 import type { PhaseCompiler } from './types.ts';
 
 const DDL = 'Create Iceberg tables';
@@ -152,11 +153,11 @@ function itemStates(w: Workflow, platform: Platform, m: Migration): Record<strin
       Choices: [{ Variable: `$.job.result.watermarks.${WATERMARK_KEY}`, IsPresent: true, Next: 'Advance table watermark' }],
       Default: 'Table migrated',
     },
-    'Advance table watermark': template<State>('watermark-advance', {
+    ...watermarkAdvance({
+      name: 'Advance table watermark',
       comment: 'After the commit, and never backwards: an older value fails the condition and is ignored.',
       keyObject: { pk: { 'S.$': '$.table.watermark_key' } },
       valuePath: `$.job.result.watermarks.${WATERMARK_KEY}`,
-      retry: retryFor('dynamodb'),
       next: 'Table migrated',
       failure: TABLE_FAILED,
     }),
