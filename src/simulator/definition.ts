@@ -6,6 +6,7 @@
  * @see https://states-language.net/spec.html
  */
 import type { PassState, State, StateMachineDefinition, TaskState, WaitState } from '../asl/types.ts';
+import { faithfulChoice } from './choice.ts';
 
 export interface DefinitionIndex {
   tasks: Map<string, TaskState>;
@@ -18,12 +19,30 @@ export interface DefinitionIndex {
   keySchemas: Record<string, string[]>;
 }
 
+/**
+ * Thrown for a definition the simulator cannot run faithfully: `aws-local-stepfunctions`
+ * ignores `"QueryLanguage": "JSONata"` and would evaluate its states as JSONPath.
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html
+ */
+export class UnsupportedDefinitionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnsupportedDefinitionError';
+  }
+}
+
 export function indexDefinition(definition: StateMachineDefinition): DefinitionIndex {
+  if ((definition as { QueryLanguage?: string }).QueryLanguage === 'JSONata') {
+    throw new UnsupportedDefinitionError('The simulator runs JSONPath definitions only; this one sets "QueryLanguage": "JSONata"');
+  }
   const index: DefinitionIndex = { tasks: new Map(), passes: new Map(), waits: new Map(), states: new Map(), keySchemas: {} };
   const visit = (states: Record<string, State>): void => {
     for (const [name, state] of Object.entries(states)) {
       if (index.states.has(name)) throw new Error(`State name "${name}" is used twice; Step Functions requires unique state names`);
       index.states.set(name, state);
+      if ((state as { QueryLanguage?: string }).QueryLanguage === 'JSONata') {
+        throw new UnsupportedDefinitionError(`State "${name}" sets "QueryLanguage": "JSONata"; the simulator runs JSONPath states only`);
+      }
       if (state.Type === 'Task') {
         index.tasks.set(name, state);
         const p = state.Parameters ?? {};
@@ -69,8 +88,9 @@ export const PASS_RESOURCE = 'arn:aws:states:::lakestep-simulator:pass';
 
 /**
  * The definition `aws-local-stepfunctions` runs: Task states without `Parameters` and
- * `ResultSelector`, and Pass states turned into Task states of `PASS_RESOURCE` (keeping
- * `InputPath`, `ResultPath`, `OutputPath`, `Next`/`End`). The simulator's task handlers
+ * `ResultSelector`, Pass states turned into Task states of `PASS_RESOURCE` (keeping
+ * `InputPath`, `ResultPath`, `OutputPath`, `Next`/`End`), and Choice rules rewritten to
+ * evaluate as in AWS (see choice.ts). The simulator's task handlers
  * evaluate the payload templates themselves (see payload.ts); the library still does
  * the control flow, InputPath, ResultPath, OutputPath, Retry and Catch.
  */
@@ -86,6 +106,7 @@ export function runnerDefinition<T>(definition: T): T {
       const { Parameters: _p, Result: _r, Type: _t, ...rest } = state;
       return { ...rest, Type: 'Task', Resource: PASS_RESOURCE };
     }
+    if (state.Type === 'Choice') return faithfulChoice(state as never);
     if (state.Type === 'Map') return { ...state, ItemProcessor: { ...state.ItemProcessor, States: rewriteStates(state.ItemProcessor.States) } };
     if (state.Type === 'Parallel') return { ...state, Branches: state.Branches.map((b) => ({ ...b, States: rewriteStates(b.States) })) };
     return state;

@@ -92,7 +92,10 @@ export async function runExecution(machine: CompiledMachine, exec: Execution, en
   };
 
   const startIso = new Date(exec.startTime).toISOString();
-  const evalContext = (state: string, entered: number): EvalContext => ({
+  // `$$.State.RetryCount` and `EnteredTime`: from the event log (a retry does not enter the state again).
+  const retries = new Map<string, number>();
+  const enteredAt = new Map<string, number>();
+  const evalContext = (state: string, entered: number, task?: { Token: string }): EvalContext => ({
     context: {
       Execution: {
         Id: exec.arn,
@@ -105,7 +108,8 @@ export async function runExecution(machine: CompiledMachine, exec: Execution, en
         RedriveCount: 0,
       },
       StateMachine: { Id: exec.stateMachineArn, Name: exec.stateMachineName },
-      State: { Name: state, EnteredTime: new Date(entered).toISOString(), RetryCount: 0 },
+      State: { Name: state, EnteredTime: new Date(enteredAt.get(state) ?? entered).toISOString(), RetryCount: retries.get(state) ?? 0 },
+      ...(task ? { Task: task } : {}),
     },
     next: env.next,
   });
@@ -115,7 +119,9 @@ export async function runExecution(machine: CompiledMachine, exec: Execution, en
     handlers[name] = async (rawInput) => {
       // Let the event log catch up so the clock already holds this state's entry.
       await macrotask();
-      const ctx = evalContext(name, exec.clock);
+      // Only callback tasks have `$$.Task.Token` (AWS: "available only … with .waitForTaskToken").
+      const token = task.Resource.endsWith('.waitForTaskToken') ? { Token: `${exec.arn}/${name}/${env.next()}` } : undefined;
+      const ctx = evalContext(name, exec.clock, token);
       const input = task.Parameters ? evaluateTemplate(task.Parameters, rawInput, ctx) : rawInput;
       const fault = env.faults[name];
       const used = exec.faultCalls.get(name) ?? 0;
@@ -174,6 +180,8 @@ export async function runExecution(machine: CompiledMachine, exec: Execution, en
       switch (ev.type) {
         case 'StateEntered': {
           exec.transitions++;
+          retries.set(state, 0);
+          enteredAt.set(state, exec.clock);
           const wait = index.waits.get(state);
           if (wait) {
             const until = waitUntil(wait, ev.state.input, exec.clock);
@@ -191,6 +199,7 @@ export async function runExecution(machine: CompiledMachine, exec: Execution, en
           env.timeline({ ...base, kind: 'failed', details: { ...base.details, error: ev.Error, cause: String(ev.Cause) } }, exec.clock);
           break;
         case 'StateRetried':
+          retries.set(state, ev.retry.attempt);
           exec.clock += backoffMs(ev.retry.retrier as Retrier, ev.retry.attempt);
           checkTimeout();
           env.timeline({ ...base, kind: 'retried', details: { ...base.details, attempt: ev.retry.attempt } }, exec.clock);
