@@ -93,6 +93,10 @@ export const TASK_PERMISSIONS: Record<string, TaskPermissions> = {
     new iam.PolicyStatement({ actions: ['emr-serverless:StartJobRun'], resources: [application(ctx)] }),
     passJobRole(ctx),
   ],
+  /** The join reads an upstream's output when its event left it out. @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_DescribeExecution.html */
+  'arn:aws:states:::aws-sdk:sfn:describeExecution': () => [
+    new iam.PolicyStatement({ actions: ['states:DescribeExecution'], resources: [arn('states', 'execution:*')] }),
+  ],
   /** @see https://docs.aws.amazon.com/emr-serverless/latest/APIReference/API_ListJobRuns.html */
   'arn:aws:states:::aws-sdk:emrserverless:listJobRuns': (ctx) => [
     new iam.PolicyStatement({ actions: ['emr-serverless:ListJobRuns'], resources: [application(ctx)] }),

@@ -18,7 +18,7 @@
  */
 import type { Retrier } from './types.ts';
 
-export type Integration = 'emr' | 'datasync' | 'dynamodb' | 's3' | 'states' | 'emrApi';
+export type Integration = 'emr' | 'datasync' | 'dynamodb' | 's3' | 'states' | 'emrApi' | 'sfnApi';
 
 /** `<prefix>.<shape>` with the `Exception` suffix rule of the AWS SDK integrations. */
 export function errorName(prefix: string, shape: string): string {
@@ -39,6 +39,8 @@ export const INTEGRATION_ERRORS: Record<Integration, { prefix: string; transient
   s3: { prefix: 'S3', transient: ['S3Exception'] },
   // Optimized states:startExecution: too many open executions is transient.
   states: { prefix: 'StepFunctions', transient: ['ExecutionLimitExceeded'] },
+  // SDK aws-sdk:sfn:describeExecution.
+  sfnApi: { prefix: 'Sfn', transient: ['SfnException'] },
 };
 
 /** Error names the service integrations raise for throttling and transient faults. */

@@ -171,7 +171,9 @@ describe('lakestep start', () => {
     expect(r.out).toContain('Simulating build locally (scenario: built-in: migrations at 2026-11-25T00:00:00Z, schedules over one day)');
     expect(r.out).toMatch(/^2026-11-25T00:00:00Z {2}sales\/extract .* started +\(trigger=schedule\)$/m);
     expect(r.out).toMatch(/sales\/extract +schedule +1 +1 (SUCCEEDED|FAILED)/);
-    expect(r.out.lastIndexOf('started')).toBeLessThan(r.out.indexOf('Executions ('));
+    // The timeline's last start line comes before the summary (which may say "started by").
+    const starts = [...r.out.matchAll(/started +\(trigger=/g)];
+    expect(starts.at(-1)!.index).toBeLessThan(r.out.indexOf('Executions ('));
     // Exit 1 exactly when an execution failed.
     expect(r.code).toBe(r.out.includes('Failed executions') ? 1 : 0);
   });

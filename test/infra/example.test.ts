@@ -53,6 +53,7 @@ const INTEGRATION_ACTIONS: Record<string, string[]> = {
   'arn:aws:states:::dynamodb:updateItem': ['dynamodb:UpdateItem'],
   'arn:aws:states:::aws-sdk:s3:getObject': ['s3:GetObject'],
   'arn:aws:states:::states:startExecution': ['states:StartExecution'],
+  'arn:aws:states:::aws-sdk:sfn:describeExecution': ['states:DescribeExecution'],
   'arn:aws:states:::sns:publish': ['sns:Publish'],
 };
 

@@ -56,6 +56,7 @@ const CASES: Array<{ resource: string; parameters?: Record<string, unknown>; tas
     actions: ['states:StartExecution'],
     resourceHas: [':stateMachine:acme-x'],
   },
+  { resource: 'arn:aws:states:::aws-sdk:sfn:describeExecution', actions: ['states:DescribeExecution'], resourceHas: [':execution:*'] },
   { resource: 'arn:aws:states:::sns:publish', parameters: { TopicArn: '${NotificationTopicArn}' }, actions: ['sns:Publish'], resourceHas: ['Notifications'] },
 ];
 
