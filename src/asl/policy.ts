@@ -54,13 +54,21 @@ export const TRANSIENT_RETRY = { IntervalSeconds: 5, MaxAttempts: 5, BackoffRate
 export const JOB_RETRY = { IntervalSeconds: 60, BackoffRate: 2, MaxDelaySeconds: 900 } as const;
 
 /** Retriers for one task state of the given integration. */
-export function retryFor(integration: Integration, jobRetries = 0): Retrier[] {
+export function retryFor(integration: Integration, jobRetries = 0, workflowSeconds = Infinity): Retrier[] {
   const retriers: Retrier[] = [{ ErrorEquals: TRANSIENT_ERRORS[integration], ...TRANSIENT_RETRY, JitterStrategy: 'FULL' }];
-  if (integration === 'emr' && jobRetries > 0) {
-    // A .sync job run that ends FAILED surfaces as States.TaskFailed.
-    retriers.push({ ErrorEquals: ['States.TaskFailed'], ...JOB_RETRY, MaxAttempts: jobRetries, JitterStrategy: 'FULL' });
-  }
+  if (integration === 'emr' && jobRetries > 0) retriers.push(jobRetrier(jobRetries, workflowSeconds));
   return retriers;
+}
+
+/**
+ * The retrier of a failed Spark job run (a .sync run that ends FAILED surfaces as
+ * States.TaskFailed): 60 s doubling, shortened so that all its waits together take
+ * at most a quarter of the workflow's timeout.
+ */
+export function jobRetrier(retries: number, workflowSeconds = Infinity): Retrier {
+  const doublings = 2 ** retries - 1;
+  const interval = Math.max(1, Math.min(JOB_RETRY.IntervalSeconds, Math.floor(workflowSeconds / 4 / doublings)));
+  return { ErrorEquals: ['States.TaskFailed'], ...JOB_RETRY, IntervalSeconds: interval, MaxAttempts: retries, JitterStrategy: 'FULL' };
 }
 
 /** Upper bound of the seconds a retrier waits in total (backoff only, before jitter shortens it). */
