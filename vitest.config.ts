@@ -3,8 +3,12 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Needs python3 and moto: run by `npm run test:aws-local` (vitest.aws-local.config.ts).
+    exclude: ['test/aws-local/**', '**/node_modules/**'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Tests create AWS SDK clients directly; silence its Node.js support notice as the CLI does (src/cli/aws-sdk-env.ts).
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   },
 });

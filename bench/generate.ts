@@ -109,6 +109,9 @@ emr:
   max_vcpu: 96
   max_memory_gb: 384
   idle_timeout_minutes: 15
+  network:
+    subnet_ids: [subnet-0a1b2c3d4e5f60718, subnet-0b2c3d4e5f6071829]
+    security_group_ids: [sg-0d4e5f60718293a4b]
 
 dynamodb:
   watermarks: acme-lakestep-watermarks

@@ -6,10 +6,14 @@
  * Each section is a module under bench/ exporting `run(ctx)` (see harness.ts),
  * loaded only when it runs. Add a section by adding a line to SECTIONS.
  *
+ * A full run (every section, no failure) also writes its output into the
+ * README's benchmark section (bench/readme.ts); `--no-readme` leaves it alone.
+ *
  * Timings are printed, never judged: the exit code is non-zero only when a
  * section crashes or reports a wrong result.
  */
 import { machineLine, type SectionModule, type SectionOutcome } from './harness.ts';
+import { writeBenchResults } from './readme.ts';
 
 interface SectionEntry {
   name: string;
@@ -37,7 +41,11 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const selected = names.length === 0 ? SECTIONS : SECTIONS.filter((s) => names.includes(s.name));
-  const out = (line = '') => void process.stdout.write(line + '\n');
+  const printed: string[] = [];
+  const out = (line = '') => {
+    printed.push(line);
+    process.stdout.write(line + '\n');
+  };
   const failures: string[] = [];
   const started = performance.now();
   out(`lakestep bench — ${machineLine()}`);
@@ -59,6 +67,10 @@ async function main(argv: string[]): Promise<number> {
   }
   out();
   out(`bench finished in ${((performance.now() - started) / 1000).toFixed(1)} s${failures.length ? `, ${failures.length} failure(s)` : ''}`);
+  if (failures.length === 0 && selected.length === SECTIONS.length && !args.includes('--no-readme')) {
+    writeBenchResults(new URL('../README.md', import.meta.url), printed);
+    out('README.md: benchmark section updated');
+  }
   return failures.length === 0 ? 0 : 1;
 }
 

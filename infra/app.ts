@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { loadBuild } from './manifest.ts';
+import { ignoreUploadFunctionLintFindings } from './nag/cfn-lint.ts';
 import { acknowledgeStackFindings } from './nag/stack.ts';
 import { acknowledgeWildcards } from './nag/wildcards.ts';
 import { PlatformStack } from './platform/platform-stack.ts';
@@ -91,6 +92,7 @@ export function buildApp(opts: BuildAppOptions): BuiltApp {
           workflows,
           shard,
           platform: platformStack.resources,
+          firstShard: shard === 0 ? undefined : useCaseStacks.find((s) => s.stackName === shardStackName(platform.prefix, useCase.name, 0)),
           description: `lakestep ${platform.prefix}: use case ${useCase.name}${shard > 0 ? ` (part ${shard + 1})` : ''}`,
         }),
       );
@@ -103,6 +105,7 @@ export function buildApp(opts: BuildAppOptions): BuiltApp {
     encryptUploadFunctionLogs(stack, platformStack.resources.key);
     acknowledgeWildcards(stack);
     acknowledgeStackFindings(stack);
+    ignoreUploadFunctionLintFindings(stack);
   }
   return { app, platformStack, useCaseStacks, quarantined, notices };
 }

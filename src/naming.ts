@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
  * Deterministic names shared by the compiler, infra, the simulator and the
  * operator commands. Changing any of these changes deployed resource names.
  */
+import { createHash } from 'node:crypto';
 
 /** `<prefix>-<use-case>-<dag>`; Step Functions allows 80 characters. */
 export function stateMachineName(prefix: string, useCase: string, dag: string): string {
@@ -43,4 +44,22 @@ export function executionName(logicalDate: string, suffix?: string): string {
 /** Logical date (`YYYY-MM-DD`) → canonical ISO timestamp at midnight UTC. */
 export function logicalDateFromDay(ds: string): string {
   return `${ds}T00:00:00Z`;
+}
+
+/** IAM role names are at most 64 characters. */
+export const ROLE_NAME_MAX = 64;
+
+/**
+ * The Spark job runtime role of one use case: `<prefix>-<use-case>-spark`, or,
+ * past IAM's 64 characters, the use case cut short plus 8 hex characters of
+ * its SHA-256 so two long names never meet. Deterministic, so every stack of
+ * the use case (and its state machines' `iam:PassRole`) can name it.
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
+ */
+export function sparkJobRoleName(prefix: string, useCase: string): string {
+  const name = `${prefix}-${useCase}-spark`;
+  if (name.length <= ROLE_NAME_MAX) return name;
+  const hash = createHash('sha256').update(useCase).digest('hex').slice(0, 8);
+  const room = ROLE_NAME_MAX - `${prefix}--${hash}-spark`.length;
+  return `${prefix}-${useCase.slice(0, room)}-${hash}-spark`;
 }

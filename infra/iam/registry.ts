@@ -35,10 +35,11 @@ function application(ctx: TaskContext): string {
   return arn('emr-serverless', `/applications/${ctx.platform.emrApplication.attrApplicationId}`);
 }
 
+/** `iam:PassRole` on exactly the `ExecutionRoleArn` of the task: the use case's Spark job role. */
 function passJobRole(ctx: TaskContext): iam.PolicyStatement {
   return new iam.PolicyStatement({
     actions: ['iam:PassRole'],
-    resources: [ctx.platform.sparkJobRole.roleArn],
+    resources: [requireStatic(ctx, 'ExecutionRoleArn')],
     conditions: { StringEquals: { 'iam:PassedToService': 'emr-serverless.amazonaws.com' } },
   });
 }

@@ -4,16 +4,11 @@
  * @see https://github.com/cdklabs/cdk-nag/blob/main/RULES.md
  */
 import { Validations } from 'aws-cdk-lib';
-import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Stack } from 'aws-cdk-lib';
-import type { ManifestPlatform } from '../../src/build/types.ts';
 
 export interface PlatformFindings {
   accessLogs: s3.IBucket;
-  sparkJobRole: iam.IRole;
-  eventsRole: iam.IRole;
-  platform: ManifestPlatform;
 }
 
 export function acknowledgePlatformFindings(stack: Stack, f: PlatformFindings): void {

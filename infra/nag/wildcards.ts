@@ -65,6 +65,11 @@ export const WILDCARD_REASONS: readonly WildcardReason[] = [
     reason: 'DataSync writes any object under the landing prefix it transfers to; the CDK upload function writes any key under its destination prefix.',
   },
   {
+    finding: /^Resource::arn:<AWS::Partition>:s3:::[^/]+\/.+\*$/,
+    reason:
+      "A use case's Spark job role: objects created at run time under that use case's own key prefixes (its tables, landing paths, results, checkpoints, and the s3:// prefixes its custom Spark arguments name up to their first run template).",
+  },
+  {
     finding: /^Resource::.*secret:.*-\?\?\?\?\?\?$/,
     reason: 'Secrets Manager appends six random characters to secret ARNs; the spec names the secret.',
   },

@@ -3,7 +3,7 @@
  * server-access-log bucket they all log to.
  * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html
  */
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
@@ -16,9 +16,31 @@ export interface PlatformBucketsProps {
   /** Bucket names from the manifest's `platform.buckets`. */
   names: ManifestPlatform['buckets'];
   key: kms.IKey;
+  /**
+   * Days S3 keeps a noncurrent object version.
+   * @default 7
+   */
+  noncurrentVersionDays?: number;
 }
 
-/** Five KMS-encrypted, versioned, SSL-only, private buckets logging to one log bucket. */
+/**
+ * Lifecycle of a versioned bucket: without it, a file Iceberg deletes (expired
+ * snapshots, hard deletes, orphans) only becomes a noncurrent version and its
+ * rows stay in S3 forever.
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-configuration-examples.html
+ */
+export function versionedBucketLifecycle(noncurrentVersionDays: number): s3.LifecycleRule[] {
+  return [
+    {
+      id: 'ExpireNoncurrentVersions',
+      noncurrentVersionExpiration: Duration.days(noncurrentVersionDays),
+      expiredObjectDeleteMarker: true,
+    },
+    { id: 'AbortIncompleteUploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+  ];
+}
+
+/** Five KMS-encrypted, versioned (noncurrent versions expire), SSL-only, private buckets logging to one log bucket. */
 export class PlatformBuckets extends Construct {
   readonly buckets: Record<BucketKind, s3.Bucket>;
   /**
@@ -50,6 +72,7 @@ export class PlatformBuckets extends Construct {
         // Data buckets keep overwritten Iceberg files recoverable; the artifacts
         // bucket keeps earlier runtime and job documents.
         versioned: true,
+        lifecycleRules: versionedBucketLifecycle(props.noncurrentVersionDays ?? 7),
         serverAccessLogsBucket: this.accessLogs,
         serverAccessLogsPrefix: `${kind}/`,
         removalPolicy: RemovalPolicy.RETAIN,

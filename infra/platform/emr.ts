@@ -7,7 +7,12 @@ import * as emrserverless from 'aws-cdk-lib/aws-emrserverless';
 import type { Construct } from 'constructs';
 import type { ManifestPlatform } from '../../src/build/types.ts';
 
-/** Spark application capped at the manifest's capacity, starting on demand and stopping when idle. */
+/**
+ * Spark application capped at the manifest's capacity, starting on demand and
+ * stopping when idle, in the platform's VPC subnets when the manifest names them
+ * (JDBC databases and MSK brokers are reachable only from inside a VPC).
+ * @see https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/vpc-access.html
+ */
 export function createSparkApplication(scope: Construct, platform: ManifestPlatform): emrserverless.CfnApplication {
   return new emrserverless.CfnApplication(scope, 'SparkApplication', {
     name: `${platform.prefix}-spark`,
@@ -19,5 +24,9 @@ export function createSparkApplication(scope: Construct, platform: ManifestPlatf
     },
     autoStartConfiguration: { enabled: true },
     autoStopConfiguration: { enabled: true, idleTimeoutMinutes: platform.emr.idleTimeoutMinutes },
+    networkConfiguration: platform.emr.network && {
+      subnetIds: platform.emr.network.subnetIds,
+      securityGroupIds: platform.emr.network.securityGroupIds,
+    },
   });
 }

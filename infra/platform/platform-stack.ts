@@ -19,7 +19,6 @@ import { createEventsRole } from './events-role.ts';
 import { PlatformLogGroups } from './log-groups.ts';
 import { createNotificationTopic } from './notifications.ts';
 import { deployRuntime } from './runtime-deployment.ts';
-import { createSparkJobRole } from './spark-job-role.ts';
 import { PlatformTables, type TableKind } from './tables.ts';
 
 /** What a use-case stack receives from the platform stack. */
@@ -30,7 +29,6 @@ export interface PlatformResources {
   tables: Record<TableKind, dynamodb.ITable>;
   topic: sns.ITopic;
   emrApplication: emrserverless.CfnApplication;
-  sparkJobRole: iam.IRole;
   eventsRole: iam.IRole;
   stateMachineLogGroup: logs.ILogGroup;
   datasyncLogGroup: logs.ILogGroup;
@@ -49,20 +47,18 @@ export class PlatformStack extends Stack {
     super(scope, id, props);
     const { platform } = props;
     const key = createEncryptionKey(this, platform.prefix);
-    const { buckets, accessLogs } = new PlatformBuckets(this, 'Buckets', { names: platform.buckets, key });
+    const { buckets, accessLogs } = new PlatformBuckets(this, 'Buckets', {
+      names: platform.buckets,
+      key,
+      noncurrentVersionDays: platform.lifecycle?.noncurrentVersionDays,
+    });
     const { tables } = new PlatformTables(this, 'Tables', { names: platform.dynamodb, key });
     const topic = createNotificationTopic(this, platform.notifications, key);
     const emrApplication = createSparkApplication(this, platform);
-    const sparkJobRole = createSparkJobRole(this, {
-      prefix: platform.prefix,
-      buckets,
-      watermarks: tables.watermarks,
-      key,
-    });
     const eventsRole = createEventsRole(this, platform.prefix);
     const logGroups = new PlatformLogGroups(this, 'Logs', { prefix: platform.prefix, key });
     deployRuntime(this, props.sparkDir, buckets.artifacts);
-    acknowledgePlatformFindings(this, { accessLogs, sparkJobRole, eventsRole, platform });
+    acknowledgePlatformFindings(this, { accessLogs });
     this.resources = {
       prefix: platform.prefix,
       key,
@@ -70,7 +66,6 @@ export class PlatformStack extends Stack {
       tables,
       topic,
       emrApplication,
-      sparkJobRole,
       eventsRole,
       stateMachineLogGroup: logGroups.stateMachines,
       datasyncLogGroup: logGroups.datasync,
@@ -93,8 +88,6 @@ export function sharedValues(r: PlatformResources): string[] {
     r.buckets.artifacts.bucketName,
     r.buckets.artifacts.bucketArn,
     r.emrApplication.attrApplicationId,
-    r.sparkJobRole.roleName,
-    r.sparkJobRole.roleArn,
     r.eventsRole.roleArn,
     r.topic.topicArn,
     ...(['runs', 'watermarks', 'gates'] as const).flatMap((t) => [r.tables[t].tableName, r.tables[t].tableArn]),

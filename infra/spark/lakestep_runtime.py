@@ -32,6 +32,9 @@ ISO_TS = re.compile(
     r"(Z|[+-]\d{2}:?\d{2})?$"
 )
 NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
+NUMBER_WIDTH = 20
+_PART = r"(?:`[A-Za-z_][A-Za-z0-9_]*`|[A-Za-z_][A-Za-z0-9_]*)"
+TABLE_NAME = re.compile(rf"^{_PART}(?:\.{_PART}){{1,2}}$")
 # One fixed-width format: DynamoDB compares watermarks as strings.
 WATERMARK_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 CONTINUOUS_TRIGGER = "1 minute"
@@ -141,17 +144,25 @@ def format_watermark(value: Any, ntz: bool = False) -> str | None:
         return value.astimezone(timezone.utc).strftime(WATERMARK_FORMAT)
     if isinstance(value, date):
         return datetime(value.year, value.month, value.day, tzinfo=timezone.utc).strftime(WATERMARK_FORMAT)
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, float):
-        return repr(value)
+    if isinstance(value, (int, Decimal, float)):
+        return sortable_number(format(Decimal(repr(value) if isinstance(value, float) else value), "f"))
     if isinstance(value, str):
         if NUMBER.match(value):
-            return value
+            return sortable_number(value)
         return parse_timestamp(value).strftime(WATERMARK_FORMAT)
     raise JobError(f"unsupported watermark value type {type(value).__name__}")
+
+
+def sortable_number(text: str) -> str:
+    """A non-negative number with its integer part zero-padded to NUMBER_WIDTH digits.
+
+    DynamoDB's "never backwards" condition compares watermarks as strings: padded,
+    string order is numeric order ("9" < "10" fails as strings, "…09" < "…10" holds).
+    """
+    if not NUMBER.match(text) or text.startswith("-"):
+        raise JobError(f"a numeric watermark must be a non-negative number, got {text!r}")
+    whole, dot, fraction = text.partition(".")
+    return whole.lstrip("0").rjust(NUMBER_WIDTH, "0") + dot + fraction
 
 
 # ---------------------------------------------------------------- SQL parameters
@@ -262,11 +273,14 @@ def check_table(name: str) -> str:
     return name
 
 
-def watermark_literal(value: str) -> str:
-    """A strictly validated watermark as a SQL literal (timestamp in UTC, or number)."""
+def watermark_literal(value: str, lookback_seconds: int = 0) -> str:
+    """A strictly validated watermark as a SQL literal: a UTC timestamp `lookback_seconds`
+    before it, or the number itself (padding dropped)."""
     if NUMBER.match(value):
-        return value
-    ts = parse_timestamp(value)
+        negative, digits = value.startswith("-"), value.lstrip("-")
+        whole, dot, fraction = digits.partition(".")
+        return ("-" if negative else "") + (whole.lstrip("0") or "0") + dot + fraction
+    ts = parse_timestamp(value) - timedelta(seconds=lookback_seconds)
     return "TIMESTAMP '" + ts.strftime("%Y-%m-%d %H:%M:%S.%f") + "'"
 
 
@@ -284,8 +298,13 @@ def jdbc_options(step: dict[str, Any], secret: dict[str, Any], params: dict[str,
     watermark = params.get(step.get("watermarkParameter") or "", "")
     incremental = step.get("incrementalColumn")
     if incremental and watermark:
+        # Inclusive and looking back: rows committed late with a value at or below the
+        # watermark are read again; the write matches them on keys, so none is doubled.
         column = quote_column(engine, incremental)
-        options["dbtable"] = f"(SELECT * FROM {source} WHERE {column} > {watermark_literal(watermark)}) t"
+        lookback = step.get("lookbackSeconds") or 0
+        if isinstance(lookback, bool) or not isinstance(lookback, int) or lookback < 0:
+            raise JobError(f"invalid lookbackSeconds {lookback!r}")
+        options["dbtable"] = f"(SELECT * FROM {source} WHERE {column} >= {watermark_literal(watermark, lookback)}) t"
     elif step.get("query") and not step.get("partitioning"):
         options["query"] = step["query"]
     else:
@@ -317,10 +336,31 @@ def _default_spark() -> Any:
     )
 
 
-def _default_client(service: str) -> Any:
+def aws_region(arn: str | None = None) -> str | None:
+    """The region of an ARN (`arn:aws:secretsmanager:eu-west-1:…`), else of the environment.
+
+    boto3 raises NoRegionError for a client without one, and the job's driver need
+    not have `AWS_REGION` set.
+    """
+    parts = (arn or "").split(":")
+    if len(parts) > 3 and parts[0] == "arn" and parts[3]:
+        return parts[3]
+    import os
+
+    return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or None
+
+
+def _default_client(service: str, region: str | None = None) -> Any:
     import boto3  # lazy: not installed where tests run
 
-    return boto3.client(service)
+    region = region or aws_region()
+    return boto3.client(service, region_name=region) if region else boto3.client(service)
+
+
+def arn_region(arn: str) -> str | None:
+    """The region field of an ARN (`arn:aws:secretsmanager:eu-west-1:…`), None when it has none."""
+    parts = arn.split(":")
+    return parts[3] if len(parts) > 5 and parts[0] == "arn" and parts[3] else None
 
 
 def _default_functions() -> Any:
@@ -342,12 +382,24 @@ class Runtime:
     functions_factory: Callable[[], Any] = _default_functions
     log: Callable[[str], None] = _print_line
     clock: Callable[[], float] = time.monotonic
+    regional_factory: Callable[[str, str], Any] = lambda service, region: _default_client(service, region)
     _clients: dict[str, Any] = field(default_factory=dict)
 
-    def client(self, service: str) -> Any:
-        if service not in self._clients:
-            self._clients[service] = self.client_factory(service)
-        return self._clients[service]
+    def client(self, service: str, region: str | None = None) -> Any:
+        """One client per service (and region, when one is given)."""
+        key = f"{service}@{region}" if region else service
+        if key not in self._clients:
+            self._clients[key] = self.client_factory(service, region) if region else self.client_factory(service)
+        return self._clients[key]
+
+    def regional_client(self, service: str, region: str | None) -> Any:
+        """A client of `region` (e.g. the region of a secret's ARN), else the default one."""
+        if region is None:
+            return self.client(service)
+        key = f"{service}@{region}"
+        if key not in self._clients:
+            self._clients[key] = self.regional_factory(service, region)
+        return self._clients[key]
 
     def emit(self, **fields: Any) -> None:
         self.log(json.dumps(fields, sort_keys=True, default=str))
@@ -361,7 +413,7 @@ class Context:
     watermarks: dict[str, str] = field(default_factory=dict)
 
     def secret(self, arn: str) -> str:
-        response = self.runtime.client("secretsmanager").get_secret_value(SecretId=arn)
+        response = self.runtime.regional_client("secretsmanager", arn_region(arn)).get_secret_value(SecretId=arn)
         return response["SecretString"]
 
 
@@ -408,16 +460,27 @@ def step_jdbc_extract(ctx: Context, step: dict[str, Any]) -> int | None:
     reader = ctx.spark.read.format("jdbc")
     for key, value in jdbc_options(step, secret, ctx.params).items():
         reader = reader.option(key, value)
-    # Persisted so the source database is read once: the count and writeSql (a
-    # MERGE may scan its source twice) see the same rows of a live table.
-    frame = reader.load().persist()
-    try:
-        rows = frame.count()
-        frame.createOrReplaceTempView(step["view"])
-        run_sql(ctx.spark, step["writeSql"], ctx.params)
-    finally:
-        frame.unpersist()
+    # Materialized once (a local checkpoint cuts the lineage to the database): the
+    # count, the watermark and writeSql (a MERGE may scan its source twice) all see
+    # the same rows, and a lost block fails the job instead of reading the live table again.
+    frame = reader.load().localCheckpoint(eager=True)
+    rows = frame.count()
+    frame.createOrReplaceTempView(step["view"])
+    run_sql(ctx.spark, step["writeSql"], ctx.params)
+    param = step.get("watermarkParameter")
+    if param and step.get("incrementalColumn"):
+        newest = frame.selectExpr(f"max(`{check_column(step['incrementalColumn'])}`)")
+        first = newest.take(1)
+        value = format_watermark(first[0][0] if first else None, _is_ntz(newest))
+        if value is not None:
+            ctx.watermarks[param] = value
     return rows
+
+
+def check_column(name: str) -> str:
+    if not IDENT.match(name):
+        raise JobError(f"invalid column name {name!r}")
+    return name
 
 
 def bootstrap_servers(secret_text: str) -> str:
@@ -481,27 +544,73 @@ def kafka_options(step: dict[str, Any], servers: str, params: dict[str, str]) ->
     return options
 
 
+CORRUPT_COLUMN = "_lakestep_corrupt"
+RECORD_FIELDS = ("CAST(key AS STRING) AS key", "CAST(value AS STRING) AS value",
+                 "topic", "partition", "offset", "timestamp")
+STREAM_PROPERTY = "lakestep.stream"
+BATCH_PROPERTY = "lakestep.batch-id"
+
+
 def decode_stream(stream: Any, step: dict[str, Any], functions: Any) -> Any:
+    """The batch view's columns: the payload fields (json, plus the raw text of a message
+    that does not parse in `_lakestep_corrupt` and the record as struct `_kafka`), or the
+    raw record (raw)."""
     fmt = step["format"]
     if fmt == "json":
         if not step.get("schemaDdl"):
             raise JobError(f"step {step['name']}: format json needs schemaDdl")
-        payload = functions.from_json(functions.col("value").cast("string"), step["schemaDdl"])
-        return stream.select(payload.alias("data")).select("data.*")
+        schema = f"{step['schemaDdl']}, `{CORRUPT_COLUMN}` STRING"
+        payload = functions.from_json(functions.col("value").cast("string"), schema,
+                                      {"mode": "PERMISSIVE", "columnNameOfCorruptRecord": CORRUPT_COLUMN})
+        record = functions.struct(*[functions.expr(f) for f in RECORD_FIELDS])
+        return stream.select(payload.alias("data"), record.alias("_kafka")).select("data.*", "_kafka")
     if fmt == "raw":
-        return stream.selectExpr(
-            "CAST(key AS STRING) AS key", "CAST(value AS STRING) AS value",
-            "topic", "partition", "offset", "timestamp",
-        )
+        return stream.selectExpr(*RECORD_FIELDS)
     raise JobError(f"step {step['name']}: format {fmt!r} is not decoded by this runtime")
 
 
-def batch_writer(step: dict[str, Any], params: dict[str, str]) -> Callable[[Any, int], None]:
-    """foreachBatch body: the batch's temp view lives in the batch's own session."""
+def last_committed_batch(session: Any, target: str, stream: str) -> int:
+    """The highest batch id of `stream` committed to `target` (-1: none), from the snapshot summaries."""
+    rows = session.sql(
+        f"SELECT max(CAST(summary['{BATCH_PROPERTY}'] AS BIGINT)) FROM {target}.snapshots"
+        f" WHERE summary['{STREAM_PROPERTY}'] = :stream", args={"stream": stream}).take(1)
+    return -1 if not rows or rows[0][0] is None else int(rows[0][0])
+
+
+def append_batch(session: Any, target: str, select_sql: str, stream: str, batch_id: int) -> bool:
+    """Append the rows of `select_sql` to `target` once per (stream, batch id): a batch
+    replayed after a crash between the Iceberg commit and the checkpoint is skipped."""
+    if last_committed_batch(session, target, stream) >= batch_id:
+        return False
+    (session.sql(select_sql).writeTo(target)
+     .option(f"snapshot-property.{STREAM_PROPERTY}", stream)
+     .option(f"snapshot-property.{BATCH_PROPERTY}", str(batch_id))
+     .append())
+    return True
+
+
+def batch_writer(step: dict[str, Any], log: Callable[..., None], counts: list[int]) -> Callable[[Any, int], None]:
+    """foreachBatch body: the batch's temp view lives in the batch's own session.
+
+    The batch is persisted so its two writes (target, dead letter) read Kafka once;
+    `counts` gets the number of records of each batch.
+    """
+    stream = step["checkpoint"]
 
     def write_batch(batch: Any, batch_id: int) -> None:
-        batch.createOrReplaceTempView(step["view"])
-        run_sql(batch.sparkSession, step["writeSql"], params)
+        session = batch.sparkSession
+        batch = batch.persist()
+        try:
+            counts.append(batch.count())
+            batch.createOrReplaceTempView(step["view"])
+            written = {"target": append_batch(session, step["target"], step["selectSql"], stream, batch_id)}
+            dead = step.get("deadLetter")
+            if dead:
+                written["deadLetter"] = append_batch(session, dead["target"], dead["selectSql"], stream, batch_id)
+        finally:
+            batch.unpersist()
+        log(event="batch", step=step["name"], batchId=batch_id, rows=counts[-1],
+            skipped=[k for k, v in written.items() if not v])
 
     return write_batch
 
@@ -514,8 +623,9 @@ def step_kafka(ctx: Context, step: dict[str, Any]) -> int | None:
     for key, value in options.items():
         reader = reader.option(key, value)
     decoded = decode_stream(reader.load(), step, ctx.runtime.functions_factory())
+    counts: list[int] = []
     writer = (
-        decoded.writeStream.foreachBatch(batch_writer(step, ctx.params))
+        decoded.writeStream.foreachBatch(batch_writer(step, ctx.runtime.emit, counts))
         .option("checkpointLocation", step["checkpoint"])
     )
     if step["trigger"] == "available_now":
@@ -524,7 +634,7 @@ def step_kafka(ctx: Context, step: dict[str, Any]) -> int | None:
         writer = writer.trigger(processingTime=CONTINUOUS_TRIGGER)
     query = writer.start()
     query.awaitTermination()  # raises StreamingQueryException when a batch failed
-    return sum(int(p.get("numInputRows", 0)) for p in query.recentProgress)
+    return sum(counts)
 
 
 def _is_ntz(frame: Any) -> bool:
@@ -557,7 +667,7 @@ REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
     "sql": ("sql",),
     "jdbc_extract": ("engine", "secretArn", "fetchSize", "view", "writeSql"),
     "kafka": ("bootstrapServersSecretArn", "topics", "startingOffsets", "checkpoint",
-              "format", "view", "writeSql", "trigger"),
+              "format", "view", "target", "selectSql", "trigger"),
     "watermark": ("key", "sql"),
 }
 
@@ -581,35 +691,61 @@ def validate_job(doc: Any) -> None:
         missing = [f for f in REQUIRED_FIELDS[kind] if step.get(f) in (None, "", [])]
         if missing:
             raise JobError(f"step {name}: missing {', '.join(missing)}")
+        if "group" in step and (not isinstance(step["group"], str) or not step["group"]):
+            raise JobError(f"step {name}: group must be a non-empty string")
         if "view" in step and not IDENT.match(step["view"]):
             raise JobError(f"step {name}: invalid view name {step['view']!r}")
         if kind == "jdbc_extract" and bool(step.get("table")) == bool(step.get("query")):
             raise JobError(f"step {name}: exactly one of table and query")
         if kind == "jdbc_extract" and step["engine"] not in JDBC_DRIVERS:
             raise JobError(f"step {name}: unsupported engine {step['engine']!r}")
+        if kind == "kafka" and not all(TABLE_NAME.match(t) for t in
+                                       [step["target"], *([step["deadLetter"]["target"]] if step.get("deadLetter") else [])]):
+            raise JobError(f"step {name}: invalid target table name")
         if kind == "kafka" and step["trigger"] not in ("available_now", "continuous"):
             raise JobError(f"step {name}: unknown trigger {step['trigger']!r}")
 
 
 def run_job(doc: dict[str, Any], params: dict[str, str], runtime: Runtime, spark: Any) -> dict[str, Any]:
-    """Run the steps in order and return the result document."""
+    """Run the steps in order and return the result document.
+
+    A failing step without a `group` stops the job. A failing step of a group
+    (maintenance: one table) skips the rest of that group only; the other groups
+    still run, and the job then raises naming every failed and skipped step.
+    """
     ctx = Context(runtime=runtime, spark=spark, params=params)
     rows: dict[str, int] = {}
     done: list[str] = []
+    failed: dict[str, str] = {}
+    skipped: list[str] = []
     for step in doc["steps"]:
-        started = runtime.clock()
+        group = step.get("group")
         line = {"event": "step", "job": doc.get("job"), "step": step["name"], "kind": step["kind"]}
+        if group is not None and group in failed:
+            skipped.append(step["name"])
+            runtime.emit(**line, status="skipped", group=group)
+            continue
+        started = runtime.clock()
         try:
             count = STEP_RUNNERS[step["kind"]](ctx, step)
         except Exception as exc:
-            runtime.emit(**line, status="failed", durationSeconds=round(runtime.clock() - started, 3),
-                         error=f"{type(exc).__name__}: {str(exc)[:500]}")
-            raise
+            error = f"{type(exc).__name__}: {str(exc)[:500]}"
+            runtime.emit(**line, status="failed", durationSeconds=round(runtime.clock() - started, 3), error=error)
+            if group is None:
+                raise
+            failed[group] = f"{step['name']}: {error}"
+            continue
         runtime.emit(**line, status="succeeded", durationSeconds=round(runtime.clock() - started, 3),
                      rows=count)
         if count is not None:
             rows[step["name"]] = count
         done.append(step["name"])
+    if failed:
+        raise JobError(
+            f"{len(failed)} of {len({s.get('group') for s in doc['steps'] if s.get('group')})} groups failed "
+            f"({'; '.join(failed.values())}); skipped: {', '.join(skipped) or 'none'}; "
+            f"succeeded: {', '.join(done) or 'none'}"
+        )
     return {"watermarks": ctx.watermarks, "rows": rows, "steps": done}
 
 

@@ -25,6 +25,20 @@ class FakeFrame:
         self.unpersisted = True
         return self
 
+    def localCheckpoint(self, eager: bool = True) -> "FakeFrame":
+        self.checkpointed = eager
+        return self
+
+    def selectExpr(self, *exprs: str) -> "FakeFrame":
+        """Only `max(`col`)` of the first column, enough for the JDBC watermark."""
+        self.sparkSession.calls.append((f"selectExpr {', '.join(exprs)}", None))
+        values = [r[0] for r in self.rows if r and r[0] is not None]
+        return FakeFrame(self.sparkSession, rows=[(max(values) if values else None,)])
+
+    def writeTo(self, table: str) -> "FakeWriter":
+        return FakeWriter(self, table)
+
+
     def count(self) -> int:
         return len(self.rows)
 
@@ -33,6 +47,20 @@ class FakeFrame:
 
     def createOrReplaceTempView(self, name: str) -> None:
         self.sparkSession.views[name] = self
+
+
+class FakeWriter:
+    """`DataFrameWriterV2`: records the table, options and rows appended."""
+
+    def __init__(self, frame: "FakeFrame", table: str):
+        self.frame, self.table, self.options = frame, table, {}
+
+    def option(self, key: str, value: str) -> "FakeWriter":
+        self.options[key] = value
+        return self
+
+    def append(self) -> None:
+        self.frame.sparkSession.appends.append((self.table, dict(self.options), list(self.frame.rows)))
 
 
 class _Type:
@@ -143,6 +171,7 @@ class FakeSpark:
         self.jdbc_rows: list[tuple] = []
         self.stream_batches: list[list[tuple]] = []
         self.batch_sessions: list[FakeSpark] = []
+        self.appends: list[tuple[str, dict, list]] = []
 
     def sql(self, text: str, args: dict | None = None) -> FakeFrame:
         self.calls.append((text, args))
@@ -151,6 +180,10 @@ class FakeSpark:
                 if isinstance(result, Exception):
                     raise result
                 return result
+        if text.startswith("SELECT") and "FROM" in text:
+            view = self.views.get(text.rsplit("FROM", 1)[1].split()[0].strip("`"))
+            if view is not None:
+                return FakeFrame(self, rows=list(view.rows))
         return FakeFrame(self)
 
     @property
@@ -179,8 +212,16 @@ class FakeFunctions:
         return FakeColumn(name)
 
     @staticmethod
-    def from_json(column: FakeColumn, schema: str) -> FakeColumn:
-        return FakeColumn(f"from_json({column.expr}, {schema})")
+    def from_json(column: FakeColumn, schema: str, options: dict | None = None) -> FakeColumn:
+        return FakeColumn(f"from_json({column.expr}, {schema}, {options})")
+
+    @staticmethod
+    def expr(text: str) -> FakeColumn:
+        return FakeColumn(text)
+
+    @staticmethod
+    def struct(*cols: FakeColumn) -> FakeColumn:
+        return FakeColumn(f"struct({', '.join(c.expr for c in cols)})")
 
 
 class FakeS3:
@@ -215,10 +256,12 @@ class Harness:
         self.s3 = FakeS3(objects)
         self.secrets = FakeSecrets(secrets)
         self.lines: list[str] = []
+        self.regions: list[str] = []
         clients = {"s3": self.s3, "secretsmanager": self.secrets}
         self.runtime = rt.Runtime(
             spark_factory=lambda: self.spark,
             client_factory=clients.__getitem__,
+            regional_factory=lambda service, region: self.regions.append(region) or clients[service],
             functions_factory=lambda: FakeFunctions,
             log=self.lines.append,
             clock=iter(range(0, 10_000)).__next__,

@@ -41,12 +41,21 @@ class JdbcOptionsTest(unittest.TestCase):
 
     def test_incremental_predicate_with_a_valid_timestamp_watermark(self):
         options = rt.jdbc_options(STEP, PG_SECRET, {**PARAMS, "watermark": "2026-11-26T05:30:00.123456Z"})
-        self.assertEqual(options["dbtable"], "(SELECT * FROM public.customers WHERE \"updated_at\" > "
+        self.assertEqual(options["dbtable"], "(SELECT * FROM public.customers WHERE \"updated_at\" >= "
                                              "TIMESTAMP '2026-11-26 05:30:00.123456') t")
 
+    def test_incremental_predicate_looks_back(self):
+        step = {**STEP, "lookbackSeconds": 900}
+        options = rt.jdbc_options(step, PG_SECRET, {**PARAMS, "watermark": "2026-11-26T05:30:00.123456Z"})
+        self.assertEqual(options["dbtable"], "(SELECT * FROM public.customers WHERE \"updated_at\" >= "
+                                             "TIMESTAMP '2026-11-26 05:15:00.123456') t")
+        for bad in (-1, "900", True):
+            with self.subTest(bad=bad), self.assertRaises(rt.JobError):
+                rt.jdbc_options({**STEP, "lookbackSeconds": bad}, PG_SECRET, {**PARAMS, "watermark": "1"})
+
     def test_incremental_predicate_with_a_numeric_watermark(self):
-        options = rt.jdbc_options(STEP, PG_SECRET, {**PARAMS, "watermark": "42"})
-        self.assertEqual(options["dbtable"], "(SELECT * FROM public.customers WHERE \"updated_at\" > 42) t")
+        options = rt.jdbc_options({**STEP, "lookbackSeconds": 900}, PG_SECRET, {**PARAMS, "watermark": "00000000000000000042"})
+        self.assertEqual(options["dbtable"], "(SELECT * FROM public.customers WHERE \"updated_at\" >= 42) t")
 
     def test_oracle_folds_the_column_to_upper_case(self):
         step = {**STEP, "engine": "oracle"}
@@ -54,8 +63,21 @@ class JdbcOptionsTest(unittest.TestCase):
                                   {**PARAMS, "watermark": "2026-11-26T05:30:00Z"})
         self.assertEqual(options["driver"], "oracle.jdbc.OracleDriver")
         self.assertEqual(options["url"], "jdbc:oracle:thin:@//h:1521/ORCL")
-        self.assertEqual(options["dbtable"], "(SELECT * FROM public.customers WHERE \"UPDATED_AT\" > "
+        self.assertEqual(options["dbtable"], "(SELECT * FROM public.customers WHERE \"UPDATED_AT\" >= "
                                              "TIMESTAMP '2026-11-26 05:30:00.000000') t")
+
+    def test_oracle_lookback_and_numeric_predicates(self):
+        # Oracle cannot run here: the dialect choices are checked as text. ANSI
+        # TIMESTAMP literals and unquoted numbers are valid Oracle SQL; the column is
+        # quoted upper-case because Oracle folds unquoted names to upper case.
+        step = {**STEP, "engine": "oracle", "lookbackSeconds": 3600}
+        secret = {"host": "h", "sid": "XE", "username": "u", "password": "p"}
+        options = rt.jdbc_options(step, secret, {**PARAMS, "watermark": "2026-11-26T05:30:00+02:00"})
+        self.assertEqual(options["url"], "jdbc:oracle:thin:@h:1521:XE")
+        self.assertEqual(options["dbtable"], "(SELECT * FROM public.customers WHERE \"UPDATED_AT\" >= "
+                                             "TIMESTAMP '2026-11-26 02:30:00.000000') t")
+        numeric = rt.jdbc_options(step, secret, {**PARAMS, "watermark": "00000000000000000042.50"})
+        self.assertEqual(numeric["dbtable"], "(SELECT * FROM public.customers WHERE \"UPDATED_AT\" >= 42.50) t")
 
     def test_partitioned_read(self):
         step = {**STEP, "partitioning": {"column": "customer_id", "lower": 1, "upper": 50000000, "partitions": 16}}
@@ -69,7 +91,7 @@ class JdbcOptionsTest(unittest.TestCase):
         self.assertEqual(rt.jdbc_options(step, PG_SECRET, PARAMS)["query"], step["query"])
         incremental = rt.jdbc_options(step, PG_SECRET, {**PARAMS, "watermark": "7"})
         self.assertEqual(incremental["dbtable"],
-                         "(SELECT * FROM (SELECT id, updated_at FROM crm.v_customers) q WHERE \"updated_at\" > 7) t")
+                         "(SELECT * FROM (SELECT id, updated_at FROM crm.v_customers) q WHERE \"updated_at\" >= 7) t")
         self.assertNotIn("query", incremental)
 
     def test_malicious_watermark_values_are_refused(self):
@@ -97,9 +119,25 @@ class JdbcStepTest(unittest.TestCase):
         self.assertEqual(reader.fmt, "jdbc")
         self.assertEqual(reader.options["dbtable"], "public.customers")
         view = h.spark.views["extract_customers"]
-        self.assertTrue(view.persisted and view.unpersisted)
-        self.assertEqual(h.spark.calls, [(STEP["writeSql"], {"run_id": "run-1"})])
+        self.assertTrue(view.checkpointed)
+        self.assertEqual(h.spark.calls, [(STEP["writeSql"], {"run_id": "run-1"}), ("selectExpr max(`updated_at`)", None)])
         self.assertEqual(h.secrets.requests, [ARN])
+        self.assertEqual(h.regions, ["eu-west-1"])
+
+    def test_watermark_is_the_newest_value_written(self):
+        h = Harness(secrets={ARN: json.dumps(PG_SECRET)})
+        h.spark.jdbc_rows = [(7,), (12,), (9,)]
+        ctx = h.context({**PARAMS, "watermark": ""})
+        rt.step_jdbc_extract(ctx, STEP)
+        self.assertEqual(ctx.watermarks, {"watermark": "00000000000000000012"})
+        h.spark.jdbc_rows = []
+        ctx = h.context({**PARAMS, "watermark": "00000000000000000012"})
+        rt.step_jdbc_extract(ctx, STEP)
+        self.assertEqual(ctx.watermarks, {})
+
+    def test_arn_region(self):
+        self.assertEqual(rt.arn_region(ARN), "eu-west-1")
+        self.assertIsNone(rt.arn_region("crm-db"))
 
     def test_secret_is_never_printed(self):
         failing = FakeSpark(results={"INSERT INTO": RuntimeError("write failed")})

@@ -10,7 +10,10 @@ STEP = {"kind": "kafka", "name": "order-events", "bootstrapServersSecretArn": AR
         "startingTimestampParameter": "start_ts", "checkpoint": "s3://raw/checkpoints/order-events/",
         "format": "json", "schemaDdl": "order_id BIGINT, op STRING, event_ts TIMESTAMP",
         "view": "batch_order_events", "trigger": "available_now",
-        "writeSql": "INSERT INTO c.raw_orders.order_events SELECT *, :ds AS ds FROM batch_order_events"}
+        "target": "c.raw_orders.order_events",
+        "selectSql": "SELECT order_id, op, event_ts FROM batch_order_events WHERE _lakestep_corrupt IS NULL",
+        "deadLetter": {"target": "c.raw_orders.order_events_dead_letter",
+                       "selectSql": "SELECT _kafka.value AS value FROM batch_order_events WHERE _lakestep_corrupt IS NOT NULL"}}
 
 
 class KafkaOptionsTest(unittest.TestCase):
@@ -56,7 +59,7 @@ class KafkaStepTest(unittest.TestCase):
         rows = rt.step_kafka(h.context(params), step)
         return h, rows
 
-    def test_available_now_runs_write_sql_on_each_batch_view(self):
+    def test_available_now_appends_each_batch_with_its_id(self):
         h, rows = self.run_step(STEP)
         self.assertEqual(rows, 3)
         [reader] = h.spark.readers
@@ -66,10 +69,24 @@ class KafkaStepTest(unittest.TestCase):
         self.assertEqual(writer.triggers, {"availableNow": True})
         self.assertEqual(writer.options, {"checkpointLocation": "s3://raw/checkpoints/order-events/"})
         self.assertEqual(len(h.spark.batch_sessions), 2)
-        for session, size in zip(h.spark.batch_sessions, (2, 1)):
+        for batch_id, (session, size) in enumerate(zip(h.spark.batch_sessions, (2, 1))):
             self.assertEqual(session.views["batch_order_events"].count(), size)
-            self.assertEqual(session.calls, [(STEP["writeSql"], {"ds": "2026-11-26"})])
+            self.assertEqual([t for t, _, _ in session.appends], [STEP["target"], STEP["deadLetter"]["target"]])
+            for _, options, _ in session.appends:
+                self.assertEqual(options, {"snapshot-property.lakestep.stream": STEP["checkpoint"],
+                                           "snapshot-property.lakestep.batch-id": str(batch_id)})
         self.assertEqual(h.spark.calls, [])
+
+    def test_a_batch_already_committed_is_skipped(self):
+        from spark_fakes import FakeFrame, FakeSpark
+        session = FakeSpark()
+        session.results["order_events`.snapshots"] = FakeFrame(session, rows=[(4,)])
+        session.results[".snapshots"] = FakeFrame(session, rows=[(4,)])
+        self.assertFalse(rt.append_batch(session, STEP["target"], STEP["selectSql"], "cp", 4))
+        self.assertTrue(rt.append_batch(session, STEP["target"], STEP["selectSql"], "cp", 5))
+        self.assertEqual([t for t, _, _ in session.appends], [STEP["target"]])
+        self.assertIn(("SELECT max(CAST(summary['lakestep.batch-id'] AS BIGINT)) FROM c.raw_orders.order_events.snapshots"
+                       " WHERE summary['lakestep.stream'] = :stream", {"stream": "cp"}), session.calls)
 
     def test_secret_settings_reach_the_reader_and_are_not_logged(self):
         jaas = "org.apache.kafka.common.security.scram.ScramLoginModule required password=\"k-pass\";"
@@ -93,9 +110,12 @@ class DecodeTest(unittest.TestCase):
     def test_json_and_raw_projections(self):
         from spark_fakes import FakeFunctions, FakeSpark, FakeStream
         stream = rt.decode_stream(FakeStream(FakeSpark()), STEP, FakeFunctions)
+        options = {"mode": "PERMISSIVE", "columnNameOfCorruptRecord": "_lakestep_corrupt"}
+        record = "struct(" + ", ".join(rt.RECORD_FIELDS) + ") AS _kafka"
         self.assertEqual(stream.projections, [
-            ("select", f"from_json(CAST(value AS string), {STEP['schemaDdl']}) AS data"),
-            ("select", "data.*"),
+            ("select", f"from_json(CAST(value AS string), {STEP['schemaDdl']}, `_lakestep_corrupt` STRING, {options}) AS data",
+             record),
+            ("select", "data.*", "_kafka"),
         ])
         raw = rt.decode_stream(FakeStream(FakeSpark()), {**STEP, "format": "raw"}, FakeFunctions)
         self.assertEqual(raw.projections[0][1:3], ("CAST(key AS STRING) AS key", "CAST(value AS STRING) AS value"))

@@ -42,7 +42,8 @@ class MainTest(unittest.TestCase):
         self.assertEqual((put["Bucket"], put["Key"], put["ContentType"]),
                          ("art", "lakestep/results/r1.json", "application/json"))
         self.assertEqual(json.loads(put["Body"]), {
-            "watermarks": {"raw.customers": "2026-11-26T05:00:00.000000Z"},
+            # The extract's own newest value (fake rows 1 and 2), and the later watermark step's.
+            "watermarks": {"raw.customers": "2026-11-26T05:00:00.000000Z", "wm_customers": "00000000000000000002"},
             "rows": {"customers-jdbc": 2},
             "steps": ["create", "customers-jdbc", "customers-watermark"],
         })

@@ -33,9 +33,17 @@ class FormatWatermarkTest(unittest.TestCase):
         self.assertEqual(sorted(formatted), [rt.format_watermark(v) for v in sorted(values)])
 
     def test_numbers_and_none(self):
-        self.assertEqual(rt.format_watermark(42), "42")
-        self.assertEqual(rt.format_watermark(Decimal("1E+3")), "1000")
-        self.assertEqual(rt.format_watermark("17"), "17")
+        self.assertEqual(rt.format_watermark(42), "00000000000000000042")
+        self.assertEqual(rt.format_watermark(Decimal("1E+3")), "00000000000000001000")
+        self.assertEqual(rt.format_watermark("17"), "00000000000000000017")
+        self.assertEqual(rt.format_watermark(Decimal("2.50")), "00000000000000000002.50")
+
+    def test_numbers_sort_as_strings_in_numeric_order(self):
+        values = [9, 10, 0, 123456789012345, Decimal("9.5")]
+        self.assertEqual(sorted(rt.format_watermark(v) for v in values),
+                         [rt.format_watermark(v) for v in sorted(values)])
+        with self.assertRaises(rt.JobError):
+            rt.format_watermark(-1)
         self.assertIsNone(rt.format_watermark(None))
         with self.assertRaises(rt.JobError):
             rt.format_watermark(True)

@@ -11,14 +11,17 @@ import type { PlatformResources } from '../platform/platform-stack.ts';
 /** `${Name}` references; `${!Literal}` (a CloudFormation escape) is not a placeholder. */
 const PLACEHOLDER = /\$\{([A-Za-z0-9_]+)\}/g;
 
-/** Value of each platform placeholder. */
-export function platformSubstitutions(p: PlatformResources): Record<PlatformPlaceholder, string> {
+/**
+ * Value of each placeholder; `SparkJobRoleArn` is the ARN of the workflow's own
+ * use-case Spark job role (src/build/types.ts).
+ */
+export function platformSubstitutions(p: PlatformResources, sparkJobRoleArn: string): Record<PlatformPlaceholder, string> {
   return {
     Partition: Aws.PARTITION,
     Region: Aws.REGION,
     Account: Aws.ACCOUNT_ID,
     EmrApplicationId: p.emrApplication.attrApplicationId,
-    SparkJobRoleArn: p.sparkJobRole.roleArn,
+    SparkJobRoleArn: sparkJobRoleArn,
     ArtifactsBucket: p.buckets.artifacts.bucketName,
     RunsTable: p.tables.runs.tableName,
     WatermarksTable: p.tables.watermarks.tableName,

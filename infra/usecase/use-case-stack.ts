@@ -9,21 +9,25 @@ import { type LoadedBuild, readBuildFile } from '../manifest.ts';
 import type { PlatformResources } from '../platform/platform-stack.ts';
 import { WorkflowResources } from './workflow-resources.ts';
 import { deployJobDocuments } from './job-documents.ts';
-import { grantCatalogToSparkJobs } from './spark-catalog.ts';
-import { grantSecretsToSparkJobs } from './spark-secrets.ts';
+import { createSparkJobRole, sparkJobRoleArn } from './spark-job-role.ts';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 
 export interface UseCaseStackProps extends StackProps {
   build: LoadedBuild;
   useCase: ManifestUseCase;
   /** The workflows of this shard. */
   workflows: ManifestWorkflow[];
-  /** 0 for the first shard, which also holds the use case's job documents and secret grants. */
+  /** 0 for the first shard, which also holds the use case's job documents and its Spark job role. */
   shard: number;
   platform: PlatformResources;
+  /** The first shard's stack, which later shards deploy after (they pass its Spark job role). */
+  firstShard?: Stack;
 }
 
 export class UseCaseStack extends Stack {
   readonly workflows: WorkflowResources[] = [];
+  /** The use case's Spark job role (first shard only). */
+  readonly sparkJobRole?: iam.Role;
 
   constructor(scope: Construct, id: string, props: UseCaseStackProps) {
     super(scope, id, props);
@@ -31,12 +35,15 @@ export class UseCaseStack extends Stack {
     Tags.of(this).add('lakestep:use-case', useCase.name);
     Tags.of(this).add('lakestep:owner', useCase.owner);
     Tags.of(this).add('lakestep:spec-hash', useCase.specHash);
+    let roleArn: string;
     if (props.shard === 0) {
       deployJobDocuments(this, build.buildDir, useCase, platform.buckets.artifacts);
-      const secrets = [...new Set(useCase.workflows.flatMap((w) => w.resources.secrets))].sort();
-      grantSecretsToSparkJobs(this, platform.sparkJobRole, secrets);
-      const databases = [...new Set(useCase.workflows.flatMap((w) => w.resources.tables.map((t) => t.split('.')[0]!)))].sort();
-      grantCatalogToSparkJobs(this, platform.sparkJobRole, databases);
+      this.sparkJobRole = createSparkJobRole(this, build.manifest.platform, platform, useCase);
+      roleArn = this.sparkJobRole.roleArn;
+    } else {
+      // By name, not by export: use-case stacks import from the platform stack only.
+      roleArn = sparkJobRoleArn(this, platform.prefix, useCase.name);
+      if (props.firstShard) this.addDependency(props.firstShard);
     }
     for (const workflow of props.workflows) {
       this.workflows.push(
@@ -44,6 +51,7 @@ export class UseCaseStack extends Stack {
           workflow,
           platform,
           readDefinition: (path) => readBuildFile(build, path),
+          sparkJobRoleArn: roleArn,
         }),
       );
     }

@@ -10,12 +10,15 @@ import { type CreatedDataSync, DataSyncTransfer } from './datasync.ts';
 import { platformSubstitutions, Substitutions } from './placeholders.ts';
 import { createRule } from './rules.ts';
 import { WorkflowMachine } from './workflow-machine.ts';
+import { createWorkflowTopic, PLATFORM_TOPIC } from './workflow-topic.ts';
 
 export interface WorkflowResourcesProps {
   workflow: ManifestWorkflow;
   platform: PlatformResources;
   /** Reads a build file by its manifest path. */
   readDefinition: (path: string) => string;
+  /** ARN of the use case's Spark job role (`${SparkJobRoleArn}`). */
+  sparkJobRoleArn: string;
 }
 
 export class WorkflowResources extends Construct {
@@ -26,7 +29,7 @@ export class WorkflowResources extends Construct {
   constructor(scope: Construct, id: string, props: WorkflowResourcesProps) {
     super(scope, id);
     const { workflow: wf, platform } = props;
-    const values: Record<string, string> = { ...platformSubstitutions(platform) };
+    const values: Record<string, string> = { ...platformSubstitutions(platform, props.sparkJobRoleArn) };
     const datasyncTaskArns: string[] = [];
     for (const [i, resource] of wf.resources.datasync.entries()) {
       if ('location' in resource) {
@@ -60,7 +63,9 @@ export class WorkflowResources extends Construct {
         definitionPath: wf.gate.definition,
       });
     }
-    for (const [i, rule] of wf.rules.entries()) createRule(this, `Rule${i}`, rule, substitutions);
+    const topic = createWorkflowTopic(this, wf, platform);
+    const dagTopic = topic && { placeholder: PLATFORM_TOPIC, arn: topic.topicArn };
+    for (const [i, rule] of wf.rules.entries()) createRule(this, `Rule${i}`, rule, substitutions, dagTopic);
     Tags.of(this).add('lakestep:spec-file', wf.specFile);
   }
 }

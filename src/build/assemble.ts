@@ -10,6 +10,7 @@ import { compilePhase } from '../phases/index.ts';
 import { gateFor } from '../asl/gate.ts';
 import type { Manifest, ManifestUseCase, ManifestWorkflow, RuleDefinition } from './types.ts';
 import { MANIFEST_VERSION } from './types.ts';
+import { storageFor } from './storage.ts';
 
 export interface BuildOutput {
   manifest: Manifest;
@@ -86,7 +87,8 @@ function compileWorkflow(w: Workflow, input: AssembleInput, files: Map<string, s
     ...(gate ? { gate } : {}),
     ...(phase.scheduleGroups ? { scheduleGroups: phase.scheduleGroups } : {}),
     jobs,
-    resources: phase.resources,
+    resources: { ...phase.resources, storage: storageFor(w) },
+    ...(w.notification.emails.length ? { notificationEmails: w.notification.emails } : {}),
     placeholders: placeholdersIn(definitionJson + gateJson, events.rules),
     stats: {
       sparkJobs: phase.sparkJobs,

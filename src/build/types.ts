@@ -16,6 +16,12 @@ export const MANIFEST_VERSION = 1;
  * Placeholders that appear as `${Name}` in ASL and rules; infra fills them with
  * `definitionSubstitutions`. State machine ARNs are built from the deterministic
  * name plus `${Partition}`, `${Region}`, `${Account}`, so no stack needs another's outputs.
+ *
+ * All are platform-wide except `SparkJobRoleArn` (the `ExecutionRoleArn` of every
+ * EMR Serverless job run): it is the Spark job role *of the workflow's use case*,
+ * named `sparkJobRoleName(prefix, useCase)` (src/naming.ts) and created in the
+ * use case's own stack, scoped to that use case's secrets, Glue databases and
+ * {@link WorkflowStorage} (DESIGN §7).
  */
 export const PLATFORM_PLACEHOLDERS = [
   'Partition',
@@ -46,7 +52,16 @@ export interface PlatformSettings {
   region: string;
   catalog: string;
   buckets: Record<'landing' | 'raw' | 'process' | 'analytics' | 'artifacts', string>;
-  emr: { releaseLabel: string; maxVcpu: number; maxMemoryGb: number; idleTimeoutMinutes: number };
+  emr: {
+    releaseLabel: string;
+    maxVcpu: number;
+    maxMemoryGb: number;
+    idleTimeoutMinutes: number;
+    /** VPC placement of the application; required when a JDBC or Kafka source exists. */
+    network?: { subnetIds: string[]; securityGroupIds: string[] };
+  };
+  /** S3 lifecycle of the versioned platform buckets (absent in older builds: 7 days). */
+  lifecycle?: { noncurrentVersionDays: number };
   dynamodb: Record<'watermarks' | 'runs' | 'gates', string>;
   notifications: { topicName: string; emails: string[] };
   tags: Record<string, string>;
@@ -93,7 +108,11 @@ export interface ManifestWorkflow {
     tables: string[];
     /** Secrets the Spark job reads (JDBC and Kafka credentials). */
     secrets: string[];
+    /** S3 locations the Spark jobs use besides their databases' table prefixes (absent in older builds). */
+    storage?: WorkflowStorage;
   };
+  /** Dag-specific notification recipients (`notification.emails`), on top of the platform's (absent in older builds). */
+  notificationEmails?: string[];
   /** Placeholders this workflow's ASL and rules use. */
   placeholders: string[];
   stats: {
@@ -105,6 +124,20 @@ export interface ManifestWorkflow {
     /** Worst-case state payload in bytes (quota 256 KiB). */
     worstCasePayloadBytes?: number;
   };
+}
+
+/**
+ * `s3://bucket/prefix` URIs a workflow's Spark jobs use, beyond
+ * `s3://<raw|process|analytics>/<database>/` of the Glue databases in
+ * `resources.tables` and the use case's own keys under `lakestep/` of the
+ * artifacts bucket. A URI ending in `/` is a prefix; any other names an object
+ * or a key prefix (an argument cut at its first run template).
+ */
+export interface WorkflowStorage {
+  /** Landing paths of migrated tables; entry points and files a custom Spark job loads. */
+  read: string[];
+  /** Table locations of migrated tables, Kafka checkpoints, `s3://` prefixes in custom Spark arguments. */
+  readWrite: string[];
 }
 
 export type DataSyncResource =
@@ -178,6 +211,12 @@ export type JobStep =
        * `'YYYY-MM-DD HH:MM:SS'` literals — they are never user input.
        */
       cutoffs?: Record<string, number>;
+      /**
+       * Independent unit of work (maintenance: the table). A failing step skips only
+       * the rest of its group; the other groups still run, and the job then fails
+       * naming every failed step.
+       */
+      group?: string;
     }
   | {
       kind: 'jdbc_extract';
@@ -188,9 +227,14 @@ export type JobStep =
       query?: string;
       fetchSize: number;
       partitioning?: JdbcPartitioning;
-      /** Rows newer than the parameter `watermarkParameter` only (when the parameter is non-empty). */
+      /**
+       * With a non-empty parameter `watermarkParameter`: rows with `incrementalColumn` at or
+       * above the watermark (minus `lookbackSeconds` for timestamps) only. The runtime
+       * reports the newest value among the rows it wrote under `watermarkParameter`.
+       */
       incrementalColumn?: string;
       watermarkParameter?: string;
+      lookbackSeconds?: number;
       /** Temp view the extract is registered as; `writeSql` reads it. */
       view: string;
       writeSql: string;
@@ -207,9 +251,17 @@ export type JobStep =
       format: 'json' | 'avro' | 'raw';
       /** Spark DDL schema of the JSON payload (`order_id BIGINT, ...`). */
       schemaDdl?: string;
-      /** Each micro-batch is registered as this temp view, then `writeSql` runs (foreachBatch). */
+      /**
+       * Each micro-batch is registered as this temp view (payload fields, plus
+       * `_lakestep_corrupt` with `format: json`); the rows of `selectSql` are appended
+       * to `target` with the batch id in the snapshot summary, so a replayed batch
+       * is not written twice.
+       */
       view: string;
-      writeSql: string;
+      target: string;
+      selectSql: string;
+      /** Messages that do not parse or lack a required field: appended here, never blocking the stream. */
+      deadLetter?: { target: string; selectSql: string };
       trigger: 'available_now' | 'continuous';
     }
   | {

@@ -1,16 +1,34 @@
 /** validate / compile / start: the compiler commands. */
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { plainUsage } from './args.ts';
 import { compile, type CompileResult } from '../compile.ts';
 import { lakestepVersion, readSpecs, writeBuild, type Io } from './io.ts';
+import type { ManifestWorkflow } from '../build/types.ts';
 import { displayPath, printDiagnostics, table } from './print.ts';
-import { readScenarioFile, startScenario } from './scenario.ts';
-import { runSimulation } from './simulation.ts';
+import { kindLabel } from './report.ts';
 
 export const EXIT = { ok: 0, diagnostics: 1, usage: 2 } as const;
 
+/** Reads and compiles the specs folder; a folder that is missing, a file, or holds no spec is a one-line usage error. */
 export function runCompile(io: Io, specsDir: string): CompileResult {
-  const sources = readSpecs(resolve(io.cwd, specsDir));
+  const dir = resolve(io.cwd, specsDir);
+  if (!existsSync(dir)) throw plainUsage(`specs folder ${specsDir} does not exist`);
+  if (!statSync(dir).isDirectory()) throw plainUsage(`${specsDir} is a file; give the folder that holds the use-case folders (e.g. specs)`);
+  const sources = readSpecs(dir);
+  if (!sources.some((f) => /\.ya?ml$/.test(f.path))) {
+    throw plainUsage(`no spec files in ${specsDir}: a use case is a folder with an orchestration.yaml, e.g. ${specsDir.replace(/\/+$/, '')}/orders/orchestration.yaml`);
+  }
+  if (sources.some((f) => f.path === 'orchestration.yaml')) {
+    throw plainUsage(`${specsDir} holds an orchestration.yaml itself: it looks like one use case; give the folder above it`);
+  }
   return compile(sources, { lakestepVersion: lakestepVersion() });
+}
+
+/** An `--out` that exists and is not a folder is a usage error, before anything is compiled. */
+function checkOut(io: Io, outDir: string): void {
+  const out = resolve(io.cwd, outDir);
+  if (existsSync(out) && !statSync(out).isDirectory()) throw plainUsage(`--out ${outDir} is a file; give a folder for the build`);
 }
 
 /** `lakestep validate [dir]`: per-file ✓/✘, then every diagnostic. */
@@ -36,7 +54,8 @@ export function validateCommand(io: Io, specsDir: string): number {
  * `lakestep compile [dir] --out build [--strict]`: writes every healthy use case;
  * exits 1 when any use case is quarantined. `--strict` writes nothing on any error.
  */
-export function compileCommand(io: Io, specsDir: string, outDir: string, strict: boolean): { code: number; result: CompileResult } {
+export function compileCommand(io: Io, specsDir: string, outDir: string, strict: boolean, printSummary = true): { code: number; result: CompileResult } {
+  checkOut(io, outDir);
   const result = runCompile(io, specsDir);
   const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
   if (result.diagnostics.length) io.err(printDiagnostics(result.diagnostics, result.sources, specsDir) + '\n');
@@ -45,16 +64,16 @@ export function compileCommand(io: Io, specsDir: string, outDir: string, strict:
     return { code: EXIT.diagnostics, result };
   }
   writeBuild(resolve(io.cwd, outDir), result.files);
-  io.out(summary(result, outDir));
+  if (printSummary) io.out(summary(result, outDir));
   return { code: errors ? EXIT.diagnostics : EXIT.ok, result };
 }
 
+/** The compile table: one row per workflow with its kind, triggers and sizes, then the rule quota line. */
 export function summary(result: CompileResult, outDir: string): string {
   const rows = [['use case', 'workflow', 'kind', 'schedule / trigger', 'states', 'spark jobs', 'rules']];
   for (const uc of result.manifest.useCases) {
     for (const w of uc.workflows) {
-      const trigger = w.schedule ?? (w.scheduleGroups?.length ? w.scheduleGroups.map((g) => g.schedule).join(', ') : w.dependsOn.length ? `after ${w.dependsOn.join(' + ')}` : 'manual');
-      rows.push([uc.name, w.name + (w.enabled ? '' : ' (disabled)'), w.kind, trigger, String(w.stats.states), String(w.stats.sparkJobs), String(w.rules.length)]);
+      rows.push([uc.name, w.name + (w.enabled ? '' : ' (disabled)'), kindLabel(w), triggerText(uc.name, w), String(w.stats.states), String(w.stats.sparkJobs), String(w.rules.length)]);
     }
   }
   for (const q of result.quarantined) rows.push([q.useCase, '(quarantined)', '-', `${q.diagnostics.filter((d) => d.severity === 'error').length} error(s)`, '-', '-', '-']);
@@ -62,30 +81,11 @@ export function summary(result: CompileResult, outDir: string): string {
   return `${table(rows)}\n\nEventBridge: ${result.rulesSummary}\nStep Functions: ${result.limitsSummary}\n${result.manifest.useCases.length} use case(s) compiled, ${workflows} workflow(s), ${result.quarantined.length} quarantined → ${outDir}/manifest.json`;
 }
 
-export interface StartOptions {
-  specsDir: string;
-  outDir: string;
-  /** Scenario file; default: {@link startScenario}. */
-  scenario?: string;
-  /** Leave the timeline out. */
-  quiet: boolean;
-}
-
-/**
- * `lakestep start`: compile, then run the compiled platform end to end in the
- * local simulator. Exits 1 when compile reported errors or any execution failed.
- */
-export async function startCommand(io: Io, opts: StartOptions): Promise<number> {
-  // Read the scenario first: a bad file is a usage error before anything is written.
-  const given = opts.scenario === undefined ? undefined : readScenarioFile(io.cwd, opts.scenario);
-  const compiled = compileCommand(io, opts.specsDir, opts.outDir, false);
-  const manifest = compiled.result.manifest;
-  if (manifest.useCases.length === 0) {
-    io.out('\nnothing to simulate: no use case compiled');
-    return compiled.code;
-  }
-  const { scenario, source } = given ? { scenario: given, source: opts.scenario } : startScenario(manifest);
-  io.out(`\nSimulating ${opts.outDir} locally (scenario: ${source})\n`);
-  const simulated = await runSimulation(io, opts.outDir, scenario, { quiet: opts.quiet, json: false }, manifest);
-  return Math.max(compiled.code, simulated);
+/** `cron(0 * * * ? *) + after customers-migration`: schedules and upstreams both, since a dag runs on each. */
+export function triggerText(useCase: string, w: ManifestWorkflow): string {
+  const schedules = w.schedule ? [w.schedule] : (w.scheduleGroups ?? []).map((g) => g.schedule);
+  const parts: string[] = [];
+  if (schedules.length) parts.push(schedules.length > 2 ? `${schedules.length} schedules` : schedules.join(', '));
+  if (w.dependsOn.length) parts.push(`after ${w.dependsOn.map((d) => (d.startsWith(`${useCase}/`) ? d.slice(useCase.length + 1) : d)).join(' + ')}`);
+  return parts.join(' + ') || 'manual';
 }

@@ -1,6 +1,8 @@
 /** The only place that touches the disk for specs and build artifacts. */
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
+import type { EMRServerlessClient } from '@aws-sdk/client-emr-serverless';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { CredentialsCheck, SpawnFn } from '../ops/index.ts';
 import type { SourceFile } from '../spec/files.ts';
@@ -14,6 +16,10 @@ export interface Io {
   tty: boolean;
   /** Step Functions client for a region; default `new SFNClient({ region })` (tests pass a mocked one). */
   sfn?: (region: string) => SFNClient;
+  /** EventBridge client for a region (pause, resume, status); default `new EventBridgeClient({ region })`. */
+  eventbridge?: (region: string) => EventBridgeClient;
+  /** EMR Serverless client for a region (logs, cancel); default `new EMRServerlessClient({ region })`. */
+  emr?: (region: string) => EMRServerlessClient;
   /** Replaces the credentials preflight of `deploy` (tests). */
   checkCredentials?: () => Promise<CredentialsCheck>;
   /** Replaces the `cdk` child process of `deploy` (tests). */

@@ -4,22 +4,36 @@
  * print what `src/ops` returns.
  */
 import { resolve } from 'node:path';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { Manifest } from '../build/types.ts';
 import {
   backfill,
+  BACKFILL_DEFAULT_CONCURRENCY,
+  BACKFILL_MAX_CONCURRENCY,
   deploy,
   formatBackfill,
   formatJson,
   formatRun,
   formatStatus,
+  formatTriggers,
+  triggerRules,
+  triggerStates,
+  type RuleState,
   loadManifest,
   locateStateMachine,
   missingCredentialsHint,
   OpsError,
+  parseLogicalDate,
+  planBackfill,
+  planDeploy,
   resolveWorkflow,
+  stateMachineArn,
   runWorkflow,
   workflowStatus,
+  type BackfillItem,
+  type BackfillResult,
+  type ResolvedWorkflow,
   type WorkflowTarget,
 } from '../ops/index.ts';
 import { compileCommand } from './commands.ts';
@@ -45,7 +59,7 @@ function awsFailure(err: unknown): Error | undefined {
 }
 
 /** Runs an operator command, turning AWS failures into exit 1 with their message. */
-async function aws<T>(body: () => Promise<T>): Promise<T> {
+export async function aws<T>(body: () => Promise<T>): Promise<T> {
   try {
     return await body();
   } catch (err) {
@@ -53,18 +67,43 @@ async function aws<T>(body: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * The manifest's workflow and the checks of `--account`, made before any AWS
+ * client exists: every argument error is reported without asking for credentials.
+ */
+export async function offline(io: Io, opts: TargetOptions): Promise<ResolvedWorkflow> {
+  const manifest: Manifest = await loadManifest(resolve(io.cwd, opts.buildDir));
+  const wf = resolveWorkflow(manifest, opts.ref);
+  if (opts.account !== undefined && !/^\d{12}$/.test(opts.account)) throw new OpsError('USAGE', `--account must be a 12-digit AWS account id, got "${opts.account}"`);
+  return wf;
+}
+
 /** Manifest → workflow → client of the manifest's region → state machine ARN. */
-async function target(io: Io, opts: TargetOptions): Promise<{ client: SFNClient; target: WorkflowTarget }> {
+export async function target(io: Io, opts: TargetOptions): Promise<{ client: SFNClient; target: WorkflowTarget }> {
   const manifest: Manifest = await loadManifest(resolve(io.cwd, opts.buildDir));
   const wf = resolveWorkflow(manifest, opts.ref);
   const client = (io.sfn ?? ((region: string) => new SFNClient({ region })))(manifest.platform.region);
   return { client, target: await locateStateMachine(client, wf, opts.account === undefined ? {} : { account: opts.account }) };
 }
 
+/** Trigger rule states for `status`; a failed lookup (e.g. no events:DescribeRule permission) is shown, not fatal. */
+async function pausedState(io: Io, t: WorkflowTarget): Promise<RuleState[] | string> {
+  if (!triggerRules(t.workflow).length) return [];
+  try {
+    return await triggerStates(eventbridgeClient(io, t.region), t.workflow);
+  } catch (err) {
+    return `triggers: unknown (${(err as Error).name}: ${(err as Error).message})`;
+  }
+}
+
+export const eventbridgeClient = (io: Io, region: string): EventBridgeClient => (io.eventbridge ?? ((r: string) => new EventBridgeClient({ region: r })))(region);
+
 const now = (io: Io): Date => (io.now ?? (() => new Date()))();
 
 /** `lakestep run`: exit 1 only when an earlier run of that date failed and nothing was started. */
 export async function runCommand(io: Io, opts: TargetOptions & { date?: string; rerun: boolean; json: boolean }): Promise<number> {
+  if (opts.date !== undefined) parseLogicalDate(opts.date);
+  await offline(io, opts);
   const result = await aws(async () => {
     const { client, target: t } = await target(io, opts);
     return runWorkflow(client, t, { now: now(io), rerun: opts.rerun, ...(opts.date === undefined ? {} : { date: opts.date }) });
@@ -73,13 +112,18 @@ export async function runCommand(io: Io, opts: TargetOptions & { date?: string; 
   return result.ok ? 0 : 1;
 }
 
-/** `lakestep status`: the newest executions with the cause of each failure; exit 0 when AWS answered. */
+/** `lakestep status`: the newest executions with the cause of each failure, and whether the dag is paused; exit 0 when AWS answered. */
 export async function statusCommand(io: Io, opts: TargetOptions & { limit?: number; json: boolean }): Promise<number> {
+  if (opts.limit !== undefined && (!Number.isInteger(opts.limit) || opts.limit < 1 || opts.limit > 1000)) {
+    throw new OpsError('USAGE', `--limit must be an integer from 1 to 1000, got ${opts.limit}`);
+  }
+  await offline(io, opts);
   const result = await aws(async () => {
     const { client, target: t } = await target(io, opts);
-    return workflowStatus(client, t, { now: now(io), ...(opts.limit === undefined ? {} : { limit: opts.limit }) });
+    const status = await workflowStatus(client, t, { now: now(io), ...(opts.limit === undefined ? {} : { limit: opts.limit }) });
+    return { ...status, triggers: await pausedState(io, t) };
   });
-  io.out(opts.json ? formatJson(result) : formatStatus(result));
+  io.out(opts.json ? formatJson(result) : `${formatStatus(result)}\n${typeof result.triggers === 'string' ? result.triggers : formatTriggers(result.triggers)}`);
   return 0;
 }
 
@@ -88,6 +132,19 @@ export async function backfillCommand(
   io: Io,
   opts: TargetOptions & { from: string; to: string; concurrency?: number; dryRun: boolean; force: boolean; json: boolean },
 ): Promise<number> {
+  const concurrency = opts.concurrency ?? BACKFILL_DEFAULT_CONCURRENCY;
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > BACKFILL_MAX_CONCURRENCY) {
+    throw new OpsError('USAGE', `--concurrency must be an integer from 1 to ${BACKFILL_MAX_CONCURRENCY}, got ${concurrency}`);
+  }
+  const items = planBackfill(opts);
+  const wf = await offline(io, opts);
+  if (opts.dryRun) {
+    // A dry run only lists the executions: no AWS call, so no credentials needed.
+    const arn = opts.account === undefined ? `(${wf.stateMachineName}; not looked up in a dry run)` : stateMachineArn(wf.stateMachineName, { region: wf.region, account: opts.account });
+    const result = dryRunResult(wf.ref, arn, items);
+    io.out(opts.json ? formatJson(result) : formatBackfill(result));
+    return 0;
+  }
   const result = await aws(async () => {
     const { client, target: t } = await target(io, opts);
     return backfill(client, t, {
@@ -103,6 +160,19 @@ export async function backfillCommand(
   return result.ok ? 0 : 1;
 }
 
+function dryRunResult(ref: string, arn: string, items: BackfillItem[]): BackfillResult {
+  return {
+    ref,
+    stateMachineArn: arn,
+    from: items[0]!.ds,
+    to: items.at(-1)!.ds,
+    dryRun: true,
+    items,
+    summary: { planned: items.length, started: 0, existing: 0, failed: 0, skipped: 0 },
+    ok: true,
+  };
+}
+
 /**
  * `lakestep deploy`: compile (healthy use cases are written, quarantined ones left
  * out), then `cdk deploy` through `src/ops`, which first checks AWS credentials.
@@ -116,6 +186,7 @@ export async function deployCommand(io: Io, opts: { specsDir: string; outDir: st
     io.err('platform.yaml has errors: nothing deployed');
     return 1;
   }
+  if (opts.useCases.length) planDeploy(result.manifest, { useCases: opts.useCases, buildDir: opts.outDir }); // unknown names: exit 2 before credentials
   if (result.quarantined.length) {
     io.out(`\n${result.quarantined.length} use case(s) quarantined and left out of this deployment: ${result.quarantined.map((q) => q.useCase).join(', ')}`);
   }

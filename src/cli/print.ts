@@ -11,8 +11,9 @@ export function displayPath(specsDir: string, file: string): string {
   return dir === '.' || dir === '' ? file : `${dir}/${file}`;
 }
 
-/** A plain text table with a header row. */
-export function table(rows: string[][]): string {
+/** A plain text table with a header row; columns listed in `right` are right-aligned. */
+export function table(rows: string[][], right: readonly number[] = []): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+  const cell = (c: string, i: number) => (right.includes(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!));
+  return rows.map((r) => r.map(cell).join('  ').trimEnd()).join('\n');
 }

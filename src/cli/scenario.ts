@@ -28,19 +28,38 @@ export function defaultScenario(manifest: Manifest): Scenario {
 }
 
 /**
- * `src/simulator/scenarios/demo.yaml` when it exists, parses and names only
- * workflows of this build (it is written for the example specs); else {@link defaultScenario}.
+ * `src/simulator/scenarios/demo.yaml` (written for the example specs) merged with
+ * {@link defaultScenario}: its starts of workflows this build has, plus a start of
+ * every root workflow it does not name — so a use case added to the specs has its
+ * migration run too. Without a usable demo file: {@link defaultScenario}.
  */
 export function startScenario(manifest: Manifest): { scenario: Scenario; source: string } {
+  const fallback = defaultScenario(manifest);
+  let demo: Scenario | undefined;
   if (existsSync(DEMO_SCENARIO)) {
     try {
-      const scenario = parseScenario(readFileSync(DEMO_SCENARIO, 'utf8'));
-      if (unknownWorkflows(manifest, scenario).length === 0) return { scenario, source: 'src/simulator/scenarios/demo.yaml' };
+      demo = parseScenario(readFileSync(DEMO_SCENARIO, 'utf8'));
     } catch {
       // A demo file that does not parse is not this build's concern: fall back to the built-in day.
     }
   }
-  return { scenario: defaultScenario(manifest), source: `built-in: migrations at ${DEFAULT_DAY.start}, schedules over one day` };
+  if (!demo) return { scenario: fallback, source: `built-in: migrations at ${DEFAULT_DAY.start}, schedules over one day` };
+  const refs = workflowRefs(manifest);
+  const known = (demo.start ?? []).filter((s) => refs.has(s.workflow));
+  const started = new Set(known.map((s) => s.workflow));
+  const day = demo.window?.start ?? DEFAULT_DAY.start;
+  const added = (fallback.start ?? []).filter((s) => !started.has(s.workflow)).map((s) => ({ ...s, logical_date: day }));
+  const only = <T>(m: Record<string, T> | undefined) => (m ? Object.fromEntries(Object.entries(m).filter(([ref]) => refs.has(ref))) : undefined);
+  const faults = only(demo.faults);
+  const delays = only(demo.delays);
+  const scenario: Scenario = {
+    ...demo,
+    start: [...known, ...added],
+    window: demo.window ?? fallback.window!,
+    ...(faults ? { faults } : {}),
+    ...(delays ? { delays } : {}),
+  };
+  return { scenario, source: `src/simulator/scenarios/demo.yaml${added.length ? ` + ${added.length} more root(s)` : ''}` };
 }
 
 /** Every name the simulator accepts for a machine of the build: `<uc>/<dag>`, `<uc>/<dag>#join`, state machine names. */

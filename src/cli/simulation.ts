@@ -44,6 +44,25 @@ export async function runSimulation(io: Io, buildDir: string, given: Scenario | 
   return result.executions.some((e) => FAILED.has(e.status)) ? 1 : 0;
 }
 
+/**
+ * `simulate --start <ref> --input <json>`: one execution of `ref` with that input (default `{}`),
+ * keeping the rest of `base` (faults, delays, …) but none of its starts or schedules.
+ * Throws a usage error (exit 2) when the input is not JSON.
+ * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html
+ */
+export function singleStart(base: Scenario | undefined, ref: string, inputText: string | undefined): Scenario {
+  let input: unknown = {};
+  if (inputText !== undefined) {
+    try {
+      input = JSON.parse(inputText);
+    } catch (error) {
+      throw Object.assign(new Error(`--input must be JSON: ${(error as Error).message}`), { code: 'ERR_PARSE_ARGS_USAGE' });
+    }
+  }
+  const { start: _start, window: _window, ...rest } = base ?? {};
+  return { ...rest, start: [{ workflow: ref, input }] };
+}
+
 /** Executions by workflow and trigger, failures, notifications, watermarks, throughput. */
 export function simulationSummary(result: SimulationResult, manifest: Manifest): string {
   const workflowOf = new Map(result.executions.map((e) => [e.executionArn, e.workflow]));
@@ -107,7 +126,7 @@ function triggerLabel(t: Trigger, workflowOf: Map<string, string>): string {
 }
 
 function failureLine(e: ExecutionResult): string {
-  return `  ${e.workflow} ${e.name} ${e.status}${e.error ? `: ${e.error}` : ''}${e.cause ? ` — ${oneLine(e.cause, 160)}` : ''}`;
+  return `  ${e.workflow} ${e.name} ${e.status}${e.failedState ? ` in "${e.failedState}"` : ''}${e.error ? `: ${e.error}` : ''}${e.cause ? ` — ${oneLine(e.cause, 160)}` : ''}`;
 }
 
 /** Notification bodies are often a JSON string literal (an EventBridge input template). */

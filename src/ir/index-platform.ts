@@ -36,6 +36,7 @@ export function buildIndex(useCases: readonly UseCaseFiles[], parsed: ReadonlyMa
       if (d.spark) continue;
       if (d.type === 'migration') indexMigration(entry, files.get(typeof d.config === 'string' ? d.config : 'migration.yaml'));
       if (d.type === 'ingestion') indexIngestion(entry, files.get(typeof d.config === 'string' ? d.config : 'ingestion.yaml'));
+      if (d.type === 'transformation') indexProcessing(entry, files.get(typeof d.config === 'string' ? d.config : 'processing.yaml'));
     }
     index.set(uc.name, entry);
   }
@@ -61,12 +62,26 @@ function indexMigration(entry: UseCaseIndexEntry, file: SpecFile | undefined): v
   }
 }
 
+/** Adds a table written by a step whose columns may be unknown ([]: not checked); a table already known keeps its entry. */
+function addTable(entry: UseCaseIndexEntry, target: unknown, columns: unknown): void {
+  if (typeof target === 'string' && !entry.tables.has(target)) entry.tables.set(target, { fqn: target, columns: columnNames(columns) });
+}
+
+/** Merge targets: known tables; their columns are not checked (a merge may write a subset). */
+function indexProcessing(entry: UseCaseIndexEntry, file: SpecFile | undefined): void {
+  const v = file?.partial as { merges?: unknown } | undefined;
+  if (!Array.isArray(v?.merges)) return;
+  for (const m of v.merges as { target?: unknown }[]) if (m) addTable(entry, m.target, undefined);
+}
+
 function indexIngestion(entry: UseCaseIndexEntry, file: SpecFile | undefined): void {
-  const v = file?.partial as { micro_batch?: unknown } | undefined;
+  const v = file?.partial as { micro_batch?: unknown; batch?: unknown } | undefined;
+  // JDBC targets: known tables; their columns are checked only where the source declares them.
+  if (Array.isArray(v?.batch)) for (const b of v.batch as { target?: unknown; columns?: unknown }[]) if (b) addTable(entry, b.target, b.columns);
   if (!Array.isArray(v?.micro_batch)) return;
   for (const s of v.micro_batch as { target?: unknown; columns?: unknown }[]) {
     // Raw payloads have no declared columns: the table is known, its columns are not checked.
-    if (s && typeof s.target === 'string') entry.tables.set(s.target, { fqn: s.target, columns: columnNames(s.columns) });
+    if (s && typeof s.target === 'string' && !entry.tables.has(s.target)) entry.tables.set(s.target, { fqn: s.target, columns: columnNames(s.columns) });
   }
 }
 

@@ -1,9 +1,14 @@
 /** `ingestion.yaml` → {@link Ingestion}: JDBC batch sources and Kafka sources. */
+import { parseDuration } from '../spec/duration.ts';
 import { joinPointer } from '../spec/files.ts';
 import type { BatchSourceSpec, IngestionSpec, KafkaSourceSpec } from '../spec/types.ts';
 import { columns, identifier, knownColumns, submitParameters, tableRef } from './checks.ts';
 import { at, fail, findTable, type PhaseContext } from './context.ts';
+import { requireNetwork } from './network.ts';
 import type { BatchSource, KafkaSource, WorkflowBody } from './types.ts';
+
+/** Default `lookback` of incremental JDBC sources. */
+const DEFAULT_LOOKBACK = '15m';
 
 export function normalizeIngestion(ctx: PhaseContext, spec: IngestionSpec): WorkflowBody | undefined {
   let ok = true;
@@ -19,6 +24,7 @@ export function normalizeIngestion(ctx: PhaseContext, spec: IngestionSpec): Work
   for (const [i, s] of (spec.batch ?? []).entries()) {
     unique(s.name, `/batch/${i}`);
     const b = normalizeBatch(ctx, s, `/batch/${i}`);
+    if (b && s.enabled !== false && !requireNetwork(ctx, 'JDBC', s.name, `/batch/${i}/source`)) ok = false;
     if (!b) ok = false;
     else if (s.enabled !== false) batch.push(b);
   }
@@ -26,6 +32,7 @@ export function normalizeIngestion(ctx: PhaseContext, spec: IngestionSpec): Work
   for (const [i, s] of (spec.micro_batch ?? []).entries()) {
     unique(s.name, `/micro_batch/${i}`);
     const k = normalizeKafka(ctx, s, `/micro_batch/${i}`);
+    if (k && s.enabled !== false && !requireNetwork(ctx, 'Kafka', s.name, `/micro_batch/${i}/source`)) ok = false;
     if (!k) ok = false;
     else if (s.enabled !== false) kafka.push(k);
   }
@@ -67,9 +74,24 @@ function normalizeBatch(ctx: PhaseContext, s: BatchSourceSpec, p: string): Batch
       ok = false;
     }
   }
-  if (target) {
+  const declared = s.columns === undefined ? [] : columns(ctx, s.columns, `${p}/columns`, 'INGESTION_COLUMN');
+  if (!declared) ok = false;
+  let targetColumns: string[] = (declared ?? []).map((c) => c.name);
+  if (target && declared && declared.length === 0) {
     const known = findTable(ctx.index, `${target.database}.${target.table}`);
-    if (!knownColumns(ctx, [...keys, s.incremental_column], known, [...keys.map((_, j) => joinPointer(p, 'keys', j)), `${p}/incremental_column`], 'INGESTION_UNKNOWN_COLUMN')) ok = false;
+    if (!known || known.columns.length === 0) {
+      fail(ctx, 'INGESTION_TARGET_NOT_CREATED', `no migration of the platform creates ${target.database}.${target.table}: declare its \`columns\` so the job creates it`, `${p}/target`);
+      ok = false;
+    } else targetColumns = known.columns;
+  }
+  if (target && targetColumns.length > 0) {
+    const table = { fqn: `${target.database}.${target.table}`, columns: targetColumns };
+    if (!knownColumns(ctx, [...keys, s.incremental_column], table, [...keys.map((_, j) => joinPointer(p, 'keys', j)), `${p}/incremental_column`], 'INGESTION_UNKNOWN_COLUMN')) ok = false;
+  }
+  const lookbackSeconds = parseDuration(s.lookback ?? DEFAULT_LOOKBACK);
+  if (lookbackSeconds === undefined) {
+    fail(ctx, 'INGESTION_LOOKBACK', `'${s.lookback}' is not a duration like 15m or 2h`, `${p}/lookback`);
+    ok = false;
   }
   if (!ok) return undefined;
   return {
@@ -83,6 +105,9 @@ function normalizeBatch(ctx: PhaseContext, s: BatchSourceSpec, p: string): Batch
     mode: s.mode,
     keys,
     ...(s.incremental_column === undefined ? {} : { incrementalColumn: s.incremental_column }),
+    lookbackSeconds: lookbackSeconds!,
+    columns: declared!,
+    targetColumns,
     ...(part ? { partitioning: part } : {}),
     sparkSubmitParameters: submitParameters(ctx, s.spark_submit_parameters, `${p}/spark_submit_parameters`),
     origin: at(ctx, p),
@@ -98,7 +123,8 @@ function normalizeKafka(ctx: PhaseContext, s: KafkaSourceSpec, p: string): Kafka
     fail(ctx, 'INGESTION_TRIGGER', '`trigger` applies to micro-batch sources; a streaming source runs continuously', `${p}/trigger`);
     ok = false;
   }
-  const format = s.source.format ?? 'json';
+  // Documented default: parse json with `columns` when they are given, else keep raw key, value and metadata.
+  const format = s.source.format ?? ((s.columns ?? []).length ? 'json' : 'raw');
   if (format === 'avro') {
     fail(ctx, 'INGESTION_KAFKA_FORMAT', 'avro payloads need a schema registry, which lakestep does not read yet; use json with `columns`, or raw', `${p}/source/format`);
     ok = false;
@@ -106,7 +132,7 @@ function normalizeKafka(ctx: PhaseContext, s: KafkaSourceSpec, p: string): Kafka
   const cols = columns(ctx, s.columns ?? [], `${p}/columns`, 'INGESTION_COLUMN');
   if (!cols) ok = false;
   if (format === 'json' && (s.columns ?? []).length === 0) {
-    fail(ctx, 'INGESTION_KAFKA_COLUMNS', 'json payloads need `columns` (the schema to parse them with)', `${p}/source`);
+    fail(ctx, 'INGESTION_KAFKA_COLUMNS', '`format: json` needs `columns` (the schema to parse them with); leave both out to land raw key, value and metadata', `${p}/source/format`);
     ok = false;
   }
   let startFromWatermark: KafkaSource['startFromWatermark'];

@@ -14,6 +14,7 @@ type Options = MaintenanceTask['options'];
 type TaskSpec<K extends MaintenanceTaskKind> = NonNullable<MaintenanceTableSpec[K]>;
 
 const seconds = (d: string | undefined) => (d === undefined ? undefined : parseDuration(d));
+const calendarYears = (d: string | undefined) => (d !== undefined && /^[0-9]+y$/.test(d) ? Number(d.slice(0, -1)) : undefined);
 
 /** Spec fields → procedure options (seconds, bytes), per task kind. */
 const OPTIONS: { [K in MaintenanceTaskKind]: (t: TaskSpec<K>) => Options } = {
@@ -23,7 +24,8 @@ const OPTIONS: { [K in MaintenanceTaskKind]: (t: TaskSpec<K>) => Options } = {
     clean({ strategy: t.strategy, sortOrder: t.sort_order, targetFileSizeBytes: t.target_file_size === undefined ? undefined : parseSize(t.target_file_size), where: t.where }),
   rewrite_manifests: () => ({}),
   remove_orphan_files: (t) => clean({ olderThanSeconds: seconds(t.older_than) }),
-  hard_delete: (t) => clean({ column: t.column, olderThanSeconds: seconds(t.older_than) }),
+  // `7y` is seven calendar years: the SQL subtracts INTERVAL 7 YEARS (leap days included).
+  hard_delete: (t) => clean({ column: t.column, olderThanSeconds: seconds(t.older_than), olderThanYears: calendarYears(t.older_than) }),
 };
 const KINDS = Object.keys(OPTIONS) as MaintenanceTaskKind[];
 

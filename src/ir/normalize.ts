@@ -11,7 +11,7 @@ import type { UseCaseFiles } from '../spec/discover.ts';
 import { parseDuration } from '../spec/duration.ts';
 import { joinPointer, locate, type SpecFile } from '../spec/files.ts';
 import { checkScheduleExpression } from '../spec/schedule.ts';
-import { validateSchema } from '../spec/schema.ts';
+import { validateSchema, validateSchemaItems } from '../spec/schema.ts';
 import { closest } from '../spec/suggest.ts';
 import type { DagSpec, DagType, OrchestrationSpec, SpecKind } from '../spec/types.ts';
 import type { PhaseContext, PlatformIndex } from './context.ts';
@@ -39,14 +39,17 @@ export function normalizeUseCase(files: UseCaseFiles, input: NormalizeInput): Us
   const { report } = input;
   const orch = input.parsed.get('orchestration.yaml');
   if (!orch || orch.value === undefined) return undefined;
-  if (!validateSchema(orch, 'orchestration', report)) return undefined;
+  // Errors inside one dag leave the others to be checked, so every independent problem is reported in one run.
+  const schema = validateSchemaItems(orch, 'orchestration', report, '/dags');
+  if (!schema.whole) return undefined;
   const spec = orch.value as OrchestrationSpec;
   const checkedFiles = new Map<string, boolean>();
   const workflows: Workflow[] = [];
-  let ok = true;
+  let ok = schema.badItems.size === 0;
   const seen = new Set<string>();
 
   for (const [i, dag] of spec.dags.entries()) {
+    if (schema.badItems.has(i)) continue;
     const pointer = `/dags/${i}`;
     const origin = locate(orch, pointer);
     const base: PhaseContext = { platform: input.platform, report, useCase: files.name, dag: dag.name, index: input.index, file: orch, otherFiles: files.other };
@@ -126,7 +129,9 @@ export function normalizeUseCase(files: UseCaseFiles, input: NormalizeInput): Us
     });
   }
   // Files nobody reads are most likely a typo in `config:`; say so.
+  // Not when a dag was skipped for schema errors (it may be the reader) or the file did not parse (already an error).
   for (const [rel, f] of input.parsed) {
+    if (schema.badItems.size || f.value === undefined) continue;
     if (rel !== 'orchestration.yaml' && !workflows.some((w) => w.configFile === f.path) && !checkedFiles.has(rel)) {
       report.warning('SPEC_UNUSED_FILE', `'${f.path}' is not read by any dag of '${files.name}'`, { file: f.path, line: 1, column: 1, pointer: '' }, files.name);
     }

@@ -5,13 +5,14 @@
 import type { Origin } from '../diagnostics.ts';
 import { parseDuration } from '../spec/duration.ts';
 import type { PlatformSpec } from '../spec/types.ts';
+import { DEFAULT_RELEASE_LABEL } from './engine-versions.ts';
 import type { Platform } from './types.ts';
 
 export const PLATFORM_DEFAULTS = {
   prefix: 'lakestep',
   region: 'us-east-1',
   catalog: 'glue_catalog',
-  releaseLabel: 'emr-7.5.0',
+  releaseLabel: DEFAULT_RELEASE_LABEL,
   maxVcpu: 64,
   maxMemoryGb: 256,
   idleTimeoutMinutes: 15,
@@ -20,6 +21,7 @@ export const PLATFORM_DEFAULTS = {
   gateTtl: '2d',
   datasyncPollSeconds: 30,
   datasyncPollMaxSeconds: 300,
+  noncurrentVersionDays: 7,
 } as const;
 
 const NO_ORIGIN: Origin = { file: 'platform.yaml', line: 1, column: 1, pointer: '' };
@@ -41,7 +43,11 @@ export function normalizePlatform(spec: PlatformSpec = {}, origin: Origin = NO_O
       maxVcpu: spec.emr?.max_vcpu ?? d.maxVcpu,
       maxMemoryGb: spec.emr?.max_memory_gb ?? d.maxMemoryGb,
       idleTimeoutMinutes: spec.emr?.idle_timeout_minutes ?? d.idleTimeoutMinutes,
+      ...(spec.emr?.network
+        ? { network: { subnetIds: spec.emr.network.subnet_ids, securityGroupIds: spec.emr.network.security_group_ids } }
+        : {}),
     },
+    lifecycle: { noncurrentVersionDays: spec.lifecycle?.noncurrent_version_days ?? d.noncurrentVersionDays },
     dynamodb: { watermarks: table('watermarks'), runs: table('runs'), gates: table('gates') },
     notifications: { topicName: spec.notifications?.topic_name ?? `${prefix}-notifications`, emails: spec.notifications?.emails ?? [] },
     defaults: {

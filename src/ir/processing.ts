@@ -4,8 +4,12 @@ import { joinPointer } from '../spec/files.ts';
 import { closest } from '../spec/suggest.ts';
 import type { MergeSpec, ProcessingSpec } from '../spec/types.ts';
 import { identifier, knownColumns, tableRef } from './checks.ts';
-import { at, fail, findTable, type PhaseContext } from './context.ts';
+import { at, fail, findTable, warn, type PhaseContext } from './context.ts';
 import type { Merge, SqlFile, WorkflowBody } from './types.ts';
+import { parseDuration } from '../spec/duration.ts';
+
+/** Default look-back of incremental merges (`late_arrival`). */
+export const DEFAULT_LATE_ARRIVAL = '1h';
 
 export function normalizeProcessing(ctx: PhaseContext, spec: ProcessingSpec): WorkflowBody | undefined {
   let ok = true;
@@ -77,6 +81,9 @@ function normalizeMerge(ctx: PhaseContext, m: MergeSpec, p: string): Merge | und
       }
     }
   }
+  if (source && !findTable(ctx.index, `${source.database}.${source.table}`)) {
+    warn(ctx, 'PROCESSING_UNKNOWN_TABLE', `'${source.database}.${source.table}' is not created by any migration, ingestion or merge of the platform; make sure something else (a SQL file) creates it`, `${p}/source`);
+  }
   if (source && ok) {
     const known = findTable(ctx.index, `${source.database}.${source.table}`);
     const names = [...m.keys, m.order_by, m.incremental_column, ...(m.columns ?? [])];
@@ -91,7 +98,7 @@ function normalizeMerge(ctx: PhaseContext, m: MergeSpec, p: string): Merge | und
     keys: m.keys,
     ...(m.order_by === undefined ? {} : { orderBy: m.order_by }),
     ...(m.delete_when === undefined ? {} : { deleteWhen: m.delete_when }),
-    ...(m.incremental_column === undefined ? {} : { incrementalColumn: m.incremental_column }),
+    ...(m.incremental_column === undefined ? {} : { incrementalColumn: m.incremental_column, lateArrivalSeconds: parseDuration(m.late_arrival ?? DEFAULT_LATE_ARRIVAL) ?? 3600 }),
     columns: m.columns ?? [],
     origin: at(ctx, p),
   };

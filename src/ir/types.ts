@@ -97,6 +97,12 @@ export interface BatchSource {
   mode: 'append' | 'merge' | 'overwrite';
   keys: string[];
   incrementalColumn?: string;
+  /** Seconds re-read before a timestamp watermark (late commits). */
+  lookbackSeconds: number;
+  /** Declared columns: the job creates the target from them (empty: a migrated target). */
+  columns: Column[];
+  /** Columns written, in the target's order (by name, never by position). */
+  targetColumns: string[];
   partitioning?: JdbcPartitioning;
   sparkSubmitParameters: string;
   origin: Origin;
@@ -132,6 +138,8 @@ export interface Merge {
   orderBy?: string;
   deleteWhen?: string;
   incrementalColumn?: string;
+  /** Look-back of the incremental read below the watermark, in seconds (default 3600). */
+  lateArrivalSeconds?: number;
   columns: string[];
   origin: Origin;
 }

@@ -10,7 +10,8 @@ export type OpsErrorCode =
   | 'QUARANTINED'
   | 'STATE_MACHINE_NOT_FOUND'
   | 'NO_FREE_EXECUTION_NAME'
-  | 'MANIFEST_MISSING';
+  | 'MANIFEST_MISSING'
+  | 'EXECUTION_NOT_FOUND';
 
 const USAGE_CODES: ReadonlySet<OpsErrorCode> = new Set(['USAGE', 'UNKNOWN_USE_CASE', 'UNKNOWN_WORKFLOW']);
 

@@ -1,4 +1,4 @@
-/** Operator commands: run, status, backfill, deploy, and the credentials preflight. */
+/** Operator commands: run, status, backfill, deploy, pause/resume, logs, cancel, and the credentials preflight. */
 export { OpsError, type OpsErrorCode } from './errors.ts';
 export { parseLogicalDate, parseDay, enumerateDays, startInput, isoSeconds, type StartInput, type OperatorTrigger } from './dates.ts';
 export {
@@ -45,3 +45,8 @@ export {
 } from './deploy.ts';
 export { formatStatus, formatRun, formatBackfill, formatJson } from './format.ts';
 export { formatDuration, renderTable } from './table.ts';
+export { triggerRules, triggerStates, setTriggers, pausedLabel, type RuleState, type PauseResult } from './rules.ts';
+export { executionHistory, jobRunsFromHistory, describeJobRuns, cancelJobRuns, ACTIVE_JOB_STATES, type JobRunRef, type JobRunInfo } from './jobruns.ts';
+export { executionLogs, findExecution, type LogsResult } from './logs.ts';
+export { cancelExecution, CANCEL_ERROR, type CancelResult } from './cancel.ts';
+export { formatPause, formatLogs, formatCancel, formatTriggers } from './format-operator.ts';

@@ -8,12 +8,13 @@
 import { ON_FAILURE, ON_SUCCESS, specComment } from '../asl/frame.ts';
 import type { State } from '../asl/types.ts';
 import type { JobDocument, JobStep } from '../build/types.ts';
-import type { BatchSource, Column, Ingestion, KafkaSource, Platform } from '../ir/types.ts';
+import type { Origin } from '../diagnostics.ts';
+import type { BatchSource, Column, Ingestion, KafkaSource, Platform, TableRef } from '../ir/types.ts';
 import { STATIC_OVERWRITE_CONF } from '../sql/conversion.ts';
 import { createNamespaceSql, createTableSql } from '../sql/ddl.ts';
 import { quoteIdent, tableName } from '../sql/identifiers.ts';
+import { appendNewRowsSql, DEAD_LETTER_COLUMNS, deadLetterSelectSql, kafkaSelectSql } from '../sql/ingest.ts';
 import { writeFromViewSql } from '../sql/merge.ts';
-import { formatWatermark } from '../sql/watermark.ts';
 import { migrationWatermarkKey } from './migration.ts';
 import { icebergConf, INGESTION_PACKAGES, runtimeJobTask } from './runtime.ts';
 import { streamingStates } from './streaming.ts';
@@ -88,7 +89,7 @@ export const compileIngestion: PhaseCompiler<Ingestion> = (ing, { workflow: w, p
     resources: {
       emr: true,
       datasync: [],
-      tables: [...new Set([...ing.batch, ...ing.kafka].map((s) => `${s.target.database}.${s.target.table}`))].sort(),
+      tables: [...new Set([...ing.batch.map((b) => b.target), ...ing.kafka.flatMap((k) => (k.format === 'json' ? [k.target, deadLetterTable(k.target)] : [k.target]))].map((t) => `${t.database}.${t.table}`))].sort(),
       secrets: [...new Set([...ing.batch.map((b) => b.secretArn), ...ing.kafka.map((k) => k.bootstrapServersSecretArn)])].sort(),
     },
     sparkJobs: (steps.length ? 1 : 0) + streaming.length,
@@ -101,7 +102,12 @@ function startKey(k: KafkaSource): string {
 
 function batchSteps(platform: Platform, b: BatchSource, i: number, param: string | undefined): JobStep[] {
   const view = `src_${i}`;
-  const steps: JobStep[] = [
+  const writeSql =
+    b.mode === 'append'
+      ? appendNewRowsSql(platform.catalog, b.target, view, b.keys, b.targetColumns)
+      : writeFromViewSql(platform.catalog, b.target, view, b.mode, b.keys, b.targetColumns);
+  return [
+    ...(b.columns.length > 0 ? createSteps(platform, b.name, b.target, b.columns, b.origin) : []),
     {
       kind: 'jdbc_extract',
       name: b.name,
@@ -111,25 +117,20 @@ function batchSteps(platform: Platform, b: BatchSource, i: number, param: string
       ...(b.query === undefined ? {} : { query: b.query }),
       fetchSize: b.fetchSize,
       ...(b.partitioning ? { partitioning: b.partitioning } : {}),
-      ...(b.incrementalColumn && param ? { incrementalColumn: b.incrementalColumn, watermarkParameter: param } : {}),
+      ...(b.incrementalColumn && param ? { incrementalColumn: b.incrementalColumn, watermarkParameter: param, lookbackSeconds: b.lookbackSeconds } : {}),
       view,
-      writeSql: writeFromViewSql(platform.catalog, b.target, view, b.mode, b.keys),
+      writeSql,
     },
   ];
-  if (b.incrementalColumn && param) {
-    steps.push({ kind: 'watermark', name: `${b.name} watermark`, key: param, sql: `SELECT ${formatWatermark(`max(${quoteIdent(b.incrementalColumn)})`)} FROM ${quoteIdent(view)}` });
-  }
-  return steps;
 }
 
-function kafkaSteps(platform: Platform, k: KafkaSource, view: string, param: string | undefined, trigger: 'available_now' | 'continuous'): JobStep[] {
-  const columns = k.format === 'raw' ? RAW_COLUMNS : k.columns;
-  const target = tableName(platform.catalog, k.target);
+/** `CREATE NAMESPACE` and `CREATE TABLE IF NOT EXISTS` of a table an ingestion source creates. */
+function createSteps(platform: Platform, source: string, target: TableRef, columns: Column[], origin: Origin, suffix = 'table'): JobStep[] {
   const table = {
-    name: k.target.table,
-    target: k.target,
+    name: target.table,
+    target,
     layer: 'raw' as const,
-    location: `s3://${platform.buckets.raw}/${k.target.database}/${k.target.table}`,
+    location: `s3://${platform.buckets.raw}/${target.database}/${target.table}`,
     sourcePath: '',
     format: 'parquet' as const,
     formatOptions: {},
@@ -140,11 +141,26 @@ function kafkaSteps(platform: Platform, k: KafkaSource, view: string, param: str
     sortBy: [],
     properties: {},
     sparkSubmitParameters: '',
-    origin: k.origin,
+    origin,
   };
   return [
-    { kind: 'sql', name: `${k.name} namespace`, sql: createNamespaceSql(platform.catalog, k.target.database) },
-    { kind: 'sql', name: `${k.name} table`, sql: createTableSql(platform.catalog, table) },
+    { kind: 'sql', name: `${source} namespace`, sql: createNamespaceSql(platform.catalog, target.database) },
+    { kind: 'sql', name: `${source} ${suffix}`, sql: createTableSql(platform.catalog, table) },
+  ];
+}
+
+/** Where the messages of a JSON source that do not parse land: `<table>_dead_letter` next to the target. */
+export function deadLetterTable(target: TableRef): TableRef {
+  return { database: target.database, table: `${target.table}_dead_letter` };
+}
+
+function kafkaSteps(platform: Platform, k: KafkaSource, view: string, param: string | undefined, trigger: 'available_now' | 'continuous'): JobStep[] {
+  const json = k.format === 'json';
+  const columns = json ? k.columns : RAW_COLUMNS;
+  const dead = deadLetterTable(k.target);
+  return [
+    ...createSteps(platform, k.name, k.target, columns, k.origin),
+    ...(json ? createSteps(platform, k.name, dead, DEAD_LETTER_COLUMNS, k.origin, 'dead-letter table').slice(1) : []),
     {
       kind: 'kafka',
       name: k.name,
@@ -154,11 +170,12 @@ function kafkaSteps(platform: Platform, k: KafkaSource, view: string, param: str
       ...(param ? { startingTimestampParameter: param } : {}),
       checkpoint: k.checkpoint,
       format: k.format,
-      ...(k.format === 'json' ? { schemaDdl: k.columns.map((c) => `${quoteIdent(c.name)} ${c.type}`).join(', ') } : {}),
+      ...(json ? { schemaDdl: k.columns.map((c) => `${quoteIdent(c.name)} ${c.type}`).join(', ') } : {}),
       view,
-      writeSql: `INSERT INTO ${target} SELECT ${columns.map((c) => quoteIdent(c.name)).join(', ')} FROM ${quoteIdent(view)}`,
+      target: tableName(platform.catalog, k.target),
+      selectSql: kafkaSelectSql(view, columns, json),
+      ...(json ? { deadLetter: { target: tableName(platform.catalog, dead), selectSql: deadLetterSelectSql(view, k.columns) } } : {}),
       trigger,
     },
   ];
 }
-

@@ -37,6 +37,7 @@ export const compileMaintenance: PhaseCompiler<Maintenance> = (m, { workflow: w,
           name: `${t.table.database}.${t.table.table} ${t.kind}${j ? ` #${j + 1}` : ''}`,
           sql: s.sql,
           ...(s.cutoffs ? { cutoffs: s.cutoffs } : {}),
+          group: `${t.table.database}.${t.table.table}`,
         })),
       );
   const doc = (job: string, tasks: readonly MaintenanceTask[]): JobDocument => ({ version: 1, useCase: w.useCase, workflow: w.name, job, catalog: platform.catalog, steps: steps(tasks) });

@@ -1,7 +1,7 @@
 /**
  * Migration: create the Iceberg tables (one DDL job), then per table, up to
  * `max_concurrency` at a time: DataSync transfer HDFS → landing, conversion job
- * (idempotent INSERT OVERWRITE), and the watermark advanced after the commit,
+ * (appended only while the table is empty), and the watermark advanced after the commit,
  * never backwards. A failing table does not stop the others; the run record
  * lists each table's outcome, and the run fails if any table failed.
  *
@@ -16,6 +16,7 @@
  */
 import { ON_FAILURE, ON_SUCCESS, specComment } from '../asl/frame.ts';
 import { HISTORY_EVENTS_MAX, jsonBytes, pollIterations, worstCaseEvents } from '../asl/limits.ts';
+import { mergeJarConfs } from '../asl/emr.ts';
 import { retryFor } from '../asl/policy.ts';
 import { template } from '../asl/templates.ts';
 import type { State } from '../asl/types.ts';
@@ -57,21 +58,24 @@ export const compileMigration: PhaseCompiler<Migration> = (m, { workflow, platfo
     ...m.tables.map((t) =>
       doc(convertJob(t), [
         { kind: 'sql', name: `${t.name} landing view`, sql: landingViewSql(t) },
-        { kind: 'sql', name: `${t.name} insert overwrite`, sql: conversionSql(platform.catalog, t) },
+        { kind: 'sql', name: `${t.name} convert`, sql: conversionSql(platform.catalog, t) },
         ...(t.watermarkColumn ? [{ kind: 'watermark' as const, name: `${t.name} watermark`, key: WATERMARK_KEY, sql: watermarkSql(platform.catalog, t.target, t.watermarkColumn) }] : []),
       ]),
     ),
   ];
   const conf = icebergConf(platform);
+  const sharedConf = mergeJarConfs([conf, `--conf ${STATIC_OVERWRITE_CONF}`].join(' '));
+  const ownJars = m.tables.some((t) => t.sparkSubmitParameters?.includes('spark.jars'));
   const items = m.tables.map((t) => ({
     name: t.name,
     datasync_task: t.datasyncTaskArn,
     job: convertJob(t),
-    submit: t.sparkSubmitParameters ?? '',
+    // Only a table's own spark.jars must be merged with the shared ones: then the item carries the whole string.
+    submit: ownJars ? mergeJarConfs([sharedConf, t.sparkSubmitParameters].join(' ')) : (t.sparkSubmitParameters ?? ''),
     watermark_key: t.watermarkColumn ? migrationWatermarkKey(t.target) : '',
   }));
   const keepCauses = m.tables.length <= CAUSES_KEPT_UP_TO;
-  const item = itemStates(w, platform, m, keepCauses);
+  const item = itemStates(w, platform, m, keepCauses, ownJars);
   const itemGraph = { StartAt: 'Start DataSync transfer', States: item };
   const polls = pollIterations(w.timeoutSeconds, platform.defaults.datasyncPollSeconds, platform.defaults.datasyncPollMaxSeconds);
   const itemEvents = worstCaseEvents(itemGraph, { loopIterations: polls });
@@ -91,7 +95,7 @@ export const compileMigration: PhaseCompiler<Migration> = (m, { workflow, platfo
       Type: 'Map',
       Comment: `Per table: DataSync transfer, conversion, watermark — ${m.maxConcurrency} at a time${distributed ? '; each table is a child execution (Distributed Map): the inline history would exceed the quota' : ''}`,
       ItemsPath: '$.tables',
-      ItemSelector: { 'table.$': '$$.Map.Item.Value', 'run.$': '$.run', spark_conf: [conf, `--conf ${STATIC_OVERWRITE_CONF}`].join(' ') },
+      ItemSelector: { 'table.$': '$$.Map.Item.Value', 'run.$': '$.run', spark_conf: sharedConf },
       MaxConcurrency: m.maxConcurrency,
       ItemProcessor: {
         ProcessorConfig: distributed ? { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' } : { Mode: 'INLINE' },
@@ -146,7 +150,7 @@ function convertJob(t: MigrationTable): string {
 }
 
 /** The states of one Map item: transfer, convert, watermark; any error ends the item as FAILED. */
-function itemStates(w: Workflow, platform: Platform, m: Migration, keepCauses: boolean): Record<string, State> {
+function itemStates(w: Workflow, platform: Platform, m: Migration, keepCauses: boolean, ownJars: boolean): Record<string, State> {
   return {
     ...template<Record<string, State>>('datasync-transfer', {
       pollSeconds: platform.defaults.datasyncPollSeconds,
@@ -161,8 +165,8 @@ function itemStates(w: Workflow, platform: Platform, m: Migration, keepCauses: b
       workflow: w,
       platform,
       job: { path: '$.table.job' },
-      sparkSubmitParameters: { path: "States.Format('{} {}', $.spark_conf, $.table.submit)" },
-      comment: specComment(m.origin, 'INSERT OVERWRITE from the landing files: a retry never duplicates rows'),
+      sparkSubmitParameters: { path: ownJars ? '$.table.submit' : "States.Format('{} {}', $.spark_conf, $.table.submit)" },
+      comment: specComment(m.origin, 'Append the landing files to the still empty table: a retry or re-run never duplicates nor destroys rows'),
       next: 'Records a watermark?',
       failure: TABLE_FAILED,
     }),

@@ -6,18 +6,29 @@
  */
 import { emrJobTask } from '../asl/emr.ts';
 import type { TaskState } from '../asl/types.ts';
+import { DEFAULT_RELEASE_LABEL, engineVersionsOrDefault } from '../ir/engine-versions.ts';
 import type { Platform, Workflow } from '../ir/types.ts';
 import { SESSION_TIME_ZONE_CONF } from '../sql/watermark.ts';
 import { jobRunName } from './spark.ts';
 
 export const RUNTIME_ENTRYPOINT = 's3://${ArtifactsBucket}/lakestep/runtime/lakestep_runtime.py';
 
-/** Connectors for JDBC and Kafka sources (EMR 7.x: Spark 3.5, Scala 2.12). */
-export const INGESTION_PACKAGES = [
-  'org.apache.spark:spark-sql-kafka-0-10_2.12:3.5.2',
-  'org.postgresql:postgresql:42.7.4',
-  'com.oracle.database.jdbc:ojdbc11:23.5.0.24.07',
-];
+/**
+ * Connectors for JDBC and Kafka sources; the Kafka connector follows the Spark and
+ * Scala versions of the release label (`infra/spark/engine-versions.json`).
+ * See https://spark.apache.org/docs/3.5.6/structured-streaming-kafka-integration.html#deploying
+ */
+export function ingestionPackages(releaseLabel: string): string[] {
+  const v = engineVersionsOrDefault(releaseLabel);
+  return [
+    `org.apache.spark:spark-sql-kafka-0-10_${v.scala}:${v.spark}`,
+    'org.postgresql:postgresql:42.7.4',
+    'com.oracle.database.jdbc:ojdbc11:23.5.0.24.07',
+  ];
+}
+
+/** {@link ingestionPackages} of the default release label. */
+export const INGESTION_PACKAGES: readonly string[] = ingestionPackages(DEFAULT_RELEASE_LABEL);
 
 /** `--conf` flags that bind the platform's Spark catalog to Iceberg in Glue. */
 export function icebergConf(platform: Platform): string {

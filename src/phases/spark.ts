@@ -3,9 +3,10 @@ import { emrJobTask } from '../asl/emr.ts';
 import { ON_FAILURE, ON_SUCCESS, specComment } from '../asl/frame.ts';
 import { argument, IntrinsicLiterals } from '../asl/intrinsics.ts';
 import type { SparkJob, Workflow } from '../ir/types.ts';
+import { icebergConf } from './runtime.ts';
 import type { PhaseCompiler } from './types.ts';
 
-export const compileSpark: PhaseCompiler<SparkJob> = (spark, { workflow }) => {
+export const compileSpark: PhaseCompiler<SparkJob> = (spark, { workflow, platform }) => {
   const constants = { dag: workflow.name, useCase: workflow.useCase };
   const name = `Run ${workflow.name}`;
   const literals = new IntrinsicLiterals();
@@ -15,7 +16,8 @@ export const compileSpark: PhaseCompiler<SparkJob> = (spark, { workflow }) => {
     jobName: jobRunName(workflow),
     entryPoint: spark.entrypoint,
     arguments: args,
-    sparkSubmitParameters: spark.sparkSubmitParameters,
+    // The platform's Iceberg catalog first, so the job can read and write its tables.
+    sparkSubmitParameters: [icebergConf(platform), spark.sparkSubmitParameters].filter(Boolean).join(' '),
     timeoutSeconds: spark.timeoutSeconds,
     retries: workflow.retries,
     next: ON_SUCCESS,

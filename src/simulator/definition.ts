@@ -15,7 +15,7 @@ export interface DefinitionIndex {
   waits: Map<string, WaitState>;
   /** Every state by name (for the timeline: its type). */
   states: Map<string, State>;
-  /** DynamoDB table → key attribute names, from the `Key` parameters of its tasks. */
+  /** DynamoDB table → key attribute names (partition key first, as `Key` parameters list them). */
   keySchemas: Record<string, string[]>;
 }
 
@@ -47,7 +47,7 @@ export function indexDefinition(definition: StateMachineDefinition): DefinitionI
         index.tasks.set(name, state);
         const p = state.Parameters ?? {};
         if (state.Resource.startsWith('arn:aws:states:::dynamodb:') && typeof p.TableName === 'string' && isObject(p.Key)) {
-          index.keySchemas[p.TableName] = Object.keys(p.Key).sort();
+          index.keySchemas[p.TableName] = Object.keys(p.Key);
         }
       } else if (state.Type === 'Pass') index.passes.set(name, state);
       else if (state.Type === 'Wait') index.waits.set(name, state);

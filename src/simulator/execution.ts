@@ -34,6 +34,8 @@ export interface Execution {
   clock: number;
   transitions: number;
   faultCalls: Map<string, number>;
+  /** For a failed execution: the first state that raised the error it ended with (a Fail state re-raising a caught error names the state it came from). */
+  failedState?: string;
 }
 
 export interface CompiledMachine {
@@ -171,6 +173,7 @@ export async function runExecution(machine: CompiledMachine, exec: Execution, en
   abort = run.abort;
 
   const lastError = new Map<string, { error: string; cause: unknown }>();
+  const failures: { state: string; error: string }[] = [];
   const consume = (async () => {
     for await (const ev of run.eventLogs) {
       if (!('state' in ev)) continue;
@@ -196,6 +199,7 @@ export async function runExecution(machine: CompiledMachine, exec: Execution, en
           break;
         case 'StateFailed':
           lastError.set(state, { error: ev.Error, cause: ev.Cause });
+          failures.push({ state, error: ev.Error });
           env.timeline({ ...base, kind: 'failed', details: { ...base.details, error: ev.Error, cause: String(ev.Cause) } }, exec.clock);
           break;
         case 'StateRetried':
@@ -229,6 +233,7 @@ export async function runExecution(machine: CompiledMachine, exec: Execution, en
     }
   }
   await consume;
+  if (exec.status === 'FAILED') exec.failedState = (failures.find((f) => f.error === exec.error) ?? failures.at(-1))?.state;
   exec.stopTime = exec.clock;
 }
 

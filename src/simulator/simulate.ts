@@ -12,8 +12,13 @@ import type { Scenario, SimulationResult } from './types.ts';
 export async function simulate(opts: { buildDir: string; scenario: Scenario } & SimulatorOptions): Promise<SimulationResult> {
   const { buildDir, scenario, ...options } = opts;
   const sim = new Simulator(buildDir, scenario, options);
-  const t0 = performance.now();
-  sim.applyScenario();
-  await sim.runUntilIdle();
-  return sim.result(performance.now() - t0);
+  try {
+    const t0 = performance.now();
+    sim.applyScenario();
+    await sim.runUntilIdle();
+    const realMs = performance.now() - t0;
+    return await sim.result(realMs);
+  } finally {
+    await sim.close();
+  }
 }

@@ -18,7 +18,7 @@ import { compileMachine, runExecution, type CompiledMachine, type Execution } fr
 import { fireTimes } from './schedule.ts';
 import { Problems } from './problems.ts';
 import { DataSync } from './services/datasync.ts';
-import { DynamoDbStore } from './services/dynamodb.ts';
+import { DynamoDb } from './services/dynamodb.ts';
 import { EmrServerless } from './services/emr-serverless.ts';
 import { S3Store } from './services/s3.ts';
 import { SnsTopics } from './services/sns.ts';
@@ -56,7 +56,7 @@ export interface StartOptions {
 
 export class Simulator {
   readonly build: LoadedBuild;
-  readonly dynamodb: DynamoDbStore;
+  readonly dynamodb: DynamoDb;
   readonly s3 = new S3Store();
   readonly sns = new SnsTopics();
   readonly emr: EmrServerless;
@@ -88,8 +88,8 @@ export class Simulator {
       Object.assign(keySchemas, indexDefinition(definition).keySchemas);
     }
     this.problems = new Problems(options.strict ?? false);
-    this.dynamodb = new DynamoDbStore({ ...keySchemas, ...options.keySchemas }, this.problems);
-    for (const [table, items] of Object.entries(scenario.dynamodb ?? {})) for (const item of items) this.dynamodb.putItem(table, item);
+    this.dynamodb = new DynamoDb({ ...keySchemas, ...options.keySchemas }, this.problems, this.build.region);
+    for (const [table, items] of Object.entries(scenario.dynamodb ?? {})) for (const item of items) this.dynamodb.seed(table, item);
     const tableOfTask = new Map([...this.build.datasyncTasks].map(([table, arn]) => [arn, table]));
     // Scenario keys: the task ARN, the qualified table (`raw_orders.orders`) or the bare table name.
     this.datasync = new DataSync((taskArn) => {
@@ -183,8 +183,13 @@ export class Simulator {
     }
   }
 
+  /** Stops the in-process services (DynamoDB); the simulator is not usable afterwards. */
+  async close(): Promise<void> {
+    await this.dynamodb.close();
+  }
+
   /** Result of everything run so far. */
-  result(realMs = 0): SimulationResult {
+  async result(realMs = 0): Promise<SimulationResult> {
     const executions: ExecutionResult[] = this.executions.map((e) => ({
       workflow: e.ref,
       stateMachine: e.stateMachineName,
@@ -195,6 +200,7 @@ export class Simulator {
       output: e.output ?? null,
       error: e.error,
       cause: e.cause,
+      failedState: e.failedState ?? null,
       trigger: e.trigger,
       startTime: new Date(e.startTime).toISOString(),
       stopTime: e.stopTime === null ? null : new Date(e.stopTime).toISOString(),
@@ -207,7 +213,7 @@ export class Simulator {
     return {
       executions,
       notifications: [...this.sns.messages].sort((a, b) => a.time.localeCompare(b.time)),
-      dynamodb: this.dynamodb.snapshot(),
+      dynamodb: await this.dynamodb.snapshot(),
       s3: this.s3.snapshot(),
       jobRuns: this.emr.runs,
       timeline: [...this.timeline].sort((a, b) => a.time.localeCompare(b.time)),
@@ -301,7 +307,8 @@ export class Simulator {
     });
     const end = exec.stopTime ?? exec.clock;
     const status = exec.status as Execution['status'];
-    log({ kind: status === 'SUCCEEDED' ? 'succeeded' : 'failed', details: { status, ...(exec.error ? { error: exec.error } : {}) } }, end);
+    const failedIn = exec.failedState === undefined ? {} : { state: exec.failedState };
+    log({ kind: status === 'SUCCEEDED' ? 'succeeded' : 'failed', ...failedIn, details: { status, ...(exec.error ? { error: exec.error } : {}) } }, end);
     this.emitStatus(exec);
   }
 

@@ -2,7 +2,7 @@
  * Scenario (input) and result (output) of a simulation. The scenario file format is
  * documented in README.md beside this file.
  */
-import type { Item } from './dynamodb/values.ts';
+import type { Item } from './attribute-values.ts';
 import type { DataSyncBehaviour } from './services/datasync.ts';
 import type { JobRun } from './services/emr-serverless.ts';
 import type { Notification } from './services/sns.ts';
@@ -91,6 +91,8 @@ export interface ExecutionResult {
   output: unknown;
   error: string | null;
   cause: string | null;
+  /** The state that raised `error` first (for a caught error re-raised by a Fail state, the state it was caught from). */
+  failedState: string | null;
   trigger: Trigger;
   startTime: string;
   stopTime: string | null;
@@ -105,7 +107,7 @@ export interface TimelineEntry {
   time: string;
   workflow: string;
   execution: string;
-  /** Absent for execution-level entries. */
+  /** Absent for execution-level entries, except a failed execution's end, which names the state that failed. */
   state?: string;
   stateType?: string;
   kind: TimelineKind;

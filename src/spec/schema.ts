@@ -29,22 +29,43 @@ function compiled(): Record<string, ValidateFunction> {
 
 /** Validates a parsed file against its kind's schema; returns false when invalid. */
 export function validateSchema(file: SpecFile, kind: SpecKind, report: Report): boolean {
+  return validateSchemaItems(file, kind, report, '').whole;
+}
+
+/**
+ * Validates like {@link validateSchema} and says which items of the list at
+ * `list` (e.g. `/dags`) the errors are in: `whole` is false only for errors
+ * outside every item, so the caller can go on checking the valid items and
+ * report their problems in the same run.
+ */
+export function validateSchemaItems(file: SpecFile, kind: SpecKind, report: Report, list: string): { whole: boolean; badItems: Set<number> } {
   const validate = compiled()[kind]!;
-  if (validate(file.value)) return true;
+  const badItems = new Set<number>();
+  if (validate(file.value)) return { whole: true, badItems };
+  let whole = true;
+  const item = list ? new RegExp(`^${list.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/(\\d+)(/|$)`) : undefined;
   for (const e of relevantErrors(validate.errors ?? [])) {
     const { code, message, pointer, atKey } = describe(e);
     report.error(code, message, locate(file, pointer, atKey), file.useCase);
+    const m = item?.exec(e.instancePath);
+    if (m) badItems.add(Number(m[1]));
+    else whole = false;
   }
-  return false;
+  return { whole, badItems };
 }
 
-/** Drops `oneOf`/`anyOf` summaries when a more precise error points inside them. */
+/**
+ * Drops `oneOf`/`anyOf` summaries when a more precise error points inside them,
+ * and `if` summaries ("must match \"then\" schema"), which only repeat that the
+ * errors of their `then`/`else` branch exist.
+ */
 function relevantErrors(errors: ErrorObject[]): ErrorObject[] {
   const seen = new Set<string>();
   return errors.filter((e) => {
     if ((e.keyword === 'oneOf' || e.keyword === 'anyOf') && errors.some((o) => o !== e && o.instancePath.startsWith(e.instancePath) && o.keyword !== e.keyword)) {
       return false;
     }
+    if (e.keyword === 'if' && errors.some((o) => o !== e && o.keyword !== 'if' && o.instancePath.startsWith(e.instancePath))) return false;
     const key = `${e.instancePath}|${e.keyword}|${JSON.stringify(e.params)}`;
     if (seen.has(key)) return false;
     seen.add(key);
@@ -71,13 +92,18 @@ function describe(e: ErrorObject): { code: string; message: string; pointer: str
     }
     case 'required':
       return { code: 'SCHEMA_REQUIRED', message: `missing required field '${String(p.missingProperty)}' in ${where}`, pointer: e.instancePath, atKey: false };
-    case 'enum':
+    case 'enum': {
+      const allowed = (p.allowedValues as unknown[]).map(String);
+      // A typo, or a word cut short (`ingest` for `ingestion`).
+      const value = typeof e.data === 'string' ? e.data : undefined;
+      const hint = value === undefined ? undefined : closest(value, allowed) ?? (value.length >= 3 ? allowed.find((a) => a.startsWith(value)) : undefined);
       return {
         code: 'SCHEMA_ENUM',
-        message: `${where} must be one of: ${(p.allowedValues as unknown[]).map(String).join(', ')}`,
+        message: `${where} must be one of: ${allowed.join(', ')}${hint ? ` (did you mean '${hint}'?)` : ''}`,
         pointer: e.instancePath,
         atKey: false,
       };
+    }
     case 'type':
       return { code: 'SCHEMA_TYPE', message: `${where} must be ${String(p.type)}`, pointer: e.instancePath, atKey: false };
     case 'pattern': {

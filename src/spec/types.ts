@@ -56,7 +56,9 @@ export interface PlatformSpec {
     max_vcpu?: number;
     max_memory_gb?: number;
     idle_timeout_minutes?: number;
+    network?: { subnet_ids: string[]; security_group_ids: string[] };
   };
+  lifecycle?: { noncurrent_version_days?: number };
   dynamodb?: Partial<Record<'watermarks' | 'runs' | 'gates', string>>;
   notifications?: { topic_name?: string; emails?: string[] };
   defaults?: {
@@ -124,6 +126,8 @@ export interface BatchSourceSpec {
   mode: 'append' | 'merge' | 'overwrite';
   keys?: string[];
   incremental_column?: string;
+  lookback?: string;
+  columns?: ColumnSpec[];
   partitioning?: { column: string; lower: number; upper: number; partitions: number };
   spark_submit_parameters?: string;
   enabled?: boolean;
@@ -160,6 +164,7 @@ export interface MergeSpec {
   order_by?: string;
   delete_when?: string;
   incremental_column?: string;
+  late_arrival?: string;
   columns?: string[];
   enabled?: boolean;
 }

@@ -1,8 +1,10 @@
 /**
  * Conversion of landing files into their Iceberg table (migration phase).
- * Idempotent: the table is replaced as a whole by `INSERT OVERWRITE`, so a retry
- * or a re-run never duplicates rows.
- * See https://iceberg.apache.org/docs/latest/spark-writes/#insert-overwrite
+ * Idempotent without destroying anything: the rows are appended only while the
+ * table is still empty, so a retry after a failed commit converts, and a re-run
+ * after ingestion or processing wrote into the table keeps their rows (and
+ * converts nothing: the landing files are the table's past, already in it).
+ * See https://iceberg.apache.org/docs/latest/spark-writes/#insert-into
  */
 import type { MigrationTable, TableRef } from '../ir/types.ts';
 import { quoteIdent, sqlString, tableName } from './identifiers.ts';
@@ -20,14 +22,24 @@ export const STATIC_OVERWRITE_CONF = 'spark.sql.sources.partitionOverwriteMode=s
 /** File formats Spark reads landing files in. */
 export const LANDING_FORMATS: readonly string[] = ['parquet', 'orc', 'avro', 'csv', 'json'];
 
+/**
+ * Text formats whose files carry no types (csv: not even names): their view declares
+ * the table's columns, so csv columns are taken by position and json numbers are
+ * parsed straight into their declared decimal type (inferred, they would go through
+ * double and lose digits).
+ * See https://spark.apache.org/docs/latest/sql-data-sources-csv.html
+ */
+export const SCHEMA_FORMATS: readonly string[] = ['csv', 'json'];
+
 /** Name of the temporary view over a table's landing files. */
 export function landingViewName(table: MigrationTable): string {
   return `landing_${table.target.database}_${table.target.table}`.slice(0, 128);
 }
 
 /**
- * `CREATE OR REPLACE TEMPORARY VIEW … USING <format> OPTIONS (path '…', …)` over
- * the landing path; format options are sorted for determinism.
+ * `CREATE OR REPLACE TEMPORARY VIEW … [(<columns>)] USING <format> OPTIONS (path '…', …)`
+ * over the landing path; csv and json views declare the table's columns
+ * ({@link SCHEMA_FORMATS}). Format options are sorted for determinism.
  * See https://spark.apache.org/docs/latest/sql-ref-syntax-ddl-create-view.html
  */
 export function landingViewSql(table: MigrationTable): string {
@@ -39,19 +51,25 @@ export function landingViewSql(table: MigrationTable): string {
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([k, v]) => `${sqlString(k)} ${sqlString(v)}`);
   options.unshift(`'path' ${sqlString(table.landingPath)}`);
-  return `CREATE OR REPLACE TEMPORARY VIEW ${quoteIdent(landingViewName(table))} USING ${table.format} OPTIONS (${options.join(', ')})`;
+  const schema = SCHEMA_FORMATS.includes(table.format)
+    ? ` (${table.columns.map((c) => `${quoteIdent(c.name)} ${normalizeColumnType(c.type)}`).join(', ')})`
+    : '';
+  return `CREATE OR REPLACE TEMPORARY VIEW ${quoteIdent(landingViewName(table))}${schema} USING ${table.format} OPTIONS (${options.join(', ')})`;
 }
 
 /**
- * `INSERT OVERWRITE <table> SELECT CAST(col AS type) AS col, … FROM <view>`:
- * columns are read by name and cast to the declared types. Run with
- * {@link STATIC_OVERWRITE_CONF} so the overwrite replaces the whole table.
- * See https://iceberg.apache.org/docs/latest/spark-writes/#insert-overwrite
+ * `INSERT INTO <table> (<columns>) SELECT CAST(col AS type) AS col, … FROM <view>
+ * WHERE NOT EXISTS (SELECT 1 FROM <table>)`: columns are read by name, cast to the
+ * declared types and inserted by name; nothing is written into a table that already
+ * holds rows (a retry or a re-run never duplicates nor destroys rows).
+ * See https://iceberg.apache.org/docs/latest/spark-writes/#insert-into
  */
 export function conversionSql(catalog: string, table: MigrationTable): string {
   if (table.columns.length === 0) throw new Error(`table ${table.name} has no columns`);
+  const target = tableName(catalog, table.target);
+  const names = table.columns.map((c) => quoteIdent(c.name)).join(', ');
   const cols = table.columns.map((c) => `  CAST(${quoteIdent(c.name)} AS ${normalizeColumnType(c.type)}) AS ${quoteIdent(c.name)}`);
-  return `INSERT OVERWRITE ${tableName(catalog, table.target)}\nSELECT\n${cols.join(',\n')}\nFROM ${quoteIdent(landingViewName(table))}`;
+  return `INSERT INTO ${target} (${names})\nSELECT\n${cols.join(',\n')}\nFROM ${quoteIdent(landingViewName(table))}\nWHERE NOT EXISTS (SELECT 1 FROM ${target})`;
 }
 
 /**

@@ -11,3 +11,4 @@ export * from './merge.ts';
 export * from './maintenance-options.ts';
 export * from './maintenance.ts';
 export * from './conf.ts';
+export * from './ingest.ts';

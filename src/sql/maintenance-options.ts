@@ -24,7 +24,7 @@ const RULES: Record<MaintenanceTaskKind, Record<string, Rule>> = {
   },
   rewrite_manifests: {},
   remove_orphan_files: { olderThanSeconds: { type: 'integer', min: MIN_ORPHAN_AGE_SECONDS } },
-  hard_delete: { column: { type: 'string', required: true }, olderThanSeconds: { type: 'integer', required: true, min: 0 } },
+  hard_delete: { column: { type: 'string', required: true }, olderThanSeconds: { type: 'integer', required: true, min: 0 }, olderThanYears: { type: 'integer', min: 1 } },
 };
 
 /** Error messages for the options of a task kind (unknown keys, types, ranges, expressions); empty when valid. */

@@ -15,9 +15,11 @@
  * seconds before the run's `ts` each one is, and the runtime inlines them.
  * Their names are unique within one statement.
  *
- * Hard delete relies on copy-on-write deletes (Iceberg's default `write.delete.mode`):
- * the DELETE rewrites the files holding old rows, and expiring every older snapshot
- * then removes the previous files from storage.
+ * Hard delete works for copy-on-write and merge-on-read tables alike: the DELETE
+ * (which on a merge-on-read table only writes delete files), then a rewrite of
+ * every data file that has a delete file (the deleted rows are left out), then
+ * expiring every older snapshot removes the previous files from storage. A cutoff
+ * in years is calendar years (`INTERVAL n YEARS`), not n × 365 days.
  */
 import type { MaintenanceTask, MaintenanceTaskKind, TableRef } from '../ir/types.ts';
 import { DEFAULT_PREVIOUS_VERSIONS_MAX } from './ddl.ts';
@@ -73,8 +75,12 @@ const GENERATORS: Record<MaintenanceTaskKind, Generator> = {
   hard_delete: (catalog, table, o) => {
     const column = str(o, 'column') ?? '';
     const older = num(o, 'olderThanSeconds') ?? 0;
+    const years = num(o, 'olderThanYears');
+    const cutoff = years === undefined ? 'CAST(:cutoff_delete AS TIMESTAMP)' : `CAST(:cutoff_delete AS TIMESTAMP) - INTERVAL ${years} YEARS`;
     return [
-      { sql: `DELETE FROM ${tableName(catalog, table)} WHERE ${quoteIdent(column)} < CAST(:cutoff_delete AS TIMESTAMP)`, cutoffs: { cutoff_delete: older } },
+      { sql: `DELETE FROM ${tableName(catalog, table)} WHERE ${quoteIdent(column)} < ${cutoff}`, cutoffs: { cutoff_delete: years === undefined ? older : 0 } },
+      // Merge-on-read: the rows are still in the data files, masked by delete files.
+      call(catalog, 'rewrite_data_files', table, [['options', `map('delete-file-threshold', '1')`]]),
       // Expiring every older snapshot drops the files that still hold the deleted rows.
       call(catalog, 'expire_snapshots', table, [['older_than', 'TIMESTAMP :cutoff_now'], ['retain_last', '1']], { cutoff_now: 0 }),
     ];

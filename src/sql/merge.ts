@@ -24,10 +24,16 @@ export interface MergeOptions {
 
 /**
  * `MERGE INTO target t USING (deduplicated increment) s ON t.k = s.k …
- * WHEN MATCHED AND (<delete_when>) THEN DELETE WHEN MATCHED THEN UPDATE … WHEN NOT MATCHED THEN INSERT …`.
- * Bare column names in `deleteWhen` are read from the source row. With `orderBy`,
- * the latest row per key wins (`ROW_NUMBER() … = 1`); without it the source must
- * hold one row per key, or Iceberg fails the merge rather than pick one.
+ * WHEN MATCHED AND (<delete_when>) THEN DELETE WHEN MATCHED THEN UPDATE …
+ * WHEN NOT MATCHED AND NOT (<delete_when>) THEN INSERT …`.
+ * Bare column names in `deleteWhen` are read from the source row; a key first seen
+ * already deleted is not inserted. With `orderBy`, the latest row per key wins
+ * (`ROW_NUMBER() … = 1`) and, when the target has that column, a matched row is only
+ * updated or deleted by a source row at least as new (a late row never regresses it);
+ * without it the source must hold one row per key, or Iceberg fails the merge
+ * rather than pick one. The increment starts `lateArrivalSeconds` before the
+ * watermark, at the watermark included: rows committed late are still merged, and
+ * merging a row twice changes nothing.
  * See https://iceberg.apache.org/docs/latest/spark-writes/#merge-into
  */
 export function mergeSql(catalog: string, merge: Merge, options: MergeOptions = {}): string {
@@ -35,7 +41,7 @@ export function mergeSql(catalog: string, merge: Merge, options: MergeOptions = 
   const src = `${tableName(catalog, merge.source)} src`;
   const filters: string[] = [];
   if (merge.incrementalColumn !== undefined) {
-    filters.push(newerThanWatermark('src', merge.incrementalColumn, options.watermarkParameter ?? 'watermark'));
+    filters.push(withinLookBack('src', merge.incrementalColumn, options.watermarkParameter ?? 'watermark', merge.lateArrivalSeconds ?? 0));
     if (options.upperBoundParameter !== undefined) filters.push(notNewerThan('src', merge.incrementalColumn, options.upperBoundParameter));
   }
   const where = filters.length > 0 ? ` WHERE ${filters.join(' AND ')}` : '';
@@ -50,8 +56,12 @@ export function mergeSql(catalog: string, merge: Merge, options: MergeOptions = 
     source = `(SELECT src.* FROM ${src}${where})`;
   }
   const clauses: string[] = [];
-  if (merge.deleteWhen !== undefined) clauses.push(`WHEN MATCHED AND (${qualifyExpression(merge.deleteWhen, 's')}) THEN DELETE`);
-  clauses.push(...upsertClauses(merge.columns));
+  const orderBy = merge.orderBy;
+  const guarded = orderBy !== undefined && (merge.columns.length === 0 || merge.columns.includes(orderBy));
+  const asNew = guarded ? `(t.${quoteIdent(orderBy)} IS NULL OR s.${quoteIdent(orderBy)} >= t.${quoteIdent(orderBy)})` : undefined;
+  const deleted = merge.deleteWhen === undefined ? undefined : `(${qualifyExpression(merge.deleteWhen, 's')})`;
+  if (deleted !== undefined) clauses.push(`WHEN MATCHED AND ${[asNew, deleted].filter(Boolean).join(' AND ')} THEN DELETE`);
+  clauses.push(...upsertClauses(merge.columns, asNew, deleted === undefined ? undefined : `NOT COALESCE(${deleted}, false)`));
   return [`MERGE INTO ${tableName(catalog, merge.target)} t`, `USING ${source} s`, `ON ${keyMatch(merge.keys)}`, ...clauses].join('\n');
 }
 
@@ -73,8 +83,8 @@ export function mergeWatermarkSql(catalog: string, merge: Merge, watermarkParame
  * Writes the rows of a temporary view into a table: `append` = `INSERT INTO`,
  * `overwrite` = `INSERT OVERWRITE` (whole table under `partitionOverwriteMode=static`),
  * `merge` = `MERGE INTO … ON keys` with `UPDATE SET *` / `INSERT *` (by column name).
- * Inserts match columns by position: the view must have the table's column order,
- * or pass `columns` in table order to select them explicitly.
+ * Inserts match columns by name (`BY NAME`, Spark 3.5), never by position, so a
+ * view whose columns come in another order than the table's still lands right.
  * See https://iceberg.apache.org/docs/latest/spark-writes/
  */
 export function writeFromViewSql(
@@ -89,9 +99,9 @@ export function writeFromViewSql(
   const select = columns.length > 0 ? columns.map(quoteIdent).join(', ') : '*';
   switch (mode) {
     case 'append':
-      return `INSERT INTO ${table} SELECT ${select} FROM ${quoteIdent(view)}`;
+      return `INSERT INTO ${table} BY NAME SELECT ${select} FROM ${quoteIdent(view)}`;
     case 'overwrite':
-      return `INSERT OVERWRITE ${table} SELECT ${select} FROM ${quoteIdent(view)}`;
+      return `INSERT OVERWRITE ${table} BY NAME SELECT ${select} FROM ${quoteIdent(view)}`;
     case 'merge':
       if (keys.length === 0) throw new Error(`merge into ${target.database}.${target.table}: no keys`);
       return [`MERGE INTO ${table} t`, `USING ${quoteIdent(view)} s`, `ON ${keyMatch(keys)}`, ...upsertClauses(columns)].join('\n');
@@ -102,12 +112,22 @@ function keyMatch(keys: readonly string[]): string {
   return keys.map((k) => `t.${quoteIdent(k)} = s.${quoteIdent(k)}`).join(' AND ');
 }
 
-function upsertClauses(columns: readonly string[]): string[] {
-  if (columns.length === 0) return ['WHEN MATCHED THEN UPDATE SET *', 'WHEN NOT MATCHED THEN INSERT *'];
+function upsertClauses(columns: readonly string[], matchedIf?: string, insertIf?: string): string[] {
+  const matched = matchedIf === undefined ? 'WHEN MATCHED' : `WHEN MATCHED AND ${matchedIf}`;
+  const notMatched = insertIf === undefined ? 'WHEN NOT MATCHED' : `WHEN NOT MATCHED AND ${insertIf}`;
+  if (columns.length === 0) return [`${matched} THEN UPDATE SET *`, `${notMatched} THEN INSERT *`];
   const set = columns.map((c) => `t.${quoteIdent(c)} = s.${quoteIdent(c)}`).join(', ');
   const names = columns.map(quoteIdent).join(', ');
   const values = columns.map((c) => `s.${quoteIdent(c)}`).join(', ');
-  return [`WHEN MATCHED THEN UPDATE SET ${set}`, `WHEN NOT MATCHED THEN INSERT (${names}) VALUES (${values})`];
+  return [`${matched} THEN UPDATE SET ${set}`, `${notMatched} THEN INSERT (${names}) VALUES (${values})`];
+}
+
+/** Rows from `seconds` before the watermark on, the watermark included (every row on a first run). */
+function withinLookBack(alias: string, column: string, parameter: string, seconds: number): string {
+  if (!Number.isSafeInteger(seconds) || seconds < 0) throw new Error(`invalid look-back ${seconds}`);
+  const p = parameterMarker(parameter);
+  const from = seconds === 0 ? `CAST(${p} AS TIMESTAMP)` : `CAST(${p} AS TIMESTAMP) - INTERVAL ${seconds} SECONDS`;
+  return `(${p} = '' OR ${aliasName(alias)}.${quoteIdent(column)} >= ${from})`;
 }
 
 function notNewerThan(alias: string, column: string, parameter: string): string {

@@ -141,7 +141,7 @@ describe('lakestep status', () => {
   it('--json prints the executions', async () => {
     sfn.on(ListExecutionsCommand).resolves({ executions: [] });
     const r = await ops(['status', 'orders/orders-daily-report', '--json', '--account', ACCOUNT]);
-    expect(JSON.parse(r.out)).toEqual({ ref: 'orders/orders-daily-report', stateMachineArn: MACHINE, executions: [] });
+    expect(JSON.parse(r.out)).toEqual({ ref: 'orders/orders-daily-report', stateMachineArn: MACHINE, executions: [], triggers: [] });
   });
 
   it.each([

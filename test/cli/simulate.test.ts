@@ -1,12 +1,9 @@
 /**
- * `lakestep simulate` over hand-made builds (independent of the compiler), and
- * `lakestep start` over a compiled spec tree.
+ * `lakestep simulate` over hand-made builds (independent of the compiler).
  */
-import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultScenario } from '../../src/cli/scenario.ts';
-import { sparkUseCase } from '../compile/support.ts';
 import { arnOf, makeBuild, PASS_MACHINE } from '../simulator/fixture.ts';
 import { CONVERT_JOB, CONVERT_JOB_PATH, EMR_WATERMARK_MACHINE, FAILING_MACHINE } from '../simulator/machines.ts';
 import { folder, runCli } from './support.ts';
@@ -41,6 +38,23 @@ function salesBuild(): string {
   ]);
 }
 
+/** The frame's failure path in small: a task error caught into $.error, then a Fail state re-raising it. */
+const RECORDED_FAILURE_MACHINE = {
+  StartAt: 'Convert orders',
+  States: {
+    'Convert orders': {
+      ...EMR_WATERMARK_MACHINE.States['Convert orders'],
+      Retry: undefined,
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Record failure' }],
+      Next: 'Done',
+    },
+    'Record failure': { Type: 'Pass', Next: 'Run failed' },
+    'Run failed': { Type: 'Fail', ErrorPath: '$.error.Error', CausePath: '$.error.Cause' },
+    Done: { Type: 'Succeed' },
+  },
+};
+const FAIL_CONVERT = 'faults: {orders/orders-migration: {Convert orders: {error: EMRServerless.ValidationException, cause: bad job}}}\n';
+
 function scenarioFile(text: string): string {
   const dir = folder({ 'scenario.yaml': text });
   return join(dir, 'scenario.yaml');
@@ -72,7 +86,35 @@ describe('lakestep simulate', () => {
     const r = await runCli(['simulate', '--build', build, '--quiet', '--scenario', scenarioFile('start: [{workflow: sales/broken, logical_date: 2026-11-25}]\n')], build);
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/sales\/broken +manual +1 +1 FAILED/);
-    expect(r.out).toContain('Failed executions (1):\n  sales/broken 2026-11-25T000000Z FAILED: Spark.JobFailed — the job failed');
+    expect(r.out).toContain('Failed executions (1):\n  sales/broken 2026-11-25T000000Z FAILED in "Boom": Spark.JobFailed — the job failed');
+  });
+
+  it('--start runs one execution with the --input, and the timeline names the state a caught error came from', async () => {
+    const build = makeBuild([{ useCase: 'orders', name: 'orders-migration', definition: RECORDED_FAILURE_MACHINE, jobs: { [CONVERT_JOB_PATH]: CONVERT_JOB } }]);
+    const r = await runCli(['simulate', '--build', build, '--start', 'orders/orders-migration', '--input', '{"logical_date": "2026-11-25T06:00:00Z", "note": "x"}', '--scenario', scenarioFile(FAIL_CONVERT)], build);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/Executions \(1\):/);
+    expect(r.out).toMatch(/^\S+ +orders\/orders-migration +\S+ +failed +Convert orders \(status=FAILED, error=EMRServerless.ValidationException\)$/m);
+    expect(r.out).toContain('FAILED in "Convert orders": EMRServerless.ValidationException');
+  });
+
+  it('--start without --input starts with {}; the scenario file still gives faults but not its starts', async () => {
+    const build = salesBuild();
+    const r = await runCli(['simulate', '--build', build, '--json', '--start', 'sales/extract', '--scenario', scenarioFile(OK_SCENARIO)], build);
+    const result = JSON.parse(r.out) as { executions: { workflow: string; input: unknown }[] };
+    expect(result.executions.map((e) => [e.workflow, e.input])).toEqual([['sales/extract', {}], ['sales/clean', expect.anything()]]);
+    expect(r.code).toBe(0);
+  });
+
+  it.each([
+    ['--input that is not JSON', ['--start', 'sales/extract', '--input', '{nope'], '--input must be JSON'],
+    ['--input without --start', ['--input', '{}'], '--input needs --start'],
+    ['an unknown workflow', ['--start', 'sales/nope'], 'unknown workflow "sales/nope"'],
+  ])('exits 2 for %s', async (_, args, message) => {
+    const build = salesBuild();
+    const r = await runCli(['simulate', '--build', build, ...args], build);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(message);
   });
 
   it('--quiet leaves the timeline out', async () => {
@@ -129,7 +171,7 @@ describe('lakestep simulate', () => {
     for (const argv of [['simulate', 'extra'], ['simulate', '--scenari', 'x']]) {
       const r = await runCli(argv, dir);
       expect(r.code).toBe(2);
-      expect(r.err).toContain('usage: lakestep <command> [options]');
+      expect(r.err).toContain('usage: lakestep simulate [--build build]');
     }
   });
 });
@@ -156,57 +198,5 @@ describe('defaultScenario', () => {
       start: [{ workflow: 'orders/orders-migration', logical_date: '2026-11-25T00:00:00Z' }],
       window: { start: '2026-11-25T00:00:00Z', end: '2026-11-26T00:00:00Z' },
     });
-  });
-});
-
-const SPECS = {
-  'specs/sales/orchestration.yaml': sparkUseCase('sales@example.com', [{ name: 'extract', schedule: 'rate(1 day)', args: ['{{ ds }}'] }, { name: 'clean', dependsOn: ['extract'] }]),
-};
-
-describe('lakestep start', () => {
-  it('compiles, prints the compile summary, then the timeline and the simulation summary last', async () => {
-    const dir = folder(SPECS);
-    const r = await runCli(['start', 'specs', '--out', 'build'], dir);
-    expect(r.out).toContain('1 use case(s) compiled, 2 workflow(s), 0 quarantined → build/manifest.json');
-    expect(r.out).toContain('Simulating build locally (scenario: built-in: migrations at 2026-11-25T00:00:00Z, schedules over one day)');
-    expect(r.out).toMatch(/^2026-11-25T00:00:00Z {2}sales\/extract .* started +\(trigger=schedule\)$/m);
-    expect(r.out).toMatch(/sales\/extract +schedule +1 +1 (SUCCEEDED|FAILED)/);
-    // The timeline's last start line comes before the summary (which may say "started by").
-    const starts = [...r.out.matchAll(/started +\(trigger=/g)];
-    expect(starts.at(-1)!.index).toBeLessThan(r.out.indexOf('Executions ('));
-    // Exit 1 exactly when an execution failed.
-    expect(r.code).toBe(r.out.includes('Failed executions') ? 1 : 0);
-  });
-
-  it('--quiet prints the summaries only; --scenario replaces the default', async () => {
-    const dir = folder({ ...SPECS, 'only-clean.yaml': 'start: [{workflow: sales/clean, logical_date: 2026-01-01}]\n' });
-    const r = await runCli(['start', 'specs', '--quiet', '--scenario', 'only-clean.yaml'], dir);
-    expect(r.out).toContain('(scenario: only-clean.yaml)');
-    expect(r.out).not.toMatch(/ started +\(trigger/);
-    expect(r.out).toMatch(/Executions \(1\):\n {2}workflow +trigger +executions +status\n {2}sales\/clean +manual +1 +1 /);
-    expect(r.code).toBe(r.out.includes('Failed executions') ? 1 : 0);
-  });
-
-  it('an invalid scenario exits 2 before anything is compiled or written', async () => {
-    const dir = folder({ ...SPECS, 'bad.yaml': 'faults: 3\n' });
-    const r = await runCli(['start', 'specs', '--scenario', 'bad.yaml'], dir);
-    expect(r.code).toBe(2);
-    expect(r.err).toContain('bad.yaml: Invalid scenario');
-    expect(existsSync(join(dir, 'build'))).toBe(false);
-  });
-
-  it('with nothing compiled, says so and exits 1', async () => {
-    const dir = folder({ 'specs/hr/orchestration.yaml': 'owner: hr@example.com\ndags: 3\n' });
-    const r = await runCli(['start', 'specs', '--out', 'build'], dir);
-    expect(r.code).toBe(1);
-    expect(r.out).toContain('nothing to simulate: no use case compiled');
-  });
-
-  it('exits 1 on compile errors even when the healthy use cases simulate', async () => {
-    const dir = folder({ ...SPECS, 'specs/hr/orchestration.yaml': 'owner: hr@example.com\ndags: 3\n' });
-    writeFileSync(join(dir, 'empty.yaml'), 'start: []\n');
-    const r = await runCli(['start', 'specs', '--quiet', '--scenario', 'empty.yaml'], dir);
-    expect(r.out).toContain('Executions (0):');
-    expect(r.code).toBe(1);
   });
 });

@@ -251,34 +251,47 @@ describe('platform', () => {
     });
   });
 
-  it('scopes the Spark job role to the Glue databases of each use case, granted from its own stack', () => {
-    const platformText = JSON.stringify(s.json.get('acme-platform')!);
-    const useCaseText = [...s.json].filter(([name]) => name !== 'acme-platform').map(([, t]) => JSON.stringify(t)).join('\n');
-    // The databases of the tables the fixture's workflows list.
-    for (const db of ['raw_orders', 'raw_customers']) {
-      expect(platformText).not.toContain(`:database/${db}`);
-      expect(useCaseText).toContain(`:database/${db}`);
-      expect(useCaseText).toContain(`:table/${db}/*`);
+  it('gives each use case its own Spark job role, in its own stack, scoped to its Glue databases', () => {
+    const roles = resourcesOfType(s, 'AWS::IAM::Role').filter((r) => JSON.stringify(r.props.AssumeRolePolicyDocument).includes('emr-serverless.amazonaws.com'));
+    expect(roles.map((r) => `${r.stack} ${r.props.RoleName}`).sort()).toEqual(['acme-customers acme-customers-spark', 'acme-orders acme-orders-spark']);
+    const text = (stack: string) => JSON.stringify(roles.find((r) => r.stack === stack)!.props.Policies);
+    for (const [stack, own, other] of [['acme-orders', 'raw_orders', 'raw_customers'], ['acme-customers', 'raw_customers', 'raw_orders']] as const) {
+      expect(text(stack)).toContain(`:database/${own}"`);
+      expect(text(stack)).toContain(`:table/${own}/*`);
+      expect(text(stack)).not.toContain(`/${other}`);
     }
-    s.templates.get('acme-platform')!.hasResourceProperties('AWS::IAM::Role', {
-      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'emr-serverless.amazonaws.com' } })] },
-    });
+    expect(JSON.stringify(s.json.get('acme-platform')!)).not.toContain('emr-serverless.amazonaws.com"}');
   });
 
-  it('grants the use case secrets to the Spark job role from the use-case stack', () => {
-    s.templates.get('acme-customers')!.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: {
-        Statement: [
-          Match.objectLike({
-            Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
-            Resource: [
-              'arn:aws:secretsmanager:eu-west-1:123456789012:secret:kafka-bootstrap',
-              'arn:aws:secretsmanager:eu-west-1:123456789012:secret:kafka-bootstrap-??????',
-            ],
-          }),
-        ],
-      },
+  it('grants the use case secrets to its own Spark job role only', () => {
+    s.templates.get('acme-customers')!.hasResourceProperties('AWS::IAM::Role', {
+      RoleName: 'acme-customers-spark',
+      Policies: [
+        Match.objectLike({
+          PolicyDocument: {
+            Statement: Match.arrayWith([
+              Match.objectLike({
+                Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+                Resource: [
+                  'arn:aws:secretsmanager:eu-west-1:123456789012:secret:kafka-bootstrap',
+                  'arn:aws:secretsmanager:eu-west-1:123456789012:secret:kafka-bootstrap-??????',
+                ],
+              }),
+            ]),
+          },
+        }),
+      ],
     });
+    expect(JSON.stringify(s.json.get('acme-orders'))).not.toContain('secretsmanager');
+  });
+
+  it('passes each job run its own use case role', () => {
+    for (const name of ['acme-orders-orders-migration', 'acme-customers-customers-ingestion']) {
+      const subs = JSON.stringify(machine(name).props.DefinitionSubstitutions.SparkJobRoleArn);
+      expect(subs).toMatch(/SparkJobRole/);
+      const pass = roleStatements(s, name).find((st) => [st.Action].flat().includes('iam:PassRole'))!;
+      expect(JSON.stringify(pass.Resource)).toContain(subs);
+    }
   });
 
   it('lets EventBridge start <prefix>-* machines and publish to the topic', () => {
@@ -314,7 +327,9 @@ describe('rules and DataSync', () => {
     for (const rule of expected) {
       const r = rules.find((x) => x.props.Name === rule.Name)!;
       expect(r.props.State).toBe(rule.State);
-      expect(r.props.Targets).toHaveLength(rule.Targets.length);
+      // A dag with its own emails gets one more target per platform-topic target (next test).
+      const extra = rule.Name === 'acme-orders-orders-daily-report-failed' ? 1 : 0;
+      expect(r.props.Targets).toHaveLength(rule.Targets.length + extra);
       expect(r.props.ScheduleExpression).toBe(rule.ScheduleExpression);
     }
     // Placeholders only survive inside Fn::Sub.
@@ -322,6 +337,32 @@ describe('rules and DataSync', () => {
       typeof v === 'string' ? [v] : Array.isArray(v) ? v.flatMap(literal) : v && typeof v === 'object'
         ? Object.entries(v).flatMap(([k, x]) => (k === 'Fn::Sub' ? [] : literal(x))) : [];
     for (const r of rules) for (const text of literal(r.props)) expect(text).not.toContain('${');
+  });
+
+  it("sends a dag's notifications to its own emails too, through a topic of its own", () => {
+    const t = s.templates.get('acme-orders')!;
+    const topics = resourcesOfType(s, 'AWS::SNS::Topic').filter((x) => x.stack === 'acme-orders');
+    expect(topics.map((x) => x.props.TopicName)).toEqual(['acme-orders-orders-daily-report-notifications']);
+    expect(topics[0]!.props.KmsMasterKeyId).toBeDefined();
+    const subs = resourcesOfType(s, 'AWS::SNS::Subscription').filter((x) => x.stack === 'acme-orders');
+    expect(subs.map((x) => [x.props.Protocol, x.props.Endpoint, x.props.TopicArn]).sort()).toEqual([
+      ['email', 'finance@example.com', { Ref: topics[0]!.id }],
+      ['email', 'report-owners@example.com', { Ref: topics[0]!.id }],
+    ]);
+    const rule = resourcesOfType(s, 'AWS::Events::Rule').find((r) => r.props.Name === 'acme-orders-orders-daily-report-failed')!;
+    const [platformTarget, dagTarget] = rule.props.Targets;
+    expect(dagTarget.Arn).toEqual({ Ref: topics[0]!.id });
+    expect(dagTarget.InputTransformer).toEqual(platformTarget.InputTransformer);
+    t.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Action: 'sns:Publish', Principal: { Service: 'events.amazonaws.com' }, Condition: Match.objectLike({ ArnEquals: Match.anyValue() }) }),
+        ]),
+      },
+    });
+    // Dags without emails keep their single platform target.
+    const other = resourcesOfType(s, 'AWS::Events::Rule').filter((r) => r.stack === 'acme-customers');
+    for (const r of other) expect(JSON.stringify(r.props.Targets)).not.toContain('-dag');
   });
 
   it('creates the HDFS source, the landing destination and the logged task', () => {

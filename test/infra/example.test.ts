@@ -276,7 +276,10 @@ describe('example platform: encryption at rest', () => {
     expect(tables.map((t) => t.props.TableName).sort()).toEqual(Object.values(manifest.platform.dynamodb).sort());
     for (const t of tables) expect(t.props.SSESpecification).toMatchObject({ SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: expect.anything() });
     const topics = resourcesOfType(s, 'AWS::SNS::Topic');
-    expect(topics).toHaveLength(1);
+    // The platform topic, and one per dag with `notification.emails` of its own.
+    const dagTopics = manifest.useCases.flatMap((u) => u.workflows).filter((w) => w.notificationEmails?.length);
+    expect(dagTopics.length).toBeGreaterThan(0);
+    expect(topics).toHaveLength(1 + dagTopics.length);
     for (const t of topics) expect(t.props.KmsMasterKeyId).toBeDefined();
     const groups = resourcesOfType(s, 'AWS::Logs::LogGroup');
     // State machines, DataSync, and the upload function of every stack that uploads files.
@@ -341,7 +344,9 @@ describe('example platform: DataSync, join machines, rules', () => {
       expect(r.props.State).toBe(rule.State);
       expect(r.props.Description).toBe(rule.Description);
       expect(r.props.ScheduleExpression).toBe(rule.ScheduleExpression);
-      expect(r.props.Targets.map((t: any) => t.Id)).toEqual(rule.Targets.map((t) => t.Id));
+      const w = manifest.useCases.flatMap((u) => u.workflows).find((x) => x.rules.some((y) => y.Name === rule.Name))!;
+      const dagTargets = w.notificationEmails?.length ? rule.Targets.filter((t) => t.Arn === '${NotificationTopicArn}').map((t) => `${t.Id}-dag`) : [];
+      expect(r.props.Targets.map((t: any) => t.Id)).toEqual([...rule.Targets.map((t) => t.Id), ...dagTargets]);
       expect(r.props.EventPattern === undefined).toBe(rule.EventPattern === undefined);
     }
     const literal = (v: unknown): string[] =>

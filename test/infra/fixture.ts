@@ -308,6 +308,7 @@ export function fixtureManifest(): Manifest {
           workflow('orders', 'orders-daily-report', {
             schedule: 'cron(0 6 * * ? *)',
             rules: [scheduleRule('orders', 'orders-daily-report', 'cron(0 6 * * ? *)'), notificationRule('orders', 'orders-daily-report')],
+            notificationEmails: ['report-owners@example.com', 'finance@example.com'],
             jobs: ['orders/jobs/orders-daily-report/main.json'],
             placeholders: ['EmrApplicationId', 'SparkJobRoleArn', 'ArtifactsBucket', 'RunsTable', 'Partition', 'Region', 'Account', 'EventsRoleArn', 'NotificationTopicArn'],
           }),

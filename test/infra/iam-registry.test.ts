@@ -11,7 +11,8 @@ import { MIGRATION_ASL, PLATFORM, STREAMING_ASL } from './fixture.ts';
 const app = new App({ context: JSON.parse(readFileSync(join(import.meta.dirname, '../../cdk.json'), 'utf8')).context });
 const platform = new PlatformStack(app, 'p', { platform: PLATFORM, sparkDir: '/nonexistent' }).resources;
 const stack = new Stack(app, 'u');
-const subs = new Substitutions({ ...platformSubstitutions(platform), DataSyncTaskX: 'arn:aws:datasync:eu-west-1:1:task/task-x' }, 'test');
+const ROLE = 'arn:aws:iam::123456789012:role/acme-orders-spark';
+const subs = new Substitutions({ ...platformSubstitutions(platform, ROLE), DataSyncTaskX: 'arn:aws:datasync:eu-west-1:1:task/task-x' }, 'test');
 
 function grant(resource: string, parameters: Record<string, unknown> = {}, datasyncTaskArns: string[] = []) {
   const ctx: TaskContext = { state: { path: 'S', resource, parameters }, platform, substitutions: subs, datasyncTaskArns };
@@ -24,13 +25,15 @@ const text = (v: unknown) => JSON.stringify(v);
 const CASES: Array<{ resource: string; parameters?: Record<string, unknown>; tasks?: string[]; actions: string[]; resourceHas: string[] }> = [
   {
     resource: 'arn:aws:states:::emr-serverless:startJobRun.sync',
+    parameters: { ExecutionRoleArn: '${SparkJobRoleArn}' },
     actions: ['emr-serverless:CancelJobRun', 'emr-serverless:GetJobRun', 'emr-serverless:StartJobRun', 'events:DescribeRule', 'events:PutRule', 'events:PutTargets', 'iam:PassRole'],
-    resourceHas: ['/jobruns/*', 'rule/StepFunctionsGetEventsForEMRServerlessJobRule', 'SparkJobRole', 'emr-serverless.amazonaws.com'],
+    resourceHas: ['/jobruns/*', 'rule/StepFunctionsGetEventsForEMRServerlessJobRule', ROLE, 'emr-serverless.amazonaws.com'],
   },
   {
     resource: 'arn:aws:states:::aws-sdk:emrserverless:startJobRun',
+    parameters: { ExecutionRoleArn: '${SparkJobRoleArn}' },
     actions: ['emr-serverless:StartJobRun', 'iam:PassRole'],
-    resourceHas: [':/applications/', 'iam:PassedToService'],
+    resourceHas: [':/applications/', 'iam:PassedToService', ROLE],
   },
   { resource: 'arn:aws:states:::aws-sdk:emrserverless:listJobRuns', actions: ['emr-serverless:ListJobRuns'], resourceHas: [':/applications/'] },
   { resource: 'arn:aws:states:::aws-sdk:emrserverless:getJobRun', actions: ['emr-serverless:GetJobRun'], resourceHas: ['/jobruns/*'] },
@@ -90,6 +93,12 @@ describe('IAM registry', () => {
 
   it('fails when a scoping parameter is computed at run time', () => {
     expect(() => grant('arn:aws:states:::states:startExecution', { 'StateMachineArn.$': '$.arn' })).toThrow(/static "StateMachineArn"/);
+  });
+
+  it('passes exactly the role a job run names, and fails when it is computed', () => {
+    const pass = grant('arn:aws:states:::emr-serverless:startJobRun', { ExecutionRoleArn: 'arn:aws:iam::1:role/other' }).find((s) => s.Action === 'iam:PassRole');
+    expect(pass!.Resource).toBe('arn:aws:iam::1:role/other');
+    expect(() => grant('arn:aws:states:::emr-serverless:startJobRun', { 'ExecutionRoleArn.$': '$.role' })).toThrow(/static "ExecutionRoleArn"/);
   });
 
   it('fails for an unknown placeholder in a parameter', () => {

@@ -9,7 +9,8 @@ describe('checkCredentials (real SDK default chain, no network)', () => {
   let home: string;
 
   beforeEach(() => {
-    for (const key of Object.keys(process.env)) if (key.startsWith('AWS_')) delete process.env[key];
+    // Keeps the SDK's own switches (AWS_SDK_JS_*): only credentials and profile settings go.
+    for (const key of Object.keys(process.env)) if (key.startsWith('AWS_') && !key.startsWith('AWS_SDK_JS_')) delete process.env[key];
     home = mkdtempSync(join(tmpdir(), 'lakestep-creds-'));
     process.env.HOME = home;
   });

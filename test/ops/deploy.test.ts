@@ -90,7 +90,7 @@ describe('deploy', () => {
     const saved = { ...process.env };
     let home: string;
     beforeEach(() => {
-      for (const key of Object.keys(process.env)) if (key.startsWith('AWS_')) delete process.env[key];
+      for (const key of Object.keys(process.env)) if (key.startsWith('AWS_') && !key.startsWith('AWS_SDK_JS_')) delete process.env[key];
       home = mkdtempSync(join(tmpdir(), 'lakestep-home-'));
       process.env.HOME = home;
     });

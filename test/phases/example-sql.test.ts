@@ -22,6 +22,8 @@ beforeAll(() => {
     for (const step of doc.steps) {
       if ('sql' in step) statements.push({ where: `${path} › ${step.name}`, sql: step.sql });
       if ('writeSql' in step) statements.push({ where: `${path} › ${step.name} (write)`, sql: step.writeSql });
+      if ('selectSql' in step) statements.push({ where: `${path} › ${step.name} (select)`, sql: step.selectSql });
+      if ('deadLetter' in step && step.deadLetter) statements.push({ where: `${path} › ${step.name} (dead letter)`, sql: step.deadLetter.selectSql });
     }
   }
 });
@@ -29,7 +31,7 @@ beforeAll(() => {
 describe('SQL emitted for the example specs', () => {
   it('covers every kind of statement the phases generate', () => {
     expect(result.quarantined).toEqual([]);
-    const kinds = ['CREATE NAMESPACE', 'CREATE TABLE', 'CREATE OR REPLACE TEMPORARY VIEW', 'INSERT OVERWRITE', 'INSERT INTO', 'MERGE INTO', 'SELECT', 'ALTER TABLE', 'DELETE FROM', 'CALL'];
+    const kinds = ['CREATE NAMESPACE', 'CREATE TABLE', 'CREATE OR REPLACE TEMPORARY VIEW', 'INSERT OVERWRITE', 'MERGE INTO', 'SELECT', 'ALTER TABLE', 'DELETE FROM', 'CALL'];
     for (const kind of kinds) expect(statements.some((s) => s.sql.startsWith(kind)), kind).toBe(true);
     expect(statements.length).toBeGreaterThan(60);
   });

@@ -23,7 +23,11 @@ async function runUpstreams(starts: { ref: string; at: string; name?: string }[]
   const sim = new Simulator(build.dir, scenario);
   for (const s of starts) sim.start(s.ref, { trigger: 'schedule', logical_date: LOGICAL }, { at: s.at, name: s.name ?? `${NAME}-${s.at.slice(11, 13)}${s.at.slice(14, 16)}` });
   await sim.runUntilIdle();
-  return sim.result();
+  try {
+    return await sim.result();
+  } finally {
+    await sim.close();
+  }
 }
 
 describe('two-upstream join (orders/orders-upserts)', () => {

@@ -89,7 +89,7 @@ describe('failed conversion and re-run', () => {
     const sim = new Simulator(build.dir, scenario);
     sim.start(MIGRATION, { trigger: 'manual', logical_date: LOGICAL }, { at: LOGICAL });
     await sim.runUntilIdle();
-    let result = sim.result();
+    let result = await sim.result();
     expect(executionsOf(result, MIGRATION).map((e) => e.status)).toEqual(['FAILED']);
     expect(watermark(result, build, ORDERS_WM)).toBeUndefined();
     expect(watermark(result, build, LINES_WM)).toBe(LOGICAL);
@@ -100,7 +100,8 @@ describe('failed conversion and re-run', () => {
     delete scenario.jobs!['orders/orders-migration/convert-orders'];
     sim.start(MIGRATION, { trigger: 'manual', logical_date: LOGICAL }, { at: '2026-11-25T06:00:00Z', name: `${NAME}-rerun` });
     await sim.runUntilIdle();
-    result = sim.result();
+    result = await sim.result();
+    await sim.close();
     const runs = executionsOf(result, MIGRATION);
     expect(runs.map((e) => [e.name, e.status])).toEqual([
       [NAME, 'FAILED'],

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { DataSync } from '../../src/simulator/services/datasync.ts';
-import { DynamoDbStore } from '../../src/simulator/services/dynamodb.ts';
+import { DynamoDb } from '../../src/simulator/services/dynamodb.ts';
 import { S3Store } from '../../src/simulator/services/s3.ts';
 import type { TaskCall, TaskHandler } from '../../src/simulator/services/types.ts';
 
@@ -19,57 +19,84 @@ const errorOf = (fn: () => unknown): { name: string; message: string } => {
   throw new Error('did not throw');
 };
 
-describe('DynamoDB integration', () => {
+describe('DynamoDB integration (dynalite through @aws-sdk/client-dynamodb)', () => {
   const ddb = 'arn:aws:states:::dynamodb:';
-  const gates = new DynamoDbStore({ gates: ['pk'] });
-  const addUpstream = (upstream: string) =>
-    call(gates.handlers, `${ddb}updateItem`, {
-      TableName: 'gates',
-      Key: { pk: { S: 'orders-upserts#2026-01-01' } },
-      UpdateExpression: 'ADD #done :u',
-      ExpressionAttributeNames: { '#done': 'done' },
-      ExpressionAttributeValues: { ':u': { SS: [upstream] } },
-      ReturnValues: 'UPDATED_NEW',
-    }) as { Attributes: Record<string, unknown> };
+  const stores: DynamoDb[] = [];
+  const store = (schemas: Record<string, string[]> = {}): DynamoDb => {
+    const s = new DynamoDb(schemas);
+    stores.push(s);
+    return s;
+  };
+  afterAll(async () => {
+    for (const s of stores) await s.close();
+  });
+  const asyncError = async (promise: unknown): Promise<{ name: string; message: string }> => {
+    try {
+      await promise;
+    } catch (e) {
+      return e as Error;
+    }
+    throw new Error('did not throw');
+  };
 
-  it('ADDs to a string set atomically and returns UPDATED_NEW', () => {
-    expect(addUpstream('a').Attributes).toEqual({ done: { SS: ['a'] } });
-    expect(addUpstream('b').Attributes).toEqual({ done: { SS: ['a', 'b'] } });
-    expect(addUpstream('b').Attributes).toEqual({ done: { SS: ['a', 'b'] } });
+  it('ADDs to a string set atomically and returns UPDATED_NEW', async () => {
+    const gates = store({ gates: ['pk'] });
+    const addUpstream = async (upstream: string) =>
+      ((await call(gates.handlers, `${ddb}updateItem`, {
+        TableName: 'gates',
+        Key: { pk: { S: 'orders-upserts#2026-01-01' } },
+        UpdateExpression: 'ADD #done :u',
+        ExpressionAttributeNames: { '#done': 'done' },
+        ExpressionAttributeValues: { ':u': { SS: [upstream] } },
+        ReturnValues: 'UPDATED_NEW',
+      })) as { Attributes: Record<string, unknown> }).Attributes;
+    expect(await addUpstream('a')).toEqual({ done: { SS: ['a'] } });
+    expect(await addUpstream('b')).toEqual({ done: { SS: ['a', 'b'] } });
+    expect(await addUpstream('b')).toEqual({ done: { SS: ['a', 'b'] } });
+    // Concurrent ADDs of the other upstreams: exactly one of them sees the complete set.
+    const complete = await Promise.all(['c', 'd'].map(addUpstream));
+    expect(complete.map((a) => (a.done as { SS: string[] }).SS.length).sort()).toEqual([3, 4]);
   });
 
-  it('refuses an older watermark with ConditionalCheckFailedException and keeps the item', () => {
-    const store = new DynamoDbStore();
-    const advance = (value: string, returnValues = 'ALL_NEW') =>
-      call(store.handlers, `${ddb}updateItem`, {
-        TableName: 'wm',
+  it('refuses an older watermark with ConditionalCheckFailedException and keeps the item', async () => {
+    const wm = store();
+    const advance = async (value: string, returnValues = 'ALL_NEW') =>
+      (await call(wm.handlers, `${ddb}updateItem`, {
+        TableName: 'watermarks',
         Key: { pk: { S: 'orders' } },
         UpdateExpression: 'SET #v = :v',
         ConditionExpression: 'attribute_not_exists(#v) OR #v < :v',
         ExpressionAttributeNames: { '#v': 'value' },
         ExpressionAttributeValues: { ':v': { S: value } },
         ReturnValues: returnValues,
-      }) as { Attributes?: unknown };
-    expect(advance('2026-01-02').Attributes).toEqual({ pk: { S: 'orders' }, value: { S: '2026-01-02' } });
-    const err = errorOf(() => advance('2026-01-01'));
+      })) as { Attributes?: unknown };
+    expect((await advance('2026-01-02')).Attributes).toEqual({ pk: { S: 'orders' }, value: { S: '2026-01-02' } });
+    const err = await asyncError(advance('2026-01-01'));
     expect(err.name).toBe('DynamoDB.ConditionalCheckFailedException');
     expect(err.message).toMatch(/conditional request failed/);
-    expect(advance('2026-01-03', 'ALL_OLD').Attributes).toEqual({ pk: { S: 'orders' }, value: { S: '2026-01-02' } });
-    expect(advance('2026-01-04', 'NONE').Attributes).toBeUndefined();
-    expect(call(store.handlers, `${ddb}getItem`, { TableName: 'wm', Key: { pk: { S: 'orders' } } })).toMatchObject({
+    expect((await advance('2026-01-03', 'ALL_OLD')).Attributes).toEqual({ pk: { S: 'orders' }, value: { S: '2026-01-02' } });
+    expect((await advance('2026-01-04', 'NONE')).Attributes).toBeUndefined();
+    expect(await call(wm.handlers, `${ddb}getItem`, { TableName: 'watermarks', Key: { pk: { S: 'orders' } } })).toMatchObject({
       Item: { value: { S: '2026-01-04' } },
     });
+    expect(await wm.snapshot()).toEqual({ watermarks: [{ pk: { S: 'orders' }, value: { S: '2026-01-04' } }] });
   });
 
-  it('puts with a condition and returns nothing for an absent item', () => {
-    const store = new DynamoDbStore({ runs: ['pk', 'sk'] });
+  it('puts with a condition and returns nothing for an absent item', async () => {
+    const runs = store({ runs: ['pk', 'sk'] });
     const put = { TableName: 'runs', Item: { pk: { S: 'wf' }, sk: { S: 'r1' }, status: { S: 'SUCCEEDED' } }, ConditionExpression: 'attribute_not_exists(pk)' };
-    call(store.handlers, `${ddb}putItem`, put);
-    expect(errorOf(() => call(store.handlers, `${ddb}putItem`, put)).name).toBe('DynamoDB.ConditionalCheckFailedException');
-    expect(call(store.handlers, `${ddb}getItem`, { TableName: 'runs', Key: { pk: { S: 'wf' }, sk: { S: 'r2' } } })).not.toHaveProperty('Item');
-    expect(errorOf(() => call(store.handlers, `${ddb}updateItem`, { TableName: 'runs', Key: { pk: { S: 'wf' }, sk: { S: 'r1' } }, UpdateExpression: 'SET = :x' })).name).toBe(
+    await call(runs.handlers, `${ddb}putItem`, put);
+    expect((await asyncError(call(runs.handlers, `${ddb}putItem`, put))).name).toBe('DynamoDB.ConditionalCheckFailedException');
+    expect(await call(runs.handlers, `${ddb}getItem`, { TableName: 'runs', Key: { pk: { S: 'wf' }, sk: { S: 'r2' } } })).not.toHaveProperty('Item');
+    expect((await asyncError(call(runs.handlers, `${ddb}updateItem`, { TableName: 'runs', Key: { pk: { S: 'wf' }, sk: { S: 'r1' } }, UpdateExpression: 'SET = :x' }))).name).toBe(
       'DynamoDB.AmazonDynamoDBException',
     );
+  });
+
+  it('refuses a Key without the table key, as DynamoDB does', async () => {
+    const runs = store({ runs: ['pk', 'sk'] });
+    const err = await asyncError(call(runs.handlers, `${ddb}getItem`, { TableName: 'runs', Key: { pk: { S: 'wf' } } }));
+    expect(err).toMatchObject({ name: 'DynamoDB.AmazonDynamoDBException', message: expect.stringMatching(/key element does not match the schema/) });
   });
 });
 

@@ -43,6 +43,13 @@ describe('every example workflow accepts every documented start', () => {
     ['a timestamp', { logical_date: '2026-11-25T06:00:00Z' }, '2026-11-25T06:00:00Z', 'manual'],
     ['a schedule rule input', { trigger: 'schedule', logical_date: '2026-11-25T06:00:00Z' }, '2026-11-25T06:00:00Z', 'schedule'],
     ['a backfill of a date', { trigger: 'backfill', logical_date: '2026-11-25' }, '2026-11-25T00:00:00Z', 'backfill'],
+    ['a join machine start', { trigger: 'dependency', logical_date: '2026-11-25T06:00:00Z', upstreams: ['a', 'b'], AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID: 'arn:x' }, '2026-11-25T06:00:00Z', 'dependency'],
+    [
+      "an upstream's SUCCEEDED event",
+      { detail: { status: 'SUCCEEDED', stateMachineArn: 'arn:aws:states:eu-west-1:123456789012:stateMachine:up', output: JSON.stringify({ run: { logical_date: '2026-11-25T06:00:00Z', ds: '2026-11-25' } }) } },
+      '2026-11-25T06:00:00Z',
+      'dependency',
+    ],
   ])('succeeds on %s', async (_what, input, logicalDate, trigger) => {
     const outcomes = await startEach(input);
     expect(outcomes).toEqual(refs.map((ref) => ({ ref, status: 'SUCCEEDED', error: null, logicalDates: [logicalDate], triggers: [trigger] })));

@@ -8,11 +8,11 @@ describe('landingViewSql', () => {
     [{}, "CREATE OR REPLACE TEMPORARY VIEW `landing_raw_orders_orders` USING parquet OPTIONS ('path' 's3://acme-landing/orders/orders/')"],
     [
       { format: 'csv' as const, formatOptions: { sep: '|', header: 'true' } },
-      "CREATE OR REPLACE TEMPORARY VIEW `landing_raw_orders_orders` USING csv OPTIONS ('path' 's3://acme-landing/orders/orders/', 'header' 'true', 'sep' '|')",
+      "CREATE OR REPLACE TEMPORARY VIEW `landing_raw_orders_orders` (`order_id` bigint, `customer_id` bigint, `amount` decimal(12,2), `updated_at` timestamp) USING csv OPTIONS ('path' 's3://acme-landing/orders/orders/', 'header' 'true', 'sep' '|')",
     ],
     [
       { format: 'json' as const, formatOptions: { "x') --": "\\'" } },
-      "CREATE OR REPLACE TEMPORARY VIEW `landing_raw_orders_orders` USING json OPTIONS ('path' 's3://acme-landing/orders/orders/', 'x\\') --' '\\\\\\'')",
+      "CREATE OR REPLACE TEMPORARY VIEW `landing_raw_orders_orders` (`order_id` bigint, `customer_id` bigint, `amount` decimal(12,2), `updated_at` timestamp) USING json OPTIONS ('path' 's3://acme-landing/orders/orders/', 'x\\') --' '\\\\\\'')",
     ],
   ])('%j', (over, want) => {
     const sql = landingViewSql(migrationTable(over));
@@ -26,17 +26,18 @@ describe('landingViewSql', () => {
 });
 
 describe('conversionSql', () => {
-  it('overwrites the whole table with explicitly cast columns', () => {
+  it('appends explicitly cast columns by name, only into an empty table', () => {
     const sql = conversionSql('glue', migrationTable());
     expect(sql).toBe(
       [
-        'INSERT OVERWRITE `glue`.`raw_orders`.`orders`',
+        'INSERT INTO `glue`.`raw_orders`.`orders` (`order_id`, `customer_id`, `amount`, `updated_at`)',
         'SELECT',
         '  CAST(`order_id` AS bigint) AS `order_id`,',
         '  CAST(`customer_id` AS bigint) AS `customer_id`,',
         '  CAST(`amount` AS decimal(12,2)) AS `amount`,',
         '  CAST(`updated_at` AS timestamp) AS `updated_at`',
         'FROM `landing_raw_orders_orders`',
+        'WHERE NOT EXISTS (SELECT 1 FROM `glue`.`raw_orders`.`orders`)',
       ].join('\n'),
     );
     expect(syntaxErrors(sql)).toEqual([]);

@@ -5,6 +5,7 @@ import { syntaxErrors } from './syntax.ts';
 
 const SRC = '`glue`.`raw_orders`.`order_events` src';
 const NEWER = "(:watermark = '' OR src.`event_ts` > CAST(:watermark AS TIMESTAMP))";
+const FROM_WATERMARK = "(:watermark = '' OR src.`event_ts` >= CAST(:watermark AS TIMESTAMP))";
 
 describe('mergeSql', () => {
   it.each([
@@ -25,11 +26,11 @@ describe('mergeSql', () => {
       want: [
         'MERGE INTO `glue`.`process_orders`.`orders` t',
         'USING (SELECT * FROM (SELECT src.*, ROW_NUMBER() OVER (PARTITION BY src.`order_id`, src.`line` ORDER BY src.`event_ts` DESC) AS `_lakestep_rn`' +
-          ` FROM ${SRC} WHERE ${NEWER}) dedup WHERE \`_lakestep_rn\` = 1) s`,
+          ` FROM ${SRC} WHERE ${FROM_WATERMARK}) dedup WHERE \`_lakestep_rn\` = 1) s`,
         'ON t.`order_id` = s.`order_id` AND t.`line` = s.`line`',
-        "WHEN MATCHED AND (s.`op` = 'D') THEN DELETE",
-        'WHEN MATCHED THEN UPDATE SET *',
-        'WHEN NOT MATCHED THEN INSERT *',
+        "WHEN MATCHED AND (t.`event_ts` IS NULL OR s.`event_ts` >= t.`event_ts`) AND (s.`op` = 'D') THEN DELETE",
+        'WHEN MATCHED AND (t.`event_ts` IS NULL OR s.`event_ts` >= t.`event_ts`) THEN UPDATE SET *',
+        "WHEN NOT MATCHED AND NOT COALESCE((s.`op` = 'D'), false) THEN INSERT *",
       ],
     },
     {
@@ -49,10 +50,10 @@ describe('mergeSql', () => {
     expect(syntaxErrors(sql)).toEqual([]);
   });
 
-  it('bounds the increment above when asked', () => {
-    const sql = mergeSql('glue', merge({ incrementalColumn: 'event_ts' }), { watermarkParameter: 'wm_orders', upperBoundParameter: 'upper' });
+  it('bounds the increment above when asked, and looks back for late rows', () => {
+    const sql = mergeSql('glue', merge({ incrementalColumn: 'event_ts', lateArrivalSeconds: 3600 }), { watermarkParameter: 'wm_orders', upperBoundParameter: 'upper' });
     expect(sql).toContain(
-      "WHERE (:wm_orders = '' OR src.`event_ts` > CAST(:wm_orders AS TIMESTAMP)) AND (:upper = '' OR src.`event_ts` <= CAST(:upper AS TIMESTAMP))",
+      "WHERE (:wm_orders = '' OR src.`event_ts` >= CAST(:wm_orders AS TIMESTAMP) - INTERVAL 3600 SECONDS) AND (:upper = '' OR src.`event_ts` <= CAST(:upper AS TIMESTAMP))",
     );
     expect(syntaxErrors(sql)).toEqual([]);
   });
@@ -84,8 +85,8 @@ describe('mergeWatermarkSql', () => {
 describe('writeFromViewSql', () => {
   const target = { database: 'raw_orders', table: 'customers' };
   it.each([
-    ['append', [], [], 'INSERT INTO `glue`.`raw_orders`.`customers` SELECT * FROM `jdbc_customers`'],
-    ['overwrite', [], ['id', 'name'], 'INSERT OVERWRITE `glue`.`raw_orders`.`customers` SELECT `id`, `name` FROM `jdbc_customers`'],
+    ['append', [], [], 'INSERT INTO `glue`.`raw_orders`.`customers` BY NAME SELECT * FROM `jdbc_customers`'],
+    ['overwrite', [], ['id', 'name'], 'INSERT OVERWRITE `glue`.`raw_orders`.`customers` BY NAME SELECT `id`, `name` FROM `jdbc_customers`'],
     [
       'merge',
       ['id'],

@@ -1,99 +1,118 @@
 /**
- * DynamoDB behind the optimized integrations `arn:aws:states:::dynamodb:getItem|putItem|updateItem|deleteItem`:
- * an in-memory store in the low-level attribute-value format, with condition and
- * update expressions and `ReturnValues`.
+ * DynamoDB behind the optimized integrations `arn:aws:states:::dynamodb:getItem|putItem|updateItem|deleteItem`.
+ * The calls go through `@aws-sdk/client-dynamodb` to dynalite, a DynamoDB implementation
+ * running in this process on an in-memory LevelDB: condition and update expressions,
+ * `ReturnValues` and request validation are DynamoDB's, not the simulator's. Tables are
+ * created on first use with the key the state machines' `Key` parameters name.
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/connect-ddb.html
- * @see https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_UpdateItem.html
+ * @see https://github.com/architect/dynalite#readme
  */
+import type { Server } from 'node:http';
+import {
+  CreateTableCommand,
+  DeleteItemCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  DynamoDBServiceException,
+  GetItemCommand,
+  PutItemCommand,
+  ScanCommand,
+  UpdateItemCommand,
+  type AttributeValue as SdkAttributeValue,
+} from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+import { typeOf, type Item } from '../attribute-values.ts';
 import { taskError } from '../errors.ts';
-import { ExpressionError } from '../dynamodb/lexer.ts';
-import { applyUpdate, evaluateCondition, type Values } from '../dynamodb/evaluate.ts';
-import { parseCondition, parseUpdate } from '../dynamodb/parser.ts';
-import { clone, isAttributeValue, type Item } from '../dynamodb/values.ts';
+import { InProcessHttpHandler } from './in-process-http.ts';
 import { machineOf, type Problems } from '../problems.ts';
 import { record, str, type TaskCall, type TaskHandler } from './types.ts';
 
 const PREFIX = 'arn:aws:states:::dynamodb:';
 
-export class DynamoDbStore {
-  private readonly tables = new Map<string, Map<string, Item>>();
+/** What the SDK call of each integration is. */
+const COMMANDS = {
+  getItem: GetItemCommand,
+  putItem: PutItemCommand,
+  updateItem: UpdateItemCommand,
+  deleteItem: DeleteItemCommand,
+} as const;
+
+type Action = keyof typeof COMMANDS;
+
+/** Parameters Step Functions passes on to DynamoDB (anything else in `Parameters` is an error there too). */
+const PASSED = [
+  'TableName', 'Key', 'Item', 'ConditionExpression', 'UpdateExpression', 'ExpressionAttributeNames', 'ExpressionAttributeValues',
+  'ReturnValues', 'ReturnConsumedCapacity', 'ReturnItemCollectionMetrics', 'ReturnValuesOnConditionCheckFailure', 'ProjectionExpression',
+  'ConsistentRead',
+];
+
+export class DynamoDb {
+  private server: Server | undefined;
+  private client: Promise<DynamoDBClient> | undefined;
+  private readonly tables = new Map<string, Promise<void>>();
+  private readonly seeds: { table: string; item: Item }[] = [];
   private requests = 0;
 
-  /** @param keySchemas key attribute names per table; tables without one use the `Key`s seen, then a guess. */
+  /** @param keySchemas key attribute names per table, partition key first; a table without one uses `pk`/`sk`/`id` or its first attribute. */
   constructor(
     private readonly keySchemas: Record<string, string[]> = {},
     private readonly problems?: Problems,
+    private readonly region = 'eu-west-1',
   ) {}
 
-  /** Items of every table, in insertion order. */
-  snapshot(): Record<string, Item[]> {
-    return Object.fromEntries([...this.tables.entries()].map(([name, items]) => [name, [...items.values()].map(clone)]));
+  /** Stores `item` before anything runs (scenario seeds), unconditionally. */
+  seed(table: string, item: Item): void {
+    this.seeds.push({ table, item });
   }
 
-  getItem(table: string, key: Item): Item | undefined {
-    const item = this.table(table).get(this.keyString(table, key));
-    return item && clone(item);
+  /** Items of every table used, tables and items in a stable order (by table name, then by key). */
+  async snapshot(): Promise<Record<string, Item[]>> {
+    const out: Record<string, Item[]> = {};
+    if (!this.client && this.seeds.length === 0) return out;
+    const client = await this.connect();
+    for (const table of [...this.tables.keys()].sort()) {
+      await this.tables.get(table);
+      const items: Item[] = [];
+      let start: Record<string, SdkAttributeValue> | undefined;
+      do {
+        const page = await client.send(new ScanCommand({ TableName: table, ...(start ? { ExclusiveStartKey: start } : {}) }));
+        items.push(...((page.Items ?? []) as Item[]));
+        start = page.LastEvaluatedKey;
+      } while (start);
+      const key = this.schema(table, items[0] ?? {});
+      out[table] = items.sort((a, b) => keyText(a, key).localeCompare(keyText(b, key)));
+    }
+    return out;
   }
 
-  /** Stores an item as is (for scenario seeds). */
-  putItem(table: string, item: Item): void {
-    this.table(table).set(this.keyString(table, this.keyOf(table, item)), clone(item));
+  /** Stops the in-process DynamoDB. */
+  async close(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    if (client) (await client).destroy();
+    // The server never listened, so there is nothing to stop; the in-memory store goes with it.
+    this.server = undefined;
   }
 
-  readonly handlers: Record<string, TaskHandler> = {
-    [`${PREFIX}getItem`]: (call) => this.guard(call, (p, table) => {
-      const item = this.getItem(table, keyParam(p));
-      return this.respond(item ? { Item: item } : {});
-    }),
-    [`${PREFIX}putItem`]: (call) => this.guard(call, (p, table) => {
-      const item = itemParam(p.Item, 'Item');
-      const key = this.keyOf(table, item);
-      const old = this.getItem(table, key);
-      this.check(p, old);
-      this.table(table).set(this.keyString(table, key), clone(item));
-      return this.respond(p.ReturnValues === 'ALL_OLD' && old ? { Attributes: old } : {});
-    }),
-    [`${PREFIX}deleteItem`]: (call) => this.guard(call, (p, table) => {
-      const key = keyParam(p);
-      const old = this.getItem(table, key);
-      this.check(p, old);
-      this.table(table).delete(this.keyString(table, key));
-      return this.respond(p.ReturnValues === 'ALL_OLD' && old ? { Attributes: old } : {});
-    }),
-    [`${PREFIX}updateItem`]: (call) => this.guard(call, (p, table) => {
-      const key = keyParam(p);
-      const old = this.getItem(table, key);
-      this.check(p, old);
-      const expression = str(p.UpdateExpression);
-      if (!expression) throw new ExpressionError('UpdateExpression is required');
-      const actions = parseUpdate(expression, names(p));
-      const { item, updated } = applyUpdate(actions, old ?? clone(key), values(p));
-      this.table(table).set(this.keyString(table, key), item);
-      const pick = (from: Item | undefined): Item =>
-        Object.fromEntries(updated.filter((n) => from?.[n] !== undefined).map((n) => [n, clone(from?.[n])])) as Item;
-      const returned: Record<string, Item | undefined> = {
-        ALL_NEW: clone(item),
-        ALL_OLD: old,
-        UPDATED_NEW: pick(item),
-        UPDATED_OLD: old && pick(old),
-      };
-      const mode = str(p.ReturnValues) ?? 'NONE';
-      const attributes = returned[mode];
-      return this.respond(attributes && Object.keys(attributes).length ? { Attributes: attributes } : {});
-    }),
-  };
+  readonly handlers: Record<string, TaskHandler> = Object.fromEntries(
+    (Object.keys(COMMANDS) as Action[]).map((action) => [`${PREFIX}${action}`, (call: TaskCall) => this.call(action, call)]),
+  );
 
-  private guard(call: TaskCall, body: (params: Record<string, unknown>, table: string) => unknown): unknown {
+  private async call(action: Action, call: TaskCall): Promise<unknown> {
     const params = this.attributeValues(call);
-    const table = str(params.TableName);
+    const table = str(params.TableName) ?? '';
+    const client = await this.connect();
+    const input = Object.fromEntries(Object.entries(params).filter(([k]) => PASSED.includes(k)));
+    const unknown = Object.keys(params).filter((k) => !PASSED.includes(k));
+    this.requests++;
     try {
-      if (!table) throw new ExpressionError('TableName is required');
-      return body(params, table);
+      await this.table(table, record(params.Key ?? params.Item) as Item);
+      if (unknown.length) throw validation(`The parameters ${unknown.join(', ')} are not part of the ${action} request`);
+      const Command = COMMANDS[action] as new (input: unknown) => GetItemCommand;
+      const { $metadata: _m, ...body } = (await client.send(new Command(input))) as unknown as Record<string, unknown>;
+      return { ...body, SdkHttpMetadata: { HttpStatusCode: 200 }, SdkResponseMetadata: { RequestId: requestId(this.requests) } };
     } catch (error) {
-      if (error instanceof ExpressionError || error instanceof Error && /document path|attribute value/i.test(error.message)) {
-        throw taskError('DynamoDB.AmazonDynamoDBException', `${error.message} (Service: AmazonDynamoDBv2; Status Code: 400; Error Code: ValidationException)`);
-      }
-      throw error;
+      throw integrationError(error, this.requests);
     }
   }
 
@@ -122,79 +141,96 @@ export class DynamoDbStore {
     return out;
   }
 
-  private check(params: Record<string, unknown>, existing: Item | undefined): void {
-    const expression = str(params.ConditionExpression);
-    if (!expression) return;
-    if (!evaluateCondition(parseCondition(expression, names(params)), existing ?? {}, values(params))) {
-      this.requests++;
-      throw taskError(
-        'DynamoDB.ConditionalCheckFailedException',
-        `The conditional request failed (Service: AmazonDynamoDBv2; Status Code: 400; Error Code: ConditionalCheckFailedException; Request ID: ${requestId(this.requests)}; Proxy: null)`,
-      );
+  /** The client, starting dynalite on a free 127.0.0.1 port and storing the seeds on first use. */
+  private connect(): Promise<DynamoDBClient> {
+    this.client ??= (async () => {
+      // dynalite's HTTP server is never bound to a port: its request listener gets the SDK's requests directly.
+      const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+      this.server = server;
+      // The SDK warns once per process that later releases need Node 22; for this in-process
+      // client that says nothing to the user (the simulator pins its SDK version).
+      process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+      const client = new DynamoDBClient({
+        endpoint: 'http://dynamodb.simulator.invalid',
+        requestHandler: new InProcessHttpHandler(server),
+        region: this.region,
+        credentials: { accessKeyId: 'simulator', secretAccessKey: 'simulator' },
+        maxAttempts: 1,
+        // A fixed SigV4-shaped Authorization header: dynalite checks its form, never the signature,
+        // and hashing every request costs a sixth of a call.
+        signer: { sign: async (request: { headers: Record<string, string> }) => {
+          request.headers['x-amz-date'] = '20260101T000000Z';
+          request.headers.authorization = 'AWS4-HMAC-SHA256 Credential=simulator/20260101/eu-west-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0';
+          return request;
+        } } as never,
+      });
+      for (const { table, item } of this.seeds.splice(0)) {
+        await this.table(table, item, client);
+        await client.send(new PutItemCommand({ TableName: table, Item: item as Record<string, SdkAttributeValue> }));
+      }
+      return client;
+    })();
+    return this.client;
+  }
+
+  /** Creates `name` on first use, its key typed like the attributes of `sample`. */
+  private table(name: string, sample: Item, given?: DynamoDBClient): Promise<void> {
+    let created = this.tables.get(name);
+    if (!created) {
+      created = (async () => {
+        const client = given ?? (await this.connect());
+        const key = this.schema(name, sample);
+        const type = (attr: string): 'S' | 'N' | 'B' => {
+          const t = typeOf(sample[attr]);
+          return t === 'N' || t === 'B' ? t : 'S';
+        };
+        await client.send(
+          new CreateTableCommand({
+            TableName: name,
+            BillingMode: 'PAY_PER_REQUEST',
+            AttributeDefinitions: key.map((a) => ({ AttributeName: a, AttributeType: type(a) })),
+            KeySchema: key.map((a, i) => ({ AttributeName: a, KeyType: i === 0 ? 'HASH' : 'RANGE' })),
+          }),
+        );
+        while ((await client.send(new DescribeTableCommand({ TableName: name }))).Table?.TableStatus !== 'ACTIVE') {
+          await new Promise((resolve) => setTimeout(resolve, 1));
+        }
+      })();
+      this.tables.set(name, created);
     }
+    return created;
   }
 
-  private respond(body: Record<string, unknown>): Record<string, unknown> {
-    this.requests++;
-    return {
-      ...body,
-      SdkHttpMetadata: { HttpStatusCode: 200 },
-      SdkResponseMetadata: { RequestId: requestId(this.requests) },
-    };
-  }
-
-  private table(name: string): Map<string, Item> {
-    let table = this.tables.get(name);
-    if (!table) {
-      table = new Map();
-      this.tables.set(name, table);
-    }
-    return table;
-  }
-
-  /** The key attributes of `item`, by the table's schema (learned from `Key` parameters if not given). */
-  private keyOf(table: string, item: Item): Item {
-    const schema = this.keySchemas[table] ?? guessKey(item);
-    const key: Item = {};
-    for (const name of schema) {
-      const v = item[name];
-      if (v === undefined) throw new ExpressionError(`One of the required keys was not given a value: ${name}`);
-      key[name] = v;
-    }
-    return key;
-  }
-
-  private keyString(table: string, key: Item): string {
-    if (!this.keySchemas[table]) this.keySchemas[table] = Object.keys(key).sort();
-    return JSON.stringify(Object.keys(key).sort().map((k) => [k, key[k]]));
+  private schema(table: string, sample: Item): string[] {
+    return (this.keySchemas[table] ??= guessKey(sample));
   }
 }
 
 /** Without a known schema: `pk`/`sk`-style names if present, else the first attribute. */
 function guessKey(item: Item): string[] {
-  const conventional = Object.keys(item).filter((k) => /^(pk|sk|PK|SK|id)$/.test(k));
-  return conventional.length ? conventional : Object.keys(item).slice(0, 1);
+  const conventional = ['pk', 'PK', 'id', 'sk', 'SK'].filter((k) => k in item);
+  return (conventional.length ? conventional : Object.keys(item).slice(0, 1)).slice(0, 2);
 }
 
-function keyParam(params: Record<string, unknown>): Item {
-  return itemParam(params.Key, 'Key');
+function keyText(item: Item, key: string[]): string {
+  return JSON.stringify(key.map((k) => item[k] ?? null));
 }
 
-function itemParam(value: unknown, what: string): Item {
-  const item = record(value);
-  for (const [name, v] of Object.entries(item)) {
-    if (!isAttributeValue(v)) throw new ExpressionError(`Invalid attribute value in ${what}.${name}: ${JSON.stringify(v)}`);
-  }
-  if (Object.keys(item).length === 0) throw new ExpressionError(`${what} is required`);
-  return item as Item;
+function validation(message: string): DynamoDBServiceException {
+  return new DynamoDBServiceException({ name: 'ValidationException', $fault: 'client', $metadata: {}, message });
 }
 
-function names(params: Record<string, unknown>): Record<string, string> {
-  return record(params.ExpressionAttributeNames) as Record<string, string>;
-}
-
-function values(params: Record<string, unknown>): Values {
-  return itemParam(params.ExpressionAttributeValues ?? { ':__none': { NULL: true } }, 'ExpressionAttributeValues');
+/**
+ * The error a Task state sees: `DynamoDB.<ErrorCode>`, except a ValidationException, which
+ * the integration reports as `DynamoDB.AmazonDynamoDBException`, with the cause text of AWS's Java SDK.
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/connect-ddb.html
+ */
+function integrationError(error: unknown, request: number): Error {
+  if (!(error instanceof DynamoDBServiceException)) return error as Error;
+  const code = error.name;
+  const name = code === 'ValidationException' || code === 'SerializationException' ? 'DynamoDB.AmazonDynamoDBException' : `DynamoDB.${code}`;
+  const message = error.message.replace(/^\s*$/, code === 'ConditionalCheckFailedException' ? 'The conditional request failed' : code);
+  return taskError(name, `${message} (Service: AmazonDynamoDBv2; Status Code: 400; Error Code: ${code}; Request ID: ${requestId(request)}; Proxy: null)`);
 }
 
 function requestId(n: number): string {

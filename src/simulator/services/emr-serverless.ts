@@ -7,6 +7,7 @@
  * @see https://docs.aws.amazon.com/emr-serverless/latest/APIReference/API_JobRun.html
  * @see https://docs.aws.amazon.com/emr-serverless/latest/APIReference/API_ListJobRuns.html
  */
+import { DEFAULT_RELEASE_LABEL } from '../../ir/engine-versions.ts';
 import type { JobDocument } from '../../build/types.ts';
 import { taskError } from '../errors.ts';
 import { machineOf, type Problems } from '../problems.ts';
@@ -80,7 +81,7 @@ export class EmrServerless {
         StateDetails: run.stateDetails,
         CreatedAt: run.createdAt,
         UpdatedAt: new Date(call.now).toISOString(),
-        ReleaseLabel: 'emr-7.5.0',
+        ReleaseLabel: DEFAULT_RELEASE_LABEL,
         JobDriver: record(call.input).JobDriver ?? {},
       };
       // The .sync integration fails the task when the job run ends FAILED.
@@ -115,7 +116,7 @@ export class EmrServerless {
           CreatedAt: r.createdAt,
           UpdatedAt: r.createdAt,
           Type: 'Spark',
-          ReleaseLabel: 'emr-7.5.0',
+          ReleaseLabel: DEFAULT_RELEASE_LABEL,
         })),
       };
     },

@@ -1,0 +1,111 @@
+/**
+ * The EMR Serverless runtime role of one use case's Spark jobs, created in the
+ * use case's first stack: its secrets, its Glue databases, its S3 keys
+ * ({@link sparkAccess}), the watermarks table and the platform key. One inline
+ * policy on a role of its own, so no other stack ever writes to it (IAM keys
+ * inline policies by role and name) and its size depends on this use case only.
+ * @see https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/security-iam-runtime-role.html
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
+ */
+import { Aws, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { Construct } from 'constructs';
+import type { ManifestPlatform, ManifestUseCase } from '../../src/build/types.ts';
+import { sparkJobRoleName } from '../../src/naming.ts';
+import type { PlatformResources } from '../platform/platform-stack.ts';
+import { type SparkAccess, sparkAccess } from './spark-access.ts';
+
+/** Name of the role's one inline policy. */
+export const SPARK_JOB_POLICY = 'SparkJob';
+
+/**
+ * Secret ARNs as policy resources. A spec may give the ARN without the six
+ * random characters Secrets Manager appends, so the `-??????` form is added.
+ */
+export function secretResources(arns: string[]): string[] {
+  const out = new Set<string>();
+  for (const arn of arns) {
+    out.add(arn);
+    if (!/-[A-Za-z0-9]{6}$/.test(arn) && !arn.endsWith('-??????')) out.add(`${arn}-??????`);
+  }
+  return [...out].sort();
+}
+
+/** ARN of a use case's Spark job role from its deterministic name (for stacks that do not create it). */
+export function sparkJobRoleArn(scope: Construct, prefix: string, useCase: string): string {
+  return Stack.of(scope).formatArn({ service: 'iam', region: '', resource: 'role', resourceName: sparkJobRoleName(prefix, useCase) });
+}
+
+export function createSparkJobRole(
+  scope: Construct,
+  platform: ManifestPlatform,
+  resources: PlatformResources,
+  useCase: ManifestUseCase,
+): iam.Role {
+  const access = sparkAccess(platform, useCase);
+  return new iam.Role(scope, 'SparkJobRole', {
+    roleName: sparkJobRoleName(platform.prefix, useCase.name),
+    description: `EMR Serverless job runtime role of the ${useCase.name} Spark jobs`,
+    assumedBy: new iam.ServicePrincipal('emr-serverless.amazonaws.com', {
+      conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+    }),
+    inlinePolicies: { [SPARK_JOB_POLICY]: new iam.PolicyDocument({ statements: statements(access, resources) }) },
+  });
+}
+
+function statements(access: SparkAccess, r: PlatformResources): iam.PolicyStatement[] {
+  const s3 = (bucket: string, key?: string) => `arn:${Aws.PARTITION}:s3:::${bucket}${key === undefined ? '' : `/${key}`}`;
+  const glue = (resource: string) => `arn:${Aws.PARTITION}:glue:${Aws.REGION}:${Aws.ACCOUNT_ID}:${resource}`;
+  const out: iam.PolicyStatement[] = [];
+  const buckets = [...access.buckets.keys()];
+  out.push(new iam.PolicyStatement({ actions: ['s3:GetBucketLocation'], resources: buckets.map((b) => s3(b)) }));
+  for (const [bucket, keys] of access.buckets) {
+    const prefixes = [...keys.readWrite, ...keys.read.filter((k) => k.endsWith('/'))];
+    if (prefixes.length === 0) continue;
+    out.push(
+      new iam.PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [s3(bucket)],
+        conditions: { StringLike: { 's3:prefix': prefixes.sort().map((k) => `${k}*`) } },
+      }),
+    );
+  }
+  const read = [...access.buckets].flatMap(([b, k]) => k.read.map((key) => s3(b, key.endsWith('/') ? `${key}*` : key)));
+  if (read.length) out.push(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: read }));
+  const readWrite = [...access.buckets].flatMap(([b, k]) => k.readWrite.map((key) => s3(b, `${key}*`)));
+  out.push(
+    new iam.PolicyStatement({
+      actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
+      resources: readWrite,
+    }),
+  );
+  // Spark resolves the session's current namespace `default` when it starts.
+  out.push(new iam.PolicyStatement({ actions: ['glue:GetDatabase'], resources: [glue('catalog'), glue('database/default')] }));
+  if (access.databases.length) {
+    out.push(
+      new iam.PolicyStatement({
+        actions: ['glue:Get*', 'glue:Create*', 'glue:Update*', 'glue:Delete*'],
+        resources: [glue('catalog'), ...access.databases.flatMap((db) => [glue(`database/${db}`), glue(`table/${db}/*`)])],
+      }),
+    );
+  }
+  if (access.secrets.length) {
+    out.push(
+      new iam.PolicyStatement({
+        actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+        resources: secretResources(access.secrets),
+      }),
+    );
+  }
+  out.push(
+    new iam.PolicyStatement({
+      actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+      resources: [r.tables.watermarks.tableArn],
+    }),
+    new iam.PolicyStatement({
+      actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*', 'kms:DescribeKey'],
+      resources: [r.key.keyArn],
+    }),
+  );
+  return out;
+}

@@ -1,0 +1,45 @@
+/**
+ * pause / resume / logs / cancel: the everyday operator commands, over `src/ops`.
+ * Like run and status they read the compiled manifest (`--build`) and act in the
+ * region of its platform.
+ */
+import { EMRServerlessClient } from '@aws-sdk/client-emr-serverless';
+import { cancelExecution, executionLogs, formatCancel, formatJson, formatLogs, formatPause, setTriggers } from '../ops/index.ts';
+import type { Io } from './io.ts';
+import { aws, eventbridgeClient, offline, target, type TargetOptions } from './operate.ts';
+
+const emrClient = (io: Io, region: string): EMRServerlessClient => (io.emr ?? ((r: string) => new EMRServerlessClient({ region: r })))(region);
+
+/**
+ * `lakestep pause|resume <use-case>/<dag>`: disables or enables the dag's schedule
+ * and dependency rules (its notification rules stay on). Exit 1 when a rule could
+ * not be changed or is not deployed.
+ */
+export async function pauseCommand(io: Io, opts: TargetOptions & { action: 'pause' | 'resume'; json: boolean }): Promise<number> {
+  const wf = await offline(io, opts);
+  const result = await aws(() => setTriggers(eventbridgeClient(io, wf.region), wf.ref, wf.workflow, opts.action));
+  io.out(opts.json ? formatJson(result) : formatPause(result));
+  return result.ok ? 0 : 1;
+}
+
+/** `lakestep logs <use-case>/<dag> [--execution NAME]`: the job runs of the newest (or named) execution. */
+export async function logsCommand(io: Io, opts: TargetOptions & { execution?: string; json: boolean }): Promise<number> {
+  await offline(io, opts);
+  const result = await aws(async () => {
+    const { client, target: t } = await target(io, opts);
+    return executionLogs(client, emrClient(io, t.region), t, opts.execution);
+  });
+  io.out(opts.json ? formatJson(result) : formatLogs(result));
+  return 0;
+}
+
+/** `lakestep cancel <use-case>/<dag> --execution NAME`: stop it and cancel its active job runs; exit 1 when a cancel failed. */
+export async function cancelCommand(io: Io, opts: TargetOptions & { execution: string; json: boolean }): Promise<number> {
+  await offline(io, opts);
+  const result = await aws(async () => {
+    const { client, target: t } = await target(io, opts);
+    return cancelExecution(client, emrClient(io, t.region), t, opts.execution);
+  });
+  io.out(opts.json ? formatJson(result) : formatCancel(result));
+  return result.ok ? 0 : 1;
+}

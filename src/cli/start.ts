@@ -1,0 +1,61 @@
+/** `lakestep start`: compile the specs, run them for a day in the simulator, report what happened. */
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { formatTimeline, simulate, type Scenario } from '../simulator/index.ts';
+import { compileCommand, EXIT, summary } from './commands.ts';
+import type { Io } from './io.ts';
+import { fit, nextSteps, simulationReport } from './report.ts';
+import { readScenarioFile, startScenario, unknownWorkflows } from './scenario.ts';
+import { FAILED } from './simulation.ts';
+
+export interface StartOptions {
+  specsDir: string;
+  outDir: string;
+  /** Scenario file; default: {@link startScenario}. */
+  scenario?: string;
+  /** Also print the compile table and the timeline (before the report). */
+  verbose: boolean;
+  /** Leave out the closing hints. */
+  quiet: boolean;
+}
+
+/** File in the build directory the timeline is written to. */
+export const TIMELINE_FILE = 'timeline.txt';
+
+/**
+ * `lakestep start`: compile, then run the compiled platform end to end in the
+ * local simulator. Prints a report led by its outcome and writes the full
+ * timeline to `<out>/timeline.txt`. Exits 1 when compile reported errors or
+ * any execution failed; 2 when the scenario names workflows the build lacks.
+ */
+export async function startCommand(io: Io, opts: StartOptions): Promise<number> {
+  // Read the scenario first: a bad file is a usage error before anything is written.
+  const given: Scenario | undefined = opts.scenario === undefined ? undefined : readScenarioFile(io.cwd, opts.scenario);
+  const compiled = compileCommand(io, opts.specsDir, opts.outDir, false, opts.verbose);
+  const { manifest } = compiled.result;
+  const workflows = manifest.useCases.reduce((n, u) => n + u.workflows.length, 0);
+  const rules = manifest.useCases.reduce((n, u) => n + u.workflows.reduce((m, w) => m + w.rules.length, 0), 0);
+  const quarantined = compiled.result.quarantined.map((q) => q.useCase);
+  io.out(fit(`Compiled ${manifest.useCases.length} use case(s), ${workflows} workflow(s), ${rules} EventBridge rule(s) → ${opts.outDir}/` +
+    (quarantined.length ? `; quarantined: ${quarantined.join(', ')}` : '')));
+  if (manifest.useCases.length === 0) {
+    io.out('nothing to simulate: no use case compiled');
+    return compiled.code;
+  }
+  const { scenario, source } = given ? { scenario: given, source: opts.scenario! } : startScenario(manifest);
+  const unknown = unknownWorkflows(manifest, scenario);
+  if (unknown.length) {
+    io.err(`invalid scenario ${source}:\n  ${unknown.join('\n  ')}`);
+    return EXIT.usage;
+  }
+  const outDir = resolve(io.cwd, opts.outDir);
+  const result = await simulate({ buildDir: outDir, scenario });
+  const timeline = formatTimeline(result.timeline);
+  writeFileSync(join(outDir, TIMELINE_FILE), timeline + '\n');
+  if (opts.verbose) io.out(`\n${timeline}\n\n${summary(compiled.result, opts.outDir)}\n`);
+  const report = simulationReport(result, manifest, { scenario: source.replace(/^src\/simulator\/scenarios\//, '') });
+  io.out(report.join('\n'));
+  if (!opts.quiet) io.out(['', ...nextSteps(opts.outDir, `${opts.outDir}/${TIMELINE_FILE}`)].join('\n'));
+  const simulated = result.executions.some((e) => FAILED.has(e.status)) ? 1 : 0;
+  return Math.max(compiled.code, simulated);
+}

@@ -1,0 +1,50 @@
+/** Text renderings of pause/resume, logs and cancel (`--json` prints the data itself). */
+import type { CancelResult } from './cancel.ts';
+import type { JobRunInfo } from './jobruns.ts';
+import type { LogsResult } from './logs.ts';
+import { pausedLabel, type PauseResult, type RuleState } from './rules.ts';
+import { formatDuration, oneLine, renderTable } from './table.ts';
+
+export function formatPause(r: PauseResult): string {
+  if (!r.rules.length) return `${r.ref} has no schedule or dependency rule: it only runs when started by hand`;
+  const verb = r.action === 'pause' ? 'paused' : 'resumed';
+  const rows = r.rules.map((x) => [x.name, x.state, x.changed ? 'changed' : x.error ? 'failed' : 'unchanged', x.error ?? '']);
+  const specOff = r.action === 'resume' && r.rules.some((x) => x.deployed === 'DISABLED');
+  return [
+    renderTable(['RULE', 'STATE', 'CHANGE', 'ERROR'], rows),
+    r.ok ? `${r.ref} ${verb}: ${r.rules.filter((x) => x.changed).length} of ${r.rules.length} rule(s) changed` : `${r.ref}: not every rule could be ${verb}`,
+    ...(specOff ? ['note: the specs set `enabled: false` for this dag; a deploy that updates its rules disables them again'] : []),
+  ].join('\n');
+}
+
+/** The `triggers:` line of `status`. */
+export function formatTriggers(states: readonly RuleState[]): string {
+  return `triggers: ${pausedLabel(states)}${states.length ? ` (${states.map((s) => `${s.name} ${s.state}`).join(', ')})` : ''}`;
+}
+
+function jobRunLines(run: JobRunInfo): string[] {
+  const head = [run.state, run.runState ?? 'UNKNOWN', run.jobRunId, run.durationSeconds === undefined ? '' : formatDuration(run.durationSeconds)].filter(Boolean).join('  ');
+  return [
+    head,
+    ...(run.stateDetails ? [`  details: ${oneLine(run.stateDetails, 500)}`] : []),
+    ...(run.sparkUi ? [`  spark ui: ${run.sparkUi}`] : []),
+    ...run.driverLogs.map((l) => `  driver log: ${l}`),
+    ...(run.error ? [`  error: ${run.error}`] : []),
+  ];
+}
+
+export function formatLogs(r: LogsResult): string {
+  const failure = r.failure ? [`failed in ${r.failure.state ?? '?'}: ${[r.failure.error, r.failure.cause && oneLine(r.failure.cause, 300)].filter(Boolean).join(' — ')}`] : [];
+  const runs = r.jobRuns.length ? r.jobRuns.flatMap(jobRunLines) : ['no EMR Serverless job runs in this execution'];
+  return [`${r.ref} execution ${r.execution}: ${r.status}`, ...failure, '', ...runs].join('\n');
+}
+
+export function formatCancel(r: CancelResult): string {
+  const stop = r.stopped ? `stopped execution ${r.execution}` : `execution ${r.execution} was not running (${r.status}): nothing to stop`;
+  return [
+    `${r.ref}: ${stop}`,
+    ...r.cancelled.map((j) => `  cancelled job run ${j.jobRunId} (${j.state}, was ${j.runState})`),
+    ...r.failed.map((j) => `  could not cancel job run ${j.jobRunId} (${j.state}): ${j.error}`),
+    ...(r.cancelled.length || r.failed.length ? [] : ['  no job run of it is still active']),
+  ].join('\n');
+}

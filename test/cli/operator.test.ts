@@ -1,0 +1,246 @@
+/**
+ * pause / resume / logs / cancel through `cli()` with mocked EventBridge, Step
+ * Functions and EMR Serverless clients: argv → API calls → printed output.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CancelJobRunCommand, EMRServerlessClient, GetDashboardForJobRunCommand, GetJobRunCommand } from '@aws-sdk/client-emr-serverless';
+import { DescribeRuleCommand, DisableRuleCommand, EnableRuleCommand, EventBridgeClient, ResourceNotFoundException } from '@aws-sdk/client-eventbridge';
+import { DescribeExecutionCommand, ExecutionDoesNotExist, GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient, StopExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Io } from '../../src/cli/io.ts';
+import type { Manifest, RuleDefinition } from '../../src/build/types.ts';
+import { manifestPlatform, manifestWorkflow } from '../helpers/manifest.ts';
+import { folder, runCli } from './support.ts';
+
+const ACCOUNT = '123456789012';
+const MACHINE = `arn:aws:states:eu-west-1:${ACCOUNT}:stateMachine:acme-orders-orders-ingestion`;
+const EXEC = `${MACHINE.replace(':stateMachine:', ':execution:')}:2026-11-25T000000Z`;
+const APP = '00fabc123def4567';
+const NOW = new Date('2026-11-25T01:00:00Z');
+
+const machineArn = (name: string) => `arn:\${Partition}:states:\${Region}:\${Account}:stateMachine:${name}`;
+const rule = (Name: string, target: string, schedule = false): RuleDefinition => ({
+  Name,
+  Description: Name,
+  ...(schedule ? { ScheduleExpression: 'cron(0/30 * * * ? *)' } : { EventPattern: { source: ['aws.states'] } }),
+  State: 'ENABLED',
+  Targets: [{ Id: 't', Arn: target }],
+});
+const RULES = [
+  rule('acme-orders-orders-ingestion-schedule', machineArn('acme-orders-orders-ingestion'), true),
+  rule('acme-orders-orders-ingestion-after-orders-migration', machineArn('acme-orders-orders-ingestion')),
+  rule('acme-orders-orders-ingestion-notify-failure', '${NotificationTopicArn}'),
+];
+
+function buildFolder(): string {
+  const manifest: Manifest = {
+    version: 1,
+    lakestepVersion: '0.1.0',
+    platform: manifestPlatform(),
+    useCases: [
+      {
+        name: 'orders',
+        owner: 'o@example.com',
+        specHash: 'h',
+        files: [],
+        workflows: [
+          manifestWorkflow('orders', 'orders-ingestion', { kind: 'ingestion', type: 'ingestion', rules: RULES }),
+          manifestWorkflow('orders', 'orders-upserts', { kind: 'processing', gate: { stateMachineName: 'acme-orders-orders-upserts-join', definition: 'x' }, rules: [rule('acme-orders-orders-upserts-upstreams', machineArn('acme-orders-orders-upserts-join'))] }),
+          manifestWorkflow('orders', 'orders-adhoc'),
+        ],
+      },
+    ],
+    quarantined: [],
+  };
+  const dir = folder();
+  mkdirSync(join(dir, 'build'));
+  writeFileSync(join(dir, 'build/manifest.json'), JSON.stringify(manifest));
+  return dir;
+}
+
+const sfn = mockClient(SFNClient);
+const events = mockClient(EventBridgeClient);
+const emr = mockClient(EMRServerlessClient);
+let regions: string[] = [];
+beforeEach(() => {
+  sfn.reset();
+  events.reset();
+  emr.reset();
+  regions = [];
+});
+
+const io: Partial<Io> = {
+  sfn: (region) => new SFNClient({ region }),
+  eventbridge: (region) => (regions.push(region), new EventBridgeClient({ region })),
+  emr: (region) => (regions.push(region), new EMRServerlessClient({ region })),
+  now: () => NOW,
+};
+const ops = (argv: string[]) => runCli(argv, buildFolder(), io);
+
+describe('lakestep pause / resume', () => {
+  it('pause disables the schedule and dependency rules, not the notification rule', async () => {
+    events.on(DescribeRuleCommand).resolves({ State: 'ENABLED' });
+    const r = await ops(['pause', 'orders/orders-ingestion']);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(regions).toEqual(['eu-west-1']);
+    expect(events.commandCalls(DisableRuleCommand).map((c) => c.args[0].input)).toEqual([
+      { Name: 'acme-orders-orders-ingestion-schedule' },
+      { Name: 'acme-orders-orders-ingestion-after-orders-migration' },
+    ]);
+    expect(events.commandCalls(EnableRuleCommand)).toHaveLength(0);
+    expect(r.out).toMatch(/^acme-orders-orders-ingestion-schedule +DISABLED +changed$/m);
+    expect(r.out).toContain('orders/orders-ingestion paused: 2 of 2 rule(s) changed');
+  });
+
+  it('a dag with two upstreams pauses the rule that starts its join machine', async () => {
+    events.on(DescribeRuleCommand).resolves({ State: 'ENABLED' });
+    const r = await ops(['pause', 'orders/orders-upserts']);
+    expect(r.code).toBe(0);
+    expect(events.commandCalls(DisableRuleCommand).map((c) => c.args[0].input.Name)).toEqual(['acme-orders-orders-upserts-upstreams']);
+  });
+
+  it('resume enables disabled rules, leaves enabled ones, and exits 1 for a rule that is not deployed', async () => {
+    events.on(DescribeRuleCommand, { Name: 'acme-orders-orders-ingestion-schedule' }).resolves({ State: 'DISABLED' });
+    events.on(DescribeRuleCommand, { Name: 'acme-orders-orders-ingestion-after-orders-migration' }).rejects(new ResourceNotFoundException({ message: 'Rule does not exist', $metadata: {} }));
+    const r = await ops(['resume', 'orders/orders-ingestion', '--json']);
+    expect(r.code).toBe(1);
+    expect(events.commandCalls(EnableRuleCommand).map((c) => c.args[0].input)).toEqual([{ Name: 'acme-orders-orders-ingestion-schedule' }]);
+    expect(JSON.parse(r.out)).toMatchObject({
+      action: 'resume',
+      ok: false,
+      rules: [
+        { name: 'acme-orders-orders-ingestion-schedule', state: 'ENABLED', changed: true },
+        { name: 'acme-orders-orders-ingestion-after-orders-migration', state: 'MISSING', changed: false, error: 'rule not deployed: run `npm run deploy`' },
+      ],
+    });
+  });
+
+  it('a dag without trigger rules says it only runs by hand', async () => {
+    const r = await ops(['pause', 'orders/orders-adhoc']);
+    expect(r).toMatchObject({ code: 0, out: 'orders/orders-adhoc has no schedule or dependency rule: it only runs when started by hand' });
+  });
+
+  it('status shows whether the dag is paused', async () => {
+    sfn.on(ListExecutionsCommand).resolves({ executions: [] });
+    events.on(DescribeRuleCommand).resolves({ State: 'DISABLED' });
+    const r = await ops(['status', 'orders/orders-ingestion', '--account', ACCOUNT]);
+    expect(r.code).toBe(0);
+    expect(r.out.split('\n').at(-1)).toBe('triggers: paused (acme-orders-orders-ingestion-schedule DISABLED, acme-orders-orders-ingestion-after-orders-migration DISABLED)');
+    events.on(DescribeRuleCommand, { Name: 'acme-orders-orders-ingestion-schedule' }).resolves({ State: 'ENABLED' });
+    const partly = await ops(['status', 'orders/orders-ingestion', '--account', ACCOUNT, '--json']);
+    expect(JSON.parse(partly.out).triggers.map((t: { state: string }) => t.state)).toEqual(['ENABLED', 'DISABLED']);
+  });
+});
+
+/** History of an execution whose two EMR tasks ran: `Ingest` (failed) and `Stream` (still running). */
+const HISTORY: HistoryEvent[] = [
+  { id: 1, type: 'ExecutionStarted', timestamp: NOW },
+  { id: 2, previousEventId: 1, type: 'TaskStateEntered', timestamp: NOW, stateEnteredEventDetails: { name: 'Stream page-views' } },
+  { id: 3, previousEventId: 2, type: 'TaskScheduled', timestamp: NOW, taskScheduledEventDetails: { resourceType: 'emr-serverless', resource: 'startJobRun', region: 'eu-west-1', parameters: '{}' } },
+  { id: 4, previousEventId: 3, type: 'TaskSucceeded', timestamp: NOW, taskSucceededEventDetails: { resourceType: 'emr-serverless', resource: 'startJobRun', output: JSON.stringify({ ApplicationId: APP, JobRunId: 'run-stream', Arn: 'x' }) } },
+  { id: 5, previousEventId: 4, type: 'TaskStateEntered', timestamp: NOW, stateEnteredEventDetails: { name: 'Ingest 2 source(s)' } },
+  { id: 6, previousEventId: 5, type: 'TaskScheduled', timestamp: NOW, taskScheduledEventDetails: { resourceType: 'emr-serverless', resource: 'startJobRun.sync', region: 'eu-west-1', parameters: '{}' } },
+  { id: 7, previousEventId: 6, type: 'TaskStarted', timestamp: NOW, taskStartedEventDetails: { resourceType: 'emr-serverless', resource: 'startJobRun.sync' } },
+  { id: 8, previousEventId: 7, type: 'TaskSubmitted', timestamp: NOW, taskSubmittedEventDetails: { resourceType: 'emr-serverless', resource: 'startJobRun.sync', output: JSON.stringify({ ApplicationId: APP, JobRunId: 'run-ingest', Arn: 'y' }) } },
+  { id: 9, previousEventId: 8, type: 'TaskFailed', timestamp: NOW, taskFailedEventDetails: { resourceType: 'emr-serverless', resource: 'startJobRun.sync', error: 'States.TaskFailed', cause: 'Job run failed' } },
+  { id: 10, previousEventId: 9, type: 'ExecutionFailed', timestamp: NOW, executionFailedEventDetails: { error: 'States.TaskFailed', cause: 'Job run failed' } },
+];
+
+function emrRuns(ingestState: string, streamState = 'RUNNING'): void {
+  emr.on(GetJobRunCommand, { jobRunId: 'run-ingest' }).resolves({
+    jobRun: {
+      applicationId: APP,
+      jobRunId: 'run-ingest',
+      name: 'orders-ingestion-ingest',
+      state: ingestState as never,
+      stateDetails: 'Job failed: org.apache.spark.SparkException: Job aborted',
+      totalExecutionDurationSeconds: 125,
+      configurationOverrides: { monitoringConfiguration: { s3MonitoringConfiguration: { logUri: 's3://acme-logs/emr/' } } },
+    } as never,
+  });
+  emr.on(GetJobRunCommand, { jobRunId: 'run-stream' }).resolves({ jobRun: { applicationId: APP, jobRunId: 'run-stream', state: streamState } as never });
+  emr.on(GetDashboardForJobRunCommand).callsFake((input: { jobRunId: string }) => ({ url: `https://spark-ui.example/${input.jobRunId}` }));
+}
+
+describe('lakestep logs', () => {
+  it('lists the job runs of the named execution with state, details, Spark UI and driver logs', async () => {
+    sfn.on(DescribeExecutionCommand).resolves({ executionArn: EXEC, name: '2026-11-25T000000Z', status: 'FAILED', stateMachineArn: MACHINE, startDate: NOW });
+    sfn.on(GetExecutionHistoryCommand).resolves({ events: HISTORY });
+    emrRuns('FAILED');
+    const r = await ops(['logs', 'orders/orders-ingestion', '--execution', '2026-11-25T000000Z', '--account', ACCOUNT]);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(sfn.commandCalls(DescribeExecutionCommand)[0]?.args[0].input).toEqual({ executionArn: EXEC });
+    expect(sfn.commandCalls(GetExecutionHistoryCommand)[0]?.args[0].input).toMatchObject({ executionArn: EXEC });
+    expect(emr.commandCalls(GetJobRunCommand).map((c) => c.args[0].input)).toEqual([
+      { applicationId: APP, jobRunId: 'run-stream' },
+      { applicationId: APP, jobRunId: 'run-ingest' },
+    ]);
+    expect(r.out).toBe(
+      [
+        'orders/orders-ingestion execution 2026-11-25T000000Z: FAILED',
+        'failed in Ingest 2 source(s): States.TaskFailed — Job run failed',
+        '',
+        `Stream page-views  RUNNING  run-stream`,
+        '  spark ui: https://spark-ui.example/run-stream',
+        `Ingest 2 source(s)  FAILED  run-ingest  2m 05s`,
+        '  details: Job failed: org.apache.spark.SparkException: Job aborted',
+        '  spark ui: https://spark-ui.example/run-ingest',
+        `  driver log: s3://acme-logs/emr/applications/${APP}/jobs/run-ingest/SPARK_DRIVER/stderr.gz`,
+        `  driver log: s3://acme-logs/emr/applications/${APP}/jobs/run-ingest/SPARK_DRIVER/stdout.gz`,
+      ].join('\n'),
+    );
+  });
+
+  it('without --execution reads the newest execution', async () => {
+    sfn.on(ListExecutionsCommand).resolves({ executions: [{ executionArn: EXEC, name: '2026-11-25T000000Z', status: 'SUCCEEDED', stateMachineArn: MACHINE, startDate: NOW }] });
+    sfn.on(DescribeExecutionCommand).resolves({ executionArn: EXEC, name: '2026-11-25T000000Z', status: 'SUCCEEDED', stateMachineArn: MACHINE, startDate: NOW });
+    sfn.on(GetExecutionHistoryCommand).resolves({ events: HISTORY.slice(0, 1) });
+    const r = await ops(['logs', 'orders/orders-ingestion', '--account', ACCOUNT]);
+    expect(sfn.commandCalls(ListExecutionsCommand)[0]?.args[0].input).toEqual({ stateMachineArn: MACHINE, maxResults: 1 });
+    expect(r.out).toBe('orders/orders-ingestion execution 2026-11-25T000000Z: SUCCEEDED\n\nno EMR Serverless job runs in this execution');
+  });
+
+  it('an unknown execution is one line and exit 1', async () => {
+    sfn.on(DescribeExecutionCommand).rejects(new ExecutionDoesNotExist({ message: 'Execution Does Not Exist', $metadata: {} }));
+    const r = await ops(['logs', 'orders/orders-ingestion', '--execution', 'nope', '--account', ACCOUNT]);
+    expect(r).toEqual({ code: 1, out: '', err: 'lakestep logs: orders/orders-ingestion has no execution "nope": `lakestep status orders/orders-ingestion` lists them' });
+  });
+});
+
+describe('lakestep cancel', () => {
+  it('stops a running execution and cancels its active job runs only', async () => {
+    sfn.on(DescribeExecutionCommand).resolves({ executionArn: EXEC, name: '2026-11-25T000000Z', status: 'RUNNING', stateMachineArn: MACHINE, startDate: NOW });
+    sfn.on(StopExecutionCommand).resolves({ stopDate: NOW });
+    sfn.on(GetExecutionHistoryCommand).resolves({ events: HISTORY.slice(0, 8) });
+    emrRuns('RUNNING', 'SUCCESS');
+    emr.on(CancelJobRunCommand).resolves({ applicationId: APP, jobRunId: 'run-ingest' });
+    const r = await ops(['cancel', 'orders/orders-ingestion', '--execution', '2026-11-25T000000Z', '--account', ACCOUNT]);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(sfn.commandCalls(StopExecutionCommand).map((c) => c.args[0].input)).toEqual([{ executionArn: EXEC, error: 'lakestep.Cancelled', cause: 'cancelled by lakestep cancel' }]);
+    expect(emr.commandCalls(CancelJobRunCommand).map((c) => c.args[0].input)).toEqual([{ applicationId: APP, jobRunId: 'run-ingest' }]);
+    expect(r.out).toBe('orders/orders-ingestion: stopped execution 2026-11-25T000000Z\n  cancelled job run run-ingest (Ingest 2 source(s), was RUNNING)');
+  });
+
+  it('does not stop an execution that already ended, and still cancels a job run it left running', async () => {
+    sfn.on(DescribeExecutionCommand).resolves({ executionArn: EXEC, name: '2026-11-25T000000Z', status: 'FAILED', stateMachineArn: MACHINE, startDate: NOW });
+    sfn.on(GetExecutionHistoryCommand).resolves({ events: HISTORY });
+    emrRuns('FAILED', 'RUNNING');
+    emr.on(CancelJobRunCommand).resolves({});
+    const r = await ops(['cancel', 'orders/orders-ingestion', '--execution', '2026-11-25T000000Z', '--account', ACCOUNT]);
+    expect(sfn.commandCalls(StopExecutionCommand)).toHaveLength(0);
+    expect(emr.commandCalls(CancelJobRunCommand).map((c) => c.args[0].input.jobRunId)).toEqual(['run-stream']);
+    expect(r.out.split('\n')[0]).toBe('orders/orders-ingestion: execution 2026-11-25T000000Z was not running (FAILED): nothing to stop');
+  });
+
+  it('needs --execution (exit 2, before any AWS call)', async () => {
+    const r = await ops(['cancel', 'orders/orders-ingestion']);
+    expect(r.code).toBe(2);
+    expect(r.err.split('\n')[0]).toBe('lakestep cancel: cancel needs --execution NAME (lakestep status lists them)');
+    expect(sfn.calls()).toHaveLength(0);
+  });
+});

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# CloudFormation validity as a test: synthesizes the example platform (`npm run synth`,
+# offline, cdk-nag on) and a generated 200-workflow platform, then runs the pinned
+# cfn-lint (test/setup/requirements-cfnlint.txt) over every template. Passes only with
+# no error and no warning: accepted findings are ignored in code, each with its reason
+# (infra/nag/cfn-lint.ts). Ends with "cfn-lint: N templates passed, N failed".
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+work="$root/.cache/cfnlint"
+mkdir -p "$work"
+venv=$(test/setup/python-env.sh cfnlint)
+
+echo "cfn-lint: synthesizing the example platform (npm run synth)" >&2
+npm run --silent synth >&2
+
+use_cases=40   # × 5 dags = 200 workflows
+echo "cfn-lint: synthesizing a generated platform of $use_cases use cases" >&2
+npx tsx test/setup/generated-specs.ts "$work/specs" "$use_cases" >&2
+# Its warnings (joins on rate() upstreams) are the generator's, not the templates'.
+npx tsx src/cli/main.ts compile "$work/specs" --out "$work/build" > "$work/compile.log" 2>&1 || { cat "$work/compile.log" >&2; exit 1; }
+rm -rf "$work/cdk.out"
+npx cdk synth --quiet -c buildDir="$work/build" -o "$work/cdk.out" >&2
+
+templates=(cdk.out/*.template.json "$work"/cdk.out/*.template.json)
+report="$work/report.txt"
+set +e
+region=$(node -p "JSON.parse(require('fs').readFileSync('build/manifest.json','utf8')).platform.region")
+# Two processes (cfn-lint is single-threaded); any finding makes an invocation exit non-zero.
+printf '%s\0' "${templates[@]}" | xargs -0 -n 12 -P 2 "$venv/bin/cfn-lint" --format parseable --regions "$region" -- > "$report"
+status=$?
+set -e
+cat "$report"
+failed=$(cut -d: -f1 "$report" | sort -u | grep -c . || true)
+errors=$(grep -cE ':E[0-9]+:' "$report" || true)
+warnings=$(grep -cE ':W[0-9]+:' "$report" || true)
+echo "cfn-lint: ${#templates[@]} templates, $errors errors, $warnings warnings (exit $status)" >&2
+echo "cfn-lint: $(( ${#templates[@]} - failed )) templates passed, $failed failed"
+exit $(( status == 0 ? 0 : 1 ))
