@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-
 /**
  * Deterministic names shared by the compiler, infra, the simulator and the
  * operator commands. Changing any of these changes deployed resource names.

@@ -27,7 +27,7 @@ describe('streaming job start', () => {
     for (let i = 0; i < 60; i++) sim.emr.runs.push({ ...stream, id: `other-${i}`, name: `other-job-${i}`, mode: 'BATCH' });
     sim.start(INGESTION, { trigger: 'schedule', logical_date: '2026-11-25T00:30:00Z' }, { at: '2026-11-25T00:30:00Z', name: 'second' });
     await sim.runUntilIdle();
-    const result = sim.result();
+    const result = await sim.result();
     expect(executionsOf(result, INGESTION).map((e) => [e.name, e.status])).toEqual([
       ['first', 'SUCCEEDED'],
       ['second', 'SUCCEEDED'],

@@ -179,7 +179,7 @@ describe('at-least-once delivery of status-change events', () => {
     const sim = new Simulator(build.dir, {}, { deliveries: 2 });
     sim.start(MIGRATION, { trigger: 'manual', logical_date: LOGICAL }, { at: '2026-11-25T03:17:00Z', name: NAME });
     await sim.runUntilIdle();
-    const result = sim.result();
+    const result = await sim.result();
     // Both copies reach the join; the second finds the execution name taken.
     expect(executionsOf(result, `${INGESTION}#join`).map((e) => e.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
     for (const ref of [INGESTION, 'payments/payments-upserts']) {
@@ -200,7 +200,7 @@ describe('at-least-once delivery of status-change events', () => {
     sim.start(ORDERS_INGESTION, { trigger: 'schedule', logical_date: LOGICAL }, { at: '2026-11-25T01:00:00Z', name: 'o' });
     sim.start(CUSTOMERS_INGESTION, { trigger: 'schedule', logical_date: LOGICAL }, { at: '2026-11-25T02:00:00Z', name: 'c' });
     await sim.runUntilIdle();
-    expect(executionsOf(sim.result(), UPSERTS).map((e) => [e.name, e.status])).toEqual([[NAME, 'SUCCEEDED']]);
+    expect(executionsOf(await sim.result(), UPSERTS).map((e) => [e.name, e.status])).toEqual([[NAME, 'SUCCEEDED']]);
   });
 
   it('a transient start failure is retried; a lasting one fails the join, is notified, and a later delivery starts the date', async () => {
@@ -213,7 +213,7 @@ describe('at-least-once delivery of status-change events', () => {
     const sim = new Simulator(build.dir, lasting);
     sim.start(MIGRATION, { trigger: 'manual', logical_date: LOGICAL }, { at: '2026-11-25T03:17:00Z', name: NAME });
     await sim.runUntilIdle();
-    let result = sim.result();
+    let result = await sim.result();
     const [failedJoin] = executionsOf(result, `${INGESTION}#join`);
     expect(failedJoin?.status).toBe('FAILED');
     expect(executionsOf(result, INGESTION)).toEqual([]);
@@ -223,7 +223,7 @@ describe('at-least-once delivery of status-change events', () => {
     delete lasting.faults;
     sim.start(`${INGESTION}#join`, failedJoin!.input as Record<string, unknown>, { at: '2026-11-25T05:00:00Z', name: 'redelivery' });
     await sim.runUntilIdle();
-    result = sim.result();
+    result = await sim.result();
     expect(executionsOf(result, INGESTION).map((e) => [e.name, e.status])).toEqual([[NAME, 'SUCCEEDED']]);
   });
 
