@@ -13,6 +13,7 @@ import { normalizePlatform } from './ir/platform.ts';
 import type { Platform, UseCase, Workflow } from './ir/types.ts';
 import type { RuleDefinition } from './build/types.ts';
 import { checkRuleQuotas, formatRuleSummary, workflowRules } from './events/index.ts';
+import { checkWorkflowLimits } from './build/limits.ts';
 import { discover } from './spec/discover.ts';
 import { locate, parseSpecFile, type SourceFile, type SpecFile } from './spec/files.ts';
 import { checkReservedSyntax } from './spec/reserved.ts';
@@ -31,6 +32,8 @@ export interface CompileResult extends BuildOutput {
   sources: Map<string, string>;
   /** One line on EventBridge rule counts and pattern sizes. */
   rulesSummary: string;
+  /** One line on the largest workflow's worst-case history and payload. */
+  limitsSummary: string;
 }
 
 export interface CompileOptions {
@@ -114,6 +117,7 @@ export function compile(sources: readonly SourceFile[], options: CompileOptions)
   }
 
   const build = assembleBuild({ platform, useCases: healthy, rules, lakestepVersion: options.lakestepVersion });
+  const limits = checkWorkflowLimits(build.manifest, healthy, report);
   const diagnostics = sortDiagnostics(report.diagnostics);
   for (const q of quarantined) {
     q.diagnostics = diagnostics.filter((d) => d.useCase === q.useCase || (!platformOk && d.file === 'platform.yaml'));
@@ -128,7 +132,16 @@ export function compile(sources: readonly SourceFile[], options: CompileOptions)
   build.manifest.quarantined = quarantined;
   build.files.set('manifest.json', json(build.manifest));
   build.files.set('report.json', json({ version: 1, summary, diagnostics }));
-  return { ...build, diagnostics, useCases: healthy, quarantined, platform, sources: new Map(sources.map((s) => [s.path, s.text])), rulesSummary: formatRuleSummary(quotas.summary) };
+  return {
+    ...build,
+    diagnostics,
+    useCases: healthy,
+    quarantined,
+    platform,
+    sources: new Map(sources.map((s) => [s.path, s.text])),
+    rulesSummary: formatRuleSummary(quotas.summary),
+    limitsSummary: limits,
+  };
 }
 
 /** Stable JSON: two-space indent, trailing newline; key order is construction order. */

@@ -40,12 +40,16 @@ export function stateMachineArnPlaceholder(name: string): string {
 
 /**
  * Execution name for a logical date: the ISO timestamp without colons
- * (`2026-11-26T06:00:00Z` → `2026-11-26T060000Z`). Execution names are unique per
- * state machine for 90 days, so two starts for the same date cannot both run.
- * The join state machine computes the same string with intrinsic functions.
+ * (`2026-11-26T06:00:00Z` → `2026-11-26T060000Z`). Names allow no `:`, `.` or `+`,
+ * so any other accepted form (fractional seconds, an offset) becomes
+ * `<day>-<SHA-1 of the date>` (hex). Execution names are unique per state machine
+ * for 90 days, so two starts for the same date cannot both run. The join state
+ * machine computes the same string with intrinsic functions.
+ * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html
  */
 export function executionName(logicalDate: string, suffix?: string): string {
-  const base = logicalDate.replaceAll(':', '');
+  const canonical = logicalDate.endsWith('Z') && !logicalDate.includes('.');
+  const base = canonical ? logicalDate.replaceAll(':', '') : `${logicalDate.split('T')[0]}-${createHash('sha1').update(logicalDate).digest('hex')}`;
   return suffix ? `${base}-${suffix}` : base;
 }
 

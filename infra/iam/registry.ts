@@ -89,10 +89,14 @@ export const TASK_PERMISSIONS: Record<string, TaskPermissions> = {
     }),
     passJobRole(ctx),
   ],
-  /** Streaming jobs: fire and forget. @see https://docs.aws.amazon.com/step-functions/latest/dg/emr-serverless-iam.html */
-  'arn:aws:states:::emr-serverless:startJobRun': (ctx) => [
+  /** Streaming jobs (`Mode` needs the SDK integration): fire and forget. @see https://docs.aws.amazon.com/emr-serverless/latest/APIReference/API_StartJobRun.html */
+  'arn:aws:states:::aws-sdk:emrserverless:startJobRun': (ctx) => [
     new iam.PolicyStatement({ actions: ['emr-serverless:StartJobRun'], resources: [application(ctx)] }),
     passJobRole(ctx),
+  ],
+  /** The join reads an upstream's output when its event left it out. @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_DescribeExecution.html */
+  'arn:aws:states:::aws-sdk:sfn:describeExecution': () => [
+    new iam.PolicyStatement({ actions: ['states:DescribeExecution'], resources: [arn('states', 'execution:*')] }),
   ],
   /** @see https://docs.aws.amazon.com/emr-serverless/latest/APIReference/API_ListJobRuns.html */
   'arn:aws:states:::aws-sdk:emrserverless:listJobRuns': (ctx) => [

@@ -2,35 +2,80 @@
  * Retry policy per integration: transient service errors are retried with
  * exponential backoff and jitter; a failed Spark job is retried as many times
  * as the dag's `retries` says. Everything else goes to the Catch → failure path.
+ *
+ * Error names follow what Step Functions raises, or a retrier never matches:
+ * - AWS SDK integrations (`aws-sdk:<service>:<action>`): `<Service>.<ErrorShape>`,
+ *   with `Exception` appended when the shape name lacks it (`S3.NoSuchKey` →
+ *   `S3.NoSuchKeyException`); errors the service model does not list arrive as the
+ *   service's base exception (`S3.S3Exception`, `DataSync.DataSyncException`).
+ * - Optimized integrations use their own prefix: `DynamoDB.` (upper-case DB, where
+ *   the SDK integration says `DynamoDb.`), `EMRServerless.`, `StepFunctions.`.
+ * Shape names come from the service models; test/asl/error-names.test.ts checks
+ * every compiled `ErrorEquals` against the models shipped in the AWS SDK clients.
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/connect-ddb.html
  */
 import type { Retrier } from './types.ts';
 
-export type Integration = 'emr' | 'datasync' | 'dynamodb' | 's3' | 'states' | 'emrApi';
+export type Integration = 'emr' | 'datasync' | 'dynamodb' | 's3' | 'states' | 'emrApi' | 'sfnApi';
 
-/** Error names the service integrations raise for throttling and transient faults. */
-export const TRANSIENT_ERRORS: Record<Integration, string[]> = {
-  emr: ['EMRServerless.InternalServerException', 'EMRServerless.ThrottlingException', 'EMRServerless.ServiceQuotaExceededException'],
-  emrApi: ['EMRServerless.InternalServerException', 'EMRServerless.ThrottlingException'],
-  datasync: ['DataSync.InternalException', 'DataSync.ThrottlingException'],
-  dynamodb: [
-    'DynamoDB.ProvisionedThroughputExceededException',
-    'DynamoDB.RequestLimitExceeded',
-    'DynamoDB.InternalServerErrorException',
-    'DynamoDB.ThrottlingException',
-  ],
-  s3: ['S3.InternalError', 'S3.SlowDown', 'S3.ServiceUnavailable'],
-  states: ['StepFunctions.ThrottlingException', 'StepFunctions.InternalServerErrorException'],
+/** `<prefix>.<shape>` with the `Exception` suffix rule of the AWS SDK integrations. */
+export function errorName(prefix: string, shape: string): string {
+  return `${prefix}.${shape.endsWith('Exception') ? shape : `${shape}Exception`}`;
+}
+
+/** Prefix and transient error shapes (as named in the service model) of each integration. */
+export const INTEGRATION_ERRORS: Record<Integration, { prefix: string; transient: string[] }> = {
+  // Optimized emr-serverless:startJobRun(.sync): throttling is not a modeled shape; a
+  // full application (max concurrent runs) is ServiceQuotaExceededException.
+  emr: { prefix: 'EMRServerless', transient: ['InternalServerException', 'ServiceQuotaExceededException'] },
+  emrApi: { prefix: 'EmrServerless', transient: ['InternalServerException', 'ServiceQuotaExceededException', 'EmrServerlessException'] },
+  datasync: { prefix: 'DataSync', transient: ['InternalException', 'DataSyncException'] },
+  // Optimized dynamodb:getItem|putItem|updateItem.
+  dynamodb: { prefix: 'DynamoDB', transient: ['ProvisionedThroughputExceededException', 'RequestLimitExceeded', 'InternalServerError', 'ThrottlingException'] },
+  // S3 models none of its 5xx errors (InternalError, SlowDown, ServiceUnavailable):
+  // they arrive as the base exception.
+  s3: { prefix: 'S3', transient: ['S3Exception'] },
+  // Optimized states:startExecution: too many open executions is transient.
+  states: { prefix: 'StepFunctions', transient: ['ExecutionLimitExceeded'] },
+  // SDK aws-sdk:sfn:describeExecution.
+  sfnApi: { prefix: 'Sfn', transient: ['SfnException'] },
 };
 
+/** Error names the service integrations raise for throttling and transient faults. */
+export const TRANSIENT_ERRORS: Record<Integration, string[]> = Object.fromEntries(
+  Object.entries(INTEGRATION_ERRORS).map(([k, v]) => [k, v.transient.map((s) => errorName(v.prefix, s))]),
+) as Record<Integration, string[]>;
+
+/** Attempts and backoff of the transient retrier: 5 attempts, 5 s doubling, capped at 300 s. */
+export const TRANSIENT_RETRY = { IntervalSeconds: 5, MaxAttempts: 5, BackoffRate: 2, MaxDelaySeconds: 300 } as const;
+/** Backoff of the job retrier (a failed Spark job run). */
+export const JOB_RETRY = { IntervalSeconds: 60, BackoffRate: 2, MaxDelaySeconds: 900 } as const;
+
 /** Retriers for one task state of the given integration. */
-export function retryFor(integration: Integration, jobRetries = 0): Retrier[] {
-  const retriers: Retrier[] = [
-    { ErrorEquals: TRANSIENT_ERRORS[integration], IntervalSeconds: 5, MaxAttempts: 5, BackoffRate: 2, MaxDelaySeconds: 300, JitterStrategy: 'FULL' },
-  ];
-  if (integration === 'emr' && jobRetries > 0) {
-    // A .sync job run that ends FAILED surfaces as States.TaskFailed.
-    retriers.push({ ErrorEquals: ['States.TaskFailed'], IntervalSeconds: 60, MaxAttempts: jobRetries, BackoffRate: 2, MaxDelaySeconds: 900, JitterStrategy: 'FULL' });
-  }
+export function retryFor(integration: Integration, jobRetries = 0, workflowSeconds = Infinity): Retrier[] {
+  const retriers: Retrier[] = [{ ErrorEquals: TRANSIENT_ERRORS[integration], ...TRANSIENT_RETRY, JitterStrategy: 'FULL' }];
+  if (integration === 'emr' && jobRetries > 0) retriers.push(jobRetrier(jobRetries, workflowSeconds));
   return retriers;
+}
+
+/**
+ * The retrier of a failed Spark job run (a .sync run that ends FAILED surfaces as
+ * States.TaskFailed): 60 s doubling, shortened so that all its waits together take
+ * at most a quarter of the workflow's timeout.
+ */
+export function jobRetrier(retries: number, workflowSeconds = Infinity): Retrier {
+  const doublings = 2 ** retries - 1;
+  const interval = Math.max(1, Math.min(JOB_RETRY.IntervalSeconds, Math.floor(workflowSeconds / 4 / doublings)));
+  return { ErrorEquals: ['States.TaskFailed'], ...JOB_RETRY, IntervalSeconds: interval, MaxAttempts: retries, JitterStrategy: 'FULL' };
+}
+
+/** Upper bound of the seconds a retrier waits in total (backoff only, before jitter shortens it). */
+export function retryDelaySeconds(r: Pick<Retrier, 'IntervalSeconds' | 'MaxAttempts' | 'BackoffRate' | 'MaxDelaySeconds'>): number {
+  const interval = r.IntervalSeconds ?? 1;
+  const rate = r.BackoffRate ?? 2;
+  let total = 0;
+  for (let i = 0; i < (r.MaxAttempts ?? 3); i++) total += Math.min(interval * rate ** i, r.MaxDelaySeconds ?? Infinity);
+  return total;
 }

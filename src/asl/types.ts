@@ -84,7 +84,7 @@ export interface MapState extends Base, Flow {
   Type: 'Map';
   ItemsPath?: string;
   ItemSelector?: Record<string, unknown>;
-  ItemProcessor: { ProcessorConfig?: { Mode: 'INLINE' }; StartAt: string; States: Record<string, State> };
+  ItemProcessor: { ProcessorConfig?: { Mode: 'INLINE' } | { Mode: 'DISTRIBUTED'; ExecutionType: 'STANDARD' | 'EXPRESS' }; StartAt: string; States: Record<string, State> };
   MaxConcurrency?: number;
   ResultSelector?: Record<string, unknown>;
   ResultPath?: string | null;

@@ -3,7 +3,8 @@
  * Pure: returns path → content; the CLI writes them.
  */
 import { frame } from '../asl/frame.ts';
-import { placeholdersIn, stateCount, successPathLength } from '../asl/analysis.ts';
+import { allStates, placeholdersIn, stateCount, successPathLength } from '../asl/analysis.ts';
+import { jsonBytes, worstCaseEvents } from '../asl/limits.ts';
 import type { Platform, UseCase, Workflow } from '../ir/types.ts';
 import { compilePhase } from '../phases/index.ts';
 import { gateFor } from '../asl/gate.ts';
@@ -89,7 +90,15 @@ function compileWorkflow(w: Workflow, input: AssembleInput, files: Map<string, s
     resources: { ...phase.resources, storage: storageFor(w) },
     ...(w.notification.emails.length ? { notificationEmails: w.notification.emails } : {}),
     placeholders: placeholdersIn(definitionJson + gateJson, events.rules),
-    stats: { sparkJobs: phase.sparkJobs, states: stateCount(definition), successPathTransitions: successPathLength(definition) },
+    stats: {
+      sparkJobs: phase.sparkJobs,
+      states: stateCount(definition),
+      successPathTransitions: successPathLength(definition),
+      // The frame's own states (run context, run record) on top of the phase's count.
+      worstCaseHistoryEvents: phase.limits ? phase.limits.historyEvents : worstCaseEvents(definition, { loopIterations: 1 }),
+      // Without a phase estimate: the literal results the definition puts in state, and the frame.
+      worstCasePayloadBytes: phase.limits?.payloadBytes ?? 4096 + allStates(definition).reduce((n, [, st]) => n + (st.Type === 'Pass' && st.Result !== undefined ? jsonBytes(st.Result) : 0), 0),
+    },
   };
 }
 

@@ -115,7 +115,15 @@ export interface ManifestWorkflow {
   notificationEmails?: string[];
   /** Placeholders this workflow's ASL and rules use. */
   placeholders: string[];
-  stats: { sparkJobs: number; states: number; successPathTransitions: number };
+  stats: {
+    sparkJobs: number;
+    states: number;
+    successPathTransitions: number;
+    /** Worst-case history events of one execution (quota 25,000; src/asl/limits.ts). */
+    worstCaseHistoryEvents?: number;
+    /** Worst-case state payload in bytes (quota 256 KiB). */
+    worstCasePayloadBytes?: number;
+  };
 }
 
 /**

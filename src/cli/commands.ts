@@ -81,7 +81,7 @@ export function summary(result: CompileResult, outDir: string): string {
   }
   for (const q of result.quarantined) rows.push([q.useCase, '(quarantined)', '-', `${q.diagnostics.filter((d) => d.severity === 'error').length} error(s)`, '-', '-', '-']);
   const workflows = result.manifest.useCases.reduce((n, u) => n + u.workflows.length, 0);
-  return `${table(rows)}\n\nEventBridge: ${result.rulesSummary}\n${result.manifest.useCases.length} use case(s) compiled, ${workflows} workflow(s), ${result.quarantined.length} quarantined → ${outDir}/manifest.json`;
+  return `${table(rows)}\n\nEventBridge: ${result.rulesSummary}\nStep Functions: ${result.limitsSummary}\n${result.manifest.useCases.length} use case(s) compiled, ${workflows} workflow(s), ${result.quarantined.length} quarantined → ${outDir}/manifest.json`;
 }
 
 /** `cron(0 * * * ? *) + after customers-migration`: schedules and upstreams both, since a dag runs on each. */

@@ -1,12 +1,13 @@
 /**
  * Dependency rules: a downstream workflow starts when its upstreams succeed.
  *
- * - One upstream: the rule on the upstream's `SUCCEEDED` status-change event
- *   targets the downstream machine itself. No input transformer: the whole event
- *   is delivered and the downstream's run-context states read `$.detail`.
+ * Every rule targets the downstream's join machine (DESIGN §4.2), never the
+ * downstream itself: EventBridge delivers at least once, and only the join's
+ * deterministic execution name turns a duplicate event into a refused start.
+ * - One upstream: the rule on the upstream's `SUCCEEDED` status-change event.
  * - Two or more: EventBridge cannot join events, so a single rule listing every
- *   upstream ARN targets the downstream's join machine (DESIGN §4.2), which learns
- *   which upstream finished from `$.detail.stateMachineArn`. One rule rather than
+ *   upstream ARN targets the join machine, which learns which upstream finished
+ *   from `$.detail.stateMachineArn`. One rule rather than
  *   one per upstream because rules are the scarce quota (300 per bus) while one
  *   more ARN in a pattern costs about 100 of its 2,048 characters; the quota
  *   check reports a pattern that grows too long.
@@ -41,22 +42,16 @@ export function dependencyRules(platform: Platform, workflow: Workflow): RuleDef
     upstreams.map((u) => machineArn(platform, u.useCase, u.dag)),
     ['SUCCEEDED'],
   );
-  if (upstreams.length === 1) {
-    return [
-      {
-        Name: ruleName(machine, 'after', only.useCase === workflow.useCase ? only.dag : `${only.useCase}-${only.dag}`),
-        Description: limitDescription(`Start ${machine} when ${upstreamNames[0]} succeeds`),
-        EventPattern: pattern,
-        State: ruleState(workflow),
-        Targets: [{ Id: targetId('state-machine'), Arn: machineArn(platform, workflow.useCase, workflow.name), RoleArn: EVENTS_ROLE_ARN }],
-      },
-    ];
-  }
   const gate = gateMachineName(platform.prefix, workflow.useCase, workflow.name);
+  const single = upstreams.length === 1;
   return [
     {
-      Name: ruleName(machine, 'upstreams'),
-      Description: limitDescription(`Record in ${gate} each success of ${upstreamNames.join(', ')}; ${machine} starts once all have succeeded`),
+      Name: single ? ruleName(machine, 'after', only.useCase === workflow.useCase ? only.dag : `${only.useCase}-${only.dag}`) : ruleName(machine, 'upstreams'),
+      Description: limitDescription(
+        single
+          ? `Start ${machine} through ${gate} once per logical date when ${upstreamNames[0]} succeeds`
+          : `Record in ${gate} each success of ${upstreamNames.join(', ')}; ${machine} starts once all have succeeded`,
+      ),
       EventPattern: pattern,
       State: ruleState(workflow),
       Targets: [{ Id: targetId('join-state-machine'), Arn: stateMachineArnPlaceholder(gate), RoleArn: EVENTS_ROLE_ARN }],

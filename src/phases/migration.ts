@@ -4,9 +4,18 @@
  * (appended only while the table is empty), and the watermark advanced after the commit,
  * never backwards. A failing table does not stop the others; the run record
  * lists each table's outcome, and the run fails if any table failed.
+ *
+ * Size limits (src/asl/limits.ts): the items in state carry only what differs per
+ * table (the shared Spark configuration is a literal of the ItemSelector), and when
+ * an inline Map's worst case — every table polling DataSync until the workflow
+ * timeout — would pass 80% of the 25,000-event history, the Map becomes a
+ * Distributed Map whose tables run as child executions with their own history.
+ * Per-table failure causes (up to 32 KiB each) stay in the summary only for a few tables.
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/state-map-inline.html
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html
  */
 import { ON_FAILURE, ON_SUCCESS, specComment } from '../asl/frame.ts';
+import { HISTORY_EVENTS_MAX, jsonBytes, pollIterations, worstCaseEvents } from '../asl/limits.ts';
 import { mergeJarConfs } from '../asl/emr.ts';
 import { retryFor } from '../asl/policy.ts';
 import { template } from '../asl/templates.ts';
@@ -16,6 +25,7 @@ import type { Migration, MigrationTable, Platform, Workflow } from '../ir/types.
 import { conversionSql, landingViewSql, STATIC_OVERWRITE_CONF, watermarkSql } from '../sql/conversion.ts';
 import { createNamespaceSql, tableDdl } from '../sql/ddl.ts';
 import { icebergConf, resultKeyExpr, runtimeJobTask } from './runtime.ts';
+import { watermarkAdvance } from './watermarks.ts';
 import type { PhaseCompiler } from './types.ts';
 
 const DDL = 'Create Iceberg tables';
@@ -24,6 +34,13 @@ const MAP = 'Migrate tables';
 const TABLE_FAILED = 'Table failed';
 const CONVERT = 'Convert landing files';
 const WATERMARK_KEY = 'watermark';
+/** Share of the history quota past which the tables run as child executions. */
+const DISTRIBUTED_AT = 0.8 * HISTORY_EVENTS_MAX;
+/** Up to this many tables, the summary keeps each failed table's cause (≤ 32 KiB each). */
+const CAUSES_KEPT_UP_TO = 4;
+const CAUSE_MAX_BYTES = 32_768;
+/** Run context, summary frame and run-record fields: a generous allowance. */
+const FRAME_BYTES = 4096;
 
 /** Key of a migrated table's watermark item: `migration/<database>.<table>`. */
 export function migrationWatermarkKey(t: { database: string; table: string }): string {
@@ -47,14 +64,22 @@ export const compileMigration: PhaseCompiler<Migration> = (m, { workflow, platfo
     ),
   ];
   const conf = icebergConf(platform);
+  const sharedConf = mergeJarConfs([conf, `--conf ${STATIC_OVERWRITE_CONF}`].join(' '));
+  const ownJars = m.tables.some((t) => t.sparkSubmitParameters?.includes('spark.jars'));
   const items = m.tables.map((t) => ({
     name: t.name,
     datasync_task: t.datasyncTaskArn,
     job: convertJob(t),
-    submit: mergeJarConfs([conf, `--conf ${STATIC_OVERWRITE_CONF}`, t.sparkSubmitParameters].filter(Boolean).join(' ')),
+    // Only a table's own spark.jars must be merged with the shared ones: then the item carries the whole string.
+    submit: ownJars ? mergeJarConfs([sharedConf, t.sparkSubmitParameters].join(' ')) : (t.sparkSubmitParameters ?? ''),
     watermark_key: t.watermarkColumn ? migrationWatermarkKey(t.target) : '',
   }));
-  const item = itemStates(w, platform, m);
+  const keepCauses = m.tables.length <= CAUSES_KEPT_UP_TO;
+  const item = itemStates(w, platform, m, keepCauses, ownJars);
+  const itemGraph = { StartAt: 'Start DataSync transfer', States: item };
+  const polls = pollIterations(w.timeoutSeconds, platform.defaults.datasyncPollSeconds, platform.defaults.datasyncPollMaxSeconds);
+  const itemEvents = worstCaseEvents(itemGraph, { loopIterations: polls });
+  const distributed = 2 + m.tables.length * (2 + itemEvents) > DISTRIBUTED_AT;
   const states: Record<string, State> = {
     [DDL]: runtimeJobTask({
       workflow: w,
@@ -68,11 +93,15 @@ export const compileMigration: PhaseCompiler<Migration> = (m, { workflow, platfo
     [LIST]: { Type: 'Pass', Result: items, ResultPath: '$.tables', Next: MAP },
     [MAP]: {
       Type: 'Map',
-      Comment: `Per table: DataSync transfer, conversion, watermark — ${m.maxConcurrency} at a time`,
+      Comment: `Per table: DataSync transfer, conversion, watermark — ${m.maxConcurrency} at a time${distributed ? '; each table is a child execution (Distributed Map): the inline history would exceed the quota' : ''}`,
       ItemsPath: '$.tables',
-      ItemSelector: { 'table.$': '$$.Map.Item.Value', 'run.$': '$.run' },
+      ItemSelector: { 'table.$': '$$.Map.Item.Value', 'run.$': '$.run', spark_conf: sharedConf },
       MaxConcurrency: m.maxConcurrency,
-      ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'Start DataSync transfer', States: item },
+      ItemProcessor: {
+        ProcessorConfig: distributed ? { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' } : { Mode: 'INLINE' },
+        StartAt: 'Start DataSync transfer',
+        States: item,
+      },
       ResultPath: '$.summary.tables',
       Next: 'Check table outcomes',
     },
@@ -102,10 +131,15 @@ export const compileMigration: PhaseCompiler<Migration> = (m, { workflow, platfo
       ? { table: `${t.target.database}.${t.target.table}`, placeholder: t.datasyncTaskArn.slice(2, -1), location: t.datasyncLocation, destination: t.landingPath }
       : { table: `${t.target.database}.${t.target.table}`, taskArn: t.datasyncTaskArn },
   );
+  // Items, then each table's outcome twice (the summary and the failure cause that quotes it).
+  const outcomeBytes = 80 + Math.max(...m.tables.map((t) => t.name.length)) + (keepCauses ? CAUSE_MAX_BYTES : 0);
+  const payloadBytes = FRAME_BYTES + jsonBytes(items) + 2 * m.tables.length * outcomeBytes;
+  const frameEvents = worstCaseEvents({ StartAt: DDL, States: states }, { loopIterations: polls, mapItems: { [MAP]: m.tables.length } });
   return {
     startAt: DDL,
     states,
     jobs,
+    limits: { historyEvents: frameEvents + 40, payloadBytes },
     resources: { emr: true, datasync, tables: m.tables.map((t) => `${t.target.database}.${t.target.table}`), secrets: [] },
     sparkJobs: 1 + m.tables.length,
   };
@@ -116,7 +150,7 @@ function convertJob(t: MigrationTable): string {
 }
 
 /** The states of one Map item: transfer, convert, watermark; any error ends the item as FAILED. */
-function itemStates(w: Workflow, platform: Platform, m: Migration): Record<string, State> {
+function itemStates(w: Workflow, platform: Platform, m: Migration, keepCauses: boolean, ownJars: boolean): Record<string, State> {
   return {
     ...template<Record<string, State>>('datasync-transfer', {
       pollSeconds: platform.defaults.datasyncPollSeconds,
@@ -131,7 +165,7 @@ function itemStates(w: Workflow, platform: Platform, m: Migration): Record<strin
       workflow: w,
       platform,
       job: { path: '$.table.job' },
-      sparkSubmitParameters: { path: '$.table.submit' },
+      sparkSubmitParameters: { path: ownJars ? '$.table.submit' : "States.Format('{} {}', $.spark_conf, $.table.submit)" },
       comment: specComment(m.origin, 'Append the landing files to the still empty table: a retry or re-run never duplicates nor destroys rows'),
       next: 'Records a watermark?',
       failure: TABLE_FAILED,
@@ -144,7 +178,7 @@ function itemStates(w: Workflow, platform: Platform, m: Migration): Record<strin
     'Read conversion result': template<State>('job-result', {
       key: resultKeyExpr(w, { path: '$.table.job' }),
       resultPath: '$.job',
-      retry: [...retryFor('s3'), { ErrorEquals: ['S3.NoSuchKeyException', 'S3.NoSuchKey'], IntervalSeconds: 5, MaxAttempts: 3, BackoffRate: 2 }],
+      retry: [...retryFor('s3'), { ErrorEquals: ['S3.NoSuchKeyException'], IntervalSeconds: 5, MaxAttempts: 3, BackoffRate: 2 }],
       failure: TABLE_FAILED,
       next: 'New watermark?',
     }),
@@ -153,18 +187,18 @@ function itemStates(w: Workflow, platform: Platform, m: Migration): Record<strin
       Choices: [{ Variable: `$.job.result.watermarks.${WATERMARK_KEY}`, IsPresent: true, Next: 'Advance table watermark' }],
       Default: 'Table migrated',
     },
-    'Advance table watermark': template<State>('watermark-advance', {
+    ...watermarkAdvance({
+      name: 'Advance table watermark',
       comment: 'After the commit, and never backwards: an older value fails the condition and is ignored.',
       keyObject: { pk: { 'S.$': '$.table.watermark_key' } },
       valuePath: `$.job.result.watermarks.${WATERMARK_KEY}`,
-      retry: retryFor('dynamodb'),
       next: 'Table migrated',
       failure: TABLE_FAILED,
     }),
     'Table migrated': { Type: 'Pass', Parameters: { 'table.$': '$.table.name', status: 'SUCCEEDED' }, End: true },
     [TABLE_FAILED]: {
       Type: 'Pass',
-      Parameters: { 'table.$': '$.table.name', status: 'FAILED', 'error.$': '$.error.Error', 'cause.$': '$.error.Cause' },
+      Parameters: { 'table.$': '$.table.name', status: 'FAILED', 'error.$': '$.error.Error', ...(keepCauses ? { 'cause.$': '$.error.Cause' } : {}) },
       End: true,
     },
   };

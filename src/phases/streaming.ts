@@ -1,8 +1,13 @@
 /**
  * Streaming Kafka sources: a long-running EMR Serverless job (`Mode: STREAMING`,
  * no `.sync`), started only if no run of the same job is active — the job run
- * name is fixed so the check can find it.
+ * name is fixed so the check can find it. The optimized `emr-serverless:startJobRun`
+ * integration has no `Mode` parameter, so the start goes through the SDK
+ * integration; `listJobRuns` pages (at most 50 runs a page) are read until the job
+ * is found or `NextToken` runs out, so a busy application cannot hide a running stream.
  * @see https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/jobs-spark-streaming.html
+ * @see https://docs.aws.amazon.com/emr-serverless/latest/APIReference/API_StartJobRun.html
+ * @see https://docs.aws.amazon.com/emr-serverless/latest/APIReference/API_ListJobRuns.html
  */
 import { ON_FAILURE, specComment } from '../asl/frame.ts';
 import { retryFor } from '../asl/policy.ts';
@@ -18,6 +23,8 @@ export function streamingStates(w: Workflow, platform: Platform, k: KafkaSource,
   const find = `Find running ${k.name}`;
   const running = `${k.name} already running?`;
   const start = `Start ${k.name} stream`;
+  const more = `More ${k.name} job runs?`;
+  const nextPage = `Find running ${k.name} on the next page`;
   return {
     startAt: find,
     job,
@@ -36,24 +43,29 @@ export function streamingStates(w: Workflow, platform: Platform, k: KafkaSource,
       delete params.ExecutionTimeoutMinutes;
       const startTask: TaskState = {
         ...batch,
-        Resource: 'arn:aws:states:::emr-serverless:startJobRun',
+        Resource: 'arn:aws:states:::aws-sdk:emrserverless:startJobRun',
         Parameters: { ...params, Name: runName, Mode: 'STREAMING' },
         Retry: retryFor('emrApi'),
       };
+      // `States.$` via an intrinsic: a literal `States` array trips asl-validator, which reads it as a state map.
+      const listParams = { ApplicationId: '${EmrApplicationId}', 'States.$': `States.Array(${ACTIVE_STATES.map((s) => `'${s}'`).join(', ')})`, MaxResults: 50 };
+      const listTask = (parameters: Record<string, unknown>): TaskState => ({
+        Type: 'Task',
+        Comment: 'ListJobRuns cannot filter by name: look for this job among the active runs, page by page.',
+        Resource: 'arn:aws:states:::aws-sdk:emrserverless:listJobRuns',
+        Parameters: parameters,
+        // `$..NextToken` is [] on the last page (an indefinite path), [token] otherwise.
+        ResultSelector: { 'running.$': `States.ArrayContains($.JobRuns[*].Name, '${runName}')`, 'next.$': '$..NextToken' },
+        ResultPath: '$.stream',
+        Retry: retryFor('emrApi'),
+        Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: ON_FAILURE }],
+        Next: running,
+      });
       return {
-        [find]: {
-          Type: 'Task',
-          Comment: 'ListJobRuns cannot filter by name: look for this job among the active runs.',
-          Resource: 'arn:aws:states:::aws-sdk:emrserverless:listJobRuns',
-          // `States.$` via an intrinsic: a literal `States` array trips asl-validator, which reads it as a state map.
-          Parameters: { ApplicationId: '${EmrApplicationId}', 'States.$': `States.Array(${ACTIVE_STATES.map((s) => `'${s}'`).join(', ')})`, MaxResults: 50 },
-          ResultSelector: { 'running.$': `States.ArrayContains($.JobRuns[*].Name, '${runName}')` },
-          ResultPath: '$.stream',
-          Retry: retryFor('emrApi'),
-          Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: ON_FAILURE }],
-          Next: running,
-        },
-        [running]: { Type: 'Choice', Choices: [{ Variable: '$.stream.running', BooleanEquals: true, Next: next }], Default: start },
+        [find]: listTask(listParams),
+        [running]: { Type: 'Choice', Choices: [{ Variable: '$.stream.running', BooleanEquals: true, Next: next }], Default: more },
+        [more]: { Type: 'Choice', Choices: [{ Variable: '$.stream.next[0]', IsPresent: true, Next: nextPage }], Default: start },
+        [nextPage]: listTask({ ...listParams, 'NextToken.$': '$.stream.next[0]' }),
         [start]: startTask,
       };
     },

@@ -14,6 +14,8 @@ export interface PhaseOutput extends PhaseStates {
   resources: { emr: boolean; datasync: DataSyncResource[]; tables: string[]; secrets: string[] };
   /** Spark job runs on the success path. */
   sparkJobs: number;
+  /** Worst-case execution size, where the phase knows better than the generic count (src/asl/limits.ts). */
+  limits?: { historyEvents: number; payloadBytes: number };
   /** Maintenance only: schedule groups and their tasks. */
   scheduleGroups?: { schedule: string; group: string; tasks: { table: string; kind: string }[] }[];
 }

@@ -2,7 +2,14 @@
  * Watermarks around a runtime job: read before it (the value, or '' on a first
  * run, becomes a job parameter), advanced after it committed, from the job's
  * result file — conditionally, so a watermark never moves backwards.
+ *
+ * The runtime reports timestamps in one fixed-width UTC format ending in `Z`, whose
+ * string order is time order, and numbers as decimal strings, whose string order is
+ * not numeric order (`"999" > "1000"`). A number is therefore also stored as a
+ * DynamoDB number (`value_n`, type N) and compared as one; `value` keeps the string
+ * every reader uses.
  * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ConditionExpressions.html
+ * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.OperatorsAndFunctions.html#Expressions.OperatorsAndFunctions.Comparators
  */
 import { retryFor } from '../asl/policy.ts';
 import { ON_FAILURE } from '../asl/frame.ts';
@@ -53,7 +60,7 @@ export function chainWatermarkAdvances(w: Workflow, job: string, uses: readonly 
     [resultState]: template<State>('job-result', {
       key: resultKeyExpr(w, job),
       resultPath: '$.job',
-      retry: [...retryFor('s3'), { ErrorEquals: ['S3.NoSuchKeyException', 'S3.NoSuchKey'], IntervalSeconds: 5, MaxAttempts: 3, BackoffRate: 2 }],
+      retry: [...retryFor('s3'), { ErrorEquals: ['S3.NoSuchKeyException'], IntervalSeconds: 5, MaxAttempts: 3, BackoffRate: 2 }],
       failure: ON_FAILURE,
       next: checkName(uses[0]!),
     }),
@@ -65,14 +72,17 @@ export function chainWatermarkAdvances(w: Workflow, job: string, uses: readonly 
       Choices: [{ Variable: `$.job.result.watermarks.${u.resultKey ?? u.param}`, IsPresent: true, Next: advanceName(u) }],
       Default: after,
     };
-    states[advanceName(u)] = template<State>('watermark-advance', {
-      comment: `After the commit, never backwards: ${u.key}`,
-      keyObject: { pk: { S: u.key } },
-      valuePath: `$.job.result.watermarks.${u.resultKey ?? u.param}`,
-      retry: retryFor('dynamodb'),
-      next: after,
-      failure: ON_FAILURE,
-    });
+    Object.assign(
+      states,
+      watermarkAdvance({
+        name: advanceName(u),
+        comment: `After the commit, never backwards: ${u.key}`,
+        keyObject: { pk: { S: u.key } },
+        valuePath: `$.job.result.watermarks.${u.resultKey ?? u.param}`,
+        next: after,
+        failure: ON_FAILURE,
+      }),
+    );
   });
   return { startAt: resultState, states };
 }
@@ -80,3 +90,34 @@ export function chainWatermarkAdvances(w: Workflow, job: string, uses: readonly 
 const readName = (u: WatermarkUse) => `Read watermark ${u.label}`;
 const checkName = (u: WatermarkUse) => `New watermark for ${u.label}?`;
 const advanceName = (u: WatermarkUse) => `Advance watermark ${u.label}`;
+
+export interface WatermarkAdvance {
+  /** Name of the entry state (a Choice: timestamp or number). */
+  name: string;
+  comment: string;
+  keyObject: Record<string, unknown>;
+  /** JSONPath of the new value (a string). */
+  valuePath: string;
+  next: string;
+  failure: string;
+}
+
+/**
+ * The conditional "never backwards" update of one watermark: a timestamp (ends in
+ * `Z`) is compared as a string, anything else as a DynamoDB number.
+ */
+export function watermarkAdvance(a: WatermarkAdvance): Record<string, State> {
+  const params = { comment: a.comment, keyObject: a.keyObject, valuePath: a.valuePath, retry: retryFor('dynamodb'), next: a.next, failure: a.failure };
+  const asTimestamp = `${a.name} (timestamp)`;
+  const asNumber = `${a.name} (number)`;
+  return {
+    [a.name]: {
+      Type: 'Choice',
+      Comment: "Timestamps end in 'Z' and compare as strings; numbers compare as DynamoDB numbers.",
+      Choices: [{ Variable: a.valuePath, StringMatches: '*Z', Next: asTimestamp }],
+      Default: asNumber,
+    },
+    [asTimestamp]: template<State>('watermark-advance', params),
+    [asNumber]: template<State>('watermark-advance-number', params),
+  };
+}

@@ -28,8 +28,13 @@ export function eventId(n: number): string {
   return `00000000-0000-4000-a000-${String(n).padStart(12, '0')}`;
 }
 
+/** Events leave out an input or output above 248 KiB (`*Details.included: false`). */
+export const EVENT_PAYLOAD_MAX_BYTES = 248 * 1024;
+
 export function statusChangeEvent(s: StatusChange, at: { id: string; region: string; account: string }): Record<string, unknown> {
   const hasOutput = s.status === 'SUCCEEDED';
+  const output = hasOutput ? JSON.stringify(s.output) : null;
+  const outputIncluded = output === null || Buffer.byteLength(output) <= EVENT_PAYLOAD_MAX_BYTES;
   return {
     version: '0',
     id: at.id,
@@ -47,9 +52,9 @@ export function statusChangeEvent(s: StatusChange, at: { id: string; region: str
       startDate: s.startDate,
       stopDate: s.stopDate,
       input: JSON.stringify(s.input),
-      output: hasOutput ? JSON.stringify(s.output) : null,
+      output: outputIncluded ? output : null,
       inputDetails: { included: true },
-      outputDetails: hasOutput ? { included: true } : null,
+      outputDetails: hasOutput ? { included: outputIncluded } : null,
       error: s.error,
       cause: s.cause,
     },

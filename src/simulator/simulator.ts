@@ -40,6 +40,11 @@ export interface SimulatorOptions {
    * knows (see `result().problems`). Default false: report the defect and work around it.
    */
   strict?: boolean;
+  /**
+   * EventBridge delivers at least once: hand each routed status-change event to its
+   * targets this many times (default 1), to show a workflow is safe under duplicates.
+   */
+  deliveries?: number;
 }
 
 export interface StartOptions {
@@ -108,7 +113,14 @@ export class Simulator {
       ...this.datasync.handlers,
       ...this.dynamodb.handlers,
       ...this.sns.handlers,
-      ...stepFunctionsHandlers({ startExecution: (r) => this.startFromTask(r), runExecution: (arn) => this.runNow(arn) }),
+      ...stepFunctionsHandlers({
+        startExecution: (r) => this.startFromTask(r),
+        runExecution: (arn) => this.runNow(arn),
+        describeExecution: (arn) => {
+          const e = this.executions.find((x) => x.arn === arn);
+          return e && view(e);
+        },
+      }),
     };
   }
 
@@ -308,7 +320,7 @@ export class Simulator {
     );
     const at = status === 'RUNNING' ? exec.startTime : (exec.stopTime ?? exec.clock);
     for (const d of route(this.build.rules.map((r) => r.rule), event, this.build.region, this.build.account)) {
-      this.deliver(d, at, { kind: 'event', rule: d.rule.Name, source: exec.arn }, exec.ref, exec.name);
+      for (let i = 0; i < (this.options.deliveries ?? 1); i++) this.deliver(d, at, { kind: 'event', rule: d.rule.Name, source: exec.arn }, exec.ref, exec.name);
     }
   }
 

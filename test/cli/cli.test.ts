@@ -78,6 +78,7 @@ describe('lakestep compile', () => {
       'manifest.json',
       'report.json',
       'sales/clean.asl.json',
+      'sales/clean.join.asl.json',
       'sales/extract.asl.json',
     ]);
     expect(JSON.parse(build.get('report.json')!).summary).toEqual({ useCases: 2, compiled: 2, quarantined: 0, errors: 0, warnings: 0 });
@@ -90,7 +91,7 @@ describe('lakestep compile', () => {
     const r = await run(['compile', 'specs', '--out', 'build'], dir);
     expect(r.code).toBe(1);
     const build = readTree(join(dir, 'build'));
-    expect([...build.keys()].filter((p) => p.endsWith('.asl.json')).sort()).toEqual(['crm/scores.asl.json', 'crm/scores.join.asl.json', 'sales/clean.asl.json', 'sales/extract.asl.json']);
+    expect([...build.keys()].filter((p) => p.endsWith('.asl.json')).sort()).toEqual(['crm/scores.asl.json', 'crm/scores.join.asl.json', 'sales/clean.asl.json', 'sales/clean.join.asl.json', 'sales/extract.asl.json']);
     const manifest = JSON.parse(build.get('manifest.json')!);
     expect(manifest.quarantined.map((q: { useCase: string }) => q.useCase)).toEqual(['hr']);
     expect(r.err).toContain('specs/hr/orchestration.yaml:5:15 error SCHEDULE_INVALID');

@@ -55,9 +55,11 @@ describe('compile() is deterministic', () => {
       'crm/join-report.asl.json',
       'crm/join-report.join.asl.json',
       'crm/scores.asl.json',
+      'crm/scores.join.asl.json',
       'manifest.json',
       'report.json',
       'sales/clean.asl.json',
+      'sales/clean.join.asl.json',
       'sales/extract.asl.json',
     ]);
   });

@@ -7,11 +7,11 @@ describe('dependencyRules with one upstream', () => {
   const wf = workflow('orders-ingestion', { dependsOn: ['orders-migration'] });
   const [rule, ...rest] = dependencyRules(platform(), wf);
 
-  it('targets the downstream machine with the whole event', () => {
+  it('targets the join machine (a duplicate event then starts nothing), with the whole event', () => {
     expect(rest).toEqual([]);
     expect(rule).toEqual({
       Name: 'acme-orders-orders-ingestion.after.orders-migration',
-      Description: 'Start acme-orders-orders-ingestion when acme-orders-orders-migration succeeds',
+      Description: 'Start acme-orders-orders-ingestion through acme-orders-orders-ingestion-join once per logical date when acme-orders-orders-migration succeeds',
       EventPattern: {
         source: ['aws.states'],
         'detail-type': ['Step Functions Execution Status Change'],
@@ -23,8 +23,8 @@ describe('dependencyRules with one upstream', () => {
       State: 'ENABLED',
       Targets: [
         {
-          Id: 'state-machine',
-          Arn: 'arn:${Partition}:states:${Region}:${Account}:stateMachine:acme-orders-orders-ingestion',
+          Id: 'join-state-machine',
+          Arn: 'arn:${Partition}:states:${Region}:${Account}:stateMachine:acme-orders-orders-ingestion-join',
           RoleArn: '${EventsRoleArn}',
         },
       ],
@@ -45,7 +45,7 @@ describe('dependencyRules with one upstream', () => {
   it('names an upstream of another use case the same way', () => {
     const [cross] = dependencyRules(platform(), workflow('orders-upserts', { dependsOn: ['customers/customers-ingestion'] }));
     expect(cross!.Name).toBe('acme-orders-orders-upserts.after.customers-customers-ingestion');
-    expect(cross!.Description).toBe('Start acme-orders-orders-upserts when acme-customers-customers-ingestion succeeds');
+    expect(cross!.Description).toBe('Start acme-orders-orders-upserts through acme-orders-orders-upserts-join once per logical date when acme-customers-customers-ingestion succeeds');
     const pattern = deployedPattern(cross!.EventPattern);
     expect(matchEventPattern(pattern, statusEvent('acme-customers-customers-ingestion', 'SUCCEEDED'))).toBe(true);
     expect(matchEventPattern(pattern, statusEvent('acme-orders-customers-ingestion', 'SUCCEEDED'))).toBe(false);

@@ -41,7 +41,7 @@ describe('workflowRules and platformRules', () => {
   it('produces valid, uniquely named rules for a whole platform', () => {
     const sets = platformRules(ir);
     const rules = sets.flatMap((s) => s.rules);
-    expect(rules).toHaveLength(9);
+    expect(rules).toHaveLength(10);
     expect(new Set(rules.map((r) => r.Name)).size).toBe(rules.length);
     for (const r of rules) {
       expect(r.Name).toMatch(/^[.\-_A-Za-z0-9]{1,64}$/);

@@ -43,13 +43,40 @@ describe('notificationRules', () => {
     const transformer = failure!.Targets[0]!.InputTransformer!;
     expect(transformer.InputPathsMap).toMatchObject({ error: '$.detail.error', cause: '$.detail.cause', executionArn: '$.detail.executionArn' });
     const event = statusEvent(machine, 'FAILED', { error: 'States.TaskFailed', cause: 'Spark job failed' });
-    const message = JSON.parse(applyInputTransformer(transformer, event)) as string;
-    expect(message).toBe(
-      'lakestep orders/orders-migration: execution 2026-11-26T060000Z ended FAILED at 2026-11-26T06:42:21Z. ' +
-        'Error: States.TaskFailed. Cause: Spark job failed. State machine acme-orders-orders-migration. ' +
-        'Console: https://console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/' +
+    const message = JSON.parse(applyInputTransformer(transformer, event)) as Record<string, unknown>;
+    expect(message).toEqual({
+      message:
+        'lakestep orders/orders-migration: execution 2026-11-26T060000Z of arn:aws:states:eu-west-1:123456789012:stateMachine:acme-orders-orders-migration ' +
+        'ended FAILED at 2026-11-26T06:42:21Z. Console: https://console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/' +
         'arn:aws:states:eu-west-1:123456789012:execution:acme-orders-orders-migration:2026-11-26T060000Z',
-    );
+      error: 'States.TaskFailed',
+      cause: 'Spark job failed',
+    });
+  });
+
+  it('keeps the message well-formed when the cause holds quotes, backslashes and newlines', () => {
+    const [failure] = notificationRules(platform(), both);
+    const cause = '{"errorMessage": "column \\"id\\" not found",\n "at": "C:\\job"}';
+    const event = statusEvent(machine, 'FAILED', { error: 'Lakestep.Error"X', cause });
+    const message = JSON.parse(applyInputTransformer(failure!.Targets[0]!.InputTransformer!, event)) as Record<string, unknown>;
+    expect(message).toMatchObject({ error: 'Lakestep.Error"X', cause });
+  });
+
+  it('renders an abort (no error, no cause) as null fields', () => {
+    const [failure] = notificationRules(platform(), both);
+    const message = JSON.parse(applyInputTransformer(failure!.Targets[0]!.InputTransformer!, statusEvent(machine, 'ABORTED'))) as Record<string, unknown>;
+    expect(message).toMatchObject({ error: null, cause: null });
+  });
+
+  it("notifies failures of the workflow's join machine, with or without its own failure rule", () => {
+    const join = `${machine}-join`;
+    for (const onFailure of [true, false]) {
+      const rules = notificationRules(platform(), workflow('orders-migration', { dependsOn: ['y'], notification: { onFailure, onSuccess: false, emails: [] } }));
+      expect(rules).toHaveLength(1);
+      const pattern = deployedPattern(rules[0]!.EventPattern);
+      expect(matchEventPattern(pattern, statusEvent(join, 'FAILED'))).toBe(true);
+      expect(matchEventPattern(pattern, statusEvent(machine, 'FAILED'))).toBe(onFailure);
+    }
   });
 
   it('renders a success message without error fields', () => {
@@ -57,13 +84,15 @@ describe('notificationRules', () => {
     const transformer = rules[1]!.Targets[0]!.InputTransformer!;
     expect(Object.keys(transformer.InputPathsMap)).not.toContain('error');
     const message = JSON.parse(applyInputTransformer(transformer, statusEvent(machine, 'SUCCEEDED'))) as string;
-    expect(message).toMatch(/^lakestep orders\/orders-migration: execution 2026-11-26T060000Z ended SUCCEEDED at /);
+    expect(message).toMatch(/^lakestep orders\/orders-migration: execution 2026-11-26T060000Z of arn:\S+:acme-orders-orders-migration ended SUCCEEDED at /);
   });
 
-  it('uses only variables it defines, in a template that is one JSON string', () => {
+  it('uses only variables it defines, error and cause outside quotes', () => {
     for (const rule of notificationRules(platform(), both)) {
       const { InputPathsMap, InputTemplate } = rule.Targets[0]!.InputTransformer!;
-      expect(typeof JSON.parse(InputTemplate)).toBe('string');
+      // With the value variables as bare JSON values, the template is JSON whose message is a string.
+      const asJson = JSON.parse(InputTemplate.replace(/<(error|cause)>/g, 'null')) as unknown;
+      expect(typeof asJson === 'string' || typeof (asJson as { message?: unknown }).message === 'string').toBe(true);
       const used = [...InputTemplate.matchAll(/<([^<>]+)>/g)].map((m) => m[1]);
       expect(used.every((v) => v !== undefined && v in InputPathsMap), used.join()).toBe(true);
       expect(Object.keys(InputPathsMap).every((k) => used.includes(k))).toBe(true);

@@ -43,7 +43,7 @@ const INTEGRATION_ACTIONS: Record<string, string[]> = {
     'events:DescribeRule',
     'iam:PassRole',
   ],
-  'arn:aws:states:::emr-serverless:startJobRun': ['emr-serverless:StartJobRun', 'iam:PassRole'],
+  'arn:aws:states:::aws-sdk:emrserverless:startJobRun': ['emr-serverless:StartJobRun', 'iam:PassRole'],
   'arn:aws:states:::aws-sdk:emrserverless:listJobRuns': ['emr-serverless:ListJobRuns'],
   'arn:aws:states:::aws-sdk:emrserverless:getJobRun': ['emr-serverless:GetJobRun'],
   'arn:aws:states:::aws-sdk:datasync:startTaskExecution': ['datasync:StartTaskExecution'],
@@ -53,6 +53,7 @@ const INTEGRATION_ACTIONS: Record<string, string[]> = {
   'arn:aws:states:::dynamodb:updateItem': ['dynamodb:UpdateItem'],
   'arn:aws:states:::aws-sdk:s3:getObject': ['s3:GetObject'],
   'arn:aws:states:::states:startExecution': ['states:StartExecution'],
+  'arn:aws:states:::aws-sdk:sfn:describeExecution': ['states:DescribeExecution'],
   'arn:aws:states:::sns:publish': ['sns:Publish'],
 };
 
@@ -177,7 +178,7 @@ describe('example platform: least privilege', () => {
     const used = new Set(machinesOfManifest().flatMap((m) => taskResources(readDefinition(m.definition))));
     for (const r of [
       'arn:aws:states:::emr-serverless:startJobRun.sync',
-      'arn:aws:states:::emr-serverless:startJobRun',
+      'arn:aws:states:::aws-sdk:emrserverless:startJobRun',
       'arn:aws:states:::aws-sdk:emrserverless:listJobRuns',
       'arn:aws:states:::aws-sdk:datasync:startTaskExecution',
       'arn:aws:states:::aws-sdk:datasync:describeTaskExecution',

@@ -209,7 +209,7 @@ export const STREAMING_ASL = {
     },
     'Start stream': {
       Type: 'Task',
-      Resource: 'arn:aws:states:::emr-serverless:startJobRun',
+      Resource: 'arn:aws:states:::aws-sdk:emrserverless:startJobRun',
       Parameters: {
         ApplicationId: '${EmrApplicationId}',
         ExecutionRoleArn: '${SparkJobRoleArn}',

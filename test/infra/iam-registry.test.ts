@@ -30,7 +30,7 @@ const CASES: Array<{ resource: string; parameters?: Record<string, unknown>; tas
     resourceHas: ['/jobruns/*', 'rule/StepFunctionsGetEventsForEMRServerlessJobRule', ROLE, 'emr-serverless.amazonaws.com'],
   },
   {
-    resource: 'arn:aws:states:::emr-serverless:startJobRun',
+    resource: 'arn:aws:states:::aws-sdk:emrserverless:startJobRun',
     parameters: { ExecutionRoleArn: '${SparkJobRoleArn}' },
     actions: ['emr-serverless:StartJobRun', 'iam:PassRole'],
     resourceHas: [':/applications/', 'iam:PassedToService', ROLE],
@@ -59,6 +59,7 @@ const CASES: Array<{ resource: string; parameters?: Record<string, unknown>; tas
     actions: ['states:StartExecution'],
     resourceHas: [':stateMachine:acme-x'],
   },
+  { resource: 'arn:aws:states:::aws-sdk:sfn:describeExecution', actions: ['states:DescribeExecution'], resourceHas: [':execution:*'] },
   { resource: 'arn:aws:states:::sns:publish', parameters: { TopicArn: '${NotificationTopicArn}' }, actions: ['sns:Publish'], resourceHas: ['Notifications'] },
 ];
 

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseScenario, simulate, Simulator, type Scenario, type SimulationResult } from '../../src/simulator/index.ts';
+import { executionName } from '../../src/naming.ts';
 import { compileExamplePlatform, executionsOf, items, jobRunsOf, LOGICAL, NAME, runRecords, type PlatformBuild } from './platform.ts';
 
 let build: PlatformBuild;
@@ -131,7 +132,9 @@ describe('dependency-triggered runs', () => {
       expect(runRecords(result, build, ref)).toMatchObject([{ logical_date: LOGICAL, status: 'SUCCEEDED' }]);
     }
     const ingestion = executionsOf(result, 'payments/payments-ingestion')[0]!;
-    expect(ingestion.trigger).toMatchObject({ kind: 'event' });
+    // Started by its join machine (every dependency goes through one), named after the date.
+    expect(ingestion.trigger).toMatchObject({ kind: 'startExecution' });
+    expect(ingestion.name).toBe(NAME);
     expect((ingestion.output as { run: { trigger: string } }).run.trigger).toBe('dependency');
     // The job ran for the inherited date, not for the (later) time it started.
     expect(jobRunsOf(result, ingestion.executionArn)[0]?.params).toMatchObject({ ts: LOGICAL, ds: '2026-11-25' });
@@ -165,5 +168,73 @@ describe('compiled ASL on AWS semantics (strict)', () => {
     const result = await simulate({ buildDir: build.dir, scenario: { start: [{ workflow: 'orders/orders-migration', logical_date: LOGICAL }] }, strict: true });
     expect(result.problems).toEqual([]);
     expect(executionsOf(result, 'orders/orders-migration').map((e) => [e.status, e.error, e.cause])).toEqual([['SUCCEEDED', null, null]]);
+  });
+});
+
+describe('at-least-once delivery of status-change events', () => {
+  const MIGRATION = 'payments/payments-migration';
+  const INGESTION = 'payments/payments-ingestion';
+
+  it('Duplicate delivery of an upstream success event runs the downstream once', async () => {
+    const sim = new Simulator(build.dir, {}, { deliveries: 2 });
+    sim.start(MIGRATION, { trigger: 'manual', logical_date: LOGICAL }, { at: '2026-11-25T03:17:00Z', name: NAME });
+    await sim.runUntilIdle();
+    const result = await sim.result();
+    // Both copies reach the join; the second finds the execution name taken.
+    expect(executionsOf(result, `${INGESTION}#join`).map((e) => e.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+    for (const ref of [INGESTION, 'payments/payments-upserts']) {
+      expect(executionsOf(result, ref).map((e) => [e.name, e.status]), ref).toEqual([[NAME, 'SUCCEEDED']]);
+    }
+    const gate = items(result, build.tables.gates).find((g) => g.pk === INGESTION);
+    expect(gate).toMatchObject({ sk: LOGICAL, started: true, done: [`arn:aws:states:eu-west-1:123456789012:stateMachine:acme-${MIGRATION.replace('/', '-')}`] });
+    // expires_at: epoch seconds of the event's hour + 1 h + the window + a day (the TTL attribute).
+    const stop = executionsOf(result, MIGRATION)[0]!.stopTime!;
+    const hour = Math.floor(Date.parse(stop) / 3_600_000) * 3600;
+    const join = JSON.parse(readFileSync(`${build.dir}/payments/payments-ingestion.join.asl.json`, 'utf8')) as { States: Record<string, { Parameters: { ExpressionAttributeValues: Record<string, { N: string }> } }> };
+    const windowSeconds = Number(join.States['Open gate']!.Parameters.ExpressionAttributeValues[':window']!.N) / 1000;
+    expect(Number(gate!.expires_at)).toBe(hour + 3600 + windowSeconds + 86400);
+  });
+
+  it('a two-upstream join still runs its downstream once when every event arrives twice', async () => {
+    const sim = new Simulator(build.dir, {}, { deliveries: 2 });
+    sim.start(ORDERS_INGESTION, { trigger: 'schedule', logical_date: LOGICAL }, { at: '2026-11-25T01:00:00Z', name: 'o' });
+    sim.start(CUSTOMERS_INGESTION, { trigger: 'schedule', logical_date: LOGICAL }, { at: '2026-11-25T02:00:00Z', name: 'c' });
+    await sim.runUntilIdle();
+    expect(executionsOf(await sim.result(), UPSERTS).map((e) => [e.name, e.status])).toEqual([[NAME, 'SUCCEEDED']]);
+  });
+
+  it('a transient start failure is retried; a lasting one fails the join, is notified, and a later delivery starts the date', async () => {
+    const start = 'Start payments-ingestion';
+    const scenario: Scenario = { faults: { [`${INGESTION}#join`]: { [start]: { error: 'StepFunctions.ExecutionLimitExceededException', times: 1 } } } };
+    const retried = await simulate({ buildDir: build.dir, scenario: { ...scenario, start: [{ workflow: MIGRATION, logical_date: LOGICAL }] } });
+    expect(executionsOf(retried, INGESTION).map((e) => e.status)).toEqual(['SUCCEEDED']);
+
+    const lasting: Scenario = { faults: { [`${INGESTION}#join`]: { [start]: { error: 'StepFunctions.StateMachineDoesNotExistException', times: 'always' } } } };
+    const sim = new Simulator(build.dir, lasting);
+    sim.start(MIGRATION, { trigger: 'manual', logical_date: LOGICAL }, { at: '2026-11-25T03:17:00Z', name: NAME });
+    await sim.runUntilIdle();
+    let result = await sim.result();
+    const [failedJoin] = executionsOf(result, `${INGESTION}#join`);
+    expect(failedJoin?.status).toBe('FAILED');
+    expect(executionsOf(result, INGESTION)).toEqual([]);
+    const notices = result.notifications.filter((n) => n.message.includes('acme-payments-payments-ingestion-join'));
+    expect(notices.map((n) => (JSON.parse(n.message) as { error: string }).error)).toEqual(['StepFunctions.StateMachineDoesNotExistException']);
+    // Nothing was claimed: the same event delivered again (or a redrive) starts the date.
+    delete lasting.faults;
+    sim.start(`${INGESTION}#join`, failedJoin!.input as Record<string, unknown>, { at: '2026-11-25T05:00:00Z', name: 'redelivery' });
+    await sim.runUntilIdle();
+    result = await sim.result();
+    expect(executionsOf(result, INGESTION).map((e) => [e.name, e.status])).toEqual([[NAME, 'SUCCEEDED']]);
+  });
+
+  it('names executions of non-canonical logical dates without : . or +', async () => {
+    const result = await simulate({ buildDir: build.dir, scenario: { start: [{ workflow: MIGRATION, logical_date: '2026-11-25T00:00:00.250+02:00' }] } });
+    const [run] = executionsOf(result, INGESTION);
+    expect(run?.status).toBe('SUCCEEDED');
+    const logical = (executionsOf(result, MIGRATION)[0]!.output as { run: { logical_date: string } }).run.logical_date;
+    expect(logical).toContain('.');
+    expect(run!.name).toMatch(/^\d{4}-\d\d-\d\d-[0-9a-f]{40}$/);
+    // The CLI's run and backfill name executions the same way.
+    expect(run!.name).toBe(executionName(logical));
   });
 });

@@ -126,7 +126,12 @@ describe('notifications', () => {
     ]);
     expect(result.notifications).toHaveLength(1);
     expect(notificationsBy(result, '.notify-failure')).toHaveLength(1);
-    expect(result.notifications[0]?.message).toContain(`lakestep ${MIGRATION}: execution ${NAME} ended FAILED`);
+    // A JSON message, well-formed although the cause holds quoted JSON.
+    const message = JSON.parse(result.notifications[0]!.message) as { message: string; error: string; cause: string };
+    expect(message.message).toContain(`lakestep ${MIGRATION}: execution ${NAME} of `);
+    expect(message.message).toContain(' ended FAILED at ');
+    expect(message.error).toBe('Lakestep.TablesFailed');
+    expect(message.cause).toContain('"status":"FAILED"');
     expect(watermark(result, build, ORDERS_WM)).toBeUndefined();
     expect(watermark(result, build, LINES_WM)).toBe(LOGICAL);
     expect(executionsOf(result, 'orders/orders-ingestion')).toEqual([]);

@@ -88,10 +88,8 @@ export class EmrServerless {
       if (run.state === 'FAILED') throw taskError('States.TaskFailed', JSON.stringify(description));
       return description;
     },
-    'arn:aws:states:::emr-serverless:startJobRun': (call) => {
-      const run = this.start(call, str(record(call.input).Mode) === 'BATCH' ? 'BATCH' : 'STREAMING');
-      return { ApplicationId: run.applicationId, JobRunId: run.id, Arn: this.arn(run) };
-    },
+    'arn:aws:states:::emr-serverless:startJobRun': (call) => this.startOnly(call),
+    'arn:aws:states:::aws-sdk:emrserverless:startJobRun': (call) => this.startOnly(call),
     'arn:aws:states:::aws-sdk:emrserverless:listJobRuns': ({ input }) => {
       const p = record(input);
       const states = Array.isArray(p.States) ? p.States.map(String) : undefined;
@@ -101,8 +99,13 @@ export class EmrServerless {
         .filter((r) => !states || states.includes(r.state))
         .filter((r) => !mode || r.mode === mode)
         .reverse();
+      // Pages of MaxResults (default 50); the token is the offset of the next page.
+      const size = Number(p.MaxResults ?? 50);
+      const offset = Number(str(p.NextToken) || 0);
+      const page = runs.slice(offset, offset + size);
       return {
-        JobRuns: runs.map((r) => ({
+        ...(offset + size < runs.length ? { NextToken: String(offset + size) } : {}),
+        JobRuns: page.map((r) => ({
           ApplicationId: r.applicationId,
           Id: r.id,
           Name: r.name,
@@ -121,6 +124,12 @@ export class EmrServerless {
 
   private arn(run: JobRun): string {
     return `arn:aws:emr-serverless:${this.options.region}:${this.options.account}:/applications/${run.applicationId}/jobruns/${run.id}`;
+  }
+
+  /** StartJobRun without waiting: the run keeps its `Mode` (STREAMING unless BATCH). */
+  private startOnly(call: TaskCall): Record<string, unknown> {
+    const run = this.start(call, str(record(call.input).Mode) === 'BATCH' ? 'BATCH' : 'STREAMING');
+    return { ApplicationId: run.applicationId, JobRunId: run.id, Arn: this.arn(run) };
   }
 
   private start(call: TaskCall, mode: JobRun['mode']): JobRun {

@@ -1,5 +1,6 @@
 /**
- * Step Functions behind `arn:aws:states:::states:startExecution[.sync[:2]]`: starts a
+ * Step Functions behind `arn:aws:states:::states:startExecution[.sync[:2]]` (and the SDK
+ * integration's `describeExecution`): starts a
  * state machine of the simulation. A name already used for the same machine is refused
  * with `StepFunctions.ExecutionAlreadyExistsException` (unless the execution with that
  * name is still running with the same input, which StartExecution treats as idempotent).
@@ -37,6 +38,8 @@ export interface ExecutionStarter {
   startExecution(request: StartRequest): ExecutionView;
   /** Runs an execution to its end (for `.sync`). */
   runExecution(executionArn: string): Promise<ExecutionView>;
+  /** The execution with this ARN, if any (DescribeExecution). */
+  describeExecution(executionArn: string): ExecutionView | undefined;
 }
 
 function request(call: TaskCall): StartRequest {
@@ -69,6 +72,21 @@ export function stepFunctionsHandlers(starter: ExecutionStarter): Record<string,
     'arn:aws:states:::states:startExecution': (call) => {
       const started = starter.startExecution(request(call));
       return { ExecutionArn: started.executionArn, StartDate: started.startDate };
+    },
+    'arn:aws:states:::aws-sdk:sfn:describeExecution': (call) => {
+      const arn = str(record(call.input).ExecutionArn) ?? '';
+      const e = starter.describeExecution(arn);
+      if (!e) throw taskError('Sfn.ExecutionDoesNotExistException', `Execution Does Not Exist: '${arn}'`);
+      return {
+        ExecutionArn: e.executionArn,
+        StateMachineArn: e.stateMachineArn,
+        Name: e.name,
+        Status: e.status,
+        StartDate: e.startDate,
+        ...(e.stopDate ? { StopDate: e.stopDate } : {}),
+        Input: JSON.stringify(e.input),
+        ...(e.status === 'SUCCEEDED' ? { Output: JSON.stringify(e.output) } : {}),
+      };
     },
     'arn:aws:states:::states:startExecution.sync': (call) => sync(call, false),
     'arn:aws:states:::states:startExecution.sync:2': (call) => sync(call, true),

@@ -1,0 +1,89 @@
+/**
+ * Worst-case execution size against the quotas no Catch can rescue (25,000 history
+ * events, 256 KiB payload), and workflow timeouts that leave room for the retries.
+ */
+import { describe, expect, it } from 'vitest';
+import { readSpecs } from '../../src/cli/io.ts';
+import { compile } from '../../src/compile.ts';
+import { HISTORY_EVENTS_MAX, PAYLOAD_BYTES_MAX, pollIterations, worstCaseEvents } from '../../src/asl/limits.ts';
+import { retryDelaySeconds, TRANSIENT_RETRY } from '../../src/asl/policy.ts';
+import type { SourceFile } from '../../src/spec/files.ts';
+
+/** One use case with a migration of `n` tables (wide enough to be realistic). */
+function migrationSpecs(n: number, timeout = '2d'): SourceFile[] {
+  const tables = Array.from({ length: n }, (_, i) => `  - name: table_${String(i).padStart(4, '0')}
+    source: {hdfs_path: /warehouse/raw.db/table_${i}, format: parquet}
+    datasync: {task_arn: arn:aws:datasync:eu-west-1:123456789012:task/task-0a1b2c3d4e5f${String(i).padStart(5, '0')}}
+    columns:
+      - {name: id, type: bigint, nullable: false}
+      - {name: payload, type: string}
+      - {name: updated_at, type: timestamp}
+    partition_by: [days(updated_at)]
+    watermark_column: updated_at
+`).join('');
+  return [
+    { path: 'big/orchestration.yaml', text: `owner: big@example.com\ndags:\n  - name: big-migration\n    type: migration\n    retries: 2\n    timeout: ${timeout}\n` },
+    { path: 'big/migration.yaml', text: `database: raw_big\nmax_concurrency: 40\ntables:\n${tables}` },
+  ];
+}
+
+type Json = Record<string, any>;
+
+describe('a 500-table migration', () => {
+  const result = compile(migrationSpecs(500), { lakestepVersion: '0.0.0-test' });
+  const wf = result.manifest.useCases[0]!.workflows[0]!;
+  const def = JSON.parse(result.files.get('big/big-migration.asl.json')!) as Json;
+
+  it('compiles without errors into a Distributed Map of child executions', () => {
+    expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(def.States['Migrate tables'].ItemProcessor.ProcessorConfig).toEqual({ Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' });
+  });
+
+  it('stays under the history and payload quotas in the worst case, and compile prints it', () => {
+    expect(wf.stats.worstCaseHistoryEvents).toBeLessThan(HISTORY_EVENTS_MAX);
+    expect(wf.stats.worstCasePayloadBytes).toBeLessThan(PAYLOAD_BYTES_MAX);
+    // The items really carried in state are within the payload estimate.
+    const items = JSON.stringify(def.States['List tables'].Result);
+    expect(Buffer.byteLength(items)).toBeLessThan(wf.stats.worstCasePayloadBytes!);
+    expect(result.limitsSummary).toMatch(/^largest worst case: big\/big-migration, [\d,]+ history events \(quota 25,000\), \d+ KiB payload \(quota 256 KiB\)$/);
+  });
+
+  it('each child execution (one table) stays under the history quota, polling DataSync until the timeout', () => {
+    const item = def.States['Migrate tables'].ItemProcessor;
+    const polls = pollIterations(2 * 86400, 30, 300);
+    expect(polls).toBeGreaterThan(500);
+    expect(worstCaseEvents(item, { loopIterations: polls })).toBeLessThan(HISTORY_EVENTS_MAX);
+  });
+
+  it('the same tables in an inline Map would have exceeded the history quota', () => {
+    const item = def.States['Migrate tables'].ItemProcessor;
+    const inline = { StartAt: def.StartAt as string, States: { ...def.States, 'Migrate tables': { ...def.States['Migrate tables'], ItemProcessor: { ...item, ProcessorConfig: { Mode: 'INLINE' } } } } };
+    expect(worstCaseEvents(inline, { loopIterations: pollIterations(2 * 86400, 30, 300), mapItems: { 'Migrate tables': 500 } })).toBeGreaterThan(HISTORY_EVENTS_MAX);
+  });
+
+  it('keeps a small migration inline', () => {
+    const small = compile(migrationSpecs(2, '1h'), { lakestepVersion: '0.0.0-test' });
+    const smallDef = JSON.parse(small.files.get('big/big-migration.asl.json')!) as Json;
+    expect(smallDef.States['Migrate tables'].ItemProcessor.ProcessorConfig).toEqual({ Mode: 'INLINE' });
+  });
+});
+
+describe('workflow TimeoutSeconds', () => {
+  const trees = [readSpecs('specs'), migrationSpecs(3)];
+  const definitions = trees.flatMap((t) => [...compile(t, { lakestepVersion: '0.0.0-test' }).files].filter(([p]) => p.endsWith('.asl.json') && !p.endsWith('.join.asl.json')));
+
+  const tasks = (states: Record<string, Json>): Json[] =>
+    Object.values(states).flatMap((s) => [s, ...(s.ItemProcessor ? tasks(s.ItemProcessor.States) : [])]).filter((s) => s.Type === 'Task');
+
+  it.each(definitions.map(([p]) => p))('%s: every Spark job can use all its retries before the workflow times out', (path) => {
+    const def = JSON.parse(definitions.find(([p]) => p === path)![1]) as Json;
+    const jobs = tasks(def.States).filter((s) => String(s.Resource).includes('emr-serverless:startJobRun.sync'));
+    for (const job of jobs) {
+      const jobRetrier = (job.Retry as Json[]).find((r) => r.ErrorEquals.includes('States.TaskFailed'));
+      const retries = jobRetrier?.MaxAttempts ?? 0;
+      const attempts = (retries + 1) * job.Parameters.ExecutionTimeoutMinutes * 60;
+      const backoff = (jobRetrier ? retryDelaySeconds(jobRetrier) : 0) + retryDelaySeconds(TRANSIENT_RETRY);
+      expect(attempts + backoff, path).toBeLessThanOrEqual(def.TimeoutSeconds);
+    }
+  });
+});
