@@ -33,6 +33,10 @@ export const WILDCARD_REASONS: readonly WildcardReason[] = [
     reason: 'DataSync execution IDs are created at run time; the resource is scoped to the workflow\'s tasks.',
   },
   {
+    finding: /^Resource::.*:states:.*:execution:\*$/,
+    reason: 'A join machine reads the output of the upstream execution whose status event it received (events omit output above 248 KB); execution ARNs are created at run time.',
+  },
+  {
     finding: /^Resource::.*:datasync:.*:task\/\*\/execution\/\*$/,
     reason: 'DataSync execution IDs are created at run time.',
   },

@@ -324,14 +324,15 @@ describe('example platform: DataSync, join machines, rules', () => {
     t.hasResourceProperties('AWS::DataSync::LocationS3', { Subdirectory: '/orders/order_status/' });
   });
 
-  it('creates the join machine of orders-upserts, allowed only to record in gates and start orders-upserts', () => {
+  it('creates the join machine of orders-upserts, allowed only to record in gates, read the upstream execution and start orders-upserts', () => {
     const wf = workflows().find((w) => w.name === 'orders-upserts')!;
     expect(wf.gate).toBeDefined();
     const st = roleStatements(wf.gate!.stateMachineName);
-    expect(actionsOf(st).filter((a) => !SERVICE_ACTIONS.includes(a))).toEqual(['dynamodb:UpdateItem', 'states:StartExecution']);
+    expect(actionsOf(st).filter((a) => !SERVICE_ACTIONS.includes(a))).toEqual(['dynamodb:UpdateItem', 'states:DescribeExecution', 'states:StartExecution']);
     expect(JSON.stringify(resourcesFor(st, 'dynamodb:UpdateItem'))).toContain('TablesGates');
     expect(JSON.stringify(resourcesFor(st, 'states:StartExecution'))).toMatch(/:stateMachine:acme-orders-orders-upserts"/);
-    expect(workflows().filter((w) => w.gate).map((w) => w.name)).toEqual(['orders-upserts']);
+    // Every dependency goes through a join machine, so a duplicate upstream event never starts a second run.
+    expect(workflows().filter((w) => w.gate).map((w) => w.name)).toEqual(workflows().filter((w) => w.dependsOn.length > 0).map((w) => w.name));
   });
 
   it('maps the manifest rules one to one, with placeholders only inside Fn::Sub', () => {
