@@ -96,9 +96,9 @@ describe('IAM registry', () => {
   });
 
   it('passes exactly the role a job run names, and fails when it is computed', () => {
-    const pass = grant('arn:aws:states:::emr-serverless:startJobRun', { ExecutionRoleArn: 'arn:aws:iam::1:role/other' }).find((s) => s.Action === 'iam:PassRole');
+    const pass = grant('arn:aws:states:::aws-sdk:emrserverless:startJobRun', { ExecutionRoleArn: 'arn:aws:iam::1:role/other' }).find((s) => s.Action === 'iam:PassRole');
     expect(pass!.Resource).toBe('arn:aws:iam::1:role/other');
-    expect(() => grant('arn:aws:states:::emr-serverless:startJobRun', { 'ExecutionRoleArn.$': '$.role' })).toThrow(/static "ExecutionRoleArn"/);
+    expect(() => grant('arn:aws:states:::aws-sdk:emrserverless:startJobRun', { 'ExecutionRoleArn.$': '$.role' })).toThrow(/static "ExecutionRoleArn"/);
   });
 
   it('fails for an unknown placeholder in a parameter', () => {
