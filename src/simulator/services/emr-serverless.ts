@@ -211,9 +211,10 @@ export class EmrServerless {
     const rows: Record<string, number> = {};
     const ref = doc ? `${doc.useCase}/${doc.workflow}/${doc.job}` : '';
     for (const step of doc?.steps ?? []) {
-      if (step.kind === 'watermark') {
-        watermarks[step.key] = this.options.watermarks[`${ref}/${step.key}`] ?? this.options.watermarks[step.key] ?? params.ts ?? '';
-      } else rows[step.name] = 0;
+      // A JDBC extract reports the watermark of the rows it wrote under its parameter name, as the runtime does.
+      const key = step.kind === 'watermark' ? step.key : step.kind === 'jdbc_extract' ? step.watermarkParameter : undefined;
+      if (key !== undefined) watermarks[key] = this.options.watermarks[`${ref}/${key}`] ?? this.options.watermarks[key] ?? params.ts ?? '';
+      if (step.kind !== 'watermark') rows[step.name] = 0;
     }
     return { watermarks, rows };
   }
