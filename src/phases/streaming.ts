@@ -54,8 +54,9 @@ export function streamingStates(w: Workflow, platform: Platform, k: KafkaSource,
         Comment: 'ListJobRuns cannot filter by name: look for this job among the active runs, page by page.',
         Resource: 'arn:aws:states:::aws-sdk:emrserverless:listJobRuns',
         Parameters: parameters,
-        // `$..NextToken` is [] on the last page (an indefinite path), [token] otherwise.
-        ResultSelector: { 'running.$': `States.ArrayContains($.JobRuns[*].Name, '${runName}')`, 'next.$': '$..NextToken' },
+        // The last page has no NextToken, and a path that matches nothing is a States.Runtime error on AWS
+        // (moto shows it): keep the page (at most 50 runs) and test the token with IsPresent.
+        ResultSelector: { 'running.$': `States.ArrayContains($.JobRuns[*].Name, '${runName}')`, 'page.$': '$' },
         ResultPath: '$.stream',
         Retry: retryFor('emrApi'),
         Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: ON_FAILURE }],
@@ -64,8 +65,8 @@ export function streamingStates(w: Workflow, platform: Platform, k: KafkaSource,
       return {
         [find]: listTask(listParams),
         [running]: { Type: 'Choice', Choices: [{ Variable: '$.stream.running', BooleanEquals: true, Next: next }], Default: more },
-        [more]: { Type: 'Choice', Choices: [{ Variable: '$.stream.next[0]', IsPresent: true, Next: nextPage }], Default: start },
-        [nextPage]: listTask({ ...listParams, 'NextToken.$': '$.stream.next[0]' }),
+        [more]: { Type: 'Choice', Choices: [{ Variable: '$.stream.page.NextToken', IsPresent: true, Next: nextPage }], Default: start },
+        [nextPage]: listTask({ ...listParams, 'NextToken.$': '$.stream.page.NextToken' }),
         [start]: startTask,
       };
     },
