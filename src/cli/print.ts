@@ -17,3 +17,19 @@ export function table(rows: string[][], right: readonly number[] = []): string {
   const cell = (c: string, i: number) => (right.includes(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!));
   return rows.map((r) => r.map(cell).join('  ').trimEnd()).join('\n');
 }
+
+/** Notification bodies are often a JSON string literal (an EventBridge input template). */
+export function messageText(message: string): string {
+  if (!message.startsWith('"')) return message;
+  try {
+    const parsed: unknown = JSON.parse(message);
+    return typeof parsed === 'string' ? parsed : message;
+  } catch {
+    return message;
+  }
+}
+
+/** The first `max` lines, then one line saying how many more there are. */
+export function limited(lines: string[], max: number): string[] {
+  return lines.length > max ? [...lines.slice(0, max), `  … and ${lines.length - max} more`] : lines;
+}

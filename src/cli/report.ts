@@ -5,7 +5,7 @@
  */
 import type { Manifest, ManifestWorkflow } from '../build/types.ts';
 import { itemToPlain, type ExecutionResult, type SimulationResult, type TimelineEntry } from '../simulator/index.ts';
-import { table } from './print.ts';
+import { limited, messageText, table } from './print.ts';
 
 /** Widest line the report prints. */
 export const REPORT_WIDTH = 100;
@@ -49,7 +49,7 @@ export function simulationReport(result: SimulationResult, manifest: Manifest, o
     '',
     ...runsTable(result, manifest),
   ];
-  if (failed.length) lines.push('', `Failed executions (${failed.length}):`, ...limited(failed.map(failureLine)));
+  if (failed.length) lines.push('', `Failed executions (${failed.length}):`, ...limited(failed.map(failureLine), LIST_MAX));
   const conditions = expectedConditions(result.timeline);
   if (conditions.length) {
     const total = conditions.reduce((n, c) => n + c.count, 0);
@@ -57,7 +57,7 @@ export function simulationReport(result: SimulationResult, manifest: Manifest, o
     lines.push(...indent(table([['count', 'state', 'meaning'], ...conditions.map((c) => [`${c.count}×`, c.state, c.meaning])])).map(fit));
   }
   lines.push('', `Notifications sent (${result.notifications.length}):`);
-  lines.push(...limited(result.notifications.map((n) => fit(`  ${n.time.replace(/:00\.000Z$/, 'Z')}  ${notificationText(n.message)}`))));
+  lines.push(...limited(result.notifications.map((n) => fit(`  ${n.time.replace(/:00\.000Z$/, 'Z')}  ${notificationText(n.message)}`)), LIST_MAX));
   const watermarks = (result.dynamodb[manifest.platform.dynamodb.watermarks] ?? []).map((item) => itemToPlain(item) as Record<string, unknown>);
   lines.push('', `Watermarks recorded (${watermarks.length}):`);
   if (watermarks.length) lines.push(...indent(table(watermarks.map((w) => [String(w.pk ?? JSON.stringify(w)), watermarkValue(w)]))).map(fit));
@@ -182,20 +182,6 @@ function notificationText(message: string): string {
     .replace(/: execution (\S+) ended (\S+)$/, '  $1  $2');
 }
 
-/** Notification bodies are often a JSON string literal (an EventBridge input template). */
-function messageText(message: string): string {
-  if (!message.startsWith('"')) return message;
-  try {
-    const parsed: unknown = JSON.parse(message);
-    return typeof parsed === 'string' ? parsed : message;
-  } catch {
-    return message;
-  }
-}
-
-function limited(lines: string[]): string[] {
-  return lines.length > LIST_MAX ? [...lines.slice(0, LIST_MAX), `  … and ${lines.length - LIST_MAX} more`] : lines;
-}
 
 function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();

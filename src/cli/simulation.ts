@@ -7,7 +7,7 @@ import type { Manifest } from '../build/types.ts';
 import { loadManifest } from '../ops/index.ts';
 import { formatTimeline, itemToPlain, simulate, type ExecutionResult, type Scenario, type SimulationResult, type Trigger } from '../simulator/index.ts';
 import type { Io } from './io.ts';
-import { table } from './print.ts';
+import { limited, messageText, table } from './print.ts';
 import { startScenario, unknownWorkflows } from './scenario.ts';
 
 /** Statuses that make a simulation (and so `start` / `simulate`) exit 1. */
@@ -86,10 +86,10 @@ export function simulationSummary(result: SimulationResult, manifest: Manifest):
     result.executions.length ? indent(table(rows)) : '  none: the scenario started nothing and no schedule fired',
   ];
   if (failed.length) {
-    lines.push('', `Failed executions (${failed.length}):`, ...limited(failed.map(failureLine)));
+    lines.push('', `Failed executions (${failed.length}):`, ...limited(failed.map(failureLine), LIST_MAX));
   }
   lines.push('', `Notifications sent (${result.notifications.length}):`);
-  lines.push(...limited(result.notifications.map((n) => `  ${n.time.replace(/\.000Z$/, 'Z')}  ${oneLine(messageText(n.message), 140)}`)));
+  lines.push(...limited(result.notifications.map((n) => `  ${n.time.replace(/\.000Z$/, 'Z')}  ${oneLine(messageText(n.message), 140)}`), LIST_MAX));
   const watermarks = (result.dynamodb[manifest.platform.dynamodb.watermarks] ?? []).map((item) => itemToPlain(item) as Record<string, unknown>);
   lines.push('', `Watermarks recorded (${watermarks.length}):`);
   if (watermarks.length) {
@@ -129,20 +129,6 @@ function failureLine(e: ExecutionResult): string {
   return `  ${e.workflow} ${e.name} ${e.status}${e.failedState ? ` in "${e.failedState}"` : ''}${e.error ? `: ${e.error}` : ''}${e.cause ? ` — ${oneLine(e.cause, 160)}` : ''}`;
 }
 
-/** Notification bodies are often a JSON string literal (an EventBridge input template). */
-function messageText(message: string): string {
-  if (!message.startsWith('"')) return message;
-  try {
-    const parsed: unknown = JSON.parse(message);
-    return typeof parsed === 'string' ? parsed : message;
-  } catch {
-    return message;
-  }
-}
-
-function limited(lines: string[]): string[] {
-  return lines.length > LIST_MAX ? [...lines.slice(0, LIST_MAX), `  … and ${lines.length - LIST_MAX} more`] : lines;
-}
 
 function oneLine(text: string, max: number): string {
   const s = text.replace(/\s+/g, ' ').trim();
