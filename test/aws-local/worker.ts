@@ -172,8 +172,10 @@ export class Worker {
       const watermarks: Record<string, string> = {};
       const rows: Record<string, number> = {};
       for (const step of doc?.steps ?? []) {
-        if (step.kind === 'watermark') watermarks[step.key] = behaviour.watermarks[`${run.jobRef}/${step.key}`] ?? behaviour.watermarks[step.key] ?? params.ts ?? '';
-        else rows[step.name] = 0;
+        // As the runtime (and the simulator): a JDBC extract reports the watermark of its rows under its parameter.
+        const key = step.kind === 'watermark' ? step.key : step.kind === 'jdbc_extract' ? step.watermarkParameter : undefined;
+        if (key !== undefined) watermarks[key] = behaviour.watermarks[`${run.jobRef}/${key}`] ?? behaviour.watermarks[key] ?? params.ts ?? '';
+        if (step.kind !== 'watermark') rows[step.name] = 0;
       }
       const m = /^s3:\/\/([^/]+)\/(.+)$/.exec(resultUri);
       if (m) await this.clients.s3.send(new PutObjectCommand({ Bucket: m[1], Key: m[2], Body: JSON.stringify({ watermarks, rows }) }));
