@@ -13,7 +13,7 @@ import type { BatchSource, Column, Ingestion, KafkaSource, Platform, TableRef } 
 import { STATIC_OVERWRITE_CONF } from '../sql/conversion.ts';
 import { createNamespaceSql, createTableSql } from '../sql/ddl.ts';
 import { quoteIdent, tableName } from '../sql/identifiers.ts';
-import { appendNewRowsSql, DEAD_LETTER_COLUMNS, deadLetterSelectSql, kafkaSelectSql } from '../sql/ingest.ts';
+import { appendNewRowsSql, DEAD_LETTER_COLUMNS, deadLetterSelectSql, kafkaSelectSql, RAW_KAFKA_COLUMNS } from '../sql/ingest.ts';
 import { writeFromViewSql } from '../sql/merge.ts';
 import { migrationWatermarkKey } from './migration.ts';
 import { icebergConf, INGESTION_PACKAGES, runtimeJobTask } from './runtime.ts';
@@ -21,15 +21,6 @@ import { streamingStates } from './streaming.ts';
 import type { PhaseCompiler } from './types.ts';
 import { chainWatermarkAdvances, watermarkReads, type WatermarkUse } from './watermarks.ts';
 
-/** Columns of a raw Kafka record as the runtime decodes it. */
-const RAW_COLUMNS: Column[] = [
-  { name: 'key', type: 'string', nullable: true },
-  { name: 'value', type: 'string', nullable: true },
-  { name: 'topic', type: 'string', nullable: true },
-  { name: 'partition', type: 'int', nullable: true },
-  { name: 'offset', type: 'bigint', nullable: true },
-  { name: 'timestamp', type: 'timestamp', nullable: true },
-];
 
 export const compileIngestion: PhaseCompiler<Ingestion> = (ing, { workflow: w, platform }) => {
   const microBatch = ing.kafka.filter((k) => k.mode === 'micro_batch');
@@ -156,7 +147,7 @@ export function deadLetterTable(target: TableRef): TableRef {
 
 function kafkaSteps(platform: Platform, k: KafkaSource, view: string, param: string | undefined, trigger: 'available_now' | 'continuous'): JobStep[] {
   const json = k.format === 'json';
-  const columns = json ? k.columns : RAW_COLUMNS;
+  const columns = json ? k.columns : RAW_KAFKA_COLUMNS;
   const dead = deadLetterTable(k.target);
   return [
     ...createSteps(platform, k.name, k.target, columns, k.origin),

@@ -40,16 +40,18 @@ export function kafkaSelectSql(view: string, columns: readonly Column[], json: b
   return json ? `${select} WHERE ${validJson(columns)}` : select;
 }
 
-/** Dead-letter table columns: the Kafka record as is, and why it was refused. */
-export const DEAD_LETTER_COLUMNS: Column[] = [
+/** Columns of a raw Kafka record as the runtime decodes it. */
+export const RAW_KAFKA_COLUMNS: Column[] = [
   { name: 'key', type: 'string', nullable: true },
   { name: 'value', type: 'string', nullable: true },
   { name: 'topic', type: 'string', nullable: true },
   { name: 'partition', type: 'int', nullable: true },
   { name: 'offset', type: 'bigint', nullable: true },
   { name: 'timestamp', type: 'timestamp', nullable: true },
-  { name: 'error', type: 'string', nullable: true },
 ];
+
+/** Dead-letter table columns: the Kafka record as is, and why it was refused. */
+export const DEAD_LETTER_COLUMNS: Column[] = [...RAW_KAFKA_COLUMNS, { name: 'error', type: 'string', nullable: true }];
 
 /** The refused messages of a decoded JSON batch, as {@link DEAD_LETTER_COLUMNS}. */
 export function deadLetterSelectSql(view: string, columns: readonly Column[]): string {
