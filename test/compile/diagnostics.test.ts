@@ -38,6 +38,23 @@ describe('compile() collects every diagnostic of a file', () => {
     expect(r.diagnostics.every((d) => d.severity === 'error' && d.file === 'a/orchestration.yaml' && d.useCase === 'a')).toBe(true);
   });
 
+  it('checks the dags when the error is outside the dag list (a missing owner)', () => {
+    const r = compileTree({
+      'a/orchestration.yaml': ['dags:', '  - name: one', '    type: transformation', '    schedule: cron(0 25 * * ? *)', '    spark: {entrypoint: s3://jobs-bucket/one.py}', ''].join('\n'),
+    });
+    expect(codesAt(r.diagnostics)).toEqual(['1:1 SCHEMA_REQUIRED', '4:15 SCHEDULE_INVALID']);
+    expect(r.quarantined.map((q) => q.useCase)).toEqual(['a']);
+  });
+
+  it('reports the errors of a phase file read by two dags once, the valid entries of a bad file included', () => {
+    const r = compileTree({
+      'a/orchestration.yaml': ['owner: a@example.com', 'dags:', '  - {name: one, type: maintenance}', '  - {name: two, type: maintenance}', ''].join('\n'),
+      'a/maintenance.yaml': ['tables:', '  - {table: raw_a.x, expire_snapshot: {}}', '  - {table: raw_a.y, rewrite_manifests: {schedule: "cron(0 25 * * ? *)"}}', ''].join('\n'),
+    });
+    expect(codesAt(r.diagnostics.filter((d) => d.severity === 'error'))).toEqual(['2:22 SCHEMA_UNKNOWN_FIELD', '3:52 SCHEDULE_INVALID']);
+    expect(r.diagnostics.map((d) => d.code)).not.toContain('SPEC_UNUSED_FILE');
+  });
+
   it('reports all semantic errors of one file: schedule, template, dependency, duplicate, secret', () => {
     const r = compileTree({
       'a/orchestration.yaml': [
