@@ -9,6 +9,7 @@ import type { Diagnostic } from '../../src/diagnostics.ts';
 import { caseNames, GOLDEN_DIR } from '../golden/cases.ts';
 import { compileTree } from './support.ts';
 
+const sparkOrchestration = ['owner: a@example.com', 'dags:', '  - {name: one, type: transformation, spark: {entrypoint: s3://jobs-bucket/one.py}}', ''].join('\n');
 const codesAt = (ds: Diagnostic[]) => ds.map((d) => `${d.line}:${d.column} ${d.code}`);
 
 describe('compile() collects every diagnostic of a file', () => {
@@ -53,6 +54,15 @@ describe('compile() collects every diagnostic of a file', () => {
     });
     expect(codesAt(r.diagnostics.filter((d) => d.severity === 'error'))).toEqual(['2:22 SCHEMA_UNKNOWN_FIELD', '3:52 SCHEDULE_INVALID']);
     expect(r.diagnostics.map((d) => d.code)).not.toContain('SPEC_UNUSED_FILE');
+  });
+
+  it('does not call a file that failed to parse unused, and calls a readable one unused', () => {
+    const r = compileTree({
+      'a/orchestration.yaml': sparkOrchestration,
+      'a/notes.yaml': 'tables: [\n',
+      'a/old-migration.yaml': 'database: raw_a\ntables: []\n',
+    });
+    expect(r.diagnostics.map((d) => `${d.file} ${d.code}`)).toEqual(['a/notes.yaml YAML_BAD_INDENT', 'a/old-migration.yaml SPEC_UNUSED_FILE']);
   });
 
   it('reports all semantic errors of one file: schedule, template, dependency, duplicate, secret', () => {
