@@ -3,8 +3,7 @@
  * `npx tsx bench/run.ts compile stats` runs the named ones, `--list` lists them.
  * Options after the names go to the sections (`--sizes=10,100` for compile).
  *
- * Each section is a module under bench/ exporting `run(ctx)` (see harness.ts),
- * loaded only when it runs. Add a section by adding a line to SECTIONS.
+ * The sections are listed in bench/sections.ts.
  *
  * A full run (every section, no failure) also writes its output into the
  * README's benchmark section (bench/readme.ts); `--no-readme` leaves it alone.
@@ -12,21 +11,9 @@
  * Timings are printed, never judged: the exit code is non-zero only when a
  * section crashes or reports a wrong result.
  */
-import { machineLine, type SectionModule, type SectionOutcome } from './harness.ts';
+import { machineLine, type SectionOutcome } from './harness.ts';
 import { writeBenchResults } from './readme.ts';
-
-interface SectionEntry {
-  name: string;
-  title: string;
-  load(): Promise<SectionModule>;
-}
-
-const SECTIONS: SectionEntry[] = [
-  { name: 'compile', title: 'Compiler scaling: compile() against plain YAML parsing, 10 → 1,000 use cases', load: () => import('./compile.ts') },
-  { name: 'stats', title: 'Example platform: workflows, Spark jobs and success-path transitions per kind', load: () => import('./stats.ts') },
-  { name: 'simulator', title: 'Simulator throughput', load: () => import('./simulator.ts') },
-  { name: 'synth', title: 'CDK synth time and peak memory: 100 and 1,000 workflows, cdk-nag on', load: () => import('./synth.ts') },
-];
+import { SECTIONS } from './sections.ts';
 
 async function main(argv: string[]): Promise<number> {
   const names = argv.filter((a) => !a.startsWith('--'));

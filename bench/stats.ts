@@ -6,7 +6,7 @@
  *
  *   npx tsx bench/run.ts stats [--specs=specs]
  */
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import YAML from 'yaml';
 import { compile } from '../src/compile.ts';
 import { lakestepVersion, readSpecs } from '../src/cli/io.ts';
@@ -70,7 +70,8 @@ export async function run(ctx: SectionContext): Promise<SectionOutcome> {
   }
 
   const useCases = r.useCases.length + r.quarantined.length;
-  out(`${dir}: ${sources.length} files, ${useCases} use cases (${r.useCases.length} compiled, ${r.quarantined.length} quarantined), compiled in ${elapsed.toFixed(0)} ms (cold)`);
+  // Relative to the working folder: the README copy of this output names no path of this machine.
+  out(`${relative(process.cwd(), dir) || '.'}: ${sources.length} files, ${useCases} use cases (${r.useCases.length} compiled, ${r.quarantined.length} quarantined), compiled in ${elapsed.toFixed(0)} ms (cold)`);
   for (const q of r.quarantined) {
     const codes = new Map<string, number>();
     for (const d of q.diagnostics.filter((x) => x.severity === 'error')) codes.set(d.code, (codes.get(d.code) ?? 0) + 1);

@@ -38,6 +38,16 @@ export interface PhaseContext {
   file: SpecFile;
   /** Files of the use case other than YAML (SQL), by path relative to its folder. */
   otherFiles: ReadonlyMap<string, { path: string; text: string }>;
+  /**
+   * Pointers of the list items (`/tables/2`) that failed schema validation:
+   * the normalizer passes over them and checks the others, then fails.
+   */
+  skip?: ReadonlySet<string>;
+}
+
+/** True (and the phase fails) when the item at `pointer` had schema errors, already reported. */
+export function skipped(ctx: PhaseContext, pointer: string): boolean {
+  return ctx.skip?.has(pointer) ?? false;
 }
 
 const byFqn = new WeakMap<PlatformIndex, Map<string, IndexedTable>>();

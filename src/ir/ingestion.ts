@@ -3,7 +3,7 @@ import { parseDuration } from '../spec/duration.ts';
 import { joinPointer } from '../spec/files.ts';
 import type { BatchSourceSpec, IngestionSpec, KafkaSourceSpec } from '../spec/types.ts';
 import { columns, identifier, knownColumns, submitParameters, tableRef } from './checks.ts';
-import { at, fail, findTable, type PhaseContext } from './context.ts';
+import { at, fail, findTable, skipped, type PhaseContext } from './context.ts';
 import { requireNetwork } from './network.ts';
 import type { BatchSource, KafkaSource, WorkflowBody } from './types.ts';
 
@@ -22,6 +22,10 @@ export function normalizeIngestion(ctx: PhaseContext, spec: IngestionSpec): Work
   };
   const batch: BatchSource[] = [];
   for (const [i, s] of (spec.batch ?? []).entries()) {
+    if (skipped(ctx, `/batch/${i}`)) {
+      ok = false;
+      continue;
+    }
     unique(s.name, `/batch/${i}`);
     const b = normalizeBatch(ctx, s, `/batch/${i}`);
     if (b && s.enabled !== false && !requireNetwork(ctx, 'JDBC', s.name, `/batch/${i}/source`)) ok = false;
@@ -30,6 +34,10 @@ export function normalizeIngestion(ctx: PhaseContext, spec: IngestionSpec): Work
   }
   const kafka: KafkaSource[] = [];
   for (const [i, s] of (spec.micro_batch ?? []).entries()) {
+    if (skipped(ctx, `/micro_batch/${i}`)) {
+      ok = false;
+      continue;
+    }
     unique(s.name, `/micro_batch/${i}`);
     const k = normalizeKafka(ctx, s, `/micro_batch/${i}`);
     if (k && s.enabled !== false && !requireNetwork(ctx, 'Kafka', s.name, `/micro_batch/${i}/source`)) ok = false;

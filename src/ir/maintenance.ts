@@ -6,7 +6,7 @@ import { parseDuration, parseSize } from '../spec/duration.ts';
 import { checkScheduleExpression } from '../spec/schedule.ts';
 import type { MaintenanceSpec, MaintenanceTableSpec } from '../spec/types.ts';
 import { knownColumns, tableRef } from './checks.ts';
-import { at, fail, findTable, warn, type PhaseContext } from './context.ts';
+import { at, fail, findTable, skipped, warn, type PhaseContext } from './context.ts';
 import type { MaintenanceTask, MaintenanceTaskKind, WorkflowBody } from './types.ts';
 
 /** Schedule of tasks that name none, when the file names none either. */
@@ -39,6 +39,10 @@ export function normalizeMaintenance(ctx: PhaseContext, spec: MaintenanceSpec): 
   const seen = new Set<string>();
   for (const [i, t] of spec.tables.entries()) {
     const p = `/tables/${i}`;
+    if (skipped(ctx, p)) {
+      ok = false;
+      continue;
+    }
     const table = tableRef(ctx, t.table, `${p}/table`);
     if (!table) {
       ok = false;

@@ -5,7 +5,7 @@ import { isWatermarkType } from '../sql/types.ts';
 import { joinPointer } from '../spec/files.ts';
 import type { MigrationSpec, MigrationTableSpec } from '../spec/types.ts';
 import { columns, submitParameters } from './checks.ts';
-import { at, fail, warn, type PhaseContext } from './context.ts';
+import { at, fail, skipped, warn, type PhaseContext } from './context.ts';
 import type { Column, MigrationTable, PartitionField, WorkflowBody } from './types.ts';
 
 const TIME_TRANSFORMS = new Set(['years', 'months', 'days', 'hours']);
@@ -17,6 +17,10 @@ export function normalizeMigration(ctx: PhaseContext, spec: MigrationSpec): Work
   const tables: MigrationTable[] = [];
   for (const [i, t] of spec.tables.entries()) {
     const p = `/tables/${i}`;
+    if (skipped(ctx, p)) {
+      ok = false;
+      continue;
+    }
     if (seen.has(t.name)) {
       fail(ctx, 'MIGRATION_DUPLICATE_TABLE', `table '${t.name}' is listed twice`, `${p}/name`);
       ok = false;

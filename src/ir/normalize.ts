@@ -11,13 +11,15 @@ import type { UseCaseFiles } from '../spec/discover.ts';
 import { parseDuration } from '../spec/duration.ts';
 import { joinPointer, locate, type SpecFile } from '../spec/files.ts';
 import { checkScheduleExpression } from '../spec/schedule.ts';
-import { validateSchema, validateSchemaItems } from '../spec/schema.ts';
-import { closest } from '../spec/suggest.ts';
+import { validateSchemaItems, validateSchemaLists } from '../spec/schema.ts';
+import { closest, suggestValue } from '../spec/suggest.ts';
 import type { DagSpec, DagType, OrchestrationSpec, SpecKind } from '../spec/types.ts';
 import type { PhaseContext, PlatformIndex } from './context.ts';
-import { PHASES } from './phases.ts';
+import { PHASE_LISTS, PHASES, type PhaseNormalizer } from './phases.ts';
 import { normalizeSpark } from './spark.ts';
 import type { Platform, UseCase, Workflow, WorkflowBody, WorkflowRef } from './types.ts';
+
+type PhaseKind = keyof typeof PHASES;
 
 /** Which spec kind a dag type reads when it has no `spark:` block. */
 export const CONFIG_KIND: Record<DagType, Exclude<SpecKind, 'platform' | 'orchestration'>> = {
@@ -39,13 +41,34 @@ export function normalizeUseCase(files: UseCaseFiles, input: NormalizeInput): Us
   const { report } = input;
   const orch = input.parsed.get('orchestration.yaml');
   if (!orch || orch.value === undefined) return undefined;
-  // Errors inside one dag leave the others to be checked, so every independent problem is reported in one run.
+  // Errors inside one dag leave the others to be checked, so every independent problem is reported in one run;
+  // so do errors outside the dag list (a missing `owner`), as long as the list itself is one.
   const schema = validateSchemaItems(orch, 'orchestration', report, '/dags');
-  if (!schema.whole) return undefined;
+  if (!schema.whole && !Array.isArray((orch.value as { dags?: unknown } | null)?.dags)) return undefined;
   const spec = orch.value as OrchestrationSpec;
   const checkedFiles = new Map<string, boolean>();
   const workflows: Workflow[] = [];
-  let ok = schema.badItems.size === 0;
+  let ok = schema.whole && schema.badItems.size === 0;
+  /**
+   * Schema, then semantics of a phase file (once per file): a schema error in
+   * one of its list items leaves the other items checked. Returns the body, or
+   * undefined when anything was wrong.
+   */
+  const phaseBody = (rel: string, kind: PhaseKind, file: SpecFile, ctx: PhaseContext, dag: DagSpec): WorkflowBody | undefined => {
+    const first = !checkedFiles.has(rel);
+    let valid = checkedFiles.get(rel);
+    let skip: Set<string> | undefined;
+    if (valid === undefined) {
+      const r = validateSchemaLists(file, kind, report, PHASE_LISTS[kind]);
+      valid = r.whole && r.bad.size === 0;
+      checkedFiles.set(rel, valid);
+      if (r.whole) skip = r.bad;
+    }
+    // An invalid file is checked (and reported) by its first reader only.
+    if (!valid && !(first && skip)) return undefined;
+    const b = (PHASES[kind] as PhaseNormalizer<PhaseKind>)({ ...ctx, file, ...(skip?.size ? { skip } : {}) }, file.value as never, dag);
+    return valid ? b : undefined;
+  };
   const seen = new Set<string>();
 
   for (const [i, dag] of spec.dags.entries()) {
@@ -90,17 +113,9 @@ export function normalizeUseCase(files: UseCaseFiles, input: NormalizeInput): Us
         const hint = closest(rel, [...input.parsed.keys()]);
         err('CONFIG_NOT_FOUND', `dag '${dag.name}' (type ${dag.type}) reads '${files.name}/${rel}', which does not exist${hint ? ` (did you mean '${hint}'?)` : ''}`, dag.config === undefined ? `${pointer}/type` : `${pointer}/config`);
       } else if (file.value !== undefined) {
-        let valid = checkedFiles.get(rel);
-        if (valid === undefined) {
-          valid = validateSchema(file, kind, report);
-          checkedFiles.set(rel, valid);
-        }
-        if (valid) {
-          const phase = PHASES[kind];
-          const b = phase({ ...base, file }, file.value as never, dag);
-          if (b) body = b;
-          else ok = false;
-        } else ok = false;
+        const b = phaseBody(rel, kind, file, base, dag);
+        if (b) body = b;
+        else ok = false;
         configFile = file.path;
       } else ok = false;
     }
@@ -130,6 +145,15 @@ export function normalizeUseCase(files: UseCaseFiles, input: NormalizeInput): Us
       origin,
     });
   }
+  // The phase file a dag with schema errors would read is still checked, so its errors show in this run too.
+  for (const i of schema.badItems) {
+    const read = phaseFileOf(spec.dags[i]);
+    const file = read && input.parsed.get(read.rel);
+    if (!read || !file || file.value === undefined || checkedFiles.has(read.rel)) continue;
+    const name = typeof spec.dags[i]?.name === 'string' ? spec.dags[i]!.name : '';
+    const base: PhaseContext = { platform: input.platform, report, useCase: files.name, dag: name, index: input.index, file, otherFiles: files.other };
+    phaseBody(read.rel, read.kind, file, base, spec.dags[i]!);
+  }
   // Files nobody reads are most likely a typo in `config:`; say so.
   // Not when a dag was skipped for schema errors (it may be the reader) or the file did not parse (already an error).
   for (const [rel, f] of input.parsed) {
@@ -143,6 +167,22 @@ export function normalizeUseCase(files: UseCaseFiles, input: NormalizeInput): Us
   const hash = createHash('sha256');
   for (const p of paths) hash.update(p).update('\0').update((files.yaml.get(p) ?? files.other.get(p))!.text).update('\0');
   return { name: files.name, owner: spec.owner, ...(spec.description === undefined ? {} : { description: spec.description }), specHash: hash.digest('hex'), files: paths.map((p) => `${files.name}/${p}`), workflows };
+}
+
+/**
+ * Which phase file a dag that failed schema validation would read: its
+ * `config`, else the file of its type, or of the type its misspelt `type`
+ * suggests (`ingest` → ingestion.yaml). Undefined for Spark dags or no guess.
+ */
+function phaseFileOf(dag: unknown): { rel: string; kind: PhaseKind } | undefined {
+  if (!dag || typeof dag !== 'object' || 'spark' in dag) return undefined;
+  const { type, config } = dag as { type?: unknown; config?: unknown };
+  if (typeof type !== 'string') return undefined;
+  const types = Object.keys(CONFIG_KIND) as DagType[];
+  const guess = types.includes(type as DagType) ? (type as DagType) : (suggestValue(type, types) as DagType | undefined);
+  if (!guess) return undefined;
+  const kind = CONFIG_KIND[guess];
+  return { rel: typeof config === 'string' ? config : `${kind}.yaml`, kind };
 }
 
 function resolveDependencies(

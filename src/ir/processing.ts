@@ -5,7 +5,7 @@ import { joinPointer } from '../spec/files.ts';
 import { closest } from '../spec/suggest.ts';
 import type { MergeSpec, ProcessingSpec } from '../spec/types.ts';
 import { identifier, knownColumns, tableRef } from './checks.ts';
-import { at, fail, findTable, warn, type PhaseContext } from './context.ts';
+import { at, fail, findTable, skipped, warn, type PhaseContext } from './context.ts';
 import type { Merge, SqlFile, WorkflowBody } from './types.ts';
 import { parseDuration } from '../spec/duration.ts';
 
@@ -24,6 +24,10 @@ export function normalizeProcessing(ctx: PhaseContext, spec: ProcessingSpec): Wo
   };
   const merges: Merge[] = [];
   for (const [i, m] of (spec.merges ?? []).entries()) {
+    if (skipped(ctx, `/merges/${i}`)) {
+      ok = false;
+      continue;
+    }
     const merge = normalizeMerge(ctx, m, `/merges/${i}`);
     if (!merge) ok = false;
     else {
@@ -34,6 +38,10 @@ export function normalizeProcessing(ctx: PhaseContext, spec: ProcessingSpec): Wo
   const sql: SqlFile[] = [];
   for (const [i, s] of (spec.sql ?? []).entries()) {
     const p = `/sql/${i}`;
+    if (skipped(ctx, p)) {
+      ok = false;
+      continue;
+    }
     const file = ctx.otherFiles.get(s.file);
     if (!file) {
       const hint = closest(s.file, [...ctx.otherFiles.keys()]);

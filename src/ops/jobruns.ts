@@ -99,7 +99,7 @@ export async function describeJobRuns(client: EMRServerlessClient, runs: readonl
       const cw = monitoring?.cloudWatchLoggingConfiguration;
       if (cw?.enabled) info.driverLogs.push(`cloudwatch ${cw.logGroupName ?? '/aws/emr-serverless'} ${cw.logStreamNamePrefix ? `${cw.logStreamNamePrefix}/` : ''}${path}/stderr`);
     } catch (err) {
-      info.error = `${awsErrorName(err) ?? 'Error'}: ${errorMessage(err)}`;
+      info.error = failureText(err);
       out.push(info);
       continue;
     }
@@ -107,7 +107,7 @@ export async function describeJobRuns(client: EMRServerlessClient, runs: readonl
       const { url } = await client.send(new GetDashboardForJobRunCommand({ applicationId: run.applicationId, jobRunId: run.jobRunId }));
       if (url) info.sparkUi = url;
     } catch (err) {
-      info.error = `Spark UI: ${awsErrorName(err) ?? 'Error'}: ${errorMessage(err)}`;
+      info.error = `Spark UI: ${failureText(err)}`;
     }
     out.push(info);
   }
@@ -123,8 +123,13 @@ export async function cancelJobRuns(client: EMRServerlessClient, runs: readonly 
       await client.send(new CancelJobRunCommand({ applicationId: run.applicationId, jobRunId: run.jobRunId }));
       cancelled.push(run);
     } catch (err) {
-      failed.push({ ...run, error: `${awsErrorName(err) ?? 'Error'}: ${errorMessage(err)}` });
+      failed.push({ ...run, error: failureText(err) });
     }
   }
   return { cancelled, failed };
+}
+
+/** An AWS error on one line, for a row of the listing (SDK messages may go on with hints on further lines). */
+function failureText(err: unknown): string {
+  return `${awsErrorName(err) ?? 'Error'}: ${errorMessage(err).split('\n')[0]}`;
 }

@@ -36,8 +36,11 @@ const CONVERT = 'Convert landing files';
 const WATERMARK_KEY = 'watermark';
 /** Share of the history quota past which the tables run as child executions. */
 const DISTRIBUTED_AT = 0.8 * HISTORY_EVENTS_MAX;
-/** Up to this many tables, the summary keeps each failed table's cause (≤ 32 KiB each). */
-const CAUSES_KEPT_UP_TO = 4;
+/**
+ * Up to this many tables, the summary keeps each failed table's cause (≤ 32 KiB each). Every
+ * cause is in the payload twice (summary and failure cause): four would exceed its 256 KiB quota.
+ */
+const CAUSES_KEPT_UP_TO = 3;
 const CAUSE_MAX_BYTES = 32_768;
 /** Run context, summary frame and run-record fields: a generous allowance. */
 const FRAME_BYTES = 4096;

@@ -9,7 +9,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { Report } from '../diagnostics.ts';
 import { SPEC_KINDS, type SpecKind } from './types.ts';
 import { joinPointer, locate, type SpecFile } from './files.ts';
-import { closest } from './suggest.ts';
+import { closest, suggestValue } from './suggest.ts';
 
 const schemaDir = new URL('./schemas/', import.meta.url);
 let validators: Record<SpecKind, ValidateFunction> | undefined;
@@ -39,19 +39,30 @@ export function validateSchema(file: SpecFile, kind: SpecKind, report: Report): 
  * report their problems in the same run.
  */
 export function validateSchemaItems(file: SpecFile, kind: SpecKind, report: Report, list: string): { whole: boolean; badItems: Set<number> } {
+  const { whole, bad } = validateSchemaLists(file, kind, report, list ? [list] : []);
+  return { whole, badItems: new Set([...bad].map((p) => Number(p.slice(list.length + 1)))) };
+}
+
+/**
+ * Like {@link validateSchemaItems} over several lists of one file (a phase
+ * file's `/batch` and `/micro_batch`): `bad` holds the pointers of the items
+ * with errors (`/batch/2`).
+ */
+export function validateSchemaLists(file: SpecFile, kind: SpecKind, report: Report, lists: readonly string[]): { whole: boolean; bad: Set<string> } {
   const validate = compiled()[kind]!;
-  const badItems = new Set<number>();
-  if (validate(file.value)) return { whole: true, badItems };
+  const bad = new Set<string>();
+  if (validate(file.value)) return { whole: true, bad };
   let whole = true;
-  const item = list ? new RegExp(`^${list.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/(\\d+)(/|$)`) : undefined;
+  const escaped = lists.map((l) => l.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const item = lists.length ? new RegExp(`^((?:${escaped.join('|')})/\\d+)(/|$)`) : undefined;
   for (const e of relevantErrors(validate.errors ?? [])) {
     const { code, message, pointer, atKey } = describe(e);
     report.error(code, message, locate(file, pointer, atKey), file.useCase);
     const m = item?.exec(e.instancePath);
-    if (m) badItems.add(Number(m[1]));
+    if (m) bad.add(m[1]!);
     else whole = false;
   }
-  return { whole, badItems };
+  return { whole, bad };
 }
 
 /**
@@ -96,7 +107,7 @@ function describe(e: ErrorObject): { code: string; message: string; pointer: str
       const allowed = (p.allowedValues as unknown[]).map(String);
       // A typo, or a word cut short (`ingest` for `ingestion`).
       const value = typeof e.data === 'string' ? e.data : undefined;
-      const hint = value === undefined ? undefined : closest(value, allowed) ?? (value.length >= 3 ? allowed.find((a) => a.startsWith(value)) : undefined);
+      const hint = value === undefined ? undefined : suggestValue(value, allowed);
       return {
         code: 'SCHEMA_ENUM',
         message: `${where} must be one of: ${allowed.join(', ')}${hint ? ` (did you mean '${hint}'?)` : ''}`,

@@ -32,3 +32,11 @@ export function closest(name: string, candidates: readonly string[]): string | u
   }
   return best;
 }
+
+/**
+ * A suggestion for a value outside an enum: a typo, or a word cut short
+ * (`ingest` for `ingestion`).
+ */
+export function suggestValue(value: string, allowed: readonly string[]): string | undefined {
+  return closest(value, allowed) ?? (value.length >= 3 ? allowed.find((a) => a.startsWith(value)) : undefined);
+}

@@ -68,6 +68,14 @@ describe('a 500-table migration', () => {
   });
 });
 
+describe('small migrations', () => {
+  it.each([1, 2, 3, 4, 5, 6])('of %i table(s) stay under the payload quota with every cause they keep', (n) => {
+    const r = compile(migrationSpecs(n, '1d'), { lakestepVersion: '0.0.0-test' });
+    expect(r.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)).toEqual([]);
+    expect(r.manifest.useCases[0]!.workflows[0]!.stats.worstCasePayloadBytes).toBeLessThan(PAYLOAD_BYTES_MAX);
+  });
+});
+
 describe('workflow TimeoutSeconds', () => {
   const trees = [readSpecs('specs'), migrationSpecs(3)];
   const definitions = trees.flatMap((t) => [...compile(t, { lakestepVersion: '0.0.0-test' }).files].filter(([p]) => p.endsWith('.asl.json') && !p.endsWith('.join.asl.json')));

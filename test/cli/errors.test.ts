@@ -99,6 +99,14 @@ describe('arguments of the AWS commands are checked before credentials', () => {
   });
 });
 
+describe('an unknown command', () => {
+  it('is one line and the general usage, exit 2', async () => {
+    const r = await runCli(['frobnicate'], folder());
+    expect(r.code).toBe(2);
+    expect(r.err.split('\n').slice(0, 3)).toEqual(["lakestep: unknown command 'frobnicate'", '', 'usage: lakestep <command> [options]   (lakestep <command> --help, lakestep --version)']);
+  });
+});
+
 describe('help, version and extra arguments', () => {
   it('lakestep <command> --help prints that command only and exits 0', async () => {
     const r = await runCli(['status', '--help'], folder());
@@ -115,6 +123,18 @@ describe('help, version and extra arguments', () => {
     expect((await runCli(['help', 'status'], folder())).out).toBe(r.out);
   });
 
+  it.each(['validate', 'compile', 'start', 'simulate', 'graph', 'run', 'status', 'pause', 'resume', 'logs', 'cancel', 'backfill', 'deploy'])(
+    'lakestep %s --help prints its own usage and exits 0',
+    async (command) => {
+      const r = await runCli([command, '--help'], folder());
+      expect(r.code).toBe(0);
+      expect(r.err).toBe('');
+      expect(r.out.split('\n')[0]).toMatch(new RegExp(`^usage: lakestep ${command}\\b`));
+      expect(r.out).not.toContain('usage: lakestep <command>');
+      expect(r.out.endsWith('exit codes: 0 ok, 1 diagnostics or failed operation, 2 usage')).toBe(true);
+    },
+  );
+
   it('--version prints the package version', async () => {
     const r = await runCli(['--version'], folder());
     expect(r).toEqual({ code: 0, out: `lakestep ${lakestepVersion()}`, err: '' });
@@ -125,6 +145,10 @@ describe('help, version and extra arguments', () => {
     [['compile', 'specs', 'more'], "lakestep compile: unexpected argument 'more' (give one folder)", 'usage: lakestep compile [specs]'],
     [['validate', 'a', 'b'], "lakestep validate: unexpected argument 'b' (give one folder)", 'usage: lakestep validate [specs]'],
     [['status', 'orders/x', 'y'], "lakestep status: unexpected argument 'y'", 'usage: lakestep status <use-case>/<dag>'],
+    [['compile', '--bogus'], "lakestep compile: Unknown option '--bogus'. To specify a positional argument starting with a '-', place it at the end of the command after '--', as in '-- \"--bogus\"", 'usage: lakestep compile [specs]'],
+    [['pause'], 'lakestep pause: pause needs a workflow: lakestep pause <use-case>/<dag>', 'usage: lakestep pause <use-case>/<dag>'],
+    [['cancel', 'orders/x'], 'lakestep cancel: cancel needs --execution NAME (lakestep status lists them)', 'usage: lakestep cancel <use-case>/<dag> --execution NAME'],
+    [['status', 'orders/x', '--limit', 'abc'], 'lakestep status: --limit must be an integer, got "abc"', 'usage: lakestep status <use-case>/<dag>'],
   ])('%j exits 2 with the command usage', async (argv, message, help) => {
     const r = await runCli(argv, folder());
     expect(r.code).toBe(2);

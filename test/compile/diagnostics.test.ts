@@ -9,6 +9,7 @@ import type { Diagnostic } from '../../src/diagnostics.ts';
 import { caseNames, GOLDEN_DIR } from '../golden/cases.ts';
 import { compileTree } from './support.ts';
 
+const sparkOrchestration = ['owner: a@example.com', 'dags:', '  - {name: one, type: transformation, spark: {entrypoint: s3://jobs-bucket/one.py}}', ''].join('\n');
 const codesAt = (ds: Diagnostic[]) => ds.map((d) => `${d.line}:${d.column} ${d.code}`);
 
 describe('compile() collects every diagnostic of a file', () => {
@@ -36,6 +37,32 @@ describe('compile() collects every diagnostic of a file', () => {
     ]);
     expect(r.diagnostics[1]!.message).toContain("did you mean 'retries'?");
     expect(r.diagnostics.every((d) => d.severity === 'error' && d.file === 'a/orchestration.yaml' && d.useCase === 'a')).toBe(true);
+  });
+
+  it('checks the dags when the error is outside the dag list (a missing owner)', () => {
+    const r = compileTree({
+      'a/orchestration.yaml': ['dags:', '  - name: one', '    type: transformation', '    schedule: cron(0 25 * * ? *)', '    spark: {entrypoint: s3://jobs-bucket/one.py}', ''].join('\n'),
+    });
+    expect(codesAt(r.diagnostics)).toEqual(['1:1 SCHEMA_REQUIRED', '4:15 SCHEDULE_INVALID']);
+    expect(r.quarantined.map((q) => q.useCase)).toEqual(['a']);
+  });
+
+  it('reports the errors of a phase file read by two dags once, the valid entries of a bad file included', () => {
+    const r = compileTree({
+      'a/orchestration.yaml': ['owner: a@example.com', 'dags:', '  - {name: one, type: maintenance}', '  - {name: two, type: maintenance}', ''].join('\n'),
+      'a/maintenance.yaml': ['tables:', '  - {table: raw_a.x, expire_snapshot: {}}', '  - {table: raw_a.y, rewrite_manifests: {schedule: "cron(0 25 * * ? *)"}}', ''].join('\n'),
+    });
+    expect(codesAt(r.diagnostics.filter((d) => d.severity === 'error'))).toEqual(['2:22 SCHEMA_UNKNOWN_FIELD', '3:52 SCHEDULE_INVALID']);
+    expect(r.diagnostics.map((d) => d.code)).not.toContain('SPEC_UNUSED_FILE');
+  });
+
+  it('does not call a file that failed to parse unused, and calls a readable one unused', () => {
+    const r = compileTree({
+      'a/orchestration.yaml': sparkOrchestration,
+      'a/notes.yaml': 'tables: [\n',
+      'a/old-migration.yaml': 'database: raw_a\ntables: []\n',
+    });
+    expect(r.diagnostics.map((d) => `${d.file} ${d.code}`)).toEqual(['a/notes.yaml YAML_BAD_INDENT', 'a/old-migration.yaml SPEC_UNUSED_FILE']);
   });
 
   it('reports all semantic errors of one file: schedule, template, dependency, duplicate, secret', () => {
