@@ -7,27 +7,10 @@ import { readSpecs } from '../../src/cli/io.ts';
 import { compile } from '../../src/compile.ts';
 import { HISTORY_EVENTS_MAX, PAYLOAD_BYTES_MAX, pollIterations, worstCaseEvents } from '../../src/asl/limits.ts';
 import { retryDelaySeconds, TRANSIENT_RETRY } from '../../src/asl/policy.ts';
-import type { SourceFile } from '../../src/spec/files.ts';
-
-/** One use case with a migration of `n` tables (wide enough to be realistic). */
-function migrationSpecs(n: number, timeout = '2d'): SourceFile[] {
-  const tables = Array.from({ length: n }, (_, i) => `  - name: table_${String(i).padStart(4, '0')}
-    source: {hdfs_path: /warehouse/raw.db/table_${i}, format: parquet}
-    datasync: {task_arn: arn:aws:datasync:eu-west-1:123456789012:task/task-0a1b2c3d4e5f${String(i).padStart(5, '0')}}
-    columns:
-      - {name: id, type: bigint, nullable: false}
-      - {name: payload, type: string}
-      - {name: updated_at, type: timestamp}
-    partition_by: [days(updated_at)]
-    watermark_column: updated_at
-`).join('');
-  return [
-    { path: 'big/orchestration.yaml', text: `owner: big@example.com\ndags:\n  - name: big-migration\n    type: migration\n    retries: 2\n    timeout: ${timeout}\n` },
-    { path: 'big/migration.yaml', text: `database: raw_big\nmax_concurrency: 40\ntables:\n${tables}` },
-  ];
-}
+import { migrationSpecs as specs } from '../helpers/migration-specs.ts';
 
 type Json = Record<string, any>;
+const migrationSpecs = (n: number, timeout = '2d') => specs(n, { timeout });
 
 describe('a 500-table migration', () => {
   const result = compile(migrationSpecs(500), { lakestepVersion: '0.0.0-test' });
