@@ -2,7 +2,11 @@
  * Worst-case execution size against the quotas no Catch can rescue (25,000 history
  * events, 256 KiB payload), and workflow timeouts that leave room for the retries.
  */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { cli } from '../../src/cli/main.ts';
 import { readSpecs } from '../../src/cli/io.ts';
 import { compile } from '../../src/compile.ts';
 import { HISTORY_EVENTS_MAX, PAYLOAD_BYTES_MAX, pollIterations, worstCaseEvents } from '../../src/asl/limits.ts';
@@ -29,6 +33,20 @@ describe('a 500-table migration', () => {
     const items = JSON.stringify(def.States['List tables'].Result);
     expect(Buffer.byteLength(items)).toBeLessThan(wf.stats.worstCasePayloadBytes!);
     expect(result.limitsSummary).toMatch(/^largest worst case: big\/big-migration, [\d,]+ history events \(quota 25,000\), \d+ KiB payload \(quota 256 KiB\)$/);
+  });
+
+  it('lakestep compile prints the numbers of the largest workflow', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lakestep-limits-'));
+    for (const f of migrationSpecs(500)) {
+      mkdirSync(dirname(join(dir, 'specs', f.path)), { recursive: true });
+      writeFileSync(join(dir, 'specs', f.path), f.text);
+    }
+    const printed: string[] = [];
+    const io = { out: (t: string) => void printed.push(t), err: (t: string) => void printed.push(t), cwd: dir, env: {}, tty: false };
+    expect(await cli(['compile', 'specs', '--out', 'build'], io)).toBe(0);
+    const events = wf.stats.worstCaseHistoryEvents!.toLocaleString('en-US');
+    const kib = Math.ceil(wf.stats.worstCasePayloadBytes! / 1024);
+    expect(printed.join('')).toContain(`Step Functions: largest worst case: big/big-migration, ${events} history events (quota 25,000), ${kib} KiB payload (quota 256 KiB)\n`);
   });
 
   it('each child execution (one table) stays under the history quota, polling DataSync until the timeout', () => {
