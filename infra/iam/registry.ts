@@ -149,6 +149,22 @@ export const TASK_PERMISSIONS: Record<string, TaskPermissions> = {
   ],
 };
 
+/**
+ * What a state machine with a Distributed Map needs besides its task states: start
+ * its own child executions, and describe and stop them (the map run's executions
+ * are named `execution:<machine>/<map run label>:<id>`; its own `execution:<machine>:<id>`).
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/iam-policies-eg-dist-map.html
+ */
+export function distributedMapStatements(stateMachineName: string): iam.PolicyStatement[] {
+  return [
+    new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [arn('states', `stateMachine:${stateMachineName}`)] }),
+    new iam.PolicyStatement({
+      actions: ['states:DescribeExecution', 'states:StopExecution'],
+      resources: [arn('states', `execution:${stateMachineName}:*`), arn('states', `execution:${stateMachineName}/*`)],
+    }),
+  ];
+}
+
 /** Statements for one Task state; throws for a resource the registry does not know. */
 export function taskPermissions(ctx: TaskContext): iam.PolicyStatement[] {
   const entry = TASK_PERMISSIONS[normalizeResource(ctx.state.resource)];

@@ -44,6 +44,24 @@ function walk(machine: StatesHolder | undefined, prefix: string, out: TaskStateR
 }
 
 /**
+ * Whether a definition has a Map state in `DISTRIBUTED` mode (at any depth): its
+ * items run as child executions that the state machine's own role starts.
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html
+ */
+export function hasDistributedMap(definition: unknown): boolean {
+  const visit = (machine: StatesHolder | undefined): boolean =>
+    Object.values(machine?.States ?? {}).some((state) => {
+      if (state.Type === 'Map') {
+        const processor = (state.ItemProcessor ?? state.Iterator) as (StatesHolder & { ProcessorConfig?: { Mode?: string } }) | undefined;
+        return processor?.ProcessorConfig?.Mode === 'DISTRIBUTED' || visit(processor);
+      }
+      if (state.Type === 'Parallel') return ((state.Branches ?? []) as StatesHolder[]).some(visit);
+      return false;
+    });
+  return visit(definition as StatesHolder);
+}
+
+/**
  * A parameter's static value: `Name` as written, or undefined when the state
  * computes it at run time (`Name.$`) or leaves it out.
  */

@@ -37,6 +37,10 @@ export const WILDCARD_REASONS: readonly WildcardReason[] = [
     reason: 'A join machine reads the output of the upstream execution whose status event it received (events omit output above 248 KB); execution ARNs are created at run time.',
   },
   {
+    finding: /^Resource::.*:states:.*:execution:[^:*/]+(:|\/)\*$/,
+    reason: "A Distributed Map describes and stops the machine's own executions and the child executions of its map runs, named at run time; scoped to the machine's own name.",
+  },
+  {
     finding: /^Resource::.*:datasync:.*:task\/\*\/execution\/\*$/,
     reason: 'DataSync execution IDs are created at run time.',
   },

@@ -7,9 +7,9 @@ import { Aws, Stack, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { permissionsForTasks } from '../iam/registry.ts';
+import { distributedMapStatements, permissionsForTasks } from '../iam/registry.ts';
 import { serviceStatements } from '../iam/service-statements.ts';
-import { collectTaskStates } from '../iam/task-states.ts';
+import { collectTaskStates, hasDistributedMap } from '../iam/task-states.ts';
 import type { PlatformResources } from '../platform/platform-stack.ts';
 import { placeholdersIn, type Substitutions } from './placeholders.ts';
 
@@ -42,7 +42,8 @@ export class WorkflowMachine extends Construct {
   constructor(scope: Construct, id: string, props: WorkflowMachineProps) {
     super(scope, id);
     const { platform, substitutions } = props;
-    const tasks = collectTaskStates(JSON.parse(props.definition));
+    const parsed: unknown = JSON.parse(props.definition);
+    const tasks = collectTaskStates(parsed);
     const taskStatements = permissionsForTasks(
       Stack.of(this),
       tasks.map((state) => ({
@@ -59,7 +60,11 @@ export class WorkflowMachine extends Construct {
       }),
     });
     this.policy = new iam.Policy(this, 'Policy', {
-      statements: [...taskStatements, ...serviceStatements(platform.key)],
+      statements: [
+        ...taskStatements,
+        ...(hasDistributedMap(parsed) ? distributedMapStatements(props.stateMachineName) : []),
+        ...serviceStatements(platform.key),
+      ],
       roles: [this.role],
     });
     this.stateMachine = new sfn.CfnStateMachine(this, 'Resource', {

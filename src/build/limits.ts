@@ -15,12 +15,14 @@ const WARN_AT = 0.8;
 /** Adds WORKFLOW_HISTORY_LIMIT / WORKFLOW_PAYLOAD_LIMIT diagnostics; returns the one-line summary. */
 export function checkWorkflowLimits(manifest: Manifest, useCases: readonly UseCase[], report: Report): string {
   let largest: { ref: string; events: number; bytes: number } | undefined;
+  let heaviest: { ref: string; bytes: number } | undefined;
   for (const u of manifest.useCases) {
     for (const w of u.workflows) {
       const events = w.stats.worstCaseHistoryEvents ?? 0;
       const bytes = w.stats.worstCasePayloadBytes ?? 0;
       const ref = `${u.name}/${w.name}`;
       if (!largest || events > largest.events) largest = { ref, events, bytes };
+      if (!heaviest || bytes > heaviest.bytes) heaviest = { ref, bytes };
       const origin = useCases.find((x) => x.name === u.name)?.workflows.find((x) => x.name === w.name)?.origin;
       if (!origin) continue;
       const check = (code: string, value: number, max: number, what: string) => {
@@ -33,6 +35,9 @@ export function checkWorkflowLimits(manifest: Manifest, useCases: readonly UseCa
       check('WORKFLOW_PAYLOAD_LIMIT', bytes, PAYLOAD_BYTES_MAX, 'bytes of state payload');
     }
   }
-  if (!largest) return 'no workflows';
-  return `largest worst case: ${largest.ref}, ${largest.events.toLocaleString('en-US')} history events (quota ${HISTORY_EVENTS_MAX.toLocaleString('en-US')}), ${Math.ceil(largest.bytes / 1024)} KiB payload (quota ${PAYLOAD_BYTES_MAX / 1024} KiB)`;
+  if (!largest || !heaviest) return 'no workflows';
+  const kib = (n: number) => `${Math.ceil(n / 1024)} KiB`;
+  const summary = `largest worst case: ${largest.ref}, ${largest.events.toLocaleString('en-US')} history events (quota ${HISTORY_EVENTS_MAX.toLocaleString('en-US')}), ${kib(largest.bytes)} payload (quota ${PAYLOAD_BYTES_MAX / 1024} KiB)`;
+  // The workflow with the largest payload is named too when it is another one.
+  return heaviest.ref === largest.ref || Math.ceil(heaviest.bytes / 1024) === Math.ceil(largest.bytes / 1024) ? summary : `${summary}; largest payload: ${heaviest.ref}, ${kib(heaviest.bytes)}`;
 }

@@ -21,6 +21,8 @@ export interface UseCaseIndexEntry {
   dags: Map<string, DagType>;
   /** Schedules of the dags that have one. */
   schedules: Map<string, string>;
+  /** Upstreams of each dag, as `<use-case>/<dag>`, as written (not yet checked). */
+  dependsOn: Map<string, string[]>;
   /** Migrated tables by their name in migration files. */
   migrationTables: Map<string, IndexedTable>;
   /** Every table the use case creates or writes with known columns (migration, Kafka ingestion), by `database.table`. */

@@ -28,11 +28,14 @@ export function buildIndex(useCases: readonly UseCaseFiles[], parsed: ReadonlyMa
   for (const uc of useCases) {
     const files = parsed.get(uc.name)!;
     const orch = files.get('orchestration.yaml');
-    const entry: UseCaseIndexEntry = { readable: orch?.value !== undefined, dags: new Map(), schedules: new Map(), migrationTables: new Map(), tables: new Map() };
+    const entry: UseCaseIndexEntry = { readable: orch?.value !== undefined, dags: new Map(), schedules: new Map(), dependsOn: new Map(), migrationTables: new Map(), tables: new Map() };
     for (const d of rawDags(orch)) {
       if (typeof d.name !== 'string') continue;
       entry.dags.set(d.name, d.type as DagType);
       if (typeof d.schedule === 'string') entry.schedules.set(d.name, d.schedule);
+      if (Array.isArray(d.depends_on)) {
+        entry.dependsOn.set(d.name, d.depends_on.filter((x): x is string => typeof x === 'string').map((x) => (x.includes('/') ? x : `${uc.name}/${x}`)));
+      }
       if (d.spark) continue;
       if (d.type === 'migration') indexMigration(entry, files.get(typeof d.config === 'string' ? d.config : 'migration.yaml'));
       if (d.type === 'ingestion') indexIngestion(entry, files.get(typeof d.config === 'string' ? d.config : 'ingestion.yaml'));

@@ -5,7 +5,7 @@
  * returns undefined when the use case cannot compile.
  */
 import { createHash } from 'node:crypto';
-import type { Report } from '../diagnostics.ts';
+import type { Origin, Report } from '../diagnostics.ts';
 import { JOIN_SUFFIX, stateMachineName, STATE_MACHINE_NAME_MAX } from '../naming.ts';
 import type { UseCaseFiles } from '../spec/discover.ts';
 import { parseDuration } from '../spec/duration.ts';
@@ -15,6 +15,7 @@ import { validateSchemaItems, validateSchemaLists } from '../spec/schema.ts';
 import { closest, suggestValue } from '../spec/suggest.ts';
 import type { DagSpec, DagType, OrchestrationSpec, SpecKind } from '../spec/types.ts';
 import type { PhaseContext, PlatformIndex } from './context.ts';
+import { canCoincide, dateSources, describeSource } from './join-dates.ts';
 import { PHASE_LISTS, PHASES, type PhaseNormalizer } from './phases.ts';
 import { normalizeSpark } from './spark.ts';
 import type { Platform, UseCase, Workflow, WorkflowBody, WorkflowRef } from './types.ts';
@@ -94,6 +95,7 @@ export function normalizeUseCase(files: UseCaseFiles, input: NormalizeInput): Us
     }
     const dependsOn = resolveDependencies(dag, pointer, files.name, input, orch, spec, err);
     checkJoinSchedules(dependsOn, input, (code, message, p) => report.warning(code, message, locate(orch, p), files.name), pointer);
+    checkJoinDates(dependsOn, input, `${files.name}/${dag.name}`, (code, message, origin) => report.warning(code, message, origin, files.name));
     const timeoutSeconds = dag.timeout === undefined ? input.platform.defaults.timeoutSeconds : parseDuration(dag.timeout) ?? 0;
     if (timeoutSeconds < 1) err('DAG_TIMEOUT_TOO_SHORT', 'a timeout is at least one second', `${pointer}/timeout`);
     if (timeoutSeconds > 365 * 86_400) err('DAG_TIMEOUT_TOO_LONG', 'a Standard workflow runs at most one year', `${pointer}/timeout`);
@@ -230,6 +232,33 @@ function resolveDependencies(
     refs.push({ useCase: uc, dag: name, origin });
   }
   return refs;
+}
+
+/**
+ * Warns at the `depends_on` entry of an upstream whose recurring logical dates,
+ * inherited through its own upstreams too, can never equal those of an earlier
+ * upstream: the join would never start the dag (src/ir/join-dates.ts). Upstreams
+ * on a rate() of their own have JOIN_RATE_SCHEDULE instead.
+ */
+function checkJoinDates(deps: readonly WorkflowRef[], input: NormalizeInput, ref: string, warn: (code: string, message: string, origin: Origin) => void): void {
+  if (deps.length < 2) return;
+  const refs = deps.map((d) => `${d.useCase}/${d.dag}`);
+  const ownRate = deps.map((d) => input.index.get(d.useCase)?.schedules.get(d.dag)?.trim().startsWith('rate(') ?? false);
+  const sources = refs.map((r) => dateSources(input.index, r));
+  const describe = (i: number) => [...new Set(sources[i]!.map((s) => describeSource(s, refs[i]!)))].join(', ');
+  for (let j = 1; j < deps.length; j++) {
+    for (let i = 0; i < j; i++) {
+      const [a, b] = [sources[i], sources[j]];
+      if (!a?.length || !b?.length || ownRate[i] || ownRate[j]) continue;
+      if (a.some((x) => b.some((y) => canCoincide([...x, ...y])))) continue;
+      warn(
+        'JOIN_DATES_DISJOINT',
+        `'${refs[j]}' (logical dates from ${describe(j)}) and '${refs[i]}' (from ${describe(i)}) never run for the same logical date: the join would never start '${ref}'; give them schedules with common times, or depend on one of them`,
+        deps[j]!.origin,
+      );
+      break;
+    }
+  }
 }
 
 /**

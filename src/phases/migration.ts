@@ -10,12 +10,13 @@
  * an inline Map's worst case — every table polling DataSync until the workflow
  * timeout — would pass 80% of the 25,000-event history, the Map becomes a
  * Distributed Map whose tables run as child executions with their own history.
- * Per-table failure causes (up to 32 KiB each) stay in the summary only for a few tables.
+ * Per-table failure causes stay in the summary only for a few tables; the worst-case
+ * payload is computed in migration-payload.ts.
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/state-map-inline.html
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html
  */
 import { ON_FAILURE, ON_SUCCESS, specComment } from '../asl/frame.ts';
-import { HISTORY_EVENTS_MAX, jsonBytes, pollIterations, worstCaseEvents } from '../asl/limits.ts';
+import { HISTORY_EVENTS_MAX, pollIterations, worstCaseEvents } from '../asl/limits.ts';
 import { mergeJarConfs } from '../asl/emr.ts';
 import { retryFor } from '../asl/policy.ts';
 import { template } from '../asl/templates.ts';
@@ -24,6 +25,7 @@ import type { DataSyncResource, JobDocument } from '../build/types.ts';
 import type { Migration, MigrationTable, Platform, Workflow } from '../ir/types.ts';
 import { conversionSql, landingViewSql, STATIC_OVERWRITE_CONF, watermarkSql } from '../sql/conversion.ts';
 import { createNamespaceSql, tableDdl } from '../sql/ddl.ts';
+import { migrationPayloadBytes, type MigrationItem } from './migration-payload.ts';
 import { icebergConf, resultKeyExpr, runtimeJobTask } from './runtime.ts';
 import { watermarkAdvance } from './watermarks.ts';
 import type { PhaseCompiler } from './types.ts';
@@ -36,14 +38,8 @@ const CONVERT = 'Convert landing files';
 const WATERMARK_KEY = 'watermark';
 /** Share of the history quota past which the tables run as child executions. */
 const DISTRIBUTED_AT = 0.8 * HISTORY_EVENTS_MAX;
-/**
- * Up to this many tables, the summary keeps each failed table's cause (≤ 32 KiB each). Every
- * cause is in the payload twice (summary and failure cause): four would exceed its 256 KiB quota.
- */
-const CAUSES_KEPT_UP_TO = 3;
-const CAUSE_MAX_BYTES = 32_768;
-/** Run context, summary frame and run-record fields: a generous allowance. */
-const FRAME_BYTES = 4096;
+/** Up to this many tables, the summary keeps each failed table's cause. */
+const CAUSES_KEPT_UP_TO = 4;
 
 /** Key of a migrated table's watermark item: `migration/<database>.<table>`. */
 export function migrationWatermarkKey(t: { database: string; table: string }): string {
@@ -69,7 +65,7 @@ export const compileMigration: PhaseCompiler<Migration> = (m, { workflow, platfo
   const conf = icebergConf(platform);
   const sharedConf = mergeJarConfs([conf, `--conf ${STATIC_OVERWRITE_CONF}`].join(' '));
   const ownJars = m.tables.some((t) => t.sparkSubmitParameters?.includes('spark.jars'));
-  const items = m.tables.map((t) => ({
+  const items: MigrationItem[] = m.tables.map((t) => ({
     name: t.name,
     datasync_task: t.datasyncTaskArn,
     job: convertJob(t),
@@ -134,9 +130,7 @@ export const compileMigration: PhaseCompiler<Migration> = (m, { workflow, platfo
       ? { table: `${t.target.database}.${t.target.table}`, placeholder: t.datasyncTaskArn.slice(2, -1), location: t.datasyncLocation, destination: t.landingPath }
       : { table: `${t.target.database}.${t.target.table}`, taskArn: t.datasyncTaskArn },
   );
-  // Items, then each table's outcome twice (the summary and the failure cause that quotes it).
-  const outcomeBytes = 80 + Math.max(...m.tables.map((t) => t.name.length)) + (keepCauses ? CAUSE_MAX_BYTES : 0);
-  const payloadBytes = FRAME_BYTES + jsonBytes(items) + 2 * m.tables.length * outcomeBytes;
+  const payloadBytes = migrationPayloadBytes({ workflow: w, platform, items, sharedConf, ownJars, keepCauses });
   const frameEvents = worstCaseEvents({ StartAt: DDL, States: states }, { loopIterations: polls, mapItems: { [MAP]: m.tables.length } });
   return {
     startAt: DDL,

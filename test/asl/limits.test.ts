@@ -2,32 +2,19 @@
  * Worst-case execution size against the quotas no Catch can rescue (25,000 history
  * events, 256 KiB payload), and workflow timeouts that leave room for the retries.
  */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { cli } from '../../src/cli/main.ts';
 import { readSpecs } from '../../src/cli/io.ts';
 import { compile } from '../../src/compile.ts';
 import { HISTORY_EVENTS_MAX, PAYLOAD_BYTES_MAX, pollIterations, worstCaseEvents } from '../../src/asl/limits.ts';
 import { retryDelaySeconds, TRANSIENT_RETRY } from '../../src/asl/policy.ts';
-import type { SourceFile } from '../../src/spec/files.ts';
-
-/** One use case with a migration of `n` tables (wide enough to be realistic). */
-function migrationSpecs(n: number, timeout = '2d'): SourceFile[] {
-  const tables = Array.from({ length: n }, (_, i) => `  - name: table_${String(i).padStart(4, '0')}
-    source: {hdfs_path: /warehouse/raw.db/table_${i}, format: parquet}
-    datasync: {task_arn: arn:aws:datasync:eu-west-1:123456789012:task/task-0a1b2c3d4e5f${String(i).padStart(5, '0')}}
-    columns:
-      - {name: id, type: bigint, nullable: false}
-      - {name: payload, type: string}
-      - {name: updated_at, type: timestamp}
-    partition_by: [days(updated_at)]
-    watermark_column: updated_at
-`).join('');
-  return [
-    { path: 'big/orchestration.yaml', text: `owner: big@example.com\ndags:\n  - name: big-migration\n    type: migration\n    retries: 2\n    timeout: ${timeout}\n` },
-    { path: 'big/migration.yaml', text: `database: raw_big\nmax_concurrency: 40\ntables:\n${tables}` },
-  ];
-}
+import { migrationSpecs as specs } from '../helpers/migration-specs.ts';
 
 type Json = Record<string, any>;
+const migrationSpecs = (n: number, timeout = '2d') => specs(n, { timeout });
 
 describe('a 500-table migration', () => {
   const result = compile(migrationSpecs(500), { lakestepVersion: '0.0.0-test' });
@@ -46,6 +33,20 @@ describe('a 500-table migration', () => {
     const items = JSON.stringify(def.States['List tables'].Result);
     expect(Buffer.byteLength(items)).toBeLessThan(wf.stats.worstCasePayloadBytes!);
     expect(result.limitsSummary).toMatch(/^largest worst case: big\/big-migration, [\d,]+ history events \(quota 25,000\), \d+ KiB payload \(quota 256 KiB\)$/);
+  });
+
+  it('lakestep compile prints the numbers of the largest workflow', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lakestep-limits-'));
+    for (const f of migrationSpecs(500)) {
+      mkdirSync(dirname(join(dir, 'specs', f.path)), { recursive: true });
+      writeFileSync(join(dir, 'specs', f.path), f.text);
+    }
+    const printed: string[] = [];
+    const io = { out: (t: string) => void printed.push(t), err: (t: string) => void printed.push(t), cwd: dir, env: {}, tty: false };
+    expect(await cli(['compile', 'specs', '--out', 'build'], io)).toBe(0);
+    const events = wf.stats.worstCaseHistoryEvents!.toLocaleString('en-US');
+    const kib = Math.ceil(wf.stats.worstCasePayloadBytes! / 1024);
+    expect(printed.join('')).toContain(`Step Functions: largest worst case: big/big-migration, ${events} history events (quota 25,000), ${kib} KiB payload (quota 256 KiB)\n`);
   });
 
   it('each child execution (one table) stays under the history quota, polling DataSync until the timeout', () => {

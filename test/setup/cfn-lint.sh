@@ -18,6 +18,7 @@ use_cases=40   # × 5 dags = 200 workflows
 echo "cfn-lint: synthesizing a generated platform of $use_cases use cases" >&2
 npx tsx test/setup/generated-specs.ts "$work/specs" "$use_cases" >&2
 # Its warnings (joins on rate() upstreams) are the generator's, not the templates'.
+rm -rf "$work/build"
 npx tsx src/cli/main.ts compile "$work/specs" --out "$work/build" > "$work/compile.log" 2>&1 || { cat "$work/compile.log" >&2; exit 1; }
 rm -rf "$work/cdk.out"
 npx cdk synth --quiet -c buildDir="$work/build" -o "$work/cdk.out" >&2
