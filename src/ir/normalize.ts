@@ -142,7 +142,16 @@ export function normalizeUseCase(files: UseCaseFiles, input: NormalizeInput): Us
   const paths = [...files.yaml.keys(), ...files.other.keys()].sort();
   const hash = createHash('sha256');
   for (const p of paths) hash.update(p).update('\0').update((files.yaml.get(p) ?? files.other.get(p))!.text).update('\0');
-  return { name: files.name, owner: spec.owner, ...(spec.description === undefined ? {} : { description: spec.description }), specHash: hash.digest('hex'), files: paths.map((p) => `${files.name}/${p}`), workflows };
+  const shares = (spec.share ?? []).map((s) => ({ table: s.table, with: s.with, access: s.access ?? ['read'] }));
+  return {
+    name: files.name,
+    owner: spec.owner,
+    ...(spec.description === undefined ? {} : { description: spec.description }),
+    specHash: hash.digest('hex'),
+    files: paths.map((p) => `${files.name}/${p}`),
+    workflows,
+    ...(shares.length > 0 ? { shares } : {}),
+  };
 }
 
 function resolveDependencies(
