@@ -126,7 +126,7 @@ export function checkTableOwnership(useCases: readonly UseCaseFiles[], parsed: R
 
   const owners = new Map<string, string>();
   for (const [fqn, cs] of claims) {
-    const best = Math.min(...cs.map((c) => RANKS.indexOf(c.rank)));
+    const best = cs.reduce<number>((b, c) => Math.min(b, RANKS.indexOf(c.rank)), RANKS.length);
     const top = cs.filter((c) => RANKS.indexOf(c.rank) === best);
     let candidates = [...new Set(top.map((c) => c.useCase))];
     if (candidates.length > 1) {

@@ -132,7 +132,7 @@ export const compileMigration: PhaseCompiler<Migration> = (m, { workflow, platfo
       : { table: `${t.target.database}.${t.target.table}`, taskArn: t.datasyncTaskArn },
   );
   // Items, then each table's outcome twice (the summary and the failure cause that quotes it).
-  const outcomeBytes = 80 + Math.max(...m.tables.map((t) => t.name.length)) + (keepCauses ? CAUSE_MAX_BYTES : 0);
+  const outcomeBytes = 80 + m.tables.reduce((w, t) => Math.max(w, t.name.length), 0) + (keepCauses ? CAUSE_MAX_BYTES : 0);
   const payloadBytes = FRAME_BYTES + jsonBytes(items) + 2 * m.tables.length * outcomeBytes;
   const frameEvents = worstCaseEvents({ StartAt: DDL, States: states }, { loopIterations: polls, mapItems: { [MAP]: m.tables.length } });
   return {

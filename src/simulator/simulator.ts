@@ -8,7 +8,9 @@
  * so the same build and scenario give the same result.
  */
 import type { StateMachineDefinition } from '../asl/types.ts';
-import { executionName, logicalDateFromDay } from '../naming.ts';
+import { executionName } from '../naming.ts';
+import { logicalDateOf } from '../ops/dates.ts';
+import { ScenarioError } from './scenario.ts';
 import { loadBuild, type LoadedBuild, type MachineSource } from './build.ts';
 import { deliveries, route, type Delivery } from './bus.ts';
 import { indexDefinition, rewriteContextPaths } from './definition.ts';
@@ -144,7 +146,9 @@ export class Simulator {
   applyScenario(): void {
     for (const s of this.scenario.start ?? []) {
       const day = s.logical_date ?? this.scenario.window?.start ?? new Date(this.now).toISOString();
-      const logical = /^\d{4}-\d{2}-\d{2}$/.test(day) ? logicalDateFromDay(day) : new Date(day).toISOString().replace(/\.000Z$/, 'Z');
+      const parsed = logicalDateOf(day);
+      if ('problem' in parsed) throw new ScenarioError([`start: ${parsed.problem}`]);
+      const logical = parsed.date;
       const input = s.input ?? { trigger: 'manual', logical_date: logical };
       this.start(s.workflow, input, { at: s.at ?? logical, name: s.name ?? executionName(logical) });
     }
