@@ -8,7 +8,7 @@
  * so the same build and scenario give the same result.
  */
 import type { StateMachineDefinition } from '../asl/types.ts';
-import { executionName } from '../naming.ts';
+import { executionName, logicalDateFromDay } from '../naming.ts';
 import { logicalDateOf } from '../ops/dates.ts';
 import { ScenarioError } from './scenario.ts';
 import { loadBuild, type LoadedBuild, type MachineSource } from './build.ts';
@@ -148,7 +148,8 @@ export class Simulator {
       const day = s.logical_date ?? this.scenario.window?.start ?? new Date(this.now).toISOString();
       const parsed = logicalDateOf(day);
       if ('problem' in parsed) throw new ScenarioError([`start: ${parsed.problem}`]);
-      const logical = parsed.date;
+      // Fractional seconds stay: the simulated start carries the date as a scenario gives it, in UTC.
+      const logical = /^\d{4}-\d{2}-\d{2}$/.test(day) ? logicalDateFromDay(day) : new Date(day).toISOString().replace(/\.000Z$/, 'Z');
       const input = s.input ?? { trigger: 'manual', logical_date: logical };
       this.start(s.workflow, input, { at: s.at ?? logical, name: s.name ?? executionName(logical) });
     }
