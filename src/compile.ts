@@ -9,6 +9,8 @@ import { Report, sortDiagnostics, type Diagnostic } from './diagnostics.ts';
 import { assembleBuild, type BuildOutput } from './build/assemble.ts';
 import { buildIndex, checkCycles } from './ir/index-platform.ts';
 import { normalizeUseCase } from './ir/normalize.ts';
+import { checkTableOwnership } from './ir/ownership.ts';
+import { setTableOwners } from './ir/context.ts';
 import { normalizePlatform } from './ir/platform.ts';
 import type { Platform, UseCase, Workflow } from './ir/types.ts';
 import type { RuleDefinition } from './build/types.ts';
@@ -71,6 +73,7 @@ export function compile(sources: readonly SourceFile[], options: CompileOptions)
     parsed.set(uc.name, files);
   }
   const index = buildIndex(tree.useCases, parsed);
+  setTableOwners(index, checkTableOwnership(tree.useCases, parsed, report));
   checkCycles(tree.useCases, parsed, report);
 
   const normalized = new Map<string, UseCase>();

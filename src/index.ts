@@ -5,7 +5,7 @@
 export { compile, type CompileOptions, type CompileResult } from './compile.ts';
 export { formatDiagnostic, sortDiagnostics, type Diagnostic, type Origin, type Severity } from './diagnostics.ts';
 export type { SourceFile } from './spec/files.ts';
-export type { Manifest, ManifestWorkflow, RuleDefinition, JobDocument, JobStep, BuildReport } from './build/types.ts';
+export type { Manifest, ManifestWorkflow, RuleDefinition, JobDocument, JobStep, BuildReport, TableShare } from './build/types.ts';
 export type { PlatformIR, UseCase, Workflow } from './ir/types.ts';
 export type { StateMachineDefinition } from './asl/types.ts';
 export { matchEventPattern, validateEventPattern } from './events/pattern.ts';

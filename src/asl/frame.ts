@@ -5,6 +5,7 @@
  */
 import type { Workflow } from '../ir/types.ts';
 import { retryFor } from './policy.ts';
+import { boundStateNames } from './state-names.ts';
 import { template } from './templates.ts';
 import type { State, StateMachineDefinition } from './types.ts';
 
@@ -49,10 +50,11 @@ export function frame(w: Workflow, phase: PhaseStates): StateMachineDefinition {
     states[name] = state;
   }
   Object.assign(states, template<Record<string, State>>('run-record', { workflowKey: workflowKey(w), dynamodbRetry: retryFor('dynamodb') }));
-  return {
+  // Names built from spec values may pass Step Functions' 80 characters: bounded, still unique.
+  return boundStateNames({
     Comment: `${workflowKey(w)} (${w.type}) compiled by lakestep from ${specComment(w.origin)}${w.description ? `: ${w.description}` : ''}`,
     StartAt: 'Identify trigger',
     TimeoutSeconds: w.timeoutSeconds,
     States: states,
-  };
+  });
 }

@@ -34,6 +34,7 @@ export function assembleBuild(input: AssembleInput): BuildOutput {
     specHash: uc.specHash,
     files: uc.files,
     workflows: uc.workflows.map((w) => compileWorkflow(w, input, files)),
+    ...(uc.shares ? { shares: uc.shares } : {}),
   }));
   const databases = new Set<string>();
   for (const uc of useCases) for (const w of uc.workflows) for (const t of w.resources.tables) databases.add(t.split('.')[0]!);

@@ -78,6 +78,15 @@ export interface ManifestUseCase {
   specHash: string;
   files: string[];
   workflows: ManifestWorkflow[];
+  /** Tables of this use case that other use cases may read, write or maintain (`share:`); absent when none. */
+  shares?: TableShare[];
+}
+
+/** One `share:` entry of a use case: the table, the use cases granted, and what they may do. */
+export interface TableShare {
+  table: string;
+  with: string[];
+  access: ('read' | 'write' | 'maintain')[];
 }
 
 export interface ManifestWorkflow {

@@ -13,7 +13,7 @@ export function displayPath(specsDir: string, file: string): string {
 
 /** A plain text table with a header row; columns listed in `right` are right-aligned. */
 export function table(rows: string[][], right: readonly number[] = []): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  const widths = rows[0]!.map((_, i) => rows.reduce((w, r) => Math.max(w, (r[i] ?? '').length), 0));
   const cell = (c: string, i: number) => (right.includes(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!));
   return rows.map((r) => r.map(cell).join('  ').trimEnd()).join('\n');
 }

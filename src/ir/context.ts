@@ -53,13 +53,30 @@ export function skipped(ctx: PhaseContext, pointer: string): boolean {
 }
 
 const byFqn = new WeakMap<PlatformIndex, Map<string, IndexedTable>>();
+const owners = new WeakMap<PlatformIndex, ReadonlyMap<string, string>>();
 
-/** A table known anywhere in the platform, by `database.table` (one lookup map per index). */
+/** Records the owner of each table (by lower-cased `database.table`, see ownership.ts) for {@link findTable}. */
+export function setTableOwners(index: PlatformIndex, tableOwners: ReadonlyMap<string, string>): void {
+  owners.set(index, tableOwners);
+  byFqn.delete(index);
+}
+
+/**
+ * A table known anywhere in the platform, by `database.table`, as its owner
+ * declares it (so another use case naming the same table never changes its
+ * columns for the owner); one lookup map per index.
+ */
 export function findTable(index: PlatformIndex, fqn: string): IndexedTable | undefined {
   let all = byFqn.get(index);
   if (!all) {
     all = new Map();
-    for (const entry of index.values()) for (const [k, t] of entry.tables) if (!all.has(k)) all.set(k, t);
+    const tableOwners = owners.get(index);
+    for (const [useCase, entry] of index) {
+      for (const [k, t] of entry.tables) {
+        const owned = tableOwners?.get(k.toLowerCase()) === useCase;
+        if (!all.has(k) || owned) all.set(k, t);
+      }
+    }
     byFqn.set(index, all);
   }
   return all.get(fqn);

@@ -164,11 +164,42 @@ export function normalizeUseCase(files: UseCaseFiles, input: NormalizeInput): Us
       report.warning('SPEC_UNUSED_FILE', `'${f.path}' is not read by any dag of '${files.name}'`, { file: f.path, line: 1, column: 1, pointer: '' }, files.name);
     }
   }
+  if (!checkCheckpoints(workflows, report, files.name)) ok = false;
   if (!ok) return undefined;
   const paths = [...files.yaml.keys(), ...files.other.keys()].sort();
   const hash = createHash('sha256');
   for (const p of paths) hash.update(p).update('\0').update((files.yaml.get(p) ?? files.other.get(p))!.text).update('\0');
-  return { name: files.name, owner: spec.owner, ...(spec.description === undefined ? {} : { description: spec.description }), specHash: hash.digest('hex'), files: paths.map((p) => `${files.name}/${p}`), workflows };
+  const shares = (spec.share ?? []).map((s) => ({ table: s.table, with: s.with, access: s.access ?? ['read'] }));
+  return {
+    name: files.name,
+    owner: spec.owner,
+    ...(spec.description === undefined ? {} : { description: spec.description }),
+    specHash: hash.digest('hex'),
+    files: paths.map((p) => `${files.name}/${p}`),
+    workflows,
+    ...(shares.length > 0 ? { shares } : {}),
+  };
+}
+
+/**
+ * A Kafka checkpoint belongs to one stream: two dags reading a source of the
+ * same name (from two ingestion files, or one file read twice) would share
+ * `lakestep/checkpoints/<use-case>/<source>/` and corrupt each other's offsets.
+ */
+function checkCheckpoints(workflows: readonly Workflow[], report: Report, useCase: string): boolean {
+  const first = new Map<string, Workflow>();
+  let ok = true;
+  for (const w of workflows) {
+    if (w.body.kind !== 'ingestion') continue;
+    for (const k of w.body.ingestion.kafka) {
+      const other = first.get(k.checkpoint);
+      if (other) {
+        report.error('INGESTION_CHECKPOINT_SHARED', `Kafka source '${k.name}' of dag '${w.name}' would share its checkpoint ${k.checkpoint} with the source of the same name of dag '${other.name}' (${other.configFile}): give each stream its own source name`, k.origin, useCase);
+        ok = false;
+      } else first.set(k.checkpoint, w);
+    }
+  }
+  return ok;
 }
 
 /**

@@ -5,7 +5,7 @@
  * Durations are normalized to seconds.
  */
 import type { Origin } from '../diagnostics.ts';
-import type { JdbcPartitioning, PlatformSettings } from '../build/types.ts';
+import type { JdbcPartitioning, PlatformSettings, TableShare } from '../build/types.ts';
 import type { DagType, Layer } from '../spec/types.ts';
 
 export interface Platform extends PlatformSettings {
@@ -215,6 +215,8 @@ export interface UseCase {
   specHash: string;
   files: string[];
   workflows: Workflow[];
+  /** Tables of this use case shared with others (`share:`), when any. */
+  shares?: TableShare[];
 }
 
 export interface PlatformIR {

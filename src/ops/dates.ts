@@ -14,7 +14,45 @@ export interface StartInput {
 }
 
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
-const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|([+-])(\d{2}):(\d{2}))$/;
+
+/**
+ * Logical dates lie in years 0001–9999 once converted to UTC: what ISO-8601
+ * timestamps without an expanded year, Spark timestamps and execution names can carry.
+ */
+const MIN_MS = utc(1, 1, 1);
+const MAX_MS = utc(9999, 12, 31, 23, 59, 59);
+
+/**
+ * `YYYY-MM-DD` (midnight UTC) or an ISO-8601 timestamp with `Z` or an offset
+ * from -23:59 to +23:59 → the canonical UTC timestamp to the second, or the
+ * problem with the value. Never throws: the simulator's scenarios and the
+ * operator commands share it.
+ * @see https://www.rfc-editor.org/rfc/rfc3339#section-5.6
+ */
+export function logicalDateOf(value: string, flag = '--date'): { date: string } | { problem: string } {
+  const v = value.trim();
+  const day = DAY.exec(v);
+  if (day) {
+    const bad = calendarProblem(v, Number(day[1]), Number(day[2]), Number(day[3]), flag);
+    return bad ? { problem: bad } : { date: `${v}T00:00:00Z` };
+  }
+  const ts = TIMESTAMP.exec(v);
+  if (!ts) return { problem: badDate(v, flag) };
+  const [y, mo, d, h, mi, sec] = [1, 2, 3, 4, 5, 6].map((i) => Number(ts[i] ?? 0)) as [number, number, number, number, number, number];
+  const bad = calendarProblem(v, y, mo, d, flag);
+  if (bad) return { problem: bad };
+  if (h > 23 || mi > 59 || sec > 59) return { problem: badDate(v, flag) };
+  let offset = 0;
+  if (ts[8] !== 'Z') {
+    const [oh, om] = [Number(ts[10]), Number(ts[11])];
+    if (oh > 23 || om > 59) return { problem: `${flag} "${v}" has the UTC offset ${ts[8]}; offsets run from -23:59 to +23:59` };
+    offset = (ts[9] === '-' ? -1 : 1) * (oh * 60 + om) * 60_000;
+  }
+  const ms = utc(y, mo, d, h, mi, sec) - offset;
+  if (ms < MIN_MS || ms > MAX_MS) return { problem: `${flag} "${v}" is outside the years 0001 to 9999 in UTC` };
+  return { date: isoSeconds(new Date(ms)) };
+}
 
 /**
  * Parses a `--date` value. `YYYY-MM-DD` means midnight UTC of that day; a full
@@ -22,19 +60,9 @@ const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9}
  * is kept to the second. Anything else, or an impossible calendar date, is a usage error.
  */
 export function parseLogicalDate(value: string): string {
-  const v = value.trim();
-  const day = DAY.exec(v);
-  if (day) {
-    checkCalendar(v, Number(day[1]), Number(day[2]), Number(day[3]));
-    return `${v}T00:00:00Z`;
-  }
-  const ts = TIMESTAMP.exec(v);
-  if (ts) {
-    checkCalendar(v, Number(ts[1]), Number(ts[2]), Number(ts[3]));
-    if (Number(ts[4]) > 23 || Number(ts[5]) > 59 || Number(ts[6] ?? 0) > 59) throw badDate(v);
-    return isoSeconds(new Date(v));
-  }
-  throw badDate(v);
+  const r = logicalDateOf(value);
+  if ('problem' in r) throw new OpsError('USAGE', r.problem);
+  return r.date;
 }
 
 /** `YYYY-MM-DD` only (backfill bounds): returns the same string after checking it is a real day. */
@@ -42,7 +70,8 @@ export function parseDay(value: string, flag = '--date'): string {
   const v = value.trim();
   const m = DAY.exec(v);
   if (!m) throw new OpsError('USAGE', `${flag} must be a day as YYYY-MM-DD (UTC), got "${value}"`);
-  checkCalendar(v, Number(m[1]), Number(m[2]), Number(m[3]), flag);
+  const bad = calendarProblem(v, Number(m[1]), Number(m[2]), Number(m[3]), flag);
+  if (bad) throw new OpsError('USAGE', bad);
   return v;
 }
 
@@ -67,16 +96,20 @@ export function startInput(trigger: OperatorTrigger, logicalDate: string): strin
   return JSON.stringify(input);
 }
 
-function checkCalendar(v: string, y: number, m: number, d: number, flag = '--date'): void {
-  const t = new Date(Date.UTC(y, m - 1, d));
-  if (t.getUTCFullYear() !== y || t.getUTCMonth() !== m - 1 || t.getUTCDate() !== d) {
-    throw new OpsError('USAGE', `${flag} "${v}" is not a calendar date`);
-  }
+/** Milliseconds of a UTC calendar instant; years below 100 stay themselves (Date.UTC would add 1900). */
+function utc(y: number, m: number, d: number, h = 0, mi = 0, sec = 0): number {
+  const t = new Date(0);
+  t.setUTCFullYear(y, m - 1, d);
+  t.setUTCHours(h, mi, sec, 0);
+  return t.getTime();
 }
 
-function badDate(v: string): OpsError {
-  return new OpsError(
-    'USAGE',
-    `--date must be a day (YYYY-MM-DD, meaning midnight UTC) or an ISO-8601 timestamp such as 2026-11-26T06:00:00Z, got "${v}"`,
-  );
+function calendarProblem(v: string, y: number, m: number, d: number, flag: string): string | undefined {
+  const t = new Date(utc(y, m, d));
+  if (y < 1 || t.getUTCFullYear() !== y || t.getUTCMonth() !== m - 1 || t.getUTCDate() !== d) return `${flag} "${v}" is not a calendar date`;
+  return undefined;
+}
+
+function badDate(v: string, flag: string): string {
+  return `${flag} must be a day (YYYY-MM-DD, meaning midnight UTC) or an ISO-8601 timestamp such as 2026-11-26T06:00:00Z, got "${v}"`;
 }

@@ -2,6 +2,7 @@
  * Reading and validating scenario files (YAML or JSON). All problems are collected.
  */
 import { parse } from 'yaml';
+import { logicalDateOf } from '../ops/dates.ts';
 import type { Scenario } from './types.ts';
 
 export class ScenarioError extends Error {
@@ -20,7 +21,8 @@ export function parseScenario(text: string): Scenario {
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isTime = (v: unknown): boolean => typeof v === 'string' && !Number.isNaN(Date.parse(v));
+/** A day or an ISO-8601 timestamp in years 0001–9999 (offsets to ±23:59), as the operator commands accept. */
+const isTime = (v: unknown): boolean => typeof v === 'string' && 'date' in logicalDateOf(v);
 
 /** Problems of a scenario value, as `path: message` strings. */
 export function validateScenario(value: unknown): string[] {

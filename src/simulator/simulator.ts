@@ -9,6 +9,8 @@
  */
 import type { StateMachineDefinition } from '../asl/types.ts';
 import { executionName, logicalDateFromDay } from '../naming.ts';
+import { logicalDateOf } from '../ops/dates.ts';
+import { ScenarioError } from './scenario.ts';
 import { loadBuild, type LoadedBuild, type MachineSource } from './build.ts';
 import { deliveries, route, type Delivery } from './bus.ts';
 import { indexDefinition, rewriteContextPaths } from './definition.ts';
@@ -144,6 +146,9 @@ export class Simulator {
   applyScenario(): void {
     for (const s of this.scenario.start ?? []) {
       const day = s.logical_date ?? this.scenario.window?.start ?? new Date(this.now).toISOString();
+      const parsed = logicalDateOf(day);
+      if ('problem' in parsed) throw new ScenarioError([`start: ${parsed.problem}`]);
+      // Fractional seconds stay: the simulated start carries the date as a scenario gives it, in UTC.
       const logical = /^\d{4}-\d{2}-\d{2}$/.test(day) ? logicalDateFromDay(day) : new Date(day).toISOString().replace(/\.000Z$/, 'Z');
       const input = s.input ?? { trigger: 'manual', logical_date: logical };
       this.start(s.workflow, input, { at: s.at ?? logical, name: s.name ?? executionName(logical) });

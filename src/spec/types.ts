@@ -42,6 +42,20 @@ export interface OrchestrationSpec {
   owner: string;
   description?: string;
   dags: DagSpec[];
+  /** Tables of this use case that other use cases may read, write or maintain. */
+  share?: ShareSpec[];
+}
+
+/** What a share grants: `write` (ingestion, merge or migration target), `maintain` (maintenance.yaml tasks), `read`. */
+export type ShareAccess = 'read' | 'write' | 'maintain';
+
+export interface ShareSpec {
+  /** `database.table` owned by this use case. */
+  table: string;
+  /** Use cases granted the access. */
+  with: string[];
+  /** Default `[read]`. */
+  access?: ShareAccess[];
 }
 
 export interface PlatformSpec {

@@ -64,6 +64,9 @@ describe('arguments of the AWS commands are checked before credentials', () => {
   it.each([
     [['run', 'orders/orders-daily-report', '--date', '2026-13-01'], 'lakestep run: --date "2026-13-01" is not a calendar date'],
     [['run', 'orders/orders-daily-report', '--date', 'tomorrow'], 'lakestep run: --date must be a day (YYYY-MM-DD, meaning midnight UTC) or an ISO-8601 timestamp such as 2026-11-26T06:00:00Z, got "tomorrow"'],
+    [['run', 'orders/orders-daily-report', '--date', '2026-01-01T00:00:00+24:00'], 'lakestep run: --date "2026-01-01T00:00:00+24:00" has the UTC offset +24:00; offsets run from -23:59 to +23:59'],
+    [['run', 'orders/orders-daily-report', '--date', '9999-12-31T23:00:00-01:00'], 'lakestep run: --date "9999-12-31T23:00:00-01:00" is outside the years 0001 to 9999 in UTC'],
+    [['backfill', 'orders/orders-daily-report', '--from', '2026-01-01T00:00:00+24:00', '--to', '2026-01-02'], 'lakestep backfill: --from must be a day as YYYY-MM-DD (UTC), got "2026-01-01T00:00:00+24:00"'],
     [['run', 'orders/orders-daily-report', '--account', '12'], 'lakestep run: --account must be a 12-digit AWS account id, got "12"'],
     [['status', 'orders/orders-daily-report', '--limit', '0'], 'lakestep status: --limit must be an integer from 1 to 1000, got 0'],
     [['status', 'orders/orders-dialy-report'], 'lakestep status: use case "orders" has no dag "orders-dialy-report"; did you mean "orders/orders-daily-report"?'],
@@ -74,6 +77,17 @@ describe('arguments of the AWS commands are checked before credentials', () => {
     const { dir, io, touched } = offline();
     const r = await runCli(argv, dir, io);
     expect(r).toEqual({ code: 2, out: '', err: message });
+    expect(touched).toEqual([]);
+  });
+
+  it('backfill --dry-run of days in 1600 lists them, and a range of more rows than a call takes arguments prints', async () => {
+    const { dir, io, touched } = offline();
+    const r = await runCli(['backfill', 'orders/orders-daily-report', '--from', '1600-01-01', '--to', '1600-01-02', '--dry-run'], dir, io);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^1600-01-02 +1600-01-02T000000Z +planned$/m);
+    const long = await runCli(['backfill', 'orders/orders-daily-report', '--from', '1600-01-01', '--to', '2026-01-01', '--dry-run', '--force'], dir, io);
+    expect(long.err).toBe('');
+    expect(long.out).toContain('dry run: 155595 execution(s) would be started');
     expect(touched).toEqual([]);
   });
 

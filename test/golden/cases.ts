@@ -7,10 +7,16 @@
  * - `diagnostics.txt` whenever anything was reported: the printed diagnostics
  *   (paths relative to the case's `specs/`, source line and caret) followed by
  *   the exit code.
+
+ * A case with an `argv` file (one argument a line; `{out}` is a fresh folder
+ * outside the case) runs that command instead, after a compile into `{out}`
+ * unless the command is `compile` itself, and keeps `stdout.txt` (what it
+ * printed) and `diagnostics.txt` (stderr and the exit code), plus the build
+ * of a `compile`. The files of the case must come out of it unchanged.
  *
  * Shared by `golden.test.ts` (compares) and `regenerate.ts` (rewrites).
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,22 +54,44 @@ export interface CaseRun {
   exitCode: number;
 }
 
-/** Runs `lakestep compile . --out <tmp>` inside the case's `specs/` and collects what it produced. */
+/** The command of a case: its `argv` file, or `compile . --out {out}`. */
+function argvOf(name: string, out: string): { argv: string[]; custom: boolean } {
+  const file = join(GOLDEN_DIR, name, 'argv');
+  if (!existsSync(file)) return { argv: ['compile', '.', '--out', out], custom: false };
+  const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l !== '');
+  return { argv: lines.map((l) => l.replaceAll('{out}', out)), custom: true };
+}
+
+/** Runs the case's command (by default `lakestep compile . --out <tmp>`) inside its `specs/` and collects what it produced. */
 export async function runCase(name: string): Promise<CaseRun> {
   const specsDir = join(GOLDEN_DIR, name, 'specs');
   const out = mkdtempSync(join(tmpdir(), `lakestep-golden-${name}-`));
   const buildDir = join(out, 'build');
+  const stdout: string[] = [];
   const stderr: string[] = [];
-  const io: Io = { out: () => {}, err: (t) => void stderr.push(t), cwd: specsDir, env: {}, tty: false };
+  const io: Io = { out: (t) => void stdout.push(t), err: (t) => void stderr.push(t), cwd: specsDir, env: {}, tty: false };
+  const { argv, custom } = argvOf(name, buildDir);
+  // Everything of the case but expected/: the specs and any folder an argv points --out at.
+  const inputs = () => new Map([...readTree(join(GOLDEN_DIR, name))].filter(([p]) => !p.startsWith('expected/')));
+  const specsBefore = custom ? inputs() : new Map<string, string>();
   try {
-    const exitCode = await cli(['compile', '.', '--out', buildDir], io);
-    const build = readTree(buildDir);
+    if (custom && argv[0] !== 'compile') {
+      await cli(['compile', '.', '--out', buildDir], { ...io, out: () => {}, err: () => {} });
+      stdout.length = 0;
+    }
+    const exitCode = await cli(argv, io);
+    const build = custom && argv[0] !== 'compile' ? new Map<string, string>() : readTree(buildDir);
     const manifest = JSON.parse(build.get('manifest.json') ?? '{"useCases":[]}') as { useCases: unknown[] };
     const files = new Map<string, string>();
     // The build marker lists the files below: pinning them once is enough.
     if (manifest.useCases.length > 0) for (const [p, c] of build) if (p !== BUILD_MARKER) files.set(p, c);
-    const printed = stderr.join('\n').trimEnd();
-    if (printed !== '' || exitCode !== 0) files.set('diagnostics.txt', `${printed}\n\nexit code ${exitCode}\n`);
+    // Paths of this machine become placeholders, so refusals that name a folder stay comparable.
+    const local = (t: string) => t.replaceAll(out, '<out>').replaceAll(specsDir, '<specs>').replaceAll(join(GOLDEN_DIR, name), '<case>');
+    const printed = local(stderr.join('\n').trimEnd());
+    if (custom && stdout.length > 0) files.set('stdout.txt', `${local(stdout.join('\n').trimEnd())}\n`);
+    if (printed !== '' || exitCode !== 0 || custom) files.set('diagnostics.txt', `${printed}\n\nexit code ${exitCode}\n`);
+    const specsAfter = custom ? inputs() : specsBefore;
+    if ([...specsBefore].some(([p, c]) => specsAfter.get(p) !== c) || specsAfter.size !== specsBefore.size) throw new Error(`${name}: the command changed the files of the case`);
     return { files: new Map([...files].sort(([a], [b]) => (a < b ? -1 : 1))), exitCode };
   } finally {
     rmSync(out, { recursive: true, force: true });

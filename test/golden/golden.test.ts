@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { expectValidAsl } from '../compile/support.ts';
+import { stateNameProblems } from '../property/invariants.ts';
 import { caseNames, expectedDir, readTree, runCase } from './cases.ts';
 
 const cases = caseNames();
@@ -24,6 +25,7 @@ describe('golden cases', () => {
       }
       if (!files.has('diagnostics.txt')) expect(exitCode).toBe(0);
       expectValidAsl(files);
+      for (const [path, text] of files) if (path.endsWith('.asl.json')) expect(stateNameProblems(JSON.parse(text)), path).toEqual([]);
     });
   }
 });

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { Manifest } from '../../src/build/types.ts';
 import { compileTree, expectValidAsl } from '../compile/support.ts';
 import { specTree } from './arbitraries.ts';
-import { danglingPlaceholders, graphProblems } from './invariants.ts';
+import { danglingPlaceholders, graphProblems, stateNameProblems } from './invariants.ts';
 
 describe('generated valid trees', () => {
   it('compile without errors, every use case and dag, and pass both ASL validators', () => {
@@ -28,14 +28,14 @@ describe('generated valid trees', () => {
     );
   }, 120_000);
 
-  it('every state machine: targets exist, states reachable, only known placeholders', () => {
+  it('every state machine: targets exist, states reachable, names of at most 80 characters and unique, only known placeholders', () => {
     fc.assert(
       fc.property(specTree(3, 3), (t) => {
         const r = compileTree(t.sources);
         const manifest = JSON.parse(r.files.get('manifest.json')!) as Manifest;
         const created = new Set(manifest.useCases.flatMap((u) => u.workflows.flatMap((w) => w.resources.datasync.flatMap((d) => ('placeholder' in d ? [d.placeholder] : [])))));
         for (const [path, text] of r.files) {
-          if (path.endsWith('.asl.json')) expect(graphProblems(JSON.parse(text)), path).toEqual([]);
+          if (path.endsWith('.asl.json')) expect([...graphProblems(JSON.parse(text)), ...stateNameProblems(JSON.parse(text))], path).toEqual([]);
           expect(danglingPlaceholders(text).filter((n) => !created.has(n)), path).toEqual([]);
         }
         for (const w of manifest.useCases.flatMap((u) => u.workflows)) {

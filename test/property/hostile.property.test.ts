@@ -15,6 +15,7 @@ import type { SpecKind } from '../../src/spec/types.ts';
 import { compileTree, problemsOf } from '../compile/support.ts';
 import { GOLDEN_DIR } from '../golden/cases.ts';
 import { syntaxErrors } from '../sql/syntax.ts';
+import { stateNameProblems } from './invariants.ts';
 import { scalarSlots, setAt, type Slot } from './schema-slots.ts';
 
 const BASE = readSpecs(join(GOLDEN_DIR, 'phases-valid', 'specs'));
@@ -54,6 +55,7 @@ const budget = { asl: 12 };
 function expectValidArtifacts(files: ReadonlyMap<string, string>, base: ReadonlyMap<string, string>, sampled = true): void {
   for (const [path, text] of files) {
     if (base.get(path) === text) continue;
+    if (path.endsWith('.asl.json')) expect(stateNameProblems(JSON.parse(text)), path).toEqual([]);
     if (path.endsWith('.asl.json') && (!sampled || budget.asl-- > 0)) expect(problemsOf(text), path).toEqual({ aslValidator: [], statelint: [] });
     if (path.includes('/jobs/')) {
       const doc = JSON.parse(text) as JobDocument;
@@ -83,6 +85,15 @@ describe('inputs that crashed or wrote invalid artifacts', () => {
     ['a 60,000-field struct', { 'a/migration.yaml': migration(`      - {name: s, type: "struct<${Array.from({ length: 60_000 }, (_, i) => `f${i}: int`).join(', ')}>"}\n`) }, []],
     ['a newline and U+2028 in an argument next to a template', { 'a/orchestration.yaml': spark(', arguments: ["a\\n{{ ds }}", "{{ ds }}\\u2028"]') }, ['ARGUMENT_CONTROL_CHARACTER']],
     ['keys named constructor and __proto__', { 'a/orchestration.yaml': spark('') + '    constructor: 1\n    __proto__: {x: 1}\n' }, ['SCHEMA_UNKNOWN_FIELD']],
+    [
+      'maintenance cron groups whose state names pass 80 characters',
+      {
+        'a/orchestration.yaml': orch + '  - {name: m, type: maintenance}\n',
+        'a/migration.yaml': migration('      - {name: s, type: int}\n'),
+        'a/maintenance.yaml': ['tables:', '  - table: raw_a.t', ...['expire_snapshots', 'rewrite_data_files'].map((task, i) => `    ${task}: {schedule: "cron(0,5,10,15,20,25,30,35,40,45,50,55 0,1,2,3,4,5,6,7,8,9,10,11 ? * MON-${i ? 'SAT' : 'FRI'} *)"}`), ''].join('\n'),
+      },
+      [],
+    ],
     ['a zero timeout', { 'a/orchestration.yaml': spark('') + '    timeout: 0m\n' }, ['DAG_TIMEOUT_TOO_SHORT']],
   ] as [string, Record<string, string>, string[]][])('%s', (_, files, codes) => {
     const started = performance.now();

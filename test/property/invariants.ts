@@ -42,3 +42,25 @@ export function danglingPlaceholders(text: string): string[] {
   const known = new Set<string>(PLATFORM_PLACEHOLDERS);
   return [...text.matchAll(/\$\{([A-Za-z0-9_]+)\}/g)].map((m) => m[1]!).filter((n) => !known.has(n));
 }
+
+/**
+ * Names that break Step Functions' rules: longer than 80 characters (UTF-16
+ * units or code points), or used twice anywhere in the machine, nested Map and
+ * Parallel graphs included (ASL: unique within the whole state machine).
+ * @see https://states-language.net/spec.html#states-fields
+ */
+export function stateNameProblems(g: Graph): string[] {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  const walk = (graph: Graph, where: string) => {
+    for (const [name, s] of Object.entries(graph.States)) {
+      if (Math.max(name.length, [...name].length) > 80) problems.push(`${where}'${name}' is ${[...name].length} characters (at most 80)`);
+      if (seen.has(name)) problems.push(`${where}'${name}' is used twice`);
+      seen.add(name);
+      const nested = s.Type === 'Map' ? [(s.ItemProcessor ?? s.Iterator) as Graph] : s.Type === 'Parallel' ? (s.Branches as Graph[]) : [];
+      nested.forEach((n, i) => walk(n, `${where}${name}[${i}] `));
+    }
+  };
+  walk(g, '');
+  return problems;
+}

@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Manifest } from '../../src/build/types.ts';
 import { ruleName } from '../../src/events/index.ts';
-import { gateMachineName, JOIN_SUFFIX, RESERVED_USE_CASE_NAMES, stateMachineName } from '../../src/naming.ts';
+import { gateMachineName, JOIN_SUFFIX, RESERVED_USE_CASE_NAMES, sparkJobRoleName, stateMachineName } from '../../src/naming.ts';
 import { compileTree } from '../compile/support.ts';
 
 /** Small alphabets so that collisions would be likely if names were not injective. */
@@ -28,13 +28,17 @@ function namesOf(uc: string, d: string, upstreams: [string, string][]): string[]
     `role:${machine}`,
     `role:${gateMachineName(PREFIX, uc, d)}`,
     `s3:lakestep/${uc}/jobs/${d}/`,
+    `s3:lakestep/results/${uc}/${d}/`,
     ...RULE_KINDS.map((k) => `rule:${ruleName(machine, ...k)}`),
     ...upstreams.map(([u, x]) => `rule:${ruleName(machine, 'after', u === uc ? x : `${u}-${x}`)}`),
   ];
 }
 
-/** What the platform names for itself. */
-const PLATFORM = new Set([`stack:${PREFIX}-platform`, 's3:lakestep/runtime/', 's3:lakestep/checkpoints/', 's3:lakestep/results/']);
+/** What the platform names for itself (infra/platform/events-role.ts names the events role). */
+const PLATFORM = new Set([`stack:${PREFIX}-platform`, `role:${PREFIX}-events`, 's3:lakestep/runtime/', 's3:lakestep/checkpoints/', 's3:lakestep/results/']);
+
+/** Names one use case takes for all its dags: its upload prefix, its checkpoint prefix, its Spark job role. */
+const perUseCase = (u: string) => [`s3:lakestep/${u}/`, `s3:lakestep/checkpoints/${u}/`, `role:${sparkJobRoleName(PREFIX, u)}`];
 
 describe('generated names are injective', () => {
   it('over the name grammar: distinct dags never share a name, nor take a platform name', () => {
@@ -45,12 +49,15 @@ describe('generated names are injective', () => {
         for (const [i, [u, d]] of dags.entries()) {
           const ups = dags.filter((_, j) => j !== i).slice(0, 2);
           const stack = `stack:${PREFIX}-${u}`;
-          for (const name of [...new Set([...namesOf(u, d, ups), `s3:lakestep/${u}/`])]) {
+          const shared = new Set(perUseCase(u));
+          for (const name of [...new Set([...namesOf(u, d, ups), ...shared])]) {
             expect(PLATFORM.has(name), name).toBe(false);
-            const key = name.startsWith('s3:lakestep/') && !name.includes('/jobs/') ? u : `${u}/${d}`;
+            // No name of one use case is a prefix of a platform prefix or the other way round.
+            for (const p of PLATFORM) if (p.startsWith('s3:') && name.startsWith('s3:')) expect(p.startsWith(name) || (name.startsWith(p) && !name.startsWith('s3:lakestep/checkpoints/') && !name.startsWith('s3:lakestep/results/')), `${name} / ${p}`).toBe(false);
+            const key = shared.has(name) ? u : `${u}/${d}`;
             const prev = owner.get(name);
-            // The use-case prefix is shared by that use case's own dags only.
-            expect(prev === undefined || prev === key || (name === `s3:lakestep/${u}/` && prev === u), `${name}: ${prev} and ${key}`).toBe(true);
+            // The per-use-case names are shared by that use case's own dags only.
+            expect(prev === undefined || prev === key, `${name}: ${prev} and ${key}`).toBe(true);
             owner.set(name, key);
           }
           expect(PLATFORM.has(stack)).toBe(false);

@@ -1,0 +1,179 @@
+/**
+ * Table ownership: every table belongs to one use case, and no other use case
+ * writes or maintains it unless the owner shares it (`share:` in the owner's
+ * orchestration.yaml). Read from the parsed (not yet validated) files, like the
+ * platform index, so the owner is known even when a writer's file is broken.
+ *
+ * The owner is the use case that creates the table: its migration (DDL) first,
+ * then an ingestion that creates it (`CREATE TABLE IF NOT EXISTS` from declared
+ * columns), then a writer (ingestion or merge target), then a maintainer. When
+ * two use cases tie, the one whose migration declares the table's database
+ * owns it; otherwise the table has two owners and both are told.
+ *
+ * Every error lands on the use case that reaches into a table it does not own,
+ * at the spec position of that target: the owner stays healthy.
+ */
+import type { Report } from '../diagnostics.ts';
+import type { UseCaseFiles } from '../spec/discover.ts';
+import { locate, type SpecFile } from '../spec/files.ts';
+import type { TableShare } from '../build/types.ts';
+import type { ShareAccess } from '../spec/types.ts';
+
+/** What a use case does to a table, from the strongest claim of ownership to the weakest. */
+const RANKS = ['migrates', 'creates', 'writes', 'maintains'] as const;
+type Rank = (typeof RANKS)[number];
+
+interface Claim {
+  useCase: string;
+  /** `database.table` as written. */
+  fqn: string;
+  rank: Rank;
+  file: SpecFile;
+  pointer: string;
+}
+
+
+/** The access a claim needs on a table it does not own. */
+const NEEDS: Record<Rank, ShareAccess> = { migrates: 'write', creates: 'write', writes: 'write', maintains: 'maintain' };
+
+const DONE: Record<Rank, string> = { migrates: 'migrated', creates: 'created', writes: 'written', maintains: 'maintained' };
+
+const WHAT: Record<Rank, string> = {
+  migrates: 'migrating into',
+  creates: 'writing',
+  writes: 'writing',
+  maintains: 'maintaining',
+};
+
+const DEFAULT_FILE: Record<string, string> = { migration: 'migration.yaml', ingestion: 'ingestion.yaml', transformation: 'processing.yaml', maintenance: 'maintenance.yaml' };
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const list = (v: unknown): Obj[] => (Array.isArray(v) ? v.filter(isObj) : []);
+const key = (fqn: string) => fqn.toLowerCase();
+
+/** The phase files a use case's dags read, each once, with the dag type reading it. */
+function phaseFiles(files: ReadonlyMap<string, SpecFile>): [string, SpecFile][] {
+  const out = new Map<string, [string, SpecFile]>();
+  const orch = files.get('orchestration.yaml')?.partial;
+  for (const d of isObj(orch) ? list(orch.dags) : []) {
+    if (d.spark || typeof d.type !== 'string' || !(d.type in DEFAULT_FILE)) continue;
+    const path = typeof d.config === 'string' ? d.config : DEFAULT_FILE[d.type]!;
+    const f = files.get(path);
+    if (f && !out.has(`${d.type}:${path}`)) out.set(`${d.type}:${path}`, [d.type, f]);
+  }
+  return [...out.values()];
+}
+
+function claimsOf(useCase: string, type: string, file: SpecFile): Claim[] {
+  const v = file.partial;
+  if (!isObj(v)) return [];
+  const claims: Claim[] = [];
+  const add = (fqn: unknown, rank: Rank, pointer: string) => {
+    if (typeof fqn === 'string' && fqn.includes('.')) claims.push({ useCase, fqn, rank, file, pointer });
+  };
+  if (type === 'migration' && typeof v.database === 'string') {
+    for (const [i, t] of list(v.tables).entries()) if (typeof t.name === 'string') add(`${v.database}.${t.name}`, 'migrates', `/tables/${i}/name`);
+  }
+  if (type === 'ingestion') {
+    // A JDBC source creates its target from declared columns; a Kafka source always creates its target.
+    for (const [i, b] of list(v.batch).entries()) add(b.target, Array.isArray(b.columns) && b.columns.length > 0 ? 'creates' : 'writes', `/batch/${i}/target`);
+    for (const [i, s] of list(v.micro_batch).entries()) add(s.target, 'creates', `/micro_batch/${i}/target`);
+  }
+  if (type === 'transformation') for (const [i, m] of list(v.merges).entries()) add(m.target, 'writes', `/merges/${i}/target`);
+  if (type === 'maintenance') for (const [i, t] of list(v.tables).entries()) add(t.table, 'maintains', `/tables/${i}/table`);
+  return claims;
+}
+
+function migrationDatabases(files: ReadonlyMap<string, SpecFile>): Set<string> {
+  const dbs = new Set<string>();
+  for (const [type, f] of phaseFiles(files)) if (type === 'migration' && isObj(f.partial) && typeof f.partial.database === 'string') dbs.add(f.partial.database.toLowerCase());
+  return dbs;
+}
+
+function sharesOf(orch: SpecFile | undefined): { share: TableShare; pointer: string }[] {
+  const v = orch?.partial;
+  if (!isObj(v)) return [];
+  return list(v.share).flatMap((s, i) =>
+    typeof s.table === 'string' && Array.isArray(s.with)
+      ? [{ share: { table: s.table, with: s.with.filter((w): w is string => typeof w === 'string'), access: (Array.isArray(s.access) ? s.access : ['read']) as ShareAccess[] }, pointer: `/share/${i}` }]
+      : [],
+  );
+}
+
+const where = (c: Claim) => {
+  const o = locate(c.file, c.pointer);
+  return `${o.file}:${o.line}:${o.column}`;
+};
+
+/**
+ * Decides the owner of every table the specs name, reports every write or
+ * maintenance of another use case's table that its owner did not share, and
+ * every share of a table the sharer does not own. Returns owner by lower-cased
+ * `database.table`.
+ * @see https://docs.aws.amazon.com/lake-formation/latest/dg/sharing-catalog-resources.html
+ */
+export function checkTableOwnership(useCases: readonly UseCaseFiles[], parsed: ReadonlyMap<string, ReadonlyMap<string, SpecFile>>, report: Report): Map<string, string> {
+  const claims = new Map<string, Claim[]>();
+  const homes = new Map<string, Set<string>>();
+  const shares = new Map<string, ReturnType<typeof sharesOf>>();
+  for (const uc of useCases) {
+    const files = parsed.get(uc.name)!;
+    homes.set(uc.name, migrationDatabases(files));
+    shares.set(uc.name, sharesOf(files.get('orchestration.yaml')));
+    for (const [type, f] of phaseFiles(files)) for (const c of claimsOf(uc.name, type, f)) claims.set(key(c.fqn), [...(claims.get(key(c.fqn)) ?? []), c]);
+  }
+
+  const owners = new Map<string, string>();
+  for (const [fqn, cs] of claims) {
+    const best = cs.reduce<number>((b, c) => Math.min(b, RANKS.indexOf(c.rank)), RANKS.length);
+    const top = cs.filter((c) => RANKS.indexOf(c.rank) === best);
+    let candidates = [...new Set(top.map((c) => c.useCase))];
+    if (candidates.length > 1) {
+      const db = fqn.split('.')[0]!;
+      const home = candidates.filter((u) => homes.get(u)!.has(db));
+      if (home.length === 1) candidates = home;
+    }
+    if (candidates.length === 1) {
+      owners.set(fqn, candidates[0]!);
+      continue;
+    }
+    for (const c of top) {
+      const others = candidates.filter((u) => u !== c.useCase).map((u) => `'${u}' (${where(top.find((x) => x.useCase === u)!)})`);
+      report.error('TABLE_OWNER_CONFLICT', `'${c.fqn}' is ${DONE[RANKS[best]!]} by use case ${others.join(', ')} as well: a table has one owner; let one use case create it and share it with the other (\`share:\` in its orchestration.yaml)`, locate(c.file, c.pointer), c.useCase);
+    }
+  }
+
+  for (const [fqn, cs] of claims) {
+    const owner = owners.get(fqn);
+    if (owner === undefined) continue;
+    const ownerClaim = cs.find((c) => c.useCase === owner)!;
+    for (const c of cs) {
+      if (c.useCase === owner) continue;
+      const need = NEEDS[c.rank];
+      const granted = shares.get(owner)!.some(({ share }) => key(share.table) === fqn && share.with.includes(c.useCase) && share.access.includes(need));
+      if (granted) continue;
+      report.error(
+        'TABLE_NOT_OWNED',
+        `${WHAT[c.rank]} '${c.fqn}', a table of use case '${owner}' (${DONE[ownerClaim.rank]} at ${where(ownerClaim)}), needs its owner to share it: \`share: [{table: ${c.fqn}, with: [${c.useCase}], access: [${need}]}]\` in ${owner}/orchestration.yaml`,
+        locate(c.file, c.pointer),
+        c.useCase,
+      );
+    }
+  }
+
+  for (const uc of useCases) {
+    const orch = parsed.get(uc.name)!.get('orchestration.yaml')!;
+    for (const { share, pointer } of shares.get(uc.name)!) {
+      const owner = owners.get(key(share.table));
+      if (owner !== uc.name) {
+        const why = owner === undefined ? 'no use case of the platform creates it' : `it belongs to use case '${owner}'`;
+        report.error('SHARE_NOT_OWNED', `'${share.table}' cannot be shared by this use case: ${why}; only the owner of a table shares it`, locate(orch, `${pointer}/table`), uc.name);
+      }
+      for (const [j, w] of share.with.entries()) {
+        if (w !== uc.name && !parsed.has(w)) report.warning('SHARE_UNKNOWN_USE_CASE', `'${w}' is not a use case of the platform`, locate(orch, `${pointer}/with/${j}`), uc.name);
+      }
+    }
+  }
+  return owners;
+}
