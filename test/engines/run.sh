@@ -26,12 +26,13 @@ export PATH="$JAVA_HOME/bin:$PATH"
 venv=$(test/setup/python-env.sh engines)
 t1=$(now)
 
-# Versions of the default release label: spark, spark minor, scala, iceberg.
-read -r spark_version spark_minor scala_binary iceberg_version < <(python3 - "$root/infra/spark/engine-versions.json" <<'PY'
+# Versions of the default release label (spark, spark minor, scala, iceberg) and the
+# PostgreSQL driver of generated jobs.
+read -r spark_version spark_minor scala_binary iceberg_version postgresql_version < <(python3 - "$root/infra/spark/engine-versions.json" <<'PY'
 import json, sys
 table = json.load(open(sys.argv[1]))
 v = table["releases"][table["default"]]
-print(v["spark"], ".".join(v["spark"].split(".")[:2]), v["scala"], v["iceberg"])
+print(v["spark"], ".".join(v["spark"].split(".")[:2]), v["scala"], v["iceberg"], table["jdbcDrivers"]["postgresql"])
 PY
 )
 
@@ -48,6 +49,7 @@ if [[ ! -f "$cache/jars.sha256" || "$(cat "$cache/jars.sha256")" != "$want" ]]; 
     mvn -q -B -f "$pom" -Dmaven.repo.local="$cache/m2" \
       -Dspark.version="$spark_version" -Dspark.minor="$spark_minor" \
       -Dscala.binary="$scala_binary" -Diceberg.version="$iceberg_version" \
+      -Dpostgresql.version="$postgresql_version" \
       org.apache.maven.plugins:maven-dependency-plugin:3.11.0:copy-dependencies \
       -DincludeScope=runtime -DoutputDirectory="$out" >&2
   done
