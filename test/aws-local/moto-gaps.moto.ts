@@ -109,6 +109,17 @@ describe('moto gaps', () => {
     expect((r.output as { error: { Error: string } }).error.Error).toBe('EMRServerless.JobRunFailed');
   });
 
+  it('states:startExecution hands its PascalCase parameters to botocore as they are, so it fails with States.Runtime (AWS: starts the execution)', async () => {
+    const { sfn } = clientsFor(inject('motoEndpoint'), REGION);
+    const target = await sfn.send(new CreateStateMachineCommand({ name: `gap-target-${++n}`, definition: JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }), roleArn: 'arn:aws:iam::123456789012:role/gap' }));
+    const r = await run({
+      S: { Type: 'Task', Resource: 'arn:aws:states:::states:startExecution', Parameters: { StateMachineArn: target.stateMachineArn, Name: 'child', Input: { a: 1 } }, End: true },
+    });
+    expect(r.status).toBe('FAILED');
+    expect(r.error).toBe('States.Runtime');
+    expect(r.cause).toMatch(/StateMachineArn/);
+  });
+
   it('a Fail state whose ErrorPath gives a States.* name fails with States.Runtime (AWS: the execution fails with that error)', async () => {
     const r = await run({ F: { Type: 'Fail', ErrorPath: '$.e', CausePath: '$.c' } }, { e: 'States.Runtime', c: 'x' });
     expect(r.status).toBe('FAILED');

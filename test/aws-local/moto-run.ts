@@ -13,9 +13,9 @@ import { targetInput } from '../../src/simulator/index.ts';
 import { firstEntries, type Case, type ObservedExecution, type Observation } from './cases.ts';
 import { MOTO_ACCOUNT } from './clients.ts';
 import { substitute, type Deployment } from './deploy.ts';
-import { knownTimes, normalizeExecutions, normalizeItems } from './normalize.ts';
+import { caseTimes, normalizeExecutions, normalizeItems } from './normalize.ts';
 import { taskResources } from './rewrite.ts';
-import { MOTO_TASK_FAILED, Worker, type JobBehaviour } from './worker.ts';
+import { MOTO_TASK_FAILED, Worker, type JobBehaviour, type StartRequest } from './worker.ts';
 
 interface Tracked {
   ref: string;
@@ -34,6 +34,8 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 export class MotoRunner {
   private readonly worker: Worker;
   private readonly caseOf = new Map<string, Case>();
+  /** The executions of each case that runs, including those its executions start. */
+  private readonly tracked = new Map<Case, Tracked[]>();
   private readonly rules: RuleDefinition[];
   private seq = 0;
 
@@ -50,6 +52,7 @@ export class MotoRunner {
         const c = this.caseOf.get(arn);
         return c ? { failedJobs: new Set(c.failedJobs ?? []), watermarks: {} } : none;
       },
+      (caller, request) => this.startFrom(caller, request),
     );
     this.worker.start();
   }
@@ -64,12 +67,22 @@ export class MotoRunner {
     return m;
   }
 
-  private async start(c: Case, ref: string, name: string, input: string, tracked: Tracked[]): Promise<void> {
+  /** A `states:startExecution` task of execution `caller`: started and tracked with its case. */
+  private async startFrom(caller: string, request: StartRequest): Promise<string> {
+    const c = this.caseOf.get(caller);
+    const tracked = c ? this.tracked.get(c) : undefined;
+    if (!c || !tracked) throw new Error(`startExecution from ${caller}, which belongs to no running case`);
+    const input = typeof request.Input === 'string' ? request.Input : JSON.stringify(request.Input ?? {});
+    return this.start(c, request.StateMachineArn, request.Name ?? this.generatedName(), input, tracked);
+  }
+
+  private async start(c: Case, ref: string, name: string, input: string, tracked: Tracked[]): Promise<string> {
     const m = this.machine(ref);
     const arn = `arn:aws:states:${this.deployment.clients.region}:${MOTO_ACCOUNT}:execution:${m.name}:${name}`;
     this.caseOf.set(arn, c);
     await this.deployment.clients.sfn.send(new StartExecutionCommand({ stateMachineArn: m.arn, name, input }));
     tracked.push({ ref: m.ref, name, arn, input, done: false });
+    return arn;
   }
 
   /** Runs the case and returns what moto did (normalized). */
@@ -81,6 +94,7 @@ export class MotoRunner {
     }
     const before = c.route ? await this.scan(tables) : undefined;
     const tracked: Tracked[] = [];
+    this.tracked.set(c, tracked);
     const cancel = this.cancelTransfers(c);
     try {
       for (const phase of c.phases) {
@@ -110,7 +124,7 @@ export class MotoRunner {
       );
       for (const i of items[table]) await clients.dynamodb.send(new DeleteItemCommand({ TableName: table, Key: { pk: i.pk, ...(i.sk ? { sk: i.sk } : {}) } as unknown as Record<string, AttributeValue> }));
     }
-    const known = knownTimes(c.phases.flatMap((p) => ('start' in p ? p.start.map((s) => s.input) : [])));
+    const known = caseTimes(c);
     const mapped = (v: Record<string, unknown>[]): Record<string, unknown>[] => JSON.parse(JSON.stringify(v).split(MOTO_TASK_FAILED).join('States.TaskFailed')) as Record<string, unknown>[];
     return {
       executions: normalizeExecutions(executions, known),

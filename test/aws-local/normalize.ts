@@ -3,7 +3,7 @@
  * interpreters take from their clocks, generated execution names, DataSync ARNs (moto
  * names its own). Logical dates given by the case stay as they are.
  */
-import type { ObservedExecution, Observation } from './cases.ts';
+import type { Case, ObservedExecution, Observation } from './cases.ts';
 
 const TIMESTAMP = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})/g;
 const DATE = /\d{4}-\d{2}-\d{2}(?![\dT])/g;
@@ -30,10 +30,27 @@ function maskValue(v: unknown, known: Set<string>): unknown {
   return v;
 }
 
+/** The gate window (48 h) and the TTL margin past the upstream event's hour (window + 1 day). */
+const GATE_WINDOW_MS = 172_800_000;
+const GATE_TTL_PAST_HOUR_S = 262_800;
+
+/**
+ * A gate's `expires_at` (epoch seconds) comes from the clock like `expires_ms`, so it is
+ * masked, but only when it is what it must be: the hour of the upstream event (its stop
+ * time, `expires_ms` minus the window) plus the TTL margin. Anything else stays, and shows.
+ */
+function maskGateExpiry(item: Record<string, unknown>): Record<string, unknown> {
+  const ms = Number((item.expires_ms as { N?: string } | undefined)?.N);
+  const at = Number((item.expires_at as { N?: string } | undefined)?.N);
+  if (!Number.isFinite(ms) || !Number.isFinite(at)) return item;
+  const hour = Math.floor((ms - GATE_WINDOW_MS) / 3_600_000) * 3600;
+  return at === hour + GATE_TTL_PAST_HOUR_S ? { ...item, expires_at: { N: '<event hour + 73 h>' } } : item;
+}
+
 /** Low-level DynamoDB items, masked and sorted by key, as comparable JSON values. */
 export function normalizeItems(items: Record<string, unknown>[], known: Set<string>): unknown[] {
   const key = (i: Record<string, unknown>): string => JSON.stringify([i.pk, i.sk]);
-  return [...items].sort((a, b) => key(a).localeCompare(key(b))).map((i) => maskValue(i, known));
+  return [...items].sort((a, b) => key(a).localeCompare(key(b))).map((i) => maskValue(maskGateExpiry(i), known));
 }
 
 /** Executions sorted by workflow and masked name, so start order under concurrency does not matter. */
@@ -41,6 +58,11 @@ export function normalizeExecutions(executions: ObservedExecution[], known: Set<
   return executions
     .map((e) => ({ ...e, name: maskText(e.name, known) }))
     .sort((a, b) => `${a.ref}|${a.name}|${a.status}`.localeCompare(`${b.ref}|${b.name}|${b.status}`));
+}
+
+/** The times a case names itself: its start inputs and the items it seeds. */
+export function caseTimes(c: Case): Set<string> {
+  return knownTimes([...c.phases.flatMap((p) => ('start' in p ? p.start.map((s) => s.input) : [])), c.seed ?? {}]);
 }
 
 /** Logical dates and times named by the case's inputs, with their `ds` and expanded forms. */

@@ -1,7 +1,7 @@
 /**
  * What a compiled definition needs before it runs on moto, and nothing else:
  * EMR Serverless and S3 getObject tasks become `sqs:sendMessage.waitForTaskToken`
- * messages answered by the worker (worker.ts), `$$.Execution.StartTime` becomes
+ * messages answered by the worker (worker.ts) — and so do `states:startExecution` tasks, `$$.Execution.StartTime` becomes
  * `$$.State.EnteredTime` (see README.md: moto gaps), waits shrink to nothing and retry
  * intervals to a second (moto waits in real time), and Map states run one item at a time.
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/connect-to-resource.html#connect-wait-token
@@ -10,16 +10,22 @@ import type { StateMachineDefinition } from '../../src/index.ts';
 
 type Json = Record<string, unknown>;
 
+/** The optimized Step Functions integration that starts another execution (a join's downstream start). */
+export const STATES_START_EXECUTION = 'arn:aws:states:::states:startExecution';
+
 /**
- * Resources the worker answers: EMR Serverless (moto's interpreter has no such integration)
- * and `aws-sdk:s3:getObject` (moto hands the ASL the response stream instead of the text).
+ * Resources the worker answers: EMR Serverless (moto's interpreter has no such integration),
+ * `aws-sdk:s3:getObject` (moto hands the ASL the response stream instead of the text) and
+ * `states:startExecution` (moto passes its PascalCase parameters to botocore as they are:
+ * `States.Runtime` "KeyError 'StateMachineArn'").
  */
 export function isWorkerResource(resource: unknown): resource is string {
   return (
     typeof resource === 'string' &&
     (/^arn:aws:states:::emr-serverless:startJobRun(\.sync)?$/.test(resource) ||
       resource.startsWith('arn:aws:states:::aws-sdk:emrserverless:') ||
-      resource === 'arn:aws:states:::aws-sdk:s3:getObject')
+      resource === 'arn:aws:states:::aws-sdk:s3:getObject' ||
+      resource === STATES_START_EXECUTION)
   );
 }
 

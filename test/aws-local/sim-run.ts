@@ -5,7 +5,7 @@
 import { Simulator, type Scenario } from '../../src/simulator/index.ts';
 import type { StateMachineDefinition } from '../../src/index.ts';
 import { firstEntries, type Case, type ObservedExecution, type Observation } from './cases.ts';
-import { knownTimes, normalizeExecutions, normalizeItems } from './normalize.ts';
+import { caseTimes, normalizeExecutions, normalizeItems } from './normalize.ts';
 import { taskResources } from './rewrite.ts';
 
 /** Runs `c` against the artifacts in `buildDir` and returns what the simulator did (normalized). */
@@ -51,7 +51,7 @@ async function observe(sim: Simulator, c: Case, definitions: Map<string, StateMa
   });
   const arns = runs.map((e) => e.executionArn);
   const seeded = new Set(Object.values(c.seed ?? {}).flat().map((i) => JSON.stringify([i.pk, i.sk])));
-  const known = knownTimes(c.phases.flatMap((p) => ('start' in p ? p.start.map((s) => s.input) : [])));
+  const known = caseTimes(c);
   const items: Record<string, unknown[]> = {};
   for (const [table, rows] of Object.entries(result.dynamodb)) {
     const mine = (rows as Record<string, unknown>[]).filter((i) => c.route || seeded.has(JSON.stringify([i.pk, i.sk])) || arns.some((a) => JSON.stringify(i).includes(a)));

@@ -12,6 +12,8 @@ import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { JobDocument } from '../../src/index.ts';
+import { jobResult } from '../../src/simulator/services/emr-serverless.ts';
+import { STATES_START_EXECUTION } from './rewrite.ts';
 import type { Clients } from './clients.ts';
 
 interface Message {
@@ -45,6 +47,32 @@ export interface JobBehaviour {
   watermarks: Record<string, string>;
 }
 
+/**
+ * Sends a task answer, again while moto fails it with an HTTP 500 page: moto looks the token
+ * up in every RUNNING execution, and one started a moment ago has no interpreter yet
+ * (`AttributeError` on its `exec_worker`), so an answer racing a start fails (README.md).
+ */
+async function raceFree<T>(send: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await send();
+    } catch (e) {
+      const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      const page = String((e as Error).message).includes('Deserialization error');
+      if (attempt >= 50 || !(page || (status !== undefined && status >= 500))) throw e;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+/** The parameters of a `states:startExecution` task, as the ASL passes them. */
+export interface StartRequest {
+  StateMachineArn: string;
+  Name?: string;
+  /** An object (serialized by the integration) or a JSON string. */
+  Input?: unknown;
+}
+
 export class Worker {
   readonly runs: WorkerRun[] = [];
   private stopped = false;
@@ -60,6 +88,7 @@ export class Worker {
     private readonly artifactsBucket: string,
     private readonly group: (executionArn: string) => string,
     private readonly behaviour: (executionArn: string) => JobBehaviour,
+    private readonly startExecution: (caller: string, request: StartRequest) => Promise<string>,
   ) {}
 
   start(): void {
@@ -93,10 +122,10 @@ export class Worker {
         const msg = JSON.parse(m.Body ?? '{}') as Message;
         try {
           const output = await this.answer(msg);
-          await this.clients.sfn.send(new SendTaskSuccessCommand({ taskToken: msg.token, output: JSON.stringify(output) }));
+          await raceFree(() => this.clients.sfn.send(new SendTaskSuccessCommand({ taskToken: msg.token, output: JSON.stringify(output) })));
         } catch (e) {
           const err = e as { error?: string; cause?: string; message: string };
-          await this.clients.sfn.send(new SendTaskFailureCommand({ taskToken: msg.token, error: err.error ?? 'States.TaskFailed', cause: err.cause ?? err.message }));
+          await raceFree(() => this.clients.sfn.send(new SendTaskFailureCommand({ taskToken: msg.token, error: err.error ?? 'States.TaskFailed', cause: err.cause ?? err.message })));
         }
       }
     }
@@ -109,6 +138,7 @@ export class Worker {
   private async answer(msg: Message): Promise<unknown> {
     const p = msg.input;
     if (msg.resource === 'arn:aws:states:::aws-sdk:s3:getObject') return this.getObject(String(p.Bucket), String(p.Key));
+    if (msg.resource === STATES_START_EXECUTION) return this.startOne(msg.execution, p as unknown as StartRequest);
     if (msg.resource === 'arn:aws:states:::aws-sdk:emrserverless:listJobRuns') {
       const states = Array.isArray(p.States) ? p.States.map(String) : undefined;
       const group = this.group(msg.execution);
@@ -169,18 +199,28 @@ export class Worker {
       run.state = 'FAILED';
       run.stateDetails = `Job failed (simulated): ${run.jobRef}`;
     } else if (resultUri && mode === 'BATCH') {
-      const watermarks: Record<string, string> = {};
-      const rows: Record<string, number> = {};
-      for (const step of doc?.steps ?? []) {
-        // As the runtime (and the simulator): a JDBC extract reports the watermark of its rows under its parameter.
-        const key = step.kind === 'watermark' ? step.key : step.kind === 'jdbc_extract' ? step.watermarkParameter : undefined;
-        if (key !== undefined) watermarks[key] = behaviour.watermarks[`${run.jobRef}/${key}`] ?? behaviour.watermarks[key] ?? params.ts ?? '';
-        if (step.kind !== 'watermark') rows[step.name] = 0;
-      }
+      const result = jobResult(doc, behaviour.watermarks, params.ts);
       const m = /^s3:\/\/([^/]+)\/(.+)$/.exec(resultUri);
-      if (m) await this.clients.s3.send(new PutObjectCommand({ Bucket: m[1], Key: m[2], Body: JSON.stringify({ watermarks, rows }) }));
+      if (m) await this.clients.s3.send(new PutObjectCommand({ Bucket: m[1], Key: m[2], Body: JSON.stringify(result) }));
     }
     return run;
+  }
+
+  /**
+   * What `states:startExecution` does: starts the execution on moto (through the runner, which
+   * tracks it) and returns `ExecutionArn` and `StartDate`; a name in use fails the task with
+   * `StepFunctions.ExecutionAlreadyExistsException`, the integration's error name.
+   * @see https://docs.aws.amazon.com/step-functions/latest/dg/connect-stepfunctions.html
+   */
+  private async startOne(caller: string, request: StartRequest): Promise<unknown> {
+    try {
+      const arn = await this.startExecution(caller, request);
+      return { ExecutionArn: arn, StartDate: new Date().toISOString() };
+    } catch (e) {
+      const name = (e as { name?: string }).name ?? '';
+      if (name !== 'ExecutionAlreadyExists') throw e;
+      throw Object.assign(new Error((e as Error).message), { error: 'StepFunctions.ExecutionAlreadyExistsException', cause: (e as Error).message });
+    }
   }
 
   /** What the `aws-sdk:s3:getObject` integration returns: the response with `Body` as text. */

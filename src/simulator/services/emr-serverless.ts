@@ -33,7 +33,7 @@ export interface JobRun {
   steps: string[];
   params: Record<string, string>;
   resultUri?: string;
-  result?: { watermarks: Record<string, string>; rows: Record<string, number> };
+  result?: JobResult;
   createdAt: string;
 }
 
@@ -169,7 +169,7 @@ export class EmrServerless {
       run.stateDetails = failure.details ?? `Job failed (simulated): ${jobRef}`;
     } else if (resultUri && mode === 'BATCH') {
       // The runtime writes its result file only after the job's commits.
-      run.result = this.result(doc, params);
+      run.result = jobResult(doc, this.options.watermarks, params.ts);
       this.options.s3.put(resultUri, JSON.stringify(run.result));
     }
     this.runs.push(run);
@@ -205,19 +205,43 @@ export class EmrServerless {
     if (!parsed || parsed.bucket !== this.options.artifactsBucket || !parsed.key.startsWith('lakestep/')) return undefined;
     return parsed.key.slice('lakestep/'.length);
   }
+}
 
-  private result(doc: JobDocument | undefined, params: Record<string, string>): NonNullable<JobRun['result']> {
-    const watermarks: Record<string, string> = {};
-    const rows: Record<string, number> = {};
-    const ref = doc ? `${doc.useCase}/${doc.workflow}/${doc.job}` : '';
-    for (const step of doc?.steps ?? []) {
-      // A JDBC extract reports the watermark of the rows it wrote under its parameter name, as the runtime does.
-      const key = step.kind === 'watermark' ? step.key : step.kind === 'jdbc_extract' ? step.watermarkParameter : undefined;
-      if (key !== undefined) watermarks[key] = this.options.watermarks[`${ref}/${key}`] ?? this.options.watermarks[key] ?? params.ts ?? '';
-      if (step.kind !== 'watermark') rows[step.name] = 0;
-    }
-    return { watermarks, rows };
+/** What a lakestep runtime run writes to its `--result` file. */
+export interface JobResult {
+  watermarks: Record<string, string>;
+  rows: Record<string, number>;
+}
+
+/**
+ * The result file of a successful run of job document `doc`, as the runtime writes it:
+ * each watermark step and each JDBC extract (under its parameter name) reports a
+ * watermark, each other step a row count. A watermark is `watermarks[<ref>/<name>]`,
+ * else `watermarks[<name>]`, else the run's `ts` in the runtime's timestamp format.
+ * @see ../../../infra/spark/lakestep_runtime.py (`WATERMARK_FORMAT`)
+ */
+export function jobResult(doc: JobDocument | undefined, watermarks: Record<string, string>, ts: string | undefined): JobResult {
+  const out: JobResult = { watermarks: {}, rows: {} };
+  const ref = doc ? `${doc.useCase}/${doc.workflow}/${doc.job}` : '';
+  for (const step of doc?.steps ?? []) {
+    const key = step.kind === 'watermark' ? step.key : step.kind === 'jdbc_extract' ? step.watermarkParameter : undefined;
+    if (key !== undefined) out.watermarks[key] = watermarks[`${ref}/${key}`] ?? watermarks[key] ?? (ts === undefined ? '' : runtimeTimestamp(ts));
+    if (step.kind !== 'watermark') out.rows[step.name] = 0;
   }
+  return out;
+}
+
+/**
+ * An ISO 8601 date or timestamp (`Z` or a numeric offset, any fraction) in the runtime's
+ * watermark format `YYYY-MM-DDTHH:MM:SS.ffffffZ`, whose string order is time order
+ * (AWS writes `…:00.123Z`, moto `…:00.123456+00:00`). Anything else is returned as given.
+ */
+export function runtimeTimestamp(value: string): string {
+  const m = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2}))?$/.exec(value);
+  if (!m) return value;
+  const whole = Date.parse(`${m[1]}T${m[2] ?? '00:00:00'}${m[4] ?? 'Z'}`);
+  if (Number.isNaN(whole)) return value;
+  return `${new Date(whole).toISOString().slice(0, 19)}.${(m[3] ?? '').padEnd(6, '0').slice(0, 6)}Z`;
 }
 
 /** `--job X --result Y --param k=v …` (the lakestep runtime's command line). */
