@@ -8,7 +8,6 @@
 import { Report, sortDiagnostics, type Diagnostic } from './diagnostics.ts';
 import { assembleBuild, type BuildOutput } from './build/assemble.ts';
 import { buildIndex, checkCycles } from './ir/index-platform.ts';
-import { checkMigrationOrder } from './ir/migration-order.ts';
 import { normalizeUseCase } from './ir/normalize.ts';
 import { normalizePlatform } from './ir/platform.ts';
 import type { Platform, UseCase, Workflow } from './ir/types.ts';
@@ -105,8 +104,6 @@ export function compile(sources: readonly SourceFile[], options: CompileOptions)
       }
     }
   }
-
-  checkMigrationOrder(healthy, report);
 
   // Rules of every healthy workflow, checked against EventBridge quotas: a rule
   // that breaks a hard limit quarantines its use case like any other error.
