@@ -447,8 +447,9 @@ def parse_secret_json(text: str, arn: str) -> dict[str, Any]:
 
 def step_sql(ctx: Context, step: dict[str, Any]) -> int | None:
     # `cutoffsFrom: now`: count back from this step's start (e.g. expire every snapshot
-    # older than the hard delete just committed), else from the run's ts.
-    base = ctx.runtime.now() if step.get("cutoffsFrom") == "now" else ctx.params["ts"]
+    # older than the hard delete just committed), else from the run's ts. Rounded up to
+    # the next second: cutoffs are whole seconds, and the commits just made are of this one.
+    base = ctx.runtime.now() + timedelta(seconds=1) if step.get("cutoffsFrom") == "now" else ctx.params["ts"]
     cutoffs = cutoff_values(base, step.get("cutoffs") or {})
     clash = sorted(set(cutoffs) & set(ctx.params))
     if clash:

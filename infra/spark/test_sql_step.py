@@ -75,10 +75,11 @@ class CallTest(unittest.TestCase):
 
         h = Harness()
         ctx = h.context(PARAMS)
-        ctx.runtime.now = lambda: datetime(2026, 11, 27, 9, 30, 5, tzinfo=timezone.utc)
+        ctx.runtime.now = lambda: datetime(2026, 11, 27, 9, 30, 5, 250000, tzinfo=timezone.utc)
         rt.step_sql(ctx, {"kind": "sql", "name": "expire", "sql": self.SQL, "cutoffs": {"cutoff_expire": 5},
                           "cutoffsFrom": "now"})
-        self.assertIn("older_than => TIMESTAMP '2026-11-27 09:30:00', retain_last", h.spark.calls[0][0])
+        # 09:30:05.25 rounded up to 09:30:06, minus 5 seconds.
+        self.assertIn("older_than => TIMESTAMP '2026-11-27 09:30:01', retain_last", h.spark.calls[0][0])
 
     def test_refuses_other_markers_in_call(self):
         h = Harness()
