@@ -117,9 +117,10 @@ def parse_timestamp(value: str) -> datetime:
     return parsed.astimezone(timezone.utc)
 
 
-def cutoff_values(ts: str, cutoffs: dict[str, int]) -> dict[str, str]:
-    """`ts` minus N seconds, as `YYYY-MM-DD HH:MM:SS` in UTC (the session time zone)."""
-    base = parse_timestamp(ts)
+def cutoff_values(ts: str | datetime, cutoffs: dict[str, int]) -> dict[str, str]:
+    """`ts` (ISO text, or an aware datetime) minus N seconds, as `YYYY-MM-DD HH:MM:SS`
+    in UTC (the session time zone)."""
+    base = ts.astimezone(timezone.utc) if isinstance(ts, datetime) else parse_timestamp(ts)
     out = {}
     for name, seconds in cutoffs.items():
         if not IDENT.match(name) or isinstance(seconds, bool) or not isinstance(seconds, int):
@@ -382,6 +383,7 @@ class Runtime:
     functions_factory: Callable[[], Any] = _default_functions
     log: Callable[[str], None] = _print_line
     clock: Callable[[], float] = time.monotonic
+    now: Callable[[], datetime] = lambda: datetime.now(timezone.utc)
     regional_factory: Callable[[str, str], Any] = lambda service, region: _default_client(service, region)
     _clients: dict[str, Any] = field(default_factory=dict)
 
@@ -444,7 +446,11 @@ def parse_secret_json(text: str, arn: str) -> dict[str, Any]:
 
 
 def step_sql(ctx: Context, step: dict[str, Any]) -> int | None:
-    cutoffs = cutoff_values(ctx.params["ts"], step.get("cutoffs") or {})
+    # `cutoffsFrom: now`: count back from this step's start (e.g. expire every snapshot
+    # older than the hard delete just committed), else from the run's ts. Rounded up to
+    # the next second: cutoffs are whole seconds, and the commits just made are of this one.
+    base = ctx.runtime.now() + timedelta(seconds=1) if step.get("cutoffsFrom") == "now" else ctx.params["ts"]
+    cutoffs = cutoff_values(base, step.get("cutoffs") or {})
     clash = sorted(set(cutoffs) & set(ctx.params))
     if clash:
         raise JobError(f"cutoff names shadow run parameters: {', '.join(clash)}")
@@ -691,6 +697,8 @@ def validate_job(doc: Any) -> None:
         missing = [f for f in REQUIRED_FIELDS[kind] if step.get(f) in (None, "", [])]
         if missing:
             raise JobError(f"step {name}: missing {', '.join(missing)}")
+        if step.get("cutoffsFrom", "now") != "now":
+            raise JobError(f"step {name}: unknown cutoffsFrom {step['cutoffsFrom']!r}")
         if "group" in step and (not isinstance(step["group"], str) or not step["group"]):
             raise JobError(f"step {name}: group must be a non-empty string")
         if "view" in step and not IDENT.match(step["view"]):

@@ -70,6 +70,17 @@ class CallTest(unittest.TestCase):
         self.assertIn("older_than => TIMESTAMP '2026-11-19 06:00:00', retain_last", sql)
         self.assertNotIn(":cutoff_expire", sql)
 
+    def test_cutoffs_from_now_count_back_from_the_step_start(self):
+        from datetime import datetime, timezone
+
+        h = Harness()
+        ctx = h.context(PARAMS)
+        ctx.runtime.now = lambda: datetime(2026, 11, 27, 9, 30, 5, 250000, tzinfo=timezone.utc)
+        rt.step_sql(ctx, {"kind": "sql", "name": "expire", "sql": self.SQL, "cutoffs": {"cutoff_expire": 5},
+                          "cutoffsFrom": "now"})
+        # 09:30:05.25 rounded up to 09:30:06, minus 5 seconds.
+        self.assertIn("older_than => TIMESTAMP '2026-11-27 09:30:01', retain_last", h.spark.calls[0][0])
+
     def test_refuses_other_markers_in_call(self):
         h = Harness()
         step = {"kind": "sql", "name": "expire", "cutoffs": {"cutoff_expire": 1},

@@ -221,6 +221,12 @@ export type JobStep =
        */
       cutoffs?: Record<string, number>;
       /**
+       * `now`: the cutoffs count back from the moment the step starts (UTC clock of
+       * the driver) instead of the run's `ts`, e.g. to expire every snapshot older
+       * than the hard delete that precedes it.
+       */
+      cutoffsFrom?: 'now';
+      /**
        * Independent unit of work (maintenance: the table). A failing step skips only
        * the rest of its group; the other groups still run, and the job then fails
        * naming every failed step.

@@ -19,10 +19,14 @@ export interface EngineVersions {
 
 interface VersionTable {
   default: string;
+  jdbcDrivers: { postgresql: string; oracle: string };
   releases: Record<string, EngineVersions>;
 }
 
 const TABLE: VersionTable = JSON.parse(readFileSync(new URL('../../infra/spark/engine-versions.json', import.meta.url), 'utf8'));
+
+/** JDBC driver versions of generated ingestion jobs (`org.postgresql:postgresql`, `com.oracle.database.jdbc:ojdbc11`). */
+export const JDBC_DRIVER_VERSIONS: Readonly<VersionTable['jdbcDrivers']> = TABLE.jdbcDrivers;
 
 /** The release label a platform without `emr.release_label` runs on. */
 export const DEFAULT_RELEASE_LABEL: string = TABLE.default;

@@ -37,6 +37,7 @@ export const compileMaintenance: PhaseCompiler<Maintenance> = (m, { workflow: w,
           name: `${t.table.database}.${t.table.table} ${t.kind}${j ? ` #${j + 1}` : ''}`,
           sql: s.sql,
           ...(s.cutoffs ? { cutoffs: s.cutoffs } : {}),
+          ...(s.cutoffsFrom ? { cutoffsFrom: s.cutoffsFrom } : {}),
           group: `${t.table.database}.${t.table.table}`,
         })),
       );

@@ -6,7 +6,7 @@
  */
 import { emrJobTask } from '../asl/emr.ts';
 import type { TaskState } from '../asl/types.ts';
-import { DEFAULT_RELEASE_LABEL, engineVersionsOrDefault } from '../ir/engine-versions.ts';
+import { DEFAULT_RELEASE_LABEL, engineVersionsOrDefault, JDBC_DRIVER_VERSIONS } from '../ir/engine-versions.ts';
 import type { Platform, Workflow } from '../ir/types.ts';
 import { SESSION_TIME_ZONE_CONF } from '../sql/watermark.ts';
 import { jobRunName } from './spark.ts';
@@ -15,15 +15,16 @@ export const RUNTIME_ENTRYPOINT = 's3://${ArtifactsBucket}/lakestep/runtime/lake
 
 /**
  * Connectors for JDBC and Kafka sources; the Kafka connector follows the Spark and
- * Scala versions of the release label (`infra/spark/engine-versions.json`).
+ * Scala versions of the release label, the drivers the table's `jdbcDrivers`
+ * (`infra/spark/engine-versions.json`).
  * See https://spark.apache.org/docs/3.5.6/structured-streaming-kafka-integration.html#deploying
  */
 export function ingestionPackages(releaseLabel: string): string[] {
   const v = engineVersionsOrDefault(releaseLabel);
   return [
     `org.apache.spark:spark-sql-kafka-0-10_${v.scala}:${v.spark}`,
-    'org.postgresql:postgresql:42.7.4',
-    'com.oracle.database.jdbc:ojdbc11:23.5.0.24.07',
+    `org.postgresql:postgresql:${JDBC_DRIVER_VERSIONS.postgresql}`,
+    `com.oracle.database.jdbc:ojdbc11:${JDBC_DRIVER_VERSIONS.oracle}`,
   ];
 }
 

@@ -17,9 +17,10 @@
  *
  * Hard delete works for copy-on-write and merge-on-read tables alike: the DELETE
  * (which on a merge-on-read table only writes delete files), then a rewrite of
- * every data file that has a delete file (the deleted rows are left out), then
- * expiring every older snapshot removes the previous files from storage. A cutoff
- * in years is calendar years (`INTERVAL n YEARS`), not n × 365 days.
+ * every data file that has a delete file (the deleted rows are left out) and removal
+ * of the delete files left dangling, then expiring every snapshot older than that
+ * moment (not the run's `ts`) removes the previous files from storage. A cutoff in
+ * years is calendar years (`INTERVAL n YEARS`), not n × 365 days.
  */
 import type { MaintenanceTask, MaintenanceTaskKind, TableRef } from '../ir/types.ts';
 import { DEFAULT_PREVIOUS_VERSIONS_MAX } from './ddl.ts';
@@ -31,6 +32,8 @@ import { canonicalExpression } from './expression.ts';
 export interface MaintenanceStatement {
   sql: string;
   cutoffs?: Record<string, number>;
+  /** `now`: the cutoffs count back from when the statement starts, not from the run's `ts`. */
+  cutoffsFrom?: 'now';
 }
 
 type Options = MaintenanceTask['options'];
@@ -80,10 +83,14 @@ const GENERATORS: Record<MaintenanceTaskKind, Generator> = {
     const cutoff = years === undefined ? 'CAST(:cutoff_delete AS TIMESTAMP)' : `CAST(:cutoff_delete AS TIMESTAMP) - INTERVAL ${years} YEARS`;
     return [
       { sql: `DELETE FROM ${tableName(catalog, table)} WHERE ${quoteIdent(column)} < ${cutoff}`, cutoffs: { cutoff_delete: years === undefined ? older : 0 } },
-      // Merge-on-read: the rows are still in the data files, masked by delete files.
-      call(catalog, 'rewrite_data_files', table, [['options', `map('delete-file-threshold', '1')`]]),
-      // Expiring every older snapshot drops the files that still hold the deleted rows.
-      call(catalog, 'expire_snapshots', table, [['older_than', 'TIMESTAMP :cutoff_now'], ['retain_last', '1']], { cutoff_now: 0 }),
+      // Merge-on-read: the rows are still in the data files, masked by delete files;
+      // rewrite those files, then drop the delete files that apply to none any more
+      // (a rewritten file numbered as of the rewrite's start would keep them applying).
+      call(catalog, 'rewrite_data_files', table, [['options', `map('delete-file-threshold', '1', 'remove-dangling-deletes', 'true', 'use-starting-sequence-number', 'false')`]]),
+      // Expiring every older snapshot drops the files that still hold the deleted rows:
+      // older than the statement's start, not the run's ts (every snapshot committed
+      // since ts, the job's own included, still references those files).
+      { ...call(catalog, 'expire_snapshots', table, [['older_than', 'TIMESTAMP :cutoff_now'], ['retain_last', '1']], { cutoff_now: 0 }), cutoffsFrom: 'now' },
     ];
   },
 };

@@ -35,6 +35,13 @@ PG_USER = "test"
 PG_DATABASE = "postgres"
 
 
+def run_tempdir(prefix: str) -> Path:
+    """A private temporary folder, inside the run folder of test/engines/run.sh when set
+    (which removes it, and stops servers whose pid files it holds, even after a crash)."""
+    parent = os.environ.get("LAKESTEP_ENGINE_RUN_DIR")
+    return Path(tempfile.mkdtemp(prefix=prefix, dir=parent if parent and os.path.isdir(parent) else None))
+
+
 def free_port() -> int:
     """A TCP port nobody listens on right now (the OS picks it)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
@@ -115,7 +122,7 @@ class Postgres:
 def postgres() -> Iterator[Postgres]:
     """A fresh PostgreSQL cluster (trust auth, fsync off) for the whole session."""
     bindir = postgres_bin()
-    tmp = Path(tempfile.mkdtemp(prefix="lakestep-pg-"))
+    tmp = run_tempdir("lakestep-pg-")
     data, log = tmp / "data", tmp / "server.log"
     if os.geteuid() == 0:
         pg = pwd.getpwnam("postgres")
@@ -207,7 +214,7 @@ def kafka_broker() -> Iterator[Kafka]:
     """A single-node KRaft broker (combined broker and controller) for the whole session."""
     lib = broker_classpath()
     java = os.path.join(os.environ["JAVA_HOME"], "bin", "java") if os.environ.get("JAVA_HOME") else "java"
-    tmp = Path(tempfile.mkdtemp(prefix="lakestep-kafka-"))
+    tmp = run_tempdir("lakestep-kafka-")
     port, controller = free_port(), free_port()
     props, log = tmp / "server.properties", tmp / "server.log"
     props.write_text(kraft_properties(port, controller, tmp / "logs"))
@@ -219,6 +226,7 @@ def kafka_broker() -> Iterator[Kafka]:
     with log.open("wb") as out:
         proc = subprocess.Popen([java, "-Xmx512m", *classpath, "kafka.Kafka", str(props)],
                                 stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    (tmp / "kafka.server.pid").write_text(f"{proc.pid}\n")  # for run.sh, should this process die first
     try:
         wait_for_port(port, 90, proc, log)
         _wait_for_metadata(f"127.0.0.1:{port}", 60)

@@ -26,3 +26,34 @@ def test_a_custom_spark_dag_gets_the_iceberg_catalog_of_the_platform(clean_lake:
     assert [r.id for r in lake.table("raw_payments.p").collect()] == [1]
     # The user's spark.jars is added to the generated one, never replaces it.
     assert parameters.count("spark.jars=") == 1
+
+
+def test_spark_submit_keeps_the_generated_jars_beside_the_users(lake: Lake, cases_build: Path, tmp_path: Path) -> None:
+    """spark-submit itself (of the pinned pyspark) parses the generated parameters of a
+    custom dag whose spec adds `spark.jars`: Spark keeps only the last value of a
+    repeated `--conf`, so both jars must be in the one it keeps."""
+    import os
+    import shlex
+    import subprocess
+
+    import pyspark
+
+    asl = json.loads((cases_build / "lake" / "lake-custom.asl.json").read_text())
+    (parameters,) = submit_parameters(asl)
+    words = shlex.split(lake.localize_text(parameters))
+    confs = [w for i, word in enumerate(words) if word == "--conf" for w in ("--conf", words[i + 1])]
+    script = tmp_path / "noop.py"
+    script.write_text("print('submitted')\n")  # no SparkContext: only spark-submit's own parsing runs
+    spark_submit = Path(pyspark.__file__).parent / "bin" / "spark-submit"
+    env = {**os.environ, "SPARK_HOME": str(Path(pyspark.__file__).parent)}
+    proc = subprocess.run([str(spark_submit), "--master", "local[1]", "--verbose", *confs, str(script)],
+                          capture_output=True, text=True, timeout=300, env=env)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "submitted" in proc.stdout
+    used = [line for line in (proc.stdout + proc.stderr).splitlines() if line.startswith("(spark.jars,")]
+    assert used, proc.stdout[-3000:]
+    from urllib.parse import urlparse
+
+    # Spark reports local paths as file: URIs.
+    jars = [urlparse(j).path for j in used[-1].removeprefix("(spark.jars,").removesuffix(")").split(",")]
+    assert jars == ["/usr/share/aws/iceberg/lib/iceberg-spark3-runtime.jar", str(lake.local_path("s3://eng-artifacts/jars/udfs.jar"))]

@@ -20,7 +20,8 @@ def append(lake: Lake, table: str, rows: list[tuple]) -> None:
 
 
 def now_ts() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """The current time rounded up to the second: later than every commit made so far."""
+    return (datetime.now(timezone.utc) + timedelta(seconds=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def count(lake: Lake, sql: str) -> int:

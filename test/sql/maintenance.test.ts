@@ -81,10 +81,11 @@ describe('maintenanceSql', () => {
           sql: 'DELETE FROM `glue`.`raw_orders`.`orders` WHERE `updated_at` < CAST(:cutoff_delete AS TIMESTAMP)',
           cutoffs: { cutoff_delete: 157_680_000 },
         },
-        { sql: "CALL `glue`.system.rewrite_data_files(table => 'raw_orders.orders', options => map('delete-file-threshold', '1'))" },
+        { sql: "CALL `glue`.system.rewrite_data_files(table => 'raw_orders.orders', options => map('delete-file-threshold', '1', 'remove-dangling-deletes', 'true', 'use-starting-sequence-number', 'false'))" },
         {
           sql: "CALL `glue`.system.expire_snapshots(table => 'raw_orders.orders', older_than => TIMESTAMP :cutoff_now, retain_last => 1)",
           cutoffs: { cutoff_now: 0 },
+          cutoffsFrom: 'now',
         },
       ],
     },
