@@ -27,20 +27,34 @@ async function compileTree(cwd: string, specs: string, out: string): Promise<Man
   }
 }
 
-/** Compiles `specs/` and the golden spec trees into a fresh temporary directory. */
+/** `<region>/<state machine name>` of every state machine (and join machine) of a build. */
+function machineKeys(m: Manifest): string[] {
+  return m.useCases.flatMap((uc) => uc.workflows.flatMap((wf) => [wf.stateMachineName, ...(wf.gate ? [wf.gate.stateMachineName] : [])])).map((n) => `${m.platform.region}/${n}`);
+}
+
+/**
+ * Compiles `specs/` and the golden spec trees into a fresh temporary directory. A golden
+ * build that names a state machine an earlier build deploys in the same region is left
+ * out: moto, like AWS, holds one state machine per name and region.
+ */
 export async function compileBuilds(): Promise<CompiledBuild[]> {
   const base = mkdtempSync(join(tmpdir(), 'lakestep-aws-local-'));
   const out: CompiledBuild[] = [];
   const specs = await compileTree(ROOT, 'specs', join(base, 'specs'));
   if (!specs) throw new Error('specs/ did not compile');
   out.push({ name: 'specs', dir: join(base, 'specs'), manifest: specs });
+  const taken = new Set(machineKeys(specs));
   const golden = join(ROOT, 'test/golden');
   for (const name of readdirSync(golden).sort()) {
     const tree = join(golden, name, 'specs');
     if (!statSync(join(golden, name)).isDirectory() || !statSync(tree, { throwIfNoEntry: false })?.isDirectory()) continue;
     const dir = join(base, 'golden', name);
     const manifest = await compileTree(tree, '.', dir);
-    if (manifest && manifest.useCases.length > 0) out.push({ name: `golden/${name}`, dir, manifest });
+    if (!manifest || manifest.useCases.length === 0) continue;
+    const keys = machineKeys(manifest);
+    if (keys.some((k) => taken.has(k))) continue;
+    keys.forEach((k) => taken.add(k));
+    out.push({ name: `golden/${name}`, dir, manifest });
   }
   return out;
 }
