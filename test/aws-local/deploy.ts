@@ -14,6 +14,7 @@ import { CreateQueueCommand } from '@aws-sdk/client-sqs';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Manifest, StateMachineDefinition } from '../../src/index.ts';
+import { placeholderValues } from '../../src/simulator/placeholders.ts';
 import { clientsFor, MOTO_ACCOUNT, type Clients } from './clients.ts';
 import { forMoto } from './rewrite.ts';
 
@@ -85,19 +86,8 @@ export async function deploy(endpoint: string, buildDir: string, name = 'specs')
   }
   const queue = await clients.sqs.send(new CreateQueueCommand({ QueueName: `${EMR_QUEUE}-${name.replace(/[^A-Za-z0-9_-]/g, '-')}` }));
   const queueUrl = queue.QueueUrl as string;
-  const placeholders: Record<string, string> = {
-    Partition: 'aws',
-    Region: p.region,
-    Account: MOTO_ACCOUNT,
-    EmrApplicationId: EMR_APPLICATION_ID,
-    SparkJobRoleArn: `arn:aws:iam::${MOTO_ACCOUNT}:role/${p.prefix}-spark-job`,
-    EventsRoleArn: `arn:aws:iam::${MOTO_ACCOUNT}:role/${p.prefix}-events`,
-    RunsTable: p.dynamodb.runs,
-    WatermarksTable: p.dynamodb.watermarks,
-    GatesTable: p.dynamodb.gates,
-    NotificationTopicArn: topic.TopicArn as string,
-  };
-  for (const [kind, name] of Object.entries(p.buckets)) placeholders[`${kind[0]?.toUpperCase()}${kind.slice(1)}Bucket`] = name;
+  // The simulator's values (same account), with moto's own application id and topic.
+  const placeholders: Record<string, string> = { ...placeholderValues(manifest), EmrApplicationId: EMR_APPLICATION_ID, NotificationTopicArn: topic.TopicArn as string };
   // DataSync tasks: moto names its own ARNs, so tasks named in specs are mapped onto moto's.
   const replace = new Map<string, string>();
   const datasyncTasks = new Map<string, string>();

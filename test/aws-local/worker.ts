@@ -12,7 +12,7 @@ import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { JobDocument } from '../../src/index.ts';
-import { jobResult } from '../../src/simulator/services/emr-serverless.ts';
+import { jobResult, type JobRun } from '../../src/simulator/services/emr-serverless.ts';
 import { STATES_START_EXECUTION } from './rewrite.ts';
 import type { Clients } from './clients.ts';
 
@@ -27,18 +27,8 @@ interface Message {
 /** Stands for `States.TaskFailed`, which moto does not accept in `SendTaskFailure`. */
 export const MOTO_TASK_FAILED = 'EMRServerless.JobRunFailed';
 
-export interface WorkerRun {
-  id: string;
-  applicationId: string;
-  name: string;
-  mode: 'BATCH' | 'STREAMING';
-  state: 'RUNNING' | 'SUCCESS' | 'FAILED';
-  stateDetails: string;
-  executionArn: string;
-  createdAt: string;
-  /** `<use-case>/<workflow>/<job>` of the job document, when the run names one. */
-  jobRef?: string;
-}
+/** A job run the worker answered: the fields of the simulator's job run it needs. */
+export type WorkerRun = Pick<JobRun, 'id' | 'applicationId' | 'name' | 'mode' | 'state' | 'stateDetails' | 'executionArn' | 'createdAt' | 'jobRef'>;
 
 export interface JobBehaviour {
   /** Job runs of these `<use-case>/<workflow>/<job>` end FAILED. */
