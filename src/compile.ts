@@ -9,6 +9,7 @@ import { Report, sortDiagnostics, type Diagnostic } from './diagnostics.ts';
 import { assembleBuild, type BuildOutput } from './build/assemble.ts';
 import { buildIndex, checkCycles } from './ir/index-platform.ts';
 import { normalizeUseCase } from './ir/normalize.ts';
+import { migratedTables } from './ir/migration-order.ts';
 import { checkTableOwnership } from './ir/ownership.ts';
 import { setTableOwners } from './ir/context.ts';
 import { normalizePlatform } from './ir/platform.ts';
@@ -119,7 +120,9 @@ export function compile(sources: readonly SourceFile[], options: CompileOptions)
     if (i >= 0) quarantined.push({ useCase: healthy.splice(i, 1)[0]!.name, diagnostics: [] });
   }
 
-  const build = assembleBuild({ platform, useCases: healthy, rules, lakestepVersion: options.lakestepVersion });
+  // Migrations of quarantined use cases count: their last deployment may still be converting.
+  const migrated = migratedTables([...normalized.values()]);
+  const build = assembleBuild({ platform, useCases: healthy, rules, migrated, lakestepVersion: options.lakestepVersion });
   const limits = checkWorkflowLimits(build.manifest, healthy, report);
   const diagnostics = sortDiagnostics(report.diagnostics);
   for (const q of quarantined) {

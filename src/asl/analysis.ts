@@ -40,12 +40,15 @@ function successors(s: State): string[] {
   return s.Next ? [s.Next] : [];
 }
 
-/** States entered on the shortest path from StartAt to a successful end. */
-export function successPathLength(def: Graph): number {
+/**
+ * States entered on the shortest path from StartAt to a successful end that does the
+ * work: states `avoid` names (a run that skips, src/phases/migration-guard.ts) are off it.
+ */
+export function successPathLength(def: Graph, avoid: (s: State) => boolean = () => false): number {
   const cost = (name: string): number => {
     const s = def.States[name]!;
-    if (s.Type === 'Map') return 1 + successPathLength(s.ItemProcessor);
-    if (s.Type === 'Parallel') return 1 + s.Branches.reduce((n, b) => n + successPathLength(b), 0);
+    if (s.Type === 'Map') return 1 + successPathLength(s.ItemProcessor, avoid);
+    if (s.Type === 'Parallel') return 1 + s.Branches.reduce((n, b) => n + successPathLength(b, avoid), 0);
     return 1;
   };
   // Dijkstra over small graphs: weights are the nested path lengths.
@@ -60,7 +63,8 @@ export function successPathLength(def: Graph): number {
     if (s.Type === 'Succeed' || ('End' in s && s.End)) best = Math.min(best, d);
     for (const next of successors(s)) {
       const nd = d + cost(next);
-      if (def.States[next]?.Type !== 'Fail' && nd < (dist.get(next) ?? Infinity)) {
+      const to = def.States[next];
+      if (to && to.Type !== 'Fail' && !avoid(to) && nd < (dist.get(next) ?? Infinity)) {
         dist.set(next, nd);
         queue.push(next);
       }

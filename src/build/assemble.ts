@@ -7,6 +7,8 @@ import { allStates, placeholdersIn, stateCount, successPathLength } from '../asl
 import { jsonBytes, worstCaseEvents } from '../asl/limits.ts';
 import type { Platform, UseCase, Workflow } from '../ir/types.ts';
 import { compilePhase } from '../phases/index.ts';
+import { migrationWaits } from '../ir/migration-order.ts';
+import { isSkipState } from '../phases/migration-guard.ts';
 import { gateFor } from '../asl/gate.ts';
 import type { Manifest, ManifestUseCase, ManifestWorkflow, RuleDefinition } from './types.ts';
 import { MANIFEST_VERSION } from './types.ts';
@@ -23,6 +25,8 @@ export interface AssembleInput {
   useCases: UseCase[];
   /** EventBridge rules of each workflow (src/events). */
   rules: ReadonlyMap<Workflow, RuleDefinition[]>;
+  /** Every migrated table (`<db>.<table>`) → its migration, across use cases (src/ir/migration-order.ts). */
+  migrated: ReadonlyMap<string, Workflow>;
   lakestepVersion: string;
 }
 
@@ -53,7 +57,7 @@ export function assembleBuild(input: AssembleInput): BuildOutput {
 }
 
 function compileWorkflow(w: Workflow, input: AssembleInput, files: Map<string, string>): ManifestWorkflow {
-  const phase = compilePhase({ workflow: w, platform: input.platform });
+  const phase = compilePhase({ workflow: w, platform: input.platform, waits: migrationWaits(w, input.migrated) });
   const definition = frame(w, phase);
   const events = { rules: input.rules.get(w) ?? [], gate: gateFor(w, input.platform) };
   const base = `${w.useCase}/${w.name}`;
@@ -94,7 +98,7 @@ function compileWorkflow(w: Workflow, input: AssembleInput, files: Map<string, s
     stats: {
       sparkJobs: phase.sparkJobs,
       states: stateCount(definition),
-      successPathTransitions: successPathLength(definition),
+      successPathTransitions: successPathLength(definition, isSkipState),
       // The frame's own states (run context, run record) on top of the phase's count.
       worstCaseHistoryEvents: phase.limits ? phase.limits.historyEvents : worstCaseEvents(definition, { loopIterations: 1 }),
       // Without a phase estimate: the literal results the definition puts in state, and the frame.

@@ -27,6 +27,8 @@ export interface MigrationItem {
   job: string;
   submit: string;
   watermark_key: string;
+  /** Item whose `migrated_at` marks the table converted (src/phases/migration-guard.ts). */
+  mark_key: string;
 }
 
 export interface MigrationPayloadInput {

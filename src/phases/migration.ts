@@ -1,9 +1,11 @@
 /**
  * Migration: create the Iceberg tables (one DDL job), then per table, up to
  * `max_concurrency` at a time: DataSync transfer HDFS → landing, conversion job
- * (appended only while the table is empty), and the watermark advanced after the commit,
- * never backwards. A failing table does not stop the others; the run record
- * lists each table's outcome, and the run fails if any table failed.
+ * (appended only while the table is empty), the watermark advanced after the commit,
+ * never backwards, and the table marked migrated: ingestion and merges that touch it
+ * wait for that mark (src/phases/migration-guard.ts). A failing table does not stop
+ * the others; the run record lists each table's outcome, and the run fails if any
+ * table failed.
  *
  * Size limits (src/asl/limits.ts): the items in state carry only what differs per
  * table (the shared Spark configuration is a literal of the ItemSelector), and when
@@ -46,6 +48,13 @@ export function migrationWatermarkKey(t: { database: string; table: string }): s
   return `migration/${t.database}.${t.table}`;
 }
 
+/**
+ * Attribute of that item set once the table is converted: the mark writers of the
+ * table wait for (src/phases/migration-guard.ts).
+ */
+export const MIGRATED_AT = 'migrated_at';
+const MARK = 'Mark table migrated';
+
 export const compileMigration: PhaseCompiler<Migration> = (m, { workflow, platform }) => {
   const w = workflow;
   const doc = (job: string, steps: JobDocument['steps']): JobDocument => ({ version: 1, useCase: w.useCase, workflow: w.name, job, catalog: platform.catalog, steps });
@@ -72,6 +81,7 @@ export const compileMigration: PhaseCompiler<Migration> = (m, { workflow, platfo
     // Only a table's own spark.jars must be merged with the shared ones: then the item carries the whole string.
     submit: ownJars ? mergeJarConfs([sharedConf, t.sparkSubmitParameters].join(' ')) : (t.sparkSubmitParameters ?? ''),
     watermark_key: t.watermarkColumn ? migrationWatermarkKey(t.target) : '',
+    mark_key: migrationWatermarkKey(t.target),
   }));
   const keepCauses = m.tables.length <= CAUSES_KEPT_UP_TO;
   const item = itemStates(w, platform, m, keepCauses, ownJars);
@@ -92,7 +102,7 @@ export const compileMigration: PhaseCompiler<Migration> = (m, { workflow, platfo
     [LIST]: { Type: 'Pass', Result: items, ResultPath: '$.tables', Next: MAP },
     [MAP]: {
       Type: 'Map',
-      Comment: `Per table: DataSync transfer, conversion, watermark — ${m.maxConcurrency} at a time${distributed ? '; each table is a child execution (Distributed Map): the inline history would exceed the quota' : ''}`,
+      Comment: `Per table: DataSync transfer, conversion, watermark, migrated mark — ${m.maxConcurrency} at a time${distributed ? '; each table is a child execution (Distributed Map): the inline history would exceed the quota' : ''}`,
       ItemsPath: '$.tables',
       ItemSelector: { 'table.$': '$$.Map.Item.Value', 'run.$': '$.run', spark_conf: sharedConf },
       MaxConcurrency: m.maxConcurrency,
@@ -169,7 +179,7 @@ function itemStates(w: Workflow, platform: Platform, m: Migration, keepCauses: b
     }),
     'Records a watermark?': {
       Type: 'Choice',
-      Choices: [{ Variable: '$.table.watermark_key', StringEquals: '', Next: 'Table migrated' }],
+      Choices: [{ Variable: '$.table.watermark_key', StringEquals: '', Next: MARK }],
       Default: 'Read conversion result',
     },
     'Read conversion result': template<State>('job-result', {
@@ -182,16 +192,31 @@ function itemStates(w: Workflow, platform: Platform, m: Migration, keepCauses: b
     'New watermark?': {
       Type: 'Choice',
       Choices: [{ Variable: `$.job.result.watermarks.${WATERMARK_KEY}`, IsPresent: true, Next: 'Advance table watermark' }],
-      Default: 'Table migrated',
+      Default: MARK,
     },
     ...watermarkAdvance({
       name: 'Advance table watermark',
       comment: 'After the commit, and never backwards: an older value fails the condition and is ignored.',
       keyObject: { pk: { 'S.$': '$.table.watermark_key' } },
       valuePath: `$.job.result.watermarks.${WATERMARK_KEY}`,
-      next: 'Table migrated',
+      next: MARK,
       failure: TABLE_FAILED,
     }),
+    [MARK]: {
+      Type: 'Task',
+      Comment: 'Converted (and its watermark advanced): ingestion and merges of this table may now write it.',
+      Resource: 'arn:aws:states:::dynamodb:updateItem',
+      Parameters: {
+        TableName: '${WatermarksTable}',
+        Key: { pk: { 'S.$': '$.table.mark_key' } },
+        UpdateExpression: `SET ${MIGRATED_AT} = :now, migrated_by = :exec`,
+        ExpressionAttributeValues: { ':now': { 'S.$': '$$.State.EnteredTime' }, ':exec': { 'S.$': '$$.Execution.Id' } },
+      },
+      ResultPath: null,
+      Retry: retryFor('dynamodb'),
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: TABLE_FAILED }],
+      Next: 'Table migrated',
+    },
     'Table migrated': { Type: 'Pass', Parameters: { 'table.$': '$.table.name', status: 'SUCCEEDED' }, End: true },
     [TABLE_FAILED]: {
       Type: 'Pass',

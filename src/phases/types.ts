@@ -1,11 +1,14 @@
 /** What a phase compiler receives and returns. */
 import type { PhaseStates } from '../asl/frame.ts';
 import type { DataSyncResource, JobDocument } from '../build/types.ts';
+import type { MigrationWait } from '../ir/migration-order.ts';
 import type { Platform, Workflow } from '../ir/types.ts';
 
 export interface PhaseInput {
   workflow: Workflow;
   platform: Platform;
+  /** Migrated tables the workflow touches: its states start behind their marks. */
+  waits?: readonly MigrationWait[];
 }
 
 export interface PhaseOutput extends PhaseStates {

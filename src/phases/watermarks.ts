@@ -43,6 +43,7 @@ export function watermarkReads(uses: readonly WatermarkUse[], next: string): Fra
     states[readName(u)] = template<State>('watermark-read', {
       comment: `Watermark ${u.key}; '' before the first run`,
       keyObject: { pk: { S: u.key } },
+      attribute: 'value',
       resultPath: `$.watermarks.${u.param}`,
       retry: retryFor('dynamodb'),
       failure: ON_FAILURE,

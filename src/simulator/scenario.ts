@@ -29,7 +29,7 @@ export function validateScenario(value: unknown): string[] {
   const problems: string[] = [];
   const fail = (path: string, message: string): void => void problems.push(`${path}: ${message}`);
   if (!isObject(value)) return ['scenario: must be a mapping'];
-  const known = ['start', 'window', 'faults', 'delays', 'datasync', 'watermarks', 'jobs', 'dynamodb'];
+  const known = ['start', 'window', 'faults', 'delays', 'datasync', 'watermarks', 'jobs', 'dynamodb', 'migrated'];
   for (const key of Object.keys(value)) if (!known.includes(key)) fail(key, `unknown field (expected one of ${known.join(', ')})`);
   if (value.start !== undefined) {
     if (!Array.isArray(value.start)) fail('start', 'must be a list');
@@ -84,6 +84,10 @@ export function validateScenario(value: unknown): string[] {
   }
   if (value.dynamodb !== undefined && (!isObject(value.dynamodb) || Object.values(value.dynamodb).some((v) => !Array.isArray(v)))) {
     fail('dynamodb', 'must map table names to lists of items');
+  }
+  const migrated = value.migrated;
+  if (migrated !== undefined && migrated !== 'all' && !(Array.isArray(migrated) && migrated.every((t) => typeof t === 'string' && /^[^.\s]+\.[^.\s]+$/.test(t)))) {
+    fail('migrated', 'must be "all" or a list of <database>.<table>');
   }
   return problems;
 }

@@ -26,6 +26,9 @@ import { S3Store } from './services/s3.ts';
 import { SnsTopics } from './services/sns.ts';
 import { stepFunctionsHandlers, type ExecutionView, type StartRequest } from './services/step-functions.ts';
 import type { TaskHandler } from './services/types.ts';
+import type { Item } from './attribute-values.ts';
+import type { Manifest } from '../build/types.ts';
+import { MIGRATED_AT, migrationWatermarkKey } from '../phases/migration.ts';
 import { dataSyncBehaviour, type ExecutionResult, type Scenario, type SimulationResult, type TimelineEntry, type Trigger } from './types.ts';
 
 export interface SimulatorOptions {
@@ -92,6 +95,7 @@ export class Simulator {
     this.problems = new Problems(options.strict ?? false);
     this.dynamodb = new DynamoDb({ ...keySchemas, ...options.keySchemas }, this.problems, this.build.region);
     for (const [table, items] of Object.entries(scenario.dynamodb ?? {})) for (const item of items) this.dynamodb.seed(table, item);
+    for (const item of migrationMarks(this.build.manifest, scenario.migrated, this.now)) this.dynamodb.seed(this.build.manifest.platform.dynamodb.watermarks, item);
     const tableOfTask = new Map([...this.build.datasyncTasks].map(([table, arn]) => [arn, table]));
     // Scenario keys: the task ARN, the qualified table (`raw_orders.orders`) or the bare table name.
     this.datasync = new DataSync((taskArn) => {
@@ -364,4 +368,20 @@ function view(e: Execution): ExecutionView {
     ...(e.cause ? { cause: e.cause } : {}),
     ...(e.stopTime !== null ? { stopDate: e.stopTime } : {}),
   };
+}
+
+/**
+ * The items a finished migration leaves for the tables `migrated` names (`all`: every
+ * table a migration of the build converts); an unknown table is a scenario error.
+ */
+export function migrationMarks(manifest: Manifest, migrated: Scenario['migrated'], now: number): Item[] {
+  if (migrated === undefined) return [];
+  const known = manifest.useCases.flatMap((u) => u.workflows.filter((w) => w.kind === 'migration').flatMap((w) => w.resources.tables));
+  const tables = migrated === 'all' ? known : migrated;
+  const unknown = tables.filter((t) => !known.includes(t));
+  if (unknown.length) throw new ScenarioError(unknown.map((t) => `migrated: no migration of this build converts ${t}`));
+  return tables.map((t) => ({
+    pk: { S: migrationWatermarkKey({ database: t.slice(0, t.indexOf('.')), table: t.slice(t.indexOf('.') + 1) }) },
+    [MIGRATED_AT]: { S: new Date(now).toISOString() },
+  }));
 }

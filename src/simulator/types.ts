@@ -24,6 +24,12 @@ export interface Scenario {
   jobs?: Record<string, JobScenario>;
   /** Items present in DynamoDB tables before the simulation, by table name. */
   dynamodb?: Record<string, Item[]>;
+  /**
+   * Tables (`<db>.<table>`) whose migration already finished, or `all` migrated tables:
+   * their marks are set before the simulation, so ingestion and merges touching them run
+   * rather than skip (src/phases/migration-guard.ts).
+   */
+  migrated?: 'all' | string[];
 }
 
 export interface ManualStart {

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JobDocument, Manifest, StateMachineDefinition } from '../../src/index.ts';
 import { fireTimes, targetInput } from '../../src/simulator/index.ts';
+import { migrationMarks } from '../../src/simulator/simulator.ts';
 import type { Case, Observation } from './cases.ts';
 
 export const DAY = '2026-11-25';
@@ -38,10 +39,20 @@ const runs = (ref: string, n: number) => (o: Observation): string | undefined =>
 const all = (...checks: ((o: Observation) => string | undefined)[]) => (o: Observation): string | undefined =>
   checks.map((f) => f(o)).find((m) => m !== undefined);
 
+/** Every migrated table of the build marked migrated (src/phases/migration-guard.ts), as case seeds. */
+function migratedSeed(manifest: Manifest): Case['seed'] {
+  // A time no start of a case uses: times a case names itself are compared unmasked.
+  return { [manifest.platform.dynamodb.watermarks]: migrationMarks(manifest, 'all', Date.parse('2026-11-20T01:02:03Z')) };
+}
+
+/** Writers wait for their tables' migration marks: the cases of one run as after the migrations. */
+const WAITS_FOR_MIGRATION = new Set(['ingestion', 'processing']);
+
 /** Starts of one workflow alone (no event routing): schedules, console, dates, faults. */
 export function isolatedCases(build: string, buildDir: string): Case[] {
   const manifest = JSON.parse(readFileSync(join(buildDir, 'manifest.json'), 'utf8')) as Manifest;
   const runsTable = manifest.platform.dynamodb.runs;
+  const migrated = migratedSeed(manifest);
   const out: Case[] = [];
   const failureKinds = new Set<string>();
   for (const uc of manifest.useCases) {
@@ -54,6 +65,7 @@ export function isolatedCases(build: string, buildDir: string): Case[] {
         route: false,
         phases: [{ start: [{ ref, input, name: scenario, ...(at ? { at } : {}) }] }],
         expect: succeeded(ref),
+        ...(WAITS_FOR_MIGRATION.has(wf.kind) ? { seed: migrated } : {}),
         ...extra,
       });
       if (build !== 'specs') {
@@ -110,8 +122,45 @@ export function isolatedCases(build: string, buildDir: string): Case[] {
 }
 
 
+/**
+ * A writer started before, then after, the migration of its tables: before, it ends
+ * without any task beyond reading the marks; after, it runs its job. Routed, as the
+ * simulator always routes: the migration's success also starts the writer through its join.
+ */
+export function migrationGuardCases(buildDir: string): Case[] {
+  const manifest = JSON.parse(readFileSync(join(buildDir, 'manifest.json'), 'utf8')) as Manifest;
+  const watermarks = manifest.platform.dynamodb.watermarks;
+  const ingestion = 'orders/orders-ingestion';
+  const onlyDynamoDb = (name: string, want: boolean) => (o: Observation): string | undefined => {
+    const e = o.executions.find((x) => x.ref === ingestion && x.name === name);
+    if (!e) return `${ingestion} ${name} did not run`;
+    const other = e.resources.filter((r) => !r.startsWith('arn:aws:states:::dynamodb:'));
+    if (want && other.length > 0) return `${name} ran ${other.join(', ')} before the tables were migrated`;
+    if (!want && other.length === 0) return `${name} ran no job after the migration`;
+    return undefined;
+  };
+  return [
+    {
+      scenario: 'migration-guard',
+      workflow: ingestion,
+      build: 'specs',
+      route: true,
+      // Items without the mark (a watermark only), so the case's cleanup finds their keys.
+      seed: { [watermarks]: ['raw_orders.orders', 'raw_orders.order_lines'].map((t) => ({ pk: { S: `migration/${t}` }, value: { S: '2020-01-01T00:00:00.000000Z' } })) },
+      phases: [
+        { start: [{ ref: ingestion, input: { logical_date: DAY }, name: 'guard-before' }] },
+        { start: [{ ref: 'orders/orders-migration', input: { logical_date: DAY }, name: 'guard-migration' }] },
+        { start: [{ ref: ingestion, input: { logical_date: DAY }, name: 'guard-after' }] },
+      ],
+      expect: all(succeeded(ingestion), succeeded('orders/orders-migration'), onlyDynamoDb('guard-before', true), onlyDynamoDb('guard-after', false)),
+    },
+  ];
+}
+
 /** Cases with event routing over the example platform: dependency starts, the join, duplicate deliveries. */
-export function routedCases(): Case[] {
+export function routedCases(buildDir: string): Case[] {
+  const manifest = JSON.parse(readFileSync(join(buildDir, 'manifest.json'), 'utf8')) as Manifest;
+  const migrated = migratedSeed(manifest);
   const chain = (root: string): Case => ({
     scenario: 'upstream-event',
     workflow: root,
@@ -139,6 +188,7 @@ export function routedCases(): Case[] {
         { start: [{ ref: 'customers/customers-ingestion', input: { logical_date: joinDay }, name: 'join-second' }] },
         { redeliver: 'orders/orders-upserts#join' },
       ],
+      seed: migrated,
       expect: all(runs('orders/orders-upserts', 1), succeeded('orders/orders-upserts'), runs('orders/orders-upserts#join', 3)),
     },
     {
@@ -148,6 +198,7 @@ export function routedCases(): Case[] {
       route: true,
       // The success event reaches the join machine (its rule's only target); delivered again, the join runs twice and the downstream once.
       phases: [{ start: [{ ref: 'payments/payments-ingestion', input: { logical_date: '2026-11-27' }, name: 'duplicate' }] }, { redeliver: 'payments/payments-upserts#join' }],
+      seed: migrated,
       expect: all(runs('payments/payments-upserts', 1), succeeded('payments/payments-upserts'), runs('payments/payments-upserts#join', 2)),
     },
   ];

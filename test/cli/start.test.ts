@@ -39,10 +39,11 @@ describe('lakestep start on the example platform', () => {
     expect(r.out).toMatch(/\d+× +Open gate +join gate/);
     expect(r.out).not.toMatch(/Failed executions/);
     for (const m of ['orders-migration', 'orders-curated-migration', 'customers-migration', 'payments-migration', 'payments-curated-migration']) {
-      expect(r.out).toMatch(new RegExp(`^ {4}${m} +migration +1 +- +scenario$`, 'm'));
+      expect(r.out).toMatch(new RegExp(`^ {4}${m} +migration +1 +- +- +scenario$`, 'm'));
     }
     expect(r.out).toMatch(/^Notifications sent \(\d+\):$/m);
     expect(r.out).toMatch(/^Watermarks recorded \(\d+\):$/m);
+    expect(r.out).toMatch(/^ {2}10 table\(s\) marked migrated$/m);
     expect(lines.slice(-6).join('\n')).toMatch(/Next:\n.*failure\.yaml.*\n.*ls build\/.*\n.*\n.*npm run deploy/);
     // The timeline is in the file the report names, not on the screen.
     expect(r.out).toContain('Full timeline: build/timeline.txt');
@@ -79,7 +80,7 @@ describe('lakestep start', () => {
     expect(r.out).toContain('1 use case(s) compiled, 2 workflow(s), 0 quarantined → build/manifest.json');
     expect(r.out).toMatch(/^2026-11-25T00:00:00Z {2}sales\/extract .* started +\(trigger=schedule\)$/m);
     expect(r.out.lastIndexOf('(trigger=')).toBeLessThan(r.out.indexOf('Simulated '));
-    expect(r.out).toMatch(/^ {4}extract +spark +1 +(-|1) +schedule$/m);
+    expect(r.out).toMatch(/^ {4}extract +spark +1 +(-|1) +- +schedule$/m);
     expect(r.code).toBe(r.out.includes('Failed executions') ? 1 : 0);
   });
 
@@ -87,7 +88,7 @@ describe('lakestep start', () => {
     const dir = folder({ ...SPECS, 'only-clean.yaml': 'start: [{workflow: sales/clean, logical_date: 2026-01-01}]\n' });
     const r = await runCli(['start', 'specs', '--quiet', '--scenario', 'only-clean.yaml'], dir);
     expect(r.out).toContain('scenario only-clean.yaml)');
-    expect(r.out).toMatch(/^ {4}clean +spark +1 +(-|1) +scenario$/m);
+    expect(r.out).toMatch(/^ {4}clean +spark +1 +(-|1) +- +scenario$/m);
     expect(r.out).not.toContain('Next:');
     expect(r.code).toBe(r.out.includes('Failed executions') ? 1 : 0);
   });

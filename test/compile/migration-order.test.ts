@@ -1,15 +1,18 @@
 /**
- * `checkMigrationOrder`: an ingestion source or merge that touches a migrated table
- * must reach the table's migration through `depends_on`, else a positioned
- * `MIGRATION_NOT_UPSTREAM` warning at that source or merge.
+ * Ingestion and merges wait for the migration of every migrated table they touch:
+ * `migrationWaits` picks the tables across use cases, the compiled writer starts with
+ * one mark check per table (skip path to the run record), and the migration marks each
+ * table after its conversion and watermark.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import type { State, StateMachineDefinition } from '../../src/asl/types.ts';
 import { compile } from '../../src/compile.ts';
-import { Report } from '../../src/diagnostics.ts';
-import { checkMigrationOrder } from '../../src/ir/migration-order.ts';
+import { successPathLength } from '../../src/asl/analysis.ts';
+import { migratedTables, migrationWaits } from '../../src/ir/migration-order.ts';
+import { isSkipState } from '../../src/phases/migration-guard.ts';
 import type { SourceFile } from '../../src/spec/files.ts';
 
 const SPECS = fileURLToPath(new URL('./migration-order/specs', import.meta.url));
@@ -27,26 +30,77 @@ function sources(dir: string): SourceFile[] {
   return out;
 }
 
-describe('checkMigrationOrder', () => {
-  const result = compile(sources(SPECS), { lakestepVersion: 'test' });
+const result = compile(sources(SPECS), { lakestepVersion: 'test' });
+const definition = (ref: string): StateMachineDefinition => JSON.parse(result.files.get(`${ref}.asl.json`)!) as StateMachineDefinition;
+const workflow = (ref: string) => result.useCases.flatMap((u) => u.workflows).find((w) => `${w.useCase}/${w.name}` === ref)!;
 
-  it('reports the writer and the reader that do not depend on the migration, at their entry', () => {
+describe('migrationWaits', () => {
+  const migrated = migratedTables(result.useCases);
+
+  it('lists the migrated tables each writer or reader touches, across use cases, each once', () => {
     expect(result.quarantined).toEqual([]);
-    const report = new Report();
-    checkMigrationOrder(result.useCases, report);
-    expect(report.diagnostics.map((d) => [d.code, d.severity, d.file, d.line, d.column, d.useCase])).toEqual([
-      ['MIGRATION_NOT_UPSTREAM', 'warning', 'reports/processing.yaml', 2, 5, 'reports'],
-      ['MIGRATION_NOT_UPSTREAM', 'warning', 'shop/ingestion.yaml', 2, 5, 'shop'],
-    ]);
-    expect(report.diagnostics[0]!.message).toContain("merge 'order-totals' reads raw_shop.orders");
-    expect(report.diagnostics[0]!.message).toContain("add 'shop/shop-migration' to its `depends_on`");
-    expect(report.diagnostics[1]!.message).toContain("JDBC source 'orders-pg' writes raw_shop.orders");
-    expect(report.diagnostics[1]!.message).toContain("add 'shop-migration' to its `depends_on`");
+    expect(result.diagnostics).toEqual([]);
+    const waits = (ref: string) => migrationWaits(workflow(ref), migrated).map((w) => [w.table, w.migration, w.by]);
+    expect(waits('shop/shop-ingestion')).toEqual([['raw_shop.orders', 'shop/shop-migration', "JDBC source 'orders-pg' writes"]]);
+    // Depending on the migration does not replace the check: a schedule or a re-run may start it first.
+    expect(waits('shop/shop-late-ingestion')).toEqual([['raw_shop.orders', 'shop/shop-migration', "JDBC source 'late-orders-pg' writes"]]);
+    // The merge's target is not migrated; its source is.
+    expect(waits('shop/shop-nightly')).toEqual([['raw_shop.orders', 'shop/shop-migration', "merge 'orders-copy' reads"]]);
+    expect(waits('reports/reports-daily')).toEqual([['raw_shop.orders', 'shop/shop-migration', "merge 'order-totals' reads"]]);
+    expect(waits('shop/shop-migration')).toEqual([]);
+  });
+});
+
+describe('compiled guard', () => {
+  it('puts the mark check first and skips to the run record while the table is not migrated', () => {
+    const d = definition('shop/shop-ingestion');
+    const begin = d.States['Begin run'] as State & { Next: string };
+    expect(begin.Next).toBe('Read migration mark raw_shop.orders');
+    const read = d.States['Read migration mark raw_shop.orders'] as State & { Parameters: Record<string, unknown>; Next: string };
+    expect(read.Parameters).toMatchObject({
+      Key: { pk: { S: 'migration/raw_shop.orders' } },
+      UpdateExpression: 'SET #v = if_not_exists(#v, :empty)',
+      ExpressionAttributeNames: { '#v': 'migrated_at' },
+    });
+    expect(read.Next).toBe('raw_shop.orders migrated?');
+    expect(d.States['raw_shop.orders migrated?']).toMatchObject({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.migration_mark.value', StringEquals: '', Next: 'Skip: raw_shop.orders not migrated yet' }],
+      Default: 'Read watermark orders-pg',
+    });
+    expect(d.States['Skip: raw_shop.orders not migrated yet']).toMatchObject({
+      Type: 'Pass',
+      Result: { reason: 'migration not finished', table: 'raw_shop.orders', migration: 'shop/shop-migration' },
+      ResultPath: '$.summary.skipped',
+      Next: 'Record success',
+    });
   });
 
-  it('accepts a workflow that reaches the migration through an upstream', () => {
-    const report = new Report();
-    checkMigrationOrder(result.useCases.filter((u) => u.name === 'shop').map((u) => ({ ...u, workflows: u.workflows.filter((w) => w.name !== 'shop-ingestion') })), report);
-    expect(report.diagnostics).toEqual([]);
+  it('the skip is not the success path the manifest counts: that one runs the job', () => {
+    const d = definition('shop/shop-ingestion');
+    // Begin run → mark read → check → skip → run record → end, against the path through the job.
+    expect(successPathLength(d)).toBeLessThan(successPathLength(d, isSkipState));
+    const manifest = JSON.parse(result.files.get('manifest.json')!) as { useCases: { workflows: { name: string; stats: { successPathTransitions: number } }[] }[] };
+    const stats = manifest.useCases.flatMap((u) => u.workflows).find((w) => w.name === 'shop-ingestion')!.stats;
+    expect(stats.successPathTransitions).toBe(successPathLength(d, isSkipState));
+  });
+
+  it('leaves workflows that touch no migrated table alone', () => {
+    expect(JSON.stringify(definition('shop/shop-migration'))).not.toContain('Read migration mark');
+  });
+
+  it('marks each table after its conversion and watermark, before the table counts as migrated', () => {
+    const d = definition('shop/shop-migration');
+    const map = d.States['Migrate tables'] as State & { ItemProcessor: { States: Record<string, State & { Next?: string; Default?: string; Parameters?: Record<string, unknown> }> } };
+    const item = map.ItemProcessor.States;
+    expect(item['New watermark?']!.Default).toBe('Mark table migrated');
+    expect(item['Advance table watermark (timestamp)']!.Next).toBe('Mark table migrated');
+    expect(item['Mark table migrated']).toMatchObject({
+      Resource: 'arn:aws:states:::dynamodb:updateItem',
+      Parameters: { Key: { pk: { 'S.$': '$.table.mark_key' } }, UpdateExpression: 'SET migrated_at = :now, migrated_by = :exec' },
+      Next: 'Table migrated',
+    });
+    const list = d.States['List tables'] as State & { Result: { mark_key: string }[] };
+    expect(list.Result.map((t) => t.mark_key)).toEqual(['migration/raw_shop.orders']);
   });
 });

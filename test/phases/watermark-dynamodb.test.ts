@@ -36,7 +36,10 @@ const item = Object.values(migration.States).find((s) => s.ItemProcessor)!.ItemP
 const readState = [...result.files]
   .filter(([p]) => p.endsWith('.asl.json'))
   .flatMap(([, text]) => Object.values((JSON.parse(text) as { States: Record<string, State> }).States))
-  .find((s) => String(s.Parameters?.UpdateExpression ?? '').includes('if_not_exists'))!;
+  .find((s) => String(s.Parameters?.UpdateExpression ?? '').includes('if_not_exists') && (s.Parameters?.ExpressionAttributeNames as Json)?.['#v'] === 'value')!;
+/** The ingestion's guard read of the orders table's migration mark (src/phases/migration-guard.ts). */
+const ingestion = JSON.parse(result.files.get('orders/orders-ingestion.asl.json')!) as { States: Record<string, State & { ResultSelector?: Json }> };
+const markRead = ingestion.States['Read migration mark raw_orders.orders']!;
 
 /** Resolves `.$` parameters the way Step Functions does for the paths these states use. */
 function resolve(node: unknown, input: Json): unknown {
@@ -111,5 +114,21 @@ describe('watermark advance on DynamoDB semantics', () => {
       expect(await advance(key, value)).toBe('written');
       expect(await stored(key)).toBe(value);
     }
+  });
+
+  it("the guard reads '' until the migration's mark, then the mark; neither touches the watermark", async () => {
+    const key = 'migration/raw_orders.orders';
+    const readMark = async (): Promise<unknown> => {
+      const r = await db.send(new UpdateItemCommand(resolve(markRead.Parameters, {}) as never));
+      // The state's ResultSelector: `$.Attributes.migrated_at.S`.
+      expect(markRead.ResultSelector).toEqual({ 'value.$': '$.Attributes.migrated_at.S' });
+      return r.Attributes?.migrated_at?.S;
+    };
+    expect(await readMark()).toBe('');
+    expect(await advance(key, '2026-11-24T00:00:00.000000Z')).toBe('written');
+    expect(await readMark()).toBe('');
+    expect(await send(item['Mark table migrated']!, { table: { mark_key: key } })).toBe('written');
+    expect(await readMark()).toBe('2026-11-25T00:00:00Z');
+    expect(await stored(key)).toBe('2026-11-24T00:00:00.000000Z');
   });
 });

@@ -18,9 +18,9 @@ const UPSERTS = 'orders/orders-upserts';
 const ORDERS_INGESTION = 'orders/orders-ingestion';
 const CUSTOMERS_INGESTION = 'customers/customers-ingestion';
 
-/** Starts upstream runs for LOGICAL at the given simulated times, in that order. */
+/** Starts upstream runs for LOGICAL at the given simulated times, in that order, every table already migrated. */
 async function runUpstreams(starts: { ref: string; at: string; name?: string }[], scenario: Scenario = {}): Promise<SimulationResult> {
-  const sim = new Simulator(build.dir, scenario);
+  const sim = new Simulator(build.dir, { migrated: 'all', ...scenario });
   for (const s of starts) sim.start(s.ref, { trigger: 'schedule', logical_date: LOGICAL }, { at: s.at, name: s.name ?? `${NAME}-${s.at.slice(11, 13)}${s.at.slice(14, 16)}` });
   await sim.runUntilIdle();
   try {

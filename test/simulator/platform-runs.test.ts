@@ -136,7 +136,13 @@ describe('notifications', () => {
     expect(message.cause).toContain('"status":"FAILED"');
     expect(watermark(result, build, ORDERS_WM)).toBeUndefined();
     expect(watermark(result, build, LINES_WM)).toBe(REPORTED);
-    expect(executionsOf(result, 'orders/orders-ingestion')).toEqual([]);
+    // Not started by the failed migration; its scheduled run writes nothing into the unmigrated table.
+    const runs = executionsOf(result, 'orders/orders-ingestion');
+    expect(runs.map((e) => [e.status, e.trigger.kind])).toEqual([['SUCCEEDED', 'manual']]);
+    expect((runs[0]!.output as { summary: unknown }).summary).toEqual({
+      skipped: { reason: 'migration not finished', table: 'raw_orders.orders', migration: MIGRATION },
+    });
+    expect(jobRunsOf(result, runs[0]!.executionArn)).toEqual([]);
   });
 
   it('a success of a dag with on_success_callback sends one success notification', async () => {
