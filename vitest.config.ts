@@ -3,8 +3,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    // Needs python3 and moto: run by `npm run test:aws-local` (vitest.aws-local.config.ts).
-    exclude: ['test/aws-local/**', '**/node_modules/**'],
+    // Needs python3 and moto: run by `npm run test:aws-local` (vitest.aws-local.config.ts);
+    // the synths of generated platforms: `npm run test:scale` (vitest.scale.config.ts).
+    exclude: ['test/aws-local/**', 'test/infra/scale.test.ts', 'test/infra/iam-scale.test.ts', '**/node_modules/**'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
