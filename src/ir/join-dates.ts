@@ -10,7 +10,7 @@
  * their dates.
  * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html
  */
-import { compileCron } from '../simulator/schedule.ts';
+import { compileCron } from '../events/fire-times.ts';
 import type { PlatformIndex } from './context.ts';
 
 /** A schedule that gives a dag logical dates, and the dag (`<use-case>/<dag>`) it belongs to. */

@@ -5,7 +5,7 @@ export { simulate } from './simulate.ts';
 export { Simulator, type SimulatorOptions, type StartOptions } from './simulator.ts';
 export { parseScenario, validateScenario, ScenarioError } from './scenario.ts';
 export { formatTimeline } from './timeline.ts';
-export { fireTimes } from './schedule.ts';
+export { fireTimes } from '../events/fire-times.ts';
 export { targetInput } from './input-transformer.ts';
 export { loadBuild, type LoadedBuild } from './build.ts';
 export { toPlain, itemToPlain, type AttributeValue, type Item } from './attribute-values.ts';

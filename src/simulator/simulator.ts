@@ -17,7 +17,7 @@ import { indexDefinition, rewriteContextPaths } from './definition.ts';
 import { taskError } from './errors.ts';
 import { eventId, eventTime, scheduledEvent, statusChangeEvent } from './events.ts';
 import { compileMachine, runExecution, type CompiledMachine, type Execution } from './execution.ts';
-import { fireTimes } from './schedule.ts';
+import { fireTimes } from '../events/fire-times.ts';
 import { Problems } from './problems.ts';
 import { DataSync } from './services/datasync.ts';
 import { DynamoDb } from './services/dynamodb.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fireTimes } from '../../src/simulator/schedule.ts';
+import { fireTimes } from '../../src/events/fire-times.ts';
 
 const times = (expression: string, start: string, end: string): string[] =>
   fireTimes(expression, new Date(start), new Date(end)).map((d) => d.toISOString().replace('.000Z', 'Z'));

@@ -1,5 +1,6 @@
 /**
- * Fire times of EventBridge schedule expressions: `rate(N unit)` and 6-field
+ * Fire times of EventBridge schedule expressions (the simulator fires rules at them; join-dates.ts
+ * matches logical dates with them): `rate(N unit)` and 6-field
  * `cron(minutes hours day-of-month month day-of-week year)` with `*`, `?`, lists,
  * ranges, steps, `L`, `W` and `#`. All times UTC.
  * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html
