@@ -1,5 +1,6 @@
 /**
- * The notification topic the workflow status rules publish to (DESIGN §5).
+ * The notification topic the workflow status rules publish to (DESIGN §5), and the
+ * shape every lakestep topic shares (the per-dag topics of infra/usecase/workflow-topic.ts).
  * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sns-permissions
  */
 import { Aws } from 'aws-cdk-lib';
@@ -10,31 +11,42 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import type { ManifestPlatform } from '../../src/build/types.ts';
 
-/** KMS-encrypted, SSL-only topic with e-mail subscriptions, publishable by this account's EventBridge rules. */
-export function createNotificationTopic(
-  scope: Construct,
-  notifications: ManifestPlatform['notifications'],
-  key: kms.IKey,
-): sns.Topic {
-  const topic = new sns.Topic(scope, 'Notifications', {
-    topicName: notifications.topicName,
-    masterKey: key,
-    enforceSSL: true,
-  });
-  for (const email of notifications.emails) {
-    topic.addSubscription(new subscriptions.EmailSubscription(email));
-  }
+export interface EmailTopicProps {
+  topicName: string;
+  emails: readonly string[];
+  key: kms.IKey;
+  /** Statement id of the publish permission. */
+  sid: string;
+  /** The `aws:SourceArn` condition naming the EventBridge rules that may publish. */
+  sourceArn: Record<string, Record<string, unknown>>;
+}
+
+/**
+ * A KMS-encrypted, SSL-only topic with e-mail subscriptions, publishable by EventBridge
+ * rules of this account that `sourceArn` matches (constructed as `Notifications`).
+ */
+export function createEmailTopic(scope: Construct, props: EmailTopicProps): sns.Topic {
+  const topic = new sns.Topic(scope, 'Notifications', { topicName: props.topicName, masterKey: props.key, enforceSSL: true });
+  for (const email of props.emails) topic.addSubscription(new subscriptions.EmailSubscription(email));
   topic.addToResourcePolicy(
     new iam.PolicyStatement({
-      sid: 'EventBridgeRulesPublish',
+      sid: props.sid,
       principals: [new iam.ServicePrincipal('events.amazonaws.com')],
       actions: ['sns:Publish'],
       resources: [topic.topicArn],
-      conditions: {
-        StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
-        ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:events:${Aws.REGION}:${Aws.ACCOUNT_ID}:rule/*` },
-      },
+      conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID }, ...props.sourceArn },
     }),
   );
   return topic;
+}
+
+/** The platform topic: every rule of this account may publish. */
+export function createNotificationTopic(scope: Construct, notifications: ManifestPlatform['notifications'], key: kms.IKey): sns.Topic {
+  return createEmailTopic(scope, {
+    topicName: notifications.topicName,
+    emails: notifications.emails,
+    key,
+    sid: 'EventBridgeRulesPublish',
+    sourceArn: { ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:events:${Aws.REGION}:${Aws.ACCOUNT_ID}:rule/*` } },
+  });
 }

@@ -6,11 +6,10 @@
  * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sns-permissions
  */
 import { Aws } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import * as sns from 'aws-cdk-lib/aws-sns';
-import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { ManifestWorkflow } from '../../src/build/types.ts';
+import { createEmailTopic } from '../platform/notifications.ts';
 import type { PlatformResources } from '../platform/platform-stack.ts';
 
 /** The placeholder notification rules target; a rule targeting it also targets the dag topic. */
@@ -21,23 +20,11 @@ export function createWorkflowTopic(scope: Construct, wf: ManifestWorkflow, plat
   const emails = wf.notificationEmails ?? [];
   const notifying = wf.rules.filter((r) => r.Targets.some((t) => t.Arn === PLATFORM_TOPIC));
   if (emails.length === 0 || notifying.length === 0) return undefined;
-  const topic = new sns.Topic(scope, 'Notifications', {
+  return createEmailTopic(scope, {
     topicName: `${wf.stateMachineName}-notifications`,
-    masterKey: platform.key,
-    enforceSSL: true,
+    emails,
+    key: platform.key,
+    sid: 'DagRulesPublish',
+    sourceArn: { ArnEquals: { 'aws:SourceArn': notifying.map((r) => `arn:${Aws.PARTITION}:events:${Aws.REGION}:${Aws.ACCOUNT_ID}:rule/${r.Name}`) } },
   });
-  for (const email of emails) topic.addSubscription(new subscriptions.EmailSubscription(email));
-  topic.addToResourcePolicy(
-    new iam.PolicyStatement({
-      sid: 'DagRulesPublish',
-      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
-      actions: ['sns:Publish'],
-      resources: [topic.topicArn],
-      conditions: {
-        StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
-        ArnEquals: { 'aws:SourceArn': notifying.map((r) => `arn:${Aws.PARTITION}:events:${Aws.REGION}:${Aws.ACCOUNT_ID}:rule/${r.Name}`) },
-      },
-    }),
-  );
-  return topic;
 }
