@@ -1,8 +1,9 @@
 /**
  * Worst-case state payload of a migration, from what its state carries at the
  * largest point: every table failed, the run about to end in `Failed`. The state
- * then holds the run input, the table items (`$.tables`), each table's outcome
- * (`$.summary.tables`) and the failure cause that quotes them all as one JSON
+ * then holds the run context, each table's outcome (`$.summary.tables`; the Map's
+ * outcomes replace the table items, so the two are never in state together) and
+ * the failure cause that quotes them all as one JSON
  * string (`$.error.Cause`, escaped once more when the state is serialized); the
  * run record written just before (`Record failure`) sends the cause and the
  * summary again as strings. Both sizes are computed by serializing models of
@@ -26,9 +27,10 @@ export interface MigrationItem {
   datasync_task: string;
   job: string;
   submit: string;
-  watermark_key: string;
-  /** Item whose `migrated_at` marks the table converted (src/phases/migration-guard.ts). */
-  mark_key: string;
+  /** Its item in the watermarks table: the migration watermark and the migrated mark (src/phases/migration-guard.ts). */
+  key: string;
+  /** Whether the conversion reports a watermark. */
+  watermark: boolean;
 }
 
 export interface MigrationPayloadInput {
@@ -155,8 +157,10 @@ export function migrationPayloadBytes(p: MigrationPayloadInput): number {
     ...(p.keepCauses ? { cause: largestCause(p, item) } : {}),
   }));
   const cause = `Some tables failed; the others migrated. Per table: ${JSON.stringify(outcomes)}`;
+  // Before the Map the state holds the table items; from the Map's output on, the
+  // outcomes in their place (the Map's ResultPath), then in the summary only.
+  const before = { tables: p.items };
   const state = {
-    tables: p.items,
     summary: { tables: outcomes },
     outcome: { any_failed: true },
     error: { Error: 'e'.repeat(ERROR_NAME_BYTES), Cause: cause },
@@ -179,5 +183,5 @@ export function migrationPayloadBytes(p: MigrationPayloadInput): number {
       summary: { S: JSON.stringify({ tables: outcomes }) },
     },
   };
-  return FRAME_BYTES + Math.max(jsonBytes(state), jsonBytes(runRecord));
+  return FRAME_BYTES + Math.max(jsonBytes(before), jsonBytes(state), jsonBytes(runRecord));
 }

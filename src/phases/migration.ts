@@ -80,8 +80,8 @@ export const compileMigration: PhaseCompiler<Migration> = (m, { workflow, platfo
     job: convertJob(t),
     // Only a table's own spark.jars must be merged with the shared ones: then the item carries the whole string.
     submit: ownJars ? mergeJarConfs([sharedConf, t.sparkSubmitParameters].join(' ')) : (t.sparkSubmitParameters ?? ''),
-    watermark_key: t.watermarkColumn ? migrationWatermarkKey(t.target) : '',
-    mark_key: migrationWatermarkKey(t.target),
+    key: migrationWatermarkKey(t.target),
+    watermark: t.watermarkColumn !== undefined,
   }));
   const keepCauses = m.tables.length <= CAUSES_KEPT_UP_TO;
   const item = itemStates(w, platform, m, keepCauses, ownJars);
@@ -111,13 +111,18 @@ export const compileMigration: PhaseCompiler<Migration> = (m, { workflow, platfo
         StartAt: 'Start DataSync transfer',
         States: item,
       },
-      ResultPath: '$.summary.tables',
+      // The outcomes replace the table list: the state never holds both (payload quota).
+      ResultPath: '$.tables',
       Next: 'Check table outcomes',
     },
     'Check table outcomes': {
       Type: 'Pass',
-      Parameters: { 'any_failed.$': "States.ArrayContains($.summary.tables[*].status, 'FAILED')" },
-      ResultPath: '$.outcome',
+      Comment: 'Keeps the run context and moves the outcomes into the summary; the rest of the state is no longer needed.',
+      Parameters: {
+        'run.$': '$.run',
+        summary: { 'tables.$': '$.tables' },
+        outcome: { 'any_failed.$': "States.ArrayContains($.tables[*].status, 'FAILED')" },
+      },
       Next: 'Any table failed?',
     },
     'Any table failed?': {
@@ -179,7 +184,7 @@ function itemStates(w: Workflow, platform: Platform, m: Migration, keepCauses: b
     }),
     'Records a watermark?': {
       Type: 'Choice',
-      Choices: [{ Variable: '$.table.watermark_key', StringEquals: '', Next: MARK }],
+      Choices: [{ Variable: '$.table.watermark', BooleanEquals: false, Next: MARK }],
       Default: 'Read conversion result',
     },
     'Read conversion result': template<State>('job-result', {
@@ -197,7 +202,7 @@ function itemStates(w: Workflow, platform: Platform, m: Migration, keepCauses: b
     ...watermarkAdvance({
       name: 'Advance table watermark',
       comment: 'After the commit, and never backwards: an older value fails the condition and is ignored.',
-      keyObject: { pk: { 'S.$': '$.table.watermark_key' } },
+      keyObject: { pk: { 'S.$': '$.table.key' } },
       valuePath: `$.job.result.watermarks.${WATERMARK_KEY}`,
       next: MARK,
       failure: TABLE_FAILED,
@@ -208,7 +213,7 @@ function itemStates(w: Workflow, platform: Platform, m: Migration, keepCauses: b
       Resource: 'arn:aws:states:::dynamodb:updateItem',
       Parameters: {
         TableName: '${WatermarksTable}',
-        Key: { pk: { 'S.$': '$.table.mark_key' } },
+        Key: { pk: { 'S.$': '$.table.key' } },
         UpdateExpression: `SET ${MIGRATED_AT} = :now, migrated_by = :exec`,
         ExpressionAttributeValues: { ':now': { 'S.$': '$$.State.EnteredTime' }, ':exec': { 'S.$': '$$.Execution.Id' } },
       },

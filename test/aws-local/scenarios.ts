@@ -101,7 +101,8 @@ export function isolatedCases(build: string, buildDir: string): Case[] {
         const table = wf.resources.datasync[0]?.table as string;
         out.push(one('datasync-error', { logical_date: DAY }, { datasyncErrors: [table], expect: failedWith(ref, 'Lakestep.TablesFailed', runsTable), motoGap: DATASYNC_RESULT }));
         const definition = JSON.parse(readFileSync(join(buildDir, wf.definition), 'utf8')) as StateMachineDefinition;
-        const keys = [...JSON.stringify(definition).matchAll(/"watermark_key":"([^"]+)"/g)].map((m) => m[1] as string);
+        const list = Object.values(definition.States).find((st) => st.Type === 'Pass' && Array.isArray((st as { Result?: unknown }).Result)) as { Result: { key: string; watermark: boolean }[] } | undefined;
+        const keys = (list?.Result ?? []).filter((t) => t.watermark).map((t) => t.key);
         if (keys.length > 0) {
           const later = '2030-01-01T00:00:00Z';
           out.push(
@@ -128,6 +129,7 @@ export function isolatedCases(build: string, buildDir: string): Case[] {
  * simulator always routes: the migration's success also starts the writer through its join.
  */
 export function migrationGuardCases(buildDir: string): Case[] {
+  const GUARD_DAY = '2026-11-29';
   const manifest = JSON.parse(readFileSync(join(buildDir, 'manifest.json'), 'utf8')) as Manifest;
   const watermarks = manifest.platform.dynamodb.watermarks;
   const ingestion = 'orders/orders-ingestion';
@@ -147,10 +149,11 @@ export function migrationGuardCases(buildDir: string): Case[] {
       route: true,
       // Items without the mark (a watermark only), so the case's cleanup finds their keys.
       seed: { [watermarks]: ['raw_orders.orders', 'raw_orders.order_lines'].map((t) => ({ pk: { S: `migration/${t}` }, value: { S: '2020-01-01T00:00:00.000000Z' } })) },
+      // A day of its own: moto keeps every execution, so the join's downstream name must be new.
       phases: [
-        { start: [{ ref: ingestion, input: { logical_date: DAY }, name: 'guard-before' }] },
-        { start: [{ ref: 'orders/orders-migration', input: { logical_date: DAY }, name: 'guard-migration' }] },
-        { start: [{ ref: ingestion, input: { logical_date: DAY }, name: 'guard-after' }] },
+        { start: [{ ref: ingestion, input: { logical_date: GUARD_DAY }, name: 'guard-before' }] },
+        { start: [{ ref: 'orders/orders-migration', input: { logical_date: GUARD_DAY }, name: 'guard-migration' }] },
+        { start: [{ ref: ingestion, input: { logical_date: GUARD_DAY }, name: 'guard-after' }] },
       ],
       expect: all(succeeded(ingestion), succeeded('orders/orders-migration'), onlyDynamoDb('guard-before', true), onlyDynamoDb('guard-after', false)),
     },

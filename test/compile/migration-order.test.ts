@@ -97,10 +97,10 @@ describe('compiled guard', () => {
     expect(item['Advance table watermark (timestamp)']!.Next).toBe('Mark table migrated');
     expect(item['Mark table migrated']).toMatchObject({
       Resource: 'arn:aws:states:::dynamodb:updateItem',
-      Parameters: { Key: { pk: { 'S.$': '$.table.mark_key' } }, UpdateExpression: 'SET migrated_at = :now, migrated_by = :exec' },
+      Parameters: { Key: { pk: { 'S.$': '$.table.key' } }, UpdateExpression: 'SET migrated_at = :now, migrated_by = :exec' },
       Next: 'Table migrated',
     });
-    const list = d.States['List tables'] as State & { Result: { mark_key: string }[] };
-    expect(list.Result.map((t) => t.mark_key)).toEqual(['migration/raw_shop.orders']);
+    const list = d.States['List tables'] as State & { Result: { key: string; watermark: boolean }[] };
+    expect(list.Result.map((t) => [t.key, t.watermark])).toEqual([['migration/raw_shop.orders', true]]);
   });
 });

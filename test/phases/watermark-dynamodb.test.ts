@@ -73,7 +73,7 @@ async function send(state: State, input: Json): Promise<'written' | 'kept'> {
 /** Runs the compiled "Advance table watermark" Choice and the task it picks. */
 async function advance(key: string, value: string): Promise<'written' | 'kept'> {
   const choice = item['Advance table watermark']!;
-  const input = { table: { watermark_key: key }, job: { result: { watermarks: { watermark: value } } } };
+  const input = { table: { key }, job: { result: { watermarks: { watermark: value } } } };
   const rule = choice.Choices![0]!;
   const next = matches(String(lookup(rule.Variable, input)), rule.StringMatches) ? rule.Next : choice.Default!;
   return send(item[next]!, input);
@@ -94,7 +94,7 @@ describe('watermark advance on DynamoDB semantics', () => {
 
   it('the string comparison alone would refuse 1000 after 999 (why numbers get type N)', async () => {
     const stringTask = item['Advance table watermark (timestamp)']!;
-    const input = (v: string) => ({ table: { watermark_key: 's1' }, job: { result: { watermarks: { watermark: v } } } });
+    const input = (v: string) => ({ table: { key: 's1' }, job: { result: { watermarks: { watermark: v } } } });
     expect(await send(stringTask, input('999'))).toBe('written');
     expect(await send(stringTask, input('1000'))).toBe('kept');
     expect(await stored('s1')).toBe('999');
@@ -127,7 +127,7 @@ describe('watermark advance on DynamoDB semantics', () => {
     expect(await readMark()).toBe('');
     expect(await advance(key, '2026-11-24T00:00:00.000000Z')).toBe('written');
     expect(await readMark()).toBe('');
-    expect(await send(item['Mark table migrated']!, { table: { mark_key: key } })).toBe('written');
+    expect(await send(item['Mark table migrated']!, { table: { key } })).toBe('written');
     expect(await readMark()).toBe('2026-11-25T00:00:00Z');
     expect(await stored(key)).toBe('2026-11-24T00:00:00.000000Z');
   });
