@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Manifest } from '../build/types.ts';
-import { parseScenario, ScenarioError, type Scenario } from '../simulator/index.ts';
+import { migratedTablesOf, parseScenario, ScenarioError, type Scenario } from '../simulator/index.ts';
 
 /** Logical date of the migrations and start of the schedule window of the default scenario. */
 export const DEFAULT_DAY = { start: '2026-11-25T00:00:00Z', end: '2026-11-26T00:00:00Z' } as const;
@@ -74,7 +74,7 @@ export function workflowRefs(manifest: Manifest): Set<string> {
   return refs;
 }
 
-/** Workflow references of the scenario (starts, faults, delays) that the build does not have, as `path: ref`. */
+/** Workflow references of the scenario (starts, faults, delays) and migrated tables that the build does not have, as `path: ref`. */
 export function unknownWorkflows(manifest: Manifest, scenario: Scenario): string[] {
   const refs = workflowRefs(manifest);
   const named = [
@@ -82,7 +82,12 @@ export function unknownWorkflows(manifest: Manifest, scenario: Scenario): string
     ...Object.keys(scenario.faults ?? {}).map((ref) => ['faults', ref] as const),
     ...Object.keys(scenario.delays ?? {}).map((ref) => ['delays', ref] as const),
   ];
-  return named.filter(([, ref]) => !refs.has(ref)).map(([path, ref]) => `${path}: unknown workflow "${ref}"`);
+  const tables = new Set(migratedTablesOf(manifest));
+  const migrated = Array.isArray(scenario.migrated) ? scenario.migrated : [];
+  return [
+    ...named.filter(([, ref]) => !refs.has(ref)).map(([path, ref]) => `${path}: unknown workflow "${ref}"`),
+    ...migrated.filter((t) => !tables.has(t)).map((t) => `migrated: no migration of this build converts "${t}"`),
+  ];
 }
 
 /** Reads and validates a scenario file; a missing or invalid file is a usage error (exit 2). */

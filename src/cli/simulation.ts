@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import type { Manifest } from '../build/types.ts';
 import { loadManifest } from '../ops/index.ts';
-import { formatTimeline, itemToPlain, simulate, type ExecutionResult, type Scenario, type SimulationResult, type Trigger } from '../simulator/index.ts';
+import { formatTimeline, itemToPlain, migratedTablesOf, simulate, type ExecutionResult, type Scenario, type SimulationResult, type Trigger } from '../simulator/index.ts';
 import type { Io } from './io.ts';
 import { limited, messageText, table } from './print.ts';
 import { startScenario, unknownWorkflows } from './scenario.ts';
@@ -32,7 +32,11 @@ export async function runSimulation(io: Io, buildDir: string, given: Scenario | 
   const scenario = given ?? startScenario(m).scenario;
   const unknown = unknownWorkflows(m, scenario);
   if (unknown.length) {
-    io.err(`invalid scenario for ${buildDir}:\n  ${unknown.join('\n  ')}\nknown workflows: ${m.useCases.flatMap((u) => u.workflows.map((w) => `${u.name}/${w.name}`)).join(', ')}`);
+    const known = [
+      ...(unknown.some((u) => u.includes('unknown workflow')) ? [`known workflows: ${m.useCases.flatMap((u) => u.workflows.map((w) => `${u.name}/${w.name}`)).join(', ')}`] : []),
+      ...(unknown.some((u) => u.startsWith('migrated:')) ? [`migrated tables: ${migratedTablesOf(m).join(', ')}`] : []),
+    ];
+    io.err(`invalid scenario for ${buildDir}:\n  ${unknown.join('\n  ')}\n${known.join('\n')}`);
     return 2;
   }
   const result = await simulate({ buildDir: dir, scenario });

@@ -370,13 +370,18 @@ function view(e: Execution): ExecutionView {
   };
 }
 
+/** The tables (`<db>.<table>`) the migrations of a build convert. */
+export function migratedTablesOf(manifest: Manifest): string[] {
+  return manifest.useCases.flatMap((u) => u.workflows.filter((w) => w.kind === 'migration').flatMap((w) => w.resources.tables));
+}
+
 /**
  * The items a finished migration leaves for the tables `migrated` names (`all`: every
  * table a migration of the build converts); an unknown table is a scenario error.
  */
 export function migrationMarks(manifest: Manifest, migrated: Scenario['migrated'], now: number): Item[] {
   if (migrated === undefined) return [];
-  const known = manifest.useCases.flatMap((u) => u.workflows.filter((w) => w.kind === 'migration').flatMap((w) => w.resources.tables));
+  const known = migratedTablesOf(manifest);
   const tables = migrated === 'all' ? known : migrated;
   const unknown = tables.filter((t) => !known.includes(t));
   if (unknown.length) throw new ScenarioError(unknown.map((t) => `migrated: no migration of this build converts ${t}`));

@@ -5,8 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JobDocument, Manifest, StateMachineDefinition } from '../../src/index.ts';
-import { fireTimes, targetInput } from '../../src/simulator/index.ts';
-import { migrationMarks } from '../../src/simulator/simulator.ts';
+import { fireTimes, migrationMarks, targetInput } from '../../src/simulator/index.ts';
 import type { Case, Observation } from './cases.ts';
 
 export const DAY = '2026-11-25';

@@ -152,6 +152,8 @@ describe('lakestep simulate', () => {
     ['a bad date', 'start: [{workflow: sales/extract, logical_date: soon}]\n', 'start[0].logical_date: must be a date or ISO timestamp'],
     ['YAML syntax', 'start: [\n', 'invalid YAML'],
     ['an unknown workflow', 'start: [{workflow: sales/nope}]\nfaults: {sales/gone: {X: {error: E}}}\n', 'start[0].workflow: unknown workflow "sales/nope"'],
+    ['a table no migration converts', 'migrated: [raw_sales.orders]\n', 'migrated: no migration of this build converts "raw_sales.orders"'],
+    ['a malformed migrated list', 'migrated: some\n', 'migrated: must be "all" or a list of <database>.<table>'],
   ])('a scenario with %s exits 2 with the problem', async (_, text, message) => {
     const build = salesBuild();
     const r = await runCli(['simulate', '--build', build, '--scenario', scenarioFile(text)], build);
