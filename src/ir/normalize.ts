@@ -94,7 +94,7 @@ export function normalizeUseCase(files: UseCaseFiles, input: NormalizeInput): Us
       if (dag.type === 'maintenance' && !dag.spark) err('SCHEDULE_ON_MAINTENANCE', 'maintenance schedules live per task in maintenance.yaml (or its top-level `schedule`)', `${pointer}/schedule`);
     }
     const dependsOn = resolveDependencies(dag, pointer, files.name, input, orch, spec, err);
-    checkJoinSchedules(dependsOn, input, (code, message, p) => report.warning(code, message, locate(orch, p), files.name), pointer);
+    checkJoinSchedules(dependsOn, input, (code, message, origin) => report.warning(code, message, origin, files.name));
     checkJoinDates(dependsOn, input, `${files.name}/${dag.name}`, (code, message, origin) => report.warning(code, message, origin, files.name));
     const timeoutSeconds = dag.timeout === undefined ? input.platform.defaults.timeoutSeconds : parseDuration(dag.timeout) ?? 0;
     if (timeoutSeconds < 1) err('DAG_TIMEOUT_TOO_SHORT', 'a timeout is at least one second', `${pointer}/timeout`);
@@ -298,12 +298,13 @@ function checkJoinDates(deps: readonly WorkflowRef[], input: NormalizeInput, ref
  * share one. (A schedule plus upstreams is fine: the dag runs on both, e.g.
  * first after its migration, then every 30 minutes.)
  */
-function checkJoinSchedules(deps: readonly WorkflowRef[], input: NormalizeInput, warn: (code: string, message: string, pointer: string) => void, pointer: string): void {
+function checkJoinSchedules(deps: readonly WorkflowRef[], input: NormalizeInput, warn: (code: string, message: string, origin: Origin) => void): void {
   if (deps.length < 2) return;
-  for (const [j, d] of deps.entries()) {
+  // At each entry's own position: the resolved list skips invalid and repeated entries.
+  for (const d of deps) {
     const schedule = input.index.get(d.useCase)?.schedules.get(d.dag);
     if (schedule?.startsWith('rate(')) {
-      warn('JOIN_RATE_SCHEDULE', `upstream '${d.useCase}/${d.dag}' runs on ${schedule}: the join waits for all upstreams of the same logical date, and rate() times depend on when the rule was created; use cron() times the other upstreams share`, joinPointer(pointer, 'depends_on', j));
+      warn('JOIN_RATE_SCHEDULE', `upstream '${d.useCase}/${d.dag}' runs on ${schedule}: the join waits for all upstreams of the same logical date, and rate() times depend on when the rule was created; use cron() times the other upstreams share`, d.origin);
     }
   }
 }

@@ -78,3 +78,16 @@ describe('JOIN_DATES_DISJOINT', () => {
     expect(run(dags)).toEqual([]);
   });
 });
+
+describe('JOIN_RATE_SCHEDULE', () => {
+  it('sits on the entry naming the rate() upstream, also after an entry that was refused', () => {
+    const dags = [spark('daily', '    schedule: cron(0 6 * * ? *)\n'), spark('fast', '    schedule: rate(15 minutes)\n'), spark('both', '    depends_on: [daily, nope, fast]\n')].join('');
+    const text = `owner: c@example.com\ndags:\n${dags}`;
+    const all = compile([{ path: 'customers/orchestration.yaml', text }], { lakestepVersion: '0.0.0-test' }).diagnostics;
+    expect(all.map((d) => d.code)).toContain('DAG_UNKNOWN_DEPENDENCY');
+    const rate = all.filter((d) => d.code === 'JOIN_RATE_SCHEDULE');
+    const lines = text.split('\n');
+    const line = lines.findIndex((l) => l.includes('depends_on: [daily, nope, fast]'));
+    expect(rate.map((d) => [d.file, d.line, d.column])).toEqual([['customers/orchestration.yaml', line + 1, lines[line]!.indexOf('fast') + 1]]);
+  });
+});
