@@ -50,6 +50,12 @@ export interface RunEnvironment {
   faults: Record<string, Fault>;
   delays: Record<string, number>;
   timeline: (entry: Omit<TimelineEntry, 'time' | 'workflow' | 'execution'>, at: number) => void;
+  /**
+   * Resolves when this execution's task may act at its simulated now: the simulator
+   * lets the execution with the earliest clock act first, so a run reads what
+   * others wrote at earlier simulated times only.
+   */
+  gate: () => Promise<void>;
   /** Deterministic sequence for `States.UUID` and `States.MathRandom`. */
   next: () => number;
 }
@@ -117,8 +123,16 @@ export async function runExecution(machine: CompiledMachine, exec: Execution, en
   });
 
   const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
+  // Map iterations (and Parallel branches) call tasks concurrently: one task of this
+  // execution acts at a time, so it waits for its turn only once.
+  let turn: Promise<unknown> = Promise.resolve();
+  const oneAtATime = <T>(f: () => Promise<T>): Promise<T> => {
+    const r = turn.then(f);
+    turn = r.catch(() => undefined);
+    return r;
+  };
   for (const [name, task] of index.tasks) {
-    handlers[name] = async (rawInput) => {
+    handlers[name] = (rawInput) => oneAtATime(async () => {
       // Let the event log catch up so the clock already holds this state's entry.
       await macrotask();
       // Only callback tasks have `$$.Task.Token` (AWS: "available only … with .waitForTaskToken").
@@ -141,9 +155,10 @@ export async function runExecution(machine: CompiledMachine, exec: Execution, en
       }
       const service = env.services[task.Resource];
       if (!service) throw taskError('States.Runtime', `The simulator has no emulation of ${task.Resource}`);
+      await env.gate();
       const result = await service({ resource: task.Resource, input, stateName: name, executionArn: exec.arn, now: exec.clock });
       return task.ResultSelector ? evaluateTemplate(task.ResultSelector, result, ctx) : result;
-    };
+    });
   }
   for (const [name, pass] of index.passes) {
     const readsClock = JSON.stringify(pass.Parameters ?? null).includes('$$.State');

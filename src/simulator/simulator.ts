@@ -3,9 +3,11 @@
  * their task resources, an event bus routing execution status events through the
  * compiled rules, and a queue of executions ordered by simulated start time.
  *
- * Executions run one at a time, in order of simulated start; each has its own clock
- * that task delays, waits and retry intervals advance. Nothing reads the wall clock,
- * so the same build and scenario give the same result.
+ * Executions run side by side in simulated time: each has its own clock that task
+ * delays, waits and retry intervals advance, and only one acts at a time — the one
+ * whose next task (or start) is earliest — so a run sees what others wrote at earlier
+ * simulated times, not later ones. Nothing reads the wall clock, so the same build
+ * and scenario give the same result.
  */
 import type { StateMachineDefinition } from '../asl/types.ts';
 import { executionName, logicalDateFromDay } from '../naming.ts';
@@ -74,6 +76,12 @@ export class Simulator {
   private readonly compiled = new Map<string, CompiledMachine>();
   private readonly services: Record<string, TaskHandler>;
   private readonly queue: { exec: Execution; seq: number }[] = [];
+  /** Executions whose task waits for its turn, at their simulated time (see `pump`). */
+  private readonly waiting: { exec: Execution; at: number; seq: number; go: () => void }[] = [];
+  /** Executions acting now: at most one (a `.sync` parent waiting for its child does not count). */
+  private running = 0;
+  private readonly finished = new Map<string, { promise: Promise<void>; resolve: () => void }>();
+  private idle: { resolve: () => void; reject: (e: unknown) => void } | undefined;
   private seq = 0;
   private events = 0;
   private intrinsicSeq = 0;
@@ -178,18 +186,76 @@ export class Simulator {
     }
   }
 
-  /** Runs queued executions, in order of simulated start, until none is left. */
-  async runUntilIdle(): Promise<void> {
-    const max = this.options.maxExecutions ?? 10_000;
-    for (;;) {
-      this.queue.sort((a, b) => a.exec.startTime - b.exec.startTime || a.seq - b.seq);
-      const next = this.queue.shift();
-      if (!next) return;
+  /** Runs queued executions, side by side in simulated time, until none is left. */
+  runUntilIdle(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.idle = { resolve, reject };
+      this.pump();
+    });
+  }
+
+  /**
+   * When nothing acts, lets the earliest act: a queued execution starts if its start is
+   * not after the earliest waiting task, else that task goes on. Ties: queued first,
+   * then in order of arrival.
+   */
+  private pump(): void {
+    if (this.running > 0) return;
+    this.queue.sort((a, b) => a.exec.startTime - b.exec.startTime || a.seq - b.seq);
+    this.waiting.sort((a, b) => a.at - b.at || a.seq - b.seq);
+    const [queued] = this.queue;
+    const [waiter] = this.waiting;
+    if (queued && (!waiter || queued.exec.startTime <= waiter.at)) {
+      this.queue.shift();
+      const max = this.options.maxExecutions ?? 10_000;
       if (this.executions.filter((e) => e.status !== 'PENDING').length >= max) {
-        throw new Error(`More than ${max} executions: do rules start each other in a loop?`);
+        return this.fail(new Error(`More than ${max} executions: do rules start each other in a loop?`));
       }
-      await this.run(next.exec);
+      this.running++;
+      const exec = queued.exec;
+      this.run(exec).then(() => {
+        this.running--;
+        // A task of an execution that ended meanwhile (timed out, aborted) never acts.
+        for (let i = this.waiting.length - 1; i >= 0; i--) if (this.waiting[i]!.exec === exec) this.waiting.splice(i, 1);
+        this.completion(exec.arn).resolve();
+        this.pump();
+      }, (e: unknown) => this.fail(e));
+      return;
     }
+    if (waiter) {
+      this.waiting.shift();
+      this.running++;
+      waiter.go();
+      return;
+    }
+    const idle = this.idle;
+    this.idle = undefined;
+    idle?.resolve();
+  }
+
+  private fail(e: unknown): void {
+    const idle = this.idle;
+    this.idle = undefined;
+    idle?.reject(e);
+  }
+
+  /** Waits until `exec` may act at its clock (the caller is not counted as acting). */
+  private turn(exec: Execution): Promise<void> {
+    return new Promise((go) => {
+      this.waiting.push({ exec, at: exec.clock, seq: ++this.seq, go });
+      this.pump();
+    });
+  }
+
+  private completion(arn: string): { promise: Promise<void>; resolve: () => void } {
+    let c = this.finished.get(arn);
+    if (!c) {
+      let resolve = (): void => {};
+      const promise = new Promise<void>((r) => (resolve = r));
+      c = { promise, resolve };
+      this.finished.set(arn, c);
+    }
+    return c;
   }
 
   /** Stops the in-process services (DynamoDB); the simulator is not usable afterwards. */
@@ -278,15 +344,27 @@ export class Simulator {
     return view(this.enqueue(r.stateMachineArn, r.name ?? this.generatedName(), r.input, r.now, { kind: 'startExecution', parent: r.parentArn }));
   }
 
+  /** `startExecution.sync`: the parent waits (without acting) until the child ended, then for its turn. */
   private async runNow(arn: string): Promise<ExecutionView> {
-    const i = this.queue.findIndex((q) => q.exec.arn === arn);
-    const exec = i >= 0 ? this.queue.splice(i, 1)[0]?.exec : undefined;
-    if (exec) await this.run(exec);
     const done = this.executions.find((e) => e.arn === arn);
     if (!done) throw new Error(`No execution ${arn}`);
     const parent = done.trigger.kind === 'startExecution' ? this.executions.find((e) => e.arn === (done.trigger as { parent: string }).parent) : undefined;
-    if (parent && done.stopTime !== null) parent.clock = Math.max(parent.clock, done.stopTime);
+    if (done.stopTime === null) {
+      this.running--;
+      const ended = this.completion(arn).promise;
+      this.pump();
+      await ended;
+      if (parent) parent.clock = Math.max(parent.clock, done.stopTime ?? parent.clock);
+      await this.turnAfterWait(parent);
+    }
     return view(done);
+  }
+
+  /** Back in turn after waiting for a child: at the parent's clock (or now, without one). */
+  private turnAfterWait(parent: Execution | undefined): Promise<void> {
+    if (parent) return this.turn(parent);
+    this.running++;
+    return Promise.resolve();
   }
 
   private machine(arn: string): CompiledMachine {
@@ -313,6 +391,10 @@ export class Simulator {
       delays: this.scenario.delays?.[exec.ref] ?? {},
       timeline: log,
       next: () => ++this.intrinsicSeq,
+      gate: () => {
+        this.running--;
+        return this.turn(exec);
+      },
     });
     const end = exec.stopTime ?? exec.clock;
     const status = exec.status as Execution['status'];

@@ -166,7 +166,7 @@ describe('context object (developer guide: "Context object")', () => {
       const machine = compileMachine('asl/machine', def, indexDefinition(def), false);
       const exec = { ...newExecution(), input: {} };
       const services = { [resource]: async (call: { input: unknown }) => (sent.push(call.input), { ok: true }) };
-      await runExecution(machine, exec, { services, faults: {}, delays: {}, timeline: () => {}, next: () => 1 });
+      await runExecution(machine, exec, { services, faults: {}, delays: {}, timeline: () => {}, next: () => 1, gate: async () => {} });
       return exec;
     };
     expect((await run(callback)).status).toBe('SUCCEEDED');

@@ -59,6 +59,25 @@ describe('migration guard', () => {
     expect(items(result, build.tables.watermarks).map((i) => i.pk)).toContain('ingestion/orders/orders-ingestion/orders-pg');
   });
 
+  it('a run scheduled while the migration still converts skips, though the migration started first', async () => {
+    const during = '2026-11-25T00:30:00Z';
+    const result = await run({
+      start: [
+        { workflow: MIGRATION, logical_date: LOGICAL },
+        { workflow: INGESTION, logical_date: during, input: { trigger: 'schedule', logical_date: during } },
+        { workflow: INGESTION, logical_date: AFTER, input: { trigger: 'schedule', logical_date: AFTER } },
+      ],
+    });
+    const migration = only(result, MIGRATION);
+    const at = (d: string) => executionsOf(result, INGESTION).find((e) => (e.input as { logical_date?: string }).logical_date === d)!;
+    // The migration marks its tables after it started the 00:30 run's time: that run saw no mark.
+    expect(Date.parse(migration.stopTime!)).toBeGreaterThan(Date.parse(during));
+    expect(summaryOf(at(during)).skipped).toMatchObject({ table: 'raw_orders.orders' });
+    expect(jobRunsOf(result, at(during).executionArn)).toEqual([]);
+    expect(summaryOf(at(AFTER)).skipped).toBeUndefined();
+    expect(jobRunsOf(result, at(AFTER).executionArn)).toHaveLength(1);
+  });
+
   it('a merge waits for every table it touches: its target of a curated migration too', async () => {
     const raw = ['raw_orders.orders', 'raw_orders.order_lines', 'raw_customers.customers'];
     const result = await run({ start: [{ workflow: UPSERTS, logical_date: LOGICAL }], migrated: raw });
