@@ -49,7 +49,7 @@ export function normalizeUseCase(files: UseCaseFiles, input: NormalizeInput): Us
   const spec = orch.value as OrchestrationSpec;
   const checkedFiles = new Map<string, boolean>();
   const workflows: Workflow[] = [];
-  let ok = schema.whole && schema.badItems.size === 0;
+  let ok = schema.clean;
   /**
    * Schema, then semantics of a phase file (once per file): a schema error in
    * one of its list items leaves the other items checked. Returns the body, or
@@ -61,7 +61,7 @@ export function normalizeUseCase(files: UseCaseFiles, input: NormalizeInput): Us
     let skip: Set<string> | undefined;
     if (valid === undefined) {
       const r = validateSchemaLists(file, kind, report, PHASE_LISTS[kind]);
-      valid = r.whole && r.bad.size === 0;
+      valid = r.clean;
       checkedFiles.set(rel, valid);
       if (r.whole) skip = r.bad;
     }

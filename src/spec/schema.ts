@@ -29,18 +29,19 @@ function compiled(): Record<string, ValidateFunction> {
 
 /** Validates a parsed file against its kind's schema; returns false when invalid. */
 export function validateSchema(file: SpecFile, kind: SpecKind, report: Report): boolean {
-  return validateSchemaItems(file, kind, report, '').whole;
+  return validateSchemaItems(file, kind, report, '').clean;
 }
 
 /**
  * Validates like {@link validateSchema} and says which items of the list at
  * `list` (e.g. `/dags`) the errors are in: `whole` is false only for errors
- * outside every item, so the caller can go on checking the valid items and
- * report their problems in the same run.
+ * outside every item (an unknown top-level field does not count), so the caller
+ * can go on checking the valid items and report their problems in the same run;
+ * `clean` is true only without any error.
  */
-export function validateSchemaItems(file: SpecFile, kind: SpecKind, report: Report, list: string): { whole: boolean; badItems: Set<number> } {
-  const { whole, bad } = validateSchemaLists(file, kind, report, list ? [list] : []);
-  return { whole, badItems: new Set([...bad].map((p) => Number(p.slice(list.length + 1)))) };
+export function validateSchemaItems(file: SpecFile, kind: SpecKind, report: Report, list: string): { whole: boolean; clean: boolean; badItems: Set<number> } {
+  const { whole, clean, bad } = validateSchemaLists(file, kind, report, list ? [list] : []);
+  return { whole, clean, badItems: new Set([...bad].map((p) => Number(p.slice(list.length + 1)))) };
 }
 
 /**
@@ -48,10 +49,10 @@ export function validateSchemaItems(file: SpecFile, kind: SpecKind, report: Repo
  * file's `/batch` and `/micro_batch`): `bad` holds the pointers of the items
  * with errors (`/batch/2`).
  */
-export function validateSchemaLists(file: SpecFile, kind: SpecKind, report: Report, lists: readonly string[]): { whole: boolean; bad: Set<string> } {
+export function validateSchemaLists(file: SpecFile, kind: SpecKind, report: Report, lists: readonly string[]): { whole: boolean; clean: boolean; bad: Set<string> } {
   const validate = compiled()[kind]!;
   const bad = new Set<string>();
-  if (validate(file.value)) return { whole: true, bad };
+  if (validate(file.value)) return { whole: true, clean: true, bad };
   let whole = true;
   const escaped = lists.map((l) => l.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   const item = lists.length ? new RegExp(`^((?:${escaped.join('|')})/\\d+)(/|$)`) : undefined;
@@ -60,9 +61,10 @@ export function validateSchemaLists(file: SpecFile, kind: SpecKind, report: Repo
     report.error(code, message, locate(file, pointer, atKey), file.useCase);
     const m = item?.exec(e.instancePath);
     if (m) bad.add(m[1]!);
-    else whole = false;
+    // An unknown top-level field changes nothing the checks read: the rest of the file is still checked.
+    else if (!(e.keyword === 'additionalProperties' && e.instancePath === '')) whole = false;
   }
-  return { whole, bad };
+  return { whole, clean: false, bad };
 }
 
 /**
