@@ -106,10 +106,14 @@ function runsTable(result: SimulationResult, manifest: Manifest): string[] {
   return wrapLast(indent(table(body, [2, 3, 4])));
 }
 
-/** A run that ended without writing because a table it touches is not migrated yet (src/phases/migration-guard.ts). */
+/** Why a run ended without writing: a table it touches is not migrated yet (src/phases/migration-guard.ts). */
+export function skippedFor(e: ExecutionResult): { table: string; migration: string } | undefined {
+  const skipped = (e.output as { summary?: { skipped?: { table: string; migration: string } } } | null)?.summary?.skipped;
+  return e.status === 'SUCCEEDED' ? skipped : undefined;
+}
+
 function isSkipped(e: ExecutionResult): boolean {
-  const summary = (e.output as { summary?: { skipped?: unknown } } | null)?.summary;
-  return e.status === 'SUCCEEDED' && summary?.skipped !== undefined;
+  return skippedFor(e) !== undefined;
 }
 
 /** Wraps the last column of table lines that are too wide onto aligned continuation lines. */

@@ -8,6 +8,7 @@ import { loadManifest } from '../ops/index.ts';
 import { formatTimeline, itemToPlain, migratedTablesOf, simulate, type ExecutionResult, type Scenario, type SimulationResult, type Trigger } from '../simulator/index.ts';
 import type { Io } from './io.ts';
 import { limited, messageText, table } from './print.ts';
+import { skippedFor } from './report.ts';
 import { startScenario, unknownWorkflows } from './scenario.ts';
 
 /** Statuses that make a simulation (and so `start` / `simulate`) exit 1. */
@@ -91,6 +92,13 @@ export function simulationSummary(result: SimulationResult, manifest: Manifest):
   ];
   if (failed.length) {
     lines.push('', `Failed executions (${failed.length}):`, ...limited(failed.map(failureLine), LIST_MAX));
+  }
+  const skipped = result.executions.flatMap((e) => {
+    const why = skippedFor(e);
+    return why ? [`  ${e.workflow} ${e.name}: ${why.table} is not migrated yet (${why.migration})`] : [];
+  });
+  if (skipped.length) {
+    lines.push('', `Skipped, nothing written (${skipped.length}); run the migration first, or give the scenario \`migrated: all\`:`, ...limited(skipped, LIST_MAX));
   }
   lines.push('', `Notifications sent (${result.notifications.length}):`);
   lines.push(...limited(result.notifications.map((n) => `  ${n.time.replace(/\.000Z$/, 'Z')}  ${oneLine(messageText(n.message), 140)}`), LIST_MAX));

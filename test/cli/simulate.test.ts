@@ -7,6 +7,7 @@ import { defaultScenario } from '../../src/cli/scenario.ts';
 import { arnOf, makeBuild, PASS_MACHINE } from '../simulator/fixture.ts';
 import { CONVERT_JOB, CONVERT_JOB_PATH, EMR_WATERMARK_MACHINE, FAILING_MACHINE } from '../simulator/machines.ts';
 import { folder, runCli } from './support.ts';
+import { compileExamplePlatform } from '../simulator/platform.ts';
 
 const afterRule = (upstream: string, target: string) => ({
   Name: `after-${upstream}`,
@@ -200,5 +201,19 @@ describe('defaultScenario', () => {
       start: [{ workflow: 'orders/orders-migration', logical_date: '2026-11-25T00:00:00Z' }],
       window: { start: '2026-11-25T00:00:00Z', end: '2026-11-26T00:00:00Z' },
     });
+  });
+});
+
+describe('lakestep simulate --start on a writer of a migrated table', () => {
+  it('names the skipped run, the table and how to run it; with `migrated: all` it runs', async () => {
+    const build = compileExamplePlatform();
+    const skipped = await runCli(['simulate', '--build', build.dir, '--start', 'orders/orders-ingestion', '--quiet'], build.dir);
+    expect(skipped.code).toBe(0);
+    expect(skipped.out).toContain('Skipped, nothing written (1); run the migration first, or give the scenario `migrated: all`:');
+    expect(skipped.out).toMatch(/^ {2}orders\/orders-ingestion \S+: raw_orders\.orders is not migrated yet \(orders\/orders-migration\)$/m);
+    const ran = await runCli(['simulate', '--build', build.dir, '--start', 'orders/orders-ingestion', '--quiet', '--scenario', scenarioFile('migrated: all\n')], build.dir);
+    expect(ran.code).toBe(0);
+    expect(ran.out).not.toContain('Skipped');
+    expect(ran.out).toMatch(/ingestion\/orders\/orders-ingestion\/orders-pg/);
   });
 });
