@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Manifest } from '../build/types.ts';
-import { migratedTablesOf, parseScenario, ScenarioError, type Scenario } from '../simulator/index.ts';
+import { parseScenario, ScenarioError, unknownMigratedTables, type Scenario } from '../simulator/index.ts';
 
 /** Logical date of the migrations and start of the schedule window of the default scenario. */
 export const DEFAULT_DAY = { start: '2026-11-25T00:00:00Z', end: '2026-11-26T00:00:00Z' } as const;
@@ -82,11 +82,9 @@ export function unknownWorkflows(manifest: Manifest, scenario: Scenario): string
     ...Object.keys(scenario.faults ?? {}).map((ref) => ['faults', ref] as const),
     ...Object.keys(scenario.delays ?? {}).map((ref) => ['delays', ref] as const),
   ];
-  const tables = new Set(migratedTablesOf(manifest));
-  const migrated = Array.isArray(scenario.migrated) ? scenario.migrated : [];
   return [
     ...named.filter(([, ref]) => !refs.has(ref)).map(([path, ref]) => `${path}: unknown workflow "${ref}"`),
-    ...migrated.filter((t) => !tables.has(t)).map((t) => `migrated: no migration of this build converts "${t}"`),
+    ...unknownMigratedTables(manifest, scenario.migrated),
   ];
 }
 

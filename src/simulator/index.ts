@@ -2,7 +2,7 @@
  * Local simulator of build/ artifacts (DESIGN §8).
  */
 export { simulate } from './simulate.ts';
-export { migratedTablesOf, migrationMarks, Simulator, type SimulatorOptions, type StartOptions } from './simulator.ts';
+export { migratedTablesOf, migrationMarks, Simulator, unknownMigratedTables, type SimulatorOptions, type StartOptions } from './simulator.ts';
 export { parseScenario, validateScenario, ScenarioError } from './scenario.ts';
 export { formatTimeline } from './timeline.ts';
 export { fireTimes } from '../events/fire-times.ts';

@@ -457,16 +457,22 @@ export function migratedTablesOf(manifest: Manifest): string[] {
   return manifest.useCases.flatMap((u) => u.workflows.filter((w) => w.kind === 'migration').flatMap((w) => w.resources.tables));
 }
 
+/** A problem per table of the scenario's `migrated` list that no migration of the build converts. */
+export function unknownMigratedTables(manifest: Manifest, migrated: Scenario['migrated']): string[] {
+  if (!Array.isArray(migrated)) return [];
+  const known = new Set(migratedTablesOf(manifest));
+  return migrated.filter((t) => !known.has(t)).map((t) => `migrated: no migration of this build converts "${t}"`);
+}
+
 /**
  * The items a finished migration leaves for the tables `migrated` names (`all`: every
  * table a migration of the build converts); an unknown table is a scenario error.
  */
 export function migrationMarks(manifest: Manifest, migrated: Scenario['migrated'], now: number): Item[] {
   if (migrated === undefined) return [];
-  const known = migratedTablesOf(manifest);
-  const tables = migrated === 'all' ? known : migrated;
-  const unknown = tables.filter((t) => !known.includes(t));
-  if (unknown.length) throw new ScenarioError(unknown.map((t) => `migrated: no migration of this build converts ${t}`));
+  const unknown = unknownMigratedTables(manifest, migrated);
+  if (unknown.length) throw new ScenarioError(unknown);
+  const tables = migrated === 'all' ? migratedTablesOf(manifest) : migrated;
   return tables.map((t) => ({
     pk: { S: migrationWatermarkKey({ database: t.slice(0, t.indexOf('.')), table: t.slice(t.indexOf('.') + 1) }) },
     [MIGRATED_AT]: { S: new Date(now).toISOString() },
