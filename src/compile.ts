@@ -8,7 +8,7 @@
 import { Report, sortDiagnostics, type Diagnostic } from './diagnostics.ts';
 import { assembleBuild, type BuildOutput } from './build/assemble.ts';
 import { buildIndex, checkCycles } from './ir/index-platform.ts';
-import { normalizeUseCase } from './ir/normalize.ts';
+import { normalizeUseCase, warnShortTimeout } from './ir/normalize.ts';
 import { migratedTables } from './ir/migration-order.ts';
 import { checkTableOwnership } from './ir/ownership.ts';
 import { setTableOwners } from './ir/context.ts';
@@ -59,6 +59,7 @@ export function compile(sources: readonly SourceFile[], options: CompileOptions)
     if (platformOk) platformSpec = (platformFile.value ?? {}) as PlatformSpec;
   }
   const platform = normalizePlatform(platformSpec, platformFile ? locate(platformFile, '') : undefined);
+  if (platformFile && platformSpec?.defaults?.timeout !== undefined) warnShortTimeout(platform.defaults.timeoutSeconds, locate(platformFile, '/defaults/timeout'), report);
 
   const parsed = new Map<string, Map<string, SpecFile>>();
   for (const uc of tree.useCases) {

@@ -17,6 +17,7 @@
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/state-map-inline.html
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html
  */
+import { pollLoopSeconds } from '../asl/durations.ts';
 import { ON_FAILURE, ON_SUCCESS, specComment } from '../asl/frame.ts';
 import { HISTORY_EVENTS_MAX, pollIterations, worstCaseEvents } from '../asl/limits.ts';
 import { mergeJarConfs } from '../asl/emr.ts';
@@ -84,9 +85,11 @@ export const compileMigration: PhaseCompiler<Migration> = (m, { workflow, platfo
     watermark: t.watermarkColumn !== undefined,
   }));
   const keepCauses = m.tables.length <= CAUSES_KEPT_UP_TO;
-  const item = itemStates(w, platform, m, keepCauses, ownJars);
+  // The dag's timeout bounds each table's transfer as it bounds each job attempt: the poll loop counts its polls.
+  const { datasyncPollSeconds: first, datasyncPollMaxSeconds: cap } = platform.defaults;
+  const polls = pollIterations(w.timeoutSeconds, first, cap);
+  const item = itemStates(w, platform, m, keepCauses, ownJars, polls);
   const itemGraph = { StartAt: 'Start DataSync transfer', States: item };
-  const polls = pollIterations(w.timeoutSeconds, platform.defaults.datasyncPollSeconds, platform.defaults.datasyncPollMaxSeconds);
   const itemEvents = worstCaseEvents(itemGraph, { loopIterations: polls });
   const distributed = 2 + m.tables.length * (2 + itemEvents) > DISTRIBUTED_AT;
   const states: Record<string, State> = {
@@ -150,6 +153,7 @@ export const compileMigration: PhaseCompiler<Migration> = (m, { workflow, platfo
   return {
     startAt: DDL,
     states,
+    timing: { mapItems: { [MAP]: m.tables.length }, loopSeconds: pollLoopSeconds(polls, first, cap) },
     jobs,
     limits: { historyEvents: frameEvents + 40, payloadBytes },
     resources: { emr: true, datasync, tables: m.tables.map((t) => `${t.target.database}.${t.target.table}`), secrets: [] },
@@ -162,11 +166,12 @@ function convertJob(t: MigrationTable): string {
 }
 
 /** The states of one Map item: transfer, convert, watermark; any error ends the item as FAILED. */
-function itemStates(w: Workflow, platform: Platform, m: Migration, keepCauses: boolean, ownJars: boolean): Record<string, State> {
+function itemStates(w: Workflow, platform: Platform, m: Migration, keepCauses: boolean, ownJars: boolean, maxPolls: number): Record<string, State> {
   return {
     ...template<Record<string, State>>('datasync-transfer', {
       pollSeconds: platform.defaults.datasyncPollSeconds,
       pollMaxSeconds: platform.defaults.datasyncPollMaxSeconds,
+      maxPolls,
       // Another execution of the same task still running is refused; wait for it.
       startRetry: [...retryFor('datasync'), { ErrorEquals: ['DataSync.InvalidRequestException'], IntervalSeconds: 60, MaxAttempts: 5, BackoffRate: 2, JitterStrategy: 'FULL' }],
       pollRetry: retryFor('datasync'),
