@@ -19,6 +19,8 @@ export interface BucketAccess {
 
 export interface SparkAccess {
   secrets: string[];
+  /** Customer managed KMS keys of those secrets. */
+  secretKeys: string[];
   databases: string[];
   /** Bucket name → keys; keys covered by a shorter prefix of the same list are dropped. */
   buckets: Map<string, BucketAccess>;
@@ -36,6 +38,7 @@ export function artifactKeys(useCase: string): BucketAccess {
 export function sparkAccess(platform: ManifestPlatform, useCase: ManifestUseCase): SparkAccess {
   const workflows = useCase.workflows;
   const secrets = [...new Set(workflows.flatMap((w) => w.resources.secrets))].sort();
+  const secretKeys = [...new Set(workflows.flatMap((w) => w.resources.secretKeys ?? []))].sort();
   const databases = [...new Set(workflows.flatMap((w) => w.resources.tables.map((t) => t.split('.')[0]!)))].sort();
   const read: string[] = [];
   const readWrite: string[] = [];
@@ -67,7 +70,7 @@ export function sparkAccess(platform: ManifestPlatform, useCase: ManifestUseCase
     entry.readWrite = minimalKeys(entry.readWrite, true);
     entry.read = minimalKeys(entry.read.filter((k) => !covered(k, entry.readWrite, true)), false);
   }
-  return { secrets, databases, buckets: new Map([...buckets].sort(([a], [b]) => a.localeCompare(b))) };
+  return { secrets, secretKeys, databases, buckets: new Map([...buckets].sort(([a], [b]) => a.localeCompare(b))) };
 }
 
 /** `s3://bucket/key` → its parts. */

@@ -117,6 +117,8 @@ export interface ManifestWorkflow {
     tables: string[];
     /** Secrets the Spark job reads (JDBC and Kafka credentials). */
     secrets: string[];
+    /** Customer managed KMS keys of those secrets (`kms_key_arn`); absent when none. */
+    secretKeys?: string[];
     /** S3 locations the Spark jobs use besides their databases' table prefixes (absent in older builds). */
     storage?: WorkflowStorage;
   };

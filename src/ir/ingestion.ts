@@ -5,6 +5,7 @@ import type { BatchSourceSpec, IngestionSpec, KafkaSourceSpec } from '../spec/ty
 import { columns, identifier, knownColumns, submitParameters, tableRef } from './checks.ts';
 import { at, fail, findTable, skipped, type PhaseContext } from './context.ts';
 import { requireNetwork } from './network.ts';
+import { secretKey } from './secret-key.ts';
 import type { BatchSource, KafkaSource, WorkflowBody } from './types.ts';
 
 /** Default `lookback` of incremental JDBC sources. */
@@ -101,11 +102,13 @@ function normalizeBatch(ctx: PhaseContext, s: BatchSourceSpec, p: string): Batch
     fail(ctx, 'INGESTION_LOOKBACK', `'${s.lookback}' is not a duration like 15m or 2h`, `${p}/lookback`);
     ok = false;
   }
-  if (!ok) return undefined;
+  const key = secretKey(ctx, s.source.secret_arn, s.source.kms_key_arn, `${p}/source/kms_key_arn`);
+  if (!key || !ok) return undefined;
   return {
     name: s.name,
     engine: s.source.engine,
     secretArn: s.source.secret_arn,
+    ...key,
     ...(s.source.table === undefined ? {} : { table: s.source.table }),
     ...(s.source.query === undefined ? {} : { query: s.source.query }),
     fetchSize: s.source.fetch_size ?? 10_000,
@@ -158,10 +161,12 @@ function normalizeKafka(ctx: PhaseContext, s: KafkaSourceSpec, p: string): Kafka
       startFromWatermark = { useCase: uc, table, target: { database, table: name } };
     }
   }
-  if (!ok) return undefined;
+  const key = secretKey(ctx, s.source.bootstrap_servers_secret_arn, s.source.kms_key_arn, `${p}/source/kms_key_arn`);
+  if (!key || !ok) return undefined;
   return {
     name: s.name,
     bootstrapServersSecretArn: s.source.bootstrap_servers_secret_arn,
+    ...key,
     topics: s.source.topics,
     startingOffsets: s.source.starting_offsets ?? 'earliest',
     format: format as 'json' | 'raw',

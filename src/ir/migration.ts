@@ -5,7 +5,7 @@ import { isWatermarkType } from '../sql/types.ts';
 import { joinPointer } from '../spec/files.ts';
 import type { MigrationSpec, MigrationTableSpec } from '../spec/types.ts';
 import { columns, submitParameters } from './checks.ts';
-import { at, fail, skipped, warn, type PhaseContext } from './context.ts';
+import { at, fail, skipped, type PhaseContext } from './context.ts';
 import type { Column, MigrationTable, PartitionField, WorkflowBody } from './types.ts';
 
 const TIME_TRANSFORMS = new Set(['years', 'months', 'days', 'hours']);
@@ -84,9 +84,19 @@ function normalizeTable(ctx: PhaseContext, database: string, landing: string, t:
   if ('task_arn' in ds) {
     datasyncTaskArn = ds.task_arn;
     const region = ds.task_arn.split(':')[3];
-    if (region !== ctx.platform.region) warn(ctx, 'MIGRATION_DATASYNC_REGION', `DataSync task is in ${region}, the platform in ${ctx.platform.region}`, `${p}/datasync/task_arn`);
+    if (region !== ctx.platform.region) {
+      // The workflow calls DataSync in its own region, where a task of another region does not exist.
+      fail(ctx, 'MIGRATION_DATASYNC_REGION', `DataSync task is in ${region}, the platform in ${ctx.platform.region}: StartTaskExecution would fail at run time; use a task (or an agent, with \`location:\`) of ${ctx.platform.region}`, `${p}/datasync/task_arn`);
+      ok = false;
+    }
   } else {
     datasyncTaskArn = `\${${dataSyncPlaceholder(ctx.useCase, t.name)}}`;
+    for (const [j, agent] of ds.location.agent_arns.entries()) {
+      const region = agent.split(':')[3];
+      if (region === ctx.platform.region) continue;
+      fail(ctx, 'MIGRATION_DATASYNC_REGION', `DataSync agent is activated in ${region}, the platform in ${ctx.platform.region}: the HDFS location infra creates must use an agent of ${ctx.platform.region}`, joinPointer(p, 'datasync', 'location', 'agent_arns', j));
+      ok = false;
+    }
     datasyncLocation = {
       hostname: ds.location.hostname,
       port: ds.location.port ?? 8020,

@@ -57,6 +57,7 @@ export function normalizePlatform(spec: PlatformSpec = {}, origin: Origin = NO_O
       gateTtlSeconds: parseDuration(defaults.gate_ttl ?? d.gateTtl) ?? parseDuration(d.gateTtl)!,
       datasyncPollSeconds: defaults.datasync_poll_seconds ?? d.datasyncPollSeconds,
       datasyncPollMaxSeconds: defaults.datasync_poll_max_seconds ?? d.datasyncPollMaxSeconds,
+      ...(defaults.secrets_kms_key_arn === undefined ? {} : { secretsKmsKeyArn: defaults.secrets_kms_key_arn }),
     },
     tags: spec.tags ?? {},
     origin,

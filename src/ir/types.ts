@@ -16,6 +16,8 @@ export interface Platform extends PlatformSettings {
     gateTtlSeconds: number;
     datasyncPollSeconds: number;
     datasyncPollMaxSeconds: number;
+    /** KMS key of the sources' secrets when a source names none. */
+    secretsKmsKeyArn?: string;
   };
   origin: Origin;
 }
@@ -90,6 +92,8 @@ export interface BatchSource {
   name: string;
   engine: 'postgresql' | 'oracle';
   secretArn: string;
+  /** Customer managed key of the secret (the source's, else the platform default). */
+  kmsKeyArn?: string;
   table?: string;
   query?: string;
   fetchSize: number;
@@ -111,6 +115,8 @@ export interface BatchSource {
 export interface KafkaSource {
   name: string;
   bootstrapServersSecretArn: string;
+  /** Customer managed key of the secret (the source's, else the platform default). */
+  kmsKeyArn?: string;
   topics: string[];
   startingOffsets: 'earliest' | 'latest';
   format: 'json' | 'avro' | 'raw';

@@ -82,10 +82,17 @@ export const compileIngestion: PhaseCompiler<Ingestion> = (ing, { workflow: w, p
       datasync: [],
       tables: [...new Set([...ing.batch.map((b) => b.target), ...ing.kafka.flatMap((k) => (k.format === 'json' ? [k.target, deadLetterTable(k.target)] : [k.target]))].map((t) => `${t.database}.${t.table}`))].sort(),
       secrets: [...new Set([...ing.batch.map((b) => b.secretArn), ...ing.kafka.map((k) => k.bootstrapServersSecretArn)])].sort(),
+      ...secretKeys([...ing.batch, ...ing.kafka]),
     },
     sparkJobs: (steps.length ? 1 : 0) + streaming.length,
   };
 };
+
+/** `secretKeys`: the customer managed keys of the sources' secrets, when any. */
+function secretKeys(sources: readonly { kmsKeyArn?: string }[]): { secretKeys?: string[] } {
+  const keys = [...new Set(sources.flatMap((s) => (s.kmsKeyArn ? [s.kmsKeyArn] : [])))].sort();
+  return keys.length ? { secretKeys: keys } : {};
+}
 
 function startKey(k: KafkaSource): string {
   return migrationWatermarkKey(k.startFromWatermark!.target);

@@ -84,6 +84,8 @@ export interface PlatformSpec {
     /** DataSync polling: first wait and cap, in seconds. */
     datasync_poll_seconds?: number;
     datasync_poll_max_seconds?: number;
+    /** KMS key of the sources' secrets, for sources without their own. */
+    secrets_kms_key_arn?: string;
   };
   tags?: Record<string, string>;
 }
@@ -132,6 +134,7 @@ export interface BatchSourceSpec {
   source: {
     engine: 'postgresql' | 'oracle';
     secret_arn: string;
+    kms_key_arn?: string;
     table?: string;
     query?: string;
     fetch_size?: number;
@@ -151,6 +154,7 @@ export interface KafkaSourceSpec {
   name: string;
   source: {
     bootstrap_servers_secret_arn: string;
+    kms_key_arn?: string;
     topics: string[];
     starting_offsets?: 'earliest' | 'latest';
     format?: 'json' | 'avro' | 'raw';

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileTree } from './support.ts';
 
-const PLATFORM = 'prefix: acme\nemr:\n  network: {subnet_ids: [subnet-0a1b2c3d4e5f60718], security_group_ids: [sg-0d4e5f60718293a4b]}\n';
+const PLATFORM = 'prefix: acme\nregion: eu-west-1\nemr:\n  network: {subnet_ids: [subnet-0a1b2c3d4e5f60718], security_group_ids: [sg-0d4e5f60718293a4b]}\n';
 
 function orchestration(dags: [string, string][], extra = ''): string {
   return `owner: t@example.com\ndags:\n${dags.map(([n, t]) => `  - {name: ${n}, type: ${t}}\n`).join('')}${extra}`;

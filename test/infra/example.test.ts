@@ -246,6 +246,14 @@ describe('example platform: least privilege', () => {
     for (const st of star) for (const a of list(st.Action)) expect(DOCUMENTED_STAR_ACTIONS, a).toContain(a);
   });
 
+  it("lets only the payments Spark job role decrypt with its secrets' KMS key, and only through Secrets Manager of eu-west-1", () => {
+    const key = 'arn:aws:kms:eu-west-1:123456789012:key/1b2c3d4e-5f60-4718-92a3-b4c5d6e7f809';
+    const decrypting = resourcesOfType(s, 'AWS::IAM::Role')
+      .filter((r) => JSON.stringify(r.props.Policies ?? []).includes(key))
+      .map((r) => [r.stack, (r.props.Policies as any[]).flatMap((p) => p.PolicyDocument.Statement as Statement[]).filter((st) => JSON.stringify(st.Resource).includes(key))]);
+    expect(decrypting).toEqual([['acme-payments', [{ Action: 'kms:Decrypt', Effect: 'Allow', Resource: key, Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' } } }]]]);
+  });
+
   it('limits "*" in the key policy to the account and to service principals bound to this account', () => {
     const [key] = resourcesOfType(s, 'AWS::KMS::Key');
     for (const st of key!.props.KeyPolicy.Statement as Array<Statement & { Principal: any }>) {
