@@ -50,6 +50,8 @@ export interface Manifest {
 export interface PlatformSettings {
   prefix: string;
   region: string;
+  /** AWS account the stacks are bound to; absent: the account of the deploying credentials. */
+  account?: string;
   catalog: string;
   buckets: Record<'landing' | 'raw' | 'process' | 'analytics' | 'artifacts', string>;
   emr: {

@@ -61,9 +61,11 @@ commands:
                                          started are skipped; N: 1-10 (default 2); over 366 days needs --force
                                          exit 1 when any day failed to start
   deploy   [specs] [--use-case NAME]... [--out build]
-                                         compile, then cdk deploy (needs AWS credentials, checked first);
+                                         compile, then cdk deploy into the platform's region (AWS credentials
+                                         and the CDK bootstrap of that account and region are checked first:
+                                         the cdk bootstrap command is printed when it is missing);
                                          quarantined use cases are left out and their stacks untouched
-                                         exit 1 without credentials, when cdk fails, or when a use case
+                                         exit 1 without credentials or bootstrap, when cdk fails, or when a use case
                                          was quarantined (the healthy ones are still deployed)
 
 AWS commands (run, status, backfill, pause, resume, logs, cancel, deploy) use the region of the build's platform;

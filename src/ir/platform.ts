@@ -36,6 +36,7 @@ export function normalizePlatform(spec: PlatformSpec = {}, origin: Origin = NO_O
   return {
     prefix,
     region: spec.region ?? d.region,
+    ...(spec.account === undefined ? {} : { account: spec.account }),
     catalog: spec.catalog ?? d.catalog,
     buckets: { landing: bucket('landing'), raw: bucket('raw'), process: bucket('process'), analytics: bucket('analytics'), artifacts: bucket('artifacts') },
     emr: {

@@ -62,6 +62,8 @@ export interface PlatformSpec {
   /** Prefix of every resource name; `<prefix>-<use-case>-<dag>` names state machines. */
   prefix?: string;
   region?: string;
+  /** AWS account id (a string: 12 digits). */
+  account?: string;
   /** Spark catalog name bound to the Glue Data Catalog. */
   catalog?: string;
   buckets?: Partial<Record<'landing' | 'raw' | 'process' | 'analytics' | 'artifacts', string>>;
