@@ -8,21 +8,21 @@
 import { Report, sortDiagnostics, type Diagnostic } from './diagnostics.ts';
 import { assembleBuild, type BuildOutput } from './build/assemble.ts';
 import { buildIndex, checkCycles } from './ir/index-platform.ts';
-import { normalizeUseCase, warnShortTimeout } from './ir/normalize.ts';
+import { normalizeUseCase } from './ir/normalize.ts';
+import { loadPlatform } from './ir/load-platform.ts';
 import { migratedTables } from './ir/migration-order.ts';
 import { checkTableOwnership } from './ir/ownership.ts';
 import { setTableOwners } from './ir/context.ts';
-import { normalizePlatform } from './ir/platform.ts';
 import type { Platform, UseCase, Workflow } from './ir/types.ts';
 import type { RuleDefinition } from './build/types.ts';
 import { checkRuleQuotas, formatRuleSummary, workflowRules } from './events/index.ts';
 import { checkWorkflowLimits } from './build/limits.ts';
+import { checkEnvironment } from './build/environment-check.ts';
+import { applySchedulesEnabled } from './events/environment.ts';
 import { discover } from './spec/discover.ts';
-import { locate, parseSpecFile, type SourceFile, type SpecFile } from './spec/files.ts';
+import { parseSpecFile, type SourceFile, type SpecFile } from './spec/files.ts';
 import { checkReservedSyntax } from './spec/reserved.ts';
 import { checkSecrets, checkTextSecrets } from './spec/secrets-check.ts';
-import { validateSchema } from './spec/schema.ts';
-import type { PlatformSpec } from './spec/types.ts';
 
 export interface CompileResult extends BuildOutput {
   diagnostics: Diagnostic[];
@@ -41,25 +41,17 @@ export interface CompileResult extends BuildOutput {
 
 export interface CompileOptions {
   lakestepVersion: string;
+  /** Environment whose overlay `platform.<env>.yaml` applies over platform.yaml (src/spec/environment.ts). */
+  env?: string;
 }
 
 export function compile(sources: readonly SourceFile[], options: CompileOptions): CompileResult {
   const report = new Report();
   const tree = discover(sources, report);
 
-  let platformSpec: PlatformSpec | undefined;
-  let platformFile: SpecFile | undefined;
-  let platformOk = true;
-  if (tree.platform) {
-    platformFile = parseSpecFile(tree.platform);
-    platformFile.diagnostics.forEach((d) => report.add(d));
-    checkReservedSyntax(platformFile, report);
-    checkSecrets(platformFile, report);
-    platformOk = platformFile.value !== undefined && validateSchema(platformFile, 'platform', report) && !report.hasErrors((d) => d.file === 'platform.yaml');
-    if (platformOk) platformSpec = (platformFile.value ?? {}) as PlatformSpec;
-  }
-  const platform = normalizePlatform(platformSpec, platformFile ? locate(platformFile, '') : undefined);
-  if (platformFile && platformSpec?.defaults?.timeout !== undefined) warnShortTimeout(platform.defaults.timeoutSeconds, locate(platformFile, '/defaults/timeout'), report);
+  const loaded = loadPlatform(tree, options.env, report);
+  const { platform, ok: platformOk } = loaded;
+  const platformFiles = new Set(loaded.files);
 
   const parsed = new Map<string, Map<string, SpecFile>>();
   for (const uc of tree.useCases) {
@@ -113,7 +105,7 @@ export function compile(sources: readonly SourceFile[], options: CompileOptions)
   // Rules of every healthy workflow, checked against EventBridge quotas: a rule
   // that breaks a hard limit quarantines its use case like any other error.
   const rules = new Map<Workflow, RuleDefinition[]>();
-  for (const u of healthy) for (const w of u.workflows) rules.set(w, workflowRules(platform, w));
+  for (const u of healthy) for (const w of u.workflows) rules.set(w, applySchedulesEnabled(platform, workflowRules(platform, w)));
   const quotas = checkRuleQuotas(platform, [...rules].map(([workflow, r]) => ({ workflow, rules: r })));
   quotas.diagnostics.forEach((d) => report.add(d));
   for (const d of quotas.diagnostics) {
@@ -125,9 +117,10 @@ export function compile(sources: readonly SourceFile[], options: CompileOptions)
   const migrated = migratedTables([...normalized.values()]);
   const build = assembleBuild({ platform, useCases: healthy, rules, migrated, lakestepVersion: options.lakestepVersion });
   const limits = checkWorkflowLimits(build.manifest, healthy, report);
+  checkEnvironment(build.manifest, healthy, loaded.renamedBuckets, report);
   const diagnostics = sortDiagnostics(report.diagnostics);
   for (const q of quarantined) {
-    q.diagnostics = diagnostics.filter((d) => d.useCase === q.useCase || (!platformOk && d.file === 'platform.yaml'));
+    q.diagnostics = diagnostics.filter((d) => d.useCase === q.useCase || (!platformOk && platformFiles.has(d.file)));
   }
   const summary = {
     useCases: tree.useCases.length,

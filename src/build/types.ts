@@ -52,6 +52,8 @@ export interface PlatformSettings {
   region: string;
   /** AWS account the stacks are bound to; absent: the account of the deploying credentials. */
   account?: string;
+  /** The environment compiled (`--env`), whose overlay `platform.<env>.yaml` applied; absent: the base settings. */
+  environment?: string;
   catalog: string;
   buckets: Record<'landing' | 'raw' | 'process' | 'analytics' | 'artifacts', string>;
   emr: {

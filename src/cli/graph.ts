@@ -11,6 +11,8 @@ export interface GraphOptions {
   /** Specs to compile, or (with `buildDir`) to read quarantined use cases' dags from. */
   specsDir?: string;
   buildDir?: string;
+  /** Environment overlay to compile with (`--env`). */
+  env?: string;
   format: string;
 }
 
@@ -30,7 +32,7 @@ export async function graphCommand(io: Io, opts: GraphOptions): Promise<number> 
     const specs = opts.specsDir;
     orchestration = (uc) => (specs === undefined ? undefined : readOptional(resolve(io.cwd, specs, uc, 'orchestration.yaml')));
   } else {
-    const result = runCompile(io, opts.specsDir ?? 'specs');
+    const result = runCompile(io, opts.specsDir ?? 'specs', opts.env);
     manifest = result.manifest;
     orchestration = (uc) => result.sources.get(`${uc}/orchestration.yaml`);
   }

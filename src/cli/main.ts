@@ -17,10 +17,12 @@ import { startCommand } from './start.ts';
 const USAGE = `usage: lakestep <command> [options]   (lakestep <command> --help, lakestep --version)
 
 commands:
-  validate [specs]                       check every spec file
+  validate [specs] [--env NAME]          check every spec file (with --env: platform.yaml and its overlay
+                                         platform.NAME.yaml, as that environment compiles)
                                          exit 1 on any error
-  compile  [specs] [--out build] [--strict]
-                                         compile healthy use cases to build/
+  compile  [specs] [--out build] [--strict] [--env NAME]
+                                         compile healthy use cases to build/; --env NAME compiles the
+                                         environment NAME: platform.NAME.yaml over platform.yaml
                                          exit 1 if any is quarantined; --strict writes nothing then
   start    [specs] [--out build] [--scenario file.yaml] [--verbose] [--quiet]
                                          compile, then run the platform in the local simulator: by default
@@ -35,7 +37,7 @@ commands:
                                          (default {}) and what it starts, instead of the scenario's starts
                                          exit 1 if any execution FAILED/TIMED_OUT/ABORTED, so a scenario
                                          that injects failures exits 1; 2 for an invalid scenario
-  graph    [specs] [--format mermaid|dot] [--build build]
+  graph    [specs] [--format mermaid|dot] [--build build] [--env NAME]
                                          cross-workflow dependency graph (default mermaid), from a compile
                                          of the specs or from a build's manifest; quarantined use cases dashed
   run      <use-case>/<dag> [--date D] [--rerun] [--account ID] [--build build] [--json]
@@ -60,7 +62,7 @@ commands:
                                          one execution per day D1..D2 (YYYY-MM-DD, inclusive); days already
                                          started are skipped; N: 1-10 (default 2); over 366 days needs --force
                                          exit 1 when any day failed to start
-  deploy   [specs] [--use-case NAME]... [--out build]
+  deploy   [specs] [--use-case NAME]... [--out build] [--env NAME]
                                          compile, then cdk deploy into the platform's region (AWS credentials
                                          and the CDK bootstrap of that account and region are checked first:
                                          the cdk bootstrap command is printed when it is missing);
@@ -79,12 +81,12 @@ const target = { build: { type: 'string', default: 'build' }, account: { type: '
 
 const COMMANDS: Record<string, Command> = {
   validate: (args, io) => {
-    const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
-    return validateCommand(io, optionalFolder(positionals, 'specs'));
+    const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { env: { type: 'string' } } });
+    return validateCommand(io, optionalFolder(positionals, 'specs'), values.env);
   },
   compile: (args, io) => {
-    const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string', default: 'build' }, strict: { type: 'boolean', default: false } } });
-    return compileCommand(io, optionalFolder(positionals, 'specs'), values.out, values.strict).code;
+    const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string', default: 'build' }, strict: { type: 'boolean', default: false }, env: { type: 'string' } } });
+    return compileCommand(io, optionalFolder(positionals, 'specs'), values.out, values.strict, true, values.env).code;
   },
   start: (args, io) => {
     const { positionals, values } = parseArgs({
@@ -112,9 +114,9 @@ const COMMANDS: Record<string, Command> = {
     return runSimulation(io, values.build, scenario, { quiet: values.quiet, json: values.json });
   },
   graph: (args, io) => {
-    const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { format: { type: 'string', default: 'mermaid' }, build: { type: 'string' } } });
+    const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { format: { type: 'string', default: 'mermaid' }, build: { type: 'string' }, env: { type: 'string' } } });
     const specsDir = positionals.length ? optionalFolder(positionals, 'specs') : undefined;
-    return graphCommand(io, { format: values.format, ...(specsDir === undefined ? {} : { specsDir }), ...(values.build === undefined ? {} : { buildDir: values.build }) });
+    return graphCommand(io, { format: values.format, ...(specsDir === undefined ? {} : { specsDir }), ...(values.build === undefined ? {} : { buildDir: values.build }), ...(values.env === undefined ? {} : { env: values.env }) });
   },
   run: (args, io) => {
     const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { ...target, date: { type: 'string' }, rerun: { type: 'boolean', default: false } } });
@@ -182,9 +184,9 @@ const COMMANDS: Record<string, Command> = {
     const { positionals, values } = parseArgs({
       args,
       allowPositionals: true,
-      options: { out: { type: 'string', default: 'build' }, 'use-case': { type: 'string', multiple: true, default: [] } },
+      options: { out: { type: 'string', default: 'build' }, 'use-case': { type: 'string', multiple: true, default: [] }, env: { type: 'string' } },
     });
-    return deployCommand(io, { specsDir: optionalFolder(positionals, 'specs'), outDir: values.out, useCases: values['use-case'] });
+    return deployCommand(io, { specsDir: optionalFolder(positionals, 'specs'), outDir: values.out, useCases: values['use-case'], ...(values.env === undefined ? {} : { env: values.env }) });
   },
 };
 

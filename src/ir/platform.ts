@@ -60,6 +60,7 @@ export function normalizePlatform(spec: PlatformSpec = {}, origin: Origin = NO_O
       datasyncPollMaxSeconds: defaults.datasync_poll_max_seconds ?? d.datasyncPollMaxSeconds,
       ...(defaults.secrets_kms_key_arn === undefined ? {} : { secretsKmsKeyArn: defaults.secrets_kms_key_arn }),
     },
+    ...(spec.schedules_enabled === false ? { schedulesEnabled: false } : {}),
     tags: spec.tags ?? {},
     origin,
   };

@@ -9,6 +9,8 @@ import type { JdbcPartitioning, PlatformSettings, TableShare } from '../build/ty
 import type { DagType, Layer } from '../spec/types.ts';
 
 export interface Platform extends PlatformSettings {
+  /** false: schedule rules are deployed disabled (`schedules_enabled`); absent: true. */
+  schedulesEnabled?: boolean;
   defaults: {
     retries: number;
     timeoutSeconds: number;

@@ -6,6 +6,7 @@
 import type { Report } from '../diagnostics.ts';
 import type { SourceFile } from './files.ts';
 import { RESERVED_USE_CASE_NAMES } from '../naming.ts';
+import { overlayEnvironment } from './environment.ts';
 
 export interface UseCaseFiles {
   name: string;
@@ -17,6 +18,8 @@ export interface UseCaseFiles {
 
 export interface SpecTree {
   platform?: SourceFile;
+  /** Environment overlays `platform.<env>.yaml`, by environment name (src/spec/environment.ts). */
+  overlays: Map<string, SourceFile>;
   useCases: UseCaseFiles[];
 }
 
@@ -28,13 +31,15 @@ const USE_CASE_NAME = /^[a-z][a-z0-9]*$/;
 
 /** Pure: the CLI reads the files, this sorts them out. Output order is by use-case name. */
 export function discover(files: readonly SourceFile[], report: Report): SpecTree {
-  const tree: SpecTree = { useCases: [] };
+  const tree: SpecTree = { useCases: [], overlays: new Map() };
   const byName = new Map<string, UseCaseFiles>();
   for (const f of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
     const slash = f.path.indexOf('/');
     if (slash === -1) {
+      const env = overlayEnvironment(f.path);
       if (f.path === 'platform.yaml') tree.platform = f;
-      else if (isYaml(f.path)) report.warning('SPEC_STRAY_FILE', `'${f.path}' is ignored: only platform.yaml belongs at the root; use cases live in folders`, at(f.path));
+      else if (env) tree.overlays.set(env, f);
+      else if (isYaml(f.path)) report.warning('SPEC_STRAY_FILE', `'${f.path}' is ignored: only platform.yaml and environment overlays platform.<env>.yaml belong at the root; use cases live in folders`, at(f.path));
       continue;
     }
     const name = f.path.slice(0, slash);

@@ -57,7 +57,8 @@ function exampleFiles(): { file: string; kind: SpecKind }[] {
     }
   }
   return files.map((file) => {
-    const base = basename(file).replace(/\.ya?ml$/, '') as SpecKind;
+    // Environment overlays (platform.<env>.yaml) are platform files.
+    const base = basename(file).replace(/\.ya?ml$/, '').replace(/^platform\.[a-z][a-z0-9-]*$/, 'platform') as SpecKind;
     const kind = SPEC_KINDS.includes(base) ? base : configKinds.get(file);
     if (!kind) throw new Error(`${relative(root, file)}: no spec kind (not a kind name and no dag config names it)`);
     return { file, kind };
