@@ -18,6 +18,7 @@ import type { RuleDefinition } from './build/types.ts';
 import { checkRuleQuotas, formatRuleSummary, workflowRules } from './events/index.ts';
 import { checkWorkflowLimits } from './build/limits.ts';
 import { checkEnvironment } from './build/environment-check.ts';
+import { checkDataSyncQuota } from './build/datasync-quota.ts';
 import { applySchedulesEnabled } from './events/environment.ts';
 import { discover } from './spec/discover.ts';
 import { parseSpecFile, type SourceFile, type SpecFile } from './spec/files.ts';
@@ -118,6 +119,7 @@ export function compile(sources: readonly SourceFile[], options: CompileOptions)
   const build = assembleBuild({ platform, useCases: healthy, rules, migrated, lakestepVersion: options.lakestepVersion });
   const limits = checkWorkflowLimits(build.manifest, healthy, report);
   checkEnvironment(build.manifest, healthy, loaded.renamedBuckets, report);
+  checkDataSyncQuota(build.manifest, healthy, report);
   const diagnostics = sortDiagnostics(report.diagnostics);
   for (const q of quarantined) {
     q.diagnostics = diagnostics.filter((d) => d.useCase === q.useCase || (!platformOk && platformFiles.has(d.file)));

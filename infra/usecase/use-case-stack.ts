@@ -52,6 +52,7 @@ export class UseCaseStack extends Stack {
           platform,
           readDefinition: (path) => readBuildFile(build, path),
           sparkJobRoleArn: roleArn,
+          useCase: useCase.name,
         }),
       );
     }

@@ -24,6 +24,8 @@ export interface WorkflowMachineProps {
   platform: PlatformResources;
   /** DataSync tasks the workflow may start. */
   datasyncTaskArns: string[];
+  /** Use case of the workflow (the tag its DataSync tasks are granted by, past the listed maximum). */
+  useCase?: string;
   /** Value of the `lakestep:dag` tag. */
   dag: string;
   /**
@@ -51,6 +53,7 @@ export class WorkflowMachine extends Construct {
         platform,
         substitutions,
         datasyncTaskArns: props.datasyncTaskArns,
+        ...(props.useCase === undefined ? {} : { useCase: props.useCase }),
       })),
     );
     this.role = new iam.Role(this, 'Role', {

@@ -73,6 +73,8 @@ export interface MigrationTable {
   /** Existing task ARN, or a `${Placeholder}` for a task infra creates. */
   datasyncTaskArn: string;
   datasyncLocation?: { hostname: string; port: number; agentArns: string[]; subdirectory: string; simpleUser: string };
+  /** With a task shared by several tables: the `Includes` filter of this table's runs (`/<folder below the task's source>`). */
+  datasyncIncludes?: string;
   columns: Column[];
   partitionBy: PartitionField[];
   sortBy: string[];

@@ -101,21 +101,26 @@ export interface ColumnSpec {
   comment?: string;
 }
 
+/** A DataSync task (`task_arn`, with `source_path` when it serves several tables) or a location infra creates one for. */
+export interface DataSyncSpec {
+  task_arn?: string;
+  /** HDFS directory the shared task reads from; tables transfer their folder below it. */
+  source_path?: string;
+  location?: {
+    hostname: string;
+    port?: number;
+    agent_arns: string[];
+    subdirectory?: string;
+    /** HDFS user DataSync reads as (simple authentication); default `hdfs`. */
+    simple_user?: string;
+  };
+}
+
 export interface MigrationTableSpec {
   name: string;
   source: { hdfs_path: string; format: 'parquet' | 'orc' | 'avro' | 'csv' | 'json'; options?: Record<string, string> };
-  datasync:
-    | { task_arn: string }
-    | {
-        location: {
-          hostname: string;
-          port?: number;
-          agent_arns: string[];
-          subdirectory?: string;
-          /** HDFS user DataSync reads as (simple authentication); default `hdfs`. */
-          simple_user?: string;
-        };
-      };
+  /** Default: the migration's `datasync`. */
+  datasync?: DataSyncSpec;
   layer?: Layer;
   columns: ColumnSpec[];
   partition_by?: string[];
@@ -130,6 +135,8 @@ export interface MigrationSpec {
   database: string;
   landing?: string;
   max_concurrency?: number;
+  /** The task (or location) shared by every table without its own. */
+  datasync?: DataSyncSpec;
   tables: MigrationTableSpec[];
 }
 

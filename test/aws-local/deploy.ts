@@ -94,6 +94,12 @@ export async function deploy(endpoint: string, buildDir: string, name = 'specs')
   for (const uc of manifest.useCases) {
     for (const wf of uc.workflows) {
       for (const ds of wf.resources.datasync) {
+        // Tables of a shared task (or location) run the one moto task made for the first of them.
+        const shared = 'taskArn' in ds ? replace.get(ds.taskArn) : placeholders[ds.placeholder];
+        if (shared !== undefined) {
+          datasyncTasks.set(ds.table, shared);
+          continue;
+        }
         const source = await clients.datasync.send(new CreateLocationS3Command({ S3BucketArn: `arn:aws:s3:::${p.buckets.landing}`, Subdirectory: `/hdfs/${ds.table}`, S3Config: { BucketAccessRoleArn: placeholders.SparkJobRoleArn } }));
         const target = await clients.datasync.send(new CreateLocationS3Command({ S3BucketArn: `arn:aws:s3:::${p.buckets.landing}`, Subdirectory: `/${ds.table}`, S3Config: { BucketAccessRoleArn: placeholders.SparkJobRoleArn } }));
         const task = await clients.datasync.send(new CreateTaskCommand({ SourceLocationArn: source.LocationArn, DestinationLocationArn: target.LocationArn, Name: ds.table }));
