@@ -5,7 +5,7 @@
  * there on both are compact — an item holds only what differs per table (its
  * name, watermark flag and, when they vary, task, filter and Spark parameters),
  * the ItemSelector derives the rest (job, watermark key) and adds what all share,
- * and an outcome is `{}`, or `{f: {t, e}}` for a failed table — so 2,000 tables stay far inside the
+ * and an outcome is `{}`, or `{f: [table, error]}` for a failed table — so 2,000 tables stay far inside the
  * 256 KiB payload quota and the definition stays small.
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itemselector.html
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html

@@ -17,12 +17,12 @@ export const TABLE_FAILED = 'Table failed';
 export const TABLE_MIGRATED = 'Table migrated';
 export const CHECK_OUTCOMES = 'Check table outcomes';
 
-/** The two last states of an item: its outcome, `{table, status[, error, cause]}`, or compact: `{}`, `{f: {t, e}}` when it failed. */
+/** The two last states of an item: its outcome, `{table, status[, error, cause]}`, or compact: `{}`, `{f: [table, error]}` when it failed. */
 export function itemEnds(compact: boolean, keepCauses: boolean): Record<string, State> {
   if (compact) {
     return {
       [TABLE_MIGRATED]: { Type: 'Pass', Parameters: {}, End: true },
-      [TABLE_FAILED]: { Type: 'Pass', Parameters: { f: { 't.$': '$.table.name', 'e.$': '$.error.Error' } }, End: true },
+      [TABLE_FAILED]: { Type: 'Pass', Parameters: { 'f.$': 'States.Array($.table.name, $.error.Error)' }, End: true },
     };
   }
   return {

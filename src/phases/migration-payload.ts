@@ -195,11 +195,11 @@ export function migrationPayloadBytes(p: MigrationPayloadInput): number {
 
 /**
  * The same for compact items and outcomes: the items before the Map, every table's
- * `{f: {t, e}}` after it and `{t, e}` in the summary's failures, then only the first
+ * `{f: [table, error]}` after it and `[table, error]` in the summary's failures, then only the first
  * {@link FAILURES_KEPT} failures in the cause and the run record.
  */
 function compactPayloadBytes(p: MigrationPayloadInput, encoded: EncodedItems): number {
-  const failed = p.items.map((item) => ({ t: item.name, e: 'e'.repeat(ERROR_NAME_BYTES) }));
+  const failed = p.items.map((item) => [item.name, 'e'.repeat(ERROR_NAME_BYTES)]);
   const kept = failed.slice(0, FAILURES_KEPT);
   const summary = { tables: failed.length, failed_count: failed.length, failed: kept };
   const cause = `${failed.length} of ${failed.length} tables failed; the others migrated. The first ones: ${JSON.stringify(kept)}`;

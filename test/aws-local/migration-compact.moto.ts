@@ -58,7 +58,7 @@ describe('compact migration items and outcomes on moto', () => {
     ['no table failed', [] as number[]],
     ['25 tables failed', Array.from({ length: 25 }, (_, i) => i * 3)],
   ])('outcome states when %s: the summary and cause the simulator gives too (test/simulator/migration-compact.test.ts)', async (_, failing) => {
-    const outcomes = tables.map((t, i) => (failing.includes(i) ? { f: { t, e: 'DataSync.TransferFailed' } } : {}));
+    const outcomes = tables.map((t, i) => (failing.includes(i) ? { f: [t, 'DataSync.TransferFailed'] } : {}));
     const states: Record<string, State> = { ...outcomeStates(true), 'Record success': { Type: 'Succeed' }, 'Record failure': { Type: 'Pass', End: true } };
     const input = { run: { ds: '2026-11-25' }, tables: outcomes };
     const moto = await onMoto(states, CHECK_OUTCOMES, input);
@@ -66,7 +66,7 @@ describe('compact migration items and outcomes on moto', () => {
     if (failing.length === 0) {
       expect(moto.output.summary).toEqual({ tables: COMPACT_FROM, failed: [] });
     } else {
-      expect(moto.output.summary).toEqual({ tables: COMPACT_FROM, failed_count: 25, failed: failing.slice(0, FAILURES_KEPT).map((i) => ({ t: tables[i], e: 'DataSync.TransferFailed' })) });
+      expect(moto.output.summary).toEqual({ tables: COMPACT_FROM, failed_count: 25, failed: failing.slice(0, FAILURES_KEPT).map((i) => [tables[i], 'DataSync.TransferFailed']) });
       expect(moto.output.error.Error).toBe('Lakestep.TablesFailed');
       expect(moto.output.error.Cause).toMatch(/^25 of 100 tables failed; the others migrated\. The first ones: \[/);
     }

@@ -68,9 +68,9 @@ describe(`a ${N}-table migration (compact items and outcomes)`, () => {
     expect(r.executions[0]).toMatchObject({ status: 'FAILED', error: 'Lakestep.TablesFailed' });
     const record = runRecord(r);
     expect(record.summary).toMatchObject({ tables: N, failed_count: failing.length });
-    const kept = record.summary.failed as { t: string; e: string }[];
+    const kept = record.summary.failed as [string, string][];
     expect(kept).toHaveLength(FAILURES_KEPT);
-    expect(kept.every((f) => failing.includes(f.t) && f.e === 'DataSync.TransferFailed')).toBe(true);
+    expect(kept.every(([t, e]) => failing.includes(t) && e === 'DataSync.TransferFailed')).toBe(true);
     expect((record as { cause?: string }).cause).toMatch(new RegExp(`^${failing.length} of ${N} tables failed; the others migrated\\. The first ones: \\[`));
   });
 });
