@@ -13,6 +13,7 @@ import { cancelCommand, logsCommand, pauseCommand } from './operator.ts';
 import { readScenarioFile } from './scenario.ts';
 import { runSimulation, singleStart } from './simulation.ts';
 import { startCommand } from './start.ts';
+import { planCommand } from './plan.ts';
 
 const USAGE = `usage: lakestep <command> [options]   (lakestep <command> --help, lakestep --version)
 
@@ -62,6 +63,13 @@ commands:
                                          one execution per day D1..D2 (YYYY-MM-DD, inclusive); days already
                                          started are skipped; N: 1-10 (default 2); over 366 days needs --force
                                          exit 1 when any day failed to start
+  plan     [specs] [--against DIR] [--cdk] [--out build] [--env NAME] [--json]
+                                         what a deploy would change, per use case: --against DIR compares
+                                         with the build folder of an earlier compile (state machines added,
+                                         removed or changed and which states, rules and schedules, role
+                                         access), offline; --cdk runs cdk diff of the build (written to
+                                         --out) against the deployed stacks (needs AWS credentials)
+                                         exit 1 on compile errors or when cdk diff fails
   deploy   [specs] [--use-case NAME]... [--out build] [--env NAME]
                                          compile, then cdk deploy into the platform's region (AWS credentials
                                          and the CDK bootstrap of that account and region are checked first:
@@ -70,7 +78,7 @@ commands:
                                          exit 1 without credentials or bootstrap, when cdk fails, or when a use case
                                          was quarantined (the healthy ones are still deployed)
 
-AWS commands (run, status, backfill, pause, resume, logs, cancel, deploy) use the region of the build's platform;
+AWS commands (run, status, backfill, pause, resume, logs, cancel, deploy, plan --cdk) use the region of the build's platform;
 without --account the state machine is looked up with ListStateMachines.
 
 exit codes: 0 ok, 1 diagnostics or failed operation, 2 usage`;
@@ -179,6 +187,21 @@ const COMMANDS: Record<string, Command> = {
     const ref = workflowRef(positionals, 'cancel');
     if (values.execution === undefined) throw usage('cancel needs --execution NAME (lakestep status lists them)');
     return cancelCommand(io, { ref, buildDir: values.build, json: values.json, ...optional(values), execution: values.execution });
+  },
+  plan: (args, io) => {
+    const { positionals, values } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { against: { type: 'string' }, cdk: { type: 'boolean', default: false }, out: { type: 'string', default: 'build' }, env: { type: 'string' }, json: { type: 'boolean', default: false } },
+    });
+    return planCommand(io, {
+      specsDir: optionalFolder(positionals, 'specs'),
+      cdk: values.cdk,
+      outDir: values.out,
+      json: values.json,
+      ...(values.against === undefined ? {} : { against: values.against }),
+      ...(values.env === undefined ? {} : { env: values.env }),
+    });
   },
   deploy: (args, io) => {
     const { positionals, values } = parseArgs({
