@@ -213,6 +213,9 @@ const COMMANDS: Record<string, Command> = {
   },
 };
 
+/** The commands `cli` knows, in usage order (the README documents each: test/docs/cli-help.test.ts). */
+export const COMMAND_NAMES: readonly string[] = Object.keys(COMMANDS);
+
 function pauseOrResume(args: string[], io: Io, action: 'pause' | 'resume'): Promise<number> {
   const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { build: target.build, json: target.json } });
   return pauseCommand(io, { ref: workflowRef(positionals, action), buildDir: values.build, json: values.json, action });
