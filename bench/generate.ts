@@ -21,7 +21,17 @@ import type { SourceFile } from '../src/spec/files.ts';
 export interface GenerateOptions {
   useCases: number;
   seed?: number;
+  /**
+   * The first use case migrates this many tables instead of 3–5, all through
+   * one DataSync task (`datasync` with `source_path`), and the other use cases'
+   * migrations share {@link CLUSTER_TASKS} tasks of the whole warehouse: the
+   * platform stays inside DataSync's 100 tasks per region.
+   */
+  bigMigration?: number;
 }
+
+/** DataSync tasks the use cases share when `bigMigration` is set (one HDFS cluster, its warehouse root). */
+export const CLUSTER_TASKS = 60;
 
 export interface GeneratedTree {
   sources: SourceFile[];
@@ -269,7 +279,7 @@ dags:
     depends_on: [${dag('migration')}]
     tags: [${d.name}]
     retries: ${1 + (i % 4)}
-    timeout: ${Math.max(5, every - 5)}m
+    timeout: ${Math.max(10, every - 5)}m
 
   - name: ${dag('upserts')}
     type: transformation
@@ -324,7 +334,12 @@ ${reportScheduled ? `    schedule: cron(${minute} ${hour} * * ? *)\n` : `    dep
         return lines.join('\n');
       })
       .join('\n\n');
-    const migration = `# yaml-language-server: $schema=../../src/spec/schemas/migration.schema.json
+    const big = options.bigMigration !== undefined && i === 0;
+    const migration = big
+      ? bigMigrationYaml(db, e, options.bigMigration!, rand)
+      : options.bigMigration !== undefined
+        ? sharedTasksYaml(db, i, shapes, rand)
+        : `# yaml-language-server: $schema=../../src/spec/schemas/migration.schema.json
 # Tables of the Hive warehouse. DataSync tasks were created by the network team.
 database: ${db}
 landing: s3://acme-lake-landing/${uc}/
@@ -424,4 +439,53 @@ tables:
 
 function cap(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1).replaceAll('_', ' ');
+}
+
+/** Columns of the generated tables: one of five shapes, name-varied. */
+function tableLines(t: ReturnType<typeof tableShapes>[number], db: string, hdfsName: string, rand: () => number): string[] {
+  return [
+    `  - name: ${hdfsName}`,
+    `    source: {hdfs_path: /warehouse/${db}.db/${hdfsName}, format: ${pick(rand, FORMATS)}}`,
+    `    layer: ${t.layer}`,
+    `    columns:`,
+    ...t.columns.map((c) => `      - ${c}`),
+    `    partition_by: ${t.partitionBy}`,
+    `    watermark_column: ${t.watermark}`,
+  ];
+}
+
+/** A use case's migration through one of the shared warehouse tasks (source `/warehouse`, landing the bucket root). */
+function sharedTasksYaml(db: string, i: number, shapes: ReturnType<typeof tableShapes>, rand: () => number): string {
+  const task = `task-${(i % CLUSTER_TASKS).toString(16).padStart(17, '0')}`;
+  return `# yaml-language-server: $schema=../../src/spec/schemas/migration.schema.json
+# The warehouse tasks read /warehouse and write to the landing bucket's root: each table
+# lands below it by its HDFS path.
+database: ${db}
+landing: s3://acme-lake-landing/
+max_concurrency: ${2 + (i % 3)}
+datasync:
+  task_arn: arn:aws:datasync:${REGION}:${ACCOUNT}:task/${task}
+  source_path: /warehouse
+
+tables:
+${shapes.map((t) => tableLines(t, db, t.name, rand).join('\n')).join('\n\n')}
+`;
+}
+
+/** One migration of `n` tables, all through one task of its database folder; the first five are the use case's usual tables. */
+function bigMigrationYaml(db: string, entity: string, n: number, rand: () => number): string {
+  const shapes = tableShapes(entity);
+  const name = (k: number) => (k < shapes.length ? shapes[k]!.name : `${shapes[k % shapes.length]!.name}_${String(k).padStart(4, '0')}`);
+  const tables = Array.from({ length: n }, (_, k) => tableLines(shapes[k % shapes.length]!, db, name(k), rand).join('\n'));
+  return `# yaml-language-server: $schema=../../src/spec/schemas/migration.schema.json
+# The whole warehouse database in one migration: ${n} tables, one DataSync task.
+database: ${db}
+max_concurrency: 40
+datasync:
+  task_arn: arn:aws:datasync:${REGION}:${ACCOUNT}:task/task-${'f'.repeat(17)}
+  source_path: /warehouse/${db}.db
+
+tables:
+${tables.join('\n')}
+`;
 }

@@ -74,7 +74,8 @@ export class WorkflowMachine extends Construct {
       stateMachineName: props.stateMachineName,
       stateMachineType: 'STANDARD',
       roleArn: this.role.roleArn,
-      definitionString: props.definition,
+      // Without the build file's indentation: a large migration's definition is most of its stack's template (1 MB at most).
+      definitionString: JSON.stringify(parsed),
       definitionSubstitutions: substitutions.pick(placeholdersIn(props.definition), props.definitionPath),
       encryptionConfiguration: {
         type: 'CUSTOMER_MANAGED_KMS_KEY',
