@@ -26,7 +26,7 @@ import { template } from '../asl/templates.ts';
 import type { State, TaskState } from '../asl/types.ts';
 import type { DataSyncResource, JobDocument } from '../build/types.ts';
 import type { Migration, Platform, Workflow } from '../ir/types.ts';
-import { conversionSql, landingViewSql, STATIC_OVERWRITE_CONF, watermarkSql } from '../sql/conversion.ts';
+import { conversionSql, HIVE_DATETIME_CONFS, landingViewSql, STATIC_OVERWRITE_CONF, watermarkSql } from '../sql/conversion.ts';
 import { createNamespaceSql, tableDdl } from '../sql/ddl.ts';
 import { convertJob, encodeItems, migrationWatermarkKey } from './migration-items.ts';
 import { CHECK_OUTCOMES, itemEnds, outcomeStates, TABLE_FAILED, TABLE_MIGRATED } from './migration-outcomes.ts';
@@ -74,7 +74,7 @@ export const compileMigration: PhaseCompiler<Migration> = (m, { workflow, platfo
     ),
   ];
   const conf = icebergConf(platform);
-  const sharedConf = mergeJarConfs([conf, `--conf ${STATIC_OVERWRITE_CONF}`].join(' '));
+  const sharedConf = mergeJarConfs([conf, ...[STATIC_OVERWRITE_CONF, ...HIVE_DATETIME_CONFS].map((c) => `--conf ${c}`)].join(' '));
   const ownJars = m.tables.some((t) => t.sparkSubmitParameters?.includes('spark.jars'));
   const full: MigrationItem[] = m.tables.map((t) => ({
     name: t.name,
