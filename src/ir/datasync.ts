@@ -92,5 +92,12 @@ export function tableTransfer(ctx: PhaseContext, block: DataSyncBlock, table: { 
     fail(ctx, 'MIGRATION_DATASYNC_FILTER', `'${relative}' holds '|' or '*', which a DataSync filter reads as a separator or wildcard`, `${tablePointer}/source/hdfs_path`);
     return undefined;
   }
+  // The folder is also the table's landing prefix: `..` would land (and convert) it outside the
+  // migration's landing once Hadoop normalizes the path, and an empty or `.` segment names the
+  // same folder twice.
+  if (relative.split('/').some((s) => s === '' || s === '.' || s === '..')) {
+    fail(ctx, 'MIGRATION_DATASYNC_FILTER', `'${relative}' holds an empty, '.' or '..' segment: give the table's folder as a plain path below '${root}'`, `${tablePointer}/source/hdfs_path`);
+    return undefined;
+  }
   return { datasyncTaskArn: taskArn, ...(location ? { datasyncLocation: location } : {}), datasyncIncludes: `/${relative}`, landingPath: `${landing}${relative}/` };
 }

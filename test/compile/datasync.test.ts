@@ -38,6 +38,8 @@ describe('a DataSync task shared by the tables of a migration', () => {
     ['a shared task without source_path', `datasync: {task_arn: ${TASK}}\ntables:\n${table('a', '/w/a')}`, ['MIGRATION_DATASYNC_SOURCE_PATH 2:11']],
     ['a shared location without subdirectory', `datasync: {location: {hostname: h, agent_arns: [arn:aws:datasync:eu-west-1:123456789012:agent/agent-0a1b2c3d4e5f60718]}}\ntables:\n${table('a', '/w/a')}`, ['MIGRATION_DATASYNC_SOURCE_PATH 2:22']],
     ['a folder DataSync would read as a pattern', `datasync: {task_arn: ${TASK}, source_path: /w}\ntables:\n${table('a', "'/w/a|b'")}`, ['MIGRATION_DATASYNC_FILTER 5:25']],
+    ['a folder that climbs out of the shared root', `datasync: {task_arn: ${TASK}, source_path: /w}\ntables:\n${table('a', '/w/a/../../etc')}`, ['MIGRATION_DATASYNC_FILTER 5:25']],
+    ['a folder with an empty or `.` segment', `datasync: {task_arn: ${TASK}, source_path: /w}\ntables:\n${table('a', '/w//a')}${table('b', '/w/./b')}`, ['MIGRATION_DATASYNC_FILTER 5:25', 'MIGRATION_DATASYNC_FILTER 8:25']],
     ['both a task and a location', `tables:\n${table('a', '/w/a', `    datasync: {task_arn: ${TASK}, location: {hostname: h, agent_arns: [arn:aws:datasync:eu-west-1:123456789012:agent/agent-0a1b2c3d4e5f60718]}}\n`)}`, ['MIGRATION_DATASYNC_FORM 6:15']],
     ['a table without any task', `tables:\n${table('a', '/w/a')}`, ['MIGRATION_DATASYNC_MISSING 3:5']],
   ])('refuses %s', (_, body, expected) => {
