@@ -1,6 +1,6 @@
 /**
  * The S3 locations a workflow's Spark jobs read and write, beyond what follows
- * from its Glue databases: migration landing paths and table locations, Kafka
+ * from its Glue databases: a migration's landing prefix and table locations, Kafka
  * checkpoints, and for custom `spark:` jobs the entry point, the `--py-files` /
  * `--jars` / `--files` it loads and the `s3://` prefixes its arguments name.
  * infra scopes the use case's Spark job role to exactly these (DESIGN §7).
@@ -17,10 +17,10 @@ export function storageFor(w: Workflow): WorkflowStorage {
   const readWrite = new Set<string>();
   const body = w.body;
   if (body.kind === 'migration') {
-    for (const t of body.migration.tables) {
-      read.add(t.landingPath);
-      readWrite.add(withSlash(t.location));
-    }
+    // Every table lands below the migration's landing (DataSync writes nothing else there):
+    // one prefix, not one per table, keeps a 2,000-table migration's role inside IAM's quota.
+    read.add(body.migration.landing);
+    for (const t of body.migration.tables) readWrite.add(withSlash(t.location));
   } else if (body.kind === 'ingestion') {
     for (const k of body.ingestion.kafka) readWrite.add(withSlash(k.checkpoint));
   } else if (body.kind === 'spark') {

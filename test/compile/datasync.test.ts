@@ -24,6 +24,16 @@ describe('a DataSync task shared by the tables of a migration', () => {
     expect(r.files.get('m/jobs/mig/convert-b.json')).toContain('s3://ds-landing/m/x/b/');
   });
 
+  it("lets the Spark jobs read the migration's landing as one prefix, whatever its table count", () => {
+    const tables = Array.from({ length: 300 }, (_, i) => table(`t${i}`, `/w/t${i}`)).join('');
+    const r = build(`database: raw_m\nlanding: s3://ds-landing/m/\ndatasync: {task_arn: ${TASK}, source_path: /w}\ntables:\n${tables}`);
+    expect(errors(r)).toEqual([]);
+    const w = r.manifest.useCases[0]!.workflows[0]!;
+    expect(w.resources.storage?.read).toEqual(['s3://ds-landing/m/']);
+    // Each table's folder below it is where the Spark job reads the table from.
+    expect(w.resources.datasync.slice(0, 2).map((d) => 'includes' in d && d.includes)).toEqual(['/t0', '/t1']);
+  });
+
   it('lets a table keep its own task, and one location serve the whole migration', () => {
     const own = 'arn:aws:datasync:eu-west-1:123456789012:task/task-0aa00000000000101';
     const r = build(`database: raw_m\ndatasync:\n  location: {hostname: nn.internal, agent_arns: [arn:aws:datasync:eu-west-1:123456789012:agent/agent-0a1b2c3d4e5f60718], subdirectory: /w}\ntables:\n${table('a', '/w/a')}${table('b', '/elsewhere/b', `    datasync: {task_arn: ${own}}\n`)}`);
