@@ -90,12 +90,14 @@ export async function deploy(endpoint: string, buildDir: string, name = 'specs')
   const placeholders: Record<string, string> = { ...placeholderValues(manifest), EmrApplicationId: EMR_APPLICATION_ID, NotificationTopicArn: topic.TopicArn as string };
   // DataSync tasks: moto names its own ARNs, so tasks named in specs are mapped onto moto's.
   const replace = new Map<string, string>();
+  // Placeholders of the tasks made here (`placeholders` starts with the simulator's fake ARNs).
+  const made = new Map<string, string>();
   const datasyncTasks = new Map<string, string>();
   for (const uc of manifest.useCases) {
     for (const wf of uc.workflows) {
       for (const ds of wf.resources.datasync) {
         // Tables of a shared task (or location) run the one moto task made for the first of them.
-        const shared = 'taskArn' in ds ? replace.get(ds.taskArn) : placeholders[ds.placeholder];
+        const shared = 'taskArn' in ds ? replace.get(ds.taskArn) : made.get(ds.placeholder);
         if (shared !== undefined) {
           datasyncTasks.set(ds.table, shared);
           continue;
@@ -106,7 +108,10 @@ export async function deploy(endpoint: string, buildDir: string, name = 'specs')
         const arn = task.TaskArn as string;
         datasyncTasks.set(ds.table, arn);
         if ('taskArn' in ds) replace.set(ds.taskArn, arn);
-        else placeholders[ds.placeholder] = arn;
+        else {
+          placeholders[ds.placeholder] = arn;
+          made.set(ds.placeholder, arn);
+        }
       }
     }
   }
