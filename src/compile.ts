@@ -10,7 +10,7 @@ import { assembleBuild, type BuildOutput } from './build/assemble.ts';
 import { buildIndex, checkCycles } from './ir/index-platform.ts';
 import { normalizeUseCase } from './ir/normalize.ts';
 import { migratedTables } from './ir/migration-order.ts';
-import { checkTableOwnership } from './ir/ownership.ts';
+import { checkDatabaseOwners, checkTableOwnership } from './ir/ownership.ts';
 import { setTableOwners } from './ir/context.ts';
 import { normalizePlatform } from './ir/platform.ts';
 import type { Platform, UseCase, Workflow } from './ir/types.ts';
@@ -73,8 +73,10 @@ export function compile(sources: readonly SourceFile[], options: CompileOptions)
     for (const src of uc.other.values()) checkTextSecrets(src, uc.name, report);
     parsed.set(uc.name, files);
   }
-  const index = buildIndex(tree.useCases, parsed);
-  setTableOwners(index, checkTableOwnership(tree.useCases, parsed, report));
+  const index = buildIndex(tree.useCases, parsed, platform);
+  const owners = checkTableOwnership(tree.useCases, parsed, report, { owners: platform.databaseOwners, ...(platformFile ? { file: platformFile } : {}) });
+  checkDatabaseOwners(platform, platformFile, tree.useCases, report);
+  setTableOwners(index, owners);
   checkCycles(tree.useCases, parsed, report);
 
   const normalized = new Map<string, UseCase>();
@@ -122,7 +124,7 @@ export function compile(sources: readonly SourceFile[], options: CompileOptions)
 
   // Migrations of quarantined use cases count: their last deployment may still be converting.
   const migrated = migratedTables([...normalized.values()]);
-  const build = assembleBuild({ platform, useCases: healthy, rules, migrated, lakestepVersion: options.lakestepVersion });
+  const build = assembleBuild({ platform, useCases: healthy, rules, migrated, owners, index, lakestepVersion: options.lakestepVersion });
   const limits = checkWorkflowLimits(build.manifest, healthy, report);
   const diagnostics = sortDiagnostics(report.diagnostics);
   for (const q of quarantined) {

@@ -38,7 +38,7 @@ export class UseCaseStack extends Stack {
     let roleArn: string;
     if (props.shard === 0) {
       deployJobDocuments(this, build.buildDir, useCase, platform.buckets.artifacts);
-      this.sparkJobRole = createSparkJobRole(this, build.manifest.platform, platform, useCase);
+      this.sparkJobRole = createSparkJobRole(this, build.manifest.platform, platform, useCase, build.manifest.tables ?? {});
       roleArn = this.sparkJobRole.roleArn;
     } else {
       // By name, not by export: use-case stacks import from the platform stack only.

@@ -13,6 +13,8 @@ export interface IndexedTable {
   fqn: string;
   columns: string[];
   watermarkColumn?: string;
+  /** Where its files live, when lakestep creates it at a known place (`s3://…/`). */
+  location?: string;
 }
 
 export interface UseCaseIndexEntry {
@@ -62,7 +64,7 @@ export function setTableOwners(index: PlatformIndex, tableOwners: ReadonlyMap<st
 }
 
 /**
- * A table known anywhere in the platform, by `database.table`, as its owner
+ * A table known anywhere in the platform, by `database.table` (any case), as its owner
  * declares it (so another use case naming the same table never changes its
  * columns for the owner); one lookup map per index.
  */
@@ -74,12 +76,12 @@ export function findTable(index: PlatformIndex, fqn: string): IndexedTable | und
     for (const [useCase, entry] of index) {
       for (const [k, t] of entry.tables) {
         const owned = tableOwners?.get(k.toLowerCase()) === useCase;
-        if (!all.has(k) || owned) all.set(k, t);
+        if (!all.has(k.toLowerCase()) || owned) all.set(k.toLowerCase(), t);
       }
     }
     byFqn.set(index, all);
   }
-  return all.get(fqn);
+  return all.get(fqn.toLowerCase());
 }
 
 /** Position of a pointer in the context's file. */

@@ -5,7 +5,7 @@ import type { BatchSourceSpec, IngestionSpec, KafkaSourceSpec } from '../spec/ty
 import { columns, identifier, knownColumns, submitParameters, tableRef } from './checks.ts';
 import { at, fail, findTable, skipped, type PhaseContext } from './context.ts';
 import { requireNetwork } from './network.ts';
-import type { BatchSource, KafkaSource, WorkflowBody } from './types.ts';
+import type { BatchSource, KafkaSource, TableRef, WorkflowBody } from './types.ts';
 
 /** Default `lookback` of incremental JDBC sources. */
 const DEFAULT_LOOKBACK = '15m';
@@ -173,4 +173,9 @@ function normalizeKafka(ctx: PhaseContext, s: KafkaSourceSpec, p: string): Kafka
     sparkSubmitParameters: submitParameters(ctx, s.spark_submit_parameters, `${p}/spark_submit_parameters`),
     origin: at(ctx, p),
   };
+}
+
+/** Where the messages of a JSON source that do not parse land: `<table>_dead_letter` next to the target. */
+export function deadLetterTable(target: TableRef): TableRef {
+  return { database: target.database, table: `${target.table}_dead_letter` };
 }

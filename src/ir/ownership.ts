@@ -4,20 +4,27 @@
  * orchestration.yaml). Read from the parsed (not yet validated) files, like the
  * platform index, so the owner is known even when a writer's file is broken.
  *
- * The owner is the use case that creates the table: its migration (DDL) first,
- * then an ingestion that creates it (`CREATE TABLE IF NOT EXISTS` from declared
- * columns), then a writer (ingestion or merge target), then a maintainer. When
- * two use cases tie, the one whose migration declares the table's database
- * owns it; otherwise the table has two owners and both are told.
+ * The source of truth is platform.yaml's `databases:`: a database declared
+ * there belongs to its owner, and so does every table in it, whatever other
+ * specs claim — a newcomer naming such a table is told it needs a share, and
+ * the owner compiles as before, whichever way the use-case names sort.
+ *
+ * A table of an undeclared database belongs to the use case that creates it:
+ * its migration (DDL) first, then an ingestion that creates it (`CREATE TABLE IF
+ * NOT EXISTS` from declared columns), then a writer (ingestion or merge target),
+ * then a maintainer. When two use cases tie, the one whose migration declares
+ * the table's database owns it; otherwise the table has two owners, both are
+ * told, and the way out is to declare the database's owner in platform.yaml.
  *
  * Every error lands on the use case that reaches into a table it does not own,
  * at the spec position of that target: the owner stays healthy.
  */
 import type { Report } from '../diagnostics.ts';
 import type { UseCaseFiles } from '../spec/discover.ts';
-import { locate, type SpecFile } from '../spec/files.ts';
+import { joinPointer, locate, type SpecFile } from '../spec/files.ts';
 import type { TableShare } from '../build/types.ts';
 import type { ShareAccess } from '../spec/types.ts';
+import { deadLetterOf } from './index-platform.ts';
 
 /** What a use case does to a table, from the strongest claim of ownership to the weakest. */
 const RANKS = ['migrates', 'creates', 'writes', 'maintains'] as const;
@@ -78,7 +85,10 @@ function claimsOf(useCase: string, type: string, file: SpecFile): Claim[] {
   if (type === 'ingestion') {
     // A JDBC source creates its target from declared columns; a Kafka source always creates its target.
     for (const [i, b] of list(v.batch).entries()) add(b.target, Array.isArray(b.columns) && b.columns.length > 0 ? 'creates' : 'writes', `/batch/${i}/target`);
-    for (const [i, s] of list(v.micro_batch).entries()) add(s.target, 'creates', `/micro_batch/${i}/target`);
+    for (const [i, s] of list(v.micro_batch).entries()) {
+      add(s.target, 'creates', `/micro_batch/${i}/target`);
+      add(deadLetterOf(s as Parameters<typeof deadLetterOf>[0]), 'creates', `/micro_batch/${i}/target`);
+    }
   }
   if (type === 'transformation') for (const [i, m] of list(v.merges).entries()) add(m.target, 'writes', `/merges/${i}/target`);
   if (type === 'maintenance') for (const [i, t] of list(v.tables).entries()) add(t.table, 'maintains', `/tables/${i}/table`);
@@ -101,6 +111,18 @@ function sharesOf(orch: SpecFile | undefined): { share: TableShare; pointer: str
   );
 }
 
+/** platform.yaml's `databases:`, with the file to point at. */
+export interface DeclaredOwners {
+  owners: Readonly<Record<string, { owner: string }>>;
+  file?: SpecFile;
+}
+
+function declaredAt(declared: DeclaredOwners, db: string): string {
+  if (!declared.file) return `its database '${db}' belongs to it in platform.yaml`;
+  const o = locate(declared.file, joinPointer('/databases', db));
+  return `its database '${db}' belongs to it: ${o.file}:${o.line}:${o.column}`;
+}
+
 const where = (c: Claim) => {
   const o = locate(c.file, c.pointer);
   return `${o.file}:${o.line}:${o.column}`;
@@ -113,7 +135,12 @@ const where = (c: Claim) => {
  * `database.table`.
  * @see https://docs.aws.amazon.com/lake-formation/latest/dg/sharing-catalog-resources.html
  */
-export function checkTableOwnership(useCases: readonly UseCaseFiles[], parsed: ReadonlyMap<string, ReadonlyMap<string, SpecFile>>, report: Report): Map<string, string> {
+export function checkTableOwnership(
+  useCases: readonly UseCaseFiles[],
+  parsed: ReadonlyMap<string, ReadonlyMap<string, SpecFile>>,
+  report: Report,
+  declared: DeclaredOwners = { owners: {} },
+): Map<string, string> {
   const claims = new Map<string, Claim[]>();
   const homes = new Map<string, Set<string>>();
   const shares = new Map<string, ReturnType<typeof sharesOf>>();
@@ -126,6 +153,11 @@ export function checkTableOwnership(useCases: readonly UseCaseFiles[], parsed: R
 
   const owners = new Map<string, string>();
   for (const [fqn, cs] of claims) {
+    const declaredOwner = declared.owners[fqn.split('.')[0]!]?.owner;
+    if (declaredOwner !== undefined) {
+      owners.set(fqn, declaredOwner);
+      continue;
+    }
     const best = cs.reduce<number>((b, c) => Math.min(b, RANKS.indexOf(c.rank)), RANKS.length);
     const top = cs.filter((c) => RANKS.indexOf(c.rank) === best);
     let candidates = [...new Set(top.map((c) => c.useCase))];
@@ -140,22 +172,29 @@ export function checkTableOwnership(useCases: readonly UseCaseFiles[], parsed: R
     }
     for (const c of top) {
       const others = candidates.filter((u) => u !== c.useCase).map((u) => `'${u}' (${where(top.find((x) => x.useCase === u)!)})`);
-      report.error('TABLE_OWNER_CONFLICT', `'${c.fqn}' is ${DONE[RANKS[best]!]} by use case ${others.join(', ')} as well: a table has one owner; let one use case create it and share it with the other (\`share:\` in its orchestration.yaml)`, locate(c.file, c.pointer), c.useCase);
+      report.error(
+        'TABLE_OWNER_CONFLICT',
+        `'${c.fqn}' is ${DONE[RANKS[best]!]} by use case ${others.join(', ')} as well: a table has one owner; declare the owner of database '${fqn.split('.')[0]}' in platform.yaml (\`databases: {${fqn.split('.')[0]}: {owner: <use case>}}\`) and let it share the table with the other (\`share:\` in its orchestration.yaml)`,
+        locate(c.file, c.pointer),
+        c.useCase,
+      );
     }
   }
 
   for (const [fqn, cs] of claims) {
     const owner = owners.get(fqn);
     if (owner === undefined) continue;
-    const ownerClaim = cs.find((c) => c.useCase === owner)!;
+    const ownerClaim = cs.find((c) => c.useCase === owner);
+    const db = fqn.split('.')[0]!;
+    const ownedAt = declared.owners[db] !== undefined || !ownerClaim ? declaredAt(declared, db) : `${DONE[ownerClaim.rank]} at ${where(ownerClaim)}`;
     for (const c of cs) {
       if (c.useCase === owner) continue;
       const need = NEEDS[c.rank];
-      const granted = shares.get(owner)!.some(({ share }) => key(share.table) === fqn && share.with.includes(c.useCase) && share.access.includes(need));
+      const granted = (shares.get(owner) ?? []).some(({ share }) => key(share.table) === fqn && share.with.includes(c.useCase) && share.access.includes(need));
       if (granted) continue;
       report.error(
         'TABLE_NOT_OWNED',
-        `${WHAT[c.rank]} '${c.fqn}', a table of use case '${owner}' (${DONE[ownerClaim.rank]} at ${where(ownerClaim)}), needs its owner to share it: \`share: [{table: ${c.fqn}, with: [${c.useCase}], access: [${need}]}]\` in ${owner}/orchestration.yaml`,
+        `${WHAT[c.rank]} '${c.fqn}', a table of use case '${owner}' (${ownedAt}), needs its owner to share it: \`share: [{table: ${c.fqn}, with: [${c.useCase}], access: [${need}]}]\` in ${owner}/orchestration.yaml`,
         locate(c.file, c.pointer),
         c.useCase,
       );
@@ -165,7 +204,7 @@ export function checkTableOwnership(useCases: readonly UseCaseFiles[], parsed: R
   for (const uc of useCases) {
     const orch = parsed.get(uc.name)!.get('orchestration.yaml')!;
     for (const { share, pointer } of shares.get(uc.name)!) {
-      const owner = owners.get(key(share.table));
+      const owner = owners.get(key(share.table)) ?? declared.owners[key(share.table).split('.')[0]!]?.owner;
       if (owner !== uc.name) {
         const why = owner === undefined ? 'no use case of the platform creates it' : `it belongs to use case '${owner}'`;
         report.error('SHARE_NOT_OWNED', `'${share.table}' cannot be shared by this use case: ${why}; only the owner of a table shares it`, locate(orch, `${pointer}/table`), uc.name);
@@ -176,4 +215,18 @@ export function checkTableOwnership(useCases: readonly UseCaseFiles[], parsed: R
     }
   }
   return owners;
+}
+
+/**
+ * Warns at each `databases:` entry of platform.yaml whose owner is no use case of
+ * the specs tree: its tables then belong to nobody here, and every use case that
+ * writes them is told so.
+ */
+export function checkDatabaseOwners(platform: { databaseOwners: Readonly<Record<string, { owner: string }>> }, file: SpecFile | undefined, useCases: readonly UseCaseFiles[], report: Report): void {
+  if (!file) return;
+  const names = new Set(useCases.map((u) => u.name));
+  for (const [db, { owner }] of Object.entries(platform.databaseOwners)) {
+    if (names.has(owner)) continue;
+    report.warning('DATABASE_OWNER_UNKNOWN', `database '${db}' is declared to belong to '${owner}', which is not a use case of these specs: no use case may write its tables`, locate(file, joinPointer('/databases', db, 'owner')));
+  }
 }

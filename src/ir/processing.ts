@@ -56,7 +56,7 @@ export function normalizeProcessing(ctx: PhaseContext, spec: ProcessingSpec): Wo
     }
     const name = s.name ?? s.file.replace(/^.*\//, '').replace(/\.sql$/, '');
     unique(name, p);
-    sql.push({ name, file: file.path, text: file.text, origin: at(ctx, p) });
+    sql.push({ name, file: file.path, text: file.text, statements: [], origin: at(ctx, p) });
   }
   if (ok && merges.length + sql.length === 0) {
     fail(ctx, 'PROCESSING_NO_STEPS', 'every step is disabled: nothing to process', '');

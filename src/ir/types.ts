@@ -32,8 +32,22 @@ export type ArgPart = { text: string } | { template: RunTemplate };
 export type RunTemplate = 'ds' | 'ts' | 'run_id' | 'dag' | 'use_case';
 export const RUN_TEMPLATES: readonly RunTemplate[] = ['ds', 'ts', 'run_id', 'dag', 'use_case'];
 
+/** A table a custom Spark job declares it reads or writes (`spark.reads` / `spark.writes`). */
+export interface DeclaredTable {
+  table: TableRef;
+  origin: Origin;
+}
+
+/** S3 prefixes a custom Spark job declares (`spark.reads` / `spark.writes`). */
+export interface DeclaredPath {
+  uri: string;
+  origin: Origin;
+}
+
 export interface SparkJob {
   entrypoint: string;
+  reads: { tables: DeclaredTable[]; paths: DeclaredPath[] };
+  writes: { tables: DeclaredTable[]; paths: DeclaredPath[] };
   arguments: ArgPart[][];
   sparkSubmitParameters: string;
   timeoutSeconds: number;
@@ -144,11 +158,49 @@ export interface Merge {
   origin: Origin;
 }
 
+/**
+ * What a job does to a table: `read`; `create` (DDL, CTAS); `write` (insert,
+ * append, merge, overwrite); `update` (rows changed or removed: UPDATE, DELETE,
+ * MERGE, INSERT OVERWRITE, TRUNCATE, snapshot rollback); `maintain` (Iceberg
+ * maintenance procedures); `alter` (schema, properties, partitioning,
+ * branches); `drop`.
+ */
+export type { TableAccessKind } from '../build/types.ts';
+import type { TableAccessKind } from '../build/types.ts';
+
+/** One use of one table by a workflow: the table-access model (src/ir/access.ts). */
+export interface TableAccess {
+  /** `database.table`, lower case. */
+  table: string;
+  kinds: TableAccessKind[];
+  /** What does it, for people: `merge 'order-status'`, `orders/sql/x.sql statement 2`. */
+  by: string;
+  origin: Origin;
+}
+
+/** A table one SQL statement uses, resolved to the platform's catalog. */
+export interface SqlTableUse {
+  table: TableRef;
+  kinds: TableAccessKind[];
+  /** Position of the name in the SQL file. */
+  origin: Origin;
+}
+
+/** One statement of a SQL file, as the job runs it. */
+export interface SqlStatement {
+  /** 1-based position in its file. */
+  index: number;
+  text: string;
+  origin: Origin;
+  uses: SqlTableUse[];
+}
+
 export interface SqlFile {
   name: string;
   /** Path relative to the specs root. */
   file: string;
   text: string;
+  statements: SqlStatement[];
   origin: Origin;
 }
 

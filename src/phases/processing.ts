@@ -58,7 +58,6 @@ export const compileProcessing: PhaseCompiler<Processing> = (p, { workflow: w, p
     resources: {
       emr: true,
       datasync: [],
-      tables: [...new Set(p.merges.flatMap((m) => [m.target, m.source].map((t) => `${t.database}.${t.table}`)))].sort(),
       secrets: [],
     },
     sparkJobs: 1,

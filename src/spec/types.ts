@@ -86,6 +86,8 @@ export interface PlatformSpec {
     datasync_poll_max_seconds?: number;
   };
   tags?: Record<string, string>;
+  databases?: Record<string, { owner: string; description?: string }>;
+  governance?: 'iam' | 'lake_formation';
 }
 
 export interface ColumnSpec {

@@ -1,0 +1,90 @@
+/**
+ * The Spark job roles of the example platform, synthesized, against the
+ * table-access model of its manifest: every role reads what its workflows read
+ * and writes exactly what they write — nothing of a table it only reads, and
+ * nothing at all of a table it does not touch.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Manifest } from '../../src/build/types.ts';
+import type { SourceFile } from '../../src/spec/files.ts';
+import { compileToBuild, exampleSources } from './compiled.ts';
+import { ACCOUNT, allows, REGION, Resolver, type ResolvedStatement } from './iam-eval.ts';
+import { resourcesOfType, synthesize } from './synth.ts';
+
+let manifest: Manifest;
+let roles: Map<string, ResolvedStatement[]>;
+
+/** Compiles and synthesizes `sources`: the manifest, and each use case's Spark role statements, intrinsics resolved. */
+function synthesizeRoles(sources: readonly SourceFile[]): { manifest: Manifest; roles: Map<string, ResolvedStatement[]> } {
+  const { buildDir } = compileToBuild(sources);
+  const m = JSON.parse(readFileSync(join(buildDir, 'manifest.json'), 'utf8')) as Manifest;
+  const s = synthesize(buildDir, { nagChecks: false, lean: true });
+  const resolver = new Resolver(s.json);
+  const out = new Map<string, ResolvedStatement[]>();
+  for (const role of resourcesOfType(s, 'AWS::IAM::Role')) {
+    if (!JSON.stringify(role.props.AssumeRolePolicyDocument).includes('emr-serverless.amazonaws.com')) continue;
+    const useCase = (role.props.Tags as { Key: string; Value: string }[]).find((t) => t.Key === 'lakestep:use-case')!.Value;
+    const docs = resolver.resolve(role.props.Policies, s.json.get(role.stack)!) as { PolicyDocument: { Statement: ResolvedStatement[] } }[];
+    out.set(useCase, docs.flatMap((d) => d.PolicyDocument.Statement));
+  }
+  return { manifest: m, roles: out };
+}
+
+beforeAll(() => {
+  ({ manifest, roles } = synthesizeRoles(exampleSources()));
+}, 240_000);
+
+const tableArn = (t: string) => `arn:aws:glue:${REGION}:${ACCOUNT}:table/${t.replace('.', '/')}`;
+const dataFile = (t: string) => `arn:aws:s3:::${manifest.tables[t]!.location.slice('s3://'.length)}data/part-00000.parquet`;
+
+/** What a use case does to each table: 'write' when any of its workflows changes it, else 'read'. */
+function usage(useCase: string): Map<string, 'read' | 'write'> {
+  const out = new Map<string, 'read' | 'write'>();
+  for (const w of manifest.useCases.find((u) => u.name === useCase)!.workflows) {
+    for (const t of w.reads) if (!out.has(t)) out.set(t, 'read');
+    for (const t of w.writes) out.set(t, 'write');
+  }
+  return out;
+}
+
+describe('Spark job roles of the example, against its table-access model', () => {
+  it('lists reads and writes for every workflow that runs a job on tables', () => {
+    const withTables = manifest.useCases.flatMap((u) => u.workflows).filter((w) => w.reads.length + w.writes.length > 0);
+    expect(withTables.length).toBeGreaterThan(10);
+    for (const w of withTables) expect(Object.keys(w.access).sort()).toEqual([...new Set([...w.reads, ...w.writes])].sort());
+  });
+
+  it.each(['orders', 'payments', 'customers', 'clickstream'])('%s: reads what it reads, writes only what it writes, and nothing else', (useCase) => {
+    const role = roles.get(useCase)!;
+    const mine = usage(useCase);
+    for (const table of Object.keys(manifest.tables)) {
+      const use = mine.get(table);
+      const where = `${useCase} → ${table} (${use ?? 'untouched'})`;
+      expect(allows(role, 'glue:GetTable', tableArn(table)), where).toBe(use !== undefined);
+      expect(allows(role, 's3:GetObject', dataFile(table)), where).toBe(use !== undefined);
+      expect(allows(role, 'glue:UpdateTable', tableArn(table)), where).toBe(use === 'write');
+      expect(allows(role, 's3:PutObject', dataFile(table)), where).toBe(use === 'write');
+      expect(allows(role, 's3:DeleteObject', dataFile(table)), where).toBe(use === 'write');
+      expect(allows(role, 'glue:DeleteTable', tableArn(table)), where).toBe(false);
+    }
+  });
+});
+
+describe('a merge that reads another use case\'s table', () => {
+  it('gives the reader read grants on it and no write grant (before: Create/Update/Delete on its whole database and S3 prefix)', () => {
+    const merge = `  - name: payment-status\n    target: process_orders.order_payments\n    source: raw_payments.payments\n    keys: [payment_id]\n`;
+    const sources = exampleSources().map((f) => (f.path === 'orders/processing.yaml' ? { ...f, text: f.text.replace('merges:\n', `merges:\n${merge}`) } : f));
+    const r = synthesizeRoles(sources);
+    expect(r.manifest.quarantined).toEqual([]);
+    const orders = r.roles.get('orders')!;
+    const payments = `arn:aws:glue:${REGION}:${ACCOUNT}:table/raw_payments/payments`;
+    const file = `arn:aws:s3:::${r.manifest.tables['raw_payments.payments']!.location.slice(5)}data/part-0.parquet`;
+    expect(allows(orders, 'glue:GetTable', payments)).toBe(true);
+    expect(allows(orders, 's3:GetObject', file)).toBe(true);
+    for (const action of ['glue:UpdateTable', 'glue:CreateTable', 'glue:DeleteTable']) expect(allows(orders, action, payments), action).toBe(false);
+    for (const action of ['s3:PutObject', 's3:DeleteObject']) expect(allows(orders, action, file), action).toBe(false);
+    expect(allows(orders, 'glue:GetTable', `arn:aws:glue:${REGION}:${ACCOUNT}:table/raw_payments/refunds`)).toBe(false);
+  }, 240_000);
+});
