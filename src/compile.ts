@@ -74,9 +74,9 @@ export function compile(sources: readonly SourceFile[], options: CompileOptions)
     parsed.set(uc.name, files);
   }
   const index = buildIndex(tree.useCases, parsed, platform);
-  const owners = checkTableOwnership(tree.useCases, parsed, report, { owners: platform.databaseOwners, ...(platformFile ? { file: platformFile } : {}) });
+  const { owners, created } = checkTableOwnership(tree.useCases, parsed, report, { owners: platform.databaseOwners, ...(platformFile ? { file: platformFile } : {}) });
   checkDatabaseOwners(platform, platformFile, tree.useCases, report);
-  setTableOwners(index, owners);
+  setTableOwners(index, owners, created);
   checkCycles(tree.useCases, parsed, report);
 
   const normalized = new Map<string, UseCase>();

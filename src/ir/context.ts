@@ -56,11 +56,22 @@ export function skipped(ctx: PhaseContext, pointer: string): boolean {
 
 const byFqn = new WeakMap<PlatformIndex, Map<string, IndexedTable>>();
 const owners = new WeakMap<PlatformIndex, ReadonlyMap<string, string>>();
+const created = new WeakMap<PlatformIndex, ReadonlySet<string>>();
 
-/** Records the owner of each table (by lower-cased `database.table`, see ownership.ts) for {@link findTable}. */
-export function setTableOwners(index: PlatformIndex, tableOwners: ReadonlyMap<string, string>): void {
+/**
+ * Records the owner of each table (by lower-cased `database.table`, see ownership.ts) for {@link findTable},
+ * and the tables some use case creates (migration, an ingestion or SQL statement that creates it, a custom job
+ * that writes it) for {@link isCreated}.
+ */
+export function setTableOwners(index: PlatformIndex, tableOwners: ReadonlyMap<string, string>, createdTables: ReadonlySet<string> = new Set()): void {
   owners.set(index, tableOwners);
+  created.set(index, createdTables);
   byFqn.delete(index);
+}
+
+/** True when some use case of the platform (quarantined ones included) creates the table. */
+export function isCreated(index: PlatformIndex, fqn: string): boolean {
+  return created.get(index)?.has(fqn.toLowerCase()) ?? false;
 }
 
 /**

@@ -37,6 +37,8 @@ interface Claim {
   rank: Rank;
   file: SpecFile;
   pointer: string;
+  /** A table that goes with another claim of the same entry (a Kafka target's dead letters): never reported on its own. */
+  follows?: true;
 }
 
 
@@ -76,8 +78,8 @@ function claimsOf(useCase: string, type: string, file: SpecFile): Claim[] {
   const v = file.partial;
   if (!isObj(v)) return [];
   const claims: Claim[] = [];
-  const add = (fqn: unknown, rank: Rank, pointer: string) => {
-    if (typeof fqn === 'string' && fqn.includes('.')) claims.push({ useCase, fqn, rank, file, pointer });
+  const add = (fqn: unknown, rank: Rank, pointer: string, follows = false) => {
+    if (typeof fqn === 'string' && fqn.includes('.')) claims.push({ useCase, fqn, rank, file, pointer, ...(follows ? { follows: true as const } : {}) });
   };
   if (type === 'migration' && typeof v.database === 'string') {
     for (const [i, t] of list(v.tables).entries()) if (typeof t.name === 'string') add(`${v.database}.${t.name}`, 'migrates', `/tables/${i}/name`);
@@ -87,7 +89,7 @@ function claimsOf(useCase: string, type: string, file: SpecFile): Claim[] {
     for (const [i, b] of list(v.batch).entries()) add(b.target, Array.isArray(b.columns) && b.columns.length > 0 ? 'creates' : 'writes', `/batch/${i}/target`);
     for (const [i, s] of list(v.micro_batch).entries()) {
       add(s.target, 'creates', `/micro_batch/${i}/target`);
-      add(deadLetterOf(s as Parameters<typeof deadLetterOf>[0]), 'creates', `/micro_batch/${i}/target`);
+      add(deadLetterOf(s as Parameters<typeof deadLetterOf>[0]), 'creates', `/micro_batch/${i}/target`, true);
     }
   }
   if (type === 'transformation') for (const [i, m] of list(v.merges).entries()) add(m.target, 'writes', `/merges/${i}/target`);
@@ -131,8 +133,8 @@ const where = (c: Claim) => {
 /**
  * Decides the owner of every table the specs name, reports every write or
  * maintenance of another use case's table that its owner did not share, and
- * every share of a table the sharer does not own. Returns owner by lower-cased
- * `database.table`.
+ * every share of a table the sharer does not own. Returns the owner by lower-cased
+ * `database.table`, and the tables some use case creates.
  * @see https://docs.aws.amazon.com/lake-formation/latest/dg/sharing-catalog-resources.html
  */
 export function checkTableOwnership(
@@ -140,7 +142,7 @@ export function checkTableOwnership(
   parsed: ReadonlyMap<string, ReadonlyMap<string, SpecFile>>,
   report: Report,
   declared: DeclaredOwners = { owners: {} },
-): Map<string, string> {
+): { owners: Map<string, string>; created: Set<string> } {
   const claims = new Map<string, Claim[]>();
   const homes = new Map<string, Set<string>>();
   const shares = new Map<string, ReturnType<typeof sharesOf>>();
@@ -170,7 +172,7 @@ export function checkTableOwnership(
       owners.set(fqn, candidates[0]!);
       continue;
     }
-    for (const c of top) {
+    for (const c of top.filter((x) => !x.follows)) {
       const others = candidates.filter((u) => u !== c.useCase).map((u) => `'${u}' (${where(top.find((x) => x.useCase === u)!)})`);
       report.error(
         'TABLE_OWNER_CONFLICT',
@@ -188,7 +190,7 @@ export function checkTableOwnership(
     const db = fqn.split('.')[0]!;
     const ownedAt = declared.owners[db] !== undefined || !ownerClaim ? declaredAt(declared, db) : `${DONE[ownerClaim.rank]} at ${where(ownerClaim)}`;
     for (const c of cs) {
-      if (c.useCase === owner) continue;
+      if (c.useCase === owner || c.follows) continue;
       const need = NEEDS[c.rank];
       const granted = (shares.get(owner) ?? []).some(({ share }) => key(share.table) === fqn && share.with.includes(c.useCase) && share.access.includes(need));
       if (granted) continue;
@@ -214,7 +216,8 @@ export function checkTableOwnership(
       }
     }
   }
-  return owners;
+  const created = new Set([...claims].filter(([, cs]) => cs.some((c) => c.rank === 'migrates' || c.rank === 'creates')).map(([fqn]) => fqn));
+  return { owners, created };
 }
 
 /**

@@ -20,8 +20,9 @@ tables:
     columns: [{name: order_id, type: bigint}, {name: updated_at, type: timestamp}]
 `;
 
+/** A Kafka source of JSON records with the columns of MIGRATION's table, so that it may land in it. */
 const kafka = (target: string) =>
-  `micro_batch:\n  - name: k\n    source: {bootstrap_servers_secret_arn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:k-AbCdEf", topics: [t]}\n    target: ${target}\n    trigger: available_now\n`;
+  `micro_batch:\n  - name: k\n    source: {bootstrap_servers_secret_arn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:k-AbCdEf", topics: [t]}\n    target: ${target}\n    trigger: available_now\n    columns: [{name: order_id, type: bigint}, {name: updated_at, type: timestamp}]\n`;
 
 const jdbc = (target: string, columns = '') =>
   `batch:\n  - name: j\n    source: {engine: postgresql, secret_arn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:j-AbCdEf", table: public.t}\n    target: ${target}\n    mode: overwrite\n${columns}`;
