@@ -48,6 +48,8 @@ export function lexSql(text: string): Token[] {
   lexer.inputStream = CharStreams.fromString(text);
   lexer.has_unclosed_bracketed_comment = false;
   const tokens = lexer.getAllTokens();
+  // Spark's lexer reads TEMP as TEMPORARY (`TEMPORARY: 'TEMPORARY' | 'TEMP'`); this port does not.
+  for (const t of tokens) if (t.type === SparkSqlLexer.IDENTIFIER && t.text!.toUpperCase() === 'TEMP') t.type = SparkSqlLexer.KW_TEMPORARY;
   if ([...text].length === text.length) return tokens;
   // ANTLR counts code points; past an astral character, offsets are remapped to UTF-16 units.
   const unit: number[] = [];
@@ -114,7 +116,7 @@ export interface SyntaxError {
 class FirstError extends BaseErrorListener {
   error: SyntaxError | undefined;
   override syntaxError<S extends Token, T extends ATNSimulator>(_r: Recognizer<T>, offending: S | null, _l: number, _c: number, message: string, _e: RecognitionException | null): void {
-    this.error ??= { at: offending?.start ?? -1, message, token: offending ?? undefined };
+    this.error ??= { at: offending?.start ?? -1, message: shorten(message), token: offending ?? undefined };
   }
 }
 
@@ -148,6 +150,14 @@ export function parseTokens<T extends ParserRuleContext>(tokens: readonly Token[
   if (listener.error) return { error: listener.error };
   if (next && next.type !== Token.EOF) return { error: { at: next.start, message: `extraneous input '${next.text}' expecting <EOF>`, token: next } };
   return { tree };
+}
+
+/** ANTLR lists every token it expected (hundreds of keywords): keep a few. */
+function shorten(message: string): string {
+  return message.replace(/expecting \{([^}]*)\}/, (all, list: string) => {
+    const items = list.split(', ');
+    return items.length <= 6 ? all : `expecting one of ${items.slice(0, 6).join(', ')}, … (${items.length} in all)`;
+  });
 }
 
 function eofAt(offset: number): Token {
