@@ -55,6 +55,7 @@ export function parseExpression(text: string): ParseResult {
     return { expr: booleanExpr(parsed.tree) };
   } catch (e) {
     if (e instanceof Fail) return { error: e.message, at: e.at };
+    if (e instanceof RangeError) return { error: `the expression is nested more than ${MAX_EXPRESSION_DEPTH} levels deep`, at: 0 };
     throw e;
   }
 }
