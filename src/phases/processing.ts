@@ -11,7 +11,7 @@ import type { State } from '../asl/types.ts';
 import type { JobDocument, JobStep } from '../build/types.ts';
 import type { Processing } from '../ir/types.ts';
 import { mergeSql, mergeWatermarkSql } from '../sql/merge.ts';
-import { splitStatements } from '../sql/statements.ts';
+import { splitStatements } from '../sql/analysis/index.ts';
 import { icebergConf, runtimeJobTask } from './runtime.ts';
 import type { PhaseCompiler } from './types.ts';
 import { chainWatermarkAdvances, watermarkReads, type WatermarkUse } from './watermarks.ts';
