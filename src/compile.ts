@@ -74,7 +74,7 @@ export function compile(sources: readonly SourceFile[], options: CompileOptions)
     parsed.set(uc.name, files);
   }
   const index = buildIndex(tree.useCases, parsed, platform);
-  const { owners, created } = checkTableOwnership(tree.useCases, parsed, report, { owners: platform.databaseOwners, ...(platformFile ? { file: platformFile } : {}) });
+  const { owners, created } = checkTableOwnership(tree.useCases, parsed, report, { owners: platform.databaseOwners, ...(platformFile ? { file: platformFile } : {}) }, platform.catalog);
   checkDatabaseOwners(platform, platformFile, tree.useCases, report);
   setTableOwners(index, owners, created);
   checkCycles(tree.useCases, parsed, report);

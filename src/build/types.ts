@@ -110,7 +110,7 @@ export interface ManifestUseCase {
 export interface TableShare {
   table: string;
   with: string[];
-  access: ('read' | 'write' | 'maintain')[];
+  access: ('read' | 'write' | 'maintain' | 'alter' | 'drop')[];
 }
 
 export interface ManifestWorkflow {

@@ -42,8 +42,11 @@ export function workflowAccess(w: Workflow): TableAccess[] {
       ];
     case 'processing':
       return [
-        ...b.processing.merges.flatMap((m) => [entry(m.source, ['read'], `merge '${m.name}'`, m.origin), entry(m.target, ['write', 'update'], `merge '${m.name}'`, m.origin)]),
-        ...b.processing.sql.flatMap((f) => f.statements.flatMap((s) => s.uses.map((u) => entry(u.table, u.kinds, `${f.file} statement ${s.index}`, u.origin)))),
+        ...b.processing.merges.flatMap((m) => [entry(m.target, ['write', 'update'], `merge '${m.name}'`, m.origin), entry(m.source, ['read'], `merge '${m.name}'`, m.origin)]),
+        ...b.processing.sql.flatMap((f) => [
+          ...f.statements.flatMap((s) => s.uses.map((u) => entry(u.table, u.kinds, `${f.file} statement ${s.index}`, u.origin))),
+          ...f.declared.map((u) => entry(u.table, u.kinds, `${f.file} (declared)`, u.origin)),
+        ]),
       ];
     case 'maintenance':
       return b.maintenance.tasks.map((t) => entry(t.table, ['maintain'], `maintenance task ${t.kind}`, t.origin));

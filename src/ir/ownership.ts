@@ -19,12 +19,14 @@
  * Every error lands on the use case that reaches into a table it does not own,
  * at the spec position of that target: the owner stays healthy.
  */
-import type { Report } from '../diagnostics.ts';
 import type { UseCaseFiles } from '../spec/discover.ts';
 import { joinPointer, locate, type SpecFile } from '../spec/files.ts';
 import type { TableShare } from '../build/types.ts';
 import type { ShareAccess } from '../spec/types.ts';
 import { deadLetterOf } from './index-platform.ts';
+import { sqlFileAccess } from './sql-access.ts';
+import type { TableAccessKind } from './types.ts';
+import type { Origin, Report } from '../diagnostics.ts';
 
 /** What a use case does to a table, from the strongest claim of ownership to the weakest. */
 const RANKS = ['migrates', 'creates', 'writes', 'maintains'] as const;
@@ -35,12 +37,14 @@ interface Claim {
   /** `database.table` as written. */
   fqn: string;
   rank: Rank;
-  file: SpecFile;
-  pointer: string;
+  /** What the claimant needs the owner to share when it is not the owner. */
+  need: ShareAccess;
+  /** What it does, for messages: `writing`, `maintaining`, `dropping (statement 2 of orders/sql/x.sql)`. */
+  what: string;
+  origin: Origin;
   /** A table that goes with another claim of the same entry (a Kafka target's dead letters): never reported on its own. */
   follows?: true;
 }
-
 
 /** The access a claim needs on a table it does not own. */
 const NEEDS: Record<Rank, ShareAccess> = { migrates: 'write', creates: 'write', writes: 'write', maintains: 'maintain' };
@@ -53,6 +57,16 @@ const WHAT: Record<Rank, string> = {
   writes: 'writing',
   maintains: 'maintaining',
 };
+
+/** A SQL statement's access kinds → the rank it claims and the share it needs (strongest kind first). */
+const SQL_CLAIMS: [TableAccessKind, Rank, ShareAccess, string][] = [
+  ['drop', 'writes', 'drop', 'dropping'],
+  ['alter', 'writes', 'alter', 'altering'],
+  ['create', 'creates', 'write', 'creating'],
+  ['update', 'writes', 'write', 'changing rows of'],
+  ['write', 'writes', 'write', 'writing'],
+  ['maintain', 'maintains', 'maintain', 'maintaining'],
+];
 
 const DEFAULT_FILE: Record<string, string> = { migration: 'migration.yaml', ingestion: 'ingestion.yaml', transformation: 'processing.yaml', maintenance: 'maintenance.yaml' };
 
@@ -74,12 +88,12 @@ function phaseFiles(files: ReadonlyMap<string, SpecFile>): [string, SpecFile][] 
   return [...out.values()];
 }
 
-function claimsOf(useCase: string, type: string, file: SpecFile): Claim[] {
+function claimsOf(useCase: string, type: string, file: SpecFile, ctx: ClaimContext): Claim[] {
   const v = file.partial;
   if (!isObj(v)) return [];
   const claims: Claim[] = [];
   const add = (fqn: unknown, rank: Rank, pointer: string, follows = false) => {
-    if (typeof fqn === 'string' && fqn.includes('.')) claims.push({ useCase, fqn, rank, file, pointer, ...(follows ? { follows: true as const } : {}) });
+    if (typeof fqn === 'string' && fqn.includes('.')) claims.push({ useCase, fqn, rank, need: NEEDS[rank], what: WHAT[rank], origin: locate(file, pointer), ...(follows ? { follows: true as const } : {}) });
   };
   if (type === 'migration' && typeof v.database === 'string') {
     for (const [i, t] of list(v.tables).entries()) if (typeof t.name === 'string') add(`${v.database}.${t.name}`, 'migrates', `/tables/${i}/name`);
@@ -92,9 +106,30 @@ function claimsOf(useCase: string, type: string, file: SpecFile): Claim[] {
       add(deadLetterOf(s as Parameters<typeof deadLetterOf>[0]), 'creates', `/micro_batch/${i}/target`, true);
     }
   }
-  if (type === 'transformation') for (const [i, m] of list(v.merges).entries()) add(m.target, 'writes', `/merges/${i}/target`);
+  if (type === 'transformation') {
+    for (const [i, m] of list(v.merges).entries()) add(m.target, 'writes', `/merges/${i}/target`);
+    for (const [i, f] of list(v.sql).entries()) {
+      const sql = typeof f.file === 'string' ? ctx.other.get(f.file) : undefined;
+      for (const [j, w] of (Array.isArray(f.writes) ? f.writes : []).entries()) add(w, 'creates', `/sql/${i}/writes/${j}`);
+      if (sql === undefined) continue;
+      for (const st of sqlFileAccess(sql.path, sql.text, ctx.catalog).statements) {
+        for (const u of st.uses) {
+          const claim = SQL_CLAIMS.find(([k]) => u.kinds.includes(k));
+          if (!claim) continue;
+          const [, rank, need, verb] = claim;
+          claims.push({ useCase, fqn: `${u.table.database}.${u.table.table}`, rank, need, what: `${verb} (statement ${st.index} of ${u.origin.file})`, origin: u.origin });
+        }
+      }
+    }
+  }
   if (type === 'maintenance') for (const [i, t] of list(v.tables).entries()) add(t.table, 'maintains', `/tables/${i}/table`);
   return claims;
+}
+
+/** What claims need besides the parsed phase files: the platform's catalog and the use case's SQL files. */
+interface ClaimContext {
+  catalog: string;
+  other: ReadonlyMap<string, { path: string; text: string }>;
 }
 
 function migrationDatabases(files: ReadonlyMap<string, SpecFile>): Set<string> {
@@ -125,10 +160,7 @@ function declaredAt(declared: DeclaredOwners, db: string): string {
   return `its database '${db}' belongs to it: ${o.file}:${o.line}:${o.column}`;
 }
 
-const where = (c: Claim) => {
-  const o = locate(c.file, c.pointer);
-  return `${o.file}:${o.line}:${o.column}`;
-};
+const where = (c: Claim) => `${c.origin.file}:${c.origin.line}:${c.origin.column}`;
 
 /**
  * Decides the owner of every table the specs name, reports every write or
@@ -142,6 +174,7 @@ export function checkTableOwnership(
   parsed: ReadonlyMap<string, ReadonlyMap<string, SpecFile>>,
   report: Report,
   declared: DeclaredOwners = { owners: {} },
+  catalog = 'glue_catalog',
 ): { owners: Map<string, string>; created: Set<string> } {
   const claims = new Map<string, Claim[]>();
   const homes = new Map<string, Set<string>>();
@@ -150,7 +183,7 @@ export function checkTableOwnership(
     const files = parsed.get(uc.name)!;
     homes.set(uc.name, migrationDatabases(files));
     shares.set(uc.name, sharesOf(files.get('orchestration.yaml')));
-    for (const [type, f] of phaseFiles(files)) for (const c of claimsOf(uc.name, type, f)) claims.set(key(c.fqn), [...(claims.get(key(c.fqn)) ?? []), c]);
+    for (const [type, f] of phaseFiles(files)) for (const c of claimsOf(uc.name, type, f, { catalog, other: uc.other })) claims.set(key(c.fqn), [...(claims.get(key(c.fqn)) ?? []), c]);
   }
 
   const owners = new Map<string, string>();
@@ -177,7 +210,7 @@ export function checkTableOwnership(
       report.error(
         'TABLE_OWNER_CONFLICT',
         `'${c.fqn}' is ${DONE[RANKS[best]!]} by use case ${others.join(', ')} as well: a table has one owner; declare the owner of database '${fqn.split('.')[0]}' in platform.yaml (\`databases: {${fqn.split('.')[0]}: {owner: <use case>}}\`) and let it share the table with the other (\`share:\` in its orchestration.yaml)`,
-        locate(c.file, c.pointer),
+        c.origin,
         c.useCase,
       );
     }
@@ -191,13 +224,13 @@ export function checkTableOwnership(
     const ownedAt = declared.owners[db] !== undefined || !ownerClaim ? declaredAt(declared, db) : `${DONE[ownerClaim.rank]} at ${where(ownerClaim)}`;
     for (const c of cs) {
       if (c.useCase === owner || c.follows) continue;
-      const need = NEEDS[c.rank];
+      const need = c.need;
       const granted = (shares.get(owner) ?? []).some(({ share }) => key(share.table) === fqn && share.with.includes(c.useCase) && share.access.includes(need));
       if (granted) continue;
       report.error(
         'TABLE_NOT_OWNED',
-        `${WHAT[c.rank]} '${c.fqn}', a table of use case '${owner}' (${ownedAt}), needs its owner to share it: \`share: [{table: ${c.fqn}, with: [${c.useCase}], access: [${need}]}]\` in ${owner}/orchestration.yaml`,
-        locate(c.file, c.pointer),
+        `${c.what} '${c.fqn}', a table of use case '${owner}' (${ownedAt}), needs its owner to share it: \`share: [{table: ${c.fqn}, with: [${c.useCase}], access: [${need}]}]\` in ${owner}/orchestration.yaml`,
+        c.origin,
         c.useCase,
       );
     }

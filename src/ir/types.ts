@@ -201,6 +201,8 @@ export interface SqlFile {
   file: string;
   text: string;
   statements: SqlStatement[];
+  /** Tables the spec entry declares (`reads`, `writes`) for what the analysis cannot read. */
+  declared: SqlTableUse[];
   origin: Origin;
 }
 

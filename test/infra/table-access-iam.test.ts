@@ -72,10 +72,40 @@ describe('Spark job roles of the example, against its table-access model', () =>
   });
 });
 
+describe('Spark job roles of the example: the model has cross-use-case reads', () => {
+  it('has tables one use case reads and another writes, so the checks above can fail', () => {
+    const readElsewhere = Object.entries(manifest.tables).filter(([, t]) => t.readers.some((r) => !t.writers.some((w) => w.split('/')[0] === r.split('/')[0])));
+    expect(readElsewhere.map(([name]) => name)).toContain('raw_customers.customers');
+  });
+});
+
+describe('a table written only by SQL', () => {
+  it('gets exactly its write grants, on the role of the use case whose SQL writes it (before: none at all)', () => {
+    const sql = `CREATE TABLE IF NOT EXISTS analytics_marketing.campaign_performance (campaign_id BIGINT, orders BIGINT) USING iceberg;
+MERGE INTO analytics_marketing.campaign_performance t USING (SELECT 1 AS campaign_id, count(*) AS orders FROM raw_orders.orders) s
+ON t.campaign_id = s.campaign_id WHEN MATCHED THEN UPDATE SET * WHEN NOT MATCHED THEN INSERT *;
+`;
+    const r = synthesizeRoles(exampleSources().map((f) => (f.path === 'orders/sql/orders_enriched.sql' ? { ...f, text: sql } : f)));
+    expect(r.manifest.quarantined).toEqual([]);
+    const table = `arn:aws:glue:${REGION}:${ACCOUNT}:table/analytics_marketing/campaign_performance`;
+    const file = `arn:aws:s3:::${r.manifest.tables['analytics_marketing.campaign_performance']!.location.slice(5)}data/part-0.parquet`;
+    for (const [useCase, role] of r.roles) {
+      const mine = useCase === 'orders';
+      for (const action of ['glue:GetTable', 'glue:UpdateTable', 'glue:CreateTable']) expect(allows(role, action, table), `${useCase} ${action}`).toBe(mine);
+      for (const action of ['s3:GetObject', 's3:PutObject', 's3:DeleteObject']) expect(allows(role, action, file), `${useCase} ${action}`).toBe(mine);
+      expect(allows(role, 'glue:DeleteTable', table)).toBe(false);
+      expect(allows(role, 'glue:CreateDatabase', `arn:aws:glue:${REGION}:${ACCOUNT}:database/analytics_marketing`)).toBe(mine);
+    }
+  }, 240_000);
+});
+
 describe('a merge that reads another use case\'s table', () => {
   it('gives the reader read grants on it and no write grant (before: Create/Update/Delete on its whole database and S3 prefix)', () => {
     const merge = `  - name: payment-status\n    target: process_orders.order_payments\n    source: raw_payments.payments\n    keys: [payment_id]\n`;
-    const sources = exampleSources().map((f) => (f.path === 'orders/processing.yaml' ? { ...f, text: f.text.replace('merges:\n', `merges:\n${merge}`) } : f));
+    const ddl = 'CREATE TABLE IF NOT EXISTS process_orders.order_payments (payment_id BIGINT) USING iceberg;\n';
+    const sources = exampleSources().map((f) =>
+      f.path === 'orders/processing.yaml' ? { ...f, text: f.text.replace('merges:\n', `merges:\n${merge}`) } : f.path === 'orders/sql/orders_enriched.sql' ? { ...f, text: `${ddl}${f.text}` } : f,
+    );
     const r = synthesizeRoles(sources);
     expect(r.manifest.quarantined).toEqual([]);
     const orders = r.roles.get('orders')!;
