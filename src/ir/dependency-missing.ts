@@ -21,7 +21,8 @@
  *   which no reader is waiting for.
  *
  * A writer downstream of the reader is ordered too (the reader reads the
- * previous run's data; a `depends_on` back would be a cycle). Only compiled
+ * previous run's data; a `depends_on` back would be a cycle). Disabled dags
+ * count, so enabling one needs no change elsewhere. Only compiled
  * use cases are checked, readers and writers alike: a quarantined use case's
  * reads and writes are unknown until it compiles, and the others compile as
  * if it were absent. The chains themselves are followed through every dag the
