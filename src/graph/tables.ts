@@ -18,9 +18,8 @@ export function buildTableGraph(manifest: Manifest, quarantined: readonly Quaran
   const drawn = [...lineage.workflows.values()].filter((w) => w.reads.length > 0 || w.writes.length > 0);
   const tables = [...lineage.tables.values()].filter((t) => t.writers.length > 0 || t.readers.length > 0);
   const groups = new Map<string, GraphGroup>();
-  for (const uc of manifest.useCases) {
-    if (drawn.some((w) => w.useCase === uc.name) || tables.some((t) => t.owner === uc.name)) groups.set(uc.name, b.group(uc.name));
-  }
+  const present = new Set([...drawn.map((w) => w.useCase), ...tables.flatMap((t) => (t.owner === undefined ? [] : [t.owner]))]);
+  for (const uc of manifest.useCases) if (present.has(uc.name)) groups.set(uc.name, b.group(uc.name));
   b.quarantined(quarantined);
   const schedules = new Map<string, string | undefined>(manifest.useCases.flatMap((u) => u.workflows.map((m) => [`${u.name}/${m.name}`, m.schedule] as const)));
   for (const w of drawn) {
