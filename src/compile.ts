@@ -10,6 +10,7 @@ import { assembleBuild, type BuildOutput } from './build/assemble.ts';
 import { buildIndex, checkCycles } from './ir/index-platform.ts';
 import { normalizeUseCase } from './ir/normalize.ts';
 import { migratedTables } from './ir/migration-order.ts';
+import { checkMissingDependencies, indexUpstreams } from './ir/dependency-missing.ts';
 import { checkDatabaseOwners, checkTableOwnership } from './ir/ownership.ts';
 import { setTableOwners } from './ir/context.ts';
 import { normalizePlatform } from './ir/platform.ts';
@@ -121,6 +122,9 @@ export function compile(sources: readonly SourceFile[], options: CompileOptions)
     const i = healthy.findIndex((u) => d.severity === 'error' && u.name === d.useCase);
     if (i >= 0) quarantined.push({ useCase: healthy.splice(i, 1)[0]!.name, diagnostics: [] });
   }
+
+  // Readers and writers of the use cases that compile; chains of depends_on through any dag the specs name.
+  checkMissingDependencies({ useCases: healthy, upstreams: indexUpstreams(index) }, report);
 
   // Migrations of quarantined use cases count: their last deployment may still be converting.
   const migrated = migratedTables([...normalized.values()]);
