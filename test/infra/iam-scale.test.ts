@@ -150,8 +150,9 @@ describe(`IAM of a ${USE_CASES}-use-case platform`, () => {
     expect(custom).toBe(USE_CASES);
   });
 
+  // Read-only tables of another use case are covered on the example (table-access-iam.test.ts): the
+  // generated platform reads only tables its own use cases write.
   it('lets each role use its own secrets, read the tables its jobs read and write only those they write', () => {
-    let readOnly = 0;
     for (const u of manifest.useCases) {
       const role = sparkRoles.get(u.name)!.statements;
       for (const secret of secretsOf(u)) expect(allows(role, 'secretsmanager:GetSecretValue', secret), secret).toBe(true);
@@ -162,10 +163,8 @@ describe(`IAM of a ${USE_CASES}-use-case platform`, () => {
         expect(allows(role, 'glue:UpdateTable', tableArn(t)), `${u.name} commits to ${t}`).toBe(writes);
         expect(allows(role, 's3:PutObject', dataFile(t)), `${u.name} writes ${t}`).toBe(writes);
         expect(allows(role, 'glue:CreateTable', tableArn(t)), `${u.name} creates ${t}`).toBe(kinds.has('create'));
-        if (!writes) readOnly++;
       }
     }
-    expect(readOnly).toBeGreaterThan(0);
   });
 
   it("grants no role anything of another use case: its prefixes, databases, secrets, entry points", () => {
