@@ -13,9 +13,11 @@ const SPECS = {
   'specs/shop/orchestration.yaml':
     'owner: shop@example.com\ndags:\n  - name: shop-load\n    type: ingestion\n    schedule: cron(0 * * * ? *)\n  - name: shop-clean\n    type: transformation\n    depends_on: [shop-load]\n',
   'specs/shop/ingestion.yaml': `batch:\n  - name: orders-pg\n    source: {engine: postgresql, secret_arn: "${SECRET}", table: public.orders}\n    target: raw_shop.orders\n    mode: append\n    columns:\n      - {name: id, type: bigint, nullable: false}\n`,
-  'specs/shop/processing.yaml': 'merges:\n  - name: clean\n    target: process_shop.orders\n    source: raw_shop.orders\n    keys: [id]\n',
+  'specs/shop/processing.yaml': 'merges:\n  - name: clean\n    target: process_shop.orders\n    source: raw_shop.orders\n    keys: [id]\nsql:\n  - file: sql/ddl.sql\n',
+  'specs/shop/sql/ddl.sql': 'CREATE TABLE IF NOT EXISTS process_shop.orders (id BIGINT) USING iceberg;\n',
   'specs/bi/orchestration.yaml': 'owner: bi@example.com\ndags:\n  - name: bi-copy\n    type: transformation\n    depends_on: [shop/shop-clean]\n',
-  'specs/bi/processing.yaml': 'merges:\n  - name: copy\n    target: process_bi.orders\n    source: process_shop.orders\n    keys: [id]\n',
+  'specs/bi/processing.yaml': 'merges:\n  - name: copy\n    target: process_bi.orders\n    source: process_shop.orders\n    keys: [id]\nsql:\n  - file: sql/ddl.sql\n',
+  'specs/bi/sql/ddl.sql': 'CREATE TABLE IF NOT EXISTS process_bi.orders (id BIGINT) USING iceberg;\n',
   'specs/hr/orchestration.yaml': 'owner: hr@example.com\ndags:\n  - name: people\n    type: transformation\n    schedule: cron(0 6 * * *)\n    spark: {entrypoint: s3://jobs-bucket/people.py}\n',
 };
 

@@ -32,7 +32,20 @@ function orchestration(dags: { name: string; type: string; dependsOn?: string[];
   return lines.join('\n') + '\n';
 }
 
-const missing = (files: Record<string, string>) => compileTree({ 'platform.yaml': PLATFORM, ...files }).diagnostics.filter((d) => d.code === 'DEPENDENCY_MISSING');
+/** Adds to each processing file a SQL file that creates its merge targets (a merge into a table nothing creates is an error). */
+function withTargetsCreated(files: Record<string, string>): Record<string, string> {
+  const out = { ...files };
+  for (const [path, text] of Object.entries(files)) {
+    const m = /^(\w+)\/processing\.yaml$/.exec(path);
+    if (!m || text.includes('\nsql:')) continue;
+    const targets = [...text.matchAll(/target: (\S+)/g)].map((t) => t[1]!);
+    out[path] = `${text}sql:\n  - file: sql/targets.sql\n`;
+    out[`${m[1]}/sql/targets.sql`] = targets.map((t) => `CREATE TABLE IF NOT EXISTS ${t} (id BIGINT) USING iceberg;\n`).join('');
+  }
+  return out;
+}
+
+const missing = (files: Record<string, string>) => compileTree({ 'platform.yaml': PLATFORM, ...withTargetsCreated(files) }).diagnostics.filter((d) => d.code === 'DEPENDENCY_MISSING');
 
 /** `shop` ingests raw_shop.orders every hour. */
 const SHOP = {
@@ -107,7 +120,7 @@ describe('DEPENDENCY_MISSING from specs', () => {
     };
     expect(missing(chain)).toEqual([]);
     // mid breaks: its dag still orders bi after shop (the chain is read from its orchestration file).
-    const broken = compileTree({ 'platform.yaml': PLATFORM, ...chain, 'mid/ingestion.yaml': jdbc('raw_mid.other').replace('mode: append', 'mode: sideways') });
+    const broken = compileTree({ 'platform.yaml': PLATFORM, ...withTargetsCreated(chain), 'mid/ingestion.yaml': jdbc('raw_mid.other').replace('mode: append', 'mode: sideways') });
     expect(broken.quarantined.map((q) => q.useCase)).toEqual(['mid']);
     expect(broken.diagnostics.filter((d) => d.code === 'DEPENDENCY_MISSING')).toEqual([]);
     // Without the chain, the same read is warned.
@@ -121,12 +134,12 @@ describe('DEPENDENCY_MISSING from specs', () => {
       'bi/processing.yaml': merges('raw_shop.orders'),
     };
     const badSchedule = { 'shop/orchestration.yaml': orchestration([{ name: 'load', type: 'ingestion', schedule: 'rate(1 minutes)' }]) };
-    const writerBroken = compileTree({ 'platform.yaml': PLATFORM, ...files, ...badSchedule });
+    const writerBroken = compileTree({ 'platform.yaml': PLATFORM, ...withTargetsCreated(files), ...badSchedule });
     expect(writerBroken.quarantined.map((q) => q.useCase)).toEqual(['shop']);
     expect(writerBroken.diagnostics.filter((d) => d.code === 'DEPENDENCY_MISSING')).toEqual([]);
     expect(missing(files).map((d) => d.useCase)).toEqual(['bi']);
 
-    const readerBroken = compileTree({ 'platform.yaml': PLATFORM, ...files, 'bi/orchestration.yaml': orchestration([{ name: 'report', type: 'transformation', schedule: 'rate(1 minutes)' }]) });
+    const readerBroken = compileTree({ 'platform.yaml': PLATFORM, ...withTargetsCreated(files), 'bi/orchestration.yaml': orchestration([{ name: 'report', type: 'transformation', schedule: 'rate(1 minutes)' }]) });
     expect(readerBroken.quarantined.map((q) => q.useCase)).toEqual(['bi']);
     expect(readerBroken.diagnostics.filter((d) => d.code === 'DEPENDENCY_MISSING')).toEqual([]);
   });
