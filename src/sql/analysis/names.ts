@@ -37,13 +37,12 @@ const INTRODUCERS = new Set([L.KW_TABLE, L.KW_VIEW, L.KW_INTO, L.KW_OVERWRITE, L
 
 /** The tokens to parse, with the catalog (or longer) prefixes of target names taken out. */
 export function hidePrefixes(tokens: readonly Token[]): { tokens: Token[]; prefixes: Prefixes } {
+  // Spark itself takes two parts at most in CREATE TABLE … LIKE (a v1 command): leave its names to the grammar.
+  if (tokens[0]?.type === L.KW_CREATE && tokens[1]?.type === L.KW_TABLE && tokens.some((t) => t.type === L.KW_LIKE)) return { tokens: [...tokens], prefixes: new Map() };
   const hidden = new Set<Token>();
   const prefixes: Prefixes = new Map();
   for (const [i, t] of tokens.entries()) {
-    const introduces =
-      (INTRODUCERS.has(t.type) && tokens[i - 1]?.type !== L.KW_LATERAL) ||
-      (t.type === L.KW_FROM && tokens[i - 1]?.type === L.KW_DELETE) ||
-      (t.type === L.KW_LIKE && tokens[0]?.type === L.KW_CREATE && tokens[1]?.type === L.KW_TABLE);
+    const introduces = (INTRODUCERS.has(t.type) && tokens[i - 1]?.type !== L.KW_LATERAL) || (t.type === L.KW_FROM && tokens[i - 1]?.type === L.KW_DELETE);
     if (!introduces) continue;
     let j = i + 1;
     if (tokens[j]?.type === L.KW_TABLE) j++;
