@@ -117,6 +117,7 @@ const LONG_NAMES: { given: string; want: string[] }[] = [
   { given: 'DELETE FROM proc.d.branch_x', want: ['write delete proc.d.branch_x'] },
   { given: 'CREATE TABLE glue_catalog.proc.d USING iceberg AS SELECT * FROM raw.e', want: ['write create_as_select glue_catalog.proc.d', 'read select raw.e'] },
   { given: 'CREATE TABLE IF NOT EXISTS glue_catalog.proc.d (a INT) USING iceberg', want: ['write create glue_catalog.proc.d'] },
+  { given: "CREATE TABLE glue_catalog.proc.d AS SELECT * FROM raw.e WHERE n LIKE 'x%'", want: ['write create_as_select glue_catalog.proc.d', 'read select raw.e'] },
   { given: 'DROP TABLE IF EXISTS glue_catalog.proc.d PURGE', want: ['write drop glue_catalog.proc.d'] },
   { given: 'TRUNCATE TABLE glue_catalog.proc.d', want: ['write truncate glue_catalog.proc.d'] },
   { given: "ALTER TABLE glue_catalog.proc.d SET TBLPROPERTIES ('k' = 'v')", want: ['write alter glue_catalog.proc.d'] },

@@ -86,6 +86,7 @@ DELETE FROM proc.customers;
 UPDATE glue_catalog.proc.customers.branch_x AS d SET d.name = 'x';
 CREATE TABLE proc.like2 LIKE raw.payments;
 CREATE TABLE proc.cte_ctas AS WITH x AS (SELECT * FROM raw.payments) SELECT * FROM x;
+CREATE TABLE glue_catalog.proc.liked AS SELECT * FROM raw.events WHERE note LIKE 'x%';
 CREATE OR REPLACE TABLE proc.summary6 (id INT) USING iceberg;
 ALTER TABLE proc.summary_v2 ADD COLUMN extra STRING;
 ALTER TABLE proc.summary_v2 UNSET TBLPROPERTIES ('write.format.default');
