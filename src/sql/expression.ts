@@ -12,7 +12,7 @@ import { EXPRESSION_KEYWORDS } from './expression-functions.ts';
 import { Fail, keywordHere, show, unexpected } from './expression-fail.ts';
 import { expressionTokens } from './expression-lexer.ts';
 import { booleanExpr } from './expression-tree.ts';
-import { L, isKeyword, isNamePart, parseTokens, type SyntaxError } from './grammar.ts';
+import { L, isKeyword, isNamePart, isNumber, parseTokens, syntheticToken, type SyntaxError } from './grammar.ts';
 import { isValidIdentifier, quoteIdent, sqlString } from './identifiers.ts';
 
 export { EXPRESSION_KEYWORDS } from './expression-functions.ts';
@@ -51,13 +51,31 @@ export function parseExpression(text: string): ParseResult {
   if (deep) return deep;
   try {
     const parsed = parseTokens(tokens, text.length, (p) => p.booleanExpression());
-    if ('error' in parsed) return syntaxProblem(tokens, parsed.error, text.length);
+    if ('error' in parsed) {
+      const e = parsed.error;
+      const value = e.token !== undefined && (STARTS_VALUE.has(e.token.type) || isNumber(e.token.type));
+      return syntaxProblem(tokens, e.early && !value ? (anchoredError(tokens, text.length) ?? e) : e, text.length);
+    }
     return { expr: booleanExpr(parsed.tree) };
   } catch (e) {
     if (e instanceof Fail) return { error: e.message, at: e.at };
     if (e instanceof RangeError) return { error: `the expression is nested more than ${MAX_EXPRESSION_DEPTH} levels deep`, at: 0 };
     throw e;
   }
+}
+
+/** Tokens that cannot continue a complete expression: a value (two values in a row), a closing parenthesis or a comma too many. */
+const STARTS_VALUE = new Set([L.IDENTIFIER, L.BACKQUOTED_IDENTIFIER, L.STRING_LITERAL, L.DOUBLEQUOTED_STRING, L.RIGHT_PAREN, L.COMMA]);
+
+/**
+ * The rule `booleanExpression` may end early and leave the rest (`CASE WHEN a`
+ * reads as a column named CASE). Parsed again between parentheses, which
+ * anchor its end, an input that stops too early is reported at its end.
+ */
+function anchoredError(tokens: Token[], length: number): SyntaxError | undefined {
+  const r = parseTokens([syntheticToken(L.LEFT_PAREN, '(', -1), ...tokens, syntheticToken(L.RIGHT_PAREN, ')', length)], length, (p) => p.booleanExpression());
+  // Only an error at the end says more than the first parse: the input stops too early.
+  return 'error' in r && r.error.at >= length ? r.error : undefined;
 }
 
 const PREFIX = new Set([L.KW_NOT, L.MINUS, L.PLUS, L.TILDE]);
@@ -85,12 +103,12 @@ const EXPECTS_VALUE = new Set([
 
 /** The grammar's syntax error, worded for a person writing one expression. */
 function syntaxProblem(tokens: Token[], e: SyntaxError, length: number): { error: string; at: number } {
-  const t = e.token;
-  const i = t && t.type !== L.EOF ? tokens.indexOf(t) : tokens.length;
+  const t = e.token && tokens.includes(e.token) ? e.token : undefined;
+  const i = t ? tokens.indexOf(t) : tokens.length;
   const prev = tokens[i - 1];
   const depth = (open: number, close: number) => tokens.slice(0, i).reduce((n, x) => n + (x.type === open ? 1 : x.type === close ? -1 : 0), 0);
-  const atEnd = !t || t.type === L.EOF || i < 0;
-  const at = atEnd ? length : t.start;
+  const atEnd = !t;
+  const at = t ? t.start : length;
   if (prev?.type === L.DOT) return { error: 'a field name was expected after "."', at };
   if (t?.type === L.DOT && !isNamePart(tokens[i + 1]?.type ?? L.EOF)) return { error: 'a field name was expected after "."', at: tokens[i + 1]?.start ?? length };
   if (prev?.type === L.KW_IS) return { error: 'expected NULL, TRUE, FALSE, UNKNOWN or DISTINCT FROM after IS', at };

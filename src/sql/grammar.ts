@@ -111,6 +111,8 @@ export interface SyntaxError {
   message: string;
   /** The offending token; its type is Token.EOF at the end of the input. */
   token: Token | undefined;
+  /** The rule ended without error before this token: the input goes on after one complete rule. */
+  early?: boolean;
 }
 
 class FirstError extends BaseErrorListener {
@@ -148,7 +150,7 @@ export function parseTokens<T extends ParserRuleContext>(tokens: readonly Token[
   const listener = new FirstError();
   const { tree, next } = run(PredictionMode.LL, new DefaultErrorStrategy(), listener);
   if (listener.error) return { error: listener.error };
-  if (next && next.type !== Token.EOF) return { error: { at: next.start, message: `extraneous input '${next.text}' expecting <EOF>`, token: next } };
+  if (next && next.type !== Token.EOF) return { error: { at: next.start, message: `extraneous input '${next.text}' expecting <EOF>`, token: next, early: true } };
   return { tree };
 }
 
@@ -158,6 +160,13 @@ function shorten(message: string): string {
     const items = list.split(', ');
     return items.length <= 6 ? all : `expecting one of ${items.slice(0, 6).join(', ')}, … (${items.length} in all)`;
   });
+}
+
+/** A token that is not in the input, placed at `offset` (context given to a rule). */
+export function syntheticToken(type: number, text: string, offset: number): Token {
+  const t = new CommonToken(CommonToken.EMPTY_SOURCE, type, Token.DEFAULT_CHANNEL, offset, offset - 1);
+  t.text = text;
+  return t;
 }
 
 function eofAt(offset: number): Token {

@@ -11,6 +11,8 @@ describe('analyzeSql: statements it cannot read are problems, never skipped', ()
     { given: 'SELECT 1 SELECT 2', code: 'SQL_SYNTAX', at: [1, 10], message: /^syntax error: a second statement starts here/ },
     { given: 'SELECT * FROM my-table', code: 'SQL_SYNTAX', at: [1, 18], message: /^syntax error: no viable alternative/ },
     { given: 'SELECT * FROM my-tab', code: 'SQL_SYNTAX', at: [1, 15], message: /^"my-tab" is not a valid name/ },
+    // Spark's CREATE TABLE … LIKE (a v1 command) takes names of two parts at most.
+    { given: 'CREATE TABLE glue_catalog.proc.d LIKE raw.e', code: 'SQL_SYNTAX', at: [1, 31], message: /^syntax error/ },
     { given: 'SELECT * FROM "raw"."a"', code: 'SQL_SYNTAX', at: [1, 15], message: /^"raw" is a string in Spark SQL, not a name/ },
     { given: "SELECT * FROM raw.a WHERE b = 'open", code: 'SQL_SYNTAX', at: [1, 31], message: /^syntax error/ },
     { given: 'SHOW TABLES IN raw', code: 'SQL_UNSUPPORTED', at: [1, 1], message: /^SHOW TABLES …: statements of this kind \(showTables\) are not modelled/ },
@@ -31,6 +33,7 @@ describe('analyzeSql: statements it cannot read are problems, never skipped', ()
     { given: "CALL glue_catalog.system.expire_snapshots(table => 'raw.a', tabel => 'raw.b')", code: 'SQL_UNSUPPORTED', at: [1, 61], message: /^expire_snapshots has no argument tabel/ },
     { given: "CALL glue_catalog.system.expire_snapshots(table => 'raw.a', table => 'raw.b')", code: 'SQL_SYNTAX', at: [1, 61], message: /^argument table is given twice/ },
     { given: "CALL glue_catalog.system.expire_snapshots('raw.a', )", code: 'SQL_SYNTAX', at: [1, 52], message: /^an argument is missing/ },
+    { given: "CALL glue_catalog.system.expire_snapshots(table => 'raw.a', older_than => :cutoff)", code: 'SQL_SYNTAX', at: [1, 75], message: /^Iceberg's CALL takes no parameter markers/ },
     { given: 'ALTER TABLE raw.a WRITE ORDERED BY (SELECT 1)', code: 'SQL_SYNTAX', at: [1, 37], message: /^unexpected "SELECT" in ALTER TABLE … WRITE/ },
   ])('$given', ({ given, code, at, message }) => {
     const r = analyzeSql(given);

@@ -50,6 +50,8 @@ export function analyzeCall(tokens: readonly Token[]): Found {
     }
     if (seen.has(param)) throw new Refused('SQL_SYNTAX', `argument ${param} is given twice`, at);
     seen.add(param);
+    const marker = value.find((t) => t.type === L.COLON || t.type === L.QUESTION);
+    if (marker) throw new Refused('SQL_SYNTAX', "Iceberg's CALL takes no parameter markers: write the value", marker.start);
     const parsed = parseTokens(value, value.at(-1)!.stop + 1, (p) => p.expression());
     if ('error' in parsed) throw new Refused('SQL_SYNTAX', `syntax error: ${parsed.error.message}`, parsed.error.at);
     const role = spec.tables[param];

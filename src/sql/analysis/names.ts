@@ -40,27 +40,32 @@ export function hidePrefixes(tokens: readonly Token[]): { tokens: Token[]; prefi
   const hidden = new Set<Token>();
   const prefixes: Prefixes = new Map();
   for (const [i, t] of tokens.entries()) {
-    const introduces =
-      (INTRODUCERS.has(t.type) && tokens[i - 1]?.type !== L.KW_LATERAL) ||
-      (t.type === L.KW_FROM && tokens[i - 1]?.type === L.KW_DELETE) ||
-      (t.type === L.KW_LIKE && tokens[0]?.type === L.KW_CREATE && tokens[1]?.type === L.KW_TABLE);
+    const introduces = (INTRODUCERS.has(t.type) && tokens[i - 1]?.type !== L.KW_LATERAL) || (t.type === L.KW_FROM && tokens[i - 1]?.type === L.KW_DELETE);
     if (!introduces) continue;
-    let j = i + 1;
-    if (tokens[j]?.type === L.KW_TABLE) j++;
-    if (tokens[j]?.type === L.KW_IF) j += tokens[j + 1]?.type === L.KW_NOT ? 3 : 2;
-    const chain: Token[] = [];
-    while (isNamePart(tokens[j]?.type ?? L.EOF)) {
-      chain.push(tokens[j]!);
-      if (tokens[j + 1]?.type !== L.DOT) break;
-      j += 2;
-    }
-    if (chain.length < 3) continue;
+    const chain = nameChain(tokens, i + 1);
+    // Spark itself takes two parts at most in CREATE TABLE … LIKE (a v1 command): left to the grammar.
+    const createLike = tokens[0]?.type === L.KW_CREATE && t.type === L.KW_TABLE && i === 1 && chain.length > 0 && tokens[tokens.indexOf(chain.at(-1)!) + 1]?.type === L.KW_LIKE;
+    if (chain.length < 3 || createLike) continue;
     const kept = chain.at(-2)!;
     const dropped = tokens.slice(tokens.indexOf(chain[0]!), tokens.indexOf(kept));
     for (const d of dropped) hidden.add(d);
     prefixes.set(kept, { parts: chain.slice(0, -2).map(part), at: chain[0]!.start });
   }
   return { tokens: tokens.filter((t) => !hidden.has(t)), prefixes };
+}
+
+/** The name parts after an introducing word at `from` (skipping `TABLE` and `IF [NOT] EXISTS`). */
+function nameChain(tokens: readonly Token[], from: number): Token[] {
+  let j = from;
+  if (tokens[j]?.type === L.KW_TABLE) j++;
+  if (tokens[j]?.type === L.KW_IF) j += tokens[j + 1]?.type === L.KW_NOT ? 3 : 2;
+  const chain: Token[] = [];
+  while (isNamePart(tokens[j]?.type ?? L.EOF)) {
+    chain.push(tokens[j]!);
+    if (tokens[j + 1]?.type !== L.DOT) break;
+    j += 2;
+  }
+  return chain;
 }
 
 /** The name of one identifier token, as Spark reads it. */
