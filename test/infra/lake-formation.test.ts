@@ -17,7 +17,7 @@ import { resourcesOfType, synthesize, type Synthesized } from './synth.ts';
 /** The example with `governance: lake_formation`, and `edit` applied to the file at each path. */
 function lakeFormationSources(edit: Record<string, (text: string) => string> = {}): SourceFile[] {
   return exampleSources().map((s) => {
-    const text = s.path === 'platform.yaml' ? `${s.text}\ngovernance: lake_formation\n` : s.text;
+    const text = s.path === 'platform.yaml' ? s.text.replace(/^governance: iam$/m, 'governance: lake_formation') : s.text;
     return { ...s, text: edit[s.path]?.(text) ?? text };
   });
 }
@@ -205,6 +205,7 @@ describe('lake_formation: each Spark role against the table-access model', () =>
     const prefixes = role.filter((s) => [s.Action].flat().includes('s3:ListBucket')).flatMap((s) => JSON.stringify(s.Condition));
     for (const db of Object.keys(m.platform.databaseOwners)) expect(prefixes.join(' '), db).not.toMatch(new RegExp(`"${db}(\\.db)?/`));
     expect(allows(role, 'lakeformation:GetDataAccess', '*')).toBe(true);
+    expect(role.filter((s) => [s.Resource].flat().includes('*')).flatMap((s) => [s.Action].flat())).toEqual(['lakeformation:GetDataAccess']);
     expect(allows(role, 'glue:CreateDatabase', `arn:aws:glue:eu-west-1:${ACCOUNT}:database/raw_${useCase}`)).toBe(false);
     expect(allows(role, 's3:PutObject', `arn:aws:s3:::${m.platform.buckets.artifacts}/lakestep/results/${useCase}/w/x.json`)).toBe(true);
   });
