@@ -55,11 +55,16 @@ export class LakeFormationCatalog extends Construct {
     };
 
     for (const name of governedDatabases(platform)) {
+      const description = platform.databaseOwners[name]?.description ?? `lakestep ${platform.prefix}: tables of use case ${platform.databaseOwners[name]?.owner}`;
+      if (description.includes('{{resolve:')) {
+        // CloudFormation would replace a dynamic reference with a secret or parameter value at deploy time.
+        throw new Error(`platform.yaml databases.${name}.description holds a CloudFormation dynamic reference ({{resolve:…}}): remove it`);
+      }
       const db = new glue.CfnDatabase(this, `Database-${name}`, {
         catalogId: Aws.ACCOUNT_ID,
         databaseInput: {
           name,
-          description: platform.databaseOwners[name]?.description ?? `lakestep ${platform.prefix}: tables of use case ${platform.databaseOwners[name]?.owner}`,
+          description,
           // The catalog warehouse's own default, so tables created without a location land where they did before.
           locationUri: `s3://${platform.buckets.raw}/${name}.db`,
           createTableDefaultPermissions: [],
@@ -86,7 +91,6 @@ export class LakeFormationCatalog extends Construct {
         hybridAccessEnabled: false,
       });
       after(r);
-      r.node.addDependency(this.registrationRole);
       this.locations.push(r);
     }
   }

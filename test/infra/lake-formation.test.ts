@@ -231,6 +231,11 @@ describe('lake_formation: a share for writing, and quarantine', () => {
     expect(b.grants.filter((g) => g.role === roleOf('payments') && g.on === 'tables:raw_payments').map((g) => g.permission).sort()).toEqual(['ALL', 'DROP']);
   }, 240_000);
 
+  it('refuses a database description that CloudFormation would resolve at deploy time', () => {
+    const { buildDir } = compileToBuild(lakeFormationSources({ 'platform.yaml': (t) => t.replace('"Curated order tables."', '"{{resolve:ssm:/acme/prod/api-key}}"') }));
+    expect(() => synthesize(buildDir, { nagChecks: false, lean: true })).toThrow(/databases\.process_orders\.description holds a CloudFormation dynamic reference/);
+  }, 240_000);
+
   it('leaves the platform stack as it is when a use case is quarantined', () => {
     const healthy = compileToBuild(lakeFormationSources()).buildDir;
     const broken = compileToBuild(lakeFormationSources({ 'payments/orchestration.yaml': (t) => `${t}\nnot_a_field: true\n` }));
