@@ -7,6 +7,7 @@
  */
 import { Report, sortDiagnostics, type Diagnostic } from './diagnostics.ts';
 import { assembleBuild, type BuildOutput } from './build/assemble.ts';
+import { checkLakeFormation } from './build/governance.ts';
 import { buildIndex, checkCycles } from './ir/index-platform.ts';
 import { normalizeUseCase } from './ir/normalize.ts';
 import { migratedTables } from './ir/migration-order.ts';
@@ -87,6 +88,8 @@ export function compile(sources: readonly SourceFile[], options: CompileOptions)
     // Positions are resolved by now: let the YAML documents go (large trees keep heap and GC low).
     parsed.delete(uc.name);
   }
+
+  if (platformOk) checkLakeFormation(platform, [...normalized.values()], platformFile, report);
 
   const broken = new Set(report.diagnostics.filter((d) => d.severity === 'error' && d.useCase).map((d) => d.useCase!));
   const healthy: UseCase[] = [];

@@ -12,11 +12,18 @@
  * the most grants are granted as a whole, largest first: reads of any
  * database, writes only of databases the use case owns every table of. A write
  * into another use case's shared table always stays per table.
+ *
+ * With `governance: lake_formation` the role reaches the data of the registered
+ * locations only through Lake Formation (`lakeformation:GetDataAccess`, the
+ * grants of `infra/lakeformation/grants.ts`): it gets no S3 key at or under a
+ * registered location, and creates no database (infra does).
  * @see https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/security-iam-runtime-role.html
  * @see https://docs.aws.amazon.com/glue/latest/dg/glue-specifying-resource-arns.html
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
  */
 import type { ManifestPlatform, ManifestTable, ManifestUseCase, TableAccessKind } from '../../src/build/types.ts';
+import { databaseLocations } from '../../src/naming.ts';
+import { lakeFormationEnabled, overlapsRegistered, registeredLocations } from '../lakeformation/locations.ts';
 
 /**
  * Keys of one bucket. Every `readWrite` entry is a key prefix; a `read` entry
@@ -50,6 +57,8 @@ export interface SparkAccess {
   buckets: Map<string, BucketAccess>;
   /** Databases granted as a whole because per-table grants would not fit the quota. */
   wholeDatabases: string[];
+  /** Lake Formation vends the credentials of the registered locations (`lakeformation:GetDataAccess`). */
+  lakeFormation: boolean;
 }
 
 /** Characters of the role's inline policy spent on table grants before databases are granted whole. */
@@ -105,6 +114,14 @@ export function sparkAccess(platform: ManifestPlatform, useCase: ManifestUseCase
     read.push(...(w.resources.storage?.read ?? []));
     readWrite.push(...(w.resources.storage?.readWrite ?? []));
   }
+  const lakeFormation = lakeFormationEnabled(platform);
+  if (lakeFormation) {
+    const registered = registeredLocations(platform);
+    const direct = (u: string) => !overlapsRegistered(u, registered);
+    read.splice(0, read.length, ...read.filter(direct));
+    readWrite.splice(0, readWrite.length, ...readWrite.filter(direct));
+    glue.createDatabases = [];
+  }
   for (const k of Object.keys(glue) as (keyof GlueAccess)[]) {
     const list = new Set(glue[k]);
     // A table of a database granted as a whole needs no entry of its own.
@@ -126,7 +143,7 @@ export function sparkAccess(platform: ManifestPlatform, useCase: ManifestUseCase
     entry.readWrite = minimalKeys(entry.readWrite, true);
     entry.read = minimalKeys(entry.read.filter((k) => !covered(k, entry.readWrite, true)), false);
   }
-  return { secrets, glue, buckets: new Map([...buckets].sort(([a], [b]) => a.localeCompare(b))), wholeDatabases: [...whole.keys()].sort() };
+  return { secrets, glue, buckets: new Map([...buckets].sort(([a], [b]) => a.localeCompare(b))), wholeDatabases: [...whole.keys()].sort(), lakeFormation };
 }
 
 /** Each table the use case's workflows touch, with the union of their kinds and its location. */
@@ -188,7 +205,7 @@ function databaseCost(platform: ManifestPlatform, db: string): number {
 
 /** Every prefix a database's tables may live under: `<layer bucket>/<database>/` and the warehouse's `<database>.db/`. */
 function databasePrefixes(platform: ManifestPlatform, db: string): string[] {
-  return [...(['raw', 'process', 'analytics'] as const).map((l) => uri(platform.buckets[l], `${db}/`)), uri(platform.buckets.raw, `${db}.db/`)];
+  return databaseLocations(platform.buckets, db);
 }
 
 /** `s3://bucket/key` → its parts. */

@@ -83,6 +83,11 @@ function statements(access: SparkAccess, r: PlatformResources): iam.PolicyStatem
   // Spark resolves the session's current namespace `default` when it starts.
   out.push(new iam.PolicyStatement({ actions: ['glue:GetDatabase'], resources: [glue('catalog'), glue('database/default')] }));
   out.push(...glueStatements(access, glue));
+  if (access.lakeFormation) {
+    // Temporary credentials for the registered locations; the action has no resource-level permissions.
+    // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awslakeformation.html
+    out.push(new iam.PolicyStatement({ actions: ['lakeformation:GetDataAccess'], resources: ['*'] }));
+  }
   if (access.secrets.length) {
     out.push(
       new iam.PolicyStatement({
