@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Manifest } from '../../src/build/types.ts';
 import type { SourceFile } from '../../src/spec/files.ts';
 import { compileToBuild, exampleSources } from './compiled.ts';
-import { ACCOUNT, allows, Resolver, type ResolvedStatement } from './iam-eval.ts';
+import { ACCOUNT, allows, Resolver, type ResolvedStatement, sparkRoles } from './iam-eval.ts';
 import { resourcesOfType, synthesize, type Synthesized } from './synth.ts';
 
 /** The example with `governance: lake_formation`, and `edit` applied to the file at each path. */
@@ -59,13 +59,7 @@ function build(sources: readonly SourceFile[], nagChecks = false): Built {
           : `table:${res.Table.DatabaseName}.${res.Table.Name}`;
     return { stack: p.stack, role: (r.Principal.DataLakePrincipalIdentifier as string).split('/').pop()!, permission: r.Permissions[0], on };
   });
-  const roles = new Map<string, ResolvedStatement[]>();
-  for (const role of resourcesOfType(s, 'AWS::IAM::Role')) {
-    if (!JSON.stringify(role.props.AssumeRolePolicyDocument).includes('emr-serverless.amazonaws.com')) continue;
-    const useCase = (role.props.Tags as { Key: string; Value: string }[]).find((t) => t.Key === 'lakestep:use-case')!.Value;
-    const docs = resolver.resolve(role.props.Policies, s.json.get(role.stack)!) as { PolicyDocument: { Statement: ResolvedStatement[] } }[];
-    roles.set(useCase, docs.flatMap((d) => d.PolicyDocument.Statement));
-  }
+  const roles = new Map([...sparkRoles(s, resolver)].map(([uc, r]) => [uc, r.statements]));
   return { manifest, s, grants, roles };
 }
 
