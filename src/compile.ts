@@ -19,7 +19,7 @@ import { checkRuleQuotas, formatRuleSummary, workflowRules } from './events/inde
 import { checkWorkflowLimits } from './build/limits.ts';
 import { discover } from './spec/discover.ts';
 import { locate, parseSpecFile, type SourceFile, type SpecFile } from './spec/files.ts';
-import { checkReservedSyntax } from './spec/reserved.ts';
+import { checkReservedSyntax, checkReservedText } from './spec/reserved.ts';
 import { checkSecrets, checkTextSecrets } from './spec/secrets-check.ts';
 import { validateSchema } from './spec/schema.ts';
 import type { PlatformSpec } from './spec/types.ts';
@@ -70,7 +70,10 @@ export function compile(sources: readonly SourceFile[], options: CompileOptions)
       checkSecrets(f, report);
       files.set(rel, f);
     }
-    for (const src of uc.other.values()) checkTextSecrets(src, uc.name, report);
+    for (const src of uc.other.values()) {
+      checkTextSecrets(src, uc.name, report);
+      checkReservedText(src, uc.name, report);
+    }
     parsed.set(uc.name, files);
   }
   const index = buildIndex(tree.useCases, parsed);
