@@ -1,4 +1,5 @@
 /** `ingestion.yaml` → {@link Ingestion}: JDBC batch sources and Kafka sources. */
+import { MAX_IDENTIFIER_LENGTH } from '../sql/identifiers.ts';
 import { parseDuration } from '../spec/duration.ts';
 import { joinPointer } from '../spec/files.ts';
 import type { BatchSourceSpec, IngestionSpec, KafkaSourceSpec } from '../spec/types.ts';
@@ -122,6 +123,9 @@ function normalizeBatch(ctx: PhaseContext, s: BatchSourceSpec, p: string): Batch
   };
 }
 
+/** The dead-letter table of a JSON source is its target's name plus this. */
+export const DEAD_LETTER_SUFFIX = '_dead_letter';
+
 function normalizeKafka(ctx: PhaseContext, s: KafkaSourceSpec, p: string): KafkaSource | undefined {
   let ok = true;
   const target = tableRef(ctx, s.target, `${p}/target`);
@@ -139,6 +143,10 @@ function normalizeKafka(ctx: PhaseContext, s: KafkaSourceSpec, p: string): Kafka
   }
   const cols = columns(ctx, s.columns ?? [], `${p}/columns`, 'INGESTION_COLUMN');
   if (!cols) ok = false;
+  if (format === 'json' && target && target.table.length + DEAD_LETTER_SUFFIX.length > MAX_IDENTIFIER_LENGTH) {
+    fail(ctx, 'INGESTION_DEAD_LETTER_NAME', `messages that do not parse land in '${target.table}${DEAD_LETTER_SUFFIX}', longer than the ${MAX_IDENTIFIER_LENGTH} characters a Glue table name may have: shorten the target to at most ${MAX_IDENTIFIER_LENGTH - DEAD_LETTER_SUFFIX.length} characters`, `${p}/target`);
+    ok = false;
+  }
   if (format === 'json' && (s.columns ?? []).length === 0) {
     fail(ctx, 'INGESTION_KAFKA_COLUMNS', '`format: json` needs `columns` (the schema to parse them with); leave both out to land raw key, value and metadata', `${p}/source/format`);
     ok = false;

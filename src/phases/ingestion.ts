@@ -9,6 +9,7 @@ import { ON_FAILURE, ON_SUCCESS, specComment } from '../asl/frame.ts';
 import type { State } from '../asl/types.ts';
 import type { JobDocument, JobStep } from '../build/types.ts';
 import type { Origin } from '../diagnostics.ts';
+import { DEAD_LETTER_SUFFIX } from '../ir/ingestion.ts';
 import type { BatchSource, Column, Ingestion, KafkaSource, Platform, TableRef } from '../ir/types.ts';
 import { STATIC_OVERWRITE_CONF } from '../sql/conversion.ts';
 import { createNamespaceSql, createTableSql } from '../sql/ddl.ts';
@@ -142,7 +143,7 @@ function createSteps(platform: Platform, source: string, target: TableRef, colum
 
 /** Where the messages of a JSON source that do not parse land: `<table>_dead_letter` next to the target. */
 export function deadLetterTable(target: TableRef): TableRef {
-  return { database: target.database, table: `${target.table}_dead_letter` };
+  return { database: target.database, table: `${target.table}${DEAD_LETTER_SUFFIX}` };
 }
 
 function kafkaSteps(platform: Platform, k: KafkaSource, view: string, param: string | undefined, trigger: 'available_now' | 'continuous'): JobStep[] {

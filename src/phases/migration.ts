@@ -17,6 +17,7 @@
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/state-map-inline.html
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html
  */
+import { createHash } from 'node:crypto';
 import { ON_FAILURE, ON_SUCCESS, specComment } from '../asl/frame.ts';
 import { HISTORY_EVENTS_MAX, pollIterations, worstCaseEvents } from '../asl/limits.ts';
 import { mergeJarConfs } from '../asl/emr.ts';
@@ -157,9 +158,21 @@ export const compileMigration: PhaseCompiler<Migration> = (m, { workflow, platfo
   };
 };
 
+/**
+ * Job names become a file name (`<job>.json`, at most 255 bytes) and part of the
+ * EMR Serverless job run name (`<use-case>-<dag>-<job>-<execution>`, at most 256
+ * characters): a table name longer than {@link JOB_TABLE_MAX} keeps its start and
+ * ends with 8 hex characters of its SHA-256, so two long names stay distinct.
+ * @see https://docs.aws.amazon.com/emr-serverless/latest/APIReference/API_StartJobRun.html
+ */
 function convertJob(t: MigrationTable): string {
-  return `convert-${t.name}`;
+  if (t.name.length <= JOB_TABLE_MAX) return `convert-${t.name}`;
+  const hash = createHash('sha256').update(t.name).digest('hex').slice(0, 8);
+  return `convert-${t.name.slice(0, JOB_TABLE_MAX - hash.length - 1)}-${hash}`;
 }
+
+/** Longest table name kept whole in a job name (`convert-<table>`: 64 characters). */
+const JOB_TABLE_MAX = 56;
 
 /** The states of one Map item: transfer, convert, watermark; any error ends the item as FAILED. */
 function itemStates(w: Workflow, platform: Platform, m: Migration, keepCauses: boolean, ownJars: boolean): Record<string, State> {

@@ -9,7 +9,7 @@
  */
 import { EXPRESSION_FUNCTIONS, EXPRESSION_KEYWORDS, EXPRESSION_TYPES, INTERVAL_UNITS } from './expression-functions.ts';
 import { lexExpression, type ExprToken } from './expression-lexer.ts';
-import { isValidIdentifier, quoteIdent, sqlString } from './identifiers.ts';
+import { isValidIdentifier, MAX_IDENTIFIER_LENGTH, quoteIdent, sqlString } from './identifiers.ts';
 
 export { EXPRESSION_KEYWORDS } from './expression-functions.ts';
 export type { ExprToken } from './expression-lexer.ts';
@@ -273,7 +273,7 @@ class Parser {
 
   private name(t: ExprToken): string {
     const name = t.kind === 'ident' ? t.name : t.text;
-    if (!isValidIdentifier(name)) throw new Fail(`"${name}" is not a valid name (letters, digits and _, not starting with a digit, at most 128 characters)`, t.at);
+    if (!isValidIdentifier(name)) throw new Fail(`"${name}" is not a valid name (letters, digits and _, not starting with a digit, at most ${MAX_IDENTIFIER_LENGTH} characters)`, t.at);
     return name;
   }
 

@@ -5,31 +5,15 @@
  * value (or key) into a valid tree (test/golden/phases-valid plus a custom
  * Spark dag), at a position found by walking the JSON Schemas.
  */
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { parse, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import type { JobDocument } from '../../src/build/types.ts';
-import { readSpecs } from '../../src/cli/io.ts';
-import type { SpecKind } from '../../src/spec/types.ts';
 import { compileTree, problemsOf } from '../compile/support.ts';
-import { GOLDEN_DIR } from '../golden/cases.ts';
 import { syntaxErrors } from '../sql/syntax.ts';
+import { BASE, fileOf } from './base-tree.ts';
 import { stateNameProblems } from './invariants.ts';
 import { scalarSlots, setAt, type Slot } from './schema-slots.ts';
-
-const BASE = readSpecs(join(GOLDEN_DIR, 'phases-valid', 'specs'));
-BASE.push({
-  path: 'crm/orchestration.yaml',
-  text: BASE.find((f) => f.path === 'crm/orchestration.yaml')!.text + '  - name: job\n    type: transformation\n    schedule: rate(1 day)\n    spark: {entrypoint: s3://crm-artifacts/jobs/job.py, arguments: ["--date", "{{ ds }}"]}\n',
-});
-BASE.splice(BASE.findIndex((f) => f.path === 'crm/orchestration.yaml'), 1);
-
-/** The file of the base tree a slot of `kind` is written into. */
-function fileOf(kind: SpecKind): string {
-  if (kind === 'platform') return 'platform.yaml';
-  return BASE.find((f) => f.path === `shop/${kind}.yaml`) ? `shop/${kind}.yaml` : `crm/${kind}.yaml`;
-}
 
 const SLOTS = scalarSlots();
 
@@ -84,7 +68,9 @@ describe('inputs that crashed or wrote invalid artifacts', () => {
     ['type: constructor', { 'a/migration.yaml': migration('      - {name: s, type: constructor}\n') }, ['MIGRATION_COLUMN_TYPE']],
     ['type: __proto__', { 'a/migration.yaml': migration('      - {name: s, type: __proto__}\n') }, ['MIGRATION_COLUMN_TYPE']],
     ['a 5,000-deep array type', { 'a/migration.yaml': migration(`      - {name: s, type: "${'array<'.repeat(5000)}int${'>'.repeat(5000)}"}\n`) }, ['MIGRATION_COLUMN_TYPE']],
-    ['a 200-character column name', { 'a/migration.yaml': migration(`      - {name: ${'c'.repeat(200)}, type: int}\n`) }, ['MIGRATION_COLUMN_NAME']],
+    ['a 256-character column name', { 'a/migration.yaml': migration(`      - {name: ${'c'.repeat(256)}, type: int}\n`) }, ['SCHEMA_MAX_LENGTH']],
+    ['a 255-character column and table in a 252-character database', { 'a/migration.yaml': migration(`      - {name: ${'c'.repeat(255)}, type: int}\n`).replace('raw_a', 'd'.repeat(252)).replace('name: t\n', `name: ${'t'.repeat(255)}\n`) }, []],
+    ['a dag entry without a name next to a misspelt dependency', { 'a/orchestration.yaml': spark('') + '  - {type: transformation, spark: {entrypoint: s3://jobs-bucket/x.py}}\n  - {name: k, type: transformation, depends_on: [jj], spark: {entrypoint: s3://jobs-bucket/k.py}}\n' }, ['SCHEMA_REQUIRED', 'DAG_UNKNOWN_DEPENDENCY']],
     ['the reserved reader option path', { 'a/migration.yaml': migration('      - {name: s, type: int}\n', ', options: {path: /x}') }, ['MIGRATION_RESERVED_OPTION']],
     ['partition transforms named like prototype members', { 'a/migration.yaml': migration('      - {name: s, type: int}\n') + '    partition_by: ["constructor(s)"]\n' }, ['MIGRATION_PARTITION']],
     ['a 60,000-field struct', { 'a/migration.yaml': migration(`      - {name: s, type: "struct<${Array.from({ length: 60_000 }, (_, i) => `f${i}: int`).join(', ')}>"}\n`) }, []],
