@@ -17,7 +17,7 @@ import type { Platform, UseCase, Workflow } from './ir/types.ts';
 import type { RuleDefinition } from './build/types.ts';
 import { checkRuleQuotas, formatRuleSummary, workflowRules } from './events/index.ts';
 import { checkWorkflowLimits } from './build/limits.ts';
-import { discover } from './spec/discover.ts';
+import { discover, type SkippedEntry } from './spec/discover.ts';
 import { locate, parseSpecFile, type SourceFile, type SpecFile } from './spec/files.ts';
 import { checkReservedSyntax, checkReservedText } from './spec/reserved.ts';
 import { checkSecrets, checkTextSecrets } from './spec/secrets-check.ts';
@@ -41,11 +41,13 @@ export interface CompileResult extends BuildOutput {
 
 export interface CompileOptions {
   lakestepVersion: string;
+  /** Paths the reader left out of `sources` (links, special files), reported as warnings. */
+  skipped?: readonly SkippedEntry[];
 }
 
 export function compile(sources: readonly SourceFile[], options: CompileOptions): CompileResult {
   const report = new Report();
-  const tree = discover(sources, report);
+  const tree = discover(sources, report, options.skipped);
 
   let platformSpec: PlatformSpec | undefined;
   let platformFile: SpecFile | undefined;
