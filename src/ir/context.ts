@@ -16,7 +16,7 @@ export interface IndexedTable {
 }
 
 export interface UseCaseIndexEntry {
-  /** False when orchestration.yaml has syntax errors: the dag list may be incomplete. */
+  /** False when orchestration.yaml has syntax errors, no `dags` list or a dag without a name: the dag list may be incomplete. */
   readable: boolean;
   dags: Map<string, DagType>;
   /** Schedules of the dags that have one. */

@@ -23,12 +23,22 @@ function rawDags(file: SpecFile | undefined): RawDag[] {
   return Array.isArray(v?.dags) ? (v.dags.filter((d) => d && typeof d === 'object') as RawDag[]) : [];
 }
 
+/**
+ * Whether the dag names of an orchestration file can be trusted to be all of
+ * them: it parses, `dags` is a list (not misspelt, not a mapping), and every entry
+ * has a name. Otherwise a reference to one of its dags cannot be checked.
+ */
+function dagListComplete(file: SpecFile | undefined): boolean {
+  const dags = (file?.value as { dags?: unknown } | null | undefined)?.dags;
+  return Array.isArray(dags) && dags.every((d) => d !== null && typeof d === 'object' && typeof (d as RawDag).name === 'string');
+}
+
 export function buildIndex(useCases: readonly UseCaseFiles[], parsed: ReadonlyMap<string, Map<string, SpecFile>>): PlatformIndex {
   const index: PlatformIndex = new Map();
   for (const uc of useCases) {
     const files = parsed.get(uc.name)!;
     const orch = files.get('orchestration.yaml');
-    const entry: UseCaseIndexEntry = { readable: orch?.value !== undefined, dags: new Map(), schedules: new Map(), dependsOn: new Map(), migrationTables: new Map(), tables: new Map() };
+    const entry: UseCaseIndexEntry = { readable: dagListComplete(orch), dags: new Map(), schedules: new Map(), dependsOn: new Map(), migrationTables: new Map(), tables: new Map() };
     for (const d of rawDags(orch)) {
       if (typeof d.name !== 'string') continue;
       entry.dags.set(d.name, d.type as DagType);

@@ -252,7 +252,7 @@ function resolveDependencies(
     }
     if (!dags.has(name) && uc !== useCase && !input.index.get(uc)!.readable) {
       // Its file does not parse: the dag may well exist. Compile against its name and say so.
-      input.report.warning('DEPENDENCY_UNVERIFIED', `cannot check that '${dep}' exists: ${uc}/orchestration.yaml has syntax errors`, origin, useCase);
+      input.report.warning('DEPENDENCY_UNVERIFIED', `cannot check that '${dep}' exists: the dag list of ${uc}/orchestration.yaml cannot be read (syntax errors, no \`dags\` list or a dag without a name)`, origin, useCase);
       refs.push({ useCase: uc, dag: name, origin });
       continue;
     }

@@ -80,9 +80,13 @@ describe('a broken use case is quarantined, the others compile as if it were abs
   it.each([
     ['a duplicate key', (t: string) => t + 'owner: twice@example.com\n'],
     ['broken indentation', (t: string) => t.replace('  - name: clean', '   - name: clean')],
+    ['a misspelt `dags:`', (t: string) => t.replace('dags:', 'dag:')],
+    ['`dags:` written as a mapping', (t: string) => t.replace(/\ndags:[\s\S]*$/, '\ndags: {extract: {type: transformation}, clean: {type: transformation}}\n')],
+    ['a dag without a name', (t: string) => t.replace('  - name: clean', '  - nme: clean')],
   ])('%s in an upstream use case keeps its dependents compiling, with a warning', (_how, breakIt) => {
     const broken = compileTree({ ...HEALTHY, 'sales/orchestration.yaml': breakIt(HEALTHY['sales/orchestration.yaml']!) });
     expect(broken.quarantined.map((q) => q.useCase)).toEqual(['sales']);
+    expect(broken.diagnostics.filter((d) => d.severity === 'error' && d.useCase !== 'sales')).toEqual([]);
     for (const uc of ['audit', 'billing', 'crm']) expect(filesOf(broken, uc)).toEqual(filesOf(healthy, uc));
     expect(broken.diagnostics.filter((d) => d.code === 'DEPENDENCY_QUARANTINED').length).toBe(3);
   });
