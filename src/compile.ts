@@ -12,7 +12,7 @@ import { normalizeUseCase } from './ir/normalize.ts';
 import { migratedTables } from './ir/migration-order.ts';
 import { checkTableOwnership } from './ir/ownership.ts';
 import { setTableOwners } from './ir/context.ts';
-import { normalizePlatform } from './ir/platform.ts';
+import { checkPlatformSpec, normalizePlatform } from './ir/platform.ts';
 import type { Platform, UseCase, Workflow } from './ir/types.ts';
 import type { RuleDefinition } from './build/types.ts';
 import { checkRuleQuotas, formatRuleSummary, workflowRules } from './events/index.ts';
@@ -57,7 +57,9 @@ export function compile(sources: readonly SourceFile[], options: CompileOptions)
     platformFile.diagnostics.forEach((d) => report.add(d));
     checkReservedSyntax(platformFile, report);
     checkSecrets(platformFile, report);
-    platformOk = platformFile.value !== undefined && validateSchema(platformFile, 'platform', report) && !report.hasErrors((d) => d.file === 'platform.yaml');
+    platformOk = platformFile.value !== undefined && validateSchema(platformFile, 'platform', report);
+    if (platformOk) checkPlatformSpec(platformFile, (platformFile.value ?? {}) as PlatformSpec, report);
+    platformOk &&= !report.hasErrors((d) => d.file === 'platform.yaml');
     if (platformOk) platformSpec = (platformFile.value ?? {}) as PlatformSpec;
   }
   const platform = normalizePlatform(platformSpec, platformFile ? locate(platformFile, '') : undefined);

@@ -4,7 +4,7 @@
  * normalized, so cross-use-case references resolve whatever the order).
  */
 import type { Origin, Report } from '../diagnostics.ts';
-import { locate, type SpecFile } from '../spec/files.ts';
+import { locate, locateInString, type SpecFile } from '../spec/files.ts';
 import type { DagType } from '../spec/types.ts';
 import type { Platform } from './types.ts';
 
@@ -87,9 +87,9 @@ export function at(ctx: { file: SpecFile }, pointer: string, atKey = false): Ori
   return locate(ctx.file, pointer, atKey);
 }
 
-/** Reports an error at a pointer of the context's file. */
-export function fail(ctx: PhaseContext, code: string, message: string, pointer: string, atKey = false): void {
-  ctx.report.error(code, message, at(ctx, pointer, atKey), ctx.useCase);
+/** Reports an error at a pointer of the context's file (at character `offset` of a string value, when given). */
+export function fail(ctx: PhaseContext, code: string, message: string, pointer: string, atKey = false, offset?: number): void {
+  ctx.report.error(code, message, offset === undefined ? at(ctx, pointer, atKey) : locateInString(ctx.file, pointer, offset), ctx.useCase);
 }
 
 export function warn(ctx: PhaseContext, code: string, message: string, pointer: string): void {

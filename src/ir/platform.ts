@@ -2,7 +2,9 @@
  * `platform.yaml` → {@link Platform}: every setting has a working default, so a
  * specs tree without a platform file compiles.
  */
-import type { Origin } from '../diagnostics.ts';
+import type { Origin, Report } from '../diagnostics.ts';
+import { locateInString, type SpecFile } from '../spec/files.ts';
+import { protectedSettingProblems } from './checks.ts';
 import { parseDuration } from '../spec/duration.ts';
 import type { PlatformSpec } from '../spec/types.ts';
 import { DEFAULT_RELEASE_LABEL } from './engine-versions.ts';
@@ -61,4 +63,16 @@ export function normalizePlatform(spec: PlatformSpec = {}, origin: Origin = NO_O
     tags: spec.tags ?? {},
     origin,
   };
+}
+
+/**
+ * Semantic checks of a schema-valid platform.yaml: the default Spark parameters
+ * every job inherits may not change a protected setting (src/ir/checks.ts).
+ */
+export function checkPlatformSpec(file: SpecFile, spec: PlatformSpec, report: Report): void {
+  const submit = spec.defaults?.spark_submit_parameters;
+  if (submit === undefined) return;
+  for (const p of protectedSettingProblems(submit, spec.catalog ?? PLATFORM_DEFAULTS.catalog)) {
+    report.error('SPARK_SETTING_PROTECTED', p.message, locateInString(file, '/defaults/spark_submit_parameters', p.offset));
+  }
 }

@@ -2,6 +2,7 @@
 import { parseDuration } from '../spec/duration.ts';
 import { parseTemplates } from '../spec/templates.ts';
 import type { SparkBlock } from '../spec/types.ts';
+import { submitParameters } from './checks.ts';
 import { at, fail, type PhaseContext } from './context.ts';
 import type { ArgPart, SparkJob } from './types.ts';
 
@@ -28,7 +29,8 @@ export function normalizeSpark(spark: SparkBlock, pointer: string, timeoutSecond
     ok = false;
   }
   const jobTimeout = spark.timeout === undefined ? timeoutSeconds : parseDuration(spark.timeout) ?? timeoutSeconds;
+  // Protected settings are errors of their own: the use case is quarantined either way.
+  const submit = submitParameters(ctx, spark.spark_submit_parameters, `${pointer}/spark_submit_parameters`);
   if (!ok) return undefined;
-  const submit = [ctx.platform.defaults.sparkSubmitParameters, spark.spark_submit_parameters ?? ''].filter(Boolean).join(' ');
   return { entrypoint: spark.entrypoint, arguments: args, sparkSubmitParameters: submit, timeoutSeconds: jobTimeout, origin: at(ctx, pointer) };
 }
