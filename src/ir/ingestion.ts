@@ -1,5 +1,6 @@
 /** `ingestion.yaml` → {@link Ingestion}: JDBC batch sources and Kafka sources. */
 import { MAX_IDENTIFIER_LENGTH } from '../sql/identifiers.ts';
+import { jdbcQueryProblem } from '../sql/jdbc-query.ts';
 import { parseDuration } from '../spec/duration.ts';
 import { joinPointer } from '../spec/files.ts';
 import type { BatchSourceSpec, IngestionSpec, KafkaSourceSpec } from '../spec/types.ts';
@@ -64,8 +65,9 @@ function normalizeBatch(ctx: PhaseContext, s: BatchSourceSpec, p: string): Batch
     fail(ctx, 'INGESTION_SOURCE_TABLE', `'${s.source.table}' is not a valid <schema>.<table> name`, `${p}/source/table`);
     ok = false;
   }
-  if (s.source.query !== undefined && /;\s*\S/.test(s.source.query)) {
-    fail(ctx, 'INGESTION_QUERY', 'the query must be a single SELECT statement', `${p}/source/query`);
+  const queryProblem = s.source.query === undefined ? undefined : jdbcQueryProblem(s.source.query, s.source.engine);
+  if (queryProblem) {
+    fail(ctx, 'INGESTION_QUERY', queryProblem.message, `${p}/source/query`, false, queryProblem.offset);
     ok = false;
   }
   const keys = s.keys ?? [];
