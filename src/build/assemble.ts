@@ -43,7 +43,7 @@ export function assembleBuild(input: AssembleInput): BuildOutput {
   const databases = new Set<string>();
   for (const uc of useCases) for (const w of uc.workflows) for (const t of w.resources.tables) databases.add(t.split('.')[0]!);
   // The manifest carries the environment settings, not the compiler's defaults.
-  const { defaults: _defaults, origin: _origin, ...settings } = input.platform;
+  const { defaults: _defaults, origin: _origin, grants: _grants, ...settings } = input.platform;
   return {
     manifest: {
       version: MANIFEST_VERSION,

@@ -27,6 +27,8 @@ export interface UseCaseIndexEntry {
   migrationTables: Map<string, IndexedTable>;
   /** Every table the use case creates or writes with known columns (migration, Kafka ingestion), by `database.table`. */
   tables: Map<string, IndexedTable>;
+  /** Secret ARNs its ingestion sources read, as written. */
+  secrets: Set<string>;
 }
 
 export type PlatformIndex = Map<string, UseCaseIndexEntry>;

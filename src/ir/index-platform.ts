@@ -38,7 +38,7 @@ export function buildIndex(useCases: readonly UseCaseFiles[], parsed: ReadonlyMa
   for (const uc of useCases) {
     const files = parsed.get(uc.name)!;
     const orch = files.get('orchestration.yaml');
-    const entry: UseCaseIndexEntry = { readable: dagListComplete(orch), dags: new Map(), schedules: new Map(), dependsOn: new Map(), migrationTables: new Map(), tables: new Map() };
+    const entry: UseCaseIndexEntry = { readable: dagListComplete(orch), dags: new Map(), schedules: new Map(), dependsOn: new Map(), migrationTables: new Map(), tables: new Map(), secrets: new Set() };
     for (const d of rawDags(orch)) {
       if (typeof d.name !== 'string') continue;
       entry.dags.set(d.name, d.type as DagType);
@@ -89,6 +89,12 @@ function indexProcessing(entry: UseCaseIndexEntry, file: SpecFile | undefined): 
 
 function indexIngestion(entry: UseCaseIndexEntry, file: SpecFile | undefined): void {
   const v = file?.partial as { micro_batch?: unknown; batch?: unknown } | undefined;
+  for (const list of [v?.batch, v?.micro_batch]) {
+    if (!Array.isArray(list)) continue;
+    for (const item of list as { source?: { secret_arn?: unknown; bootstrap_servers_secret_arn?: unknown } }[]) {
+      for (const arn of [item?.source?.secret_arn, item?.source?.bootstrap_servers_secret_arn]) if (typeof arn === 'string') entry.secrets.add(arn);
+    }
+  }
   // JDBC targets: known tables; their columns are checked only where the source declares them.
   if (Array.isArray(v?.batch)) for (const b of v.batch as { target?: unknown; columns?: unknown }[]) if (b) addTable(entry, b.target, b.columns);
   if (!Array.isArray(v?.micro_batch)) return;

@@ -7,6 +7,7 @@ import type { BatchSourceSpec, IngestionSpec, KafkaSourceSpec } from '../spec/ty
 import { columns, identifier, knownColumns, submitParameters, tableRef } from './checks.ts';
 import { at, fail, findTable, skipped, type PhaseContext } from './context.ts';
 import { requireNetwork } from './network.ts';
+import { checkSecretUse } from './shared-secrets.ts';
 import type { BatchSource, KafkaSource, WorkflowBody } from './types.ts';
 
 /** Default `lookback` of incremental JDBC sources. */
@@ -65,6 +66,7 @@ function normalizeBatch(ctx: PhaseContext, s: BatchSourceSpec, p: string): Batch
     fail(ctx, 'INGESTION_SOURCE_TABLE', `'${s.source.table}' is not a valid <schema>.<table> name`, `${p}/source/table`);
     ok = false;
   }
+  if (!checkSecretUse(ctx, s.source.secret_arn, `${p}/source/secret_arn`)) ok = false;
   const queryProblem = s.source.query === undefined ? undefined : jdbcQueryProblem(s.source.query, s.source.engine);
   if (queryProblem) {
     fail(ctx, 'INGESTION_QUERY', queryProblem.message, `${p}/source/query`, false, queryProblem.offset);
@@ -132,6 +134,7 @@ function normalizeKafka(ctx: PhaseContext, s: KafkaSourceSpec, p: string): Kafka
   let ok = true;
   const target = tableRef(ctx, s.target, `${p}/target`);
   if (!target) ok = false;
+  if (!checkSecretUse(ctx, s.source.bootstrap_servers_secret_arn, `${p}/source/bootstrap_servers_secret_arn`)) ok = false;
   const mode = s.mode ?? 'micro_batch';
   if (mode === 'streaming' && s.trigger !== undefined) {
     fail(ctx, 'INGESTION_TRIGGER', '`trigger` applies to micro-batch sources; a streaming source runs continuously', `${p}/trigger`);

@@ -61,6 +61,10 @@ export function normalizePlatform(spec: PlatformSpec = {}, origin: Origin = NO_O
       datasyncPollMaxSeconds: defaults.datasync_poll_max_seconds ?? d.datasyncPollMaxSeconds,
     },
     tags: spec.tags ?? {},
+    grants: {
+      externalLocations: (spec.external_locations ?? []).map((l) => ({ prefix: l.prefix, useCases: l.use_cases, access: l.access ?? 'read' })),
+      sharedSecrets: (spec.shared_secrets ?? []).map((s) => ({ arn: s.arn, useCases: s.use_cases })),
+    },
     origin,
   };
 }

@@ -9,6 +9,11 @@ import type { JdbcPartitioning, PlatformSettings, TableShare } from '../build/ty
 import type { DagType, Layer } from '../spec/types.ts';
 
 export interface Platform extends PlatformSettings {
+  /** What use cases may use beyond their own (platform.yaml `external_locations`, `shared_secrets`). */
+  grants: {
+    externalLocations: { prefix: string; useCases: string[]; access: 'read' | 'write' }[];
+    sharedSecrets: { arn: string; useCases: string[] }[];
+  };
   defaults: {
     retries: number;
     timeoutSeconds: number;

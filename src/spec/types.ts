@@ -86,6 +86,10 @@ export interface PlatformSpec {
     datasync_poll_max_seconds?: number;
   };
   tags?: Record<string, string>;
+  /** S3 prefixes outside the platform buckets, and the use cases that may use them. */
+  external_locations?: { prefix: string; use_cases: string[]; access?: 'read' | 'write' }[];
+  /** Secrets several use cases read. */
+  shared_secrets?: { arn: string; use_cases: string[] }[];
 }
 
 export interface ColumnSpec {

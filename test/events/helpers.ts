@@ -22,6 +22,7 @@ export function platform(overrides: Partial<Platform> = {}): Platform {
       datasyncPollMaxSeconds: 300,
     },
     tags: {},
+    grants: { externalLocations: [], sharedSecrets: [] },
     origin: origin('platform.yaml', 1),
     ...overrides,
   };
