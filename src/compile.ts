@@ -62,7 +62,8 @@ export function compile(sources: readonly SourceFile[], options: CompileOptions)
     platformOk &&= !report.hasErrors((d) => d.file === 'platform.yaml');
     if (platformOk) platformSpec = (platformFile.value ?? {}) as PlatformSpec;
   }
-  const platform = normalizePlatform(platformSpec, platformFile ? locate(platformFile, '') : undefined);
+  const normal = normalizePlatform(platformSpec, platformFile ? locate(platformFile, '') : undefined);
+  const platform = platformOk ? normal : { ...normal, grants: { ...normal.grants, checked: false } };
 
   const parsed = new Map<string, Map<string, SpecFile>>();
   for (const uc of tree.useCases) {

@@ -92,7 +92,7 @@ function compileWorkflow(w: Workflow, input: AssembleInput, files: Map<string, s
     ...(gate ? { gate } : {}),
     ...(phase.scheduleGroups ? { scheduleGroups: phase.scheduleGroups } : {}),
     jobs,
-    resources: { ...phase.resources, storage: storageFor(w) },
+    resources: { ...phase.resources, storage: storageFor(w, input.platform) },
     ...(w.notification.emails.length ? { notificationEmails: w.notification.emails } : {}),
     placeholders: placeholdersIn(definitionJson + gateJson, events.rules),
     stats: {

@@ -6,7 +6,8 @@ import { parseSubmitParameters } from '../spec/submit-parameters.ts';
 import { parseColumnType, normalizeColumnType } from '../sql/types.ts';
 import { joinPointer } from '../spec/files.ts';
 import type { ColumnSpec } from '../spec/types.ts';
-import { fail, type PhaseContext } from './context.ts';
+import { fail, platformDatabases, type PhaseContext } from './context.ts';
+import { locationProblem, s3UrisIn } from './locations.ts';
 import type { Column, TableRef } from './types.ts';
 
 /** An identifier used in SQL (column, key); reports `code` when invalid. */
@@ -66,12 +67,19 @@ export function knownColumns(ctx: PhaseContext, names: readonly (string | undefi
 
 /**
  * Platform default Spark parameters, then the specific ones, whose protected
- * settings ({@link protectedSettingProblems}) are errors at the setting (secrets
+ * settings ({@link protectedSettingProblems}) and S3 files outside the use
+ * case's locations (./locations.ts) are errors where they are written (secrets
  * are checked for every spec string by spec/secrets-check.ts).
  */
 export function submitParameters(ctx: PhaseContext, specific: string | undefined, pointer: string): string {
   if (specific !== undefined) {
     for (const p of protectedSettingProblems(specific, ctx.platform.catalog)) fail(ctx, 'SPARK_SETTING_PROTECTED', p.message, pointer, false, p.offset);
+    // Files the job loads (`--py-files`, `--jars`, …) are read with the use case's role.
+    const scope = { platform: ctx.platform, useCase: ctx.useCase, databases: platformDatabases(ctx.index) };
+    for (const { uri, offset } of s3UrisIn(specific, { dag: ctx.dag, useCase: ctx.useCase })) {
+      const problem = locationProblem(uri, 'read', scope);
+      if (problem) fail(ctx, 'SPARK_LOCATION', problem, pointer, false, offset);
+    }
   }
   return [ctx.platform.defaults.sparkSubmitParameters, specific].filter((s) => s && s.trim() !== '').join(' ');
 }

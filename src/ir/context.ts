@@ -84,6 +84,18 @@ export function findTable(index: PlatformIndex, fqn: string): IndexedTable | und
   return all.get(fqn);
 }
 
+const databases = new WeakMap<PlatformIndex, ReadonlySet<string>>();
+
+/** Every Glue database a use case of the platform names a table in (one set per index). */
+export function platformDatabases(index: PlatformIndex): ReadonlySet<string> {
+  let all = databases.get(index);
+  if (!all) {
+    all = new Set([...index.values()].flatMap((e) => [...e.tables.keys()].map((fqn) => fqn.split('.')[0]!)));
+    databases.set(index, all);
+  }
+  return all;
+}
+
 /** Position of a pointer in the context's file. */
 export function at(ctx: { file: SpecFile }, pointer: string, atKey = false): Origin {
   return locate(ctx.file, pointer, atKey);

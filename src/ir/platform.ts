@@ -3,7 +3,8 @@
  * specs tree without a platform file compiles.
  */
 import type { Origin, Report } from '../diagnostics.ts';
-import { locateInString, type SpecFile } from '../spec/files.ts';
+import { locate, locateInString, type SpecFile } from '../spec/files.ts';
+import { s3UrisIn, SHARED_PREFIX } from './locations.ts';
 import { protectedSettingProblems } from './checks.ts';
 import { parseDuration } from '../spec/duration.ts';
 import type { PlatformSpec } from '../spec/types.ts';
@@ -62,6 +63,7 @@ export function normalizePlatform(spec: PlatformSpec = {}, origin: Origin = NO_O
     },
     tags: spec.tags ?? {},
     grants: {
+      checked: true,
       externalLocations: (spec.external_locations ?? []).map((l) => ({ prefix: l.prefix, useCases: l.use_cases, access: l.access ?? 'read' })),
       sharedSecrets: (spec.shared_secrets ?? []).map((s) => ({ arn: s.arn, useCases: s.use_cases })),
     },
@@ -71,12 +73,26 @@ export function normalizePlatform(spec: PlatformSpec = {}, origin: Origin = NO_O
 
 /**
  * Semantic checks of a schema-valid platform.yaml: the default Spark parameters
- * every job inherits may not change a protected setting (src/ir/checks.ts).
+ * every job inherits may not change a protected setting (src/ir/checks.ts) and
+ * load files only from the artifacts bucket's `shared/` prefix, which every use
+ * case may read; an `external_locations` prefix is outside the platform buckets.
  */
 export function checkPlatformSpec(file: SpecFile, spec: PlatformSpec, report: Report): void {
+  const platform = normalizePlatform(spec);
+  const buckets = new Set(Object.values(platform.buckets));
+  for (const [i, l] of (spec.external_locations ?? []).entries()) {
+    const bucket = l.prefix.slice('s3://'.length).split('/')[0]!;
+    if (buckets.has(bucket)) {
+      report.error('PLATFORM_EXTERNAL_LOCATION', `'${bucket}' is a platform bucket: each use case already has its own prefix s3://${bucket}/<use-case>/ there, and nothing else of it may be granted`, locate(file, `/external_locations/${i}/prefix`));
+    }
+  }
   const submit = spec.defaults?.spark_submit_parameters;
   if (submit === undefined) return;
-  for (const p of protectedSettingProblems(submit, spec.catalog ?? PLATFORM_DEFAULTS.catalog)) {
-    report.error('SPARK_SETTING_PROTECTED', p.message, locateInString(file, '/defaults/spark_submit_parameters', p.offset));
+  const pointer = '/defaults/spark_submit_parameters';
+  for (const p of protectedSettingProblems(submit, platform.catalog)) report.error('SPARK_SETTING_PROTECTED', p.message, locateInString(file, pointer, p.offset));
+  const shared = `s3://${platform.buckets.artifacts}/${SHARED_PREFIX}`;
+  for (const { uri, offset } of s3UrisIn(submit, { dag: '', useCase: '' })) {
+    if (uri.startsWith(shared) && !/\/\.{0,2}\//.test(uri.slice(shared.length - 1))) continue;
+    report.error('SPARK_LOCATION', `'${uri}' is loaded by every job of every use case: files of the platform defaults live under ${shared}, which every use case may read`, locateInString(file, pointer, offset));
   }
 }

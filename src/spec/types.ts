@@ -14,6 +14,10 @@ export interface SparkBlock {
   spark_submit_parameters?: string;
   /** Maximum job run time; defaults to the dag timeout. */
   timeout?: string;
+  /** Tables (`database.table`) and S3 prefixes the job reads. */
+  reads?: string[];
+  /** Tables (`database.table`) and S3 prefixes the job writes. */
+  writes?: string[];
 }
 
 export interface NotificationBlock {

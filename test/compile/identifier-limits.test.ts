@@ -50,16 +50,16 @@ describe('a dag entry without a name', () => {
       'a/orchestration.yaml': [
         'owner: a@example.com',
         'dags:',
-        '  - {name: extract, type: transformation, spark: {entrypoint: s3://jobs-bucket/e.py}}',
+        '  - {name: extract, type: transformation, spark: {entrypoint: s3://lakestep-artifacts/a/e.py}}',
         '  - type: transformation',
-        '    spark: {entrypoint: s3://jobs-bucket/x.py}',
+        '    spark: {entrypoint: s3://lakestep-artifacts/a/x.py}',
         '  - name: report',
         '    type: transformation',
         '    depends_on: [extrct]',
-        '    spark: {entrypoint: s3://jobs-bucket/r.py}',
+        '    spark: {entrypoint: s3://lakestep-artifacts/a/r.py}',
         '',
       ].join('\n'),
-      'b/orchestration.yaml': 'owner: b@example.com\ndags:\n  - {name: load, type: transformation, spark: {entrypoint: s3://jobs-bucket/l.py}}\n',
+      'b/orchestration.yaml': 'owner: b@example.com\ndags:\n  - {name: load, type: transformation, spark: {entrypoint: s3://lakestep-artifacts/b/l.py}}\n',
     });
     expect(errors(r)).toEqual(['a/orchestration.yaml:4:5 SCHEMA_REQUIRED', 'a/orchestration.yaml:8:18 DAG_UNKNOWN_DEPENDENCY']);
     expect(r.diagnostics.find((d) => d.code === 'DAG_UNKNOWN_DEPENDENCY')!.message).toContain("did you mean 'extract'?");

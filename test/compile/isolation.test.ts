@@ -6,18 +6,19 @@ import { describe, expect, it } from 'vitest';
 import { compileTree, expectValidAsl, filesOf, sparkUseCase } from './support.ts';
 
 /** sales ← crm (cross-use-case), billing (stand-alone, with a join), audit depends on sales and billing. */
+const ARTIFACTS = 'iso-artifacts';
 const HEALTHY: Record<string, string> = {
   'platform.yaml': 'prefix: iso\nregion: eu-west-1\n',
   'sales/orchestration.yaml': sparkUseCase('sales@example.com', [
     { name: 'extract', schedule: 'cron(0 1 * * ? *)', args: ['--date', '{{ ds }}'] },
     { name: 'clean', dependsOn: ['extract'] },
-  ]),
-  'crm/orchestration.yaml': sparkUseCase('crm@example.com', [{ name: 'customers', dependsOn: ['sales/clean'], args: ['{{ run_id }}'] }]),
+  ], ARTIFACTS),
+  'crm/orchestration.yaml': sparkUseCase('crm@example.com', [{ name: 'customers', dependsOn: ['sales/clean'], args: ['{{ run_id }}'] }], ARTIFACTS),
   'billing/orchestration.yaml': sparkUseCase('billing@example.com', [
     { name: 'invoices', schedule: 'cron(0 * * * ? *)' },
     { name: 'ledger', dependsOn: ['invoices', 'sales/extract'] },
-  ]),
-  'audit/orchestration.yaml': sparkUseCase('audit@example.com', [{ name: 'check', dependsOn: ['sales/clean', 'billing/ledger'] }]),
+  ], ARTIFACTS),
+  'audit/orchestration.yaml': sparkUseCase('audit@example.com', [{ name: 'check', dependsOn: ['sales/clean', 'billing/ledger'] }], ARTIFACTS),
 };
 
 /** Ways to break the `audit` use case, which no other use case depends on. */

@@ -22,7 +22,7 @@ export function platform(overrides: Partial<Platform> = {}): Platform {
       datasyncPollMaxSeconds: 300,
     },
     tags: {},
-    grants: { externalLocations: [], sharedSecrets: [] },
+    grants: { checked: true, externalLocations: [], sharedSecrets: [] },
     origin: origin('platform.yaml', 1),
     ...overrides,
   };
@@ -30,7 +30,7 @@ export function platform(overrides: Partial<Platform> = {}): Platform {
 
 const sparkBody: WorkflowBody = {
   kind: 'spark',
-  spark: { entrypoint: 's3://a/job.py', arguments: [], sparkSubmitParameters: '', timeoutSeconds: 60, origin: origin() },
+  spark: { entrypoint: 's3://a/job.py', arguments: [], sparkSubmitParameters: '', timeoutSeconds: 60, reads: { tables: [], paths: [] }, writes: { tables: [], paths: [] }, origin: origin() },
 };
 
 /** A minimal enabled workflow of use case `orders`; `dependsOn` as `dag` or `use-case/dag`. */

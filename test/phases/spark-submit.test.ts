@@ -65,7 +65,7 @@ describe('compiled parameters', () => {
 
   it('refuse a protected setting at its value', () => {
     const r = job('--conf spark.executor.memory=8g --conf spark.sql.catalog.glue_catalog.warehouse=s3://elsewhere/');
-    expect(r.diagnostics.map((d) => `${d.line}:${d.column} ${d.code}`)).toEqual(['7:72 SPARK_SETTING_PROTECTED']);
+    expect(r.diagnostics.map((d) => `${d.line}:${d.column} ${d.code}`)).toEqual(['7:72 SPARK_SETTING_PROTECTED', '7:113 SPARK_LOCATION']);
     expect(r.useCases).toEqual([]);
   });
 

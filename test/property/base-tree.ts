@@ -11,7 +11,7 @@ import { GOLDEN_DIR } from '../golden/cases.ts';
 export const BASE: SourceFile[] = readSpecs(join(GOLDEN_DIR, 'phases-valid', 'specs'));
 BASE.push({
   path: 'crm/orchestration.yaml',
-  text: BASE.find((f) => f.path === 'crm/orchestration.yaml')!.text + '  - name: job\n    type: transformation\n    schedule: rate(1 day)\n    spark: {entrypoint: s3://crm-artifacts/jobs/job.py, arguments: ["--date", "{{ ds }}"]}\n',
+  text: BASE.find((f) => f.path === 'crm/orchestration.yaml')!.text + '  - name: job\n    type: transformation\n    schedule: rate(1 day)\n    spark: {entrypoint: s3://demo-artifacts/crm/jobs/job.py, arguments: ["--date", "{{ ds }}"]}\n',
 });
 BASE.splice(BASE.findIndex((f) => f.path === 'crm/orchestration.yaml'), 1);
 

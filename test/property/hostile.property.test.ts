@@ -60,7 +60,7 @@ function expectValidArtifacts(files: ReadonlyMap<string, string>, base: Readonly
 const orch = 'owner: a@example.com\ndags:\n  - {name: mig, type: migration}\n';
 const migration = (columns: string, more = '') =>
   `database: raw_a\ntables:\n  - name: t\n    source: {hdfs_path: /w/t, format: csv${more}}\n    datasync: {task_arn: arn:aws:datasync:us-east-1:123456789012:task/task-0a1b2c3d4e5f60718}\n    columns:\n${columns}`;
-const spark = (extra: string) => `owner: a@example.com\ndags:\n  - name: j\n    type: transformation\n    spark: {entrypoint: s3://jobs-bucket/j.py${extra}}\n`;
+const spark = (extra: string) => `owner: a@example.com\ndags:\n  - name: j\n    type: transformation\n    spark: {entrypoint: s3://lakestep-artifacts/a/j.py${extra}}\n`;
 
 describe('inputs that crashed or wrote invalid artifacts', () => {
   it.each([
@@ -70,7 +70,7 @@ describe('inputs that crashed or wrote invalid artifacts', () => {
     ['a 5,000-deep array type', { 'a/migration.yaml': migration(`      - {name: s, type: "${'array<'.repeat(5000)}int${'>'.repeat(5000)}"}\n`) }, ['MIGRATION_COLUMN_TYPE']],
     ['a 256-character column name', { 'a/migration.yaml': migration(`      - {name: ${'c'.repeat(256)}, type: int}\n`) }, ['SCHEMA_MAX_LENGTH']],
     ['a 255-character column and table in a 252-character database', { 'a/migration.yaml': migration(`      - {name: ${'c'.repeat(255)}, type: int}\n`).replace('raw_a', 'd'.repeat(252)).replace('name: t\n', `name: ${'t'.repeat(255)}\n`) }, []],
-    ['a dag entry without a name next to a misspelt dependency', { 'a/orchestration.yaml': spark('') + '  - {type: transformation, spark: {entrypoint: s3://jobs-bucket/x.py}}\n  - {name: k, type: transformation, depends_on: [jj], spark: {entrypoint: s3://jobs-bucket/k.py}}\n' }, ['SCHEMA_REQUIRED', 'DAG_UNKNOWN_DEPENDENCY']],
+    ['a dag entry without a name next to a misspelt dependency', { 'a/orchestration.yaml': spark('') + '  - {type: transformation, spark: {entrypoint: s3://lakestep-artifacts/a/x.py}}\n  - {name: k, type: transformation, depends_on: [jj], spark: {entrypoint: s3://lakestep-artifacts/a/k.py}}\n' }, ['SCHEMA_REQUIRED', 'DAG_UNKNOWN_DEPENDENCY']],
     ['the reserved reader option path', { 'a/migration.yaml': migration('      - {name: s, type: int}\n', ', options: {path: /x}') }, ['MIGRATION_RESERVED_OPTION']],
     ['partition transforms named like prototype members', { 'a/migration.yaml': migration('      - {name: s, type: int}\n') + '    partition_by: ["constructor(s)"]\n' }, ['MIGRATION_PARTITION']],
     ['a 60,000-field struct', { 'a/migration.yaml': migration(`      - {name: s, type: "struct<${Array.from({ length: 60_000 }, (_, i) => `f${i}: int`).join(', ')}>"}\n`) }, []],

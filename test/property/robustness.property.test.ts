@@ -75,8 +75,8 @@ describe('compile() never throws and positions every diagnostic', () => {
       fc.integer({ min: 1, max: 2000 }).map((n) => `owner: a@example.com\ndags: ${'['.repeat(n)}${']'.repeat(n)}\n`),
       fc.integer({ min: 1, max: 300 }).map((n) => `owner: a@example.com\ndags:\n${Array.from({ length: n }, (_, i) => `${'  '.repeat(i + 1)}- `).join('\n')}x\n`),
       fc.constantFrom(
-        'owner: a@example.com\ndags:\n  - &d\n    name: one\n    type: transformation\n    spark: {entrypoint: s3://jobs-bucket/one.py}\n  - *d\n',
-        'owner: a@example.com\ndags:\n  - <<: &base {type: transformation, spark: {entrypoint: s3://jobs-bucket/one.py}}\n    name: one\n',
+        'owner: a@example.com\ndags:\n  - &d\n    name: one\n    type: transformation\n    spark: {entrypoint: s3://lakestep-artifacts/a/one.py}\n  - *d\n',
+        'owner: a@example.com\ndags:\n  - <<: &base {type: transformation, spark: {entrypoint: s3://lakestep-artifacts/a/one.py}}\n    name: one\n',
         'owner: a@example.com\ndags: &x [*x]\n',
         '&a [*a]\n',
       ),
@@ -170,10 +170,10 @@ const extraDag = (name: string, lines: string[]) => (t: string) =>
 const CORRUPTIONS: Record<string, (text: string) => string> = {
   'unknown field': (t) => t.replace('\ndags:', '\ncolour: red\ndags:'),
   'wrong type': (t) => t.replace('type: transformation', 'type: loading'),
-  'bad schedule': extraDag('late', ['schedule: rate(1 minutes)', 'spark: {entrypoint: s3://jobs-bucket/late.py}']),
-  'unknown template': extraDag('later', ['spark: {entrypoint: s3://jobs-bucket/later.py, arguments: ["{{ tomorrow }}"]}']),
-  'clear-text secret': extraDag('leaky', ['spark: {entrypoint: s3://jobs-bucket/leaky.py, arguments: [--password, hunter2]}']),
-  'duplicate dag': (t) => extraDag(/name: (\S+)/.exec(t)![1]!, ['spark: {entrypoint: s3://jobs-bucket/again.py}'])(t),
+  'bad schedule': extraDag('late', ['schedule: rate(1 minutes)', 'spark: {entrypoint: s3://lakestep-artifacts/jobs/late.py}']),
+  'unknown template': extraDag('later', ['spark: {entrypoint: s3://lakestep-artifacts/jobs/later.py, arguments: ["{{ tomorrow }}"]}']),
+  'clear-text secret': extraDag('leaky', ['spark: {entrypoint: s3://lakestep-artifacts/jobs/leaky.py, arguments: [--password, hunter2]}']),
+  'duplicate dag': (t) => extraDag(/name: (\S+)/.exec(t)![1]!, ['spark: {entrypoint: s3://lakestep-artifacts/jobs/again.py}'])(t),
 };
 
 describe('corrupting one use case never changes another use case’s artifacts', () => {
