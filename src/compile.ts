@@ -58,7 +58,7 @@ export function compile(sources: readonly SourceFile[], options: CompileOptions)
     checkReservedSyntax(platformFile, report);
     checkSecrets(platformFile, report);
     platformOk = platformFile.value !== undefined && validateSchema(platformFile, 'platform', report);
-    if (platformOk) checkPlatformSpec(platformFile, (platformFile.value ?? {}) as PlatformSpec, report);
+    if (platformOk) checkPlatformSpec(platformFile, (platformFile.value ?? {}) as PlatformSpec, report, tree.useCases.map((u) => u.name));
     platformOk &&= !report.hasErrors((d) => d.file === 'platform.yaml');
     if (platformOk) platformSpec = (platformFile.value ?? {}) as PlatformSpec;
   }

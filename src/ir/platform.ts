@@ -75,10 +75,19 @@ export function normalizePlatform(spec: PlatformSpec = {}, origin: Origin = NO_O
  * Semantic checks of a schema-valid platform.yaml: the default Spark parameters
  * every job inherits may not change a protected setting (src/ir/checks.ts) and
  * load files only from the artifacts bucket's `shared/` prefix, which every use
- * case may read; an `external_locations` prefix is outside the platform buckets.
+ * case may read; an `external_locations` prefix is outside the platform buckets;
+ * the use cases `external_locations` and `shared_secrets` name exist.
  */
-export function checkPlatformSpec(file: SpecFile, spec: PlatformSpec, report: Report): void {
+export function checkPlatformSpec(file: SpecFile, spec: PlatformSpec, report: Report, useCases: readonly string[]): void {
   const platform = normalizePlatform(spec);
+  // A grant to a use case that does not exist is most likely a typo: the intended one gets nothing.
+  for (const field of ['external_locations', 'shared_secrets'] as const) {
+    for (const [i, entry] of (spec[field] ?? []).entries()) {
+      for (const [j, uc] of entry.use_cases.entries()) {
+        if (!useCases.includes(uc)) report.warning('PLATFORM_UNKNOWN_USE_CASE', `no use case '${uc}' in the specs folder`, locate(file, `/${field}/${i}/use_cases/${j}`));
+      }
+    }
+  }
   const buckets = new Set(Object.values(platform.buckets));
   for (const [i, l] of (spec.external_locations ?? []).entries()) {
     const bucket = l.prefix.slice('s3://'.length).split('/')[0]!;

@@ -61,18 +61,18 @@ describe('s3UrisIn', () => {
 });
 
 describe('platform.yaml', () => {
-  it('refuses an external location in a platform bucket and default Spark files outside shared/', () => {
+  it('refuses an external location in a platform bucket and default Spark files outside shared/, and warns of an unknown use case', () => {
     const r = compileTree({
       'platform.yaml': [
         'prefix: acme',
         'external_locations:',
-        '  - {prefix: "s3://acme-raw/", use_cases: [a]}',
+        '  - {prefix: "s3://acme-raw/", use_cases: [a, b]}',
         'defaults:',
         '  spark_submit_parameters: --py-files s3://acme-artifacts/shared/lib.zip,s3://acme-artifacts/a/own.zip',
         '',
       ].join('\n'),
       'a/orchestration.yaml': 'owner: a@example.com\ndags:\n  - {name: j, type: transformation, spark: {entrypoint: s3://acme-artifacts/a/j.py}}\n',
     });
-    expect(r.diagnostics.map((d) => `${d.file}:${d.line}:${d.column} ${d.code}`)).toEqual(['platform.yaml:3:14 PLATFORM_EXTERNAL_LOCATION', 'platform.yaml:5:74 SPARK_LOCATION']);
+    expect(r.diagnostics.map((d) => `${d.file}:${d.line}:${d.column} ${d.code}`)).toEqual(['platform.yaml:3:14 PLATFORM_EXTERNAL_LOCATION', 'platform.yaml:3:47 PLATFORM_UNKNOWN_USE_CASE', 'platform.yaml:5:74 SPARK_LOCATION']);
   });
 });
