@@ -59,6 +59,7 @@ const WITH_DECLARED: SourceFile[] = [
     text: [
       'owner: clean@acme.example',
       'dags:',
+      '  - {name: clean-migration, type: migration}',
       '  - name: clean-report',
       '    type: transformation',
       '    spark:',
@@ -69,6 +70,8 @@ const WITH_DECLARED: SourceFile[] = [
       '',
     ].join('\n'),
   },
+  // Its own landing prefix (the default): the DataSync destination role writes there only.
+  { path: 'clean/migration.yaml', text: TREE.find((f) => f.path === 'grab/migration.yaml')!.text.replace('raw_grab', 'raw_clean').replace('landing: s3://acme-artifacts/lakestep/\n', '') },
 ];
 
 /** `bucket/key` of every S3 object ARN an IAM statement allowing `actions` names, by stack. */
@@ -122,7 +125,9 @@ describe('S3 locations of specs', () => {
 
   it('grant each use case S3 writes only under its own prefixes, in every stack', () => {
     const grants = s3Grants(s, /^s3:(PutObject|DeleteObject|\*|Put|Delete)/);
-    expect(grants.size).toBeGreaterThan(0);
+    expect([...grants.keys()].sort()).toEqual(['acme-clean', 'acme-victim']);
+    // The DataSync destination role of the clean migration, on its default landing prefix.
+    expect(grants.get('acme-clean')).toContain(`${BUCKETS.landing}/clean/t/`);
     for (const [stack, keys] of grants) {
       const useCase = stack.replace(/^acme-/, '').replace(/-\d+$/, '');
       if (useCase === 'platform') continue;
@@ -136,7 +141,7 @@ describe('S3 locations of specs', () => {
     const writes = s3Grants(s, /^s3:(PutObject|DeleteObject)$/).get('acme-clean') ?? [];
     const reads = s3Grants(s, /^s3:GetObject$/).get('acme-clean') ?? [];
     expect(writes).toContain(`${BUCKETS.analytics}/clean/reports/`);
-    expect(writes.filter((k) => !k.startsWith(`${BUCKETS.artifacts}/lakestep/`))).toEqual([`${BUCKETS.analytics}/clean/reports/`]);
+    expect(writes.filter((k) => !k.startsWith(`${BUCKETS.artifacts}/lakestep/`) && !k.startsWith(`${BUCKETS.landing}/clean/t/`) && !k.includes('raw_clean'))).toEqual([`${BUCKETS.analytics}/clean/reports/`]);
     expect(reads).toEqual(expect.arrayContaining([`${BUCKETS.landing}/clean/drops/`, `${BUCKETS.artifacts}/shared/lookups/`, `${BUCKETS.artifacts}/clean/jobs/report.py`]));
   });
 });
