@@ -7,7 +7,7 @@
  * grant nothing. Every location here was confined to the use case's own
  * prefixes when it was normalized (src/ir/locations.ts); infra scopes the use
  * case's Spark job role to exactly these (DESIGN §7).
- * @see https://docs.aws.amazon.com/EMR-Serverless-UserGuide/security-iam-runtime-role.html
+ * @see https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/security-iam-runtime-role.html
  */
 import { s3UrisIn } from '../ir/locations.ts';
 import type { Platform, Workflow } from '../ir/types.ts';
