@@ -63,6 +63,6 @@ def test_spark_submit_keeps_the_generated_jars_and_extensions_beside_the_users(l
     from urllib.parse import urlparse
 
     # Spark reports local paths as file: URIs.
-    assert [urlparse(j).path for j in used("spark.jars")] == ["/usr/share/aws/iceberg/lib/iceberg-spark3-runtime.jar", str(lake.local_path("s3://eng-artifacts/jars/udfs.jar"))]
+    assert [urlparse(j).path for j in used("spark.jars")] == ["/usr/share/aws/iceberg/lib/iceberg-spark3-runtime.jar", str(lake.local_path("s3://eng-artifacts/lake/jars/udfs.jar"))]
     assert used("spark.sql.extensions") == ["org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions", "com.example.lake.AuditExtensions"]
     assert used("spark.sql.session.timeZone") == ["UTC"]
