@@ -23,15 +23,14 @@ export interface GenerateOptions {
   seed?: number;
   /**
    * The first use case migrates this many tables instead of 3–5, all through
-   * one DataSync task (`datasync` with `source_path`), and the other use cases'
-   * migrations share {@link CLUSTER_TASKS} tasks of the whole warehouse: the
-   * platform stays inside DataSync's 100 tasks per region.
+   * one DataSync task (`datasync` with `source_path`), and every other use case
+   * migrates its database through one task of its own. A task cannot serve two
+   * use cases: each one's landing is confined to its own prefix of the landing
+   * bucket, and a task has one destination. So the platform references one task
+   * per migrating use case (past DataSync's 100 per region at 100 use cases).
    */
   bigMigration?: number;
 }
-
-/** DataSync tasks the use cases share when `bigMigration` is set (one HDFS cluster, its warehouse root). */
-export const CLUSTER_TASKS = 60;
 
 export interface GeneratedTree {
   sources: SourceFile[];
@@ -100,6 +99,8 @@ function hex(rand: () => number, n: number): string {
 function pick<T>(rand: () => number, xs: readonly T[]): T {
   return xs[Math.floor(rand() * xs.length)]!;
 }
+
+const MSK_SECRET = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:kafka/msk-bootstrap-Lm2Vb7`;
 
 export const PLATFORM_YAML = `# yaml-language-server: $schema=../src/spec/schemas/platform.schema.json
 # Generated platform for compiler measurements; same shape as specs/platform.yaml.
@@ -302,7 +303,7 @@ dags:
 ${reportScheduled ? `    schedule: cron(${minute} ${hour} * * ? *)\n` : `    depends_on: [${reportDeps.join(', ')}]\n`}    tags: [${d.name}, reporting]
     notification: {on_success_callback: true}
     spark:
-      entrypoint: s3://acme-lake-artifacts/jobs/${uc}/report.py
+      entrypoint: s3://acme-lake-artifacts/${uc}/jobs/report.py
       arguments:
         - --date
         - "{{ ds }}"
@@ -311,7 +312,8 @@ ${reportScheduled ? `    schedule: cron(${minute} ${hour} * * ? *)\n` : `    dep
         - --job
         - "{{ use_case }}/{{ dag }}"
         - --out
-        - s3://acme-lake-analytics/reports/${uc}/dt={{ ds }}/
+        - s3://acme-lake-analytics/${uc}/reports/dt={{ ds }}/
+      writes: [s3://acme-lake-analytics/${uc}/reports/]
       spark_submit_parameters: --conf spark.executor.memory=8g --conf spark.sql.shuffle.partitions=${pick(rand, [32, 64, 128])}
       timeout: 45m
 `;
@@ -338,7 +340,7 @@ ${reportScheduled ? `    schedule: cron(${minute} ${hour} * * ? *)\n` : `    dep
     const migration = big
       ? bigMigrationYaml(db, e, options.bigMigration!, rand)
       : options.bigMigration !== undefined
-        ? sharedTasksYaml(db, i, shapes, rand)
+        ? sharedTasksYaml(db, uc, i, shapes, rand)
         : `# yaml-language-server: $schema=../../src/spec/schemas/migration.schema.json
 # Tables of the Hive warehouse. DataSync tasks were created by the network team.
 database: ${db}
@@ -369,7 +371,7 @@ batch:
 micro_batch:
   - name: ${e.replaceAll('_', '-')}-events
     source:
-      bootstrap_servers_secret_arn: arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:kafka/msk-bootstrap-Lm2Vb7
+      bootstrap_servers_secret_arn: ${MSK_SECRET}
       topics: [${d.name}.${e}_events]
       starting_offsets: earliest
       format: json
@@ -434,6 +436,8 @@ tables:
       { path: `${uc}/maintenance.yaml`, text: maintenance },
     );
   }
+  // Every use case's Kafka source reads the one MSK cluster's bootstrap secret, shared by declaration.
+  sources[0] = { path: 'platform.yaml', text: `${PLATFORM_YAML}\nshared_secrets:\n  - arn: ${MSK_SECRET}\n    use_cases: [${names.join(', ')}]\n` };
   return { sources, useCases: names, dags: n * 5, twoUpstreamDags, crossUseCaseDependencies };
 }
 
@@ -454,18 +458,18 @@ function tableLines(t: ReturnType<typeof tableShapes>[number], db: string, hdfsN
   ];
 }
 
-/** A use case's migration through one of the shared warehouse tasks (source `/warehouse`, landing the bucket root). */
-function sharedTasksYaml(db: string, i: number, shapes: ReturnType<typeof tableShapes>, rand: () => number): string {
-  const task = `task-${(i % CLUSTER_TASKS).toString(16).padStart(17, '0')}`;
+/** A use case's migration through one task of its database folder, landing in its own prefix. */
+function sharedTasksYaml(db: string, uc: string, i: number, shapes: ReturnType<typeof tableShapes>, rand: () => number): string {
+  const task = `task-${(i + 1).toString(16).padStart(17, '0')}`;
   return `# yaml-language-server: $schema=../../src/spec/schemas/migration.schema.json
-# The warehouse tasks read /warehouse and write to the landing bucket's root: each table
-# lands below it by its HDFS path.
+# One task reads the database's folder and writes to the use case's landing prefix: each
+# table lands below it by its folder.
 database: ${db}
-landing: s3://acme-lake-landing/
+landing: s3://acme-lake-landing/${uc}/
 max_concurrency: ${2 + (i % 3)}
 datasync:
   task_arn: arn:aws:datasync:${REGION}:${ACCOUNT}:task/${task}
-  source_path: /warehouse
+  source_path: /warehouse/${db}.db
 
 tables:
 ${shapes.map((t) => tableLines(t, db, t.name, rand).join('\n')).join('\n\n')}

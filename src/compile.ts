@@ -7,11 +7,13 @@
  */
 import { Report, sortDiagnostics, type Diagnostic } from './diagnostics.ts';
 import { assembleBuild, type BuildOutput } from './build/assemble.ts';
+import { checkLakeFormation } from './build/governance.ts';
 import { buildIndex, checkCycles } from './ir/index-platform.ts';
 import { normalizeUseCase } from './ir/normalize.ts';
 import { loadPlatform } from './ir/load-platform.ts';
 import { migratedTables } from './ir/migration-order.ts';
-import { checkTableOwnership } from './ir/ownership.ts';
+import { checkMissingDependencies, indexUpstreams } from './ir/dependency-missing.ts';
+import { checkDatabaseOwners, checkTableOwnership } from './ir/ownership.ts';
 import { setTableOwners } from './ir/context.ts';
 import type { Platform, UseCase, Workflow } from './ir/types.ts';
 import type { RuleDefinition } from './build/types.ts';
@@ -20,9 +22,9 @@ import { checkWorkflowLimits } from './build/limits.ts';
 import { checkEnvironment } from './build/environment-check.ts';
 import { checkDataSyncQuota } from './build/datasync-quota.ts';
 import { applySchedulesEnabled } from './events/environment.ts';
-import { discover } from './spec/discover.ts';
+import { discover, type SkippedEntry } from './spec/discover.ts';
 import { parseSpecFile, type SourceFile, type SpecFile } from './spec/files.ts';
-import { checkReservedSyntax } from './spec/reserved.ts';
+import { checkReservedSyntax, checkReservedText } from './spec/reserved.ts';
 import { checkSecrets, checkTextSecrets } from './spec/secrets-check.ts';
 
 export interface CompileResult extends BuildOutput {
@@ -44,14 +46,16 @@ export interface CompileOptions {
   lakestepVersion: string;
   /** Environment whose overlay `platform.<env>.yaml` applies over platform.yaml (src/spec/environment.ts). */
   env?: string;
+  /** Paths the reader left out of `sources` (links, special files), reported as warnings. */
+  skipped?: readonly SkippedEntry[];
 }
 
 export function compile(sources: readonly SourceFile[], options: CompileOptions): CompileResult {
   const report = new Report();
-  const tree = discover(sources, report);
+  const tree = discover(sources, report, options.skipped);
 
   const loaded = loadPlatform(tree, options.env, report);
-  const { platform, ok: platformOk } = loaded;
+  const { platform, ok: platformOk, baseFile: platformFile } = loaded;
   const platformFiles = new Set(loaded.files);
 
   const parsed = new Map<string, Map<string, SpecFile>>();
@@ -64,11 +68,16 @@ export function compile(sources: readonly SourceFile[], options: CompileOptions)
       checkSecrets(f, report);
       files.set(rel, f);
     }
-    for (const src of uc.other.values()) checkTextSecrets(src, uc.name, report);
+    for (const src of uc.other.values()) {
+      checkTextSecrets(src, uc.name, report);
+      checkReservedText(src, uc.name, report);
+    }
     parsed.set(uc.name, files);
   }
-  const index = buildIndex(tree.useCases, parsed);
-  setTableOwners(index, checkTableOwnership(tree.useCases, parsed, report));
+  const index = buildIndex(tree.useCases, parsed, platform);
+  const { owners, created } = checkTableOwnership(tree.useCases, parsed, report, { owners: platform.databaseOwners, ...(platformFile ? { file: platformFile } : {}) }, platform.catalog);
+  checkDatabaseOwners(platform, platformFile, tree.useCases, report);
+  setTableOwners(index, owners, created);
   checkCycles(tree.useCases, parsed, report);
 
   const normalized = new Map<string, UseCase>();
@@ -78,6 +87,8 @@ export function compile(sources: readonly SourceFile[], options: CompileOptions)
     // Positions are resolved by now: let the YAML documents go (large trees keep heap and GC low).
     parsed.delete(uc.name);
   }
+
+  if (platformOk) checkLakeFormation(platform, [...normalized.values()], platformFile, report);
 
   const broken = new Set(report.diagnostics.filter((d) => d.severity === 'error' && d.useCase).map((d) => d.useCase!));
   const healthy: UseCase[] = [];
@@ -114,9 +125,12 @@ export function compile(sources: readonly SourceFile[], options: CompileOptions)
     if (i >= 0) quarantined.push({ useCase: healthy.splice(i, 1)[0]!.name, diagnostics: [] });
   }
 
+  // Readers and writers of the use cases that compile; chains of depends_on through any dag the specs name.
+  checkMissingDependencies({ useCases: healthy, upstreams: indexUpstreams(index) }, report);
+
   // Migrations of quarantined use cases count: their last deployment may still be converting.
   const migrated = migratedTables([...normalized.values()]);
-  const build = assembleBuild({ platform, useCases: healthy, rules, migrated, lakestepVersion: options.lakestepVersion });
+  const build = assembleBuild({ platform, useCases: healthy, rules, migrated, owners, index, lakestepVersion: options.lakestepVersion });
   const limits = checkWorkflowLimits(build.manifest, healthy, report);
   checkEnvironment(build.manifest, healthy, loaded.renamedBuckets, report);
   checkDataSyncQuota(build.manifest, healthy, report);

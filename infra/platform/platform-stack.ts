@@ -11,6 +11,8 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { ManifestPlatform } from '../../src/build/types.ts';
+import { LakeFormationCatalog } from '../lakeformation/catalog.ts';
+import { lakeFormationEnabled } from '../lakeformation/locations.ts';
 import { acknowledgePlatformFindings } from '../nag/platform.ts';
 import { type BucketKind, PlatformBuckets } from './buckets.ts';
 import { createSparkApplication } from './emr.ts';
@@ -42,6 +44,8 @@ export interface PlatformStackProps extends StackProps {
 
 export class PlatformStack extends Stack {
   readonly resources: PlatformResources;
+  /** Databases, registered locations and data lake settings (`governance: lake_formation` only). */
+  readonly lakeFormation?: LakeFormationCatalog;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id, props);
@@ -58,6 +62,7 @@ export class PlatformStack extends Stack {
     const eventsRole = createEventsRole(this, platform.prefix);
     const logGroups = new PlatformLogGroups(this, 'Logs', { prefix: platform.prefix, key });
     deployRuntime(this, props.sparkDir, buckets.artifacts);
+    if (lakeFormationEnabled(platform)) this.lakeFormation = new LakeFormationCatalog(this, 'LakeFormation', { platform, key, buckets });
     acknowledgePlatformFindings(this, { accessLogs });
     this.resources = {
       prefix: platform.prefix,

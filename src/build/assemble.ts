@@ -13,6 +13,9 @@ import { gateFor } from '../asl/gate.ts';
 import type { Manifest, ManifestUseCase, ManifestWorkflow, RuleDefinition } from './types.ts';
 import { MANIFEST_VERSION } from './types.ts';
 import { storageFor } from './storage.ts';
+import { tableCatalog } from './tables.ts';
+import { accessByTable, readsAndWrites, workflowAccess } from '../ir/access.ts';
+import type { PlatformIndex } from '../ir/context.ts';
 
 export interface BuildOutput {
   manifest: Manifest;
@@ -27,6 +30,9 @@ export interface AssembleInput {
   rules: ReadonlyMap<Workflow, RuleDefinition[]>;
   /** Every migrated table (`<db>.<table>`) → its migration, across use cases (src/ir/migration-order.ts). */
   migrated: ReadonlyMap<string, Workflow>;
+  /** Owner of every claimed table, by lower-case `database.table` (src/ir/ownership.ts). */
+  owners: ReadonlyMap<string, string>;
+  index: PlatformIndex;
   lakestepVersion: string;
 }
 
@@ -41,15 +47,16 @@ export function assembleBuild(input: AssembleInput): BuildOutput {
     ...(uc.shares ? { shares: uc.shares } : {}),
   }));
   const databases = new Set<string>();
-  for (const uc of useCases) for (const w of uc.workflows) for (const t of w.resources.tables) databases.add(t.split('.')[0]!);
+  for (const uc of useCases) for (const w of uc.workflows) for (const t of Object.keys(w.access)) databases.add(t.split('.')[0]!);
   // The manifest carries the environment settings, not the compiler's defaults.
-  const { defaults: _defaults, origin: _origin, schedulesEnabled: _schedules, ...settings } = input.platform;
+  const { defaults: _defaults, origin: _origin, schedulesEnabled: _schedules, grants: _grants, ...settings } = input.platform;
   return {
     manifest: {
       version: MANIFEST_VERSION,
       lakestepVersion: input.lakestepVersion,
       platform: { ...settings, databases: [...databases].sort() },
       useCases,
+      tables: tableCatalog({ platform: input.platform, useCases: input.useCases, owners: input.owners, index: input.index }),
       quarantined: [],
     },
     files,
@@ -68,6 +75,7 @@ function compileWorkflow(w: Workflow, input: AssembleInput, files: Map<string, s
     files.set(path, toJson(j));
     return path;
   });
+  const access = workflowAccess(w);
   let gate: ManifestWorkflow['gate'];
   let gateJson = '';
   if (events.gate) {
@@ -88,11 +96,13 @@ function compileWorkflow(w: Workflow, input: AssembleInput, files: Map<string, s
     tags: w.tags,
     ...(w.schedule === undefined ? {} : { schedule: w.schedule }),
     dependsOn: w.dependsOn.map((d) => `${d.useCase}/${d.dag}`),
+    ...readsAndWrites(access),
+    access: Object.fromEntries(accessByTable(access)),
     rules: events.rules,
     ...(gate ? { gate } : {}),
     ...(phase.scheduleGroups ? { scheduleGroups: phase.scheduleGroups } : {}),
     jobs,
-    resources: { ...phase.resources, storage: storageFor(w) },
+    resources: { ...phase.resources, storage: storageFor(w, input.platform) },
     ...(w.notification.emails.length ? { notificationEmails: w.notification.emails } : {}),
     placeholders: placeholdersIn(definitionJson + gateJson, events.rules),
     stats: {

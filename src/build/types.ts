@@ -43,6 +43,11 @@ export interface Manifest {
   lakestepVersion: string;
   platform: ManifestPlatform;
   useCases: ManifestUseCase[];
+  /**
+   * Every table a compiled workflow reads or writes, by `database.table` (lower case):
+   * its owner, where its files live and who writes and reads it (the table-access model).
+   */
+  tables: Record<string, ManifestTable>;
   quarantined: { useCase: string; diagnostics: Diagnostic[] }[];
 }
 
@@ -69,11 +74,30 @@ export interface PlatformSettings {
   dynamodb: Record<'watermarks' | 'runs' | 'gates', string>;
   notifications: { topicName: string; emails: string[] };
   tags: Record<string, string>;
+  /** Declared owner (and description) of Glue databases, by name (`databases:` of platform.yaml). */
+  databaseOwners: Record<string, { owner: string; description?: string }>;
+  /** How table access is enforced: IAM grants, or Lake Formation permissions . */
+  governance: 'iam' | 'lake_formation';
 }
 
 export interface ManifestPlatform extends PlatformSettings {
   /** Glue databases the specs use (the Spark job role is scoped to them). */
   databases: string[];
+}
+
+/** What a job does to a table (src/ir/types.ts `TableAccessKind`). */
+export type TableAccessKind = 'read' | 'create' | 'write' | 'update' | 'maintain' | 'alter' | 'drop';
+
+/** One table of the platform, as the table-access model knows it. */
+export interface ManifestTable {
+  /** Use case that owns it; absent when no use case creates it or its owner is unknown. */
+  owner?: string;
+  /** S3 prefix of its files, ending in `/`: its migration's location, else the catalog warehouse's `<raw>/<database>.db/<table>/`. */
+  location: string;
+  /** Workflows that create, write, maintain, alter or drop it, as `<use-case>/<dag>`. */
+  writers: string[];
+  /** Workflows that read it. */
+  readers: string[];
 }
 
 export interface ManifestUseCase {
@@ -90,7 +114,7 @@ export interface ManifestUseCase {
 export interface TableShare {
   table: string;
   with: string[];
-  access: ('read' | 'write' | 'maintain')[];
+  access: ('read' | 'write' | 'maintain' | 'alter' | 'drop')[];
 }
 
 export interface ManifestWorkflow {
@@ -108,6 +132,12 @@ export interface ManifestWorkflow {
   tags: string[];
   schedule?: string;
   dependsOn: string[];
+  /** Tables the workflow reads, as `database.table` (lower case), sorted. */
+  reads: string[];
+  /** Tables it creates, writes, updates, maintains, alters or drops. */
+  writes: string[];
+  /** Per table, what the workflow does to it (the union over its steps); infra derives its grants from this. */
+  access: Record<string, TableAccessKind[]>;
   rules: RuleDefinition[];
   /** Join state machine for dags with 2+ upstreams (DESIGN §4.2). */
   gate?: { stateMachineName: string; definition: string };
@@ -118,7 +148,6 @@ export interface ManifestWorkflow {
   resources: {
     emr: boolean;
     datasync: DataSyncResource[];
-    tables: string[];
     /** Secrets the Spark job reads (JDBC and Kafka credentials). */
     secrets: string[];
     /** Customer managed KMS keys of those secrets (`kms_key_arn`); absent when none. */
@@ -142,16 +171,16 @@ export interface ManifestWorkflow {
 }
 
 /**
- * `s3://bucket/prefix` URIs a workflow's Spark jobs use, beyond
- * `s3://<raw|process|analytics>/<database>/` of the Glue databases in
- * `resources.tables` and the use case's own keys under `lakestep/` of the
- * artifacts bucket. A URI ending in `/` is a prefix; any other names an object
- * or a key prefix (an argument cut at its first run template).
+ * `s3://bucket/prefix` URIs a workflow's Spark jobs use, beyond the locations of
+ * the tables in `access` and the use case's own keys under `lakestep/` of the
+ * artifacts bucket. A URI ending in `/` is a prefix; any other names an object.
+ * Every one lies under the use case's own prefixes, the artifacts bucket's
+ * `shared/` (read) or an `external_locations` prefix (src/ir/locations.ts).
  */
 export interface WorkflowStorage {
-  /** Landing paths of migrated tables; entry points and files a custom Spark job loads. */
+  /** Landing paths of migrated tables; files the jobs' Spark parameters load; a custom job's entry point and `spark.reads` prefixes. */
   read: string[];
-  /** Table locations of migrated tables, Kafka checkpoints, `s3://` prefixes in custom Spark arguments. */
+  /** Table locations of migrated tables, Kafka checkpoints, a custom job's `spark.writes` prefixes. */
   readWrite: string[];
 }
 

@@ -4,7 +4,6 @@ import { resolve } from 'node:path';
 import { plainUsage } from './args.ts';
 import { ENV_NAME, overlayEnvironment, overlayPath } from '../spec/environment.ts';
 import { compile, type CompileResult } from '../compile.ts';
-import { escapeForTerminal } from '../diagnostics.ts';
 import { lakestepVersion, writeBuild, type Io } from './io.ts';
 import { readSpecTree } from './spec-reader.ts';
 import type { ManifestWorkflow } from '../build/types.ts';
@@ -22,7 +21,6 @@ export function runCompile(io: Io, specsDir: string, env?: string): CompileResul
   if (!existsSync(dir)) throw plainUsage(`specs folder ${specsDir} does not exist`);
   if (!statSync(dir).isDirectory()) throw plainUsage(`${specsDir} is a file; give the folder that holds the use-case folders (e.g. specs)`);
   const { files: sources, skipped } = readSpecTree(dir);
-  for (const s of skipped) io.err(escapeForTerminal(`lakestep: skipped ${displayPath(specsDir, s.path)}: ${s.reason}`));
   if (!sources.some((f) => /\.ya?ml$/.test(f.path))) {
     throw plainUsage(`no spec files in ${specsDir}: a use case is a folder with an orchestration.yaml, e.g. ${specsDir.replace(/\/+$/, '')}/orders/orchestration.yaml`);
   }
@@ -30,7 +28,7 @@ export function runCompile(io: Io, specsDir: string, env?: string): CompileResul
     throw plainUsage(`${specsDir} holds an orchestration.yaml itself: it looks like one use case; give the folder above it`);
   }
   if (env !== undefined) checkEnvironment(env, specsDir, sources.map((f) => f.path));
-  return compile(sources, { lakestepVersion: lakestepVersion(), ...(env === undefined ? {} : { env }) });
+  return compile(sources, { lakestepVersion: lakestepVersion(), skipped, ...(env === undefined ? {} : { env }) });
 }
 
 /** `--env <name>`: a valid name whose overlay `platform.<name>.yaml` is in the specs folder. */

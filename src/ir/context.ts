@@ -4,7 +4,7 @@
  * normalized, so cross-use-case references resolve whatever the order).
  */
 import type { Origin, Report } from '../diagnostics.ts';
-import { locate, type SpecFile } from '../spec/files.ts';
+import { locate, locateInString, type SpecFile } from '../spec/files.ts';
 import type { DagType } from '../spec/types.ts';
 import type { Platform } from './types.ts';
 
@@ -13,10 +13,12 @@ export interface IndexedTable {
   fqn: string;
   columns: string[];
   watermarkColumn?: string;
+  /** Where its files live, when lakestep creates it at a known place (`s3://…/`). */
+  location?: string;
 }
 
 export interface UseCaseIndexEntry {
-  /** False when orchestration.yaml has syntax errors: the dag list may be incomplete. */
+  /** False when orchestration.yaml has syntax errors, no `dags` list or a dag without a name: the dag list may be incomplete. */
   readable: boolean;
   dags: Map<string, DagType>;
   /** Schedules of the dags that have one. */
@@ -27,6 +29,8 @@ export interface UseCaseIndexEntry {
   migrationTables: Map<string, IndexedTable>;
   /** Every table the use case creates or writes with known columns (migration, Kafka ingestion), by `database.table`. */
   tables: Map<string, IndexedTable>;
+  /** Secret ARNs its ingestion sources read, as written. */
+  secrets: Set<string>;
 }
 
 export type PlatformIndex = Map<string, UseCaseIndexEntry>;
@@ -54,15 +58,26 @@ export function skipped(ctx: PhaseContext, pointer: string): boolean {
 
 const byFqn = new WeakMap<PlatformIndex, Map<string, IndexedTable>>();
 const owners = new WeakMap<PlatformIndex, ReadonlyMap<string, string>>();
+const created = new WeakMap<PlatformIndex, ReadonlySet<string>>();
 
-/** Records the owner of each table (by lower-cased `database.table`, see ownership.ts) for {@link findTable}. */
-export function setTableOwners(index: PlatformIndex, tableOwners: ReadonlyMap<string, string>): void {
+/**
+ * Records the owner of each table (by lower-cased `database.table`, see ownership.ts) for {@link findTable},
+ * and the tables some use case creates (migration, an ingestion or SQL statement that creates it, a custom job
+ * that writes it) for {@link isCreated}.
+ */
+export function setTableOwners(index: PlatformIndex, tableOwners: ReadonlyMap<string, string>, createdTables: ReadonlySet<string> = new Set()): void {
   owners.set(index, tableOwners);
+  created.set(index, createdTables);
   byFqn.delete(index);
 }
 
+/** True when some use case of the platform (quarantined ones included) creates the table. */
+export function isCreated(index: PlatformIndex, fqn: string): boolean {
+  return created.get(index)?.has(fqn.toLowerCase()) ?? false;
+}
+
 /**
- * A table known anywhere in the platform, by `database.table`, as its owner
+ * A table known anywhere in the platform, by `database.table` (any case), as its owner
  * declares it (so another use case naming the same table never changes its
  * columns for the owner); one lookup map per index.
  */
@@ -74,12 +89,24 @@ export function findTable(index: PlatformIndex, fqn: string): IndexedTable | und
     for (const [useCase, entry] of index) {
       for (const [k, t] of entry.tables) {
         const owned = tableOwners?.get(k.toLowerCase()) === useCase;
-        if (!all.has(k) || owned) all.set(k, t);
+        if (!all.has(k.toLowerCase()) || owned) all.set(k.toLowerCase(), t);
       }
     }
     byFqn.set(index, all);
   }
-  return all.get(fqn);
+  return all.get(fqn.toLowerCase());
+}
+
+const databases = new WeakMap<PlatformIndex, ReadonlySet<string>>();
+
+/** Every Glue database a use case of the platform names a table in (one set per index). */
+export function platformDatabases(index: PlatformIndex): ReadonlySet<string> {
+  let all = databases.get(index);
+  if (!all) {
+    all = new Set([...index.values()].flatMap((e) => [...e.tables.keys()].map((fqn) => fqn.split('.')[0]!)));
+    databases.set(index, all);
+  }
+  return all;
 }
 
 /** Position of a pointer in the context's file. */
@@ -87,9 +114,9 @@ export function at(ctx: { file: SpecFile }, pointer: string, atKey = false): Ori
   return locate(ctx.file, pointer, atKey);
 }
 
-/** Reports an error at a pointer of the context's file. */
-export function fail(ctx: PhaseContext, code: string, message: string, pointer: string, atKey = false): void {
-  ctx.report.error(code, message, at(ctx, pointer, atKey), ctx.useCase);
+/** Reports an error at a pointer of the context's file (at character `offset` of a string value, when given). */
+export function fail(ctx: PhaseContext, code: string, message: string, pointer: string, atKey = false, offset?: number): void {
+  ctx.report.error(code, message, offset === undefined ? at(ctx, pointer, atKey) : locateInString(ctx.file, pointer, offset), ctx.useCase);
 }
 
 export function warn(ctx: PhaseContext, code: string, message: string, pointer: string): void {

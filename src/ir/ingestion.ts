@@ -1,4 +1,6 @@
 /** `ingestion.yaml` → {@link Ingestion}: JDBC batch sources and Kafka sources. */
+import { MAX_IDENTIFIER_LENGTH } from '../sql/identifiers.ts';
+import { jdbcQueryProblem } from '../sql/jdbc-query.ts';
 import { parseDuration } from '../spec/duration.ts';
 import { joinPointer } from '../spec/files.ts';
 import type { BatchSourceSpec, IngestionSpec, KafkaSourceSpec } from '../spec/types.ts';
@@ -6,7 +8,9 @@ import { columns, identifier, knownColumns, submitParameters, tableRef } from '.
 import { at, fail, findTable, skipped, type PhaseContext } from './context.ts';
 import { requireNetwork } from './network.ts';
 import { secretKey } from './secret-key.ts';
-import type { BatchSource, KafkaSource, WorkflowBody } from './types.ts';
+import { checkSecretUse } from './shared-secrets.ts';
+import type { BatchSource, KafkaSource, TableRef, WorkflowBody } from './types.ts';
+import { RAW_KAFKA_COLUMNS } from '../sql/ingest.ts';
 
 /** Default `lookback` of incremental JDBC sources. */
 const DEFAULT_LOOKBACK = '15m';
@@ -64,8 +68,10 @@ function normalizeBatch(ctx: PhaseContext, s: BatchSourceSpec, p: string): Batch
     fail(ctx, 'INGESTION_SOURCE_TABLE', `'${s.source.table}' is not a valid <schema>.<table> name`, `${p}/source/table`);
     ok = false;
   }
-  if (s.source.query !== undefined && /;\s*\S/.test(s.source.query)) {
-    fail(ctx, 'INGESTION_QUERY', 'the query must be a single SELECT statement', `${p}/source/query`);
+  if (!checkSecretUse(ctx, s.source.secret_arn, `${p}/source/secret_arn`)) ok = false;
+  const queryProblem = s.source.query === undefined ? undefined : jdbcQueryProblem(s.source.query, s.source.engine);
+  if (queryProblem) {
+    fail(ctx, 'INGESTION_QUERY', queryProblem.message, `${p}/source/query`, false, queryProblem.offset);
     ok = false;
   }
   const keys = s.keys ?? [];
@@ -93,6 +99,7 @@ function normalizeBatch(ctx: PhaseContext, s: BatchSourceSpec, p: string): Batch
       ok = false;
     } else targetColumns = known.columns;
   }
+  if (target && declared && declared.length > 0 && !landsIn(ctx, target, declared.map((c) => c.name), `JDBC source '${s.name}' writes`, `${p}/columns`)) ok = false;
   if (target && targetColumns.length > 0) {
     const table = { fqn: `${target.database}.${target.table}`, columns: targetColumns };
     if (!knownColumns(ctx, [...keys, s.incremental_column], table, [...keys.map((_, j) => joinPointer(p, 'keys', j)), `${p}/incremental_column`], 'INGESTION_UNKNOWN_COLUMN')) ok = false;
@@ -125,10 +132,14 @@ function normalizeBatch(ctx: PhaseContext, s: BatchSourceSpec, p: string): Batch
   };
 }
 
+/** The dead-letter table of a JSON source is its target's name plus this. */
+export const DEAD_LETTER_SUFFIX = '_dead_letter';
+
 function normalizeKafka(ctx: PhaseContext, s: KafkaSourceSpec, p: string): KafkaSource | undefined {
   let ok = true;
   const target = tableRef(ctx, s.target, `${p}/target`);
   if (!target) ok = false;
+  if (!checkSecretUse(ctx, s.source.bootstrap_servers_secret_arn, `${p}/source/bootstrap_servers_secret_arn`)) ok = false;
   const mode = s.mode ?? 'micro_batch';
   if (mode === 'streaming' && s.trigger !== undefined) {
     fail(ctx, 'INGESTION_TRIGGER', '`trigger` applies to micro-batch sources; a streaming source runs continuously', `${p}/trigger`);
@@ -142,9 +153,18 @@ function normalizeKafka(ctx: PhaseContext, s: KafkaSourceSpec, p: string): Kafka
   }
   const cols = columns(ctx, s.columns ?? [], `${p}/columns`, 'INGESTION_COLUMN');
   if (!cols) ok = false;
+  if (format === 'json' && target && target.table.length + DEAD_LETTER_SUFFIX.length > MAX_IDENTIFIER_LENGTH) {
+    fail(ctx, 'INGESTION_DEAD_LETTER_NAME', `messages that do not parse land in '${target.table}${DEAD_LETTER_SUFFIX}', longer than the ${MAX_IDENTIFIER_LENGTH} characters a Glue table name may have: shorten the target to at most ${MAX_IDENTIFIER_LENGTH - DEAD_LETTER_SUFFIX.length} characters`, `${p}/target`);
+    ok = false;
+  }
   if (format === 'json' && (s.columns ?? []).length === 0) {
     fail(ctx, 'INGESTION_KAFKA_COLUMNS', '`format: json` needs `columns` (the schema to parse them with); leave both out to land raw key, value and metadata', `${p}/source/format`);
     ok = false;
+  }
+  if (target && cols && format !== 'avro') {
+    const written = format === 'json' ? cols.map((c) => c.name) : RAW_KAFKA_COLUMNS.map((c) => c.name);
+    const what = format === 'json' ? `Kafka source '${s.name}' writes` : `Kafka source '${s.name}' lands raw records (no \`columns\`) as`;
+    if (!landsIn(ctx, target, written, what, format === 'json' ? `${p}/columns` : `${p}/target`)) ok = false;
   }
   let startFromWatermark: KafkaSource['startFromWatermark'];
   if (s.start_from_watermark !== undefined) {
@@ -178,4 +198,24 @@ function normalizeKafka(ctx: PhaseContext, s: KafkaSourceSpec, p: string): Kafka
     sparkSubmitParameters: submitParameters(ctx, s.spark_submit_parameters, `${p}/spark_submit_parameters`),
     origin: at(ctx, p),
   };
+}
+
+/** Where the messages of a JSON source that do not parse land: `<table>_dead_letter` next to the target. */
+export function deadLetterTable(target: TableRef): TableRef {
+  return { database: target.database, table: `${target.table}${DEAD_LETTER_SUFFIX}` };
+}
+
+/**
+ * A writer's columns must exist in its target, as the table's owner declares it (a
+ * migration, or the source that creates it): Spark appends by name, and every run of a
+ * writer whose columns cannot land fails with INCOMPATIBLE_DATA_FOR_TABLE.
+ */
+function landsIn(ctx: PhaseContext, target: TableRef, written: readonly string[], what: string, pointer: string): boolean {
+  const known = findTable(ctx.index, `${target.database}.${target.table}`);
+  if (!known || known.columns.length === 0) return true;
+  const have = new Set(known.columns.map((c) => c.toLowerCase()));
+  const missing = written.filter((c) => !have.has(c.toLowerCase()));
+  if (missing.length === 0) return true;
+  fail(ctx, 'INGESTION_COLUMNS_MISMATCH', `${what} ${written.join(', ')}, but ${known.fqn} has no column ${missing.join(', ')} (its columns: ${known.columns.join(', ')}): declare \`columns\` that are columns of the table`, pointer);
+  return false;
 }

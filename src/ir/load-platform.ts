@@ -16,7 +16,7 @@ import { checkSecrets } from '../spec/secrets-check.ts';
 import type { PlatformSpec } from '../spec/types.ts';
 import { resolvePlatformNames } from './names.ts';
 import { warnShortTimeout } from './normalize.ts';
-import { normalizePlatform } from './platform.ts';
+import { checkPlatformSpec, normalizePlatform } from './platform.ts';
 import type { Platform } from './types.ts';
 
 export interface LoadedPlatform {
@@ -25,6 +25,8 @@ export interface LoadedPlatform {
   ok: boolean;
   /** Paths of the platform files read (`platform.yaml`, the overlay). */
   files: string[];
+  /** platform.yaml, parsed (where database owners and grants are located). */
+  baseFile?: SpecFile;
   /** Bucket names of the base settings that the environment renamed (their use in a use case is suspicious). */
   renamedBuckets: Map<string, string>;
 }
@@ -38,16 +40,20 @@ function has(value: unknown, pointer: string): boolean {
   return true;
 }
 
-export function loadPlatform(tree: Pick<SpecTree, 'platform' | 'overlays'>, env: string | undefined, report: Report): LoadedPlatform {
+export function loadPlatform(tree: Pick<SpecTree, 'platform' | 'overlays' | 'useCases'>, env: string | undefined, report: Report): LoadedPlatform {
   const files: SpecFile[] = [];
+  const useCases = tree.useCases.map((u) => u.name);
   let ok = true;
-  const read = (src: SourceFile): PlatformSpec | undefined => {
+  /** One file parsed and validated; `view` is what its semantic checks see (the overlay's values over the merged settings). */
+  const read = (src: SourceFile, view?: (own: PlatformSpec) => PlatformSpec): PlatformSpec | undefined => {
     const f = parseSpecFile(src);
     files.push(f);
     f.diagnostics.forEach((d) => report.add(d));
     checkReservedSyntax(f, report);
     checkSecrets(f, report);
-    const valid = f.value !== undefined && validateSchema(f, 'platform', report) && !report.hasErrors((d) => d.file === f.path);
+    let valid = f.value !== undefined && validateSchema(f, 'platform', report);
+    if (valid) checkPlatformSpec(f, view ? view((f.value ?? {}) as PlatformSpec) : ((f.value ?? {}) as PlatformSpec), report, useCases);
+    valid &&= !report.hasErrors((d) => d.file === f.path);
     if (!valid) ok = false;
     return valid ? ((f.value ?? {}) as PlatformSpec) : undefined;
   };
@@ -62,7 +68,11 @@ export function loadPlatform(tree: Pick<SpecTree, 'platform' | 'overlays'>, env:
       ok = false;
     } else {
       overlayFile = src.path;
-      const overlay = read(src);
+      // Checked with the merged settings, but only for the grants and Spark defaults the overlay sets itself.
+      const overlay = read(src, (own) => {
+        const merged = mergePlatform(base ?? {}, own);
+        return { ...merged, external_locations: own.external_locations, shared_secrets: own.shared_secrets, defaults: { ...merged.defaults, spark_submit_parameters: own.defaults?.spark_submit_parameters } };
+      });
       spec = base && overlay ? mergePlatform(base, overlay) : undefined;
     }
   }
@@ -90,5 +100,7 @@ export function loadPlatform(tree: Pick<SpecTree, 'platform' | 'overlays'>, env:
       if (!name.includes('{') && name !== now) renamedBuckets.set(name, now);
     }
   }
-  return { platform, ok, files: files.map((f) => f.path), renamedBuckets };
+  // Grants of a broken platform file are not trusted (src/ir/platform.ts).
+  if (!ok) platform = { ...platform, grants: { ...platform.grants, checked: false } };
+  return { platform, ok, files: files.map((f) => f.path), ...(tree.platform && files[0] ? { baseFile: files[0] } : {}), renamedBuckets };
 }

@@ -1,4 +1,5 @@
 /** `migration.yaml` → {@link Migration}: tables, layouts, DataSync and landing paths. */
+import { tableLocation } from './index-platform.ts';
 import { parsePartitionField } from '../sql/partition.ts';
 import { parseSortField } from '../sql/sort.ts';
 import { isWatermarkType } from '../sql/types.ts';
@@ -6,7 +7,8 @@ import { joinPointer } from '../spec/files.ts';
 import type { MigrationSpec, MigrationTableSpec } from '../spec/types.ts';
 import { columns, submitParameters } from './checks.ts';
 import { checkDataSync, type DataSyncBlock, tableTransfer } from './datasync.ts';
-import { at, fail, skipped, type PhaseContext } from './context.ts';
+import { at, fail, platformDatabases, skipped, warn, type PhaseContext } from './context.ts';
+import { locationProblem } from './locations.ts';
 import type { Column, MigrationTable, PartitionField, WorkflowBody } from './types.ts';
 
 const TIME_TRANSFORMS = new Set(['years', 'months', 'days', 'hours']);
@@ -14,6 +16,12 @@ const TIME_TRANSFORMS = new Set(['years', 'months', 'days', 'hours']);
 export function normalizeMigration(ctx: PhaseContext, spec: MigrationSpec): WorkflowBody | undefined {
   let ok = true;
   const landing = withSlash(spec.landing ?? `s3://${ctx.platform.buckets.landing}/${ctx.useCase}/`);
+  // DataSync writes the landing files and may delete there: only under the use case's own prefixes.
+  const landingProblem = spec.landing === undefined ? undefined : locationProblem(landing, 'write', { platform: ctx.platform, useCase: ctx.useCase, databases: platformDatabases(ctx.index) });
+  if (landingProblem) {
+    fail(ctx, 'MIGRATION_LANDING_LOCATION', landingProblem, '/landing');
+    ok = false;
+  }
   const seen = new Set<string>();
   const tables: MigrationTable[] = [];
   const shared: DataSyncBlock | undefined = spec.datasync ? { spec: spec.datasync, pointer: '/datasync', shared: true } : undefined;
@@ -95,7 +103,7 @@ function normalizeTable(ctx: PhaseContext, database: string, landing: string, t:
     name: t.name,
     target: { database, table: t.name },
     layer,
-    location: `s3://${ctx.platform.buckets[layer]}/${database}/${t.name}`,
+    location: tableLocation(ctx.platform, layer, database, t.name),
     sourcePath: t.source.hdfs_path,
     format: t.source.format,
     formatOptions: t.source.options ?? {},

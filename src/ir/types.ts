@@ -11,6 +11,17 @@ import type { DagType, Layer } from '../spec/types.ts';
 export interface Platform extends PlatformSettings {
   /** false: schedule rules are deployed disabled (`schedules_enabled`); absent: true. */
   schedulesEnabled?: boolean;
+  /** What use cases may use beyond their own (platform.yaml `external_locations`, `shared_secrets`). */
+  grants: {
+    /**
+     * False when platform.yaml has errors: buckets and grants are then the defaults,
+     * not the platform's, so locations and secrets are not checked against them
+     * (every use case is quarantined anyway).
+     */
+    checked: boolean;
+    externalLocations: { prefix: string; useCases: string[]; access: 'read' | 'write' }[];
+    sharedSecrets: { arn: string; useCases: string[] }[];
+  };
   defaults: {
     retries: number;
     timeoutSeconds: number;
@@ -36,11 +47,20 @@ export type ArgPart = { text: string } | { template: RunTemplate };
 export type RunTemplate = 'ds' | 'ts' | 'run_id' | 'dag' | 'use_case';
 export const RUN_TEMPLATES: readonly RunTemplate[] = ['ds', 'ts', 'run_id', 'dag', 'use_case'];
 
+/** What a custom Spark job declares it reads or writes (`spark.reads`, `spark.writes`), each entry with its position. */
+export interface SparkAccess {
+  tables: { table: TableRef; origin: Origin }[];
+  /** S3 key prefixes (`s3://bucket/prefix`), checked against the use case's own locations. */
+  paths: { uri: string; origin: Origin }[];
+}
+
 export interface SparkJob {
   entrypoint: string;
   arguments: ArgPart[][];
   sparkSubmitParameters: string;
   timeoutSeconds: number;
+  reads: SparkAccess;
+  writes: SparkAccess;
   origin: Origin;
 }
 
@@ -154,11 +174,51 @@ export interface Merge {
   origin: Origin;
 }
 
+/**
+ * What a job does to a table: `read`; `create` (DDL, CTAS); `write` (insert,
+ * append, merge, overwrite); `update` (rows changed or removed: UPDATE, DELETE,
+ * MERGE, INSERT OVERWRITE, TRUNCATE, snapshot rollback); `maintain` (Iceberg
+ * maintenance procedures); `alter` (schema, properties, partitioning,
+ * branches); `drop`.
+ */
+export type { TableAccessKind } from '../build/types.ts';
+import type { TableAccessKind } from '../build/types.ts';
+
+/** One use of one table by a workflow: the table-access model (src/ir/access.ts). */
+export interface TableAccess {
+  /** `database.table`, lower case. */
+  table: string;
+  kinds: TableAccessKind[];
+  /** What does it, for people: `merge 'order-status'`, `orders/sql/x.sql statement 2`. */
+  by: string;
+  origin: Origin;
+}
+
+/** A table one SQL statement uses, resolved to the platform's catalog. */
+export interface SqlTableUse {
+  table: TableRef;
+  kinds: TableAccessKind[];
+  /** Position of the name in the SQL file. */
+  origin: Origin;
+}
+
+/** One statement of a SQL file, as the job runs it. */
+export interface SqlStatement {
+  /** 1-based position in its file. */
+  index: number;
+  text: string;
+  origin: Origin;
+  uses: SqlTableUse[];
+}
+
 export interface SqlFile {
   name: string;
   /** Path relative to the specs root. */
   file: string;
   text: string;
+  statements: SqlStatement[];
+  /** Tables the spec entry declares (`reads`, `writes`) for what the analysis cannot read. */
+  declared: SqlTableUse[];
   origin: Origin;
 }
 

@@ -10,6 +10,7 @@
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itemselector.html
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html
  */
+import { createHash } from 'node:crypto';
 import { literal } from '../asl/intrinsics.ts';
 import type { Migration, MigrationTable } from '../ir/types.ts';
 import type { MigrationItem } from './migration-payload.ts';
@@ -17,10 +18,11 @@ import type { MigrationItem } from './migration-payload.ts';
 /** From this many tables on, items and outcomes are compact. */
 export const COMPACT_FROM = 100;
 
-/** A compact item: name, watermark flag, and task / filter / Spark parameters when they differ between tables. */
+/** A compact item: name, watermark flag, and task / filter / Spark parameters / job when they differ between tables. */
 export interface CompactItem {
   n: string;
   w: boolean;
+  j?: string;
   t?: string;
   i?: string;
   s?: string;
@@ -39,9 +41,21 @@ export function migrationWatermarkKey(t: { database: string; table: string }): s
   return `migration/${t.database}.${t.table}`;
 }
 
+/**
+ * Job names become a file name (`<job>.json`, at most 255 bytes) and part of the
+ * EMR Serverless job run name (`<use-case>-<dag>-<job>-<execution>`, at most 256
+ * characters): a table name longer than {@link JOB_TABLE_MAX} keeps its start and
+ * ends with 8 hex characters of its SHA-256, so two long names stay distinct.
+ * @see https://docs.aws.amazon.com/emr-serverless/latest/APIReference/API_StartJobRun.html
+ */
 export function convertJob(t: Pick<MigrationTable, 'name'>): string {
-  return `convert-${t.name}`;
+  if (t.name.length <= JOB_TABLE_MAX) return `convert-${t.name}`;
+  const hash = createHash('sha256').update(t.name).digest('hex').slice(0, 8);
+  return `convert-${t.name.slice(0, JOB_TABLE_MAX - hash.length - 1)}-${hash}`;
 }
+
+/** Longest table name kept whole in a job name (`convert-<table>`: 64 characters). */
+const JOB_TABLE_MAX = 56;
 
 /**
  * Full items (the tables' `$.table` objects as they are) and their compact form.
@@ -55,9 +69,12 @@ export function encodeItems(m: Migration, full: MigrationItem[], sharedConf: str
   if (m.tables.length < COMPACT_FROM) return { compact: false, items: withFilter, itemSelector: { 'table.$': '$$.Map.Item.Value', ...base } };
   const tasks = new Set(full.map((x) => x.datasync_task));
   const submits = new Set(full.map((x) => x.submit));
+  // A long table name's job is not `convert-<name>` (convertJob): then every item names its job.
+  const jobs = full.some((x) => x.job !== `convert-${x.name}`);
   const items: CompactItem[] = withFilter.map((x) => ({
     n: x.name,
     w: x.watermark,
+    ...(jobs ? { j: x.job } : {}),
     ...(tasks.size > 1 ? { t: x.datasync_task } : {}),
     ...(filtered ? { i: x.datasync_includes! } : {}),
     ...(submits.size > 1 ? { s: x.submit } : {}),
@@ -69,7 +86,7 @@ export function encodeItems(m: Migration, full: MigrationItem[], sharedConf: str
     'name.$': value('n'),
     ...(tasks.size > 1 ? { 'datasync_task.$': value('t') } : { datasync_task: full[0]!.datasync_task }),
     ...(filtered ? { 'datasync_includes.$': value('i') } : {}),
-    'job.$': withName('convert-'),
+    'job.$': jobs ? value('j') : withName('convert-'),
     ...(submits.size > 1 ? { 'submit.$': value('s') } : { submit: full[0]!.submit }),
     'key.$': withName(`migration/${m.database}.`),
     'watermark.$': value('w'),

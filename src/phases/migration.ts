@@ -18,9 +18,9 @@
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html
  */
 import { pollLoopSeconds } from '../asl/durations.ts';
+import { mergeSubmitParameters, ownsListSetting } from '../spec/submit-parameters.ts';
 import { ON_FAILURE, specComment } from '../asl/frame.ts';
 import { HISTORY_EVENTS_MAX, pollIterations, worstCaseEvents } from '../asl/limits.ts';
-import { mergeJarConfs } from '../asl/emr.ts';
 import { retryFor } from '../asl/policy.ts';
 import { template } from '../asl/templates.ts';
 import type { State, TaskState } from '../asl/types.ts';
@@ -74,15 +74,16 @@ export const compileMigration: PhaseCompiler<Migration> = (m, { workflow, platfo
     ),
   ];
   const conf = icebergConf(platform);
-  const sharedConf = mergeJarConfs([conf, ...[STATIC_OVERWRITE_CONF, ...HIVE_DATETIME_CONFS].map((c) => `--conf ${c}`)].join(' '));
-  const ownJars = m.tables.some((t) => t.sparkSubmitParameters?.includes('spark.jars'));
+  const sharedConf = mergeSubmitParameters([conf, ...[STATIC_OVERWRITE_CONF, ...HIVE_DATETIME_CONFS].map((c) => `--conf ${c}`)].join(' '));
+  // Only a table's own list-valued settings (jars, packages, extensions…) must be merged with the shared ones.
+  const ownLists = m.tables.some((t) => ownsListSetting(t.sparkSubmitParameters ?? ''));
   const full: MigrationItem[] = m.tables.map((t) => ({
     name: t.name,
     datasync_task: t.datasyncTaskArn,
     ...(t.datasyncIncludes === undefined ? {} : { datasync_includes: t.datasyncIncludes }),
     job: convertJob(t),
-    // Only a table's own spark.jars must be merged with the shared ones: then the item carries the whole string.
-    submit: ownJars ? mergeJarConfs([sharedConf, t.sparkSubmitParameters].join(' ')) : (t.sparkSubmitParameters ?? ''),
+    // Then the item carries the whole string.
+    submit: ownLists ? mergeSubmitParameters([sharedConf, t.sparkSubmitParameters].join(' ')) : (t.sparkSubmitParameters ?? ''),
     key: migrationWatermarkKey(t.target),
     watermark: t.watermarkColumn !== undefined,
   }));
@@ -92,7 +93,7 @@ export const compileMigration: PhaseCompiler<Migration> = (m, { workflow, platfo
   // A run of a shared task may first queue behind the runs of the other tables in flight.
   const { datasyncPollSeconds: first, datasyncPollMaxSeconds: cap } = platform.defaults;
   const polls = pollIterations(w.timeoutSeconds * Math.min(m.maxConcurrency, largestSharedTask(m)), first, cap);
-  const item = itemStates(w, platform, m, keepCauses, ownJars, polls, encoded.compact);
+  const item = itemStates(w, platform, m, keepCauses, ownLists, polls, encoded.compact);
   const itemGraph = { StartAt: itemStart(m), States: item };
   const itemEvents = worstCaseEvents(itemGraph, { loopIterations: polls });
   const distributed = 2 + m.tables.length * (2 + itemEvents) > DISTRIBUTED_AT;
@@ -131,7 +132,7 @@ export const compileMigration: PhaseCompiler<Migration> = (m, { workflow, platfo
     if (t.datasyncLocation) return { table, placeholder: t.datasyncTaskArn.slice(2, -1), location: t.datasyncLocation, destination: t.datasyncIncludes === undefined ? t.landingPath : m.landing, ...includes };
     return { table, taskArn: t.datasyncTaskArn, ...includes };
   });
-  const payloadBytes = migrationPayloadBytes({ workflow: w, platform, items: full, encoded, sharedConf, ownJars, keepCauses });
+  const payloadBytes = migrationPayloadBytes({ workflow: w, platform, items: full, encoded, sharedConf, ownJars: ownLists, keepCauses });
   const frameEvents = worstCaseEvents({ StartAt: DDL, States: states }, { loopIterations: polls, mapItems: { [MAP]: m.tables.length } });
   return {
     startAt: DDL,
@@ -139,7 +140,7 @@ export const compileMigration: PhaseCompiler<Migration> = (m, { workflow, platfo
     timing: { mapItems: { [MAP]: m.tables.length }, loopSeconds: pollLoopSeconds(polls, first, cap) },
     jobs,
     limits: { historyEvents: frameEvents + 40, payloadBytes },
-    resources: { emr: true, datasync, tables: m.tables.map((t) => `${t.target.database}.${t.target.table}`), secrets: [] },
+    resources: { emr: true, datasync, secrets: [] },
     sparkJobs: 1 + m.tables.length,
   };
 };
@@ -157,9 +158,8 @@ function itemStart(m: Migration): string {
   return filtered > 0 && filtered < m.tables.length ? ITEM_START : TRANSFER;
 }
 
-
 /** The states of one Map item: transfer, convert, watermark; any error ends the item as FAILED. */
-function itemStates(w: Workflow, platform: Platform, m: Migration, keepCauses: boolean, ownJars: boolean, maxPolls: number, compact: boolean): Record<string, State> {
+function itemStates(w: Workflow, platform: Platform, m: Migration, keepCauses: boolean, ownLists: boolean, maxPolls: number, compact: boolean): Record<string, State> {
   const filtered = m.tables.filter((t) => t.datasyncIncludes !== undefined).length;
   const plain = { 'TaskArn.$': '$.table.datasync_task' };
   const withIncludes = { ...plain, Includes: [{ FilterType: 'SIMPLE_PATTERN', 'Value.$': '$.table.datasync_includes' }] };
@@ -190,7 +190,7 @@ function itemStates(w: Workflow, platform: Platform, m: Migration, keepCauses: b
       workflow: w,
       platform,
       job: { path: '$.table.job' },
-      sparkSubmitParameters: { path: ownJars ? '$.table.submit' : "States.Format('{} {}', $.spark_conf, $.table.submit)" },
+      sparkSubmitParameters: { path: ownLists ? '$.table.submit' : "States.Format('{} {}', $.spark_conf, $.table.submit)" },
       comment: specComment(m.origin, 'Append the landing files to the still empty table: a retry or re-run never duplicates nor destroys rows'),
       next: 'Records a watermark?',
       failure: TABLE_FAILED,

@@ -73,7 +73,7 @@ function access(u: ManifestUseCase | undefined): Set<string> {
   for (const w of u?.workflows ?? []) {
     for (const s of w.resources.secrets) out.add(`secret ${s}`);
     for (const k of w.resources.secretKeys ?? []) out.add(`kms key ${k}`);
-    for (const t of w.resources.tables) out.add(`database ${t.split('.')[0]}`);
+    for (const [t, kinds] of Object.entries(w.access ?? {})) out.add(`table ${t} (${[...kinds].sort().join(', ')})`);
     for (const p of w.resources.storage?.read ?? []) out.add(`s3 read ${p}`);
     for (const p of w.resources.storage?.readWrite ?? []) out.add(`s3 read/write ${p}`);
     for (const d of w.resources.datasync) out.add(`datasync task ${'taskArn' in d ? d.taskArn : `${d.placeholder} (created)`}`);

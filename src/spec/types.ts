@@ -14,6 +14,10 @@ export interface SparkBlock {
   spark_submit_parameters?: string;
   /** Maximum job run time; defaults to the dag timeout. */
   timeout?: string;
+  /** Tables (`database.table`) and S3 prefixes the job reads. */
+  reads?: string[];
+  /** Tables (`database.table`) and S3 prefixes the job writes. */
+  writes?: string[];
 }
 
 export interface NotificationBlock {
@@ -46,8 +50,8 @@ export interface OrchestrationSpec {
   share?: ShareSpec[];
 }
 
-/** What a share grants: `write` (ingestion, merge or migration target), `maintain` (maintenance.yaml tasks), `read`. */
-export type ShareAccess = 'read' | 'write' | 'maintain';
+/** What a share grants: `write` (ingestion, merge, migration or SQL writes), `maintain` (maintenance), `alter` and `drop` (SQL DDL), `read`. */
+export type ShareAccess = 'read' | 'write' | 'maintain' | 'alter' | 'drop';
 
 export interface ShareSpec {
   /** `database.table` owned by this use case. */
@@ -92,6 +96,12 @@ export interface PlatformSpec {
   /** false: every schedule rule is deployed disabled. */
   schedules_enabled?: boolean;
   tags?: Record<string, string>;
+  databases?: Record<string, { owner: string; description?: string }>;
+  governance?: 'iam' | 'lake_formation';
+  /** S3 prefixes outside the platform buckets, and the use cases that may use them. */
+  external_locations?: { prefix: string; use_cases: string[]; access?: 'read' | 'write' }[];
+  /** Secrets several use cases read. */
+  shared_secrets?: { arn: string; use_cases: string[] }[];
 }
 
 export interface ColumnSpec {
@@ -200,7 +210,7 @@ export interface MergeSpec {
 
 export interface ProcessingSpec {
   merges?: MergeSpec[];
-  sql?: { file: string; name?: string }[];
+  sql?: { file: string; name?: string; reads?: string[]; writes?: string[] }[];
 }
 
 export interface MaintenanceTableSpec {

@@ -121,7 +121,7 @@ describe('worstCaseSeconds', () => {
 describe('JOB_TIMEOUT_SHORT', () => {
   const tree = (dagTimeout: string, extra = '') => [
     { path: 'platform.yaml', text: 'prefix: t\nregion: eu-west-1\n' },
-    { path: 'a/orchestration.yaml', text: `owner: a@example.com\ndags:\n  - name: job\n    type: transformation\n    timeout: ${dagTimeout}\n    spark:\n      entrypoint: s3://bkt/job.py\n${extra}` },
+    { path: 'a/orchestration.yaml', text: `owner: a@example.com\ndags:\n  - name: job\n    type: transformation\n    timeout: ${dagTimeout}\n    spark:\n      entrypoint: s3://t-artifacts/a/jobs/job.py\n${extra}` },
   ];
 
   it('warns at a dag timeout under 10 minutes, and still compiles it with that limit', () => {
@@ -137,7 +137,7 @@ describe('JOB_TIMEOUT_SHORT', () => {
     const spark = compile(tree('1h', '      timeout: 90s\n'), { lakestepVersion: '0' });
     expect(spark.diagnostics.filter((d) => d.code === 'JOB_TIMEOUT_SHORT').map((d) => [d.line, d.message.slice(0, 14)])).toEqual([[8, 'a timeout of 2']]);
     const platform = compile(
-      [{ path: 'platform.yaml', text: 'prefix: t\ndefaults:\n  timeout: 3m\n' }, { path: 'a/orchestration.yaml', text: 'owner: a@example.com\ndags:\n  - name: job\n    type: transformation\n    spark: {entrypoint: s3://bkt/job.py}\n' }],
+      [{ path: 'platform.yaml', text: 'prefix: t\ndefaults:\n  timeout: 3m\n' }, { path: 'a/orchestration.yaml', text: 'owner: a@example.com\ndags:\n  - name: job\n    type: transformation\n    spark: {entrypoint: s3://t-artifacts/a/jobs/job.py}\n' }],
       { lakestepVersion: '0' },
     );
     expect(platform.diagnostics.filter((d) => d.code === 'JOB_TIMEOUT_SHORT').map((d) => [d.file, d.line])).toEqual([['platform.yaml', 3]]);

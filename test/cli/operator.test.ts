@@ -52,6 +52,7 @@ function buildFolder(): string {
         ],
       },
     ],
+    tables: {},
     quarantined: [],
   };
   const dir = folder();

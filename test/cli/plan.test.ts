@@ -35,7 +35,7 @@ describe('lakestep plan', () => {
     expect(sales.machinesAdded.map((m) => m.name)).toEqual(['lakestep-sales-fresh']);
     expect(sales.machinesRemoved.map((m) => m.name)).toEqual(['lakestep-sales-old']);
     expect(sales.rulesChanged).toEqual([{ name: 'lakestep-sales-extract.schedule', fields: { Description: ['Start lakestep-sales-extract on rate(1 day)', 'Start lakestep-sales-extract on rate(1 hour)'], ScheduleExpression: ['rate(1 day)', 'rate(1 hour)'] } }]);
-    expect(sales.accessAdded).toEqual(['s3 read s3://jobs-bucket/fresh.py']);
+    expect(sales.accessAdded).toEqual(['s3 read s3://lakestep-artifacts/sales/jobs/fresh.py']);
     expect(plan.useCases.find((u) => u.useCase === 'hr')!.status).toBe('quarantined');
   });
 

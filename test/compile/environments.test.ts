@@ -74,8 +74,10 @@ describe('the example environments (specs/platform.dev.yaml, specs/platform.prod
 });
 
 describe('overlays', () => {
-  const uc = { 'a/orchestration.yaml': sparkUseCase('a@example.com', [{ name: 'job', schedule: 'rate(1 day)' }]) };
-  const build = (platform: string, overlay: string, env = 'test') => compile(tree({ 'platform.yaml': platform, [`platform.${env}.yaml`]: overlay, ...uc }), { ...VERSION, env });
+  // The job's code is in the artifacts bucket of the environment's prefix (acme-t), as locations must be.
+  const useCase = (artifacts = 'acme-t-artifacts') => ({ 'a/orchestration.yaml': sparkUseCase('a@example.com', [{ name: 'job', schedule: 'rate(1 day)' }], artifacts) });
+  const uc = useCase();
+  const build = (platform: string, overlay: string, env = 'test', artifacts?: string) => compile(tree({ 'platform.yaml': platform, [`platform.${env}.yaml`]: overlay, ...useCase(artifacts) }), { ...VERSION, env });
 
   it('reports errors of the overlay in the overlay, and quarantines every use case', () => {
     const r = build('prefix: acme\n', 'prefix: acme-t\nbuckets:\n  raw: Not_A_Bucket\n');
@@ -107,7 +109,7 @@ describe('overlays', () => {
   });
 
   it('warns when an environment keeps the names of the base settings (it would replace them)', () => {
-    const r = build('prefix: acme\n', 'tags: {environment: test}\n');
+    const r = build('prefix: acme\n', 'tags: {environment: test}\n', 'test', 'acme-artifacts');
     expect(r.diagnostics.map((d) => `${d.code} ${d.file}`)).toEqual(['ENV_SAME_NAMES platform.test.yaml']);
   });
 
@@ -138,7 +140,7 @@ describe('overlays', () => {
 
 describe('lakestep --env', () => {
   it('compile --env dev writes the environment build and names it', async () => {
-    const r = await runCli(['compile', 'specs', '--env', 'dev', '--out', 'build-dev'], folder({ 'specs/platform.yaml': 'prefix: acme\n', 'specs/platform.dev.yaml': 'prefix: acme-dev\naccount: "123456789012"\n', 'specs/a/orchestration.yaml': sparkUseCase('a@example.com', [{ name: 'job' }]) }));
+    const r = await runCli(['compile', 'specs', '--env', 'dev', '--out', 'build-dev'], folder({ 'specs/platform.yaml': 'prefix: acme\n', 'specs/platform.dev.yaml': 'prefix: acme-dev\naccount: "123456789012"\n', 'specs/a/orchestration.yaml': sparkUseCase('a@example.com', [{ name: 'job' }], 'acme-dev-artifacts') }));
     expect(r.code).toBe(0);
     expect(r.out).toContain('Environment dev: prefix acme-dev, region us-east-1, account 123456789012\n1 use case(s) compiled');
   });

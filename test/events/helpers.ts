@@ -22,6 +22,9 @@ export function platform(overrides: Partial<Platform> = {}): Platform {
       datasyncPollMaxSeconds: 300,
     },
     tags: {},
+    databaseOwners: {},
+    governance: 'iam',
+    grants: { checked: true, externalLocations: [], sharedSecrets: [] },
     origin: origin('platform.yaml', 1),
     ...overrides,
   };
@@ -29,7 +32,7 @@ export function platform(overrides: Partial<Platform> = {}): Platform {
 
 const sparkBody: WorkflowBody = {
   kind: 'spark',
-  spark: { entrypoint: 's3://a/job.py', arguments: [], sparkSubmitParameters: '', timeoutSeconds: 60, origin: origin() },
+  spark: { entrypoint: 's3://a/job.py', reads: { tables: [], paths: [] }, writes: { tables: [], paths: [] }, arguments: [], sparkSubmitParameters: '', timeoutSeconds: 60, origin: origin() },
 };
 
 /** A minimal enabled workflow of use case `orders`; `dependsOn` as `dag` or `use-case/dag`. */

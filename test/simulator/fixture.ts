@@ -51,7 +51,7 @@ export function makeBuild(workflows: FixtureWorkflow[]): string {
           rules: w.rules ?? [],
           ...(w.gate ? { gate: { stateMachineName: `${smName}-join`, definition: `${uc}/${w.name}.join.asl.json` } } : {}),
           jobs: Object.keys(w.jobs ?? {}),
-          resources: { emr: true, datasync: w.datasync ?? [], tables: [], secrets: [] },
+          resources: { emr: true, datasync: w.datasync ?? [], secrets: [] },
           stats: { sparkJobs: 0, states: 0, successPathTransitions: 0 },
         }, PREFIX);
       }),
@@ -67,6 +67,7 @@ export function makeBuild(workflows: FixtureWorkflow[]): string {
       notifications: { topicName: 'ls-alerts', emails: [] },
     }),
     useCases,
+    tables: {},
     quarantined: [],
   };
   write('manifest.json', manifest);
