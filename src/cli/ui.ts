@@ -69,7 +69,7 @@ export async function uiCommand(io: Io, opts: UiOptions): Promise<number> {
         ...(opts.account === undefined ? {} : { account: opts.account }),
       }),
     );
-    page = pageData({ manifest, quarantined, runs: read.runs, source: { kind: 'aws', label: read.label, now: read.now, notes: read.notes } });
+    page = pageData({ manifest, quarantined, runs: read.runs, source: { kind: 'aws', label: read.label, now: read.now, notes: read.notes, console: read.console } });
   } else {
     const label = 'none read (lakestep ui --simulation, or --from-aws)';
     page = pageData({ manifest, quarantined, runs: [], source: { kind: 'none', label, now: now.toISOString().replace(/\.\d{3}Z$/, 'Z'), notes: [] } });

@@ -12,7 +12,7 @@ import { paginateListExecutions, paginateListStateMachines, type ExecutionListIt
 import type { Manifest } from '../build/types.ts';
 import type { QuarantinedUseCase } from '../graph/types.ts';
 import { stateMachineName } from '../naming.ts';
-import { executionHistory, failureFromHistory, isoSeconds, jobRunsFromHistory, OpsError, stateMachineArn } from '../ops/index.ts';
+import { executionHistory, failureFromHistory, isoSeconds, jobRunsFromHistory, OpsError, partitionOf, stateMachineArn } from '../ops/index.ts';
 import { parseDuration } from '../spec/duration.ts';
 import { logicalDateOf } from '../ops/dates.ts';
 import { statesFromHistory } from './history.ts';
@@ -48,6 +48,8 @@ export interface AwsRead {
   label: string;
   now: string;
   notes: string[];
+  /** See `UiData.source.console`. */
+  console: string;
   stats: PaceStats;
 }
 
@@ -95,7 +97,7 @@ export async function readAwsRuns(raw: SFNClient, manifest: Manifest, opts: AwsR
   let done = 0;
   await pool(found, opts.concurrency ?? 4, async (machine) => {
     for await (const page of paginateListExecutions({ client, pageSize: 1000 }, { stateMachineArn: machine.arn })) {
-      const items = page.executions ?? [];
+      const items = page?.executions ?? [];
       const recent = items.filter((e) => e.startDate !== undefined && e.startDate.getTime() >= opts.since.getTime());
       for (const item of recent) listed.push({ machine, item });
       // Newest first: once one started before the window, the rest did too.
@@ -110,10 +112,10 @@ export async function readAwsRuns(raw: SFNClient, manifest: Manifest, opts: AwsR
     if (item.executionArn) histories.set(item.executionArn, await executionHistory(client, item.executionArn));
   });
   if (failed.length > (opts.historyMax ?? 100)) notes.push(`the history of the newest ${opts.historyMax ?? 100} of ${failed.length} failed runs was read; the others link to the console`);
-  const runs = listed.map(({ machine, item }) => toRun(machine.dag, item, histories.get(item.executionArn ?? ''), region));
+  const runs = listed.map(({ machine, item }) => toRun(machine.dag, item, histories.get(item.executionArn ?? '')));
   const seconds = Math.round((clock.now() - t0) / 1000);
   opts.progress?.(`read ${runs.length} execution(s) of ${found.length} state machine(s) in ${seconds} s (${stats.calls.ListExecutions} ListExecutions, ${stats.calls.GetExecutionHistory} GetExecutionHistory, ${stats.retried} throttled call(s) retried)`);
-  return { runs, label: `AWS ${region}, executions started since ${isoSeconds(opts.since)}`, now: isoSeconds(opts.now), notes, stats };
+  return { runs, label: `AWS ${region}, executions started since ${isoSeconds(opts.since)}`, now: isoSeconds(opts.now), notes, console: consolePrefix(region), stats };
 }
 
 /** Fills in each machine's ARN: built from the account, or found with `ListStateMachines`. */
@@ -136,7 +138,7 @@ async function locate(client: SFNClient, machines: Machine[], region: string, ac
   }
 }
 
-function toRun(dag: string, item: ExecutionListItem, history: HistoryEvent[] | undefined, region: string): UiRun {
+function toRun(dag: string, item: ExecutionListItem, history: HistoryEvent[] | undefined): UiRun {
   const name = item.name ?? '';
   const arn = item.executionArn ?? '';
   const start = item.startDate ? isoSeconds(item.startDate) : '';
@@ -161,15 +163,14 @@ function toRun(dag: string, item: ExecutionListItem, history: HistoryEvent[] | u
     ...(failure?.state ? { failedState: failure.state } : {}),
     ...(history ? { states: statesFromHistory(history) } : {}),
     ...(jobRuns?.length ? { jobRuns } : {}),
-    consoleUrl: consoleUrl(arn, region),
   };
 }
 
-/** The execution's page in the Step Functions console of its partition. */
-export function consoleUrl(executionArn: string, region: string): string {
-  const partition = executionArn.split(':')[1];
+/** What an execution's ARN follows in the address of its page in the Step Functions console of the region's partition. */
+export function consolePrefix(region: string): string {
+  const partition = partitionOf(region);
   const host = partition === 'aws-cn' ? 'console.amazonaws.cn' : partition === 'aws-us-gov' ? 'console.amazonaws-us-gov.com' : `${region}.console.aws.amazon.com`;
-  return `https://${host}/states/home?region=${region}#/v2/executions/details/${executionArn}`;
+  return `https://${host}/states/home?region=${region}#/v2/executions/details/`;
 }
 
 /** Runs `work` over `items`, at most `n` at a time. */

@@ -6,5 +6,5 @@ export { runIdentity, type ExecutionFacts, type RunIdentity } from './identity.t
 export { tableHealth, checksOfOutput, freshnessOf, type ManifestFreshness, type ReportedCheck } from './health.ts';
 export type { UiData, UiRun, UiTable, UiDag, UiUseCase, UiCheck, UiState, UiJobRun, RunState, DateSource } from './types.ts';
 export { QUALITY_CHECK_ERROR } from './types.ts';
-export { readAwsRuns, parseSince, consoleUrl, AWS_SINCE_DEFAULT, type AwsRead, type AwsReadOptions } from './aws.ts';
+export { readAwsRuns, parseSince, consolePrefix, AWS_SINCE_DEFAULT, type AwsRead, type AwsReadOptions } from './aws.ts';
 export { paced, stepFunctionsQuotas, TokenBucket, type Clock, type PaceStats, type Quota } from './throttle.ts';

@@ -44,8 +44,6 @@ export interface UiRun {
   jobRuns?: UiJobRun[];
   /** Quality check results the run reported (see health.ts for the shape read). */
   checks?: UiCheck[];
-  /** The execution in the Step Functions console (runs read from AWS). */
-  consoleUrl?: string;
 }
 
 export interface UiState {
@@ -123,6 +121,8 @@ export interface UiData {
     now: string;
     /** Things the reader should know (state machines not deployed, runs not read, …). */
     notes: string[];
+    /** Runs read from AWS: an execution's page in the Step Functions console is this followed by its ARN. */
+    console?: string;
   };
   useCases: UiUseCase[];
   dags: UiDag[];

@@ -101,7 +101,8 @@ describe('lakestep ui --from-aws', () => {
     expect(r.err).toMatch(/^reading the executions of 2 state machine\(s\) since 2026-11-26T00:00:00Z$/m);
     const page = pageOf(join(dir, 'build/ui.html'));
     expect(page.source).toMatchObject({ kind: 'aws', label: 'AWS us-east-1, executions started since 2026-11-26T00:00:00Z', now: '2026-11-26T12:00:00Z' });
-    expect(page.runs).toEqual([expect.objectContaining({ dag: 'sales/extract', state: 'failed', error: 'EMRServerless.JobFailed', cause: 'boom', consoleUrl: expect.stringContaining(`#/v2/executions/details/${exec}`) })]);
+    expect(page.runs).toEqual([expect.objectContaining({ dag: 'sales/extract', executionArn: exec, state: 'failed', error: 'EMRServerless.JobFailed', cause: 'boom' })]);
+    expect(page.source.console).toBe('https://us-east-1.console.aws.amazon.com/states/home?region=us-east-1#/v2/executions/details/');
     expect(r.out).toContain('2 dags, 1 runs (1 failed)');
   });
 

@@ -8,7 +8,7 @@ import { GetExecutionHistoryCommand, ListExecutionsCommand, ListStateMachinesCom
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Manifest } from '../../src/build/types.ts';
-import { consoleUrl, parseSince, readAwsRuns } from '../../src/ui/aws.ts';
+import { consolePrefix, parseSince, readAwsRuns } from '../../src/ui/aws.ts';
 import { stepFunctionsQuotas } from '../../src/ui/throttle.ts';
 import { manifestPlatform, manifestWorkflow } from '../helpers/manifest.ts';
 import { fakeClock } from './clock.ts';
@@ -77,7 +77,7 @@ describe('readAwsRuns', () => {
     expect(sfn.commandCalls(ListExecutionsCommand)).toHaveLength(3);
     expect(sfn.commandCalls(ListStateMachinesCommand)).toHaveLength(2);
     expect(read.notes).toEqual(['1 state machine(s) not deployed in eu-west-1: customers/customers-ingestion']);
-    expect(read.runs[0]!.consoleUrl).toBe(`https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/${execArn(report, '2026-11-26T060000Z')}`);
+    expect(read.console).toBe('https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/');
     expect(lines.at(-1)).toMatch(/^read 3 execution\(s\) of 2 state machine\(s\) in \d+ s \(3 ListExecutions, 0 GetExecutionHistory, 0 throttled call\(s\) retried\)$/);
   });
 
@@ -154,8 +154,9 @@ describe('parseSince', () => {
   ])('refuses %s', (value, message) => expect(() => parseSince(value, NOW)).toThrow(message));
 });
 
-describe('consoleUrl', () => {
+describe('consolePrefix', () => {
   it('points at the console of the partition', () => {
-    expect(consoleUrl('arn:aws-cn:states:cn-north-1:1:execution:m:e', 'cn-north-1')).toBe('https://console.amazonaws.cn/states/home?region=cn-north-1#/v2/executions/details/arn:aws-cn:states:cn-north-1:1:execution:m:e');
+    expect(consolePrefix('cn-north-1')).toBe('https://console.amazonaws.cn/states/home?region=cn-north-1#/v2/executions/details/');
+    expect(consolePrefix('us-gov-west-1')).toBe('https://console.amazonaws-us-gov.com/states/home?region=us-gov-west-1#/v2/executions/details/');
   });
 });

@@ -16,14 +16,14 @@ const DATE_FROM: Record<DateSource, string> = {
   start: 'the start time: the execution name carries no date',
 };
 
-export function openDetails(dialog: HTMLDialogElement, runs: readonly UiRun[], from: HTMLElement | null, index = runs.length - 1): void {
+export function openDetails(dialog: HTMLDialogElement, runs: readonly UiRun[], from: HTMLElement | null, consoleAt?: string, index = runs.length - 1): void {
   const run = runs[index]!;
   const close = h('button', { type: 'button', class: 'close' }, 'Close');
   close.addEventListener('click', () => dialog.close());
   const attempts = runs.length > 1
     ? h('nav', { 'aria-label': 'Runs of this logical date' }, ...runs.map((r, i) => {
         const b = h('button', { type: 'button', 'aria-current': i === index ? 'true' : undefined }, `Run ${i + 1} (${r.name}): ${stateLong(r)}`);
-        b.addEventListener('click', () => openDetails(dialog, runs, from, i));
+        b.addEventListener('click', () => openDetails(dialog, runs, from, consoleAt, i));
         return b;
       }))
     : null;
@@ -39,7 +39,7 @@ export function openDetails(dialog: HTMLDialogElement, runs: readonly UiRun[], f
     ['Error', run.error],
     ['Cause', run.cause ? h('pre', {}, run.cause) : undefined],
     ['Skipped', run.skipped],
-    ['Console', run.consoleUrl ? h('a', { href: run.consoleUrl, target: '_blank', rel: 'noopener noreferrer' }, 'Open in the Step Functions console') : undefined],
+    ['Console', consoleAt ? h('a', { href: consoleAt + run.executionArn, target: '_blank', rel: 'noopener noreferrer' }, 'Open in the Step Functions console') : undefined],
     ['ARN', h('code', {}, run.executionArn)],
   ];
   const list = h('dl', {});

@@ -95,7 +95,7 @@ function render(mark: string): void {
   if (state.view === 'tables' && state.filter.name.trim()) for (const t of tables) visible.add(t.name);
   const note = drawGraph(byId('graph') as unknown as SVGSVGElement, model, { graph: data.graphs[state.view], visible, useCases, choose });
   byId('graph-note').textContent = note;
-  const grid = drawGrid(byId<HTMLTableElement>('grid'), model, dags, { rows: state.rows, offset: state.offset, open: (runs, from) => openDetails(dialog, runs, from) });
+  const grid = drawGrid(byId<HTMLTableElement>('grid'), model, dags, { rows: state.rows, offset: state.offset, open: (runs, from) => openDetails(dialog, runs, from, data.source.console) });
   const more = byId<HTMLButtonElement>('grid-more');
   more.hidden = grid.rowsShown >= dags.length;
   more.textContent = `Show ${Math.min(ROWS_PAGE, dags.length - grid.rowsShown)} more dags (${(dags.length - grid.rowsShown).toLocaleString('en')} not shown)`;
