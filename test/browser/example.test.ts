@@ -109,6 +109,23 @@ describe('the page of the failure scenario', () => {
     await filtered(page, marks++, 0);
   });
 
+  it('moves between graph nodes with the arrow keys; Enter on a dag shows its runs only', async () => {
+    const { page } = opened;
+    await expect(page.locator('#graph g.node[tabindex="0"]').count()).resolves.toBe(1);
+    await page.locator('#graph g.node[tabindex="0"]').focus();
+    const first = await page.evaluate(() => document.activeElement?.getAttribute('data-ref'));
+    await page.keyboard.press('ArrowRight');
+    const second = await page.evaluate(() => document.activeElement?.getAttribute('data-ref'));
+    expect(second).not.toBe(first);
+    const marks = await page.evaluate(() => performance.getEntriesByName('lakestep:filtered').length);
+    await page.keyboard.press('Enter');
+    await filtered(page, marks, 0);
+    await expect(page.inputValue('#f-name')).resolves.toBe(second);
+    await expect(page.locator('#grid tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-ref')))).resolves.toEqual([second]);
+    await page.fill('#f-name', '');
+    await filtered(page, marks + 1, 0);
+  });
+
   it('draws the tables between their writers and readers, and the table panel', async () => {
     const { page } = opened;
     await page.click('#tab-tables');

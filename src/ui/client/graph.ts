@@ -89,7 +89,7 @@ export function drawGraph(svg: SVGSVGElement, model: Model, view: GraphView): st
     const node = s('g', {
       class: `node ${n.kind}${latest ? ` s-${latest.state}` : ''}${n.quarantined ? ' quarantined' : ''}${n.missing ? ' missing' : ''}${context ? ' context' : ''}${n.enabled ? '' : ' disabled'}`,
       'data-ref': n.ref,
-      tabindex: 0,
+      tabindex: -1,
       role: 'button',
       'aria-label': `${n.kind === 'table' ? 'table' : 'dag'} ${n.ref}: ${state}${n.enabled ? '' : ', disabled'}`,
     },
@@ -107,7 +107,27 @@ export function drawGraph(svg: SVGSVGElement, model: Model, view: GraphView): st
     });
     svg.append(node);
   }
+  roving(svg);
   return omitted ? `Drawing ${plural(nodes.size, 'node')} of ${total.toLocaleString('en')} (${plural(omitted, 'use case')} left out): choose a use case or type a name to draw the others.` : '';
+}
+
+/**
+ * One node in the tab order; the arrow keys move to the next or previous node
+ * (use case by use case, as drawn), Home and End to the first and last.
+ */
+function roving(svg: SVGSVGElement): void {
+  const nodes = [...svg.querySelectorAll<SVGGElement>('g.node')];
+  nodes[0]?.setAttribute('tabindex', '0');
+  svg.onkeydown = (ev) => {
+    const at = nodes.indexOf((ev.target as Element).closest('g.node') as SVGGElement);
+    const to = { ArrowRight: at + 1, ArrowDown: at + 1, ArrowLeft: at - 1, ArrowUp: at - 1, Home: 0, End: nodes.length - 1 }[ev.key];
+    if (at < 0 || to === undefined) return;
+    ev.preventDefault();
+    const next = nodes[Math.max(0, Math.min(nodes.length - 1, to))]!;
+    nodes[at]!.setAttribute('tabindex', '-1');
+    next.setAttribute('tabindex', '0');
+    next.focus();
+  };
 }
 
 /** The nodes to draw: the visible ones and their direct neighbours, whole use cases while under {@link GRAPH_MAX}. */
