@@ -75,7 +75,7 @@ export function drawGraph(svg: SVGSVGElement, model: Model, view: GraphView): st
   for (const e of edges) {
     const points: { x: number; y: number }[] = (g.edge(e.from, e.to) as { points?: { x: number; y: number }[] } | undefined)?.points ?? [];
     if (!points.length) continue;
-    const d = points.map((p, i) => `${i ? 'L' : 'M'} ${p.x.toFixed(1)} ${p.y.toFixed(1)}`).join(' ');
+    const d = basis(points);
     svg.append(s('path', { d, class: `edge${e.dashed ? ' dashed' : ''}`, 'marker-end': 'url(#arrow)' }, s('title', {}, e.label === 'join' ? 'joined with other upstreams' : '')));
   }
   for (const n of nodes.values()) {
@@ -154,6 +154,24 @@ function pick(view: GraphView): { nodes: Map<string, GraphNode>; groups: GraphGr
     if (g) groups.push(g);
   }
   return { nodes, groups, omitted, total: wanted.length, seeds };
+}
+
+/**
+ * A smooth path through dagre's edge points: a uniform cubic B-spline, straight at
+ * both ends (the construction of d3-shape's `curveBasis`).
+ * @see https://github.com/d3/d3-shape#curveBasis
+ */
+function basis(points: readonly { x: number; y: number }[]): string {
+  const f = (n: number) => n.toFixed(1);
+  if (points.length < 3) return points.map((p, i) => `${i ? 'L' : 'M'} ${f(p.x)} ${f(p.y)}`).join(' ');
+  const [p0, p1] = points as [{ x: number; y: number }, { x: number; y: number }];
+  const parts = [`M ${f(p0.x)} ${f(p0.y)}`, `L ${f((5 * p0.x + p1.x) / 6)} ${f((5 * p0.y + p1.y) / 6)}`];
+  const curve = (a: { x: number; y: number }, b: { x: number; y: number }, c: { x: number; y: number }) =>
+    `C ${f((2 * a.x + b.x) / 3)} ${f((2 * a.y + b.y) / 3)} ${f((a.x + 2 * b.x) / 3)} ${f((a.y + 2 * b.y) / 3)} ${f((a.x + 4 * b.x + c.x) / 6)} ${f((a.y + 4 * b.y + c.y) / 6)}`;
+  for (let i = 2; i < points.length; i++) parts.push(curve(points[i - 2]!, points[i - 1]!, points[i]!));
+  const [a, b] = [points[points.length - 2]!, points[points.length - 1]!];
+  parts.push(curve(a, b, b), `L ${f(b.x)} ${f(b.y)}`);
+  return parts.join(' ');
 }
 
 function label(n: GraphNode): string {
