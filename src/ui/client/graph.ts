@@ -17,7 +17,8 @@ import { plural, STATE_TEXT } from './text.ts';
 export const GRAPH_MAX = 200;
 
 const NODE_H = 40;
-const CHAR_W = 7;
+/** Width of a character of the 12px bold labels, rounded up: labels are cut to fit their box. */
+const CHAR_W = 7.5;
 
 export interface GraphView {
   graph: DependencyGraph;
@@ -68,7 +69,7 @@ export function drawGraph(svg: SVGSVGElement, model: Model, view: GraphView): st
       s('g', { class: `group${group.quarantined ? ' quarantined' : ''}`, 'data-use-case': group.useCase },
         s('title', {}, title),
         s('rect', { x: box.x - box.width / 2, y: box.y - box.height / 2, width: box.width, height: box.height, rx: 6 }),
-        s('text', { x: box.x - box.width / 2 + 8, y: box.y - box.height / 2 + 14, class: 'group-label' }, clip(text, Math.max(12, Math.floor(box.width / 6.5)))),
+        s('text', { x: box.x - box.width / 2 + 8, y: box.y - box.height / 2 + 14, class: 'group-label' }, clip(text, Math.max(12, Math.floor((box.width - 16) / CHAR_W)))),
       ),
     );
   }

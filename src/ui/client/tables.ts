@@ -26,6 +26,7 @@ export function drawTables(table: HTMLTableElement, tables: readonly UiTable[], 
       ),
     );
   }
+  if (!shown.length) body.append(h('tr', {}, h('td', { colspan: 7 }, 'No table matches the filters.')));
   table.replaceChildren(h('thead', {}, head), body);
   return shown.length;
 }
