@@ -87,24 +87,32 @@ export async function readAwsRuns(raw: SFNClient, manifest: Manifest, opts: AwsR
   const notes: string[] = [];
   await locate(client, machines, region, opts.account);
   const missing = machines.filter((m) => !m.arn);
-  if (missing.length) notes.push(`${missing.length} state machine(s) not deployed in ${region}: ${missing.slice(0, 5).map((m) => m.dag).join(', ')}${missing.length > 5 ? ', …' : ''}`);
   const found = machines.filter((m): m is Machine & { arn: string } => m.arn !== undefined);
   const quota = stepFunctionsQuotas(region).ListExecutions;
   const eta = Math.max(0, found.length - quota.bucket) / quota.refill;
   opts.progress?.(`reading the executions of ${found.length} state machine(s) since ${isoSeconds(opts.since)}${eta > 60 ? `: at least ${Math.ceil(eta / 60)} min at ListExecutions' quota` : ''}`);
 
   const listed: { machine: Machine; item: ExecutionListItem }[] = [];
+  const absent: Machine[] = [];
   let done = 0;
   await pool(found, opts.concurrency ?? 4, async (machine) => {
-    for await (const page of paginateListExecutions({ client, pageSize: 1000 }, { stateMachineArn: machine.arn })) {
-      const items = page?.executions ?? [];
-      const recent = items.filter((e) => e.startDate !== undefined && e.startDate.getTime() >= opts.since.getTime());
-      for (const item of recent) listed.push({ machine, item });
-      // Newest first: once one started before the window, the rest did too.
-      if (recent.length < items.length) break;
+    try {
+      for await (const page of paginateListExecutions({ client, pageSize: 1000 }, { stateMachineArn: machine.arn })) {
+        const items = page?.executions ?? [];
+        const recent = items.filter((e) => e.startDate !== undefined && e.startDate.getTime() >= opts.since.getTime());
+        for (const item of recent) listed.push({ machine, item });
+        // Newest first: once one started before the window, the rest did too.
+        if (recent.length < items.length) break;
+      }
+    } catch (err) {
+      // An ARN built from --account names a machine that may not be deployed (yet, or any more).
+      if ((err as Error).name !== 'StateMachineDoesNotExist') throw err;
+      absent.push(machine);
     }
     if (++done % 500 === 0) opts.progress?.(`  ${done} of ${found.length} state machines read`);
   });
+  const notDeployed = [...missing, ...absent];
+  if (notDeployed.length) notes.push(`${notDeployed.length} state machine(s) not deployed in ${region}: ${notDeployed.slice(0, 5).map((m) => m.dag).join(', ')}${notDeployed.length > 5 ? ', …' : ''}`);
 
   const failed = listed.filter((l) => FAILED.has(l.item.status ?? '')).sort((a, b) => (b.item.startDate?.getTime() ?? 0) - (a.item.startDate?.getTime() ?? 0));
   const histories = new Map<string, HistoryEvent[]>();

@@ -117,6 +117,17 @@ describe('readAwsRuns', () => {
     expect(sfn.commandCalls(ListStateMachinesCommand)).toHaveLength(0);
   });
 
+  it('with --account, notes a machine that does not exist instead of failing', async () => {
+    const m = platform({ orders: ['orders-report', 'orders-new'] });
+    sfn.on(ListExecutionsCommand, { stateMachineArn: arnOf('acme-orders-orders-report') }).resolves({ executions: [] });
+    sfn.on(ListExecutionsCommand, { stateMachineArn: arnOf('acme-orders-orders-new') }).rejects(
+      Object.assign(new Error('State Machine Does Not Exist'), { name: 'StateMachineDoesNotExist', $metadata: { httpStatusCode: 400 } }),
+    );
+    const read = await readAwsRuns(new SFNClient({}), m, { since: SINCE, now: NOW, account: ACCOUNT, quarantined: [], clock: fakeClock() });
+    expect(read.notes).toEqual(['1 state machine(s) not deployed in eu-west-1: orders/orders-new']);
+    expect(read.runs).toEqual([]);
+  });
+
   it('reads 3,000 state machines within the ListExecutions quota, retrying throttled calls', async () => {
     const dags = Array.from({ length: 3000 }, (_, i) => `d${i}`);
     const m = platform({ big: dags });
