@@ -2,7 +2,8 @@
  * The states an execution went through, read from its history: one entry per
  * `*StateEntered` event, closed by the matching `*StateExited`, failed by a
  * state-level failure event in between, with a retry counted per extra
- * scheduled task.
+ * scheduled task; a state still open when the execution fails, times out or is
+ * aborted (a Fail state has no exit event) ends failed.
  * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_HistoryEvent.html
  */
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
@@ -31,6 +32,11 @@ export function statesFromHistory(events: readonly HistoryEvent[]): UiState[] {
         else if (s.outcome === 'failed') s.outcome = 'caught';
         open.splice(open.lastIndexOf(s), 1);
       }
+      continue;
+    }
+    if (/^Execution(Failed|TimedOut|Aborted)$/.test(type)) {
+      // A Fail state has no exit event, and a timeout or abort stops whatever was running.
+      for (const s of open) if (s.outcome === 'running') s.outcome = 'failed';
       continue;
     }
     const current = open[open.length - 1];

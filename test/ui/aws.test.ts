@@ -111,7 +111,7 @@ describe('readAwsRuns', () => {
     expect(failed.states).toEqual([
       { name: 'Run context', at: '2026-11-26T02:00:01Z', outcome: 'succeeded' },
       { name: 'Run report (Spark)', at: '2026-11-26T02:00:02Z', outcome: 'caught', error: 'EMRServerless.JobFailed' },
-      { name: 'Failed', at: '2026-11-26T02:04:00Z', outcome: 'running' },
+      { name: 'Failed', at: '2026-11-26T02:04:00Z', outcome: 'failed' },
     ]);
     expect(read.runs.find((r) => r.dag === 'orders/orders-audit')).toMatchObject({ state: 'quality', error: 'Lakestep.QualityCheckFailed' });
     expect(sfn.commandCalls(ListStateMachinesCommand)).toHaveLength(0);
