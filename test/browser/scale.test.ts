@@ -121,7 +121,7 @@ describe('the page of 1,000 use cases', () => {
     expect(await rows()).toHaveLength(5);
     await time('back to all use cases', async () => void (await p.selectOption('#f-uc', '')));
     await time('only dags with failed runs', async () => void (await p.selectOption('#f-status', 'failed')));
-    const failing = page.dags.filter((d) => page.runs.some((r) => r.dag === d.ref && r.state === 'failed')).length;
+    const failing = new Set(page.runs.filter((r) => r.state === 'failed').map((r) => r.dag)).size;
     await expect(p.locator('#f-count').textContent()).resolves.toMatch(new RegExp(`^${failing} dags of 5,000, `));
     expect(await rows()).toHaveLength(Math.min(100, failing));
     await p.screenshot({ path: join(OUTPUT, 'scale-1000-failed.png') });
