@@ -36,6 +36,8 @@ export interface AwsReadOptions {
   useCases?: readonly string[];
   /** Machines read at once (default 4). */
   concurrency?: number;
+  /** Executions and state machines asked for per page (default 1000, the API's maximum). */
+  pageSize?: number;
   /** Failed runs whose history is read, newest first (default 100); the others show their status. */
   historyMax?: number;
   clock?: Clock;
@@ -85,7 +87,7 @@ export async function readAwsRuns(raw: SFNClient, manifest: Manifest, opts: AwsR
     ...opts.quarantined.filter((q) => wanted(q.useCase)).flatMap((q) => (q.dags ?? []).map((d) => ({ dag: `${q.useCase}/${d.name}`, name: stateMachineName(manifest.platform.prefix, q.useCase, d.name) }))),
   ];
   const notes: string[] = [];
-  await locate(client, machines, region, opts.account);
+  await locate(client, machines, region, opts.account, opts.pageSize ?? 1000);
   const missing = machines.filter((m) => !m.arn);
   const found = machines.filter((m): m is Machine & { arn: string } => m.arn !== undefined);
   const quota = stepFunctionsQuotas(region).ListExecutions;
@@ -97,7 +99,7 @@ export async function readAwsRuns(raw: SFNClient, manifest: Manifest, opts: AwsR
   let done = 0;
   await pool(found, opts.concurrency ?? 4, async (machine) => {
     try {
-      for await (const page of paginateListExecutions({ client, pageSize: 1000 }, { stateMachineArn: machine.arn })) {
+      for await (const page of paginateListExecutions({ client, pageSize: opts.pageSize ?? 1000 }, { stateMachineArn: machine.arn })) {
         const items = page?.executions ?? [];
         const recent = items.filter((e) => e.startDate !== undefined && e.startDate.getTime() >= opts.since.getTime());
         for (const item of recent) listed.push({ machine, item });
@@ -127,14 +129,14 @@ export async function readAwsRuns(raw: SFNClient, manifest: Manifest, opts: AwsR
 }
 
 /** Fills in each machine's ARN: built from the account, or found with `ListStateMachines`. */
-async function locate(client: SFNClient, machines: Machine[], region: string, account: string | undefined): Promise<void> {
+async function locate(client: SFNClient, machines: Machine[], region: string, account: string | undefined, pageSize: number): Promise<void> {
   if (account !== undefined) {
     for (const m of machines) m.arn = stateMachineArn(m.name, { region, account });
     return;
   }
   const byName = new Map(machines.map((m) => [m.name, m]));
   let left = machines.length;
-  for await (const page of paginateListStateMachines({ client, pageSize: 1000 }, {})) {
+  for await (const page of paginateListStateMachines({ client, pageSize }, {})) {
     for (const sm of page.stateMachines ?? []) {
       const m = sm.name ? byName.get(sm.name) : undefined;
       if (m && !m.arn && sm.stateMachineArn) {
