@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { folder, runCli } from '../cli/support.ts';
+import { sparkUseCase } from '../compile/support.ts';
 import { launch, openPage, OUTPUT } from './browser.ts';
 
 const NAME = '<img src=x onerror=alert(1)></script><script>alert(2)</script>';
@@ -17,7 +18,7 @@ let dir: string;
 
 beforeAll(async () => {
   dir = folder({
-    'specs/sales/orchestration.yaml': 'owner: sales@example.com\ndags:\n  - name: extract\n    type: transformation\n    spark: {entrypoint: "s3://jobs/extract.py"}\n',
+    'specs/sales/orchestration.yaml': sparkUseCase('sales@example.com', [{ name: 'extract' }]),
     'specs/hr/orchestration.yaml': `owner: hr@example.com\ndags:\n  - name: ${JSON.stringify(NAME)}\n    type: transformation\n    depends_on: [${JSON.stringify(UPSTREAM)}]\n    spark: {entrypoint: "s3://jobs/x.py"}\n`,
   });
   expect((await runCli(['compile', 'specs', '--out', 'build'], dir)).code).toBe(1);
