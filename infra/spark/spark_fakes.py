@@ -1,12 +1,12 @@
 """Fakes of the SparkSession, DataFrame, readers, stream writer and boto3 clients
-that the runtime tests inject through `lakestep_runtime.Runtime`."""
+that the runtime tests inject through `lakestep.Runtime`."""
 from __future__ import annotations
 
 import io
 import json
 from typing import Any, Callable
 
-import lakestep_runtime as rt
+import lakestep as rt
 
 
 class FakeFrame:

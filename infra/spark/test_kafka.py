@@ -1,7 +1,7 @@
 import json
 import unittest
 
-import lakestep_runtime as rt
+import lakestep as rt
 from spark_fakes import PARAMS, Harness
 
 ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:msk"

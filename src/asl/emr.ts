@@ -24,31 +24,38 @@ export interface EmrJobTask {
   literals?: IntrinsicLiterals;
 }
 
+/** `--conf` settings whose value is a comma-separated list that Spark reads once. */
+export const LIST_CONFS = ['spark.jars', 'spark.submit.pyFiles'] as const;
+
 /**
- * spark-submit parameters with every `--conf spark.jars=…` merged into the first
- * one (comma-joined, duplicates dropped): Spark keeps only the last value of a
- * repeated `--conf`, so a user's `spark.jars` would silently drop the generated
- * Iceberg runtime jar.
+ * spark-submit parameters with every `--conf spark.jars=…` (and `spark.submit.pyFiles`)
+ * merged into the first one of its key (comma-joined, duplicates dropped): Spark keeps
+ * only the last value of a repeated `--conf`, so a user's `spark.jars` would silently
+ * drop the generated Iceberg runtime jar, and a user's `spark.submit.pyFiles` the
+ * lakestep runtime package.
  * See https://spark.apache.org/docs/latest/configuration.html#runtime-environment
  */
-export function mergeJarConfs(parameters: string): string {
+export function mergeListConfs(parameters: string): string {
   const words = parameters.split(/\s+/).filter(Boolean);
-  const jars: string[] = [];
+  const values = new Map<string, string[]>();
+  const at = new Map<string, number>();
   const out: string[] = [];
-  let at = -1;
   for (let i = 0; i < words.length; i++) {
     const next = words[i + 1];
-    if (words[i] === '--conf' && next !== undefined && next.startsWith('spark.jars=')) {
-      for (const jar of next.slice('spark.jars='.length).split(',')) if (jar && !jars.includes(jar)) jars.push(jar);
-      if (at < 0) {
-        at = out.length;
+    const key = next === undefined ? undefined : LIST_CONFS.find((k) => next.startsWith(`${k}=`));
+    if (words[i] === '--conf' && key !== undefined) {
+      const list = values.get(key) ?? [];
+      for (const v of next!.slice(key.length + 1).split(',')) if (v && !list.includes(v)) list.push(v);
+      values.set(key, list);
+      if (!at.has(key)) {
+        at.set(key, out.length);
         out.push('--conf', '');
       }
       i++;
     } else out.push(words[i]!);
   }
-  if (at < 0) return parameters;
-  out[at + 1] = `spark.jars=${jars.join(',')}`;
+  if (at.size === 0) return parameters;
+  for (const [key, i] of at) out[i + 1] = `${key}=${values.get(key)!.join(',')}`;
   return out.join(' ');
 }
 
@@ -61,7 +68,7 @@ export function emrJobTask(t: EmrJobTask): TaskState {
     argumentsKey: `EntryPointArguments${args.key}`,
     arguments: args.value,
     submitKey: typeof t.sparkSubmitParameters === 'string' ? 'SparkSubmitParameters' : 'SparkSubmitParameters.$',
-    sparkSubmitParameters: typeof t.sparkSubmitParameters === 'string' ? mergeJarConfs(t.sparkSubmitParameters) : t.sparkSubmitParameters.path,
+    sparkSubmitParameters: typeof t.sparkSubmitParameters === 'string' ? mergeListConfs(t.sparkSubmitParameters) : t.sparkSubmitParameters.path,
     timeoutMinutes: attemptMinutes(t.timeoutSeconds, t.retries),
     retry: retryFor('emr', t.retries, t.timeoutSeconds),
     resultPath: t.resultPath ?? null,

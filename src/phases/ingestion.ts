@@ -18,7 +18,7 @@ import { quoteIdent, tableName } from '../sql/identifiers.ts';
 import { appendNewRowsSql, DEAD_LETTER_COLUMNS, deadLetterSelectSql, kafkaSelectSql, RAW_KAFKA_COLUMNS } from '../sql/ingest.ts';
 import { writeFromViewSql } from '../sql/merge.ts';
 import { migrationWatermarkKey } from './migration.ts';
-import { icebergConf, INGESTION_PACKAGES, runtimeJobTask } from './runtime.ts';
+import { runtimeConf, INGESTION_PACKAGES, runtimeJobTask } from './runtime.ts';
 import { streamingStates } from './streaming.ts';
 import type { PhaseCompiler } from './types.ts';
 import { chainWatermarkAdvances, watermarkReads, type WatermarkUse } from './watermarks.ts';
@@ -42,7 +42,7 @@ export const compileIngestion: PhaseCompiler<Ingestion> = (ing, { workflow: w, p
   const jobs: JobDocument[] = [];
   const doc = (job: string, s: JobStep[]): JobDocument => ({ version: 1, useCase: w.useCase, workflow: w.name, job, catalog: platform.catalog, steps: s });
   const states: Record<string, State> = {};
-  const submit = [icebergConf(platform), `--conf ${STATIC_OVERWRITE_CONF}`, `--packages ${INGESTION_PACKAGES.join(',')}`, platform.defaults.sparkSubmitParameters, ...ing.batch.map((b) => b.sparkSubmitParameters.replace(platform.defaults.sparkSubmitParameters, '').trim()), ...microBatch.map((k) => k.sparkSubmitParameters.replace(platform.defaults.sparkSubmitParameters, '').trim())]
+  const submit = [runtimeConf(platform), `--conf ${STATIC_OVERWRITE_CONF}`, `--packages ${INGESTION_PACKAGES.join(',')}`, platform.defaults.sparkSubmitParameters, ...ing.batch.map((b) => b.sparkSubmitParameters.replace(platform.defaults.sparkSubmitParameters, '').trim()), ...microBatch.map((k) => k.sparkSubmitParameters.replace(platform.defaults.sparkSubmitParameters, '').trim())]
     .filter(Boolean)
     .join(' ');
 

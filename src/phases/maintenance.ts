@@ -13,7 +13,7 @@ import type { JobDocument, JobStep } from '../build/types.ts';
 import { scheduleGroups } from '../events/schedule.ts';
 import type { Maintenance, MaintenanceTask, MaintenanceTaskKind } from '../ir/types.ts';
 import { maintenanceSql } from '../sql/maintenance.ts';
-import { icebergConf, runtimeJobTask } from './runtime.ts';
+import { runtimeConf, runtimeJobTask } from './runtime.ts';
 import type { PhaseCompiler } from './types.ts';
 
 const ORDER: Record<MaintenanceTaskKind, number> = {
@@ -42,7 +42,7 @@ export const compileMaintenance: PhaseCompiler<Maintenance> = (m, { workflow: w,
         })),
       );
   const doc = (job: string, tasks: readonly MaintenanceTask[]): JobDocument => ({ version: 1, useCase: w.useCase, workflow: w.name, job, catalog: platform.catalog, steps: steps(tasks) });
-  const submit = [icebergConf(platform), platform.defaults.sparkSubmitParameters].filter(Boolean).join(' ');
+  const submit = [runtimeConf(platform), platform.defaults.sparkSubmitParameters].filter(Boolean).join(' ');
   const task = (job: string, tasks: readonly MaintenanceTask[], what: string) =>
     runtimeJobTask({ workflow: w, platform, job, sparkSubmitParameters: submit, comment: specComment(m.origin, what), next: ON_SUCCESS, failure: ON_FAILURE });
   const describe = (tasks: readonly MaintenanceTask[]) => `${tasks.length} task(s): ${[...new Set(tasks.map((t) => t.kind))].join(', ')}`;

@@ -19,7 +19,7 @@
  */
 import { ON_FAILURE, ON_SUCCESS, specComment } from '../asl/frame.ts';
 import { HISTORY_EVENTS_MAX, pollIterations, worstCaseEvents } from '../asl/limits.ts';
-import { mergeJarConfs } from '../asl/emr.ts';
+import { LIST_CONFS, mergeListConfs } from '../asl/emr.ts';
 import { retryFor } from '../asl/policy.ts';
 import { template } from '../asl/templates.ts';
 import type { State } from '../asl/types.ts';
@@ -28,7 +28,7 @@ import type { Migration, MigrationTable, Platform, Workflow } from '../ir/types.
 import { conversionSql, landingViewSql, STATIC_OVERWRITE_CONF, watermarkSql } from '../sql/conversion.ts';
 import { createNamespaceSql, tableDdl } from '../sql/ddl.ts';
 import { migrationPayloadBytes, type MigrationItem } from './migration-payload.ts';
-import { icebergConf, resultKeyExpr, runtimeJobTask } from './runtime.ts';
+import { runtimeConf, resultKeyExpr, runtimeJobTask } from './runtime.ts';
 import { watermarkAdvance } from './watermarks.ts';
 import type { PhaseCompiler } from './types.ts';
 
@@ -71,15 +71,15 @@ export const compileMigration: PhaseCompiler<Migration> = (m, { workflow, platfo
       ]),
     ),
   ];
-  const conf = icebergConf(platform);
-  const sharedConf = mergeJarConfs([conf, `--conf ${STATIC_OVERWRITE_CONF}`].join(' '));
-  const ownJars = m.tables.some((t) => t.sparkSubmitParameters?.includes('spark.jars'));
+  const conf = runtimeConf(platform);
+  const sharedConf = mergeListConfs([conf, `--conf ${STATIC_OVERWRITE_CONF}`].join(' '));
+  const ownJars = m.tables.some((t) => LIST_CONFS.some((k) => t.sparkSubmitParameters?.includes(k)));
   const items: MigrationItem[] = m.tables.map((t) => ({
     name: t.name,
     datasync_task: t.datasyncTaskArn,
     job: convertJob(t),
     // Only a table's own spark.jars must be merged with the shared ones: then the item carries the whole string.
-    submit: ownJars ? mergeJarConfs([sharedConf, t.sparkSubmitParameters].join(' ')) : (t.sparkSubmitParameters ?? ''),
+    submit: ownJars ? mergeListConfs([sharedConf, t.sparkSubmitParameters].join(' ')) : (t.sparkSubmitParameters ?? ''),
     key: migrationWatermarkKey(t.target),
     watermark: t.watermarkColumn !== undefined,
   }));

@@ -11,7 +11,7 @@ import type { State } from '../asl/types.ts';
 import type { JobDocument, JobStep } from '../build/types.ts';
 import type { Processing } from '../ir/types.ts';
 import { mergeSql, mergeWatermarkSql } from '../sql/merge.ts';
-import { icebergConf, runtimeJobTask } from './runtime.ts';
+import { runtimeConf, runtimeJobTask } from './runtime.ts';
 import type { PhaseCompiler } from './types.ts';
 import { chainWatermarkAdvances, watermarkReads, type WatermarkUse } from './watermarks.ts';
 
@@ -43,7 +43,7 @@ export const compileProcessing: PhaseCompiler<Processing> = (p, { workflow: w, p
       platform,
       job: 'process',
       params: Object.fromEntries(uses.map((u) => [u.param, `$.watermarks.${u.param}.value`])),
-      sparkSubmitParameters: [icebergConf(platform), platform.defaults.sparkSubmitParameters].filter(Boolean).join(' '),
+      sparkSubmitParameters: [runtimeConf(platform), platform.defaults.sparkSubmitParameters].filter(Boolean).join(' '),
       comment: specComment(p.origin, [...p.merges.map((m) => `MERGE INTO ${m.target.database}.${m.target.table}`), ...p.sql.map((f) => f.file)].join(', ')),
       next: advances.startAt,
       failure: ON_FAILURE,
