@@ -49,7 +49,7 @@ export function assembleBuild(input: AssembleInput): BuildOutput {
   const databases = new Set<string>();
   for (const uc of useCases) for (const w of uc.workflows) for (const t of Object.keys(w.access)) databases.add(t.split('.')[0]!);
   // The manifest carries the environment settings, not the compiler's defaults.
-  const { defaults: _defaults, origin: _origin, ...settings } = input.platform;
+  const { defaults: _defaults, origin: _origin, quality: _quality, ...settings } = input.platform;
   return {
     manifest: {
       version: MANIFEST_VERSION,

@@ -306,6 +306,12 @@ export type JobStep =
       /** Messages that do not parse or lack a required field: appended here, never blocking the stream. */
       deadLetter?: { target: string; selectSql: string };
       trigger: 'available_now' | 'continuous';
+      /**
+       * Checks of the target, per batch. `gated` (micro-batch): each batch is written to its own
+       * audit branch, checked and published; a failing `error` check fails the batch, so the
+       * checkpoint does not pass it. Not gated (continuous): checks run after each commit, as warnings.
+       */
+      audit?: { key: string; retainDays: number; attempts: number; gated: boolean; checks: CheckStep[] };
     }
   | {
       kind: 'watermark';
@@ -317,7 +323,72 @@ export type JobStep =
       key: string;
       /** Query returning one row and one column: the new watermark value (NULL: no change). */
       sql: string;
+    }
+  | AuditStep
+  | CheckStep
+  | {
+      /** Before a snapshot expiry: Kafka commit records of the snapshots → table properties. */
+      kind: 'commit_records';
+      name: string;
+      table: string;
+      group?: string;
+    }
+  | {
+      /** Before a hard delete's expiry: drop the audit branches failed checks kept. */
+      kind: 'drop_audit_branches';
+      name: string;
+      table: string;
+      group?: string;
+    }
+  | {
+      kind: 'publish';
+      name: string;
+      /**
+       * After the checks of every audited table: when no `error` check failed, fast-forward each
+       * table's main to its audit branch and drop the branch; else keep the branches. A commit
+       * that reached main since the branch was created re-runs the steps from the first `audit`
+       * step on fresh branches, up to `attempts` runs in all.
+       */
+      attempts: number;
     };
+
+/**
+ * Write-audit-publish of one table: from this step on, the job's writes to the table go
+ * to the audit branch `audit_<run id>` (`spark.wap.branch`; created from main with
+ * `RETAIN retainDays DAYS`, so a branch kept after a failed check is dropped by snapshot expiry).
+ * @see https://iceberg.apache.org/docs/latest/branching/#audit-branch
+ */
+export interface AuditStep {
+  kind: 'audit';
+  name: string;
+  /** `catalog.database.table`, quoted as in SQL. */
+  table: string;
+  /** `database.table`: how results name it. */
+  key: string;
+  retainDays: number;
+}
+
+/**
+ * One quality check of an audited table (src/sql/checks.ts): `sql` returns the failing
+ * rows (`_lakestep_failing` = their count, the other columns identify each row), or
+ * for `row_count` one row with `_lakestep_rows`.
+ */
+export interface CheckStep {
+  kind: 'check';
+  name: string;
+  /** `database.table` of an earlier `audit` step (or of the Kafka step it belongs to). */
+  table: string;
+  check: string;
+  checkKind: 'not_null' | 'unique' | 'accepted_values' | 'row_count' | 'expression' | 'sql';
+  severity: 'error' | 'warn';
+  sql: string;
+  /** row_count: bounds, and for `of: batch` the count of main at `:audit_base_snapshot` to subtract. */
+  rowCount?: { min?: number; max?: number; baseSql?: string };
+  /** Columns that identify a failing row in samples; `sql` checks: taken from the query's columns when present. */
+  sampleColumns: string[];
+  /** Sample columns shown as `***`. */
+  maskedColumns: string[];
+}
 
 export interface BuildReport {
   version: number;

@@ -7,6 +7,7 @@ import { joinPointer } from '../spec/files.ts';
 import type { MigrationSpec, MigrationTableSpec } from '../spec/types.ts';
 import { columns, submitParameters } from './checks.ts';
 import { at, fail, skipped, warn, type PhaseContext } from './context.ts';
+import { normalizeQuality } from './quality.ts';
 import type { Column, MigrationTable, PartitionField, WorkflowBody } from './types.ts';
 
 const TIME_TRANSFORMS = new Set(['years', 'months', 'days', 'hours']);
@@ -96,6 +97,15 @@ function normalizeTable(ctx: PhaseContext, database: string, landing: string, t:
       simpleUser: ds.location.simple_user ?? 'hdfs',
     };
   }
+  const { quality, ok: qualityOk } = normalizeQuality(ctx, {
+    table: { database, table: t.name },
+    checks: t.checks,
+    freshness: t.freshness,
+    checksPointer: `${p}/checks`,
+    freshnessPointer: `${p}/freshness`,
+    columns: cols,
+  });
+  if (!qualityOk) ok = false;
   if (!ok) return undefined;
   const layer = t.layer ?? 'raw';
   return {
@@ -115,6 +125,7 @@ function normalizeTable(ctx: PhaseContext, database: string, landing: string, t:
     ...(t.watermark_column === undefined ? {} : { watermarkColumn: t.watermark_column }),
     properties,
     sparkSubmitParameters: submitParameters(ctx, t.spark_submit_parameters, `${p}/spark_submit_parameters`),
+    ...(quality ? { quality } : {}),
     origin: at(ctx, p),
   };
 }

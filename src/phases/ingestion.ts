@@ -10,6 +10,7 @@ import type { State } from '../asl/types.ts';
 import type { JobDocument, JobStep } from '../build/types.ts';
 import type { Origin } from '../diagnostics.ts';
 import type { BatchSource, Column, Ingestion, KafkaSource, Platform, TableRef } from '../ir/types.ts';
+import { tableKey } from '../ir/access.ts';
 import { deadLetterTable } from '../ir/ingestion.ts';
 import { tableLocation } from '../ir/index-platform.ts';
 import { STATIC_OVERWRITE_CONF } from '../sql/conversion.ts';
@@ -20,6 +21,7 @@ import { writeFromViewSql } from '../sql/merge.ts';
 import { migrationWatermarkKey } from './migration.ts';
 import { runtimeConf, INGESTION_PACKAGES, runtimeJobTask } from './runtime.ts';
 import { streamingStates } from './streaming.ts';
+import { checkSteps, gatedSteps, type WritingStep } from './quality.ts';
 import type { PhaseCompiler } from './types.ts';
 import { chainWatermarkAdvances, watermarkReads, type WatermarkUse } from './watermarks.ts';
 
@@ -28,12 +30,14 @@ export const compileIngestion: PhaseCompiler<Ingestion> = (ing, { workflow: w, p
   const microBatch = ing.kafka.filter((k) => k.mode === 'micro_batch');
   const streaming = ing.kafka.filter((k) => k.mode === 'streaming');
   const reads: WatermarkUse[] = [];
-  const steps: JobStep[] = [];
+  const batch: WritingStep[] = [];
   for (const [i, b] of ing.batch.entries()) {
     const param = `wm_${i}`;
     if (b.incrementalColumn) reads.push({ param, key: `ingestion/${w.useCase}/${w.name}/${b.name}`, label: b.name, advance: true });
-    steps.push(...batchSteps(platform, b, i, b.incrementalColumn ? param : undefined));
+    batch.push(...batchSteps(platform, b, i, b.incrementalColumn ? param : undefined).map((step) => ({ step, writes: step.kind === 'jdbc_extract' ? [b.target] : [] })));
   }
+  // JDBC targets publish together after the last extract; each Kafka batch is audited and published on its own.
+  const steps: JobStep[] = gatedSteps(platform, batch, ing.batch.flatMap((b) => (b.quality ? [b.quality] : [])));
   for (const [i, k] of microBatch.entries()) {
     const param = `start_${i}`;
     if (k.startFromWatermark) reads.push({ param, key: startKey(k), label: `${k.name} (migration watermark)`, advance: false });
@@ -164,6 +168,17 @@ function kafkaSteps(platform: Platform, k: KafkaSource, view: string, param: str
       selectSql: kafkaSelectSql(view, columns, json),
       ...(json ? { deadLetter: { target: tableName(platform.catalog, dead), selectSql: deadLetterSelectSql(view, k.columns) } } : {}),
       trigger,
+      ...(k.quality?.checks.length
+        ? {
+            audit: {
+              key: tableKey(k.target),
+              retainDays: platform.quality.branchRetentionDays,
+              attempts: platform.quality.publishAttempts,
+              gated: trigger === 'available_now',
+              checks: checkSteps(platform, k.quality),
+            },
+          }
+        : {}),
     },
   ];
 }

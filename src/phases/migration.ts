@@ -30,6 +30,7 @@ import { createNamespaceSql, tableDdl } from '../sql/ddl.ts';
 import { migrationPayloadBytes, type MigrationItem } from './migration-payload.ts';
 import { runtimeConf, resultKeyExpr, runtimeJobTask } from './runtime.ts';
 import { watermarkAdvance } from './watermarks.ts';
+import { gatedSteps } from './quality.ts';
 import type { PhaseCompiler } from './types.ts';
 
 const DDL = 'Create Iceberg tables';
@@ -64,11 +65,19 @@ export const compileMigration: PhaseCompiler<Migration> = (m, { workflow, platfo
       ...m.tables.flatMap((t) => tableDdl(platform.catalog, t).map((sql, i) => ({ kind: 'sql' as const, name: `${t.name} ddl ${i + 1}`, sql }))),
     ]),
     ...m.tables.map((t) =>
-      doc(convertJob(t), [
-        { kind: 'sql', name: `${t.name} landing view`, sql: landingViewSql(t) },
-        { kind: 'sql', name: `${t.name} convert`, sql: conversionSql(platform.catalog, t) },
-        ...(t.watermarkColumn ? [{ kind: 'watermark' as const, name: `${t.name} watermark`, key: WATERMARK_KEY, sql: watermarkSql(platform.catalog, t.target, t.watermarkColumn) }] : []),
-      ]),
+      doc(
+        convertJob(t),
+        gatedSteps(
+          platform,
+          [
+            { step: { kind: 'sql', name: `${t.name} landing view`, sql: landingViewSql(t) }, writes: [] },
+            { step: { kind: 'sql', name: `${t.name} convert`, sql: conversionSql(platform.catalog, t) }, writes: [t.target] },
+            // Read from main once published: the watermark of what readers see.
+            ...(t.watermarkColumn ? [{ step: { kind: 'watermark' as const, name: `${t.name} watermark`, key: WATERMARK_KEY, sql: watermarkSql(platform.catalog, t.target, t.watermarkColumn) }, writes: [] }] : []),
+          ],
+          t.quality ? [t.quality] : [],
+        ),
+      ),
     ),
   ];
   const conf = runtimeConf(platform);

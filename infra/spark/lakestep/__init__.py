@@ -22,8 +22,11 @@ from .main import main
 from .params import bind_args, inline_cutoffs, inline_markers, is_call, parameter_markers, run_sql
 from .steps.jdbc_extract import JDBC_DRIVERS, jdbc_options, jdbc_url, quote_column
 from .steps.jdbc_extract import run as step_jdbc_extract
-from .steps.kafka import (CONTINUOUS_TRIGGER, RECORD_FIELDS, append_batch, batch_writer, bootstrap_servers,
-                          decode_stream, kafka_options, last_committed_batch, secret_kafka_options)
+from .commits import append_batch, carry_forward, last_committed_batch, record_key
+from .quality import PublishConflict, Quality, QualityStop, branch_name
+from .steps.check import evaluate as evaluate_check
+from .steps.kafka import (CONTINUOUS_TRIGGER, RECORD_FIELDS, batch_writer, bootstrap_servers, decode_stream,
+                          kafka_options, secret_kafka_options)
 from .steps.kafka import run as step_kafka
 from .steps.sql import run as step_sql
 from .steps.watermark import run as step_watermark

@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable
 
 from .args import split_s3_uri
+from .quality import Quality
 from .values import JobError
 
 
@@ -98,6 +99,14 @@ class Context:
     spark: Any
     params: dict[str, str]
     watermarks: dict[str, str] = field(default_factory=dict)
+    catalog: str = ""
+    quality: Quality | None = None
+
+    def audit(self) -> Quality:
+        """The job's write-audit-publish state, created by its first `audit` step (or gated Kafka batch)."""
+        if self.quality is None:
+            self.quality = Quality(run_id=self.params["run_id"], catalog=self.catalog)
+        return self.quality
 
     def secret(self, arn: str) -> str:
         response = self.runtime.regional_client("secretsmanager", arn_region(arn)).get_secret_value(SecretId=arn)

@@ -7,7 +7,11 @@ import re
 from typing import Any, Callable
 
 from ..context import Context
+from ..commits import append_batch
+from ..gated import checks_after_commit, gated_append
+from ..quality import WAP_BRANCH_CONF, Quality, QualityStop
 from ..values import TABLE_NAME, JobError, epoch_millis
+from . import check as check_step
 
 REQUIRED = ("bootstrapServersSecretArn", "topics", "startingOffsets", "checkpoint",
             "format", "view", "target", "selectSql", "trigger")
@@ -15,8 +19,6 @@ CONTINUOUS_TRIGGER = "1 minute"
 CORRUPT_COLUMN = "_lakestep_corrupt"
 RECORD_FIELDS = ("CAST(key AS STRING) AS key", "CAST(value AS STRING) AS value",
                  "topic", "partition", "offset", "timestamp")
-STREAM_PROPERTY = "lakestep.stream"
-BATCH_PROPERTY = "lakestep.batch-id"
 
 
 def bootstrap_servers(secret_text: str) -> str:
@@ -93,41 +95,33 @@ def decode_stream(stream: Any, step: dict[str, Any], functions: Any) -> Any:
     raise JobError(f"step {step['name']}: format {fmt!r} is not decoded by this runtime")
 
 
-def last_committed_batch(session: Any, target: str, stream: str) -> int:
-    """The highest batch id of `stream` committed to `target` (-1: none), from the snapshot summaries."""
-    rows = session.sql(
-        f"SELECT max(CAST(summary['{BATCH_PROPERTY}'] AS BIGINT)) FROM {target}.snapshots"
-        f" WHERE summary['{STREAM_PROPERTY}'] = :stream", args={"stream": stream}).take(1)
-    return -1 if not rows or rows[0][0] is None else int(rows[0][0])
-
-
-def append_batch(session: Any, target: str, select_sql: str, stream: str, batch_id: int) -> bool:
-    """Append the rows of `select_sql` to `target` once per (stream, batch id): a batch
-    replayed after a crash between the Iceberg commit and the checkpoint is skipped."""
-    if last_committed_batch(session, target, stream) >= batch_id:
-        return False
-    (session.sql(select_sql).writeTo(target)
-     .option(f"snapshot-property.{STREAM_PROPERTY}", stream)
-     .option(f"snapshot-property.{BATCH_PROPERTY}", str(batch_id))
-     .append())
-    return True
-
-
-def batch_writer(step: dict[str, Any], log: Callable[..., None], counts: list[int]) -> Callable[[Any, int], None]:
+def batch_writer(step: dict[str, Any], log: Callable[..., None], counts: list[int],
+                 quality: Quality | None = None) -> Callable[[Any, int], None]:
     """foreachBatch body: the batch's temp view lives in the batch's own session.
 
     The batch is persisted so its two writes (target, dead letter) read Kafka once;
-    `counts` gets the number of records of each batch.
+    `counts` gets the number of records of each batch. With `quality` (a gated source),
+    the target is written through an audit branch (kafka_audit.py); a batch that fails
+    an `error` check raises, so Spark does not commit it to the checkpoint and the next
+    run reads it again. The dead letters of a batch are written once its target is published.
     """
     stream = step["checkpoint"]
+    audit = step.get("audit")
 
     def write_batch(batch: Any, batch_id: int) -> None:
         session = batch.sparkSession
+        # The stream's session is a copy of the job's: no audit branch of the job's other writes.
+        session.conf.unset(WAP_BRANCH_CONF)
         batch = batch.persist()
         try:
             counts.append(batch.count())
             batch.createOrReplaceTempView(step["view"])
-            written = {"target": append_batch(session, step["target"], step["selectSql"], stream, batch_id)}
+            if audit and audit["gated"] and quality is not None:
+                written = {"target": gated_append(session, step, batch_id, quality)}
+            else:
+                written = {"target": append_batch(session, step["target"], step["selectSql"], stream, batch_id)}
+                if audit and quality is not None:
+                    checks_after_commit(session, step, quality, log)
             dead = step.get("deadLetter")
             if dead:
                 written["deadLetter"] = append_batch(session, dead["target"], dead["selectSql"], stream, batch_id)
@@ -144,6 +138,13 @@ def validate(step: dict[str, Any]) -> None:
         raise JobError(f"step {step['name']}: invalid target table name")
     if step["trigger"] not in ("available_now", "continuous"):
         raise JobError(f"step {step['name']}: unknown trigger {step['trigger']!r}")
+    audit = step.get("audit")
+    if audit is not None:
+        checks = audit.get("checks") if isinstance(audit, dict) else None
+        if not isinstance(checks, list) or not checks or not all(isinstance(c, dict) and c.get("sql") for c in checks):
+            raise JobError(f"step {step['name']}: audit needs its checks")
+        for c in checks:
+            check_step.validate(c)
 
 
 def run(ctx: Context, step: dict[str, Any]) -> int | None:
@@ -155,8 +156,9 @@ def run(ctx: Context, step: dict[str, Any]) -> int | None:
         reader = reader.option(key, value)
     decoded = decode_stream(reader.load(), step, ctx.runtime.functions_factory())
     counts: list[int] = []
+    quality = ctx.audit() if step.get("audit") else None
     writer = (
-        decoded.writeStream.foreachBatch(batch_writer(step, ctx.runtime.emit, counts))
+        decoded.writeStream.foreachBatch(batch_writer(step, ctx.runtime.emit, counts, quality))
         .option("checkpointLocation", step["checkpoint"])
     )
     if step["trigger"] == "available_now":
@@ -164,5 +166,11 @@ def run(ctx: Context, step: dict[str, Any]) -> int | None:
     else:
         writer = writer.trigger(processingTime=CONTINUOUS_TRIGGER)
     query = writer.start()
-    query.awaitTermination()  # raises StreamingQueryException when a batch failed
+    try:
+        query.awaitTermination()  # raises StreamingQueryException when a batch failed
+    except Exception:
+        # A batch stopped by its checks: reported in the job's result, the checkpoint left before it.
+        if quality is not None and quality.status in ("failed", "conflict"):
+            raise QualityStop() from None
+        raise
     return sum(counts)
