@@ -49,9 +49,9 @@ class FakeIceberg:
             for k, v in re.findall(r"'([^']*)'='([^']*)'", m[2]):
                 self.properties[key(m[1])][k] = v
             return []
-        m = re.match(r"SELECT snapshot_id FROM (\S+)\.refs WHERE name = 'main'$", text)
+        m = re.match(r"SELECT snapshot_id FROM (\S+)\.refs WHERE name = '(\w+)'$", text)
         if m:
-            snap = self.main[key(m[1])]
+            snap = self.main[key(m[1])] if m[2] == "main" else self.branches[key(m[1])].get(m[2])
             return [] if snap is None else [(snap,)]
         m = re.match(r"ALTER TABLE (\S+) CREATE OR REPLACE BRANCH `(\w+)` RETAIN (\d+) DAYS$", text)
         if m:

@@ -137,7 +137,7 @@ class GatedKafkaTest(unittest.TestCase):
     STEP = {"kind": "kafka", "name": "events", "bootstrapServersSecretArn": "arn:aws:secretsmanager:eu-west-1:1:secret:k",
             "topics": ["t"], "startingOffsets": "earliest", "checkpoint": "s3://a/cp/", "format": "raw", "view": "batch_events",
             "target": T, "selectSql": "SELECT * FROM batch_events", "trigger": "available_now",
-            "audit": {"key": "raw.orders", "retainDays": 7, "attempts": 2, "gated": True, "checks": [NOT_NULL]}}
+            "audit": {"key": "raw.orders", "retainDays": 7, "attempts": 2, "gated": True, "rowsView": "batch_events_rows", "checks": [NOT_NULL]}}
 
     def run_batches(self, failing: list[dict]):
         iceberg, spark = lake()

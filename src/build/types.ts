@@ -310,8 +310,9 @@ export type JobStep =
        * Checks of the target, per batch. `gated` (micro-batch): each batch is written to its own
        * audit branch, checked and published; a failing `error` check fails the batch, so the
        * checkpoint does not pass it. Not gated (continuous): checks run after each commit, as warnings.
+       * The checks read the batch's own rows, registered as the temporary view `rowsView`.
        */
-      audit?: { key: string; retainDays: number; attempts: number; gated: boolean; checks: CheckStep[] };
+      audit?: { key: string; retainDays: number; attempts: number; gated: boolean; rowsView: string; checks: CheckStep[] };
     }
   | {
       kind: 'watermark';

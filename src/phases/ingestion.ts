@@ -21,9 +21,10 @@ import { writeFromViewSql } from '../sql/merge.ts';
 import { migrationWatermarkKey } from './migration.ts';
 import { runtimeConf, INGESTION_PACKAGES, runtimeJobTask } from './runtime.ts';
 import { streamingStates } from './streaming.ts';
-import { checkSteps, gatedSteps, type WritingStep } from './quality.ts';
+import { checkSteps, freshnessTables, gatedSteps, type WritingStep } from './quality.ts';
 import type { PhaseCompiler } from './types.ts';
-import { chainWatermarkAdvances, watermarkReads, type WatermarkUse } from './watermarks.ts';
+import { afterJob } from './after-job.ts';
+import { watermarkReads, type WatermarkUse } from './watermarks.ts';
 
 
 export const compileIngestion: PhaseCompiler<Ingestion> = (ing, { workflow: w, platform }) => {
@@ -61,7 +62,17 @@ export const compileIngestion: PhaseCompiler<Ingestion> = (ing, { workflow: w, p
   let startAt = streamStart;
   if (steps.length) {
     jobs.unshift(doc('ingest', steps));
-    const advances = chainWatermarkAdvances(w, 'ingest', reads.filter((r) => r.advance), streamStart);
+    const ingest = jobs[0]!;
+    const qualities = [...ing.batch, ...microBatch].flatMap((x) => (x.quality ? [x.quality] : []));
+    const advances = afterJob({
+      workflow: w,
+      platform,
+      job: 'ingest',
+      audited: ingest.steps.some((s) => s.kind === 'audit' || (s.kind === 'kafka' && s.audit?.gated)),
+      advances: reads.filter((r) => r.advance),
+      freshness: freshnessTables(qualities),
+      next: streamStart,
+    });
     Object.assign(states, advances.states);
     const INGEST = `Ingest ${ing.batch.length + microBatch.length} source(s)`;
     const read = watermarkReads(reads, INGEST);
@@ -175,7 +186,8 @@ function kafkaSteps(platform: Platform, k: KafkaSource, view: string, param: str
               retainDays: platform.quality.branchRetentionDays,
               attempts: platform.quality.publishAttempts,
               gated: trigger === 'available_now',
-              checks: checkSteps(platform, k.quality),
+              rowsView: `${view}_rows`,
+              checks: checkSteps(platform, k.quality, `${view}_rows`),
             },
           }
         : {}),

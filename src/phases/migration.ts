@@ -31,6 +31,7 @@ import { migrationPayloadBytes, type MigrationItem } from './migration-payload.t
 import { runtimeConf, resultKeyExpr, runtimeJobTask } from './runtime.ts';
 import { watermarkAdvance } from './watermarks.ts';
 import { gatedSteps } from './quality.ts';
+import { qualityGate, recordPublishes } from './quality-gate.ts';
 import type { PhaseCompiler } from './types.ts';
 
 const DDL = 'Create Iceberg tables';
@@ -91,6 +92,8 @@ export const compileMigration: PhaseCompiler<Migration> = (m, { workflow, platfo
     submit: ownJars ? mergeListConfs([sharedConf, t.sparkSubmitParameters].join(' ')) : (t.sparkSubmitParameters ?? ''),
     key: migrationWatermarkKey(t.target),
     watermark: t.watermarkColumn !== undefined,
+    ...(t.quality?.checks.length ? { checks: true } : {}),
+    ...(t.quality?.freshness ? { fqn: `${t.target.database}.${t.target.table}` } : {}),
   }));
   const keepCauses = m.tables.length <= CAUSES_KEPT_UP_TO;
   const item = itemStates(w, platform, m, keepCauses, ownJars);
@@ -170,8 +173,10 @@ function convertJob(t: MigrationTable): string {
   return `convert-${t.name}`;
 }
 
-/** The states of one Map item: transfer, convert, watermark; any error ends the item as FAILED. */
+/** The states of one Map item: transfer, convert, checks, watermark; any error ends the item as FAILED. */
 function itemStates(w: Workflow, platform: Platform, m: Migration, keepCauses: boolean, ownJars: boolean): Record<string, State> {
+  const gate = qualityGate(w, 'New watermark?', TABLE_FAILED);
+  const publishes = recordPublishes(w, platform.prefix, { path: '$.table.fqn' }, 'Table migrated');
   return {
     ...template<Record<string, State>>('datasync-transfer', {
       pollSeconds: platform.defaults.datasyncPollSeconds,
@@ -188,21 +193,23 @@ function itemStates(w: Workflow, platform: Platform, m: Migration, keepCauses: b
       job: { path: '$.table.job' },
       sparkSubmitParameters: { path: ownJars ? '$.table.submit' : "States.Format('{} {}', $.spark_conf, $.table.submit)" },
       comment: specComment(m.origin, 'Append the landing files to the still empty table: a retry or re-run never duplicates nor destroys rows'),
-      next: 'Records a watermark?',
+      next: 'Read conversion result?',
       failure: TABLE_FAILED,
     }),
-    'Records a watermark?': {
+    'Read conversion result?': {
       Type: 'Choice',
-      Choices: [{ Variable: '$.table.watermark', BooleanEquals: false, Next: MARK }],
-      Default: 'Read conversion result',
+      Comment: 'Its result holds the watermark and, for a table with checks, their outcome.',
+      Choices: [{ Or: [{ Variable: '$.table.watermark', BooleanEquals: true }, { And: [{ Variable: '$.table.checks', IsPresent: true }, { Variable: '$.table.checks', BooleanEquals: true }] }], Next: 'Read conversion result' }],
+      Default: MARK,
     },
     'Read conversion result': template<State>('job-result', {
       key: resultKeyExpr(w, { path: '$.table.job' }),
       resultPath: '$.job',
       retry: [...retryFor('s3'), { ErrorEquals: ['S3.NoSuchKeyException'], IntervalSeconds: 5, MaxAttempts: 3, BackoffRate: 2 }],
       failure: TABLE_FAILED,
-      next: 'New watermark?',
+      next: gate.startAt,
     }),
+    ...gate.states,
     'New watermark?': {
       Type: 'Choice',
       Choices: [{ Variable: `$.job.result.watermarks.${WATERMARK_KEY}`, IsPresent: true, Next: 'Advance table watermark' }],
@@ -229,8 +236,14 @@ function itemStates(w: Workflow, platform: Platform, m: Migration, keepCauses: b
       ResultPath: null,
       Retry: retryFor('dynamodb'),
       Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: TABLE_FAILED }],
-      Next: 'Table migrated',
+      Next: 'Freshness SLA?',
     },
+    'Freshness SLA?': {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.table.fqn', IsPresent: true, Next: publishes.startAt }],
+      Default: 'Table migrated',
+    },
+    ...publishes.states,
     'Table migrated': { Type: 'Pass', Parameters: { 'table.$': '$.table.name', status: 'SUCCEEDED' }, End: true },
     [TABLE_FAILED]: {
       Type: 'Pass',

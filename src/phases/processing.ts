@@ -12,9 +12,10 @@ import type { JobDocument } from '../build/types.ts';
 import type { Processing } from '../ir/types.ts';
 import { mergeSql, mergeWatermarkSql } from '../sql/merge.ts';
 import { runtimeConf, runtimeJobTask } from './runtime.ts';
-import { gatedSteps, type WritingStep } from './quality.ts';
+import { freshnessTables, gatedSteps, type WritingStep } from './quality.ts';
 import type { PhaseCompiler } from './types.ts';
-import { chainWatermarkAdvances, watermarkReads, type WatermarkUse } from './watermarks.ts';
+import { afterJob } from './after-job.ts';
+import { watermarkReads, type WatermarkUse } from './watermarks.ts';
 
 export const compileProcessing: PhaseCompiler<Processing> = (p, { workflow: w, platform }) => {
   const uses: WatermarkUse[] = [];
@@ -39,7 +40,7 @@ export const compileProcessing: PhaseCompiler<Processing> = (p, { workflow: w, p
   }
   const qualities = [...p.merges.flatMap((m) => (m.quality ? [m.quality] : [])), ...p.sql.flatMap((f) => f.quality)];
   const job: JobDocument = { version: 1, useCase: w.useCase, workflow: w.name, job: 'process', catalog: platform.catalog, steps: gatedSteps(platform, steps, qualities) };
-  const advances = chainWatermarkAdvances(w, 'process', uses, ON_SUCCESS);
+  const advances = afterJob({ workflow: w, platform, job: 'process', audited: job.steps.some((s) => s.kind === 'audit'), advances: uses, freshness: freshnessTables(qualities), next: ON_SUCCESS });
   const RUN = `Run ${p.merges.length} merge(s) and ${p.sql.length} SQL file(s)`;
   const reads = watermarkReads(uses, RUN);
   const states: Record<string, State> = {

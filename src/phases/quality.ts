@@ -19,10 +19,10 @@ export interface WritingStep {
   writes: readonly TableRef[];
 }
 
-/** The `check` steps of one table. */
-export function checkSteps(platform: Platform, q: TableQuality): CheckStep[] {
+/** The `check` steps of one table (of the rows in view `relation` when given: a Kafka batch). */
+export function checkSteps(platform: Platform, q: TableQuality, relation?: string): CheckStep[] {
   return q.checks.map((c) => {
-    const query = checkQuery(platform.catalog, q, c);
+    const query = checkQuery(platform.catalog, q, c, relation);
     return {
       kind: 'check',
       name: `check ${tableKey(q.table)} ${c.name}`,

@@ -26,6 +26,7 @@ import { DynamoDb } from './services/dynamodb.ts';
 import { EmrServerless } from './services/emr-serverless.ts';
 import { S3Store } from './services/s3.ts';
 import { SnsTopics } from './services/sns.ts';
+import { CloudWatchMetrics } from './services/cloudwatch.ts';
 import { stepFunctionsHandlers, type ExecutionView, type StartRequest } from './services/step-functions.ts';
 import type { TaskHandler } from './services/types.ts';
 import type { Item } from './attribute-values.ts';
@@ -66,6 +67,7 @@ export class Simulator {
   readonly dynamodb: DynamoDb;
   readonly s3 = new S3Store();
   readonly sns = new SnsTopics();
+  readonly metrics = new CloudWatchMetrics();
   readonly emr: EmrServerless;
   readonly datasync: DataSync;
   readonly timeline: TimelineEntry[] = [];
@@ -119,6 +121,7 @@ export class Simulator {
       s3: this.s3,
       watermarks: scenario.watermarks ?? {},
       failures: scenario.jobs ?? {},
+      checks: scenario.checks ?? {},
       problems: this.problems,
     });
     this.services = {
@@ -127,6 +130,7 @@ export class Simulator {
       ...this.datasync.handlers,
       ...this.dynamodb.handlers,
       ...this.sns.handlers,
+      ...this.metrics.handlers,
       ...stepFunctionsHandlers({
         startExecution: (r) => this.startFromTask(r),
         runExecution: (arn) => this.runNow(arn),
@@ -288,6 +292,7 @@ export class Simulator {
     return {
       executions,
       notifications: [...this.sns.messages].sort((a, b) => a.time.localeCompare(b.time)),
+      metrics: [...this.metrics.points],
       dynamodb: await this.dynamodb.snapshot(),
       s3: this.s3.snapshot(),
       jobRuns: this.emr.runs,

@@ -5,7 +5,8 @@
  * `_lakestep_failing` (on every row) and, per failing row, the sample columns that
  * identify it — a column marked `pii` as the literal `***`, so its values never
  * leave Spark — at most {@link SAMPLE_ROWS} rows; no row means no failure.
- * `row_count` returns one row with `_lakestep_rows`.
+ * `row_count` returns one row with `_lakestep_rows`. A Kafka batch is checked on its
+ * own rows (a view of them) rather than the whole table each batch.
  *
  * Expressions (`expression`, `where`) are rendered from their parse tree
  * (src/sql/expression.ts); values are escaped literals; names are quoted.
@@ -56,9 +57,12 @@ function failingRows(table: string, where: string | undefined, failing: string, 
   return `SELECT ${cols.join(', ')}, count(*) OVER () AS ${FAILING_COLUMN} FROM ${table} WHERE ${filter} LIMIT ${SAMPLE_ROWS}`;
 }
 
-/** The query of one check of `q.table` in `catalog`. */
-export function checkQuery(catalog: string, q: TableQuality, c: QualityCheck): CheckQuery {
-  const table = tableName(catalog, q.table);
+/**
+ * The query of one check of `q.table` in `catalog`; with `relation` (a temporary view
+ * of the rows a Kafka batch writes), of those rows only — `sql` checks still read the table.
+ */
+export function checkQuery(catalog: string, q: TableQuality, c: QualityCheck, relation?: string): CheckQuery {
+  const table = relation === undefined ? tableName(catalog, q.table) : quoteIdent(relation);
   const cols = c.columns.map(quoteIdent);
   switch (c.kind) {
     case 'not_null':
@@ -82,7 +86,7 @@ export function checkQuery(catalog: string, q: TableQuality, c: QualityCheck): C
       const where = c.where === undefined ? '' : ` WHERE ${expr(c.where)}`;
       return {
         sql: `SELECT count(*) AS ${ROWS_COLUMN} FROM ${table}${where}`,
-        ...(c.rowCount!.of === 'batch' ? { baseSql: `SELECT count(*) AS ${ROWS_COLUMN} FROM ${table} VERSION AS OF ${BASE_SNAPSHOT_MARKER}${where}` } : {}),
+        ...(c.rowCount!.of === 'batch' && relation === undefined ? { baseSql: `SELECT count(*) AS ${ROWS_COLUMN} FROM ${table} VERSION AS OF ${BASE_SNAPSHOT_MARKER}${where}` } : {}),
       };
     }
     case 'sql': {

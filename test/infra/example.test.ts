@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Manifest, ManifestWorkflow } from '../../src/build/types.ts';
-import { LOG_DELIVERY_ACTIONS, XRAY_ACTIONS } from '../../infra/iam/service-statements.ts';
+import { LOG_DELIVERY_ACTIONS, METRIC_ACTIONS, XRAY_ACTIONS } from '../../infra/iam/service-statements.ts';
 import { compileToBuild, exampleSources } from './compiled.ts';
 import { resourcesOfType, roleStatements as statementsOfRole, stateMachineResource, type Statement, type Synthesized, synthesize } from './synth.ts';
 
@@ -26,8 +26,8 @@ const workflows = (): ManifestWorkflow[] => manifest.useCases.flatMap((u) => u.w
 const list = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
 /** `Resource: "*"` is allowed only for these actions (infra/README.md, "`Resource: "*"` statements"). */
-const DOCUMENTED_STAR_ACTIONS = new Set([...LOG_DELIVERY_ACTIONS, ...XRAY_ACTIONS]);
-const SERVICE_ACTIONS = ['kms:Decrypt', 'kms:GenerateDataKey', ...DOCUMENTED_STAR_ACTIONS];
+const DOCUMENTED_STAR_ACTIONS = new Set([...LOG_DELIVERY_ACTIONS, ...XRAY_ACTIONS, ...METRIC_ACTIONS]);
+const SERVICE_ACTIONS = ['kms:Decrypt', 'kms:GenerateDataKey', ...LOG_DELIVERY_ACTIONS, ...XRAY_ACTIONS];
 
 /**
  * IAM actions each Step Functions integration needs, from the Step Functions and
@@ -55,6 +55,7 @@ const INTEGRATION_ACTIONS: Record<string, string[]> = {
   'arn:aws:states:::states:startExecution': ['states:StartExecution'],
   'arn:aws:states:::aws-sdk:sfn:describeExecution': ['states:DescribeExecution'],
   'arn:aws:states:::sns:publish': ['sns:Publish'],
+  'arn:aws:states:::aws-sdk:cloudwatch:putMetricData': ['cloudwatch:PutMetricData'],
 };
 
 /** Task resources of a definition, Map and Parallel bodies included. */

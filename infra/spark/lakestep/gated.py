@@ -23,6 +23,8 @@ def gated_append(session: Any, step: dict[str, Any], batch_id: int, quality: Qua
         session.conf.set(WAP_BRANCH_CONF, branch)
         try:
             write_batch(session, target, step["selectSql"], stream, batch_id)
+            # The batch's own rows: a stream would otherwise re-read the whole table every batch.
+            session.sql(step["selectSql"]).createOrReplaceTempView(audit["rowsView"])
             results = [evaluate(session, c, base) for c in audit["checks"]]
         finally:
             session.conf.unset(WAP_BRANCH_CONF)
@@ -52,6 +54,7 @@ def gated_append(session: Any, step: dict[str, Any], batch_id: int, quality: Qua
 
 def checks_after_commit(session: Any, step: dict[str, Any], quality: Quality, log: Callable[..., None]) -> None:
     """A continuous stream's checks, after the batch committed to main: warnings only."""
+    session.sql(step["selectSql"]).createOrReplaceTempView(step["audit"]["rowsView"])
     for check in step["audit"]["checks"]:
         result = evaluate(session, {**check, "severity": "warn"}, None)
         quality.results.append(result)

@@ -97,9 +97,11 @@ class Quality:
         return out
 
 
-def main_snapshot(session: Any, table: str) -> int | None:
-    """The snapshot id main points at (None: the table has none yet)."""
-    rows = session.sql(f"SELECT snapshot_id FROM {table}.refs WHERE name = 'main'").take(1)
+def main_snapshot(session: Any, table: str, ref: str = "main") -> int | None:
+    """The snapshot id main (or branch `ref`) points at (None: none yet)."""
+    if not IDENT.match(ref):
+        raise JobError(f"invalid branch {ref!r}")
+    rows = session.sql(f"SELECT snapshot_id FROM {table}.refs WHERE name = '{ref}'").take(1)
     return None if not rows or rows[0][0] is None else int(rows[0][0])
 
 

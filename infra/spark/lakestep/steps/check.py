@@ -9,6 +9,7 @@ from typing import Any
 
 from ..context import Context
 from ..params import inline_markers
+from ..quality import WAP_BRANCH_CONF
 from ..values import JobError
 
 REQUIRED = ("table", "check", "checkKind", "severity", "sql")
@@ -38,6 +39,19 @@ def _count(session: Any, sql: str) -> int:
     return int(_as_dict(rows[0])[ROWS]) if rows else 0
 
 
+def _count_on_main(session: Any, sql: str) -> int:
+    """A count of an older snapshot: Iceberg refuses `VERSION AS OF` while the session
+    writes to an audit branch ("Cannot override ref"), so the branch is set aside meanwhile."""
+    branch = session.conf.get(WAP_BRANCH_CONF, None)
+    if branch is not None:
+        session.conf.unset(WAP_BRANCH_CONF)
+    try:
+        return _count(session, sql)
+    finally:
+        if branch is not None:
+            session.conf.set(WAP_BRANCH_CONF, branch)
+
+
 def evaluate(session: Any, step: dict[str, Any], base: int | None) -> dict[str, Any]:
     """The result of one check: status, failing rows (or rows counted) and sample keys."""
     result = {"table": step["table"], "check": step["check"], "kind": step["checkKind"], "severity": step["severity"]}
@@ -46,7 +60,7 @@ def evaluate(session: Any, step: dict[str, Any], base: int | None) -> dict[str, 
         rows = _count(session, step["sql"])
         if bounds.get("baseSql"):
             # Spark binds no parameter in VERSION AS OF: the snapshot id (an integer read here) is inlined.
-            rows -= 0 if base is None else _count(session, inline_markers(
+            rows -= 0 if base is None else _count_on_main(session, inline_markers(
                 bounds["baseSql"], {"audit_base_snapshot": str(int(base))}, "a row count of the batch takes only :audit_base_snapshot"))
         low, high = bounds.get("min"), bounds.get("max")
         failed = (low is not None and rows < low) or (high is not None and rows > high)

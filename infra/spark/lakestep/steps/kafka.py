@@ -10,7 +10,7 @@ from ..context import Context
 from ..commits import append_batch
 from ..gated import checks_after_commit, gated_append
 from ..quality import WAP_BRANCH_CONF, Quality, QualityStop
-from ..values import TABLE_NAME, JobError, epoch_millis
+from ..values import IDENT, TABLE_NAME, JobError, epoch_millis
 from . import check as check_step
 
 REQUIRED = ("bootstrapServersSecretArn", "topics", "startingOffsets", "checkpoint",
@@ -141,6 +141,8 @@ def validate(step: dict[str, Any]) -> None:
     audit = step.get("audit")
     if audit is not None:
         checks = audit.get("checks") if isinstance(audit, dict) else None
+        if not IDENT.match(str(audit.get("rowsView") if isinstance(audit, dict) else "")):
+            raise JobError(f"step {step['name']}: audit needs a rowsView name")
         if not isinstance(checks, list) or not checks or not all(isinstance(c, dict) and c.get("sql") for c in checks):
             raise JobError(f"step {step['name']}: audit needs its checks")
         for c in checks:

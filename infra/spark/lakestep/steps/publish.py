@@ -26,6 +26,7 @@ def run(ctx: Context, step: dict[str, Any]) -> int | None:
     if moved:
         raise PublishConflict(moved)
     for key, a in q.audited.items():
+        head = main_snapshot(ctx.spark, a.table, q.branch)
         try:
             fast_forward(ctx.spark, q.catalog, a.table, q.branch)
         except PublishConflict as conflict:
@@ -33,4 +34,5 @@ def run(ctx: Context, step: dict[str, Any]) -> int | None:
             raise PublishConflict(conflict.tables, list(q.published)) from conflict
         drop_branch(ctx.spark, a.table, q.branch)
         q.published.append(key)
+        ctx.runtime.emit(event="publish", table=key, branch=q.branch, snapshot=head, previous=a.base)
     return None
