@@ -255,7 +255,8 @@ function qualityResult(doc: JobDocument, failing: FailingChecks | undefined, run
     check: c.check,
     severity: c.severity,
     failing: 1,
-    samples: [Object.fromEntries(c.sampleColumns.map((col) => [col, c.maskedColumns.includes(col) ? '***' : 'sample']))],
+    // As the runtime: no sample without columns that identify a row.
+    samples: c.sampleColumns.length ? [Object.fromEntries(c.sampleColumns.map((col) => [col, c.maskedColumns.includes(col) ? '***' : 'sample']))] : [],
   });
   const failed = checks.filter((c) => c.severity === 'error' && failing === 'error').map(outcome);
   const warned = checks.filter((c) => c.severity === 'warn' && failing === 'warn').map(outcome);
