@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { WILDCARD_RESOURCE_ACTIONS } from '../../infra/iam/service-statements.ts';
+import { LOG_DELIVERY_ACTIONS, WILDCARD_RESOURCE_ACTIONS, XRAY_ACTIONS } from '../../infra/iam/service-statements.ts';
 import { fixtureManifest, writeFixtureBuild } from './fixture.ts';
 import { resourcesOfType, roleStatements, stateMachineResource, type Synthesized, synthesize } from './synth.ts';
 
@@ -14,7 +14,7 @@ beforeAll(() => {
   s = synthesize(buildDir);
 });
 
-const LOGGING_AND_TRACING = WILDCARD_RESOURCE_ACTIONS;
+const LOGGING_AND_TRACING = [...LOG_DELIVERY_ACTIONS, ...XRAY_ACTIONS];
 const KMS = ['kms:Decrypt', 'kms:GenerateDataKey'];
 const EMR_SYNC = [
   'emr-serverless:StartJobRun',
