@@ -104,6 +104,28 @@ export interface ManifestUseCase {
   workflows: ManifestWorkflow[];
   /** Tables of this use case that other use cases may read, write or maintain (`share:`); absent when none. */
   shares?: TableShare[];
+  /** One CloudWatch alarm per table with a freshness SLA and level (src/events/freshness.ts); absent when none. */
+  freshness?: FreshnessAlarm[];
+}
+
+/**
+ * A freshness alarm: ALARM when `metric` (one data point per publish of `table`) had no
+ * data point for `afterSeconds` — `evaluationPeriods` periods of `period` seconds.
+ */
+export interface FreshnessAlarm {
+  /** Alarm name. */
+  name: string;
+  /** `database.table`. */
+  table: string;
+  level: 'warn' | 'error';
+  afterSeconds: number;
+  /** `<use-case>/<dag>` whose entry declares the SLA. */
+  workflow: string;
+  namespace: string;
+  metric: string;
+  dimensions: Record<string, string>;
+  period: number;
+  evaluationPeriods: number;
 }
 
 /** One `share:` entry of a use case: the table, the use cases granted, and what they may do. */

@@ -236,6 +236,37 @@ describe('example platform: least privilege', () => {
     }
   });
 
+  it('alarms on each freshness SLA: no TablePublished data point for its age notifies the platform topic', () => {
+    const alarms = resourcesOfType(s, 'AWS::CloudWatch::Alarm');
+    const expected = manifest.useCases.flatMap((u) => (u.freshness ?? []).map((a) => ({ useCase: u.name, ...a })));
+    expect(expected.length).toBeGreaterThan(0);
+    expect(alarms.map((a) => a.props.AlarmName).sort()).toEqual(expected.map((a) => a.name).sort());
+    for (const a of expected) {
+      const alarm = alarms.find((x) => x.props.AlarmName === a.name)!;
+      // In the stack of its use case, on the metric the workflows put at each publish.
+      expect(alarm.stack).toContain(`-${a.useCase}`);
+      expect(alarm.props).toMatchObject({
+        Namespace: 'Lakestep',
+        MetricName: 'TablePublished',
+        Dimensions: [{ Name: 'Platform', Value: manifest.platform.prefix }, { Name: 'Table', Value: a.table }],
+        Statistic: 'Sum',
+        ComparisonOperator: 'LessThanThreshold',
+        Threshold: 1,
+        TreatMissingData: 'breaching',
+        EvaluationPeriods: a.evaluationPeriods,
+        DatapointsToAlarm: a.evaluationPeriods,
+      });
+      // The whole age is evaluated, within CloudWatch's limits: ≤ 1 day for periods under an hour, ≤ 7 days in all.
+      expect(alarm.props.Period * alarm.props.EvaluationPeriods).toBeGreaterThanOrEqual(a.afterSeconds);
+      expect(alarm.props.Period * alarm.props.EvaluationPeriods).toBeLessThanOrEqual(alarm.props.Period < 3600 ? 86_400 : 7 * 86_400);
+      expect(JSON.stringify(alarm.props.AlarmActions)).toContain('Notifications');
+      expect(alarm.props.OKActions).toEqual(alarm.props.AlarmActions);
+    }
+    // The encrypted topic lets CloudWatch alarms of this account publish.
+    const policies = resourcesOfType(s, 'AWS::SNS::TopicPolicy').flatMap((p) => p.props.PolicyDocument.Statement as (Statement & { Principal?: unknown })[]);
+    expect(policies.some((st) => JSON.stringify(st.Principal).includes('cloudwatch.amazonaws.com') && list(st.Action).includes('sns:Publish'))).toBe(true);
+  });
+
   it('uses Resource "*" only for the documented actions', () => {
     const statements: Statement[] = [
       ...resourcesOfType(s, 'AWS::IAM::Policy').flatMap((p) => p.props.PolicyDocument.Statement),
