@@ -3,6 +3,7 @@
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/connect-emr-serverless.html
  */
 import { jobRetrier, retryDelaySeconds, retryFor, TRANSIENT_RETRY } from './policy.ts';
+import { mergeSubmitParameters } from '../spec/submit-parameters.ts';
 import { template } from './templates.ts';
 import type { TaskState } from './types.ts';
 import { argumentList, IntrinsicLiterals } from './intrinsics.ts';
@@ -24,41 +25,6 @@ export interface EmrJobTask {
   literals?: IntrinsicLiterals;
 }
 
-/** `--conf` settings whose value is a comma-separated list that Spark reads once. */
-export const LIST_CONFS = ['spark.jars', 'spark.submit.pyFiles'] as const;
-
-/**
- * spark-submit parameters with every `--conf spark.jars=…` (and `spark.submit.pyFiles`)
- * merged into the first one of its key (comma-joined, duplicates dropped): Spark keeps
- * only the last value of a repeated `--conf`, so a user's `spark.jars` would silently
- * drop the generated Iceberg runtime jar, and a user's `spark.submit.pyFiles` the
- * lakestep runtime package.
- * See https://spark.apache.org/docs/latest/configuration.html#runtime-environment
- */
-export function mergeListConfs(parameters: string): string {
-  const words = parameters.split(/\s+/).filter(Boolean);
-  const values = new Map<string, string[]>();
-  const at = new Map<string, number>();
-  const out: string[] = [];
-  for (let i = 0; i < words.length; i++) {
-    const next = words[i + 1];
-    const key = next === undefined ? undefined : LIST_CONFS.find((k) => next.startsWith(`${k}=`));
-    if (words[i] === '--conf' && key !== undefined) {
-      const list = values.get(key) ?? [];
-      for (const v of next!.slice(key.length + 1).split(',')) if (v && !list.includes(v)) list.push(v);
-      values.set(key, list);
-      if (!at.has(key)) {
-        at.set(key, out.length);
-        out.push('--conf', '');
-      }
-      i++;
-    } else out.push(words[i]!);
-  }
-  if (at.size === 0) return parameters;
-  for (const [key, i] of at) out[i + 1] = `${key}=${values.get(key)!.join(',')}`;
-  return out.join(' ');
-}
-
 export function emrJobTask(t: EmrJobTask): TaskState {
   const args = argumentList(t.arguments, t.literals);
   return template<TaskState>('emr-job', {
@@ -68,7 +34,7 @@ export function emrJobTask(t: EmrJobTask): TaskState {
     argumentsKey: `EntryPointArguments${args.key}`,
     arguments: args.value,
     submitKey: typeof t.sparkSubmitParameters === 'string' ? 'SparkSubmitParameters' : 'SparkSubmitParameters.$',
-    sparkSubmitParameters: typeof t.sparkSubmitParameters === 'string' ? mergeListConfs(t.sparkSubmitParameters) : t.sparkSubmitParameters.path,
+    sparkSubmitParameters: typeof t.sparkSubmitParameters === 'string' ? mergeSubmitParameters(t.sparkSubmitParameters) : t.sparkSubmitParameters.path,
     timeoutMinutes: attemptMinutes(t.timeoutSeconds, t.retries),
     retry: retryFor('emr', t.retries, t.timeoutSeconds),
     resultPath: t.resultPath ?? null,

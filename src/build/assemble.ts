@@ -56,7 +56,7 @@ export function assembleBuild(input: AssembleInput): BuildOutput {
   const databases = new Set<string>();
   for (const uc of useCases) for (const w of uc.workflows) for (const t of Object.keys(w.access)) databases.add(t.split('.')[0]!);
   // The manifest carries the environment settings, not the compiler's defaults.
-  const { defaults: _defaults, origin: _origin, quality: _quality, ...settings } = input.platform;
+  const { defaults: _defaults, origin: _origin, quality: _quality, grants: _grants, ...settings } = input.platform;
   return {
     manifest: {
       version: MANIFEST_VERSION,
@@ -109,7 +109,7 @@ function compileWorkflow(w: Workflow, input: AssembleInput, files: Map<string, s
     ...(gate ? { gate } : {}),
     ...(phase.scheduleGroups ? { scheduleGroups: phase.scheduleGroups } : {}),
     jobs,
-    resources: { ...phase.resources, storage: storageFor(w) },
+    resources: { ...phase.resources, storage: storageFor(w, input.platform) },
     ...(w.notification.emails.length ? { notificationEmails: w.notification.emails } : {}),
     placeholders: placeholdersIn(definitionJson + gateJson, events.rules),
     stats: {

@@ -15,7 +15,7 @@ import type { Manifest, ManifestUseCase } from '../../src/build/types.ts';
 import { sparkJobRoleName } from '../../src/naming.ts';
 import { collectTaskStates } from '../../infra/iam/task-states.ts';
 import { compileToBuild } from './compiled.ts';
-import { ACCOUNT, allows, policySize, REGION, Resolver, type ResolvedStatement } from './iam-eval.ts';
+import { ACCOUNT, allows, policySize, REGION, Resolver, sparkRoles as spark } from './iam-eval.ts';
 import { resourcesOfType, type Synthesized, synthesize } from './synth.ts';
 
 const USE_CASES = 50;
@@ -29,20 +29,14 @@ let manifest: Manifest;
 let buildDir: string;
 let resolver: Resolver;
 /** Use case → resolved statements of its Spark job role. */
-const sparkRoles = new Map<string, { stack: string; name: string; statements: ResolvedStatement[] }>();
+let sparkRoles: ReturnType<typeof spark>;
 
 beforeAll(() => {
   ({ buildDir } = compileToBuild(generateSpecs({ useCases: USE_CASES }).sources));
   manifest = JSON.parse(readFileSync(join(buildDir, 'manifest.json'), 'utf8')) as Manifest;
   s = synthesize(buildDir, { nagChecks: false, lean: true });
   resolver = new Resolver(s.json);
-  for (const role of resourcesOfType(s, 'AWS::IAM::Role')) {
-    if (!JSON.stringify(role.props.AssumeRolePolicyDocument).includes('emr-serverless.amazonaws.com')) continue;
-    const tags = Object.fromEntries((role.props.Tags ?? []).map((t: { Key: string; Value: string }) => [t.Key, t.Value]));
-    const docs = resolver.resolve(role.props.Policies ?? [], s.json.get(role.stack)!) as Array<{ PolicyDocument: { Statement: ResolvedStatement[] } }>;
-    expect(sparkRoles.has(tags['lakestep:use-case']), `second Spark role for ${tags['lakestep:use-case']}`).toBe(false);
-    sparkRoles.set(tags['lakestep:use-case'], { stack: role.stack, name: role.props.RoleName, statements: docs.flatMap((d) => d.PolicyDocument.Statement) });
-  }
+  sparkRoles = spark(s, resolver);
 }, 240_000);
 
 const s3 = (uri: string) => `arn:aws:s3:::${uri.replace(/^s3:\/\//, '')}`;

@@ -10,8 +10,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Manifest } from '../../src/build/types.ts';
 import type { SourceFile } from '../../src/spec/files.ts';
 import { compileToBuild, exampleSources } from './compiled.ts';
-import { ACCOUNT, allows, REGION, Resolver, type ResolvedStatement } from './iam-eval.ts';
-import { resourcesOfType, synthesize } from './synth.ts';
+import { ACCOUNT, allows, REGION, Resolver, type ResolvedStatement, sparkRoles } from './iam-eval.ts';
+import { synthesize } from './synth.ts';
 
 let manifest: Manifest;
 let roles: Map<string, ResolvedStatement[]>;
@@ -21,15 +21,8 @@ function synthesizeRoles(sources: readonly SourceFile[]): { manifest: Manifest; 
   const { buildDir } = compileToBuild(sources);
   const m = JSON.parse(readFileSync(join(buildDir, 'manifest.json'), 'utf8')) as Manifest;
   const s = synthesize(buildDir, { nagChecks: false, lean: true });
-  const resolver = new Resolver(s.json);
-  const out = new Map<string, ResolvedStatement[]>();
-  for (const role of resourcesOfType(s, 'AWS::IAM::Role')) {
-    if (!JSON.stringify(role.props.AssumeRolePolicyDocument).includes('emr-serverless.amazonaws.com')) continue;
-    const useCase = (role.props.Tags as { Key: string; Value: string }[]).find((t) => t.Key === 'lakestep:use-case')!.Value;
-    const docs = resolver.resolve(role.props.Policies, s.json.get(role.stack)!) as { PolicyDocument: { Statement: ResolvedStatement[] } }[];
-    out.set(useCase, docs.flatMap((d) => d.PolicyDocument.Statement));
-  }
-  return { manifest: m, roles: out };
+  const roles = sparkRoles(s, new Resolver(s.json));
+  return { manifest: m, roles: new Map([...roles].map(([uc, r]) => [uc, r.statements])) };
 }
 
 beforeAll(() => {
