@@ -4,33 +4,34 @@
  * against its freshness SLA, and its last quality check results.
  *
  * Quality checks and freshness SLAs are read where the build and the runs carry
- * them, and shown as "no checks" / "no SLA" where they do not. The shapes read:
+ * them, and shown as "no checks" / "no SLA" where they do not. The shapes read
+ * (README, "Quality checks" and "Freshness"):
  *
- * - {@link ManifestFreshness} on a table of `manifest.json`'s `tables`
- *   (`"freshness": {"warnAfter": "2h", "errorAfter": "6h"}`, durations as in specs);
- * - {@link ReportedCheck}s in a run's output, under `summary.checks`
- *   (`[{"table": "db.t", "check": "not_null(order_id)", "severity": "error",
- *   "passed": false, "failing_rows": 3, "message": "…"}]`);
+ * - the freshness alarms of `manifest.json` (`useCases[].freshness`: one per
+ *   table and level, `{table, level: warn|error, afterSeconds}`);
+ * - {@link ReportedCheck}s in a run's output, under `summary.quality.checks`
+ *   (`[{"table": "db.t", "check": "not_null(order_id)", "kind": "not_null",
+ *   "severity": "error", "status": "failed", "failing": 3}]`), which the
+ *   state machine keeps from the job's result;
  * - a run that failed with `Lakestep.QualityCheckFailed` counts as "quality check failed".
  */
 import type { Manifest, TableAccessKind } from '../build/types.ts';
 import { parseDuration } from '../spec/duration.ts';
 import type { UiCheck, UiRun, UiTable } from './types.ts';
 
-/** Freshness SLA of a table in the manifest: measured from its last publish. */
-export interface ManifestFreshness {
-  warnAfter?: string;
-  errorAfter?: string;
+/** Freshness SLA of a table: ages in seconds (or durations as in specs), measured from its last publish. */
+export interface TableSla {
+  warnAfter?: string | number;
+  errorAfter?: string | number;
 }
 
-/** One check result in a run's output (`summary.checks`). */
+/** One check result in a run's output (`summary.quality.checks`). */
 export interface ReportedCheck {
   table: string;
   check: string;
   severity: 'error' | 'warn';
-  passed: boolean;
-  failing_rows?: number;
-  message?: string;
+  status: 'passed' | 'failed';
+  failing?: number;
 }
 
 /** Kinds of access that publish rows a reader sees (lineage's definition of a write). */
@@ -38,18 +39,17 @@ const PUBLISHES: ReadonlySet<TableAccessKind> = new Set(['create', 'write', 'upd
 
 /** The well-formed {@link ReportedCheck}s of a run output, as {@link UiCheck}s; undefined when it reports none. */
 export function checksOfOutput(output: unknown): UiCheck[] | undefined {
-  const list = record(record(output)?.summary)?.checks;
+  const list = record(record(record(output)?.summary)?.quality)?.checks;
   if (!Array.isArray(list)) return undefined;
   const checks: UiCheck[] = [];
   for (const c of list.map(record)) {
-    if (!c || typeof c.table !== 'string' || typeof c.check !== 'string' || typeof c.passed !== 'boolean') continue;
+    if (!c || typeof c.table !== 'string' || typeof c.check !== 'string' || (c.status !== 'passed' && c.status !== 'failed')) continue;
     checks.push({
       table: c.table.toLowerCase(),
       check: c.check,
       severity: c.severity === 'warn' ? 'warn' : 'error',
-      passed: c.passed,
-      ...(typeof c.failing_rows === 'number' ? { failingRows: c.failing_rows } : {}),
-      ...(typeof c.message === 'string' ? { message: c.message } : {}),
+      passed: c.status === 'passed',
+      ...(typeof c.failing === 'number' ? { failingRows: c.failing } : {}),
     });
   }
   return checks.length ? checks : undefined;
@@ -66,6 +66,13 @@ export function tableHealth(manifest: Manifest, runs: readonly UiRun[], now: str
         set.add(`${uc.name}/${w.name}`);
         publishers.set(table, set);
       }
+    }
+  }
+  const slas = new Map<string, TableSla>();
+  for (const uc of manifest.useCases) {
+    for (const a of uc.freshness ?? []) {
+      const sla = slas.get(a.table) ?? {};
+      slas.set(a.table, { ...sla, [a.level === 'warn' ? 'warnAfter' : 'errorAfter']: a.afterSeconds });
     }
   }
   const newestFirst = [...runs].sort((a, b) => ended(b).localeCompare(ended(a)));
@@ -85,7 +92,7 @@ export function tableHealth(manifest: Manifest, runs: readonly UiRun[], now: str
     .map(([name, t]) => {
       const published = lastPublish.get(name);
       const checks = lastChecks.get(name);
-      const freshness = freshnessOf((t as { freshness?: unknown }).freshness, published?.at, now);
+      const freshness = freshnessOf(slas.get(name), published?.at, now);
       return {
         name,
         ...(t.owner === undefined ? {} : { owner: t.owner }),
@@ -99,11 +106,12 @@ export function tableHealth(manifest: Manifest, runs: readonly UiRun[], now: str
     });
 }
 
-/** Age of the last publish against a {@link ManifestFreshness}; undefined without an SLA. */
+/** Age of the last publish against a {@link TableSla}; undefined without an SLA. */
 export function freshnessOf(sla: unknown, publishedAt: string | undefined, now: string): UiTable['freshness'] {
   const s = record(sla);
-  const warn = typeof s?.warnAfter === 'string' ? parseDuration(s.warnAfter) : undefined;
-  const error = typeof s?.errorAfter === 'string' ? parseDuration(s.errorAfter) : undefined;
+  const seconds = (v: unknown): number | undefined => (typeof v === 'number' ? v : typeof v === 'string' ? parseDuration(v) : undefined);
+  const warn = seconds(s?.warnAfter);
+  const error = seconds(s?.errorAfter);
   if (warn === undefined && error === undefined) return undefined;
   const limits = { ...(warn === undefined ? {} : { warnAfterSeconds: warn }), ...(error === undefined ? {} : { errorAfterSeconds: error }) };
   if (publishedAt === undefined) return { ...limits, state: 'unknown' };

@@ -20,10 +20,22 @@ const manifest: Manifest = {
         manifestWorkflow('orders', 'compact', { access: { 'raw.orders': ['maintain'] } }),
         manifestWorkflow('orders', 'report', { access: { 'raw.orders': ['read'], 'mart.daily': ['create', 'write'] } }),
       ],
+      freshness: (['warn', 'error'] as const).map((level) => ({
+        name: `f-${level}`,
+        table: 'raw.orders',
+        level,
+        afterSeconds: level === 'warn' ? 7200 : 21600,
+        workflow: 'orders/ingest',
+        namespace: 'Lakestep',
+        metric: 'TablePublished',
+        dimensions: {},
+        period: 60,
+        evaluationPeriods: level === 'warn' ? 120 : 360,
+      })),
     },
   ],
   tables: {
-    'raw.orders': { owner: 'orders', location: 's3://r/raw/orders/', writers: ['orders/compact', 'orders/ingest'], readers: ['orders/report'], freshness: { warnAfter: '2h', errorAfter: '6h' } } as Manifest['tables'][string],
+    'raw.orders': { owner: 'orders', location: 's3://r/raw/orders/', writers: ['orders/compact', 'orders/ingest'], readers: ['orders/report'] },
     'mart.daily': { owner: 'orders', location: 's3://a/mart/daily/', writers: ['orders/report'], readers: [] },
   },
   quarantined: [],
@@ -71,26 +83,30 @@ describe('freshnessOf', () => {
     [{ warnAfter: '2h' }, '2026-11-25T11:00:00Z', { warnAfterSeconds: 7200, ageSeconds: 3600, state: 'fresh' }],
     [{ errorAfter: '30m' }, '2026-11-25T11:00:00Z', { errorAfterSeconds: 1800, ageSeconds: 3600, state: 'error' }],
     [{ warnAfter: '1h', errorAfter: '1d' }, undefined, { warnAfterSeconds: 3600, errorAfterSeconds: 86400, state: 'unknown' }],
+    [{ warnAfter: 7200, errorAfter: 21600 }, '2026-11-25T11:00:00Z', { warnAfterSeconds: 7200, errorAfterSeconds: 21600, ageSeconds: 3600, state: 'fresh' }],
     [{ warnAfter: 'soon' }, '2026-11-25T11:00:00Z', undefined],
     [undefined, '2026-11-25T11:00:00Z', undefined],
   ])('%j, published %s', (sla, at, want) => expect(freshnessOf(sla, at, '2026-11-25T12:00:00Z')).toEqual(want));
 });
 
 describe('checksOfOutput', () => {
-  it('reads summary.checks, skipping malformed entries', () => {
+  it("reads the run record's summary.quality.checks, skipping malformed entries", () => {
     const output = {
       summary: {
-        checks: [
-          { table: 'RAW.Orders', check: 'not_null(id)', severity: 'warn', passed: false, failing_rows: 2, message: 'ids missing' },
-          { table: 'raw.orders', check: 'x' },
-          'not a check',
-          { table: 'raw.orders', check: 'unique(id)', severity: 'loud', passed: true },
-        ],
+        quality: {
+          status: 'warned',
+          checks: [
+            { table: 'RAW.Orders', check: 'not_null(id)', kind: 'not_null', severity: 'warn', status: 'failed', failing: 2 },
+            { table: 'raw.orders', check: 'x' },
+            'not a check',
+            { table: 'raw.orders', check: 'unique(id)', kind: 'unique', severity: 'loud', status: 'passed', failing: 0 },
+          ],
+        },
       },
     };
     expect(checksOfOutput(output)).toEqual([
-      { table: 'raw.orders', check: 'not_null(id)', severity: 'warn', passed: false, failingRows: 2, message: 'ids missing' },
-      { table: 'raw.orders', check: 'unique(id)', severity: 'error', passed: true },
+      { table: 'raw.orders', check: 'not_null(id)', severity: 'warn', passed: false, failingRows: 2 },
+      { table: 'raw.orders', check: 'unique(id)', severity: 'error', passed: true, failingRows: 0 },
     ]);
     expect(checksOfOutput({ summary: {} })).toBeUndefined();
     expect(checksOfOutput(null)).toBeUndefined();
