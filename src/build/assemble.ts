@@ -10,7 +10,8 @@ import { compilePhase } from '../phases/index.ts';
 import { migrationWaits } from '../ir/migration-order.ts';
 import { isSkipState } from '../phases/migration-guard.ts';
 import { gateFor } from '../asl/gate.ts';
-import type { Manifest, ManifestUseCase, ManifestWorkflow, RuleDefinition } from './types.ts';
+import type { FreshnessAlarm, Manifest, ManifestUseCase, ManifestWorkflow, RuleDefinition } from './types.ts';
+import { freshnessAlarms } from '../events/freshness.ts';
 import { MANIFEST_VERSION } from './types.ts';
 import { storageFor } from './storage.ts';
 import { tableCatalog } from './tables.ts';
@@ -36,6 +37,11 @@ export interface AssembleInput {
   lakestepVersion: string;
 }
 
+function freshnessOf(platform: Platform, uc: UseCase): { freshness?: FreshnessAlarm[] } {
+  const alarms = freshnessAlarms(platform, uc);
+  return alarms.length ? { freshness: alarms } : {};
+}
+
 export function assembleBuild(input: AssembleInput): BuildOutput {
   const files = new Map<string, string>();
   const useCases: ManifestUseCase[] = input.useCases.map((uc) => ({
@@ -45,11 +51,12 @@ export function assembleBuild(input: AssembleInput): BuildOutput {
     files: uc.files,
     workflows: uc.workflows.map((w) => compileWorkflow(w, input, files)),
     ...(uc.shares ? { shares: uc.shares } : {}),
+    ...freshnessOf(input.platform, uc),
   }));
   const databases = new Set<string>();
   for (const uc of useCases) for (const w of uc.workflows) for (const t of Object.keys(w.access)) databases.add(t.split('.')[0]!);
   // The manifest carries the environment settings, not the compiler's defaults.
-  const { defaults: _defaults, origin: _origin, schedulesEnabled: _schedules, grants: _grants, ...settings } = input.platform;
+  const { defaults: _defaults, origin: _origin, schedulesEnabled: _schedules, quality: _quality, grants: _grants, ...settings } = input.platform;
   return {
     manifest: {
       version: MANIFEST_VERSION,

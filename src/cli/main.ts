@@ -15,6 +15,7 @@ import { readScenarioFile } from './scenario.ts';
 import { runSimulation, singleStart } from './simulation.ts';
 import { startCommand } from './start.ts';
 import { planCommand } from './plan.ts';
+import { uiCommand } from './ui.ts';
 
 const USAGE = `usage: lakestep <command> [options]   (lakestep <command> --help, lakestep --version)
 
@@ -30,8 +31,8 @@ commands:
                                          compile, then run the platform in the local simulator: by default
                                          the migrations at 2026-11-25T00:00:00Z and one day of schedules;
                                          prints a report per workflow and writes the timeline to
-                                         <out>/timeline.txt (--verbose: compile table and timeline too,
-                                         --quiet: no closing hints)
+                                         <out>/timeline.txt and the page of lakestep ui to <out>/ui.html
+                                         (--verbose: compile table and timeline too, --quiet: no closing hints)
                                          exit 1 on compile errors or any failed execution
   simulate [--build build] [--scenario file.yaml] [--start <use-case>/<dag> [--input JSON]] [--json] [--quiet]
                                          run a compiled build with a scenario (default: the one of start);
@@ -47,6 +48,14 @@ commands:
                                          the workflows and tables upstream (what makes the table) and
                                          downstream (what is made from it), transitively; N: steps per side
                                          exit 2 for a table no compiled workflow reads or writes
+  ui       [specs] [--build build] [--simulation [--scenario f] | --from-aws [--since 1d] [--account ID]
+           [--use-case NAME]...] [--out file.html]
+                                         one HTML file (no server, no network): the dependency and table
+                                         graphs, a grid of runs by dag and logical date, every table's owner,
+                                         writers, readers, last publish, freshness and checks; runs from a
+                                         simulation of the build, from AWS (executions started since --since:
+                                         a duration or a date), or none; default file <build>/ui.html;
+                                         specs, when given, name the dags of quarantined use cases
   run      <use-case>/<dag> [--date D] [--rerun] [--account ID] [--build build] [--json]
                                          start one execution named after its logical date (D: YYYY-MM-DD
                                          or ISO timestamp, default now); --rerun when that name is taken
@@ -84,7 +93,7 @@ commands:
                                          exit 1 without credentials or bootstrap, when cdk fails, or when a use case
                                          was quarantined (the healthy ones are still deployed)
 
-AWS commands (run, status, backfill, pause, resume, logs, cancel, deploy, plan --cdk) use the region of the build's platform;
+AWS commands (run, status, backfill, pause, resume, logs, cancel, deploy, plan --cdk, ui --from-aws) use the region of the build's platform;
 without --account the state machine is looked up with ListStateMachines.
 
 exit codes: 0 ok, 1 diagnostics or failed operation, 2 usage`;
@@ -152,6 +161,34 @@ const COMMANDS: Record<string, Command> = {
       ...(specsDir === undefined ? {} : { specsDir }),
       ...(values.build === undefined ? {} : { buildDir: values.build }),
       ...(depth === undefined ? {} : { depth }),
+    });
+  },
+  ui: (args, io) => {
+    const { positionals, values } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        build: { type: 'string', default: 'build' },
+        out: { type: 'string' },
+        simulation: { type: 'boolean', default: false },
+        scenario: { type: 'string' },
+        'from-aws': { type: 'boolean', default: false },
+        since: { type: 'string' },
+        account: { type: 'string' },
+        'use-case': { type: 'string', multiple: true, default: [] },
+      },
+    });
+    if (values.simulation && values['from-aws']) throw usage('--simulation and --from-aws exclude each other: choose where the runs come from');
+    const specsDir = positionals.length ? optionalFolder(positionals, 'specs') : undefined;
+    return uiCommand(io, {
+      buildDir: values.build,
+      runs: values.simulation ? 'simulation' : values['from-aws'] ? 'aws' : 'none',
+      useCases: values['use-case'],
+      ...(specsDir === undefined ? {} : { specsDir }),
+      ...(values.out === undefined ? {} : { out: values.out }),
+      ...(values.scenario === undefined ? {} : { scenario: values.scenario }),
+      ...(values.since === undefined ? {} : { since: values.since }),
+      ...(values.account === undefined ? {} : { account: values.account }),
     });
   },
   run: (args, io) => {

@@ -9,6 +9,7 @@ import { columns, submitParameters } from './checks.ts';
 import { checkDataSync, type DataSyncBlock, tableTransfer } from './datasync.ts';
 import { at, fail, platformDatabases, skipped, warn, type PhaseContext } from './context.ts';
 import { locationProblem } from './locations.ts';
+import { normalizeQuality } from './quality.ts';
 import type { Column, MigrationTable, PartitionField, WorkflowBody } from './types.ts';
 
 const TIME_TRANSFORMS = new Set(['years', 'months', 'days', 'hours']);
@@ -95,6 +96,15 @@ function normalizeTable(ctx: PhaseContext, database: string, landing: string, t:
     fail(ctx, 'MIGRATION_DATASYNC_MISSING', `table '${t.name}' has no \`datasync\` and the migration none to share: name a task (\`task_arn\`) or a \`location\``, p);
     return undefined;
   }
+  const { quality, ok: qualityOk } = normalizeQuality(ctx, {
+    table: { database, table: t.name },
+    checks: t.checks,
+    freshness: t.freshness,
+    checksPointer: `${p}/checks`,
+    freshnessPointer: `${p}/freshness`,
+    columns: cols,
+  });
+  if (!qualityOk) ok = false;
   if (t.datasync ? !checkDataSync(ctx, block) : !sharedOk) ok = false;
   const transfer = ok ? tableTransfer(ctx, block, { name: t.name, hdfsPath: t.source.hdfs_path }, landing, p) : undefined;
   if (!ok || !transfer) return undefined;
@@ -114,6 +124,7 @@ function normalizeTable(ctx: PhaseContext, database: string, landing: string, t:
     ...(t.watermark_column === undefined ? {} : { watermarkColumn: t.watermark_column }),
     properties,
     sparkSubmitParameters: submitParameters(ctx, t.spark_submit_parameters, `${p}/spark_submit_parameters`),
+    ...(quality ? { quality } : {}),
     origin: at(ctx, p),
   };
 }

@@ -25,6 +25,8 @@ export const PLATFORM_DEFAULTS = {
   datasyncPollSeconds: 30,
   datasyncPollMaxSeconds: 300,
   noncurrentVersionDays: 7,
+  failedBranchRetentionDays: 7,
+  publishAttempts: 3,
 } as const;
 
 const NO_ORIGIN: Origin = { file: 'platform.yaml', line: 1, column: 1, pointer: '' };
@@ -66,6 +68,10 @@ export function normalizePlatform(spec: PlatformSpec = {}, origin: Origin = NO_O
       ...(defaults.secrets_kms_key_arn === undefined ? {} : { secretsKmsKeyArn: defaults.secrets_kms_key_arn }),
     },
     ...(spec.schedules_enabled === false ? { schedulesEnabled: false } : {}),
+    quality: {
+      branchRetentionDays: spec.quality?.failed_branch_retention === undefined ? d.failedBranchRetentionDays : Number(spec.quality.failed_branch_retention.slice(0, -1)),
+      publishAttempts: spec.quality?.publish_attempts ?? d.publishAttempts,
+    },
     tags: spec.tags ?? {},
     grants: {
       checked: true,
