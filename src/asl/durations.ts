@@ -9,6 +9,7 @@
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html
  * @see https://docs.aws.amazon.com/emr-serverless/latest/APIReference/API_StartJobRun.html
  */
+import { successors } from './limits.ts';
 import { retryDelaySeconds } from './policy.ts';
 import type { Retrier, State } from './types.ts';
 
@@ -67,14 +68,6 @@ function ownSeconds(s: State, name: string, o: DurationOptions): number {
     default:
       return 0;
   }
-}
-
-function successors(s: State): string[] {
-  const next: string[] = [];
-  if (s.Type === 'Choice') next.push(...s.Choices.map((c) => c.Next!).filter(Boolean), ...(s.Default ? [s.Default] : []));
-  else if ('Next' in s && s.Next) next.push(s.Next);
-  if ('Catch' in s && s.Catch) next.push(...s.Catch.map((c) => c.Next));
-  return next;
 }
 
 /** Worst-case seconds of one execution of `def` (nested states included, cycles charged `loopSeconds`). */

@@ -25,7 +25,8 @@ export interface WorstCaseOptions {
   mapItems?: Record<string, number>;
 }
 
-function successors(s: State): string[] {
+/** The states a state can go to next: its `Next`, a Choice's targets and its Catch handlers. */
+export function successors(s: State): string[] {
   const next: string[] = [];
   if (s.Type === 'Choice') next.push(...s.Choices.map((c) => c.Next!).filter(Boolean), ...(s.Default ? [s.Default] : []));
   else if ('Next' in s && s.Next) next.push(s.Next);
