@@ -6,13 +6,16 @@
  * filter `/<path below the source root>` on StartTaskExecution; runs of the same
  * task with different filters queue (task queueing, on by default), so one task
  * serves any number of tables of the 100 DataSync allows per account and region.
+ * A platform's shared task (`shared_task`, ./shared-datasync.ts) serves several
+ * use cases, each from its own folder into its own landing sub-prefix.
  * @see https://docs.aws.amazon.com/datasync/latest/userguide/filtering.html
  * @see https://docs.aws.amazon.com/datasync/latest/userguide/run-task.html
  */
 import { joinPointer } from '../spec/files.ts';
 import type { DataSyncSpec } from '../spec/types.ts';
+import { closest } from '../spec/suggest.ts';
 import { fail, type PhaseContext } from './context.ts';
-import type { MigrationTable } from './types.ts';
+import type { MigrationTable, SharedDataSyncTask } from './types.ts';
 
 export type Transfer = Pick<MigrationTable, 'datasyncTaskArn' | 'datasyncLocation' | 'datasyncIncludes' | 'landingPath'>;
 
@@ -42,6 +45,12 @@ export function checkDataSync(ctx: PhaseContext, block: DataSyncBlock): boolean 
     fail(ctx, code, message, at);
     ok = false;
   };
+  if (ds.shared_task !== undefined) {
+    if (!block.shared) err('MIGRATION_DATASYNC_FORM', "a platform's shared task serves a whole migration: name it in the migration's `datasync`, not a table's", `${p}/shared_task`);
+    else if (Object.keys(ds).length > 1) err('MIGRATION_DATASYNC_FORM', "`shared_task` comes alone: the platform's task has its own ARN and source path", p);
+    else if (!sharedTask(ctx, ds.shared_task, `${p}/shared_task`)) ok = false;
+    return ok;
+  }
   if ((ds.task_arn === undefined) === (ds.location === undefined)) {
     err('MIGRATION_DATASYNC_FORM', 'give either `task_arn` (an existing task) or `location` (for infra to create the task), not both', p);
     return false;
@@ -70,6 +79,8 @@ const trimSlash = (s: string) => s.replace(/\/+$/, '');
 /** The transfer of one table from its (checked) block; undefined when its path is not below the shared root. */
 export function tableTransfer(ctx: PhaseContext, block: DataSyncBlock, table: { name: string; hdfsPath: string }, landing: string, tablePointer: string): Transfer | undefined {
   const ds = block.spec;
+  const platformTask = ds.shared_task === undefined ? undefined : ctx.platform.grants.sharedDataSyncTasks.find((t) => t.name === ds.shared_task);
+  if (platformTask) return platformTransfer(ctx, platformTask, table, landing, tablePointer);
   const root = ds.task_arn !== undefined ? ds.source_path : block.shared ? ds.location?.subdirectory : undefined;
   const location = ds.location && {
     hostname: ds.location.hostname,
@@ -87,17 +98,67 @@ export function tableTransfer(ctx: PhaseContext, block: DataSyncBlock, table: { 
     return undefined;
   }
   const relative = path.slice(base.length + 1);
+  if (!plainFolder(ctx, relative, root, tablePointer)) return undefined;
+  return { datasyncTaskArn: taskArn, ...(location ? { datasyncLocation: location } : {}), datasyncIncludes: `/${relative}`, landingPath: `${landing}${relative}/` };
+}
+
+/** Whether a table's folder below a task's root can be an exact `Includes` filter and landing prefix; reports it when not. */
+function plainFolder(ctx: PhaseContext, relative: string, root: string, tablePointer: string): boolean {
   // `|` separates filter patterns and `*` is their wildcard: such a folder cannot be named exactly.
   if (/[|*]/.test(relative)) {
     fail(ctx, 'MIGRATION_DATASYNC_FILTER', `'${relative}' holds '|' or '*', which a DataSync filter reads as a separator or wildcard`, `${tablePointer}/source/hdfs_path`);
-    return undefined;
+    return false;
   }
   // The folder is also the table's landing prefix: `..` would land (and convert) it outside the
   // migration's landing once Hadoop normalizes the path, and an empty or `.` segment names the
   // same folder twice.
   if (relative.split('/').some((s) => s === '' || s === '.' || s === '..')) {
     fail(ctx, 'MIGRATION_DATASYNC_FILTER', `'${relative}' holds an empty, '.' or '..' segment: give the table's folder as a plain path below '${root}'`, `${tablePointer}/source/hdfs_path`);
+    return false;
+  }
+  return true;
+}
+
+/**
+ * The platform task `name` when it exists and lists the context's use case;
+ * reported at `pointer` otherwise.
+ */
+export function sharedTask(ctx: PhaseContext, name: string, pointer: string): SharedDataSyncTask | undefined {
+  if (!ctx.platform.grants.checked) {
+    fail(ctx, 'MIGRATION_DATASYNC_SHARED_TASK', `platform.yaml has errors, so its \`shared_datasync_tasks\` are not read: shared DataSync task '${name}' is known once platform.yaml is fixed`, pointer);
     return undefined;
   }
-  return { datasyncTaskArn: taskArn, ...(location ? { datasyncLocation: location } : {}), datasyncIncludes: `/${relative}`, landingPath: `${landing}${relative}/` };
+  const tasks = ctx.platform.grants.sharedDataSyncTasks;
+  const task = tasks.find((t) => t.name === name);
+  if (!task) {
+    const near = closest(name, tasks.map((t) => t.name));
+    fail(ctx, 'MIGRATION_DATASYNC_SHARED_TASK', `no shared DataSync task '${name}' in platform.yaml \`shared_datasync_tasks\`${near ? ` (did you mean '${near}'?)` : ''}`, pointer);
+    return undefined;
+  }
+  if (!task.useCases.includes(ctx.useCase)) {
+    fail(ctx, 'MIGRATION_DATASYNC_SHARED_TASK', `shared DataSync task '${name}' does not list use case '${ctx.useCase}' in its \`use_cases\` (platform.yaml): only the use cases the platform lists may start it`, pointer);
+    return undefined;
+  }
+  return task;
+}
+
+/** The migration's landing through a platform task: the use case's folder below the task's destination. */
+export function sharedTaskLanding(ctx: PhaseContext, task: SharedDataSyncTask): string {
+  return `s3://${ctx.platform.buckets.landing}/${task.landingPrefix}${ctx.useCase}/`;
+}
+
+/** A table through a platform task: its folder must be in the use case's own folder `<source_path>/<use case>/`. */
+function platformTransfer(ctx: PhaseContext, task: SharedDataSyncTask, table: { hdfsPath: string }, landing: string, tablePointer: string): Transfer | undefined {
+  const source = trimSlash(task.sourcePath);
+  const own = `${source}/${ctx.useCase}`;
+  const path = trimSlash(table.hdfsPath);
+  if (!path.startsWith(`${own}/`)) {
+    const other = path.startsWith(`${source}/`) ? path.slice(source.length + 1).split('/')[0] : undefined;
+    const whose = other && other !== ctx.useCase ? ` (it is in folder '${other}', ${ctx.platform.grants.sharedDataSyncTasks.some((t) => t.useCases.includes(other)) ? "another use case's" : 'no use case'})` : '';
+    fail(ctx, 'MIGRATION_DATASYNC_SOURCE_PATH', `'${table.hdfsPath}' is not below '${own}/', the use case's own folder of shared DataSync task '${task.name}'${whose}: a use case migrates only its own folder`, `${tablePointer}/source/hdfs_path`);
+    return undefined;
+  }
+  const relative = path.slice(own.length + 1);
+  if (!plainFolder(ctx, relative, `${own}/`, tablePointer)) return undefined;
+  return { datasyncTaskArn: task.taskArn, datasyncIncludes: `/${ctx.useCase}/${relative}`, landingPath: `${landing}${relative}/` };
 }

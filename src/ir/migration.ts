@@ -6,7 +6,7 @@ import { isWatermarkType } from '../sql/types.ts';
 import { joinPointer } from '../spec/files.ts';
 import type { MigrationSpec, MigrationTableSpec } from '../spec/types.ts';
 import { columns, submitParameters } from './checks.ts';
-import { checkDataSync, type DataSyncBlock, tableTransfer } from './datasync.ts';
+import { checkDataSync, type DataSyncBlock, sharedTaskLanding, tableTransfer } from './datasync.ts';
 import { at, fail, platformDatabases, skipped, warn, type PhaseContext } from './context.ts';
 import { locationProblem } from './locations.ts';
 import { normalizeQuality } from './quality.ts';
@@ -16,9 +16,15 @@ const TIME_TRANSFORMS = new Set(['years', 'months', 'days', 'hours']);
 
 export function normalizeMigration(ctx: PhaseContext, spec: MigrationSpec): WorkflowBody | undefined {
   let ok = true;
-  const landing = withSlash(spec.landing ?? `s3://${ctx.platform.buckets.landing}/${ctx.useCase}/`);
-  // DataSync writes the landing files and may delete there: only under the use case's own prefixes.
-  const landingProblem = spec.landing === undefined ? undefined : locationProblem(landing, 'write', { platform: ctx.platform, useCase: ctx.useCase, databases: platformDatabases(ctx.index) });
+  const name = spec.datasync?.shared_task;
+  const platformTask = ctx.platform.grants.sharedDataSyncTasks.find((t) => t.name === name && t.useCases.includes(ctx.useCase));
+  const landing = platformTask ? sharedTaskLanding(ctx, platformTask) : withSlash(spec.landing ?? `s3://${ctx.platform.buckets.landing}/${ctx.useCase}/`);
+  // DataSync writes the landing files and may delete there: only under the use case's own prefixes,
+  // or through a platform task, its own folder of the task's destination.
+  const landingProblem =
+    spec.landing === undefined ? undefined
+    : platformTask ? (withSlash(spec.landing) === landing ? undefined : `through shared DataSync task '${platformTask.name}' the tables land under ${landing}, the use case's folder of the task's destination: leave \`landing\` out`)
+    : locationProblem(landing, 'write', { platform: ctx.platform, useCase: ctx.useCase, databases: platformDatabases(ctx.index) });
   if (landingProblem) {
     fail(ctx, 'MIGRATION_LANDING_LOCATION', landingProblem, '/landing');
     ok = false;

@@ -6,6 +6,7 @@ import type { Origin, Report } from '../diagnostics.ts';
 import { locate, locateInString, type SpecFile } from '../spec/files.ts';
 import { s3UrisIn, SHARED_PREFIX } from './locations.ts';
 import { protectedSettingProblems } from './checks.ts';
+import { checkSharedDataSyncTasks } from './shared-datasync.ts';
 import { parseDuration } from '../spec/duration.ts';
 import type { PlatformSpec } from '../spec/types.ts';
 import { DEFAULT_RELEASE_LABEL } from './engine-versions.ts';
@@ -77,6 +78,7 @@ export function normalizePlatform(spec: PlatformSpec = {}, origin: Origin = NO_O
       checked: true,
       externalLocations: (spec.external_locations ?? []).map((l) => ({ prefix: l.prefix, useCases: l.use_cases, access: l.access ?? 'read' })),
       sharedSecrets: (spec.shared_secrets ?? []).map((s) => ({ arn: s.arn, useCases: s.use_cases })),
+      sharedDataSyncTasks: (spec.shared_datasync_tasks ?? []).map((t) => ({ name: t.name, taskArn: t.task_arn, sourcePath: t.source_path, landingPrefix: t.landing_prefix, useCases: t.use_cases })),
     },
     origin,
   };
@@ -87,18 +89,20 @@ export function normalizePlatform(spec: PlatformSpec = {}, origin: Origin = NO_O
  * every job inherits may not change a protected setting (src/ir/checks.ts) and
  * load files only from the artifacts bucket's `shared/` prefix, which every use
  * case may read; an `external_locations` prefix is outside the platform buckets;
- * the use cases `external_locations` and `shared_secrets` name exist.
+ * the use cases `external_locations`, `shared_secrets` and
+ * `shared_datasync_tasks` name exist; shared DataSync tasks (./shared-datasync.ts).
  */
 export function checkPlatformSpec(file: SpecFile, spec: PlatformSpec, report: Report, useCases: readonly string[]): void {
   const platform = normalizePlatform(spec);
   // A grant to a use case that does not exist is most likely a typo: the intended one gets nothing.
-  for (const field of ['external_locations', 'shared_secrets'] as const) {
+  for (const field of ['external_locations', 'shared_secrets', 'shared_datasync_tasks'] as const) {
     for (const [i, entry] of (spec[field] ?? []).entries()) {
       for (const [j, uc] of entry.use_cases.entries()) {
         if (!useCases.includes(uc)) report.warning('PLATFORM_UNKNOWN_USE_CASE', `no use case '${uc}' in the specs folder`, locate(file, `/${field}/${i}/use_cases/${j}`));
       }
     }
   }
+  checkSharedDataSyncTasks(file, spec, platform.region, useCases, report);
   const buckets = new Set(Object.values(platform.buckets));
   for (const [i, l] of (spec.external_locations ?? []).entries()) {
     const bucket = l.prefix.slice('s3://'.length).split('/')[0]!;

@@ -21,6 +21,8 @@ export interface Platform extends PlatformSettings {
     checked: boolean;
     externalLocations: { prefix: string; useCases: string[]; access: 'read' | 'write' }[];
     sharedSecrets: { arn: string; useCases: string[] }[];
+    /** platform.yaml `shared_datasync_tasks`. */
+    sharedDataSyncTasks: SharedDataSyncTask[];
   };
   defaults: {
     retries: number;
@@ -35,6 +37,15 @@ export interface Platform extends PlatformSettings {
   /** Write-audit-publish: days a failed audit branch is kept; write-and-audit attempts before a publish conflict fails the run. */
   quality: { branchRetentionDays: number; publishAttempts: number };
   origin: Origin;
+}
+
+/** A DataSync task of the platform: `<sourcePath>/<use case>/` lands at `s3://<landing bucket>/<landingPrefix><use case>/`. */
+export interface SharedDataSyncTask {
+  name: string;
+  taskArn: string;
+  sourcePath: string;
+  landingPrefix: string;
+  useCases: string[];
 }
 
 /** A workflow reference: the use case and dag it names. */

@@ -103,6 +103,8 @@ export interface PlatformSpec {
   external_locations?: { prefix: string; use_cases: string[]; access?: 'read' | 'write' }[];
   /** Secrets several use cases read. */
   shared_secrets?: { arn: string; use_cases: string[] }[];
+  /** DataSync tasks several use cases migrate through. */
+  shared_datasync_tasks?: { name: string; task_arn: string; source_path: string; landing_prefix: string; use_cases: string[] }[];
 }
 
 export interface ColumnSpec {
@@ -116,6 +118,8 @@ export interface ColumnSpec {
 
 /** A DataSync task (`task_arn`, with `source_path` when it serves several tables) or a location infra creates one for. */
 export interface DataSyncSpec {
+  /** Name of a platform.yaml `shared_datasync_tasks` entry. */
+  shared_task?: string;
   task_arn?: string;
   /** HDFS directory the shared task reads from; tables transfer their folder below it. */
   source_path?: string;

@@ -25,7 +25,7 @@ export function platform(overrides: Partial<Platform> = {}): Platform {
     databaseOwners: {},
     governance: 'iam',
     quality: { branchRetentionDays: 7, publishAttempts: 3 },
-    grants: { checked: true, externalLocations: [], sharedSecrets: [] },
+    grants: { checked: true, externalLocations: [], sharedSecrets: [], sharedDataSyncTasks: [] },
     origin: origin('platform.yaml', 1),
     ...overrides,
   };
