@@ -97,6 +97,12 @@ function normalizeTable(ctx: PhaseContext, database: string, landing: string, t:
       ok = false;
     } else properties[k] = String(v);
   }
+  // A platform task's migration lands under the task's destination as a whole; a table's own task
+  // (named there or, past 20 tasks, granted by use-case tag) would mix two schemes in one landing.
+  if (t.datasync && shared?.spec.shared_task !== undefined) {
+    fail(ctx, 'MIGRATION_DATASYNC_FORM', `the migration transfers every table through shared DataSync task '${shared.spec.shared_task}': a table has no \`datasync\` of its own here`, `${p}/datasync`);
+    return undefined;
+  }
   const block: DataSyncBlock | undefined = t.datasync ? { spec: t.datasync, pointer: `${p}/datasync`, shared: false } : shared;
   if (!block) {
     fail(ctx, 'MIGRATION_DATASYNC_MISSING', `table '${t.name}' has no \`datasync\` and the migration none to share: name a task (\`task_arn\`) or a \`location\``, p);
