@@ -46,3 +46,27 @@ describe('StartTaskExecution as compiled', () => {
     for (const f of filters) expect(f).toMatch(/^\/[^|*]+$/);
   });
 });
+
+describe("StartTaskExecution through a platform's shared task", () => {
+  const platform = compile(readSpecs(join(GOLDEN_DIR, 'datasync-platform-task', 'specs')), { lakestepVersion: '0' });
+  const resources = platform.manifest.useCases.flatMap((u) => u.workflows.flatMap((w) => w.resources.datasync.map((d) => ({ useCase: u.name, d }))));
+
+  it('starts the one task of each use case with one Includes pattern inside the use case folder', () => {
+    expect(resources.map(({ useCase, d }) => [useCase, 'taskArn' in d ? d.taskArn.slice(-3) : d.placeholder, d.includes])).toEqual([
+      ['orders', '001', '/orders/orders'],
+      ['orders', '001', '/orders/sales.db/order_lines'],
+      ['payments', '002', '/payments/payments'],
+    ]);
+    for (const { useCase, d } of resources) expect(d.includes).toMatch(new RegExp(`^/${useCase}/[^|*]+$`));
+  });
+
+  it('passes the item filter as an Includes list of FilterRule members the model has', () => {
+    const definitions = [...platform.files].filter(([p]) => p.endsWith('.asl.json')).map(([, text]) => JSON.parse(text) as Json);
+    expect(definitions).toHaveLength(2);
+    for (const def of definitions) {
+      const [start] = Object.values(def.States['Migrate tables'].ItemProcessor.States as Record<string, Json>).filter((s) => s.Resource === 'arn:aws:states:::aws-sdk:datasync:startTaskExecution');
+      for (const key of Object.keys(start!.Parameters)) expect(members('StartTaskExecutionRequest')).toContain(key.replace(/\.\$$/, ''));
+      expect(start!.Parameters.Includes).toEqual([{ FilterType: FilterType.SIMPLE_PATTERN, 'Value.$': expect.any(String) }]);
+    }
+  });
+});
