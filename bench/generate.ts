@@ -23,13 +23,22 @@ export interface GenerateOptions {
   seed?: number;
   /**
    * The first use case migrates this many tables instead of 3–5, all through
-   * one DataSync task (`datasync` with `source_path`), and every other use case
-   * migrates its database through one task of its own. A task cannot serve two
-   * use cases: each one's landing is confined to its own prefix of the landing
-   * bucket, and a task has one destination. So the platform references one task
-   * per migrating use case (past DataSync's 100 per region at 100 use cases).
+   * one DataSync task of its own (`datasync` with `source_path`), and every
+   * other use case its folder `/warehouse/<use case>/` through one of
+   * {@link SHARED_TASKS} tasks the platform shares (`shared_datasync_tasks`,
+   * use cases dealt round-robin: runs of one task queue, so a few tasks keep
+   * several transfers going). The platform references {@link SHARED_TASKS} + 1
+   * tasks of the 100 DataSync allows per region, whatever the number of use cases.
    */
   bigMigration?: number;
+}
+
+/** DataSync tasks the generated platform shares between its migrating use cases (with `bigMigration`). */
+export const SHARED_TASKS = 4;
+
+/** The shared task of the `i`-th use case (i ≥ 1). */
+function sharedTaskOf(i: number): string {
+  return `hdfs-wave-${(i - 1) % SHARED_TASKS}`;
 }
 
 export interface GeneratedTree {
@@ -437,7 +446,8 @@ tables:
     );
   }
   // Every use case's Kafka source reads the one MSK cluster's bootstrap secret, shared by declaration.
-  sources[0] = { path: 'platform.yaml', text: `${PLATFORM_YAML}\nshared_secrets:\n  - arn: ${MSK_SECRET}\n    use_cases: [${names.join(', ')}]\n` };
+  const secrets = `\nshared_secrets:\n  - arn: ${MSK_SECRET}\n    use_cases: [${names.join(', ')}]\n`;
+  sources[0] = { path: 'platform.yaml', text: `${PLATFORM_YAML}${secrets}${options.bigMigration === undefined ? '' : sharedTasksPlatformYaml(names.slice(1))}` };
   return { sources, useCases: names, dags: n * 5, twoUpstreamDags, crossUseCaseDependencies };
 }
 
@@ -446,10 +456,10 @@ function cap(s: string): string {
 }
 
 /** Columns of the generated tables: one of five shapes, name-varied. */
-function tableLines(t: ReturnType<typeof tableShapes>[number], db: string, hdfsName: string, rand: () => number): string[] {
+function tableLines(t: ReturnType<typeof tableShapes>[number], db: string, hdfsName: string, rand: () => number, root = '/warehouse'): string[] {
   return [
     `  - name: ${hdfsName}`,
-    `    source: {hdfs_path: /warehouse/${db}.db/${hdfsName}, format: ${pick(rand, FORMATS)}}`,
+    `    source: {hdfs_path: ${root}/${db}.db/${hdfsName}, format: ${pick(rand, FORMATS)}}`,
     `    layer: ${t.layer}`,
     `    columns:`,
     ...t.columns.map((c) => `      - ${c}`),
@@ -458,21 +468,30 @@ function tableLines(t: ReturnType<typeof tableShapes>[number], db: string, hdfsN
   ];
 }
 
-/** A use case's migration through one task of its database folder, landing in its own prefix. */
+/** The platform's shared tasks: one HDFS directory, one landing prefix, use cases dealt round-robin. */
+function sharedTasksPlatformYaml(useCases: readonly string[]): string {
+  const tasks = Array.from({ length: SHARED_TASKS }, (_, k) => {
+    const members = useCases.filter((_, j) => j % SHARED_TASKS === k);
+    return `  - name: hdfs-wave-${k}
+    task_arn: arn:aws:datasync:${REGION}:${ACCOUNT}:task/task-${(k + 1).toString(16).padStart(17, '0')}
+    source_path: /warehouse
+    landing_prefix: hdfs/
+    use_cases: [${members.join(', ')}]`;
+  });
+  return `\n# One Hadoop cluster: each migrating use case's tables live in /warehouse/<use case>/.\nshared_datasync_tasks:\n${tasks.join('\n')}\n`;
+}
+
+/** A use case's migration through the platform's shared task, from its own folder into its own landing folder. */
 function sharedTasksYaml(db: string, uc: string, i: number, shapes: ReturnType<typeof tableShapes>, rand: () => number): string {
-  const task = `task-${(i + 1).toString(16).padStart(17, '0')}`;
   return `# yaml-language-server: $schema=../../src/spec/schemas/migration.schema.json
-# One task reads the database's folder and writes to the use case's landing prefix: each
-# table lands below it by its folder.
+# The platform's task reads /warehouse; each table's run transfers its folder of
+# /warehouse/${uc}/ into s3://acme-lake-landing/hdfs/${uc}/.
 database: ${db}
-landing: s3://acme-lake-landing/${uc}/
 max_concurrency: ${2 + (i % 3)}
-datasync:
-  task_arn: arn:aws:datasync:${REGION}:${ACCOUNT}:task/${task}
-  source_path: /warehouse/${db}.db
+datasync: {shared_task: ${sharedTaskOf(i)}}
 
 tables:
-${shapes.map((t) => tableLines(t, db, t.name, rand).join('\n')).join('\n\n')}
+${shapes.map((t) => tableLines(t, db, t.name, rand, `/warehouse/${uc}`).join('\n')).join('\n\n')}
 `;
 }
 
