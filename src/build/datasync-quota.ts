@@ -28,7 +28,7 @@ export function checkDataSyncQuota(manifest: Manifest, useCases: readonly UseCas
         if (!origin) continue;
         report.warning(
           'DATASYNC_TASK_QUOTA',
-          `with '${w.name}' the platform uses more than ${DATASYNC_TASKS_PER_REGION} DataSync tasks in ${region}, the default quota per account and region: let tables share a task (a migration's \`datasync\` with \`source_path\`, or a \`location\` with \`subdirectory\`) or raise the quota`,
+          `with '${w.name}' the platform uses more than ${DATASYNC_TASKS_PER_REGION} DataSync tasks in ${region}, the default quota per account and region: let tables share a task (a migration's \`datasync\` with \`source_path\`, or a \`location\` with \`subdirectory\`), let use cases share one (platform.yaml \`shared_datasync_tasks\`) or raise the quota`,
           origin,
           u.name,
         );
