@@ -62,6 +62,10 @@ export function checkDataSync(ctx: PhaseContext, block: DataSyncBlock): boolean 
   if (block.shared && ds.location && ds.location.subdirectory === undefined) {
     err('MIGRATION_DATASYNC_SOURCE_PATH', "a location shared by the migration's tables needs `subdirectory`: the HDFS directory above every table's `hdfs_path`", `${p}/location`);
   }
+  const platformTask = ctx.platform.grants.sharedDataSyncTasks.find((t) => t.taskArn === ds.task_arn);
+  // Named by ARN, the platform's task would run with filters of this use case's choosing and
+  // write into the task's destination, outside this use case's landing.
+  if (platformTask) err('MIGRATION_DATASYNC_SHARED_TASK', `${ds.task_arn} is the platform's shared DataSync task '${platformTask.name}': name it with \`shared_task\` on the migration's \`datasync\`, if platform.yaml lists this use case`, `${p}/task_arn`);
   if (ds.task_arn !== undefined) {
     const region = ds.task_arn.split(':')[3];
     // The workflow calls DataSync in its own region, where a task of another region does not exist.
