@@ -34,6 +34,8 @@ export interface UseCaseIndexEntry {
   tables: Map<string, IndexedTable>;
   /** Secret ARNs its ingestion sources read, as written. */
   secrets: Set<string>;
+  /** DataSync task ARNs its migrations name (`task_arn`), as written. */
+  datasyncTasks: Set<string>;
 }
 
 export type PlatformIndex = Map<string, UseCaseIndexEntry>;

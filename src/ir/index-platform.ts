@@ -39,7 +39,7 @@ export function buildIndex(useCases: readonly UseCaseFiles[], parsed: ReadonlyMa
   for (const uc of useCases) {
     const files = parsed.get(uc.name)!;
     const orch = files.get('orchestration.yaml');
-    const entry: UseCaseIndexEntry = { readable: dagListComplete(orch), dags: new Map(), schedules: new Map(), dependsOn: new Map(), migrationTables: new Map(), tables: new Map(), secrets: new Set() };
+    const entry: UseCaseIndexEntry = { readable: dagListComplete(orch), dags: new Map(), schedules: new Map(), dependsOn: new Map(), migrationTables: new Map(), tables: new Map(), secrets: new Set(), datasyncTasks: new Set() };
     for (const d of rawDags(orch)) {
       if (typeof d.name !== 'string') continue;
       entry.dags.set(d.name, d.type as DagType);
@@ -71,9 +71,11 @@ function columnMarks(columns: unknown): Pick<IndexedTable, 'required' | 'pii'> {
 const LAYERS = ['raw', 'process', 'analytics'] as const;
 
 function indexMigration(entry: UseCaseIndexEntry, platform: Pick<Platform, 'buckets'>, file: SpecFile | undefined): void {
-  const v = file?.partial as { database?: unknown; tables?: unknown } | undefined;
+  const v = file?.partial as { database?: unknown; tables?: unknown; datasync?: { task_arn?: unknown } } | undefined;
+  if (typeof v?.datasync?.task_arn === 'string') entry.datasyncTasks.add(v.datasync.task_arn);
   if (!Array.isArray(v?.tables)) return;
-  for (const t of v.tables as { name?: unknown; columns?: unknown; watermark_column?: unknown; layer?: unknown }[]) {
+  for (const t of v.tables as { name?: unknown; columns?: unknown; watermark_column?: unknown; layer?: unknown; datasync?: { task_arn?: unknown } }[]) {
+    if (typeof t?.datasync?.task_arn === 'string') entry.datasyncTasks.add(t.datasync.task_arn);
     if (!t || typeof t.name !== 'string') continue;
     const layer = LAYERS.find((l) => l === t.layer) ?? 'raw';
     const table: IndexedTable = {

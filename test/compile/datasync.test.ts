@@ -69,3 +69,32 @@ describe('DATASYNC_TASK_QUOTA', () => {
     expect(shared.diagnostics.filter((d) => d.code === 'DATASYNC_TASK_QUOTA')).toEqual([]);
   });
 });
+
+describe('a DataSync task named by two use cases', () => {
+  const other = 'owner: n@example.com\ndags:\n  - {name: mig, type: migration}\n';
+  const tree = (nMigration: string) =>
+    compileTree({
+      'platform.yaml': PLATFORM,
+      'm/orchestration.yaml': ORCH,
+      'm/migration.yaml': `database: raw_m\ndatasync: {task_arn: ${TASK}, source_path: /w}\ntables:\n${table('a', '/w/a')}`,
+      'n/orchestration.yaml': other,
+      'n/migration.yaml': nMigration,
+    });
+  const shared = (r: ReturnType<typeof tree>) => r.diagnostics.filter((d) => d.code === 'MIGRATION_DATASYNC_TASK_SHARED').map((d) => `${d.severity} ${d.file}:${d.line}:${d.column}`);
+
+  // One task has one destination: either use case's runs land in the landing of both. Which one
+  // the task is for, the specs cannot tell, so both are warned and neither is quarantined (an
+  // error would let a newcomer that copies a task ARN take the rightful use case down).
+  it('is a warning in both, on the migration or on a table, and quarantines neither', () => {
+    const onMigration = tree(`database: raw_n\ndatasync: {task_arn: ${TASK}, source_path: /w}\ntables:\n${table('b', '/w/b')}`);
+    expect(shared(onMigration)).toEqual(['warning m/migration.yaml:2:22', 'warning n/migration.yaml:2:22']);
+    expect(onMigration.quarantined).toEqual([]);
+    const onTable = tree(`database: raw_n\ntables:\n${table('b', '/w/b', `    datasync: {task_arn: ${TASK}}\n`)}`);
+    expect(shared(onTable)).toEqual(['warning m/migration.yaml:2:22', 'warning n/migration.yaml:6:26']);
+  });
+
+  it('says nothing of a task of its own', () => {
+    const own = TASK.replace(/100$/, '200');
+    expect(shared(tree(`database: raw_n\ndatasync: {task_arn: ${own}, source_path: /w}\ntables:\n${table('b', '/w/b')}`))).toEqual([]);
+  });
+});

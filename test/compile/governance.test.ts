@@ -24,7 +24,7 @@ tables:
 
 const SCRATCH = {
   'scratch/orchestration.yaml': 'owner: s@example.com\ndags:\n  - {name: scratch-migration, type: migration}\n',
-  'scratch/migration.yaml': ORDERS['orders/migration.yaml'].replace('raw_orders', 'scratch_db'),
+  'scratch/migration.yaml': ORDERS['orders/migration.yaml'].replace('raw_orders', 'scratch_db').replace('task-0a1b2c3d4e5f60718', 'task-0a1b2c3d4e5f60719'),
 };
 
 const REPORT = (path: string) => ({
