@@ -1,5 +1,6 @@
 /** The only place that touches the disk for specs and build artifacts. */
 import { readFileSync } from 'node:fs';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EMRServerlessClient } from '@aws-sdk/client-emr-serverless';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { SFNClient } from '@aws-sdk/client-sfn';
@@ -21,6 +22,8 @@ export interface Io {
   eventbridge?: (region: string) => EventBridgeClient;
   /** EMR Serverless client for a region (logs, cancel); default `new EMRServerlessClient({ region })`. */
   emr?: (region: string) => EMRServerlessClient;
+  /** DynamoDB client for a region (checks, status: run records and publish times); default `new DynamoDBClient({ region })`. */
+  dynamodb?: (region: string) => DynamoDBClient;
   /** Replaces the credentials preflight of `deploy` (tests). */
   checkCredentials?: () => Promise<CredentialsCheck>;
   /** Replaces the `cdk` child process of `deploy` (tests). */

@@ -11,6 +11,7 @@ import { commandHelp, fsFailure, integer, optionalFolder, usage, wantsHelp, work
 import { lakestepVersion, processIo, type Io } from './io.ts';
 import { backfillCommand, deployCommand, runCommand, statusCommand } from './operate.ts';
 import { cancelCommand, logsCommand, pauseCommand } from './operator.ts';
+import { checksCommand } from './quality.ts';
 import { readScenarioFile } from './scenario.ts';
 import { runSimulation, singleStart } from './simulation.ts';
 import { startCommand } from './start.ts';
@@ -62,7 +63,12 @@ commands:
                                          exit 1 when the date already has a failed run and nothing started
   status   <use-case>/<dag> [--limit N] [--account ID] [--build build] [--json]
                                          newest executions (N: 1-1000, default 10) and why each failed,
-                                         and whether the dag is paused
+                                         whether the dag is paused, the last run's checks and each
+                                         table's age against its freshness SLA
+  checks   <use-case>/<dag> [--execution NAME] [--simulation [--scenario file.yaml]] [--build build] [--json]
+                                         quality check results of the newest run (or NAME) from its run
+                                         record; --simulation: of a local simulation of the build
+                                         exit 1 when an error check of that run failed
   pause    <use-case>/<dag> [--build build] [--json]
                                          disable the dag's schedule and dependency rules (notifications
                                          stay on); exit 1 when a rule could not be disabled
@@ -93,7 +99,7 @@ commands:
                                          exit 1 without credentials or bootstrap, when cdk fails, or when a use case
                                          was quarantined (the healthy ones are still deployed)
 
-AWS commands (run, status, backfill, pause, resume, logs, cancel, deploy, plan --cdk, ui --from-aws) use the region of the build's platform;
+AWS commands (run, status, checks, backfill, pause, resume, logs, cancel, deploy, plan --cdk, ui --from-aws) use the region of the build's platform;
 without --account the state machine is looked up with ListStateMachines.
 
 exit codes: 0 ok, 1 diagnostics or failed operation, 2 usage`;
@@ -239,6 +245,21 @@ const COMMANDS: Record<string, Command> = {
       json: values.json,
       ...(values.account === undefined ? {} : { account: values.account }),
       ...(concurrency === undefined ? {} : { concurrency }),
+    });
+  },
+  checks: (args, io) => {
+    const { positionals, values } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { build: target.build, json: target.json, execution: { type: 'string' }, simulation: { type: 'boolean', default: false }, scenario: { type: 'string' } },
+    });
+    return checksCommand(io, {
+      ref: workflowRef(positionals, 'checks'),
+      buildDir: values.build,
+      json: values.json,
+      simulation: values.simulation,
+      ...(values.execution === undefined ? {} : { execution: values.execution }),
+      ...(values.scenario === undefined ? {} : { scenario: values.scenario }),
     });
   },
   pause: (args, io) => pauseOrResume(args, io, 'pause'),
