@@ -128,7 +128,7 @@ export async function statusCommand(io: Io, opts: TargetOptions & { limit?: numb
     const status = await workflowStatus(client, t, { now: now(io), ...(opts.limit === undefined ? {} : { limit: opts.limit }) });
     return { ...status, triggers: await pausedState(io, t), quality: await statusQuality(io, await loadManifest(resolve(io.cwd, opts.buildDir)), t.ref) };
   });
-  io.out(opts.json ? formatJson(result) : `${formatStatus(result)}\n${typeof result.triggers === 'string' ? result.triggers : formatTriggers(result.triggers)}\n${formatStatusQuality(result.quality)}`);
+  io.out(opts.json ? formatJson(result) : `${formatStatus(result)}\n${formatStatusQuality(result.quality)}\n${typeof result.triggers === 'string' ? result.triggers : formatTriggers(result.triggers)}`);
   return 0;
 }
 
