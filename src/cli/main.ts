@@ -12,6 +12,7 @@ import { lakestepVersion, processIo, type Io } from './io.ts';
 import { backfillCommand, deployCommand, runCommand, statusCommand } from './operate.ts';
 import { cancelCommand, logsCommand, pauseCommand } from './operator.ts';
 import { checksCommand } from './quality.ts';
+import { doctorCommand } from './doctor.ts';
 import { readScenarioFile } from './scenario.ts';
 import { runSimulation, singleStart } from './simulation.ts';
 import { startCommand } from './start.ts';
@@ -84,6 +85,11 @@ commands:
                                          one execution per day D1..D2 (YYYY-MM-DD, inclusive); days already
                                          started are skipped; N: 1-10 (default 2); over 366 days needs --force
                                          exit 1 when any day failed to start
+  doctor   [--build build] [--account ID] [--json]
+                                         tables of the build where two systems would expire snapshots,
+                                         delete orphan files or compact (lakestep maintenance and a Glue
+                                         table optimizer), tables nothing expires, SLAs of disabled dags
+                                         exit 1 on any finding
   plan     [specs] [--against DIR] [--cdk] [--out build] [--env NAME] [--json]
                                          what a deploy would change, per use case: --against DIR compares
                                          with the build folder of an earlier compile (state machines added,
@@ -99,7 +105,7 @@ commands:
                                          exit 1 without credentials or bootstrap, when cdk fails, or when a use case
                                          was quarantined (the healthy ones are still deployed)
 
-AWS commands (run, status, checks, backfill, pause, resume, logs, cancel, deploy, plan --cdk, ui --from-aws) use the region of the build's platform;
+AWS commands (run, status, checks, doctor, backfill, pause, resume, logs, cancel, deploy, plan --cdk, ui --from-aws) use the region of the build's platform;
 without --account the state machine is looked up with ListStateMachines.
 
 exit codes: 0 ok, 1 diagnostics or failed operation, 2 usage`;
@@ -273,6 +279,10 @@ const COMMANDS: Record<string, Command> = {
     const ref = workflowRef(positionals, 'cancel');
     if (values.execution === undefined) throw usage('cancel needs --execution NAME (lakestep status lists them)');
     return cancelCommand(io, { ref, buildDir: values.build, json: values.json, ...optional(values), execution: values.execution });
+  },
+  doctor: (args, io) => {
+    const { values } = parseArgs({ args, options: target });
+    return doctorCommand(io, { buildDir: values.build, json: values.json, ...(values.account === undefined ? {} : { account: values.account }) });
   },
   plan: (args, io) => {
     const { positionals, values } = parseArgs({
