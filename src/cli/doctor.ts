@@ -4,6 +4,7 @@
  * is the account's: `--account`, else the platform's `account`, else the caller's (STS).
  */
 import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { GlueClient } from '@aws-sdk/client-glue';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { formatJson, loadManifest, OpsError } from '../ops/index.ts';
@@ -35,4 +36,10 @@ export async function doctorCommand(io: Io, opts: { buildDir: string; account?: 
   });
   io.out(opts.json ? formatJson(result) : formatDoctor(result));
   return result.ok ? 0 : 1;
+}
+
+/** `lakestep doctor` argv → {@link doctorCommand}. */
+export function doctorCli(args: string[], io: Io): Promise<number> {
+  const { values } = parseArgs({ args, options: { build: { type: 'string', default: 'build' }, account: { type: 'string' }, json: { type: 'boolean', default: false } } });
+  return doctorCommand(io, { buildDir: values.build, json: values.json, ...(values.account === undefined ? {} : { account: values.account }) });
 }

@@ -11,8 +11,8 @@ import { commandHelp, fsFailure, integer, optionalFolder, usage, wantsHelp, work
 import { lakestepVersion, processIo, type Io } from './io.ts';
 import { backfillCommand, deployCommand, runCommand, statusCommand } from './operate.ts';
 import { cancelCommand, logsCommand, pauseCommand } from './operator.ts';
-import { checksCommand } from './quality.ts';
-import { doctorCommand } from './doctor.ts';
+import { checksCli } from './quality.ts';
+import { doctorCli } from './doctor.ts';
 import { readScenarioFile } from './scenario.ts';
 import { runSimulation, singleStart } from './simulation.ts';
 import { startCommand } from './start.ts';
@@ -253,21 +253,7 @@ const COMMANDS: Record<string, Command> = {
       ...(concurrency === undefined ? {} : { concurrency }),
     });
   },
-  checks: (args, io) => {
-    const { positionals, values } = parseArgs({
-      args,
-      allowPositionals: true,
-      options: { build: target.build, json: target.json, execution: { type: 'string' }, simulation: { type: 'boolean', default: false }, scenario: { type: 'string' } },
-    });
-    return checksCommand(io, {
-      ref: workflowRef(positionals, 'checks'),
-      buildDir: values.build,
-      json: values.json,
-      simulation: values.simulation,
-      ...(values.execution === undefined ? {} : { execution: values.execution }),
-      ...(values.scenario === undefined ? {} : { scenario: values.scenario }),
-    });
-  },
+  checks: checksCli,
   pause: (args, io) => pauseOrResume(args, io, 'pause'),
   resume: (args, io) => pauseOrResume(args, io, 'resume'),
   logs: (args, io) => {
@@ -280,10 +266,7 @@ const COMMANDS: Record<string, Command> = {
     if (values.execution === undefined) throw usage('cancel needs --execution NAME (lakestep status lists them)');
     return cancelCommand(io, { ref, buildDir: values.build, json: values.json, ...optional(values), execution: values.execution });
   },
-  doctor: (args, io) => {
-    const { values } = parseArgs({ args, options: target });
-    return doctorCommand(io, { buildDir: values.build, json: values.json, ...(values.account === undefined ? {} : { account: values.account }) });
-  },
+  doctor: doctorCli,
   plan: (args, io) => {
     const { positionals, values } = parseArgs({
       args,

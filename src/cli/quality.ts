@@ -4,6 +4,7 @@
  * `--simulation` from the tables a local simulation of the build left behind.
  */
 import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Manifest } from '../build/types.ts';
 import { formatJson, loadManifest, resolveWorkflow } from '../ops/index.ts';
@@ -12,7 +13,7 @@ import { dynamoPublishes, itemPublishes, type PublishSource } from '../ops/fresh
 import { dagQuality, formatChecks, formatDagQuality, type DagQuality } from '../ops/quality-status.ts';
 import { dynamoRecords, itemRecords, pickRecord, type RunRecordSource } from '../ops/run-records.ts';
 import { simulate } from '../simulator/index.ts';
-import { plainUsage } from './args.ts';
+import { plainUsage, workflowRef } from './args.ts';
 import type { Io } from './io.ts';
 import { aws } from './operate.ts';
 import { readScenarioFile, startScenario, unknownWorkflows } from './scenario.ts';
@@ -81,4 +82,21 @@ export async function statusQuality(io: Io, manifest: Manifest, ref: string): Pr
 
 export function formatStatusQuality(q: DagQuality | string): string {
   return typeof q === 'string' ? q : formatDagQuality(q);
+}
+
+/** `lakestep checks` argv → {@link checksCommand}. */
+export function checksCli(args: string[], io: Io): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { build: { type: 'string', default: 'build' }, json: { type: 'boolean', default: false }, execution: { type: 'string' }, simulation: { type: 'boolean', default: false }, scenario: { type: 'string' } },
+  });
+  return checksCommand(io, {
+    ref: workflowRef(positionals, 'checks'),
+    buildDir: values.build,
+    json: values.json,
+    simulation: values.simulation,
+    ...(values.execution === undefined ? {} : { execution: values.execution }),
+    ...(values.scenario === undefined ? {} : { scenario: values.scenario }),
+  });
 }
