@@ -85,7 +85,8 @@ export function buildApp(opts: BuildAppOptions): BuiltApp {
       workflow,
       definitionBytes:
         readBuildFile(build, workflow.definition).length +
-        (workflow.gate ? readBuildFile(build, workflow.gate.definition).length : 0),
+        (workflow.gate ? readBuildFile(build, workflow.gate.definition).length : 0) +
+        (workflow.watch ? readBuildFile(build, workflow.watch.definition).length : 0),
     }));
     const grants = lakeFormationEnabled(platform) ? lakeFormationGrants(platform, useCase, manifest.tables ?? {}, manifest.useCases).length : 0;
     for (const [shard, workflows] of planShards(sizes, { firstShardExtraResources: grants }).entries()) {

@@ -15,6 +15,9 @@ export const RESERVED_USE_CASE_NAMES: ReadonlySet<string> = new Set(['platform',
 /** Dag names may not end with this: it marks the join machine of a dag. */
 export const JOIN_SUFFIX = '-join';
 
+/** Dag names may not end with this either: it marks the watch machine of a dag with `max_duration`. */
+export const WATCH_SUFFIX = '-slow';
+
 /**
  * `<prefix>-<use-case>-<dag>`; Step Functions allows 80 characters. Injective:
  * use-case names hold no `-`, so the first `-` after the prefix ends the use case.
@@ -29,6 +32,11 @@ export function gateMachineName(prefix: string, useCase: string, dag: string): s
 }
 
 export const STATE_MACHINE_NAME_MAX = 80;
+
+/** The watch machine of a dag with `max_duration` (src/asl/watch.ts); as long as the join machine's name. */
+export function watchMachineName(prefix: string, useCase: string, dag: string): string {
+  return `${stateMachineName(prefix, useCase, dag)}${WATCH_SUFFIX}`;
+}
 
 /**
  * ARN of a state machine from its deterministic name, with platform placeholders,

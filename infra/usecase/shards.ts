@@ -30,9 +30,9 @@ export const FIRST_SHARD_FIXED_RESOURCES = 9;
 /** Every shard: CDK metadata and slack. */
 export const SHARD_FIXED_RESOURCES = 2;
 
-/** Resources one workflow adds: machine + role + policy, the same for its join machine, its rules, its DataSync transfers. */
+/** Resources one workflow adds: machine + role + policy, the same for its join and watch machines, its rules, its DataSync transfers. */
 export function workflowResourceCount(wf: ManifestWorkflow): number {
-  const machines = wf.gate ? 2 : 1;
+  const machines = 1 + (wf.gate ? 1 : 0) + (wf.watch ? 1 : 0);
   const transfers = new Set(wf.resources.datasync.flatMap((d) => ('location' in d ? [d.placeholder] : []))).size;
   return machines * 3 + wf.rules.length + transfers * DATASYNC_TRANSFER_RESOURCES;
 }

@@ -1,6 +1,7 @@
 /**
  * Everything one manifest workflow deploys: its DataSync transfers, its state
- * machine, its join machine (dags with 2+ upstreams) and its rules.
+ * machine, its join machine (dags with upstreams), its watch machine (dags with
+ * `max_duration`) and its rules.
  */
 import { Tags } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
@@ -26,6 +27,7 @@ export interface WorkflowResourcesProps {
 export class WorkflowResources extends Construct {
   readonly machine: WorkflowMachine;
   readonly gate?: WorkflowMachine;
+  readonly watch?: WorkflowMachine;
   readonly transfers: DataSyncTransfer[] = [];
 
   constructor(scope: Construct, id: string, props: WorkflowResourcesProps) {
@@ -65,6 +67,14 @@ export class WorkflowResources extends Construct {
         stateMachineName: wf.gate.stateMachineName,
         definition: props.readDefinition(wf.gate.definition),
         definitionPath: wf.gate.definition,
+      });
+    }
+    if (wf.watch) {
+      this.watch = new WorkflowMachine(this, 'Watch', {
+        ...common,
+        stateMachineName: wf.watch.stateMachineName,
+        definition: props.readDefinition(wf.watch.definition),
+        definitionPath: wf.watch.definition,
       });
     }
     const topic = createWorkflowTopic(this, wf, platform);

@@ -9,6 +9,7 @@ import { retryFor } from './policy.ts';
 import { boundStateNames } from './state-names.ts';
 import { template } from './templates.ts';
 import type { State, StateMachineDefinition } from './types.ts';
+import { watchStart } from './watch.ts';
 
 /** Phase states continue here when they are done… */
 export const ON_SUCCESS = 'Record success';
@@ -48,6 +49,11 @@ export function frame(w: Workflow, phase: PhaseStates): StateMachineDefinition {
       Next: phase.startAt,
     },
   };
+  if (w.maxDurationSeconds !== undefined) {
+    const watch = watchStart(w, phase.startAt);
+    Object.assign(states, watch);
+    (states[BEGIN] as { Next: string }).Next = Object.keys(watch)[0]!;
+  }
   for (const [name, state] of Object.entries(phase.states)) {
     if (name in states) throw new Error(`state name '${name}' is used twice in ${w.stateMachineName}`);
     states[name] = state;

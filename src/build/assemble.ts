@@ -10,6 +10,7 @@ import { compilePhase } from '../phases/index.ts';
 import { migrationWaits } from '../ir/migration-order.ts';
 import { isSkipState } from '../phases/migration-guard.ts';
 import { gateFor } from '../asl/gate.ts';
+import { watchFor } from '../asl/watch.ts';
 import type { FreshnessAlarm, Manifest, ManifestUseCase, ManifestWorkflow, RuleDefinition } from './types.ts';
 import { freshnessAlarms } from '../events/freshness.ts';
 import { MANIFEST_VERSION } from './types.ts';
@@ -91,6 +92,15 @@ function compileWorkflow(w: Workflow, input: AssembleInput, files: Map<string, s
     files.set(path, gateJson);
     gate = { stateMachineName: events.gate.stateMachineName, definition: path };
   }
+  const watched = watchFor(w);
+  let watch: ManifestWorkflow['watch'];
+  let watchJson = '';
+  if (watched) {
+    const path = `${base}.slow.asl.json`;
+    watchJson = toJson(watched.definition);
+    files.set(path, watchJson);
+    watch = { stateMachineName: watched.stateMachineName, definition: path, afterSeconds: watched.afterSeconds };
+  }
   return {
     name: w.name,
     type: w.type,
@@ -107,11 +117,12 @@ function compileWorkflow(w: Workflow, input: AssembleInput, files: Map<string, s
     access: Object.fromEntries(accessByTable(access)),
     rules: events.rules,
     ...(gate ? { gate } : {}),
+    ...(watch ? { watch } : {}),
     ...(phase.scheduleGroups ? { scheduleGroups: phase.scheduleGroups } : {}),
     jobs,
     resources: { ...phase.resources, storage: storageFor(w, input.platform) },
     ...(w.notification.emails.length ? { notificationEmails: w.notification.emails } : {}),
-    placeholders: placeholdersIn(definitionJson + gateJson, events.rules),
+    placeholders: placeholdersIn(definitionJson + gateJson + watchJson, events.rules),
     stats: {
       sparkJobs: phase.sparkJobs,
       states: stateCount(definition),

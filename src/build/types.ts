@@ -163,6 +163,8 @@ export interface ManifestWorkflow {
   rules: RuleDefinition[];
   /** Join state machine for dags with 2+ upstreams (DESIGN §4.2). */
   gate?: { stateMachineName: string; definition: string };
+  /** Watch machine of a dag with `max_duration` (src/asl/watch.ts): notifies once when a run takes longer. */
+  watch?: { stateMachineName: string; definition: string; afterSeconds: number };
   /** Maintenance only: tasks grouped by schedule. */
   scheduleGroups?: { schedule: string; group: string; tasks: { table: string; kind: string }[] }[];
   /** Job documents (relative to build/), uploaded under `s3://${ArtifactsBucket}/lakestep/`. */

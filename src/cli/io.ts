@@ -1,8 +1,11 @@
 /** The only place that touches the disk for specs and build artifacts. */
 import { readFileSync } from 'node:fs';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EMRServerlessClient } from '@aws-sdk/client-emr-serverless';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { GlueClient } from '@aws-sdk/client-glue';
 import type { SFNClient } from '@aws-sdk/client-sfn';
+import type { STSClient } from '@aws-sdk/client-sts';
 import type { CredentialsCheck, SpawnFn } from '../ops/index.ts';
 import type { SourceFile } from '../spec/files.ts';
 import { replaceBuild, type BuildGuard } from './build-dir.ts';
@@ -21,6 +24,12 @@ export interface Io {
   eventbridge?: (region: string) => EventBridgeClient;
   /** EMR Serverless client for a region (logs, cancel); default `new EMRServerlessClient({ region })`. */
   emr?: (region: string) => EMRServerlessClient;
+  /** DynamoDB client for a region (checks, status: run records and publish times); default `new DynamoDBClient({ region })`. */
+  dynamodb?: (region: string) => DynamoDBClient;
+  /** Glue client for a region (doctor: table optimizers); default `new GlueClient({ region })`. */
+  glue?: (region: string) => GlueClient;
+  /** STS client for a region (doctor: the caller's account when neither --account nor the platform names one). */
+  sts?: (region: string) => STSClient;
   /** Replaces the credentials preflight of `deploy` (tests). */
   checkCredentials?: () => Promise<CredentialsCheck>;
   /** Replaces the `cdk` child process of `deploy` (tests). */

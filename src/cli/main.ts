@@ -11,6 +11,8 @@ import { commandHelp, fsFailure, integer, optionalFolder, usage, wantsHelp, work
 import { lakestepVersion, processIo, type Io } from './io.ts';
 import { backfillCommand, deployCommand, runCommand, statusCommand } from './operate.ts';
 import { cancelCommand, logsCommand, pauseCommand } from './operator.ts';
+import { checksCli } from './quality.ts';
+import { doctorCli } from './doctor.ts';
 import { readScenarioFile } from './scenario.ts';
 import { runSimulation, singleStart } from './simulation.ts';
 import { startCommand } from './start.ts';
@@ -62,7 +64,12 @@ commands:
                                          exit 1 when the date already has a failed run and nothing started
   status   <use-case>/<dag> [--limit N] [--account ID] [--build build] [--json]
                                          newest executions (N: 1-1000, default 10) and why each failed,
-                                         and whether the dag is paused
+                                         whether the dag is paused, the last run's checks and each
+                                         table's age against its freshness SLA
+  checks   <use-case>/<dag> [--execution NAME] [--simulation [--scenario file.yaml]] [--build build] [--json]
+                                         quality check results of the newest run (or NAME) from its run
+                                         record; --simulation: of a local simulation of the build
+                                         exit 1 when an error check of that run failed
   pause    <use-case>/<dag> [--build build] [--json]
                                          disable the dag's schedule and dependency rules (notifications
                                          stay on); exit 1 when a rule could not be disabled
@@ -78,6 +85,11 @@ commands:
                                          one execution per day D1..D2 (YYYY-MM-DD, inclusive); days already
                                          started are skipped; N: 1-10 (default 2); over 366 days needs --force
                                          exit 1 when any day failed to start
+  doctor   [--build build] [--account ID] [--json]
+                                         tables of the build where two systems would expire snapshots,
+                                         delete orphan files or compact (lakestep maintenance and a Glue
+                                         table optimizer), tables nothing expires, SLAs of disabled dags
+                                         exit 1 on any finding
   plan     [specs] [--against DIR] [--cdk] [--out build] [--env NAME] [--json]
                                          what a deploy would change, per use case: --against DIR compares
                                          with the build folder of an earlier compile (state machines added,
@@ -93,7 +105,7 @@ commands:
                                          exit 1 without credentials or bootstrap, when cdk fails, or when a use case
                                          was quarantined (the healthy ones are still deployed)
 
-AWS commands (run, status, backfill, pause, resume, logs, cancel, deploy, plan --cdk, ui --from-aws) use the region of the build's platform;
+AWS commands (run, status, checks, doctor, backfill, pause, resume, logs, cancel, deploy, plan --cdk, ui --from-aws) use the region of the build's platform;
 without --account the state machine is looked up with ListStateMachines.
 
 exit codes: 0 ok, 1 diagnostics or failed operation, 2 usage`;
@@ -241,6 +253,7 @@ const COMMANDS: Record<string, Command> = {
       ...(concurrency === undefined ? {} : { concurrency }),
     });
   },
+  checks: checksCli,
   pause: (args, io) => pauseOrResume(args, io, 'pause'),
   resume: (args, io) => pauseOrResume(args, io, 'resume'),
   logs: (args, io) => {
@@ -253,6 +266,7 @@ const COMMANDS: Record<string, Command> = {
     if (values.execution === undefined) throw usage('cancel needs --execution NAME (lakestep status lists them)');
     return cancelCommand(io, { ref, buildDir: values.build, json: values.json, ...optional(values), execution: values.execution });
   },
+  doctor: doctorCli,
   plan: (args, io) => {
     const { positionals, values } = parseArgs({
       args,

@@ -39,6 +39,7 @@ import {
 import { compileCommand } from './commands.ts';
 import { overlayPath } from '../spec/environment.ts';
 import type { Io } from './io.ts';
+import { formatStatusQuality, statusQuality } from './quality.ts';
 
 export interface TargetOptions {
   ref: string;
@@ -113,7 +114,10 @@ export async function runCommand(io: Io, opts: TargetOptions & { date?: string; 
   return result.ok ? 0 : 1;
 }
 
-/** `lakestep status`: the newest executions with the cause of each failure, and whether the dag is paused; exit 0 when AWS answered. */
+/**
+ * `lakestep status`: the newest executions with the cause of each failure, whether the dag is paused,
+ * the last run's checks and its tables' freshness; exit 0 when AWS answered.
+ */
 export async function statusCommand(io: Io, opts: TargetOptions & { limit?: number; json: boolean }): Promise<number> {
   if (opts.limit !== undefined && (!Number.isInteger(opts.limit) || opts.limit < 1 || opts.limit > 1000)) {
     throw new OpsError('USAGE', `--limit must be an integer from 1 to 1000, got ${opts.limit}`);
@@ -122,9 +126,9 @@ export async function statusCommand(io: Io, opts: TargetOptions & { limit?: numb
   const result = await aws(async () => {
     const { client, target: t } = await target(io, opts);
     const status = await workflowStatus(client, t, { now: now(io), ...(opts.limit === undefined ? {} : { limit: opts.limit }) });
-    return { ...status, triggers: await pausedState(io, t) };
+    return { ...status, triggers: await pausedState(io, t), quality: await statusQuality(io, await loadManifest(resolve(io.cwd, opts.buildDir)), t.ref) };
   });
-  io.out(opts.json ? formatJson(result) : `${formatStatus(result)}\n${typeof result.triggers === 'string' ? result.triggers : formatTriggers(result.triggers)}`);
+  io.out(opts.json ? formatJson(result) : `${formatStatus(result)}\n${formatStatusQuality(result.quality)}\n${typeof result.triggers === 'string' ? result.triggers : formatTriggers(result.triggers)}`);
   return 0;
 }
 

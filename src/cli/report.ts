@@ -79,6 +79,7 @@ function runsTable(result: SimulationResult, manifest: Manifest): string[] {
     for (const w of uc.workflows) {
       kinds.set(`${uc.name}/${w.name}`, kindLabel(w));
       if (w.gate) kinds.set(`${uc.name}/${w.name}#join`, 'join');
+      if (w.watch) kinds.set(`${uc.name}/${w.name}#watch`, 'watch');
     }
   }
   const rows = new Map<string, { runs: number; ok: number; failed: number; skipped: number; triggers: Map<string, number> }>();
@@ -138,7 +139,7 @@ function wrapLast(lines: string[]): string[] {
 /** How an execution started, relative to its own use case (`orders-ingestion`, `customers/customers-ingestion`). */
 function triggerLabel(e: ExecutionResult, workflowOf: Map<string, string>): string {
   // The dag alone: names are unique within a use case and usually carry it; a join machine is "join".
-  const near = (other: string): string => (other.endsWith('#join') ? 'join' : other.slice(other.indexOf('/') + 1));
+  const near = (other: string): string => (other.endsWith('#join') ? 'join' : other.endsWith('#watch') ? 'watch' : other.slice(other.indexOf('/') + 1));
   switch (e.trigger.kind) {
     case 'manual':
       return 'scenario';

@@ -69,6 +69,7 @@ export function workflowRefs(manifest: Manifest): Set<string> {
     for (const w of uc.workflows) {
       refs.add(`${uc.name}/${w.name}`).add(w.stateMachineName);
       if (w.gate) refs.add(`${uc.name}/${w.name}#join`).add(w.gate.stateMachineName);
+      if (w.watch) refs.add(`${uc.name}/${w.name}#watch`).add(w.watch.stateMachineName);
     }
   }
   return refs;

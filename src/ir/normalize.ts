@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Origin, Report } from '../diagnostics.ts';
-import { JOIN_SUFFIX, stateMachineName, STATE_MACHINE_NAME_MAX } from '../naming.ts';
+import { JOIN_SUFFIX, stateMachineName, STATE_MACHINE_NAME_MAX, WATCH_SUFFIX } from '../naming.ts';
 import type { UseCaseFiles } from '../spec/discover.ts';
 import { parseDuration } from '../spec/duration.ts';
 import { joinPointer, locate, type SpecFile } from '../spec/files.ts';
@@ -85,6 +85,7 @@ export function normalizeUseCase(files: UseCaseFiles, input: NormalizeInput): Us
     if (seen.has(dag.name)) err('DAG_DUPLICATE_NAME', `dag '${dag.name}' is defined more than once in this use case`, `${pointer}/name`);
     seen.add(dag.name);
     if (dag.name.endsWith(JOIN_SUFFIX)) err('DAG_NAME_RESERVED', `dag names may not end with '${JOIN_SUFFIX}': that suffix names the join machine of a dag`, `${pointer}/name`);
+    if (dag.name.endsWith(WATCH_SUFFIX)) err('DAG_NAME_RESERVED', `dag names may not end with '${WATCH_SUFFIX}': that suffix names the watch machine of a dag with max_duration`, `${pointer}/name`);
     const smName = stateMachineName(input.platform.prefix, files.name, dag.name);
     if (smName.length > STATE_MACHINE_NAME_MAX - 5) {
       err('DAG_NAME_TOO_LONG', `state machine name '${smName}' is ${smName.length} characters; Step Functions allows ${STATE_MACHINE_NAME_MAX} including the '-join' suffix of join machines`, `${pointer}/name`);
@@ -101,6 +102,11 @@ export function normalizeUseCase(files: UseCaseFiles, input: NormalizeInput): Us
     if (timeoutSeconds < 1) err('DAG_TIMEOUT_TOO_SHORT', 'a timeout is at least one second', `${pointer}/timeout`);
     if (timeoutSeconds > 365 * 86_400) err('DAG_TIMEOUT_TOO_LONG', 'a Standard workflow runs at most one year', `${pointer}/timeout`);
     if (dag.timeout !== undefined) warnShortTimeout(timeoutSeconds, locate(orch, `${pointer}/timeout`), report, files.name);
+    const maxDurationSeconds = dag.max_duration === undefined ? undefined : parseDuration(dag.max_duration);
+    if (maxDurationSeconds !== undefined && maxDurationSeconds < 60) err('DAG_MAX_DURATION_TOO_SHORT', 'max_duration is at least one minute: the watch starts with the run and notifies past it', `${pointer}/max_duration`);
+    else if (maxDurationSeconds !== undefined && maxDurationSeconds > timeoutSeconds) {
+      err('DAG_MAX_DURATION_OVER_TIMEOUT', `max_duration ${dag.max_duration} is longer than the dag's timeout (${dag.timeout ?? `${timeoutSeconds}s, the platform default`}): give a max_duration at most the timeout, or raise the timeout`, `${pointer}/max_duration`);
+    }
     if (dag.spark?.timeout !== undefined) warnShortTimeout(parseDuration(dag.spark.timeout) ?? timeoutSeconds, locate(orch, `${pointer}/spark/timeout`), report, files.name);
 
     let body: WorkflowBody | undefined;
@@ -144,6 +150,7 @@ export function normalizeUseCase(files: UseCaseFiles, input: NormalizeInput): Us
       dependsOn,
       retries: dag.retries ?? input.platform.defaults.retries,
       timeoutSeconds,
+      ...(maxDurationSeconds === undefined ? {} : { maxDurationSeconds }),
       enabled: dag.enabled ?? true,
       body,
       configFile,

@@ -333,6 +333,8 @@ export interface Workflow {
   dependsOn: WorkflowRef[];
   retries: number;
   timeoutSeconds: number;
+  /** `max_duration`: a run still going after this many seconds notifies once (src/asl/watch.ts). */
+  maxDurationSeconds?: number;
   enabled: boolean;
   body: WorkflowBody;
   /** Spec file holding the body (orchestration.yaml for `spark:`). */

@@ -6,7 +6,10 @@
  * name, watermark flag and, when they vary, task, filter and Spark parameters),
  * the ItemSelector derives the rest (job, watermark key) and adds what all share,
  * and an outcome is `{}`, or `{f: [table, error]}` for a failed table — so 2,000 tables stay far inside the
- * 256 KiB payload quota and the definition stays small.
+ * 256 KiB payload quota and the definition stays small. Checks and freshness cost no item a byte: when any
+ * table has checks, every item reads its conversion result (whose `quality` is present only for an audited
+ * table, from its job document) and goes through the quality gate; when any has a freshness SLA, every item
+ * records its publish under the `database.table` derived from its name.
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itemselector.html
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html
  */
@@ -90,6 +93,8 @@ export function encodeItems(m: Migration, full: MigrationItem[], sharedConf: str
     ...(submits.size > 1 ? { 'submit.$': value('s') } : { submit: full[0]!.submit }),
     'key.$': withName(`migration/${m.database}.`),
     'watermark.$': value('w'),
+    ...(full.some((x) => x.checks) ? { checks: true } : {}),
+    ...(full.some((x) => x.fqn !== undefined) ? { 'fqn.$': withName(`${m.database}.`) } : {}),
   };
   return { compact: true, items, itemSelector: { table, ...base } };
 }

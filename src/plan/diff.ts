@@ -58,8 +58,15 @@ export interface Plan {
   platform: Record<string, [unknown, unknown]>;
 }
 
+/** Every state machine of a use case: its dags', their join machines' and their watch machines' (max_duration). */
 const machinesOf = (u: ManifestUseCase | undefined) =>
-  new Map((u?.workflows ?? []).flatMap((w) => [[w.stateMachineName, { w, path: w.definition }] as const, ...(w.gate ? [[w.gate.stateMachineName, { w, path: w.gate.definition }] as const] : [])]));
+  new Map(
+    (u?.workflows ?? []).flatMap((w) => [
+      [w.stateMachineName, { w, path: w.definition }] as const,
+      ...(w.gate ? [[w.gate.stateMachineName, { w, path: w.gate.definition }] as const] : []),
+      ...(w.watch ? [[w.watch.stateMachineName, { w, path: w.watch.definition }] as const] : []),
+    ]),
+  );
 
 const rulesOf = (u: ManifestUseCase | undefined) => new Map((u?.workflows ?? []).flatMap((w) => w.rules.map((r) => [r.Name, r] as const)));
 

@@ -9,7 +9,7 @@ import type { JobDocument, Manifest, ManifestWorkflow, RuleDefinition } from '..
 import { ACCOUNT, PARTITION, placeholderValues, substitute } from './placeholders.ts';
 
 export interface MachineSource {
-  /** `<use-case>/<dag>`, or `<use-case>/<dag>#join` for a join machine. */
+  /** `<use-case>/<dag>`, or `<use-case>/<dag>#join` for a join machine, `#watch` for a watch machine. */
   ref: string;
   useCase: string;
   workflow: ManifestWorkflow;
@@ -59,6 +59,7 @@ export function loadBuild(buildDir: string): LoadedBuild {
       };
       add('', wf.stateMachineName, wf.definition);
       if (wf.gate) add('#join', wf.gate.stateMachineName, wf.gate.definition);
+      if (wf.watch) add('#watch', wf.watch.stateMachineName, wf.watch.definition);
       for (const rule of wf.rules) rules.push({ rule: substitute(rule, placeholders, unknown), ref });
       for (const job of wf.jobs) jobs.set(job, readJson(job) as JobDocument);
       for (const ds of wf.resources.datasync) {

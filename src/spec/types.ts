@@ -39,6 +39,7 @@ export interface DagSpec {
   config?: string;
   retries?: number;
   timeout?: string;
+  max_duration?: string;
   enabled?: boolean;
 }
 

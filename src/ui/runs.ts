@@ -1,6 +1,6 @@
 /**
  * The runs of a simulation as the page shows them: one per execution of a dag
- * (join machines are plumbing, not dags), with its states from the timeline,
+ * (join and watch machines are plumbing, not dags), with its states from the timeline,
  * its Spark job runs, its error and the checks it reported.
  */
 import type { SimulationResult, TimelineEntry } from '../simulator/index.ts';
@@ -35,7 +35,7 @@ export function runsOfSimulation(result: SimulationResult): UiRun[] {
     jobs.set(j.executionArn, list);
   }
   return result.executions
-    .filter((e) => !e.workflow.endsWith('#join'))
+    .filter((e) => !e.workflow.endsWith('#join') && !e.workflow.endsWith('#watch'))
     .map((e) => {
       const skipped = e.status === 'SUCCEEDED' ? skippedText(e.output) : undefined;
       const identity = runIdentity({ name: e.name, start: e.startTime, input: e.input, output: e.output });

@@ -134,6 +134,7 @@ export async function deploy(endpoint: string, buildDir: string, name = 'specs')
     for (const wf of uc.workflows) {
       const items: [string, string, string][] = [[`${uc.name}/${wf.name}`, wf.stateMachineName, wf.definition]];
       if (wf.gate) items.push([`${uc.name}/${wf.name}#join`, wf.gate.stateMachineName, wf.gate.definition]);
+      if (wf.watch) items.push([`${uc.name}/${wf.name}#watch`, wf.watch.stateMachineName, wf.watch.definition]);
       for (const [ref, name, path] of items) {
         const definition = substitute(JSON.parse(readFileSync(join(buildDir, path), 'utf8')) as StateMachineDefinition, placeholders);
         const moto = JSON.stringify(forMoto(definition, { queueUrl, replace }));

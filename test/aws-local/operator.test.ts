@@ -9,6 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeRuleCommand, EventBridgeClient, PutRuleCommand } from '@aws-sdk/client-eventbridge';
 import { CreateStateMachineCommand, DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -59,7 +60,8 @@ const sfn = () => new SFNClient({ region: REGION, endpoint, credentials });
 const events = () => new EventBridgeClient({ region: REGION, endpoint, credentials });
 /** moto has no job runs of these executions: an EMR Serverless client that answers nothing. */
 const noJobRuns = () => ({ send: async () => ({}) }) as never;
-const io = (): Partial<Io> => ({ sfn, eventbridge: events, emr: noJobRuns });
+const dynamodb = () => new DynamoDBClient({ region: REGION, endpoint, credentials });
+const io = (): Partial<Io> => ({ sfn, eventbridge: events, emr: noJobRuns, dynamodb, now: () => new Date('2026-11-25T09:00:00Z') });
 
 const MACHINE = 'acme-orders-orders-ingestion';
 const target = `arn:\${Partition}:states:\${Region}:\${Account}:stateMachine:${MACHINE}`;
@@ -69,7 +71,7 @@ const RULES: RuleDefinition[] = [
   { Name: `${MACHINE}-notify-failure`, Description: 'n', EventPattern: { source: ['aws.states'], detail: { status: ['FAILED'] } }, State: 'ENABLED', Targets: [{ Id: 't', Arn: '${NotificationTopicArn}' }] },
 ];
 
-function buildFolder(): string {
+function buildFolder(over: Partial<Manifest> = {}): string {
   const manifest: Manifest = {
     version: 1,
     lakestepVersion: '0.1.0',
@@ -77,6 +79,7 @@ function buildFolder(): string {
     useCases: [{ name: 'orders', owner: 'o@example.com', specHash: 'h', files: [], workflows: [manifestWorkflow('orders', 'orders-ingestion', { rules: RULES })] }],
     tables: {},
     quarantined: [],
+    ...over,
   };
   const dir = folder();
   mkdirSync(join(dir, 'build'));
@@ -119,6 +122,42 @@ describe('operator commands on moto', () => {
     expect(await ruleState(`${MACHINE}-schedule`)).toBe('ENABLED');
     expect(await ruleState(`${MACHINE}-after-orders-migration`)).toBe('ENABLED');
     expect((await runCli(['status', 'orders/orders-ingestion'], dir, io())).out).toMatch(/^triggers: active \(/m);
+  });
+
+  it('checks and status read the run record and the publish time from DynamoDB (Query, GetItem)', async () => {
+    const ddb = dynamodb();
+    const key = (names: string[]) => names.map((n, i) => ({ AttributeName: n, KeyType: i ? ('RANGE' as const) : ('HASH' as const) }));
+    const attrs = (names: string[]) => names.map((n) => ({ AttributeName: n, AttributeType: 'S' as const }));
+    await ddb.send(new CreateTableCommand({ TableName: 'runs', KeySchema: key(['pk', 'sk']), AttributeDefinitions: attrs(['pk', 'sk']), BillingMode: 'PAY_PER_REQUEST' }));
+    await ddb.send(new CreateTableCommand({ TableName: 'w', KeySchema: key(['pk']), AttributeDefinitions: attrs(['pk']), BillingMode: 'PAY_PER_REQUEST' }));
+    const quality = { status: 'failed', attempts: 1, published: [], kept: [{ table: 'raw_orders.orders', branch: 'audit_x' }], checks: [{ table: 'raw_orders.orders', check: 'not_null(order_id)', kind: 'not_null', severity: 'error', status: 'failed', failing: 2 }] };
+    for (const [name, summary, status] of [
+      ['2026-11-24T000000Z', { quality: { ...quality, status: 'passed', checks: [{ ...quality.checks[0], status: 'passed', failing: 0 }] } }, 'SUCCEEDED'],
+      ['2026-11-25T000000Z', { quality }, 'FAILED'],
+      ['2026-11-25T000000Z-r1', {}, 'SUCCEEDED'],
+    ] as const) {
+      const date = `${name.slice(0, 10)}T00:00:00Z`;
+      await ddb.send(new PutItemCommand({ TableName: 'runs', Item: { pk: { S: 'orders/orders-ingestion' }, sk: { S: `${date}#${name}` }, status: { S: status }, logical_date: { S: date }, finished_at: { S: `${date.slice(0, 11)}0${name.endsWith('r1') ? 2 : 1}:00:00Z` }, summary: { S: JSON.stringify(summary) } } }));
+    }
+    await ddb.send(new PutItemCommand({ TableName: 'w', Item: { pk: { S: 'published/raw_orders.orders' }, published_at: { S: '2026-11-24T01:00:00Z' } } }));
+    const alarm = { name: 'a', table: 'raw_orders.orders', workflow: 'orders/orders-ingestion', namespace: 'Lakestep', metric: 'TablePublished', dimensions: {}, period: 60, evaluationPeriods: 60 };
+    const m = { name: 'orders', owner: 'o@example.com', specHash: 'h', files: [], workflows: [manifestWorkflow('orders', 'orders-ingestion', { rules: RULES })], freshness: [{ ...alarm, level: 'warn' as const, afterSeconds: 7200 }, { ...alarm, level: 'error' as const, afterSeconds: 86_400 }] };
+    const dir = buildFolder({ useCases: [m] });
+
+    const failed = await runCli(['checks', 'orders/orders-ingestion', '--execution', '2026-11-25T000000Z'], dir, io());
+    expect(failed.err).toBe('');
+    expect(failed.code).toBe(1);
+    expect(failed.out).toMatch(/raw_orders\.orders +not_null\(order_id\) +error +failed +2/);
+    // Newest by finish time: the rerun, which audited nothing.
+    const newest = await runCli(['checks', 'orders/orders-ingestion'], dir, io());
+    expect(newest.out).toContain('execution 2026-11-25T000000Z-r1 (logical date 2026-11-25T00:00:00Z): SUCCEEDED\nno quality checks in this run');
+
+    await sfn().send(new CreateStateMachineCommand({ name: MACHINE, roleArn: 'arn:aws:iam::123456789012:role/sfn', definition: JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }) })).catch(() => undefined);
+    const status = await runCli(['status', 'orders/orders-ingestion'], dir, io());
+    expect(status.err).toBe('');
+    expect(status.out).toContain('checks: none in the last run record');
+    // 32 hours since the publish: past error_after 1 day.
+    expect(status.out).toMatch(/raw_orders\.orders +error +1d 08h +2026-11-24T01:00:00Z +warn 2h 00m, error 1d 00h/);
   });
 
   it('cancel stops a running execution found through ListStateMachines', async () => {

@@ -129,7 +129,8 @@ describe('help, version and extra arguments', () => {
       [
         'usage: lakestep status <use-case>/<dag> [--limit N] [--account ID] [--build build] [--json]',
         '                                         newest executions (N: 1-1000, default 10) and why each failed,',
-        '                                         and whether the dag is paused',
+        "                                         whether the dag is paused, the last run's checks and each",
+        "                                         table's age against its freshness SLA",
         '',
         'exit codes: 0 ok, 1 diagnostics or failed operation, 2 usage',
       ].join('\n'),

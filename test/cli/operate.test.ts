@@ -13,6 +13,7 @@ import {
   SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
+import { DynamoDBClient, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { GetParameterCommand, ParameterNotFound, SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -29,9 +30,13 @@ const EXEC = MACHINE.replace(':stateMachine:', ':execution:');
 const NOW = new Date('2026-11-26T06:12:34Z');
 
 const sfn = mockClient(SFNClient);
+const ddb = mockClient(DynamoDBClient);
 let regions: string[] = [];
 beforeEach(() => {
   sfn.reset();
+  ddb.reset();
+  ddb.on(QueryCommand).resolves({ Items: [] });
+  ddb.on(GetItemCommand).resolves({});
   regions = [];
 });
 
@@ -143,7 +148,16 @@ describe('lakestep status', () => {
   it('--json prints the executions', async () => {
     sfn.on(ListExecutionsCommand).resolves({ executions: [] });
     const r = await ops(['status', 'orders/orders-daily-report', '--json', '--account', ACCOUNT]);
-    expect(JSON.parse(r.out)).toEqual({ ref: 'orders/orders-daily-report', stateMachineArn: MACHINE, executions: [], triggers: [] });
+    expect(JSON.parse(r.out)).toEqual({ ref: 'orders/orders-daily-report', stateMachineArn: MACHINE, executions: [], triggers: [], quality: { freshness: [] } });
+    expect(ddb.commandCalls(QueryCommand)[0]?.args[0].input).toMatchObject({ TableName: 'runs', ExpressionAttributeValues: { ':pk': { S: 'orders/orders-daily-report' } } });
+  });
+
+  it('shows the last run checks; a runs table it cannot read is shown, not fatal', async () => {
+    sfn.on(ListExecutionsCommand).resolves({ executions: [] });
+    ddb.on(QueryCommand).rejects(Object.assign(new Error('not authorized to perform dynamodb:Query'), { name: 'AccessDeniedException' }));
+    const r = await ops(['status', 'orders/orders-daily-report', '--account', ACCOUNT]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('checks and freshness: unknown (AccessDeniedException: not authorized to perform dynamodb:Query)');
   });
 
   it.each([

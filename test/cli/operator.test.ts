@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { CancelJobRunCommand, EMRServerlessClient, GetDashboardForJobRunCommand, GetJobRunCommand } from '@aws-sdk/client-emr-serverless';
 import { DescribeRuleCommand, DisableRuleCommand, EnableRuleCommand, EventBridgeClient, ResourceNotFoundException } from '@aws-sdk/client-eventbridge';
 import { DescribeExecutionCommand, ExecutionDoesNotExist, GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient, StopExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
+import { DynamoDBClient, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Io } from '../../src/cli/io.ts';
@@ -64,9 +65,13 @@ function buildFolder(): string {
 const sfn = mockClient(SFNClient);
 const events = mockClient(EventBridgeClient);
 const emr = mockClient(EMRServerlessClient);
+const ddb = mockClient(DynamoDBClient);
 let regions: string[] = [];
 beforeEach(() => {
   sfn.reset();
+  ddb.reset();
+  ddb.on(QueryCommand).resolves({ Items: [] });
+  ddb.on(GetItemCommand).resolves({});
   events.reset();
   emr.reset();
   regions = [];

@@ -67,8 +67,8 @@ describe('the example environments (specs/platform.dev.yaml, specs/platform.prod
 
   it("warn where a use case names a bucket the environment renamed (the other environment's data)", () => {
     const warned = dev.diagnostics.filter((d) => d.code === 'ENV_BASE_BUCKET');
-    expect(warned.map((d) => `${d.file}:${d.line}`)).toContain('orders/orchestration.yaml:53');
-    expect(warned.find((d) => d.file === 'orders/orchestration.yaml' && d.line === 53)!.message).toContain("names s3://acme-lake-analytics/, a bucket of platform.yaml that environment 'dev' renames to acme-dev-123456789012-eu-west-1-analytics");
+    expect(warned.map((d) => `${d.file}:${d.line}`)).toContain('orders/orchestration.yaml:54');
+    expect(warned.find((d) => d.file === 'orders/orchestration.yaml' && d.line === 54)!.message).toContain("names s3://acme-lake-analytics/, a bucket of platform.yaml that environment 'dev' renames to acme-dev-123456789012-eu-west-1-analytics");
     expect(prod.diagnostics.filter((d) => d.code.startsWith('ENV_'))).toEqual([]);
   });
 });

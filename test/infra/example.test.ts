@@ -79,11 +79,12 @@ const actionsOf = (statements: Statement[]): string[] => [...new Set(statements.
 const resourcesFor = (statements: Statement[], action: string): unknown[] =>
   statements.filter((st) => list(st.Action).includes(action)).flatMap((st) => list(st.Resource));
 
-/** Every machine the manifest names: workflow and join machines with their definition. */
+/** Every machine the manifest names: workflow, join and watch machines with their definition. */
 function machinesOfManifest(): Array<{ name: string; definition: string; workflow: ManifestWorkflow }> {
   return workflows().flatMap((w) => [
     { name: w.stateMachineName, definition: w.definition, workflow: w },
     ...(w.gate ? [{ name: w.gate.stateMachineName, definition: w.gate.definition, workflow: w }] : []),
+    ...(w.watch ? [{ name: w.watch.stateMachineName, definition: w.watch.definition, workflow: w }] : []),
   ]);
 }
 
@@ -372,6 +373,16 @@ describe('example platform: DataSync, join machines, rules', () => {
     expect(JSON.stringify(resourcesFor(st, 'states:StartExecution'))).toMatch(/:stateMachine:acme-orders-orders-upserts"/);
     // Every dependency goes through a join machine, so a duplicate upstream event never starts a second run.
     expect(workflows().filter((w) => w.gate).map((w) => w.name)).toEqual(workflows().filter((w) => w.dependsOn.length > 0).map((w) => w.name));
+  });
+
+  it('creates the watch machine of orders-upserts (max_duration), allowed only to read its executions and publish to the topic; orders-upserts may start it', () => {
+    const wf = workflows().find((w) => w.name === 'orders-upserts')!;
+    expect(wf.watch?.stateMachineName).toBe('acme-orders-orders-upserts-slow');
+    const st = roleStatements(wf.watch!.stateMachineName);
+    expect(actionsOf(st).filter((a) => !SERVICE_ACTIONS.includes(a))).toEqual(['sns:Publish', 'states:DescribeExecution']);
+    const starts = JSON.stringify(resourcesFor(roleStatements(wf.stateMachineName), 'states:StartExecution'));
+    expect(starts).toMatch(/:stateMachine:acme-orders-orders-upserts-slow"/);
+    expect(machine(wf.watch!.stateMachineName)).toBeDefined();
   });
 
   it('maps the manifest rules one to one, with placeholders only inside Fn::Sub', () => {

@@ -74,3 +74,50 @@ describe(`a ${N}-table migration (compact items and outcomes)`, () => {
     expect((record as { cause?: string }).cause).toMatch(new RegExp(`^${failing.length} of ${N} tables failed; the others migrated\\. The first ones: \\[`));
   });
 });
+
+describe(`a ${N}-table migration where a few tables have checks and a freshness SLA`, () => {
+  let qdir: string;
+  const audited = [name(1), name(2), name(3)];
+  const fresh = [name(2), name(5)];
+  beforeAll(() => {
+    const tables = Array.from({ length: N }, (_, i) => {
+      const t = name(i);
+      return (
+        `  - name: ${t}\n    source: {hdfs_path: /warehouse/raw_big.db/${t}, format: parquet}\n    columns: [{name: id, type: bigint, nullable: false}, {name: at, type: timestamp}]\n    watermark_column: at\n` +
+        (audited.includes(t) ? '    checks: [{not_null: [at]}]\n' : '') +
+        (fresh.includes(t) ? '    freshness: {warn_after: 2h}\n' : '')
+      );
+    }).join('');
+    const result = compile(
+      [
+        { path: 'platform.yaml', text: 'prefix: cmp\nregion: eu-west-1\n' },
+        { path: 'big/orchestration.yaml', text: 'owner: b@example.com\ndags:\n  - {name: big-migration, type: migration, timeout: 1h, retries: 0}\n' },
+        { path: 'big/migration.yaml', text: `database: raw_big\nmax_concurrency: 4\ndatasync:\n  task_arn: arn:aws:datasync:eu-west-1:123456789012:task/task-0a1b2c3d4e5f60718\n  source_path: /warehouse/raw_big.db\ntables:\n${tables}` },
+      ],
+      { lakestepVersion: lakestepVersion() },
+    );
+    expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    qdir = join(mkdtempSync(join(tmpdir(), 'lakestep-compact-q-')), 'build');
+    writeBuild(qdir, result.files);
+  });
+
+  it('items stay as small as without checks: the ItemSelector carries the checks flag and derives the table name', () => {
+    const def = JSON.parse(readFileSync(join(qdir, 'big/big-migration.asl.json'), 'utf8'));
+    expect(def.States['List tables'].Result[2]).toEqual({ n: name(2), w: true, i: `/${name(2)}` });
+    const map = Object.values(def.States as Record<string, { Type: string; ItemSelector?: { table: Record<string, unknown> } }>).find((s) => s.Type === 'Map')!;
+    expect(map.ItemSelector!.table).toMatchObject({ checks: true, 'fqn.$': "States.Format('raw_big.{}', $$.Map.Item.Value.n)" });
+    expect(problemsOf(JSON.stringify(def))).toEqual({ aslValidator: [], statelint: [] });
+  });
+
+  it('a failing error check fails only its table; every migrated table records its publish', async () => {
+    const r = await simulate({ buildDir: qdir, scenario: { start, checks: { [`big/big-migration/convert-${name(2)}`]: 'error' } } });
+    expect(r.executions[0]).toMatchObject({ status: 'FAILED', error: 'Lakestep.TablesFailed' });
+    expect(runRecord(r).summary).toMatchObject({ tables: N, failed_count: 1, failed: [[name(2), 'Lakestep.QualityCheckFailed']] });
+    const published = (r.dynamodb['cmp-watermarks'] ?? []).map(itemToPlain).filter((i) => String(i.pk).startsWith('published/')).map((i) => i.pk);
+    expect(published).toHaveLength(N - 1);
+    expect(published).toContain(`published/raw_big.${name(5)}`);
+    expect(published).not.toContain(`published/raw_big.${name(2)}`);
+    expect(r.metrics.filter((p) => p.metric === 'TablePublished' && p.dimensions.Table === `raw_big.${name(5)}`)).toHaveLength(1);
+    expect(r.notifications.filter((n) => n.subject?.endsWith('quality checks failed'))).toHaveLength(1);
+  });
+});
