@@ -10,7 +10,7 @@
  * @see https://esbuild.github.io/api/#splitting
  */
 import { build } from 'esbuild';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rename, rm } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -44,10 +44,11 @@ const externals = {
   },
 };
 
-await rm(outdir, { recursive: true, force: true });
+// Built beside dist/ and swapped in, so a CLI started meanwhile never sees half a build.
+const staging = `${outdir.replace(/\/$/, '')}.${process.pid}`;
 await build({
   entryPoints: { lakestep: fileURLToPath(new URL('../src/cli/main.ts', import.meta.url)) },
-  outdir,
+  outdir: staging,
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -58,3 +59,9 @@ await build({
   plugins: [sourceUrl, externals],
   logLevel: 'warning',
 });
+const old = `${staging}.old`;
+await rename(outdir, old).catch((e) => {
+  if (e.code !== 'ENOENT') throw e;
+});
+await rename(staging, outdir);
+await rm(old, { recursive: true, force: true });
