@@ -10,6 +10,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // bin/lakestep.mjs runs the bundle in dist/: build it from the sources under test.
+    globalSetup: ['test/setup/build.ts'],
     // Tests create AWS SDK clients directly; silence its Node.js support notice as the CLI does (src/cli/aws-sdk-env.ts).
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   },

@@ -4,7 +4,9 @@
  * the state transitions per run the simulator measured next to the static success-path
  * count of the manifest, then simulator throughput (executions and state transitions
  * per second of real time). The first repetition builds the state machines (validation
- * included) and is reported apart.
+ * included) and is reported apart. The warm runs alternate with runs of the baseline (DynamoDB
+ * through the AWS SDK client, bench/baseline/dynamodb-sdk.ts), whose results must be identical;
+ * target: warm executions per second ≥ 2× the baseline's.
  *
  *   npx tsx bench/run.ts simulator [--specs=specs] [--repeat=3]
  */
@@ -14,7 +16,8 @@ import { join, resolve } from 'node:path';
 import { lakestepVersion, readSpecs, writeBuild } from '../src/cli/io.ts';
 import { compile } from '../src/compile.ts';
 import { parseScenario, simulate, type SimulationResult } from '../src/simulator/index.ts';
-import { int, median, ms, option, table, type SectionContext, type SectionOutcome } from './harness.ts';
+import { sdkClient } from './baseline/dynamodb-sdk.ts';
+import { int, median, ms, option, ratio, table, type SectionContext, type SectionOutcome } from './harness.ts';
 
 export async function run(ctx: SectionContext): Promise<SectionOutcome> {
   const { out } = ctx;
@@ -26,14 +29,23 @@ export async function run(ctx: SectionContext): Promise<SectionOutcome> {
   try {
     writeBuild(buildDir, compiled.files);
     const scenario = parseScenario(readFileSync(resolve('src/simulator/scenarios/demo.yaml'), 'utf8'));
-    const runs: { result: SimulationResult; ms: number; cpuMs: number }[] = [];
-    for (let i = 0; i <= repeat; i++) {
+    type Run = { result: SimulationResult; ms: number; cpuMs: number };
+    const once = async (baseline: boolean): Promise<Run> => {
       const c0 = process.cpuUsage();
       const t0 = performance.now();
-      const result = await simulate({ buildDir, scenario });
+      const result = await simulate({ buildDir, scenario, ...(baseline ? { dynamodbTransport: sdkClient } : {}) });
       const c = process.cpuUsage(c0);
-      runs.push({ result, ms: performance.now() - t0, cpuMs: (c.user + c.system) / 1000 });
+      return { result, ms: performance.now() - t0, cpuMs: (c.user + c.system) / 1000 };
+    };
+    const runs: Run[] = [];
+    const baseline: Run[] = [];
+    for (let i = 0; i <= repeat; i++) {
+      runs.push(await once(false));
+      baseline.push(await once(true));
     }
+    const { stats: _s, ...same } = runs[0]!.result;
+    const { stats: _b, ...sameBaseline } = baseline[0]!.result;
+    if (JSON.stringify(same) !== JSON.stringify(sameBaseline)) failures.push('the simulation differs from the baseline\'s');
     const first = runs[0]!.result;
     const notSucceeded = first.executions.filter((e) => e.status !== 'SUCCEEDED');
     if (notSucceeded.length > 0) failures.push(`${notSucceeded.length} execution(s) of the demo did not succeed, e.g. ${notSucceeded[0]!.workflow}: ${notSucceeded[0]!.error}`);
@@ -61,9 +73,16 @@ export async function run(ctx: SectionContext): Promise<SectionOutcome> {
       const tr = r[0]!.result.stats.transitions;
       return [label, int(r.length), ms(wall), ms(cpu), ms((ex / wall) * 1000, 1), ms((tr / wall) * 1000, 0)];
     };
-    for (const l of table(['run', 'reps', 'wall ms (median)', 'cpu ms', 'executions/s', 'transitions/s'], [line('first (builds machines)', runs.slice(0, 1)), line('warm', runs.slice(1))])) {
+    for (const l of table(['run', 'reps', 'wall ms (median)', 'cpu ms', 'executions/s', 'transitions/s'], [
+      line('first (builds machines)', runs.slice(0, 1)),
+      line('warm', runs.slice(1)),
+      line('warm, baseline (DynamoDB via the SDK)', baseline.slice(1)),
+    ])) {
       out(`  ${l}`);
     }
+    const speedup = median(baseline.slice(1).map((r) => r.ms)) / median(runs.slice(1).map((r) => r.ms));
+    const cpuSpeedup = median(baseline.slice(1).map((r) => r.cpuMs)) / median(runs.slice(1).map((r) => r.cpuMs));
+    out(`  warm executions/s against the baseline in this run: ${ratio(speedup)}× by wall time, ${ratio(cpuSpeedup)}× by CPU time (target ≥ 2×: ${speedup >= 2 ? 'met' : 'NOT met'}); results identical: ${failures.some((f) => f.includes('baseline')) ? 'no' : 'yes'}`);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

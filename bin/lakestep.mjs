@@ -1,6 +1,4 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx, so the package needs no build step.
-import { register } from 'tsx/esm/api';
-register();
-const { cli } = await import('../src/cli/main.ts');
+// Runs the CLI built into dist/ by `npm run build` (which `npm ci` runs through `prepare`).
+import { cli } from '../dist/lakestep.js';
 process.exitCode = await cli(process.argv.slice(2));

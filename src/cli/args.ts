@@ -4,6 +4,9 @@
  * that are the user's to fix (a missing specs folder, an `--out` that is a file).
  */
 
+/** The exit codes of `lakestep`. */
+export const EXIT = { ok: 0, diagnostics: 1, usage: 2 } as const;
+
 /** A usage error: printed with the usage text, exit 2. */
 export function usage(message: string): Error {
   return Object.assign(new Error(message), { code: 'ERR_PARSE_ARGS_USAGE' });

@@ -1,7 +1,7 @@
 /** validate / compile / start: the compiler commands. */
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { plainUsage } from './args.ts';
+import { EXIT, plainUsage } from './args.ts';
 import { ENV_NAME, overlayEnvironment, overlayPath } from '../spec/environment.ts';
 import { compile, type CompileResult } from '../compile.ts';
 import { lakestepVersion, writeBuild, type Io } from './io.ts';
@@ -10,7 +10,7 @@ import type { ManifestWorkflow } from '../build/types.ts';
 import { displayPath, printDiagnostics, table } from './print.ts';
 import { kindLabel } from './report.ts';
 
-export const EXIT = { ok: 0, diagnostics: 1, usage: 2 } as const;
+export { EXIT };
 
 /**
  * Reads and compiles the specs folder; a folder that is missing, a file, or holds no spec is a one-line usage error,

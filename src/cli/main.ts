@@ -4,20 +4,8 @@
  */
 import './aws-sdk-env.ts';
 import { parseArgs } from 'node:util';
-import { compileCommand, EXIT, validateCommand } from './commands.ts';
-import { graphCommand } from './graph.ts';
-import { lineageCommand } from './lineage.ts';
-import { commandHelp, fsFailure, integer, optionalFolder, usage, wantsHelp, workflowRef } from './args.ts';
+import { commandHelp, EXIT, fsFailure, integer, optionalFolder, usage, wantsHelp, workflowRef } from './args.ts';
 import { lakestepVersion, processIo, type Io } from './io.ts';
-import { backfillCommand, deployCommand, runCommand, statusCommand } from './operate.ts';
-import { cancelCommand, logsCommand, pauseCommand } from './operator.ts';
-import { checksCli } from './quality.ts';
-import { doctorCli } from './doctor.ts';
-import { readScenarioFile } from './scenario.ts';
-import { runSimulation, singleStart } from './simulation.ts';
-import { startCommand } from './start.ts';
-import { planCommand } from './plan.ts';
-import { uiCommand } from './ui.ts';
 
 const USAGE = `usage: lakestep <command> [options]   (lakestep <command> --help, lakestep --version)
 
@@ -114,21 +102,26 @@ type Command = (args: string[], io: Io) => Promise<number> | number;
 
 const target = { build: { type: 'string', default: 'build' }, account: { type: 'string' }, json: { type: 'boolean', default: false } } as const;
 
+// Each command imports its module with import() when it runs: the bundle keeps each in its own chunk, so
+// a command loads only what it needs and --version loads none (test/cli/bundle.test.ts).
 const COMMANDS: Record<string, Command> = {
-  validate: (args, io) => {
+  validate: async (args, io) => {
     const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { env: { type: 'string' } } });
+    const { validateCommand } = await import('./commands.ts');
     return validateCommand(io, optionalFolder(positionals, 'specs'), values.env);
   },
-  compile: (args, io) => {
+  compile: async (args, io) => {
     const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string', default: 'build' }, strict: { type: 'boolean', default: false }, env: { type: 'string' } } });
+    const { compileCommand } = await import('./commands.ts');
     return compileCommand(io, optionalFolder(positionals, 'specs'), values.out, values.strict, true, values.env).code;
   },
-  start: (args, io) => {
+  start: async (args, io) => {
     const { positionals, values } = parseArgs({
       args,
       allowPositionals: true,
       options: { out: { type: 'string', default: 'build' }, scenario: { type: 'string' }, quiet: { type: 'boolean', default: false }, verbose: { type: 'boolean', default: false } },
     });
+    const { startCommand } = await import('./start.ts');
     return startCommand(io, { specsDir: optionalFolder(positionals, 'specs'), outDir: values.out, quiet: values.quiet, verbose: values.verbose, ...(values.scenario === undefined ? {} : { scenario: values.scenario }) });
   },
   simulate: async (args, io) => {
@@ -144,20 +137,22 @@ const COMMANDS: Record<string, Command> = {
       },
     });
     if (values.input !== undefined && values.start === undefined) throw usage('--input needs --start <use-case>/<dag>');
+    const [{ readScenarioFile }, { runSimulation, singleStart }] = await Promise.all([import('./scenario.ts'), import('./simulation.ts')]);
     const file = values.scenario === undefined ? undefined : readScenarioFile(io.cwd, values.scenario);
     const scenario = values.start === undefined ? file : singleStart(file, values.start, values.input);
     return runSimulation(io, values.build, scenario, { quiet: values.quiet, json: values.json });
   },
-  graph: (args, io) => {
+  graph: async (args, io) => {
     const { positionals, values } = parseArgs({
       args,
       allowPositionals: true,
       options: { format: { type: 'string', default: 'mermaid' }, build: { type: 'string' }, tables: { type: 'boolean', default: false }, env: { type: 'string' } },
     });
     const specsDir = positionals.length ? optionalFolder(positionals, 'specs') : undefined;
+    const { graphCommand } = await import('./graph.ts');
     return graphCommand(io, { format: values.format, tables: values.tables, ...(specsDir === undefined ? {} : { specsDir }), ...(values.build === undefined ? {} : { buildDir: values.build }), ...(values.env === undefined ? {} : { env: values.env }) });
   },
-  lineage: (args, io) => {
+  lineage: async (args, io) => {
     const { positionals, values } = parseArgs({
       args,
       allowPositionals: true,
@@ -167,6 +162,7 @@ const COMMANDS: Record<string, Command> = {
     if (table === undefined) throw usage('lineage needs a table: lakestep lineage <database>.<table> [specs]');
     const specsDir = rest.length ? optionalFolder(rest, 'specs') : undefined;
     const depth = integer(values.depth, '--depth');
+    const { lineageCommand } = await import('./lineage.ts');
     return lineageCommand(io, {
       table,
       json: values.json,
@@ -175,7 +171,7 @@ const COMMANDS: Record<string, Command> = {
       ...(depth === undefined ? {} : { depth }),
     });
   },
-  ui: (args, io) => {
+  ui: async (args, io) => {
     const { positionals, values } = parseArgs({
       args,
       allowPositionals: true,
@@ -192,6 +188,7 @@ const COMMANDS: Record<string, Command> = {
     });
     if (values.simulation && values['from-aws']) throw usage('--simulation and --from-aws exclude each other: choose where the runs come from');
     const specsDir = positionals.length ? optionalFolder(positionals, 'specs') : undefined;
+    const { uiCommand } = await import('./ui.ts');
     return uiCommand(io, {
       buildDir: values.build,
       runs: values.simulation ? 'simulation' : values['from-aws'] ? 'aws' : 'none',
@@ -203,8 +200,9 @@ const COMMANDS: Record<string, Command> = {
       ...(values.account === undefined ? {} : { account: values.account }),
     });
   },
-  run: (args, io) => {
+  run: async (args, io) => {
     const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { ...target, date: { type: 'string' }, rerun: { type: 'boolean', default: false } } });
+    const { runCommand } = await import('./operate.ts');
     return runCommand(io, {
       ref: workflowRef(positionals, 'run'),
       buildDir: values.build,
@@ -214,9 +212,10 @@ const COMMANDS: Record<string, Command> = {
       ...(values.date === undefined ? {} : { date: values.date }),
     });
   },
-  status: (args, io) => {
+  status: async (args, io) => {
     const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { ...target, limit: { type: 'string' } } });
     const limit = integer(values.limit, '--limit');
+    const { statusCommand } = await import('./operate.ts');
     return statusCommand(io, {
       ref: workflowRef(positionals, 'status'),
       buildDir: values.build,
@@ -225,7 +224,7 @@ const COMMANDS: Record<string, Command> = {
       ...(limit === undefined ? {} : { limit }),
     });
   },
-  backfill: (args, io) => {
+  backfill: async (args, io) => {
     const { positionals, values } = parseArgs({
       args,
       allowPositionals: true,
@@ -241,6 +240,7 @@ const COMMANDS: Record<string, Command> = {
     const ref = workflowRef(positionals, 'backfill');
     if (values.from === undefined || values.to === undefined) throw usage('backfill needs --from YYYY-MM-DD and --to YYYY-MM-DD');
     const concurrency = integer(values.concurrency, '--concurrency');
+    const { backfillCommand } = await import('./operate.ts');
     return backfillCommand(io, {
       ref,
       buildDir: values.build,
@@ -253,26 +253,29 @@ const COMMANDS: Record<string, Command> = {
       ...(concurrency === undefined ? {} : { concurrency }),
     });
   },
-  checks: checksCli,
+  checks: async (args, io) => (await import('./quality.ts')).checksCli(args, io),
   pause: (args, io) => pauseOrResume(args, io, 'pause'),
   resume: (args, io) => pauseOrResume(args, io, 'resume'),
-  logs: (args, io) => {
+  logs: async (args, io) => {
     const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { ...target, execution: { type: 'string' } } });
+    const { logsCommand } = await import('./operator.ts');
     return logsCommand(io, { ref: workflowRef(positionals, 'logs'), buildDir: values.build, json: values.json, ...optional(values) });
   },
-  cancel: (args, io) => {
+  cancel: async (args, io) => {
     const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { ...target, execution: { type: 'string' } } });
     const ref = workflowRef(positionals, 'cancel');
     if (values.execution === undefined) throw usage('cancel needs --execution NAME (lakestep status lists them)');
+    const { cancelCommand } = await import('./operator.ts');
     return cancelCommand(io, { ref, buildDir: values.build, json: values.json, ...optional(values), execution: values.execution });
   },
-  doctor: doctorCli,
-  plan: (args, io) => {
+  doctor: async (args, io) => (await import('./doctor.ts')).doctorCli(args, io),
+  plan: async (args, io) => {
     const { positionals, values } = parseArgs({
       args,
       allowPositionals: true,
       options: { against: { type: 'string' }, cdk: { type: 'boolean', default: false }, out: { type: 'string', default: 'build' }, env: { type: 'string' }, json: { type: 'boolean', default: false } },
     });
+    const { planCommand } = await import('./plan.ts');
     return planCommand(io, {
       specsDir: optionalFolder(positionals, 'specs'),
       cdk: values.cdk,
@@ -282,12 +285,13 @@ const COMMANDS: Record<string, Command> = {
       ...(values.env === undefined ? {} : { env: values.env }),
     });
   },
-  deploy: (args, io) => {
+  deploy: async (args, io) => {
     const { positionals, values } = parseArgs({
       args,
       allowPositionals: true,
       options: { out: { type: 'string', default: 'build' }, 'use-case': { type: 'string', multiple: true, default: [] }, env: { type: 'string' } },
     });
+    const { deployCommand } = await import('./operate.ts');
     return deployCommand(io, { specsDir: optionalFolder(positionals, 'specs'), outDir: values.out, useCases: values['use-case'], ...(values.env === undefined ? {} : { env: values.env }) });
   },
 };
@@ -295,8 +299,9 @@ const COMMANDS: Record<string, Command> = {
 /** The commands `cli` knows, in usage order (the README documents each: test/docs/cli-help.test.ts). */
 export const COMMAND_NAMES: readonly string[] = Object.keys(COMMANDS);
 
-function pauseOrResume(args: string[], io: Io, action: 'pause' | 'resume'): Promise<number> {
+async function pauseOrResume(args: string[], io: Io, action: 'pause' | 'resume'): Promise<number> {
   const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { build: target.build, json: target.json } });
+  const { pauseCommand } = await import('./operator.ts');
   return pauseCommand(io, { ref: workflowRef(positionals, action), buildDir: values.build, json: values.json, action });
 }
 

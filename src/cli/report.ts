@@ -4,7 +4,9 @@
  * watermarks and what to try next — at most 100 columns wide.
  */
 import type { Manifest, ManifestWorkflow } from '../build/types.ts';
-import { itemToPlain, type ExecutionResult, type SimulationResult, type TimelineEntry } from '../simulator/index.ts';
+// From its own module, not the simulator's index: commands.ts (validate, compile) imports this file without needing the simulator.
+import { itemToPlain } from '../simulator/attribute-values.ts';
+import type { ExecutionResult, SimulationResult, TimelineEntry } from '../simulator/index.ts';
 import { limited, messageText, table } from './print.ts';
 
 /** Widest line the report prints. */

@@ -22,7 +22,7 @@ import { compileMachine, runExecution, type CompiledMachine, type Execution } fr
 import { fireTimes } from '../events/fire-times.ts';
 import { Problems } from './problems.ts';
 import { DataSync } from './services/datasync.ts';
-import { DynamoDb } from './services/dynamodb.ts';
+import { DynamoDb, type DynamoDbTransport } from './services/dynamodb.ts';
 import { EmrServerless } from './services/emr-serverless.ts';
 import { S3Store } from './services/s3.ts';
 import { SnsTopics, type Notification } from './services/sns.ts';
@@ -54,6 +54,8 @@ export interface SimulatorOptions {
    * targets this many times (default 1), to show a workflow is safe under duplicates.
    */
   deliveries?: number;
+  /** How DynamoDB requests reach dynalite (default: its JSON wire protocol in this process). */
+  dynamodbTransport?: DynamoDbTransport;
 }
 
 export interface StartOptions {
@@ -107,7 +109,7 @@ export class Simulator {
       Object.assign(keySchemas, indexDefinition(definition).keySchemas);
     }
     this.problems = new Problems(options.strict ?? false);
-    this.dynamodb = new DynamoDb({ ...keySchemas, ...options.keySchemas }, this.problems, this.build.region);
+    this.dynamodb = new DynamoDb({ ...keySchemas, ...options.keySchemas }, this.problems, this.build.region, options.dynamodbTransport);
     for (const [table, items] of Object.entries(scenario.dynamodb ?? {})) for (const item of items) this.dynamodb.seed(table, item);
     for (const item of migrationMarks(this.build.manifest, scenario.migrated, this.now)) this.dynamodb.seed(this.build.manifest.platform.dynamodb.watermarks, item);
     // A task shared by several tables runs one table per filter.

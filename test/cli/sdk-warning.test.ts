@@ -1,6 +1,6 @@
 /**
  * The installed CLI prints no AWS SDK Node.js support notice before the result
- * of an AWS command (slow: a child process through tsx).
+ * of an AWS command (a child process running the bundle in dist/).
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';

@@ -19,7 +19,7 @@ const errorOf = (fn: () => unknown): { name: string; message: string } => {
   throw new Error('did not throw');
 };
 
-describe('DynamoDB integration (dynalite through @aws-sdk/client-dynamodb)', () => {
+describe('DynamoDB integration (dynalite, through its JSON wire protocol)', () => {
   const ddb = 'arn:aws:states:::dynamodb:';
   const stores: DynamoDb[] = [];
   const store = (schemas: Record<string, string[]> = {}): DynamoDb => {

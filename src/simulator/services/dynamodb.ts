@@ -1,43 +1,34 @@
 /**
  * DynamoDB behind the optimized integrations `arn:aws:states:::dynamodb:getItem|putItem|updateItem|deleteItem`.
- * The calls go through `@aws-sdk/client-dynamodb` to dynalite, a DynamoDB implementation
- * running in this process on an in-memory LevelDB: condition and update expressions,
+ * The calls go to dynalite, a DynamoDB implementation running in this process on an
+ * in-memory LevelDB, as DynamoDB's JSON requests (./dynamodb-wire.ts): condition and update expressions,
  * `ReturnValues` and request validation are DynamoDB's, not the simulator's. Tables are
  * created on first use with the key the state machines' `Key` parameters name.
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/connect-ddb.html
  * @see https://github.com/architect/dynalite#readme
  */
 import type { Server } from 'node:http';
-import {
-  CreateTableCommand,
-  DeleteItemCommand,
-  DescribeTableCommand,
-  DynamoDBClient,
-  DynamoDBServiceException,
-  GetItemCommand,
-  PutItemCommand,
-  ScanCommand,
-  UpdateItemCommand,
-  type AttributeValue as SdkAttributeValue,
-} from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { typeOf, type Item } from '../attribute-values.ts';
 import { taskError } from '../errors.ts';
-import { InProcessHttpHandler } from './in-process-http.ts';
+import { DynamoDbError, wireClient, type DynamoDbSend } from './dynamodb-wire.ts';
 import { machineOf, type Problems } from '../problems.ts';
 import { record, str, type TaskCall, type TaskHandler } from './types.ts';
 
 const PREFIX = 'arn:aws:states:::dynamodb:';
 
-/** What the SDK call of each integration is. */
-const COMMANDS = {
-  getItem: GetItemCommand,
-  putItem: PutItemCommand,
-  updateItem: UpdateItemCommand,
-  deleteItem: DeleteItemCommand,
+/** The DynamoDB operation of each integration. */
+const OPERATIONS = {
+  getItem: 'GetItem',
+  putItem: 'PutItem',
+  updateItem: 'UpdateItem',
+  deleteItem: 'DeleteItem',
 } as const;
 
-type Action = keyof typeof COMMANDS;
+type Action = keyof typeof OPERATIONS;
+
+/** How requests reach dynalite's server (default: wireClient); the bench passes its baseline here. */
+export type DynamoDbTransport = (server: Server, region: string) => DynamoDbSend;
 
 /** Parameters Step Functions passes on to DynamoDB (anything else in `Parameters` is an error there too). */
 const PASSED = [
@@ -48,7 +39,7 @@ const PASSED = [
 
 export class DynamoDb {
   private server: Server | undefined;
-  private client: Promise<DynamoDBClient> | undefined;
+  private client: Promise<DynamoDbSend> | undefined;
   private readonly tables = new Map<string, Promise<void>>();
   private readonly seeds: { table: string; item: Item }[] = [];
   private requests = 0;
@@ -58,6 +49,7 @@ export class DynamoDb {
     private readonly keySchemas: Record<string, string[]> = {},
     private readonly problems?: Problems,
     private readonly region = 'eu-west-1',
+    private readonly transport: DynamoDbTransport = wireClient,
   ) {}
 
   /** Stores `item` before anything runs (scenario seeds), unconditionally. */
@@ -73,9 +65,9 @@ export class DynamoDb {
     for (const table of [...this.tables.keys()].sort()) {
       await this.tables.get(table);
       const items: Item[] = [];
-      let start: Record<string, SdkAttributeValue> | undefined;
+      let start: unknown;
       do {
-        const page = await client.send(new ScanCommand({ TableName: table, ...(start ? { ExclusiveStartKey: start } : {}) }));
+        const page = await client('Scan', { TableName: table, ...(start ? { ExclusiveStartKey: start } : {}) });
         items.push(...((page.Items ?? []) as Item[]));
         start = page.LastEvaluatedKey;
       } while (start);
@@ -87,15 +79,13 @@ export class DynamoDb {
 
   /** Stops the in-process DynamoDB. */
   async close(): Promise<void> {
-    const client = this.client;
     this.client = undefined;
-    if (client) (await client).destroy();
     // The server never listened, so there is nothing to stop; the in-memory store goes with it.
     this.server = undefined;
   }
 
   readonly handlers: Record<string, TaskHandler> = Object.fromEntries(
-    (Object.keys(COMMANDS) as Action[]).map((action) => [`${PREFIX}${action}`, (call: TaskCall) => this.call(action, call)]),
+    (Object.keys(OPERATIONS) as Action[]).map((action) => [`${PREFIX}${action}`, (call: TaskCall) => this.call(action, call)]),
   );
 
   private async call(action: Action, call: TaskCall): Promise<unknown> {
@@ -108,8 +98,7 @@ export class DynamoDb {
     try {
       await this.table(table, record(params.Key ?? params.Item) as Item);
       if (unknown.length) throw validation(`The parameters ${unknown.join(', ')} are not part of the ${action} request`);
-      const Command = COMMANDS[action] as new (input: unknown) => GetItemCommand;
-      const { $metadata: _m, ...body } = (await client.send(new Command(input))) as unknown as Record<string, unknown>;
+      const body = await client(OPERATIONS[action], input);
       return { ...body, SdkHttpMetadata: { HttpStatusCode: 200 }, SdkResponseMetadata: { RequestId: requestId(this.requests) } };
     } catch (error) {
       throw integrationError(error, this.requests);
@@ -141,32 +130,16 @@ export class DynamoDb {
     return out;
   }
 
-  /** The client, starting dynalite on a free 127.0.0.1 port and storing the seeds on first use. */
-  private connect(): Promise<DynamoDBClient> {
+  /** The client, starting dynalite and storing the seeds on first use. */
+  private connect(): Promise<DynamoDbSend> {
     this.client ??= (async () => {
-      // dynalite's HTTP server is never bound to a port: its request listener gets the SDK's requests directly.
+      // dynalite's HTTP server is never bound to a port: its request listener gets the requests directly.
       const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
       this.server = server;
-      // The SDK warns once per process that later releases need Node 22; for this in-process
-      // client that says nothing to the user (the simulator pins its SDK version).
-      process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-      const client = new DynamoDBClient({
-        endpoint: 'http://dynamodb.simulator.invalid',
-        requestHandler: new InProcessHttpHandler(server),
-        region: this.region,
-        credentials: { accessKeyId: 'simulator', secretAccessKey: 'simulator' },
-        maxAttempts: 1,
-        // A fixed SigV4-shaped Authorization header: dynalite checks its form, never the signature,
-        // and hashing every request costs a sixth of a call.
-        signer: { sign: async (request: { headers: Record<string, string> }) => {
-          request.headers['x-amz-date'] = '20260101T000000Z';
-          request.headers.authorization = 'AWS4-HMAC-SHA256 Credential=simulator/20260101/eu-west-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0';
-          return request;
-        } } as never,
-      });
+      const client = this.transport(server, this.region);
       for (const { table, item } of this.seeds.splice(0)) {
         await this.table(table, item, client);
-        await client.send(new PutItemCommand({ TableName: table, Item: item as Record<string, SdkAttributeValue> }));
+        await client('PutItem', { TableName: table, Item: item });
       }
       return client;
     })();
@@ -174,7 +147,7 @@ export class DynamoDb {
   }
 
   /** Creates `name` on first use, its key typed like the attributes of `sample`. */
-  private table(name: string, sample: Item, given?: DynamoDBClient): Promise<void> {
+  private table(name: string, sample: Item, given?: DynamoDbSend): Promise<void> {
     let created = this.tables.get(name);
     if (!created) {
       created = (async () => {
@@ -184,15 +157,13 @@ export class DynamoDb {
           const t = typeOf(sample[attr]);
           return t === 'N' || t === 'B' ? t : 'S';
         };
-        await client.send(
-          new CreateTableCommand({
-            TableName: name,
-            BillingMode: 'PAY_PER_REQUEST',
-            AttributeDefinitions: key.map((a) => ({ AttributeName: a, AttributeType: type(a) })),
-            KeySchema: key.map((a, i) => ({ AttributeName: a, KeyType: i === 0 ? 'HASH' : 'RANGE' })),
-          }),
-        );
-        while ((await client.send(new DescribeTableCommand({ TableName: name }))).Table?.TableStatus !== 'ACTIVE') {
+        await client('CreateTable', {
+          TableName: name,
+          BillingMode: 'PAY_PER_REQUEST',
+          AttributeDefinitions: key.map((a) => ({ AttributeName: a, AttributeType: type(a) })),
+          KeySchema: key.map((a, i) => ({ AttributeName: a, KeyType: i === 0 ? 'HASH' : 'RANGE' })),
+        });
+        while ((record((await client('DescribeTable', { TableName: name })).Table).TableStatus) !== 'ACTIVE') {
           await new Promise((resolve) => setTimeout(resolve, 1));
         }
       })();
@@ -216,8 +187,8 @@ function keyText(item: Item, key: string[]): string {
   return JSON.stringify(key.map((k) => item[k] ?? null));
 }
 
-function validation(message: string): DynamoDBServiceException {
-  return new DynamoDBServiceException({ name: 'ValidationException', $fault: 'client', $metadata: {}, message });
+function validation(message: string): DynamoDbError {
+  return new DynamoDbError('ValidationException', message);
 }
 
 /**
@@ -226,8 +197,8 @@ function validation(message: string): DynamoDBServiceException {
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/connect-ddb.html
  */
 function integrationError(error: unknown, request: number): Error {
-  if (!(error instanceof DynamoDBServiceException)) return error as Error;
-  const code = error.name;
+  if (!(error instanceof DynamoDbError)) return error as Error;
+  const code = error.code;
   const name = code === 'ValidationException' || code === 'SerializationException' ? 'DynamoDB.AmazonDynamoDBException' : `DynamoDB.${code}`;
   const message = error.message.replace(/^\s*$/, code === 'ConditionalCheckFailedException' ? 'The conditional request failed' : code);
   return taskError(name, `${message} (Service: AmazonDynamoDBv2; Status Code: 400; Error Code: ${code}; Request ID: ${requestId(request)}; Proxy: null)`);

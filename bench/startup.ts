@@ -1,0 +1,44 @@
+/**
+ * Start-up section: wall time of the installed CLI (`node bin/lakestep.mjs`,
+ * the bundle in dist/, rebuilt first) against a bare `node -e 0`, measured in
+ * turns in the same run so that the machine's load weighs on each alike.
+ * Targets: `--version` ≤ 3× and `validate specs` (the example) ≤ 8× bare node.
+ *
+ *   npx tsx bench/run.ts startup [--repeat=7]
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { median, ms, option, ratio, table, type SectionContext, type SectionOutcome } from './harness.ts';
+
+const CASES = [
+  { label: 'node -e 0', args: ['-e', '0'], target: undefined },
+  { label: 'lakestep --version', args: ['bin/lakestep.mjs', '--version'], target: 3 },
+  // The sources through tsx, as bin/lakestep.mjs ran them before dist/: the baseline.
+  { label: 'tsx src/cli/main.ts --version', args: ['--import', 'tsx', 'src/cli/main.ts', '--version'], target: undefined },
+  { label: 'lakestep validate specs', args: ['bin/lakestep.mjs', 'validate', 'specs'], target: 8 },
+  { label: 'tsx src/cli/main.ts validate specs', args: ['--import', 'tsx', 'src/cli/main.ts', 'validate', 'specs'], target: undefined },
+] as const;
+
+export async function run(ctx: SectionContext): Promise<SectionOutcome> {
+  const failures: string[] = [];
+  const repeat = Math.max(1, Number(option(ctx.args, 'repeat') ?? 7));
+  execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
+  const walls: number[][] = CASES.map(() => []);
+  for (let i = 0; i <= repeat; i++) {
+    CASES.forEach((c, k) => {
+      const t0 = performance.now();
+      const r = spawnSync(process.execPath, c.args, { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+      const wall = performance.now() - t0;
+      if (r.status !== 0) failures.push(`${c.label} exited ${r.status}: ${r.stderr.slice(0, 300)}`);
+      // The first turn warms the file cache and is left out.
+      if (i > 0) walls[k]!.push(wall);
+    });
+  }
+  const bare = median(walls[0]!);
+  const rows = CASES.map((c, k) => {
+    const wall = median(walls[k]!);
+    return [c.label, ms(wall), k === 0 ? '1.00' : ratio(wall / bare), c.target === undefined ? '' : `≤ ${c.target}×`, c.target === undefined ? '' : wall / bare <= c.target ? 'met' : 'NOT met'];
+  });
+  ctx.out(`${repeat} turns of each (after one warm-up turn), medians of the wall time of the child process`);
+  for (const l of table(['command', 'wall ms', '× node -e 0', 'target', ''], rows)) ctx.out(`  ${l}`);
+  return { failures };
+}

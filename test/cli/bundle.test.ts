@@ -1,0 +1,49 @@
+/**
+ * What each command loads from the bundle in dist/ (rebuilt by the global setup):
+ * the static import closure of its chunk, that is what node evaluates before the
+ * command runs. `--version` and `--help` load the dispatcher only; validate and
+ * compile load no AWS SDK, CDK or simulator.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const dist = fileURLToPath(new URL('../../dist/', import.meta.url));
+
+/** Files (in dist/) and packages a chunk loads before it runs, transitively through static imports. */
+function closure(file: string): { files: Set<string>; packages: Set<string> } {
+  const files = new Set<string>();
+  const packages = new Set<string>();
+  const visit = (f: string) => {
+    if (files.has(f)) return;
+    files.add(f);
+    // esbuild writes each static import as a top-level `import … from "x";` statement.
+    for (const m of readFileSync(dist + f, 'utf8').matchAll(/^import\s[^;]*?from\s*"([^"]+)";|^import\s*"([^"]+)";/gm)) {
+      const spec = (m[1] ?? m[2])!;
+      if (spec.startsWith('./')) visit(spec.slice(2));
+      else if (!spec.startsWith('node:')) packages.add(spec);
+    }
+  };
+  visit(file);
+  return { files, packages };
+}
+
+const chunkOf = (command: string): string => readdirSync(dist).find((f) => f.startsWith(`${command}-`) && f.endsWith('.js'))!;
+const bytes = (files: Set<string>): number => [...files].reduce((n, f) => n + statSync(dist + f).size, 0);
+
+describe('the CLI bundle', () => {
+  it('the dispatcher (--version, --help) loads no package and under 100 KB', () => {
+    const { files, packages } = closure('lakestep.js');
+    expect([...packages]).toEqual([]);
+    expect(bytes(files)).toBeLessThan(100_000);
+  });
+
+  it('validate and compile load yaml and ajv only: no AWS SDK, CDK, simulator or esbuild', () => {
+    const { packages } = closure(chunkOf('commands'));
+    expect([...packages].sort()).toEqual(['ajv', 'yaml']);
+  });
+
+  it('the simulator loads with the commands that simulate', () => {
+    expect([...closure(chunkOf('simulation')).packages]).toEqual(expect.arrayContaining(['aws-local-stepfunctions', 'dynalite']));
+  });
+});
