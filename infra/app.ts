@@ -62,8 +62,10 @@ export function buildApp(opts: BuildAppOptions): BuiltApp {
   const { platform } = manifest;
   if (opts.nagChecks ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
 
+  const backfill = manifest.machines?.backfill;
   const platformStack = new PlatformStack(app, `${platform.prefix}-platform`, {
     platform,
+    ...(backfill ? { backfill: { stateMachineName: backfill.stateMachineName, definition: readBuildFile(build, backfill.definition) } } : {}),
     sparkDir: opts.sparkDir ?? join(INFRA_DIR, 'spark'),
     description: `lakestep ${platform.prefix}: shared platform resources`,
   });

@@ -65,6 +65,10 @@ export const WILDCARD_REASONS: readonly WildcardReason[] = [
     reason: 'KMS data-key actions on the single platform key.',
   },
   {
+    finding: /^Resource::.*:states:.*:execution:[^:*/]+-\*:\*$/,
+    reason: "The schedule starter looks a run up by its execution name before starting it, and the backfill machine follows the runs it starts, in any lakestep machine (all named <prefix>-…).",
+  },
+  {
     finding: /^Resource::.*stateMachine:[^:]+-\*$/,
     reason: 'EventBridge starts any lakestep machine by its deterministic name, including machines of other use-case stacks.',
   },

@@ -20,6 +20,9 @@ import { PlatformLogGroups } from './log-groups.ts';
 import { createNotificationTopic } from './notifications.ts';
 import { deployRuntime } from './runtime-deployment.ts';
 import { PlatformTables, type TableKind } from './tables.ts';
+import { ScheduleStarter } from './schedule-starter.ts';
+import { BackfillMachine } from './backfill-machine.ts';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 
 /** What a use-case stack receives from the platform stack. */
 export interface PlatformResources {
@@ -32,10 +35,14 @@ export interface PlatformResources {
   eventsRole: iam.IRole;
   stateMachineLogGroup: logs.ILogGroup;
   datasyncLogGroup: logs.ILogGroup;
+  /** The schedule starter every schedule invokes. */
+  scheduleStarter: lambda.IFunction;
 }
 
 export interface PlatformStackProps extends StackProps {
   platform: ManifestPlatform;
+  /** The backfill state machine of the build (absent in older builds). */
+  backfill?: { stateMachineName: string; definition: string };
   /** Folder of the PySpark runtime uploaded to the artifacts bucket. */
   sparkDir: string;
 }
@@ -58,7 +65,9 @@ export class PlatformStack extends Stack {
     const eventsRole = createEventsRole(this, platform.prefix);
     const logGroups = new PlatformLogGroups(this, 'Logs', { prefix: platform.prefix, key });
     deployRuntime(this, props.sparkDir, buckets.artifacts);
-    acknowledgePlatformFindings(this, { accessLogs });
+    const starter = new ScheduleStarter(this, 'ScheduleStarter', { prefix: platform.prefix, key });
+    if (props.backfill) new BackfillMachine(this, 'Backfill', { prefix: platform.prefix, ...props.backfill, key, logGroup: logGroups.stateMachines });
+    acknowledgePlatformFindings(this, { accessLogs, deadLetterQueue: starter.deadLetterQueue });
     this.resources = {
       prefix: platform.prefix,
       key,
@@ -69,6 +78,7 @@ export class PlatformStack extends Stack {
       eventsRole,
       stateMachineLogGroup: logGroups.stateMachines,
       datasyncLogGroup: logGroups.datasync,
+      scheduleStarter: starter.function,
     };
     for (const value of sharedValues(this.resources)) this.exportValue(value);
   }
@@ -93,5 +103,6 @@ export function sharedValues(r: PlatformResources): string[] {
     ...(['runs', 'watermarks', 'gates'] as const).flatMap((t) => [r.tables[t].tableName, r.tables[t].tableArn]),
     r.stateMachineLogGroup.logGroupArn,
     r.datasyncLogGroup.logGroupArn,
+    r.scheduleStarter.functionArn,
   ];
 }

@@ -51,6 +51,7 @@ export class WorkflowMachine extends Construct {
         platform,
         substitutions,
         datasyncTaskArns: props.datasyncTaskArns,
+        stateMachineName: props.stateMachineName,
       })),
     );
     this.role = new iam.Role(this, 'Role', {

@@ -2,7 +2,7 @@
  * Compiled use cases → the files of build/ and the manifest (DESIGN §6).
  * Pure: returns path → content; the CLI writes them.
  */
-import { frame } from '../asl/frame.ts';
+import { frame, isRestartState } from '../asl/frame.ts';
 import { allStates, placeholdersIn, stateCount, successPathLength } from '../asl/analysis.ts';
 import { jsonBytes, worstCaseEvents } from '../asl/limits.ts';
 import type { Platform, UseCase, Workflow } from '../ir/types.ts';
@@ -13,6 +13,10 @@ import { gateFor } from '../asl/gate.ts';
 import type { Manifest, ManifestUseCase, ManifestWorkflow, RuleDefinition } from './types.ts';
 import { MANIFEST_VERSION } from './types.ts';
 import { storageFor } from './storage.ts';
+import { backfillMachine } from '../asl/backfill.ts';
+
+/** Where the platform's backfill machine is written, relative to build/ (`lakestep` is no use case). */
+export const BACKFILL_DEFINITION = 'lakestep/backfill.asl.json';
 
 export interface BuildOutput {
   manifest: Manifest;
@@ -44,6 +48,9 @@ export function assembleBuild(input: AssembleInput): BuildOutput {
   for (const uc of useCases) for (const w of uc.workflows) for (const t of w.resources.tables) databases.add(t.split('.')[0]!);
   // The manifest carries the environment settings, not the compiler's defaults.
   const { defaults: _defaults, origin: _origin, ...settings } = input.platform;
+  // The platform's own machine, with any use case to run.
+  const backfill = useCases.length ? backfillMachine(input.platform) : undefined;
+  if (backfill) files.set(BACKFILL_DEFINITION, toJson(backfill.definition));
   return {
     manifest: {
       version: MANIFEST_VERSION,
@@ -51,6 +58,7 @@ export function assembleBuild(input: AssembleInput): BuildOutput {
       platform: { ...settings, databases: [...databases].sort() },
       useCases,
       quarantined: [],
+      ...(backfill ? { machines: { backfill: { stateMachineName: backfill.stateMachineName, definition: BACKFILL_DEFINITION } } } : {}),
     },
     files,
   };
@@ -87,6 +95,7 @@ function compileWorkflow(w: Workflow, input: AssembleInput, files: Map<string, s
     enabled: w.enabled,
     tags: w.tags,
     ...(w.schedule === undefined ? {} : { schedule: w.schedule }),
+    ...(w.timetable ? { timetable: w.timetable } : {}),
     dependsOn: w.dependsOn.map((d) => `${d.useCase}/${d.dag}`),
     rules: events.rules,
     ...(gate ? { gate } : {}),
@@ -98,7 +107,7 @@ function compileWorkflow(w: Workflow, input: AssembleInput, files: Map<string, s
     stats: {
       sparkJobs: phase.sparkJobs,
       states: stateCount(definition),
-      successPathTransitions: successPathLength(definition, isSkipState),
+      successPathTransitions: successPathLength(definition, (s) => isSkipState(s) || isRestartState(s)),
       // The frame's own states (run context, run record) on top of the phase's count.
       worstCaseHistoryEvents: phase.limits ? phase.limits.historyEvents : worstCaseEvents(definition, { loopIterations: 1 }),
       // Without a phase estimate: the literal results the definition puts in state, and the frame.

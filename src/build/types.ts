@@ -35,6 +35,7 @@ export const PLATFORM_PLACEHOLDERS = [
   'GatesTable',
   'NotificationTopicArn',
   'EventsRoleArn',
+  'ScheduleStarterArn',
 ] as const;
 export type PlatformPlaceholder = (typeof PLATFORM_PLACEHOLDERS)[number];
 
@@ -44,6 +45,8 @@ export interface Manifest {
   platform: ManifestPlatform;
   useCases: ManifestUseCase[];
   quarantined: { useCase: string; diagnostics: Diagnostic[] }[];
+  /** State machines of the platform itself (absent in older builds): the backfill machine of `lakestep backfill --detach`. */
+  machines?: { backfill: { stateMachineName: string; definition: string } };
 }
 
 /** Environment settings shared by the IR's platform and the manifest. */
@@ -103,6 +106,12 @@ export interface ManifestWorkflow {
   enabled: boolean;
   tags: string[];
   schedule?: string;
+  /**
+   * Where its runs' logical dates come from: its own schedule, or the one it inherits
+   * from an upstream (`from`). The operator commands name runs by it. Absent: nothing
+   * schedules it (a day is one run at midnight UTC).
+   */
+  timetable?: { schedule: string; timezone: string; logicalDate: 'interval' | 'trigger'; from?: string };
   dependsOn: string[];
   rules: RuleDefinition[];
   /** Join state machine for dags with 2+ upstreams (DESIGN §4.2). */

@@ -27,6 +27,8 @@ export interface Io {
   spawn?: SpawnFn;
   /** The clock of the operator commands (default: the wall clock). */
   now?: () => Date;
+  /** How `backfill` waits between looks at its runs in flight (default: a timer; tests pass their own). */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export const processIo: Io = {

@@ -39,9 +39,12 @@ commands:
                                          cross-workflow dependency graph (default mermaid), from a compile
                                          of the specs or from a build's manifest; quarantined use cases dashed
   run      <use-case>/<dag> [--date D] [--rerun] [--account ID] [--build build] [--json]
-                                         start one execution named after its logical date (D: YYYY-MM-DD
-                                         or ISO timestamp, default now); --rerun when that name is taken
-                                         exit 1 when the date already has a failed run and nothing started
+                                         start the runs of a day (D: YYYY-MM-DD, every interval of that UTC
+                                         day) or of one logical date (ISO timestamp), default the latest
+                                         scheduled run; each is named after its logical date as schedules
+                                         name it, so a run that exists is reported, not started; --rerun
+                                         starts the next attempt (<name>_a2 …) of each one not running
+                                         exit 1 when a run's latest attempt failed and nothing started
   status   <use-case>/<dag> [--limit N] [--account ID] [--build build] [--json]
                                          newest executions (N: 1-1000, default 10) and why each failed,
                                          and whether the dag is paused
@@ -55,11 +58,16 @@ commands:
                                          state, details, Spark UI and driver log links
   cancel   <use-case>/<dag> --execution NAME [--account ID] [--build build] [--json]
                                          stop the execution and cancel its active job runs
-  backfill <use-case>/<dag> --from D1 --to D2 [--concurrency N] [--dry-run] [--force]
-           [--account ID] [--build build] [--json]
-                                         one execution per day D1..D2 (YYYY-MM-DD, inclusive); days already
-                                         started are skipped; N: 1-10 (default 2); over 366 days needs --force
-                                         exit 1 when any day failed to start
+  backfill <use-case>/<dag> --from D1 --to D2 [--reprocess none|failed|all] [--max-concurrency N]
+           [--backwards] [--dry-run] [--detach] [--force] [--account ID] [--build build] [--json]
+                                         every run of the days D1..D2 (YYYY-MM-DD, inclusive), named as the
+                                         schedule names them; runs that already ran are skipped unless
+                                         --reprocess failed|all (default none) starts their next attempt;
+                                         at most N in flight (1-40, default 2), oldest first (--backwards:
+                                         newest); waits for them, or --detach hands them to the backfill
+                                         state machine; --dry-run lists each run's fate and the dags it
+                                         starts downstream; over 366 days needs --force
+                                         exit 1 when a run failed to start or failed
   deploy   [specs] [--use-case NAME]... [--out build]
                                          compile, then cdk deploy (needs AWS credentials, checked first);
                                          quarantined use cases are left out and their stacks untouched
@@ -144,24 +152,32 @@ const COMMANDS: Record<string, Command> = {
         ...target,
         from: { type: 'string' },
         to: { type: 'string' },
-        concurrency: { type: 'string' },
+        reprocess: { type: 'string' },
+        'max-concurrency': { type: 'string' },
+        backwards: { type: 'boolean', default: false },
         'dry-run': { type: 'boolean', default: false },
+        detach: { type: 'boolean', default: false },
         force: { type: 'boolean', default: false },
       },
     });
     const ref = workflowRef(positionals, 'backfill');
     if (values.from === undefined || values.to === undefined) throw usage('backfill needs --from YYYY-MM-DD and --to YYYY-MM-DD');
-    const concurrency = integer(values.concurrency, '--concurrency');
+    const maxConcurrency = integer(values['max-concurrency'], '--max-concurrency');
+    if (values.reprocess !== undefined && !['none', 'failed', 'all'].includes(values.reprocess)) throw usage(`--reprocess must be none, failed or all, got "${values.reprocess}"`);
+    if (values.detach && values['dry-run']) throw usage('--detach and --dry-run exclude each other');
     return backfillCommand(io, {
       ref,
       buildDir: values.build,
       from: values.from,
       to: values.to,
       dryRun: values['dry-run'],
+      detach: values.detach,
+      backwards: values.backwards,
       force: values.force,
       json: values.json,
       ...(values.account === undefined ? {} : { account: values.account }),
-      ...(concurrency === undefined ? {} : { concurrency }),
+      ...(maxConcurrency === undefined ? {} : { maxConcurrency }),
+      ...(values.reprocess === undefined ? {} : { reprocess: values.reprocess as 'none' | 'failed' | 'all' }),
     });
   },
   pause: (args, io) => pauseOrResume(args, io, 'pause'),

@@ -1,14 +1,21 @@
 /**
  * Schedule rules: one per scheduled workflow, and for maintenance one per distinct
- * task schedule. The target input carries `trigger: schedule`, the event `time` as
- * logical date and, for maintenance, the group of tasks to run.
+ * task schedule. The target is the schedule starter (src/starter/scheduled.ts),
+ * which derives the run's data interval, logical date and execution name from the
+ * schedule and the event `time`; the input names the workflow, its schedule, its
+ * logical-date convention and, for maintenance, the group of tasks to run.
  * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-rule-schedule.html
  * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-transform-target-input.html
  */
 import { createHash } from 'node:crypto';
 import type { RuleDefinition } from '../build/types.ts';
 import type { Maintenance, MaintenanceTask, Platform, Workflow } from '../ir/types.ts';
-import { limitDescription, EVENTS_ROLE_ARN, machineArn, ownMachineName, ruleName, ruleState, targetId } from './common.ts';
+import type { ScheduledStart } from '../starter/scheduled.ts';
+import { limitDescription, machineArn, ownMachineName, ruleName, ruleState, targetId } from './common.ts';
+import { deployedExpression } from './schedule-expression.ts';
+
+/** The platform's schedule starter (a Lambda function created by infra). */
+export const SCHEDULE_STARTER_ARN = '${ScheduleStarterArn}';
 
 export interface ScheduleGroup {
   /** Stable id: a slug of the expression (`rate-1-day`), unique within the workflow. */
@@ -53,9 +60,9 @@ export function scheduleRules(platform: Platform, workflow: Workflow): RuleDefin
       Description: limitDescription(
         `Start ${machine} on ${g.schedule} for ${g.tasks.length} maintenance task${g.tasks.length === 1 ? '' : 's'} (group ${g.group})`,
       ),
-      ScheduleExpression: g.schedule,
+      ScheduleExpression: deployedExpression(g.schedule),
       State: ruleState(workflow),
-      Targets: [scheduleTarget(arn, { group: g.group })],
+      Targets: [starterTarget({ state_machine_arn: arn, schedule: g.schedule, logical_date: workflow.logicalDate, group: g.group })],
     }));
   }
   if (workflow.schedule === undefined) return [];
@@ -64,26 +71,25 @@ export function scheduleRules(platform: Platform, workflow: Workflow): RuleDefin
     {
       Name: ruleName(machine, 'schedule'),
       Description: limitDescription(`Start ${machine} on ${schedule}`),
-      ScheduleExpression: schedule,
+      ScheduleExpression: deployedExpression(schedule),
       State: ruleState(workflow),
-      Targets: [scheduleTarget(arn, {})],
+      Targets: [starterTarget({ state_machine_arn: arn, schedule, logical_date: workflow.logicalDate })],
     },
   ];
 }
 
 /**
- * `{"trigger":"schedule","logical_date":<time>, ...extra}`: a JSON template whose
- * `<time>` variable EventBridge replaces with the quoted event time.
+ * The starter's input: the fixed fields, then `scheduled_time`, a variable that
+ * EventBridge replaces with the quoted event time.
  */
-function scheduleTarget(arn: string, extra: Record<string, string>): RuleDefinition['Targets'][number] {
-  const fixed = Object.entries(extra).map(([k, v]) => `,${JSON.stringify(k)}:${JSON.stringify(v)}`);
+function starterTarget(fixed: Omit<ScheduledStart, 'scheduled_time'>): RuleDefinition['Targets'][number] {
+  const json = JSON.stringify({ ...fixed, timezone: fixed.timezone ?? 'UTC' });
   return {
-    Id: targetId('state-machine'),
-    Arn: arn,
-    RoleArn: EVENTS_ROLE_ARN,
+    Id: targetId('schedule-starter'),
+    Arn: SCHEDULE_STARTER_ARN,
     InputTransformer: {
       InputPathsMap: { time: '$.time' },
-      InputTemplate: `{"trigger":"schedule","logical_date":<time>${fixed.join('')}}`,
+      InputTemplate: `${json.slice(0, -1)},"scheduled_time":<time>}`,
     },
   };
 }

@@ -21,6 +21,8 @@ export interface UseCaseIndexEntry {
   dags: Map<string, DagType>;
   /** Schedules of the dags that have one. */
   schedules: Map<string, string>;
+  /** The `logical_date` convention of the dags that set one. */
+  conventions: Map<string, 'interval' | 'trigger'>;
   /** Upstreams of each dag, as `<use-case>/<dag>`, as written (not yet checked). */
   dependsOn: Map<string, string[]>;
   /** Migrated tables by their name in migration files. */

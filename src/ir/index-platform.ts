@@ -16,6 +16,7 @@ interface RawDag {
   depends_on?: unknown;
   config?: unknown;
   spark?: unknown;
+  logical_date?: unknown;
 }
 
 function rawDags(file: SpecFile | undefined): RawDag[] {
@@ -28,11 +29,12 @@ export function buildIndex(useCases: readonly UseCaseFiles[], parsed: ReadonlyMa
   for (const uc of useCases) {
     const files = parsed.get(uc.name)!;
     const orch = files.get('orchestration.yaml');
-    const entry: UseCaseIndexEntry = { readable: orch?.value !== undefined, dags: new Map(), schedules: new Map(), dependsOn: new Map(), migrationTables: new Map(), tables: new Map() };
+    const entry: UseCaseIndexEntry = { readable: orch?.value !== undefined, dags: new Map(), schedules: new Map(), conventions: new Map(), dependsOn: new Map(), migrationTables: new Map(), tables: new Map() };
     for (const d of rawDags(orch)) {
       if (typeof d.name !== 'string') continue;
       entry.dags.set(d.name, d.type as DagType);
       if (typeof d.schedule === 'string') entry.schedules.set(d.name, d.schedule);
+      if (d.logical_date === 'interval' || d.logical_date === 'trigger') entry.conventions.set(d.name, d.logical_date);
       if (Array.isArray(d.depends_on)) {
         entry.dependsOn.set(d.name, d.depends_on.filter((x): x is string => typeof x === 'string').map((x) => (x.includes('/') ? x : `${uc.name}/${x}`)));
       }

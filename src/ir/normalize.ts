@@ -11,6 +11,7 @@ import type { UseCaseFiles } from '../spec/discover.ts';
 import { parseDuration } from '../spec/duration.ts';
 import { joinPointer, locate, type SpecFile } from '../spec/files.ts';
 import { checkScheduleExpression } from '../spec/schedule.ts';
+import { effectiveTimetable, type WorkflowTimetable } from './timetable.ts';
 import { validateSchemaItems, validateSchemaLists } from '../spec/schema.ts';
 import { closest, suggestValue } from '../spec/suggest.ts';
 import type { DagSpec, DagType, OrchestrationSpec, SpecKind } from '../spec/types.ts';
@@ -138,6 +139,8 @@ export function normalizeUseCase(files: UseCaseFiles, input: NormalizeInput): Us
         emails: dag.notification?.emails ?? [],
       },
       ...(dag.schedule === undefined ? {} : { schedule: dag.schedule }),
+      logicalDate: dag.logical_date ?? input.platform.defaults.logicalDate,
+      ...timetableOf(input, `${files.name}/${dag.name}`),
       dependsOn,
       retries: dag.retries ?? input.platform.defaults.retries,
       timeoutSeconds,
@@ -307,4 +310,9 @@ function checkJoinSchedules(deps: readonly WorkflowRef[], input: NormalizeInput,
       warn('JOIN_RATE_SCHEDULE', `upstream '${d.useCase}/${d.dag}' runs on ${schedule}: the join waits for all upstreams of the same logical date, and rate() times depend on when the rule was created; use cron() times the other upstreams share`, d.origin);
     }
   }
+}
+
+function timetableOf(input: { index: PlatformIndex; platform: Platform }, ref: string): { timetable?: WorkflowTimetable } {
+  const timetable = effectiveTimetable(input.index, input.platform, ref);
+  return timetable ? { timetable } : {};
 }

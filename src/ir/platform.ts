@@ -22,6 +22,7 @@ export const PLATFORM_DEFAULTS = {
   datasyncPollSeconds: 30,
   datasyncPollMaxSeconds: 300,
   noncurrentVersionDays: 7,
+  logicalDate: 'interval',
 } as const;
 
 const NO_ORIGIN: Origin = { file: 'platform.yaml', line: 1, column: 1, pointer: '' };
@@ -57,6 +58,7 @@ export function normalizePlatform(spec: PlatformSpec = {}, origin: Origin = NO_O
       gateTtlSeconds: parseDuration(defaults.gate_ttl ?? d.gateTtl) ?? parseDuration(d.gateTtl)!,
       datasyncPollSeconds: defaults.datasync_poll_seconds ?? d.datasyncPollSeconds,
       datasyncPollMaxSeconds: defaults.datasync_poll_max_seconds ?? d.datasyncPollMaxSeconds,
+      logicalDate: defaults.logical_date ?? d.logicalDate,
     },
     tags: spec.tags ?? {},
     origin,

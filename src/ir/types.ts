@@ -7,6 +7,8 @@
 import type { Origin } from '../diagnostics.ts';
 import type { JdbcPartitioning, PlatformSettings, TableShare } from '../build/types.ts';
 import type { DagType, Layer } from '../spec/types.ts';
+import type { LogicalDateConvention } from '../time/runs.ts';
+import type { WorkflowTimetable } from './timetable.ts';
 
 export interface Platform extends PlatformSettings {
   defaults: {
@@ -16,6 +18,7 @@ export interface Platform extends PlatformSettings {
     gateTtlSeconds: number;
     datasyncPollSeconds: number;
     datasyncPollMaxSeconds: number;
+    logicalDate: LogicalDateConvention;
   };
   origin: Origin;
 }
@@ -29,8 +32,13 @@ export interface WorkflowRef {
 
 /** A run-argument fragment: literal text or a run template (`{{ ds }}` …). */
 export type ArgPart = { text: string } | { template: RunTemplate };
-export type RunTemplate = 'ds' | 'ts' | 'run_id' | 'dag' | 'use_case';
-export const RUN_TEMPLATES: readonly RunTemplate[] = ['ds', 'ts', 'run_id', 'dag', 'use_case'];
+/**
+ * Run templates, with Airflow's names and meanings (src/time/runs.ts): `ds`, `ds_nodash`,
+ * `ts` (the logical date), `data_interval_start`, `data_interval_end`, `prev_ds`, `next_ds`,
+ * and `run_id` (execution name), `dag`, `use_case`.
+ */
+export type RunTemplate = 'ds' | 'ds_nodash' | 'ts' | 'data_interval_start' | 'data_interval_end' | 'prev_ds' | 'next_ds' | 'run_id' | 'dag' | 'use_case';
+export const RUN_TEMPLATES: readonly RunTemplate[] = ['ds', 'ds_nodash', 'ts', 'data_interval_start', 'data_interval_end', 'prev_ds', 'next_ds', 'run_id', 'dag', 'use_case'];
 
 export interface SparkJob {
   entrypoint: string;
@@ -149,6 +157,10 @@ export interface SqlFile {
   /** Path relative to the specs root. */
   file: string;
   text: string;
+  /** The text with its run templates bound as parameter markers (src/sql/templates.ts). */
+  sql: string;
+  /** Run parameters the SQL binds. */
+  params: RunTemplate[];
   origin: Origin;
 }
 
@@ -197,6 +209,10 @@ export interface Workflow {
   tags: string[];
   notification: { onSuccess: boolean; onFailure: boolean; emails: string[] };
   schedule?: string;
+  /** What the logical date of its scheduled runs is (src/time/runs.ts). */
+  logicalDate: LogicalDateConvention;
+  /** Where its runs' logical dates come from (src/ir/timetable.ts); absent: nothing schedules it. */
+  timetable?: WorkflowTimetable;
   dependsOn: WorkflowRef[];
   retries: number;
   timeoutSeconds: number;

@@ -12,7 +12,9 @@ import type { JobDocument, JobStep } from '../build/types.ts';
 import type { Processing } from '../ir/types.ts';
 import { mergeSql, mergeWatermarkSql } from '../sql/merge.ts';
 import { splitStatements } from '../sql/statements.ts';
-import { icebergConf, runtimeJobTask } from './runtime.ts';
+import { icebergConf, runtimeJobTask, ALWAYS_PASSED } from './runtime.ts';
+import { TEMPLATE_PATHS } from '../asl/intrinsics.ts';
+import type { Workflow } from '../ir/types.ts';
 import type { PhaseCompiler } from './types.ts';
 import { chainWatermarkAdvances, watermarkReads, type WatermarkUse } from './watermarks.ts';
 
@@ -30,7 +32,7 @@ export const compileProcessing: PhaseCompiler<Processing> = (p, { workflow: w, p
     } else steps.push({ kind: 'sql', name: m.name, sql: mergeSql(platform.catalog, m) });
   }
   for (const f of p.sql) {
-    const statements = splitStatements(f.text);
+    const statements = splitStatements(f.sql);
     statements.forEach((sql, j) => steps.push({ kind: 'sql', name: statements.length > 1 ? `${f.name} #${j + 1}` : f.name, sql }));
   }
   const job: JobDocument = { version: 1, useCase: w.useCase, workflow: w.name, job: 'process', catalog: platform.catalog, steps };
@@ -43,7 +45,7 @@ export const compileProcessing: PhaseCompiler<Processing> = (p, { workflow: w, p
       workflow: w,
       platform,
       job: 'process',
-      params: Object.fromEntries(uses.map((u) => [u.param, `$.watermarks.${u.param}.value`])),
+      params: { ...runParams(p, w), ...Object.fromEntries(uses.map((u) => [u.param, `$.watermarks.${u.param}.value`])) },
       sparkSubmitParameters: [icebergConf(platform), platform.defaults.sparkSubmitParameters].filter(Boolean).join(' '),
       comment: specComment(p.origin, [...p.merges.map((m) => `MERGE INTO ${m.target.database}.${m.target.table}`), ...p.sql.map((f) => f.file)].join(', ')),
       next: advances.startAt,
@@ -64,3 +66,13 @@ export const compileProcessing: PhaseCompiler<Processing> = (p, { workflow: w, p
     sparkJobs: 1,
   };
 };
+
+/** Run parameters the SQL files bind beyond the ones every job gets (`dag` and `use_case` are fixed). */
+function runParams(p: Processing, w: Workflow): Record<string, string | { text: string }> {
+  const out: Record<string, string | { text: string }> = {};
+  for (const name of p.sql.flatMap((f) => f.params)) {
+    if (ALWAYS_PASSED.includes(name)) continue;
+    out[name] = name === 'dag' ? { text: w.name } : name === 'use_case' ? { text: w.useCase } : TEMPLATE_PATHS[name];
+  }
+  return out;
+}

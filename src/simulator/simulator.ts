@@ -21,6 +21,7 @@ import { eventId, eventTime, scheduledEvent, statusChangeEvent } from './events.
 import { compileMachine, runExecution, type CompiledMachine, type Execution } from './execution.ts';
 import { fireTimes } from '../events/fire-times.ts';
 import { Problems } from './problems.ts';
+import { startScheduledIn } from './schedule-starter.ts';
 import { DataSync } from './services/datasync.ts';
 import { DynamoDb } from './services/dynamodb.ts';
 import { EmrServerless } from './services/emr-serverless.ts';
@@ -415,7 +416,11 @@ export class Simulator {
     }
   }
 
-  /** Hands a target its input: starts a state machine or publishes to the topic. */
+  private startScheduled(d: Delivery, at: number, trigger: Trigger, entry: (kind: TimelineEntry['kind'], details: Record<string, unknown>) => void): void {
+    entry('event-routed', startScheduledIn(this, d, (arn, name, input) => this.enqueue(arn, name, input, at, trigger)));
+  }
+
+  /** Hands a target its input: starts a state machine, runs the schedule starter or publishes to the topic. */
   private deliver(d: Delivery, at: number, trigger: Trigger, workflow: string, execution: string): void {
     const entry = (kind: TimelineEntry['kind'], details: Record<string, unknown>): void =>
       void this.timeline.push({ time: new Date(at).toISOString(), workflow, execution, kind, details: { rule: d.rule.Name, target: d.target.Arn, ...details } });
@@ -429,6 +434,7 @@ export class Simulator {
       const started = this.enqueue(d.target.Arn, this.generatedName(), input, at, trigger);
       return entry('event-routed', { started: started.ref, execution: started.name });
     }
+    if (d.target.Arn === this.build.placeholders.ScheduleStarterArn) return this.startScheduled(d, at, trigger, entry);
     if (d.target.Arn.startsWith('arn:aws:sns:')) {
       this.sns.publish({ topicArn: d.target.Arn, message: d.input, via: 'rule', origin: d.rule.Name }, at);
       return entry('notification', { message: d.input });

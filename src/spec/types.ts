@@ -36,6 +36,8 @@ export interface DagSpec {
   retries?: number;
   timeout?: string;
   enabled?: boolean;
+  /** What a scheduled run's logical date is: `interval` (start of its data interval) or `trigger` (its fire time). */
+  logical_date?: 'interval' | 'trigger';
 }
 
 export interface OrchestrationSpec {
@@ -84,6 +86,8 @@ export interface PlatformSpec {
     /** DataSync polling: first wait and cap, in seconds. */
     datasync_poll_seconds?: number;
     datasync_poll_max_seconds?: number;
+    /** What a scheduled run's logical date is; dags may override it. */
+    logical_date?: 'interval' | 'trigger';
   };
   tags?: Record<string, string>;
 }

@@ -31,6 +31,8 @@ export interface DeployedMachine {
 }
 
 export interface Deployment {
+  /** The moto server. */
+  endpoint: string;
   buildDir: string;
   manifest: Manifest;
   clients: Clients;
@@ -133,5 +135,5 @@ export async function deploy(endpoint: string, buildDir: string, name = 'specs')
       }
     }
   }
-  return { buildDir, manifest, clients, placeholders, machines, queueUrl, datasyncTasks };
+  return { endpoint, buildDir, manifest, clients, placeholders, machines, queueUrl, datasyncTasks };
 }

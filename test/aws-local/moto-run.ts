@@ -10,7 +10,13 @@ import { DeleteItemCommand, PutItemCommand, ScanCommand, type AttributeValue } f
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { matchEventPattern, type RuleDefinition } from '../../src/index.ts';
 import { targetInput } from '../../src/simulator/index.ts';
-import { firstEntries, type Case, type ObservedExecution, type Observation } from './cases.ts';
+import { firstEntries, type Case, type ObservedExecution, type Observation, type OperatorStep } from './cases.ts';
+import { backfill } from '../../src/ops/backfill.ts';
+import { runWorkflow } from '../../src/ops/run.ts';
+import type { ExecutionApi } from '../../src/starter/executions.ts';
+import { sfnExecutions } from '../../src/starter/sfn.ts';
+import { bundledStarter, starterRequest } from './starter.ts';
+import { operatorTarget } from './operator-target.ts';
 import { MOTO_ACCOUNT } from './clients.ts';
 import { substitute, type Deployment } from './deploy.ts';
 import { caseTimes, normalizeExecutions, normalizeItems } from './normalize.ts';
@@ -99,6 +105,8 @@ export class MotoRunner {
     try {
       for (const phase of c.phases) {
         if ('start' in phase) for (const s of phase.start) await this.start(c, s.ref, s.name, JSON.stringify(s.input), tracked);
+        else if ('fire' in phase) await this.fire(c, phase.fire.ref, phase.fire.at, tracked);
+        else if ('operator' in phase) await this.operate(c, phase.operator, tracked);
         else {
           const first = tracked.find((t) => t.ref === phase.redeliver);
           if (!first) throw new Error(`${phase.redeliver} never started, nothing to deliver again`);
@@ -130,6 +138,42 @@ export class MotoRunner {
       executions: normalizeExecutions(executions, known),
       items: Object.fromEntries(Object.entries(items).filter(([, v]) => v.length > 0).map(([t, v]) => [t, normalizeItems(mapped(v), known)])),
     };
+  }
+
+  /** The bundled schedule starter, as the schedule would invoke it at `at`; its start is tracked with the case. */
+  private async fire(c: Case, ref: string, at: string, tracked: Tracked[]): Promise<void> {
+    const d = this.deployment;
+    const [useCase, dag] = ref.split('/');
+    const rules = d.manifest.useCases.find((u) => u.name === useCase)?.workflows.find((w) => w.name === dag)?.rules ?? [];
+    const request = starterRequest(substitute(rules, d.placeholders), at, d.clients.region, MOTO_ACCOUNT);
+    const started = await (await bundledStarter(d.endpoint, d.clients.region))(request);
+    if (started.outcome !== 'started') return;
+    const m = this.machine(ref);
+    this.caseOf.set(started.executionArn, c);
+    const e = await d.clients.sfn.send(new DescribeExecutionCommand({ executionArn: started.executionArn }));
+    tracked.push({ ref: m.ref, name: started.name, arn: started.executionArn, input: e.input ?? '{}', done: false });
+  }
+
+  /** An operator command through `src/ops`, its starts made (and tracked) through this runner. */
+  private async operate(c: Case, step: OperatorStep, tracked: Tracked[]): Promise<void> {
+    const d = this.deployment;
+    const sfnApi = sfnExecutions(d.clients.sfn);
+    const api: ExecutionApi = {
+      describe: (arn) => sfnApi.describe(arn),
+      start: async (req) => {
+        try {
+          const arn = await this.start(c, req.stateMachineArn, req.name, req.input, tracked);
+          return { executionArn: arn, startDate: new Date() };
+        } catch (e) {
+          if ((e as Error).name === 'ExecutionAlreadyExists') return 'taken';
+          throw e;
+        }
+      },
+    };
+    const target = operatorTarget(d.manifest, step.ref, this.machine(step.ref).arn);
+    const now = new Date('2026-12-15T00:00:00Z');
+    if (step.command === 'run') await runWorkflow(api, target, { date: step.date, now, ...(step.rerun ? { rerun: true } : {}) });
+    else await backfill(api, target, { from: step.from, to: step.to, now, maxConcurrency: step.maxConcurrency ?? 40, sleep, pollSeconds: 0.25 });
   }
 
   private generatedName(): string {

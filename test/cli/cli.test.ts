@@ -75,6 +75,7 @@ describe('lakestep compile', () => {
       '.lakestep-build',
       'crm/scores.asl.json',
       'crm/scores.join.asl.json',
+      'lakestep/backfill.asl.json',
       'manifest.json',
       'report.json',
       'sales/clean.asl.json',
@@ -91,7 +92,7 @@ describe('lakestep compile', () => {
     const r = await run(['compile', 'specs', '--out', 'build'], dir);
     expect(r.code).toBe(1);
     const build = readTree(join(dir, 'build'));
-    expect([...build.keys()].filter((p) => p.endsWith('.asl.json')).sort()).toEqual(['crm/scores.asl.json', 'crm/scores.join.asl.json', 'sales/clean.asl.json', 'sales/clean.join.asl.json', 'sales/extract.asl.json']);
+    expect([...build.keys()].filter((p) => p.endsWith('.asl.json')).sort()).toEqual(['crm/scores.asl.json', 'crm/scores.join.asl.json', 'lakestep/backfill.asl.json', 'sales/clean.asl.json', 'sales/clean.join.asl.json', 'sales/extract.asl.json']);
     const manifest = JSON.parse(build.get('manifest.json')!);
     expect(manifest.quarantined.map((q: { useCase: string }) => q.useCase)).toEqual(['hr']);
     expect(r.err).toContain('specs/hr/orchestration.yaml:5:15 error SCHEDULE_INVALID');

@@ -56,6 +56,7 @@ describe('compile() is deterministic', () => {
       'crm/join-report.join.asl.json',
       'crm/scores.asl.json',
       'crm/scores.join.asl.json',
+      'lakestep/backfill.asl.json',
       'manifest.json',
       'report.json',
       'sales/clean.asl.json',

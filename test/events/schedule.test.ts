@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { applyInputTransformer } from '../../src/events/transform.ts';
 import { scheduleGroups, scheduleRules } from '../../src/events/schedule.ts';
 import type { Maintenance } from '../../src/ir/types.ts';
+import { scheduledRun, type ScheduledStart } from '../../src/starter/scheduled.ts';
 import { maintenanceTask, origin, platform, substitute, workflow } from './helpers.ts';
 
 const maintenance: Maintenance = {
@@ -16,33 +17,45 @@ const maintenance: Maintenance = {
 };
 
 describe('scheduleRules', () => {
-  it('starts a scheduled workflow with trigger and logical date', () => {
+  it('sends the schedule starter the workflow, its schedule and convention, and the event time', () => {
     const [rule, ...rest] = scheduleRules(platform(), workflow('orders-ingestion', { schedule: 'rate(30 minutes)' }));
     expect(rest).toEqual([]);
     expect(rule).toEqual({
       Name: 'acme-orders-orders-ingestion.schedule',
       Description: 'Start acme-orders-orders-ingestion on rate(30 minutes)',
-      ScheduleExpression: 'rate(30 minutes)',
+      // A rate that divides an hour fires at the multiples of its period since the epoch.
+      ScheduleExpression: 'cron(0/30 * * * ? *)',
       State: 'ENABLED',
       Targets: [
         {
-          Id: 'state-machine',
-          Arn: 'arn:${Partition}:states:${Region}:${Account}:stateMachine:acme-orders-orders-ingestion',
-          RoleArn: '${EventsRoleArn}',
-          InputTransformer: { InputPathsMap: { time: '$.time' }, InputTemplate: '{"trigger":"schedule","logical_date":<time>}' },
+          Id: 'schedule-starter',
+          Arn: '${ScheduleStarterArn}',
+          InputTransformer: {
+            InputPathsMap: { time: '$.time' },
+            InputTemplate:
+              '{"state_machine_arn":"arn:${Partition}:states:${Region}:${Account}:stateMachine:acme-orders-orders-ingestion","schedule":"rate(30 minutes)","logical_date":"interval","timezone":"UTC","scheduled_time":<time>}',
+          },
         },
       ],
     });
-    expect(substitute(rule!.Targets[0]!.Arn)).toBe('arn:aws:states:eu-west-1:123456789012:stateMachine:acme-orders-orders-ingestion');
   });
 
-  it('delivers valid JSON input for a scheduled event', () => {
-    const [rule] = scheduleRules(platform(), workflow('daily', { schedule: 'cron(0 6 * * ? *)' }));
-    const scheduled = { source: 'aws.events', 'detail-type': 'Scheduled Event', time: '2026-11-26T06:00:00Z', detail: {} };
-    expect(JSON.parse(applyInputTransformer(rule!.Targets[0]!.InputTransformer!, scheduled))).toEqual({
+  it('delivers an input from which the starter derives the daily run: ds the day before, interval [D-1 02:00, D 02:00)', () => {
+    const [rule] = scheduleRules(platform(), workflow('daily', { schedule: 'cron(0 2 * * ? *)' }));
+    const scheduled = { source: 'aws.events', 'detail-type': 'Scheduled Event', time: '2026-11-26T02:00:00Z', detail: {} };
+    const req = JSON.parse(substitute(applyInputTransformer(rule!.Targets[0]!.InputTransformer!, scheduled))) as ScheduledStart;
+    const { name, input } = scheduledRun(req);
+    expect(name).toBe('2026-11-25T020000Z');
+    expect(JSON.parse(input)).toEqual({
       trigger: 'schedule',
-      logical_date: '2026-11-26T06:00:00Z',
+      logical_date: '2026-11-25T02:00:00Z',
+      data_interval_start: '2026-11-25T02:00:00Z',
+      data_interval_end: '2026-11-26T02:00:00Z',
+      prev_ds: '2026-11-24',
+      next_ds: '2026-11-26',
     });
+    const trigger = scheduleRules(platform(), workflow('daily', { schedule: 'cron(0 2 * * ? *)', logicalDate: 'trigger' }))[0]!;
+    expect(scheduledRun(JSON.parse(substitute(applyInputTransformer(trigger.Targets[0]!.InputTransformer!, scheduled))) as ScheduledStart).name).toBe('2026-11-26T020000Z');
   });
 
   it('has no rule without a schedule, and a disabled rule for a disabled workflow', () => {
@@ -54,12 +67,16 @@ describe('scheduleRules', () => {
     const wf = workflow('orders-maintenance', { type: 'maintenance', body: { kind: 'maintenance', maintenance } });
     const rules = scheduleRules(platform(), wf);
     expect(rules.map((r) => [r.Name, r.ScheduleExpression])).toEqual([
-      ['acme-orders-orders-maintenance.schedule.rate-1-day', 'rate(1 day)'],
+      ['acme-orders-orders-maintenance.schedule.rate-1-day', 'cron(0 0 * * ? *)'],
       ['acme-orders-orders-maintenance.schedule.cron-0-3-x-x-q-x', 'cron(0 3 * * ? *)'],
-      ['acme-orders-orders-maintenance.schedule.rate-7-days', 'rate(7 days)'],
+      ['acme-orders-orders-maintenance.schedule.rate-7-days', 'cron(0 0 ? * THU *)'],
     ]);
-    const input = JSON.parse(applyInputTransformer(rules[2]!.Targets[0]!.InputTransformer!, { time: '2026-11-29T00:00:00Z' }));
-    expect(input).toEqual({ trigger: 'schedule', logical_date: '2026-11-29T00:00:00Z', group: 'rate-7-days' });
+    const req = JSON.parse(substitute(applyInputTransformer(rules[2]!.Targets[0]!.InputTransformer!, { time: '2026-11-26T00:00:00Z' }))) as ScheduledStart;
+    expect(req).toMatchObject({ schedule: 'rate(7 days)', group: 'rate-7-days', scheduled_time: '2026-11-26T00:00:00Z' });
+    const { name, input } = scheduledRun(req);
+    // Each group has its own runs: the group qualifies the name.
+    expect(name).toBe('2026-11-19T000000Z_rate-7-days');
+    expect(JSON.parse(input)).toMatchObject({ group: 'rate-7-days', data_interval_start: '2026-11-19T00:00:00Z', data_interval_end: '2026-11-26T00:00:00Z' });
     expect(rules[0]!.Description).toBe('Start acme-orders-orders-maintenance on rate(1 day) for 2 maintenance tasks (group rate-1-day)');
   });
 });

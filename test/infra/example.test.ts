@@ -86,6 +86,11 @@ function machinesOfManifest(): Array<{ name: string; definition: string; workflo
   ]);
 }
 
+/** Every state machine the build deploys: the workflows', their joins', and the platform's backfill machine. */
+function allMachines(): string[] {
+  return [...machinesOfManifest().map((m) => m.name), 'acme-lakestep-backfill'];
+}
+
 const readDefinition = (path: string): unknown => JSON.parse(readFileSync(join(buildDir, path), 'utf8'));
 
 describe('example platform: stacks', () => {
@@ -114,7 +119,7 @@ describe('example platform: stacks', () => {
 describe('example platform: state machines', () => {
   it('creates every workflow and join machine of the manifest: STANDARD, customer-managed KMS, logging ALL, traced', () => {
     const machines = resourcesOfType(s, 'AWS::StepFunctions::StateMachine');
-    expect(machines.map((m) => m.props.StateMachineName).sort()).toEqual(machinesOfManifest().map((m) => m.name).sort());
+    expect(machines.map((m) => m.props.StateMachineName).sort()).toEqual(allMachines().sort());
     const key = s.json.get('acme-platform')!.Resources;
     const keyId = Object.entries(key).find(([, r]) => r.Type === 'AWS::KMS::Key')![0];
     for (const { props } of machines) {
@@ -200,11 +205,14 @@ describe('example platform: least privilege', () => {
     expect(list[0]).not.toContain('jobruns');
   });
 
-  it('gives spark dags no DataSync, S3, gates or start-execution permission', () => {
+  it('gives spark dags no DataSync, S3 or gates permission, and may start only themselves (a dated run restarted under its name)', () => {
     const gatesArn = (t: unknown) => JSON.stringify(t).includes('TablesGates');
     for (const w of workflows().filter((x) => x.kind === 'spark')) {
       const st = roleStatements(w.stateMachineName);
-      expect(actionsOf(st).filter((a) => /^(datasync|s3|states):/.test(a)), w.name).toEqual([]);
+      expect(actionsOf(st).filter((a) => /^(datasync|s3):/.test(a)), w.name).toEqual([]);
+      expect(actionsOf(st).filter((a) => /^states:/.test(a)), w.name).toEqual(['states:StartExecution']);
+      expect(JSON.stringify(resourcesFor(st, 'states:StartExecution')), w.name).toContain(`:stateMachine:${w.stateMachineName}`);
+      expect(resourcesFor(st, 'states:StartExecution'), w.name).toHaveLength(1);
       expect(st.flatMap((x) => list(x.Resource)).some(gatesArn), w.name).toBe(false);
     }
   });
@@ -379,5 +387,56 @@ describe('example platform: cross-stack references', () => {
     expect(q.built.notices[0]).toMatch(/"orders" is quarantined.*left untouched/);
     expect([...q.templates.keys()]).not.toContain('acme-orders');
     expect(exportsOf(q)).toEqual(exportsOf(s));
+  });
+});
+
+describe('example platform: schedule starter and backfill machine', () => {
+  const starter = () => resourcesOfType(s, 'AWS::Lambda::Function').find((f) => f.props.FunctionName === 'acme-schedule-starter')!;
+  const statementsOf = (roleLogicalId: string, stack: string): Statement[] =>
+    resourcesOfType(s, 'AWS::IAM::Policy')
+      .filter((p) => p.stack === stack && (p.props.Roles as unknown[]).some((r) => JSON.stringify(r) === JSON.stringify({ Ref: roleLogicalId })))
+      .flatMap((p) => p.props.PolicyDocument.Statement as Statement[]);
+
+  it('one starter per platform: the bundled handler on the latest Node.js runtime, with a dead-letter queue', () => {
+    const fn = starter();
+    expect(fn.stack).toBe('acme-platform');
+    expect(fn.props).toMatchObject({ Runtime: 'nodejs24.x', Handler: 'index.handler' });
+    expect(JSON.stringify(fn.props.DeadLetterConfig)).toContain('ScheduleStarterDeadLetters');
+    expect(resourcesOfType(s, 'AWS::SQS::Queue').find((q) => q.props.QueueName === 'acme-schedule-starter-dead-letters')?.props.KmsMasterKeyId).toBeDefined();
+  });
+
+  it('the starter may describe and start executions of the platform machines only', () => {
+    const fn = starter();
+    const st = statementsOf(fn.props.Role['Fn::GetAtt'][0], fn.stack);
+    expect(JSON.stringify(resourcesFor(st, 'states:StartExecution'))).toMatch(/:stateMachine:acme-\*"/);
+    expect(JSON.stringify(resourcesFor(st, 'states:DescribeExecution'))).toMatch(/:execution:acme-\*:\*"/);
+    expect(actionsOf(st).filter((a) => !a.startsWith('logs:') && !a.startsWith('sqs:') && !a.startsWith('kms:'))).toEqual(['states:DescribeExecution', 'states:StartExecution']);
+    const permission = resourcesOfType(s, 'AWS::Lambda::Permission').find((p) => p.stack === 'acme-platform');
+    expect(permission?.props).toMatchObject({ Principal: 'events.amazonaws.com', Action: 'lambda:InvokeFunction' });
+    expect(JSON.stringify(permission?.props.SourceArn)).toContain(':rule/acme-*');
+  });
+
+  it('every schedule rule targets the starter', () => {
+    const rules = resourcesOfType(s, 'AWS::Events::Rule').filter((r) => r.props.ScheduleExpression !== undefined);
+    expect(rules.length).toBeGreaterThan(0);
+    for (const r of rules) {
+      expect(r.props.Targets).toHaveLength(1);
+      expect(JSON.stringify(r.props.Targets[0].Arn), r.props.Name).toMatch(/ScheduleStarter.*Arn/);
+      expect(r.props.Targets[0].RoleArn, r.props.Name).toBeUndefined();
+    }
+  });
+
+  it('the backfill machine may start and follow runs of the platform machines, and run its own map', () => {
+    const st = roleStatements('acme-lakestep-backfill');
+    expect(actionsOf(st)).toEqual(expect.arrayContaining(['states:StartExecution', 'states:DescribeExecution', 'states:StopExecution', 'events:PutRule', 'events:PutTargets', 'events:DescribeRule']));
+    expect(JSON.stringify(resourcesFor(st, 'events:PutRule'))).toContain('rule/StepFunctionsGetEventsForStepFunctionsExecutionRule');
+  });
+
+  it('bundles the starter without the AWS SDK, which the runtime provides', async () => {
+    const { starterCode } = await import('../../infra/platform/schedule-starter.ts');
+    const code = starterCode();
+    expect(code).toMatch(/from "@aws-sdk\/client-sfn"/);
+    expect(code).toContain('scheduled_time');
+    expect(code).not.toContain('aws-cdk-lib');
   });
 });

@@ -18,10 +18,14 @@ const UPSERTS = 'orders/orders-upserts';
 const ORDERS_INGESTION = 'orders/orders-ingestion';
 const CUSTOMERS_INGESTION = 'customers/customers-ingestion';
 
-/** Starts upstream runs for LOGICAL at the given simulated times, in that order, every table already migrated. */
+/**
+ * Starts upstream runs for LOGICAL at the given simulated times, in that order, every table
+ * already migrated; attempts after the first are named `<date>_<hhmm>` (a name not of the date
+ * would restart itself under the date's name).
+ */
 async function runUpstreams(starts: { ref: string; at: string; name?: string }[], scenario: Scenario = {}): Promise<SimulationResult> {
   const sim = new Simulator(build.dir, { migrated: 'all', ...scenario });
-  for (const s of starts) sim.start(s.ref, { trigger: 'schedule', logical_date: LOGICAL }, { at: s.at, name: s.name ?? `${NAME}-${s.at.slice(11, 13)}${s.at.slice(14, 16)}` });
+  for (const s of starts) sim.start(s.ref, { trigger: 'schedule', logical_date: LOGICAL }, { at: s.at, name: s.name ?? `${NAME}_${s.at.slice(11, 13)}${s.at.slice(14, 16)}` });
   await sim.runUntilIdle();
   try {
     return await sim.result();
@@ -98,8 +102,9 @@ describe('maintenance schedule groups', () => {
   const MAINTENANCE = 'orders/orders-maintenance';
 
   it('a scheduled group runs only its own tasks', async () => {
-    // 02:00 fires cron(0 2 * * ? *) and, at the window start, every rate(...) schedule.
-    const result = await simulate({ buildDir: build.dir, scenario: { window: { start: '2026-11-25T02:00:00Z', end: '2026-11-25T02:01:00Z' } } });
+    // Rates fire at multiples of their period since 1970-01-01T00:00Z: at midnight of Thursday
+    // 2026-11-26 all three; cron(0 2 * * ? *) at 02:00.
+    const result = await simulate({ buildDir: build.dir, scenario: { window: { start: '2026-11-26T00:00:00Z', end: '2026-11-26T02:01:00Z' } } });
     const runs = executionsOf(result, MAINTENANCE);
     const groups = runs.map((e) => (e.input as { group?: string }).group).sort();
     expect(groups).toEqual(['cron-0-2-x-x-q-x', 'rate-1-day', 'rate-6-hours', 'rate-7-days']);
@@ -152,7 +157,8 @@ describe('demo scenario', () => {
       for (const wf of uc.workflows) if (wf.enabled) expect(refs, `${uc.name}/${wf.name}`).toContain(`${uc.name}/${wf.name}`);
     }
     // Both upstreams run on cron schedules that share every full hour: the join completes hourly.
-    const hours = Array.from({ length: 24 }, (_, h) => `2026-11-25T${String(h).padStart(2, '0')}0000Z`);
+    // A run's logical date is the start of its interval: the day's last full hour (23:00) runs the next day.
+    const hours = Array.from({ length: 23 }, (_, h) => `2026-11-25T${String(h).padStart(2, '0')}0000Z`);
     expect(executionsOf(result, UPSERTS).map((e) => e.name).sort()).toEqual(hours);
     expect(executionsOf(result, 'clickstream/clickstream-ingestion')).toHaveLength(96);
     // The streaming job is started once and found running afterwards.
@@ -197,8 +203,8 @@ describe('at-least-once delivery of status-change events', () => {
 
   it('a two-upstream join still runs its downstream once when every event arrives twice', async () => {
     const sim = new Simulator(build.dir, {}, { deliveries: 2 });
-    sim.start(ORDERS_INGESTION, { trigger: 'schedule', logical_date: LOGICAL }, { at: '2026-11-25T01:00:00Z', name: 'o' });
-    sim.start(CUSTOMERS_INGESTION, { trigger: 'schedule', logical_date: LOGICAL }, { at: '2026-11-25T02:00:00Z', name: 'c' });
+    sim.start(ORDERS_INGESTION, { trigger: 'schedule', logical_date: LOGICAL }, { at: '2026-11-25T01:00:00Z', name: NAME });
+    sim.start(CUSTOMERS_INGESTION, { trigger: 'schedule', logical_date: LOGICAL }, { at: '2026-11-25T02:00:00Z', name: NAME });
     await sim.runUntilIdle();
     expect(executionsOf(await sim.result(), UPSERTS).map((e) => [e.name, e.status])).toEqual([[NAME, 'SUCCEEDED']]);
   });

@@ -100,14 +100,14 @@ describe('failed conversion and re-run', () => {
     expect(convert.map((r) => r.state)).toEqual(['FAILED', 'FAILED']);
 
     delete scenario.jobs!['orders/orders-migration/convert-orders'];
-    sim.start(MIGRATION, { trigger: 'manual', logical_date: LOGICAL }, { at: '2026-11-25T06:00:00Z', name: `${NAME}-rerun` });
+    sim.start(MIGRATION, { trigger: 'manual', logical_date: LOGICAL }, { at: '2026-11-25T06:00:00Z', name: `${NAME}_a2` });
     await sim.runUntilIdle();
     result = await sim.result();
     await sim.close();
     const runs = executionsOf(result, MIGRATION);
     expect(runs.map((e) => [e.name, e.status])).toEqual([
       [NAME, 'FAILED'],
-      [`${NAME}-rerun`, 'SUCCEEDED'],
+      [`${NAME}_a2`, 'SUCCEEDED'],
     ]);
     expect(watermark(result, build, ORDERS_WM)).toBe(REPORTED);
     expect(runRecords(result, build, MIGRATION).map((r) => r.status).sort()).toEqual(['FAILED', 'SUCCEEDED']);

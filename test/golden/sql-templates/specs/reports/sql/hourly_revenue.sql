@@ -1,0 +1,4 @@
+INSERT INTO analytics.hourly_revenue
+SELECT CAST(:data_interval_start AS TIMESTAMP) AS hour_start, sum(amount)
+FROM raw.orders
+WHERE updated_at >= '{{ data_interval_start }}' AND updated_at < '{{ data_interval_end }}';
