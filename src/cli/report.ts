@@ -1,7 +1,9 @@
 /**
  * The report `lakestep start` prints after a simulation: what ran (one row per
  * workflow), the conditions the workflows handle by design, notifications,
- * watermarks and what to try next — at most 100 columns wide.
+ * watermarks and what to try next — 100 columns wide. Long lines are wrapped, never
+ * cut: a status, an error or a name is always whole; ARNs are shortened to the
+ * name they end with.
  */
 import type { Manifest, ManifestWorkflow } from '../build/types.ts';
 import { itemToPlain, type ExecutionResult, type SimulationResult, type TimelineEntry } from '../simulator/index.ts';
@@ -23,7 +25,10 @@ const EXPECTED_CONDITIONS: { state: RegExp; label?: string; meaning: string }[] 
   { state: /^Open gate$/, meaning: 'join gate of that date already open: the upstream is added to it' },
   { state: /^Claim the run$/, meaning: 'join already started the downstream of that date' },
   { state: /^Record upstream success$/, meaning: 'join window expired: a new one is opened' },
+  { state: /^Widen interval (start|end)$/, label: 'Widen interval …', meaning: "join's data interval already spans this upstream's" },
 ];
+/** Lines of a failure cause shown; the timeline file has the whole of it. */
+const CAUSE_LINES = 4;
 const CONDITION_ERROR = 'DynamoDB.ConditionalCheckFailedException';
 
 /** Display name of a workflow's kind: the spec's words (`transformation`), `spark` for custom jobs. */
@@ -45,28 +50,31 @@ export function simulationReport(result: SimulationResult, manifest: Manifest, o
   const running = result.executions.length - ok - failed.length;
   const s = result.stats;
   const lines = [
-    fit(`Simulated ${result.executions.length} executions: ${ok} succeeded${skipped ? ` (${skipped} skipped: a migration not finished)` : ''}, ${failed.length} failed` +
+    ...wrap(`Simulated ${result.executions.length} executions: ${ok} succeeded${skipped ? ` (${skipped} skipped: a migration not finished)` : ''}, ${failed.length} failed` +
       `${running ? `, ${running} still running` : ''} (${(s.realMs / 1000).toFixed(1)} s, scenario ${opts.scenario})`),
     '',
     ...runsTable(result, manifest),
   ];
-  if (failed.length) lines.push('', `Failed executions (${failed.length}):`, ...limited(failed.map(failureLine), LIST_MAX));
+  if (failed.length) lines.push('', `Failed executions (${failed.length}):`, ...limitedGroups(failed.map((e) => failureLines(e, opts.timelineFile)), LIST_MAX));
   const conditions = expectedConditions(result.timeline);
   if (conditions.length) {
     const total = conditions.reduce((n, c) => n + c.count, 0);
     lines.push('', `Conditions handled by design (${total}, caught by the state itself; not failures):`);
-    lines.push(...indent(table([['count', 'state', 'meaning'], ...conditions.map((c) => [`${c.count}×`, c.state, c.meaning])])).map(fit));
+    lines.push(...indent(table([['count', 'state', 'meaning'], ...conditions.map((c) => [`${c.count}×`, c.state, c.meaning])])).flatMap((l) => wrap(l)));
   }
   lines.push('', `Notifications sent (${result.notifications.length}):`);
-  lines.push(...limited(result.notifications.map((n) => fit(`  ${n.time.replace(/:00\.000Z$/, 'Z')}  ${notificationText(n.message)}`)), LIST_MAX));
+  if (result.notifications.length) {
+    const notices = indent(table(result.notifications.map((n) => [n.time.replace(/:00\.000Z$/, 'Z'), ...notificationParts(n.message)])));
+    lines.push(...limitedGroups(notices.map((l) => wrap(l)), LIST_MAX));
+  }
   const watermarks = (result.dynamodb[manifest.platform.dynamodb.watermarks] ?? []).map((item) => itemToPlain(item) as Record<string, unknown>);
   lines.push('', `Watermarks recorded (${watermarks.length}):`);
-  if (watermarks.length) lines.push(...indent(table(watermarks.map((w) => [String(w.pk ?? JSON.stringify(w)), watermarkValue(w)]))).map(fit));
+  if (watermarks.length) lines.push(...indent(table(watermarks.map((w) => [String(w.pk ?? JSON.stringify(w)), watermarkValue(w)]))).flatMap((l) => wrap(l)));
   // Migrated tables' items: whether the conversion is done (the mark their writers wait for).
   const marks = watermarks.filter((w) => w.migrated_at !== undefined);
   const pending = marks.filter((w) => w.migrated_at === '').map((w) => String(w.pk).replace(/^migration\//, ''));
   if (marks.length) {
-    lines.push(fit(`  ${marks.length - pending.length} table(s) marked migrated${pending.length ? `; not migrated yet, so their writers skipped: ${pending.join(', ')}` : ''}`));
+    lines.push(...wrap(`  ${marks.length - pending.length} table(s) marked migrated${pending.length ? `; not migrated yet, so their writers skipped: ${pending.join(', ')}` : ''}`));
   }
   return lines;
 }
@@ -131,7 +139,7 @@ function wrapLast(lines: string[]): string[] {
         current = ' '.repeat(at) + part;
       } else current = next;
     }
-    return [...out, current].map(fit);
+    return [...out, current].flatMap((l) => wrap(l));
   });
 }
 
@@ -179,12 +187,17 @@ export function nextSteps(outDir: string, timelineFile: string | undefined): str
     ...(timelineFile ? [`Full timeline: ${timelineFile} (or npm start -- --verbose)`] : []),
     '',
     'Next:',
-    ...indent(table(steps)).map(fit),
+    ...indent(table(steps)).flatMap((l) => wrap(l)),
   ];
 }
 
-function failureLine(e: ExecutionResult): string {
-  return fit(`  ${e.workflow} ${e.name} ${e.status}${e.error ? `: ${e.error}` : ''}${e.cause ? ` — ${oneLine(e.cause)}` : ''}`);
+/** `workflow execution STATUS: error — cause`, wrapped; a long cause shows its first lines and where the rest is. */
+function failureLines(e: ExecutionResult, timelineFile: string | undefined): string[] {
+  const head = wrap(`  ${e.workflow} ${e.name} ${e.status}${e.error ? `: ${e.error}` : ''}`);
+  if (!e.cause) return head;
+  const cause = wrap(`    ${oneLine(shortenArns(e.cause))}`);
+  if (cause.length <= CAUSE_LINES) return [...head, ...cause];
+  return [...head, ...cause.slice(0, CAUSE_LINES), `    … the whole cause is in ${timelineFile ?? 'the timeline'}`];
 }
 
 /** The compiled ASL writes `value`; older hand-made machines `watermark`. */
@@ -193,12 +206,31 @@ function watermarkValue(item: Record<string, unknown>): string {
   return v === undefined || v === '' ? '(empty)' : typeof v === 'string' ? v : JSON.stringify(v);
 }
 
-/** `orders/orders-migration: execution … ended SUCCEEDED`: the message without its product prefix and trailing details. */
-function notificationText(message: string): string {
-  return oneLine(messageText(message))
-    .replace(/^lakestep /, '')
-    .replace(/ at \d{4}-\d\d-\d\dT[^ ]*\. .*$/, '')
-    .replace(/: execution (\S+) ended (\S+)$/, '  $1  $2');
+/**
+ * `[workflow, execution, STATUS, error]` of a notification (`lakestep orders/x: execution N
+ * of <arn> ended FAILED at …`, with `error` beside the message for failures); its text,
+ * ARNs shortened, when it has another form.
+ */
+export function notificationParts(message: string): string[] {
+  let text = messageText(message);
+  let error = '';
+  try {
+    const parsed = JSON.parse(text) as { message?: unknown; error?: unknown };
+    if (parsed && typeof parsed.message === 'string') {
+      text = parsed.message;
+      error = typeof parsed.error === 'string' ? parsed.error : '';
+    }
+  } catch {
+    // plain text
+  }
+  const m = /^lakestep (\S+): execution (\S+) of \S+ ended (\S+)/.exec(oneLine(text));
+  if (!m) return [oneLine(shortenArns(text))];
+  return [m[1]!, m[2]!, m[3]!, ...(error ? [error] : [])];
+}
+
+/** `arn:aws:states:eu-west-1:123456789012:stateMachine:acme-orders-x` → `acme-orders-x`: ARNs end with the name that matters. */
+export function shortenArns(text: string): string {
+  return text.replace(/arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{12}:[A-Za-z0-9_.\-/:]*?([A-Za-z0-9_.\-]+)(?=[\s"',)\\]|$)/g, '$1');
 }
 
 
@@ -206,10 +238,45 @@ function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
-/** Cuts a line to {@link REPORT_WIDTH} columns with an ellipsis. */
-export function fit(line: string): string {
-  const chars = [...line];
-  return chars.length > REPORT_WIDTH ? `${chars.slice(0, REPORT_WIDTH - 1).join('')}…` : line;
+/**
+ * A line within {@link REPORT_WIDTH} columns: wrapped at spaces onto continuation lines
+ * indented past the line's own indent. Nothing is dropped: a word too long for a line
+ * (a JSON cause) continues on the next ones, broken after a `,` where it can be.
+ */
+export function wrap(line: string): string[] {
+  if ([...line].length <= REPORT_WIDTH) return [line];
+  const lead = /^ */.exec(line)![0];
+  const pad = `${lead}    `;
+  const room = REPORT_WIDTH - pad.length;
+  const out: string[] = [];
+  let current = lead;
+  for (const word of line.slice(lead.length).split(/ +/).flatMap((w) => pieces(w, room))) {
+    const fresh = current.trim() === '';
+    const next = fresh ? `${current}${word}` : `${current} ${word}`;
+    if (!fresh && [...next].length > REPORT_WIDTH) {
+      out.push(current);
+      current = `${pad}${word}`;
+    } else current = next;
+  }
+  return [...out, current];
+}
+
+/** A word in pieces of at most `room` characters, cut after a `,` when one is near the end. */
+function pieces(word: string, room: number): string[] {
+  const out: string[] = [];
+  let rest = word;
+  while ([...rest].length > room) {
+    const comma = rest.lastIndexOf(',', room - 1);
+    const at = comma > room / 2 ? comma + 1 : room;
+    out.push(rest.slice(0, at));
+    rest = rest.slice(at);
+  }
+  return [...out, rest];
+}
+
+/** The first `max` groups of lines, then one line saying how many groups more there are. */
+function limitedGroups(groups: string[][], max: number): string[] {
+  return limited(groups.map((_, i) => String(i)), max).flatMap((k) => (/^\d+$/.test(k) ? groups[Number(k)]! : [k]));
 }
 
 function indent(text: string): string[] {
