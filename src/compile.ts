@@ -124,6 +124,7 @@ export function compile(sources: readonly SourceFile[], options: CompileOptions)
   const migrated = migratedTables([...normalized.values()]);
   const build = assembleBuild({ platform, useCases: healthy, rules, migrated, lakestepVersion: options.lakestepVersion });
   const limits = checkWorkflowLimits(build.manifest, healthy, report);
+  quotas.summary.schedules = build.manifest.useCases.reduce((n, u) => n + u.workflows.reduce((m, w) => m + (w.schedules?.length ?? 0), 0), 0);
   const diagnostics = sortDiagnostics(report.diagnostics);
   for (const q of quarantined) {
     q.diagnostics = diagnostics.filter((d) => d.useCase === q.useCase || (!platformOk && d.file === 'platform.yaml'));

@@ -23,6 +23,7 @@ import { PlatformTables, type TableKind } from './tables.ts';
 import { ScheduleStarter } from './schedule-starter.ts';
 import { BackfillMachine } from './backfill-machine.ts';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 
 /** What a use-case stack receives from the platform stack. */
 export interface PlatformResources {
@@ -35,8 +36,11 @@ export interface PlatformResources {
   eventsRole: iam.IRole;
   stateMachineLogGroup: logs.ILogGroup;
   datasyncLogGroup: logs.ILogGroup;
-  /** The schedule starter every schedule invokes. */
+  /** The schedule starter every schedule invokes, with its group, role and dead-letter queue. */
   scheduleStarter: lambda.IFunction;
+  scheduleGroupName: string;
+  schedulerRole: iam.IRole;
+  scheduleDeadLetters: sqs.IQueue;
 }
 
 export interface PlatformStackProps extends StackProps {
@@ -79,6 +83,9 @@ export class PlatformStack extends Stack {
       stateMachineLogGroup: logGroups.stateMachines,
       datasyncLogGroup: logGroups.datasync,
       scheduleStarter: starter.function,
+      scheduleGroupName: starter.group.ref,
+      schedulerRole: starter.schedulerRole,
+      scheduleDeadLetters: starter.deadLetterQueue,
     };
     for (const value of sharedValues(this.resources)) this.exportValue(value);
   }
@@ -104,5 +111,8 @@ export function sharedValues(r: PlatformResources): string[] {
     r.stateMachineLogGroup.logGroupArn,
     r.datasyncLogGroup.logGroupArn,
     r.scheduleStarter.functionArn,
+    r.scheduleGroupName,
+    r.schedulerRole.roleArn,
+    r.scheduleDeadLetters.queueArn,
   ];
 }

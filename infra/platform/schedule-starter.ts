@@ -5,18 +5,22 @@
  * name, so a duplicate delivery or a run started by hand never runs a date twice.
  * Its code is infra/starter/handler.ts with the pure `src/time/` and `src/starter/`
  * modules, bundled with esbuild at synth (the AWS SDK comes with the runtime).
- * Invocations that still fail after Lambda's retries land in a dead-letter queue.
+ * Invocations that still fail after Lambda's retries, and invocations EventBridge Scheduler
+ * could not deliver, land in one dead-letter queue. The platform's schedule group and the
+ * role Scheduler invokes the starter with live here too.
  * @see https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
  */
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, type CfnResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { ignoreLintFindings, STARTER_FUNCTION_IGNORES } from '../nag/cfn-lint.ts';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { buildSync } from 'esbuild';
 import { Construct } from 'constructs';
@@ -53,6 +57,9 @@ export interface ScheduleStarterProps {
 export class ScheduleStarter extends Construct {
   readonly function: lambda.Function;
   readonly deadLetterQueue: sqs.Queue;
+  /** The platform's one schedule group (500 per account): every use case's schedules are in it. */
+  readonly group: scheduler.CfnScheduleGroup;
+  readonly schedulerRole: iam.Role;
 
   constructor(scope: Construct, id: string, props: ScheduleStarterProps) {
     super(scope, id);
@@ -103,12 +110,19 @@ export class ScheduleStarter extends Construct {
       deadLetterQueue: this.deadLetterQueue,
       retryAttempts: 2,
     });
-    // Schedule rules of this account named after the platform invoke it (EventBridge needs a resource policy).
-    this.function.addPermission('ScheduleRules', {
-      principal: new iam.ServicePrincipal('events.amazonaws.com'),
-      sourceAccount: Aws.ACCOUNT_ID,
-      sourceArn: `arn:${Aws.PARTITION}:events:${Aws.REGION}:${Aws.ACCOUNT_ID}:rule/${prefix}-*`,
+    ignoreLintFindings(this.function.node.defaultChild as CfnResource, STARTER_FUNCTION_IGNORES);
+    this.group = new scheduler.CfnScheduleGroup(this, 'Group', {
+      name: prefix,
+      // Schedules take no tags: their names (`<prefix>-<use-case>-<dag>`) and descriptions say the use case.
+      tags: [{ key: 'lakestep:platform', value: prefix }],
     });
+    // EventBridge Scheduler invokes the starter with this role, and sends what it could not deliver to the queue.
+    this.schedulerRole = new iam.Role(this, 'SchedulerRole', {
+      description: `EventBridge Scheduler invokes ${name} for the schedules of ${prefix}`,
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } } }),
+    });
+    this.schedulerRole.addToPolicy(new iam.PolicyStatement({ sid: 'InvokeStarter', actions: ['lambda:InvokeFunction'], resources: [this.function.functionArn] }));
+    this.deadLetterQueue.grantSendMessages(this.schedulerRole);
   }
 }
 

@@ -29,6 +29,9 @@ export function platformSubstitutions(p: PlatformResources, sparkJobRoleArn: str
     NotificationTopicArn: p.topic.topicArn,
     EventsRoleArn: p.eventsRole.roleArn,
     ScheduleStarterArn: p.scheduleStarter.functionArn,
+    SchedulerRoleArn: p.schedulerRole.roleArn,
+    ScheduleGroupName: p.scheduleGroupName,
+    SchedulerDeadLetterArn: p.scheduleDeadLetters.queueArn,
   };
 }
 

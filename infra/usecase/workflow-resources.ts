@@ -9,6 +9,7 @@ import type { PlatformResources } from '../platform/platform-stack.ts';
 import { type CreatedDataSync, DataSyncTransfer } from './datasync.ts';
 import { platformSubstitutions, Substitutions } from './placeholders.ts';
 import { createRule } from './rules.ts';
+import { createSchedule } from './schedules.ts';
 import { WorkflowMachine } from './workflow-machine.ts';
 import { createWorkflowTopic, PLATFORM_TOPIC } from './workflow-topic.ts';
 
@@ -66,6 +67,7 @@ export class WorkflowResources extends Construct {
     const topic = createWorkflowTopic(this, wf, platform);
     const dagTopic = topic && { placeholder: PLATFORM_TOPIC, arn: topic.topicArn };
     for (const [i, rule] of wf.rules.entries()) createRule(this, `Rule${i}`, rule, substitutions, dagTopic);
+    for (const [i, schedule] of (wf.schedules ?? []).entries()) createSchedule(this, `Schedule${i}`, schedule, substitutions);
     Tags.of(this).add('lakestep:spec-file', wf.specFile);
   }
 }

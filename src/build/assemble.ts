@@ -13,6 +13,7 @@ import { gateFor } from '../asl/gate.ts';
 import type { Manifest, ManifestUseCase, ManifestWorkflow, RuleDefinition } from './types.ts';
 import { MANIFEST_VERSION } from './types.ts';
 import { storageFor } from './storage.ts';
+import { workflowSchedules } from '../events/schedule.ts';
 import { backfillMachine } from '../asl/backfill.ts';
 
 /** Where the platform's backfill machine is written, relative to build/ (`lakestep` is no use case). */
@@ -67,7 +68,7 @@ export function assembleBuild(input: AssembleInput): BuildOutput {
 function compileWorkflow(w: Workflow, input: AssembleInput, files: Map<string, string>): ManifestWorkflow {
   const phase = compilePhase({ workflow: w, platform: input.platform, waits: migrationWaits(w, input.migrated) });
   const definition = frame(w, phase);
-  const events = { rules: input.rules.get(w) ?? [], gate: gateFor(w, input.platform) };
+  const events = { rules: input.rules.get(w) ?? [], gate: gateFor(w, input.platform), schedules: workflowSchedules(input.platform, w) };
   const base = `${w.useCase}/${w.name}`;
   const definitionJson = toJson(definition);
   files.set(`${base}.asl.json`, definitionJson);
@@ -95,15 +96,17 @@ function compileWorkflow(w: Workflow, input: AssembleInput, files: Map<string, s
     enabled: w.enabled,
     tags: w.tags,
     ...(w.schedule === undefined ? {} : { schedule: w.schedule }),
+    ...(w.scheduleTimezone && w.scheduleTimezone !== 'UTC' ? { scheduleTimezone: w.scheduleTimezone } : {}),
     ...(w.timetable ? { timetable: w.timetable } : {}),
     dependsOn: w.dependsOn.map((d) => `${d.useCase}/${d.dag}`),
     rules: events.rules,
+    ...(events.schedules.length ? { schedules: events.schedules } : {}),
     ...(gate ? { gate } : {}),
     ...(phase.scheduleGroups ? { scheduleGroups: phase.scheduleGroups } : {}),
     jobs,
     resources: { ...phase.resources, storage: storageFor(w) },
     ...(w.notification.emails.length ? { notificationEmails: w.notification.emails } : {}),
-    placeholders: placeholdersIn(definitionJson + gateJson, events.rules),
+    placeholders: placeholdersIn(definitionJson + gateJson + JSON.stringify(events.schedules), events.rules),
     stats: {
       sparkJobs: phase.sparkJobs,
       states: stateCount(definition),

@@ -36,6 +36,9 @@ export const PLATFORM_PLACEHOLDERS = [
   'NotificationTopicArn',
   'EventsRoleArn',
   'ScheduleStarterArn',
+  'SchedulerRoleArn',
+  'ScheduleGroupName',
+  'SchedulerDeadLetterArn',
 ] as const;
 export type PlatformPlaceholder = (typeof PLATFORM_PLACEHOLDERS)[number];
 
@@ -106,6 +109,8 @@ export interface ManifestWorkflow {
   enabled: boolean;
   tags: string[];
   schedule?: string;
+  /** IANA time zone of `schedule`, when not UTC. */
+  scheduleTimezone?: string;
   /**
    * Where its runs' logical dates come from: its own schedule, or the one it inherits
    * from an upstream (`from`). The operator commands name runs by it. Absent: nothing
@@ -114,6 +119,8 @@ export interface ManifestWorkflow {
   timetable?: { schedule: string; timezone: string; logicalDate: 'interval' | 'trigger'; from?: string };
   dependsOn: string[];
   rules: RuleDefinition[];
+  /** Its EventBridge Scheduler schedules (absent in older builds: schedules were rules). */
+  schedules?: ScheduleDefinition[];
   /** Join state machine for dags with 2+ upstreams (DESIGN §4.2). */
   gate?: { stateMachineName: string; definition: string };
   /** Maintenance only: tasks grouped by schedule. */
@@ -167,6 +174,27 @@ export type DataSyncResource =
       location: { hostname: string; port: number; agentArns: string[]; subdirectory: string; simpleUser: string };
       destination: string;
     };
+
+/** One `AWS::Scheduler::Schedule`, with CloudFormation's property names. */
+export interface ScheduleDefinition {
+  /** Unique in the platform's schedule group: `<prefix>-<use-case>-<dag>[.<maintenance group>]`, at most 64 characters. */
+  Name: string;
+  GroupName: string;
+  Description: string;
+  ScheduleExpression: string;
+  /** IANA time zone the expression is evaluated in. */
+  ScheduleExpressionTimezone: string;
+  FlexibleTimeWindow: { Mode: 'OFF' | 'FLEXIBLE'; MaximumWindowInMinutes?: number };
+  State: 'ENABLED' | 'DISABLED';
+  Target: {
+    Arn: string;
+    RoleArn: string;
+    /** JSON text for the schedule starter; `<aws.scheduler.scheduled-time>` is filled by Scheduler. */
+    Input: string;
+    RetryPolicy: { MaximumEventAgeInSeconds: number; MaximumRetryAttempts: number };
+    DeadLetterConfig: { Arn: string };
+  };
+}
 
 /** One `AWS::Events::Rule`, with CloudFormation's property names. */
 export interface RuleDefinition {

@@ -86,7 +86,7 @@ export function summary(result: CompileResult, outDir: string): string {
 
 /** `cron(0 * * * ? *) + after customers-migration`: schedules and upstreams both, since a dag runs on each. */
 export function triggerText(useCase: string, w: ManifestWorkflow): string {
-  const schedules = w.schedule ? [w.schedule] : (w.scheduleGroups ?? []).map((g) => g.schedule);
+  const schedules = w.schedule ? [`${w.schedule}${w.scheduleTimezone ? ` ${w.scheduleTimezone}` : ''}`] : (w.scheduleGroups ?? []).map((g) => g.schedule);
   const parts: string[] = [];
   if (schedules.length) parts.push(schedules.length > 2 ? `${schedules.length} schedules` : schedules.join(', '));
   if (w.dependsOn.length) parts.push(`after ${w.dependsOn.map((d) => (d.startsWith(`${useCase}/`) ? d.slice(useCase.length + 1) : d)).join(' + ')}`);

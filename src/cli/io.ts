@@ -1,6 +1,7 @@
 /** The only place that touches the disk for specs and build artifacts. */
 import { readFileSync } from 'node:fs';
 import type { EMRServerlessClient } from '@aws-sdk/client-emr-serverless';
+import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { CredentialsCheck, SpawnFn } from '../ops/index.ts';
@@ -19,6 +20,8 @@ export interface Io {
   sfn?: (region: string) => SFNClient;
   /** EventBridge client for a region (pause, resume, status); default `new EventBridgeClient({ region })`. */
   eventbridge?: (region: string) => EventBridgeClient;
+  /** EventBridge Scheduler client for a region (pause, resume, status); default `new SchedulerClient({ region })`. */
+  scheduler?: (region: string) => SchedulerClient;
   /** EMR Serverless client for a region (logs, cancel); default `new EMRServerlessClient({ region })`. */
   emr?: (region: string) => EMRServerlessClient;
   /** Replaces the credentials preflight of `deploy` (tests). */

@@ -5,6 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { Manifest } from '../build/types.ts';
 import { sfnExecutions } from '../starter/sfn.ts';
@@ -20,8 +21,9 @@ import {
   formatRun,
   formatStatus,
   formatTriggers,
-  triggerRules,
+  hasTriggers,
   triggerStates,
+  type TriggerClients,
   type RuleState,
   loadManifest,
   locateStateMachine,
@@ -86,16 +88,23 @@ export async function target(io: Io, opts: TargetOptions): Promise<{ client: SFN
 }
 
 /** Trigger rule states for `status`; a failed lookup (e.g. no events:DescribeRule permission) is shown, not fatal. */
-async function pausedState(io: Io, t: WorkflowTarget): Promise<RuleState[] | string> {
-  if (!triggerRules(t.workflow).length) return [];
+async function pausedState(io: Io, t: WorkflowTarget, group: string): Promise<RuleState[] | string> {
+  if (!hasTriggers(t.workflow)) return [];
   try {
-    return await triggerStates(eventbridgeClient(io, t.region), t.workflow);
+    return await triggerStates(triggerClients(io, t.region, group), t.workflow);
   } catch (err) {
     return `triggers: unknown (${(err as Error).name}: ${(err as Error).message})`;
   }
 }
 
 export const eventbridgeClient = (io: Io, region: string): EventBridgeClient => (io.eventbridge ?? ((r: string) => new EventBridgeClient({ region: r })))(region);
+
+/** The clients `pause`, `resume` and `status` read and change triggers with; the schedule group is the platform's prefix. */
+export const triggerClients = (io: Io, region: string, group: string): TriggerClients => ({
+  events: eventbridgeClient(io, region),
+  scheduler: (io.scheduler ?? ((r: string) => new SchedulerClient({ region: r })))(region),
+  group,
+});
 
 const now = (io: Io): Date => (io.now ?? (() => new Date()))();
 
@@ -118,10 +127,11 @@ export async function statusCommand(io: Io, opts: TargetOptions & { limit?: numb
     throw new OpsError('USAGE', `--limit must be an integer from 1 to 1000, got ${opts.limit}`);
   }
   await offline(io, opts);
+  const manifest: Manifest = await loadManifest(resolve(io.cwd, opts.buildDir));
   const result = await aws(async () => {
     const { client, target: t } = await target(io, opts);
     const status = await workflowStatus(client, t, { now: now(io), ...(opts.limit === undefined ? {} : { limit: opts.limit }) });
-    return { ...status, triggers: await pausedState(io, t) };
+    return { ...status, triggers: await pausedState(io, t, manifest.platform.prefix) };
   });
   io.out(opts.json ? formatJson(result) : `${formatStatus(result)}\n${typeof result.triggers === 'string' ? result.triggers : formatTriggers(result.triggers)}`);
   return 0;

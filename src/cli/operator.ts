@@ -6,7 +6,9 @@
 import { EMRServerlessClient } from '@aws-sdk/client-emr-serverless';
 import { cancelExecution, executionLogs, formatCancel, formatJson, formatLogs, formatPause, setTriggers } from '../ops/index.ts';
 import type { Io } from './io.ts';
-import { aws, eventbridgeClient, offline, target, type TargetOptions } from './operate.ts';
+import { resolve } from 'node:path';
+import { loadManifest } from '../ops/index.ts';
+import { aws, offline, target, triggerClients, type TargetOptions } from './operate.ts';
 
 const emrClient = (io: Io, region: string): EMRServerlessClient => (io.emr ?? ((r: string) => new EMRServerlessClient({ region: r })))(region);
 
@@ -17,7 +19,8 @@ const emrClient = (io: Io, region: string): EMRServerlessClient => (io.emr ?? ((
  */
 export async function pauseCommand(io: Io, opts: TargetOptions & { action: 'pause' | 'resume'; json: boolean }): Promise<number> {
   const wf = await offline(io, opts);
-  const result = await aws(() => setTriggers(eventbridgeClient(io, wf.region), wf.ref, wf.workflow, opts.action));
+  const manifest = await loadManifest(resolve(io.cwd, opts.buildDir));
+  const result = await aws(() => setTriggers(triggerClients(io, wf.region, manifest.platform.prefix), wf.ref, wf.workflow, opts.action));
   io.out(opts.json ? formatJson(result) : formatPause(result));
   return result.ok ? 0 : 1;
 }

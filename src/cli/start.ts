@@ -35,8 +35,9 @@ export async function startCommand(io: Io, opts: StartOptions): Promise<number> 
   const { manifest } = compiled.result;
   const workflows = manifest.useCases.reduce((n, u) => n + u.workflows.length, 0);
   const rules = manifest.useCases.reduce((n, u) => n + u.workflows.reduce((m, w) => m + w.rules.length, 0), 0);
+  const schedules = manifest.useCases.reduce((n, u) => n + u.workflows.reduce((m, w) => m + (w.schedules?.length ?? 0), 0), 0);
   const quarantined = compiled.result.quarantined.map((q) => q.useCase);
-  io.out(wrap(`Compiled ${manifest.useCases.length} use case(s), ${workflows} workflow(s), ${rules} EventBridge rule(s) → ${opts.outDir}/` +
+  io.out(wrap(`Compiled ${manifest.useCases.length} use case(s), ${workflows} workflow(s), ${rules} EventBridge rule(s), ${schedules} schedule(s) → ${opts.outDir}/` +
     (quarantined.length ? `; quarantined: ${quarantined.join(', ')}` : '')).join('\n'));
   if (manifest.useCases.length === 0) {
     io.out('nothing to simulate: no use case compiled');

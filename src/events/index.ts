@@ -9,18 +9,16 @@ import type { Platform, PlatformIR, Workflow } from '../ir/types.ts';
 import { dependencyRules } from './dependency.ts';
 import { notificationRules } from './notification.ts';
 import type { WorkflowRules } from './quotas.ts';
-import { scheduleRules } from './schedule.ts';
 
-export type RuleKind = 'schedule' | 'dependency' | 'notification';
+export type RuleKind = 'dependency' | 'notification';
 
 const RULE_KINDS: Record<RuleKind, (platform: Platform, workflow: Workflow) => RuleDefinition[]> = {
-  schedule: scheduleRules,
   dependency: dependencyRules,
   notification: notificationRules,
 };
-const ORDER: readonly RuleKind[] = ['schedule', 'dependency', 'notification'];
+const ORDER: readonly RuleKind[] = ['dependency', 'notification'];
 
-/** Every rule of one workflow: schedules, then its dependency rule, then notifications. */
+/** Every rule of one workflow: its dependency rule, then notifications (schedules are Scheduler schedules, schedule.ts). */
 export function workflowRules(platform: Platform, workflow: Workflow): RuleDefinition[] {
   return ORDER.flatMap((kind) => RULE_KINDS[kind](platform, workflow));
 }
@@ -30,7 +28,7 @@ export function platformRules(ir: PlatformIR): WorkflowRules[] {
   return ir.useCases.flatMap((u) => u.workflows.map((workflow) => ({ workflow, rules: workflowRules(ir.platform, workflow) })));
 }
 
-export { scheduleGroups, scheduleRules, type ScheduleGroup } from './schedule.ts';
+export { scheduleGroups, workflowSchedules, type ScheduleGroup } from './schedule.ts';
 export { dependencyRules } from './dependency.ts';
 export { notificationRules, FAILURE_STATUSES } from './notification.ts';
 export { checkRuleQuotas, formatRuleSummary, RULES_PER_BUS, TARGETS_PER_RULE } from './quotas.ts';

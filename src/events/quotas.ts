@@ -23,6 +23,7 @@ export interface WorkflowRules {
 export interface RuleSummary {
   rules: number;
   rulesPerBus: number;
+  /** EventBridge Scheduler schedules (not rules: they count toward no bus quota). */
   schedules: number;
   patterns: number;
   targets: number;
@@ -56,7 +57,6 @@ export function checkRuleQuotas(platform: Platform, sets: readonly WorkflowRules
       for (const t of rule.Targets) {
         if (t.Id.length > TARGET_ID_MAX) report('EVENTS_TARGET_ID_TOO_LONG', `target id ${t.Id} of rule ${rule.Name} is over ${TARGET_ID_MAX} characters`);
       }
-      if (rule.ScheduleExpression !== undefined) summary.schedules++;
       if (rule.EventPattern === undefined) continue;
       summary.patterns++;
       const length = eventPatternLength(rule.EventPattern);
@@ -85,9 +85,9 @@ export function checkRuleQuotas(platform: Platform, sets: readonly WorkflowRules
   return { diagnostics, summary };
 }
 
-/** One line for the CLI: `42 of 300 rules (12 schedules, 30 patterns); longest pattern 312 of 2048 characters (name)`. */
+/** One line for the CLI: `42 of 300 rules (42 patterns, 42 targets), 12 Scheduler schedules; longest pattern 312 of 2048 characters (name)`. */
 export function formatRuleSummary(s: RuleSummary): string {
-  const head = `${s.rules} of ${s.rulesPerBus} rules (${s.schedules} schedules, ${s.patterns} patterns, ${s.targets} targets)`;
+  const head = `${s.rules} of ${s.rulesPerBus} rules (${s.patterns} patterns, ${s.targets} targets), ${s.schedules} Scheduler schedules`;
   if (!s.longestPattern) return head;
   return `${head}; longest pattern ${s.longestPattern.length} of ${EVENT_PATTERN_MAX_LENGTH} characters (${s.longestPattern.rule})`;
 }

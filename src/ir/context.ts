@@ -19,8 +19,10 @@ export interface UseCaseIndexEntry {
   /** False when orchestration.yaml has syntax errors: the dag list may be incomplete. */
   readable: boolean;
   dags: Map<string, DagType>;
-  /** Schedules of the dags that have one. */
+  /** Schedule expressions of the dags that have one. */
   schedules: Map<string, string>;
+  /** Time zones of the schedules not in UTC. */
+  timezones: Map<string, string>;
   /** The `logical_date` convention of the dags that set one. */
   conventions: Map<string, 'interval' | 'trigger'>;
   /** Upstreams of each dag, as `<use-case>/<dag>`, as written (not yet checked). */

@@ -28,7 +28,7 @@ export function effectiveTimetable(index: PlatformIndex, platform: Platform, ref
   if (!entry?.dags.has(dag) || entry.dags.get(dag) === 'maintenance' || visiting.has(ref)) return undefined;
   const schedule = entry.schedules.get(dag);
   if (schedule !== undefined) {
-    return { schedule: schedule.trim(), timezone: 'UTC', logicalDate: entry.conventions.get(dag) ?? platform.defaults.logicalDate };
+    return { schedule: schedule.trim(), timezone: entry.timezones.get(dag) ?? 'UTC', logicalDate: entry.conventions.get(dag) ?? platform.defaults.logicalDate };
   }
   visiting.add(ref);
   try {

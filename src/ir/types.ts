@@ -208,7 +208,12 @@ export interface Workflow {
   description?: string;
   tags: string[];
   notification: { onSuccess: boolean; onFailure: boolean; emails: string[] };
+  /** Schedule expression (`cron(…)`, `rate(…)`), evaluated in {@link scheduleTimezone}. */
   schedule?: string;
+  /** IANA time zone of the schedule (`UTC` unless set). */
+  scheduleTimezone?: string;
+  /** Minutes EventBridge Scheduler may delay a start within. */
+  flexibleWindowMinutes?: number;
   /** What the logical date of its scheduled runs is (src/time/runs.ts). */
   logicalDate: LogicalDateConvention;
   /** Where its runs' logical dates come from (src/ir/timetable.ts); absent: nothing schedules it. */

@@ -8,12 +8,12 @@ import { formatDuration, oneLine, renderTable } from './table.ts';
 export function formatPause(r: PauseResult): string {
   if (!r.rules.length) return `${r.ref} has no schedule or dependency rule: it only runs when started by hand`;
   const verb = r.action === 'pause' ? 'paused' : 'resumed';
-  const rows = r.rules.map((x) => [x.name, x.state, x.changed ? 'changed' : x.error ? 'failed' : 'unchanged', x.error ?? '']);
+  const rows = r.rules.map((x) => [x.kind, x.name, x.state, x.changed ? 'changed' : x.error ? 'failed' : 'unchanged', x.error ?? '']);
   const specOff = r.action === 'resume' && r.rules.some((x) => x.deployed === 'DISABLED');
   return [
-    renderTable(['RULE', 'STATE', 'CHANGE', 'ERROR'], rows),
-    r.ok ? `${r.ref} ${verb}: ${r.rules.filter((x) => x.changed).length} of ${r.rules.length} rule(s) changed` : `${r.ref}: not every rule could be ${verb}`,
-    ...(specOff ? ['note: the specs set `enabled: false` for this dag; a deploy that updates its rules disables them again'] : []),
+    renderTable(['TRIGGER', 'NAME', 'STATE', 'CHANGE', 'ERROR'], rows),
+    r.ok ? `${r.ref} ${verb}: ${r.rules.filter((x) => x.changed).length} of ${r.rules.length} trigger(s) changed` : `${r.ref}: not every trigger could be ${verb}`,
+    ...(specOff ? ['note: the specs set `enabled: false` for this dag; a deploy that updates its triggers disables them again'] : []),
   ].join('\n');
 }
 

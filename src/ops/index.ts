@@ -45,7 +45,7 @@ export {
 } from './deploy.ts';
 export { formatStatus, formatRun, formatBackfill, formatJson } from './format.ts';
 export { formatDuration, renderTable } from './table.ts';
-export { triggerRules, triggerStates, setTriggers, pausedLabel, type RuleState, type PauseResult } from './rules.ts';
+export { triggerRules, hasTriggers, triggerStates, setTriggers, pausedLabel, type RuleState, type PauseResult, type TriggerClients } from './rules.ts';
 export { executionHistory, jobRunsFromHistory, describeJobRuns, cancelJobRuns, ACTIVE_JOB_STATES, type JobRunRef, type JobRunInfo } from './jobruns.ts';
 export { executionLogs, findExecution, type LogsResult } from './logs.ts';
 export { cancelExecution, CANCEL_ERROR, type CancelResult } from './cancel.ts';

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StateMachineDefinition } from '../asl/types.ts';
-import type { JobDocument, Manifest, ManifestWorkflow, RuleDefinition } from '../build/types.ts';
+import type { JobDocument, Manifest, ManifestWorkflow, RuleDefinition, ScheduleDefinition } from '../build/types.ts';
 import { ACCOUNT, PARTITION, placeholderValues, substitute } from './placeholders.ts';
 
 export interface MachineSource {
@@ -27,6 +27,8 @@ export interface LoadedBuild {
   unknownPlaceholders: string[];
   machines: MachineSource[];
   rules: { rule: RuleDefinition; ref: string }[];
+  /** EventBridge Scheduler schedules, placeholders filled. */
+  schedules: { schedule: ScheduleDefinition; ref: string }[];
   /** Job documents by path relative to build/. */
   jobs: Map<string, JobDocument>;
   /** DataSync task ARN by table name. */
@@ -45,6 +47,7 @@ export function loadBuild(buildDir: string): LoadedBuild {
   const unknown = new Set<string>();
   const machines: MachineSource[] = [];
   const rules: LoadedBuild['rules'] = [];
+  const schedules: LoadedBuild['schedules'] = [];
   const jobs = new Map<string, JobDocument>();
   const datasyncTasks = new Map<string, string>();
   for (const uc of manifest.useCases) {
@@ -57,11 +60,12 @@ export function loadBuild(buildDir: string): LoadedBuild {
       add('', wf.stateMachineName, wf.definition);
       if (wf.gate) add('#join', wf.gate.stateMachineName, wf.gate.definition);
       for (const rule of wf.rules) rules.push({ rule: substitute(rule, placeholders, unknown), ref });
+      for (const schedule of wf.schedules ?? []) schedules.push({ schedule: substitute(schedule, placeholders, unknown), ref });
       for (const job of wf.jobs) jobs.set(job, readJson(job) as JobDocument);
       for (const ds of wf.resources.datasync) {
         datasyncTasks.set(ds.table, 'taskArn' in ds ? ds.taskArn : (placeholders[ds.placeholder] ?? ''));
       }
     }
   }
-  return { manifest, region, account: ACCOUNT, placeholders, unknownPlaceholders: [...unknown].sort(), machines, rules, jobs, datasyncTasks };
+  return { manifest, region, account: ACCOUNT, placeholders, unknownPlaceholders: [...unknown].sort(), machines, rules, schedules, jobs, datasyncTasks };
 }

@@ -25,6 +25,9 @@ export function placeholderValues(manifest: Manifest): Record<string, string> {
     GatesTable: p.dynamodb.gates,
     NotificationTopicArn: `arn:aws:sns:${p.region}:${ACCOUNT}:${p.notifications.topicName}`,
     ScheduleStarterArn: scheduleStarterArn(p.region, p.prefix),
+    SchedulerRoleArn: `arn:aws:iam::${ACCOUNT}:role/${p.prefix}-scheduler`,
+    ScheduleGroupName: p.prefix,
+    SchedulerDeadLetterArn: `arn:aws:sqs:${p.region}:${ACCOUNT}:${p.prefix}-schedule-starter-dead-letters`,
   };
   for (const [bucket, name] of Object.entries(p.buckets)) values[`${bucket[0]?.toUpperCase()}${bucket.slice(1)}Bucket`] ??= name;
   let n = 0;

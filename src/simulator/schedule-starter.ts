@@ -5,18 +5,22 @@
  */
 import { describeExisting, type ExecutionInfo } from '../starter/executions.ts';
 import { scheduledRun, type ScheduledStart } from '../starter/scheduled.ts';
-import type { Delivery } from './bus.ts';
 import type { Execution } from './execution.ts';
 
-/** What the schedule starter does (src/starter/scheduled.ts), at simulated time `at`. */
-export function startScheduledIn(sim: { executions: Execution[] }, d: Delivery, enqueue: (arn: string, name: string, input: unknown) => Execution): Record<string, unknown> {
+/** The text Scheduler sends its target for the invocation due at `time`: the context attribute filled. */
+export function schedulerInput(input: string, time: string): string {
+  return input.replaceAll('<aws.scheduler.scheduled-time>', time);
+}
+
+/** What the schedule starter does (src/starter/scheduled.ts) with the target input `text`. */
+export function startScheduledIn(sim: { executions: Execution[] }, text: string, enqueue: (arn: string, name: string, input: unknown) => Execution): Record<string, unknown> {
   let run: ReturnType<typeof scheduledRun>;
   let req: ScheduledStart;
   try {
-    req = JSON.parse(d.input) as ScheduledStart;
+    req = JSON.parse(text) as ScheduledStart;
     run = scheduledRun(req);
   } catch (e) {
-    return { failed: `schedule starter: ${(e as Error).message}`, input: d.input };
+    return { failed: `schedule starter: ${(e as Error).message}`, input: text };
   }
   const existing = sim.executions.find((e) => e.stateMachineArn === req.state_machine_arn && e.name === run.name);
   if (existing) return { execution: run.name, exists: describeExisting(info(existing)) };

@@ -21,7 +21,7 @@ import { eventId, eventTime, scheduledEvent, statusChangeEvent } from './events.
 import { compileMachine, runExecution, type CompiledMachine, type Execution } from './execution.ts';
 import { fireTimes } from '../events/fire-times.ts';
 import { Problems } from './problems.ts';
-import { startScheduledIn } from './schedule-starter.ts';
+import { schedulerInput, startScheduledIn } from './schedule-starter.ts';
 import { DataSync } from './services/datasync.ts';
 import { DynamoDb } from './services/dynamodb.ts';
 import { EmrServerless } from './services/emr-serverless.ts';
@@ -170,20 +170,29 @@ export class Simulator {
     if (w) this.fireSchedules(new Date(w.start), new Date(w.end));
   }
 
-  /** Delivers the scheduled events of every enabled schedule rule in `[start, end)`. */
+  /**
+   * Invokes the target of every enabled Scheduler schedule at each of its fire times in
+   * `[start, end)`, on the wall clock of its time zone (a skipped local time does not fire,
+   * a repeated one fires once), at the scheduled time whatever its flexible window.
+   */
   fireSchedules(start: Date, end: Date): void {
-    const fires: { time: number; rule: LoadedBuild['rules'][number] }[] = [];
-    for (const entry of this.build.rules) {
-      const expression = entry.rule.ScheduleExpression;
-      if (!expression || entry.rule.State !== 'ENABLED') continue;
-      for (const t of fireTimes(expression, start, end)) fires.push({ time: t.getTime(), rule: entry });
+    const fires: { time: number; entry: LoadedBuild['schedules'][number] }[] = [];
+    for (const entry of this.build.schedules) {
+      const s = entry.schedule;
+      if (s.State !== 'ENABLED') continue;
+      for (const t of fireTimes(s.ScheduleExpression, start, end, s.ScheduleExpressionTimezone)) fires.push({ time: t.getTime(), entry });
     }
     fires.sort((a, b) => a.time - b.time);
-    for (const { time, rule } of fires) {
-      const event = scheduledEvent(`arn:aws:events:${this.build.region}:${this.build.account}:rule/${rule.rule.Name}`, time, this.eventAt());
-      for (const d of deliveries(rule.rule, event, this.build.region, this.build.account)) {
-        this.deliver(d, time, { kind: 'schedule', rule: rule.rule.Name, time: eventTime(time) }, rule.ref, '-');
+    for (const { time, entry } of fires) {
+      const s = entry.schedule;
+      const trigger: Trigger = { kind: 'schedule', rule: s.Name, time: eventTime(time) };
+      const log = (details: Record<string, unknown>): void =>
+        void this.timeline.push({ time: new Date(time).toISOString(), workflow: entry.ref, execution: '-', kind: 'event-routed', details: { schedule: s.Name, target: s.Target.Arn, ...details } });
+      if (s.Target.Arn !== this.build.placeholders.ScheduleStarterArn) {
+        log({ failed: 'the simulator does not emulate this target' });
+        continue;
       }
+      log(startScheduledIn(this, schedulerInput(s.Target.Input, eventTime(time)), (arn, name, input) => this.enqueue(arn, name, input, time, trigger)));
     }
   }
 
@@ -416,10 +425,6 @@ export class Simulator {
     }
   }
 
-  private startScheduled(d: Delivery, at: number, trigger: Trigger, entry: (kind: TimelineEntry['kind'], details: Record<string, unknown>) => void): void {
-    entry('event-routed', startScheduledIn(this, d, (arn, name, input) => this.enqueue(arn, name, input, at, trigger)));
-  }
-
   /** Hands a target its input: starts a state machine, runs the schedule starter or publishes to the topic. */
   private deliver(d: Delivery, at: number, trigger: Trigger, workflow: string, execution: string): void {
     const entry = (kind: TimelineEntry['kind'], details: Record<string, unknown>): void =>
@@ -434,7 +439,6 @@ export class Simulator {
       const started = this.enqueue(d.target.Arn, this.generatedName(), input, at, trigger);
       return entry('event-routed', { started: started.ref, execution: started.name });
     }
-    if (d.target.Arn === this.build.placeholders.ScheduleStarterArn) return this.startScheduled(d, at, trigger, entry);
     if (d.target.Arn.startsWith('arn:aws:sns:')) {
       this.sns.publish({ topicArn: d.target.Arn, message: d.input, via: 'rule', origin: d.rule.Name }, at);
       return entry('notification', { message: d.input });

@@ -23,6 +23,14 @@ export interface NotificationBlock {
   emails?: string[];
 }
 
+/** `schedule:` as an object: one of `cron` (six fields) and `rate` (`value unit`), with its time zone and flexible window. */
+export interface ScheduleObjectSpec {
+  cron?: string;
+  rate?: string;
+  timezone?: string;
+  flexible_window?: number;
+}
+
 export interface DagSpec {
   name: string;
   type: DagType;
@@ -30,7 +38,7 @@ export interface DagSpec {
   tags?: string[];
   notification?: NotificationBlock;
   spark?: SparkBlock;
-  schedule?: string;
+  schedule?: string | ScheduleObjectSpec;
   depends_on?: string[];
   config?: string;
   retries?: number;

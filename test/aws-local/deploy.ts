@@ -11,6 +11,7 @@ import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { CreateStateMachineCommand, StateMachineAlreadyExists, UpdateStateMachineCommand } from '@aws-sdk/client-sfn';
 import { CreateTopicCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand } from '@aws-sdk/client-sqs';
+import { CreateScheduleCommand, CreateScheduleGroupCommand, GetScheduleGroupCommand, UpdateScheduleCommand } from '@aws-sdk/client-scheduler';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Manifest, StateMachineDefinition } from '../../src/index.ts';
@@ -135,5 +136,27 @@ export async function deploy(endpoint: string, buildDir: string, name = 'specs')
       }
     }
   }
+  await deploySchedules(clients, manifest, placeholders);
   return { endpoint, buildDir, manifest, clients, placeholders, machines, queueUrl, datasyncTasks };
+}
+
+/** The platform's schedule group and every workflow's EventBridge Scheduler schedule, in moto's Scheduler. */
+async function deploySchedules(clients: Clients, manifest: Manifest, placeholders: Record<string, string>): Promise<void> {
+  const group = placeholders.ScheduleGroupName as string;
+  // moto replaces a group created again, dropping its schedules (moto-gaps.moto.ts): create it once.
+  const exists = await clients.scheduler.send(new GetScheduleGroupCommand({ Name: group })).then(() => true, () => false);
+  if (!exists) await clients.scheduler.send(new CreateScheduleGroupCommand({ Name: group }));
+  for (const uc of manifest.useCases) {
+    for (const wf of uc.workflows) {
+      for (const s of substitute(wf.schedules ?? [], placeholders)) {
+        const schedule = { ...s, FlexibleTimeWindow: s.FlexibleTimeWindow, Target: s.Target };
+        try {
+          await clients.scheduler.send(new CreateScheduleCommand(schedule));
+        } catch (e) {
+          if ((e as Error).name !== 'ConflictException') throw e;
+          await clients.scheduler.send(new UpdateScheduleCommand(schedule));
+        }
+      }
+    }
+  }
 }

@@ -9,6 +9,7 @@ import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { CreateStateMachineCommand, DescribeExecutionCommand, SendTaskFailureCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { CreateQueueCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { CreateScheduleCommand, CreateScheduleGroupCommand, GetScheduleCommand } from '@aws-sdk/client-scheduler';
 import { describe, expect, inject, it } from 'vitest';
 import { clientsFor } from './clients.ts';
 
@@ -147,5 +148,14 @@ describe('moto gaps', () => {
     const failed = await datasync.send(new DescribeTaskExecutionCommand({ TaskExecutionArn: again.TaskExecutionArn }));
     expect(failed.Status).toBe('ERROR');
     expect(failed.Result).toBeUndefined();
+  });
+
+  it('CreateScheduleGroup of a name that exists replaces the group and drops its schedules (AWS: ConflictException)', async () => {
+    const { scheduler } = clientsFor(inject('motoEndpoint'), REGION);
+    const target = { Arn: 'arn:aws:lambda:ap-southeast-2:123456789012:function:f', RoleArn: 'arn:aws:iam::123456789012:role/r' };
+    await scheduler.send(new CreateScheduleGroupCommand({ Name: 'gap-group' }));
+    await scheduler.send(new CreateScheduleCommand({ Name: 's', GroupName: 'gap-group', ScheduleExpression: 'rate(1 day)', FlexibleTimeWindow: { Mode: 'OFF' }, Target: target }));
+    await scheduler.send(new CreateScheduleGroupCommand({ Name: 'gap-group' }));
+    await expect(scheduler.send(new GetScheduleCommand({ Name: 's', GroupName: 'gap-group' }))).rejects.toThrow(/does not exist/);
   });
 });

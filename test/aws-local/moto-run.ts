@@ -16,6 +16,7 @@ import { runWorkflow } from '../../src/ops/run.ts';
 import type { ExecutionApi } from '../../src/starter/executions.ts';
 import { sfnExecutions } from '../../src/starter/sfn.ts';
 import { bundledStarter, starterRequest } from './starter.ts';
+import { GetScheduleCommand } from '@aws-sdk/client-scheduler';
 import { operatorTarget } from './operator-target.ts';
 import { MOTO_ACCOUNT } from './clients.ts';
 import { substitute, type Deployment } from './deploy.ts';
@@ -144,8 +145,11 @@ export class MotoRunner {
   private async fire(c: Case, ref: string, at: string, tracked: Tracked[]): Promise<void> {
     const d = this.deployment;
     const [useCase, dag] = ref.split('/');
-    const rules = d.manifest.useCases.find((u) => u.name === useCase)?.workflows.find((w) => w.name === dag)?.rules ?? [];
-    const request = starterRequest(substitute(rules, d.placeholders), at, d.clients.region, MOTO_ACCOUNT);
+    const schedule = d.manifest.useCases.find((u) => u.name === useCase)?.workflows.find((w) => w.name === dag)?.schedules?.[0];
+    if (!schedule) throw new Error(`${ref} has no schedule`);
+    // The schedule as moto's Scheduler stores it: its target input, with the scheduled time filled as Scheduler does.
+    const stored = await d.clients.scheduler.send(new GetScheduleCommand({ Name: schedule.Name, GroupName: d.placeholders.ScheduleGroupName }));
+    const request = starterRequest([{ ...schedule, Target: { ...schedule.Target, Input: stored.Target?.Input ?? '' } }], at);
     const started = await (await bundledStarter(d.endpoint, d.clients.region))(request);
     if (started.outcome !== 'started') return;
     const m = this.machine(ref);

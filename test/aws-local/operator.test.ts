@@ -12,7 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { DescribeRuleCommand, EventBridgeClient, PutRuleCommand } from '@aws-sdk/client-eventbridge';
 import { CreateStateMachineCommand, DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Manifest, RuleDefinition } from '../../src/build/types.ts';
+import type { Manifest, RuleDefinition, ScheduleDefinition } from '../../src/build/types.ts';
+import { CreateScheduleCommand, CreateScheduleGroupCommand, GetScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { Io } from '../../src/cli/io.ts';
 import { folder, runCli } from '../cli/support.ts';
 import { manifestPlatform, manifestWorkflow } from '../helpers/manifest.ts';
@@ -59,12 +60,28 @@ const sfn = () => new SFNClient({ region: REGION, endpoint, credentials });
 const events = () => new EventBridgeClient({ region: REGION, endpoint, credentials });
 /** moto has no job runs of these executions: an EMR Serverless client that answers nothing. */
 const noJobRuns = () => ({ send: async () => ({}) }) as never;
-const io = (): Partial<Io> => ({ sfn, eventbridge: events, emr: noJobRuns });
+const scheduler = () => new SchedulerClient({ region: REGION, endpoint, credentials });
+const io = (): Partial<Io> => ({ sfn, eventbridge: events, scheduler, emr: noJobRuns });
 
 const MACHINE = 'acme-orders-orders-ingestion';
 const target = `arn:\${Partition}:states:\${Region}:\${Account}:stateMachine:${MACHINE}`;
+const SCHEDULE: ScheduleDefinition = {
+  Name: MACHINE,
+  GroupName: '${ScheduleGroupName}',
+  Description: 's',
+  ScheduleExpression: 'cron(0/30 * * * ? *)',
+  ScheduleExpressionTimezone: 'Europe/Lisbon',
+  FlexibleTimeWindow: { Mode: 'FLEXIBLE', MaximumWindowInMinutes: 15 },
+  State: 'ENABLED',
+  Target: {
+    Arn: 'arn:aws:lambda:eu-west-1:123456789012:function:acme-schedule-starter',
+    RoleArn: 'arn:aws:iam::123456789012:role/acme-scheduler',
+    Input: '{"scheduled_time":"<aws.scheduler.scheduled-time>"}',
+    RetryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 10 },
+    DeadLetterConfig: { Arn: 'arn:aws:sqs:eu-west-1:123456789012:acme-schedule-starter-dead-letters' },
+  },
+};
 const RULES: RuleDefinition[] = [
-  { Name: `${MACHINE}-schedule`, Description: 's', ScheduleExpression: 'cron(0/30 * * * ? *)', State: 'ENABLED', Targets: [{ Id: 't', Arn: target }] },
   { Name: `${MACHINE}-after-orders-migration`, Description: 'd', EventPattern: { source: ['aws.states'] }, State: 'ENABLED', Targets: [{ Id: 't', Arn: target }] },
   { Name: `${MACHINE}-notify-failure`, Description: 'n', EventPattern: { source: ['aws.states'], detail: { status: ['FAILED'] } }, State: 'ENABLED', Targets: [{ Id: 't', Arn: '${NotificationTopicArn}' }] },
 ];
@@ -74,7 +91,7 @@ function buildFolder(): string {
     version: 1,
     lakestepVersion: '0.1.0',
     platform: manifestPlatform({ region: REGION }),
-    useCases: [{ name: 'orders', owner: 'o@example.com', specHash: 'h', files: [], workflows: [manifestWorkflow('orders', 'orders-ingestion', { rules: RULES })] }],
+    useCases: [{ name: 'orders', owner: 'o@example.com', specHash: 'h', files: [], workflows: [manifestWorkflow('orders', 'orders-ingestion', { rules: RULES, schedules: [SCHEDULE] })] }],
     quarantined: [],
   };
   const dir = folder();
@@ -84,6 +101,8 @@ function buildFolder(): string {
 }
 
 async function deployRules(): Promise<void> {
+  await scheduler().send(new CreateScheduleGroupCommand({ Name: 'acme' }));
+  await scheduler().send(new CreateScheduleCommand({ ...SCHEDULE, GroupName: 'acme' }));
   for (const r of RULES) {
     await events().send(
       new PutRuleCommand({ Name: r.Name, State: 'ENABLED', ...(r.ScheduleExpression ? { ScheduleExpression: r.ScheduleExpression } : { EventPattern: JSON.stringify(r.EventPattern) }) }),
@@ -92,9 +111,10 @@ async function deployRules(): Promise<void> {
 }
 
 const ruleState = async (name: string) => (await events().send(new DescribeRuleCommand({ Name: name }))).State;
+const schedule = async () => scheduler().send(new GetScheduleCommand({ Name: MACHINE, GroupName: 'acme' }));
 
 describe('operator commands on moto', () => {
-  it('pause disables the trigger rules, status reports paused, resume enables them', async () => {
+  it('pause disables the schedule (keeping its time zone, window, target) and the dependency rule, status reports paused, resume enables them', async () => {
     await deployRules();
     await sfn().send(new CreateStateMachineCommand({ name: MACHINE, roleArn: 'arn:aws:iam::123456789012:role/sfn', definition: JSON.stringify({ StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 3600, End: true } } }) }));
     const dir = buildFolder();
@@ -102,20 +122,22 @@ describe('operator commands on moto', () => {
     const paused = await runCli(['pause', 'orders/orders-ingestion'], dir, io());
     expect(paused.err).toBe('');
     expect(paused.code).toBe(0);
-    expect(await ruleState(`${MACHINE}-schedule`)).toBe('DISABLED');
+    const paused_ = await schedule();
+    expect(paused_).toMatchObject({ State: 'DISABLED', ScheduleExpression: 'cron(0/30 * * * ? *)', ScheduleExpressionTimezone: 'Europe/Lisbon', FlexibleTimeWindow: { Mode: 'FLEXIBLE', MaximumWindowInMinutes: 15 } });
+    expect(paused_.Target).toMatchObject({ Arn: SCHEDULE.Target.Arn, Input: SCHEDULE.Target.Input, RetryPolicy: SCHEDULE.Target.RetryPolicy, DeadLetterConfig: SCHEDULE.Target.DeadLetterConfig });
     expect(await ruleState(`${MACHINE}-after-orders-migration`)).toBe('DISABLED');
     expect(await ruleState(`${MACHINE}-notify-failure`)).toBe('ENABLED');
 
     const status = await runCli(['status', 'orders/orders-ingestion'], dir, io());
     expect(status.code).toBe(0);
-    expect(status.out).toContain(`triggers: paused (${MACHINE}-schedule DISABLED, ${MACHINE}-after-orders-migration DISABLED)`);
+    expect(status.out).toContain(`triggers: paused (${MACHINE} DISABLED, ${MACHINE}-after-orders-migration DISABLED)`);
 
     const again = await runCli(['pause', 'orders/orders-ingestion'], dir, io());
-    expect(again.out).toContain('orders/orders-ingestion paused: 0 of 2 rule(s) changed');
+    expect(again.out).toContain('orders/orders-ingestion paused: 0 of 2 trigger(s) changed');
 
     const resumed = await runCli(['resume', 'orders/orders-ingestion'], dir, io());
     expect(resumed.code).toBe(0);
-    expect(await ruleState(`${MACHINE}-schedule`)).toBe('ENABLED');
+    expect((await schedule()).State).toBe('ENABLED');
     expect(await ruleState(`${MACHINE}-after-orders-migration`)).toBe('ENABLED');
     expect((await runCli(['status', 'orders/orders-ingestion'], dir, io())).out).toMatch(/^triggers: active \(/m);
   });
@@ -124,7 +146,8 @@ describe('operator commands on moto', () => {
     const dir = buildFolder();
     const machines = await runCli(['run', 'orders/orders-ingestion', '--date', '2026-11-25'], dir, io());
     expect(machines.code).toBe(0);
-    const arn = machines.out.split('\n')[1]!.trim();
+    expect(machines.out).toContain('started 2026-11-25T000000Z');
+    const arn = `arn:aws:states:${REGION}:123456789012:execution:${MACHINE}:2026-11-25T000000Z`;
     expect((await sfn().send(new DescribeExecutionCommand({ executionArn: arn }))).status).toBe('RUNNING');
 
     const r = await runCli(['cancel', 'orders/orders-ingestion', '--execution', '2026-11-25T000000Z'], dir, io());

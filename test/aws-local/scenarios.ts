@@ -84,11 +84,11 @@ export function isolatedCases(build: string, buildDir: string): Case[] {
         out.push(one('date', { logical_date: DAY }, readFileSync(join(buildDir, wf.definition), 'utf8').includes('\\{') ? { motoGap: FORMAT_ESCAPES } : {}));
         continue;
       }
-      // The first schedule rule (maintenance has one per schedule group; they differ only in `group`):
+      // The first schedule (maintenance has one per schedule group; they differ only in `group`):
       // its first fire from DAY goes through the schedule starter (on moto, the bundled Lambda handler).
-      const rule = wf.rules.find((r) => r.ScheduleExpression !== undefined);
-      if (rule?.ScheduleExpression) {
-        const time = fireTimes(rule.ScheduleExpression, new Date(`${DAY}T00:00:00Z`), new Date('2026-12-03T00:00:00Z'))[0] as Date;
+      const schedule = wf.schedules?.[0];
+      if (schedule) {
+        const time = fireTimes(schedule.ScheduleExpression, new Date(`${DAY}T00:00:00Z`), new Date('2026-12-03T00:00:00Z'), schedule.ScheduleExpressionTimezone)[0] as Date;
         const iso = time.toISOString().replace(/\.000Z$/, 'Z');
         out.push({ ...one('schedule', {}), phases: [{ fire: { ref, at: iso } }] });
       }

@@ -58,7 +58,7 @@ async function observe(sim: Simulator, c: Case, definitions: Map<string, StateMa
     if ('start' in phase) {
       for (const s of phase.start) started.push(sim.start(s.ref, s.input, { name: s.name, ...(s.at ? { at: s.at } : {}) }));
     } else if ('fire' in phase) {
-      const request = starterRequest(sim.build.rules.filter((r) => r.ref === phase.fire.ref).map((r) => r.rule), phase.fire.at, sim.build.region, sim.build.account);
+      const request = starterRequest(sim.build.schedules.filter((s) => s.ref === phase.fire.ref).map((s) => s.schedule), phase.fire.at);
       const out = await startScheduledRun(simulatorExecutions(sim, phase.fire.at), request);
       if (out.outcome === 'started') started.push(out.executionArn);
     } else if ('operator' in phase) {

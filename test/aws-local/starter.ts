@@ -8,20 +8,17 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { RuleDefinition } from '../../src/build/types.ts';
-import { targetInput } from '../../src/simulator/index.ts';
+import type { ScheduleDefinition } from '../../src/build/types.ts';
+import { schedulerInput } from '../../src/simulator/schedule-starter.ts';
 import type { ScheduledStart, ScheduledStartResult } from '../../src/starter/scheduled.ts';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 
-/** What the first schedule rule of a workflow sends the starter when it fires at `at` (placeholders filled). */
-export function starterRequest(rules: readonly RuleDefinition[], at: string, region: string, account: string): ScheduledStart {
-  const rule = rules.find((r) => r.ScheduleExpression !== undefined);
-  const target = rule?.Targets[0];
-  if (!rule || !target) throw new Error('the workflow has no schedule rule');
-  const ruleArn = `arn:aws:events:${region}:${account}:rule/${rule.Name}`;
-  const event = { version: '0', id: '00000000-0000-4000-a000-000000000001', 'detail-type': 'Scheduled Event', source: 'aws.events', account, time: at, region, resources: [ruleArn], detail: {} };
-  return JSON.parse(targetInput(target, event, { ruleName: rule.Name, ruleArn })) as ScheduledStart;
+/** What a workflow's (first) schedule sends the starter for the invocation due at `at`: its target input, the scheduled time filled. */
+export function starterRequest(schedules: readonly ScheduleDefinition[], at: string): ScheduledStart {
+  const [schedule] = schedules;
+  if (!schedule) throw new Error('the workflow has no schedule');
+  return JSON.parse(schedulerInput(schedule.Target.Input, at)) as ScheduledStart;
 }
 
 let handler: ((event: ScheduledStart) => Promise<ScheduledStartResult>) | undefined;

@@ -6,7 +6,7 @@
  */
 import type { Case, Observation } from './cases.ts';
 
-export const TIME_BUILD = 'time-runs';
+export const TIME_BUILD = 'golden/time-runs';
 const RUNS = 'tr-runs';
 
 interface RunRecord {
@@ -149,5 +149,22 @@ export function timeCases(): Case[] {
       hours.map((h, i) => ({ name: `2026-12-02T${h}0000Z`, data_interval_start: `2026-12-02T${h}:00:00Z`, data_interval_end: i < 3 ? `2026-12-02T${hours[i + 1]}:00:00Z` : '2026-12-03T00:00:00Z', trigger: 'backfill' })),
     ),
   });
+  // Daylight saving time: the fires after the days clocks moved, through the bundled starter on moto.
+  const dst: [string, string, string, string, string][] = [
+    ['dst-lisbon-spring', 'sched/lisbon', '2026-03-30T00:30:00Z', '2026-03-28T01:30:00Z', '2026-03-28T013000Z'],
+    ['dst-lisbon-autumn', 'sched/lisbon', '2026-10-26T01:30:00Z', '2026-10-25T00:30:00Z', '2026-10-25T003000Z'],
+    ['dst-new-york-spring', 'sched/new-york', '2026-03-09T06:30:00Z', '2026-03-07T07:30:00Z', '2026-03-07T073000Z'],
+    ['dst-new-york-autumn', 'sched/new-york-night', '2026-11-02T06:30:00Z', '2026-11-01T05:30:00Z', '2026-11-01T053000Z'],
+  ];
+  for (const [scenario, ref, fire, start, name] of dst) {
+    c.push({
+      ...base,
+      scenario,
+      workflow: ref,
+      phases: [{ fire: { ref, at: fire } }],
+      known: [fire, start, name],
+      expect: runsOf(ref, [{ name, logical_date: start, data_interval_start: start, data_interval_end: fire, trigger: 'schedule' }]),
+    });
+  }
   return c;
 }

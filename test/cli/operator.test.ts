@@ -10,7 +10,8 @@ import { DescribeExecutionCommand, ExecutionDoesNotExist, GetExecutionHistoryCom
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Io } from '../../src/cli/io.ts';
-import type { Manifest, RuleDefinition } from '../../src/build/types.ts';
+import type { Manifest, RuleDefinition, ScheduleDefinition } from '../../src/build/types.ts';
+import { GetScheduleCommand, SchedulerClient, UpdateScheduleCommand } from '@aws-sdk/client-scheduler';
 import { manifestPlatform, manifestWorkflow } from '../helpers/manifest.ts';
 import { folder, runCli } from './support.ts';
 
@@ -29,10 +30,30 @@ const rule = (Name: string, target: string, schedule = false): RuleDefinition =>
   Targets: [{ Id: 't', Arn: target }],
 });
 const RULES = [
-  rule('acme-orders-orders-ingestion-schedule', machineArn('acme-orders-orders-ingestion'), true),
   rule('acme-orders-orders-ingestion-after-orders-migration', machineArn('acme-orders-orders-ingestion')),
   rule('acme-orders-orders-ingestion-notify-failure', '${NotificationTopicArn}'),
 ];
+const SCHEDULE: ScheduleDefinition = {
+  Name: 'acme-orders-orders-ingestion',
+  GroupName: '${ScheduleGroupName}',
+  Description: 'd',
+  ScheduleExpression: 'cron(0/30 * * * ? *)',
+  ScheduleExpressionTimezone: 'UTC',
+  FlexibleTimeWindow: { Mode: 'OFF' },
+  State: 'ENABLED',
+  Target: { Arn: '${ScheduleStarterArn}', RoleArn: '${SchedulerRoleArn}', Input: '{}', RetryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 10 }, DeadLetterConfig: { Arn: '${SchedulerDeadLetterArn}' } },
+};
+/** What GetSchedule answers for the deployed schedule. */
+const deployed = (State: 'ENABLED' | 'DISABLED') => ({
+  Name: SCHEDULE.Name,
+  GroupName: 'acme',
+  Description: 'd',
+  ScheduleExpression: 'cron(0/30 * * * ? *)',
+  ScheduleExpressionTimezone: 'Europe/Lisbon',
+  FlexibleTimeWindow: { Mode: 'FLEXIBLE' as const, MaximumWindowInMinutes: 10 },
+  State,
+  Target: { Arn: 'arn:aws:lambda:eu-west-1:123456789012:function:acme-schedule-starter', RoleArn: 'arn:aws:iam::123456789012:role/r', Input: '{"x":1}' },
+});
 
 function buildFolder(): string {
   const manifest: Manifest = {
@@ -46,7 +67,7 @@ function buildFolder(): string {
         specHash: 'h',
         files: [],
         workflows: [
-          manifestWorkflow('orders', 'orders-ingestion', { kind: 'ingestion', type: 'ingestion', rules: RULES }),
+          manifestWorkflow('orders', 'orders-ingestion', { kind: 'ingestion', type: 'ingestion', rules: RULES, schedules: [SCHEDULE] }),
           manifestWorkflow('orders', 'orders-upserts', { kind: 'processing', gate: { stateMachineName: 'acme-orders-orders-upserts-join', definition: 'x' }, rules: [rule('acme-orders-orders-upserts-upstreams', machineArn('acme-orders-orders-upserts-join'))] }),
           manifestWorkflow('orders', 'orders-adhoc'),
         ],
@@ -63,16 +84,19 @@ function buildFolder(): string {
 const sfn = mockClient(SFNClient);
 const events = mockClient(EventBridgeClient);
 const emr = mockClient(EMRServerlessClient);
+const scheduler = mockClient(SchedulerClient);
 let regions: string[] = [];
 beforeEach(() => {
   sfn.reset();
   events.reset();
   emr.reset();
+  scheduler.reset();
   regions = [];
 });
 
 const io: Partial<Io> = {
   sfn: (region) => new SFNClient({ region }),
+  scheduler: (region) => new SchedulerClient({ region }),
   eventbridge: (region) => (regions.push(region), new EventBridgeClient({ region })),
   emr: (region) => (regions.push(region), new EMRServerlessClient({ region })),
   now: () => NOW,
@@ -80,19 +104,20 @@ const io: Partial<Io> = {
 const ops = (argv: string[]) => runCli(argv, buildFolder(), io);
 
 describe('lakestep pause / resume', () => {
-  it('pause disables the schedule and dependency rules, not the notification rule', async () => {
+  it('pause disables the schedule (keeping every other field) and the dependency rule, not the notification rule', async () => {
     events.on(DescribeRuleCommand).resolves({ State: 'ENABLED' });
+    scheduler.on(GetScheduleCommand).resolves(deployed('ENABLED'));
     const r = await ops(['pause', 'orders/orders-ingestion']);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(regions).toEqual(['eu-west-1']);
-    expect(events.commandCalls(DisableRuleCommand).map((c) => c.args[0].input)).toEqual([
-      { Name: 'acme-orders-orders-ingestion-schedule' },
-      { Name: 'acme-orders-orders-ingestion-after-orders-migration' },
-    ]);
+    expect(scheduler.commandCalls(GetScheduleCommand)[0]?.args[0].input).toEqual({ Name: 'acme-orders-orders-ingestion', GroupName: 'acme' });
+    const { GroupName: _g, Name: _n, ...kept } = deployed('DISABLED');
+    expect(scheduler.commandCalls(UpdateScheduleCommand).map((c) => c.args[0].input)).toEqual([{ Name: 'acme-orders-orders-ingestion', GroupName: 'acme', ...kept }]);
+    expect(events.commandCalls(DisableRuleCommand).map((c) => c.args[0].input)).toEqual([{ Name: 'acme-orders-orders-ingestion-after-orders-migration' }]);
     expect(events.commandCalls(EnableRuleCommand)).toHaveLength(0);
-    expect(r.out).toMatch(/^acme-orders-orders-ingestion-schedule +DISABLED +changed$/m);
-    expect(r.out).toContain('orders/orders-ingestion paused: 2 of 2 rule(s) changed');
+    expect(r.out).toMatch(/^schedule +acme-orders-orders-ingestion +DISABLED +changed$/m);
+    expect(r.out).toContain('orders/orders-ingestion paused: 2 of 2 trigger(s) changed');
   });
 
   it('a dag with two upstreams pauses the rule that starts its join machine', async () => {
@@ -102,18 +127,18 @@ describe('lakestep pause / resume', () => {
     expect(events.commandCalls(DisableRuleCommand).map((c) => c.args[0].input.Name)).toEqual(['acme-orders-orders-upserts-upstreams']);
   });
 
-  it('resume enables disabled rules, leaves enabled ones, and exits 1 for a rule that is not deployed', async () => {
-    events.on(DescribeRuleCommand, { Name: 'acme-orders-orders-ingestion-schedule' }).resolves({ State: 'DISABLED' });
+  it('resume enables a disabled schedule, and exits 1 for a rule that is not deployed', async () => {
+    scheduler.on(GetScheduleCommand).resolves(deployed('DISABLED'));
     events.on(DescribeRuleCommand, { Name: 'acme-orders-orders-ingestion-after-orders-migration' }).rejects(new ResourceNotFoundException({ message: 'Rule does not exist', $metadata: {} }));
     const r = await ops(['resume', 'orders/orders-ingestion', '--json']);
     expect(r.code).toBe(1);
-    expect(events.commandCalls(EnableRuleCommand).map((c) => c.args[0].input)).toEqual([{ Name: 'acme-orders-orders-ingestion-schedule' }]);
+    expect(scheduler.commandCalls(UpdateScheduleCommand).map((c) => c.args[0].input.State)).toEqual(['ENABLED']);
     expect(JSON.parse(r.out)).toMatchObject({
       action: 'resume',
       ok: false,
       rules: [
-        { name: 'acme-orders-orders-ingestion-schedule', state: 'ENABLED', changed: true },
-        { name: 'acme-orders-orders-ingestion-after-orders-migration', state: 'MISSING', changed: false, error: 'rule not deployed: run `npm run deploy`' },
+        { kind: 'schedule', name: 'acme-orders-orders-ingestion', state: 'ENABLED', changed: true },
+        { kind: 'rule', name: 'acme-orders-orders-ingestion-after-orders-migration', state: 'MISSING', changed: false, error: 'rule not deployed: run `npm run deploy`' },
       ],
     });
   });
@@ -126,10 +151,11 @@ describe('lakestep pause / resume', () => {
   it('status shows whether the dag is paused', async () => {
     sfn.on(ListExecutionsCommand).resolves({ executions: [] });
     events.on(DescribeRuleCommand).resolves({ State: 'DISABLED' });
+    scheduler.on(GetScheduleCommand).resolves(deployed('DISABLED'));
     const r = await ops(['status', 'orders/orders-ingestion', '--account', ACCOUNT]);
     expect(r.code).toBe(0);
-    expect(r.out.split('\n').at(-1)).toBe('triggers: paused (acme-orders-orders-ingestion-schedule DISABLED, acme-orders-orders-ingestion-after-orders-migration DISABLED)');
-    events.on(DescribeRuleCommand, { Name: 'acme-orders-orders-ingestion-schedule' }).resolves({ State: 'ENABLED' });
+    expect(r.out.split('\n').at(-1)).toBe('triggers: paused (acme-orders-orders-ingestion DISABLED, acme-orders-orders-ingestion-after-orders-migration DISABLED)');
+    scheduler.on(GetScheduleCommand).resolves(deployed('ENABLED'));
     const partly = await ops(['status', 'orders/orders-ingestion', '--account', ACCOUNT, '--json']);
     expect(JSON.parse(partly.out).triggers.map((t: { state: string }) => t.state)).toEqual(['ENABLED', 'DISABLED']);
   });

@@ -34,7 +34,7 @@ describe('lakestep start on the example platform', () => {
       expect([...line].length, line).toBeLessThanOrEqual(100);
       expect(line, 'a line cut short').not.toMatch(/…$/);
     }
-    expect(lines[0]).toMatch(/^Compiled 4 use case\(s\), 20 workflow\(s\), \d+ EventBridge rule\(s\) → build\/$/);
+    expect(lines[0]).toMatch(/^Compiled 4 use case\(s\), 20 workflow\(s\), \d+ EventBridge rule\(s\), \d+ schedule\(s\) → build\/$/);
     // The ingestions scheduled before the migrations marked their tables (00:50) skip.
     expect(lines[1]).toMatch(/^Simulated \d+ executions: \d+ succeeded \(\d+ skipped: a migration not finished\), 0 failed \(/);
     expect(`${lines[1]} ${lines[2]}`).toMatch(/ \(\d+\.\d s, +(\n +)?scenario demo\.yaml\)/);
@@ -143,7 +143,7 @@ describe('lakestep start', () => {
     const dir = folder({ ...SPECS, 'specs/hr/orchestration.yaml': 'owner: hr@example.com\ndags: 3\n' });
     writeFileSync(join(dir, 'empty.yaml'), 'start: []\n');
     const r = await runCli(['start', 'specs', '--quiet', '--scenario', 'empty.yaml'], dir);
-    expect(r.out).toContain('quarantined: hr');
+    expect(r.out.replace(/\n {4}/g, ' ')).toContain('quarantined: hr');
     expect(r.out).toContain('nothing ran');
     expect(r.code).toBe(1);
   });

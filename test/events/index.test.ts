@@ -28,10 +28,9 @@ const ir: PlatformIR = {
 };
 
 describe('workflowRules and platformRules', () => {
-  it('lists schedule, dependency, then notification rules', () => {
+  it('lists the dependency, then notification rules (schedules are Scheduler schedules)', () => {
     const wf = ir.useCases[0]!.workflows[1]!;
     expect(workflowRules(ir.platform, wf).map((r) => r.Name)).toEqual([
-      'acme-orders-orders-ingestion.schedule',
       'acme-orders-orders-ingestion.after.orders-migration',
       'acme-orders-orders-ingestion.notify-failure',
       'acme-orders-orders-ingestion.notify-success',
@@ -41,14 +40,14 @@ describe('workflowRules and platformRules', () => {
   it('produces valid, uniquely named rules for a whole platform', () => {
     const sets = platformRules(ir);
     const rules = sets.flatMap((s) => s.rules);
-    expect(rules).toHaveLength(10);
+    expect(rules).toHaveLength(7);
     expect(new Set(rules.map((r) => r.Name)).size).toBe(rules.length);
     for (const r of rules) {
       expect(r.Name).toMatch(/^[.\-_A-Za-z0-9]{1,64}$/);
       for (const t of r.Targets) expect(t.Id).toMatch(/^[.\-_A-Za-z0-9]{1,64}$/);
       expect(r.Targets.length).toBeGreaterThan(0);
-      if (r.EventPattern) expect(validateEventPattern(r.EventPattern), r.Name).toEqual([]);
-      else expect(r.ScheduleExpression).toBeDefined();
+      expect(r.ScheduleExpression).toBeUndefined();
+      expect(validateEventPattern(r.EventPattern), r.Name).toEqual([]);
     }
     expect(checkRuleQuotas(ir.platform, sets).diagnostics).toEqual([]);
   });

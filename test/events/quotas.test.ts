@@ -17,7 +17,7 @@ describe('checkRuleQuotas', () => {
   it('is silent under 80% of the rule quota', () => {
     const report = checkRuleQuotas(platform(), sets(239));
     expect(report.diagnostics).toEqual([]);
-    expect(report.summary).toMatchObject({ rules: 239, schedules: 239, patterns: 0, rulesPerBus: 300 });
+    expect(report.summary).toMatchObject({ rules: 239, patterns: 0, rulesPerBus: 300 });
   });
 
   it('warns from 80% of the adjustable 300-rule quota, and above it says how to raise it, at platform.yaml', () => {
@@ -58,7 +58,7 @@ describe('checkRuleQuotas', () => {
     const withPattern = rule('p', { ScheduleExpression: undefined, EventPattern: { source: ['aws.states'] } });
     const report = checkRuleQuotas(platform(), [{ workflow: workflow('w'), rules: [rule('s'), withPattern] }]);
     expect(formatRuleSummary(report.summary)).toBe(
-      '2 of 300 rules (1 schedules, 1 patterns, 2 targets); longest pattern 25 of 2048 characters (p)',
+      '2 of 300 rules (1 patterns, 2 targets), 0 Scheduler schedules; longest pattern 25 of 2048 characters (p)',
     );
   });
 });

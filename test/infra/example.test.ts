@@ -411,19 +411,28 @@ describe('example platform: schedule starter and backfill machine', () => {
     expect(JSON.stringify(resourcesFor(st, 'states:StartExecution'))).toMatch(/:stateMachine:acme-\*"/);
     expect(JSON.stringify(resourcesFor(st, 'states:DescribeExecution'))).toMatch(/:execution:acme-\*:\*"/);
     expect(actionsOf(st).filter((a) => !a.startsWith('logs:') && !a.startsWith('sqs:') && !a.startsWith('kms:'))).toEqual(['states:DescribeExecution', 'states:StartExecution']);
-    const permission = resourcesOfType(s, 'AWS::Lambda::Permission').find((p) => p.stack === 'acme-platform');
-    expect(permission?.props).toMatchObject({ Principal: 'events.amazonaws.com', Action: 'lambda:InvokeFunction' });
-    expect(JSON.stringify(permission?.props.SourceArn)).toContain(':rule/acme-*');
+    // Nothing but Scheduler's role invokes it: no resource policy.
+    expect(resourcesOfType(s, 'AWS::Lambda::Permission').filter((p) => p.stack === 'acme-platform' && JSON.stringify(p.props.FunctionName).includes('ScheduleStarter'))).toEqual([]);
   });
 
-  it('every schedule rule targets the starter', () => {
-    const rules = resourcesOfType(s, 'AWS::Events::Rule').filter((r) => r.props.ScheduleExpression !== undefined);
-    expect(rules.length).toBeGreaterThan(0);
-    for (const r of rules) {
-      expect(r.props.Targets).toHaveLength(1);
-      expect(JSON.stringify(r.props.Targets[0].Arn), r.props.Name).toMatch(/ScheduleStarter.*Arn/);
-      expect(r.props.Targets[0].RoleArn, r.props.Name).toBeUndefined();
+  it('every schedule is an EventBridge Scheduler schedule of the platform group, invoking the starter with its role, retries and dead-letter queue', () => {
+    expect(resourcesOfType(s, 'AWS::Events::Rule').filter((r) => r.props.ScheduleExpression !== undefined)).toEqual([]);
+    const groups = resourcesOfType(s, 'AWS::Scheduler::ScheduleGroup');
+    expect(groups.map((g) => [g.stack, g.props.Name])).toEqual([['acme-platform', 'acme']]);
+    const schedules = resourcesOfType(s, 'AWS::Scheduler::Schedule');
+    expect(schedules.length).toBe(workflows().reduce((n, w) => n + (w.schedules?.length ?? 0), 0));
+    for (const { props } of schedules) {
+      expect(JSON.stringify(props.GroupName), props.Name).toMatch(/ScheduleStarterGroup/);
+      expect(JSON.stringify(props.Target.Arn), props.Name).toMatch(/ScheduleStarterFunction.*Arn/);
+      expect(JSON.stringify(props.Target.RoleArn), props.Name).toMatch(/SchedulerRole.*Arn/);
+      expect(JSON.stringify(props.Target.DeadLetterConfig.Arn), props.Name).toMatch(/DeadLetters.*Arn/);
+      expect(props.Target.RetryPolicy).toEqual({ MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 10 });
+      expect(JSON.stringify(props.Target.Input)).toContain('<aws.scheduler.scheduled-time>');
     }
+    // Scheduler's role may invoke the starter and send to the dead-letter queue, nothing else.
+    const role = resourcesOfType(s, 'AWS::IAM::Role').find((r) => JSON.stringify(r.props.AssumeRolePolicyDocument).includes('scheduler.amazonaws.com'))!;
+    const st = statementsOf(role.id, role.stack);
+    expect(actionsOf(st).filter((a) => !a.startsWith('kms:'))).toEqual(['lambda:InvokeFunction', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage']);
   });
 
   it('the backfill machine may start and follow runs of the platform machines, and run its own map', () => {

@@ -5,7 +5,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { DataSyncResource, JobDocument, Manifest, ManifestWorkflow, RuleDefinition } from '../../src/build/types.ts';
+import type { DataSyncResource, JobDocument, Manifest, ManifestWorkflow, RuleDefinition, ScheduleDefinition } from '../../src/build/types.ts';
 import { manifestPlatform, manifestWorkflow } from '../helpers/manifest.ts';
 import { stateMachineArnPlaceholder, stateMachineName } from '../../src/naming.ts';
 
@@ -16,6 +16,7 @@ export interface FixtureWorkflow {
   name: string;
   definition: object;
   rules?: RuleDefinition[];
+  schedules?: ScheduleDefinition[];
   gate?: object;
   jobs?: Record<string, JobDocument>;
   datasync?: DataSyncResource[];
@@ -49,6 +50,7 @@ export function makeBuild(workflows: FixtureWorkflow[]): string {
           specFile: `specs/${uc}/orchestration.yaml`,
           specLine: 1,
           rules: w.rules ?? [],
+          ...(w.schedules ? { schedules: w.schedules } : {}),
           ...(w.gate ? { gate: { stateMachineName: `${smName}-join`, definition: `${uc}/${w.name}.join.asl.json` } } : {}),
           jobs: Object.keys(w.jobs ?? {}),
           resources: { emr: true, datasync: w.datasync ?? [], tables: [], secrets: [] },

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatTimeline, simulate, Simulator } from '../../src/simulator/index.ts';
 import { arnOf, makeBuild, PASS_MACHINE } from './fixture.ts';
+import type { ScheduleDefinition } from '../../src/build/types.ts';
 import {
   CONVERT_JOB,
   CONVERT_JOB_PATH,
@@ -184,38 +185,39 @@ describe('event bus', () => {
 });
 
 describe('schedules', () => {
-  const scheduled = (expression: string) => ({
+  /** A Scheduler schedule invoking the schedule starter, the fire time as logical date (`trigger`). */
+  const scheduled = (expression: string): ScheduleDefinition => ({
     Name: `ls-orders-maint-${expression.replace(/\W+/g, '-')}`,
+    GroupName: '${ScheduleGroupName}',
     Description: 'schedule',
     ScheduleExpression: expression,
-    State: 'ENABLED' as const,
-    Targets: [
-      {
-        Id: 'state-machine',
-        Arn: arnOf('orders', 'orders-maintenance'),
-        InputTransformer: { InputPathsMap: { time: '$.time' }, InputTemplate: `{"trigger":"schedule","logical_date":<time>,"schedule":"${expression}"}` },
-      },
-    ],
+    ScheduleExpressionTimezone: 'UTC',
+    FlexibleTimeWindow: { Mode: 'OFF' },
+    State: 'ENABLED',
+    Target: {
+      Arn: '${ScheduleStarterArn}',
+      RoleArn: '${SchedulerRoleArn}',
+      Input: JSON.stringify({ state_machine_arn: arnOf('orders', 'orders-maintenance'), schedule: expression, logical_date: 'trigger', scheduled_time: '<aws.scheduler.scheduled-time>' }),
+      RetryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 10 },
+      DeadLetterConfig: { Arn: '${SchedulerDeadLetterArn}' },
+    },
   });
 
-  it('fires rate(1 day) and cron(0 3 * * ? *) the right number of times in the window', async () => {
+  it('fires rate(1 day) and cron(0 3 * * ? *) the right number of times in the window, through the schedule starter', async () => {
     const result = await simulate({
-      buildDir: makeBuild([
-        { useCase: 'orders', name: 'orders-maintenance', definition: PASS_MACHINE, rules: [scheduled('rate(1 day)'), scheduled('cron(0 3 * * ? *)')] },
-      ]),
+      buildDir: makeBuild([{ useCase: 'orders', name: 'orders-maintenance', definition: PASS_MACHINE, schedules: [scheduled('rate(1 day)'), scheduled('cron(0 3 * * ? *)')] }]),
       scenario: { window: { start: '2026-01-01T00:00:00Z', end: '2026-01-04T00:00:00Z' } },
     });
-    const bySchedule = (s: string) => result.executions.filter((e) => (e.input as { schedule: string }).schedule === s);
-    expect(bySchedule('rate(1 day)').map((e) => (e.input as { logical_date: string }).logical_date)).toEqual([
-      '2026-01-01T00:00:00Z',
-      '2026-01-02T00:00:00Z',
-      '2026-01-03T00:00:00Z',
+    expect(result.executions.map((e) => [e.name, (e.input as { logical_date: string }).logical_date, e.startTime])).toEqual([
+      ['2026-01-01T000000Z', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00.000Z'],
+      ['2026-01-01T030000Z', '2026-01-01T03:00:00Z', '2026-01-01T03:00:00.000Z'],
+      ['2026-01-02T000000Z', '2026-01-02T00:00:00Z', '2026-01-02T00:00:00.000Z'],
+      ['2026-01-02T030000Z', '2026-01-02T03:00:00Z', '2026-01-02T03:00:00.000Z'],
+      ['2026-01-03T000000Z', '2026-01-03T00:00:00Z', '2026-01-03T00:00:00.000Z'],
+      ['2026-01-03T030000Z', '2026-01-03T03:00:00Z', '2026-01-03T03:00:00.000Z'],
     ]);
-    expect(bySchedule('cron(0 3 * * ? *)').map((e) => e.startTime)).toEqual([
-      '2026-01-01T03:00:00.000Z',
-      '2026-01-02T03:00:00.000Z',
-      '2026-01-03T03:00:00.000Z',
-    ]);
+    // The starter's intervals: the period before each fire.
+    expect((result.executions[2]!.input as { data_interval_start: string }).data_interval_start).toBe('2026-01-01T00:00:00Z');
     expect(result.executions.every((e) => e.status === 'SUCCEEDED' && e.trigger.kind === 'schedule')).toBe(true);
     expect(result.stats.executions).toBe(6);
   });
