@@ -9,7 +9,7 @@ import { graphCommand } from './graph.ts';
 import { commandHelp, fsFailure, integer, optionalFolder, usage, wantsHelp, workflowRef } from './args.ts';
 import { lakestepVersion, processIo, type Io } from './io.ts';
 import { backfillCommand, deployCommand, runCommand, statusCommand } from './operate.ts';
-import { cancelCommand, logsCommand, pauseCommand } from './operator.ts';
+import { cancelCommand, logsCommand, pauseCommand, retryCommand } from './operator.ts';
 import { readScenarioFile } from './scenario.ts';
 import { runSimulation, singleStart } from './simulation.ts';
 import { startCommand } from './start.ts';
@@ -58,6 +58,11 @@ commands:
                                          state, details, Spark UI and driver log links
   cancel   <use-case>/<dag> --execution NAME [--account ID] [--build build] [--json]
                                          stop the execution and cancel its active job runs
+  retry    <use-case>/<dag> --execution NAME [--account ID] [--build build] [--json]
+                                         redrive a FAILED, TIMED_OUT or ABORTED execution from the state
+                                         that failed (RedriveExecution; same name, input and succeeded
+                                         states); status shows its redrives
+                                         exit 1 when it was not redriven (running, succeeded, too old)
   backfill <use-case>/<dag> --from D1 --to D2 [--reprocess none|failed|all] [--max-concurrency N]
            [--backwards] [--dry-run] [--detach] [--force] [--account ID] [--build build] [--json]
                                          every run of the days D1..D2 (YYYY-MM-DD, inclusive), named as the
@@ -74,7 +79,7 @@ commands:
                                          exit 1 without credentials, when cdk fails, or when a use case
                                          was quarantined (the healthy ones are still deployed)
 
-AWS commands (run, status, backfill, pause, resume, logs, cancel, deploy) use the region of the build's platform;
+AWS commands (run, status, backfill, pause, resume, logs, cancel, retry, deploy) use the region of the build's platform;
 without --account the state machine is looked up with ListStateMachines.
 
 exit codes: 0 ok, 1 diagnostics or failed operation, 2 usage`;
@@ -191,6 +196,12 @@ const COMMANDS: Record<string, Command> = {
     const ref = workflowRef(positionals, 'cancel');
     if (values.execution === undefined) throw usage('cancel needs --execution NAME (lakestep status lists them)');
     return cancelCommand(io, { ref, buildDir: values.build, json: values.json, ...optional(values), execution: values.execution });
+  },
+  retry: (args, io) => {
+    const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { ...target, execution: { type: 'string' } } });
+    const ref = workflowRef(positionals, 'retry');
+    if (values.execution === undefined) throw usage('retry needs --execution NAME (lakestep status lists them)');
+    return retryCommand(io, { ref, buildDir: values.build, json: values.json, ...optional(values), execution: values.execution });
   },
   deploy: (args, io) => {
     const { positionals, values } = parseArgs({

@@ -1,10 +1,10 @@
 /**
- * pause / resume / logs / cancel: the everyday operator commands, over `src/ops`.
+ * pause / resume / logs / cancel / retry: the everyday operator commands, over `src/ops`.
  * Like run and status they read the compiled manifest (`--build`) and act in the
  * region of its platform.
  */
 import { EMRServerlessClient } from '@aws-sdk/client-emr-serverless';
-import { cancelExecution, executionLogs, formatCancel, formatJson, formatLogs, formatPause, setTriggers } from '../ops/index.ts';
+import { cancelExecution, executionLogs, formatCancel, formatJson, formatLogs, formatPause, formatRetry, retryExecution, setTriggers } from '../ops/index.ts';
 import type { Io } from './io.ts';
 import { resolve } from 'node:path';
 import { loadManifest } from '../ops/index.ts';
@@ -45,4 +45,15 @@ export async function cancelCommand(io: Io, opts: TargetOptions & { execution: s
   });
   io.out(opts.json ? formatJson(result) : formatCancel(result));
   return result.ok ? 0 : 1;
+}
+
+/** `lakestep retry <use-case>/<dag> --execution NAME`: redrive it from its failed state; exit 1 when it was not redriven. */
+export async function retryCommand(io: Io, opts: TargetOptions & { execution: string; json: boolean }): Promise<number> {
+  await offline(io, opts);
+  const result = await aws(async () => {
+    const { client, target: t } = await target(io, opts);
+    return retryExecution(client, t, opts.execution);
+  });
+  io.out(opts.json ? formatJson(result) : formatRetry(result));
+  return result.redriven ? 0 : 1;
 }

@@ -1,5 +1,6 @@
-/** Text renderings of pause/resume, logs and cancel (`--json` prints the data itself). */
+/** Text renderings of pause/resume, logs, cancel and retry (`--json` prints the data itself). */
 import type { CancelResult } from './cancel.ts';
+import type { RetryResult } from './retry.ts';
 import type { JobRunInfo } from './jobruns.ts';
 import type { LogsResult } from './logs.ts';
 import { pausedLabel, type PauseResult, type RuleState } from './rules.ts';
@@ -46,5 +47,13 @@ export function formatCancel(r: CancelResult): string {
     ...r.cancelled.map((j) => `  cancelled job run ${j.jobRunId} (${j.state}, was ${j.runState})`),
     ...r.failed.map((j) => `  could not cancel job run ${j.jobRunId} (${j.state}): ${j.error}`),
     ...(r.cancelled.length || r.failed.length ? [] : ['  no job run of it is still active']),
+  ].join('\n');
+}
+
+export function formatRetry(r: RetryResult): string {
+  if (!r.redriven) return `${r.ref}: execution ${r.execution} (${r.status}) not redriven: ${r.reason ?? 'unknown reason'}`;
+  return [
+    `${r.ref}: redrove execution ${r.execution} from its failed state (redrive ${r.redriveCount}${r.redriveDate ? `, at ${r.redriveDate}` : ''})`,
+    `  \`lakestep status ${r.ref}\` follows it; its succeeded states are not run again`,
   ].join('\n');
 }

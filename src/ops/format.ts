@@ -14,15 +14,20 @@ const CAUSE_MAX = 300;
 /** Executions table, then the cause of each failure below it. */
 export function formatStatus(result: StatusResult): string {
   if (result.executions.length === 0) return `${result.ref}: no executions yet (${result.stateMachineArn})`;
+  // A REDRIVES column only once an execution was redriven (`lakestep retry`).
+  const redriven = result.executions.some((e) => e.redriveCount);
+  const redrives = (e: StatusResult['executions'][number]): string[] =>
+    redriven ? [e.redriveCount ? `${e.redriveCount}${e.redriveDate ? ` (last ${e.redriveDate})` : ''}` : ''] : [];
   const rows = result.executions.map((e) => [
     e.name,
     e.status,
+    ...redrives(e),
     e.start ?? '',
     e.stop ?? '',
     e.durationSeconds === undefined ? '' : formatDuration(e.durationSeconds),
     e.failure ? [e.failure.state, e.failure.error].filter(Boolean).join(' / ') : '',
   ]);
-  const table = renderTable(['EXECUTION', 'STATUS', 'START', 'STOP', 'DURATION', 'FAILED STATE / ERROR'], rows);
+  const table = renderTable(['EXECUTION', 'STATUS', ...(redriven ? ['REDRIVES'] : []), 'START', 'STOP', 'DURATION', 'FAILED STATE / ERROR'], rows);
   const causes = result.executions
     .filter((e) => e.failure?.cause)
     .map((e) => `  ${e.name}: ${oneLine(e.failure?.cause ?? '', CAUSE_MAX)}`);

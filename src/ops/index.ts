@@ -1,4 +1,4 @@
-/** Operator commands: run, status, backfill, deploy, pause/resume, logs, cancel, and the credentials preflight. */
+/** Operator commands: run, status, backfill, deploy, pause/resume, logs, cancel, retry, and the credentials preflight. */
 export { OpsError, type OpsErrorCode } from './errors.ts';
 export { parseLogicalDate, parseDay, enumerateDays, startInput, isoSeconds, type StartInput, type OperatorTrigger } from './dates.ts';
 export {
@@ -49,4 +49,5 @@ export { triggerRules, hasTriggers, triggerStates, setTriggers, pausedLabel, typ
 export { executionHistory, jobRunsFromHistory, describeJobRuns, cancelJobRuns, ACTIVE_JOB_STATES, type JobRunRef, type JobRunInfo } from './jobruns.ts';
 export { executionLogs, findExecution, type LogsResult } from './logs.ts';
 export { cancelExecution, CANCEL_ERROR, type CancelResult } from './cancel.ts';
-export { formatPause, formatLogs, formatCancel, formatTriggers } from './format-operator.ts';
+export { retryExecution, type RetryResult } from './retry.ts';
+export { formatPause, formatLogs, formatCancel, formatRetry, formatTriggers } from './format-operator.ts';

@@ -7,7 +7,7 @@
 import { CancelTaskExecutionCommand, CreateTaskCommand, CreateLocationS3Command, DescribeTaskExecutionCommand, StartTaskExecutionCommand } from '@aws-sdk/client-datasync';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
-import { CreateStateMachineCommand, DescribeExecutionCommand, SendTaskFailureCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { CreateStateMachineCommand, DescribeExecutionCommand, RedriveExecutionCommand, SendTaskFailureCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { CreateQueueCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { CreateScheduleCommand, CreateScheduleGroupCommand, GetScheduleCommand } from '@aws-sdk/client-scheduler';
 import { describe, expect, inject, it } from 'vitest';
@@ -17,7 +17,7 @@ const REGION = 'ap-southeast-2';
 let n = 0;
 
 /** Creates a state machine from `states` and runs it once with `input` to the end. */
-async function run(states: Record<string, unknown>, input: unknown = {}): Promise<{ status?: string; error?: string; cause?: string; output?: unknown }> {
+async function run(states: Record<string, unknown>, input: unknown = {}): Promise<{ status?: string; error?: string; cause?: string; output?: unknown; executionArn?: string }> {
   const { sfn } = clientsFor(inject('motoEndpoint'), REGION);
   const name = `gap-${++n}`;
   const definition = JSON.stringify({ StartAt: Object.keys(states)[0], States: states });
@@ -25,7 +25,7 @@ async function run(states: Record<string, unknown>, input: unknown = {}): Promis
   const ex = await sfn.send(new StartExecutionCommand({ stateMachineArn: sm.stateMachineArn, name: 'run', input: JSON.stringify(input) }));
   for (let i = 0; i < 200; i++) {
     const d = await sfn.send(new DescribeExecutionCommand({ executionArn: ex.executionArn }));
-    if (d.status !== 'RUNNING') return { status: d.status, error: d.error, cause: d.cause, output: d.output ? JSON.parse(d.output) : undefined };
+    if (d.status !== 'RUNNING') return { status: d.status, error: d.error, cause: d.cause, output: d.output ? JSON.parse(d.output) : undefined, executionArn: ex.executionArn };
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error('still running');
@@ -157,5 +157,32 @@ describe('moto gaps', () => {
     await scheduler.send(new CreateScheduleCommand({ Name: 's', GroupName: 'gap-group', ScheduleExpression: 'rate(1 day)', FlexibleTimeWindow: { Mode: 'OFF' }, Target: target }));
     await scheduler.send(new CreateScheduleGroupCommand({ Name: 'gap-group' }));
     await expect(scheduler.send(new GetScheduleCommand({ Name: 's', GroupName: 'gap-group' }))).rejects.toThrow(/does not exist/);
+  });
+
+  it('RedriveExecution is not implemented (AWS: restarts a failed execution from its failed state), so lakestep retry is checked with a mocked client (test/cli/retry.test.ts)', async () => {
+    const { sfn } = clientsFor(inject('motoEndpoint'), REGION);
+    const r = await run({ F: { Type: 'Fail', Error: 'Gap.Failed', Cause: 'to redrive' } });
+    expect(r.status).toBe('FAILED');
+    const d = await sfn.send(new DescribeExecutionCommand({ executionArn: r.executionArn }));
+    // Nor does DescribeExecution say whether it could be redriven (AWS: redriveCount 0, redriveStatus REDRIVABLE).
+    expect(d.redriveCount).toBeUndefined();
+    expect(d.redriveStatus).toBeUndefined();
+    // The SDK call fails on moto's HTML error page (an unimplemented action raises in the server).
+    await expect(sfn.send(new RedriveExecutionCommand({ executionArn: r.executionArn }))).rejects.toMatchObject({ $metadata: { httpStatusCode: 500 } });
+    // The same raw request to an action moto implements is answered: the 500 is the action's.
+    const raw = (action: string) =>
+      fetch(inject('motoEndpoint'), {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/x-amz-json-1.0',
+          'X-Amz-Target': `AWSStepFunctions.${action}`,
+          Authorization: `AWS4-HMAC-SHA256 Credential=test/20261125/${REGION}/states/aws4_request, SignedHeaders=host, Signature=0`,
+        },
+        body: JSON.stringify({ executionArn: r.executionArn }),
+      });
+    expect((await raw('DescribeExecution')).status).toBe(200);
+    const redrive = await raw('RedriveExecution');
+    expect(redrive.status).toBe(500);
+    expect(await redrive.text()).toContain('Internal Server Error');
   });
 });

@@ -114,7 +114,7 @@ describe('help, version and extra arguments', () => {
     expect((await runCli(['help', 'status'], folder())).out).toBe(r.out);
   });
 
-  it.each(['validate', 'compile', 'start', 'simulate', 'graph', 'run', 'status', 'pause', 'resume', 'logs', 'cancel', 'backfill', 'deploy'])(
+  it.each(['validate', 'compile', 'start', 'simulate', 'graph', 'run', 'status', 'pause', 'resume', 'logs', 'cancel', 'retry', 'backfill', 'deploy'])(
     'lakestep %s --help prints its own usage and exits 0',
     async (command) => {
       const r = await runCli([command, '--help'], folder());
@@ -139,6 +139,7 @@ describe('help, version and extra arguments', () => {
     [['compile', '--bogus'], "lakestep compile: Unknown option '--bogus'. To specify a positional argument starting with a '-', place it at the end of the command after '--', as in '-- \"--bogus\"", 'usage: lakestep compile [specs]'],
     [['pause'], 'lakestep pause: pause needs a workflow: lakestep pause <use-case>/<dag>', 'usage: lakestep pause <use-case>/<dag>'],
     [['cancel', 'orders/x'], 'lakestep cancel: cancel needs --execution NAME (lakestep status lists them)', 'usage: lakestep cancel <use-case>/<dag> --execution NAME'],
+    [['retry', 'orders/x'], 'lakestep retry: retry needs --execution NAME (lakestep status lists them)', 'usage: lakestep retry <use-case>/<dag> --execution NAME'],
     [['status', 'orders/x', '--limit', 'abc'], 'lakestep status: --limit must be an integer, got "abc"', 'usage: lakestep status <use-case>/<dag>'],
   ])('%j exits 2 with the command usage', async (argv, message, help) => {
     const r = await runCli(argv, folder());
