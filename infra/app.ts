@@ -19,6 +19,8 @@ import { acknowledgeStackFindings } from './nag/stack.ts';
 import { acknowledgeWildcards } from './nag/wildcards.ts';
 import { PlatformStack } from './platform/platform-stack.ts';
 import { encryptUploadFunctionLogs } from './platform/upload-function-logs.ts';
+import { lakeFormationGrants } from './lakeformation/grants.ts';
+import { lakeFormationEnabled } from './lakeformation/locations.ts';
 import { planShards, shardStackName } from './usecase/shards.ts';
 import { UseCaseStack } from './usecase/use-case-stack.ts';
 import { readBuildFile } from './manifest.ts';
@@ -85,7 +87,8 @@ export function buildApp(opts: BuildAppOptions): BuiltApp {
         readBuildFile(build, workflow.definition).length +
         (workflow.gate ? readBuildFile(build, workflow.gate.definition).length : 0),
     }));
-    for (const [shard, workflows] of planShards(sizes).entries()) {
+    const grants = lakeFormationEnabled(platform) ? lakeFormationGrants(platform, useCase, manifest.tables ?? {}, manifest.useCases).length : 0;
+    for (const [shard, workflows] of planShards(sizes, { firstShardExtraResources: grants }).entries()) {
       const id = shardStackName(platform.prefix, useCase.name, shard);
       useCaseStacks.push(
         new UseCaseStack(app, id, {

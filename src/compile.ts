@@ -7,10 +7,12 @@
  */
 import { Report, sortDiagnostics, type Diagnostic } from './diagnostics.ts';
 import { assembleBuild, type BuildOutput } from './build/assemble.ts';
+import { checkLakeFormation } from './build/governance.ts';
 import { buildIndex, checkCycles } from './ir/index-platform.ts';
 import { normalizeUseCase } from './ir/normalize.ts';
 import { migratedTables } from './ir/migration-order.ts';
-import { checkTableOwnership } from './ir/ownership.ts';
+import { checkMissingDependencies, indexUpstreams } from './ir/dependency-missing.ts';
+import { checkDatabaseOwners, checkTableOwnership } from './ir/ownership.ts';
 import { setTableOwners } from './ir/context.ts';
 import { normalizePlatform } from './ir/platform.ts';
 import type { Platform, UseCase, Workflow } from './ir/types.ts';
@@ -73,8 +75,10 @@ export function compile(sources: readonly SourceFile[], options: CompileOptions)
     for (const src of uc.other.values()) checkTextSecrets(src, uc.name, report);
     parsed.set(uc.name, files);
   }
-  const index = buildIndex(tree.useCases, parsed);
-  setTableOwners(index, checkTableOwnership(tree.useCases, parsed, report));
+  const index = buildIndex(tree.useCases, parsed, platform);
+  const { owners, created } = checkTableOwnership(tree.useCases, parsed, report, { owners: platform.databaseOwners, ...(platformFile ? { file: platformFile } : {}) }, platform.catalog);
+  checkDatabaseOwners(platform, platformFile, tree.useCases, report);
+  setTableOwners(index, owners, created);
   checkCycles(tree.useCases, parsed, report);
 
   const normalized = new Map<string, UseCase>();
@@ -84,6 +88,8 @@ export function compile(sources: readonly SourceFile[], options: CompileOptions)
     // Positions are resolved by now: let the YAML documents go (large trees keep heap and GC low).
     parsed.delete(uc.name);
   }
+
+  if (platformOk) checkLakeFormation(platform, [...normalized.values()], platformFile, report);
 
   const broken = new Set(report.diagnostics.filter((d) => d.severity === 'error' && d.useCase).map((d) => d.useCase!));
   const healthy: UseCase[] = [];
@@ -120,9 +126,12 @@ export function compile(sources: readonly SourceFile[], options: CompileOptions)
     if (i >= 0) quarantined.push({ useCase: healthy.splice(i, 1)[0]!.name, diagnostics: [] });
   }
 
+  // Readers and writers of the use cases that compile; chains of depends_on through any dag the specs name.
+  checkMissingDependencies({ useCases: healthy, upstreams: indexUpstreams(index) }, report);
+
   // Migrations of quarantined use cases count: their last deployment may still be converting.
   const migrated = migratedTables([...normalized.values()]);
-  const build = assembleBuild({ platform, useCases: healthy, rules, migrated, lakestepVersion: options.lakestepVersion });
+  const build = assembleBuild({ platform, useCases: healthy, rules, migrated, owners, index, lakestepVersion: options.lakestepVersion });
   const limits = checkWorkflowLimits(build.manifest, healthy, report);
   quotas.summary.schedules = build.manifest.useCases.reduce((n, u) => n + u.workflows.reduce((m, w) => m + (w.schedules?.length ?? 0), 0), 0);
   const diagnostics = sortDiagnostics(report.diagnostics);

@@ -11,3 +11,15 @@ export type { StateMachineDefinition } from './asl/types.ts';
 export { matchEventPattern, validateEventPattern } from './events/pattern.ts';
 export { simulate, parseScenario, formatTimeline } from './simulator/index.ts';
 export { cli } from './cli/main.ts';
+export {
+  analyzeSql,
+  type AnalyzeOptions,
+  type SqlAnalysis,
+  type SqlOperation,
+  type SqlPosition,
+  type SqlProblem,
+  type SqlStatement,
+  type TableName,
+  type TableUse,
+} from './sql/analysis/index.ts';
+export { rowExpression } from './sql/expression.ts';

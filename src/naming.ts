@@ -93,3 +93,14 @@ export function sparkJobRoleName(prefix: string, useCase: string): string {
   const room = ROLE_NAME_MAX - `${prefix}--${hash}-spark`.length;
   return `${prefix}-${useCase.slice(0, room)}-${hash}-spark`;
 }
+
+/**
+ * S3 prefixes (ending in `/`) a Glue database's tables live under: `<database>/` of
+ * each layer bucket (migrated tables) and `<database>.db/` of the raw bucket (the
+ * catalog warehouse, for tables created without a location). With `governance:
+ * lake_formation` each is a location registered with Lake Formation.
+ * @see https://docs.aws.amazon.com/lake-formation/latest/dg/register-location.html
+ */
+export function databaseLocations(buckets: Readonly<Record<'raw' | 'process' | 'analytics', string>>, database: string): string[] {
+  return [`s3://${buckets.raw}/${database}/`, `s3://${buckets.process}/${database}/`, `s3://${buckets.analytics}/${database}/`, `s3://${buckets.raw}/${database}.db/`];
+}

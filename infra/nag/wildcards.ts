@@ -22,7 +22,12 @@ export const WILDCARD_REASONS: readonly WildcardReason[] = [
   {
     finding: /^Resource::\*$/,
     reason:
-      'Only actions without resource-level permissions use "*": CloudWatch Logs delivery and X-Ray (state machines), and the read-only listing actions of the CDK upload function (infra/README.md lists each).',
+      'Only actions without resource-level permissions use "*": CloudWatch Logs delivery and X-Ray (state machines), lakeformation:GetDataAccess (Spark job roles with Lake Formation governance), and the read-only listing actions of the CDK upload function (infra/README.md lists each).',
+  },
+  {
+    finding: /^Resource::<Buckets(Raw|Process|Analytics)[A-Za-z0-9]*\.Arn>\/[a-z][a-z0-9_]*(\.db)?\/\*$/,
+    reason:
+      "Lake Formation's registration role: it vends credentials for the data and metadata files Spark creates under one registered database location; scoped to that database's prefix.",
   },
   {
     finding: /^Resource::.*\/applications\/.*\/jobruns\/\*$/,

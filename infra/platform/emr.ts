@@ -6,6 +6,8 @@
 import * as emrserverless from 'aws-cdk-lib/aws-emrserverless';
 import type { Construct } from 'constructs';
 import type { ManifestPlatform } from '../../src/build/types.ts';
+import { fullTableAccessConfiguration } from '../lakeformation/emr-mode.ts';
+import { lakeFormationEnabled } from '../lakeformation/locations.ts';
 
 /**
  * Spark application capped at the manifest's capacity, starting on demand and
@@ -28,5 +30,7 @@ export function createSparkApplication(scope: Construct, platform: ManifestPlatf
       subnetIds: platform.emr.network.subnetIds,
       securityGroupIds: platform.emr.network.securityGroupIds,
     },
+    // With Lake Formation: full-table access (lakeformation/emr-mode.ts).
+    runtimeConfiguration: lakeFormationEnabled(platform) ? fullTableAccessConfiguration(platform) : undefined,
   });
 }

@@ -11,6 +11,8 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { ManifestPlatform } from '../../src/build/types.ts';
+import { LakeFormationCatalog } from '../lakeformation/catalog.ts';
+import { lakeFormationEnabled } from '../lakeformation/locations.ts';
 import { acknowledgePlatformFindings } from '../nag/platform.ts';
 import { type BucketKind, PlatformBuckets } from './buckets.ts';
 import { createSparkApplication } from './emr.ts';
@@ -53,6 +55,8 @@ export interface PlatformStackProps extends StackProps {
 
 export class PlatformStack extends Stack {
   readonly resources: PlatformResources;
+  /** Databases, registered locations and data lake settings (`governance: lake_formation` only). */
+  readonly lakeFormation?: LakeFormationCatalog;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id, props);
@@ -71,6 +75,7 @@ export class PlatformStack extends Stack {
     deployRuntime(this, props.sparkDir, buckets.artifacts);
     const starter = new ScheduleStarter(this, 'ScheduleStarter', { prefix: platform.prefix, key });
     if (props.backfill) new BackfillMachine(this, 'Backfill', { prefix: platform.prefix, ...props.backfill, key, logGroup: logGroups.stateMachines });
+    if (lakeFormationEnabled(platform)) this.lakeFormation = new LakeFormationCatalog(this, 'LakeFormation', { platform, key, buckets });
     acknowledgePlatformFindings(this, { accessLogs, deadLetterQueue: starter.deadLetterQueue });
     this.resources = {
       prefix: platform.prefix,

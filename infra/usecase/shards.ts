@@ -18,6 +18,11 @@ export interface ShardBudget {
    * @default 600_000
    */
   maxDefinitionBytes?: number;
+  /**
+   * Resources of the first shard beyond its fixed ones (the Lake Formation grants of the Spark job role).
+   * @default 0
+   */
+  firstShardExtraResources?: number;
 }
 
 /** Resources of the first shard that do not belong to a workflow: job documents upload (6, with its log group), secrets policy, CDK metadata, slack. */
@@ -44,7 +49,7 @@ export function planShards(sizes: WorkflowSize[], budget: ShardBudget = {}): Man
   const maxBytes = budget.maxDefinitionBytes ?? 600_000;
   const shards: ManifestWorkflow[][] = [];
   let current: ManifestWorkflow[] = [];
-  let resources = FIRST_SHARD_FIXED_RESOURCES;
+  let resources = FIRST_SHARD_FIXED_RESOURCES + (budget.firstShardExtraResources ?? 0);
   let bytes = 0;
   for (const { workflow, definitionBytes } of sizes) {
     const count = workflowResourceCount(workflow);

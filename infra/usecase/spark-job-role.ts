@@ -10,10 +10,10 @@
 import { Aws, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
-import type { ManifestPlatform, ManifestUseCase } from '../../src/build/types.ts';
+import type { ManifestPlatform, ManifestTable, ManifestUseCase } from '../../src/build/types.ts';
 import { sparkJobRoleName } from '../../src/naming.ts';
 import type { PlatformResources } from '../platform/platform-stack.ts';
-import { type SparkAccess, sparkAccess } from './spark-access.ts';
+import { type GlueAccess, type SparkAccess, sparkAccess } from './spark-access.ts';
 
 /** Name of the role's one inline policy. */
 export const SPARK_JOB_POLICY = 'SparkJob';
@@ -41,8 +41,9 @@ export function createSparkJobRole(
   platform: ManifestPlatform,
   resources: PlatformResources,
   useCase: ManifestUseCase,
+  tables: Readonly<Record<string, ManifestTable>>,
 ): iam.Role {
-  const access = sparkAccess(platform, useCase);
+  const access = sparkAccess(platform, useCase, tables);
   return new iam.Role(scope, 'SparkJobRole', {
     roleName: sparkJobRoleName(platform.prefix, useCase.name),
     description: `EMR Serverless job runtime role of the ${useCase.name} Spark jobs`,
@@ -81,13 +82,11 @@ function statements(access: SparkAccess, r: PlatformResources): iam.PolicyStatem
   );
   // Spark resolves the session's current namespace `default` when it starts.
   out.push(new iam.PolicyStatement({ actions: ['glue:GetDatabase'], resources: [glue('catalog'), glue('database/default')] }));
-  if (access.databases.length) {
-    out.push(
-      new iam.PolicyStatement({
-        actions: ['glue:Get*', 'glue:Create*', 'glue:Update*', 'glue:Delete*'],
-        resources: [glue('catalog'), ...access.databases.flatMap((db) => [glue(`database/${db}`), glue(`table/${db}/*`)])],
-      }),
-    );
+  out.push(...glueStatements(access, glue));
+  if (access.lakeFormation) {
+    // Temporary credentials for the registered locations; the action has no resource-level permissions.
+    // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awslakeformation.html
+    out.push(new iam.PolicyStatement({ actions: ['lakeformation:GetDataAccess'], resources: ['*'] }));
   }
   if (access.secrets.length) {
     out.push(
@@ -107,5 +106,27 @@ function statements(access: SparkAccess, r: PlatformResources): iam.PolicyStatem
       resources: [r.key.keyArn],
     }),
   );
+  return out;
+}
+
+/**
+ * Glue grants of the table-access model: reads on every table the jobs touch, UpdateTable
+ * (Iceberg commits) only where they write, CreateTable and DeleteTable only where they
+ * create and drop. Glue authorizes a table call on the catalog, the database and the table.
+ * @see https://docs.aws.amazon.com/glue/latest/dg/glue-specifying-resource-arns.html
+ */
+function glueStatements(access: SparkAccess, glue: (resource: string) => string): iam.PolicyStatement[] {
+  const g: GlueAccess = access.glue;
+  const tables = (list: string[]) => list.map((t) => glue(`table/${t}`));
+  const dbs = (list: string[]) => [...new Set(list.map((t) => t.split('/')[0]!))].map((d) => glue(`database/${d}`));
+  const out: iam.PolicyStatement[] = [];
+  const grant = (actions: string[], list: string[]) => {
+    if (list.length) out.push(new iam.PolicyStatement({ actions, resources: [glue('catalog'), ...dbs(list), ...tables(list)] }));
+  };
+  grant(['glue:GetDatabase', 'glue:GetTable', 'glue:GetTables', 'glue:GetPartition', 'glue:GetPartitions'], g.read);
+  grant(['glue:UpdateTable'], g.write);
+  grant(['glue:CreateTable'], g.create);
+  grant(['glue:DeleteTable'], g.drop);
+  if (g.createDatabases.length) out.push(new iam.PolicyStatement({ actions: ['glue:CreateDatabase'], resources: [glue('catalog'), ...g.createDatabases.map((d) => glue(`database/${d}`))] }));
   return out;
 }

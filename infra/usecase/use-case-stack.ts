@@ -11,6 +11,9 @@ import { WorkflowResources } from './workflow-resources.ts';
 import { deployJobDocuments } from './job-documents.ts';
 import { createSparkJobRole, sparkJobRoleArn } from './spark-job-role.ts';
 import type * as iam from 'aws-cdk-lib/aws-iam';
+import { lakeFormationGrants } from '../lakeformation/grants.ts';
+import { lakeFormationEnabled } from '../lakeformation/locations.ts';
+import { SparkRolePermissions } from '../lakeformation/permissions.ts';
 
 export interface UseCaseStackProps extends StackProps {
   build: LoadedBuild;
@@ -28,6 +31,8 @@ export class UseCaseStack extends Stack {
   readonly workflows: WorkflowResources[] = [];
   /** The use case's Spark job role (first shard only). */
   readonly sparkJobRole?: iam.Role;
+  /** Its Lake Formation grants (first shard, `governance: lake_formation` only). */
+  readonly lakeFormation?: SparkRolePermissions;
 
   constructor(scope: Construct, id: string, props: UseCaseStackProps) {
     super(scope, id, props);
@@ -38,8 +43,15 @@ export class UseCaseStack extends Stack {
     let roleArn: string;
     if (props.shard === 0) {
       deployJobDocuments(this, build.buildDir, useCase, platform.buckets.artifacts);
-      this.sparkJobRole = createSparkJobRole(this, build.manifest.platform, platform, useCase);
+      const { manifest } = build;
+      this.sparkJobRole = createSparkJobRole(this, manifest.platform, platform, useCase, manifest.tables ?? {});
       roleArn = this.sparkJobRole.roleArn;
+      if (lakeFormationEnabled(manifest.platform)) {
+        this.lakeFormation = new SparkRolePermissions(this, 'LakeFormation', {
+          roleArn,
+          grants: lakeFormationGrants(manifest.platform, useCase, manifest.tables ?? {}, manifest.useCases),
+        });
+      }
     } else {
       // By name, not by export: use-case stacks import from the platform stack only.
       roleArn = sparkJobRoleArn(this, platform.prefix, useCase.name);

@@ -15,6 +15,9 @@ import { MANIFEST_VERSION } from './types.ts';
 import { storageFor } from './storage.ts';
 import { workflowSchedules } from '../events/schedule.ts';
 import { backfillMachine } from '../asl/backfill.ts';
+import { tableCatalog } from './tables.ts';
+import { accessByTable, readsAndWrites, workflowAccess } from '../ir/access.ts';
+import type { PlatformIndex } from '../ir/context.ts';
 
 /** Where the platform's backfill machine is written, relative to build/ (`lakestep` is no use case). */
 export const BACKFILL_DEFINITION = 'lakestep/backfill.asl.json';
@@ -32,6 +35,9 @@ export interface AssembleInput {
   rules: ReadonlyMap<Workflow, RuleDefinition[]>;
   /** Every migrated table (`<db>.<table>`) → its migration, across use cases (src/ir/migration-order.ts). */
   migrated: ReadonlyMap<string, Workflow>;
+  /** Owner of every claimed table, by lower-case `database.table` (src/ir/ownership.ts). */
+  owners: ReadonlyMap<string, string>;
+  index: PlatformIndex;
   lakestepVersion: string;
 }
 
@@ -46,7 +52,7 @@ export function assembleBuild(input: AssembleInput): BuildOutput {
     ...(uc.shares ? { shares: uc.shares } : {}),
   }));
   const databases = new Set<string>();
-  for (const uc of useCases) for (const w of uc.workflows) for (const t of w.resources.tables) databases.add(t.split('.')[0]!);
+  for (const uc of useCases) for (const w of uc.workflows) for (const t of Object.keys(w.access)) databases.add(t.split('.')[0]!);
   // The manifest carries the environment settings, not the compiler's defaults.
   const { defaults: _defaults, origin: _origin, ...settings } = input.platform;
   // The platform's own machine, with any use case to run.
@@ -58,6 +64,7 @@ export function assembleBuild(input: AssembleInput): BuildOutput {
       lakestepVersion: input.lakestepVersion,
       platform: { ...settings, databases: [...databases].sort() },
       useCases,
+      tables: tableCatalog({ platform: input.platform, useCases: input.useCases, owners: input.owners, index: input.index }),
       quarantined: [],
       ...(backfill ? { machines: { backfill: { stateMachineName: backfill.stateMachineName, definition: BACKFILL_DEFINITION } } } : {}),
     },
@@ -77,6 +84,7 @@ function compileWorkflow(w: Workflow, input: AssembleInput, files: Map<string, s
     files.set(path, toJson(j));
     return path;
   });
+  const access = workflowAccess(w);
   let gate: ManifestWorkflow['gate'];
   let gateJson = '';
   if (events.gate) {
@@ -99,6 +107,8 @@ function compileWorkflow(w: Workflow, input: AssembleInput, files: Map<string, s
     ...(w.scheduleTimezone && w.scheduleTimezone !== 'UTC' ? { scheduleTimezone: w.scheduleTimezone } : {}),
     ...(w.timetable ? { timetable: w.timetable } : {}),
     dependsOn: w.dependsOn.map((d) => `${d.useCase}/${d.dag}`),
+    ...readsAndWrites(access),
+    access: Object.fromEntries(accessByTable(access)),
     rules: events.rules,
     ...(events.schedules.length ? { schedules: events.schedules } : {}),
     ...(gate ? { gate } : {}),

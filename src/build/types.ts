@@ -47,6 +47,11 @@ export interface Manifest {
   lakestepVersion: string;
   platform: ManifestPlatform;
   useCases: ManifestUseCase[];
+  /**
+   * Every table a compiled workflow reads or writes, by `database.table` (lower case):
+   * its owner, where its files live and who writes and reads it (the table-access model).
+   */
+  tables: Record<string, ManifestTable>;
   quarantined: { useCase: string; diagnostics: Diagnostic[] }[];
   /** State machines of the platform itself (absent in older builds): the backfill machine of `lakestep backfill --detach`. */
   machines?: { backfill: { stateMachineName: string; definition: string } };
@@ -71,11 +76,30 @@ export interface PlatformSettings {
   dynamodb: Record<'watermarks' | 'runs' | 'gates', string>;
   notifications: { topicName: string; emails: string[] };
   tags: Record<string, string>;
+  /** Declared owner (and description) of Glue databases, by name (`databases:` of platform.yaml). */
+  databaseOwners: Record<string, { owner: string; description?: string }>;
+  /** How table access is enforced: IAM grants, or Lake Formation permissions . */
+  governance: 'iam' | 'lake_formation';
 }
 
 export interface ManifestPlatform extends PlatformSettings {
   /** Glue databases the specs use (the Spark job role is scoped to them). */
   databases: string[];
+}
+
+/** What a job does to a table (src/ir/types.ts `TableAccessKind`). */
+export type TableAccessKind = 'read' | 'create' | 'write' | 'update' | 'maintain' | 'alter' | 'drop';
+
+/** One table of the platform, as the table-access model knows it. */
+export interface ManifestTable {
+  /** Use case that owns it; absent when no use case creates it or its owner is unknown. */
+  owner?: string;
+  /** S3 prefix of its files, ending in `/`: its migration's location, else the catalog warehouse's `<raw>/<database>.db/<table>/`. */
+  location: string;
+  /** Workflows that create, write, maintain, alter or drop it, as `<use-case>/<dag>`. */
+  writers: string[];
+  /** Workflows that read it. */
+  readers: string[];
 }
 
 export interface ManifestUseCase {
@@ -92,7 +116,7 @@ export interface ManifestUseCase {
 export interface TableShare {
   table: string;
   with: string[];
-  access: ('read' | 'write' | 'maintain')[];
+  access: ('read' | 'write' | 'maintain' | 'alter' | 'drop')[];
 }
 
 export interface ManifestWorkflow {
@@ -118,6 +142,12 @@ export interface ManifestWorkflow {
    */
   timetable?: { schedule: string; timezone: string; logicalDate: 'interval' | 'trigger'; from?: string };
   dependsOn: string[];
+  /** Tables the workflow reads, as `database.table` (lower case), sorted. */
+  reads: string[];
+  /** Tables it creates, writes, updates, maintains, alters or drops. */
+  writes: string[];
+  /** Per table, what the workflow does to it (the union over its steps); infra derives its grants from this. */
+  access: Record<string, TableAccessKind[]>;
   rules: RuleDefinition[];
   /** Its EventBridge Scheduler schedules (absent in older builds: schedules were rules). */
   schedules?: ScheduleDefinition[];
@@ -130,7 +160,6 @@ export interface ManifestWorkflow {
   resources: {
     emr: boolean;
     datasync: DataSyncResource[];
-    tables: string[];
     /** Secrets the Spark job reads (JDBC and Kafka credentials). */
     secrets: string[];
     /** S3 locations the Spark jobs use besides their databases' table prefixes (absent in older builds). */
@@ -152,9 +181,8 @@ export interface ManifestWorkflow {
 }
 
 /**
- * `s3://bucket/prefix` URIs a workflow's Spark jobs use, beyond
- * `s3://<raw|process|analytics>/<database>/` of the Glue databases in
- * `resources.tables` and the use case's own keys under `lakestep/` of the
+ * `s3://bucket/prefix` URIs a workflow's Spark jobs use, beyond the
+ * locations of the tables in `access` and the use case's own keys under `lakestep/` of the
  * artifacts bucket. A URI ending in `/` is a prefix; any other names an object
  * or a key prefix (an argument cut at its first run template).
  */

@@ -1,4 +1,4 @@
-/** `lakestep graph`: compile (or read a build's manifest), then print the dependency graph. */
+/** `lakestep graph`: compile (or read a build's manifest), then print the dependency graph or (`--tables`) the table graph. */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Manifest } from '../build/types.ts';
@@ -12,17 +12,18 @@ export interface GraphOptions {
   specsDir?: string;
   buildDir?: string;
   format: string;
+  /** Draw tables between their writers and readers instead of the dependencies. */
+  tables?: boolean;
 }
 
-/**
- * Prints the graph on stdout and a note on quarantined use cases on stderr.
- * Exit 0 once drawn (quarantined use cases are part of the drawing), 2 for an unknown format.
- */
-export async function graphCommand(io: Io, opts: GraphOptions): Promise<number> {
-  if (!isGraphFormat(opts.format)) {
-    io.err(`lakestep graph: --format must be mermaid or dot, got "${opts.format}"`);
-    return 2;
-  }
+export interface GraphInput {
+  manifest: Manifest;
+  /** With the dags their orchestration files name, when readable. */
+  quarantined: QuarantinedUseCase[];
+}
+
+/** The manifest of a compile of `specsDir`, or of the build in `buildDir` (then `specsDir`, if given, only names quarantined dags). */
+export async function readGraphInput(io: Io, opts: { specsDir?: string; buildDir?: string }): Promise<GraphInput> {
   let manifest: Manifest;
   let orchestration: (useCase: string) => string | undefined;
   if (opts.buildDir !== undefined) {
@@ -38,9 +39,23 @@ export async function graphCommand(io: Io, opts: GraphOptions): Promise<number> 
     const dags = dagsOfOrchestration(orchestration(q.useCase));
     return { useCase: q.useCase, errors: q.diagnostics.filter((d) => d.severity === 'error').length, ...(dags ? { dags } : {}) };
   });
-  io.out(renderGraph(manifest, quarantined, opts.format));
+  return { manifest, quarantined };
+}
+
+/**
+ * Prints the graph on stdout and a note on quarantined use cases on stderr.
+ * Exit 0 once drawn (quarantined use cases are part of the drawing), 2 for an unknown format.
+ */
+export async function graphCommand(io: Io, opts: GraphOptions): Promise<number> {
+  if (!isGraphFormat(opts.format)) {
+    io.err(`lakestep graph: --format must be mermaid or dot, got "${opts.format}"`);
+    return 2;
+  }
+  const { manifest, quarantined } = await readGraphInput(io, opts);
+  io.out(renderGraph(manifest, quarantined, opts.format, opts.tables ? 'tables' : 'dependencies'));
   if (quarantined.length) {
-    io.err(`${quarantined.length} use case(s) quarantined, drawn dashed: ${quarantined.map((q) => q.useCase).join(', ')} (details: lakestep validate)`);
+    const what = opts.tables ? ', without the tables they read and write (known once they compile)' : '';
+    io.err(`${quarantined.length} use case(s) quarantined, drawn dashed${what}: ${quarantined.map((q) => q.useCase).join(', ')} (details: lakestep validate)`);
   }
   return 0;
 }

@@ -6,6 +6,7 @@ import './aws-sdk-env.ts';
 import { parseArgs } from 'node:util';
 import { compileCommand, EXIT, validateCommand } from './commands.ts';
 import { graphCommand } from './graph.ts';
+import { lineageCommand } from './lineage.ts';
 import { commandHelp, fsFailure, integer, optionalFolder, usage, wantsHelp, workflowRef } from './args.ts';
 import { lakestepVersion, processIo, type Io } from './io.ts';
 import { backfillCommand, deployCommand, runCommand, statusCommand } from './operate.ts';
@@ -35,9 +36,14 @@ commands:
                                          (default {}) and what it starts, instead of the scenario's starts
                                          exit 1 if any execution FAILED/TIMED_OUT/ABORTED, so a scenario
                                          that injects failures exits 1; 2 for an invalid scenario
-  graph    [specs] [--format mermaid|dot] [--build build]
+  graph    [specs] [--tables] [--format mermaid|dot] [--build build]
                                          cross-workflow dependency graph (default mermaid), from a compile
-                                         of the specs or from a build's manifest; quarantined use cases dashed
+                                         of the specs or from a build's manifest; quarantined use cases dashed;
+                                         --tables: tables between the workflows that write and read them
+  lineage  <database.table> [specs] [--depth N] [--json] [--build build]
+                                         the workflows and tables upstream (what makes the table) and
+                                         downstream (what is made from it), transitively; N: steps per side
+                                         exit 2 for a table no compiled workflow reads or writes
   run      <use-case>/<dag> [--date D] [--rerun] [--account ID] [--build build] [--json]
                                          start the runs of a day (D: YYYY-MM-DD, every interval of that UTC
                                          day) or of one logical date (ISO timestamp), default the latest
@@ -123,9 +129,31 @@ const COMMANDS: Record<string, Command> = {
     return runSimulation(io, values.build, scenario, { quiet: values.quiet, json: values.json });
   },
   graph: (args, io) => {
-    const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { format: { type: 'string', default: 'mermaid' }, build: { type: 'string' } } });
+    const { positionals, values } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { format: { type: 'string', default: 'mermaid' }, build: { type: 'string' }, tables: { type: 'boolean', default: false } },
+    });
     const specsDir = positionals.length ? optionalFolder(positionals, 'specs') : undefined;
-    return graphCommand(io, { format: values.format, ...(specsDir === undefined ? {} : { specsDir }), ...(values.build === undefined ? {} : { buildDir: values.build }) });
+    return graphCommand(io, { format: values.format, tables: values.tables, ...(specsDir === undefined ? {} : { specsDir }), ...(values.build === undefined ? {} : { buildDir: values.build }) });
+  },
+  lineage: (args, io) => {
+    const { positionals, values } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { depth: { type: 'string' }, json: { type: 'boolean', default: false }, build: { type: 'string' } },
+    });
+    const [table, ...rest] = positionals;
+    if (table === undefined) throw usage('lineage needs a table: lakestep lineage <database>.<table> [specs]');
+    const specsDir = rest.length ? optionalFolder(rest, 'specs') : undefined;
+    const depth = integer(values.depth, '--depth');
+    return lineageCommand(io, {
+      table,
+      json: values.json,
+      ...(specsDir === undefined ? {} : { specsDir }),
+      ...(values.build === undefined ? {} : { buildDir: values.build }),
+      ...(depth === undefined ? {} : { depth }),
+    });
   },
   run: (args, io) => {
     const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { ...target, date: { type: 'string' }, rerun: { type: 'boolean', default: false } } });

@@ -1,6 +1,7 @@
 /**
- * Graphviz DOT of the dependency graph: a `cluster` per use case, dashed edges
- * and outlines for quarantined use cases, grey dashed nodes for disabled dags.
+ * Graphviz DOT of a graph: a `cluster` per use case, dashed edges and outlines
+ * for quarantined use cases, grey dashed nodes for disabled dags, tables as
+ * cylinders.
  *
  * @see https://graphviz.org/doc/info/lang.html
  */
@@ -16,6 +17,7 @@ const RED = '"#c62828"';
 
 function nodeAttrs(n: GraphNode): string {
   const attrs = [`label=${dotString(nodeLines(n).join('\n'))}`];
+  if (n.kind === 'table') attrs.push('shape=cylinder', 'style=filled', 'fillcolor="#eef4fb"', 'color="#4a78b0"', 'fontcolor="#1d3f66"');
   if (n.missing) attrs.push('style="rounded,dotted"', `color=${RED}`, `fontcolor=${RED}`);
   else if (n.quarantined) attrs.push('style="rounded,dashed,filled"', 'fillcolor="#fdecea"', `color=${RED}`, 'fontcolor="#8e0000"');
   else if (!n.enabled) attrs.push('style="rounded,dashed,filled"', 'fillcolor="#f4f4f4"', 'color="#999999"', 'fontcolor="#888888"');

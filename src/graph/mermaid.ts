@@ -1,6 +1,7 @@
 /**
- * Mermaid `flowchart LR` of the dependency graph: a `subgraph` per use case,
- * `-->` for dependencies, `-.->` for those involving a quarantined use case.
+ * Mermaid `flowchart LR` of a graph: a `subgraph` per use case, workflows as
+ * rounded boxes, tables as cylinders (`[(…)]`), `-->` for dependencies and data
+ * flow, `-.->` for dependencies involving a quarantined use case.
  *
  * @see https://mermaid.js.org/syntax/flowchart.html
  */
@@ -21,9 +22,14 @@ const CLASSES = [
   'classDef missing fill:#ffffff,stroke:#c62828,color:#8e0000,stroke-dasharray: 2 2',
 ];
 
+const TABLE_CLASS = 'classDef table fill:#eef4fb,stroke:#4a78b0,color:#1d3f66';
+
 export function renderMermaid(graph: DependencyGraph): string {
   const lines = ['flowchart LR'];
-  const node = (n: GraphNode, indent: string) => `${indent}${n.id}["${nodeLines(n).map(mermaidText).join('<br/>')}"]`;
+  const node = (n: GraphNode, indent: string) => {
+    const text = `"${nodeLines(n).map(mermaidText).join('<br/>')}"`;
+    return `${indent}${n.id}${n.kind === 'table' ? `[(${text})]` : `[${text}]`}`;
+  };
   for (const g of graph.groups) {
     lines.push(`  subgraph ${g.id}["${mermaidText(groupLabel(g))}"]`, ...g.nodes.map((n) => node(n, '    ')), '  end');
   }
@@ -31,8 +37,10 @@ export function renderMermaid(graph: DependencyGraph): string {
   for (const e of graph.edges) lines.push(`  ${e.from} ${e.dashed ? '-.->' : '-->'}${e.label ? `|${e.label}|` : ''} ${e.to}`);
   const all = [...graph.groups.flatMap((g) => g.nodes), ...graph.loose];
   const classed = (name: string, ids: string[]) => (ids.length ? [`  class ${ids.join(',')} ${name}`] : []);
+  const tables = all.filter((n) => n.kind === 'table').map((n) => n.id);
   lines.push(
     ...CLASSES.map((c) => `  ${c}`),
+    ...(tables.length ? [`  ${TABLE_CLASS}`, `  class ${tables.join(',')} table`] : []),
     ...classed('missing', all.filter((n) => n.missing).map((n) => n.id)),
     ...classed('quarantined', all.filter((n) => n.quarantined && !n.missing).map((n) => n.id)),
     ...classed('disabled', all.filter((n) => !n.enabled && !n.quarantined && !n.missing).map((n) => n.id)),

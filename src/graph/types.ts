@@ -1,6 +1,7 @@
 /**
- * The cross-workflow dependency graph: what `lakestep graph` draws, independent
- * of the output format.
+ * What `lakestep graph` draws, independent of the output format: the
+ * cross-workflow dependency graph, or (`--tables`) the table graph, where
+ * tables sit between the workflows that write and read them.
  */
 
 /** A quarantined use case, with its dags when its orchestration file could be read. */
@@ -23,9 +24,11 @@ export interface QuarantinedDag {
 export interface GraphNode {
   /** Made of `[A-Za-z0-9_]` only, unique in the graph. */
   id: string;
-  /** `<use-case>/<dag>`, or `<use-case>` for a quarantined use case of unknown dags. */
+  /** Drawn as a box (workflow) or a cylinder (table). */
+  kind: 'workflow' | 'table';
+  /** `<use-case>/<dag>`, `<use-case>` for a quarantined use case of unknown dags, `<database>.<table>` for a table. */
   ref: string;
-  /** Display name (the dag, or the use case). */
+  /** Display name (the dag, the use case, or `<database>.<table>`). */
   name: string;
   /** Schedule expressions (several for maintenance groups). */
   schedules: string[];
@@ -44,6 +47,7 @@ export interface GraphGroup {
   nodes: GraphNode[];
 }
 
+/** From upstream to downstream; in the table graph, from a table to its reader and from a writer to its table. */
 export interface GraphEdge {
   from: string;
   to: string;
@@ -55,7 +59,7 @@ export interface GraphEdge {
 
 export interface DependencyGraph {
   groups: GraphGroup[];
-  /** Nodes outside any use case (missing upstreams). */
+  /** Nodes outside any use case (missing upstreams, tables of no drawn owner). */
   loose: GraphNode[];
   edges: GraphEdge[];
 }

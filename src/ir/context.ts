@@ -13,6 +13,8 @@ export interface IndexedTable {
   fqn: string;
   columns: string[];
   watermarkColumn?: string;
+  /** Where its files live, when lakestep creates it at a known place (`s3://…/`). */
+  location?: string;
 }
 
 export interface UseCaseIndexEntry {
@@ -58,15 +60,26 @@ export function skipped(ctx: PhaseContext, pointer: string): boolean {
 
 const byFqn = new WeakMap<PlatformIndex, Map<string, IndexedTable>>();
 const owners = new WeakMap<PlatformIndex, ReadonlyMap<string, string>>();
+const created = new WeakMap<PlatformIndex, ReadonlySet<string>>();
 
-/** Records the owner of each table (by lower-cased `database.table`, see ownership.ts) for {@link findTable}. */
-export function setTableOwners(index: PlatformIndex, tableOwners: ReadonlyMap<string, string>): void {
+/**
+ * Records the owner of each table (by lower-cased `database.table`, see ownership.ts) for {@link findTable},
+ * and the tables some use case creates (migration, an ingestion or SQL statement that creates it, a custom job
+ * that writes it) for {@link isCreated}.
+ */
+export function setTableOwners(index: PlatformIndex, tableOwners: ReadonlyMap<string, string>, createdTables: ReadonlySet<string> = new Set()): void {
   owners.set(index, tableOwners);
+  created.set(index, createdTables);
   byFqn.delete(index);
 }
 
+/** True when some use case of the platform (quarantined ones included) creates the table. */
+export function isCreated(index: PlatformIndex, fqn: string): boolean {
+  return created.get(index)?.has(fqn.toLowerCase()) ?? false;
+}
+
 /**
- * A table known anywhere in the platform, by `database.table`, as its owner
+ * A table known anywhere in the platform, by `database.table` (any case), as its owner
  * declares it (so another use case naming the same table never changes its
  * columns for the owner); one lookup map per index.
  */
@@ -78,12 +91,12 @@ export function findTable(index: PlatformIndex, fqn: string): IndexedTable | und
     for (const [useCase, entry] of index) {
       for (const [k, t] of entry.tables) {
         const owned = tableOwners?.get(k.toLowerCase()) === useCase;
-        if (!all.has(k) || owned) all.set(k, t);
+        if (!all.has(k.toLowerCase()) || owned) all.set(k.toLowerCase(), t);
       }
     }
     byFqn.set(index, all);
   }
-  return all.get(fqn);
+  return all.get(fqn.toLowerCase());
 }
 
 /** Position of a pointer in the context's file. */

@@ -9,6 +9,7 @@ import { joinPointer, locate, type SpecFile } from '../spec/files.ts';
 import type { DagType } from '../spec/types.ts';
 import type { IndexedTable, PlatformIndex, UseCaseIndexEntry } from './context.ts';
 import { rawSchedule } from '../spec/schedule-object.ts';
+import type { Platform } from './types.ts';
 
 interface RawDag {
   name?: unknown;
@@ -25,7 +26,7 @@ function rawDags(file: SpecFile | undefined): RawDag[] {
   return Array.isArray(v?.dags) ? (v.dags.filter((d) => d && typeof d === 'object') as RawDag[]) : [];
 }
 
-export function buildIndex(useCases: readonly UseCaseFiles[], parsed: ReadonlyMap<string, Map<string, SpecFile>>): PlatformIndex {
+export function buildIndex(useCases: readonly UseCaseFiles[], parsed: ReadonlyMap<string, Map<string, SpecFile>>, platform: Pick<Platform, 'buckets'>): PlatformIndex {
   const index: PlatformIndex = new Map();
   for (const uc of useCases) {
     const files = parsed.get(uc.name)!;
@@ -44,8 +45,8 @@ export function buildIndex(useCases: readonly UseCaseFiles[], parsed: ReadonlyMa
         entry.dependsOn.set(d.name, d.depends_on.filter((x): x is string => typeof x === 'string').map((x) => (x.includes('/') ? x : `${uc.name}/${x}`)));
       }
       if (d.spark) continue;
-      if (d.type === 'migration') indexMigration(entry, files.get(typeof d.config === 'string' ? d.config : 'migration.yaml'));
-      if (d.type === 'ingestion') indexIngestion(entry, files.get(typeof d.config === 'string' ? d.config : 'ingestion.yaml'));
+      if (d.type === 'migration') indexMigration(entry, platform, files.get(typeof d.config === 'string' ? d.config : 'migration.yaml'));
+      if (d.type === 'ingestion') indexIngestion(entry, platform, files.get(typeof d.config === 'string' ? d.config : 'ingestion.yaml'));
       if (d.type === 'transformation') indexProcessing(entry, files.get(typeof d.config === 'string' ? d.config : 'processing.yaml'));
     }
     index.set(uc.name, entry);
@@ -57,14 +58,18 @@ function columnNames(columns: unknown): string[] {
   return Array.isArray(columns) ? columns.flatMap((c: { name?: unknown }) => (c && typeof c.name === 'string' ? [c.name] : [])) : [];
 }
 
-function indexMigration(entry: UseCaseIndexEntry, file: SpecFile | undefined): void {
+const LAYERS = ['raw', 'process', 'analytics'] as const;
+
+function indexMigration(entry: UseCaseIndexEntry, platform: Pick<Platform, 'buckets'>, file: SpecFile | undefined): void {
   const v = file?.partial as { database?: unknown; tables?: unknown } | undefined;
   if (!Array.isArray(v?.tables)) return;
-  for (const t of v.tables as { name?: unknown; columns?: unknown; watermark_column?: unknown }[]) {
+  for (const t of v.tables as { name?: unknown; columns?: unknown; watermark_column?: unknown; layer?: unknown }[]) {
     if (!t || typeof t.name !== 'string') continue;
+    const layer = LAYERS.find((l) => l === t.layer) ?? 'raw';
     const table: IndexedTable = {
       fqn: `${String(v.database)}.${t.name}`,
       columns: columnNames(t.columns),
+      location: tableLocation(platform, layer, String(v.database), t.name),
       ...(typeof t.watermark_column === 'string' ? { watermarkColumn: t.watermark_column } : {}),
     };
     entry.migrationTables.set(t.name, table);
@@ -72,10 +77,25 @@ function indexMigration(entry: UseCaseIndexEntry, file: SpecFile | undefined): v
   }
 }
 
-/** Adds a table written by a step whose columns may be unknown ([]: not checked); a table already known keeps its entry. */
-function addTable(entry: UseCaseIndexEntry, target: unknown, columns: unknown): void {
-  if (typeof target === 'string' && !entry.tables.has(target)) entry.tables.set(target, { fqn: target, columns: columnNames(columns) });
+/**
+ * Adds a table written by a step whose columns may be unknown ([]: not checked); a table already known keeps its entry.
+ * `location`: where the step creates it, when it does.
+ */
+function addTable(entry: UseCaseIndexEntry, target: unknown, columns: unknown, location?: string): void {
+  if (typeof target === 'string' && !entry.tables.has(target)) entry.tables.set(target, { fqn: target, columns: columnNames(columns), ...(location ? { location } : {}) });
 }
+
+/** Where a table created by lakestep (migration DDL, ingestion) keeps its files: `s3://<layer bucket>/<database>/<table>/`. */
+export function tableLocation(platform: Pick<Platform, 'buckets'>, layer: 'raw' | 'process' | 'analytics', database: string, table: string): string {
+  return `s3://${platform.buckets[layer]}/${database}/${table}/`;
+}
+
+/** Where Iceberg's Glue catalog puts a table created without a location (SQL, custom jobs): the warehouse's `<database>.db/<table>/`. */
+export function warehouseLocation(platform: Pick<Platform, 'buckets'>, database: string, table: string): string {
+  return `s3://${platform.buckets.raw}/${database}.db/${table}/`;
+}
+
+const createdColumns = (columns: unknown) => Array.isArray(columns) && columns.length > 0;
 
 /** Merge targets: known tables; their columns are not checked (a merge may write a subset). */
 function indexProcessing(entry: UseCaseIndexEntry, file: SpecFile | undefined): void {
@@ -84,15 +104,28 @@ function indexProcessing(entry: UseCaseIndexEntry, file: SpecFile | undefined): 
   for (const m of v.merges as { target?: unknown }[]) if (m) addTable(entry, m.target, undefined);
 }
 
-function indexIngestion(entry: UseCaseIndexEntry, file: SpecFile | undefined): void {
+function indexIngestion(entry: UseCaseIndexEntry, platform: Pick<Platform, 'buckets'>, file: SpecFile | undefined): void {
   const v = file?.partial as { micro_batch?: unknown; batch?: unknown } | undefined;
-  // JDBC targets: known tables; their columns are checked only where the source declares them.
-  if (Array.isArray(v?.batch)) for (const b of v.batch as { target?: unknown; columns?: unknown }[]) if (b) addTable(entry, b.target, b.columns);
+  const at = (target: unknown) => {
+    const [db, t] = typeof target === 'string' ? target.split('.') : [];
+    return db && t ? tableLocation(platform, 'raw', db, t) : undefined;
+  };
+  // JDBC targets: known tables; their columns are checked only where the source declares them (and the job creates them).
+  if (Array.isArray(v?.batch)) for (const b of v.batch as { target?: unknown; columns?: unknown }[]) if (b) addTable(entry, b.target, b.columns, createdColumns(b.columns) ? at(b.target) : undefined);
   if (!Array.isArray(v?.micro_batch)) return;
-  for (const s of v.micro_batch as { target?: unknown; columns?: unknown }[]) {
-    // Raw payloads have no declared columns: the table is known, its columns are not checked.
-    if (s && typeof s.target === 'string' && !entry.tables.has(s.target)) entry.tables.set(s.target, { fqn: s.target, columns: columnNames(s.columns) });
+  // Raw payloads have no declared columns: the table is known, its columns are not checked.
+  for (const s of v.micro_batch as { target?: unknown; columns?: unknown; source?: { format?: unknown } }[]) {
+    if (!s) continue;
+    addTable(entry, s.target, s.columns, at(s.target));
+    const dead = deadLetterOf(s);
+    if (dead) addTable(entry, dead, undefined, at(dead));
   }
+}
+
+/** The dead-letter table a Kafka source writes (JSON payloads: `<target>_dead_letter`), from its parsed spec. */
+export function deadLetterOf(s: { target?: unknown; columns?: unknown; source?: { format?: unknown } }): string | undefined {
+  const format = s.source?.format ?? (createdColumns(s.columns) ? 'json' : 'raw');
+  return format === 'json' && typeof s.target === 'string' ? `${s.target}_dead_letter` : undefined;
 }
 
 /**

@@ -5,7 +5,8 @@ import type { BatchSourceSpec, IngestionSpec, KafkaSourceSpec } from '../spec/ty
 import { columns, identifier, knownColumns, submitParameters, tableRef } from './checks.ts';
 import { at, fail, findTable, skipped, type PhaseContext } from './context.ts';
 import { requireNetwork } from './network.ts';
-import type { BatchSource, KafkaSource, WorkflowBody } from './types.ts';
+import type { BatchSource, KafkaSource, TableRef, WorkflowBody } from './types.ts';
+import { RAW_KAFKA_COLUMNS } from '../sql/ingest.ts';
 
 /** Default `lookback` of incremental JDBC sources. */
 const DEFAULT_LOOKBACK = '15m';
@@ -92,6 +93,7 @@ function normalizeBatch(ctx: PhaseContext, s: BatchSourceSpec, p: string): Batch
       ok = false;
     } else targetColumns = known.columns;
   }
+  if (target && declared && declared.length > 0 && !landsIn(ctx, target, declared.map((c) => c.name), `JDBC source '${s.name}' writes`, `${p}/columns`)) ok = false;
   if (target && targetColumns.length > 0) {
     const table = { fqn: `${target.database}.${target.table}`, columns: targetColumns };
     if (!knownColumns(ctx, [...keys, s.incremental_column], table, [...keys.map((_, j) => joinPointer(p, 'keys', j)), `${p}/incremental_column`], 'INGESTION_UNKNOWN_COLUMN')) ok = false;
@@ -143,6 +145,11 @@ function normalizeKafka(ctx: PhaseContext, s: KafkaSourceSpec, p: string): Kafka
     fail(ctx, 'INGESTION_KAFKA_COLUMNS', '`format: json` needs `columns` (the schema to parse them with); leave both out to land raw key, value and metadata', `${p}/source/format`);
     ok = false;
   }
+  if (target && cols && format !== 'avro') {
+    const written = format === 'json' ? cols.map((c) => c.name) : RAW_KAFKA_COLUMNS.map((c) => c.name);
+    const what = format === 'json' ? `Kafka source '${s.name}' writes` : `Kafka source '${s.name}' lands raw records (no \`columns\`) as`;
+    if (!landsIn(ctx, target, written, what, format === 'json' ? `${p}/columns` : `${p}/target`)) ok = false;
+  }
   let startFromWatermark: KafkaSource['startFromWatermark'];
   if (s.start_from_watermark !== undefined) {
     const [uc, table] = s.start_from_watermark.includes('/') ? (s.start_from_watermark.split('/', 2) as [string, string]) : [ctx.useCase, s.start_from_watermark];
@@ -173,4 +180,24 @@ function normalizeKafka(ctx: PhaseContext, s: KafkaSourceSpec, p: string): Kafka
     sparkSubmitParameters: submitParameters(ctx, s.spark_submit_parameters, `${p}/spark_submit_parameters`),
     origin: at(ctx, p),
   };
+}
+
+/** Where the messages of a JSON source that do not parse land: `<table>_dead_letter` next to the target. */
+export function deadLetterTable(target: TableRef): TableRef {
+  return { database: target.database, table: `${target.table}_dead_letter` };
+}
+
+/**
+ * A writer's columns must exist in its target, as the table's owner declares it (a
+ * migration, or the source that creates it): Spark appends by name, and every run of a
+ * writer whose columns cannot land fails with INCOMPATIBLE_DATA_FOR_TABLE.
+ */
+function landsIn(ctx: PhaseContext, target: TableRef, written: readonly string[], what: string, pointer: string): boolean {
+  const known = findTable(ctx.index, `${target.database}.${target.table}`);
+  if (!known || known.columns.length === 0) return true;
+  const have = new Set(known.columns.map((c) => c.toLowerCase()));
+  const missing = written.filter((c) => !have.has(c.toLowerCase()));
+  if (missing.length === 0) return true;
+  fail(ctx, 'INGESTION_COLUMNS_MISMATCH', `${what} ${written.join(', ')}, but ${known.fqn} has no column ${missing.join(', ')} (its columns: ${known.columns.join(', ')}): declare \`columns\` that are columns of the table`, pointer);
+  return false;
 }

@@ -17,6 +17,7 @@
  *
  * See DESIGN.md §"What workflows compile to".
  */
+import { workflowAccess } from './access.ts';
 import type { TableRef, UseCase, Workflow } from './types.ts';
 
 /** A migrated table a workflow touches, and the migration that converts it. */
@@ -32,21 +33,20 @@ export interface MigrationWait {
 
 const fqn = (t: TableRef): string => `${t.database}.${t.table}`;
 
-/** The tables an ingestion or processing workflow writes or reads, in spec order. */
+/**
+ * The tables a workflow writes or reads, in spec order, from the table-access model
+ * (src/ir/access.ts): its phase's targets and sources, its SQL statements, a custom
+ * job's declared tables; plus the table whose watermark starts a Kafka source.
+ */
 function touched(w: Workflow): { target: TableRef; by: string }[] {
-  const out: { target: TableRef; by: string }[] = [];
+  if (w.body.kind === 'migration' || w.body.kind === 'maintenance') return [];
+  const out = workflowAccess(w).map((a) => {
+    const [database = '', table = ''] = a.table.split('.');
+    return { target: { database, table }, by: `${a.by} ${a.kinds.some((k) => k !== 'read') ? 'writes' : 'reads'}` };
+  });
   if (w.body.kind === 'ingestion') {
-    for (const b of w.body.ingestion.batch) out.push({ target: b.target, by: `JDBC source '${b.name}' writes` });
-    for (const k of w.body.ingestion.kafka) {
-      out.push({ target: k.target, by: `Kafka source '${k.name}' writes` });
-      // Its first run starts at this table's watermark, which only a finished conversion sets.
-      if (k.startFromWatermark) out.push({ target: k.startFromWatermark.target, by: `Kafka source '${k.name}' starts at the watermark of` });
-    }
-  } else if (w.body.kind === 'processing') {
-    for (const m of w.body.processing.merges) {
-      out.push({ target: m.target, by: `merge '${m.name}' writes` });
-      out.push({ target: m.source, by: `merge '${m.name}' reads` });
-    }
+    // Its first run starts at this table's watermark, which only a finished conversion sets.
+    for (const k of w.body.ingestion.kafka) if (k.startFromWatermark) out.push({ target: k.startFromWatermark.target, by: `Kafka source '${k.name}' starts at the watermark of` });
   }
   return out;
 }
@@ -65,9 +65,9 @@ export function migratedTables(useCases: readonly UseCase[]): Map<string, Workfl
 
 /**
  * The migrated tables `w` must wait for, each once, in spec order. A migration never
- * waits (its own tables are what it converts), nor do maintenance and custom `spark:`
- * jobs: lakestep does not know the tables a custom job touches, and maintenance on a
- * table still being converted changes no row.
+ * waits (its own tables are what it converts), nor does maintenance (on a table still
+ * being converted it changes no row). A custom `spark:` job waits for the tables it
+ * declares in `reads:`/`writes:`.
  */
 export function migrationWaits(w: Workflow, migrated: ReadonlyMap<string, Workflow>): MigrationWait[] {
   const seen = new Set<string>();

@@ -1,4 +1,5 @@
 /** `migration.yaml` → {@link Migration}: tables, layouts, DataSync and landing paths. */
+import { tableLocation } from './index-platform.ts';
 import { parsePartitionField } from '../sql/partition.ts';
 import { parseSortField } from '../sql/sort.ts';
 import { isWatermarkType } from '../sql/types.ts';
@@ -101,7 +102,7 @@ function normalizeTable(ctx: PhaseContext, database: string, landing: string, t:
     name: t.name,
     target: { database, table: t.name },
     layer,
-    location: `s3://${ctx.platform.buckets[layer]}/${database}/${t.name}`,
+    location: tableLocation(ctx.platform, layer, database, t.name),
     sourcePath: t.source.hdfs_path,
     format: t.source.format,
     formatOptions: t.source.options ?? {},

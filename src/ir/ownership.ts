@@ -4,20 +4,29 @@
  * orchestration.yaml). Read from the parsed (not yet validated) files, like the
  * platform index, so the owner is known even when a writer's file is broken.
  *
- * The owner is the use case that creates the table: its migration (DDL) first,
- * then an ingestion that creates it (`CREATE TABLE IF NOT EXISTS` from declared
- * columns), then a writer (ingestion or merge target), then a maintainer. When
- * two use cases tie, the one whose migration declares the table's database
- * owns it; otherwise the table has two owners and both are told.
+ * The source of truth is platform.yaml's `databases:`: a database declared
+ * there belongs to its owner, and so does every table in it, whatever other
+ * specs claim — a newcomer naming such a table is told it needs a share, and
+ * the owner compiles as before, whichever way the use-case names sort.
+ *
+ * A table of an undeclared database belongs to the use case that creates it:
+ * its migration (DDL) first, then an ingestion that creates it (`CREATE TABLE IF
+ * NOT EXISTS` from declared columns), then a writer (ingestion or merge target),
+ * then a maintainer. When two use cases tie, the one whose migration declares
+ * the table's database owns it; otherwise the table has two owners, both are
+ * told, and the way out is to declare the database's owner in platform.yaml.
  *
  * Every error lands on the use case that reaches into a table it does not own,
  * at the spec position of that target: the owner stays healthy.
  */
-import type { Report } from '../diagnostics.ts';
 import type { UseCaseFiles } from '../spec/discover.ts';
-import { locate, type SpecFile } from '../spec/files.ts';
+import { joinPointer, locate, type SpecFile } from '../spec/files.ts';
 import type { TableShare } from '../build/types.ts';
 import type { ShareAccess } from '../spec/types.ts';
+import { deadLetterOf } from './index-platform.ts';
+import { sqlFileAccess } from './sql-access.ts';
+import type { TableAccessKind } from './types.ts';
+import type { Origin, Report } from '../diagnostics.ts';
 
 /** What a use case does to a table, from the strongest claim of ownership to the weakest. */
 const RANKS = ['migrates', 'creates', 'writes', 'maintains'] as const;
@@ -28,10 +37,14 @@ interface Claim {
   /** `database.table` as written. */
   fqn: string;
   rank: Rank;
-  file: SpecFile;
-  pointer: string;
+  /** What the claimant needs the owner to share when it is not the owner. */
+  need: ShareAccess;
+  /** What it does, for messages: `writing`, `maintaining`, `dropping (statement 2 of orders/sql/x.sql)`. */
+  what: string;
+  origin: Origin;
+  /** A table that goes with another claim of the same entry (a Kafka target's dead letters): never reported on its own. */
+  follows?: true;
 }
-
 
 /** The access a claim needs on a table it does not own. */
 const NEEDS: Record<Rank, ShareAccess> = { migrates: 'write', creates: 'write', writes: 'write', maintains: 'maintain' };
@@ -44,6 +57,16 @@ const WHAT: Record<Rank, string> = {
   writes: 'writing',
   maintains: 'maintaining',
 };
+
+/** A SQL statement's access kinds → the rank it claims and the share it needs (strongest kind first). */
+const SQL_CLAIMS: [TableAccessKind, Rank, ShareAccess, string][] = [
+  ['drop', 'writes', 'drop', 'dropping'],
+  ['alter', 'writes', 'alter', 'altering'],
+  ['create', 'creates', 'write', 'creating'],
+  ['update', 'writes', 'write', 'changing rows of'],
+  ['write', 'writes', 'write', 'writing'],
+  ['maintain', 'maintains', 'maintain', 'maintaining'],
+];
 
 const DEFAULT_FILE: Record<string, string> = { migration: 'migration.yaml', ingestion: 'ingestion.yaml', transformation: 'processing.yaml', maintenance: 'maintenance.yaml' };
 
@@ -65,12 +88,12 @@ function phaseFiles(files: ReadonlyMap<string, SpecFile>): [string, SpecFile][] 
   return [...out.values()];
 }
 
-function claimsOf(useCase: string, type: string, file: SpecFile): Claim[] {
+function claimsOf(useCase: string, type: string, file: SpecFile, ctx: ClaimContext): Claim[] {
   const v = file.partial;
   if (!isObj(v)) return [];
   const claims: Claim[] = [];
-  const add = (fqn: unknown, rank: Rank, pointer: string) => {
-    if (typeof fqn === 'string' && fqn.includes('.')) claims.push({ useCase, fqn, rank, file, pointer });
+  const add = (fqn: unknown, rank: Rank, pointer: string, follows = false) => {
+    if (typeof fqn === 'string' && fqn.includes('.')) claims.push({ useCase, fqn, rank, need: NEEDS[rank], what: WHAT[rank], origin: locate(file, pointer), ...(follows ? { follows: true as const } : {}) });
   };
   if (type === 'migration' && typeof v.database === 'string') {
     for (const [i, t] of list(v.tables).entries()) if (typeof t.name === 'string') add(`${v.database}.${t.name}`, 'migrates', `/tables/${i}/name`);
@@ -78,11 +101,35 @@ function claimsOf(useCase: string, type: string, file: SpecFile): Claim[] {
   if (type === 'ingestion') {
     // A JDBC source creates its target from declared columns; a Kafka source always creates its target.
     for (const [i, b] of list(v.batch).entries()) add(b.target, Array.isArray(b.columns) && b.columns.length > 0 ? 'creates' : 'writes', `/batch/${i}/target`);
-    for (const [i, s] of list(v.micro_batch).entries()) add(s.target, 'creates', `/micro_batch/${i}/target`);
+    for (const [i, s] of list(v.micro_batch).entries()) {
+      add(s.target, 'creates', `/micro_batch/${i}/target`);
+      add(deadLetterOf(s as Parameters<typeof deadLetterOf>[0]), 'creates', `/micro_batch/${i}/target`, true);
+    }
   }
-  if (type === 'transformation') for (const [i, m] of list(v.merges).entries()) add(m.target, 'writes', `/merges/${i}/target`);
+  if (type === 'transformation') {
+    for (const [i, m] of list(v.merges).entries()) add(m.target, 'writes', `/merges/${i}/target`);
+    for (const [i, f] of list(v.sql).entries()) {
+      const sql = typeof f.file === 'string' ? ctx.other.get(f.file) : undefined;
+      for (const [j, w] of (Array.isArray(f.writes) ? f.writes : []).entries()) add(w, 'creates', `/sql/${i}/writes/${j}`);
+      if (sql === undefined) continue;
+      for (const st of sqlFileAccess(sql.path, sql.text, ctx.catalog).statements) {
+        for (const u of st.uses) {
+          const claim = SQL_CLAIMS.find(([k]) => u.kinds.includes(k));
+          if (!claim) continue;
+          const [, rank, need, verb] = claim;
+          claims.push({ useCase, fqn: `${u.table.database}.${u.table.table}`, rank, need, what: `${verb} (statement ${st.index} of ${u.origin.file})`, origin: u.origin });
+        }
+      }
+    }
+  }
   if (type === 'maintenance') for (const [i, t] of list(v.tables).entries()) add(t.table, 'maintains', `/tables/${i}/table`);
   return claims;
+}
+
+/** What claims need besides the parsed phase files: the platform's catalog and the use case's SQL files. */
+interface ClaimContext {
+  catalog: string;
+  other: ReadonlyMap<string, { path: string; text: string }>;
 }
 
 function migrationDatabases(files: ReadonlyMap<string, SpecFile>): Set<string> {
@@ -101,19 +148,34 @@ function sharesOf(orch: SpecFile | undefined): { share: TableShare; pointer: str
   );
 }
 
-const where = (c: Claim) => {
-  const o = locate(c.file, c.pointer);
-  return `${o.file}:${o.line}:${o.column}`;
-};
+/** platform.yaml's `databases:`, with the file to point at. */
+export interface DeclaredOwners {
+  owners: Readonly<Record<string, { owner: string }>>;
+  file?: SpecFile;
+}
+
+function declaredAt(declared: DeclaredOwners, db: string): string {
+  if (!declared.file) return `its database '${db}' belongs to it in platform.yaml`;
+  const o = locate(declared.file, joinPointer('/databases', db));
+  return `its database '${db}' belongs to it: ${o.file}:${o.line}:${o.column}`;
+}
+
+const where = (c: Claim) => `${c.origin.file}:${c.origin.line}:${c.origin.column}`;
 
 /**
  * Decides the owner of every table the specs name, reports every write or
  * maintenance of another use case's table that its owner did not share, and
- * every share of a table the sharer does not own. Returns owner by lower-cased
- * `database.table`.
+ * every share of a table the sharer does not own. Returns the owner by lower-cased
+ * `database.table`, and the tables some use case creates.
  * @see https://docs.aws.amazon.com/lake-formation/latest/dg/sharing-catalog-resources.html
  */
-export function checkTableOwnership(useCases: readonly UseCaseFiles[], parsed: ReadonlyMap<string, ReadonlyMap<string, SpecFile>>, report: Report): Map<string, string> {
+export function checkTableOwnership(
+  useCases: readonly UseCaseFiles[],
+  parsed: ReadonlyMap<string, ReadonlyMap<string, SpecFile>>,
+  report: Report,
+  declared: DeclaredOwners = { owners: {} },
+  catalog = 'glue_catalog',
+): { owners: Map<string, string>; created: Set<string> } {
   const claims = new Map<string, Claim[]>();
   const homes = new Map<string, Set<string>>();
   const shares = new Map<string, ReturnType<typeof sharesOf>>();
@@ -121,11 +183,16 @@ export function checkTableOwnership(useCases: readonly UseCaseFiles[], parsed: R
     const files = parsed.get(uc.name)!;
     homes.set(uc.name, migrationDatabases(files));
     shares.set(uc.name, sharesOf(files.get('orchestration.yaml')));
-    for (const [type, f] of phaseFiles(files)) for (const c of claimsOf(uc.name, type, f)) claims.set(key(c.fqn), [...(claims.get(key(c.fqn)) ?? []), c]);
+    for (const [type, f] of phaseFiles(files)) for (const c of claimsOf(uc.name, type, f, { catalog, other: uc.other })) claims.set(key(c.fqn), [...(claims.get(key(c.fqn)) ?? []), c]);
   }
 
   const owners = new Map<string, string>();
   for (const [fqn, cs] of claims) {
+    const declaredOwner = declared.owners[fqn.split('.')[0]!]?.owner;
+    if (declaredOwner !== undefined) {
+      owners.set(fqn, declaredOwner);
+      continue;
+    }
     const best = cs.reduce<number>((b, c) => Math.min(b, RANKS.indexOf(c.rank)), RANKS.length);
     const top = cs.filter((c) => RANKS.indexOf(c.rank) === best);
     let candidates = [...new Set(top.map((c) => c.useCase))];
@@ -138,25 +205,32 @@ export function checkTableOwnership(useCases: readonly UseCaseFiles[], parsed: R
       owners.set(fqn, candidates[0]!);
       continue;
     }
-    for (const c of top) {
+    for (const c of top.filter((x) => !x.follows)) {
       const others = candidates.filter((u) => u !== c.useCase).map((u) => `'${u}' (${where(top.find((x) => x.useCase === u)!)})`);
-      report.error('TABLE_OWNER_CONFLICT', `'${c.fqn}' is ${DONE[RANKS[best]!]} by use case ${others.join(', ')} as well: a table has one owner; let one use case create it and share it with the other (\`share:\` in its orchestration.yaml)`, locate(c.file, c.pointer), c.useCase);
+      report.error(
+        'TABLE_OWNER_CONFLICT',
+        `'${c.fqn}' is ${DONE[RANKS[best]!]} by use case ${others.join(', ')} as well: a table has one owner; declare the owner of database '${fqn.split('.')[0]}' in platform.yaml (\`databases: {${fqn.split('.')[0]}: {owner: <use case>}}\`) and let it share the table with the other (\`share:\` in its orchestration.yaml)`,
+        c.origin,
+        c.useCase,
+      );
     }
   }
 
   for (const [fqn, cs] of claims) {
     const owner = owners.get(fqn);
     if (owner === undefined) continue;
-    const ownerClaim = cs.find((c) => c.useCase === owner)!;
+    const ownerClaim = cs.find((c) => c.useCase === owner);
+    const db = fqn.split('.')[0]!;
+    const ownedAt = declared.owners[db] !== undefined || !ownerClaim ? declaredAt(declared, db) : `${DONE[ownerClaim.rank]} at ${where(ownerClaim)}`;
     for (const c of cs) {
-      if (c.useCase === owner) continue;
-      const need = NEEDS[c.rank];
-      const granted = shares.get(owner)!.some(({ share }) => key(share.table) === fqn && share.with.includes(c.useCase) && share.access.includes(need));
+      if (c.useCase === owner || c.follows) continue;
+      const need = c.need;
+      const granted = (shares.get(owner) ?? []).some(({ share }) => key(share.table) === fqn && share.with.includes(c.useCase) && share.access.includes(need));
       if (granted) continue;
       report.error(
         'TABLE_NOT_OWNED',
-        `${WHAT[c.rank]} '${c.fqn}', a table of use case '${owner}' (${DONE[ownerClaim.rank]} at ${where(ownerClaim)}), needs its owner to share it: \`share: [{table: ${c.fqn}, with: [${c.useCase}], access: [${need}]}]\` in ${owner}/orchestration.yaml`,
-        locate(c.file, c.pointer),
+        `${c.what} '${c.fqn}', a table of use case '${owner}' (${ownedAt}), needs its owner to share it: \`share: [{table: ${c.fqn}, with: [${c.useCase}], access: [${need}]}]\` in ${owner}/orchestration.yaml`,
+        c.origin,
         c.useCase,
       );
     }
@@ -165,7 +239,7 @@ export function checkTableOwnership(useCases: readonly UseCaseFiles[], parsed: R
   for (const uc of useCases) {
     const orch = parsed.get(uc.name)!.get('orchestration.yaml')!;
     for (const { share, pointer } of shares.get(uc.name)!) {
-      const owner = owners.get(key(share.table));
+      const owner = owners.get(key(share.table)) ?? declared.owners[key(share.table).split('.')[0]!]?.owner;
       if (owner !== uc.name) {
         const why = owner === undefined ? 'no use case of the platform creates it' : `it belongs to use case '${owner}'`;
         report.error('SHARE_NOT_OWNED', `'${share.table}' cannot be shared by this use case: ${why}; only the owner of a table shares it`, locate(orch, `${pointer}/table`), uc.name);
@@ -175,5 +249,20 @@ export function checkTableOwnership(useCases: readonly UseCaseFiles[], parsed: R
       }
     }
   }
-  return owners;
+  const created = new Set([...claims].filter(([, cs]) => cs.some((c) => c.rank === 'migrates' || c.rank === 'creates')).map(([fqn]) => fqn));
+  return { owners, created };
+}
+
+/**
+ * Warns at each `databases:` entry of platform.yaml whose owner is no use case of
+ * the specs tree: its tables then belong to nobody here, and every use case that
+ * writes them is told so.
+ */
+export function checkDatabaseOwners(platform: { databaseOwners: Readonly<Record<string, { owner: string }>> }, file: SpecFile | undefined, useCases: readonly UseCaseFiles[], report: Report): void {
+  if (!file) return;
+  const names = new Set(useCases.map((u) => u.name));
+  for (const [db, { owner }] of Object.entries(platform.databaseOwners)) {
+    if (names.has(owner)) continue;
+    report.warning('DATABASE_OWNER_UNKNOWN', `database '${db}' is declared to belong to '${owner}', which is not a use case of these specs: no use case may write its tables`, locate(file, joinPointer('/databases', db, 'owner')));
+  }
 }

@@ -51,6 +51,8 @@ export function normalizePlatform(spec: PlatformSpec = {}, origin: Origin = NO_O
     lifecycle: { noncurrentVersionDays: spec.lifecycle?.noncurrent_version_days ?? d.noncurrentVersionDays },
     dynamodb: { watermarks: table('watermarks'), runs: table('runs'), gates: table('gates') },
     notifications: { topicName: spec.notifications?.topic_name ?? `${prefix}-notifications`, emails: spec.notifications?.emails ?? [] },
+    databaseOwners: Object.fromEntries(Object.entries(spec.databases ?? {}).sort(([a], [b]) => (a < b ? -1 : 1)).map(([db, d]) => [db, { owner: d.owner, ...(d.description === undefined ? {} : { description: d.description }) }])),
+    governance: spec.governance ?? 'iam',
     defaults: {
       retries: defaults.retries ?? d.retries,
       timeoutSeconds: parseDuration(defaults.timeout ?? d.timeout) ?? parseDuration(d.timeout)!,

@@ -5,9 +5,12 @@ import { bindSqlTemplates } from '../sql/templates.ts';
 import { joinPointer } from '../spec/files.ts';
 import { closest } from '../spec/suggest.ts';
 import type { MergeSpec, ProcessingSpec } from '../spec/types.ts';
+
+type SqlFileSpec = NonNullable<ProcessingSpec['sql']>[number];
 import { identifier, knownColumns, tableRef } from './checks.ts';
-import { at, fail, findTable, skipped, warn, type PhaseContext } from './context.ts';
-import type { Merge, SqlFile, WorkflowBody } from './types.ts';
+import { at, fail, findTable, isCreated, skipped, warn, type PhaseContext } from './context.ts';
+import { sqlFileAccess } from './sql-access.ts';
+import type { Merge, SqlFile, SqlTableUse, WorkflowBody } from './types.ts';
 import { parseDuration } from '../spec/duration.ts';
 
 /** Default look-back of incremental merges (`late_arrival`). */
@@ -57,6 +60,7 @@ export function normalizeProcessing(ctx: PhaseContext, spec: ProcessingSpec): Wo
     }
     const name = s.name ?? s.file.replace(/^.*\//, '').replace(/\.sql$/, '');
     unique(name, p);
+    // Run templates first ('{{ ds }}' → :ds): the analysis reads, and the job runs, the bound text.
     const bound = bindSqlTemplates(file.text);
     if (bound.problems.length) {
       const lines = new LineIndex(file.text);
@@ -67,7 +71,9 @@ export function normalizeProcessing(ctx: PhaseContext, spec: ProcessingSpec): Wo
       ok = false;
       continue;
     }
-    sql.push({ name, file: file.path, text: file.text, sql: bound.sql, params: bound.params, origin: at(ctx, p) });
+    const analysed = sqlStatements(ctx, { path: file.path, text: bound.sql }, s, p);
+    if (!analysed) ok = false;
+    else sql.push({ name, file: file.path, text: file.text, statements: analysed.statements, declared: analysed.declared, params: bound.params, origin: at(ctx, p) });
   }
   if (ok && merges.length + sql.length === 0) {
     fail(ctx, 'PROCESSING_NO_STEPS', 'every step is disabled: nothing to process', '');
@@ -110,6 +116,11 @@ function normalizeMerge(ctx: PhaseContext, m: MergeSpec, p: string): Merge | und
     const pointers = [...m.keys.map((_, j) => joinPointer(p, 'keys', j)), `${p}/order_by`, `${p}/incremental_column`, ...(m.columns ?? []).map((_, j) => joinPointer(p, 'columns', j))];
     if (!knownColumns(ctx, names, known, pointers, 'PROCESSING_UNKNOWN_COLUMN')) ok = false;
   }
+  // Checked last, so that the column checks above still report.
+  if (target && !isCreated(ctx.index, `${target.database}.${target.table}`)) {
+    fail(ctx, 'TABLE_NOT_CREATED', `no migration, ingestion, SQL statement or custom job of the platform creates ${target.database}.${target.table}: the merge would fail on a fresh platform; create it (a migration, or a SQL file with CREATE TABLE IF NOT EXISTS) or merge into a table that is created`, `${p}/target`);
+    ok = false;
+  }
   if (!ok) return undefined;
   return {
     name: m.name ?? target!.table,
@@ -122,4 +133,43 @@ function normalizeMerge(ctx: PhaseContext, m: MergeSpec, p: string): Merge | und
     columns: m.columns ?? [],
     origin: at(ctx, p),
   };
+}
+
+/**
+ * The statements of a SQL file with the tables each reads and writes (src/ir/sql-access.ts),
+ * and the file's declared `reads`/`writes`. A statement the analysis cannot read is an error
+ * unless the entry declares what the file reads and writes; a write into a table nothing
+ * of the platform creates is an error at the statement.
+ */
+function sqlStatements(ctx: PhaseContext, file: { path: string; text: string }, s: SqlFileSpec, p: string): Pick<SqlFile, 'statements' | 'declared'> | undefined {
+  let ok = true;
+  const access = sqlFileAccess(file.path, file.text, ctx.platform.catalog);
+  const declares = s.reads !== undefined || s.writes !== undefined;
+  for (const problem of access.problems) {
+    if (problem.declarable && declares) {
+      ctx.report.warning('SQL_NOT_ANALYSED', `${problem.message.replace(/; declare the tables.*$/, '')}; the \`reads\`/\`writes\` declared for ${file.path} stand for it`, problem.origin, ctx.useCase);
+    } else {
+      ctx.report.error(problem.code, problem.message, problem.origin, ctx.useCase);
+      ok = false;
+    }
+  }
+  for (const st of access.statements) {
+    for (const u of st.uses) {
+      const fqn = `${u.table.database}.${u.table.table}`;
+      if (u.kinds.some((k) => k === 'write' || k === 'update' || k === 'maintain' || k === 'alter') && !u.kinds.includes('create') && !isCreated(ctx.index, fqn)) {
+        ctx.report.error('TABLE_NOT_CREATED', `statement ${st.index} writes ${fqn}, which no migration, ingestion, SQL statement or custom job of the platform creates: the job would fail on a fresh platform; create it first (e.g. CREATE TABLE IF NOT EXISTS)`, u.origin, ctx.useCase);
+        ok = false;
+      }
+    }
+  }
+  const declared: SqlTableUse[] = [];
+  for (const [kinds, list] of [[['read'], s.reads], [['create', 'write', 'update'], s.writes]] as const) {
+    for (const [j, t] of (list ?? []).entries()) {
+      const pointer = joinPointer(p, kinds[0] === 'read' ? 'reads' : 'writes', j);
+      const ref = tableRef(ctx, t, pointer);
+      if (ref) declared.push({ table: ref, kinds: [...kinds], origin: at(ctx, pointer) });
+      else ok = false;
+    }
+  }
+  return ok ? { statements: access.statements, declared } : undefined;
 }

@@ -30,5 +30,5 @@ export function normalizeSpark(spark: SparkBlock, pointer: string, timeoutSecond
   const jobTimeout = spark.timeout === undefined ? timeoutSeconds : parseDuration(spark.timeout) ?? timeoutSeconds;
   if (!ok) return undefined;
   const submit = [ctx.platform.defaults.sparkSubmitParameters, spark.spark_submit_parameters ?? ''].filter(Boolean).join(' ');
-  return { entrypoint: spark.entrypoint, arguments: args, sparkSubmitParameters: submit, timeoutSeconds: jobTimeout, origin: at(ctx, pointer) };
+  return { entrypoint: spark.entrypoint, reads: { tables: [], paths: [] }, writes: { tables: [], paths: [] }, arguments: args, sparkSubmitParameters: submit, timeoutSeconds: jobTimeout, origin: at(ctx, pointer) };
 }

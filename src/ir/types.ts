@@ -40,8 +40,22 @@ export type ArgPart = { text: string } | { template: RunTemplate };
 export type RunTemplate = 'ds' | 'ds_nodash' | 'ts' | 'data_interval_start' | 'data_interval_end' | 'prev_ds' | 'next_ds' | 'run_id' | 'dag' | 'use_case';
 export const RUN_TEMPLATES: readonly RunTemplate[] = ['ds', 'ds_nodash', 'ts', 'data_interval_start', 'data_interval_end', 'prev_ds', 'next_ds', 'run_id', 'dag', 'use_case'];
 
+/** A table a custom Spark job declares it reads or writes (`spark.reads` / `spark.writes`). */
+export interface DeclaredTable {
+  table: TableRef;
+  origin: Origin;
+}
+
+/** S3 prefixes a custom Spark job declares (`spark.reads` / `spark.writes`). */
+export interface DeclaredPath {
+  uri: string;
+  origin: Origin;
+}
+
 export interface SparkJob {
   entrypoint: string;
+  reads: { tables: DeclaredTable[]; paths: DeclaredPath[] };
+  writes: { tables: DeclaredTable[]; paths: DeclaredPath[] };
   arguments: ArgPart[][];
   sparkSubmitParameters: string;
   timeoutSeconds: number;
@@ -152,14 +166,52 @@ export interface Merge {
   origin: Origin;
 }
 
+/**
+ * What a job does to a table: `read`; `create` (DDL, CTAS); `write` (insert,
+ * append, merge, overwrite); `update` (rows changed or removed: UPDATE, DELETE,
+ * MERGE, INSERT OVERWRITE, TRUNCATE, snapshot rollback); `maintain` (Iceberg
+ * maintenance procedures); `alter` (schema, properties, partitioning,
+ * branches); `drop`.
+ */
+export type { TableAccessKind } from '../build/types.ts';
+import type { TableAccessKind } from '../build/types.ts';
+
+/** One use of one table by a workflow: the table-access model (src/ir/access.ts). */
+export interface TableAccess {
+  /** `database.table`, lower case. */
+  table: string;
+  kinds: TableAccessKind[];
+  /** What does it, for people: `merge 'order-status'`, `orders/sql/x.sql statement 2`. */
+  by: string;
+  origin: Origin;
+}
+
+/** A table one SQL statement uses, resolved to the platform's catalog. */
+export interface SqlTableUse {
+  table: TableRef;
+  kinds: TableAccessKind[];
+  /** Position of the name in the SQL file. */
+  origin: Origin;
+}
+
+/** One statement of a SQL file, as the job runs it. */
+export interface SqlStatement {
+  /** 1-based position in its file. */
+  index: number;
+  text: string;
+  origin: Origin;
+  uses: SqlTableUse[];
+}
+
 export interface SqlFile {
   name: string;
   /** Path relative to the specs root. */
   file: string;
   text: string;
-  /** The text with its run templates bound as parameter markers (src/sql/templates.ts). */
-  sql: string;
-  /** Run parameters the SQL binds. */
+  statements: SqlStatement[];
+  /** Tables the spec entry declares (`reads`, `writes`) for what the analysis cannot read. */
+  declared: SqlTableUse[];
+  /** Run parameters its statements bind as markers (src/sql/templates.ts): the statements are the bound text. */
   params: RunTemplate[];
   origin: Origin;
 }

@@ -10,6 +10,8 @@ import type { State } from '../asl/types.ts';
 import type { JobDocument, JobStep } from '../build/types.ts';
 import type { Origin } from '../diagnostics.ts';
 import type { BatchSource, Column, Ingestion, KafkaSource, Platform, TableRef } from '../ir/types.ts';
+import { deadLetterTable } from '../ir/ingestion.ts';
+import { tableLocation } from '../ir/index-platform.ts';
 import { STATIC_OVERWRITE_CONF } from '../sql/conversion.ts';
 import { createNamespaceSql, createTableSql } from '../sql/ddl.ts';
 import { quoteIdent, tableName } from '../sql/identifiers.ts';
@@ -80,7 +82,6 @@ export const compileIngestion: PhaseCompiler<Ingestion> = (ing, { workflow: w, p
     resources: {
       emr: true,
       datasync: [],
-      tables: [...new Set([...ing.batch.map((b) => b.target), ...ing.kafka.flatMap((k) => (k.format === 'json' ? [k.target, deadLetterTable(k.target)] : [k.target]))].map((t) => `${t.database}.${t.table}`))].sort(),
       secrets: [...new Set([...ing.batch.map((b) => b.secretArn), ...ing.kafka.map((k) => k.bootstrapServersSecretArn)])].sort(),
     },
     sparkJobs: (steps.length ? 1 : 0) + streaming.length,
@@ -121,7 +122,7 @@ function createSteps(platform: Platform, source: string, target: TableRef, colum
     name: target.table,
     target,
     layer: 'raw' as const,
-    location: `s3://${platform.buckets.raw}/${target.database}/${target.table}`,
+    location: tableLocation(platform, 'raw', target.database, target.table),
     sourcePath: '',
     format: 'parquet' as const,
     formatOptions: {},
@@ -140,10 +141,6 @@ function createSteps(platform: Platform, source: string, target: TableRef, colum
   ];
 }
 
-/** Where the messages of a JSON source that do not parse land: `<table>_dead_letter` next to the target. */
-export function deadLetterTable(target: TableRef): TableRef {
-  return { database: target.database, table: `${target.table}_dead_letter` };
-}
 
 function kafkaSteps(platform: Platform, k: KafkaSource, view: string, param: string | undefined, trigger: 'available_now' | 'continuous'): JobStep[] {
   const json = k.format === 'json';

@@ -70,7 +70,7 @@ export const compileMaintenance: PhaseCompiler<Maintenance> = (m, { workflow: w,
     startAt: SELECT,
     states,
     jobs,
-    resources: { emr: true, datasync: [], tables: [...new Set(m.tasks.map((t) => `${t.table.database}.${t.table.table}`))].sort(), secrets: [] },
+    resources: { emr: true, datasync: [], secrets: [] },
     sparkJobs: 1,
     scheduleGroups: groups.map((g) => ({ schedule: g.schedule, group: g.group, tasks: g.tasks.map((t) => ({ table: `${t.table.database}.${t.table.table}`, kind: t.kind })) })),
   };

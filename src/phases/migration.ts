@@ -152,7 +152,7 @@ export const compileMigration: PhaseCompiler<Migration> = (m, { workflow, platfo
     states,
     jobs,
     limits: { historyEvents: frameEvents + 40, payloadBytes },
-    resources: { emr: true, datasync, tables: m.tables.map((t) => `${t.target.database}.${t.target.table}`), secrets: [] },
+    resources: { emr: true, datasync, secrets: [] },
     sparkJobs: 1 + m.tables.length,
   };
 };

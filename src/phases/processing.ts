@@ -11,7 +11,6 @@ import type { State } from '../asl/types.ts';
 import type { JobDocument, JobStep } from '../build/types.ts';
 import type { Processing } from '../ir/types.ts';
 import { mergeSql, mergeWatermarkSql } from '../sql/merge.ts';
-import { splitStatements } from '../sql/statements.ts';
 import { icebergConf, runtimeJobTask, ALWAYS_PASSED } from './runtime.ts';
 import { TEMPLATE_PATHS } from '../asl/intrinsics.ts';
 import type { Workflow } from '../ir/types.ts';
@@ -32,8 +31,8 @@ export const compileProcessing: PhaseCompiler<Processing> = (p, { workflow: w, p
     } else steps.push({ kind: 'sql', name: m.name, sql: mergeSql(platform.catalog, m) });
   }
   for (const f of p.sql) {
-    const statements = splitStatements(f.sql);
-    statements.forEach((sql, j) => steps.push({ kind: 'sql', name: statements.length > 1 ? `${f.name} #${j + 1}` : f.name, sql }));
+    // The statements as the SQL analysis split them (src/ir/sql-access.ts): what runs is what was checked.
+    for (const st of f.statements) steps.push({ kind: 'sql', name: f.statements.length > 1 ? `${f.name} #${st.index}` : f.name, sql: st.text });
   }
   const job: JobDocument = { version: 1, useCase: w.useCase, workflow: w.name, job: 'process', catalog: platform.catalog, steps };
   const advances = chainWatermarkAdvances(w, 'process', uses, ON_SUCCESS);
@@ -60,7 +59,6 @@ export const compileProcessing: PhaseCompiler<Processing> = (p, { workflow: w, p
     resources: {
       emr: true,
       datasync: [],
-      tables: [...new Set(p.merges.flatMap((m) => [m.target, m.source].map((t) => `${t.database}.${t.table}`)))].sort(),
       secrets: [],
     },
     sparkJobs: 1,

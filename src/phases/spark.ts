@@ -32,7 +32,7 @@ export const compileSpark: PhaseCompiler<SparkJob> = (spark, { workflow, platfor
       [name]: task,
     },
     jobs: [],
-    resources: { emr: true, datasync: [], tables: [], secrets: [] },
+    resources: { emr: true, datasync: [], secrets: [] },
     sparkJobs: 1,
   };
 };

@@ -464,7 +464,7 @@ function view(e: Execution): ExecutionView {
 
 /** The tables (`<db>.<table>`) the migrations of a build convert. */
 export function migratedTablesOf(manifest: Manifest): string[] {
-  return manifest.useCases.flatMap((u) => u.workflows.filter((w) => w.kind === 'migration').flatMap((w) => w.resources.tables));
+  return manifest.useCases.flatMap((u) => u.workflows.filter((w) => w.kind === 'migration').flatMap((w) => w.writes));
 }
 
 /** A problem per table of the scenario's `migrated` list that no migration of the build converts. */

@@ -56,8 +56,8 @@ export interface OrchestrationSpec {
   share?: ShareSpec[];
 }
 
-/** What a share grants: `write` (ingestion, merge or migration target), `maintain` (maintenance.yaml tasks), `read`. */
-export type ShareAccess = 'read' | 'write' | 'maintain';
+/** What a share grants: `write` (ingestion, merge, migration or SQL writes), `maintain` (maintenance), `alter` and `drop` (SQL DDL), `read`. */
+export type ShareAccess = 'read' | 'write' | 'maintain' | 'alter' | 'drop';
 
 export interface ShareSpec {
   /** `database.table` owned by this use case. */
@@ -98,6 +98,8 @@ export interface PlatformSpec {
     logical_date?: 'interval' | 'trigger';
   };
   tags?: Record<string, string>;
+  databases?: Record<string, { owner: string; description?: string }>;
+  governance?: 'iam' | 'lake_formation';
 }
 
 export interface ColumnSpec {
@@ -197,7 +199,7 @@ export interface MergeSpec {
 
 export interface ProcessingSpec {
   merges?: MergeSpec[];
-  sql?: { file: string; name?: string }[];
+  sql?: { file: string; name?: string; reads?: string[]; writes?: string[] }[];
 }
 
 export interface MaintenanceTableSpec {

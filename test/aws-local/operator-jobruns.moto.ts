@@ -74,6 +74,7 @@ function buildFolder(): string {
     lakestepVersion: '0.1.0',
     platform: manifestPlatform({ region: REGION, prefix: PREFIX }),
     useCases: [{ name: 'orders', owner: 'o@example.com', specHash: 'h', files: [], workflows: [manifestWorkflow('orders', 'orders-ingestion', {}, PREFIX)] }],
+    tables: {},
     quarantined: [],
   };
   const dir = folder();

@@ -92,6 +92,7 @@ function buildFolder(): string {
     lakestepVersion: '0.1.0',
     platform: manifestPlatform({ region: REGION }),
     useCases: [{ name: 'orders', owner: 'o@example.com', specHash: 'h', files: [], workflows: [manifestWorkflow('orders', 'orders-ingestion', { rules: RULES, schedules: [SCHEDULE] })] }],
+    tables: {},
     quarantined: [],
   };
   const dir = folder();

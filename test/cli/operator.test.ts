@@ -73,6 +73,7 @@ function buildFolder(): string {
         ],
       },
     ],
+    tables: {},
     quarantined: [],
   };
   const dir = folder();

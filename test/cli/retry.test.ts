@@ -25,6 +25,7 @@ function buildFolder(): string {
     lakestepVersion: '0.1.0',
     platform: manifestPlatform(),
     useCases: [{ name: 'orders', owner: 'o@example.com', specHash: 'h', files: [], workflows: [manifestWorkflow('orders', 'orders-ingestion', { kind: 'ingestion', type: 'ingestion' })] }],
+    tables: {},
     quarantined: [],
   };
   const dir = folder();

@@ -20,8 +20,9 @@ tables:
     columns: [{name: order_id, type: bigint}, {name: updated_at, type: timestamp}]
 `;
 
+/** A Kafka source of JSON records with the columns of MIGRATION's table, so that it may land in it. */
 const kafka = (target: string) =>
-  `micro_batch:\n  - name: k\n    source: {bootstrap_servers_secret_arn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:k-AbCdEf", topics: [t]}\n    target: ${target}\n    trigger: available_now\n`;
+  `micro_batch:\n  - name: k\n    source: {bootstrap_servers_secret_arn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:k-AbCdEf", topics: [t]}\n    target: ${target}\n    trigger: available_now\n    columns: [{name: order_id, type: bigint}, {name: updated_at, type: timestamp}]\n`;
 
 const jdbc = (target: string, columns = '') =>
   `batch:\n  - name: j\n    source: {engine: postgresql, secret_arn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:j-AbCdEf", table: public.t}\n    target: ${target}\n    mode: overwrite\n${columns}`;
@@ -107,5 +108,68 @@ describe('table ownership', () => {
   it('lets a use case write, create and maintain its own tables', () => {
     const r = compileTree({ 'platform.yaml': PLATFORM, ...orders, 'orders/orchestration.yaml': orchestration([['mig', 'migration'], ['maint', 'maintenance'], ['ing', 'ingestion']]), 'orders/ingestion.yaml': jdbc('raw_orders.orders') });
     expect(errors(r)).toEqual([]);
+  });
+
+  describe('with the databases declared in platform.yaml', () => {
+    const declared = `${PLATFORM}databases:\n  raw_orders: {owner: orders}\n`;
+
+    // A newcomer that migrates the owner's database and table: before, both got TABLE_OWNER_CONFLICT
+    // (or the newcomer took the table and the owner got TABLE_NOT_OWNED, depending on the names).
+    it.each(['aaa', 'zzz'])('quarantines a newcomer (%s) that migrates a table of a declared database, never the owner', (newcomer) => {
+      const r = compileTree({
+        'platform.yaml': declared,
+        ...orders,
+        [`${newcomer}/orchestration.yaml`]: orchestration([['mig', 'migration']]),
+        [`${newcomer}/migration.yaml`]: MIGRATION,
+      });
+      expect(errors(r)).toEqual([`TABLE_NOT_OWNED ${newcomer}/migration.yaml:3:11`]);
+      expect(compiled(r)).toEqual(['orders']);
+      const d = r.diagnostics.find((x) => x.code === 'TABLE_NOT_OWNED')!;
+      expect(d.message).toContain("its database 'raw_orders' belongs to it: platform.yaml:");
+    });
+
+    it.each(['aaa', 'zzz'])('keeps the owner healthy when a newcomer (%s) creates a new table in its database', (newcomer) => {
+      const r = compileTree({
+        'platform.yaml': declared,
+        ...orders,
+        [`${newcomer}/orchestration.yaml`]: orchestration([['ing', 'ingestion']]),
+        [`${newcomer}/ingestion.yaml`]: kafka('raw_orders.events'),
+      });
+      expect(errors(r)).toEqual([`TABLE_NOT_OWNED ${newcomer}/ingestion.yaml:4:13`]);
+      expect(compiled(r)).toEqual(['orders']);
+    });
+
+    it('gives the declared owner a table it does not create itself, and lets it share it', () => {
+      const r = compileTree({
+        'platform.yaml': declared,
+        ...orders,
+        'orders/orchestration.yaml': orchestration([['mig', 'migration'], ['maint', 'maintenance']], 'share:\n  - {table: raw_orders.events, with: [web], access: [write]}\n'),
+        'web/orchestration.yaml': orchestration([['ing', 'ingestion']]),
+        'web/ingestion.yaml': kafka('raw_orders.events'),
+      });
+      expect(errors(r)).toEqual([]);
+      const m = JSON.parse(r.files.get('manifest.json')!) as { tables: Record<string, { owner?: string; writers: string[] }> };
+      expect(m.tables['raw_orders.events']).toMatchObject({ owner: 'orders', writers: ['web/ing'] });
+    });
+
+    it('settles a conflict between two creators of an undeclared database once it is declared', () => {
+      const tree = {
+        'a/orchestration.yaml': orchestration([['ing', 'ingestion']]),
+        'a/ingestion.yaml': kafka('shared_db.events'),
+        'b/orchestration.yaml': orchestration([['ing', 'ingestion']]),
+        'b/ingestion.yaml': kafka('shared_db.events'),
+      };
+      const before = compileTree({ 'platform.yaml': PLATFORM, ...tree });
+      expect(before.diagnostics.find((d) => d.code === 'TABLE_OWNER_CONFLICT')!.message).toContain("declare the owner of database 'shared_db' in platform.yaml");
+      const r = compileTree({ 'platform.yaml': `${PLATFORM}databases:\n  shared_db: {owner: b}\n`, ...tree });
+      expect(errors(r)).toEqual(['TABLE_NOT_OWNED a/ingestion.yaml:4:13']);
+      expect(compiled(r)).toEqual(['b']);
+    });
+
+    it('warns about a declared owner that is no use case, and refuses its tables to everyone', () => {
+      const r = compileTree({ 'platform.yaml': `${PLATFORM}databases:\n  raw_orders: {owner: ordres}\n`, ...orders });
+      expect(r.diagnostics.filter((d) => d.code === 'DATABASE_OWNER_UNKNOWN').map((d) => `${d.file}:${d.line}:${d.column}`)).toEqual(['platform.yaml:5:23']);
+      expect(errors(r)).toContain('TABLE_NOT_OWNED orders/migration.yaml:3:11');
+    });
   });
 });

@@ -23,6 +23,8 @@ export function platform(overrides: Partial<Platform> = {}): Platform {
       logicalDate: 'interval',
     },
     tags: {},
+    databaseOwners: {},
+    governance: 'iam',
     origin: origin('platform.yaml', 1),
     ...overrides,
   };
@@ -30,7 +32,7 @@ export function platform(overrides: Partial<Platform> = {}): Platform {
 
 const sparkBody: WorkflowBody = {
   kind: 'spark',
-  spark: { entrypoint: 's3://a/job.py', arguments: [], sparkSubmitParameters: '', timeoutSeconds: 60, origin: origin() },
+  spark: { entrypoint: 's3://a/job.py', reads: { tables: [], paths: [] }, writes: { tables: [], paths: [] }, arguments: [], sparkSubmitParameters: '', timeoutSeconds: 60, origin: origin() },
 };
 
 /** A minimal enabled workflow of use case `orders`; `dependsOn` as `dag` or `use-case/dag`. */

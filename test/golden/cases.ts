@@ -14,6 +14,10 @@
  * printed) and `diagnostics.txt` (stderr and the exit code), plus the build
  * of a `compile`. The files of the case must come out of it unchanged.
  *
+ * A case with an `argv` but no `specs/` runs in the example platform's folder
+ * (the repository's `specs/`), so what the commands print for the example is
+ * pinned too and `npm run golden` regenerates it with the rest.
+ *
  * Shared by `golden.test.ts` (compares) and `regenerate.ts` (rewrites).
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -26,12 +30,31 @@ import type { Io } from '../../src/cli/io.ts';
 
 export const GOLDEN_DIR = fileURLToPath(new URL('.', import.meta.url));
 
-/** Case folder names, sorted: every folder here that has a `specs/`. */
+/** The example platform: the specs of a case that has none. */
+export const EXAMPLE_SPECS = fileURLToPath(new URL('../../specs', import.meta.url));
+
+const isDir = (path: string): boolean => statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
+
+const folders = (): string[] => readdirSync(GOLDEN_DIR).filter((name) => isDir(join(GOLDEN_DIR, name)));
+
+/** Names of the cases with specs of their own, sorted: every folder here that has a `specs/`. */
 export function caseNames(): string[] {
-  return readdirSync(GOLDEN_DIR)
-    .filter((name) => statSync(join(GOLDEN_DIR, name)).isDirectory())
-    .filter((name) => statSync(join(GOLDEN_DIR, name, 'specs'), { throwIfNoEntry: false })?.isDirectory())
+  return folders()
+    .filter((name) => isDir(join(GOLDEN_DIR, name, 'specs')))
     .sort();
+}
+
+/** Every case, sorted: those of {@link caseNames} and those that run an `argv` on the example platform. */
+export function allCaseNames(): string[] {
+  return folders()
+    .filter((name) => isDir(join(GOLDEN_DIR, name, 'specs')) || existsSync(join(GOLDEN_DIR, name, 'argv')))
+    .sort();
+}
+
+/** Where a case runs: its `specs/`, else the example platform. */
+function specsOf(name: string): string {
+  const own = join(GOLDEN_DIR, name, 'specs');
+  return isDir(own) ? own : EXAMPLE_SPECS;
 }
 
 /** Every file under `dir`, path (relative, `/`-separated) → content. Empty when `dir` is missing. */
@@ -64,7 +87,7 @@ function argvOf(name: string, out: string): { argv: string[]; custom: boolean } 
 
 /** Runs the case's command (by default `lakestep compile . --out <tmp>`) inside its `specs/` and collects what it produced. */
 export async function runCase(name: string): Promise<CaseRun> {
-  const specsDir = join(GOLDEN_DIR, name, 'specs');
+  const specsDir = specsOf(name);
   const out = mkdtempSync(join(tmpdir(), `lakestep-golden-${name}-`));
   const buildDir = join(out, 'build');
   const stdout: string[] = [];
@@ -72,7 +95,8 @@ export async function runCase(name: string): Promise<CaseRun> {
   const io: Io = { out: (t) => void stdout.push(t), err: (t) => void stderr.push(t), cwd: specsDir, env: {}, tty: false };
   const { argv, custom } = argvOf(name, buildDir);
   // Everything of the case but expected/: the specs and any folder an argv points --out at.
-  const inputs = () => new Map([...readTree(join(GOLDEN_DIR, name))].filter(([p]) => !p.startsWith('expected/')));
+  const example = () => (specsDir === EXAMPLE_SPECS ? [...readTree(EXAMPLE_SPECS)].map(([p, c]) => [`<example>/${p}`, c] as const) : []);
+  const inputs = () => new Map([...[...readTree(join(GOLDEN_DIR, name))].filter(([p]) => !p.startsWith('expected/')), ...example()]);
   const specsBefore = custom ? inputs() : new Map<string, string>();
   try {
     if (custom && argv[0] !== 'compile') {

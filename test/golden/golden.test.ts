@@ -5,9 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { expectValidAsl } from '../compile/support.ts';
 import { stateNameProblems } from '../property/invariants.ts';
-import { caseNames, expectedDir, readTree, runCase } from './cases.ts';
+import { allCaseNames, expectedDir, readTree, runCase } from './cases.ts';
 
-const cases = caseNames();
+const cases = allCaseNames();
 
 describe('golden cases', () => {
   it('finds the case folders', () => {

@@ -5,10 +5,10 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { caseNames, expectedDir, readTree, runCase } from './cases.ts';
+import { allCaseNames, expectedDir, readTree, runCase } from './cases.ts';
 
 let changed = 0;
-for (const name of caseNames()) {
+for (const name of allCaseNames()) {
   const dir = expectedDir(name);
   const before = readTree(dir);
   const { files } = await runCase(name);

@@ -251,13 +251,14 @@ describe('platform', () => {
     });
   });
 
-  it('gives each use case its own Spark job role, in its own stack, scoped to its Glue databases', () => {
+  it('gives each use case its own Spark job role, in its own stack, scoped to the tables its workflows touch', () => {
     const roles = resourcesOfType(s, 'AWS::IAM::Role').filter((r) => JSON.stringify(r.props.AssumeRolePolicyDocument).includes('emr-serverless.amazonaws.com'));
     expect(roles.map((r) => `${r.stack} ${r.props.RoleName}`).sort()).toEqual(['acme-customers acme-customers-spark', 'acme-orders acme-orders-spark']);
     const text = (stack: string) => JSON.stringify(roles.find((r) => r.stack === stack)!.props.Policies);
-    for (const [stack, own, other] of [['acme-orders', 'raw_orders', 'raw_customers'], ['acme-customers', 'raw_customers', 'raw_orders']] as const) {
+    for (const [stack, own, tables, other] of [['acme-orders', 'raw_orders', ['orders', 'line_items'], 'raw_customers'], ['acme-customers', 'raw_customers', ['events'], 'raw_orders']] as const) {
       expect(text(stack)).toContain(`:database/${own}"`);
-      expect(text(stack)).toContain(`:table/${own}/*`);
+      for (const t of tables) expect(text(stack)).toContain(`:table/${own}/${t}"`);
+      expect(text(stack)).not.toContain(`:table/${own}/*`);
       expect(text(stack)).not.toContain(`/${other}`);
     }
     expect(JSON.stringify(s.json.get('acme-platform')!)).not.toContain('emr-serverless.amazonaws.com"}');

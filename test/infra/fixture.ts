@@ -26,6 +26,8 @@ export const PLATFORM: ManifestPlatform = {
   dynamodb: { watermarks: 'acme-watermarks', runs: 'acme-runs', gates: 'acme-gates' },
   notifications: { topicName: 'acme-notifications', emails: ['data-team@example.com'] },
   databases: ['raw_orders', 'process_orders', 'raw_customers'],
+  databaseOwners: {},
+  governance: 'iam',
   tags: { 'cost-center': 'data-platform' },
 };
 
@@ -327,9 +329,10 @@ export function fixtureManifest(): Manifest {
                   destination: 's3://acme-landing/orders/line_items/',
                 },
               ],
-              tables: ['raw_orders.orders', 'raw_orders.line_items'],
               secrets: [],
             },
+            writes: ['raw_orders.line_items', 'raw_orders.orders'],
+            access: { 'raw_orders.line_items': ['create', 'write'], 'raw_orders.orders': ['create', 'write'] },
             placeholders: ['EmrApplicationId', 'SparkJobRoleArn', 'ArtifactsBucket', 'RunsTable', 'WatermarksTable', 'DataSyncTaskOrdersLineItems'],
           }),
           workflow('orders', 'orders-upserts', {
@@ -357,14 +360,16 @@ export function fixtureManifest(): Manifest {
             resources: {
               emr: true,
               datasync: [],
-              tables: ['raw_customers.events'],
               secrets: ['arn:aws:secretsmanager:eu-west-1:123456789012:secret:kafka-bootstrap'],
             },
+            writes: ['raw_customers.events'],
+            access: { 'raw_customers.events': ['create', 'write'] },
             placeholders: ['EmrApplicationId', 'SparkJobRoleArn', 'ArtifactsBucket', 'NotificationTopicArn'],
           }),
         ],
       },
     ],
+    tables: {},
     quarantined: [
       {
         useCase: 'payments',

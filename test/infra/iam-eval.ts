@@ -7,6 +7,8 @@
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html
  */
 
+import { resourcesOfType, type Synthesized } from './synth.ts';
+
 export const ACCOUNT = '123456789012';
 export const REGION = 'eu-west-1';
 
@@ -92,6 +94,8 @@ export class Resolver {
       'AWS::Logs::LogGroup.Arn': () => `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${r.Properties?.LogGroupName ?? name}:*`,
       'AWS::DataSync::Task.TaskArn': () => `arn:aws:datasync:${REGION}:${ACCOUNT}:task/task-0123456789abcdef0`,
       'AWS::SNS::Topic.TopicArn': () => id,
+      'AWS::SQS::Queue.Arn': () => `arn:aws:sqs:${REGION}:${ACCOUNT}:${r.Properties?.QueueName ?? id}`,
+      'AWS::Lambda::Function.Arn': () => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${r.Properties?.FunctionName ?? id}`,
       'AWS::StepFunctions::StateMachine.Arn': () => `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${r.Properties?.StateMachineName}`,
     };
     const make = arns[key];
@@ -126,4 +130,17 @@ export function allows(statements: readonly ResolvedStatement[], action: string,
       [s.Action].flat().some((a) => glob(a.toLowerCase()).test(action.toLowerCase())) &&
       [s.Resource].flat().some((r) => glob(r).test(resource)),
   );
+}
+
+/** Each use case's EMR Serverless job role (its `lakestep:use-case` tag), with its inline policy statements resolved. */
+export function sparkRoles(s: Synthesized, resolver: Resolver): Map<string, { stack: string; name: string; statements: ResolvedStatement[] }> {
+  const out = new Map<string, { stack: string; name: string; statements: ResolvedStatement[] }>();
+  for (const role of resourcesOfType(s, 'AWS::IAM::Role')) {
+    if (!JSON.stringify(role.props.AssumeRolePolicyDocument).includes('emr-serverless.amazonaws.com')) continue;
+    const useCase = (role.props.Tags as { Key: string; Value: string }[]).find((t) => t.Key === 'lakestep:use-case')!.Value;
+    if (out.has(useCase)) throw new Error(`second Spark role for ${useCase}`);
+    const docs = resolver.resolve(role.props.Policies ?? [], s.json.get(role.stack)!) as { PolicyDocument: { Statement: ResolvedStatement[] } }[];
+    out.set(useCase, { stack: role.stack, name: role.props.RoleName, statements: docs.flatMap((d) => d.PolicyDocument.Statement) });
+  }
+  return out;
 }

@@ -39,10 +39,11 @@ describe('a 1,000-workflow platform', () => {
     }
   });
 
-  it('synthesizes every workflow and join machine exactly once', () => {
-    const expected = manifest.useCases.flatMap((u) =>
-      u.workflows.flatMap((w) => [w.stateMachineName, ...(w.gate ? [w.gate.stateMachineName] : [])]),
-    );
+  it("synthesizes every workflow and join machine, and the platform's backfill machine, exactly once", () => {
+    const expected = [
+      ...manifest.useCases.flatMap((u) => u.workflows.flatMap((w) => [w.stateMachineName, ...(w.gate ? [w.gate.stateMachineName] : [])])),
+      ...(manifest.machines ? [manifest.machines.backfill.stateMachineName] : []),
+    ];
     const names = resourcesOfType(s, 'AWS::StepFunctions::StateMachine').map((m) => m.props.StateMachineName as string);
     expect(names.sort()).toEqual(expected.sort());
     expect(new Set(names).size).toBe(names.length);

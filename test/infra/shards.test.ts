@@ -73,6 +73,15 @@ describe('planShards', () => {
     expect(shards.map((x) => x.length)).toEqual([1, 1, 1]);
   });
 
+  it('counts the first shard\'s extra resources (Lake Formation grants) against its budget only', () => {
+    const sizes = Array.from({ length: 40 }, (_, i) => ({ workflow: wf(i), definitionBytes: 10 }));
+    const per = 3 + wf(0).rules.length;
+    const plain = planShards(sizes, { maxResources: 9 + 20 * per });
+    expect(plain.map((x) => x.length)).toEqual([20, 20]);
+    const withGrants = planShards(sizes, { maxResources: 9 + 20 * per, firstShardExtraResources: 5 * per });
+    expect(withGrants.map((x) => x.length)).toEqual([15, 21, 4]);
+  });
+
   it('keeps one shard for a small use case, and names shards -2, -3', () => {
     expect(planShards([{ workflow: wf(0), definitionBytes: 10 }])).toHaveLength(1);
     expect(planShards([])).toEqual([[]]);

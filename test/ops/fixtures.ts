@@ -16,6 +16,7 @@ export function manifest(): Manifest {
       { name: 'customers', owner: 'c@example.com', specHash: 'h2', files: [], workflows: [workflow('customers', 'customers-ingestion')] },
     ],
     machines: { backfill: { stateMachineName: 'acme-lakestep-backfill', definition: 'lakestep/backfill.asl.json' } },
+    tables: {},
     quarantined: [
       {
         useCase: 'payments',

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # CloudFormation validity as a test: synthesizes the example platform (`npm run synth`,
-# offline, cdk-nag on) and a generated 200-workflow platform, then runs the pinned
+# offline, cdk-nag on), the example with `governance: lake_formation` (cdk-nag on) and a
+# generated 200-workflow platform, then runs the pinned
 # cfn-lint (test/setup/requirements-cfnlint.txt) over every template. Passes only with
 # no error and no warning: accepted findings are ignored in code, each with its reason
 # (infra/nag/cfn-lint.ts). Ends with "cfn-lint: N templates passed, N failed".
@@ -14,6 +15,14 @@ venv=$(test/setup/python-env.sh cfnlint)
 echo "cfn-lint: synthesizing the example platform (npm run synth)" >&2
 npm run --silent synth >&2
 
+echo "cfn-lint: synthesizing the example platform with governance: lake_formation" >&2
+rm -rf "$work/specs-lf" "$work/build-lf" "$work/cdk.out-lf"
+cp -r specs "$work/specs-lf"
+sed -i 's/^governance: .*$/governance: lake_formation/' "$work/specs-lf/platform.yaml"
+grep -qx 'governance: lake_formation' "$work/specs-lf/platform.yaml"
+npx tsx src/cli/main.ts compile "$work/specs-lf" --out "$work/build-lf" > "$work/compile-lf.log" 2>&1 || { cat "$work/compile-lf.log" >&2; exit 1; }
+npx cdk synth --quiet -c buildDir="$work/build-lf" -o "$work/cdk.out-lf" >&2
+
 use_cases=40   # × 5 dags = 200 workflows
 echo "cfn-lint: synthesizing a generated platform of $use_cases use cases" >&2
 npx tsx test/setup/generated-specs.ts "$work/specs" "$use_cases" >&2
@@ -23,7 +32,7 @@ npx tsx src/cli/main.ts compile "$work/specs" --out "$work/build" > "$work/compi
 rm -rf "$work/cdk.out"
 npx cdk synth --quiet -c buildDir="$work/build" -o "$work/cdk.out" >&2
 
-templates=(cdk.out/*.template.json "$work"/cdk.out/*.template.json)
+templates=(cdk.out/*.template.json "$work"/cdk.out-lf/*.template.json "$work"/cdk.out/*.template.json)
 report="$work/report.txt"
 set +e
 region=$(node -p "JSON.parse(require('fs').readFileSync('build/manifest.json','utf8')).platform.region")

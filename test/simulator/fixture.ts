@@ -53,7 +53,7 @@ export function makeBuild(workflows: FixtureWorkflow[]): string {
           ...(w.schedules ? { schedules: w.schedules } : {}),
           ...(w.gate ? { gate: { stateMachineName: `${smName}-join`, definition: `${uc}/${w.name}.join.asl.json` } } : {}),
           jobs: Object.keys(w.jobs ?? {}),
-          resources: { emr: true, datasync: w.datasync ?? [], tables: [], secrets: [] },
+          resources: { emr: true, datasync: w.datasync ?? [], secrets: [] },
           stats: { sparkJobs: 0, states: 0, successPathTransitions: 0 },
         }, PREFIX);
       }),
@@ -69,6 +69,7 @@ export function makeBuild(workflows: FixtureWorkflow[]): string {
       notifications: { topicName: 'ls-alerts', emails: [] },
     }),
     useCases,
+    tables: {},
     quarantined: [],
   };
   write('manifest.json', manifest);

@@ -137,3 +137,64 @@ describe('property: no way out of an expression', () => {
     expect(accepted).toBeGreaterThan(100);
   });
 });
+
+describe('expressions read with the Spark grammar', () => {
+  it.each([
+    // The grammar reads `a-b` as one name with a tail; in an expression it is a subtraction.
+    ['a-b = 1', '`a` - `b` = 1'],
+    ['x.a-b.c > 0', '`x`.`a` - `b`.`c` > 0'],
+    // Bare CURRENT_DATE / CURRENT_TIMESTAMP are Spark's functions, not columns.
+    ['current_date > d', 'current_date() > `d`'],
+    ["substring(a, 1, 2) = 'x'", "substring(`a`, 1, 2) = 'x'"],
+    ['date_add(ts, 1) > x AND datediff(a, b) > 1', 'date_add(`ts`, 1) > `x` AND datediff(`a`, `b`) > 1'],
+    ['"double" = x', "'double' = `x`"],
+    ["x = x'0a' OR x = X '0B'", "`x` = X'0a' OR `x` = X'0B'"],
+    ["ts > INTERVAL '1 2' DAY TO HOUR", "`ts` > INTERVAL '1 2' DAY TO HOUR"],
+    ['a = - -1 AND NOT NOT b', '`a` = -(-1) AND NOT NOT `b`'],
+  ])('%j → %j', (given, want) => {
+    expect(canonicalExpression(given)).toBe(want);
+    expect(syntaxErrors(`SELECT * FROM t WHERE ${want}`)).toEqual([]);
+  });
+
+  it.each([
+    ['try_cast(a AS int) = 1', 'function "try_cast" is not allowed (see the list of expression functions in the README) (offset 0)'],
+    ['transform(a, x -> x) IS NULL', '"->" is not allowed (offset 15)'],
+    ['count(*) OVER (PARTITION BY a) > 1', 'function "count" is not allowed (see the list of expression functions in the README) (offset 0)'],
+    ['upper(a) FILTER (WHERE b) = 1', 'unexpected "FILTER": an operator or the end of the expression was expected (offset 9)'],
+    ['upper(DISTINCT a) = 1', '"DISTINCT" is not allowed here (write `DISTINCT` for a column of that name) (offset 6)'],
+    ['a[0] = 1', 'character "[" is not allowed (offset 1)'],
+    ['substring(a FROM 1) = 1', 'substring(… FROM … FOR …) is not allowed: separate the arguments with commas (offset 0)'],
+    ["position('a' IN b) > 0", 'the special form of position(…) is not allowed: pass plain values separated by commas (offset 0)'],
+    ['dateadd(DAY, 1, ts) > x', 'the special form of dateadd(…) is not allowed: pass plain values separated by commas (offset 0)'],
+    ["'a' 'b' = x", 'unexpected "\'b\'": an operator or the end of the expression was expected (offset 4)'],
+    ["a LIKE ANY ('x')", '"ANY" is not allowed here (write `ANY` for a column of that name) (offset 7)'],
+    ['EXISTS (SELECT 1)', 'function "EXISTS" is not allowed (see the list of expression functions in the README) (offset 0)'],
+    ['(SELECT 1) = a', '"SELECT" is not allowed here (write `SELECT` for a column of that name) (offset 1)'],
+    ['(a, b) = (1, 2)', 'expected ")", found "," (offset 2)'],
+    ['CAST(a AS int(3)) = 1', 'expected ")", found "(" (offset 13)'],
+    ['CAST(a AS array) IS NULL', 'array needs element types: array<…> (offset 15)'],
+    ["INTERVAL '1 day' > x", 'INTERVAL needs an amount and a unit, e.g. INTERVAL 7 DAYS (offset 0)'],
+    ["x > INTERVAL 1 DAY '2' HOUR TO SECOND", 'unexpected "\'2\'": an operator or the end of the expression was expected (offset 19)'],
+    ['x = INTERVAL 1 DAY TO HOUR', 'unexpected "TO": an operator or the end of the expression was expected (offset 19)'],
+    ['x = INTERVAL +1 DAY', 'an interval amount is a plain number (offset 13)'],
+    ['1.5x = a', 'malformed number (offset 0)'],
+    ['!a', 'character "!" is not allowed (offset 0)'],
+    ['a !> b', 'character "!" is not allowed (offset 2)'],
+    ['/*+ hint */ a', 'comments are not allowed (offset 0)'],
+    ["IDENTIFIER('a') = 1", 'function "IDENTIFIER" is not allowed (see the list of expression functions in the README) (offset 0)'],
+    ['current_user() = 1', 'function "current_user" is not allowed (see the list of expression functions in the README) (offset 0)'],
+    ['upper(a).b = 1', 'unexpected ".": an operator or the end of the expression was expected (offset 8)'],
+    ['a."b" = 1', 'a field name was expected after "." (offset 2)'],
+    ["a RLIKE 'x' ESCAPE 'y'", 'unexpected "ESCAPE": an operator or the end of the expression was expected (offset 12)'],
+    ["a LIKE b ESCAPE 'cd'", 'ESCAPE takes a single character (offset 16)'],
+    ['order = 1', '"order" is not allowed here (write `order` for a column of that name) (offset 0)'],
+    // Incomplete input: the error is where the input stops.
+    ['CASE WHEN a THEN b', 'expected END before the end (offset 18)'],
+    ['a IS', 'expected NULL, TRUE, FALSE, UNKNOWN or DISTINCT FROM after IS (offset 4)'],
+    ['a IN (1,', 'a value was expected before the end of the expression (offset 8)'],
+    ['upper(a', 'expected ")" before the end (offset 7)'],
+    ['a = 1 GROUP BY a', 'unexpected "GROUP": an operator or the end of the expression was expected (offset 6)'],
+    [`${'NOT '.repeat(65)}a`, 'the expression is nested more than 64 levels deep (offset 256)'],
+    [`${'CASE WHEN '.repeat(65)}a`, 'the expression is nested more than 64 levels deep (offset 640)'],
+  ])('rejects %j', (given, want) => expect(validateExpression(given)).toBe(want));
+});

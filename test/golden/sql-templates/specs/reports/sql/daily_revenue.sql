@@ -1,4 +1,5 @@
--- Revenue of the day {{ ds }}: an Airflow 2 SQL file, moved as it was.
+-- Revenue of the day {{ ds }}: an Airflow 2 SQL file, moved as it was (with the table it fills).
+CREATE TABLE IF NOT EXISTS analytics.daily_revenue (day STRING, dag STRING, run STRING, revenue DECIMAL(18, 2)) USING iceberg;
 INSERT OVERWRITE analytics.daily_revenue
 SELECT '{{ ds }}' AS day, '{{ dag }}' AS dag, '{{ run_id }}' AS run, sum(amount) AS revenue
 FROM raw.orders
