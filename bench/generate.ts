@@ -91,6 +91,8 @@ function pick<T>(rand: () => number, xs: readonly T[]): T {
   return xs[Math.floor(rand() * xs.length)]!;
 }
 
+const MSK_SECRET = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:kafka/msk-bootstrap-Lm2Vb7`;
+
 export const PLATFORM_YAML = `# yaml-language-server: $schema=../src/spec/schemas/platform.schema.json
 # Generated platform for compiler measurements; same shape as specs/platform.yaml.
 prefix: acme
@@ -292,7 +294,7 @@ dags:
 ${reportScheduled ? `    schedule: cron(${minute} ${hour} * * ? *)\n` : `    depends_on: [${reportDeps.join(', ')}]\n`}    tags: [${d.name}, reporting]
     notification: {on_success_callback: true}
     spark:
-      entrypoint: s3://acme-lake-artifacts/jobs/${uc}/report.py
+      entrypoint: s3://acme-lake-artifacts/${uc}/jobs/report.py
       arguments:
         - --date
         - "{{ ds }}"
@@ -301,7 +303,8 @@ ${reportScheduled ? `    schedule: cron(${minute} ${hour} * * ? *)\n` : `    dep
         - --job
         - "{{ use_case }}/{{ dag }}"
         - --out
-        - s3://acme-lake-analytics/reports/${uc}/dt={{ ds }}/
+        - s3://acme-lake-analytics/${uc}/reports/dt={{ ds }}/
+      writes: [s3://acme-lake-analytics/${uc}/reports/]
       spark_submit_parameters: --conf spark.executor.memory=8g --conf spark.sql.shuffle.partitions=${pick(rand, [32, 64, 128])}
       timeout: 45m
 `;
@@ -354,7 +357,7 @@ batch:
 micro_batch:
   - name: ${e.replaceAll('_', '-')}-events
     source:
-      bootstrap_servers_secret_arn: arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:kafka/msk-bootstrap-Lm2Vb7
+      bootstrap_servers_secret_arn: ${MSK_SECRET}
       topics: [${d.name}.${e}_events]
       starting_offsets: earliest
       format: json
@@ -419,6 +422,8 @@ tables:
       { path: `${uc}/maintenance.yaml`, text: maintenance },
     );
   }
+  // Every use case's Kafka source reads the one MSK cluster's bootstrap secret, shared by declaration.
+  sources[0] = { path: 'platform.yaml', text: `${PLATFORM_YAML}\nshared_secrets:\n  - arn: ${MSK_SECRET}\n    use_cases: [${names.join(', ')}]\n` };
   return { sources, useCases: names, dags: n * 5, twoUpstreamDags, crossUseCaseDependencies };
 }
 

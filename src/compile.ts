@@ -14,14 +14,14 @@ import { migratedTables } from './ir/migration-order.ts';
 import { checkMissingDependencies, indexUpstreams } from './ir/dependency-missing.ts';
 import { checkDatabaseOwners, checkTableOwnership } from './ir/ownership.ts';
 import { setTableOwners } from './ir/context.ts';
-import { normalizePlatform } from './ir/platform.ts';
+import { checkPlatformSpec, normalizePlatform } from './ir/platform.ts';
 import type { Platform, UseCase, Workflow } from './ir/types.ts';
 import type { RuleDefinition } from './build/types.ts';
 import { checkRuleQuotas, formatRuleSummary, workflowRules } from './events/index.ts';
 import { checkWorkflowLimits } from './build/limits.ts';
-import { discover } from './spec/discover.ts';
+import { discover, type SkippedEntry } from './spec/discover.ts';
 import { locate, parseSpecFile, type SourceFile, type SpecFile } from './spec/files.ts';
-import { checkReservedSyntax } from './spec/reserved.ts';
+import { checkReservedSyntax, checkReservedText } from './spec/reserved.ts';
 import { checkSecrets, checkTextSecrets } from './spec/secrets-check.ts';
 import { validateSchema } from './spec/schema.ts';
 import type { PlatformSpec } from './spec/types.ts';
@@ -43,11 +43,13 @@ export interface CompileResult extends BuildOutput {
 
 export interface CompileOptions {
   lakestepVersion: string;
+  /** Paths the reader left out of `sources` (links, special files), reported as warnings. */
+  skipped?: readonly SkippedEntry[];
 }
 
 export function compile(sources: readonly SourceFile[], options: CompileOptions): CompileResult {
   const report = new Report();
-  const tree = discover(sources, report);
+  const tree = discover(sources, report, options.skipped);
 
   let platformSpec: PlatformSpec | undefined;
   let platformFile: SpecFile | undefined;
@@ -57,10 +59,13 @@ export function compile(sources: readonly SourceFile[], options: CompileOptions)
     platformFile.diagnostics.forEach((d) => report.add(d));
     checkReservedSyntax(platformFile, report);
     checkSecrets(platformFile, report);
-    platformOk = platformFile.value !== undefined && validateSchema(platformFile, 'platform', report) && !report.hasErrors((d) => d.file === 'platform.yaml');
+    platformOk = platformFile.value !== undefined && validateSchema(platformFile, 'platform', report);
+    if (platformOk) checkPlatformSpec(platformFile, (platformFile.value ?? {}) as PlatformSpec, report, tree.useCases.map((u) => u.name));
+    platformOk &&= !report.hasErrors((d) => d.file === 'platform.yaml');
     if (platformOk) platformSpec = (platformFile.value ?? {}) as PlatformSpec;
   }
-  const platform = normalizePlatform(platformSpec, platformFile ? locate(platformFile, '') : undefined);
+  const normal = normalizePlatform(platformSpec, platformFile ? locate(platformFile, '') : undefined);
+  const platform = platformOk ? normal : { ...normal, grants: { ...normal.grants, checked: false } };
 
   const parsed = new Map<string, Map<string, SpecFile>>();
   for (const uc of tree.useCases) {
@@ -72,7 +77,10 @@ export function compile(sources: readonly SourceFile[], options: CompileOptions)
       checkSecrets(f, report);
       files.set(rel, f);
     }
-    for (const src of uc.other.values()) checkTextSecrets(src, uc.name, report);
+    for (const src of uc.other.values()) {
+      checkTextSecrets(src, uc.name, report);
+      checkReservedText(src, uc.name, report);
+    }
     parsed.set(uc.name, files);
   }
   const index = buildIndex(tree.useCases, parsed, platform);

@@ -3,6 +3,7 @@
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/connect-emr-serverless.html
  */
 import { jobRetrier, retryDelaySeconds, retryFor, TRANSIENT_RETRY } from './policy.ts';
+import { mergeSubmitParameters } from '../spec/submit-parameters.ts';
 import { template } from './templates.ts';
 import type { TaskState } from './types.ts';
 import { argumentList, IntrinsicLiterals } from './intrinsics.ts';
@@ -24,34 +25,6 @@ export interface EmrJobTask {
   literals?: IntrinsicLiterals;
 }
 
-/**
- * spark-submit parameters with every `--conf spark.jars=…` merged into the first
- * one (comma-joined, duplicates dropped): Spark keeps only the last value of a
- * repeated `--conf`, so a user's `spark.jars` would silently drop the generated
- * Iceberg runtime jar.
- * See https://spark.apache.org/docs/latest/configuration.html#runtime-environment
- */
-export function mergeJarConfs(parameters: string): string {
-  const words = parameters.split(/\s+/).filter(Boolean);
-  const jars: string[] = [];
-  const out: string[] = [];
-  let at = -1;
-  for (let i = 0; i < words.length; i++) {
-    const next = words[i + 1];
-    if (words[i] === '--conf' && next !== undefined && next.startsWith('spark.jars=')) {
-      for (const jar of next.slice('spark.jars='.length).split(',')) if (jar && !jars.includes(jar)) jars.push(jar);
-      if (at < 0) {
-        at = out.length;
-        out.push('--conf', '');
-      }
-      i++;
-    } else out.push(words[i]!);
-  }
-  if (at < 0) return parameters;
-  out[at + 1] = `spark.jars=${jars.join(',')}`;
-  return out.join(' ');
-}
-
 export function emrJobTask(t: EmrJobTask): TaskState {
   const args = argumentList(t.arguments, t.literals);
   return template<TaskState>('emr-job', {
@@ -61,7 +34,7 @@ export function emrJobTask(t: EmrJobTask): TaskState {
     argumentsKey: `EntryPointArguments${args.key}`,
     arguments: args.value,
     submitKey: typeof t.sparkSubmitParameters === 'string' ? 'SparkSubmitParameters' : 'SparkSubmitParameters.$',
-    sparkSubmitParameters: typeof t.sparkSubmitParameters === 'string' ? mergeJarConfs(t.sparkSubmitParameters) : t.sparkSubmitParameters.path,
+    sparkSubmitParameters: typeof t.sparkSubmitParameters === 'string' ? mergeSubmitParameters(t.sparkSubmitParameters) : t.sparkSubmitParameters.path,
     timeoutMinutes: attemptMinutes(t.timeoutSeconds, t.retries),
     retry: retryFor('emr', t.retries, t.timeoutSeconds),
     resultPath: t.resultPath ?? null,

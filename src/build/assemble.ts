@@ -54,7 +54,7 @@ export function assembleBuild(input: AssembleInput): BuildOutput {
   const databases = new Set<string>();
   for (const uc of useCases) for (const w of uc.workflows) for (const t of Object.keys(w.access)) databases.add(t.split('.')[0]!);
   // The manifest carries the environment settings, not the compiler's defaults.
-  const { defaults: _defaults, origin: _origin, ...settings } = input.platform;
+  const { defaults: _defaults, origin: _origin, grants: _grants, ...settings } = input.platform;
   // The platform's own machine, with any use case to run.
   const backfill = useCases.length ? backfillMachine(input.platform) : undefined;
   if (backfill) files.set(BACKFILL_DEFINITION, toJson(backfill.definition));
@@ -114,7 +114,7 @@ function compileWorkflow(w: Workflow, input: AssembleInput, files: Map<string, s
     ...(gate ? { gate } : {}),
     ...(phase.scheduleGroups ? { scheduleGroups: phase.scheduleGroups } : {}),
     jobs,
-    resources: { ...phase.resources, storage: storageFor(w) },
+    resources: { ...phase.resources, storage: storageFor(w, input.platform) },
     ...(w.notification.emails.length ? { notificationEmails: w.notification.emails } : {}),
     placeholders: placeholdersIn(definitionJson + gateJson + JSON.stringify(events.schedules), events.rules),
     stats: {

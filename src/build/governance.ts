@@ -4,19 +4,16 @@
  *   `databases:` (`LAKE_FORMATION_DATABASE_UNDECLARED`, at the table's position):
  *   the platform stack creates and registers exactly the declared databases, so
  *   that it never changes with which use cases compile, and grants per owner;
- * - no custom `spark:` job names an S3 path in a registered location
- *   (`LAKE_FORMATION_DIRECT_PATH`): its Spark role reaches those only through
- *   Lake Formation, by table;
  * - the EMR release runs Iceberg with full-table access (`LAKE_FORMATION_RELEASE`,
  *   a warning: EMR 7.9.0 and later).
+ * A custom `spark:` job's S3 path in a registered location (table data) needs no
+ * check here: `SPARK_LOCATION` (src/ir/locations.ts) refuses it under either governance.
  * @see https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/lake-formation-section.html
  */
 import type { Report } from '../diagnostics.ts';
 import { workflowAccess } from '../ir/access.ts';
 import type { Platform, UseCase } from '../ir/types.ts';
-import { databaseLocations } from '../naming.ts';
 import { locate, type SpecFile } from '../spec/files.ts';
-import { storageFor } from './storage.ts';
 
 /** The first EMR release whose Iceberg tables support Lake Formation full-table access. */
 export const FULL_TABLE_ACCESS_RELEASE = [7, 9, 0] as const;
@@ -33,7 +30,6 @@ export function checkLakeFormation(platform: Platform, useCases: readonly UseCas
       at,
     );
   }
-  const registered = Object.keys(declared).flatMap((db) => databaseLocations(platform.buckets, db));
   for (const u of useCases) {
     const told = new Set<string>();
     for (const w of u.workflows) {
@@ -45,18 +41,6 @@ export function checkLakeFormation(platform: Platform, useCases: readonly UseCas
           'LAKE_FORMATION_DATABASE_UNDECLARED',
           `database '${db}' (${a.by}) is not declared in platform.yaml: with governance: lake_formation the platform creates, registers and grants exactly the declared databases; add \`databases: {${db}: {owner: <use case>}}\``,
           a.origin,
-          u.name,
-        );
-      }
-      if (w.body.kind !== 'spark') continue;
-      const storage = storageFor(w);
-      for (const uri of [...storage.read, ...storage.readWrite]) {
-        const hit = registered.find((l) => uri.startsWith(l) || l.startsWith(uri));
-        if (!hit) continue;
-        report.error(
-          'LAKE_FORMATION_DIRECT_PATH',
-          `'${uri}' is in ${hit}, a location registered with Lake Formation: with governance: lake_formation a Spark job reaches its files only through their tables; read or write the tables instead (\`reads:\`/\`writes:\`)`,
-          w.origin,
           u.name,
         );
       }

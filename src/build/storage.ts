@@ -1,51 +1,43 @@
 /**
  * The S3 locations a workflow's Spark jobs read and write, beyond what follows
  * from its Glue databases: migration landing paths and table locations, Kafka
- * checkpoints, and for custom `spark:` jobs the entry point, the `--py-files` /
- * `--jars` / `--files` it loads and the `s3://` prefixes its arguments name.
- * infra scopes the use case's Spark job role to exactly these (DESIGN §7).
+ * checkpoints, the files any job's Spark parameters load (`--py-files`, `--jars`
+ * …), and for custom `spark:` jobs the entry point and the prefixes of
+ * `spark.reads` (read) and `spark.writes` (read and write). Free-form arguments
+ * grant nothing. Every location here was confined to the use case's own
+ * prefixes when it was normalized (src/ir/locations.ts); infra scopes the use
+ * case's Spark job role to exactly these (DESIGN §7).
  * @see https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/security-iam-runtime-role.html
  */
-import type { ArgPart, SparkJob, Workflow } from '../ir/types.ts';
+import { s3UrisIn } from '../ir/locations.ts';
+import type { Platform, Workflow } from '../ir/types.ts';
 import type { WorkflowStorage } from './types.ts';
 
-const S3_URI = /s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/[^\s,'"]*/g;
-
 /** Storage of one workflow; lists are sorted and without duplicates. */
-export function storageFor(w: Workflow): WorkflowStorage {
+export function storageFor(w: Workflow, platform: Platform): WorkflowStorage {
   const read = new Set<string>();
   const readWrite = new Set<string>();
+  const files = (parameters: string) => {
+    for (const { uri } of s3UrisIn(parameters, { dag: w.name, useCase: w.useCase })) read.add(uri.replace(/^s3[an]?:/i, 's3:'));
+  };
   const body = w.body;
   if (body.kind === 'migration') {
     for (const t of body.migration.tables) {
       read.add(t.landingPath);
       readWrite.add(withSlash(t.location));
+      files(t.sparkSubmitParameters);
     }
   } else if (body.kind === 'ingestion') {
     for (const k of body.ingestion.kafka) readWrite.add(withSlash(k.checkpoint));
+    for (const s of [...body.ingestion.batch, ...body.ingestion.kafka]) files(s.sparkSubmitParameters);
   } else if (body.kind === 'spark') {
-    sparkStorage(body.spark, read, readWrite);
+    read.add(body.spark.entrypoint);
+    files(body.spark.sparkSubmitParameters);
+    for (const p of body.spark.reads.paths) read.add(p.uri);
+    for (const p of body.spark.writes.paths) readWrite.add(p.uri);
   }
+  files(platform.defaults.sparkSubmitParameters);
   return { read: [...read].sort(), readWrite: [...readWrite].sort() };
-}
-
-function sparkStorage(spark: SparkJob, read: Set<string>, readWrite: Set<string>): void {
-  read.add(spark.entrypoint);
-  for (const uri of spark.sparkSubmitParameters.match(S3_URI) ?? []) read.add(uri);
-  for (const arg of spark.arguments) {
-    const prefix = literalPrefix(arg);
-    for (const uri of prefix.match(S3_URI) ?? []) readWrite.add(uri);
-  }
-}
-
-/** The literal text of an argument up to its first run template (`s3://b/x/dt={{ ds }}/` → `s3://b/x/dt=`). */
-function literalPrefix(parts: ArgPart[]): string {
-  let text = '';
-  for (const p of parts) {
-    if ('template' in p) break;
-    text += p.text;
-  }
-  return text;
 }
 
 function withSlash(uri: string): string {

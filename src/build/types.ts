@@ -181,15 +181,16 @@ export interface ManifestWorkflow {
 }
 
 /**
- * `s3://bucket/prefix` URIs a workflow's Spark jobs use, beyond the
- * locations of the tables in `access` and the use case's own keys under `lakestep/` of the
- * artifacts bucket. A URI ending in `/` is a prefix; any other names an object
- * or a key prefix (an argument cut at its first run template).
+ * `s3://bucket/prefix` URIs a workflow's Spark jobs use, beyond the locations of
+ * the tables in `access` and the use case's own keys under `lakestep/` of the
+ * artifacts bucket. A URI ending in `/` is a prefix; any other names an object.
+ * Every one lies under the use case's own prefixes, the artifacts bucket's
+ * `shared/` (read) or an `external_locations` prefix (src/ir/locations.ts).
  */
 export interface WorkflowStorage {
-  /** Landing paths of migrated tables; entry points and files a custom Spark job loads. */
+  /** Landing paths of migrated tables; files the jobs' Spark parameters load; a custom job's entry point and `spark.reads` prefixes. */
   read: string[];
-  /** Table locations of migrated tables, Kafka checkpoints, `s3://` prefixes in custom Spark arguments. */
+  /** Table locations of migrated tables, Kafka checkpoints, a custom job's `spark.writes` prefixes. */
   readWrite: string[];
 }
 

@@ -38,12 +38,16 @@ function real(p: string): string {
   return parent === abs ? abs : join(real(parent), abs.slice(parent.length + (parent.endsWith(sep) ? 0 : 1)));
 }
 
-/** lstat of `p`; undefined when it does not exist, also when a file is in the way (the write then says so). */
+/**
+ * lstat of `p`; undefined when it does not exist, also when a file is in the way (the write then says so)
+ * or the name is longer than the file system allows (a hand-edited marker).
+ */
 function statOrNone(p: string): ReturnType<typeof lstatSync> {
   try {
     return lstatSync(p, { throwIfNoEntry: false });
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOTDIR' || code === 'ENAMETOOLONG') return undefined;
     throw e;
   }
 }
@@ -79,7 +83,7 @@ function plainFileInside(root: string, rel: string): boolean {
   let p = root;
   for (const [i, part] of parts.entries()) {
     p = join(p, part);
-    const st = lstatSync(p, { throwIfNoEntry: false });
+    const st = statOrNone(p);
     if (!st) return false;
     if (i < parts.length - 1 ? !st.isDirectory() : !st.isFile()) return false;
   }

@@ -3,7 +3,6 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { plainUsage } from './args.ts';
 import { compile, type CompileResult } from '../compile.ts';
-import { escapeForTerminal } from '../diagnostics.ts';
 import { lakestepVersion, writeBuild, type Io } from './io.ts';
 import { readSpecTree } from './spec-reader.ts';
 import type { ManifestWorkflow } from '../build/types.ts';
@@ -18,14 +17,13 @@ export function runCompile(io: Io, specsDir: string): CompileResult {
   if (!existsSync(dir)) throw plainUsage(`specs folder ${specsDir} does not exist`);
   if (!statSync(dir).isDirectory()) throw plainUsage(`${specsDir} is a file; give the folder that holds the use-case folders (e.g. specs)`);
   const { files: sources, skipped } = readSpecTree(dir);
-  for (const s of skipped) io.err(escapeForTerminal(`lakestep: skipped ${displayPath(specsDir, s.path)}: ${s.reason}`));
   if (!sources.some((f) => /\.ya?ml$/.test(f.path))) {
     throw plainUsage(`no spec files in ${specsDir}: a use case is a folder with an orchestration.yaml, e.g. ${specsDir.replace(/\/+$/, '')}/orders/orchestration.yaml`);
   }
   if (sources.some((f) => f.path === 'orchestration.yaml')) {
     throw plainUsage(`${specsDir} holds an orchestration.yaml itself: it looks like one use case; give the folder above it`);
   }
-  return compile(sources, { lakestepVersion: lakestepVersion() });
+  return compile(sources, { lakestepVersion: lakestepVersion(), skipped });
 }
 
 /** An `--out` that exists and is not a folder is a usage error, before anything is compiled. */

@@ -1,12 +1,17 @@
 /**
  * Reads a specs tree from disk without following it anywhere else: only regular
  * files are read (never a FIFO, socket or device, which would block or never
- * end), symbolic links are followed only when they stay inside the tree, link
- * loops and dangling links are skipped, and oversized files are refused.
+ * end), links to files are followed only when they stay inside the tree, links
+ * to folders are never followed (the folder is read under its own name, so a
+ * link `specs/aaa -> payments` can neither compile payments' workflows as `aaa`
+ * nor hide `payments`), link loops and dangling links are skipped, and
+ * oversized files are refused. Everything left out is named, with a code, for
+ * the compiler to report at the link's path.
  * @see https://nodejs.org/api/fs.html#fsrealpathsyncpath-options
  */
 import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
+import type { SkippedEntry } from '../spec/discover.ts';
 import type { SourceFile } from '../spec/files.ts';
 
 const SPEC_FILE = /\.(ya?ml|sql)$/;
@@ -16,7 +21,7 @@ export const MAX_SPEC_FILE_BYTES = 16 * 1024 * 1024;
 export interface SpecTreeRead {
   files: SourceFile[];
   /** Entries left out, with why, paths relative to the tree. */
-  skipped: { path: string; reason: string }[];
+  skipped: SkippedEntry[];
 }
 
 function inside(root: string, p: string): boolean {
@@ -28,37 +33,44 @@ function inside(root: string, p: string): boolean {
 export function readSpecTree(dir: string): SpecTreeRead {
   const root = realpathSync(dir);
   const files: SourceFile[] = [];
-  const skipped: SpecTreeRead['skipped'] = [];
+  const skipped: SkippedEntry[] = [];
   const seenDirs = new Set<string>([root]);
+  const rel = (p: string) => relative(dir, p).split(sep).join('/');
   const walk = (d: string) => {
     for (const name of readdirSync(d).sort()) {
       if (name.startsWith('.')) continue;
       const p = join(d, name);
-      const rel = relative(dir, p).split(sep).join('/');
+      const link = lstatSync(p).isSymbolicLink();
       let real: string;
       try {
-        real = lstatSync(p).isSymbolicLink() ? realpathSync(p) : p;
+        real = link ? realpathSync(p) : p;
       } catch (e) {
-        skipped.push({ path: rel, reason: `a link that leads nowhere (${(e as NodeJS.ErrnoException).code ?? 'error'})` });
+        const code = (e as NodeJS.ErrnoException).code ?? 'error';
+        skipped.push(code === 'ELOOP' ? { path: rel(p), code: 'SPEC_LINK_LOOP', reason: 'a link loop' } : { path: rel(p), code: 'SPEC_LINK_DANGLING', reason: `a link that leads nowhere (${code})` });
         continue;
       }
-      if (real !== p && !inside(root, real)) {
-        skipped.push({ path: rel, reason: 'a link out of the specs folder' });
+      if (link && !inside(root, real)) {
+        skipped.push({ path: rel(p), code: 'SPEC_LINK_OUTSIDE', reason: 'a link out of the specs folder; only files inside it are read' });
         continue;
       }
       const st = statSync(real);
       if (st.isDirectory()) {
-        const key = realpathSync(real);
-        if (seenDirs.has(key)) {
-          skipped.push({ path: rel, reason: 'a folder already read (a link loop)' });
+        if (link) {
+          const target = relative(root, real).split(sep).join('/');
+          skipped.push({
+            path: rel(p),
+            code: 'SPEC_LINK_FOLDER',
+            reason: inside(real, join(root, rel(d))) ? 'a link to a folder that contains it (a link loop)' : `a link to the folder '${target}', which is read under its own name only`,
+          });
           continue;
         }
-        seenDirs.add(key);
+        if (seenDirs.has(real)) continue;
+        seenDirs.add(real);
         walk(p);
       } else if (SPEC_FILE.test(name)) {
-        if (!st.isFile()) skipped.push({ path: rel, reason: 'not a regular file' });
-        else if (st.size > MAX_SPEC_FILE_BYTES) skipped.push({ path: rel, reason: `larger than ${MAX_SPEC_FILE_BYTES / 1024 / 1024} MiB` });
-        else files.push({ path: rel, text: readFileSync(real, 'utf8') });
+        if (!st.isFile()) skipped.push({ path: rel(p), code: 'SPEC_NOT_REGULAR_FILE', reason: 'not a regular file' });
+        else if (st.size > MAX_SPEC_FILE_BYTES) skipped.push({ path: rel(p), code: 'SPEC_FILE_TOO_LARGE', reason: `larger than ${MAX_SPEC_FILE_BYTES / 1024 / 1024} MiB` });
+        else files.push({ path: rel(p), text: readFileSync(real, 'utf8') });
       }
     }
   };

@@ -1,9 +1,13 @@
 /** Small semantic checks the phase normalizers share; each reports and returns a value or undefined. */
+import { STATIC_OVERWRITE_CONF } from '../sql/conversion.ts';
 import { isValidIdentifier, parseTableRef } from '../sql/identifiers.ts';
+import { SESSION_TIME_ZONE_CONF } from '../sql/watermark.ts';
+import { parseSubmitParameters } from '../spec/submit-parameters.ts';
 import { parseColumnType, normalizeColumnType } from '../sql/types.ts';
 import { joinPointer } from '../spec/files.ts';
 import type { ColumnSpec } from '../spec/types.ts';
-import { fail, type PhaseContext } from './context.ts';
+import { fail, platformDatabases, type PhaseContext } from './context.ts';
+import { locationProblem, s3UrisIn } from './locations.ts';
 import type { Column, TableRef } from './types.ts';
 
 /** An identifier used in SQL (column, key); reports `code` when invalid. */
@@ -61,7 +65,48 @@ export function knownColumns(ctx: PhaseContext, names: readonly (string | undefi
   return ok;
 }
 
-/** Platform default Spark parameters, then the specific ones (secrets are checked for every spec string by spec/secrets-check.ts). */
-export function submitParameters(ctx: PhaseContext, specific: string | undefined, _pointer: string): string {
+/**
+ * Platform default Spark parameters, then the specific ones, whose protected
+ * settings ({@link protectedSettingProblems}) and S3 files outside the use
+ * case's locations (./locations.ts) are errors where they are written (secrets
+ * are checked for every spec string by spec/secrets-check.ts).
+ */
+export function submitParameters(ctx: PhaseContext, specific: string | undefined, pointer: string): string {
+  if (specific !== undefined) {
+    for (const p of protectedSettingProblems(specific, ctx.platform.catalog)) fail(ctx, 'SPARK_SETTING_PROTECTED', p.message, pointer, false, p.offset);
+    // Files the job loads (`--py-files`, `--jars`, …) are read with the use case's role.
+    const scope = { platform: ctx.platform, useCase: ctx.useCase, databases: platformDatabases(ctx.index) };
+    for (const { uri, offset } of s3UrisIn(specific, { dag: ctx.dag, useCase: ctx.useCase })) {
+      const problem = locationProblem(uri, 'read', scope);
+      if (problem) fail(ctx, 'SPARK_LOCATION', problem, pointer, false, offset);
+    }
+  }
   return [ctx.platform.defaults.sparkSubmitParameters, specific].filter((s) => s && s.trim() !== '').join(' ');
+}
+
+/**
+ * Settings of spark-submit parameters a spec may not change, with the offset of
+ * each: the platform catalog's (`spark.sql.catalog.<catalog>` and below), the
+ * default catalog, the session time zone and the partition overwrite mode, on
+ * which every generated statement relies. Restating the value lakestep sets is
+ * allowed. List-valued settings are merged instead (spec/submit-parameters.ts).
+ */
+export function protectedSettingProblems(text: string, catalog: string): { offset: number; message: string }[] {
+  const out: { offset: number; message: string }[] = [];
+  const fixed: Record<string, [string, string]> = {
+    'spark.sql.defaultcatalog': [catalog, `the platform's catalog '${catalog}'`],
+    'spark.sql.session.timezone': [SESSION_TIME_ZONE_CONF.split('=')[1]!, 'UTC: watermarks, logical dates and the generated SQL are UTC'],
+    'spark.sql.sources.partitionoverwritemode': [STATIC_OVERWRITE_CONF.split('=')[1]!, 'static: conversions and overwrites replace whole tables, never some partitions'],
+  };
+  const cat = `spark.sql.catalog.${catalog.toLowerCase()}`;
+  for (const o of parseSubmitParameters(text)) {
+    if (o.flag !== '--conf' || o.key === undefined) continue;
+    const key = o.key.toLowerCase();
+    if (key === cat || key.startsWith(`${cat}.`)) {
+      out.push({ offset: o.valueOffset, message: `'${o.key}' configures the platform's catalog '${catalog}', which lakestep binds to Iceberg in the Glue Data Catalog for every job; it cannot be set` });
+    } else if (fixed[key] && o.value !== fixed[key][0]) {
+      out.push({ offset: o.valueOffset, message: `'${o.key}' is set by lakestep to ${fixed[key][1]}; it cannot be changed` });
+    }
+  }
+  return out;
 }

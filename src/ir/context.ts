@@ -4,7 +4,7 @@
  * normalized, so cross-use-case references resolve whatever the order).
  */
 import type { Origin, Report } from '../diagnostics.ts';
-import { locate, type SpecFile } from '../spec/files.ts';
+import { locate, locateInString, type SpecFile } from '../spec/files.ts';
 import type { DagType } from '../spec/types.ts';
 import type { Platform } from './types.ts';
 
@@ -18,7 +18,7 @@ export interface IndexedTable {
 }
 
 export interface UseCaseIndexEntry {
-  /** False when orchestration.yaml has syntax errors: the dag list may be incomplete. */
+  /** False when orchestration.yaml has syntax errors, no `dags` list or a dag without a name: the dag list may be incomplete. */
   readable: boolean;
   dags: Map<string, DagType>;
   /** Schedule expressions of the dags that have one. */
@@ -33,6 +33,8 @@ export interface UseCaseIndexEntry {
   migrationTables: Map<string, IndexedTable>;
   /** Every table the use case creates or writes with known columns (migration, Kafka ingestion), by `database.table`. */
   tables: Map<string, IndexedTable>;
+  /** Secret ARNs its ingestion sources read, as written. */
+  secrets: Set<string>;
 }
 
 export type PlatformIndex = Map<string, UseCaseIndexEntry>;
@@ -99,14 +101,26 @@ export function findTable(index: PlatformIndex, fqn: string): IndexedTable | und
   return all.get(fqn.toLowerCase());
 }
 
+const databases = new WeakMap<PlatformIndex, ReadonlySet<string>>();
+
+/** Every Glue database a use case of the platform names a table in (one set per index). */
+export function platformDatabases(index: PlatformIndex): ReadonlySet<string> {
+  let all = databases.get(index);
+  if (!all) {
+    all = new Set([...index.values()].flatMap((e) => [...e.tables.keys()].map((fqn) => fqn.split('.')[0]!)));
+    databases.set(index, all);
+  }
+  return all;
+}
+
 /** Position of a pointer in the context's file. */
 export function at(ctx: { file: SpecFile }, pointer: string, atKey = false): Origin {
   return locate(ctx.file, pointer, atKey);
 }
 
-/** Reports an error at a pointer of the context's file. */
-export function fail(ctx: PhaseContext, code: string, message: string, pointer: string, atKey = false): void {
-  ctx.report.error(code, message, at(ctx, pointer, atKey), ctx.useCase);
+/** Reports an error at a pointer of the context's file (at character `offset` of a string value, when given). */
+export function fail(ctx: PhaseContext, code: string, message: string, pointer: string, atKey = false, offset?: number): void {
+  ctx.report.error(code, message, offset === undefined ? at(ctx, pointer, atKey) : locateInString(ctx.file, pointer, offset), ctx.useCase);
 }
 
 export function warn(ctx: PhaseContext, code: string, message: string, pointer: string): void {

@@ -20,6 +20,12 @@
  *   table's rows, and a hard delete removes only rows past their retention,
  *   which no reader is waiting for.
  *
+ * A writer on another cadence than the reader's own schedule (a daily report of
+ * a table merged every hour) is left out — a writer without a schedule runs at
+ * the cadence of its upstreams (the slowest, for a join): a `depends_on` would
+ * run the reader at the writer's cadence, not order the two; Iceberg commits
+ * are atomic, so the reader sees the writer's last commit.
+ *
  * A writer downstream of the reader is ordered too (the reader reads the
  * previous run's data; a `depends_on` back would be a cycle). Disabled dags
  * count, so enabling one needs no change elsewhere. Only compiled
@@ -32,6 +38,7 @@
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/eventbridge-integration.html (the execution status events a `depends_on` rule starts the downstream on)
  */
 import type { Report } from '../diagnostics.ts';
+import { fireTimes } from '../events/fire-times.ts';
 import { workflowAccess } from './access.ts';
 import type { PlatformIndex } from './context.ts';
 import type { TableAccess, UseCase, Workflow, WorkflowBody } from './types.ts';
@@ -55,6 +62,30 @@ const ORDERED_WRITES: Record<WorkflowBody['kind'], (w: Workflow, access: readonl
   processing: (_w, access) => access,
   spark: (_w, access) => access,
 };
+
+/** A week in which schedules are compared: how often each fires in it is its cadence. */
+const WEEK: [Date, Date] = [new Date('2026-01-05T00:00:00Z'), new Date('2026-01-12T00:00:00Z')];
+const cadences = new Map<string, number>();
+function cadence(schedule: string): number {
+  let n = cadences.get(schedule);
+  if (n === undefined) {
+    n = fireTimes(schedule, ...WEEK).length;
+    cadences.set(schedule, n);
+  }
+  return n;
+}
+/**
+ * Runs per week of a dag: its schedule's, else the slowest of its upstreams' (a
+ * join starts once per logical date all of them reached); unknown without either.
+ */
+function runsPerWeek(ref: string, schedules: ReadonlyMap<string, string | undefined>, upstreams: (ref: string) => readonly string[], seen = new Set<string>()): number | undefined {
+  const own = schedules.get(ref);
+  if (own !== undefined) return cadence(own);
+  if (seen.has(ref)) return undefined;
+  seen.add(ref);
+  const ups = upstreams(ref).map((u) => runsPerWeek(u, schedules, upstreams, seen));
+  return ups.length && ups.every((n) => n !== undefined) ? Math.min(...(ups as number[])) : undefined;
+}
 
 const refOf = (w: Pick<Workflow, 'useCase' | 'name'>): string => `${w.useCase}/${w.name}`;
 
@@ -81,6 +112,13 @@ export function checkMissingDependencies(input: DependencyCheckInput, report: Re
       }
     }
   }
+  const schedules = new Map(input.useCases.flatMap((u) => u.workflows.map((w) => [refOf(w), w.schedule] as const)));
+  /** Both dags run at known, different rates: ordering them is not what a `depends_on` does. */
+  const otherCadence = (reader: Workflow, writer: Workflow): boolean => {
+    if (reader.schedule === undefined) return false;
+    const theirs = runsPerWeek(refOf(writer), schedules, input.upstreams);
+    return theirs !== undefined && theirs !== cadence(reader.schedule);
+  };
   const closures = new Map<string, ReadonlySet<string>>();
   const upstreamOf = (ref: string): ReadonlySet<string> => {
     let set = closures.get(ref);
@@ -106,7 +144,7 @@ export function checkMissingDependencies(input: DependencyCheckInput, report: Re
       for (const a of access.get(reader)!) {
         if (!a.kinds.includes('read') || checked.has(a.table)) continue;
         checked.add(a.table);
-        const missing = (writers.get(a.table) ?? []).filter((w) => w !== reader && !upstreamOf(ref).has(refOf(w)) && !upstreamOf(refOf(w)).has(ref));
+        const missing = (writers.get(a.table) ?? []).filter((w) => w !== reader && !otherCadence(reader, w) && !upstreamOf(ref).has(refOf(w)) && !upstreamOf(refOf(w)).has(ref));
         if (missing.length) report.warning('DEPENDENCY_MISSING', message(reader, a.table, missing), a.origin, u.name);
       }
     }

@@ -26,12 +26,22 @@ function rawDags(file: SpecFile | undefined): RawDag[] {
   return Array.isArray(v?.dags) ? (v.dags.filter((d) => d && typeof d === 'object') as RawDag[]) : [];
 }
 
+/**
+ * Whether the dag names of an orchestration file can be trusted to be all of
+ * them: it parses, `dags` is a list (not misspelt, not a mapping), and every entry
+ * has a name. Otherwise a reference to one of its dags cannot be checked.
+ */
+function dagListComplete(file: SpecFile | undefined): boolean {
+  const dags = (file?.value as { dags?: unknown } | null | undefined)?.dags;
+  return Array.isArray(dags) && dags.every((d) => d !== null && typeof d === 'object' && typeof (d as RawDag).name === 'string');
+}
+
 export function buildIndex(useCases: readonly UseCaseFiles[], parsed: ReadonlyMap<string, Map<string, SpecFile>>, platform: Pick<Platform, 'buckets'>): PlatformIndex {
   const index: PlatformIndex = new Map();
   for (const uc of useCases) {
     const files = parsed.get(uc.name)!;
     const orch = files.get('orchestration.yaml');
-    const entry: UseCaseIndexEntry = { readable: orch?.value !== undefined, dags: new Map(), schedules: new Map(), timezones: new Map(), conventions: new Map(), dependsOn: new Map(), migrationTables: new Map(), tables: new Map() };
+    const entry: UseCaseIndexEntry = { readable: dagListComplete(orch), dags: new Map(), schedules: new Map(), timezones: new Map(), conventions: new Map(), dependsOn: new Map(), migrationTables: new Map(), tables: new Map(), secrets: new Set() };
     for (const d of rawDags(orch)) {
       if (typeof d.name !== 'string') continue;
       entry.dags.set(d.name, d.type as DagType);
@@ -106,6 +116,12 @@ function indexProcessing(entry: UseCaseIndexEntry, file: SpecFile | undefined): 
 
 function indexIngestion(entry: UseCaseIndexEntry, platform: Pick<Platform, 'buckets'>, file: SpecFile | undefined): void {
   const v = file?.partial as { micro_batch?: unknown; batch?: unknown } | undefined;
+  for (const list of [v?.batch, v?.micro_batch]) {
+    if (!Array.isArray(list)) continue;
+    for (const item of list as { source?: { secret_arn?: unknown; bootstrap_servers_secret_arn?: unknown } }[]) {
+      for (const arn of [item?.source?.secret_arn, item?.source?.bootstrap_servers_secret_arn]) if (typeof arn === 'string') entry.secrets.add(arn);
+    }
+  }
   const at = (target: unknown) => {
     const [db, t] = typeof target === 'string' ? target.split('.') : [];
     return db && t ? tableLocation(platform, 'raw', db, t) : undefined;

@@ -1,10 +1,13 @@
 /** `ingestion.yaml` → {@link Ingestion}: JDBC batch sources and Kafka sources. */
+import { MAX_IDENTIFIER_LENGTH } from '../sql/identifiers.ts';
+import { jdbcQueryProblem } from '../sql/jdbc-query.ts';
 import { parseDuration } from '../spec/duration.ts';
 import { joinPointer } from '../spec/files.ts';
 import type { BatchSourceSpec, IngestionSpec, KafkaSourceSpec } from '../spec/types.ts';
 import { columns, identifier, knownColumns, submitParameters, tableRef } from './checks.ts';
 import { at, fail, findTable, skipped, type PhaseContext } from './context.ts';
 import { requireNetwork } from './network.ts';
+import { checkSecretUse } from './shared-secrets.ts';
 import type { BatchSource, KafkaSource, TableRef, WorkflowBody } from './types.ts';
 import { RAW_KAFKA_COLUMNS } from '../sql/ingest.ts';
 
@@ -64,8 +67,10 @@ function normalizeBatch(ctx: PhaseContext, s: BatchSourceSpec, p: string): Batch
     fail(ctx, 'INGESTION_SOURCE_TABLE', `'${s.source.table}' is not a valid <schema>.<table> name`, `${p}/source/table`);
     ok = false;
   }
-  if (s.source.query !== undefined && /;\s*\S/.test(s.source.query)) {
-    fail(ctx, 'INGESTION_QUERY', 'the query must be a single SELECT statement', `${p}/source/query`);
+  if (!checkSecretUse(ctx, s.source.secret_arn, `${p}/source/secret_arn`)) ok = false;
+  const queryProblem = s.source.query === undefined ? undefined : jdbcQueryProblem(s.source.query, s.source.engine);
+  if (queryProblem) {
+    fail(ctx, 'INGESTION_QUERY', queryProblem.message, `${p}/source/query`, false, queryProblem.offset);
     ok = false;
   }
   const keys = s.keys ?? [];
@@ -124,10 +129,14 @@ function normalizeBatch(ctx: PhaseContext, s: BatchSourceSpec, p: string): Batch
   };
 }
 
+/** The dead-letter table of a JSON source is its target's name plus this. */
+export const DEAD_LETTER_SUFFIX = '_dead_letter';
+
 function normalizeKafka(ctx: PhaseContext, s: KafkaSourceSpec, p: string): KafkaSource | undefined {
   let ok = true;
   const target = tableRef(ctx, s.target, `${p}/target`);
   if (!target) ok = false;
+  if (!checkSecretUse(ctx, s.source.bootstrap_servers_secret_arn, `${p}/source/bootstrap_servers_secret_arn`)) ok = false;
   const mode = s.mode ?? 'micro_batch';
   if (mode === 'streaming' && s.trigger !== undefined) {
     fail(ctx, 'INGESTION_TRIGGER', '`trigger` applies to micro-batch sources; a streaming source runs continuously', `${p}/trigger`);
@@ -141,6 +150,10 @@ function normalizeKafka(ctx: PhaseContext, s: KafkaSourceSpec, p: string): Kafka
   }
   const cols = columns(ctx, s.columns ?? [], `${p}/columns`, 'INGESTION_COLUMN');
   if (!cols) ok = false;
+  if (format === 'json' && target && target.table.length + DEAD_LETTER_SUFFIX.length > MAX_IDENTIFIER_LENGTH) {
+    fail(ctx, 'INGESTION_DEAD_LETTER_NAME', `messages that do not parse land in '${target.table}${DEAD_LETTER_SUFFIX}', longer than the ${MAX_IDENTIFIER_LENGTH} characters a Glue table name may have: shorten the target to at most ${MAX_IDENTIFIER_LENGTH - DEAD_LETTER_SUFFIX.length} characters`, `${p}/target`);
+    ok = false;
+  }
   if (format === 'json' && (s.columns ?? []).length === 0) {
     fail(ctx, 'INGESTION_KAFKA_COLUMNS', '`format: json` needs `columns` (the schema to parse them with); leave both out to land raw key, value and metadata', `${p}/source/format`);
     ok = false;
@@ -184,7 +197,7 @@ function normalizeKafka(ctx: PhaseContext, s: KafkaSourceSpec, p: string): Kafka
 
 /** Where the messages of a JSON source that do not parse land: `<table>_dead_letter` next to the target. */
 export function deadLetterTable(target: TableRef): TableRef {
-  return { database: target.database, table: `${target.table}_dead_letter` };
+  return { database: target.database, table: `${target.table}${DEAD_LETTER_SUFFIX}` };
 }
 
 /**

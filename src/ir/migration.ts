@@ -6,7 +6,8 @@ import { isWatermarkType } from '../sql/types.ts';
 import { joinPointer } from '../spec/files.ts';
 import type { MigrationSpec, MigrationTableSpec } from '../spec/types.ts';
 import { columns, submitParameters } from './checks.ts';
-import { at, fail, skipped, warn, type PhaseContext } from './context.ts';
+import { at, fail, platformDatabases, skipped, warn, type PhaseContext } from './context.ts';
+import { locationProblem } from './locations.ts';
 import type { Column, MigrationTable, PartitionField, WorkflowBody } from './types.ts';
 
 const TIME_TRANSFORMS = new Set(['years', 'months', 'days', 'hours']);
@@ -14,6 +15,12 @@ const TIME_TRANSFORMS = new Set(['years', 'months', 'days', 'hours']);
 export function normalizeMigration(ctx: PhaseContext, spec: MigrationSpec): WorkflowBody | undefined {
   let ok = true;
   const landing = withSlash(spec.landing ?? `s3://${ctx.platform.buckets.landing}/${ctx.useCase}/`);
+  // DataSync writes the landing files and may delete there: only under the use case's own prefixes.
+  const landingProblem = spec.landing === undefined ? undefined : locationProblem(landing, 'write', { platform: ctx.platform, useCase: ctx.useCase, databases: platformDatabases(ctx.index) });
+  if (landingProblem) {
+    fail(ctx, 'MIGRATION_LANDING_LOCATION', landingProblem, '/landing');
+    ok = false;
+  }
   const seen = new Set<string>();
   const tables: MigrationTable[] = [];
   for (const [i, t] of spec.tables.entries()) {

@@ -252,7 +252,8 @@ function resolveDependencies(
       err('DAG_SELF_DEPENDENCY', `dag '${dag.name}' cannot depend on itself`, p);
       continue;
     }
-    const dags = uc === useCase ? new Set(spec.dags.map((d) => d.name)) : new Set(input.index.get(uc)?.dags.keys() ?? []);
+    // Entries that failed schema validation may have no name, or one of another type.
+    const dags = uc === useCase ? new Set(spec.dags.flatMap((d) => (typeof d?.name === 'string' ? [d.name] : []))) : new Set(input.index.get(uc)?.dags.keys() ?? []);
     if (uc !== useCase && !input.index.has(uc)) {
       const hint = closest(uc, [...input.index.keys()]);
       err('DAG_UNKNOWN_DEPENDENCY', `use case '${uc}' does not exist${hint ? ` (did you mean '${hint}/${name}'?)` : ''}`, p);
@@ -260,7 +261,7 @@ function resolveDependencies(
     }
     if (!dags.has(name) && uc !== useCase && !input.index.get(uc)!.readable) {
       // Its file does not parse: the dag may well exist. Compile against its name and say so.
-      input.report.warning('DEPENDENCY_UNVERIFIED', `cannot check that '${dep}' exists: ${uc}/orchestration.yaml has syntax errors`, origin, useCase);
+      input.report.warning('DEPENDENCY_UNVERIFIED', `cannot check that '${dep}' exists: the dag list of ${uc}/orchestration.yaml cannot be read (syntax errors, no \`dags\` list or a dag without a name)`, origin, useCase);
       refs.push({ useCase: uc, dag: name, origin });
       continue;
     }

@@ -126,6 +126,24 @@ function claimsOf(useCase: string, type: string, file: SpecFile, ctx: ClaimConte
   return claims;
 }
 
+/**
+ * A custom Spark job's declared `spark.writes` tables: what the job does inside is
+ * unknown, so it may create them (Iceberg `CREATE TABLE IF NOT EXISTS`), and it
+ * claims them as a creator — writing another use case's table still needs a share.
+ */
+function sparkClaims(useCase: string, orch: SpecFile | undefined): Claim[] {
+  const v = orch?.partial;
+  const claims: Claim[] = [];
+  for (const [i, d] of (isObj(v) ? list(v.dags) : []).entries()) {
+    const writes = isObj(d.spark) && Array.isArray(d.spark.writes) ? d.spark.writes : [];
+    for (const [j, w] of writes.entries()) {
+      if (typeof w !== 'string' || w.startsWith('s3://') || !w.includes('.')) continue;
+      claims.push({ useCase, fqn: w, rank: 'creates', need: 'write', what: 'writing', origin: locate(orch!, `/dags/${i}/spark/writes/${j}`) });
+    }
+  }
+  return claims;
+}
+
 /** What claims need besides the parsed phase files: the platform's catalog and the use case's SQL files. */
 interface ClaimContext {
   catalog: string;
@@ -183,7 +201,8 @@ export function checkTableOwnership(
     const files = parsed.get(uc.name)!;
     homes.set(uc.name, migrationDatabases(files));
     shares.set(uc.name, sharesOf(files.get('orchestration.yaml')));
-    for (const [type, f] of phaseFiles(files)) for (const c of claimsOf(uc.name, type, f, { catalog, other: uc.other })) claims.set(key(c.fqn), [...(claims.get(key(c.fqn)) ?? []), c]);
+    const ucClaims = [...phaseFiles(files).flatMap(([type, f]) => claimsOf(uc.name, type, f, { catalog, other: uc.other })), ...sparkClaims(uc.name, files.get('orchestration.yaml'))];
+    for (const c of ucClaims) claims.set(key(c.fqn), [...(claims.get(key(c.fqn)) ?? []), c]);
   }
 
   const owners = new Map<string, string>();

@@ -2,7 +2,10 @@
  * `platform.yaml` → {@link Platform}: every setting has a working default, so a
  * specs tree without a platform file compiles.
  */
-import type { Origin } from '../diagnostics.ts';
+import type { Origin, Report } from '../diagnostics.ts';
+import { locate, locateInString, type SpecFile } from '../spec/files.ts';
+import { s3UrisIn, SHARED_PREFIX } from './locations.ts';
+import { protectedSettingProblems } from './checks.ts';
 import { parseDuration } from '../spec/duration.ts';
 import type { PlatformSpec } from '../spec/types.ts';
 import { DEFAULT_RELEASE_LABEL } from './engine-versions.ts';
@@ -63,6 +66,46 @@ export function normalizePlatform(spec: PlatformSpec = {}, origin: Origin = NO_O
       logicalDate: defaults.logical_date ?? d.logicalDate,
     },
     tags: spec.tags ?? {},
+    grants: {
+      checked: true,
+      externalLocations: (spec.external_locations ?? []).map((l) => ({ prefix: l.prefix, useCases: l.use_cases, access: l.access ?? 'read' })),
+      sharedSecrets: (spec.shared_secrets ?? []).map((s) => ({ arn: s.arn, useCases: s.use_cases })),
+    },
     origin,
   };
+}
+
+/**
+ * Semantic checks of a schema-valid platform.yaml: the default Spark parameters
+ * every job inherits may not change a protected setting (src/ir/checks.ts) and
+ * load files only from the artifacts bucket's `shared/` prefix, which every use
+ * case may read; an `external_locations` prefix is outside the platform buckets;
+ * the use cases `external_locations` and `shared_secrets` name exist.
+ */
+export function checkPlatformSpec(file: SpecFile, spec: PlatformSpec, report: Report, useCases: readonly string[]): void {
+  const platform = normalizePlatform(spec);
+  // A grant to a use case that does not exist is most likely a typo: the intended one gets nothing.
+  for (const field of ['external_locations', 'shared_secrets'] as const) {
+    for (const [i, entry] of (spec[field] ?? []).entries()) {
+      for (const [j, uc] of entry.use_cases.entries()) {
+        if (!useCases.includes(uc)) report.warning('PLATFORM_UNKNOWN_USE_CASE', `no use case '${uc}' in the specs folder`, locate(file, `/${field}/${i}/use_cases/${j}`));
+      }
+    }
+  }
+  const buckets = new Set(Object.values(platform.buckets));
+  for (const [i, l] of (spec.external_locations ?? []).entries()) {
+    const bucket = l.prefix.slice('s3://'.length).split('/')[0]!;
+    if (buckets.has(bucket)) {
+      report.error('PLATFORM_EXTERNAL_LOCATION', `'${bucket}' is a platform bucket: each use case already has its own prefix s3://${bucket}/<use-case>/ there, and nothing else of it may be granted`, locate(file, `/external_locations/${i}/prefix`));
+    }
+  }
+  const submit = spec.defaults?.spark_submit_parameters;
+  if (submit === undefined) return;
+  const pointer = '/defaults/spark_submit_parameters';
+  for (const p of protectedSettingProblems(submit, platform.catalog)) report.error('SPARK_SETTING_PROTECTED', p.message, locateInString(file, pointer, p.offset));
+  const shared = `s3://${platform.buckets.artifacts}/${SHARED_PREFIX}`;
+  for (const { uri, offset } of s3UrisIn(submit, { dag: '', useCase: '' })) {
+    if (uri.startsWith(shared) && !/\/\.{0,2}\//.test(uri.slice(shared.length - 1))) continue;
+    report.error('SPARK_LOCATION', `'${uri}' is loaded by every job of every use case: files of the platform defaults live under ${shared}, which every use case may read`, locateInString(file, pointer, offset));
+  }
 }

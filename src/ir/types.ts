@@ -11,6 +11,17 @@ import type { LogicalDateConvention } from '../time/runs.ts';
 import type { WorkflowTimetable } from './timetable.ts';
 
 export interface Platform extends PlatformSettings {
+  /** What use cases may use beyond their own (platform.yaml `external_locations`, `shared_secrets`). */
+  grants: {
+    /**
+     * False when platform.yaml has errors: buckets and grants are then the defaults,
+     * not the platform's, so locations and secrets are not checked against them
+     * (every use case is quarantined anyway).
+     */
+    checked: boolean;
+    externalLocations: { prefix: string; useCases: string[]; access: 'read' | 'write' }[];
+    sharedSecrets: { arn: string; useCases: string[] }[];
+  };
   defaults: {
     retries: number;
     timeoutSeconds: number;
@@ -40,25 +51,20 @@ export type ArgPart = { text: string } | { template: RunTemplate };
 export type RunTemplate = 'ds' | 'ds_nodash' | 'ts' | 'data_interval_start' | 'data_interval_end' | 'prev_ds' | 'next_ds' | 'run_id' | 'dag' | 'use_case';
 export const RUN_TEMPLATES: readonly RunTemplate[] = ['ds', 'ds_nodash', 'ts', 'data_interval_start', 'data_interval_end', 'prev_ds', 'next_ds', 'run_id', 'dag', 'use_case'];
 
-/** A table a custom Spark job declares it reads or writes (`spark.reads` / `spark.writes`). */
-export interface DeclaredTable {
-  table: TableRef;
-  origin: Origin;
-}
-
-/** S3 prefixes a custom Spark job declares (`spark.reads` / `spark.writes`). */
-export interface DeclaredPath {
-  uri: string;
-  origin: Origin;
+/** What a custom Spark job declares it reads or writes (`spark.reads`, `spark.writes`), each entry with its position. */
+export interface SparkAccess {
+  tables: { table: TableRef; origin: Origin }[];
+  /** S3 key prefixes (`s3://bucket/prefix`), checked against the use case's own locations. */
+  paths: { uri: string; origin: Origin }[];
 }
 
 export interface SparkJob {
   entrypoint: string;
-  reads: { tables: DeclaredTable[]; paths: DeclaredPath[] };
-  writes: { tables: DeclaredTable[]; paths: DeclaredPath[] };
   arguments: ArgPart[][];
   sparkSubmitParameters: string;
   timeoutSeconds: number;
+  reads: SparkAccess;
+  writes: SparkAccess;
   origin: Origin;
 }
 

@@ -17,9 +17,10 @@
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/state-map-inline.html
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html
  */
+import { createHash } from 'node:crypto';
+import { mergeSubmitParameters, ownsListSetting } from '../spec/submit-parameters.ts';
 import { ON_FAILURE, ON_SUCCESS, specComment } from '../asl/frame.ts';
 import { HISTORY_EVENTS_MAX, pollIterations, worstCaseEvents } from '../asl/limits.ts';
-import { mergeJarConfs } from '../asl/emr.ts';
 import { retryFor } from '../asl/policy.ts';
 import { template } from '../asl/templates.ts';
 import type { State } from '../asl/types.ts';
@@ -72,19 +73,20 @@ export const compileMigration: PhaseCompiler<Migration> = (m, { workflow, platfo
     ),
   ];
   const conf = icebergConf(platform);
-  const sharedConf = mergeJarConfs([conf, `--conf ${STATIC_OVERWRITE_CONF}`].join(' '));
-  const ownJars = m.tables.some((t) => t.sparkSubmitParameters?.includes('spark.jars'));
+  const sharedConf = mergeSubmitParameters([conf, `--conf ${STATIC_OVERWRITE_CONF}`].join(' '));
+  // Only a table's own list-valued settings (jars, packages, extensions…) must be merged with the shared ones.
+  const ownLists = m.tables.some((t) => ownsListSetting(t.sparkSubmitParameters ?? ''));
   const items: MigrationItem[] = m.tables.map((t) => ({
     name: t.name,
     datasync_task: t.datasyncTaskArn,
     job: convertJob(t),
-    // Only a table's own spark.jars must be merged with the shared ones: then the item carries the whole string.
-    submit: ownJars ? mergeJarConfs([sharedConf, t.sparkSubmitParameters].join(' ')) : (t.sparkSubmitParameters ?? ''),
+    // Then the item carries the whole string.
+    submit: ownLists ? mergeSubmitParameters([sharedConf, t.sparkSubmitParameters].join(' ')) : (t.sparkSubmitParameters ?? ''),
     key: migrationWatermarkKey(t.target),
     watermark: t.watermarkColumn !== undefined,
   }));
   const keepCauses = m.tables.length <= CAUSES_KEPT_UP_TO;
-  const item = itemStates(w, platform, m, keepCauses, ownJars);
+  const item = itemStates(w, platform, m, keepCauses, ownLists);
   const itemGraph = { StartAt: 'Start DataSync transfer', States: item };
   const polls = pollIterations(w.timeoutSeconds, platform.defaults.datasyncPollSeconds, platform.defaults.datasyncPollMaxSeconds);
   const itemEvents = worstCaseEvents(itemGraph, { loopIterations: polls });
@@ -145,7 +147,7 @@ export const compileMigration: PhaseCompiler<Migration> = (m, { workflow, platfo
       ? { table: `${t.target.database}.${t.target.table}`, placeholder: t.datasyncTaskArn.slice(2, -1), location: t.datasyncLocation, destination: t.landingPath }
       : { table: `${t.target.database}.${t.target.table}`, taskArn: t.datasyncTaskArn },
   );
-  const payloadBytes = migrationPayloadBytes({ workflow: w, platform, items, sharedConf, ownJars, keepCauses });
+  const payloadBytes = migrationPayloadBytes({ workflow: w, platform, items, sharedConf, ownJars: ownLists, keepCauses });
   const frameEvents = worstCaseEvents({ StartAt: DDL, States: states }, { loopIterations: polls, mapItems: { [MAP]: m.tables.length } });
   return {
     startAt: DDL,
@@ -157,12 +159,24 @@ export const compileMigration: PhaseCompiler<Migration> = (m, { workflow, platfo
   };
 };
 
+/**
+ * Job names become a file name (`<job>.json`, at most 255 bytes) and part of the
+ * EMR Serverless job run name (`<use-case>-<dag>-<job>-<execution>`, at most 256
+ * characters): a table name longer than {@link JOB_TABLE_MAX} keeps its start and
+ * ends with 8 hex characters of its SHA-256, so two long names stay distinct.
+ * @see https://docs.aws.amazon.com/emr-serverless/latest/APIReference/API_StartJobRun.html
+ */
 function convertJob(t: MigrationTable): string {
-  return `convert-${t.name}`;
+  if (t.name.length <= JOB_TABLE_MAX) return `convert-${t.name}`;
+  const hash = createHash('sha256').update(t.name).digest('hex').slice(0, 8);
+  return `convert-${t.name.slice(0, JOB_TABLE_MAX - hash.length - 1)}-${hash}`;
 }
 
+/** Longest table name kept whole in a job name (`convert-<table>`: 64 characters). */
+const JOB_TABLE_MAX = 56;
+
 /** The states of one Map item: transfer, convert, watermark; any error ends the item as FAILED. */
-function itemStates(w: Workflow, platform: Platform, m: Migration, keepCauses: boolean, ownJars: boolean): Record<string, State> {
+function itemStates(w: Workflow, platform: Platform, m: Migration, keepCauses: boolean, ownLists: boolean): Record<string, State> {
   return {
     ...template<Record<string, State>>('datasync-transfer', {
       pollSeconds: platform.defaults.datasyncPollSeconds,
@@ -177,7 +191,7 @@ function itemStates(w: Workflow, platform: Platform, m: Migration, keepCauses: b
       workflow: w,
       platform,
       job: { path: '$.table.job' },
-      sparkSubmitParameters: { path: ownJars ? '$.table.submit' : "States.Format('{} {}', $.spark_conf, $.table.submit)" },
+      sparkSubmitParameters: { path: ownLists ? '$.table.submit' : "States.Format('{} {}', $.spark_conf, $.table.submit)" },
       comment: specComment(m.origin, 'Append the landing files to the still empty table: a retry or re-run never duplicates nor destroys rows'),
       next: 'Records a watermark?',
       failure: TABLE_FAILED,

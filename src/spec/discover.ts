@@ -15,6 +15,15 @@ export interface UseCaseFiles {
   other: Map<string, SourceFile>;
 }
 
+/** A path of the specs tree the reader left out, and why (src/cli/spec-reader.ts). */
+export interface SkippedEntry {
+  /** Path relative to the specs root, `/`-separated. */
+  path: string;
+  /** `SPEC_LINK_FOLDER`, `SPEC_LINK_OUTSIDE`, `SPEC_LINK_LOOP`, `SPEC_LINK_DANGLING`, `SPEC_NOT_REGULAR_FILE`, `SPEC_FILE_TOO_LARGE`. */
+  code: string;
+  reason: string;
+}
+
 export interface SpecTree {
   platform?: SourceFile;
   useCases: UseCaseFiles[];
@@ -26,8 +35,15 @@ export interface SpecTree {
  */
 const USE_CASE_NAME = /^[a-z][a-z0-9]*$/;
 
-/** Pure: the CLI reads the files, this sorts them out. Output order is by use-case name. */
-export function discover(files: readonly SourceFile[], report: Report): SpecTree {
+/**
+ * Pure: the CLI reads the files, this sorts them out. Output order is by use-case name.
+ * What the reader left out is a warning at its path, in the use case whose folder holds it.
+ */
+export function discover(files: readonly SourceFile[], report: Report, skipped: readonly SkippedEntry[] = []): SpecTree {
+  for (const s of skipped) {
+    const slash = s.path.indexOf('/');
+    report.warning(s.code, `'${s.path}' is not read: ${s.reason}`, at(s.path), slash === -1 ? undefined : s.path.slice(0, slash));
+  }
   const tree: SpecTree = { useCases: [] };
   const byName = new Map<string, UseCaseFiles>();
   for (const f of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {

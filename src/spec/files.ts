@@ -172,10 +172,54 @@ export function locateInString(file: SpecFile, pointer: string, offset: number):
   const src = file.text.slice(start, end);
   let at: number | undefined;
   if (node.type === 'PLAIN' && src === node.value) at = start + offset;
-  else if (node.type === 'QUOTE_SINGLE' || node.type === 'QUOTE_DOUBLE') at = quotedOffset(src, node.type === 'QUOTE_DOUBLE', offset, node.value);
+  else if (node.type === 'QUOTE_SINGLE' || node.type === 'QUOTE_DOUBLE') {
+    const q = quotedOffset(src, node.type === 'QUOTE_DOUBLE', offset, node.value);
+    at = q === undefined ? undefined : start + q;
+  } else if (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED') {
+    const b = blockOffset(src, node.value, offset);
+    at = b === undefined ? undefined : start + b;
+  }
   if (at === undefined) return base;
-  const pos = file.lines.linePos(node.type === 'PLAIN' ? at : start + at);
+  const pos = file.lines.linePos(at);
   return { ...base, line: pos.line, column: pos.col };
+}
+
+/**
+ * Source offset (from the block indicator) of value character `offset` of a
+ * literal (`|`) or folded (`>`) block scalar: the value is walked beside its
+ * content lines, a line break of the value (or the space a fold put in its
+ * place) matching a line break of the source and the next line's indentation.
+ * Undefined when the two cannot be aligned.
+ */
+function blockOffset(src: string, value: string, offset: number): number | undefined {
+  const header = src.indexOf('\n');
+  if (header === -1 || offset > value.length) return undefined;
+  let si = header + 1;
+  // The block's indentation is that of its first line with content.
+  const indent = /^(?:[ \t]*\n)*( *)/.exec(src.slice(si))![1]!.length;
+  const skipIndent = () => {
+    for (let n = 0; n < indent && src[si] === ' '; n++) si++;
+  };
+  skipIndent();
+  for (let vi = 0; vi < offset; vi++) {
+    const c = value[vi]!;
+    if (src[si] === c && c !== '\n') si++;
+    else if ((c === '\n' || c === ' ') && src[si] === '\n') {
+      // k line breaks of the value stand for k (literal) or k + 1 (folded) of the source; a fold's space for one.
+      let k = 0;
+      while (c === '\n' && value[vi + k] === '\n') k++;
+      let m = 0;
+      while (src[si] === '\n') {
+        si++;
+        m++;
+        skipIndent();
+        if (src[si] !== '\n' && /^[ \t]*\n/.test(src.slice(si))) si = src.indexOf('\n', si);
+      }
+      if (!(m === k || m === k + 1 || (c === ' ' && m === 1))) return undefined;
+      vi += Math.max(k, 1) - 1;
+    } else return undefined;
+  }
+  return si < src.length && src[si] === value[offset] ? si : undefined;
 }
 
 function pointerPath(pointer: string): string[] {

@@ -14,6 +14,10 @@ export interface SparkBlock {
   spark_submit_parameters?: string;
   /** Maximum job run time; defaults to the dag timeout. */
   timeout?: string;
+  /** Tables (`database.table`) and S3 prefixes the job reads. */
+  reads?: string[];
+  /** Tables (`database.table`) and S3 prefixes the job writes. */
+  writes?: string[];
 }
 
 export interface NotificationBlock {
@@ -100,6 +104,10 @@ export interface PlatformSpec {
   tags?: Record<string, string>;
   databases?: Record<string, { owner: string; description?: string }>;
   governance?: 'iam' | 'lake_formation';
+  /** S3 prefixes outside the platform buckets, and the use cases that may use them. */
+  external_locations?: { prefix: string; use_cases: string[]; access?: 'read' | 'write' }[];
+  /** Secrets several use cases read. */
+  shared_secrets?: { arn: string; use_cases: string[] }[];
 }
 
 export interface ColumnSpec {

@@ -24,7 +24,7 @@ import { Fail, first, keywordHere, unexpected } from './expression-fail.ts';
 import { constantExpr, dataTypeText } from './expression-values.ts';
 import type { Expr } from './expression.ts';
 import { L } from './grammar.ts';
-import { isValidIdentifier } from './identifiers.ts';
+import { isValidIdentifier, MAX_IDENTIFIER_LENGTH } from './identifiers.ts';
 import { identifierValue, stringValue } from './literal.ts';
 
 const notAFunction = (name: string, at: number) => new Fail(`function "${name}" is not allowed (see the list of expression functions in the README)`, at);
@@ -147,7 +147,7 @@ function namePart(t: Token, firstPart: boolean, afterDot: boolean): string {
   if (t.type === L.DOUBLEQUOTED_STRING) throw afterDot ? new Fail('a field name was expected after "."', t.start) : unexpected(t);
   const name = identifierValue(t.text!);
   if (firstPart && t.type !== L.BACKQUOTED_IDENTIFIER && EXPRESSION_KEYWORDS.has(name.toUpperCase())) throw keywordHere(t);
-  if (!isValidIdentifier(name)) throw new Fail(`"${name}" is not a valid name (letters, digits and _, not starting with a digit, at most 128 characters)`, t.start);
+  if (!isValidIdentifier(name)) throw new Fail(`"${name}" is not a valid name (letters, digits and _, not starting with a digit, at most ${MAX_IDENTIFIER_LENGTH} characters)`, t.start);
   return name;
 }
 

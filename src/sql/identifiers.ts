@@ -7,11 +7,23 @@ import type { TableRef } from '../ir/types.ts';
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-/** Longest name the Glue Data Catalog accepts for databases, tables and columns. */
-export const MAX_IDENTIFIER_LENGTH = 128;
+/**
+ * Longest table or column name: the Glue API's `NameString` (1–255 characters) and
+ * Iceberg's Glue catalog (`IcebergToGlueConverter`: tables `[a-z0-9_]{1,255}`).
+ * Spark SQL itself sets no limit.
+ * See https://docs.aws.amazon.com/glue/latest/webapi/API_TableInput.html
+ */
+export const MAX_IDENTIFIER_LENGTH = 255;
 
 /**
- * True for a plain identifier (`^[A-Za-z_][A-Za-z0-9_]*$`, at most 128 characters).
+ * Longest database name Iceberg's Glue catalog accepts (`[a-z0-9_]{1,252}`; Glue
+ * itself takes 255, but such a database could never be loaded through Iceberg).
+ * See https://docs.aws.amazon.com/athena/latest/ug/glue-best-practices.html
+ */
+export const MAX_DATABASE_LENGTH = 252;
+
+/**
+ * True for a plain identifier (`^[A-Za-z_][A-Za-z0-9_]*$`, at most 255 characters).
  * See https://docs.aws.amazon.com/glue/latest/dg/components-overview.html#names-best-practices
  */
 export function isValidIdentifier(name: string): boolean {
@@ -84,5 +96,6 @@ export function parseTableRef(text: string): TableRef | string {
   for (const part of [database, table]) {
     if (!isValidIdentifier(part)) return `${JSON.stringify(part)} is not a valid identifier (letters, digits and _, not starting with a digit, at most ${MAX_IDENTIFIER_LENGTH} characters)`;
   }
+  if (database.length > MAX_DATABASE_LENGTH) return `database ${JSON.stringify(database)} has ${database.length} characters; Iceberg's Glue catalog accepts at most ${MAX_DATABASE_LENGTH}`;
   return { database, table };
 }

@@ -99,7 +99,7 @@ export class MotoRunner {
     for (const [table, items] of Object.entries(c.seed ?? {})) {
       for (const item of items) await clients.dynamodb.send(new PutItemCommand({ TableName: table, Item: item as Record<string, AttributeValue> }));
     }
-    const before = c.route ? await this.scan(tables) : undefined;
+    const before = await this.scan(tables);
     const tracked: Tracked[] = [];
     this.tracked.set(c, tracked);
     const cancel = this.cancelTransfers(c);
@@ -121,17 +121,18 @@ export class MotoRunner {
     }
     const executions: ObservedExecution[] = [];
     for (const t of tracked) executions.push({ ref: t.ref, name: t.name, status: t.status ?? 'RUNNING', error: t.error ?? null, cause: t.cause ?? null, resources: await this.resources(t) });
-    // Items the case wrote: all new ones when it ran alone, else those naming its executions.
+    // Items the case wrote: all new ones when it routed events, else those naming its executions.
+    // Every new item is removed afterwards, named or not (a migration guard's empty mark names no
+    // execution), so that no case sees what an earlier one left.
     const after = await this.scan(tables);
     const arns = tracked.map((t) => t.arn);
     const seeded = new Set(Object.values(c.seed ?? {}).flat().map((i) => JSON.stringify([i.pk, i.sk])));
     const items: Record<string, Record<string, unknown>[]> = {};
     for (const table of tables) {
-      const old = new Set((before?.[table] ?? []).map((i) => JSON.stringify(i)));
-      items[table] = (after[table] ?? []).filter((i) =>
-        before ? !old.has(JSON.stringify(i)) || seeded.has(JSON.stringify([i.pk, i.sk])) : seeded.has(JSON.stringify([i.pk, i.sk])) || arns.some((a) => JSON.stringify(i).includes(a)),
-      );
-      for (const i of items[table]) await clients.dynamodb.send(new DeleteItemCommand({ TableName: table, Key: { pk: i.pk, ...(i.sk ? { sk: i.sk } : {}) } as unknown as Record<string, AttributeValue> }));
+      const old = new Set((before[table] ?? []).map((i) => JSON.stringify(i)));
+      const fresh = (after[table] ?? []).filter((i) => !old.has(JSON.stringify(i)) || seeded.has(JSON.stringify([i.pk, i.sk])));
+      items[table] = c.route ? fresh : fresh.filter((i) => seeded.has(JSON.stringify([i.pk, i.sk])) || arns.some((a) => JSON.stringify(i).includes(a)));
+      for (const i of fresh) await clients.dynamodb.send(new DeleteItemCommand({ TableName: table, Key: { pk: i.pk, ...(i.sk ? { sk: i.sk } : {}) } as unknown as Record<string, AttributeValue> }));
     }
     const known = caseTimes(c);
     const mapped = (v: Record<string, unknown>[]): Record<string, unknown>[] => JSON.parse(JSON.stringify(v).split(MOTO_TASK_FAILED).join('States.TaskFailed')) as Record<string, unknown>[];

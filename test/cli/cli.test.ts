@@ -37,7 +37,7 @@ const CLEAN = {
   'sales/orchestration.yaml': sparkUseCase('sales@example.com', [{ name: 'extract', schedule: 'cron(0 1 * * ? *)', args: ['{{ ds }}'] }, { name: 'clean', dependsOn: ['extract'] }]),
   'crm/orchestration.yaml': sparkUseCase('crm@example.com', [{ name: 'scores', dependsOn: ['sales/clean', 'sales/extract'] }]),
 };
-const ONE_BROKEN = { ...CLEAN, 'hr/orchestration.yaml': 'owner: hr@example.com\ndags:\n  - name: people\n    type: transformation\n    schedule: cron(0 6 * * *)\n    spark: {entrypoint: s3://jobs-bucket/people.py}\n' };
+const ONE_BROKEN = { ...CLEAN, 'hr/orchestration.yaml': 'owner: hr@example.com\ndags:\n  - name: people\n    type: transformation\n    schedule: cron(0 6 * * *)\n    spark: {entrypoint: s3://lakestep-artifacts/hr/people.py}\n' };
 
 describe('lakestep validate', () => {
   it('prints ✓ per file of a clean tree and exits 0', async () => {

@@ -16,7 +16,7 @@ const SPECS = {
   ]),
   'specs/crm/orchestration.yaml': sparkUseCase('crm@example.com', [{ name: 'scores', dependsOn: ['sales/clean', 'hr/people'] }]),
   // Quarantined (5-field cron); its dags are still read for the graph.
-  'specs/hr/orchestration.yaml': 'owner: hr@example.com\ndags:\n  - name: people\n    type: transformation\n    schedule: cron(0 6 * * *)\n    spark: {entrypoint: s3://jobs-bucket/people.py}\n',
+  'specs/hr/orchestration.yaml': 'owner: hr@example.com\ndags:\n  - name: people\n    type: transformation\n    schedule: cron(0 6 * * *)\n    spark: {entrypoint: s3://lakestep-artifacts/hr/people.py}\n',
 };
 
 const hasDot = spawnSync('dot', ['-V']).status === 0;

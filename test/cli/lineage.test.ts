@@ -18,7 +18,7 @@ const SPECS = {
   'specs/bi/orchestration.yaml': 'owner: bi@example.com\ndags:\n  - name: bi-copy\n    type: transformation\n    depends_on: [shop/shop-clean]\n',
   'specs/bi/processing.yaml': 'merges:\n  - name: copy\n    target: process_bi.orders\n    source: process_shop.orders\n    keys: [id]\nsql:\n  - file: sql/ddl.sql\n',
   'specs/bi/sql/ddl.sql': 'CREATE TABLE IF NOT EXISTS process_bi.orders (id BIGINT) USING iceberg;\n',
-  'specs/hr/orchestration.yaml': 'owner: hr@example.com\ndags:\n  - name: people\n    type: transformation\n    schedule: cron(0 6 * * *)\n    spark: {entrypoint: s3://jobs-bucket/people.py}\n',
+  'specs/hr/orchestration.yaml': 'owner: hr@example.com\ndags:\n  - name: people\n    type: transformation\n    schedule: cron(0 6 * * *)\n    spark: {entrypoint: s3://ln-artifacts/hr/people.py}\n',
 };
 
 describe('lakestep lineage', () => {

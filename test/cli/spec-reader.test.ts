@@ -1,9 +1,10 @@
 /**
  * Reading a specs tree never blocks and never leaves it: FIFOs, devices,
- * dangling and looping links and links out of the tree are skipped and named.
+ * dangling and looping links, links out of the tree and links to folders are
+ * skipped and reported as warnings at their path.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, symlinkSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readSpecTree } from '../../src/cli/spec-reader.ts';
@@ -25,9 +26,32 @@ describe('readSpecTree', () => {
     symlinkSync(join(specs, 'sales/sql/ok.sql'), join(specs, 'sales/sql/alias.sql'));
     const r = readSpecTree(specs);
     expect(r.files.map((f) => f.path).sort()).toEqual(['sales/orchestration.yaml', 'sales/sql/alias.sql', 'sales/sql/ok.sql']);
-    expect(r.skipped.map((s) => s.path).sort()).toEqual(['sales/dangling.yaml', 'sales/fifo.yaml', 'sales/loop-a.yaml', 'sales/loop-b.yaml', 'sales/nested/up', 'sales/sql/evil.sql', 'sales/sql/random.sql']);
+    expect(r.skipped.map((s) => `${s.path} ${s.code}`).sort()).toEqual([
+      'sales/dangling.yaml SPEC_LINK_DANGLING',
+      'sales/fifo.yaml SPEC_NOT_REGULAR_FILE',
+      'sales/loop-a.yaml SPEC_LINK_LOOP',
+      'sales/loop-b.yaml SPEC_LINK_LOOP',
+      'sales/nested/up SPEC_LINK_FOLDER',
+      'sales/sql/evil.sql SPEC_LINK_OUTSIDE',
+      'sales/sql/random.sql SPEC_LINK_OUTSIDE',
+    ]);
     const run = await runCli(['compile', 'specs', '--out', 'build'], dir);
     expect(run.code).toBe(0);
-    expect(run.err).toContain('lakestep: skipped specs/sales/sql/evil.sql: a link out of the specs folder');
+    expect(run.err).toContain("specs/sales/sql/evil.sql:1:1 warning SPEC_LINK_OUTSIDE 'sales/sql/evil.sql' is not read: a link out of the specs folder; only files inside it are read");
+  });
+
+  it('reads a linked use-case folder under its real name only, and says so', async () => {
+    const dir = folder({
+      'specs/payments/orchestration.yaml': sparkUseCase('payments@example.com', [{ name: 'settle' }]),
+      'specs/orders/orchestration.yaml': sparkUseCase('orders@example.com', [{ name: 'report' }]),
+    });
+    // Sorted before `payments`, the link used to be read in its place: payments' workflows compiled as `aaa`, payments not at all.
+    symlinkSync('payments', join(dir, 'specs/aaa'));
+    const run = await runCli(['compile', 'specs', '--out', 'build'], dir);
+    expect(run.code).toBe(0);
+    expect(run.err).toContain("specs/aaa:1:1 warning SPEC_LINK_FOLDER 'aaa' is not read: a link to the folder 'payments', which is read under its own name only");
+    const manifest = JSON.parse(readFileSync(join(dir, 'build/manifest.json'), 'utf8')) as { useCases: { name: string; workflows: { stateMachineName: string }[] }[] };
+    expect(manifest.useCases.map((u) => u.name)).toEqual(['orders', 'payments']);
+    expect(manifest.useCases.flatMap((u) => u.workflows.map((w) => w.stateMachineName))).toEqual(['lakestep-orders-report', 'lakestep-payments-settle']);
   });
 });

@@ -2,7 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { compileTree } from './support.ts';
 
-const PLATFORM = 'prefix: acme\nemr:\n  network: {subnet_ids: [subnet-0a1b2c3d4e5f60718], security_group_ids: [sg-0d4e5f60718293a4b]}\n';
+const PLATFORM = 'prefix: acme\nemr:\n  network: {subnet_ids: [subnet-0a1b2c3d4e5f60718], security_group_ids: [sg-0d4e5f60718293a4b]}\n' +
+  // The sources of several use cases read one secret here.
+  'shared_secrets:\n  - {arn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:k-AbCdEf", use_cases: [orders, web]}\n';
 const kafka = (name: string, target: string) =>
   `micro_batch:\n  - name: ${name}\n    source: {bootstrap_servers_secret_arn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:k-AbCdEf", topics: [t]}\n    target: ${target}\n    trigger: available_now\n`;
 const orch = (dags: string) => `owner: a@example.com\ndags:\n${dags}`;

@@ -9,7 +9,7 @@ import type { Diagnostic } from '../../src/diagnostics.ts';
 import { caseNames, GOLDEN_DIR } from '../golden/cases.ts';
 import { compileTree } from './support.ts';
 
-const sparkOrchestration = ['owner: a@example.com', 'dags:', '  - {name: one, type: transformation, spark: {entrypoint: s3://jobs-bucket/one.py}}', ''].join('\n');
+const sparkOrchestration = ['owner: a@example.com', 'dags:', '  - {name: one, type: transformation, spark: {entrypoint: s3://lakestep-artifacts/a/one.py}}', ''].join('\n');
 const codesAt = (ds: Diagnostic[]) => ds.map((d) => `${d.line}:${d.column} ${d.code}`);
 
 describe('compile() collects every diagnostic of a file', () => {
@@ -22,10 +22,10 @@ describe('compile() collects every diagnostic of a file', () => {
         '  - name: one',
         '    type: transformation',
         '    retires: 2',
-        '    spark: {entrypoint: s3://jobs-bucket/one.py}',
+        '    spark: {entrypoint: s3://lakestep-artifacts/a/one.py}',
         '  - name: two',
         '    type: loading',
-        '    spark: {entrypoint: s3://jobs-bucket/two.py, args: []}',
+        '    spark: {entrypoint: s3://lakestep-artifacts/a/two.py, args: []}',
         '',
       ].join('\n'),
     });
@@ -33,7 +33,7 @@ describe('compile() collects every diagnostic of a file', () => {
       '2:1 SCHEMA_UNKNOWN_FIELD',
       '6:5 SCHEMA_UNKNOWN_FIELD',
       '9:11 SCHEMA_ENUM',
-      '10:50 SCHEMA_UNKNOWN_FIELD',
+      '10:59 SCHEMA_UNKNOWN_FIELD',
     ]);
     expect(r.diagnostics[1]!.message).toContain("did you mean 'retries'?");
     expect(r.diagnostics.every((d) => d.severity === 'error' && d.file === 'a/orchestration.yaml' && d.useCase === 'a')).toBe(true);
@@ -41,7 +41,7 @@ describe('compile() collects every diagnostic of a file', () => {
 
   it('checks the dags when the error is outside the dag list (a missing owner)', () => {
     const r = compileTree({
-      'a/orchestration.yaml': ['dags:', '  - name: one', '    type: transformation', '    schedule: cron(0 25 * * ? *)', '    spark: {entrypoint: s3://jobs-bucket/one.py}', ''].join('\n'),
+      'a/orchestration.yaml': ['dags:', '  - name: one', '    type: transformation', '    schedule: cron(0 25 * * ? *)', '    spark: {entrypoint: s3://lakestep-artifacts/a/one.py}', ''].join('\n'),
     });
     expect(codesAt(r.diagnostics)).toEqual(['1:1 SCHEMA_REQUIRED', '4:15 SCHEDULE_INVALID']);
     expect(r.quarantined.map((q) => q.useCase)).toEqual(['a']);
@@ -73,22 +73,22 @@ describe('compile() collects every diagnostic of a file', () => {
         '  - name: one',
         '    type: transformation',
         '    schedule: rate(0 minutes)',
-        '    spark: {entrypoint: s3://jobs-bucket/one.py, arguments: ["{{ today }}"]}',
+        '    spark: {entrypoint: s3://lakestep-artifacts/a/one.py, arguments: ["{{ today }}"]}',
         '  - name: two',
         '    type: transformation',
         '    depends_on: [zero]',
-        '    spark: {entrypoint: s3://jobs-bucket/two.py, arguments: [--token, abc123]}',
+        '    spark: {entrypoint: s3://lakestep-artifacts/a/two.py, arguments: [--token, abc123]}',
         '  - name: one',
         '    type: transformation',
-        '    spark: {entrypoint: s3://jobs-bucket/three.py}',
+        '    spark: {entrypoint: s3://lakestep-artifacts/a/three.py}',
         '',
       ].join('\n'),
     });
     expect(codesAt(r.diagnostics)).toEqual([
       '5:15 SCHEDULE_INVALID',
-      '6:62 TEMPLATE_INVALID',
+      '6:71 TEMPLATE_INVALID',
       '9:18 DAG_UNKNOWN_DEPENDENCY',
-      '10:71 SECRET_IN_CLEAR_TEXT',
+      '10:80 SECRET_IN_CLEAR_TEXT',
       '11:11 DAG_DUPLICATE_NAME',
     ]);
     expect(r.files.has('a/one.asl.json')).toBe(false);
@@ -115,7 +115,7 @@ describe('aliases that cannot be expanded are diagnostics, not exceptions', () =
     ['an alias without its anchor', 'owner: a@example.com\ndags: [*missing]\n'],
   ])('%s is reported at its file and the other use cases compile', (_what, text) => {
     let r: ReturnType<typeof compileTree> | undefined;
-    const b = 'owner: b@example.com\ndags: [{name: x, type: transformation, spark: {entrypoint: s3://jobs-bucket/x.py}}]\n';
+    const b = 'owner: b@example.com\ndags: [{name: x, type: transformation, spark: {entrypoint: s3://lakestep-artifacts/b/x.py}}]\n';
     expect(() => (r = compileTree({ 'a/orchestration.yaml': text, 'b/orchestration.yaml': b }))).not.toThrow();
     expect(r!.quarantined.map((q) => q.useCase)).toEqual(['a']);
     expect(r!.diagnostics.some((d) => d.file === 'a/orchestration.yaml' && d.severity === 'error' && d.line >= 1 && d.column >= 1)).toBe(true);

@@ -1,6 +1,6 @@
 /**
  * `governance: lake_formation` at compile time: a database the platform does not
- * declare, and a custom job's S3 path in a registered location, quarantine only
+ * declare, and a custom job's S3 path in table data (a registered location), quarantine only
  * the use case that names them, at its position; an EMR release without Iceberg
  * full-table access is a warning on platform.yaml. The same specs under `iam`
  * compile clean.
@@ -33,7 +33,7 @@ dags:
   - name: reports-daily
     type: transformation
     spark:
-      entrypoint: s3://acme-artifacts/jobs/reports.py
+      entrypoint: s3://acme-artifacts/reports/jobs/reports.py
       arguments: ["--out", "${path}"]
 `,
 });
@@ -54,17 +54,15 @@ describe('governance: lake_formation at compile time', () => {
     expect(found(r)).toEqual([]);
   });
 
-  it('refuses a custom job path in a registered location, and accepts one outside', () => {
-    const inside = compileTree({ 'platform.yaml': PLATFORM('lake_formation'), ...ORDERS, ...REPORT('s3://acme-analytics/raw_orders/exports/') });
-    expect(found(inside)).toEqual(['error LAKE_FORMATION_DIRECT_PATH reports/orchestration.yaml:3:5']);
-    expect(inside.diagnostics[0]!.message).toContain("'s3://acme-analytics/raw_orders/exports/' is in s3://acme-analytics/raw_orders/");
-    expect(inside.quarantined.map((q) => q.useCase)).toEqual(['reports']);
-    const warehouse = compileTree({ 'platform.yaml': PLATFORM('lake_formation'), ...ORDERS, ...REPORT('s3://acme-raw/raw_orders.db/') });
-    expect(found(warehouse)).toEqual(['error LAKE_FORMATION_DIRECT_PATH reports/orchestration.yaml:3:5']);
-    const outside = compileTree({ 'platform.yaml': PLATFORM('lake_formation'), ...ORDERS, ...REPORT('s3://acme-analytics/reports/raw_orders/') });
-    expect(found(outside)).toEqual([]);
-    const bucket = compileTree({ 'platform.yaml': PLATFORM('lake_formation'), ...ORDERS, ...REPORT('s3://acme-raw/') });
-    expect(found(bucket)).toEqual(['error LAKE_FORMATION_DIRECT_PATH reports/orchestration.yaml:3:5']);
+  it('refuses a custom job path in a registered location (table data, as under iam), and accepts one of its own', () => {
+    for (const path of ['s3://acme-analytics/raw_orders/exports/', 's3://acme-raw/raw_orders.db/', 's3://acme-raw/']) {
+      const inside = compileTree({ 'platform.yaml': PLATFORM('lake_formation'), ...ORDERS, ...REPORT(path) });
+      expect(found(inside), path).toEqual(['error SPARK_LOCATION reports/orchestration.yaml:7:29']);
+      expect(inside.quarantined.map((q) => q.useCase)).toEqual(['reports']);
+    }
+    const own = compileTree({ 'platform.yaml': PLATFORM('lake_formation'), ...ORDERS, ...REPORT('s3://acme-analytics/reports/raw_orders/') });
+    expect(found(own).filter((d) => d.startsWith('error'))).toEqual([]);
+    expect(own.useCases.map((u) => u.name).sort()).toEqual(['orders', 'reports']);
   });
 
   it('warns at the release label when EMR runs no Iceberg full-table access; the default label runs it', () => {

@@ -6,18 +6,19 @@ import { describe, expect, it } from 'vitest';
 import { compileTree, expectValidAsl, filesOf, sparkUseCase } from './support.ts';
 
 /** sales ← crm (cross-use-case), billing (stand-alone, with a join), audit depends on sales and billing. */
+const ARTIFACTS = 'iso-artifacts';
 const HEALTHY: Record<string, string> = {
   'platform.yaml': 'prefix: iso\nregion: eu-west-1\n',
   'sales/orchestration.yaml': sparkUseCase('sales@example.com', [
     { name: 'extract', schedule: 'cron(0 1 * * ? *)', args: ['--date', '{{ ds }}'] },
     { name: 'clean', dependsOn: ['extract'] },
-  ]),
-  'crm/orchestration.yaml': sparkUseCase('crm@example.com', [{ name: 'customers', dependsOn: ['sales/clean'], args: ['{{ run_id }}'] }]),
+  ], ARTIFACTS),
+  'crm/orchestration.yaml': sparkUseCase('crm@example.com', [{ name: 'customers', dependsOn: ['sales/clean'], args: ['{{ run_id }}'] }], ARTIFACTS),
   'billing/orchestration.yaml': sparkUseCase('billing@example.com', [
     { name: 'invoices', schedule: 'cron(0 * * * ? *)' },
     { name: 'ledger', dependsOn: ['invoices', 'sales/extract'] },
-  ]),
-  'audit/orchestration.yaml': sparkUseCase('audit@example.com', [{ name: 'check', dependsOn: ['sales/clean', 'billing/ledger'] }]),
+  ], ARTIFACTS),
+  'audit/orchestration.yaml': sparkUseCase('audit@example.com', [{ name: 'check', dependsOn: ['sales/clean', 'billing/ledger'] }], ARTIFACTS),
 };
 
 /** Ways to break the `audit` use case, which no other use case depends on. */
@@ -81,9 +82,13 @@ describe('a broken use case is quarantined, the others compile as if it were abs
   it.each([
     ['a duplicate key', (t: string) => t + 'owner: twice@example.com\n'],
     ['broken indentation', (t: string) => t.replace('  - name: clean', '   - name: clean')],
+    ['a misspelt `dags:`', (t: string) => t.replace('dags:', 'dag:')],
+    ['`dags:` written as a mapping', (t: string) => t.replace(/\ndags:[\s\S]*$/, '\ndags: {extract: {type: transformation}, clean: {type: transformation}}\n')],
+    ['a dag without a name', (t: string) => t.replace('  - name: clean', '  - nme: clean')],
   ])('%s in an upstream use case keeps its dependents compiling, with a warning', (_how, breakIt) => {
     const broken = compileTree({ ...HEALTHY, 'sales/orchestration.yaml': breakIt(HEALTHY['sales/orchestration.yaml']!) });
     expect(broken.quarantined.map((q) => q.useCase)).toEqual(['sales']);
+    expect(broken.diagnostics.filter((d) => d.severity === 'error' && d.useCase !== 'sales')).toEqual([]);
     for (const uc of ['audit', 'billing', 'crm']) expect(filesOf(broken, uc)).toEqual(filesOf(healthy, uc));
     expect(broken.diagnostics.filter((d) => d.code === 'DEPENDENCY_QUARANTINED').length).toBe(3);
   });

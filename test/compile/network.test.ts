@@ -25,7 +25,7 @@ const FEEDS: SourceFile[] = [
 const REPORTS: SourceFile[] = [
   {
     path: 'reports/orchestration.yaml',
-    text: 'owner: r@example.com\ndags:\n  - name: reports-daily\n    type: transformation\n    spark: {entrypoint: "s3://demo-artifacts/jobs/daily.py"}\n',
+    text: 'owner: r@example.com\ndags:\n  - name: reports-daily\n    type: transformation\n    spark: {entrypoint: "s3://demo-artifacts/reports/jobs/daily.py"}\n',
   },
 ];
 const NETWORK = 'emr:\n  network: {subnet_ids: [subnet-0123456789abcdef0, subnet-01234567], security_group_ids: [sg-0123456789abcdef0]}\n';
@@ -45,7 +45,7 @@ describe('emr.network', () => {
   });
 
   it('is not required without VPC sources, and a disabled source does not count', () => {
-    expect(run(undefined, REPORTS).diagnostics).toEqual([]);
+    expect(run('prefix: demo\n', REPORTS).diagnostics).toEqual([]);
     const disabled = FEEDS.map((f) => (f.path.endsWith('ingestion.yaml') ? { ...f, text: f.text + '    enabled: false\n  - name: other\n    source: {engine: postgresql, secret_arn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:crm-AbCdEf", table: public.other}\n    target: raw_feeds.other\n    mode: overwrite\n    columns: [{name: id, type: bigint}]\n' } : f));
     const codes = run('prefix: demo\n', disabled).diagnostics.map((x) => [x.code, x.pointer]);
     expect(codes).toEqual([['PLATFORM_NETWORK_REQUIRED', '/batch/1/source']]);

@@ -6,7 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { compileTree } from './support.ts';
 
-const PLATFORM = 'prefix: acme\nemr:\n  network: {subnet_ids: [subnet-0a1b2c3d4e5f60718], security_group_ids: [sg-0d4e5f60718293a4b]}\n';
+const PLATFORM = 'prefix: acme\nemr:\n  network: {subnet_ids: [subnet-0a1b2c3d4e5f60718], security_group_ids: [sg-0d4e5f60718293a4b]}\n' +
+  // The sources of several use cases read one secret here.
+  'shared_secrets:\n  - {arn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:k-AbCdEf", use_cases: [a, b, orders, web]}\n  - {arn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:j-AbCdEf", use_cases: [a, b, orders, web]}\n';
 
 function orchestration(dags: [string, string][], extra = ''): string {
   return `owner: t@example.com\ndags:\n${dags.map(([n, t]) => `  - {name: ${n}, type: ${t}}\n`).join('')}${extra}`;
@@ -43,10 +45,24 @@ describe('table ownership', () => {
     ['a merge target', { 'web/orchestration.yaml': orchestration([['p', 'transformation']]), 'web/processing.yaml': 'merges:\n  - {target: raw_orders.orders, source: raw_web.x, keys: [order_id]}\n' }, 'web/processing.yaml:2:14'],
     ['a JDBC target without columns', { 'web/orchestration.yaml': orchestration([['ing', 'ingestion']]), 'web/ingestion.yaml': jdbc('raw_orders.orders') }, 'web/ingestion.yaml:4:13'],
     ['a maintenance table', { 'web/orchestration.yaml': orchestration([['m', 'maintenance']]), 'web/maintenance.yaml': 'tables:\n  - {table: raw_orders.orders, expire_snapshots: {}}\n' }, 'web/maintenance.yaml:2:13'],
+    ["a custom Spark job's `writes:`", { 'web/orchestration.yaml': `owner: t@example.com\ndags:\n  - name: job\n    type: transformation\n    spark: {entrypoint: s3://acme-artifacts/web/j.py, writes: [raw_orders.orders]}\n` }, 'web/orchestration.yaml:5:64'],
   ])('reports %s on the writer', (_what, web, at) => {
     const r = compileTree({ 'platform.yaml': PLATFORM, ...orders, ...web });
     expect(errors(r)).toEqual([`TABLE_NOT_OWNED ${at}`]);
     expect(compiled(r)).toEqual(['orders']);
+  });
+
+  it("counts a custom Spark job's `writes:` as creating the table: its own merges into it compile", () => {
+    const web = {
+      'web/orchestration.yaml': `owner: t@example.com\ndags:\n  - name: job\n    type: transformation\n    spark: {entrypoint: s3://acme-artifacts/web/j.py, reads: [raw_orders.orders], writes: [raw_web.sessions]}\n  - {name: p, type: transformation, depends_on: [job]}\n`,
+      'web/processing.yaml': 'merges:\n  - {target: raw_web.sessions, source: raw_orders.orders, keys: [order_id]}\n',
+    };
+    const r = compileTree({ 'platform.yaml': PLATFORM, ...orders, ...web });
+    expect(errors(r)).toEqual([]);
+    expect(compiled(r)).toEqual(['orders', 'web']);
+    // Without the job, nothing creates the merge target.
+    const without = compileTree({ 'platform.yaml': PLATFORM, ...orders, ...web, 'web/orchestration.yaml': orchestration([['p', 'transformation']]) });
+    expect(errors(without)).toEqual(['TABLE_NOT_CREATED web/processing.yaml:2:14']);
   });
 
   it('lets the owner share a table for writing and maintenance, and lists the share in the manifest', () => {
@@ -168,7 +184,7 @@ describe('table ownership', () => {
 
     it('warns about a declared owner that is no use case, and refuses its tables to everyone', () => {
       const r = compileTree({ 'platform.yaml': `${PLATFORM}databases:\n  raw_orders: {owner: ordres}\n`, ...orders });
-      expect(r.diagnostics.filter((d) => d.code === 'DATABASE_OWNER_UNKNOWN').map((d) => `${d.file}:${d.line}:${d.column}`)).toEqual(['platform.yaml:5:23']);
+      expect(r.diagnostics.filter((d) => d.code === 'DATABASE_OWNER_UNKNOWN').map((d) => `${d.file}:${d.line}:${d.column}`)).toEqual(['platform.yaml:8:23']);
       expect(errors(r)).toContain('TABLE_NOT_OWNED orders/migration.yaml:3:11');
     });
   });

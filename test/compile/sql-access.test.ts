@@ -53,7 +53,7 @@ describe("SQL statements that reach another use case's tables (before: exit 0, n
     const upserts = m.useCases.find((u) => u.name === 'orders')!.workflows.find((w) => w.name === 'orders-upserts')!;
     expect(upserts.reads).toEqual(['raw_customers.customers', 'raw_orders.order_events', 'raw_orders.orders']);
     expect(upserts.writes).toEqual(['process_orders.order_status', 'process_orders.orders_enriched']);
-    expect(m.tables['raw_customers.customers']!.readers).toEqual(['orders/orders-upserts']);
+    expect(m.tables['raw_customers.customers']!.readers).toEqual(['customers/customers-segmentation', 'orders/orders-upserts']);
   });
 });
 

@@ -48,14 +48,19 @@ export function filesOf(result: { files: ReadonlyMap<string, string> }, useCase:
   return new Map([...result.files].filter(([p]) => p.startsWith(`${useCase}/`)));
 }
 
-/** A small valid orchestration file with custom-Spark dags. */
-export function sparkUseCase(owner: string, dags: { name: string; dependsOn?: string[]; schedule?: string; args?: string[] }[]): string {
+/**
+ * A small valid orchestration file with custom-Spark dags of the use case named
+ * by the owner's local part; entry points lie under its own prefix of the
+ * artifacts bucket (`lakestep-artifacts` without a platform.yaml).
+ */
+export function sparkUseCase(owner: string, dags: { name: string; dependsOn?: string[]; schedule?: string; args?: string[] }[], artifacts = 'lakestep-artifacts'): string {
+  const useCase = owner.split('@')[0]!;
   const lines = [`owner: ${owner}`, 'dags:'];
   for (const d of dags) {
     lines.push(`  - name: ${d.name}`, '    type: transformation');
     if (d.schedule) lines.push(`    schedule: ${d.schedule}`);
     if (d.dependsOn?.length) lines.push(`    depends_on: [${d.dependsOn.join(', ')}]`);
-    lines.push('    spark:', `      entrypoint: s3://jobs-bucket/${d.name}.py`);
+    lines.push('    spark:', `      entrypoint: s3://${artifacts}/${useCase}/jobs/${d.name}.py`);
     if (d.args) lines.push(`      arguments: ${JSON.stringify(d.args)}`);
   }
   return lines.join('\n') + '\n';

@@ -28,10 +28,11 @@ def test_a_custom_spark_dag_gets_the_iceberg_catalog_of_the_platform(clean_lake:
     assert parameters.count("spark.jars=") == 1
 
 
-def test_spark_submit_keeps_the_generated_jars_beside_the_users(lake: Lake, cases_build: Path, tmp_path: Path) -> None:
+def test_spark_submit_keeps_the_generated_jars_and_extensions_beside_the_users(lake: Lake, cases_build: Path, tmp_path: Path) -> None:
     """spark-submit itself (of the pinned pyspark) parses the generated parameters of a
-    custom dag whose spec adds `spark.jars`: Spark keeps only the last value of a
-    repeated `--conf`, so both jars must be in the one it keeps."""
+    custom dag whose spec adds `--jars` and `spark.sql.extensions`: Spark keeps only the
+    last value of a repeated `--conf`, and `--jars` replaces `spark.jars`, so the
+    generated and the user's values must all be in the one setting it keeps."""
     import os
     import shlex
     import subprocess
@@ -41,19 +42,27 @@ def test_spark_submit_keeps_the_generated_jars_beside_the_users(lake: Lake, case
     asl = json.loads((cases_build / "lake" / "lake-custom.asl.json").read_text())
     (parameters,) = submit_parameters(asl)
     words = shlex.split(lake.localize_text(parameters))
-    confs = [w for i, word in enumerate(words) if word == "--conf" for w in ("--conf", words[i + 1])]
+    # Every option as compiled, but `--packages` (Ivy would resolve it over the network).
+    options = [w for i, w in enumerate(words) if w != "--packages" and (i == 0 or words[i - 1] != "--packages")]
+    assert "--jars" not in options
     script = tmp_path / "noop.py"
     script.write_text("print('submitted')\n")  # no SparkContext: only spark-submit's own parsing runs
     spark_submit = Path(pyspark.__file__).parent / "bin" / "spark-submit"
     env = {**os.environ, "SPARK_HOME": str(Path(pyspark.__file__).parent)}
-    proc = subprocess.run([str(spark_submit), "--master", "local[1]", "--verbose", *confs, str(script)],
+    proc = subprocess.run([str(spark_submit), "--master", "local[1]", "--verbose", *options, str(script)],
                           capture_output=True, text=True, timeout=300, env=env)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "submitted" in proc.stdout
-    used = [line for line in (proc.stdout + proc.stderr).splitlines() if line.startswith("(spark.jars,")]
-    assert used, proc.stdout[-3000:]
+    lines = (proc.stdout + proc.stderr).splitlines()
+
+    def used(key: str) -> list[str]:
+        found = [line for line in lines if line.startswith(f"({key},")]
+        assert found, proc.stdout[-3000:]
+        return found[-1].removeprefix(f"({key},").removesuffix(")").split(",")
+
     from urllib.parse import urlparse
 
     # Spark reports local paths as file: URIs.
-    jars = [urlparse(j).path for j in used[-1].removeprefix("(spark.jars,").removesuffix(")").split(",")]
-    assert jars == ["/usr/share/aws/iceberg/lib/iceberg-spark3-runtime.jar", str(lake.local_path("s3://eng-artifacts/jars/udfs.jar"))]
+    assert [urlparse(j).path for j in used("spark.jars")] == ["/usr/share/aws/iceberg/lib/iceberg-spark3-runtime.jar", str(lake.local_path("s3://eng-artifacts/lake/jars/udfs.jar"))]
+    assert used("spark.sql.extensions") == ["org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions", "com.example.lake.AuditExtensions"]
+    assert used("spark.sql.session.timeZone") == ["UTC"]

@@ -205,3 +205,27 @@ def test_credentials_come_from_the_region_of_the_secret(fresh, spark, shop, run_
 
     run_job(only(shop["ingest"], "returns-pg"), runtime=rt.Runtime(spark_factory=lambda: spark, log=lambda _line: None))
     assert rows(spark, "returns", "return_id") == [(1, "broken")]
+
+
+# ---------------------------------------------------------------- queries as subqueries
+
+JDBC_QUERIES = json.loads(Path(__file__).with_name("jdbc-queries.json").read_text())
+POSTGRES_QUERIES = [c for c in JDBC_QUERIES if c["engine"] == "postgresql"]
+
+
+@pytest.mark.parametrize("case", POSTGRES_QUERIES, ids=[repr(c["query"])[:60] for c in POSTGRES_QUERIES])
+def test_a_query_reads_through_spark_exactly_when_lakestep_accepts_it(case, postgres, lake) -> None:
+    """The verdicts of jdbc-queries.json (which src/sql/jdbc-query.ts reproduces, see
+    test/sql/jdbc-query.test.ts) against Spark's JDBC `query` option on real PostgreSQL:
+    Spark wraps the query as `SELECT * FROM (<query>) SPARK_GEN_SUBQ_n`, so a query
+    lakestep accepts reads, and one it refuses fails."""
+    postgres.execute("CREATE TABLE IF NOT EXISTS public.jdbc_probe (id bigint, note text)")
+    reader = (lake.spark.read.format("jdbc")
+              .option("url", postgres.jdbc_url).option("driver", "org.postgresql.Driver")
+              .option("user", postgres.user).option("password", "unused-with-trust-auth")
+              .option("query", case["query"]))
+    if case["at"] is None:
+        reader.load().collect()
+    else:
+        with pytest.raises(Exception):
+            reader.load().collect()

@@ -5,7 +5,7 @@
  * (written out here, not taken from infra), no IAMAllowedPrincipals grant, no S3
  * access of a Spark role to a registered location, and the EMR full-table-access mode.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Manifest } from '../../src/build/types.ts';
@@ -119,7 +119,7 @@ describe('lake_formation: the platform stack', () => {
     const st = (new Resolver(ex.s.json).resolve(role.props.Policies, ex.s.json.get('acme-platform')!) as any[]).flatMap((p) => p.PolicyDocument.Statement) as ResolvedStatement[];
     expect(allows(st, 's3:PutObject', `arn:aws:s3:::${ex.manifest.platform.buckets.raw}/raw_orders/orders/data/x.parquet`)).toBe(true);
     expect(allows(st, 's3:PutObject', `arn:aws:s3:::${ex.manifest.platform.buckets.raw}/raw_orders.db/t/metadata/x.json`)).toBe(true);
-    expect(allows(st, 's3:GetObject', `arn:aws:s3:::${ex.manifest.platform.buckets.analytics}/reports/orders/x.csv`)).toBe(false);
+    expect(allows(st, 's3:GetObject', `arn:aws:s3:::${ex.manifest.platform.buckets.analytics}/orders/reports/x.csv`)).toBe(false);
     expect(allows(st, 's3:GetObject', `arn:aws:s3:::${ex.manifest.platform.buckets.artifacts}/lakestep/runtime/lakestep_runtime.py`)).toBe(false);
   });
 
@@ -207,7 +207,7 @@ describe('lake_formation: each Spark role against the table-access model', () =>
   it('keeps S3 access to what is not registered: landing files of a migration, the prefixes of a custom job', () => {
     const orders = ex.roles.get('orders')!;
     expect(allows(orders, 's3:GetObject', `arn:aws:s3:::${ex.manifest.platform.buckets.landing}/orders/orders/part-0.parquet`)).toBe(true);
-    expect(allows(orders, 's3:PutObject', `arn:aws:s3:::${ex.manifest.platform.buckets.analytics}/reports/orders/dt=2026-01-01/x.csv`)).toBe(true);
+    expect(allows(orders, 's3:PutObject', `arn:aws:s3:::${ex.manifest.platform.buckets.analytics}/orders/reports/dt=2026-01-01/x.csv`)).toBe(true);
   });
 });
 
@@ -225,8 +225,13 @@ describe('lake_formation: a share for writing, and quarantine', () => {
     expect(b.grants.filter((g) => g.role === roleOf('payments') && g.on === 'tables:raw_payments').map((g) => g.permission).sort()).toEqual(['ALL', 'DROP']);
   }, 240_000);
 
-  it('refuses a database description that CloudFormation would resolve at deploy time', () => {
-    const { buildDir } = compileToBuild(lakeFormationSources({ 'platform.yaml': (t) => t.replace('"Curated order tables."', '"{{resolve:ssm:/acme/prod/api-key}}"') }));
+  it('refuses a database description that CloudFormation would resolve at deploy time: at compile time, and again at synth', () => {
+    const refused = compileToBuild(lakeFormationSources({ 'platform.yaml': (t) => t.replace('"Curated order tables."', '"{{resolve:ssm:/acme/prod/api-key}}"') }));
+    expect(refused.result.diagnostics.filter((d) => d.code === 'SPEC_DYNAMIC_REFERENCE').map((d) => d.file)).toEqual(['platform.yaml']);
+    // A build edited by hand after compiling is refused by the stack itself.
+    const { buildDir } = compileToBuild(lakeFormationSources());
+    const path = join(buildDir, 'manifest.json');
+    writeFileSync(path, readFileSync(path, 'utf8').replace('"Curated order tables."', '"{{resolve:ssm:/acme/prod/api-key}}"'));
     expect(() => synthesize(buildDir, { nagChecks: false, lean: true })).toThrow(/databases\.process_orders\.description holds a CloudFormation dynamic reference/);
   }, 240_000);
 

@@ -13,11 +13,12 @@ import type { TableAccessKind, UseCase, Workflow, WorkflowBody } from '../../src
 import { compileTree } from '../compile/support.ts';
 
 const PLATFORM = 'prefix: dm\nregion: eu-west-1\nemr:\n  network: {subnet_ids: [subnet-0a1b2c3d4e5f60718], security_group_ids: [sg-0d4e5f60718293a4b]}\n';
-const SECRET = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf';
+/** Each use case's own database secret: a secret named by two use cases is refused unless platform.yaml shares it. */
+const secretOf = (target: string) => `arn:aws:secretsmanager:eu-west-1:123456789012:secret:${target.split('.')[0]!.replace(/_/g, '-')}-AbCdEf`;
 
 /** An ingestion file writing `target` from PostgreSQL (creating it). */
 const jdbc = (target: string) =>
-  `batch:\n  - name: load\n    source: {engine: postgresql, secret_arn: "${SECRET}", table: public.t}\n    target: ${target}\n    mode: append\n    columns:\n      - {name: id, type: bigint, nullable: false}\n`;
+  `batch:\n  - name: load\n    source: {engine: postgresql, secret_arn: "${secretOf(target)}", table: public.t}\n    target: ${target}\n    mode: append\n    columns:\n      - {name: id, type: bigint, nullable: false}\n`;
 /** A processing file of one merge per source. */
 const merges = (...sources: string[]) => `merges:\n${sources.map((s, i) => `  - name: m${i}\n    target: proc_x.t${i}_${s.replace('.', '_')}\n    source: ${s}\n    keys: [id]\n`).join('')}`;
 /** An orchestration file: `dags` as `name: type [deps] [config]`. */
@@ -94,6 +95,34 @@ describe('DEPENDENCY_MISSING from specs', () => {
     expect(ds[0]!.message).toMatch(/depends_on: \[load, shop\/load\]$/);
   });
 
+  it('leaves out a writer on a schedule of another cadence: a daily reader of an hourly merge', () => {
+    const files = (schedule: string) => ({
+      ...SHOP,
+      'shop/orchestration.yaml': orchestration([
+        { name: 'load', type: 'ingestion', schedule: 'cron(0 * * * ? *)' },
+        { name: 'clean', type: 'transformation', schedule },
+      ]),
+      'shop/processing.yaml': merges('raw_shop.orders'),
+    });
+    expect(missing(files('cron(0 6 * * ? *)'))).toEqual([]);
+    expect(missing(files('rate(1 day)'))).toEqual([]);
+    // The same cadence at another minute still races the writer.
+    expect(missing(files('rate(1 hour)')).map((d) => d.useCase)).toEqual(['shop']);
+    // A writer without a schedule runs at its upstream's cadence: hourly after load.
+    const chained = (schedule: string) => ({
+      ...SHOP,
+      'shop/orchestration.yaml': orchestration([
+        { name: 'load', type: 'ingestion', schedule: 'cron(0 * * * ? *)' },
+        { name: 'clean', type: 'transformation', dependsOn: ['load'] },
+      ]),
+      'shop/processing.yaml': merges('raw_shop.orders'),
+      'bi/orchestration.yaml': orchestration([{ name: 'report', type: 'transformation', schedule }]),
+      'bi/processing.yaml': merges('proc_x.t0_raw_shop_orders'),
+    });
+    expect(missing(chained('cron(0 6 * * ? *)'))).toEqual([]);
+    expect(missing(chained('cron(15 * * * ? *)')).map((d) => [d.useCase, d.message.match(/which '([^']+)'/)?.[1]])).toEqual([['bi', 'shop/clean']]);
+  });
+
   it('names every writer the reader does not run after, in one warning', () => {
     const ds = missing({
       ...SHOP,
@@ -146,7 +175,7 @@ describe('DEPENDENCY_MISSING from specs', () => {
 
   it('does not count migrations, maintenance (hard delete included) or a stream that never ends; a micro-batch counts', () => {
     const kafka = (mode: string) =>
-      `micro_batch:\n  - name: events\n    source: {bootstrap_servers_secret_arn: "${SECRET}", topics: [shop.events]}\n    target: raw_shop.events\n    mode: ${mode}\n    columns:\n      - {name: id, type: bigint, nullable: false}\n      - {name: ts, type: timestamp, nullable: false}\n`;
+      `micro_batch:\n  - name: events\n    source: {bootstrap_servers_secret_arn: "${secretOf("raw_shop.events")}", topics: [shop.events]}\n    target: raw_shop.events\n    mode: ${mode}\n    columns:\n      - {name: id, type: bigint, nullable: false}\n      - {name: ts, type: timestamp, nullable: false}\n`;
     const files = (mode: string) => ({
       'shop/orchestration.yaml': orchestration([
         { name: 'migrate', type: 'migration' },

@@ -34,7 +34,7 @@ describe('canCoincide', () => {
   });
 });
 
-const spark = (name: string, extra: string) => `  - name: ${name}\n    type: transformation\n${extra}    spark:\n      entrypoint: s3://x-artifacts/jobs/${name}.py\n`;
+const spark = (name: string, extra: string) => `  - name: ${name}\n    type: transformation\n${extra}    spark:\n      entrypoint: s3://lakestep-artifacts/${name.split('-')[0]}/jobs/${name}.py\n`;
 
 function run(dags: string): ReturnType<typeof compile>['diagnostics'] {
   const sources: SourceFile[] = [

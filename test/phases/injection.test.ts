@@ -70,7 +70,7 @@ describe('hostile free text is carried as inert text', () => {
           '  - name: job',
           '    type: transformation',
           '    spark:',
-          '      entrypoint: s3://jobs-bucket/job.py',
+          '      entrypoint: s3://lakestep-artifacts/x/job.py',
           `      arguments: [${yamlString(NASTY.replace('${X}', ''))}, ${yamlString(`{{ ds }}/${NASTY.replace('${X}', '').replace('\\', '')}`)}, ".$", "$.run.ds"]`,
           '',
         ].join('\n'),

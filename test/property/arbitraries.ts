@@ -34,8 +34,11 @@ export const argument = fc.array(piece, { minLength: 1, maxLength: 5 }).map((ps)
 
 export const SCHEDULES = ['rate(1 minute)', 'rate(5 minutes)', 'rate(1 hour)', 'rate(12 hours)', 'rate(1 day)', 'rate(7 days)', 'cron(0 6 * * ? *)', 'cron(15,45 */2 ? * MON-FRI *)', 'cron(0 0 1 * ? 2030)', 'cron(0 3 L * ? *)', 'cron(30 4 ? * 6#3 *)'];
 
+/** Stands for the platform's artifacts bucket in body lines. */
+const ARTIFACTS = '@artifacts@';
+
 export const BODIES = {
-  spark: (dag: string): fc.Arbitrary<Body> =>
+  spark: (useCase: string, dag: string): fc.Arbitrary<Body> =>
     fc.record({
       args: fc.array(argument, { maxLength: 5 }),
       submit: fc.constantFrom('', '--conf spark.executor.memory=4g'),
@@ -43,14 +46,15 @@ export const BODIES = {
     }).map(({ args, submit, timeout }) => ({
       lines: [
         '    spark:',
-        `      entrypoint: s3://jobs-bucket/${dag}.py`,
+        // Under the use case's own prefix of the artifacts bucket, named once the platform prefix is drawn.
+        `      entrypoint: s3://${ARTIFACTS}/${useCase}/${dag}.py`,
         ...(args.length ? [`      arguments: ${JSON.stringify(args)}`] : []),
         ...(submit ? [`      spark_submit_parameters: ${submit}`] : []),
         ...(timeout ? [`      timeout: ${timeout}`] : []),
       ],
       files: {},
     })),
-} satisfies Record<string, (dag: string) => fc.Arbitrary<Body>>;
+} satisfies Record<string, (useCase: string, dag: string) => fc.Arbitrary<Body>>;
 
 export type BodyKind = keyof typeof BODIES;
 
@@ -78,7 +82,7 @@ export function specTree(maxUseCases = 3, maxDags = 3): fc.Arbitrary<GeneratedTr
       const dags: DagShape[] = sizes.flatMap((n, u) => Array.from({ length: n }, (_, d) => ({ useCase: `uc${u}`, name: `dag-${u}-${d}`, kind: 'spark' as BodyKind })));
       const perDag = dags.map((dag, i) =>
         fc.record({
-          body: BODIES[dag.kind](dag.name),
+          body: BODIES[dag.kind](dag.useCase, dag.name),
           schedule: fc.option(fc.constantFrom(...SCHEDULES), { nil: undefined }),
           upstreams: i === 0 ? fc.constant([] as number[]) : fc.uniqueArray(fc.nat(i - 1), { maxLength: 3 }),
           retries: fc.option(fc.integer({ min: 0, max: 10 }), { nil: undefined }),
@@ -104,7 +108,7 @@ export function specTree(maxUseCases = 3, maxDags = 3): fc.Arbitrary<GeneratedTr
             if (s.retries !== undefined) lines.push(`    retries: ${s.retries}`);
             if (s.enabled !== undefined) lines.push(`    enabled: ${s.enabled}`);
             if (s.onSuccess) lines.push('    notification: {on_success_callback: true}');
-            lines.push(...s.body.lines);
+            lines.push(...s.body.lines.map((l) => l.replace(ARTIFACTS, `${prefix ?? 'lakestep'}-artifacts`)));
             for (const [p, t] of Object.entries(s.body.files)) files[`${uc}/${p}`] = t;
           });
           files[`${uc}/orchestration.yaml`] = lines.join('\n') + '\n';

@@ -5,31 +5,15 @@
  * value (or key) into a valid tree (test/golden/phases-valid plus a custom
  * Spark dag), at a position found by walking the JSON Schemas.
  */
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { parse, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import type { JobDocument } from '../../src/build/types.ts';
-import { readSpecs } from '../../src/cli/io.ts';
-import type { SpecKind } from '../../src/spec/types.ts';
 import { compileTree, problemsOf } from '../compile/support.ts';
-import { GOLDEN_DIR } from '../golden/cases.ts';
 import { syntaxErrors } from '../sql/syntax.ts';
+import { BASE, fileOf } from './base-tree.ts';
 import { stateNameProblems } from './invariants.ts';
 import { scalarSlots, setAt, type Slot } from './schema-slots.ts';
-
-const BASE = readSpecs(join(GOLDEN_DIR, 'phases-valid', 'specs'));
-BASE.push({
-  path: 'crm/orchestration.yaml',
-  text: BASE.find((f) => f.path === 'crm/orchestration.yaml')!.text + '  - name: job\n    type: transformation\n    schedule: rate(1 day)\n    spark: {entrypoint: s3://crm-artifacts/jobs/job.py, arguments: ["--date", "{{ ds }}"]}\n',
-});
-BASE.splice(BASE.findIndex((f) => f.path === 'crm/orchestration.yaml'), 1);
-
-/** The file of the base tree a slot of `kind` is written into. */
-function fileOf(kind: SpecKind): string {
-  if (kind === 'platform') return 'platform.yaml';
-  return BASE.find((f) => f.path === `shop/${kind}.yaml`) ? `shop/${kind}.yaml` : `crm/${kind}.yaml`;
-}
 
 const SLOTS = scalarSlots();
 
@@ -38,7 +22,7 @@ const HOSTILE_STRINGS = [
   "'; DROP TABLE t; --", "R'\\' OR TRUE) --", '`x`', '${Account}', '{{ ds }}', '{{', '}}', '$.x', '$$.Execution.Name', "States.Format('{}', $.x)",
   'array<'.repeat(60), 'struct<a: int, b: string>', 'decimal(38,38)', 'constructor(x)', '__proto__(x)', 'bucket(0, x)', '+24:00', '2026-01-01T00:00:00+24:00',
   '1600-01-01', 'cron(0 0 * * ? *)', 'rate(0 minutes)', 'rate(1 minute)', '0m', '999999y', '0B', 's3://b/../x', '/dev/urandom', '../../etc/passwd',
-  'password=hunter2', 'é', '😀', '\u0000', 'a'.repeat(5000),
+  'password=hunter2', 'é', '😀', '\u0000', 'a'.repeat(5000), '{{resolve:ssm:/acme/key}}', 'x{{ RESOLVE : secretsmanager:db}}@a.example',
 ];
 const hostileString = fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...HOSTILE_STRINGS) }, { weight: 1, arbitrary: fc.string({ maxLength: 12 }) });
 const hostileNumber = fc.constantFrom(0, -1, 1, 2 ** 31, 2 ** 53, 1e308, 0.5, -0);
@@ -47,7 +31,9 @@ const value = (slot: Slot) =>
     { weight: 4, arbitrary: slot.type === 'string' ? hostileString : slot.type === 'boolean' ? fc.boolean() : hostileNumber },
     { weight: 1, arbitrary: fc.oneof(hostileString, hostileNumber, fc.constant(null), fc.constant([]), fc.constant({})) },
   );
-const mapKey = fc.constantFrom('constructor', '__proto__', 'toString', 'path', 'PATH', 'x', 'write.data.path', 'a'.repeat(200), 'ä');
+const mapKey = fc.constantFrom('constructor', '__proto__', 'toString', 'path', 'PATH', 'x', 'write.data.path', 'a'.repeat(200), 'ä', '{{resolve:ssm:/k}}');
+/** A CloudFormation dynamic reference, in any spelling: no artifact may carry one into a template. */
+const DYNAMIC_REFERENCE = /\{\{\s*resolve\s*:/i;
 
 const budget = { asl: 12 };
 
@@ -55,6 +41,9 @@ const budget = { asl: 12 };
 function expectValidArtifacts(files: ReadonlyMap<string, string>, base: ReadonlyMap<string, string>, sampled = true): void {
   for (const [path, text] of files) {
     if (base.get(path) === text) continue;
+    // Diagnostics (report.json, the manifest's quarantined list) may quote one; they never reach a template.
+    const deployed = path === 'report.json' ? '' : path === 'manifest.json' ? JSON.stringify({ ...JSON.parse(text), quarantined: [] }) : text;
+    expect(DYNAMIC_REFERENCE.test(deployed), `${path} holds a dynamic reference`).toBe(false);
     if (path.endsWith('.asl.json')) expect(stateNameProblems(JSON.parse(text)), path).toEqual([]);
     if (path.endsWith('.asl.json') && (!sampled || budget.asl-- > 0)) expect(problemsOf(text), path).toEqual({ aslValidator: [], statelint: [] });
     if (path.includes('/jobs/')) {
@@ -71,7 +60,7 @@ function expectValidArtifacts(files: ReadonlyMap<string, string>, base: Readonly
 const orch = 'owner: a@example.com\ndags:\n  - {name: mig, type: migration}\n';
 const migration = (columns: string, more = '') =>
   `database: raw_a\ntables:\n  - name: t\n    source: {hdfs_path: /w/t, format: csv${more}}\n    datasync: {task_arn: arn:aws:datasync:us-east-1:123456789012:task/task-0a1b2c3d4e5f60718}\n    columns:\n${columns}`;
-const spark = (extra: string) => `owner: a@example.com\ndags:\n  - name: j\n    type: transformation\n    spark: {entrypoint: s3://jobs-bucket/j.py${extra}}\n`;
+const spark = (extra: string) => `owner: a@example.com\ndags:\n  - name: j\n    type: transformation\n    spark: {entrypoint: s3://lakestep-artifacts/a/j.py${extra}}\n`;
 
 describe('inputs that crashed or wrote invalid artifacts', () => {
   it.each([
@@ -79,7 +68,9 @@ describe('inputs that crashed or wrote invalid artifacts', () => {
     ['type: constructor', { 'a/migration.yaml': migration('      - {name: s, type: constructor}\n') }, ['MIGRATION_COLUMN_TYPE']],
     ['type: __proto__', { 'a/migration.yaml': migration('      - {name: s, type: __proto__}\n') }, ['MIGRATION_COLUMN_TYPE']],
     ['a 5,000-deep array type', { 'a/migration.yaml': migration(`      - {name: s, type: "${'array<'.repeat(5000)}int${'>'.repeat(5000)}"}\n`) }, ['MIGRATION_COLUMN_TYPE']],
-    ['a 200-character column name', { 'a/migration.yaml': migration(`      - {name: ${'c'.repeat(200)}, type: int}\n`) }, ['MIGRATION_COLUMN_NAME']],
+    ['a 256-character column name', { 'a/migration.yaml': migration(`      - {name: ${'c'.repeat(256)}, type: int}\n`) }, ['SCHEMA_MAX_LENGTH']],
+    ['a 255-character column and table in a 252-character database', { 'a/migration.yaml': migration(`      - {name: ${'c'.repeat(255)}, type: int}\n`).replace('raw_a', 'd'.repeat(252)).replace('name: t\n', `name: ${'t'.repeat(255)}\n`) }, []],
+    ['a dag entry without a name next to a misspelt dependency', { 'a/orchestration.yaml': spark('') + '  - {type: transformation, spark: {entrypoint: s3://lakestep-artifacts/a/x.py}}\n  - {name: k, type: transformation, depends_on: [jj], spark: {entrypoint: s3://lakestep-artifacts/a/k.py}}\n' }, ['SCHEMA_REQUIRED', 'DAG_UNKNOWN_DEPENDENCY']],
     ['the reserved reader option path', { 'a/migration.yaml': migration('      - {name: s, type: int}\n', ', options: {path: /x}') }, ['MIGRATION_RESERVED_OPTION']],
     ['partition transforms named like prototype members', { 'a/migration.yaml': migration('      - {name: s, type: int}\n') + '    partition_by: ["constructor(s)"]\n' }, ['MIGRATION_PARTITION']],
     ['a 60,000-field struct', { 'a/migration.yaml': migration(`      - {name: s, type: "struct<${Array.from({ length: 60_000 }, (_, i) => `f${i}: int`).join(', ')}>"}\n`) }, []],

@@ -80,7 +80,7 @@ describe('generated names are injective', () => {
           const lines = [`owner: ${u}@example.com`, 'dags:'];
           for (const [i, d] of ds.entries()) {
             const deps = ds.slice(0, i).slice(-2);
-            lines.push(`  - name: ${d}`, '    type: transformation', '    schedule: rate(1 day)', `    spark: {entrypoint: s3://jobs-bucket/${d}.py}`, '    notification: {on_success_callback: true}');
+            lines.push(`  - name: ${d}`, '    type: transformation', '    schedule: rate(1 day)', `    spark: {entrypoint: s3://${PREFIX}-artifacts/${u}/${d}.py}`, '    notification: {on_success_callback: true}');
             if (deps.length) lines.push(`    depends_on: [${deps.join(', ')}]`);
           }
           files[`${u}/orchestration.yaml`] = lines.join('\n') + '\n';
@@ -103,13 +103,13 @@ describe('generated names are injective', () => {
     ['platform', 'USE_CASE_RESERVED'],
     ['runtime', 'USE_CASE_RESERVED'],
   ])('rejects the use-case name %s', (name, code) => {
-    const r = compileTree({ [`${name}/orchestration.yaml`]: 'owner: a@example.com\ndags:\n  - {name: j, type: transformation, spark: {entrypoint: s3://jobs-bucket/j.py}}\n' });
+    const r = compileTree({ [`${name}/orchestration.yaml`]: `owner: a@example.com\ndags:\n  - {name: j, type: transformation, spark: {entrypoint: s3://lakestep-artifacts/${name}/j.py}}\n` });
     expect(r.diagnostics.map((d) => d.code)).toContain(code);
     expect(r.useCases).toEqual([]);
   });
 
   it('rejects a dag name that would be a join machine name', () => {
-    const r = compileTree({ 'orders/orchestration.yaml': 'owner: a@example.com\ndags:\n  - {name: upserts-join, type: transformation, spark: {entrypoint: s3://jobs-bucket/j.py}}\n' });
+    const r = compileTree({ 'orders/orchestration.yaml': 'owner: a@example.com\ndags:\n  - {name: upserts-join, type: transformation, spark: {entrypoint: s3://lakestep-artifacts/orders/j.py}}\n' });
     expect(r.diagnostics.map((d) => d.code)).toContain('DAG_NAME_RESERVED');
   });
 });

@@ -27,9 +27,9 @@ const secret = fc.stringMatching(/^[A-Za-z0-9]{10,16}$/).map((s) => `Zq${s}`);
 
 /** Where a string can be typed: each returns the spec files holding `text`. */
 const PLACES: Record<string, (text: string) => Record<string, string>> = {
-  argument: (t) => ({ 'u/orchestration.yaml': `owner: u@example.com\ndags:\n  - name: j\n    type: transformation\n    spark: {entrypoint: s3://jobs-bucket/j.py, arguments: [${JSON.stringify(t)}]}\n` }),
-  submit: (t) => ({ 'u/orchestration.yaml': `owner: u@example.com\ndags:\n  - name: j\n    type: transformation\n    spark: {entrypoint: s3://jobs-bucket/j.py, spark_submit_parameters: ${JSON.stringify(t)}}\n` }),
-  platformDefault: (t) => ({ 'platform.yaml': `defaults: {spark_submit_parameters: ${JSON.stringify(t)}}\n`, 'u/orchestration.yaml': 'owner: u@example.com\ndags:\n  - {name: j, type: transformation, spark: {entrypoint: s3://jobs-bucket/j.py}}\n' }),
+  argument: (t) => ({ 'u/orchestration.yaml': `owner: u@example.com\ndags:\n  - name: j\n    type: transformation\n    spark: {entrypoint: s3://lakestep-artifacts/u/j.py, arguments: [${JSON.stringify(t)}]}\n` }),
+  submit: (t) => ({ 'u/orchestration.yaml': `owner: u@example.com\ndags:\n  - name: j\n    type: transformation\n    spark: {entrypoint: s3://lakestep-artifacts/u/j.py, spark_submit_parameters: ${JSON.stringify(t)}}\n` }),
+  platformDefault: (t) => ({ 'platform.yaml': `defaults: {spark_submit_parameters: ${JSON.stringify(t)}}\n`, 'u/orchestration.yaml': 'owner: u@example.com\ndags:\n  - {name: j, type: transformation, spark: {entrypoint: s3://lakestep-artifacts/u/j.py}}\n' }),
   readerOption: (t) => ({
     'u/orchestration.yaml': 'owner: u@example.com\ndags:\n  - {name: m, type: migration}\n',
     'u/migration.yaml': `database: raw_u\ntables:\n  - name: t\n    source: {hdfs_path: /w/t, format: csv, options: {note: ${JSON.stringify(t)}}}\n    datasync: {task_arn: arn:aws:datasync:us-east-1:123456789012:task/task-0a1b2c3d4e5f60718}\n    columns: [{name: id, type: bigint}]\n`,

@@ -47,7 +47,7 @@ describe('validateExpression', () => {
     ['é = 1', 'character "é" is not allowed (offset 0)'],
     ['a b', 'unexpected "b": an operator or the end of the expression was expected (offset 2)'],
     ['<status>', 'a value was expected, found "<" (offset 0)'],
-    ['`a b` = 1', '"a b" is not a valid name (letters, digits and _, not starting with a digit, at most 128 characters) (offset 0)'],
+    ['`a b` = 1', '"a b" is not a valid name (letters, digits and _, not starting with a digit, at most 255 characters) (offset 0)'],
     ["op = R'\\' OR TRUE) THEN UPDATE SET t.status = reflect('x') --'", 'comments are not allowed (offset 59)'],
     ['(((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((a)))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))', 'the expression is nested more than 64 levels deep (offset 64)'],
   ])('rejects %j', (given, want) => expect(validateExpression(given)).toBe(want));

@@ -15,8 +15,8 @@ describe('isValidIdentifier', () => {
     ['orders', true],
     ['_tmp1', true],
     ['Orders_2024', true],
-    ['a'.repeat(128), true],
-    ['a'.repeat(129), false],
+    ['a'.repeat(255), true],
+    ['a'.repeat(256), false],
     ['', false],
     ['1orders', false],
     ['order-id', false],
@@ -82,7 +82,9 @@ describe('parseTableRef', () => {
     ['raw_orders.orders', { database: 'raw_orders', table: 'orders' }],
     ['orders', 'expected <database>.<table>, got "orders"'],
     ['a.b.c', 'expected <database>.<table>, got "a.b.c"'],
-    ['raw.or-ders', '"or-ders" is not a valid identifier (letters, digits and _, not starting with a digit, at most 128 characters)'],
-    ['.orders', '"" is not a valid identifier (letters, digits and _, not starting with a digit, at most 128 characters)'],
+    ['raw.or-ders', '"or-ders" is not a valid identifier (letters, digits and _, not starting with a digit, at most 255 characters)'],
+    ['.orders', '"" is not a valid identifier (letters, digits and _, not starting with a digit, at most 255 characters)'],
+    [`${'d'.repeat(252)}.${'t'.repeat(255)}`, { database: 'd'.repeat(252), table: 't'.repeat(255) }],
+    [`${'d'.repeat(253)}.t`, `database "${'d'.repeat(253)}" has 253 characters; Iceberg's Glue catalog accepts at most 252`],
   ])('%j', (given, want) => expect(parseTableRef(given)).toEqual(want));
 });
