@@ -4,8 +4,9 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     // Needs python3 and moto: run by `npm run test:aws-local` (vitest.aws-local.config.ts);
-    // the synths of generated platforms: `npm run test:scale` (vitest.scale.config.ts).
-    exclude: ['test/aws-local/**', 'test/infra/scale.test.ts', 'test/infra/iam-scale.test.ts', '**/node_modules/**'],
+    // the synths of generated platforms: `npm run test:scale` (vitest.scale.config.ts); the page in
+    // a browser: `npm run test:browser` (vitest.browser.config.ts).
+    exclude: ['test/aws-local/**', 'test/infra/scale.test.ts', 'test/infra/iam-scale.test.ts', 'test/browser/**', '**/node_modules/**'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',

@@ -157,6 +157,18 @@ export const TASK_PERMISSIONS: Record<string, TaskPermissions> = {
   'arn:aws:states:::sns:publish': (ctx) => [
     new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [requireStatic(ctx, 'TopicArn')] }),
   ],
+  /**
+   * PutMetricData has no resource-level permissions; the `cloudwatch:namespace` condition
+   * keeps the workflows to the `Lakestep` namespace the freshness alarms watch.
+   * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/iam-cw-condition-keys-namespace.html
+   */
+  'arn:aws:states:::aws-sdk:cloudwatch:putMetricData': (ctx) => {
+    const namespace = staticParameter(ctx.state.parameters, 'Namespace');
+    if (namespace === undefined) throw new UnknownTaskResourceError(`${ctx.state.path}: cloudwatch:putMetricData needs a static Namespace`);
+    return [
+      new iam.PolicyStatement({ actions: ['cloudwatch:PutMetricData'], resources: ['*'], conditions: { StringEquals: { 'cloudwatch:namespace': namespace } } }),
+    ];
+  },
 };
 
 /**

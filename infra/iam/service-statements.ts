@@ -32,8 +32,15 @@ export const XRAY_ACTIONS = [
   'xray:GetSamplingTargets',
 ];
 
+/**
+ * The freshness metric (src/phases/quality-gate.ts): PutMetricData has no resource-level
+ * permissions; the registry adds a `cloudwatch:namespace` condition.
+ * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/iam-cw-condition-keys-namespace.html
+ */
+export const METRIC_ACTIONS = ['cloudwatch:PutMetricData'];
+
 /** Actions that may appear with `Resource: "*"` in a state machine role (README lists them). */
-export const WILDCARD_RESOURCE_ACTIONS: readonly string[] = [...LOG_DELIVERY_ACTIONS, ...XRAY_ACTIONS];
+export const WILDCARD_RESOURCE_ACTIONS: readonly string[] = [...LOG_DELIVERY_ACTIONS, ...XRAY_ACTIONS, ...METRIC_ACTIONS];
 
 export function serviceStatements(key: kms.IKey): iam.PolicyStatement[] {
   return [

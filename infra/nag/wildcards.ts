@@ -22,7 +22,7 @@ export const WILDCARD_REASONS: readonly WildcardReason[] = [
   {
     finding: /^Resource::\*$/,
     reason:
-      'Only actions without resource-level permissions use "*": CloudWatch Logs delivery and X-Ray (state machines), lakeformation:GetDataAccess (Spark job roles with Lake Formation governance), and the read-only listing actions of the CDK upload function (infra/README.md lists each).',
+      'Only actions without resource-level permissions use "*": CloudWatch Logs delivery, X-Ray and cloudwatch:PutMetricData under a namespace condition (state machines), lakeformation:GetDataAccess (Spark job roles with Lake Formation governance), and the read-only listing actions of the CDK upload function (infra/README.md lists each).',
   },
   {
     finding: /^Resource::<Buckets(Raw|Process|Analytics)[A-Za-z0-9]*\.Arn>\/[a-z][a-z0-9_]*(\.db)?\/\*$/,

@@ -40,13 +40,26 @@ export function createEmailTopic(scope: Construct, props: EmailTopicProps): sns.
   return topic;
 }
 
-/** The platform topic: every rule of this account may publish. */
+/** The platform topic: every rule and every CloudWatch alarm (freshness) of this account may publish. */
 export function createNotificationTopic(scope: Construct, notifications: ManifestPlatform['notifications'], key: kms.IKey): sns.Topic {
-  return createEmailTopic(scope, {
+  const topic = createEmailTopic(scope, {
     topicName: notifications.topicName,
     emails: notifications.emails,
     key,
     sid: 'EventBridgeRulesPublish',
     sourceArn: { ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:events:${Aws.REGION}:${Aws.ACCOUNT_ID}:rule/*` } },
   });
+  topic.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'CloudWatchAlarmsPublish',
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['sns:Publish'],
+      resources: [topic.topicArn],
+      conditions: {
+        StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+        ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:*` },
+      },
+    }),
+  );
+  return topic;
 }

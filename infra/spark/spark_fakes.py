@@ -1,12 +1,12 @@
 """Fakes of the SparkSession, DataFrame, readers, stream writer and boto3 clients
-that the runtime tests inject through `lakestep_runtime.Runtime`."""
+that the runtime tests inject through `lakestep.Runtime`."""
 from __future__ import annotations
 
 import io
 import json
 from typing import Any, Callable
 
-import lakestep_runtime as rt
+import lakestep as rt
 
 
 class FakeFrame:
@@ -45,6 +45,9 @@ class FakeFrame:
     def take(self, n: int) -> list[tuple]:
         return self.rows[:n]
 
+    def collect(self) -> list[tuple]:
+        return list(self.rows)
+
     def createOrReplaceTempView(self, name: str) -> None:
         self.sparkSession.views[name] = self
 
@@ -60,7 +63,10 @@ class FakeWriter:
         return self
 
     def append(self) -> None:
-        self.frame.sparkSession.appends.append((self.table, dict(self.options), list(self.frame.rows)))
+        session = self.frame.sparkSession
+        session.appends.append((self.table, dict(self.options), list(self.frame.rows)))
+        if session.iceberg is not None:
+            session.iceberg.handle(f"INSERT INTO {self.table}", session.conf.values)
 
 
 class _Type:
@@ -153,16 +159,35 @@ class FakeQuery:
 
     def awaitTermination(self) -> None:
         for batch_id, rows in enumerate(self.writer.session.stream_batches):
-            batch_session = FakeSpark()
+            batch_session = FakeSpark(self.writer.session.batch_results, iceberg=self.writer.session.iceberg)
             self.writer.session.batch_sessions.append(batch_session)
             self.writer.batch_fn(FakeFrame(batch_session, rows=rows), batch_id)
             self.recentProgress.append({"batchId": batch_id, "numInputRows": len(rows)})
 
 
-class FakeSpark:
-    """Records every `sql` call; `results` maps a SQL substring to a frame or an exception."""
+class FakeConf:
+    def __init__(self) -> None:
+        self.values: dict[str, str] = {}
 
-    def __init__(self, results: dict[str, Any] | None = None):
+    def set(self, key: str, value: str) -> None:
+        self.values[key] = value
+
+    def unset(self, key: str) -> None:
+        self.values.pop(key, None)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.values.get(key, default)
+
+
+class FakeSpark:
+    """Records every `sql` call; `results` maps a SQL substring to a frame or an exception.
+
+    With `iceberg` (iceberg_fakes.FakeIceberg), branch, property and publish statements
+    act on that model first; batch sessions share it."""
+
+    def __init__(self, results: dict[str, Any] | None = None, iceberg: Any = None):
+        self.iceberg = iceberg
+        self.conf = FakeConf()
         self.calls: list[tuple[str, dict | None]] = []
         self.results = results or {}
         self.views: dict[str, FakeFrame] = {}
@@ -170,11 +195,15 @@ class FakeSpark:
         self.writers: list[FakeStreamWriter] = []
         self.jdbc_rows: list[tuple] = []
         self.stream_batches: list[list[tuple]] = []
+        self.batch_results: dict[str, Any] = {}
         self.batch_sessions: list[FakeSpark] = []
         self.appends: list[tuple[str, dict, list]] = []
 
     def sql(self, text: str, args: dict | None = None) -> FakeFrame:
         self.calls.append((text, args))
+        handled = self.iceberg.handle(text, self.conf.values) if self.iceberg is not None else None
+        if handled is not None:
+            return FakeFrame(self, rows=handled)
         for needle, result in self.results.items():
             if needle in text:
                 if isinstance(result, Exception):

@@ -2,7 +2,7 @@ import contextlib
 import io
 import unittest
 
-import lakestep_runtime as rt
+import lakestep as rt
 
 
 def parse(*argv: str) -> rt.Args:

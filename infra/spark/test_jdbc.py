@@ -1,7 +1,7 @@
 import json
 import unittest
 
-import lakestep_runtime as rt
+import lakestep as rt
 from spark_fakes import PARAMS, FakeSpark, Harness
 
 PASSWORD = "s3cr3t-Pa55!word"

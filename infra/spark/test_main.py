@@ -2,7 +2,7 @@ import json
 import unittest
 from datetime import datetime
 
-import lakestep_runtime as rt
+import lakestep as rt
 from spark_fakes import FakeFrame, FakeSpark, Harness
 
 SECRET_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:crm-db"
@@ -101,10 +101,27 @@ class ValidateJobTest(unittest.TestCase):
 
 class ModuleTest(unittest.TestCase):
     def test_runtime_parses_as_python_3_9(self):
-        # EMR Serverless 7.x runs the entry point with Python 3.9.
+        # EMR Serverless 7.x runs the entry point and the package with Python 3.9.
         import ast
-        with open(rt.__file__, encoding="utf-8") as source:
-            ast.parse(source.read(), feature_version=(3, 9))
+        from pathlib import Path
+        package = Path(rt.__file__).parent
+        files = [package.parent / "lakestep_runtime.py", *sorted(package.rglob("*.py"))]
+        self.assertGreater(len(files), 10)
+        for path in files:
+            with self.subTest(path=path.name):
+                ast.parse(path.read_text(encoding="utf-8"), feature_version=(3, 9))
+
+    def test_no_module_over_300_lines(self):
+        from pathlib import Path
+        for path in sorted(Path(rt.__file__).parent.rglob("*.py")):
+            with self.subTest(path=path.name):
+                self.assertLessEqual(len(path.read_text(encoding="utf-8").splitlines()), 300)
+
+    def test_every_step_kind_has_its_module(self):
+        for kind, module in rt.STEPS.items():
+            with self.subTest(kind=kind):
+                self.assertEqual(module.__name__, f"lakestep.steps.{kind}")
+                self.assertTrue(callable(module.run))
 
     def test_imports_without_pyspark_or_boto3(self):
         import sys

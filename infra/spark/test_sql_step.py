@@ -1,6 +1,6 @@
 import unittest
 
-import lakestep_runtime as rt
+import lakestep as rt
 from spark_fakes import PARAMS, Harness
 
 

@@ -2,7 +2,7 @@ import unittest
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
-import lakestep_runtime as rt
+import lakestep as rt
 from spark_fakes import PARAMS, FakeFrame, FakeSpark, Harness
 
 

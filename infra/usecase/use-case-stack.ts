@@ -14,6 +14,7 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import { lakeFormationGrants } from '../lakeformation/grants.ts';
 import { lakeFormationEnabled } from '../lakeformation/locations.ts';
 import { SparkRolePermissions } from '../lakeformation/permissions.ts';
+import { freshnessAlarms } from './freshness-alarms.ts';
 
 export interface UseCaseStackProps extends StackProps {
   build: LoadedBuild;
@@ -43,6 +44,7 @@ export class UseCaseStack extends Stack {
     let roleArn: string;
     if (props.shard === 0) {
       deployJobDocuments(this, build.buildDir, useCase, platform.buckets.artifacts);
+      freshnessAlarms(this, useCase.freshness ?? [], platform.topic.topicArn);
       const { manifest } = build;
       this.sparkJobRole = createSparkJobRole(this, manifest.platform, platform, useCase, manifest.tables ?? {});
       roleArn = this.sparkJobRole.roleArn;

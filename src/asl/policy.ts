@@ -18,7 +18,7 @@
  */
 import type { Retrier } from './types.ts';
 
-export type Integration = 'emr' | 'datasync' | 'dynamodb' | 's3' | 'states' | 'emrApi' | 'sfnApi';
+export type Integration = 'emr' | 'datasync' | 'dynamodb' | 's3' | 'states' | 'emrApi' | 'sfnApi' | 'sns' | 'cloudwatch' | 'glue';
 
 /** `<prefix>.<shape>` with the `Exception` suffix rule of the AWS SDK integrations. */
 export function errorName(prefix: string, shape: string): string {
@@ -41,6 +41,12 @@ export const INTEGRATION_ERRORS: Record<Integration, { prefix: string; transient
   states: { prefix: 'StepFunctions', transient: ['ExecutionLimitExceeded'] },
   // SDK aws-sdk:sfn:describeExecution.
   sfnApi: { prefix: 'Sfn', transient: ['SfnException'] },
+  // Optimized sns:publish.
+  sns: { prefix: 'SNS', transient: ['InternalErrorException', 'ThrottledException'] },
+  // SDK aws-sdk:cloudwatch:putMetricData: throttling is not modeled, it arrives as the base exception.
+  cloudwatch: { prefix: 'CloudWatch', transient: ['InternalServiceFault', 'CloudWatchException'] },
+  // SDK aws-sdk:glue:*TableOptimizer.
+  glue: { prefix: 'Glue', transient: ['InternalServiceException', 'OperationTimeoutException', 'ThrottlingException', 'GlueException'] },
 };
 
 /** Error names the service integrations raise for throttling and transient faults. */

@@ -10,7 +10,8 @@ import { compilePhase } from '../phases/index.ts';
 import { migrationWaits } from '../ir/migration-order.ts';
 import { isSkipState } from '../phases/migration-guard.ts';
 import { gateFor } from '../asl/gate.ts';
-import type { Manifest, ManifestUseCase, ManifestWorkflow, RuleDefinition } from './types.ts';
+import type { FreshnessAlarm, Manifest, ManifestUseCase, ManifestWorkflow, RuleDefinition } from './types.ts';
+import { freshnessAlarms } from '../events/freshness.ts';
 import { MANIFEST_VERSION } from './types.ts';
 import { storageFor } from './storage.ts';
 import { workflowSchedules } from '../events/schedule.ts';
@@ -41,6 +42,11 @@ export interface AssembleInput {
   lakestepVersion: string;
 }
 
+function freshnessOf(platform: Platform, uc: UseCase): { freshness?: FreshnessAlarm[] } {
+  const alarms = freshnessAlarms(platform, uc);
+  return alarms.length ? { freshness: alarms } : {};
+}
+
 export function assembleBuild(input: AssembleInput): BuildOutput {
   const files = new Map<string, string>();
   const useCases: ManifestUseCase[] = input.useCases.map((uc) => ({
@@ -50,11 +56,12 @@ export function assembleBuild(input: AssembleInput): BuildOutput {
     files: uc.files,
     workflows: uc.workflows.map((w) => compileWorkflow(w, input, files)),
     ...(uc.shares ? { shares: uc.shares } : {}),
+    ...freshnessOf(input.platform, uc),
   }));
   const databases = new Set<string>();
   for (const uc of useCases) for (const w of uc.workflows) for (const t of Object.keys(w.access)) databases.add(t.split('.')[0]!);
   // The manifest carries the environment settings, not the compiler's defaults.
-  const { defaults: _defaults, origin: _origin, grants: _grants, ...settings } = input.platform;
+  const { defaults: _defaults, origin: _origin, quality: _quality, grants: _grants, ...settings } = input.platform;
   // The platform's own machine, with any use case to run.
   const backfill = useCases.length ? backfillMachine(input.platform) : undefined;
   if (backfill) files.set(BACKFILL_DEFINITION, toJson(backfill.definition));

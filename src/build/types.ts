@@ -110,6 +110,28 @@ export interface ManifestUseCase {
   workflows: ManifestWorkflow[];
   /** Tables of this use case that other use cases may read, write or maintain (`share:`); absent when none. */
   shares?: TableShare[];
+  /** One CloudWatch alarm per table with a freshness SLA and level (src/events/freshness.ts); absent when none. */
+  freshness?: FreshnessAlarm[];
+}
+
+/**
+ * A freshness alarm: ALARM when `metric` (one data point per publish of `table`) had no
+ * data point for `afterSeconds` — `evaluationPeriods` periods of `period` seconds.
+ */
+export interface FreshnessAlarm {
+  /** Alarm name. */
+  name: string;
+  /** `database.table`. */
+  table: string;
+  level: 'warn' | 'error';
+  afterSeconds: number;
+  /** `<use-case>/<dag>` whose entry declares the SLA. */
+  workflow: string;
+  namespace: string;
+  metric: string;
+  dimensions: Record<string, string>;
+  period: number;
+  evaluationPeriods: number;
 }
 
 /** One `share:` entry of a use case: the table, the use cases granted, and what they may do. */
@@ -344,6 +366,13 @@ export type JobStep =
       /** Messages that do not parse or lack a required field: appended here, never blocking the stream. */
       deadLetter?: { target: string; selectSql: string };
       trigger: 'available_now' | 'continuous';
+      /**
+       * Checks of the target, per batch. `gated` (micro-batch): each batch is written to its own
+       * audit branch, checked and published; a failing `error` check fails the batch, so the
+       * checkpoint does not pass it. Not gated (continuous): checks run after each commit, as warnings.
+       * The checks read the batch's own rows, registered as the temporary view `rowsView`.
+       */
+      audit?: { key: string; retainDays: number; attempts: number; gated: boolean; rowsView: string; checks: CheckStep[] };
     }
   | {
       kind: 'watermark';
@@ -355,7 +384,72 @@ export type JobStep =
       key: string;
       /** Query returning one row and one column: the new watermark value (NULL: no change). */
       sql: string;
+    }
+  | AuditStep
+  | CheckStep
+  | {
+      /** Before a snapshot expiry: Kafka commit records of the snapshots → table properties. */
+      kind: 'commit_records';
+      name: string;
+      table: string;
+      group?: string;
+    }
+  | {
+      /** Before a hard delete's expiry: drop the audit branches failed checks kept. */
+      kind: 'drop_audit_branches';
+      name: string;
+      table: string;
+      group?: string;
+    }
+  | {
+      kind: 'publish';
+      name: string;
+      /**
+       * After the checks of every audited table: when no `error` check failed, fast-forward each
+       * table's main to its audit branch and drop the branch; else keep the branches. A commit
+       * that reached main since the branch was created re-runs the steps from the first `audit`
+       * step on fresh branches, up to `attempts` runs in all.
+       */
+      attempts: number;
     };
+
+/**
+ * Write-audit-publish of one table: from this step on, the job's writes to the table go
+ * to the audit branch `audit_<run id>` (`spark.wap.branch`; created from main with
+ * `RETAIN retainDays DAYS`, so a branch kept after a failed check is dropped by snapshot expiry).
+ * @see https://iceberg.apache.org/docs/latest/branching/#audit-branch
+ */
+export interface AuditStep {
+  kind: 'audit';
+  name: string;
+  /** `catalog.database.table`, quoted as in SQL. */
+  table: string;
+  /** `database.table`: how results name it. */
+  key: string;
+  retainDays: number;
+}
+
+/**
+ * One quality check of an audited table (src/sql/checks.ts): `sql` returns the failing
+ * rows (`_lakestep_failing` = their count, the other columns identify each row), or
+ * for `row_count` one row with `_lakestep_rows`.
+ */
+export interface CheckStep {
+  kind: 'check';
+  name: string;
+  /** `database.table` of an earlier `audit` step (or of the Kafka step it belongs to). */
+  table: string;
+  check: string;
+  checkKind: 'not_null' | 'unique' | 'accepted_values' | 'row_count' | 'expression' | 'sql';
+  severity: 'error' | 'warn';
+  sql: string;
+  /** row_count: bounds, and for `of: batch` the count of main at `:audit_base_snapshot` to subtract. */
+  rowCount?: { min?: number; max?: number; baseSql?: string };
+  /** Columns that identify a failing row in samples; `sql` checks: taken from the query's columns when present. */
+  sampleColumns: string[];
+  /** Sample columns shown as `***`. */
+  maskedColumns: string[];
+}
 
 export interface BuildReport {
   version: number;

@@ -14,6 +14,7 @@ import { cancelCommand, logsCommand, pauseCommand, retryCommand } from './operat
 import { readScenarioFile } from './scenario.ts';
 import { runSimulation, singleStart } from './simulation.ts';
 import { startCommand } from './start.ts';
+import { uiCommand } from './ui.ts';
 
 const USAGE = `usage: lakestep <command> [options]   (lakestep <command> --help, lakestep --version)
 
@@ -27,8 +28,8 @@ commands:
                                          compile, then run the platform in the local simulator: by default
                                          the migrations at 2026-11-25T00:00:00Z and one day of schedules;
                                          prints a report per workflow and writes the timeline to
-                                         <out>/timeline.txt (--verbose: compile table and timeline too,
-                                         --quiet: no closing hints)
+                                         <out>/timeline.txt and the page of lakestep ui to <out>/ui.html
+                                         (--verbose: compile table and timeline too, --quiet: no closing hints)
                                          exit 1 on compile errors or any failed execution
   simulate [--build build] [--scenario file.yaml] [--start <use-case>/<dag> [--input JSON]] [--json] [--quiet]
                                          run a compiled build with a scenario (default: the one of start);
@@ -44,6 +45,14 @@ commands:
                                          the workflows and tables upstream (what makes the table) and
                                          downstream (what is made from it), transitively; N: steps per side
                                          exit 2 for a table no compiled workflow reads or writes
+  ui       [specs] [--build build] [--simulation [--scenario f] | --from-aws [--since 1d] [--account ID]
+           [--use-case NAME]...] [--out file.html]
+                                         one HTML file (no server, no network): the dependency and table
+                                         graphs, a grid of runs by dag and logical date, every table's owner,
+                                         writers, readers, last publish, freshness and checks; runs from a
+                                         simulation of the build, from AWS (executions started since --since:
+                                         a duration or a date), or none; default file <build>/ui.html;
+                                         specs, when given, name the dags of quarantined use cases
   run      <use-case>/<dag> [--date D] [--rerun] [--account ID] [--build build] [--json]
                                          start the runs of a day (D: YYYY-MM-DD, every interval of that UTC
                                          day) or of one logical date (ISO timestamp), default the latest
@@ -85,7 +94,7 @@ commands:
                                          exit 1 without credentials, when cdk fails, or when a use case
                                          was quarantined (the healthy ones are still deployed)
 
-AWS commands (run, status, backfill, pause, resume, logs, cancel, retry, deploy) use the region of the build's platform;
+AWS commands (run, status, backfill, pause, resume, logs, cancel, retry, deploy, ui --from-aws) use the region of the build's platform;
 without --account the state machine is looked up with ListStateMachines.
 
 exit codes: 0 ok, 1 diagnostics or failed operation, 2 usage`;
@@ -153,6 +162,34 @@ const COMMANDS: Record<string, Command> = {
       ...(specsDir === undefined ? {} : { specsDir }),
       ...(values.build === undefined ? {} : { buildDir: values.build }),
       ...(depth === undefined ? {} : { depth }),
+    });
+  },
+  ui: (args, io) => {
+    const { positionals, values } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        build: { type: 'string', default: 'build' },
+        out: { type: 'string' },
+        simulation: { type: 'boolean', default: false },
+        scenario: { type: 'string' },
+        'from-aws': { type: 'boolean', default: false },
+        since: { type: 'string' },
+        account: { type: 'string' },
+        'use-case': { type: 'string', multiple: true, default: [] },
+      },
+    });
+    if (values.simulation && values['from-aws']) throw usage('--simulation and --from-aws exclude each other: choose where the runs come from');
+    const specsDir = positionals.length ? optionalFolder(positionals, 'specs') : undefined;
+    return uiCommand(io, {
+      buildDir: values.build,
+      runs: values.simulation ? 'simulation' : values['from-aws'] ? 'aws' : 'none',
+      useCases: values['use-case'],
+      ...(specsDir === undefined ? {} : { specsDir }),
+      ...(values.out === undefined ? {} : { out: values.out }),
+      ...(values.scenario === undefined ? {} : { scenario: values.scenario }),
+      ...(values.since === undefined ? {} : { since: values.since }),
+      ...(values.account === undefined ? {} : { account: values.account }),
     });
   },
   run: (args, io) => {

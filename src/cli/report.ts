@@ -175,9 +175,10 @@ export function expectedConditions(timeline: readonly TimelineEntry[]): { state:
   return [...counts.values()].sort((a, b) => b.count - a.count);
 }
 
-/** The hints that close the report. */
-export function nextSteps(outDir: string, timelineFile: string | undefined): string[] {
+/** The hints that close the report; the platform page first, when one was written. */
+export function nextSteps(outDir: string, timelineFile: string | undefined, page?: string): string[] {
   const steps = [
+    ...(page ? [[page, 'in a browser: graphs, runs, tables']] : []),
     ['npm start -- --scenario src/simulator/scenarios/failure.yaml', 'a job that fails'],
     [`ls ${outDir}/`, 'the compiled ASL, rules, manifest'],
     ['npx lakestep compile specs', 'compile table of every dag'],

@@ -7,6 +7,8 @@ import type { Io } from './io.ts';
 import { nextSteps, simulationReport, wrap } from './report.ts';
 import { readScenarioFile, startScenario, unknownWorkflows } from './scenario.ts';
 import { FAILED } from './simulation.ts';
+import { simulationPage } from '../ui/index.ts';
+import { quarantinedOf, UI_FILE, writePage } from './ui.ts';
 
 export interface StartOptions {
   specsDir: string;
@@ -25,8 +27,9 @@ export const TIMELINE_FILE = 'timeline.txt';
 /**
  * `lakestep start`: compile, then run the compiled platform end to end in the
  * local simulator. Prints a report led by its outcome and writes the full
- * timeline to `<out>/timeline.txt`. Exits 1 when compile reported errors or
- * any execution failed; 2 when the scenario names workflows the build lacks.
+ * timeline to `<out>/timeline.txt` and the platform page to `<out>/ui.html`.
+ * Exits 1 when compile reported errors or any execution failed; 2 when the
+ * scenario names workflows the build lacks.
  */
 export async function startCommand(io: Io, opts: StartOptions): Promise<number> {
   // Read the scenario first: a bad file is a usage error before anything is written.
@@ -53,10 +56,12 @@ export async function startCommand(io: Io, opts: StartOptions): Promise<number> 
   const result = await simulate({ buildDir: outDir, scenario });
   const timeline = formatTimeline(result.timeline);
   writeFileSync(join(outDir, TIMELINE_FILE), timeline + '\n');
+  const quarantinedDags = quarantinedOf(manifest, (uc) => compiled.result.sources.get(`${uc}/orchestration.yaml`));
+  writePage(join(outDir, UI_FILE), simulationPage(manifest, quarantinedDags, result, scenario, source));
   if (opts.verbose) io.out(`\n${timeline}\n\n${summary(compiled.result, opts.outDir)}\n`);
   const report = simulationReport(result, manifest, { scenario: source.replace(/^src\/simulator\/scenarios\//, ''), timelineFile: `${opts.outDir}/${TIMELINE_FILE}` });
   io.out(report.join('\n'));
-  if (!opts.quiet) io.out(['', ...nextSteps(opts.outDir, `${opts.outDir}/${TIMELINE_FILE}`)].join('\n'));
+  if (!opts.quiet) io.out(['', ...nextSteps(opts.outDir, `${opts.outDir}/${TIMELINE_FILE}`, `${opts.outDir}/${UI_FILE}`)].join('\n'));
   const simulated = result.executions.some((e) => FAILED.has(e.status)) ? 1 : 0;
   return Math.max(compiled.code, simulated);
 }

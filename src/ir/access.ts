@@ -10,6 +10,7 @@
  */
 import type { Origin } from '../diagnostics.ts';
 import { deadLetterTable } from './ingestion.ts';
+import { workflowQuality } from './quality.ts';
 import type { TableAccess, TableAccessKind, TableRef, Workflow } from './types.ts';
 
 /** Order of kinds in a {@link TableAccess}: from reading to dropping. */
@@ -26,6 +27,17 @@ function entry(table: TableRef, kinds: TableAccessKind[], by: string, origin: Or
 
 /** Every table access of a workflow, in spec order (a table may appear more than once, from different entries). */
 export function workflowAccess(w: Workflow): TableAccess[] {
+  return [...bodyAccess(w), ...checkReads(w)];
+}
+
+/** Tables the `sql:` quality checks read (besides the checked table, which the entry writes). */
+function checkReads(w: Workflow): TableAccess[] {
+  return workflowQuality(w).flatMap((q) =>
+    q.checks.flatMap((c) => (c.sql ? c.sql.reads.map((t) => entry(t, ['read'], `check '${c.name}' of ${tableKey(q.table)} (${c.sql!.file})`, c.origin)) : [])),
+  );
+}
+
+function bodyAccess(w: Workflow): TableAccess[] {
   const b = w.body;
   switch (b.kind) {
     case 'migration':

@@ -47,7 +47,7 @@ export function columns(ctx: PhaseContext, specs: readonly ColumnSpec[], pointer
       ok = false;
       continue;
     }
-    out.push({ name: c.name, type: normalizeColumnType(c.type), nullable: c.nullable ?? true, ...(c.comment === undefined ? {} : { comment: c.comment }) });
+    out.push({ name: c.name, type: normalizeColumnType(c.type), nullable: c.nullable ?? true, ...(c.pii ? { pii: true } : {}), ...(c.comment === undefined ? {} : { comment: c.comment }) });
   }
   return ok ? out : undefined;
 }

@@ -12,6 +12,9 @@ export interface IndexedTable {
   /** `database.table`. */
   fqn: string;
   columns: string[];
+  /** Columns declared `nullable: false` and `pii: true` (quality-check samples). */
+  required?: string[];
+  pii?: string[];
   watermarkColumn?: string;
   /** Where its files live, when lakestep creates it at a known place (`s3://…/`). */
   location?: string;

@@ -64,8 +64,15 @@ export function buildIndex(useCases: readonly UseCaseFiles[], parsed: ReadonlyMa
   return index;
 }
 
-function columnNames(columns: unknown): string[] {
-  return Array.isArray(columns) ? columns.flatMap((c: { name?: unknown }) => (c && typeof c.name === 'string' ? [c.name] : [])) : [];
+function columnNames(columns: unknown, only: (c: { nullable?: unknown; pii?: unknown }) => boolean = () => true): string[] {
+  return Array.isArray(columns) ? columns.flatMap((c: { name?: unknown; nullable?: unknown; pii?: unknown }) => (c && typeof c.name === 'string' && only(c) ? [c.name] : [])) : [];
+}
+
+/** `required` (non-nullable) and `pii` columns of a column list, when any. */
+function columnMarks(columns: unknown): Pick<IndexedTable, 'required' | 'pii'> {
+  const required = columnNames(columns, (c) => c.nullable === false);
+  const pii = columnNames(columns, (c) => c.pii === true);
+  return { ...(required.length ? { required } : {}), ...(pii.length ? { pii } : {}) };
 }
 
 const LAYERS = ['raw', 'process', 'analytics'] as const;
@@ -79,6 +86,7 @@ function indexMigration(entry: UseCaseIndexEntry, platform: Pick<Platform, 'buck
     const table: IndexedTable = {
       fqn: `${String(v.database)}.${t.name}`,
       columns: columnNames(t.columns),
+      ...columnMarks(t.columns),
       location: tableLocation(platform, layer, String(v.database), t.name),
       ...(typeof t.watermark_column === 'string' ? { watermarkColumn: t.watermark_column } : {}),
     };
@@ -92,7 +100,7 @@ function indexMigration(entry: UseCaseIndexEntry, platform: Pick<Platform, 'buck
  * `location`: where the step creates it, when it does.
  */
 function addTable(entry: UseCaseIndexEntry, target: unknown, columns: unknown, location?: string): void {
-  if (typeof target === 'string' && !entry.tables.has(target)) entry.tables.set(target, { fqn: target, columns: columnNames(columns), ...(location ? { location } : {}) });
+  if (typeof target === 'string' && !entry.tables.has(target)) entry.tables.set(target, { fqn: target, columns: columnNames(columns), ...columnMarks(columns), ...(location ? { location } : {}) });
 }
 
 /** Where a table created by lakestep (migration DDL, ingestion) keeps its files: `s3://<layer bucket>/<database>/<table>/`. */

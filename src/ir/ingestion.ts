@@ -5,7 +5,8 @@ import { parseDuration } from '../spec/duration.ts';
 import { joinPointer } from '../spec/files.ts';
 import type { BatchSourceSpec, IngestionSpec, KafkaSourceSpec } from '../spec/types.ts';
 import { columns, identifier, knownColumns, submitParameters, tableRef } from './checks.ts';
-import { at, fail, findTable, skipped, type PhaseContext } from './context.ts';
+import { at, fail, findTable, skipped, warn, type PhaseContext } from './context.ts';
+import { normalizeQuality } from './quality.ts';
 import { requireNetwork } from './network.ts';
 import { checkSecretUse } from './shared-secrets.ts';
 import type { BatchSource, KafkaSource, TableRef, WorkflowBody } from './types.ts';
@@ -108,6 +109,10 @@ function normalizeBatch(ctx: PhaseContext, s: BatchSourceSpec, p: string): Batch
     fail(ctx, 'INGESTION_LOOKBACK', `'${s.lookback}' is not a duration like 15m or 2h`, `${p}/lookback`);
     ok = false;
   }
+  const { quality, ok: qualityOk } = target
+    ? normalizeQuality(ctx, { table: target, checks: s.checks, freshness: s.freshness, checksPointer: `${p}/checks`, freshnessPointer: `${p}/freshness`, keys, ...(declared?.length ? { columns: declared } : {}) })
+    : { ok: true };
+  if (!qualityOk) ok = false;
   if (!ok) return undefined;
   return {
     name: s.name,
@@ -125,6 +130,7 @@ function normalizeBatch(ctx: PhaseContext, s: BatchSourceSpec, p: string): Batch
     targetColumns,
     ...(part ? { partitioning: part } : {}),
     sparkSubmitParameters: submitParameters(ctx, s.spark_submit_parameters, `${p}/spark_submit_parameters`),
+    ...(quality ? { quality } : {}),
     origin: at(ctx, p),
   };
 }
@@ -178,6 +184,13 @@ function normalizeKafka(ctx: PhaseContext, s: KafkaSourceSpec, p: string): Kafka
       startFromWatermark = { useCase: uc, table, target: { database, table: name } };
     }
   }
+  const { quality, ok: qualityOk } = target
+    ? normalizeQuality(ctx, { table: target, checks: s.checks, freshness: s.freshness, checksPointer: `${p}/checks`, freshnessPointer: `${p}/freshness`, ...(format === 'raw' ? { columns: RAW_KAFKA_COLUMNS } : cols?.length ? { columns: cols } : {}) })
+    : { ok: true };
+  if (!qualityOk) ok = false;
+  if (mode === 'streaming' && s.checks !== undefined) {
+    warn(ctx, 'CHECK_NOT_GATED', `a streaming source never ends a batch before the next: its checks cannot keep rows from being published, so they run after each batch commits, as warnings`, `${p}/checks`);
+  }
   if (!ok) return undefined;
   return {
     name: s.name,
@@ -191,6 +204,7 @@ function normalizeKafka(ctx: PhaseContext, s: KafkaSourceSpec, p: string): Kafka
     checkpoint: `s3://${ctx.platform.buckets.artifacts}/lakestep/checkpoints/${ctx.useCase}/${s.name}/`,
     columns: cols!,
     sparkSubmitParameters: submitParameters(ctx, s.spark_submit_parameters, `${p}/spark_submit_parameters`),
+    ...(quality ? { quality: mode === 'streaming' ? { ...quality, checks: quality.checks.map((c) => ({ ...c, severity: 'warn' as const })) } : quality } : {}),
     origin: at(ctx, p),
   };
 }

@@ -8,6 +8,7 @@ import type { MigrationSpec, MigrationTableSpec } from '../spec/types.ts';
 import { columns, submitParameters } from './checks.ts';
 import { at, fail, platformDatabases, skipped, warn, type PhaseContext } from './context.ts';
 import { locationProblem } from './locations.ts';
+import { normalizeQuality } from './quality.ts';
 import type { Column, MigrationTable, PartitionField, WorkflowBody } from './types.ts';
 
 const TIME_TRANSFORMS = new Set(['years', 'months', 'days', 'hours']);
@@ -103,6 +104,15 @@ function normalizeTable(ctx: PhaseContext, database: string, landing: string, t:
       simpleUser: ds.location.simple_user ?? 'hdfs',
     };
   }
+  const { quality, ok: qualityOk } = normalizeQuality(ctx, {
+    table: { database, table: t.name },
+    checks: t.checks,
+    freshness: t.freshness,
+    checksPointer: `${p}/checks`,
+    freshnessPointer: `${p}/freshness`,
+    columns: cols,
+  });
+  if (!qualityOk) ok = false;
   if (!ok) return undefined;
   const layer = t.layer ?? 'raw';
   return {
@@ -122,6 +132,7 @@ function normalizeTable(ctx: PhaseContext, database: string, landing: string, t:
     ...(t.watermark_column === undefined ? {} : { watermarkColumn: t.watermark_column }),
     properties,
     sparkSubmitParameters: submitParameters(ctx, t.spark_submit_parameters, `${p}/spark_submit_parameters`),
+    ...(quality ? { quality } : {}),
     origin: at(ctx, p),
   };
 }

@@ -18,6 +18,7 @@ import type { DagSpec, DagType, OrchestrationSpec, SpecKind } from '../spec/type
 import type { PhaseContext, PlatformIndex } from './context.ts';
 import { canCoincide, dateSources, describeSource } from './join-dates.ts';
 import { PHASE_LISTS, PHASES, type PhaseNormalizer } from './phases.ts';
+import { checkFreshnessOnce } from './quality.ts';
 import { normalizeSpark } from './spark.ts';
 import type { Platform, UseCase, Workflow, WorkflowBody, WorkflowRef } from './types.ts';
 
@@ -174,6 +175,7 @@ export function normalizeUseCase(files: UseCaseFiles, input: NormalizeInput): Us
     }
   }
   if (!checkCheckpoints(workflows, report, files.name)) ok = false;
+  if (!checkFreshnessOnce(workflows, report, files.name)) ok = false;
   if (!ok) return undefined;
   const paths = [...files.yaml.keys(), ...files.other.keys()].sort();
   const hash = createHash('sha256');

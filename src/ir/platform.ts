@@ -26,6 +26,8 @@ export const PLATFORM_DEFAULTS = {
   datasyncPollMaxSeconds: 300,
   noncurrentVersionDays: 7,
   logicalDate: 'interval',
+  failedBranchRetentionDays: 7,
+  publishAttempts: 3,
 } as const;
 
 const NO_ORIGIN: Origin = { file: 'platform.yaml', line: 1, column: 1, pointer: '' };
@@ -64,6 +66,10 @@ export function normalizePlatform(spec: PlatformSpec = {}, origin: Origin = NO_O
       datasyncPollSeconds: defaults.datasync_poll_seconds ?? d.datasyncPollSeconds,
       datasyncPollMaxSeconds: defaults.datasync_poll_max_seconds ?? d.datasyncPollMaxSeconds,
       logicalDate: defaults.logical_date ?? d.logicalDate,
+    },
+    quality: {
+      branchRetentionDays: spec.quality?.failed_branch_retention === undefined ? d.failedBranchRetentionDays : Number(spec.quality.failed_branch_retention.slice(0, -1)),
+      publishAttempts: spec.quality?.publish_attempts ?? d.publishAttempts,
     },
     tags: spec.tags ?? {},
     grants: {

@@ -10,7 +10,8 @@ type SqlFileSpec = NonNullable<ProcessingSpec['sql']>[number];
 import { identifier, knownColumns, tableRef } from './checks.ts';
 import { at, fail, findTable, isCreated, skipped, warn, type PhaseContext } from './context.ts';
 import { sqlFileAccess } from './sql-access.ts';
-import type { Merge, SqlFile, SqlTableUse, WorkflowBody } from './types.ts';
+import { normalizeQuality } from './quality.ts';
+import type { Merge, SqlFile, SqlTableUse, TableQuality, TableRef, WorkflowBody } from './types.ts';
 import { parseDuration } from '../spec/duration.ts';
 
 /** Default look-back of incremental merges (`late_arrival`). */
@@ -72,8 +73,9 @@ export function normalizeProcessing(ctx: PhaseContext, spec: ProcessingSpec): Wo
       continue;
     }
     const analysed = sqlStatements(ctx, { path: file.path, text: bound.sql }, s, p);
-    if (!analysed) ok = false;
-    else sql.push({ name, file: file.path, text: file.text, statements: analysed.statements, declared: analysed.declared, params: bound.params, origin: at(ctx, p) });
+    const quality = analysed ? sqlQuality(ctx, s, p, analysed) : undefined;
+    if (!analysed || !quality) ok = false;
+    else sql.push({ name, file: file.path, text: file.text, statements: analysed.statements, declared: analysed.declared, params: bound.params, quality, origin: at(ctx, p) });
   }
   if (ok && merges.length + sql.length === 0) {
     fail(ctx, 'PROCESSING_NO_STEPS', 'every step is disabled: nothing to process', '');
@@ -116,6 +118,10 @@ function normalizeMerge(ctx: PhaseContext, m: MergeSpec, p: string): Merge | und
     const pointers = [...m.keys.map((_, j) => joinPointer(p, 'keys', j)), `${p}/order_by`, `${p}/incremental_column`, ...(m.columns ?? []).map((_, j) => joinPointer(p, 'columns', j))];
     if (!knownColumns(ctx, names, known, pointers, 'PROCESSING_UNKNOWN_COLUMN')) ok = false;
   }
+  const { quality, ok: qualityOk } = target
+    ? normalizeQuality(ctx, { table: target, checks: m.checks, freshness: m.freshness, checksPointer: `${p}/checks`, freshnessPointer: `${p}/freshness`, keys: m.keys })
+    : { ok: true };
+  if (!qualityOk) ok = false;
   // Checked last, so that the column checks above still report.
   if (target && !isCreated(ctx.index, `${target.database}.${target.table}`)) {
     fail(ctx, 'TABLE_NOT_CREATED', `no migration, ingestion, SQL statement or custom job of the platform creates ${target.database}.${target.table}: the merge would fail on a fresh platform; create it (a migration, or a SQL file with CREATE TABLE IF NOT EXISTS) or merge into a table that is created`, `${p}/target`);
@@ -131,8 +137,37 @@ function normalizeMerge(ctx: PhaseContext, m: MergeSpec, p: string): Merge | und
     ...(m.delete_when === undefined ? {} : { deleteWhen: m.delete_when }),
     ...(m.incremental_column === undefined ? {} : { incrementalColumn: m.incremental_column, lateArrivalSeconds: parseDuration(m.late_arrival ?? DEFAULT_LATE_ARRIVAL) ?? 3600 }),
     columns: m.columns ?? [],
+    ...(quality ? { quality } : {}),
     origin: at(ctx, p),
   };
+}
+
+/**
+ * `checks:` and `freshness:` of a `sql:` entry, by `database.table`: each table must be
+ * one the file's statements (or its `writes`) write.
+ */
+function sqlQuality(ctx: PhaseContext, s: SqlFileSpec, p: string, analysed: Pick<SqlFile, 'statements' | 'declared'>): TableQuality[] | undefined {
+  const written = new Map<string, TableRef>();
+  for (const u of [...analysed.statements.flatMap((st) => st.uses), ...analysed.declared]) {
+    if (u.kinds.some((k) => k === 'write' || k === 'update' || k === 'create')) written.set(`${u.table.database}.${u.table.table}`, u.table);
+  }
+  let ok = true;
+  const out: TableQuality[] = [];
+  const tables = [...new Set([...Object.keys(s.checks ?? {}), ...Object.keys(s.freshness ?? {})])];
+  for (const fqn of tables) {
+    const key = s.checks?.[fqn] !== undefined ? joinPointer(p, 'checks', fqn) : joinPointer(p, 'freshness', fqn);
+    const table = written.get(fqn);
+    if (!table) {
+      const hint = closest(fqn, [...written.keys()]);
+      fail(ctx, 'CHECK_TABLE_NOT_WRITTEN', `${s.file} does not write ${fqn}${hint ? ` (did you mean '${hint}'?)` : written.size ? ` (it writes ${[...written.keys()].join(', ')})` : ''}: checks and freshness go on the tables its statements write`, key, true);
+      ok = false;
+      continue;
+    }
+    const r = normalizeQuality(ctx, { table, checks: s.checks?.[fqn], freshness: s.freshness?.[fqn], checksPointer: joinPointer(p, 'checks', fqn), freshnessPointer: joinPointer(p, 'freshness', fqn) });
+    if (!r.ok) ok = false;
+    else if (r.quality) out.push(r.quality);
+  }
+  return ok ? out : undefined;
 }
 
 /**

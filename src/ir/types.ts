@@ -31,6 +31,8 @@ export interface Platform extends PlatformSettings {
     datasyncPollMaxSeconds: number;
     logicalDate: LogicalDateConvention;
   };
+  /** Write-audit-publish: days a failed audit branch is kept; write-and-audit attempts before a publish conflict fails the run. */
+  quality: { branchRetentionDays: number; publishAttempts: number };
   origin: Origin;
 }
 
@@ -72,7 +74,50 @@ export interface Column {
   name: string;
   type: string;
   nullable: boolean;
+  /** Personal data: masked wherever lakestep shows a value (check samples). */
+  pii?: boolean;
   comment?: string;
+}
+
+export type CheckKind = 'not_null' | 'unique' | 'accepted_values' | 'row_count' | 'expression' | 'sql';
+export const CHECK_KINDS: readonly CheckKind[] = ['not_null', 'unique', 'accepted_values', 'row_count', 'expression', 'sql'];
+
+/** One data quality check of a table (src/ir/quality.ts); expressions are validated. */
+export interface QualityCheck {
+  name: string;
+  kind: CheckKind;
+  severity: 'error' | 'warn';
+  /** not_null, unique: the columns; accepted_values: its one column. */
+  columns: string[];
+  values?: (string | number | boolean)[];
+  rowCount?: { min?: number; max?: number; of: 'table' | 'batch' };
+  expression?: string;
+  /** `sql:` checks: the file, its one query and the tables it reads. */
+  sql?: { file: string; text: string; reads: TableRef[] };
+  where?: string;
+  origin: Origin;
+}
+
+/** Freshness SLA of a table, in seconds since its last publish. */
+export interface Freshness {
+  warnAfterSeconds?: number;
+  errorAfterSeconds?: number;
+  origin: Origin;
+}
+
+/**
+ * What an entry that writes a table asks of it: checks run on an audit branch
+ * before the write is published, and a freshness SLA.
+ */
+export interface TableQuality {
+  table: TableRef;
+  checks: QualityCheck[];
+  freshness?: Freshness;
+  /** Columns whose values identify a failing row in samples: the entry's keys, else the table's non-nullable columns. */
+  sampleColumns: string[];
+  /** Columns whose values are masked (`pii: true`). */
+  maskedColumns: string[];
+  origin: Origin;
 }
 
 /** A partition transform from `partition_by`, e.g. `days(updated_at)`, `bucket(16, id)`. */
@@ -103,6 +148,7 @@ export interface MigrationTable {
   watermarkColumn?: string;
   properties: Record<string, string>;
   sparkSubmitParameters: string;
+  quality?: TableQuality;
   origin: Origin;
 }
 
@@ -133,6 +179,7 @@ export interface BatchSource {
   targetColumns: string[];
   partitioning?: JdbcPartitioning;
   sparkSubmitParameters: string;
+  quality?: TableQuality;
   origin: Origin;
 }
 
@@ -149,6 +196,8 @@ export interface KafkaSource {
   checkpoint: string;
   columns: Column[];
   sparkSubmitParameters: string;
+  /** Checks of a `streaming` source run after each commit, as warnings: it cannot be gated. */
+  quality?: TableQuality;
   origin: Origin;
 }
 
@@ -169,6 +218,7 @@ export interface Merge {
   /** Look-back of the incremental read below the watermark, in seconds (default 3600). */
   lateArrivalSeconds?: number;
   columns: string[];
+  quality?: TableQuality;
   origin: Origin;
 }
 
@@ -219,6 +269,8 @@ export interface SqlFile {
   declared: SqlTableUse[];
   /** Run parameters its statements bind as markers (src/sql/templates.ts): the statements are the bound text. */
   params: RunTemplate[];
+  /** Checks and freshness of tables the file writes (`checks:`, `freshness:` of its entry). */
+  quality: TableQuality[];
   origin: Origin;
 }
 

@@ -10,6 +10,7 @@ import type { State } from '../asl/types.ts';
 import type { JobDocument, JobStep } from '../build/types.ts';
 import type { Origin } from '../diagnostics.ts';
 import type { BatchSource, Column, Ingestion, KafkaSource, Platform, TableRef } from '../ir/types.ts';
+import { tableKey } from '../ir/access.ts';
 import { deadLetterTable } from '../ir/ingestion.ts';
 import { tableLocation } from '../ir/index-platform.ts';
 import { STATIC_OVERWRITE_CONF } from '../sql/conversion.ts';
@@ -18,22 +19,26 @@ import { quoteIdent, tableName } from '../sql/identifiers.ts';
 import { appendNewRowsSql, DEAD_LETTER_COLUMNS, deadLetterSelectSql, kafkaSelectSql, RAW_KAFKA_COLUMNS } from '../sql/ingest.ts';
 import { writeFromViewSql } from '../sql/merge.ts';
 import { migrationWatermarkKey } from './migration.ts';
-import { icebergConf, INGESTION_PACKAGES, runtimeJobTask } from './runtime.ts';
+import { runtimeConf, INGESTION_PACKAGES, runtimeJobTask } from './runtime.ts';
 import { streamingStates } from './streaming.ts';
+import { checkSteps, freshnessTables, gatedSteps, type WritingStep } from './quality.ts';
 import type { PhaseCompiler } from './types.ts';
-import { chainWatermarkAdvances, watermarkReads, type WatermarkUse } from './watermarks.ts';
+import { afterJob } from './after-job.ts';
+import { watermarkReads, type WatermarkUse } from './watermarks.ts';
 
 
 export const compileIngestion: PhaseCompiler<Ingestion> = (ing, { workflow: w, platform }) => {
   const microBatch = ing.kafka.filter((k) => k.mode === 'micro_batch');
   const streaming = ing.kafka.filter((k) => k.mode === 'streaming');
   const reads: WatermarkUse[] = [];
-  const steps: JobStep[] = [];
+  const batch: WritingStep[] = [];
   for (const [i, b] of ing.batch.entries()) {
     const param = `wm_${i}`;
     if (b.incrementalColumn) reads.push({ param, key: `ingestion/${w.useCase}/${w.name}/${b.name}`, label: b.name, advance: true });
-    steps.push(...batchSteps(platform, b, i, b.incrementalColumn ? param : undefined));
+    batch.push(...batchSteps(platform, b, i, b.incrementalColumn ? param : undefined).map((step) => ({ step, writes: step.kind === 'jdbc_extract' ? [b.target] : [] })));
   }
+  // JDBC targets publish together after the last extract; each Kafka batch is audited and published on its own.
+  const steps: JobStep[] = gatedSteps(platform, batch, ing.batch.flatMap((b) => (b.quality ? [b.quality] : [])));
   for (const [i, k] of microBatch.entries()) {
     const param = `start_${i}`;
     if (k.startFromWatermark) reads.push({ param, key: startKey(k), label: `${k.name} (migration watermark)`, advance: false });
@@ -42,7 +47,7 @@ export const compileIngestion: PhaseCompiler<Ingestion> = (ing, { workflow: w, p
   const jobs: JobDocument[] = [];
   const doc = (job: string, s: JobStep[]): JobDocument => ({ version: 1, useCase: w.useCase, workflow: w.name, job, catalog: platform.catalog, steps: s });
   const states: Record<string, State> = {};
-  const submit = [icebergConf(platform), `--conf ${STATIC_OVERWRITE_CONF}`, `--packages ${INGESTION_PACKAGES.join(',')}`, platform.defaults.sparkSubmitParameters, ...ing.batch.map((b) => b.sparkSubmitParameters.replace(platform.defaults.sparkSubmitParameters, '').trim()), ...microBatch.map((k) => k.sparkSubmitParameters.replace(platform.defaults.sparkSubmitParameters, '').trim())]
+  const submit = [runtimeConf(platform), `--conf ${STATIC_OVERWRITE_CONF}`, `--packages ${INGESTION_PACKAGES.join(',')}`, platform.defaults.sparkSubmitParameters, ...ing.batch.map((b) => b.sparkSubmitParameters.replace(platform.defaults.sparkSubmitParameters, '').trim()), ...microBatch.map((k) => k.sparkSubmitParameters.replace(platform.defaults.sparkSubmitParameters, '').trim())]
     .filter(Boolean)
     .join(' ');
 
@@ -57,7 +62,17 @@ export const compileIngestion: PhaseCompiler<Ingestion> = (ing, { workflow: w, p
   let startAt = streamStart;
   if (steps.length) {
     jobs.unshift(doc('ingest', steps));
-    const advances = chainWatermarkAdvances(w, 'ingest', reads.filter((r) => r.advance), streamStart);
+    const ingest = jobs[0]!;
+    const qualities = [...ing.batch, ...microBatch].flatMap((x) => (x.quality ? [x.quality] : []));
+    const advances = afterJob({
+      workflow: w,
+      platform,
+      job: 'ingest',
+      audited: ingest.steps.some((s) => s.kind === 'audit' || (s.kind === 'kafka' && s.audit?.gated)),
+      advances: reads.filter((r) => r.advance),
+      freshness: freshnessTables(qualities),
+      next: streamStart,
+    });
     Object.assign(states, advances.states);
     const INGEST = `Ingest ${ing.batch.length + microBatch.length} source(s)`;
     const read = watermarkReads(reads, INGEST);
@@ -164,6 +179,18 @@ function kafkaSteps(platform: Platform, k: KafkaSource, view: string, param: str
       selectSql: kafkaSelectSql(view, columns, json),
       ...(json ? { deadLetter: { target: tableName(platform.catalog, dead), selectSql: deadLetterSelectSql(view, k.columns) } } : {}),
       trigger,
+      ...(k.quality?.checks.length
+        ? {
+            audit: {
+              key: tableKey(k.target),
+              retainDays: platform.quality.branchRetentionDays,
+              attempts: platform.quality.publishAttempts,
+              gated: trigger === 'available_now',
+              rowsView: `${view}_rows`,
+              checks: checkSteps(platform, k.quality, `${view}_rows`),
+            },
+          }
+        : {}),
     },
   ];
 }

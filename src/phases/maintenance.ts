@@ -12,8 +12,9 @@ import type { ChoiceRule, State } from '../asl/types.ts';
 import type { JobDocument, JobStep } from '../build/types.ts';
 import { scheduleGroups } from '../events/schedule.ts';
 import type { Maintenance, MaintenanceTask, MaintenanceTaskKind } from '../ir/types.ts';
+import { tableName } from '../sql/identifiers.ts';
 import { maintenanceSql } from '../sql/maintenance.ts';
-import { icebergConf, runtimeJobTask } from './runtime.ts';
+import { runtimeConf, runtimeJobTask } from './runtime.ts';
 import type { PhaseCompiler } from './types.ts';
 
 const ORDER: Record<MaintenanceTaskKind, number> = {
@@ -31,8 +32,9 @@ export const compileMaintenance: PhaseCompiler<Maintenance> = (m, { workflow: w,
     [...tasks]
       .map((t, i) => ({ t, i }))
       .sort((a, b) => cmp(a.t.table.database + '.' + a.t.table.table, b.t.table.database + '.' + b.t.table.table) || ORDER[a.t.kind] - ORDER[b.t.kind] || a.i - b.i)
-      .flatMap(({ t }) =>
-        maintenanceSql(platform.catalog, t).map((s, j) => ({
+      .flatMap(({ t }) => [
+        ...beforeExpiry(platform.catalog, t),
+        ...maintenanceSql(platform.catalog, t).map((s, j) => ({
           kind: 'sql' as const,
           name: `${t.table.database}.${t.table.table} ${t.kind}${j ? ` #${j + 1}` : ''}`,
           sql: s.sql,
@@ -40,9 +42,9 @@ export const compileMaintenance: PhaseCompiler<Maintenance> = (m, { workflow: w,
           ...(s.cutoffsFrom ? { cutoffsFrom: s.cutoffsFrom } : {}),
           group: `${t.table.database}.${t.table.table}`,
         })),
-      );
+      ]);
   const doc = (job: string, tasks: readonly MaintenanceTask[]): JobDocument => ({ version: 1, useCase: w.useCase, workflow: w.name, job, catalog: platform.catalog, steps: steps(tasks) });
-  const submit = [icebergConf(platform), platform.defaults.sparkSubmitParameters].filter(Boolean).join(' ');
+  const submit = [runtimeConf(platform), platform.defaults.sparkSubmitParameters].filter(Boolean).join(' ');
   const task = (job: string, tasks: readonly MaintenanceTask[], what: string) =>
     runtimeJobTask({ workflow: w, platform, job, sparkSubmitParameters: submit, comment: specComment(m.origin, what), next: ON_SUCCESS, failure: ON_FAILURE });
   const describe = (tasks: readonly MaintenanceTask[]) => `${tasks.length} task(s): ${[...new Set(tasks.map((t) => t.kind))].join(', ')}`;
@@ -75,6 +77,23 @@ export const compileMaintenance: PhaseCompiler<Maintenance> = (m, { workflow: w,
     scheduleGroups: groups.map((g) => ({ schedule: g.schedule, group: g.group, tasks: g.tasks.map((t) => ({ table: `${t.table.database}.${t.table.table}`, kind: t.kind })) })),
   };
 };
+
+/**
+ * What must happen before a task expires snapshots: carry the Kafka commit records of
+ * the snapshots into table properties (exactly-once survives the expiry), and, for a
+ * hard delete, drop the audit branches failed checks kept (they would keep deleted rows
+ * reachable). A plain `expire_snapshots` keeps them: Iceberg retains a branch's snapshots
+ * until the branch's own `RETAIN` age.
+ */
+function beforeExpiry(catalog: string, t: MaintenanceTask): JobStep[] {
+  if (t.kind !== 'expire_snapshots' && t.kind !== 'hard_delete') return [];
+  const fqn = `${t.table.database}.${t.table.table}`;
+  const table = tableName(catalog, t.table);
+  return [
+    { kind: 'commit_records', name: `${fqn} ${t.kind} commit records`, table, group: fqn },
+    ...(t.kind === 'hard_delete' ? [{ kind: 'drop_audit_branches' as const, name: `${fqn} hard_delete audit branches`, table, group: fqn }] : []),
+  ];
+}
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

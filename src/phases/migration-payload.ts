@@ -31,6 +31,10 @@ export interface MigrationItem {
   key: string;
   /** Whether the conversion reports a watermark. */
   watermark: boolean;
+  /** The conversion audits the table (checks): its result says whether they passed. */
+  checks?: true;
+  /** `database.table` of a table with a freshness SLA: its publish is recorded. */
+  fqn?: string;
 }
 
 export interface MigrationPayloadInput {

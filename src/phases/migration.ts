@@ -29,8 +29,10 @@ import type { Migration, MigrationTable, Platform, Workflow } from '../ir/types.
 import { conversionSql, landingViewSql, STATIC_OVERWRITE_CONF, watermarkSql } from '../sql/conversion.ts';
 import { createNamespaceSql, tableDdl } from '../sql/ddl.ts';
 import { migrationPayloadBytes, type MigrationItem } from './migration-payload.ts';
-import { icebergConf, resultKeyExpr, runtimeJobTask } from './runtime.ts';
+import { runtimeConf, resultKeyExpr, runtimeJobTask } from './runtime.ts';
 import { watermarkAdvance } from './watermarks.ts';
+import { gatedSteps } from './quality.ts';
+import { qualityGate, recordPublishes } from './quality-gate.ts';
 import type { PhaseCompiler } from './types.ts';
 
 const DDL = 'Create Iceberg tables';
@@ -65,16 +67,24 @@ export const compileMigration: PhaseCompiler<Migration> = (m, { workflow, platfo
       ...m.tables.flatMap((t) => tableDdl(platform.catalog, t).map((sql, i) => ({ kind: 'sql' as const, name: `${t.name} ddl ${i + 1}`, sql }))),
     ]),
     ...m.tables.map((t) =>
-      doc(convertJob(t), [
-        { kind: 'sql', name: `${t.name} landing view`, sql: landingViewSql(t) },
-        { kind: 'sql', name: `${t.name} convert`, sql: conversionSql(platform.catalog, t) },
-        ...(t.watermarkColumn ? [{ kind: 'watermark' as const, name: `${t.name} watermark`, key: WATERMARK_KEY, sql: watermarkSql(platform.catalog, t.target, t.watermarkColumn) }] : []),
-      ]),
+      doc(
+        convertJob(t),
+        gatedSteps(
+          platform,
+          [
+            { step: { kind: 'sql', name: `${t.name} landing view`, sql: landingViewSql(t) }, writes: [] },
+            { step: { kind: 'sql', name: `${t.name} convert`, sql: conversionSql(platform.catalog, t) }, writes: [t.target] },
+            // Read from main once published: the watermark of what readers see.
+            ...(t.watermarkColumn ? [{ step: { kind: 'watermark' as const, name: `${t.name} watermark`, key: WATERMARK_KEY, sql: watermarkSql(platform.catalog, t.target, t.watermarkColumn) }, writes: [] }] : []),
+          ],
+          t.quality ? [t.quality] : [],
+        ),
+      ),
     ),
   ];
-  const conf = icebergConf(platform);
+  const conf = runtimeConf(platform);
   const sharedConf = mergeSubmitParameters([conf, `--conf ${STATIC_OVERWRITE_CONF}`].join(' '));
-  // Only a table's own list-valued settings (jars, packages, extensions…) must be merged with the shared ones.
+  // Only a table's own list-valued settings (jars, packages, extensions, pyFiles…) must be merged with the shared ones.
   const ownLists = m.tables.some((t) => ownsListSetting(t.sparkSubmitParameters ?? ''));
   const items: MigrationItem[] = m.tables.map((t) => ({
     name: t.name,
@@ -84,6 +94,8 @@ export const compileMigration: PhaseCompiler<Migration> = (m, { workflow, platfo
     submit: ownLists ? mergeSubmitParameters([sharedConf, t.sparkSubmitParameters].join(' ')) : (t.sparkSubmitParameters ?? ''),
     key: migrationWatermarkKey(t.target),
     watermark: t.watermarkColumn !== undefined,
+    ...(t.quality?.checks.length ? { checks: true } : {}),
+    ...(t.quality?.freshness ? { fqn: `${t.target.database}.${t.target.table}` } : {}),
   }));
   const keepCauses = m.tables.length <= CAUSES_KEPT_UP_TO;
   const item = itemStates(w, platform, m, keepCauses, ownLists);
@@ -175,8 +187,10 @@ function convertJob(t: MigrationTable): string {
 /** Longest table name kept whole in a job name (`convert-<table>`: 64 characters). */
 const JOB_TABLE_MAX = 56;
 
-/** The states of one Map item: transfer, convert, watermark; any error ends the item as FAILED. */
+/** The states of one Map item: transfer, convert, checks, watermark; any error ends the item as FAILED. */
 function itemStates(w: Workflow, platform: Platform, m: Migration, keepCauses: boolean, ownLists: boolean): Record<string, State> {
+  const gate = qualityGate(w, 'New watermark?', TABLE_FAILED);
+  const publishes = recordPublishes(w, platform.prefix, { path: '$.table.fqn' }, 'Table migrated');
   return {
     ...template<Record<string, State>>('datasync-transfer', {
       pollSeconds: platform.defaults.datasyncPollSeconds,
@@ -193,21 +207,23 @@ function itemStates(w: Workflow, platform: Platform, m: Migration, keepCauses: b
       job: { path: '$.table.job' },
       sparkSubmitParameters: { path: ownLists ? '$.table.submit' : "States.Format('{} {}', $.spark_conf, $.table.submit)" },
       comment: specComment(m.origin, 'Append the landing files to the still empty table: a retry or re-run never duplicates nor destroys rows'),
-      next: 'Records a watermark?',
+      next: 'Read conversion result?',
       failure: TABLE_FAILED,
     }),
-    'Records a watermark?': {
+    'Read conversion result?': {
       Type: 'Choice',
-      Choices: [{ Variable: '$.table.watermark', BooleanEquals: false, Next: MARK }],
-      Default: 'Read conversion result',
+      Comment: 'Its result holds the watermark and, for a table with checks, their outcome.',
+      Choices: [{ Or: [{ Variable: '$.table.watermark', BooleanEquals: true }, { And: [{ Variable: '$.table.checks', IsPresent: true }, { Variable: '$.table.checks', BooleanEquals: true }] }], Next: 'Read conversion result' }],
+      Default: MARK,
     },
     'Read conversion result': template<State>('job-result', {
       key: resultKeyExpr(w, { path: '$.table.job' }),
       resultPath: '$.job',
       retry: [...retryFor('s3'), { ErrorEquals: ['S3.NoSuchKeyException'], IntervalSeconds: 5, MaxAttempts: 3, BackoffRate: 2 }],
       failure: TABLE_FAILED,
-      next: 'New watermark?',
+      next: gate.startAt,
     }),
+    ...gate.states,
     'New watermark?': {
       Type: 'Choice',
       Choices: [{ Variable: `$.job.result.watermarks.${WATERMARK_KEY}`, IsPresent: true, Next: 'Advance table watermark' }],
@@ -234,8 +250,14 @@ function itemStates(w: Workflow, platform: Platform, m: Migration, keepCauses: b
       ResultPath: null,
       Retry: retryFor('dynamodb'),
       Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: TABLE_FAILED }],
-      Next: 'Table migrated',
+      Next: 'Freshness SLA?',
     },
+    'Freshness SLA?': {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.table.fqn', IsPresent: true, Next: publishes.startAt }],
+      Default: 'Table migrated',
+    },
+    ...publishes.states,
     'Table migrated': { Type: 'Pass', Parameters: { 'table.$': '$.table.name', status: 'SUCCEEDED' }, End: true },
     [TABLE_FAILED]: {
       Type: 'Pass',

@@ -15,6 +15,8 @@ import { jobRunName } from './spark.ts';
 export const ALWAYS_PASSED: readonly string[] = ['ds', 'ts', 'run_id'];
 
 export const RUNTIME_ENTRYPOINT = 's3://${ArtifactsBucket}/lakestep/runtime/lakestep_runtime.py';
+/** The `lakestep` package the entry point imports (infra/platform/runtime-deployment.ts builds it). */
+export const RUNTIME_PACKAGE = 's3://${ArtifactsBucket}/lakestep/runtime/lakestep.zip';
 
 /**
  * Connectors for JDBC and Kafka sources; the Kafka connector follows the Spark and
@@ -49,6 +51,15 @@ export function icebergConf(platform: Platform): string {
   ]
     .map((kv) => `--conf ${kv}`)
     .join(' ');
+}
+
+/**
+ * `--conf` flags of every job of the lakestep runtime: {@link icebergConf} and the
+ * runtime package on the Python path (`spark.submit.pyFiles`).
+ * @see https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/using-python-libraries.html
+ */
+export function runtimeConf(platform: Platform): string {
+  return `${icebergConf(platform)} --conf spark.submit.pyFiles=${RUNTIME_PACKAGE}`;
 }
 
 /** Path of a job document relative to build/ (and to `s3://<artifacts>/lakestep/`). */

@@ -14,7 +14,7 @@ import { retryFor } from '../asl/policy.ts';
 import type { State, TaskState } from '../asl/types.ts';
 import type { JobDocument } from '../build/types.ts';
 import type { KafkaSource, Platform, Workflow } from '../ir/types.ts';
-import { icebergConf, INGESTION_PACKAGES, runtimeJobTask } from './runtime.ts';
+import { runtimeConf, INGESTION_PACKAGES, runtimeJobTask } from './runtime.ts';
 
 const ACTIVE_STATES = ['SUBMITTED', 'PENDING', 'SCHEDULED', 'RUNNING', 'QUEUED'];
 
@@ -33,7 +33,7 @@ export function streamingStates(w: Workflow, platform: Platform, k: KafkaSource,
         workflow: w,
         platform,
         job: job.job,
-        sparkSubmitParameters: [icebergConf(platform), `--packages ${INGESTION_PACKAGES.join(',')}`, k.sparkSubmitParameters].filter(Boolean).join(' '),
+        sparkSubmitParameters: [runtimeConf(platform), `--packages ${INGESTION_PACKAGES.join(',')}`, k.sparkSubmitParameters].filter(Boolean).join(' '),
         comment: specComment(k.origin, `streaming job ${runName}`),
         next,
         failure: ON_FAILURE,

@@ -53,19 +53,28 @@ export function watermarkReads(uses: readonly WatermarkUse[], next: string): Fra
   return { startAt: uses[0] ? readName(uses[0]) : next, states };
 }
 
-/** After job `job`: read its result file, then advance each watermark it reports. */
-export function chainWatermarkAdvances(w: Workflow, job: string, uses: readonly WatermarkUse[], next: string): Fragment {
-  if (uses.length === 0) return { startAt: next, states: {} };
-  const resultState = `Read ${job} result`;
-  const states: Record<string, State> = {
-    [resultState]: template<State>('job-result', {
-      key: resultKeyExpr(w, job),
-      resultPath: '$.job',
-      retry: [...retryFor('s3'), { ErrorEquals: ['S3.NoSuchKeyException'], IntervalSeconds: 5, MaxAttempts: 3, BackoffRate: 2 }],
-      failure: ON_FAILURE,
-      next: checkName(uses[0]!),
-    }),
+/** `Read <job> result`: the runtime's result file into `$.job`, then `next`. */
+export function readResult(w: Workflow, job: string, next: string): Fragment {
+  const name = `Read ${job} result`;
+  return {
+    startAt: name,
+    states: {
+      [name]: template<State>('job-result', {
+        key: resultKeyExpr(w, job),
+        resultPath: '$.job',
+        retry: [...retryFor('s3'), { ErrorEquals: ['S3.NoSuchKeyException'], IntervalSeconds: 5, MaxAttempts: 3, BackoffRate: 2 }],
+        failure: ON_FAILURE,
+        next,
+      }),
+    },
   };
+}
+
+/** After job `job` (its result read into `$.job` unless `read`): advance each watermark it reports. */
+export function chainWatermarkAdvances(w: Workflow, job: string, uses: readonly WatermarkUse[], next: string, read = true): Fragment {
+  if (uses.length === 0) return { startAt: next, states: {} };
+  const result = read ? readResult(w, job, checkName(uses[0]!)) : { startAt: checkName(uses[0]!), states: {} };
+  const states: Record<string, State> = { ...result.states };
   uses.forEach((u, i) => {
     const after = uses[i + 1] ? checkName(uses[i + 1]!) : next;
     states[checkName(u)] = {
@@ -85,7 +94,7 @@ export function chainWatermarkAdvances(w: Workflow, job: string, uses: readonly 
       }),
     );
   });
-  return { startAt: resultState, states };
+  return { startAt: result.startAt, states };
 }
 
 const readName = (u: WatermarkUse) => `Read watermark ${u.label}`;

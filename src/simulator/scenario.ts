@@ -29,7 +29,7 @@ export function validateScenario(value: unknown): string[] {
   const problems: string[] = [];
   const fail = (path: string, message: string): void => void problems.push(`${path}: ${message}`);
   if (!isObject(value)) return ['scenario: must be a mapping'];
-  const known = ['start', 'window', 'faults', 'delays', 'datasync', 'watermarks', 'jobs', 'dynamodb', 'migrated'];
+  const known = ['start', 'window', 'faults', 'delays', 'datasync', 'watermarks', 'jobs', 'checks', 'dynamodb', 'migrated'];
   for (const key of Object.keys(value)) if (!known.includes(key)) fail(key, `unknown field (expected one of ${known.join(', ')})`);
   if (value.start !== undefined) {
     if (!Array.isArray(value.start)) fail('start', 'must be a list');
@@ -80,6 +80,13 @@ export function validateScenario(value: unknown): string[] {
       if (j.state !== 'FAILED') fail(`${path}.state`, 'must be FAILED');
       if (j.details !== undefined && typeof j.details !== 'string') fail(`${path}.details`, 'must be a string');
       if (j.times !== undefined && j.times !== 'always' && !(Number.isInteger(j.times) && (j.times as number) > 0)) fail(`${path}.times`, 'must be a positive integer or "always"');
+    }
+  }
+  if (value.checks !== undefined) {
+    if (!isObject(value.checks)) fail('checks', 'must map <use-case>/<workflow>/<job> to error or warn');
+    else for (const [key, v] of Object.entries(value.checks)) {
+      if (!/^[^/]+\/[^/]+\/[^/]+$/.test(key)) fail(`checks.${key}`, 'key must be <use-case>/<workflow>/<job>');
+      if (v !== 'error' && v !== 'warn') fail(`checks.${key}`, 'must be error or warn (the severity of the checks that fail)');
     }
   }
   if (value.dynamodb !== undefined && (!isObject(value.dynamodb) || Object.values(value.dynamodb).some((v) => !Array.isArray(v)))) {

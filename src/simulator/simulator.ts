@@ -26,7 +26,9 @@ import { DataSync } from './services/datasync.ts';
 import { DynamoDb } from './services/dynamodb.ts';
 import { EmrServerless } from './services/emr-serverless.ts';
 import { S3Store } from './services/s3.ts';
-import { SnsTopics } from './services/sns.ts';
+import { SnsTopics, type Notification } from './services/sns.ts';
+import { CloudWatchMetrics } from './services/cloudwatch.ts';
+import { alarmMessage, alarmTransitions, buildAlarms } from './freshness.ts';
 import { stepFunctionsHandlers, type ExecutionView, type StartRequest } from './services/step-functions.ts';
 import type { TaskHandler } from './services/types.ts';
 import type { Item } from './attribute-values.ts';
@@ -67,6 +69,7 @@ export class Simulator {
   readonly dynamodb: DynamoDb;
   readonly s3 = new S3Store();
   readonly sns = new SnsTopics();
+  readonly metrics = new CloudWatchMetrics();
   readonly emr: EmrServerless;
   readonly datasync: DataSync;
   readonly timeline: TimelineEntry[] = [];
@@ -87,6 +90,8 @@ export class Simulator {
   private events = 0;
   private intrinsicSeq = 0;
   private now: number;
+  /** When the freshness alarms start evaluating (the simulation's first time). */
+  private readonly deployedAt: number;
 
   constructor(
     buildDir: string,
@@ -95,6 +100,7 @@ export class Simulator {
   ) {
     this.build = loadBuild(buildDir);
     this.now = Date.parse(options.now ?? scenario.window?.start ?? '2026-01-01T00:00:00Z');
+    this.deployedAt = this.now;
     const keySchemas: Record<string, string[]> = {};
     for (const source of this.build.machines) {
       const definition = rewriteContextPaths(source.definition);
@@ -120,6 +126,7 @@ export class Simulator {
       s3: this.s3,
       watermarks: scenario.watermarks ?? {},
       failures: scenario.jobs ?? {},
+      checks: scenario.checks ?? {},
       problems: this.problems,
     });
     this.services = {
@@ -128,6 +135,7 @@ export class Simulator {
       ...this.datasync.handlers,
       ...this.dynamodb.handlers,
       ...this.sns.handlers,
+      ...this.metrics.handlers,
       ...stepFunctionsHandlers({
         startExecution: (r) => this.startFromTask(r),
         runExecution: (arn) => this.runNow(arn),
@@ -274,6 +282,28 @@ export class Simulator {
   }
 
   /** Result of everything run so far. */
+  /**
+   * The freshness alarms' notifications up to the end of the simulated time (the window's end,
+   * else the last execution's stop), from the `TablePublished` data points put so far.
+   */
+  private alarmNotifications(executions: readonly ExecutionResult[]): Notification[] {
+    const stops = executions.map((e) => (e.stopTime === null ? this.now : Date.parse(e.stopTime)));
+    const end = Math.max(this.now, ...stops, this.scenario.window ? Date.parse(this.scenario.window.end) : 0);
+    // Deployed when the simulation begins: the window's start, else the first start.
+    const deployed = this.scenario.window ? Date.parse(this.scenario.window.start) : executions.length ? Math.min(...executions.map((e) => Date.parse(e.startTime))) : this.deployedAt;
+    const topicArn = `arn:aws:sns:${this.build.region}:${this.build.account}:${this.build.manifest.platform.notifications.topicName}`;
+    return buildAlarms(this.build.manifest)
+      .flatMap((a) => alarmTransitions(a, this.metrics.points, deployed, end))
+      .map((t) => ({
+        time: new Date(t.time).toISOString(),
+        topicArn,
+        subject: `${t.state}: "${t.alarm.name}" in ${this.build.region}`,
+        message: alarmMessage(t, this.build.region, this.build.account),
+        via: 'alarm' as const,
+        origin: t.alarm.name,
+      }));
+  }
+
   async result(realMs = 0): Promise<SimulationResult> {
     const executions: ExecutionResult[] = this.executions.map((e) => ({
       workflow: e.ref,
@@ -297,7 +327,8 @@ export class Simulator {
     const perSecond = (n: number): number => (realMs > 0 ? Math.round((n / realMs) * 1000 * 10) / 10 : 0);
     return {
       executions,
-      notifications: [...this.sns.messages].sort((a, b) => a.time.localeCompare(b.time)),
+      notifications: [...this.sns.messages, ...this.alarmNotifications(executions)].sort((a, b) => a.time.localeCompare(b.time)),
+      metrics: [...this.metrics.points],
       dynamodb: await this.dynamodb.snapshot(),
       s3: this.s3.snapshot(),
       jobRuns: this.emr.runs,

@@ -6,6 +6,7 @@ import type { Item } from './attribute-values.ts';
 import type { DataSyncBehaviour } from './services/datasync.ts';
 import type { JobRun } from './services/emr-serverless.ts';
 import type { Notification } from './services/sns.ts';
+import type { DataPoint } from './services/cloudwatch.ts';
 
 export interface Scenario {
   /** Executions started by hand. */
@@ -22,6 +23,12 @@ export interface Scenario {
   watermarks?: Record<string, string>;
   /** Spark jobs whose runs end FAILED, by `<use-case>/<workflow>/<job>`. */
   jobs?: Record<string, JobScenario>;
+  /**
+   * Jobs whose quality checks of this severity fail (one failing row each), by
+   * `<use-case>/<workflow>/<job>`: `error` fails the run with `Lakestep.QualityCheckFailed`,
+   * `warn` publishes and notifies. Other checks pass.
+   */
+  checks?: Record<string, 'error' | 'warn'>;
   /** Items present in DynamoDB tables before the simulation, by table name. */
   dynamodb?: Record<string, Item[]>;
   /**
@@ -123,6 +130,8 @@ export interface TimelineEntry {
 export interface SimulationResult {
   executions: ExecutionResult[];
   notifications: Notification[];
+  /** CloudWatch data points the workflows put (the freshness metric). */
+  metrics: DataPoint[];
   dynamodb: Record<string, Item[]>;
   s3: Record<string, string>;
   jobRuns: JobRun[];

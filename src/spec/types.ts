@@ -104,6 +104,7 @@ export interface PlatformSpec {
   tags?: Record<string, string>;
   databases?: Record<string, { owner: string; description?: string }>;
   governance?: 'iam' | 'lake_formation';
+  quality?: { failed_branch_retention?: string; publish_attempts?: number };
   /** S3 prefixes outside the platform buckets, and the use cases that may use them. */
   external_locations?: { prefix: string; use_cases: string[]; access?: 'read' | 'write' }[];
   /** Secrets several use cases read. */
@@ -114,7 +115,29 @@ export interface ColumnSpec {
   name: string;
   type: string;
   nullable?: boolean;
+  /** Personal data: values are masked wherever lakestep shows them (check samples). */
+  pii?: boolean;
   comment?: string;
+}
+
+/** One data quality check (`checks:` items): exactly one kind, plus name, severity and where. */
+export interface CheckSpec {
+  name?: string;
+  not_null?: string[];
+  unique?: string[];
+  accepted_values?: { column: string; values: (string | number | boolean)[] };
+  row_count?: { min?: number; max?: number; of?: 'table' | 'batch' };
+  expression?: string;
+  /** SQL file (relative to the use case folder) returning the failing rows. */
+  sql?: string;
+  severity?: 'error' | 'warn';
+  where?: string;
+}
+
+/** Freshness SLA of a table: durations since its last publish. */
+export interface FreshnessSpec {
+  warn_after?: string;
+  error_after?: string;
 }
 
 export interface MigrationTableSpec {
@@ -139,6 +162,8 @@ export interface MigrationTableSpec {
   watermark_column?: string;
   properties?: Record<string, string | number | boolean>;
   spark_submit_parameters?: string;
+  checks?: CheckSpec[];
+  freshness?: FreshnessSpec;
   enabled?: boolean;
 }
 
@@ -166,6 +191,8 @@ export interface BatchSourceSpec {
   columns?: ColumnSpec[];
   partitioning?: { column: string; lower: number; upper: number; partitions: number };
   spark_submit_parameters?: string;
+  checks?: CheckSpec[];
+  freshness?: FreshnessSpec;
   enabled?: boolean;
 }
 
@@ -183,6 +210,8 @@ export interface KafkaSourceSpec {
   start_from_watermark?: string;
   columns?: ColumnSpec[];
   spark_submit_parameters?: string;
+  checks?: CheckSpec[];
+  freshness?: FreshnessSpec;
   enabled?: boolean;
 }
 
@@ -202,12 +231,22 @@ export interface MergeSpec {
   incremental_column?: string;
   late_arrival?: string;
   columns?: string[];
+  checks?: CheckSpec[];
+  freshness?: FreshnessSpec;
   enabled?: boolean;
 }
 
 export interface ProcessingSpec {
   merges?: MergeSpec[];
-  sql?: { file: string; name?: string; reads?: string[]; writes?: string[] }[];
+  sql?: {
+    file: string;
+    name?: string;
+    reads?: string[];
+    writes?: string[];
+    /** Checks of the tables the file writes, by `database.table`. */
+    checks?: Record<string, CheckSpec[]>;
+    freshness?: Record<string, FreshnessSpec>;
+  }[];
 }
 
 export interface MaintenanceTableSpec {

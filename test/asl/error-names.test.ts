@@ -37,6 +37,8 @@ const SDK: Record<string, Integration> = {
   dynamodb: { pkg: '@aws-sdk/client-dynamodb', prefix: 'DynamoDb', generic: ['DynamoDbException'] },
   sfn: { pkg: '@aws-sdk/client-sfn', prefix: 'Sfn', generic: ['SfnException'] },
   sns: { pkg: '@aws-sdk/client-sns', prefix: 'Sns', generic: ['SnsException'] },
+  cloudwatch: { pkg: '@aws-sdk/client-cloudwatch', prefix: 'CloudWatch', generic: ['CloudWatchException'] },
+  glue: { pkg: '@aws-sdk/client-glue', prefix: 'Glue', generic: ['GlueException'] },
 };
 /** Optimized integrations: `arn:aws:states:::<service>:<action>`. */
 const OPTIMIZED: Record<string, Integration> = {

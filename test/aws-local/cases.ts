@@ -39,6 +39,8 @@ export interface Case {
   seed?: Record<string, Record<string, unknown>[]>;
   /** Job runs of these `<use-case>/<workflow>/<job>` end FAILED. */
   failedJobs?: string[];
+  /** Jobs (`<use-case>/<workflow>/<job>`) whose quality checks of this severity fail. */
+  failedChecks?: Record<string, 'error' | 'warn'>;
   /** DataSync executions of these tables (`raw_orders.orders`) end in ERROR. */
   datasyncErrors?: string[];
   /** Expected outcome beyond agreement; returns a message when it does not hold. */
@@ -64,6 +66,8 @@ export interface ObservedExecution {
 
 export interface Observation {
   executions: ObservedExecution[];
+  /** Messages Task states published to the platform topic (compared by expectations only: their JSON text is the interpreters'). */
+  notifications: { subject: string; message: string }[];
   /** Items written by the case's executions (and the seeded keys), normalized, by table. */
   items: Record<string, unknown[]>;
 }

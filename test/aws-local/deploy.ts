@@ -9,8 +9,8 @@ import { CreateLocationS3Command, CreateTaskCommand } from '@aws-sdk/client-data
 import { CreateTableCommand, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { CreateStateMachineCommand, StateMachineAlreadyExists, UpdateStateMachineCommand } from '@aws-sdk/client-sfn';
-import { CreateTopicCommand } from '@aws-sdk/client-sns';
-import { CreateQueueCommand } from '@aws-sdk/client-sqs';
+import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { CreateScheduleCommand, CreateScheduleGroupCommand, GetScheduleGroupCommand, UpdateScheduleCommand } from '@aws-sdk/client-scheduler';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -40,6 +40,8 @@ export interface Deployment {
   placeholders: Record<string, string>;
   machines: DeployedMachine[];
   queueUrl: string;
+  /** SQS queue subscribed to the platform topic: what the workflows notify. */
+  notificationQueueUrl: string;
   /** DataSync task ARN in moto by table name (`raw_orders.orders`). */
   datasyncTasks: Map<string, string>;
 }
@@ -89,6 +91,10 @@ export async function deploy(endpoint: string, buildDir: string, name = 'specs')
   }
   const queue = await clients.sqs.send(new CreateQueueCommand({ QueueName: `${EMR_QUEUE}-${name.replace(/[^A-Za-z0-9_-]/g, '-')}` }));
   const queueUrl = queue.QueueUrl as string;
+  const notified = await clients.sqs.send(new CreateQueueCommand({ QueueName: `lakestep-notifications-${name.replace(/[^A-Za-z0-9_-]/g, '-')}` }));
+  const notificationQueueUrl = notified.QueueUrl as string;
+  const { Attributes } = await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: notificationQueueUrl, AttributeNames: ['QueueArn'] }));
+  await clients.sns.send(new SubscribeCommand({ TopicArn: topic.TopicArn, Protocol: 'sqs', Endpoint: Attributes?.QueueArn }));
   // The simulator's values (same account), with moto's own application id and topic.
   const placeholders: Record<string, string> = { ...placeholderValues(manifest), EmrApplicationId: EMR_APPLICATION_ID, NotificationTopicArn: topic.TopicArn as string };
   // DataSync tasks: moto names its own ARNs, so tasks named in specs are mapped onto moto's.
@@ -137,7 +143,7 @@ export async function deploy(endpoint: string, buildDir: string, name = 'specs')
     }
   }
   await deploySchedules(clients, manifest, placeholders);
-  return { endpoint, buildDir, manifest, clients, placeholders, machines, queueUrl, datasyncTasks };
+  return { endpoint, buildDir, manifest, clients, placeholders, machines, queueUrl, notificationQueueUrl, datasyncTasks };
 }
 
 /** The platform's schedule group and every workflow's EventBridge Scheduler schedule, in moto's Scheduler. */

@@ -7,6 +7,7 @@
  */
 import { CancelTaskExecutionCommand, DescribeTaskCommand } from '@aws-sdk/client-datasync';
 import { DeleteItemCommand, PutItemCommand, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { matchEventPattern, type RuleDefinition } from '../../src/index.ts';
 import { targetInput } from '../../src/simulator/index.ts';
@@ -49,7 +50,7 @@ export class MotoRunner {
   constructor(readonly deployment: Deployment) {
     const d = deployment;
     this.rules = d.manifest.useCases.flatMap((uc) => uc.workflows.flatMap((wf) => wf.rules)).map((r) => substitute(r, d.placeholders));
-    const none: JobBehaviour = { failedJobs: new Set(), watermarks: {} };
+    const none: JobBehaviour = { failedJobs: new Set(), watermarks: {}, checks: {} };
     this.worker = new Worker(
       d.clients,
       d.queueUrl,
@@ -57,7 +58,7 @@ export class MotoRunner {
       (arn) => (this.caseOf.has(arn) ? `${this.caseOf.get(arn)?.scenario}|${this.caseOf.get(arn)?.workflow}` : arn),
       (arn) => {
         const c = this.caseOf.get(arn);
-        return c ? { failedJobs: new Set(c.failedJobs ?? []), watermarks: {} } : none;
+        return c ? { failedJobs: new Set(c.failedJobs ?? []), watermarks: {}, checks: c.failedChecks ?? {} } : none;
       },
       (caller, request) => this.startFrom(caller, request),
     );
@@ -100,6 +101,7 @@ export class MotoRunner {
       for (const item of items) await clients.dynamodb.send(new PutItemCommand({ TableName: table, Item: item as Record<string, AttributeValue> }));
     }
     const before = await this.scan(tables);
+    await this.notifications(); // what earlier cases left
     const tracked: Tracked[] = [];
     this.tracked.set(c, tracked);
     const cancel = this.cancelTransfers(c);
@@ -138,6 +140,7 @@ export class MotoRunner {
     const mapped = (v: Record<string, unknown>[]): Record<string, unknown>[] => JSON.parse(JSON.stringify(v).split(MOTO_TASK_FAILED).join('States.TaskFailed')) as Record<string, unknown>[];
     return {
       executions: normalizeExecutions(executions, known),
+      notifications: await this.notifications(),
       items: Object.fromEntries(Object.entries(items).filter(([, v]) => v.length > 0).map(([t, v]) => [t, normalizeItems(mapped(v), known)])),
     };
   }
@@ -179,6 +182,21 @@ export class MotoRunner {
     const now = new Date('2026-12-15T00:00:00Z');
     if (step.command === 'run') await runWorkflow(api, target, { date: step.date, now, ...(step.rerun ? { rerun: true } : {}) });
     else await backfill(api, target, { from: step.from, to: step.to, now, maxConcurrency: step.maxConcurrency ?? 40, sleep, pollSeconds: 0.25 });
+  }
+
+  /** Messages on the platform topic since the last call (the SNS envelope of an SQS subscription). */
+  private async notifications(): Promise<{ subject: string; message: string }[]> {
+    const { clients, notificationQueueUrl: QueueUrl } = this.deployment;
+    const out: { subject: string; message: string }[] = [];
+    for (;;) {
+      const { Messages = [] } = await clients.sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
+      if (Messages.length === 0) return out;
+      for (const m of Messages) {
+        const envelope = JSON.parse(m.Body ?? '{}') as { Subject?: string; Message?: string };
+        out.push({ subject: envelope.Subject ?? '', message: envelope.Message ?? '' });
+      }
+      await clients.sqs.send(new DeleteMessageBatchCommand({ QueueUrl, Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })) }));
+    }
   }
 
   private generatedName(): string {

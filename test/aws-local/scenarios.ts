@@ -31,6 +31,31 @@ const failedWith = (ref: string, error: string, runsTable: string) => (o: Observ
   return last === 'arn:aws:states:::dynamodb:putItem' ? undefined : `the last task is ${last}, not the run record`;
 };
 
+/** One notification with this subject ending, whose message says `text`. */
+const notified = (subject: string, text: string) => (o: Observation): string | undefined => {
+  const found = o.notifications.filter((n) => n.subject.endsWith(`: ${subject}`));
+  if (found.length !== 1) return `${found.length} notification(s) "${subject}" (of ${JSON.stringify(o.notifications.map((n) => n.subject))})`;
+  return found[0]!.message.includes(text) ? undefined : `notification "${subject}" does not say ${text}: ${found[0]!.message}`;
+};
+
+type Item = Record<string, { S?: string } | undefined>;
+
+/**
+ * After failed error checks: the notification names the checks with their sample keys, the
+ * run record keeps the check summary (without samples), no watermark moved, no publish recorded.
+ */
+const checksFailed = (ref: string, runsTable: string, watermarksTable: string) => (o: Observation): string | undefined => {
+  const note = notified('quality checks failed', '"failing":1,"samples":[')(o);
+  if (note) return note;
+  const run = ((o.items[runsTable] ?? []) as Item[]).find((i) => i.pk?.S === ref && i.status?.S === 'FAILED');
+  const summary = JSON.parse(run?.summary?.S ?? '{}') as { quality?: { status?: string; checks?: unknown[] } };
+  if (summary.quality?.status !== 'failed' || !summary.quality.checks?.length) return `run record without the failed check summary: ${run?.summary?.S}`;
+  if (run?.summary?.S?.includes('samples')) return 'the run record keeps sample keys';
+  const marks = ((o.items[watermarksTable] ?? []) as Item[]).filter((i) => !i.pk?.S?.startsWith('migration/'));
+  const moved = marks.filter((i) => i.pk?.S?.startsWith('published/') || (i.value?.S ?? '') !== '');
+  return moved.length === 0 ? undefined : `watermarks moved or publishes recorded: ${JSON.stringify(moved)}`;
+};
+
 const runs = (ref: string, n: number) => (o: Observation): string | undefined => {
   const count = o.executions.filter((x) => x.ref === ref).length;
   return count === n ? undefined : `${ref} ran ${count} time(s), expected ${n}`;
@@ -105,6 +130,16 @@ export function isolatedCases(build: string, buildDir: string): Case[] {
         const jobRef = `${doc.useCase}/${doc.workflow}/${doc.job}`;
         const error = wf.type === 'migration' && doc.job !== 'ddl' ? 'Lakestep.TablesFailed' : 'States.TaskFailed';
         out.push(one('emr-failure', { logical_date: DAY }, { failedJobs: [jobRef], expect: failedWith(ref, error, runsTable), motoGap: CALLBACK_FAILURE }));
+      }
+      // A job with quality checks: its error checks fail, then only its warnings (src/phases/quality-gate.ts).
+      const audited = wf.jobs.map((j) => JSON.parse(readFileSync(join(buildDir, j), 'utf8')) as JobDocument).find((d) => d.steps.some((s) => s.kind === 'check' || (s.kind === 'kafka' && s.audit)));
+      if (audited) {
+        const jobRef = `${audited.useCase}/${audited.workflow}/${audited.job}`;
+        const watermarks = manifest.platform.dynamodb.watermarks;
+        // Routed: every item the run wrote is observed, so a watermark that moved would show (a watermark item names no execution).
+        out.push(one('checks-failed', { logical_date: DAY }, { route: true, failedChecks: { [jobRef]: 'error' }, expect: all(failedWith(ref, 'Lakestep.QualityCheckFailed', runsTable), checksFailed(ref, runsTable, watermarks)) }));
+        const warns = audited.steps.some((s) => (s.kind === 'check' && s.severity === 'warn') || (s.kind === 'kafka' && s.audit?.checks.some((c) => c.severity === 'warn')));
+        if (warns) out.push(one('checks-warned', { logical_date: DAY }, { failedChecks: { [jobRef]: 'warn' }, expect: all(succeeded(ref), notified('quality warnings', 'the run published')) }));
       }
       if (wf.resources.datasync.length > 0) {
         const table = wf.resources.datasync[0]?.table as string;

@@ -42,6 +42,7 @@ export async function runInSimulator(buildDir: string, c: Case, definitions: Map
     delays,
     ...(c.seed ? { dynamodb: c.seed as Scenario['dynamodb'] } : {}),
     ...(c.failedJobs ? { jobs: Object.fromEntries(c.failedJobs.map((j) => [j, { state: 'FAILED' as const }])) } : {}),
+    ...(c.failedChecks ? { checks: c.failedChecks } : {}),
     ...(c.datasyncErrors ? { datasync: Object.fromEntries(c.datasyncErrors.map((t) => [t, { status: 'ERROR' as const, error_code: 'OpNotSupp' }])) } : {}),
   };
   const sim = new Simulator(buildDir, scenario, { now: '2026-11-25T12:00:00Z' });
@@ -87,5 +88,6 @@ async function observe(sim: Simulator, c: Case, definitions: Map<string, StateMa
     const mine = (rows as Record<string, unknown>[]).filter((i) => c.route || seeded.has(JSON.stringify([i.pk, i.sk])) || arns.some((a) => JSON.stringify(i).includes(a)));
     if (mine.length > 0) items[table] = normalizeItems(mine, known);
   }
-  return { executions: normalizeExecutions(executions, known), items };
+  const notifications = result.notifications.filter((n) => n.via === 'state' && arns.some((a) => n.origin.startsWith(`${a}#`))).map((n) => ({ subject: n.subject ?? '', message: n.message }));
+  return { executions: normalizeExecutions(executions, known), items, notifications };
 }

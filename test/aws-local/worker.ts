@@ -35,6 +35,8 @@ export interface JobBehaviour {
   failedJobs: Set<string>;
   /** Watermark values by `<use-case>/<workflow>/<job>/<name>` or `<name>` (default: the run's `ts`). */
   watermarks: Record<string, string>;
+  /** Jobs whose checks of this severity fail, by `<use-case>/<workflow>/<job>`. */
+  checks: Record<string, 'error' | 'warn'>;
 }
 
 /**
@@ -189,7 +191,7 @@ export class Worker {
       run.state = 'FAILED';
       run.stateDetails = `Job failed (simulated): ${run.jobRef}`;
     } else if (resultUri && mode === 'BATCH') {
-      const result = jobResult(doc, behaviour.watermarks, params.ts);
+      const result = jobResult(doc, behaviour.watermarks, params.ts, run.jobRef ? behaviour.checks[run.jobRef] : undefined, params.run_id);
       const m = /^s3:\/\/([^/]+)\/(.+)$/.exec(resultUri);
       if (m) await this.clients.s3.send(new PutObjectCommand({ Bucket: m[1], Key: m[2], Body: JSON.stringify(result) }));
     }

@@ -52,7 +52,8 @@ describe('lakestep start on the example platform', () => {
     expect(r.out).toMatch(/^Notifications sent \(\d+\):$/m);
     expect(r.out).toMatch(/^Watermarks recorded \(\d+\):$/m);
     expect(r.out).toMatch(/^ {2}10 table\(s\) marked migrated$/m);
-    expect(lines.slice(-6).join('\n')).toMatch(/Next:\n.*failure\.yaml.*\n.*ls build\/.*\n.*\n.*npm run deploy/);
+    expect(lines.slice(-7).join('\n')).toMatch(/Next:\n {2}build\/ui\.html +in a browser: graphs, runs, tables\n.*failure\.yaml.*\n.*ls build\/.*\n.*\n.*npm run deploy/);
+    expect(readFileSync(join(dir, 'build/ui.html'), 'utf8')).toMatch(/^<!doctype html>/);
     // The timeline is in the file the report names, not on the screen.
     expect(r.out).toContain('Full timeline: build/timeline.txt');
     expect(r.out).not.toMatch(/ entered +/);
@@ -122,6 +123,17 @@ describe('lakestep start', () => {
     expect(r.out).toMatch(/^ {4}clean +spark +1 +(-|1) +- +scenario$/m);
     expect(r.out).not.toContain('Next:');
     expect(r.code).toBe(r.out.includes('Failed executions') ? 1 : 0);
+  });
+
+  it('writes the page also when the scenario fails on purpose, with the failed run and its error', async () => {
+    const fault = 'faults: {sales/extract: {Run extract: {error: EMRServerless.JobFailed, cause: boom, times: always}}}\n';
+    const dir = folder({ ...SPECS, 'fail.yaml': `start: [{workflow: sales/extract, logical_date: 2026-01-01}]\n${fault}` });
+    const r = await runCli(['start', 'specs', '--scenario', 'fail.yaml'], dir);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/^Next:\n {2}build\/ui\.html /m);
+    const html = readFileSync(join(dir, 'build/ui.html'), 'utf8');
+    const page = JSON.parse(/id="lakestep-data">([\s\S]*?)<\/script>/.exec(html)![1]!) as { runs: { dag: string; state: string; error?: string }[] };
+    expect(page.runs).toEqual([expect.objectContaining({ dag: 'sales/extract', state: 'failed', error: 'EMRServerless.JobFailed' })]);
   });
 
   it('an invalid scenario exits 2 before anything is compiled or written', async () => {

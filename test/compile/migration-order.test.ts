@@ -103,8 +103,10 @@ describe('compiled guard', () => {
     expect(item['Mark table migrated']).toMatchObject({
       Resource: 'arn:aws:states:::dynamodb:updateItem',
       Parameters: { Key: { pk: { 'S.$': '$.table.key' } }, UpdateExpression: 'SET migrated_at = :now, migrated_by = :exec' },
-      Next: 'Table migrated',
+      Next: 'Freshness SLA?',
     });
+    // A table without a freshness SLA is migrated once marked; one with an SLA records its publish first.
+    expect(item['Freshness SLA?']).toMatchObject({ Choices: [{ Variable: '$.table.fqn', IsPresent: true, Next: 'Record publish time' }], Default: 'Table migrated' });
     const list = d.States['List tables'] as State & { Result: { key: string; watermark: boolean }[] };
     expect(list.Result.map((t) => [t.key, t.watermark])).toEqual([['migration/raw_shop.orders', true]]);
   });

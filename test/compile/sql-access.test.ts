@@ -128,6 +128,6 @@ describe('statements the analysis cannot read', () => {
   it("refuses a declared write into another use case's table, at the declaration", () => {
     const processing = readFileSync(join(SPECS, 'orders/processing.yaml'), 'utf8').replace('    name: orders-enriched\n', '    name: orders-enriched\n    writes: [raw_payments.payments]\n');
     const r = example({ 'orders/processing.yaml': processing });
-    expect(errors(r)).toEqual(['TABLE_NOT_OWNED orders/processing.yaml:16:14']);
+    expect(errors(r)).toEqual(['TABLE_NOT_OWNED orders/processing.yaml:20:14']);
   });
 });

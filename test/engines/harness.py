@@ -25,7 +25,7 @@ from typing import Any, Iterator
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "infra" / "spark"))
 
-import lakestep_runtime  # noqa: E402
+import lakestep  # noqa: E402
 
 VERSIONS = json.loads((ROOT / "infra" / "spark" / "engine-versions.json").read_text())
 DEFAULT_VERSIONS = VERSIONS["releases"][VERSIONS["default"]]
@@ -135,6 +135,10 @@ class Lake:
         for key, value in generated:
             if key.startswith(DROPPED_PREFIXES) or key in (f"{c}.catalog-impl", f"{c}.io-impl"):
                 continue
+            if key == "spark.submit.pyFiles":
+                # The runtime package is imported from infra/spark here; the zip EMR loads
+                # is checked by test/infra/runtime-package.test.ts.
+                continue
             if key == "spark.jars":
                 # EMR's bundled Iceberg jar is replaced by the Maven-fetched one.
                 value = os.environ.get("LAKESTEP_ENGINE_JARS", "")
@@ -171,7 +175,7 @@ class Lake:
 
     def run(self, doc: dict[str, Any], ts: str = "2026-11-26T06:00:00Z", runtime: Any = None,
             **params: str) -> dict[str, Any]:
-        """Upload `doc` to the stand-in S3 and run it through `lakestep_runtime.main`."""
+        """Upload `doc` to the stand-in S3 and run it through `lakestep.main`."""
         import boto3
 
         self._runs += 1
@@ -184,8 +188,8 @@ class Lake:
                 "--param", f"ds={ts[:10]}", "--param", f"ts={ts}", "--param", f"run_id=run-{self._runs}"]
         for name, value in params.items():
             argv += ["--param", f"{name}={value}"]
-        runtime = runtime or lakestep_runtime.Runtime(spark_factory=lambda: self.spark, log=lambda _line: None)
-        lakestep_runtime.main(argv, runtime)
+        runtime = runtime or lakestep.Runtime(spark_factory=lambda: self.spark, log=lambda _line: None)
+        lakestep.main(argv, runtime)
         body = s3.get_object(Bucket=self.artifacts_bucket, Key=result_key)["Body"].read()
         return json.loads(body)
 

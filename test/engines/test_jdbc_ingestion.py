@@ -1,5 +1,5 @@
 """JDBC batch ingestion on real engines: the compiled `shop-ingestion` job document
-(test/engines/specs) run by lakestep_runtime.py against PostgreSQL, writing Iceberg
+(test/engines/specs) run by the lakestep runtime against PostgreSQL, writing Iceberg
 tables, with the credentials read from Secrets Manager (the local stand-in)."""
 from __future__ import annotations
 
@@ -77,7 +77,7 @@ def spark(lake):
 @pytest.fixture
 def run_job(lake):
     """Run a job document; `spark_proxy` stands in for the session the runtime gets."""
-    import lakestep_runtime as rt
+    import lakestep as rt
 
     def run(doc, params=None, runtime=None, spark_proxy=None):
         if runtime is None and spark_proxy is not None:
@@ -201,7 +201,7 @@ def test_credentials_come_from_the_region_of_the_secret(fresh, spark, shop, run_
     monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
     monkeypatch.delenv("AWS_REGION", raising=False)
     fresh.execute("INSERT INTO public.returns (return_id, reason) VALUES (1, 'broken')")
-    import lakestep_runtime as rt
+    import lakestep as rt
 
     run_job(only(shop["ingest"], "returns-pg"), runtime=rt.Runtime(spark_factory=lambda: spark, log=lambda _line: None))
     assert rows(spark, "returns", "return_id") == [(1, "broken")]

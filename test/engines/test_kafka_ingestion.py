@@ -1,5 +1,5 @@
 """Kafka micro-batch ingestion on real engines: the compiled `shop-ingestion` job
-document (test/engines/specs) run by lakestep_runtime.py against a KRaft broker,
+document (test/engines/specs) run by the lakestep runtime against a KRaft broker,
 with Spark Structured Streaming (`availableNow`) writing Iceberg tables."""
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from harness import Lake
-from lakestep_runtime import JobError
+from lakestep import JobError
 
 ROW = "id bigint, name string, amount decimal(20,2), ts timestamp"
 

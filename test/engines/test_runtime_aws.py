@@ -4,7 +4,7 @@ from __future__ import annotations
 import boto3
 import pytest
 
-import lakestep_runtime
+import lakestep
 from harness import Lake
 
 
@@ -13,5 +13,5 @@ def test_secrets_are_read_in_the_region_of_their_arn_without_aws_region(lake: La
         Name="lakestep/test/db", SecretString='{"host": "db"}')["ARN"]
     monkeypatch.delenv("AWS_REGION", raising=False)
     monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
-    ctx = lakestep_runtime.Context(runtime=lakestep_runtime.Runtime(), spark=None, params={})
+    ctx = lakestep.Context(runtime=lakestep.Runtime(), spark=None, params={})
     assert ctx.secret(arn) == '{"host": "db"}'

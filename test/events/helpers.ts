@@ -25,6 +25,7 @@ export function platform(overrides: Partial<Platform> = {}): Platform {
     tags: {},
     databaseOwners: {},
     governance: 'iam',
+    quality: { branchRetentionDays: 7, publishAttempts: 3 },
     grants: { checked: true, externalLocations: [], sharedSecrets: [] },
     origin: origin('platform.yaml', 1),
     ...overrides,

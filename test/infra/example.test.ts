@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Manifest, ManifestWorkflow } from '../../src/build/types.ts';
-import { LOG_DELIVERY_ACTIONS, XRAY_ACTIONS } from '../../infra/iam/service-statements.ts';
+import { LOG_DELIVERY_ACTIONS, METRIC_ACTIONS, XRAY_ACTIONS } from '../../infra/iam/service-statements.ts';
 import { compileToBuild, exampleSources } from './compiled.ts';
 import { resourcesOfType, roleStatements as statementsOfRole, stateMachineResource, type Statement, type Synthesized, synthesize } from './synth.ts';
 
@@ -26,8 +26,8 @@ const workflows = (): ManifestWorkflow[] => manifest.useCases.flatMap((u) => u.w
 const list = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
 /** `Resource: "*"` is allowed only for these actions (infra/README.md, "`Resource: "*"` statements"). */
-const DOCUMENTED_STAR_ACTIONS = new Set([...LOG_DELIVERY_ACTIONS, ...XRAY_ACTIONS]);
-const SERVICE_ACTIONS = ['kms:Decrypt', 'kms:GenerateDataKey', ...DOCUMENTED_STAR_ACTIONS];
+const DOCUMENTED_STAR_ACTIONS = new Set([...LOG_DELIVERY_ACTIONS, ...XRAY_ACTIONS, ...METRIC_ACTIONS]);
+const SERVICE_ACTIONS = ['kms:Decrypt', 'kms:GenerateDataKey', ...LOG_DELIVERY_ACTIONS, ...XRAY_ACTIONS];
 
 /**
  * IAM actions each Step Functions integration needs, from the Step Functions and
@@ -55,6 +55,7 @@ const INTEGRATION_ACTIONS: Record<string, string[]> = {
   'arn:aws:states:::states:startExecution': ['states:StartExecution'],
   'arn:aws:states:::aws-sdk:sfn:describeExecution': ['states:DescribeExecution'],
   'arn:aws:states:::sns:publish': ['sns:Publish'],
+  'arn:aws:states:::aws-sdk:cloudwatch:putMetricData': ['cloudwatch:PutMetricData'],
 };
 
 /** Task resources of a definition, Map and Parallel bodies included. */
@@ -241,6 +242,37 @@ describe('example platform: least privilege', () => {
       expect(updates, w.name).toHaveLength(1);
       expect(updates[0]).toContain('TablesWatermarks');
     }
+  });
+
+  it('alarms on each freshness SLA: no TablePublished data point for its age notifies the platform topic', () => {
+    const alarms = resourcesOfType(s, 'AWS::CloudWatch::Alarm');
+    const expected = manifest.useCases.flatMap((u) => (u.freshness ?? []).map((a) => ({ useCase: u.name, ...a })));
+    expect(expected.length).toBeGreaterThan(0);
+    expect(alarms.map((a) => a.props.AlarmName).sort()).toEqual(expected.map((a) => a.name).sort());
+    for (const a of expected) {
+      const alarm = alarms.find((x) => x.props.AlarmName === a.name)!;
+      // In the stack of its use case, on the metric the workflows put at each publish.
+      expect(alarm.stack).toContain(`-${a.useCase}`);
+      expect(alarm.props).toMatchObject({
+        Namespace: 'Lakestep',
+        MetricName: 'TablePublished',
+        Dimensions: [{ Name: 'Platform', Value: manifest.platform.prefix }, { Name: 'Table', Value: a.table }],
+        Statistic: 'Sum',
+        ComparisonOperator: 'LessThanThreshold',
+        Threshold: 1,
+        TreatMissingData: 'breaching',
+        EvaluationPeriods: a.evaluationPeriods,
+        DatapointsToAlarm: a.evaluationPeriods,
+      });
+      // The whole age is evaluated, within CloudWatch's limits: ≤ 1 day for periods under an hour, ≤ 7 days in all.
+      expect(alarm.props.Period * alarm.props.EvaluationPeriods).toBeGreaterThanOrEqual(a.afterSeconds);
+      expect(alarm.props.Period * alarm.props.EvaluationPeriods).toBeLessThanOrEqual(alarm.props.Period < 3600 ? 86_400 : 7 * 86_400);
+      expect(JSON.stringify(alarm.props.AlarmActions)).toContain('Notifications');
+      expect(alarm.props.OKActions).toEqual(alarm.props.AlarmActions);
+    }
+    // The encrypted topic lets CloudWatch alarms of this account publish.
+    const policies = resourcesOfType(s, 'AWS::SNS::TopicPolicy').flatMap((p) => p.props.PolicyDocument.Statement as (Statement & { Principal?: unknown })[]);
+    expect(policies.some((st) => JSON.stringify(st.Principal).includes('cloudwatch.amazonaws.com') && list(st.Action).includes('sns:Publish'))).toBe(true);
   });
 
   it('uses Resource "*" only for the documented actions', () => {

@@ -22,7 +22,8 @@ function grant(resource: string, parameters: Record<string, unknown> = {}, datas
 const text = (v: unknown) => JSON.stringify(v);
 
 /** given a Task resource (and parameters) → want these actions, with these fragments in the resources. */
-const CASES: Array<{ resource: string; parameters?: Record<string, unknown>; tasks?: string[]; actions: string[]; resourceHas: string[] }> = [
+/** `condition`: an action without resource-level permissions, on `*` under this condition. */
+const CASES: Array<{ resource: string; parameters?: Record<string, unknown>; tasks?: string[]; actions: string[]; resourceHas: string[]; condition?: Record<string, unknown> }> = [
   {
     resource: 'arn:aws:states:::emr-serverless:startJobRun.sync',
     parameters: { ExecutionRoleArn: '${SparkJobRoleArn}' },
@@ -61,6 +62,13 @@ const CASES: Array<{ resource: string; parameters?: Record<string, unknown>; tas
   },
   { resource: 'arn:aws:states:::aws-sdk:sfn:describeExecution', actions: ['states:DescribeExecution'], resourceHas: [':execution:*'] },
   { resource: 'arn:aws:states:::sns:publish', parameters: { TopicArn: '${NotificationTopicArn}' }, actions: ['sns:Publish'], resourceHas: ['Notifications'] },
+  {
+    resource: 'arn:aws:states:::aws-sdk:cloudwatch:putMetricData',
+    parameters: { Namespace: 'Lakestep' },
+    actions: ['cloudwatch:PutMetricData'],
+    resourceHas: [],
+    condition: { StringEquals: { 'cloudwatch:namespace': 'Lakestep' } },
+  },
 ];
 
 describe('IAM registry', () => {
@@ -72,7 +80,10 @@ describe('IAM registry', () => {
     it(c.resource, () => {
       const statements = grant(c.resource, c.parameters, c.tasks);
       expect(statements.flatMap((s) => [s.Action].flat()).sort()).toEqual(c.actions);
-      for (const s of statements) expect([s.Resource].flat()).not.toContain('*');
+      for (const s of statements) {
+        if (c.condition) expect(s.Condition).toEqual(c.condition);
+        else expect([s.Resource].flat()).not.toContain('*');
+      }
       for (const fragment of c.resourceHas) expect(text(statements)).toContain(fragment);
     });
   }
@@ -89,6 +100,10 @@ describe('IAM registry', () => {
   it('fails for an unknown task resource', () => {
     expect(() => grant('arn:aws:states:::lambda:invoke')).toThrow(UnknownTaskResourceError);
     expect(() => grant('arn:aws:states:::lambda:invoke')).toThrow(/registry\.ts/);
+  });
+
+  it('refuses a metric namespace computed at run time', () => {
+    expect(() => grant('arn:aws:states:::aws-sdk:cloudwatch:putMetricData', { 'Namespace.$': '$.ns' })).toThrow(/static Namespace/);
   });
 
   it('fails when a scoping parameter is computed at run time', () => {

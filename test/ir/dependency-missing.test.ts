@@ -248,7 +248,7 @@ describe('DEPENDENCY_MISSING over any access list', () => {
     kind: 'processing',
     processing: {
       merges: [],
-      sql: [{ name: 'q', file: 'bi/sql/q.sql', text: '', params: [], origin: at('bi/processing.yaml', 3), declared: [], statements: [{ index: 1, text: '', origin: at('bi/sql/q.sql', 1), uses: uses.map(([t, kinds, line]) => ({ table: table(t), kinds, origin: at('bi/sql/q.sql', line) })) }] }],
+      sql: [{ name: 'q', file: 'bi/sql/q.sql', text: '', params: [], quality: [], origin: at('bi/processing.yaml', 3), declared: [], statements: [{ index: 1, text: '', origin: at('bi/sql/q.sql', 1), uses: uses.map(([t, kinds, line]) => ({ table: table(t), kinds, origin: at('bi/sql/q.sql', line) })) }] }],
       origin: at('bi/processing.yaml', 1),
     },
   });

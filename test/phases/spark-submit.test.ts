@@ -19,6 +19,7 @@ describe('mergeSubmitParameters', () => {
     ['spark.sql.extensions', `${ICEBERG} --conf spark.sql.extensions=io.delta.sql.DeltaSparkSessionExtension`, '--conf spark.jars=/iceberg.jar --conf spark.sql.extensions=org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions,io.delta.sql.DeltaSparkSessionExtension'],
     ['--packages and spark.jars.packages', '--packages org.postgresql:postgresql:42.7.8 --conf spark.jars.packages=a:b:1 --packages=c:d:2', '--packages org.postgresql:postgresql:42.7.8,a:b:1,c:d:2'],
     ['--py-files and spark.submit.pyFiles', '--py-files s3://b/a.zip -c spark.submit.pyFiles=s3://b/c.zip', '--py-files s3://b/a.zip,s3://b/c.zip'],
+    ['the lakestep package and a spec spark.submit.pyFiles, each key apart', '--conf spark.submit.pyFiles=s3://a/lakestep.zip --conf spark.jars=/i.jar --conf spark.submit.pyFiles=s3://u/udf.zip --conf spark.jars=/u.jar', '--conf spark.submit.pyFiles=s3://a/lakestep.zip,s3://u/udf.zip --conf spark.jars=/i.jar,/u.jar'],
     ['--conf=key=value', '--conf spark.jars=/a.jar --conf=spark.jars=/b.jar', '--conf spark.jars=/a.jar,/b.jar'],
     ['quoted values', '--conf spark.jars=/a.jar --conf "spark.driver.extraJavaOptions=-Da=1 -Db=2" --jars \'/b.jar\'', '--conf spark.jars=/a.jar,/b.jar --conf "spark.driver.extraJavaOptions=-Da=1 -Db=2"'],
   ])('merges %s', (_, given, want) => expect(mergeSubmitParameters(given)).toBe(want));

@@ -21,7 +21,7 @@ function runtimeFormat(values: string[]): string[] {
   const script = [
     'import json, sys',
     "sys.path.insert(0, 'infra/spark')",
-    'from lakestep_runtime import format_watermark',
+    'from lakestep import format_watermark',
     'print(json.dumps([format_watermark(v) for v in json.loads(sys.argv[1])]))',
   ].join('\n');
   return JSON.parse(execFileSync('python3', ['-c', script, JSON.stringify(values)], { encoding: 'utf8' })) as string[];

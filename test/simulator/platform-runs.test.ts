@@ -126,10 +126,12 @@ describe('notifications', () => {
       ['orders', 'FAILED'],
       ['order_lines', 'SUCCEEDED'],
     ]);
-    expect(result.notifications).toHaveLength(1);
+    // Besides the freshness alarms of the tables this leaves unpublished (test/simulator/freshness.test.ts).
+    const notes = result.notifications.filter((n) => n.via !== 'alarm');
+    expect(notes).toHaveLength(1);
     expect(notificationsBy(result, '.notify-failure')).toHaveLength(1);
     // A JSON message, well-formed although the cause holds quoted JSON.
-    const message = JSON.parse(result.notifications[0]!.message) as { message: string; error: string; cause: string };
+    const message = JSON.parse(notes[0]!.message) as { message: string; error: string; cause: string };
     expect(message.message).toContain(`lakestep ${MIGRATION}: execution ${NAME} of `);
     expect(message.message).toContain(' ended FAILED at ');
     expect(message.error).toBe('Lakestep.TablesFailed');
@@ -154,7 +156,7 @@ describe('notifications', () => {
     expect(notificationsBy(result, '.notify-failure')).toEqual([]);
     // Its downstream ran too, without a notification of its own.
     expect(executionsOf(result, 'orders/orders-ingestion').map((e) => e.status)).toEqual(['SUCCEEDED']);
-    expect(result.notifications).toHaveLength(1);
+    expect(result.notifications.filter((n) => n.via !== 'alarm')).toHaveLength(1);
   });
 });
 

@@ -19,7 +19,7 @@ datasync: {orders: {status: ERROR, extra_polls: 1}}
     } catch (e) {
       expect(e).toBeInstanceOf(ScenarioError);
       expect((e as ScenarioError).problems).toEqual([
-        'extra: unknown field (expected one of start, window, faults, delays, datasync, watermarks, jobs, dynamodb, migrated)',
+        'extra: unknown field (expected one of start, window, faults, delays, datasync, watermarks, jobs, checks, dynamodb, migrated)',
         'start[0].workflow: required string',
         'start[0].logical_date: must be a date or ISO timestamp',
         'faults.a/b.S.error: required string',

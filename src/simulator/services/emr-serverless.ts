@@ -51,6 +51,8 @@ export interface EmrOptions {
   watermarks: Record<string, string>;
   /** Job runs that end FAILED, by `<use-case>/<workflow>/<job>`. */
   failures?: Record<string, JobFailure>;
+  /** Jobs whose checks of this severity fail, by `<use-case>/<workflow>/<job>`. */
+  checks?: Record<string, FailingChecks>;
   problems?: Problems;
 }
 
@@ -169,7 +171,7 @@ export class EmrServerless {
       run.stateDetails = failure.details ?? `Job failed (simulated): ${jobRef}`;
     } else if (resultUri && mode === 'BATCH') {
       // The runtime writes its result file only after the job's commits.
-      run.result = jobResult(doc, this.options.watermarks, params.ts);
+      run.result = jobResult(doc, this.options.watermarks, params.ts, jobRef ? this.options.checks?.[jobRef] : undefined, params.run_id);
       this.options.s3.put(resultUri, JSON.stringify(run.result));
     }
     this.runs.push(run);
@@ -211,6 +213,71 @@ export class EmrServerless {
 export interface JobResult {
   watermarks: Record<string, string>;
   rows: Record<string, number>;
+  /** A job that audits tables: its checks (infra/spark/lakestep/quality.py `to_result`). */
+  quality?: QualityResult;
+}
+
+/** One check's outcome as the result reports a failing one. */
+export interface CheckOutcome {
+  table: string;
+  check: string;
+  severity: 'error' | 'warn';
+  failing: number;
+  /** Sample keys of failing rows; masked columns read `***`. */
+  samples: Record<string, string>[];
+}
+
+export interface QualityResult {
+  status: 'passed' | 'warned' | 'failed';
+  failed: CheckOutcome[];
+  warned: CheckOutcome[];
+  summary: {
+    status: QualityResult['status'];
+    attempts: number;
+    published: string[];
+    kept: { table: string; branch: string }[];
+    checks: { table: string; check: string; kind: string; severity: string; status: 'passed' | 'failed'; failing: number }[];
+  };
+}
+
+/** Which checks a simulated run fails: those of this severity (scenario `checks`). */
+export type FailingChecks = 'error' | 'warn';
+
+/**
+ * The `quality` of a result: every check of `doc` (its `check` steps and the checks of its
+ * gated Kafka steps) passes, except those of severity `failing`, each with one failing row.
+ */
+function qualityResult(doc: JobDocument, failing: FailingChecks | undefined, runId: string): QualityResult | undefined {
+  const checks = doc.steps.flatMap((s) => (s.kind === 'check' ? [s] : s.kind === 'kafka' ? (s.audit?.checks ?? []) : []));
+  if (checks.length === 0) return undefined;
+  const outcome = (c: (typeof checks)[number]): CheckOutcome => ({
+    table: c.table,
+    check: c.check,
+    severity: c.severity,
+    failing: 1,
+    // As the runtime: no sample without columns that identify a row.
+    samples: c.sampleColumns.length ? [Object.fromEntries(c.sampleColumns.map((col) => [col, c.maskedColumns.includes(col) ? '***' : 'sample']))] : [],
+  });
+  const failed = checks.filter((c) => c.severity === 'error' && failing === 'error').map(outcome);
+  const warned = checks.filter((c) => c.severity === 'warn' && failing === 'warn').map(outcome);
+  const status = failed.length ? 'failed' : warned.length ? 'warned' : 'passed';
+  const tables = [...new Set(checks.map((c) => c.table))];
+  const branch = `audit_${runId.replace(/[^A-Za-z0-9_]/g, '_')}`;
+  return {
+    status,
+    failed,
+    warned,
+    summary: {
+      status,
+      attempts: 1,
+      published: status === 'failed' ? [] : tables,
+      kept: status === 'failed' ? tables.map((table) => ({ table, branch })) : [],
+      checks: checks.map((c) => {
+        const fails = c.severity === failing;
+        return { table: c.table, check: c.check, kind: c.checkKind, severity: c.severity, status: fails ? 'failed' : 'passed', failing: fails ? 1 : 0 };
+      }),
+    },
+  };
 }
 
 /**
@@ -220,8 +287,10 @@ export interface JobResult {
  * else `watermarks[<name>]`, else the run's `ts` in the runtime's timestamp format.
  * @see ../../../infra/spark/lakestep_runtime.py (`WATERMARK_FORMAT`)
  */
-export function jobResult(doc: JobDocument | undefined, watermarks: Record<string, string>, ts: string | undefined): JobResult {
+export function jobResult(doc: JobDocument | undefined, watermarks: Record<string, string>, ts: string | undefined, failing?: FailingChecks, runId = 'run'): JobResult {
   const out: JobResult = { watermarks: {}, rows: {} };
+  const quality = doc ? qualityResult(doc, failing, runId) : undefined;
+  if (quality) out.quality = quality;
   const ref = doc ? `${doc.useCase}/${doc.workflow}/${doc.job}` : '';
   for (const step of doc?.steps ?? []) {
     const key = step.kind === 'watermark' ? step.key : step.kind === 'jdbc_extract' ? step.watermarkParameter : undefined;

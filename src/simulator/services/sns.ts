@@ -11,9 +11,9 @@ export interface Notification {
   topicArn: string;
   subject?: string;
   message: string;
-  /** `state` for a Task state publish, `rule` for an EventBridge target. */
-  via: 'state' | 'rule';
-  /** Rule name or `<execution arn>#<state name>`. */
+  /** `state` for a Task state publish, `rule` for an EventBridge target, `alarm` for a CloudWatch alarm action. */
+  via: 'state' | 'rule' | 'alarm';
+  /** Rule name, `<execution arn>#<state name>` or the alarm name. */
   origin: string;
 }
 

@@ -1,0 +1,201 @@
+/**
+ * `lakestep ui --from-aws`: the runs of every dag's state machine in AWS since a
+ * point in time, with the same SDK calls as the operator commands (src/ops):
+ * `ListStateMachines` to find the machines (unless the account is given),
+ * `ListExecutions` per machine, newest first, paging until the window is passed,
+ * and for failed runs `GetExecutionHistory` (error, cause, failed state, states,
+ * job runs, input). Every call is paced by throttle.ts; thousands of machines
+ * take as long as the `ListExecutions` quota says, and the estimate is printed.
+ * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_ListExecutions.html
+ */
+import { paginateListExecutions, paginateListStateMachines, type ExecutionListItem, type HistoryEvent, type SFNClient } from '@aws-sdk/client-sfn';
+import type { Manifest } from '../build/types.ts';
+import type { QuarantinedUseCase } from '../graph/types.ts';
+import { stateMachineName } from '../naming.ts';
+import { executionHistory, failureFromHistory, isoSeconds, jobRunsFromHistory, OpsError, partitionOf, stateMachineArn } from '../ops/index.ts';
+import { parseDuration } from '../spec/duration.ts';
+import { logicalDateOf } from '../ops/dates.ts';
+import { statesFromHistory } from './history.ts';
+import { runIdentity } from './identity.ts';
+import { runState } from './runs.ts';
+import { paced, stepFunctionsQuotas, type Clock, type PaceStats } from './throttle.ts';
+import type { UiRun } from './types.ts';
+
+export const AWS_SINCE_DEFAULT = '1d';
+/** Step Functions keeps closed executions this long. */
+const RETENTION_SECONDS = 90 * 86_400;
+const FAILED = new Set(['FAILED', 'TIMED_OUT', 'ABORTED']);
+
+export interface AwsReadOptions {
+  since: Date;
+  now: Date;
+  /** Build the ARNs from it instead of listing the state machines. */
+  account?: string;
+  quarantined: readonly QuarantinedUseCase[];
+  /** Only these use cases (default all). */
+  useCases?: readonly string[];
+  /** Machines read at once (default 4). */
+  concurrency?: number;
+  /** Executions and state machines asked for per page (default 1000, the API's maximum). */
+  pageSize?: number;
+  /** Failed runs whose history is read, newest first (default 100); the others show their status. */
+  historyMax?: number;
+  clock?: Clock;
+  random?: () => number;
+  progress?: (line: string) => void;
+}
+
+export interface AwsRead {
+  runs: UiRun[];
+  label: string;
+  now: string;
+  notes: string[];
+  /** See `UiData.source.console`. */
+  console: string;
+  stats: PaceStats;
+}
+
+/** `--since`: a duration back from now (`1d`, `12h`) or an ISO date; within the 90 days Step Functions keeps executions. */
+export function parseSince(value: string, now: Date): Date {
+  const seconds = parseDuration(value.trim());
+  let at: number;
+  if (seconds !== undefined) at = now.getTime() - seconds * 1000;
+  else {
+    const d = logicalDateOf(value, '--since');
+    if ('problem' in d) throw new OpsError('USAGE', `${d.problem}; or give a duration such as 1d or 12h`);
+    at = Date.parse(d.date);
+  }
+  if (at >= now.getTime()) throw new OpsError('USAGE', `--since ${value} is not in the past`);
+  if (now.getTime() - at > RETENTION_SECONDS * 1000) throw new OpsError('USAGE', `--since ${value} is more than 90 days back: Step Functions keeps executions 90 days`);
+  return new Date(at);
+}
+
+interface Machine {
+  dag: string;
+  name: string;
+  arn?: string;
+}
+
+export async function readAwsRuns(raw: SFNClient, manifest: Manifest, opts: AwsReadOptions): Promise<AwsRead> {
+  const region = manifest.platform.region;
+  const { client, stats } = paced(raw, { quotas: stepFunctionsQuotas(region), ...(opts.clock ? { clock: opts.clock } : {}), ...(opts.random ? { random: opts.random } : {}) });
+  const clock = opts.clock ?? { now: () => Date.now() };
+  const t0 = clock.now();
+  const wanted = (uc: string) => !opts.useCases?.length || opts.useCases.includes(uc);
+  const machines: Machine[] = [
+    ...manifest.useCases.filter((u) => wanted(u.name)).flatMap((u) => u.workflows.map((w) => ({ dag: `${u.name}/${w.name}`, name: w.stateMachineName }))),
+    ...opts.quarantined.filter((q) => wanted(q.useCase)).flatMap((q) => (q.dags ?? []).map((d) => ({ dag: `${q.useCase}/${d.name}`, name: stateMachineName(manifest.platform.prefix, q.useCase, d.name) }))),
+  ];
+  const notes: string[] = [];
+  await locate(client, machines, region, opts.account, opts.pageSize ?? 1000);
+  const missing = machines.filter((m) => !m.arn);
+  const found = machines.filter((m): m is Machine & { arn: string } => m.arn !== undefined);
+  const quota = stepFunctionsQuotas(region).ListExecutions;
+  const eta = Math.max(0, found.length - quota.bucket) / quota.refill;
+  opts.progress?.(`reading the executions of ${found.length} state machine(s) since ${isoSeconds(opts.since)}${eta > 60 ? `: at least ${Math.ceil(eta / 60)} min at ListExecutions' quota` : ''}`);
+
+  const listed: { machine: Machine; item: ExecutionListItem }[] = [];
+  const absent: Machine[] = [];
+  let done = 0;
+  await pool(found, opts.concurrency ?? 4, async (machine) => {
+    try {
+      for await (const page of paginateListExecutions({ client, pageSize: opts.pageSize ?? 1000 }, { stateMachineArn: machine.arn })) {
+        const items = page?.executions ?? [];
+        const recent = items.filter((e) => e.startDate !== undefined && e.startDate.getTime() >= opts.since.getTime());
+        for (const item of recent) listed.push({ machine, item });
+        // Newest first: once one started before the window, the rest did too.
+        if (recent.length < items.length) break;
+      }
+    } catch (err) {
+      // An ARN built from --account names a machine that may not be deployed (yet, or any more).
+      if ((err as Error).name !== 'StateMachineDoesNotExist') throw err;
+      absent.push(machine);
+    }
+    if (++done % 500 === 0) opts.progress?.(`  ${done} of ${found.length} state machines read`);
+  });
+  const notDeployed = [...missing, ...absent];
+  if (notDeployed.length) notes.push(`${notDeployed.length} state machine(s) not deployed in ${region}: ${notDeployed.slice(0, 5).map((m) => m.dag).join(', ')}${notDeployed.length > 5 ? ', …' : ''}`);
+
+  const failed = listed.filter((l) => FAILED.has(l.item.status ?? '')).sort((a, b) => (b.item.startDate?.getTime() ?? 0) - (a.item.startDate?.getTime() ?? 0));
+  const histories = new Map<string, HistoryEvent[]>();
+  await pool(failed.slice(0, opts.historyMax ?? 100), opts.concurrency ?? 4, async ({ item }) => {
+    if (item.executionArn) histories.set(item.executionArn, await executionHistory(client, item.executionArn));
+  });
+  if (failed.length > (opts.historyMax ?? 100)) notes.push(`the history of the newest ${opts.historyMax ?? 100} of ${failed.length} failed runs was read; the others link to the console`);
+  const runs = listed.map(({ machine, item }) => toRun(machine.dag, item, histories.get(item.executionArn ?? '')));
+  const seconds = Math.round((clock.now() - t0) / 1000);
+  opts.progress?.(`read ${runs.length} execution(s) of ${found.length} state machine(s) in ${seconds} s (${stats.calls.ListExecutions} ListExecutions, ${stats.calls.GetExecutionHistory} GetExecutionHistory, ${stats.retried} throttled call(s) retried)`);
+  return { runs, label: `AWS ${region}, executions started since ${isoSeconds(opts.since)}`, now: isoSeconds(opts.now), notes, console: consolePrefix(region), stats };
+}
+
+/** Fills in each machine's ARN: built from the account, or found with `ListStateMachines`. */
+async function locate(client: SFNClient, machines: Machine[], region: string, account: string | undefined, pageSize: number): Promise<void> {
+  if (account !== undefined) {
+    for (const m of machines) m.arn = stateMachineArn(m.name, { region, account });
+    return;
+  }
+  const byName = new Map(machines.map((m) => [m.name, m]));
+  let left = machines.length;
+  for await (const page of paginateListStateMachines({ client, pageSize }, {})) {
+    for (const sm of page.stateMachines ?? []) {
+      const m = sm.name ? byName.get(sm.name) : undefined;
+      if (m && !m.arn && sm.stateMachineArn) {
+        m.arn = sm.stateMachineArn;
+        left--;
+      }
+    }
+    if (!left) break;
+  }
+}
+
+function toRun(dag: string, item: ExecutionListItem, history: HistoryEvent[] | undefined): UiRun {
+  const name = item.name ?? '';
+  const arn = item.executionArn ?? '';
+  const start = item.startDate ? isoSeconds(item.startDate) : '';
+  const started = history?.find((e) => e.type === 'ExecutionStarted')?.executionStartedEventDetails?.input;
+  const identity = runIdentity({ name, start, ...(started ? { input: parseJson(started) } : {}) });
+  const failure = history ? failureFromHistory(history) : undefined;
+  const status = item.status ?? 'UNKNOWN';
+  const jobRuns = history ? jobRunsFromHistory(history).map((j) => ({ state: j.state, id: j.jobRunId })) : undefined;
+  return {
+    dag,
+    name,
+    executionArn: arn,
+    logicalDate: identity.logicalDate,
+    dateFrom: identity.dateFrom,
+    state: runState(status, failure?.error, false),
+    status,
+    start,
+    ...(item.stopDate ? { stop: isoSeconds(item.stopDate) } : {}),
+    ...(identity.trigger ? { trigger: identity.trigger } : {}),
+    ...(failure?.error ? { error: failure.error } : {}),
+    ...(failure?.cause ? { cause: failure.cause } : {}),
+    ...(failure?.state ? { failedState: failure.state } : {}),
+    ...(history ? { states: statesFromHistory(history) } : {}),
+    ...(jobRuns?.length ? { jobRuns } : {}),
+  };
+}
+
+/** What an execution's ARN follows in the address of its page in the Step Functions console of the region's partition. */
+export function consolePrefix(region: string): string {
+  const partition = partitionOf(region);
+  const host = partition === 'aws-cn' ? 'console.amazonaws.cn' : partition === 'aws-us-gov' ? 'console.amazonaws-us-gov.com' : `${region}.console.aws.amazon.com`;
+  return `https://${host}/states/home?region=${region}#/v2/executions/details/`;
+}
+
+/** Runs `work` over `items`, at most `n` at a time. */
+async function pool<T>(items: readonly T[], n: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,2 @@
+-- Orders over 1000 need a manual review first: each one is a failing row.
+SELECT id, amount FROM raw_quality.orders WHERE amount > 1000

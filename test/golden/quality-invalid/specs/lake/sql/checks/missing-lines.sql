@@ -1,0 +1,1 @@
+SELECT id FROM raw_lake.events WHERE amount < 0

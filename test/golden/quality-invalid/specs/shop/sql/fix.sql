@@ -1,0 +1,1 @@
+UPDATE raw_shop.orders SET status = 'NEW' WHERE status IS NULL
