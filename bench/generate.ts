@@ -21,6 +21,15 @@ import type { SourceFile } from '../src/spec/files.ts';
 export interface GenerateOptions {
   useCases: number;
   seed?: number;
+  /**
+   * The first use case migrates this many tables instead of 3–5, all through
+   * one DataSync task (`datasync` with `source_path`), and every other use case
+   * migrates its database through one task of its own. A task cannot serve two
+   * use cases: each one's landing is confined to its own prefix of the landing
+   * bucket, and a task has one destination. So the platform references one task
+   * per migrating use case (past DataSync's 100 per region at 100 use cases).
+   */
+  bigMigration?: number;
 }
 
 export interface GeneratedTree {
@@ -271,7 +280,7 @@ dags:
     depends_on: [${dag('migration')}]
     tags: [${d.name}]
     retries: ${1 + (i % 4)}
-    timeout: ${Math.max(5, every - 5)}m
+    timeout: ${Math.max(10, every - 5)}m
 
   - name: ${dag('upserts')}
     type: transformation
@@ -327,7 +336,12 @@ ${reportScheduled ? `    schedule: cron(${minute} ${hour} * * ? *)\n` : `    dep
         return lines.join('\n');
       })
       .join('\n\n');
-    const migration = `# yaml-language-server: $schema=../../src/spec/schemas/migration.schema.json
+    const big = options.bigMigration !== undefined && i === 0;
+    const migration = big
+      ? bigMigrationYaml(db, e, options.bigMigration!, rand)
+      : options.bigMigration !== undefined
+        ? sharedTasksYaml(db, uc, i, shapes, rand)
+        : `# yaml-language-server: $schema=../../src/spec/schemas/migration.schema.json
 # Tables of the Hive warehouse. DataSync tasks were created by the network team.
 database: ${db}
 landing: s3://acme-lake-landing/${uc}/
@@ -429,4 +443,53 @@ tables:
 
 function cap(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1).replaceAll('_', ' ');
+}
+
+/** Columns of the generated tables: one of five shapes, name-varied. */
+function tableLines(t: ReturnType<typeof tableShapes>[number], db: string, hdfsName: string, rand: () => number): string[] {
+  return [
+    `  - name: ${hdfsName}`,
+    `    source: {hdfs_path: /warehouse/${db}.db/${hdfsName}, format: ${pick(rand, FORMATS)}}`,
+    `    layer: ${t.layer}`,
+    `    columns:`,
+    ...t.columns.map((c) => `      - ${c}`),
+    `    partition_by: ${t.partitionBy}`,
+    `    watermark_column: ${t.watermark}`,
+  ];
+}
+
+/** A use case's migration through one task of its database folder, landing in its own prefix. */
+function sharedTasksYaml(db: string, uc: string, i: number, shapes: ReturnType<typeof tableShapes>, rand: () => number): string {
+  const task = `task-${(i + 1).toString(16).padStart(17, '0')}`;
+  return `# yaml-language-server: $schema=../../src/spec/schemas/migration.schema.json
+# One task reads the database's folder and writes to the use case's landing prefix: each
+# table lands below it by its folder.
+database: ${db}
+landing: s3://acme-lake-landing/${uc}/
+max_concurrency: ${2 + (i % 3)}
+datasync:
+  task_arn: arn:aws:datasync:${REGION}:${ACCOUNT}:task/${task}
+  source_path: /warehouse/${db}.db
+
+tables:
+${shapes.map((t) => tableLines(t, db, t.name, rand).join('\n')).join('\n\n')}
+`;
+}
+
+/** One migration of `n` tables, all through one task of its database folder; the first five are the use case's usual tables. */
+function bigMigrationYaml(db: string, entity: string, n: number, rand: () => number): string {
+  const shapes = tableShapes(entity);
+  const name = (k: number) => (k < shapes.length ? shapes[k]!.name : `${shapes[k % shapes.length]!.name}_${String(k).padStart(4, '0')}`);
+  const tables = Array.from({ length: n }, (_, k) => tableLines(shapes[k % shapes.length]!, db, name(k), rand).join('\n'));
+  return `# yaml-language-server: $schema=../../src/spec/schemas/migration.schema.json
+# The whole warehouse database in one migration: ${n} tables, one DataSync task.
+database: ${db}
+max_concurrency: 40
+datasync:
+  task_arn: arn:aws:datasync:${REGION}:${ACCOUNT}:task/task-${'f'.repeat(17)}
+  source_path: /warehouse/${db}.db
+
+tables:
+${tables.join('\n')}
+`;
 }

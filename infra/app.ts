@@ -63,9 +63,11 @@ export function buildApp(opts: BuildAppOptions): BuiltApp {
   const { manifest } = build;
   const { platform } = manifest;
   if (opts.nagChecks ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  const env = stackEnvironment(platform);
 
   const backfill = manifest.machines?.backfill;
   const platformStack = new PlatformStack(app, `${platform.prefix}-platform`, {
+    env,
     platform,
     ...(backfill ? { backfill: { stateMachineName: backfill.stateMachineName, definition: readBuildFile(build, backfill.definition) } } : {}),
     sparkDir: opts.sparkDir ?? join(INFRA_DIR, 'spark'),
@@ -92,6 +94,7 @@ export function buildApp(opts: BuildAppOptions): BuiltApp {
       const id = shardStackName(platform.prefix, useCase.name, shard);
       useCaseStacks.push(
         new UseCaseStack(app, id, {
+          env,
           build,
           useCase,
           workflows,
@@ -113,6 +116,17 @@ export function buildApp(opts: BuildAppOptions): BuiltApp {
     ignoreUploadFunctionLintFindings(stack);
   }
   return { app, platformStack, useCaseStacks, quarantined, notices };
+}
+
+/**
+ * Where every stack deploys: the platform's region, and its account when it names
+ * one. Without an account the stacks take the deploying credentials' account, but
+ * never their region: `cdk deploy` with a profile of another region still deploys
+ * where the platform says (and where the operator commands look).
+ * @see https://docs.aws.amazon.com/cdk/v2/guide/environments.html
+ */
+export function stackEnvironment(platform: { region: string; account?: string }): { region: string; account?: string } {
+  return { region: platform.region, ...(platform.account ? { account: platform.account } : {}) };
 }
 
 /** The feature flags of cdk.json, so running this file directly synthesizes what `cdk synth` does. */

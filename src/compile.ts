@@ -10,21 +10,22 @@ import { assembleBuild, type BuildOutput } from './build/assemble.ts';
 import { checkLakeFormation } from './build/governance.ts';
 import { buildIndex, checkCycles } from './ir/index-platform.ts';
 import { normalizeUseCase } from './ir/normalize.ts';
+import { loadPlatform } from './ir/load-platform.ts';
 import { migratedTables } from './ir/migration-order.ts';
 import { checkMissingDependencies, indexUpstreams } from './ir/dependency-missing.ts';
 import { checkDatabaseOwners, checkTableOwnership } from './ir/ownership.ts';
 import { setTableOwners } from './ir/context.ts';
-import { checkPlatformSpec, normalizePlatform } from './ir/platform.ts';
 import type { Platform, UseCase, Workflow } from './ir/types.ts';
 import type { RuleDefinition } from './build/types.ts';
 import { checkRuleQuotas, formatRuleSummary, workflowRules } from './events/index.ts';
 import { checkWorkflowLimits } from './build/limits.ts';
+import { checkEnvironment } from './build/environment-check.ts';
+import { checkDataSyncQuota } from './build/datasync-quota.ts';
+import { applySchedulesEnabled } from './events/environment.ts';
 import { discover, type SkippedEntry } from './spec/discover.ts';
-import { locate, parseSpecFile, type SourceFile, type SpecFile } from './spec/files.ts';
+import { parseSpecFile, type SourceFile, type SpecFile } from './spec/files.ts';
 import { checkReservedSyntax, checkReservedText } from './spec/reserved.ts';
 import { checkSecrets, checkTextSecrets } from './spec/secrets-check.ts';
-import { validateSchema } from './spec/schema.ts';
-import type { PlatformSpec } from './spec/types.ts';
 
 export interface CompileResult extends BuildOutput {
   diagnostics: Diagnostic[];
@@ -43,6 +44,8 @@ export interface CompileResult extends BuildOutput {
 
 export interface CompileOptions {
   lakestepVersion: string;
+  /** Environment whose overlay `platform.<env>.yaml` applies over platform.yaml (src/spec/environment.ts). */
+  env?: string;
   /** Paths the reader left out of `sources` (links, special files), reported as warnings. */
   skipped?: readonly SkippedEntry[];
 }
@@ -51,21 +54,9 @@ export function compile(sources: readonly SourceFile[], options: CompileOptions)
   const report = new Report();
   const tree = discover(sources, report, options.skipped);
 
-  let platformSpec: PlatformSpec | undefined;
-  let platformFile: SpecFile | undefined;
-  let platformOk = true;
-  if (tree.platform) {
-    platformFile = parseSpecFile(tree.platform);
-    platformFile.diagnostics.forEach((d) => report.add(d));
-    checkReservedSyntax(platformFile, report);
-    checkSecrets(platformFile, report);
-    platformOk = platformFile.value !== undefined && validateSchema(platformFile, 'platform', report);
-    if (platformOk) checkPlatformSpec(platformFile, (platformFile.value ?? {}) as PlatformSpec, report, tree.useCases.map((u) => u.name));
-    platformOk &&= !report.hasErrors((d) => d.file === 'platform.yaml');
-    if (platformOk) platformSpec = (platformFile.value ?? {}) as PlatformSpec;
-  }
-  const normal = normalizePlatform(platformSpec, platformFile ? locate(platformFile, '') : undefined);
-  const platform = platformOk ? normal : { ...normal, grants: { ...normal.grants, checked: false } };
+  const loaded = loadPlatform(tree, options.env, report);
+  const { platform, ok: platformOk, baseFile: platformFile } = loaded;
+  const platformFiles = new Set(loaded.files);
 
   const parsed = new Map<string, Map<string, SpecFile>>();
   for (const uc of tree.useCases) {
@@ -126,7 +117,7 @@ export function compile(sources: readonly SourceFile[], options: CompileOptions)
   // Rules of every healthy workflow, checked against EventBridge quotas: a rule
   // that breaks a hard limit quarantines its use case like any other error.
   const rules = new Map<Workflow, RuleDefinition[]>();
-  for (const u of healthy) for (const w of u.workflows) rules.set(w, workflowRules(platform, w));
+  for (const u of healthy) for (const w of u.workflows) rules.set(w, applySchedulesEnabled(platform, workflowRules(platform, w)));
   const quotas = checkRuleQuotas(platform, [...rules].map(([workflow, r]) => ({ workflow, rules: r })));
   quotas.diagnostics.forEach((d) => report.add(d));
   for (const d of quotas.diagnostics) {
@@ -142,9 +133,11 @@ export function compile(sources: readonly SourceFile[], options: CompileOptions)
   const build = assembleBuild({ platform, useCases: healthy, rules, migrated, owners, index, lakestepVersion: options.lakestepVersion });
   const limits = checkWorkflowLimits(build.manifest, healthy, report);
   quotas.summary.schedules = build.manifest.useCases.reduce((n, u) => n + u.workflows.reduce((m, w) => m + (w.schedules?.length ?? 0), 0), 0);
+  checkEnvironment(build.manifest, healthy, loaded.renamedBuckets, report);
+  checkDataSyncQuota(build.manifest, healthy, report);
   const diagnostics = sortDiagnostics(report.diagnostics);
   for (const q of quarantined) {
-    q.diagnostics = diagnostics.filter((d) => d.useCase === q.useCase || (!platformOk && d.file === 'platform.yaml'));
+    q.diagnostics = diagnostics.filter((d) => d.useCase === q.useCase || (!platformOk && platformFiles.has(d.file)));
   }
   const summary = {
     useCases: tree.useCases.length,

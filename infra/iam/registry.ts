@@ -9,6 +9,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type { PlatformResources } from '../platform/platform-stack.ts';
 import type { Substitutions } from '../usecase/placeholders.ts';
 import { normalizeResource, staticParameter, type TaskStateRef } from './task-states.ts';
+import { DATASYNC_TASKS_LISTED_MAX } from '../../src/build/types.ts';
+
+/** Tag infra puts on every resource of a use case stack; shared DataSync tasks past the listed maximum are granted by it. */
+export const USE_CASE_TAG = 'lakestep:use-case';
 
 /** What an entry can use to scope its statements. */
 export interface TaskContext {
@@ -19,6 +23,8 @@ export interface TaskContext {
   datasyncTaskArns: string[];
   /** Name of the state machine the task belongs to (a task may start its own machine). */
   stateMachineName?: string;
+  /** The workflow's use case: the tag value of its DataSync tasks past {@link DATASYNC_TASKS_LISTED_MAX}. */
+  useCase?: string;
 }
 
 export type TaskPermissions = (ctx: TaskContext) => iam.PolicyStatement[];
@@ -77,13 +83,28 @@ function startedMachine(ctx: TaskContext): string {
   return requireStatic(ctx, 'StateMachineArn');
 }
 
-function datasyncTasks(ctx: TaskContext): string[] {
+/**
+ * Starting and polling a workflow's transfers, in one statement for both
+ * actions: `<task ARN>*` names a task and its executions (`<task ARN>/execution/…`;
+ * task ids have a fixed length, so no other task matches), once per distinct task.
+ * Past {@link DATASYNC_TASKS_LISTED_MAX} tasks, by tag instead of by name.
+ * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsdatasync.html
+ */
+function datasyncStatements(ctx: TaskContext): iam.PolicyStatement[] {
   const value = staticParameter(ctx.state.parameters, 'TaskArn');
-  if (value !== undefined) return [ctx.substitutions.resolve(value, ctx.state.path)];
-  if (ctx.datasyncTaskArns.length === 0) {
-    throw new UnknownTaskResourceError(`${ctx.state.path}: computed TaskArn but the workflow lists no DataSync task`);
-  }
-  return ctx.datasyncTaskArns;
+  const tasks = value !== undefined ? [ctx.substitutions.resolve(value, ctx.state.path)] : [...new Set(ctx.datasyncTaskArns)];
+  if (tasks.length === 0) throw new UnknownTaskResourceError(`${ctx.state.path}: computed TaskArn but the workflow lists no DataSync task`);
+  const actions = ['datasync:StartTaskExecution', 'datasync:DescribeTaskExecution'];
+  if (tasks.length <= DATASYNC_TASKS_LISTED_MAX || ctx.useCase === undefined) return [new iam.PolicyStatement({ actions, resources: tasks.map((t) => `${t}*`) })];
+  return [
+    new iam.PolicyStatement({
+      actions: ['datasync:StartTaskExecution'],
+      resources: [arn('datasync', 'task/*')],
+      conditions: { StringEquals: { [`aws:ResourceTag/${USE_CASE_TAG}`]: ctx.useCase } },
+    }),
+    // Executions carry no tags of their own: reading their status is allowed for any.
+    new iam.PolicyStatement({ actions: ['datasync:DescribeTaskExecution'], resources: [arn('datasync', 'task/*/execution/*')] }),
+  ];
 }
 
 export const TASK_PERMISSIONS: Record<string, TaskPermissions> = {
@@ -117,18 +138,10 @@ export const TASK_PERMISSIONS: Record<string, TaskPermissions> = {
     new iam.PolicyStatement({ actions: ['emr-serverless:GetJobRun'], resources: [`${application(ctx)}/jobruns/*`] }),
   ],
   /** @see https://docs.aws.amazon.com/datasync/latest/userguide/iam-policies.html */
-  'arn:aws:states:::aws-sdk:datasync:startTaskExecution': (ctx) => [
-    new iam.PolicyStatement({ actions: ['datasync:StartTaskExecution'], resources: datasyncTasks(ctx) }),
-  ],
-  /** Execution ARNs are `<task ARN>/execution/<id>`. */
-  'arn:aws:states:::aws-sdk:datasync:describeTaskExecution': (ctx) => [
-    new iam.PolicyStatement({
-      actions: ['datasync:DescribeTaskExecution'],
-      resources: ctx.datasyncTaskArns.length > 0
-        ? ctx.datasyncTaskArns.map((t) => `${t}/execution/*`)
-        : [arn('datasync', 'task/*/execution/*')],
-    }),
-  ],
+  'arn:aws:states:::aws-sdk:datasync:startTaskExecution': datasyncStatements,
+  /** Execution ARNs are `<task ARN>/execution/<id>`: the same statement as the start. */
+  'arn:aws:states:::aws-sdk:datasync:describeTaskExecution': (ctx) =>
+    ctx.datasyncTaskArns.length > 0 ? datasyncStatements(ctx) : [new iam.PolicyStatement({ actions: ['datasync:DescribeTaskExecution'], resources: [arn('datasync', 'task/*/execution/*')] })],
   /** @see https://docs.aws.amazon.com/step-functions/latest/dg/dynamo-iam.html */
   'arn:aws:states:::dynamodb:getItem': dynamodb('GetItem'),
   'arn:aws:states:::dynamodb:putItem': dynamodb('PutItem'),

@@ -50,6 +50,14 @@ export const WILDCARD_REASONS: readonly WildcardReason[] = [
     reason: 'DataSync execution IDs are created at run time.',
   },
   {
+    finding: /^Resource::(.*:datasync:.*:task\/task-[0-9a-z]+|<[A-Za-z0-9]+Task[A-Za-z0-9]*\.TaskArn>)\*$/,
+    reason: "A DataSync task and its executions (`<task ARN>/execution/<id>`, created at run time) in one resource: task ids have a fixed length, so the wildcard matches no other task.",
+  },
+  {
+    finding: /^Resource::.*:datasync:.*:task\/\*$/,
+    reason: 'Past 20 tasks, a migration starts the DataSync tasks tagged with its use case (aws:ResourceTag condition) rather than naming each.',
+  },
+  {
     finding: /^Resource::.*\/lakestep\/(results\/)?\*$/,
     reason: 'Object keys under the lakestep/ prefix of the artifacts bucket are created per run (results, checkpoints).',
   },

@@ -33,7 +33,7 @@ export const SHARD_FIXED_RESOURCES = 2;
 /** Resources one workflow adds: machine + role + policy, the same for its join machine, its rules, its DataSync transfers. */
 export function workflowResourceCount(wf: ManifestWorkflow): number {
   const machines = wf.gate ? 2 : 1;
-  const transfers = wf.resources.datasync.filter((d) => 'location' in d).length;
+  const transfers = new Set(wf.resources.datasync.flatMap((d) => ('location' in d ? [d.placeholder] : []))).size;
   return machines * 3 + wf.rules.length + transfers * DATASYNC_TRANSFER_RESOURCES;
 }
 

@@ -52,6 +52,8 @@ export interface GlueAccess {
 
 export interface SparkAccess {
   secrets: string[];
+  /** Customer managed KMS keys of those secrets. */
+  secretKeys: string[];
   glue: GlueAccess;
   /** Bucket name → keys; keys covered by a shorter prefix of the same list are dropped. */
   buckets: Map<string, BucketAccess>;
@@ -85,6 +87,7 @@ interface TableNeed {
 export function sparkAccess(platform: ManifestPlatform, useCase: ManifestUseCase, tables: Readonly<Record<string, ManifestTable>> = {}): SparkAccess {
   const workflows = useCase.workflows;
   const secrets = [...new Set(workflows.flatMap((w) => w.resources.secrets))].sort();
+  const secretKeys = [...new Set(workflows.flatMap((w) => w.resources.secretKeys ?? []))].sort();
   const needs = tableNeeds(platform, useCase, tables);
   const whole = wholeDatabases(platform, useCase.name, needs, tables);
 
@@ -143,7 +146,7 @@ export function sparkAccess(platform: ManifestPlatform, useCase: ManifestUseCase
     entry.readWrite = minimalKeys(entry.readWrite, true);
     entry.read = minimalKeys(entry.read.filter((k) => !covered(k, entry.readWrite, true)), false);
   }
-  return { secrets, glue, buckets: new Map([...buckets].sort(([a], [b]) => a.localeCompare(b))), wholeDatabases: [...whole.keys()].sort(), lakeFormation };
+  return { secrets, secretKeys, glue, buckets: new Map([...buckets].sort(([a], [b]) => a.localeCompare(b))), wholeDatabases: [...whole.keys()].sort(), lakeFormation };
 }
 
 /** Each table the use case's workflows touch, with the union of their kinds and its location. */

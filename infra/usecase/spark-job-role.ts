@@ -31,6 +31,28 @@ export function secretResources(arns: string[]): string[] {
   return [...out].sort();
 }
 
+/**
+ * `kms:Decrypt` with the customer managed keys of the use case's secrets, only
+ * when Secrets Manager of the key's (and so the secret's) region asks for it.
+ * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html
+ * @see https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service
+ */
+export function secretKeyStatements(keys: readonly string[]): iam.PolicyStatement[] {
+  const byRegion = new Map<string, string[]>();
+  for (const key of keys) {
+    const region = key.split(':')[3] ?? '';
+    byRegion.set(region, [...(byRegion.get(region) ?? []), key]);
+  }
+  return [...byRegion].map(
+    ([region, resources]) =>
+      new iam.PolicyStatement({
+        actions: ['kms:Decrypt'],
+        resources,
+        conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${region}.amazonaws.com` } },
+      }),
+  );
+}
+
 /** ARN of a use case's Spark job role from its deterministic name (for stacks that do not create it). */
 export function sparkJobRoleArn(scope: Construct, prefix: string, useCase: string): string {
   return Stack.of(scope).formatArn({ service: 'iam', region: '', resource: 'role', resourceName: sparkJobRoleName(prefix, useCase) });
@@ -96,6 +118,7 @@ function statements(access: SparkAccess, r: PlatformResources): iam.PolicyStatem
       }),
     );
   }
+  out.push(...secretKeyStatements(access.secretKeys));
   out.push(
     new iam.PolicyStatement({
       actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],

@@ -66,6 +66,7 @@ export class UseCaseStack extends Stack {
           platform,
           readDefinition: (path) => readBuildFile(build, path),
           sparkJobRoleArn: roleArn,
+          useCase: useCase.name,
         }),
       );
     }

@@ -24,6 +24,8 @@ export interface WorkflowMachineProps {
   platform: PlatformResources;
   /** DataSync tasks the workflow may start. */
   datasyncTaskArns: string[];
+  /** Use case of the workflow (the tag its DataSync tasks are granted by, past the listed maximum). */
+  useCase?: string;
   /** Value of the `lakestep:dag` tag. */
   dag: string;
   /**
@@ -52,6 +54,7 @@ export class WorkflowMachine extends Construct {
         substitutions,
         datasyncTaskArns: props.datasyncTaskArns,
         stateMachineName: props.stateMachineName,
+        ...(props.useCase === undefined ? {} : { useCase: props.useCase }),
       })),
     );
     this.role = new iam.Role(this, 'Role', {
@@ -72,7 +75,8 @@ export class WorkflowMachine extends Construct {
       stateMachineName: props.stateMachineName,
       stateMachineType: 'STANDARD',
       roleArn: this.role.roleArn,
-      definitionString: props.definition,
+      // Without the build file's indentation: a large migration's definition is most of its stack's template (1 MB at most).
+      definitionString: JSON.stringify(parsed),
       definitionSubstitutions: substitutions.pick(placeholdersIn(props.definition), props.definitionPath),
       encryptionConfiguration: {
         type: 'CUSTOMER_MANAGED_KMS_KEY',

@@ -20,6 +20,8 @@ export interface WorkflowResourcesProps {
   readDefinition: (path: string) => string;
   /** ARN of the use case's Spark job role (`${SparkJobRoleArn}`). */
   sparkJobRoleArn: string;
+  /** The use case's name. */
+  useCase?: string;
 }
 
 export class WorkflowResources extends Construct {
@@ -34,22 +36,24 @@ export class WorkflowResources extends Construct {
     const datasyncTaskArns: string[] = [];
     for (const [i, resource] of wf.resources.datasync.entries()) {
       if ('location' in resource) {
+        // Tables of a shared location name the same placeholder: one task for all of them.
+        if (values[resource.placeholder] !== undefined) continue;
         const transfer = new DataSyncTransfer(this, `Transfer${i}`, {
           resource: resource as CreatedDataSync,
           platform,
-          taskName: `${wf.stateMachineName}-${resource.table}`.slice(0, 256),
+          taskName: `${wf.stateMachineName}-${resource.includes === undefined ? resource.table : 'shared'}`.slice(0, 256),
         });
         this.transfers.push(transfer);
         values[resource.placeholder] = transfer.task.attrTaskArn;
         datasyncTaskArns.push(transfer.task.attrTaskArn);
-      } else {
+      } else if (!datasyncTaskArns.includes(resource.taskArn)) {
         datasyncTaskArns.push(resource.taskArn);
       }
     }
     const substitutions = new Substitutions(values, wf.definition);
     // Fail early, naming the workflow, when the manifest lists a placeholder infra cannot fill.
     substitutions.pick(wf.placeholders, `workflow ${wf.name}`);
-    const common = { substitutions, platform, datasyncTaskArns, dag: wf.name };
+    const common = { substitutions, platform, datasyncTaskArns, dag: wf.name, ...(props.useCase === undefined ? {} : { useCase: props.useCase }) };
     this.machine = new WorkflowMachine(this, 'StateMachine', {
       ...common,
       stateMachineName: wf.stateMachineName,

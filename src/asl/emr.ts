@@ -2,7 +2,8 @@
  * EMR Serverless job task: `startJobRun.sync` waits for the job run to finish.
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/connect-emr-serverless.html
  */
-import { jobRetrier, retryDelaySeconds, retryFor, TRANSIENT_RETRY } from './policy.ts';
+import { executionTimeoutMinutes } from './durations.ts';
+import { retryFor } from './policy.ts';
 import { mergeSubmitParameters } from '../spec/submit-parameters.ts';
 import { template } from './templates.ts';
 import type { TaskState } from './types.ts';
@@ -16,7 +17,9 @@ export interface EmrJobTask {
   arguments: ({ text: string } | { expr: string })[];
   /** Literal parameters, or `{ path }` for a value read from the state (Map items). */
   sparkSubmitParameters: string | { path: string };
+  /** Limit of one job attempt (the dag's `timeout`): `ExecutionTimeoutMinutes`. */
   timeoutSeconds: number;
+  /** Step Functions retries of a failed job run (the only retry layer of a batch job, src/asl/policy.ts). */
   retries: number;
   next: string;
   failure: string;
@@ -35,20 +38,10 @@ export function emrJobTask(t: EmrJobTask): TaskState {
     arguments: args.value,
     submitKey: typeof t.sparkSubmitParameters === 'string' ? 'SparkSubmitParameters' : 'SparkSubmitParameters.$',
     sparkSubmitParameters: typeof t.sparkSubmitParameters === 'string' ? mergeSubmitParameters(t.sparkSubmitParameters) : t.sparkSubmitParameters.path,
-    timeoutMinutes: attemptMinutes(t.timeoutSeconds, t.retries),
-    retry: retryFor('emr', t.retries, t.timeoutSeconds),
+    timeoutMinutes: executionTimeoutMinutes(t.timeoutSeconds),
+    retry: retryFor('emr', t.retries),
     resultPath: t.resultPath ?? null,
     failure: t.failure,
     next: t.next,
   });
-}
-
-/**
- * `ExecutionTimeoutMinutes` of one attempt: every configured retry, with its
- * backoff, must fit in the workflow's `TimeoutSeconds`, or the workflow times out
- * before the retry it was configured to make.
- */
-export function attemptMinutes(workflowSeconds: number, retries: number): number {
-  const backoff = (retries > 0 ? retryDelaySeconds(jobRetrier(retries, workflowSeconds)) : 0) + retryDelaySeconds(TRANSIENT_RETRY);
-  return Math.max(1, Math.floor((workflowSeconds - backoff) / (retries + 1) / 60));
 }

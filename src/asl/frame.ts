@@ -4,6 +4,7 @@
  * carries the original error and cause.
  */
 import type { Workflow } from '../ir/types.ts';
+import { type DurationOptions, workflowTimeoutSeconds } from './durations.ts';
 import { retryFor } from './policy.ts';
 import { boundStateNames } from './state-names.ts';
 import { template } from './templates.ts';
@@ -18,6 +19,8 @@ const BEGIN = 'Begin run';
 export interface PhaseStates {
   startAt: string;
   states: Record<string, State>;
+  /** What the workflow's timeout needs beyond the states themselves: Map item counts, poll loop bounds. */
+  timing?: DurationOptions;
 }
 
 /**
@@ -58,11 +61,13 @@ export function frame(w: Workflow, phase: PhaseStates): StateMachineDefinition {
     states[name] = state;
   }
   Object.assign(states, template<Record<string, State>>('run-record', { workflowKey: workflowKey(w), dynamodbRetry: retryFor('dynamodb') }));
+  const graph = { StartAt: 'Identify trigger', States: states };
   // Names built from spec values may pass Step Functions' 80 characters: bounded, still unique.
   return boundStateNames({
     Comment: `${workflowKey(w)} (${w.type}) compiled by lakestep from ${specComment(w.origin)}${w.description ? `: ${w.description}` : ''}`,
-    StartAt: 'Identify trigger',
-    TimeoutSeconds: w.timeoutSeconds,
+    StartAt: graph.StartAt,
+    // Room for every job attempt, retry and poll (src/asl/durations.ts); the dag's timeout bounds one job attempt.
+    TimeoutSeconds: workflowTimeoutSeconds(graph, phase.timing),
     States: states,
   });
 }

@@ -3,6 +3,14 @@
  * exponential backoff and jitter; a failed Spark job is retried as many times
  * as the dag's `retries` says. Everything else goes to the Catch → failure path.
  *
+ * One retry layer per job: a batch job run is retried by Step Functions only
+ * (`Retry` on `States.TaskFailed`); EMR Serverless's own job `retryPolicy` is left
+ * at its batch default (`maxAttempts` 1: no re-run), so attempts never multiply.
+ * A streaming job is the other way round: EMR Serverless restarts it from its
+ * checkpoint (its streaming default), and Step Functions retries only the refused
+ * start call, never a failed stream.
+ * @see https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/jobs-resiliency.html
+ *
  * Error names follow what Step Functions raises, or a retrier never matches:
  * - AWS SDK integrations (`aws-sdk:<service>:<action>`): `<Service>.<ErrorShape>`,
  *   with `Exception` appended when the shape name lacks it (`S3.NoSuchKey` →
@@ -60,21 +68,19 @@ export const TRANSIENT_RETRY = { IntervalSeconds: 5, MaxAttempts: 5, BackoffRate
 export const JOB_RETRY = { IntervalSeconds: 60, BackoffRate: 2, MaxDelaySeconds: 900 } as const;
 
 /** Retriers for one task state of the given integration. */
-export function retryFor(integration: Integration, jobRetries = 0, workflowSeconds = Infinity): Retrier[] {
+export function retryFor(integration: Integration, jobRetries = 0): Retrier[] {
   const retriers: Retrier[] = [{ ErrorEquals: TRANSIENT_ERRORS[integration], ...TRANSIENT_RETRY, JitterStrategy: 'FULL' }];
-  if (integration === 'emr' && jobRetries > 0) retriers.push(jobRetrier(jobRetries, workflowSeconds));
+  if (integration === 'emr' && jobRetries > 0) retriers.push(jobRetrier(jobRetries));
   return retriers;
 }
 
 /**
  * The retrier of a failed Spark job run (a .sync run that ends FAILED surfaces as
- * States.TaskFailed): 60 s doubling, shortened so that all its waits together take
- * at most a quarter of the workflow's timeout.
+ * States.TaskFailed): 60 s doubling, capped at 15 minutes. The workflow's timeout
+ * is derived with room for all of it (src/asl/durations.ts).
  */
-export function jobRetrier(retries: number, workflowSeconds = Infinity): Retrier {
-  const doublings = 2 ** retries - 1;
-  const interval = Math.max(1, Math.min(JOB_RETRY.IntervalSeconds, Math.floor(workflowSeconds / 4 / doublings)));
-  return { ErrorEquals: ['States.TaskFailed'], ...JOB_RETRY, IntervalSeconds: interval, MaxAttempts: retries, JitterStrategy: 'FULL' };
+export function jobRetrier(retries: number): Retrier {
+  return { ErrorEquals: ['States.TaskFailed'], ...JOB_RETRY, MaxAttempts: retries, JitterStrategy: 'FULL' };
 }
 
 /** Upper bound of the seconds a retrier waits in total (backoff only, before jitter shortens it). */

@@ -61,7 +61,7 @@ export function assembleBuild(input: AssembleInput): BuildOutput {
   const databases = new Set<string>();
   for (const uc of useCases) for (const w of uc.workflows) for (const t of Object.keys(w.access)) databases.add(t.split('.')[0]!);
   // The manifest carries the environment settings, not the compiler's defaults.
-  const { defaults: _defaults, origin: _origin, quality: _quality, grants: _grants, ...settings } = input.platform;
+  const { defaults: _defaults, origin: _origin, schedulesEnabled: _schedules, quality: _quality, grants: _grants, ...settings } = input.platform;
   // The platform's own machine, with any use case to run.
   const backfill = useCases.length ? backfillMachine(input.platform) : undefined;
   if (backfill) files.set(BACKFILL_DEFINITION, toJson(backfill.definition));

@@ -1,6 +1,6 @@
 /**
  * The S3 locations a workflow's Spark jobs read and write, beyond what follows
- * from its Glue databases: migration landing paths and table locations, Kafka
+ * from its Glue databases: a migration's landing prefix and table locations, Kafka
  * checkpoints, the files any job's Spark parameters load (`--py-files`, `--jars`
  * …), and for custom `spark:` jobs the entry point and the prefixes of
  * `spark.reads` (read) and `spark.writes` (read and write). Free-form arguments
@@ -22,8 +22,10 @@ export function storageFor(w: Workflow, platform: Platform): WorkflowStorage {
   };
   const body = w.body;
   if (body.kind === 'migration') {
+    // Every table lands below the migration's landing (DataSync writes nothing else there):
+    // one prefix, not one per table, keeps a 2,000-table migration's role inside IAM's quota.
+    read.add(body.migration.landing);
     for (const t of body.migration.tables) {
-      read.add(t.landingPath);
       readWrite.add(withSlash(t.location));
       files(t.sparkSubmitParameters);
     }

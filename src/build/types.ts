@@ -61,6 +61,10 @@ export interface Manifest {
 export interface PlatformSettings {
   prefix: string;
   region: string;
+  /** AWS account the stacks are bound to; absent: the account of the deploying credentials. */
+  account?: string;
+  /** The environment compiled (`--env`), whose overlay `platform.<env>.yaml` applied; absent: the base settings. */
+  environment?: string;
   catalog: string;
   buckets: Record<'landing' | 'raw' | 'process' | 'analytics' | 'artifacts', string>;
   emr: {
@@ -184,6 +188,8 @@ export interface ManifestWorkflow {
     datasync: DataSyncResource[];
     /** Secrets the Spark job reads (JDBC and Kafka credentials). */
     secrets: string[];
+    /** Customer managed KMS keys of those secrets (`kms_key_arn`); absent when none. */
+    secretKeys?: string[];
     /** S3 locations the Spark jobs use besides their databases' table prefixes (absent in older builds). */
     storage?: WorkflowStorage;
   };
@@ -216,14 +222,29 @@ export interface WorkflowStorage {
   readWrite: string[];
 }
 
+/**
+ * Up to this many distinct DataSync tasks, a migration's role names each one
+ * (`<task ARN>*`: the task and its executions); past it, the role may start the
+ * tasks tagged `lakestep:use-case=<use case>` (infra tags the tasks it creates;
+ * existing tasks must carry the tag) and describe any execution.
+ */
+export const DATASYNC_TASKS_LISTED_MAX = 20;
+
+/**
+ * The DataSync task of one migrated table. Tables sharing a task list the same
+ * `taskArn` (or `placeholder`: infra creates that task once) and each its
+ * `includes`, the filter its runs pass to StartTaskExecution.
+ */
 export type DataSyncResource =
-  | { table: string; taskArn: string }
+  | { table: string; taskArn: string; includes?: string }
   | {
       table: string;
       /** Placeholder name infra fills with the task it creates. */
       placeholder: string;
       location: { hostname: string; port: number; agentArns: string[]; subdirectory: string; simpleUser: string };
+      /** Where the task writes: the table's landing path, or for a shared task the migration's landing. */
       destination: string;
+      includes?: string;
     };
 
 /** One `AWS::Scheduler::Schedule`, with CloudFormation's property names. */

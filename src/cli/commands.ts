@@ -2,6 +2,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { plainUsage } from './args.ts';
+import { ENV_NAME, overlayEnvironment, overlayPath } from '../spec/environment.ts';
 import { compile, type CompileResult } from '../compile.ts';
 import { lakestepVersion, writeBuild, type Io } from './io.ts';
 import { readSpecTree } from './spec-reader.ts';
@@ -11,8 +12,11 @@ import { kindLabel } from './report.ts';
 
 export const EXIT = { ok: 0, diagnostics: 1, usage: 2 } as const;
 
-/** Reads and compiles the specs folder; a folder that is missing, a file, or holds no spec is a one-line usage error. */
-export function runCompile(io: Io, specsDir: string): CompileResult {
+/**
+ * Reads and compiles the specs folder; a folder that is missing, a file, or holds no spec is a one-line usage error,
+ * and so is an `--env` without its overlay `platform.<env>.yaml`.
+ */
+export function runCompile(io: Io, specsDir: string, env?: string): CompileResult {
   const dir = resolve(io.cwd, specsDir);
   if (!existsSync(dir)) throw plainUsage(`specs folder ${specsDir} does not exist`);
   if (!statSync(dir).isDirectory()) throw plainUsage(`${specsDir} is a file; give the folder that holds the use-case folders (e.g. specs)`);
@@ -23,7 +27,17 @@ export function runCompile(io: Io, specsDir: string): CompileResult {
   if (sources.some((f) => f.path === 'orchestration.yaml')) {
     throw plainUsage(`${specsDir} holds an orchestration.yaml itself: it looks like one use case; give the folder above it`);
   }
-  return compile(sources, { lakestepVersion: lakestepVersion(), skipped });
+  if (env !== undefined) checkEnvironment(env, specsDir, sources.map((f) => f.path));
+  return compile(sources, { lakestepVersion: lakestepVersion(), skipped, ...(env === undefined ? {} : { env }) });
+}
+
+/** `--env <name>`: a valid name whose overlay `platform.<name>.yaml` is in the specs folder. */
+function checkEnvironment(env: string, specsDir: string, paths: string[]): void {
+  if (!ENV_NAME.test(env)) throw plainUsage(`--env ${JSON.stringify(env)} is not an environment name (lowercase letters, digits and '-', starting with a letter, at most 16)`);
+  const known = paths.map(overlayEnvironment).filter((e): e is string => e !== undefined).sort();
+  if (!known.includes(env)) {
+    throw plainUsage(`--env ${env}: ${displayPath(specsDir, overlayPath(env))} does not exist (environments in ${specsDir}: ${known.length ? known.join(', ') : 'none; an environment is a platform.<env>.yaml next to platform.yaml'})`);
+  }
 }
 
 /** An `--out` that exists and is not a folder is a usage error, before anything is compiled. */
@@ -33,8 +47,8 @@ function checkOut(io: Io, outDir: string): void {
 }
 
 /** `lakestep validate [dir]`: per-file ✓/✘, then every diagnostic. */
-export function validateCommand(io: Io, specsDir: string): number {
-  const result = runCompile(io, specsDir);
+export function validateCommand(io: Io, specsDir: string, env?: string): number {
+  const result = runCompile(io, specsDir, env);
   const byFile = new Map<string, { errors: number; warnings: number }>();
   for (const path of [...result.sources.keys()].sort()) byFile.set(path, { errors: 0, warnings: 0 });
   for (const d of result.diagnostics) {
@@ -55,9 +69,9 @@ export function validateCommand(io: Io, specsDir: string): number {
  * `lakestep compile [dir] --out build [--strict]`: writes every healthy use case;
  * exits 1 when any use case is quarantined. `--strict` writes nothing on any error.
  */
-export function compileCommand(io: Io, specsDir: string, outDir: string, strict: boolean, printSummary = true): { code: number; result: CompileResult } {
+export function compileCommand(io: Io, specsDir: string, outDir: string, strict: boolean, printSummary = true, env?: string): { code: number; result: CompileResult } {
   checkOut(io, outDir);
-  const result = runCompile(io, specsDir);
+  const result = runCompile(io, specsDir, env);
   const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
   if (result.diagnostics.length) io.err(printDiagnostics(result.diagnostics, result.sources, specsDir) + '\n');
   if (strict && errors) {
@@ -79,7 +93,9 @@ export function summary(result: CompileResult, outDir: string): string {
   }
   for (const q of result.quarantined) rows.push([q.useCase, '(quarantined)', '-', `${q.diagnostics.filter((d) => d.severity === 'error').length} error(s)`, '-', '-', '-']);
   const workflows = result.manifest.useCases.reduce((n, u) => n + u.workflows.length, 0);
-  return `${table(rows)}\n\nEventBridge: ${result.rulesSummary}\nStep Functions: ${result.limitsSummary}\n${result.manifest.useCases.length} use case(s) compiled, ${workflows} workflow(s), ${result.quarantined.length} quarantined → ${outDir}/manifest.json`;
+  const p = result.manifest.platform;
+  const env = p.environment === undefined ? '' : `Environment ${p.environment}: prefix ${p.prefix}, region ${p.region}${p.account ? `, account ${p.account}` : ''}\n`;
+  return `${table(rows)}\n\nEventBridge: ${result.rulesSummary}\nStep Functions: ${result.limitsSummary}\n${env}${result.manifest.useCases.length} use case(s) compiled, ${workflows} workflow(s), ${result.quarantined.length} quarantined → ${outDir}/manifest.json`;
 }
 
 /** `cron(0 * * * ? *) + after customers-migration`: schedules and upstreams both, since a dag runs on each. */

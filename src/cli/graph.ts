@@ -11,6 +11,8 @@ export interface GraphOptions {
   /** Specs to compile, or (with `buildDir`) to read quarantined use cases' dags from. */
   specsDir?: string;
   buildDir?: string;
+  /** Environment overlay to compile with (`--env`). */
+  env?: string;
   format: string;
   /** Draw tables between their writers and readers instead of the dependencies. */
   tables?: boolean;
@@ -23,7 +25,7 @@ export interface GraphInput {
 }
 
 /** The manifest of a compile of `specsDir`, or of the build in `buildDir` (then `specsDir`, if given, only names quarantined dags). */
-export async function readGraphInput(io: Io, opts: { specsDir?: string; buildDir?: string }): Promise<GraphInput> {
+export async function readGraphInput(io: Io, opts: { specsDir?: string; buildDir?: string; env?: string }): Promise<GraphInput> {
   let manifest: Manifest;
   let orchestration: (useCase: string) => string | undefined;
   if (opts.buildDir !== undefined) {
@@ -31,7 +33,7 @@ export async function readGraphInput(io: Io, opts: { specsDir?: string; buildDir
     const specs = opts.specsDir;
     orchestration = (uc) => (specs === undefined ? undefined : readOptional(resolve(io.cwd, specs, uc, 'orchestration.yaml')));
   } else {
-    const result = runCompile(io, opts.specsDir ?? 'specs');
+    const result = runCompile(io, opts.specsDir ?? 'specs', opts.env);
     manifest = result.manifest;
     orchestration = (uc) => result.sources.get(`${uc}/orchestration.yaml`);
   }

@@ -14,15 +14,18 @@ import { cancelCommand, logsCommand, pauseCommand, retryCommand } from './operat
 import { readScenarioFile } from './scenario.ts';
 import { runSimulation, singleStart } from './simulation.ts';
 import { startCommand } from './start.ts';
+import { planCommand } from './plan.ts';
 import { uiCommand } from './ui.ts';
 
 const USAGE = `usage: lakestep <command> [options]   (lakestep <command> --help, lakestep --version)
 
 commands:
-  validate [specs]                       check every spec file
+  validate [specs] [--env NAME]          check every spec file (with --env: platform.yaml and its overlay
+                                         platform.NAME.yaml, as that environment compiles)
                                          exit 1 on any error
-  compile  [specs] [--out build] [--strict]
-                                         compile healthy use cases to build/
+  compile  [specs] [--out build] [--strict] [--env NAME]
+                                         compile healthy use cases to build/; --env NAME compiles the
+                                         environment NAME: platform.NAME.yaml over platform.yaml
                                          exit 1 if any is quarantined; --strict writes nothing then
   start    [specs] [--out build] [--scenario file.yaml] [--verbose] [--quiet]
                                          compile, then run the platform in the local simulator: by default
@@ -37,7 +40,7 @@ commands:
                                          (default {}) and what it starts, instead of the scenario's starts
                                          exit 1 if any execution FAILED/TIMED_OUT/ABORTED, so a scenario
                                          that injects failures exits 1; 2 for an invalid scenario
-  graph    [specs] [--tables] [--format mermaid|dot] [--build build]
+  graph    [specs] [--tables] [--format mermaid|dot] [--build build] [--env NAME]
                                          cross-workflow dependency graph (default mermaid), from a compile
                                          of the specs or from a build's manifest; quarantined use cases dashed;
                                          --tables: tables between the workflows that write and read them
@@ -88,13 +91,22 @@ commands:
                                          state machine; --dry-run lists each run's fate and the dags it
                                          starts downstream; over 366 days needs --force
                                          exit 1 when a run failed to start or failed
-  deploy   [specs] [--use-case NAME]... [--out build]
-                                         compile, then cdk deploy (needs AWS credentials, checked first);
+  plan     [specs] [--against DIR] [--cdk] [--out build] [--env NAME] [--json]
+                                         what a deploy would change, per use case: --against DIR compares
+                                         with the build folder of an earlier compile (state machines added,
+                                         removed or changed and which states, rules and schedules, role
+                                         access), offline; --cdk runs cdk diff of the build (written to
+                                         --out) against the deployed stacks (needs AWS credentials)
+                                         exit 1 on compile errors or when cdk diff fails
+  deploy   [specs] [--use-case NAME]... [--out build] [--env NAME]
+                                         compile, then cdk deploy into the platform's region (AWS credentials
+                                         and the CDK bootstrap of that account and region are checked first:
+                                         the cdk bootstrap command is printed when it is missing);
                                          quarantined use cases are left out and their stacks untouched
-                                         exit 1 without credentials, when cdk fails, or when a use case
+                                         exit 1 without credentials or bootstrap, when cdk fails, or when a use case
                                          was quarantined (the healthy ones are still deployed)
 
-AWS commands (run, status, backfill, pause, resume, logs, cancel, retry, deploy, ui --from-aws) use the region of the build's platform;
+AWS commands (run, status, backfill, pause, resume, logs, cancel, retry, deploy, plan --cdk, ui --from-aws) use the region of the build's platform;
 without --account the state machine is looked up with ListStateMachines.
 
 exit codes: 0 ok, 1 diagnostics or failed operation, 2 usage`;
@@ -105,12 +117,12 @@ const target = { build: { type: 'string', default: 'build' }, account: { type: '
 
 const COMMANDS: Record<string, Command> = {
   validate: (args, io) => {
-    const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
-    return validateCommand(io, optionalFolder(positionals, 'specs'));
+    const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { env: { type: 'string' } } });
+    return validateCommand(io, optionalFolder(positionals, 'specs'), values.env);
   },
   compile: (args, io) => {
-    const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string', default: 'build' }, strict: { type: 'boolean', default: false } } });
-    return compileCommand(io, optionalFolder(positionals, 'specs'), values.out, values.strict).code;
+    const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string', default: 'build' }, strict: { type: 'boolean', default: false }, env: { type: 'string' } } });
+    return compileCommand(io, optionalFolder(positionals, 'specs'), values.out, values.strict, true, values.env).code;
   },
   start: (args, io) => {
     const { positionals, values } = parseArgs({
@@ -141,10 +153,10 @@ const COMMANDS: Record<string, Command> = {
     const { positionals, values } = parseArgs({
       args,
       allowPositionals: true,
-      options: { format: { type: 'string', default: 'mermaid' }, build: { type: 'string' }, tables: { type: 'boolean', default: false } },
+      options: { format: { type: 'string', default: 'mermaid' }, build: { type: 'string' }, tables: { type: 'boolean', default: false }, env: { type: 'string' } },
     });
     const specsDir = positionals.length ? optionalFolder(positionals, 'specs') : undefined;
-    return graphCommand(io, { format: values.format, tables: values.tables, ...(specsDir === undefined ? {} : { specsDir }), ...(values.build === undefined ? {} : { buildDir: values.build }) });
+    return graphCommand(io, { format: values.format, tables: values.tables, ...(specsDir === undefined ? {} : { specsDir }), ...(values.build === undefined ? {} : { buildDir: values.build }), ...(values.env === undefined ? {} : { env: values.env }) });
   },
   lineage: (args, io) => {
     const { positionals, values } = parseArgs({
@@ -268,15 +280,33 @@ const COMMANDS: Record<string, Command> = {
     if (values.execution === undefined) throw usage('retry needs --execution NAME (lakestep status lists them)');
     return retryCommand(io, { ref, buildDir: values.build, json: values.json, ...optional(values), execution: values.execution });
   },
+  plan: (args, io) => {
+    const { positionals, values } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { against: { type: 'string' }, cdk: { type: 'boolean', default: false }, out: { type: 'string', default: 'build' }, env: { type: 'string' }, json: { type: 'boolean', default: false } },
+    });
+    return planCommand(io, {
+      specsDir: optionalFolder(positionals, 'specs'),
+      cdk: values.cdk,
+      outDir: values.out,
+      json: values.json,
+      ...(values.against === undefined ? {} : { against: values.against }),
+      ...(values.env === undefined ? {} : { env: values.env }),
+    });
+  },
   deploy: (args, io) => {
     const { positionals, values } = parseArgs({
       args,
       allowPositionals: true,
-      options: { out: { type: 'string', default: 'build' }, 'use-case': { type: 'string', multiple: true, default: [] } },
+      options: { out: { type: 'string', default: 'build' }, 'use-case': { type: 'string', multiple: true, default: [] }, env: { type: 'string' } },
     });
-    return deployCommand(io, { specsDir: optionalFolder(positionals, 'specs'), outDir: values.out, useCases: values['use-case'] });
+    return deployCommand(io, { specsDir: optionalFolder(positionals, 'specs'), outDir: values.out, useCases: values['use-case'], ...(values.env === undefined ? {} : { env: values.env }) });
   },
 };
+
+/** The commands `cli` knows, in usage order (the README documents each: test/docs/cli-help.test.ts). */
+export const COMMAND_NAMES: readonly string[] = Object.keys(COMMANDS);
 
 function pauseOrResume(args: string[], io: Io, action: 'pause' | 'resume'): Promise<number> {
   const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { build: target.build, json: target.json } });

@@ -38,6 +38,7 @@ import {
   type WorkflowTarget,
 } from '../ops/index.ts';
 import { compileCommand } from './commands.ts';
+import { overlayPath } from '../spec/environment.ts';
 import type { Io } from './io.ts';
 
 export interface TargetOptions {
@@ -170,11 +171,12 @@ export async function backfillCommand(
  * Exit 0 when everything deployed; 1 without credentials, when cdk fails, or when
  * a use case was quarantined (the others are still deployed); 2 for an unknown `--use-case`.
  */
-export async function deployCommand(io: Io, opts: { specsDir: string; outDir: string; useCases: string[] }): Promise<number> {
-  const { result } = compileCommand(io, opts.specsDir, opts.outDir, false);
-  if (result.diagnostics.some((d) => d.severity === 'error' && d.file === 'platform.yaml')) {
+export async function deployCommand(io: Io, opts: { specsDir: string; outDir: string; useCases: string[]; env?: string }): Promise<number> {
+  const { result } = compileCommand(io, opts.specsDir, opts.outDir, false, true, opts.env);
+  const platformFiles = ['platform.yaml', ...(opts.env === undefined ? [] : [overlayPath(opts.env)])];
+  if (result.diagnostics.some((d) => d.severity === 'error' && platformFiles.includes(d.file))) {
     // Every use case is quarantined and the platform settings are defaults: deploying would create stacks under the wrong names.
-    io.err('platform.yaml has errors: nothing deployed');
+    io.err(`${platformFiles.join(' + ')} ${platformFiles.length > 1 ? 'have' : 'has'} errors: nothing deployed`);
     return 1;
   }
   if (opts.useCases.length) planDeploy(result.manifest, { useCases: opts.useCases, buildDir: opts.outDir }); // unknown names: exit 2 before credentials

@@ -8,6 +8,7 @@ import { columns, identifier, knownColumns, submitParameters, tableRef } from '.
 import { at, fail, findTable, skipped, warn, type PhaseContext } from './context.ts';
 import { normalizeQuality } from './quality.ts';
 import { requireNetwork } from './network.ts';
+import { secretKey } from './secret-key.ts';
 import { checkSecretUse } from './shared-secrets.ts';
 import type { BatchSource, KafkaSource, TableRef, WorkflowBody } from './types.ts';
 import { RAW_KAFKA_COLUMNS } from '../sql/ingest.ts';
@@ -113,11 +114,13 @@ function normalizeBatch(ctx: PhaseContext, s: BatchSourceSpec, p: string): Batch
     ? normalizeQuality(ctx, { table: target, checks: s.checks, freshness: s.freshness, checksPointer: `${p}/checks`, freshnessPointer: `${p}/freshness`, keys, ...(declared?.length ? { columns: declared } : {}) })
     : { ok: true };
   if (!qualityOk) ok = false;
-  if (!ok) return undefined;
+  const key = secretKey(ctx, s.source.secret_arn, s.source.kms_key_arn, `${p}/source/kms_key_arn`);
+  if (!key || !ok) return undefined;
   return {
     name: s.name,
     engine: s.source.engine,
     secretArn: s.source.secret_arn,
+    ...key,
     ...(s.source.table === undefined ? {} : { table: s.source.table }),
     ...(s.source.query === undefined ? {} : { query: s.source.query }),
     fetchSize: s.source.fetch_size ?? 10_000,
@@ -191,10 +194,12 @@ function normalizeKafka(ctx: PhaseContext, s: KafkaSourceSpec, p: string): Kafka
   if (mode === 'streaming' && s.checks !== undefined) {
     warn(ctx, 'CHECK_NOT_GATED', `a streaming source never ends a batch before the next: its checks cannot keep rows from being published, so they run after each batch commits, as warnings`, `${p}/checks`);
   }
-  if (!ok) return undefined;
+  const key = secretKey(ctx, s.source.bootstrap_servers_secret_arn, s.source.kms_key_arn, `${p}/source/kms_key_arn`);
+  if (!key || !ok) return undefined;
   return {
     name: s.name,
     bootstrapServersSecretArn: s.source.bootstrap_servers_secret_arn,
+    ...key,
     topics: s.source.topics,
     startingOffsets: s.source.starting_offsets ?? 'earliest',
     format: format as 'json' | 'raw',

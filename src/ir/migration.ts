@@ -6,6 +6,7 @@ import { isWatermarkType } from '../sql/types.ts';
 import { joinPointer } from '../spec/files.ts';
 import type { MigrationSpec, MigrationTableSpec } from '../spec/types.ts';
 import { columns, submitParameters } from './checks.ts';
+import { checkDataSync, type DataSyncBlock, tableTransfer } from './datasync.ts';
 import { at, fail, platformDatabases, skipped, warn, type PhaseContext } from './context.ts';
 import { locationProblem } from './locations.ts';
 import { normalizeQuality } from './quality.ts';
@@ -24,6 +25,9 @@ export function normalizeMigration(ctx: PhaseContext, spec: MigrationSpec): Work
   }
   const seen = new Set<string>();
   const tables: MigrationTable[] = [];
+  const shared: DataSyncBlock | undefined = spec.datasync ? { spec: spec.datasync, pointer: '/datasync', shared: true } : undefined;
+  const sharedOk = shared === undefined || checkDataSync(ctx, shared);
+  if (!sharedOk) ok = false;
   for (const [i, t] of spec.tables.entries()) {
     const p = `/tables/${i}`;
     if (skipped(ctx, p)) {
@@ -35,7 +39,7 @@ export function normalizeMigration(ctx: PhaseContext, spec: MigrationSpec): Work
       ok = false;
     }
     seen.add(t.name);
-    const table = normalizeTable(ctx, spec.database, landing, t, p);
+    const table = normalizeTable(ctx, spec.database, landing, t, p, shared, sharedOk);
     if (!table) ok = false;
     else if (t.enabled !== false) tables.push(table);
   }
@@ -47,7 +51,7 @@ export function normalizeMigration(ctx: PhaseContext, spec: MigrationSpec): Work
   return { kind: 'migration', migration: { database: spec.database, landing, maxConcurrency: spec.max_concurrency ?? 4, tables, origin: at(ctx, '') } };
 }
 
-function normalizeTable(ctx: PhaseContext, database: string, landing: string, t: MigrationTableSpec, p: string): MigrationTable | undefined {
+function normalizeTable(ctx: PhaseContext, database: string, landing: string, t: MigrationTableSpec, p: string, shared: DataSyncBlock | undefined, sharedOk: boolean): MigrationTable | undefined {
   const cols = columns(ctx, t.columns, `${p}/columns`, 'MIGRATION_COLUMN');
   if (!cols) return undefined;
   let ok = true;
@@ -87,22 +91,10 @@ function normalizeTable(ctx: PhaseContext, database: string, landing: string, t:
       ok = false;
     } else properties[k] = String(v);
   }
-  const ds = t.datasync;
-  let datasyncTaskArn: string;
-  let datasyncLocation: MigrationTable['datasyncLocation'];
-  if ('task_arn' in ds) {
-    datasyncTaskArn = ds.task_arn;
-    const region = ds.task_arn.split(':')[3];
-    if (region !== ctx.platform.region) warn(ctx, 'MIGRATION_DATASYNC_REGION', `DataSync task is in ${region}, the platform in ${ctx.platform.region}`, `${p}/datasync/task_arn`);
-  } else {
-    datasyncTaskArn = `\${${dataSyncPlaceholder(ctx.useCase, t.name)}}`;
-    datasyncLocation = {
-      hostname: ds.location.hostname,
-      port: ds.location.port ?? 8020,
-      agentArns: ds.location.agent_arns,
-      subdirectory: ds.location.subdirectory ?? t.source.hdfs_path,
-      simpleUser: ds.location.simple_user ?? 'hdfs',
-    };
+  const block: DataSyncBlock | undefined = t.datasync ? { spec: t.datasync, pointer: `${p}/datasync`, shared: false } : shared;
+  if (!block) {
+    fail(ctx, 'MIGRATION_DATASYNC_MISSING', `table '${t.name}' has no \`datasync\` and the migration none to share: name a task (\`task_arn\`) or a \`location\``, p);
+    return undefined;
   }
   const { quality, ok: qualityOk } = normalizeQuality(ctx, {
     table: { database, table: t.name },
@@ -113,7 +105,9 @@ function normalizeTable(ctx: PhaseContext, database: string, landing: string, t:
     columns: cols,
   });
   if (!qualityOk) ok = false;
-  if (!ok) return undefined;
+  if (t.datasync ? !checkDataSync(ctx, block) : !sharedOk) ok = false;
+  const transfer = ok ? tableTransfer(ctx, block, { name: t.name, hdfsPath: t.source.hdfs_path }, landing, p) : undefined;
+  if (!ok || !transfer) return undefined;
   const layer = t.layer ?? 'raw';
   return {
     name: t.name,
@@ -123,9 +117,7 @@ function normalizeTable(ctx: PhaseContext, database: string, landing: string, t:
     sourcePath: t.source.hdfs_path,
     format: t.source.format,
     formatOptions: t.source.options ?? {},
-    landingPath: `${landing}${t.name}/`,
-    datasyncTaskArn,
-    ...(datasyncLocation ? { datasyncLocation } : {}),
+    ...transfer,
     columns: cols,
     partitionBy,
     sortBy: t.sort_by ?? [],
@@ -152,11 +144,6 @@ function partition(ctx: PhaseContext, text: string, pointer: string, has: (c: st
     return undefined;
   }
   return f as PartitionField;
-}
-
-/** Placeholder of a DataSync task that infra creates: `DataSyncTask_<use_case>_<table>`. */
-export function dataSyncPlaceholder(useCase: string, table: string): string {
-  return `DataSyncTask_${useCase.replaceAll('-', '_')}_${table}`;
 }
 
 function withSlash(s: string): string {

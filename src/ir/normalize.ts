@@ -107,6 +107,8 @@ export function normalizeUseCase(files: UseCaseFiles, input: NormalizeInput): Us
     const timeoutSeconds = dag.timeout === undefined ? input.platform.defaults.timeoutSeconds : parseDuration(dag.timeout) ?? 0;
     if (timeoutSeconds < 1) err('DAG_TIMEOUT_TOO_SHORT', 'a timeout is at least one second', `${pointer}/timeout`);
     if (timeoutSeconds > 365 * 86_400) err('DAG_TIMEOUT_TOO_LONG', 'a Standard workflow runs at most one year', `${pointer}/timeout`);
+    if (dag.timeout !== undefined) warnShortTimeout(timeoutSeconds, locate(orch, `${pointer}/timeout`), report, files.name);
+    if (dag.spark?.timeout !== undefined) warnShortTimeout(parseDuration(dag.spark.timeout) ?? timeoutSeconds, locate(orch, `${pointer}/spark/timeout`), report, files.name);
 
     let body: WorkflowBody | undefined;
     let configFile = orch.path;
@@ -190,6 +192,25 @@ export function normalizeUseCase(files: UseCaseFiles, input: NormalizeInput): Us
     workflows,
     ...(shares.length > 0 ? { shares } : {}),
   };
+}
+
+/** Below this, a job attempt is likely cancelled while its application is still starting (JOB_TIMEOUT_SHORT). */
+export const JOB_TIMEOUT_WARN_SECONDS = 600;
+
+/**
+ * A job attempt limited to less than ten minutes is likely cancelled while a
+ * stopped EMR Serverless application is still starting (a minute or more, longer
+ * with a custom image or a cold network).
+ * @see https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/application-capacity.html
+ */
+export function warnShortTimeout(seconds: number, at: Origin, report: Report, useCase?: string): void {
+  if (seconds < 1 || seconds >= JOB_TIMEOUT_WARN_SECONDS) return;
+  report.warning(
+    'JOB_TIMEOUT_SHORT',
+    `a timeout of ${seconds < 60 ? `${seconds}s` : `${Math.round(seconds / 60)}m`} limits each Spark job attempt: an application that has to start first may not even begin the job in that time; give at least ${JOB_TIMEOUT_WARN_SECONDS / 60}m`,
+    at,
+    useCase,
+  );
 }
 
 /**

@@ -42,6 +42,7 @@ export function normalizePlatform(spec: PlatformSpec = {}, origin: Origin = NO_O
   return {
     prefix,
     region: spec.region ?? d.region,
+    ...(spec.account === undefined ? {} : { account: spec.account }),
     catalog: spec.catalog ?? d.catalog,
     buckets: { landing: bucket('landing'), raw: bucket('raw'), process: bucket('process'), analytics: bucket('analytics'), artifacts: bucket('artifacts') },
     emr: {
@@ -66,7 +67,9 @@ export function normalizePlatform(spec: PlatformSpec = {}, origin: Origin = NO_O
       datasyncPollSeconds: defaults.datasync_poll_seconds ?? d.datasyncPollSeconds,
       datasyncPollMaxSeconds: defaults.datasync_poll_max_seconds ?? d.datasyncPollMaxSeconds,
       logicalDate: defaults.logical_date ?? d.logicalDate,
+      ...(defaults.secrets_kms_key_arn === undefined ? {} : { secretsKmsKeyArn: defaults.secrets_kms_key_arn }),
     },
+    ...(spec.schedules_enabled === false ? { schedulesEnabled: false } : {}),
     quality: {
       branchRetentionDays: spec.quality?.failed_branch_retention === undefined ? d.failedBranchRetentionDays : Number(spec.quality.failed_branch_retention.slice(0, -1)),
       publishAttempts: spec.quality?.publish_attempts ?? d.publishAttempts,

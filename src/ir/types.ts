@@ -11,6 +11,8 @@ import type { LogicalDateConvention } from '../time/runs.ts';
 import type { WorkflowTimetable } from './timetable.ts';
 
 export interface Platform extends PlatformSettings {
+  /** false: schedule rules are deployed disabled (`schedules_enabled`); absent: true. */
+  schedulesEnabled?: boolean;
   /** What use cases may use beyond their own (platform.yaml `external_locations`, `shared_secrets`). */
   grants: {
     /**
@@ -30,6 +32,8 @@ export interface Platform extends PlatformSettings {
     datasyncPollSeconds: number;
     datasyncPollMaxSeconds: number;
     logicalDate: LogicalDateConvention;
+    /** KMS key of the sources' secrets when a source names none. */
+    secretsKmsKeyArn?: string;
   };
   /** Write-audit-publish: days a failed audit branch is kept; write-and-audit attempts before a publish conflict fails the run. */
   quality: { branchRetentionDays: number; publishAttempts: number };
@@ -142,6 +146,8 @@ export interface MigrationTable {
   /** Existing task ARN, or a `${Placeholder}` for a task infra creates. */
   datasyncTaskArn: string;
   datasyncLocation?: { hostname: string; port: number; agentArns: string[]; subdirectory: string; simpleUser: string };
+  /** With a task shared by several tables: the `Includes` filter of this table's runs (`/<folder below the task's source>`). */
+  datasyncIncludes?: string;
   columns: Column[];
   partitionBy: PartitionField[];
   sortBy: string[];
@@ -164,6 +170,8 @@ export interface BatchSource {
   name: string;
   engine: 'postgresql' | 'oracle';
   secretArn: string;
+  /** Customer managed key of the secret (the source's, else the platform default). */
+  kmsKeyArn?: string;
   table?: string;
   query?: string;
   fetchSize: number;
@@ -186,6 +194,8 @@ export interface BatchSource {
 export interface KafkaSource {
   name: string;
   bootstrapServersSecretArn: string;
+  /** Customer managed key of the secret (the source's, else the platform default). */
+  kmsKeyArn?: string;
   topics: string[];
   startingOffsets: 'earliest' | 'latest';
   format: 'json' | 'avro' | 'raw';

@@ -1,5 +1,6 @@
 /**
- * `npm run deploy`: check credentials first, then `cdk deploy` the platform
+ * `npm run deploy`: check credentials and the CDK bootstrap of the platform's
+ * account and region first, then `cdk deploy` the platform
  * stack and the use-case stacks of the compiled manifest. Quarantined use cases
  * are absent from the CDK app, and `cdk deploy` never deletes a stack the app no
  * longer lists, so their last good deployment stays untouched (DESIGN §3).
@@ -7,9 +8,13 @@
  * @see https://docs.aws.amazon.com/cdk/v2/guide/ref-cli-cmd-deploy.html
  */
 import { spawn as nodeSpawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { STSClient } from '@aws-sdk/client-sts';
 import type { Manifest } from '../build/types.ts';
+import { type BootstrapCheck, checkBootstrap as realCheckBootstrap, DEFAULT_QUALIFIER } from './bootstrap.ts';
 import { checkCredentials as realCheckCredentials, type CredentialsCheck } from './credentials.ts';
 import { errorMessage, OpsError } from './errors.ts';
 import { closestNames, didYouMean } from './suggest.ts';
@@ -88,6 +93,8 @@ export interface DeployOptions extends Omit<DeployPlanOptions, 'buildDir'> {
   /** Working directory of cdk: the repository root holding `cdk.json` (default `process.cwd()`). */
   cwd?: string;
   checkCredentials?: () => Promise<CredentialsCheck>;
+  /** Replaces the bootstrap check of the platform's environment (default: SSM and STS of its region). */
+  checkBootstrap?: (env: { region: string; account?: string }) => Promise<BootstrapCheck>;
   /** Receives the notices before cdk starts. */
   log?: (line: string) => void;
 }
@@ -95,10 +102,11 @@ export interface DeployOptions extends Omit<DeployPlanOptions, 'buildDir'> {
 export interface DeployResult {
   ok: boolean;
   exitCode: number;
-  /** Where it stopped: credentials, planning, or after cdk ran. */
-  stage: 'credentials' | 'plan' | 'cdk';
+  /** Where it stopped: credentials, planning, the bootstrap check, or after cdk ran. */
+  stage: 'credentials' | 'plan' | 'bootstrap' | 'cdk';
   message?: string;
   credentials: CredentialsCheck;
+  bootstrap?: BootstrapCheck;
   plan?: DeployPlan;
 }
 
@@ -108,12 +116,19 @@ export async function deploy(opts: DeployOptions): Promise<DeployResult> {
     return { ok: false, exitCode: 1, stage: 'credentials', message: `cannot deploy: ${credentials.message}`, credentials };
   }
   let plan: DeployPlan;
+  let manifest: Manifest;
   try {
-    plan = planDeploy(opts.manifest ?? (await loadManifest(opts.buildDir)), opts);
+    manifest = opts.manifest ?? (await loadManifest(opts.buildDir));
+    plan = planDeploy(manifest, opts);
   } catch (err) {
     const exitCode = err instanceof OpsError ? err.exitCode : 1;
     return { ok: false, exitCode, stage: 'plan', message: errorMessage(err), credentials };
   }
+  const { region, account } = manifest.platform;
+  const env = { region, ...(account ? { account } : {}) };
+  const bootstrap = await (opts.checkBootstrap ?? ((e) => defaultBootstrapCheck(e, opts.cwd ?? process.cwd())))(env);
+  if (!bootstrap.ok && bootstrap.stop) return { ok: false, exitCode: 1, stage: 'bootstrap', message: `cannot deploy: ${bootstrap.message}`, credentials, bootstrap };
+  if (!bootstrap.ok) opts.log?.(`note: ${bootstrap.message}`);
   for (const line of plan.notices) opts.log?.(line);
   const run = opts.spawn ?? defaultSpawn;
   const exitCode = await run(plan.command, plan.args, { cwd: opts.cwd ?? process.cwd(), env: opts.env });
@@ -123,8 +138,22 @@ export async function deploy(opts: DeployOptions): Promise<DeployResult> {
     stage: 'cdk',
     ...(exitCode === 0 ? {} : { message: `cdk deploy exited with code ${exitCode}` }),
     credentials,
+    bootstrap,
     plan,
   };
+}
+
+/** The bootstrap qualifier of the CDK app in `cwd` (cdk.json context), else the default. */
+export function bootstrapQualifier(cwd: string): string {
+  const file = join(cwd, 'cdk.json');
+  if (!existsSync(file)) return DEFAULT_QUALIFIER;
+  const context = (JSON.parse(readFileSync(file, 'utf8')) as { context?: Record<string, unknown> }).context ?? {};
+  const q = context['@aws-cdk/core:bootstrapQualifier'];
+  return typeof q === 'string' && q ? q : DEFAULT_QUALIFIER;
+}
+
+function defaultBootstrapCheck(env: { region: string; account?: string }, cwd: string): Promise<BootstrapCheck> {
+  return realCheckBootstrap({ ...env, qualifier: bootstrapQualifier(cwd), ssm: new SSMClient({ region: env.region }), sts: new STSClient({ region: env.region }) });
 }
 
 export async function loadManifest(buildDir: string): Promise<Manifest> {

@@ -43,6 +43,7 @@ export {
   type DeployResult,
   type SpawnFn,
 } from './deploy.ts';
+export { checkBootstrap, bootstrapCommand, DEFAULT_QUALIFIER, MIN_BOOTSTRAP_VERSION, type BootstrapCheck, type BootstrapOptions } from './bootstrap.ts';
 export { formatStatus, formatRun, formatBackfill, formatJson } from './format.ts';
 export { formatDuration, renderTable } from './table.ts';
 export { triggerRules, hasTriggers, triggerStates, setTriggers, pausedLabel, type RuleState, type PauseResult, type TriggerClients } from './rules.ts';

@@ -98,10 +98,17 @@ export const compileIngestion: PhaseCompiler<Ingestion> = (ing, { workflow: w, p
       emr: true,
       datasync: [],
       secrets: [...new Set([...ing.batch.map((b) => b.secretArn), ...ing.kafka.map((k) => k.bootstrapServersSecretArn)])].sort(),
+      ...secretKeys([...ing.batch, ...ing.kafka]),
     },
     sparkJobs: (steps.length ? 1 : 0) + streaming.length,
   };
 };
+
+/** `secretKeys`: the customer managed keys of the sources' secrets, when any. */
+function secretKeys(sources: readonly { kmsKeyArn?: string }[]): { secretKeys?: string[] } {
+  const keys = [...new Set(sources.flatMap((s) => (s.kmsKeyArn ? [s.kmsKeyArn] : [])))].sort();
+  return keys.length ? { secretKeys: keys } : {};
+}
 
 function startKey(k: KafkaSource): string {
   return migrationWatermarkKey(k.startFromWatermark!.target);

@@ -18,6 +18,8 @@
  * @see https://docs.aws.amazon.com/datasync/latest/userguide/API_DescribeTaskExecution.html
  */
 import { jsonBytes } from '../asl/limits.ts';
+import type { EncodedItems } from './migration-items.ts';
+import { FAILURES_KEPT } from './migration-outcomes.ts';
 import type { Platform, Workflow } from '../ir/types.ts';
 import { RUNTIME_ENTRYPOINT } from './runtime.ts';
 
@@ -25,6 +27,8 @@ import { RUNTIME_ENTRYPOINT } from './runtime.ts';
 export interface MigrationItem {
   name: string;
   datasync_task: string;
+  /** `Includes` filter of a table whose task serves several tables. */
+  datasync_includes?: string;
   job: string;
   submit: string;
   /** Its item in the watermarks table: the migration watermark and the migrated mark (src/phases/migration-guard.ts). */
@@ -41,6 +45,8 @@ export interface MigrationPayloadInput {
   workflow: Workflow;
   platform: Platform;
   items: readonly MigrationItem[];
+  /** What the definition carries (full or compact items). */
+  encoded?: EncodedItems;
   /** The Spark configuration every conversion shares (an ItemSelector literal). */
   sharedConf: string;
   /** Items carry their whole submit string (then `sharedConf` is not prepended). */
@@ -154,6 +160,7 @@ function largestCause(p: MigrationPayloadInput, item: MigrationItem): string {
 
 /** Worst-case bytes of the largest state or task input of one migration execution. */
 export function migrationPayloadBytes(p: MigrationPayloadInput): number {
+  if (p.encoded?.compact) return compactPayloadBytes(p, p.encoded);
   const outcomes = p.items.map((item) => ({
     table: item.name,
     status: 'FAILED',
@@ -188,4 +195,35 @@ export function migrationPayloadBytes(p: MigrationPayloadInput): number {
     },
   };
   return FRAME_BYTES + Math.max(jsonBytes(before), jsonBytes(state), jsonBytes(runRecord));
+}
+
+/**
+ * The same for compact items and outcomes: the items before the Map, every table's
+ * `{f: [table, error]}` after it and `[table, error]` in the summary's failures, then only the first
+ * {@link FAILURES_KEPT} failures in the cause and the run record.
+ */
+function compactPayloadBytes(p: MigrationPayloadInput, encoded: EncodedItems): number {
+  const failed = p.items.map((item) => [item.name, 'e'.repeat(ERROR_NAME_BYTES)]);
+  const kept = failed.slice(0, FAILURES_KEPT);
+  const summary = { tables: failed.length, failed_count: failed.length, failed: kept };
+  const cause = `${failed.length} of ${failed.length} tables failed; the others migrated. The first ones: ${JSON.stringify(kept)}`;
+  const states = [
+    { tables: encoded.items },
+    { tables: failed.map((f) => ({ f })) },
+    { summary: { tables: failed.length, failed } },
+    { summary, error: { Error: 'e'.repeat(ERROR_NAME_BYTES), Cause: cause }, record_error: { Error: 'e'.repeat(ERROR_NAME_BYTES), Cause: 'm'.repeat(SDK_MESSAGE_BYTES) } },
+  ];
+  const runRecord = {
+    TableName: 't'.repeat(255),
+    Item: {
+      pk: { S: `${p.workflow.useCase}/${p.workflow.name}` },
+      sk: { S: `${LOGICAL_DATE}#${EXECUTION_NAME}` },
+      execution_arn: { S: `arn:aws:states:${p.platform.region}:123456789012:execution:${'m'.repeat(80)}:${EXECUTION_NAME}` },
+      error: { S: 'e'.repeat(ERROR_NAME_BYTES) },
+      cause: { S: cause },
+      summary: { S: JSON.stringify(summary) },
+      other: { S: 'o'.repeat(512) },
+    },
+  };
+  return FRAME_BYTES + Math.max(...states.map(jsonBytes), jsonBytes(runRecord));
 }

@@ -17,17 +17,19 @@
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/state-map-inline.html
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html
  */
-import { createHash } from 'node:crypto';
+import { pollLoopSeconds } from '../asl/durations.ts';
 import { mergeSubmitParameters, ownsListSetting } from '../spec/submit-parameters.ts';
-import { ON_FAILURE, ON_SUCCESS, specComment } from '../asl/frame.ts';
+import { ON_FAILURE, specComment } from '../asl/frame.ts';
 import { HISTORY_EVENTS_MAX, pollIterations, worstCaseEvents } from '../asl/limits.ts';
 import { retryFor } from '../asl/policy.ts';
 import { template } from '../asl/templates.ts';
-import type { State } from '../asl/types.ts';
+import type { State, TaskState } from '../asl/types.ts';
 import type { DataSyncResource, JobDocument } from '../build/types.ts';
-import type { Migration, MigrationTable, Platform, Workflow } from '../ir/types.ts';
-import { conversionSql, landingViewSql, STATIC_OVERWRITE_CONF, watermarkSql } from '../sql/conversion.ts';
+import type { Migration, Platform, Workflow } from '../ir/types.ts';
+import { conversionSql, HIVE_DATETIME_CONFS, landingViewSql, STATIC_OVERWRITE_CONF, watermarkSql } from '../sql/conversion.ts';
 import { createNamespaceSql, tableDdl } from '../sql/ddl.ts';
+import { convertJob, encodeItems, migrationWatermarkKey } from './migration-items.ts';
+import { CHECK_OUTCOMES, itemEnds, outcomeStates, TABLE_FAILED, TABLE_MIGRATED } from './migration-outcomes.ts';
 import { migrationPayloadBytes, type MigrationItem } from './migration-payload.ts';
 import { runtimeConf, resultKeyExpr, runtimeJobTask } from './runtime.ts';
 import { watermarkAdvance } from './watermarks.ts';
@@ -38,18 +40,17 @@ import type { PhaseCompiler } from './types.ts';
 const DDL = 'Create Iceberg tables';
 const LIST = 'List tables';
 const MAP = 'Migrate tables';
-const TABLE_FAILED = 'Table failed';
 const CONVERT = 'Convert landing files';
+const TRANSFER = 'Start DataSync transfer';
+const WHOLE_TRANSFER = 'Start DataSync transfer of its own task';
+const ITEM_START = 'Shared DataSync task?';
 const WATERMARK_KEY = 'watermark';
 /** Share of the history quota past which the tables run as child executions. */
 const DISTRIBUTED_AT = 0.8 * HISTORY_EVENTS_MAX;
 /** Up to this many tables, the summary keeps each failed table's cause. */
 const CAUSES_KEPT_UP_TO = 4;
 
-/** Key of a migrated table's watermark item: `migration/<database>.<table>`. */
-export function migrationWatermarkKey(t: { database: string; table: string }): string {
-  return `migration/${t.database}.${t.table}`;
-}
+export { migrationWatermarkKey } from './migration-items.ts';
 
 /**
  * Attribute of that item set once the table is converted: the mark writers of the
@@ -83,12 +84,13 @@ export const compileMigration: PhaseCompiler<Migration> = (m, { workflow, platfo
     ),
   ];
   const conf = runtimeConf(platform);
-  const sharedConf = mergeSubmitParameters([conf, `--conf ${STATIC_OVERWRITE_CONF}`].join(' '));
+  const sharedConf = mergeSubmitParameters([conf, ...[STATIC_OVERWRITE_CONF, ...HIVE_DATETIME_CONFS].map((c) => `--conf ${c}`)].join(' '));
   // Only a table's own list-valued settings (jars, packages, extensions, pyFiles…) must be merged with the shared ones.
   const ownLists = m.tables.some((t) => ownsListSetting(t.sparkSubmitParameters ?? ''));
-  const items: MigrationItem[] = m.tables.map((t) => ({
+  const full: MigrationItem[] = m.tables.map((t) => ({
     name: t.name,
     datasync_task: t.datasyncTaskArn,
+    ...(t.datasyncIncludes === undefined ? {} : { datasync_includes: t.datasyncIncludes }),
     job: convertJob(t),
     // Then the item carries the whole string.
     submit: ownLists ? mergeSubmitParameters([sharedConf, t.sparkSubmitParameters].join(' ')) : (t.sparkSubmitParameters ?? ''),
@@ -97,10 +99,14 @@ export const compileMigration: PhaseCompiler<Migration> = (m, { workflow, platfo
     ...(t.quality?.checks.length ? { checks: true } : {}),
     ...(t.quality?.freshness ? { fqn: `${t.target.database}.${t.target.table}` } : {}),
   }));
+  const encoded = encodeItems(m, full, sharedConf);
   const keepCauses = m.tables.length <= CAUSES_KEPT_UP_TO;
-  const item = itemStates(w, platform, m, keepCauses, ownLists);
-  const itemGraph = { StartAt: 'Start DataSync transfer', States: item };
-  const polls = pollIterations(w.timeoutSeconds, platform.defaults.datasyncPollSeconds, platform.defaults.datasyncPollMaxSeconds);
+  // The dag's timeout bounds each table's transfer as it bounds each job attempt: the poll loop counts its polls.
+  // A run of a shared task may first queue behind the runs of the other tables in flight.
+  const { datasyncPollSeconds: first, datasyncPollMaxSeconds: cap } = platform.defaults;
+  const polls = pollIterations(w.timeoutSeconds * Math.min(m.maxConcurrency, largestSharedTask(m)), first, cap);
+  const item = itemStates(w, platform, m, keepCauses, ownLists, polls, encoded.compact);
+  const itemGraph = { StartAt: itemStart(m), States: item };
   const itemEvents = worstCaseEvents(itemGraph, { loopIterations: polls });
   const distributed = 2 + m.tables.length * (2 + itemEvents) > DISTRIBUTED_AT;
   const states: Record<string, State> = {
@@ -113,57 +119,37 @@ export const compileMigration: PhaseCompiler<Migration> = (m, { workflow, platfo
       next: LIST,
       failure: ON_FAILURE,
     }),
-    [LIST]: { Type: 'Pass', Result: items, ResultPath: '$.tables', Next: MAP },
+    [LIST]: { Type: 'Pass', Result: encoded.items, ResultPath: '$.tables', Next: MAP },
     [MAP]: {
       Type: 'Map',
       Comment: `Per table: DataSync transfer, conversion, watermark, migrated mark — ${m.maxConcurrency} at a time${distributed ? '; each table is a child execution (Distributed Map): the inline history would exceed the quota' : ''}`,
       ItemsPath: '$.tables',
-      ItemSelector: { 'table.$': '$$.Map.Item.Value', 'run.$': '$.run', spark_conf: sharedConf },
+      ItemSelector: encoded.itemSelector,
       MaxConcurrency: m.maxConcurrency,
       ItemProcessor: {
         ProcessorConfig: distributed ? { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' } : { Mode: 'INLINE' },
-        StartAt: 'Start DataSync transfer',
+        StartAt: itemStart(m),
         States: item,
       },
       // The outcomes replace the table list: the state never holds both (payload quota).
       ResultPath: '$.tables',
-      Next: 'Check table outcomes',
+      Next: CHECK_OUTCOMES,
     },
-    'Check table outcomes': {
-      Type: 'Pass',
-      Comment: 'Keeps the run context and moves the outcomes into the summary; the rest of the state is no longer needed.',
-      Parameters: {
-        'run.$': '$.run',
-        summary: { 'tables.$': '$.tables' },
-        outcome: { 'any_failed.$': "States.ArrayContains($.tables[*].status, 'FAILED')" },
-      },
-      Next: 'Any table failed?',
-    },
-    'Any table failed?': {
-      Type: 'Choice',
-      Choices: [{ Variable: '$.outcome.any_failed', BooleanEquals: true, Next: 'Report failed tables' }],
-      Default: ON_SUCCESS,
-    },
-    'Report failed tables': {
-      Type: 'Pass',
-      Parameters: {
-        Error: 'Lakestep.TablesFailed',
-        'Cause.$': "States.Format('Some tables failed; the others migrated. Per table: {}', States.JsonToString($.summary.tables))",
-      },
-      ResultPath: '$.error',
-      Next: ON_FAILURE,
-    },
+    ...outcomeStates(encoded.compact),
   };
-  const datasync: DataSyncResource[] = m.tables.map((t) =>
-    t.datasyncLocation
-      ? { table: `${t.target.database}.${t.target.table}`, placeholder: t.datasyncTaskArn.slice(2, -1), location: t.datasyncLocation, destination: t.landingPath }
-      : { table: `${t.target.database}.${t.target.table}`, taskArn: t.datasyncTaskArn },
-  );
-  const payloadBytes = migrationPayloadBytes({ workflow: w, platform, items, sharedConf, ownJars: ownLists, keepCauses });
+  const datasync: DataSyncResource[] = m.tables.map((t) => {
+    const includes = t.datasyncIncludes === undefined ? {} : { includes: t.datasyncIncludes };
+    const table = `${t.target.database}.${t.target.table}`;
+    // A task shared by the migration writes below its landing; a table's own task into the table's landing path.
+    if (t.datasyncLocation) return { table, placeholder: t.datasyncTaskArn.slice(2, -1), location: t.datasyncLocation, destination: t.datasyncIncludes === undefined ? t.landingPath : m.landing, ...includes };
+    return { table, taskArn: t.datasyncTaskArn, ...includes };
+  });
+  const payloadBytes = migrationPayloadBytes({ workflow: w, platform, items: full, encoded, sharedConf, ownJars: ownLists, keepCauses });
   const frameEvents = worstCaseEvents({ StartAt: DDL, States: states }, { loopIterations: polls, mapItems: { [MAP]: m.tables.length } });
   return {
     startAt: DDL,
     states,
+    timing: { mapItems: { [MAP]: m.tables.length }, loopSeconds: pollLoopSeconds(polls, first, cap) },
     jobs,
     limits: { historyEvents: frameEvents + 40, payloadBytes },
     resources: { emr: true, datasync, secrets: [] },
@@ -171,36 +157,49 @@ export const compileMigration: PhaseCompiler<Migration> = (m, { workflow, platfo
   };
 };
 
-/**
- * Job names become a file name (`<job>.json`, at most 255 bytes) and part of the
- * EMR Serverless job run name (`<use-case>-<dag>-<job>-<execution>`, at most 256
- * characters): a table name longer than {@link JOB_TABLE_MAX} keeps its start and
- * ends with 8 hex characters of its SHA-256, so two long names stay distinct.
- * @see https://docs.aws.amazon.com/emr-serverless/latest/APIReference/API_StartJobRun.html
- */
-function convertJob(t: MigrationTable): string {
-  if (t.name.length <= JOB_TABLE_MAX) return `convert-${t.name}`;
-  const hash = createHash('sha256').update(t.name).digest('hex').slice(0, 8);
-  return `convert-${t.name.slice(0, JOB_TABLE_MAX - hash.length - 1)}-${hash}`;
+/** Tables of the most shared task (1 when every table has its own). */
+function largestSharedTask(m: Migration): number {
+  const counts = new Map<string, number>();
+  for (const t of m.tables) if (t.datasyncIncludes !== undefined) counts.set(t.datasyncTaskArn, (counts.get(t.datasyncTaskArn) ?? 0) + 1);
+  return Math.max(1, ...counts.values());
 }
 
-/** Longest table name kept whole in a job name (`convert-<table>`: 64 characters). */
-const JOB_TABLE_MAX = 56;
+/** The first state of a table's item: the Choice between filtered and whole transfers when the migration has both. */
+function itemStart(m: Migration): string {
+  const filtered = m.tables.filter((t) => t.datasyncIncludes !== undefined).length;
+  return filtered > 0 && filtered < m.tables.length ? ITEM_START : TRANSFER;
+}
 
 /** The states of one Map item: transfer, convert, checks, watermark; any error ends the item as FAILED. */
-function itemStates(w: Workflow, platform: Platform, m: Migration, keepCauses: boolean, ownLists: boolean): Record<string, State> {
+function itemStates(w: Workflow, platform: Platform, m: Migration, keepCauses: boolean, ownLists: boolean, maxPolls: number, compact: boolean): Record<string, State> {
+  const filtered = m.tables.filter((t) => t.datasyncIncludes !== undefined).length;
+  const plain = { 'TaskArn.$': '$.table.datasync_task' };
+  const withIncludes = { ...plain, Includes: [{ FilterType: 'SIMPLE_PATTERN', 'Value.$': '$.table.datasync_includes' }] };
+  const transfer = template<Record<string, State>>('datasync-transfer', {
+    startParameters: filtered > 0 ? withIncludes : plain,
+    pollSeconds: platform.defaults.datasyncPollSeconds,
+    pollMaxSeconds: platform.defaults.datasyncPollMaxSeconds,
+    maxPolls,
+    // Another execution of the same task with the same filter still running is refused; wait for it.
+    startRetry: [...retryFor('datasync'), { ErrorEquals: ['DataSync.InvalidRequestException'], IntervalSeconds: 60, MaxAttempts: 5, BackoffRate: 2, JitterStrategy: 'FULL' }],
+    pollRetry: retryFor('datasync'),
+    next: CONVERT,
+    failure: TABLE_FAILED,
+  });
+  // Tables with their own task and tables of a shared one in one migration: a Choice picks the start without filter.
+  const mixed = filtered > 0 && filtered < m.tables.length;
+  const start = transfer[TRANSFER] as TaskState;
   const gate = qualityGate(w, 'New watermark?', TABLE_FAILED);
-  const publishes = recordPublishes(w, platform.prefix, { path: '$.table.fqn' }, 'Table migrated');
+  const publishes = recordPublishes(w, platform.prefix, { path: '$.table.fqn' }, TABLE_MIGRATED);
   return {
-    ...template<Record<string, State>>('datasync-transfer', {
-      pollSeconds: platform.defaults.datasyncPollSeconds,
-      pollMaxSeconds: platform.defaults.datasyncPollMaxSeconds,
-      // Another execution of the same task still running is refused; wait for it.
-      startRetry: [...retryFor('datasync'), { ErrorEquals: ['DataSync.InvalidRequestException'], IntervalSeconds: 60, MaxAttempts: 5, BackoffRate: 2, JitterStrategy: 'FULL' }],
-      pollRetry: retryFor('datasync'),
-      next: CONVERT,
-      failure: TABLE_FAILED,
-    }),
+    ...(mixed
+      ? {
+          // Tables of their own task carry the filter "".
+          [ITEM_START]: { Type: 'Choice', Choices: [{ Variable: '$.table.datasync_includes', StringEquals: '', Next: WHOLE_TRANSFER }], Default: TRANSFER },
+          [WHOLE_TRANSFER]: { ...start, Parameters: plain },
+        }
+      : {}),
+    ...transfer,
     [CONVERT]: runtimeJobTask({
       workflow: w,
       platform,
@@ -255,14 +254,9 @@ function itemStates(w: Workflow, platform: Platform, m: Migration, keepCauses: b
     'Freshness SLA?': {
       Type: 'Choice',
       Choices: [{ Variable: '$.table.fqn', IsPresent: true, Next: publishes.startAt }],
-      Default: 'Table migrated',
+      Default: TABLE_MIGRATED,
     },
     ...publishes.states,
-    'Table migrated': { Type: 'Pass', Parameters: { 'table.$': '$.table.name', status: 'SUCCEEDED' }, End: true },
-    [TABLE_FAILED]: {
-      Type: 'Pass',
-      Parameters: { 'table.$': '$.table.name', status: 'FAILED', 'error.$': '$.error.Error', ...(keepCauses ? { 'cause.$': '$.error.Cause' } : {}) },
-      End: true,
-    },
+    ...itemEnds(compact, keepCauses),
   };
 }

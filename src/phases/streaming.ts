@@ -5,6 +5,7 @@
  * integration has no `Mode` parameter, so the start goes through the SDK
  * integration; `listJobRuns` pages (at most 50 runs a page) are read until the job
  * is found or `NextToken` runs out, so a busy application cannot hide a running stream.
+ * The stream runs without a time limit (`ExecutionTimeoutMinutes: 0`).
  * @see https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/jobs-spark-streaming.html
  * @see https://docs.aws.amazon.com/emr-serverless/latest/APIReference/API_StartJobRun.html
  * @see https://docs.aws.amazon.com/emr-serverless/latest/APIReference/API_ListJobRuns.html
@@ -40,11 +41,12 @@ export function streamingStates(w: Workflow, platform: Platform, k: KafkaSource,
       });
       const params = { ...(batch.Parameters as Record<string, unknown>) };
       delete params['Name.$'];
-      delete params.ExecutionTimeoutMinutes;
       const startTask: TaskState = {
         ...batch,
         Resource: 'arn:aws:states:::aws-sdk:emrserverless:startJobRun',
-        Parameters: { ...params, Name: runName, Mode: 'STREAMING' },
+        // 0: no time limit. EMR Serverless's default of 12 hours would cancel the stream twice a day; its
+        // own retry policy (the streaming default) restarts a failed stream from its checkpoint.
+        Parameters: { ...params, Name: runName, Mode: 'STREAMING', ExecutionTimeoutMinutes: 0 },
         Retry: retryFor('emrApi'),
       };
       // `States.$` via an intrinsic: a literal `States` array trips asl-validator, which reads it as a state map.

@@ -14,7 +14,7 @@ export interface PhaseInput {
 export interface PhaseOutput extends PhaseStates {
   /** Job documents of the lakestep runtime, written under build/<use-case>/jobs/<workflow>/. */
   jobs: JobDocument[];
-  resources: { emr: boolean; datasync: DataSyncResource[]; secrets: string[] };
+  resources: { emr: boolean; datasync: DataSyncResource[]; secrets: string[]; secretKeys?: string[] };
   /** Spark job runs on the success path. */
   sparkJobs: number;
   /** Worst-case execution size, where the phase knows better than the generic count (src/asl/limits.ts). */

@@ -33,6 +33,8 @@ export interface LoadedBuild {
   jobs: Map<string, JobDocument>;
   /** DataSync task ARN by table name. */
   datasyncTasks: Map<string, string>;
+  /** `Includes` filter of the tables whose task serves several tables, by table name. */
+  datasyncIncludes: Map<string, string>;
 }
 
 export function stateMachineArn(region: string, name: string): string {
@@ -50,6 +52,7 @@ export function loadBuild(buildDir: string): LoadedBuild {
   const schedules: LoadedBuild['schedules'] = [];
   const jobs = new Map<string, JobDocument>();
   const datasyncTasks = new Map<string, string>();
+  const datasyncIncludes = new Map<string, string>();
   for (const uc of manifest.useCases) {
     for (const wf of uc.workflows) {
       const ref = `${uc.name}/${wf.name}`;
@@ -64,8 +67,9 @@ export function loadBuild(buildDir: string): LoadedBuild {
       for (const job of wf.jobs) jobs.set(job, readJson(job) as JobDocument);
       for (const ds of wf.resources.datasync) {
         datasyncTasks.set(ds.table, 'taskArn' in ds ? ds.taskArn : (placeholders[ds.placeholder] ?? ''));
+        if (ds.includes !== undefined) datasyncIncludes.set(ds.table, ds.includes);
       }
     }
   }
-  return { manifest, region, account: ACCOUNT, placeholders, unknownPlaceholders: [...unknown].sort(), machines, rules, schedules, jobs, datasyncTasks };
+  return { manifest, region, account: ACCOUNT, placeholders, unknownPlaceholders: [...unknown].sort(), machines, rules, schedules, jobs, datasyncTasks, datasyncIncludes };
 }

@@ -111,10 +111,11 @@ export class Simulator {
     this.dynamodb = new DynamoDb({ ...keySchemas, ...options.keySchemas }, this.problems, this.build.region);
     for (const [table, items] of Object.entries(scenario.dynamodb ?? {})) for (const item of items) this.dynamodb.seed(table, item);
     for (const item of migrationMarks(this.build.manifest, scenario.migrated, this.now)) this.dynamodb.seed(this.build.manifest.platform.dynamodb.watermarks, item);
-    const tableOfTask = new Map([...this.build.datasyncTasks].map(([table, arn]) => [arn, table]));
+    // A task shared by several tables runs one table per filter.
+    const tableOfRun = new Map([...this.build.datasyncTasks].map(([table, arn]) => [`${arn} ${this.build.datasyncIncludes.get(table) ?? ''}`, table]));
     // Scenario keys: the task ARN, the qualified table (`raw_orders.orders`) or the bare table name.
-    this.datasync = new DataSync((taskArn) => {
-      const table = tableOfTask.get(taskArn) ?? '';
+    this.datasync = new DataSync((taskArn, includes) => {
+      const table = tableOfRun.get(`${taskArn} ${includes ?? ''}`) ?? '';
       const d = scenario.datasync;
       return dataSyncBehaviour(d?.[taskArn] ?? d?.[table] ?? d?.[table.slice(table.lastIndexOf('.') + 1)]);
     });

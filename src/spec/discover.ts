@@ -6,6 +6,7 @@
 import type { Report } from '../diagnostics.ts';
 import type { SourceFile } from './files.ts';
 import { RESERVED_USE_CASE_NAMES } from '../naming.ts';
+import { overlayEnvironment } from './environment.ts';
 
 export interface UseCaseFiles {
   name: string;
@@ -26,6 +27,8 @@ export interface SkippedEntry {
 
 export interface SpecTree {
   platform?: SourceFile;
+  /** Environment overlays `platform.<env>.yaml`, by environment name (src/spec/environment.ts). */
+  overlays: Map<string, SourceFile>;
   useCases: UseCaseFiles[];
 }
 
@@ -44,13 +47,15 @@ export function discover(files: readonly SourceFile[], report: Report, skipped: 
     const slash = s.path.indexOf('/');
     report.warning(s.code, `'${s.path}' is not read: ${s.reason}`, at(s.path), slash === -1 ? undefined : s.path.slice(0, slash));
   }
-  const tree: SpecTree = { useCases: [] };
+  const tree: SpecTree = { useCases: [], overlays: new Map() };
   const byName = new Map<string, UseCaseFiles>();
   for (const f of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
     const slash = f.path.indexOf('/');
     if (slash === -1) {
+      const env = overlayEnvironment(f.path);
       if (f.path === 'platform.yaml') tree.platform = f;
-      else if (isYaml(f.path)) report.warning('SPEC_STRAY_FILE', `'${f.path}' is ignored: only platform.yaml belongs at the root; use cases live in folders`, at(f.path));
+      else if (env) tree.overlays.set(env, f);
+      else if (isYaml(f.path)) report.warning('SPEC_STRAY_FILE', `'${f.path}' is ignored: only platform.yaml and environment overlays platform.<env>.yaml belong at the root; use cases live in folders`, at(f.path));
       continue;
     }
     const name = f.path.slice(0, slash);

@@ -76,6 +76,8 @@ export interface PlatformSpec {
   /** Prefix of every resource name; `<prefix>-<use-case>-<dag>` names state machines. */
   prefix?: string;
   region?: string;
+  /** AWS account id (a string: 12 digits). */
+  account?: string;
   /** Spark catalog name bound to the Glue Data Catalog. */
   catalog?: string;
   buckets?: Partial<Record<'landing' | 'raw' | 'process' | 'analytics' | 'artifacts', string>>;
@@ -100,7 +102,11 @@ export interface PlatformSpec {
     datasync_poll_max_seconds?: number;
     /** What a scheduled run's logical date is; dags may override it. */
     logical_date?: 'interval' | 'trigger';
+    /** KMS key of the sources' secrets, for sources without their own. */
+    secrets_kms_key_arn?: string;
   };
+  /** false: every schedule rule is deployed disabled. */
+  schedules_enabled?: boolean;
   tags?: Record<string, string>;
   databases?: Record<string, { owner: string; description?: string }>;
   governance?: 'iam' | 'lake_formation';
@@ -118,6 +124,21 @@ export interface ColumnSpec {
   /** Personal data: values are masked wherever lakestep shows them (check samples). */
   pii?: boolean;
   comment?: string;
+}
+
+/** A DataSync task (`task_arn`, with `source_path` when it serves several tables) or a location infra creates one for. */
+export interface DataSyncSpec {
+  task_arn?: string;
+  /** HDFS directory the shared task reads from; tables transfer their folder below it. */
+  source_path?: string;
+  location?: {
+    hostname: string;
+    port?: number;
+    agent_arns: string[];
+    subdirectory?: string;
+    /** HDFS user DataSync reads as (simple authentication); default `hdfs`. */
+    simple_user?: string;
+  };
 }
 
 /** One data quality check (`checks:` items): exactly one kind, plus name, severity and where. */
@@ -143,18 +164,8 @@ export interface FreshnessSpec {
 export interface MigrationTableSpec {
   name: string;
   source: { hdfs_path: string; format: 'parquet' | 'orc' | 'avro' | 'csv' | 'json'; options?: Record<string, string> };
-  datasync:
-    | { task_arn: string }
-    | {
-        location: {
-          hostname: string;
-          port?: number;
-          agent_arns: string[];
-          subdirectory?: string;
-          /** HDFS user DataSync reads as (simple authentication); default `hdfs`. */
-          simple_user?: string;
-        };
-      };
+  /** Default: the migration's `datasync`. */
+  datasync?: DataSyncSpec;
   layer?: Layer;
   columns: ColumnSpec[];
   partition_by?: string[];
@@ -171,6 +182,8 @@ export interface MigrationSpec {
   database: string;
   landing?: string;
   max_concurrency?: number;
+  /** The task (or location) shared by every table without its own. */
+  datasync?: DataSyncSpec;
   tables: MigrationTableSpec[];
 }
 
@@ -179,6 +192,7 @@ export interface BatchSourceSpec {
   source: {
     engine: 'postgresql' | 'oracle';
     secret_arn: string;
+    kms_key_arn?: string;
     table?: string;
     query?: string;
     fetch_size?: number;
@@ -200,6 +214,7 @@ export interface KafkaSourceSpec {
   name: string;
   source: {
     bootstrap_servers_secret_arn: string;
+    kms_key_arn?: string;
     topics: string[];
     starting_offsets?: 'earliest' | 'latest';
     format?: 'json' | 'avro' | 'raw';

@@ -23,13 +23,35 @@ export const STATIC_OVERWRITE_CONF = 'spark.sql.sources.partitionOverwriteMode=s
 export const LANDING_FORMATS: readonly string[] = ['parquet', 'orc', 'avro', 'csv', 'json'];
 
 /**
- * Text formats whose files carry no types (csv: not even names): their view declares
- * the table's columns, so csv columns are taken by position and json numbers are
- * parsed straight into their declared decimal type (inferred, they would go through
- * double and lose digits).
+ * Formats whose view is read against the table's declared columns: all of them. A Hive
+ * table's files differ from partition to partition (`ALTER TABLE … ADD COLUMNS` leaves
+ * the older files without the new column; dropped columns stay in them), and without a
+ * schema Spark takes the first file's: a column added later is then unknown to the
+ * conversion. With the declared columns, parquet, orc and avro columns are matched by
+ * name — one missing from a file reads as NULL, one the table does not declare is not
+ * read — csv columns are taken by position, and json numbers are parsed straight into
+ * their declared decimal type (inferred, they would go through double and lose digits).
+ * A column's type in the files must still be the declared one (Spark 3.5 does not widen
+ * parquet or avro int to bigint while reading; orc does).
+ * See https://spark.apache.org/docs/latest/sql-data-sources-parquet.html#schema-merging
  * See https://spark.apache.org/docs/latest/sql-data-sources-csv.html
  */
-export const SCHEMA_FORMATS: readonly string[] = ['csv', 'json'];
+export const SCHEMA_FORMATS: readonly string[] = LANDING_FORMATS;
+
+/**
+ * How the conversion reads dates and timestamps that Hive wrote: in the hybrid
+ * Julian/Gregorian calendar of java.sql.Timestamp, which Spark 3 calls LEGACY. Without
+ * these, a parquet file of another writer than Spark 3 with an INT96 timestamp before
+ * 1900 (or a date before 1582) fails with `READ_ANCIENT_DATETIME` (the default is EXCEPTION);
+ * files written by Spark 3 carry their own mode in their metadata and are read by it.
+ * See https://spark.apache.org/docs/3.5.6/sql-migration-guide.html#upgrading-from-spark-sql-30-to-31
+ * See https://spark.apache.org/docs/3.5.6/configuration.html#runtime-sql-configuration
+ */
+export const HIVE_DATETIME_CONFS: readonly string[] = [
+  'spark.sql.parquet.int96RebaseModeInRead=LEGACY',
+  'spark.sql.parquet.datetimeRebaseModeInRead=LEGACY',
+  'spark.sql.avro.datetimeRebaseModeInRead=LEGACY',
+];
 
 /** Name of the temporary view over a table's landing files. */
 export function landingViewName(table: MigrationTable): string {
@@ -37,9 +59,10 @@ export function landingViewName(table: MigrationTable): string {
 }
 
 /**
- * `CREATE OR REPLACE TEMPORARY VIEW … [(<columns>)] USING <format> OPTIONS (path '…', …)`
- * over the landing path; csv and json views declare the table's columns
- * ({@link SCHEMA_FORMATS}). Format options are sorted for determinism.
+ * `CREATE OR REPLACE TEMPORARY VIEW … (<columns>) USING <format> OPTIONS (path '…', …)`
+ * over the landing path, with the table's declared columns ({@link SCHEMA_FORMATS});
+ * Hive partition folders (`dt=2019-01-01/`) give the columns they name. Format options
+ * are sorted for determinism.
  * See https://spark.apache.org/docs/latest/sql-ref-syntax-ddl-create-view.html
  */
 export function landingViewSql(table: MigrationTable): string {

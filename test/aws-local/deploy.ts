@@ -99,17 +99,28 @@ export async function deploy(endpoint: string, buildDir: string, name = 'specs')
   const placeholders: Record<string, string> = { ...placeholderValues(manifest), EmrApplicationId: EMR_APPLICATION_ID, NotificationTopicArn: topic.TopicArn as string };
   // DataSync tasks: moto names its own ARNs, so tasks named in specs are mapped onto moto's.
   const replace = new Map<string, string>();
+  // Placeholders of the tasks made here (`placeholders` starts with the simulator's fake ARNs).
+  const made = new Map<string, string>();
   const datasyncTasks = new Map<string, string>();
   for (const uc of manifest.useCases) {
     for (const wf of uc.workflows) {
       for (const ds of wf.resources.datasync) {
+        // Tables of a shared task (or location) run the one moto task made for the first of them.
+        const shared = 'taskArn' in ds ? replace.get(ds.taskArn) : made.get(ds.placeholder);
+        if (shared !== undefined) {
+          datasyncTasks.set(ds.table, shared);
+          continue;
+        }
         const source = await clients.datasync.send(new CreateLocationS3Command({ S3BucketArn: `arn:aws:s3:::${p.buckets.landing}`, Subdirectory: `/hdfs/${ds.table}`, S3Config: { BucketAccessRoleArn: placeholders.SparkJobRoleArn } }));
         const target = await clients.datasync.send(new CreateLocationS3Command({ S3BucketArn: `arn:aws:s3:::${p.buckets.landing}`, Subdirectory: `/${ds.table}`, S3Config: { BucketAccessRoleArn: placeholders.SparkJobRoleArn } }));
         const task = await clients.datasync.send(new CreateTaskCommand({ SourceLocationArn: source.LocationArn, DestinationLocationArn: target.LocationArn, Name: ds.table }));
         const arn = task.TaskArn as string;
         datasyncTasks.set(ds.table, arn);
         if ('taskArn' in ds) replace.set(ds.taskArn, arn);
-        else placeholders[ds.placeholder] = arn;
+        else {
+          placeholders[ds.placeholder] = arn;
+          made.set(ds.placeholder, arn);
+        }
       }
     }
   }

@@ -160,6 +160,21 @@ describe('operator commands on moto', () => {
     expect(twice.out.split('\n')[0]).toBe('orders/orders-ingestion: execution 2026-11-25T000000Z was not running (ABORTED): nothing to stop');
   });
 
+  it('reaches the endpoint AWS_ENDPOINT_URL names with its default clients (no test hook), as the README says', async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, { AWS_ENDPOINT_URL: endpoint, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' });
+    delete process.env.AWS_PROFILE;
+    try {
+      const r = await runCli(['status', 'orders/orders-ingestion'], buildFolder());
+      expect(r.err).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.out).toMatch(/^triggers: active \(/m);
+      expect(r.out).toContain('2026-11-25T000000Z');
+    } finally {
+      process.env = saved;
+    }
+  });
+
   it('an unknown execution is reported as such by the real API error', async () => {
     await sfn().send(new StartExecutionCommand({ stateMachineArn: `arn:aws:states:${REGION}:123456789012:stateMachine:${MACHINE}`, name: 'warm-up' }));
     const r = await runCli(['logs', 'orders/orders-ingestion', '--execution', 'nope'], buildFolder(), io());

@@ -31,6 +31,14 @@ const failedWith = (ref: string, error: string, runsTable: string) => (o: Observ
   return last === 'arn:aws:states:::dynamodb:putItem' ? undefined : `the last task is ${last}, not the run record`;
 };
 
+/** The FAILED run record lists `n` tables, each failed with Lakestep.TransferTimedOut. */
+const transfersTimedOut = (runsTable: string, n: number) => (o: Observation): string | undefined => {
+  const run = (o.items[runsTable] ?? []).find((i) => (i as { status?: { S?: string } }).status?.S === 'FAILED') as { summary?: { S?: string } } | undefined;
+  const tables = (JSON.parse(run?.summary?.S ?? '{}') as { tables?: { error?: string }[] }).tables ?? [];
+  const timedOut = tables.filter((t) => t.error === 'Lakestep.TransferTimedOut').length;
+  return timedOut === n && tables.length === n ? undefined : `run record tables: ${JSON.stringify(tables)}, expected ${n} × Lakestep.TransferTimedOut`;
+};
+
 /** One notification with this subject ending, whose message says `text`. */
 const notified = (subject: string, text: string) => (o: Observation): string | undefined => {
   const found = o.notifications.filter((n) => n.subject.endsWith(`: ${subject}`));
@@ -106,7 +114,10 @@ export function isolatedCases(build: string, buildDir: string): Case[] {
       });
       if (build !== 'specs') {
         // Golden builds: deployed whole; one dated start each.
-        out.push(one('date', { logical_date: DAY }, readFileSync(join(buildDir, wf.definition), 'utf8').includes('\\{') ? { motoGap: FORMAT_ESCAPES } : {}));
+        const extra: Partial<Case> = readFileSync(join(buildDir, wf.definition), 'utf8').includes('\\{') ? { motoGap: FORMAT_ESCAPES } : {};
+        // Every transfer outlasts the polls that fit in the dag's 1m timeout: each table fails, so does the run.
+        if (build === 'golden/transfer-timeout') extra.expect = all(failedWith(ref, 'Lakestep.TablesFailed', runsTable), transfersTimedOut(runsTable, 5));
+        out.push(one('date', { logical_date: DAY }, extra));
         continue;
       }
       // The first schedule (maintenance has one per schedule group; they differ only in `group`):

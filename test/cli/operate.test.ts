@@ -13,6 +13,8 @@ import {
   SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
+import { GetParameterCommand, ParameterNotFound, SSMClient } from '@aws-sdk/client-ssm';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Io } from '../../src/cli/io.ts';
@@ -234,7 +236,27 @@ describe('lakestep deploy', () => {
     return code;
   };
   const credentials: Partial<Io> = { checkCredentials: async () => ({ ok: true, source: 'env', elapsedMs: 1 }) };
-  beforeEach(() => void (calls.length = 0));
+  // The bootstrap preflight's SDK calls (the check itself runs): bootstrapped unless a test says otherwise.
+  const ssm = mockClient(SSMClient);
+  const sts = mockClient(STSClient);
+  beforeEach(() => {
+    calls.length = 0;
+    ssm.reset();
+    sts.reset();
+    ssm.on(GetParameterCommand).resolves({ Parameter: { Value: '27' } });
+    sts.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT });
+  });
+
+  it('stops before cdk when the platform account and region are not bootstrapped, printing the cdk bootstrap command', async () => {
+    ssm.on(GetParameterCommand).rejects(new ParameterNotFound({ message: 'not found', $metadata: {} }));
+    const dir = folder({ ...CLEAN, 'specs/platform.yaml': 'prefix: acme\nregion: eu-central-1\naccount: "210987654321"\n' });
+    const r = await runCli(['deploy', 'specs'], dir, { ...credentials, spawn: spawn(0) });
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('lakestep deploy: cannot deploy: the CDK is not bootstrapped in aws://210987654321/eu-central-1 (no SSM parameter /cdk-bootstrap/hnb659fds/version); bootstrap it once with\n  npx cdk bootstrap aws://210987654321/eu-central-1\n');
+    expect(calls).toHaveLength(0);
+    expect(sts.calls()).toHaveLength(0);
+    expect(ssm.commandCalls(GetParameterCommand)[0]?.args[0].input).toEqual({ Name: '/cdk-bootstrap/hnb659fds/version' });
+  });
 
   it('compiles, then runs cdk deploy --all on the compiled build', async () => {
     const dir = folder(CLEAN);

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileTree } from './support.ts';
 
-const PLATFORM = 'prefix: acme\nemr:\n  network: {subnet_ids: [subnet-0a1b2c3d4e5f60718], security_group_ids: [sg-0d4e5f60718293a4b]}\n' +
+const PLATFORM = 'prefix: acme\nregion: eu-west-1\nemr:\n  network: {subnet_ids: [subnet-0a1b2c3d4e5f60718], security_group_ids: [sg-0d4e5f60718293a4b]}\n' +
   // The sources of several use cases read one secret here.
   'shared_secrets:\n  - {arn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:k-AbCdEf", use_cases: [a, b, orders, web]}\n  - {arn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:j-AbCdEf", use_cases: [a, b, orders, web]}\n';
 
@@ -184,7 +184,7 @@ describe('table ownership', () => {
 
     it('warns about a declared owner that is no use case, and refuses its tables to everyone', () => {
       const r = compileTree({ 'platform.yaml': `${PLATFORM}databases:\n  raw_orders: {owner: ordres}\n`, ...orders });
-      expect(r.diagnostics.filter((d) => d.code === 'DATABASE_OWNER_UNKNOWN').map((d) => `${d.file}:${d.line}:${d.column}`)).toEqual(['platform.yaml:8:23']);
+      expect(r.diagnostics.filter((d) => d.code === 'DATABASE_OWNER_UNKNOWN').map((d) => `${d.file}:${d.line}:${d.column}`)).toEqual(['platform.yaml:9:23']);
       expect(errors(r)).toContain('TABLE_NOT_OWNED orders/migration.yaml:3:11');
     });
   });

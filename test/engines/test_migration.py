@@ -114,3 +114,93 @@ def test_a_conversion_rerun_keeps_rows_written_since_the_migration(clean_lake: L
     rows = sorted(r.id for r in lake.table("raw_lake.t_parquet").collect())
     assert rows == [1, 2, 3, 9]
     assert result["watermarks"] == {"watermark": "2026-11-25T10:00:00.000000Z"}
+
+
+# ------------------------------------------------------- Hive-shaped landing files
+
+import shutil  # noqa: E402
+
+import pyarrow as pa  # noqa: E402
+import pyarrow.parquet as pq  # noqa: E402
+
+ANCIENT = datetime(1850, 6, 1, 12, 0, 0)
+OLD_ROWS = [(1, "a", ANCIENT), (2, "b", datetime(2019, 3, 1, 8, 0, 0))]
+NEW_ROWS = [(3, "c", "n3", datetime(2024, 6, 1, 9, 30, 0), True)]
+
+
+def hive_file(lake: Lake, table: str, partition: str) -> Path:
+    """`<landing>/<table>/dt=<partition>/000000_0`: the name and layout Hive gives its files."""
+    folder = lake.local_path(f"s3://eng-landing/lake/{table}/") / f"dt={partition}"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / "000000_0"
+
+
+def spark_file(lake: Lake, rows: list, ddl: str, fmt: str, target: Path) -> None:
+    """One file written by Spark in the hybrid calendar Hive writes in, renamed as Hive names its files."""
+    tmp = target.parent / "_tmp"
+    key = "spark.sql.avro.datetimeRebaseModeInWrite"
+    before = lake.spark.conf.get(key)
+    lake.spark.conf.set(key, "LEGACY")
+    try:
+        lake.spark.createDataFrame(rows, ddl).coalesce(1).write.mode("overwrite").format(fmt).save(f"file://{tmp}")
+    finally:
+        lake.spark.conf.set(key, before)
+    [part] = [p for p in tmp.iterdir() if p.name.startswith("part-")]
+    part.rename(target)
+    shutil.rmtree(tmp)
+
+
+def write_hive_landing(lake: Lake, table: str, fmt: str) -> None:
+    """Two partitions of one Hive table: the older one before `note` was added (and, in
+    parquet, with INT96 timestamps as Hive writes them, one before 1900), the newer one
+    with `note` and a column the table no longer declares."""
+    old, new = hive_file(lake, table, "2019-01-01"), hive_file(lake, table, "2024-06-01")
+    if fmt == "parquet":
+        # pyarrow, not Spark: a writer that leaves no Spark rebase metadata, as Hive's does not.
+        old_table = pa.table({"id": [r[0] for r in OLD_ROWS], "name": [r[1] for r in OLD_ROWS], "ts": pa.array([r[2] for r in OLD_ROWS], pa.timestamp("us"))})
+        pq.write_table(old_table, old, use_deprecated_int96_timestamps=True)
+        new_table = pa.table({"id": [3], "name": ["c"], "note": ["n3"], "ts": pa.array([NEW_ROWS[0][3]], pa.timestamp("us")), "legacy_flag": [True]})
+        pq.write_table(new_table, new, use_deprecated_int96_timestamps=True)
+    else:
+        spark_file(lake, OLD_ROWS, "id bigint, name string, ts timestamp", fmt, old)
+        spark_file(lake, NEW_ROWS, "id bigint, name string, note string, ts timestamp, legacy_flag boolean", fmt, new)
+
+
+HIVE_EXPECTED_DDL = "id bigint, name string, note string, ts timestamp, dt string"
+HIVE_EXPECTED = [
+    (1, "a", None, ANCIENT, "2019-01-01"),
+    (2, "b", None, datetime(2019, 3, 1, 8, 0, 0), "2019-01-01"),
+    (3, "c", "n3", datetime(2024, 6, 1, 9, 30, 0), "2024-06-01"),
+]
+
+
+def test_hive_landing_files_convert_against_the_declared_columns(clean_lake: Lake, cases_build: Path) -> None:
+    """Partition folders, `000000_0` files, a column added later (NULL in older files), a
+    column dropped from the table (not read), INT96 timestamps before 1900 (parquet)."""
+    lake = clean_lake
+    lake.run(lake.job("lake", "lake-migration", "ddl", cases_build))
+    expected = lake.spark.createDataFrame(HIVE_EXPECTED, HIVE_EXPECTED_DDL)
+    for fmt in ["parquet", "orc", "avro"]:
+        table = f"hive_{fmt}"
+        write_hive_landing(lake, table, fmt)
+        migrate(lake, cases_build, table)
+        assertDataFrameEqual(lake.table(f"raw_lake.{table}"), expected)
+
+
+def test_the_generated_settings_read_hive_int96_timestamps_before_1900(clean_lake: Lake, cases_build: Path) -> None:
+    """Without the LEGACY rebase of the migration's settings, Spark refuses the file."""
+    lake = clean_lake
+    write_hive_landing(lake, "hive_parquet", "parquet")
+    path = lake.local_path("s3://eng-landing/lake/hive_parquet/")
+    with lake.submitted_with(cases_build / "lake" / "lake-migration.asl.json"):
+        assert lake.spark.conf.get("spark.sql.parquet.int96RebaseModeInRead") == "LEGACY"
+        assert ANCIENT in [r.ts for r in lake.spark.read.parquet(f"file://{path}").collect()]
+    before = lake.spark.conf.get("spark.sql.parquet.int96RebaseModeInRead")
+    lake.spark.conf.set("spark.sql.parquet.int96RebaseModeInRead", "EXCEPTION")
+    try:
+        import pytest
+
+        with pytest.raises(Exception, match="READ_ANCIENT_DATETIME|INCONSISTENT_BEHAVIOR_CROSS_VERSION"):
+            lake.spark.read.parquet(f"file://{path}").collect()
+    finally:
+        lake.spark.conf.set("spark.sql.parquet.int96RebaseModeInRead", before)

@@ -12,7 +12,9 @@
  * outside the case) runs that command instead, after a compile into `{out}`
  * unless the command is `compile` itself, and keeps `stdout.txt` (what it
  * printed) and `diagnostics.txt` (stderr and the exit code), plus the build
- * of a `compile`. The files of the case must come out of it unchanged.
+ * of a `compile`. A case with a `before/` specs tree has it compiled first into
+ * a fresh folder the argv names `{before}` (a build to compare with). The files
+ * of the case must come out of it unchanged.
  *
  * A case with an `argv` but no `specs/` runs in the example platform's folder
  * (the repository's `specs/`), so what the commands print for the example is
@@ -78,11 +80,11 @@ export interface CaseRun {
 }
 
 /** The command of a case: its `argv` file, or `compile . --out {out}`. */
-function argvOf(name: string, out: string): { argv: string[]; custom: boolean } {
+function argvOf(name: string, out: string, before: string): { argv: string[]; custom: boolean } {
   const file = join(GOLDEN_DIR, name, 'argv');
   if (!existsSync(file)) return { argv: ['compile', '.', '--out', out], custom: false };
   const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l !== '');
-  return { argv: lines.map((l) => l.replaceAll('{out}', out)), custom: true };
+  return { argv: lines.map((l) => l.replaceAll('{out}', out).replaceAll('{before}', before)), custom: true };
 }
 
 /** Runs the case's command (by default `lakestep compile . --out <tmp>`) inside its `specs/` and collects what it produced. */
@@ -93,7 +95,11 @@ export async function runCase(name: string): Promise<CaseRun> {
   const stdout: string[] = [];
   const stderr: string[] = [];
   const io: Io = { out: (t) => void stdout.push(t), err: (t) => void stderr.push(t), cwd: specsDir, env: {}, tty: false };
-  const { argv, custom } = argvOf(name, buildDir);
+  const beforeDir = join(out, 'before');
+  const { argv, custom } = argvOf(name, buildDir, beforeDir);
+  if (existsSync(join(GOLDEN_DIR, name, 'before'))) {
+    await cli(['compile', '.', '--out', beforeDir], { ...io, cwd: join(GOLDEN_DIR, name, 'before'), out: () => {}, err: () => {} });
+  }
   // Everything of the case but expected/: the specs and any folder an argv points --out at.
   const example = () => (specsDir === EXAMPLE_SPECS ? [...readTree(EXAMPLE_SPECS)].map(([p, c]) => [`<example>/${p}`, c] as const) : []);
   const inputs = () => new Map([...[...readTree(join(GOLDEN_DIR, name))].filter(([p]) => !p.startsWith('expected/')), ...example()]);

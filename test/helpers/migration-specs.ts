@@ -5,7 +5,7 @@ export function migrationSpecs(n: number, opts: { timeout?: string; useCase?: st
   const uc = opts.useCase ?? 'big';
   const tables = Array.from({ length: n }, (_, i) => `  - name: table_${String(i).padStart(4, '0')}
     source: {hdfs_path: /warehouse/raw.db/table_${i}, format: parquet}
-    datasync: {task_arn: arn:aws:datasync:eu-west-1:123456789012:task/task-0a1b2c3d4e5f${String(i).padStart(5, '0')}}
+    datasync: {task_arn: arn:aws:datasync:us-east-1:123456789012:task/task-0a1b2c3d4e5f${String(i).padStart(5, '0')}}
     columns:
       - {name: id, type: bigint, nullable: false}
       - {name: payload, type: string}

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LOG_DELIVERY_ACTIONS, WILDCARD_RESOURCE_ACTIONS, XRAY_ACTIONS } from '../../infra/iam/service-statements.ts';
-import { fixtureManifest, writeFixtureBuild } from './fixture.ts';
+import { fixtureFiles, fixtureManifest, writeBuild, writeFixtureBuild } from './fixture.ts';
 import { resourcesOfType, roleStatements, stateMachineResource, type Synthesized, synthesize } from './synth.ts';
 
 let s: Synthesized;
@@ -45,6 +45,23 @@ describe('stacks', () => {
     expect(s.built.quarantined).toEqual(['payments']);
     expect(s.built.notices).toHaveLength(1);
     expect(s.built.notices[0]).toMatch(/"payments" is quarantined.*left untouched/);
+  });
+
+  it("binds every stack to the platform's region (the account stays the deploying credentials' without platform.account)", () => {
+    expect(s.assembly.stacks.map((st) => [st.stackName, st.environment.name])).toEqual([
+      ['acme-platform', 'aws://unknown-account/eu-west-1'],
+      ['acme-customers', 'aws://unknown-account/eu-west-1'],
+      ['acme-orders', 'aws://unknown-account/eu-west-1'],
+    ]);
+  });
+
+  it("binds every stack to platform.account and region when the platform names an account", () => {
+    const m = fixtureManifest();
+    m.platform.account = '123456789012';
+    m.platform.region = 'ap-southeast-2';
+    const bound = synthesize(writeBuild(m, fixtureFiles()), { nagChecks: false, lean: true });
+    expect(new Set(bound.assembly.stacks.map((st) => st.environment.name))).toEqual(new Set(['aws://123456789012/ap-southeast-2']));
+    expect(bound.assembly.stacks).toHaveLength(3);
   });
 
   it('has no unacknowledged cdk-nag finding and no error annotation', () => {

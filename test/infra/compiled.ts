@@ -11,9 +11,9 @@ import type { SourceFile } from '../../src/spec/files.ts';
 
 export const SPECS_DIR = join(import.meta.dirname, '../../specs');
 
-/** Compiles `sources` into a fresh temporary build directory. */
-export function compileToBuild(sources: readonly SourceFile[]): { buildDir: string; result: CompileResult } {
-  const result = compile(sources, { lakestepVersion: lakestepVersion() });
+/** Compiles `sources` (for environment `env`, when given) into a fresh temporary build directory. */
+export function compileToBuild(sources: readonly SourceFile[], env?: string): { buildDir: string; result: CompileResult } {
+  const result = compile(sources, { lakestepVersion: lakestepVersion(), ...(env === undefined ? {} : { env }) });
   const buildDir = mkdtempSync(join(tmpdir(), 'lakestep-build-'));
   writeBuild(buildDir, result.files);
   return { buildDir, result };

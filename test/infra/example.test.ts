@@ -133,10 +133,10 @@ describe('example platform: state machines', () => {
     }
   });
 
-  it('inlines each compiled definition unchanged and fills every placeholder it uses', () => {
+  it('inlines each compiled definition unchanged (without its indentation) and fills every placeholder it uses', () => {
     for (const m of machinesOfManifest()) {
       const { props } = machine(m.name);
-      expect(props.DefinitionString).toBe(readFileSync(join(buildDir, m.definition), 'utf8'));
+      expect(props.DefinitionString).toBe(JSON.stringify(JSON.parse(readFileSync(join(buildDir, m.definition), 'utf8'))));
       const subs = props.DefinitionSubstitutions ?? {};
       const used = [...(props.DefinitionString as string).matchAll(/\$\{([A-Za-z0-9_]+)\}/g)].map((x) => x[1]!);
       for (const name of used) expect(subs, `${m.name}: \${${name}}`).toHaveProperty(name);
@@ -218,16 +218,15 @@ describe('example platform: least privilege', () => {
     }
   });
 
-  it('scopes DataSync to the tasks the workflow lists, the task ARN coming from a Map item', () => {
+  it('scopes DataSync to the tasks the workflow lists, each named once for starting and polling it, the task ARN coming from a Map item', () => {
     for (const w of workflows().filter((x) => x.resources.datasync.length > 0)) {
       const st = roleStatements(w.stateMachineName);
       const started = resourcesFor(st, 'datasync:StartTaskExecution');
       expect(started, w.name).toHaveLength(w.resources.datasync.length);
+      expect(resourcesFor(st, 'datasync:DescribeTaskExecution'), w.name).toEqual(started);
       for (const d of w.resources.datasync) {
-        if ('taskArn' in d) {
-          expect(started, w.name).toContain(d.taskArn);
-          expect(resourcesFor(st, 'datasync:DescribeTaskExecution'), w.name).toContain(`${d.taskArn}/execution/*`);
-        }
+        // `<task ARN>*`: the task, and its executions `<task ARN>/execution/<id>`.
+        if ('taskArn' in d) expect(started, w.name).toContain(`${d.taskArn}*`);
       }
     }
   });
@@ -284,6 +283,14 @@ describe('example platform: least privilege', () => {
     const star = statements.filter((st) => list(st.Resource).includes('*'));
     expect(star.length).toBeGreaterThan(0);
     for (const st of star) for (const a of list(st.Action)) expect(DOCUMENTED_STAR_ACTIONS, a).toContain(a);
+  });
+
+  it("lets only the payments Spark job role decrypt with its secrets' KMS key, and only through Secrets Manager of eu-west-1", () => {
+    const key = 'arn:aws:kms:eu-west-1:123456789012:key/1b2c3d4e-5f60-4718-92a3-b4c5d6e7f809';
+    const decrypting = resourcesOfType(s, 'AWS::IAM::Role')
+      .filter((r) => JSON.stringify(r.props.Policies ?? []).includes(key))
+      .map((r) => [r.stack, (r.props.Policies as any[]).flatMap((p) => p.PolicyDocument.Statement as Statement[]).filter((st) => JSON.stringify(st.Resource).includes(key))]);
+    expect(decrypting).toEqual([['acme-payments', [{ Action: 'kms:Decrypt', Effect: 'Allow', Resource: key, Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' } } }]]]);
   });
 
   it('limits "*" in the key policy to the account and to service principals bound to this account', () => {
@@ -353,7 +360,7 @@ describe('example platform: DataSync, join machines, rules', () => {
     const m = machine(wf.stateMachineName);
     expect(m.stack).toBe(task.stack);
     expect(m.props.DefinitionSubstitutions[created.placeholder]).toEqual({ 'Fn::GetAtt': [task.id, 'TaskArn'] });
-    expect(resourcesFor(roleStatements(wf.stateMachineName), 'datasync:StartTaskExecution')).toContainEqual({ 'Fn::GetAtt': [task.id, 'TaskArn'] });
+    expect(resourcesFor(roleStatements(wf.stateMachineName), 'datasync:StartTaskExecution')).toContainEqual({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [task.id, 'TaskArn'] }, '*']] });
     const t = s.templates.get(task.stack)!;
     t.hasResourceProperties('AWS::DataSync::LocationHDFS', {
       NameNodes: [{ Hostname: created.location.hostname, Port: created.location.port }],

@@ -398,12 +398,17 @@ export function writeBuild(manifest: Manifest, files: Record<string, unknown>): 
   return dir;
 }
 
-export function writeFixtureBuild(): string {
-  return writeBuild(fixtureManifest(), {
+/** The definitions of the fixture manifest's workflows, by build path. */
+export function fixtureFiles(): Record<string, unknown> {
+  return {
     'orders/orders-daily-report.asl.json': SPARK_ASL,
     'orders/orders-migration.asl.json': MIGRATION_ASL,
     'orders/orders-upserts.asl.json': UPSERTS_ASL,
     'orders/orders-upserts.join.asl.json': GATE_ASL,
     'customers/customers-ingestion.asl.json': STREAMING_ASL,
-  });
+  };
+}
+
+export function writeFixtureBuild(): string {
+  return writeBuild(fixtureManifest(), fixtureFiles());
 }

@@ -6,6 +6,7 @@ import { permissionsForTasks, TASK_PERMISSIONS, type TaskContext, UnknownTaskRes
 import { collectTaskStates } from '../../infra/iam/task-states.ts';
 import { PlatformStack } from '../../infra/platform/platform-stack.ts';
 import { platformSubstitutions, Substitutions } from '../../infra/usecase/placeholders.ts';
+import { DATASYNC_TASKS_LISTED_MAX } from '../../src/build/types.ts';
 import { MIGRATION_ASL, PLATFORM, STREAMING_ASL } from './fixture.ts';
 
 const app = new App({ context: JSON.parse(readFileSync(join(import.meta.dirname, '../../cdk.json'), 'utf8')).context });
@@ -14,8 +15,8 @@ const stack = new Stack(app, 'u');
 const ROLE = 'arn:aws:iam::123456789012:role/acme-orders-spark';
 const subs = new Substitutions({ ...platformSubstitutions(platform, ROLE), DataSyncTaskX: 'arn:aws:datasync:eu-west-1:1:task/task-x' }, 'test');
 
-function grant(resource: string, parameters: Record<string, unknown> = {}, datasyncTaskArns: string[] = []) {
-  const ctx: TaskContext = { state: { path: 'S', resource, parameters }, platform, substitutions: subs, datasyncTaskArns };
+function grant(resource: string, parameters: Record<string, unknown> = {}, datasyncTaskArns: string[] = [], useCase?: string) {
+  const ctx: TaskContext = { state: { path: 'S', resource, parameters }, platform, substitutions: subs, datasyncTaskArns, ...(useCase ? { useCase } : {}) };
   return permissionsForTasks(stack, [ctx]).map((s) => stack.resolve(s.toStatementJson()));
 }
 
@@ -41,14 +42,14 @@ const CASES: Array<{ resource: string; parameters?: Record<string, unknown>; tas
   {
     resource: 'arn:aws:states:::aws-sdk:datasync:startTaskExecution',
     parameters: { TaskArn: '${DataSyncTaskX}' },
-    actions: ['datasync:StartTaskExecution'],
-    resourceHas: ['DataSyncTaskX', 'task/task-x'],
+    actions: ['datasync:DescribeTaskExecution', 'datasync:StartTaskExecution'],
+    resourceHas: ['DataSyncTaskX', 'task/task-x', '"*"'],
   },
   {
     resource: 'arn:aws:states:::aws-sdk:datasync:describeTaskExecution',
     tasks: ['arn:aws:datasync:eu-west-1:1:task/task-y'],
-    actions: ['datasync:DescribeTaskExecution'],
-    resourceHas: ['task/task-y/execution/*'],
+    actions: ['datasync:DescribeTaskExecution', 'datasync:StartTaskExecution'],
+    resourceHas: ['task/task-y*'],
   },
   { resource: 'arn:aws:states:::dynamodb:getItem', parameters: { TableName: '${WatermarksTable}' }, actions: ['dynamodb:GetItem'], resourceHas: ['TablesWatermarks'] },
   { resource: 'arn:aws:states:::dynamodb:putItem', parameters: { TableName: '${RunsTable}' }, actions: ['dynamodb:PutItem'], resourceHas: ['TablesRuns'] },
@@ -92,9 +93,24 @@ describe('IAM registry', () => {
     expect(grant('arn:${Partition}:states:::sns:publish', { TopicArn: '${NotificationTopicArn}' })[0]!.Action).toBe('sns:Publish');
   });
 
-  it('scopes a computed DataSync TaskArn to the workflow tasks', () => {
-    const st = grant('arn:aws:states:::aws-sdk:datasync:startTaskExecution', { 'TaskArn.$': '$.task_arn' }, ['arn:t1', 'arn:t2']);
-    expect(st[0]!.Resource).toEqual(['arn:t1', 'arn:t2']);
+  it('scopes a computed DataSync TaskArn to the workflow tasks, each named once for starting and polling it', () => {
+    const start = grant('arn:aws:states:::aws-sdk:datasync:startTaskExecution', { 'TaskArn.$': '$.task_arn' }, ['arn:t1', 'arn:t2', 'arn:t1']);
+    expect(start).toEqual([{ Effect: 'Allow', Action: ['datasync:StartTaskExecution', 'datasync:DescribeTaskExecution'], Resource: ['arn:t1*', 'arn:t2*'] }]);
+    // The poll's statement is the same one, so a role holds it once (permissionsForTasks drops duplicates).
+    const ctx = (resource: string): TaskContext => ({ state: { path: 'S', resource, parameters: { 'TaskArn.$': '$.t' } }, platform, substitutions: subs, datasyncTaskArns: ['arn:t1'] });
+    expect(permissionsForTasks(stack, [ctx('arn:aws:states:::aws-sdk:datasync:startTaskExecution'), ctx('arn:aws:states:::aws-sdk:datasync:describeTaskExecution')])).toHaveLength(1);
+  });
+
+  it(`grants past ${DATASYNC_TASKS_LISTED_MAX} tasks by the use-case tag instead of naming each one`, () => {
+    const tasks = Array.from({ length: DATASYNC_TASKS_LISTED_MAX + 1 }, (_, i) => `arn:aws:datasync:eu-west-1:1:task/task-${String(i).padStart(17, '0')}`);
+    const st = grant('arn:aws:states:::aws-sdk:datasync:startTaskExecution', { 'TaskArn.$': '$.t' }, tasks, 'orders');
+    expect(text(st)).not.toContain('task-0000');
+    const tail = (r: unknown) => (r as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1].at(-1);
+    expect(st.map((x) => [x.Action, tail(x.Resource), x.Condition])).toEqual([
+      ['datasync:StartTaskExecution', ':task/*', { StringEquals: { 'aws:ResourceTag/lakestep:use-case': 'orders' } }],
+      ['datasync:DescribeTaskExecution', ':task/*/execution/*', undefined],
+    ]);
+    expect(grant('arn:aws:states:::aws-sdk:datasync:startTaskExecution', { 'TaskArn.$': '$.t' }, tasks.slice(1), 'orders')[0]!.Resource).toHaveLength(DATASYNC_TASKS_LISTED_MAX);
   });
 
   it('fails for an unknown task resource', () => {

@@ -1,42 +1,151 @@
 /**
- * The CDK app on a generated 1,000-workflow platform (bench/generate.ts: 200 use
- * cases × 5 dags), compiled for real and synthesized into real templates.
- * cdk-nag and CloudFormation's schema validation are off here to fit the test
- * budget (about 2 minutes with both); `npx tsx bench/run.ts synth` measures the
- * full synth, and example.test.ts runs cdk-nag on the same constructs.
+ * A whole data lake at scale: a generated platform of 300 use cases (bench/generate.ts,
+ * 5 dags each) whose first use case migrates 2,000 tables through one DataSync task,
+ * compiled for real and synthesized into real templates. It must stay inside every
+ * quota that no retry can rescue: Step Functions payload and history (no
+ * WORKFLOW_PAYLOAD_LIMIT / WORKFLOW_HISTORY_LIMIT), DataSync's 100 tasks per region,
+ * CloudFormation's 500 resources and 1 MB per stack, and IAM's 10,240 characters of
+ * inline policy per role, 6,144 per managed policy and 10 managed policies per role.
+ * The figures are printed. cdk-nag and CloudFormation's schema validation are off here
+ * to fit the budget; `npm run test:cfn-lint` lints a generated platform's templates.
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
+ * @see https://docs.aws.amazon.com/datasync/latest/userguide/datasync-limits.html
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateSpecs } from '../../bench/generate.ts';
+import { DATASYNC_TASKS_PER_REGION } from '../../src/build/datasync-quota.ts';
 import type { Manifest } from '../../src/build/types.ts';
+import { HISTORY_EVENTS_MAX, PAYLOAD_BYTES_MAX } from '../../src/asl/limits.ts';
+import type { CompileResult } from '../../src/compile.ts';
 import { compileToBuild } from './compiled.ts';
-import { resourcesOfType, type Synthesized, synthesize } from './synth.ts';
+import { policySize, Resolver } from './iam-eval.ts';
+import { resourcesOfType, stateMachineResource, type Synthesized, synthesize } from './synth.ts';
 
-const USE_CASES = 200;
+const USE_CASES = 300;
+const TABLES = 2_000;
+const ROLE_INLINE_MAX = 10_240;
+const MANAGED_POLICY_MAX = 6_144;
+const MANAGED_PER_ROLE_MAX = 10;
+const fmt = (n: number) => n.toLocaleString('en-US');
 
 let s: Synthesized;
 let manifest: Manifest;
+let result: CompileResult;
+let buildDir: string;
+/** Role (`<stack>/<logical id>`) → its inline policy characters, and whether it is a Spark job role. */
+const roles = new Map<string, { inline: number; managed: number; spark: boolean }>();
+const managedSizes: number[] = [];
 
 beforeAll(() => {
-  const { buildDir } = compileToBuild(generateSpecs({ useCases: USE_CASES }).sources);
+  const t0 = Date.now();
+  ({ buildDir, result } = compileToBuild(generateSpecs({ useCases: USE_CASES, bigMigration: TABLES }).sources));
+  const compiled = Date.now();
   manifest = JSON.parse(readFileSync(join(buildDir, 'manifest.json'), 'utf8')) as Manifest;
   s = synthesize(buildDir, { nagChecks: false, lean: true });
-}, 180_000);
+  const resolver = new Resolver(s.json);
+  for (const r of resourcesOfType(s, 'AWS::IAM::Role')) {
+    const t = s.json.get(r.stack)!;
+    const inline = (r.props.Policies ?? []).reduce((n: number, p: { PolicyDocument: unknown }) => n + policySize(resolver.resolve(p.PolicyDocument, t)), 0);
+    roles.set(`${r.stack}/${r.id}`, { inline, managed: (r.props.ManagedPolicyArns ?? []).length, spark: JSON.stringify(r.props.AssumeRolePolicyDocument).includes('emr-serverless.amazonaws.com') });
+  }
+  for (const p of resourcesOfType(s, 'AWS::IAM::Policy')) {
+    for (const role of p.props.Roles as Array<{ Ref: string }>) {
+      const key = `${p.stack}/${role.Ref}`;
+      const entry = roles.get(key)!;
+      entry.inline += policySize(resolver.resolve(p.props.PolicyDocument, s.json.get(p.stack)!));
+    }
+  }
+  for (const p of resourcesOfType(s, 'AWS::IAM::ManagedPolicy')) {
+    managedSizes.push(policySize(resolver.resolve(p.props.PolicyDocument, s.json.get(p.stack)!)));
+    for (const role of (p.props.Roles ?? []) as Array<{ Ref: string }>) roles.get(`${p.stack}/${role.Ref}`)!.managed++;
+  }
+  console.log(`scale: ${USE_CASES} use cases, ${fmt(manifest.useCases.reduce((n, u) => n + u.workflows.length, 0))} workflows, one migration of ${fmt(TABLES)} tables — compiled in ${((compiled - t0) / 1000).toFixed(1)} s, synthesized ${s.json.size} stacks in ${((Date.now() - compiled) / 1000).toFixed(1)} s`);
+}, 1_200_000);
 
-describe('a 1,000-workflow platform', () => {
-  it('compiles every generated use case', () => {
-    expect(manifest.quarantined.map((q) => q.useCase)).toEqual([]);
+const bigMigration = () => manifest.useCases.flatMap((u) => u.workflows.map((w) => ({ u, w }))).find(({ w }) => w.kind === 'migration' && Object.keys(w.access).length === TABLES)!;
+
+describe(`a ${USE_CASES}-use-case platform with a ${fmt(TABLES)}-table migration`, () => {
+  it('compiles every generated use case without an error or a Step Functions quota warning', () => {
+    expect(result.quarantined.map((q) => q.useCase)).toEqual([]);
     expect(manifest.useCases).toHaveLength(USE_CASES);
-    expect(manifest.useCases.flatMap((u) => u.workflows)).toHaveLength(USE_CASES * 5);
+    expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const quota = result.diagnostics.filter((d) => ['WORKFLOW_PAYLOAD_LIMIT', 'WORKFLOW_HISTORY_LIMIT'].includes(d.code));
+    expect(quota).toEqual([]);
+  });
+
+  it('warns once that the platform references more DataSync tasks than the quota', () => {
+    expect(result.diagnostics.filter((d) => d.code === 'DATASYNC_TASK_QUOTA')).toHaveLength(1);
+  });
+
+  it('keeps the 2,000-table migration inside the payload and history quotas, in a Distributed Map over one DataSync task', () => {
+    const { w } = bigMigration();
+    const { worstCasePayloadBytes: bytes = 0, worstCaseHistoryEvents: events = 0 } = w.stats;
+    const definition = readFileSync(join(buildDir, w.definition), 'utf8');
+    const def = JSON.parse(definition);
+    console.log(`scale: ${w.stateMachineName}: worst-case payload ${fmt(bytes)} of ${fmt(PAYLOAD_BYTES_MAX)} bytes (${Math.round((100 * bytes) / PAYLOAD_BYTES_MAX)}%), history ${fmt(events)} of ${fmt(HISTORY_EVENTS_MAX)} events, definition ${fmt(definition.length)} bytes, ${new Set(w.resources.datasync.map((d) => ('taskArn' in d ? d.taskArn : d.placeholder))).size} DataSync task`);
+    expect(bytes).toBeLessThan(0.8 * PAYLOAD_BYTES_MAX);
+    expect(events).toBeLessThan(0.8 * HISTORY_EVENTS_MAX);
+    expect(def.States['Migrate tables'].ItemProcessor.ProcessorConfig).toEqual({ Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' });
+    expect(new Set(w.resources.datasync.map((d) => ('taskArn' in d ? d.taskArn : d.placeholder))).size).toBe(1);
+    // The items in state are the compact ones: within the estimate, and far from the quota.
+    expect(Buffer.byteLength(JSON.stringify(def.States['List tables'].Result))).toBeLessThan(bytes);
+  });
+
+  // Each use case's landing is confined to its own prefix, and a DataSync task has one
+  // destination: tasks cannot be shared between use cases, so 300 migrating use cases need
+  // 300 tasks (a quota increase, or fewer migrating use cases per region). Sharing a task
+  // across use cases needs the landing check to accept per-table landing paths under each
+  // use case's prefix (with the warehouse laid out by use case); until then this fails.
+  it.fails(`references at most ${DATASYNC_TASKS_PER_REGION} DataSync tasks in its region (pending tasks shared across use cases)`, () => {
+    const tasks = new Set(manifest.useCases.flatMap((u) => u.workflows.flatMap((w) => w.resources.datasync.map((d) => ('taskArn' in d ? d.taskArn : `${u.name}/${d.placeholder}`)))));
+    console.log(`scale: ${tasks.size} DataSync tasks of ${DATASYNC_TASKS_PER_REGION} per region for ${fmt(manifest.useCases.reduce((n, u) => n + u.workflows.reduce((m, w) => m + w.resources.datasync.length, 0), 0))} migrated tables`);
+    expect(tasks.size).toBeLessThanOrEqual(DATASYNC_TASKS_PER_REGION);
   });
 
   it('keeps every stack under 500 resources and 1 MB of template', () => {
-    expect(s.json.size).toBeGreaterThan(USE_CASES);
+    let most = { name: '', resources: 0 };
+    let largest = { name: '', bytes: 0 };
     for (const [name, t] of s.json) {
-      expect(Object.keys(t.Resources).length, name).toBeLessThan(500);
-      expect(JSON.stringify(t).length, name).toBeLessThan(1_000_000);
+      const resources = Object.keys(t.Resources).length;
+      // The template file as cdk writes and uploads it (indented): what CloudFormation's 1 MB is about.
+      const bytes = statSync(join(s.assembly.directory, s.assembly.getStackByName(name).templateFile)).size;
+      if (resources > most.resources) most = { name, resources };
+      if (bytes > largest.bytes) largest = { name, bytes };
+      expect(resources, name).toBeLessThan(500);
+      expect(bytes, name).toBeLessThan(1_000_000);
     }
+    console.log(`scale: ${s.json.size} stacks; most resources ${most.resources} (${most.name}); largest template ${fmt(largest.bytes)} bytes (${largest.name})`);
+  });
+
+  it('keeps every state machine role, every managed policy and the managed policies per role inside the IAM quotas', () => {
+    const machines = [...roles].filter(([, r]) => !r.spark);
+    const largest = machines.reduce((a, b) => (b[1].inline > a[1].inline ? b : a));
+    console.log(`scale: ${machines.length} state machine and service roles, largest inline total ${fmt(largest[1].inline)} of ${fmt(ROLE_INLINE_MAX)} characters (${largest[0]}); ${managedSizes.length} managed policies, largest ${fmt(Math.max(0, ...managedSizes))} of ${fmt(MANAGED_POLICY_MAX)}`);
+    for (const [name, r] of machines) {
+      expect(r.inline, name).toBeLessThanOrEqual(ROLE_INLINE_MAX);
+      expect(r.managed, name).toBeLessThanOrEqual(MANAGED_PER_ROLE_MAX);
+    }
+    for (const size of managedSizes) expect(size).toBeLessThanOrEqual(MANAGED_POLICY_MAX);
+    // The 2,000-table migration's role names its one DataSync task once, not every table's task twice.
+    const machine = stateMachineResource(s, bigMigration().w.stateMachineName);
+    const role = roles.get(`${machine.stack}/${machine.props.RoleArn['Fn::GetAtt'][0]}`)!;
+    console.log(`scale: the ${fmt(TABLES)}-table migration's role: ${fmt(role.inline)} characters`);
+    expect(role.inline).toBeLessThan(ROLE_INLINE_MAX / 3);
+  });
+
+  // A migration's Spark jobs read its landing as one prefix and its tables under their databases'
+  // prefixes, so the role of the use case that migrates 2,000 tables stays small (3,054
+  // characters measured; 189,743 when it listed every table's landing path).
+  it('keeps every Spark job role inside the inline policy quota', () => {
+    const spark = [...roles].filter(([, r]) => r.spark);
+    const largest = spark.reduce((a, b) => (b[1].inline > a[1].inline ? b : a));
+    console.log(`scale: ${spark.length} Spark job roles, largest inline total ${fmt(largest[1].inline)} of ${fmt(ROLE_INLINE_MAX)} characters (${largest[0]})`);
+    expect(spark).toHaveLength(USE_CASES);
+    for (const [name, r] of spark) expect(r.inline, name).toBeLessThanOrEqual(ROLE_INLINE_MAX);
   });
 
   it("synthesizes every workflow and join machine, and the platform's backfill machine, exactly once", () => {
@@ -46,11 +155,7 @@ describe('a 1,000-workflow platform', () => {
     ];
     const names = resourcesOfType(s, 'AWS::StepFunctions::StateMachine').map((m) => m.props.StateMachineName as string);
     expect(names.sort()).toEqual(expected.sort());
-    expect(new Set(names).size).toBe(names.length);
-  });
-
-  it('maps every rule of the manifest', () => {
-    const expected = manifest.useCases.flatMap((u) => u.workflows.flatMap((w) => w.rules.map((r) => r.Name)));
-    expect(resourcesOfType(s, 'AWS::Events::Rule').map((r) => r.props.Name).sort()).toEqual(expected.sort());
+    const rules = manifest.useCases.flatMap((u) => u.workflows.flatMap((w) => w.rules.map((r) => r.Name)));
+    expect(resourcesOfType(s, 'AWS::Events::Rule').map((r) => r.props.Name).sort()).toEqual(rules.sort());
   });
 });

@@ -1,10 +1,23 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { GetParameterCommand, ParameterNotFound, SSMClient } from '@aws-sdk/client-ssm';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CredentialsCheck } from '../../src/ops/credentials.ts';
-import { deploy, planDeploy, type SpawnFn } from '../../src/ops/deploy.ts';
+import { bootstrapQualifier, deploy, planDeploy, type SpawnFn } from '../../src/ops/deploy.ts';
 import { manifest } from './fixtures.ts';
+
+// The bootstrap check's AWS calls: the SDK is mocked, the check itself is real.
+const ssm = mockClient(SSMClient);
+const sts = mockClient(STSClient);
+beforeEach(() => {
+  ssm.reset();
+  sts.reset();
+  ssm.on(GetParameterCommand, { Name: '/cdk-bootstrap/hnb659fds/version' }).resolves({ Parameter: { Name: '/cdk-bootstrap/hnb659fds/version', Value: '27' } });
+  sts.on(GetCallerIdentityCommand).resolves({ Account: '210987654321', Arn: 'arn:aws:iam::210987654321:user/ops', UserId: 'AIDA' });
+});
 
 const okCredentials = async (): Promise<CredentialsCheck> => ({ ok: true, source: 'env', elapsedMs: 1 });
 const APP = ['deploy', '--app', 'npx tsx infra/app.ts', '--context', 'buildDir=build'];
@@ -109,5 +122,64 @@ describe('deploy', () => {
       expect(res.message).toMatch(/^cannot deploy: no AWS credentials/);
       expect(res.message).toContain('AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY');
     });
+  });
+});
+
+describe('deploy: CDK bootstrap of the platform environment', () => {
+  const withAccount = (account?: string) => {
+    const m = manifest();
+    m.platform.region = 'eu-west-1';
+    if (account) m.platform.account = account;
+    return m;
+  };
+
+  it("stops before cdk on an unbootstrapped environment and prints the exact cdk bootstrap command (account from STS)", async () => {
+    ssm.on(GetParameterCommand).rejects(new ParameterNotFound({ message: 'Parameter /cdk-bootstrap/hnb659fds/version not found.', $metadata: {} }));
+    const spawn = vi.fn<SpawnFn>(async () => 0);
+    const res = await deploy({ buildDir: 'build', manifest: withAccount(), env: {}, spawn, checkCredentials: okCredentials, cwd: '/nonexistent' });
+    expect(spawn).not.toHaveBeenCalled();
+    expect(res).toMatchObject({ ok: false, exitCode: 1, stage: 'bootstrap', bootstrap: { ok: false, stop: true, command: 'npx cdk bootstrap aws://210987654321/eu-west-1' } });
+    expect(res.message).toBe(
+      'cannot deploy: the CDK is not bootstrapped in aws://210987654321/eu-west-1 (no SSM parameter /cdk-bootstrap/hnb659fds/version); bootstrap it once with\n  npx cdk bootstrap aws://210987654321/eu-west-1\nthen deploy again',
+    );
+    // Asked in the platform's region, not the caller's default one.
+    expect(await ssm.call(0).thisValue.config.region()).toBe('eu-west-1');
+  });
+
+  it("uses the platform's account without asking STS, and goes on when the bootstrap is there", async () => {
+    const spawn = vi.fn<SpawnFn>(async () => 0);
+    const res = await deploy({ buildDir: 'build', manifest: withAccount('123456789012'), env: {}, spawn, checkCredentials: okCredentials, cwd: '/nonexistent' });
+    expect(res).toMatchObject({ ok: true, bootstrap: { ok: true, account: '123456789012', region: 'eu-west-1', version: 27 } });
+    expect(sts.calls()).toHaveLength(0);
+    expect(spawn).toHaveBeenCalledTimes(1);
+  });
+
+  it('refuses a bootstrap older than version 6 with the command that upgrades it', async () => {
+    ssm.on(GetParameterCommand).resolves({ Parameter: { Value: '4' } });
+    const res = await deploy({ buildDir: 'build', manifest: withAccount('123456789012'), env: {}, spawn: async () => 0, checkCredentials: okCredentials, cwd: '/nonexistent' });
+    expect(res).toMatchObject({ ok: false, stage: 'bootstrap' });
+    expect(res.message).toContain('is version 4; lakestep\'s stacks need 6 or later: upgrade it with\n  npx cdk bootstrap aws://123456789012/eu-west-1');
+  });
+
+  it('goes on with a note when the parameter cannot be read (no ssm:GetParameter): cdk checks it then', async () => {
+    ssm.on(GetParameterCommand).rejects(Object.assign(new Error('User is not authorized to perform: ssm:GetParameter'), { name: 'AccessDeniedException' }));
+    const log: string[] = [];
+    const spawn = vi.fn<SpawnFn>(async () => 0);
+    const res = await deploy({ buildDir: 'build', manifest: withAccount('123456789012'), env: {}, spawn, checkCredentials: okCredentials, cwd: '/nonexistent', log: (l) => log.push(l) });
+    expect(res.ok).toBe(true);
+    expect(log[0]).toMatch(/^note: could not read \/cdk-bootstrap\/hnb659fds\/version in aws:\/\/123456789012\/eu-west-1 \(User is not authorized/);
+  });
+
+  it("reads a custom qualifier from the app's cdk.json and names it in the command", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lakestep-cdkjson-'));
+    try {
+      writeFileSync(join(dir, 'cdk.json'), JSON.stringify({ app: 'x', context: { '@aws-cdk/core:bootstrapQualifier': 'lake1' } }));
+      expect(bootstrapQualifier(dir)).toBe('lake1');
+      ssm.on(GetParameterCommand, { Name: '/cdk-bootstrap/lake1/version' }).rejects(new ParameterNotFound({ message: 'not found', $metadata: {} }));
+      const res = await deploy({ buildDir: 'build', manifest: withAccount('123456789012'), env: {}, spawn: async () => 0, checkCredentials: okCredentials, cwd: dir });
+      expect(res.message).toContain('npx cdk bootstrap aws://123456789012/eu-west-1 --qualifier lake1');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

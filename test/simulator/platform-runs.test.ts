@@ -62,6 +62,25 @@ describe('DataSync transfer polling', () => {
     expect(watermark(result, build, ORDERS_WM)).toBe(REPORTED);
   });
 
+  it("gives up polling a transfer after the dag's timeout (2d for orders-migration): the table FAILED, the others migrate", async () => {
+    const result = await simulate({ buildDir: build.dir, scenario: { start: startMigration, datasync: { orders: { extra_polls: 2000 } } } });
+    const [run] = executionsOf(result, MIGRATION);
+    expect(run).toMatchObject({ status: 'FAILED', error: 'Lakestep.TablesFailed' });
+    const tables = (runRecords(result, build, MIGRATION)[0]!.summary as { tables: { table: string; status: string; error?: string; cause?: string }[] }).tables;
+    expect(tables.map((t) => [t.table, t.status, t.error])).toEqual([
+      ['orders', 'FAILED', 'Lakestep.TransferTimedOut'],
+      ['order_lines', 'SUCCEEDED', undefined],
+    ]);
+    const waits = result.timeline
+      .filter((e) => e.execution === NAME && e.state === 'Wait for transfer' && e.kind === 'entered' && e.details?.iteration === 0)
+      .map((e) => Number(e.details?.seconds));
+    // The waits add up to the 2 days (172,800 s), not much more.
+    const waited = waits.reduce((a, b) => a + b, 0);
+    expect(waited).toBeGreaterThanOrEqual(172_800);
+    expect(waited).toBeLessThan(172_800 + 300);
+    expect(tables[0]!.cause).toMatch(/still TRANSFERRING after \d+ polls/);
+  });
+
   it('marks the table FAILED on ERROR while the other tables migrate', async () => {
     const result = await simulate({
       buildDir: build.dir,

@@ -116,6 +116,23 @@ describe('DataSync integration', () => {
     expect(() => call(service.handlers, `${ds}startTaskExecution`, { TaskArn: task })).not.toThrow();
   });
 
+  it('queues a run of the same task with another Includes filter until the earlier run ends, and refuses the same filter twice', () => {
+    const service = new DataSync(() => ({}));
+    const start = (value: string) => call(service.handlers, `${ds}startTaskExecution`, { TaskArn: task, Includes: [{ FilterType: 'SIMPLE_PATTERN', Value: value }] }) as { TaskExecutionArn: string };
+    const status = (arn: string) => (call(service.handlers, `${ds}describeTaskExecution`, { TaskExecutionArn: arn }) as { Status: string }).Status;
+    const a = start('/orders').TaskExecutionArn;
+    const b = start('/order_lines').TaskExecutionArn;
+    expect(errorOf(() => start('/order_lines')).name).toBe('DataSync.InvalidRequestException');
+    expect(errorOf(() => call(service.handlers, `${ds}startTaskExecution`, { TaskArn: task })).name).toBe('DataSync.InvalidRequestException');
+    const seen: string[][] = [];
+    for (let i = 0; i < 12; i++) seen.push([status(a), status(b)]);
+    // b stays QUEUED while a runs, then runs itself.
+    const aDone = seen.findIndex(([x]) => x === 'SUCCESS');
+    expect(seen.slice(0, aDone).every(([, y]) => y === 'QUEUED')).toBe(true);
+    expect(seen.at(-1)).toEqual(['SUCCESS', 'SUCCESS']);
+    expect(service.executions.map((e) => e.includes)).toEqual(['/orders', '/order_lines']);
+  });
+
   it('ends in ERROR with the error code and detail in Result', () => {
     const service = new DataSync(() => ({ status: 'ERROR', errorCode: 'OpNotSupp', errorDetail: 'disk gone' }));
     const { TaskExecutionArn } = call(service.handlers, `${ds}startTaskExecution`, { TaskArn: task }) as { TaskExecutionArn: string };

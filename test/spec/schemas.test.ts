@@ -57,7 +57,8 @@ function exampleFiles(): { file: string; kind: SpecKind }[] {
     }
   }
   return files.map((file) => {
-    const base = basename(file).replace(/\.ya?ml$/, '') as SpecKind;
+    // Environment overlays (platform.<env>.yaml) are platform files.
+    const base = basename(file).replace(/\.ya?ml$/, '').replace(/^platform\.[a-z][a-z0-9-]*$/, 'platform') as SpecKind;
     const kind = SPEC_KINDS.includes(base) ? base : configKinds.get(file);
     if (!kind) throw new Error(`${relative(root, file)}: no spec kind (not a kind name and no dag config names it)`);
     return { file, kind };
@@ -349,7 +350,9 @@ const INVALID: [SpecKind, string, unknown, string, string][] = [
   ['migration', 'wrong format', { database: 'raw', tables: [{ ...table, source: { hdfs_path: '/w', format: 'xml' } }] }, 'enum', '/tables/0/source/format'],
   ['migration', 'wrong layer', { database: 'raw', tables: [{ ...table, layer: 'gold' }] }, 'enum', '/tables/0/layer'],
   ['migration', 'bad task ARN', { database: 'raw', tables: [{ ...table, datasync: { task_arn: 'task-0abc' } }] }, 'pattern', '/tables/0/datasync/task_arn'],
-  ['migration', 'both task_arn and location', { database: 'raw', tables: [{ ...table, datasync: { task_arn: ARN_TASK, location: { hostname: 'nn', agent_arns: [] } } }] }, 'maxProperties', '/tables/0/datasync'],
+  // Both a task and a location: MIGRATION_DATASYNC_FORM at compile time (test/compile/datasync.test.ts).
+  ['migration', 'source_path with a filter wildcard', { database: 'raw', tables: [{ ...table, datasync: { task_arn: ARN_TASK, source_path: '/w/*' } }] }, 'pattern', '/tables/0/datasync/source_path'],
+  ['migration', 'migration datasync without a task', { database: 'raw', datasync: {}, tables: [table] }, 'minProperties', '/datasync'],
   ['migration', 'empty datasync', { database: 'raw', tables: [{ ...table, datasync: {} }] }, 'minProperties', '/tables/0/datasync'],
   ['migration', 'location without agents', { database: 'raw', tables: [{ ...table, datasync: { location: { hostname: 'nn' } } }] }, 'required', '/tables/0/datasync/location'],
   ['migration', 'no columns', { database: 'raw', tables: [{ ...table, columns: [] }] }, 'minItems', '/tables/0/columns'],

@@ -5,7 +5,10 @@ import { syntaxErrors } from './syntax.ts';
 
 describe('landingViewSql', () => {
   it.each([
-    [{}, "CREATE OR REPLACE TEMPORARY VIEW `landing_raw_orders_orders` USING parquet OPTIONS ('path' 's3://acme-landing/orders/orders/')"],
+    // Every format is read against the declared columns: evolved Hive files lacking a column read NULL.
+    [{}, "CREATE OR REPLACE TEMPORARY VIEW `landing_raw_orders_orders` (`order_id` bigint, `customer_id` bigint, `amount` decimal(12,2), `updated_at` timestamp) USING parquet OPTIONS ('path' 's3://acme-landing/orders/orders/')"],
+    [{ format: 'orc' as const }, "CREATE OR REPLACE TEMPORARY VIEW `landing_raw_orders_orders` (`order_id` bigint, `customer_id` bigint, `amount` decimal(12,2), `updated_at` timestamp) USING orc OPTIONS ('path' 's3://acme-landing/orders/orders/')"],
+    [{ format: 'avro' as const }, "CREATE OR REPLACE TEMPORARY VIEW `landing_raw_orders_orders` (`order_id` bigint, `customer_id` bigint, `amount` decimal(12,2), `updated_at` timestamp) USING avro OPTIONS ('path' 's3://acme-landing/orders/orders/')"],
     [
       { format: 'csv' as const, formatOptions: { sep: '|', header: 'true' } },
       "CREATE OR REPLACE TEMPORARY VIEW `landing_raw_orders_orders` (`order_id` bigint, `customer_id` bigint, `amount` decimal(12,2), `updated_at` timestamp) USING csv OPTIONS ('path' 's3://acme-landing/orders/orders/', 'header' 'true', 'sep' '|')",

@@ -1,0 +1,74 @@
+/**
+ * `lakestep plan`: what a deploy would change. Offline against the build folder
+ * of an earlier compile (`--against`, e.g. the build that was deployed last):
+ * state machines, rules and schedules, and role access, per use case. With
+ * `--cdk`, `cdk diff` of the compiled build against the deployed stacks (needs
+ * AWS credentials, checked first).
+ * @see https://docs.aws.amazon.com/cdk/v2/guide/ref-cli-cmd-diff.html
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { StateMachineDefinition } from '../asl/types.ts';
+import type { Manifest } from '../build/types.ts';
+import { CDK_APP, CDK_BIN, checkCredentials, defaultSpawn } from '../ops/index.ts';
+import { type BuildView, planDiff } from '../plan/diff.ts';
+import { formatPlan } from '../plan/format.ts';
+import { plainUsage, usage } from './args.ts';
+import { compileCommand, EXIT, runCompile } from './commands.ts';
+import type { Io } from './io.ts';
+
+export interface PlanOptions {
+  specsDir: string;
+  against?: string;
+  cdk: boolean;
+  outDir: string;
+  env?: string;
+  json: boolean;
+}
+
+/** A build folder as plan compares it: its manifest and every definition it names. */
+export function readBuildView(dir: string, shown = dir): BuildView {
+  const file = join(dir, 'manifest.json');
+  if (!existsSync(file)) throw plainUsage(`--against ${shown}: no manifest.json there; give the build folder of an earlier \`lakestep compile\``);
+  const manifest = JSON.parse(readFileSync(file, 'utf8')) as Manifest;
+  const definitions = new Map<string, StateMachineDefinition>();
+  for (const w of manifest.useCases.flatMap((u) => u.workflows)) {
+    for (const path of [w.definition, ...(w.gate ? [w.gate.definition] : [])]) {
+      const p = join(dir, path);
+      if (existsSync(p)) definitions.set(path, JSON.parse(readFileSync(p, 'utf8')) as StateMachineDefinition);
+    }
+  }
+  manifest.quarantined ??= [];
+  return { manifest, definitions };
+}
+
+export async function planCommand(io: Io, opts: PlanOptions): Promise<number> {
+  if (opts.against === undefined && !opts.cdk) throw usage('plan needs --against <build folder> (offline) or --cdk (cdk diff against the deployed stacks)');
+  let code: number = EXIT.ok;
+  if (opts.against !== undefined) {
+    const againstDir = resolve(io.cwd, opts.against);
+    if (opts.cdk && againstDir === resolve(io.cwd, opts.outDir)) throw plainUsage(`--against ${opts.against} is the --out folder the build is written to; compare against a copy`);
+    const before = readBuildView(againstDir, opts.against);
+    const result = runCompile(io, opts.specsDir, opts.env);
+    const definitions = new Map<string, StateMachineDefinition>();
+    for (const [path, text] of result.files) if (path.endsWith('.asl.json')) definitions.set(path, JSON.parse(text) as StateMachineDefinition);
+    const plan = planDiff(before, { manifest: result.manifest, definitions });
+    io.out(opts.json ? JSON.stringify(plan, null, 2) : formatPlan(plan, opts.against));
+    if (result.diagnostics.some((d) => d.severity === 'error')) code = EXIT.diagnostics;
+  }
+  if (opts.cdk) {
+    compileCommand(io, opts.specsDir, opts.outDir, false, false, opts.env);
+    const credentials = await (io.checkCredentials ?? (() => checkCredentials({ timeoutMs: 5000 })))();
+    if (!credentials.ok) {
+      io.err(`lakestep plan: cannot run cdk diff: ${credentials.message}`);
+      return EXIT.diagnostics;
+    }
+    const exit = await (io.spawn ?? defaultSpawn)(CDK_BIN, ['diff', '--app', CDK_APP, '--context', `buildDir=${resolve(io.cwd, opts.outDir)}`], { cwd: io.cwd, env: io.env });
+    // cdk diff exits 0 with or without differences (unless --fail); anything else is a failure.
+    if (exit !== 0) {
+      io.err(`lakestep plan: cdk diff exited with code ${exit}`);
+      return EXIT.diagnostics;
+    }
+  }
+  return code;
+}

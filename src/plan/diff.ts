@@ -1,0 +1,168 @@
+/**
+ * `lakestep plan`: what a deploy of one build would change against another
+ * (the build of the last deploy), per use case and read from the artifacts
+ * alone — state machines added, removed or changed (which states, and the
+ * timeout), EventBridge rules and their schedules, and what each role may do
+ * (the integrations a machine calls; the secrets, keys, databases, S3 locations
+ * and DataSync tasks the use case's roles are scoped to). Pure data; format.ts prints it.
+ * @see https://docs.aws.amazon.com/cdk/v2/guide/ref-cli-cmd-diff.html
+ */
+import type { Manifest, ManifestUseCase, RuleDefinition } from '../build/types.ts';
+import { allStates } from '../asl/analysis.ts';
+import type { State, StateMachineDefinition } from '../asl/types.ts';
+
+/** A build as plan reads it: the manifest and the definitions it names, by path. */
+export interface BuildView {
+  manifest: Manifest;
+  definitions: ReadonlyMap<string, StateMachineDefinition>;
+}
+
+export interface MachineChange {
+  name: string;
+  workflow: string;
+  statesAdded: string[];
+  statesRemoved: string[];
+  statesChanged: string[];
+  /** Only `Comment`s differ (the spec lines they cite moved): an update, but no change of behaviour. */
+  commentsOnly: boolean;
+  /** `TimeoutSeconds before → after` when it changed. */
+  timeout?: [number | undefined, number | undefined];
+  /** Integrations (Task resources) the machine's role gains or loses. */
+  integrationsAdded: string[];
+  integrationsRemoved: string[];
+}
+
+export interface RuleChange {
+  name: string;
+  /** Property → [before, after] for the properties that changed. */
+  fields: Record<string, [unknown, unknown]>;
+}
+
+export interface UseCasePlan {
+  useCase: string;
+  status: 'added' | 'removed' | 'changed' | 'unchanged' | 'quarantined';
+  machinesAdded: { name: string; workflow: string }[];
+  machinesRemoved: { name: string; workflow: string }[];
+  machinesChanged: MachineChange[];
+  rulesAdded: RuleDefinition[];
+  rulesRemoved: RuleDefinition[];
+  rulesChanged: RuleChange[];
+  /** What the use case's roles are scoped to, gained and lost (`secret …`, `database …`, `s3 …`, `datasync …`). */
+  accessAdded: string[];
+  accessRemoved: string[];
+}
+
+export interface Plan {
+  useCases: UseCasePlan[];
+  /** Platform settings that changed (`region`, `buckets.raw`, …): every stack may change. */
+  platform: Record<string, [unknown, unknown]>;
+}
+
+const machinesOf = (u: ManifestUseCase | undefined) =>
+  new Map((u?.workflows ?? []).flatMap((w) => [[w.stateMachineName, { w, path: w.definition }] as const, ...(w.gate ? [[w.gate.stateMachineName, { w, path: w.gate.definition }] as const] : [])]));
+
+const rulesOf = (u: ManifestUseCase | undefined) => new Map((u?.workflows ?? []).flatMap((w) => w.rules.map((r) => [r.Name, r] as const)));
+
+/** The Task resources of a definition, Map bodies included. */
+function integrations(def: StateMachineDefinition | undefined): Set<string> {
+  return new Set(def ? allStates(def).flatMap(([, s]) => (s.Type === 'Task' ? [s.Resource] : [])) : []);
+}
+
+function access(u: ManifestUseCase | undefined): Set<string> {
+  const out = new Set<string>();
+  for (const w of u?.workflows ?? []) {
+    for (const s of w.resources.secrets) out.add(`secret ${s}`);
+    for (const k of w.resources.secretKeys ?? []) out.add(`kms key ${k}`);
+    for (const [t, kinds] of Object.entries(w.access ?? {})) out.add(`table ${t} (${[...kinds].sort().join(', ')})`);
+    for (const p of w.resources.storage?.read ?? []) out.add(`s3 read ${p}`);
+    for (const p of w.resources.storage?.readWrite ?? []) out.add(`s3 read/write ${p}`);
+    for (const d of w.resources.datasync) out.add(`datasync task ${'taskArn' in d ? d.taskArn : `${d.placeholder} (created)`}`);
+  }
+  return out;
+}
+
+const minus = <T>(a: Set<T> | Map<T, unknown>, b: Set<T> | Map<T, unknown>): T[] => [...a.keys()].filter((x) => !b.has(x)).sort() as T[];
+
+/** JSON of a value without its `Comment`s (nested states included). */
+const withoutComments = (v: unknown): string => JSON.stringify(v, (k, x: unknown) => (k === 'Comment' ? undefined : x));
+
+function changedStates(before: StateMachineDefinition, after: StateMachineDefinition): Pick<MachineChange, 'statesAdded' | 'statesRemoved' | 'statesChanged' | 'commentsOnly'> {
+  const b = new Map(allStates(before).map(([n, s]) => [n, s] as [string, State]));
+  const a = new Map(allStates(after).map(([n, s]) => [n, s] as [string, State]));
+  return {
+    statesAdded: minus(a, b),
+    statesRemoved: minus(b, a),
+    statesChanged: [...a].filter(([n, s]) => b.has(n) && withoutComments(b.get(n)) !== withoutComments(s)).map(([n]) => n).sort(),
+    commentsOnly: withoutComments(before) === withoutComments(after),
+  };
+}
+
+function ruleFields(before: RuleDefinition, after: RuleDefinition): Record<string, [unknown, unknown]> {
+  const out: Record<string, [unknown, unknown]> = {};
+  for (const k of ['Description', 'ScheduleExpression', 'EventPattern', 'State', 'Targets'] as const) {
+    if (JSON.stringify(before[k]) !== JSON.stringify(after[k])) out[k] = [before[k], after[k]];
+  }
+  return out;
+}
+
+function planUseCase(name: string, before: BuildView, after: BuildView): UseCasePlan {
+  const b = before.manifest.useCases.find((u) => u.name === name);
+  const a = after.manifest.useCases.find((u) => u.name === name);
+  const bm = machinesOf(b);
+  const am = machinesOf(a);
+  const machinesChanged: MachineChange[] = [];
+  for (const [machine, { w, path }] of am) {
+    const old = bm.get(machine);
+    if (!old) continue;
+    const [bd, ad] = [before.definitions.get(old.path), after.definitions.get(path)];
+    if (!bd || !ad || JSON.stringify(bd) === JSON.stringify(ad)) continue;
+    const [bi, ai] = [integrations(bd), integrations(ad)];
+    machinesChanged.push({
+      name: machine,
+      workflow: w.name,
+      ...changedStates(bd, ad),
+      ...(bd.TimeoutSeconds === ad.TimeoutSeconds ? {} : { timeout: [bd.TimeoutSeconds, ad.TimeoutSeconds] as [number | undefined, number | undefined] }),
+      integrationsAdded: minus(ai, bi),
+      integrationsRemoved: minus(bi, ai),
+    });
+  }
+  const br = rulesOf(b);
+  const ar = rulesOf(a);
+  const rulesChanged = [...ar].flatMap(([n, r]) => (br.has(n) && JSON.stringify(br.get(n)) !== JSON.stringify(r) ? [{ name: n, fields: ruleFields(br.get(n)!, r) }] : []));
+  const [bx, ax] = [access(b), access(a)];
+  const plan: UseCasePlan = {
+    useCase: name,
+    status: 'changed',
+    machinesAdded: minus(am, bm).map((n) => ({ name: n, workflow: am.get(n)!.w.name })),
+    machinesRemoved: minus(bm, am).map((n) => ({ name: n, workflow: bm.get(n)!.w.name })),
+    machinesChanged,
+    rulesAdded: minus(ar, br).map((n) => ar.get(n)!),
+    rulesRemoved: minus(br, ar).map((n) => br.get(n)!),
+    rulesChanged,
+    accessAdded: minus(ax, bx),
+    accessRemoved: minus(bx, ax),
+  };
+  const quarantined = after.manifest.quarantined.some((q) => q.useCase === name);
+  const empty = [plan.machinesAdded, plan.machinesRemoved, machinesChanged, plan.rulesAdded, plan.rulesRemoved, rulesChanged, plan.accessAdded, plan.accessRemoved].every((x) => x.length === 0);
+  // A quarantined use case is left out of the deploy: its stack keeps what it has.
+  if (quarantined) return { ...plan, status: 'quarantined', machinesAdded: [], machinesRemoved: [], machinesChanged: [], rulesAdded: [], rulesRemoved: [], rulesChanged: [], accessAdded: [], accessRemoved: [] };
+  return { ...plan, status: !b ? 'added' : !a ? 'removed' : empty ? 'unchanged' : 'changed' };
+}
+
+function platformChanges(before: Manifest, after: Manifest): Record<string, [unknown, unknown]> {
+  const out: Record<string, [unknown, unknown]> = {};
+  const walk = (b: unknown, a: unknown, path: string) => {
+    const isObj = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
+    if (isObj(b) && isObj(a)) {
+      for (const k of new Set([...Object.keys(b as object), ...Object.keys(a as object)])) walk((b as Record<string, unknown>)[k], (a as Record<string, unknown>)[k], path ? `${path}.${k}` : k);
+    } else if (JSON.stringify(b) !== JSON.stringify(a)) out[path] = [b, a];
+  };
+  walk(before.platform, after.platform, '');
+  return out;
+}
+
+/** What deploying `after` changes against `before`, per use case (in name order). */
+export function planDiff(before: BuildView, after: BuildView): Plan {
+  const names = [...new Set([...before.manifest.useCases, ...after.manifest.useCases].map((u) => u.name).concat(after.manifest.quarantined.map((q) => q.useCase)))].sort();
+  return { useCases: names.map((n) => planUseCase(n, before, after)), platform: platformChanges(before.manifest, after.manifest) };
+}

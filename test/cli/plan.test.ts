@@ -1,0 +1,62 @@
+/**
+ * `lakestep plan` through `cli()`: the offline comparison with an earlier build
+ * (test/golden/plan-against pins its text), its JSON, the refusals, and `--cdk`
+ * running `cdk diff` on the compiled build once credentials resolve.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { SpawnFn } from '../../src/ops/index.ts';
+import type { Plan } from '../../src/plan/diff.ts';
+import { sparkUseCase } from '../compile/support.ts';
+import { folder, runCli } from './support.ts';
+
+const BEFORE = { 'specs/sales/orchestration.yaml': sparkUseCase('sales@example.com', [{ name: 'extract', schedule: 'rate(1 day)' }, { name: 'old' }]) };
+const AFTER = { 'specs/sales/orchestration.yaml': sparkUseCase('sales@example.com', [{ name: 'extract', schedule: 'rate(1 hour)' }, { name: 'fresh' }]), 'specs/hr/orchestration.yaml': 'owner: hr@example.com\ndags: 3\n' };
+
+async function twoBuilds(): Promise<string> {
+  const dir = folder(BEFORE);
+  expect((await runCli(['compile', 'specs', '--out', 'deployed'], dir)).code).toBe(0);
+  for (const [path, text] of Object.entries(AFTER)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  return dir;
+}
+
+describe('lakestep plan', () => {
+  it('--json gives the plan as data: machines, rules, access, and the quarantined use case left alone', async () => {
+    const dir = await twoBuilds();
+    const r = await runCli(['plan', 'specs', '--against', 'deployed', '--json'], dir);
+    expect(r.code).toBe(1); // hr has spec errors, as compile says
+    const plan = JSON.parse(r.out) as Plan;
+    const sales = plan.useCases.find((u) => u.useCase === 'sales')!;
+    expect(sales.status).toBe('changed');
+    expect(sales.machinesAdded.map((m) => m.name)).toEqual(['lakestep-sales-fresh']);
+    expect(sales.machinesRemoved.map((m) => m.name)).toEqual(['lakestep-sales-old']);
+    expect(sales.rulesChanged).toEqual([{ name: 'lakestep-sales-extract.schedule', fields: { Description: ['Start lakestep-sales-extract on rate(1 day)', 'Start lakestep-sales-extract on rate(1 hour)'], ScheduleExpression: ['rate(1 day)', 'rate(1 hour)'] } }]);
+    expect(sales.accessAdded).toEqual(['s3 read s3://lakestep-artifacts/sales/jobs/fresh.py']);
+    expect(plan.useCases.find((u) => u.useCase === 'hr')!.status).toBe('quarantined');
+  });
+
+  it('needs --against or --cdk, and an --against folder that holds a build (exit 2)', async () => {
+    const dir = folder(BEFORE);
+    expect(await runCli(['plan', 'specs'], dir)).toMatchObject({ code: 2, err: expect.stringContaining('plan needs --against <build folder> (offline) or --cdk') });
+    expect(await runCli(['plan', 'specs', '--against', 'nowhere'], dir)).toMatchObject({ code: 2, err: expect.stringContaining('--against nowhere: no manifest.json there') });
+  });
+
+  it('--cdk writes the build and runs cdk diff on it, after the credentials check', async () => {
+    const dir = folder(BEFORE);
+    const calls: string[][] = [];
+    const spawn: SpawnFn = async (command, args) => {
+      calls.push([command, ...args]);
+      return 0;
+    };
+    const ok = await runCli(['plan', 'specs', '--cdk', '--out', 'out'], dir, { spawn, checkCredentials: async () => ({ ok: true, source: 'env', elapsedMs: 1 }) });
+    expect(ok.code).toBe(0);
+    expect(calls).toEqual([['node_modules/.bin/cdk', 'diff', '--app', 'npx tsx infra/app.ts', '--context', `buildDir=${join(dir, 'out')}`]]);
+    const none = await runCli(['plan', 'specs', '--cdk'], dir, { spawn, checkCredentials: async () => ({ ok: false, message: 'no AWS credentials: nope', elapsedMs: 1 }) });
+    expect(none).toMatchObject({ code: 1, err: expect.stringContaining('cannot run cdk diff: no AWS credentials: nope') });
+    expect(calls).toHaveLength(1);
+  });
+});
