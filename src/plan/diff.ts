@@ -2,12 +2,12 @@
  * `lakestep plan`: what a deploy of one build would change against another
  * (the build of the last deploy), per use case and read from the artifacts
  * alone — state machines added, removed or changed (which states, and the
- * timeout), EventBridge rules and their schedules, and what each role may do
+ * timeout), EventBridge rules, EventBridge Scheduler schedules, and what each role may do
  * (the integrations a machine calls; the secrets, keys, databases, S3 locations
  * and DataSync tasks the use case's roles are scoped to). Pure data; format.ts prints it.
  * @see https://docs.aws.amazon.com/cdk/v2/guide/ref-cli-cmd-diff.html
  */
-import type { Manifest, ManifestUseCase, RuleDefinition } from '../build/types.ts';
+import type { Manifest, ManifestUseCase, RuleDefinition, ScheduleDefinition } from '../build/types.ts';
 import { allStates } from '../asl/analysis.ts';
 import type { State, StateMachineDefinition } from '../asl/types.ts';
 
@@ -47,6 +47,10 @@ export interface UseCasePlan {
   rulesAdded: RuleDefinition[];
   rulesRemoved: RuleDefinition[];
   rulesChanged: RuleChange[];
+  /** `AWS::Scheduler::Schedule`s of the use case's dags (`schedule:`), by name. */
+  schedulesAdded: ScheduleDefinition[];
+  schedulesRemoved: ScheduleDefinition[];
+  schedulesChanged: RuleChange[];
   /** What the use case's roles are scoped to, gained and lost (`secret …`, `database …`, `s3 …`, `datasync …`). */
   accessAdded: string[];
   accessRemoved: string[];
@@ -62,6 +66,7 @@ const machinesOf = (u: ManifestUseCase | undefined) =>
   new Map((u?.workflows ?? []).flatMap((w) => [[w.stateMachineName, { w, path: w.definition }] as const, ...(w.gate ? [[w.gate.stateMachineName, { w, path: w.gate.definition }] as const] : [])]));
 
 const rulesOf = (u: ManifestUseCase | undefined) => new Map((u?.workflows ?? []).flatMap((w) => w.rules.map((r) => [r.Name, r] as const)));
+const schedulesOf = (u: ManifestUseCase | undefined) => new Map((u?.workflows ?? []).flatMap((w) => (w.schedules ?? []).map((s) => [s.Name, s] as const)));
 
 /** The Task resources of a definition, Map bodies included. */
 function integrations(def: StateMachineDefinition | undefined): Set<string> {
@@ -97,12 +102,21 @@ function changedStates(before: StateMachineDefinition, after: StateMachineDefini
   };
 }
 
-function ruleFields(before: RuleDefinition, after: RuleDefinition): Record<string, [unknown, unknown]> {
+/** The properties `keys` of two definitions that differ, as [before, after]. */
+function fieldsChanged<T extends object>(before: T, after: T, keys: readonly (keyof T & string)[]): Record<string, [unknown, unknown]> {
   const out: Record<string, [unknown, unknown]> = {};
-  for (const k of ['Description', 'ScheduleExpression', 'EventPattern', 'State', 'Targets'] as const) {
+  for (const k of keys) {
     if (JSON.stringify(before[k]) !== JSON.stringify(after[k])) out[k] = [before[k], after[k]];
   }
   return out;
+}
+
+const RULE_FIELDS = ['Description', 'ScheduleExpression', 'EventPattern', 'State', 'Targets'] as const;
+const SCHEDULE_FIELDS = ['Description', 'ScheduleExpression', 'ScheduleExpressionTimezone', 'FlexibleTimeWindow', 'State', 'GroupName', 'Target'] as const;
+
+/** Entries of `after` that exist in `before` with another definition, and which of their fields changed. */
+function changed<T extends object>(before: Map<string, T>, after: Map<string, T>, keys: readonly (keyof T & string)[]): RuleChange[] {
+  return [...after].flatMap(([n, x]) => (before.has(n) && JSON.stringify(before.get(n)) !== JSON.stringify(x) ? [{ name: n, fields: fieldsChanged(before.get(n)!, x, keys) }] : []));
 }
 
 function planUseCase(name: string, before: BuildView, after: BuildView): UseCasePlan {
@@ -128,7 +142,9 @@ function planUseCase(name: string, before: BuildView, after: BuildView): UseCase
   }
   const br = rulesOf(b);
   const ar = rulesOf(a);
-  const rulesChanged = [...ar].flatMap(([n, r]) => (br.has(n) && JSON.stringify(br.get(n)) !== JSON.stringify(r) ? [{ name: n, fields: ruleFields(br.get(n)!, r) }] : []));
+  const rulesChanged = changed(br, ar, RULE_FIELDS);
+  const [bs, as] = [schedulesOf(b), schedulesOf(a)];
+  const schedulesChanged = changed(bs, as, SCHEDULE_FIELDS);
   const [bx, ax] = [access(b), access(a)];
   const plan: UseCasePlan = {
     useCase: name,
@@ -139,13 +155,16 @@ function planUseCase(name: string, before: BuildView, after: BuildView): UseCase
     rulesAdded: minus(ar, br).map((n) => ar.get(n)!),
     rulesRemoved: minus(br, ar).map((n) => br.get(n)!),
     rulesChanged,
+    schedulesAdded: minus(as, bs).map((n) => as.get(n)!),
+    schedulesRemoved: minus(bs, as).map((n) => bs.get(n)!),
+    schedulesChanged,
     accessAdded: minus(ax, bx),
     accessRemoved: minus(bx, ax),
   };
   const quarantined = after.manifest.quarantined.some((q) => q.useCase === name);
-  const empty = [plan.machinesAdded, plan.machinesRemoved, machinesChanged, plan.rulesAdded, plan.rulesRemoved, rulesChanged, plan.accessAdded, plan.accessRemoved].every((x) => x.length === 0);
+  const empty = [plan.machinesAdded, plan.machinesRemoved, machinesChanged, plan.rulesAdded, plan.rulesRemoved, rulesChanged, plan.schedulesAdded, plan.schedulesRemoved, schedulesChanged, plan.accessAdded, plan.accessRemoved].every((x) => x.length === 0);
   // A quarantined use case is left out of the deploy: its stack keeps what it has.
-  if (quarantined) return { ...plan, status: 'quarantined', machinesAdded: [], machinesRemoved: [], machinesChanged: [], rulesAdded: [], rulesRemoved: [], rulesChanged: [], accessAdded: [], accessRemoved: [] };
+  if (quarantined) return { ...plan, status: 'quarantined', machinesAdded: [], machinesRemoved: [], machinesChanged: [], rulesAdded: [], rulesRemoved: [], rulesChanged: [], schedulesAdded: [], schedulesRemoved: [], schedulesChanged: [], accessAdded: [], accessRemoved: [] };
   return { ...plan, status: !b ? 'added' : !a ? 'removed' : empty ? 'unchanged' : 'changed' };
 }
 

@@ -2,11 +2,16 @@
  * A {@link Plan} as text: one block per use case that changes, `+` added, `-`
  * removed, `~` changed, in the order a reviewer reads a deploy.
  */
-import type { RuleDefinition } from '../build/types.ts';
+import type { RuleDefinition, ScheduleDefinition } from '../build/types.ts';
 import type { Plan, UseCasePlan } from './diff.ts';
 
 const show = (v: unknown) => (v === undefined ? '(none)' : typeof v === 'string' ? v : JSON.stringify(v));
 const ruleWhat = (r: RuleDefinition) => (r.ScheduleExpression ? `schedule ${r.ScheduleExpression}` : 'event pattern') + (r.State === 'DISABLED' ? ' (disabled)' : '');
+const scheduleWhat = (s: ScheduleDefinition) => `${s.ScheduleExpression} ${s.ScheduleExpressionTimezone}` + (s.State === 'DISABLED' ? ' (disabled)' : '');
+const fieldsText = (fields: Record<string, [unknown, unknown]>) =>
+  Object.entries(fields)
+    .map(([k, [b, a]]) => (k === 'Targets' || k === 'Target' || k === 'EventPattern' ? `${k} changed` : `${k} ${show(b)} → ${show(a)}`))
+    .join('; ');
 const list = (label: string, xs: string[]) => (xs.length ? [`      ${label}: ${xs.join(', ')}`] : []);
 
 function useCaseLines(u: UseCasePlan): string[] {
@@ -24,8 +29,11 @@ function useCaseLines(u: UseCasePlan): string[] {
   }
   for (const m of u.machinesRemoved) lines.push(`  - state machine ${m.name} (${m.workflow})`);
   for (const r of u.rulesAdded) lines.push(`  + rule ${r.Name}: ${ruleWhat(r)}`);
-  for (const r of u.rulesChanged) lines.push(`  ~ rule ${r.name}: ${Object.entries(r.fields).map(([k, [b, a]]) => (k === 'Targets' || k === 'EventPattern' ? `${k} changed` : `${k} ${show(b)} → ${show(a)}`)).join('; ')}`);
+  for (const r of u.rulesChanged) lines.push(`  ~ rule ${r.name}: ${fieldsText(r.fields)}`);
   for (const r of u.rulesRemoved) lines.push(`  - rule ${r.Name}: ${ruleWhat(r)}`);
+  for (const s of u.schedulesAdded) lines.push(`  + schedule ${s.Name}: ${scheduleWhat(s)}`);
+  for (const s of u.schedulesChanged) lines.push(`  ~ schedule ${s.name}: ${fieldsText(s.fields)}`);
+  for (const s of u.schedulesRemoved) lines.push(`  - schedule ${s.Name}: ${scheduleWhat(s)}`);
   for (const x of u.accessAdded) lines.push(`  + access: ${x}`);
   for (const x of u.accessRemoved) lines.push(`  - access: ${x}`);
   return lines;
