@@ -21,7 +21,6 @@ import { checkRuleQuotas, formatRuleSummary, workflowRules } from './events/inde
 import { checkWorkflowLimits } from './build/limits.ts';
 import { checkEnvironment } from './build/environment-check.ts';
 import { checkDataSyncQuota } from './build/datasync-quota.ts';
-import { applySchedulesEnabled } from './events/environment.ts';
 import { discover, type SkippedEntry } from './spec/discover.ts';
 import { parseSpecFile, type SourceFile, type SpecFile } from './spec/files.ts';
 import { checkReservedSyntax, checkReservedText } from './spec/reserved.ts';
@@ -117,7 +116,7 @@ export function compile(sources: readonly SourceFile[], options: CompileOptions)
   // Rules of every healthy workflow, checked against EventBridge quotas: a rule
   // that breaks a hard limit quarantines its use case like any other error.
   const rules = new Map<Workflow, RuleDefinition[]>();
-  for (const u of healthy) for (const w of u.workflows) rules.set(w, applySchedulesEnabled(platform, workflowRules(platform, w)));
+  for (const u of healthy) for (const w of u.workflows) rules.set(w, workflowRules(platform, w));
   const quotas = checkRuleQuotas(platform, [...rules].map(([workflow, r]) => ({ workflow, rules: r })));
   quotas.diagnostics.forEach((d) => report.add(d));
   for (const d of quotas.diagnostics) {

@@ -14,6 +14,7 @@ import type { FreshnessAlarm, Manifest, ManifestUseCase, ManifestWorkflow, RuleD
 import { freshnessAlarms } from '../events/freshness.ts';
 import { MANIFEST_VERSION } from './types.ts';
 import { storageFor } from './storage.ts';
+import { applySchedulesEnabled } from '../events/environment.ts';
 import { workflowSchedules } from '../events/schedule.ts';
 import { backfillMachine } from '../asl/backfill.ts';
 import { tableCatalog } from './tables.ts';
@@ -82,7 +83,7 @@ export function assembleBuild(input: AssembleInput): BuildOutput {
 function compileWorkflow(w: Workflow, input: AssembleInput, files: Map<string, string>): ManifestWorkflow {
   const phase = compilePhase({ workflow: w, platform: input.platform, waits: migrationWaits(w, input.migrated) });
   const definition = frame(w, phase);
-  const events = { rules: input.rules.get(w) ?? [], gate: gateFor(w, input.platform), schedules: workflowSchedules(input.platform, w) };
+  const events = { rules: input.rules.get(w) ?? [], gate: gateFor(w, input.platform), schedules: applySchedulesEnabled(input.platform, workflowSchedules(input.platform, w)) };
   const base = `${w.useCase}/${w.name}`;
   const definitionJson = toJson(definition);
   files.set(`${base}.asl.json`, definitionJson);

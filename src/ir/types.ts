@@ -11,7 +11,7 @@ import type { LogicalDateConvention } from '../time/runs.ts';
 import type { WorkflowTimetable } from './timetable.ts';
 
 export interface Platform extends PlatformSettings {
-  /** false: schedule rules are deployed disabled (`schedules_enabled`); absent: true. */
+  /** false: schedules are deployed disabled (`schedules_enabled`); absent: true. */
   schedulesEnabled?: boolean;
   /** What use cases may use beyond their own (platform.yaml `external_locations`, `shared_secrets`). */
   grants: {

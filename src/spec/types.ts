@@ -105,7 +105,7 @@ export interface PlatformSpec {
     /** KMS key of the sources' secrets, for sources without their own. */
     secrets_kms_key_arn?: string;
   };
-  /** false: every schedule rule is deployed disabled. */
+  /** false: every schedule is deployed disabled. */
   schedules_enabled?: boolean;
   tags?: Record<string, string>;
   databases?: Record<string, { owner: string; description?: string }>;
