@@ -81,9 +81,7 @@ export function buildApp(opts: BuildAppOptions): BuiltApp {
   for (const useCase of manifest.useCases.filter((u) => !quarantined.includes(u.name))) {
     const sizes = useCase.workflows.map((workflow) => ({
       workflow,
-      definitionBytes:
-        readBuildFile(build, workflow.definition).length +
-        (workflow.gate ? readBuildFile(build, workflow.gate.definition).length : 0),
+      definitionBytes: readBuildFile(build, workflow.definition).length,
     }));
     for (const [shard, workflows] of planShards(sizes).entries()) {
       const id = shardStackName(platform.prefix, useCase.name, shard);

@@ -25,16 +25,15 @@ export const FIRST_SHARD_FIXED_RESOURCES = 9;
 /** Every shard: CDK metadata and slack. */
 export const SHARD_FIXED_RESOURCES = 2;
 
-/** Resources one workflow adds: machine + role + policy, the same for its join machine, its rules, its DataSync transfers. */
+/** Resources one workflow adds: machine + role + policy, its schedules, its route parameters, its DataSync transfers. */
 export function workflowResourceCount(wf: ManifestWorkflow): number {
-  const machines = wf.gate ? 2 : 1;
   const transfers = wf.resources.datasync.filter((d) => 'location' in d).length;
-  return machines * 3 + wf.rules.length + transfers * DATASYNC_TRANSFER_RESOURCES;
+  return 3 + (wf.schedules?.length ?? 0) + (wf.routes?.length ?? 0) + transfers * DATASYNC_TRANSFER_RESOURCES;
 }
 
 export interface WorkflowSize {
   workflow: ManifestWorkflow;
-  /** Bytes of ASL (workflow plus join machine). */
+  /** Bytes of ASL. */
   definitionBytes: number;
 }
 

@@ -9,15 +9,18 @@ import type { Platform, UseCase, Workflow } from '../ir/types.ts';
 import { compilePhase } from '../phases/index.ts';
 import { migrationWaits } from '../ir/migration-order.ts';
 import { isSkipState } from '../phases/migration-guard.ts';
-import { gateFor } from '../asl/gate.ts';
-import type { Manifest, ManifestUseCase, ManifestWorkflow, RuleDefinition } from './types.ts';
+import type { Manifest, ManifestUseCase, ManifestWorkflow } from './types.ts';
 import { MANIFEST_VERSION } from './types.ts';
 import { storageFor } from './storage.ts';
 import { workflowSchedules } from '../events/schedule.ts';
+import { machineTags, workflowRoutes } from '../events/routes.ts';
+import { statusRule } from '../events/status-rule.ts';
 import { backfillMachine } from '../asl/backfill.ts';
+import { dispatcherMachine } from '../asl/dispatch.ts';
 
-/** Where the platform's backfill machine is written, relative to build/ (`lakestep` is no use case). */
+/** Where the platform's machines are written, relative to build/ (`lakestep` is no use case). */
 export const BACKFILL_DEFINITION = 'lakestep/backfill.asl.json';
+export const DISPATCHER_DEFINITION = 'lakestep/dispatch.asl.json';
 
 export interface BuildOutput {
   manifest: Manifest;
@@ -28,8 +31,6 @@ export interface BuildOutput {
 export interface AssembleInput {
   platform: Platform;
   useCases: UseCase[];
-  /** EventBridge rules of each workflow (src/events). */
-  rules: ReadonlyMap<Workflow, RuleDefinition[]>;
   /** Every migrated table (`<db>.<table>`) → its migration, across use cases (src/ir/migration-order.ts). */
   migrated: ReadonlyMap<string, Workflow>;
   lakestepVersion: string;
@@ -49,9 +50,11 @@ export function assembleBuild(input: AssembleInput): BuildOutput {
   for (const uc of useCases) for (const w of uc.workflows) for (const t of w.resources.tables) databases.add(t.split('.')[0]!);
   // The manifest carries the environment settings, not the compiler's defaults.
   const { defaults: _defaults, origin: _origin, ...settings } = input.platform;
-  // The platform's own machine, with any use case to run.
+  // The platform's own machines, with any use case to run.
   const backfill = useCases.length ? backfillMachine(input.platform) : undefined;
+  const dispatcher = useCases.length ? dispatcherMachine(input.platform) : undefined;
   if (backfill) files.set(BACKFILL_DEFINITION, toJson(backfill.definition));
+  if (dispatcher) files.set(DISPATCHER_DEFINITION, toJson(dispatcher.definition));
   return {
     manifest: {
       version: MANIFEST_VERSION,
@@ -59,7 +62,14 @@ export function assembleBuild(input: AssembleInput): BuildOutput {
       platform: { ...settings, databases: [...databases].sort() },
       useCases,
       quarantined: [],
-      ...(backfill ? { machines: { backfill: { stateMachineName: backfill.stateMachineName, definition: BACKFILL_DEFINITION } } } : {}),
+      ...(backfill && dispatcher
+        ? {
+            machines: {
+              backfill: { stateMachineName: backfill.stateMachineName, definition: BACKFILL_DEFINITION },
+              dispatcher: { stateMachineName: dispatcher.stateMachineName, definition: DISPATCHER_DEFINITION, rule: statusRule(input.platform) },
+            },
+          }
+        : {}),
     },
     files,
   };
@@ -68,7 +78,7 @@ export function assembleBuild(input: AssembleInput): BuildOutput {
 function compileWorkflow(w: Workflow, input: AssembleInput, files: Map<string, string>): ManifestWorkflow {
   const phase = compilePhase({ workflow: w, platform: input.platform, waits: migrationWaits(w, input.migrated) });
   const definition = frame(w, phase);
-  const events = { rules: input.rules.get(w) ?? [], gate: gateFor(w, input.platform), schedules: workflowSchedules(input.platform, w) };
+  const events = { schedules: workflowSchedules(input.platform, w), routes: workflowRoutes(input.platform, w) };
   const base = `${w.useCase}/${w.name}`;
   const definitionJson = toJson(definition);
   files.set(`${base}.asl.json`, definitionJson);
@@ -77,14 +87,6 @@ function compileWorkflow(w: Workflow, input: AssembleInput, files: Map<string, s
     files.set(path, toJson(j));
     return path;
   });
-  let gate: ManifestWorkflow['gate'];
-  let gateJson = '';
-  if (events.gate) {
-    const path = `${base}.join.asl.json`;
-    gateJson = toJson(events.gate.definition);
-    files.set(path, gateJson);
-    gate = { stateMachineName: events.gate.stateMachineName, definition: path };
-  }
   return {
     name: w.name,
     type: w.type,
@@ -99,14 +101,14 @@ function compileWorkflow(w: Workflow, input: AssembleInput, files: Map<string, s
     ...(w.scheduleTimezone && w.scheduleTimezone !== 'UTC' ? { scheduleTimezone: w.scheduleTimezone } : {}),
     ...(w.timetable ? { timetable: w.timetable } : {}),
     dependsOn: w.dependsOn.map((d) => `${d.useCase}/${d.dag}`),
-    rules: events.rules,
     ...(events.schedules.length ? { schedules: events.schedules } : {}),
-    ...(gate ? { gate } : {}),
+    ...(events.routes.length ? { routes: events.routes } : {}),
+    stateMachineTags: machineTags(input.platform, w),
     ...(phase.scheduleGroups ? { scheduleGroups: phase.scheduleGroups } : {}),
     jobs,
     resources: { ...phase.resources, storage: storageFor(w) },
     ...(w.notification.emails.length ? { notificationEmails: w.notification.emails } : {}),
-    placeholders: placeholdersIn(definitionJson + gateJson + JSON.stringify(events.schedules), events.rules),
+    placeholders: placeholdersIn(definitionJson, events.schedules),
     stats: {
       sparkJobs: phase.sparkJobs,
       states: stateCount(definition),
