@@ -63,9 +63,11 @@ export function buildApp(opts: BuildAppOptions): BuiltApp {
   if (opts.nagChecks ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
 
   const backfill = manifest.machines?.backfill;
+  const dispatcher = manifest.machines?.dispatcher;
   const platformStack = new PlatformStack(app, `${platform.prefix}-platform`, {
     platform,
     ...(backfill ? { backfill: { stateMachineName: backfill.stateMachineName, definition: readBuildFile(build, backfill.definition) } } : {}),
+    ...(dispatcher ? { dispatcher: { ...dispatcher, definition: readBuildFile(build, dispatcher.definition) } } : {}),
     sparkDir: opts.sparkDir ?? join(INFRA_DIR, 'spark'),
     description: `lakestep ${platform.prefix}: shared platform resources`,
   });

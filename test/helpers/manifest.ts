@@ -15,7 +15,7 @@ export function manifestWorkflow(uc: string, dag: string, over: Partial<Manifest
     enabled: true,
     tags: [],
     dependsOn: [],
-    rules: [],
+    stateMachineTags: { 'lakestep:platform': prefix },
     jobs: [],
     resources: { emr: true, datasync: [], tables: [], secrets: [] },
     placeholders: [],
