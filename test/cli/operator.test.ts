@@ -122,7 +122,7 @@ describe('lakestep pause / resume', () => {
   });
 
   it('resume enables a disabled schedule and deletes the flag; exits 1 for a schedule that is not deployed', async () => {
-    scheduler.on(GetScheduleCommand).rejects(new ResourceNotFoundException({ message: 'Schedule does not exist', $metadata: {} }));
+    scheduler.on(GetScheduleCommand).rejects(new ResourceNotFoundException({ message: 'Schedule does not exist', Message: 'Schedule does not exist', $metadata: {} }));
     dynamodb.on(GetItemCommand).resolves({ Item: { ...FLAG, paused_at: { S: '2026-11-24T10:00:00.000Z' } } });
     const r = await ops(['resume', 'orders/orders-ingestion', '--json']);
     expect(r.code).toBe(1);
