@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Manifest, ManifestWorkflow } from '../../src/build/types.ts';
 import { stateMachineName } from '../../src/naming.ts';
 import { planShards, shardStackName } from '../../infra/usecase/shards.ts';
-import { fixtureManifest, PREFIX, scheduleRule, SPARK_ASL, writeBuild } from './fixture.ts';
+import { fixtureManifest, PREFIX, route, SPARK_ASL, writeBuild } from './fixture.ts';
 import { buildApp, type BuiltApp } from '../../infra/app.ts';
 
 const WORKFLOWS = 1000;
@@ -21,7 +21,7 @@ function bulkManifest(): Manifest {
       stateMachineName: stateMachineName(PREFIX, 'bulk', dag),
       definition: 'bulk/report.asl.json',
       specFile: 'bulk/orchestration.yaml',
-      rules: [scheduleRule('bulk', dag, 'rate(1 day)')],
+      routes: [route('bulk', dag, ['bulk', 'upstream'], 1)],
       jobs: [],
       placeholders: ['EmrApplicationId', 'SparkJobRoleArn', 'ArtifactsBucket', 'RunsTable', 'Partition', 'Region', 'Account', 'EventsRoleArn'],
     };
