@@ -12,7 +12,10 @@ import { createHash } from 'node:crypto';
  */
 export const RESERVED_USE_CASE_NAMES: ReadonlySet<string> = new Set(['platform', 'runtime', 'checkpoints', 'results', 'lakestep', 'shared']);
 
-/** Dag names may not end with this: it marks the join machine of a dag. */
+/**
+ * Dag names may not end with this: earlier builds named each dag's join machine so,
+ * and a stack that drops one may still be deleting it when a dag of that name deploys.
+ */
 export const JOIN_SUFFIX = '-join';
 
 /**
@@ -23,12 +26,27 @@ export function stateMachineName(prefix: string, useCase: string, dag: string): 
   return `${prefix}-${useCase}-${dag}`;
 }
 
-/** The join machine of a dag with 2+ upstreams (DESIGN §4.2). */
-export function gateMachineName(prefix: string, useCase: string, dag: string): string {
-  return `${stateMachineName(prefix, useCase, dag)}${JOIN_SUFFIX}`;
+export const STATE_MACHINE_NAME_MAX = 80;
+
+/** The platform's dispatcher (dependencies and notifications); `lakestep` is a reserved use-case name. */
+export function dispatcherMachineName(prefix: string): string {
+  return `${prefix}-lakestep-dispatch`;
 }
 
-export const STATE_MACHINE_NAME_MAX = 80;
+/** Start of the names of the platform's own machines (`lakestep` is a reserved use-case name). */
+export function platformMachinePrefix(prefix: string): string {
+  return `${prefix}-lakestep-`;
+}
+
+/**
+ * SSM parameter path under which the routes of an upstream state machine are: one child
+ * parameter per downstream machine. `lakestep` first, because SSM refuses names that
+ * begin with `aws` or `ssm`, which a prefix may.
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-paramstore-su-create.html
+ */
+export function routesPath(prefix: string, upstreamMachine: string): string {
+  return `/lakestep/${prefix}/after/${upstreamMachine}`;
+}
 
 /** The platform's backfill machine (`lakestep backfill --detach`); `lakestep` is a reserved use-case name. */
 export function backfillMachineName(prefix: string): string {

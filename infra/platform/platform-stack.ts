@@ -10,7 +10,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
-import type { ManifestPlatform } from '../../src/build/types.ts';
+import type { ManifestPlatform, RuleDefinition } from '../../src/build/types.ts';
 import { LakeFormationCatalog } from '../lakeformation/catalog.ts';
 import { lakeFormationEnabled } from '../lakeformation/locations.ts';
 import { acknowledgePlatformFindings } from '../nag/platform.ts';
@@ -24,6 +24,7 @@ import { deployRuntime } from './runtime-deployment.ts';
 import { PlatformTables, type TableKind } from './tables.ts';
 import { ScheduleStarter } from './schedule-starter.ts';
 import { BackfillMachine } from './backfill-machine.ts';
+import { Dispatcher } from './dispatcher.ts';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 
@@ -49,6 +50,8 @@ export interface PlatformStackProps extends StackProps {
   platform: ManifestPlatform;
   /** The backfill state machine of the build (absent in older builds). */
   backfill?: { stateMachineName: string; definition: string };
+  /** The dispatcher of dependencies and notifications, with its rule (absent in older builds). */
+  dispatcher?: { stateMachineName: string; definition: string; rule: RuleDefinition };
   /** Folder of the PySpark runtime uploaded to the artifacts bucket. */
   sparkDir: string;
 }
@@ -76,6 +79,9 @@ export class PlatformStack extends Stack {
     const starter = new ScheduleStarter(this, 'ScheduleStarter', { prefix: platform.prefix, key });
     if (props.backfill) new BackfillMachine(this, 'Backfill', { prefix: platform.prefix, ...props.backfill, key, logGroup: logGroups.stateMachines });
     if (lakeFormationEnabled(platform)) this.lakeFormation = new LakeFormationCatalog(this, 'LakeFormation', { platform, key, buckets });
+    if (props.dispatcher) {
+      new Dispatcher(this, 'Dispatcher', { prefix: platform.prefix, ...props.dispatcher, key, logGroup: logGroups.stateMachines, gates: tables.gates, topic, eventsRole });
+    }
     acknowledgePlatformFindings(this, { accessLogs, deadLetterQueue: starter.deadLetterQueue });
     this.resources = {
       prefix: platform.prefix,

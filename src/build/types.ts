@@ -53,8 +53,15 @@ export interface Manifest {
    */
   tables: Record<string, ManifestTable>;
   quarantined: { useCase: string; diagnostics: Diagnostic[] }[];
-  /** State machines of the platform itself (absent in older builds): the backfill machine of `lakestep backfill --detach`. */
-  machines?: { backfill: { stateMachineName: string; definition: string } };
+  /**
+   * State machines of the platform itself, with any use case compiled (absent in older
+   * builds): the backfill machine of `lakestep backfill --detach`, and the dispatcher
+   * with the one EventBridge rule that feeds it (dependencies and notifications).
+   */
+  machines?: {
+    backfill: { stateMachineName: string; definition: string };
+    dispatcher?: { stateMachineName: string; definition: string; rule: RuleDefinition };
+  };
 }
 
 /** Environment settings shared by the IR's platform and the manifest. */
@@ -174,11 +181,15 @@ export interface ManifestWorkflow {
   writes: string[];
   /** Per table, what the workflow does to it (the union over its steps); infra derives its grants from this. */
   access: Record<string, TableAccessKind[]>;
-  rules: RuleDefinition[];
   /** Its EventBridge Scheduler schedules (absent in older builds: schedules were rules). */
   schedules?: ScheduleDefinition[];
-  /** Join state machine for dags with 2+ upstreams (DESIGN §4.2). */
-  gate?: { stateMachineName: string; definition: string };
+  /**
+   * Routes the dispatcher reads after an upstream succeeds: one SSM parameter per
+   * distinct upstream (absent without `dependsOn` or when disabled).
+   */
+  routes?: RouteDefinition[];
+  /** Tags of its state machine: the platform, and what the dispatcher notifies (`lakestep:notify-<STATUS>`). */
+  stateMachineTags: Record<string, string>;
   /** Maintenance only: tasks grouped by schedule. */
   scheduleGroups?: { schedule: string; group: string; tasks: { table: string; kind: string }[] }[];
   /** Job documents (relative to build/), uploaded under `s3://${ArtifactsBucket}/lakestep/`. */
@@ -195,7 +206,7 @@ export interface ManifestWorkflow {
   };
   /** Dag-specific notification recipients (`notification.emails`), on top of the platform's (absent in older builds). */
   notificationEmails?: string[];
-  /** Placeholders this workflow's ASL and rules use. */
+  /** Placeholders this workflow's ASL and schedules use. */
   placeholders: string[];
   stats: {
     sparkJobs: number;
@@ -266,6 +277,18 @@ export interface ScheduleDefinition {
     RetryPolicy: { MaximumEventAgeInSeconds: number; MaximumRetryAttempts: number };
     DeadLetterConfig: { Arn: string };
   };
+}
+
+/**
+ * One `AWS::SSM::Parameter` of a route (src/events/routes.ts): `Name` is
+ * `/lakestep/<prefix>/after/<upstream machine>/<downstream machine>`, `Value` the JSON
+ * of the downstream's join.
+ */
+export interface RouteDefinition {
+  Name: string;
+  Type: 'String';
+  Value: string;
+  Description: string;
 }
 
 /** One `AWS::Events::Rule`, with CloudFormation's property names. */

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { EMRServerlessClient } from '@aws-sdk/client-emr-serverless';
 import type { SchedulerClient } from '@aws-sdk/client-scheduler';
-import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { CredentialsCheck, SpawnFn } from '../ops/index.ts';
 import type { SourceFile } from '../spec/files.ts';
@@ -18,8 +18,8 @@ export interface Io {
   tty: boolean;
   /** Step Functions client for a region; default `new SFNClient({ region })` (tests pass a mocked one). */
   sfn?: (region: string) => SFNClient;
-  /** EventBridge client for a region (pause, resume, status); default `new EventBridgeClient({ region })`. */
-  eventbridge?: (region: string) => EventBridgeClient;
+  /** DynamoDB client for a region (the pause flags of pause, resume, status); default `new DynamoDBClient({ region })`. */
+  dynamodb?: (region: string) => DynamoDBClient;
   /** EventBridge Scheduler client for a region (pause, resume, status); default `new SchedulerClient({ region })`. */
   scheduler?: (region: string) => SchedulerClient;
   /** EMR Serverless client for a region (logs, cancel); default `new EMRServerlessClient({ region })`. */

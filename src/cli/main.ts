@@ -67,8 +67,9 @@ commands:
                                          newest executions (N: 1-1000, default 10) and why each failed,
                                          and whether the dag is paused
   pause    <use-case>/<dag> [--build build] [--json]
-                                         disable the dag's schedule and dependency rules (notifications
-                                         stay on); exit 1 when a rule could not be disabled
+                                         disable the dag's schedules and set the pause flag its upstreams'
+                                         routing reads (notifications stay on); exit 1 when a trigger
+                                         could not be changed
   resume   <use-case>/<dag> [--build build] [--json]
                                          enable them again
   logs     <use-case>/<dag> [--execution NAME] [--account ID] [--build build] [--json]

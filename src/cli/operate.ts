@@ -4,7 +4,7 @@
  * print what `src/ops` returns.
  */
 import { resolve } from 'node:path';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { Manifest } from '../build/types.ts';
@@ -24,7 +24,7 @@ import {
   hasTriggers,
   triggerStates,
   type TriggerClients,
-  type RuleState,
+  type TriggerState,
   loadManifest,
   locateStateMachine,
   missingCredentialsHint,
@@ -88,23 +88,22 @@ export async function target(io: Io, opts: TargetOptions): Promise<{ client: SFN
   return { client, target: await locateStateMachine(client, wf, opts.account === undefined ? {} : { account: opts.account }) };
 }
 
-/** Trigger rule states for `status`; a failed lookup (e.g. no events:DescribeRule permission) is shown, not fatal. */
-async function pausedState(io: Io, t: WorkflowTarget, group: string): Promise<RuleState[] | string> {
+/** Trigger states for `status`; a failed lookup (e.g. no scheduler:GetSchedule permission) is shown, not fatal. */
+async function pausedState(io: Io, t: WorkflowTarget, manifest: Manifest): Promise<TriggerState[] | string> {
   if (!hasTriggers(t.workflow)) return [];
   try {
-    return await triggerStates(triggerClients(io, t.region, group), t.workflow);
+    return await triggerStates(triggerClients(io, t.region, manifest), t.ref, t.workflow);
   } catch (err) {
     return `triggers: unknown (${(err as Error).name}: ${(err as Error).message})`;
   }
 }
 
-export const eventbridgeClient = (io: Io, region: string): EventBridgeClient => (io.eventbridge ?? ((r: string) => new EventBridgeClient({ region: r })))(region);
-
 /** The clients `pause`, `resume` and `status` read and change triggers with; the schedule group is the platform's prefix. */
-export const triggerClients = (io: Io, region: string, group: string): TriggerClients => ({
-  events: eventbridgeClient(io, region),
+export const triggerClients = (io: Io, region: string, manifest: Manifest): TriggerClients => ({
   scheduler: (io.scheduler ?? ((r: string) => new SchedulerClient({ region: r })))(region),
-  group,
+  dynamodb: (io.dynamodb ?? ((r: string) => new DynamoDBClient({ region: r })))(region),
+  group: manifest.platform.prefix,
+  gatesTable: manifest.platform.dynamodb.gates,
 });
 
 const now = (io: Io): Date => (io.now ?? (() => new Date()))();
@@ -132,7 +131,7 @@ export async function statusCommand(io: Io, opts: TargetOptions & { limit?: numb
   const result = await aws(async () => {
     const { client, target: t } = await target(io, opts);
     const status = await workflowStatus(client, t, { now: now(io), ...(opts.limit === undefined ? {} : { limit: opts.limit }) });
-    return { ...status, triggers: await pausedState(io, t, manifest.platform.prefix) };
+    return { ...status, triggers: await pausedState(io, t, manifest) };
   });
   io.out(opts.json ? formatJson(result) : `${formatStatus(result)}\n${typeof result.triggers === 'string' ? result.triggers : formatTriggers(result.triggers)}`);
   return 0;

@@ -13,14 +13,14 @@ import { aws, offline, target, triggerClients, type TargetOptions } from './oper
 const emrClient = (io: Io, region: string): EMRServerlessClient => (io.emr ?? ((r: string) => new EMRServerlessClient({ region: r })))(region);
 
 /**
- * `lakestep pause|resume <use-case>/<dag>`: disables or enables the dag's schedule
- * and dependency rules (its notification rules stay on). Exit 1 when a rule could
- * not be changed or is not deployed.
+ * `lakestep pause|resume <use-case>/<dag>`: disables or enables the dag's schedules and
+ * sets or clears the pause flag of its dependencies (notifications stay on). Exit 1 when
+ * a trigger could not be changed or is not deployed.
  */
 export async function pauseCommand(io: Io, opts: TargetOptions & { action: 'pause' | 'resume'; json: boolean }): Promise<number> {
   const wf = await offline(io, opts);
   const manifest = await loadManifest(resolve(io.cwd, opts.buildDir));
-  const result = await aws(() => setTriggers(triggerClients(io, wf.region, manifest.platform.prefix), wf.ref, wf.workflow, opts.action));
+  const result = await aws(() => setTriggers(triggerClients(io, wf.region, manifest), wf.ref, wf.workflow, opts.action, (io.now ?? (() => new Date()))()));
   io.out(opts.json ? formatJson(result) : formatPause(result));
   return result.ok ? 0 : 1;
 }

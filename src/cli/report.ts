@@ -6,7 +6,7 @@
  * name they end with.
  */
 import type { Manifest, ManifestWorkflow } from '../build/types.ts';
-import { itemToPlain, type ExecutionResult, type SimulationResult, type TimelineEntry } from '../simulator/index.ts';
+import { DISPATCHER_REF, itemToPlain, type ExecutionResult, type SimulationResult, type TimelineEntry } from '../simulator/index.ts';
 import { limited, messageText, table } from './print.ts';
 
 /** Widest line the report prints. */
@@ -17,13 +17,12 @@ const FAILED = new Set(['FAILED', 'TIMED_OUT', 'ABORTED']);
 /**
  * A DynamoDB condition that fails on purpose and is caught by the state itself,
  * keyed on the state's name as the compiler writes it. Why each one is expected:
- * the watermark's `ConditionExpression` only ever moves it forward; the join
- * machine's gate entries are created, claimed and reopened at most once.
+ * the watermark's `ConditionExpression` only ever moves it forward; the dispatcher's
+ * join entries are created, widened and reopened at most once.
  */
 const EXPECTED_CONDITIONS: { state: RegExp; label?: string; meaning: string }[] = [
   { state: /^Advance watermark /, label: 'Advance watermark …', meaning: 'watermark kept: the run read nothing newer (it never moves back)' },
   { state: /^Open gate$/, meaning: 'join gate of that date already open: the upstream is added to it' },
-  { state: /^Claim the run$/, meaning: 'join already started the downstream of that date' },
   { state: /^Record upstream success$/, meaning: 'join window expired: a new one is opened' },
   { state: /^Widen interval (start|end)$/, label: 'Widen interval …', meaning: "join's data interval already spans this upstream's" },
 ];
@@ -64,7 +63,13 @@ export function simulationReport(result: SimulationResult, manifest: Manifest, o
   }
   lines.push('', `Notifications sent (${result.notifications.length}):`);
   if (result.notifications.length) {
-    const notices = indent(table(result.notifications.map((n) => [n.time.replace(/:00\.000Z$/, 'Z'), ...notificationParts(n.message)])));
+    // The dispatcher names the state machine; the report names the dag.
+    const refOf = new Map(manifest.useCases.flatMap((u) => u.workflows.map((w) => [w.stateMachineName, `${u.name}/${w.name}`] as const)));
+    const parts = (message: string): string[] => {
+      const [who, ...rest] = notificationParts(message);
+      return [refOf.get(who!) ?? who!, ...rest];
+    };
+    const notices = indent(table(result.notifications.map((n) => [n.time.replace(/:00\.000Z$/, 'Z'), ...parts(n.message)])));
     lines.push(...limitedGroups(notices.map((l) => wrap(l)), LIST_MAX));
   }
   const watermarks = (result.dynamodb[manifest.platform.dynamodb.watermarks] ?? []).map((item) => itemToPlain(item) as Record<string, unknown>);
@@ -79,16 +84,11 @@ export function simulationReport(result: SimulationResult, manifest: Manifest, o
   return lines;
 }
 
-/** One row per workflow (join machines included) that ran: kind, runs, outcome, what started them. */
+/** One row per workflow (and the platform's dispatcher) that ran: kind, runs, outcome, what started them. */
 function runsTable(result: SimulationResult, manifest: Manifest): string[] {
-  const workflowOf = new Map(result.executions.map((e) => [e.executionArn, e.workflow]));
-  const kinds = new Map<string, string>();
-  for (const uc of manifest.useCases) {
-    for (const w of uc.workflows) {
-      kinds.set(`${uc.name}/${w.name}`, kindLabel(w));
-      if (w.gate) kinds.set(`${uc.name}/${w.name}#join`, 'join');
-    }
-  }
+  const byArn = new Map(result.executions.map((e) => [e.executionArn, e]));
+  const kinds = new Map<string, string>([[DISPATCHER_REF, 'dispatcher']]);
+  for (const uc of manifest.useCases) for (const w of uc.workflows) kinds.set(`${uc.name}/${w.name}`, kindLabel(w));
   const rows = new Map<string, { runs: number; ok: number; failed: number; skipped: number; triggers: Map<string, number> }>();
   for (const e of result.executions) {
     const row = rows.get(e.workflow) ?? { runs: 0, ok: 0, failed: 0, skipped: 0, triggers: new Map<string, number>() };
@@ -96,7 +96,7 @@ function runsTable(result: SimulationResult, manifest: Manifest): string[] {
     if (e.status === 'SUCCEEDED') row.ok++;
     if (FAILED.has(e.status)) row.failed++;
     if (isSkipped(e)) row.skipped++;
-    const t = triggerLabel(e, workflowOf);
+    const t = triggerLabel(e, byArn);
     row.triggers.set(t, (row.triggers.get(t) ?? 0) + 1);
     rows.set(e.workflow, row);
   }
@@ -144,19 +144,26 @@ function wrapLast(lines: string[]): string[] {
 }
 
 /** How an execution started, relative to its own use case (`orders-ingestion`, `customers/customers-ingestion`). */
-function triggerLabel(e: ExecutionResult, workflowOf: Map<string, string>): string {
-  // The dag alone: names are unique within a use case and usually carry it; a join machine is "join".
-  const near = (other: string): string => (other.endsWith('#join') ? 'join' : other.slice(other.indexOf('/') + 1));
+function triggerLabel(e: ExecutionResult, byArn: Map<string, ExecutionResult>): string {
+  // The dag alone: names are unique within a use case and usually carry it.
+  const near = (arn: string): string => {
+    const ref = byArn.get(arn)?.workflow ?? arn;
+    return ref.slice(ref.indexOf('/') + 1);
+  };
   switch (e.trigger.kind) {
     case 'manual':
       return 'scenario';
-    // Schedules and upstream events.
     case 'schedule':
       return 'schedule';
+    // The dispatcher, fed the end of every execution by the platform's rule.
     case 'event':
-      return near(workflowOf.get(e.trigger.source) ?? e.trigger.source);
-    case 'startExecution':
-      return near(workflowOf.get(e.trigger.parent) ?? e.trigger.parent);
+      return 'status rule';
+    case 'startExecution': {
+      // Started by the dispatcher: after the upstream whose end it handled.
+      const parent = byArn.get(e.trigger.parent);
+      if (parent?.workflow === DISPATCHER_REF && parent.trigger.kind === 'event') return `after ${near(parent.trigger.source)}`;
+      return near(e.trigger.parent);
+    }
   }
 }
 

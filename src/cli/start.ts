@@ -37,7 +37,7 @@ export async function startCommand(io: Io, opts: StartOptions): Promise<number> 
   const compiled = compileCommand(io, opts.specsDir, opts.outDir, false, opts.verbose);
   const { manifest } = compiled.result;
   const workflows = manifest.useCases.reduce((n, u) => n + u.workflows.length, 0);
-  const rules = manifest.useCases.reduce((n, u) => n + u.workflows.reduce((m, w) => m + w.rules.length, 0), 0);
+  const rules = manifest.machines?.dispatcher ? 1 : 0;
   const schedules = manifest.useCases.reduce((n, u) => n + u.workflows.reduce((m, w) => m + (w.schedules?.length ?? 0), 0), 0);
   const quarantined = compiled.result.quarantined.map((q) => q.useCase);
   io.out(wrap(`Compiled ${manifest.useCases.length} use case(s), ${workflows} workflow(s), ${rules} EventBridge rule(s), ${schedules} schedule(s) → ${opts.outDir}/` +

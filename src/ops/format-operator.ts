@@ -3,11 +3,11 @@ import type { CancelResult } from './cancel.ts';
 import type { RetryResult } from './retry.ts';
 import type { JobRunInfo } from './jobruns.ts';
 import type { LogsResult } from './logs.ts';
-import { pausedLabel, type PauseResult, type RuleState } from './rules.ts';
+import { pausedLabel, type PauseResult, type TriggerState } from './triggers.ts';
 import { formatDuration, oneLine, renderTable } from './table.ts';
 
 export function formatPause(r: PauseResult): string {
-  if (!r.rules.length) return `${r.ref} has no schedule or dependency rule: it only runs when started by hand`;
+  if (!r.rules.length) return `${r.ref} has no schedule and no upstream: it only runs when started by hand`;
   const verb = r.action === 'pause' ? 'paused' : 'resumed';
   const rows = r.rules.map((x) => [x.kind, x.name, x.state, x.changed ? 'changed' : x.error ? 'failed' : 'unchanged', x.error ?? '']);
   const specOff = r.action === 'resume' && r.rules.some((x) => x.deployed === 'DISABLED');
@@ -19,8 +19,9 @@ export function formatPause(r: PauseResult): string {
 }
 
 /** The `triggers:` line of `status`. */
-export function formatTriggers(states: readonly RuleState[]): string {
-  return `triggers: ${pausedLabel(states)}${states.length ? ` (${states.map((s) => `${s.name} ${s.state}`).join(', ')})` : ''}`;
+export function formatTriggers(states: readonly TriggerState[]): string {
+  const each = states.map((s) => `${s.name} ${s.state}${s.since ? ` since ${s.since}` : ''}`);
+  return `triggers: ${pausedLabel(states)}${states.length ? ` (${each.join('; ')})` : ''}`;
 }
 
 function jobRunLines(run: JobRunInfo): string[] {

@@ -46,7 +46,8 @@ export {
 export { checkBootstrap, bootstrapCommand, DEFAULT_QUALIFIER, MIN_BOOTSTRAP_VERSION, type BootstrapCheck, type BootstrapOptions } from './bootstrap.ts';
 export { formatStatus, formatRun, formatBackfill, formatJson } from './format.ts';
 export { formatDuration, renderTable } from './table.ts';
-export { triggerRules, hasTriggers, triggerStates, setTriggers, pausedLabel, type RuleState, type PauseResult, type TriggerClients } from './rules.ts';
+export { hasTriggers, triggerStates, setTriggers, pausedLabel, type TriggerState, type PauseResult, type TriggerClients } from './triggers.ts';
+export { readPauseFlag, writePauseFlag } from './pause-flag.ts';
 export { executionHistory, jobRunsFromHistory, describeJobRuns, cancelJobRuns, ACTIVE_JOB_STATES, type JobRunRef, type JobRunInfo } from './jobruns.ts';
 export { executionLogs, findExecution, type LogsResult } from './logs.ts';
 export { cancelExecution, CANCEL_ERROR, type CancelResult } from './cancel.ts';

@@ -8,11 +8,11 @@
 import { GetScheduleCommand, UpdateScheduleCommand, type SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { ManifestWorkflow } from '../build/types.ts';
 import { awsErrorName } from './errors.ts';
-import type { RuleState } from './rules.ts';
+import type { TriggerState } from './triggers.ts';
 
 /** State of each of the dag's schedules (`MISSING` when not deployed). */
-export async function scheduleStates(client: SchedulerClient, group: string, w: ManifestWorkflow): Promise<RuleState[]> {
-  const out: RuleState[] = [];
+export async function scheduleStates(client: SchedulerClient, group: string, w: ManifestWorkflow): Promise<TriggerState[]> {
+  const out: TriggerState[] = [];
   for (const s of w.schedules ?? []) {
     try {
       const got = await client.send(new GetScheduleCommand({ Name: s.Name, GroupName: group }));

@@ -24,6 +24,7 @@ function useCaseLines(u: UseCasePlan): string[] {
   for (const m of u.machinesChanged) {
     lines.push(`  ~ state machine ${m.name} (${m.workflow})${m.commentsOnly ? ': comments only (the spec lines they cite moved)' : ''}`);
     lines.push(...list('states added', m.statesAdded), ...list('states removed', m.statesRemoved), ...list('states changed', m.statesChanged));
+    if (m.tags) lines.push(`      tags: ${Object.entries(m.tags).map(([k, [b, a]]) => `${k} ${show(b)} → ${show(a)}`).join('; ')}`);
     if (m.timeout) lines.push(`      TimeoutSeconds: ${show(m.timeout[0])} → ${show(m.timeout[1])}`);
     lines.push(...list('role gains', m.integrationsAdded), ...list('role loses', m.integrationsRemoved));
   }
@@ -31,6 +32,9 @@ function useCaseLines(u: UseCasePlan): string[] {
   for (const r of u.rulesAdded) lines.push(`  + rule ${r.Name}: ${ruleWhat(r)}`);
   for (const r of u.rulesChanged) lines.push(`  ~ rule ${r.name}: ${fieldsText(r.fields)}`);
   for (const r of u.rulesRemoved) lines.push(`  - rule ${r.Name}: ${ruleWhat(r)}`);
+  for (const r of u.routesAdded) lines.push(`  + route ${r.Name}`);
+  for (const r of u.routesChanged) lines.push(`  ~ route ${r.name}: ${Object.keys(r.fields).join(', ')} changed`);
+  for (const r of u.routesRemoved) lines.push(`  - route ${r.Name}`);
   for (const s of u.schedulesAdded) lines.push(`  + schedule ${s.Name}: ${scheduleWhat(s)}`);
   for (const s of u.schedulesChanged) lines.push(`  ~ schedule ${s.name}: ${fieldsText(s.fields)}`);
   for (const s of u.schedulesRemoved) lines.push(`  - schedule ${s.Name}: ${scheduleWhat(s)}`);
@@ -47,6 +51,8 @@ export function formatPlan(plan: Plan, against: string): string {
     lines.push('platform settings:');
     for (const [k, [b, a]] of platform) lines.push(`  ~ ${k}: ${show(b)} → ${show(a)}`);
   }
+  const rule = plan.platformRule;
+  if (rule) lines.push(`platform rule ${rule.name}: ${rule.change === 'changed' ? fieldsText(rule.fields ?? {}) : rule.change}`);
   for (const u of changed) lines.push(...useCaseLines(u));
   const unchanged = plan.useCases.length - changed.length;
   const count = (s: UseCasePlan['status']) => plan.useCases.filter((u) => u.status === s).length;

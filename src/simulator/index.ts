@@ -7,7 +7,7 @@ export { parseScenario, validateScenario, ScenarioError } from './scenario.ts';
 export { formatTimeline } from './timeline.ts';
 export { fireTimes } from '../events/fire-times.ts';
 export { targetInput } from './input-transformer.ts';
-export { loadBuild, type LoadedBuild } from './build.ts';
+export { loadBuild, DISPATCHER_REF, type LoadedBuild } from './build.ts';
 export { simulatorExecutions } from './executions-api.ts';
 export { toPlain, itemToPlain, type AttributeValue, type Item } from './attribute-values.ts';
 export type { Notification } from './services/sns.ts';

@@ -14,10 +14,10 @@ import { executionName, logicalDateFromDay } from '../naming.ts';
 import { logicalDateOf } from '../ops/dates.ts';
 import { ScenarioError } from './scenario.ts';
 import { loadBuild, type LoadedBuild, type MachineSource } from './build.ts';
-import { deliveries, route, type Delivery } from './bus.ts';
+import { route, type Delivery } from './bus.ts';
 import { indexDefinition, rewriteContextPaths } from './definition.ts';
 import { taskError } from './errors.ts';
-import { eventId, eventTime, scheduledEvent, statusChangeEvent } from './events.ts';
+import { eventId, eventTime, statusChangeEvent } from './events.ts';
 import { compileMachine, runExecution, type CompiledMachine, type Execution } from './execution.ts';
 import { fireTimes } from '../events/fire-times.ts';
 import { Problems } from './problems.ts';
@@ -29,6 +29,7 @@ import { S3Store } from './services/s3.ts';
 import { SnsTopics, type Notification } from './services/sns.ts';
 import { CloudWatchMetrics } from './services/cloudwatch.ts';
 import { alarmMessage, alarmTransitions, buildAlarms } from './freshness.ts';
+import { ssmHandlers } from './services/ssm.ts';
 import { stepFunctionsHandlers, type ExecutionView, type StartRequest } from './services/step-functions.ts';
 import type { TaskHandler } from './services/types.ts';
 import type { Item } from './attribute-values.ts';
@@ -137,6 +138,7 @@ export class Simulator {
       ...this.dynamodb.handlers,
       ...this.sns.handlers,
       ...this.metrics.handlers,
+      ...ssmHandlers(this.build.parameters, this.build.region, this.build.account),
       ...stepFunctionsHandlers({
         startExecution: (r) => this.startFromTask(r),
         runExecution: (arn) => this.runNow(arn),
@@ -144,11 +146,12 @@ export class Simulator {
           const e = this.executions.find((x) => x.arn === arn);
           return e && view(e);
         },
+        tagsOf: (arn) => this.sources.get(arn)?.tags,
       }),
     };
   }
 
-  /** State machine ARN of a workflow ref (`<use-case>/<dag>`, `…#join`) or state machine name. */
+  /** State machine ARN of a workflow ref (`<use-case>/<dag>`, `lakestep/dispatch`) or state machine name. */
   machineArn(ref: string): string {
     const source = [...this.sources.values()].find((s) => s.ref === ref || s.name === ref || s.arn === ref);
     if (!source) throw new Error(`Unknown workflow "${ref}"; known: ${[...this.sources.values()].map((s) => s.ref).join(', ')}`);

@@ -9,6 +9,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { SSMClient } from '@aws-sdk/client-ssm';
 
 export interface Clients {
   region: string;
@@ -19,6 +20,7 @@ export interface Clients {
   sqs: SQSClient;
   datasync: DataSyncClient;
   scheduler: SchedulerClient;
+  ssm: SSMClient;
 }
 
 /** moto's default account: the ARNs it builds use it, as the simulator's fake ARNs do. */
@@ -41,6 +43,7 @@ export function clientsFor(endpoint: string, region: string): Clients {
       sqs: new SQSClient(config),
       datasync: new DataSyncClient(config),
       scheduler: new SchedulerClient(config),
+      ssm: new SSMClient(config),
     };
     cache.set(key, c);
   }

@@ -11,6 +11,7 @@ import { CreateStateMachineCommand, DescribeExecutionCommand, RedriveExecutionCo
 import { CreateQueueCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { CreateScheduleCommand, CreateScheduleGroupCommand, GetScheduleCommand } from '@aws-sdk/client-scheduler';
 import { describe, expect, inject, it } from 'vitest';
+import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import { clientsFor } from './clients.ts';
 
 const REGION = 'ap-southeast-2';
@@ -78,6 +79,22 @@ describe('moto gaps', () => {
     expect(r.status).toBe('FAILED');
     expect(r.error).not.toBe('DataSync.InvalidRequestException');
     expect(r.error).toMatch(/InvalidRequestException$/);
+  });
+
+  it('aws-sdk:sfn:* hands its PascalCase parameters to botocore as they are (AWS: the SDK call), so describeExecution and listTagsForResource fail: the worker answers them', async () => {
+    const describe = await run({ D: { Type: 'Task', Resource: 'arn:aws:states:::aws-sdk:sfn:describeExecution', Parameters: { ExecutionArn: 'arn:aws:states:ap-southeast-2:123456789012:execution:gap-x:y' }, End: true } });
+    expect(describe).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
+    expect(describe.cause).toMatch(/'ExecutionArn'/);
+    const tags = await run({ T: { Type: 'Task', Resource: 'arn:aws:states:::aws-sdk:sfn:listTagsForResource', Parameters: { ResourceArn: 'arn:aws:states:ap-southeast-2:123456789012:stateMachine:gap-x' }, End: true } });
+    expect(tags).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
+    expect(tags.cause).toMatch(/'ResourceArn'/);
+  });
+
+  it('aws-sdk:ssm:getParametersByPath puts a datetime in the output it cannot serialize (AWS: the parameters), so the dispatcher cannot read routes natively: the worker answers it', async () => {
+    const { ssm } = clientsFor(inject('motoEndpoint'), REGION);
+    await ssm.send(new PutParameterCommand({ Name: '/gap/after/a/b', Type: 'String', Value: '{}', Overwrite: true }));
+    const r = await run({ G: { Type: 'Task', Resource: 'arn:aws:states:::aws-sdk:ssm:getParametersByPath', Parameters: { Path: '/gap/after/a' }, End: true } }).catch((e: Error) => ({ status: 'ERROR', error: e.name, cause: e.message }));
+    expect(r.status).not.toBe('SUCCEEDED');
   });
 
   it('a DynamoDB putItem task outputs {} — no ConsumedCapacity (as AWS)', async () => {

@@ -1,8 +1,9 @@
 /**
  * Runs a case on moto. moto cannot deliver EventBridge events to Step Functions, so this
  * harness is the bus: when an execution ends, its status-change event goes through the
- * compiled rules (lakestep's pattern matcher, the simulator's input transformer) and
- * each matching state machine target is started with the target input.
+ * platform's compiled rule (lakestep's pattern matcher, the simulator's input transformer)
+ * and its target, the dispatcher, is started with the event; the dispatcher then runs on
+ * moto and reads the routes and tags deploy.ts created.
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/cw-events.html
  */
 import { CancelTaskExecutionCommand, DescribeTaskCommand } from '@aws-sdk/client-datasync';
@@ -49,7 +50,9 @@ export class MotoRunner {
 
   constructor(readonly deployment: Deployment) {
     const d = deployment;
-    this.rules = d.manifest.useCases.flatMap((uc) => uc.workflows.flatMap((wf) => wf.rules)).map((r) => substitute(r, d.placeholders));
+    // The platform's one rule: every end of a workflow's execution goes to the dispatcher.
+    const rule = d.manifest.machines?.dispatcher?.rule;
+    this.rules = rule ? [substitute(rule, d.placeholders)] : [];
     const none: JobBehaviour = { failedJobs: new Set(), watermarks: {}, checks: {} };
     this.worker = new Worker(
       d.clients,

@@ -39,14 +39,17 @@ const schedule: ScheduleDefinition = {
   },
 };
 
-/** sales/extract → sales/clean (dependency rule), sales/nightly on a schedule, sales/broken fails. */
+/** sales/extract → sales/clean (the platform rule aimed at clean), sales/nightly on a schedule, sales/broken fails. */
 function salesBuild(): string {
-  return makeBuild([
-    { useCase: 'sales', name: 'extract', definition: PASS_MACHINE, rules: [afterRule('extract', 'clean')] },
-    { useCase: 'sales', name: 'clean', definition: PASS_MACHINE },
-    { useCase: 'sales', name: 'nightly', definition: PASS_MACHINE, schedules: [schedule] },
-    { useCase: 'sales', name: 'broken', definition: FAILING_MACHINE },
-  ]);
+  return makeBuild(
+    [
+      { useCase: 'sales', name: 'extract', definition: PASS_MACHINE },
+      { useCase: 'sales', name: 'clean', definition: PASS_MACHINE },
+      { useCase: 'sales', name: 'nightly', definition: PASS_MACHINE, schedules: [schedule] },
+      { useCase: 'sales', name: 'broken', definition: FAILING_MACHINE },
+    ],
+    { rule: afterRule('extract', 'clean') },
+  );
 }
 
 /** The frame's failure path in small: a task error caught into $.error, then a Fail state re-raising it. */

@@ -48,13 +48,10 @@ describe('the example environments (specs/platform.dev.yaml, specs/platform.prod
     expect(schedules.length).toBeGreaterThan(10);
     expect(new Set(schedules.map((s) => s.State))).toEqual(new Set(['DISABLED']));
     expect(base.manifest.useCases.flatMap((u) => u.workflows.flatMap((w) => w.schedules ?? [])).some((s) => s.State === 'ENABLED')).toBe(true);
-    // The rules left are dependency and notification rules, as enabled as in the base build.
-    const rules = dev.manifest.useCases.flatMap((u) => u.workflows.flatMap((w) => w.rules));
-    const baseRules = base.manifest.useCases.flatMap((u) => u.workflows.flatMap((w) => w.rules));
-    expect(rules.filter((r) => r.ScheduleExpression !== undefined)).toEqual([]);
-    expect(rules.length).toBeGreaterThan(0);
-    expect(rules.map((r) => r.State)).toEqual(baseRules.map((r) => r.State));
-    expect(rules.some((r) => r.State === 'ENABLED')).toBe(true);
+    // Dependencies and notifications go through the platform's one rule and its dispatcher: enabled, as in the base build.
+    expect(dev.manifest.machines?.dispatcher?.rule.State).toBe('ENABLED');
+    expect(dev.manifest.machines?.dispatcher?.rule.ScheduleExpression).toBeUndefined();
+    expect(dev.manifest.useCases.flatMap((u) => u.workflows.flatMap((w) => w.routes ?? [])).length).toBeGreaterThan(0);
   });
 
   it('merge mappings key by key and replace lists: network and emails replaced, the base tags kept', () => {

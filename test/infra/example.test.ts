@@ -79,17 +79,14 @@ const actionsOf = (statements: Statement[]): string[] => [...new Set(statements.
 const resourcesFor = (statements: Statement[], action: string): unknown[] =>
   statements.filter((st) => list(st.Action).includes(action)).flatMap((st) => list(st.Resource));
 
-/** Every machine the manifest names: workflow and join machines with their definition. */
+/** Every workflow machine the manifest names, with its definition. */
 function machinesOfManifest(): Array<{ name: string; definition: string; workflow: ManifestWorkflow }> {
-  return workflows().flatMap((w) => [
-    { name: w.stateMachineName, definition: w.definition, workflow: w },
-    ...(w.gate ? [{ name: w.gate.stateMachineName, definition: w.gate.definition, workflow: w }] : []),
-  ]);
+  return workflows().map((w) => ({ name: w.stateMachineName, definition: w.definition, workflow: w }));
 }
 
-/** Every state machine the build deploys: the workflows', their joins', and the platform's backfill machine. */
+/** Every state machine the build deploys: the workflows', and the platform's backfill machine and dispatcher. */
 function allMachines(): string[] {
-  return [...machinesOfManifest().map((m) => m.name), 'acme-lakestep-backfill'];
+  return [...machinesOfManifest().map((m) => m.name), 'acme-lakestep-backfill', 'acme-lakestep-dispatch'];
 }
 
 const readDefinition = (path: string): unknown => JSON.parse(readFileSync(join(buildDir, path), 'utf8'));
@@ -118,7 +115,7 @@ describe('example platform: stacks', () => {
 });
 
 describe('example platform: state machines', () => {
-  it('creates every workflow and join machine of the manifest: STANDARD, customer-managed KMS, logging ALL, traced', () => {
+  it('creates every machine of the manifest: STANDARD, customer-managed KMS, logging ALL, traced', () => {
     const machines = resourcesOfType(s, 'AWS::StepFunctions::StateMachine');
     expect(machines.map((m) => m.props.StateMachineName).sort()).toEqual(allMachines().sort());
     const key = s.json.get('acme-platform')!.Resources;
@@ -371,32 +368,22 @@ describe('example platform: DataSync, join machines, rules', () => {
     t.hasResourceProperties('AWS::DataSync::LocationS3', { Subdirectory: '/orders/order_status/' });
   });
 
-  it('creates the join machine of orders-upserts, allowed only to record in gates, read the upstream execution and start orders-upserts', () => {
-    const wf = workflows().find((w) => w.name === 'orders-upserts')!;
-    expect(wf.gate).toBeDefined();
-    const st = roleStatements(wf.gate!.stateMachineName);
-    expect(actionsOf(st).filter((a) => !SERVICE_ACTIONS.includes(a))).toEqual(['dynamodb:UpdateItem', 'states:DescribeExecution', 'states:StartExecution']);
+  it('has no join machine: every dependency is a route of its downstream, read by the dispatcher', () => {
+    const dependent = workflows().filter((w) => w.dependsOn.length > 0 && w.enabled);
+    expect(dependent.length).toBeGreaterThan(0);
+    for (const w of dependent) expect((w.routes ?? []).length, w.name).toBe(new Set(w.dependsOn).size);
+    const params = resourcesOfType(s, 'AWS::SSM::Parameter').map((p) => p.props.Name as string);
+    expect(params.sort()).toEqual(dependent.flatMap((w) => (w.routes ?? []).map((r) => r.Name)).sort());
+    const st = roleStatements('acme-lakestep-dispatch');
     expect(JSON.stringify(resourcesFor(st, 'dynamodb:UpdateItem'))).toContain('TablesGates');
-    expect(JSON.stringify(resourcesFor(st, 'states:StartExecution'))).toMatch(/:stateMachine:acme-orders-orders-upserts"/);
-    // Every dependency goes through a join machine, so a duplicate upstream event never starts a second run.
-    expect(workflows().filter((w) => w.gate).map((w) => w.name)).toEqual(workflows().filter((w) => w.dependsOn.length > 0).map((w) => w.name));
   });
 
-  it('maps the manifest rules one to one, with placeholders only inside Fn::Sub', () => {
+  it("deploys the manifest's one rule, in the platform stack, with placeholders only inside Fn::Sub", () => {
     const rules = resourcesOfType(s, 'AWS::Events::Rule');
-    const expected = manifest.useCases.flatMap((u) => u.workflows.flatMap((w) => w.rules.map((r) => ({ ...r, stack: `acme-${u.name}` }))));
-    expect(rules.map((r) => r.props.Name).sort()).toEqual(expected.map((r) => r.Name).sort());
-    for (const rule of expected) {
-      const r = rules.find((x) => x.props.Name === rule.Name)!;
-      expect(r.stack).toBe(rule.stack);
-      expect(r.props.State).toBe(rule.State);
-      expect(r.props.Description).toBe(rule.Description);
-      expect(r.props.ScheduleExpression).toBe(rule.ScheduleExpression);
-      const w = manifest.useCases.flatMap((u) => u.workflows).find((x) => x.rules.some((y) => y.Name === rule.Name))!;
-      const dagTargets = w.notificationEmails?.length ? rule.Targets.filter((t) => t.Arn === '${NotificationTopicArn}').map((t) => `${t.Id}-dag`) : [];
-      expect(r.props.Targets.map((t: any) => t.Id)).toEqual([...rule.Targets.map((t) => t.Id), ...dagTargets]);
-      expect(r.props.EventPattern === undefined).toBe(rule.EventPattern === undefined);
-    }
+    const rule = manifest.machines!.dispatcher!.rule;
+    expect(rules.map((r) => [r.stack, r.props.Name])).toEqual([['acme-platform', rule.Name]]);
+    expect(rules[0]!.props.State).toBe(rule.State);
+    expect(rules[0]!.props.Description).toBe(rule.Description);
     const literal = (v: unknown): string[] =>
       typeof v === 'string' ? [v] : Array.isArray(v) ? v.flatMap(literal) : v && typeof v === 'object'
         ? Object.entries(v).flatMap(([k, x]) => (k === 'Fn::Sub' ? [] : literal(x))) : [];

@@ -110,23 +110,18 @@ describe('DataSync transfer', () => {
 });
 
 describe('event bus', () => {
-  it('starts the downstream once from the upstream SUCCEEDED event, with the upstream input', async () => {
+  it("routes the upstream's SUCCEEDED event once to the machine the platform rule targets, with the event as input", async () => {
     const upstream = arnOf('orders', 'orders-ingestion');
     const result = await simulate({
-      buildDir: makeBuild([
-        { useCase: 'orders', name: 'orders-ingestion', definition: PASS_MACHINE },
-        {
-          useCase: 'orders',
-          name: 'orders-upserts',
-          definition: DOWNSTREAM_MACHINE,
-          rules: [statusRule('ls-orders-orders-upserts.after.ingestion', upstream, ['SUCCEEDED'], { Arn: arnOf('orders', 'orders-upserts') })],
-        },
-      ]),
+      buildDir: makeBuild([{ useCase: 'orders', name: 'orders-ingestion', definition: PASS_MACHINE }], {
+        rule: statusRule('ls-lakestep-status', upstream, ['SUCCEEDED'], { Arn: 'arn:${Partition}:states:${Region}:${Account}:stateMachine:ls-lakestep-dispatch' }),
+        definition: DOWNSTREAM_MACHINE,
+      }),
       scenario: { start: [{ workflow: 'orders/orders-ingestion', logical_date: '2026-01-01' }] },
     });
     expect(result.executions.map((e) => [e.workflow, e.status, e.trigger.kind])).toEqual([
       ['orders/orders-ingestion', 'SUCCEEDED', 'manual'],
-      ['orders/orders-upserts', 'SUCCEEDED', 'event'],
+      ['lakestep/dispatch', 'SUCCEEDED', 'event'],
     ]);
     expect(result.executions[1]?.output).toEqual({
       upstream: { trigger: 'manual', logical_date: '2026-01-01T00:00:00Z' },
@@ -144,10 +139,13 @@ describe('event bus', () => {
         InputTemplate: '"lakestep: <sm> execution <name> ended <status> (<error>)"',
       },
     });
-    const build = makeBuild([
-      { useCase: 'orders', name: 'orders-report', definition: FAILING_MACHINE, rules: [notify] },
-      { useCase: 'orders', name: 'orders-ok', definition: PASS_MACHINE },
-    ]);
+    const build = makeBuild(
+      [
+        { useCase: 'orders', name: 'orders-report', definition: FAILING_MACHINE },
+        { useCase: 'orders', name: 'orders-ok', definition: PASS_MACHINE },
+      ],
+      { rule: notify },
+    );
     const result = await simulate({
       buildDir: build,
       scenario: { start: [{ workflow: 'orders/orders-report', logical_date: '2026-01-01' }, { workflow: 'orders/orders-ok', logical_date: '2026-01-01' }] },
@@ -168,15 +166,9 @@ describe('event bus', () => {
     const slow = { ...EMR_WATERMARK_MACHINE, TimeoutSeconds: 120 };
     const sm = arnOf('orders', 'orders-migration');
     const result = await simulate({
-      buildDir: makeBuild([
-        {
-          useCase: 'orders',
-          name: 'orders-migration',
-          definition: slow,
-          jobs: { [CONVERT_JOB_PATH]: CONVERT_JOB },
-          rules: [statusRule('notify', sm, ['TIMED_OUT'], { Arn: '${NotificationTopicArn}', Input: '"timed out"' })],
-        },
-      ]),
+      buildDir: makeBuild([{ useCase: 'orders', name: 'orders-migration', definition: slow, jobs: { [CONVERT_JOB_PATH]: CONVERT_JOB } }], {
+        rule: statusRule('notify', sm, ['TIMED_OUT'], { Arn: '${NotificationTopicArn}', Input: '"timed out"' }),
+      }),
       scenario: { start: startMigration },
     });
     expect(result.executions[0]).toMatchObject({ status: 'TIMED_OUT', stopTime: '2026-01-01T00:02:00.000Z' });
