@@ -3,7 +3,7 @@
  * simulator, and what each interpreter is observed to do.
  */
 export interface StartStep {
-  /** `<use-case>/<dag>` or `…#join`. */
+  /** `<use-case>/<dag>`, or `lakestep/dispatch` (the dispatcher). */
   ref: string;
   input: unknown;
   /** Execution name (the same on both interpreters). */

@@ -97,6 +97,21 @@ describe('moto gaps', () => {
     expect(r.status).not.toBe('SUCCEEDED');
   });
 
+  it('an execution whose result is a string has that string as its output (AWS: its JSON text), so the bus of moto-run.ts encodes it', async () => {
+    // Not through run(): it parses the output as JSON, which is the point here.
+    const { sfn } = clientsFor(inject('motoEndpoint'), REGION);
+    const definition = JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', Result: '2026-11-29T020000Z restarted', End: true } } });
+    const sm = await sfn.send(new CreateStateMachineCommand({ name: `gap-${++n}`, definition, roleArn: 'arn:aws:iam::123456789012:role/gap' }));
+    const ex = await sfn.send(new StartExecutionCommand({ stateMachineArn: sm.stateMachineArn, name: 'run', input: '{}' }));
+    let d = await sfn.send(new DescribeExecutionCommand({ executionArn: ex.executionArn }));
+    for (let i = 0; i < 200 && d.status === 'RUNNING'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      d = await sfn.send(new DescribeExecutionCommand({ executionArn: ex.executionArn }));
+    }
+    expect(d.status).toBe('SUCCEEDED');
+    expect(d.output).toBe('2026-11-29T020000Z restarted');
+  });
+
   it('a DynamoDB putItem task outputs {} — no ConsumedCapacity (as AWS)', async () => {
     const { dynamodb } = clientsFor(inject('motoEndpoint'), REGION);
     await dynamodb.send(new CreateTableCommand({ TableName: 'gap-table', BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }] }));

@@ -24,7 +24,7 @@ import { MOTO_ACCOUNT } from './clients.ts';
 import { substitute, type Deployment } from './deploy.ts';
 import { caseTimes, normalizeExecutions, normalizeItems } from './normalize.ts';
 import { taskResources } from './rewrite.ts';
-import { MOTO_TASK_FAILED, Worker, type JobBehaviour, type StartRequest } from './worker.ts';
+import { awsOutput, MOTO_TASK_FAILED, Worker, type JobBehaviour, type StartRequest } from './worker.ts';
 
 interface Tracked {
   ref: string;
@@ -239,7 +239,7 @@ export class MotoRunner {
             startDate: e.startDate?.getTime(),
             stopDate: e.stopDate?.getTime() ?? null,
             input: e.input,
-            output: e.status === 'SUCCEEDED' ? (e.output ?? null) : null,
+            output: e.status === 'SUCCEEDED' ? awsOutput(e.output) : null,
             inputDetails: { included: true },
             outputDetails: e.status === 'SUCCEEDED' ? { included: true } : null,
             error: e.error ?? null,

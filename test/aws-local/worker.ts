@@ -235,7 +235,7 @@ export class Worker {
       return {
         ExecutionArn: e.executionArn, StateMachineArn: e.stateMachineArn, Name: e.name, Status: e.status,
         StartDate: e.startDate?.toISOString(), ...(e.stopDate ? { StopDate: e.stopDate.toISOString() } : {}),
-        Input: e.input, ...(e.status === 'SUCCEEDED' && e.output !== undefined ? { Output: e.output } : {}),
+        Input: e.input, ...(e.status === 'SUCCEEDED' && e.output !== undefined ? { Output: awsOutput(e.output) } : {}),
         ...(e.error ? { Error: e.error } : {}), ...(e.cause ? { Cause: e.cause } : {}),
       };
     }
@@ -291,4 +291,18 @@ function parseArguments(args: string[]): { job?: string; result?: string; params
     i++;
   }
   return out;
+}
+
+/**
+ * An execution's output as AWS gives it: JSON text. moto gives a string result bare
+ * (moto-gaps.moto.ts), which the dispatcher's StringToJson cannot read.
+ */
+export function awsOutput(output: string | undefined): string | null {
+  if (output === undefined) return null;
+  try {
+    JSON.parse(output);
+    return output;
+  } catch {
+    return JSON.stringify(output);
+  }
 }
