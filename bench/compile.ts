@@ -37,7 +37,7 @@ const DEFAULT_BUDGET_SECONDS = 90;
 
 interface CompileFacts {
   workflows: number;
-  gates: number;
+  joins: number;
   compiled: number;
   quarantined: number;
   outputFiles: number;
@@ -99,7 +99,7 @@ function factsOf(r: CompileResult): CompileFacts {
   const workflows = r.manifest.useCases.flatMap((u) => u.workflows);
   return {
     workflows: workflows.length,
-    gates: workflows.filter((w) => w.gate).length,
+    joins: workflows.filter((w) => new Set(w.dependsOn).size > 1).length,
     compiled: r.useCases.length,
     quarantined: r.quarantined.length,
     outputFiles: r.files.size,
@@ -229,7 +229,7 @@ export async function run(ctx: SectionContext): Promise<SectionOutcome> {
       int(r.tree.twoUpstreamDags),
       int(r.tree.crossUseCaseDependencies),
       int(r.facts.workflows),
-      int(r.facts.gates),
+      int(r.facts.joins),
       `${int(r.facts.compiled)} (${percent(r.facts.compiled, r.n)})`,
       int(r.facts.quarantined),
       int(r.facts.outputFiles),

@@ -111,14 +111,14 @@ export async function run(ctx: SectionContext): Promise<SectionOutcome> {
   ]);
   for (const l of table(['kind', 'compiled/declared', 'spark jobs', 'jobs/wf', 'jobs range', 'states', 'transitions', 'trans/wf', 'trans range'], lines)) out(`  ${l}`);
 
-  const gates = workflows.filter((w) => w.gate);
-  if (gates.length > 0) out(`  + ${gates.length} join machine(s) for dags with 2+ upstreams (${gates.map((w) => w.name).join(', ')}), not counted above`);
+  const joins = workflows.filter((w) => new Set(w.dependsOn).size > 1);
+  if (joins.length > 0) out(`  + ${joins.length} dag(s) joining 2+ upstreams through the dispatcher (${joins.map((w) => w.name).join(', ')})`);
 
   out();
   out('per workflow');
   for (const l of table(
-    ['workflow', 'kind', 'spark jobs', 'states', 'transitions', 'rules'],
-    workflows.map((w) => [`${w.stateMachineName}`, w.kind, String(w.stats.sparkJobs), String(w.stats.states), String(w.stats.successPathTransitions), String(w.rules.length)]),
+    ['workflow', 'kind', 'spark jobs', 'states', 'transitions', 'routes'],
+    workflows.map((w) => [`${w.stateMachineName}`, w.kind, String(w.stats.sparkJobs), String(w.stats.states), String(w.stats.successPathTransitions), String(w.routes?.length ?? 0)]),
   ))
     out(`  ${l}`);
   return { failures: [] };

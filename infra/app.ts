@@ -65,9 +65,13 @@ export function buildApp(opts: BuildAppOptions): BuiltApp {
   if (opts.nagChecks ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
   const env = stackEnvironment(platform);
 
+  const backfill = manifest.machines?.backfill;
+  const dispatcher = manifest.machines?.dispatcher;
   const platformStack = new PlatformStack(app, `${platform.prefix}-platform`, {
     env,
     platform,
+    ...(backfill ? { backfill: { stateMachineName: backfill.stateMachineName, definition: readBuildFile(build, backfill.definition) } } : {}),
+    ...(dispatcher ? { dispatcher: { ...dispatcher, definition: readBuildFile(build, dispatcher.definition) } } : {}),
     sparkDir: opts.sparkDir ?? join(INFRA_DIR, 'spark'),
     description: `lakestep ${platform.prefix}: shared platform resources`,
   });
@@ -83,10 +87,7 @@ export function buildApp(opts: BuildAppOptions): BuiltApp {
   for (const useCase of manifest.useCases.filter((u) => !quarantined.includes(u.name))) {
     const sizes = useCase.workflows.map((workflow) => ({
       workflow,
-      definitionBytes:
-        readBuildFile(build, workflow.definition).length +
-        (workflow.gate ? readBuildFile(build, workflow.gate.definition).length : 0) +
-        (workflow.watch ? readBuildFile(build, workflow.watch.definition).length : 0),
+      definitionBytes: readBuildFile(build, workflow.definition).length + (workflow.watch ? readBuildFile(build, workflow.watch.definition).length : 0),
     }));
     const grants = lakeFormationEnabled(platform) ? lakeFormationGrants(platform, useCase, manifest.tables ?? {}, manifest.useCases).length : 0;
     for (const [shard, workflows] of planShards(sizes, { firstShardExtraResources: grants }).entries()) {

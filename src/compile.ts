@@ -17,11 +17,10 @@ import { checkDatabaseOwners, checkTableOwnership } from './ir/ownership.ts';
 import { setTableOwners } from './ir/context.ts';
 import type { Platform, UseCase, Workflow } from './ir/types.ts';
 import type { RuleDefinition } from './build/types.ts';
-import { checkRuleQuotas, formatRuleSummary, workflowRules } from './events/index.ts';
+import { checkRuleQuotas, formatRuleSummary, statusRule } from './events/index.ts';
 import { checkWorkflowLimits } from './build/limits.ts';
 import { checkEnvironment } from './build/environment-check.ts';
 import { checkDataSyncQuota } from './build/datasync-quota.ts';
-import { applySchedulesEnabled } from './events/environment.ts';
 import { discover, type SkippedEntry } from './spec/discover.ts';
 import { parseSpecFile, type SourceFile, type SpecFile } from './spec/files.ts';
 import { checkReservedSyntax, checkReservedText } from './spec/reserved.ts';
@@ -114,24 +113,18 @@ export function compile(sources: readonly SourceFile[], options: CompileOptions)
     }
   }
 
-  // Rules of every healthy workflow, checked against EventBridge quotas: a rule
-  // that breaks a hard limit quarantines its use case like any other error.
-  const rules = new Map<Workflow, RuleDefinition[]>();
-  for (const u of healthy) for (const w of u.workflows) rules.set(w, applySchedulesEnabled(platform, workflowRules(platform, w)));
-  const quotas = checkRuleQuotas(platform, [...rules].map(([workflow, r]) => ({ workflow, rules: r })));
+  // The platform's rules (one, whatever the number of workflows), checked against EventBridge quotas.
+  const quotas = checkRuleQuotas(platform, healthy.length ? [statusRule(platform)] : []);
   quotas.diagnostics.forEach((d) => report.add(d));
-  for (const d of quotas.diagnostics) {
-    const i = healthy.findIndex((u) => d.severity === 'error' && u.name === d.useCase);
-    if (i >= 0) quarantined.push({ useCase: healthy.splice(i, 1)[0]!.name, diagnostics: [] });
-  }
 
   // Readers and writers of the use cases that compile; chains of depends_on through any dag the specs name.
   checkMissingDependencies({ useCases: healthy, upstreams: indexUpstreams(index) }, report);
 
   // Migrations of quarantined use cases count: their last deployment may still be converting.
   const migrated = migratedTables([...normalized.values()]);
-  const build = assembleBuild({ platform, useCases: healthy, rules, migrated, owners, index, lakestepVersion: options.lakestepVersion });
+  const build = assembleBuild({ platform, useCases: healthy, migrated, owners, index, lakestepVersion: options.lakestepVersion });
   const limits = checkWorkflowLimits(build.manifest, healthy, report);
+  quotas.summary.schedules = build.manifest.useCases.reduce((n, u) => n + u.workflows.reduce((m, w) => m + (w.schedules?.length ?? 0), 0), 0);
   checkEnvironment(build.manifest, healthy, loaded.renamedBuckets, report);
   checkDataSyncQuota(build.manifest, healthy, report);
   const diagnostics = sortDiagnostics(report.diagnostics);

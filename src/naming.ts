@@ -12,7 +12,10 @@ import { createHash } from 'node:crypto';
  */
 export const RESERVED_USE_CASE_NAMES: ReadonlySet<string> = new Set(['platform', 'runtime', 'checkpoints', 'results', 'lakestep', 'shared']);
 
-/** Dag names may not end with this: it marks the join machine of a dag. */
+/**
+ * Dag names may not end with this: earlier builds named each dag's join machine so,
+ * and a stack that drops one may still be deleting it when a dag of that name deploys.
+ */
 export const JOIN_SUFFIX = '-join';
 
 /** Dag names may not end with this either: it marks the watch machine of a dag with `max_duration`. */
@@ -26,12 +29,32 @@ export function stateMachineName(prefix: string, useCase: string, dag: string): 
   return `${prefix}-${useCase}-${dag}`;
 }
 
-/** The join machine of a dag with 2+ upstreams (DESIGN §4.2). */
-export function gateMachineName(prefix: string, useCase: string, dag: string): string {
-  return `${stateMachineName(prefix, useCase, dag)}${JOIN_SUFFIX}`;
+export const STATE_MACHINE_NAME_MAX = 80;
+
+/** The platform's dispatcher (dependencies and notifications); `lakestep` is a reserved use-case name. */
+export function dispatcherMachineName(prefix: string): string {
+  return `${prefix}-lakestep-dispatch`;
 }
 
-export const STATE_MACHINE_NAME_MAX = 80;
+/** Start of the names of the platform's own machines (`lakestep` is a reserved use-case name). */
+export function platformMachinePrefix(prefix: string): string {
+  return `${prefix}-lakestep-`;
+}
+
+/**
+ * SSM parameter path under which the routes of an upstream state machine are: one child
+ * parameter per downstream machine. `lakestep` first, because SSM refuses names that
+ * begin with `aws` or `ssm`, which a prefix may.
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-paramstore-su-create.html
+ */
+export function routesPath(prefix: string, upstreamMachine: string): string {
+  return `/lakestep/${prefix}/after/${upstreamMachine}`;
+}
+
+/** The platform's backfill machine (`lakestep backfill --detach`); `lakestep` is a reserved use-case name. */
+export function backfillMachineName(prefix: string): string {
+  return `${prefix}-lakestep-backfill`;
+}
 
 /** The watch machine of a dag with `max_duration` (src/asl/watch.ts); as long as the join machine's name. */
 export function watchMachineName(prefix: string, useCase: string, dag: string): string {
@@ -50,15 +73,28 @@ export function stateMachineArnPlaceholder(name: string): string {
  * Execution name for a logical date: the ISO timestamp without colons
  * (`2026-11-26T06:00:00Z` → `2026-11-26T060000Z`). Names allow no `:`, `.` or `+`,
  * so any other accepted form (fractional seconds, an offset) becomes
- * `<day>-<SHA-1 of the date>` (hex). Execution names are unique per state machine
- * for 90 days, so two starts for the same date cannot both run. The join state
- * machine computes the same string with intrinsic functions.
+ * `<day>-<SHA-1 of the date>` (hex). Qualifiers follow after `_`: the schedule group
+ * of a maintenance run, `a<N>` for the N-th attempt (`2026-11-26T060000Z_a2`). The
+ * part before the first `_` is the logical date's, which the run context checks
+ * (asl-templates/run-context.asl.json computes the same string with intrinsic
+ * functions). Execution names are unique per state machine for 90 days, so two
+ * starts for the same date cannot both run.
  * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html
  */
-export function executionName(logicalDate: string, suffix?: string): string {
+export function executionName(logicalDate: string, ...qualifiers: (string | undefined)[]): string {
   const canonical = logicalDate.endsWith('Z') && !logicalDate.includes('.');
   const base = canonical ? logicalDate.replaceAll(':', '') : `${logicalDate.split('T')[0]}-${createHash('sha1').update(logicalDate).digest('hex')}`;
-  return suffix ? `${base}-${suffix}` : base;
+  return [base, ...qualifiers.filter((q): q is string => q !== undefined && q !== '')].join('_');
+}
+
+/** The qualifier of attempt `n` (2 and above; the first attempt has none). */
+export function attemptQualifier(n: number): string | undefined {
+  return n > 1 ? `a${n}` : undefined;
+}
+
+/** ARN of an execution of a state machine, from the machine's ARN and the execution name. */
+export function executionArnOf(machineArn: string, name: string): string {
+  return `${machineArn.replace(':stateMachine:', ':execution:')}:${name}`;
 }
 
 /** Logical date (`YYYY-MM-DD`) → canonical ISO timestamp at midnight UTC. */

@@ -21,6 +21,8 @@ export interface TaskContext {
   substitutions: Substitutions;
   /** Every DataSync task the workflow may start (used when `TaskArn` is computed at run time). */
   datasyncTaskArns: string[];
+  /** Name of the state machine the task belongs to (a task may start its own machine). */
+  stateMachineName?: string;
   /** The workflow's use case: the tag value of its DataSync tasks past {@link DATASYNC_TASKS_LISTED_MAX}. */
   useCase?: string;
 }
@@ -71,6 +73,14 @@ function dynamodb(action: string): TaskPermissions {
     const tableArn = kind ? ctx.platform.tables[kind].tableArn : arn('dynamodb', `table/${requireStatic(ctx, 'TableName')}`);
     return [new iam.PolicyStatement({ actions: [`dynamodb:${action}`], resources: [tableArn] })];
   };
+}
+
+/** The machine a `startExecution` task starts: a static ARN, or its own (`$$.StateMachine.Id`: a run restarted under its canonical name). */
+function startedMachine(ctx: TaskContext): string {
+  if (ctx.state.parameters['StateMachineArn.$'] === '$$.StateMachine.Id' && ctx.stateMachineName !== undefined) {
+    return arn('states', `stateMachine:${ctx.stateMachineName}`);
+  }
+  return requireStatic(ctx, 'StateMachineArn');
 }
 
 /**
@@ -154,7 +164,7 @@ export const TASK_PERMISSIONS: Record<string, TaskPermissions> = {
   },
   /** @see https://docs.aws.amazon.com/step-functions/latest/dg/stepfunctions-iam.html */
   'arn:aws:states:::states:startExecution': (ctx) => [
-    new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [requireStatic(ctx, 'StateMachineArn')] }),
+    new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [startedMachine(ctx)] }),
   ],
   /** @see https://docs.aws.amazon.com/step-functions/latest/dg/sns-iam.html */
   'arn:aws:states:::sns:publish': (ctx) => [

@@ -78,8 +78,20 @@ export const WILDCARD_REASONS: readonly WildcardReason[] = [
     reason: 'KMS data-key actions on the single platform key.',
   },
   {
+    finding: /^Resource::.*:states:.*:execution:[^:*/]+-\*:\*$/,
+    reason: "The schedule starter looks a run up by its execution name before starting it, and the backfill machine follows the runs it starts, in any lakestep machine (all named <prefix>-…).",
+  },
+  {
     finding: /^Resource::.*stateMachine:[^:]+-\*$/,
     reason: 'EventBridge starts any lakestep machine by its deterministic name, including machines of other use-case stacks.',
+  },
+  {
+    finding: /^Resource::arn:<AWS::Partition>:ssm:<AWS::Region>:<AWS::AccountId>:parameter\/lakestep\/[^/*]+\/after\/\*$/,
+    reason: "The dispatcher reads the routes each downstream's stack creates under the platform's path; their names are the machines', known only to those stacks.",
+  },
+  {
+    finding: /^Resource::arn:<AWS::Partition>:sns:<AWS::Region>:<AWS::AccountId>:[^:*]+-\*-notifications$/,
+    reason: "The dispatcher publishes to the topic of a dag's own notification.emails (<machine>-notifications), created by that dag's stack.",
   },
   {
     finding: /^Resource::arn:<AWS::Partition>:s3:::.*\/\*$/,

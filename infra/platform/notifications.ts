@@ -1,5 +1,5 @@
 /**
- * The notification topic the workflow status rules publish to (DESIGN §5), and the
+ * The notification topic the platform's dispatcher publishes to (src/asl/dispatch.ts), and the
  * shape every lakestep topic shares (the per-dag topics of infra/usecase/workflow-topic.ts).
  * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sns-permissions
  */
@@ -15,10 +15,12 @@ export interface EmailTopicProps {
   topicName: string;
   emails: readonly string[];
   key: kms.IKey;
-  /** Statement id of the publish permission. */
-  sid: string;
-  /** The `aws:SourceArn` condition naming the EventBridge rules that may publish. */
-  sourceArn: Record<string, Record<string, unknown>>;
+  /**
+   * EventBridge rules of this account that may publish: the statement id and the
+   * `aws:SourceArn` condition naming them. Without it only IAM principals of the account
+   * whose own policy allows it publish (the platform's dispatcher).
+   */
+  events?: { sid: string; sourceArn: Record<string, Record<string, unknown>> };
 }
 
 /**
@@ -28,15 +30,17 @@ export interface EmailTopicProps {
 export function createEmailTopic(scope: Construct, props: EmailTopicProps): sns.Topic {
   const topic = new sns.Topic(scope, 'Notifications', { topicName: props.topicName, masterKey: props.key, enforceSSL: true });
   for (const email of props.emails) topic.addSubscription(new subscriptions.EmailSubscription(email));
-  topic.addToResourcePolicy(
-    new iam.PolicyStatement({
-      sid: props.sid,
-      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
-      actions: ['sns:Publish'],
-      resources: [topic.topicArn],
-      conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID }, ...props.sourceArn },
-    }),
-  );
+  if (props.events) {
+    topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: props.events.sid,
+        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [topic.topicArn],
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID }, ...props.events.sourceArn },
+      }),
+    );
+  }
   return topic;
 }
 
@@ -46,8 +50,7 @@ export function createNotificationTopic(scope: Construct, notifications: Manifes
     topicName: notifications.topicName,
     emails: notifications.emails,
     key,
-    sid: 'EventBridgeRulesPublish',
-    sourceArn: { ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:events:${Aws.REGION}:${Aws.ACCOUNT_ID}:rule/*` } },
+    events: { sid: 'EventBridgeRulesPublish', sourceArn: { ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:events:${Aws.REGION}:${Aws.ACCOUNT_ID}:rule/*` } } },
   });
   topic.addToResourcePolicy(
     new iam.PolicyStatement({

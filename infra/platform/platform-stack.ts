@@ -10,7 +10,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
-import type { ManifestPlatform } from '../../src/build/types.ts';
+import type { ManifestPlatform, RuleDefinition } from '../../src/build/types.ts';
 import { LakeFormationCatalog } from '../lakeformation/catalog.ts';
 import { lakeFormationEnabled } from '../lakeformation/locations.ts';
 import { acknowledgePlatformFindings } from '../nag/platform.ts';
@@ -22,6 +22,11 @@ import { PlatformLogGroups } from './log-groups.ts';
 import { createNotificationTopic } from './notifications.ts';
 import { deployRuntime } from './runtime-deployment.ts';
 import { PlatformTables, type TableKind } from './tables.ts';
+import { ScheduleStarter } from './schedule-starter.ts';
+import { BackfillMachine } from './backfill-machine.ts';
+import { Dispatcher } from './dispatcher.ts';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 
 /** What a use-case stack receives from the platform stack. */
 export interface PlatformResources {
@@ -34,10 +39,19 @@ export interface PlatformResources {
   eventsRole: iam.IRole;
   stateMachineLogGroup: logs.ILogGroup;
   datasyncLogGroup: logs.ILogGroup;
+  /** The schedule starter every schedule invokes, with its group, role and dead-letter queue. */
+  scheduleStarter: lambda.IFunction;
+  scheduleGroupName: string;
+  schedulerRole: iam.IRole;
+  scheduleDeadLetters: sqs.IQueue;
 }
 
 export interface PlatformStackProps extends StackProps {
   platform: ManifestPlatform;
+  /** The backfill state machine of the build (absent in older builds). */
+  backfill?: { stateMachineName: string; definition: string };
+  /** The dispatcher of dependencies and notifications, with its rule (absent in older builds). */
+  dispatcher?: { stateMachineName: string; definition: string; rule: RuleDefinition };
   /** Folder of the PySpark runtime uploaded to the artifacts bucket. */
   sparkDir: string;
 }
@@ -62,8 +76,13 @@ export class PlatformStack extends Stack {
     const eventsRole = createEventsRole(this, platform.prefix);
     const logGroups = new PlatformLogGroups(this, 'Logs', { prefix: platform.prefix, key });
     deployRuntime(this, props.sparkDir, buckets.artifacts);
+    const starter = new ScheduleStarter(this, 'ScheduleStarter', { prefix: platform.prefix, key });
+    if (props.backfill) new BackfillMachine(this, 'Backfill', { prefix: platform.prefix, ...props.backfill, key, logGroup: logGroups.stateMachines });
     if (lakeFormationEnabled(platform)) this.lakeFormation = new LakeFormationCatalog(this, 'LakeFormation', { platform, key, buckets });
-    acknowledgePlatformFindings(this, { accessLogs });
+    if (props.dispatcher) {
+      new Dispatcher(this, 'Dispatcher', { prefix: platform.prefix, ...props.dispatcher, key, logGroup: logGroups.stateMachines, gates: tables.gates, topic, eventsRole });
+    }
+    acknowledgePlatformFindings(this, { accessLogs, deadLetterQueue: starter.deadLetterQueue });
     this.resources = {
       prefix: platform.prefix,
       key,
@@ -74,6 +93,10 @@ export class PlatformStack extends Stack {
       eventsRole,
       stateMachineLogGroup: logGroups.stateMachines,
       datasyncLogGroup: logGroups.datasync,
+      scheduleStarter: starter.function,
+      scheduleGroupName: starter.group.ref,
+      schedulerRole: starter.schedulerRole,
+      scheduleDeadLetters: starter.deadLetterQueue,
     };
     for (const value of sharedValues(this.resources)) this.exportValue(value);
   }
@@ -98,5 +121,9 @@ export function sharedValues(r: PlatformResources): string[] {
     ...(['runs', 'watermarks', 'gates'] as const).flatMap((t) => [r.tables[t].tableName, r.tables[t].tableArn]),
     r.stateMachineLogGroup.logGroupArn,
     r.datasyncLogGroup.logGroupArn,
+    r.scheduleStarter.functionArn,
+    r.scheduleGroupName,
+    r.schedulerRole.roleArn,
+    r.scheduleDeadLetters.queueArn,
   ];
 }

@@ -28,6 +28,10 @@ export function platformSubstitutions(p: PlatformResources, sparkJobRoleArn: str
     GatesTable: p.tables.gates.tableName,
     NotificationTopicArn: p.topic.topicArn,
     EventsRoleArn: p.eventsRole.roleArn,
+    ScheduleStarterArn: p.scheduleStarter.functionArn,
+    SchedulerRoleArn: p.schedulerRole.roleArn,
+    ScheduleGroupName: p.scheduleGroupName,
+    SchedulerDeadLetterArn: p.scheduleDeadLetters.queueArn,
   };
 }
 

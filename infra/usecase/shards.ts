@@ -6,6 +6,7 @@
  */
 import type { ManifestWorkflow } from '../../src/build/types.ts';
 import { DATASYNC_TRANSFER_RESOURCES } from './datasync.ts';
+import { DAG_TOPIC_TAG } from '../../src/events/routes.ts';
 
 export interface ShardBudget {
   /**
@@ -30,16 +31,21 @@ export const FIRST_SHARD_FIXED_RESOURCES = 9;
 /** Every shard: CDK metadata and slack. */
 export const SHARD_FIXED_RESOURCES = 2;
 
-/** Resources one workflow adds: machine + role + policy, the same for its join and watch machines, its rules, its DataSync transfers. */
+/**
+ * Resources one workflow adds: machine + role + policy (and the same for its watch machine), its schedules, its route parameters,
+ * the topic of its own `notification.emails` (topic, policy, one subscription each: workflow-topic.ts)
+ * and its DataSync transfers.
+ */
 export function workflowResourceCount(wf: ManifestWorkflow): number {
-  const machines = 1 + (wf.gate ? 1 : 0) + (wf.watch ? 1 : 0);
   const transfers = new Set(wf.resources.datasync.flatMap((d) => ('location' in d ? [d.placeholder] : []))).size;
-  return machines * 3 + wf.rules.length + transfers * DATASYNC_TRANSFER_RESOURCES;
+  const emails = wf.notificationEmails?.length ?? 0;
+  const topic = emails > 0 && wf.stateMachineTags?.[DAG_TOPIC_TAG] !== undefined ? 2 + emails : 0;
+  return 3 * (1 + (wf.watch ? 1 : 0)) + (wf.schedules?.length ?? 0) + (wf.routes?.length ?? 0) + topic + transfers * DATASYNC_TRANSFER_RESOURCES;
 }
 
 export interface WorkflowSize {
   workflow: ManifestWorkflow;
-  /** Bytes of ASL (workflow plus join machine). */
+  /** Bytes of ASL. */
   definitionBytes: number;
 }
 

@@ -53,6 +53,7 @@ export class WorkflowMachine extends Construct {
         platform,
         substitutions,
         datasyncTaskArns: props.datasyncTaskArns,
+        stateMachineName: props.stateMachineName,
         ...(props.useCase === undefined ? {} : { useCase: props.useCase }),
       })),
     );

@@ -1,17 +1,19 @@
 /**
- * Everything one manifest workflow deploys: its DataSync transfers, its state
- * machine, its join machine (dags with upstreams), its watch machine (dags with
- * `max_duration`) and its rules.
+ * Everything one manifest workflow deploys: its DataSync transfers, its state machine
+ * (tagged with what the platform's dispatcher reads), its watch machine (dags with
+ * `max_duration`), its schedules, its route parameters (one per upstream) and the topic
+ * of its own e-mails.
  */
 import { Tags } from 'aws-cdk-lib';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import type { ManifestWorkflow } from '../../src/build/types.ts';
 import type { PlatformResources } from '../platform/platform-stack.ts';
 import { type CreatedDataSync, DataSyncTransfer } from './datasync.ts';
 import { platformSubstitutions, Substitutions } from './placeholders.ts';
-import { createRule } from './rules.ts';
+import { createSchedule } from './schedules.ts';
 import { WorkflowMachine } from './workflow-machine.ts';
-import { createWorkflowTopic, PLATFORM_TOPIC } from './workflow-topic.ts';
+import { createWorkflowTopic } from './workflow-topic.ts';
 
 export interface WorkflowResourcesProps {
   workflow: ManifestWorkflow;
@@ -26,8 +28,8 @@ export interface WorkflowResourcesProps {
 
 export class WorkflowResources extends Construct {
   readonly machine: WorkflowMachine;
-  readonly gate?: WorkflowMachine;
   readonly watch?: WorkflowMachine;
+  readonly routes: ssm.CfnParameter[] = [];
   readonly transfers: DataSyncTransfer[] = [];
 
   constructor(scope: Construct, id: string, props: WorkflowResourcesProps) {
@@ -61,14 +63,7 @@ export class WorkflowResources extends Construct {
       definition: props.readDefinition(wf.definition),
       definitionPath: wf.definition,
     });
-    if (wf.gate) {
-      this.gate = new WorkflowMachine(this, 'Join', {
-        ...common,
-        stateMachineName: wf.gate.stateMachineName,
-        definition: props.readDefinition(wf.gate.definition),
-        definitionPath: wf.gate.definition,
-      });
-    }
+    for (const [k, v] of Object.entries(wf.stateMachineTags)) Tags.of(this.machine.stateMachine).add(k, v);
     if (wf.watch) {
       this.watch = new WorkflowMachine(this, 'Watch', {
         ...common,
@@ -77,9 +72,12 @@ export class WorkflowResources extends Construct {
         definitionPath: wf.watch.definition,
       });
     }
-    const topic = createWorkflowTopic(this, wf, platform);
-    const dagTopic = topic && { placeholder: PLATFORM_TOPIC, arn: topic.topicArn };
-    for (const [i, rule] of wf.rules.entries()) createRule(this, `Rule${i}`, rule, substitutions, dagTopic);
+    createWorkflowTopic(this, wf, platform);
+    for (const [i, schedule] of (wf.schedules ?? []).entries()) createSchedule(this, `Schedule${i}`, schedule, substitutions);
+    // Routes live in the downstream's stack: a quarantined use case keeps its last good links.
+    for (const [i, route] of (wf.routes ?? []).entries()) {
+      this.routes.push(new ssm.CfnParameter(this, `Route${i}`, { name: route.Name, type: route.Type, value: route.Value, description: route.Description }));
+    }
     Tags.of(this).add('lakestep:spec-file', wf.specFile);
   }
 }

@@ -24,6 +24,14 @@ export interface PhaseStates {
   timing?: DurationOptions;
 }
 
+/**
+ * The state that restarts a dated run under its canonical name (run-context.asl.json):
+ * the execution that takes it ends without running, so it is no success path.
+ */
+export function isRestartState(s: State): boolean {
+  return s.Type === 'Task' && (s.Parameters as Record<string, unknown> | undefined)?.['StateMachineArn.$'] === '$$.StateMachine.Id';
+}
+
 /** `<use-case>/<dag>`: the key of the workflow's rows in the runs table. */
 export function workflowKey(w: Pick<Workflow, 'useCase' | 'name'>): string {
   return `${w.useCase}/${w.name}`;
@@ -38,7 +46,7 @@ export function specComment(origin: { file: string; line: number }, what?: strin
 let runContext: Record<string, State> | undefined;
 
 export function frame(w: Workflow, phase: PhaseStates): StateMachineDefinition {
-  runContext ??= template<Record<string, State>>('run-context', { next: BEGIN });
+  runContext ??= template<Record<string, State>>('run-context', { next: BEGIN, statesRetry: retryFor('states') });
   const states: Record<string, State> = {
     ...runContext,
     [BEGIN]: {

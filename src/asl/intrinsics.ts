@@ -24,20 +24,23 @@ function escapeText(s: string, chars: RegExp): string {
     .join('');
 }
 
-/** Where each run template comes from at run time (compile-time constants are inlined). */
+/** Where each run template comes from at run time: the run context (`$.run`, src/asl/frame.ts), the execution, or a compile-time constant. */
+export const TEMPLATE_PATHS: Record<Exclude<RunTemplate, 'dag' | 'use_case'>, string> = {
+  ds: '$.run.ds',
+  ds_nodash: '$.run.ds_nodash',
+  ts: '$.run.logical_date',
+  data_interval_start: '$.run.data_interval_start',
+  data_interval_end: '$.run.data_interval_end',
+  prev_ds: '$.run.prev_ds',
+  next_ds: '$.run.next_ds',
+  run_id: '$$.Execution.Name',
+};
+
+/** Where a run template's value comes from (compile-time constants are inlined). */
 export function templateSource(t: RunTemplate, constants: { dag: string; useCase: string }): { path: string } | { text: string } {
-  switch (t) {
-    case 'ds':
-      return { path: '$.run.ds' };
-    case 'ts':
-      return { path: '$.run.logical_date' };
-    case 'run_id':
-      return { path: '$$.Execution.Name' };
-    case 'dag':
-      return { text: constants.dag };
-    case 'use_case':
-      return { text: constants.useCase };
-  }
+  if (t === 'dag') return { text: constants.dag };
+  if (t === 'use_case') return { text: constants.useCase };
+  return { path: TEMPLATE_PATHS[t] };
 }
 
 /**

@@ -26,7 +26,7 @@
  */
 import type { Retrier } from './types.ts';
 
-export type Integration = 'emr' | 'datasync' | 'dynamodb' | 's3' | 'states' | 'emrApi' | 'sfnApi' | 'sns' | 'cloudwatch' | 'glue';
+export type Integration = 'emr' | 'datasync' | 'dynamodb' | 's3' | 'states' | 'emrApi' | 'sfnApi' | 'sns' | 'cloudwatch' | 'glue' | 'ssm';
 
 /** `<prefix>.<shape>` with the `Exception` suffix rule of the AWS SDK integrations. */
 export function errorName(prefix: string, shape: string): string {
@@ -47,7 +47,7 @@ export const INTEGRATION_ERRORS: Record<Integration, { prefix: string; transient
   s3: { prefix: 'S3', transient: ['S3Exception'] },
   // Optimized states:startExecution: too many open executions is transient.
   states: { prefix: 'StepFunctions', transient: ['ExecutionLimitExceeded'] },
-  // SDK aws-sdk:sfn:describeExecution.
+  // SDK aws-sdk:sfn:describeExecution, listTagsForResource.
   sfnApi: { prefix: 'Sfn', transient: ['SfnException'] },
   // Optimized sns:publish.
   sns: { prefix: 'SNS', transient: ['InternalErrorException', 'ThrottledException'] },
@@ -55,6 +55,8 @@ export const INTEGRATION_ERRORS: Record<Integration, { prefix: string; transient
   cloudwatch: { prefix: 'CloudWatch', transient: ['InternalServiceFault', 'CloudWatchException'] },
   // SDK aws-sdk:glue:*TableOptimizer.
   glue: { prefix: 'Glue', transient: ['InternalServiceException', 'OperationTimeoutException', 'ThrottlingException', 'GlueException'] },
+  // SDK aws-sdk:ssm:getParametersByPath.
+  ssm: { prefix: 'Ssm', transient: ['InternalServerError', 'ThrottlingException', 'SsmException'] },
 };
 
 /** Error names the service integrations raise for throttling and transient faults. */

@@ -2,22 +2,31 @@
  * Compiled use cases → the files of build/ and the manifest (DESIGN §6).
  * Pure: returns path → content; the CLI writes them.
  */
-import { frame } from '../asl/frame.ts';
+import { frame, isRestartState } from '../asl/frame.ts';
 import { allStates, placeholdersIn, stateCount, successPathLength } from '../asl/analysis.ts';
 import { jsonBytes, worstCaseEvents } from '../asl/limits.ts';
 import type { Platform, UseCase, Workflow } from '../ir/types.ts';
 import { compilePhase } from '../phases/index.ts';
 import { migrationWaits } from '../ir/migration-order.ts';
 import { isSkipState } from '../phases/migration-guard.ts';
-import { gateFor } from '../asl/gate.ts';
 import { watchFor } from '../asl/watch.ts';
-import type { FreshnessAlarm, Manifest, ManifestUseCase, ManifestWorkflow, RuleDefinition } from './types.ts';
+import type { FreshnessAlarm, Manifest, ManifestUseCase, ManifestWorkflow } from './types.ts';
 import { freshnessAlarms } from '../events/freshness.ts';
 import { MANIFEST_VERSION } from './types.ts';
 import { storageFor } from './storage.ts';
+import { applySchedulesEnabled } from '../events/environment.ts';
+import { workflowSchedules } from '../events/schedule.ts';
+import { machineTags, workflowRoutes } from '../events/routes.ts';
+import { statusRule } from '../events/status-rule.ts';
+import { backfillMachine } from '../asl/backfill.ts';
 import { tableCatalog } from './tables.ts';
 import { accessByTable, readsAndWrites, workflowAccess } from '../ir/access.ts';
 import type { PlatformIndex } from '../ir/context.ts';
+import { dispatcherMachine } from '../asl/dispatch.ts';
+
+/** Where the platform's machines are written, relative to build/ (`lakestep` is no use case). */
+export const BACKFILL_DEFINITION = 'lakestep/backfill.asl.json';
+export const DISPATCHER_DEFINITION = 'lakestep/dispatch.asl.json';
 
 export interface BuildOutput {
   manifest: Manifest;
@@ -28,8 +37,6 @@ export interface BuildOutput {
 export interface AssembleInput {
   platform: Platform;
   useCases: UseCase[];
-  /** EventBridge rules of each workflow (src/events). */
-  rules: ReadonlyMap<Workflow, RuleDefinition[]>;
   /** Every migrated table (`<db>.<table>`) → its migration, across use cases (src/ir/migration-order.ts). */
   migrated: ReadonlyMap<string, Workflow>;
   /** Owner of every claimed table, by lower-case `database.table` (src/ir/ownership.ts). */
@@ -58,6 +65,11 @@ export function assembleBuild(input: AssembleInput): BuildOutput {
   for (const uc of useCases) for (const w of uc.workflows) for (const t of Object.keys(w.access)) databases.add(t.split('.')[0]!);
   // The manifest carries the environment settings, not the compiler's defaults.
   const { defaults: _defaults, origin: _origin, schedulesEnabled: _schedules, quality: _quality, grants: _grants, ...settings } = input.platform;
+  // The platform's own machines, with any use case to run.
+  const backfill = useCases.length ? backfillMachine(input.platform) : undefined;
+  const dispatcher = useCases.length ? dispatcherMachine(input.platform) : undefined;
+  if (backfill) files.set(BACKFILL_DEFINITION, toJson(backfill.definition));
+  if (dispatcher) files.set(DISPATCHER_DEFINITION, toJson(dispatcher.definition));
   return {
     manifest: {
       version: MANIFEST_VERSION,
@@ -66,6 +78,14 @@ export function assembleBuild(input: AssembleInput): BuildOutput {
       useCases,
       tables: tableCatalog({ platform: input.platform, useCases: input.useCases, owners: input.owners, index: input.index }),
       quarantined: [],
+      ...(backfill && dispatcher
+        ? {
+            machines: {
+              backfill: { stateMachineName: backfill.stateMachineName, definition: BACKFILL_DEFINITION },
+              dispatcher: { stateMachineName: dispatcher.stateMachineName, definition: DISPATCHER_DEFINITION, rule: statusRule(input.platform) },
+            },
+          }
+        : {}),
     },
     files,
   };
@@ -74,7 +94,7 @@ export function assembleBuild(input: AssembleInput): BuildOutput {
 function compileWorkflow(w: Workflow, input: AssembleInput, files: Map<string, string>): ManifestWorkflow {
   const phase = compilePhase({ workflow: w, platform: input.platform, waits: migrationWaits(w, input.migrated) });
   const definition = frame(w, phase);
-  const events = { rules: input.rules.get(w) ?? [], gate: gateFor(w, input.platform) };
+  const events = { schedules: applySchedulesEnabled(input.platform, workflowSchedules(input.platform, w)), routes: workflowRoutes(input.platform, w) };
   const base = `${w.useCase}/${w.name}`;
   const definitionJson = toJson(definition);
   files.set(`${base}.asl.json`, definitionJson);
@@ -84,14 +104,6 @@ function compileWorkflow(w: Workflow, input: AssembleInput, files: Map<string, s
     return path;
   });
   const access = workflowAccess(w);
-  let gate: ManifestWorkflow['gate'];
-  let gateJson = '';
-  if (events.gate) {
-    const path = `${base}.join.asl.json`;
-    gateJson = toJson(events.gate.definition);
-    files.set(path, gateJson);
-    gate = { stateMachineName: events.gate.stateMachineName, definition: path };
-  }
   const watched = watchFor(w);
   let watch: ManifestWorkflow['watch'];
   let watchJson = '';
@@ -112,21 +124,24 @@ function compileWorkflow(w: Workflow, input: AssembleInput, files: Map<string, s
     enabled: w.enabled,
     tags: w.tags,
     ...(w.schedule === undefined ? {} : { schedule: w.schedule }),
+    ...(w.scheduleTimezone && w.scheduleTimezone !== 'UTC' ? { scheduleTimezone: w.scheduleTimezone } : {}),
+    ...(w.timetable ? { timetable: w.timetable } : {}),
     dependsOn: w.dependsOn.map((d) => `${d.useCase}/${d.dag}`),
     ...readsAndWrites(access),
     access: Object.fromEntries(accessByTable(access)),
-    rules: events.rules,
-    ...(gate ? { gate } : {}),
+    ...(events.schedules.length ? { schedules: events.schedules } : {}),
+    ...(events.routes.length ? { routes: events.routes } : {}),
+    stateMachineTags: machineTags(input.platform, w),
     ...(watch ? { watch } : {}),
     ...(phase.scheduleGroups ? { scheduleGroups: phase.scheduleGroups } : {}),
     jobs,
     resources: { ...phase.resources, storage: storageFor(w, input.platform) },
     ...(w.notification.emails.length ? { notificationEmails: w.notification.emails } : {}),
-    placeholders: placeholdersIn(definitionJson + gateJson + watchJson, events.rules),
+    placeholders: placeholdersIn(definitionJson + watchJson, events.schedules),
     stats: {
       sparkJobs: phase.sparkJobs,
       states: stateCount(definition),
-      successPathTransitions: successPathLength(definition, isSkipState),
+      successPathTransitions: successPathLength(definition, (s) => isSkipState(s) || isRestartState(s)),
       // The frame's own states (run context, run record) on top of the phase's count.
       worstCaseHistoryEvents: phase.limits ? phase.limits.historyEvents : worstCaseEvents(definition, { loopIterations: 1 }),
       // Without a phase estimate: the literal results the definition puts in state, and the frame.

@@ -35,6 +35,10 @@ export const PLATFORM_PLACEHOLDERS = [
   'GatesTable',
   'NotificationTopicArn',
   'EventsRoleArn',
+  'ScheduleStarterArn',
+  'SchedulerRoleArn',
+  'ScheduleGroupName',
+  'SchedulerDeadLetterArn',
 ] as const;
 export type PlatformPlaceholder = (typeof PLATFORM_PLACEHOLDERS)[number];
 
@@ -49,6 +53,15 @@ export interface Manifest {
    */
   tables: Record<string, ManifestTable>;
   quarantined: { useCase: string; diagnostics: Diagnostic[] }[];
+  /**
+   * State machines of the platform itself, with any use case compiled (absent in older
+   * builds): the backfill machine of `lakestep backfill --detach`, and the dispatcher
+   * with the one EventBridge rule that feeds it (dependencies and notifications).
+   */
+  machines?: {
+    backfill: { stateMachineName: string; definition: string };
+    dispatcher?: { stateMachineName: string; definition: string; rule: RuleDefinition };
+  };
 }
 
 /** Environment settings shared by the IR's platform and the manifest. */
@@ -153,6 +166,14 @@ export interface ManifestWorkflow {
   enabled: boolean;
   tags: string[];
   schedule?: string;
+  /** IANA time zone of `schedule`, when not UTC. */
+  scheduleTimezone?: string;
+  /**
+   * Where its runs' logical dates come from: its own schedule, or the one it inherits
+   * from an upstream (`from`). The operator commands name runs by it. Absent: nothing
+   * schedules it (a day is one run at midnight UTC).
+   */
+  timetable?: { schedule: string; timezone: string; logicalDate: 'interval' | 'trigger'; from?: string };
   dependsOn: string[];
   /** Tables the workflow reads, as `database.table` (lower case), sorted. */
   reads: string[];
@@ -160,11 +181,17 @@ export interface ManifestWorkflow {
   writes: string[];
   /** Per table, what the workflow does to it (the union over its steps); infra derives its grants from this. */
   access: Record<string, TableAccessKind[]>;
-  rules: RuleDefinition[];
-  /** Join state machine for dags with 2+ upstreams (DESIGN §4.2). */
-  gate?: { stateMachineName: string; definition: string };
   /** Watch machine of a dag with `max_duration` (src/asl/watch.ts): notifies once when a run takes longer. */
   watch?: { stateMachineName: string; definition: string; afterSeconds: number };
+  /** Its EventBridge Scheduler schedules (absent in older builds: schedules were rules). */
+  schedules?: ScheduleDefinition[];
+  /**
+   * Routes the dispatcher reads after an upstream succeeds: one SSM parameter per
+   * distinct upstream (absent without `dependsOn` or when disabled).
+   */
+  routes?: RouteDefinition[];
+  /** Tags of its state machine: the platform, and what the dispatcher notifies (`lakestep:notify-<STATUS>`). */
+  stateMachineTags: Record<string, string>;
   /** Maintenance only: tasks grouped by schedule. */
   scheduleGroups?: { schedule: string; group: string; tasks: { table: string; kind: string }[] }[];
   /** Job documents (relative to build/), uploaded under `s3://${ArtifactsBucket}/lakestep/`. */
@@ -181,7 +208,7 @@ export interface ManifestWorkflow {
   };
   /** Dag-specific notification recipients (`notification.emails`), on top of the platform's (absent in older builds). */
   notificationEmails?: string[];
-  /** Placeholders this workflow's ASL and rules use. */
+  /** Placeholders this workflow's ASL and schedules use. */
   placeholders: string[];
   stats: {
     sparkJobs: number;
@@ -232,6 +259,39 @@ export type DataSyncResource =
       destination: string;
       includes?: string;
     };
+
+/** One `AWS::Scheduler::Schedule`, with CloudFormation's property names. */
+export interface ScheduleDefinition {
+  /** Unique in the platform's schedule group: `<prefix>-<use-case>-<dag>[.<maintenance group>]`, at most 64 characters. */
+  Name: string;
+  GroupName: string;
+  Description: string;
+  ScheduleExpression: string;
+  /** IANA time zone the expression is evaluated in. */
+  ScheduleExpressionTimezone: string;
+  FlexibleTimeWindow: { Mode: 'OFF' | 'FLEXIBLE'; MaximumWindowInMinutes?: number };
+  State: 'ENABLED' | 'DISABLED';
+  Target: {
+    Arn: string;
+    RoleArn: string;
+    /** JSON text for the schedule starter; `<aws.scheduler.scheduled-time>` is filled by Scheduler. */
+    Input: string;
+    RetryPolicy: { MaximumEventAgeInSeconds: number; MaximumRetryAttempts: number };
+    DeadLetterConfig: { Arn: string };
+  };
+}
+
+/**
+ * One `AWS::SSM::Parameter` of a route (src/events/routes.ts): `Name` is
+ * `/lakestep/<prefix>/after/<upstream machine>/<downstream machine>`, `Value` the JSON
+ * of the downstream's join.
+ */
+export interface RouteDefinition {
+  Name: string;
+  Type: 'String';
+  Value: string;
+  Description: string;
+}
 
 /** One `AWS::Events::Rule`, with CloudFormation's property names. */
 export interface RuleDefinition {

@@ -85,10 +85,10 @@ export function compileCommand(io: Io, specsDir: string, outDir: string, strict:
 
 /** The compile table: one row per workflow with its kind, triggers and sizes, then the rule quota line. */
 export function summary(result: CompileResult, outDir: string): string {
-  const rows = [['use case', 'workflow', 'kind', 'schedule / trigger', 'states', 'spark jobs', 'rules']];
+  const rows = [['use case', 'workflow', 'kind', 'schedule / trigger', 'states', 'spark jobs', 'routes']];
   for (const uc of result.manifest.useCases) {
     for (const w of uc.workflows) {
-      rows.push([uc.name, w.name + (w.enabled ? '' : ' (disabled)'), kindLabel(w), triggerText(uc.name, w), String(w.stats.states), String(w.stats.sparkJobs), String(w.rules.length)]);
+      rows.push([uc.name, w.name + (w.enabled ? '' : ' (disabled)'), kindLabel(w), triggerText(uc.name, w), String(w.stats.states), String(w.stats.sparkJobs), String(w.routes?.length ?? 0)]);
     }
   }
   for (const q of result.quarantined) rows.push([q.useCase, '(quarantined)', '-', `${q.diagnostics.filter((d) => d.severity === 'error').length} error(s)`, '-', '-', '-']);
@@ -100,7 +100,7 @@ export function summary(result: CompileResult, outDir: string): string {
 
 /** `cron(0 * * * ? *) + after customers-migration`: schedules and upstreams both, since a dag runs on each. */
 export function triggerText(useCase: string, w: ManifestWorkflow): string {
-  const schedules = w.schedule ? [w.schedule] : (w.scheduleGroups ?? []).map((g) => g.schedule);
+  const schedules = w.schedule ? [`${w.schedule}${w.scheduleTimezone ? ` ${w.scheduleTimezone}` : ''}`] : (w.scheduleGroups ?? []).map((g) => g.schedule);
   const parts: string[] = [];
   if (schedules.length) parts.push(schedules.length > 2 ? `${schedules.length} schedules` : schedules.join(', '));
   if (w.dependsOn.length) parts.push(`after ${w.dependsOn.map((d) => (d.startsWith(`${useCase}/`) ? d.slice(useCase.length + 1) : d)).join(' + ')}`);

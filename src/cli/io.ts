@@ -2,8 +2,8 @@
 import { readFileSync } from 'node:fs';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EMRServerlessClient } from '@aws-sdk/client-emr-serverless';
-import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { GlueClient } from '@aws-sdk/client-glue';
+import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { CredentialsCheck, SpawnFn } from '../ops/index.ts';
@@ -20,12 +20,12 @@ export interface Io {
   tty: boolean;
   /** Step Functions client for a region; default `new SFNClient({ region })` (tests pass a mocked one). */
   sfn?: (region: string) => SFNClient;
-  /** EventBridge client for a region (pause, resume, status); default `new EventBridgeClient({ region })`. */
-  eventbridge?: (region: string) => EventBridgeClient;
+  /** DynamoDB client for a region (pause flags of pause, resume, status; run records and publish times of checks, status); default `new DynamoDBClient({ region })`. */
+  dynamodb?: (region: string) => DynamoDBClient;
+  /** EventBridge Scheduler client for a region (pause, resume, status); default `new SchedulerClient({ region })`. */
+  scheduler?: (region: string) => SchedulerClient;
   /** EMR Serverless client for a region (logs, cancel); default `new EMRServerlessClient({ region })`. */
   emr?: (region: string) => EMRServerlessClient;
-  /** DynamoDB client for a region (checks, status: run records and publish times); default `new DynamoDBClient({ region })`. */
-  dynamodb?: (region: string) => DynamoDBClient;
   /** Glue client for a region (doctor: table optimizers); default `new GlueClient({ region })`. */
   glue?: (region: string) => GlueClient;
   /** STS client for a region (doctor: the caller's account when neither --account nor the platform names one). */
@@ -36,6 +36,8 @@ export interface Io {
   spawn?: SpawnFn;
   /** The clock of the operator commands (default: the wall clock). */
   now?: () => Date;
+  /** How `backfill` waits between looks at its runs in flight (default: a timer; tests pass their own). */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export const processIo: Io = {

@@ -47,9 +47,12 @@ commands:
                                          a duration or a date), or none; default file <build>/ui.html;
                                          specs, when given, name the dags of quarantined use cases
   run      <use-case>/<dag> [--date D] [--rerun] [--account ID] [--build build] [--json]
-                                         start one execution named after its logical date (D: YYYY-MM-DD
-                                         or ISO timestamp, default now); --rerun when that name is taken
-                                         exit 1 when the date already has a failed run and nothing started
+                                         start the runs of a day (D: YYYY-MM-DD, every interval of that UTC
+                                         day) or of one logical date (ISO timestamp), default the latest
+                                         scheduled run; each is named after its logical date as schedules
+                                         name it, so a run that exists is reported, not started; --rerun
+                                         starts the next attempt (<name>_a2 …) of each one not running
+                                         exit 1 when a run's latest attempt failed and nothing started
   status   <use-case>/<dag> [--limit N] [--account ID] [--build build] [--json]
                                          newest executions (N: 1-1000, default 10) and why each failed,
                                          whether the dag is paused, the last run's checks and each
@@ -59,8 +62,9 @@ commands:
                                          record; --simulation: of a local simulation of the build
                                          exit 1 when an error check of that run failed
   pause    <use-case>/<dag> [--build build] [--json]
-                                         disable the dag's schedule and dependency rules (notifications
-                                         stay on); exit 1 when a rule could not be disabled
+                                         disable the dag's schedules and set the pause flag its upstreams'
+                                         routing reads (notifications stay on); exit 1 when a trigger
+                                         could not be changed
   resume   <use-case>/<dag> [--build build] [--json]
                                          enable them again
   logs     <use-case>/<dag> [--execution NAME] [--account ID] [--build build] [--json]
@@ -68,11 +72,21 @@ commands:
                                          state, details, Spark UI and driver log links
   cancel   <use-case>/<dag> --execution NAME [--account ID] [--build build] [--json]
                                          stop the execution and cancel its active job runs
-  backfill <use-case>/<dag> --from D1 --to D2 [--concurrency N] [--dry-run] [--force]
-           [--account ID] [--build build] [--json]
-                                         one execution per day D1..D2 (YYYY-MM-DD, inclusive); days already
-                                         started are skipped; N: 1-10 (default 2); over 366 days needs --force
-                                         exit 1 when any day failed to start
+  retry    <use-case>/<dag> --execution NAME [--account ID] [--build build] [--json]
+                                         redrive a FAILED, TIMED_OUT or ABORTED execution from the state
+                                         that failed (RedriveExecution; same name, input and succeeded
+                                         states); status shows its redrives
+                                         exit 1 when it was not redriven (running, succeeded, too old)
+  backfill <use-case>/<dag> --from D1 --to D2 [--reprocess none|failed|all] [--max-concurrency N]
+           [--backwards] [--dry-run] [--detach] [--force] [--account ID] [--build build] [--json]
+                                         every run of the days D1..D2 (YYYY-MM-DD, inclusive), named as the
+                                         schedule names them; runs that already ran are skipped unless
+                                         --reprocess failed|all (default none) starts their next attempt;
+                                         at most N in flight (1-40, default 2), oldest first (--backwards:
+                                         newest); waits for them, or --detach hands them to the backfill
+                                         state machine; --dry-run lists each run's fate and the dags it
+                                         starts downstream; over 366 days needs --force
+                                         exit 1 when a run failed to start or failed
   doctor   [--build build] [--account ID] [--json]
                                          tables of the build where two systems would expire snapshots,
                                          delete orphan files or compact (lakestep maintenance and a Glue
@@ -93,7 +107,7 @@ commands:
                                          exit 1 without credentials or bootstrap, when cdk fails, or when a use case
                                          was quarantined (the healthy ones are still deployed)
 
-AWS commands (run, status, checks, doctor, backfill, pause, resume, logs, cancel, deploy, plan --cdk, ui --from-aws) use the region of the build's platform;
+AWS commands (run, status, checks, doctor, backfill, pause, resume, logs, cancel, retry, deploy, plan --cdk, ui --from-aws) use the region of the build's platform;
 without --account the state machine is looked up with ListStateMachines.
 
 exit codes: 0 ok, 1 diagnostics or failed operation, 2 usage`;
@@ -232,14 +246,19 @@ const COMMANDS: Record<string, Command> = {
         ...target,
         from: { type: 'string' },
         to: { type: 'string' },
-        concurrency: { type: 'string' },
+        reprocess: { type: 'string' },
+        'max-concurrency': { type: 'string' },
+        backwards: { type: 'boolean', default: false },
         'dry-run': { type: 'boolean', default: false },
+        detach: { type: 'boolean', default: false },
         force: { type: 'boolean', default: false },
       },
     });
     const ref = workflowRef(positionals, 'backfill');
     if (values.from === undefined || values.to === undefined) throw usage('backfill needs --from YYYY-MM-DD and --to YYYY-MM-DD');
-    const concurrency = integer(values.concurrency, '--concurrency');
+    const maxConcurrency = integer(values['max-concurrency'], '--max-concurrency');
+    if (values.reprocess !== undefined && !['none', 'failed', 'all'].includes(values.reprocess)) throw usage(`--reprocess must be none, failed or all, got "${values.reprocess}"`);
+    if (values.detach && values['dry-run']) throw usage('--detach and --dry-run exclude each other');
     const { backfillCommand } = await import('./operate.ts');
     return backfillCommand(io, {
       ref,
@@ -247,10 +266,13 @@ const COMMANDS: Record<string, Command> = {
       from: values.from,
       to: values.to,
       dryRun: values['dry-run'],
+      detach: values.detach,
+      backwards: values.backwards,
       force: values.force,
       json: values.json,
       ...(values.account === undefined ? {} : { account: values.account }),
-      ...(concurrency === undefined ? {} : { concurrency }),
+      ...(maxConcurrency === undefined ? {} : { maxConcurrency }),
+      ...(values.reprocess === undefined ? {} : { reprocess: values.reprocess as 'none' | 'failed' | 'all' }),
     });
   },
   checks: async (args, io) => (await import('./quality.ts')).checksCli(args, io),
@@ -269,6 +291,13 @@ const COMMANDS: Record<string, Command> = {
     return cancelCommand(io, { ref, buildDir: values.build, json: values.json, ...optional(values), execution: values.execution });
   },
   doctor: async (args, io) => (await import('./doctor.ts')).doctorCli(args, io),
+  retry: async (args, io) => {
+    const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { ...target, execution: { type: 'string' } } });
+    const ref = workflowRef(positionals, 'retry');
+    if (values.execution === undefined) throw usage('retry needs --execution NAME (lakestep status lists them)');
+    const { retryCommand } = await import('./operator.ts');
+    return retryCommand(io, { ref, buildDir: values.build, json: values.json, ...optional(values), execution: values.execution });
+  },
   plan: async (args, io) => {
     const { positionals, values } = parseArgs({
       args,

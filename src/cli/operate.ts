@@ -4,35 +4,36 @@
  * print what `src/ops` returns.
  */
 import { resolve } from 'node:path';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { Manifest } from '../build/types.ts';
+import { sfnExecutions } from '../starter/sfn.ts';
+import { startDetached } from '../ops/backfill-detach.ts';
+import { downstreamOf } from '../ops/downstream.ts';
+import { runsForDate } from '../ops/plan.ts';
+import type { Reprocess } from '../ops/attempts.ts';
 import {
   backfill,
-  BACKFILL_DEFAULT_CONCURRENCY,
-  BACKFILL_MAX_CONCURRENCY,
   deploy,
   formatBackfill,
   formatJson,
   formatRun,
   formatStatus,
   formatTriggers,
-  triggerRules,
+  hasTriggers,
   triggerStates,
-  type RuleState,
+  type TriggerClients,
+  type TriggerState,
   loadManifest,
   locateStateMachine,
   missingCredentialsHint,
   OpsError,
-  parseLogicalDate,
   planBackfill,
   planDeploy,
   resolveWorkflow,
-  stateMachineArn,
   runWorkflow,
   workflowStatus,
-  type BackfillItem,
-  type BackfillResult,
   type ResolvedWorkflow,
   type WorkflowTarget,
 } from '../ops/index.ts';
@@ -88,27 +89,34 @@ export async function target(io: Io, opts: TargetOptions): Promise<{ client: SFN
   return { client, target: await locateStateMachine(client, wf, opts.account === undefined ? {} : { account: opts.account }) };
 }
 
-/** Trigger rule states for `status`; a failed lookup (e.g. no events:DescribeRule permission) is shown, not fatal. */
-async function pausedState(io: Io, t: WorkflowTarget): Promise<RuleState[] | string> {
-  if (!triggerRules(t.workflow).length) return [];
+/** Trigger states for `status`; a failed lookup (e.g. no scheduler:GetSchedule permission) is shown, not fatal. */
+async function pausedState(io: Io, t: WorkflowTarget, manifest: Manifest): Promise<TriggerState[] | string> {
+  if (!hasTriggers(t.workflow)) return [];
   try {
-    return await triggerStates(eventbridgeClient(io, t.region), t.workflow);
+    return await triggerStates(triggerClients(io, t.region, manifest), t.ref, t.workflow);
   } catch (err) {
     return `triggers: unknown (${(err as Error).name}: ${(err as Error).message})`;
   }
 }
 
-export const eventbridgeClient = (io: Io, region: string): EventBridgeClient => (io.eventbridge ?? ((r: string) => new EventBridgeClient({ region: r })))(region);
+/** The clients `pause`, `resume` and `status` read and change triggers with; the schedule group is the platform's prefix. */
+export const triggerClients = (io: Io, region: string, manifest: Manifest): TriggerClients => ({
+  scheduler: (io.scheduler ?? ((r: string) => new SchedulerClient({ region: r })))(region),
+  dynamodb: (io.dynamodb ?? ((r: string) => new DynamoDBClient({ region: r })))(region),
+  group: manifest.platform.prefix,
+  gatesTable: manifest.platform.dynamodb.gates,
+});
 
 const now = (io: Io): Date => (io.now ?? (() => new Date()))();
 
-/** `lakestep run`: exit 1 only when an earlier run of that date failed and nothing was started. */
+/** `lakestep run`: exit 1 only when a run's latest attempt failed and nothing was started. */
 export async function runCommand(io: Io, opts: TargetOptions & { date?: string; rerun: boolean; json: boolean }): Promise<number> {
-  if (opts.date !== undefined) parseLogicalDate(opts.date);
-  await offline(io, opts);
+  const wf = await offline(io, opts);
+  // Every date problem (not a date, not a logical date of the schedule) before any AWS call.
+  if (opts.date !== undefined) runsForDate(wf.workflow, opts.date);
   const result = await aws(async () => {
     const { client, target: t } = await target(io, opts);
-    return runWorkflow(client, t, { now: now(io), rerun: opts.rerun, ...(opts.date === undefined ? {} : { date: opts.date }) });
+    return runWorkflow(sfnExecutions(client), t, { now: now(io), rerun: opts.rerun, ...(opts.date === undefined ? {} : { date: opts.date }) });
   });
   io.out(opts.json ? formatJson(result) : formatRun(result));
   return result.ok ? 0 : 1;
@@ -123,59 +131,41 @@ export async function statusCommand(io: Io, opts: TargetOptions & { limit?: numb
     throw new OpsError('USAGE', `--limit must be an integer from 1 to 1000, got ${opts.limit}`);
   }
   await offline(io, opts);
+  const manifest: Manifest = await loadManifest(resolve(io.cwd, opts.buildDir));
   const result = await aws(async () => {
     const { client, target: t } = await target(io, opts);
     const status = await workflowStatus(client, t, { now: now(io), ...(opts.limit === undefined ? {} : { limit: opts.limit }) });
-    return { ...status, triggers: await pausedState(io, t), quality: await statusQuality(io, await loadManifest(resolve(io.cwd, opts.buildDir)), t.ref) };
+    return { ...status, triggers: await pausedState(io, t, manifest), quality: await statusQuality(io, manifest, t.ref) };
   });
   io.out(opts.json ? formatJson(result) : `${formatStatus(result)}\n${formatStatusQuality(result.quality)}\n${typeof result.triggers === 'string' ? result.triggers : formatTriggers(result.triggers)}`);
   return 0;
 }
 
-/** `lakestep backfill`: exit 1 when any day failed to start. */
+/** `lakestep backfill`: exit 1 when a run failed to start, or a run it waited for failed. */
 export async function backfillCommand(
   io: Io,
-  opts: TargetOptions & { from: string; to: string; concurrency?: number; dryRun: boolean; force: boolean; json: boolean },
+  opts: TargetOptions & { from: string; to: string; reprocess?: Reprocess; maxConcurrency?: number; backwards: boolean; dryRun: boolean; detach: boolean; force: boolean; json: boolean },
 ): Promise<number> {
-  const concurrency = opts.concurrency ?? BACKFILL_DEFAULT_CONCURRENCY;
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > BACKFILL_MAX_CONCURRENCY) {
-    throw new OpsError('USAGE', `--concurrency must be an integer from 1 to ${BACKFILL_MAX_CONCURRENCY}, got ${concurrency}`);
-  }
-  const items = planBackfill(opts);
+  const manifest: Manifest = await loadManifest(resolve(io.cwd, opts.buildDir));
   const wf = await offline(io, opts);
-  if (opts.dryRun) {
-    // A dry run only lists the executions: no AWS call, so no credentials needed.
-    const arn = opts.account === undefined ? `(${wf.stateMachineName}; not looked up in a dry run)` : stateMachineArn(wf.stateMachineName, { region: wf.region, account: opts.account });
-    const result = dryRunResult(wf.ref, arn, items);
-    io.out(opts.json ? formatJson(result) : formatBackfill(result));
-    return 0;
-  }
+  const options = { from: opts.from, to: opts.to, force: opts.force, backwards: opts.backwards, ...(opts.reprocess ? { reprocess: opts.reprocess } : {}), ...(opts.maxConcurrency === undefined ? {} : { maxConcurrency: opts.maxConcurrency }) };
+  // Every argument problem before any AWS call.
+  const runs = planBackfill(wf, options);
+  if (opts.detach && !manifest.machines) throw new OpsError('USAGE', 'this build has no backfill state machine: compile and deploy again to use --detach');
+  const downstream = downstreamOf(manifest, wf.ref);
   const result = await aws(async () => {
     const { client, target: t } = await target(io, opts);
-    return backfill(client, t, {
-    from: opts.from,
-    to: opts.to,
-    dryRun: opts.dryRun,
-    force: opts.force,
-    now: now(io),
-    ...(opts.concurrency === undefined ? {} : { concurrency: opts.concurrency }),
-    });
+    const api = sfnExecutions(client);
+    const plan = await backfill(api, t, { ...options, now: now(io), dryRun: opts.dryRun || opts.detach, ...(io.sleep ? { sleep: io.sleep } : {}) });
+    if (!opts.detach) return { plan };
+    return { plan, detached: await startDetached(client, t, manifest.machines!.backfill.stateMachineName, plan, runs, now(io)) };
   });
-  io.out(opts.json ? formatJson(result) : formatBackfill(result));
-  return result.ok ? 0 : 1;
-}
-
-function dryRunResult(ref: string, arn: string, items: BackfillItem[]): BackfillResult {
-  return {
-    ref,
-    stateMachineArn: arn,
-    from: items[0]!.ds,
-    to: items.at(-1)!.ds,
-    dryRun: true,
-    items,
-    summary: { planned: items.length, started: 0, existing: 0, failed: 0, skipped: 0 },
-    ok: true,
-  };
+  if (opts.json) io.out(formatJson({ ...result.plan, downstream, ...(result.detached ? { detached: result.detached } : {}) }));
+  else if (result.detached) {
+    const d = result.detached;
+    io.out(`${formatBackfill(result.plan, downstream).replace(/\ndry run: .*/, '')}\nhanded ${d.runs} run(s) to ${d.executionName}, at most ${result.plan.maxConcurrency} at a time\n  ${d.executionArn}`);
+  } else io.out(formatBackfill(result.plan, downstream));
+  return result.plan.ok ? 0 : 1;
 }
 
 /**

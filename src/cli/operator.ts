@@ -1,23 +1,26 @@
 /**
- * pause / resume / logs / cancel: the everyday operator commands, over `src/ops`.
+ * pause / resume / logs / cancel / retry: the everyday operator commands, over `src/ops`.
  * Like run and status they read the compiled manifest (`--build`) and act in the
  * region of its platform.
  */
 import { EMRServerlessClient } from '@aws-sdk/client-emr-serverless';
-import { cancelExecution, executionLogs, formatCancel, formatJson, formatLogs, formatPause, setTriggers } from '../ops/index.ts';
+import { cancelExecution, executionLogs, formatCancel, formatJson, formatLogs, formatPause, formatRetry, retryExecution, setTriggers } from '../ops/index.ts';
 import type { Io } from './io.ts';
-import { aws, eventbridgeClient, offline, target, type TargetOptions } from './operate.ts';
+import { resolve } from 'node:path';
+import { loadManifest } from '../ops/index.ts';
+import { aws, offline, target, triggerClients, type TargetOptions } from './operate.ts';
 
 const emrClient = (io: Io, region: string): EMRServerlessClient => (io.emr ?? ((r: string) => new EMRServerlessClient({ region: r })))(region);
 
 /**
- * `lakestep pause|resume <use-case>/<dag>`: disables or enables the dag's schedule
- * and dependency rules (its notification rules stay on). Exit 1 when a rule could
- * not be changed or is not deployed.
+ * `lakestep pause|resume <use-case>/<dag>`: disables or enables the dag's schedules and
+ * sets or clears the pause flag of its dependencies (notifications stay on). Exit 1 when
+ * a trigger could not be changed or is not deployed.
  */
 export async function pauseCommand(io: Io, opts: TargetOptions & { action: 'pause' | 'resume'; json: boolean }): Promise<number> {
   const wf = await offline(io, opts);
-  const result = await aws(() => setTriggers(eventbridgeClient(io, wf.region), wf.ref, wf.workflow, opts.action));
+  const manifest = await loadManifest(resolve(io.cwd, opts.buildDir));
+  const result = await aws(() => setTriggers(triggerClients(io, wf.region, manifest), wf.ref, wf.workflow, opts.action, (io.now ?? (() => new Date()))()));
   io.out(opts.json ? formatJson(result) : formatPause(result));
   return result.ok ? 0 : 1;
 }
@@ -42,4 +45,15 @@ export async function cancelCommand(io: Io, opts: TargetOptions & { execution: s
   });
   io.out(opts.json ? formatJson(result) : formatCancel(result));
   return result.ok ? 0 : 1;
+}
+
+/** `lakestep retry <use-case>/<dag> --execution NAME`: redrive it from its failed state; exit 1 when it was not redriven. */
+export async function retryCommand(io: Io, opts: TargetOptions & { execution: string; json: boolean }): Promise<number> {
+  await offline(io, opts);
+  const result = await aws(async () => {
+    const { client, target: t } = await target(io, opts);
+    return retryExecution(client, t, opts.execution);
+  });
+  io.out(opts.json ? formatJson(result) : formatRetry(result));
+  return result.redriven ? 0 : 1;
 }

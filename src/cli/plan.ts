@@ -9,7 +9,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { StateMachineDefinition } from '../asl/types.ts';
-import type { Manifest } from '../build/types.ts';
+import type { Manifest, ManifestWorkflow } from '../build/types.ts';
 import { CDK_APP, CDK_BIN, checkCredentials, defaultSpawn } from '../ops/index.ts';
 import { type BuildView, planDiff } from '../plan/diff.ts';
 import { formatPlan } from '../plan/format.ts';
@@ -32,8 +32,9 @@ export function readBuildView(dir: string, shown = dir): BuildView {
   if (!existsSync(file)) throw plainUsage(`--against ${shown}: no manifest.json there; give the build folder of an earlier \`lakestep compile\``);
   const manifest = JSON.parse(readFileSync(file, 'utf8')) as Manifest;
   const definitions = new Map<string, StateMachineDefinition>();
-  for (const w of manifest.useCases.flatMap((u) => u.workflows)) {
-    for (const path of [w.definition, ...(w.gate ? [w.gate.definition] : [])]) {
+  // Builds before the dispatcher named a join machine per dependent workflow (`gate`).
+  for (const w of manifest.useCases.flatMap((u) => u.workflows) as (ManifestWorkflow & { gate?: { definition: string } })[]) {
+    for (const path of [w.definition, ...(w.gate ? [w.gate.definition] : []), ...(w.watch ? [w.watch.definition] : [])]) {
       const p = join(dir, path);
       if (existsSync(p)) definitions.set(path, JSON.parse(readFileSync(p, 'utf8')) as StateMachineDefinition);
     }

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { formatTimeline, simulate, type Scenario } from '../simulator/index.ts';
 import { compileCommand, EXIT, summary } from './commands.ts';
 import type { Io } from './io.ts';
-import { fit, nextSteps, simulationReport } from './report.ts';
+import { nextSteps, simulationReport, wrap } from './report.ts';
 import { readScenarioFile, startScenario, unknownWorkflows } from './scenario.ts';
 import { FAILED } from './simulation.ts';
 import { simulationPage } from '../ui/index.ts';
@@ -37,10 +37,11 @@ export async function startCommand(io: Io, opts: StartOptions): Promise<number> 
   const compiled = compileCommand(io, opts.specsDir, opts.outDir, false, opts.verbose);
   const { manifest } = compiled.result;
   const workflows = manifest.useCases.reduce((n, u) => n + u.workflows.length, 0);
-  const rules = manifest.useCases.reduce((n, u) => n + u.workflows.reduce((m, w) => m + w.rules.length, 0), 0);
+  const rules = manifest.machines?.dispatcher ? 1 : 0;
+  const schedules = manifest.useCases.reduce((n, u) => n + u.workflows.reduce((m, w) => m + (w.schedules?.length ?? 0), 0), 0);
   const quarantined = compiled.result.quarantined.map((q) => q.useCase);
-  io.out(fit(`Compiled ${manifest.useCases.length} use case(s), ${workflows} workflow(s), ${rules} EventBridge rule(s) → ${opts.outDir}/` +
-    (quarantined.length ? `; quarantined: ${quarantined.join(', ')}` : '')));
+  io.out(wrap(`Compiled ${manifest.useCases.length} use case(s), ${workflows} workflow(s), ${rules} EventBridge rule(s), ${schedules} schedule(s) → ${opts.outDir}/` +
+    (quarantined.length ? `; quarantined: ${quarantined.join(', ')}` : '')).join('\n'));
   if (manifest.useCases.length === 0) {
     io.out('nothing to simulate: no use case compiled');
     return compiled.code;
@@ -58,7 +59,7 @@ export async function startCommand(io: Io, opts: StartOptions): Promise<number> 
   const quarantinedDags = quarantinedOf(manifest, (uc) => compiled.result.sources.get(`${uc}/orchestration.yaml`));
   writePage(join(outDir, UI_FILE), simulationPage(manifest, quarantinedDags, result, scenario, source));
   if (opts.verbose) io.out(`\n${timeline}\n\n${summary(compiled.result, opts.outDir)}\n`);
-  const report = simulationReport(result, manifest, { scenario: source.replace(/^src\/simulator\/scenarios\//, '') });
+  const report = simulationReport(result, manifest, { scenario: source.replace(/^src\/simulator\/scenarios\//, ''), timelineFile: `${opts.outDir}/${TIMELINE_FILE}` });
   io.out(report.join('\n'));
   if (!opts.quiet) io.out(['', ...nextSteps(opts.outDir, `${opts.outDir}/${TIMELINE_FILE}`, `${opts.outDir}/${UI_FILE}`)].join('\n'));
   const simulated = result.executions.some((e) => FAILED.has(e.status)) ? 1 : 0;

@@ -1,6 +1,6 @@
 /**
- * What every rule kind shares: names within EventBridge's limits, target
- * placeholders, and the Step Functions status-change pattern.
+ * What rules and schedules share: names within EventBridge's limits, target
+ * placeholders, the Step Functions status-change event.
  * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-events-rule.html
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/cw-events.html
  */
@@ -65,16 +65,4 @@ export function machineArn(platform: Platform, useCase: string, dag: string): st
 
 export function ruleState(workflow: Workflow): RuleDefinition['State'] {
   return workflow.enabled ? 'ENABLED' : 'DISABLED';
-}
-
-/**
- * Pattern of the "Step Functions Execution Status Change" events of the given
- * machines in the given statuses.
- */
-export function statusChangePattern(stateMachineArns: string[], statuses: ExecutionStatus[]): Record<string, unknown> {
-  return {
-    source: [SFN_SOURCE],
-    'detail-type': [SFN_STATUS_CHANGE],
-    detail: { status: statuses, stateMachineArn: stateMachineArns },
-  };
 }

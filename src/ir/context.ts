@@ -24,8 +24,12 @@ export interface UseCaseIndexEntry {
   /** False when orchestration.yaml has syntax errors, no `dags` list or a dag without a name: the dag list may be incomplete. */
   readable: boolean;
   dags: Map<string, DagType>;
-  /** Schedules of the dags that have one. */
+  /** Schedule expressions of the dags that have one. */
   schedules: Map<string, string>;
+  /** Time zones of the schedules not in UTC. */
+  timezones: Map<string, string>;
+  /** The `logical_date` convention of the dags that set one. */
+  conventions: Map<string, 'interval' | 'trigger'>;
   /** Upstreams of each dag, as `<use-case>/<dag>`, as written (not yet checked). */
   dependsOn: Map<string, string[]>;
   /** Migrated tables by their name in migration files. */

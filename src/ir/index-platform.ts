@@ -8,6 +8,7 @@ import type { UseCaseFiles } from '../spec/discover.ts';
 import { joinPointer, locate, type SpecFile } from '../spec/files.ts';
 import type { DagType } from '../spec/types.ts';
 import type { IndexedTable, PlatformIndex, UseCaseIndexEntry } from './context.ts';
+import { rawSchedule } from '../spec/schedule-object.ts';
 import type { Platform } from './types.ts';
 
 interface RawDag {
@@ -17,6 +18,7 @@ interface RawDag {
   depends_on?: unknown;
   config?: unknown;
   spark?: unknown;
+  logical_date?: unknown;
 }
 
 function rawDags(file: SpecFile | undefined): RawDag[] {
@@ -39,11 +41,16 @@ export function buildIndex(useCases: readonly UseCaseFiles[], parsed: ReadonlyMa
   for (const uc of useCases) {
     const files = parsed.get(uc.name)!;
     const orch = files.get('orchestration.yaml');
-    const entry: UseCaseIndexEntry = { readable: dagListComplete(orch), dags: new Map(), schedules: new Map(), dependsOn: new Map(), migrationTables: new Map(), tables: new Map(), secrets: new Set(), datasyncTasks: new Set() };
+    const entry: UseCaseIndexEntry = { readable: dagListComplete(orch), dags: new Map(), schedules: new Map(), timezones: new Map(), conventions: new Map(), dependsOn: new Map(), migrationTables: new Map(), tables: new Map(), secrets: new Set(), datasyncTasks: new Set() };
     for (const d of rawDags(orch)) {
       if (typeof d.name !== 'string') continue;
       entry.dags.set(d.name, d.type as DagType);
-      if (typeof d.schedule === 'string') entry.schedules.set(d.name, d.schedule);
+      const schedule = rawSchedule(d.schedule);
+      if (schedule) {
+        entry.schedules.set(d.name, schedule.expression);
+        if (schedule.timezone !== 'UTC') entry.timezones.set(d.name, schedule.timezone);
+      }
+      if (d.logical_date === 'interval' || d.logical_date === 'trigger') entry.conventions.set(d.name, d.logical_date);
       if (Array.isArray(d.depends_on)) {
         entry.dependsOn.set(d.name, d.depends_on.filter((x): x is string => typeof x === 'string').map((x) => (x.includes('/') ? x : `${uc.name}/${x}`)));
       }

@@ -32,6 +32,8 @@ export function dateSources(index: PlatformIndex, ref: string, visiting = new Se
   if (!entry?.readable || !entry.dags.has(dag)) return undefined;
   const schedule = entry.schedules.get(dag);
   if (entry.dags.get(dag) === 'maintenance' && schedule === undefined) return undefined;
+  // A cron on a time zone's wall clock fires at UTC times that move with daylight saving time: not compared.
+  if (entry.timezones.has(dag)) return undefined;
   if (visiting.has(ref)) return [];
   visiting.add(ref);
   try {

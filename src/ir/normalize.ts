@@ -10,7 +10,8 @@ import { JOIN_SUFFIX, stateMachineName, STATE_MACHINE_NAME_MAX, WATCH_SUFFIX } f
 import type { UseCaseFiles } from '../spec/discover.ts';
 import { parseDuration } from '../spec/duration.ts';
 import { joinPointer, locate, type SpecFile } from '../spec/files.ts';
-import { checkScheduleExpression } from '../spec/schedule.ts';
+import { scheduleSetting, type ScheduleSetting } from '../spec/schedule-object.ts';
+import { effectiveTimetable, type WorkflowTimetable } from './timetable.ts';
 import { validateSchemaItems, validateSchemaLists } from '../spec/schema.ts';
 import { closest, suggestValue } from '../spec/suggest.ts';
 import type { DagSpec, DagType, OrchestrationSpec, SpecKind } from '../spec/types.ts';
@@ -90,9 +91,15 @@ export function normalizeUseCase(files: UseCaseFiles, input: NormalizeInput): Us
     if (smName.length > STATE_MACHINE_NAME_MAX - 5) {
       err('DAG_NAME_TOO_LONG', `state machine name '${smName}' is ${smName.length} characters; Step Functions allows ${STATE_MACHINE_NAME_MAX} including the '-join' suffix of join machines`, `${pointer}/name`);
     }
+    let schedule: ScheduleSetting | undefined;
     if (dag.schedule !== undefined) {
-      const problem = checkScheduleExpression(dag.schedule);
-      if (problem) err('SCHEDULE_INVALID', problem, `${pointer}/schedule`);
+      const r = scheduleSetting(dag.schedule);
+      const where = (field?: string) => (field && typeof dag.schedule === 'object' ? `${pointer}/schedule/${field}` : `${pointer}/schedule`);
+      if ('problems' in r) for (const p of r.problems) err(p.code, p.message, where(p.field));
+      else {
+        schedule = r.setting;
+        for (const w of r.warnings) report.warning(w.code, w.message, locate(orch, where(w.field)), files.name);
+      }
       if (dag.type === 'maintenance' && !dag.spark) err('SCHEDULE_ON_MAINTENANCE', 'maintenance schedules live per task in maintenance.yaml (or its top-level `schedule`)', `${pointer}/schedule`);
     }
     const dependsOn = resolveDependencies(dag, pointer, files.name, input, orch, spec, err);
@@ -146,7 +153,9 @@ export function normalizeUseCase(files: UseCaseFiles, input: NormalizeInput): Us
         onFailure: dag.notification?.on_failure_callback ?? true,
         emails: dag.notification?.emails ?? [],
       },
-      ...(dag.schedule === undefined ? {} : { schedule: dag.schedule }),
+      ...(schedule === undefined ? {} : { schedule: schedule.expression, scheduleTimezone: schedule.timezone, ...(schedule.flexibleWindowMinutes ? { flexibleWindowMinutes: schedule.flexibleWindowMinutes } : {}) }),
+      logicalDate: dag.logical_date ?? input.platform.defaults.logicalDate,
+      ...timetableOf(input, `${files.name}/${dag.name}`),
       dependsOn,
       retries: dag.retries ?? input.platform.defaults.retries,
       timeoutSeconds,
@@ -338,4 +347,9 @@ function checkJoinSchedules(deps: readonly WorkflowRef[], input: NormalizeInput,
       warn('JOIN_RATE_SCHEDULE', `upstream '${d.useCase}/${d.dag}' runs on ${schedule}: the join waits for all upstreams of the same logical date, and rate() times depend on when the rule was created; use cron() times the other upstreams share`, d.origin);
     }
   }
+}
+
+function timetableOf(input: { index: PlatformIndex; platform: Platform }, ref: string): { timetable?: WorkflowTimetable } {
+  const timetable = effectiveTimetable(input.index, input.platform, ref);
+  return timetable ? { timetable } : {};
 }

@@ -26,6 +26,7 @@ export const PLATFORM_DEFAULTS = {
   datasyncPollSeconds: 30,
   datasyncPollMaxSeconds: 300,
   noncurrentVersionDays: 7,
+  logicalDate: 'interval',
   failedBranchRetentionDays: 7,
   publishAttempts: 3,
 } as const;
@@ -66,6 +67,7 @@ export function normalizePlatform(spec: PlatformSpec = {}, origin: Origin = NO_O
       gateTtlSeconds: parseDuration(defaults.gate_ttl ?? d.gateTtl) ?? parseDuration(d.gateTtl)!,
       datasyncPollSeconds: defaults.datasync_poll_seconds ?? d.datasyncPollSeconds,
       datasyncPollMaxSeconds: defaults.datasync_poll_max_seconds ?? d.datasyncPollMaxSeconds,
+      logicalDate: defaults.logical_date ?? d.logicalDate,
       ...(defaults.secrets_kms_key_arn === undefined ? {} : { secretsKmsKeyArn: defaults.secrets_kms_key_arn }),
     },
     ...(spec.schedules_enabled === false ? { schedulesEnabled: false } : {}),

@@ -1,6 +1,7 @@
 /** `processing.yaml` → {@link Processing}: MERGE upserts and user SQL files. */
 import { parseExpression } from '../sql/expression.ts';
-import { locateInString } from '../spec/files.ts';
+import { LineIndex, locateInString } from '../spec/files.ts';
+import { bindSqlTemplates } from '../sql/templates.ts';
 import { joinPointer } from '../spec/files.ts';
 import { closest } from '../spec/suggest.ts';
 import type { MergeSpec, ProcessingSpec } from '../spec/types.ts';
@@ -60,10 +61,21 @@ export function normalizeProcessing(ctx: PhaseContext, spec: ProcessingSpec): Wo
     }
     const name = s.name ?? s.file.replace(/^.*\//, '').replace(/\.sql$/, '');
     unique(name, p);
-    const analysed = sqlStatements(ctx, file, s, p);
+    // Run templates first ('{{ ds }}' → :ds): the analysis reads, and the job runs, the bound text.
+    const bound = bindSqlTemplates(file.text);
+    if (bound.problems.length) {
+      const lines = new LineIndex(file.text);
+      for (const problem of bound.problems) {
+        const pos = lines.linePos(problem.offset);
+        ctx.report.error(problem.code, problem.message, { file: file.path, line: pos.line, column: pos.col, pointer: '' }, ctx.useCase);
+      }
+      ok = false;
+      continue;
+    }
+    const analysed = sqlStatements(ctx, { path: file.path, text: bound.sql }, s, p);
     const quality = analysed ? sqlQuality(ctx, s, p, analysed) : undefined;
     if (!analysed || !quality) ok = false;
-    else sql.push({ name, file: file.path, text: file.text, statements: analysed.statements, declared: analysed.declared, quality, origin: at(ctx, p) });
+    else sql.push({ name, file: file.path, text: file.text, statements: analysed.statements, declared: analysed.declared, params: bound.params, quality, origin: at(ctx, p) });
   }
   if (ok && merges.length + sql.length === 0) {
     fail(ctx, 'PROCESSING_NO_STEPS', 'every step is disabled: nothing to process', '');

@@ -7,9 +7,11 @@
 import type { Origin } from '../diagnostics.ts';
 import type { JdbcPartitioning, PlatformSettings, TableShare } from '../build/types.ts';
 import type { DagType, Layer } from '../spec/types.ts';
+import type { LogicalDateConvention } from '../time/runs.ts';
+import type { WorkflowTimetable } from './timetable.ts';
 
 export interface Platform extends PlatformSettings {
-  /** false: schedule rules are deployed disabled (`schedules_enabled`); absent: true. */
+  /** false: schedules are deployed disabled (`schedules_enabled`); absent: true. */
   schedulesEnabled?: boolean;
   /** What use cases may use beyond their own (platform.yaml `external_locations`, `shared_secrets`). */
   grants: {
@@ -31,6 +33,7 @@ export interface Platform extends PlatformSettings {
     gateTtlSeconds: number;
     datasyncPollSeconds: number;
     datasyncPollMaxSeconds: number;
+    logicalDate: LogicalDateConvention;
     /** KMS key of the sources' secrets when a source names none. */
     secretsKmsKeyArn?: string;
   };
@@ -57,8 +60,13 @@ export interface WorkflowRef {
 
 /** A run-argument fragment: literal text or a run template (`{{ ds }}` …). */
 export type ArgPart = { text: string } | { template: RunTemplate };
-export type RunTemplate = 'ds' | 'ts' | 'run_id' | 'dag' | 'use_case';
-export const RUN_TEMPLATES: readonly RunTemplate[] = ['ds', 'ts', 'run_id', 'dag', 'use_case'];
+/**
+ * Run templates, with Airflow's names and meanings (src/time/runs.ts): `ds`, `ds_nodash`,
+ * `ts` (the logical date), `data_interval_start`, `data_interval_end`, `prev_ds`, `next_ds`,
+ * and `run_id` (execution name), `dag`, `use_case`.
+ */
+export type RunTemplate = 'ds' | 'ds_nodash' | 'ts' | 'data_interval_start' | 'data_interval_end' | 'prev_ds' | 'next_ds' | 'run_id' | 'dag' | 'use_case';
+export const RUN_TEMPLATES: readonly RunTemplate[] = ['ds', 'ds_nodash', 'ts', 'data_interval_start', 'data_interval_end', 'prev_ds', 'next_ds', 'run_id', 'dag', 'use_case'];
 
 /** What a custom Spark job declares it reads or writes (`spark.reads`, `spark.writes`), each entry with its position. */
 export interface SparkAccess {
@@ -280,6 +288,8 @@ export interface SqlFile {
   statements: SqlStatement[];
   /** Tables the spec entry declares (`reads`, `writes`) for what the analysis cannot read. */
   declared: SqlTableUse[];
+  /** Run parameters its statements bind as markers (src/sql/templates.ts): the statements are the bound text. */
+  params: RunTemplate[];
   /** Checks and freshness of tables the file writes (`checks:`, `freshness:` of its entry). */
   quality: TableQuality[];
   origin: Origin;
@@ -329,7 +339,16 @@ export interface Workflow {
   description?: string;
   tags: string[];
   notification: { onSuccess: boolean; onFailure: boolean; emails: string[] };
+  /** Schedule expression (`cron(…)`, `rate(…)`), evaluated in {@link scheduleTimezone}. */
   schedule?: string;
+  /** IANA time zone of the schedule (`UTC` unless set). */
+  scheduleTimezone?: string;
+  /** Minutes EventBridge Scheduler may delay a start within. */
+  flexibleWindowMinutes?: number;
+  /** What the logical date of its scheduled runs is (src/time/runs.ts). */
+  logicalDate: LogicalDateConvention;
+  /** Where its runs' logical dates come from (src/ir/timetable.ts); absent: nothing schedules it. */
+  timetable?: WorkflowTimetable;
   dependsOn: WorkflowRef[];
   retries: number;
   timeoutSeconds: number;

@@ -1,53 +1,56 @@
 /**
- * `lakestep backfill <use-case>/<dag> --from D1 --to D2`: one execution per day,
- * named after its logical date, so running the same backfill again starts only
- * the days that have no execution yet.
+ * `lakestep backfill <use-case>/<dag> --from D1 --to D2`: every run of those days
+ * (each interval of a sub-daily dag), named exactly as the schedule names them, so a
+ * backfill never starts a run that exists. `--reprocess` says what to do with runs
+ * that already ran (`none`: skip them; `failed`: start the next attempt of those whose
+ * latest attempt failed; `all`: of every one not running). At most `--max-concurrency`
+ * runs are in flight: this command waits for them (`--detach` hands the same plan to
+ * the platform's backfill state machine instead, src/ops/backfill-detach.ts), oldest
+ * date first unless `--backwards`. `--dry-run` looks every run up and lists what would
+ * happen, and the dags each run starts downstream, without starting anything.
  *
  * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html
  */
-import type { SFNClient } from '@aws-sdk/client-sfn';
-import { executionName, logicalDateFromDay } from '../naming.ts';
-import { enumerateDays, parseDay, startInput } from './dates.ts';
+import type { ExecutionApi } from '../starter/executions.ts';
+import { parseDay } from './dates.ts';
 import { awsErrorName, errorMessage, OpsError } from './errors.ts';
+import { runsForDays, type PlannedRun } from './plan.ts';
 import type { WorkflowTarget } from './resolve.ts';
-import { startOnce } from './start.ts';
+import { planItem, startItem, type RunItem } from './start.ts';
+import { REPROCESS, type Reprocess } from './attempts.ts';
 
 /** Largest range without `force`. */
 export const BACKFILL_MAX_DAYS = 366;
 export const BACKFILL_DEFAULT_CONCURRENCY = 2;
-/** StartExecution is throttled per account; more in flight only buys retries. */
-export const BACKFILL_MAX_CONCURRENCY = 10;
+/** Runs in flight at once: the account's StartExecution throttle and the EMR application's capacity set the bound. */
+export const BACKFILL_MAX_CONCURRENCY = 40;
+/** Seconds between two looks at the runs in flight. */
+export const BACKFILL_POLL_SECONDS = 30;
 
-/** Errors after which no further start can succeed: stop instead of failing every day. */
-const FATAL = new Set([
-  'StateMachineDoesNotExist',
-  'StateMachineDeleting',
-  'InvalidArn',
-  'AccessDeniedException',
-  'UnrecognizedClientException',
-  'ExpiredTokenException',
-  'InvalidSignatureException',
-]);
+/** Errors after which no further start can succeed: stop instead of failing every run. */
+const FATAL = new Set(['StateMachineDoesNotExist', 'StateMachineDeleting', 'InvalidArn', 'AccessDeniedException', 'UnrecognizedClientException', 'ExpiredTokenException', 'InvalidSignatureException']);
 
 export interface BackfillOptions {
   /** First day, `YYYY-MM-DD` (UTC). */
   from: string;
   /** Last day, inclusive. */
   to: string;
-  concurrency?: number;
+  reprocess?: Reprocess;
+  maxConcurrency?: number;
+  /** Newest date first. */
+  backwards?: boolean;
   dryRun?: boolean;
   /** Allow more than {@link BACKFILL_MAX_DAYS} days. */
   force?: boolean;
   now: Date;
+  /** Waits between looks at the runs in flight (tests pass a fake). */
+  sleep?: (ms: number) => Promise<void>;
+  pollSeconds?: number;
 }
 
-export interface BackfillItem {
-  ds: string;
-  logicalDate: string;
-  name: string;
-  /** `planned` only in a dry run; `skipped` after a fatal error stopped the backfill. */
-  outcome: 'planned' | 'started' | 'exists' | 'failed' | 'skipped';
-  executionArn?: string;
+export interface BackfillItem extends RunItem {
+  /** How the run ended, for runs this backfill started and waited for. */
+  final?: string;
   error?: string;
 }
 
@@ -57,77 +60,92 @@ export interface BackfillResult {
   from: string;
   to: string;
   dryRun: boolean;
+  reprocess: Reprocess;
+  maxConcurrency: number;
   items: BackfillItem[];
-  summary: { planned: number; started: number; existing: number; failed: number; skipped: number };
-  /** True when nothing failed to start. */
+  summary: { runs: number; started: number; skipped: number; failedToStart: number; notAttempted: number; succeeded: number; failed: number };
+  /** True when nothing failed to start and no run it started failed. */
   ok: boolean;
 }
 
-/** Checks the range and lists the executions, without calling AWS. */
-export function planBackfill(opts: Pick<BackfillOptions, 'from' | 'to' | 'force'>): BackfillItem[] {
+/** Checks the options and lists the runs, in the order they will be started; no AWS call. */
+export function planBackfill(target: Pick<WorkflowTarget, 'workflow'>, opts: Pick<BackfillOptions, 'from' | 'to' | 'force' | 'backwards' | 'reprocess' | 'maxConcurrency'>): PlannedRun[] {
   const from = parseDay(opts.from, '--from');
   const to = parseDay(opts.to, '--to');
   if (from > to) throw new OpsError('USAGE', `--from ${from} is after --to ${to}`);
-  const days = enumerateDays(from, to);
-  if (days.length > BACKFILL_MAX_DAYS && !opts.force) {
-    throw new OpsError('USAGE', `${from}..${to} is ${days.length} days; more than ${BACKFILL_MAX_DAYS} needs --force`);
-  }
-  return days.map((ds) => {
-    const logicalDate = logicalDateFromDay(ds);
-    return { ds, logicalDate, name: executionName(logicalDate), outcome: 'planned' };
-  });
+  const days = (Date.parse(to) - Date.parse(from)) / 86_400_000 + 1;
+  if (days > BACKFILL_MAX_DAYS && !opts.force) throw new OpsError('USAGE', `${from}..${to} is ${days} days; more than ${BACKFILL_MAX_DAYS} needs --force`);
+  if (opts.reprocess !== undefined && !REPROCESS.includes(opts.reprocess)) throw new OpsError('USAGE', `--reprocess must be ${REPROCESS.join(', ')}, got "${opts.reprocess}"`);
+  const n = opts.maxConcurrency ?? BACKFILL_DEFAULT_CONCURRENCY;
+  if (!Number.isInteger(n) || n < 1 || n > BACKFILL_MAX_CONCURRENCY) throw new OpsError('USAGE', `--max-concurrency must be an integer from 1 to ${BACKFILL_MAX_CONCURRENCY}, got ${n}`);
+  const runs = runsForDays(target.workflow, from, to);
+  return opts.backwards ? runs.reverse() : runs;
 }
 
-export async function backfill(client: SFNClient, target: WorkflowTarget, opts: BackfillOptions): Promise<BackfillResult> {
-  const concurrency = opts.concurrency ?? BACKFILL_DEFAULT_CONCURRENCY;
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > BACKFILL_MAX_CONCURRENCY) {
-    throw new OpsError('USAGE', `--concurrency must be an integer from 1 to ${BACKFILL_MAX_CONCURRENCY}, got ${concurrency}`);
-  }
-  const items = planBackfill(opts);
-  if (!opts.dryRun) {
-    let next = 0;
-    let stopped = false;
-    const worker = async () => {
-      for (let i = next++; i < items.length; i = next++) {
-        const item = items[i] as BackfillItem;
-        if (stopped) {
-          item.outcome = 'skipped';
-          continue;
-        }
-        try {
-          const res = await startOnce(client, {
-            stateMachineArn: target.stateMachineArn,
-            name: item.name,
-            input: startInput('backfill', item.logicalDate),
-            requestedAt: opts.now,
-          });
-          item.outcome = res.kind === 'started' ? 'started' : 'exists';
-          item.executionArn = res.executionArn;
-        } catch (err) {
-          item.outcome = 'failed';
-          item.error = `${awsErrorName(err) ?? 'Error'}: ${errorMessage(err)}`;
-          if (FATAL.has(awsErrorName(err) ?? '')) stopped = true;
+export async function backfill(api: ExecutionApi, target: WorkflowTarget, opts: BackfillOptions): Promise<BackfillResult> {
+  const runs = planBackfill(target, opts);
+  const reprocess = opts.reprocess ?? 'none';
+  const maxConcurrency = opts.maxConcurrency ?? BACKFILL_DEFAULT_CONCURRENCY;
+  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const poll = (opts.pollSeconds ?? BACKFILL_POLL_SECONDS) * 1000;
+  const items: BackfillItem[] = [];
+  const inFlight: BackfillItem[] = [];
+  let stopped = false;
+
+  const settle = async (all: boolean): Promise<void> => {
+    while (inFlight.length && (all || inFlight.length >= maxConcurrency)) {
+      for (const item of [...inFlight]) {
+        const now = await api.describe(item.executionArn!);
+        if (now && now.status !== 'RUNNING') {
+          item.final = now.status;
+          inFlight.splice(inFlight.indexOf(item), 1);
         }
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+      if (inFlight.length && (all || inFlight.length >= maxConcurrency)) await sleep(poll);
+    }
+  };
+
+  for (const p of runs) {
+    if (stopped) {
+      items.push({ ...(await planItem(api, target.stateMachineArn, p, reprocess)), outcome: 'planned', error: 'not attempted: an earlier start failed for good' });
+      continue;
+    }
+    const { decision, ...item } = await planItem(api, target.stateMachineArn, p, reprocess);
+    if (decision === 'skip' || opts.dryRun) {
+      items.push(item);
+      continue;
+    }
+    await settle(false);
+    try {
+      const started: BackfillItem = await startItem(api, target.stateMachineArn, p, item, 'backfill');
+      items.push(started);
+      if (started.outcome === 'started') inFlight.push(started);
+    } catch (err) {
+      items.push({ ...item, error: `${awsErrorName(err) ?? 'Error'}: ${errorMessage(err)}` });
+      if (FATAL.has(awsErrorName(err) ?? '')) stopped = true;
+    }
   }
-  const count = (o: BackfillItem['outcome']) => items.filter((i) => i.outcome === o).length;
+  if (!opts.dryRun) await settle(true);
+  const count = (f: (i: BackfillItem) => boolean) => items.filter(f).length;
   const summary = {
-    planned: items.length,
-    started: count('started'),
-    existing: count('exists'),
-    failed: count('failed'),
-    skipped: count('skipped'),
+    runs: items.length,
+    started: count((i) => i.outcome === 'started'),
+    skipped: count((i) => i.outcome === 'skipped' || i.outcome === 'exists'),
+    failedToStart: count((i) => i.error !== undefined && !i.error.startsWith('not attempted')),
+    notAttempted: count((i) => i.error?.startsWith('not attempted') ?? false),
+    succeeded: count((i) => i.final === 'SUCCEEDED'),
+    failed: count((i) => i.final !== undefined && i.final !== 'SUCCEEDED'),
   };
   return {
     ref: target.ref,
     stateMachineArn: target.stateMachineArn,
-    from: items[0]?.ds ?? opts.from,
-    to: items.at(-1)?.ds ?? opts.to,
+    from: opts.from,
+    to: opts.to,
     dryRun: opts.dryRun ?? false,
+    reprocess,
+    maxConcurrency,
     items,
     summary,
-    ok: summary.failed === 0 && summary.skipped === 0,
+    ok: summary.failedToStart === 0 && summary.notAttempted === 0 && summary.failed === 0,
   };
 }

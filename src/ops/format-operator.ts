@@ -1,25 +1,27 @@
-/** Text renderings of pause/resume, logs and cancel (`--json` prints the data itself). */
+/** Text renderings of pause/resume, logs, cancel and retry (`--json` prints the data itself). */
 import type { CancelResult } from './cancel.ts';
+import type { RetryResult } from './retry.ts';
 import type { JobRunInfo } from './jobruns.ts';
 import type { LogsResult } from './logs.ts';
-import { pausedLabel, type PauseResult, type RuleState } from './rules.ts';
+import { pausedLabel, type PauseResult, type TriggerState } from './triggers.ts';
 import { formatDuration, oneLine, renderTable } from './table.ts';
 
 export function formatPause(r: PauseResult): string {
-  if (!r.rules.length) return `${r.ref} has no schedule or dependency rule: it only runs when started by hand`;
+  if (!r.rules.length) return `${r.ref} has no schedule and no upstream: it only runs when started by hand`;
   const verb = r.action === 'pause' ? 'paused' : 'resumed';
-  const rows = r.rules.map((x) => [x.name, x.state, x.changed ? 'changed' : x.error ? 'failed' : 'unchanged', x.error ?? '']);
+  const rows = r.rules.map((x) => [x.kind, x.name, x.state, x.changed ? 'changed' : x.error ? 'failed' : 'unchanged', x.error ?? '']);
   const specOff = r.action === 'resume' && r.rules.some((x) => x.deployed === 'DISABLED');
   return [
-    renderTable(['RULE', 'STATE', 'CHANGE', 'ERROR'], rows),
-    r.ok ? `${r.ref} ${verb}: ${r.rules.filter((x) => x.changed).length} of ${r.rules.length} rule(s) changed` : `${r.ref}: not every rule could be ${verb}`,
-    ...(specOff ? ['note: the specs set `enabled: false` for this dag; a deploy that updates its rules disables them again'] : []),
+    renderTable(['TRIGGER', 'NAME', 'STATE', 'CHANGE', 'ERROR'], rows),
+    r.ok ? `${r.ref} ${verb}: ${r.rules.filter((x) => x.changed).length} of ${r.rules.length} trigger(s) changed` : `${r.ref}: not every trigger could be ${verb}`,
+    ...(specOff ? ['note: the specs set `enabled: false` for this dag; a deploy that updates its triggers disables them again'] : []),
   ].join('\n');
 }
 
 /** The `triggers:` line of `status`. */
-export function formatTriggers(states: readonly RuleState[]): string {
-  return `triggers: ${pausedLabel(states)}${states.length ? ` (${states.map((s) => `${s.name} ${s.state}`).join(', ')})` : ''}`;
+export function formatTriggers(states: readonly TriggerState[]): string {
+  const each = states.map((s) => `${s.name} ${s.state}${s.since ? ` since ${s.since}` : ''}`);
+  return `triggers: ${pausedLabel(states)}${states.length ? ` (${each.join('; ')})` : ''}`;
 }
 
 function jobRunLines(run: JobRunInfo): string[] {
@@ -46,5 +48,13 @@ export function formatCancel(r: CancelResult): string {
     ...r.cancelled.map((j) => `  cancelled job run ${j.jobRunId} (${j.state}, was ${j.runState})`),
     ...r.failed.map((j) => `  could not cancel job run ${j.jobRunId} (${j.state}): ${j.error}`),
     ...(r.cancelled.length || r.failed.length ? [] : ['  no job run of it is still active']),
+  ].join('\n');
+}
+
+export function formatRetry(r: RetryResult): string {
+  if (!r.redriven) return `${r.ref}: execution ${r.execution} (${r.status}) not redriven: ${r.reason ?? 'unknown reason'}`;
+  return [
+    `${r.ref}: redrove execution ${r.execution} from its failed state (redrive ${r.redriveCount}${r.redriveDate ? `, at ${r.redriveDate}` : ''})`,
+    `  \`lakestep status ${r.ref}\` follows it; its succeeded states are not run again`,
   ].join('\n');
 }

@@ -1,4 +1,4 @@
-/** Operator commands: run, status, backfill, deploy, pause/resume, logs, cancel, and the credentials preflight. */
+/** Operator commands: run, status, backfill, deploy, pause/resume, logs, cancel, retry, and the credentials preflight. */
 export { OpsError, type OpsErrorCode } from './errors.ts';
 export { parseLogicalDate, parseDay, enumerateDays, startInput, isoSeconds, type StartInput, type OperatorTrigger } from './dates.ts';
 export {
@@ -46,8 +46,10 @@ export {
 export { checkBootstrap, bootstrapCommand, DEFAULT_QUALIFIER, MIN_BOOTSTRAP_VERSION, type BootstrapCheck, type BootstrapOptions } from './bootstrap.ts';
 export { formatStatus, formatRun, formatBackfill, formatJson } from './format.ts';
 export { formatDuration, renderTable } from './table.ts';
-export { triggerRules, triggerStates, setTriggers, pausedLabel, type RuleState, type PauseResult } from './rules.ts';
+export { hasTriggers, triggerStates, setTriggers, pausedLabel, type TriggerState, type PauseResult, type TriggerClients } from './triggers.ts';
+export { readPauseFlag, writePauseFlag } from './pause-flag.ts';
 export { executionHistory, jobRunsFromHistory, describeJobRuns, cancelJobRuns, ACTIVE_JOB_STATES, type JobRunRef, type JobRunInfo } from './jobruns.ts';
 export { executionLogs, findExecution, type LogsResult } from './logs.ts';
 export { cancelExecution, CANCEL_ERROR, type CancelResult } from './cancel.ts';
-export { formatPause, formatLogs, formatCancel, formatTriggers } from './format-operator.ts';
+export { retryExecution, type RetryResult } from './retry.ts';
+export { formatPause, formatLogs, formatCancel, formatRetry, formatTriggers } from './format-operator.ts';

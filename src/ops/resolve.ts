@@ -9,6 +9,7 @@
  */
 import { paginateListStateMachines, type SFNClient } from '@aws-sdk/client-sfn';
 import type { Manifest, ManifestWorkflow } from '../build/types.ts';
+import { executionArnOf } from '../naming.ts';
 import { OpsError } from './errors.ts';
 import { closestNames, didYouMean } from './suggest.ts';
 
@@ -74,9 +75,7 @@ export function stateMachineArn(name: string, at: { partition?: string; region: 
 }
 
 /** ARN of an execution of a state machine, from the machine's ARN and the execution name. */
-export function executionArn(machineArn: string, name: string): string {
-  return `${machineArn.replace(':stateMachine:', ':execution:')}:${name}`;
-}
+export const executionArn = executionArnOf;
 
 /** AWS partition of a region code. */
 export function partitionOf(region: string): string {

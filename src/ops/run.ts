@@ -1,78 +1,42 @@
 /**
- * `lakestep run <use-case>/<dag> [--date D] [--rerun]`: start one execution with
- * the deterministic name of its logical date, so a second start for the same
- * date is refused and reported instead of running twice.
+ * `lakestep run <use-case>/<dag> [--date D] [--rerun]`: the dag's runs of a day (every
+ * interval of it: one for a daily schedule, 24 for an hourly one) or of one logical
+ * date, each named after its logical date as the schedule and the dependencies name
+ * it, so a run that exists is reported ("already ran", "running") and never started
+ * again. `--rerun` starts the next attempt (`<name>_a2` …) of each run that is not
+ * running. Without `--date`: the schedule's latest run (a dag nothing schedules: a
+ * run at the current second).
  *
  * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html
  * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_DescribeExecution.html
  */
-import { DescribeExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import { executionName } from '../naming.ts';
-import { isoSeconds, parseLogicalDate, startInput } from './dates.ts';
-import { OpsError } from './errors.ts';
+import type { ExecutionApi } from '../starter/executions.ts';
+import { latestRun, runsForDate } from './plan.ts';
 import type { WorkflowTarget } from './resolve.ts';
-import { FAILED_STATUSES, startOnce } from './start.ts';
+import { planItem, startItem, type RunItem } from './start.ts';
 
 export interface RunOptions {
-  /** `YYYY-MM-DD` or an ISO-8601 timestamp; default: `now` to the second. */
+  /** `YYYY-MM-DD` (every run of that UTC day) or an ISO-8601 timestamp (one run). */
   date?: string;
-  /** When the name is taken, use `<name>-r<N>` with the lowest free N. */
+  /** Start the next attempt of each run that already ran. */
   rerun?: boolean;
   now: Date;
-  /** Highest N tried by `rerun` (default 100). */
-  maxReruns?: number;
 }
 
 export interface RunResult {
-  /** `started`: a new execution; `exists`: the name was taken and nothing was started. */
-  outcome: 'started' | 'exists';
-  /** False only when an earlier execution for this date ended unsuccessfully. */
-  ok: boolean;
   ref: string;
   stateMachineArn: string;
-  name: string;
-  executionArn: string;
-  logicalDate: string;
-  input: string;
-  status?: string;
-  startDate?: string;
-  stopDate?: string;
-  /** What to do next, e.g. use `--rerun`. */
-  hint?: string;
+  items: RunItem[];
+  /** False when a run's latest attempt failed and nothing was started for it. */
+  ok: boolean;
 }
 
-export async function runWorkflow(client: SFNClient, target: WorkflowTarget, opts: RunOptions): Promise<RunResult> {
-  const logicalDate = opts.date === undefined ? isoSeconds(opts.now) : parseLogicalDate(opts.date);
-  const input = startInput('manual', logicalDate);
-  const base = executionName(logicalDate);
-  const maxReruns = opts.maxReruns ?? 100;
-  const common = { ref: target.ref, stateMachineArn: target.stateMachineArn, logicalDate, input };
-
-  for (let n = 0; n <= (opts.rerun ? maxReruns : 0); n++) {
-    const name = n === 0 ? base : executionName(logicalDate, `r${n}`);
-    const res = await startOnce(client, { stateMachineArn: target.stateMachineArn, name, input, requestedAt: opts.now });
-    if (res.kind === 'started') {
-      return { ...common, outcome: 'started', ok: true, name, executionArn: res.executionArn, status: 'RUNNING', startDate: isoSeconds(res.startDate) };
-    }
-    if (opts.rerun) continue;
-    const found = await client.send(new DescribeExecutionCommand({ executionArn: res.executionArn }));
-    const status = found.status ?? 'UNKNOWN';
-    const failed = FAILED_STATUSES.has(status);
-    return {
-      ...common,
-      outcome: 'exists',
-      ok: !failed,
-      name,
-      executionArn: res.executionArn,
-      status,
-      ...(found.startDate ? { startDate: isoSeconds(found.startDate) } : {}),
-      ...(found.stopDate ? { stopDate: isoSeconds(found.stopDate) } : {}),
-      hint: failed
-        ? `the run for ${logicalDate} ended ${status}; start it again with --rerun (a new execution named ${base}-r<N>)`
-        : status === 'RUNNING'
-          ? `the run for ${logicalDate} is still running; nothing was started`
-          : `the run for ${logicalDate} already ${status === 'SUCCEEDED' ? 'succeeded' : `ended ${status}`}; use --rerun to run it again`,
-    };
+export async function runWorkflow(api: ExecutionApi, target: WorkflowTarget, opts: RunOptions): Promise<RunResult> {
+  const runs = opts.date === undefined ? [latestRun(target.workflow, opts.now)] : runsForDate(target.workflow, opts.date);
+  const items: RunItem[] = [];
+  for (const p of runs) {
+    const { decision, ...item } = await planItem(api, target.stateMachineArn, p, opts.rerun ? 'all' : 'none');
+    items.push(decision === 'run' ? await startItem(api, target.stateMachineArn, p, item, 'manual') : item);
   }
-  throw new OpsError('NO_FREE_EXECUTION_NAME', `${base} and ${base}-r1 … ${base}-r${maxReruns} are all taken for ${target.ref}`);
+  return { ref: target.ref, stateMachineArn: target.stateMachineArn, items, ok: !items.some((i) => i.failed) };
 }

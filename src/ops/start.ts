@@ -1,44 +1,49 @@
 /**
- * One `StartExecution` under a deterministic name, telling a new execution from
- * one that already holds the name. Step Functions refuses a taken name with
- * `ExecutionAlreadyExists`, except when the holder is still running with the
- * identical input: then it answers success with the holder's ARN and start date.
- * A start date well before the request marks that case.
- *
+ * Starting operator runs: a run's attempts are looked up, the decision taken
+ * (src/ops/attempts.ts), and a start made only under a name no execution holds
+ * (src/starter/executions.ts), so an existing run is reported, never started again.
  * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html
  */
-import { StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import { awsErrorName } from './errors.ts';
-import { executionArn } from './resolve.ts';
+import { describeExisting, startNamed, type ExecutionApi } from '../starter/executions.ts';
+import { attemptsOf, decide, type Reprocess } from './attempts.ts';
+import { runInput, type OperatorTrigger, type PlannedRun } from './plan.ts';
 
-/** How much older than the request a returned start date may be and still be this request's (clock skew). */
-export const SAME_START_TOLERANCE_MS = 60_000;
+export { FAILED_STATUSES } from '../starter/executions.ts';
 
-export type StartOnceResult =
-  | { kind: 'started'; executionArn: string; startDate: Date }
-  | { kind: 'exists'; executionArn: string; startDate?: Date };
-
-export async function startOnce(
-  client: SFNClient,
-  req: { stateMachineArn: string; name: string; input: string; requestedAt: Date },
-): Promise<StartOnceResult> {
-  try {
-    const out = await client.send(
-      new StartExecutionCommand({ stateMachineArn: req.stateMachineArn, name: req.name, input: req.input }),
-    );
-    const arn = out.executionArn ?? executionArn(req.stateMachineArn, req.name);
-    const startDate = out.startDate ?? req.requestedAt;
-    if (startDate.getTime() < req.requestedAt.getTime() - SAME_START_TOLERANCE_MS) {
-      return { kind: 'exists', executionArn: arn, startDate };
-    }
-    return { kind: 'started', executionArn: arn, startDate };
-  } catch (err) {
-    if (awsErrorName(err) === 'ExecutionAlreadyExists') {
-      return { kind: 'exists', executionArn: executionArn(req.stateMachineArn, req.name) };
-    }
-    throw err;
-  }
+export interface RunItem {
+  ds: string;
+  logicalDate: string;
+  dataInterval: [string, string];
+  name: string;
+  attempt: number;
+  /** `started`; `skipped` (decided: it ran or runs); `exists` (another start took the name meanwhile). */
+  outcome: 'planned' | 'started' | 'skipped' | 'exists';
+  /** Why it was skipped or rerun: `already ran (SUCCEEDED at …)`, `running (since …)`. */
+  because?: string;
+  /** The run's latest attempt failed and nothing was started. */
+  failed?: boolean;
+  executionArn?: string;
 }
 
-/** Execution statuses that mean the run ended without success. */
-export const FAILED_STATUSES: ReadonlySet<string> = new Set(['FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE']);
+/** Looks up a run's attempts and decides; no start. */
+export async function planItem(api: ExecutionApi, machineArn: string, p: PlannedRun, reprocess: Reprocess): Promise<RunItem & { decision: 'run' | 'skip' }> {
+  const d = decide(p, await attemptsOf(api, machineArn, p), reprocess);
+  return {
+    ds: p.ds,
+    logicalDate: p.logicalDate,
+    dataInterval: [p.run.data_interval_start, p.run.data_interval_end],
+    name: d.name,
+    attempt: d.attempt,
+    outcome: d.action === 'skip' ? 'skipped' : 'planned',
+    ...(d.because ? { because: d.because } : {}),
+    ...(d.action === 'skip' && d.failed ? { failed: true } : {}),
+    decision: d.action,
+  };
+}
+
+/** Starts a planned item (its decision is `run`). */
+export async function startItem(api: ExecutionApi, machineArn: string, p: PlannedRun, item: RunItem, trigger: OperatorTrigger): Promise<RunItem> {
+  const out = await startNamed(api, { stateMachineArn: machineArn, name: item.name, input: runInput(p, trigger, item.attempt) });
+  if (out.kind === 'started') return { ...item, outcome: 'started', executionArn: out.executionArn };
+  return { ...item, outcome: 'exists', because: describeExisting(out.execution), executionArn: out.execution.executionArn };
+}

@@ -1,6 +1,7 @@
 /**
- * `lakestep status <use-case>/<dag>`: the most recent executions, and for each
- * failed one the state, error and cause from the newest page of its history.
+ * `lakestep status <use-case>/<dag>`: the most recent executions, how often each was
+ * redriven (`lakestep retry`), and for each failed one the state, error and cause from
+ * the newest page of its history.
  *
  * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_ListExecutions.html
  * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_GetExecutionHistory.html
@@ -32,6 +33,9 @@ export interface ExecutionRow {
   /** Stop (or now, while running) minus start. */
   durationSeconds?: number;
   failure?: FailureInfo;
+  /** Redrives (`lakestep retry`), absent when never redriven; START is the first start. */
+  redriveCount?: number;
+  redriveDate?: string;
 }
 
 export interface StatusResult {
@@ -58,6 +62,8 @@ export async function workflowStatus(client: SFNClient, target: WorkflowTarget, 
     const row: ExecutionRow = { name: item.name ?? '', status, executionArn: item.executionArn ?? '' };
     if (item.startDate) row.start = isoSeconds(item.startDate);
     if (item.stopDate) row.stop = isoSeconds(item.stopDate);
+    if (item.redriveCount) row.redriveCount = item.redriveCount;
+    if (item.redriveCount && item.redriveDate) row.redriveDate = isoSeconds(item.redriveDate);
     if (item.startDate) {
       const end = item.stopDate ?? (status === 'RUNNING' ? opts.now : undefined);
       if (end) row.durationSeconds = Math.max(0, Math.round((end.getTime() - item.startDate.getTime()) / 1000));

@@ -11,8 +11,10 @@ import type { State } from '../asl/types.ts';
 import type { JobDocument } from '../build/types.ts';
 import type { Processing } from '../ir/types.ts';
 import { mergeSql, mergeWatermarkSql } from '../sql/merge.ts';
-import { runtimeConf, runtimeJobTask } from './runtime.ts';
+import { runtimeConf, runtimeJobTask, ALWAYS_PASSED } from './runtime.ts';
 import { freshnessTables, gatedSteps, type WritingStep } from './quality.ts';
+import { TEMPLATE_PATHS } from '../asl/intrinsics.ts';
+import type { Workflow } from '../ir/types.ts';
 import type { PhaseCompiler } from './types.ts';
 import { afterJob } from './after-job.ts';
 import { watermarkReads, type WatermarkUse } from './watermarks.ts';
@@ -49,7 +51,7 @@ export const compileProcessing: PhaseCompiler<Processing> = (p, { workflow: w, p
       workflow: w,
       platform,
       job: 'process',
-      params: Object.fromEntries(uses.map((u) => [u.param, `$.watermarks.${u.param}.value`])),
+      params: { ...runParams(p, w), ...Object.fromEntries(uses.map((u) => [u.param, `$.watermarks.${u.param}.value`])) },
       sparkSubmitParameters: [runtimeConf(platform), platform.defaults.sparkSubmitParameters].filter(Boolean).join(' '),
       comment: specComment(p.origin, [...p.merges.map((m) => `MERGE INTO ${m.target.database}.${m.target.table}`), ...p.sql.map((f) => f.file)].join(', ')),
       next: advances.startAt,
@@ -69,3 +71,13 @@ export const compileProcessing: PhaseCompiler<Processing> = (p, { workflow: w, p
     sparkJobs: 1,
   };
 };
+
+/** Run parameters the SQL files bind beyond the ones every job gets (`dag` and `use_case` are fixed). */
+function runParams(p: Processing, w: Workflow): Record<string, string | { text: string }> {
+  const out: Record<string, string | { text: string }> = {};
+  for (const name of p.sql.flatMap((f) => f.params)) {
+    if (ALWAYS_PASSED.includes(name)) continue;
+    out[name] = name === 'dag' ? { text: w.name } : name === 'use_case' ? { text: w.useCase } : TEMPLATE_PATHS[name];
+  }
+  return out;
+}

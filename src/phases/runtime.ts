@@ -11,6 +11,9 @@ import type { Platform, Workflow } from '../ir/types.ts';
 import { SESSION_TIME_ZONE_CONF } from '../sql/watermark.ts';
 import { jobRunName } from './spark.ts';
 
+/** Run parameters every runtime job gets (`lakestep_runtime.py` requires them). */
+export const ALWAYS_PASSED: readonly string[] = ['ds', 'ts', 'run_id'];
+
 export const RUNTIME_ENTRYPOINT = 's3://${ArtifactsBucket}/lakestep/runtime/lakestep_runtime.py';
 /** The `lakestep` package the entry point imports (infra/platform/runtime-deployment.ts builds it). */
 export const RUNTIME_PACKAGE = 's3://${ArtifactsBucket}/lakestep/runtime/lakestep.zip';
@@ -75,8 +78,8 @@ export interface RuntimeJob {
   platform: Platform;
   /** Job name, or a JSONPath to it (Map items). */
   job: string | { path: string };
-  /** Extra parameters: name → JSONPath of the value. */
-  params?: Record<string, string>;
+  /** Extra parameters: name → JSONPath of the value, or a fixed text. */
+  params?: Record<string, string | { text: string }>;
   sparkSubmitParameters: string | { path: string };
   comment: string;
   next: string;
@@ -89,7 +92,8 @@ export function runtimeJobTask(j: RuntimeJob): TaskState {
     typeof j.job === 'string'
       ? { text: `s3://\${ArtifactsBucket}/lakestep/${jobPath(w, j.job)}` }
       : { expr: `States.Format('s3://\${ArtifactsBucket}/lakestep/${w.useCase}/jobs/${w.name}/{}.json', ${j.job.path})` };
-  const param = (name: string, path: string) => [{ text: '--param' }, { expr: `States.Format('${name}={}', ${path})` }];
+  const param = (name: string, value: string | { text: string }) =>
+    typeof value === 'string' ? [{ text: '--param' }, { expr: `States.Format('${name}={}', ${value})` }] : [{ text: '--param' }, { text: `${name}=${value.text}` }];
   return emrJobTask({
     comment: j.comment,
     jobName: jobRunName(w, typeof j.job === 'string' ? j.job : undefined),

@@ -2,12 +2,14 @@
  * `lakestep plan`: what a deploy of one build would change against another
  * (the build of the last deploy), per use case and read from the artifacts
  * alone — state machines added, removed or changed (which states, and the
- * timeout), EventBridge rules and their schedules, and what each role may do
+ * timeout), the dispatcher's routes, EventBridge Scheduler schedules, the platform's
+ * EventBridge rule (and the per-workflow rules and join machines of older builds,
+ * which a deploy removes), and what each role may do
  * (the integrations a machine calls; the secrets, keys, databases, S3 locations
  * and DataSync tasks the use case's roles are scoped to). Pure data; format.ts prints it.
  * @see https://docs.aws.amazon.com/cdk/v2/guide/ref-cli-cmd-diff.html
  */
-import type { Manifest, ManifestUseCase, RuleDefinition } from '../build/types.ts';
+import type { Manifest, ManifestUseCase, ManifestWorkflow, RouteDefinition, RuleDefinition, ScheduleDefinition } from '../build/types.ts';
 import { allStates } from '../asl/analysis.ts';
 import type { State, StateMachineDefinition } from '../asl/types.ts';
 
@@ -30,6 +32,8 @@ export interface MachineChange {
   /** Integrations (Task resources) the machine's role gains or loses. */
   integrationsAdded: string[];
   integrationsRemoved: string[];
+  /** Tags of the machine that changed (what the dispatcher notifies for it): tag → [before, after]. */
+  tags?: Record<string, [string | undefined, string | undefined]>;
 }
 
 export interface RuleChange {
@@ -47,6 +51,14 @@ export interface UseCasePlan {
   rulesAdded: RuleDefinition[];
   rulesRemoved: RuleDefinition[];
   rulesChanged: RuleChange[];
+  /** Routes of the dispatcher (`AWS::SSM::Parameter`s in the use case's stack), by name. */
+  routesAdded: RouteDefinition[];
+  routesRemoved: RouteDefinition[];
+  routesChanged: RuleChange[];
+  /** `AWS::Scheduler::Schedule`s of the use case's dags (`schedule:`), by name. */
+  schedulesAdded: ScheduleDefinition[];
+  schedulesRemoved: ScheduleDefinition[];
+  schedulesChanged: RuleChange[];
   /** What the use case's roles are scoped to, gained and lost (`secret …`, `database …`, `s3 …`, `datasync …`). */
   accessAdded: string[];
   accessRemoved: string[];
@@ -56,19 +68,27 @@ export interface Plan {
   useCases: UseCasePlan[];
   /** Platform settings that changed (`region`, `buckets.raw`, …): every stack may change. */
   platform: Record<string, [unknown, unknown]>;
+  /** The platform's EventBridge rule (the dispatcher's), when it is added, removed or changed. */
+  platformRule?: { name: string; change: 'added' | 'removed' | 'changed'; fields?: Record<string, [unknown, unknown]> };
 }
 
-/** Every state machine of a use case: its dags', their join machines' and their watch machines' (max_duration). */
+/** A workflow of the manifest, or of an older build: those had per-workflow rules and join machines. */
+type AnyWorkflow = ManifestWorkflow & { rules?: RuleDefinition[]; gate?: { stateMachineName: string; definition: string } };
+const workflowsOf = (u: ManifestUseCase | undefined): AnyWorkflow[] => u?.workflows ?? [];
+
+/** Every state machine of a use case: its dags', their watch machines' (max_duration), and an older build's join machines. */
 const machinesOf = (u: ManifestUseCase | undefined) =>
   new Map(
-    (u?.workflows ?? []).flatMap((w) => [
+    workflowsOf(u).flatMap((w) => [
       [w.stateMachineName, { w, path: w.definition }] as const,
       ...(w.gate ? [[w.gate.stateMachineName, { w, path: w.gate.definition }] as const] : []),
       ...(w.watch ? [[w.watch.stateMachineName, { w, path: w.watch.definition }] as const] : []),
     ]),
   );
 
-const rulesOf = (u: ManifestUseCase | undefined) => new Map((u?.workflows ?? []).flatMap((w) => w.rules.map((r) => [r.Name, r] as const)));
+const rulesOf = (u: ManifestUseCase | undefined) => new Map(workflowsOf(u).flatMap((w) => (w.rules ?? []).map((r) => [r.Name, r] as const)));
+const routesOf = (u: ManifestUseCase | undefined) => new Map(workflowsOf(u).flatMap((w) => (w.routes ?? []).map((r) => [r.Name, r] as const)));
+const schedulesOf = (u: ManifestUseCase | undefined) => new Map((u?.workflows ?? []).flatMap((w) => (w.schedules ?? []).map((s) => [s.Name, s] as const)));
 
 /** The Task resources of a definition, Map bodies included. */
 function integrations(def: StateMachineDefinition | undefined): Set<string> {
@@ -104,12 +124,29 @@ function changedStates(before: StateMachineDefinition, after: StateMachineDefini
   };
 }
 
-function ruleFields(before: RuleDefinition, after: RuleDefinition): Record<string, [unknown, unknown]> {
+/** Tags that differ, as [before, after]; undefined when none does. */
+function tagChanges(before: Record<string, string>, after: Record<string, string>): MachineChange['tags'] {
+  const out: NonNullable<MachineChange['tags']> = {};
+  for (const k of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()) if (before[k] !== after[k]) out[k] = [before[k], after[k]];
+  return Object.keys(out).length ? out : undefined;
+}
+
+/** The properties `keys` of two definitions that differ, as [before, after]. */
+function fieldsChanged<T extends object>(before: T, after: T, keys: readonly (keyof T & string)[]): Record<string, [unknown, unknown]> {
   const out: Record<string, [unknown, unknown]> = {};
-  for (const k of ['Description', 'ScheduleExpression', 'EventPattern', 'State', 'Targets'] as const) {
+  for (const k of keys) {
     if (JSON.stringify(before[k]) !== JSON.stringify(after[k])) out[k] = [before[k], after[k]];
   }
   return out;
+}
+
+const RULE_FIELDS = ['Description', 'ScheduleExpression', 'EventPattern', 'State', 'Targets'] as const;
+const ROUTE_FIELDS = ['Value', 'Description'] as const;
+const SCHEDULE_FIELDS = ['Description', 'ScheduleExpression', 'ScheduleExpressionTimezone', 'FlexibleTimeWindow', 'State', 'GroupName', 'Target'] as const;
+
+/** Entries of `after` that exist in `before` with another definition, and which of their fields changed. */
+function changed<T extends object>(before: Map<string, T>, after: Map<string, T>, keys: readonly (keyof T & string)[]): RuleChange[] {
+  return [...after].flatMap(([n, x]) => (before.has(n) && JSON.stringify(before.get(n)) !== JSON.stringify(x) ? [{ name: n, fields: fieldsChanged(before.get(n)!, x, keys) }] : []));
 }
 
 function planUseCase(name: string, before: BuildView, after: BuildView): UseCasePlan {
@@ -122,12 +159,16 @@ function planUseCase(name: string, before: BuildView, after: BuildView): UseCase
     const old = bm.get(machine);
     if (!old) continue;
     const [bd, ad] = [before.definitions.get(old.path), after.definitions.get(path)];
-    if (!bd || !ad || JSON.stringify(bd) === JSON.stringify(ad)) continue;
+    const tags = tagChanges(old.w.stateMachineTags ?? {}, w.stateMachineTags ?? {});
+    if (!bd || !ad || (JSON.stringify(bd) === JSON.stringify(ad) && !tags)) continue;
     const [bi, ai] = [integrations(bd), integrations(ad)];
     machinesChanged.push({
       name: machine,
       workflow: w.name,
       ...changedStates(bd, ad),
+      // Same definition, other tags: not a comment change.
+      ...(JSON.stringify(bd) === JSON.stringify(ad) ? { commentsOnly: false } : {}),
+      ...(tags ? { tags } : {}),
       ...(bd.TimeoutSeconds === ad.TimeoutSeconds ? {} : { timeout: [bd.TimeoutSeconds, ad.TimeoutSeconds] as [number | undefined, number | undefined] }),
       integrationsAdded: minus(ai, bi),
       integrationsRemoved: minus(bi, ai),
@@ -135,7 +176,11 @@ function planUseCase(name: string, before: BuildView, after: BuildView): UseCase
   }
   const br = rulesOf(b);
   const ar = rulesOf(a);
-  const rulesChanged = [...ar].flatMap(([n, r]) => (br.has(n) && JSON.stringify(br.get(n)) !== JSON.stringify(r) ? [{ name: n, fields: ruleFields(br.get(n)!, r) }] : []));
+  const rulesChanged = changed(br, ar, RULE_FIELDS);
+  const [bo, ao] = [routesOf(b), routesOf(a)];
+  const routesChanged = changed(bo, ao, ROUTE_FIELDS);
+  const [bs, as] = [schedulesOf(b), schedulesOf(a)];
+  const schedulesChanged = changed(bs, as, SCHEDULE_FIELDS);
   const [bx, ax] = [access(b), access(a)];
   const plan: UseCasePlan = {
     useCase: name,
@@ -146,13 +191,19 @@ function planUseCase(name: string, before: BuildView, after: BuildView): UseCase
     rulesAdded: minus(ar, br).map((n) => ar.get(n)!),
     rulesRemoved: minus(br, ar).map((n) => br.get(n)!),
     rulesChanged,
+    routesAdded: minus(ao, bo).map((n) => ao.get(n)!),
+    routesRemoved: minus(bo, ao).map((n) => bo.get(n)!),
+    routesChanged,
+    schedulesAdded: minus(as, bs).map((n) => as.get(n)!),
+    schedulesRemoved: minus(bs, as).map((n) => bs.get(n)!),
+    schedulesChanged,
     accessAdded: minus(ax, bx),
     accessRemoved: minus(bx, ax),
   };
   const quarantined = after.manifest.quarantined.some((q) => q.useCase === name);
-  const empty = [plan.machinesAdded, plan.machinesRemoved, machinesChanged, plan.rulesAdded, plan.rulesRemoved, rulesChanged, plan.accessAdded, plan.accessRemoved].every((x) => x.length === 0);
+  const empty = [plan.machinesAdded, plan.machinesRemoved, machinesChanged, plan.rulesAdded, plan.rulesRemoved, rulesChanged, plan.routesAdded, plan.routesRemoved, routesChanged, plan.schedulesAdded, plan.schedulesRemoved, schedulesChanged, plan.accessAdded, plan.accessRemoved].every((x) => x.length === 0);
   // A quarantined use case is left out of the deploy: its stack keeps what it has.
-  if (quarantined) return { ...plan, status: 'quarantined', machinesAdded: [], machinesRemoved: [], machinesChanged: [], rulesAdded: [], rulesRemoved: [], rulesChanged: [], accessAdded: [], accessRemoved: [] };
+  if (quarantined) return { ...plan, status: 'quarantined', machinesAdded: [], machinesRemoved: [], machinesChanged: [], rulesAdded: [], rulesRemoved: [], rulesChanged: [], routesAdded: [], routesRemoved: [], routesChanged: [], schedulesAdded: [], schedulesRemoved: [], schedulesChanged: [], accessAdded: [], accessRemoved: [] };
   return { ...plan, status: !b ? 'added' : !a ? 'removed' : empty ? 'unchanged' : 'changed' };
 }
 
@@ -168,8 +219,17 @@ function platformChanges(before: Manifest, after: Manifest): Record<string, [unk
   return out;
 }
 
+function platformRule(before: Manifest, after: Manifest): Plan['platformRule'] {
+  const [b, a] = [before.machines?.dispatcher?.rule, after.machines?.dispatcher?.rule];
+  if (!a) return b ? { name: b.Name, change: 'removed' } : undefined;
+  if (!b) return { name: a.Name, change: 'added' };
+  const fields = fieldsChanged(b, a, RULE_FIELDS);
+  return Object.keys(fields).length ? { name: a.Name, change: 'changed', fields } : undefined;
+}
+
 /** What deploying `after` changes against `before`, per use case (in name order). */
 export function planDiff(before: BuildView, after: BuildView): Plan {
   const names = [...new Set([...before.manifest.useCases, ...after.manifest.useCases].map((u) => u.name).concat(after.manifest.quarantined.map((q) => q.useCase)))].sort();
-  return { useCases: names.map((n) => planUseCase(n, before, after)), platform: platformChanges(before.manifest, after.manifest) };
+  const rule = platformRule(before.manifest, after.manifest);
+  return { useCases: names.map((n) => planUseCase(n, before, after)), platform: platformChanges(before.manifest, after.manifest), ...(rule ? { platformRule: rule } : {}) };
 }

@@ -2,11 +2,16 @@
  * A {@link Plan} as text: one block per use case that changes, `+` added, `-`
  * removed, `~` changed, in the order a reviewer reads a deploy.
  */
-import type { RuleDefinition } from '../build/types.ts';
+import type { RuleDefinition, ScheduleDefinition } from '../build/types.ts';
 import type { Plan, UseCasePlan } from './diff.ts';
 
 const show = (v: unknown) => (v === undefined ? '(none)' : typeof v === 'string' ? v : JSON.stringify(v));
 const ruleWhat = (r: RuleDefinition) => (r.ScheduleExpression ? `schedule ${r.ScheduleExpression}` : 'event pattern') + (r.State === 'DISABLED' ? ' (disabled)' : '');
+const scheduleWhat = (s: ScheduleDefinition) => `${s.ScheduleExpression} ${s.ScheduleExpressionTimezone}` + (s.State === 'DISABLED' ? ' (disabled)' : '');
+const fieldsText = (fields: Record<string, [unknown, unknown]>) =>
+  Object.entries(fields)
+    .map(([k, [b, a]]) => (k === 'Targets' || k === 'Target' || k === 'EventPattern' ? `${k} changed` : `${k} ${show(b)} → ${show(a)}`))
+    .join('; ');
 const list = (label: string, xs: string[]) => (xs.length ? [`      ${label}: ${xs.join(', ')}`] : []);
 
 function useCaseLines(u: UseCasePlan): string[] {
@@ -19,13 +24,20 @@ function useCaseLines(u: UseCasePlan): string[] {
   for (const m of u.machinesChanged) {
     lines.push(`  ~ state machine ${m.name} (${m.workflow})${m.commentsOnly ? ': comments only (the spec lines they cite moved)' : ''}`);
     lines.push(...list('states added', m.statesAdded), ...list('states removed', m.statesRemoved), ...list('states changed', m.statesChanged));
+    if (m.tags) lines.push(`      tags: ${Object.entries(m.tags).map(([k, [b, a]]) => `${k} ${show(b)} → ${show(a)}`).join('; ')}`);
     if (m.timeout) lines.push(`      TimeoutSeconds: ${show(m.timeout[0])} → ${show(m.timeout[1])}`);
     lines.push(...list('role gains', m.integrationsAdded), ...list('role loses', m.integrationsRemoved));
   }
   for (const m of u.machinesRemoved) lines.push(`  - state machine ${m.name} (${m.workflow})`);
   for (const r of u.rulesAdded) lines.push(`  + rule ${r.Name}: ${ruleWhat(r)}`);
-  for (const r of u.rulesChanged) lines.push(`  ~ rule ${r.name}: ${Object.entries(r.fields).map(([k, [b, a]]) => (k === 'Targets' || k === 'EventPattern' ? `${k} changed` : `${k} ${show(b)} → ${show(a)}`)).join('; ')}`);
+  for (const r of u.rulesChanged) lines.push(`  ~ rule ${r.name}: ${fieldsText(r.fields)}`);
   for (const r of u.rulesRemoved) lines.push(`  - rule ${r.Name}: ${ruleWhat(r)}`);
+  for (const r of u.routesAdded) lines.push(`  + route ${r.Name}`);
+  for (const r of u.routesChanged) lines.push(`  ~ route ${r.name}: ${Object.keys(r.fields).join(', ')} changed`);
+  for (const r of u.routesRemoved) lines.push(`  - route ${r.Name}`);
+  for (const s of u.schedulesAdded) lines.push(`  + schedule ${s.Name}: ${scheduleWhat(s)}`);
+  for (const s of u.schedulesChanged) lines.push(`  ~ schedule ${s.name}: ${fieldsText(s.fields)}`);
+  for (const s of u.schedulesRemoved) lines.push(`  - schedule ${s.Name}: ${scheduleWhat(s)}`);
   for (const x of u.accessAdded) lines.push(`  + access: ${x}`);
   for (const x of u.accessRemoved) lines.push(`  - access: ${x}`);
   return lines;
@@ -39,6 +51,8 @@ export function formatPlan(plan: Plan, against: string): string {
     lines.push('platform settings:');
     for (const [k, [b, a]] of platform) lines.push(`  ~ ${k}: ${show(b)} → ${show(a)}`);
   }
+  const rule = plan.platformRule;
+  if (rule) lines.push(`platform rule ${rule.name}: ${rule.change === 'changed' ? fieldsText(rule.fields ?? {}) : rule.change}`);
   for (const u of changed) lines.push(...useCaseLines(u));
   const unchanged = plan.useCases.length - changed.length;
   const count = (s: UseCasePlan['status']) => plan.useCases.filter((u) => u.status === s).length;

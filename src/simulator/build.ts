@@ -1,18 +1,26 @@
 /**
- * Reads a build/ directory (DESIGN §6): the manifest, each workflow's ASL and join
- * machine, the rules and the job documents, with placeholders filled by fake values.
+ * Reads a build/ directory (DESIGN §6): the manifest, each workflow's ASL, the
+ * platform's dispatcher and its rule, the routes and tags the dispatcher reads, the
+ * schedules and the job documents, with placeholders filled by fake values.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StateMachineDefinition } from '../asl/types.ts';
-import type { JobDocument, Manifest, ManifestWorkflow, RuleDefinition } from '../build/types.ts';
+import type { JobDocument, Manifest, ManifestWorkflow, RouteDefinition, RuleDefinition, ScheduleDefinition } from '../build/types.ts';
 import { ACCOUNT, PARTITION, placeholderValues, substitute } from './placeholders.ts';
 
+import { DISPATCHER_REF } from './refs.ts';
+
+export { DISPATCHER_REF };
+
 export interface MachineSource {
-  /** `<use-case>/<dag>`, or `<use-case>/<dag>#join` for a join machine, `#watch` for a watch machine. */
+  /** `<use-case>/<dag>`, `<use-case>/<dag>#watch` for a watch machine, or {@link DISPATCHER_REF}. */
   ref: string;
   useCase: string;
-  workflow: ManifestWorkflow;
+  /** The workflow (absent for the platform's dispatcher). */
+  workflow?: ManifestWorkflow;
+  /** Tags of the state machine (ListTagsForResource). */
+  tags: Record<string, string>;
   name: string;
   arn: string;
   definition: StateMachineDefinition;
@@ -26,7 +34,12 @@ export interface LoadedBuild {
   /** Placeholders found in artifacts that have no fake value (filled with `sim-<Name>`). */
   unknownPlaceholders: string[];
   machines: MachineSource[];
+  /** The platform's EventBridge rules (the dispatcher's), placeholders filled. */
   rules: { rule: RuleDefinition; ref: string }[];
+  /** SSM parameters of the routes (GetParametersByPath), by name. */
+  parameters: Map<string, RouteDefinition>;
+  /** EventBridge Scheduler schedules, placeholders filled. */
+  schedules: { schedule: ScheduleDefinition; ref: string }[];
   /** Job documents by path relative to build/. */
   jobs: Map<string, JobDocument>;
   /** DataSync task ARN by table name. */
@@ -47,20 +60,24 @@ export function loadBuild(buildDir: string): LoadedBuild {
   const unknown = new Set<string>();
   const machines: MachineSource[] = [];
   const rules: LoadedBuild['rules'] = [];
+  const parameters: LoadedBuild['parameters'] = new Map();
+  const schedules: LoadedBuild['schedules'] = [];
   const jobs = new Map<string, JobDocument>();
   const datasyncTasks = new Map<string, string>();
   const datasyncIncludes = new Map<string, string>();
   for (const uc of manifest.useCases) {
     for (const wf of uc.workflows) {
       const ref = `${uc.name}/${wf.name}`;
-      const add = (suffix: string, name: string, path: string): void => {
-        const definition = substitute(readJson(path) as StateMachineDefinition, placeholders, unknown);
-        machines.push({ ref: ref + suffix, useCase: uc.name, workflow: wf, name, arn: stateMachineArn(region, name), definition });
-      };
-      add('', wf.stateMachineName, wf.definition);
-      if (wf.gate) add('#join', wf.gate.stateMachineName, wf.gate.definition);
-      if (wf.watch) add('#watch', wf.watch.stateMachineName, wf.watch.definition);
-      for (const rule of wf.rules) rules.push({ rule: substitute(rule, placeholders, unknown), ref });
+      const definition = substitute(readJson(wf.definition) as StateMachineDefinition, placeholders, unknown);
+      const name = wf.stateMachineName;
+      machines.push({ ref, useCase: uc.name, workflow: wf, tags: wf.stateMachineTags ?? {}, name, arn: stateMachineArn(region, name), definition });
+      for (const route of wf.routes ?? []) parameters.set(route.Name, route);
+      for (const schedule of wf.schedules ?? []) schedules.push({ schedule: substitute(schedule, placeholders, unknown), ref });
+      // A watch machine is no workflow of the routing: no tags, so the dispatcher never routes its status.
+      if (wf.watch) {
+        const watchDefinition = substitute(readJson(wf.watch.definition) as StateMachineDefinition, placeholders, unknown);
+        machines.push({ ref: `${ref}#watch`, useCase: uc.name, workflow: wf, tags: {}, name: wf.watch.stateMachineName, arn: stateMachineArn(region, wf.watch.stateMachineName), definition: watchDefinition });
+      }
       for (const job of wf.jobs) jobs.set(job, readJson(job) as JobDocument);
       for (const ds of wf.resources.datasync) {
         datasyncTasks.set(ds.table, 'taskArn' in ds ? ds.taskArn : (placeholders[ds.placeholder] ?? ''));
@@ -68,5 +85,12 @@ export function loadBuild(buildDir: string): LoadedBuild {
       }
     }
   }
-  return { manifest, region, account: ACCOUNT, placeholders, unknownPlaceholders: [...unknown].sort(), machines, rules, jobs, datasyncTasks, datasyncIncludes };
+  const dispatcher = manifest.machines?.dispatcher;
+  if (dispatcher) {
+    const definition = substitute(readJson(dispatcher.definition) as StateMachineDefinition, placeholders, unknown);
+    const name = dispatcher.stateMachineName;
+    machines.push({ ref: DISPATCHER_REF, useCase: 'lakestep', tags: {}, name, arn: stateMachineArn(region, name), definition });
+    rules.push({ rule: substitute(dispatcher.rule, placeholders, unknown), ref: DISPATCHER_REF });
+  }
+  return { manifest, region, account: ACCOUNT, placeholders, unknownPlaceholders: [...unknown].sort(), machines, rules, parameters, schedules, jobs, datasyncTasks, datasyncIncludes };
 }

@@ -24,6 +24,10 @@ export function placeholderValues(manifest: Manifest): Record<string, string> {
     WatermarksTable: p.dynamodb.watermarks,
     GatesTable: p.dynamodb.gates,
     NotificationTopicArn: `arn:aws:sns:${p.region}:${ACCOUNT}:${p.notifications.topicName}`,
+    ScheduleStarterArn: scheduleStarterArn(p.region, p.prefix),
+    SchedulerRoleArn: `arn:aws:iam::${ACCOUNT}:role/${p.prefix}-scheduler`,
+    ScheduleGroupName: p.prefix,
+    SchedulerDeadLetterArn: `arn:aws:sqs:${p.region}:${ACCOUNT}:${p.prefix}-schedule-starter-dead-letters`,
   };
   for (const [bucket, name] of Object.entries(p.buckets)) values[`${bucket[0]?.toUpperCase()}${bucket.slice(1)}Bucket`] ??= name;
   let n = 0;
@@ -37,6 +41,11 @@ export function placeholderValues(manifest: Manifest): Record<string, string> {
     }
   }
   return values;
+}
+
+/** The schedule starter the simulator stands in for (src/starter/scheduled.ts). */
+export function scheduleStarterArn(region: string, prefix: string): string {
+  return `arn:aws:lambda:${region}:${ACCOUNT}:function:${prefix}-schedule-starter`;
 }
 
 export function fakeDataSyncTaskArn(region: string, n: number): string {

@@ -14,13 +14,14 @@ import { executionName, logicalDateFromDay } from '../naming.ts';
 import { logicalDateOf } from '../ops/dates.ts';
 import { ScenarioError } from './scenario.ts';
 import { loadBuild, type LoadedBuild, type MachineSource } from './build.ts';
-import { deliveries, route, type Delivery } from './bus.ts';
+import { route, type Delivery } from './bus.ts';
 import { indexDefinition, rewriteContextPaths } from './definition.ts';
 import { taskError } from './errors.ts';
-import { eventId, eventTime, scheduledEvent, statusChangeEvent } from './events.ts';
+import { eventId, eventTime, statusChangeEvent } from './events.ts';
 import { compileMachine, runExecution, type CompiledMachine, type Execution } from './execution.ts';
 import { fireTimes } from '../events/fire-times.ts';
 import { Problems } from './problems.ts';
+import { schedulerInput, startScheduledIn } from './schedule-starter.ts';
 import { DataSync } from './services/datasync.ts';
 import { DynamoDb, type DynamoDbTransport } from './services/dynamodb.ts';
 import { EmrServerless } from './services/emr-serverless.ts';
@@ -28,6 +29,7 @@ import { S3Store } from './services/s3.ts';
 import { SnsTopics, type Notification } from './services/sns.ts';
 import { CloudWatchMetrics } from './services/cloudwatch.ts';
 import { alarmMessage, alarmTransitions, buildAlarms } from './freshness.ts';
+import { ssmHandlers } from './services/ssm.ts';
 import { stepFunctionsHandlers, type ExecutionView, type StartRequest } from './services/step-functions.ts';
 import type { TaskHandler } from './services/types.ts';
 import type { Item } from './attribute-values.ts';
@@ -138,6 +140,7 @@ export class Simulator {
       ...this.dynamodb.handlers,
       ...this.sns.handlers,
       ...this.metrics.handlers,
+      ...ssmHandlers(this.build.parameters, this.build.region, this.build.account),
       ...stepFunctionsHandlers({
         startExecution: (r) => this.startFromTask(r),
         runExecution: (arn) => this.runNow(arn),
@@ -145,11 +148,12 @@ export class Simulator {
           const e = this.executions.find((x) => x.arn === arn);
           return e && view(e);
         },
+        tagsOf: (arn) => this.sources.get(arn)?.tags,
       }),
     };
   }
 
-  /** State machine ARN of a workflow ref (`<use-case>/<dag>`, `…#join`) or state machine name. */
+  /** State machine ARN of a workflow ref (`<use-case>/<dag>`, `lakestep/dispatch`) or state machine name. */
   machineArn(ref: string): string {
     const source = [...this.sources.values()].find((s) => s.ref === ref || s.name === ref || s.arn === ref);
     if (!source) throw new Error(`Unknown workflow "${ref}"; known: ${[...this.sources.values()].map((s) => s.ref).join(', ')}`);
@@ -180,20 +184,29 @@ export class Simulator {
     if (w) this.fireSchedules(new Date(w.start), new Date(w.end));
   }
 
-  /** Delivers the scheduled events of every enabled schedule rule in `[start, end)`. */
+  /**
+   * Invokes the target of every enabled Scheduler schedule at each of its fire times in
+   * `[start, end)`, on the wall clock of its time zone (a skipped local time does not fire,
+   * a repeated one fires once), at the scheduled time whatever its flexible window.
+   */
   fireSchedules(start: Date, end: Date): void {
-    const fires: { time: number; rule: LoadedBuild['rules'][number] }[] = [];
-    for (const entry of this.build.rules) {
-      const expression = entry.rule.ScheduleExpression;
-      if (!expression || entry.rule.State !== 'ENABLED') continue;
-      for (const t of fireTimes(expression, start, end)) fires.push({ time: t.getTime(), rule: entry });
+    const fires: { time: number; entry: LoadedBuild['schedules'][number] }[] = [];
+    for (const entry of this.build.schedules) {
+      const s = entry.schedule;
+      if (s.State !== 'ENABLED') continue;
+      for (const t of fireTimes(s.ScheduleExpression, start, end, s.ScheduleExpressionTimezone)) fires.push({ time: t.getTime(), entry });
     }
     fires.sort((a, b) => a.time - b.time);
-    for (const { time, rule } of fires) {
-      const event = scheduledEvent(`arn:aws:events:${this.build.region}:${this.build.account}:rule/${rule.rule.Name}`, time, this.eventAt());
-      for (const d of deliveries(rule.rule, event, this.build.region, this.build.account)) {
-        this.deliver(d, time, { kind: 'schedule', rule: rule.rule.Name, time: eventTime(time) }, rule.ref, '-');
+    for (const { time, entry } of fires) {
+      const s = entry.schedule;
+      const trigger: Trigger = { kind: 'schedule', rule: s.Name, time: eventTime(time) };
+      const log = (details: Record<string, unknown>): void =>
+        void this.timeline.push({ time: new Date(time).toISOString(), workflow: entry.ref, execution: '-', kind: 'event-routed', details: { schedule: s.Name, target: s.Target.Arn, ...details } });
+      if (s.Target.Arn !== this.build.placeholders.ScheduleStarterArn) {
+        log({ failed: 'the simulator does not emulate this target' });
+        continue;
       }
+      log(startScheduledIn(this, schedulerInput(s.Target.Input, eventTime(time)), (arn, name, input) => this.enqueue(arn, name, input, time, trigger)));
     }
   }
 
@@ -449,7 +462,7 @@ export class Simulator {
     }
   }
 
-  /** Hands a target its input: starts a state machine or publishes to the topic. */
+  /** Hands a target its input: starts a state machine, runs the schedule starter or publishes to the topic. */
   private deliver(d: Delivery, at: number, trigger: Trigger, workflow: string, execution: string): void {
     const entry = (kind: TimelineEntry['kind'], details: Record<string, unknown>): void =>
       void this.timeline.push({ time: new Date(at).toISOString(), workflow, execution, kind, details: { rule: d.rule.Name, target: d.target.Arn, ...details } });

@@ -13,7 +13,7 @@ export interface Scenario {
   start?: ManualStart[];
   /** Time window in which schedule rules fire (`[start, end)`, ISO 8601). */
   window?: { start: string; end: string };
-  /** Per workflow ref (`<use-case>/<dag>`, `…#join`) and Task state name. */
+  /** Per workflow ref (`<use-case>/<dag>`, `lakestep/dispatch`) and Task state name. */
   faults?: Record<string, Record<string, Fault>>;
   /** Per workflow ref and Task state name: simulated seconds each call takes. */
   delays?: Record<string, Record<string, number>>;
@@ -40,7 +40,7 @@ export interface Scenario {
 }
 
 export interface ManualStart {
-  /** `<use-case>/<dag>` (or `…#join`, or a state machine name). */
+  /** `<use-case>/<dag>` (or `lakestep/dispatch`, or a state machine name). */
   workflow: string;
   /** `YYYY-MM-DD` or an ISO timestamp; default: the window start. */
   logical_date?: string;

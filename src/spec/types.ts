@@ -27,6 +27,14 @@ export interface NotificationBlock {
   emails?: string[];
 }
 
+/** `schedule:` as an object: one of `cron` (six fields) and `rate` (`value unit`), with its time zone and flexible window. */
+export interface ScheduleObjectSpec {
+  cron?: string;
+  rate?: string;
+  timezone?: string;
+  flexible_window?: number;
+}
+
 export interface DagSpec {
   name: string;
   type: DagType;
@@ -34,13 +42,15 @@ export interface DagSpec {
   tags?: string[];
   notification?: NotificationBlock;
   spark?: SparkBlock;
-  schedule?: string;
+  schedule?: string | ScheduleObjectSpec;
   depends_on?: string[];
   config?: string;
   retries?: number;
   timeout?: string;
   max_duration?: string;
   enabled?: boolean;
+  /** What a scheduled run's logical date is: `interval` (start of its data interval) or `trigger` (its fire time). */
+  logical_date?: 'interval' | 'trigger';
 }
 
 export interface OrchestrationSpec {
@@ -91,10 +101,12 @@ export interface PlatformSpec {
     /** DataSync polling: first wait and cap, in seconds. */
     datasync_poll_seconds?: number;
     datasync_poll_max_seconds?: number;
+    /** What a scheduled run's logical date is; dags may override it. */
+    logical_date?: 'interval' | 'trigger';
     /** KMS key of the sources' secrets, for sources without their own. */
     secrets_kms_key_arn?: string;
   };
-  /** false: every schedule rule is deployed disabled. */
+  /** false: every schedule is deployed disabled. */
   schedules_enabled?: boolean;
   tags?: Record<string, string>;
   databases?: Record<string, { owner: string; description?: string }>;

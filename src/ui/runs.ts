@@ -1,11 +1,13 @@
 /**
  * The runs of a simulation as the page shows them: one per execution of a dag
- * (join and watch machines are plumbing, not dags), with its states from the timeline,
+ * (the platform's own machines, `lakestep/*` — the dispatcher, the backfill — and watch machines are plumbing,
+ * not dags), with its states from the timeline,
  * its Spark job runs, its error and the checks it reported.
  */
 import type { SimulationResult, TimelineEntry } from '../simulator/index.ts';
 import { checksOfOutput } from './health.ts';
 import { runIdentity } from './identity.ts';
+import { DISPATCHER_REF } from '../simulator/index.ts';
 import { QUALITY_CHECK_ERROR, type RunState, type UiRun, type UiState } from './types.ts';
 
 /** States kept per run: a migration's Map over hundreds of tables stays readable. */
@@ -35,7 +37,7 @@ export function runsOfSimulation(result: SimulationResult): UiRun[] {
     jobs.set(j.executionArn, list);
   }
   return result.executions
-    .filter((e) => !e.workflow.endsWith('#join') && !e.workflow.endsWith('#watch'))
+    .filter((e) => !e.workflow.startsWith(`${DISPATCHER_REF.split('/')[0]}/`) && !e.workflow.endsWith('#watch'))
     .map((e) => {
       const skipped = e.status === 'SUCCEEDED' ? skippedText(e.output) : undefined;
       const identity = runIdentity({ name: e.name, start: e.startTime, input: e.input, output: e.output });

@@ -23,7 +23,8 @@ const members = (shape: string) => schemas[`${shape}$`]![4] as string[];
 type Json = Record<string, any>;
 const result = compile(readSpecs(join(GOLDEN_DIR, 'datasync-shared', 'specs')), { lakestepVersion: '0' });
 const starts = [...result.files]
-  .filter(([p]) => p.endsWith('.asl.json'))
+  // The workflows of the use cases; lakestep/ holds platform machines (backfill) that migrate nothing.
+  .filter(([p]) => p.endsWith('.asl.json') && !p.startsWith('lakestep/'))
   .flatMap(([p, text]) => Object.entries((JSON.parse(text) as Json).States['Migrate tables'].ItemProcessor.States as Record<string, Json>).filter(([, s]) => s.Resource === 'arn:aws:states:::aws-sdk:datasync:startTaskExecution').map(([name, s]) => [`${p} ${name}`, s.Parameters as Json] as const));
 
 describe('StartTaskExecution as compiled', () => {

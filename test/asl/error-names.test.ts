@@ -39,6 +39,7 @@ const SDK: Record<string, Integration> = {
   sns: { pkg: '@aws-sdk/client-sns', prefix: 'Sns', generic: ['SnsException'] },
   cloudwatch: { pkg: '@aws-sdk/client-cloudwatch', prefix: 'CloudWatch', generic: ['CloudWatchException'] },
   glue: { pkg: '@aws-sdk/client-glue', prefix: 'Glue', generic: ['GlueException'] },
+  ssm: { pkg: '@aws-sdk/client-ssm', prefix: 'Ssm', generic: ['SsmException'] },
 };
 /** Optimized integrations: `arn:aws:states:::<service>:<action>`. */
 const OPTIMIZED: Record<string, Integration> = {

@@ -10,6 +10,7 @@ import { compile } from '../../src/compile.ts';
 import { JOB_ATTEMPT_OVERHEAD_SECONDS, WORKFLOW_SECONDS_MAX, worstCaseSeconds, workflowTimeoutSeconds } from '../../src/asl/durations.ts';
 import { retryDelaySeconds, TRANSIENT_RETRY } from '../../src/asl/policy.ts';
 import type { State } from '../../src/asl/types.ts';
+import { BACKFILL_DEFINITION } from '../../src/build/assemble.ts';
 import { migrationSpecs } from '../helpers/migration-specs.ts';
 
 type Json = Record<string, any>;
@@ -49,7 +50,7 @@ describe('the example platform', () => {
     expect(new Set(minutes('orders/orders-migration.asl.json'))).toEqual(new Set([2880]));
   });
 
-  it.each(definitions.filter(([p]) => !p.endsWith('.join.asl.json')).map(([p]) => p))('%s: the workflow outlasts every attempt, retry and backoff of each of its jobs', (path) => {
+  it.each(definitions.filter(([p]) => !p.endsWith('.join.asl.json') && p !== BACKFILL_DEFINITION).map(([p]) => p))('%s: the workflow outlasts every attempt, retry and backoff of each of its jobs', (path) => {
     const def = definitions.find(([p]) => p === path)![1];
     for (const job of jobStarts(def).filter((j) => j.Parameters.Mode !== 'STREAMING')) {
       const retrier = (job.Retry as Json[]).find((r) => r.ErrorEquals.includes('States.TaskFailed'));
@@ -59,6 +60,21 @@ describe('the example platform', () => {
     }
     expect(def.TimeoutSeconds).toBeLessThanOrEqual(WORKFLOW_SECONDS_MAX);
     expect(def.TimeoutSeconds % 60).toBe(0);
+  });
+
+  it('leaves the backfill machine without a timeout of its own: it runs no job, each run it starts is bounded by its workflow', () => {
+    // Its length is the number of dates over MaxConcurrency, known only when it starts; a fixed
+    // TimeoutSeconds would cut long backfills. Each child run keeps its own TimeoutSeconds, and the
+    // Standard execution's one-year limit bounds the backfill.
+    const def = definitions.find(([p]) => p === BACKFILL_DEFINITION)![1];
+    expect(def.TimeoutSeconds).toBeUndefined();
+    expect(jobStarts(def)).toEqual([]);
+    const starts = tasks(def.States);
+    expect(starts.map((t) => t.Resource)).toEqual(['arn:aws:states:::states:startExecution.sync:2']);
+    for (const [path, child] of definitions.filter(([p]) => p !== BACKFILL_DEFINITION && !p.endsWith('.join.asl.json'))) {
+      expect(child.TimeoutSeconds, path).toBeGreaterThan(0);
+      expect(child.TimeoutSeconds, path).toBeLessThanOrEqual(WORKFLOW_SECONDS_MAX);
+    }
   });
 
   it('has one retry layer per job: Step Functions retries failed batch runs, nothing retries a stream from Step Functions', () => {

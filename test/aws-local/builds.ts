@@ -27,11 +27,9 @@ async function compileTree(cwd: string, specs: string, out: string): Promise<Man
   }
 }
 
-/** `<region>/<state machine name>` of every state machine (and join and watch machine) of a build. */
+/** `<region>/<state machine name>` of every workflow's state machine and watch machine of a build (the dispatcher is the platform's: shared by the builds of one prefix). */
 function machineKeys(m: Manifest): string[] {
-  return m.useCases
-    .flatMap((uc) => uc.workflows.flatMap((wf) => [wf.stateMachineName, ...(wf.gate ? [wf.gate.stateMachineName] : []), ...(wf.watch ? [wf.watch.stateMachineName] : [])]))
-    .map((n) => `${m.platform.region}/${n}`);
+  return m.useCases.flatMap((uc) => uc.workflows.flatMap((wf) => [wf.stateMachineName, ...(wf.watch ? [wf.watch.stateMachineName] : [])])).map((n) => `${m.platform.region}/${n}`);
 }
 
 /**

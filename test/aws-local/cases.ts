@@ -3,7 +3,7 @@
  * simulator, and what each interpreter is observed to do.
  */
 export interface StartStep {
-  /** `<use-case>/<dag>` or `…#join`. */
+  /** `<use-case>/<dag>`, or `lakestep/dispatch` (the dispatcher). */
   ref: string;
   input: unknown;
   /** Execution name (the same on both interpreters). */
@@ -12,11 +12,19 @@ export interface StartStep {
   at?: string;
 }
 
+/** An operator command of `src/ops` run against the interpreter's Step Functions. */
+export type OperatorStep =
+  | { command: 'run'; ref: string; date: string; rerun?: boolean }
+  | { command: 'backfill'; ref: string; from: string; to: string; maxConcurrency?: number };
+
 /** Phases run one after the other; each runs until nothing is left running. */
 export type Phase =
   | { start: StartStep[] }
   /** Delivers again the event that started the first execution of `ref` in this case (a duplicate delivery). */
-  | { redeliver: string };
+  | { redeliver: string }
+  /** The workflow's (first) schedule fires at `at`: the schedule starter starts its run (moto: the bundled Lambda handler). */
+  | { fire: { ref: string; at: string } }
+  | { operator: OperatorStep };
 
 export interface Case {
   scenario: string;
@@ -41,6 +49,8 @@ export interface Case {
   knownGap?: string;
   /** A moto gap (pinned in moto-gaps.moto.ts) makes moto disagree here: named in the table. */
   motoGap?: string;
+  /** Times and dates the case derives (runs' logical dates, intervals): compared unmasked. */
+  known?: string[];
 }
 
 export interface ObservedExecution {

@@ -8,6 +8,8 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { SSMClient } from '@aws-sdk/client-ssm';
 
 export interface Clients {
   region: string;
@@ -17,6 +19,8 @@ export interface Clients {
   sns: SNSClient;
   sqs: SQSClient;
   datasync: DataSyncClient;
+  scheduler: SchedulerClient;
+  ssm: SSMClient;
 }
 
 /** moto's default account: the ARNs it builds use it, as the simulator's fake ARNs do. */
@@ -38,6 +42,8 @@ export function clientsFor(endpoint: string, region: string): Clients {
       sns: new SNSClient(config),
       sqs: new SQSClient(config),
       datasync: new DataSyncClient(config),
+      scheduler: new SchedulerClient(config),
+      ssm: new SSMClient(config),
     };
     cache.set(key, c);
   }

@@ -8,21 +8,24 @@
 import { CreateLocationS3Command, CreateTaskCommand } from '@aws-sdk/client-datasync';
 import { CreateTableCommand, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { CreateStateMachineCommand, StateMachineAlreadyExists, UpdateStateMachineCommand } from '@aws-sdk/client-sfn';
+import { CreateStateMachineCommand, StateMachineAlreadyExists, TagResourceCommand, UpdateStateMachineCommand } from '@aws-sdk/client-sfn';
+import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { CreateScheduleCommand, CreateScheduleGroupCommand, GetScheduleGroupCommand, UpdateScheduleCommand } from '@aws-sdk/client-scheduler';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Manifest, StateMachineDefinition } from '../../src/index.ts';
 import { placeholderValues } from '../../src/simulator/placeholders.ts';
 import { clientsFor, MOTO_ACCOUNT, type Clients } from './clients.ts';
 import { forMoto } from './rewrite.ts';
+import { DISPATCHER_REF } from '../../src/simulator/build.ts';
 
 export const EMR_APPLICATION_ID = '00motoapp';
 export const EMR_QUEUE = 'lakestep-emr-serverless';
 
 export interface DeployedMachine {
-  /** `<use-case>/<dag>` or `…#join`. */
+  /** `<use-case>/<dag>`, or `lakestep/dispatch` for the platform's dispatcher. */
   ref: string;
   name: string;
   arn: string;
@@ -31,6 +34,8 @@ export interface DeployedMachine {
 }
 
 export interface Deployment {
+  /** The moto server. */
+  endpoint: string;
   buildDir: string;
   manifest: Manifest;
   clients: Clients;
@@ -130,26 +135,56 @@ export async function deploy(endpoint: string, buildDir: string, name = 'specs')
     }
   }
   const machines: DeployedMachine[] = [];
+  const items: { ref: string; name: string; path: string; tags: Record<string, string> }[] = manifest.useCases.flatMap((uc) =>
+    uc.workflows.flatMap((wf) => [
+      { ref: `${uc.name}/${wf.name}`, name: wf.stateMachineName, path: wf.definition, tags: wf.stateMachineTags ?? {} },
+      ...(wf.watch ? [{ ref: `${uc.name}/${wf.name}#watch`, name: wf.watch.stateMachineName, path: wf.watch.definition, tags: {} }] : []),
+    ]),
+  );
+  // The platform's dispatcher: one per prefix and region, as in an account (a later build of the same prefix updates it).
+  const dispatcher = manifest.machines?.dispatcher;
+  if (dispatcher) items.push({ ref: DISPATCHER_REF, name: dispatcher.stateMachineName, path: dispatcher.definition, tags: {} });
+  for (const { ref, name, path, tags } of items) {
+    const definition = substitute(JSON.parse(readFileSync(join(buildDir, path), 'utf8')) as StateMachineDefinition, placeholders);
+    const moto = JSON.stringify(forMoto(definition, { queueUrl, replace }));
+    const roleArn = `arn:aws:iam::${MOTO_ACCOUNT}:role/${name}`;
+    const tagList = Object.entries(tags).map(([key, value]) => ({ key, value }));
+    let arn: string;
+    try {
+      arn = (await clients.sfn.send(new CreateStateMachineCommand({ name, definition: moto, roleArn, type: 'STANDARD', tags: tagList }))).stateMachineArn as string;
+    } catch (e) {
+      if (!(e instanceof StateMachineAlreadyExists)) throw e;
+      arn = `arn:aws:states:${p.region}:${MOTO_ACCOUNT}:stateMachine:${name}`;
+      await clients.sfn.send(new UpdateStateMachineCommand({ stateMachineArn: arn, definition: moto }));
+      if (tagList.length) await clients.sfn.send(new TagResourceCommand({ resourceArn: arn, tags: tagList }));
+    }
+    machines.push({ ref, name, arn, definition });
+  }
+  // The dispatcher's routes, as each use case's stack creates them (AWS::SSM::Parameter).
+  for (const route of manifest.useCases.flatMap((uc) => uc.workflows.flatMap((wf) => wf.routes ?? []))) {
+    await clients.ssm.send(new PutParameterCommand({ Name: route.Name, Type: route.Type, Value: route.Value, Description: route.Description, Overwrite: true }));
+  }
+  await deploySchedules(clients, manifest, placeholders);
+  return { endpoint, buildDir, manifest, clients, placeholders, machines, queueUrl, notificationQueueUrl, datasyncTasks };
+}
+
+/** The platform's schedule group and every workflow's EventBridge Scheduler schedule, in moto's Scheduler. */
+async function deploySchedules(clients: Clients, manifest: Manifest, placeholders: Record<string, string>): Promise<void> {
+  const group = placeholders.ScheduleGroupName as string;
+  // moto replaces a group created again, dropping its schedules (moto-gaps.moto.ts): create it once.
+  const exists = await clients.scheduler.send(new GetScheduleGroupCommand({ Name: group })).then(() => true, () => false);
+  if (!exists) await clients.scheduler.send(new CreateScheduleGroupCommand({ Name: group }));
   for (const uc of manifest.useCases) {
     for (const wf of uc.workflows) {
-      const items: [string, string, string][] = [[`${uc.name}/${wf.name}`, wf.stateMachineName, wf.definition]];
-      if (wf.gate) items.push([`${uc.name}/${wf.name}#join`, wf.gate.stateMachineName, wf.gate.definition]);
-      if (wf.watch) items.push([`${uc.name}/${wf.name}#watch`, wf.watch.stateMachineName, wf.watch.definition]);
-      for (const [ref, name, path] of items) {
-        const definition = substitute(JSON.parse(readFileSync(join(buildDir, path), 'utf8')) as StateMachineDefinition, placeholders);
-        const moto = JSON.stringify(forMoto(definition, { queueUrl, replace }));
-        const roleArn = `arn:aws:iam::${MOTO_ACCOUNT}:role/${name}`;
-        let arn: string;
+      for (const s of substitute(wf.schedules ?? [], placeholders)) {
+        const schedule = { ...s, FlexibleTimeWindow: s.FlexibleTimeWindow, Target: s.Target };
         try {
-          arn = (await clients.sfn.send(new CreateStateMachineCommand({ name, definition: moto, roleArn, type: 'STANDARD' }))).stateMachineArn as string;
+          await clients.scheduler.send(new CreateScheduleCommand(schedule));
         } catch (e) {
-          if (!(e instanceof StateMachineAlreadyExists)) throw e;
-          arn = `arn:aws:states:${p.region}:${MOTO_ACCOUNT}:stateMachine:${name}`;
-          await clients.sfn.send(new UpdateStateMachineCommand({ stateMachineArn: arn, definition: moto }));
+          if ((e as Error).name !== 'ConflictException') throw e;
+          await clients.scheduler.send(new UpdateScheduleCommand(schedule));
         }
-        machines.push({ ref, name, arn, definition });
       }
     }
   }
-  return { buildDir, manifest, clients, placeholders, machines, queueUrl, notificationQueueUrl, datasyncTasks };
 }

@@ -7,16 +7,18 @@
 import { CancelTaskExecutionCommand, CreateTaskCommand, CreateLocationS3Command, DescribeTaskExecutionCommand, StartTaskExecutionCommand } from '@aws-sdk/client-datasync';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
-import { CreateStateMachineCommand, DescribeExecutionCommand, SendTaskFailureCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { CreateStateMachineCommand, DescribeExecutionCommand, RedriveExecutionCommand, SendTaskFailureCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { CreateQueueCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { CreateScheduleCommand, CreateScheduleGroupCommand, GetScheduleCommand } from '@aws-sdk/client-scheduler';
 import { describe, expect, inject, it } from 'vitest';
+import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import { clientsFor } from './clients.ts';
 
 const REGION = 'ap-southeast-2';
 let n = 0;
 
 /** Creates a state machine from `states` and runs it once with `input` to the end. */
-async function run(states: Record<string, unknown>, input: unknown = {}): Promise<{ status?: string; error?: string; cause?: string; output?: unknown }> {
+async function run(states: Record<string, unknown>, input: unknown = {}): Promise<{ status?: string; error?: string; cause?: string; output?: unknown; executionArn?: string }> {
   const { sfn } = clientsFor(inject('motoEndpoint'), REGION);
   const name = `gap-${++n}`;
   const definition = JSON.stringify({ StartAt: Object.keys(states)[0], States: states });
@@ -24,7 +26,7 @@ async function run(states: Record<string, unknown>, input: unknown = {}): Promis
   const ex = await sfn.send(new StartExecutionCommand({ stateMachineArn: sm.stateMachineArn, name: 'run', input: JSON.stringify(input) }));
   for (let i = 0; i < 200; i++) {
     const d = await sfn.send(new DescribeExecutionCommand({ executionArn: ex.executionArn }));
-    if (d.status !== 'RUNNING') return { status: d.status, error: d.error, cause: d.cause, output: d.output ? JSON.parse(d.output) : undefined };
+    if (d.status !== 'RUNNING') return { status: d.status, error: d.error, cause: d.cause, output: d.output ? JSON.parse(d.output) : undefined, executionArn: ex.executionArn };
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error('still running');
@@ -77,6 +79,37 @@ describe('moto gaps', () => {
     expect(r.status).toBe('FAILED');
     expect(r.error).not.toBe('DataSync.InvalidRequestException');
     expect(r.error).toMatch(/InvalidRequestException$/);
+  });
+
+  it('aws-sdk:sfn:* hands its PascalCase parameters to botocore as they are (AWS: the SDK call), so describeExecution and listTagsForResource fail: the worker answers them', async () => {
+    const describe = await run({ D: { Type: 'Task', Resource: 'arn:aws:states:::aws-sdk:sfn:describeExecution', Parameters: { ExecutionArn: 'arn:aws:states:ap-southeast-2:123456789012:execution:gap-x:y' }, End: true } });
+    expect(describe).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
+    expect(describe.cause).toMatch(/'ExecutionArn'/);
+    const tags = await run({ T: { Type: 'Task', Resource: 'arn:aws:states:::aws-sdk:sfn:listTagsForResource', Parameters: { ResourceArn: 'arn:aws:states:ap-southeast-2:123456789012:stateMachine:gap-x' }, End: true } });
+    expect(tags).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
+    expect(tags.cause).toMatch(/'ResourceArn'/);
+  });
+
+  it('aws-sdk:ssm:getParametersByPath puts a datetime in the output it cannot serialize (AWS: the parameters), so the dispatcher cannot read routes natively: the worker answers it', async () => {
+    const { ssm } = clientsFor(inject('motoEndpoint'), REGION);
+    await ssm.send(new PutParameterCommand({ Name: '/gap/after/a/b', Type: 'String', Value: '{}', Overwrite: true }));
+    const r = await run({ G: { Type: 'Task', Resource: 'arn:aws:states:::aws-sdk:ssm:getParametersByPath', Parameters: { Path: '/gap/after/a' }, End: true } }).catch((e: Error) => ({ status: 'ERROR', error: e.name, cause: e.message }));
+    expect(r.status).not.toBe('SUCCEEDED');
+  });
+
+  it('an execution whose result is a string has that string as its output (AWS: its JSON text), so the bus of moto-run.ts encodes it', async () => {
+    // Not through run(): it parses the output as JSON, which is the point here.
+    const { sfn } = clientsFor(inject('motoEndpoint'), REGION);
+    const definition = JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', Result: '2026-11-29T020000Z restarted', End: true } } });
+    const sm = await sfn.send(new CreateStateMachineCommand({ name: `gap-${++n}`, definition, roleArn: 'arn:aws:iam::123456789012:role/gap' }));
+    const ex = await sfn.send(new StartExecutionCommand({ stateMachineArn: sm.stateMachineArn, name: 'run', input: '{}' }));
+    let d = await sfn.send(new DescribeExecutionCommand({ executionArn: ex.executionArn }));
+    for (let i = 0; i < 200 && d.status === 'RUNNING'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      d = await sfn.send(new DescribeExecutionCommand({ executionArn: ex.executionArn }));
+    }
+    expect(d.status).toBe('SUCCEEDED');
+    expect(d.output).toBe('2026-11-29T020000Z restarted');
   });
 
   it('a DynamoDB putItem task outputs {} — no ConsumedCapacity (as AWS)', async () => {
@@ -147,5 +180,41 @@ describe('moto gaps', () => {
     const failed = await datasync.send(new DescribeTaskExecutionCommand({ TaskExecutionArn: again.TaskExecutionArn }));
     expect(failed.Status).toBe('ERROR');
     expect(failed.Result).toBeUndefined();
+  });
+
+  it('CreateScheduleGroup of a name that exists replaces the group and drops its schedules (AWS: ConflictException)', async () => {
+    const { scheduler } = clientsFor(inject('motoEndpoint'), REGION);
+    const target = { Arn: 'arn:aws:lambda:ap-southeast-2:123456789012:function:f', RoleArn: 'arn:aws:iam::123456789012:role/r' };
+    await scheduler.send(new CreateScheduleGroupCommand({ Name: 'gap-group' }));
+    await scheduler.send(new CreateScheduleCommand({ Name: 's', GroupName: 'gap-group', ScheduleExpression: 'rate(1 day)', FlexibleTimeWindow: { Mode: 'OFF' }, Target: target }));
+    await scheduler.send(new CreateScheduleGroupCommand({ Name: 'gap-group' }));
+    await expect(scheduler.send(new GetScheduleCommand({ Name: 's', GroupName: 'gap-group' }))).rejects.toThrow(/does not exist/);
+  });
+
+  it('RedriveExecution is not implemented (AWS: restarts a failed execution from its failed state), so lakestep retry is checked with a mocked client (test/cli/retry.test.ts)', async () => {
+    const { sfn } = clientsFor(inject('motoEndpoint'), REGION);
+    const r = await run({ F: { Type: 'Fail', Error: 'Gap.Failed', Cause: 'to redrive' } });
+    expect(r.status).toBe('FAILED');
+    const d = await sfn.send(new DescribeExecutionCommand({ executionArn: r.executionArn }));
+    // Nor does DescribeExecution say whether it could be redriven (AWS: redriveCount 0, redriveStatus REDRIVABLE).
+    expect(d.redriveCount).toBeUndefined();
+    expect(d.redriveStatus).toBeUndefined();
+    // The SDK call fails on moto's HTML error page (an unimplemented action raises in the server).
+    await expect(sfn.send(new RedriveExecutionCommand({ executionArn: r.executionArn }))).rejects.toMatchObject({ $metadata: { httpStatusCode: 500 } });
+    // The same raw request to an action moto implements is answered: the 500 is the action's.
+    const raw = (action: string) =>
+      fetch(inject('motoEndpoint'), {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/x-amz-json-1.0',
+          'X-Amz-Target': `AWSStepFunctions.${action}`,
+          Authorization: `AWS4-HMAC-SHA256 Credential=test/20261125/${REGION}/states/aws4_request, SignedHeaders=host, Signature=0`,
+        },
+        body: JSON.stringify({ executionArn: r.executionArn }),
+      });
+    expect((await raw('DescribeExecution')).status).toBe(200);
+    const redrive = await raw('RedriveExecution');
+    expect(redrive.status).toBe(500);
+    expect(await redrive.text()).toContain('Internal Server Error');
   });
 });

@@ -1,8 +1,9 @@
 /**
  * Runs a case on moto. moto cannot deliver EventBridge events to Step Functions, so this
  * harness is the bus: when an execution ends, its status-change event goes through the
- * compiled rules (lakestep's pattern matcher, the simulator's input transformer) and
- * each matching state machine target is started with the target input.
+ * platform's compiled rule (lakestep's pattern matcher, the simulator's input transformer)
+ * and its target, the dispatcher, is started with the event; the dispatcher then runs on
+ * moto and reads the routes and tags deploy.ts created.
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/cw-events.html
  */
 import { CancelTaskExecutionCommand, DescribeTaskCommand } from '@aws-sdk/client-datasync';
@@ -11,12 +12,19 @@ import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/clien
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { matchEventPattern, type RuleDefinition } from '../../src/index.ts';
 import { targetInput } from '../../src/simulator/index.ts';
-import { firstEntries, type Case, type ObservedExecution, type Observation } from './cases.ts';
+import { firstEntries, type Case, type ObservedExecution, type Observation, type OperatorStep } from './cases.ts';
+import { backfill } from '../../src/ops/backfill.ts';
+import { runWorkflow } from '../../src/ops/run.ts';
+import type { ExecutionApi } from '../../src/starter/executions.ts';
+import { sfnExecutions } from '../../src/starter/sfn.ts';
+import { bundledStarter, starterRequest } from './starter.ts';
+import { GetScheduleCommand } from '@aws-sdk/client-scheduler';
+import { operatorTarget } from './operator-target.ts';
 import { MOTO_ACCOUNT } from './clients.ts';
 import { substitute, type Deployment } from './deploy.ts';
 import { caseTimes, normalizeExecutions, normalizeItems } from './normalize.ts';
 import { taskResources } from './rewrite.ts';
-import { MOTO_TASK_FAILED, Worker, type JobBehaviour, type StartRequest } from './worker.ts';
+import { awsOutput, MOTO_TASK_FAILED, Worker, type JobBehaviour, type StartRequest } from './worker.ts';
 
 interface Tracked {
   ref: string;
@@ -42,7 +50,9 @@ export class MotoRunner {
 
   constructor(readonly deployment: Deployment) {
     const d = deployment;
-    this.rules = d.manifest.useCases.flatMap((uc) => uc.workflows.flatMap((wf) => wf.rules)).map((r) => substitute(r, d.placeholders));
+    // The platform's one rule: every end of a workflow's execution goes to the dispatcher.
+    const rule = d.manifest.machines?.dispatcher?.rule;
+    this.rules = rule ? [substitute(rule, d.placeholders)] : [];
     const none: JobBehaviour = { failedJobs: new Set(), watermarks: {}, checks: {} };
     this.worker = new Worker(
       d.clients,
@@ -101,6 +111,8 @@ export class MotoRunner {
     try {
       for (const phase of c.phases) {
         if ('start' in phase) for (const s of phase.start) await this.start(c, s.ref, s.name, JSON.stringify(s.input), tracked);
+        else if ('fire' in phase) await this.fire(c, phase.fire.ref, phase.fire.at, tracked);
+        else if ('operator' in phase) await this.operate(c, phase.operator, tracked);
         else {
           const first = tracked.find((t) => t.ref === phase.redeliver);
           if (!first) throw new Error(`${phase.redeliver} never started, nothing to deliver again`);
@@ -134,6 +146,45 @@ export class MotoRunner {
       notifications: await this.notifications(),
       items: Object.fromEntries(Object.entries(items).filter(([, v]) => v.length > 0).map(([t, v]) => [t, normalizeItems(mapped(v), known)])),
     };
+  }
+
+  /** The bundled schedule starter, as the schedule would invoke it at `at`; its start is tracked with the case. */
+  private async fire(c: Case, ref: string, at: string, tracked: Tracked[]): Promise<void> {
+    const d = this.deployment;
+    const [useCase, dag] = ref.split('/');
+    const schedule = d.manifest.useCases.find((u) => u.name === useCase)?.workflows.find((w) => w.name === dag)?.schedules?.[0];
+    if (!schedule) throw new Error(`${ref} has no schedule`);
+    // The schedule as moto's Scheduler stores it: its target input, with the scheduled time filled as Scheduler does.
+    const stored = await d.clients.scheduler.send(new GetScheduleCommand({ Name: schedule.Name, GroupName: d.placeholders.ScheduleGroupName }));
+    const request = starterRequest([{ ...schedule, Target: { ...schedule.Target, Input: stored.Target?.Input ?? '' } }], at);
+    const started = await (await bundledStarter(d.endpoint, d.clients.region))(request);
+    if (started.outcome !== 'started') return;
+    const m = this.machine(ref);
+    this.caseOf.set(started.executionArn, c);
+    const e = await d.clients.sfn.send(new DescribeExecutionCommand({ executionArn: started.executionArn }));
+    tracked.push({ ref: m.ref, name: started.name, arn: started.executionArn, input: e.input ?? '{}', done: false });
+  }
+
+  /** An operator command through `src/ops`, its starts made (and tracked) through this runner. */
+  private async operate(c: Case, step: OperatorStep, tracked: Tracked[]): Promise<void> {
+    const d = this.deployment;
+    const sfnApi = sfnExecutions(d.clients.sfn);
+    const api: ExecutionApi = {
+      describe: (arn) => sfnApi.describe(arn),
+      start: async (req) => {
+        try {
+          const arn = await this.start(c, req.stateMachineArn, req.name, req.input, tracked);
+          return { executionArn: arn, startDate: new Date() };
+        } catch (e) {
+          if ((e as Error).name === 'ExecutionAlreadyExists') return 'taken';
+          throw e;
+        }
+      },
+    };
+    const target = operatorTarget(d.manifest, step.ref, this.machine(step.ref).arn);
+    const now = new Date('2026-12-15T00:00:00Z');
+    if (step.command === 'run') await runWorkflow(api, target, { date: step.date, now, ...(step.rerun ? { rerun: true } : {}) });
+    else await backfill(api, target, { from: step.from, to: step.to, now, maxConcurrency: step.maxConcurrency ?? 40, sleep, pollSeconds: 0.25 });
   }
 
   /** Messages on the platform topic since the last call (the SNS envelope of an SQS subscription). */
@@ -188,7 +239,7 @@ export class MotoRunner {
             startDate: e.startDate?.getTime(),
             stopDate: e.stopDate?.getTime() ?? null,
             input: e.input,
-            output: e.status === 'SUCCEEDED' ? (e.output ?? null) : null,
+            output: e.status === 'SUCCEEDED' ? awsOutput(e.output) : null,
             inputDetails: { included: true },
             outputDetails: e.status === 'SUCCEEDED' ? { included: true } : null,
             error: e.error ?? null,

@@ -62,7 +62,8 @@ export function normalizeExecutions(executions: ObservedExecution[], known: Set<
 
 /** The times a case names itself: its start inputs and the items it seeds. */
 export function caseTimes(c: Case): Set<string> {
-  return knownTimes([...c.phases.flatMap((p) => ('start' in p ? p.start.map((s) => s.input) : [])), c.seed ?? {}]);
+  const given = c.phases.flatMap((p) => ('start' in p ? p.start.map((s) => s.input) : 'fire' in p ? [p.fire.at] : 'operator' in p ? [p.operator] : []));
+  return knownTimes([...given, c.seed ?? {}, c.known ?? []]);
 }
 
 /** Logical dates and times named by the case's inputs, with their `ds` and expanded forms. */

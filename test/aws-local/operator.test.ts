@@ -1,6 +1,6 @@
 /**
  * pause / resume / status / cancel against moto's server (an independent
- * implementation of the EventBridge and Step Functions APIs), reached by the
+ * implementation of the Scheduler, DynamoDB and Step Functions APIs), reached by the
  * ordinary SDK clients through a local endpoint. Run with `npm run test:aws-local`
  * (needs python3; the pinned moto virtualenv is created on first use).
  */
@@ -9,11 +9,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { DescribeRuleCommand, EventBridgeClient, PutRuleCommand } from '@aws-sdk/client-eventbridge';
+import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { CreateStateMachineCommand, DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Manifest, RuleDefinition } from '../../src/build/types.ts';
+import type { Manifest, RouteDefinition, ScheduleDefinition } from '../../src/build/types.ts';
+import { CreateScheduleCommand, CreateScheduleGroupCommand, GetScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { Io } from '../../src/cli/io.ts';
 import { folder, runCli } from '../cli/support.ts';
 import { manifestPlatform, manifestWorkflow } from '../helpers/manifest.ts';
@@ -57,26 +57,45 @@ afterAll(() => {
 });
 
 const sfn = () => new SFNClient({ region: REGION, endpoint, credentials });
-const events = () => new EventBridgeClient({ region: REGION, endpoint, credentials });
+const dynamodb = () => new DynamoDBClient({ region: REGION, endpoint, credentials });
 /** moto has no job runs of these executions: an EMR Serverless client that answers nothing. */
 const noJobRuns = () => ({ send: async () => ({}) }) as never;
-const dynamodb = () => new DynamoDBClient({ region: REGION, endpoint, credentials });
-const io = (): Partial<Io> => ({ sfn, eventbridge: events, emr: noJobRuns, dynamodb, now: () => new Date('2026-11-25T09:00:00Z') });
+const scheduler = () => new SchedulerClient({ region: REGION, endpoint, credentials });
+const io = (): Partial<Io> => ({ sfn, dynamodb, scheduler, emr: noJobRuns, now: () => new Date('2026-11-25T09:00:00Z') });
 
 const MACHINE = 'acme-orders-orders-ingestion';
-const target = `arn:\${Partition}:states:\${Region}:\${Account}:stateMachine:${MACHINE}`;
-const RULES: RuleDefinition[] = [
-  { Name: `${MACHINE}-schedule`, Description: 's', ScheduleExpression: 'cron(0/30 * * * ? *)', State: 'ENABLED', Targets: [{ Id: 't', Arn: target }] },
-  { Name: `${MACHINE}-after-orders-migration`, Description: 'd', EventPattern: { source: ['aws.states'] }, State: 'ENABLED', Targets: [{ Id: 't', Arn: target }] },
-  { Name: `${MACHINE}-notify-failure`, Description: 'n', EventPattern: { source: ['aws.states'], detail: { status: ['FAILED'] } }, State: 'ENABLED', Targets: [{ Id: 't', Arn: '${NotificationTopicArn}' }] },
-];
+const SCHEDULE: ScheduleDefinition = {
+  Name: MACHINE,
+  GroupName: '${ScheduleGroupName}',
+  Description: 's',
+  ScheduleExpression: 'cron(0/30 * * * ? *)',
+  ScheduleExpressionTimezone: 'Europe/Lisbon',
+  FlexibleTimeWindow: { Mode: 'FLEXIBLE', MaximumWindowInMinutes: 15 },
+  State: 'ENABLED',
+  Target: {
+    Arn: 'arn:aws:lambda:eu-west-1:123456789012:function:acme-schedule-starter',
+    RoleArn: 'arn:aws:iam::123456789012:role/acme-scheduler',
+    Input: '{"scheduled_time":"<aws.scheduler.scheduled-time>"}',
+    RetryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 10 },
+    DeadLetterConfig: { Arn: 'arn:aws:sqs:eu-west-1:123456789012:acme-schedule-starter-dead-letters' },
+  },
+};
+/** The route the dispatcher follows after orders-migration (what the use case's stack deploys). */
+const ROUTE: RouteDefinition = {
+  Name: `/lakestep/acme/after/acme-orders-orders-migration/${MACHINE}`,
+  Type: 'String',
+  Value: JSON.stringify({ key: 'orders/orders-ingestion', downstream: MACHINE, upstreams: 1 }),
+  Description: 'd',
+};
+/** The gates table of `manifestPlatform()`, which holds the pause flags. */
+const GATES = 'g';
 
 function buildFolder(over: Partial<Manifest> = {}): string {
   const manifest: Manifest = {
     version: 1,
     lakestepVersion: '0.1.0',
     platform: manifestPlatform({ region: REGION }),
-    useCases: [{ name: 'orders', owner: 'o@example.com', specHash: 'h', files: [], workflows: [manifestWorkflow('orders', 'orders-ingestion', { rules: RULES })] }],
+    useCases: [{ name: 'orders', owner: 'o@example.com', specHash: 'h', files: [], workflows: [manifestWorkflow('orders', 'orders-ingestion', { dependsOn: ['orders/orders-migration'], routes: [ROUTE], schedules: [SCHEDULE] })] }],
     tables: {},
     quarantined: [],
     ...over,
@@ -87,40 +106,49 @@ function buildFolder(over: Partial<Manifest> = {}): string {
   return dir;
 }
 
-async function deployRules(): Promise<void> {
-  for (const r of RULES) {
-    await events().send(
-      new PutRuleCommand({ Name: r.Name, State: 'ENABLED', ...(r.ScheduleExpression ? { ScheduleExpression: r.ScheduleExpression } : { EventPattern: JSON.stringify(r.EventPattern) }) }),
-    );
-  }
+async function deployTriggers(): Promise<void> {
+  await scheduler().send(new CreateScheduleGroupCommand({ Name: 'acme' }));
+  await scheduler().send(new CreateScheduleCommand({ ...SCHEDULE, GroupName: 'acme' }));
+  await dynamodb().send(
+    new CreateTableCommand({
+      TableName: GATES,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+    }),
+  );
 }
 
-const ruleState = async (name: string) => (await events().send(new DescribeRuleCommand({ Name: name }))).State;
+/** The pause flag the dispatcher reads before it records an upstream's success for the dag. */
+const pauseFlag = async () => (await dynamodb().send(new GetItemCommand({ TableName: GATES, Key: { pk: { S: 'lakestep/paused' }, sk: { S: 'orders/orders-ingestion' } }, ConsistentRead: true }))).Item;
+const schedule = async () => scheduler().send(new GetScheduleCommand({ Name: MACHINE, GroupName: 'acme' }));
 
 describe('operator commands on moto', () => {
-  it('pause disables the trigger rules, status reports paused, resume enables them', async () => {
-    await deployRules();
+  it('pause disables the schedule (keeping its time zone, window, target) and sets the pause flag of its dependencies, status reports paused, resume undoes both', async () => {
+    await deployTriggers();
     await sfn().send(new CreateStateMachineCommand({ name: MACHINE, roleArn: 'arn:aws:iam::123456789012:role/sfn', definition: JSON.stringify({ StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 3600, End: true } } }) }));
     const dir = buildFolder();
 
     const paused = await runCli(['pause', 'orders/orders-ingestion'], dir, io());
     expect(paused.err).toBe('');
     expect(paused.code).toBe(0);
-    expect(await ruleState(`${MACHINE}-schedule`)).toBe('DISABLED');
-    expect(await ruleState(`${MACHINE}-after-orders-migration`)).toBe('DISABLED');
-    expect(await ruleState(`${MACHINE}-notify-failure`)).toBe('ENABLED');
+    const paused_ = await schedule();
+    expect(paused_).toMatchObject({ State: 'DISABLED', ScheduleExpression: 'cron(0/30 * * * ? *)', ScheduleExpressionTimezone: 'Europe/Lisbon', FlexibleTimeWindow: { Mode: 'FLEXIBLE', MaximumWindowInMinutes: 15 } });
+    expect(paused_.Target).toMatchObject({ Arn: SCHEDULE.Target.Arn, Input: SCHEDULE.Target.Input, RetryPolicy: SCHEDULE.Target.RetryPolicy, DeadLetterConfig: SCHEDULE.Target.DeadLetterConfig });
+    const flag = await pauseFlag();
+    expect(flag?.paused_at?.S).toMatch(/^\d{4}-\d\d-\d\dT/);
 
     const status = await runCli(['status', 'orders/orders-ingestion'], dir, io());
     expect(status.code).toBe(0);
-    expect(status.out).toContain(`triggers: paused (${MACHINE}-schedule DISABLED, ${MACHINE}-after-orders-migration DISABLED)`);
+    expect(status.out).toContain(`triggers: paused (${MACHINE} DISABLED; after orders/orders-migration DISABLED since ${flag!.paused_at!.S})`);
 
     const again = await runCli(['pause', 'orders/orders-ingestion'], dir, io());
-    expect(again.out).toContain('orders/orders-ingestion paused: 0 of 2 rule(s) changed');
+    expect(again.out).toContain('orders/orders-ingestion paused: 0 of 2 trigger(s) changed');
 
     const resumed = await runCli(['resume', 'orders/orders-ingestion'], dir, io());
     expect(resumed.code).toBe(0);
-    expect(await ruleState(`${MACHINE}-schedule`)).toBe('ENABLED');
-    expect(await ruleState(`${MACHINE}-after-orders-migration`)).toBe('ENABLED');
+    expect((await schedule()).State).toBe('ENABLED');
+    expect(await pauseFlag()).toBeUndefined();
     expect((await runCli(['status', 'orders/orders-ingestion'], dir, io())).out).toMatch(/^triggers: active \(/m);
   });
 
@@ -141,7 +169,7 @@ describe('operator commands on moto', () => {
     }
     await ddb.send(new PutItemCommand({ TableName: 'w', Item: { pk: { S: 'published/raw_orders.orders' }, published_at: { S: '2026-11-24T01:00:00Z' } } }));
     const alarm = { name: 'a', table: 'raw_orders.orders', workflow: 'orders/orders-ingestion', namespace: 'Lakestep', metric: 'TablePublished', dimensions: {}, period: 60, evaluationPeriods: 60 };
-    const m = { name: 'orders', owner: 'o@example.com', specHash: 'h', files: [], workflows: [manifestWorkflow('orders', 'orders-ingestion', { rules: RULES })], freshness: [{ ...alarm, level: 'warn' as const, afterSeconds: 7200 }, { ...alarm, level: 'error' as const, afterSeconds: 86_400 }] };
+    const m = { name: 'orders', owner: 'o@example.com', specHash: 'h', files: [], workflows: [manifestWorkflow('orders', 'orders-ingestion', {})], freshness: [{ ...alarm, level: 'warn' as const, afterSeconds: 7200 }, { ...alarm, level: 'error' as const, afterSeconds: 86_400 }] };
     const dir = buildFolder({ useCases: [m] });
 
     const failed = await runCli(['checks', 'orders/orders-ingestion', '--execution', '2026-11-25T000000Z'], dir, io());
@@ -164,7 +192,8 @@ describe('operator commands on moto', () => {
     const dir = buildFolder();
     const machines = await runCli(['run', 'orders/orders-ingestion', '--date', '2026-11-25'], dir, io());
     expect(machines.code).toBe(0);
-    const arn = machines.out.split('\n')[1]!.trim();
+    expect(machines.out).toContain('started 2026-11-25T000000Z');
+    const arn = `arn:aws:states:${REGION}:123456789012:execution:${MACHINE}:2026-11-25T000000Z`;
     expect((await sfn().send(new DescribeExecutionCommand({ executionArn: arn }))).status).toBe('RUNNING');
 
     const r = await runCli(['cancel', 'orders/orders-ingestion', '--execution', '2026-11-25T000000Z'], dir, io());

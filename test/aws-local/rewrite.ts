@@ -25,6 +25,8 @@ export function isWorkerResource(resource: unknown): resource is string {
     (/^arn:aws:states:::emr-serverless:startJobRun(\.sync)?$/.test(resource) ||
       resource.startsWith('arn:aws:states:::aws-sdk:emrserverless:') ||
       resource === 'arn:aws:states:::aws-sdk:s3:getObject' ||
+      resource.startsWith('arn:aws:states:::aws-sdk:sfn:') ||
+      resource.startsWith('arn:aws:states:::aws-sdk:ssm:') ||
       resource === STATES_START_EXECUTION)
   );
 }

@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JobDocument, Manifest, StateMachineDefinition } from '../../src/index.ts';
-import { fireTimes, migrationMarks, targetInput } from '../../src/simulator/index.ts';
+import { fireTimes, migrationMarks } from '../../src/simulator/index.ts';
+import { executionName } from '../../src/naming.ts';
 import type { Case, Observation } from './cases.ts';
 
 export const DAY = '2026-11-25';
@@ -71,6 +72,17 @@ const runs = (ref: string, n: number) => (o: Observation): string | undefined =>
 const all = (...checks: ((o: Observation) => string | undefined)[]) => (o: Observation): string | undefined =>
   checks.map((f) => f(o)).find((m) => m !== undefined);
 
+/**
+ * A start's execution name: one run per dag and logical date, and moto keeps every execution,
+ * so each case's dated start is an attempt of its own, `<date's name>_<scenario>`; a start without
+ * a date keeps the scenario's name.
+ */
+export function caseName(input: unknown, scenario: string): string {
+  const logical = (input as { logical_date?: unknown } | null)?.logical_date;
+  if (typeof logical !== 'string') return scenario;
+  return executionName(/^\d{4}-\d{2}-\d{2}$/.test(logical) ? `${logical}T00:00:00Z` : logical, scenario);
+}
+
 /** Every migrated table of the build marked migrated (src/phases/migration-guard.ts), as case seeds. */
 function migratedSeed(manifest: Manifest): Case['seed'] {
   // A time no start of a case uses: times a case names itself are compared unmasked.
@@ -95,7 +107,7 @@ export function isolatedCases(build: string, buildDir: string): Case[] {
         workflow: ref,
         build,
         route: false,
-        phases: [{ start: [{ ref, input, name: scenario, ...(at ? { at } : {}) }] }],
+        phases: [{ start: [{ ref, input, name: caseName(input, scenario), ...(at ? { at } : {}) }] }],
         expect: succeeded(ref),
         ...(WAITS_FOR_MIGRATION.has(wf.kind) ? { seed: migrated } : {}),
         ...extra,
@@ -108,15 +120,13 @@ export function isolatedCases(build: string, buildDir: string): Case[] {
         out.push(one('date', { logical_date: DAY }, extra));
         continue;
       }
-      // The first schedule rule (maintenance has one per schedule group; they differ only in `group`).
-      const rule = wf.rules.find((r) => r.ScheduleExpression !== undefined);
-      const target = rule?.Targets[0];
-      if (rule?.ScheduleExpression && target) {
-        const time = fireTimes(rule.ScheduleExpression, new Date(`${DAY}T00:00:00Z`), new Date('2026-12-03T00:00:00Z'))[0] as Date;
+      // The first schedule (maintenance has one per schedule group; they differ only in `group`):
+      // its first fire from DAY goes through the schedule starter (on moto, the bundled Lambda handler).
+      const schedule = wf.schedules?.[0];
+      if (schedule) {
+        const time = fireTimes(schedule.ScheduleExpression, new Date(`${DAY}T00:00:00Z`), new Date('2026-12-03T00:00:00Z'), schedule.ScheduleExpressionTimezone)[0] as Date;
         const iso = time.toISOString().replace(/\.000Z$/, 'Z');
-        const ruleArn = `arn:aws:events:${manifest.platform.region}:123456789012:rule/${rule.Name}`;
-        const event = { version: '0', id: '00000000-0000-4000-a000-000000000001', 'detail-type': 'Scheduled Event', source: 'aws.events', account: '123456789012', time: iso, region: manifest.platform.region, resources: [ruleArn], detail: {} };
-        out.push(one('schedule', JSON.parse(targetInput(target, event, { ruleName: rule.Name, ruleArn })) as unknown, {}, iso));
+        out.push({ ...one('schedule', {}), phases: [{ fire: { ref, at: iso } }] });
       }
       out.push(one('console-empty', {}));
       out.push(one('console-comment', { Comment: 'Insert your JSON here' }));
@@ -196,14 +206,23 @@ export function migrationGuardCases(buildDir: string): Case[] {
       seed: { [watermarks]: ['raw_orders.orders', 'raw_orders.order_lines'].map((t) => ({ pk: { S: `migration/${t}` }, value: { S: '2020-01-01T00:00:00.000000Z' } })) },
       // A day of its own: moto keeps every execution, so the join's downstream name must be new.
       phases: [
-        { start: [{ ref: ingestion, input: { logical_date: GUARD_DAY }, name: 'guard-before' }] },
-        { start: [{ ref: 'orders/orders-migration', input: { logical_date: GUARD_DAY }, name: 'guard-migration' }] },
-        { start: [{ ref: ingestion, input: { logical_date: GUARD_DAY }, name: 'guard-after' }] },
+        { start: [{ ref: ingestion, input: { logical_date: GUARD_DAY }, name: caseName({ logical_date: GUARD_DAY }, 'guard-before') }] },
+        { start: [{ ref: 'orders/orders-migration', input: { logical_date: GUARD_DAY }, name: caseName({ logical_date: GUARD_DAY }, 'guard-migration') }] },
+        { start: [{ ref: ingestion, input: { logical_date: GUARD_DAY }, name: caseName({ logical_date: GUARD_DAY }, 'guard-after') }] },
       ],
-      expect: all(succeeded(ingestion), succeeded('orders/orders-migration'), onlyDynamoDb('guard-before', true), onlyDynamoDb('guard-after', false)),
+      expect: all(succeeded(ingestion), succeeded('orders/orders-migration'), onlyDynamoDb(caseName({ logical_date: GUARD_DAY }, 'guard-before'), true), onlyDynamoDb(caseName({ logical_date: GUARD_DAY }, 'guard-after'), false)),
     },
   ];
 }
+
+const DISPATCH = 'lakestep/dispatch';
+
+/** At least `n` dispatcher executions, each SUCCEEDED (the downstreams' own ends add more). */
+const dispatched = (n: number) => (o: Observation): string | undefined => {
+  const d = o.executions.filter((e) => e.ref === DISPATCH);
+  if (d.length < n) return `${d.length} dispatcher executions, expected at least ${n}`;
+  return d.map((e) => (e.status === 'SUCCEEDED' ? undefined : `the dispatcher ended ${e.status} ${e.error ?? ''}`)).find((m) => m);
+};
 
 /** Cases with event routing over the example platform: dependency starts, the join, duplicate deliveries. */
 export function routedCases(buildDir: string): Case[] {
@@ -214,9 +233,9 @@ export function routedCases(buildDir: string): Case[] {
     workflow: root,
     build: 'specs',
     route: true,
-    phases: [{ start: [{ ref: root, input: { logical_date: DAY }, name: 'upstream-event' }] }],
+    phases: [{ start: [{ ref: root, input: { logical_date: DAY }, name: caseName({ logical_date: DAY }, 'upstream-event') }] }],
     expect: (o) => {
-      const down = o.executions.filter((e) => e.ref !== root && !e.ref.endsWith('#join'));
+      const down = o.executions.filter((e) => e.ref !== root && e.ref !== DISPATCH);
       if (down.length === 0) return `no downstream started from ${root}`;
       return down.map((e) => (e.status === 'SUCCEEDED' ? undefined : `${e.ref} ended ${e.status} ${e.error ?? ''}`)).find((m) => m);
     },
@@ -232,22 +251,23 @@ export function routedCases(buildDir: string): Case[] {
       build: 'specs',
       route: true,
       phases: [
-        { start: [{ ref: 'orders/orders-ingestion', input: { logical_date: joinDay }, name: 'join-first' }] },
-        { start: [{ ref: 'customers/customers-ingestion', input: { logical_date: joinDay }, name: 'join-second' }] },
-        { redeliver: 'orders/orders-upserts#join' },
+        { start: [{ ref: 'orders/orders-ingestion', input: { logical_date: joinDay }, name: caseName({ logical_date: joinDay }, 'join-first') }] },
+        { start: [{ ref: 'customers/customers-ingestion', input: { logical_date: joinDay }, name: caseName({ logical_date: joinDay }, 'join-second') }] },
+        // The first event the dispatcher got (orders-ingestion's success) delivered again: still one run.
+        { redeliver: DISPATCH },
       ],
       seed: migrated,
-      expect: all(runs('orders/orders-upserts', 1), succeeded('orders/orders-upserts'), runs('orders/orders-upserts#join', 3)),
+      expect: all(runs('orders/orders-upserts', 1), succeeded('orders/orders-upserts'), dispatched(3)),
     },
     {
       scenario: 'duplicate-success-event',
       workflow: 'payments/payments-upserts',
       build: 'specs',
       route: true,
-      // The success event reaches the join machine (its rule's only target); delivered again, the join runs twice and the downstream once.
-      phases: [{ start: [{ ref: 'payments/payments-ingestion', input: { logical_date: '2026-11-27' }, name: 'duplicate' }] }, { redeliver: 'payments/payments-upserts#join' }],
+      // The success event reaches the dispatcher (the platform rule's only target); delivered again, the dispatcher runs twice and the downstream once.
+      phases: [{ start: [{ ref: 'payments/payments-ingestion', input: { logical_date: '2026-11-27' }, name: caseName({ logical_date: '2026-11-27' }, 'duplicate') }] }, { redeliver: DISPATCH }],
       seed: migrated,
-      expect: all(runs('payments/payments-upserts', 1), succeeded('payments/payments-upserts'), runs('payments/payments-upserts#join', 2)),
+      expect: all(runs('payments/payments-upserts', 1), succeeded('payments/payments-upserts'), dispatched(2)),
     },
   ];
 }

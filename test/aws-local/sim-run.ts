@@ -7,6 +7,28 @@ import type { StateMachineDefinition } from '../../src/index.ts';
 import { firstEntries, type Case, type ObservedExecution, type Observation } from './cases.ts';
 import { caseTimes, normalizeExecutions, normalizeItems } from './normalize.ts';
 import { taskResources } from './rewrite.ts';
+import { simulatorExecutions } from '../../src/simulator/index.ts';
+import { startScheduledRun } from '../../src/starter/scheduled.ts';
+import { backfill } from '../../src/ops/backfill.ts';
+import { runWorkflow } from '../../src/ops/run.ts';
+import type { OperatorStep } from './cases.ts';
+import { operatorTarget } from './operator-target.ts';
+import { starterRequest } from './starter.ts';
+
+/** An operator command through `src/ops` against the simulator; a backfill's waits let the simulator run. */
+async function operate(sim: Simulator, step: OperatorStep, started: string[]): Promise<void> {
+  const at = '2026-12-15T00:00:00Z';
+  const base = simulatorExecutions(sim, at);
+  const api = { ...base, start: async (req: Parameters<typeof base.start>[0]) => {
+    const out = await base.start(req);
+    if (out !== 'taken') started.push(out.executionArn);
+    return out;
+  } };
+  const target = operatorTarget(sim.build.manifest, step.ref, sim.build.machines.find((m) => m.ref === step.ref)!.arn);
+  const now = new Date(at);
+  if (step.command === 'run') await runWorkflow(api, target, { date: step.date, now, ...(step.rerun ? { rerun: true } : {}) });
+  else await backfill(api, target, { from: step.from, to: step.to, now, maxConcurrency: step.maxConcurrency ?? 40, sleep: () => sim.runUntilIdle(), pollSeconds: 0 });
+}
 
 /** Runs `c` against the artifacts in `buildDir` and returns what the simulator did (normalized). */
 export async function runInSimulator(buildDir: string, c: Case, definitions: Map<string, StateMachineDefinition>): Promise<Observation> {
@@ -36,6 +58,12 @@ async function observe(sim: Simulator, c: Case, definitions: Map<string, StateMa
   for (const phase of c.phases) {
     if ('start' in phase) {
       for (const s of phase.start) started.push(sim.start(s.ref, s.input, { name: s.name, ...(s.at ? { at: s.at } : {}) }));
+    } else if ('fire' in phase) {
+      const request = starterRequest(sim.build.schedules.filter((s) => s.ref === phase.fire.ref).map((s) => s.schedule), phase.fire.at);
+      const out = await startScheduledRun(simulatorExecutions(sim, phase.fire.at), request);
+      if (out.outcome === 'started') started.push(out.executionArn);
+    } else if ('operator' in phase) {
+      await operate(sim, phase.operator, started);
     } else {
       const first = (await sim.result()).executions.find((e) => e.workflow === phase.redeliver);
       if (!first) throw new Error(`${phase.redeliver} never started, nothing to deliver again`);
@@ -44,7 +72,9 @@ async function observe(sim: Simulator, c: Case, definitions: Map<string, StateMa
     await sim.runUntilIdle();
   }
   const result = await sim.result();
-  const runs = c.route ? result.executions : result.executions.filter((e) => started.includes(e.executionArn));
+  // The executions the case started, and those they started (a dated start under its canonical name).
+  const byCase = (e: (typeof result.executions)[number]): boolean => started.includes(e.executionArn) || (e.trigger.kind === 'startExecution' && started.includes(e.trigger.parent));
+  const runs = c.route ? result.executions : result.executions.filter(byCase);
   const executions: ObservedExecution[] = runs.map((e) => {
     const index = taskResources(definitions.get(e.workflow) as StateMachineDefinition);
     const entered = result.timeline.filter((t) => t.workflow === e.workflow && t.execution === e.name && t.kind === 'entered' && t.state !== undefined && index.has(t.state));

@@ -9,7 +9,8 @@
  * @see https://docs.aws.amazon.com/emr-serverless/latest/APIReference/API_ListJobRuns.html
  */
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, ListTagsForResourceCommand, SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import { GetParametersByPathCommand } from '@aws-sdk/client-ssm';
 import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { JobDocument } from '../../src/index.ts';
 import { jobResult, type JobRun } from '../../src/simulator/services/emr-serverless.ts';
@@ -131,6 +132,7 @@ export class Worker {
     const p = msg.input;
     if (msg.resource === 'arn:aws:states:::aws-sdk:s3:getObject') return this.getObject(String(p.Bucket), String(p.Key));
     if (msg.resource === STATES_START_EXECUTION) return this.startOne(msg.execution, p as unknown as StartRequest);
+    if (msg.resource.startsWith('arn:aws:states:::aws-sdk:sfn:') || msg.resource.startsWith('arn:aws:states:::aws-sdk:ssm:')) return this.sdkCall(msg.resource, p);
     if (msg.resource === 'arn:aws:states:::aws-sdk:emrserverless:listJobRuns') {
       const states = Array.isArray(p.States) ? p.States.map(String) : undefined;
       const group = this.group(msg.execution);
@@ -215,6 +217,44 @@ export class Worker {
     }
   }
 
+  /**
+   * The dispatcher's and the frame's AWS SDK calls, made on moto's own API: moto's interpreter
+   * hands their PascalCase parameters to botocore as they are (`States.Runtime`, KeyError
+   * 'ExecutionArn'; moto-gaps.moto.ts) and returns datetimes it cannot serialize. The answer
+   * has the integration's shape (PascalCase members, dates as ISO text, Input/Output as JSON
+   * text); the errors are named `Sfn.<Shape>` and `Ssm.<Shape>` as Step Functions names them.
+   * @see https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html
+   */
+  private async sdkCall(resource: string, p: Record<string, unknown>): Promise<unknown> {
+    const named = (prefix: string) => (e: unknown): never => {
+      const shape = (e as { name?: string }).name ?? 'ServiceException';
+      throw Object.assign(new Error((e as Error).message), { error: `${prefix}.${shape.endsWith('Exception') ? shape : `${shape}Exception`}`, cause: (e as Error).message });
+    };
+    if (resource === 'arn:aws:states:::aws-sdk:sfn:describeExecution') {
+      const e = await this.clients.sfn.send(new DescribeExecutionCommand({ executionArn: String(p.ExecutionArn) })).catch(named('Sfn'));
+      return {
+        ExecutionArn: e.executionArn, StateMachineArn: e.stateMachineArn, Name: e.name, Status: e.status,
+        StartDate: e.startDate?.toISOString(), ...(e.stopDate ? { StopDate: e.stopDate.toISOString() } : {}),
+        Input: e.input, ...(e.status === 'SUCCEEDED' && e.output !== undefined ? { Output: awsOutput(e.output) } : {}),
+        ...(e.error ? { Error: e.error } : {}), ...(e.cause ? { Cause: e.cause } : {}),
+      };
+    }
+    if (resource === 'arn:aws:states:::aws-sdk:sfn:listTagsForResource') {
+      const r = await this.clients.sfn.send(new ListTagsForResourceCommand({ resourceArn: String(p.ResourceArn) })).catch(named('Sfn'));
+      return { Tags: (r.tags ?? []).map((t) => ({ Key: t.key, Value: t.value })) };
+    }
+    if (resource === 'arn:aws:states:::aws-sdk:ssm:getParametersByPath') {
+      const r = await this.clients.ssm
+        .send(new GetParametersByPathCommand({ Path: String(p.Path), Recursive: p.Recursive === true, ...(p.MaxResults !== undefined ? { MaxResults: Number(p.MaxResults) } : {}), ...(p.NextToken !== undefined ? { NextToken: String(p.NextToken) } : {}) }))
+        .catch(named('Ssm'));
+      return {
+        Parameters: (r.Parameters ?? []).map((x) => ({ Name: x.Name, Type: x.Type, Value: x.Value, Version: x.Version, ARN: x.ARN, DataType: x.DataType })),
+        ...(r.NextToken ? { NextToken: r.NextToken } : {}),
+      };
+    }
+    throw Object.assign(new Error(`the moto worker does not answer ${resource}`), { error: 'States.Runtime' });
+  }
+
   /** What the `aws-sdk:s3:getObject` integration returns: the response with `Body` as text. */
   private async getObject(bucket: string, key: string): Promise<unknown> {
     try {
@@ -251,4 +291,18 @@ function parseArguments(args: string[]): { job?: string; result?: string; params
     i++;
   }
   return out;
+}
+
+/**
+ * An execution's output as AWS gives it: JSON text. moto gives a string result bare
+ * (moto-gaps.moto.ts), which the dispatcher's StringToJson cannot read.
+ */
+export function awsOutput(output: string | undefined): string | null {
+  if (output === undefined) return null;
+  try {
+    JSON.parse(output);
+    return output;
+  } catch {
+    return JSON.stringify(output);
+  }
 }

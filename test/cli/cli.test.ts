@@ -74,11 +74,11 @@ describe('lakestep compile', () => {
     expect([...build.keys()].sort()).toEqual([
       '.lakestep-build',
       'crm/scores.asl.json',
-      'crm/scores.join.asl.json',
+      'lakestep/backfill.asl.json',
+      'lakestep/dispatch.asl.json',
       'manifest.json',
       'report.json',
       'sales/clean.asl.json',
-      'sales/clean.join.asl.json',
       'sales/extract.asl.json',
     ]);
     expect(JSON.parse(build.get('report.json')!).summary).toEqual({ useCases: 2, compiled: 2, quarantined: 0, errors: 0, warnings: 0 });
@@ -91,7 +91,7 @@ describe('lakestep compile', () => {
     const r = await run(['compile', 'specs', '--out', 'build'], dir);
     expect(r.code).toBe(1);
     const build = readTree(join(dir, 'build'));
-    expect([...build.keys()].filter((p) => p.endsWith('.asl.json')).sort()).toEqual(['crm/scores.asl.json', 'crm/scores.join.asl.json', 'sales/clean.asl.json', 'sales/clean.join.asl.json', 'sales/extract.asl.json']);
+    expect([...build.keys()].filter((p) => p.endsWith('.asl.json')).sort()).toEqual(['crm/scores.asl.json', 'lakestep/backfill.asl.json', 'lakestep/dispatch.asl.json', 'sales/clean.asl.json', 'sales/extract.asl.json']);
     const manifest = JSON.parse(build.get('manifest.json')!);
     expect(manifest.quarantined.map((q: { useCase: string }) => q.useCase)).toEqual(['hr']);
     expect(r.err).toContain('specs/hr/orchestration.yaml:5:15 error SCHEDULE_INVALID');
@@ -118,10 +118,10 @@ describe('lakestep compile', () => {
   it('replaces a previous build, dropping files of dags that no longer exist', async () => {
     const dir = specsDir(CLEAN);
     await run(['compile', 'specs', '--out', 'build'], dir);
-    writeFileSync(join(dir, 'specs/sales/orchestration.yaml'), sparkUseCase('sales@example.com', [{ name: 'extract' }, { name: 'clean' }]));
+    writeFileSync(join(dir, 'specs/sales/orchestration.yaml'), sparkUseCase('sales@example.com', [{ name: 'extract' }]));
     writeFileSync(join(dir, 'specs/crm/orchestration.yaml'), sparkUseCase('crm@example.com', [{ name: 'scores' }]));
     expect((await run(['compile', 'specs', '--out', 'build'], dir)).code).toBe(0);
-    expect(existsSync(join(dir, 'build/crm/scores.join.asl.json'))).toBe(false);
+    expect(existsSync(join(dir, 'build/sales/clean.asl.json'))).toBe(false);
     expect(existsSync(join(dir, 'build/crm/scores.asl.json'))).toBe(true);
   });
 

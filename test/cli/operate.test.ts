@@ -22,6 +22,7 @@ import type { Io } from '../../src/cli/io.ts';
 import type { SpawnFn } from '../../src/ops/index.ts';
 import { sparkUseCase } from '../compile/support.ts';
 import { manifest } from '../ops/fixtures.ts';
+import { fakeSfn } from '../ops/fake-sfn.ts';
 import { folder, runCli } from './support.ts';
 
 const ACCOUNT = '123456789012';
@@ -59,38 +60,42 @@ const aws: Partial<Io> = {
 const ops = (argv: string[], dir = buildFolder()) => runCli(argv, dir, aws);
 
 describe('lakestep run', () => {
-  it('starts the execution named after --date in the region of the manifest, with --account', async () => {
-    sfn.on(StartExecutionCommand).resolves({ executionArn: `${EXEC}:2026-11-20T000000Z`, startDate: NOW });
+  it('starts the run of --date, named after its logical date, in the region of the manifest, with --account', async () => {
+    const fake = fakeSfn(NOW, sfn);
     const r = await ops(['run', 'orders/orders-daily-report', '--date', '2026-11-20', '--account', ACCOUNT]);
     expect(r.code).toBe(0);
     expect(regions).toEqual(['eu-west-1']);
     expect(sfn.commandCalls(ListStateMachinesCommand)).toHaveLength(0);
-    expect(sfn.commandCalls(StartExecutionCommand).map((c) => c.args[0].input)).toEqual([
-      { stateMachineArn: MACHINE, name: '2026-11-20T000000Z', input: '{"trigger":"manual","logical_date":"2026-11-20T00:00:00Z"}' },
-    ]);
-    expect(r.out).toBe(`started orders/orders-daily-report for 2026-11-20T00:00:00Z: execution 2026-11-20T000000Z\n  ${EXEC}:2026-11-20T000000Z`);
+    // Looked up first, then started.
+    expect(sfn.commandCalls(DescribeExecutionCommand).map((c) => c.args[0].input.executionArn)).toEqual([`${EXEC}:2026-11-20T000000Z`, `${EXEC}:2026-11-20T000000Z`]);
+    expect(fake.started()).toEqual([{ name: '2026-11-20T000000Z', input: { trigger: 'manual', logical_date: '2026-11-20T00:00:00Z', data_interval_start: '2026-11-20T00:00:00Z', data_interval_end: '2026-11-21T00:00:00Z', prev_ds: '', next_ds: '' } }]);
+    expect(r.out).toBe(`orders/orders-daily-report (${MACHINE})\n  2026-11-20T00:00:00Z  [2026-11-20T00:00:00Z, 2026-11-21T00:00:00Z)  started 2026-11-20T000000Z`);
   });
 
   it('finds the state machine with ListStateMachines without --account, and uses now without --date', async () => {
+    const fake = fakeSfn(NOW, sfn);
     sfn.on(ListStateMachinesCommand).resolves({ stateMachines: [{ name: 'acme-orders-orders-daily-report', stateMachineArn: MACHINE, type: 'STANDARD', creationDate: NOW }] });
-    sfn.on(StartExecutionCommand).resolves({ executionArn: `${EXEC}:x`, startDate: NOW });
     const r = await ops(['run', 'orders/orders-daily-report']);
     expect(r.code).toBe(0);
-    expect(sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input).toMatchObject({ stateMachineArn: MACHINE, name: '2026-11-26T061234Z' });
+    expect(fake.started().map((s) => s.name)).toEqual(['2026-11-26T061234Z']);
   });
 
-  it('exits 1 with the --rerun hint when the date already has a failed execution', async () => {
-    sfn.on(StartExecutionCommand).rejects(new ExecutionAlreadyExists({ message: 'Execution Already Exists', $metadata: {} }));
-    sfn.on(DescribeExecutionCommand).resolves({ status: 'FAILED', startDate: NOW, stopDate: NOW, executionArn: `${EXEC}:2026-11-20T000000Z`, stateMachineArn: MACHINE });
+  it('exits 1 with the --rerun hint when the date already has a failed run; --rerun starts attempt 2', async () => {
+    const fake = fakeSfn(NOW, sfn);
+    fake.seed(MACHINE, '2026-11-20T000000Z', 'FAILED', NOW);
     const r = await ops(['run', 'orders/orders-daily-report', '--date', '2026-11-20', '--account', ACCOUNT]);
     expect(r.code).toBe(1);
-    expect(r.out).toContain('start it again with --rerun');
+    expect(r.out).toContain('already ran (FAILED at 2026-11-26T06:12:34Z): 2026-11-20T000000Z');
+    expect(r.out).toContain('--rerun starts its next attempt');
+    const again = await ops(['run', 'orders/orders-daily-report', '--date', '2026-11-20', '--rerun', '--account', ACCOUNT]);
+    expect(again.code).toBe(0);
+    expect(fake.started().map((s) => s.name)).toEqual(['2026-11-20T000000Z_a2']);
   });
 
   it('--json prints the result', async () => {
-    sfn.on(StartExecutionCommand).resolves({ executionArn: `${EXEC}:2026-11-20T000000Z`, startDate: NOW });
+    fakeSfn(NOW, sfn);
     const r = await ops(['run', 'orders/orders-daily-report', '--date', '2026-11-20', '--account', ACCOUNT, '--json']);
-    expect(JSON.parse(r.out)).toMatchObject({ outcome: 'started', name: '2026-11-20T000000Z' });
+    expect(JSON.parse(r.out)).toMatchObject({ ok: true, items: [{ outcome: 'started', name: '2026-11-20T000000Z', attempt: 1 }] });
   });
 
   it.each([
@@ -173,39 +178,56 @@ describe('lakestep status', () => {
 });
 
 describe('lakestep backfill', () => {
-  it('--dry-run lists the days without starting anything', async () => {
+  it('--dry-run looks every run up and lists its fate without starting anything', async () => {
+    const fake = fakeSfn(NOW, sfn);
+    fake.seed(MACHINE, '2026-11-02T000000Z', 'SUCCEEDED', NOW);
     const r = await ops(['backfill', 'orders/orders-daily-report', '--from', '2026-11-01', '--to', '2026-11-03', '--dry-run', '--account', ACCOUNT]);
     expect(r.code).toBe(0);
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
-    expect(r.out).toContain('dry run: 3 execution(s) would be started for orders/orders-daily-report from 2026-11-01 to 2026-11-03');
+    expect(r.out).toContain('already ran (SUCCEEDED at 2026-11-26T06:12:34Z): 2026-11-02T000000Z');
+    expect(r.out).toContain('dry run: 2 would start, 1 skipped; nothing was started');
   });
 
-  it('starts one backfill execution per day, skipping days already started', async () => {
-    sfn.on(StartExecutionCommand).callsFake((input: { name: string }) => {
-      if (input.name === '2026-11-02T000000Z') throw new ExecutionAlreadyExists({ message: 'exists', $metadata: {} });
-      return { executionArn: `${EXEC}:${input.name}`, startDate: NOW };
-    });
-    const r = await ops(['backfill', 'orders/orders-daily-report', '--from', '2026-11-01', '--to', '2026-11-03', '--concurrency', '1', '--account', ACCOUNT]);
+  it('starts every run, skipping runs that exist; a second backfill over running runs starts nothing', async () => {
+    const fake = fakeSfn(NOW, sfn);
+    fake.seed(MACHINE, '2026-11-02T000000Z', 'SUCCEEDED', NOW);
+    const io = { ...aws, sleep: async () => fake.finishAll() } as Partial<Io>;
+    const r = await runCli(['backfill', 'orders/orders-daily-report', '--from', '2026-11-01', '--to', '2026-11-03', '--max-concurrency', '1', '--account', ACCOUNT], buildFolder(), io);
     expect(r.code).toBe(0);
-    expect(sfn.commandCalls(StartExecutionCommand).map((c) => [c.args[0].input.name, c.args[0].input.input])).toEqual([
-      ['2026-11-01T000000Z', '{"trigger":"backfill","logical_date":"2026-11-01T00:00:00Z"}'],
-      ['2026-11-02T000000Z', '{"trigger":"backfill","logical_date":"2026-11-02T00:00:00Z"}'],
-      ['2026-11-03T000000Z', '{"trigger":"backfill","logical_date":"2026-11-03T00:00:00Z"}'],
+    expect(fake.started().map((s) => [s.name, s.input.trigger])).toEqual([
+      ['2026-11-01T000000Z', 'backfill'],
+      ['2026-11-03T000000Z', 'backfill'],
     ]);
-    expect(r.out).toContain('orders/orders-daily-report 2026-11-01..2026-11-03: 2 started, 1 already started, 0 failed to start');
+    expect(r.out).toContain('2 started (2 succeeded, 0 failed), 1 skipped, 0 failed to start');
   });
 
-  it('exits 1 when a day fails to start', async () => {
+  it('exits 1 when a run fails to start', async () => {
+    fakeSfn(NOW, sfn);
     sfn.on(StartExecutionCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: {} }));
     const r = await ops(['backfill', 'orders/orders-daily-report', '--from', '2026-11-01', '--to', '2026-11-01', '--account', ACCOUNT]);
     expect(r.code).toBe(1);
-    expect(r.out).toContain('ThrottlingException: Rate exceeded');
+    expect(r.out).toContain('not started: ThrottlingException: Rate exceeded');
+  });
+
+  it('--detach hands the runs to the backfill state machine in one execution', async () => {
+    const fake = fakeSfn(NOW, sfn);
+    fake.seed(MACHINE, '2026-11-02T000000Z', 'FAILED', NOW);
+    const r = await ops(['backfill', 'orders/orders-daily-report', '--from', '2026-11-01', '--to', '2026-11-03', '--reprocess', 'failed', '--max-concurrency', '3', '--detach', '--account', ACCOUNT]);
+    expect(r.code).toBe(0);
+    const [start] = fake.started();
+    expect(start?.name).toBe('orders-orders-daily-report_2026-11-01_2026-11-03_20261126T061234Z');
+    expect(sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input.stateMachineArn).toBe(`arn:aws:states:eu-west-1:${ACCOUNT}:stateMachine:acme-lakestep-backfill`);
+    expect(start?.input).toMatchObject({ state_machine_arn: MACHINE, max_concurrency: 3 });
+    expect((start?.input.runs as { name: string }[]).map((x) => x.name)).toEqual(['2026-11-01T000000Z', '2026-11-02T000000Z_a2', '2026-11-03T000000Z']);
+    expect(r.out).toContain('handed 3 run(s) to orders-orders-daily-report_2026-11-01_2026-11-03_20261126T061234Z, at most 3 at a time');
   });
 
   it.each([
     [['backfill', 'orders/orders-daily-report', '--from', '2026-11-01'], 'backfill needs --from YYYY-MM-DD and --to YYYY-MM-DD'],
     [['backfill', 'orders/orders-daily-report', '--from', '2026-11-03', '--to', '2026-11-01', '--account', ACCOUNT], '--from 2026-11-03 is after --to 2026-11-01'],
-    [['backfill', 'orders/orders-daily-report', '--from', '2026-11-01', '--to', '2026-11-02', '--concurrency', '50', '--account', ACCOUNT], '--concurrency must be an integer from 1 to 10'],
+    [['backfill', 'orders/orders-daily-report', '--from', '2026-11-01', '--to', '2026-11-02', '--max-concurrency', '50', '--account', ACCOUNT], '--max-concurrency must be an integer from 1 to 40'],
+    [['backfill', 'orders/orders-daily-report', '--from', '2026-11-01', '--to', '2026-11-02', '--reprocess', 'some', '--account', ACCOUNT], '--reprocess must be none, failed or all'],
+    [['backfill', 'orders/orders-daily-report', '--from', '2026-11-01', '--to', '2026-11-02', '--detach', '--dry-run', '--account', ACCOUNT], '--detach and --dry-run exclude each other'],
     [['backfill', 'orders/orders-daily-report', '--from', '2020-01-01', '--to', '2026-01-01', '--account', ACCOUNT], 'needs --force'],
     [['backfill', 'orders/orders-daily-report', '--from', '2026-11-01', '--to', '2026-11-02', '--dryrun'], "Unknown option '--dryrun'"],
   ])('%j exits 2', async (argv, message) => {

@@ -1,17 +1,18 @@
 /**
- * pause / resume / logs / cancel through `cli()` with mocked EventBridge, Step
+ * pause / resume / logs / cancel through `cli()` with mocked Scheduler, DynamoDB, Step
  * Functions and EMR Serverless clients: argv → API calls → printed output.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CancelJobRunCommand, EMRServerlessClient, GetDashboardForJobRunCommand, GetJobRunCommand } from '@aws-sdk/client-emr-serverless';
-import { DescribeRuleCommand, DisableRuleCommand, EnableRuleCommand, EventBridgeClient, ResourceNotFoundException } from '@aws-sdk/client-eventbridge';
+import { DeleteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { ResourceNotFoundException } from '@aws-sdk/client-scheduler';
 import { DescribeExecutionCommand, ExecutionDoesNotExist, GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient, StopExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
-import { DynamoDBClient, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Io } from '../../src/cli/io.ts';
-import type { Manifest, RuleDefinition } from '../../src/build/types.ts';
+import type { Manifest, ScheduleDefinition } from '../../src/build/types.ts';
+import { GetScheduleCommand, SchedulerClient, UpdateScheduleCommand } from '@aws-sdk/client-scheduler';
 import { manifestPlatform, manifestWorkflow } from '../helpers/manifest.ts';
 import { folder, runCli } from './support.ts';
 
@@ -21,19 +22,34 @@ const EXEC = `${MACHINE.replace(':stateMachine:', ':execution:')}:2026-11-25T000
 const APP = '00fabc123def4567';
 const NOW = new Date('2026-11-25T01:00:00Z');
 
-const machineArn = (name: string) => `arn:\${Partition}:states:\${Region}:\${Account}:stateMachine:${name}`;
-const rule = (Name: string, target: string, schedule = false): RuleDefinition => ({
-  Name,
-  Description: Name,
-  ...(schedule ? { ScheduleExpression: 'cron(0/30 * * * ? *)' } : { EventPattern: { source: ['aws.states'] } }),
+const SCHEDULE: ScheduleDefinition = {
+  Name: 'acme-orders-orders-ingestion',
+  GroupName: '${ScheduleGroupName}',
+  Description: 'd',
+  ScheduleExpression: 'cron(0/30 * * * ? *)',
+  ScheduleExpressionTimezone: 'UTC',
+  FlexibleTimeWindow: { Mode: 'OFF' },
   State: 'ENABLED',
-  Targets: [{ Id: 't', Arn: target }],
+  Target: { Arn: '${ScheduleStarterArn}', RoleArn: '${SchedulerRoleArn}', Input: '{}', RetryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 10 }, DeadLetterConfig: { Arn: '${SchedulerDeadLetterArn}' } },
+};
+/** What GetSchedule answers for the deployed schedule. */
+const deployed = (State: 'ENABLED' | 'DISABLED') => ({
+  Name: SCHEDULE.Name,
+  GroupName: 'acme',
+  Description: 'd',
+  ScheduleExpression: 'cron(0/30 * * * ? *)',
+  ScheduleExpressionTimezone: 'Europe/Lisbon',
+  FlexibleTimeWindow: { Mode: 'FLEXIBLE' as const, MaximumWindowInMinutes: 10 },
+  State,
+  Target: { Arn: 'arn:aws:lambda:eu-west-1:123456789012:function:acme-schedule-starter', RoleArn: 'arn:aws:iam::123456789012:role/r', Input: '{"x":1}' },
 });
-const RULES = [
-  rule('acme-orders-orders-ingestion-schedule', machineArn('acme-orders-orders-ingestion'), true),
-  rule('acme-orders-orders-ingestion-after-orders-migration', machineArn('acme-orders-orders-ingestion')),
-  rule('acme-orders-orders-ingestion-notify-failure', '${NotificationTopicArn}'),
-];
+
+const route = (up: string, down: string, upUc = 'orders') => ({
+  Name: `/lakestep/acme/after/acme-${upUc}-${up}/acme-orders-${down}`,
+  Type: 'String' as const,
+  Value: JSON.stringify({ key: `orders/${down}`, downstream: `acme-orders-${down}`, upstreams: 1 }),
+  Description: 'd',
+});
 
 function buildFolder(): string {
   const manifest: Manifest = {
@@ -47,8 +63,9 @@ function buildFolder(): string {
         specHash: 'h',
         files: [],
         workflows: [
-          manifestWorkflow('orders', 'orders-ingestion', { kind: 'ingestion', type: 'ingestion', rules: RULES }),
-          manifestWorkflow('orders', 'orders-upserts', { kind: 'processing', gate: { stateMachineName: 'acme-orders-orders-upserts-join', definition: 'x' }, rules: [rule('acme-orders-orders-upserts-upstreams', machineArn('acme-orders-orders-upserts-join'))] }),
+          manifestWorkflow('orders', 'orders-ingestion', { kind: 'ingestion', type: 'ingestion', dependsOn: ['orders/orders-migration'], routes: [route('orders-migration', 'orders-ingestion')], schedules: [SCHEDULE] }),
+          manifestWorkflow('orders', 'orders-upserts', { kind: 'processing', dependsOn: ['orders/orders-ingestion', 'customers/customers-ingestion'], routes: [route('orders-ingestion', 'orders-upserts'), route('customers-ingestion', 'orders-upserts', 'customers')] }),
+          manifestWorkflow('orders', 'orders-off', { enabled: false, dependsOn: ['orders/orders-ingestion'] }),
           manifestWorkflow('orders', 'orders-adhoc'),
         ],
       },
@@ -63,79 +80,89 @@ function buildFolder(): string {
 }
 
 const sfn = mockClient(SFNClient);
-const events = mockClient(EventBridgeClient);
+const dynamodb = mockClient(DynamoDBClient);
 const emr = mockClient(EMRServerlessClient);
-const ddb = mockClient(DynamoDBClient);
+const scheduler = mockClient(SchedulerClient);
+/** The run records (Query) and publish times (GetItem) status reads: none unless a test says otherwise. */
+const ddb = dynamodb;
 let regions: string[] = [];
 beforeEach(() => {
   sfn.reset();
-  ddb.reset();
-  ddb.on(QueryCommand).resolves({ Items: [] });
-  ddb.on(GetItemCommand).resolves({});
-  events.reset();
+  dynamodb.reset();
+  dynamodb.on(QueryCommand).resolves({ Items: [] });
+  dynamodb.on(GetItemCommand).resolves({});
   emr.reset();
+  scheduler.reset();
   regions = [];
 });
 
 const io: Partial<Io> = {
   sfn: (region) => new SFNClient({ region }),
-  eventbridge: (region) => (regions.push(region), new EventBridgeClient({ region })),
+  scheduler: (region) => new SchedulerClient({ region }),
+  dynamodb: (region) => (regions.push(region), new DynamoDBClient({ region })),
   emr: (region) => (regions.push(region), new EMRServerlessClient({ region })),
   now: () => NOW,
 };
 const ops = (argv: string[]) => runCli(argv, buildFolder(), io);
 
+const FLAG = { pk: { S: 'lakestep/paused' }, sk: { S: 'orders/orders-ingestion' } };
+
 describe('lakestep pause / resume', () => {
-  it('pause disables the schedule and dependency rules, not the notification rule', async () => {
-    events.on(DescribeRuleCommand).resolves({ State: 'ENABLED' });
+  it('pause disables the schedule (keeping every other field) and sets the pause flag the dispatcher reads, in the gates table', async () => {
+    scheduler.on(GetScheduleCommand).resolves(deployed('ENABLED'));
+    dynamodb.on(GetItemCommand).resolves({});
     const r = await ops(['pause', 'orders/orders-ingestion']);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(regions).toEqual(['eu-west-1']);
-    expect(events.commandCalls(DisableRuleCommand).map((c) => c.args[0].input)).toEqual([
-      { Name: 'acme-orders-orders-ingestion-schedule' },
-      { Name: 'acme-orders-orders-ingestion-after-orders-migration' },
-    ]);
-    expect(events.commandCalls(EnableRuleCommand)).toHaveLength(0);
-    expect(r.out).toMatch(/^acme-orders-orders-ingestion-schedule +DISABLED +changed$/m);
-    expect(r.out).toContain('orders/orders-ingestion paused: 2 of 2 rule(s) changed');
+    expect(scheduler.commandCalls(GetScheduleCommand)[0]?.args[0].input).toEqual({ Name: 'acme-orders-orders-ingestion', GroupName: 'acme' });
+    const { GroupName: _g, Name: _n, ...kept } = deployed('DISABLED');
+    expect(scheduler.commandCalls(UpdateScheduleCommand).map((c) => c.args[0].input)).toEqual([{ Name: 'acme-orders-orders-ingestion', GroupName: 'acme', ...kept }]);
+    expect(dynamodb.commandCalls(GetItemCommand).map((c) => c.args[0].input)).toEqual([{ TableName: 'g', Key: FLAG, ConsistentRead: true }]);
+    expect(dynamodb.commandCalls(PutItemCommand).map((c) => c.args[0].input)).toEqual([{ TableName: 'g', Item: { ...FLAG, paused_at: { S: NOW.toISOString() } } }]);
+    expect(dynamodb.commandCalls(DeleteItemCommand)).toHaveLength(0);
+    expect(r.out).toMatch(/^schedule +acme-orders-orders-ingestion +DISABLED +changed$/m);
+    expect(r.out).toMatch(/^dependencies +after orders\/orders-migration +DISABLED +changed$/m);
+    expect(r.out).toContain('orders/orders-ingestion paused: 2 of 2 trigger(s) changed');
   });
 
-  it('a dag with two upstreams pauses the rule that starts its join machine', async () => {
-    events.on(DescribeRuleCommand).resolves({ State: 'ENABLED' });
-    const r = await ops(['pause', 'orders/orders-upserts']);
-    expect(r.code).toBe(0);
-    expect(events.commandCalls(DisableRuleCommand).map((c) => c.args[0].input.Name)).toEqual(['acme-orders-orders-upserts-upstreams']);
-  });
-
-  it('resume enables disabled rules, leaves enabled ones, and exits 1 for a rule that is not deployed', async () => {
-    events.on(DescribeRuleCommand, { Name: 'acme-orders-orders-ingestion-schedule' }).resolves({ State: 'DISABLED' });
-    events.on(DescribeRuleCommand, { Name: 'acme-orders-orders-ingestion-after-orders-migration' }).rejects(new ResourceNotFoundException({ message: 'Rule does not exist', $metadata: {} }));
+  it('resume enables a disabled schedule and deletes the flag; exits 1 for a schedule that is not deployed', async () => {
+    scheduler.on(GetScheduleCommand).rejects(new ResourceNotFoundException({ message: 'Schedule does not exist', Message: 'Schedule does not exist', $metadata: {} }));
+    dynamodb.on(GetItemCommand).resolves({ Item: { ...FLAG, paused_at: { S: '2026-11-24T10:00:00.000Z' } } });
     const r = await ops(['resume', 'orders/orders-ingestion', '--json']);
     expect(r.code).toBe(1);
-    expect(events.commandCalls(EnableRuleCommand).map((c) => c.args[0].input)).toEqual([{ Name: 'acme-orders-orders-ingestion-schedule' }]);
+    expect(dynamodb.commandCalls(DeleteItemCommand).map((c) => c.args[0].input)).toEqual([{ TableName: 'g', Key: FLAG }]);
     expect(JSON.parse(r.out)).toMatchObject({
       action: 'resume',
       ok: false,
       rules: [
-        { name: 'acme-orders-orders-ingestion-schedule', state: 'ENABLED', changed: true },
-        { name: 'acme-orders-orders-ingestion-after-orders-migration', state: 'MISSING', changed: false, error: 'rule not deployed: run `npm run deploy`' },
+        { kind: 'schedule', name: 'acme-orders-orders-ingestion', state: 'MISSING', changed: false, error: 'schedule not deployed: run `npm run deploy`' },
+        { kind: 'dependencies', state: 'ENABLED', changed: true },
       ],
     });
   });
 
-  it('a dag without trigger rules says it only runs by hand', async () => {
-    const r = await ops(['pause', 'orders/orders-adhoc']);
-    expect(r).toMatchObject({ code: 0, out: 'orders/orders-adhoc has no schedule or dependency rule: it only runs when started by hand' });
+  it('a dag the specs disable has no routes: resume does not pretend to enable its dependencies', async () => {
+    dynamodb.on(GetItemCommand).resolves({});
+    const r = await ops(['resume', 'orders/orders-off', '--json']);
+    expect(r.code).toBe(1);
+    expect(dynamodb.commandCalls(DeleteItemCommand)).toHaveLength(0);
+    expect(JSON.parse(r.out).rules[0]).toMatchObject({ kind: 'dependencies', state: 'DISABLED', changed: false });
   });
 
-  it('status shows whether the dag is paused', async () => {
+  it('a dag without schedule or upstream says it only runs by hand', async () => {
+    const r = await ops(['pause', 'orders/orders-adhoc']);
+    expect(r).toMatchObject({ code: 0, out: 'orders/orders-adhoc has no schedule and no upstream: it only runs when started by hand' });
+  });
+
+  it('status shows whether the dag is paused, and since when', async () => {
     sfn.on(ListExecutionsCommand).resolves({ executions: [] });
-    events.on(DescribeRuleCommand).resolves({ State: 'DISABLED' });
+    scheduler.on(GetScheduleCommand).resolves(deployed('DISABLED'));
+    dynamodb.on(GetItemCommand).resolves({ Item: { ...FLAG, paused_at: { S: '2026-11-24T10:00:00.000Z' } } });
     const r = await ops(['status', 'orders/orders-ingestion', '--account', ACCOUNT]);
     expect(r.code).toBe(0);
-    expect(r.out.split('\n').at(-1)).toBe('triggers: paused (acme-orders-orders-ingestion-schedule DISABLED, acme-orders-orders-ingestion-after-orders-migration DISABLED)');
-    events.on(DescribeRuleCommand, { Name: 'acme-orders-orders-ingestion-schedule' }).resolves({ State: 'ENABLED' });
+    expect(r.out.split('\n').at(-1)).toBe('triggers: paused (acme-orders-orders-ingestion DISABLED; after orders/orders-migration DISABLED since 2026-11-24T10:00:00.000Z)');
+    scheduler.on(GetScheduleCommand).resolves(deployed('ENABLED'));
     const partly = await ops(['status', 'orders/orders-ingestion', '--account', ACCOUNT, '--json']);
     expect(JSON.parse(partly.out).triggers.map((t: { state: string }) => t.state)).toEqual(['ENABLED', 'DISABLED']);
   });

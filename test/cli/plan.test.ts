@@ -25,7 +25,7 @@ async function twoBuilds(): Promise<string> {
 }
 
 describe('lakestep plan', () => {
-  it('--json gives the plan as data: machines, rules, access, and the quarantined use case left alone', async () => {
+  it('--json gives the plan as data: machines, rules, schedules, access, and the quarantined use case left alone', async () => {
     const dir = await twoBuilds();
     const r = await runCli(['plan', 'specs', '--against', 'deployed', '--json'], dir);
     expect(r.code).toBe(1); // hr has spec errors, as compile says
@@ -34,7 +34,14 @@ describe('lakestep plan', () => {
     expect(sales.status).toBe('changed');
     expect(sales.machinesAdded.map((m) => m.name)).toEqual(['lakestep-sales-fresh']);
     expect(sales.machinesRemoved.map((m) => m.name)).toEqual(['lakestep-sales-old']);
-    expect(sales.rulesChanged).toEqual([{ name: 'lakestep-sales-extract.schedule', fields: { Description: ['Start lakestep-sales-extract on rate(1 day)', 'Start lakestep-sales-extract on rate(1 hour)'], ScheduleExpression: ['rate(1 day)', 'rate(1 hour)'] } }]);
+    expect(sales.rulesChanged).toEqual([]);
+    // rate(…) is anchored at midnight of the schedule's zone, so it compiles to a cron of Scheduler.
+    expect(sales.schedulesChanged.map((c) => c.name)).toEqual(['lakestep-sales-extract']);
+    const fields = sales.schedulesChanged[0]!.fields;
+    expect(Object.keys(fields).sort()).toEqual(['Description', 'ScheduleExpression', 'Target']);
+    expect(fields.Description).toEqual(['Start lakestep-sales-extract on rate(1 day); use case sales', 'Start lakestep-sales-extract on rate(1 hour); use case sales']);
+    expect(fields.ScheduleExpression).toEqual(['cron(0 0 * * ? *)', 'cron(0 * * * ? *)']);
+    expect(sales.schedulesAdded.map((s) => s.Name)).toEqual([]);
     expect(sales.accessAdded).toEqual(['s3 read s3://lakestep-artifacts/sales/jobs/fresh.py']);
     expect(plan.useCases.find((u) => u.useCase === 'hr')!.status).toBe('quarantined');
   });

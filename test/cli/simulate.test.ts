@@ -7,6 +7,7 @@ import { defaultScenario } from '../../src/cli/scenario.ts';
 import { arnOf, makeBuild, PASS_MACHINE } from '../simulator/fixture.ts';
 import { CONVERT_JOB, CONVERT_JOB_PATH, EMR_WATERMARK_MACHINE, FAILING_MACHINE } from '../simulator/machines.ts';
 import { folder, runCli } from './support.ts';
+import type { ScheduleDefinition } from '../../src/build/types.ts';
 import { compileExamplePlatform } from '../simulator/platform.ts';
 
 const afterRule = (upstream: string, target: string) => ({
@@ -21,22 +22,34 @@ const afterRule = (upstream: string, target: string) => ({
   Targets: [{ Id: 't', Arn: arnOf('sales', target) }],
 });
 
-const scheduleRule = {
+const schedule: ScheduleDefinition = {
   Name: 'nightly',
+  GroupName: '${ScheduleGroupName}',
   Description: 'schedule',
   ScheduleExpression: 'cron(0 2 * * ? *)',
-  State: 'ENABLED' as const,
-  Targets: [{ Id: 't', Arn: arnOf('sales', 'nightly') }],
+  ScheduleExpressionTimezone: 'UTC',
+  FlexibleTimeWindow: { Mode: 'OFF' },
+  State: 'ENABLED',
+  Target: {
+    Arn: '${ScheduleStarterArn}',
+    RoleArn: '${SchedulerRoleArn}',
+    Input: JSON.stringify({ state_machine_arn: arnOf('sales', 'nightly'), schedule: 'cron(0 2 * * ? *)', scheduled_time: '<aws.scheduler.scheduled-time>' }),
+    RetryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 10 },
+    DeadLetterConfig: { Arn: '${SchedulerDeadLetterArn}' },
+  },
 };
 
-/** sales/extract → sales/clean (dependency rule), sales/nightly on a schedule, sales/broken fails. */
+/** sales/extract → sales/clean (the platform rule aimed at clean), sales/nightly on a schedule, sales/broken fails. */
 function salesBuild(): string {
-  return makeBuild([
-    { useCase: 'sales', name: 'extract', definition: PASS_MACHINE, rules: [afterRule('extract', 'clean')] },
-    { useCase: 'sales', name: 'clean', definition: PASS_MACHINE },
-    { useCase: 'sales', name: 'nightly', definition: PASS_MACHINE, rules: [scheduleRule] },
-    { useCase: 'sales', name: 'broken', definition: FAILING_MACHINE },
-  ]);
+  return makeBuild(
+    [
+      { useCase: 'sales', name: 'extract', definition: PASS_MACHINE },
+      { useCase: 'sales', name: 'clean', definition: PASS_MACHINE },
+      { useCase: 'sales', name: 'nightly', definition: PASS_MACHINE, schedules: [schedule] },
+      { useCase: 'sales', name: 'broken', definition: FAILING_MACHINE },
+    ],
+    { rule: afterRule('extract', 'clean') },
+  );
 }
 
 /** The frame's failure path in small: a task error caught into $.error, then a Fail state re-raising it. */

@@ -23,18 +23,25 @@ function examplePlatform(extra: Record<string, string> = {}): string {
 }
 
 describe('lakestep start on the example platform', () => {
-  it('prints at most 80 lines of at most 100 columns, the outcome first, every migration run, hints last', async () => {
+  it('prints at most 90 lines of at most 100 columns, wrapped not cut, the outcome first, every migration run, hints last', async () => {
     const dir = examplePlatform();
     const r = await runCli(['start', 'specs', '--out', 'build'], dir);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     const lines = r.out.split('\n');
-    expect(lines.length).toBeLessThanOrEqual(80);
-    for (const line of lines) expect([...line].length, line).toBeLessThanOrEqual(100);
-    expect(lines[0]).toMatch(/^Compiled 4 use case\(s\), 20 workflow\(s\), \d+ EventBridge rule\(s\) → build\/$/);
+    expect(lines.length).toBeLessThanOrEqual(90);
+    for (const line of lines) {
+      expect([...line].length, line).toBeLessThanOrEqual(100);
+      expect(line, 'a line cut short').not.toMatch(/…$/);
+    }
+    expect(lines[0]).toMatch(/^Compiled 4 use case\(s\), 20 workflow\(s\), \d+ EventBridge rule\(s\), \d+ schedule\(s\) → build\/$/);
     // The ingestions scheduled before the migrations marked their tables (00:50) skip.
     expect(lines[1]).toMatch(/^Simulated \d+ executions: \d+ succeeded \(\d+ skipped: a migration not finished\), 0 failed \(/);
-    expect(r.out).toMatch(/^ {4}orders-ingestion +ingestion +49 +- +2 +schedule 48, join 1$/m);
+    expect(`${lines[1]} ${lines[2]}`).toMatch(/ \(\d+\.\d s, +(\n +)?scenario demo\.yaml\)/);
+    expect(r.out).toMatch(/^ {4}orders-ingestion +ingestion +48 +- +2 +schedule$/m);
+    // Each notification whole: the workflow, its execution (named after its logical date) and its status.
+    expect(r.out).toMatch(/^ {2}2026-11-25T00:50Z +orders\/orders-migration +2026-11-25T000000Z +SUCCEEDED$/m);
+    expect(r.out).toMatch(/^ {2}2026-11-25T06:05Z +orders\/orders-daily-report +2026-11-24T060000Z +SUCCEEDED$/m);
     // The caught conditional writes are explained, not listed as failures.
     expect(r.out).toMatch(/Conditions handled by design \(\d+, caught by the state itself; not failures\):/);
     expect(r.out).toMatch(/\d+× +Open gate +join gate/);
@@ -54,6 +61,29 @@ describe('lakestep start on the example platform', () => {
     expect(timeline).toMatch(/^2026-11-25T00:00:00Z +orders\/orders-migration +2026-11-25T000000Z +started +\(trigger=manual\)$/m);
     expect(timeline.split('\n').length).toBeGreaterThan(1000);
   }, 120_000);
+});
+
+describe('lakestep start: nothing that carries meaning is cut', () => {
+  it('a failure shows its status, its error and the start of its cause; the notification its status and error', async () => {
+    const dir = examplePlatform({ 'failure.yaml': readFileSync(new URL('../../src/simulator/scenarios/failure.yaml', import.meta.url), 'utf8') });
+    const again = await runCli(['start', 'specs', '--out', 'build', '--quiet', '--scenario', 'failure.yaml'], dir);
+    expect(again.code).toBe(1);
+    const lines = again.out.split('\n');
+    for (const line of lines) expect([...line].length, line).toBeLessThanOrEqual(100);
+    expect(again.out).toMatch(/^ {2}orders\/orders-migration 2026-11-25T000000Z FAILED: Lakestep\.TablesFailed$/m);
+    expect(again.out).toMatch(/^ {4}Some tables failed; the others migrated\. Per table:$/m);
+    expect(again.out).toMatch(/^ {2}2026-11-25T\d\d:\d\dZ +orders\/orders-migration +2026-11-25T000000Z +FAILED +Lakestep\.TablesFailed$/m);
+  }, 120_000);
+
+  it('the quarantine line keeps every use case name, however long the --out path', async () => {
+    const broken = Object.fromEntries(['alpha', 'bravo', 'charlie', 'delta'].map((n) => [`specs/${n}/orchestration.yaml`, `owner: ${n}@example.com\ndags: 3\n`]));
+    const dir = folder({ ...SPECS, ...broken, 'empty.yaml': 'start: []\n' });
+    const out = `${'far-away-folder/'.repeat(4)}build`;
+    const r = await runCli(['start', 'specs', '--out', out, '--quiet', '--scenario', 'empty.yaml'], dir);
+    const head = r.out.split('\n\n')[0]!;
+    for (const line of head.split('\n')) expect([...line].length, line).toBeLessThanOrEqual(100);
+    expect(head.replace(/\n +/g, ' ')).toContain(`→ ${out}/; quarantined: alpha, bravo, charlie, delta`);
+  });
 });
 
 describe('the default scenario of start', () => {
@@ -125,7 +155,7 @@ describe('lakestep start', () => {
     const dir = folder({ ...SPECS, 'specs/hr/orchestration.yaml': 'owner: hr@example.com\ndags: 3\n' });
     writeFileSync(join(dir, 'empty.yaml'), 'start: []\n');
     const r = await runCli(['start', 'specs', '--quiet', '--scenario', 'empty.yaml'], dir);
-    expect(r.out).toContain('quarantined: hr');
+    expect(r.out.replace(/\n {4}/g, ' ')).toContain('quarantined: hr');
     expect(r.out).toContain('nothing ran');
     expect(r.code).toBe(1);
   });

@@ -47,19 +47,18 @@ describe('compile() is deterministic', () => {
     }
   });
 
-  it('the dependency tree compiles its join machine and every workflow', () => {
+  it('the dependency tree compiles every workflow and the platform machines, and no join machine of its own', () => {
     const r = compileTree(trees[0]![1]);
     expect(r.diagnostics).toEqual([]);
     expect([...r.files.keys()].sort()).toEqual([
       'crm/customers.asl.json',
       'crm/join-report.asl.json',
-      'crm/join-report.join.asl.json',
       'crm/scores.asl.json',
-      'crm/scores.join.asl.json',
+      'lakestep/backfill.asl.json',
+      'lakestep/dispatch.asl.json',
       'manifest.json',
       'report.json',
       'sales/clean.asl.json',
-      'sales/clean.join.asl.json',
       'sales/extract.asl.json',
     ]);
   });

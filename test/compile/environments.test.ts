@@ -43,13 +43,15 @@ describe('the example environments (specs/platform.dev.yaml, specs/platform.prod
   it('rename the state machines with the prefix, disable the schedules, keep dependency and notification rules', () => {
     const names = dev.manifest.useCases.flatMap((u) => u.workflows.map((w) => w.stateMachineName));
     expect(names.every((n) => n.startsWith('acme-dev-'))).toBe(true);
-    const rules = dev.manifest.useCases.flatMap((u) => u.workflows.flatMap((w) => w.rules));
-    const schedules = rules.filter((r) => r.ScheduleExpression !== undefined);
+    // Schedules are EventBridge Scheduler schedules: the overlay's schedules_enabled: false deploys them DISABLED.
+    const schedules = dev.manifest.useCases.flatMap((u) => u.workflows.flatMap((w) => w.schedules ?? []));
     expect(schedules.length).toBeGreaterThan(10);
-    expect(new Set(schedules.map((r) => r.State))).toEqual(new Set(['DISABLED']));
-    const others = rules.filter((r) => r.ScheduleExpression === undefined);
-    const baseOthers = base.manifest.useCases.flatMap((u) => u.workflows.flatMap((w) => w.rules)).filter((r) => r.ScheduleExpression === undefined);
-    expect(others.map((r) => r.State)).toEqual(baseOthers.map((r) => r.State));
+    expect(new Set(schedules.map((s) => s.State))).toEqual(new Set(['DISABLED']));
+    expect(base.manifest.useCases.flatMap((u) => u.workflows.flatMap((w) => w.schedules ?? [])).some((s) => s.State === 'ENABLED')).toBe(true);
+    // Dependencies and notifications go through the platform's one rule and its dispatcher: enabled, as in the base build.
+    expect(dev.manifest.machines?.dispatcher?.rule.State).toBe('ENABLED');
+    expect(dev.manifest.machines?.dispatcher?.rule.ScheduleExpression).toBeUndefined();
+    expect(dev.manifest.useCases.flatMap((u) => u.workflows.flatMap((w) => w.routes ?? [])).length).toBeGreaterThan(0);
   });
 
   it('merge mappings key by key and replace lists: network and emails replaced, the base tags kept', () => {

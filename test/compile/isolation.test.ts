@@ -41,8 +41,11 @@ describe('a broken use case is quarantined, the others compile as if it were abs
   it('the healthy tree compiles cleanly and passes both ASL validators', () => {
     expect(healthy.diagnostics).toEqual([]);
     expect(healthy.useCases.map((u) => u.name)).toEqual(['audit', 'billing', 'crm', 'sales']);
-    // 8 workflows and the join machines of the two dags with upstreams.
-    expect(expectValidAsl(healthy.files)).toBe(10);
+    // Every workflow, and the platform's machines: the backfill and the dispatcher (no join machines).
+    const workflows = healthy.manifest.useCases.flatMap((u) => u.workflows).length;
+    expect(workflows).toBe(6);
+    expect(expectValidAsl(healthy.files)).toBe(workflows + 2);
+    expect([...healthy.files.keys()].filter((p) => p.startsWith('lakestep/')).sort()).toEqual(['lakestep/backfill.asl.json', 'lakestep/dispatch.asl.json']);
   });
 
   it.each(BREAKS)('%s in audit/orchestration.yaml', (_how, text) => {

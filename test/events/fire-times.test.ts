@@ -5,7 +5,7 @@ const times = (expression: string, start: string, end: string): string[] =>
   fireTimes(expression, new Date(start), new Date(end)).map((d) => d.toISOString().replace('.000Z', 'Z'));
 
 describe('schedule expressions', () => {
-  it('fires rate(1 day) once a day from the window start', () => {
+  it('fires rate(1 day) once a day at midnight UTC', () => {
     expect(times('rate(1 day)', '2026-01-01T00:00:00Z', '2026-01-04T00:00:00Z')).toEqual([
       '2026-01-01T00:00:00Z',
       '2026-01-02T00:00:00Z',

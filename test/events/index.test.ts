@@ -1,60 +1,63 @@
 import { describe, expect, it } from 'vitest';
-import { checkRuleQuotas, platformRules, ruleName, workflowRules } from '../../src/events/index.ts';
-import { validateEventPattern } from '../../src/events/pattern.ts';
-import type { PlatformIR } from '../../src/ir/types.ts';
-import { maintenanceTask, origin, platform, workflow } from './helpers.ts';
+import { checkRuleQuotas, machineTags, notifyTag, ruleName, statusRule, workflowRoutes, PLATFORM_TAG, DAG_TOPIC_TAG, type RouteValue } from '../../src/events/index.ts';
+import { matchEventPattern, validateEventPattern } from '../../src/events/pattern.ts';
+import { deployedPattern, platform, statusEvent, workflow } from './helpers.ts';
 
-const notify = { onFailure: true, onSuccess: true, emails: [] };
-const ir: PlatformIR = {
-  platform: platform(),
-  useCases: [
-    {
-      name: 'orders',
-      owner: 'orders-data@example.com',
-      specHash: 'h',
-      files: [],
-      workflows: [
-        workflow('orders-migration', { notification: notify }),
-        workflow('orders-ingestion', { schedule: 'rate(30 minutes)', dependsOn: ['orders-migration'], notification: notify }),
-        workflow('orders-upserts', { dependsOn: ['orders-ingestion', 'customers/customers-ingestion'] }),
-        workflow('orders-maintenance', {
-          type: 'maintenance',
-          body: { kind: 'maintenance', maintenance: { origin: origin(), tasks: [maintenanceTask('expire_snapshots', 'orders', 'rate(1 day)')] } },
-        }),
-      ],
-    },
-    { name: 'customers', owner: 'c@example.com', specHash: 'h', files: [], workflows: [workflow('customers-ingestion', { useCase: 'customers', schedule: 'rate(1 hour)' })] },
-  ],
-};
+describe('statusRule: the one rule of a platform', () => {
+  const rule = statusRule(platform());
+  const pattern = deployedPattern(rule.EventPattern);
 
-describe('workflowRules and platformRules', () => {
-  it('lists schedule, dependency, then notification rules', () => {
-    const wf = ir.useCases[0]!.workflows[1]!;
-    expect(workflowRules(ir.platform, wf).map((r) => r.Name)).toEqual([
-      'acme-orders-orders-ingestion.schedule',
-      'acme-orders-orders-ingestion.after.orders-migration',
-      'acme-orders-orders-ingestion.notify-failure',
-      'acme-orders-orders-ingestion.notify-success',
-    ]);
+  it('is a valid pattern that targets the dispatcher', () => {
+    expect(validateEventPattern(rule.EventPattern)).toEqual([]);
+    expect(rule.Targets).toEqual([{ Id: 'dispatcher', Arn: 'arn:${Partition}:states:${Region}:${Account}:stateMachine:acme-lakestep-dispatch', RoleArn: '${EventsRoleArn}' }]);
+    expect(checkRuleQuotas(platform(), [rule]).diagnostics).toEqual([]);
   });
 
-  it('produces valid, uniquely named rules for a whole platform', () => {
-    const sets = platformRules(ir);
-    const rules = sets.flatMap((s) => s.rules);
-    expect(rules).toHaveLength(10);
-    expect(new Set(rules.map((r) => r.Name)).size).toBe(rules.length);
-    for (const r of rules) {
-      expect(r.Name).toMatch(/^[.\-_A-Za-z0-9]{1,64}$/);
-      for (const t of r.Targets) expect(t.Id).toMatch(/^[.\-_A-Za-z0-9]{1,64}$/);
-      expect(r.Targets.length).toBeGreaterThan(0);
-      if (r.EventPattern) expect(validateEventPattern(r.EventPattern), r.Name).toEqual([]);
-      else expect(r.ScheduleExpression).toBeDefined();
+  it('matches every end of any workflow of the platform, whatever the number of workflows', () => {
+    for (const status of ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED']) {
+      expect(matchEventPattern(pattern, statusEvent('acme-orders-orders-ingestion', status)), status).toBe(true);
+      expect(matchEventPattern(pattern, statusEvent('acme-customers-any-dag', status)), status).toBe(true);
     }
-    expect(checkRuleQuotas(ir.platform, sets).diagnostics).toEqual([]);
+    expect(matchEventPattern(pattern, statusEvent('acme-orders-orders-ingestion', 'RUNNING'))).toBe(false);
   });
 
-  it('is deterministic', () => {
-    expect(JSON.stringify(platformRules(ir))).toBe(JSON.stringify(platformRules(ir)));
+  it("leaves out the platform's own machines (the dispatcher never feeds itself) and other platforms", () => {
+    expect(matchEventPattern(pattern, statusEvent('acme-lakestep-dispatch', 'FAILED'))).toBe(false);
+    expect(matchEventPattern(pattern, statusEvent('acme-lakestep-backfill', 'SUCCEEDED'))).toBe(false);
+    expect(matchEventPattern(pattern, statusEvent('other-orders-x', 'SUCCEEDED'))).toBe(false);
+    expect(matchEventPattern(pattern, statusEvent('acmex-orders-x', 'SUCCEEDED'))).toBe(false);
+  });
+});
+
+describe('workflowRoutes', () => {
+  it('has one SSM parameter per distinct upstream, each holding the join of the downstream', () => {
+    const wf = workflow('orders-upserts', { dependsOn: ['orders-ingestion', 'customers/customers-ingestion', 'orders-ingestion'] });
+    const routes = workflowRoutes(platform(), wf);
+    expect(routes.map((r) => r.Name)).toEqual([
+      '/lakestep/acme/after/acme-orders-orders-ingestion/acme-orders-orders-upserts',
+      '/lakestep/acme/after/acme-customers-customers-ingestion/acme-orders-orders-upserts',
+    ]);
+    for (const r of routes) expect(JSON.parse(r.Value) as RouteValue).toEqual({ key: 'orders/orders-upserts', downstream: 'acme-orders-orders-upserts', upstreams: 2 });
+  });
+
+  it('has none without upstreams, and none for a disabled dag', () => {
+    expect(workflowRoutes(platform(), workflow('x'))).toEqual([]);
+    expect(workflowRoutes(platform(), workflow('x', { dependsOn: ['y'], enabled: false }))).toEqual([]);
+  });
+});
+
+describe('machineTags', () => {
+  it('tags the platform and each status the dag notifies, and its own topic when it has e-mails', () => {
+    const wf = workflow('x', { notification: { onFailure: true, onSuccess: true, emails: ['a@example.com'] } });
+    expect(machineTags(platform(), wf)).toEqual({
+      [PLATFORM_TAG]: 'acme',
+      [notifyTag('FAILED')]: 'yes',
+      [notifyTag('TIMED_OUT')]: 'yes',
+      [notifyTag('ABORTED')]: 'yes',
+      [notifyTag('SUCCEEDED')]: 'yes',
+      [DAG_TOPIC_TAG]: 'yes',
+    });
+    expect(machineTags(platform(), workflow('x'))).toEqual({ [PLATFORM_TAG]: 'acme' });
   });
 });
 

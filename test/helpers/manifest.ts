@@ -18,7 +18,7 @@ export function manifestWorkflow(uc: string, dag: string, over: Partial<Manifest
     reads: [],
     writes: [],
     access: {},
-    rules: [],
+    stateMachineTags: { 'lakestep:platform': prefix },
     jobs: [],
     resources: { emr: true, datasync: [], secrets: [] },
     placeholders: [],

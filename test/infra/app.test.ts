@@ -78,11 +78,12 @@ describe('state machines', () => {
     'acme-orders-orders-daily-report',
     'acme-orders-orders-migration',
     'acme-orders-orders-upserts',
-    'acme-orders-orders-upserts-join',
     'acme-customers-customers-ingestion',
+    'acme-lakestep-backfill',
+    'acme-lakestep-dispatch',
   ];
 
-  it('creates every workflow and join machine, STANDARD, KMS-encrypted, logging ALL, traced', () => {
+  it('creates every workflow machine and the platform\'s two, STANDARD, KMS-encrypted, logging ALL, traced', () => {
     const machines = resourcesOfType(s, 'AWS::StepFunctions::StateMachine');
     expect(machines.map((m) => m.props.StateMachineName).sort()).toEqual([...names].sort());
     for (const { props } of machines) {
@@ -154,12 +155,6 @@ describe('least privilege', () => {
     );
   });
 
-  it('join machine: the gates table and starting its downstream only', () => {
-    expect(roleActions('acme-orders-orders-upserts-join')).toEqual(
-      ['dynamodb:UpdateItem', 'states:StartExecution', ...KMS, ...LOGGING_AND_TRACING].sort(),
-    );
-  });
-
   it('streaming machine: list/get/start job runs and publish', () => {
     expect(roleActions('acme-customers-customers-ingestion')).toEqual(
       [
@@ -184,21 +179,6 @@ describe('least privilege', () => {
     for (const st of star) for (const a of [st.Action].flat()) expect(WILDCARD_RESOURCE_ACTIONS).toContain(a);
   });
 
-  it('scopes the join machine to its downstream machine ARN', () => {
-    const m = machine('acme-orders-orders-upserts-join');
-    const roleId = m.props.RoleArn['Fn::GetAtt'][0];
-    s.templates.get('acme-orders')!.hasResourceProperties('AWS::IAM::Policy', {
-      Roles: [{ Ref: roleId }],
-      PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({
-            Action: 'states:StartExecution',
-            Resource: { 'Fn::Sub': [Match.stringLikeRegexp(':stateMachine:acme-orders-orders-upserts$'), Match.anyValue()] },
-          }),
-        ]),
-      },
-    });
-  });
 });
 
 describe('encryption at rest', () => {
@@ -337,28 +317,38 @@ describe('platform', () => {
   });
 });
 
-describe('rules and DataSync', () => {
-  it('maps every manifest rule one to one, keeping State', () => {
+describe('dispatcher, routes, tags and DataSync', () => {
+  it("deploys one EventBridge rule, the platform's, aimed at the dispatcher, with placeholders only inside Fn::Sub", () => {
     const rules = resourcesOfType(s, 'AWS::Events::Rule');
-    const expected = fixtureManifest().useCases.flatMap((u) => u.workflows.flatMap((w) => w.rules));
-    expect(rules.map((r) => r.props.Name).sort()).toEqual(expected.map((r) => r.Name).sort());
-    for (const rule of expected) {
-      const r = rules.find((x) => x.props.Name === rule.Name)!;
-      expect(r.props.State).toBe(rule.State);
-      // A dag with its own emails gets one more target per platform-topic target (next test).
-      const extra = rule.Name === 'acme-orders-orders-daily-report-failed' ? 1 : 0;
-      expect(r.props.Targets).toHaveLength(rule.Targets.length + extra);
-      expect(r.props.ScheduleExpression).toBe(rule.ScheduleExpression);
-    }
-    // Placeholders only survive inside Fn::Sub.
+    expect(rules.map((r) => [r.stack, r.props.Name])).toEqual([['acme-platform', 'acme-lakestep-status']]);
+    expect(JSON.stringify(rules[0]!.props.Targets[0].Arn)).toContain(':stateMachine:acme-lakestep-dispatch');
     const literal = (v: unknown): string[] =>
       typeof v === 'string' ? [v] : Array.isArray(v) ? v.flatMap(literal) : v && typeof v === 'object'
         ? Object.entries(v).flatMap(([k, x]) => (k === 'Fn::Sub' ? [] : literal(x))) : [];
     for (const r of rules) for (const text of literal(r.props)) expect(text).not.toContain('${');
   });
 
+  it("keeps each route in its downstream's stack, and tags each machine with what the dispatcher reads", () => {
+    const routes = resourcesOfType(s, 'AWS::SSM::Parameter');
+    expect(routes.map((r) => [r.stack, r.props.Name]).sort()).toEqual([
+      ['acme-orders', '/lakestep/acme/after/acme-customers-customers-ingestion/acme-orders-orders-upserts'],
+      ['acme-orders', '/lakestep/acme/after/acme-orders-orders-migration/acme-orders-orders-upserts'],
+    ]);
+    expect(JSON.parse(routes[0]!.props.Value)).toEqual({ key: 'orders/orders-upserts', downstream: 'acme-orders-orders-upserts', upstreams: 2 });
+    const report = resourcesOfType(s, 'AWS::StepFunctions::StateMachine').find((m) => m.props.StateMachineName === 'acme-orders-orders-daily-report')!;
+    expect(report.props.Tags).toEqual(expect.arrayContaining([{ Key: 'lakestep:notify-FAILED', Value: 'yes' }, { Key: 'lakestep:dag-topic', Value: 'yes' }]));
+  });
+
+  it("lets the dispatcher read routes and tags, join in the gates table, start and notify the platform's machines but its own", () => {
+    const st = roleStatements(s, 'acme-lakestep-dispatch');
+    const actions = st.filter((x) => x.Effect === 'Allow').flatMap((x) => [x.Action].flat());
+    for (const a of ['ssm:GetParametersByPath', 'states:ListTagsForResource', 'states:DescribeExecution', 'states:StartExecution', 'dynamodb:UpdateItem', 'dynamodb:GetItem', 'sns:Publish']) expect(actions).toContain(a);
+    const deny = st.find((x) => x.Effect === 'Deny')!;
+    expect([deny.Action].flat()).toEqual(['states:StartExecution']);
+    expect(JSON.stringify(deny.Resource)).toContain(':stateMachine:acme-lakestep-*');
+  });
+
   it("sends a dag's notifications to its own emails too, through a topic of its own", () => {
-    const t = s.templates.get('acme-orders')!;
     const topics = resourcesOfType(s, 'AWS::SNS::Topic').filter((x) => x.stack === 'acme-orders');
     expect(topics.map((x) => x.props.TopicName)).toEqual(['acme-orders-orders-daily-report-notifications']);
     expect(topics[0]!.props.KmsMasterKeyId).toBeDefined();
@@ -367,20 +357,8 @@ describe('rules and DataSync', () => {
       ['email', 'finance@example.com', { Ref: topics[0]!.id }],
       ['email', 'report-owners@example.com', { Ref: topics[0]!.id }],
     ]);
-    const rule = resourcesOfType(s, 'AWS::Events::Rule').find((r) => r.props.Name === 'acme-orders-orders-daily-report-failed')!;
-    const [platformTarget, dagTarget] = rule.props.Targets;
-    expect(dagTarget.Arn).toEqual({ Ref: topics[0]!.id });
-    expect(dagTarget.InputTransformer).toEqual(platformTarget.InputTransformer);
-    t.hasResourceProperties('AWS::SNS::TopicPolicy', {
-      PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({ Action: 'sns:Publish', Principal: { Service: 'events.amazonaws.com' }, Condition: Match.objectLike({ ArnEquals: Match.anyValue() }) }),
-        ]),
-      },
-    });
-    // Dags without emails keep their single platform target.
-    const other = resourcesOfType(s, 'AWS::Events::Rule').filter((r) => r.stack === 'acme-customers');
-    for (const r of other) expect(JSON.stringify(r.props.Targets)).not.toContain('-dag');
+    // The dispatcher's role may publish to <prefix>-*-notifications, which names it.
+    expect(JSON.stringify(roleStatements(s, 'acme-lakestep-dispatch'))).toContain('acme-*-notifications');
   });
 
   it('creates the HDFS source, the landing destination and the logged task', () => {

@@ -56,9 +56,11 @@ describe('Distributed Map permissions', () => {
     }
   });
 
-  it('an inline Map machine gets none of it', () => {
+  it('an inline Map machine gets none of it (only the start of itself every machine has, to restart a dated run under its name)', () => {
     const st = statements(names.small);
-    expect(allows(st, 'states:StartExecution', machineArn(names.small))).toBe(false);
+    expect(allows(st, 'states:StartExecution', machineArn(names.small))).toBe(true);
+    expect(allows(st, 'states:StartExecution', machineArn(names.big))).toBe(false);
     expect(allows(st, 'states:StopExecution', executionArn(names.small, 'run-1'))).toBe(false);
+    expect(allows(st, 'states:DescribeExecution', childArn(names.small, 'c0ffee'))).toBe(false);
   });
 });

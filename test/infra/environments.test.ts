@@ -28,12 +28,13 @@ describe('the dev environment of the example', () => {
     expect(resourcesOfType(s, 'AWS::SNS::Topic').map((t) => t.props.TopicName)).toContain('acme-dev-lakestep-notifications');
   });
 
-  it('deploys every schedule rule disabled and the other rules enabled', () => {
-    const rules = resourcesOfType(s, 'AWS::Events::Rule');
-    const schedules = rules.filter((r) => r.props.ScheduleExpression !== undefined);
+  it('deploys every schedule disabled and the dependency and notification rules enabled', () => {
+    const schedules = resourcesOfType(s, 'AWS::Scheduler::Schedule');
     expect(schedules.length).toBeGreaterThan(10);
     expect(new Set(schedules.map((r) => r.props.State))).toEqual(new Set(['DISABLED']));
-    expect(rules.filter((r) => r.props.ScheduleExpression === undefined).some((r) => r.props.State === 'ENABLED')).toBe(true);
+    const rules = resourcesOfType(s, 'AWS::Events::Rule');
+    expect(rules.filter((r) => r.props.ScheduleExpression !== undefined)).toEqual([]);
+    expect(rules.some((r) => r.props.State === 'ENABLED')).toBe(true);
   });
 
   it('puts the EMR Serverless application in the environment network', () => {

@@ -79,13 +79,17 @@ const actionsOf = (statements: Statement[]): string[] => [...new Set(statements.
 const resourcesFor = (statements: Statement[], action: string): unknown[] =>
   statements.filter((st) => list(st.Action).includes(action)).flatMap((st) => list(st.Resource));
 
-/** Every machine the manifest names: workflow, join and watch machines with their definition. */
+/** Every machine the manifest names: workflow and watch machines with their definition. */
 function machinesOfManifest(): Array<{ name: string; definition: string; workflow: ManifestWorkflow }> {
   return workflows().flatMap((w) => [
     { name: w.stateMachineName, definition: w.definition, workflow: w },
-    ...(w.gate ? [{ name: w.gate.stateMachineName, definition: w.gate.definition, workflow: w }] : []),
     ...(w.watch ? [{ name: w.watch.stateMachineName, definition: w.watch.definition, workflow: w }] : []),
   ]);
+}
+
+/** Every state machine the build deploys: the workflows' and watch machines, and the platform's backfill machine and dispatcher. */
+function allMachines(): string[] {
+  return [...machinesOfManifest().map((m) => m.name), 'acme-lakestep-backfill', 'acme-lakestep-dispatch'];
 }
 
 const readDefinition = (path: string): unknown => JSON.parse(readFileSync(join(buildDir, path), 'utf8'));
@@ -114,9 +118,9 @@ describe('example platform: stacks', () => {
 });
 
 describe('example platform: state machines', () => {
-  it('creates every workflow and join machine of the manifest: STANDARD, customer-managed KMS, logging ALL, traced', () => {
+  it('creates every machine of the manifest: STANDARD, customer-managed KMS, logging ALL, traced', () => {
     const machines = resourcesOfType(s, 'AWS::StepFunctions::StateMachine');
-    expect(machines.map((m) => m.props.StateMachineName).sort()).toEqual(machinesOfManifest().map((m) => m.name).sort());
+    expect(machines.map((m) => m.props.StateMachineName).sort()).toEqual(allMachines().sort());
     const key = s.json.get('acme-platform')!.Resources;
     const keyId = Object.entries(key).find(([, r]) => r.Type === 'AWS::KMS::Key')![0];
     for (const { props } of machines) {
@@ -202,11 +206,14 @@ describe('example platform: least privilege', () => {
     expect(list[0]).not.toContain('jobruns');
   });
 
-  it('gives spark dags no DataSync, S3, gates or start-execution permission', () => {
+  it('gives spark dags no DataSync, S3 or gates permission, and may start only themselves (a dated run restarted under its name)', () => {
     const gatesArn = (t: unknown) => JSON.stringify(t).includes('TablesGates');
     for (const w of workflows().filter((x) => x.kind === 'spark')) {
       const st = roleStatements(w.stateMachineName);
-      expect(actionsOf(st).filter((a) => /^(datasync|s3|states):/.test(a)), w.name).toEqual([]);
+      expect(actionsOf(st).filter((a) => /^(datasync|s3):/.test(a)), w.name).toEqual([]);
+      expect(actionsOf(st).filter((a) => /^states:/.test(a)), w.name).toEqual(['states:StartExecution']);
+      expect(JSON.stringify(resourcesFor(st, 'states:StartExecution')), w.name).toContain(`:stateMachine:${w.stateMachineName}`);
+      expect(resourcesFor(st, 'states:StartExecution'), w.name).toHaveLength(1);
       expect(st.flatMap((x) => list(x.Resource)).some(gatesArn), w.name).toBe(false);
     }
   });
@@ -364,15 +371,14 @@ describe('example platform: DataSync, join machines, rules', () => {
     t.hasResourceProperties('AWS::DataSync::LocationS3', { Subdirectory: '/orders/order_status/' });
   });
 
-  it('creates the join machine of orders-upserts, allowed only to record in gates, read the upstream execution and start orders-upserts', () => {
-    const wf = workflows().find((w) => w.name === 'orders-upserts')!;
-    expect(wf.gate).toBeDefined();
-    const st = roleStatements(wf.gate!.stateMachineName);
-    expect(actionsOf(st).filter((a) => !SERVICE_ACTIONS.includes(a))).toEqual(['dynamodb:UpdateItem', 'states:DescribeExecution', 'states:StartExecution']);
+  it('has no join machine: every dependency is a route of its downstream, read by the dispatcher', () => {
+    const dependent = workflows().filter((w) => w.dependsOn.length > 0 && w.enabled);
+    expect(dependent.length).toBeGreaterThan(0);
+    for (const w of dependent) expect((w.routes ?? []).length, w.name).toBe(new Set(w.dependsOn).size);
+    const params = resourcesOfType(s, 'AWS::SSM::Parameter').map((p) => p.props.Name as string);
+    expect(params.sort()).toEqual(dependent.flatMap((w) => (w.routes ?? []).map((r) => r.Name)).sort());
+    const st = roleStatements('acme-lakestep-dispatch');
     expect(JSON.stringify(resourcesFor(st, 'dynamodb:UpdateItem'))).toContain('TablesGates');
-    expect(JSON.stringify(resourcesFor(st, 'states:StartExecution'))).toMatch(/:stateMachine:acme-orders-orders-upserts"/);
-    // Every dependency goes through a join machine, so a duplicate upstream event never starts a second run.
-    expect(workflows().filter((w) => w.gate).map((w) => w.name)).toEqual(workflows().filter((w) => w.dependsOn.length > 0).map((w) => w.name));
   });
 
   it('creates the watch machine of orders-upserts (max_duration), allowed only to read its executions and publish to the topic; orders-upserts may start it', () => {
@@ -385,21 +391,12 @@ describe('example platform: DataSync, join machines, rules', () => {
     expect(machine(wf.watch!.stateMachineName)).toBeDefined();
   });
 
-  it('maps the manifest rules one to one, with placeholders only inside Fn::Sub', () => {
+  it("deploys the manifest's one rule, in the platform stack, with placeholders only inside Fn::Sub", () => {
     const rules = resourcesOfType(s, 'AWS::Events::Rule');
-    const expected = manifest.useCases.flatMap((u) => u.workflows.flatMap((w) => w.rules.map((r) => ({ ...r, stack: `acme-${u.name}` }))));
-    expect(rules.map((r) => r.props.Name).sort()).toEqual(expected.map((r) => r.Name).sort());
-    for (const rule of expected) {
-      const r = rules.find((x) => x.props.Name === rule.Name)!;
-      expect(r.stack).toBe(rule.stack);
-      expect(r.props.State).toBe(rule.State);
-      expect(r.props.Description).toBe(rule.Description);
-      expect(r.props.ScheduleExpression).toBe(rule.ScheduleExpression);
-      const w = manifest.useCases.flatMap((u) => u.workflows).find((x) => x.rules.some((y) => y.Name === rule.Name))!;
-      const dagTargets = w.notificationEmails?.length ? rule.Targets.filter((t) => t.Arn === '${NotificationTopicArn}').map((t) => `${t.Id}-dag`) : [];
-      expect(r.props.Targets.map((t: any) => t.Id)).toEqual([...rule.Targets.map((t) => t.Id), ...dagTargets]);
-      expect(r.props.EventPattern === undefined).toBe(rule.EventPattern === undefined);
-    }
+    const rule = manifest.machines!.dispatcher!.rule;
+    expect(rules.map((r) => [r.stack, r.props.Name])).toEqual([['acme-platform', rule.Name]]);
+    expect(rules[0]!.props.State).toBe(rule.State);
+    expect(rules[0]!.props.Description).toBe(rule.Description);
     const literal = (v: unknown): string[] =>
       typeof v === 'string' ? [v] : Array.isArray(v) ? v.flatMap(literal) : v && typeof v === 'object'
         ? Object.entries(v).flatMap(([k, x]) => (k === 'Fn::Sub' ? [] : literal(x))) : [];
@@ -429,5 +426,65 @@ describe('example platform: cross-stack references', () => {
     expect(q.built.notices[0]).toMatch(/"orders" is quarantined.*left untouched/);
     expect([...q.templates.keys()]).not.toContain('acme-orders');
     expect(exportsOf(q)).toEqual(exportsOf(s));
+  });
+});
+
+describe('example platform: schedule starter and backfill machine', () => {
+  const starter = () => resourcesOfType(s, 'AWS::Lambda::Function').find((f) => f.props.FunctionName === 'acme-schedule-starter')!;
+  const statementsOf = (roleLogicalId: string, stack: string): Statement[] =>
+    resourcesOfType(s, 'AWS::IAM::Policy')
+      .filter((p) => p.stack === stack && (p.props.Roles as unknown[]).some((r) => JSON.stringify(r) === JSON.stringify({ Ref: roleLogicalId })))
+      .flatMap((p) => p.props.PolicyDocument.Statement as Statement[]);
+
+  it('one starter per platform: the bundled handler on the latest Node.js runtime, with a dead-letter queue', () => {
+    const fn = starter();
+    expect(fn.stack).toBe('acme-platform');
+    expect(fn.props).toMatchObject({ Runtime: 'nodejs24.x', Handler: 'index.handler' });
+    expect(JSON.stringify(fn.props.DeadLetterConfig)).toContain('ScheduleStarterDeadLetters');
+    expect(resourcesOfType(s, 'AWS::SQS::Queue').find((q) => q.props.QueueName === 'acme-schedule-starter-dead-letters')?.props.KmsMasterKeyId).toBeDefined();
+  });
+
+  it('the starter may describe and start executions of the platform machines only', () => {
+    const fn = starter();
+    const st = statementsOf(fn.props.Role['Fn::GetAtt'][0], fn.stack);
+    expect(JSON.stringify(resourcesFor(st, 'states:StartExecution'))).toMatch(/:stateMachine:acme-\*"/);
+    expect(JSON.stringify(resourcesFor(st, 'states:DescribeExecution'))).toMatch(/:execution:acme-\*:\*"/);
+    expect(actionsOf(st).filter((a) => !a.startsWith('logs:') && !a.startsWith('sqs:') && !a.startsWith('kms:'))).toEqual(['states:DescribeExecution', 'states:StartExecution']);
+    // Nothing but Scheduler's role invokes it: no resource policy.
+    expect(resourcesOfType(s, 'AWS::Lambda::Permission').filter((p) => p.stack === 'acme-platform' && JSON.stringify(p.props.FunctionName).includes('ScheduleStarter'))).toEqual([]);
+  });
+
+  it('every schedule is an EventBridge Scheduler schedule of the platform group, invoking the starter with its role, retries and dead-letter queue', () => {
+    expect(resourcesOfType(s, 'AWS::Events::Rule').filter((r) => r.props.ScheduleExpression !== undefined)).toEqual([]);
+    const groups = resourcesOfType(s, 'AWS::Scheduler::ScheduleGroup');
+    expect(groups.map((g) => [g.stack, g.props.Name])).toEqual([['acme-platform', 'acme']]);
+    const schedules = resourcesOfType(s, 'AWS::Scheduler::Schedule');
+    expect(schedules.length).toBe(workflows().reduce((n, w) => n + (w.schedules?.length ?? 0), 0));
+    for (const { props } of schedules) {
+      expect(JSON.stringify(props.GroupName), props.Name).toMatch(/ScheduleStarterGroup/);
+      expect(JSON.stringify(props.Target.Arn), props.Name).toMatch(/ScheduleStarterFunction.*Arn/);
+      expect(JSON.stringify(props.Target.RoleArn), props.Name).toMatch(/SchedulerRole.*Arn/);
+      expect(JSON.stringify(props.Target.DeadLetterConfig.Arn), props.Name).toMatch(/DeadLetters.*Arn/);
+      expect(props.Target.RetryPolicy).toEqual({ MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 10 });
+      expect(JSON.stringify(props.Target.Input)).toContain('<aws.scheduler.scheduled-time>');
+    }
+    // Scheduler's role may invoke the starter and send to the dead-letter queue, nothing else.
+    const role = resourcesOfType(s, 'AWS::IAM::Role').find((r) => JSON.stringify(r.props.AssumeRolePolicyDocument).includes('scheduler.amazonaws.com'))!;
+    const st = statementsOf(role.id, role.stack);
+    expect(actionsOf(st).filter((a) => !a.startsWith('kms:'))).toEqual(['lambda:InvokeFunction', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage']);
+  });
+
+  it('the backfill machine may start and follow runs of the platform machines, and run its own map', () => {
+    const st = roleStatements('acme-lakestep-backfill');
+    expect(actionsOf(st)).toEqual(expect.arrayContaining(['states:StartExecution', 'states:DescribeExecution', 'states:StopExecution', 'events:PutRule', 'events:PutTargets', 'events:DescribeRule']));
+    expect(JSON.stringify(resourcesFor(st, 'events:PutRule'))).toContain('rule/StepFunctionsGetEventsForStepFunctionsExecutionRule');
+  });
+
+  it('bundles the starter without the AWS SDK, which the runtime provides', async () => {
+    const { starterCode } = await import('../../infra/platform/schedule-starter.ts');
+    const code = starterCode();
+    expect(code).toMatch(/from "@aws-sdk\/client-sfn"/);
+    expect(code).toContain('scheduled_time');
+    expect(code).not.toContain('aws-cdk-lib');
   });
 });

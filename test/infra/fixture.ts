@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Manifest, ManifestPlatform, ManifestWorkflow, RuleDefinition } from '../../src/build/types.ts';
-import { gateMachineName, stateMachineArnPlaceholder, stateMachineName } from '../../src/naming.ts';
+import { routesPath, stateMachineArnPlaceholder, stateMachineName } from '../../src/naming.ts';
 import { manifestWorkflow } from '../helpers/manifest.ts';
 
 export const PREFIX = 'acme';
@@ -232,59 +232,24 @@ export const STREAMING_ASL = {
 
 const arn = (uc: string, dag: string) => stateMachineArnPlaceholder(stateMachineName(PREFIX, uc, dag));
 
-export function scheduleRule(uc: string, dag: string, schedule: string): RuleDefinition {
+/** A route parameter of `dag` after `upstream` (src/events/routes.ts). */
+export function route(uc: string, dag: string, upstream: [string, string], upstreams: number) {
   return {
-    Name: `${PREFIX}-${uc}-${dag}-schedule`,
-    Description: `Start ${dag} on ${schedule}`,
-    ScheduleExpression: schedule,
-    State: 'ENABLED',
-    Targets: [
-      {
-        Id: 'workflow',
-        Arn: arn(uc, dag),
-        RoleArn: '${EventsRoleArn}',
-        InputTransformer: { InputPathsMap: { time: '$.time' }, InputTemplate: '{"trigger":"schedule","logical_date":<time>}' },
-      },
-    ],
+    Name: `${routesPath(PREFIX, stateMachineName(PREFIX, upstream[0], upstream[1]))}/${stateMachineName(PREFIX, uc, dag)}`,
+    Type: 'String' as const,
+    Value: JSON.stringify({ key: `${uc}/${dag}`, downstream: stateMachineName(PREFIX, uc, dag), upstreams }),
+    Description: `after ${upstream[1]}`,
   };
 }
 
-function dependencyRule(uc: string, dag: string, upstream: [string, string], target: string, state: 'ENABLED' | 'DISABLED' = 'ENABLED'): RuleDefinition {
-  return {
-    Name: `${PREFIX}-${uc}-${dag}.after.${upstream[1]}`,
-    Description: `Start ${dag} after ${upstream[0]}/${upstream[1]} succeeded`,
-    EventPattern: {
-      source: ['aws.states'],
-      'detail-type': ['Step Functions Execution Status Change'],
-      detail: { status: ['SUCCEEDED'], stateMachineArn: [arn(upstream[0], upstream[1])] },
-    },
-    State: state,
-    Targets: [{ Id: 'join', Arn: target, RoleArn: '${EventsRoleArn}' }],
-  };
-}
-
-function notificationRule(uc: string, dag: string): RuleDefinition {
-  return {
-    Name: `${PREFIX}-${uc}-${dag}-failed`,
-    Description: `Notify when ${dag} fails`,
-    EventPattern: {
-      source: ['aws.states'],
-      'detail-type': ['Step Functions Execution Status Change'],
-      detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'], stateMachineArn: [arn(uc, dag)] },
-    },
-    State: 'ENABLED',
-    Targets: [
-      {
-        Id: 'notify',
-        Arn: '${NotificationTopicArn}',
-        InputTransformer: {
-          InputPathsMap: { name: '$.detail.name', status: '$.detail.status' },
-          InputTemplate: '"Execution <name> ended with <status>"',
-        },
-      },
-    ],
-  };
-}
+/** The platform's one rule (src/events/status-rule.ts), in small. */
+export const STATUS_RULE: RuleDefinition = {
+  Name: `${PREFIX}-lakestep-status`,
+  Description: 'ends of executions to the dispatcher',
+  EventPattern: { source: ['aws.states'], 'detail-type': ['Step Functions Execution Status Change'], detail: { status: ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'] } },
+  State: 'ENABLED',
+  Targets: [{ Id: 'dispatcher', Arn: stateMachineArnPlaceholder(`${PREFIX}-lakestep-dispatch`), RoleArn: '${EventsRoleArn}' }],
+};
 
 function workflow(uc: string, dag: string, over: Partial<ManifestWorkflow>): ManifestWorkflow {
   return manifestWorkflow(uc, dag, {
@@ -295,7 +260,6 @@ function workflow(uc: string, dag: string, over: Partial<ManifestWorkflow>): Man
 }
 
 export function fixtureManifest(): Manifest {
-  const upsertsJoin = arn('orders', 'orders-upserts').replace('orders-upserts', 'orders-upserts-join');
   return {
     version: 1,
     lakestepVersion: '0.1.0',
@@ -309,7 +273,13 @@ export function fixtureManifest(): Manifest {
         workflows: [
           workflow('orders', 'orders-daily-report', {
             schedule: 'cron(0 6 * * ? *)',
-            rules: [scheduleRule('orders', 'orders-daily-report', 'cron(0 6 * * ? *)'), notificationRule('orders', 'orders-daily-report')],
+            stateMachineTags: {
+              'lakestep:platform': PREFIX,
+              'lakestep:notify-FAILED': 'yes',
+              'lakestep:notify-TIMED_OUT': 'yes',
+              'lakestep:notify-ABORTED': 'yes',
+              'lakestep:dag-topic': 'yes',
+            },
             notificationEmails: ['report-owners@example.com', 'finance@example.com'],
             jobs: ['orders/jobs/orders-daily-report/main.json'],
             placeholders: ['EmrApplicationId', 'SparkJobRoleArn', 'ArtifactsBucket', 'RunsTable', 'Partition', 'Region', 'Account', 'EventsRoleArn', 'NotificationTopicArn'],
@@ -337,11 +307,7 @@ export function fixtureManifest(): Manifest {
           }),
           workflow('orders', 'orders-upserts', {
             dependsOn: ['orders-migration', 'customers/customers-ingestion'],
-            gate: { stateMachineName: gateMachineName(PREFIX, 'orders', 'orders-upserts'), definition: 'orders/orders-upserts.join.asl.json' },
-            rules: [
-              dependencyRule('orders', 'orders-upserts', ['orders', 'orders-migration'], upsertsJoin),
-              dependencyRule('orders', 'orders-upserts', ['customers', 'customers-ingestion'], upsertsJoin, 'DISABLED'),
-            ],
+            routes: [route('orders', 'orders-upserts', ['orders', 'orders-migration'], 2), route('orders', 'orders-upserts', ['customers', 'customers-ingestion'], 2)],
             jobs: ['orders/jobs/orders-upserts/merge.json'],
             placeholders: ['EmrApplicationId', 'SparkJobRoleArn', 'ArtifactsBucket', 'RunsTable', 'GatesTable', 'Partition', 'Region', 'Account', 'EventsRoleArn'],
           }),
@@ -370,6 +336,10 @@ export function fixtureManifest(): Manifest {
       },
     ],
     tables: {},
+    machines: {
+      backfill: { stateMachineName: `${PREFIX}-lakestep-backfill`, definition: 'lakestep/backfill.asl.json' },
+      dispatcher: { stateMachineName: `${PREFIX}-lakestep-dispatch`, definition: 'lakestep/dispatch.asl.json', rule: STATUS_RULE },
+    },
     quarantined: [
       {
         useCase: 'payments',
@@ -392,6 +362,9 @@ export function writeBuild(manifest: Manifest, files: Record<string, unknown>): 
   const dir = mkdtempSync(join(tmpdir(), 'lakestep-infra-'));
   write(dir, 'manifest.json', manifest);
   for (const [path, value] of Object.entries(files)) write(dir, path, value);
+  // The platform's machines the manifest names (backfill, dispatcher), unless the test gives its own.
+  const platform = fixtureFiles();
+  for (const m of Object.values(manifest.machines ?? {})) if (m && !(m.definition in files)) write(dir, m.definition, platform[m.definition]);
   for (const uc of manifest.useCases) {
     for (const wf of uc.workflows) for (const job of wf.jobs) write(dir, job, { version: 1, useCase: uc.name, workflow: wf.name, job, catalog: 'glue_catalog', steps: [] });
   }
@@ -404,7 +377,8 @@ export function fixtureFiles(): Record<string, unknown> {
     'orders/orders-daily-report.asl.json': SPARK_ASL,
     'orders/orders-migration.asl.json': MIGRATION_ASL,
     'orders/orders-upserts.asl.json': UPSERTS_ASL,
-    'orders/orders-upserts.join.asl.json': GATE_ASL,
+    'lakestep/dispatch.asl.json': GATE_ASL,
+    'lakestep/backfill.asl.json': { Comment: 'backfill', StartAt: 'Done', States: { Done: { Type: 'Succeed' } } },
     'customers/customers-ingestion.asl.json': STREAMING_ASL,
   };
 }

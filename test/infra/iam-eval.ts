@@ -94,6 +94,8 @@ export class Resolver {
       'AWS::Logs::LogGroup.Arn': () => `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${r.Properties?.LogGroupName ?? name}:*`,
       'AWS::DataSync::Task.TaskArn': () => `arn:aws:datasync:${REGION}:${ACCOUNT}:task/task-0123456789abcdef0`,
       'AWS::SNS::Topic.TopicArn': () => id,
+      'AWS::SQS::Queue.Arn': () => `arn:aws:sqs:${REGION}:${ACCOUNT}:${r.Properties?.QueueName ?? id}`,
+      'AWS::Lambda::Function.Arn': () => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${r.Properties?.FunctionName ?? id}`,
       'AWS::StepFunctions::StateMachine.Arn': () => `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${r.Properties?.StateMachineName}`,
     };
     const make = arns[key];

@@ -8,7 +8,7 @@ import { fixtureManifest, SPARK_ASL, writeBuild } from './fixture.ts';
 
 function single(asl: unknown, placeholders?: string[]) {
   const m = fixtureManifest();
-  const wf = { ...m.useCases[0]!.workflows[0]!, rules: [], jobs: [], ...(placeholders ? { placeholders } : {}) };
+  const wf = { ...m.useCases[0]!.workflows[0]!, jobs: [], ...(placeholders ? { placeholders } : {}) };
   const manifest = { ...m, useCases: [{ ...m.useCases[0]!, workflows: [wf] }], quarantined: [] };
   return writeBuild(manifest, { [wf.definition]: asl });
 }

@@ -176,11 +176,34 @@ describe(`a ${USE_CASES}-use-case platform with a ${fmt(TABLES)}-table migration
     for (const [name, r] of spark) expect(r.inline, name).toBeLessThanOrEqual(ROLE_INLINE_MAX);
   });
 
-  it('synthesizes every workflow and join machine exactly once, and every rule of the manifest', () => {
-    const expected = manifest.useCases.flatMap((u) => u.workflows.flatMap((w) => [w.stateMachineName, ...(w.gate ? [w.gate.stateMachineName] : [])]));
+  it("synthesizes every workflow's machine exactly once, and no join machine", () => {
+    const expected = [...manifest.useCases.flatMap((u) => u.workflows.map((w) => w.stateMachineName)), 'acme-lakestep-backfill', 'acme-lakestep-dispatch'];
     const names = resourcesOfType(s, 'AWS::StepFunctions::StateMachine').map((m) => m.props.StateMachineName as string);
     expect(names.sort()).toEqual(expected.sort());
-    const rules = manifest.useCases.flatMap((u) => u.workflows.flatMap((w) => w.rules.map((r) => r.Name)));
-    expect(resourcesOfType(s, 'AWS::Events::Rule').map((r) => r.props.Name).sort()).toEqual(rules.sort());
+    expect(new Set(names).size).toBe(names.length);
   });
+
+  it("deploys one EventBridge rule, the platform's, and every route in its downstream's stack", () => {
+    expect(resourcesOfType(s, 'AWS::Events::Rule').map((r) => [r.stack, r.props.Name])).toEqual([['acme-platform', manifest.machines!.dispatcher!.rule.Name]]);
+    const routes = resourcesOfType(s, 'AWS::SSM::Parameter');
+    const expected = manifest.useCases.flatMap((u) => u.workflows.flatMap((w) => (w.routes ?? []).map((r) => [u.name, r.Name] as const)));
+    expect(routes).toHaveLength(expected.length);
+    for (const [uc, name] of expected) expect(routes.find((r) => r.props.Name === name)?.stack, name).toMatch(new RegExp(`^acme-${uc}(-\\d+)?$`));
+  });
+});
+
+describe('a 1,000-use-case (5,000-workflow) platform', () => {
+  it('compiles with at most 50 EventBridge rules and no quota warning', () => {
+    const { result } = compileToBuild(generateSpecs({ useCases: 1000 }).sources);
+    expect(result.quarantined).toEqual([]);
+    expect(result.manifest.useCases.flatMap((u) => u.workflows)).toHaveLength(5000);
+    expect(result.manifest.useCases.flatMap((u) => u.workflows).filter((w) => w.dependsOn.length).length).toBeGreaterThan(1000);
+    expect(result.diagnostics.filter((d) => d.code.startsWith('EVENTS_'))).toEqual([]);
+    // The rules infra deploys are the manifest's (the 200-use-case synth above checks that one to one).
+    const rules = Number(/^(\d+) of \d+ rules/.exec(result.rulesSummary)?.[1]);
+    expect(rules).toBe(1);
+    expect(rules).toBeLessThanOrEqual(50);
+    expect(result.manifest.machines?.dispatcher?.rule).toBeDefined();
+    expect([...result.files.keys()].filter((p) => p.endsWith('.join.asl.json'))).toEqual([]);
+  }, 600_000);
 });

@@ -5,8 +5,8 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Manifest, ManifestWorkflow } from '../../src/build/types.ts';
 import { stateMachineName } from '../../src/naming.ts';
-import { planShards, shardStackName } from '../../infra/usecase/shards.ts';
-import { fixtureManifest, PREFIX, scheduleRule, SPARK_ASL, writeBuild } from './fixture.ts';
+import { planShards, shardStackName, workflowResourceCount } from '../../infra/usecase/shards.ts';
+import { fixtureManifest, PREFIX, route, SPARK_ASL, writeBuild } from './fixture.ts';
 import { buildApp, type BuiltApp } from '../../infra/app.ts';
 
 const WORKFLOWS = 1000;
@@ -21,7 +21,7 @@ function bulkManifest(): Manifest {
       stateMachineName: stateMachineName(PREFIX, 'bulk', dag),
       definition: 'bulk/report.asl.json',
       specFile: 'bulk/orchestration.yaml',
-      rules: [scheduleRule('bulk', dag, 'rate(1 day)')],
+      routes: [route('bulk', dag, ['bulk', 'upstream'], 1)],
       jobs: [],
       placeholders: ['EmrApplicationId', 'SparkJobRoleArn', 'ArtifactsBucket', 'RunsTable', 'Partition', 'Region', 'Account', 'EventsRoleArn'],
     };
@@ -74,8 +74,11 @@ describe('planShards', () => {
   });
 
   it('counts the first shard\'s extra resources (Lake Formation grants) against its budget only', () => {
-    const sizes = Array.from({ length: 40 }, (_, i) => ({ workflow: wf(i), definitionBytes: 10 }));
-    const per = 3 + wf(0).rules.length;
+    // Machine, role and policy, and one route: 4 resources each.
+    const routed = (n: number): ManifestWorkflow => ({ ...wf(n), schedules: [], routes: [route('orders', `w${n}`, ['orders', 'upstream'], 1)], notificationEmails: [], resources: { ...wf(n).resources, datasync: [] } });
+    const sizes = Array.from({ length: 40 }, (_, i) => ({ workflow: routed(i), definitionBytes: 10 }));
+    const per = 4;
+    expect(workflowResourceCount(routed(0))).toBe(per);
     const plain = planShards(sizes, { maxResources: 9 + 20 * per });
     expect(plain.map((x) => x.length)).toEqual([20, 20]);
     const withGrants = planShards(sizes, { maxResources: 9 + 20 * per, firstShardExtraResources: 5 * per });

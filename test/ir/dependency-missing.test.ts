@@ -226,6 +226,7 @@ describe('DEPENDENCY_MISSING over any access list', () => {
     retries: 0,
     timeoutSeconds: 60,
     enabled: true,
+    logicalDate: 'interval',
     body,
     configFile: `${useCase}/orchestration.yaml`,
     origin: at(`${useCase}/orchestration.yaml`, 4),
@@ -247,7 +248,7 @@ describe('DEPENDENCY_MISSING over any access list', () => {
     kind: 'processing',
     processing: {
       merges: [],
-      sql: [{ name: 'q', file: 'bi/sql/q.sql', text: '', origin: at('bi/processing.yaml', 3), declared: [], quality: [], statements: [{ index: 1, text: '', origin: at('bi/sql/q.sql', 1), uses: uses.map(([t, kinds, line]) => ({ table: table(t), kinds, origin: at('bi/sql/q.sql', line) })) }] }],
+      sql: [{ name: 'q', file: 'bi/sql/q.sql', text: '', params: [], quality: [], origin: at('bi/processing.yaml', 3), declared: [], statements: [{ index: 1, text: '', origin: at('bi/sql/q.sql', 1), uses: uses.map(([t, kinds, line]) => ({ table: table(t), kinds, origin: at('bi/sql/q.sql', line) })) }] }],
       origin: at('bi/processing.yaml', 1),
     },
   });

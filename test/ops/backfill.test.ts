@@ -1,119 +1,144 @@
-import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand, StateMachineDoesNotExist, ExecutionLimitExceeded } from '@aws-sdk/client-sfn';
-import { mockClient } from 'aws-sdk-client-mock';
+import { ExecutionLimitExceeded, StartExecutionCommand, StateMachineDoesNotExist } from '@aws-sdk/client-sfn';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { backfill, planBackfill } from '../../src/ops/backfill.ts';
+import { detachedInput, detachedName } from '../../src/ops/backfill-detach.ts';
 import { formatBackfill } from '../../src/ops/format.ts';
+import { sfnExecutions } from '../../src/starter/sfn.ts';
+import { manifestWorkflow } from '../helpers/manifest.ts';
+import { fakeSfn } from './fake-sfn.ts';
 import { MACHINE_ARN, target } from './fixtures.ts';
 
 const now = new Date('2026-11-26T06:00:00Z');
-const EXEC = 'arn:aws:states:eu-west-1:123456789012:execution:acme-orders-orders-daily-report';
+const sfn = fakeSfn(now);
+const api = sfnExecutions(sfn.client);
+const noWait = { sleep: async () => sfn.finishAll('SUCCEEDED'), pollSeconds: 0 };
+
+const hourly = () => ({ ...target(), workflow: manifestWorkflow('orders', 'orders-daily-report', { timetable: { schedule: 'cron(0 * * * ? *)', timezone: 'UTC', logicalDate: 'interval' } }) });
 
 describe('planBackfill', () => {
   it('enumerates days across a leap day and a month end, inclusive', () => {
-    expect(planBackfill({ from: '2028-02-28', to: '2028-03-01' }).map((i) => i.name)).toEqual([
-      '2028-02-28T000000Z',
-      '2028-02-29T000000Z',
-      '2028-03-01T000000Z',
-    ]);
+    expect(planBackfill(target(), { from: '2028-02-28', to: '2028-03-01' }).map((i) => i.name)).toEqual(['2028-02-28T000000Z', '2028-02-29T000000Z', '2028-03-01T000000Z']);
+    expect(planBackfill(target(), { from: '2028-02-28', to: '2028-03-01', backwards: true }).map((i) => i.ds)).toEqual(['2028-03-01', '2028-02-29', '2028-02-28']);
   });
 
-  it('validates from ≤ to and caps the range unless forced', () => {
-    expect(() => planBackfill({ from: '2026-03-02', to: '2026-03-01' })).toThrow('--from 2026-03-02 is after --to 2026-03-01');
-    expect(() => planBackfill({ from: '2026-01-01', to: '2027-01-02' })).toThrow('2026-01-01..2027-01-02 is 367 days; more than 366 needs --force');
-    expect(planBackfill({ from: '2028-01-01', to: '2028-12-31' })).toHaveLength(366);
-    expect(planBackfill({ from: '2026-01-01', to: '2027-01-02', force: true })).toHaveLength(367);
-    expect(() => planBackfill({ from: '2026-1-1', to: '2026-01-02' })).toThrow('--from must be a day as YYYY-MM-DD');
+  it('every interval of the days of a sub-daily dag, named as its schedule names them', () => {
+    const runs = planBackfill(hourly(), { from: '2026-11-01', to: '2026-11-02' });
+    expect(runs).toHaveLength(48);
+    expect(runs[0]).toMatchObject({ name: '2026-11-01T000000Z', run: { data_interval_start: '2026-11-01T00:00:00Z', data_interval_end: '2026-11-01T01:00:00Z' } });
+  });
+
+  it('plans days of any year, and ranges of more runs than a call takes arguments', () => {
+    expect(planBackfill(target(), { from: '1600-01-01', to: '1600-01-02' }).map((r) => r.name)).toEqual(['1600-01-01T000000Z', '1600-01-02T000000Z']);
+    expect(planBackfill(target(), { from: '1600-01-01', to: '2026-01-01', force: true })).toHaveLength(155_595);
+  });
+
+  it('validates the options', () => {
+    expect(() => planBackfill(target(), { from: '2026-03-02', to: '2026-03-01' })).toThrow('--from 2026-03-02 is after --to 2026-03-01');
+    expect(() => planBackfill(target(), { from: '2026-01-01', to: '2027-01-02' })).toThrow('2026-01-01..2027-01-02 is 367 days; more than 366 needs --force');
+    expect(planBackfill(target(), { from: '2028-01-01', to: '2028-12-31' })).toHaveLength(366);
+    expect(planBackfill(target(), { from: '2026-01-01', to: '2027-01-02', force: true })).toHaveLength(367);
+    expect(() => planBackfill(target(), { from: '2026-1-1', to: '2026-01-02' })).toThrow('--from must be a day as YYYY-MM-DD');
+    expect(() => planBackfill(target(), { from: '2026-01-01', to: '2026-01-02', maxConcurrency: 50 })).toThrow('--max-concurrency must be an integer from 1 to 40');
   });
 });
 
 describe('backfill', () => {
-  const sfn = mockClient(SFNClient);
-  const client = new SFNClient({ region: 'eu-west-1' });
   beforeEach(() => sfn.reset());
 
-  /** Fake Step Functions that remembers names, like the real one does for 90 days. */
-  function rememberNames(): Set<string> {
-    const names = new Set<string>();
-    sfn.on(StartExecutionCommand).callsFake((input: { name: string }) => {
-      if (names.has(input.name)) throw new ExecutionAlreadyExists({ message: 'Execution Already Exists', $metadata: {} });
-      names.add(input.name);
-      return { executionArn: `${EXEC}:${input.name}`, startDate: now };
-    });
-    return names;
-  }
-
-  it('starts one backfill execution per day with deterministic names and inputs', async () => {
-    rememberNames();
-    const res = await backfill(client, target(), { from: '2026-12-30', to: '2027-01-02', now });
-    const inputs = sfn.commandCalls(StartExecutionCommand).map((c) => c.args[0].input);
-    expect(inputs.map((i) => i.name).sort()).toEqual(['2026-12-30T000000Z', '2026-12-31T000000Z', '2027-01-01T000000Z', '2027-01-02T000000Z']);
-    expect(inputs.find((i) => i.name === '2027-01-01T000000Z')).toEqual({
-      stateMachineArn: MACHINE_ARN,
-      name: '2027-01-01T000000Z',
-      input: '{"trigger":"backfill","logical_date":"2027-01-01T00:00:00Z"}',
-    });
-    expect(res.summary).toEqual({ planned: 4, started: 4, existing: 0, failed: 0, skipped: 0 });
+  it('starts every run with its deterministic name and backfill input', async () => {
+    const res = await backfill(api, target(), { from: '2026-12-30', to: '2027-01-02', now, ...noWait });
+    expect(sfn.started().map((s) => s.name)).toEqual(['2026-12-30T000000Z', '2026-12-31T000000Z', '2027-01-01T000000Z', '2027-01-02T000000Z']);
+    expect(sfn.started()[2]?.input).toEqual({ trigger: 'backfill', logical_date: '2027-01-01T00:00:00Z', data_interval_start: '2027-01-01T00:00:00Z', data_interval_end: '2027-01-02T00:00:00Z', prev_ds: '', next_ds: '' });
+    expect(res.summary).toMatchObject({ runs: 4, started: 4, skipped: 0, succeeded: 4, failed: 0 });
     expect(res.ok).toBe(true);
-    expect(formatBackfill(res)).toContain('orders/orders-daily-report 2026-12-30..2027-01-02: 4 started, 0 already started, 0 failed to start');
   });
 
-  it('never double-starts when run again over an overlapping range', async () => {
-    rememberNames();
-    await backfill(client, target(), { from: '2026-02-26', to: '2026-03-01', now });
-    const again = await backfill(client, target(), { from: '2026-02-28', to: '2026-03-03', concurrency: 3, now });
-    expect(again.summary).toEqual({ planned: 4, started: 2, existing: 2, failed: 0, skipped: 0 });
-    expect(again.items.map((i) => [i.ds, i.outcome])).toEqual([
-      ['2026-02-28', 'exists'],
-      ['2026-03-01', 'exists'],
-      ['2026-03-02', 'started'],
-      ['2026-03-03', 'started'],
+  it('a second backfill over runs still running starts nothing and says they are running', async () => {
+    // The runs of a first backfill, still running.
+    for (const day of ['2026-02-26', '2026-02-27', '2026-02-28', '2026-03-01']) sfn.seed(MACHINE_ARN, `${day}T000000Z`, 'RUNNING');
+    const again = await backfill(api, target(), { from: '2026-02-28', to: '2026-03-03', maxConcurrency: 3, now, ...noWait });
+    expect(again.items.map((i) => [i.ds, i.outcome, i.because?.replace(/ \(.*/, '')])).toEqual([
+      ['2026-02-28', 'skipped', 'running'],
+      ['2026-03-01', 'skipped', 'running'],
+      ['2026-03-02', 'started', undefined],
+      ['2026-03-03', 'started', undefined],
     ]);
-    expect(again.ok).toBe(true);
+    expect(formatBackfill(again)).toContain('2 started (2 succeeded, 0 failed), 2 skipped, 0 failed to start');
   });
 
-  it('counts an identical backfill execution that is still running as already started', async () => {
-    sfn.on(StartExecutionCommand).resolves({ executionArn: `${EXEC}:x`, startDate: new Date(now.getTime() - 3_600_000) });
-    const res = await backfill(client, target(), { from: '2026-11-01', to: '2026-11-02', now });
-    expect(res.summary).toMatchObject({ started: 0, existing: 2 });
+  it('--reprocess none skips runs that ran; failed reruns the failed ones; all reruns every one', async () => {
+    sfn.seed(MACHINE_ARN, '2026-01-01T000000Z', 'SUCCEEDED', now);
+    sfn.seed(MACHINE_ARN, '2026-01-02T000000Z', 'FAILED', now);
+    const none = await backfill(api, target(), { from: '2026-01-01', to: '2026-01-03', dryRun: true, now });
+    expect(none.items.map((i) => [i.ds, i.outcome, i.name])).toEqual([
+      ['2026-01-01', 'skipped', '2026-01-01T000000Z'],
+      ['2026-01-02', 'skipped', '2026-01-02T000000Z'],
+      ['2026-01-03', 'planned', '2026-01-03T000000Z'],
+    ]);
+    expect(sfn.started()).toEqual([]);
+    const failed = await backfill(api, target(), { from: '2026-01-01', to: '2026-01-03', reprocess: 'failed', dryRun: true, now });
+    expect(failed.items.map((i) => [i.outcome, i.name])).toEqual([
+      ['skipped', '2026-01-01T000000Z'],
+      ['planned', '2026-01-02T000000Z_a2'],
+      ['planned', '2026-01-03T000000Z'],
+    ]);
+    const text = formatBackfill(failed, [{ ref: 'orders/orders-upserts', after: 'orders/orders-daily-report', alsoWaitsFor: ['customers/customers-ingestion'] }]);
+    expect(text).toContain('already ran (SUCCEEDED at 2026-11-26T06:00:00Z): 2026-01-01T000000Z');
+    expect(text).toContain('would rerun as 2026-01-02T000000Z_a2 (attempt 2; attempt 1 ran (FAILED at 2026-11-26T06:00:00Z))');
+    expect(text).toContain('would run as 2026-01-03T000000Z');
+    expect(text).toContain('orders/orders-upserts (after orders/orders-daily-report; also waits for customers/customers-ingestion)');
+    const all = await backfill(api, target(), { from: '2026-01-01', to: '2026-01-03', reprocess: 'all', now, ...noWait });
+    expect(sfn.started().map((s) => [s.name, s.input.attempt])).toEqual([
+      ['2026-01-01T000000Z_a2', 2],
+      ['2026-01-02T000000Z_a2', 2],
+      ['2026-01-03T000000Z', undefined],
+    ]);
+    expect(all.ok).toBe(true);
   });
 
-  it('keeps no more than `concurrency` starts in flight', async () => {
-    let inFlight = 0;
+  it('keeps at most --max-concurrency runs in flight, waiting for runs to end', async () => {
     let peak = 0;
-    sfn.on(StartExecutionCommand).callsFake(async (input: { name: string }) => {
-      peak = Math.max(peak, ++inFlight);
-      await new Promise((r) => setTimeout(r, 5));
-      inFlight--;
-      return { executionArn: `${EXEC}:${input.name}`, startDate: now };
-    });
-    const res = await backfill(client, target(), { from: '2026-01-01', to: '2026-01-10', concurrency: 3, now });
-    expect(res.summary.started).toBe(10);
+    const running = () => [...sfn.executions.values()].filter((e) => e.status === 'RUNNING').length;
+    const sleep = async () => {
+      peak = Math.max(peak, running());
+      // One run ends per look.
+      const first = [...sfn.executions.values()].find((e) => e.status === 'RUNNING');
+      if (first) Object.assign(first, { status: 'SUCCEEDED', stopDate: now });
+    };
+    const res = await backfill(api, target(), { from: '2026-01-01', to: '2026-01-10', maxConcurrency: 3, now, sleep, pollSeconds: 0 });
+    expect(res.summary).toMatchObject({ started: 10, succeeded: 10 });
     expect(peak).toBe(3);
   });
 
-  it('reports failures to start and stops after a fatal error', async () => {
-    sfn
+  it('reports failed runs and failures to start, and stops after a fatal error', async () => {
+    sfn.mock
       .on(StartExecutionCommand)
       .rejectsOnce(new ExecutionLimitExceeded({ message: 'too many', $metadata: {} }))
-      .rejectsOnce(new StateMachineDoesNotExist({ message: 'gone', $metadata: {} }))
-      .resolves({ executionArn: `${EXEC}:x`, startDate: now });
-    const res = await backfill(client, target(), { from: '2026-01-01', to: '2026-01-04', concurrency: 1, now });
-    expect(res.items.map((i) => i.outcome)).toEqual(['failed', 'failed', 'skipped', 'skipped']);
-    expect(res.items[0]?.error).toBe('ExecutionLimitExceeded: too many');
+      .rejectsOnce(new StateMachineDoesNotExist({ message: 'gone', $metadata: {} }));
+    const res = await backfill(api, target(), { from: '2026-01-01', to: '2026-01-04', maxConcurrency: 1, now, ...noWait });
+    expect(res.items.map((i) => i.error)).toEqual(['ExecutionLimitExceeded: too many', 'StateMachineDoesNotExist: gone', 'not attempted: an earlier start failed for good', 'not attempted: an earlier start failed for good']);
     expect(res.ok).toBe(false);
-    expect(formatBackfill(res)).toContain('0 started, 0 already started, 2 failed to start, 2 not attempted');
+    expect(formatBackfill(res)).toContain('0 started (0 succeeded, 0 failed), 0 skipped, 2 failed to start, 2 not attempted');
   });
 
-  it('dry run lists the executions without calling AWS', async () => {
-    const res = await backfill(client, target(), { from: '2026-01-30', to: '2026-02-01', dryRun: true, now });
-    expect(sfn.calls()).toHaveLength(0);
-    expect(res.items.map((i) => i.outcome)).toEqual(['planned', 'planned', 'planned']);
-    expect(formatBackfill(res)).toContain('dry run: 3 execution(s) would be started for orders/orders-daily-report from 2026-01-30 to 2026-02-01');
+  it('a run that fails makes the backfill fail', async () => {
+    const res = await backfill(api, target(), { from: '2026-01-01', to: '2026-01-02', now, sleep: async () => sfn.finishAll('FAILED'), pollSeconds: 0 });
+    expect(res.summary).toMatchObject({ started: 2, failed: 2 });
+    expect(res.ok).toBe(false);
   });
+});
 
-  it('rejects a concurrency outside 1..10', async () => {
-    await expect(backfill(client, target(), { from: '2026-01-01', to: '2026-01-02', concurrency: 50, now })).rejects.toThrow(
-      '--concurrency must be an integer from 1 to 10',
-    );
+describe('--detach', () => {
+  it('hands the runs to the backfill machine: names, inputs and the concurrency', () => {
+    const [p] = planBackfill(hourly(), { from: '2026-11-01', to: '2026-11-01' });
+    const input = JSON.parse(detachedInput(hourly(), [{ plan: p!, name: '2026-11-01T000000Z_a2', attempt: 2 }], 5));
+    expect(input).toEqual({
+      state_machine_arn: MACHINE_ARN,
+      max_concurrency: 5,
+      runs: [{ name: '2026-11-01T000000Z_a2', input: expect.stringContaining('"attempt":2') }],
+    });
+    expect(JSON.parse(input.runs[0].input)).toMatchObject({ trigger: 'backfill', logical_date: '2026-11-01T00:00:00Z', data_interval_end: '2026-11-01T01:00:00Z' });
+    expect(detachedName({ useCase: 'orders', dag: 'orders-daily-report' }, '2026-11-01', '2026-11-30', now)).toBe('orders-orders-daily-report_2026-11-01_2026-11-30_20261126T060000Z');
+    expect(detachedName({ useCase: 'u'.repeat(30), dag: 'd'.repeat(40) }, '2026-11-01', '2026-11-30', now)).toHaveLength(80);
   });
 });

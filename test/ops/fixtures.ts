@@ -15,6 +15,7 @@ export function manifest(): Manifest {
       { name: 'orders', owner: 'o@example.com', specHash: 'h1', files: [], workflows: [workflow('orders', 'orders-daily-report'), workflow('orders', 'orders-ingestion')] },
       { name: 'customers', owner: 'c@example.com', specHash: 'h2', files: [], workflows: [workflow('customers', 'customers-ingestion')] },
     ],
+    machines: { backfill: { stateMachineName: 'acme-lakestep-backfill', definition: 'lakestep/backfill.asl.json' } },
     tables: {},
     quarantined: [
       {

@@ -1,89 +1,102 @@
-import { DescribeExecutionCommand, ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { formatRun } from '../../src/ops/format.ts';
 import { runWorkflow } from '../../src/ops/run.ts';
+import { sfnExecutions } from '../../src/starter/sfn.ts';
+import { manifestWorkflow } from '../helpers/manifest.ts';
+import { fakeSfn } from './fake-sfn.ts';
 import { MACHINE_ARN, target } from './fixtures.ts';
 
-const EXEC = 'arn:aws:states:eu-west-1:123456789012:execution:acme-orders-orders-daily-report';
 const now = new Date('2026-11-26T06:12:34.567Z');
-const taken = () => new ExecutionAlreadyExists({ message: 'Execution Already Exists', $metadata: {} });
+const sfn = fakeSfn(now);
+const api = sfnExecutions(sfn.client);
 
-describe('runWorkflow', () => {
-  const sfn = mockClient(SFNClient);
-  const client = new SFNClient({ region: 'eu-west-1' });
+/** The report dag, on its daily 06:00 schedule, under a convention. */
+const daily = (logicalDate: 'interval' | 'trigger' = 'interval') => ({
+  ...target(),
+  workflow: manifestWorkflow('orders', 'orders-daily-report', { schedule: 'cron(0 6 * * ? *)', timetable: { schedule: 'cron(0 6 * * ? *)', timezone: 'UTC', logicalDate } }),
+});
+
+describe('lakestep run: runs named exactly as the schedule names them', () => {
   beforeEach(() => sfn.reset());
 
-  it('starts with the deterministic name and the manual input of the given day', async () => {
-    sfn.on(StartExecutionCommand).resolves({ executionArn: `${EXEC}:2026-11-20T000000Z`, startDate: now });
-    const res = await runWorkflow(client, target(), { date: '2026-11-20', now });
-    expect(sfn.commandCalls(StartExecutionCommand).map((c) => c.args[0].input)).toEqual([
-      { stateMachineArn: MACHINE_ARN, name: '2026-11-20T000000Z', input: '{"trigger":"manual","logical_date":"2026-11-20T00:00:00Z"}' },
+  it('--date D of a daily dag starts the run whose ds is D: interval [D 06:00, D+1 06:00) under interval', async () => {
+    const res = await runWorkflow(api, daily(), { date: '2026-11-20', now });
+    expect(sfn.started()).toEqual([
+      {
+        name: '2026-11-20T060000Z',
+        input: { trigger: 'manual', logical_date: '2026-11-20T06:00:00Z', data_interval_start: '2026-11-20T06:00:00Z', data_interval_end: '2026-11-21T06:00:00Z', prev_ds: '2026-11-19', next_ds: '2026-11-21' },
+      },
     ]);
-    expect(res).toMatchObject({ outcome: 'started', ok: true, name: '2026-11-20T000000Z', logicalDate: '2026-11-20T00:00:00Z' });
-    expect(formatRun(res)).toContain('started orders/orders-daily-report for 2026-11-20T00:00:00Z: execution 2026-11-20T000000Z');
+    expect(res.ok).toBe(true);
+    expect(formatRun(res)).toContain('2026-11-20T06:00:00Z  [2026-11-20T06:00:00Z, 2026-11-21T06:00:00Z)  started 2026-11-20T060000Z');
   });
 
-  it('uses now, to the second, without a date', async () => {
-    sfn.on(StartExecutionCommand).resolves({ executionArn: `${EXEC}:x`, startDate: now });
-    await runWorkflow(client, target(), { now });
-    expect(sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input).toMatchObject({
-      name: '2026-11-26T061234Z',
-      input: '{"trigger":"manual","logical_date":"2026-11-26T06:12:34Z"}',
-    });
+  it('under trigger the run of D fired on D and covers the day before', async () => {
+    await runWorkflow(api, daily('trigger'), { date: '2026-11-20', now });
+    expect(sfn.started()[0]?.input).toMatchObject({ logical_date: '2026-11-20T06:00:00Z', data_interval_start: '2026-11-19T06:00:00Z', data_interval_end: '2026-11-20T06:00:00Z' });
   });
 
-  it('reports a succeeded execution for the same date without failing', async () => {
-    sfn.on(StartExecutionCommand).rejects(taken());
-    sfn.on(DescribeExecutionCommand).resolves({
-      executionArn: `${EXEC}:2026-11-20T000000Z`,
-      status: 'SUCCEEDED',
-      startDate: new Date('2026-11-20T00:00:05Z'),
-      stopDate: new Date('2026-11-20T00:10:00Z'),
-      stateMachineArn: MACHINE_ARN,
-    });
-    const res = await runWorkflow(client, target(), { date: '2026-11-20', now });
-    expect(sfn.commandCalls(DescribeExecutionCommand)[0]?.args[0].input).toEqual({ executionArn: `${EXEC}:2026-11-20T000000Z` });
-    expect(res).toMatchObject({ outcome: 'exists', ok: true, status: 'SUCCEEDED', startDate: '2026-11-20T00:00:05Z', stopDate: '2026-11-20T00:10:00Z' });
-    expect(formatRun(res)).toContain('already has execution 2026-11-20T000000Z for 2026-11-20T00:00:00Z: SUCCEEDED');
+  it('a day of an hourly dag is its 24 runs; a timestamp one of them; one that is no logical date is refused', async () => {
+    const hourly = { ...target(), workflow: manifestWorkflow('orders', 'h', { timetable: { schedule: 'cron(0 * * * ? *)', timezone: 'UTC', logicalDate: 'interval' } }) };
+    const res = await runWorkflow(api, hourly, { date: '2026-11-20', now });
+    expect(res.items.map((i) => i.name)).toEqual(Array.from({ length: 24 }, (_, h) => `2026-11-20T${String(h).padStart(2, '0')}0000Z`));
+    sfn.reset();
+    await runWorkflow(api, hourly, { date: '2026-11-20T13:00:00Z', now });
+    expect(sfn.started().map((s) => s.name)).toEqual(['2026-11-20T130000Z']);
+    await expect(runWorkflow(api, hourly, { date: '2026-11-20T13:30:00Z', now })).rejects.toThrow(
+      '2026-11-20T13:30:00Z is not a logical date of cron(0 * * * ? *); the nearest are 2026-11-20T13:00:00Z and 2026-11-20T14:00:00Z',
+    );
   });
 
-  it('fails when the earlier execution failed, and suggests --rerun', async () => {
-    sfn.on(StartExecutionCommand).rejects(taken());
-    sfn.on(DescribeExecutionCommand).resolves({ status: 'FAILED', startDate: now, stateMachineArn: MACHINE_ARN, executionArn: 'x' });
-    const res = await runWorkflow(client, target(), { date: '2026-11-20', now });
-    expect(res.ok).toBe(false);
-    expect(res.hint).toContain('--rerun');
-    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(1);
+  it('a dependency-only dag runs on the dates it inherits from its upstream, so a run by hand is the run the dependency starts', async () => {
+    const downstream = { ...target(), workflow: manifestWorkflow('orders', 'd', { dependsOn: ['orders/up'], timetable: { schedule: 'cron(0 2 * * ? *)', timezone: 'UTC', logicalDate: 'interval', from: 'orders/up' } }) };
+    await runWorkflow(api, downstream, { date: '2026-11-25', now });
+    expect(sfn.started().map((s) => s.name)).toEqual(['2026-11-25T020000Z']);
   });
 
-  it('treats the idempotent answer for a still-running identical start as existing', async () => {
-    const earlier = new Date(now.getTime() - 10 * 60_000);
-    sfn.on(StartExecutionCommand).resolves({ executionArn: `${EXEC}:2026-11-20T000000Z`, startDate: earlier });
-    sfn.on(DescribeExecutionCommand).resolves({ status: 'RUNNING', startDate: earlier, stateMachineArn: MACHINE_ARN, executionArn: 'x' });
-    const res = await runWorkflow(client, target(), { date: '2026-11-20', now });
-    expect(res).toMatchObject({ outcome: 'exists', ok: true, status: 'RUNNING' });
-    expect(res.hint).toContain('still running');
+  it('without a schedule a day is one run at midnight covering the day', async () => {
+    await runWorkflow(api, target(), { date: '2026-11-20', now });
+    expect(sfn.started()).toEqual([{ name: '2026-11-20T000000Z', input: { trigger: 'manual', logical_date: '2026-11-20T00:00:00Z', data_interval_start: '2026-11-20T00:00:00Z', data_interval_end: '2026-11-21T00:00:00Z', prev_ds: '', next_ds: '' } }]);
   });
 
-  it('--rerun takes the next free -r<N> name', async () => {
-    sfn
-      .on(StartExecutionCommand)
-      .rejectsOnce(taken())
-      .rejectsOnce(taken())
-      .resolvesOnce({ executionArn: `${EXEC}:2026-11-20T000000Z-r2`, startDate: now });
-    const res = await runWorkflow(client, target(), { date: '2026-11-20', rerun: true, now });
-    expect(sfn.commandCalls(StartExecutionCommand).map((c) => c.args[0].input.name)).toEqual([
-      '2026-11-20T000000Z',
-      '2026-11-20T000000Z-r1',
-      '2026-11-20T000000Z-r2',
-    ]);
-    expect(res).toMatchObject({ outcome: 'started', name: '2026-11-20T000000Z-r2' });
-    expect(sfn.commandCalls(DescribeExecutionCommand)).toHaveLength(0);
+  it('without --date: the schedule\'s latest run (fired at 06:00 today)', async () => {
+    await runWorkflow(api, daily(), { now });
+    expect(sfn.started().map((s) => s.name)).toEqual(['2026-11-25T060000Z']);
+  });
+
+  it('reports a run that already ran, found with DescribeExecution, and starts nothing', async () => {
+    sfn.seed(MACHINE_ARN, '2026-11-20T060000Z', 'SUCCEEDED', new Date('2026-11-21T06:10:00Z'));
+    const res = await runWorkflow(api, daily(), { date: '2026-11-20', now });
+    expect(sfn.started()).toEqual([]);
+    expect(res.items).toMatchObject([{ outcome: 'skipped', because: 'already ran (SUCCEEDED at 2026-11-21T06:10:00Z)' }]);
+    expect(res.ok).toBe(true);
+    expect(formatRun(res)).toContain('already ran (SUCCEEDED at 2026-11-21T06:10:00Z): 2026-11-20T060000Z');
+    expect(formatRun(res)).toContain('--rerun starts the next attempt');
+  });
+
+  it('reports a running one as running, never as started', async () => {
+    sfn.seed(MACHINE_ARN, '2026-11-20T060000Z', 'RUNNING');
+    const res = await runWorkflow(api, daily(), { date: '2026-11-20', now, rerun: true });
+    expect(sfn.started()).toEqual([]);
+    expect(res.items[0]?.because).toMatch(/^running \(since /);
+  });
+
+  it('fails when the latest attempt failed, and --rerun starts attempt 2 with its own name and input', async () => {
+    sfn.seed(MACHINE_ARN, '2026-11-20T060000Z', 'FAILED', now);
+    const failed = await runWorkflow(api, daily(), { date: '2026-11-20', now });
+    expect(failed.ok).toBe(false);
+    expect(formatRun(failed)).toContain('--rerun starts its next attempt');
+    const rerun = await runWorkflow(api, daily(), { date: '2026-11-20', rerun: true, now });
+    expect(sfn.started()).toEqual([{ name: '2026-11-20T060000Z_a2', input: expect.objectContaining({ logical_date: '2026-11-20T06:00:00Z', attempt: 2 }) }]);
+    expect(rerun.items[0]).toMatchObject({ outcome: 'started', attempt: 2 });
+    // A third: attempt 3, after looking up 1 and 2.
+    sfn.finishAll('SUCCEEDED');
+    await runWorkflow(api, daily(), { date: '2026-11-20', rerun: true, now });
+    expect(sfn.started().map((s) => s.name)).toEqual(['2026-11-20T060000Z_a2', '2026-11-20T060000Z_a3']);
   });
 
   it('rejects a bad date before calling AWS', async () => {
-    await expect(runWorkflow(client, target(), { date: '20-11-2026', now })).rejects.toThrow('--date must be a day');
-    expect(sfn.calls()).toHaveLength(0);
+    await expect(runWorkflow(api, daily(), { date: '20-11-2026', now })).rejects.toThrow('--date must be a day');
+    expect(sfn.mock.calls()).toHaveLength(0);
   });
 });

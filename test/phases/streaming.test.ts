@@ -19,18 +19,18 @@ const streams = (sim: Simulator) => sim.emr.runs.filter((r) => r.mode === 'STREA
 describe('streaming job start', () => {
   it('starts the stream once, even when 60 newer active runs push it to the second page', async () => {
     const sim = new Simulator(build.dir, {});
-    sim.start(INGESTION, { trigger: 'schedule', logical_date: '2026-11-25T00:00:00Z' }, { at: '2026-11-25T00:00:00Z', name: 'first' });
+    sim.start(INGESTION, { trigger: 'schedule', logical_date: '2026-11-25T00:00:00Z' }, { at: '2026-11-25T00:00:00Z', name: '2026-11-25T000000Z' });
     await sim.runUntilIdle();
     expect(streams(sim)).toHaveLength(1);
     const stream = streams(sim)[0]!;
     // listJobRuns lists newest first, 50 a page: these put the stream on page 2.
     for (let i = 0; i < 60; i++) sim.emr.runs.push({ ...stream, id: `other-${i}`, name: `other-job-${i}`, mode: 'BATCH' });
-    sim.start(INGESTION, { trigger: 'schedule', logical_date: '2026-11-25T00:30:00Z' }, { at: '2026-11-25T00:30:00Z', name: 'second' });
+    sim.start(INGESTION, { trigger: 'schedule', logical_date: '2026-11-25T00:30:00Z' }, { at: '2026-11-25T00:30:00Z', name: '2026-11-25T003000Z' });
     await sim.runUntilIdle();
     const result = await sim.result();
     expect(executionsOf(result, INGESTION).map((e) => [e.name, e.status])).toEqual([
-      ['first', 'SUCCEEDED'],
-      ['second', 'SUCCEEDED'],
+      ['2026-11-25T000000Z', 'SUCCEEDED'],
+      ['2026-11-25T003000Z', 'SUCCEEDED'],
     ]);
     expect(streams(sim)).toHaveLength(1);
   });

@@ -17,11 +17,15 @@ describe('generated valid trees', () => {
         const r = compileTree(t.sources);
         expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
         expect(r.useCases.map((u) => u.name)).toEqual(t.useCases);
+        const manifest = JSON.parse(r.files.get('manifest.json')!) as Manifest;
+        const workflows = new Map<string, Manifest['useCases'][number]['workflows'][number]>(manifest.useCases.flatMap((u) => u.workflows.map((w) => [`${u.name}/${w.name}`, w] as const)));
         for (const [key, ups] of t.dependsOn) {
           expect(r.files.has(`${key}.asl.json`), key).toBe(true);
-          // Every dependency goes through a join machine (a duplicate upstream event must not start a second run).
-          expect(r.files.has(`${key}.join.asl.json`), `${key} join`).toBe(ups.length >= 1);
+          // Every dependency goes through the dispatcher's join: one route per distinct upstream, no machine of its own.
+          expect(workflows.get(key)?.routes ?? [], `${key} routes`).toHaveLength(workflows.get(key)?.enabled ? new Set(ups).size : 0);
+          expect(r.files.has(`${key}.join.asl.json`), `${key} join`).toBe(false);
         }
+        expect(r.files.has('lakestep/dispatch.asl.json')).toBe(true);
         expectValidAsl(r.files);
       }),
       { numRuns: 10 },

@@ -8,14 +8,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Manifest } from '../../src/build/types.ts';
-import { ruleName } from '../../src/events/index.ts';
-import { gateMachineName, JOIN_SUFFIX, RESERVED_USE_CASE_NAMES, sparkJobRoleName, stateMachineName } from '../../src/naming.ts';
+import { JOIN_SUFFIX, RESERVED_USE_CASE_NAMES, routesPath, sparkJobRoleName, stateMachineName } from '../../src/naming.ts';
 import { compileTree } from '../compile/support.ts';
 
 /** Small alphabets so that collisions would be likely if names were not injective. */
 const useCase = fc.stringMatching(/^[a-z][a-z0-9]{0,5}$/).filter((n) => !RESERVED_USE_CASE_NAMES.has(n));
 const dag = fc.stringMatching(/^[a-o][a-o0-9_-]{0,8}$/).filter((n) => !n.endsWith(JOIN_SUFFIX));
-const RULE_KINDS = [['schedule'], ['schedule', 'rate-1-day'], ['upstreams'], ['notify-failure'], ['notify-success']];
 const PREFIX = 'acme';
 
 /** Every name a dag takes, tagged by kind. S3 prefixes as in src/phases/runtime.ts and src/ir/ingestion.ts. */
@@ -23,14 +21,12 @@ function namesOf(uc: string, d: string, upstreams: [string, string][]): string[]
   const machine = stateMachineName(PREFIX, uc, d);
   return [
     `machine:${machine}`,
-    `machine:${gateMachineName(PREFIX, uc, d)}`,
     // One role per state machine, named after it by infra.
     `role:${machine}`,
-    `role:${gateMachineName(PREFIX, uc, d)}`,
     `s3:lakestep/${uc}/jobs/${d}/`,
     `s3:lakestep/results/${uc}/${d}/`,
-    ...RULE_KINDS.map((k) => `rule:${ruleName(machine, ...k)}`),
-    ...upstreams.map(([u, x]) => `rule:${ruleName(machine, 'after', u === uc ? x : `${u}-${x}`)}`),
+    // Its routes: one SSM parameter per upstream.
+    ...upstreams.map(([u, x]) => `ssm:${routesPath(PREFIX, stateMachineName(PREFIX, u, x))}/${machine}`),
   ];
 }
 
@@ -88,10 +84,10 @@ describe('generated names are injective', () => {
         const r = compileTree(files);
         expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
         const m = JSON.parse(r.files.get('manifest.json')!) as Manifest;
-        const machines = m.useCases.flatMap((u) => u.workflows.flatMap((w) => [w.stateMachineName, ...(w.gate ? [w.gate.stateMachineName] : [])]));
-        const rules = m.useCases.flatMap((u) => u.workflows.flatMap((w) => w.rules.map((x) => x.Name)));
+        const machines = m.useCases.flatMap((u) => u.workflows.map((w) => w.stateMachineName));
+        const routes = m.useCases.flatMap((u) => u.workflows.flatMap((w) => (w.routes ?? []).map((x) => x.Name)));
         expect(new Set(machines).size).toBe(machines.length);
-        expect(new Set(rules).size).toBe(rules.length);
+        expect(new Set(routes).size).toBe(routes.length);
         expect(machines).not.toContain(`${PREFIX}-platform`);
       }),
       { numRuns: 40, seed: 11 },

@@ -31,7 +31,8 @@ describe('a DataSync task shared by several tables', () => {
     sim.start('lake/lake-migration', { trigger: 'manual', logical_date: '2026-11-25T00:00:00Z' }, { at: '2026-11-25T00:00:00Z' });
     await sim.runUntilIdle();
     const result = await sim.result();
-    expect(result.executions.map((e) => e.status)).toEqual(['SUCCEEDED']);
+    // The migration, and the dispatcher that its end went to.
+    expect(result.executions.map((e) => [e.workflow, e.status])).toEqual([['lake/lake-migration', 'SUCCEEDED'], ['lakestep/dispatch', 'SUCCEEDED']]);
     const runs = sim.datasync.executions.map((e) => [e.taskArn, e.includes]);
     expect(runs.filter(([t]) => t === SHARED).map(([, i]) => i).sort()).toEqual(['/crm/customers', '/order_lines', '/orders']);
     expect(runs.filter(([t]) => t === OWN)).toEqual([[OWN, undefined]]);

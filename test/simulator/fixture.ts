@@ -1,11 +1,12 @@
 /**
- * Hand-made build/ directories for simulator tests: a manifest plus ASL, rules and job
- * documents, laid out as DESIGN §6 describes.
+ * Hand-made build/ directories for simulator tests: a manifest plus ASL, the platform's
+ * rule (with a hand-made machine in the dispatcher's place) and job documents, laid out as
+ * DESIGN §6 describes.
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { DataSyncResource, JobDocument, Manifest, ManifestWorkflow, RuleDefinition } from '../../src/build/types.ts';
+import type { DataSyncResource, JobDocument, Manifest, ManifestWorkflow, RuleDefinition, ScheduleDefinition } from '../../src/build/types.ts';
 import { manifestPlatform, manifestWorkflow } from '../helpers/manifest.ts';
 import { stateMachineArnPlaceholder, stateMachineName } from '../../src/naming.ts';
 
@@ -15,8 +16,7 @@ export interface FixtureWorkflow {
   useCase: string;
   name: string;
   definition: object;
-  rules?: RuleDefinition[];
-  gate?: object;
+  schedules?: ScheduleDefinition[];
   jobs?: Record<string, JobDocument>;
   datasync?: DataSyncResource[];
 }
@@ -26,7 +26,13 @@ export function arnOf(useCase: string, dag: string): string {
   return stateMachineArnPlaceholder(stateMachineName(PREFIX, useCase, dag));
 }
 
-export function makeBuild(workflows: FixtureWorkflow[]): string {
+/** The platform's one rule and the machine in the dispatcher's place (`lakestep/dispatch`). */
+export interface FixturePlatformRule {
+  rule: RuleDefinition;
+  definition?: object;
+}
+
+export function makeBuild(workflows: FixtureWorkflow[], platformRule?: FixturePlatformRule): string {
   const dir = mkdtempSync(join(tmpdir(), 'lakestep-sim-'));
   const write = (path: string, value: unknown): void => {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
@@ -42,14 +48,11 @@ export function makeBuild(workflows: FixtureWorkflow[]): string {
       .map((w): ManifestWorkflow => {
         const definition = `${uc}/${w.name}.asl.json`;
         write(definition, w.definition);
-        const smName = stateMachineName(PREFIX, uc, w.name);
-        if (w.gate) write(`${uc}/${w.name}.join.asl.json`, w.gate);
         for (const [path, doc] of Object.entries(w.jobs ?? {})) write(path, doc);
         return manifestWorkflow(uc, w.name, {
           specFile: `specs/${uc}/orchestration.yaml`,
           specLine: 1,
-          rules: w.rules ?? [],
-          ...(w.gate ? { gate: { stateMachineName: `${smName}-join`, definition: `${uc}/${w.name}.join.asl.json` } } : {}),
+          ...(w.schedules ? { schedules: w.schedules } : {}),
           jobs: Object.keys(w.jobs ?? {}),
           resources: { emr: true, datasync: w.datasync ?? [], secrets: [] },
           stats: { sparkJobs: 0, states: 0, successPathTransitions: 0 },
@@ -70,6 +73,14 @@ export function makeBuild(workflows: FixtureWorkflow[]): string {
     tables: {},
     quarantined: [],
   };
+  if (platformRule) {
+    write('lakestep/backfill.asl.json', PASS_MACHINE);
+    write('lakestep/dispatch.asl.json', platformRule.definition ?? PASS_MACHINE);
+    manifest.machines = {
+      backfill: { stateMachineName: `${PREFIX}-lakestep-backfill`, definition: 'lakestep/backfill.asl.json' },
+      dispatcher: { stateMachineName: `${PREFIX}-lakestep-dispatch`, definition: 'lakestep/dispatch.asl.json', rule: platformRule.rule },
+    };
+  }
   write('manifest.json', manifest);
   return dir;
 }

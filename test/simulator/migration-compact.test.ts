@@ -52,7 +52,8 @@ describe(`a ${N}-table migration (compact items and outcomes)`, () => {
 
   it('migrates every table with its own filter, job and watermark key', async () => {
     const r = await simulate({ buildDir: dir, scenario: { start } });
-    expect(r.executions.map((e) => e.status)).toEqual(['SUCCEEDED']);
+    // The migration, and the dispatcher that its end went to.
+    expect(r.executions.map((e) => [e.workflow, e.status])).toEqual([['big/big-migration', 'SUCCEEDED'], ['lakestep/dispatch', 'SUCCEEDED']]);
     const converted = new Set(r.jobRuns.map((j) => j.jobRef));
     for (let i = 0; i < N; i++) expect(converted.has(`big/big-migration/convert-${name(i)}`), name(i)).toBe(true);
     const marks = (r.dynamodb['cmp-watermarks'] ?? []).map(itemToPlain).filter((i) => i.migrated_at !== undefined).map((i) => i.pk);

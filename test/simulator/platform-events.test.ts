@@ -17,11 +17,22 @@ beforeAll(() => {
 const UPSERTS = 'orders/orders-upserts';
 const ORDERS_INGESTION = 'orders/orders-ingestion';
 const CUSTOMERS_INGESTION = 'customers/customers-ingestion';
+const DISPATCH = 'lakestep/dispatch';
 
-/** Starts upstream runs for LOGICAL at the given simulated times, in that order, every table already migrated. */
+/** The dispatcher's executions for the ends of `ref`'s executions (its input is their status-change event). */
+function dispatchesAfter(result: SimulationResult, ref: string) {
+  const machine = `:stateMachine:acme-${ref.replace('/', '-')}`;
+  return executionsOf(result, DISPATCH).filter((e) => ((e.input as { detail?: { stateMachineArn?: string } }).detail?.stateMachineArn ?? '').endsWith(machine));
+}
+
+/**
+ * Starts upstream runs for LOGICAL at the given simulated times, in that order, every table
+ * already migrated; attempts after the first are named `<date>_<hhmm>` (a name not of the date
+ * would restart itself under the date's name).
+ */
 async function runUpstreams(starts: { ref: string; at: string; name?: string }[], scenario: Scenario = {}): Promise<SimulationResult> {
   const sim = new Simulator(build.dir, { migrated: 'all', ...scenario });
-  for (const s of starts) sim.start(s.ref, { trigger: 'schedule', logical_date: LOGICAL }, { at: s.at, name: s.name ?? `${NAME}-${s.at.slice(11, 13)}${s.at.slice(14, 16)}` });
+  for (const s of starts) sim.start(s.ref, { trigger: 'schedule', logical_date: LOGICAL }, { at: s.at, name: s.name ?? `${NAME}_${s.at.slice(11, 13)}${s.at.slice(14, 16)}` });
   await sim.runUntilIdle();
   try {
     return await sim.result();
@@ -55,7 +66,7 @@ describe('two-upstream join (orders/orders-upserts)', () => {
       { ref: CUSTOMERS_INGESTION, at: '2026-11-25T02:00:00Z' },
     ]);
     expect(result.executions.filter((e) => e.workflow.endsWith('-ingestion')).map((e) => e.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
-    expect(executionsOf(result, `${UPSERTS}#join`).map((e) => e.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+    expect([...dispatchesAfter(result, ORDERS_INGESTION), ...dispatchesAfter(result, CUSTOMERS_INGESTION)].map((e) => e.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
     expectOneRun(result);
   });
 
@@ -75,7 +86,7 @@ describe('two-upstream join (orders/orders-upserts)', () => {
       { ref: ORDERS_INGESTION, at: '2026-11-25T03:00:00Z' },
       { ref: CUSTOMERS_INGESTION, at: '2026-11-25T04:00:00Z' },
     ]);
-    expect(executionsOf(result, `${UPSERTS}#join`)).toHaveLength(5);
+    expect([...dispatchesAfter(result, ORDERS_INGESTION), ...dispatchesAfter(result, CUSTOMERS_INGESTION)].map((e) => e.status)).toEqual(Array(5).fill('SUCCEEDED'));
     expectOneRun(result);
   });
 
@@ -88,9 +99,32 @@ describe('two-upstream join (orders/orders-upserts)', () => {
       { jobs: { 'customers/customers-ingestion/ingest': { state: 'FAILED' } } },
     );
     expect(executionsOf(result, CUSTOMERS_INGESTION).map((e) => e.status)).toEqual(['FAILED']);
-    expect(executionsOf(result, `${UPSERTS}#join`)).toHaveLength(1);
+    // Only orders-ingestion's success is joined; the failure is only notified.
+    expect(dispatchesAfter(result, ORDERS_INGESTION).map((e) => e.status)).toEqual(['SUCCEEDED']);
+    expect(dispatchesAfter(result, CUSTOMERS_INGESTION).map((e) => e.status)).toEqual(['SUCCEEDED']);
     expect(executionsOf(result, UPSERTS)).toEqual([]);
     expect(items(result, build.tables.gates).find((g) => g.pk === UPSERTS)?.started).toBeUndefined();
+  });
+});
+
+describe('a paused dag (lakestep pause: the flag the dispatcher reads)', () => {
+  const PAUSED = { pk: { S: 'lakestep/paused' }, sk: { S: UPSERTS }, paused_at: { S: '2026-11-24T10:00:00.000Z' } };
+
+  it('is neither started nor joined after its upstreams; the other dags are, and resume (no flag) starts it again', async () => {
+    const starts = [
+      { ref: ORDERS_INGESTION, at: '2026-11-25T01:00:00Z' },
+      { ref: CUSTOMERS_INGESTION, at: '2026-11-25T02:00:00Z' },
+    ];
+    const paused = await runUpstreams(starts, { dynamodb: { [build.tables.gates]: [PAUSED] } });
+    expect([...dispatchesAfter(paused, ORDERS_INGESTION), ...dispatchesAfter(paused, CUSTOMERS_INGESTION)].map((e) => e.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+    expect(executionsOf(paused, UPSERTS)).toEqual([]);
+    // No success recorded for it while paused: a resume does not start it from successes of before.
+    expect(items(paused, build.tables.gates).filter((g) => g.pk === UPSERTS)).toEqual([]);
+    // orders-ingestion's other downstreams are not paused.
+    const others = paused.executions.filter((e) => e.trigger.kind === 'startExecution' && e.workflow !== UPSERTS);
+    expect(others.length).toBeGreaterThan(0);
+    const resumed = await runUpstreams(starts);
+    expect(executionsOf(resumed, UPSERTS).map((e) => e.status)).toEqual(['SUCCEEDED']);
   });
 });
 
@@ -98,8 +132,9 @@ describe('maintenance schedule groups', () => {
   const MAINTENANCE = 'orders/orders-maintenance';
 
   it('a scheduled group runs only its own tasks', async () => {
-    // 02:00 fires cron(0 2 * * ? *) and, at the window start, every rate(...) schedule.
-    const result = await simulate({ buildDir: build.dir, scenario: { window: { start: '2026-11-25T02:00:00Z', end: '2026-11-25T02:01:00Z' } } });
+    // Rates fire at multiples of their period since 1970-01-01T00:00Z: at midnight of Thursday
+    // 2026-11-26 all three; cron(0 2 * * ? *) at 02:00.
+    const result = await simulate({ buildDir: build.dir, scenario: { window: { start: '2026-11-26T00:00:00Z', end: '2026-11-26T02:01:00Z' } } });
     const runs = executionsOf(result, MAINTENANCE);
     const groups = runs.map((e) => (e.input as { group?: string }).group).sort();
     expect(groups).toEqual(['cron-0-2-x-x-q-x', 'rate-1-day', 'rate-6-hours', 'rate-7-days']);
@@ -132,7 +167,7 @@ describe('dependency-triggered runs', () => {
       expect(runRecords(result, build, ref)).toMatchObject([{ logical_date: LOGICAL, status: 'SUCCEEDED' }]);
     }
     const ingestion = executionsOf(result, 'payments/payments-ingestion')[0]!;
-    // Started by its join machine (every dependency goes through one), named after the date.
+    // Started by the dispatcher (every dependency goes through its join), named after the date.
     expect(ingestion.trigger).toMatchObject({ kind: 'startExecution' });
     expect(ingestion.name).toBe(NAME);
     expect((ingestion.output as { run: { trigger: string } }).run.trigger).toBe('dependency');
@@ -152,7 +187,8 @@ describe('demo scenario', () => {
       for (const wf of uc.workflows) if (wf.enabled) expect(refs, `${uc.name}/${wf.name}`).toContain(`${uc.name}/${wf.name}`);
     }
     // Both upstreams run on cron schedules that share every full hour: the join completes hourly.
-    const hours = Array.from({ length: 24 }, (_, h) => `2026-11-25T${String(h).padStart(2, '0')}0000Z`);
+    // A run's logical date is the start of its interval: the day's last full hour (23:00) runs the next day.
+    const hours = Array.from({ length: 23 }, (_, h) => `2026-11-25T${String(h).padStart(2, '0')}0000Z`);
     expect(executionsOf(result, UPSERTS).map((e) => e.name).sort()).toEqual(hours);
     expect(executionsOf(result, 'clickstream/clickstream-ingestion')).toHaveLength(96);
     // The streaming job is started once and found running afterwards.
@@ -180,8 +216,8 @@ describe('at-least-once delivery of status-change events', () => {
     sim.start(MIGRATION, { trigger: 'manual', logical_date: LOGICAL }, { at: '2026-11-25T03:17:00Z', name: NAME });
     await sim.runUntilIdle();
     const result = await sim.result();
-    // Both copies reach the join; the second finds the execution name taken.
-    expect(executionsOf(result, `${INGESTION}#join`).map((e) => e.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+    // Both copies reach the dispatcher; the second finds the execution name taken.
+    expect(dispatchesAfter(result, MIGRATION).map((e) => e.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
     for (const ref of [INGESTION, 'payments/payments-upserts']) {
       expect(executionsOf(result, ref).map((e) => [e.name, e.status]), ref).toEqual([[NAME, 'SUCCEEDED']]);
     }
@@ -190,38 +226,42 @@ describe('at-least-once delivery of status-change events', () => {
     // expires_at: epoch seconds of the event's hour + 1 h + the window + a day (the TTL attribute).
     const stop = executionsOf(result, MIGRATION)[0]!.stopTime!;
     const hour = Math.floor(Date.parse(stop) / 3_600_000) * 3600;
-    const join = JSON.parse(readFileSync(`${build.dir}/payments/payments-ingestion.join.asl.json`, 'utf8')) as { States: Record<string, { Parameters: { ExpressionAttributeValues: Record<string, { N: string }> } }> };
+    type Join = { States: Record<string, { Parameters: { ExpressionAttributeValues: Record<string, { N: string }> } }> };
+    const dispatcher = JSON.parse(readFileSync(`${build.dir}/lakestep/dispatch.asl.json`, 'utf8')) as { States: Record<string, { ItemProcessor?: Join }> };
+    const join = dispatcher.States['Start downstreams']!.ItemProcessor!;
     const windowSeconds = Number(join.States['Open gate']!.Parameters.ExpressionAttributeValues[':window']!.N) / 1000;
     expect(Number(gate!.expires_at)).toBe(hour + 3600 + windowSeconds + 86400);
   });
 
   it('a two-upstream join still runs its downstream once when every event arrives twice', async () => {
     const sim = new Simulator(build.dir, {}, { deliveries: 2 });
-    sim.start(ORDERS_INGESTION, { trigger: 'schedule', logical_date: LOGICAL }, { at: '2026-11-25T01:00:00Z', name: 'o' });
-    sim.start(CUSTOMERS_INGESTION, { trigger: 'schedule', logical_date: LOGICAL }, { at: '2026-11-25T02:00:00Z', name: 'c' });
+    sim.start(ORDERS_INGESTION, { trigger: 'schedule', logical_date: LOGICAL }, { at: '2026-11-25T01:00:00Z', name: NAME });
+    sim.start(CUSTOMERS_INGESTION, { trigger: 'schedule', logical_date: LOGICAL }, { at: '2026-11-25T02:00:00Z', name: NAME });
     await sim.runUntilIdle();
     expect(executionsOf(await sim.result(), UPSERTS).map((e) => [e.name, e.status])).toEqual([[NAME, 'SUCCEEDED']]);
   });
 
-  it('a transient start failure is retried; a lasting one fails the join, is notified, and a later delivery starts the date', async () => {
-    const start = 'Start payments-ingestion';
-    const scenario: Scenario = { faults: { [`${INGESTION}#join`]: { [start]: { error: 'StepFunctions.ExecutionLimitExceededException', times: 1 } } } };
+  it('a transient start failure is retried; a lasting one is notified, and a later delivery starts the date', async () => {
+    const start = 'Start downstream';
+    const scenario: Scenario = { faults: { [DISPATCH]: { [start]: { error: 'StepFunctions.ExecutionLimitExceededException', times: 1 } } } };
     const retried = await simulate({ buildDir: build.dir, scenario: { ...scenario, start: [{ workflow: MIGRATION, logical_date: LOGICAL }] } });
     expect(executionsOf(retried, INGESTION).map((e) => e.status)).toEqual(['SUCCEEDED']);
 
-    const lasting: Scenario = { faults: { [`${INGESTION}#join`]: { [start]: { error: 'StepFunctions.StateMachineDoesNotExistException', times: 'always' } } } };
+    const lasting: Scenario = { faults: { [DISPATCH]: { [start]: { error: 'StepFunctions.StateMachineDoesNotExistException', times: 'always' } } } };
     const sim = new Simulator(build.dir, lasting);
     sim.start(MIGRATION, { trigger: 'manual', logical_date: LOGICAL }, { at: '2026-11-25T03:17:00Z', name: NAME });
     await sim.runUntilIdle();
     let result = await sim.result();
-    const [failedJoin] = executionsOf(result, `${INGESTION}#join`);
-    expect(failedJoin?.status).toBe('FAILED');
+    const [dispatch] = dispatchesAfter(result, MIGRATION);
+    // The failed start is caught in its route: the dispatcher goes on with the other routes.
+    expect(dispatch?.status).toBe('SUCCEEDED');
     expect(executionsOf(result, INGESTION)).toEqual([]);
-    const notices = result.notifications.filter((n) => n.message.includes('acme-payments-payments-ingestion-join'));
+    const notices = result.notifications.filter((n) => n.message.includes('was not started'));
     expect(notices.map((n) => (JSON.parse(n.message) as { error: string }).error)).toEqual(['StepFunctions.StateMachineDoesNotExistException']);
-    // Nothing was claimed: the same event delivered again (or a redrive) starts the date.
+    expect((JSON.parse(notices[0]!.message) as { message: string }).message).toContain('acme-payments-payments-ingestion');
+    // Nothing was claimed: the same event delivered again starts the date.
     delete lasting.faults;
-    sim.start(`${INGESTION}#join`, failedJoin!.input as Record<string, unknown>, { at: '2026-11-25T05:00:00Z', name: 'redelivery' });
+    sim.start(DISPATCH, dispatch!.input as Record<string, unknown>, { at: '2026-11-25T05:00:00Z', name: 'redelivery' });
     await sim.runUntilIdle();
     result = await sim.result();
     expect(executionsOf(result, INGESTION).map((e) => [e.name, e.status])).toEqual([[NAME, 'SUCCEEDED']]);

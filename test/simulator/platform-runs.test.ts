@@ -11,7 +11,6 @@ import {
   jobRunsOf,
   LOGICAL,
   NAME,
-  notificationsBy,
   runRecords,
   watermark,
   type PlatformBuild,
@@ -119,14 +118,14 @@ describe('failed conversion and re-run', () => {
     expect(convert.map((r) => r.state)).toEqual(['FAILED', 'FAILED']);
 
     delete scenario.jobs!['orders/orders-migration/convert-orders'];
-    sim.start(MIGRATION, { trigger: 'manual', logical_date: LOGICAL }, { at: '2026-11-25T06:00:00Z', name: `${NAME}-rerun` });
+    sim.start(MIGRATION, { trigger: 'manual', logical_date: LOGICAL }, { at: '2026-11-25T06:00:00Z', name: `${NAME}_a2` });
     await sim.runUntilIdle();
     result = await sim.result();
     await sim.close();
     const runs = executionsOf(result, MIGRATION);
     expect(runs.map((e) => [e.name, e.status])).toEqual([
       [NAME, 'FAILED'],
-      [`${NAME}-rerun`, 'SUCCEEDED'],
+      [`${NAME}_a2`, 'SUCCEEDED'],
     ]);
     expect(watermark(result, build, ORDERS_WM)).toBe(REPORTED);
     expect(runRecords(result, build, MIGRATION).map((r) => r.status).sort()).toEqual(['FAILED', 'SUCCEEDED']);
@@ -148,10 +147,13 @@ describe('notifications', () => {
     // Besides the freshness alarms of the tables this leaves unpublished (test/simulator/freshness.test.ts).
     const notes = result.notifications.filter((n) => n.via !== 'alarm');
     expect(notes).toHaveLength(1);
-    expect(notificationsBy(result, '.notify-failure')).toHaveLength(1);
+    // Sent by the dispatcher, fed the failure by the platform's rule.
+    expect(notes[0]).toMatchObject({ via: 'state' });
+    expect(notes[0]!.origin).toMatch(/:execution:acme-lakestep-dispatch:.*#Notify the platform topic$/);
+    expect(executionsOf(result, 'lakestep/dispatch').map((e) => e.status)).toContain('SUCCEEDED');
     // A JSON message, well-formed although the cause holds quoted JSON.
     const message = JSON.parse(notes[0]!.message) as { message: string; error: string; cause: string };
-    expect(message.message).toContain(`lakestep ${MIGRATION}: execution ${NAME} of `);
+    expect(message.message).toContain(`lakestep acme-${MIGRATION.replace('/', '-')}: execution ${NAME} of `);
     expect(message.message).toContain(' ended FAILED at ');
     expect(message.error).toBe('Lakestep.TablesFailed');
     expect(message.cause).toContain('"status":"FAILED"');
@@ -169,10 +171,10 @@ describe('notifications', () => {
   it('a success of a dag with on_success_callback sends one success notification', async () => {
     const result = await simulate({ buildDir: build.dir, scenario: { start: startMigration } });
     expect(executionsOf(result, MIGRATION).map((e) => e.status)).toEqual(['SUCCEEDED']);
-    const success = notificationsBy(result, '.notify-success');
+    const success = result.notifications.filter((n) => n.message.includes(' ended SUCCEEDED at '));
     expect(success).toHaveLength(1);
-    expect(success[0]?.origin).toBe('acme-orders-orders-migration.notify-success');
-    expect(notificationsBy(result, '.notify-failure')).toEqual([]);
+    expect((JSON.parse(success[0]!.message) as { message: string }).message).toContain('lakestep acme-orders-orders-migration: execution ');
+    expect(result.notifications.filter((n) => / ended (FAILED|TIMED_OUT|ABORTED) at /.test(n.message))).toEqual([]);
     // Its downstream ran too, without a notification of its own.
     expect(executionsOf(result, 'orders/orders-ingestion').map((e) => e.status)).toEqual(['SUCCEEDED']);
     expect(result.notifications.filter((n) => n.via !== 'alarm')).toHaveLength(1);

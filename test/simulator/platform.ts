@@ -60,7 +60,3 @@ export function jobRunsOf(result: SimulationResult, executionArn: string): Simul
   return result.jobRuns.filter((r) => r.executionArn === executionArn);
 }
 
-/** Notifications sent by rules whose name ends with `suffix` (`.notify-failure`, `.notify-success`). */
-export function notificationsBy(result: SimulationResult, suffix: string): SimulationResult['notifications'] {
-  return result.notifications.filter((n) => n.origin.endsWith(suffix));
-}

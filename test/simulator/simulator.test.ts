@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatTimeline, simulate, Simulator } from '../../src/simulator/index.ts';
 import { arnOf, makeBuild, PASS_MACHINE } from './fixture.ts';
+import type { ScheduleDefinition } from '../../src/build/types.ts';
 import {
   CONVERT_JOB,
   CONVERT_JOB_PATH,
@@ -109,23 +110,18 @@ describe('DataSync transfer', () => {
 });
 
 describe('event bus', () => {
-  it('starts the downstream once from the upstream SUCCEEDED event, with the upstream input', async () => {
+  it("routes the upstream's SUCCEEDED event once to the machine the platform rule targets, with the event as input", async () => {
     const upstream = arnOf('orders', 'orders-ingestion');
     const result = await simulate({
-      buildDir: makeBuild([
-        { useCase: 'orders', name: 'orders-ingestion', definition: PASS_MACHINE },
-        {
-          useCase: 'orders',
-          name: 'orders-upserts',
-          definition: DOWNSTREAM_MACHINE,
-          rules: [statusRule('ls-orders-orders-upserts.after.ingestion', upstream, ['SUCCEEDED'], { Arn: arnOf('orders', 'orders-upserts') })],
-        },
-      ]),
+      buildDir: makeBuild([{ useCase: 'orders', name: 'orders-ingestion', definition: PASS_MACHINE }], {
+        rule: statusRule('ls-lakestep-status', upstream, ['SUCCEEDED'], { Arn: 'arn:${Partition}:states:${Region}:${Account}:stateMachine:ls-lakestep-dispatch' }),
+        definition: DOWNSTREAM_MACHINE,
+      }),
       scenario: { start: [{ workflow: 'orders/orders-ingestion', logical_date: '2026-01-01' }] },
     });
     expect(result.executions.map((e) => [e.workflow, e.status, e.trigger.kind])).toEqual([
       ['orders/orders-ingestion', 'SUCCEEDED', 'manual'],
-      ['orders/orders-upserts', 'SUCCEEDED', 'event'],
+      ['lakestep/dispatch', 'SUCCEEDED', 'event'],
     ]);
     expect(result.executions[1]?.output).toEqual({
       upstream: { trigger: 'manual', logical_date: '2026-01-01T00:00:00Z' },
@@ -143,10 +139,13 @@ describe('event bus', () => {
         InputTemplate: '"lakestep: <sm> execution <name> ended <status> (<error>)"',
       },
     });
-    const build = makeBuild([
-      { useCase: 'orders', name: 'orders-report', definition: FAILING_MACHINE, rules: [notify] },
-      { useCase: 'orders', name: 'orders-ok', definition: PASS_MACHINE },
-    ]);
+    const build = makeBuild(
+      [
+        { useCase: 'orders', name: 'orders-report', definition: FAILING_MACHINE },
+        { useCase: 'orders', name: 'orders-ok', definition: PASS_MACHINE },
+      ],
+      { rule: notify },
+    );
     const result = await simulate({
       buildDir: build,
       scenario: { start: [{ workflow: 'orders/orders-report', logical_date: '2026-01-01' }, { workflow: 'orders/orders-ok', logical_date: '2026-01-01' }] },
@@ -167,15 +166,9 @@ describe('event bus', () => {
     const slow = { ...EMR_WATERMARK_MACHINE, TimeoutSeconds: 120 };
     const sm = arnOf('orders', 'orders-migration');
     const result = await simulate({
-      buildDir: makeBuild([
-        {
-          useCase: 'orders',
-          name: 'orders-migration',
-          definition: slow,
-          jobs: { [CONVERT_JOB_PATH]: CONVERT_JOB },
-          rules: [statusRule('notify', sm, ['TIMED_OUT'], { Arn: '${NotificationTopicArn}', Input: '"timed out"' })],
-        },
-      ]),
+      buildDir: makeBuild([{ useCase: 'orders', name: 'orders-migration', definition: slow, jobs: { [CONVERT_JOB_PATH]: CONVERT_JOB } }], {
+        rule: statusRule('notify', sm, ['TIMED_OUT'], { Arn: '${NotificationTopicArn}', Input: '"timed out"' }),
+      }),
       scenario: { start: startMigration },
     });
     expect(result.executions[0]).toMatchObject({ status: 'TIMED_OUT', stopTime: '2026-01-01T00:02:00.000Z' });
@@ -184,38 +177,39 @@ describe('event bus', () => {
 });
 
 describe('schedules', () => {
-  const scheduled = (expression: string) => ({
+  /** A Scheduler schedule invoking the schedule starter, the fire time as logical date (`trigger`). */
+  const scheduled = (expression: string): ScheduleDefinition => ({
     Name: `ls-orders-maint-${expression.replace(/\W+/g, '-')}`,
+    GroupName: '${ScheduleGroupName}',
     Description: 'schedule',
     ScheduleExpression: expression,
-    State: 'ENABLED' as const,
-    Targets: [
-      {
-        Id: 'state-machine',
-        Arn: arnOf('orders', 'orders-maintenance'),
-        InputTransformer: { InputPathsMap: { time: '$.time' }, InputTemplate: `{"trigger":"schedule","logical_date":<time>,"schedule":"${expression}"}` },
-      },
-    ],
+    ScheduleExpressionTimezone: 'UTC',
+    FlexibleTimeWindow: { Mode: 'OFF' },
+    State: 'ENABLED',
+    Target: {
+      Arn: '${ScheduleStarterArn}',
+      RoleArn: '${SchedulerRoleArn}',
+      Input: JSON.stringify({ state_machine_arn: arnOf('orders', 'orders-maintenance'), schedule: expression, logical_date: 'trigger', scheduled_time: '<aws.scheduler.scheduled-time>' }),
+      RetryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 10 },
+      DeadLetterConfig: { Arn: '${SchedulerDeadLetterArn}' },
+    },
   });
 
-  it('fires rate(1 day) and cron(0 3 * * ? *) the right number of times in the window', async () => {
+  it('fires rate(1 day) and cron(0 3 * * ? *) the right number of times in the window, through the schedule starter', async () => {
     const result = await simulate({
-      buildDir: makeBuild([
-        { useCase: 'orders', name: 'orders-maintenance', definition: PASS_MACHINE, rules: [scheduled('rate(1 day)'), scheduled('cron(0 3 * * ? *)')] },
-      ]),
+      buildDir: makeBuild([{ useCase: 'orders', name: 'orders-maintenance', definition: PASS_MACHINE, schedules: [scheduled('rate(1 day)'), scheduled('cron(0 3 * * ? *)')] }]),
       scenario: { window: { start: '2026-01-01T00:00:00Z', end: '2026-01-04T00:00:00Z' } },
     });
-    const bySchedule = (s: string) => result.executions.filter((e) => (e.input as { schedule: string }).schedule === s);
-    expect(bySchedule('rate(1 day)').map((e) => (e.input as { logical_date: string }).logical_date)).toEqual([
-      '2026-01-01T00:00:00Z',
-      '2026-01-02T00:00:00Z',
-      '2026-01-03T00:00:00Z',
+    expect(result.executions.map((e) => [e.name, (e.input as { logical_date: string }).logical_date, e.startTime])).toEqual([
+      ['2026-01-01T000000Z', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00.000Z'],
+      ['2026-01-01T030000Z', '2026-01-01T03:00:00Z', '2026-01-01T03:00:00.000Z'],
+      ['2026-01-02T000000Z', '2026-01-02T00:00:00Z', '2026-01-02T00:00:00.000Z'],
+      ['2026-01-02T030000Z', '2026-01-02T03:00:00Z', '2026-01-02T03:00:00.000Z'],
+      ['2026-01-03T000000Z', '2026-01-03T00:00:00Z', '2026-01-03T00:00:00.000Z'],
+      ['2026-01-03T030000Z', '2026-01-03T03:00:00Z', '2026-01-03T03:00:00.000Z'],
     ]);
-    expect(bySchedule('cron(0 3 * * ? *)').map((e) => e.startTime)).toEqual([
-      '2026-01-01T03:00:00.000Z',
-      '2026-01-02T03:00:00.000Z',
-      '2026-01-03T03:00:00.000Z',
-    ]);
+    // The starter's intervals: the period before each fire.
+    expect((result.executions[2]!.input as { data_interval_start: string }).data_interval_start).toBe('2026-01-01T00:00:00Z');
     expect(result.executions.every((e) => e.status === 'SUCCEEDED' && e.trigger.kind === 'schedule')).toBe(true);
     expect(result.stats.executions).toBe(6);
   });

@@ -1,12 +1,15 @@
 /**
  * Every documented way to start a compiled example workflow, run in the simulator: the
- * console's `{}` and `{"Comment": …}`, a date, a timestamp (what schedule rules, `run`
- * and `backfill` send) — and a logical date that is neither, which must fail with
- * `Lakestep.InvalidLogicalDate`.
+ * console's `{}` and `{"Comment": …}`, a date, a timestamp, what the schedule starter,
+ * `run`, `backfill` and a join send — and a logical date that is neither, which must fail
+ * with `Lakestep.InvalidLogicalDate`. A dated start under a name that is not its logical
+ * date's (the console's random names, here `start-under-test`) restarts itself under that
+ * name, so each date runs once.
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/state-choice.html
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { simulate } from '../../src/simulator/index.ts';
+import { executionName } from '../../src/naming.ts';
 import { compileExamplePlatform, items, type PlatformBuild } from './platform.ts';
 
 let build: PlatformBuild;
@@ -26,8 +29,19 @@ async function startEach(input: unknown) {
   });
   return refs.map((ref) => {
     const exec = result.executions.find((e) => e.workflow === ref && e.name === 'start-under-test');
-    const runs = items(result, build.tables.runs).filter((i) => i.pk === ref && String(i.sk).endsWith('#start-under-test'));
-    return { ref, status: exec?.status, error: exec?.error, logicalDates: runs.map((i) => i.logical_date), triggers: runs.map((i) => i.trigger) };
+    // The execution under test and the one it started under its canonical name (not its upstreams' joins).
+    const own = result.executions.filter((e) => e === exec || (e.trigger.kind === 'startExecution' && e.trigger.parent === exec?.executionArn));
+    const names = own.map((e) => e.name);
+    const runs = items(result, build.tables.runs).filter((i) => i.pk === ref && names.some((n) => String(i.sk).endsWith(`#${n}`)));
+    return {
+      ref,
+      status: exec?.status,
+      error: exec?.error,
+      logicalDates: runs.map((i) => i.logical_date),
+      triggers: runs.map((i) => i.trigger),
+      intervals: runs.map((i) => [i.data_interval_start, i.data_interval_end]),
+      names,
+    };
   });
 }
 
@@ -52,7 +66,31 @@ describe('every example workflow accepts every documented start', () => {
     ],
   ])('succeeds on %s', async (_what, input, logicalDate, trigger) => {
     const outcomes = await startEach(input);
-    expect(outcomes).toEqual(refs.map((ref) => ({ ref, status: 'SUCCEEDED', error: null, logicalDates: [logicalDate], triggers: [trigger] })));
+    // Dated starts continue under the date's name; a start without a date or from an upstream's event runs as named.
+    const dated = typeof (input as { logical_date?: unknown }).logical_date === 'string';
+    const names = dated ? ['start-under-test', executionName(logicalDate)] : ['start-under-test'];
+    // Without data interval fields the interval is empty, at the logical date.
+    const intervals = [[logicalDate, logicalDate]];
+    expect(outcomes).toEqual(refs.map((ref) => ({ ref, status: 'SUCCEEDED', error: null, logicalDates: [logicalDate], triggers: [trigger], intervals, names })));
+  });
+
+  it('keeps the data interval, prev_ds and next_ds the schedule starter sends', async () => {
+    const input = {
+      trigger: 'schedule',
+      logical_date: '2026-11-24T06:00:00Z',
+      data_interval_start: '2026-11-24T06:00:00Z',
+      data_interval_end: '2026-11-25T06:00:00Z',
+      prev_ds: '2026-11-23',
+      next_ds: '2026-11-25',
+    };
+    const outcomes = await startEach(input);
+    expect(outcomes.map((o) => [o.status, o.intervals])).toEqual(refs.map(() => ['SUCCEEDED', [['2026-11-24T06:00:00Z', '2026-11-25T06:00:00Z']]]));
+  });
+
+  it('fails with Lakestep.InvalidRunInput on a data interval that is not a timestamp', async () => {
+    const outcomes = await startEach({ logical_date: '2026-11-25T06:00:00Z', data_interval_start: 'yesterday' });
+    // The canonical execution fails; the console's one started it and ended.
+    expect(outcomes.map((o) => [o.ref, o.status, o.names])).toEqual(refs.map((ref) => [ref, 'SUCCEEDED', ['start-under-test', '2026-11-25T060000Z']]));
   });
 
   it.each([

@@ -123,6 +123,11 @@ describe('schemas match src/spec/types.ts', () => {
       const target = schema.$ref.replace('#/definitions/', '');
       return { ...resolve(rootSchema.definitions[target], rootSchema), ...schema, $ref: undefined };
     }
+    // A value that is a text or an object (`schedule`): the object branch holds the fields.
+    if (Array.isArray(schema.oneOf)) {
+      const object = (schema.oneOf as Schema[]).map((b) => resolve(b, rootSchema)).find((b) => b.type === 'object');
+      if (object) return object;
+    }
     return schema;
   }
 

@@ -1,6 +1,6 @@
 /**
  * Step Functions behind `arn:aws:states:::states:startExecution[.sync[:2]]` (and the SDK
- * integration's `describeExecution`): starts a
+ * integration's `describeExecution`, `listTagsForResource`): starts a
  * state machine of the simulation. A name already used for the same machine is refused
  * with `StepFunctions.ExecutionAlreadyExistsException` (unless the execution with that
  * name is still running with the same input, which StartExecution treats as idempotent).
@@ -40,6 +40,8 @@ export interface ExecutionStarter {
   runExecution(executionArn: string): Promise<ExecutionView>;
   /** The execution with this ARN, if any (DescribeExecution). */
   describeExecution(executionArn: string): ExecutionView | undefined;
+  /** Tags of a state machine of the simulation, undefined for another ARN (ListTagsForResource). */
+  tagsOf(resourceArn: string): Record<string, string> | undefined;
 }
 
 function request(call: TaskCall): StartRequest {
@@ -87,6 +89,12 @@ export function stepFunctionsHandlers(starter: ExecutionStarter): Record<string,
         Input: JSON.stringify(e.input),
         ...(e.status === 'SUCCEEDED' ? { Output: JSON.stringify(e.output) } : {}),
       };
+    },
+    'arn:aws:states:::aws-sdk:sfn:listTagsForResource': (call) => {
+      const arn = str(record(call.input).ResourceArn) ?? '';
+      const tags = starter.tagsOf(arn);
+      if (!tags) throw taskError('Sfn.ResourceNotFoundException', `Resource not found: '${arn}'`);
+      return { Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) };
     },
     'arn:aws:states:::states:startExecution.sync': (call) => sync(call, false),
     'arn:aws:states:::states:startExecution.sync:2': (call) => sync(call, true),

@@ -1,0 +1,89 @@
+/**
+ * The platform's dispatcher (it replaces DESIGN §4.2's join machines; README "one rule and a
+ * dispatcher"): one state machine that one
+ * EventBridge rule (src/events/status-rule.ts) feeds the end of every execution of the
+ * platform's workflows, so the number of rules does not grow with the workflows.
+ *
+ * - Notifications: each workflow's stack tags its state machine with what to notify
+ *   (`lakestep:notify-<STATUS>`, `lakestep:dag-topic`, src/events/routes.ts); the
+ *   dispatcher reads the tags and publishes to the platform topic (and the dag's own).
+ * - Dependencies: after a success whose output is a run, it lists the routes of the
+ *   upstream — SSM parameters `/lakestep/<prefix>/after/<upstream>/<downstream>`, each
+ *   created by the downstream's own stack — and joins every downstream: the join is the
+ *   one each dag's join machine ran before, keyed by `<use-case>/<dag>` in the gates table.
+ *
+ * EventBridge cannot join events and delivers them at least once, so every start goes
+ * through the join of that downstream and logical date: a DynamoDB `ADD` records the
+ * upstream (atomic, so exactly one delivery sees the set complete), and the downstream
+ * starts under the execution name of the date, which Step Functions refuses twice.
+ * Nothing is claimed before the start: a failed start is notified and retried by the
+ * next delivery. A paused dag (`lakestep pause`) has an item `lakestep/paused` in the
+ * gates table, read before anything is recorded.
+ *
+ * The window (`gate_ttl`) is measured from the first upstream's stop time
+ * (`detail.stopDate`, epoch ms) with DynamoDB arithmetic; the entry carries
+ * `expires_at` (epoch seconds) for the table's TTL, computed from the event time
+ * with calendar tables because ASL has no date functions.
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/cw-events.html
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/connect-ddb.html
+ * @see https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetParametersByPath.html
+ * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_ListTagsForResource.html
+ */
+import type { Platform } from '../ir/types.ts';
+import { dispatcherMachineName } from '../naming.ts';
+import { retryFor } from './policy.ts';
+import { template } from './templates.ts';
+import type { State, StateMachineDefinition } from './types.ts';
+
+/** Years the calendar tables cover (event times, i.e. now). */
+export const CALENDAR_YEARS = { first: 2020, last: 2099 } as const;
+
+/** The item of the gates table that pauses a dag: `pk` this, `sk` `<use-case>/<dag>`. */
+export const PAUSED_KEY = 'lakestep/paused';
+
+export interface DispatcherMachine {
+  stateMachineName: string;
+  definition: StateMachineDefinition;
+}
+
+export function dispatcherMachine(platform: Platform): DispatcherMachine {
+  const join = template<Record<string, State>>('dispatch-join', {
+    pausedKey: PAUSED_KEY,
+    windowMs: String(platform.defaults.gateTtlSeconds * 1000),
+    // The event's hour is rounded down: one more hour, then the window and a day.
+    keepSeconds: 3600 + platform.defaults.gateTtlSeconds + 86400,
+    calendar: calendarTables(),
+    minusFirstYear: -CALENDAR_YEARS.first,
+    dynamodbRetry: retryFor('dynamodb'),
+    statesRetry: retryFor('states'),
+    snsRetry: retryFor('sns'),
+  });
+  return {
+    stateMachineName: dispatcherMachineName(platform.prefix),
+    definition: template<StateMachineDefinition>('dispatch', {
+      comment: `lakestep ${platform.prefix}: notifies the ends of the platform's executions and starts the downstreams of its successful runs`,
+      prefix: platform.prefix,
+      join,
+      sfnRetry: retryFor('sfnApi'),
+      snsRetry: retryFor('sns'),
+      ssmRetry: retryFor('ssm'),
+    }),
+  };
+}
+
+/**
+ * Lookup tables that turn the `YYYY`, `MM`, `DD`, `HH` fields into epoch seconds
+ * with `States.ArrayGetItem` / `MathAdd` only: `year_s` is indexed by year − first
+ * year; `month_s` holds the seconds before each month, indexed by month (1–12) in
+ * common years and by month + 13 in leap years (`leap` gives 0 or 13 per year).
+ */
+export function calendarTables() {
+  const yearS: number[] = [];
+  const leap: number[] = [];
+  for (let y = CALENDAR_YEARS.first; y <= CALENDAR_YEARS.last; y++) {
+    yearS.push(Date.UTC(y, 0, 1) / 1000);
+    leap.push(new Date(Date.UTC(y, 1, 29)).getUTCMonth() === 1 ? 13 : 0);
+  }
+  const monthStarts = (y: number) => [0, ...Array.from({ length: 12 }, (_, m) => (Date.UTC(y, m, 1) - Date.UTC(y, 0, 1)) / 1000)];
+  return { year_s: yearS, leap, month_s: [...monthStarts(2001), ...monthStarts(2004)] };
+}

@@ -1,0 +1,85 @@
+/**
+ * The runs an operator asks for, named and dated exactly as the schedule and the
+ * dependencies name them (src/time/runs.ts, src/ir/timetable.ts): a day means every
+ * run whose logical date falls on that UTC day (one for a daily schedule, 24 for an
+ * hourly one), a timestamp the one run with that logical date. A dag that nothing
+ * schedules has one run a day, at midnight UTC, covering the day.
+ */
+import type { ManifestWorkflow } from '../build/types.ts';
+import { attemptQualifier, executionName } from '../naming.ts';
+import { fireOf, runAtFire, runsOnDay, unscheduledRun, type RunTimes } from '../time/runs.ts';
+import { nextFire, previousFire, timetable, type Timetable } from '../time/timetable.ts';
+import { enumerateDays, isoSeconds, logicalDateOf } from './dates.ts';
+import { OpsError } from './errors.ts';
+
+export type OperatorTrigger = 'manual' | 'backfill';
+
+export interface PlannedRun {
+  /** UTC day of the logical date. */
+  ds: string;
+  logicalDate: string;
+  /** Name of the first attempt. */
+  name: string;
+  run: RunTimes;
+}
+
+/** The workflow's timetable, or undefined when nothing schedules it. */
+export function timetableOf(w: ManifestWorkflow): { tt: Timetable; convention: 'interval' | 'trigger' } | undefined {
+  if (!w.timetable) return undefined;
+  return { tt: timetable(w.timetable.schedule, w.timetable.timezone), convention: w.timetable.logicalDate };
+}
+
+function planned(run: RunTimes): PlannedRun {
+  return { ds: run.logical_date.slice(0, 10), logicalDate: run.logical_date, name: executionName(run.logical_date), run };
+}
+
+/** The runs of one `--date` (a day or a timestamp). */
+export function runsForDate(w: ManifestWorkflow, date: string): PlannedRun[] {
+  const parsed = logicalDateOf(date);
+  if ('problem' in parsed) throw new OpsError('USAGE', parsed.problem);
+  const wholeDay = /^\d{4}-\d{2}-\d{2}$/.test(date.trim());
+  const table = timetableOf(w);
+  const at = Date.parse(parsed.date);
+  if (!table) return [planned(unscheduledRun(at, wholeDay))];
+  if (wholeDay) return runsOnDay(table.tt, date.trim(), table.convention).map(planned);
+  const fire = fireOf(table.tt, at, table.convention);
+  if (fire === undefined) {
+    const before = previousFire(table.tt, at + 1);
+    const after = nextFire(table.tt, at);
+    const near = [before, after].filter((t): t is number => t !== undefined).map((t) => isoSeconds(new Date(t)));
+    throw new OpsError('USAGE', `${parsed.date} is not a logical date of ${describeTimetable(w)}${near.length ? `; the nearest are ${near.join(' and ')}` : ''}`);
+  }
+  return [planned(runAtFire(table.tt, fire, table.convention))];
+}
+
+/** Every run of the days `from`..`to` (inclusive). */
+export function runsForDays(w: ManifestWorkflow, from: string, to: string): PlannedRun[] {
+  return enumerateDays(from, to).flatMap((day) => runsForDate(w, day));
+}
+
+/** Without `--date`: the latest run the schedule has started by `now`, or a run at `now` for a dag nothing schedules. */
+export function latestRun(w: ManifestWorkflow, now: Date): PlannedRun {
+  const table = timetableOf(w);
+  const at = Math.floor(now.getTime() / 1000) * 1000;
+  if (!table) return planned(unscheduledRun(at, false));
+  const fire = previousFire(table.tt, at + 1);
+  if (fire === undefined) throw new OpsError('USAGE', `${describeTimetable(w)} has not fired yet; give --date`);
+  return planned(runAtFire(table.tt, fire, table.convention));
+}
+
+/** `cron(0 2 * * ? *) (UTC, logical date: interval start)`, `… of orders/orders-ingestion`. */
+export function describeTimetable(w: ManifestWorkflow): string {
+  const t = w.timetable;
+  if (!t) return 'no schedule';
+  return `${t.schedule}${t.timezone === 'UTC' ? '' : ` in ${t.timezone}`}${t.from ? ` of ${t.from}` : ''}`;
+}
+
+/** The execution input of attempt `attempt` of a run. Keys in a fixed order: identical requests send identical bytes. */
+export function runInput(p: PlannedRun, trigger: OperatorTrigger, attempt = 1): string {
+  return JSON.stringify({ trigger, ...p.run, ...(attempt > 1 ? { attempt } : {}) });
+}
+
+/** Name of attempt `attempt` of a run. */
+export function attemptName(p: PlannedRun, attempt: number): string {
+  return executionName(p.logicalDate, attemptQualifier(attempt));
+}

@@ -1,0 +1,57 @@
+/**
+ * planDiff on hand-built builds: what the dispatcher wiring deploys per use case — routes
+ * (SSM parameters) and the tags that say what a machine notifies — the platform's one rule,
+ * and a build of the earlier wiring (per-workflow rules, join machines), whose rules and join
+ * machines a deploy removes.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Manifest, ManifestWorkflow, RuleDefinition } from '../../src/build/types.ts';
+import type { StateMachineDefinition } from '../../src/asl/types.ts';
+import { planDiff, type BuildView } from '../../src/plan/diff.ts';
+import { formatPlan } from '../../src/plan/format.ts';
+import { manifestPlatform, manifestWorkflow } from '../helpers/manifest.ts';
+
+const ASL: StateMachineDefinition = { StartAt: 'Done', States: { Done: { Type: 'Succeed' } } };
+const RULE: RuleDefinition = { Name: 'acme-lakestep-status', Description: 'd', EventPattern: { source: ['aws.states'] }, State: 'ENABLED', Targets: [{ Id: 'dispatcher', Arn: 'arn' }] };
+const ROUTE = { Name: '/lakestep/acme/after/acme-sales-extract/acme-sales-clean', Type: 'String' as const, Value: '{"key":"sales/clean","downstream":"acme-sales-clean","upstreams":1}', Description: 'd' };
+
+function view(workflows: ManifestWorkflow[], rule?: RuleDefinition, extra: Record<string, StateMachineDefinition> = {}): BuildView {
+  const manifest: Manifest = {
+    version: 1,
+    lakestepVersion: '0',
+    platform: manifestPlatform(),
+    useCases: [{ name: 'sales', owner: 'o@example.com', specHash: 'h', files: [], workflows }],
+    tables: {},
+    quarantined: [],
+    ...(rule ? { machines: { backfill: { stateMachineName: 'acme-lakestep-backfill', definition: 'lakestep/backfill.asl.json' }, dispatcher: { stateMachineName: 'acme-lakestep-dispatch', definition: 'lakestep/dispatch.asl.json', rule } } } : {}),
+  };
+  return { manifest, definitions: new Map([...workflows.map((w) => [w.definition, ASL] as const), ...Object.entries(extra)]) };
+}
+
+describe('planDiff with the dispatcher', () => {
+  it('reports a route added and a notification tag changed, with the same definition not called a comment change', () => {
+    const before = view([manifestWorkflow('sales', 'extract'), manifestWorkflow('sales', 'clean')], RULE);
+    const after = view([manifestWorkflow('sales', 'extract', { stateMachineTags: { 'lakestep:platform': 'acme', 'lakestep:notify-FAILED': 'yes' } }), manifestWorkflow('sales', 'clean', { dependsOn: ['sales/extract'], routes: [ROUTE] })], RULE);
+    const plan = planDiff(before, after);
+    const sales = plan.useCases[0]!;
+    expect(sales.status).toBe('changed');
+    expect(sales.routesAdded.map((r) => r.Name)).toEqual([ROUTE.Name]);
+    expect(sales.machinesChanged).toEqual([expect.objectContaining({ name: 'acme-sales-extract', commentsOnly: false, tags: { 'lakestep:notify-FAILED': [undefined, 'yes'] } })]);
+    expect(plan.platformRule).toBeUndefined();
+    const text = formatPlan(plan, 'before');
+    expect(text).toContain(`  + route ${ROUTE.Name}`);
+    expect(text).toContain('      tags: lakestep:notify-FAILED (none) → yes');
+  });
+
+  it('against a build of per-workflow rules and join machines: those are removed, the platform rule added', () => {
+    const legacy = { ...manifestWorkflow('sales', 'clean'), rules: [{ ...RULE, Name: 'acme-sales-clean.after.extract' }], gate: { stateMachineName: 'acme-sales-clean-join', definition: 'sales/clean.join.asl.json' } };
+    const before = view([legacy as ManifestWorkflow], undefined, { 'sales/clean.join.asl.json': ASL });
+    const after = view([manifestWorkflow('sales', 'clean', { routes: [ROUTE] })], RULE);
+    const plan = planDiff(before, after);
+    const sales = plan.useCases[0]!;
+    expect(sales.rulesRemoved.map((r) => r.Name)).toEqual(['acme-sales-clean.after.extract']);
+    expect(sales.machinesRemoved).toEqual([{ name: 'acme-sales-clean-join', workflow: 'clean' }]);
+    expect(plan.platformRule).toEqual({ name: 'acme-lakestep-status', change: 'added' });
+    expect(formatPlan(plan, 'before')).toContain('platform rule acme-lakestep-status: added');
+  });
+});
