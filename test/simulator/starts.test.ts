@@ -29,8 +29,8 @@ async function startEach(input: unknown) {
   });
   return refs.map((ref) => {
     const exec = result.executions.find((e) => e.workflow === ref && e.name === 'start-under-test');
-    // The execution under test and the one it started under its canonical name (not its upstreams' joins).
-    const own = result.executions.filter((e) => e === exec || (e.trigger.kind === 'startExecution' && e.trigger.parent === exec?.executionArn));
+    // The execution under test and the one it started under its canonical name (not a watch machine's run, nor downstreams).
+    const own = result.executions.filter((e) => e === exec || (e.workflow === ref && e.trigger.kind === 'startExecution' && e.trigger.parent === exec?.executionArn));
     const names = own.map((e) => e.name);
     const runs = items(result, build.tables.runs).filter((i) => i.pk === ref && names.some((n) => String(i.sk).endsWith(`#${n}`)));
     return {
