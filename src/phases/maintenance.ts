@@ -15,6 +15,7 @@ import type { Maintenance, MaintenanceTask, MaintenanceTaskKind } from '../ir/ty
 import { tableName } from '../sql/identifiers.ts';
 import { maintenanceSql } from '../sql/maintenance.ts';
 import { runtimeConf, runtimeJobTask } from './runtime.ts';
+import { tableOptimizerStates } from './table-optimizers.ts';
 import type { PhaseCompiler } from './types.ts';
 
 const ORDER: Record<MaintenanceTaskKind, number> = {
@@ -68,9 +69,10 @@ export const compileMaintenance: PhaseCompiler<Maintenance> = (m, { workflow: w,
     Default: 'Maintain every table',
   };
   states['Route schedule group'] = { Type: 'Choice', Choices: choices, Default: 'Maintain every table' };
+  const optimizers = tableOptimizerStates(m.managed, SELECT);
   return {
-    startAt: SELECT,
-    states,
+    startAt: optimizers.startAt,
+    states: { ...optimizers.states, ...states },
     jobs,
     resources: { emr: true, datasync: [], secrets: [] },
     sparkJobs: 1,

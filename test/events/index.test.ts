@@ -19,7 +19,7 @@ const ir: PlatformIR = {
         workflow('orders-upserts', { dependsOn: ['orders-ingestion', 'customers/customers-ingestion'] }),
         workflow('orders-maintenance', {
           type: 'maintenance',
-          body: { kind: 'maintenance', maintenance: { origin: origin(), tasks: [maintenanceTask('expire_snapshots', 'orders', 'rate(1 day)')] } },
+          body: { kind: 'maintenance', maintenance: { origin: origin(), managed: [], tasks: [maintenanceTask('expire_snapshots', 'orders', 'rate(1 day)')] } },
         }),
       ],
     },
