@@ -27,6 +27,7 @@ import { EmrServerless } from './services/emr-serverless.ts';
 import { S3Store } from './services/s3.ts';
 import { SnsTopics, type Notification } from './services/sns.ts';
 import { CloudWatchMetrics } from './services/cloudwatch.ts';
+import { GlueOptimizers } from './services/glue.ts';
 import { alarmMessage, alarmTransitions, buildAlarms } from './freshness.ts';
 import { stepFunctionsHandlers, type ExecutionView, type StartRequest } from './services/step-functions.ts';
 import type { TaskHandler } from './services/types.ts';
@@ -69,6 +70,7 @@ export class Simulator {
   readonly s3 = new S3Store();
   readonly sns = new SnsTopics();
   readonly metrics = new CloudWatchMetrics();
+  readonly glue = new GlueOptimizers();
   readonly emr: EmrServerless;
   readonly datasync: DataSync;
   readonly timeline: TimelineEntry[] = [];
@@ -136,6 +138,7 @@ export class Simulator {
       ...this.dynamodb.handlers,
       ...this.sns.handlers,
       ...this.metrics.handlers,
+      ...this.glue.handlers,
       ...stepFunctionsHandlers({
         startExecution: (r) => this.startFromTask(r),
         runExecution: (arn) => this.runNow(arn),
