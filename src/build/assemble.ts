@@ -119,6 +119,7 @@ function compileWorkflow(w: Workflow, input: AssembleInput, files: Map<string, s
     ...(gate ? { gate } : {}),
     ...(watch ? { watch } : {}),
     ...(phase.scheduleGroups ? { scheduleGroups: phase.scheduleGroups } : {}),
+    ...(phase.managedTables?.length ? { managedTables: phase.managedTables } : {}),
     jobs,
     resources: { ...phase.resources, storage: storageFor(w, input.platform) },
     ...(w.notification.emails.length ? { notificationEmails: w.notification.emails } : {}),

@@ -76,6 +76,7 @@ export const compileMaintenance: PhaseCompiler<Maintenance> = (m, { workflow: w,
     jobs,
     resources: { emr: true, datasync: [], secrets: [] },
     sparkJobs: 1,
+    ...(m.managed.length ? { managedTables: m.managed.map((t) => `${t.table.database}.${t.table.table}`) } : {}),
     scheduleGroups: groups.map((g) => ({ schedule: g.schedule, group: g.group, tasks: g.tasks.map((t) => ({ table: `${t.table.database}.${t.table.table}`, kind: t.kind })) })),
   };
 };
