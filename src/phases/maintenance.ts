@@ -28,6 +28,19 @@ const ORDER: Record<MaintenanceTaskKind, number> = {
 };
 
 export const compileMaintenance: PhaseCompiler<Maintenance> = (m, { workflow: w, platform }) => {
+  if (m.tasks.length === 0) {
+    // Only `managed: true` tables: Glue's optimizers do the work, no Spark job is needed.
+    const optimizers = tableOptimizerStates(m.managed, ON_SUCCESS);
+    return {
+      startAt: optimizers.startAt,
+      states: optimizers.states,
+      jobs: [],
+      resources: { emr: false, datasync: [], secrets: [] },
+      sparkJobs: 0,
+      managedTables: m.managed.map((t) => `${t.table.database}.${t.table.table}`),
+      scheduleGroups: [],
+    };
+  }
   const groups = scheduleGroups(m);
   const steps = (tasks: readonly MaintenanceTask[]): JobStep[] =>
     [...tasks]

@@ -3,10 +3,12 @@
  * one `createTableOptimizer` per table and type (compaction, retention,
  * orphan_file_deletion), at the start of each maintenance run, so they are created
  * once the table exists rather than at deploy. An optimizer that already exists is
- * left as it is; a table not created yet is skipped and tried again at the next run.
+ * left as it is; a table not created yet is skipped and tried again at the next run;
+ * any other error fails the run.
  * @see https://docs.aws.amazon.com/glue/latest/dg/table-optimizers.html
  * @see https://docs.aws.amazon.com/glue/latest/webapi/API_CreateTableOptimizer.html
  */
+import { ON_FAILURE } from '../asl/frame.ts';
 import { errorName, retryFor } from '../asl/policy.ts';
 import type { State } from '../asl/types.ts';
 import type { ManagedTable } from '../ir/types.ts';
@@ -45,6 +47,8 @@ export function tableOptimizerStates(managed: readonly ManagedTable[], next: str
         { ErrorEquals: [errorName('Glue', 'AlreadyExistsException')], ResultPath: null, Next: after },
         // The table does not exist yet: the next run creates the optimizer.
         { ErrorEquals: [errorName('Glue', 'EntityNotFoundException')], ResultPath: null, Next: after },
+        // Anything else (access denied, a bad role) fails the run and records it.
+        { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: ON_FAILURE },
       ],
       Next: after,
     };

@@ -3,7 +3,8 @@
  * its first run creates the three Glue table optimizers with the role and the table of
  * the spec, a later run leaves them as they are (AlreadyExistsException caught), and a
  * run before the table exists skips them and still maintains; the run's own job has no
- * expiry, orphan removal or compaction step for the table.
+ * expiry, orphan removal or compaction step for the table. With only managed tables, no
+ * Spark job runs at all.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -54,5 +55,18 @@ describe('maintenance: managed', () => {
     const job = JSON.parse(readFileSync(join(dir, 'orders', 'jobs', 'orders-maintenance', 'maintenance-all.json'), 'utf8')) as { steps: { name: string }[] };
     expect(job.steps.map((s) => s.name)).toEqual(expect.arrayContaining([expect.stringMatching(/hard_delete/), expect.stringMatching(/rewrite_manifests/)]));
     expect(job.steps.map((s) => s.name).filter((n) => /expire_snapshots|remove_orphan_files|rewrite_data_files/.test(n))).toEqual([]);
+  });
+
+  it('with only managed tables, creates the optimizers and starts no Spark job', async () => {
+    const sources = readSpecs(join(GOLDEN_DIR, 'maintenance-managed', 'specs')).map((f) =>
+      f.path === 'orders/maintenance.yaml' ? { ...f, text: 'tables:\n  - table: raw_orders.orders\n    managed: true\n' } : f,
+    );
+    const result = compile(sources, { lakestepVersion: lakestepVersion() });
+    const only = join(mkdtempSync(join(tmpdir(), 'lakestep-managed-only-')), 'build');
+    writeBuild(only, result.files);
+    const sim = new Simulator(only, {});
+    expect(await run(sim, '2026-11-25T00:00:00Z')).toEqual(['SUCCEEDED']);
+    expect(sim.glue.optimizers.map((o) => o.type).sort()).toEqual(['compaction', 'orphan_file_deletion', 'retention']);
+    expect((await sim.result()).jobRuns).toEqual([]);
   });
 });
