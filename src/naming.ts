@@ -113,11 +113,24 @@ export const ROLE_NAME_MAX = 64;
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
  */
 export function sparkJobRoleName(prefix: string, useCase: string): string {
-  const name = `${prefix}-${useCase}-spark`;
+  return useCaseRoleName(prefix, useCase, 'spark');
+}
+
+/**
+ * The role one use case's Glue table optimizers run as (`managed: true` tables):
+ * `<prefix>-<use-case>-optimizer`, shortened as {@link sparkJobRoleName} is.
+ * @see https://docs.aws.amazon.com/glue/latest/dg/optimization-prerequisites.html
+ */
+export function tableOptimizerRoleName(prefix: string, useCase: string): string {
+  return useCaseRoleName(prefix, useCase, 'optimizer');
+}
+
+function useCaseRoleName(prefix: string, useCase: string, suffix: string): string {
+  const name = `${prefix}-${useCase}-${suffix}`;
   if (name.length <= ROLE_NAME_MAX) return name;
   const hash = createHash('sha256').update(useCase).digest('hex').slice(0, 8);
-  const room = ROLE_NAME_MAX - `${prefix}--${hash}-spark`.length;
-  return `${prefix}-${useCase.slice(0, room)}-${hash}-spark`;
+  const room = ROLE_NAME_MAX - `${prefix}--${hash}-${suffix}`.length;
+  return `${prefix}-${useCase.slice(0, room)}-${hash}-${suffix}`;
 }
 
 /**

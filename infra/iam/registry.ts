@@ -182,6 +182,25 @@ export const TASK_PERMISSIONS: Record<string, TaskPermissions> = {
       new iam.PolicyStatement({ actions: ['cloudwatch:PutMetricData'], resources: ['*'], conditions: { StringEquals: { 'cloudwatch:namespace': namespace } } }),
     ];
   },
+  /**
+   * Create (or update) the optimizers of one table: the catalog, its database and the table
+   * itself, and pass exactly the role its configuration names, to Glue only.
+   * @see https://docs.aws.amazon.com/glue/latest/dg/optimization-prerequisites.html
+   */
+  'arn:aws:states:::aws-sdk:glue:createTableOptimizer': (ctx) => {
+    const database = requireStatic(ctx, 'DatabaseName');
+    const table = requireStatic(ctx, 'TableName');
+    const config = ctx.state.parameters.TableOptimizerConfiguration as Record<string, unknown> | undefined;
+    const role = config === undefined ? undefined : staticParameter(config, 'roleArn');
+    if (role === undefined) throw new UnknownTaskResourceError(`${ctx.state.path}: glue:createTableOptimizer needs a static TableOptimizerConfiguration.roleArn to scope iam:PassRole`);
+    return [
+      new iam.PolicyStatement({
+        actions: ['glue:CreateTableOptimizer', 'glue:UpdateTableOptimizer'],
+        resources: [arn('glue', 'catalog'), arn('glue', `database/${database}`), arn('glue', `table/${database}/${table}`)],
+      }),
+      new iam.PolicyStatement({ actions: ['iam:PassRole'], resources: [ctx.substitutions.resolve(role, ctx.state.path)], conditions: { StringEquals: { 'iam:PassedToService': 'glue.amazonaws.com' } } }),
+    ];
+  },
 };
 
 /**

@@ -103,6 +103,10 @@ export const WILDCARD_REASONS: readonly WildcardReason[] = [
       "A use case's Spark job role: objects created at run time under that use case's own key prefixes (its tables, landing paths, results, checkpoints, and the s3:// prefixes its custom Spark arguments name up to their first run template).",
   },
   {
+    finding: /^Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:\/aws-glue\/iceberg-(compaction|retention|orphan-file-deletion)\/logs:\*$/,
+    reason: "A use case's table optimizer role: the log streams of Glue's compaction, retention and orphan file deletion runs are created per run in those fixed log groups.",
+  },
+  {
     finding: /^Resource::.*secret:.*-\?\?\?\?\?\?$/,
     reason: 'Secrets Manager appends six random characters to secret ARNs; the spec names the secret.',
   },

@@ -15,6 +15,7 @@ import { lakeFormationGrants } from '../lakeformation/grants.ts';
 import { lakeFormationEnabled } from '../lakeformation/locations.ts';
 import { SparkRolePermissions } from '../lakeformation/permissions.ts';
 import { freshnessAlarms } from './freshness-alarms.ts';
+import { createTableOptimizerRole, managedTables, tableOptimizerRoleArn } from './table-optimizer-role.ts';
 
 export interface UseCaseStackProps extends StackProps {
   build: LoadedBuild;
@@ -42,7 +43,10 @@ export class UseCaseStack extends Stack {
     Tags.of(this).add('lakestep:owner', useCase.owner);
     Tags.of(this).add('lakestep:spec-hash', useCase.specHash);
     let roleArn: string;
+    let optimizerRoleArn: string | undefined;
+    const managed = managedTables(useCase).length > 0;
     if (props.shard === 0) {
+      if (managed) optimizerRoleArn = createTableOptimizerRole(this, build.manifest.platform, platform, useCase, build.manifest.tables ?? {}).roleArn;
       deployJobDocuments(this, build.buildDir, useCase, platform.buckets.artifacts);
       freshnessAlarms(this, useCase.freshness ?? [], platform.topic.topicArn);
       const { manifest } = build;
@@ -57,6 +61,7 @@ export class UseCaseStack extends Stack {
     } else {
       // By name, not by export: use-case stacks import from the platform stack only.
       roleArn = sparkJobRoleArn(this, platform.prefix, useCase.name);
+      if (managed) optimizerRoleArn = tableOptimizerRoleArn(this, platform.prefix, useCase.name);
       if (props.firstShard) this.addDependency(props.firstShard);
     }
     for (const workflow of props.workflows) {
@@ -66,6 +71,7 @@ export class UseCaseStack extends Stack {
           platform,
           readDefinition: (path) => readBuildFile(build, path),
           sparkJobRoleArn: roleArn,
+          ...(optimizerRoleArn === undefined ? {} : { tableOptimizerRoleArn: optimizerRoleArn }),
           useCase: useCase.name,
         }),
       );

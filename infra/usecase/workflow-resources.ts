@@ -22,6 +22,8 @@ export interface WorkflowResourcesProps {
   readDefinition: (path: string) => string;
   /** ARN of the use case's Spark job role (`${SparkJobRoleArn}`). */
   sparkJobRoleArn: string;
+  /** The use case's table optimizer role, when it has `managed: true` tables (fills `${TableOptimizerRoleArn}`). */
+  tableOptimizerRoleArn?: string;
   /** The use case's name. */
   useCase?: string;
 }
@@ -35,7 +37,10 @@ export class WorkflowResources extends Construct {
   constructor(scope: Construct, id: string, props: WorkflowResourcesProps) {
     super(scope, id);
     const { workflow: wf, platform } = props;
-    const values: Record<string, string> = { ...platformSubstitutions(platform, props.sparkJobRoleArn) };
+    const values: Record<string, string> = {
+      ...platformSubstitutions(platform, props.sparkJobRoleArn),
+      ...(props.tableOptimizerRoleArn === undefined ? {} : { TableOptimizerRoleArn: props.tableOptimizerRoleArn }),
+    };
     const datasyncTaskArns: string[] = [];
     for (const [i, resource] of wf.resources.datasync.entries()) {
       if ('location' in resource) {

@@ -134,6 +134,7 @@ function compileWorkflow(w: Workflow, input: AssembleInput, files: Map<string, s
     stateMachineTags: machineTags(input.platform, w),
     ...(watch ? { watch } : {}),
     ...(phase.scheduleGroups ? { scheduleGroups: phase.scheduleGroups } : {}),
+    ...(phase.managedTables?.length ? { managedTables: phase.managedTables } : {}),
     jobs,
     resources: { ...phase.resources, storage: storageFor(w, input.platform) },
     ...(w.notification.emails.length ? { notificationEmails: w.notification.emails } : {}),

@@ -194,6 +194,8 @@ export interface ManifestWorkflow {
   stateMachineTags: Record<string, string>;
   /** Maintenance only: tasks grouped by schedule. */
   scheduleGroups?: { schedule: string; group: string; tasks: { table: string; kind: string }[] }[];
+  /** Maintenance only: `database.table` of the `managed: true` tables, whose Glue table optimizers the workflow creates with `${TableOptimizerRoleArn}`. */
+  managedTables?: string[];
   /** Job documents (relative to build/), uploaded under `s3://${ArtifactsBucket}/lakestep/`. */
   jobs: string[];
   resources: {

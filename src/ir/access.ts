@@ -61,7 +61,10 @@ function bodyAccess(w: Workflow): TableAccess[] {
         ]),
       ];
     case 'maintenance':
-      return b.maintenance.tasks.map((t) => entry(t.table, ['maintain'], `maintenance task ${t.kind}`, t.origin));
+      return [
+        ...b.maintenance.tasks.map((t) => entry(t.table, ['maintain'], `maintenance task ${t.kind}`, t.origin)),
+        ...b.maintenance.managed.map((m) => entry(m.table, ['maintain'], 'managed: true (Glue table optimizers)', m.origin)),
+      ];
     case 'spark':
       return [
         ...b.spark.reads.tables.map((t) => entry(t.table, ['read'], 'custom Spark job (reads)', t.origin)),

@@ -7,7 +7,7 @@ import { checkScheduleExpression } from '../spec/schedule.ts';
 import type { MaintenanceSpec, MaintenanceTableSpec } from '../spec/types.ts';
 import { knownColumns, tableRef } from './checks.ts';
 import { at, fail, findTable, skipped, warn, type PhaseContext } from './context.ts';
-import type { MaintenanceTask, MaintenanceTaskKind, WorkflowBody } from './types.ts';
+import type { MaintenanceTask, MaintenanceTaskKind, ManagedTable, WorkflowBody } from './types.ts';
 
 /** Schedule of tasks that name none, when the file names none either. */
 export const DEFAULT_MAINTENANCE_SCHEDULE = 'rate(1 day)';
@@ -31,11 +31,15 @@ const OPTIONS: { [K in MaintenanceTaskKind]: (t: TaskSpec<K>) => Options } = {
 };
 const KINDS = Object.keys(OPTIONS) as MaintenanceTaskKind[];
 
+/** Task kinds the Glue table optimizers of a `managed` table do instead (compaction, retention, orphan_file_deletion). */
+export const MANAGED_KINDS: readonly MaintenanceTaskKind[] = ['rewrite_data_files', 'expire_snapshots', 'remove_orphan_files'];
+
 export function normalizeMaintenance(ctx: PhaseContext, spec: MaintenanceSpec): WorkflowBody | undefined {
   let ok = true;
   const fileSchedule = spec.schedule ?? DEFAULT_MAINTENANCE_SCHEDULE;
   if (spec.schedule !== undefined) ok = schedule(ctx, spec.schedule, '/schedule') && ok;
   const tasks: MaintenanceTask[] = [];
+  const managed: ManagedTable[] = [];
   const seen = new Set<string>();
   for (const [i, t] of spec.tables.entries()) {
     const p = `/tables/${i}`;
@@ -55,11 +59,18 @@ export function normalizeMaintenance(ctx: PhaseContext, spec: MaintenanceSpec): 
     }
     seen.add(fqn);
     const known = findTable(ctx.index, fqn);
+    if (t.managed === true) managed.push({ table, origin: at(ctx, `${p}/managed`) });
     if (!known) warn(ctx, 'MAINTENANCE_UNKNOWN_TABLE', `'${fqn}' is not created by any migration or Kafka ingestion of the platform; make sure something else creates it`, `${p}/table`);
     for (const kind of KINDS) {
       const taskSpec = t[kind] as (TaskSpec<typeof kind> & { schedule?: string }) | undefined;
       if (taskSpec === undefined) continue;
       const tp = `${p}/${kind}`;
+      if (t.managed === true && MANAGED_KINDS.includes(kind)) {
+        // Two systems expiring one table's snapshots each ignore what the other keeps (audit branches, retain_last).
+        fail(ctx, 'MAINTENANCE_MANAGED_OVERLAP', `${kind}: '${fqn}' is managed: Glue's table optimizers already ${OPTIMIZER_DOES[kind]}; remove ${kind} or \`managed: true\``, tp);
+        ok = false;
+        continue;
+      }
       if (taskSpec.schedule !== undefined && !schedule(ctx, taskSpec.schedule, `${tp}/schedule`)) ok = false;
       const options = (OPTIONS[kind] as (t: unknown) => Options)(taskSpec);
       const where = (taskSpec as { where?: unknown }).where;
@@ -77,8 +88,14 @@ export function normalizeMaintenance(ctx: PhaseContext, spec: MaintenanceSpec): 
       tasks.push({ kind, table, schedule: taskSpec.schedule ?? fileSchedule, options, origin: at(ctx, tp) });
     }
   }
-  return ok ? { kind: 'maintenance', maintenance: { tasks, origin: at(ctx, '') } } : undefined;
+  return ok ? { kind: 'maintenance', maintenance: { tasks, managed, origin: at(ctx, '') } } : undefined;
 }
+
+const OPTIMIZER_DOES: Partial<Record<MaintenanceTaskKind, string>> = {
+  rewrite_data_files: 'compact its data files (compaction)',
+  expire_snapshots: 'expire its snapshots (retention)',
+  remove_orphan_files: 'delete its orphan files (orphan_file_deletion)',
+};
 
 function schedule(ctx: PhaseContext, expr: string, pointer: string): boolean {
   const problem = checkScheduleExpression(expr);

@@ -318,8 +318,16 @@ export interface MaintenanceTask {
   origin: Origin;
 }
 
+/** A table the Glue Data Catalog table optimizers maintain (`managed: true`). */
+export interface ManagedTable {
+  table: TableRef;
+  origin: Origin;
+}
+
 export interface Maintenance {
   tasks: MaintenanceTask[];
+  /** Tables whose compaction, snapshot retention and orphan file deletion Glue's optimizers do. */
+  managed: ManagedTable[];
   origin: Origin;
 }
 

@@ -5,7 +5,9 @@
  * `retention` — each unaware of what the other keeps (audit branches, `retain_last`). The same
  * for orphan file removal and compaction (a managed compaction also commits to main between a
  * write-audit-publish job's write and its publish, forcing it to write again). Plus cheap checks
- * of the build: a table nothing expires, and a freshness SLA whose dag is disabled.
+ * of the build: a table nothing expires, a freshness SLA whose dag is disabled, and a
+ * `managed: true` table whose expiry, orphan removal or compaction another use case's
+ * maintenance.yaml still does (within one entry, the compiler refuses it).
  *
  * @see https://docs.aws.amazon.com/glue/latest/dg/table-optimizers.html
  * @see https://docs.aws.amazon.com/glue/latest/webapi/API_GetTableOptimizer.html
@@ -14,7 +16,7 @@ import { GetTableOptimizerCommand, type GlueClient, type TableOptimizerType } fr
 import type { Manifest } from '../build/types.ts';
 import { awsErrorName } from './errors.ts';
 
-export type FindingCode = 'DOUBLE_SNAPSHOT_EXPIRY' | 'DOUBLE_ORPHAN_REMOVAL' | 'DOUBLE_COMPACTION' | 'NO_SNAPSHOT_EXPIRY' | 'SLA_DAG_DISABLED';
+export type FindingCode = 'DOUBLE_SNAPSHOT_EXPIRY' | 'DOUBLE_ORPHAN_REMOVAL' | 'DOUBLE_COMPACTION' | 'NO_SNAPSHOT_EXPIRY' | 'SLA_DAG_DISABLED' | 'MANAGED_TABLE_MAINTAINED';
 
 export interface Finding {
   code: FindingCode;
@@ -106,6 +108,7 @@ export async function doctor(manifest: Manifest, optimizers: OptimizerLookup, ca
       findings.push({ code: 'NO_SNAPSHOT_EXPIRY', table: fqn, message: 'nothing expires its snapshots (no expire_snapshots in maintenance.yaml, no enabled Glue retention optimizer): its metadata and files grow with every commit' });
     }
   }
+  findings.push(...managedButMaintained(manifest, tasks));
   const disabled = new Set(manifest.useCases.flatMap((uc) => uc.workflows.filter((w) => !w.enabled).map((w) => `${uc.name}/${w.name}`)));
   const seen = new Set<string>();
   for (const a of manifest.useCases.flatMap((uc) => uc.freshness ?? [])) {
@@ -114,4 +117,24 @@ export async function doctor(manifest: Manifest, optimizers: OptimizerLookup, ca
     findings.push({ code: 'SLA_DAG_DISABLED', table: a.table, message: `has a freshness SLA but its dag ${a.workflow} is disabled (enabled: false): its alarms will fire` });
   }
   return { catalogId, tables: written.length, findings, ok: findings.length === 0 };
+}
+
+/** Tables some use case marks `managed: true` that a maintenance.yaml (another use case's, through a share) still expires, cleans or compacts. */
+function managedButMaintained(manifest: Manifest, tasks: Map<string, Map<string, string>>): Finding[] {
+  const managedBy = new Map<string, string>();
+  for (const uc of manifest.useCases) for (const w of uc.workflows) for (const t of w.managedTables ?? []) managedBy.set(t, `${uc.name}/${w.name}`);
+  const out: Finding[] = [];
+  for (const [fqn, by] of [...managedBy].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    for (const [kind, overlap] of Object.entries(OVERLAPS)) {
+      const dag = tasks.get(fqn)?.get(kind);
+      if (!dag) continue;
+      out.push({
+        code: 'MANAGED_TABLE_MAINTAINED',
+        table: fqn,
+        message: `is managed (managed: true in ${by}: Glue's ${overlap.type} optimizer will ${overlap.what}) but ${kind} in ${dag} does too; remove the task`,
+        lakestep: `${dag} ${kind}`,
+      });
+    }
+  }
+  return out;
 }

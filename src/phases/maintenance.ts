@@ -15,6 +15,7 @@ import type { Maintenance, MaintenanceTask, MaintenanceTaskKind } from '../ir/ty
 import { tableName } from '../sql/identifiers.ts';
 import { maintenanceSql } from '../sql/maintenance.ts';
 import { runtimeConf, runtimeJobTask } from './runtime.ts';
+import { tableOptimizerStates } from './table-optimizers.ts';
 import type { PhaseCompiler } from './types.ts';
 
 const ORDER: Record<MaintenanceTaskKind, number> = {
@@ -27,6 +28,19 @@ const ORDER: Record<MaintenanceTaskKind, number> = {
 };
 
 export const compileMaintenance: PhaseCompiler<Maintenance> = (m, { workflow: w, platform }) => {
+  if (m.tasks.length === 0) {
+    // Only `managed: true` tables: Glue's optimizers do the work, no Spark job is needed.
+    const optimizers = tableOptimizerStates(m.managed, ON_SUCCESS);
+    return {
+      startAt: optimizers.startAt,
+      states: optimizers.states,
+      jobs: [],
+      resources: { emr: false, datasync: [], secrets: [] },
+      sparkJobs: 0,
+      managedTables: m.managed.map((t) => `${t.table.database}.${t.table.table}`),
+      scheduleGroups: [],
+    };
+  }
   const groups = scheduleGroups(m);
   const steps = (tasks: readonly MaintenanceTask[]): JobStep[] =>
     [...tasks]
@@ -68,12 +82,14 @@ export const compileMaintenance: PhaseCompiler<Maintenance> = (m, { workflow: w,
     Default: 'Maintain every table',
   };
   states['Route schedule group'] = { Type: 'Choice', Choices: choices, Default: 'Maintain every table' };
+  const optimizers = tableOptimizerStates(m.managed, SELECT);
   return {
-    startAt: SELECT,
-    states,
+    startAt: optimizers.startAt,
+    states: { ...optimizers.states, ...states },
     jobs,
     resources: { emr: true, datasync: [], secrets: [] },
     sparkJobs: 1,
+    ...(m.managed.length ? { managedTables: m.managed.map((t) => `${t.table.database}.${t.table.table}`) } : {}),
     scheduleGroups: groups.map((g) => ({ schedule: g.schedule, group: g.group, tasks: g.tasks.map((t) => ({ table: `${t.table.database}.${t.table.table}`, kind: t.kind })) })),
   };
 };

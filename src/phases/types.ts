@@ -21,6 +21,8 @@ export interface PhaseOutput extends PhaseStates {
   limits?: { historyEvents: number; payloadBytes: number };
   /** Maintenance only: schedule groups and their tasks. */
   scheduleGroups?: { schedule: string; group: string; tasks: { table: string; kind: string }[] }[];
+  /** Maintenance only: `database.table` of the tables Glue's table optimizers maintain. */
+  managedTables?: string[];
 }
 
 export type PhaseCompiler<B> = (body: B, input: PhaseInput) => PhaseOutput;

@@ -19,6 +19,7 @@ export function placeholderValues(manifest: Manifest): Record<string, string> {
     EmrApplicationId: EMR_APPLICATION_ID,
     SparkJobRoleArn: `arn:aws:iam::${ACCOUNT}:role/${p.prefix}-spark-job`,
     EventsRoleArn: `arn:aws:iam::${ACCOUNT}:role/${p.prefix}-events`,
+    TableOptimizerRoleArn: `arn:aws:iam::${ACCOUNT}:role/${p.prefix}-table-optimizer`,
     ArtifactsBucket: p.buckets.artifacts,
     RunsTable: p.dynamodb.runs,
     WatermarksTable: p.dynamodb.watermarks,

@@ -28,6 +28,7 @@ import { EmrServerless } from './services/emr-serverless.ts';
 import { S3Store } from './services/s3.ts';
 import { SnsTopics, type Notification } from './services/sns.ts';
 import { CloudWatchMetrics } from './services/cloudwatch.ts';
+import { GlueOptimizers } from './services/glue.ts';
 import { alarmMessage, alarmTransitions, buildAlarms } from './freshness.ts';
 import { ssmHandlers } from './services/ssm.ts';
 import { stepFunctionsHandlers, type ExecutionView, type StartRequest } from './services/step-functions.ts';
@@ -73,6 +74,7 @@ export class Simulator {
   readonly s3 = new S3Store();
   readonly sns = new SnsTopics();
   readonly metrics = new CloudWatchMetrics();
+  readonly glue = new GlueOptimizers();
   readonly emr: EmrServerless;
   readonly datasync: DataSync;
   readonly timeline: TimelineEntry[] = [];
@@ -141,6 +143,7 @@ export class Simulator {
       ...this.sns.handlers,
       ...this.metrics.handlers,
       ...ssmHandlers(this.build.parameters, this.build.region, this.build.account),
+      ...this.glue.handlers,
       ...stepFunctionsHandlers({
         startExecution: (r) => this.startFromTask(r),
         runExecution: (arn) => this.runNow(arn),

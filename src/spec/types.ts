@@ -271,6 +271,8 @@ export interface ProcessingSpec {
 
 export interface MaintenanceTableSpec {
   table: string;
+  /** Glue Data Catalog table optimizers compact, expire snapshots and delete orphan files. */
+  managed?: boolean;
   expire_snapshots?: { schedule?: string; older_than?: string; retain_last?: number };
   remove_old_metadata?: { previous_versions_max?: number };
   rewrite_data_files?: {

@@ -1,10 +1,13 @@
 /**
  * Where moto's Step Functions interpreter is not AWS, each pinned by a run that shows it.
  * The harness works around the first three (rewrite.ts, worker.ts, moto-run.ts); the
- * others are why some ASL semantics are checked elsewhere (see README.md).
+ * others are why some ASL semantics are checked elsewhere (see README.md): the Glue table
+ * optimizer calls of `managed: true` tables are checked against the Glue service model
+ * (test/asl/glue-optimizer-model.test.ts) and in the simulator instead.
  * When one of these starts failing, moto changed: update README.md and the workaround.
  */
 import { CancelTaskExecutionCommand, CreateTaskCommand, CreateLocationS3Command, DescribeTaskExecutionCommand, StartTaskExecutionCommand } from '@aws-sdk/client-datasync';
+import { CreateTableOptimizerCommand, GlueClient } from '@aws-sdk/client-glue';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { CreateStateMachineCommand, DescribeExecutionCommand, RedriveExecutionCommand, SendTaskFailureCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
@@ -216,5 +219,15 @@ describe('moto gaps', () => {
     const redrive = await raw('RedriveExecution');
     expect(redrive.status).toBe(500);
     expect(await redrive.text()).toContain('Internal Server Error');
+  });
+
+  it('Glue has no table optimizers: CreateTableOptimizer answers an HTTP 500 page, and the aws-sdk:glue:createTableOptimizer task fails with States.Runtime (AWS: creates it)', async () => {
+    const optimizer = { CatalogId: '123456789012', DatabaseName: 'gap_db', TableName: 'gap_table', Type: 'retention' as const, TableOptimizerConfiguration: { roleArn: 'arn:aws:iam::123456789012:role/opt', enabled: true } };
+    const glue = new GlueClient({ endpoint: inject('motoEndpoint'), region: REGION, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' }, maxAttempts: 1 });
+    const err = await glue.send(new CreateTableOptimizerCommand(optimizer)).then(() => undefined, (e: { $metadata?: { httpStatusCode?: number } }) => e);
+    expect(err?.$metadata?.httpStatusCode).toBe(500);
+    const r = await run({ T: { Type: 'Task', Resource: 'arn:aws:states:::aws-sdk:glue:createTableOptimizer', Parameters: optimizer, End: true } });
+    expect(r.status).toBe('FAILED');
+    expect(r.error).toBe('States.Runtime');
   });
 });

@@ -7,6 +7,7 @@ import { maintenanceTask, origin, platform, substitute, workflow } from './helpe
 
 const maintenance: Maintenance = {
   origin: origin('orders/maintenance.yaml'),
+  managed: [],
   tasks: [
     maintenanceTask('expire_snapshots', 'orders', 'rate(1 day)'),
     maintenanceTask('rewrite_data_files', 'orders', 'cron(0 3 * * ? *)'),

@@ -70,6 +70,12 @@ const CASES: Array<{ resource: string; parameters?: Record<string, unknown>; tas
     resourceHas: [],
     condition: { StringEquals: { 'cloudwatch:namespace': 'Lakestep' } },
   },
+  {
+    resource: 'arn:aws:states:::aws-sdk:glue:createTableOptimizer',
+    parameters: { DatabaseName: 'raw', TableName: 'orders', Type: 'retention', TableOptimizerConfiguration: { roleArn: 'arn:aws:iam::1:role/opt', enabled: true } },
+    actions: ['glue:CreateTableOptimizer', 'glue:UpdateTableOptimizer', 'iam:PassRole'],
+    resourceHas: [':catalog', ':database/raw', ':table/raw/orders', 'arn:aws:iam::1:role/opt', '"iam:PassedToService":"glue.amazonaws.com"'],
+  },
 ];
 
 describe('IAM registry', () => {
@@ -120,6 +126,11 @@ describe('IAM registry', () => {
 
   it('refuses a metric namespace computed at run time', () => {
     expect(() => grant('arn:aws:states:::aws-sdk:cloudwatch:putMetricData', { 'Namespace.$': '$.ns' })).toThrow(/static Namespace/);
+  });
+
+  it('refuses a table optimizer role computed at run time', () => {
+    const params = { DatabaseName: 'raw', TableName: 'orders', TableOptimizerConfiguration: { 'roleArn.$': '$.role' } };
+    expect(() => grant('arn:aws:states:::aws-sdk:glue:createTableOptimizer', params)).toThrow(/static TableOptimizerConfiguration\.roleArn/);
   });
 
   it('fails when a scoping parameter is computed at run time', () => {

@@ -2,7 +2,8 @@
  * `lakestep doctor` over a mocked Glue client: a table whose snapshots lakestep expires and a
  * Glue retention optimizer also expires is a finding, as are double orphan removal and
  * compaction; a disabled optimizer, or none (EntityNotFoundException), is not. Through `cli()`:
- * the catalog id, the exit code and --json.
+ * the catalog id, the exit code and --json. A managed table another dag still maintains is a
+ * finding from the build alone.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -72,6 +73,19 @@ describe('doctor', () => {
     expect(glue.commandCalls(GetTableOptimizerCommand)).toHaveLength(9);
     expect(glue.commandCalls(GetTableOptimizerCommand)[0]!.args[0].input).toEqual({ CatalogId: '123456789012', DatabaseName: 'raw_orders', TableName: 'events', Type: 'retention' });
     expect(r.ok).toBe(false);
+  });
+
+  it('finds a managed table that another use case\'s maintenance still expires or compacts, from the build alone', async () => {
+    const m = manifest();
+    m.useCases[0]!.workflows.push(manifestWorkflow('orders', 'orders-managed', { type: 'maintenance', kind: 'maintenance', managedTables: ['raw_orders.orders', 'raw_orders.lines'] }));
+    const r = await doctor(m, glueOptimizers(new GlueClient({}), '1'), '1');
+    const managed = r.findings.filter((f) => f.code === 'MANAGED_TABLE_MAINTAINED');
+    // raw_orders.lines is managed but nothing else maintains it: no finding.
+    expect(managed.map((f) => [f.table, f.lakestep])).toEqual([
+      ['raw_orders.orders', 'orders/orders-maintenance expire_snapshots'],
+      ['raw_orders.orders', 'orders/orders-maintenance rewrite_data_files'],
+    ]);
+    expect(managed[0]!.message).toBe("is managed (managed: true in orders/orders-managed: Glue's retention optimizer will expire its snapshots) but expire_snapshots in orders/orders-maintenance does too; remove the task");
   });
 
   it('an access error is not taken for "no optimizer"', async () => {

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # CloudFormation validity as a test: synthesizes the example platform (`npm run synth`,
-# offline, cdk-nag on), the example with `governance: lake_formation` (cdk-nag on) and a
+# offline, cdk-nag on), the example with `governance: lake_formation` (cdk-nag on), golden
+# case maintenance-managed (a table optimizer role; its clickstream use case is quarantined
+# on purpose, so the compile exits 1 with a build) and a
 # generated 200-workflow platform whose first use case migrates 2,000 tables through one
 # DataSync task (test:scale checks the quotas of 300 use cases like it; linting all of
 # them would not fit the CI's time), then runs the pinned
@@ -25,6 +27,12 @@ grep -qx 'governance: lake_formation' "$work/specs-lf/platform.yaml"
 npx tsx src/cli/main.ts compile "$work/specs-lf" --out "$work/build-lf" > "$work/compile-lf.log" 2>&1 || { cat "$work/compile-lf.log" >&2; exit 1; }
 npx cdk synth --quiet -c buildDir="$work/build-lf" -o "$work/cdk.out-lf" >&2
 
+echo "cfn-lint: synthesizing golden case maintenance-managed (a use case's table optimizer role)" >&2
+rm -rf "$work/build-managed" "$work/cdk.out-managed"
+npx tsx src/cli/main.ts compile test/golden/maintenance-managed/specs --out "$work/build-managed" > "$work/compile-managed.log" 2>&1 || true
+test -f "$work/build-managed/manifest.json" || { cat "$work/compile-managed.log" >&2; exit 1; }
+npx cdk synth --quiet -c buildDir="$work/build-managed" -o "$work/cdk.out-managed" >&2
+
 use_cases=40   # × 5 dags = 200 workflows
 tables=2000    # in the first use case's migration
 echo "cfn-lint: synthesizing a generated platform of $use_cases use cases, one migrating $tables tables" >&2
@@ -35,7 +43,7 @@ npx tsx src/cli/main.ts compile "$work/specs" --out "$work/build" > "$work/compi
 rm -rf "$work/cdk.out"
 npx cdk synth --quiet -c buildDir="$work/build" -o "$work/cdk.out" >&2
 
-templates=(cdk.out/*.template.json "$work"/cdk.out-lf/*.template.json "$work"/cdk.out/*.template.json)
+templates=(cdk.out/*.template.json "$work"/cdk.out-lf/*.template.json "$work"/cdk.out-managed/*.template.json "$work"/cdk.out/*.template.json)
 report="$work/report.txt"
 set +e
 region=$(node -p "JSON.parse(require('fs').readFileSync('build/manifest.json','utf8')).platform.region")
