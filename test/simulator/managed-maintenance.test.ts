@@ -28,7 +28,8 @@ beforeAll(() => {
 async function run(sim: Simulator, at: string): Promise<string[]> {
   sim.start(MACHINE, { trigger: 'manual', logical_date: at }, { at });
   await sim.runUntilIdle();
-  return (await sim.result()).executions.map((e) => e.status);
+  // The maintenance runs only: the platform's dispatcher also sees each of them end.
+  return (await sim.result()).executions.filter((e) => e.workflow === MACHINE).map((e) => e.status);
 }
 
 describe('maintenance: managed', () => {
