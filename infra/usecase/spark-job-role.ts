@@ -7,7 +7,7 @@
  * @see https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/security-iam-runtime-role.html
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
  */
-import { Aws, Stack } from 'aws-cdk-lib';
+import { Aws } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import type { ManifestPlatform, ManifestTable, ManifestUseCase } from '../../src/build/types.ts';
@@ -51,11 +51,6 @@ export function secretKeyStatements(keys: readonly string[]): iam.PolicyStatemen
         conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${region}.amazonaws.com` } },
       }),
   );
-}
-
-/** ARN of a use case's Spark job role from its deterministic name (for stacks that do not create it). */
-export function sparkJobRoleArn(scope: Construct, prefix: string, useCase: string): string {
-  return Stack.of(scope).formatArn({ service: 'iam', region: '', resource: 'role', resourceName: sparkJobRoleName(prefix, useCase) });
 }
 
 export function createSparkJobRole(

@@ -6,7 +6,7 @@
  * passes it to `CreateTableOptimizer` (infra/iam/registry.ts grants that pass only).
  * @see https://docs.aws.amazon.com/glue/latest/dg/optimization-prerequisites.html
  */
-import { Aws, Stack } from 'aws-cdk-lib';
+import { Aws } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import type { ManifestPlatform, ManifestTable, ManifestUseCase } from '../../src/build/types.ts';
@@ -20,11 +20,6 @@ const LOG_GROUPS = ['/aws-glue/iceberg-compaction/logs', '/aws-glue/iceberg-rete
 /** `database.table` of the use case's managed tables, over its workflows. */
 export function managedTables(useCase: ManifestUseCase): string[] {
   return [...new Set(useCase.workflows.flatMap((w) => w.managedTables ?? []))].sort();
-}
-
-/** ARN of a use case's table optimizer role from its deterministic name. */
-export function tableOptimizerRoleArn(scope: Construct, prefix: string, useCase: string): string {
-  return Stack.of(scope).formatArn({ service: 'iam', region: '', resource: 'role', resourceName: tableOptimizerRoleName(prefix, useCase) });
 }
 
 export function createTableOptimizerRole(

@@ -9,13 +9,14 @@ import { type LoadedBuild, readBuildFile } from '../manifest.ts';
 import type { PlatformResources } from '../platform/platform-stack.ts';
 import { WorkflowResources } from './workflow-resources.ts';
 import { deployJobDocuments } from './job-documents.ts';
-import { createSparkJobRole, sparkJobRoleArn } from './spark-job-role.ts';
+import { createSparkJobRole } from './spark-job-role.ts';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { lakeFormationGrants } from '../lakeformation/grants.ts';
 import { lakeFormationEnabled } from '../lakeformation/locations.ts';
 import { SparkRolePermissions } from '../lakeformation/permissions.ts';
 import { freshnessAlarms } from './freshness-alarms.ts';
-import { createTableOptimizerRole, managedTables, tableOptimizerRoleArn } from './table-optimizer-role.ts';
+import { createTableOptimizerRole, managedTables } from './table-optimizer-role.ts';
+import { sparkJobRoleName, tableOptimizerRoleName } from '../../src/naming.ts';
 
 export interface UseCaseStackProps extends StackProps {
   build: LoadedBuild;
@@ -60,8 +61,8 @@ export class UseCaseStack extends Stack {
       }
     } else {
       // By name, not by export: use-case stacks import from the platform stack only.
-      roleArn = sparkJobRoleArn(this, platform.prefix, useCase.name);
-      if (managed) optimizerRoleArn = tableOptimizerRoleArn(this, platform.prefix, useCase.name);
+      roleArn = roleArnByName(this, sparkJobRoleName(platform.prefix, useCase.name));
+      if (managed) optimizerRoleArn = roleArnByName(this, tableOptimizerRoleName(platform.prefix, useCase.name));
       if (props.firstShard) this.addDependency(props.firstShard);
     }
     for (const workflow of props.workflows) {
@@ -77,4 +78,9 @@ export class UseCaseStack extends Stack {
       );
     }
   }
+}
+
+/** ARN of a role the use case's first stack creates, from its deterministic name (for the stacks that do not create it). */
+function roleArnByName(scope: Construct, roleName: string): string {
+  return Stack.of(scope).formatArn({ service: 'iam', region: '', resource: 'role', resourceName: roleName });
 }
