@@ -1,30 +1,42 @@
 /**
- * The whole pipeline as one pure function: spec sources in, build artifacts
- * and diagnostics out (DESIGN §1). Only the CLI reads and writes files.
+ * The whole pipeline: spec sources in, build artifacts and diagnostics out
+ * (DESIGN §1). Only the CLI reads and writes files.
  *
- *   discover → parse → index + cycles → normalize per use case → quarantine
- *   → compile phases → rules → artifacts
+ *   discover → platform → per use case: scan (parse, file checks, index facts)
+ *   → platform index, ownership, cycles → per use case: normalize
+ *   → quarantine, cross-use-case checks → per use case: assemble (ASL, jobs,
+ *   manifest part) → the platform's own artifacts, manifest, report
+ *
+ * Each per-use-case stage is a unit the incremental cache can serve
+ * (src/compile/cache.ts): with a cache, a use case whose files, platform and
+ * reads of other use cases did not change is neither parsed nor compiled again,
+ * and the output is byte for byte what a full compile writes.
+ *
+ * {@link compileStream} hands each generated file over as soon as its use case
+ * is assembled, so a large platform is never held in memory whole;
+ * {@link compile} collects them into a map.
  */
+import { serialize } from 'node:v8';
 import { Report, sortDiagnostics, type Diagnostic } from './diagnostics.ts';
-import { assembleBuild, type BuildOutput } from './build/assemble.ts';
+import { assemblePlatform, type BuildOutput } from './build/assemble.ts';
 import { checkLakeFormation } from './build/governance.ts';
-import { buildIndex, checkCycles } from './ir/index-platform.ts';
-import { normalizeUseCase } from './ir/normalize.ts';
+import { checkCycles } from './ir/index-platform.ts';
 import { loadPlatform } from './ir/load-platform.ts';
 import { migratedTables } from './ir/migration-order.ts';
 import { checkMissingDependencies, indexUpstreams } from './ir/dependency-missing.ts';
 import { checkDatabaseOwners, checkTableOwnership } from './ir/ownership.ts';
-import { setTableOwners } from './ir/context.ts';
-import type { Platform, UseCase, Workflow } from './ir/types.ts';
-import type { RuleDefinition } from './build/types.ts';
+import { RecordingIndex, setTableOwners } from './ir/context.ts';
+import type { Platform, UseCase } from './ir/types.ts';
+import type { Manifest, ManifestUseCase } from './build/types.ts';
 import { checkRuleQuotas, formatRuleSummary, statusRule } from './events/index.ts';
-import { checkWorkflowLimits } from './build/limits.ts';
-import { checkEnvironment } from './build/environment-check.ts';
+import { limitsSummary } from './build/limits.ts';
 import { checkDataSyncQuota } from './build/datasync-quota.ts';
-import { discover, type SkippedEntry } from './spec/discover.ts';
-import { parseSpecFile, type SourceFile, type SpecFile } from './spec/files.ts';
-import { checkReservedSyntax, checkReservedText } from './spec/reserved.ts';
-import { checkSecrets, checkTextSecrets } from './spec/secrets-check.ts';
+import { discover, type SkippedEntry, type UseCaseFiles } from './spec/discover.ts';
+import type { SourceFile, SpecFile } from './spec/files.ts';
+import { CACHE_FORMAT, digest, type CacheEntry, type CompileCache, type FileDigest, type UseCaseSummary } from './compile/cache.ts';
+import { ReadAnswers } from './compile/reads.ts';
+import { parseUseCase, scanUseCase, type UseCaseScan } from './compile/scan.ts';
+import { assembleUnit, assemblyInput, normalizeUnit, type Normalized } from './compile/unit.ts';
 
 export interface CompileResult extends BuildOutput {
   diagnostics: Diagnostic[];
@@ -41,72 +53,128 @@ export interface CompileResult extends BuildOutput {
   limitsSummary: string;
 }
 
+/** What {@link compileStream} returns: everything but the files, which went to `emit`, and the manifest's use cases. */
+export interface StreamResult extends Omit<CompileResult, 'files' | 'manifest'> {
+  /** The manifest without its use cases' parts. */
+  manifest: Omit<Manifest, 'useCases'>;
+  /** Each compiled use case's workflows, as the whole-platform checks and the CLI summary read them. */
+  summaries: UseCaseSummary[];
+  /** How many use cases each stage took from the cache (all zero without one). */
+  reused: { scanned: number; normalized: number; assembled: number };
+}
+
 export interface CompileOptions {
   lakestepVersion: string;
   /** Environment whose overlay `platform.<env>.yaml` applies over platform.yaml (src/spec/environment.ts). */
   env?: string;
   /** Paths the reader left out of `sources` (links, special files), reported as warnings. */
   skipped?: readonly SkippedEntry[];
+  /** Results of earlier compiles to reuse (src/compile/cache.ts). */
+  cache?: CompileCache;
+}
+
+/** A generated file: its path in the build, its content's digest, and the content, produced on demand. */
+export interface OutputFile extends FileDigest {
+  text(): string;
+}
+
+export interface StreamOptions extends CompileOptions {
+  /** Receives every generated file once, use case by use case, then the platform's files. */
+  emit(file: OutputFile): void;
 }
 
 export function compile(sources: readonly SourceFile[], options: CompileOptions): CompileResult {
+  const files = new Map<string, string>();
+  const r = compileStream(sources, { ...options, emit: (f) => files.set(f.path, f.text()) });
+  const manifest = JSON.parse(files.get('manifest.json')!) as Manifest;
+  const { summaries: _summaries, reused: _reused, ...rest } = r;
+  return { ...rest, manifest, files };
+}
+
+/** One use case on its way through the stages. */
+interface Unit {
+  files: UseCaseFiles;
+  key: string;
+  cached: CacheEntry | undefined;
+  scan: UseCaseScan;
+  parsed?: Map<string, SpecFile>;
+  normalized?: Normalized;
+}
+
+export function compileStream(sources: readonly SourceFile[], options: StreamOptions): StreamResult {
   const report = new Report();
+  const cache = options.cache;
   const tree = discover(sources, report, options.skipped);
+  const reused = { scanned: 0, normalized: 0, assembled: 0 };
 
   const loaded = loadPlatform(tree, options.env, report);
   const { platform, ok: platformOk, baseFile: platformFile } = loaded;
   const platformFiles = new Set(loaded.files);
+  // Everything outside a use case's folder that any of its stages reads without going through the index.
+  const platformKey = digest(String(CACHE_FORMAT), options.lakestepVersion, serialize({ platform, renamed: loaded.renamedBuckets }));
 
-  const parsed = new Map<string, Map<string, SpecFile>>();
-  for (const uc of tree.useCases) {
-    const files = new Map<string, SpecFile>();
-    for (const [rel, src] of uc.yaml) {
-      const f = parseSpecFile(src, uc.name);
-      f.diagnostics.forEach((d) => report.add(d));
-      checkReservedSyntax(f, report);
-      checkSecrets(f, report);
-      files.set(rel, f);
+  // Scan: parse each use case once, or take its facts from the cache when its files did not change.
+  const units: Unit[] = tree.useCases.map((uc) => {
+    const key = digest(platformKey, uc.name, ...[...uc.yaml.values(), ...uc.other.values()].flatMap((f) => [f.path, f.text]));
+    const hit = cache?.read(uc.name);
+    const cached = hit?.format === CACHE_FORMAT && hit.key === key ? hit : undefined;
+    if (cached) {
+      reused.scanned++;
+      return { files: uc, key, cached, scan: cached.scan };
     }
-    for (const src of uc.other.values()) {
-      checkTextSecrets(src, uc.name, report);
-      checkReservedText(src, uc.name, report);
-    }
-    parsed.set(uc.name, files);
-  }
-  const index = buildIndex(tree.useCases, parsed, platform);
-  const { owners, created } = checkTableOwnership(tree.useCases, parsed, report, { owners: platform.databaseOwners, ...(platformFile ? { file: platformFile } : {}) }, platform.catalog);
+    const { scan, parsed } = scanUseCase(uc, platform);
+    return { files: uc, key, cached: undefined, scan, parsed };
+  });
+  for (const u of units) u.scan.diagnostics.forEach((d) => report.add(d));
+
+  const index = new RecordingIndex(units.map((u) => [u.scan.name, u.scan.entry]));
+  const { owners, created } = checkTableOwnership(
+    units.map((u) => u.scan.ownership),
+    report,
+    { owners: platform.databaseOwners, ...(platformFile ? { file: platformFile } : {}) },
+  );
   checkDatabaseOwners(platform, platformFile, tree.useCases, report);
   setTableOwners(index, owners, created);
-  checkCycles(tree.useCases, parsed, report);
+  checkCycles(new Map(units.map((u) => [u.scan.name, u.scan.edges])), report);
 
+  // Normalize: reuse a use case's IR while every read it made of the index answers the same.
+  const answers = new ReadAnswers(index);
   const normalized = new Map<string, UseCase>();
-  for (const uc of tree.useCases) {
-    const u = normalizeUseCase(uc, { platform, index, report, parsed: parsed.get(uc.name)! });
-    if (u) normalized.set(uc.name, u);
+  for (const u of units) {
+    const previous = u.cached?.normalized;
+    if (previous && answers.unchanged(previous.reads)) {
+      u.normalized = previous;
+      reused.normalized++;
+    } else {
+      u.normalized = normalizeUnit(u.files, u.parsed ?? parseUseCase(u.files), platform, index, answers);
+    }
     // Positions are resolved by now: let the YAML documents go (large trees keep heap and GC low).
-    parsed.delete(uc.name);
+    u.parsed = undefined;
+    u.normalized.diagnostics.forEach((d) => report.add(d));
+    if (u.normalized.useCase) normalized.set(u.files.name, u.normalized.useCase);
   }
 
   if (platformOk) checkLakeFormation(platform, [...normalized.values()], platformFile, report);
 
   const broken = new Set(report.diagnostics.filter((d) => d.severity === 'error' && d.useCase).map((d) => d.useCase!));
-  const healthy: UseCase[] = [];
+  const healthy: Unit[] = [];
   const quarantined: CompileResult['quarantined'] = [];
-  for (const uc of tree.useCases) {
-    const u = normalized.get(uc.name);
-    if (platformOk && u && !broken.has(uc.name)) healthy.push(u);
-    else quarantined.push({ useCase: uc.name, diagnostics: [] });
+  for (const u of units) {
+    if (platformOk && u.normalized?.useCase && !broken.has(u.files.name)) healthy.push(u);
+    else quarantined.push({ useCase: u.files.name, diagnostics: [] });
   }
+  const healthySet = new Set(healthy);
+  const healthyUseCases = healthy.map((u) => u.normalized!.useCase!);
   const quarantinedNames = new Set(quarantined.map((q) => q.useCase));
-  for (const u of healthy) {
-    for (const w of u.workflows) {
+  for (const uc of healthyUseCases) {
+    for (const w of uc.workflows) {
       for (const dep of w.dependsOn) {
         if (quarantinedNames.has(dep.useCase)) {
           report.warning(
             'DEPENDENCY_QUARANTINED',
             `'${w.name}' depends on '${dep.useCase}/${dep.dag}', whose use case is quarantined: its last deployment keeps emitting events, but changes to it are not deployed until its errors are fixed`,
             dep.origin,
-            u.name,
+            uc.name,
           );
         }
       }
@@ -118,15 +186,57 @@ export function compile(sources: readonly SourceFile[], options: CompileOptions)
   quotas.diagnostics.forEach((d) => report.add(d));
 
   // Readers and writers of the use cases that compile; chains of depends_on through any dag the specs name.
-  checkMissingDependencies({ useCases: healthy, upstreams: indexUpstreams(index) }, report);
+  checkMissingDependencies({ useCases: healthyUseCases, upstreams: indexUpstreams(index) }, report);
 
+  // Assemble: each healthy use case's files go out as soon as they are made (or found unchanged in the cache).
   // Migrations of quarantined use cases count: their last deployment may still be converting.
   const migrated = migratedTables([...normalized.values()]);
-  const build = assembleBuild({ platform, useCases: healthy, migrated, owners, index, lakestepVersion: options.lakestepVersion });
-  const limits = checkWorkflowLimits(build.manifest, healthy, report);
-  quotas.summary.schedules = build.manifest.useCases.reduce((n, u) => n + u.workflows.reduce((m, w) => m + (w.schedules?.length ?? 0), 0), 0);
-  checkEnvironment(build.manifest, healthy, loaded.renamedBuckets, report);
-  checkDataSyncQuota(build.manifest, healthy, report);
+  const summaries: UseCaseSummary[] = [];
+  const parts: string[] = [];
+  for (const u of healthy) {
+    const input = assemblyInput(u.normalized!, migrated);
+    const previous = u.cached?.assembled;
+    let assembled = previous?.input === input ? previous : undefined;
+    let stored: Map<string, string> | undefined;
+    if (assembled) {
+      stored = cache!.readFiles(u.files.name);
+      // Files that went missing or changed in the cache: assemble again rather than trust them.
+      if (!stored || assembled.files.some((f) => stored!.get(f.path) === undefined || digest(stored!.get(f.path)!) !== f.digest)) assembled = undefined;
+    }
+    let fresh: Map<string, string> | undefined;
+    if (assembled) reused.assembled++;
+    else {
+      const a = assembleUnit(u.normalized!.useCase!, platform, migrated, loaded.renamedBuckets);
+      fresh = a.files;
+      fresh.set(`${u.files.name}/manifest.json`, json(a.part));
+      assembled = { input, summary: a.summary, diagnostics: a.diagnostics, files: [...fresh].map(([path, text]) => ({ path, digest: digest(text) })) };
+    }
+    const texts = fresh ?? stored!;
+    for (const f of assembled.files) {
+      if (f.path.endsWith('/manifest.json') && f.path === `${u.files.name}/manifest.json`) parts.push(texts.get(f.path)!);
+      else options.emit({ ...f, text: () => texts.get(f.path)! });
+    }
+    assembled.diagnostics.forEach((d) => report.add(d));
+    summaries.push(assembled.summary);
+    if (cache && (fresh || u.normalized !== u.cached?.normalized || u.cached?.key !== u.key)) {
+      cache.write(u.files.name, { format: CACHE_FORMAT, key: u.key, scan: u.scan, normalized: u.normalized!, assembled }, fresh);
+    }
+  }
+  if (cache) {
+    // Quarantined use cases keep their scan and IR; their assembled output of an earlier compile stays valid by its own key.
+    for (const u of units) {
+      if (healthySet.has(u)) continue;
+      if (u.cached?.key === u.key && u.normalized === u.cached?.normalized) continue;
+      cache.write(u.files.name, { format: CACHE_FORMAT, key: u.key, scan: u.scan, ...(u.normalized ? { normalized: u.normalized } : {}), ...(u.cached?.assembled ? { assembled: u.cached.assembled } : {}) });
+    }
+    cache.prune(new Set(units.map((u) => u.files.name)));
+  }
+
+  const databases = new Set(summaries.flatMap((s) => s.databases));
+  const build = assemblePlatform({ platform, useCases: healthyUseCases, owners, index, lakestepVersion: options.lakestepVersion, databases });
+  const limits = limitsSummary(summaries);
+  quotas.summary.schedules = summaries.reduce((n, u) => n + u.workflows.reduce((m, w) => m + (w.schedules?.length ?? 0), 0), 0);
+  checkDataSyncQuota({ platform: { region: platform.region }, useCases: summaries }, healthyUseCases, report);
   const diagnostics = sortDiagnostics(report.diagnostics);
   for (const q of quarantined) {
     q.diagnostics = diagnostics.filter((d) => d.useCase === q.useCase || (!platformOk && platformFiles.has(d.file)));
@@ -139,18 +249,27 @@ export function compile(sources: readonly SourceFile[], options: CompileOptions)
     warnings: diagnostics.filter((d) => d.severity === 'warning').length,
   };
   build.manifest.quarantined = quarantined;
-  build.files.set('manifest.json', json(build.manifest));
-  build.files.set('report.json', json({ version: 1, summary, diagnostics }));
+  for (const [path, text] of build.files) options.emit(outputFile(path, text));
+  const useCases = parts.map((p) => JSON.parse(p) as ManifestUseCase);
+  options.emit(outputFile('manifest.json', json({ ...build.manifest, useCases })));
+  options.emit(outputFile('report.json', json({ version: 1, summary, diagnostics })));
+  const { useCases: _parts, ...manifest } = build.manifest;
   return {
-    ...build,
+    manifest,
+    summaries,
+    reused,
     diagnostics,
-    useCases: healthy,
+    useCases: healthyUseCases,
     quarantined,
     platform,
     sources: new Map(sources.map((s) => [s.path, s.text])),
     rulesSummary: formatRuleSummary(quotas.summary),
     limitsSummary: limits,
   };
+}
+
+function outputFile(path: string, text: string): OutputFile {
+  return { path, digest: digest(text), text: () => text };
 }
 
 /** Stable JSON: two-space indent, trailing newline; key order is construction order. */

@@ -50,9 +50,9 @@ function freshnessOf(platform: Platform, uc: UseCase): { freshness?: FreshnessAl
   return alarms.length ? { freshness: alarms } : {};
 }
 
-export function assembleBuild(input: AssembleInput): BuildOutput {
-  const files = new Map<string, string>();
-  const useCases: ManifestUseCase[] = input.useCases.map((uc) => ({
+/** One compiled use case → its part of the manifest, its ASL and job documents into `files`. */
+export function assembleUseCase(uc: UseCase, input: Pick<AssembleInput, 'platform' | 'migrated'>, files: Map<string, string>): ManifestUseCase {
+  return {
     name: uc.name,
     owner: uc.owner,
     specHash: uc.specHash,
@@ -60,22 +60,35 @@ export function assembleBuild(input: AssembleInput): BuildOutput {
     workflows: uc.workflows.map((w) => compileWorkflow(w, input, files)),
     ...(uc.shares ? { shares: uc.shares } : {}),
     ...freshnessOf(input.platform, uc),
-  }));
+  };
+}
+
+/** The Glue databases a use case's workflows read or write. */
+export function manifestDatabases(part: Pick<ManifestUseCase, 'workflows'>): string[] {
   const databases = new Set<string>();
-  for (const uc of useCases) for (const w of uc.workflows) for (const t of Object.keys(w.access)) databases.add(t.split('.')[0]!);
+  for (const w of part.workflows) for (const t of Object.keys(w.access)) databases.add(t.split('.')[0]!);
+  return [...databases];
+}
+
+/**
+ * What the whole platform shares: the manifest without its use cases (`useCases: []`, filled by the
+ * caller in build order) and the platform's own machines.
+ */
+export function assemblePlatform(input: Omit<AssembleInput, 'migrated'> & { databases: ReadonlySet<string> }): BuildOutput {
+  const files = new Map<string, string>();
   // The manifest carries the environment settings, not the compiler's defaults.
   const { defaults: _defaults, origin: _origin, schedulesEnabled: _schedules, quality: _quality, grants: _grants, ...settings } = input.platform;
   // The platform's own machines, with any use case to run.
-  const backfill = useCases.length ? backfillMachine(input.platform) : undefined;
-  const dispatcher = useCases.length ? dispatcherMachine(input.platform) : undefined;
+  const backfill = input.useCases.length ? backfillMachine(input.platform) : undefined;
+  const dispatcher = input.useCases.length ? dispatcherMachine(input.platform) : undefined;
   if (backfill) files.set(BACKFILL_DEFINITION, toJson(backfill.definition));
   if (dispatcher) files.set(DISPATCHER_DEFINITION, toJson(dispatcher.definition));
   return {
     manifest: {
       version: MANIFEST_VERSION,
       lakestepVersion: input.lakestepVersion,
-      platform: { ...settings, databases: [...databases].sort() },
-      useCases,
+      platform: { ...settings, databases: [...input.databases].sort() },
+      useCases: [],
       tables: tableCatalog({ platform: input.platform, useCases: input.useCases, owners: input.owners, index: input.index }),
       quarantined: [],
       ...(backfill && dispatcher
@@ -91,7 +104,7 @@ export function assembleBuild(input: AssembleInput): BuildOutput {
   };
 }
 
-function compileWorkflow(w: Workflow, input: AssembleInput, files: Map<string, string>): ManifestWorkflow {
+function compileWorkflow(w: Workflow, input: Pick<AssembleInput, 'platform' | 'migrated'>, files: Map<string, string>): ManifestWorkflow {
   const phase = compilePhase({ workflow: w, platform: input.platform, waits: migrationWaits(w, input.migrated) });
   const definition = frame(w, phase);
   const events = { schedules: applySchedulesEnabled(input.platform, workflowSchedules(input.platform, w)), routes: workflowRoutes(input.platform, w) };

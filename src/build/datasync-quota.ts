@@ -7,12 +7,12 @@
  */
 import type { Report } from '../diagnostics.ts';
 import type { UseCase } from '../ir/types.ts';
-import type { Manifest } from './types.ts';
+import type { Manifest, ManifestWorkflow } from './types.ts';
 
 export const DATASYNC_TASKS_PER_REGION = 100;
 
 /** Distinct DataSync tasks per region of a build; adds DATASYNC_TASK_QUOTA past the quota. */
-export function checkDataSyncQuota(manifest: Manifest, useCases: readonly UseCase[], report: Report): Map<string, number> {
+export function checkDataSyncQuota(manifest: { platform: Pick<Manifest['platform'], 'region'>; useCases: readonly { name: string; workflows: readonly Pick<ManifestWorkflow, 'name' | 'resources'>[] }[] }, useCases: readonly UseCase[], report: Report): Map<string, number> {
   const tasks = new Map<string, Set<string>>();
   const warned = new Set<string>();
   for (const u of manifest.useCases) {

@@ -8,12 +8,18 @@
  */
 import type { Report } from '../diagnostics.ts';
 import type { UseCase } from '../ir/types.ts';
-import type { Manifest } from './types.ts';
+import type { Manifest, ManifestWorkflow } from './types.ts';
+
+/** What the checks read of a build: the environment, and each workflow's resources. */
+export interface EnvironmentView {
+  platform: Pick<Manifest['platform'], 'account' | 'environment'>;
+  useCases: readonly { name: string; workflows: readonly Pick<ManifestWorkflow, 'name' | 'resources'>[] }[];
+}
 
 const BUCKET = /^s3:\/\/([^/]+)/;
 
 /** ENV_BASE_BUCKET and ENV_FOREIGN_ACCOUNT warnings of one environment's build. */
-export function checkEnvironment(manifest: Manifest, useCases: readonly UseCase[], renamed: ReadonlyMap<string, string>, report: Report): void {
+export function checkEnvironment(manifest: EnvironmentView, useCases: readonly UseCase[], renamed: ReadonlyMap<string, string>, report: Report): void {
   checkRenamedBuckets(manifest, useCases, renamed, report);
   checkForeignAccounts(manifest, useCases, report);
 }
@@ -22,7 +28,7 @@ function originOf(useCases: readonly UseCase[], useCase: string, workflow: strin
   return useCases.find((x) => x.name === useCase)?.workflows.find((x) => x.name === workflow)?.origin;
 }
 
-function checkForeignAccounts(manifest: Manifest, useCases: readonly UseCase[], report: Report): void {
+function checkForeignAccounts(manifest: EnvironmentView, useCases: readonly UseCase[], report: Report): void {
   const { account, environment } = manifest.platform;
   if (account === undefined || environment === undefined) return;
   for (const u of manifest.useCases) {
@@ -45,7 +51,7 @@ function checkForeignAccounts(manifest: Manifest, useCases: readonly UseCase[], 
   }
 }
 
-function checkRenamedBuckets(manifest: Manifest, useCases: readonly UseCase[], renamed: ReadonlyMap<string, string>, report: Report): void {
+function checkRenamedBuckets(manifest: EnvironmentView, useCases: readonly UseCase[], renamed: ReadonlyMap<string, string>, report: Report): void {
   if (renamed.size === 0) return;
   const env = manifest.platform.environment ?? '';
   for (const u of manifest.useCases) {

@@ -8,31 +8,40 @@
 import { HISTORY_EVENTS_MAX, PAYLOAD_BYTES_MAX } from '../asl/limits.ts';
 import type { Report } from '../diagnostics.ts';
 import type { UseCase } from '../ir/types.ts';
-import type { Manifest } from './types.ts';
+import type { ManifestWorkflow } from './types.ts';
 
 const WARN_AT = 0.8;
 
-/** Adds WORKFLOW_HISTORY_LIMIT / WORKFLOW_PAYLOAD_LIMIT diagnostics; returns the one-line summary. */
-export function checkWorkflowLimits(manifest: Manifest, useCases: readonly UseCase[], report: Report): string {
+type Stats = Pick<ManifestWorkflow, 'name' | 'stats'>;
+
+/** Adds WORKFLOW_HISTORY_LIMIT / WORKFLOW_PAYLOAD_LIMIT diagnostics for the workflows of `uc`. */
+export function checkWorkflowLimits(uc: UseCase, workflows: readonly Stats[], report: Report): void {
+  const origins = new Map(uc.workflows.map((w) => [w.name, w.origin]));
+  for (const w of workflows) {
+    const origin = origins.get(w.name);
+    if (!origin) continue;
+    const check = (code: string, value: number, max: number, what: string) => {
+      if (value <= WARN_AT * max) return;
+      const message = `'${w.name}' can reach ${value.toLocaleString('en-US')} ${what} in one execution (quota ${max.toLocaleString('en-US')}${value > max ? ', exceeded' : ''}): ${value > max ? 'it would fail on AWS; ' : ''}split it or lower its table count, timeout or retries`;
+      if (value > max) report.error(code, message, origin, uc.name);
+      else report.warning(code, message, origin, uc.name);
+    };
+    check('WORKFLOW_HISTORY_LIMIT', w.stats.worstCaseHistoryEvents ?? 0, HISTORY_EVENTS_MAX, 'history events');
+    check('WORKFLOW_PAYLOAD_LIMIT', w.stats.worstCasePayloadBytes ?? 0, PAYLOAD_BYTES_MAX, 'bytes of state payload');
+  }
+}
+
+/** The one-line summary of the largest workflow's worst case, over use cases in build order. */
+export function limitsSummary(useCases: readonly { name: string; workflows: readonly Stats[] }[]): string {
   let largest: { ref: string; events: number; bytes: number } | undefined;
   let heaviest: { ref: string; bytes: number } | undefined;
-  for (const u of manifest.useCases) {
+  for (const u of useCases) {
     for (const w of u.workflows) {
       const events = w.stats.worstCaseHistoryEvents ?? 0;
       const bytes = w.stats.worstCasePayloadBytes ?? 0;
       const ref = `${u.name}/${w.name}`;
       if (!largest || events > largest.events) largest = { ref, events, bytes };
       if (!heaviest || bytes > heaviest.bytes) heaviest = { ref, bytes };
-      const origin = useCases.find((x) => x.name === u.name)?.workflows.find((x) => x.name === w.name)?.origin;
-      if (!origin) continue;
-      const check = (code: string, value: number, max: number, what: string) => {
-        if (value <= WARN_AT * max) return;
-        const message = `'${w.name}' can reach ${value.toLocaleString('en-US')} ${what} in one execution (quota ${max.toLocaleString('en-US')}${value > max ? ', exceeded' : ''}): ${value > max ? 'it would fail on AWS; ' : ''}split it or lower its table count, timeout or retries`;
-        if (value > max) report.error(code, message, origin, u.name);
-        else report.warning(code, message, origin, u.name);
-      };
-      check('WORKFLOW_HISTORY_LIMIT', events, HISTORY_EVENTS_MAX, 'history events');
-      check('WORKFLOW_PAYLOAD_LIMIT', bytes, PAYLOAD_BYTES_MAX, 'bytes of state payload');
     }
   }
   if (!largest || !heaviest) return 'no workflows';

@@ -44,6 +44,73 @@ export interface UseCaseIndexEntry {
 
 export type PlatformIndex = Map<string, UseCaseIndexEntry>;
 
+/**
+ * An index that notes what a use case's normalization reads of it while `log` is set: `uc:<name>`
+ * for an entry, `names` for the list of use cases, `*` for a walk over all entries, and the keys of
+ * the lookups below (`table:`, `created:`, `databases`, `datasync:`, `secrets`). The incremental
+ * compile (src/compile/reads.ts) reuses a cached result only while every key it read still gives
+ * the same answer.
+ */
+export class RecordingIndex extends Map<string, UseCaseIndexEntry> {
+  log: Set<string> | undefined;
+
+  override get(key: string): UseCaseIndexEntry | undefined {
+    this.log?.add(`uc:${key}`);
+    return super.get(key);
+  }
+
+  override has(key: string): boolean {
+    this.log?.add(`uc:${key}`);
+    return super.has(key);
+  }
+
+  override keys(): MapIterator<string> {
+    this.log?.add('names');
+    return super.keys();
+  }
+
+  override entries(): MapIterator<[string, UseCaseIndexEntry]> {
+    this.log?.add('*');
+    return super.entries();
+  }
+
+  override values(): MapIterator<UseCaseIndexEntry> {
+    this.log?.add('*');
+    return super.values();
+  }
+
+  override [Symbol.iterator](): MapIterator<[string, UseCaseIndexEntry]> {
+    return this.entries();
+  }
+
+  override forEach(fn: (value: UseCaseIndexEntry, key: string, map: Map<string, UseCaseIndexEntry>) => void, thisArg?: unknown): void {
+    this.log?.add('*');
+    super.forEach(fn, thisArg);
+  }
+}
+
+/** Notes a read of `key` when the index records (see {@link RecordingIndex}). */
+export function noteRead(index: PlatformIndex, key: string): void {
+  if (index instanceof RecordingIndex) index.log?.add(key);
+}
+
+/** Every entry, without noting a walk over all of them (the caller notes what it answers). */
+export function allEntries(index: PlatformIndex): IterableIterator<[string, UseCaseIndexEntry]> {
+  return Map.prototype.entries.call(index) as IterableIterator<[string, UseCaseIndexEntry]>;
+}
+
+/** The other use cases whose migrations name DataSync task `arn`, in index order. */
+export function useCasesNamingTask(index: PlatformIndex, arn: string, except: string): string[] {
+  noteRead(index, `datasync:${arn}`);
+  return [...allEntries(index)].filter(([uc, e]) => uc !== except && e.datasyncTasks.has(arn)).map(([uc]) => uc);
+}
+
+/** Every use case with the secret ARNs its sources read, in index order. */
+export function secretReaders(index: PlatformIndex): [string, ReadonlySet<string>][] {
+  noteRead(index, 'secrets');
+  return [...allEntries(index)].map(([uc, e]) => [uc, e.secrets]);
+}
+
 export interface PhaseContext {
   platform: Platform;
   report: Report;
@@ -82,6 +149,7 @@ export function setTableOwners(index: PlatformIndex, tableOwners: ReadonlyMap<st
 
 /** True when some use case of the platform (quarantined ones included) creates the table. */
 export function isCreated(index: PlatformIndex, fqn: string): boolean {
+  noteRead(index, `created:${fqn.toLowerCase()}`);
   return created.get(index)?.has(fqn.toLowerCase()) ?? false;
 }
 
@@ -91,11 +159,12 @@ export function isCreated(index: PlatformIndex, fqn: string): boolean {
  * columns for the owner); one lookup map per index.
  */
 export function findTable(index: PlatformIndex, fqn: string): IndexedTable | undefined {
+  noteRead(index, `table:${fqn.toLowerCase()}`);
   let all = byFqn.get(index);
   if (!all) {
     all = new Map();
     const tableOwners = owners.get(index);
-    for (const [useCase, entry] of index) {
+    for (const [useCase, entry] of allEntries(index)) {
       for (const [k, t] of entry.tables) {
         const owned = tableOwners?.get(k.toLowerCase()) === useCase;
         if (!all.has(k.toLowerCase()) || owned) all.set(k.toLowerCase(), t);
@@ -110,9 +179,10 @@ const databases = new WeakMap<PlatformIndex, ReadonlySet<string>>();
 
 /** Every Glue database a use case of the platform names a table in (one set per index). */
 export function platformDatabases(index: PlatformIndex): ReadonlySet<string> {
+  noteRead(index, 'databases');
   let all = databases.get(index);
   if (!all) {
-    all = new Set([...index.values()].flatMap((e) => [...e.tables.keys()].map((fqn) => fqn.split('.')[0]!)));
+    all = new Set([...allEntries(index)].flatMap(([, e]) => [...e.tables.keys()].map((fqn) => fqn.split('.')[0]!)));
     databases.set(index, all);
   }
   return all;

@@ -14,7 +14,7 @@
 import { joinPointer } from '../spec/files.ts';
 import type { DataSyncSpec } from '../spec/types.ts';
 import { closest } from '../spec/suggest.ts';
-import { fail, warn, type PhaseContext } from './context.ts';
+import { fail, useCasesNamingTask, warn, type PhaseContext } from './context.ts';
 import type { MigrationTable, SharedDataSyncTask } from './types.ts';
 
 export type Transfer = Pick<MigrationTable, 'datasyncTaskArn' | 'datasyncLocation' | 'datasyncIncludes' | 'landingPath'>;
@@ -73,7 +73,7 @@ export function checkDataSync(ctx: PhaseContext, block: DataSyncBlock): boolean 
     // A task has one destination: the use cases that start it all write there, into one landing,
     // so only the platform shares one (with a folder per use case). Which of them the task is
     // for, the specs cannot tell: an error would let a newcomer quarantine the rightful one.
-    const others = [...ctx.index].filter(([uc, entry]) => uc !== ctx.useCase && entry.datasyncTasks.has(ds.task_arn!)).map(([uc]) => `'${uc}'`);
+    const others = useCasesNamingTask(ctx.index, ds.task_arn, ctx.useCase).map((uc) => `'${uc}'`);
     if (others.length && !platformTask) warn(ctx, 'MIGRATION_DATASYNC_TASK_SHARED', `DataSync task ${ds.task_arn} is also named by use case ${others.join(', ')}: one task writes to one destination, so each of them can start transfers into the other's landing; share a task only as a platform task (platform.yaml \`shared_datasync_tasks\`, then \`datasync: {shared_task: <name>}\`)`, `${p}/task_arn`);
   }
   for (const [j, agent] of (ds.location?.agent_arns ?? []).entries()) {

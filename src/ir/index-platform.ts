@@ -3,11 +3,10 @@
  * (not yet validated) orchestration files, so a reference into a broken use
  * case still resolves by name and a cycle through it is still found.
  */
-import type { Report } from '../diagnostics.ts';
-import type { UseCaseFiles } from '../spec/discover.ts';
+import type { Origin, Report } from '../diagnostics.ts';
 import { joinPointer, locate, type SpecFile } from '../spec/files.ts';
 import type { DagType } from '../spec/types.ts';
-import type { IndexedTable, PlatformIndex, UseCaseIndexEntry } from './context.ts';
+import type { IndexedTable, UseCaseIndexEntry } from './context.ts';
 import { rawSchedule } from '../spec/schedule-object.ts';
 import type { Platform } from './types.ts';
 
@@ -36,32 +35,28 @@ function dagListComplete(file: SpecFile | undefined): boolean {
   return Array.isArray(dags) && dags.every((d) => d !== null && typeof d === 'object' && typeof (d as RawDag).name === 'string');
 }
 
-export function buildIndex(useCases: readonly UseCaseFiles[], parsed: ReadonlyMap<string, Map<string, SpecFile>>, platform: Pick<Platform, 'buckets'>): PlatformIndex {
-  const index: PlatformIndex = new Map();
-  for (const uc of useCases) {
-    const files = parsed.get(uc.name)!;
-    const orch = files.get('orchestration.yaml');
-    const entry: UseCaseIndexEntry = { readable: dagListComplete(orch), dags: new Map(), schedules: new Map(), timezones: new Map(), conventions: new Map(), dependsOn: new Map(), migrationTables: new Map(), tables: new Map(), secrets: new Set(), datasyncTasks: new Set() };
-    for (const d of rawDags(orch)) {
-      if (typeof d.name !== 'string') continue;
-      entry.dags.set(d.name, d.type as DagType);
-      const schedule = rawSchedule(d.schedule);
-      if (schedule) {
-        entry.schedules.set(d.name, schedule.expression);
-        if (schedule.timezone !== 'UTC') entry.timezones.set(d.name, schedule.timezone);
-      }
-      if (d.logical_date === 'interval' || d.logical_date === 'trigger') entry.conventions.set(d.name, d.logical_date);
-      if (Array.isArray(d.depends_on)) {
-        entry.dependsOn.set(d.name, d.depends_on.filter((x): x is string => typeof x === 'string').map((x) => (x.includes('/') ? x : `${uc.name}/${x}`)));
-      }
-      if (d.spark) continue;
-      if (d.type === 'migration') indexMigration(entry, platform, files.get(typeof d.config === 'string' ? d.config : 'migration.yaml'));
-      if (d.type === 'ingestion') indexIngestion(entry, platform, files.get(typeof d.config === 'string' ? d.config : 'ingestion.yaml'));
-      if (d.type === 'transformation') indexProcessing(entry, files.get(typeof d.config === 'string' ? d.config : 'processing.yaml'));
+/** One use case's entry of the platform index, from its parsed files. */
+export function indexUseCase(name: string, files: ReadonlyMap<string, SpecFile>, platform: Pick<Platform, 'buckets'>): UseCaseIndexEntry {
+  const orch = files.get('orchestration.yaml');
+  const entry: UseCaseIndexEntry = { readable: dagListComplete(orch), dags: new Map(), schedules: new Map(), timezones: new Map(), conventions: new Map(), dependsOn: new Map(), migrationTables: new Map(), tables: new Map(), secrets: new Set(), datasyncTasks: new Set() };
+  for (const d of rawDags(orch)) {
+    if (typeof d.name !== 'string') continue;
+    entry.dags.set(d.name, d.type as DagType);
+    const schedule = rawSchedule(d.schedule);
+    if (schedule) {
+      entry.schedules.set(d.name, schedule.expression);
+      if (schedule.timezone !== 'UTC') entry.timezones.set(d.name, schedule.timezone);
     }
-    index.set(uc.name, entry);
+    if (d.logical_date === 'interval' || d.logical_date === 'trigger') entry.conventions.set(d.name, d.logical_date);
+    if (Array.isArray(d.depends_on)) {
+      entry.dependsOn.set(d.name, d.depends_on.filter((x): x is string => typeof x === 'string').map((x) => (x.includes('/') ? x : `${name}/${x}`)));
+    }
+    if (d.spark) continue;
+    if (d.type === 'migration') indexMigration(entry, platform, files.get(typeof d.config === 'string' ? d.config : 'migration.yaml'));
+    if (d.type === 'ingestion') indexIngestion(entry, platform, files.get(typeof d.config === 'string' ? d.config : 'ingestion.yaml'));
+    if (d.type === 'transformation') indexProcessing(entry, files.get(typeof d.config === 'string' ? d.config : 'processing.yaml'));
   }
-  return index;
+  return entry;
 }
 
 function columnNames(columns: unknown, only: (c: { nullable?: unknown; pii?: unknown }) => boolean = () => true): string[] {
@@ -154,25 +149,35 @@ export function deadLetterOf(s: { target?: unknown; columns?: unknown; source?: 
   return format === 'json' && typeof s.target === 'string' ? `${s.target}_dead_letter` : undefined;
 }
 
+/** A `depends_on` entry, resolved to `<use-case>/<dag>`, with its position. */
+export interface DependencyEdge {
+  from: string;
+  to: string;
+  origin: Origin;
+}
+
+/** The `depends_on` edges of one use case's orchestration file (parsed, not validated). */
+export function dependencyEdges(name: string, orch: SpecFile | undefined): DependencyEdge[] {
+  const edges: DependencyEdge[] = [];
+  for (const [i, d] of rawDags(orch).entries()) {
+    if (typeof d.name !== 'string' || !Array.isArray(d.depends_on)) continue;
+    const from = `${name}/${d.name}`;
+    for (const [j, dep] of d.depends_on.entries()) {
+      if (typeof dep !== 'string') continue;
+      edges.push({ from, to: dep.includes('/') ? dep : `${name}/${dep}`, origin: locate(orch!, joinPointer(`/dags/${i}`, 'depends_on', j)) });
+    }
+  }
+  return edges;
+}
+
 /**
  * Reports every dependency cycle once, at each `depends_on` entry on it, naming
  * the whole cycle (`orders/a → orders/b → orders/a`).
  */
-export function checkCycles(useCases: readonly UseCaseFiles[], parsed: ReadonlyMap<string, Map<string, SpecFile>>, report: Report): void {
-  const edges = new Map<string, { to: string; file: SpecFile; pointer: string; useCase: string }[]>();
-  for (const uc of useCases) {
-    const orch = parsed.get(uc.name)?.get('orchestration.yaml');
-    for (const [i, d] of rawDags(orch).entries()) {
-      if (typeof d.name !== 'string' || !Array.isArray(d.depends_on)) continue;
-      const from = `${uc.name}/${d.name}`;
-      const list = edges.get(from) ?? [];
-      for (const [j, dep] of d.depends_on.entries()) {
-        if (typeof dep !== 'string') continue;
-        const to = dep.includes('/') ? dep : `${uc.name}/${dep}`;
-        list.push({ to, file: orch!, pointer: joinPointer(`/dags/${i}`, 'depends_on', j), useCase: uc.name });
-      }
-      edges.set(from, list);
-    }
+export function checkCycles(byUseCase: ReadonlyMap<string, readonly DependencyEdge[]>, report: Report): void {
+  const edges = new Map<string, (DependencyEdge & { useCase: string })[]>();
+  for (const [useCase, list] of byUseCase) {
+    for (const e of list) edges.set(e.from, [...(edges.get(e.from) ?? []), { ...e, useCase }]);
   }
   const state = new Map<string, 'open' | 'done'>();
   const stack: string[] = [];
@@ -189,7 +194,7 @@ export function checkCycles(useCases: readonly UseCaseFiles[], parsed: ReadonlyM
           reported.add(key);
           for (let k = 0; k < cycle.length - 1; k++) {
             const edge = edges.get(cycle[k]!)!.find((x) => x.to === cycle[k + 1]);
-            if (edge) report.error('DAG_DEPENDENCY_CYCLE', `dependency cycle: ${cycle.join(' → ')}`, locate(edge.file, edge.pointer), edge.useCase);
+            if (edge) report.error('DAG_DEPENDENCY_CYCLE', `dependency cycle: ${cycle.join(' → ')}`, edge.origin, edge.useCase);
           }
         }
       } else if (!state.has(e.to) && edges.has(e.to)) visit(e.to);

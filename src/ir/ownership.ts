@@ -180,6 +180,33 @@ function declaredAt(declared: DeclaredOwners, db: string): string {
 
 const where = (c: Claim) => `${c.origin.file}:${c.origin.line}:${c.origin.column}`;
 
+/** A share a use case declares, with the positions its errors point at. */
+interface ShareFact {
+  share: TableShare;
+  at: Origin;
+  /** Position of each `with` entry. */
+  withAt: Origin[];
+}
+
+/**
+ * What one use case's files say about table ownership — its claims, the databases its migrations
+ * declare, its shares — computed once per use case (SQL files analysed here) and kept as plain data,
+ * so a cached scan of an unchanged use case serves the platform-wide decision (src/compile/cache.ts).
+ */
+export interface OwnershipFacts {
+  useCase: string;
+  claims: Claim[];
+  homes: string[];
+  shares: ShareFact[];
+}
+
+export function ownershipFacts(uc: UseCaseFiles, files: ReadonlyMap<string, SpecFile>, catalog = 'glue_catalog'): OwnershipFacts {
+  const orch = files.get('orchestration.yaml');
+  const claims = [...phaseFiles(files).flatMap(([type, f]) => claimsOf(uc.name, type, f, { catalog, other: uc.other })), ...sparkClaims(uc.name, orch)];
+  const shares = sharesOf(orch).map(({ share, pointer }) => ({ share, at: locate(orch!, `${pointer}/table`), withAt: share.with.map((_, j) => locate(orch!, `${pointer}/with/${j}`)) }));
+  return { useCase: uc.name, claims, homes: [...migrationDatabases(files)], shares };
+}
+
 /**
  * Decides the owner of every table the specs name, reports every write or
  * maintenance of another use case's table that its owner did not share, and
@@ -187,22 +214,14 @@ const where = (c: Claim) => `${c.origin.file}:${c.origin.line}:${c.origin.column
  * `database.table`, and the tables some use case creates.
  * @see https://docs.aws.amazon.com/lake-formation/latest/dg/sharing-catalog-resources.html
  */
-export function checkTableOwnership(
-  useCases: readonly UseCaseFiles[],
-  parsed: ReadonlyMap<string, ReadonlyMap<string, SpecFile>>,
-  report: Report,
-  declared: DeclaredOwners = { owners: {} },
-  catalog = 'glue_catalog',
-): { owners: Map<string, string>; created: Set<string> } {
+export function checkTableOwnership(facts: readonly OwnershipFacts[], report: Report, declared: DeclaredOwners = { owners: {} }): { owners: Map<string, string>; created: Set<string> } {
   const claims = new Map<string, Claim[]>();
   const homes = new Map<string, Set<string>>();
-  const shares = new Map<string, ReturnType<typeof sharesOf>>();
-  for (const uc of useCases) {
-    const files = parsed.get(uc.name)!;
-    homes.set(uc.name, migrationDatabases(files));
-    shares.set(uc.name, sharesOf(files.get('orchestration.yaml')));
-    const ucClaims = [...phaseFiles(files).flatMap(([type, f]) => claimsOf(uc.name, type, f, { catalog, other: uc.other })), ...sparkClaims(uc.name, files.get('orchestration.yaml'))];
-    for (const c of ucClaims) claims.set(key(c.fqn), [...(claims.get(key(c.fqn)) ?? []), c]);
+  const shares = new Map<string, ShareFact[]>();
+  for (const f of facts) {
+    homes.set(f.useCase, new Set(f.homes));
+    shares.set(f.useCase, f.shares);
+    for (const c of f.claims) claims.set(key(c.fqn), [...(claims.get(key(c.fqn)) ?? []), c]);
   }
 
   const owners = new Map<string, string>();
@@ -255,16 +274,15 @@ export function checkTableOwnership(
     }
   }
 
-  for (const uc of useCases) {
-    const orch = parsed.get(uc.name)!.get('orchestration.yaml')!;
-    for (const { share, pointer } of shares.get(uc.name)!) {
+  for (const f of facts) {
+    for (const { share, at, withAt } of f.shares) {
       const owner = owners.get(key(share.table)) ?? declared.owners[key(share.table).split('.')[0]!]?.owner;
-      if (owner !== uc.name) {
+      if (owner !== f.useCase) {
         const why = owner === undefined ? 'no use case of the platform creates it' : `it belongs to use case '${owner}'`;
-        report.error('SHARE_NOT_OWNED', `'${share.table}' cannot be shared by this use case: ${why}; only the owner of a table shares it`, locate(orch, `${pointer}/table`), uc.name);
+        report.error('SHARE_NOT_OWNED', `'${share.table}' cannot be shared by this use case: ${why}; only the owner of a table shares it`, at, f.useCase);
       }
       for (const [j, w] of share.with.entries()) {
-        if (w !== uc.name && !parsed.has(w)) report.warning('SHARE_UNKNOWN_USE_CASE', `'${w}' is not a use case of the platform`, locate(orch, `${pointer}/with/${j}`), uc.name);
+        if (w !== f.useCase && !shares.has(w)) report.warning('SHARE_UNKNOWN_USE_CASE', `'${w}' is not a use case of the platform`, withAt[j]!, f.useCase);
       }
     }
   }

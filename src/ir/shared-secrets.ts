@@ -6,7 +6,7 @@
  * of an undeclared shared secret is an error, in every use case involved.
  * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_examples.html
  */
-import { fail, type PhaseContext } from './context.ts';
+import { fail, secretReaders, type PhaseContext } from './context.ts';
 
 /** The ARN without the six characters Secrets Manager appends to a secret's name, when it has them. */
 function base(arn: string): string {
@@ -26,7 +26,7 @@ export function sameSecret(a: string, b: string): boolean {
 export function checkSecretUse(ctx: PhaseContext, arn: string, pointer: string): boolean {
   if (!ctx.platform.grants.checked) return true;
   const declared = (other: string) => ctx.platform.grants.sharedSecrets.some((s) => sameSecret(s.arn, arn) && s.useCases.includes(ctx.useCase) && s.useCases.includes(other));
-  const others = [...ctx.index].filter(([uc, entry]) => uc !== ctx.useCase && [...entry.secrets].some((a) => sameSecret(a, arn)) && !declared(uc)).map(([uc]) => uc);
+  const others = secretReaders(ctx.index).filter(([uc, secrets]) => uc !== ctx.useCase && [...secrets].some((a) => sameSecret(a, arn)) && !declared(uc)).map(([uc]) => uc);
   if (others.length === 0) return true;
   fail(
     ctx,

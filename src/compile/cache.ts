@@ -1,0 +1,106 @@
+/**
+ * The incremental compile's memory: one entry per use case, each holding what
+ * every stage produced for it and what that stage read, so the next compile
+ * reuses a stage only while its inputs are the same (DESIGN: "Incremental
+ * compile" in the README):
+ *
+ *   key        the lakestep version, the platform and the use case's own files;
+ *   scan       reused when `key` is unchanged (src/compile/scan.ts);
+ *   normalized reused when `key` is unchanged and every read the use case made
+ *              of the platform index answers the same (src/compile/reads.ts);
+ *   assembled  reused when the normalized use case and the migrations it waits
+ *              for are the same (src/compile/unit.ts).
+ *
+ * Entries are plain data written with the V8 serializer (Maps and Sets kept);
+ * the generated files of a use case are kept apart and read only when the build
+ * folder does not already hold them.
+ */
+import { createHash } from 'node:crypto';
+import type { Diagnostic } from '../diagnostics.ts';
+import type { UseCase } from '../ir/types.ts';
+import type { ManifestWorkflow } from '../build/types.ts';
+import type { Reads } from './reads.ts';
+import type { UseCaseScan } from './scan.ts';
+
+/** Bumped whenever an entry's shape changes: older entries are then never read. */
+export const CACHE_FORMAT = 1;
+
+/** What the whole-platform stages and the CLI summary need of a compiled workflow. */
+export type WorkflowSummary = Pick<ManifestWorkflow, 'name' | 'type' | 'kind' | 'enabled' | 'schedule' | 'scheduleTimezone' | 'scheduleGroups' | 'dependsOn' | 'routes' | 'schedules' | 'stats' | 'resources'>;
+
+export interface UseCaseSummary {
+  name: string;
+  workflows: WorkflowSummary[];
+  /** Glue databases its workflows read or write. */
+  databases: string[];
+}
+
+/** A generated file by its path in the build, with the digest of its content. */
+export interface FileDigest {
+  path: string;
+  digest: string;
+}
+
+export interface CacheEntry {
+  format: typeof CACHE_FORMAT;
+  key: string;
+  scan: UseCaseScan;
+  normalized?: {
+    reads: Reads;
+    /** Undefined when the use case does not compile. */
+    useCase: UseCase | undefined;
+    /** Digest of `useCase`, for the next stage's key. */
+    digest: string;
+    diagnostics: Diagnostic[];
+  };
+  assembled?: {
+    /** Digest of the normalized use case and the migrations it waits for. */
+    input: string;
+    summary: UseCaseSummary;
+    files: FileDigest[];
+    diagnostics: Diagnostic[];
+  };
+}
+
+/** Where entries live between compiles: in memory for tests, on disk for the CLI (src/cli/compile-cache.ts). */
+export interface CompileCache {
+  read(useCase: string): CacheEntry | undefined;
+  /** The files last written for the use case, by path (the caller checks their digests); undefined when gone. */
+  readFiles(useCase: string): Map<string, string> | undefined;
+  /** Stores the entry; `files` when the assembled stage ran (otherwise the stored files stay). */
+  write(useCase: string, entry: CacheEntry, files?: ReadonlyMap<string, string>): void;
+  /** Forgets the use cases not in `keep` (a removed use case). */
+  prune(keep: ReadonlySet<string>): void;
+}
+
+export function digest(...parts: (string | Uint8Array)[]): string {
+  const h = createHash('sha256');
+  for (const p of parts) h.update(p).update('\0');
+  return h.digest('base64url').slice(0, 27);
+}
+
+/** A cache in memory (tests, and the bench's in-process compiles); entries are cloned in and out, as on disk. */
+export class MemoryCache implements CompileCache {
+  readonly entries = new Map<string, { entry: CacheEntry; files: Map<string, string> }>();
+  reads = 0;
+
+  read(useCase: string): CacheEntry | undefined {
+    const e = this.entries.get(useCase);
+    if (e) this.reads++;
+    return e ? structuredClone(e.entry) : undefined;
+  }
+
+  readFiles(useCase: string): Map<string, string> | undefined {
+    const e = this.entries.get(useCase);
+    return e ? new Map(e.files) : undefined;
+  }
+
+  write(useCase: string, entry: CacheEntry, files?: ReadonlyMap<string, string>): void {
+    const previous = this.entries.get(useCase);
+    this.entries.set(useCase, { entry: structuredClone(entry), files: files ? new Map(files) : (previous?.files ?? new Map()) });
+  }
+
+  prune(keep: ReadonlySet<string>): void {
+    for (const k of this.entries.keys()) if (!keep.has(k)) this.entries.delete(k);
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * What a use case's result depends on outside its own files, as the answers to
+ * the reads its normalization made of the platform index (src/ir/context.ts
+ * {@link RecordingIndex}). A cached result is reused only while every read it
+ * made answers the same on the index of this run: an upstream's dag, a table's
+ * owner or columns, a share, a new use case naming the same secret — each
+ * changes an answer, so it invalidates exactly the use cases that asked.
+ */
+import { createHash } from 'node:crypto';
+import { serialize } from 'node:v8';
+import { allEntries, findTable, isCreated, platformDatabases, RecordingIndex, secretReaders, useCasesNamingTask, type PlatformIndex } from '../ir/context.ts';
+
+/** Read key → the answer's fingerprint. */
+export type Reads = Record<string, string>;
+
+const digest = (data: string | Uint8Array) => createHash('sha256').update(data).digest('base64url').slice(0, 22);
+
+/** Answers the reads of one run's index, each computed once. */
+export class ReadAnswers {
+  private readonly memo = new Map<string, string>();
+
+  constructor(private readonly index: PlatformIndex) {}
+
+  /** The fingerprint of the answer to `key` on this index. */
+  answer(key: string): string {
+    let a = this.memo.get(key);
+    if (a === undefined) {
+      a = this.compute(key);
+      this.memo.set(key, a);
+    }
+    return a;
+  }
+
+  /** Fingerprints of every key in `keys`. */
+  answers(keys: Iterable<string>): Reads {
+    const out: Reads = {};
+    for (const k of [...keys].sort()) out[k] = this.answer(k);
+    return out;
+  }
+
+  /** True when every read of `reads` still answers the same. */
+  unchanged(reads: Reads): boolean {
+    for (const [k, v] of Object.entries(reads)) if (this.answer(k) !== v) return false;
+    return true;
+  }
+
+  private compute(key: string): string {
+    const index = this.index;
+    const colon = key.indexOf(':');
+    const kind = colon < 0 ? key : key.slice(0, colon);
+    const arg = colon < 0 ? '' : key.slice(colon + 1);
+    switch (kind) {
+      case 'uc': {
+        const e = Map.prototype.get.call(index, arg) as ReturnType<PlatformIndex['get']>;
+        return e ? digest(serialize(e)) : '-';
+      }
+      case 'names':
+        return digest([...Map.prototype.keys.call(index)].join('\n'));
+      case '*':
+        return digest(serialize([...allEntries(index)]));
+      case 'table':
+        return digest(JSON.stringify(findTable(index, arg) ?? null));
+      case 'created':
+        return isCreated(index, arg) ? 'yes' : 'no';
+      case 'databases':
+        return digest([...platformDatabases(index)].sort().join('\n'));
+      case 'datasync':
+        return digest(useCasesNamingTask(index, arg, '').join('\n'));
+      case 'secrets':
+        return digest(serialize(secretReaders(index)));
+      default:
+        // A key this version does not know: never answer the same, so the result is recomputed.
+        return `?${Math.random()}`;
+    }
+  }
+}
+
+/** Runs `fn` with the index noting its reads; returns them with `fn`'s result. */
+export function recordReads<T>(index: PlatformIndex, fn: () => T): { value: T; keys: Set<string> } {
+  const keys = new Set<string>();
+  if (!(index instanceof RecordingIndex)) return { value: fn(), keys: new Set(['*']) };
+  index.log = keys;
+  try {
+    return { value: fn(), keys };
+  } finally {
+    index.log = undefined;
+  }
+}

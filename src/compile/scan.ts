@@ -1,0 +1,60 @@
+/**
+ * The first per-use-case stage: parse its files, run the checks that need
+ * nothing but the file itself (syntax, reserved names, secrets written in
+ * clear), and extract what the platform-wide decisions need — its entry of the
+ * index, its table-ownership claims and shares, its `depends_on` edges. The
+ * result is plain data: an unchanged use case's scan comes from the cache
+ * without parsing a file (src/compile/cache.ts).
+ */
+import { Report, type Diagnostic } from '../diagnostics.ts';
+import type { UseCaseIndexEntry } from '../ir/context.ts';
+import { dependencyEdges, indexUseCase, type DependencyEdge } from '../ir/index-platform.ts';
+import { ownershipFacts, type OwnershipFacts } from '../ir/ownership.ts';
+import type { Platform } from '../ir/types.ts';
+import type { UseCaseFiles } from '../spec/discover.ts';
+import { parseSpecFile, type SpecFile } from '../spec/files.ts';
+import { checkReservedSyntax, checkReservedText } from '../spec/reserved.ts';
+import { checkSecrets, checkTextSecrets } from '../spec/secrets-check.ts';
+
+export interface UseCaseScan {
+  name: string;
+  entry: UseCaseIndexEntry;
+  ownership: OwnershipFacts;
+  edges: DependencyEdge[];
+  /** What the file-level checks found. */
+  diagnostics: Diagnostic[];
+}
+
+/** Parses the YAML files of a use case; the file-level checks report into `report` when given. */
+export function parseUseCase(uc: UseCaseFiles, report?: Report): Map<string, SpecFile> {
+  const files = new Map<string, SpecFile>();
+  for (const [rel, src] of uc.yaml) {
+    const f = parseSpecFile(src, uc.name);
+    if (report) {
+      f.diagnostics.forEach((d) => report.add(d));
+      checkReservedSyntax(f, report);
+      checkSecrets(f, report);
+    }
+    files.set(rel, f);
+  }
+  if (report) {
+    for (const src of uc.other.values()) {
+      checkTextSecrets(src, uc.name, report);
+      checkReservedText(src, uc.name, report);
+    }
+  }
+  return files;
+}
+
+export function scanUseCase(uc: UseCaseFiles, platform: Pick<Platform, 'buckets' | 'catalog'>): { scan: UseCaseScan; parsed: Map<string, SpecFile> } {
+  const report = new Report();
+  const parsed = parseUseCase(uc, report);
+  const scan: UseCaseScan = {
+    name: uc.name,
+    entry: indexUseCase(uc.name, parsed, platform),
+    ownership: ownershipFacts(uc, parsed, platform.catalog),
+    edges: dependencyEdges(uc.name, parsed.get('orchestration.yaml')),
+    diagnostics: report.diagnostics,
+  };
+  return { scan, parsed };
+}

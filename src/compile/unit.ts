@@ -1,0 +1,73 @@
+/**
+ * The per-use-case stages after the scan: normalize (spec → IR, reading the
+ * platform index) and assemble (IR → ASL, job documents, its manifest part, and
+ * the checks of its own workflows against Step Functions quotas and the
+ * environment). Each returns plain data the cache keeps (src/compile/cache.ts).
+ */
+import { serialize } from 'node:v8';
+import { Report, type Diagnostic } from '../diagnostics.ts';
+import { assembleUseCase, manifestDatabases } from '../build/assemble.ts';
+import { checkEnvironment } from '../build/environment-check.ts';
+import { checkWorkflowLimits } from '../build/limits.ts';
+import type { ManifestUseCase } from '../build/types.ts';
+import type { PlatformIndex } from '../ir/context.ts';
+import { migrationWaits } from '../ir/migration-order.ts';
+import { normalizeUseCase } from '../ir/normalize.ts';
+import type { Platform, UseCase, Workflow } from '../ir/types.ts';
+import type { UseCaseFiles } from '../spec/discover.ts';
+import type { SpecFile } from '../spec/files.ts';
+import { digest, type CacheEntry, type UseCaseSummary } from './cache.ts';
+import { recordReads, type ReadAnswers } from './reads.ts';
+
+export type Normalized = NonNullable<CacheEntry['normalized']>;
+
+/** Normalizes one use case, noting what it read of the index and the answers it got. */
+export function normalizeUnit(uc: UseCaseFiles, parsed: Map<string, SpecFile>, platform: Platform, index: PlatformIndex, answers: ReadAnswers): Normalized {
+  const report = new Report();
+  const { value, keys } = recordReads(index, () => normalizeUseCase(uc, { platform, index, report, parsed }));
+  return { reads: answers.answers(keys), useCase: value, digest: value ? digest(serialize(value)) : '-', diagnostics: report.diagnostics };
+}
+
+/** What the assembled output of a use case depends on: its IR and the migrations its workflows wait for. */
+export function assemblyInput(normalized: Normalized, migrated: ReadonlyMap<string, Workflow>): string {
+  const waits = normalized.useCase!.workflows.map((w) => migrationWaits(w, migrated));
+  return digest(normalized.digest, JSON.stringify(waits));
+}
+
+export interface Assembled {
+  part: ManifestUseCase;
+  files: Map<string, string>;
+  summary: UseCaseSummary;
+  diagnostics: Diagnostic[];
+}
+
+/** Assembles one healthy use case and checks its workflows. */
+export function assembleUnit(uc: UseCase, platform: Platform, migrated: ReadonlyMap<string, Workflow>, renamedBuckets: ReadonlyMap<string, string>): Assembled {
+  const files = new Map<string, string>();
+  const part = assembleUseCase(uc, { platform, migrated }, files);
+  const report = new Report();
+  checkWorkflowLimits(uc, part.workflows, report);
+  checkEnvironment({ platform: { account: platform.account, environment: platform.environment }, useCases: [part] }, [uc], renamedBuckets, report);
+  return { part, files, summary: summarize(part), diagnostics: report.diagnostics };
+}
+
+function summarize(part: ManifestUseCase): UseCaseSummary {
+  return {
+    name: part.name,
+    databases: manifestDatabases(part),
+    workflows: part.workflows.map((w) => ({
+      name: w.name,
+      type: w.type,
+      kind: w.kind,
+      enabled: w.enabled,
+      dependsOn: w.dependsOn,
+      stats: w.stats,
+      resources: w.resources,
+      ...(w.schedule === undefined ? {} : { schedule: w.schedule }),
+      ...(w.scheduleTimezone === undefined ? {} : { scheduleTimezone: w.scheduleTimezone }),
+      ...(w.scheduleGroups === undefined ? {} : { scheduleGroups: w.scheduleGroups }),
+      ...(w.routes === undefined ? {} : { routes: w.routes }),
+      ...(w.schedules === undefined ? {} : { schedules: w.schedules }),
+    })),
+  };
+}
