@@ -16,7 +16,6 @@
  * is assembled, so a large platform is never held in memory whole;
  * {@link compile} collects them into a map.
  */
-import { serialize } from 'node:v8';
 import { Report, sortDiagnostics, type Diagnostic } from './diagnostics.ts';
 import { assemblePlatform, type BuildOutput } from './build/assemble.ts';
 import { checkLakeFormation } from './build/governance.ts';
@@ -33,7 +32,7 @@ import { limitsSummary } from './build/limits.ts';
 import { checkDataSyncQuota } from './build/datasync-quota.ts';
 import { discover, type SkippedEntry, type UseCaseFiles } from './spec/discover.ts';
 import type { SourceFile, SpecFile } from './spec/files.ts';
-import { CACHE_FORMAT, digest, type CacheEntry, type CompileCache, type FileDigest, type UseCaseSummary } from './compile/cache.ts';
+import { CACHE_FORMAT, canonical, digest, type CacheEntry, type CompileCache, type FileDigest, type UseCaseSummary } from './compile/cache.ts';
 import { ReadAnswers } from './compile/reads.ts';
 import { parseUseCase, scanUseCase, type UseCaseScan } from './compile/scan.ts';
 import { assembleUnit, assemblyInput, normalizeUnit, type Normalized } from './compile/unit.ts';
@@ -59,8 +58,8 @@ export interface StreamResult extends Omit<CompileResult, 'files' | 'manifest'> 
   manifest: Omit<Manifest, 'useCases'>;
   /** Each compiled use case's workflows, as the whole-platform checks and the CLI summary read them. */
   summaries: UseCaseSummary[];
-  /** How many use cases each stage took from the cache (all zero without one). */
-  reused: { scanned: number; normalized: number; assembled: number };
+  /** The use cases whose stage results came from the cache, per stage (all empty without one). */
+  reused: { scanned: string[]; normalized: string[]; assembled: string[] };
 }
 
 export interface CompileOptions {
@@ -105,13 +104,13 @@ export function compileStream(sources: readonly SourceFile[], options: StreamOpt
   const report = new Report();
   const cache = options.cache;
   const tree = discover(sources, report, options.skipped);
-  const reused = { scanned: 0, normalized: 0, assembled: 0 };
+  const reused: StreamResult['reused'] = { scanned: [], normalized: [], assembled: [] };
 
   const loaded = loadPlatform(tree, options.env, report);
   const { platform, ok: platformOk, baseFile: platformFile } = loaded;
   const platformFiles = new Set(loaded.files);
   // Everything outside a use case's folder that any of its stages reads without going through the index.
-  const platformKey = digest(String(CACHE_FORMAT), options.lakestepVersion, serialize({ platform, renamed: loaded.renamedBuckets }));
+  const platformKey = digest(String(CACHE_FORMAT), options.lakestepVersion, canonical({ platform, renamed: loaded.renamedBuckets }));
 
   // Scan: parse each use case once, or take its facts from the cache when its files did not change.
   const units: Unit[] = tree.useCases.map((uc) => {
@@ -119,7 +118,7 @@ export function compileStream(sources: readonly SourceFile[], options: StreamOpt
     const hit = cache?.read(uc.name);
     const cached = hit?.format === CACHE_FORMAT && hit.key === key ? hit : undefined;
     if (cached) {
-      reused.scanned++;
+      reused.scanned.push(uc.name);
       return { files: uc, key, cached, scan: cached.scan };
     }
     const { scan, parsed } = scanUseCase(uc, platform);
@@ -144,7 +143,7 @@ export function compileStream(sources: readonly SourceFile[], options: StreamOpt
     const previous = u.cached?.normalized;
     if (previous && answers.unchanged(previous.reads)) {
       u.normalized = previous;
-      reused.normalized++;
+      reused.normalized.push(u.files.name);
     } else {
       u.normalized = normalizeUnit(u.files, u.parsed ?? parseUseCase(u.files), platform, index, answers);
     }
@@ -204,7 +203,7 @@ export function compileStream(sources: readonly SourceFile[], options: StreamOpt
       if (!stored || assembled.files.some((f) => stored!.get(f.path) === undefined || digest(stored!.get(f.path)!) !== f.digest)) assembled = undefined;
     }
     let fresh: Map<string, string> | undefined;
-    if (assembled) reused.assembled++;
+    if (assembled) reused.assembled.push(u.files.name);
     else {
       const a = assembleUnit(u.normalized!.useCase!, platform, migrated, loaded.renamedBuckets);
       fresh = a.files;

@@ -1,21 +1,29 @@
 /**
  * The build directory as lakestep owns it. A build is recognized only by the
  * marker file lakestep itself writes (`.lakestep-build`, listing every file of
- * that build); replacing a build removes exactly those files and nothing else.
+ * that build with a stamp of its content); replacing a build removes exactly
+ * those files and nothing else, and rewrites only the files whose content
+ * changed. Files are written as the compiler produces them ({@link BuildWriter}):
+ * each new path is first appended to a journal (`.lakestep-build.journal`), so
+ * a build cut short is still recognized, and replaced, next time.
  * A directory without the marker, the specs folder, a folder holding the specs
  * or the current directory is never cleared: the command stops with exit 2.
  * @see https://nodejs.org/api/fs.html#fslstatsyncpath-options
  */
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { appendFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 
 /** Name of the marker file at the root of every build lakestep writes. */
 export const BUILD_MARKER = '.lakestep-build';
+const JOURNAL = '.lakestep-build.journal';
 
 interface Marker {
   lakestep: 'build';
   version: 1;
   files: string[];
+  /** Per file: `<content digest> <size> <mtime ms>` when written (absent in older builds). */
+  stamps?: Record<string, string>;
 }
 
 /** Folders a build must never replace nor contain. */
@@ -58,18 +66,23 @@ function within(inner: string, outer: string): boolean {
   return r === '' || (!r.startsWith('..') && !isAbsolute(r));
 }
 
-/** The file list of a valid marker; undefined when `dir` holds none. */
-function readMarker(dir: string): string[] | undefined {
+/** The files of a valid marker (and of its journal) with their stamps; undefined when `dir` holds none. */
+function readMarker(dir: string): { files: string[]; stamps: Map<string, string> } | undefined {
   const p = join(dir, BUILD_MARKER);
   const st = lstatSync(p, { throwIfNoEntry: false });
   if (!st?.isFile() || st.size > 64 * 1024 * 1024) return undefined;
+  let m: Partial<Marker>;
   try {
-    const m = JSON.parse(readFileSync(p, 'utf8')) as Partial<Marker>;
-    if (m.lakestep !== 'build' || m.version !== 1 || !Array.isArray(m.files) || !m.files.every((f) => typeof f === 'string')) return undefined;
-    return m.files;
+    m = JSON.parse(readFileSync(p, 'utf8')) as Partial<Marker>;
   } catch {
     return undefined;
   }
+  if (m.lakestep !== 'build' || m.version !== 1 || !Array.isArray(m.files) || !m.files.every((f) => typeof f === 'string')) return undefined;
+  const stamps = new Map(Object.entries(m.stamps && typeof m.stamps === 'object' ? m.stamps : {}).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  const journal = join(dir, JOURNAL);
+  const j = lstatSync(journal, { throwIfNoEntry: false });
+  const pending = j?.isFile() && j.size <= 64 * 1024 * 1024 ? readFileSync(journal, 'utf8').split('\n').filter((l) => l !== '') : [];
+  return { files: [...new Set([...m.files, ...pending])], stamps };
 }
 
 /** A listed path is only ever a plain relative path inside the build. */
@@ -90,8 +103,8 @@ function plainFileInside(root: string, rel: string): boolean {
   return true;
 }
 
-/** Removes the files of the previous build (as its marker lists them), then the folders they leave empty. */
-function removePrevious(dir: string, files: readonly string[]): void {
+/** Removes `files` of the previous build, then the folders they leave empty. */
+function removeFiles(dir: string, files: Iterable<string>): void {
   const dirs = new Set<string>();
   for (const f of files) {
     if (!safeRelative(f) || !plainFileInside(dir, f)) continue;
@@ -102,7 +115,111 @@ function removePrevious(dir: string, files: readonly string[]): void {
     const p = join(dir, d);
     if (lstatSync(p, { throwIfNoEntry: false })?.isDirectory() && readdirSync(p).length === 0) rmdirSync(p);
   }
-  unlinkSync(join(dir, BUILD_MARKER));
+}
+
+/** A file the writer is given: its path in the build, a digest of its content, and the content on demand. */
+export interface BuildFile {
+  path: string;
+  digest: string;
+  text(): string;
+}
+
+/**
+ * Writes a build into `outDir` file by file: refuses (an error with `exitCode: 2`) anything that is not a
+ * lakestep build or that holds the specs or the current directory, before anything is written; a file whose
+ * path exists but was not written by lakestep stops the build there. A file whose content is what the
+ * previous build wrote, still in place and untouched (same size and modification time), is not written
+ * again; {@link finish} removes the previous build's files this one did not write.
+ */
+export class BuildWriter {
+  private readonly previous: Set<string>;
+  private readonly stamps: Map<string, string>;
+  private readonly written = new Map<string, string>();
+  private readonly checked = new Set<string>();
+  /** Files written (not found unchanged), for the summary. */
+  changed = 0;
+
+  private constructor(
+    private readonly outDir: string,
+    private readonly out: string,
+    previous: { files: string[]; stamps: Map<string, string> } | undefined,
+  ) {
+    this.previous = new Set(previous?.files ?? []);
+    this.stamps = previous?.stamps ?? new Map();
+  }
+
+  static open(outDir: string, guard: BuildGuard = {}): BuildWriter {
+    const out = real(outDir);
+    for (const [what, p] of [['the specs folder', guard.specsDir], ['the current directory', guard.cwd]] as const) {
+      if (p === undefined) continue;
+      const r = real(p);
+      if (within(r, out)) throw refuse(outDir, `it is or contains ${what}`);
+      if (what === 'the specs folder' && within(out, r)) throw refuse(outDir, 'it lies inside the specs folder');
+    }
+    const st = statOrNone(out);
+    if (st && !st.isDirectory()) throw refuse(outDir, 'it is not a directory');
+    let previous: ReturnType<typeof readMarker>;
+    if (st && readdirSync(out).length > 0) {
+      previous = readMarker(out);
+      if (!previous) throw refuse(outDir, `${outDir} is not empty and holds no lakestep build (no ${BUILD_MARKER} marker)`);
+    }
+    mkdirSync(out, { recursive: true });
+    // An empty marker at once: a first build cut short is still recognized (its files are in the journal).
+    if (!previous) writeFileSync(join(out, BUILD_MARKER), JSON.stringify({ lakestep: 'build', version: 1, files: [] } satisfies Marker) + '\n');
+    return new BuildWriter(outDir, out, previous);
+  }
+
+  /** Refuses a path that exists in the folder and was not written by lakestep, before anything is written. */
+  checkForeign(paths: Iterable<string>): void {
+    for (const path of paths) this.checkPath(path);
+  }
+
+  write(file: BuildFile): void {
+    this.checkPath(file.path);
+    const p = join(this.out, file.path);
+    const st = lstatSync(p, { throwIfNoEntry: false });
+    const stamp = this.stamps.get(file.path);
+    if (st?.isFile() && stamp !== undefined && stamp === `${file.digest} ${st.size} ${st.mtimeMs}`) {
+      this.written.set(file.path, stamp);
+      return;
+    }
+    const parent = dirname(p);
+    if (!this.checked.has(parent)) {
+      mkdirSync(parent, { recursive: true });
+      // A folder of the build replaced by a link must not carry writes elsewhere.
+      if (!within(realpathSync(parent), this.out)) throw refuse(this.outDir, `${relative(this.out, parent)} leads outside the build`);
+      this.checked.add(parent);
+    }
+    // A new path goes into the journal first: a build cut short still owns it.
+    if (!this.previous.has(file.path)) {
+      appendFileSync(join(this.out, JOURNAL), file.path + '\n');
+      this.previous.add(file.path);
+    }
+    if (st?.isSymbolicLink()) unlinkSync(p);
+    const text = file.text();
+    writeFileSync(p, text);
+    const now = lstatSync(p);
+    this.written.set(file.path, `${file.digest} ${now.size} ${now.mtimeMs}`);
+    this.changed++;
+  }
+
+  /** Removes what the previous build wrote and this one did not, then records this build in the marker. */
+  finish(): { files: number; changed: number; removed: number } {
+    const stale = [...this.previous].filter((f) => !this.written.has(f));
+    removeFiles(this.out, stale);
+    const files = [...this.written.keys()].sort();
+    const marker: Marker = { lakestep: 'build', version: 1, files, stamps: Object.fromEntries(files.map((f) => [f, this.written.get(f)!])) };
+    const tmp = join(this.out, `${BUILD_MARKER}.tmp`);
+    writeFileSync(tmp, JSON.stringify(marker, null, 2) + '\n');
+    renameSync(tmp, join(this.out, BUILD_MARKER));
+    rmSync(join(this.out, JOURNAL), { force: true });
+    return { files: files.length, changed: this.changed, removed: stale.length };
+  }
+
+  private checkPath(path: string): void {
+    if (!safeRelative(path) || path === BUILD_MARKER || path === JOURNAL) throw new Error(`invalid build path ${JSON.stringify(path)}`);
+    if (!this.previous.has(path) && lstatSync(join(this.out, path), { throwIfNoEntry: false }) !== undefined) throw refuse(this.outDir, `${path} was not written by lakestep`);
+  }
 }
 
 /**
@@ -111,40 +228,8 @@ function removePrevious(dir: string, files: readonly string[]): void {
  * or the current directory; removes only the files the previous build listed.
  */
 export function replaceBuild(outDir: string, files: ReadonlyMap<string, string>, guard: BuildGuard = {}): void {
-  const out = real(outDir);
-  for (const [what, p] of [['the specs folder', guard.specsDir], ['the current directory', guard.cwd]] as const) {
-    if (p === undefined) continue;
-    const r = real(p);
-    if (within(r, out)) throw refuse(outDir, `it is or contains ${what}`);
-    if (what === 'the specs folder' && within(out, r)) throw refuse(outDir, 'it lies inside the specs folder');
-  }
-  const st = statOrNone(out);
-  if (st && !st.isDirectory()) throw refuse(outDir, 'it is not a directory');
-  if (st && readdirSync(out).length > 0) {
-    const previous = readMarker(out);
-    if (!previous) throw refuse(outDir, `${outDir} is not empty and holds no lakestep build (no ${BUILD_MARKER} marker)`);
-    const own = new Set(previous);
-    const foreign = [...files.keys()].find((p) => !own.has(p) && lstatSync(join(out, p), { throwIfNoEntry: false }) !== undefined);
-    if (foreign !== undefined) throw refuse(outDir, `${foreign} was not written by lakestep`);
-    removePrevious(out, previous);
-  }
-  for (const path of files.keys()) if (!safeRelative(path) || path === BUILD_MARKER) throw new Error(`invalid build path ${JSON.stringify(path)}`);
-  const sorted = [...files].sort(([a], [b]) => (a < b ? -1 : 1));
-  mkdirSync(out, { recursive: true });
-  // The marker first: a build cut short is still recognized, and replaced, next time.
-  const marker: Marker = { lakestep: 'build', version: 1, files: sorted.map(([p]) => p) };
-  writeFileSync(join(out, BUILD_MARKER), JSON.stringify(marker, null, 2) + '\n');
-  const checked = new Set<string>();
-  for (const [path, content] of sorted) {
-    const p = join(out, path);
-    const parent = dirname(p);
-    if (!checked.has(parent)) {
-      mkdirSync(parent, { recursive: true });
-      // A folder of the build replaced by a link must not carry writes elsewhere.
-      if (!within(realpathSync(parent), out)) throw refuse(outDir, `${relative(out, parent)} leads outside the build`);
-      checked.add(parent);
-    }
-    if (lstatSync(p, { throwIfNoEntry: false })?.isSymbolicLink()) unlinkSync(p);
-    writeFileSync(p, content);
-  }
+  const writer = BuildWriter.open(outDir, guard);
+  writer.checkForeign(files.keys());
+  for (const [path, text] of [...files].sort(([a], [b]) => (a < b ? -1 : 1))) writer.write({ path, digest: createHash('sha256').update(text).digest('base64url'), text: () => text });
+  writer.finish();
 }

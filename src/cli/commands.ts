@@ -3,24 +3,34 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { EXIT, plainUsage } from './args.ts';
 import { ENV_NAME, overlayEnvironment, overlayPath } from '../spec/environment.ts';
-import { compile, type CompileResult } from '../compile.ts';
-import { lakestepVersion, writeBuild, type Io } from './io.ts';
+import { compile, compileStream, type CompileResult, type StreamResult } from '../compile.ts';
+import type { CompileCache } from '../compile/cache.ts';
+import { BuildWriter } from './build-dir.ts';
+import { DiskCache, defaultCacheDir } from './compile-cache.ts';
+import { lakestepVersion, type Io } from './io.ts';
 import { readSpecTree } from './spec-reader.ts';
-import type { ManifestWorkflow } from '../build/types.ts';
+import type { Manifest } from '../build/types.ts';
+import type { WorkflowSummary } from '../compile/cache.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { displayPath, printDiagnostics, table } from './print.ts';
 import { kindLabel } from './report.ts';
 
 export { EXIT };
 
+/** Where the incremental cache lives, or `false` for none (`--no-cache`). */
+export type CacheSetting = string | false | undefined;
+
 /**
- * Reads and compiles the specs folder; a folder that is missing, a file, or holds no spec is a one-line usage error,
+ * Reads the specs folder; a folder that is missing, a file, or holds no spec is a one-line usage error,
  * and so is an `--env` without its overlay `platform.<env>.yaml`.
  */
-export function runCompile(io: Io, specsDir: string, env?: string): CompileResult {
+function readSpecs(io: Io, specsDir: string, env?: string): ReturnType<typeof readSpecTree> {
   const dir = resolve(io.cwd, specsDir);
   if (!existsSync(dir)) throw plainUsage(`specs folder ${specsDir} does not exist`);
   if (!statSync(dir).isDirectory()) throw plainUsage(`${specsDir} is a file; give the folder that holds the use-case folders (e.g. specs)`);
-  const { files: sources, skipped } = readSpecTree(dir);
+  const tree = readSpecTree(dir);
+  const sources = tree.files;
   if (!sources.some((f) => /\.ya?ml$/.test(f.path))) {
     throw plainUsage(`no spec files in ${specsDir}: a use case is a folder with an orchestration.yaml, e.g. ${specsDir.replace(/\/+$/, '')}/orders/orchestration.yaml`);
   }
@@ -28,7 +38,25 @@ export function runCompile(io: Io, specsDir: string, env?: string): CompileResul
     throw plainUsage(`${specsDir} holds an orchestration.yaml itself: it looks like one use case; give the folder above it`);
   }
   if (env !== undefined) checkEnvironment(env, specsDir, sources.map((f) => f.path));
+  return tree;
+}
+
+/** Reads and compiles the specs folder in memory (every file of the build in the result). */
+export function runCompile(io: Io, specsDir: string, env?: string): CompileResult {
+  const { files: sources, skipped } = readSpecs(io, specsDir, env);
   return compile(sources, { lakestepVersion: lakestepVersion(), skipped, ...(env === undefined ? {} : { env }) });
+}
+
+function cacheFor(io: Io, specsDir: string, env: string | undefined, setting: CacheSetting): CompileCache | undefined {
+  if (setting === false) return undefined;
+  return new DiskCache(setting === undefined ? defaultCacheDir(resolve(io.cwd, specsDir), env) : resolve(io.cwd, setting));
+}
+
+/** Compiles the specs read by {@link readSpecs} through the incremental cache, handing each file to `emit`. */
+function streamCompile(io: Io, specs: ReturnType<typeof readSpecs>, specsDir: string, env: string | undefined, cache: CacheSetting, emit: Parameters<typeof compileStream>[1]['emit']): StreamResult {
+  const { files: sources, skipped } = specs;
+  const c = cacheFor(io, specsDir, env, cache);
+  return compileStream(sources, { lakestepVersion: lakestepVersion(), skipped, ...(env === undefined ? {} : { env }), ...(c ? { cache: c } : {}), emit });
 }
 
 /** `--env <name>`: a valid name whose overlay `platform.<name>.yaml` is in the specs folder. */
@@ -47,8 +75,8 @@ function checkOut(io: Io, outDir: string): void {
 }
 
 /** `lakestep validate [dir]`: per-file ✓/✘, then every diagnostic. */
-export function validateCommand(io: Io, specsDir: string, env?: string): number {
-  const result = runCompile(io, specsDir, env);
+export function validateCommand(io: Io, specsDir: string, env?: string, cache?: CacheSetting): number {
+  const result = streamCompile(io, readSpecs(io, specsDir, env), specsDir, env, cache, () => {});
   const byFile = new Map<string, { errors: number; warnings: number }>();
   for (const path of [...result.sources.keys()].sort()) byFile.set(path, { errors: 0, warnings: 0 });
   for (const d of result.diagnostics) {
@@ -66,40 +94,62 @@ export function validateCommand(io: Io, specsDir: string, env?: string): number 
 }
 
 /**
- * `lakestep compile [dir] --out build [--strict]`: writes every healthy use case;
+ * `lakestep compile [dir] --out build [--strict]`: writes every healthy use case,
+ * each file as soon as it is compiled, only the files that changed;
  * exits 1 when any use case is quarantined. `--strict` writes nothing on any error.
  */
-export function compileCommand(io: Io, specsDir: string, outDir: string, strict: boolean, printSummary = true, env?: string): { code: number; result: CompileResult } {
+export function compileCommand(io: Io, specsDir: string, outDir: string, strict: boolean, printSummary = true, env?: string, cache?: CacheSetting): { code: number; result: StreamResult } {
   checkOut(io, outDir);
-  const result = runCompile(io, specsDir, env);
-  const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
-  if (result.diagnostics.length) io.err(printDiagnostics(result.diagnostics, result.sources, specsDir) + '\n');
-  if (strict && errors) {
-    io.err(`--strict: ${errors} error(s); nothing written to ${outDir}`);
-    return { code: EXIT.diagnostics, result };
+  const guard = { specsDir: resolve(io.cwd, specsDir), cwd: io.cwd };
+  const specs = readSpecs(io, specsDir, env);
+  let result: StreamResult;
+  if (strict) {
+    // Nothing may be written before every use case is known to compile: keep the files until then.
+    const files: Parameters<Parameters<typeof compileStream>[1]['emit']>[0][] = [];
+    result = streamCompile(io, specs, specsDir, env, cache, (f) => files.push(f));
+    const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
+    if (result.diagnostics.length) io.err(printDiagnostics(result.diagnostics, result.sources, specsDir) + '\n');
+    if (errors) {
+      io.err(`--strict: ${errors} error(s); nothing written to ${outDir}`);
+      return { code: EXIT.diagnostics, result };
+    }
+    const writer = BuildWriter.open(resolve(io.cwd, outDir), guard);
+    writer.checkForeign(files.map((f) => f.path));
+    for (const f of files) writer.write(f);
+    writer.finish();
+  } else {
+    const writer = BuildWriter.open(resolve(io.cwd, outDir), guard);
+    result = streamCompile(io, specs, specsDir, env, cache, (f) => writer.write(f));
+    writer.finish();
+    if (result.diagnostics.length) io.err(printDiagnostics(result.diagnostics, result.sources, specsDir) + '\n');
   }
-  writeBuild(resolve(io.cwd, outDir), result.files, { specsDir: resolve(io.cwd, specsDir), cwd: io.cwd });
+  const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
   if (printSummary) io.out(summary(result, outDir));
   return { code: errors ? EXIT.diagnostics : EXIT.ok, result };
 }
 
+/** The manifest of the build in `outDir`, as `lakestep compile` wrote it. */
+export function builtManifest(io: Io, outDir: string): Manifest {
+  return JSON.parse(readFileSync(join(resolve(io.cwd, outDir), 'manifest.json'), 'utf8')) as Manifest;
+}
+
 /** The compile table: one row per workflow with its kind, triggers and sizes, then the rule quota line. */
-export function summary(result: CompileResult, outDir: string): string {
+export function summary(result: StreamResult, outDir: string): string {
   const rows = [['use case', 'workflow', 'kind', 'schedule / trigger', 'states', 'spark jobs', 'routes']];
-  for (const uc of result.manifest.useCases) {
+  for (const uc of result.summaries) {
     for (const w of uc.workflows) {
       rows.push([uc.name, w.name + (w.enabled ? '' : ' (disabled)'), kindLabel(w), triggerText(uc.name, w), String(w.stats.states), String(w.stats.sparkJobs), String(w.routes?.length ?? 0)]);
     }
   }
   for (const q of result.quarantined) rows.push([q.useCase, '(quarantined)', '-', `${q.diagnostics.filter((d) => d.severity === 'error').length} error(s)`, '-', '-', '-']);
-  const workflows = result.manifest.useCases.reduce((n, u) => n + u.workflows.length, 0);
+  const workflows = result.summaries.reduce((n, u) => n + u.workflows.length, 0);
   const p = result.manifest.platform;
   const env = p.environment === undefined ? '' : `Environment ${p.environment}: prefix ${p.prefix}, region ${p.region}${p.account ? `, account ${p.account}` : ''}\n`;
-  return `${table(rows)}\n\nEventBridge: ${result.rulesSummary}\nStep Functions: ${result.limitsSummary}\n${env}${result.manifest.useCases.length} use case(s) compiled, ${workflows} workflow(s), ${result.quarantined.length} quarantined → ${outDir}/manifest.json`;
+  return `${table(rows)}\n\nEventBridge: ${result.rulesSummary}\nStep Functions: ${result.limitsSummary}\n${env}${result.summaries.length} use case(s) compiled, ${workflows} workflow(s), ${result.quarantined.length} quarantined → ${outDir}/manifest.json`;
 }
 
 /** `cron(0 * * * ? *) + after customers-migration`: schedules and upstreams both, since a dag runs on each. */
-export function triggerText(useCase: string, w: ManifestWorkflow): string {
+export function triggerText(useCase: string, w: Pick<WorkflowSummary, 'schedule' | 'scheduleTimezone' | 'scheduleGroups' | 'dependsOn'>): string {
   const schedules = w.schedule ? [`${w.schedule}${w.scheduleTimezone ? ` ${w.scheduleTimezone}` : ''}`] : (w.scheduleGroups ?? []).map((g) => g.schedule);
   const parts: string[] = [];
   if (schedules.length) parts.push(schedules.length > 2 ? `${schedules.length} schedules` : schedules.join(', '));

@@ -37,7 +37,7 @@ import {
   type ResolvedWorkflow,
   type WorkflowTarget,
 } from '../ops/index.ts';
-import { compileCommand } from './commands.ts';
+import { builtManifest, compileCommand } from './commands.ts';
 import { overlayPath } from '../spec/environment.ts';
 import type { Io } from './io.ts';
 import { formatStatusQuality, statusQuality } from './quality.ts';
@@ -182,13 +182,14 @@ export async function deployCommand(io: Io, opts: { specsDir: string; outDir: st
     io.err(`${platformFiles.join(' + ')} ${platformFiles.length > 1 ? 'have' : 'has'} errors: nothing deployed`);
     return 1;
   }
-  if (opts.useCases.length) planDeploy(result.manifest, { useCases: opts.useCases, buildDir: opts.outDir }); // unknown names: exit 2 before credentials
+  const manifest = builtManifest(io, opts.outDir);
+  if (opts.useCases.length) planDeploy(manifest, { useCases: opts.useCases, buildDir: opts.outDir }); // unknown names: exit 2 before credentials
   if (result.quarantined.length) {
     io.out(`\n${result.quarantined.length} use case(s) quarantined and left out of this deployment: ${result.quarantined.map((q) => q.useCase).join(', ')}`);
   }
   const deployed = await deploy({
     buildDir: resolve(io.cwd, opts.outDir),
-    manifest: result.manifest,
+    manifest,
     env: io.env,
     cwd: io.cwd,
     interactive: io.tty,

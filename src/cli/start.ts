@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { formatTimeline, simulate, type Scenario } from '../simulator/index.ts';
-import { compileCommand, EXIT, summary } from './commands.ts';
+import { builtManifest, compileCommand, EXIT, summary } from './commands.ts';
 import type { Io } from './io.ts';
 import { nextSteps, simulationReport, wrap } from './report.ts';
 import { readScenarioFile, startScenario, unknownWorkflows } from './scenario.ts';
@@ -35,7 +35,7 @@ export async function startCommand(io: Io, opts: StartOptions): Promise<number> 
   // Read the scenario first: a bad file is a usage error before anything is written.
   const given: Scenario | undefined = opts.scenario === undefined ? undefined : readScenarioFile(io.cwd, opts.scenario);
   const compiled = compileCommand(io, opts.specsDir, opts.outDir, false, opts.verbose);
-  const { manifest } = compiled.result;
+  const manifest = builtManifest(io, opts.outDir);
   const workflows = manifest.useCases.reduce((n, u) => n + u.workflows.length, 0);
   const rules = manifest.machines?.dispatcher ? 1 : 0;
   const schedules = manifest.useCases.reduce((n, u) => n + u.workflows.reduce((m, w) => m + (w.schedules?.length ?? 0), 0), 0);

@@ -73,6 +73,15 @@ export interface CompileCache {
   prune(keep: ReadonlySet<string>): void;
 }
 
+/**
+ * A text that is equal for equal values, whatever their history: JSON with Maps and Sets written as tagged
+ * lists in insertion order. (V8's serializer is not: the same string may be written in one or two bytes per
+ * character depending on where it came from.)
+ */
+export function canonical(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) => (v instanceof Map ? { '<map>': [...v] } : v instanceof Set ? { '<set>': [...v] } : v === undefined ? null : v));
+}
+
 export function digest(...parts: (string | Uint8Array)[]): string {
   const h = createHash('sha256');
   for (const p of parts) h.update(p).update('\0');

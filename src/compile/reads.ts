@@ -6,14 +6,12 @@
  * owner or columns, a share, a new use case naming the same secret — each
  * changes an answer, so it invalidates exactly the use cases that asked.
  */
-import { createHash } from 'node:crypto';
-import { serialize } from 'node:v8';
+import { canonical, digest } from './cache.ts';
 import { allEntries, findTable, isCreated, platformDatabases, RecordingIndex, secretReaders, useCasesNamingTask, type PlatformIndex } from '../ir/context.ts';
 
 /** Read key → the answer's fingerprint. */
 export type Reads = Record<string, string>;
 
-const digest = (data: string | Uint8Array) => createHash('sha256').update(data).digest('base64url').slice(0, 22);
 
 /** Answers the reads of one run's index, each computed once. */
 export class ReadAnswers {
@@ -52,12 +50,12 @@ export class ReadAnswers {
     switch (kind) {
       case 'uc': {
         const e = Map.prototype.get.call(index, arg) as ReturnType<PlatformIndex['get']>;
-        return e ? digest(serialize(e)) : '-';
+        return e ? digest(canonical(e)) : '-';
       }
       case 'names':
         return digest([...Map.prototype.keys.call(index)].join('\n'));
       case '*':
-        return digest(serialize([...allEntries(index)]));
+        return digest(canonical([...allEntries(index)]));
       case 'table':
         return digest(JSON.stringify(findTable(index, arg) ?? null));
       case 'created':
@@ -67,7 +65,7 @@ export class ReadAnswers {
       case 'datasync':
         return digest(useCasesNamingTask(index, arg, '').join('\n'));
       case 'secrets':
-        return digest(serialize(secretReaders(index)));
+        return digest(canonical(secretReaders(index)));
       default:
         // A key this version does not know: never answer the same, so the result is recomputed.
         return `?${Math.random()}`;

@@ -4,7 +4,6 @@
  * the checks of its own workflows against Step Functions quotas and the
  * environment). Each returns plain data the cache keeps (src/compile/cache.ts).
  */
-import { serialize } from 'node:v8';
 import { Report, type Diagnostic } from '../diagnostics.ts';
 import { assembleUseCase, manifestDatabases } from '../build/assemble.ts';
 import { checkEnvironment } from '../build/environment-check.ts';
@@ -16,7 +15,7 @@ import { normalizeUseCase } from '../ir/normalize.ts';
 import type { Platform, UseCase, Workflow } from '../ir/types.ts';
 import type { UseCaseFiles } from '../spec/discover.ts';
 import type { SpecFile } from '../spec/files.ts';
-import { digest, type CacheEntry, type UseCaseSummary } from './cache.ts';
+import { canonical, digest, type CacheEntry, type UseCaseSummary } from './cache.ts';
 import { recordReads, type ReadAnswers } from './reads.ts';
 
 export type Normalized = NonNullable<CacheEntry['normalized']>;
@@ -25,7 +24,7 @@ export type Normalized = NonNullable<CacheEntry['normalized']>;
 export function normalizeUnit(uc: UseCaseFiles, parsed: Map<string, SpecFile>, platform: Platform, index: PlatformIndex, answers: ReadAnswers): Normalized {
   const report = new Report();
   const { value, keys } = recordReads(index, () => normalizeUseCase(uc, { platform, index, report, parsed }));
-  return { reads: answers.answers(keys), useCase: value, digest: value ? digest(serialize(value)) : '-', diagnostics: report.diagnostics };
+  return { reads: answers.answers(keys), useCase: value, digest: value ? digest(canonical(value)) : '-', diagnostics: report.diagnostics };
 }
 
 /** What the assembled output of a use case depends on: its IR and the migrations its workflows wait for. */

@@ -1,0 +1,170 @@
+/**
+ * The incremental compile writes what a full compile writes, byte for byte, after
+ * every kind of change — and recomputes the use cases the change reaches, not
+ * only the one whose files changed. Each case compiles the example with a cache,
+ * changes the tree, compiles again with the same cache, and compares with a
+ * compile of the changed tree from nothing.
+ */
+import { describe, expect, it } from 'vitest';
+import { resolve } from 'node:path';
+import { compile, compileStream, type CompileResult, type StreamResult } from '../../src/compile.ts';
+import { MemoryCache, type CompileCache } from '../../src/compile/cache.ts';
+import { readSpecTree } from '../../src/cli/spec-reader.ts';
+import type { SourceFile } from '../../src/spec/files.ts';
+import { VERSION } from './support.ts';
+
+const EXAMPLE = readSpecTree(resolve(import.meta.dirname, '../../specs')).files;
+const NAMES = ['clickstream', 'customers', 'orders', 'payments'];
+
+type Edit = (files: Map<string, string>) => void;
+
+function edited(base: readonly SourceFile[], ...edits: Edit[]): SourceFile[] {
+  const m = new Map(base.map((f) => [f.path, f.text]));
+  for (const e of edits) e(m);
+  return [...m].map(([path, text]) => ({ path, text }));
+}
+
+/** Replaces `from` by `to` in one file, failing when `from` is not there (the edit would test nothing). */
+const replace =
+  (path: string, from: string | RegExp, to: string): Edit =>
+  (m) => {
+    const text = m.get(path);
+    expect(text, path).toBeDefined();
+    const next = text!.replace(from, to);
+    expect(next, `${path}: ${String(from)} not found`).not.toBe(text);
+    m.set(path, next);
+  };
+
+function withCache(sources: readonly SourceFile[], cache: CompileCache): { files: Map<string, string>; result: StreamResult } {
+  const files = new Map<string, string>();
+  const result = compileStream(sources, { ...VERSION, cache, emit: (f) => files.set(f.path, f.text()) });
+  return { files, result };
+}
+
+function sorted(files: ReadonlyMap<string, string>): [string, string][] {
+  return [...files].sort(([a], [b]) => (a < b ? -1 : 1));
+}
+
+/** Compiles `before` then `after` through one cache; asserts `after` equals a full compile and returns what was reused. */
+function check(before: readonly SourceFile[], after: readonly SourceFile[], cache: CompileCache = new MemoryCache()): { result: StreamResult; full: CompileResult; changed: boolean } {
+  const first = withCache(before, cache);
+  const second = withCache(after, cache);
+  const full = compile(after, VERSION);
+  expect(sorted(second.files)).toEqual(sorted(full.files));
+  expect(second.result.diagnostics).toEqual(full.diagnostics);
+  expect(second.result.quarantined).toEqual(full.quarantined);
+  expect(second.result.limitsSummary).toBe(full.limitsSummary);
+  expect(second.result.rulesSummary).toBe(full.rulesSummary);
+  return { result: second.result, full, changed: JSON.stringify(sorted(first.files)) !== JSON.stringify(sorted(full.files)) };
+}
+
+const recomputed = (r: StreamResult, stage: 'scanned' | 'normalized' | 'assembled') => NAMES.filter((n) => !r.reused[stage].includes(n));
+
+describe('incremental compile', () => {
+  it('reuses every stage of every use case when nothing changed', () => {
+    const { result, changed } = check(EXAMPLE, EXAMPLE);
+    expect(changed).toBe(false);
+    expect(result.reused).toEqual({ scanned: NAMES, normalized: NAMES, assembled: NAMES });
+  });
+
+  it("a use case's YAML file: that use case, and those that read what changed", () => {
+    const after = edited(EXAMPLE, replace('clickstream/orchestration.yaml', /schedule: .*/, 'schedule: cron(7 3 * * ? *)'));
+    const { result, changed } = check(EXAMPLE, after);
+    expect(changed).toBe(true);
+    expect(recomputed(result, 'scanned')).toEqual(['clickstream']);
+    expect(recomputed(result, 'assembled')).toContain('clickstream');
+    expect(result.reused.assembled).toEqual(expect.arrayContaining(['customers', 'payments']));
+  });
+
+  it('a SQL file: its use case only', () => {
+    const after = edited(EXAMPLE, replace('orders/sql/orders_enriched.sql', 'INTERVAL 3 DAYS', 'INTERVAL 5 DAYS'));
+    const { result, changed } = check(EXAMPLE, after);
+    expect(changed).toBe(true);
+    expect(recomputed(result, 'scanned')).toEqual(['orders']);
+    expect(recomputed(result, 'assembled')).toEqual(['orders']);
+  });
+
+  it('a SQL file that makes its use case write a table of another: quarantined, as in a full compile', () => {
+    const after = edited(EXAMPLE, replace('orders/sql/orders_enriched.sql', 'MERGE INTO process_orders.orders_enriched', 'MERGE INTO raw_customers.customers'));
+    const { full } = check(EXAMPLE, after);
+    expect(full.quarantined.map((q) => q.useCase)).toContain('orders');
+  });
+
+  it('platform.yaml: every use case', () => {
+    const after = edited(EXAMPLE, replace('platform.yaml', 'max_vcpu: 96', 'max_vcpu: 64'));
+    const { result, changed } = check(EXAMPLE, after);
+    expect(changed).toBe(true);
+    expect(result.reused).toEqual({ scanned: [], normalized: [], assembled: [] });
+  });
+
+  it("an upstream's dag: the downstream use case is recompiled though its files did not change", () => {
+    const after = edited(EXAMPLE, replace('customers/orchestration.yaml', /- name: customers-ingestion\n/, '- name: customers-ingest\n'), replace('customers/orchestration.yaml', 'depends_on: [customers-ingestion]', 'depends_on: [customers-ingest]'));
+    const { result, full } = check(EXAMPLE, after);
+    expect(result.reused.scanned).toContain('orders');
+    expect(recomputed(result, 'normalized')).toEqual(expect.arrayContaining(['customers', 'orders']));
+    expect(full.diagnostics.some((d) => d.useCase === 'orders' && d.code === 'DAG_UNKNOWN_DEPENDENCY')).toBe(true);
+    expect(result.reused.normalized).toEqual(expect.arrayContaining(['clickstream', 'payments']));
+  });
+
+  it("an upstream's schedule: the dependent dag's inherited timetable follows", () => {
+    const after = edited(EXAMPLE, replace('customers/orchestration.yaml', /(- name: customers-migration\n(?:.*\n)*?\s+schedule: ).*/, '$1cron(0 4 * * ? *)'));
+    const { result } = check(EXAMPLE, after);
+    expect(result.reused.scanned).toEqual(expect.arrayContaining(['clickstream', 'orders', 'payments']));
+  });
+
+  it("a share taken back: the owner's grants change; the reader did not read them and is reused", () => {
+    const after = edited(EXAMPLE, replace('customers/orchestration.yaml', /share:\n(?:  .*\n)+/, ''));
+    const { result, changed } = check(EXAMPLE, after);
+    expect(changed).toBe(true);
+    expect(recomputed(result, 'assembled')).toEqual(['customers']);
+  });
+
+  it('a table owner changed in platform.yaml: as a full compile', () => {
+    const after = edited(EXAMPLE, (m) => m.set('platform.yaml', `${m.get('platform.yaml')}\ndatabases:\n  raw_customers: {owner: orders}\n`));
+    check(EXAMPLE, after);
+  });
+
+  it('a new use case that writes a table it does not own: it is quarantined, the owner is untouched', () => {
+    const after = edited(EXAMPLE, (m) => {
+      m.set('intruder/orchestration.yaml', 'owner: intruder-team@example.com\ndags:\n  - name: intruder-merge\n    type: transformation\n    schedule: cron(0 5 * * ? *)\n');
+      m.set('intruder/processing.yaml', 'merges:\n  - name: steal\n    source: raw_orders.orders\n    target: raw_customers.customers\n    keys: [customer_id]\n');
+    });
+    const { result, full } = check(EXAMPLE, after);
+    expect(full.quarantined.map((q) => q.useCase)).toContain('intruder');
+    expect(result.reused.assembled).toContain('customers');
+  });
+
+  it('a removed use case: its files leave the build, its dependants are recompiled, its cache entry goes', () => {
+    const cache = new MemoryCache();
+    const after = EXAMPLE.filter((f) => !f.path.startsWith('customers/'));
+    const { full } = check(EXAMPLE, after, cache);
+    expect([...full.files.keys()].some((p) => p.startsWith('customers/'))).toBe(false);
+    expect([...cache.entries.keys()].sort()).toEqual(['clickstream', 'orders', 'payments']);
+  });
+
+  it('a change and its revert: the cache never serves the changed result for the original tree', () => {
+    const cache = new MemoryCache();
+    const after = edited(EXAMPLE, replace('orders/sql/orders_enriched.sql', 'INTERVAL 3 DAYS', 'INTERVAL 9 DAYS'));
+    check(EXAMPLE, after, cache);
+    check(after, EXAMPLE, cache);
+  });
+
+  it('a tampered cache entry (files changed behind its digests) is assembled again, not trusted', () => {
+    const cache = new MemoryCache();
+    withCache(EXAMPLE, cache);
+    const stored = cache.entries.get('orders')!;
+    const [path] = [...stored.files.keys()].filter((p) => p.endsWith('.asl.json'));
+    stored.files.set(path!, '{"tampered": true}\n');
+    const { files, result } = withCache(EXAMPLE, cache);
+    expect(files.get(path!)).toBe(compile(EXAMPLE, VERSION).files.get(path!));
+    expect(result.reused.assembled).not.toContain('orders');
+  });
+
+  it('another lakestep version or cache format reuses nothing', () => {
+    const cache = new MemoryCache();
+    withCache(EXAMPLE, cache);
+    const files = new Map<string, string>();
+    const r = compileStream(EXAMPLE, { lakestepVersion: '9.9.9', cache, emit: (f) => files.set(f.path, f.text()) });
+    expect(r.reused.scanned).toEqual([]);
+  });
+});
