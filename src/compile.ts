@@ -193,32 +193,49 @@ export function compileStream(sources: readonly SourceFile[], options: StreamOpt
   const summaries: UseCaseSummary[] = [];
   const parts: string[] = [];
   for (const u of healthy) {
+    const name = u.files.name;
     const input = assemblyInput(u.normalized!, migrated);
     const previous = u.cached?.assembled;
-    let assembled = previous?.input === input ? previous : undefined;
-    let stored: Map<string, string> | undefined;
-    if (assembled) {
-      stored = cache!.readFiles(u.files.name);
-      // Files that went missing or changed in the cache: assemble again rather than trust them.
-      if (!stored || assembled.files.some((f) => stored!.get(f.path) === undefined || digest(stored!.get(f.path)!) !== f.digest)) assembled = undefined;
-    }
-    let fresh: Map<string, string> | undefined;
-    if (assembled) reused.assembled.push(u.files.name);
-    else {
+    const assemble = () => {
       const a = assembleUnit(u.normalized!.useCase!, platform, migrated, loaded.renamedBuckets);
-      fresh = a.files;
-      fresh.set(`${u.files.name}/manifest.json`, json(a.part));
-      assembled = { input, summary: a.summary, diagnostics: a.diagnostics, files: [...fresh].map(([path, text]) => ({ path, digest: digest(text) })) };
+      a.files.set(`${name}/manifest.json`, json(a.part));
+      return { files: a.files, assembled: { input, summary: a.summary, diagnostics: a.diagnostics, files: [...a.files].map(([path, text]) => ({ path, digest: digest(text) })) } };
+    };
+    let assembled: NonNullable<CacheEntry['assembled']>;
+    let text: (path: string) => string;
+    if (previous?.input === input) {
+      assembled = previous;
+      reused.assembled.push(name);
+      // The stored files are read only when a file is needed (the build folder lacks it); one that went
+      // missing or does not match its digest is made again, and the cache repaired.
+      let stored: Map<string, string> | undefined;
+      text = (path) => {
+        stored ??= cache!.readFiles(name) ?? new Map();
+        const t = stored.get(path);
+        if (t !== undefined && digest(t) === assembled.files.find((f) => f.path === path)?.digest) return t;
+        const again = assemble();
+        const same = again.assembled.files.length === assembled.files.length && again.assembled.files.every((f, i) => f.path === assembled.files[i]!.path && f.digest === assembled.files[i]!.digest);
+        if (!same) throw new Error(`the compile cache entry of use case '${name}' does not match what it compiles to: delete the cache folder (or use --no-cache) and compile again`);
+        stored = again.files;
+        cache!.write(name, { format: CACHE_FORMAT, key: u.key, scan: u.scan, normalized: u.normalized!, assembled }, stored);
+        const i = reused.assembled.indexOf(name);
+        if (i >= 0) reused.assembled.splice(i, 1);
+        return stored.get(path)!;
+      };
+    } else {
+      const fresh = assemble();
+      assembled = fresh.assembled;
+      text = (path) => fresh.files.get(path)!;
+      cache?.write(name, { format: CACHE_FORMAT, key: u.key, scan: u.scan, normalized: u.normalized!, assembled }, fresh.files);
     }
-    const texts = fresh ?? stored!;
     for (const f of assembled.files) {
-      if (f.path.endsWith('/manifest.json') && f.path === `${u.files.name}/manifest.json`) parts.push(texts.get(f.path)!);
-      else options.emit({ ...f, text: () => texts.get(f.path)! });
+      if (f.path === `${name}/manifest.json`) parts.push(text(f.path));
+      else options.emit({ ...f, text: () => text(f.path) });
     }
     assembled.diagnostics.forEach((d) => report.add(d));
     summaries.push(assembled.summary);
-    if (cache && (fresh || u.normalized !== u.cached?.normalized || u.cached?.key !== u.key)) {
-      cache.write(u.files.name, { format: CACHE_FORMAT, key: u.key, scan: u.scan, normalized: u.normalized!, assembled }, fresh);
+    if (cache && previous?.input === input && (u.normalized !== u.cached?.normalized || u.cached?.key !== u.key)) {
+      cache.write(name, { format: CACHE_FORMAT, key: u.key, scan: u.scan, normalized: u.normalized!, assembled });
     }
   }
   if (cache) {

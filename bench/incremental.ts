@@ -1,0 +1,175 @@
+/**
+ * Incremental section: the installed CLI (`node bin/lakestep.mjs`, rebuilt first)
+ * on a generated tree written to disk, each run a fresh process.
+ *
+ *   full         `compile --no-cache` into an empty folder (the reference)
+ *   cold cache   `compile` with an empty cache (fills it)
+ *   one changed  one use case's merge condition edited, `compile` into the same build with the cache
+ *   validate     `validate` of the tree with one YAML file edited, with the cache
+ * Peak RSS of each process (process.resourceUsage().maxRSS, read by a preload). The build after
+ * the incremental compile is compared byte for byte with a full compile of the changed tree.
+ * Targets (goals 1 and 2): incremental ≤ 1/20 of the full compile's wall time; peak RSS of the full
+ * compile ≤ 400 MiB at 1,000 use cases, growing no faster than linearly (checked against a
+ * smaller tree in the same run).
+ *
+ *   npx tsx bench/run.ts incremental [--sizes=250,1000] [--repeat=3]
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { generateSpecs } from './generate.ts';
+import { int, median, mib, ms, option, ratio, table, type SectionContext, type SectionOutcome } from './harness.ts';
+
+const ROOT = join(import.meta.dirname, '..');
+const BIN = join(ROOT, 'bin/lakestep.mjs');
+const RSS_TARGET_MIB = 400;
+const RATIO_TARGET = 1 / 20;
+
+interface Run {
+  wall: number;
+  rssMiB: number;
+  /** User + system CPU of the process, ms. */
+  cpu: number;
+  code: number;
+}
+
+function lakestep(args: string[], cwd: string, preload: string, rssFile: string, script = BIN): Run {
+  rmSync(rssFile, { force: true });
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, ['--import', preload, script, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', LAKESTEP_RSS_FILE: rssFile }, maxBuffer: 256 * 1024 * 1024 });
+  const wall = performance.now() - t0;
+  if (r.status !== 0 && r.status !== 1) throw new Error(`${script} ${args.join(' ')} exited ${r.status}: ${r.stderr.slice(0, 500)}`);
+  const [rss = 0, user = 0, system = 0] = readFileSync(rssFile, 'utf8').split(' ').map(Number);
+  return { wall, rssMiB: rss / 1024, cpu: (user + system) / 1000, code: r.status ?? -1 };
+}
+
+function writeTree(dir: string, files: readonly { path: string; text: string }[]): void {
+  for (const f of files) {
+    const p = join(dir, f.path);
+    mkdirSync(dirname(p), { recursive: true });
+    writeFileSync(p, f.text);
+  }
+}
+
+/** Every file under `dir` (the marker aside, its stamps differ by nature) → content. */
+function snapshot(dir: string, prefix = ''): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const e of readdirSync(join(dir, prefix), { withFileTypes: true })) {
+    const rel = prefix ? `${prefix}/${e.name}` : e.name;
+    if (e.isDirectory()) for (const [k, v] of snapshot(dir, rel)) out.set(k, v);
+    else if (e.name !== '.lakestep-build') out.set(rel, readFileSync(join(dir, rel), 'utf8'));
+  }
+  return out;
+}
+
+function bytesOf(dir: string): number {
+  let n = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) if (e.isFile() && e.name !== '.lakestep-build') n += statSync(join(e.parentPath, e.name)).size;
+  return n;
+}
+
+export async function run(ctx: SectionContext): Promise<SectionOutcome> {
+  const failures: string[] = [];
+  const sizes = (option(ctx.args, 'sizes') ?? '250,1000').split(',').map(Number).filter((n) => n > 0);
+  const repeat = Math.max(1, Number(option(ctx.args, 'repeat') ?? 3));
+  execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'ignore' });
+  const work = mkdtempSync(join(tmpdir(), 'lakestep-bench-incremental-'));
+  const preload = join(work, 'rss.mjs');
+  writeFileSync(preload, "import { writeFileSync } from 'node:fs';\nprocess.on('exit', () => { const u = process.resourceUsage(); writeFileSync(process.env.LAKESTEP_RSS_FILE, `${u.maxRSS} ${u.userCPUTime} ${u.systemCPUTime}`); });\n");
+  // The floor of goal 4: a process that only reads and parses the same YAML files (with the yaml package the compiler uses).
+  const parseOnly = join(work, 'parse-only.mjs');
+  writeFileSync(parseOnly, `import { readdirSync, readFileSync } from 'node:fs';\nimport { join } from 'node:path';\nimport YAML from ${JSON.stringify(join(ROOT, 'node_modules/yaml/dist/index.js'))};\nlet n = 0;\nfor (const e of readdirSync(process.argv[2], { withFileTypes: true, recursive: true })) if (e.isFile() && /\\.ya?ml$/.test(e.name)) { YAML.parse(readFileSync(join(e.parentPath, e.name), 'utf8')); n++; }\nconsole.log(n);\n`);
+  const rssFile = join(work, 'rss');
+  const rows: string[][] = [];
+  const memory: { n: number; rss: number }[] = [];
+  let last: { n: number; full: number; incremental: number; validateFull: number; validateOne: number; cpuRatio: number; warmRatio: number } | undefined;
+  const cpuRows: string[][] = [];
+  try {
+    for (const n of sizes) {
+      const tree = generateSpecs({ useCases: n });
+      const dir = join(work, `n${n}`);
+      writeTree(join(dir, 'specs'), tree.sources);
+      // The use case in the middle of the tree: its merge's delete condition changes (a new ASL and job document).
+      const merges = tree.sources.filter((s) => s.path.endsWith('/processing.yaml') && s.text.includes("delete_when: \"op = 'D'\""));
+      const changed = merges[Math.floor(merges.length / 2)];
+      const yaml = tree.sources.find((s) => s.path.endsWith('/orchestration.yaml'))!;
+      if (!changed) throw new Error('the generated tree has no merge to change');
+      const full: Run[] = [];
+      const incremental: Run[] = [];
+      const validateOne: Run[] = [];
+      const validateFull: Run[] = [];
+      const parse: Run[] = [];
+      const warm: Run[] = [];
+      let cold: Run | undefined;
+      for (let i = 0; i < repeat; i++) {
+        // The reference: no cache, an empty build folder.
+        rmSync(join(dir, 'full'), { recursive: true, force: true });
+        full.push(lakestep(['compile', 'specs', '--out', 'full', '--no-cache'], dir, preload, rssFile));
+        validateFull.push(lakestep(['validate', 'specs', '--no-cache'], dir, preload, rssFile));
+        parse.push(lakestep(['specs'], dir, preload, rssFile, parseOnly));
+        // A warm cache and build, then one use case's SQL file changes (alternately back and forth).
+        if (i === 0) {
+          rmSync(join(dir, '.lakestep-cache'), { recursive: true, force: true });
+          rmSync(join(dir, 'build'), { recursive: true, force: true });
+          cold = lakestep(['compile', 'specs', '--out', 'build'], dir, preload, rssFile);
+        }
+        writeFileSync(join(dir, 'specs', changed.path), changed.text.replace("op = 'D'", `op = 'D${i + 1}'`));
+        incremental.push(lakestep(['compile', 'specs', '--out', 'build'], dir, preload, rssFile));
+        warm.push(lakestep(['compile', 'specs', '--out', 'build'], dir, preload, rssFile));
+        writeFileSync(join(dir, 'specs', yaml.path), yaml.text.replace(/\n?$/, `\n# edit ${i + 1}\n`));
+        validateOne.push(lakestep(['validate', 'specs'], dir, preload, rssFile));
+        writeFileSync(join(dir, 'specs', yaml.path), yaml.text);
+      }
+      // The last incremental build against a full compile of the same tree.
+      rmSync(join(dir, 'full'), { recursive: true, force: true });
+      lakestep(['compile', 'specs', '--out', 'full', '--no-cache'], dir, preload, rssFile);
+      const a = snapshot(join(dir, 'build'));
+      const b = snapshot(join(dir, 'full'));
+      const same = a.size === b.size && [...a].every(([k, v]) => b.get(k) === v);
+      if (!same) failures.push(`N=${n}: the incremental build differs from a full compile of the same tree`);
+      const med = (rs: Run[]) => median(rs.map((r) => r.wall));
+      rows.push([
+        int(n),
+        ms(med(full)),
+        `${ms(cold!.wall)}`,
+        ms(med(incremental)),
+        (med(incremental) / med(full)).toFixed(3),
+        ms(med(validateFull)),
+        ms(med(validateOne)),
+        `${mib(Math.max(...full.map((r) => r.rssMiB)) * 1024 * 1024)}`,
+        `${mib(Math.max(...incremental.map((r) => r.rssMiB)) * 1024 * 1024)}`,
+        `${ms(bytesOf(join(dir, 'full')) / n / 1024, 1)}`,
+        same ? 'yes' : 'NO',
+      ]);
+      memory.push({ n, rss: Math.max(...full.map((r) => r.rssMiB)) });
+      const cpu = (rs: Run[]) => median(rs.map((r) => r.cpu));
+      cpuRows.push([int(n), ms(cpu(parse)), ms(cpu(full)), ratio(cpu(full) / cpu(parse)), ms(cpu(incremental)), ratio(cpu(incremental) / cpu(parse)), ms(cpu(warm)), ratio(cpu(warm) / cpu(parse))]);
+      last = { n, full: med(full), incremental: med(incremental), validateFull: med(validateFull), validateOne: med(validateOne), cpuRatio: cpu(full) / cpu(parse), warmRatio: cpu(warm) / cpu(parse) };
+      rmSync(dir, { recursive: true, force: true });
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  ctx.out(`generated trees on disk (bench/generate.ts), each command a fresh process of the built CLI; ${repeat} round(s), medians of wall time`);
+  ctx.out('one changed: one use case\'s merge condition edited, compile into the same build with the cache; validate 1: one YAML file edited');
+  for (const l of table(['use cases', 'full ms', 'cold cache ms', 'one changed ms', 'one/full', 'validate ms', 'validate 1 ms', 'full peak RSS', 'incr. peak RSS', 'KiB/use case', 'identical'], rows)) ctx.out(`  ${l}`);
+  if (last) {
+    const r = last.incremental / last.full;
+    ctx.out(`goal 1, incremental compile at N=${int(last.n)}: ${r.toFixed(3)} of a full compile (1/${(1 / r).toFixed(1)}), target ≤ 1/20: ${r <= RATIO_TARGET ? 'met' : 'NOT met'}; validate after one change: ${ratio(last.validateOne / last.validateFull)} of a full validate`);
+  }
+  ctx.out('process CPU (user + system, medians): a process that only reads and YAML.parses the same YAML files, and the compile process');
+  for (const l of table(['use cases', 'parse-only ms', 'full ms', 'full/parse', 'one changed ms', 'one/parse', 'nothing changed ms', 'nothing/parse'], cpuRows)) ctx.out(`  ${l}`);
+  if (last) ctx.out(`goal 4, compile process CPU at N=${int(last.n)} against parse-only: ${ratio(last.cpuRatio)} from nothing (target ≤ 1.5: ${last.cpuRatio <= 1.5 ? 'met' : 'NOT met'}), ${ratio(last.warmRatio)} with the cache and nothing changed`);
+  const top = memory.at(-1);
+  if (top) {
+    const small = memory[0]!;
+    const growth = memory.length > 1 ? (top.rss - small.rss) / (top.n - small.n) : NaN;
+    const linearOk = memory.length < 2 || top.rss / top.n <= (small.rss / small.n) * 1.05 || growth <= small.rss / small.n;
+    ctx.out(
+      `goal 2, peak RSS of a full compile at N=${int(top.n)}: ${ms(top.rss)} MiB, target ≤ ${RSS_TARGET_MIB} MiB: ${top.rss <= RSS_TARGET_MIB ? 'met' : 'NOT met'}` +
+        (memory.length > 1 ? `; growth ${ratio(growth)} MiB per use case from N=${int(small.n)} (${ms(small.rss)} MiB): ${linearOk ? 'no faster than linear' : 'FASTER than linear'}` : ''),
+    );
+  }
+  return { failures };
+}
