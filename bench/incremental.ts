@@ -110,15 +110,15 @@ export async function run(ctx: SectionContext): Promise<SectionOutcome> {
         parse.push(lakestep(['specs'], dir, preload, rssFile, parseOnly));
         // A warm cache and build, then one use case's SQL file changes (alternately back and forth).
         if (i === 0) {
-          rmSync(join(dir, '.lakestep-cache'), { recursive: true, force: true });
+          rmSync(join(dir, 'cache'), { recursive: true, force: true });
           rmSync(join(dir, 'build'), { recursive: true, force: true });
-          cold = lakestep(['compile', 'specs', '--out', 'build'], dir, preload, rssFile);
+          cold = lakestep(['compile', 'specs', '--out', 'build', '--cache-dir', 'cache'], dir, preload, rssFile);
         }
         writeFileSync(join(dir, 'specs', changed.path), changed.text.replace("op = 'D'", `op = 'D${i + 1}'`));
-        incremental.push(lakestep(['compile', 'specs', '--out', 'build'], dir, preload, rssFile));
-        warm.push(lakestep(['compile', 'specs', '--out', 'build'], dir, preload, rssFile));
+        incremental.push(lakestep(['compile', 'specs', '--out', 'build', '--cache-dir', 'cache'], dir, preload, rssFile));
+        warm.push(lakestep(['compile', 'specs', '--out', 'build', '--cache-dir', 'cache'], dir, preload, rssFile));
         writeFileSync(join(dir, 'specs', yaml.path), yaml.text.replace(/\n?$/, `\n# edit ${i + 1}\n`));
-        validateOne.push(lakestep(['validate', 'specs'], dir, preload, rssFile));
+        validateOne.push(lakestep(['validate', 'specs', '--cache-dir', 'cache'], dir, preload, rssFile));
         writeFileSync(join(dir, 'specs', yaml.path), yaml.text);
       }
       // The last incremental build against a full compile of the same tree.

@@ -31,7 +31,7 @@ import { checkRuleQuotas, formatRuleSummary, statusRule } from './events/index.t
 import { limitsSummary } from './build/limits.ts';
 import { checkDataSyncQuota } from './build/datasync-quota.ts';
 import { discover, type SkippedEntry, type UseCaseFiles } from './spec/discover.ts';
-import type { SourceFile, SpecFile } from './spec/files.ts';
+import type { SourceFile } from './spec/files.ts';
 import { CACHE_FORMAT, canonical, digest, type CacheEntry, type CompileCache, type FileDigest, type UseCaseSummary } from './compile/cache.ts';
 import { ReadAnswers } from './compile/reads.ts';
 import { parseUseCase, scanUseCase, type UseCaseScan } from './compile/scan.ts';
@@ -96,7 +96,6 @@ interface Unit {
   key: string;
   cached: CacheEntry | undefined;
   scan: UseCaseScan;
-  parsed?: Map<string, SpecFile>;
   normalized?: Normalized;
 }
 
@@ -121,8 +120,9 @@ export function compileStream(sources: readonly SourceFile[], options: StreamOpt
       reused.scanned.push(uc.name);
       return { files: uc, key, cached, scan: cached.scan };
     }
-    const { scan, parsed } = scanUseCase(uc, platform);
-    return { files: uc, key, cached: undefined, scan, parsed };
+    // The YAML documents are let go at once and parsed again by the normalize stage: holding every use
+    // case's documents until then doubles the peak memory of a large platform, parsing one twice costs less.
+    return { files: uc, key, cached: undefined, scan: scanUseCase(uc, platform).scan };
   });
   for (const u of units) u.scan.diagnostics.forEach((d) => report.add(d));
 
@@ -145,10 +145,8 @@ export function compileStream(sources: readonly SourceFile[], options: StreamOpt
       u.normalized = previous;
       reused.normalized.push(u.files.name);
     } else {
-      u.normalized = normalizeUnit(u.files, u.parsed ?? parseUseCase(u.files), platform, index, answers);
+      u.normalized = normalizeUnit(u.files, parseUseCase(u.files), platform, index, answers);
     }
-    // Positions are resolved by now: let the YAML documents go (large trees keep heap and GC low).
-    u.parsed = undefined;
     u.normalized.diagnostics.forEach((d) => report.add(d));
     if (u.normalized.useCase) normalized.set(u.files.name, u.normalized.useCase);
   }

@@ -1,7 +1,9 @@
 /**
  * The incremental compile's cache on disk (src/compile/cache.ts): by default
- * `.lakestep-cache/<specs folder>[-<env>]/` next to the specs folder, one pair
- * of files per use case — `<use case>.entry` (its stages' results and reads)
+ * `node_modules/.cache/lakestep/compile/<digest of the specs folder's real path
+ * and the environment>/` in lakestep's own folder (where JavaScript tools keep
+ * their caches), at most {@link TREES_KEPT} specs trees, the least recently
+ * used dropped first; one pair of files per use case — `<use case>.entry` (its stages' results and reads)
  * and `<use case>.files` (its generated files) — written with the V8
  * serializer, each through a temporary file and a rename so a reader never
  * sees half an entry, even with two compiles at once.
@@ -11,15 +13,40 @@
  * a truncated file) is ignored and rewritten.
  * @see https://nodejs.org/api/v8.html#serialization-api
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
-import type { CacheEntry, CompileCache } from '../compile/cache.ts';
+import { digest, type CacheEntry, type CompileCache } from '../compile/cache.ts';
 
-/** Where `lakestep compile|validate <specs>` keeps its cache unless told otherwise. */
+/** Specs trees whose caches are kept side by side (tests and CI compile many small trees). */
+export const TREES_KEPT = 16;
+
+/** lakestep's own folder: the closest folder above this module with lakestep's package.json. */
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'lakestep') return dir;
+    const up = dirname(dir);
+    if (up === dir) return process.cwd();
+    dir = up;
+  }
+}
+
+/** Where `lakestep compile|validate <specs>` keeps its cache unless told otherwise; drops the least recently used trees. */
 export function defaultCacheDir(specsDir: string, env?: string): string {
+  const root = join(packageRoot(), 'node_modules', '.cache', 'lakestep', 'compile');
   const specs = resolve(specsDir);
-  return join(dirname(specs), '.lakestep-cache', `${basename(specs) || 'specs'}${env ? `-${env}` : ''}`);
+  const dir = join(root, digest(existsSync(specs) ? realpathSync(specs) : specs, env ?? '').slice(0, 16));
+  try {
+    const trees = readdirSync(root).map((n) => ({ n, t: statSync(join(root, n)).mtimeMs })).filter((x) => join(root, x.n) !== dir);
+    for (const old of trees.sort((a, b) => b.t - a.t).slice(TREES_KEPT - 1)) rmSync(join(root, old.n), { recursive: true, force: true });
+    if (existsSync(dir)) utimesSync(dir, new Date(), new Date());
+  } catch {
+    // No cache yet, or another compile pruning at the same time: nothing to do.
+  }
+  return dir;
 }
 
 const SUFFIXES = ['.entry', '.files'] as const;
@@ -76,18 +103,18 @@ export class DiskCache implements CompileCache {
     }
   }
 
+  /** Writes through a temporary file and a rename; a cache that cannot be written never fails a compile. */
   private store(name: string, data: Buffer): void {
-    if (!this.made) {
-      mkdirSync(this.dir, { recursive: true });
-      this.made = true;
-    }
     const tmp = join(this.dir, `.${name}.${process.pid}.tmp`);
-    writeFileSync(tmp, data);
     try {
+      if (!this.made) {
+        mkdirSync(this.dir, { recursive: true });
+        this.made = true;
+      }
+      writeFileSync(tmp, data);
       renameSync(tmp, join(this.dir, name));
-    } catch (e) {
-      unlinkSync(tmp);
-      throw e;
+    } catch {
+      rmSync(tmp, { force: true });
     }
   }
 }

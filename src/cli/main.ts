@@ -19,8 +19,8 @@ commands:
                                          environment NAME: platform.NAME.yaml over platform.yaml
                                          exit 1 if any is quarantined; --strict writes nothing then
                                          validate and compile reuse what did not change since the last
-                                         run (.lakestep-cache/ next to the specs folder; --cache-dir DIR
-                                         elsewhere, --no-cache not at all)
+                                         run (node_modules/.cache/lakestep; --cache-dir DIR elsewhere,
+                                         --no-cache not at all)
   start    [specs] [--out build] [--scenario file.yaml] [--verbose] [--quiet]
                                          compile, then run the platform in the local simulator: by default
                                          the migrations at 2026-11-25T00:00:00Z and one day of schedules;
