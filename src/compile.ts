@@ -7,6 +7,7 @@
  */
 import { Report, sortDiagnostics, type Diagnostic } from './diagnostics.ts';
 import { assembleBuild, type BuildOutput } from './build/assemble.ts';
+import { manifestFiles } from './build/manifest-files.ts';
 import { checkLakeFormation } from './build/governance.ts';
 import { buildIndex, checkCycles } from './ir/index-platform.ts';
 import { normalizeUseCase } from './ir/normalize.ts';
@@ -139,7 +140,7 @@ export function compile(sources: readonly SourceFile[], options: CompileOptions)
     warnings: diagnostics.filter((d) => d.severity === 'warning').length,
   };
   build.manifest.quarantined = quarantined;
-  build.files.set('manifest.json', json(build.manifest));
+  for (const [path, text] of manifestFiles(build.manifest)) build.files.set(path, text);
   build.files.set('report.json', json({ version: 1, summary, diagnostics }));
   return {
     ...build,
