@@ -108,13 +108,20 @@ function factsOf(r: CompileResult): CompileFacts {
     errors,
     warnings,
     ...(firstUnexpected === undefined ? {} : { firstUnexpected }),
-    manifestHash: createHash('sha256')
-      .update(r.files.get('manifest.json') ?? '')
-      .digest('hex'),
+    manifestHash: manifestHash(r.files),
   };
 }
 
+/** sha256 of the manifest's index and every part, in path order. */
+function manifestHash(files: ReadonlyMap<string, string>): string {
+  const hash = createHash('sha256');
+  for (const path of [...files.keys()].filter((p) => artifactKind(p) === 'manifest').sort()) hash.update(`${path}\0${files.get(path)}\0`);
+  return hash.digest('hex');
+}
+
 function artifactKind(path: string): string {
+  // The manifest's index and its one part per use case count as one artifact.
+  if (path === 'manifest.json' || path.endsWith('/manifest.json')) return 'manifest';
   if (!path.includes('/')) return path;
   if (path.endsWith('.join.asl.json')) return 'join ASL';
   if (path.endsWith('.asl.json')) return 'workflow ASL';

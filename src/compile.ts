@@ -26,7 +26,8 @@ import { checkMissingDependencies, indexUpstreams } from './ir/dependency-missin
 import { checkDatabaseOwners, checkTableOwnership } from './ir/ownership.ts';
 import { RecordingIndex, setTableOwners } from './ir/context.ts';
 import type { Platform, UseCase } from './ir/types.ts';
-import type { Manifest, ManifestUseCase } from './build/types.ts';
+import type { Manifest } from './build/types.ts';
+import { MANIFEST_INDEX, manifestPartPath, readManifest } from './build/manifest-files.ts';
 import { checkRuleQuotas, formatRuleSummary, statusRule } from './events/index.ts';
 import { limitsSummary } from './build/limits.ts';
 import { checkDataSyncQuota } from './build/datasync-quota.ts';
@@ -85,7 +86,7 @@ export interface StreamOptions extends CompileOptions {
 export function compile(sources: readonly SourceFile[], options: CompileOptions): CompileResult {
   const files = new Map<string, string>();
   const r = compileStream(sources, { ...options, emit: (f) => files.set(f.path, f.text()) });
-  const manifest = JSON.parse(files.get('manifest.json')!) as Manifest;
+  const manifest = readManifest((p) => files.get(p));
   const { summaries: _summaries, reused: _reused, ...rest } = r;
   return { ...rest, manifest, files };
 }
@@ -189,14 +190,13 @@ export function compileStream(sources: readonly SourceFile[], options: StreamOpt
   // Migrations of quarantined use cases count: their last deployment may still be converting.
   const migrated = migratedTables([...normalized.values()]);
   const summaries: UseCaseSummary[] = [];
-  const parts: string[] = [];
   for (const u of healthy) {
     const name = u.files.name;
     const input = assemblyInput(u.normalized!, migrated);
     const previous = u.cached?.assembled;
     const assemble = () => {
       const a = assembleUnit(u.normalized!.useCase!, platform, migrated, loaded.renamedBuckets);
-      a.files.set(`${name}/manifest.json`, json(a.part));
+      a.files.set(manifestPartPath(name), json(a.part));
       return { files: a.files, assembled: { input, summary: a.summary, diagnostics: a.diagnostics, files: [...a.files].map(([path, text]) => ({ path, digest: digest(text) })) } };
     };
     let assembled: NonNullable<CacheEntry['assembled']>;
@@ -226,10 +226,7 @@ export function compileStream(sources: readonly SourceFile[], options: StreamOpt
       text = (path) => fresh.files.get(path)!;
       cache?.write(name, { format: CACHE_FORMAT, key: u.key, scan: u.scan, normalized: u.normalized!, assembled }, fresh.files);
     }
-    for (const f of assembled.files) {
-      if (f.path === `${name}/manifest.json`) parts.push(text(f.path));
-      else options.emit({ ...f, text: () => text(f.path) });
-    }
+    for (const f of assembled.files) options.emit({ ...f, text: () => text(f.path) });
     assembled.diagnostics.forEach((d) => report.add(d));
     summaries.push(assembled.summary);
     if (cache && previous?.input === input && (u.normalized !== u.cached?.normalized || u.cached?.key !== u.key)) {
@@ -264,8 +261,9 @@ export function compileStream(sources: readonly SourceFile[], options: StreamOpt
   };
   build.manifest.quarantined = quarantined;
   for (const [path, text] of build.files) options.emit(outputFile(path, text));
-  const useCases = parts.map((p) => JSON.parse(p) as ManifestUseCase);
-  options.emit(outputFile('manifest.json', json({ ...build.manifest, useCases })));
+  // The manifest's index; each use case's part went out with its files.
+  const refs = healthyUseCases.map((uc) => ({ name: uc.name, owner: uc.owner, specHash: uc.specHash, manifest: manifestPartPath(uc.name) }));
+  options.emit(outputFile(MANIFEST_INDEX, json({ ...build.manifest, useCases: refs })));
   options.emit(outputFile('report.json', json({ version: 1, summary, diagnostics })));
   const { useCases: _parts, ...manifest } = build.manifest;
   return {

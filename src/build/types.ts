@@ -3,14 +3,16 @@
  * simulator (DESIGN §6). Nothing outside `src/` may import other `src/` modules;
  * they read these files from `build/`.
  *
- * build/manifest.json                         {@link Manifest}
+ * build/manifest.json                         {@link ManifestIndex}: the index of the {@link Manifest}
+ * build/<use-case>/manifest.json              {@link ManifestUseCase}: one part per compiled use case
  * build/report.json                           {@link BuildReport}
  * build/<use-case>/<workflow>.asl.json        ASL with ${Placeholders}
  * build/<use-case>/jobs/<workflow>/<job>.json {@link JobDocument}, uploaded to the artifacts bucket
  */
 import type { Diagnostic } from '../diagnostics.ts';
 
-export const MANIFEST_VERSION = 1;
+/** 2: the manifest is an index plus one part per use case; 1: one whole `manifest.json`. */
+export const MANIFEST_VERSION = 2;
 
 /**
  * Placeholders that appear as `${Name}` in ASL and rules; infra fills them with
@@ -62,6 +64,14 @@ export interface Manifest {
     backfill: { stateMachineName: string; definition: string };
     dispatcher?: { stateMachineName: string; definition: string; rule: RuleDefinition };
   };
+}
+
+/**
+ * `build/manifest.json`: the {@link Manifest} with each use case reduced to what names it
+ * and where its part is, `<use-case>/manifest.json` (a {@link ManifestUseCase}).
+ */
+export interface ManifestIndex extends Omit<Manifest, 'useCases'> {
+  useCases: { name: string; owner: string; specHash: string; manifest: string }[];
 }
 
 /** Environment settings shared by the IR's platform and the manifest. */

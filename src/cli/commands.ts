@@ -11,8 +11,7 @@ import { lakestepVersion, type Io } from './io.ts';
 import { readSpecTree } from './spec-reader.ts';
 import type { Manifest } from '../build/types.ts';
 import type { WorkflowSummary } from '../compile/cache.ts';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readManifestDir } from '../build/manifest-files.ts';
 import { displayPath, printDiagnostics, table } from './print.ts';
 import { kindLabel } from './report.ts';
 
@@ -130,7 +129,7 @@ export function compileCommand(io: Io, specsDir: string, outDir: string, strict:
 
 /** The manifest of the build in `outDir`, as `lakestep compile` wrote it. */
 export function builtManifest(io: Io, outDir: string): Manifest {
-  return JSON.parse(readFileSync(join(resolve(io.cwd, outDir), 'manifest.json'), 'utf8')) as Manifest;
+  return readManifestDir(resolve(io.cwd, outDir));
 }
 
 /** The compile table: one row per workflow with its kind, triggers and sizes, then the rule quota line. */

@@ -9,6 +9,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { StateMachineDefinition } from '../asl/types.ts';
+import { ManifestError, readManifestDir } from '../build/manifest-files.ts';
 import type { Manifest, ManifestWorkflow } from '../build/types.ts';
 import { CDK_APP, CDK_BIN, checkCredentials, defaultSpawn } from '../ops/index.ts';
 import { type BuildView, planDiff } from '../plan/diff.ts';
@@ -30,7 +31,13 @@ export interface PlanOptions {
 export function readBuildView(dir: string, shown = dir): BuildView {
   const file = join(dir, 'manifest.json');
   if (!existsSync(file)) throw plainUsage(`--against ${shown}: no manifest.json there; give the build folder of an earlier \`lakestep compile\``);
-  const manifest = JSON.parse(readFileSync(file, 'utf8')) as Manifest;
+  let manifest: Manifest;
+  try {
+    manifest = readManifestDir(dir);
+  } catch (e) {
+    if (e instanceof ManifestError) throw plainUsage(`--against ${shown}: ${e.message}`);
+    throw e;
+  }
   const definitions = new Map<string, StateMachineDefinition>();
   // Builds before the dispatcher named a join machine per dependent workflow (`gate`).
   for (const w of manifest.useCases.flatMap((u) => u.workflows) as (ManifestWorkflow & { gate?: { definition: string } })[]) {

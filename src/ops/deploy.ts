@@ -9,10 +9,10 @@
  */
 import { spawn as nodeSpawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
+import { MANIFEST_INDEX, ManifestError, readManifestDir } from '../build/manifest-files.ts';
 import type { Manifest } from '../build/types.ts';
 import { type BootstrapCheck, checkBootstrap as realCheckBootstrap, DEFAULT_QUALIFIER } from './bootstrap.ts';
 import { checkCredentials as realCheckCredentials, type CredentialsCheck } from './credentials.ts';
@@ -156,15 +156,16 @@ function defaultBootstrapCheck(env: { region: string; account?: string }, cwd: s
   return realCheckBootstrap({ ...env, qualifier: bootstrapQualifier(cwd), ssm: new SSMClient({ region: env.region }), sts: new STSClient({ region: env.region }) });
 }
 
+/** The whole manifest of a build folder, stitched from its index and parts (src/build/manifest-files.ts). */
 export async function loadManifest(buildDir: string): Promise<Manifest> {
-  const path = join(buildDir, 'manifest.json');
-  let text: string;
+  const path = join(buildDir, MANIFEST_INDEX);
+  if (!existsSync(path)) throw new OpsError('MANIFEST_MISSING', `${path} not found: compile the specs first (lakestep compile specs --out ${buildDir})`);
   try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    throw new OpsError('MANIFEST_MISSING', `${path} not found: compile the specs first (lakestep compile specs --out ${buildDir})`);
+    return readManifestDir(buildDir);
+  } catch (e) {
+    if (e instanceof ManifestError) throw new OpsError('MANIFEST_INVALID', e.message);
+    throw e;
   }
-  return JSON.parse(text) as Manifest;
 }
 
 /** `child_process.spawn` with inherited stdio; a spawn failure (cdk missing) resolves to 127. */

@@ -11,6 +11,7 @@ export type OpsErrorCode =
   | 'STATE_MACHINE_NOT_FOUND'
   | 'NO_FREE_EXECUTION_NAME'
   | 'MANIFEST_MISSING'
+  | 'MANIFEST_INVALID'
   | 'EXECUTION_NOT_FOUND';
 
 const USAGE_CODES: ReadonlySet<OpsErrorCode> = new Set(['USAGE', 'UNKNOWN_USE_CASE', 'UNKNOWN_WORKFLOW']);

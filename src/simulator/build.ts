@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StateMachineDefinition } from '../asl/types.ts';
+import { readManifestDir } from '../build/manifest-files.ts';
 import type { JobDocument, Manifest, ManifestWorkflow, RouteDefinition, RuleDefinition, ScheduleDefinition } from '../build/types.ts';
 import { ACCOUNT, PARTITION, placeholderValues, substitute } from './placeholders.ts';
 
@@ -54,7 +55,7 @@ export function stateMachineArn(region: string, name: string): string {
 
 export function loadBuild(buildDir: string): LoadedBuild {
   const readJson = (path: string): unknown => JSON.parse(readFileSync(join(buildDir, path), 'utf8'));
-  const manifest = readJson('manifest.json') as Manifest;
+  const manifest = readManifestDir(buildDir);
   const region = manifest.platform.region;
   const placeholders = placeholderValues(manifest);
   const unknown = new Set<string>();

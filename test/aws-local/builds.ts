@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cli, type Manifest } from '../../src/index.ts';
+import { readManifestDir } from '../../src/build/manifest-files.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -21,7 +22,7 @@ async function compileTree(cwd: string, specs: string, out: string): Promise<Man
   const io = { out: () => {}, err: () => {}, cwd, env: {}, tty: false };
   await cli(['compile', specs, '--out', out], io);
   try {
-    return JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as Manifest;
+    return readManifestDir(out);
   } catch {
     return undefined;
   }

@@ -20,6 +20,7 @@ import { placeholderValues } from '../../src/simulator/placeholders.ts';
 import { clientsFor, MOTO_ACCOUNT, type Clients } from './clients.ts';
 import { forMoto } from './rewrite.ts';
 import { DISPATCHER_REF } from '../../src/simulator/build.ts';
+import { readManifestDir } from '../../src/build/manifest-files.ts';
 
 export const EMR_APPLICATION_ID = '00motoapp';
 export const EMR_QUEUE = 'lakestep-emr-serverless';
@@ -69,7 +70,7 @@ async function ignoreExisting(p: Promise<unknown>): Promise<void> {
 
 /** Creates the platform's resources and state machines of `buildDir` in moto; `name` keeps its worker queue apart from other builds in the same region. */
 export async function deploy(endpoint: string, buildDir: string, name = 'specs'): Promise<Deployment> {
-  const manifest = JSON.parse(readFileSync(join(buildDir, 'manifest.json'), 'utf8')) as Manifest;
+  const manifest = readManifestDir(buildDir);
   const p = manifest.platform;
   const clients = clientsFor(endpoint, p.region);
   for (const table of [p.dynamodb.watermarks, p.dynamodb.runs, p.dynamodb.gates]) {

@@ -30,6 +30,7 @@ import { ACCOUNT, REGION, Resolver } from '../infra/iam-eval.ts';
 import { resourcesOfType, synthesize } from '../infra/synth.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readManifestDir } from '../../src/build/manifest-files.ts';
 
 /** An administrator the account had before the platform: APPEND must keep it. */
 const EARLIER_ADMIN = `arn:aws:iam::${ACCOUNT}:role/data-platform-admin`;
@@ -44,7 +45,7 @@ beforeAll(async () => {
   const sources = exampleSources().map((s) => (s.path === 'platform.yaml' ? { ...s, text: s.text.replace(/^governance: iam$/m, 'governance: lake_formation') } : s));
   const { buildDir, result } = compileToBuild(sources);
   expect(result.quarantined).toEqual([]);
-  manifest = JSON.parse(readFileSync(join(buildDir, 'manifest.json'), 'utf8')) as Manifest;
+  manifest = readManifestDir(buildDir);
   expect(manifest.platform.governance).toBe('lake_formation');
   const s = synthesize(buildDir, { nagChecks: false, lean: true });
   const resolver = new Resolver(s.json);

@@ -21,7 +21,7 @@ import type { Manifest } from '../../src/build/types.ts';
 import type { Io } from '../../src/cli/io.ts';
 import { cancelJobRuns, describeJobRuns } from '../../src/ops/jobruns.ts';
 import { folder, runCli } from '../cli/support.ts';
-import { manifestPlatform, manifestWorkflow } from '../helpers/manifest.ts';
+import { manifestPlatform, manifestWorkflow, writeManifest } from '../helpers/manifest.ts';
 
 // A region and prefix of its own: the other moto files share this server.
 const REGION = 'ap-southeast-2';
@@ -79,7 +79,7 @@ function buildFolder(): string {
   };
   const dir = folder();
   mkdirSync(join(dir, 'build'));
-  writeFileSync(join(dir, 'build/manifest.json'), JSON.stringify(manifest));
+  writeManifest(join(dir, 'build'), manifest);
   return dir;
 }
 

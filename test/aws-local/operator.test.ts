@@ -16,7 +16,7 @@ import type { Manifest, RouteDefinition, ScheduleDefinition } from '../../src/bu
 import { CreateScheduleCommand, CreateScheduleGroupCommand, GetScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { Io } from '../../src/cli/io.ts';
 import { folder, runCli } from '../cli/support.ts';
-import { manifestPlatform, manifestWorkflow } from '../helpers/manifest.ts';
+import { manifestPlatform, manifestWorkflow, writeManifest } from '../helpers/manifest.ts';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const REGION = 'eu-west-1';
@@ -102,7 +102,7 @@ function buildFolder(over: Partial<Manifest> = {}): string {
   };
   const dir = folder();
   mkdirSync(join(dir, 'build'));
-  writeFileSync(join(dir, 'build/manifest.json'), JSON.stringify(manifest));
+  writeManifest(join(dir, 'build'), manifest);
   return dir;
 }
 

@@ -8,6 +8,7 @@ import type { JobDocument, Manifest, StateMachineDefinition } from '../../src/in
 import { fireTimes, migrationMarks } from '../../src/simulator/index.ts';
 import { executionName } from '../../src/naming.ts';
 import type { Case, Observation } from './cases.ts';
+import { readManifestDir } from '../../src/build/manifest-files.ts';
 
 export const DAY = '2026-11-25';
 
@@ -94,7 +95,7 @@ const WAITS_FOR_MIGRATION = new Set(['ingestion', 'processing']);
 
 /** Starts of one workflow alone (no event routing): schedules, console, dates, faults. */
 export function isolatedCases(build: string, buildDir: string): Case[] {
-  const manifest = JSON.parse(readFileSync(join(buildDir, 'manifest.json'), 'utf8')) as Manifest;
+  const manifest = readManifestDir(buildDir);
   const runsTable = manifest.platform.dynamodb.runs;
   const migrated = migratedSeed(manifest);
   const out: Case[] = [];
@@ -185,7 +186,7 @@ export function isolatedCases(build: string, buildDir: string): Case[] {
  */
 export function migrationGuardCases(buildDir: string): Case[] {
   const GUARD_DAY = '2026-11-29';
-  const manifest = JSON.parse(readFileSync(join(buildDir, 'manifest.json'), 'utf8')) as Manifest;
+  const manifest = readManifestDir(buildDir);
   const watermarks = manifest.platform.dynamodb.watermarks;
   const ingestion = 'orders/orders-ingestion';
   const onlyDynamoDb = (name: string, want: boolean) => (o: Observation): string | undefined => {
@@ -226,7 +227,7 @@ const dispatched = (n: number) => (o: Observation): string | undefined => {
 
 /** Cases with event routing over the example platform: dependency starts, the join, duplicate deliveries. */
 export function routedCases(buildDir: string): Case[] {
-  const manifest = JSON.parse(readFileSync(join(buildDir, 'manifest.json'), 'utf8')) as Manifest;
+  const manifest = readManifestDir(buildDir);
   const migrated = migratedSeed(manifest);
   const chain = (root: string): Case => ({
     scenario: 'upstream-event',

@@ -8,6 +8,7 @@ import { cpSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readManifestDir } from '../../src/build/manifest-files.ts';
 import type { Manifest } from '../../src/build/types.ts';
 import { folder, runCli } from '../cli/support.ts';
 import { filtered, launch, openPage, OUTPUT, type OpenPage } from './browser.ts';
@@ -23,7 +24,7 @@ beforeAll(async () => {
   const r = await runCli(['start', 'specs', '--out', 'build', '--scenario', resolve('src/simulator/scenarios/failure.yaml')], dir);
   expect(r.code).toBe(1); // the scenario fails on purpose
   file = join(dir, 'build/ui.html');
-  manifest = JSON.parse(readFileSync(join(dir, 'build/manifest.json'), 'utf8')) as Manifest;
+  manifest = readManifestDir(join(dir, 'build'));
   browser = await launch();
   opened = await openPage(browser, file);
 }, 300_000);

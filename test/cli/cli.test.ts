@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Io } from '../../src/cli/io.ts';
 import { cli } from '../../src/cli/main.ts';
 import { readTree } from '../golden/cases.ts';
+import { manifestOf } from '../helpers/manifest.ts';
 import { expectValidAsl, sparkUseCase } from '../compile/support.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'lakestep-cli-'));
@@ -73,6 +74,7 @@ describe('lakestep compile', () => {
     const build = readTree(join(dir, 'build'));
     expect([...build.keys()].sort()).toEqual([
       '.lakestep-build',
+      'crm/manifest.json',
       'crm/scores.asl.json',
       'lakestep/backfill.asl.json',
       'lakestep/dispatch.asl.json',
@@ -80,6 +82,7 @@ describe('lakestep compile', () => {
       'report.json',
       'sales/clean.asl.json',
       'sales/extract.asl.json',
+      'sales/manifest.json',
     ]);
     expect(JSON.parse(build.get('report.json')!).summary).toEqual({ useCases: 2, compiled: 2, quarantined: 0, errors: 0, warnings: 0 });
     expect(r.out).toContain('2 use case(s) compiled, 3 workflow(s), 0 quarantined → build/manifest.json');
@@ -92,7 +95,7 @@ describe('lakestep compile', () => {
     expect(r.code).toBe(1);
     const build = readTree(join(dir, 'build'));
     expect([...build.keys()].filter((p) => p.endsWith('.asl.json')).sort()).toEqual(['crm/scores.asl.json', 'lakestep/backfill.asl.json', 'lakestep/dispatch.asl.json', 'sales/clean.asl.json', 'sales/extract.asl.json']);
-    const manifest = JSON.parse(build.get('manifest.json')!);
+    const manifest = manifestOf(build);
     expect(manifest.quarantined.map((q: { useCase: string }) => q.useCase)).toEqual(['hr']);
     expect(r.err).toContain('specs/hr/orchestration.yaml:5:15 error SCHEDULE_INVALID');
     expectValidAsl(build);

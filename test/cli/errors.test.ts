@@ -11,6 +11,7 @@ import { lakestepVersion } from '../../src/cli/io.ts';
 import { sparkUseCase } from '../compile/support.ts';
 import { manifest } from '../ops/fixtures.ts';
 import { folder, runCli } from './support.ts';
+import { writeManifest } from '../helpers/manifest.ts';
 
 const CLEAN = { 'specs/sales/orchestration.yaml': sparkUseCase('sales@example.com', [{ name: 'extract', schedule: 'rate(1 day)' }]) };
 
@@ -18,7 +19,7 @@ const CLEAN = { 'specs/sales/orchestration.yaml': sparkUseCase('sales@example.co
 function offline(): { dir: string; io: Partial<Io>; touched: string[] } {
   const dir = folder({ 'a-file': 'x' });
   mkdirSync(join(dir, 'build'));
-  writeFileSync(join(dir, 'build/manifest.json'), JSON.stringify(manifest()));
+  writeManifest(join(dir, 'build'), manifest());
   const touched: string[] = [];
   const io: Partial<Io> = {
     sfn: () => {

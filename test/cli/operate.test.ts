@@ -24,6 +24,7 @@ import { sparkUseCase } from '../compile/support.ts';
 import { manifest } from '../ops/fixtures.ts';
 import { fakeSfn } from '../ops/fake-sfn.ts';
 import { folder, runCli } from './support.ts';
+import { writeManifest } from '../helpers/manifest.ts';
 
 const ACCOUNT = '123456789012';
 const MACHINE = `arn:aws:states:eu-west-1:${ACCOUNT}:stateMachine:acme-orders-orders-daily-report`;
@@ -45,7 +46,7 @@ beforeEach(() => {
 function buildFolder(): string {
   const dir = folder();
   mkdirSync(join(dir, 'build'));
-  writeFileSync(join(dir, 'build/manifest.json'), JSON.stringify(manifest()));
+  writeManifest(join(dir, 'build'), manifest());
   return dir;
 }
 

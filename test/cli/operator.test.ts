@@ -13,7 +13,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { Io } from '../../src/cli/io.ts';
 import type { Manifest, ScheduleDefinition } from '../../src/build/types.ts';
 import { GetScheduleCommand, SchedulerClient, UpdateScheduleCommand } from '@aws-sdk/client-scheduler';
-import { manifestPlatform, manifestWorkflow } from '../helpers/manifest.ts';
+import { manifestPlatform, manifestWorkflow, writeManifest } from '../helpers/manifest.ts';
 import { folder, runCli } from './support.ts';
 
 const ACCOUNT = '123456789012';
@@ -75,7 +75,7 @@ function buildFolder(): string {
   };
   const dir = folder();
   mkdirSync(join(dir, 'build'));
-  writeFileSync(join(dir, 'build/manifest.json'), JSON.stringify(manifest));
+  writeManifest(join(dir, 'build'), manifest);
   return dir;
 }
 

@@ -3,11 +3,12 @@
  * (test/golden/plan-against pins its text), its JSON, the refusals, and `--cdk`
  * running `cdk diff` on the compiled build once credentials resolve.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SpawnFn } from '../../src/ops/index.ts';
 import type { Plan } from '../../src/plan/diff.ts';
+import { readManifestDir } from '../../src/build/manifest-files.ts';
 import { sparkUseCase } from '../compile/support.ts';
 import { folder, runCli } from './support.ts';
 
@@ -50,6 +51,30 @@ describe('lakestep plan', () => {
     const dir = folder(BEFORE);
     expect(await runCli(['plan', 'specs'], dir)).toMatchObject({ code: 2, err: expect.stringContaining('plan needs --against <build folder> (offline) or --cdk') });
     expect(await runCli(['plan', 'specs', '--against', 'nowhere'], dir)).toMatchObject({ code: 2, err: expect.stringContaining('--against nowhere: no manifest.json there') });
+  });
+
+  it('reads an earlier build written before the manifest was split (version 1: one whole manifest.json)', async () => {
+    const dir = await twoBuilds();
+    const split = JSON.parse(await (await runCli(['plan', 'specs', '--against', 'deployed', '--json'], dir)).out) as Plan;
+    const whole = { ...readManifestDir(join(dir, 'deployed')), version: 1 };
+    rmSync(join(dir, 'deployed/sales/manifest.json'));
+    writeFileSync(join(dir, 'deployed/manifest.json'), JSON.stringify(whole));
+    const r = await runCli(['plan', 'specs', '--against', 'deployed', '--json'], dir);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.out)).toEqual(split);
+  });
+
+  it('refuses an earlier build whose index names a part outside its use case folder, or lacks a part (exit 2)', async () => {
+    const dir = await twoBuilds();
+    const index = readFileSync(join(dir, 'deployed/manifest.json'), 'utf8');
+    writeFileSync(join(dir, 'deployed/manifest.json'), index.replace('"sales/manifest.json"', '"../specs/sales/manifest.json"'));
+    expect(await runCli(['plan', 'specs', '--against', 'deployed'], dir)).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('names its manifest "../specs/sales/manifest.json"; only "sales/manifest.json" is accepted: rebuild with `lakestep compile`'),
+    });
+    writeFileSync(join(dir, 'deployed/manifest.json'), index);
+    rmSync(join(dir, 'deployed/sales/manifest.json'));
+    expect(await runCli(['plan', 'specs', '--against', 'deployed'], dir)).toMatchObject({ code: 2, err: expect.stringContaining(`--against deployed: ${join(dir, 'deployed/sales/manifest.json')}: not found`) });
   });
 
   it('--cdk writes the build and runs cdk diff on it, after the credentials check', async () => {

@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readManifestDir } from '../../src/build/manifest-files.ts';
 import { readSpecTree } from '../../src/cli/spec-reader.ts';
 import { sparkUseCase } from '../compile/support.ts';
 import { folder, runCli } from './support.ts';
@@ -50,7 +51,7 @@ describe('readSpecTree', () => {
     const run = await runCli(['compile', 'specs', '--out', 'build'], dir);
     expect(run.code).toBe(0);
     expect(run.err).toContain("specs/aaa:1:1 warning SPEC_LINK_FOLDER 'aaa' is not read: a link to the folder 'payments', which is read under its own name only");
-    const manifest = JSON.parse(readFileSync(join(dir, 'build/manifest.json'), 'utf8')) as { useCases: { name: string; workflows: { stateMachineName: string }[] }[] };
+    const manifest = readManifestDir(join(dir, 'build'));
     expect(manifest.useCases.map((u) => u.name)).toEqual(['orders', 'payments']);
     expect(manifest.useCases.flatMap((u) => u.workflows.map((w) => w.stateMachineName))).toEqual(['lakestep-orders-report', 'lakestep-payments-settle']);
   });

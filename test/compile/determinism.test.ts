@@ -53,6 +53,7 @@ describe('compile() is deterministic', () => {
     expect([...r.files.keys()].sort()).toEqual([
       'crm/customers.asl.json',
       'crm/join-report.asl.json',
+      'crm/manifest.json',
       'crm/scores.asl.json',
       'lakestep/backfill.asl.json',
       'lakestep/dispatch.asl.json',
@@ -60,6 +61,7 @@ describe('compile() is deterministic', () => {
       'report.json',
       'sales/clean.asl.json',
       'sales/extract.asl.json',
+      'sales/manifest.json',
     ]);
   });
 });

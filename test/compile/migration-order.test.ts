@@ -15,6 +15,7 @@ import { migratedTables, migrationWaits } from '../../src/ir/migration-order.ts'
 import { isSkipState } from '../../src/phases/migration-guard.ts';
 import { isRestartState } from '../../src/asl/frame.ts';
 import type { SourceFile } from '../../src/spec/files.ts';
+import { manifestOf } from '../helpers/manifest.ts';
 
 const SPECS = fileURLToPath(new URL('./migration-order/specs', import.meta.url));
 
@@ -85,7 +86,7 @@ describe('compiled guard', () => {
     const d = definition('shop/shop-ingestion');
     // Begin run → mark read → check → skip → run record → end, against the path through the job.
     expect(successPathLength(d, isRestartState)).toBeLessThan(successPathLength(d, (s) => isSkipState(s) || isRestartState(s)));
-    const manifest = JSON.parse(result.files.get('manifest.json')!) as { useCases: { workflows: { name: string; stats: { successPathTransitions: number } }[] }[] };
+    const manifest = manifestOf(result.files);
     const stats = manifest.useCases.flatMap((u) => u.workflows).find((w) => w.name === 'shop-ingestion')!.stats;
     expect(stats.successPathTransitions).toBe(successPathLength(d, (s) => isSkipState(s) || isRestartState(s)));
   });

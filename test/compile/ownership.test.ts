@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { compileTree } from './support.ts';
+import { manifestOf } from '../helpers/manifest.ts';
 
 const PLATFORM = 'prefix: acme\nregion: eu-west-1\nemr:\n  network: {subnet_ids: [subnet-0a1b2c3d4e5f60718], security_group_ids: [sg-0d4e5f60718293a4b]}\n' +
   // The sources of several use cases read one secret here.
@@ -76,7 +77,7 @@ describe('table ownership', () => {
       'web/maintenance.yaml': 'tables:\n  - {table: raw_orders.orders, hard_delete: {column: updated_at, older_than: 1d}}\n',
     });
     expect(errors(r)).toEqual([]);
-    const m = JSON.parse(r.files.get('manifest.json')!) as { useCases: { name: string; shares?: unknown }[] };
+    const m = manifestOf(r.files);
     expect(m.useCases.find((u) => u.name === 'orders')!.shares).toEqual([{ table: 'raw_orders.orders', with: ['web'], access: ['write', 'maintain'] }]);
   });
 
@@ -164,7 +165,7 @@ describe('table ownership', () => {
         'web/ingestion.yaml': kafka('raw_orders.events'),
       });
       expect(errors(r)).toEqual([]);
-      const m = JSON.parse(r.files.get('manifest.json')!) as { tables: Record<string, { owner?: string; writers: string[] }> };
+      const m = manifestOf(r.files);
       expect(m.tables['raw_orders.events']).toMatchObject({ owner: 'orders', writers: ['web/ing'] });
     });
 

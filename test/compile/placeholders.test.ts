@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { PLATFORM_PLACEHOLDERS } from '../../src/build/types.ts';
 import { compileTree, sparkUseCase } from './support.ts';
+import { manifestOf } from '../helpers/manifest.ts';
 
 describe('spec text never becomes a ${placeholder}', () => {
   it.each([['${Account}'], ['${DbPassword}'], ['s3://bucket/${Region}/x']])('argument %s is reported or kept out of the placeholders', (arg) => {
@@ -16,7 +17,7 @@ describe('spec text never becomes a ${placeholder}', () => {
     if (reported) return;
     const asl = r.files.get('a/job.asl.json')!;
     expect(asl).not.toContain(arg);
-    const manifest = JSON.parse(r.files.get('manifest.json')!);
-    for (const p of manifest.useCases[0].workflows[0].placeholders as string[]) expect(PLATFORM_PLACEHOLDERS).toContain(p);
+    const manifest = manifestOf(r.files);
+    for (const p of manifest.useCases[0]!.workflows[0]!.placeholders) expect(PLATFORM_PLACEHOLDERS).toContain(p);
   });
 });

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { readSpecs } from '../../src/cli/io.ts';
 import type { Manifest } from '../../src/build/types.ts';
 import { compileTree } from './support.ts';
+import { manifestOf } from '../helpers/manifest.ts';
 
 const SPECS = join(import.meta.dirname, '../../specs');
 const ENRICHED = 'orders/sql/orders_enriched.sql';
@@ -49,7 +50,7 @@ describe("SQL statements that reach another use case's tables (before: exit 0, n
   it('lets reads of any table through, and lists them', () => {
     const r = example({});
     expect(errors(r)).toEqual([]);
-    const m = JSON.parse(r.files.get('manifest.json')!) as Manifest;
+    const m = manifestOf(r.files);
     const upserts = m.useCases.find((u) => u.name === 'orders')!.workflows.find((w) => w.name === 'orders-upserts')!;
     expect(upserts.reads).toEqual(['raw_customers.customers', 'raw_orders.order_events', 'raw_orders.orders']);
     expect(upserts.writes).toEqual(['process_orders.order_status', 'process_orders.orders_enriched']);
@@ -66,7 +67,7 @@ ON t.campaign_id = s.campaign_id WHEN MATCHED THEN UPDATE SET * WHEN NOT MATCHED
   it('lists a table written only by SQL in the manifest, with its owner (before: tables: [])', () => {
     const r = example({ [ENRICHED]: campaign });
     expect(errors(r)).toEqual([]);
-    const m = JSON.parse(r.files.get('manifest.json')!) as Manifest;
+    const m = manifestOf(r.files);
     const upserts = m.useCases.find((u) => u.name === 'orders')!.workflows.find((w) => w.name === 'orders-upserts')!;
     expect(upserts.access['analytics_marketing.campaign_performance']).toEqual(['create', 'write', 'update']);
     expect(m.tables['analytics_marketing.campaign_performance']).toEqual({
@@ -98,7 +99,7 @@ describe('names a statement cannot place', () => {
   it('resolves one-part names after USE', () => {
     const r = example({ [ENRICHED]: 'USE raw_orders;\nMERGE INTO process_orders.orders_enriched t USING (SELECT * FROM orders) s ON t.order_id = s.order_id WHEN MATCHED THEN UPDATE SET *;\n' });
     expect(errors(r)).toEqual([]);
-    const m = JSON.parse(r.files.get('manifest.json')!) as Manifest;
+    const m = manifestOf(r.files);
     expect(m.useCases.find((u) => u.name === 'orders')!.workflows.find((w) => w.name === 'orders-upserts')!.reads).toContain('raw_orders.orders');
   });
 });
@@ -120,7 +121,7 @@ describe('statements the analysis cannot read', () => {
     const r = example({ [ENRICHED]: unreadable, 'orders/processing.yaml': processing });
     expect(errors(r)).toEqual([]);
     expect(r.diagnostics.filter((d) => d.code === 'SQL_NOT_ANALYSED').map((d) => `${d.file}:${d.line}`)).toEqual([`${ENRICHED}:1`]);
-    const m = JSON.parse(r.files.get('manifest.json')!) as Manifest;
+    const m = manifestOf(r.files);
     const upserts = m.useCases.find((u) => u.name === 'orders')!.workflows.find((w) => w.name === 'orders-upserts')!;
     expect(upserts.access['process_orders.orders_enriched']).toEqual(['create', 'write', 'update']);
   });

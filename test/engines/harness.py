@@ -35,6 +35,28 @@ S3_URI = re.compile(r"s3://([a-z0-9][a-z0-9.-]*[a-z0-9])/")
 DROPPED_PREFIXES = ("spark.executor.", "spark.dynamicAllocation.", "spark.driver.")
 
 
+def read_manifest(build: Path) -> dict[str, Any]:
+    """The whole manifest of a build: its index `manifest.json` stitched with each
+    use case's part `<name>/manifest.json` (as src/build/manifest-files.ts reads it).
+    An index entry naming any other path, or no plain folder name, is refused."""
+    index = json.loads((build / "manifest.json").read_text())
+    if index.get("version") == 1:
+        return index
+    use_cases = []
+    for i, entry in enumerate(index["useCases"]):
+        name = entry.get("name") if isinstance(entry, dict) else None
+        if not isinstance(name, str) or name in ("", ".") or ".." in name or any(c in name for c in "/\\\0"):
+            raise ValueError(f"manifest.json: useCases[{i}] has no plain folder name")
+        path = f"{name}/manifest.json"
+        if entry.get("manifest") != path:
+            raise ValueError(f"manifest.json: useCases[{i}] ({name!r}) names its manifest {entry.get('manifest')!r}; only {path!r} is accepted")
+        part = json.loads((build / path).read_text())
+        if part.get("name") != name:
+            raise ValueError(f"{path}: not the manifest of use case {name!r}")
+        use_cases.append(part)
+    return {**index, "useCases": use_cases}
+
+
 def compile_specs(specs: Path, out: Path) -> Path:
     """`lakestep compile <specs> --out <out>` with the project's CLI; returns `out`."""
     started = time.monotonic()
@@ -99,7 +121,7 @@ class Lake:
 
         moto = mock_aws()
         moto.start()
-        manifest = json.loads((build / "manifest.json").read_text())
+        manifest = read_manifest(build)
         catalog = manifest["platform"]["catalog"]
         asl = json.loads(next(build.glob("*/*-maintenance.asl.json")).read_text())
         generated = parse_conf(submit_parameters(asl)[0])

@@ -1,5 +1,8 @@
 /** Hand-built manifest pieces for tests that read build artifacts (infra, ops, simulator). */
-import type { ManifestPlatform, ManifestWorkflow } from '../../src/build/types.ts';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { manifestFiles, readManifest } from '../../src/build/manifest-files.ts';
+import type { Manifest, ManifestPlatform, ManifestWorkflow } from '../../src/build/types.ts';
 import { stateMachineName } from '../../src/naming.ts';
 
 /** A spark workflow entry of use case `uc`; `over` sets anything a test depends on. */
@@ -43,4 +46,17 @@ export function manifestPlatform(over: Partial<ManifestPlatform> = {}): Manifest
     databases: [],
     ...over,
   };
+}
+
+/** The whole manifest of a compile result's files (index plus parts). */
+export function manifestOf(files: ReadonlyMap<string, string>): Manifest {
+  return readManifest((p) => files.get(p));
+}
+
+/** Writes `m` into the build folder `dir` as compile does: the index and one part per use case. */
+export function writeManifest(dir: string, m: Manifest): void {
+  for (const [path, text] of manifestFiles(m)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
 }

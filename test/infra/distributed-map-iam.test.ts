@@ -14,6 +14,7 @@ import { migrationSpecs } from '../helpers/migration-specs.ts';
 import { compileToBuild } from './compiled.ts';
 import { ACCOUNT, allows, REGION, Resolver, type ResolvedStatement } from './iam-eval.ts';
 import { roleStatements, stateMachineResource, synthesize, type Synthesized } from './synth.ts';
+import { readManifestDir } from '../../src/build/manifest-files.ts';
 
 let s: Synthesized;
 let names: { big: string; small: string };
@@ -22,7 +23,7 @@ let statements: (name: string) => ResolvedStatement[];
 beforeAll(() => {
   const { buildDir, result } = compileToBuild([...migrationSpecs(500), ...migrationSpecs(2, { useCase: 'small', timeout: '1h' })]);
   expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  const manifest = JSON.parse(readFileSync(join(buildDir, 'manifest.json'), 'utf8')) as Manifest;
+  const manifest = readManifestDir(buildDir);
   const machine = (uc: string) => manifest.useCases.find((u) => u.name === uc)!.workflows[0]!;
   names = { big: machine('big').stateMachineName, small: machine('small').stateMachineName };
   const mode = (uc: string) => JSON.parse(readFileSync(join(buildDir, machine(uc).definition), 'utf8')).States['Migrate tables'].ItemProcessor.ProcessorConfig.Mode;

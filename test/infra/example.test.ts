@@ -10,6 +10,7 @@ import type { Manifest, ManifestWorkflow } from '../../src/build/types.ts';
 import { LOG_DELIVERY_ACTIONS, METRIC_ACTIONS, XRAY_ACTIONS } from '../../infra/iam/service-statements.ts';
 import { compileToBuild, exampleSources } from './compiled.ts';
 import { resourcesOfType, roleStatements as statementsOfRole, stateMachineResource, type Statement, type Synthesized, synthesize } from './synth.ts';
+import { readManifestDir } from '../../src/build/manifest-files.ts';
 
 let s: Synthesized;
 let manifest: Manifest;
@@ -17,7 +18,7 @@ let buildDir: string;
 
 beforeAll(() => {
   ({ buildDir } = compileToBuild(exampleSources()));
-  manifest = JSON.parse(readFileSync(join(buildDir, 'manifest.json'), 'utf8')) as Manifest;
+  manifest = readManifestDir(buildDir);
   s = synthesize(buildDir);
 });
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Manifest, ManifestPlatform, ManifestWorkflow, RuleDefinition } from '../../src/build/types.ts';
 import { routesPath, stateMachineArnPlaceholder, stateMachineName } from '../../src/naming.ts';
-import { manifestWorkflow } from '../helpers/manifest.ts';
+import { manifestWorkflow, writeManifest } from '../helpers/manifest.ts';
 
 export const PREFIX = 'acme';
 
@@ -360,7 +360,7 @@ function write(dir: string, path: string, value: unknown): void {
 /** Writes a build directory for a manifest; definitions come from `files`. */
 export function writeBuild(manifest: Manifest, files: Record<string, unknown>): string {
   const dir = mkdtempSync(join(tmpdir(), 'lakestep-infra-'));
-  write(dir, 'manifest.json', manifest);
+  writeManifest(dir, manifest);
   for (const [path, value] of Object.entries(files)) write(dir, path, value);
   // The platform's machines the manifest names (backfill, dispatcher), unless the test gives its own.
   const platform = fixtureFiles();

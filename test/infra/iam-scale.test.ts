@@ -17,6 +17,7 @@ import { collectTaskStates } from '../../infra/iam/task-states.ts';
 import { compileToBuild } from './compiled.ts';
 import { ACCOUNT, allows, policySize, REGION, Resolver, sparkRoles as spark } from './iam-eval.ts';
 import { resourcesOfType, type Synthesized, synthesize } from './synth.ts';
+import { readManifestDir } from '../../src/build/manifest-files.ts';
 
 const USE_CASES = 50;
 /** IAM quotas (non-white-space characters): inline policies per role, one managed policy, a trust policy. */
@@ -33,7 +34,7 @@ let sparkRoles: ReturnType<typeof spark>;
 
 beforeAll(() => {
   ({ buildDir } = compileToBuild(generateSpecs({ useCases: USE_CASES }).sources));
-  manifest = JSON.parse(readFileSync(join(buildDir, 'manifest.json'), 'utf8')) as Manifest;
+  manifest = readManifestDir(buildDir);
   s = synthesize(buildDir, { nagChecks: false, lean: true });
   resolver = new Resolver(s.json);
   sparkRoles = spark(s, resolver);

@@ -13,6 +13,7 @@ import type { SourceFile } from '../../src/spec/files.ts';
 import { compileToBuild, exampleSources } from './compiled.ts';
 import { ACCOUNT, allows, Resolver, type ResolvedStatement, sparkRoles } from './iam-eval.ts';
 import { resourcesOfType, synthesize, type Synthesized } from './synth.ts';
+import { readManifestDir } from '../../src/build/manifest-files.ts';
 
 /** The example with `governance: lake_formation`, and `edit` applied to the file at each path. */
 function lakeFormationSources(edit: Record<string, (text: string) => string> = {}): SourceFile[] {
@@ -42,7 +43,7 @@ interface Built {
 function build(sources: readonly SourceFile[], nagChecks = false): Built {
   const { buildDir, result } = compileToBuild(sources);
   expect(result.quarantined).toEqual([]);
-  const manifest = JSON.parse(readFileSync(join(buildDir, 'manifest.json'), 'utf8')) as Manifest;
+  const manifest = readManifestDir(buildDir);
   const s = synthesize(buildDir, { nagChecks, lean: !nagChecks });
   const resolver = new Resolver(s.json);
   const grants = resourcesOfType(s, 'AWS::LakeFormation::PrincipalPermissions').map((p) => {

@@ -12,6 +12,7 @@ import type { CompileResult } from '../../src/compile.ts';
 import type { SourceFile } from '../../src/spec/files.ts';
 import { compileToBuild } from './compiled.ts';
 import { type Synthesized, synthesize } from './synth.ts';
+import { manifestOf } from '../helpers/manifest.ts';
 
 const BUCKETS = { landing: 'acme-landing', raw: 'acme-raw', process: 'acme-process', analytics: 'acme-analytics', artifacts: 'acme-artifacts' };
 const PLATFORM = `prefix: acme\nregion: eu-west-1\nbuckets: ${JSON.stringify(BUCKETS)}\n`;
@@ -110,7 +111,7 @@ describe('S3 locations of specs', () => {
   beforeAll(() => {
     const built = compileToBuild(WITH_DECLARED);
     result = built.result;
-    manifest = JSON.parse(result.files.get('manifest.json')!) as Manifest;
+    manifest = manifestOf(result.files);
     s = synthesize(built.buildDir);
   }, 240_000);
 

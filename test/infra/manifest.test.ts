@@ -1,9 +1,10 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/app.ts';
+import { BuildDirError, loadBuild } from '../../infra/manifest.ts';
 import { fixtureManifest, SPARK_ASL, writeBuild } from './fixture.ts';
 
 function single(asl: unknown, placeholders?: string[]) {
@@ -17,6 +18,43 @@ describe('build directory', () => {
   it('asks to compile first when manifest.json is missing', () => {
     const dir = mkdtempSync(join(tmpdir(), 'lakestep-empty-'));
     expect(() => buildApp({ buildDir: dir, app: new App() })).toThrow(/run `npx lakestep compile` first/);
+  });
+
+  it('stitches the index and the part of each use case back into the whole manifest', () => {
+    const m = fixtureManifest();
+    const dir = writeBuild(m, {});
+    expect(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')).useCases).toEqual(m.useCases.map((u) => ({ name: u.name, owner: u.owner, specHash: u.specHash, manifest: `${u.name}/manifest.json` })));
+    expect(loadBuild(dir).manifest).toEqual({ ...m, version: 2 });
+  });
+
+  it('reads a version-1 manifest (every use case whole in manifest.json) as it is', () => {
+    const m = { ...fixtureManifest(), version: 1 };
+    const dir = mkdtempSync(join(tmpdir(), 'lakestep-v1-'));
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify(m));
+    expect(loadBuild(dir).manifest).toEqual(m);
+  });
+
+  it('refuses an index entry whose part is not <name>/manifest.json of a plain folder name, and a missing part', () => {
+    const m = fixtureManifest();
+    const uc = m.useCases[0]!.name;
+    const edited = (edit: (entry: Record<string, unknown>) => void) => {
+      const dir = writeBuild(m, {});
+      const index = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+      edit(index.useCases[0]);
+      writeFileSync(join(dir, 'manifest.json'), JSON.stringify(index));
+      return () => loadBuild(dir);
+    };
+    for (const path of [`../${uc}/manifest.json`, `/${uc}/manifest.json`, `${uc}/../${uc}/manifest.json`, `${uc}\\manifest.json`, 'other/manifest.json']) {
+      expect(edited((e) => void (e.manifest = path)), path).toThrow(BuildDirError);
+      expect(edited((e) => void (e.manifest = path))).toThrow(`names its manifest ${JSON.stringify(path)}; only "${uc}/manifest.json" is accepted`);
+    }
+    for (const name of ['..', '.', '', '../x', 'a/b', 'a\\b', 'a\0b', 7]) {
+      expect(edited((e) => Object.assign(e, { name, manifest: `${name}/manifest.json` })), String(name)).toThrow('useCases[0] has no plain folder name');
+    }
+    const dir = writeBuild(m, {});
+    rmSync(join(dir, uc, 'manifest.json'));
+    expect(() => loadBuild(dir)).toThrow(`${join(dir, uc, 'manifest.json')} not found: run \`npx lakestep compile\` again`);
+    expect(() => buildApp({ buildDir: dir, app: new App() })).toThrow(BuildDirError);
   });
 
   it('fails for an unknown placeholder in a definition', () => {

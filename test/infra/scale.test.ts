@@ -24,6 +24,7 @@ import type { CompileResult } from '../../src/compile.ts';
 import { compileToBuild } from './compiled.ts';
 import { policySize, Resolver } from './iam-eval.ts';
 import { resourcesOfType, stateMachineResource, type Synthesized, synthesize } from './synth.ts';
+import { readManifestDir } from '../../src/build/manifest-files.ts';
 
 const USE_CASES = 300;
 const TABLES = 2_000;
@@ -44,7 +45,7 @@ beforeAll(() => {
   const t0 = Date.now();
   ({ buildDir, result } = compileToBuild(generateSpecs({ useCases: USE_CASES, bigMigration: TABLES }).sources));
   const compiled = Date.now();
-  manifest = JSON.parse(readFileSync(join(buildDir, 'manifest.json'), 'utf8')) as Manifest;
+  manifest = readManifestDir(buildDir);
   s = synthesize(buildDir, { nagChecks: false, lean: true });
   const resolver = new Resolver(s.json);
   for (const r of resourcesOfType(s, 'AWS::IAM::Role')) {

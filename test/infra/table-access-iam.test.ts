@@ -12,6 +12,7 @@ import type { SourceFile } from '../../src/spec/files.ts';
 import { compileToBuild, exampleSources } from './compiled.ts';
 import { ACCOUNT, allows, REGION, Resolver, type ResolvedStatement, sparkRoles } from './iam-eval.ts';
 import { synthesize } from './synth.ts';
+import { readManifestDir } from '../../src/build/manifest-files.ts';
 
 let manifest: Manifest;
 let roles: Map<string, ResolvedStatement[]>;
@@ -19,7 +20,7 @@ let roles: Map<string, ResolvedStatement[]>;
 /** Compiles and synthesizes `sources`: the manifest, and each use case's Spark role statements, intrinsics resolved. */
 function synthesizeRoles(sources: readonly SourceFile[]): { manifest: Manifest; roles: Map<string, ResolvedStatement[]> } {
   const { buildDir } = compileToBuild(sources);
-  const m = JSON.parse(readFileSync(join(buildDir, 'manifest.json'), 'utf8')) as Manifest;
+  const m = readManifestDir(buildDir);
   const s = synthesize(buildDir, { nagChecks: false, lean: true });
   const roles = sparkRoles(s, new Resolver(s.json));
   return { manifest: m, roles: new Map([...roles].map(([uc, r]) => [uc, r.statements])) };

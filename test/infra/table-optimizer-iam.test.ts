@@ -13,6 +13,7 @@ import { GOLDEN_DIR } from '../golden/cases.ts';
 import { compileToBuild } from './compiled.ts';
 import { ACCOUNT, allows, REGION, Resolver, type ResolvedStatement } from './iam-eval.ts';
 import { resourcesOfType, roleStatements, stateMachineResource, synthesize, type Synthesized } from './synth.ts';
+import { readManifestDir } from '../../src/build/manifest-files.ts';
 
 let s: Synthesized;
 let manifest: Manifest;
@@ -21,7 +22,7 @@ let machine: ResolvedStatement[];
 
 beforeAll(() => {
   const { buildDir } = compileToBuild(readSpecs(join(GOLDEN_DIR, 'maintenance-managed', 'specs')));
-  manifest = JSON.parse(readFileSync(join(buildDir, 'manifest.json'), 'utf8')) as Manifest;
+  manifest = readManifestDir(buildDir);
   s = synthesize(buildDir);
   const resolver = new Resolver(s.json);
   const roles = resourcesOfType(s, 'AWS::IAM::Role').filter((r) => JSON.stringify(r.props.AssumeRolePolicyDocument).includes('glue.amazonaws.com'));

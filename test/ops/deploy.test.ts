@@ -7,6 +7,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CredentialsCheck } from '../../src/ops/credentials.ts';
 import { bootstrapQualifier, deploy, planDeploy, type SpawnFn } from '../../src/ops/deploy.ts';
+import { writeManifest } from '../helpers/manifest.ts';
 import { manifest } from './fixtures.ts';
 
 // The bootstrap check's AWS calls: the SDK is mocked, the check itself is real.
@@ -90,7 +91,7 @@ describe('deploy', () => {
       expect(missing.message).toContain('manifest.json not found: compile the specs first');
       expect(spawn).not.toHaveBeenCalled();
 
-      writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest()));
+      writeManifest(dir, manifest());
       const res = await deploy({ buildDir: dir, env: {}, spawn, checkCredentials: okCredentials });
       expect(res.ok).toBe(true);
       expect(spawn.mock.calls[0]?.[1]).toContain(`buildDir=${dir}`);

@@ -14,7 +14,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { Manifest } from '../../src/build/types.ts';
 import { doctor, glueOptimizers } from '../../src/ops/doctor.ts';
 import { folder, runCli } from '../cli/support.ts';
-import { manifestWorkflow } from '../helpers/manifest.ts';
+import { manifestWorkflow, writeManifest } from '../helpers/manifest.ts';
 import { manifest as baseManifest } from './fixtures.ts';
 
 const glue = mockClient(GlueClient);
@@ -98,7 +98,7 @@ describe('lakestep doctor', () => {
   const dir = (m: Manifest) => {
     const d = folder();
     mkdirSync(join(d, 'build'));
-    writeFileSync(join(d, 'build/manifest.json'), JSON.stringify(m));
+    writeManifest(join(d, 'build'), m);
     return d;
   };
   const io = { glue: (region: string) => new GlueClient({ region }), sts: (region: string) => new STSClient({ region }) };

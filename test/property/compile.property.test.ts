@@ -9,6 +9,7 @@ import type { Manifest } from '../../src/build/types.ts';
 import { compileTree, expectValidAsl } from '../compile/support.ts';
 import { specTree } from './arbitraries.ts';
 import { danglingPlaceholders, graphProblems, stateNameProblems } from './invariants.ts';
+import { manifestOf } from '../helpers/manifest.ts';
 
 describe('generated valid trees', () => {
   it('compile without errors, every use case and dag, and pass both ASL validators', () => {
@@ -17,7 +18,7 @@ describe('generated valid trees', () => {
         const r = compileTree(t.sources);
         expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
         expect(r.useCases.map((u) => u.name)).toEqual(t.useCases);
-        const manifest = JSON.parse(r.files.get('manifest.json')!) as Manifest;
+        const manifest = manifestOf(r.files);
         const workflows = new Map<string, Manifest['useCases'][number]['workflows'][number]>(manifest.useCases.flatMap((u) => u.workflows.map((w) => [`${u.name}/${w.name}`, w] as const)));
         for (const [key, ups] of t.dependsOn) {
           expect(r.files.has(`${key}.asl.json`), key).toBe(true);
@@ -36,7 +37,7 @@ describe('generated valid trees', () => {
     fc.assert(
       fc.property(specTree(3, 3), (t) => {
         const r = compileTree(t.sources);
-        const manifest = JSON.parse(r.files.get('manifest.json')!) as Manifest;
+        const manifest = manifestOf(r.files);
         const created = new Set(manifest.useCases.flatMap((u) => u.workflows.flatMap((w) => w.resources.datasync.flatMap((d) => ('placeholder' in d ? [d.placeholder] : [])))));
         for (const [path, text] of r.files) {
           if (path.endsWith('.asl.json')) expect([...graphProblems(JSON.parse(text)), ...stateNameProblems(JSON.parse(text))], path).toEqual([]);

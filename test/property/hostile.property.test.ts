@@ -8,6 +8,7 @@
 import fc from 'fast-check';
 import { parse, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { MANIFEST_INDEX, ManifestError, manifestFiles, readManifest } from '../../src/build/manifest-files.ts';
 import type { JobDocument } from '../../src/build/types.ts';
 import { compileTree, problemsOf } from '../compile/support.ts';
 import { syntaxErrors } from '../sql/syntax.ts';
@@ -94,6 +95,37 @@ describe('inputs that crashed or wrote invalid artifacts', () => {
     expect(errors).toEqual(codes);
     expectValidArtifacts(r.files, new Map(), false);
   }, 60_000);
+});
+
+describe('a hand-edited manifest index of a build folder', () => {
+  const files = new Map(manifestFiles(compileTree(Object.fromEntries(BASE.map((f) => [f.path, f.text]))).manifest));
+  const parts = [...files.keys()].filter((p) => p !== MANIFEST_INDEX);
+
+  it('reads a part only from <name>/manifest.json of a plain folder name, else refuses with ManifestError', () => {
+    expect(parts.length).toBeGreaterThan(0);
+    const hostilePath = fc.oneof(hostileString, fc.constantFrom(...parts, ...parts.map((p) => `../${p}`), ...parts.map((p) => `./${p}`), ...parts.map((p) => `/${p}`), ...parts.map((p) => p.replace('/', '\\'))));
+    fc.assert(
+      fc.property(fc.nat(parts.length - 1), fc.option(hostileString, { nil: undefined }), hostilePath, (i, name, manifest) => {
+        const index = JSON.parse(files.get(MANIFEST_INDEX)!);
+        const entry = index.useCases[i];
+        if (name !== undefined) entry.name = name;
+        entry.manifest = manifest;
+        const read: string[] = [];
+        const all = new Map([...files, [MANIFEST_INDEX, JSON.stringify(index)]]);
+        let error: unknown;
+        try {
+          readManifest((p) => (read.push(p), all.get(p)));
+        } catch (e) {
+          error = e;
+        }
+        const accepted = typeof entry.name === 'string' && /^[a-z0-9]+$/.test(entry.name) && manifest === `${entry.name}/manifest.json`;
+        if (!accepted) expect(error).toBeInstanceOf(ManifestError);
+        // Whatever the index says, only the index and parts named after their own plain use case folder are opened.
+        for (const p of read) expect(p === MANIFEST_INDEX || /^[a-z0-9]+\/manifest\.json$/.test(p), p).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
 });
 
 describe('hostile values at every scalar position of every schema', () => {

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import type { Manifest } from '../../src/build/types.ts';
 import { JOIN_SUFFIX, RESERVED_USE_CASE_NAMES, routesPath, sparkJobRoleName, stateMachineName } from '../../src/naming.ts';
 import { compileTree } from '../compile/support.ts';
+import { manifestOf } from '../helpers/manifest.ts';
 
 /** Small alphabets so that collisions would be likely if names were not injective. */
 const useCase = fc.stringMatching(/^[a-z][a-z0-9]{0,5}$/).filter((n) => !RESERVED_USE_CASE_NAMES.has(n));
@@ -83,7 +84,7 @@ describe('generated names are injective', () => {
         }
         const r = compileTree(files);
         expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-        const m = JSON.parse(r.files.get('manifest.json')!) as Manifest;
+        const m = manifestOf(r.files);
         const machines = m.useCases.flatMap((u) => u.workflows.map((w) => w.stateMachineName));
         const routes = m.useCases.flatMap((u) => u.workflows.flatMap((w) => (w.routes ?? []).map((x) => x.Name)));
         expect(new Set(machines).size).toBe(machines.length);

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { DataSyncResource, JobDocument, Manifest, ManifestWorkflow, RuleDefinition, ScheduleDefinition } from '../../src/build/types.ts';
-import { manifestPlatform, manifestWorkflow } from '../helpers/manifest.ts';
+import { manifestPlatform, manifestWorkflow, writeManifest } from '../helpers/manifest.ts';
 import { stateMachineArnPlaceholder, stateMachineName } from '../../src/naming.ts';
 
 export const PREFIX = 'ls';
@@ -81,7 +81,7 @@ export function makeBuild(workflows: FixtureWorkflow[], platformRule?: FixturePl
       dispatcher: { stateMachineName: `${PREFIX}-lakestep-dispatch`, definition: 'lakestep/dispatch.asl.json', rule: platformRule.rule },
     };
   }
-  write('manifest.json', manifest);
+  writeManifest(dir, manifest);
   return dir;
 }
 

@@ -9,6 +9,7 @@ import { lakestepVersion, readSpecs, writeBuild } from '../../src/cli/io.ts';
 import { compile } from '../../src/compile.ts';
 import type { JobDocument, Manifest } from '../../src/build/types.ts';
 import { itemToPlain, type SimulationResult } from '../../src/simulator/index.ts';
+import { readManifestDir } from '../../src/build/manifest-files.ts';
 
 export const LOGICAL = '2026-11-25T00:00:00Z';
 export const NAME = '2026-11-25T000000Z';
@@ -25,7 +26,7 @@ export function compileExamplePlatform(): PlatformBuild {
   if (result.quarantined.length > 0) throw new Error(`example specs quarantined: ${result.quarantined.map((q) => q.useCase).join(', ')}`);
   const dir = join(mkdtempSync(join(tmpdir(), 'lakestep-platform-')), 'build');
   writeBuild(dir, result.files);
-  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest;
+  const manifest = readManifestDir(dir);
   return {
     dir,
     manifest,
