@@ -353,12 +353,12 @@ export class Simulator {
     const perSecond = (n: number): number => (realMs > 0 ? Math.round((n / realMs) * 1000 * 10) / 10 : 0);
     return {
       executions,
-      notifications: [...this.sns.messages, ...this.alarmNotifications(executions)].sort((a, b) => a.time.localeCompare(b.time)),
+      notifications: [...this.sns.messages, ...this.alarmNotifications(executions)].sort(byTime),
       metrics: [...this.metrics.points],
       dynamodb: await this.dynamodb.snapshot(),
       s3: this.s3.snapshot(),
       jobRuns: this.emr.runs,
-      timeline: [...this.timeline].sort((a, b) => a.time.localeCompare(b.time)),
+      timeline: [...this.timeline].sort(byTime),
       unknownPlaceholders: this.build.unknownPlaceholders,
       problems: this.problems.list(),
       stats: { executions: done, transitions, realMs, executionsPerSecond: perSecond(done), transitionsPerSecond: perSecond(transitions) },
@@ -504,6 +504,15 @@ export class Simulator {
     }
     entry('event-routed', { failed: 'the simulator does not emulate this target' });
   }
+}
+
+/**
+ * Order of entries by `time`, an ISO 8601 text of `Date.toISOString` (one fixed format):
+ * the order of its characters is the order in time, as `localeCompare` sorts them, at a
+ * fraction of the cost for the tens of thousands of entries of a simulated day.
+ */
+function byTime(a: { time: string }, b: { time: string }): number {
+  return a.time < b.time ? -1 : a.time > b.time ? 1 : 0;
 }
 
 function key(machineArn: string, name: string): string {
