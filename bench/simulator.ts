@@ -17,6 +17,7 @@ import { lakestepVersion, readSpecs, writeBuild } from '../src/cli/io.ts';
 import { compile } from '../src/compile.ts';
 import { parseScenario, simulate, type SimulationResult } from '../src/simulator/index.ts';
 import { sdkClient } from './baseline/dynamodb-sdk.ts';
+import { simulateBaseline } from './baseline/simulator.ts';
 import { int, median, ms, option, ratio, table, type SectionContext, type SectionOutcome } from './harness.ts';
 
 export async function run(ctx: SectionContext): Promise<SectionOutcome> {
@@ -33,7 +34,7 @@ export async function run(ctx: SectionContext): Promise<SectionOutcome> {
     const once = async (baseline: boolean): Promise<Run> => {
       const c0 = process.cpuUsage();
       const t0 = performance.now();
-      const result = await simulate({ buildDir, scenario, ...(baseline ? { dynamodbTransport: sdkClient } : {}) });
+      const result = baseline ? await simulateBaseline({ buildDir, scenario, dynamodbTransport: sdkClient }) : await simulate({ buildDir, scenario });
       const c = process.cpuUsage(c0);
       return { result, ms: performance.now() - t0, cpuMs: (c.user + c.system) / 1000 };
     };
