@@ -79,6 +79,10 @@ export class Simulator {
   readonly emr: EmrServerless;
   readonly datasync: DataSync;
   readonly timeline: TimelineEntry[] = [];
+  /** Simulated time of each timeline entry, epoch milliseconds (see `note`). */
+  private readonly timelineMs: number[] = [];
+  /** The last time `note` formatted: entries come in runs at one simulated time. */
+  private lastIso = { ms: NaN, iso: '' };
   readonly executions: Execution[] = [];
   readonly problems: Problems;
 
@@ -221,7 +225,7 @@ export class Simulator {
       const s = entry.schedule;
       const trigger: Trigger = { kind: 'schedule', rule: s.Name, time: eventTime(time) };
       const log = (details: Record<string, unknown>): void =>
-        void this.timeline.push({ time: new Date(time).toISOString(), workflow: entry.ref, execution: '-', kind: 'event-routed', details: { schedule: s.Name, target: s.Target.Arn, ...details } });
+        this.note(time, { workflow: entry.ref, execution: '-', kind: 'event-routed', details: { schedule: s.Name, target: s.Target.Arn, ...details } });
       if (s.Target.Arn !== this.build.placeholders.ScheduleStarterArn) {
         log({ failed: 'the simulator does not emulate this target' });
         continue;
@@ -358,11 +362,29 @@ export class Simulator {
       dynamodb: await this.dynamodb.snapshot(),
       s3: this.s3.snapshot(),
       jobRuns: this.emr.runs,
-      timeline: [...this.timeline].sort(byTime),
+      timeline: this.sortedTimeline(),
       unknownPlaceholders: this.build.unknownPlaceholders,
       problems: this.problems.list(),
       stats: { executions: done, transitions, realMs, executionsPerSecond: perSecond(done), transitionsPerSecond: perSecond(transitions) },
     };
+  }
+
+  /** Adds a timeline entry at simulated time `ms`. */
+  private note(ms: number, entry: Omit<TimelineEntry, 'time'>): void {
+    if (ms !== this.lastIso.ms) this.lastIso = { ms, iso: new Date(ms).toISOString() };
+    this.timeline.push({ time: this.lastIso.iso, ...entry });
+    this.timelineMs.push(ms);
+  }
+
+  /**
+   * The timeline in order of time, entries at the same time in the order they came: the
+   * order of sorting by `time` (ISO 8601 of one format, whose text order is time order),
+   * on the numbers behind it.
+   */
+  private sortedTimeline(): TimelineEntry[] {
+    const ms = this.timelineMs;
+    const order = Array.from(ms.keys()).sort((a, b) => ms[a]! - ms[b]! || a - b);
+    return order.map((i) => this.timeline[i]!);
   }
 
   private generatedName(): string {
@@ -450,7 +472,7 @@ export class Simulator {
   private async run(exec: Execution): Promise<void> {
     this.now = Math.max(this.now, exec.startTime);
     const log = (e: Omit<TimelineEntry, 'time' | 'workflow' | 'execution'>, at: number): void =>
-      void this.timeline.push({ time: new Date(at).toISOString(), workflow: exec.ref, execution: exec.name, ...e });
+      this.note(at, { workflow: exec.ref, execution: exec.name, ...e });
     log({ kind: 'started', details: { trigger: exec.trigger.kind } }, exec.startTime);
     exec.status = 'RUNNING';
     this.emitStatus(exec);
@@ -487,7 +509,7 @@ export class Simulator {
   /** Hands a target its input: starts a state machine, runs the schedule starter or publishes to the topic. */
   private deliver(d: Delivery, at: number, trigger: Trigger, workflow: string, execution: string): void {
     const entry = (kind: TimelineEntry['kind'], details: Record<string, unknown>): void =>
-      void this.timeline.push({ time: new Date(at).toISOString(), workflow, execution, kind, details: { rule: d.rule.Name, target: d.target.Arn, ...details } });
+      this.note(at, { workflow, execution, kind, details: { rule: d.rule.Name, target: d.target.Arn, ...details } });
     if (this.sources.has(d.target.Arn)) {
       let input: unknown;
       try {
