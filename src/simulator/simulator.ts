@@ -383,6 +383,8 @@ export class Simulator {
    */
   private sortedTimeline(): TimelineEntry[] {
     const ms = this.timelineMs;
+    // Entries pushed past `note` have no number: sort on the text.
+    if (ms.length !== this.timeline.length) return [...this.timeline].sort(byTime);
     const order = Array.from(ms.keys()).sort((a, b) => ms[a]! - ms[b]! || a - b);
     return order.map((i) => this.timeline[i]!);
   }
