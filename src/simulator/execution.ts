@@ -6,6 +6,7 @@
  * @see https://github.com/nibble-4bits/aws-local-stepfunctions#readme
  */
 import './polyfill.ts';
+import './jsonpath-scalars.ts';
 import { ExecutionAbortedError, ExecutionError, StateMachine } from 'aws-local-stepfunctions';
 import type { Retrier, StateMachineDefinition, WaitState } from '../asl/types.ts';
 import { runnerDefinition, type DefinitionIndex } from './definition.ts';

@@ -11,13 +11,13 @@ import type { Simulator } from './simulator.ts';
 export function simulatorExecutions(sim: Simulator, at: string | number): ExecutionApi {
   return {
     async describe(executionArn) {
-      const e = sim.executions.find((x) => x.arn === executionArn);
+      const e = sim.executionByArn(executionArn);
       return e ? info(e) : undefined;
     },
     async start(req) {
       const machine = sim.build.machines.find((m) => m.arn === req.stateMachineArn);
       if (!machine) throw Object.assign(new Error(`State Machine Does Not Exist: '${req.stateMachineArn}'`), { name: 'StateMachineDoesNotExist' });
-      if (sim.executions.some((e) => e.stateMachineArn === req.stateMachineArn && e.name === req.name)) return 'taken';
+      if (sim.execution(req.stateMachineArn, req.name)) return 'taken';
       const executionArn = sim.start(machine.ref, JSON.parse(req.input) as unknown, { name: req.name, at });
       return { executionArn, startDate: new Date(typeof at === 'number' ? at : Date.parse(at)) };
     },

@@ -13,7 +13,7 @@ export function schedulerInput(input: string, time: string): string {
 }
 
 /** What the schedule starter does (src/starter/scheduled.ts) with the target input `text`. */
-export function startScheduledIn(sim: { executions: Execution[] }, text: string, enqueue: (arn: string, name: string, input: unknown) => Execution): Record<string, unknown> {
+export function startScheduledIn(sim: { execution(machineArn: string, name: string): Execution | undefined }, text: string, enqueue: (arn: string, name: string, input: unknown) => Execution): Record<string, unknown> {
   let run: ReturnType<typeof scheduledRun>;
   let req: ScheduledStart;
   try {
@@ -22,7 +22,7 @@ export function startScheduledIn(sim: { executions: Execution[] }, text: string,
   } catch (e) {
     return { failed: `schedule starter: ${(e as Error).message}`, input: text };
   }
-  const existing = sim.executions.find((e) => e.stateMachineArn === req.state_machine_arn && e.name === run.name);
+  const existing = sim.execution(req.state_machine_arn, run.name);
   if (existing) return { execution: run.name, exists: describeExisting(info(existing)) };
   const started = enqueue(req.state_machine_arn, run.name, JSON.parse(run.input));
   return { started: started.ref, execution: started.name };

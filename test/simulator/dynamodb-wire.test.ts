@@ -1,12 +1,14 @@
 /**
- * The simulator's DynamoDB requests without the AWS SDK (src/simulator/services/dynamodb-wire.ts)
- * against the same requests through `@aws-sdk/client-dynamodb` (the bench's baseline transport):
- * each on its own dynalite, the same operations give the same response bodies and the same
- * error codes and messages.
+ * The simulator's DynamoDB requests handed to dynalite's store directly
+ * (src/simulator/services/dynamodb-local.ts) and sent to its HTTP handler without the AWS SDK
+ * (src/simulator/services/dynamodb-wire.ts), against the same requests through
+ * `@aws-sdk/client-dynamodb` (the bench's baseline transport): each on its own dynalite, the
+ * same operations give the same response bodies and the same error codes and messages.
  */
 import dynalite from 'dynalite';
 import { describe, expect, it } from 'vitest';
 import { sdkClient } from '../../bench/baseline/dynamodb-sdk.ts';
+import { localClient } from '../../src/simulator/services/dynamodb-local.ts';
 import { DynamoDbError, wireClient, type DynamoDbSend } from '../../src/simulator/services/dynamodb-wire.ts';
 
 const TABLE = 'watermarks';
@@ -53,7 +55,9 @@ describe('DynamoDB wire client', () => {
   it('answers every operation as the AWS SDK client reads the same responses', async () => {
     const wire = await replay(wireClient(dynalite({ createTableMs: 0 })));
     const sdk = await replay(sdkClient(dynalite({ createTableMs: 0 }), 'eu-west-1'));
+    const local = await replay(localClient({ createTableMs: 0 }));
     expect(wire).toEqual(sdk);
+    expect(local).toEqual(sdk);
     // The errors are there to compare: a failed condition, three validation errors, a missing table.
     expect(wire.filter((r) => typeof r === 'object' && r !== null && 'code' in r).map((r) => (r as { code: string }).code)).toEqual([
       'ConditionalCheckFailedException',

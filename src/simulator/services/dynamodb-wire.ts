@@ -62,7 +62,7 @@ export function wireClient(server: Server): DynamoDbSend {
  * The error code as the AWS SDKs read it: `__type` past its namespace (`…#`) and before any `:`.
  * @see https://smithy.io/2.0/aws/protocols/aws-json-1_0-protocol.html#operation-error-serialization
  */
-function errorOf(status: number, body: Record<string, unknown>): DynamoDbError {
+export function errorOf(status: number, body: Record<string, unknown>): DynamoDbError {
   const type = typeof body.__type === 'string' ? body.__type : String(status);
   const code = type.slice(type.indexOf('#') + 1).split(':')[0]!;
   const message = body.message ?? body.Message;

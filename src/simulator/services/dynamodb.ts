@@ -11,7 +11,8 @@ import type { Server } from 'node:http';
 import dynalite from 'dynalite';
 import { typeOf, type Item } from '../attribute-values.ts';
 import { taskError } from '../errors.ts';
-import { DynamoDbError, wireClient, type DynamoDbSend } from './dynamodb-wire.ts';
+import { localClient } from './dynamodb-local.ts';
+import { DynamoDbError, type DynamoDbSend } from './dynamodb-wire.ts';
 import { machineOf, type Problems } from '../problems.ts';
 import { record, str, type TaskCall, type TaskHandler } from './types.ts';
 
@@ -27,7 +28,7 @@ const OPERATIONS = {
 
 type Action = keyof typeof OPERATIONS;
 
-/** How requests reach dynalite's server (default: wireClient); the bench passes its baseline here. */
+/** How requests reach dynalite's HTTP server (default: no server, its store directly: localClient); the bench passes its baseline here. */
 export type DynamoDbTransport = (server: Server, region: string) => DynamoDbSend;
 
 /** Parameters Step Functions passes on to DynamoDB (anything else in `Parameters` is an error there too). */
@@ -49,7 +50,7 @@ export class DynamoDb {
     private readonly keySchemas: Record<string, string[]> = {},
     private readonly problems?: Problems,
     private readonly region = 'eu-west-1',
-    private readonly transport: DynamoDbTransport = wireClient,
+    private readonly transport?: DynamoDbTransport,
   ) {}
 
   /** Stores `item` before anything runs (scenario seeds), unconditionally. */
@@ -133,10 +134,13 @@ export class DynamoDb {
   /** The client, starting dynalite and storing the seeds on first use. */
   private connect(): Promise<DynamoDbSend> {
     this.client ??= (async () => {
-      // dynalite's HTTP server is never bound to a port: its request listener gets the requests directly.
-      const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-      this.server = server;
-      const client = this.transport(server, this.region);
+      const options = { createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 };
+      let client: DynamoDbSend;
+      if (this.transport) {
+        // dynalite's HTTP server is never bound to a port: its request listener gets the requests directly.
+        this.server = dynalite(options);
+        client = this.transport(this.server, this.region);
+      } else client = localClient(options);
       for (const { table, item } of this.seeds.splice(0)) {
         await this.table(table, item, client);
         await client('PutItem', { TableName: table, Item: item });
