@@ -6,7 +6,7 @@
  *   → compile phases → rules → artifacts
  */
 import { Report, sortDiagnostics, type Diagnostic } from './diagnostics.ts';
-import { assembleBuild, type BuildOutput } from './build/assemble.ts';
+import { assembleBuild, compactJson, type BuildOutput } from './build/assemble.ts';
 import { checkLakeFormation } from './build/governance.ts';
 import { buildIndex, checkCycles } from './ir/index-platform.ts';
 import { normalizeUseCase } from './ir/normalize.ts';
@@ -139,7 +139,7 @@ export function compile(sources: readonly SourceFile[], options: CompileOptions)
     warnings: diagnostics.filter((d) => d.severity === 'warning').length,
   };
   build.manifest.quarantined = quarantined;
-  build.files.set('manifest.json', json(build.manifest));
+  build.files.set('manifest.json', compactJson(build.manifest));
   build.files.set('report.json', json({ version: 1, summary, diagnostics }));
   return {
     ...build,

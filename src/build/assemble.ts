@@ -68,8 +68,8 @@ export function assembleBuild(input: AssembleInput): BuildOutput {
   // The platform's own machines, with any use case to run.
   const backfill = useCases.length ? backfillMachine(input.platform) : undefined;
   const dispatcher = useCases.length ? dispatcherMachine(input.platform) : undefined;
-  if (backfill) files.set(BACKFILL_DEFINITION, toJson(backfill.definition));
-  if (dispatcher) files.set(DISPATCHER_DEFINITION, toJson(dispatcher.definition));
+  if (backfill) files.set(BACKFILL_DEFINITION, compactJson(backfill.definition));
+  if (dispatcher) files.set(DISPATCHER_DEFINITION, compactJson(dispatcher.definition));
   return {
     manifest: {
       version: MANIFEST_VERSION,
@@ -96,11 +96,11 @@ function compileWorkflow(w: Workflow, input: AssembleInput, files: Map<string, s
   const definition = frame(w, phase);
   const events = { schedules: applySchedulesEnabled(input.platform, workflowSchedules(input.platform, w)), routes: workflowRoutes(input.platform, w) };
   const base = `${w.useCase}/${w.name}`;
-  const definitionJson = toJson(definition);
+  const definitionJson = compactJson(definition);
   files.set(`${base}.asl.json`, definitionJson);
   const jobs = phase.jobs.map((j) => {
     const path = `${w.useCase}/jobs/${w.name}/${j.job}.json`;
-    files.set(path, toJson(j));
+    files.set(path, compactJson(j));
     return path;
   });
   const access = workflowAccess(w);
@@ -109,7 +109,7 @@ function compileWorkflow(w: Workflow, input: AssembleInput, files: Map<string, s
   let watchJson = '';
   if (watched) {
     const path = `${base}.slow.asl.json`;
-    watchJson = toJson(watched.definition);
+    watchJson = compactJson(watched.definition);
     files.set(path, watchJson);
     watch = { stateMachineName: watched.stateMachineName, definition: path, afterSeconds: watched.afterSeconds };
   }
@@ -151,6 +151,11 @@ function compileWorkflow(w: Workflow, input: AssembleInput, files: Map<string, s
   };
 }
 
-function toJson(v: unknown): string {
-  return JSON.stringify(v, null, 2) + '\n';
+/**
+ * Compact JSON, as machines read it: the deployed definition is the compact
+ * form anyway (the CDK app re-serializes it), and indentation was a third of
+ * the build. The golden cases pretty-print it for review.
+ */
+export function compactJson(v: unknown): string {
+  return JSON.stringify(v) + '\n';
 }
