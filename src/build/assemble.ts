@@ -68,8 +68,10 @@ export function assembleBuild(input: AssembleInput): BuildOutput {
   // The platform's own machines, with any use case to run.
   const backfill = useCases.length ? backfillMachine(input.platform) : undefined;
   const dispatcher = useCases.length ? dispatcherMachine(input.platform) : undefined;
-  if (backfill) files.set(BACKFILL_DEFINITION, compactJson(backfill.definition));
-  if (dispatcher) files.set(DISPATCHER_DEFINITION, compactJson(dispatcher.definition));
+  // The platform stack deploys these two files' text as it is: indented, as they always were,
+  // so that compact workflow files change no deployed definition (two files, whatever the size).
+  if (backfill) files.set(BACKFILL_DEFINITION, indentedJson(backfill.definition));
+  if (dispatcher) files.set(DISPATCHER_DEFINITION, indentedJson(dispatcher.definition));
   return {
     manifest: {
       version: MANIFEST_VERSION,
@@ -158,4 +160,8 @@ function compileWorkflow(w: Workflow, input: AssembleInput, files: Map<string, s
  */
 export function compactJson(v: unknown): string {
   return JSON.stringify(v) + '\n';
+}
+
+function indentedJson(v: unknown): string {
+  return JSON.stringify(v, null, 2) + '\n';
 }
