@@ -21,7 +21,7 @@ import { PlatformStack } from './platform/platform-stack.ts';
 import { encryptUploadFunctionLogs } from './platform/upload-function-logs.ts';
 import { lakeFormationGrants } from './lakeformation/grants.ts';
 import { lakeFormationEnabled } from './lakeformation/locations.ts';
-import { planShards, shardStackName } from './usecase/shards.ts';
+import { definitionSize, planShards, shardStackName } from './usecase/shards.ts';
 import { UseCaseStack } from './usecase/use-case-stack.ts';
 import { readBuildFile } from './manifest.ts';
 
@@ -87,7 +87,7 @@ export function buildApp(opts: BuildAppOptions): BuiltApp {
   for (const useCase of manifest.useCases.filter((u) => !quarantined.includes(u.name))) {
     const sizes = useCase.workflows.map((workflow) => ({
       workflow,
-      definitionBytes: readBuildFile(build, workflow.definition).length + (workflow.watch ? readBuildFile(build, workflow.watch.definition).length : 0),
+      definitionBytes: definitionSize(readBuildFile(build, workflow.definition)) + (workflow.watch ? definitionSize(readBuildFile(build, workflow.watch.definition)) : 0),
     }));
     const grants = lakeFormationEnabled(platform) ? lakeFormationGrants(platform, useCase, manifest.tables ?? {}, manifest.useCases).length : 0;
     for (const [shard, workflows] of planShards(sizes, { firstShardExtraResources: grants }).entries()) {

@@ -17,7 +17,7 @@
  * {@link compile} collects them into a map.
  */
 import { Report, sortDiagnostics, type Diagnostic } from './diagnostics.ts';
-import { assemblePlatform, type BuildOutput } from './build/assemble.ts';
+import { assemblePlatform, compactJson, type BuildOutput } from './build/assemble.ts';
 import { checkLakeFormation } from './build/governance.ts';
 import { checkCycles } from './ir/index-platform.ts';
 import { loadPlatform } from './ir/load-platform.ts';
@@ -196,7 +196,7 @@ export function compileStream(sources: readonly SourceFile[], options: StreamOpt
     const previous = u.cached?.assembled;
     const assemble = () => {
       const a = assembleUnit(u.normalized!.useCase!, platform, migrated, loaded.renamedBuckets);
-      a.files.set(manifestPartPath(name), json(a.part));
+      a.files.set(manifestPartPath(name), compactJson(a.part));
       return { files: a.files, assembled: { input, summary: a.summary, diagnostics: a.diagnostics, files: [...a.files].map(([path, text]) => ({ path, digest: digest(text) })) } };
     };
     let assembled: NonNullable<CacheEntry['assembled']>;
@@ -263,7 +263,7 @@ export function compileStream(sources: readonly SourceFile[], options: StreamOpt
   for (const [path, text] of build.files) options.emit(outputFile(path, text));
   // The manifest's index; each use case's part went out with its files.
   const refs = healthyUseCases.map((uc) => ({ name: uc.name, owner: uc.owner, specHash: uc.specHash, manifest: manifestPartPath(uc.name) }));
-  options.emit(outputFile(MANIFEST_INDEX, json({ ...build.manifest, useCases: refs })));
+  options.emit(outputFile(MANIFEST_INDEX, compactJson({ ...build.manifest, useCases: refs })));
   options.emit(outputFile('report.json', json({ version: 1, summary, diagnostics })));
   const { useCases: _parts, ...manifest } = build.manifest;
   return {

@@ -45,8 +45,18 @@ export function workflowResourceCount(wf: ManifestWorkflow): number {
 
 export interface WorkflowSize {
   workflow: ManifestWorkflow;
-  /** Bytes of ASL. */
+  /** Size of its ASL as {@link definitionSize} measures it. */
   definitionBytes: number;
+}
+
+/**
+ * The size a definition counts for in a shard: the length of its two-space
+ * indented rendering, as the build wrote it before it wrote compact JSON. The
+ * measure stays so that no deployed workflow moves to another stack (a state
+ * machine's name cannot be in two stacks while CloudFormation moves it).
+ */
+export function definitionSize(definitionJson: string): number {
+  return JSON.stringify(JSON.parse(definitionJson), null, 2).length + 1;
 }
 
 /** Greedy, order-preserving packing: a workflow goes to the current shard while it fits. */

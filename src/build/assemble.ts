@@ -81,8 +81,10 @@ export function assemblePlatform(input: Omit<AssembleInput, 'migrated'> & { data
   // The platform's own machines, with any use case to run.
   const backfill = input.useCases.length ? backfillMachine(input.platform) : undefined;
   const dispatcher = input.useCases.length ? dispatcherMachine(input.platform) : undefined;
-  if (backfill) files.set(BACKFILL_DEFINITION, toJson(backfill.definition));
-  if (dispatcher) files.set(DISPATCHER_DEFINITION, toJson(dispatcher.definition));
+  // The platform stack deploys these two files' text as it is: indented, as they always were,
+  // so that compact workflow files change no deployed definition (two files, whatever the size).
+  if (backfill) files.set(BACKFILL_DEFINITION, indentedJson(backfill.definition));
+  if (dispatcher) files.set(DISPATCHER_DEFINITION, indentedJson(dispatcher.definition));
   return {
     manifest: {
       version: MANIFEST_VERSION,
@@ -109,11 +111,11 @@ function compileWorkflow(w: Workflow, input: Pick<AssembleInput, 'platform' | 'm
   const definition = frame(w, phase);
   const events = { schedules: applySchedulesEnabled(input.platform, workflowSchedules(input.platform, w)), routes: workflowRoutes(input.platform, w) };
   const base = `${w.useCase}/${w.name}`;
-  const definitionJson = toJson(definition);
+  const definitionJson = compactJson(definition);
   files.set(`${base}.asl.json`, definitionJson);
   const jobs = phase.jobs.map((j) => {
     const path = `${w.useCase}/jobs/${w.name}/${j.job}.json`;
-    files.set(path, toJson(j));
+    files.set(path, compactJson(j));
     return path;
   });
   const access = workflowAccess(w);
@@ -122,7 +124,7 @@ function compileWorkflow(w: Workflow, input: Pick<AssembleInput, 'platform' | 'm
   let watchJson = '';
   if (watched) {
     const path = `${base}.slow.asl.json`;
-    watchJson = toJson(watched.definition);
+    watchJson = compactJson(watched.definition);
     files.set(path, watchJson);
     watch = { stateMachineName: watched.stateMachineName, definition: path, afterSeconds: watched.afterSeconds };
   }
@@ -164,6 +166,15 @@ function compileWorkflow(w: Workflow, input: Pick<AssembleInput, 'platform' | 'm
   };
 }
 
-function toJson(v: unknown): string {
+/**
+ * Compact JSON, as machines read it: the deployed definition is the compact
+ * form anyway (the CDK app re-serializes it), and indentation was a third of
+ * the build. The golden cases pretty-print it for review.
+ */
+export function compactJson(v: unknown): string {
+  return JSON.stringify(v) + '\n';
+}
+
+function indentedJson(v: unknown): string {
   return JSON.stringify(v, null, 2) + '\n';
 }

@@ -3,7 +3,7 @@
  * tree) and `expected/`, which is what `lakestep compile` produces for it:
  *
  * - the build artifacts (`manifest.json`, `report.json`, `<use-case>/*.asl.json`, …)
- *   whenever at least one use case compiled;
+ *   whenever at least one use case compiled, JSON indented for review;
  * - `diagnostics.txt` whenever anything was reported: the printed diagnostics
  *   (paths relative to the case's `specs/`, source line and caret) followed by
  *   the exit code.
@@ -114,7 +114,7 @@ export async function runCase(name: string): Promise<CaseRun> {
     const manifest = JSON.parse(build.get('manifest.json') ?? '{"useCases":[]}') as { useCases: unknown[] };
     const files = new Map<string, string>();
     // The build marker lists the files below: pinning them once is enough.
-    if (manifest.useCases.length > 0) for (const [p, c] of build) if (p !== BUILD_MARKER) files.set(p, c);
+    if (manifest.useCases.length > 0) for (const [p, c] of build) if (p !== BUILD_MARKER) files.set(p, reviewable(p, c));
     // Paths of this machine become placeholders, so refusals that name a folder stay comparable.
     const local = (t: string) => t.replaceAll(out, '<out>').replaceAll(specsDir, '<specs>').replaceAll(join(GOLDEN_DIR, name), '<case>');
     const printed = local(stderr.join('\n').trimEnd());
@@ -126,6 +126,14 @@ export async function runCase(name: string): Promise<CaseRun> {
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
+}
+
+/**
+ * The build writes compact JSON (machines read it); `expected/` keeps it indented so a diff
+ * shows what changed. The rendering is exact: parsing either gives the same value.
+ */
+function reviewable(path: string, content: string): string {
+  return path.endsWith('.json') ? `${JSON.stringify(JSON.parse(content), null, 2)}\n` : content;
 }
 
 export function expectedDir(name: string): string {

@@ -5,7 +5,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Manifest, ManifestWorkflow } from '../../src/build/types.ts';
 import { stateMachineName } from '../../src/naming.ts';
-import { planShards, shardStackName, workflowResourceCount } from '../../infra/usecase/shards.ts';
+import { definitionSize, planShards, shardStackName, workflowResourceCount } from '../../infra/usecase/shards.ts';
 import { fixtureManifest, PREFIX, route, SPARK_ASL, writeBuild } from './fixture.ts';
 import { buildApp, type BuiltApp } from '../../infra/app.ts';
 
@@ -83,6 +83,14 @@ describe('planShards', () => {
     expect(plain.map((x) => x.length)).toEqual([20, 20]);
     const withGrants = planShards(sizes, { maxResources: 9 + 20 * per, firstShardExtraResources: 5 * per });
     expect(withGrants.map((x) => x.length)).toEqual([15, 21, 4]);
+  });
+
+  it('measures a definition as its indented build file did, whether the file is compact or indented', () => {
+    const definition = { Comment: 'Bestellungen → Rechnungen', StartAt: 'A', States: { A: { Type: 'Pass', Result: { list: [1, 2] }, End: true } } };
+    const indented = `${JSON.stringify(definition, null, 2)}\n`;
+    expect(definitionSize(`${JSON.stringify(definition)}\n`)).toBe(indented.length);
+    expect(definitionSize(indented)).toBe(indented.length);
+    expect(definitionSize(`${JSON.stringify(definition)}\n`)).toBeGreaterThan(JSON.stringify(definition).length + 1);
   });
 
   it('keeps one shard for a small use case, and names shards -2, -3', () => {
