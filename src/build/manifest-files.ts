@@ -24,9 +24,9 @@ export class ManifestError extends Error {
   override readonly name = 'ManifestError';
 }
 
-/** Stable JSON: two-space indent, trailing newline (as every build file). */
+/** Compact JSON with a trailing newline, as every machine-read build file (src/build/assemble.ts). */
 function json(value: unknown): string {
-  return JSON.stringify(value, null, 2) + '\n';
+  return JSON.stringify(value) + '\n';
 }
 
 /** The index and every part of `m`, as `[path inside build/, text]`, index first. */
