@@ -23,6 +23,7 @@ import { lakeFormationGrants } from './lakeformation/grants.ts';
 import { lakeFormationEnabled } from './lakeformation/locations.ts';
 import { planShards, shardStackName } from './usecase/shards.ts';
 import { UseCaseStack } from './usecase/use-case-stack.ts';
+import { CachedTemplateValidation } from './validation-cache.ts';
 import { readBuildFile } from './manifest.ts';
 
 const INFRA_DIR = dirname(fileURLToPath(import.meta.url));
@@ -40,6 +41,13 @@ export interface BuildAppOptions {
    * @default true
    */
   nagChecks?: boolean;
+  /**
+   * Where CloudFormation's template validation remembers the templates it passed
+   * (infra/validation-cache.ts); `false` validates every template on every synth.
+   * Validation is off altogether with `CDK_VALIDATION=false`.
+   * @default node_modules/.cache/lakestep/cfn-validate
+   */
+  validationCache?: string | false;
   /**
    * Folder of the PySpark runtime.
    * @default infra/spark
@@ -63,6 +71,8 @@ export function buildApp(opts: BuildAppOptions): BuiltApp {
   const { manifest } = build;
   const { platform } = manifest;
   if (opts.nagChecks ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  const validationCache = opts.validationCache ?? join(INFRA_DIR, '..', 'node_modules', '.cache', 'lakestep', 'cfn-validate');
+  if (validationCache !== false && process.env.CDK_VALIDATION !== 'false') Validations.of(app).addPlugins(new CachedTemplateValidation(validationCache));
   const env = stackEnvironment(platform);
 
   const backfill = manifest.machines?.backfill;
