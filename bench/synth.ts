@@ -9,7 +9,7 @@
  * own peak RSS, so one run's memory never shows in another's. Three runs per size:
  *
  * - baseline: the configuration before synth was trimmed (construct stack traces in
- *   the cloud assembly metadata, every template validated on every synth);
+ *   the cloud assembly metadata, tree.json, every template validated on every synth);
  * - cold: the app as configured now, with an empty template-validation cache;
  * - one changed: the same cache after one use case's state machine changed, as the
  *   synth after an edit runs (only the changed stack's template is validated again).
@@ -211,7 +211,7 @@ async function child(buildDir: string, outdir: string, nag: boolean, baseline: b
   const cachedBefore = cacheEntries(cacheDir);
   const c0 = process.cpuUsage();
   const t0 = performance.now();
-  const app = new App({ context: { ...context, buildDir }, outdir });
+  const app = new App({ context: { ...context, buildDir }, outdir, treeMetadata: baseline });
   buildApp({ buildDir, app, nagChecks: nag, validationCache: baseline ? false : cacheDir });
   const t1 = performance.now();
   const assembly = app.synth();
