@@ -3,19 +3,29 @@
  * workflows (20 and 200 use cases × 5 dags from bench/generate.ts, compiled for real).
  *
  * Each size is compiled in this process into a temporary build directory, then
- * synthesized in a fresh child process exactly as `cdk synth` runs infra/app.ts:
+ * synthesized in fresh child processes exactly as `cdk synth` runs infra/app.ts:
  * the feature flags of cdk.json, cdk-nag on, CloudFormation's template validation
- * on. The child reports construct time, synth time and its own peak RSS, so one
- * size's memory never shows in another's.
+ * on. Each child reports construct time, synth time, its CPU time for both and its
+ * own peak RSS, so one run's memory never shows in another's. Three runs per size:
+ *
+ * - baseline: the configuration before synth was trimmed (construct stack traces in
+ *   the cloud assembly metadata, tree.json, every template validated on every synth);
+ * - cold: the app as configured now, with an empty template-validation cache;
+ * - one changed: the same cache after one use case's state machine changed, as the
+ *   synth after an edit runs (only the changed stack's template is validated again).
  *
  *   npx tsx bench/run.ts synth [--synth-sizes=20,200] [--nag=off] [--validation=off]
  *
- * Printed per size: stacks, resources per stack (max and total), template size (max),
- * seconds to compile, to build the constructs and to synthesize, peak RSS of the
- * child. A failure is a crash, a quarantined use case or a stack at 500 resources or more.
+ * Printed per size and run: stacks, resources per stack (max and total), template size
+ * (max), seconds to compile, to build the constructs and to synthesize, CPU, peak RSS.
+ * At the largest size the CPU per workflow is compared with the baseline of the same run
+ * (target ≤ 1/2) and, normalised by compile time, with the README's figure before the
+ * change. A failure is a crash, a quarantined use case, a stack at 500 resources or more,
+ * or templates that differ between the runs.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +35,12 @@ const DEFAULT_USE_CASES = [20, 200];
 const DAGS_PER_USE_CASE = 5;
 const STACK_RESOURCE_LIMIT = 500;
 const HERE = fileURLToPath(import.meta.url);
+/** The committed README figures for 1,000 workflows before synth was trimmed: compile and synth seconds. */
+const README_BEFORE = { compileSeconds: 11.2, synthSeconds: 132.1 };
+/** Context keys cdk.json sets now that the baseline run leaves out. */
+const TRIMMED_CONTEXT = ['aws:cdk:disable-stack-trace', 'aws:cdk:disable-creation-stack-traces'];
+const RUNS = ['baseline', 'cold', 'one changed'] as const;
+type RunName = (typeof RUNS)[number];
 const ROOT = join(HERE, '..', '..');
 
 interface ChildReport {
@@ -34,7 +50,13 @@ interface ChildReport {
   maxTemplateBytes: number;
   buildSeconds: number;
   synthSeconds: number;
+  /** User + system CPU of building the constructs and synthesizing. */
+  cpuSeconds: number;
   peakRssBytes: number;
+  /** sha256 of each template, by stack name. */
+  templates: Record<string, string>;
+  /** Templates CloudFormation validation checked (and passed) in this run. */
+  validated: number;
 }
 
 export async function run(ctx: SectionContext): Promise<SectionOutcome> {
@@ -42,6 +64,7 @@ export async function run(ctx: SectionContext): Promise<SectionOutcome> {
   const { lakestepVersion, writeBuild } = await import('../src/cli/io.ts');
   const { generateSpecs } = await import('./generate.ts');
   const { int, mib, option, table } = await import('./harness.ts');
+  const { loadBuild } = await import('../infra/manifest.ts');
 
   const sizes = (option(ctx.args, 'synth-sizes') ?? DEFAULT_USE_CASES.join(',')).split(',').map(Number);
   const nag = option(ctx.args, 'nag') !== 'off';
@@ -50,51 +73,125 @@ export async function run(ctx: SectionContext): Promise<SectionOutcome> {
 
   const failures: string[] = [];
   const rows: string[][] = [];
+  let largest: { workflows: number; compileCpu: number; cpu: Partial<Record<RunName, number>> } | undefined;
   for (const useCases of sizes) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     const result = compile(generateSpecs({ useCases }).sources, { lakestepVersion: lakestepVersion() });
     const compileSeconds = (performance.now() - t0) / 1000;
+    const compileCpu = cpuSince(c0);
     const workflows = result.useCases.reduce((n, u) => n + u.workflows.length, 0);
     if (result.quarantined.length > 0) {
       failures.push(`${useCases} use cases: ${result.quarantined.length} quarantined (${result.quarantined[0]!.useCase}: ${result.quarantined[0]!.diagnostics[0]?.code})`);
     }
     const dir = mkdtempSync(join(tmpdir(), 'lakestep-bench-synth-'));
     const buildDir = join(dir, 'build');
+    const cpu: Partial<Record<RunName, number>> = {};
     try {
       writeBuild(buildDir, result.files);
-      const report = synthInChild(buildDir, join(dir, 'cdk.out'), { nag, validation });
-      if (report.maxResources >= STACK_RESOURCE_LIMIT) {
-        failures.push(`${useCases} use cases: a stack has ${report.maxResources} resources (limit ${STACK_RESOURCE_LIMIT})`);
+      const reports = new Map<RunName, ChildReport>();
+      for (const runName of RUNS) {
+        if (runName === 'one changed') changeOneStateMachine(buildDir, loadBuild(buildDir).manifest.useCases[0]!.workflows[0]!.definition);
+        const report = synthInChild(buildDir, join(dir, runName === 'baseline' ? 'cdk.out.baseline' : 'cdk.out'), {
+          nag,
+          validation,
+          baseline: runName === 'baseline',
+          cacheDir: join(dir, 'validation-cache'),
+        });
+        reports.set(runName, report);
+        cpu[runName] = report.cpuSeconds;
+        if (report.maxResources >= STACK_RESOURCE_LIMIT) {
+          failures.push(`${useCases} use cases: a stack has ${report.maxResources} resources (limit ${STACK_RESOURCE_LIMIT})`);
+        }
+        rows.push([
+          `${int(useCases)} × ${DAGS_PER_USE_CASE} (${int(workflows)} workflows)`,
+          runName,
+          int(report.stacks),
+          int(report.maxResources),
+          int(report.totalResources),
+          `${(report.maxTemplateBytes / 1024).toFixed(0)} kB`,
+          compileSeconds.toFixed(1),
+          report.buildSeconds.toFixed(1),
+          report.synthSeconds.toFixed(1),
+          report.cpuSeconds.toFixed(1),
+          ((report.cpuSeconds * 1000) / workflows).toFixed(1),
+          validation ? `${int(report.validated)}/${int(report.stacks)}` : 'off',
+          mib(report.peakRssBytes),
+        ]);
       }
-      rows.push([
-        `${int(useCases)} × ${DAGS_PER_USE_CASE} (${int(workflows)} workflows)`,
-        int(report.stacks),
-        int(report.maxResources),
-        int(report.totalResources),
-        `${(report.maxTemplateBytes / 1024).toFixed(0)} kB`,
-        compileSeconds.toFixed(1),
-        report.buildSeconds.toFixed(1),
-        report.synthSeconds.toFixed(1),
-        mib(report.peakRssBytes),
-      ]);
+      const changed = differingTemplates(reports.get('baseline')!, reports.get('cold')!);
+      if (changed.length > 0) failures.push(`${useCases} use cases: templates differ from the baseline's: ${changed.slice(0, 3).join(', ')}`);
+      const edited = differingTemplates(reports.get('cold')!, reports.get('one changed')!);
+      if (edited.length !== 1) failures.push(`${useCases} use cases: ${edited.length} templates changed after one state machine changed (expected 1)`);
+      if (validation && reports.get('one changed')!.validated !== 1) {
+        failures.push(`${useCases} use cases: ${reports.get('one changed')!.validated} templates validated again after one changed (expected 1)`);
+      }
     } catch (e) {
       failures.push(`${useCases} use cases: ${(e as Error).message.split('\n').slice(0, 6).join(' | ')}`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+    largest = { workflows, compileCpu, cpu };
   }
   for (const line of table(
-    ['use cases', 'stacks', 'resources/stack (max)', 'resources', 'template (max)', 'compile s', 'constructs s', 'synth s', 'peak RSS'],
+    ['use cases', 'run', 'stacks', 'resources/stack (max)', 'resources', 'template (max)', 'compile s', 'constructs s', 'synth s', 'CPU s', 'CPU ms/workflow', 'validated', 'peak RSS'],
     rows,
   )) {
     ctx.out(line);
   }
-  ctx.out('synth s: app.synth() (prepare, cdk-nag, templates, assets, validation); constructs s: building the stacks from the manifest.');
+  ctx.out('synth s: app.synth() (prepare, cdk-nag, templates, assets, validation); constructs s: building the stacks from the manifest;');
+  ctx.out('  CPU s: user + system CPU of both; validated: templates CloudFormation validation checked (the others passed before, unchanged)');
+  if (largest) for (const line of goalLines(largest)) ctx.out(line);
   return { failures };
 }
 
-function synthInChild(buildDir: string, outdir: string, opts: { nag: boolean; validation: boolean }): ChildReport {
-  const stdout = execFileSync(process.execPath, ['--import', 'tsx', HERE, '--child', buildDir, outdir, String(opts.nag)], {
+function cpuSince(start: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(start);
+  return (d.user + d.system) / 1e6;
+}
+
+/** Synth CPU per workflow against the same run's baseline and, normalised by compile time, the README's figure before the change. */
+function goalLines(l: { workflows: number; compileCpu: number; cpu: Partial<Record<RunName, number>> }): string[] {
+  const { baseline, cold } = l.cpu;
+  const changed = l.cpu['one changed'];
+  if (baseline === undefined || cold === undefined || changed === undefined) return [];
+  const perWf = (s: number) => `${((s * 1000) / l.workflows).toFixed(1)} ms`;
+  const verdict = (r: number) => (r <= 0.5 ? 'met' : 'NOT met');
+  const readmeRatio = README_BEFORE.synthSeconds / README_BEFORE.compileSeconds;
+  const norm = (s: number) => s / l.compileCpu / readmeRatio;
+  return [
+    `synth CPU per workflow at ${l.workflows.toLocaleString('en-US')} workflows: baseline ${perWf(baseline)}, cold ${perWf(cold)}, after one use case changed ${perWf(changed)}`,
+    `  cold ÷ baseline: ${(cold / baseline).toFixed(2)} (target ≤ 0.5) ${verdict(cold / baseline)}`,
+    `  one changed ÷ baseline: ${(changed / baseline).toFixed(2)} (target ≤ 0.5) ${verdict(changed / baseline)}`,
+    `  against the README before the change (synth ${README_BEFORE.synthSeconds} s ÷ compile ${README_BEFORE.compileSeconds} s = ${readmeRatio.toFixed(2)}), synth CPU ÷ compile CPU ${(l.compileCpu).toFixed(1)} s of this run:` +
+      ` baseline ${norm(baseline).toFixed(2)}, cold ${norm(cold).toFixed(2)} ${verdict(norm(cold))}, one changed ${norm(changed).toFixed(2)} ${verdict(norm(changed))} (target ≤ 0.5)`,
+  ];
+}
+
+/** Edits one state machine's Comment, as a change to one use case's spec would. */
+function changeOneStateMachine(buildDir: string, definition: string): void {
+  const file = join(buildDir, definition);
+  const asl = JSON.parse(readFileSync(file, 'utf8')) as { Comment?: string };
+  asl.Comment = `${asl.Comment ?? ''} (changed)`;
+  writeFileSync(file, JSON.stringify(asl));
+}
+
+function cacheEntries(dir: string): number {
+  try {
+    return readdirSync(dir).length;
+  } catch {
+    return 0;
+  }
+}
+
+function differingTemplates(a: ChildReport, b: ChildReport): string[] {
+  const names = new Set([...Object.keys(a.templates), ...Object.keys(b.templates)]);
+  return [...names].filter((n) => a.templates[n] !== b.templates[n]);
+}
+
+function synthInChild(buildDir: string, outdir: string, opts: { nag: boolean; validation: boolean; baseline: boolean; cacheDir: string }): ChildReport {
+  const args = [buildDir, outdir, String(opts.nag), opts.baseline ? 'baseline' : 'current', opts.cacheDir];
+  const stdout = execFileSync(process.execPath, ['--import', 'tsx', HERE, '--child', ...args], {
     cwd: ROOT,
     env: { ...process.env, CDK_VALIDATION: String(opts.validation) },
     encoding: 'utf8',
@@ -106,16 +203,22 @@ function synthInChild(buildDir: string, outdir: string, opts: { nag: boolean; va
 }
 
 /** Child: synthesize one build directory like `cdk synth` does, print a {@link ChildReport}. */
-async function child(buildDir: string, outdir: string, nag: boolean): Promise<void> {
+async function child(buildDir: string, outdir: string, nag: boolean, baseline: boolean, cacheDir: string): Promise<void> {
   const { App } = await import('aws-cdk-lib');
   const { buildApp } = await import('../infra/app.ts');
   const context = (JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
+  if (baseline) for (const key of TRIMMED_CONTEXT) delete context[key];
+  const cachedBefore = cacheEntries(cacheDir);
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
-  const app = new App({ context: { ...context, buildDir }, outdir });
-  buildApp({ buildDir, app, nagChecks: nag });
+  const app = new App({ context: { ...context, buildDir }, outdir, treeMetadata: baseline });
+  buildApp({ buildDir, app, nagChecks: nag, validationCache: baseline ? false : cacheDir });
   const t1 = performance.now();
   const assembly = app.synth();
   const t2 = performance.now();
+  const cpu = process.cpuUsage(c0);
+  // Each template the cache validated and passed adds one file to it.
+  const passed = baseline ? assembly.stacks.length : cacheEntries(cacheDir) - cachedBefore;
   const sizes = assembly.stacks.map((s) => ({
     resources: Object.keys((s.template as { Resources: object }).Resources).length,
     bytes: JSON.stringify(s.template).length,
@@ -127,11 +230,16 @@ async function child(buildDir: string, outdir: string, nag: boolean): Promise<vo
     maxTemplateBytes: Math.max(...sizes.map((s) => s.bytes)),
     buildSeconds: (t1 - t0) / 1000,
     synthSeconds: (t2 - t1) / 1000,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    templates: Object.fromEntries(
+      assembly.stacks.map((s) => [s.stackName, createHash('sha256').update(readFileSync(s.templateFullPath)).digest('hex')]),
+    ),
+    validated: passed,
   };
   process.stdout.write(`${JSON.stringify(report)}\n`);
 }
 
 if (process.argv[1] === HERE && process.argv[2] === '--child') {
-  await child(process.argv[3]!, process.argv[4]!, process.argv[5] !== 'false');
+  await child(process.argv[3]!, process.argv[4]!, process.argv[5] !== 'false', process.argv[6] === 'baseline', process.argv[7]!);
 }

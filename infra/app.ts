@@ -11,18 +11,21 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { App, Tags, Validations } from 'aws-cdk-lib';
+import { App, CfnOutput, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { loadBuild } from './manifest.ts';
+import { DEFAULT_SPARK_DIR, INPUTS_HASH_OUTPUT, platformInputsHash, SHARD_OUTPUT, USE_CASE_OUTPUT, useCaseInputsHash } from './inputs-hash.ts';
+import { BuildDirError, loadBuild } from './manifest.ts';
 import { ignoreUploadFunctionLintFindings } from './nag/cfn-lint.ts';
 import { acknowledgeStackFindings } from './nag/stack.ts';
 import { acknowledgeWildcards } from './nag/wildcards.ts';
 import { PlatformStack } from './platform/platform-stack.ts';
+import { exportPlatformReferences } from './platform-exports.ts';
 import { encryptUploadFunctionLogs } from './platform/upload-function-logs.ts';
 import { lakeFormationGrants } from './lakeformation/grants.ts';
 import { lakeFormationEnabled } from './lakeformation/locations.ts';
 import { definitionSize, planShards, shardStackName } from './usecase/shards.ts';
 import { UseCaseStack } from './usecase/use-case-stack.ts';
+import { CachedTemplateValidation } from './validation-cache.ts';
 import { readBuildFile } from './manifest.ts';
 
 const INFRA_DIR = dirname(fileURLToPath(import.meta.url));
@@ -40,6 +43,20 @@ export interface BuildAppOptions {
    * @default true
    */
   nagChecks?: boolean;
+  /**
+   * Where CloudFormation's template validation remembers the templates it passed
+   * (infra/validation-cache.ts); `false` validates every template on every synth.
+   * Validation is off altogether with `CDK_VALIDATION=false`.
+   * @default node_modules/.cache/lakestep/cfn-validate
+   */
+  validationCache?: string | false;
+  /**
+   * Build only these use cases' stacks (with the platform stack, which they reference);
+   * the others are not constructed. `lakestep deploy` passes the changed ones as context
+   * `lakestep:use-cases` (comma-separated).
+   * @default every compiled use case
+   */
+  useCases?: string[];
   /**
    * Folder of the PySpark runtime.
    * @default infra/spark
@@ -63,7 +80,10 @@ export function buildApp(opts: BuildAppOptions): BuiltApp {
   const { manifest } = build;
   const { platform } = manifest;
   if (opts.nagChecks ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  const validationCache = opts.validationCache ?? join(INFRA_DIR, '..', 'node_modules', '.cache', 'lakestep', 'cfn-validate');
+  if (validationCache !== false && process.env.CDK_VALIDATION !== 'false') Validations.of(app).addPlugins(new CachedTemplateValidation(validationCache));
   const env = stackEnvironment(platform);
+  const sparkDir = opts.sparkDir ?? DEFAULT_SPARK_DIR;
 
   const backfill = manifest.machines?.backfill;
   const dispatcher = manifest.machines?.dispatcher;
@@ -72,7 +92,7 @@ export function buildApp(opts: BuildAppOptions): BuiltApp {
     platform,
     ...(backfill ? { backfill: { stateMachineName: backfill.stateMachineName, definition: readBuildFile(build, backfill.definition) } } : {}),
     ...(dispatcher ? { dispatcher: { ...dispatcher, definition: readBuildFile(build, dispatcher.definition) } } : {}),
-    sparkDir: opts.sparkDir ?? join(INFRA_DIR, 'spark'),
+    sparkDir,
     description: `lakestep ${platform.prefix}: shared platform resources`,
   });
   const quarantined = manifest.quarantined.map((q) => q.useCase);
@@ -83,27 +103,37 @@ export function buildApp(opts: BuildAppOptions): BuiltApp {
       `use case "${name}" is quarantined (spec errors, see build/report.json): no stack is synthesized for it and its deployed stack is left untouched`,
   );
 
+  new CfnOutput(platformStack, INPUTS_HASH_OUTPUT, { value: platformInputsHash(build, sparkDir) });
+  exportPlatformReferences(platformStack, platformStack.resources);
+  const selected = opts.useCases && new Set(opts.useCases);
+  const unknown = [...(selected ?? [])].filter((name) => !manifest.useCases.some((u) => u.name === name) || quarantined.includes(name));
+  if (unknown.length > 0) throw new BuildDirError(`use case(s) ${unknown.join(', ')} selected but not compiled in ${build.buildDir}`);
+
   const useCaseStacks: UseCaseStack[] = [];
-  for (const useCase of manifest.useCases.filter((u) => !quarantined.includes(u.name))) {
+  for (const useCase of manifest.useCases.filter((u) => !quarantined.includes(u.name) && (!selected || selected.has(u.name)))) {
+    const inputsHash = useCaseInputsHash(build, useCase);
     const sizes = useCase.workflows.map((workflow) => ({
       workflow,
       definitionBytes: definitionSize(readBuildFile(build, workflow.definition)) + (workflow.watch ? definitionSize(readBuildFile(build, workflow.watch.definition)) : 0),
     }));
     const grants = lakeFormationEnabled(platform) ? lakeFormationGrants(platform, useCase, manifest.tables ?? {}, manifest.useCases).length : 0;
-    for (const [shard, workflows] of planShards(sizes, { firstShardExtraResources: grants }).entries()) {
+    const shards = planShards(sizes, { firstShardExtraResources: grants });
+    for (const [shard, workflows] of shards.entries()) {
       const id = shardStackName(platform.prefix, useCase.name, shard);
-      useCaseStacks.push(
-        new UseCaseStack(app, id, {
-          env,
-          build,
-          useCase,
-          workflows,
-          shard,
-          platform: platformStack.resources,
-          firstShard: shard === 0 ? undefined : useCaseStacks.find((s) => s.stackName === shardStackName(platform.prefix, useCase.name, 0)),
-          description: `lakestep ${platform.prefix}: use case ${useCase.name}${shard > 0 ? ` (part ${shard + 1})` : ''}`,
-        }),
-      );
+      const stack = new UseCaseStack(app, id, {
+        env,
+        build,
+        useCase,
+        workflows,
+        shard,
+        platform: platformStack.resources,
+        firstShard: shard === 0 ? undefined : useCaseStacks.find((s) => s.stackName === shardStackName(platform.prefix, useCase.name, 0)),
+        description: `lakestep ${platform.prefix}: use case ${useCase.name}${shard > 0 ? ` (part ${shard + 1})` : ''}`,
+      });
+      new CfnOutput(stack, USE_CASE_OUTPUT, { value: useCase.name });
+      new CfnOutput(stack, INPUTS_HASH_OUTPUT, { value: inputsHash });
+      new CfnOutput(stack, SHARD_OUTPUT, { value: `${shard + 1}/${shards.length}` });
+      useCaseStacks.push(stack);
     }
   }
 
@@ -138,10 +168,12 @@ function cdkJsonContext(): Record<string, unknown> {
 
 function main(): void {
   // Context given by the CDK CLI (CDK_CONTEXT_JSON) takes precedence over these defaults.
-  const app = new App({ context: cdkJsonContext(), autoSynth: false });
+  // No tree.json: `cdk deploy` does not read it, and writing it costs about 4% of synth at 1,000 workflows.
+  const app = new App({ context: cdkJsonContext(), autoSynth: false, treeMetadata: false });
   const buildDir = process.env.LAKESTEP_BUILD_DIR ?? (app.node.tryGetContext('buildDir') as string | undefined) ?? 'build';
   try {
-    const built = buildApp({ buildDir, app });
+    const selection = app.node.tryGetContext('lakestep:use-cases') as string | undefined;
+    const built = buildApp({ buildDir, app, ...(selection === undefined ? {} : { useCases: String(selection).split(',').filter(Boolean) }) });
     for (const notice of built.notices) console.error(`lakestep: ${notice}`);
     app.synth();
   } catch (e) {

@@ -1,5 +1,6 @@
 /** The only place that touches the disk for specs and build artifacts. */
 import { readFileSync } from 'node:fs';
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EMRServerlessClient } from '@aws-sdk/client-emr-serverless';
 import type { GlueClient } from '@aws-sdk/client-glue';
@@ -30,6 +31,8 @@ export interface Io {
   glue?: (region: string) => GlueClient;
   /** STS client for a region (doctor: the caller's account when neither --account nor the platform names one). */
   sts?: (region: string) => STSClient;
+  /** CloudFormation client for a region (deploy: the deployed stacks' inputs hashes); default `new CloudFormationClient({ region })`. */
+  cloudFormation?: (region: string) => CloudFormationClient;
   /** Replaces the credentials preflight of `deploy` (tests). */
   checkCredentials?: () => Promise<CredentialsCheck>;
   /** Replaces the `cdk` child process of `deploy` (tests). */

@@ -103,11 +103,14 @@ commands:
                                          access), offline; --cdk runs cdk diff of the build (written to
                                          --out) against the deployed stacks (needs AWS credentials)
                                          exit 1 on compile errors or when cdk diff fails
-  deploy   [specs] [--use-case NAME]... [--out build] [--env NAME]
+  deploy   [specs] [--use-case NAME]... [--all] [--dry-run] [--out build] [--env NAME]
                                          compile, then cdk deploy into the platform's region (AWS credentials
                                          and the CDK bootstrap of that account and region are checked first:
-                                         the cdk bootstrap command is printed when it is missing);
-                                         quarantined use cases are left out and their stacks untouched
+                                         the cdk bootstrap command is printed when it is missing); only the
+                                         stacks whose inputs changed since they were deployed (one line each
+                                         says why), --all every stack, --use-case the named ones; --dry-run
+                                         prints that plan and stops; quarantined use cases are left out and
+                                         their stacks untouched, removed use cases' stacks are listed, not deleted
                                          exit 1 without credentials or bootstrap, when cdk fails, or when a use case
                                          was quarantined (the healthy ones are still deployed)
 
@@ -330,10 +333,23 @@ const COMMANDS: Record<string, Command> = {
     const { positionals, values } = parseArgs({
       args,
       allowPositionals: true,
-      options: { out: { type: 'string', default: 'build' }, 'use-case': { type: 'string', multiple: true, default: [] }, env: { type: 'string' } },
+      options: {
+        out: { type: 'string', default: 'build' },
+        'use-case': { type: 'string', multiple: true, default: [] },
+        env: { type: 'string' },
+        all: { type: 'boolean', default: false },
+        'dry-run': { type: 'boolean', default: false },
+      },
     });
     const { deployCommand } = await import('./operate.ts');
-    return deployCommand(io, { specsDir: optionalFolder(positionals, 'specs'), outDir: values.out, useCases: values['use-case'], ...(values.env === undefined ? {} : { env: values.env }) });
+    return deployCommand(io, {
+      specsDir: optionalFolder(positionals, 'specs'),
+      outDir: values.out,
+      useCases: values['use-case'],
+      all: values.all,
+      dryRun: values['dry-run'],
+      ...(values.env === undefined ? {} : { env: values.env }),
+    });
   },
 };
 

@@ -174,7 +174,10 @@ export async function backfillCommand(
  * Exit 0 when everything deployed; 1 without credentials, when cdk fails, or when
  * a use case was quarantined (the others are still deployed); 2 for an unknown `--use-case`.
  */
-export async function deployCommand(io: Io, opts: { specsDir: string; outDir: string; useCases: string[]; env?: string }): Promise<number> {
+export async function deployCommand(
+  io: Io,
+  opts: { specsDir: string; outDir: string; useCases: string[]; env?: string; all?: boolean; dryRun?: boolean },
+): Promise<number> {
   const { result } = compileCommand(io, opts.specsDir, opts.outDir, false, true, opts.env);
   const platformFiles = ['platform.yaml', ...(opts.env === undefined ? [] : [overlayPath(opts.env)])];
   if (result.diagnostics.some((d) => d.severity === 'error' && platformFiles.includes(d.file))) {
@@ -195,12 +198,19 @@ export async function deployCommand(io: Io, opts: { specsDir: string; outDir: st
     interactive: io.tty,
     log: (line) => io.out(line),
     ...(opts.useCases.length ? { useCases: opts.useCases } : {}),
+    ...(opts.all ? { all: true } : {}),
+    ...(opts.dryRun ? { dryRun: true } : {}),
+    ...(io.cloudFormation ? { cloudFormation: io.cloudFormation(result.manifest.platform.region) } : {}),
     ...(io.checkCredentials ? { checkCredentials: io.checkCredentials } : {}),
     ...(io.spawn ? { spawn: io.spawn } : {}),
   });
   if (!deployed.ok) {
     io.err(`lakestep deploy: ${deployed.message ?? 'failed'}`);
     return deployed.exitCode === 2 ? 2 : 1;
+  }
+  if (deployed.stage === 'plan') {
+    io.out(deployed.message === 'dry run' ? 'dry run: nothing deployed' : `nothing deployed: ${deployed.message}`);
+    return result.quarantined.length ? 1 : 0;
   }
   const stacks = deployed.plan?.stacks.length ? deployed.plan.stacks.join(' ') : 'all stacks';
   io.out(`deployed ${stacks} from ${opts.outDir}/manifest.json`);

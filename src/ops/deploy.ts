@@ -1,7 +1,7 @@
 /**
  * `npm run deploy`: check credentials and the CDK bootstrap of the platform's
- * account and region first, then `cdk deploy` the platform
- * stack and the use-case stacks of the compiled manifest. Quarantined use cases
+ * account and region first, then `cdk deploy` the stacks whose inputs changed since
+ * they were deployed (deploy-changes.ts; all of them with `all`). Quarantined use cases
  * are absent from the CDK app, and `cdk deploy` never deletes a stack the app no
  * longer lists, so their last good deployment stays untouched (DESIGN §3).
  *
@@ -9,13 +9,17 @@
  */
 import { spawn as nodeSpawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import { MANIFEST_INDEX, ManifestError, readManifestDir } from '../build/manifest-files.ts';
 import type { Manifest } from '../build/types.ts';
 import { type BootstrapCheck, checkBootstrap as realCheckBootstrap, DEFAULT_QUALIFIER } from './bootstrap.ts';
 import { checkCredentials as realCheckCredentials, type CredentialsCheck } from './credentials.ts';
+import { DEFAULT_SPARK_DIR } from '../../infra/inputs-hash.ts';
+import { changedStacks, formatChanges, localHashes, readDeployedStacks, type StackChanges } from './deploy-changes.ts';
 import { errorMessage, OpsError } from './errors.ts';
 import { closestNames, didYouMean } from './suggest.ts';
 
@@ -33,6 +37,12 @@ export interface DeployPlanOptions {
   /** Passed to the CDK app as context `buildDir`. */
   buildDir: string;
   cdkBin?: string;
+  /**
+   * Deploy only these stacks: the platform stack when `changes.platform` is set (the app is then
+   * built whole, its template depends on every use case), and the changed use cases' stacks
+   * (only those are built otherwise, context `lakestep:use-cases`). Ignored with `useCases`.
+   */
+  changes?: StackChanges;
 }
 
 export interface DeployPlan {
@@ -69,7 +79,13 @@ export function planDeploy(manifest: Manifest, opts: DeployPlanOptions): DeployP
       }
     }
     // `<prefix>-<uc>-[0-9]*` matches shards only, not another use case named `<uc>-something`.
-    stacks = [`${prefix}-platform`, ...opts.useCases.flatMap((uc) => [`${prefix}-${uc}`, `${prefix}-${uc}-[0-9]*`])];
+    stacks = [`${prefix}-platform`, ...opts.useCases.flatMap((uc) => useCaseStackPatterns(prefix, uc))];
+  }
+  const changes = opts.useCases?.length ? undefined : opts.changes;
+  let selection: string[] = [];
+  if (changes) {
+    stacks = [...(changes.platform ? [`${prefix}-platform`] : []), ...changes.useCases.flatMap((u) => useCaseStackPatterns(prefix, u.name))];
+    if (!changes.platform) selection = ['--context', `lakestep:use-cases=${changes.useCases.map((u) => u.name).join(',')}`];
   }
   const args = [
     'deploy',
@@ -77,14 +93,29 @@ export function planDeploy(manifest: Manifest, opts: DeployPlanOptions): DeployP
     CDK_APP,
     '--context',
     `buildDir=${opts.buildDir}`,
+    ...selection,
     ...(opts.interactive ? [] : ['--require-approval', 'never']),
-    ...(stacks.length ? stacks : ['--all']),
+    // Exactly the stacks named: an unchanged platform stack is not deployed as a dependency.
+    ...(changes ? ['--exclusively', ...stacks] : stacks.length ? stacks : ['--all']),
   ];
   return { command: opts.cdkBin ?? CDK_BIN, args, stacks, quarantined, notices };
 }
 
-export interface DeployOptions extends Omit<DeployPlanOptions, 'buildDir'> {
+/** `<prefix>-<uc>-[0-9]*` matches shards only, not another use case named `<uc>-something`. */
+function useCaseStackPatterns(prefix: string, useCase: string): string[] {
+  return [`${prefix}-${useCase}`, `${prefix}-${useCase}-[0-9]*`];
+}
+
+export interface DeployOptions extends Omit<DeployPlanOptions, 'buildDir' | 'changes'> {
   buildDir: string;
+  /** Deploy every stack, changed or not (otherwise only the changed ones, unless `useCases` names them). */
+  all?: boolean;
+  /** Print what would deploy and why, then stop before cdk. */
+  dryRun?: boolean;
+  /** Reads the deployed stacks (default: a client of the platform's region). */
+  cloudFormation?: CloudFormationClient;
+  /** The Spark runtime folder the platform stack uploads (default infra/spark). */
+  sparkDir?: string;
   /** The compiled manifest; read from `<buildDir>/manifest.json` when absent. */
   manifest?: Manifest;
   /** Environment of the cdk process. */
@@ -102,8 +133,10 @@ export interface DeployOptions extends Omit<DeployPlanOptions, 'buildDir'> {
 export interface DeployResult {
   ok: boolean;
   exitCode: number;
-  /** Where it stopped: credentials, planning, the bootstrap check, or after cdk ran. */
+  /** Where it stopped: credentials, planning (also a dry run or nothing to deploy), the bootstrap check, or after cdk ran. */
   stage: 'credentials' | 'plan' | 'bootstrap' | 'cdk';
+  /** The stacks that changed, unless `all` or `useCases` chose them. */
+  changes?: StackChanges;
   message?: string;
   credentials: CredentialsCheck;
   bootstrap?: BootstrapCheck;
@@ -117,12 +150,29 @@ export async function deploy(opts: DeployOptions): Promise<DeployResult> {
   }
   let plan: DeployPlan;
   let manifest: Manifest;
+  let changes: StackChanges | undefined;
   try {
     manifest = opts.manifest ?? (await loadManifest(opts.buildDir));
-    plan = planDeploy(manifest, opts);
+    planDeploy(manifest, opts);
+    if (!opts.all && !opts.useCases?.length) {
+      const { prefix, region } = manifest.platform;
+      const local = localHashes({ buildDir: resolve(opts.cwd ?? process.cwd(), opts.buildDir), manifest }, opts.sparkDir ?? DEFAULT_SPARK_DIR);
+      const deployed = await readDeployedStacks(opts.cloudFormation ?? new CloudFormationClient({ region }), prefix);
+      changes = changedStacks(local, deployed, prefix);
+      for (const line of formatChanges(changes, prefix)) opts.log?.(line);
+    }
+    plan = planDeploy(manifest, { ...opts, ...(changes ? { changes } : {}) });
   } catch (err) {
     const exitCode = err instanceof OpsError ? err.exitCode : 1;
     return { ok: false, exitCode, stage: 'plan', message: errorMessage(err), credentials };
+  }
+  const withChanges = changes ? { changes } : {};
+  if (changes && !changes.platform && changes.useCases.length === 0) {
+    return { ok: true, exitCode: 0, stage: 'plan', message: 'nothing changed since the last deploy', credentials, plan, ...withChanges };
+  }
+  if (opts.dryRun) {
+    opts.log?.(`dry run: would run ${plan.command} ${plan.args.join(' ')}`);
+    return { ok: true, exitCode: 0, stage: 'plan', message: 'dry run', credentials, plan, ...withChanges };
   }
   const { region, account } = manifest.platform;
   const env = { region, ...(account ? { account } : {}) };
@@ -140,6 +190,7 @@ export async function deploy(opts: DeployOptions): Promise<DeployResult> {
     credentials,
     bootstrap,
     plan,
+    ...withChanges,
   };
 }
 

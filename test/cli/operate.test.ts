@@ -14,6 +14,7 @@ import {
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { DynamoDBClient, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { GetParameterCommand, ParameterNotFound, SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -254,10 +255,14 @@ describe('lakestep deploy', () => {
   // The bootstrap preflight's SDK calls (the check itself runs): bootstrapped unless a test says otherwise.
   const ssm = mockClient(SSMClient);
   const sts = mockClient(STSClient);
+  // Nothing deployed yet unless a test says otherwise.
+  const cfn = mockClient(CloudFormationClient);
   beforeEach(() => {
     calls.length = 0;
     ssm.reset();
     sts.reset();
+    cfn.reset();
+    cfn.on(DescribeStacksCommand).resolves({ Stacks: [] });
     ssm.on(GetParameterCommand).resolves({ Parameter: { Value: '27' } });
     sts.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT });
   });
@@ -273,15 +278,34 @@ describe('lakestep deploy', () => {
     expect(ssm.commandCalls(GetParameterCommand)[0]?.args[0].input).toEqual({ Name: '/cdk-bootstrap/hnb659fds/version' });
   });
 
-  it('compiles, then runs cdk deploy --all on the compiled build', async () => {
+  it('compiles, then runs cdk deploy on the stacks not deployed yet', async () => {
     const dir = folder(CLEAN);
     const r = await runCli(['deploy', 'specs'], dir, { ...credentials, spawn: spawn(0) });
     expect(r.code).toBe(0);
     expect(r.out).toContain('2 use case(s) compiled, 2 workflow(s), 0 quarantined → build/manifest.json');
+    expect(r.out).toContain('deploy lakestep-platform: not deployed\ndeploy use case crm: new\ndeploy use case sales: new\n');
+    const stacks = ['lakestep-platform', 'lakestep-crm', 'lakestep-crm-[0-9]*', 'lakestep-sales', 'lakestep-sales-[0-9]*'];
     expect(calls).toEqual([
-      { command: 'node_modules/.bin/cdk', args: ['deploy', '--app', 'npx tsx infra/app.ts', '--context', `buildDir=${join(dir, 'build')}`, '--require-approval', 'never', '--all'], cwd: dir },
+      {
+        command: 'node_modules/.bin/cdk',
+        args: ['deploy', '--app', 'npx tsx infra/app.ts', '--context', `buildDir=${join(dir, 'build')}`, '--require-approval', 'never', '--exclusively', ...stacks],
+        cwd: dir,
+      },
     ]);
-    expect(r.out).toContain('deployed all stacks from build/manifest.json');
+    expect(r.out).toContain(`deployed ${stacks.join(' ')} from build/manifest.json`);
+  });
+
+  it('--all deploys every stack; --dry-run stops before cdk', async () => {
+    const dir = folder(CLEAN);
+    const all = await runCli(['deploy', 'specs', '--all'], dir, { ...credentials, spawn: spawn(0) });
+    expect(all.code).toBe(0);
+    expect(calls[0]?.args.at(-1)).toBe('--all');
+    expect(cfn.calls()).toHaveLength(0);
+    const dry = await runCli(['deploy', 'specs', '--dry-run'], dir, { ...credentials, spawn: spawn(0) });
+    expect(dry.code).toBe(0);
+    expect(calls).toHaveLength(1);
+    expect(dry.out).toContain('deploy use case sales: new');
+    expect(dry.out).toContain('dry run: nothing deployed');
   });
 
   it('--use-case deploys the platform stack and those use cases only', async () => {

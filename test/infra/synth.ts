@@ -21,7 +21,7 @@ export interface Synthesized {
  */
 export function synthesize(
   buildDir: string,
-  opts: { cfnValidation?: boolean; nagChecks?: boolean; lean?: boolean } = {},
+  opts: { cfnValidation?: boolean; nagChecks?: boolean; lean?: boolean; useCases?: string[]; outdir?: string } = {},
 ): Synthesized {
   const previous = process.env.CDK_VALIDATION;
   process.env.CDK_VALIDATION = opts.cfnValidation ? 'true' : 'false';
@@ -30,10 +30,10 @@ export function synthesize(
     const lean = opts.lean ? { 'aws:cdk:disable-stack-trace': true, 'aws:cdk:disable-creation-stack-traces': true } : {};
     const app = new App({
       context: { ...CONTEXT, ...lean, buildDir },
-      outdir: join(buildDir, 'cdk.out'),
+      outdir: opts.outdir ?? join(buildDir, 'cdk.out'),
       treeMetadata: !opts.lean,
     });
-    const built = buildApp({ buildDir, app, nagChecks: opts.nagChecks ?? true });
+    const built = buildApp({ buildDir, app, nagChecks: opts.nagChecks ?? true, ...(opts.useCases ? { useCases: opts.useCases } : {}) });
     const assembly = app.synth();
     const templates = new Map<string, Template>();
     const json = new Map<string, Synthesized['json'] extends Map<string, infer T> ? T : never>();

@@ -58,6 +58,7 @@ describe('deploy', () => {
     });
     const env = { PATH: '/usr/bin', AWS_PROFILE: 'ops' };
     const res = await deploy({
+      all: true,
       buildDir: 'build',
       manifest: manifest(),
       useCases: ['customers'],
@@ -78,7 +79,7 @@ describe('deploy', () => {
   });
 
   it('passes a failing cdk exit code through', async () => {
-    const res = await deploy({ buildDir: 'build', manifest: manifest(), env: {}, spawn: async () => 3, checkCredentials: okCredentials });
+    const res = await deploy({ all: true, buildDir: 'build', manifest: manifest(), env: {}, spawn: async () => 3, checkCredentials: okCredentials });
     expect(res).toMatchObject({ ok: false, exitCode: 3, message: 'cdk deploy exited with code 3' });
   });
 
@@ -86,13 +87,13 @@ describe('deploy', () => {
     const dir = mkdtempSync(join(tmpdir(), 'lakestep-build-'));
     try {
       const spawn = vi.fn<SpawnFn>(async () => 0);
-      const missing = await deploy({ buildDir: dir, env: {}, spawn, checkCredentials: okCredentials });
+      const missing = await deploy({ all: true, buildDir: dir, env: {}, spawn, checkCredentials: okCredentials });
       expect(missing).toMatchObject({ ok: false, exitCode: 1, stage: 'plan' });
       expect(missing.message).toContain('manifest.json not found: compile the specs first');
       expect(spawn).not.toHaveBeenCalled();
 
       writeManifest(dir, manifest());
-      const res = await deploy({ buildDir: dir, env: {}, spawn, checkCredentials: okCredentials });
+      const res = await deploy({ all: true, buildDir: dir, env: {}, spawn, checkCredentials: okCredentials });
       expect(res.ok).toBe(true);
       expect(spawn.mock.calls[0]?.[1]).toContain(`buildDir=${dir}`);
     } finally {
@@ -116,7 +117,7 @@ describe('deploy', () => {
     it('fails fast before reading the build or spawning anything', async () => {
       const spawn = vi.fn<SpawnFn>(async () => 0);
       const began = Date.now();
-      const res = await deploy({ buildDir: join(home, 'no-build'), env: {}, spawn });
+      const res = await deploy({ all: true, buildDir: join(home, 'no-build'), env: {}, spawn });
       expect(Date.now() - began).toBeLessThan(6000);
       expect(spawn).not.toHaveBeenCalled();
       expect(res).toMatchObject({ ok: false, exitCode: 1, stage: 'credentials' });
@@ -137,7 +138,7 @@ describe('deploy: CDK bootstrap of the platform environment', () => {
   it("stops before cdk on an unbootstrapped environment and prints the exact cdk bootstrap command (account from STS)", async () => {
     ssm.on(GetParameterCommand).rejects(new ParameterNotFound({ message: 'Parameter /cdk-bootstrap/hnb659fds/version not found.', $metadata: {} }));
     const spawn = vi.fn<SpawnFn>(async () => 0);
-    const res = await deploy({ buildDir: 'build', manifest: withAccount(), env: {}, spawn, checkCredentials: okCredentials, cwd: '/nonexistent' });
+    const res = await deploy({ all: true, buildDir: 'build', manifest: withAccount(), env: {}, spawn, checkCredentials: okCredentials, cwd: '/nonexistent' });
     expect(spawn).not.toHaveBeenCalled();
     expect(res).toMatchObject({ ok: false, exitCode: 1, stage: 'bootstrap', bootstrap: { ok: false, stop: true, command: 'npx cdk bootstrap aws://210987654321/eu-west-1' } });
     expect(res.message).toBe(
@@ -149,7 +150,7 @@ describe('deploy: CDK bootstrap of the platform environment', () => {
 
   it("uses the platform's account without asking STS, and goes on when the bootstrap is there", async () => {
     const spawn = vi.fn<SpawnFn>(async () => 0);
-    const res = await deploy({ buildDir: 'build', manifest: withAccount('123456789012'), env: {}, spawn, checkCredentials: okCredentials, cwd: '/nonexistent' });
+    const res = await deploy({ all: true, buildDir: 'build', manifest: withAccount('123456789012'), env: {}, spawn, checkCredentials: okCredentials, cwd: '/nonexistent' });
     expect(res).toMatchObject({ ok: true, bootstrap: { ok: true, account: '123456789012', region: 'eu-west-1', version: 27 } });
     expect(sts.calls()).toHaveLength(0);
     expect(spawn).toHaveBeenCalledTimes(1);
@@ -157,7 +158,7 @@ describe('deploy: CDK bootstrap of the platform environment', () => {
 
   it('refuses a bootstrap older than version 6 with the command that upgrades it', async () => {
     ssm.on(GetParameterCommand).resolves({ Parameter: { Value: '4' } });
-    const res = await deploy({ buildDir: 'build', manifest: withAccount('123456789012'), env: {}, spawn: async () => 0, checkCredentials: okCredentials, cwd: '/nonexistent' });
+    const res = await deploy({ all: true, buildDir: 'build', manifest: withAccount('123456789012'), env: {}, spawn: async () => 0, checkCredentials: okCredentials, cwd: '/nonexistent' });
     expect(res).toMatchObject({ ok: false, stage: 'bootstrap' });
     expect(res.message).toContain('is version 4; lakestep\'s stacks need 6 or later: upgrade it with\n  npx cdk bootstrap aws://123456789012/eu-west-1');
   });
@@ -166,7 +167,7 @@ describe('deploy: CDK bootstrap of the platform environment', () => {
     ssm.on(GetParameterCommand).rejects(Object.assign(new Error('User is not authorized to perform: ssm:GetParameter'), { name: 'AccessDeniedException' }));
     const log: string[] = [];
     const spawn = vi.fn<SpawnFn>(async () => 0);
-    const res = await deploy({ buildDir: 'build', manifest: withAccount('123456789012'), env: {}, spawn, checkCredentials: okCredentials, cwd: '/nonexistent', log: (l) => log.push(l) });
+    const res = await deploy({ all: true, buildDir: 'build', manifest: withAccount('123456789012'), env: {}, spawn, checkCredentials: okCredentials, cwd: '/nonexistent', log: (l) => log.push(l) });
     expect(res.ok).toBe(true);
     expect(log[0]).toMatch(/^note: could not read \/cdk-bootstrap\/hnb659fds\/version in aws:\/\/123456789012\/eu-west-1 \(User is not authorized/);
   });
@@ -177,7 +178,7 @@ describe('deploy: CDK bootstrap of the platform environment', () => {
       writeFileSync(join(dir, 'cdk.json'), JSON.stringify({ app: 'x', context: { '@aws-cdk/core:bootstrapQualifier': 'lake1' } }));
       expect(bootstrapQualifier(dir)).toBe('lake1');
       ssm.on(GetParameterCommand, { Name: '/cdk-bootstrap/lake1/version' }).rejects(new ParameterNotFound({ message: 'not found', $metadata: {} }));
-      const res = await deploy({ buildDir: 'build', manifest: withAccount('123456789012'), env: {}, spawn: async () => 0, checkCredentials: okCredentials, cwd: dir });
+      const res = await deploy({ all: true, buildDir: 'build', manifest: withAccount('123456789012'), env: {}, spawn: async () => 0, checkCredentials: okCredentials, cwd: dir });
       expect(res.message).toContain('npx cdk bootstrap aws://123456789012/eu-west-1 --qualifier lake1');
     } finally {
       rmSync(dir, { recursive: true, force: true });

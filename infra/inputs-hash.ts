@@ -1,0 +1,80 @@
+/**
+ * Content hashes of what each stack is built from, so `lakestep deploy` can tell
+ * which stacks changed since they were deployed (their `LakestepInputsHash`
+ * output) without synthesizing the others. Plain data and files only: the CDK app
+ * stamps them on its stacks and `src/ops/deploy-changes.ts` computes them again.
+ *
+ * A use case's hash covers its manifest entry, its state machine and job documents,
+ * the tables it owns, writes or reads, the shares that grant it tables of other use
+ * cases, the platform settings and the lakestep version. The platform stack's covers
+ * the platform settings, its own state machines, the Spark runtime, the version and
+ * which use cases upload job documents (their uploads tag the artifacts bucket).
+ * When the platform stack deploys, the app is built whole: its template depends on
+ * every use-case stack; otherwise only the changed use cases' stacks are built.
+ *
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStacks.html
+ */
+import { createHash, type Hash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ManifestUseCase } from '../src/build/types.ts';
+import { type LoadedBuild, readBuildFile } from './manifest.ts';
+
+/** The PySpark runtime the platform stack uploads, unless the app is given another. */
+export const DEFAULT_SPARK_DIR = join(dirname(fileURLToPath(import.meta.url)), 'spark');
+
+/** Stack outputs that say what a stack was built from. */
+export const INPUTS_HASH_OUTPUT = 'LakestepInputsHash';
+export const USE_CASE_OUTPUT = 'LakestepUseCase';
+/** `<shard>/<shards>`, 1-based, so a missing shard stack is seen. */
+export const SHARD_OUTPUT = 'LakestepShard';
+
+export function useCaseInputsHash(build: LoadedBuild, useCase: ManifestUseCase): string {
+  const { manifest } = build;
+  const hash = createHash('sha256');
+  field(hash, manifest.lakestepVersion);
+  field(hash, JSON.stringify(manifest.platform));
+  field(hash, JSON.stringify(useCase));
+  const tables = Object.entries(manifest.tables ?? {})
+    .filter(([, t]) => t.owner === useCase.name || [...t.writers, ...t.readers].some((w) => w.startsWith(`${useCase.name}/`)))
+    .sort(([a], [b]) => a.localeCompare(b));
+  field(hash, JSON.stringify(tables));
+  const grants = manifest.useCases.flatMap((u) => (u.shares ?? []).filter((s) => s.with.includes(useCase.name)).map((s) => [u.name, s]));
+  field(hash, JSON.stringify(grants));
+  for (const w of useCase.workflows) {
+    field(hash, readBuildFile(build, w.definition));
+    if (w.watch) field(hash, readBuildFile(build, w.watch.definition));
+    for (const job of w.jobs) field(hash, readBuildFile(build, job));
+  }
+  return hash.digest('hex');
+}
+
+export function platformInputsHash(build: LoadedBuild, sparkDir: string): string {
+  const { manifest } = build;
+  const hash = createHash('sha256');
+  field(hash, manifest.lakestepVersion);
+  field(hash, JSON.stringify(manifest.platform));
+  field(hash, JSON.stringify(manifest.machines ?? null));
+  // Each use case's job documents upload tags the artifacts bucket, a platform resource.
+  const quarantined = new Set(manifest.quarantined.map((q) => q.useCase));
+  field(hash, JSON.stringify(manifest.useCases.filter((u) => !quarantined.has(u.name) && u.workflows.some((w) => w.jobs.length > 0)).map((u) => u.name)));
+  for (const m of [manifest.machines?.backfill, manifest.machines?.dispatcher]) if (m) field(hash, readBuildFile(build, m.definition));
+  for (const file of filesUnder(sparkDir)) field(hash, file.slice(sparkDir.length)).update(readFileSync(file));
+  return hash.digest('hex');
+}
+
+function field(hash: Hash, text: string): Hash {
+  return hash.update(text).update('\0');
+}
+
+function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((name) => name !== '__pycache__')
+    .sort()
+    .flatMap((name) => {
+      const p = join(dir, name);
+      return statSync(p).isDirectory() ? filesUnder(p) : [p];
+    });
+}

@@ -1,0 +1,49 @@
+/**
+ * CloudFormation's built-in template validation (`@aws-cdk/core:validateAgainstDefaultRules`),
+ * remembering the templates it passed: a template whose exact text (with the validator's
+ * version and the stack's account and region) passed before is not validated again. At
+ * 1,000 workflows validation is most of synth's CPU, and after a change to one use case
+ * every other template is byte-identical to the one validated last time.
+ *
+ * Only templates without any finding are remembered, so every finding is reported again
+ * on each synth, exactly as without the cache. A registered instance of this subclass
+ * replaces CDK's default instance (synthesis adds the default only when the app has none).
+ *
+ * @see https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.CloudFormationValidatePlugin.html
+ * @see https://docs.aws.amazon.com/cdk/v2/guide/policy-validation-synthesis.html
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CloudFormationValidatePlugin, type IPolicyValidationContext, type PolicyValidationPluginReport } from 'aws-cdk-lib';
+
+type StackTemplate = IPolicyValidationContext['stackTemplates'][number];
+
+export class CachedTemplateValidation extends CloudFormationValidatePlugin {
+  /** @param cacheDir one empty file per passed template, named by its key */
+  constructor(private readonly cacheDir: string) {
+    super();
+  }
+
+  override validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
+    const keys = new Map<StackTemplate, string>();
+    const pending = context.stackTemplates.filter((t) => {
+      const key = this.key(t);
+      keys.set(t, key);
+      return !existsSync(join(this.cacheDir, key));
+    });
+    if (pending.length === 0) return { success: true, violations: [] };
+    const report = super.validate({ ...context, stackTemplates: pending });
+    const flagged = new Set(report.violations.flatMap((v) => v.violatingResources.map((r) => r.templatePath)));
+    mkdirSync(this.cacheDir, { recursive: true });
+    for (const t of pending) if (!flagged.has(t.templatePath)) writeFileSync(join(this.cacheDir, keys.get(t)!), '');
+    return report;
+  }
+
+  private key(t: StackTemplate): string {
+    return createHash('sha256')
+      .update(`${this.version}\0${t.accountId ?? ''}\0${t.region ?? ''}\0`)
+      .update(readFileSync(t.templatePath))
+      .digest('hex');
+  }
+}

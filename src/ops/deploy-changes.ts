@@ -1,0 +1,135 @@
+/**
+ * Which stacks `lakestep deploy` must deploy: each stack the CDK app builds carries the
+ * hash of its inputs as an output (`infra/inputs-hash.ts`); CloudFormation's DescribeStacks
+ * returns the deployed ones, and a use case deploys when its hash differs, a stack of it is
+ * missing or not in a settled state. Quarantined use cases are never deployed; deployed use
+ * cases no longer in the build are reported, never deleted.
+ *
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStacks.html
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-describing-stacks.html
+ */
+import { type CloudFormationClient, paginateDescribeStacks } from '@aws-sdk/client-cloudformation';
+import { INPUTS_HASH_OUTPUT, platformInputsHash, SHARD_OUTPUT, USE_CASE_OUTPUT, useCaseInputsHash } from '../../infra/inputs-hash.ts';
+import type { LoadedBuild } from '../../infra/manifest.ts';
+import { errorMessage, OpsError } from './errors.ts';
+
+/** A deployed stack of the platform, as DescribeStacks returns it. */
+export interface DeployedStack {
+  name: string;
+  status: string;
+  /** Its `LakestepUseCase` output: absent on the platform stack and on stacks deployed before the outputs existed. */
+  useCase?: string;
+  hash?: string;
+  /** `LakestepShard` as [shard, shards]. */
+  shard?: [number, number];
+}
+
+/** What this build's stacks were built from. */
+export interface LocalHashes {
+  platform: string;
+  /** Compiled (not quarantined) use cases. */
+  useCases: Map<string, string>;
+  quarantined: string[];
+}
+
+export interface StackChanges {
+  /** Why the platform stack deploys; absent when it is up to date. */
+  platform?: string;
+  /** Use cases to deploy, with why. */
+  useCases: { name: string; reason: string }[];
+  unchanged: string[];
+  /** Deployed use cases that are neither compiled nor quarantined: left in place. */
+  removed: { useCase: string; stacks: string[] }[];
+}
+
+/** States of a stack whose outputs describe what runs (a failed update rolls back to the old outputs). */
+const SETTLED = new Set(['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE', 'IMPORT_COMPLETE', 'IMPORT_ROLLBACK_COMPLETE']);
+
+export function localHashes(build: LoadedBuild, sparkDir: string): LocalHashes {
+  const quarantined = build.manifest.quarantined.map((q) => q.useCase);
+  const useCases = new Map(
+    build.manifest.useCases.filter((u) => !quarantined.includes(u.name)).map((u) => [u.name, useCaseInputsHash(build, u)] as const),
+  );
+  return { platform: platformInputsHash(build, sparkDir), useCases, quarantined };
+}
+
+/** Every stack of the region whose name starts with `<prefix>-`, through DescribeStacks' pages. */
+export async function readDeployedStacks(client: CloudFormationClient, prefix: string): Promise<DeployedStack[]> {
+  const stacks: DeployedStack[] = [];
+  try {
+    for await (const page of paginateDescribeStacks({ client }, {})) {
+      for (const s of page.Stacks ?? []) {
+        if (!s.StackName?.startsWith(`${prefix}-`)) continue;
+        const out = new Map((s.Outputs ?? []).map((o) => [o.OutputKey, o.OutputValue]));
+        const shard = /^(\d+)\/(\d+)$/.exec(out.get(SHARD_OUTPUT) ?? '');
+        stacks.push({
+          name: s.StackName,
+          status: s.StackStatus ?? 'UNKNOWN',
+          ...(out.get(USE_CASE_OUTPUT) ? { useCase: out.get(USE_CASE_OUTPUT)! } : {}),
+          ...(out.get(INPUTS_HASH_OUTPUT) ? { hash: out.get(INPUTS_HASH_OUTPUT)! } : {}),
+          ...(shard ? { shard: [Number(shard[1]), Number(shard[2])] as [number, number] } : {}),
+        });
+      }
+    }
+  } catch (err) {
+    throw new OpsError('DEPLOYED_STACKS_UNREADABLE', `cannot read the deployed stacks (CloudFormation DescribeStacks): ${errorMessage(err)}`);
+  }
+  return stacks;
+}
+
+/** The stacks to deploy, from the build's hashes and the deployed stacks. */
+export function changedStacks(local: LocalHashes, deployed: readonly DeployedStack[], prefix: string): StackChanges {
+  const platformStack = deployed.find((s) => s.name === `${prefix}-platform`);
+  const platform = !platformStack
+    ? 'not deployed'
+    : !SETTLED.has(platformStack.status)
+      ? `stack is ${platformStack.status}`
+      : platformStack.hash !== local.platform
+        ? platformStack.hash
+          ? 'platform settings, its state machines, the Spark runtime or the set of use cases changed'
+          : 'deployed without an inputs hash'
+        : undefined;
+  const useCases: StackChanges['useCases'] = [];
+  const unchanged: string[] = [];
+  for (const [name, hash] of local.useCases) {
+    const reason = useCaseReason(name, hash, deployed, prefix);
+    if (reason) useCases.push({ name, reason });
+    else unchanged.push(name);
+  }
+  const removed = new Map<string, string[]>();
+  for (const s of deployed) {
+    if (!s.useCase || local.useCases.has(s.useCase) || local.quarantined.includes(s.useCase)) continue;
+    removed.set(s.useCase, [...(removed.get(s.useCase) ?? []), s.name]);
+  }
+  return {
+    ...(platform ? { platform } : {}),
+    useCases,
+    unchanged,
+    removed: [...removed].map(([useCase, stacks]) => ({ useCase, stacks: stacks.sort() })),
+  };
+}
+
+function useCaseReason(name: string, hash: string, deployed: readonly DeployedStack[], prefix: string): string | undefined {
+  // Stacks deployed before the outputs existed are known by name only.
+  const mine = deployed.filter((s) => s.useCase === name || (!s.useCase && (s.name === `${prefix}-${name}` || /^-\d+$/.test(s.name.slice(`${prefix}-${name}`.length)))));
+  if (mine.length === 0) return 'new';
+  const unsettled = mine.find((s) => !SETTLED.has(s.status));
+  if (unsettled) return `stack ${unsettled.name} is ${unsettled.status}`;
+  if (mine.some((s) => s.hash === undefined)) return 'deployed without an inputs hash';
+  if (mine.some((s) => s.hash !== hash)) return 'changed';
+  const shards = mine[0]!.shard?.[1] ?? 1;
+  const present = new Set(mine.map((s) => s.shard?.[0] ?? 1));
+  for (let i = 1; i <= shards; i++) if (!present.has(i)) return `part ${i} of ${shards} is not deployed`;
+  return undefined;
+}
+
+/** One line per stack decision, for `--dry-run` and before cdk runs. */
+export function formatChanges(c: StackChanges, prefix: string): string[] {
+  const lines = [c.platform ? `deploy ${prefix}-platform: ${c.platform}` : `skip ${prefix}-platform: unchanged`];
+  for (const u of c.useCases) lines.push(`deploy use case ${u.name}: ${u.reason}`);
+  if (c.unchanged.length) lines.push(`skip ${c.unchanged.length} unchanged use case(s): ${c.unchanged.join(', ')}`);
+  for (const r of c.removed) {
+    lines.push(`use case ${r.useCase} is no longer in the specs: its stack(s) ${r.stacks.join(', ')} are left in place; delete them with \`npx cdk destroy\` or \`aws cloudformation delete-stack\` once nothing depends on them`);
+  }
+  return lines;
+}

@@ -1,0 +1,204 @@
+/**
+ * `lakestep deploy` deploys what changed: builds compiled for real, the deployed
+ * stacks as CloudFormation's DescribeStacks returns them (mocked SDK client), the
+ * change detection and the cdk invocation real.
+ */
+import { CloudFormationClient, DescribeStacksCommand, type Stack } from '@aws-sdk/client-cloudformation';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { DEFAULT_SPARK_DIR } from '../../infra/inputs-hash.ts';
+import { loadBuild } from '../../infra/manifest.ts';
+import { changedStacks, type DeployedStack, type LocalHashes, localHashes, readDeployedStacks } from '../../src/ops/deploy-changes.ts';
+import { deploy, type SpawnFn } from '../../src/ops/deploy.ts';
+import { sparkUseCase } from '../compile/support.ts';
+import { compileToBuild } from '../infra/compiled.ts';
+
+const cfn = mockClient(CloudFormationClient);
+const ssm = mockClient(SSMClient);
+beforeEach(() => {
+  cfn.reset();
+  ssm.reset();
+  ssm.on(GetParameterCommand).resolves({ Parameter: { Value: '27' } });
+});
+
+const BASE: Record<string, string> = {
+  'platform.yaml': 'prefix: lakestep\nregion: eu-west-1\naccount: "123456789012"\n',
+  'sales/orchestration.yaml': sparkUseCase('sales@example.com', [{ name: 'extract', schedule: 'rate(1 day)' }]),
+  'crm/orchestration.yaml': sparkUseCase('crm@example.com', [{ name: 'scores' }]),
+};
+
+function build(files: Record<string, string>) {
+  const { buildDir, result } = compileToBuild(Object.entries(files).map(([path, text]) => ({ path, text })));
+  return { buildDir, manifest: result.manifest, hashes: localHashes(loadBuild(buildDir), DEFAULT_SPARK_DIR) };
+}
+
+/** The stacks a deploy of `local` left, as DescribeStacks returns them. */
+function stacksOf(local: LocalHashes): Stack[] {
+  const out = (o: Record<string, string>) => Object.entries(o).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue }));
+  const stack = (name: string, outputs: Record<string, string>): Stack => ({
+    StackName: name,
+    StackStatus: 'UPDATE_COMPLETE',
+    CreationTime: new Date(0),
+    Outputs: out(outputs),
+  });
+  return [
+    stack('lakestep-platform', { LakestepInputsHash: local.platform }),
+    ...[...local.useCases].map(([uc, hash]) => stack(`lakestep-${uc}`, { LakestepUseCase: uc, LakestepInputsHash: hash, LakestepShard: '1/1' })),
+  ];
+}
+const deployedOf = (_: LocalHashes) => readDeployedStacks(new CloudFormationClient({ region: 'eu-west-1' }), 'lakestep');
+
+const base = build(BASE);
+
+describe('the changed set', () => {
+  it('is empty when nothing changed', async () => {
+    cfn.on(DescribeStacksCommand).resolves({ Stacks: stacksOf(base.hashes) });
+    const again = build(BASE);
+    expect(changedStacks(again.hashes, await deployedOf(base.hashes), 'lakestep')).toEqual({ useCases: [], unchanged: ['crm', 'sales'], removed: [] });
+  });
+
+  it("holds one use case when only its spec changed", async () => {
+    cfn.on(DescribeStacksCommand).resolves({ Stacks: stacksOf(base.hashes) });
+    const edited = build({ ...BASE, 'sales/orchestration.yaml': sparkUseCase('sales@example.com', [{ name: 'extract', schedule: 'rate(2 days)' }]) });
+    expect(changedStacks(edited.hashes, await deployedOf(base.hashes), 'lakestep')).toEqual({
+      useCases: [{ name: 'sales', reason: 'changed' }],
+      unchanged: ['crm'],
+      removed: [],
+    });
+  });
+
+  it('holds the platform stack and every use case when platform.yaml changed', async () => {
+    cfn.on(DescribeStacksCommand).resolves({ Stacks: stacksOf(base.hashes) });
+    const edited = build({ ...BASE, 'platform.yaml': `${BASE['platform.yaml']}tags:\n  team: data\n` });
+    const c = changedStacks(edited.hashes, await deployedOf(base.hashes), 'lakestep');
+    expect(c.platform).toBe('platform settings, its state machines, the Spark runtime or the set of use cases changed');
+    expect(c.useCases.map((u) => u.name)).toEqual(['crm', 'sales']);
+  });
+
+  it('holds a new use case, and not the others', async () => {
+    cfn.on(DescribeStacksCommand).resolves({ Stacks: stacksOf(base.hashes) });
+    const grown = build({ ...BASE, 'hr/orchestration.yaml': sparkUseCase('hr@example.com', [{ name: 'payroll' }]) });
+    const c = changedStacks(grown.hashes, await deployedOf(base.hashes), 'lakestep');
+    expect(c.useCases).toEqual([{ name: 'hr', reason: 'new' }]);
+    expect(c.unchanged).toEqual(['crm', 'sales']);
+  });
+
+  it('lists a removed use case with its stacks, to delete by hand, and deploys nothing for it', async () => {
+    cfn.on(DescribeStacksCommand).resolves({ Stacks: stacksOf(base.hashes) });
+    const { 'crm/orchestration.yaml': _, ...rest } = BASE;
+    const c = changedStacks(build(rest).hashes, await deployedOf(base.hashes), 'lakestep');
+    expect(c.removed).toEqual([{ useCase: 'crm', stacks: ['lakestep-crm'] }]);
+    expect(c.useCases.map((u) => u.name)).not.toContain('crm');
+  });
+
+  it('never holds a quarantined use case, nor lists it as removed', async () => {
+    cfn.on(DescribeStacksCommand).resolves({ Stacks: stacksOf(base.hashes) });
+    const broken = build({ ...BASE, 'crm/orchestration.yaml': 'owner: crm@example.com\ndags: 3\n' });
+    expect(broken.hashes.quarantined).toEqual(['crm']);
+    const c = changedStacks(broken.hashes, await deployedOf(base.hashes), 'lakestep');
+    expect(c.useCases.map((u) => u.name)).not.toContain('crm');
+    expect(c.unchanged).not.toContain('crm');
+    expect(c.removed).toEqual([]);
+  });
+
+  it('redeploys a use case with a missing part, an unsettled stack or no hash', () => {
+    const local: LocalHashes = { platform: 'p', useCases: new Map([['sales', 'h']]), quarantined: [] };
+    const platform: DeployedStack = { name: 'lakestep-platform', status: 'UPDATE_COMPLETE', hash: 'p' };
+    const part = (status: string, shard: [number, number], hash?: string): DeployedStack => ({
+      name: shard[0] === 1 ? 'lakestep-sales' : `lakestep-sales-${shard[0]}`,
+      status,
+      useCase: 'sales',
+      shard,
+      ...(hash ? { hash } : {}),
+    });
+    const reason = (stacks: DeployedStack[]) => changedStacks(local, [platform, ...stacks], 'lakestep').useCases[0]?.reason;
+    expect(reason([part('UPDATE_COMPLETE', [1, 2], 'h')])).toBe('part 2 of 2 is not deployed');
+    expect(reason([part('UPDATE_COMPLETE', [1, 2], 'h'), part('ROLLBACK_COMPLETE', [2, 2])])).toBe('stack lakestep-sales-2 is ROLLBACK_COMPLETE');
+    expect(reason([{ name: 'lakestep-sales', status: 'CREATE_COMPLETE' }])).toBe('deployed without an inputs hash');
+    expect(reason([part('UPDATE_COMPLETE', [1, 2], 'h'), part('UPDATE_COMPLETE', [2, 2], 'h')])).toBeUndefined();
+  });
+});
+
+describe('readDeployedStacks', () => {
+  it("reads every page and keeps the prefix's stacks with their outputs", async () => {
+    cfn
+      .on(DescribeStacksCommand, { NextToken: undefined })
+      .resolves({ Stacks: [{ StackName: 'other-app', StackStatus: 'CREATE_COMPLETE', CreationTime: new Date(0) }], NextToken: 't1' })
+      .on(DescribeStacksCommand, { NextToken: 't1' })
+      .resolves({ Stacks: stacksOf({ platform: 'p', useCases: new Map([['sales', 'h']]), quarantined: [] }) });
+    expect(await deployedOf(base.hashes)).toEqual([
+      { name: 'lakestep-platform', status: 'UPDATE_COMPLETE', hash: 'p' },
+      { name: 'lakestep-sales', status: 'UPDATE_COMPLETE', useCase: 'sales', hash: 'h', shard: [1, 1] },
+    ]);
+  });
+
+  it('says what failed when the stacks cannot be read', async () => {
+    cfn.on(DescribeStacksCommand).rejects(Object.assign(new Error('User is not authorized to perform: cloudformation:DescribeStacks'), { name: 'AccessDenied' }));
+    await expect(deployedOf(base.hashes)).rejects.toThrow('cannot read the deployed stacks (CloudFormation DescribeStacks): User is not authorized');
+  });
+});
+
+describe('deploy', () => {
+  const ok = async () => ({ ok: true as const, source: 'env' as const, elapsedMs: 1 });
+  const run = (b: ReturnType<typeof build>, extra: Partial<Parameters<typeof deploy>[0]> = {}) => {
+    const spawn = vi.fn<SpawnFn>(async () => 0);
+    const log: string[] = [];
+    const result = deploy({ buildDir: b.buildDir, manifest: b.manifest, env: {}, spawn, checkCredentials: ok, cwd: '/repo', log: (l) => log.push(l), ...extra });
+    return { spawn, log, result };
+  };
+
+  it('runs no cdk when nothing changed', async () => {
+    cfn.on(DescribeStacksCommand).resolves({ Stacks: stacksOf(base.hashes) });
+    const r = run(base);
+    expect(await r.result).toMatchObject({ ok: true, stage: 'plan', message: 'nothing changed since the last deploy' });
+    expect(r.spawn).not.toHaveBeenCalled();
+    expect(r.log).toEqual(['skip lakestep-platform: unchanged', 'skip 2 unchanged use case(s): crm, sales']);
+  });
+
+  it('builds and deploys exactly the changed use case, not the platform stack', async () => {
+    cfn.on(DescribeStacksCommand).resolves({ Stacks: stacksOf(base.hashes) });
+    const edited = build({ ...BASE, 'sales/orchestration.yaml': sparkUseCase('sales@example.com', [{ name: 'extract', schedule: 'rate(2 days)' }]) });
+    const r = run(edited);
+    expect(await r.result).toMatchObject({ ok: true, stage: 'cdk' });
+    expect(r.spawn.mock.calls[0]![1]).toEqual([
+      'deploy', '--app', 'npx tsx infra/app.ts', '--context', `buildDir=${edited.buildDir}`,
+      '--context', 'lakestep:use-cases=sales',
+      '--require-approval', 'never', '--exclusively', 'lakestep-sales', 'lakestep-sales-[0-9]*',
+    ]);
+    expect(r.log).toContain('deploy use case sales: changed');
+  });
+
+  it('builds the whole app when the platform stack deploys, and deploys it with the changed use cases', async () => {
+    cfn.on(DescribeStacksCommand).resolves({ Stacks: [] });
+    const r = run(base);
+    await r.result;
+    const args = r.spawn.mock.calls[0]![1];
+    expect(args.join(' ')).not.toContain('lakestep:use-cases');
+    expect(args.slice(args.indexOf('--exclusively'))).toEqual(['--exclusively', 'lakestep-platform', 'lakestep-crm', 'lakestep-crm-[0-9]*', 'lakestep-sales', 'lakestep-sales-[0-9]*']);
+  });
+
+  it('--dry-run prints the plan and the cdk command, and runs nothing', async () => {
+    cfn.on(DescribeStacksCommand).resolves({ Stacks: stacksOf(base.hashes) });
+    const edited = build({ ...BASE, 'crm/orchestration.yaml': sparkUseCase('crm@example.com', [{ name: 'scores', args: ['--full'] }]) });
+    const r = run(edited, { dryRun: true });
+    expect(await r.result).toMatchObject({ ok: true, stage: 'plan', message: 'dry run' });
+    expect(r.spawn).not.toHaveBeenCalled();
+    expect(r.log[1]).toBe('deploy use case crm: changed');
+    expect(r.log.at(-1)).toMatch(/^dry run: would run node_modules\/\.bin\/cdk deploy .* --exclusively lakestep-crm lakestep-crm-\[0-9\]\*$/);
+  });
+
+  it('--all deploys every stack without reading the deployed ones', async () => {
+    const r = run(base, { all: true });
+    await r.result;
+    expect(cfn.calls()).toHaveLength(0);
+    expect(r.spawn.mock.calls[0]![1].at(-1)).toBe('--all');
+  });
+
+  it('stops before cdk when the deployed stacks cannot be read', async () => {
+    cfn.on(DescribeStacksCommand).rejects(new Error('ExpiredToken: the security token included in the request is expired'));
+    const r = run(base);
+    expect(await r.result).toMatchObject({ ok: false, exitCode: 1, stage: 'plan', message: expect.stringContaining('cannot read the deployed stacks') });
+    expect(r.spawn).not.toHaveBeenCalled();
+  });
+});
