@@ -3,11 +3,15 @@
  * the bundle in dist/, rebuilt first) against a bare `node -e 0`, measured in
  * turns in the same run so that the machine's load weighs on each alike.
  * Targets: `--version` ≤ 3× and `validate specs` (the example) ≤ 8× bare node.
+ * Then where one validate's time goes (startup-profile.ts), and the clean
+ * install's status (install.ts).
  *
  *   npx tsx bench/run.ts startup [--repeat=7]
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { median, ms, option, ratio, table, type SectionContext, type SectionOutcome } from './harness.ts';
+import { median, ms, option, percent, ratio, table, type SectionContext, type SectionOutcome } from './harness.ts';
+import { installStatus } from './install.ts';
+import { profileProcess, STARTUP_STAGES } from './startup-profile.ts';
 
 const CASES = [
   { label: 'node -e 0', args: ['-e', '0'], target: undefined },
@@ -40,5 +44,12 @@ export async function run(ctx: SectionContext): Promise<SectionOutcome> {
   });
   ctx.out(`${repeat} turns of each (after one warm-up turn), medians of the wall time of the child process`);
   for (const l of table(['command', 'wall ms', '× node -e 0', 'target', ''], rows)) ctx.out(`  ${l}`);
+  const validate = CASES.findIndex((c) => c.label === 'lakestep validate specs');
+  ctx.out(`cold validate (nothing cached, every file read, checked and its SQL analysed): ${ratio(median(walls[validate]!) / bare)}× node -e 0 (target ≤ 8×)`);
+  const p = profileProcess(CASES[validate]!.args);
+  ctx.out(`where one cold validate's time goes (node --cpu-prof, bundle mapped back to its sources; ${ms(p.totalMs)} ms sampled of ${ms(p.wallMs)} ms wall):`);
+  const stageRows = STARTUP_STAGES.filter((st) => p.stages.has(st)).map((st) => [st, ms(p.stages.get(st)!), percent(p.stages.get(st)!, p.totalMs)]);
+  for (const l of table(['stage', 'ms', 'share'], stageRows)) ctx.out(`  ${l}`);
+  await installStatus(ctx.out);
   return { failures };
 }

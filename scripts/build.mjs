@@ -7,12 +7,17 @@
  *
  * dt-sql-parser is bundled (plain node cannot import its directory imports:
  * ERR_UNSUPPORTED_DIR_IMPORT); the other packages stay in node_modules.
+ *
+ * The spec schemas' validators are generated here once (ajv standalone code,
+ * src/spec/schema-compile.ts) and take the place of that module in the bundle,
+ * so the CLI neither loads ajv's compiler nor compiles the schemas at start.
  * @see https://esbuild.github.io/api/#splitting
+ * @see https://ajv.js.org/standalone.html
  */
 import { build } from 'esbuild';
-import { readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = fileURLToPath(new URL('../dist/', import.meta.url));
@@ -37,6 +42,17 @@ const sourceUrl = {
   },
 };
 
+const schemaCompile = fileURLToPath(new URL('../src/spec/schema-compile.ts', import.meta.url));
+
+/** The module of src/spec/schema-compile.ts whose validators are ajv's standalone code. */
+async function standaloneValidators(dir) {
+  const generator = `${dir}/schema-standalone.mjs`;
+  await build({ entryPoints: [schemaCompile], outfile: generator, bundle: true, format: 'esm', platform: 'node', target: 'node20', plugins: [sourceUrl, externals], logLevel: 'warning' });
+  const { standaloneModule } = await import(pathToFileURL(generator).href);
+  await rm(generator);
+  return standaloneModule();
+}
+
 const externals = {
   name: 'externals',
   setup(b) {
@@ -46,6 +62,14 @@ const externals = {
 
 // Built beside dist/ and swapped in, so a CLI started meanwhile never sees half a build.
 const staging = `${outdir.replace(/\/$/, '')}.${process.pid}`;
+await mkdir(staging, { recursive: true });
+const validators = await standaloneValidators(staging);
+const precompiled = {
+  name: 'precompiled-schemas',
+  setup(b) {
+    b.onLoad({ filter: /\/src\/spec\/schema-compile\.ts$/ }, () => ({ contents: validators, loader: 'js', resolveDir: root }));
+  },
+};
 await build({
   entryPoints: { lakestep: fileURLToPath(new URL('../src/cli/main.ts', import.meta.url)) },
   outdir: staging,
@@ -56,7 +80,7 @@ await build({
   target: 'node20',
   sourcemap: 'linked',
   chunkNames: '[name]-[hash]',
-  plugins: [sourceUrl, externals],
+  plugins: [precompiled, sourceUrl, externals],
   logLevel: 'warning',
 });
 const old = `${staging}.old`;

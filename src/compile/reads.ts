@@ -7,7 +7,9 @@
  * changes an answer, so it invalidates exactly the use cases that asked.
  */
 import { canonical, digest } from './cache.ts';
-import { allEntries, findTable, isCreated, platformDatabases, RecordingIndex, secretReaders, useCasesNamingTask, type PlatformIndex } from '../ir/context.ts';
+import { allEntries, findTable, isCreated, platformDatabases, RecordingIndex, type PlatformIndex } from '../ir/context.ts';
+import { taskUsers } from '../ir/datasync.ts';
+import { readersOf } from '../ir/shared-secrets.ts';
 
 /** Read key → the answer's fingerprint. */
 export type Reads = Record<string, string>;
@@ -63,9 +65,9 @@ export class ReadAnswers {
       case 'databases':
         return digest([...platformDatabases(index)].sort().join('\n'));
       case 'datasync':
-        return digest(useCasesNamingTask(index, arg, '').join('\n'));
-      case 'secrets':
-        return digest(canonical(secretReaders(index)));
+        return digest(taskUsers(index, arg).join('\n'));
+      case 'secret':
+        return digest(readersOf(index, arg).join('\n'));
       default:
         // A key this version does not know: never answer the same, so the result is recomputed.
         return `?${Math.random()}`;

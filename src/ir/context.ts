@@ -47,7 +47,7 @@ export type PlatformIndex = Map<string, UseCaseIndexEntry>;
 /**
  * An index that notes what a use case's normalization reads of it while `log` is set: `uc:<name>`
  * for an entry, `names` for the list of use cases, `*` for a walk over all entries, and the keys of
- * the lookups below (`table:`, `created:`, `databases`, `datasync:`, `secrets`). The incremental
+ * the lookups that note their own keys (`table:`, `created:`, `databases` here, `datasync:` in datasync.ts, `secret:` in shared-secrets.ts). The incremental
  * compile (src/compile/reads.ts) reuses a cached result only while every key it read still gives
  * the same answer.
  */
@@ -97,18 +97,6 @@ export function noteRead(index: PlatformIndex, key: string): void {
 /** Every entry, without noting a walk over all of them (the caller notes what it answers). */
 export function allEntries(index: PlatformIndex): IterableIterator<[string, UseCaseIndexEntry]> {
   return Map.prototype.entries.call(index) as IterableIterator<[string, UseCaseIndexEntry]>;
-}
-
-/** The other use cases whose migrations name DataSync task `arn`, in index order. */
-export function useCasesNamingTask(index: PlatformIndex, arn: string, except: string): string[] {
-  noteRead(index, `datasync:${arn}`);
-  return [...allEntries(index)].filter(([uc, e]) => uc !== except && e.datasyncTasks.has(arn)).map(([uc]) => uc);
-}
-
-/** Every use case with the secret ARNs its sources read, in index order. */
-export function secretReaders(index: PlatformIndex): [string, ReadonlySet<string>][] {
-  noteRead(index, 'secrets');
-  return [...allEntries(index)].map(([uc, e]) => [uc, e.secrets]);
 }
 
 export interface PhaseContext {

@@ -14,7 +14,7 @@
 import { joinPointer } from '../spec/files.ts';
 import type { DataSyncSpec } from '../spec/types.ts';
 import { closest } from '../spec/suggest.ts';
-import { fail, useCasesNamingTask, warn, type PhaseContext } from './context.ts';
+import { allEntries, fail, noteRead, warn, type PhaseContext, type PlatformIndex } from './context.ts';
 import type { MigrationTable, SharedDataSyncTask } from './types.ts';
 
 export type Transfer = Pick<MigrationTable, 'datasyncTaskArn' | 'datasyncLocation' | 'datasyncIncludes' | 'landingPath'>;
@@ -35,6 +35,20 @@ export function dataSyncPlaceholder(useCase: string, table: string): string {
 /** Placeholder of the one task infra creates for a whole migration: `DataSyncShared_<use_case>_<dag>`. */
 export function sharedDataSyncPlaceholder(useCase: string, dag: string): string {
   return `DataSyncShared_${useCase.replaceAll('-', '_')}_${dag.replaceAll('-', '_')}`;
+}
+
+const usersByTask = new WeakMap<PlatformIndex, Map<string, string[]>>();
+
+/** The use cases naming a DataSync task ARN, in the index's order (one map per index: a scan per call is quadratic). */
+export function taskUsers(index: PlatformIndex, arn: string): readonly string[] {
+  noteRead(index, `datasync:${arn}`);
+  let byArn = usersByTask.get(index);
+  if (!byArn) {
+    byArn = new Map();
+    for (const [useCase, entry] of allEntries(index)) for (const a of entry.datasyncTasks) byArn.set(a, [...(byArn.get(a) ?? []), useCase]);
+    usersByTask.set(index, byArn);
+  }
+  return byArn.get(arn) ?? [];
 }
 
 /** Checks a block once, where it is written: one form, its root path, the region of its task or agents. */
@@ -73,7 +87,7 @@ export function checkDataSync(ctx: PhaseContext, block: DataSyncBlock): boolean 
     // A task has one destination: the use cases that start it all write there, into one landing,
     // so only the platform shares one (with a folder per use case). Which of them the task is
     // for, the specs cannot tell: an error would let a newcomer quarantine the rightful one.
-    const others = useCasesNamingTask(ctx.index, ds.task_arn, ctx.useCase).map((uc) => `'${uc}'`);
+    const others = taskUsers(ctx.index, ds.task_arn).filter((uc) => uc !== ctx.useCase).map((uc) => `'${uc}'`);
     if (others.length && !platformTask) warn(ctx, 'MIGRATION_DATASYNC_TASK_SHARED', `DataSync task ${ds.task_arn} is also named by use case ${others.join(', ')}: one task writes to one destination, so each of them can start transfers into the other's landing; share a task only as a platform task (platform.yaml \`shared_datasync_tasks\`, then \`datasync: {shared_task: <name>}\`)`, `${p}/task_arn`);
   }
   for (const [j, agent] of (ds.location?.agent_arns ?? []).entries()) {

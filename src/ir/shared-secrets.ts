@@ -6,7 +6,8 @@
  * of an undeclared shared secret is an error, in every use case involved.
  * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_examples.html
  */
-import { fail, secretReaders, type PhaseContext } from './context.ts';
+import { allEntries, fail, noteRead, type PlatformIndex, type PhaseContext, type UseCaseIndexEntry } from './context.ts';
+import type { Platform } from './types.ts';
 
 /** The ARN without the six characters Secrets Manager appends to a secret's name, when it has them. */
 function base(arn: string): string {
@@ -18,6 +19,61 @@ export function sameSecret(a: string, b: string): boolean {
   return a === b || base(a) === b || a === base(b);
 }
 
+interface SecretReaders {
+  /** Use cases by each ARN they read and by its base. */
+  byKey: Map<string, Set<string>>;
+  /** Position of each use case in the index. */
+  order: Map<string, number>;
+  /** Answers of {@link readersOf} by ARN. */
+  found: Map<string, readonly string[]>;
+}
+
+const readers = new WeakMap<PlatformIndex, SecretReaders>();
+
+/**
+ * The use cases reading a secret that {@link sameSecret} matches with `arn`,
+ * in the index's order: each secret is filed under its ARN and its base, so a
+ * lookup replaces a scan of every use case (quadratic at a thousand use
+ * cases). One map per index.
+ */
+export function readersOf(index: PlatformIndex, arn: string): readonly string[] {
+  noteRead(index, `secret:${arn}`);
+  let r = readers.get(index);
+  if (!r) {
+    r = { byKey: new Map(), order: new Map(), found: new Map() };
+    for (const [useCase, entry] of allEntries(index)) {
+      r.order.set(useCase, r.order.size);
+      for (const a of entry.secrets) {
+        for (const key of [a, base(a)]) r.byKey.set(key, (r.byKey.get(key) ?? new Set<string>()).add(useCase));
+      }
+    }
+    readers.set(index, r);
+  }
+  const { byKey, order, found } = r;
+  let list = found.get(arn);
+  if (!list) {
+    const candidates = new Set([...(byKey.get(arn) ?? []), ...(byKey.get(base(arn)) ?? [])]);
+    // Two ARNs filed under one base may still not match (two different suffixes): keep those that do.
+    list = [...candidates].filter((uc) => [...(Map.prototype.get.call(index, uc) as UseCaseIndexEntry).secrets].some((a) => sameSecret(a, arn))).sort((a, b) => order.get(a)! - order.get(b)!);
+    found.set(arn, list);
+  }
+  return list;
+}
+
+const members = new WeakMap<object, ReadonlySet<string>>();
+
+/** The use cases platform.yaml shares a secret with `useCase` under an entry matching `arn`. */
+function sharedWith(shared: Platform['grants']['sharedSecrets'], arn: string, useCase: string): Set<string> {
+  const all = new Set<string>();
+  for (const s of shared) {
+    if (!sameSecret(s.arn, arn)) continue;
+    let set = members.get(s);
+    if (!set) members.set(s, (set = new Set(s.useCases)));
+    if (set.has(useCase)) for (const uc of set) all.add(uc);
+  }
+  return all;
+}
+
 /**
  * Reports `arn`, read by a source of the context's use case at `pointer`, when
  * another use case reads it too and platform.yaml does not declare it shared
@@ -25,8 +81,9 @@ export function sameSecret(a: string, b: string): boolean {
  */
 export function checkSecretUse(ctx: PhaseContext, arn: string, pointer: string): boolean {
   if (!ctx.platform.grants.checked) return true;
-  const declared = (other: string) => ctx.platform.grants.sharedSecrets.some((s) => sameSecret(s.arn, arn) && s.useCases.includes(ctx.useCase) && s.useCases.includes(other));
-  const others = secretReaders(ctx.index).filter(([uc, secrets]) => uc !== ctx.useCase && [...secrets].some((a) => sameSecret(a, arn)) && !declared(uc)).map(([uc]) => uc);
+  const readers = readersOf(ctx.index, arn);
+  const declared = sharedWith(ctx.platform.grants.sharedSecrets, arn, ctx.useCase);
+  const others = readers.filter((uc) => uc !== ctx.useCase && !declared.has(uc));
   if (others.length === 0) return true;
   fail(
     ctx,

@@ -4,27 +4,19 @@
  * `# yaml-language-server: $schema=…`.
  * @see https://ajv.js.org/api.html#validation-errors
  */
-import { readFileSync } from 'node:fs';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { Report } from '../diagnostics.ts';
 import { SPEC_KINDS, type SpecKind } from './types.ts';
 import { joinPointer, locate, type SpecFile } from './files.ts';
 import { closest, suggestValue } from './suggest.ts';
+import { compileValidators } from './schema-compile.ts';
 
-const schemaDir = new URL('./schemas/', import.meta.url);
+export { schemaOf } from './schema-files.ts';
+
 let validators: Record<SpecKind, ValidateFunction> | undefined;
 
-/** The raw JSON Schema of a spec kind. */
-export function schemaOf(kind: SpecKind): Record<string, unknown> {
-  return JSON.parse(readFileSync(new URL(`${kind}.schema.json`, schemaDir), 'utf8')) as Record<string, unknown>;
-}
-
-function compiled(): Record<string, ValidateFunction> {
-  if (!validators) {
-    const ajv = new Ajv({ allErrors: true, strict: true, verbose: true });
-    validators = Object.fromEntries(SPEC_KINDS.map((k) => [k, ajv.compile(schemaOf(k))])) as Record<SpecKind, ValidateFunction>;
-  }
-  return validators;
+function compiled(): Record<SpecKind, ValidateFunction> {
+  return (validators ??= compileValidators());
 }
 
 /** Validates a parsed file against its kind's schema; returns false when invalid. */

@@ -63,8 +63,18 @@ export function isSecretKey(key: string): boolean {
   return SECRET_WORD.test(k) && !REFERENCE_KEY.test(k);
 }
 
+/**
+ * Most strings of a spec (names, keys, `db.table`, relative paths) are one run of
+ * lower-case ASCII name characters: no `=`, `:` or space, so no pair, flag or URL,
+ * and no upper-case letter that an access key id or a token starts with. Only the
+ * lower-case token prefixes can still match.
+ */
+const PLAIN = /^[a-z0-9_.\-/]*$/;
+const LOWER_TOKEN = /gh[pousr]_|xox[abpr]-/;
+
 /** Every clear-text secret inside one string. */
 export function scanText(text: string): SecretHit[] {
+  if (PLAIN.test(text) && !LOWER_TOKEN.test(text)) return [];
   const t = fold(text);
   const hits: SecretHit[] = [];
   for (const { re, group, message } of PATTERNS) {

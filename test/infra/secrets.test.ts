@@ -45,6 +45,16 @@ describe('a secret read by several use cases', () => {
     expect(errors(tree(SHARED, ORDERS_DB))).toEqual(['orders/ingestion.yaml:2:64 SECRET_SHARED', 'payments/ingestion.yaml:2:66 SECRET_SHARED']);
     expect(errors(tree(SHARED, KAFKA))).toEqual(['clicks/ingestion.yaml:2:66 SECRET_SHARED', 'orders/ingestion.yaml:4:66 SECRET_SHARED', 'payments/ingestion.yaml:2:66 SECRET_SHARED']);
   });
+
+  it('names every other reader, and tells two suffixes of one name apart', () => {
+    const messages = (sources: SourceFile[]) => compileTree(sources).diagnostics.filter((d) => d.code === 'SECRET_SHARED').map((d) => `${d.file}: ${d.message.split(':').slice(0, 7).join(':')}`);
+    // Without its suffix, clicks' ARN matches both complete ones: its message names both readers.
+    expect(messages(tree('', KAFKA.replace(/-Lm2Vb7$/, '-Ab1Cd2')))).toEqual([
+      `clicks/ingestion.yaml: secret ${KAFKA.replace(/-Lm2Vb7$/, '')} is also read by use case 'orders', 'payments'`,
+      `orders/ingestion.yaml: secret ${KAFKA} is also read by use case 'clicks'`,
+      `payments/ingestion.yaml: secret ${KAFKA.replace(/-Lm2Vb7$/, '-Ab1Cd2')} is also read by use case 'clicks'`,
+    ]);
+  });
 });
 
 describe('in the synthesized templates', () => {

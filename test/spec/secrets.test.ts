@@ -55,6 +55,22 @@ describe('clear-text secrets', () => {
     expect(scanText(text)).toEqual([]);
   });
 
+  it('finds the same in a plain lower-case word as in the same word scanned in full', () => {
+    // A trailing space sends the word down the full scan and changes no match: the reference.
+    const word = fc.oneof(
+      fc.stringMatching(/^[a-z0-9_.\-/]{0,40}$/),
+      fc.tuple(fc.constantFrom('ghp_', 'gho_', 'ghs_', 'xoxb-', 'xoxp-', 'a.ghu_', 'x/xoxa-'), fc.stringMatching(/^[a-z0-9_.\-/]{0,30}$/)).map(([a, b]) => a + b),
+    );
+    fc.assert(
+      fc.property(word, (w) => {
+        expect(scanText(w)).toEqual(scanText(`${w} `));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(scanText('ghp_abcdefghijklmnopqrstuvwxyz0123')).toHaveLength(1);
+    expect(scanText('xoxb-0123456789-abcdef')).toHaveLength(1);
+  });
+
   it('masks every secret of a line and keeps the rest', () => {
     expect(maskSecrets('a: ["--pw", "hunter2", "AKIAIOSFODNN7EXAMPLE", "ok"]')).toBe('a: ["--pw", "****", "****", "ok"]');
   });
