@@ -86,6 +86,11 @@ export async function run(ctx: SectionContext): Promise<SectionOutcome> {
     const cpuSpeedup = median(baseline.slice(1).map((r) => r.cpuMs)) / median(runs.slice(1).map((r) => r.cpuMs));
     const met = (x: number): string => (x >= 2 ? 'met' : 'NOT met');
     out(`  warm executions/s against the baseline in this run: ${ratio(speedup)}× by wall time (target ≥ 2×: ${met(speedup)}), ${ratio(cpuSpeedup)}× by CPU time (target ≥ 2×: ${met(cpuSpeedup)}); results identical: ${failures.some((f) => f.includes('baseline')) ? 'no' : 'yes'}`);
+    // The other form of the target, "≥ 300 on a quiet machine": per second of the process's CPU time, which
+    // is what a quiet machine's wall time comes to (the simulator runs on one thread).
+    const warm = runs.slice(1);
+    const perCpuSecond = (warm[0]!.result.stats.executions / median(warm.map((r) => r.cpuMs))) * 1000;
+    out(`  warm executions per second of CPU time: ${ms(perCpuSecond)} (target ≥ 300 on a quiet machine: ${perCpuSecond >= 300 ? 'met' : 'NOT met'}; this run's wall time gives ${ms((warm[0]!.result.stats.executions / median(warm.map((r) => r.ms))) * 1000)} at its load)`);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
