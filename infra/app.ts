@@ -19,7 +19,6 @@ import { ignoreUploadFunctionLintFindings } from './nag/cfn-lint.ts';
 import { acknowledgeStackFindings } from './nag/stack.ts';
 import { acknowledgeWildcards } from './nag/wildcards.ts';
 import { PlatformStack } from './platform/platform-stack.ts';
-import { exportPlatformReferences } from './platform-exports.ts';
 import { encryptUploadFunctionLogs } from './platform/upload-function-logs.ts';
 import { lakeFormationGrants } from './lakeformation/grants.ts';
 import { lakeFormationEnabled } from './lakeformation/locations.ts';
@@ -104,7 +103,6 @@ export function buildApp(opts: BuildAppOptions): BuiltApp {
   );
 
   new CfnOutput(platformStack, INPUTS_HASH_OUTPUT, { value: platformInputsHash(build, sparkDir) });
-  exportPlatformReferences(platformStack, platformStack.resources);
   const selected = opts.useCases && new Set(opts.useCases);
   const unknown = [...(selected ?? [])].filter((name) => !manifest.useCases.some((u) => u.name === name) || quarantined.includes(name));
   if (unknown.length > 0) throw new BuildDirError(`use case(s) ${unknown.join(', ')} selected but not compiled in ${build.buildDir}`);
