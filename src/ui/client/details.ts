@@ -62,7 +62,12 @@ export function openDetails(dialog: HTMLDialogElement, runs: readonly UiRun[], f
           `${st.name} — ${st.outcome}${st.retries ? ` after ${st.retries} retr${st.retries === 1 ? 'y' : 'ies'}` : ''}${st.error ? `: ${st.error}` : ''}`)))
       : h('p', {}, 'not read (open the console)')),
   );
-  dialog.onclose = () => from?.focus();
+  // The close event comes a task after the dialog closed (Escape, the button): by then a key may already have
+  // moved focus on (an arrow key in the grid). Give focus back to the opening cell only if nothing took it.
+  dialog.onclose = () => {
+    const active = document.activeElement;
+    if (!active || active === document.body || dialog.contains(active)) from?.focus();
+  };
   if (!dialog.open) dialog.showModal();
   close.focus();
 }
