@@ -10,9 +10,9 @@
  * or the current directory is never cleared: the command stops with exit 2.
  * @see https://nodejs.org/api/fs.html#fslstatsyncpath-options
  */
-import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { digest } from '../compile/cache.ts';
 
 /** Name of the marker file at the root of every build lakestep writes. */
 export const BUILD_MARKER = '.lakestep-build';
@@ -230,6 +230,6 @@ export class BuildWriter {
 export function replaceBuild(outDir: string, files: ReadonlyMap<string, string>, guard: BuildGuard = {}): void {
   const writer = BuildWriter.open(outDir, guard);
   writer.checkForeign(files.keys());
-  for (const [path, text] of [...files].sort(([a], [b]) => (a < b ? -1 : 1))) writer.write({ path, digest: createHash('sha256').update(text).digest('base64url'), text: () => text });
+  for (const [path, text] of [...files].sort(([a], [b]) => (a < b ? -1 : 1))) writer.write({ path, digest: digest(text), text: () => text });
   writer.finish();
 }

@@ -91,11 +91,9 @@ export function digest(...parts: (string | Uint8Array)[]): string {
 /** A cache in memory (tests, and the bench's in-process compiles); entries are cloned in and out, as on disk. */
 export class MemoryCache implements CompileCache {
   readonly entries = new Map<string, { entry: CacheEntry; files: Map<string, string> }>();
-  reads = 0;
 
   read(useCase: string): CacheEntry | undefined {
     const e = this.entries.get(useCase);
-    if (e) this.reads++;
     return e ? structuredClone(e.entry) : undefined;
   }
 
