@@ -9,7 +9,7 @@
  * the compiler to report at the link's path.
  * @see https://nodejs.org/api/fs.html#fsrealpathsyncpath-options
  */
-import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import type { SkippedEntry } from '../spec/discover.ts';
 import type { SourceFile } from '../spec/files.ts';
@@ -29,6 +29,28 @@ function inside(root: string, p: string): boolean {
   return r === '' || (!r.startsWith('..') && !isAbsolute(r));
 }
 
+/**
+ * The text of `p` if it is still a regular file, opened without following a link nor waiting on a FIFO
+ * swapped in since the folder was listed; 'too large' past {@link MAX_SPEC_FILE_BYTES}; undefined when it
+ * is no regular file now.
+ */
+function readPlain(p: string): string | 'too large' | undefined {
+  let fd: number;
+  try {
+    fd = openSync(p, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch {
+    return undefined;
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) return undefined;
+    if (st.size > MAX_SPEC_FILE_BYTES) return 'too large';
+    return readFileSync(fd, 'utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Every spec file under `dir` (YAML and SQL), paths relative to it with `/`. */
 export function readSpecTree(dir: string): SpecTreeRead {
   const root = realpathSync(dir);
@@ -37,9 +59,26 @@ export function readSpecTree(dir: string): SpecTreeRead {
   const seenDirs = new Set<string>([root]);
   const rel = (p: string) => relative(dir, p).split(sep).join('/');
   const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
+    for (const entry of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const name = entry.name;
       if (name.startsWith('.')) continue;
       const p = join(d, name);
+      // The common case from the folder listing alone: a plain folder, a file that is no spec, a regular spec file.
+      if (entry.isDirectory()) {
+        if (!seenDirs.has(p)) {
+          seenDirs.add(p);
+          walk(p);
+        }
+        continue;
+      }
+      if (entry.isFile()) {
+        if (!SPEC_FILE.test(name)) continue;
+        const read = readPlain(p);
+        if (read === 'too large') skipped.push({ path: rel(p), code: 'SPEC_FILE_TOO_LARGE', reason: `larger than ${MAX_SPEC_FILE_BYTES / 1024 / 1024} MiB` });
+        else if (read !== undefined) files.push({ path: rel(p), text: read });
+        if (read !== undefined) continue;
+        // Replaced since the listing: decided below from what it is now.
+      }
       const link = lstatSync(p).isSymbolicLink();
       let real: string;
       try {
