@@ -25,6 +25,7 @@ import { migratedTables } from './ir/migration-order.ts';
 import { checkMissingDependencies, indexUpstreams } from './ir/dependency-missing.ts';
 import { checkDatabaseOwners, checkTableOwnership } from './ir/ownership.ts';
 import { RecordingIndex, setTableOwners } from './ir/context.ts';
+import type { UseCaseFacts } from './ir/facts.ts';
 import type { Platform, UseCase } from './ir/types.ts';
 import type { Manifest } from './build/types.ts';
 import { MANIFEST_INDEX, manifestPartPath, readManifest } from './build/manifest-files.ts';
@@ -53,8 +54,13 @@ export interface CompileResult extends BuildOutput {
   limitsSummary: string;
 }
 
-/** What {@link compileStream} returns: everything but the files, which went to `emit`, and the manifest's use cases. */
-export interface StreamResult extends Omit<CompileResult, 'files' | 'manifest'> {
+/**
+ * What {@link compileStream} returns: everything but the files, which went to `emit`, and the manifest's use
+ * cases; the compiled use cases' IR only on demand (a use case served by the cache has none in memory).
+ */
+export interface StreamResult extends Omit<CompileResult, 'files' | 'manifest' | 'useCases'> {
+  /** The IR of the use cases that compiled, in name order (read from the cache, or normalized again, when needed). */
+  loadUseCases(): UseCase[];
   /** The manifest without its use cases' parts. */
   manifest: Omit<Manifest, 'useCases'>;
   /** Each compiled use case's workflows, as the whole-platform checks and the CLI summary read them. */
@@ -87,8 +93,8 @@ export function compile(sources: readonly SourceFile[], options: CompileOptions)
   const files = new Map<string, string>();
   const r = compileStream(sources, { ...options, emit: (f) => files.set(f.path, f.text()) });
   const manifest = readManifest((p) => files.get(p));
-  const { summaries: _summaries, reused: _reused, ...rest } = r;
-  return { ...rest, manifest, files };
+  const { summaries: _summaries, reused: _reused, loadUseCases, ...rest } = r;
+  return { ...rest, useCases: loadUseCases(), manifest, files };
 }
 
 /** One use case on its way through the stages. */
@@ -138,8 +144,8 @@ export function compileStream(sources: readonly SourceFile[], options: StreamOpt
   checkCycles(new Map(units.map((u) => [u.scan.name, u.scan.edges])), report);
 
   // Normalize: reuse a use case's IR while every read it made of the index answers the same.
-  const answers = new ReadAnswers(index);
-  const normalized = new Map<string, UseCase>();
+  const answers = new ReadAnswers(index, new Map(units.map((u) => [u.scan.name, u.scan.entryDigest])));
+  const facts = new Map<string, UseCaseFacts>();
   for (const u of units) {
     const previous = u.cached?.normalized;
     if (previous && answers.unchanged(previous.reads)) {
@@ -149,22 +155,22 @@ export function compileStream(sources: readonly SourceFile[], options: StreamOpt
       u.normalized = normalizeUnit(u.files, parseUseCase(u.files), platform, index, answers);
     }
     u.normalized.diagnostics.forEach((d) => report.add(d));
-    if (u.normalized.useCase) normalized.set(u.files.name, u.normalized.useCase);
+    if (u.normalized.facts) facts.set(u.files.name, u.normalized.facts);
   }
 
-  if (platformOk) checkLakeFormation(platform, [...normalized.values()], platformFile, report);
+  if (platformOk) checkLakeFormation(platform, [...facts.values()], platformFile, report);
 
   const broken = new Set(report.diagnostics.filter((d) => d.severity === 'error' && d.useCase).map((d) => d.useCase!));
   const healthy: Unit[] = [];
   const quarantined: CompileResult['quarantined'] = [];
   for (const u of units) {
-    if (platformOk && u.normalized?.useCase && !broken.has(u.files.name)) healthy.push(u);
+    if (platformOk && u.normalized?.facts && !broken.has(u.files.name)) healthy.push(u);
     else quarantined.push({ useCase: u.files.name, diagnostics: [] });
   }
   const healthySet = new Set(healthy);
-  const healthyUseCases = healthy.map((u) => u.normalized!.useCase!);
+  const healthyFacts = healthy.map((u) => u.normalized!.facts!);
   const quarantinedNames = new Set(quarantined.map((q) => q.useCase));
-  for (const uc of healthyUseCases) {
+  for (const uc of healthyFacts) {
     for (const w of uc.workflows) {
       for (const dep of w.dependsOn) {
         if (quarantinedNames.has(dep.useCase)) {
@@ -184,18 +190,41 @@ export function compileStream(sources: readonly SourceFile[], options: StreamOpt
   quotas.diagnostics.forEach((d) => report.add(d));
 
   // Readers and writers of the use cases that compile; chains of depends_on through any dag the specs name.
-  checkMissingDependencies({ useCases: healthyUseCases, upstreams: indexUpstreams(index) }, report);
+  checkMissingDependencies({ useCases: healthyFacts, upstreams: indexUpstreams(index) }, report);
 
   // Assemble: each healthy use case's files go out as soon as they are made (or found unchanged in the cache).
   // Migrations of quarantined use cases count: their last deployment may still be converting.
-  const migrated = migratedTables([...normalized.values()]);
+  const migrated = migratedTables([...facts.values()]);
+  /** The IR of a unit: made in this run, else read from the cache, else normalized again (a cache entry without it). */
+  const irOf = (u: Unit): UseCase => {
+    const n = u.normalized!;
+    if (!n.useCase) {
+      // A stored IR is taken only when it still has the digest its entry was made with.
+      const stored = cache?.readUseCase(u.files.name, n.digest);
+      if (stored && digest(canonical(stored)) === n.digest) n.useCase = stored;
+    }
+    if (!n.useCase) {
+      const again = normalizeUnit(u.files, parseUseCase(u.files), platform, index, answers);
+      if (again.digest !== n.digest) throw new Error(`the compile cache entry of use case '${u.files.name}' does not match what it normalizes to: delete the cache folder (or use --no-cache) and compile again`);
+      n.useCase = again.useCase;
+      fresh.add(u);
+    }
+    return n.useCase!;
+  };
+  /** Units whose IR was made in this run, stored with their entry. */
+  const fresh = new Set(units.filter((u) => u.normalized?.useCase));
+  const entryOf = (u: Unit, assembled?: CacheEntry['assembled']): CacheEntry => {
+    const { useCase: _ir, ...normalized } = u.normalized!;
+    return { format: CACHE_FORMAT, key: u.key, scan: u.scan, normalized, ...(assembled ? { assembled } : {}) };
+  };
+  const irPart = (u: Unit): { useCase?: { digest: string; useCase: UseCase } } => (fresh.has(u) && u.normalized?.useCase ? { useCase: { digest: u.normalized.digest, useCase: u.normalized.useCase } } : {});
   const summaries: UseCaseSummary[] = [];
   for (const u of healthy) {
     const name = u.files.name;
     const input = assemblyInput(u.normalized!, migrated);
     const previous = u.cached?.assembled;
     const assemble = () => {
-      const a = assembleUnit(u.normalized!.useCase!, platform, migrated, loaded.renamedBuckets);
+      const a = assembleUnit(irOf(u), platform, migrated, loaded.renamedBuckets);
       a.files.set(manifestPartPath(name), compactJson(a.part));
       return { files: a.files, assembled: { input, summary: a.summary, diagnostics: a.diagnostics, files: [...a.files].map(([path, text]) => ({ path, digest: digest(text) })) } };
     };
@@ -204,33 +233,39 @@ export function compileStream(sources: readonly SourceFile[], options: StreamOpt
     if (previous?.input === input) {
       assembled = previous;
       reused.assembled.push(name);
-      // The stored files are read only when a file is needed (the build folder lacks it); one that went
-      // missing or does not match its digest is made again, and the cache repaired.
+      // A file's text is needed only when the build folder lacks it (or it changed there): taken from the
+      // files the cache keeps when it keeps them and they match their digests, else assembled again from the IR.
       let stored: Map<string, string> | undefined;
       text = (path) => {
-        stored ??= cache!.readFiles(name) ?? new Map();
+        stored ??= cache!.readFiles?.(name) ?? new Map();
         const t = stored.get(path);
         if (t !== undefined && digest(t) === assembled.files.find((f) => f.path === path)?.digest) return t;
         const again = assemble();
         const same = again.assembled.files.length === assembled.files.length && again.assembled.files.every((f, i) => f.path === assembled.files[i]!.path && f.digest === assembled.files[i]!.digest);
         if (!same) throw new Error(`the compile cache entry of use case '${name}' does not match what it compiles to: delete the cache folder (or use --no-cache) and compile again`);
         stored = again.files;
-        cache!.write(name, { format: CACHE_FORMAT, key: u.key, scan: u.scan, normalized: u.normalized!, assembled }, stored);
+        // The entry is the same; what may be new is the IR (normalized again) or the files a memory cache keeps.
+        if (fresh.has(u) || cache!.readFiles) cache!.write(name, entryOf(u, assembled), { ...irPart(u), files: stored });
         const i = reused.assembled.indexOf(name);
         if (i >= 0) reused.assembled.splice(i, 1);
         return stored.get(path)!;
       };
     } else {
-      const fresh = assemble();
-      assembled = fresh.assembled;
-      text = (path) => fresh.files.get(path)!;
-      cache?.write(name, { format: CACHE_FORMAT, key: u.key, scan: u.scan, normalized: u.normalized!, assembled }, fresh.files);
+      const made = assemble();
+      assembled = made.assembled;
+      text = (path) => made.files.get(path)!;
+      cache?.write(name, entryOf(u, assembled), { ...irPart(u), files: made.files });
     }
     for (const f of assembled.files) options.emit({ ...f, text: () => text(f.path) });
     assembled.diagnostics.forEach((d) => report.add(d));
     summaries.push(assembled.summary);
     if (cache && previous?.input === input && (u.normalized !== u.cached?.normalized || u.cached?.key !== u.key)) {
-      cache.write(name, { format: CACHE_FORMAT, key: u.key, scan: u.scan, normalized: u.normalized!, assembled });
+      cache.write(name, entryOf(u, assembled), irPart(u));
+    }
+    // With a cache the IR is stored now: let it go (loadUseCases reads it back), so memory does not grow with the platform.
+    if (cache) {
+      fresh.delete(u);
+      delete u.normalized!.useCase;
     }
   }
   if (cache) {
@@ -238,16 +273,17 @@ export function compileStream(sources: readonly SourceFile[], options: StreamOpt
     for (const u of units) {
       if (healthySet.has(u)) continue;
       if (u.cached?.key === u.key && u.normalized === u.cached?.normalized) continue;
-      cache.write(u.files.name, { format: CACHE_FORMAT, key: u.key, scan: u.scan, ...(u.normalized ? { normalized: u.normalized } : {}), ...(u.cached?.assembled ? { assembled: u.cached.assembled } : {}) });
+      const { useCase: _ir, ...normalized } = u.normalized ?? {};
+      cache.write(u.files.name, { format: CACHE_FORMAT, key: u.key, scan: u.scan, ...(u.normalized ? { normalized: normalized as CacheEntry['normalized'] } : {}), ...(u.cached?.assembled ? { assembled: u.cached.assembled } : {}) }, irPart(u));
     }
     cache.prune(new Set(units.map((u) => u.files.name)));
   }
 
   const databases = new Set(summaries.flatMap((s) => s.databases));
-  const build = assemblePlatform({ platform, useCases: healthyUseCases, owners, index, lakestepVersion: options.lakestepVersion, databases });
+  const build = assemblePlatform({ platform, useCases: healthyFacts, owners, index, lakestepVersion: options.lakestepVersion, databases });
   const limits = limitsSummary(summaries);
-  quotas.summary.schedules = summaries.reduce((n, u) => n + u.workflows.reduce((m, w) => m + (w.schedules?.length ?? 0), 0), 0);
-  checkDataSyncQuota({ platform: { region: platform.region }, useCases: summaries }, healthyUseCases, report);
+  quotas.summary.schedules = summaries.reduce((n, u) => n + u.workflows.reduce((m, w) => m + w.schedules, 0), 0);
+  checkDataSyncQuota({ platform: { region: platform.region }, useCases: summaries }, healthyFacts, report);
   const diagnostics = sortDiagnostics(report.diagnostics);
   for (const q of quarantined) {
     q.diagnostics = diagnostics.filter((d) => d.useCase === q.useCase || (!platformOk && platformFiles.has(d.file)));
@@ -262,7 +298,7 @@ export function compileStream(sources: readonly SourceFile[], options: StreamOpt
   build.manifest.quarantined = quarantined;
   for (const [path, text] of build.files) options.emit(outputFile(path, text));
   // The manifest's index; each use case's part went out with its files.
-  const refs = healthyUseCases.map((uc) => ({ name: uc.name, owner: uc.owner, specHash: uc.specHash, manifest: manifestPartPath(uc.name) }));
+  const refs = healthyFacts.map((uc) => ({ name: uc.name, owner: uc.owner, specHash: uc.specHash, manifest: manifestPartPath(uc.name) }));
   options.emit(outputFile(MANIFEST_INDEX, compactJson({ ...build.manifest, useCases: refs })));
   options.emit(outputFile('report.json', json({ version: 1, summary, diagnostics })));
   const { useCases: _parts, ...manifest } = build.manifest;
@@ -271,7 +307,7 @@ export function compileStream(sources: readonly SourceFile[], options: StreamOpt
     summaries,
     reused,
     diagnostics,
-    useCases: healthyUseCases,
+    loadUseCases: () => healthy.map(irOf),
     quarantined,
     platform,
     sources: new Map(sources.map((s) => [s.path, s.text])),

@@ -7,7 +7,8 @@ import { allStates, placeholdersIn, stateCount, successPathLength } from '../asl
 import { jsonBytes, worstCaseEvents } from '../asl/limits.ts';
 import type { Platform, UseCase, Workflow } from '../ir/types.ts';
 import { compilePhase } from '../phases/index.ts';
-import { migrationWaits } from '../ir/migration-order.ts';
+import { migrationWaits, type MigrationRef } from '../ir/migration-order.ts';
+import { workflowFacts, type UseCaseFacts } from '../ir/facts.ts';
 import { isSkipState } from '../phases/migration-guard.ts';
 import { watchFor } from '../asl/watch.ts';
 import type { FreshnessAlarm, Manifest, ManifestUseCase, ManifestWorkflow } from './types.ts';
@@ -20,7 +21,7 @@ import { machineTags, workflowRoutes } from '../events/routes.ts';
 import { statusRule } from '../events/status-rule.ts';
 import { backfillMachine } from '../asl/backfill.ts';
 import { tableCatalog } from './tables.ts';
-import { accessByTable, readsAndWrites, workflowAccess } from '../ir/access.ts';
+import { accessByTable, readsAndWrites } from '../ir/access.ts';
 import type { PlatformIndex } from '../ir/context.ts';
 import { dispatcherMachine } from '../asl/dispatch.ts';
 
@@ -36,9 +37,10 @@ export interface BuildOutput {
 
 export interface AssembleInput {
   platform: Platform;
-  useCases: UseCase[];
+  /** What the whole-platform stages read of each compiled use case (src/ir/facts.ts). */
+  useCases: readonly UseCaseFacts[];
   /** Every migrated table (`<db>.<table>`) → its migration, across use cases (src/ir/migration-order.ts). */
-  migrated: ReadonlyMap<string, Workflow>;
+  migrated: ReadonlyMap<string, MigrationRef>;
   /** Owner of every claimed table, by lower-case `database.table` (src/ir/ownership.ts). */
   owners: ReadonlyMap<string, string>;
   index: PlatformIndex;
@@ -107,7 +109,8 @@ export function assemblePlatform(input: Omit<AssembleInput, 'migrated'> & { data
 }
 
 function compileWorkflow(w: Workflow, input: Pick<AssembleInput, 'platform' | 'migrated'>, files: Map<string, string>): ManifestWorkflow {
-  const phase = compilePhase({ workflow: w, platform: input.platform, waits: migrationWaits(w, input.migrated) });
+  const facts = workflowFacts(w);
+  const phase = compilePhase({ workflow: w, platform: input.platform, waits: migrationWaits(facts, input.migrated) });
   const definition = frame(w, phase);
   const events = { schedules: applySchedulesEnabled(input.platform, workflowSchedules(input.platform, w)), routes: workflowRoutes(input.platform, w) };
   const base = `${w.useCase}/${w.name}`;
@@ -118,7 +121,7 @@ function compileWorkflow(w: Workflow, input: Pick<AssembleInput, 'platform' | 'm
     files.set(path, compactJson(j));
     return path;
   });
-  const access = workflowAccess(w);
+  const access = facts.access;
   const watched = watchFor(w);
   let watch: ManifestWorkflow['watch'];
   let watchJson = '';

@@ -6,18 +6,18 @@
  * @see https://docs.aws.amazon.com/datasync/latest/userguide/datasync-limits.html
  */
 import type { Report } from '../diagnostics.ts';
-import type { UseCase } from '../ir/types.ts';
+import type { UseCaseFacts } from '../ir/facts.ts';
 import type { Manifest, ManifestWorkflow } from './types.ts';
 
 export const DATASYNC_TASKS_PER_REGION = 100;
 
 /** Distinct DataSync tasks per region of a build; adds DATASYNC_TASK_QUOTA past the quota. */
-export function checkDataSyncQuota(manifest: { platform: Pick<Manifest['platform'], 'region'>; useCases: readonly { name: string; workflows: readonly Pick<ManifestWorkflow, 'name' | 'resources'>[] }[] }, useCases: readonly UseCase[], report: Report): Map<string, number> {
+export function checkDataSyncQuota(manifest: { platform: Pick<Manifest['platform'], 'region'>; useCases: readonly { name: string; workflows: readonly { name: string; datasync: ManifestWorkflow['resources']['datasync'] }[] }[] }, useCases: readonly UseCaseFacts[], report: Report): Map<string, number> {
   const tasks = new Map<string, Set<string>>();
   const warned = new Set<string>();
   for (const u of manifest.useCases) {
     for (const w of u.workflows) {
-      for (const d of w.resources.datasync) {
+      for (const d of w.datasync) {
         const region = 'taskArn' in d ? (d.taskArn.split(':')[3] ?? manifest.platform.region) : manifest.platform.region;
         const set = tasks.get(region) ?? new Set<string>();
         set.add('taskArn' in d ? d.taskArn : `${u.name}/${d.placeholder}`);

@@ -11,14 +11,14 @@
  * @see https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/lake-formation-section.html
  */
 import type { Report } from '../diagnostics.ts';
-import { workflowAccess } from '../ir/access.ts';
-import type { Platform, UseCase } from '../ir/types.ts';
+import type { UseCaseFacts } from '../ir/facts.ts';
+import type { Platform } from '../ir/types.ts';
 import { locate, type SpecFile } from '../spec/files.ts';
 
 /** The first EMR release whose Iceberg tables support Lake Formation full-table access. */
 export const FULL_TABLE_ACCESS_RELEASE = [7, 9, 0] as const;
 
-export function checkLakeFormation(platform: Platform, useCases: readonly UseCase[], platformFile: SpecFile | undefined, report: Report): void {
+export function checkLakeFormation(platform: Platform, useCases: readonly UseCaseFacts[], platformFile: SpecFile | undefined, report: Report): void {
   if (platform.governance !== 'lake_formation') return;
   const declared = platform.databaseOwners;
   const version = /^emr-(?:spark-)?(\d+)\.(\d+)\.(\d+)$/.exec(platform.emr.releaseLabel)?.slice(1).map(Number);
@@ -33,7 +33,7 @@ export function checkLakeFormation(platform: Platform, useCases: readonly UseCas
   for (const u of useCases) {
     const told = new Set<string>();
     for (const w of u.workflows) {
-      for (const a of workflowAccess(w)) {
+      for (const a of w.access) {
         const db = a.table.split('.')[0]!;
         if (Object.hasOwn(declared, db) || told.has(db)) continue;
         told.add(db);

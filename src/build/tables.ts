@@ -7,13 +7,13 @@
 import { accessByTable } from '../ir/access.ts';
 import { findTable, type PlatformIndex } from '../ir/context.ts';
 import { warehouseLocation } from '../ir/index-platform.ts';
-import type { Platform, UseCase } from '../ir/types.ts';
+import type { UseCaseFacts } from '../ir/facts.ts';
+import type { Platform } from '../ir/types.ts';
 import type { ManifestTable } from './types.ts';
-import { workflowAccess } from '../ir/access.ts';
 
 export interface TableCatalogInput {
   platform: Platform;
-  useCases: readonly UseCase[];
+  useCases: readonly UseCaseFacts[];
   /** Owner by lower-case `database.table` (src/ir/ownership.ts). */
   owners: ReadonlyMap<string, string>;
   index: PlatformIndex;
@@ -34,7 +34,7 @@ export function tableCatalog(input: TableCatalogInput): Record<string, ManifestT
   for (const uc of input.useCases) {
     for (const w of uc.workflows) {
       const ref = `${uc.name}/${w.name}`;
-      for (const [fqn, kinds] of accessByTable(workflowAccess(w))) {
+      for (const [fqn, kinds] of accessByTable(w.access)) {
         const t = get(fqn);
         if (kinds.some((k) => k !== 'read')) t.writers.push(ref);
         if (kinds.includes('read')) t.readers.push(ref);

@@ -137,7 +137,7 @@ export function summary(result: StreamResult, outDir: string): string {
   const rows = [['use case', 'workflow', 'kind', 'schedule / trigger', 'states', 'spark jobs', 'routes']];
   for (const uc of result.summaries) {
     for (const w of uc.workflows) {
-      rows.push([uc.name, w.name + (w.enabled ? '' : ' (disabled)'), kindLabel(w), triggerText(uc.name, w), String(w.stats.states), String(w.stats.sparkJobs), String(w.routes?.length ?? 0)]);
+      rows.push([uc.name, w.name + (w.enabled ? '' : ' (disabled)'), kindLabel(w), triggerText(uc.name, w), String(w.stats.states), String(w.stats.sparkJobs), String(w.routes)]);
     }
   }
   for (const q of result.quarantined) rows.push([q.useCase, '(quarantined)', '-', `${q.diagnostics.filter((d) => d.severity === 'error').length} error(s)`, '-', '-', '-']);

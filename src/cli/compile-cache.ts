@@ -3,8 +3,8 @@
  * `node_modules/.cache/lakestep/compile/<digest of the specs folder's real path
  * and the environment>/` in lakestep's own folder (where JavaScript tools keep
  * their caches), at most {@link TREES_KEPT} specs trees, the least recently
- * used dropped first; one pair of files per use case — `<use case>.entry` (its stages' results and reads)
- * and `<use case>.files` (its generated files) — written with the V8
+ * used dropped first; two files per use case — `<use case>.entry` (its stages' results and reads,
+ * the digests of its generated files) and `<use case>.ir` (its IR) — written with the V8
  * serializer, each through a temporary file and a rename so a reader never
  * sees half an entry, even with two compiles at once.
  *
@@ -17,7 +17,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameS
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
-import { digest, type CacheEntry, type CompileCache } from '../compile/cache.ts';
+import { digest, type CacheEntry, type CacheParts, type CompileCache, type StoredUseCase } from '../compile/cache.ts';
+import type { UseCase } from '../ir/types.ts';
 
 /** Specs trees whose caches are kept side by side (tests and CI compile many small trees). */
 export const TREES_KEPT = 16;
@@ -49,7 +50,9 @@ export function defaultCacheDir(specsDir: string, env?: string): string {
   return dir;
 }
 
-const SUFFIXES = ['.entry', '.files'] as const;
+const SUFFIXES = ['.entry', '.ir'] as const;
+/** What earlier versions kept and this one no longer reads. */
+const RETIRED = ['.files'] as const;
 
 /** A use-case name as discover() admits it; anything else never becomes a file name here. */
 const SAFE = /^[a-z][a-z0-9]*$/;
@@ -64,15 +67,15 @@ export class DiskCache implements CompileCache {
     return this.load(`${useCase}.entry`) as CacheEntry | undefined;
   }
 
-  readFiles(useCase: string): Map<string, string> | undefined {
+  readUseCase(useCase: string, digest: string): UseCase | undefined {
     if (!SAFE.test(useCase)) return undefined;
-    const v = this.load(`${useCase}.files`);
-    return v instanceof Map ? (v as Map<string, string>) : undefined;
+    const v = this.load(`${useCase}.ir`) as Partial<StoredUseCase> | undefined;
+    return v?.digest === digest && v.useCase ? v.useCase : undefined;
   }
 
-  write(useCase: string, entry: CacheEntry, files?: ReadonlyMap<string, string>): void {
+  write(useCase: string, entry: CacheEntry, parts: CacheParts = {}): void {
     if (!SAFE.test(useCase)) return;
-    if (files) this.store(`${useCase}.files`, serialize(new Map(files)));
+    if (parts.useCase) this.store(`${useCase}.ir`, serialize(parts.useCase));
     this.store(`${useCase}.entry`, serialize(entry));
   }
 
@@ -85,7 +88,7 @@ export class DiskCache implements CompileCache {
     }
     for (const n of names) {
       const suffix = SUFFIXES.find((s) => n.endsWith(s));
-      if (suffix && !keep.has(n.slice(0, -suffix.length))) rmSync(join(this.dir, n), { force: true });
+      if ((suffix && !keep.has(n.slice(0, -suffix.length))) || RETIRED.some((s) => n.endsWith(s))) rmSync(join(this.dir, n), { force: true });
     }
   }
 

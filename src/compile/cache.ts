@@ -7,26 +7,39 @@
  *   key        the lakestep version, the platform and the use case's own files;
  *   scan       reused when `key` is unchanged (src/compile/scan.ts);
  *   normalized reused when `key` is unchanged and every read the use case made
- *              of the platform index answers the same (src/compile/reads.ts);
+ *              of the platform index answers the same (src/compile/reads.ts): the
+ *              facts the whole-platform stages read (src/ir/facts.ts), while
+ *              the IR itself is kept apart and read only to assemble again;
  *   assembled  reused when the normalized use case and the migrations it waits
  *              for are the same (src/compile/unit.ts).
  *
  * Entries are plain data written with the V8 serializer (Maps and Sets kept);
- * the generated files of a use case are kept apart and read only when the build
- * folder does not already hold them.
+ * a use case's IR is kept apart and read only when the use case is assembled
+ * again — also when the build folder lacks one of its files: the files
+ * themselves are not kept on disk (the build holds them), only their digests.
  */
 import { createHash } from 'node:crypto';
 import type { Diagnostic } from '../diagnostics.ts';
+import type { UseCaseFacts } from '../ir/facts.ts';
 import type { UseCase } from '../ir/types.ts';
 import type { ManifestWorkflow } from '../build/types.ts';
 import type { Reads } from './reads.ts';
 import type { UseCaseScan } from './scan.ts';
 
 /** Bumped whenever an entry's shape changes: older entries are then never read. */
-export const CACHE_FORMAT = 1;
+export const CACHE_FORMAT = 2;
 
-/** What the whole-platform stages and the CLI summary need of a compiled workflow. */
-export type WorkflowSummary = Pick<ManifestWorkflow, 'name' | 'type' | 'kind' | 'enabled' | 'schedule' | 'scheduleTimezone' | 'scheduleGroups' | 'dependsOn' | 'routes' | 'schedules' | 'stats' | 'resources'>;
+/** What the whole-platform stages and the CLI summary need of a compiled workflow (kept in every cache entry: small). */
+export interface WorkflowSummary extends Pick<ManifestWorkflow, 'name' | 'type' | 'kind' | 'enabled' | 'schedule' | 'scheduleTimezone' | 'dependsOn' | 'stats'> {
+  /** The schedule of each of its schedule groups (maintenance). */
+  scheduleGroups?: { schedule: string }[];
+  /** How many EventBridge Scheduler schedules start it. */
+  schedules: number;
+  /** How many dependency routes lead to it. */
+  routes: number;
+  /** Its DataSync tasks (`resources.datasync`), for the quota. */
+  datasync: ManifestWorkflow['resources']['datasync'];
+}
 
 export interface UseCaseSummary {
   name: string;
@@ -47,9 +60,9 @@ export interface CacheEntry {
   scan: UseCaseScan;
   normalized?: {
     reads: Reads;
-    /** Undefined when the use case does not compile. */
-    useCase: UseCase | undefined;
-    /** Digest of `useCase`, for the next stage's key. */
+    /** What the whole-platform stages read of the IR; undefined when the use case does not compile. */
+    facts: UseCaseFacts | undefined;
+    /** Digest of the IR (kept apart: {@link CompileCache.readUseCase}), for the next stage's key. */
     digest: string;
     diagnostics: Diagnostic[];
   };
@@ -62,13 +75,33 @@ export interface CacheEntry {
   };
 }
 
+/** What an entry keeps apart from itself, read only when needed. */
+export interface CacheParts {
+  useCase?: StoredUseCase;
+  files?: ReadonlyMap<string, string>;
+}
+
+/** A use case's IR with the digest it was stored under. */
+export interface StoredUseCase {
+  digest: string;
+  useCase: UseCase;
+}
+
 /** Where entries live between compiles: in memory for tests, on disk for the CLI (src/cli/compile-cache.ts). */
 export interface CompileCache {
   read(useCase: string): CacheEntry | undefined;
-  /** The files last written for the use case, by path (the caller checks their digests); undefined when gone. */
-  readFiles(useCase: string): Map<string, string> | undefined;
-  /** Stores the entry; `files` when the assembled stage ran (otherwise the stored files stay). */
-  write(useCase: string, entry: CacheEntry, files?: ReadonlyMap<string, string>): void;
+  /** The IR stored under the normalized digest `digest` (the caller checks it); undefined when gone or another. */
+  readUseCase(useCase: string, digest: string): UseCase | undefined;
+  /**
+   * The files last written for the use case, by path (the caller checks their digests), when this cache
+   * keeps them (in memory); otherwise a file the build lacks is assembled again from the IR.
+   */
+  readFiles?(useCase: string): Map<string, string> | undefined;
+  /**
+   * Stores the entry; `parts.useCase` when the normalize stage ran, `parts.files` when the assembled stage
+   * ran (otherwise the stored ones stay).
+   */
+  write(useCase: string, entry: CacheEntry, parts?: CacheParts): void;
   /** Forgets the use cases not in `keep` (a removed use case). */
   prune(keep: ReadonlySet<string>): void;
 }
@@ -90,11 +123,16 @@ export function digest(...parts: (string | Uint8Array)[]): string {
 
 /** A cache in memory (tests, and the bench's in-process compiles); entries are cloned in and out, as on disk. */
 export class MemoryCache implements CompileCache {
-  readonly entries = new Map<string, { entry: CacheEntry; files: Map<string, string> }>();
+  readonly entries = new Map<string, { entry: CacheEntry; useCase?: StoredUseCase; files: Map<string, string> }>();
 
   read(useCase: string): CacheEntry | undefined {
     const e = this.entries.get(useCase);
     return e ? structuredClone(e.entry) : undefined;
+  }
+
+  readUseCase(useCase: string, digest: string): UseCase | undefined {
+    const stored = this.entries.get(useCase)?.useCase;
+    return stored?.digest === digest ? structuredClone(stored.useCase) : undefined;
   }
 
   readFiles(useCase: string): Map<string, string> | undefined {
@@ -102,9 +140,10 @@ export class MemoryCache implements CompileCache {
     return e ? new Map(e.files) : undefined;
   }
 
-  write(useCase: string, entry: CacheEntry, files?: ReadonlyMap<string, string>): void {
+  write(useCase: string, entry: CacheEntry, parts: CacheParts = {}): void {
     const previous = this.entries.get(useCase);
-    this.entries.set(useCase, { entry: structuredClone(entry), files: files ? new Map(files) : (previous?.files ?? new Map()) });
+    const ir = parts.useCase ? structuredClone(parts.useCase) : previous?.useCase;
+    this.entries.set(useCase, { entry: structuredClone(entry), ...(ir ? { useCase: ir } : {}), files: parts.files ? new Map(parts.files) : (previous?.files ?? new Map()) });
   }
 
   prune(keep: ReadonlySet<string>): void {

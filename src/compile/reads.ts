@@ -7,6 +7,7 @@
  * changes an answer, so it invalidates exactly the use cases that asked.
  */
 import { canonical, digest } from './cache.ts';
+import { entryDigest } from './scan.ts';
 import { allEntries, findTable, isCreated, platformDatabases, RecordingIndex, type PlatformIndex } from '../ir/context.ts';
 import { taskUsers } from '../ir/datasync.ts';
 import { readersOf } from '../ir/shared-secrets.ts';
@@ -19,7 +20,11 @@ export type Reads = Record<string, string>;
 export class ReadAnswers {
   private readonly memo = new Map<string, string>();
 
-  constructor(private readonly index: PlatformIndex) {}
+  /** `digests`: each use case's {@link entryDigest}, made when it was scanned. */
+  constructor(
+    private readonly index: PlatformIndex,
+    private readonly digests: ReadonlyMap<string, string> = new Map(),
+  ) {}
 
   /** The fingerprint of the answer to `key` on this index. */
   answer(key: string): string {
@@ -51,8 +56,10 @@ export class ReadAnswers {
     const arg = colon < 0 ? '' : key.slice(colon + 1);
     switch (kind) {
       case 'uc': {
+        const known = this.digests.get(arg);
+        if (known !== undefined) return known;
         const e = Map.prototype.get.call(index, arg) as ReturnType<PlatformIndex['get']>;
-        return e ? digest(canonical(e)) : '-';
+        return e ? entryDigest(e) : '-';
       }
       case 'names':
         return digest([...Map.prototype.keys.call(index)].join('\n'));

@@ -7,6 +7,7 @@
  * without parsing a file (src/compile/cache.ts).
  */
 import { Report, type Diagnostic } from '../diagnostics.ts';
+import { canonical, digest } from './cache.ts';
 import type { UseCaseIndexEntry } from '../ir/context.ts';
 import { dependencyEdges, indexUseCase, type DependencyEdge } from '../ir/index-platform.ts';
 import { ownershipFacts, type OwnershipFacts } from '../ir/ownership.ts';
@@ -19,6 +20,8 @@ import { checkSecrets, checkTextSecrets } from '../spec/secrets-check.ts';
 export interface UseCaseScan {
   name: string;
   entry: UseCaseIndexEntry;
+  /** Digest of {@link entry}: the answer to a read of this use case's entry (src/compile/reads.ts). */
+  entryDigest: string;
   ownership: OwnershipFacts;
   edges: DependencyEdge[];
   /** What the file-level checks found. */
@@ -49,12 +52,19 @@ export function parseUseCase(uc: UseCaseFiles, report?: Report): Map<string, Spe
 export function scanUseCase(uc: UseCaseFiles, platform: Pick<Platform, 'buckets' | 'catalog'>): { scan: UseCaseScan; parsed: Map<string, SpecFile> } {
   const report = new Report();
   const parsed = parseUseCase(uc, report);
+  const entry = indexUseCase(uc.name, parsed, platform);
   const scan: UseCaseScan = {
     name: uc.name,
-    entry: indexUseCase(uc.name, parsed, platform),
+    entry,
+    entryDigest: entryDigest(entry),
     ownership: ownershipFacts(uc, parsed, platform.catalog),
     edges: dependencyEdges(uc.name, parsed.get('orchestration.yaml')),
     diagnostics: report.diagnostics,
   };
   return { scan, parsed };
+}
+
+/** The fingerprint of an index entry, as a read of it answers. */
+export function entryDigest(entry: UseCaseIndexEntry): string {
+  return digest(canonical(entry));
 }

@@ -10,26 +10,34 @@ import { checkEnvironment } from '../build/environment-check.ts';
 import { checkWorkflowLimits } from '../build/limits.ts';
 import type { ManifestUseCase } from '../build/types.ts';
 import type { PlatformIndex } from '../ir/context.ts';
-import { migrationWaits } from '../ir/migration-order.ts';
+import { useCaseFacts } from '../ir/facts.ts';
+import { migrationWaits, type MigrationRef } from '../ir/migration-order.ts';
 import { normalizeUseCase } from '../ir/normalize.ts';
-import type { Platform, UseCase, Workflow } from '../ir/types.ts';
+import type { Platform, UseCase } from '../ir/types.ts';
 import type { UseCaseFiles } from '../spec/discover.ts';
 import type { SpecFile } from '../spec/files.ts';
 import { canonical, digest, type CacheEntry, type UseCaseSummary } from './cache.ts';
 import { recordReads, type ReadAnswers } from './reads.ts';
 
-export type Normalized = NonNullable<CacheEntry['normalized']>;
+/** The normalize stage's result: what the cache keeps, and the IR when it was made or read in this run. */
+export type Normalized = NonNullable<CacheEntry['normalized']> & { useCase?: UseCase };
 
 /** Normalizes one use case, noting what it read of the index and the answers it got. */
 export function normalizeUnit(uc: UseCaseFiles, parsed: Map<string, SpecFile>, platform: Platform, index: PlatformIndex, answers: ReadAnswers): Normalized {
   const report = new Report();
   const { value, keys } = recordReads(index, () => normalizeUseCase(uc, { platform, index, report, parsed }));
-  return { reads: answers.answers(keys), useCase: value, digest: value ? digest(canonical(value)) : '-', diagnostics: report.diagnostics };
+  return {
+    reads: answers.answers(keys),
+    facts: value ? useCaseFacts(value) : undefined,
+    digest: value ? digest(canonical(value)) : '-',
+    diagnostics: report.diagnostics,
+    ...(value ? { useCase: value } : {}),
+  };
 }
 
 /** What the assembled output of a use case depends on: its IR and the migrations its workflows wait for. */
-export function assemblyInput(normalized: Normalized, migrated: ReadonlyMap<string, Workflow>): string {
-  const waits = normalized.useCase!.workflows.map((w) => migrationWaits(w, migrated));
+export function assemblyInput(normalized: Normalized, migrated: ReadonlyMap<string, MigrationRef>): string {
+  const waits = normalized.facts!.workflows.map((w) => migrationWaits(w, migrated));
   return digest(normalized.digest, JSON.stringify(waits));
 }
 
@@ -41,7 +49,7 @@ export interface Assembled {
 }
 
 /** Assembles one healthy use case and checks its workflows. */
-export function assembleUnit(uc: UseCase, platform: Platform, migrated: ReadonlyMap<string, Workflow>, renamedBuckets: ReadonlyMap<string, string>): Assembled {
+export function assembleUnit(uc: UseCase, platform: Platform, migrated: ReadonlyMap<string, MigrationRef>, renamedBuckets: ReadonlyMap<string, string>): Assembled {
   const files = new Map<string, string>();
   const part = assembleUseCase(uc, { platform, migrated }, files);
   const report = new Report();
@@ -61,12 +69,12 @@ function summarize(part: ManifestUseCase): UseCaseSummary {
       enabled: w.enabled,
       dependsOn: w.dependsOn,
       stats: w.stats,
-      resources: w.resources,
+      schedules: w.schedules?.length ?? 0,
+      routes: w.routes?.length ?? 0,
+      datasync: w.resources.datasync,
       ...(w.schedule === undefined ? {} : { schedule: w.schedule }),
       ...(w.scheduleTimezone === undefined ? {} : { scheduleTimezone: w.scheduleTimezone }),
-      ...(w.scheduleGroups === undefined ? {} : { scheduleGroups: w.scheduleGroups }),
-      ...(w.routes === undefined ? {} : { routes: w.routes }),
-      ...(w.schedules === undefined ? {} : { schedules: w.schedules }),
+      ...(w.scheduleGroups === undefined ? {} : { scheduleGroups: w.scheduleGroups.map((g) => ({ schedule: g.schedule })) }),
     })),
   };
 }

@@ -39,28 +39,27 @@
  */
 import type { Report } from '../diagnostics.ts';
 import { fireTimes } from '../events/fire-times.ts';
-import { workflowAccess } from './access.ts';
 import type { PlatformIndex } from './context.ts';
-import type { TableAccess, UseCase, Workflow, WorkflowBody } from './types.ts';
+import type { UseCaseFacts, WorkflowFacts } from './facts.ts';
+import type { TableAccess, Workflow, WorkflowBody } from './types.ts';
 
 export interface DependencyCheckInput {
-  /** Compiled use cases: their readers are checked and their writers count. */
-  useCases: readonly UseCase[];
+  /** Compiled use cases (src/ir/facts.ts): their readers are checked and their writers count. */
+  useCases: readonly UseCaseFacts[];
   /** Direct upstreams (`<use-case>/<dag>`) of any dag the specs name, quarantined ones included. */
   upstreams: (ref: string) => readonly string[];
 }
 
 /** The access entries whose writes a downstream `depends_on` can wait for, by what the dag is. */
-const ORDERED_WRITES: Record<WorkflowBody['kind'], (w: Workflow, access: readonly TableAccess[]) => readonly TableAccess[]> = {
+const ORDERED_WRITES: Record<WorkflowBody['kind'], (w: WorkflowFacts) => readonly TableAccess[]> = {
   migration: () => [],
   maintenance: () => [],
-  ingestion: (w, access) => {
-    if (w.body.kind !== 'ingestion') return access;
-    const streams = new Set(w.body.ingestion.kafka.filter((k) => k.mode === 'streaming').map((k) => `${k.origin.file}#${k.origin.pointer}`));
-    return access.filter((a) => !streams.has(`${a.origin.file}#${a.origin.pointer}`));
+  ingestion: (w) => {
+    const streams = new Set(w.streaming);
+    return w.access.filter((a) => !streams.has(`${a.origin.file}#${a.origin.pointer}`));
   },
-  processing: (_w, access) => access,
-  spark: (_w, access) => access,
+  processing: (w) => w.access,
+  spark: (w) => w.access,
 };
 
 /** A week in which schedules are compared: how often each fires in it is its cadence. */
@@ -99,13 +98,10 @@ export function indexUpstreams(index: PlatformIndex): (ref: string) => readonly 
 
 /** Reports DEPENDENCY_MISSING for every read of a table whose writer does not run before the reader. */
 export function checkMissingDependencies(input: DependencyCheckInput, report: Report): void {
-  const writers = new Map<string, Workflow[]>();
-  const access = new Map<Workflow, TableAccess[]>();
+  const writers = new Map<string, WorkflowFacts[]>();
   for (const u of input.useCases) {
     for (const w of u.workflows) {
-      const entries = workflowAccess(w);
-      access.set(w, entries);
-      for (const a of ORDERED_WRITES[w.body.kind](w, entries)) {
+      for (const a of ORDERED_WRITES[w.kind](w)) {
         if (!a.kinds.includes('write') && !a.kinds.includes('update')) continue;
         const list = writers.get(a.table) ?? [];
         if (!list.includes(w)) writers.set(a.table, [...list, w]);
@@ -114,7 +110,7 @@ export function checkMissingDependencies(input: DependencyCheckInput, report: Re
   }
   const schedules = new Map(input.useCases.flatMap((u) => u.workflows.map((w) => [refOf(w), w.schedule] as const)));
   /** Both dags run at known, different rates: ordering them is not what a `depends_on` does. */
-  const otherCadence = (reader: Workflow, writer: Workflow): boolean => {
+  const otherCadence = (reader: WorkflowFacts, writer: WorkflowFacts): boolean => {
     if (reader.schedule === undefined) return false;
     const theirs = runsPerWeek(refOf(writer), schedules, input.upstreams);
     return theirs !== undefined && theirs !== cadence(reader.schedule);
@@ -141,7 +137,7 @@ export function checkMissingDependencies(input: DependencyCheckInput, report: Re
     for (const reader of u.workflows) {
       const ref = refOf(reader);
       const checked = new Set<string>();
-      for (const a of access.get(reader)!) {
+      for (const a of reader.access) {
         if (!a.kinds.includes('read') || checked.has(a.table)) continue;
         checked.add(a.table);
         const missing = (writers.get(a.table) ?? []).filter((w) => w !== reader && !otherCadence(reader, w) && !upstreamOf(ref).has(refOf(w)) && !upstreamOf(refOf(w)).has(ref));
@@ -151,7 +147,7 @@ export function checkMissingDependencies(input: DependencyCheckInput, report: Re
   }
 }
 
-function message(reader: Workflow, table: string, missing: readonly Workflow[]): string {
+function message(reader: WorkflowFacts, table: string, missing: readonly WorkflowFacts[]): string {
   const names = missing.map((w) => `'${refOf(w)}'`);
   const one = missing.length === 1;
   const list = one ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names.at(-1)!}`;

@@ -17,8 +17,11 @@
  *
  * See DESIGN.md §"What workflows compile to".
  */
-import { workflowAccess } from './access.ts';
-import type { TableRef, UseCase, Workflow } from './types.ts';
+import type { UseCaseFacts, WorkflowFacts } from './facts.ts';
+import type { TableRef, Workflow } from './types.ts';
+
+/** The migration that converts a table: `<use-case>/<dag>` by its parts. */
+export type MigrationRef = Pick<Workflow, 'useCase' | 'name'>;
 
 /** A migrated table a workflow touches, and the migration that converts it. */
 export interface MigrationWait {
@@ -38,26 +41,23 @@ const fqn = (t: TableRef): string => `${t.database}.${t.table}`;
  * (src/ir/access.ts): its phase's targets and sources, its SQL statements, a custom
  * job's declared tables; plus the table whose watermark starts a Kafka source.
  */
-function touched(w: Workflow): { target: TableRef; by: string }[] {
-  if (w.body.kind === 'migration' || w.body.kind === 'maintenance') return [];
-  const out = workflowAccess(w).map((a) => {
+function touched(w: WorkflowFacts): { target: TableRef; by: string }[] {
+  if (w.kind === 'migration' || w.kind === 'maintenance') return [];
+  const out = w.access.map((a) => {
     const [database = '', table = ''] = a.table.split('.');
     return { target: { database, table }, by: `${a.by} ${a.kinds.some((k) => k !== 'read') ? 'writes' : 'reads'}` };
   });
-  if (w.body.kind === 'ingestion') {
-    // Its first run starts at this table's watermark, which only a finished conversion sets.
-    for (const k of w.body.ingestion.kafka) if (k.startFromWatermark) out.push({ target: k.startFromWatermark.target, by: `Kafka source '${k.name}' starts at the watermark of` });
-  }
+  // Its first run starts at this table's watermark, which only a finished conversion sets.
+  for (const k of w.watermarks) out.push({ target: k.target, by: `Kafka source '${k.source}' starts at the watermark of` });
   return out;
 }
 
 /** Every migrated table → its migration (the first, in use-case order, when two list it). */
-export function migratedTables(useCases: readonly UseCase[]): Map<string, Workflow> {
-  const migratedBy = new Map<string, Workflow>();
+export function migratedTables(useCases: readonly UseCaseFacts[]): Map<string, MigrationRef> {
+  const migratedBy = new Map<string, MigrationRef>();
   for (const u of useCases) {
     for (const w of u.workflows) {
-      if (w.body.kind !== 'migration') continue;
-      for (const t of w.body.migration.tables) if (!migratedBy.has(fqn(t.target))) migratedBy.set(fqn(t.target), w);
+      for (const t of w.migrates) if (!migratedBy.has(fqn(t))) migratedBy.set(fqn(t), { useCase: w.useCase, name: w.name });
     }
   }
   return migratedBy;
@@ -69,7 +69,7 @@ export function migratedTables(useCases: readonly UseCase[]): Map<string, Workfl
  * being converted it changes no row). A custom `spark:` job waits for the tables it
  * declares in `reads:`/`writes:`.
  */
-export function migrationWaits(w: Workflow, migrated: ReadonlyMap<string, Workflow>): MigrationWait[] {
+export function migrationWaits(w: WorkflowFacts, migrated: ReadonlyMap<string, MigrationRef>): MigrationWait[] {
   const seen = new Set<string>();
   const out: MigrationWait[] = [];
   for (const t of touched(w)) {

@@ -160,6 +160,19 @@ describe('incremental compile', () => {
     expect(result.reused.assembled).not.toContain('orders');
   });
 
+  it('a tampered IR (changed behind its digest) is normalized again when its use case is assembled, not trusted', () => {
+    const cache = new MemoryCache();
+    withCache(EXAMPLE, cache);
+    const stored = cache.entries.get('orders')!;
+    for (const w of stored.useCase!.useCase.workflows) w.timeoutSeconds = 1;
+    stored.files.clear();
+    const reference = compile(EXAMPLE, VERSION).files;
+    const { files, result } = withCache(EXAMPLE, cache);
+    expect(sorted(files)).toEqual(sorted(reference));
+    expect(result.reused.assembled).not.toContain('orders');
+    expect(result.reused.normalized).toContain('orders');
+  });
+
   it('another lakestep version or cache format reuses nothing', () => {
     const cache = new MemoryCache();
     withCache(EXAMPLE, cache);

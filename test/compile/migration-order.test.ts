@@ -12,6 +12,7 @@ import type { State, StateMachineDefinition } from '../../src/asl/types.ts';
 import { compile } from '../../src/compile.ts';
 import { successPathLength } from '../../src/asl/analysis.ts';
 import { migratedTables, migrationWaits } from '../../src/ir/migration-order.ts';
+import { useCaseFacts, workflowFacts } from '../../src/ir/facts.ts';
 import { isSkipState } from '../../src/phases/migration-guard.ts';
 import { isRestartState } from '../../src/asl/frame.ts';
 import type { SourceFile } from '../../src/spec/files.ts';
@@ -37,7 +38,7 @@ const definition = (ref: string): StateMachineDefinition => JSON.parse(result.fi
 const workflow = (ref: string) => result.useCases.flatMap((u) => u.workflows).find((w) => `${w.useCase}/${w.name}` === ref)!;
 
 describe('migrationWaits', () => {
-  const migrated = migratedTables(result.useCases);
+  const migrated = migratedTables(result.useCases.map(useCaseFacts));
 
   it('lists the migrated tables each writer or reader touches, across use cases, each once', () => {
     expect(result.quarantined).toEqual([]);
@@ -46,7 +47,7 @@ describe('migrationWaits', () => {
       ['DEPENDENCY_MISSING', 'reports/processing.yaml'],
       ['DEPENDENCY_MISSING', 'shop/nightly.yaml'],
     ]);
-    const waits = (ref: string) => migrationWaits(workflow(ref), migrated).map((w) => [w.table, w.migration, w.by]);
+    const waits = (ref: string) => migrationWaits(workflowFacts(workflow(ref)), migrated).map((w) => [w.table, w.migration, w.by]);
     expect(waits('shop/shop-ingestion')).toEqual([['raw_shop.orders', 'shop/shop-migration', "JDBC source 'orders-pg' writes"]]);
     // Depending on the migration does not replace the check: a schedule or a re-run may start it first.
     expect(waits('shop/shop-late-ingestion')).toEqual([['raw_shop.orders', 'shop/shop-migration', "JDBC source 'late-orders-pg' writes"]]);

@@ -9,6 +9,7 @@ import { readSpecs } from '../../src/cli/io.ts';
 import { compile } from '../../src/compile.ts';
 import { Report, type Origin } from '../../src/diagnostics.ts';
 import { checkMissingDependencies } from '../../src/ir/dependency-missing.ts';
+import { useCaseFacts } from '../../src/ir/facts.ts';
 import type { TableAccessKind, UseCase, Workflow, WorkflowBody } from '../../src/ir/types.ts';
 import { compileTree } from '../compile/support.ts';
 
@@ -255,7 +256,7 @@ describe('DEPENDENCY_MISSING over any access list', () => {
   const useCase = (name: string, workflows: Workflow[]): UseCase => ({ name, owner: 'o', specHash: 'h', files: [], workflows });
   const check = (useCases: UseCase[], upstreams: Record<string, string[]> = {}) => {
     const report = new Report();
-    checkMissingDependencies({ useCases, upstreams: (ref) => upstreams[ref] ?? [] }, report);
+    checkMissingDependencies({ useCases: useCases.map(useCaseFacts), upstreams: (ref) => upstreams[ref] ?? [] }, report);
     return report.diagnostics.map((d) => `${d.file}:${d.line} ${d.message.split(':')[0]}`);
   };
 
