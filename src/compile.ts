@@ -153,6 +153,8 @@ export function compileStream(sources: readonly SourceFile[], options: StreamOpt
       reused.normalized.push(u.files.name);
     } else {
       u.normalized = normalizeUnit(u.files, parseUseCase(u.files), platform, index, answers);
+      // Into the cache at once, read back to assemble: the IR of a large platform is never held whole.
+      if (u.normalized.useCase && cache?.writeUseCase(u.files.name, { digest: u.normalized.digest, useCase: u.normalized.useCase })) delete u.normalized.useCase;
     }
     u.normalized.diagnostics.forEach((d) => report.add(d));
     if (u.normalized.facts) facts.set(u.files.name, u.normalized.facts);
@@ -195,7 +197,7 @@ export function compileStream(sources: readonly SourceFile[], options: StreamOpt
   // Assemble: each healthy use case's files go out as soon as they are made (or found unchanged in the cache).
   // Migrations of quarantined use cases count: their last deployment may still be converting.
   const migrated = migratedTables([...facts.values()]);
-  /** The IR of a unit: made in this run, else read from the cache, else normalized again (a cache entry without it). */
+  /** The IR of a unit: held (no cache), else read from the cache, else normalized again (a cache entry without it). */
   const irOf = (u: Unit): UseCase => {
     const n = u.normalized!;
     if (!n.useCase) {
@@ -207,17 +209,14 @@ export function compileStream(sources: readonly SourceFile[], options: StreamOpt
       const again = normalizeUnit(u.files, parseUseCase(u.files), platform, index, answers);
       if (again.digest !== n.digest) throw new Error(`the compile cache entry of use case '${u.files.name}' does not match what it normalizes to: delete the cache folder (or use --no-cache) and compile again`);
       n.useCase = again.useCase;
-      fresh.add(u);
+      cache?.writeUseCase(u.files.name, { digest: n.digest, useCase: n.useCase! });
     }
     return n.useCase!;
   };
-  /** Units whose IR was made in this run, stored with their entry. */
-  const fresh = new Set(units.filter((u) => u.normalized?.useCase));
   const entryOf = (u: Unit, assembled?: CacheEntry['assembled']): CacheEntry => {
     const { useCase: _ir, ...normalized } = u.normalized!;
     return { format: CACHE_FORMAT, key: u.key, scan: u.scan, normalized, ...(assembled ? { assembled } : {}) };
   };
-  const irPart = (u: Unit): { useCase?: { digest: string; useCase: UseCase } } => (fresh.has(u) && u.normalized?.useCase ? { useCase: { digest: u.normalized.digest, useCase: u.normalized.useCase } } : {});
   const summaries: UseCaseSummary[] = [];
   for (const u of healthy) {
     const name = u.files.name;
@@ -244,8 +243,8 @@ export function compileStream(sources: readonly SourceFile[], options: StreamOpt
         const same = again.assembled.files.length === assembled.files.length && again.assembled.files.every((f, i) => f.path === assembled.files[i]!.path && f.digest === assembled.files[i]!.digest);
         if (!same) throw new Error(`the compile cache entry of use case '${name}' does not match what it compiles to: delete the cache folder (or use --no-cache) and compile again`);
         stored = again.files;
-        // The entry is the same; what may be new is the IR (normalized again) or the files a memory cache keeps.
-        if (fresh.has(u) || cache!.readFiles) cache!.write(name, entryOf(u, assembled), { ...irPart(u), files: stored });
+        // The entry is the same; a cache that keeps files (in memory) keeps these.
+        if (cache!.readFiles) cache!.write(name, entryOf(u, assembled), { files: stored });
         const i = reused.assembled.indexOf(name);
         if (i >= 0) reused.assembled.splice(i, 1);
         return stored.get(path)!;
@@ -254,27 +253,24 @@ export function compileStream(sources: readonly SourceFile[], options: StreamOpt
       const made = assemble();
       assembled = made.assembled;
       text = (path) => made.files.get(path)!;
-      cache?.write(name, entryOf(u, assembled), { ...irPart(u), files: made.files });
+      cache?.write(name, entryOf(u, assembled), { files: made.files });
     }
     for (const f of assembled.files) options.emit({ ...f, text: () => text(f.path) });
     assembled.diagnostics.forEach((d) => report.add(d));
     summaries.push(assembled.summary);
     if (cache && previous?.input === input && (u.normalized !== u.cached?.normalized || u.cached?.key !== u.key)) {
-      cache.write(name, entryOf(u, assembled), irPart(u));
+      cache.write(name, entryOf(u, assembled));
     }
-    // With a cache the IR is stored now: let it go (loadUseCases reads it back), so memory does not grow with the platform.
-    if (cache) {
-      fresh.delete(u);
-      delete u.normalized!.useCase;
-    }
+    // With a cache the IR is stored: let it go again (loadUseCases reads it back).
+    if (cache) delete u.normalized!.useCase;
   }
   if (cache) {
-    // Quarantined use cases keep their scan and IR; their assembled output of an earlier compile stays valid by its own key.
+    // Quarantined use cases keep their scan and IR (stored when made); their assembled output of an earlier compile stays valid by its own key.
     for (const u of units) {
       if (healthySet.has(u)) continue;
       if (u.cached?.key === u.key && u.normalized === u.cached?.normalized) continue;
       const { useCase: _ir, ...normalized } = u.normalized ?? {};
-      cache.write(u.files.name, { format: CACHE_FORMAT, key: u.key, scan: u.scan, ...(u.normalized ? { normalized: normalized as CacheEntry['normalized'] } : {}), ...(u.cached?.assembled ? { assembled: u.cached.assembled } : {}) }, irPart(u));
+      cache.write(u.files.name, { format: CACHE_FORMAT, key: u.key, scan: u.scan, ...(u.normalized ? { normalized: normalized as CacheEntry['normalized'] } : {}), ...(u.cached?.assembled ? { assembled: u.cached.assembled } : {}) });
     }
     cache.prune(new Set(units.map((u) => u.files.name)));
   }

@@ -73,9 +73,13 @@ export class DiskCache implements CompileCache {
     return v?.digest === digest && v.useCase ? v.useCase : undefined;
   }
 
-  write(useCase: string, entry: CacheEntry, parts: CacheParts = {}): void {
+  writeUseCase(useCase: string, stored: StoredUseCase): boolean {
+    return SAFE.test(useCase) && this.store(`${useCase}.ir`, serialize(stored));
+  }
+
+  /** Stores the entry; the generated files are not kept on disk (the build holds them). */
+  write(useCase: string, entry: CacheEntry, _parts?: CacheParts): void {
     if (!SAFE.test(useCase)) return;
-    if (parts.useCase) this.store(`${useCase}.ir`, serialize(parts.useCase));
     this.store(`${useCase}.entry`, serialize(entry));
   }
 
@@ -107,7 +111,7 @@ export class DiskCache implements CompileCache {
   }
 
   /** Writes through a temporary file and a rename; a cache that cannot be written never fails a compile. */
-  private store(name: string, data: Buffer): void {
+  private store(name: string, data: Buffer): boolean {
     const tmp = join(this.dir, `.${name}.${process.pid}.tmp`);
     try {
       if (!this.made) {
@@ -116,8 +120,10 @@ export class DiskCache implements CompileCache {
       }
       writeFileSync(tmp, data);
       renameSync(tmp, join(this.dir, name));
+      return true;
     } catch {
       rmSync(tmp, { force: true });
+      return false;
     }
   }
 }

@@ -77,7 +77,6 @@ export interface CacheEntry {
 
 /** What an entry keeps apart from itself, read only when needed. */
 export interface CacheParts {
-  useCase?: StoredUseCase;
   files?: ReadonlyMap<string, string>;
 }
 
@@ -92,15 +91,14 @@ export interface CompileCache {
   read(useCase: string): CacheEntry | undefined;
   /** The IR stored under the normalized digest `digest` (the caller checks it); undefined when gone or another. */
   readUseCase(useCase: string, digest: string): UseCase | undefined;
+  /** Stores a use case's IR as soon as it is made; false when it could not be stored (then the caller keeps it). */
+  writeUseCase(useCase: string, stored: StoredUseCase): boolean;
   /**
    * The files last written for the use case, by path (the caller checks their digests), when this cache
    * keeps them (in memory); otherwise a file the build lacks is assembled again from the IR.
    */
   readFiles?(useCase: string): Map<string, string> | undefined;
-  /**
-   * Stores the entry; `parts.useCase` when the normalize stage ran, `parts.files` when the assembled stage
-   * ran (otherwise the stored ones stay).
-   */
+  /** Stores the entry; `parts.files` when the assembled stage ran (otherwise the stored ones stay). */
   write(useCase: string, entry: CacheEntry, parts?: CacheParts): void;
   /** Forgets the use cases not in `keep` (a removed use case). */
   prune(keep: ReadonlySet<string>): void;
@@ -123,7 +121,8 @@ export function digest(...parts: (string | Uint8Array)[]): string {
 
 /** A cache in memory (tests, and the bench's in-process compiles); entries are cloned in and out, as on disk. */
 export class MemoryCache implements CompileCache {
-  readonly entries = new Map<string, { entry: CacheEntry; useCase?: StoredUseCase; files: Map<string, string> }>();
+  readonly entries = new Map<string, { entry: CacheEntry; files: Map<string, string> }>();
+  readonly irs = new Map<string, StoredUseCase>();
 
   read(useCase: string): CacheEntry | undefined {
     const e = this.entries.get(useCase);
@@ -131,8 +130,13 @@ export class MemoryCache implements CompileCache {
   }
 
   readUseCase(useCase: string, digest: string): UseCase | undefined {
-    const stored = this.entries.get(useCase)?.useCase;
+    const stored = this.irs.get(useCase);
     return stored?.digest === digest ? structuredClone(stored.useCase) : undefined;
+  }
+
+  writeUseCase(useCase: string, stored: StoredUseCase): boolean {
+    this.irs.set(useCase, structuredClone(stored));
+    return true;
   }
 
   readFiles(useCase: string): Map<string, string> | undefined {
@@ -142,11 +146,11 @@ export class MemoryCache implements CompileCache {
 
   write(useCase: string, entry: CacheEntry, parts: CacheParts = {}): void {
     const previous = this.entries.get(useCase);
-    const ir = parts.useCase ? structuredClone(parts.useCase) : previous?.useCase;
-    this.entries.set(useCase, { entry: structuredClone(entry), ...(ir ? { useCase: ir } : {}), files: parts.files ? new Map(parts.files) : (previous?.files ?? new Map()) });
+    this.entries.set(useCase, { entry: structuredClone(entry), files: parts.files ? new Map(parts.files) : (previous?.files ?? new Map()) });
   }
 
   prune(keep: ReadonlySet<string>): void {
     for (const k of this.entries.keys()) if (!keep.has(k)) this.entries.delete(k);
+    for (const k of this.irs.keys()) if (!keep.has(k)) this.irs.delete(k);
   }
 }

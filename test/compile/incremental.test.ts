@@ -163,9 +163,8 @@ describe('incremental compile', () => {
   it('a tampered IR (changed behind its digest) is normalized again when its use case is assembled, not trusted', () => {
     const cache = new MemoryCache();
     withCache(EXAMPLE, cache);
-    const stored = cache.entries.get('orders')!;
-    for (const w of stored.useCase!.useCase.workflows) w.timeoutSeconds = 1;
-    stored.files.clear();
+    for (const w of cache.irs.get('orders')!.useCase.workflows) w.timeoutSeconds = 1;
+    cache.entries.get('orders')!.files.clear();
     const reference = compile(EXAMPLE, VERSION).files;
     const { files, result } = withCache(EXAMPLE, cache);
     expect(sorted(files)).toEqual(sorted(reference));
