@@ -3,9 +3,10 @@
  * use case, never the generated files. A build folder that lacks files is
  * filled from the IR, assembled again; an IR that is gone or does not match its
  * entry's digest is normalized again, never trusted; either way the build is
- * byte for byte a full compile's.
+ * byte for byte a full compile's. A compile into its previous build rewrites
+ * only what differs from what that build wrote, with or without the cache.
  */
-import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
@@ -78,4 +79,28 @@ describe('compile cache on disk', () => {
     expect(build(join(dir, 'build'))).toEqual(full);
     expect(readFileSync(join(dir, 'build/orders/orders-migration.asl.json'), 'utf8')).not.toContain('tampered');
   });
+
+  for (const mode of [[], ['--no-cache']]) {
+    it(`rewrites only the files that differ from the previous build, and restores one edited, removed or replaced by a link ${mode.length ? '(--no-cache)' : '(with the cache)'}`, async () => {
+      const { dir, full } = await warm();
+      const out = join(dir, 'build');
+      const paths = [...full.keys()].filter((p) => p.startsWith('orders/'));
+      const [edited, sameSize, removed, linked] = paths as [string, string, string, string];
+      const mtimes = new Map([...full.keys()].map((p) => [p, statSync(join(out, p)).mtimeMs]));
+      writeFileSync(join(out, edited), 'edited by hand');
+      const text = readFileSync(join(out, sameSize), 'utf8');
+      writeFileSync(join(out, sameSize), text.replace(/.$/s, text.endsWith('\n') ? ' ' : '\n'));
+      rmSync(join(out, removed));
+      writeFileSync(join(dir, 'elsewhere.json'), 'not the build');
+      rmSync(join(out, linked));
+      symlinkSync(join(dir, 'elsewhere.json'), join(out, linked));
+      await compileInto(dir, 'build', ...mode);
+      expect(build(out)).toEqual(full);
+      expect(lstatSync(join(out, linked)).isFile()).toBe(true);
+      expect(readFileSync(join(dir, 'elsewhere.json'), 'utf8')).toBe('not the build');
+      // Nothing else is written again (the manifest's index and report.json hold the same text, too).
+      const touched = [...full.keys()].filter((p) => statSync(join(out, p)).mtimeMs !== mtimes.get(p));
+      expect(touched.sort()).toEqual([edited, sameSize, removed, linked].sort());
+    });
+  }
 });
