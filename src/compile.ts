@@ -34,7 +34,7 @@ import { limitsSummary } from './build/limits.ts';
 import { checkDataSyncQuota } from './build/datasync-quota.ts';
 import { discover, type SkippedEntry, type UseCaseFiles } from './spec/discover.ts';
 import type { SourceFile } from './spec/files.ts';
-import { CACHE_FORMAT, canonical, digest, type CacheEntry, type CompileCache, type FileDigest, type UseCaseSummary } from './compile/cache.ts';
+import { CACHE_FORMAT, canonical, digest, SpilledUseCases, type CacheEntry, type CompileCache, type FileDigest, type UseCaseSummary } from './compile/cache.ts';
 import { ReadAnswers } from './compile/reads.ts';
 import { parseUseCase, scanUseCase, type UseCaseScan } from './compile/scan.ts';
 import { assembleUnit, assemblyInput, normalizeUnit, type Normalized } from './compile/unit.ts';
@@ -109,6 +109,10 @@ interface Unit {
 export function compileStream(sources: readonly SourceFile[], options: StreamOptions): StreamResult {
   const report = new Report();
   const cache = options.cache;
+  // Where each IR waits between its normalize and assemble stages: the cache, else a serialized copy in memory.
+  const irs: Pick<CompileCache, 'readUseCase' | 'writeUseCase'> = cache ?? new SpilledUseCases();
+  /** Use cases whose IR this run stored: read back without checking its digest again. */
+  const storedNow = new Set<string>();
   const tree = discover(sources, report, options.skipped);
   const reused: StreamResult['reused'] = { scanned: [], normalized: [], assembled: [] };
 
@@ -154,7 +158,10 @@ export function compileStream(sources: readonly SourceFile[], options: StreamOpt
     } else {
       u.normalized = normalizeUnit(u.files, parseUseCase(u.files), platform, index, answers);
       // Into the cache at once, read back to assemble: the IR of a large platform is never held whole.
-      if (u.normalized.useCase && cache?.writeUseCase(u.files.name, { digest: u.normalized.digest, useCase: u.normalized.useCase })) delete u.normalized.useCase;
+      if (u.normalized.useCase && irs.writeUseCase(u.files.name, { digest: u.normalized.digest, useCase: u.normalized.useCase })) {
+        storedNow.add(u.files.name);
+        delete u.normalized.useCase;
+      }
     }
     u.normalized.diagnostics.forEach((d) => report.add(d));
     if (u.normalized.facts) facts.set(u.files.name, u.normalized.facts);
@@ -201,15 +208,15 @@ export function compileStream(sources: readonly SourceFile[], options: StreamOpt
   const irOf = (u: Unit): UseCase => {
     const n = u.normalized!;
     if (!n.useCase) {
-      // A stored IR is taken only when it still has the digest its entry was made with.
-      const stored = cache?.readUseCase(u.files.name, n.digest);
-      if (stored && digest(canonical(stored)) === n.digest) n.useCase = stored;
+      // An IR stored by an earlier run is taken only when it still has the digest its entry was made with.
+      const stored = irs.readUseCase(u.files.name, n.digest);
+      if (stored && (storedNow.has(u.files.name) || digest(canonical(stored)) === n.digest)) n.useCase = stored;
     }
     if (!n.useCase) {
       const again = normalizeUnit(u.files, parseUseCase(u.files), platform, index, answers);
       if (again.digest !== n.digest) throw new Error(`the compile cache entry of use case '${u.files.name}' does not match what it normalizes to: delete the cache folder (or use --no-cache) and compile again`);
       n.useCase = again.useCase;
-      cache?.writeUseCase(u.files.name, { digest: n.digest, useCase: n.useCase! });
+      if (irs.writeUseCase(u.files.name, { digest: n.digest, useCase: n.useCase! })) storedNow.add(u.files.name);
     }
     return n.useCase!;
   };
@@ -261,8 +268,8 @@ export function compileStream(sources: readonly SourceFile[], options: StreamOpt
     if (cache && previous?.input === input && (u.normalized !== u.cached?.normalized || u.cached?.key !== u.key)) {
       cache.write(name, entryOf(u, assembled));
     }
-    // With a cache the IR is stored: let it go again (loadUseCases reads it back).
-    if (cache) delete u.normalized!.useCase;
+    // The IR is stored: let it go again (loadUseCases reads it back).
+    delete u.normalized!.useCase;
   }
   if (cache) {
     // Quarantined use cases keep their scan and IR (stored when made); their assembled output of an earlier compile stays valid by its own key.

@@ -19,6 +19,7 @@
  * themselves are not kept on disk (the build holds them), only their digests.
  */
 import { createHash } from 'node:crypto';
+import { deserialize, serialize } from 'node:v8';
 import type { Diagnostic } from '../diagnostics.ts';
 import type { UseCaseFacts } from '../ir/facts.ts';
 import type { UseCase } from '../ir/types.ts';
@@ -117,6 +118,25 @@ export function digest(...parts: (string | Uint8Array)[]): string {
   const h = createHash('sha256');
   for (const p of parts) h.update(p).update('\0');
   return h.digest('base64url').slice(0, 27);
+}
+
+/**
+ * Without a cache, the IRs between the normalize and assemble stages: serialized, a fraction of the memory
+ * the objects take, so a large platform's IR is never held whole either.
+ */
+export class SpilledUseCases implements Pick<CompileCache, 'readUseCase' | 'writeUseCase'> {
+  private readonly stored = new Map<string, Buffer>();
+
+  readUseCase(useCase: string, digest: string): UseCase | undefined {
+    const buf = this.stored.get(useCase);
+    const s = buf ? (deserialize(buf) as StoredUseCase) : undefined;
+    return s?.digest === digest ? s.useCase : undefined;
+  }
+
+  writeUseCase(useCase: string, stored: StoredUseCase): boolean {
+    this.stored.set(useCase, serialize(stored));
+    return true;
+  }
 }
 
 /** A cache in memory (tests, and the bench's in-process compiles); entries are cloned in and out, as on disk. */
