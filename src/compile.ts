@@ -230,7 +230,7 @@ export function compileStream(sources: readonly SourceFile[], options: StreamOpt
     const input = assemblyInput(u.normalized!, migrated);
     const previous = u.cached?.assembled;
     const assemble = () => {
-      const a = assembleUnit(irOf(u), platform, migrated, loaded.renamedBuckets);
+      const a = assembleUnit(irOf(u), u.normalized!.facts!, platform, migrated, loaded.renamedBuckets);
       a.files.set(manifestPartPath(name), compactJson(a.part));
       return { files: a.files, assembled: { input, summary: a.summary, diagnostics: a.diagnostics, files: [...a.files].map(([path, text]) => ({ path, digest: digest(text) })) } };
     };

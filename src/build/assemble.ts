@@ -8,7 +8,7 @@ import { jsonBytes, worstCaseEvents } from '../asl/limits.ts';
 import type { Platform, UseCase, Workflow } from '../ir/types.ts';
 import { compilePhase } from '../phases/index.ts';
 import { migrationWaits, type MigrationRef } from '../ir/migration-order.ts';
-import { workflowFacts, type UseCaseFacts } from '../ir/facts.ts';
+import { useCaseFacts, type UseCaseFacts, type WorkflowFacts } from '../ir/facts.ts';
 import { isSkipState } from '../phases/migration-guard.ts';
 import { watchFor } from '../asl/watch.ts';
 import type { FreshnessAlarm, Manifest, ManifestUseCase, ManifestWorkflow } from './types.ts';
@@ -53,13 +53,14 @@ function freshnessOf(platform: Platform, uc: UseCase): { freshness?: FreshnessAl
 }
 
 /** One compiled use case → its part of the manifest, its ASL and job documents into `files`. */
-export function assembleUseCase(uc: UseCase, input: Pick<AssembleInput, 'platform' | 'migrated'>, files: Map<string, string>): ManifestUseCase {
+/** `facts`: the use case's facts (src/ir/facts.ts) when already made, else made here. */
+export function assembleUseCase(uc: UseCase, input: Pick<AssembleInput, 'platform' | 'migrated'>, files: Map<string, string>, facts: UseCaseFacts = useCaseFacts(uc)): ManifestUseCase {
   return {
     name: uc.name,
     owner: uc.owner,
     specHash: uc.specHash,
     files: uc.files,
-    workflows: uc.workflows.map((w) => compileWorkflow(w, input, files)),
+    workflows: uc.workflows.map((w, i) => compileWorkflow(w, facts.workflows[i]!, input, files)),
     ...(uc.shares ? { shares: uc.shares } : {}),
     ...freshnessOf(input.platform, uc),
   };
@@ -108,8 +109,7 @@ export function assemblePlatform(input: Omit<AssembleInput, 'migrated'> & { data
   };
 }
 
-function compileWorkflow(w: Workflow, input: Pick<AssembleInput, 'platform' | 'migrated'>, files: Map<string, string>): ManifestWorkflow {
-  const facts = workflowFacts(w);
+function compileWorkflow(w: Workflow, facts: WorkflowFacts, input: Pick<AssembleInput, 'platform' | 'migrated'>, files: Map<string, string>): ManifestWorkflow {
   const phase = compilePhase({ workflow: w, platform: input.platform, waits: migrationWaits(facts, input.migrated) });
   const definition = frame(w, phase);
   const events = { schedules: applySchedulesEnabled(input.platform, workflowSchedules(input.platform, w)), routes: workflowRoutes(input.platform, w) };

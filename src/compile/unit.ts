@@ -10,7 +10,7 @@ import { checkEnvironment } from '../build/environment-check.ts';
 import { checkWorkflowLimits } from '../build/limits.ts';
 import type { ManifestUseCase } from '../build/types.ts';
 import type { PlatformIndex } from '../ir/context.ts';
-import { useCaseFacts } from '../ir/facts.ts';
+import { useCaseFacts, type UseCaseFacts } from '../ir/facts.ts';
 import { migrationWaits, type MigrationRef } from '../ir/migration-order.ts';
 import { normalizeUseCase } from '../ir/normalize.ts';
 import type { Platform, UseCase } from '../ir/types.ts';
@@ -49,9 +49,9 @@ export interface Assembled {
 }
 
 /** Assembles one healthy use case and checks its workflows. */
-export function assembleUnit(uc: UseCase, platform: Platform, migrated: ReadonlyMap<string, MigrationRef>, renamedBuckets: ReadonlyMap<string, string>): Assembled {
+export function assembleUnit(uc: UseCase, facts: UseCaseFacts, platform: Platform, migrated: ReadonlyMap<string, MigrationRef>, renamedBuckets: ReadonlyMap<string, string>): Assembled {
   const files = new Map<string, string>();
-  const part = assembleUseCase(uc, { platform, migrated }, files);
+  const part = assembleUseCase(uc, { platform, migrated }, files, facts);
   const report = new Report();
   checkWorkflowLimits(uc, part.workflows, report);
   checkEnvironment({ platform: { account: platform.account, environment: platform.environment }, useCases: [part] }, [uc], renamedBuckets, report);
