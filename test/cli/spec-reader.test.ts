@@ -4,11 +4,11 @@
  * skipped and reported as warnings at their path.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readManifestDir } from '../../src/build/manifest-files.ts';
-import { readSpecTree } from '../../src/cli/spec-reader.ts';
+import { MAX_SPEC_FILE_BYTES, readSpecTree } from '../../src/cli/spec-reader.ts';
 import { sparkUseCase } from '../compile/support.ts';
 import { folder, runCli } from './support.ts';
 
@@ -54,5 +54,22 @@ describe('readSpecTree', () => {
     const manifest = readManifestDir(join(dir, 'build'));
     expect(manifest.useCases.map((u) => u.name)).toEqual(['orders', 'payments']);
     expect(manifest.useCases.flatMap((u) => u.workflows.map((w) => w.stateMachineName))).toEqual(['lakestep-orders-report', 'lakestep-payments-settle']);
+  });
+
+  it('refuses a spec file past the size limit without reading it, and reads one at the limit', async () => {
+    const dir = folder({ 'specs/sales/orchestration.yaml': sparkUseCase('sales@example.com', [{ name: 'extract' }]) });
+    const specs = join(dir, 'specs');
+    // Sparse files: the limit is checked on the open file's size, before a byte is read.
+    writeFileSync(join(specs, 'sales/huge.sql'), '');
+    truncateSync(join(specs, 'sales/huge.sql'), MAX_SPEC_FILE_BYTES + 1);
+    writeFileSync(join(specs, 'sales/limit.sql'), '');
+    truncateSync(join(specs, 'sales/limit.sql'), MAX_SPEC_FILE_BYTES);
+    writeFileSync(join(specs, 'sales/notes.txt'), 'not a spec');
+    const r = readSpecTree(specs);
+    expect(r.skipped.map((s) => `${s.path} ${s.code}`)).toEqual(['sales/huge.sql SPEC_FILE_TOO_LARGE']);
+    expect(r.files.map((f) => [f.path, f.text.length])).toEqual([
+      ['sales/limit.sql', MAX_SPEC_FILE_BYTES],
+      ['sales/orchestration.yaml', readFileSync(join(specs, 'sales/orchestration.yaml'), 'utf8').length],
+    ]);
   });
 });
