@@ -113,6 +113,12 @@ export function compileStream(sources: readonly SourceFile[], options: StreamOpt
   const irs: Pick<CompileCache, 'readUseCase' | 'writeUseCase'> = cache ?? new SpilledUseCases();
   /** Use cases whose IR this run stored: read back without checking its digest again. */
   const storedNow = new Set<string>();
+  /** Stores a freshly made IR; true when stored (the caller may then let it go). */
+  const storeIr = (name: string, n: Normalized): boolean => {
+    const stored = n.useCase !== undefined && irs.writeUseCase(name, { digest: n.digest, useCase: n.useCase });
+    if (stored) storedNow.add(name);
+    return stored;
+  };
   const tree = discover(sources, report, options.skipped);
   const reused: StreamResult['reused'] = { scanned: [], normalized: [], assembled: [] };
 
@@ -158,10 +164,7 @@ export function compileStream(sources: readonly SourceFile[], options: StreamOpt
     } else {
       u.normalized = normalizeUnit(u.files, parseUseCase(u.files), platform, index, answers);
       // Into the cache at once, read back to assemble: the IR of a large platform is never held whole.
-      if (u.normalized.useCase && irs.writeUseCase(u.files.name, { digest: u.normalized.digest, useCase: u.normalized.useCase })) {
-        storedNow.add(u.files.name);
-        delete u.normalized.useCase;
-      }
+      if (storeIr(u.files.name, u.normalized)) delete u.normalized.useCase;
     }
     u.normalized.diagnostics.forEach((d) => report.add(d));
     if (u.normalized.facts) facts.set(u.files.name, u.normalized.facts);
@@ -216,7 +219,7 @@ export function compileStream(sources: readonly SourceFile[], options: StreamOpt
       const again = normalizeUnit(u.files, parseUseCase(u.files), platform, index, answers);
       if (again.digest !== n.digest) throw new Error(`the compile cache entry of use case '${u.files.name}' does not match what it normalizes to: delete the cache folder (or use --no-cache) and compile again`);
       n.useCase = again.useCase;
-      if (irs.writeUseCase(u.files.name, { digest: n.digest, useCase: n.useCase! })) storedNow.add(u.files.name);
+      storeIr(u.files.name, n);
     }
     return n.useCase!;
   };
@@ -276,8 +279,7 @@ export function compileStream(sources: readonly SourceFile[], options: StreamOpt
     for (const u of units) {
       if (healthySet.has(u)) continue;
       if (u.cached?.key === u.key && u.normalized === u.cached?.normalized) continue;
-      const { useCase: _ir, ...normalized } = u.normalized ?? {};
-      cache.write(u.files.name, { format: CACHE_FORMAT, key: u.key, scan: u.scan, ...(u.normalized ? { normalized: normalized as CacheEntry['normalized'] } : {}), ...(u.cached?.assembled ? { assembled: u.cached.assembled } : {}) });
+      cache.write(u.files.name, entryOf(u, u.cached?.assembled));
     }
     cache.prune(new Set(units.map((u) => u.files.name)));
   }
