@@ -8,7 +8,7 @@ import { jsonBytes, worstCaseEvents } from '../asl/limits.ts';
 import type { Platform, UseCase, Workflow } from '../ir/types.ts';
 import { compilePhase } from '../phases/index.ts';
 import { migrationWaits, type MigrationRef } from '../ir/migration-order.ts';
-import { useCaseFacts, type UseCaseFacts, type WorkflowFacts } from '../ir/facts.ts';
+import type { UseCaseFacts, WorkflowFacts } from '../ir/facts.ts';
 import { isSkipState } from '../phases/migration-guard.ts';
 import { watchFor } from '../asl/watch.ts';
 import type { FreshnessAlarm, Manifest, ManifestUseCase, ManifestWorkflow } from './types.ts';
@@ -52,9 +52,11 @@ function freshnessOf(platform: Platform, uc: UseCase): { freshness?: FreshnessAl
   return alarms.length ? { freshness: alarms } : {};
 }
 
-/** One compiled use case → its part of the manifest, its ASL and job documents into `files`. */
-/** `facts`: the use case's facts (src/ir/facts.ts) when already made, else made here. */
-export function assembleUseCase(uc: UseCase, input: Pick<AssembleInput, 'platform' | 'migrated'>, files: Map<string, string>, facts: UseCaseFacts = useCaseFacts(uc)): ManifestUseCase {
+/**
+ * One compiled use case → its part of the manifest, its ASL and job documents into `files`; `facts` are
+ * the use case's facts (src/ir/facts.ts) as its normalize stage made them.
+ */
+export function assembleUseCase(uc: UseCase, input: Pick<AssembleInput, 'platform' | 'migrated'>, files: Map<string, string>, facts: UseCaseFacts): ManifestUseCase {
   return {
     name: uc.name,
     owner: uc.owner,
