@@ -10,7 +10,7 @@
  * or the current directory is never cleared: the command stops with exit 2.
  * @see https://nodejs.org/api/fs.html#fslstatsyncpath-options
  */
-import { appendFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmdirSync, rmSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { digest } from '../compile/cache.ts';
 
@@ -136,8 +136,6 @@ export class BuildWriter {
   private readonly stamps: Map<string, string>;
   private readonly written = new Map<string, string>();
   private readonly checked = new Set<string>();
-  /** Files written (not found unchanged), for the summary. */
-  changed = 0;
 
   private constructor(
     private readonly outDir: string,
@@ -171,13 +169,17 @@ export class BuildWriter {
 
   /** Refuses a path that exists in the folder and was not written by lakestep, before anything is written. */
   checkForeign(paths: Iterable<string>): void {
-    for (const path of paths) this.checkPath(path);
+    for (const path of paths) {
+      checkName(path);
+      if (!this.previous.has(path)) this.refuseForeign(path, lstatSync(join(this.out, path), { throwIfNoEntry: false }));
+    }
   }
 
   write(file: BuildFile): void {
-    this.checkPath(file.path);
+    checkName(file.path);
     const p = join(this.out, file.path);
     const st = lstatSync(p, { throwIfNoEntry: false });
+    this.refuseForeign(file.path, st);
     const stamp = this.stamps.get(file.path);
     if (st?.isFile() && stamp !== undefined && stamp === `${file.digest} ${st.size} ${st.mtimeMs}`) {
       this.written.set(file.path, stamp);
@@ -200,11 +202,10 @@ export class BuildWriter {
     writeFileSync(p, text);
     const now = lstatSync(p);
     this.written.set(file.path, `${file.digest} ${now.size} ${now.mtimeMs}`);
-    this.changed++;
   }
 
   /** Removes what the previous build wrote and this one did not, then records this build in the marker. */
-  finish(): { files: number; changed: number; removed: number } {
+  finish(): void {
     const stale = [...this.previous].filter((f) => !this.written.has(f));
     removeFiles(this.out, stale);
     const files = [...this.written.keys()].sort();
@@ -213,13 +214,17 @@ export class BuildWriter {
     writeFileSync(tmp, JSON.stringify(marker, null, 2) + '\n');
     renameSync(tmp, join(this.out, BUILD_MARKER));
     rmSync(join(this.out, JOURNAL), { force: true });
-    return { files: files.length, changed: this.changed, removed: stale.length };
   }
 
-  private checkPath(path: string): void {
-    if (!safeRelative(path) || path === BUILD_MARKER || path === JOURNAL) throw new Error(`invalid build path ${JSON.stringify(path)}`);
-    if (!this.previous.has(path) && lstatSync(join(this.out, path), { throwIfNoEntry: false }) !== undefined) throw refuse(this.outDir, `${path} was not written by lakestep`);
+  /** A path that exists (`st`) and was not written by lakestep stops the build. */
+  private refuseForeign(path: string, st: Stats | undefined): void {
+    if (st !== undefined && !this.previous.has(path)) throw refuse(this.outDir, `${path} was not written by lakestep`);
   }
+}
+
+/** A build path is only ever a plain relative path, and never the marker or its journal. */
+function checkName(path: string): void {
+  if (!safeRelative(path) || path === BUILD_MARKER || path === JOURNAL) throw new Error(`invalid build path ${JSON.stringify(path)}`);
 }
 
 /**
