@@ -58,6 +58,20 @@ export function readSpecTree(dir: string): SpecTreeRead {
   const skipped: SkippedEntry[] = [];
   const seenDirs = new Set<string>([root]);
   const rel = (p: string) => relative(dir, p).split(sep).join('/');
+  /** Walks the folder `p` (whose real path is `real`) unless it was walked already. */
+  const enter = (real: string, p: string) => {
+    if (seenDirs.has(real)) return;
+    seenDirs.add(real);
+    walk(p);
+  };
+  /** Reads the spec file `p` from `from` (itself, or a link's target): false when that is no regular file now. */
+  const take = (p: string, from: string): boolean => {
+    const read = readPlain(from);
+    if (read === undefined) return false;
+    if (read === 'too large') skipped.push({ path: rel(p), code: 'SPEC_FILE_TOO_LARGE', reason: `larger than ${MAX_SPEC_FILE_BYTES / 1024 / 1024} MiB` });
+    else files.push({ path: rel(p), text: read });
+    return true;
+  };
   const walk = (d: string) => {
     for (const entry of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
       const name = entry.name;
@@ -65,18 +79,11 @@ export function readSpecTree(dir: string): SpecTreeRead {
       const p = join(d, name);
       // The common case from the folder listing alone: a plain folder, a file that is no spec, a regular spec file.
       if (entry.isDirectory()) {
-        if (!seenDirs.has(p)) {
-          seenDirs.add(p);
-          walk(p);
-        }
+        enter(p, p);
         continue;
       }
       if (entry.isFile()) {
-        if (!SPEC_FILE.test(name)) continue;
-        const read = readPlain(p);
-        if (read === 'too large') skipped.push({ path: rel(p), code: 'SPEC_FILE_TOO_LARGE', reason: `larger than ${MAX_SPEC_FILE_BYTES / 1024 / 1024} MiB` });
-        else if (read !== undefined) files.push({ path: rel(p), text: read });
-        if (read !== undefined) continue;
+        if (!SPEC_FILE.test(name) || take(p, p)) continue;
         // Replaced since the listing: decided below from what it is now.
       }
       const link = lstatSync(p).isSymbolicLink();
@@ -103,13 +110,9 @@ export function readSpecTree(dir: string): SpecTreeRead {
           });
           continue;
         }
-        if (seenDirs.has(real)) continue;
-        seenDirs.add(real);
-        walk(p);
-      } else if (SPEC_FILE.test(name)) {
-        if (!st.isFile()) skipped.push({ path: rel(p), code: 'SPEC_NOT_REGULAR_FILE', reason: 'not a regular file' });
-        else if (st.size > MAX_SPEC_FILE_BYTES) skipped.push({ path: rel(p), code: 'SPEC_FILE_TOO_LARGE', reason: `larger than ${MAX_SPEC_FILE_BYTES / 1024 / 1024} MiB` });
-        else files.push({ path: rel(p), text: readFileSync(real, 'utf8') });
+        enter(real, p);
+      } else if (SPEC_FILE.test(name) && !(st.isFile() && take(p, real))) {
+        skipped.push({ path: rel(p), code: 'SPEC_NOT_REGULAR_FILE', reason: 'not a regular file' });
       }
     }
   };

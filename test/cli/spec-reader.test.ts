@@ -65,9 +65,13 @@ describe('readSpecTree', () => {
     writeFileSync(join(specs, 'sales/limit.sql'), '');
     truncateSync(join(specs, 'sales/limit.sql'), MAX_SPEC_FILE_BYTES);
     writeFileSync(join(specs, 'sales/notes.txt'), 'not a spec');
+    // Through a link inside the tree, the same limit on the same file.
+    symlinkSync(join(specs, 'sales/huge.sql'), join(specs, 'sales/huge-link.sql'));
+    symlinkSync(join(specs, 'sales/limit.sql'), join(specs, 'sales/limit-link.sql'));
     const r = readSpecTree(specs);
-    expect(r.skipped.map((s) => `${s.path} ${s.code}`)).toEqual(['sales/huge.sql SPEC_FILE_TOO_LARGE']);
+    expect(r.skipped.map((s) => `${s.path} ${s.code}`)).toEqual(['sales/huge-link.sql SPEC_FILE_TOO_LARGE', 'sales/huge.sql SPEC_FILE_TOO_LARGE']);
     expect(r.files.map((f) => [f.path, f.text.length])).toEqual([
+      ['sales/limit-link.sql', MAX_SPEC_FILE_BYTES],
       ['sales/limit.sql', MAX_SPEC_FILE_BYTES],
       ['sales/orchestration.yaml', readFileSync(join(specs, 'sales/orchestration.yaml'), 'utf8').length],
     ]);
