@@ -200,7 +200,7 @@ export async function deployCommand(
     ...(opts.useCases.length ? { useCases: opts.useCases } : {}),
     ...(opts.all ? { all: true } : {}),
     ...(opts.dryRun ? { dryRun: true } : {}),
-    ...(io.cloudFormation ? { cloudFormation: io.cloudFormation(result.manifest.platform.region) } : {}),
+    ...(io.cloudFormation ? { cloudFormation: io.cloudFormation(manifest.platform.region) } : {}),
     ...(io.checkCredentials ? { checkCredentials: io.checkCredentials } : {}),
     ...(io.spawn ? { spawn: io.spawn } : {}),
   });

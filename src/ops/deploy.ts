@@ -9,7 +9,6 @@
  */
 import { spawn as nodeSpawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { SSMClient } from '@aws-sdk/client-ssm';
@@ -153,15 +152,16 @@ export async function deploy(opts: DeployOptions): Promise<DeployResult> {
   let changes: StackChanges | undefined;
   try {
     manifest = opts.manifest ?? (await loadManifest(opts.buildDir));
-    planDeploy(manifest, opts);
+    // Planned before CloudFormation is asked anything: an unknown --use-case stops here.
+    plan = planDeploy(manifest, opts);
     if (!opts.all && !opts.useCases?.length) {
       const { prefix, region } = manifest.platform;
       const local = localHashes({ buildDir: resolve(opts.cwd ?? process.cwd(), opts.buildDir), manifest }, opts.sparkDir ?? DEFAULT_SPARK_DIR);
       const deployed = await readDeployedStacks(opts.cloudFormation ?? new CloudFormationClient({ region }), prefix);
       changes = changedStacks(local, deployed, prefix);
       for (const line of formatChanges(changes, prefix)) opts.log?.(line);
+      plan = planDeploy(manifest, { ...opts, changes });
     }
-    plan = planDeploy(manifest, { ...opts, ...(changes ? { changes } : {}) });
   } catch (err) {
     const exitCode = err instanceof OpsError ? err.exitCode : 1;
     return { ok: false, exitCode, stage: 'plan', message: errorMessage(err), credentials };
