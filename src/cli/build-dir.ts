@@ -10,13 +10,15 @@
  * or the current directory is never cleared: the command stops with exit 2.
  * @see https://nodejs.org/api/fs.html#fslstatsyncpath-options
  */
-import { appendFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmdirSync, rmSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmdirSync, rmSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { digest } from '../compile/cache.ts';
 
 /** Name of the marker file at the root of every build lakestep writes. */
 export const BUILD_MARKER = '.lakestep-build';
 const JOURNAL = '.lakestep-build.journal';
+/** A build file is opened without following a link swapped in after its lstat (the open fails instead). */
+const WRITE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW;
 
 interface Marker {
   lakestep: 'build';
@@ -50,7 +52,7 @@ function real(p: string): string {
  * lstat of `p`; undefined when it does not exist, also when a file is in the way (the write then says so)
  * or the name is longer than the file system allows (a hand-edited marker).
  */
-function statOrNone(p: string): ReturnType<typeof lstatSync> {
+function statOrNone(p: string): Stats | undefined {
   try {
     return lstatSync(p, { throwIfNoEntry: false });
   } catch (e) {
@@ -135,7 +137,10 @@ export class BuildWriter {
   private readonly previous: Set<string>;
   private readonly stamps: Map<string, string>;
   private readonly written = new Map<string, string>();
-  private readonly checked = new Set<string>();
+  /** Folders of the build made or checked by this writer. */
+  private readonly folders = new Set<string>();
+  /** The journal, open from the first new path to {@link finish}. */
+  private journal: number | undefined;
 
   private constructor(
     private readonly outDir: string,
@@ -167,6 +172,21 @@ export class BuildWriter {
     return new BuildWriter(outDir, out, previous);
   }
 
+  /**
+   * Opens the build in `outDir`, lets `fill` write into it, then records it ({@link finish}); the journal is
+   * closed also when `fill` throws (a build cut short stays owned through the journal).
+   */
+  static write<T>(outDir: string, guard: BuildGuard, fill: (writer: BuildWriter) => T): T {
+    const writer = BuildWriter.open(outDir, guard);
+    try {
+      const result = fill(writer);
+      writer.finish();
+      return result;
+    } finally {
+      writer.close();
+    }
+  }
+
   /** Refuses a path that exists in the folder and was not written by lakestep, before anything is written. */
   checkForeign(paths: Iterable<string>): void {
     for (const path of paths) {
@@ -178,34 +198,65 @@ export class BuildWriter {
   write(file: BuildFile): void {
     checkName(file.path);
     const p = join(this.out, file.path);
-    const st = lstatSync(p, { throwIfNoEntry: false });
+    const st = statOrNone(p);
     this.refuseForeign(file.path, st);
     const stamp = this.stamps.get(file.path);
     if (st?.isFile() && stamp !== undefined && stamp === `${file.digest} ${st.size} ${st.mtimeMs}`) {
       this.written.set(file.path, stamp);
       return;
     }
-    const parent = dirname(p);
-    if (!this.checked.has(parent)) {
-      mkdirSync(parent, { recursive: true });
-      // A folder of the build replaced by a link must not carry writes elsewhere.
-      if (!within(realpathSync(parent), this.out)) throw refuse(this.outDir, `${relative(this.out, parent)} leads outside the build`);
-      this.checked.add(parent);
-    }
+    this.folder(dirname(file.path));
     // A new path goes into the journal first: a build cut short still owns it.
     if (!this.previous.has(file.path)) {
-      appendFileSync(join(this.out, JOURNAL), file.path + '\n');
+      this.journal ??= openSync(join(this.out, JOURNAL), 'a');
+      writeFileSync(this.journal, file.path + '\n');
       this.previous.add(file.path);
     }
     if (st?.isSymbolicLink()) unlinkSync(p);
     const text = file.text();
-    writeFileSync(p, text);
-    const now = lstatSync(p);
-    this.written.set(file.path, `${file.digest} ${now.size} ${now.mtimeMs}`);
+    const fd = openSync(p, WRITE_FLAGS, 0o666);
+    try {
+      writeFileSync(fd, text);
+      const now = fstatSync(fd);
+      this.written.set(file.path, `${file.digest} ${now.size} ${now.mtimeMs}`);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /**
+   * Makes the build's folder `rel` (`.` is the build itself): each of its folders is either made
+   * now or, when it exists, checked once to be a folder and not a link, so no write is carried
+   * out of the build by a folder replaced by a link.
+   */
+  private folder(rel: string): void {
+    if (rel === '.') return;
+    let p = this.out;
+    for (const part of rel.split('/')) {
+      p = join(p, part);
+      if (this.folders.has(p)) continue;
+      try {
+        mkdirSync(p);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+        const st = lstatSync(p);
+        if (st.isSymbolicLink()) throw refuse(this.outDir, `${relative(this.out, p)} leads outside the build`);
+        if (!st.isDirectory()) throw refuse(this.outDir, `${relative(this.out, p)} is not a folder`);
+      }
+      this.folders.add(p);
+    }
+  }
+
+  /** Closes the journal; {@link finish} does, and a build given up half way should ({@link BuildWriter.write} does). */
+  close(): void {
+    if (this.journal === undefined) return;
+    closeSync(this.journal);
+    this.journal = undefined;
   }
 
   /** Removes what the previous build wrote and this one did not, then records this build in the marker. */
   finish(): void {
+    this.close();
     const stale = [...this.previous].filter((f) => !this.written.has(f));
     removeFiles(this.out, stale);
     const files = [...this.written.keys()].sort();
@@ -233,8 +284,8 @@ function checkName(path: string): void {
  * or the current directory; removes only the files the previous build listed.
  */
 export function replaceBuild(outDir: string, files: ReadonlyMap<string, string>, guard: BuildGuard = {}): void {
-  const writer = BuildWriter.open(outDir, guard);
-  writer.checkForeign(files.keys());
-  for (const [path, text] of [...files].sort(([a], [b]) => (a < b ? -1 : 1))) writer.write({ path, digest: digest(text), text: () => text });
-  writer.finish();
+  BuildWriter.write(outDir, guard, (writer) => {
+    writer.checkForeign(files.keys());
+    for (const [path, text] of [...files].sort(([a], [b]) => (a < b ? -1 : 1))) writer.write({ path, digest: digest(text), text: () => text });
+  });
 }

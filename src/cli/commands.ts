@@ -112,14 +112,12 @@ export function compileCommand(io: Io, specsDir: string, outDir: string, strict:
       io.err(`--strict: ${errors} error(s); nothing written to ${outDir}`);
       return { code: EXIT.diagnostics, result };
     }
-    const writer = BuildWriter.open(resolve(io.cwd, outDir), guard);
-    writer.checkForeign(files.map((f) => f.path));
-    for (const f of files) writer.write(f);
-    writer.finish();
+    BuildWriter.write(resolve(io.cwd, outDir), guard, (writer) => {
+      writer.checkForeign(files.map((f) => f.path));
+      for (const f of files) writer.write(f);
+    });
   } else {
-    const writer = BuildWriter.open(resolve(io.cwd, outDir), guard);
-    result = streamCompile(io, specs, specsDir, env, cache, (f) => writer.write(f));
-    writer.finish();
+    result = BuildWriter.write(resolve(io.cwd, outDir), guard, (writer) => streamCompile(io, specs, specsDir, env, cache, (f) => writer.write(f)));
     if (result.diagnostics.length) io.err(printDiagnostics(result.diagnostics, result.sources, specsDir) + '\n');
   }
   const errors = result.diagnostics.filter((d) => d.severity === 'error').length;

@@ -3,11 +3,11 @@
  * only by its marker, and a populated folder, the specs folder, a folder above
  * it and the current directory are refused with exit 2 and one line.
  */
-import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BUILD_MARKER } from '../../src/cli/build-dir.ts';
+import { BUILD_MARKER, BuildWriter } from '../../src/cli/build-dir.ts';
 import { readTree } from '../golden/cases.ts';
 import { sparkUseCase } from '../compile/support.ts';
 import { folder, runCli } from './support.ts';
@@ -115,5 +115,64 @@ describe('compile --out', () => {
       }),
       { numRuns: 25, seed: 11 },
     );
+  });
+
+  it('never writes through a folder of its build replaced by a link', async () => {
+    const dir = folder(SPECS);
+    expect((await runCli(['compile', 'specs', '--out', 'build'], dir)).code).toBe(0);
+    renameSync(join(dir, 'build/sales'), join(dir, 'moved'));
+    mkdirSync(join(dir, 'elsewhere'));
+    symlinkSync(join(dir, 'elsewhere'), join(dir, 'build/sales'));
+    expect(await refused(['compile', 'specs', '--out', 'build'], dir)).toContain('sales leads outside the build');
+    expect(readdirSync(join(dir, 'elsewhere'))).toEqual([]);
+  });
+
+  it('owns the files of a build cut short (listed in its journal, not yet in its marker)', async () => {
+    const dir = folder({ ...SPECS, 'build/old/x.json': 'old', 'build/mine.txt': 'mine' });
+    writeFileSync(join(dir, 'build', BUILD_MARKER), JSON.stringify({ lakestep: 'build', version: 1, files: [] }));
+    writeFileSync(join(dir, 'build', `${BUILD_MARKER}.journal`), 'old/x.json\n');
+    expect((await runCli(['compile', 'specs', '--out', 'build'], dir)).code).toBe(0);
+    expect(existsSync(join(dir, 'build/old'))).toBe(false);
+    expect(readFileSync(join(dir, 'build/mine.txt'), 'utf8')).toBe('mine');
+    expect(existsSync(join(dir, 'build', `${BUILD_MARKER}.journal`))).toBe(false);
+  });
+});
+
+describe('BuildWriter', () => {
+  const file = (path: string, text: string) => ({ path, digest: text, text: () => text });
+
+  it('journals each new file before writing it, so the next build removes what one given up half way wrote', () => {
+    const out = join(folder({}), 'build');
+    const first = BuildWriter.open(out);
+    first.write(file('a/one.json', '1'));
+    first.write(file('a/b/two.json', '2'));
+    first.close();
+    expect(readFileSync(join(out, `${BUILD_MARKER}.journal`), 'utf8')).toBe('a/one.json\na/b/two.json\n');
+    const second = BuildWriter.open(out);
+    second.write(file('a/b/two.json', '2'));
+    second.finish();
+    expect(existsSync(join(out, 'a/one.json'))).toBe(false);
+    expect(readFileSync(join(out, 'a/b/two.json'), 'utf8')).toBe('2');
+    expect(JSON.parse(readFileSync(join(out, BUILD_MARKER), 'utf8')).files).toEqual(['a/b/two.json']);
+  });
+
+  it('refuses a file in the way of one of its folders, and a link in the way of a file is replaced, not followed', () => {
+    const dir = folder({ 'outside.txt': 'mine' });
+    const out = join(dir, 'build');
+    const first = BuildWriter.open(out);
+    first.write(file('a/one.json', '1'));
+    first.finish();
+    writeFileSync(join(out, 'b'), 'in the way');
+    const second = BuildWriter.open(out);
+    second.checkForeign(['a/one.json']);
+    expect(() => second.write(file('b/two.json', '2'))).toThrow(/b is not a folder/);
+    second.close();
+    renameSync(join(out, 'a/one.json'), join(dir, 'gone.json'));
+    symlinkSync(join(dir, 'outside.txt'), join(out, 'a/one.json'));
+    const third = BuildWriter.open(out);
+    third.write(file('a/one.json', '1'));
+    third.finish();
+    expect(readFileSync(join(dir, 'outside.txt'), 'utf8')).toBe('mine');
+    expect(readFileSync(join(out, 'a/one.json'), 'utf8')).toBe('1');
   });
 });
