@@ -143,7 +143,7 @@ function columns(ctx: MultipartIdentifierContext): Expr {
 }
 
 /** A name of a column path; the first part of a path may not be an unquoted keyword of the subset. */
-function namePart(t: Token, firstPart: boolean, afterDot: boolean): string {
+export function namePart(t: Token, firstPart: boolean, afterDot: boolean): string {
   if (t.type === L.DOUBLEQUOTED_STRING) throw afterDot ? new Fail('a field name was expected after "."', t.start) : unexpected(t);
   const name = identifierValue(t.text!);
   if (firstPart && t.type !== L.BACKQUOTED_IDENTIFIER && EXPRESSION_KEYWORDS.has(name.toUpperCase())) throw keywordHere(t);

@@ -11,6 +11,7 @@ import type { Token } from 'antlr4ng';
 import { EXPRESSION_KEYWORDS } from './expression-functions.ts';
 import { Fail, keywordHere, show, unexpected } from './expression-fail.ts';
 import { expressionTokens } from './expression-lexer.ts';
+import { simpleExpression } from './expression-simple.ts';
 import { booleanExpr } from './expression-tree.ts';
 import { L, isKeyword, isNamePart, isNumber, parseTokens, syntheticToken, type SyntaxError } from './grammar.ts';
 import { isValidIdentifier, quoteIdent, sqlString } from './identifiers.ts';
@@ -49,12 +50,18 @@ export function parseExpression(text: string): ParseResult {
   if (tokens.length === 0) return { error: 'the expression is empty', at: 0 };
   const deep = tooDeep(tokens);
   if (deep) return deep;
+  const simple = simpleExpression(tokens);
+  return simple ? { expr: simple } : grammarExpression(tokens, text.length);
+}
+
+/** The Spark grammar's reading of an expression's tokens (the reference {@link simpleExpression} agrees with). */
+export function grammarExpression(tokens: Token[], length: number): ParseResult {
   try {
-    const parsed = parseTokens(tokens, text.length, (p) => p.booleanExpression());
+    const parsed = parseTokens(tokens, length, (p) => p.booleanExpression());
     if ('error' in parsed) {
       const e = parsed.error;
       const value = e.token !== undefined && (STARTS_VALUE.has(e.token.type) || isNumber(e.token.type));
-      return syntaxProblem(tokens, e.early && !value ? (anchoredError(tokens, text.length) ?? e) : e, text.length);
+      return syntaxProblem(tokens, e.early && !value ? (anchoredError(tokens, length) ?? e) : e, length);
     }
     return { expr: booleanExpr(parsed.tree) };
   } catch (e) {
