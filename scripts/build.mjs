@@ -42,6 +42,50 @@ const sourceUrl = {
   },
 };
 
+/**
+ * The Spark grammar's lexer and parser (and antlr4ng's XPath lexer, which lakestep never uses) build
+ * their prediction tables when their module is evaluated: ~45 ms at every start of the CLI, also when
+ * no SQL is read (a validate or compile served from the cache). Each `decisionsToDFA` becomes a getter
+ * that builds them on first use, the same value. The replaced text is exact (the versions are pinned):
+ * when a dependency's text changes, the build stops instead of leaving the eager form in silently.
+ */
+/** The Spark grammar's eager `X.decisionsToDFA = …;` statement, and the getter that takes its place. */
+function sparkTables(owner) {
+  const expr = `${owner}._ATN.decisionToState.map((ds, index) => new antlr.DFA(ds, index))`;
+  return {
+    from: `${owner}.decisionsToDFA = ${expr};`,
+    to: `Object.defineProperty(${owner}, 'decisionsToDFA', { configurable: true, get() { const value = ${expr}; Object.defineProperty(${owner}, 'decisionsToDFA', { value, writable: true }); return value; } });`,
+  };
+}
+
+/** Per file (its path under node_modules): the exact text replaced, and its replacement. */
+const LAZY_TABLES = [
+  { file: 'dt-sql-parser/dist/lib/spark/SparkSqlLexer.js', ...sparkTables('SparkSqlLexer') },
+  { file: 'dt-sql-parser/dist/lib/spark/SparkSqlParser.js', ...sparkTables('SparkSqlParser') },
+  {
+    file: 'antlr4ng/dist/index.mjs',
+    from: '  static decisionsToDFA = _XPathLexer._ATN.decisionToState.map((ds, index) => {\n    return new DFA(ds, index);\n  });',
+    to: '  static get decisionsToDFA() {\n    return _XPathLexer.__dfa ??= _XPathLexer._ATN.decisionToState.map((ds, index) => new DFA(ds, index));\n  }',
+  },
+];
+
+function replaceOnce(text, from, to, path) {
+  const at = text.indexOf(from);
+  if (at < 0 || text.indexOf(from, at + 1) >= 0) throw new Error(`scripts/build.mjs: ${path} no longer holds the prediction-table initializer it defers; update LAZY_TABLES`);
+  return text.slice(0, at) + to + text.slice(at + from.length);
+}
+
+const lazyPredictionTables = {
+  name: 'lazy-prediction-tables',
+  setup(b) {
+    const filter = new RegExp(`/node_modules/(${LAZY_TABLES.map((l) => l.file.replace(/[.]/g, '\\.')).join('|')})$`);
+    b.onLoad({ filter }, async (args) => {
+      const lazy = LAZY_TABLES.find((l) => args.path.endsWith(`/node_modules/${l.file}`));
+      return { contents: replaceOnce(await readFile(args.path, 'utf8'), lazy.from, lazy.to, args.path), loader: 'js' };
+    });
+  },
+};
+
 const schemaCompile = fileURLToPath(new URL('../src/spec/schema-compile.ts', import.meta.url));
 
 /** The module of src/spec/schema-compile.ts whose validators are ajv's standalone code. */
@@ -80,7 +124,7 @@ await build({
   target: 'node20',
   sourcemap: 'linked',
   chunkNames: '[name]-[hash]',
-  plugins: [precompiled, sourceUrl, externals],
+  plugins: [precompiled, sourceUrl, lazyPredictionTables, externals],
   logLevel: 'warning',
 });
 const old = `${staging}.old`;
