@@ -17,7 +17,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameS
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
-import { digest, type CacheEntry, type CacheParts, type CompileCache, type StoredUseCase } from '../compile/cache.ts';
+import { digest, type CacheEntry, type CompileCache, type StoredUseCase } from '../compile/cache.ts';
 import type { UseCase } from '../ir/types.ts';
 
 /** Specs trees whose caches are kept side by side (tests and CI compile many small trees). */
@@ -78,7 +78,7 @@ export class DiskCache implements CompileCache {
   }
 
   /** Stores the entry; the generated files are not kept on disk (the build holds them). */
-  write(useCase: string, entry: CacheEntry, _parts?: CacheParts): void {
+  write(useCase: string, entry: CacheEntry): void {
     if (!SAFE.test(useCase)) return;
     this.store(`${useCase}.entry`, serialize(entry));
   }

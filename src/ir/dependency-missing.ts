@@ -40,7 +40,7 @@
 import type { Report } from '../diagnostics.ts';
 import { fireTimes } from '../events/fire-times.ts';
 import type { PlatformIndex } from './context.ts';
-import type { UseCaseFacts, WorkflowFacts } from './facts.ts';
+import { originKey, type UseCaseFacts, type WorkflowFacts } from './facts.ts';
 import type { TableAccess, Workflow, WorkflowBody } from './types.ts';
 
 export interface DependencyCheckInput {
@@ -56,7 +56,7 @@ const ORDERED_WRITES: Record<WorkflowBody['kind'], (w: WorkflowFacts) => readonl
   maintenance: () => [],
   ingestion: (w) => {
     const streams = new Set(w.streaming);
-    return w.access.filter((a) => !streams.has(`${a.origin.file}#${a.origin.pointer}`));
+    return w.access.filter((a) => !streams.has(originKey(a.origin)));
   },
   processing: (w) => w.access,
   spark: (w) => w.access,

@@ -21,7 +21,7 @@ export interface WorkflowFacts {
   origin: Origin;
   /** Every table access, in spec order ({@link workflowAccess}). */
   access: TableAccess[];
-  /** Positions (`<file>#<pointer>`) of its Kafka sources in `streaming` mode, which never finish. */
+  /** Positions ({@link originKey}) of its Kafka sources in `streaming` mode, which never finish. */
   streaming: string[];
   /** Tables a migration converts, in spec order. */
   migrates: TableRef[];
@@ -36,6 +36,11 @@ export interface UseCaseFacts {
   workflows: WorkflowFacts[];
 }
 
+/** Where a spec item is, as one string: the key of {@link WorkflowFacts.streaming}. */
+export function originKey(origin: Pick<Origin, 'file' | 'pointer'>): string {
+  return `${origin.file}#${origin.pointer}`;
+}
+
 export function workflowFacts(w: Workflow): WorkflowFacts {
   const kafka = w.body.kind === 'ingestion' ? w.body.ingestion.kafka : [];
   return {
@@ -46,7 +51,7 @@ export function workflowFacts(w: Workflow): WorkflowFacts {
     dependsOn: w.dependsOn,
     origin: w.origin,
     access: workflowAccess(w),
-    streaming: kafka.filter((k) => k.mode === 'streaming').map((k) => `${k.origin.file}#${k.origin.pointer}`),
+    streaming: kafka.filter((k) => k.mode === 'streaming').map((k) => originKey(k.origin)),
     migrates: w.body.kind === 'migration' ? w.body.migration.tables.map((t) => t.target) : [],
     watermarks: kafka.flatMap((k) => (k.startFromWatermark ? [{ source: k.name, target: k.startFromWatermark.target }] : [])),
   };
