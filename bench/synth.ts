@@ -12,7 +12,9 @@
  *   the cloud assembly metadata, tree.json, every template validated on every synth);
  * - cold: the app as configured now, with an empty template-validation cache;
  * - one changed: the same cache after one use case's state machine changed, as the
- *   synth after an edit runs (only the changed stack's template is validated again).
+ *   synth after an edit runs (only the changed stack's template is validated again);
+ * - no validation: cold without CloudFormation's template validation (`CDK_VALIDATION=false`),
+ *   to show what the rest of synth costs (with the section's validation on).
  *
  *   npx tsx bench/run.ts synth [--synth-sizes=20,200] [--nag=off] [--validation=off]
  *
@@ -39,7 +41,7 @@ const HERE = fileURLToPath(import.meta.url);
 const README_BEFORE = { compileSeconds: 11.2, synthSeconds: 132.1 };
 /** Context keys cdk.json sets now that the baseline run leaves out. */
 const TRIMMED_CONTEXT = ['aws:cdk:disable-stack-trace', 'aws:cdk:disable-creation-stack-traces'];
-const RUNS = ['baseline', 'cold', 'one changed'] as const;
+const RUNS = ['baseline', 'cold', 'one changed', 'no validation'] as const;
 type RunName = (typeof RUNS)[number];
 const ROOT = join(HERE, '..', '..');
 
@@ -94,7 +96,7 @@ export async function run(ctx: SectionContext): Promise<SectionOutcome> {
         if (runName === 'one changed') changeOneStateMachine(buildDir, loadBuild(buildDir).manifest.useCases[0]!.workflows[0]!.definition);
         const report = synthInChild(buildDir, join(dir, runName === 'baseline' ? 'cdk.out.baseline' : 'cdk.out'), {
           nag,
-          validation,
+          validation: validation && runName !== 'no validation',
           baseline: runName === 'baseline',
           cacheDir: join(dir, 'validation-cache'),
         });
@@ -115,7 +117,7 @@ export async function run(ctx: SectionContext): Promise<SectionOutcome> {
           report.synthSeconds.toFixed(1),
           report.cpuSeconds.toFixed(1),
           ((report.cpuSeconds * 1000) / workflows).toFixed(1),
-          validation ? `${int(report.validated)}/${int(report.stacks)}` : 'off',
+          validation && runName !== 'no validation' ? `${int(report.validated)}/${int(report.stacks)}` : 'off',
           mib(report.peakRssBytes),
         ]);
       }
@@ -123,6 +125,8 @@ export async function run(ctx: SectionContext): Promise<SectionOutcome> {
       if (changed.length > 0) failures.push(`${useCases} use cases: templates differ from the baseline's: ${changed.slice(0, 3).join(', ')}`);
       const edited = differingTemplates(reports.get('cold')!, reports.get('one changed')!);
       if (edited.length !== 1) failures.push(`${useCases} use cases: ${edited.length} templates changed after one state machine changed (expected 1)`);
+      const unvalidated = differingTemplates(reports.get('one changed')!, reports.get('no validation')!);
+      if (unvalidated.length > 0) failures.push(`${useCases} use cases: templates differ without validation: ${unvalidated.slice(0, 3).join(', ')}`);
       if (validation && reports.get('one changed')!.validated !== 1) {
         failures.push(`${useCases} use cases: ${reports.get('one changed')!.validated} templates validated again after one changed (expected 1)`);
       }
@@ -154,6 +158,7 @@ function cpuSince(start: NodeJS.CpuUsage): number {
 function goalLines(l: { workflows: number; compileCpu: number; cpu: Partial<Record<RunName, number>> }): string[] {
   const { baseline, cold } = l.cpu;
   const changed = l.cpu['one changed'];
+  const unvalidated = l.cpu['no validation'];
   if (baseline === undefined || cold === undefined || changed === undefined) return [];
   const perWf = (s: number) => `${((s * 1000) / l.workflows).toFixed(1)} ms`;
   const verdict = (r: number) => (r <= 0.5 ? 'met' : 'NOT met');
@@ -163,6 +168,12 @@ function goalLines(l: { workflows: number; compileCpu: number; cpu: Partial<Reco
     `synth CPU per workflow at ${l.workflows.toLocaleString('en-US')} workflows: baseline ${perWf(baseline)}, cold ${perWf(cold)}, after one use case changed ${perWf(changed)}`,
     `  cold ÷ baseline: ${(cold / baseline).toFixed(2)} (target ≤ 0.5) ${verdict(cold / baseline)}`,
     `  one changed ÷ baseline: ${(changed / baseline).toFixed(2)} (target ≤ 0.5) ${verdict(changed / baseline)}`,
+    ...(unvalidated === undefined
+      ? []
+      : [
+          `  the rest of synth, cold without CloudFormation's template validation: ${perWf(unvalidated)} per workflow = ${(unvalidated / baseline).toFixed(2)} of the baseline;` +
+            ` validation is ${(((cold - unvalidated) / cold) * 100).toFixed(0)}% of a cold synth's CPU`,
+        ]),
     `  against the README before the change (synth ${README_BEFORE.synthSeconds} s ÷ compile ${README_BEFORE.compileSeconds} s = ${readmeRatio.toFixed(2)}), synth CPU ÷ compile CPU ${(l.compileCpu).toFixed(1)} s of this run:` +
       ` baseline ${norm(baseline).toFixed(2)}, cold ${norm(cold).toFixed(2)} ${verdict(norm(cold))}, one changed ${norm(changed).toFixed(2)} ${verdict(norm(changed))} (target ≤ 0.5)`,
   ];
