@@ -7,8 +7,9 @@
  *   → quarantine, cross-use-case checks → per use case: assemble (ASL, jobs,
  *   manifest part) → the platform's own artifacts, manifest, report
  *
- * Each per-use-case stage is a unit the incremental cache can serve
- * (src/compile/cache.ts): with a cache, a use case whose files, platform and
+ * The platform stage and each per-use-case stage are units the incremental
+ * cache can serve (src/compile/cache.ts): with a cache, platform.yaml is parsed
+ * only when it (or the set of use cases) changed, and a use case whose files, platform and
  * reads of other use cases did not change is neither parsed nor compiled again,
  * and the output is byte for byte what a full compile writes.
  *
@@ -20,7 +21,6 @@ import { Report, sortDiagnostics, type Diagnostic } from './diagnostics.ts';
 import { assemblePlatform, compactJson, type BuildOutput } from './build/assemble.ts';
 import { checkLakeFormation } from './build/governance.ts';
 import { checkCycles } from './ir/index-platform.ts';
-import { loadPlatform } from './ir/load-platform.ts';
 import { migratedTables } from './ir/migration-order.ts';
 import { checkMissingDependencies, indexUpstreams } from './ir/dependency-missing.ts';
 import { checkDatabaseOwners, checkTableOwnership } from './ir/ownership.ts';
@@ -36,6 +36,7 @@ import { discover, type SkippedEntry, type UseCaseFiles } from './spec/discover.
 import type { SourceFile } from './spec/files.ts';
 import { CACHE_FORMAT, canonical, digest, SpilledUseCases, type CacheEntry, type CompileCache, type FileDigest, type UseCaseSummary } from './compile/cache.ts';
 import { ReadAnswers } from './compile/reads.ts';
+import { platformStage } from './compile/platform.ts';
 import { parseUseCase, scanUseCase, type UseCaseScan } from './compile/scan.ts';
 import { assembleUnit, assemblyInput, normalizeUnit, type Normalized } from './compile/unit.ts';
 
@@ -65,8 +66,8 @@ export interface StreamResult extends Omit<CompileResult, 'files' | 'manifest' |
   manifest: Omit<Manifest, 'useCases'>;
   /** Each compiled use case's workflows, as the whole-platform checks and the CLI summary read them. */
   summaries: UseCaseSummary[];
-  /** The use cases whose stage results came from the cache, per stage (all empty without one). */
-  reused: { scanned: string[]; normalized: string[]; assembled: string[] };
+  /** Whether the platform stage's result, and which use cases' stage results, came from the cache (none without one). */
+  reused: { platform: boolean; scanned: string[]; normalized: string[]; assembled: string[] };
 }
 
 export interface CompileOptions {
@@ -120,9 +121,10 @@ export function compileStream(sources: readonly SourceFile[], options: StreamOpt
     return stored;
   };
   const tree = discover(sources, report, options.skipped);
-  const reused: StreamResult['reused'] = { scanned: [], normalized: [], assembled: [] };
+  const stage = platformStage(tree, options.env, report, options.lakestepVersion, cache);
+  const loaded = stage.loaded;
+  const reused: StreamResult['reused'] = { platform: stage.reused, scanned: [], normalized: [], assembled: [] };
 
-  const loaded = loadPlatform(tree, options.env, report);
   const { platform, ok: platformOk, baseFile: platformFile } = loaded;
   const platformFiles = new Set(loaded.files);
   // Everything outside a use case's folder that any of its stages reads without going through the index.

@@ -18,12 +18,13 @@ import { locate, type SpecFile } from '../spec/files.ts';
 /** The first EMR release whose Iceberg tables support Lake Formation full-table access. */
 export const FULL_TABLE_ACCESS_RELEASE = [7, 9, 0] as const;
 
-export function checkLakeFormation(platform: Platform, useCases: readonly UseCaseFacts[], platformFile: SpecFile | undefined, report: Report): void {
+export function checkLakeFormation(platform: Platform, useCases: readonly UseCaseFacts[], platformFile: (() => SpecFile) | undefined, report: Report): void {
   if (platform.governance !== 'lake_formation') return;
   const declared = platform.databaseOwners;
   const version = /^emr-(?:spark-)?(\d+)\.(\d+)\.(\d+)$/.exec(platform.emr.releaseLabel)?.slice(1).map(Number);
   if (version && compare(version, FULL_TABLE_ACCESS_RELEASE) < 0) {
-    const at = platformFile ? locate(platformFile, platformFile.value && hasRelease(platformFile.value) ? '/emr/release_label' : '/governance') : platform.origin;
+    const file = platformFile?.();
+    const at = file ? locate(file, file.value && hasRelease(file.value) ? '/emr/release_label' : '/governance') : platform.origin;
     report.warning(
       'LAKE_FORMATION_RELEASE',
       `${platform.emr.releaseLabel} does not run Iceberg tables with Lake Formation full-table access, which governance: lake_formation uses: choose emr-${FULL_TABLE_ACCESS_RELEASE.join('.')} or later`,

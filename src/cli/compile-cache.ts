@@ -17,7 +17,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameS
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
-import { digest, type CacheEntry, type CompileCache, type StoredUseCase } from '../compile/cache.ts';
+import { digest, type CacheEntry, type CompileCache, type PlatformEntry, type StoredUseCase } from '../compile/cache.ts';
 import type { UseCase } from '../ir/types.ts';
 
 /** Specs trees whose caches are kept side by side (tests and CI compile many small trees). */
@@ -51,6 +51,8 @@ export function defaultCacheDir(specsDir: string, env?: string): string {
 }
 
 const SUFFIXES = ['.entry', '.ir'] as const;
+/** The platform stage's entry: no use case's file ends so. */
+const PLATFORM = 'platform.loaded';
 /** What earlier versions kept and this one no longer reads. */
 const RETIRED = ['.files'] as const;
 
@@ -81,6 +83,14 @@ export class DiskCache implements CompileCache {
   write(useCase: string, entry: CacheEntry): void {
     if (!SAFE.test(useCase)) return;
     this.store(`${useCase}.entry`, serialize(entry));
+  }
+
+  readPlatform(): PlatformEntry | undefined {
+    return this.load(PLATFORM) as PlatformEntry | undefined;
+  }
+
+  writePlatform(entry: PlatformEntry): void {
+    this.store(PLATFORM, serialize(entry));
   }
 
   prune(keep: ReadonlySet<string>): void {

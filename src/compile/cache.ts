@@ -13,6 +13,8 @@
  *   assembled  reused when the normalized use case and the migrations it waits
  *              for are the same (src/compile/unit.ts).
  *
+ * Beside them, one entry for the platform stage (src/compile/platform.ts).
+ *
  * Entries are plain data written with the V8 serializer (Maps and Sets kept);
  * a use case's IR is kept apart and read only when the use case is assembled
  * again — also when the build folder lacks one of its files: the files
@@ -22,6 +24,7 @@ import { createHash } from 'node:crypto';
 import { deserialize, serialize } from 'node:v8';
 import type { Diagnostic } from '../diagnostics.ts';
 import type { UseCaseFacts } from '../ir/facts.ts';
+import type { LoadedPlatform } from '../ir/load-platform.ts';
 import type { UseCase } from '../ir/types.ts';
 import type { ManifestWorkflow } from '../build/types.ts';
 import type { Reads } from './reads.ts';
@@ -76,6 +79,16 @@ export interface CacheEntry {
   };
 }
 
+/** The platform stage's result (src/compile/platform.ts): the loaded platform without its parsed file, and what it reported. */
+export interface PlatformEntry {
+  format: typeof CACHE_FORMAT;
+  key: string;
+  loaded: Omit<LoadedPlatform, 'baseFile'>;
+  /** Whether the stage had a platform.yaml to point into (parsed again on demand). */
+  hasBase: boolean;
+  diagnostics: Diagnostic[];
+}
+
 /** What an entry keeps apart from itself, read only when needed. */
 export interface CacheParts {
   files?: ReadonlyMap<string, string>;
@@ -103,6 +116,9 @@ export interface CompileCache {
   write(useCase: string, entry: CacheEntry, parts?: CacheParts): void;
   /** Forgets the use cases not in `keep` (a removed use case). */
   prune(keep: ReadonlySet<string>): void;
+  /** The platform stage's last result (the caller checks its key). */
+  readPlatform?(): PlatformEntry | undefined;
+  writePlatform?(entry: PlatformEntry): void;
 }
 
 /**
@@ -143,6 +159,7 @@ export class SpilledUseCases implements Pick<CompileCache, 'readUseCase' | 'writ
 export class MemoryCache implements CompileCache {
   readonly entries = new Map<string, { entry: CacheEntry; files: Map<string, string> }>();
   readonly irs = new Map<string, StoredUseCase>();
+  platform: PlatformEntry | undefined;
 
   read(useCase: string): CacheEntry | undefined {
     const e = this.entries.get(useCase);
@@ -172,5 +189,13 @@ export class MemoryCache implements CompileCache {
   prune(keep: ReadonlySet<string>): void {
     for (const k of this.entries.keys()) if (!keep.has(k)) this.entries.delete(k);
     for (const k of this.irs.keys()) if (!keep.has(k)) this.irs.delete(k);
+  }
+
+  readPlatform(): PlatformEntry | undefined {
+    return this.platform ? structuredClone(this.platform) : undefined;
+  }
+
+  writePlatform(entry: PlatformEntry): void {
+    this.platform = structuredClone(entry);
   }
 }

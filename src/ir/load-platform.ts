@@ -25,8 +25,8 @@ export interface LoadedPlatform {
   ok: boolean;
   /** Paths of the platform files read (`platform.yaml`, the overlay). */
   files: string[];
-  /** platform.yaml, parsed (where database owners and grants are located). */
-  baseFile?: SpecFile;
+  /** platform.yaml, parsed (where database owners and grants are located): on demand, as it may be parsed again (src/compile/platform.ts). */
+  baseFile?: () => SpecFile;
   /** Bucket names of the base settings that the environment renamed (their use in a use case is suspicious). */
   renamedBuckets: Map<string, string>;
 }
@@ -102,5 +102,5 @@ export function loadPlatform(tree: Pick<SpecTree, 'platform' | 'overlays' | 'use
   }
   // Grants of a broken platform file are not trusted (src/ir/platform.ts).
   if (!ok) platform = { ...platform, grants: { ...platform.grants, checked: false } };
-  return { platform, ok, files: files.map((f) => f.path), ...(tree.platform && files[0] ? { baseFile: files[0] } : {}), renamedBuckets };
+  return { platform, ok, files: files.map((f) => f.path), ...(tree.platform && files[0] ? { baseFile: () => files[0]! } : {}), renamedBuckets };
 }

@@ -169,12 +169,13 @@ function sharesOf(orch: SpecFile | undefined): { share: TableShare; pointer: str
 /** platform.yaml's `databases:`, with the file to point at. */
 export interface DeclaredOwners {
   owners: Readonly<Record<string, { owner: string }>>;
-  file?: SpecFile;
+  /** platform.yaml parsed, read only to locate a diagnostic. */
+  file?: () => SpecFile;
 }
 
 function declaredAt(declared: DeclaredOwners, db: string): string {
   if (!declared.file) return `its database '${db}' belongs to it in platform.yaml`;
-  const o = locate(declared.file, joinPointer('/databases', db));
+  const o = locate(declared.file(), joinPointer('/databases', db));
   return `its database '${db}' belongs to it: ${o.file}:${o.line}:${o.column}`;
 }
 
@@ -295,11 +296,11 @@ export function checkTableOwnership(facts: readonly OwnershipFacts[], report: Re
  * the specs tree: its tables then belong to nobody here, and every use case that
  * writes them is told so.
  */
-export function checkDatabaseOwners(platform: { databaseOwners: Readonly<Record<string, { owner: string }>> }, file: SpecFile | undefined, useCases: readonly UseCaseFiles[], report: Report): void {
+export function checkDatabaseOwners(platform: { databaseOwners: Readonly<Record<string, { owner: string }>> }, file: (() => SpecFile) | undefined, useCases: readonly UseCaseFiles[], report: Report): void {
   if (!file) return;
   const names = new Set(useCases.map((u) => u.name));
   for (const [db, { owner }] of Object.entries(platform.databaseOwners)) {
     if (names.has(owner)) continue;
-    report.warning('DATABASE_OWNER_UNKNOWN', `database '${db}' is declared to belong to '${owner}', which is not a use case of these specs: no use case may write its tables`, locate(file, joinPointer('/databases', db, 'owner')));
+    report.warning('DATABASE_OWNER_UNKNOWN', `database '${db}' is declared to belong to '${owner}', which is not a use case of these specs: no use case may write its tables`, locate(file(), joinPointer('/databases', db, 'owner')));
   }
 }

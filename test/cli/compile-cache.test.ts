@@ -39,11 +39,11 @@ async function warm(): Promise<{ dir: string; full: Map<string, string> }> {
 }
 
 describe('compile cache on disk', () => {
-  it('keeps an entry and the IR per use case, no generated file, and drops what older versions kept', async () => {
+  it('keeps an entry and the IR per use case and the platform stage\'s result, no generated file, and drops what older versions kept', async () => {
     const { dir, full } = await warm();
     expect(build(join(dir, 'build'))).toEqual(full);
     const names = readdirSync(join(dir, 'cache')).sort();
-    expect(names).toEqual(['clickstream.entry', 'clickstream.ir', 'customers.entry', 'customers.ir', 'orders.entry', 'orders.ir', 'payments.entry', 'payments.ir']);
+    expect(names).toEqual(['clickstream.entry', 'clickstream.ir', 'customers.entry', 'customers.ir', 'orders.entry', 'orders.ir', 'payments.entry', 'payments.ir', 'platform.loaded']);
     writeFileSync(join(dir, 'cache/orders.files'), 'from an older version');
     await compileInto(dir, 'build');
     expect(existsSync(join(dir, 'cache/orders.files'))).toBe(false);

@@ -35,9 +35,9 @@ const replace =
     m.set(path, next);
   };
 
-function withCache(sources: readonly SourceFile[], cache: CompileCache): { files: Map<string, string>; result: StreamResult } {
+function withCache(sources: readonly SourceFile[], cache: CompileCache, env?: string): { files: Map<string, string>; result: StreamResult } {
   const files = new Map<string, string>();
-  const result = compileStream(sources, { ...VERSION, cache, emit: (f) => files.set(f.path, f.text()) });
+  const result = compileStream(sources, { ...VERSION, ...(env === undefined ? {} : { env }), cache, emit: (f) => files.set(f.path, f.text()) });
   return { files, result };
 }
 
@@ -46,10 +46,10 @@ function sorted(files: ReadonlyMap<string, string>): [string, string][] {
 }
 
 /** Compiles `before` then `after` through one cache; asserts `after` equals a full compile and returns what was reused. */
-function check(before: readonly SourceFile[], after: readonly SourceFile[], cache: CompileCache = new MemoryCache()): { result: StreamResult; full: CompileResult; changed: boolean } {
-  const first = withCache(before, cache);
-  const second = withCache(after, cache);
-  const full = compile(after, VERSION);
+function check(before: readonly SourceFile[], after: readonly SourceFile[], cache: CompileCache = new MemoryCache(), env?: { before?: string; after?: string }): { result: StreamResult; full: CompileResult; changed: boolean } {
+  const first = withCache(before, cache, env?.before);
+  const second = withCache(after, cache, env?.after);
+  const full = compile(after, { ...VERSION, ...(env?.after === undefined ? {} : { env: env.after }) });
   expect(sorted(second.files)).toEqual(sorted(full.files));
   expect(second.result.diagnostics).toEqual(full.diagnostics);
   expect(second.result.quarantined).toEqual(full.quarantined);
@@ -64,7 +64,7 @@ describe('incremental compile', () => {
   it('reuses every stage of every use case when nothing changed', () => {
     const { result, changed } = check(EXAMPLE, EXAMPLE);
     expect(changed).toBe(false);
-    expect(result.reused).toEqual({ scanned: NAMES, normalized: NAMES, assembled: NAMES });
+    expect(result.reused).toEqual({ platform: true, scanned: NAMES, normalized: NAMES, assembled: NAMES });
   });
 
   it("a use case's YAML file: that use case, and those that read what changed", () => {
@@ -94,7 +94,36 @@ describe('incremental compile', () => {
     const after = edited(EXAMPLE, replace('platform.yaml', 'max_vcpu: 96', 'max_vcpu: 64'));
     const { result, changed } = check(EXAMPLE, after);
     expect(changed).toBe(true);
-    expect(result.reused).toEqual({ scanned: [], normalized: [], assembled: [] });
+    expect(result.reused).toEqual({ platform: false, scanned: [], normalized: [], assembled: [] });
+  });
+
+  it("a use case's file leaves the platform stage alone; a use case the platform names, removed, does not", () => {
+    expect(check(EXAMPLE, edited(EXAMPLE, replace('orders/sql/orders_enriched.sql', 'INTERVAL 3 DAYS', 'INTERVAL 4 DAYS'))).result.reused.platform).toBe(true);
+    // platform.yaml lists clickstream in a use_cases list: without it, the platform warns of an unknown use case.
+    expect(EXAMPLE.find((f) => f.path === 'platform.yaml')!.text).toMatch(/use_cases: \[clickstream/);
+    const { result, full } = check(EXAMPLE, EXAMPLE.filter((f) => !f.path.startsWith('clickstream/')));
+    expect(result.reused.platform).toBe(false);
+    expect(full.diagnostics.some((d) => d.code === 'PLATFORM_UNKNOWN_USE_CASE' && d.file === 'platform.yaml')).toBe(true);
+  });
+
+  it('another environment, or its overlay edited: the platform stage runs again, as a full compile of that environment', () => {
+    const cache = new MemoryCache();
+    expect(check(EXAMPLE, EXAMPLE, cache, { before: 'dev', after: 'prod' }).result.reused.platform).toBe(false);
+    expect(check(EXAMPLE, EXAMPLE, cache, { before: 'prod', after: 'prod' }).result.reused.platform).toBe(true);
+    const overlay = EXAMPLE.find((f) => f.path === 'platform.prod.yaml')!;
+    const after = edited(EXAMPLE, (m) => m.set('platform.prod.yaml', `${overlay.text}\nshared_secrets:\n  - arn: arn:aws:secretsmanager:eu-west-1:123456789012:secret:extra-AbCdEf\n    use_cases: [orders, nobody]\n`));
+    const { result, full } = check(EXAMPLE, after, cache, { before: 'prod', after: 'prod' });
+    expect(result.reused.platform).toBe(false);
+    expect(full.diagnostics.some((d) => d.code === 'PLATFORM_UNKNOWN_USE_CASE' && d.file === 'platform.prod.yaml')).toBe(true);
+  });
+
+  it('a reused platform points later diagnostics into platform.yaml as a full compile does (the file parsed again on demand)', () => {
+    const after = edited(EXAMPLE, (m) => m.set('platform.yaml', m.get('platform.yaml')!.replace('\ndatabases:\n', '\ndatabases:\n  raw_elsewhere: {owner: nobody}\n')));
+    const { result, full } = check(after, after);
+    expect(result.reused.platform).toBe(true);
+    const owner = full.diagnostics.find((d) => d.code === 'DATABASE_OWNER_UNKNOWN');
+    expect(owner).toMatchObject({ file: 'platform.yaml', pointer: '/databases/raw_elsewhere/owner' });
+    expect(owner!.line).toBeGreaterThan(1);
   });
 
   it("an upstream's dag: the downstream use case is recompiled though its files did not change", () => {

@@ -1,0 +1,59 @@
+/**
+ * The platform stage as a unit the cache can serve: platform.yaml and the
+ * environment's overlay parsed, checked and resolved (src/ir/load-platform.ts).
+ * Its result depends on those files' texts, the environment, the names of the
+ * overlays and of the use cases (a name the platform lists that no folder has
+ * is warned about), and the lakestep version: all of them are its key. A
+ * compile whose key is unchanged takes the platform and the diagnostics it
+ * reported from the cache instead of parsing platform.yaml again (a platform
+ * that lists 1,000 use cases takes longer to parse than one use case's files).
+ * The parsed base file, which the later stages point into only to locate a
+ * diagnostic, is then parsed again on first use.
+ */
+import { Report } from '../diagnostics.ts';
+import { loadPlatform, type LoadedPlatform } from '../ir/load-platform.ts';
+import type { SpecTree } from '../spec/discover.ts';
+import { parseSpecFile, type SpecFile } from '../spec/files.ts';
+import { CACHE_FORMAT, digest, type CompileCache } from './cache.ts';
+
+/** The loaded platform of `tree` in environment `env`, from the cache when its inputs did not change; its diagnostics go to `report`. */
+export function platformStage(
+  tree: Pick<SpecTree, 'platform' | 'overlays' | 'useCases'>,
+  env: string | undefined,
+  report: Report,
+  lakestepVersion: string,
+  cache: CompileCache | undefined,
+): { loaded: LoadedPlatform; reused: boolean } {
+  const key = platformKey(tree, env, lakestepVersion);
+  const hit = cache?.readPlatform?.();
+  if (hit?.format === CACHE_FORMAT && hit.key === key) {
+    hit.diagnostics.forEach((d) => report.add(d));
+    const base = tree.platform;
+    return { loaded: { ...hit.loaded, ...(hit.hasBase && base ? { baseFile: once(() => parseSpecFile(base)) } : {}) }, reused: true };
+  }
+  // Its own report: what the stage reported is what the cache keeps (nothing before it reports on platform files).
+  const own = new Report();
+  const loaded = loadPlatform(tree, env, own);
+  own.diagnostics.forEach((d) => report.add(d));
+  const { baseFile, ...rest } = loaded;
+  cache?.writePlatform?.({ format: CACHE_FORMAT, key, loaded: rest, hasBase: baseFile !== undefined, diagnostics: own.diagnostics });
+  return { loaded, reused: false };
+}
+
+function platformKey(tree: Pick<SpecTree, 'platform' | 'overlays' | 'useCases'>, env: string | undefined, lakestepVersion: string): string {
+  const overlay = env === undefined ? undefined : tree.overlays.get(env);
+  return digest(
+    String(CACHE_FORMAT),
+    lakestepVersion,
+    env === undefined ? '-' : `env:${env}`,
+    ...(tree.platform ? ['platform', tree.platform.path, tree.platform.text] : ['no platform']),
+    ...(overlay ? ['overlay', overlay.path, overlay.text] : ['no overlay']),
+    JSON.stringify([...tree.overlays.keys()].sort()),
+    JSON.stringify(tree.useCases.map((u) => u.name)),
+  );
+}
+
+function once(make: () => SpecFile): () => SpecFile {
+  let file: SpecFile | undefined;
+  return () => (file ??= make());
+}
