@@ -33,7 +33,7 @@ import { checkRuleQuotas, formatRuleSummary, statusRule } from './events/index.t
 import { limitsSummary } from './build/limits.ts';
 import { checkDataSyncQuota } from './build/datasync-quota.ts';
 import { discover, type SkippedEntry, type UseCaseFiles } from './spec/discover.ts';
-import type { SourceFile } from './spec/files.ts';
+import type { SourceFile, SpecFile } from './spec/files.ts';
 import { CACHE_FORMAT, canonical, digest, SpilledUseCases, type CacheEntry, type CompileCache, type FileDigest, type UseCaseSummary } from './compile/cache.ts';
 import { ReadAnswers } from './compile/reads.ts';
 import { platformStage } from './compile/platform.ts';
@@ -104,8 +104,17 @@ interface Unit {
   key: string;
   cached: CacheEntry | undefined;
   scan: UseCaseScan;
+  /** Its files as the scan parsed them, kept for the normalize stage ({@link KEEP_PARSED}). */
+  parsed?: Map<string, SpecFile>;
   normalized?: Normalized;
 }
+
+/**
+ * How many use cases' parsed files the scan keeps for the normalize stage: the first ones it parses. Holding
+ * every use case's documents until then doubles the peak memory of a large platform, parsing one twice
+ * costs less; an incremental compile that scans a few changed use cases parses each once.
+ */
+const KEEP_PARSED = 32;
 
 export function compileStream(sources: readonly SourceFile[], options: StreamOptions): StreamResult {
   const report = new Report();
@@ -131,6 +140,7 @@ export function compileStream(sources: readonly SourceFile[], options: StreamOpt
   const platformKey = digest(String(CACHE_FORMAT), options.lakestepVersion, canonical({ platform, renamed: loaded.renamedBuckets }));
 
   // Scan: parse each use case once, or take its facts from the cache when its files did not change.
+  let parsedKept = 0;
   const units: Unit[] = tree.useCases.map((uc) => {
     const key = digest(platformKey, uc.name, ...[...uc.yaml.values(), ...uc.other.values()].flatMap((f) => [f.path, f.text]));
     const hit = cache?.read(uc.name);
@@ -139,9 +149,8 @@ export function compileStream(sources: readonly SourceFile[], options: StreamOpt
       reused.scanned.push(uc.name);
       return { files: uc, key, cached, scan: cached.scan };
     }
-    // The YAML documents are let go at once and parsed again by the normalize stage: holding every use
-    // case's documents until then doubles the peak memory of a large platform, parsing one twice costs less.
-    return { files: uc, key, cached: undefined, scan: scanUseCase(uc, platform).scan };
+    const { scan, parsed } = scanUseCase(uc, platform);
+    return { files: uc, key, cached: undefined, scan, ...(parsedKept++ < KEEP_PARSED ? { parsed } : {}) };
   });
   for (const u of units) u.scan.diagnostics.forEach((d) => report.add(d));
 
@@ -164,10 +173,11 @@ export function compileStream(sources: readonly SourceFile[], options: StreamOpt
       u.normalized = previous;
       reused.normalized.push(u.files.name);
     } else {
-      u.normalized = normalizeUnit(u.files, parseUseCase(u.files), platform, index, answers);
+      u.normalized = normalizeUnit(u.files, u.parsed ?? parseUseCase(u.files), platform, index, answers);
       // Into the cache at once, read back to assemble: the IR of a large platform is never held whole.
       if (storeIr(u.files.name, u.normalized)) delete u.normalized.useCase;
     }
+    delete u.parsed;
     u.normalized.diagnostics.forEach((d) => report.add(d));
     if (u.normalized.facts) facts.set(u.files.name, u.normalized.facts);
   }
