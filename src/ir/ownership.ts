@@ -222,7 +222,12 @@ export function checkTableOwnership(facts: readonly OwnershipFacts[], report: Re
   for (const f of facts) {
     homes.set(f.useCase, new Set(f.homes));
     shares.set(f.useCase, f.shares);
-    for (const c of f.claims) claims.set(key(c.fqn), [...(claims.get(key(c.fqn)) ?? []), c]);
+    for (const c of f.claims) {
+      const k = key(c.fqn);
+      const list = claims.get(k);
+      if (list) list.push(c);
+      else claims.set(k, [c]);
+    }
   }
 
   const owners = new Map<string, string>();
