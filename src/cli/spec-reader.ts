@@ -57,33 +57,34 @@ export function readSpecTree(dir: string): SpecTreeRead {
   const files: SourceFile[] = [];
   const skipped: SkippedEntry[] = [];
   const seenDirs = new Set<string>([root]);
-  const rel = (p: string) => relative(dir, p).split(sep).join('/');
-  /** Walks the folder `p` (whose real path is `real`) unless it was walked already. */
-  const enter = (real: string, p: string) => {
+  /** Walks the folder `p` (whose real path is `real`, `at` under the tree) unless it was walked already. */
+  const enter = (real: string, p: string, at: string) => {
     if (seenDirs.has(real)) return;
     seenDirs.add(real);
-    walk(p);
+    walk(p, at);
   };
-  /** Reads the spec file `p` from `from` (itself, or a link's target): false when that is no regular file now. */
-  const take = (p: string, from: string): boolean => {
+  /** Reads the spec file at `path` under the tree from `from` (itself, or a link's target): false when that is no regular file now. */
+  const take = (path: string, from: string): boolean => {
     const read = readPlain(from);
     if (read === undefined) return false;
-    if (read === 'too large') skipped.push({ path: rel(p), code: 'SPEC_FILE_TOO_LARGE', reason: `larger than ${MAX_SPEC_FILE_BYTES / 1024 / 1024} MiB` });
-    else files.push({ path: rel(p), text: read });
+    if (read === 'too large') skipped.push({ path, code: 'SPEC_FILE_TOO_LARGE', reason: `larger than ${MAX_SPEC_FILE_BYTES / 1024 / 1024} MiB` });
+    else files.push({ path, text: read });
     return true;
   };
-  const walk = (d: string) => {
+  /** Walks the folder `d`, which is `at` under the tree (`` for the tree itself); paths use `/`. */
+  const walk = (d: string, at: string) => {
     for (const entry of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
       const name = entry.name;
       if (name.startsWith('.')) continue;
       const p = join(d, name);
+      const path = at === '' ? name : `${at}/${name}`;
       // The common case from the folder listing alone: a plain folder, a file that is no spec, a regular spec file.
       if (entry.isDirectory()) {
-        enter(p, p);
+        enter(p, p, path);
         continue;
       }
       if (entry.isFile()) {
-        if (!SPEC_FILE.test(name) || take(p, p)) continue;
+        if (!SPEC_FILE.test(name) || take(path, p)) continue;
         // Replaced since the listing: decided below from what it is now.
       }
       const link = lstatSync(p).isSymbolicLink();
@@ -92,11 +93,11 @@ export function readSpecTree(dir: string): SpecTreeRead {
         real = link ? realpathSync(p) : p;
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code ?? 'error';
-        skipped.push(code === 'ELOOP' ? { path: rel(p), code: 'SPEC_LINK_LOOP', reason: 'a link loop' } : { path: rel(p), code: 'SPEC_LINK_DANGLING', reason: `a link that leads nowhere (${code})` });
+        skipped.push(code === 'ELOOP' ? { path, code: 'SPEC_LINK_LOOP', reason: 'a link loop' } : { path, code: 'SPEC_LINK_DANGLING', reason: `a link that leads nowhere (${code})` });
         continue;
       }
       if (link && !inside(root, real)) {
-        skipped.push({ path: rel(p), code: 'SPEC_LINK_OUTSIDE', reason: 'a link out of the specs folder; only files inside it are read' });
+        skipped.push({ path, code: 'SPEC_LINK_OUTSIDE', reason: 'a link out of the specs folder; only files inside it are read' });
         continue;
       }
       const st = statSync(real);
@@ -104,18 +105,18 @@ export function readSpecTree(dir: string): SpecTreeRead {
         if (link) {
           const target = relative(root, real).split(sep).join('/');
           skipped.push({
-            path: rel(p),
+            path,
             code: 'SPEC_LINK_FOLDER',
-            reason: inside(real, join(root, rel(d))) ? 'a link to a folder that contains it (a link loop)' : `a link to the folder '${target}', which is read under its own name only`,
+            reason: inside(real, join(root, at)) ? 'a link to a folder that contains it (a link loop)' : `a link to the folder '${target}', which is read under its own name only`,
           });
           continue;
         }
-        enter(real, p);
-      } else if (SPEC_FILE.test(name) && !(st.isFile() && take(p, real))) {
-        skipped.push({ path: rel(p), code: 'SPEC_NOT_REGULAR_FILE', reason: 'not a regular file' });
+        enter(real, p, path);
+      } else if (SPEC_FILE.test(name) && !(st.isFile() && take(path, real))) {
+        skipped.push({ path, code: 'SPEC_NOT_REGULAR_FILE', reason: 'not a regular file' });
       }
     }
   };
-  walk(dir);
+  walk(dir, '');
   return { files, skipped };
 }
