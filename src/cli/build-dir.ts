@@ -262,7 +262,7 @@ export class BuildWriter {
     const files = [...this.written.keys()].sort();
     const marker: Marker = { lakestep: 'build', version: 1, files, stamps: Object.fromEntries(files.map((f) => [f, this.written.get(f)!])) };
     const tmp = join(this.out, `${BUILD_MARKER}.tmp`);
-    writeFileSync(tmp, JSON.stringify(marker, null, 2) + '\n');
+    writeFileSync(tmp, JSON.stringify(marker) + '\n');
     renameSync(tmp, join(this.out, BUILD_MARKER));
     rmSync(join(this.out, JOURNAL), { force: true });
   }
