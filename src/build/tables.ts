@@ -4,7 +4,6 @@
  * live, and which workflows write and read it. infra grants from it, `lineage`
  * and `graph --tables` draw it.
  */
-import { accessByTable } from '../ir/access.ts';
 import { findTable, type PlatformIndex } from '../ir/context.ts';
 import { warehouseLocation } from '../ir/index-platform.ts';
 import type { UseCaseFacts } from '../ir/facts.ts';
@@ -20,26 +19,27 @@ export interface TableCatalogInput {
 }
 
 export function tableCatalog(input: TableCatalogInput): Record<string, ManifestTable> {
-  const tables = new Map<string, ManifestTable>();
-  const get = (fqn: string): ManifestTable => {
-    let t = tables.get(fqn);
-    if (!t) {
-      const [db = '', name = ''] = fqn.split('.');
-      const owner = input.owners.get(fqn) ?? input.platform.databaseOwners[db]?.owner;
-      t = { ...(owner ? { owner } : {}), location: findTable(input.index, fqn)?.location ?? warehouseLocation(input.platform, db, name), writers: [], readers: [] };
-      tables.set(fqn, t);
-    }
-    return t;
-  };
+  // Who writes and who reads each table, collected in one pass over every access.
+  const tables = new Map<string, { writers: Set<string>; readers: Set<string> }>();
   for (const uc of input.useCases) {
     for (const w of uc.workflows) {
       const ref = `${uc.name}/${w.name}`;
-      for (const [fqn, kinds] of accessByTable(w.access)) {
-        const t = get(fqn);
-        if (kinds.some((k) => k !== 'read')) t.writers.push(ref);
-        if (kinds.includes('read')) t.readers.push(ref);
+      for (const a of w.access) {
+        let t = tables.get(a.table);
+        if (!t) {
+          t = { writers: new Set(), readers: new Set() };
+          tables.set(a.table, t);
+        }
+        for (const k of a.kinds) (k === 'read' ? t.readers : t.writers).add(ref);
       }
     }
   }
-  return Object.fromEntries([...tables].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, t]) => [k, { ...t, writers: [...new Set(t.writers)].sort(), readers: [...new Set(t.readers)].sort() }]));
+  return Object.fromEntries(
+    [...tables.keys()].sort().map((fqn): [string, ManifestTable] => {
+      const { writers, readers } = tables.get(fqn)!;
+      const [db = '', name = ''] = fqn.split('.');
+      const owner = input.owners.get(fqn) ?? input.platform.databaseOwners[db]?.owner;
+      return [fqn, { ...(owner ? { owner } : {}), location: findTable(input.index, fqn)?.location ?? warehouseLocation(input.platform, db, name), writers: [...writers].sort(), readers: [...readers].sort() }];
+    }),
+  );
 }
