@@ -12,6 +12,11 @@ import type { ManifestWorkflow } from './types.ts';
 
 const WARN_AT = 0.8;
 
+/** `12345` → `12,345`, as `toLocaleString('en-US')` writes an integer, without loading the locale data (~15 ms per process). */
+export function withThousands(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
 type Stats = Pick<ManifestWorkflow, 'name' | 'stats'>;
 
 /** Adds WORKFLOW_HISTORY_LIMIT / WORKFLOW_PAYLOAD_LIMIT diagnostics for the workflows of `uc`. */
@@ -22,7 +27,7 @@ export function checkWorkflowLimits(uc: UseCase, workflows: readonly Stats[], re
     if (!origin) continue;
     const check = (code: string, value: number, max: number, what: string) => {
       if (value <= WARN_AT * max) return;
-      const message = `'${w.name}' can reach ${value.toLocaleString('en-US')} ${what} in one execution (quota ${max.toLocaleString('en-US')}${value > max ? ', exceeded' : ''}): ${value > max ? 'it would fail on AWS; ' : ''}split it or lower its table count, timeout or retries`;
+      const message = `'${w.name}' can reach ${withThousands(value)} ${what} in one execution (quota ${withThousands(max)}${value > max ? ', exceeded' : ''}): ${value > max ? 'it would fail on AWS; ' : ''}split it or lower its table count, timeout or retries`;
       if (value > max) report.error(code, message, origin, uc.name);
       else report.warning(code, message, origin, uc.name);
     };
@@ -46,7 +51,7 @@ export function limitsSummary(useCases: readonly { name: string; workflows: read
   }
   if (!largest || !heaviest) return 'no workflows';
   const kib = (n: number) => `${Math.ceil(n / 1024)} KiB`;
-  const summary = `largest worst case: ${largest.ref}, ${largest.events.toLocaleString('en-US')} history events (quota ${HISTORY_EVENTS_MAX.toLocaleString('en-US')}), ${kib(largest.bytes)} payload (quota ${PAYLOAD_BYTES_MAX / 1024} KiB)`;
+  const summary = `largest worst case: ${largest.ref}, ${withThousands(largest.events)} history events (quota ${withThousands(HISTORY_EVENTS_MAX)}), ${kib(largest.bytes)} payload (quota ${PAYLOAD_BYTES_MAX / 1024} KiB)`;
   // The workflow with the largest payload is named too when it is another one.
   return heaviest.ref === largest.ref || Math.ceil(heaviest.bytes / 1024) === Math.ceil(largest.bytes / 1024) ? summary : `${summary}; largest payload: ${heaviest.ref}, ${kib(heaviest.bytes)}`;
 }

@@ -11,6 +11,7 @@ import { readSpecs } from '../../src/cli/io.ts';
 import { compile } from '../../src/compile.ts';
 import { HISTORY_EVENTS_MAX, PAYLOAD_BYTES_MAX, pollIterations, worstCaseEvents } from '../../src/asl/limits.ts';
 import { retryDelaySeconds, TRANSIENT_RETRY } from '../../src/asl/policy.ts';
+import { withThousands } from '../../src/build/limits.ts';
 import { migrationSpecs as specs } from '../helpers/migration-specs.ts';
 
 type Json = Record<string, any>;
@@ -94,5 +95,13 @@ describe('workflow TimeoutSeconds', () => {
       const backoff = (jobRetrier ? retryDelaySeconds(jobRetrier) : 0) + retryDelaySeconds(TRANSIENT_RETRY);
       expect(attempts + backoff, path).toBeLessThanOrEqual(def.TimeoutSeconds);
     }
+  });
+});
+
+describe('numbers in the limit messages', () => {
+  it('are grouped by thousands as en-US writes them', () => {
+    const samples = [0, 7, 999, 1000, 1001, 25000, 99999, 100000, 262144, 1234567, 987654321, Number.MAX_SAFE_INTEGER];
+    for (let n = 1; n < 1e15; n = n * 7 + 3) samples.push(n);
+    for (const n of samples) expect(withThousands(n), String(n)).toBe(n.toLocaleString('en-US'));
   });
 });
