@@ -263,9 +263,12 @@ export function checkTableOwnership(facts: readonly OwnershipFacts[], report: Re
   for (const [fqn, cs] of claims) {
     const owner = owners.get(fqn);
     if (owner === undefined) continue;
-    const ownerClaim = cs.find((c) => c.useCase === owner);
-    const db = fqn.split('.')[0]!;
-    const ownedAt = declared.owners[db] !== undefined || !ownerClaim ? declaredAt(declared, db) : `${DONE[ownerClaim.rank]} at ${where(ownerClaim)}`;
+    // Where the owner's claim is, said only in an error (locating a declared owner parses platform.yaml again when it came from the cache).
+    const ownedAt = () => {
+      const ownerClaim = cs.find((c) => c.useCase === owner);
+      const db = fqn.split('.')[0]!;
+      return declared.owners[db] !== undefined || !ownerClaim ? declaredAt(declared, db) : `${DONE[ownerClaim.rank]} at ${where(ownerClaim)}`;
+    };
     for (const c of cs) {
       if (c.useCase === owner || c.follows) continue;
       const need = c.need;
@@ -273,7 +276,7 @@ export function checkTableOwnership(facts: readonly OwnershipFacts[], report: Re
       if (granted) continue;
       report.error(
         'TABLE_NOT_OWNED',
-        `${c.what} '${c.fqn}', a table of use case '${owner}' (${ownedAt}), needs its owner to share it: \`share: [{table: ${c.fqn}, with: [${c.useCase}], access: [${need}]}]\` in ${owner}/orchestration.yaml`,
+        `${c.what} '${c.fqn}', a table of use case '${owner}' (${ownedAt()}), needs its owner to share it: \`share: [{table: ${c.fqn}, with: [${c.useCase}], access: [${need}]}]\` in ${owner}/orchestration.yaml`,
         c.origin,
         c.useCase,
       );

@@ -117,6 +117,25 @@ describe('incremental compile', () => {
     expect(full.diagnostics.some((d) => d.code === 'PLATFORM_UNKNOWN_USE_CASE' && d.file === 'platform.prod.yaml')).toBe(true);
   });
 
+  it('a reused platform is not parsed again when no diagnostic points into it, though it declares database owners', () => {
+    expect(EXAMPLE.find((f) => f.path === 'platform.yaml')!.text).toMatch(/\ndatabases:\n/);
+    /** The example with platform.yaml's text counted each time something reads it. */
+    const counted = (): { sources: SourceFile[]; reads: () => number } => {
+      let n = 0;
+      const platform = EXAMPLE.find((f) => f.path === 'platform.yaml')!;
+      const watched = { path: platform.path, get text() { n++; return platform.text; } };
+      return { sources: EXAMPLE.map((f) => (f === platform ? watched : f)), reads: () => n };
+    };
+    const cache = new MemoryCache();
+    const cold = counted();
+    withCache(cold.sources, cache);
+    const warm = counted();
+    const { result } = withCache(warm.sources, cache);
+    expect(result.reused.platform).toBe(true);
+    expect(result.diagnostics).toEqual(compile(EXAMPLE, VERSION).diagnostics);
+    expect(warm.reads()).toBeLessThan(cold.reads());
+  });
+
   it('a reused platform points later diagnostics into platform.yaml as a full compile does (the file parsed again on demand)', () => {
     const after = edited(EXAMPLE, (m) => m.set('platform.yaml', m.get('platform.yaml')!.replace('\ndatabases:\n', '\ndatabases:\n  raw_elsewhere: {owner: nobody}\n')));
     const { result, full } = check(after, after);
