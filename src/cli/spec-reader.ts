@@ -9,7 +9,7 @@
  * the compiler to report at the link's path.
  * @see https://nodejs.org/api/fs.html#fsrealpathsyncpath-options
  */
-import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import type { SkippedEntry } from '../spec/discover.ts';
 import type { SourceFile } from '../spec/files.ts';
@@ -29,10 +29,13 @@ function inside(root: string, p: string): boolean {
   return r === '' || (!r.startsWith('..') && !isAbsolute(r));
 }
 
+/** One buffer the files are read into, grown to the largest file read (spec files are small). */
+let scratch = Buffer.allocUnsafe(64 * 1024);
+
 /**
  * The text of `p` if it is still a regular file, opened without following a link nor waiting on a FIFO
  * swapped in since the folder was listed; 'too large' past {@link MAX_SPEC_FILE_BYTES}; undefined when it
- * is no regular file now.
+ * is no regular file now. Reads the size its fstat gave, at most (as readFileSync would, without its own fstat).
  */
 function readPlain(p: string): string | 'too large' | undefined {
   let fd: number;
@@ -45,7 +48,10 @@ function readPlain(p: string): string | 'too large' | undefined {
     const st = fstatSync(fd);
     if (!st.isFile()) return undefined;
     if (st.size > MAX_SPEC_FILE_BYTES) return 'too large';
-    return readFileSync(fd, 'utf8');
+    if (scratch.length < st.size) scratch = Buffer.allocUnsafe(st.size);
+    let n = 0;
+    for (let r = 1; n < st.size && r > 0; n += r) r = readSync(fd, scratch, n, st.size - n, null);
+    return scratch.toString('utf8', 0, n);
   } finally {
     closeSync(fd);
   }

@@ -56,6 +56,19 @@ describe('readSpecTree', () => {
     expect(manifest.useCases.flatMap((u) => u.workflows.map((w) => w.stateMachineName))).toEqual(['lakestep-orders-report', 'lakestep-payments-settle']);
   });
 
+  it('reads every file whole and alone, large and small, multi-byte characters and all', () => {
+    const texts: Record<string, string> = {
+      'specs/sales/a-large.sql': `-- é ✓ 🙂\n${'SELECT 1; -- café\n'.repeat(20_000)}`,
+      'specs/sales/b-small.sql': 'SELECT 2',
+      'specs/sales/c-empty.sql': '',
+      'specs/sales/d-medium.sql': `-- ${'ü'.repeat(40_000)}\n`,
+      'specs/sales/orchestration.yaml': sparkUseCase('sales@example.com', [{ name: 'extract' }]),
+    };
+    const dir = folder(texts);
+    const r = readSpecTree(join(dir, 'specs'));
+    expect(r.files.map((f) => [f.path, f.text])).toEqual(Object.entries(texts).map(([p, t]) => [p.slice('specs/'.length), t]));
+  });
+
   it('refuses a spec file past the size limit without reading it, and reads one at the limit', async () => {
     const dir = folder({ 'specs/sales/orchestration.yaml': sparkUseCase('sales@example.com', [{ name: 'extract' }]) });
     const specs = join(dir, 'specs');
