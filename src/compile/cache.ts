@@ -15,8 +15,8 @@
  *
  * Beside them, one entry for the platform stage (src/compile/platform.ts).
  *
- * Entries are plain data written with the V8 serializer (Maps and Sets kept);
- * a use case's IR is kept apart and read only when the use case is assembled
+ * Entries are plain data (on disk as JSON where JSON holds them exactly, else
+ * with the V8 serializer: src/cli/compile-cache.ts); a use case's IR is kept apart and read only when the use case is assembled
  * again — also when the build folder lacks one of its files: the files
  * themselves are not kept on disk (the build holds them), only their digests.
  */

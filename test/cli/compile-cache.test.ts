@@ -11,6 +11,10 @@ import { join, resolve } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { BUILD_MARKER } from '../../src/cli/build-dir.ts';
+import { DiskCache, entryFromJson, entryJson } from '../../src/cli/compile-cache.ts';
+import { readSpecTree } from '../../src/cli/spec-reader.ts';
+import { compileStream } from '../../src/compile.ts';
+import { MemoryCache, type CacheEntry } from '../../src/compile/cache.ts';
 import { readTree } from '../golden/cases.ts';
 import { folder, runCli } from './support.ts';
 
@@ -63,6 +67,72 @@ describe('compile cache on disk', () => {
     await compileInto(dir, 'build');
     expect(build(join(dir, 'build'))).toEqual(full);
     expect(existsSync(join(dir, 'cache/orders.ir'))).toBe(true);
+  });
+
+  it("reads every entry of the example back from JSON as the very value a compile made", () => {
+    const memory = new MemoryCache();
+    compileStream(readSpecTree(EXAMPLE).files, { lakestepVersion: '0.0.0-test', cache: memory, emit: () => {} });
+    expect(memory.entries.size).toBe(4);
+    for (const [name, { entry }] of memory.entries) {
+      const text = entryJson(entry);
+      expect(text, name).toBeDefined();
+      expect(entryFromJson(text!), name).toStrictEqual(entry);
+    }
+  });
+
+  it('writes each entry as JSON that reads back to the very value, Maps and Sets of its index included', async () => {
+    const { dir } = await warm();
+    const names = readdirSync(join(dir, 'cache')).filter((n) => n.endsWith('.entry'));
+    expect(names).toHaveLength(4);
+    for (const n of names) {
+      const text = readFileSync(join(dir, 'cache', n), 'utf8');
+      expect(text[0], n).toBe('{');
+      const entry = entryFromJson(text);
+      expect(entry.scan.entry.tables).toBeInstanceOf(Map);
+      expect(entry.scan.entry.secrets).toBeInstanceOf(Set);
+      // Written again, the same text: nothing is lost or reordered on the way.
+      expect(entryJson(entry), n).toBe(text);
+    }
+  });
+
+  it('keeps an entry JSON cannot hold exactly with the V8 serializer, and reads either form back', () => {
+    const dir = folder();
+    const cache = new DiskCache(join(dir, 'cache'));
+    const base = (): CacheEntry => ({
+      format: 2,
+      key: 'k',
+      scan: {
+        name: 'orders',
+        entry: { readable: true, dags: new Map([['a', 'ingestion']]), schedules: new Map(), timezones: new Map(), conventions: new Map(), dependsOn: new Map([['a', ['x/y']]]), migrationTables: new Map(), tables: new Map(), secrets: new Set(['arn:s']), datasyncTasks: new Set() },
+        entryDigest: 'd',
+        ownership: { useCase: 'orders', claims: [], homes: [], shares: [] },
+        edges: [],
+        diagnostics: [],
+      },
+    });
+    const plain = base();
+    const withUndefined = { ...base(), normalized: { reads: {}, facts: undefined, digest: '-', diagnostics: [] } };
+    const withMap = base();
+    (withMap.scan.ownership as unknown as { extra: Map<string, string> }).extra = new Map([['m', 'n']]);
+    expect(entryJson(plain)).toBeDefined();
+    expect(entryJson(withUndefined)).toBeUndefined();
+    expect(entryJson(withMap)).toBeUndefined();
+    // Whatever else JSON would change on the way: each one keeps the V8 serializer.
+    const sparse: unknown[] = [1];
+    sparse[2] = 3;
+    const odd: [string, unknown][] = [['a Date', new Date(0)], ['NaN', Number.NaN], ['Infinity', Infinity], ['-0', -0], ['a sparse array', sparse], ['a null-prototype object', Object.create(null)], ['a symbol key', { [Symbol('s')]: 1 }], ['a Set', new Set([1])], ['a bigint', 1n]];
+    for (const [what, value] of odd) {
+      const entry = base();
+      (entry.scan as unknown as { odd: unknown }).odd = value;
+      expect(entryJson(entry), what).toBeUndefined();
+    }
+    for (const [name, entry] of [['plain', plain], ['undefined', withUndefined], ['map', withMap]] as const) {
+      cache.write(name, entry);
+      expect(readFileSync(join(dir, 'cache', `${name}.entry`))[0], name).toBe(name === 'plain' ? 0x7b : 0xff);
+      expect(cache.read(name), name).toStrictEqual(entry);
+    }
+    writeFileSync(join(dir, 'cache/plain.entry'), readFileSync(join(dir, 'cache/plain.entry'), 'utf8').slice(0, 40));
+    expect(cache.read('plain')).toBeUndefined();
   });
 
   it('never trusts an IR that does not match its entry: a tampered one is normalized again', async () => {
