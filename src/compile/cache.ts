@@ -84,8 +84,6 @@ export interface PlatformEntry {
   format: typeof CACHE_FORMAT;
   key: string;
   loaded: Omit<LoadedPlatform, 'baseFile'>;
-  /** Whether the stage had a platform.yaml to point into (parsed again on demand). */
-  hasBase: boolean;
   diagnostics: Diagnostic[];
 }
 

@@ -28,15 +28,16 @@ export function platformStage(
   const hit = cache?.readPlatform?.();
   if (hit?.format === CACHE_FORMAT && hit.key === key) {
     hit.diagnostics.forEach((d) => report.add(d));
+    // The key holds whether there is a platform.yaml, and loadPlatform returns its parsed file exactly then.
     const base = tree.platform;
-    return { loaded: { ...hit.loaded, ...(hit.hasBase && base ? { baseFile: once(() => parseSpecFile(base)) } : {}) }, reused: true };
+    return { loaded: { ...hit.loaded, ...(base ? { baseFile: once(() => parseSpecFile(base)) } : {}) }, reused: true };
   }
   // Its own report: what the stage reported is what the cache keeps (nothing before it reports on platform files).
   const own = new Report();
   const loaded = loadPlatform(tree, env, own);
   own.diagnostics.forEach((d) => report.add(d));
-  const { baseFile, ...rest } = loaded;
-  cache?.writePlatform?.({ format: CACHE_FORMAT, key, loaded: rest, hasBase: baseFile !== undefined, diagnostics: own.diagnostics });
+  const { baseFile: _parsed, ...rest } = loaded;
+  cache?.writePlatform?.({ format: CACHE_FORMAT, key, loaded: rest, diagnostics: own.diagnostics });
   return { loaded, reused: false };
 }
 
