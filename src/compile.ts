@@ -35,7 +35,7 @@ import { checkDataSyncQuota } from './build/datasync-quota.ts';
 import { discover, type SkippedEntry, type UseCaseFiles } from './spec/discover.ts';
 import type { SourceFile, SpecFile } from './spec/files.ts';
 import { CACHE_FORMAT, canonical, digest, SpilledUseCases, type CacheEntry, type CompileCache, type FileDigest, type UseCaseSummary } from './compile/cache.ts';
-import { ReadAnswers } from './compile/reads.ts';
+import { indexPrint, ReadAnswers } from './compile/reads.ts';
 import { platformStage } from './compile/platform.ts';
 import { parseUseCase, scanUseCase, type UseCaseScan } from './compile/scan.ts';
 import { assembleUnit, assemblyInput, normalizeUnit, type Normalized } from './compile/unit.ts';
@@ -164,12 +164,16 @@ export function compileStream(sources: readonly SourceFile[], options: StreamOpt
   setTableOwners(index, owners, created);
   checkCycles(new Map(units.map((u) => [u.scan.name, u.scan.edges])), report);
 
-  // Normalize: reuse a use case's IR while every read it made of the index answers the same.
+  // Normalize: reuse a use case's IR while every read it made of the index answers the same — without asking
+  // again while the index prints as it did when they were answered.
   const answers = new ReadAnswers(index, new Map(units.map((u) => [u.scan.name, u.scan.entryDigest])));
+  const print = indexPrint(platformKey, units.map((u) => u.scan));
+  const verified = cache?.readVerified?.();
+  const verifiedIds = verified?.print === print ? new Map(Object.entries(verified.ids)) : new Map<string, string>();
   const facts = new Map<string, UseCaseFacts>();
   for (const u of units) {
     const previous = u.cached?.normalized;
-    if (previous && answers.unchanged(previous.reads)) {
+    if (previous && ((verifiedIds.has(u.files.name) && verifiedIds.get(u.files.name) === previous.id) || answers.unchanged(previous.reads))) {
       u.normalized = previous;
       reused.normalized.push(u.files.name);
     } else {
@@ -180,6 +184,12 @@ export function compileStream(sources: readonly SourceFile[], options: StreamOpt
     delete u.parsed;
     u.normalized.diagnostics.forEach((d) => report.add(d));
     if (u.normalized.facts) facts.set(u.files.name, u.normalized.facts);
+  }
+
+  // Every result now stands verified on this index (made on it or answered alike): one small file, no entry, when it changed.
+  const ids = Object.fromEntries(units.map((u) => [u.files.name, u.normalized!.id]));
+  if (cache?.writeVerified && (verified?.print !== print || units.some((u) => verifiedIds.get(u.files.name) !== ids[u.files.name]) || verifiedIds.size !== units.length)) {
+    cache.writeVerified({ print, ids });
   }
 
   if (platformOk) checkLakeFormation(platform, [...facts.values()], platformFile, report);

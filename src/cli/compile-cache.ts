@@ -4,8 +4,9 @@
  * and the environment>/` in lakestep's own folder (where JavaScript tools keep
  * their caches), at most {@link TREES_KEPT} specs trees, the least recently
  * used dropped first; two files per use case — `<use case>.entry` (its stages' results and reads,
- * the digests of its generated files) and `<use case>.ir` (its IR) — and the platform stage's
- * `platform.loaded`, each written through a temporary file and a rename so a reader never
+ * the digests of its generated files) and `<use case>.ir` (its IR) — the platform stage's
+ * `platform.loaded` and `reads.verified` (the results verified on the last index), each
+ * written through a temporary file and a rename so a reader never
  * sees half an entry, even with two compiles at once.
  *
  * The IR and the platform are written with the V8 serializer. An entry is written as JSON
@@ -24,7 +25,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameS
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
-import { digest, type CacheEntry, type CompileCache, type PlatformEntry, type StoredUseCase } from '../compile/cache.ts';
+import { digest, type CacheEntry, type CompileCache, type PlatformEntry, type StoredUseCase, type VerifiedReads } from '../compile/cache.ts';
 import type { UseCaseIndexEntry } from '../ir/context.ts';
 import type { UseCase } from '../ir/types.ts';
 
@@ -61,6 +62,8 @@ export function defaultCacheDir(specsDir: string, env?: string): string {
 const SUFFIXES = ['.entry', '.ir'] as const;
 /** The platform stage's entry: no use case's file ends so. */
 const PLATFORM = 'platform.loaded';
+/** The results last verified on an index (src/compile/cache.ts {@link VerifiedReads}): no use case's file ends so. */
+const VERIFIED = 'reads.verified';
 /** What earlier versions kept and this one no longer reads. */
 const RETIRED = ['.files'] as const;
 
@@ -100,6 +103,16 @@ export class DiskCache implements CompileCache {
 
   writePlatform(entry: PlatformEntry): void {
     this.store(PLATFORM, serialize(entry));
+  }
+
+  readVerified(): VerifiedReads | undefined {
+    const v = this.load(VERIFIED, (buf) => JSON.parse(buf.toString('utf8'))) as Partial<VerifiedReads> | undefined;
+    if (typeof v?.print !== 'string' || typeof v.ids !== 'object' || v.ids === null || Array.isArray(v.ids)) return undefined;
+    return Object.values(v.ids).every((id) => typeof id === 'string') ? { print: v.print, ids: v.ids } : undefined;
+  }
+
+  writeVerified(verified: VerifiedReads): void {
+    this.store(VERIFIED, Buffer.from(JSON.stringify(verified)));
   }
 
   prune(keep: ReadonlySet<string>): void {

@@ -7,7 +7,9 @@
  *   key        the lakestep version, the platform and the use case's own files;
  *   scan       reused when `key` is unchanged (src/compile/scan.ts);
  *   normalized reused when `key` is unchanged and every read the use case made
- *              of the platform index answers the same (src/compile/reads.ts): the
+ *              of the platform index answers the same (src/compile/reads.ts; not
+ *              asked again while the index prints as when they were verified:
+ *              {@link VerifiedReads}): the
  *              facts the whole-platform stages read (src/ir/facts.ts), while
  *              the IR itself is kept apart and read only to assemble again;
  *   assembled  reused when the normalized use case and the migrations it waits
@@ -31,7 +33,7 @@ import type { Reads } from './reads.ts';
 import type { UseCaseScan } from './scan.ts';
 
 /** Bumped whenever an entry's shape changes: older entries are then never read. */
-export const CACHE_FORMAT = 2;
+export const CACHE_FORMAT = 3;
 
 /** What the whole-platform stages and the CLI summary need of a compiled workflow (kept in every cache entry: small). */
 export interface WorkflowSummary extends Pick<ManifestWorkflow, 'name' | 'type' | 'kind' | 'enabled' | 'schedule' | 'scheduleTimezone' | 'dependsOn' | 'stats'> {
@@ -64,6 +66,11 @@ export interface CacheEntry {
   scan: UseCaseScan;
   normalized?: {
     reads: Reads;
+    /**
+     * Digest of this result as made (its reads, facts, IR digest and diagnostics): names it in the list of
+     * results whose reads answered alike on an index ({@link VerifiedReads}).
+     */
+    id: string;
     /** What the whole-platform stages read of the IR; undefined when the use case does not compile. */
     facts: UseCaseFacts | undefined;
     /** Digest of the IR (kept apart: {@link CompileCache.readUseCase}), for the next stage's key. */
@@ -99,6 +106,18 @@ export interface StoredUseCase {
 }
 
 /** Where entries live between compiles: in memory for tests, on disk for the CLI (src/cli/compile-cache.ts). */
+/**
+ * The normalized results whose reads all answer as recorded on the index that prints `print`
+ * (src/compile/reads.ts `indexPrint`): made on it, or asked again on it and answered alike. While the index
+ * prints the same, such a result is reused without asking its reads again. Kept apart from the entries, so
+ * that a change to the index, which asks every use case's reads once, rewrites one small file and no entry.
+ */
+export interface VerifiedReads {
+  print: string;
+  /** Use case → the {@link CacheEntry} `normalized.id` verified. */
+  ids: Record<string, string>;
+}
+
 export interface CompileCache {
   read(useCase: string): CacheEntry | undefined;
   /** The IR stored under the normalized digest `digest` (the caller checks it); undefined when gone or another. */
@@ -117,6 +136,9 @@ export interface CompileCache {
   /** The platform stage's last result (the caller checks its key). */
   readPlatform?(): PlatformEntry | undefined;
   writePlatform?(entry: PlatformEntry): void;
+  /** The results last verified on an index (the caller compares its print). */
+  readVerified?(): VerifiedReads | undefined;
+  writeVerified?(verified: VerifiedReads): void;
 }
 
 /**
@@ -158,6 +180,7 @@ export class MemoryCache implements CompileCache {
   readonly entries = new Map<string, { entry: CacheEntry; files: Map<string, string> }>();
   readonly irs = new Map<string, StoredUseCase>();
   platform: PlatformEntry | undefined;
+  verified: VerifiedReads | undefined;
 
   read(useCase: string): CacheEntry | undefined {
     const e = this.entries.get(useCase);
@@ -195,5 +218,13 @@ export class MemoryCache implements CompileCache {
 
   writePlatform(entry: PlatformEntry): void {
     this.platform = structuredClone(entry);
+  }
+
+  readVerified(): VerifiedReads | undefined {
+    return this.verified ? structuredClone(this.verified) : undefined;
+  }
+
+  writeVerified(verified: VerifiedReads): void {
+    this.verified = structuredClone(verified);
   }
 }

@@ -7,7 +7,7 @@
  * changes an answer, so it invalidates exactly the use cases that asked.
  */
 import { canonical, digest } from './cache.ts';
-import { entryDigest } from './scan.ts';
+import { entryDigest, type UseCaseScan } from './scan.ts';
 import { allEntries, findTable, isCreated, platformDatabases, RecordingIndex, type PlatformIndex } from '../ir/context.ts';
 import { taskUsers } from '../ir/datasync.ts';
 import { readersOf } from '../ir/shared-secrets.ts';
@@ -15,6 +15,15 @@ import { readersOf } from '../ir/shared-secrets.ts';
 /** Read key → the answer's fingerprint. */
 export type Reads = Record<string, string>;
 
+/**
+ * The print of a run's index: every answer {@link ReadAnswers} gives is a function of the platform (its
+ * database owners among it), each use case's index entry and its ownership claims (which decide the tables'
+ * owners and which tables are created), so two runs whose prints are equal answer every read alike.
+ * `platformKey` covers the platform; `scans` are the use cases in index order.
+ */
+export function indexPrint(platformKey: string, scans: readonly Pick<UseCaseScan, 'name' | 'entryDigest' | 'ownershipDigest'>[]): string {
+  return digest(platformKey, ...scans.flatMap((s) => [s.name, s.entryDigest, s.ownershipDigest]));
+}
 
 /** Answers the reads of one run's index, each computed once. */
 export class ReadAnswers {

@@ -23,6 +23,8 @@ export interface UseCaseScan {
   /** Digest of {@link entry}: the answer to a read of this use case's entry (src/compile/reads.ts). */
   entryDigest: string;
   ownership: OwnershipFacts;
+  /** Digest of {@link ownership}: with {@link entryDigest}, what this use case adds to the index (src/compile/reads.ts `indexPrint`). */
+  ownershipDigest: string;
   edges: DependencyEdge[];
   /** What the file-level checks found. */
   diagnostics: Diagnostic[];
@@ -53,11 +55,13 @@ export function scanUseCase(uc: UseCaseFiles, platform: Pick<Platform, 'buckets'
   const report = new Report();
   const parsed = parseUseCase(uc, report);
   const entry = indexUseCase(uc.name, parsed, platform);
+  const ownership = ownershipFacts(uc, parsed, platform.catalog);
   const scan: UseCaseScan = {
     name: uc.name,
     entry,
     entryDigest: entryDigest(entry),
-    ownership: ownershipFacts(uc, parsed, platform.catalog),
+    ownership,
+    ownershipDigest: digest(canonical(ownership)),
     edges: dependencyEdges(uc.name, parsed.get('orchestration.yaml')),
     diagnostics: report.diagnostics,
   };

@@ -26,13 +26,8 @@ export type Normalized = NonNullable<CacheEntry['normalized']> & { useCase?: Use
 export function normalizeUnit(uc: UseCaseFiles, parsed: Map<string, SpecFile>, platform: Platform, index: PlatformIndex, answers: ReadAnswers): Normalized {
   const report = new Report();
   const { value, keys } = recordReads(index, () => normalizeUseCase(uc, { platform, index, report, parsed }));
-  return {
-    reads: answers.answers(keys),
-    facts: value ? useCaseFacts(value) : undefined,
-    digest: value ? digest(canonical(value)) : '-',
-    diagnostics: report.diagnostics,
-    ...(value ? { useCase: value } : {}),
-  };
+  const made = { reads: answers.answers(keys), facts: value ? useCaseFacts(value) : undefined, digest: value ? digest(canonical(value)) : '-', diagnostics: report.diagnostics };
+  return { ...made, id: digest(canonical(made)), ...(value ? { useCase: value } : {}) };
 }
 
 /** What the assembled output of a use case depends on: its IR and the migrations its workflows wait for. */

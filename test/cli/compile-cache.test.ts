@@ -14,7 +14,7 @@ import { BUILD_MARKER } from '../../src/cli/build-dir.ts';
 import { DiskCache, entryFromJson, entryJson } from '../../src/cli/compile-cache.ts';
 import { readSpecTree } from '../../src/cli/spec-reader.ts';
 import { compileStream } from '../../src/compile.ts';
-import { MemoryCache, type CacheEntry } from '../../src/compile/cache.ts';
+import { CACHE_FORMAT, MemoryCache, type CacheEntry } from '../../src/compile/cache.ts';
 import { readTree } from '../golden/cases.ts';
 import { folder, runCli } from './support.ts';
 
@@ -47,10 +47,25 @@ describe('compile cache on disk', () => {
     const { dir, full } = await warm();
     expect(build(join(dir, 'build'))).toEqual(full);
     const names = readdirSync(join(dir, 'cache')).sort();
-    expect(names).toEqual(['clickstream.entry', 'clickstream.ir', 'customers.entry', 'customers.ir', 'orders.entry', 'orders.ir', 'payments.entry', 'payments.ir', 'platform.loaded']);
+    expect(names).toEqual(['clickstream.entry', 'clickstream.ir', 'customers.entry', 'customers.ir', 'orders.entry', 'orders.ir', 'payments.entry', 'payments.ir', 'platform.loaded', 'reads.verified']);
     writeFileSync(join(dir, 'cache/orders.files'), 'from an older version');
     await compileInto(dir, 'build');
     expect(existsSync(join(dir, 'cache/orders.files'))).toBe(false);
+  });
+
+  it('keeps the results verified on the last index as JSON, and ignores that file when it does not read back', async () => {
+    const { dir, full } = await warm();
+    const cache = new DiskCache(join(dir, 'cache'));
+    const verified = cache.readVerified()!;
+    expect(Object.keys(verified.ids).sort()).toEqual(['clickstream', 'customers', 'orders', 'payments']);
+    for (const [name, id] of Object.entries(verified.ids)) expect(id, name).toBe(cache.read(name)!.normalized!.id);
+    for (const bad of ['{"print": 1, "ids": {}}', '{"print": "p", "ids": {"orders": 2}}', '{"print": "p", "ids": []}', '{"print": "p"', 'null']) {
+      writeFileSync(join(dir, 'cache/reads.verified'), bad);
+      expect(cache.readVerified(), bad).toBeUndefined();
+    }
+    await compileInto(dir, 'build');
+    expect(build(join(dir, 'build'))).toEqual(full);
+    expect(cache.readVerified()).toEqual(verified);
   });
 
   it('fills an empty build folder from the IR, byte for byte a full compile', async () => {
@@ -99,19 +114,20 @@ describe('compile cache on disk', () => {
     const dir = folder();
     const cache = new DiskCache(join(dir, 'cache'));
     const base = (): CacheEntry => ({
-      format: 2,
+      format: CACHE_FORMAT,
       key: 'k',
       scan: {
         name: 'orders',
         entry: { readable: true, dags: new Map([['a', 'ingestion']]), schedules: new Map(), timezones: new Map(), conventions: new Map(), dependsOn: new Map([['a', ['x/y']]]), migrationTables: new Map(), tables: new Map(), secrets: new Set(['arn:s']), datasyncTasks: new Set() },
         entryDigest: 'd',
         ownership: { useCase: 'orders', claims: [], homes: [], shares: [] },
+        ownershipDigest: 'o',
         edges: [],
         diagnostics: [],
       },
     });
     const plain = base();
-    const withUndefined = { ...base(), normalized: { reads: {}, facts: undefined, digest: '-', diagnostics: [] } };
+    const withUndefined = { ...base(), normalized: { reads: {}, id: 'i', facts: undefined, digest: '-', diagnostics: [] } };
     const withMap = base();
     (withMap.scan.ownership as unknown as { extra: Map<string, string> }).extra = new Map([['m', 'n']]);
     expect(entryJson(plain)).toBeDefined();

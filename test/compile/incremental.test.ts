@@ -5,10 +5,11 @@
  * changes the tree, compiles again with the same cache, and compares with a
  * compile of the changed tree from nothing.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { resolve } from 'node:path';
 import { compile, compileStream, type CompileResult, type StreamResult } from '../../src/compile.ts';
 import { MemoryCache, type CompileCache } from '../../src/compile/cache.ts';
+import { ReadAnswers } from '../../src/compile/reads.ts';
 import { readSpecTree } from '../../src/cli/spec-reader.ts';
 import type { SourceFile } from '../../src/spec/files.ts';
 import { VERSION } from './support.ts';
@@ -218,6 +219,56 @@ describe('incremental compile', () => {
     expect(sorted(files)).toEqual(sorted(reference));
     expect(result.reused.assembled).not.toContain('orders');
     expect(result.reused.normalized).toContain('orders');
+  });
+
+  it('reads are not asked again while the index prints the same; a change to the index asks them once and rewrites no entry', () => {
+    const cache = new MemoryCache();
+    const asked = vi.spyOn(ReadAnswers.prototype, 'unchanged');
+    const written = vi.spyOn(cache, 'write');
+    const verifiedNow = () => {
+      const v = cache.verified!;
+      expect(Object.keys(v.ids).sort()).toEqual(NAMES);
+      for (const n of NAMES) expect(v.ids[n], n).toBe(cache.entries.get(n)!.entry.normalized!.id);
+      return v.print;
+    };
+    try {
+      withCache(EXAMPLE, cache);
+      const first = verifiedNow();
+      // A SQL file leaves the index as it was: its use case is normalized again, no other is asked.
+      const sql = edited(EXAMPLE, replace('orders/sql/orders_enriched.sql', 'INTERVAL 3 DAYS', 'INTERVAL 4 DAYS'));
+      asked.mockClear();
+      const { result } = check(EXAMPLE, sql, cache);
+      expect(asked).not.toHaveBeenCalled();
+      expect(result.reused.normalized).toEqual(['clickstream', 'customers', 'payments']);
+      expect(verifiedNow()).toBe(first);
+      // A schedule is in the index: every other use case's reads are asked again and answer alike; only the
+      // changed use case's entry is written, and the list of verified results takes the new print.
+      const schedule = edited(sql, replace('clickstream/orchestration.yaml', /schedule: .*/, 'schedule: cron(7 3 * * ? *)'));
+      withCache(sql, cache);
+      asked.mockClear();
+      written.mockClear();
+      const second = check(sql, schedule, cache);
+      expect(asked).toHaveBeenCalledTimes(3);
+      expect(second.result.reused.normalized).toEqual(['customers', 'orders', 'payments']);
+      expect(new Set(written.mock.calls.map(([name]) => name))).toEqual(new Set(['clickstream']));
+      expect(verifiedNow()).not.toBe(first);
+      // Compiled again unchanged: nothing is asked.
+      asked.mockClear();
+      check(schedule, schedule, cache);
+      expect(asked).not.toHaveBeenCalled();
+      // A list made for another index, or naming another result, is not taken: the reads are asked.
+      cache.verified = { ...cache.verified!, print: first };
+      asked.mockClear();
+      check(schedule, schedule, cache);
+      expect(asked).toHaveBeenCalledTimes(4);
+      cache.verified!.ids.orders = 'another';
+      asked.mockClear();
+      check(schedule, schedule, cache);
+      expect(asked).toHaveBeenCalledTimes(1);
+    } finally {
+      asked.mockRestore();
+      written.mockRestore();
+    }
   });
 
   it('another lakestep version or cache format reuses nothing', () => {
