@@ -34,6 +34,14 @@ describe('build directory', () => {
     expect(loadBuild(dir).manifest).toEqual(m);
   });
 
+  it('refuses a manifest of a version this lakestep does not read, as the CLI does', () => {
+    const dir = writeBuild(fixtureManifest(), {});
+    const index = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ ...index, version: 99 }));
+    expect(() => loadBuild(dir)).toThrow(BuildDirError);
+    expect(() => loadBuild(dir)).toThrow('manifest version 99 is not one this lakestep reads');
+  });
+
   it('refuses an index entry whose part is not <name>/manifest.json of a plain folder name, and a missing part', () => {
     const m = fixtureManifest();
     const uc = m.useCases[0]!.name;
@@ -53,7 +61,7 @@ describe('build directory', () => {
     }
     const dir = writeBuild(m, {});
     rmSync(join(dir, uc, 'manifest.json'));
-    expect(() => loadBuild(dir)).toThrow(`${join(dir, uc, 'manifest.json')} not found: run \`npx lakestep compile\` again`);
+    expect(() => loadBuild(dir)).toThrow(`${join(dir, uc, 'manifest.json')}: not found: rebuild with \`lakestep compile\``);
     expect(() => buildApp({ buildDir: dir, app: new App() })).toThrow(BuildDirError);
   });
 
