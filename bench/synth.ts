@@ -9,10 +9,11 @@
  * own peak RSS, so one run's memory never shows in another's. Three runs per size:
  *
  * - baseline: the configuration before synth was trimmed (construct stack traces in
- *   the cloud assembly metadata, tree.json, every template validated on every synth);
- * - cold: the app as configured now, with an empty template-validation cache;
- * - one changed: the same cache after one use case's state machine changed, as the
- *   synth after an edit runs (only the changed stack's template is validated again);
+ *   the cloud assembly metadata, tree.json, every template validated and every stack
+ *   checked by cdk-nag on every synth);
+ * - cold: the app as configured now, with empty template-validation and cdk-nag caches;
+ * - one changed: the same caches after one use case's state machine changed, as the
+ *   synth after an edit runs (only the changed stack is validated and checked again);
  * - no validation: cold without CloudFormation's template validation (`CDK_VALIDATION=false`),
  *   to show what the rest of synth costs (with the section's validation on).
  *
@@ -99,6 +100,8 @@ export async function run(ctx: SectionContext): Promise<SectionOutcome> {
           validation: validation && runName !== 'no validation',
           baseline: runName === 'baseline',
           cacheDir: join(dir, 'validation-cache'),
+          // Cold: a cdk-nag cache of its own, empty.
+          nagCacheDir: join(dir, runName === 'no validation' ? 'nag-cache-cold' : 'nag-cache'),
         });
         reports.set(runName, report);
         cpu[runName] = report.cpuSeconds;
@@ -200,8 +203,8 @@ function differingTemplates(a: ChildReport, b: ChildReport): string[] {
   return [...names].filter((n) => a.templates[n] !== b.templates[n]);
 }
 
-function synthInChild(buildDir: string, outdir: string, opts: { nag: boolean; validation: boolean; baseline: boolean; cacheDir: string }): ChildReport {
-  const args = [buildDir, outdir, String(opts.nag), opts.baseline ? 'baseline' : 'current', opts.cacheDir];
+function synthInChild(buildDir: string, outdir: string, opts: { nag: boolean; validation: boolean; baseline: boolean; cacheDir: string; nagCacheDir: string }): ChildReport {
+  const args = [buildDir, outdir, String(opts.nag), opts.baseline ? 'baseline' : 'current', opts.cacheDir, opts.nagCacheDir];
   const stdout = execFileSync(process.execPath, ['--import', 'tsx', HERE, '--child', ...args], {
     cwd: ROOT,
     env: { ...process.env, CDK_VALIDATION: String(opts.validation) },
@@ -214,7 +217,7 @@ function synthInChild(buildDir: string, outdir: string, opts: { nag: boolean; va
 }
 
 /** Child: synthesize one build directory like `cdk synth` does, print a {@link ChildReport}. */
-async function child(buildDir: string, outdir: string, nag: boolean, baseline: boolean, cacheDir: string): Promise<void> {
+async function child(buildDir: string, outdir: string, nag: boolean, baseline: boolean, cacheDir: string, nagCacheDir: string): Promise<void> {
   const { App } = await import('aws-cdk-lib');
   const { buildApp } = await import('../infra/app.ts');
   const context = (JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
@@ -223,7 +226,7 @@ async function child(buildDir: string, outdir: string, nag: boolean, baseline: b
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   const app = new App({ context: { ...context, buildDir }, outdir, treeMetadata: baseline });
-  buildApp({ buildDir, app, nagChecks: nag, validationCache: baseline ? false : cacheDir });
+  buildApp({ buildDir, app, nagChecks: nag, validationCache: baseline ? false : cacheDir, nagCache: baseline ? false : nagCacheDir });
   const t1 = performance.now();
   const assembly = app.synth();
   const t2 = performance.now();
@@ -252,5 +255,5 @@ async function child(buildDir: string, outdir: string, nag: boolean, baseline: b
 }
 
 if (process.argv[1] === HERE && process.argv[2] === '--child') {
-  await child(process.argv[3]!, process.argv[4]!, process.argv[5] !== 'false', process.argv[6] === 'baseline', process.argv[7]!);
+  await child(process.argv[3]!, process.argv[4]!, process.argv[5] !== 'false', process.argv[6] === 'baseline', process.argv[7]!, process.argv[8]!);
 }

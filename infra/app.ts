@@ -15,6 +15,7 @@ import { App, CfnOutput, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { DEFAULT_SPARK_DIR, INPUTS_HASH_OUTPUT, platformInputsHash, SHARD_OUTPUT, USE_CASE_OUTPUT, useCaseInputsHash } from './inputs-hash.ts';
 import { BuildDirError, loadBuild } from './manifest.ts';
+import { CachedNagChecks } from './nag/cache.ts';
 import { ignoreUploadFunctionLintFindings } from './nag/cfn-lint.ts';
 import { acknowledgeStackFindings } from './nag/stack.ts';
 import { acknowledgeWildcards } from './nag/wildcards.ts';
@@ -42,6 +43,12 @@ export interface BuildAppOptions {
    * @default true
    */
   nagChecks?: boolean;
+  /**
+   * Where the cdk-nag checks remember the stacks they passed (infra/nag/cache.ts); `false`
+   * checks every stack on every synth.
+   * @default node_modules/.cache/lakestep/cdk-nag
+   */
+  nagCache?: string | false;
   /**
    * Where CloudFormation's template validation remembers the templates it passed
    * (infra/validation-cache.ts); `false` validates every template on every synth.
@@ -78,7 +85,11 @@ export function buildApp(opts: BuildAppOptions): BuiltApp {
   const build = loadBuild(opts.buildDir);
   const { manifest } = build;
   const { platform } = manifest;
-  if (opts.nagChecks ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  if (opts.nagChecks ?? true) {
+    const nag = new AwsSolutionsChecks(app, { verbose: true });
+    const nagCache = opts.nagCache ?? join(INFRA_DIR, '..', 'node_modules', '.cache', 'lakestep', 'cdk-nag');
+    Validations.of(app).addPlugins(nagCache === false ? nag : new CachedNagChecks(nag, nagCache));
+  }
   const validationCache = opts.validationCache ?? join(INFRA_DIR, '..', 'node_modules', '.cache', 'lakestep', 'cfn-validate');
   if (validationCache !== false && process.env.CDK_VALIDATION !== 'false') Validations.of(app).addPlugins(new CachedTemplateValidation(validationCache));
   const env = stackEnvironment(platform);

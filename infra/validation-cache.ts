@@ -13,7 +13,7 @@
  * @see https://docs.aws.amazon.com/cdk/v2/guide/policy-validation-synthesis.html
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CloudFormationValidatePlugin, type IPolicyValidationContext, type PolicyValidationPluginReport } from 'aws-cdk-lib';
 
@@ -28,7 +28,7 @@ export class CachedTemplateValidation extends CloudFormationValidatePlugin {
   override validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
     const keys = new Map<StackTemplate, string>();
     const pending = context.stackTemplates.filter((t) => {
-      const key = this.key(t);
+      const key = this.key(context.appConstruct, t);
       keys.set(t, key);
       return !existsSync(join(this.cacheDir, key));
     });
@@ -40,10 +40,29 @@ export class CachedTemplateValidation extends CloudFormationValidatePlugin {
     return report;
   }
 
-  private key(t: StackTemplate): string {
+  private key(app: object, t: StackTemplate): string {
     return createHash('sha256')
       .update(`${this.version}\0${t.accountId ?? ''}\0${t.region ?? ''}\0`)
-      .update(readFileSync(t.templatePath))
+      .update(templateDigest(app, t.templatePath))
       .digest('hex');
   }
+}
+
+/** Digests of the templates read, per app being synthesized, by path, with the size, time and inode they had. */
+const digests = new WeakMap<object, Map<string, { stamp: string; digest: string }>>();
+
+/**
+ * sha256 of a template `app` synthesized, read once for both caches (this one and infra/nag/cache.ts):
+ * read again when another app wrote it, or its size, modification time or inode changed since.
+ */
+export function templateDigest(app: object, path: string): string {
+  let known = digests.get(app);
+  if (!known) digests.set(app, (known = new Map()));
+  const st = statSync(path);
+  const stamp = `${st.size} ${st.mtimeMs} ${st.ino}`;
+  const hit = known.get(path);
+  if (hit?.stamp === stamp) return hit.digest;
+  const digest = createHash('sha256').update(readFileSync(path)).digest('hex');
+  known.set(path, { stamp, digest });
+  return digest;
 }
