@@ -35,8 +35,7 @@ export class CachedTemplateValidation extends CloudFormationValidatePlugin {
     if (pending.length === 0) return { success: true, violations: [] };
     const report = super.validate({ ...context, stackTemplates: pending });
     const flagged = new Set(report.violations.flatMap((v) => v.violatingResources.map((r) => r.templatePath)));
-    mkdirSync(this.cacheDir, { recursive: true });
-    for (const t of pending) if (!flagged.has(t.templatePath)) writeFileSync(join(this.cacheDir, keys.get(t)!), '');
+    for (const t of pending) if (!flagged.has(t.templatePath)) remember(this.cacheDir, keys.get(t)!);
     return report;
   }
 
@@ -65,4 +64,14 @@ export function templateDigest(app: object, path: string): string {
   const digest = createHash('sha256').update(readFileSync(path)).digest('hex');
   known.set(path, { stamp, digest });
   return digest;
+}
+
+/** Notes a key in the cache; a cache that cannot be written never fails a synth (the stack is checked next time). */
+export function remember(cacheDir: string, key: string): void {
+  try {
+    mkdirSync(cacheDir, { recursive: true });
+    writeFileSync(join(cacheDir, key), '');
+  } catch {
+    // Read-only or full: nothing is remembered.
+  }
 }

@@ -15,13 +15,13 @@
  * @see https://docs.aws.amazon.com/cdk/v2/guide/policy-validation-synthesis.html
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Stack, Validations, type IPolicyValidationContext, type IPolicyValidationPlugin, type PolicyValidationPluginReport, type PolicyViolation } from 'aws-cdk-lib';
 import type { NagPack } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { templateDigest } from '../validation-cache.ts';
+import { remember, templateDigest } from '../validation-cache.ts';
 
 /** Bumped when what a key covers changes: older entries are then never matched. */
 const FORMAT = 1;
@@ -52,22 +52,13 @@ export class CachedNagChecks implements IPolicyValidationPlugin {
       checked.add(stack);
       const key = this.key(context.appConstruct, stack, t.templatePath);
       if (key !== undefined && existsSync(join(this.cacheDir, key))) continue;
-      const report = this.pack.validateScope(stack);
-      for (const v of report.violations) {
-        // Grouped by rule across stacks, as cdk-nag groups them across the app.
-        const same = violations.find((w) => w.ruleName === v.ruleName);
-        if (same) same.violatingResources.push(...v.violatingResources);
-        else violations.push({ ...v, violatingResources: [...v.violatingResources] });
-      }
-      if (key !== undefined && report.violations.length === 0) {
-        mkdirSync(this.cacheDir, { recursive: true });
-        writeFileSync(join(this.cacheDir, key), '');
-      }
+      const found = this.pack.validateScope(stack).violations;
+      merge(violations, found);
+      if (key !== undefined && found.length === 0) remember(this.cacheDir, key);
     }
     // Resources of stacks no template was given for: checked as cdk-nag would check them.
     for (const stack of stacksUnder(context.appConstruct)) {
-      if (checked.has(stack)) continue;
-      for (const v of this.pack.validateScope(stack).violations) violations.push(v);
+      if (!checked.has(stack)) merge(violations, this.pack.validateScope(stack).violations);
     }
     return { success: violations.length === 0, violations };
   }
@@ -82,6 +73,15 @@ export class CachedNagChecks implements IPolicyValidationPlugin {
       .update('\0')
       .update(templateDigest(app, templatePath))
       .digest('hex');
+  }
+}
+
+/** Adds `found` to `violations`, grouped by rule across stacks as cdk-nag groups them across the app. */
+function merge(violations: PolicyViolation[], found: readonly PolicyViolation[]): void {
+  for (const v of found) {
+    const same = violations.find((w) => w.ruleName === v.ruleName);
+    if (same) same.violatingResources.push(...v.violatingResources);
+    else violations.push({ ...v, violatingResources: [...v.violatingResources] });
   }
 }
 

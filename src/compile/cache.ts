@@ -105,7 +105,6 @@ export interface StoredUseCase {
   useCase: UseCase;
 }
 
-/** Where entries live between compiles: in memory for tests, on disk for the CLI (src/cli/compile-cache.ts). */
 /**
  * The normalized results whose reads all answer as recorded on the index that prints `print`
  * (src/compile/reads.ts `indexPrint`): made on it, or asked again on it and answered alike. While the index
@@ -118,6 +117,7 @@ export interface VerifiedReads {
   ids: Record<string, string>;
 }
 
+/** Where entries live between compiles: in memory for tests, on disk for the CLI (src/cli/compile-cache.ts). */
 export interface CompileCache {
   read(useCase: string): CacheEntry | undefined;
   /** The IR stored under the normalized digest `digest` (the caller checks it); undefined when gone or another. */

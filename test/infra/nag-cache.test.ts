@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
@@ -66,6 +66,16 @@ describe('CachedNagChecks', () => {
       expect(r.checked.sort()).toEqual(i === 0 ? ['One', 'Two'] : ['Two']);
     }
     expect(entries(cache)).toBe(1);
+  }, 60_000);
+
+  it('a cache that cannot be written never fails a synth: every stack is checked each time', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'lakestep-nag-')), 'a-file');
+    writeFileSync(file, '');
+    for (let i = 0; i < 2; i++) {
+      const r = synth(join(file, 'cache'));
+      expect(r.error).toBeUndefined();
+      expect(r.checked.sort()).toEqual(['One', 'Two']);
+    }
   }, 60_000);
 
   it('a finding acknowledged passes and is remembered; the acknowledgement taken back, the finding is reported again', () => {
