@@ -27,14 +27,15 @@ import { checkDatabaseOwners, checkTableOwnership } from './ir/ownership.ts';
 import { RecordingIndex, setTableOwners } from './ir/context.ts';
 import type { UseCaseFacts } from './ir/facts.ts';
 import type { Platform, UseCase } from './ir/types.ts';
-import type { Manifest } from './build/types.ts';
+import type { Manifest, ManifestTable } from './build/types.ts';
+import { tableCatalog } from './build/tables.ts';
 import { MANIFEST_INDEX, manifestPartPath, readManifest } from './build/manifest-files.ts';
 import { checkRuleQuotas, formatRuleSummary, statusRule } from './events/index.ts';
 import { limitsSummary } from './build/limits.ts';
 import { checkDataSyncQuota } from './build/datasync-quota.ts';
 import { discover, type SkippedEntry, type UseCaseFiles } from './spec/discover.ts';
 import type { SourceFile, SpecFile } from './spec/files.ts';
-import { CACHE_FORMAT, canonical, digest, SpilledUseCases, type CacheEntry, type CompileCache, type FileDigest, type UseCaseSummary } from './compile/cache.ts';
+import { CACHE_FORMAT, canonical, digest, SpilledUseCases, type CacheEntry, type CompileCache, type CrossEntry, type FileDigest, type UseCaseSummary } from './compile/cache.ts';
 import { indexPrint, ReadAnswers } from './compile/reads.ts';
 import { platformStage } from './compile/platform.ts';
 import { parseUseCase, scanUseCase, type UseCaseScan } from './compile/scan.ts';
@@ -67,7 +68,7 @@ export interface StreamResult extends Omit<CompileResult, 'files' | 'manifest' |
   /** Each compiled use case's workflows, as the whole-platform checks and the CLI summary read them. */
   summaries: UseCaseSummary[];
   /** Whether the platform stage's result, and which use cases' stage results, came from the cache (none without one). */
-  reused: { platform: boolean; scanned: string[]; normalized: string[]; assembled: string[] };
+  reused: { platform: boolean; scanned: string[]; normalized: string[]; assembled: string[]; cross: { scanned: boolean; facts: boolean } };
 }
 
 export interface CompileOptions {
@@ -132,7 +133,7 @@ export function compileStream(sources: readonly SourceFile[], options: StreamOpt
   const tree = discover(sources, report, options.skipped);
   const stage = platformStage(tree, options.env, report, options.lakestepVersion, cache);
   const loaded = stage.loaded;
-  const reused: StreamResult['reused'] = { platform: stage.reused, scanned: [], normalized: [], assembled: [] };
+  const reused: StreamResult['reused'] = { platform: stage.reused, scanned: [], normalized: [], assembled: [], cross: { scanned: false, facts: false } };
 
   const { platform, ok: platformOk, baseFile: platformFile } = loaded;
   const platformFiles = new Set(loaded.files);
@@ -155,19 +156,38 @@ export function compileStream(sources: readonly SourceFile[], options: StreamOpt
   for (const u of units) u.scan.diagnostics.forEach((d) => report.add(d));
 
   const index = new RecordingIndex(units.map((u) => [u.scan.name, u.scan.entry]));
-  const { owners, created } = checkTableOwnership(
-    units.map((u) => u.scan.ownership),
-    report,
-    { owners: platform.databaseOwners, ...(platformFile ? { file: platformFile } : {}) },
-  );
-  checkDatabaseOwners(platform, platformFile, tree.useCases, report);
+  const print = indexPrint(platformKey, units.map((u) => u.scan));
+  // Table ownership, database owners and cycles: taken from the last compile while what they read is the same.
+  const cross = cache?.readCross?.();
+  const crossBefore = cross?.format === CACHE_FORMAT ? cross : undefined;
+  const crossNow: CrossEntry = { format: CACHE_FORMAT };
+  const platformTexts = sources.filter((f) => platformFiles.has(f.path)).flatMap((f) => [f.path, f.text]);
+  const scannedKey = digest(print, ...platformTexts, ...units.flatMap((u) => [u.scan.name, u.scan.edgesDigest]));
+  let owners: Map<string, string>;
+  let created: Set<string>;
+  if (crossBefore?.scanned?.key === scannedKey) {
+    owners = new Map(crossBefore.scanned.owners);
+    created = new Set(crossBefore.scanned.created);
+    crossBefore.scanned.diagnostics.forEach((d) => report.add(d));
+    crossNow.scanned = crossBefore.scanned;
+    reused.cross.scanned = true;
+  } else {
+    const found = new Report();
+    ({ owners, created } = checkTableOwnership(
+      units.map((u) => u.scan.ownership),
+      found,
+      { owners: platform.databaseOwners, ...(platformFile ? { file: platformFile } : {}) },
+    ));
+    checkDatabaseOwners(platform, platformFile, tree.useCases, found);
+    checkCycles(new Map(units.map((u) => [u.scan.name, u.scan.edges])), found);
+    found.diagnostics.forEach((d) => report.add(d));
+    crossNow.scanned = { key: scannedKey, owners: [...owners], created: [...created], diagnostics: found.diagnostics };
+  }
   setTableOwners(index, owners, created);
-  checkCycles(new Map(units.map((u) => [u.scan.name, u.scan.edges])), report);
 
   // Normalize: reuse a use case's IR while every read it made of the index answers the same — without asking
   // again while the index prints as it did when they were answered.
   const answers = new ReadAnswers(index, new Map(units.map((u) => [u.scan.name, u.scan.entryDigest])));
-  const print = indexPrint(platformKey, units.map((u) => u.scan));
   const verified = cache?.readVerified?.();
   const verifiedIds = verified?.print === print ? new Map(Object.entries(verified.ids)) : new Map<string, string>();
   const facts = new Map<string, UseCaseFacts>();
@@ -224,7 +244,22 @@ export function compileStream(sources: readonly SourceFile[], options: StreamOpt
   quotas.diagnostics.forEach((d) => report.add(d));
 
   // Readers and writers of the use cases that compile; chains of depends_on through any dag the specs name.
-  checkMissingDependencies({ useCases: healthyFacts, upstreams: indexUpstreams(index) }, report);
+  // Missing dependencies and the table catalog: from the last compile while the facts of what compiles are the same.
+  const factsKey = digest(scannedKey, ...healthy.flatMap((u) => [u.files.name, u.normalized!.factsId]));
+  let tables: Record<string, ManifestTable>;
+  if (crossBefore?.facts?.key === factsKey) {
+    tables = crossBefore.facts.tables;
+    crossBefore.facts.diagnostics.forEach((d) => report.add(d));
+    crossNow.facts = crossBefore.facts;
+    reused.cross.facts = true;
+  } else {
+    const found = new Report();
+    checkMissingDependencies({ useCases: healthyFacts, upstreams: indexUpstreams(index) }, found);
+    found.diagnostics.forEach((d) => report.add(d));
+    tables = tableCatalog({ platform, useCases: healthyFacts, owners, index });
+    crossNow.facts = { key: factsKey, tables, diagnostics: found.diagnostics };
+  }
+  if (cache?.writeCross && (crossNow.scanned !== crossBefore?.scanned || crossNow.facts !== crossBefore?.facts)) cache.writeCross(crossNow);
 
   // Assemble: each healthy use case's files go out as soon as they are made (or found unchanged in the cache).
   // Migrations of quarantined use cases count: their last deployment may still be converting.
@@ -307,7 +342,7 @@ export function compileStream(sources: readonly SourceFile[], options: StreamOpt
   }
 
   const databases = new Set(summaries.flatMap((s) => s.databases));
-  const build = assemblePlatform({ platform, useCases: healthyFacts, owners, index, lakestepVersion: options.lakestepVersion, databases });
+  const build = assemblePlatform({ platform, useCases: healthyFacts, owners, index, lakestepVersion: options.lakestepVersion, databases, tables });
   const limits = limitsSummary(summaries);
   quotas.summary.schedules = summaries.reduce((n, u) => n + u.workflows.reduce((m, w) => m + w.schedules, 0), 0);
   checkDataSyncQuota({ platform: { region: platform.region }, useCases: summaries }, healthyFacts, report);

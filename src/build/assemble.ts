@@ -11,7 +11,7 @@ import { migrationWaits, type MigrationRef } from '../ir/migration-order.ts';
 import type { UseCaseFacts, WorkflowFacts } from '../ir/facts.ts';
 import { isSkipState } from '../phases/migration-guard.ts';
 import { watchFor } from '../asl/watch.ts';
-import type { FreshnessAlarm, Manifest, ManifestUseCase, ManifestWorkflow } from './types.ts';
+import type { FreshnessAlarm, Manifest, ManifestTable, ManifestUseCase, ManifestWorkflow } from './types.ts';
 import { freshnessAlarms } from '../events/freshness.ts';
 import { MANIFEST_VERSION } from './types.ts';
 import { storageFor } from './storage.ts';
@@ -79,7 +79,7 @@ export function manifestDatabases(part: Pick<ManifestUseCase, 'workflows'>): str
  * What the whole platform shares: the manifest without its use cases (`useCases: []`, filled by the
  * caller in build order) and the platform's own machines.
  */
-export function assemblePlatform(input: Omit<AssembleInput, 'migrated'> & { databases: ReadonlySet<string> }): BuildOutput {
+export function assemblePlatform(input: Omit<AssembleInput, 'migrated'> & { databases: ReadonlySet<string>; tables?: Record<string, ManifestTable> }): BuildOutput {
   const files = new Map<string, string>();
   // The manifest carries the environment settings, not the compiler's defaults.
   const { defaults: _defaults, origin: _origin, schedulesEnabled: _schedules, quality: _quality, grants: _grants, ...settings } = input.platform;
@@ -96,7 +96,7 @@ export function assemblePlatform(input: Omit<AssembleInput, 'migrated'> & { data
       lakestepVersion: input.lakestepVersion,
       platform: { ...settings, databases: [...input.databases].sort() },
       useCases: [],
-      tables: tableCatalog({ platform: input.platform, useCases: input.useCases, owners: input.owners, index: input.index }),
+      tables: input.tables ?? tableCatalog({ platform: input.platform, useCases: input.useCases, owners: input.owners, index: input.index }),
       quarantined: [],
       ...(backfill && dispatcher
         ? {

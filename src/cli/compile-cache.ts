@@ -5,7 +5,8 @@
  * their caches), at most {@link TREES_KEPT} specs trees, the least recently
  * used dropped first; two files per use case — `<use case>.entry` (its stages' results and reads,
  * the digests of its generated files) and `<use case>.ir` (its IR) — the platform stage's
- * `platform.loaded` and `reads.verified` (the results verified on the last index), each
+ * `platform.loaded`, `reads.verified` (the results verified on the last index) and
+ * `platform.cross` (the whole-platform stages' last results), each
  * written through a temporary file and a rename so a reader never
  * sees half an entry, even with two compiles at once.
  *
@@ -25,7 +26,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameS
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
-import { digest, type CacheEntry, type CompileCache, type PlatformEntry, type StoredUseCase, type VerifiedReads } from '../compile/cache.ts';
+import { digest, type CacheEntry, type CompileCache, type CrossEntry, type PlatformEntry, type StoredUseCase, type VerifiedReads } from '../compile/cache.ts';
 import type { UseCaseIndexEntry } from '../ir/context.ts';
 import type { UseCase } from '../ir/types.ts';
 
@@ -64,6 +65,8 @@ const SUFFIXES = ['.entry', '.ir'] as const;
 const PLATFORM = 'platform.loaded';
 /** The results last verified on an index (src/compile/cache.ts {@link VerifiedReads}): no use case's file ends so. */
 const VERIFIED = 'reads.verified';
+/** The whole-platform stages' last results (src/compile/cache.ts {@link CrossEntry}). */
+const CROSS = 'platform.cross';
 /** What earlier versions kept and this one no longer reads. */
 const RETIRED = ['.files'] as const;
 
@@ -113,6 +116,15 @@ export class DiskCache implements CompileCache {
 
   writeVerified(verified: VerifiedReads): void {
     this.store(VERIFIED, Buffer.from(JSON.stringify(verified)));
+  }
+
+  readCross(): CrossEntry | undefined {
+    return this.load(CROSS, (buf) => (buf[0] === JSON_START ? JSON.parse(buf.toString('utf8')) : deserialize(buf))) as CrossEntry | undefined;
+  }
+
+  /** As JSON when JSON holds it exactly (it reads back in about half the time), else with the V8 serializer. */
+  writeCross(entry: CrossEntry): void {
+    this.store(CROSS, jsonExact(entry) ? Buffer.from(JSON.stringify(entry)) : serialize(entry));
   }
 
   prune(keep: ReadonlySet<string>): void {

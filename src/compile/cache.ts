@@ -28,12 +28,12 @@ import type { Diagnostic } from '../diagnostics.ts';
 import type { UseCaseFacts } from '../ir/facts.ts';
 import type { LoadedPlatform } from '../ir/load-platform.ts';
 import type { UseCase } from '../ir/types.ts';
-import type { ManifestWorkflow } from '../build/types.ts';
+import type { ManifestTable, ManifestWorkflow } from '../build/types.ts';
 import type { Reads } from './reads.ts';
 import type { UseCaseScan } from './scan.ts';
 
 /** Bumped whenever an entry's shape changes: older entries are then never read. */
-export const CACHE_FORMAT = 3;
+export const CACHE_FORMAT = 4;
 
 /** What the whole-platform stages and the CLI summary need of a compiled workflow (kept in every cache entry: small). */
 export interface WorkflowSummary extends Pick<ManifestWorkflow, 'name' | 'type' | 'kind' | 'enabled' | 'schedule' | 'scheduleTimezone' | 'dependsOn' | 'stats'> {
@@ -73,6 +73,11 @@ export interface CacheEntry {
     id: string;
     /** What the whole-platform stages read of the IR; undefined when the use case does not compile. */
     facts: UseCaseFacts | undefined;
+    /**
+     * Digest of {@link facts} but their spec hash (which any edit changes and no whole-platform stage reads):
+     * what a use case adds to the key of the whole-platform stages' memo ({@link CrossEntry}).
+     */
+    factsId: string;
     /** Digest of the IR (kept apart: {@link CompileCache.readUseCase}), for the next stage's key. */
     digest: string;
     diagnostics: Diagnostic[];
@@ -117,6 +122,22 @@ export interface VerifiedReads {
   ids: Record<string, string>;
 }
 
+/**
+ * The whole-platform stages' last results, each under the digest of everything it read, so a compile whose
+ * change leaves their inputs alone (most edits of one use case) takes them instead of computing them again:
+ *
+ *   scanned  table ownership, database owners and dependency cycles: from the platform (its files' text,
+ *            for the positions of its diagnostics), every use case's index entry, ownership claims and
+ *            `depends_on` edges;
+ *   facts    missing dependencies and the table catalog: from `scanned`'s inputs and the facts of every
+ *            use case that compiles.
+ */
+export interface CrossEntry {
+  format: typeof CACHE_FORMAT;
+  scanned?: { key: string; owners: [string, string][]; created: string[]; diagnostics: Diagnostic[] };
+  facts?: { key: string; tables: Record<string, ManifestTable>; diagnostics: Diagnostic[] };
+}
+
 /** Where entries live between compiles: in memory for tests, on disk for the CLI (src/cli/compile-cache.ts). */
 export interface CompileCache {
   read(useCase: string): CacheEntry | undefined;
@@ -139,6 +160,9 @@ export interface CompileCache {
   /** The results last verified on an index (the caller compares its print). */
   readVerified?(): VerifiedReads | undefined;
   writeVerified?(verified: VerifiedReads): void;
+  /** The whole-platform stages' last results (the caller compares their keys). */
+  readCross?(): CrossEntry | undefined;
+  writeCross?(entry: CrossEntry): void;
 }
 
 /**
@@ -181,6 +205,7 @@ export class MemoryCache implements CompileCache {
   readonly irs = new Map<string, StoredUseCase>();
   platform: PlatformEntry | undefined;
   verified: VerifiedReads | undefined;
+  cross: CrossEntry | undefined;
 
   read(useCase: string): CacheEntry | undefined {
     const e = this.entries.get(useCase);
@@ -226,5 +251,13 @@ export class MemoryCache implements CompileCache {
 
   writeVerified(verified: VerifiedReads): void {
     this.verified = structuredClone(verified);
+  }
+
+  readCross(): CrossEntry | undefined {
+    return this.cross ? structuredClone(this.cross) : undefined;
+  }
+
+  writeCross(entry: CrossEntry): void {
+    this.cross = structuredClone(entry);
   }
 }

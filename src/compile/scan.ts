@@ -26,6 +26,8 @@ export interface UseCaseScan {
   /** Digest of {@link ownership}: with {@link entryDigest}, what this use case adds to the index (src/compile/reads.ts `indexPrint`). */
   ownershipDigest: string;
   edges: DependencyEdge[];
+  /** Digest of {@link edges}, for the whole-platform stages' memo (src/compile/cache.ts `CrossEntry`). */
+  edgesDigest: string;
   /** What the file-level checks found. */
   diagnostics: Diagnostic[];
 }
@@ -56,13 +58,15 @@ export function scanUseCase(uc: UseCaseFiles, platform: Pick<Platform, 'buckets'
   const parsed = parseUseCase(uc, report);
   const entry = indexUseCase(uc.name, parsed, platform);
   const ownership = ownershipFacts(uc, parsed, platform.catalog);
+  const edges = dependencyEdges(uc.name, parsed.get('orchestration.yaml'));
   const scan: UseCaseScan = {
     name: uc.name,
     entry,
     entryDigest: entryDigest(entry),
     ownership,
     ownershipDigest: digest(canonical(ownership)),
-    edges: dependencyEdges(uc.name, parsed.get('orchestration.yaml')),
+    edges,
+    edgesDigest: digest(canonical(edges)),
     diagnostics: report.diagnostics,
   };
   return { scan, parsed };

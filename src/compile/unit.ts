@@ -26,7 +26,10 @@ export type Normalized = NonNullable<CacheEntry['normalized']> & { useCase?: Use
 export function normalizeUnit(uc: UseCaseFiles, parsed: Map<string, SpecFile>, platform: Platform, index: PlatformIndex, answers: ReadAnswers): Normalized {
   const report = new Report();
   const { value, keys } = recordReads(index, () => normalizeUseCase(uc, { platform, index, report, parsed }));
-  const made = { reads: answers.answers(keys), facts: value ? useCaseFacts(value) : undefined, digest: value ? digest(canonical(value)) : '-', diagnostics: report.diagnostics };
+  const facts = value ? useCaseFacts(value) : undefined;
+  // The spec hash (of the use case's files, changed by any edit) is left out: the whole-platform stages never read it.
+  const factsId = digest(canonical(facts ? { ...facts, specHash: '' } : null));
+  const made = { reads: answers.answers(keys), facts, factsId, digest: value ? digest(canonical(value)) : '-', diagnostics: report.diagnostics };
   return { ...made, id: digest(canonical(made)), ...(value ? { useCase: value } : {}) };
 }
 

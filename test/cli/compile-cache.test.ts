@@ -47,7 +47,7 @@ describe('compile cache on disk', () => {
     const { dir, full } = await warm();
     expect(build(join(dir, 'build'))).toEqual(full);
     const names = readdirSync(join(dir, 'cache')).sort();
-    expect(names).toEqual(['clickstream.entry', 'clickstream.ir', 'customers.entry', 'customers.ir', 'orders.entry', 'orders.ir', 'payments.entry', 'payments.ir', 'platform.loaded', 'reads.verified']);
+    expect(names).toEqual(['clickstream.entry', 'clickstream.ir', 'customers.entry', 'customers.ir', 'orders.entry', 'orders.ir', 'payments.entry', 'payments.ir', 'platform.cross', 'platform.loaded', 'reads.verified']);
     writeFileSync(join(dir, 'cache/orders.files'), 'from an older version');
     await compileInto(dir, 'build');
     expect(existsSync(join(dir, 'cache/orders.files'))).toBe(false);
@@ -123,11 +123,12 @@ describe('compile cache on disk', () => {
         ownership: { useCase: 'orders', claims: [], homes: [], shares: [] },
         ownershipDigest: 'o',
         edges: [],
+        edgesDigest: 'e',
         diagnostics: [],
       },
     });
     const plain = base();
-    const withUndefined = { ...base(), normalized: { reads: {}, id: 'i', facts: undefined, digest: '-', diagnostics: [] } };
+    const withUndefined = { ...base(), normalized: { reads: {}, id: 'i', facts: undefined, factsId: 'f', digest: '-', diagnostics: [] } };
     const withMap = base();
     (withMap.scan.ownership as unknown as { extra: Map<string, string> }).extra = new Map([['m', 'n']]);
     expect(entryJson(plain)).toBeDefined();

@@ -65,7 +65,7 @@ describe('incremental compile', () => {
   it('reuses every stage of every use case when nothing changed', () => {
     const { result, changed } = check(EXAMPLE, EXAMPLE);
     expect(changed).toBe(false);
-    expect(result.reused).toEqual({ platform: true, scanned: NAMES, normalized: NAMES, assembled: NAMES });
+    expect(result.reused).toEqual({ platform: true, scanned: NAMES, normalized: NAMES, assembled: NAMES, cross: { scanned: true, facts: true } });
   });
 
   it("a use case's YAML file: that use case, and those that read what changed", () => {
@@ -95,7 +95,7 @@ describe('incremental compile', () => {
     const after = edited(EXAMPLE, replace('platform.yaml', 'max_vcpu: 96', 'max_vcpu: 64'));
     const { result, changed } = check(EXAMPLE, after);
     expect(changed).toBe(true);
-    expect(result.reused).toEqual({ platform: false, scanned: [], normalized: [], assembled: [] });
+    expect(result.reused).toEqual({ platform: false, scanned: [], normalized: [], assembled: [], cross: { scanned: false, facts: false } });
   });
 
   it("a use case's file leaves the platform stage alone; a use case the platform names, removed, does not", () => {
@@ -269,6 +269,30 @@ describe('incremental compile', () => {
       asked.mockRestore();
       written.mockRestore();
     }
+  });
+
+  it("the whole-platform stages' results are taken from the last compile exactly while what they read is the same", () => {
+    const cache = new MemoryCache();
+    const owners = (m: Map<string, string>) => m.set('platform.yaml', m.get('platform.yaml')!.replace('\ndatabases:\n', '\ndatabases:\n  raw_elsewhere: {owner: nobody}\n'));
+    const base = edited(EXAMPLE, owners);
+    withCache(base, cache);
+    // A SQL file: no index entry, claim, edge nor fact changes.
+    const sql = edited(base, replace('orders/sql/orders_enriched.sql', 'INTERVAL 3 DAYS', 'INTERVAL 4 DAYS'));
+    expect(check(base, sql, cache).result.reused.cross).toEqual({ scanned: true, facts: true });
+    // A merge's condition: the use case's facts are the same; the ownership stages too.
+    const condition = edited(sql, replace('orders/processing.yaml', "op = 'D'", "op = 'X'"));
+    expect(check(sql, condition, cache).result.reused.cross).toEqual({ scanned: true, facts: true });
+    // A schedule is in the index: both run again.
+    const schedule = edited(condition, replace('clickstream/orchestration.yaml', /schedule: .*/, 'schedule: cron(7 3 * * ? *)'));
+    expect(check(condition, schedule, cache).result.reused.cross).toEqual({ scanned: false, facts: false });
+    // A comment line above `databases:` in platform.yaml: the same platform, but the warning about its unknown
+    // owner moves down one line; taken from the last compile it would point at the old line (check compares).
+    const shifted = edited(schedule, (m) => m.set('platform.yaml', m.get('platform.yaml')!.replace('\ndatabases:\n', '\n# shifted\ndatabases:\n')));
+    const r = check(schedule, shifted, cache);
+    expect(r.result.reused.cross.scanned).toBe(false);
+    expect(r.full.diagnostics.some((d) => d.code === 'DATABASE_OWNER_UNKNOWN')).toBe(true);
+    // Compiled again unchanged: both taken.
+    expect(check(shifted, shifted, cache).result.reused.cross).toEqual({ scanned: true, facts: true });
   });
 
   it('another lakestep version or cache format reuses nothing', () => {
