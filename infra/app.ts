@@ -29,6 +29,8 @@ import { CachedTemplateValidation } from './validation-cache.ts';
 import { readBuildFile } from './manifest.ts';
 
 const INFRA_DIR = dirname(fileURLToPath(import.meta.url));
+/** Where synth's caches live by default: lakestep's own node_modules/.cache. */
+const CACHE_ROOT = join(INFRA_DIR, '..', 'node_modules', '.cache', 'lakestep');
 
 export interface BuildAppOptions {
   /** Directory holding `manifest.json`. */
@@ -87,10 +89,10 @@ export function buildApp(opts: BuildAppOptions): BuiltApp {
   const { platform } = manifest;
   if (opts.nagChecks ?? true) {
     const nag = new AwsSolutionsChecks(app, { verbose: true });
-    const nagCache = opts.nagCache ?? join(INFRA_DIR, '..', 'node_modules', '.cache', 'lakestep', 'cdk-nag');
+    const nagCache = opts.nagCache ?? join(CACHE_ROOT, 'cdk-nag');
     Validations.of(app).addPlugins(nagCache === false ? nag : new CachedNagChecks(nag, nagCache));
   }
-  const validationCache = opts.validationCache ?? join(INFRA_DIR, '..', 'node_modules', '.cache', 'lakestep', 'cfn-validate');
+  const validationCache = opts.validationCache ?? join(CACHE_ROOT, 'cfn-validate');
   if (validationCache !== false && process.env.CDK_VALIDATION !== 'false') Validations.of(app).addPlugins(new CachedTemplateValidation(validationCache));
   const env = stackEnvironment(platform);
   const sparkDir = opts.sparkDir ?? DEFAULT_SPARK_DIR;

@@ -27,7 +27,7 @@ import { checkDatabaseOwners, checkTableOwnership } from './ir/ownership.ts';
 import { RecordingIndex, setTableOwners } from './ir/context.ts';
 import type { UseCaseFacts } from './ir/facts.ts';
 import type { Platform, UseCase } from './ir/types.ts';
-import type { Manifest, ManifestTable } from './build/types.ts';
+import type { Manifest } from './build/types.ts';
 import { tableCatalog } from './build/tables.ts';
 import { MANIFEST_INDEX, manifestPartPath, readManifest } from './build/manifest-files.ts';
 import { checkRuleQuotas, formatRuleSummary, statusRule } from './events/index.ts';
@@ -35,7 +35,7 @@ import { limitsSummary } from './build/limits.ts';
 import { checkDataSyncQuota } from './build/datasync-quota.ts';
 import { discover, type SkippedEntry, type UseCaseFiles } from './spec/discover.ts';
 import type { SourceFile, SpecFile } from './spec/files.ts';
-import { CACHE_FORMAT, canonical, digest, SpilledUseCases, type CacheEntry, type CompileCache, type CrossEntry, type FileDigest, type UseCaseSummary } from './compile/cache.ts';
+import { CACHE_FORMAT, canonical, digest, SpilledUseCases, type CacheEntry, type CompileCache, type FileDigest, type UseCaseSummary } from './compile/cache.ts';
 import { indexPrint, ReadAnswers } from './compile/reads.ts';
 import { platformStage } from './compile/platform.ts';
 import { parseUseCase, scanUseCase, type UseCaseScan } from './compile/scan.ts';
@@ -160,29 +160,21 @@ export function compileStream(sources: readonly SourceFile[], options: StreamOpt
   // Table ownership, database owners and cycles: taken from the last compile while what they read is the same.
   const cross = cache?.readCross?.();
   const crossBefore = cross?.format === CACHE_FORMAT ? cross : undefined;
-  const crossNow: CrossEntry = { format: CACHE_FORMAT };
   const platformTexts = sources.filter((f) => platformFiles.has(f.path)).flatMap((f) => [f.path, f.text]);
   const scannedKey = digest(print, ...platformTexts, ...units.flatMap((u) => [u.scan.name, u.scan.edgesDigest]));
-  let owners: Map<string, string>;
-  let created: Set<string>;
-  if (crossBefore?.scanned?.key === scannedKey) {
-    owners = new Map(crossBefore.scanned.owners);
-    created = new Set(crossBefore.scanned.created);
-    crossBefore.scanned.diagnostics.forEach((d) => report.add(d));
-    crossNow.scanned = crossBefore.scanned;
-    reused.cross.scanned = true;
-  } else {
-    const found = new Report();
-    ({ owners, created } = checkTableOwnership(
+  const scanned = memo(crossBefore?.scanned, scannedKey, report, (found) => {
+    const checked = checkTableOwnership(
       units.map((u) => u.scan.ownership),
       found,
       { owners: platform.databaseOwners, ...(platformFile ? { file: platformFile } : {}) },
-    ));
+    );
     checkDatabaseOwners(platform, platformFile, tree.useCases, found);
     checkCycles(new Map(units.map((u) => [u.scan.name, u.scan.edges])), found);
-    found.diagnostics.forEach((d) => report.add(d));
-    crossNow.scanned = { key: scannedKey, owners: [...owners], created: [...created], diagnostics: found.diagnostics };
-  }
+    return { owners: [...checked.owners], created: [...checked.created] };
+  });
+  reused.cross.scanned = scanned === crossBefore?.scanned;
+  const owners = new Map(scanned.owners);
+  const created = new Set(scanned.created);
   setTableOwners(index, owners, created);
 
   // Normalize: reuse a use case's IR while every read it made of the index answers the same — without asking
@@ -206,9 +198,10 @@ export function compileStream(sources: readonly SourceFile[], options: StreamOpt
     if (u.normalized.facts) facts.set(u.files.name, u.normalized.facts);
   }
 
-  // Every result now stands verified on this index (made on it or answered alike): one small file, no entry, when it changed.
+  // Every result now stands verified on this index (made on it or answered alike): one small file, no entry, when it
+  // changed (the list of another index is empty here, so it differs).
   const ids = Object.fromEntries(units.map((u) => [u.files.name, u.normalized!.id]));
-  if (cache?.writeVerified && (verified?.print !== print || units.some((u) => verifiedIds.get(u.files.name) !== ids[u.files.name]) || verifiedIds.size !== units.length)) {
+  if (cache?.writeVerified && (verifiedIds.size !== units.length || units.some((u) => verifiedIds.get(u.files.name) !== ids[u.files.name]))) {
     cache.writeVerified({ print, ids });
   }
 
@@ -246,20 +239,13 @@ export function compileStream(sources: readonly SourceFile[], options: StreamOpt
   // Readers and writers of the use cases that compile; chains of depends_on through any dag the specs name.
   // Missing dependencies and the table catalog: from the last compile while the facts of what compiles are the same.
   const factsKey = digest(scannedKey, ...healthy.flatMap((u) => [u.files.name, u.normalized!.factsId]));
-  let tables: Record<string, ManifestTable>;
-  if (crossBefore?.facts?.key === factsKey) {
-    tables = crossBefore.facts.tables;
-    crossBefore.facts.diagnostics.forEach((d) => report.add(d));
-    crossNow.facts = crossBefore.facts;
-    reused.cross.facts = true;
-  } else {
-    const found = new Report();
+  const crossFacts = memo(crossBefore?.facts, factsKey, report, (found) => {
     checkMissingDependencies({ useCases: healthyFacts, upstreams: indexUpstreams(index) }, found);
-    found.diagnostics.forEach((d) => report.add(d));
-    tables = tableCatalog({ platform, useCases: healthyFacts, owners, index });
-    crossNow.facts = { key: factsKey, tables, diagnostics: found.diagnostics };
-  }
-  if (cache?.writeCross && (crossNow.scanned !== crossBefore?.scanned || crossNow.facts !== crossBefore?.facts)) cache.writeCross(crossNow);
+    return { tables: tableCatalog({ platform, useCases: healthyFacts, owners, index }) };
+  });
+  reused.cross.facts = crossFacts === crossBefore?.facts;
+  const tables = crossFacts.tables;
+  if (cache?.writeCross && !(reused.cross.scanned && reused.cross.facts)) cache.writeCross({ format: CACHE_FORMAT, scanned, facts: crossFacts });
 
   // Assemble: each healthy use case's files go out as soon as they are made (or found unchanged in the cache).
   // Migrations of quarantined use cases count: their last deployment may still be converting.
@@ -376,6 +362,20 @@ export function compileStream(sources: readonly SourceFile[], options: StreamOpt
     rulesSummary: formatRuleSummary(quotas.summary),
     limitsSummary: limits,
   };
+}
+
+/**
+ * A whole-platform stage's result: `before` when it was made under `key`, else what `compute` makes with its
+ * diagnostics in a report of its own; the diagnostics go into `report` either way, where the stage puts them.
+ */
+function memo<T extends object>(before: (T & { key: string; diagnostics: Diagnostic[] }) | undefined, key: string, report: Report, compute: (found: Report) => T): T & { key: string; diagnostics: Diagnostic[] } {
+  let result = before;
+  if (result?.key !== key) {
+    const found = new Report();
+    result = { ...compute(found), key, diagnostics: found.diagnostics };
+  }
+  result.diagnostics.forEach((d) => report.add(d));
+  return result;
 }
 
 function outputFile(path: string, text: string): OutputFile {

@@ -80,7 +80,7 @@ export class DiskCache implements CompileCache {
 
   read(useCase: string): CacheEntry | undefined {
     if (!SAFE.test(useCase)) return undefined;
-    return this.load(`${useCase}.entry`, (buf) => (buf[0] === JSON_START ? entryFromJson(buf.toString('utf8')) : deserialize(buf))) as CacheEntry | undefined;
+    return this.load(`${useCase}.entry`, decode(entryFromJson)) as CacheEntry | undefined;
   }
 
   readUseCase(useCase: string, digest: string): UseCase | undefined {
@@ -96,8 +96,7 @@ export class DiskCache implements CompileCache {
   /** Stores the entry, as JSON when JSON holds it exactly; the generated files are not kept on disk (the build holds them). */
   write(useCase: string, entry: CacheEntry): void {
     if (!SAFE.test(useCase)) return;
-    const text = entryJson(entry);
-    this.store(`${useCase}.entry`, text === undefined ? serialize(entry) : Buffer.from(text));
+    this.store(`${useCase}.entry`, encode(entry, entryJson(entry)));
   }
 
   readPlatform(): PlatformEntry | undefined {
@@ -119,12 +118,12 @@ export class DiskCache implements CompileCache {
   }
 
   readCross(): CrossEntry | undefined {
-    return this.load(CROSS, (buf) => (buf[0] === JSON_START ? JSON.parse(buf.toString('utf8')) : deserialize(buf))) as CrossEntry | undefined;
+    return this.load(CROSS, decode(JSON.parse)) as CrossEntry | undefined;
   }
 
   /** As JSON when JSON holds it exactly (it reads back in about half the time), else with the V8 serializer. */
   writeCross(entry: CrossEntry): void {
-    this.store(CROSS, jsonExact(entry) ? Buffer.from(JSON.stringify(entry)) : serialize(entry));
+    this.store(CROSS, encode(entry, jsonExact(entry) ? JSON.stringify(entry) : undefined));
   }
 
   prune(keep: ReadonlySet<string>): void {
@@ -175,6 +174,16 @@ export class DiskCache implements CompileCache {
 
 /** An entry written as JSON starts with `{`; the V8 serializer's output with its version tag (0xFF). */
 const JSON_START = 0x7b;
+
+/** `value` as its JSON text `json` when given (JSON holds it exactly), else with the V8 serializer. */
+function encode(value: unknown, json: string | undefined): Buffer {
+  return json === undefined ? serialize(value) : Buffer.from(json);
+}
+
+/** Reads what {@link encode} wrote, the first byte telling which: the JSON text through `fromJson`. */
+function decode(fromJson: (text: string) => unknown): (buf: Buffer) => unknown {
+  return (buf) => (buf[0] === JSON_START ? fromJson(buf.toString('utf8')) : deserialize(buf));
+}
 /** The Maps and Sets of an index entry, written as lists. */
 const INDEX_MAPS = ['dags', 'schedules', 'timezones', 'conventions', 'dependsOn', 'migrationTables', 'tables'] as const satisfies readonly (keyof UseCaseIndexEntry)[];
 const INDEX_SETS = ['secrets', 'datasyncTasks'] as const satisfies readonly (keyof UseCaseIndexEntry)[];
