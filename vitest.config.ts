@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -10,6 +11,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // One fork per core (vitest's default leaves one core to itself, which idles once the sources are
+    // transformed): on a 2-core machine the suite took 308 s with one fork and 213 s with two.
+    maxWorkers: availableParallelism(),
     // bin/lakestep.mjs runs the bundle in dist/: build it from the sources under test.
     globalSetup: ['test/setup/build.ts'],
     // Tests create AWS SDK clients directly; silence its Node.js support notice as the CLI does (src/cli/aws-sdk-env.ts).
