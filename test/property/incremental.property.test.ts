@@ -1,0 +1,159 @@
+/**
+ * The incremental compile against a full compile, over random histories of the example platform: each
+ * history flips edits of a catalog on and off (the change of one use case's files, a SQL file, platform.yaml,
+ * an upstream's dag or migration, a share, a table owner, a syntax error, a use case added or removed, the environment
+ * switched — and their reverts), compiling through one cache after every step. After each step the build, the diagnostics, the
+ * quarantine and the summaries must be exactly those of a full compile of the same tree: a stale result
+ * served by any stage's cache (per use case, the platform, the reads, the whole-platform memo) shows here,
+ * whatever sequence of edits led to it. The cache is kept in memory or on disk (JSON or V8 entries).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DiskCache } from '../../src/cli/compile-cache.ts';
+import { readSpecTree } from '../../src/cli/spec-reader.ts';
+import { compile, compileStream, type CompileResult } from '../../src/compile.ts';
+import { MemoryCache, type CompileCache } from '../../src/compile/cache.ts';
+import type { SourceFile } from '../../src/spec/files.ts';
+import { VERSION } from '../compile/support.ts';
+
+const EXAMPLE = readSpecTree(resolve(import.meta.dirname, '../../specs')).files;
+
+interface Edit {
+  name: string;
+  apply(files: Map<string, string>): void;
+}
+
+/** Replaces each `[from, to]` in `path`; nothing when the file is gone (its use case removed by another edit). */
+function text(name: string, path: string, ...pairs: [string | RegExp, string][]): Edit {
+  return {
+    name,
+    apply(files) {
+      const before = files.get(path);
+      if (before === undefined) return;
+      let t = before;
+      for (const [from, to] of pairs) {
+        const next = t.replace(from, to);
+        // An edit that no longer finds its text would test nothing: the example changed under the catalog.
+        if (next === t) throw new Error(`edit '${name}': ${String(from)} not found in ${path}`);
+        t = next;
+      }
+      files.set(path, t);
+    },
+  };
+}
+
+function removeUseCase(name: string): Edit {
+  return {
+    name: `${name} removed`,
+    apply(files) {
+      for (const p of [...files.keys()]) if (p.startsWith(`${name}/`)) files.delete(p);
+    },
+  };
+}
+
+/** Edits that touch distinct text, so any subset of them applies together, in catalog order. */
+const CATALOG: Edit[] = [
+  text("a use case's schedule", 'clickstream/orchestration.yaml', ['schedule: rate(15 minutes)', 'schedule: rate(30 minutes)']),
+  text('a SQL file', 'orders/sql/orders_enriched.sql', ['INTERVAL 3 DAYS', 'INTERVAL 5 DAYS']),
+  text('a SQL file reading one more table', 'orders/sql/orders_enriched.sql', ['  WHERE o.updated_at', '  LEFT JOIN raw_payments.payments p ON p.order_id = o.order_id\n  WHERE o.updated_at']),
+  text("a SQL file writing another use case's table", 'orders/sql/orders_enriched.sql', ['MERGE INTO process_orders.orders_enriched', 'MERGE INTO raw_customers.customers']),
+  text('the platform', 'platform.yaml', ['max_vcpu: 96', 'max_vcpu: 64']),
+  text("a database's owner", 'platform.yaml', ['raw_clickstream: {owner: clickstream', 'raw_clickstream: {owner: orders']),
+  text("lines above the platform's databases", 'platform.yaml', ['\ndatabases:\n', '\n# owners\n# of each database\ndatabases:\n']),
+  text("an upstream's dag renamed", 'customers/orchestration.yaml', ['- name: customers-ingestion\n', '- name: customers-ingest\n'], ['depends_on: [customers-ingestion]', 'depends_on: [customers-ingest]']),
+  text("an upstream's migration renamed (another use case waits for its tables)", 'customers/orchestration.yaml', [/customers-migration/g, 'customers-hdfs-move']),
+  text("an upstream's schedule", 'customers/orchestration.yaml', ['schedule: cron(0 * * * ? *)', 'schedule: cron(30 * * * ? *)']),
+  text('a share taken back', 'customers/orchestration.yaml', [/share:\n(?: {2}.*\n)+/, '']),
+  text("a merge's delete condition", 'payments/processing.yaml', ["delete_when: \"status = 'VOIDED'\"", "delete_when: \"status = 'CANCELLED'\""]),
+  text('a YAML syntax error', 'payments/orchestration.yaml', [/\n*$/, '\n  - [unclosed\n']),
+  removeUseCase('clickstream'),
+  removeUseCase('customers'),
+  {
+    name: "a new use case writing another's table",
+    apply(files) {
+      files.set('intruder/orchestration.yaml', 'owner: intruder-team@example.com\ndags:\n  - name: intruder-merge\n    type: transformation\n    schedule: cron(0 5 * * ? *)\n');
+      files.set('intruder/processing.yaml', 'merges:\n  - name: steal\n    source: raw_orders.orders\n    target: raw_customers.customers\n    keys: [customer_id]\n');
+    },
+  },
+];
+
+/** The example with the edits of `on` applied, in catalog order (removals after the text edits they would skip). */
+function treeOf(on: readonly boolean[]): SourceFile[] {
+  const files = new Map(EXAMPLE.map((f) => [f.path, f.text]));
+  CATALOG.forEach((e, i) => on[i] && e.apply(files));
+  return [...files].map(([path, t]) => ({ path, text: t }));
+}
+
+/** The environments a step may switch to (`--env`: platform.dev.yaml or platform.prod.yaml over platform.yaml). */
+const ENVS = [undefined, 'dev', 'prod'] as const;
+type Env = (typeof ENVS)[number];
+const envOption = (env: Env) => (env === undefined ? {} : { env });
+
+/** Full compiles by tree and environment: histories revisit the same ones. */
+const fulls = new Map<string, CompileResult>();
+function fullOf(on: readonly boolean[], env: Env): CompileResult {
+  const key = `${on.map((b) => (b ? '1' : '0')).join('')} ${env ?? ''}`;
+  let r = fulls.get(key);
+  if (!r) fulls.set(key, (r = compile(treeOf(on), { ...VERSION, ...envOption(env) })));
+  return r;
+}
+
+/** Random histories by default a fixed sample; `RUNS=300 npx vitest run <this file>` explores more. */
+const RUNS = Number(process.env.RUNS ?? 12);
+
+const sorted = (files: ReadonlyMap<string, string>) => [...files].sort(([a], [b]) => (a < b ? -1 : 1));
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+describe('incremental compile over random histories of edits', () => {
+  it('every edit of the catalog applies, alone and with all the others', () => {
+    for (let i = 0; i < CATALOG.length; i++) {
+      const on = CATALOG.map((_, j) => j === i);
+      expect(treeOf(on), CATALOG[i]!.name).not.toEqual(EXAMPLE);
+    }
+    expect(() => treeOf(CATALOG.map(() => true))).not.toThrow();
+  });
+
+  it('after every step, exactly what a full compile of the same tree makes', () => {
+    // A step flips one edit of the catalog, or switches the environment.
+    const step = fc.nat({ max: CATALOG.length + ENVS.length - 1 });
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 6 }), fc.constantFrom('memory', 'disk'), (steps, kind) => {
+        let cache: CompileCache = new MemoryCache();
+        if (kind === 'disk') {
+          const dir = mkdtempSync(join(tmpdir(), 'lakestep-incremental-property-'));
+          dirs.push(dir);
+          cache = new DiskCache(dir);
+        }
+        const on = CATALOG.map(() => false);
+        let env: Env;
+        const history: string[] = ['the example'];
+        // The first compile fills the cache; each step then compiles the tree it leads to through it.
+        for (const s of [-1, ...steps]) {
+          if (s >= CATALOG.length) {
+            env = ENVS[s - CATALOG.length];
+            history.push(`--env ${env ?? '(none)'}`);
+          } else if (s >= 0) {
+            on[s] = !on[s];
+            history.push(`${on[s] ? '+' : '-'} ${CATALOG[s]!.name}`);
+          }
+          const files = new Map<string, string>();
+          const r = compileStream(treeOf(on), { ...VERSION, ...envOption(env), cache, emit: (f) => files.set(f.path, f.text()) });
+          const full = fullOf(on, env);
+          const where = `${kind} cache, after: ${history.join(', ')}`;
+          expect(sorted(files), where).toEqual(sorted(full.files));
+          expect(r.diagnostics, where).toEqual(full.diagnostics);
+          expect(r.quarantined, where).toEqual(full.quarantined);
+          expect(r.limitsSummary, where).toBe(full.limitsSummary);
+          expect(r.rulesSummary, where).toBe(full.rulesSummary);
+          expect(r.loadUseCases(), where).toEqual(full.useCases);
+        }
+      }),
+      { numRuns: RUNS, ...(process.env.RUNS ? {} : { seed: 21 }) },
+    );
+  }, 60_000 + RUNS * 2_000);
+});
