@@ -130,19 +130,34 @@ export function builtManifest(io: Io, outDir: string): Manifest {
   return readManifestDir(resolve(io.cwd, outDir));
 }
 
-/** The compile table: one row per workflow with its kind, triggers and sizes, then the rule quota line. */
+/** Past this many workflows the compile table lists only those of the use cases compiled again (a large platform's log stays short). */
+export const SUMMARY_ROWS = 100;
+
+/**
+ * The compile table: one row per workflow with its kind, triggers and sizes, then the rule quota line. Past
+ * {@link SUMMARY_ROWS} workflows, the rows of the use cases this compile assembled again (not the cache's),
+ * at most that many, and how many more the manifest lists; quarantined use cases are always listed.
+ */
 export function summary(result: StreamResult, outDir: string): string {
   const rows = [['use case', 'workflow', 'kind', 'schedule / trigger', 'states', 'spark jobs', 'routes']];
+  const workflows = result.summaries.reduce((n, u) => n + u.workflows.length, 0);
+  const reused = new Set(workflows > SUMMARY_ROWS ? result.reused.assembled : []);
+  let left = workflows;
   for (const uc of result.summaries) {
+    if (reused.has(uc.name)) continue;
     for (const w of uc.workflows) {
+      if (rows.length > SUMMARY_ROWS) break;
       rows.push([uc.name, w.name + (w.enabled ? '' : ' (disabled)'), kindLabel(w), triggerText(uc.name, w), String(w.stats.states), String(w.stats.sparkJobs), String(w.routes)]);
+      left--;
     }
   }
+  const listed = workflows - left;
   for (const q of result.quarantined) rows.push([q.useCase, '(quarantined)', '-', `${q.diagnostics.filter((d) => d.severity === 'error').length} error(s)`, '-', '-', '-']);
-  const workflows = result.summaries.reduce((n, u) => n + u.workflows.length, 0);
+  const unchanged = reused.size ? ` (${reused.size} use case(s) unchanged since the last compile)` : '';
+  const more = left === 0 ? '' : `${listed ? `… and ${left} more workflow(s)` : `${left} workflow(s)`}${unchanged}: ${outDir}/manifest.json lists every one\n`;
   const p = result.manifest.platform;
   const env = p.environment === undefined ? '' : `Environment ${p.environment}: prefix ${p.prefix}, region ${p.region}${p.account ? `, account ${p.account}` : ''}\n`;
-  return `${table(rows)}\n\nEventBridge: ${result.rulesSummary}\nStep Functions: ${result.limitsSummary}\n${env}${result.summaries.length} use case(s) compiled, ${workflows} workflow(s), ${result.quarantined.length} quarantined → ${outDir}/manifest.json`;
+  return `${rows.length > 1 ? `${table(rows)}\n` : ''}${more}\nEventBridge: ${result.rulesSummary}\nStep Functions: ${result.limitsSummary}\n${env}${result.summaries.length} use case(s) compiled, ${workflows} workflow(s), ${result.quarantined.length} quarantined → ${outDir}/manifest.json`;
 }
 
 /** `cron(0 * * * ? *) + after customers-migration`: schedules and upstreams both, since a dag runs on each. */

@@ -10,7 +10,9 @@ import { cpSync, existsSync, lstatSync, readdirSync, readFileSync, rmSync, statS
 import { join, resolve } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
+import { generateSpecs } from '../../bench/generate.ts';
 import { BUILD_MARKER } from '../../src/cli/build-dir.ts';
+import { SUMMARY_ROWS } from '../../src/cli/commands.ts';
 import { DiskCache, entryFromJson, entryJson } from '../../src/cli/compile-cache.ts';
 import { readSpecTree } from '../../src/cli/spec-reader.ts';
 import { compileStream } from '../../src/compile.ts';
@@ -190,4 +192,34 @@ describe('compile cache on disk', () => {
       expect(touched.sort()).toEqual([edited, sameSize, removed, linked].sort());
     });
   }
+});
+
+describe('the compile table of a large platform', () => {
+  it(`lists at most ${SUMMARY_ROWS} workflows, then only those of the use cases compiled again, and counts the rest`, async () => {
+    const generated = generateSpecs({ useCases: 25 });
+    const dir = folder(Object.fromEntries(generated.sources.map((f) => [`specs/${f.path}`, f.text])));
+    const rowsOf = (out: string) => out.split('\n').filter((l) => / (migration|ingestion|transformation|maintenance|spark) /.test(l) && !l.startsWith('use case'));
+    const run = async () => {
+      const r = await runCli(['compile', 'specs', '--out', 'build', '--cache-dir', 'cache'], dir);
+      expect(r.code).toBe(0);
+      return r.out;
+    };
+    const workflows = generated.dags;
+    expect(workflows).toBeGreaterThan(SUMMARY_ROWS);
+    const cold = await run();
+    expect(rowsOf(cold)).toHaveLength(SUMMARY_ROWS);
+    expect(cold).toContain(`… and ${workflows - SUMMARY_ROWS} more workflow(s): build/manifest.json lists every one`);
+    // One use case's merge condition edited: its workflows, and the others counted as unchanged.
+    const merge = generated.sources.find((s) => s.path.endsWith('/processing.yaml') && s.text.includes("delete_when: \"op = 'D'\""))!;
+    writeFileSync(join(dir, 'specs', merge.path), merge.text.replace("op = 'D'", "op = 'X'"));
+    const one = await run();
+    const name = merge.path.split('/')[0]!;
+    const own = generated.sources.find((s) => s.path === `${name}/orchestration.yaml`)!.text.match(/^ {2}- name: /gm)!.length;
+    expect(rowsOf(one).map((l) => l.split(/\s+/)[0])).toEqual(Array(own).fill(name));
+    expect(one).toContain(`… and ${workflows - own} more workflow(s) (24 use case(s) unchanged since the last compile): build/manifest.json lists every one`);
+    const none = await run();
+    expect(rowsOf(none)).toEqual([]);
+    expect(none).toContain(`${workflows} workflow(s) (25 use case(s) unchanged since the last compile): build/manifest.json lists every one`);
+    expect(none).toContain(`25 use case(s) compiled, ${workflows} workflow(s), 0 quarantined → build/manifest.json`);
+  });
 });
