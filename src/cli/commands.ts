@@ -84,8 +84,17 @@ export function validateCommand(io: Io, specsDir: string, env?: string, cache?: 
     else e.warnings++;
     byFile.set(d.file, e);
   }
-  const lines = [...byFile].map(([f, c]) => `${c.errors ? '✘' : '✓'} ${displayPath(specsDir, f)}${c.errors ? `  ${c.errors} error(s)` : ''}${c.warnings ? `  ${c.warnings} warning(s)` : ''}`);
-  io.out(lines.join('\n'));
+  const line = ([f, c]: [string, { errors: number; warnings: number }]) => `${c.errors ? '✘' : '✓'} ${displayPath(specsDir, f)}${c.errors ? `  ${c.errors} error(s)` : ''}${c.warnings ? `  ${c.warnings} warning(s)` : ''}`;
+  if (byFile.size <= LIST_LIMIT) io.out([...byFile].map(line).join('\n'));
+  else {
+    // A large tree: every file with errors, then files with warnings while the list is short, then a count of the rest.
+    const files = [...byFile];
+    const failing = files.filter(([, c]) => c.errors > 0);
+    const warned = files.filter(([, c]) => c.errors === 0 && c.warnings > 0).slice(0, Math.max(0, LIST_LIMIT - failing.length));
+    const listed = [...failing, ...warned];
+    const rest = files.length - listed.length;
+    io.out([...listed.map(line), `${listed.length ? '… and ' : ''}${rest} ${listed.length ? 'more ' : ''}file(s) without errors`].join('\n'));
+  }
   if (result.diagnostics.length) io.err('\n' + printDiagnostics(result.diagnostics, result.sources, specsDir));
   const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
   io.out(`\n${byFile.size} files, ${errors} error(s), ${result.diagnostics.length - errors} warning(s)`);
@@ -130,23 +139,27 @@ export function builtManifest(io: Io, outDir: string): Manifest {
   return readManifestDir(resolve(io.cwd, outDir));
 }
 
-/** Past this many workflows the compile table lists only those of the use cases compiled again (a large platform's log stays short). */
-export const SUMMARY_ROWS = 100;
+/**
+ * How many lines a list of files or workflows gets before a large platform's output is cut short: past it,
+ * `validate` lists the files with errors (then with warnings, while there is room) and counts the others;
+ * `compile` lists the workflows of the use cases compiled again and counts the others.
+ */
+export const LIST_LIMIT = 100;
 
 /**
  * The compile table: one row per workflow with its kind, triggers and sizes, then the rule quota line. Past
- * {@link SUMMARY_ROWS} workflows, the rows of the use cases this compile assembled again (not the cache's),
+ * {@link LIST_LIMIT} workflows, the rows of the use cases this compile assembled again (not the cache's),
  * at most that many, and how many more the manifest lists; quarantined use cases are always listed.
  */
 export function summary(result: StreamResult, outDir: string): string {
   const rows = [['use case', 'workflow', 'kind', 'schedule / trigger', 'states', 'spark jobs', 'routes']];
   const workflows = result.summaries.reduce((n, u) => n + u.workflows.length, 0);
-  const reused = new Set(workflows > SUMMARY_ROWS ? result.reused.assembled : []);
+  const reused = new Set(workflows > LIST_LIMIT ? result.reused.assembled : []);
   let left = workflows;
   for (const uc of result.summaries) {
     if (reused.has(uc.name)) continue;
     for (const w of uc.workflows) {
-      if (rows.length > SUMMARY_ROWS) break;
+      if (rows.length > LIST_LIMIT) break;
       rows.push([uc.name, w.name + (w.enabled ? '' : ' (disabled)'), kindLabel(w), triggerText(uc.name, w), String(w.stats.states), String(w.stats.sparkJobs), String(w.routes)]);
       left--;
     }

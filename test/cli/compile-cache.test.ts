@@ -12,7 +12,7 @@ import { deserialize, serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { generateSpecs } from '../../bench/generate.ts';
 import { BUILD_MARKER } from '../../src/cli/build-dir.ts';
-import { SUMMARY_ROWS } from '../../src/cli/commands.ts';
+import { LIST_LIMIT } from '../../src/cli/commands.ts';
 import { DiskCache, entryFromJson, entryJson } from '../../src/cli/compile-cache.ts';
 import { readSpecTree } from '../../src/cli/spec-reader.ts';
 import { compileStream } from '../../src/compile.ts';
@@ -194,8 +194,27 @@ describe('compile cache on disk', () => {
   }
 });
 
-describe('the compile table of a large platform', () => {
-  it(`lists at most ${SUMMARY_ROWS} workflows, then only those of the use cases compiled again, and counts the rest`, async () => {
+describe('the output of a large platform', () => {
+  it(`validate lists every file past ${LIST_LIMIT} files only when it has problems, errors first, and counts the rest`, async () => {
+    const generated = generateSpecs({ useCases: 25 });
+    const dir = folder(Object.fromEntries(generated.sources.map((f) => [`specs/${f.path}`, f.text])));
+    const files = generated.sources.length;
+    expect(files).toBeGreaterThan(LIST_LIMIT);
+    const broken = generated.sources.find((s) => s.path.endsWith('/processing.yaml'))!;
+    writeFileSync(join(dir, 'specs', broken.path), `${broken.text}\n  - [unclosed\n`);
+    const r = await runCli(['validate', 'specs', '--no-cache'], dir);
+    expect(r.code).toBe(1);
+    const lines = r.out.split('\n').filter((l) => l !== '');
+    const listed = lines.filter((l) => /^[✓✘] /.test(l));
+    expect(listed[0]).toMatch(new RegExp(`^✘ specs/${broken.path}  \\d+ error\\(s\\)`));
+    expect(listed.slice(1).every((l) => /^✓ .*  \d+ warning\(s\)$/.test(l))).toBe(true);
+    expect(listed.length).toBeLessThanOrEqual(LIST_LIMIT);
+    expect(lines).toContain(`… and ${files - listed.length} more file(s) without errors`);
+    expect(lines.at(-1)).toMatch(new RegExp(`^${files} files, \\d+ error\\(s\\), \\d+ warning\\(s\\)$`));
+  });
+
+
+  it(`compile lists at most ${LIST_LIMIT} workflows, then only those of the use cases compiled again, and counts the rest`, async () => {
     const generated = generateSpecs({ useCases: 25 });
     const dir = folder(Object.fromEntries(generated.sources.map((f) => [`specs/${f.path}`, f.text])));
     const rowsOf = (out: string) => out.split('\n').filter((l) => / (migration|ingestion|transformation|maintenance|spark) /.test(l) && !l.startsWith('use case'));
@@ -205,10 +224,10 @@ describe('the compile table of a large platform', () => {
       return r.out;
     };
     const workflows = generated.dags;
-    expect(workflows).toBeGreaterThan(SUMMARY_ROWS);
+    expect(workflows).toBeGreaterThan(LIST_LIMIT);
     const cold = await run();
-    expect(rowsOf(cold)).toHaveLength(SUMMARY_ROWS);
-    expect(cold).toContain(`… and ${workflows - SUMMARY_ROWS} more workflow(s): build/manifest.json lists every one`);
+    expect(rowsOf(cold)).toHaveLength(LIST_LIMIT);
+    expect(cold).toContain(`… and ${workflows - LIST_LIMIT} more workflow(s): build/manifest.json lists every one`);
     // One use case's merge condition edited: its workflows, and the others counted as unchanged.
     const merge = generated.sources.find((s) => s.path.endsWith('/processing.yaml') && s.text.includes("delete_when: \"op = 'D'\""))!;
     writeFileSync(join(dir, 'specs', merge.path), merge.text.replace("op = 'D'", "op = 'X'"));
