@@ -3,10 +3,10 @@
  * with its reason. Findings are acknowledged one by one (cdk-nag 3 has no bulk form).
  * @see https://github.com/cdklabs/cdk-nag/blob/main/RULES.md
  */
-import { Validations } from 'aws-cdk-lib';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Stack } from 'aws-cdk-lib';
+import { acknowledge } from './acknowledge.ts';
 
 export interface PlatformFindings {
   accessLogs: s3.IBucket;
@@ -14,11 +14,11 @@ export interface PlatformFindings {
 }
 
 export function acknowledgePlatformFindings(stack: Stack, f: PlatformFindings): void {
-  Validations.of(f.accessLogs).acknowledge({
+  acknowledge(f.accessLogs, {
     id: 'AwsSolutions-S1',
     reason: 'This is the server-access-log bucket; logging it to itself would loop.',
   });
-  Validations.of(f.deadLetterQueue).acknowledge({
+  acknowledge(f.deadLetterQueue, {
     id: 'AwsSolutions-SQS3',
     reason: "This queue is the schedule starter's dead-letter queue: it has none of its own.",
   });

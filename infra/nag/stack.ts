@@ -4,13 +4,15 @@
  * @see https://github.com/cdklabs/cdk-nag/blob/main/RULES.md#awssolutions
  * @see https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_s3_deployment-readme.html
  */
-import { Validations, type Stack } from 'aws-cdk-lib';
+import type { Stack } from 'aws-cdk-lib';
+import { acknowledge } from './acknowledge.ts';
 import { UPLOAD_FUNCTION_ID as UPLOAD_FUNCTION } from '../platform/upload-function-logs.ts';
 
 export function acknowledgeStackFindings(stack: Stack): void {
   for (const child of stack.node.children) {
     if (!child.node.id.startsWith(UPLOAD_FUNCTION)) continue;
-    Validations.of(child).acknowledge(
+    acknowledge(
+      child,
       {
         id: 'AwsSolutions-L1',
         reason: 'The runtime of the CDK upload function is chosen by aws-cdk-lib and moves with it.',

@@ -7,10 +7,10 @@
  * A wildcard matching no entry stays a finding and fails synth.
  * @see https://github.com/cdklabs/cdk-nag/blob/main/RULES.md#awssolutions
  */
-import { CfnResource, Stack, Validations } from 'aws-cdk-lib';
+import { CfnResource, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
-import type { IConstruct } from 'constructs';
+import { acknowledge } from './acknowledge.ts';
 
 export interface WildcardReason {
   /** Matched against the finding: `Action::glue:Get*` or `Resource::<flattened ARN>`. */
@@ -158,15 +158,11 @@ export function acknowledgeWildcards(stack: Stack): void {
         for (const doc of documentsOf(node)) {
           for (const finding of wildcardFindings(doc as { Statement?: Array<Record<string, unknown>> })) {
             const known = WILDCARD_REASONS.find((w) => w.finding.test(finding));
-            if (known) acknowledge(node, `AwsSolutions-IAM5[${finding}]`, known.reason);
+            if (known) acknowledge(node, { id: `AwsSolutions-IAM5[${finding}]`, reason: known.reason });
           }
         }
       }
       return [];
     },
   });
-}
-
-function acknowledge(node: IConstruct, id: string, reason: string): void {
-  Validations.of(node).acknowledge({ id, reason });
 }
