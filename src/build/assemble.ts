@@ -20,7 +20,6 @@ import { workflowSchedules } from '../events/schedule.ts';
 import { machineTags, workflowRoutes } from '../events/routes.ts';
 import { statusRule } from '../events/status-rule.ts';
 import { backfillMachine } from '../asl/backfill.ts';
-import { tableCatalog } from './tables.ts';
 import { accessByTable, readsAndWrites } from '../ir/access.ts';
 import type { PlatformIndex } from '../ir/context.ts';
 import { dispatcherMachine } from '../asl/dispatch.ts';
@@ -79,7 +78,7 @@ export function manifestDatabases(part: Pick<ManifestUseCase, 'workflows'>): str
  * What the whole platform shares: the manifest without its use cases (`useCases: []`, filled by the
  * caller in build order) and the platform's own machines.
  */
-export function assemblePlatform(input: Omit<AssembleInput, 'migrated'> & { databases: ReadonlySet<string>; tables?: Record<string, ManifestTable> }): BuildOutput {
+export function assemblePlatform(input: Omit<AssembleInput, 'migrated' | 'owners' | 'index'> & { databases: ReadonlySet<string>; tables: Record<string, ManifestTable> }): BuildOutput {
   const files = new Map<string, string>();
   // The manifest carries the environment settings, not the compiler's defaults.
   const { defaults: _defaults, origin: _origin, schedulesEnabled: _schedules, quality: _quality, grants: _grants, ...settings } = input.platform;
@@ -96,7 +95,7 @@ export function assemblePlatform(input: Omit<AssembleInput, 'migrated'> & { data
       lakestepVersion: input.lakestepVersion,
       platform: { ...settings, databases: [...input.databases].sort() },
       useCases: [],
-      tables: input.tables ?? tableCatalog({ platform: input.platform, useCases: input.useCases, owners: input.owners, index: input.index }),
+      tables: input.tables,
       quarantined: [],
       ...(backfill && dispatcher
         ? {

@@ -92,8 +92,7 @@ export function validateCommand(io: Io, specsDir: string, env?: string, cache?: 
     const failing = files.filter(([, c]) => c.errors > 0);
     const warned = files.filter(([, c]) => c.errors === 0 && c.warnings > 0).slice(0, Math.max(0, LIST_LIMIT - failing.length));
     const listed = [...failing, ...warned];
-    const rest = files.length - listed.length;
-    io.out([...listed.map(line), `${listed.length ? '… and ' : ''}${rest} ${listed.length ? 'more ' : ''}file(s) without errors`].join('\n'));
+    io.out([...listed.map(line), andMore(listed.length, files.length - listed.length, 'file(s) without errors')].filter((l) => l !== '').join('\n'));
   }
   if (result.diagnostics.length) io.err('\n' + printDiagnostics(result.diagnostics, result.sources, specsDir));
   const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
@@ -155,22 +154,27 @@ export function summary(result: StreamResult, outDir: string): string {
   const rows = [['use case', 'workflow', 'kind', 'schedule / trigger', 'states', 'spark jobs', 'routes']];
   const workflows = result.summaries.reduce((n, u) => n + u.workflows.length, 0);
   const reused = new Set(workflows > LIST_LIMIT ? result.reused.assembled : []);
-  let left = workflows;
   for (const uc of result.summaries) {
     if (reused.has(uc.name)) continue;
     for (const w of uc.workflows) {
       if (rows.length > LIST_LIMIT) break;
       rows.push([uc.name, w.name + (w.enabled ? '' : ' (disabled)'), kindLabel(w), triggerText(uc.name, w), String(w.stats.states), String(w.stats.sparkJobs), String(w.routes)]);
-      left--;
     }
   }
-  const listed = workflows - left;
+  const listed = rows.length - 1;
   for (const q of result.quarantined) rows.push([q.useCase, '(quarantined)', '-', `${q.diagnostics.filter((d) => d.severity === 'error').length} error(s)`, '-', '-', '-']);
   const unchanged = reused.size ? ` (${reused.size} use case(s) unchanged since the last compile)` : '';
-  const more = left === 0 ? '' : `${listed ? `… and ${left} more workflow(s)` : `${left} workflow(s)`}${unchanged}: ${outDir}/manifest.json lists every one\n`;
+  const rest = andMore(listed, workflows - listed, `workflow(s)${unchanged}: ${outDir}/manifest.json lists every one`);
+  const more = rest === '' ? '' : `${rest}\n`;
   const p = result.manifest.platform;
   const env = p.environment === undefined ? '' : `Environment ${p.environment}: prefix ${p.prefix}, region ${p.region}${p.account ? `, account ${p.account}` : ''}\n`;
   return `${rows.length > 1 ? `${table(rows)}\n` : ''}${more}\nEventBridge: ${result.rulesSummary}\nStep Functions: ${result.limitsSummary}\n${env}${result.summaries.length} use case(s) compiled, ${workflows} workflow(s), ${result.quarantined.length} quarantined → ${outDir}/manifest.json`;
+}
+
+/** The line counting what a cut-short list left out (`… and 20 more workflow(s)`, or `20 workflow(s)` after none); '' when nothing was. */
+function andMore(listed: number, rest: number, what: string): string {
+  if (rest === 0) return '';
+  return listed ? `… and ${rest} more ${what}` : `${rest} ${what}`;
 }
 
 /** `cron(0 * * * ? *) + after customers-migration`: schedules and upstreams both, since a dag runs on each. */
