@@ -14,10 +14,22 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { CloudFormationValidatePlugin, type IPolicyValidationContext, type PolicyValidationPluginReport } from 'aws-cdk-lib';
 
 type StackTemplate = IPolicyValidationContext['stackTemplates'][number];
+
+/**
+ * The validator's version, from the package the plugin loads (the engine and its rules ship inside it), read
+ * from its package.json: the plugin's own `version` getter loads the 9 MB WebAssembly engine to ask it,
+ * which a synth where every template is cached would otherwise pay for nothing.
+ */
+export const VALIDATOR = (() => {
+  const fromCdk = createRequire(createRequire(import.meta.url).resolve('aws-cdk-lib'));
+  const pkg = fromCdk('@aws/cloudformation-validate/package.json') as { name: string; version: string };
+  return `${pkg.name}@${pkg.version}`;
+})();
 
 export class CachedTemplateValidation extends CloudFormationValidatePlugin {
   /** @param cacheDir one empty file per passed template, named by its key */
@@ -41,7 +53,7 @@ export class CachedTemplateValidation extends CloudFormationValidatePlugin {
 
   private key(app: object, t: StackTemplate): string {
     return createHash('sha256')
-      .update(`${this.version}\0${t.accountId ?? ''}\0${t.region ?? ''}\0`)
+      .update(`${VALIDATOR}\0${t.accountId ?? ''}\0${t.region ?? ''}\0`)
       .update(templateDigest(app, t.templatePath))
       .digest('hex');
   }

@@ -1,9 +1,9 @@
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, CfnResource, Stack, Validations } from 'aws-cdk-lib';
+import { App, CfnResource, CloudFormationValidatePlugin, Stack, Validations } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
-import { CachedTemplateValidation } from '../../infra/validation-cache.ts';
+import { CachedTemplateValidation, VALIDATOR } from '../../infra/validation-cache.ts';
 
 // CloudFormation's template validation (the real engine of aws-cdk-lib) with the cache; each
 // template that passed adds one file to the cache directory.
@@ -43,6 +43,10 @@ describe('CachedTemplateValidation', () => {
     expect(synth(cache, 'two-changed').validated).toHaveLength(1);
     expect(cacheEntries(cache)).toHaveLength(3);
   }, 120_000);
+
+  it('keys templates by the version the engine itself reports, read without loading the engine', () => {
+    expect(VALIDATOR).toBe(`@aws/cloudformation-validate@${new CloudFormationValidatePlugin().version}`);
+  });
 
   it('reports a finding on every synth and never remembers the template', () => {
     const cache = mkdtempSync(join(tmpdir(), 'lakestep-cfn-validate-'));
