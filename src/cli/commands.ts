@@ -4,7 +4,6 @@ import { resolve } from 'node:path';
 import { EXIT, plainUsage } from './args.ts';
 import { ENV_NAME, overlayEnvironment, overlayPath } from '../spec/environment.ts';
 import { compile, compileStream, type CompileResult, type StreamResult } from '../compile.ts';
-import type { CompileCache } from '../compile/cache.ts';
 import { BuildWriter } from './build-dir.ts';
 import { DiskCache, defaultCacheDir } from './compile-cache.ts';
 import { lakestepVersion, type Io } from './io.ts';
@@ -13,6 +12,7 @@ import type { Manifest } from '../build/types.ts';
 import type { WorkflowSummary } from '../compile/cache.ts';
 import { readManifestDir } from '../build/manifest-files.ts';
 import { displayPath, printDiagnostics, table } from './print.ts';
+import { hiddenWarningsLine, selectDiagnostics, WARNING_LIMIT } from './warnings.ts';
 import { kindLabel } from './report.ts';
 
 export { EXIT };
@@ -46,16 +46,26 @@ export function runCompile(io: Io, specsDir: string, env?: string): CompileResul
   return compile(sources, { lakestepVersion: lakestepVersion(), skipped, ...(env === undefined ? {} : { env }) });
 }
 
-function cacheFor(io: Io, specsDir: string, env: string | undefined, setting: CacheSetting): CompileCache | undefined {
+function cacheFor(io: Io, specsDir: string, env: string | undefined, setting: CacheSetting): DiskCache | undefined {
   if (setting === false) return undefined;
   return new DiskCache(setting === undefined ? defaultCacheDir(resolve(io.cwd, specsDir), env) : resolve(io.cwd, setting));
 }
 
-/** Compiles the specs read by {@link readSpecs} through the incremental cache, handing each file to `emit`. */
-function streamCompile(io: Io, specs: ReturnType<typeof readSpecs>, specsDir: string, env: string | undefined, cache: CacheSetting, emit: Parameters<typeof compileStream>[1]['emit']): StreamResult {
+/** Compiles the specs read by {@link readSpecs} through the incremental cache `c`, handing each file to `emit`. */
+function streamCompile(specs: ReturnType<typeof readSpecs>, env: string | undefined, c: DiskCache | undefined, emit: Parameters<typeof compileStream>[1]['emit']): StreamResult {
   const { files: sources, skipped } = specs;
-  const c = cacheFor(io, specsDir, env, cache);
   return compileStream(sources, { lakestepVersion: lakestepVersion(), skipped, ...(env === undefined ? {} : { env }), ...(c ? { cache: c } : {}), emit });
+}
+
+/**
+ * The run's diagnostics as printed (src/cli/warnings.ts: past {@link WARNING_LIMIT} warnings, the ones not seen
+ * yet and a count of the others, which `where` tells where to read); the cache remembers what was reported.
+ */
+function diagnosticsText(result: StreamResult, specsDir: string, c: DiskCache | undefined, allWarnings: boolean, where: string): string {
+  const before = c?.readReported();
+  const selection = selectDiagnostics(result, before, allWarnings);
+  c?.writeReported(selection.keys, before);
+  return [printDiagnostics(selection.shown, result.sources, specsDir), hiddenWarningsLine(selection, where)].filter((t) => t !== '').join('\n');
 }
 
 /** `--env <name>`: a valid name whose overlay `platform.<name>.yaml` is in the specs folder. */
@@ -73,9 +83,19 @@ function checkOut(io: Io, outDir: string): void {
   if (existsSync(out) && !statSync(out).isDirectory()) throw plainUsage(`--out ${outDir} is a file; give a folder for the build`);
 }
 
-/** `lakestep validate [dir]`: per-file ✓/✘, then every diagnostic. */
-export function validateCommand(io: Io, specsDir: string, env?: string, cache?: CacheSetting): number {
-  const result = streamCompile(io, readSpecs(io, specsDir, env), specsDir, env, cache, () => {});
+export interface CompilerOptions {
+  specsDir: string;
+  env?: string | undefined;
+  cache?: CacheSetting;
+  /** `--all-warnings`: print every warning however many there are (src/cli/warnings.ts). */
+  allWarnings?: boolean;
+}
+
+/** `lakestep validate [dir]`: per-file ✓/✘, then the diagnostics (src/cli/warnings.ts). */
+export function validateCommand(io: Io, opts: CompilerOptions): number {
+  const { specsDir, env } = opts;
+  const c = cacheFor(io, specsDir, env, opts.cache);
+  const result = streamCompile(readSpecs(io, specsDir, env), env, c, () => {});
   const byFile = new Map<string, { errors: number; warnings: number }>();
   for (const path of [...result.sources.keys()].sort()) byFile.set(path, { errors: 0, warnings: 0 });
   for (const d of result.diagnostics) {
@@ -94,7 +114,7 @@ export function validateCommand(io: Io, specsDir: string, env?: string, cache?: 
     const listed = [...failing, ...warned];
     io.out([...listed.map(line), andMore(listed.length, files.length - listed.length, 'file(s) without errors')].filter((l) => l !== '').join('\n'));
   }
-  if (result.diagnostics.length) io.err('\n' + printDiagnostics(result.diagnostics, result.sources, specsDir));
+  if (result.diagnostics.length) io.err('\n' + diagnosticsText(result, specsDir, c, opts.allWarnings === true, 'lakestep validate --all-warnings prints every one'));
   const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
   io.out(`\n${byFile.size} files, ${errors} error(s), ${result.diagnostics.length - errors} warning(s)`);
   return errors ? EXIT.diagnostics : EXIT.ok;
@@ -105,17 +125,20 @@ export function validateCommand(io: Io, specsDir: string, env?: string, cache?: 
  * each file as soon as it is compiled, only the files that changed;
  * exits 1 when any use case is quarantined. `--strict` writes nothing on any error.
  */
-export function compileCommand(io: Io, specsDir: string, outDir: string, strict: boolean, printSummary = true, env?: string, cache?: CacheSetting): { code: number; result: StreamResult } {
+export function compileCommand(io: Io, opts: CompilerOptions & { outDir: string; strict?: boolean; printSummary?: boolean }): { code: number; result: StreamResult } {
+  const { specsDir, outDir, env } = opts;
   checkOut(io, outDir);
   const guard = { specsDir: resolve(io.cwd, specsDir), cwd: io.cwd };
   const specs = readSpecs(io, specsDir, env);
+  const c = cacheFor(io, specsDir, env, opts.cache);
+  const diagnostics = (r: StreamResult, written = true) => diagnosticsText(r, specsDir, c, opts.allWarnings === true, `${written ? `${outDir}/report.json lists every one; ` : ''}--all-warnings prints them`);
   let result: StreamResult;
-  if (strict) {
+  if (opts.strict) {
     // Nothing may be written before every use case is known to compile: keep the files until then.
     const files: Parameters<Parameters<typeof compileStream>[1]['emit']>[0][] = [];
-    result = streamCompile(io, specs, specsDir, env, cache, (f) => files.push(f));
+    result = streamCompile(specs, env, c, (f) => files.push(f));
     const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
-    if (result.diagnostics.length) io.err(printDiagnostics(result.diagnostics, result.sources, specsDir) + '\n');
+    if (result.diagnostics.length) io.err(diagnostics(result, errors === 0) + '\n');
     if (errors) {
       io.err(`--strict: ${errors} error(s); nothing written to ${outDir}`);
       return { code: EXIT.diagnostics, result };
@@ -125,11 +148,11 @@ export function compileCommand(io: Io, specsDir: string, outDir: string, strict:
       for (const f of files) writer.write(f);
     });
   } else {
-    result = BuildWriter.write(resolve(io.cwd, outDir), guard, (writer) => streamCompile(io, specs, specsDir, env, cache, (f) => writer.write(f)));
-    if (result.diagnostics.length) io.err(printDiagnostics(result.diagnostics, result.sources, specsDir) + '\n');
+    result = BuildWriter.write(resolve(io.cwd, outDir), guard, (writer) => streamCompile(specs, env, c, (f) => writer.write(f)));
+    if (result.diagnostics.length) io.err(diagnostics(result) + '\n');
   }
   const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
-  if (printSummary) io.out(summary(result, outDir));
+  if (opts.printSummary !== false) io.out(summary(result, outDir));
   return { code: errors ? EXIT.diagnostics : EXIT.ok, result };
 }
 

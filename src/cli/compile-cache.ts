@@ -5,8 +5,9 @@
  * their caches), at most {@link TREES_KEPT} specs trees, the least recently
  * used dropped first; two files per use case — `<use case>.entry` (its stages' results and reads,
  * the digests of its generated files) and `<use case>.ir` (its IR) — the platform stage's
- * `platform.loaded`, `reads.verified` (the results verified on the last index) and
- * `platform.cross` (the whole-platform stages' last results), each
+ * `platform.loaded`, `reads.verified` (the results verified on the last index),
+ * `platform.cross` (the whole-platform stages' last results) and `warnings.reported` (the warnings the
+ * last command printed or counted, src/cli/warnings.ts), each
  * written through a temporary file and a rename so a reader never
  * sees half an entry, even with two compiles at once.
  *
@@ -67,6 +68,8 @@ const PLATFORM = 'platform.loaded';
 const VERIFIED = 'reads.verified';
 /** The whole-platform stages' last results (src/compile/cache.ts {@link CrossEntry}). */
 const CROSS = 'platform.cross';
+/** The keys of the warnings the last `validate` or `compile` reported (src/cli/warnings.ts): no use case's file ends so. */
+const REPORTED = 'warnings.reported';
 /** What earlier versions kept and this one no longer reads. */
 const RETIRED = ['.files'] as const;
 
@@ -124,6 +127,18 @@ export class DiskCache implements CompileCache {
   /** As JSON when JSON holds it exactly (it reads back in about half the time), else with the V8 serializer. */
   writeCross(entry: CrossEntry): void {
     this.store(CROSS, encode(entry, jsonExact(entry) ? JSON.stringify(entry) : undefined));
+  }
+
+  /** The keys of the warnings the last command reported; undefined when none were remembered. */
+  readReported(): Set<string> | undefined {
+    const v = this.load(REPORTED, (buf) => JSON.parse(buf.toString('utf8'))) as unknown;
+    return Array.isArray(v) && v.every((k) => typeof k === 'string') ? new Set(v) : undefined;
+  }
+
+  /** Remembers the warnings this command reported, unless the same are remembered already. */
+  writeReported(keys: ReadonlySet<string>, before: ReadonlySet<string> | undefined): void {
+    if (before?.size === keys.size && [...keys].every((k) => before.has(k))) return;
+    this.store(REPORTED, Buffer.from(JSON.stringify([...keys].sort())));
   }
 
   prune(keep: ReadonlySet<string>): void {

@@ -10,17 +10,19 @@ import { lakestepVersion, processIo, type Io } from './io.ts';
 const USAGE = `usage: lakestep <command> [options]   (lakestep <command> --help, lakestep --version)
 
 commands:
-  validate [specs] [--env NAME] [--cache-dir DIR] [--no-cache]
+  validate [specs] [--env NAME] [--cache-dir DIR] [--no-cache] [--all-warnings]
                                          check every spec file (with --env: platform.yaml and its overlay
                                          platform.NAME.yaml, as that environment compiles)
                                          exit 1 on any error
-  compile  [specs] [--out build] [--strict] [--env NAME] [--cache-dir DIR] [--no-cache]
+  compile  [specs] [--out build] [--strict] [--env NAME] [--cache-dir DIR] [--no-cache] [--all-warnings]
                                          compile healthy use cases to build/; --env NAME compiles the
                                          environment NAME: platform.NAME.yaml over platform.yaml
                                          exit 1 if any is quarantined; --strict writes nothing then
                                          validate and compile reuse what did not change since the last
                                          run (node_modules/.cache/lakestep; --cache-dir DIR elsewhere,
-                                         --no-cache not at all)
+                                         --no-cache not at all); past 100 warnings they print the new
+                                         ones and those of the use cases compiled again, and count the
+                                         rest (build/report.json lists every one; --all-warnings prints all)
   start    [specs] [--out build] [--scenario file.yaml] [--verbose] [--quiet]
                                          compile, then run the platform in the local simulator: by default
                                          the migrations at 2026-11-25T00:00:00Z and one day of schedules;
@@ -122,7 +124,7 @@ exit codes: 0 ok, 1 diagnostics or failed operation, 2 usage`;
 type Command = (args: string[], io: Io) => Promise<number> | number;
 
 /** `--cache-dir DIR` / `--no-cache` of the compiler commands (the incremental cache, src/cli/compile-cache.ts). */
-const CACHE_OPTIONS = { 'cache-dir': { type: 'string' }, 'no-cache': { type: 'boolean', default: false } } as const;
+const CACHE_OPTIONS = { 'cache-dir': { type: 'string' }, 'no-cache': { type: 'boolean', default: false }, 'all-warnings': { type: 'boolean', default: false } } as const;
 
 function cacheSetting(values: { 'cache-dir'?: string; 'no-cache'?: boolean }): string | false | undefined {
   if (values['no-cache']) return false;
@@ -137,12 +139,12 @@ const COMMANDS: Record<string, Command> = {
   validate: async (args, io) => {
     const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { env: { type: 'string' }, ...CACHE_OPTIONS } });
     const { validateCommand } = await import('./commands.ts');
-    return validateCommand(io, optionalFolder(positionals, 'specs'), values.env, cacheSetting(values));
+    return validateCommand(io, { specsDir: optionalFolder(positionals, 'specs'), env: values.env, cache: cacheSetting(values), allWarnings: values['all-warnings'] });
   },
   compile: async (args, io) => {
     const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string', default: 'build' }, strict: { type: 'boolean', default: false }, env: { type: 'string' }, ...CACHE_OPTIONS } });
     const { compileCommand } = await import('./commands.ts');
-    return compileCommand(io, optionalFolder(positionals, 'specs'), values.out, values.strict, true, values.env, cacheSetting(values)).code;
+    return compileCommand(io, { specsDir: optionalFolder(positionals, 'specs'), outDir: values.out, strict: values.strict, env: values.env, cache: cacheSetting(values), allWarnings: values['all-warnings'] }).code;
   },
   start: async (args, io) => {
     const { positionals, values } = parseArgs({

@@ -178,7 +178,7 @@ export async function deployCommand(
   io: Io,
   opts: { specsDir: string; outDir: string; useCases: string[]; env?: string; all?: boolean; dryRun?: boolean },
 ): Promise<number> {
-  const { result } = compileCommand(io, opts.specsDir, opts.outDir, false, true, opts.env);
+  const { result } = compileCommand(io, { specsDir: opts.specsDir, outDir: opts.outDir, env: opts.env });
   const platformFiles = ['platform.yaml', ...(opts.env === undefined ? [] : [overlayPath(opts.env)])];
   if (result.diagnostics.some((d) => d.severity === 'error' && platformFiles.includes(d.file))) {
     // Every use case is quarantined and the platform settings are defaults: deploying would create stacks under the wrong names.

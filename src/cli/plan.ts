@@ -65,7 +65,7 @@ export async function planCommand(io: Io, opts: PlanOptions): Promise<number> {
     if (result.diagnostics.some((d) => d.severity === 'error')) code = EXIT.diagnostics;
   }
   if (opts.cdk) {
-    compileCommand(io, opts.specsDir, opts.outDir, false, false, opts.env);
+    compileCommand(io, { specsDir: opts.specsDir, outDir: opts.outDir, printSummary: false, env: opts.env });
     const credentials = await (io.checkCredentials ?? (() => checkCredentials({ timeoutMs: 5000 })))();
     if (!credentials.ok) {
       io.err(`lakestep plan: cannot run cdk diff: ${credentials.message}`);

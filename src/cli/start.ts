@@ -34,7 +34,7 @@ export const TIMELINE_FILE = 'timeline.txt';
 export async function startCommand(io: Io, opts: StartOptions): Promise<number> {
   // Read the scenario first: a bad file is a usage error before anything is written.
   const given: Scenario | undefined = opts.scenario === undefined ? undefined : readScenarioFile(io.cwd, opts.scenario);
-  const compiled = compileCommand(io, opts.specsDir, opts.outDir, false, opts.verbose);
+  const compiled = compileCommand(io, { specsDir: opts.specsDir, outDir: opts.outDir, printSummary: opts.verbose });
   const manifest = builtManifest(io, opts.outDir);
   const workflows = manifest.useCases.reduce((n, u) => n + u.workflows.length, 0);
   const rules = manifest.machines?.dispatcher ? 1 : 0;
