@@ -2,6 +2,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { EXIT, plainUsage } from './args.ts';
+import { targeted } from './targets.ts';
 import { ENV_NAME, overlayEnvironment, overlayPath } from '../spec/environment.ts';
 import { compile, compileStream, type CompileResult, type StreamResult } from '../compile.ts';
 import { BuildWriter } from './build-dir.ts';
@@ -91,12 +92,23 @@ export interface CompilerOptions {
   allWarnings?: boolean;
 }
 
-/** `lakestep validate [dir]`: per-file ✓/✘, then the diagnostics (src/cli/warnings.ts). */
-export function validateCommand(io: Io, opts: CompilerOptions): number {
-  const { specsDir, env } = opts;
+type FileCounts = { errors: number; warnings: number };
+
+/**
+ * `lakestep validate [specs | file...]`: per-file ✓/✘, then the diagnostics (src/cli/warnings.ts). Given files
+ * or use-case folders (`only`, src/cli/targets.ts), the whole tree is checked as always, but only those files
+ * are listed with their warnings; an error anywhere is printed and fails the run, since a change to one file
+ * can break another use case (a table it reads, a dag it waits for).
+ */
+export function validateCommand(io: Io, opts: CompilerOptions & { only?: readonly string[] }): number {
+  const { specsDir, env, only } = opts;
   const c = cacheFor(io, specsDir, env, opts.cache);
   const result = streamCompile(readSpecs(io, specsDir, env), env, c, () => {});
-  const byFile = new Map<string, { errors: number; warnings: number }>();
+  if (only) {
+    const missing = only.filter((t) => ![...result.sources.keys()].some((p) => targeted([t], p)));
+    if (missing.length) throw plainUsage(`${displayPath(specsDir, missing[0]!)} is no spec file of ${specsDir} (lakestep reads the .yaml files of a use case's folder, its .sql files and platform*.yaml)`);
+  }
+  const byFile = new Map<string, FileCounts>();
   for (const path of [...result.sources.keys()].sort()) byFile.set(path, { errors: 0, warnings: 0 });
   for (const d of result.diagnostics) {
     const e = byFile.get(d.file) ?? { errors: 0, warnings: 0 };
@@ -104,7 +116,19 @@ export function validateCommand(io: Io, opts: CompilerOptions): number {
     else e.warnings++;
     byFile.set(d.file, e);
   }
-  const line = ([f, c]: [string, { errors: number; warnings: number }]) => `${c.errors ? '✘' : '✓'} ${displayPath(specsDir, f)}${c.errors ? `  ${c.errors} error(s)` : ''}${c.warnings ? `  ${c.warnings} warning(s)` : ''}`;
+  const line = ([f, c]: [string, FileCounts]) => `${c.errors ? '✘' : '✓'} ${displayPath(specsDir, f)}${c.errors ? `  ${c.errors} error(s)` : ''}${c.warnings ? `  ${c.warnings} warning(s)` : ''}`;
+  const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
+  if (only) {
+    const asked = [...byFile].filter(([f]) => targeted(only, f));
+    io.out(asked.map(line).join('\n'));
+    const shown = result.diagnostics.filter((d) => d.severity === 'error' || targeted(only, d.file));
+    if (shown.length) io.err('\n' + printDiagnostics(shown, result.sources, specsDir));
+    const own = asked.reduce((n, [, c]) => ({ errors: n.errors + c.errors, warnings: n.warnings + c.warnings }), { errors: 0, warnings: 0 });
+    const elsewhere = errors - own.errors;
+    const others = new Set(result.diagnostics.filter((d) => d.severity === 'error' && !targeted(only, d.file)).map((d) => d.file)).size;
+    io.out(`\n${asked.length} of ${byFile.size} files, ${own.errors} error(s), ${own.warnings} warning(s)${elsewhere ? `; ${elsewhere} error(s) in ${others} other file(s) of ${specsDir}` : ''}`);
+    return errors ? EXIT.diagnostics : EXIT.ok;
+  }
   if (byFile.size <= LIST_LIMIT) io.out([...byFile].map(line).join('\n'));
   else {
     // A large tree: every file with errors, then files with warnings while the list is short, then a count of the rest.
@@ -115,7 +139,6 @@ export function validateCommand(io: Io, opts: CompilerOptions): number {
     io.out([...listed.map(line), andMore(listed.length, files.length - listed.length, 'file(s) without errors')].filter((l) => l !== '').join('\n'));
   }
   if (result.diagnostics.length) io.err('\n' + diagnosticsText(result, specsDir, c, opts.allWarnings === true, 'lakestep validate --all-warnings prints every one'));
-  const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
   io.out(`\n${byFile.size} files, ${errors} error(s), ${result.diagnostics.length - errors} warning(s)`);
   return errors ? EXIT.diagnostics : EXIT.ok;
 }

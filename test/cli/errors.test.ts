@@ -41,10 +41,12 @@ function offline(): { dir: string; io: Partial<Io>; touched: string[] } {
 describe('one-line errors, exit 2, no stack trace', () => {
   it.each([
     [['compile', 'nope'], 'lakestep compile: specs folder nope does not exist'],
-    [['validate', 'a-file'], 'lakestep validate: a-file is a file; give the folder that holds the use-case folders (e.g. specs)'],
+    [['compile', 'a-file'], 'lakestep compile: a-file is a file; give the folder that holds the use-case folders (e.g. specs)'],
+    [['validate', 'a-file'], 'lakestep validate: a-file is in no specs folder (no use-case folder with an orchestration.yaml, nor a platform.yaml, above it); give the specs folder, e.g. lakestep validate specs'],
+    [['validate', 'specs/sales/nope.yaml'], 'lakestep validate: specs/sales/nope.yaml does not exist'],
     [['start', 'build'], 'lakestep start: no spec files in build: a use case is a folder with an orchestration.yaml, e.g. build/orders/orchestration.yaml'],
     [['compile', 'specs', '--out', 'a-file'], 'lakestep compile: --out a-file is a file; give a folder for the build'],
-    [['validate', 'specs/sales'], 'lakestep validate: specs/sales holds an orchestration.yaml itself: it looks like one use case; give the folder above it'],
+    [['compile', 'specs/sales'], 'lakestep compile: specs/sales holds an orchestration.yaml itself: it looks like one use case; give the folder above it'],
     [['graph', 'nope'], 'lakestep graph: specs folder nope does not exist'],
   ])('%j', async (argv, message) => {
     const dir = folder({ ...CLEAN, 'a-file': 'x', 'build/.keep': '' });
@@ -136,7 +138,7 @@ describe('help, version and extra arguments', () => {
 
   it.each([
     [['compile', 'specs', 'more'], "lakestep compile: unexpected argument 'more' (give one folder)", 'usage: lakestep compile [specs]'],
-    [['validate', 'a', 'b'], "lakestep validate: unexpected argument 'b' (give one folder)", 'usage: lakestep validate [specs]'],
+    [['graph', 'a', 'b'], "lakestep graph: unexpected argument 'b' (give one folder)", 'usage: lakestep graph [specs]'],
     [['status', 'orders/x', 'y'], "lakestep status: unexpected argument 'y'", 'usage: lakestep status <use-case>/<dag>'],
     [['compile', '--bogus'], "lakestep compile: Unknown option '--bogus'. To specify a positional argument starting with a '-', place it at the end of the command after '--', as in '-- \"--bogus\"", 'usage: lakestep compile [specs]'],
     [['pause'], 'lakestep pause: pause needs a workflow: lakestep pause <use-case>/<dag>', 'usage: lakestep pause <use-case>/<dag>'],
