@@ -6,8 +6,9 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // Needs python3 and moto: run by `npm run test:aws-local` (vitest.aws-local.config.ts);
     // the synths of generated platforms: `npm run test:scale` (vitest.scale.config.ts); the page in
-    // a browser: `npm run test:browser` (vitest.browser.config.ts).
-    exclude: ['test/aws-local/**', 'test/infra/scale.test.ts', 'test/infra/iam-scale.test.ts', 'test/browser/**', '**/node_modules/**'],
+    // a browser: `npm run test:browser` (vitest.browser.config.ts); under pre-commit: `npm run test:tools`
+    // (vitest.tools.config.ts).
+    exclude: ['test/aws-local/**', 'test/infra/scale.test.ts', 'test/infra/iam-scale.test.ts', 'test/browser/**', 'test/tools/**', '**/node_modules/**'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
