@@ -13,6 +13,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 let preCommit: string;
+/** try-repo commits a checkout with uncommitted changes into a shadow copy: an identity for a machine without one. */
+const IDENTITY = { GIT_AUTHOR_NAME: 'ci', GIT_AUTHOR_EMAIL: 'ci@acme.example', GIT_COMMITTER_NAME: 'ci', GIT_COMMITTER_EMAIL: 'ci@acme.example' };
 /** pre-commit's own cache, apart from the user's. */
 const home = mkdtempSync(join(tmpdir(), 'lakestep-pre-commit-home-'));
 
@@ -42,7 +44,7 @@ function specsRepo(): string {
 
 /** `pre-commit try-repo <this checkout> lakestep-validate ...`: the manifest's hook as a user's config would name it. */
 function tryHook(cwd: string, ...args: string[]): { status: number; out: string } {
-  const r = spawnSync(preCommit, ['try-repo', root, 'lakestep-validate', '--verbose', ...args], { cwd, encoding: 'utf8', env: { ...process.env, PRE_COMMIT_HOME: home, NO_COLOR: '1' } });
+  const r = spawnSync(preCommit, ['try-repo', root, 'lakestep-validate', '--verbose', ...args], { cwd, encoding: 'utf8', env: { ...process.env, PRE_COMMIT_HOME: home, NO_COLOR: '1', ...IDENTITY } });
   return { status: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
 }
 
