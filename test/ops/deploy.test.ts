@@ -21,7 +21,7 @@ beforeEach(() => {
 });
 
 const okCredentials = async (): Promise<CredentialsCheck> => ({ ok: true, source: 'env', elapsedMs: 1 });
-const APP = ['deploy', '--app', 'npx tsx infra/app.ts', '--context', 'buildDir=build'];
+const APP = ['deploy', '--app', 'node --import tsx infra/app.ts', '--context', 'buildDir=build'];
 
 describe('planDeploy', () => {
   it('deploys every stack of the app without approval prompts by default', () => {
