@@ -93,6 +93,18 @@ describe('the warnings of a large platform', () => {
     expect(printed(broken.err).length).toBeLessThanOrEqual(WARNING_LIMIT);
   });
 
+  it('a remembered list that does not read back (garbled, another shape) counts as none: every warning is new', async () => {
+    const dir = noisyTree(WARNING_LIMIT + 20);
+    const compile = () => runCli(['compile', 'specs', '--out', 'build', '--cache-dir', 'cache'], dir);
+    await compile();
+    for (const garbage of ['{"not":"a list"}', '[1,2,3]', '\u0000\u00ff', '']) {
+      writeFileSync(join(dir, 'cache/warnings.reported'), garbage);
+      const r = await compile();
+      expect(printed(r.err), garbage).toHaveLength(WARNING_LIMIT);
+      expect(JSON.parse(readFileSync(join(dir, 'cache/warnings.reported'), 'utf8'))).toHaveLength(WARNING_LIMIT + 20);
+    }
+  });
+
   it('--strict with errors writes no report, so the count points at --all-warnings only', async () => {
     const dir = noisyTree(WARNING_LIMIT + 5);
     const orchestration = join(dir, 'specs/clickstream/orchestration.yaml');
