@@ -12,7 +12,8 @@ import { readSpecTree } from './spec-reader.ts';
 import type { Manifest } from '../build/types.ts';
 import type { WorkflowSummary } from '../compile/cache.ts';
 import { readManifestDir } from '../build/manifest-files.ts';
-import { displayPath, printDiagnostics, table } from './print.ts';
+import { displayPath, githubAnnotations, printDiagnostics, table } from './print.ts';
+import type { Diagnostic } from '../diagnostics.ts';
 import { hiddenWarningsLine, selectDiagnostics, WARNING_LIMIT } from './warnings.ts';
 import { kindLabel } from './report.ts';
 
@@ -59,14 +60,30 @@ function streamCompile(specs: ReturnType<typeof readSpecs>, env: string | undefi
 }
 
 /**
- * The run's diagnostics as printed (src/cli/warnings.ts: past {@link WARNING_LIMIT} warnings, the ones not seen
- * yet and a count of the others, which `where` tells where to read); the cache remembers what was reported.
+ * Prints the run's diagnostics on stderr (src/cli/warnings.ts: past {@link WARNING_LIMIT} warnings, the ones not
+ * seen yet and a count of the others, which `where` tells where to read); the cache remembers what was reported.
  */
-function diagnosticsText(result: StreamResult, specsDir: string, c: DiskCache | undefined, allWarnings: boolean, where: string): string {
-  const before = c?.readReported();
-  const selection = selectDiagnostics(result, before, allWarnings);
-  c?.writeReported(selection.keys, before);
-  return [printDiagnostics(selection.shown, result.sources, specsDir), hiddenWarningsLine(selection, where)].filter((t) => t !== '').join('\n');
+function printRunDiagnostics(io: Io, result: StreamResult, specsDir: string, c: DiskCache | undefined, allWarnings: boolean, where: string, around: Around): void {
+  if (result.diagnostics.length === 0) return;
+  const reported = c?.readReported();
+  const selection = selectDiagnostics(result, reported, allWarnings);
+  c?.writeReported(selection.keys, reported);
+  printShown(io, selection.shown, result, specsDir, around, hiddenWarningsLine(selection, where));
+}
+
+/** What separates the diagnostics from the lines printed before and after them. */
+type Around = { before: string; after: string };
+const VALIDATE_AROUND: Around = { before: '\n', after: '' };
+const COMPILE_AROUND: Around = { before: '', after: '\n' };
+
+/**
+ * Prints `shown` with their source lines on stderr, then `tail`; in a GitHub Actions run (GITHUB_ACTIONS=true)
+ * also as workflow commands on stdout, which the run shows as annotations on the pull request's lines.
+ */
+function printShown(io: Io, shown: readonly Diagnostic[], result: StreamResult, specsDir: string, around: Around, tail = ''): void {
+  const text = [printDiagnostics(shown, result.sources, specsDir), tail].filter((t) => t !== '').join('\n');
+  if (text !== '') io.err(around.before + text + around.after);
+  if (io.env.GITHUB_ACTIONS === 'true' && shown.length) io.out(githubAnnotations(shown, specsDir, io.cwd, io.env.GITHUB_WORKSPACE ?? io.cwd));
 }
 
 /** `--env <name>`: a valid name whose overlay `platform.<name>.yaml` is in the specs folder. */
@@ -122,7 +139,7 @@ export function validateCommand(io: Io, opts: CompilerOptions & { only?: readonl
     const asked = [...byFile].filter(([f]) => targeted(only, f));
     io.out(asked.map(line).join('\n'));
     const shown = result.diagnostics.filter((d) => d.severity === 'error' || targeted(only, d.file));
-    if (shown.length) io.err('\n' + printDiagnostics(shown, result.sources, specsDir));
+    printShown(io, shown, result, specsDir, VALIDATE_AROUND);
     const own = asked.reduce((n, [, c]) => ({ errors: n.errors + c.errors, warnings: n.warnings + c.warnings }), { errors: 0, warnings: 0 });
     const elsewhere = errors - own.errors;
     const others = new Set(result.diagnostics.filter((d) => d.severity === 'error' && !targeted(only, d.file)).map((d) => d.file)).size;
@@ -138,7 +155,7 @@ export function validateCommand(io: Io, opts: CompilerOptions & { only?: readonl
     const listed = [...failing, ...warned];
     io.out([...listed.map(line), andMore(listed.length, files.length - listed.length, 'file(s) without errors')].filter((l) => l !== '').join('\n'));
   }
-  if (result.diagnostics.length) io.err('\n' + diagnosticsText(result, specsDir, c, opts.allWarnings === true, 'lakestep validate --all-warnings prints every one'));
+  printRunDiagnostics(io, result, specsDir, c, opts.allWarnings === true, 'lakestep validate --all-warnings prints every one', VALIDATE_AROUND);
   io.out(`\n${byFile.size} files, ${errors} error(s), ${result.diagnostics.length - errors} warning(s)`);
   return errors ? EXIT.diagnostics : EXIT.ok;
 }
@@ -154,14 +171,14 @@ export function compileCommand(io: Io, opts: CompilerOptions & { outDir: string;
   const guard = { specsDir: resolve(io.cwd, specsDir), cwd: io.cwd };
   const specs = readSpecs(io, specsDir, env);
   const c = cacheFor(io, specsDir, env, opts.cache);
-  const diagnostics = (r: StreamResult, written = true) => diagnosticsText(r, specsDir, c, opts.allWarnings === true, `${written ? `${outDir}/report.json lists every one; ` : ''}--all-warnings prints them`);
+  const diagnostics = (r: StreamResult, written = true) => printRunDiagnostics(io, r, specsDir, c, opts.allWarnings === true, `${written ? `${outDir}/report.json lists every one; ` : ''}--all-warnings prints them`, COMPILE_AROUND);
   let result: StreamResult;
   if (opts.strict) {
     // Nothing may be written before every use case is known to compile: keep the files until then.
     const files: Parameters<Parameters<typeof compileStream>[1]['emit']>[0][] = [];
     result = streamCompile(specs, env, c, (f) => files.push(f));
     const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
-    if (result.diagnostics.length) io.err(diagnostics(result, errors === 0) + '\n');
+    diagnostics(result, errors === 0);
     if (errors) {
       io.err(`--strict: ${errors} error(s); nothing written to ${outDir}`);
       return { code: EXIT.diagnostics, result };
@@ -172,7 +189,7 @@ export function compileCommand(io: Io, opts: CompilerOptions & { outDir: string;
     });
   } else {
     result = BuildWriter.write(resolve(io.cwd, outDir), guard, (writer) => streamCompile(specs, env, c, (f) => writer.write(f)));
-    if (result.diagnostics.length) io.err(diagnostics(result) + '\n');
+    diagnostics(result);
   }
   const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
   if (opts.printSummary !== false) io.out(summary(result, outDir));

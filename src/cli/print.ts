@@ -1,4 +1,5 @@
 /** Rendering diagnostics and summaries for people. */
+import { relative, resolve, sep } from 'node:path';
 import { formatDiagnostic, type Diagnostic } from '../diagnostics.ts';
 
 export function printDiagnostics(diagnostics: readonly Diagnostic[], sources: ReadonlyMap<string, string>, specsDir: string): string {
@@ -32,4 +33,30 @@ export function messageText(message: string): string {
 /** The first `max` lines, then one line saying how many more there are. */
 export function limited(lines: string[], max: number): string[] {
   return lines.length > max ? [...lines.slice(0, max), `  … and ${lines.length - max} more`] : lines;
+}
+
+/**
+ * The diagnostics as GitHub Actions workflow commands (`::error title=CODE,file=…,line=…,col=…::message`),
+ * which a workflow run shows as annotations on the lines of the pull request. `file` is relative to the
+ * workspace (the repository), wherever the command ran; values escaped as the runner reads them back.
+ * @see https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-commands#setting-an-error-message
+ */
+export function githubAnnotations(diagnostics: readonly Diagnostic[], specsDir: string, cwd: string, workspace: string): string {
+  return diagnostics
+    .map((d) => {
+      const file = relative(workspace, resolve(cwd, displayPath(specsDir, d.file))).split(sep).join('/');
+      const props = [`title=${property(d.code)}`, `file=${property(file)}`, `line=${d.line}`, `col=${d.column}`].join(',');
+      return `::${d.severity} ${props}::${data(d.message)}`;
+    })
+    .join('\n');
+}
+
+/** A workflow command's message: `%`, CR and LF escaped. */
+function data(s: string): string {
+  return s.replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A');
+}
+
+/** A workflow command's property value: as {@link data}, and `:` and `,` too. */
+function property(s: string): string {
+  return data(s).replaceAll(':', '%3A').replaceAll(',', '%2C');
 }
