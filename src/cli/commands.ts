@@ -13,7 +13,7 @@ import type { Manifest } from '../build/types.ts';
 import type { WorkflowSummary } from '../compile/cache.ts';
 import { readManifestDir } from '../build/manifest-files.ts';
 import { displayPath, githubAnnotations, printDiagnostics, table } from './print.ts';
-import type { Diagnostic } from '../diagnostics.ts';
+import { escapeForTerminal, type Diagnostic } from '../diagnostics.ts';
 import { hiddenWarningsLine, selectDiagnostics, WARNING_LIMIT } from './warnings.ts';
 import { kindLabel } from './report.ts';
 
@@ -133,7 +133,9 @@ export function validateCommand(io: Io, opts: CompilerOptions & { only?: readonl
     else e.warnings++;
     byFile.set(d.file, e);
   }
-  const line = ([f, c]: [string, FileCounts]) => `${c.errors ? '✘' : '✓'} ${displayPath(specsDir, f)}${c.errors ? `  ${c.errors} error(s)` : ''}${c.warnings ? `  ${c.warnings} warning(s)` : ''}`;
+  // A file's name is the tree's, not the user's: its controls escaped (a newline would start a line of its own,
+  // a workflow command in a GitHub Actions log, an escape sequence would act on the terminal).
+  const line = ([f, c]: [string, FileCounts]) => `${c.errors ? '✘' : '✓'} ${escapeForTerminal(displayPath(specsDir, f))}${c.errors ? `  ${c.errors} error(s)` : ''}${c.warnings ? `  ${c.warnings} warning(s)` : ''}`;
   const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
   if (only) {
     const asked = [...byFile].filter(([f]) => targeted(only, f));

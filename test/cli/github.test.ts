@@ -65,6 +65,16 @@ describe('GitHub Actions annotations', () => {
     expect(annotations((await runCli(['validate', 'specs', '--no-cache'], cwd)).out)).toEqual([]);
   });
 
+  it('cannot be forged by a file name: no line of the output starts a command of its own', async () => {
+    const dir = folder();
+    cpSync(EXAMPLE, join(dir, 'specs'), { recursive: true });
+    writeFileSync(join(dir, 'specs/orders/a\n::error file=x,line=1::pwned\n::stop-commands::t.yaml'), 'x: 1\n');
+    const r = await runCli(['validate', 'specs', '--no-cache'], dir, { env: { GITHUB_ACTIONS: 'true' } });
+    const lines = `${r.out}\n${r.err}`.split('\n');
+    expect(lines.filter((l) => l.startsWith('::'))).toEqual([expect.stringMatching(/^::warning title=SPEC_UNUSED_FILE,file=specs\/orders\/a%0A%3A%3Aerror file=x%2Cline=1%3A%3Apwned%0A%3A%3Astop-commands%3A%3At\.yaml,line=1,col=1::/)]);
+    expect(r.out).toContain('✓ specs/orders/a\\x0a::error file=x,line=1::pwned\\x0a::stop-commands::t.yaml  1 warning(s)');
+  });
+
   it("of validate <file> are those it prints: the file's warnings and every error of the tree", async () => {
     const dir = folder();
     cpSync(EXAMPLE, join(dir, 'specs'), { recursive: true });
