@@ -51,7 +51,8 @@ export function validateTargets(cwd: string, positionals: readonly string[]): Ta
     else if (tree !== root) throw plainUsage(`${target} is in another specs folder (${shown(cwd, tree)}) than ${positionals[0]} (${shown(cwd, root)}); validate one specs folder at a time`);
     only.push(relative(tree, abs).split(sep).join('/'));
   }
-  return { specsDir: shown(cwd, root!), only };
+  // The specs folder itself among them: the whole tree.
+  return only.includes('') ? { specsDir: shown(cwd, root!) } : { specsDir: shown(cwd, root!), only };
 }
 
 /** `dir` relative to `cwd` (`.` for `cwd` itself, `..` above it), as compilers print paths; absolute when no relative path leads there. */

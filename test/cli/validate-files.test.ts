@@ -78,10 +78,12 @@ describe('validate files and use-case folders', () => {
     }
   });
 
-  it('a specs folder given alone is still the whole tree', async () => {
+  it('a specs folder, alone or among files of its tree, is still the whole tree', async () => {
     const dir = example();
-    const r = await runCli(['validate', 'specs', '--no-cache'], dir);
-    expect(listed(r.out)).toHaveLength(25);
-    expect(r.out).toMatch(/^25 files, 0 error\(s\), 0 warning\(s\)$/m);
+    for (const targets of [['specs'], ['specs/orders/orchestration.yaml', 'specs']]) {
+      const r = await runCli(['validate', ...targets, '--no-cache'], dir);
+      expect(listed(r.out)).toHaveLength(25);
+      expect(r.out).toMatch(/^25 files, 0 error\(s\), 0 warning\(s\)$/m);
+    }
   });
 });
