@@ -44,7 +44,11 @@ function specsRepo(): string {
 
 /** `pre-commit try-repo <this checkout> lakestep-validate ...`: the manifest's hook as a user's config would name it. */
 function tryHook(cwd: string, ...args: string[]): { status: number; out: string } {
-  const r = spawnSync(preCommit, ['try-repo', root, 'lakestep-validate', '--verbose', ...args], { cwd, encoding: 'utf8', env: { ...process.env, PRE_COMMIT_HOME: home, NO_COLOR: '1', ...IDENTITY } });
+  return tryRepo(cwd, 'lakestep-validate', ...args);
+}
+
+function tryRepo(cwd: string, hook: string, ...args: string[]): { status: number; out: string } {
+  const r = spawnSync(preCommit, ['try-repo', root, hook, '--verbose', ...args], { cwd, encoding: 'utf8', env: { ...process.env, PRE_COMMIT_HOME: home, NO_COLOR: '1', ...IDENTITY } });
   return { status: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
 }
 
@@ -76,5 +80,22 @@ describe('the pre-commit hook', () => {
     expect(r.out).toMatch(/^specs\/orders\/processing\.yaml:\d+:\d+ error YAML_/m);
     expect(r.out).toContain('✘ specs/orders/processing.yaml');
     expect(r.status).toBe(1);
+  });
+
+  it('misses a deletion that breaks another use case, which the tree hook catches', () => {
+    const dir = specsRepo();
+    // orders waits for customers/customers-ingestion: removing customers breaks orders.
+    expect(readFileSync(join(dir, 'specs/orders/orchestration.yaml'), 'utf8')).toContain('customers/customers-ingestion');
+    git(dir, 'rm', '-rq', 'specs/customers');
+    const files = tryRepo(dir, 'lakestep-validate');
+    expect(files.out).toMatch(/lakestep validate\.+\(no files to check\)Skipped/);
+    expect(files.status).toBe(0);
+    const tree = tryRepo(dir, 'lakestep-validate-tree');
+    expect(tree.out).toMatch(/lakestep validate \(specs tree\)\.+Failed/);
+    expect(tree.out).toMatch(/^specs\/orders\/orchestration\.yaml:\d+:\d+ error DAG_UNKNOWN_DEPENDENCY /m);
+    expect(tree.status).toBe(1);
+    // Nothing wrong: it passes, also on a commit that stages no spec file.
+    git(dir, 'reset', '-q', '--hard');
+    expect(tryRepo(dir, 'lakestep-validate-tree').out).toMatch(/lakestep validate \(specs tree\)\.+Passed/);
   });
 });
