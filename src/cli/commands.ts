@@ -117,7 +117,7 @@ type FileCounts = { errors: number; warnings: number };
  * are listed with their warnings; an error anywhere is printed and fails the run, since a change to one file
  * can break another use case (a table it reads, a dag it waits for).
  */
-export function validateCommand(io: Io, opts: CompilerOptions & { only?: readonly string[] }): number {
+export function validateCommand(io: Io, opts: CompilerOptions & { only?: readonly string[]; listFiles?: boolean }): number {
   const { specsDir, env, only } = opts;
   const c = cacheFor(io, specsDir, env, opts.cache);
   const result = streamCompile(readSpecs(io, specsDir, env), env, c, () => {});
@@ -139,7 +139,7 @@ export function validateCommand(io: Io, opts: CompilerOptions & { only?: readonl
   const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
   if (only) {
     const asked = [...byFile].filter(([f]) => targeted(only, f));
-    io.out(asked.map(line).join('\n'));
+    if (opts.listFiles !== false) io.out(asked.map(line).join('\n'));
     const shown = result.diagnostics.filter((d) => d.severity === 'error' || targeted(only, d.file));
     printShown(io, shown, result, specsDir, VALIDATE_AROUND);
     const own = asked.reduce((n, [, c]) => ({ errors: n.errors + c.errors, warnings: n.warnings + c.warnings }), { errors: 0, warnings: 0 });
@@ -148,7 +148,9 @@ export function validateCommand(io: Io, opts: CompilerOptions & { only?: readonl
     io.out(`\n${asked.length} of ${byFile.size} files, ${own.errors} error(s), ${own.warnings} warning(s)${elsewhere ? `; ${elsewhere} error(s) in ${others} other file(s) of ${specsDir}` : ''}`);
     return errors ? EXIT.diagnostics : EXIT.ok;
   }
-  if (byFile.size <= LIST_LIMIT) io.out([...byFile].map(line).join('\n'));
+  if (opts.listFiles === false) {
+    // A run of --watch after the first: the diagnostics and the closing line.
+  } else if (byFile.size <= LIST_LIMIT) io.out([...byFile].map(line).join('\n'));
   else {
     // A large tree: every file with errors, then files with warnings while the list is short, then a count of the rest.
     const files = [...byFile];

@@ -41,6 +41,8 @@ export interface Io {
   now?: () => Date;
   /** How `backfill` waits between looks at its runs in flight (default: a timer; tests pass their own). */
   sleep?: (ms: number) => Promise<void>;
+  /** Stops `validate --watch` when aborted, as Ctrl-C does (tests). */
+  signal?: AbortSignal;
 }
 
 export const processIo: Io = {
