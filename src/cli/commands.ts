@@ -110,21 +110,18 @@ export interface CompilerOptions {
 }
 
 type FileCounts = { errors: number; warnings: number };
+type FileLine = ([file, counts]: [string, FileCounts]) => string;
 
 /**
  * `lakestep validate [specs | file...]`: per-file ✓/✘, then the diagnostics (src/cli/warnings.ts). Given files
  * or use-case folders (`only`, src/cli/targets.ts), the whole tree is checked as always, but only those files
- * are listed with their warnings; an error anywhere is printed and fails the run, since a change to one file
- * can break another use case (a table it reads, a dag it waits for).
+ * are listed with their warnings ({@link validateFiles}). `listFiles: false` (a run of `--watch` after the
+ * first) prints the diagnostics and the closing line only.
  */
 export function validateCommand(io: Io, opts: CompilerOptions & { only?: readonly string[]; listFiles?: boolean }): number {
   const { specsDir, env, only } = opts;
   const c = cacheFor(io, specsDir, env, opts.cache);
   const result = streamCompile(readSpecs(io, specsDir, env), env, c, () => {});
-  if (only) {
-    const missing = only.filter((t) => ![...result.sources.keys()].some((p) => targeted([t], p)));
-    if (missing.length) throw plainUsage(`${displayPath(specsDir, missing[0]!)} is no spec file of ${specsDir} (lakestep reads the .yaml files of a use case's folder, its .sql files and platform*.yaml)`);
-  }
   const byFile = new Map<string, FileCounts>();
   for (const path of [...result.sources.keys()].sort()) byFile.set(path, { errors: 0, warnings: 0 });
   for (const d of result.diagnostics) {
@@ -135,33 +132,43 @@ export function validateCommand(io: Io, opts: CompilerOptions & { only?: readonl
   }
   // A file's name is the tree's, not the user's: its controls escaped (a newline would start a line of its own,
   // a workflow command in a GitHub Actions log, an escape sequence would act on the terminal).
-  const line = ([f, c]: [string, FileCounts]) => `${c.errors ? '✘' : '✓'} ${escapeForTerminal(displayPath(specsDir, f))}${c.errors ? `  ${c.errors} error(s)` : ''}${c.warnings ? `  ${c.warnings} warning(s)` : ''}`;
+  const line: FileLine = ([f, c]) => `${c.errors ? '✘' : '✓'} ${escapeForTerminal(displayPath(specsDir, f))}${c.errors ? `  ${c.errors} error(s)` : ''}${c.warnings ? `  ${c.warnings} warning(s)` : ''}`;
   const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
-  if (only) {
-    const asked = [...byFile].filter(([f]) => targeted(only, f));
-    if (opts.listFiles !== false) io.out(asked.map(line).join('\n'));
-    const shown = result.diagnostics.filter((d) => d.severity === 'error' || targeted(only, d.file));
-    printShown(io, shown, result, specsDir, VALIDATE_AROUND);
-    const own = asked.reduce((n, [, c]) => ({ errors: n.errors + c.errors, warnings: n.warnings + c.warnings }), { errors: 0, warnings: 0 });
-    const elsewhere = errors - own.errors;
-    const others = new Set(result.diagnostics.filter((d) => d.severity === 'error' && !targeted(only, d.file)).map((d) => d.file)).size;
-    io.out(`\n${asked.length} of ${byFile.size} files, ${own.errors} error(s), ${own.warnings} warning(s)${elsewhere ? `; ${elsewhere} error(s) in ${others} other file(s) of ${specsDir}` : ''}`);
-    return errors ? EXIT.diagnostics : EXIT.ok;
-  }
-  if (opts.listFiles === false) {
-    // A run of --watch after the first: the diagnostics and the closing line.
-  } else if (byFile.size <= LIST_LIMIT) io.out([...byFile].map(line).join('\n'));
+  if (only) validateFiles(io, { ...opts, only }, result, byFile, line);
   else {
-    // A large tree: every file with errors, then files with warnings while the list is short, then a count of the rest.
-    const files = [...byFile];
-    const failing = files.filter(([, c]) => c.errors > 0);
-    const warned = files.filter(([, c]) => c.errors === 0 && c.warnings > 0).slice(0, Math.max(0, LIST_LIMIT - failing.length));
-    const listed = [...failing, ...warned];
-    io.out([...listed.map(line), andMore(listed.length, files.length - listed.length, 'file(s) without errors')].filter((l) => l !== '').join('\n'));
+    if (opts.listFiles !== false) io.out(fileList([...byFile], line));
+    printRunDiagnostics(io, result, specsDir, c, opts.allWarnings === true, 'lakestep validate --all-warnings prints every one', VALIDATE_AROUND);
+    io.out(`\n${byFile.size} files, ${errors} error(s), ${result.diagnostics.length - errors} warning(s)`);
   }
-  printRunDiagnostics(io, result, specsDir, c, opts.allWarnings === true, 'lakestep validate --all-warnings prints every one', VALIDATE_AROUND);
-  io.out(`\n${byFile.size} files, ${errors} error(s), ${result.diagnostics.length - errors} warning(s)`);
   return errors ? EXIT.diagnostics : EXIT.ok;
+}
+
+/** Every file up to {@link LIST_LIMIT}; past it every file with errors, then files with warnings while the list is short, then a count of the rest. */
+function fileList(files: [string, FileCounts][], line: FileLine): string {
+  if (files.length <= LIST_LIMIT) return files.map(line).join('\n');
+  const failing = files.filter(([, c]) => c.errors > 0);
+  const warned = files.filter(([, c]) => c.errors === 0 && c.warnings > 0).slice(0, Math.max(0, LIST_LIMIT - failing.length));
+  const listed = [...failing, ...warned];
+  return [...listed.map(line), andMore(listed.length, files.length - listed.length, 'file(s) without errors')].filter((l) => l !== '').join('\n');
+}
+
+/**
+ * `validate <file>...`: the files asked for, with their warnings; an error anywhere in the tree is printed too
+ * (and fails the run), since a change to one file can break another use case (a table it reads, a dag it waits for).
+ */
+function validateFiles(io: Io, opts: { specsDir: string; only: readonly string[]; listFiles?: boolean }, result: StreamResult, byFile: Map<string, FileCounts>, line: FileLine): void {
+  const { specsDir, only } = opts;
+  // A file the reader read: a link it left out has a diagnostic at its path, but is no spec file.
+  const paths = [...result.sources.keys()];
+  const missing = only.find((t) => !paths.some((p) => targeted([t], p)));
+  if (missing !== undefined) throw plainUsage(escapeForTerminal(`${displayPath(specsDir, missing)} is no spec file of ${specsDir} (lakestep reads the .yaml files of a use case's folder, its .sql files and platform*.yaml)`));
+  const asked = [...byFile].filter(([f]) => targeted(only, f));
+  if (opts.listFiles !== false) io.out(asked.map(line).join('\n'));
+  printShown(io, result.diagnostics.filter((d) => d.severity === 'error' || targeted(only, d.file)), result, specsDir, VALIDATE_AROUND);
+  const own = asked.reduce((n, [, c]) => ({ errors: n.errors + c.errors, warnings: n.warnings + c.warnings }), { errors: 0, warnings: 0 });
+  const elsewhere = result.diagnostics.filter((d) => d.severity === 'error' && !targeted(only, d.file));
+  const others = elsewhere.length ? `; ${elsewhere.length} error(s) in ${new Set(elsewhere.map((d) => d.file)).size} other file(s) of ${specsDir}` : '';
+  io.out(`\n${asked.length} of ${byFile.size} files, ${own.errors} error(s), ${own.warnings} warning(s)${others}`);
 }
 
 /**

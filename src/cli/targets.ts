@@ -7,6 +7,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { escapeForTerminal } from '../diagnostics.ts';
 import { plainUsage } from './args.ts';
 
 export interface Targets {
@@ -43,12 +44,13 @@ export function validateTargets(cwd: string, positionals: readonly string[]): Ta
   const only: string[] = [];
   for (const target of positionals) {
     const abs = resolve(cwd, target);
-    if (!existsSync(abs)) throw plainUsage(`${target} does not exist`);
+    // Names come from whatever called (a hook passes the staged files' names): their controls escaped when printed.
+    if (!existsSync(abs)) throw plainUsage(escapeForTerminal(`${target} does not exist`));
     const isDir = statSync(abs).isDirectory();
     const tree = treeOf(abs, isDir);
-    if (tree === undefined) throw plainUsage(`${target} is in no specs folder (no use-case folder with an orchestration.yaml, nor a platform.yaml, above it); give the specs folder, e.g. lakestep validate specs`);
+    if (tree === undefined) throw plainUsage(escapeForTerminal(`${target} is in no specs folder (no use-case folder with an orchestration.yaml, nor a platform.yaml, above it); give the specs folder, e.g. lakestep validate specs`));
     if (root === undefined) root = tree;
-    else if (tree !== root) throw plainUsage(`${target} is in another specs folder (${shown(cwd, tree)}) than ${positionals[0]} (${shown(cwd, root)}); validate one specs folder at a time`);
+    else if (tree !== root) throw plainUsage(escapeForTerminal(`${target} is in another specs folder (${shown(cwd, tree)}) than ${positionals[0]} (${shown(cwd, root)}); validate one specs folder at a time`));
     only.push(relative(tree, abs).split(sep).join('/'));
   }
   // The specs folder itself among them: the whole tree.

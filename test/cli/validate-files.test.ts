@@ -69,11 +69,14 @@ describe('validate files and use-case folders', () => {
       [['specs/orders/notes.txt'], 'specs/orders/notes.txt is no spec file of specs'],
       [['specs/orders/orchestration.yaml', 'outside/orchestration.yaml'], 'outside/orchestration.yaml is in another specs folder (.) than specs/orders/orchestration.yaml (specs)'],
       [['specs/orders/gone.yaml'], 'specs/orders/gone.yaml does not exist'],
+      // A name as a hook passes it, from a hostile commit: printed with its controls escaped.
+      [['specs/orders/gone\n::error::x.yaml'], 'specs/orders/gone\\x0a::error::x.yaml does not exist'],
     ];
     for (const [targets, message] of cases) {
       const r = await runCli(['validate', ...targets, '--no-cache'], dir);
       expect(r.code, targets.join(' ')).toBe(2);
       expect(r.err).toContain(message);
+      expect(r.err.split('\n').some((l) => l.startsWith('::'))).toBe(false);
       expect(r.out).toBe('');
     }
   });
