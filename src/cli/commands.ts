@@ -116,9 +116,10 @@ type FileLine = ([file, counts]: [string, FileCounts]) => string;
  * `lakestep validate [specs | file...]`: per-file ✓/✘, then the diagnostics (src/cli/warnings.ts). Given files
  * or use-case folders (`only`, src/cli/targets.ts), the whole tree is checked as always, but only those files
  * are listed with their warnings ({@link validateFiles}). `listFiles: false` (a run of `--watch` after the
- * first) prints the diagnostics and the closing line only.
+ * first) prints the diagnostics and the closing line only. `json` prints a {@link ValidateReport} instead,
+ * every diagnostic in it (on one line in a run of `--watch`: one document per line).
  */
-export function validateCommand(io: Io, opts: CompilerOptions & { only?: readonly string[]; listFiles?: boolean }): number {
+export function validateCommand(io: Io, opts: CompilerOptions & { only?: readonly string[]; listFiles?: boolean; json?: boolean }): number {
   const { specsDir, env, only } = opts;
   const c = cacheFor(io, specsDir, env, opts.cache);
   const result = streamCompile(readSpecs(io, specsDir, env), env, c, () => {});
@@ -134,7 +135,19 @@ export function validateCommand(io: Io, opts: CompilerOptions & { only?: readonl
   // a workflow command in a GitHub Actions log, an escape sequence would act on the terminal).
   const line: FileLine = ([f, c]) => `${c.errors ? '✘' : '✓'} ${escapeForTerminal(displayPath(specsDir, f))}${c.errors ? `  ${c.errors} error(s)` : ''}${c.warnings ? `  ${c.warnings} warning(s)` : ''}`;
   const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
-  if (only) validateFiles(io, { ...opts, only }, result, byFile, line);
+  if (opts.json) {
+    const listed = [...byFile].filter(([f]) => !only || targeted(only, f));
+    if (only) checkTargets(specsDir, only, result);
+    const reported = result.diagnostics.filter((d) => !only || d.severity === 'error' || targeted(only, d.file));
+    const report: ValidateReport = {
+      version: 1,
+      specsDir,
+      files: listed.map(([file, c]) => ({ file, path: displayPath(specsDir, file), ...c })),
+      diagnostics: reported.map((d) => ({ ...d, path: displayPath(specsDir, d.file) })),
+      summary: { files: listed.length, treeFiles: byFile.size, errors, warnings: reported.length - reported.filter((d) => d.severity === 'error').length },
+    };
+    io.out(opts.listFiles === false ? JSON.stringify(report) : JSON.stringify(report, null, 2));
+  } else if (only) validateFiles(io, { ...opts, only }, result, byFile, line);
   else {
     if (opts.listFiles !== false) io.out(fileList([...byFile], line));
     printRunDiagnostics(io, result, specsDir, c, opts.allWarnings === true, 'lakestep validate --all-warnings prints every one', VALIDATE_AROUND);
@@ -152,16 +165,33 @@ function fileList(files: [string, FileCounts][], line: FileLine): string {
   return [...listed.map(line), andMore(listed.length, files.length - listed.length, 'file(s) without errors')].filter((l) => l !== '').join('\n');
 }
 
+/** Every target is a file the reader read, or a folder holding one: a link it left out has a diagnostic at its path, but is no spec file. */
+function checkTargets(specsDir: string, only: readonly string[], result: StreamResult): void {
+  const paths = [...result.sources.keys()];
+  const missing = only.find((t) => !paths.some((p) => targeted([t], p)));
+  if (missing !== undefined) throw plainUsage(escapeForTerminal(`${displayPath(specsDir, missing)} is no spec file of ${specsDir} (lakestep reads the .yaml files of a use case's folder, its .sql files and platform*.yaml)`));
+}
+
+/** What `validate --json` prints: the files (those asked for, or the tree's) and their diagnostics, every one. */
+export interface ValidateReport {
+  version: 1;
+  /** The specs folder, as the command was given it (or found it from the files). */
+  specsDir: string;
+  /** `file`: the path in the specs folder, as diagnostics name it; `path`: from the current directory. */
+  files: { file: string; path: string; errors: number; warnings: number }[];
+  /** Of the files listed, and every error of the tree; `path` as in `files`. */
+  diagnostics: (Diagnostic & { path: string })[];
+  /** `files`: how many are listed; `treeFiles`: how many the tree holds; `errors`: of the whole tree. */
+  summary: { files: number; treeFiles: number; errors: number; warnings: number };
+}
+
 /**
  * `validate <file>...`: the files asked for, with their warnings; an error anywhere in the tree is printed too
  * (and fails the run), since a change to one file can break another use case (a table it reads, a dag it waits for).
  */
 function validateFiles(io: Io, opts: { specsDir: string; only: readonly string[]; listFiles?: boolean }, result: StreamResult, byFile: Map<string, FileCounts>, line: FileLine): void {
   const { specsDir, only } = opts;
-  // A file the reader read: a link it left out has a diagnostic at its path, but is no spec file.
-  const paths = [...result.sources.keys()];
-  const missing = only.find((t) => !paths.some((p) => targeted([t], p)));
-  if (missing !== undefined) throw plainUsage(escapeForTerminal(`${displayPath(specsDir, missing)} is no spec file of ${specsDir} (lakestep reads the .yaml files of a use case's folder, its .sql files and platform*.yaml)`));
+  checkTargets(specsDir, only, result);
   const asked = [...byFile].filter(([f]) => targeted(only, f));
   if (opts.listFiles !== false) io.out(asked.map(line).join('\n'));
   printShown(io, result.diagnostics.filter((d) => d.severity === 'error' || targeted(only, d.file)), result, specsDir, VALIDATE_AROUND);

@@ -10,12 +10,13 @@ import { lakestepVersion, processIo, type Io } from './io.ts';
 const USAGE = `usage: lakestep <command> [options]   (lakestep <command> --help, lakestep --version)
 
 commands:
-  validate [specs | file...] [--env NAME] [--cache-dir DIR] [--no-cache] [--all-warnings] [--watch]
+  validate [specs | file...] [--env NAME] [--cache-dir DIR] [--no-cache] [--all-warnings] [--watch] [--json]
                                          check every spec file (with --env: platform.yaml and its overlay
                                          platform.NAME.yaml, as that environment compiles); given files or
                                          use-case folders (an editor, a pre-commit hook), check their tree
                                          and list only them, with every error of the tree; --watch: again
-                                         on every change, until Ctrl-C
+                                         on every change, until Ctrl-C; --json: files and diagnostics as
+                                         JSON (with --watch one document per line)
                                          exit 1 on any error
   compile  [specs] [--out build] [--strict] [--env NAME] [--cache-dir DIR] [--no-cache] [--all-warnings]
                                          compile healthy use cases to build/; --env NAME compiles the
@@ -140,9 +141,9 @@ const target = { build: { type: 'string', default: 'build' }, account: { type: '
 // a command loads only what it needs and --version loads none (test/cli/bundle.test.ts).
 const COMMANDS: Record<string, Command> = {
   validate: async (args, io) => {
-    const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { env: { type: 'string' }, watch: { type: 'boolean', default: false }, ...CACHE_OPTIONS } });
+    const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { env: { type: 'string' }, watch: { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, ...CACHE_OPTIONS } });
     const { validateTargets } = await import('./targets.ts');
-    const opts = { ...validateTargets(io.cwd, positionals), env: values.env, cache: cacheSetting(values), allWarnings: values['all-warnings'] };
+    const opts = { ...validateTargets(io.cwd, positionals), env: values.env, cache: cacheSetting(values), allWarnings: values['all-warnings'], json: values.json };
     if (values.watch) return (await import('./watch.ts')).watchValidate(io, opts);
     const { validateCommand } = await import('./commands.ts');
     return validateCommand(io, opts);

@@ -4,6 +4,7 @@
  * again — until interrupted (Ctrl-C, or `io.signal` in tests). Changes arriving together (an editor's save,
  * a `git checkout`) are checked once, {@link QUIET_MS} after the last. A run prints a header naming what
  * changed, the diagnostics as `validate` prints them and its closing line; the file list only the first time.
+ * With `--json`, one JSON document per run on its own line of stdout (an editor reads them as they come).
  * A change that makes the folder unreadable (deleted, moved) is reported and the watch goes on.
  *
  * Watching is chokidar's: Node 20's own recursive `fs.watch` on Linux loses a file an editor saves by
@@ -24,12 +25,14 @@ const SPEC_FILE = /\.(ya?ml|sql)$/;
 export const QUIET_MS = 80;
 
 /** The folder to watch and how to validate it (the options of {@link validateCommand}). */
-export type WatchOptions = CompilerOptions & { only?: readonly string[] };
+export type WatchOptions = CompilerOptions & { only?: readonly string[]; json?: boolean };
 
 /** Validates `opts.specsDir` now and on every change until interrupted; resolves with the last run's exit code. */
 export function watchValidate(io: Io, opts: WatchOptions): Promise<number> {
-  let code = validateCommand(io, opts);
+  let code = validateCommand(io, { ...opts, ...(opts.json ? { listFiles: false } : {}) });
   const dir = resolve(io.cwd, opts.specsDir);
+  // With --json, stdout carries one document per run and nothing else: the watch's own lines go to stderr.
+  const say = (text: string) => (opts.json ? io.err(text) : io.out(text));
   return new Promise((done) => {
     const changed = new Set<string>();
     let timer: NodeJS.Timeout | undefined;
@@ -46,7 +49,7 @@ export function watchValidate(io: Io, opts: WatchOptions): Promise<number> {
       const names = [...changed].sort();
       changed.clear();
       const what = names.length > 3 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : names.join(', ');
-      io.out(`\n[${clock(io)}] ${escapeForTerminal(what)} changed: validating again`);
+      say(`\n[${clock(io)}] ${escapeForTerminal(what)} changed: validating again`);
       const start = performance.now();
       try {
         code = validateCommand(io, { ...opts, listFiles: false });
@@ -55,7 +58,7 @@ export function watchValidate(io: Io, opts: WatchOptions): Promise<number> {
         io.err(`lakestep validate: ${(e as Error).message}`);
         code = 2;
       }
-      io.out(`[${clock(io)}] validated in ${Math.round(performance.now() - start)} ms; watching ${opts.specsDir} (Ctrl-C to stop)`);
+      say(`[${clock(io)}] validated in ${Math.round(performance.now() - start)} ms; watching ${opts.specsDir} (Ctrl-C to stop)`);
     };
     const seen = (path: string) => {
       changed.add(relative(dir, path).split(sep).join('/') || '.');
@@ -73,7 +76,7 @@ export function watchValidate(io: Io, opts: WatchOptions): Promise<number> {
     process.once('SIGINT', stop);
     if (io.signal?.aborted) stop();
     else io.signal?.addEventListener('abort', stop, { once: true });
-    watcher.on('ready', () => io.out(`\n[${clock(io)}] watching ${opts.specsDir} (Ctrl-C to stop)`));
+    watcher.on('ready', () => say(`\n[${clock(io)}] watching ${opts.specsDir} (Ctrl-C to stop)`));
   });
 }
 
