@@ -18,9 +18,10 @@ commands:
                                          on every change, until Ctrl-C; --json: files and diagnostics as
                                          JSON (with --watch one document per line)
                                          exit 1 on any error
-  compile  [specs] [--out build] [--strict] [--env NAME] [--cache-dir DIR] [--no-cache] [--all-warnings]
+  compile  [specs] [--out build] [--strict] [--env NAME] [--cache-dir DIR] [--no-cache] [--all-warnings] [--watch]
                                          compile healthy use cases to build/; --env NAME compiles the
-                                         environment NAME: platform.NAME.yaml over platform.yaml
+                                         environment NAME: platform.NAME.yaml over platform.yaml; --watch:
+                                         again on every change (only changed files rewritten), until Ctrl-C
                                          exit 1 if any is quarantined; --strict writes nothing then
                                          validate and compile reuse what did not change since the last
                                          run (node_modules/.cache/lakestep; --cache-dir DIR elsewhere,
@@ -149,9 +150,11 @@ const COMMANDS: Record<string, Command> = {
     return validateCommand(io, opts);
   },
   compile: async (args, io) => {
-    const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string', default: 'build' }, strict: { type: 'boolean', default: false }, env: { type: 'string' }, ...CACHE_OPTIONS } });
+    const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string', default: 'build' }, strict: { type: 'boolean', default: false }, env: { type: 'string' }, watch: { type: 'boolean', default: false }, ...CACHE_OPTIONS } });
+    const opts = { specsDir: optionalFolder(positionals, 'specs'), outDir: values.out, strict: values.strict, env: values.env, cache: cacheSetting(values), allWarnings: values['all-warnings'] };
+    if (values.watch) return (await import('./watch.ts')).watchCompile(io, opts);
     const { compileCommand } = await import('./commands.ts');
-    return compileCommand(io, { specsDir: optionalFolder(positionals, 'specs'), outDir: values.out, strict: values.strict, env: values.env, cache: cacheSetting(values), allWarnings: values['all-warnings'] }).code;
+    return compileCommand(io, opts).code;
   },
   start: async (args, io) => {
     const { positionals, values } = parseArgs({

@@ -1,11 +1,13 @@
 /**
- * `lakestep validate --watch`: validates, then again on every change under the specs folder, in the same
- * process — no start-up, warm code, the incremental cache (src/cli/compile-cache.ts) deciding what is checked
- * again — until interrupted (Ctrl-C, or `io.signal` in tests). Changes arriving together (an editor's save,
- * a `git checkout`) are checked once, {@link QUIET_MS} after the last. A run prints a header naming what
- * changed, the diagnostics as `validate` prints them and its closing line; the file list only the first time.
- * With `--json`, one JSON document per run on its own line of stdout (an editor reads them as they come).
- * A change that makes the folder unreadable (deleted, moved) is reported and the watch goes on.
+ * `lakestep validate --watch` and `lakestep compile --watch`: validate (compile), then again on every change
+ * under the specs folder, in the same process — no start-up, warm code, the incremental cache
+ * (src/cli/compile-cache.ts) deciding what is checked again, and for compile the build writer rewriting only
+ * the files that changed — until interrupted (Ctrl-C, or `io.signal` in tests). Changes arriving together (an
+ * editor's save, a `git checkout`) are checked once, {@link QUIET_MS} after the last. A run prints a header
+ * naming what changed, then what the command prints (validate: the diagnostics and its closing line, the file
+ * list only the first time; with `--json` one JSON document per run on its own line of stdout, which an
+ * editor reads as they come). A change that makes the folder unreadable (deleted, moved) is reported and the
+ * watch goes on.
  *
  * Watching is chokidar's: Node 20's own recursive `fs.watch` on Linux loses a file an editor saves by
  * writing a new file and renaming it over the old one (vim, `sed -i`, most IDEs), reporting the first save
@@ -16,7 +18,10 @@
 import { relative, resolve, sep } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { escapeForTerminal } from '../diagnostics.ts';
-import { validateCommand, type CompilerOptions } from './commands.ts';
+import { compileCommand, validateCommand, type CompilerOptions } from './commands.ts';
+
+/** The options of {@link compileCommand}. */
+type CompileOptions = Parameters<typeof compileCommand>[1];
 import type { Io } from './io.ts';
 
 /** The files the spec reader reads (src/cli/spec-reader.ts). */
@@ -29,10 +34,23 @@ export type WatchOptions = CompilerOptions & { only?: readonly string[]; json?: 
 
 /** Validates `opts.specsDir` now and on every change until interrupted; resolves with the last run's exit code. */
 export function watchValidate(io: Io, opts: WatchOptions): Promise<number> {
-  let code = validateCommand(io, { ...opts, ...(opts.json ? { listFiles: false } : {}) });
-  const dir = resolve(io.cwd, opts.specsDir);
   // With --json, stdout carries one document per run and nothing else: the watch's own lines go to stderr.
-  const say = (text: string) => (opts.json ? io.err(text) : io.out(text));
+  return watchSpecs(io, opts.specsDir, 'validate', opts.json ? io.err : io.out, (first) => validateCommand(io, { ...opts, ...(first && !opts.json ? {} : { listFiles: false }) }));
+}
+
+/** Compiles `opts.specsDir` into `opts.outDir` now and on every change (rewriting only what changed) until interrupted. */
+export function watchCompile(io: Io, opts: CompileOptions): Promise<number> {
+  return watchSpecs(io, opts.specsDir, 'compile', io.out, () => compileCommand(io, opts).code);
+}
+
+/**
+ * Runs `check` now (`first`) and again {@link QUIET_MS} after the last of each burst of changes under
+ * `specsDir`, until interrupted; resolves with the last run's exit code. `say` prints the watch's own lines.
+ */
+function watchSpecs(io: Io, specsDir: string, command: 'validate' | 'compile', say: (text: string) => void, check: (first: boolean) => number): Promise<number> {
+  const [doing, did] = command === 'validate' ? ['validating', 'validated'] : ['compiling', 'compiled'];
+  let code = check(true);
+  const dir = resolve(io.cwd, specsDir);
   return new Promise((done) => {
     const changed = new Set<string>();
     let timer: NodeJS.Timeout | undefined;
@@ -49,16 +67,16 @@ export function watchValidate(io: Io, opts: WatchOptions): Promise<number> {
       const names = [...changed].sort();
       changed.clear();
       const what = names.length > 3 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : names.join(', ');
-      say(`\n[${clock(io)}] ${escapeForTerminal(what)} changed: validating again`);
+      say(`\n[${clock(io)}] ${escapeForTerminal(what)} changed: ${doing} again`);
       const start = performance.now();
       try {
-        code = validateCommand(io, { ...opts, listFiles: false });
+        code = check(false);
       } catch (e) {
-        // The folder gone or emptied mid-edit: said, and watched on.
-        io.err(`lakestep validate: ${(e as Error).message}`);
+        // The folder gone or emptied mid-edit, a build folder in the way: said, and watched on.
+        io.err(`lakestep ${command}: ${(e as Error).message}`);
         code = 2;
       }
-      say(`[${clock(io)}] validated in ${Math.round(performance.now() - start)} ms; watching ${opts.specsDir} (Ctrl-C to stop)`);
+      say(`[${clock(io)}] ${did} in ${Math.round(performance.now() - start)} ms; watching ${specsDir} (Ctrl-C to stop)`);
     };
     const seen = (path: string) => {
       changed.add(relative(dir, path).split(sep).join('/') || '.');
@@ -70,13 +88,13 @@ export function watchValidate(io: Io, opts: WatchOptions): Promise<number> {
     watcher = watch(dir, { ignoreInitial: true, followSymlinks: false, atomic: true, ignored })
       .on('all', (_event, path) => seen(path))
       .on('error', (e) => {
-        io.err(`lakestep validate: stopped watching ${opts.specsDir}: ${(e as Error).message}${(e as NodeJS.ErrnoException).code === 'ENOSPC' ? ' (the system allows no more watched folders: raise fs.inotify.max_user_watches)' : ''}`);
+        io.err(`lakestep ${command}: stopped watching ${specsDir}: ${(e as Error).message}${(e as NodeJS.ErrnoException).code === 'ENOSPC' ? ' (the system allows no more watched folders: raise fs.inotify.max_user_watches)' : ''}`);
         stop();
       });
     process.once('SIGINT', stop);
     if (io.signal?.aborted) stop();
     else io.signal?.addEventListener('abort', stop, { once: true });
-    watcher.on('ready', () => say(`\n[${clock(io)}] watching ${opts.specsDir} (Ctrl-C to stop)`));
+    watcher.on('ready', () => say(`\n[${clock(io)}] watching ${specsDir} (Ctrl-C to stop)`));
   });
 }
 

@@ -87,3 +87,32 @@ describe('validate --watch', () => {
     await w.code;
   });
 });
+
+describe('compile --watch', () => {
+  it('compiles again on every save, rewriting the build where it changed', async () => {
+    const dir = folder();
+    cpSync(EXAMPLE, join(dir, 'specs'), { recursive: true });
+    const out: string[] = [];
+    const err: string[] = [];
+    const abort = new AbortController();
+    const code = runCli(['compile', 'specs', '--watch', '--out', 'build', '--cache-dir', 'cache'], dir, { out: (t) => void out.push(t), err: (t) => void err.push(t), signal: abort.signal });
+    const until = async (what: () => boolean, label: string) => {
+      for (const start = Date.now(); !what(); ) {
+        if (Date.now() - start > 30_000) throw new Error(`timed out waiting for ${label}:\n${out.join('\n')}\n${err.join('\n')}`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    };
+    await until(() => out.join('\n').includes('watching specs (Ctrl-C to stop)'), 'the first compile');
+    const part = join(dir, 'build/clickstream/manifest.json');
+    expect(readFileSync(part, 'utf8')).toContain('rate(15 minutes)');
+    const orders = readFileSync(join(dir, 'build/orders/manifest.json'), 'utf8');
+    const click = join(dir, 'specs/clickstream/orchestration.yaml');
+    writeFileSync(click, readFileSync(click, 'utf8').replace('schedule: rate(15 minutes)', 'schedule: rate(30 minutes)'));
+    await until(() => /compiled in \d+ ms; watching specs/.test(out.join('\n')), 'the compile after a save');
+    expect(out.join('\n')).toMatch(/\] clickstream\/orchestration\.yaml changed: compiling again\n/);
+    expect(readFileSync(part, 'utf8')).toContain('rate(30 minutes)');
+    expect(readFileSync(join(dir, 'build/orders/manifest.json'), 'utf8')).toBe(orders);
+    abort.abort();
+    expect((await code).code).toBe(0);
+  });
+});
