@@ -113,6 +113,14 @@ type FileCounts = { errors: number; warnings: number };
 type FileLine = ([file, counts]: [string, FileCounts]) => string;
 
 /**
+ * A file's ✓/✘ line. Its name is the tree's, not the user's: its controls escaped (a newline would start a
+ * line of its own, a workflow command in a GitHub Actions log, an escape sequence would act on the terminal).
+ */
+function fileLine(specsDir: string): FileLine {
+  return ([f, c]) => `${c.errors ? '✘' : '✓'} ${escapeForTerminal(displayPath(specsDir, f))}${c.errors ? `  ${c.errors} error(s)` : ''}${c.warnings ? `  ${c.warnings} warning(s)` : ''}`;
+}
+
+/**
  * `lakestep validate [specs | file...]`: per-file ✓/✘, then the diagnostics (src/cli/warnings.ts). Given files
  * or use-case folders (`only`, src/cli/targets.ts), the whole tree is checked as always, but only those files
  * are listed with their warnings ({@link validateFiles}). `listFiles: false` (a run of `--watch` after the
@@ -131,29 +139,33 @@ export function validateCommand(io: Io, opts: CompilerOptions & { only?: readonl
     else e.warnings++;
     byFile.set(d.file, e);
   }
-  // A file's name is the tree's, not the user's: its controls escaped (a newline would start a line of its own,
-  // a workflow command in a GitHub Actions log, an escape sequence would act on the terminal).
-  const line: FileLine = ([f, c]) => `${c.errors ? '✘' : '✓'} ${escapeForTerminal(displayPath(specsDir, f))}${c.errors ? `  ${c.errors} error(s)` : ''}${c.warnings ? `  ${c.warnings} warning(s)` : ''}`;
   const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
-  if (opts.json) {
-    const listed = [...byFile].filter(([f]) => !only || targeted(only, f));
-    if (only) checkTargets(specsDir, only, result);
-    const reported = result.diagnostics.filter((d) => !only || d.severity === 'error' || targeted(only, d.file));
-    const report: ValidateReport = {
-      version: 1,
-      specsDir,
-      files: listed.map(([file, c]) => ({ file, path: displayPath(specsDir, file), ...c })),
-      diagnostics: reported.map((d) => ({ ...d, path: displayPath(specsDir, d.file) })),
-      summary: { files: listed.length, treeFiles: byFile.size, errors, warnings: reported.length - reported.filter((d) => d.severity === 'error').length },
-    };
-    io.out(opts.listFiles === false ? JSON.stringify(report) : JSON.stringify(report, null, 2));
-  } else if (only) validateFiles(io, { ...opts, only }, result, byFile, line);
+  if (only) {
+    checkTargets(specsDir, only, result);
+    // The files asked for, their diagnostics, and every error of the tree.
+    const asked = [...byFile].filter(([f]) => targeted(only, f));
+    const shown = result.diagnostics.filter((d) => d.severity === 'error' || targeted(only, d.file));
+    if (opts.json) printJson(io, opts, asked, shown, byFile.size, errors);
+    else validateFiles(io, { ...opts, only }, asked, shown, result, byFile.size);
+  } else if (opts.json) printJson(io, opts, [...byFile], result.diagnostics, byFile.size, errors);
   else {
-    if (opts.listFiles !== false) io.out(fileList([...byFile], line));
+    if (opts.listFiles !== false) io.out(fileList([...byFile], fileLine(specsDir)));
     printRunDiagnostics(io, result, specsDir, c, opts.allWarnings === true, 'lakestep validate --all-warnings prints every one', VALIDATE_AROUND);
     io.out(`\n${byFile.size} files, ${errors} error(s), ${result.diagnostics.length - errors} warning(s)`);
   }
   return errors ? EXIT.diagnostics : EXIT.ok;
+}
+
+/** `validate --json`: a {@link ValidateReport} of `files` and `diagnostics`, on one line in a run of `--watch`. */
+function printJson(io: Io, opts: { specsDir: string; listFiles?: boolean }, files: [string, FileCounts][], diagnostics: readonly Diagnostic[], treeFiles: number, errors: number): void {
+  const report: ValidateReport = {
+    version: 1,
+    specsDir: opts.specsDir,
+    files: files.map(([file, c]) => ({ file, path: displayPath(opts.specsDir, file), ...c })),
+    diagnostics: diagnostics.map((d) => ({ ...d, path: displayPath(opts.specsDir, d.file) })),
+    summary: { files: files.length, treeFiles, errors, warnings: diagnostics.filter((d) => d.severity === 'warning').length },
+  };
+  io.out(opts.listFiles === false ? JSON.stringify(report) : JSON.stringify(report, null, 2));
 }
 
 /** Every file up to {@link LIST_LIMIT}; past it every file with errors, then files with warnings while the list is short, then a count of the rest. */
@@ -186,27 +198,24 @@ export interface ValidateReport {
 }
 
 /**
- * `validate <file>...`: the files asked for, with their warnings; an error anywhere in the tree is printed too
- * (and fails the run), since a change to one file can break another use case (a table it reads, a dag it waits for).
+ * `validate <file>...`: the files asked for (`asked`) with their warnings; `shown` holds an error anywhere in the
+ * tree too (which fails the run), since a change to one file can break another use case (a table it reads, a
+ * dag it waits for).
  */
-function validateFiles(io: Io, opts: { specsDir: string; only: readonly string[]; listFiles?: boolean }, result: StreamResult, byFile: Map<string, FileCounts>, line: FileLine): void {
+function validateFiles(io: Io, opts: { specsDir: string; only: readonly string[]; listFiles?: boolean }, asked: [string, FileCounts][], shown: readonly Diagnostic[], result: StreamResult, treeFiles: number): void {
   const { specsDir, only } = opts;
-  checkTargets(specsDir, only, result);
-  const asked = [...byFile].filter(([f]) => targeted(only, f));
-  if (opts.listFiles !== false) io.out(asked.map(line).join('\n'));
-  printShown(io, result.diagnostics.filter((d) => d.severity === 'error' || targeted(only, d.file)), result, specsDir, VALIDATE_AROUND);
+  if (opts.listFiles !== false) io.out(asked.map(fileLine(specsDir)).join('\n'));
+  printShown(io, shown, result, specsDir, VALIDATE_AROUND);
   const own = asked.reduce((n, [, c]) => ({ errors: n.errors + c.errors, warnings: n.warnings + c.warnings }), { errors: 0, warnings: 0 });
-  const elsewhere = result.diagnostics.filter((d) => d.severity === 'error' && !targeted(only, d.file));
+  const elsewhere = shown.filter((d) => d.severity === 'error' && !targeted(only, d.file));
   const others = elsewhere.length ? `; ${elsewhere.length} error(s) in ${new Set(elsewhere.map((d) => d.file)).size} other file(s) of ${specsDir}` : '';
-  io.out(`\n${asked.length} of ${byFile.size} files, ${own.errors} error(s), ${own.warnings} warning(s)${others}`);
+  io.out(`\n${asked.length} of ${treeFiles} files, ${own.errors} error(s), ${own.warnings} warning(s)${others}`);
 }
 
-/**
- * `lakestep compile [dir] --out build [--strict]`: writes every healthy use case,
- * each file as soon as it is compiled, only the files that changed;
- * exits 1 when any use case is quarantined. `--strict` writes nothing on any error.
- */
-export function compileCommand(io: Io, opts: CompilerOptions & { outDir: string; strict?: boolean; printSummary?: boolean }): { code: number; result: StreamResult } {
+/** The options of {@link compileCommand}: `--out`, `--strict`, and whether the compile table is printed. */
+export type CompileCommandOptions = CompilerOptions & { outDir: string; strict?: boolean; printSummary?: boolean };
+
+export function compileCommand(io: Io, opts: CompileCommandOptions): { code: number; result: StreamResult } {
   const { specsDir, outDir, env } = opts;
   checkOut(io, outDir);
   const guard = { specsDir: resolve(io.cwd, specsDir), cwd: io.cwd };

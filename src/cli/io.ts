@@ -41,7 +41,7 @@ export interface Io {
   now?: () => Date;
   /** How `backfill` waits between looks at its runs in flight (default: a timer; tests pass their own). */
   sleep?: (ms: number) => Promise<void>;
-  /** Stops `validate --watch` when aborted, as Ctrl-C does (tests). */
+  /** Stops `validate --watch` and `compile --watch` when aborted, as Ctrl-C does (tests). */
   signal?: AbortSignal;
 }
 

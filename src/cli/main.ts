@@ -128,8 +128,11 @@ exit codes: 0 ok, 1 diagnostics or failed operation, 2 usage`;
 
 type Command = (args: string[], io: Io) => Promise<number> | number;
 
-/** `--cache-dir DIR` / `--no-cache` of the compiler commands (the incremental cache, src/cli/compile-cache.ts). */
-const CACHE_OPTIONS = { 'cache-dir': { type: 'string' }, 'no-cache': { type: 'boolean', default: false }, 'all-warnings': { type: 'boolean', default: false } } as const;
+/**
+ * The options `validate` and `compile` share: `--cache-dir DIR` / `--no-cache` (the incremental cache,
+ * src/cli/compile-cache.ts) and `--all-warnings` (src/cli/warnings.ts).
+ */
+const COMPILER_OPTIONS = { 'cache-dir': { type: 'string' }, 'no-cache': { type: 'boolean', default: false }, 'all-warnings': { type: 'boolean', default: false } } as const;
 
 function cacheSetting(values: { 'cache-dir'?: string; 'no-cache'?: boolean }): string | false | undefined {
   if (values['no-cache']) return false;
@@ -142,7 +145,7 @@ const target = { build: { type: 'string', default: 'build' }, account: { type: '
 // a command loads only what it needs and --version loads none (test/cli/bundle.test.ts).
 const COMMANDS: Record<string, Command> = {
   validate: async (args, io) => {
-    const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { env: { type: 'string' }, watch: { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, ...CACHE_OPTIONS } });
+    const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { env: { type: 'string' }, watch: { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, ...COMPILER_OPTIONS } });
     const { validateTargets } = await import('./targets.ts');
     const opts = { ...validateTargets(io.cwd, positionals), env: values.env, cache: cacheSetting(values), allWarnings: values['all-warnings'], json: values.json };
     if (values.watch) return (await import('./watch.ts')).watchValidate(io, opts);
@@ -150,7 +153,7 @@ const COMMANDS: Record<string, Command> = {
     return validateCommand(io, opts);
   },
   compile: async (args, io) => {
-    const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string', default: 'build' }, strict: { type: 'boolean', default: false }, env: { type: 'string' }, watch: { type: 'boolean', default: false }, ...CACHE_OPTIONS } });
+    const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string', default: 'build' }, strict: { type: 'boolean', default: false }, env: { type: 'string' }, watch: { type: 'boolean', default: false }, ...COMPILER_OPTIONS } });
     const opts = { specsDir: optionalFolder(positionals, 'specs'), outDir: values.out, strict: values.strict, env: values.env, cache: cacheSetting(values), allWarnings: values['all-warnings'] };
     if (values.watch) return (await import('./watch.ts')).watchCompile(io, opts);
     const { compileCommand } = await import('./commands.ts');

@@ -14,7 +14,8 @@ import { isAbsolute, join, relative, sep } from 'node:path';
 import type { SkippedEntry } from '../spec/discover.ts';
 import type { SourceFile } from '../spec/files.ts';
 
-const SPEC_FILE = /\.(ya?ml|sql)$/;
+/** The files the reader reads: YAML and SQL. */
+export const SPEC_FILE = /\.(ya?ml|sql)$/;
 /** Larger spec files are refused: no real spec comes close. */
 export const MAX_SPEC_FILE_BYTES = 16 * 1024 * 1024;
 

@@ -6,8 +6,9 @@
  * orchestration.yaml), or the folder of platform.yaml. Every target must lie in the same tree.
  */
 import { existsSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { escapeForTerminal } from '../diagnostics.ts';
+import { overlayEnvironment } from '../spec/environment.ts';
 import { plainUsage } from './args.ts';
 
 export interface Targets {
@@ -17,11 +18,10 @@ export interface Targets {
   only?: string[];
 }
 
-const PLATFORM_FILE = /^platform(\.[^./]+)?\.yaml$/;
-
 /** The specs folder of `abs`, a file or use-case folder, or undefined when it lies in none. */
 function treeOf(abs: string, isDir: boolean): string | undefined {
-  if (!isDir && PLATFORM_FILE.test(abs.slice(abs.lastIndexOf(sep) + 1))) return dirname(abs);
+  const name = basename(abs);
+  if (!isDir && (name === 'platform.yaml' || overlayEnvironment(name) !== undefined)) return dirname(abs);
   for (let dir = isDir ? abs : dirname(abs); ; dir = dirname(dir)) {
     if (existsSync(resolve(dir, 'orchestration.yaml'))) return dirname(dir);
     if (existsSync(resolve(dir, 'platform.yaml'))) return dir;
@@ -36,12 +36,12 @@ function treeOf(abs: string, isDir: boolean): string | undefined {
  */
 export function validateTargets(cwd: string, positionals: readonly string[]): Targets {
   if (positionals.length === 0) return { specsDir: 'specs' };
-  const [first] = positionals;
-  if (positionals.length === 1 && existsSync(resolve(cwd, first!)) && statSync(resolve(cwd, first!)).isDirectory() && !existsSync(resolve(cwd, first!, 'orchestration.yaml'))) {
-    return { specsDir: first! };
+  const only = positionals.length === 1 ? resolve(cwd, positionals[0]!) : undefined;
+  if (only !== undefined && existsSync(only) && statSync(only).isDirectory() && !existsSync(resolve(only, 'orchestration.yaml'))) {
+    return { specsDir: positionals[0]! };
   }
   let root: string | undefined;
-  const only: string[] = [];
+  const asked: string[] = [];
   for (const target of positionals) {
     const abs = resolve(cwd, target);
     // Names come from whatever called (a hook passes the staged files' names): their controls escaped when printed.
@@ -51,10 +51,10 @@ export function validateTargets(cwd: string, positionals: readonly string[]): Ta
     if (tree === undefined) throw plainUsage(escapeForTerminal(`${target} is in no specs folder (no use-case folder with an orchestration.yaml, nor a platform.yaml, above it); give the specs folder, e.g. lakestep validate specs`));
     if (root === undefined) root = tree;
     else if (tree !== root) throw plainUsage(escapeForTerminal(`${target} is in another specs folder (${shown(cwd, tree)}) than ${positionals[0]} (${shown(cwd, root)}); validate one specs folder at a time`));
-    only.push(relative(tree, abs).split(sep).join('/'));
+    asked.push(relative(tree, abs).split(sep).join('/'));
   }
   // The specs folder itself among them: the whole tree.
-  return only.includes('') ? { specsDir: shown(cwd, root!) } : { specsDir: shown(cwd, root!), only };
+  return asked.includes('') ? { specsDir: shown(cwd, root!) } : { specsDir: shown(cwd, root!), only: asked };
 }
 
 /** `dir` relative to `cwd` (`.` for `cwd` itself, `..` above it), as compilers print paths; absolute when no relative path leads there. */

@@ -32,15 +32,16 @@ export interface Selection {
  * The diagnostics of `result` to print: see the module comment. `reported` holds the keys of the warnings the
  * last run reported (undefined without a cache); `all` (`--all-warnings`) prints every one.
  */
-export function selectDiagnostics(result: Pick<StreamResult, 'diagnostics' | 'reused' | 'summaries'>, reported: ReadonlySet<string> | undefined, all: boolean): Selection {
-  const keys = new Set<string>();
+export function selectDiagnostics(result: Pick<StreamResult, 'diagnostics' | 'reused'>, reported: ReadonlySet<string> | undefined, all: boolean): Selection {
   const warnings = result.diagnostics.filter((d) => d.severity === 'warning');
-  for (const w of warnings) keys.add(warningKey(w));
+  // Each warning's key, computed once: remembered for the next run, and looked up in the last one's.
+  const keyOf = new Map(warnings.map((w) => [w, warningKey(w)]));
+  const keys = new Set(keyOf.values());
   if (all || warnings.length <= WARNING_LIMIT) return { shown: [...result.diagnostics], hidden: { warnings: [], known: 0 }, keys };
   const reusedUseCases = new Set(result.reused.assembled);
   // A use case the run compiled again (or that is quarantined: not assembled at all), or platform.yaml read again.
   const compiledAgain = (d: Diagnostic) => (d.useCase === undefined ? !result.reused.platform : !reusedUseCases.has(d.useCase));
-  const known = (d: Diagnostic) => reported?.has(warningKey(d)) === true && !compiledAgain(d);
+  const known = (d: Diagnostic) => reported?.has(keyOf.get(d)!) === true && !compiledAgain(d);
   const shown: Diagnostic[] = [];
   const hidden: Diagnostic[] = [];
   let knownHidden = 0;

@@ -18,14 +18,10 @@
 import { relative, resolve, sep } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { escapeForTerminal } from '../diagnostics.ts';
-import { compileCommand, validateCommand, type CompilerOptions } from './commands.ts';
-
-/** The options of {@link compileCommand}. */
-type CompileOptions = Parameters<typeof compileCommand>[1];
+import { compileCommand, validateCommand, type CompileCommandOptions, type CompilerOptions } from './commands.ts';
 import type { Io } from './io.ts';
+import { SPEC_FILE } from './spec-reader.ts';
 
-/** The files the spec reader reads (src/cli/spec-reader.ts). */
-const SPEC_FILE = /\.(ya?ml|sql)$/;
 /** How long the tree must stay unchanged before it is checked again. */
 export const QUIET_MS = 80;
 
@@ -39,7 +35,7 @@ export function watchValidate(io: Io, opts: WatchOptions): Promise<number> {
 }
 
 /** Compiles `opts.specsDir` into `opts.outDir` now and on every change (rewriting only what changed) until interrupted. */
-export function watchCompile(io: Io, opts: CompileOptions): Promise<number> {
+export function watchCompile(io: Io, opts: CompileCommandOptions): Promise<number> {
   return watchSpecs(io, opts.specsDir, 'compile', io.out, () => compileCommand(io, opts).code);
 }
 

@@ -132,7 +132,7 @@ describe('selectDiagnostics', () => {
   it('shows a warning the last run did not report even in a use case it reused (a platform-wide check)', () => {
     const old = many('a', WARNING_LIMIT + 1);
     const fresh = warning('b', 1);
-    const result = { diagnostics: [...old, fresh], reused: { platform: true, scanned: [], normalized: [], assembled: ['a', 'b'], cross: { scanned: true, facts: true } }, summaries: [] };
+    const result = { diagnostics: [...old, fresh], reused: { platform: true, scanned: [], normalized: [], assembled: ['a', 'b'], cross: { scanned: true, facts: true } } };
     const s = selectDiagnostics(result, new Set(old.map(warningKey)), false);
     expect(s.shown).toEqual([fresh]);
     expect(s.hidden).toEqual({ warnings: old, known: old.length });
@@ -141,7 +141,7 @@ describe('selectDiagnostics', () => {
 
   it("shows platform.yaml's warnings when the platform was read again, and counts them while it was reused", () => {
     const ws = [...many('a', WARNING_LIMIT), warning(undefined, 1)];
-    const reused = (platform: boolean) => ({ diagnostics: ws, reused: { platform, scanned: [], normalized: [], assembled: ['a'], cross: { scanned: true, facts: true } }, summaries: [] });
+    const reused = (platform: boolean) => ({ diagnostics: ws, reused: { platform, scanned: [], normalized: [], assembled: ['a'], cross: { scanned: true, facts: true } } });
     const keys = new Set(ws.map(warningKey));
     expect(selectDiagnostics(reused(false), keys, false).shown).toEqual([warning(undefined, 1)]);
     expect(selectDiagnostics(reused(true), keys, false).shown).toEqual([]);
@@ -149,7 +149,7 @@ describe('selectDiagnostics', () => {
 
   it('without a cache every warning is new: the first ones up to the limit', () => {
     const ws = many('a', WARNING_LIMIT + 3);
-    const s = selectDiagnostics({ diagnostics: ws, reused: { platform: false, scanned: [], normalized: [], assembled: [], cross: { scanned: false, facts: false } }, summaries: [] }, undefined, false);
+    const s = selectDiagnostics({ diagnostics: ws, reused: { platform: false, scanned: [], normalized: [], assembled: [], cross: { scanned: false, facts: false } } }, undefined, false);
     expect(s.shown).toEqual(ws.slice(0, WARNING_LIMIT));
     expect(s.hidden).toEqual({ warnings: ws.slice(WARNING_LIMIT), known: 0 });
   });
