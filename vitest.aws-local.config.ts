@@ -5,7 +5,7 @@ export default defineConfig({
   test: {
     // *.moto.ts: the interpreter comparison and moto's pinned gaps, on the moto server of global-setup.ts.
     include: ['test/aws-local/**/*.test.ts', 'test/aws-local/**/*.moto.ts'],
-    globalSetup: ['test/aws-local/global-setup.ts'],
+    globalSetup: ['test/setup/tmpdir.ts', 'test/aws-local/global-setup.ts'],
     testTimeout: 120_000,
     hookTimeout: 600_000,
     pool: 'forks',

@@ -15,8 +15,9 @@ export default defineConfig({
     // One fork per core (vitest's default leaves one core to itself, which idles once the sources are
     // transformed): on a 2-core machine the suite took 308 s with one fork and 213 s with two.
     maxWorkers: availableParallelism(),
-    // bin/lakestep.mjs runs the bundle in dist/: build it from the sources under test.
-    globalSetup: ['test/setup/build.ts'],
+    // A temporary folder for the run, removed at its end (test/setup/tmpdir.ts); bin/lakestep.mjs runs the
+    // bundle in dist/: build it from the sources under test.
+    globalSetup: ['test/setup/tmpdir.ts', 'test/setup/build.ts'],
     // Tests create AWS SDK clients directly; silence its Node.js support notice as the CLI does (src/cli/aws-sdk-env.ts).
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   },

@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/tools/**/*.test.ts'],
-    globalSetup: ['test/setup/build.ts'],
+    globalSetup: ['test/setup/tmpdir.ts', 'test/setup/build.ts'],
     testTimeout: 120_000,
     hookTimeout: 600_000,
     pool: 'forks',

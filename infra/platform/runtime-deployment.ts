@@ -7,14 +7,14 @@
  * @see https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_s3_deployment-readme.html
  * @see https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/using-python-libraries.html
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Annotations } from 'aws-cdk-lib';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import type { Construct } from 'constructs';
 import { zipSync, type Zippable } from 'fflate';
+import { scratchDir } from './scratch.ts';
 
 /** Key prefix of everything lakestep puts in the artifacts bucket. */
 export const ARTIFACTS_PREFIX = 'lakestep/';
@@ -52,7 +52,7 @@ export function runtimeZip(sparkDir: string): Uint8Array {
 
 /** A folder holding what lands under `lakestep/runtime/`: the entry point and the package zip. */
 export function stageRuntime(sparkDir: string): string {
-  const dir = join(mkdtempSync(join(tmpdir(), 'lakestep-runtime-')), 'runtime');
+  const dir = join(scratchDir('lakestep-runtime'), 'runtime');
   mkdirSync(dir);
   writeFileSync(join(dir, ENTRY_POINT), readFileSync(join(sparkDir, ENTRY_POINT)));
   writeFileSync(join(dir, PACKAGE_ZIP), runtimeZip(sparkDir));

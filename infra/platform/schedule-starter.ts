@@ -10,8 +10,7 @@
  * role Scheduler invokes the starter with live here too.
  * @see https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
  */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Aws, type CfnResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
@@ -24,6 +23,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { buildSync } from 'esbuild';
 import { Construct } from 'constructs';
+import { scratchDir } from './scratch.ts';
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 let bundled: string | undefined;
@@ -42,8 +42,7 @@ export function starterBundle(): string {
     legalComments: 'none',
     write: false,
   });
-  const dir = mkdtempSync(join(tmpdir(), 'lakestep-starter-'));
-  mkdirSync(dir, { recursive: true });
+  const dir = scratchDir('lakestep-starter');
   writeFileSync(join(dir, 'index.mjs'), out.outputFiles[0]!.text);
   bundled = dir;
   return dir;

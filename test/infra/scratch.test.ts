@@ -1,0 +1,32 @@
+/**
+ * A synth leaves nothing in the temporary folder: the folders it writes for the CDK to stage as assets
+ * (infra/platform/scratch.ts) go when the process exits, after the CDK copied them into cdk.out.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { compileToBuild, exampleSources } from './compiled.ts';
+
+const REPO = join(import.meta.dirname, '../..');
+
+describe('synth in a process of its own', () => {
+  it('stages the starter and the Spark runtime into cdk.out and leaves the temporary folder empty', () => {
+    const { buildDir } = compileToBuild(exampleSources());
+    const temp = mkdtempSync(join(tmpdir(), 'lakestep-synth-tmp-'));
+    const outdir = join(buildDir, 'cdk.out');
+    execFileSync(process.execPath, ['--import', 'tsx', 'infra/app.ts'], {
+      cwd: REPO,
+      env: { ...process.env, TMPDIR: temp, CDK_OUTDIR: outdir, LAKESTEP_BUILD_DIR: buildDir },
+      stdio: 'pipe',
+    });
+    // tsx-<uid>: tsx's cache of compiled sources (node --import tsx), one folder kept and reused by every run.
+    expect(readdirSync(temp).filter((f) => !/^tsx-\d+$/.test(f))).toEqual([]);
+    const assets = readdirSync(outdir).filter((f) => f.startsWith('asset.'));
+    const staged = assets.flatMap((a) => (existsSync(join(outdir, a)) && !a.endsWith('.zip') ? readdirSync(join(outdir, a)) : []));
+    expect(staged).toContain('index.mjs');
+    expect(staged).toContain('lakestep.zip');
+    expect(readFileSync(join(outdir, 'manifest.json'), 'utf8')).toContain('"acme-platform"');
+  });
+});
