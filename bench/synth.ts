@@ -10,8 +10,9 @@
  *
  * - baseline: the configuration before synth was trimmed (construct stack traces in
  *   the cloud assembly metadata, tree.json, every template validated and every stack
- *   checked by cdk-nag on every synth);
- * - cold: the app as configured now, with empty template-validation and cdk-nag caches;
+ *   checked by cdk-nag on every synth, Node's default flags);
+ * - cold: the app as configured now — with the node flags of cdk.json's `app` command —,
+ *   with empty template-validation and cdk-nag caches;
  * - one changed: the same caches after one use case's state machine changed, as the
  *   synth after an edit runs (only the changed stack is validated and checked again);
  * - no validation: cold without CloudFormation's template validation (`CDK_VALIDATION=false`),
@@ -73,6 +74,7 @@ export async function run(ctx: SectionContext): Promise<SectionOutcome> {
   const nag = option(ctx.args, 'nag') !== 'off';
   const validation = option(ctx.args, 'validation') !== 'off';
   ctx.out(`cdk-nag ${nag ? 'on' : 'off'}, CloudFormation template validation ${validation ? 'on' : 'off'}; each size synthesized in a fresh process`);
+  ctx.out(`node flags of the runs after the baseline, from cdk.json's app: ${appNodeFlags().join(' ') || '(none)'}; the baseline runs with Node's defaults`);
 
   const failures: string[] = [];
   const rows: string[][] = [];
@@ -203,9 +205,18 @@ function differingTemplates(a: ChildReport, b: ChildReport): string[] {
   return [...names].filter((n) => a.templates[n] !== b.templates[n]);
 }
 
+/** The node flags cdk.json's `app` command runs infra/app.ts with (`node <flags> --import tsx infra/app.ts`), but tsx's loader. */
+export function appNodeFlags(): string[] {
+  const app = (JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')) as { app: string }).app.split(/\s+/);
+  const script = app.indexOf('infra/app.ts');
+  if (app[0] !== 'node' || script < 0) throw new Error(`cdk.json: app is not "node … infra/app.ts": ${app.join(' ')}`);
+  return app.slice(1, script).filter((arg, i, all) => arg !== '--import' && all[i - 1] !== '--import');
+}
+
 function synthInChild(buildDir: string, outdir: string, opts: { nag: boolean; validation: boolean; baseline: boolean; cacheDir: string; nagCacheDir: string }): ChildReport {
   const args = [buildDir, outdir, String(opts.nag), opts.baseline ? 'baseline' : 'current', opts.cacheDir, opts.nagCacheDir];
-  const stdout = execFileSync(process.execPath, ['--import', 'tsx', HERE, '--child', ...args], {
+  const flags = opts.baseline ? [] : appNodeFlags();
+  const stdout = execFileSync(process.execPath, [...flags, '--import', 'tsx', HERE, '--child', ...args], {
     cwd: ROOT,
     env: { ...process.env, CDK_VALIDATION: String(opts.validation) },
     encoding: 'utf8',

@@ -288,7 +288,7 @@ describe('lakestep deploy', () => {
     expect(calls).toEqual([
       {
         command: 'node_modules/.bin/cdk',
-        args: ['deploy', '--app', 'node --import tsx infra/app.ts', '--context', `buildDir=${join(dir, 'build')}`, '--require-approval', 'never', '--exclusively', ...stacks],
+        args: ['deploy', '--app', 'node --v8-pool-size=1 --import tsx infra/app.ts', '--context', `buildDir=${join(dir, 'build')}`, '--require-approval', 'never', '--exclusively', ...stacks],
         cwd: dir,
       },
     ]);

@@ -86,7 +86,7 @@ describe('lakestep plan', () => {
     };
     const ok = await runCli(['plan', 'specs', '--cdk', '--out', 'out'], dir, { spawn, checkCredentials: async () => ({ ok: true, source: 'env', elapsedMs: 1 }) });
     expect(ok.code).toBe(0);
-    expect(calls).toEqual([['node_modules/.bin/cdk', 'diff', '--app', 'node --import tsx infra/app.ts', '--context', `buildDir=${join(dir, 'out')}`]]);
+    expect(calls).toEqual([['node_modules/.bin/cdk', 'diff', '--app', 'node --v8-pool-size=1 --import tsx infra/app.ts', '--context', `buildDir=${join(dir, 'out')}`]]);
     const none = await runCli(['plan', 'specs', '--cdk'], dir, { spawn, checkCredentials: async () => ({ ok: false, message: 'no AWS credentials: nope', elapsedMs: 1 }) });
     expect(none).toMatchObject({ code: 1, err: expect.stringContaining('cannot run cdk diff: no AWS credentials: nope') });
     expect(calls).toHaveLength(1);

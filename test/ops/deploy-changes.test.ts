@@ -162,7 +162,7 @@ describe('deploy', () => {
     const r = run(edited);
     expect(await r.result).toMatchObject({ ok: true, stage: 'cdk' });
     expect(r.spawn.mock.calls[0]![1]).toEqual([
-      'deploy', '--app', 'node --import tsx infra/app.ts', '--context', `buildDir=${edited.buildDir}`,
+      'deploy', '--app', 'node --v8-pool-size=1 --import tsx infra/app.ts', '--context', `buildDir=${edited.buildDir}`,
       '--context', 'lakestep:use-cases=sales',
       '--require-approval', 'never', '--exclusively', 'lakestep-sales', 'lakestep-sales-[0-9]*',
     ]);

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetParameterCommand, ParameterNotFound, SSMClient } from '@aws-sdk/client-ssm';
@@ -6,7 +6,7 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CredentialsCheck } from '../../src/ops/credentials.ts';
-import { bootstrapQualifier, deploy, planDeploy, type SpawnFn } from '../../src/ops/deploy.ts';
+import { bootstrapQualifier, CDK_APP, deploy, planDeploy, type SpawnFn } from '../../src/ops/deploy.ts';
 import { writeManifest } from '../helpers/manifest.ts';
 import { manifest } from './fixtures.ts';
 
@@ -21,9 +21,14 @@ beforeEach(() => {
 });
 
 const okCredentials = async (): Promise<CredentialsCheck> => ({ ok: true, source: 'env', elapsedMs: 1 });
-const APP = ['deploy', '--app', 'node --import tsx infra/app.ts', '--context', 'buildDir=build'];
+const APP = ['deploy', '--app', 'node --v8-pool-size=1 --import tsx infra/app.ts', '--context', 'buildDir=build'];
 
 describe('planDeploy', () => {
+  it("runs the app exactly as cdk.json's app command does (synth, deploy and diff alike)", () => {
+    const cdkJson = JSON.parse(readFileSync(join(import.meta.dirname, '../../cdk.json'), 'utf8')) as { app: string };
+    expect(CDK_APP).toBe(cdkJson.app);
+  });
+
   it('deploys every stack of the app without approval prompts by default', () => {
     const plan = planDeploy(manifest(), { buildDir: 'build' });
     expect(plan.command).toBe(join('node_modules', '.bin', 'cdk'));
