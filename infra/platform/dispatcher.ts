@@ -82,6 +82,6 @@ export class Dispatcher extends Construct {
     });
     this.stateMachine.addResourceDependency(policy.node.defaultChild as iam.CfnPolicy);
     this.rule = createRule(this, 'StatusRule', props.rule, new Substitutions(values, `rule ${props.rule.Name}`));
-    this.rule.addDependency(this.stateMachine);
+    this.rule.addResourceDependency(this.stateMachine);
   }
 }

@@ -1,26 +1,32 @@
 /**
- * A synth leaves nothing in the temporary folder: the folders it writes for the CDK to stage as assets
+ * The app run as cdk runs it: it prints nothing but its notices (no deprecation warning of the CDK's), and
+ * leaves nothing in the temporary folder — the folders it writes for the CDK to stage as assets
  * (infra/platform/scratch.ts) go when the process exits, after the CDK copied them into cdk.out.
  */
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CDK_APP } from '../../src/ops/deploy.ts';
 import { compileToBuild, exampleSources } from './compiled.ts';
 
 const REPO = join(import.meta.dirname, '../..');
 
 describe('synth in a process of its own', () => {
-  it('stages the starter and the Spark runtime into cdk.out and leaves the temporary folder empty', () => {
+  it('warns of nothing, stages the starter and the Spark runtime into cdk.out and leaves the temporary folder empty', () => {
     const { buildDir } = compileToBuild(exampleSources());
     const temp = mkdtempSync(join(tmpdir(), 'lakestep-synth-tmp-'));
     const outdir = join(buildDir, 'cdk.out');
-    execFileSync(process.execPath, ['--import', 'tsx', 'infra/app.ts'], {
+    const [node, ...args] = CDK_APP.split(' ');
+    expect(node).toBe('node');
+    const run = spawnSync(process.execPath, args, {
       cwd: REPO,
       env: { ...process.env, TMPDIR: temp, CDK_OUTDIR: outdir, LAKESTEP_BUILD_DIR: buildDir },
-      stdio: 'pipe',
+      encoding: 'utf8',
     });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stderr).not.toMatch(/deprecated|\[WARNING\]/i);
     // tsx-<uid>: tsx's cache of compiled sources (node --import tsx), one folder kept and reused by every run.
     expect(readdirSync(temp).filter((f) => !/^tsx-\d+$/.test(f))).toEqual([]);
     const assets = readdirSync(outdir).filter((f) => f.startsWith('asset.'));
