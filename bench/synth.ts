@@ -4,7 +4,7 @@
  *
  * Each size is compiled in this process into a temporary build directory, then
  * synthesized in fresh child processes exactly as `cdk synth` runs infra/app.ts:
- * the feature flags of cdk.json, cdk-nag on, CloudFormation's template validation
+ * the app's context (cdk.json's feature flags and its own), cdk-nag on, CloudFormation's template validation
  * on. Each child reports construct time, synth time, its CPU time for both and its
  * own peak RSS, so one run's memory never shows in another's. Three runs per size:
  *
@@ -41,8 +41,6 @@ const STACK_RESOURCE_LIMIT = 500;
 const HERE = fileURLToPath(import.meta.url);
 /** The committed README figures for 1,000 workflows before synth was trimmed: compile and synth seconds. */
 const README_BEFORE = { compileSeconds: 11.2, synthSeconds: 132.1 };
-/** Context keys cdk.json sets now that the baseline run leaves out. */
-const TRIMMED_CONTEXT = ['aws:cdk:disable-stack-trace', 'aws:cdk:disable-creation-stack-traces'];
 const RUNS = ['baseline', 'cold', 'one changed', 'no validation'] as const;
 type RunName = (typeof RUNS)[number];
 const ROOT = join(HERE, '..', '..');
@@ -230,9 +228,10 @@ function synthInChild(buildDir: string, outdir: string, opts: { nag: boolean; va
 /** Child: synthesize one build directory like `cdk synth` does, print a {@link ChildReport}. */
 async function child(buildDir: string, outdir: string, nag: boolean, baseline: boolean, cacheDir: string, nagCacheDir: string): Promise<void> {
   const { App } = await import('aws-cdk-lib');
-  const { buildApp } = await import('../infra/app.ts');
-  const context = (JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
-  if (baseline) for (const key of TRIMMED_CONTEXT) delete context[key];
+  const { appContext, buildApp, LEAN_CONTEXT } = await import('../infra/app.ts');
+  const context = appContext();
+  // The baseline: construct stack traces on, as before synth was trimmed.
+  if (baseline) for (const key of Object.keys(LEAN_CONTEXT)) delete context[key];
   const cachedBefore = cacheEntries(cacheDir);
   const c0 = process.cpuUsage();
   const t0 = performance.now();

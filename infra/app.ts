@@ -12,6 +12,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App, CfnOutput, Tags, Validations } from 'aws-cdk-lib';
+import { DISABLE_CREATION_STACK_TRACES, DISABLE_METADATA_STACK_TRACE } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { DEFAULT_SPARK_DIR, INPUTS_HASH_OUTPUT, platformInputsHash, SHARD_OUTPUT, USE_CASE_OUTPUT, useCaseInputsHash } from './inputs-hash.ts';
 import { BuildDirError, loadBuild } from './manifest.ts';
@@ -170,17 +171,27 @@ export function stackEnvironment(platform: { region: string; account?: string })
   return { region: platform.region, ...(platform.account ? { account: platform.account } : {}) };
 }
 
-/** The feature flags of cdk.json, so running this file directly synthesizes what `cdk synth` does. */
-function cdkJsonContext(): Record<string, unknown> {
+/**
+ * Context the app sets itself: no construct stack traces in the cloud assembly's metadata, neither with
+ * annotations nor at each construct's creation (`CDK_DEBUG=true` brings the latter back); the templates are
+ * the same. These are `aws:` keys, which the CDK CLI warns of, twice per synth, when cdk.json holds them.
+ */
+export const LEAN_CONTEXT: Readonly<Record<string, unknown>> = { [DISABLE_METADATA_STACK_TRACE]: true, [DISABLE_CREATION_STACK_TRACES]: true };
+
+/**
+ * The context a synth starts from: {@link LEAN_CONTEXT} and cdk.json's (its feature flags), so running this
+ * file directly synthesizes what `cdk synth` does; the CLI's own context (CDK_CONTEXT_JSON) goes over both.
+ */
+export function appContext(): Record<string, unknown> {
   const file = join(INFRA_DIR, '..', 'cdk.json');
-  if (!existsSync(file)) return {};
-  return (JSON.parse(readFileSync(file, 'utf8')) as { context?: Record<string, unknown> }).context ?? {};
+  const cdkJson = existsSync(file) ? ((JSON.parse(readFileSync(file, 'utf8')) as { context?: Record<string, unknown> }).context ?? {}) : {};
+  return { ...LEAN_CONTEXT, ...cdkJson };
 }
 
 function main(): void {
   // Context given by the CDK CLI (CDK_CONTEXT_JSON) takes precedence over these defaults.
   // No tree.json: `cdk deploy` does not read it, and writing it costs about 4% of synth at 1,000 workflows.
-  const app = new App({ context: cdkJsonContext(), autoSynth: false, treeMetadata: false });
+  const app = new App({ context: appContext(), autoSynth: false, treeMetadata: false });
   const buildDir = process.env.LAKESTEP_BUILD_DIR ?? (app.node.tryGetContext('buildDir') as string | undefined) ?? 'build';
   try {
     const selection = app.node.tryGetContext('lakestep:use-cases') as string | undefined;

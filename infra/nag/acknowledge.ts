@@ -2,7 +2,7 @@
  * Acknowledges findings of the validation plugins (cdk-nag, CloudFormation's template validation) on a
  * construct, as `Validations.of(scope).acknowledge` does — without the call stack CDK records with every
  * acknowledgement when the app turns construct stack traces off (context `aws:cdk:disable-stack-trace`,
- * which cdk.json sets; `CDK_DEBUG=true` brings them back, as for every other construct metadata).
+ * which infra/app.ts sets; `CDK_DEBUG=true` brings them back, as for every other construct metadata).
  * At 1,000 workflows the app acknowledges ~8,000 findings, and each recorded stack (formatted through
  * the source maps `tsx` installs) cost ~0.1 ms: ~0.85 s of CPU on every synth.
  * @see https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.Validations.html

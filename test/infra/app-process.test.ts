@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { appContext, LEAN_CONTEXT } from '../../infra/app.ts';
 import { CDK_APP } from '../../src/ops/deploy.ts';
 import { compileToBuild, exampleSources } from './compiled.ts';
 
@@ -34,5 +35,16 @@ describe('synth in a process of its own', () => {
     expect(staged).toContain('index.mjs');
     expect(staged).toContain('lakestep.zip');
     expect(readFileSync(join(outdir, 'manifest.json'), 'utf8')).toContain('"acme-platform"');
+    // LEAN_CONTEXT: no construct stack traces in the metadata, though cdk.json no longer says so.
+    const metadata = readdirSync(outdir).filter((f) => f.endsWith('.metadata.json'));
+    expect(metadata.length).toBeGreaterThan(0);
+    // (CDK still writes an empty trace with each acknowledgement: "(no user code in 0 frames …)".)
+    for (const f of metadata) expect(readFileSync(join(outdir, f), 'utf8')).not.toMatch(/\bat [^"]*\.[cm]?[jt]s:\d+:\d+/);
+  });
+
+  it('finds no aws: context key in cdk.json, of which the CDK CLI warns on every synth', () => {
+    const context = (JSON.parse(readFileSync(join(REPO, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
+    expect(Object.keys(context).filter((k) => k.startsWith('aws:'))).toEqual([]);
+    expect(appContext()).toMatchObject({ ...LEAN_CONTEXT, ...context });
   });
 });

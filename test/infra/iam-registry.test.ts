@@ -1,15 +1,14 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { permissionsForTasks, TASK_PERMISSIONS, type TaskContext, UnknownTaskResourceError } from '../../infra/iam/registry.ts';
 import { collectTaskStates } from '../../infra/iam/task-states.ts';
+import { appContext } from '../../infra/app.ts';
 import { PlatformStack } from '../../infra/platform/platform-stack.ts';
 import { platformSubstitutions, Substitutions } from '../../infra/usecase/placeholders.ts';
 import { DATASYNC_TASKS_LISTED_MAX } from '../../src/build/types.ts';
 import { MIGRATION_ASL, PLATFORM, STREAMING_ASL } from './fixture.ts';
 
-const app = new App({ context: JSON.parse(readFileSync(join(import.meta.dirname, '../../cdk.json'), 'utf8')).context });
+const app = new App({ context: appContext() });
 const platform = new PlatformStack(app, 'p', { platform: PLATFORM, sparkDir: '/nonexistent' }).resources;
 const stack = new Stack(app, 'u');
 const ROLE = 'arn:aws:iam::123456789012:role/acme-orders-spark';

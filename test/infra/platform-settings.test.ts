@@ -4,16 +4,15 @@
  * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emrserverless-application-networkconfiguration.html
  * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-lifecycleconfiguration.html
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import type { ManifestPlatform } from '../../src/build/types.ts';
+import { appContext } from '../../infra/app.ts';
 import { PlatformStack } from '../../infra/platform/platform-stack.ts';
 import { PLATFORM } from './fixture.ts';
 
-const CONTEXT = JSON.parse(readFileSync(join(import.meta.dirname, '../../cdk.json'), 'utf8')).context as Record<string, unknown>;
+const CONTEXT = appContext();
 
 /** Without CloudFormation's built-in schema validation (slow; cfn-lint covers it), as in synth.ts. */
 function platformTemplate(platform: ManifestPlatform): Template {

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { App, CfnResource, type Stack } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +5,7 @@ import type { Manifest, ManifestWorkflow } from '../../src/build/types.ts';
 import { stateMachineName } from '../../src/naming.ts';
 import { definitionSize, planShards, shardStackName, workflowResourceCount } from '../../infra/usecase/shards.ts';
 import { fixtureManifest, PREFIX, route, SPARK_ASL, writeBuild } from './fixture.ts';
-import { buildApp, type BuiltApp } from '../../infra/app.ts';
+import { appContext, buildApp, type BuiltApp } from '../../infra/app.ts';
 
 const WORKFLOWS = 1000;
 
@@ -39,9 +37,8 @@ describe('sharding', () => {
   // nothing here (app.test.ts synthesizes the fixture with cdk-nag).
   let built: BuiltApp;
   beforeAll(() => {
-    const context = JSON.parse(readFileSync(join(import.meta.dirname, '../../cdk.json'), 'utf8')).context;
     const buildDir = writeBuild(bulkManifest(), { 'bulk/report.asl.json': SPARK_ASL });
-    built = buildApp({ buildDir, app: new App({ context }), nagChecks: false });
+    built = buildApp({ buildDir, app: new App({ context: appContext() }), nagChecks: false });
   });
 
   it('keeps every stack of a 1,000-workflow use case under 500 resources', () => {

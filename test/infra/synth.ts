@@ -1,12 +1,11 @@
-/** Synthesizes a build directory once with the repository's cdk.json context. */
-import { readFileSync } from 'node:fs';
+/** Synthesizes a build directory once with the app's context (infra/app.ts appContext: cdk.json's and the app's own). */
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
-import { buildApp, type BuiltApp } from '../../infra/app.ts';
+import { appContext, buildApp, type BuiltApp } from '../../infra/app.ts';
 
-const CONTEXT = JSON.parse(readFileSync(join(import.meta.dirname, '../../cdk.json'), 'utf8')).context as Record<string, unknown>;
+const CONTEXT = appContext();
 
 export interface Synthesized {
   built: BuiltApp;
@@ -26,10 +25,9 @@ export function synthesize(
   const previous = process.env.CDK_VALIDATION;
   process.env.CDK_VALIDATION = opts.cfnValidation ? 'true' : 'false';
   try {
-    // `lean`: no construct stack traces and no tree.json, for large apps (same templates).
-    const lean = opts.lean ? { 'aws:cdk:disable-stack-trace': true, 'aws:cdk:disable-creation-stack-traces': true } : {};
+    // `lean`: no tree.json, for large apps (same templates).
     const app = new App({
-      context: { ...CONTEXT, ...lean, buildDir },
+      context: { ...CONTEXT, buildDir },
       outdir: opts.outdir ?? join(buildDir, 'cdk.out'),
       treeMetadata: !opts.lean,
     });
