@@ -6,12 +6,12 @@
  * synthesized in fresh child processes exactly as `cdk synth` runs infra/app.ts:
  * the app's context (cdk.json's feature flags and its own), cdk-nag on, CloudFormation's template validation
  * on. Each child reports construct time, synth time, its CPU time for both and its
- * own peak RSS, so one run's memory never shows in another's. Three runs per size:
+ * own peak RSS, so one run's memory never shows in another's. Four runs per size:
  *
  * - baseline: the configuration before synth was trimmed (construct stack traces in
  *   the cloud assembly metadata, tree.json, every template validated and every stack
  *   checked by cdk-nag on every synth, Node's default flags);
- * - cold: the app as configured now — with the node flags of cdk.json's `app` command —,
+ * - cold: the app as configured now (with the node flags of cdk.json's `app` command),
  *   with empty template-validation and cdk-nag caches;
  * - one changed: the same caches after one use case's state machine changed, as the
  *   synth after an edit runs (only the changed stack is validated and checked again);

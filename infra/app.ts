@@ -3,8 +3,8 @@
  * one stack per compiled use case (sharded when large). Quarantined use cases
  * are left out, so `cdk deploy` leaves their deployed stacks untouched (DESIGN §3).
  *
- *   node --v8-pool-size=1 --import tsx infra/app.ts       (or `npx cdk synth` with cdk.json)
- *   LAKESTEP_BUILD_DIR=out npx cdk synth  (build directory other than ./build)
+ *   node --v8-pool-size=1 --import tsx infra/app.ts   (or `npx cdk synth` with cdk.json)
+ *   LAKESTEP_BUILD_DIR=out npx cdk synth              (build directory other than ./build)
  *
  * @see https://docs.aws.amazon.com/cdk/v2/guide/apps.html
  */
