@@ -42,6 +42,20 @@ describe('synth in a process of its own', () => {
     for (const f of metadata) expect(readFileSync(join(outdir, f), 'utf8')).not.toMatch(/\bat [^"]*\.[cm]?[jt]s:\d+:\d+/);
   });
 
+  it.each(['SIGINT', 'SIGTERM'] as const)('removes its scratch folders when %s ends it, and dies of that signal', (signal) => {
+    const temp = mkdtempSync(join(tmpdir(), 'lakestep-signal-tmp-'));
+    const script = [
+      "const { scratchDir } = await import('./infra/platform/scratch.ts');",
+      "const { writeFileSync } = await import('node:fs');",
+      "writeFileSync(scratchDir('lakestep-starter') + '/index.mjs', 'x');",
+      `process.kill(process.pid, '${signal}');`,
+      'setTimeout(() => {}, 10_000);',
+    ].join('\n');
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: REPO, env: { ...process.env, TMPDIR: temp }, encoding: 'utf8' });
+    expect(run.signal, run.stderr).toBe(signal);
+    expect(readdirSync(temp).filter((f) => !/^tsx-\d+$/.test(f))).toEqual([]);
+  });
+
   it('finds no aws: context key in cdk.json, of which the CDK CLI warns on every synth', () => {
     const context = (JSON.parse(readFileSync(join(REPO, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
     expect(Object.keys(context).filter((k) => k.startsWith('aws:'))).toEqual([]);
