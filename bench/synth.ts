@@ -72,7 +72,8 @@ export async function run(ctx: SectionContext): Promise<SectionOutcome> {
   const nag = option(ctx.args, 'nag') !== 'off';
   const validation = option(ctx.args, 'validation') !== 'off';
   ctx.out(`cdk-nag ${nag ? 'on' : 'off'}, CloudFormation template validation ${validation ? 'on' : 'off'}; each size synthesized in a fresh process`);
-  ctx.out(`node flags of the runs after the baseline, from cdk.json's app: ${appNodeFlags().join(' ') || '(none)'}; the baseline runs with Node's defaults`);
+  const flags = appNodeFlags();
+  ctx.out(`node flags of the runs after the baseline, from cdk.json's app: ${flags.join(' ') || '(none)'}; the baseline runs with Node's defaults`);
 
   const failures: string[] = [];
   const rows: string[][] = [];
@@ -99,6 +100,7 @@ export async function run(ctx: SectionContext): Promise<SectionOutcome> {
           nag,
           validation: validation && runName !== 'no validation',
           baseline: runName === 'baseline',
+          flags: runName === 'baseline' ? [] : flags,
           cacheDir: join(dir, 'validation-cache'),
           // Cold: a cdk-nag cache of its own, empty.
           nagCacheDir: join(dir, runName === 'no validation' ? 'nag-cache-cold' : 'nag-cache'),
@@ -211,10 +213,10 @@ export function appNodeFlags(): string[] {
   return app.slice(1, script).filter((arg, i, all) => arg !== '--import' && all[i - 1] !== '--import');
 }
 
-function synthInChild(buildDir: string, outdir: string, opts: { nag: boolean; validation: boolean; baseline: boolean; cacheDir: string; nagCacheDir: string }): ChildReport {
+/** `flags`: node's, before tsx's loader. */
+function synthInChild(buildDir: string, outdir: string, opts: { nag: boolean; validation: boolean; baseline: boolean; flags: string[]; cacheDir: string; nagCacheDir: string }): ChildReport {
   const args = [buildDir, outdir, String(opts.nag), opts.baseline ? 'baseline' : 'current', opts.cacheDir, opts.nagCacheDir];
-  const flags = opts.baseline ? [] : appNodeFlags();
-  const stdout = execFileSync(process.execPath, [...flags, '--import', 'tsx', HERE, '--child', ...args], {
+  const stdout = execFileSync(process.execPath, [...opts.flags, '--import', 'tsx', HERE, '--child', ...args], {
     cwd: ROOT,
     env: { ...process.env, CDK_VALIDATION: String(opts.validation) },
     encoding: 'utf8',

@@ -27,9 +27,10 @@ function onSignal(signal: NodeJS.Signals): void {
 /** A new, private (mode 0700) folder under the temporary folder, removed when the process ends. */
 export function scratchDir(prefix: string): string {
   const dir = mkdtempSync(join(tmpdir(), `${prefix}-`));
+  // Armed with the first folder: the list empties only as the process ends.
   if (made.push(dir) === 1) {
     process.once('exit', removeAll);
-    for (const s of SIGNALS) if (!process.listeners(s).includes(onSignal)) process.on(s, onSignal);
+    for (const s of SIGNALS) process.on(s, onSignal);
   }
   return dir;
 }

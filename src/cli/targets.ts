@@ -36,8 +36,8 @@ function treeOf(abs: string, isDir: boolean): string | undefined {
  */
 export function validateTargets(cwd: string, positionals: readonly string[]): Targets {
   if (positionals.length === 0) return { specsDir: 'specs' };
-  const only = positionals.length === 1 ? resolve(cwd, positionals[0]!) : undefined;
-  if (only !== undefined && existsSync(only) && statSync(only).isDirectory() && !existsSync(resolve(only, 'orchestration.yaml'))) {
+  const single = positionals.length === 1 ? resolve(cwd, positionals[0]!) : undefined;
+  if (single !== undefined && existsSync(single) && statSync(single).isDirectory() && !existsSync(resolve(single, 'orchestration.yaml'))) {
     return { specsDir: positionals[0]! };
   }
   let root: string | undefined;

@@ -14,6 +14,11 @@ import { compileToBuild, exampleSources } from './compiled.ts';
 
 const REPO = join(import.meta.dirname, '../..');
 
+/** What a process left in its temporary folder `temp`, but tsx's cache of compiled sources (tsx-<uid>, kept and reused by every run). */
+function leftIn(temp: string): string[] {
+  return readdirSync(temp).filter((f) => !/^tsx-\d+$/.test(f));
+}
+
 describe('synth in a process of its own', () => {
   it('warns of nothing, stages the starter and the Spark runtime into cdk.out and leaves the temporary folder empty', () => {
     const { buildDir } = compileToBuild(exampleSources());
@@ -28,8 +33,7 @@ describe('synth in a process of its own', () => {
     });
     expect(run.status, run.stderr).toBe(0);
     expect(run.stderr).not.toMatch(/deprecated|\[WARNING\]/i);
-    // tsx-<uid>: tsx's cache of compiled sources (node --import tsx), one folder kept and reused by every run.
-    expect(readdirSync(temp).filter((f) => !/^tsx-\d+$/.test(f))).toEqual([]);
+    expect(leftIn(temp)).toEqual([]);
     const assets = readdirSync(outdir).filter((f) => f.startsWith('asset.'));
     const staged = assets.flatMap((a) => (existsSync(join(outdir, a)) && !a.endsWith('.zip') ? readdirSync(join(outdir, a)) : []));
     expect(staged).toContain('index.mjs');
@@ -53,7 +57,7 @@ describe('synth in a process of its own', () => {
     ].join('\n');
     const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: REPO, env: { ...process.env, TMPDIR: temp }, encoding: 'utf8' });
     expect(run.signal, run.stderr).toBe(signal);
-    expect(readdirSync(temp).filter((f) => !/^tsx-\d+$/.test(f))).toEqual([]);
+    expect(leftIn(temp)).toEqual([]);
   });
 
   it('finds no aws: context key in cdk.json, of which the CDK CLI warns on every synth', () => {
