@@ -56,9 +56,6 @@ export function platformInputsHash(build: LoadedBuild, sparkDir: string): string
   field(hash, manifest.lakestepVersion);
   field(hash, JSON.stringify(manifest.platform));
   field(hash, JSON.stringify(manifest.machines ?? null));
-  // Each use case's job documents upload tags the artifacts bucket, a platform resource.
-  const quarantined = new Set(manifest.quarantined.map((q) => q.useCase));
-  field(hash, JSON.stringify(manifest.useCases.filter((u) => !quarantined.has(u.name) && u.workflows.some((w) => w.jobs.length > 0)).map((u) => u.name)));
   for (const m of [manifest.machines?.backfill, manifest.machines?.dispatcher]) if (m) field(hash, readBuildFile(build, m.definition));
   for (const file of filesUnder(sparkDir)) field(hash, file.slice(sparkDir.length)).update(readFileSync(file));
   return hash.digest('hex');

@@ -1,6 +1,7 @@
 /**
  * cdk-nag (AwsSolutions) findings accepted for the upload function CDK adds
- * for `BucketDeployment` (runtime and job documents).
+ * for `BucketDeployment`: the platform's, which uploads the runtime and every use case's
+ * job documents (usecase/job-documents.ts).
  * @see https://github.com/cdklabs/cdk-nag/blob/main/RULES.md#awssolutions
  * @see https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_s3_deployment-readme.html
  */

@@ -44,6 +44,8 @@ export interface PlatformResources {
   scheduleGroupName: string;
   schedulerRole: iam.IRole;
   scheduleDeadLetters: sqs.IQueue;
+  /** The function that uploads the Spark runtime, and every use case's job documents; absent without a runtime. */
+  uploader?: lambda.IFunction;
 }
 
 export interface PlatformStackProps extends StackProps {
@@ -75,7 +77,7 @@ export class PlatformStack extends Stack {
     const emrApplication = createSparkApplication(this, platform);
     const eventsRole = createEventsRole(this, platform.prefix);
     const logGroups = new PlatformLogGroups(this, 'Logs', { prefix: platform.prefix, key });
-    deployRuntime(this, props.sparkDir, buckets.artifacts);
+    const uploader = deployRuntime(this, props.sparkDir, buckets.artifacts);
     const starter = new ScheduleStarter(this, 'ScheduleStarter', { prefix: platform.prefix, key });
     if (props.backfill) new BackfillMachine(this, 'Backfill', { prefix: platform.prefix, ...props.backfill, key, logGroup: logGroups.stateMachines });
     if (lakeFormationEnabled(platform)) this.lakeFormation = new LakeFormationCatalog(this, 'LakeFormation', { platform, key, buckets });
@@ -97,6 +99,7 @@ export class PlatformStack extends Stack {
       scheduleGroupName: starter.group.ref,
       schedulerRole: starter.schedulerRole,
       scheduleDeadLetters: starter.deadLetterQueue,
+      ...(uploader ? { uploader } : {}),
     };
     for (const value of sharedValues(this.resources)) this.exportValue(value);
   }
@@ -125,5 +128,6 @@ export function sharedValues(r: PlatformResources): string[] {
     r.scheduleGroupName,
     r.schedulerRole.roleArn,
     r.scheduleDeadLetters.queueArn,
+    ...(r.uploader ? [r.uploader.functionArn] : []),
   ];
 }

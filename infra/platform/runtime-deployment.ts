@@ -10,6 +10,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Annotations } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import type { Construct } from 'constructs';
@@ -59,16 +60,32 @@ export function stageRuntime(sparkDir: string): string {
   return dir;
 }
 
-export function deployRuntime(scope: Construct, sparkDir: string, bucket: s3.IBucket): s3deploy.BucketDeployment | undefined {
+/**
+ * Uploads the runtime; returns the upload function (CDK's `BucketDeployment` handler, which
+ * the use-case stacks' job document uploads share: usecase/job-documents.ts), or undefined
+ * without a runtime to upload.
+ */
+export function deployRuntime(scope: Construct, sparkDir: string, bucket: s3.IBucket): lambda.IFunction | undefined {
   if (!existsSync(join(sparkDir, ENTRY_POINT)) || !existsSync(join(sparkDir, PACKAGE, '__init__.py'))) {
     Annotations.of(scope).addWarningV2('lakestep:no-spark-runtime', `${sparkDir} has no ${ENTRY_POINT} and ${PACKAGE}/ package: the Spark jobs will not find their entry point`);
     return undefined;
   }
-  return new s3deploy.BucketDeployment(scope, 'SparkRuntime', {
+  const deployment = new s3deploy.BucketDeployment(scope, 'SparkRuntime', {
     sources: [s3deploy.Source.asset(stageRuntime(sparkDir))],
     destinationBucket: bucket,
     destinationKeyPrefix: `${ARTIFACTS_PREFIX}runtime/`,
     // Old objects stay until the next deployment replaces them; nothing is deleted when the stack goes.
     retainOnDelete: true,
   });
+  return uploadFunction(deployment);
 }
+
+/** The singleton function a `BucketDeployment` runs (aws-cdk-lib exposes its role, not the function). */
+function uploadFunction(deployment: s3deploy.BucketDeployment): lambda.IFunction {
+  const handler = deployment.node.tryFindChild(HANDLER_ID);
+  if (!(handler instanceof lambda.SingletonFunction)) throw new Error(`aws-cdk-lib's BucketDeployment has no ${HANDLER_ID} function child: infra/platform/runtime-deployment.ts needs updating`);
+  return handler;
+}
+
+/** Construct ID of the `lambda.SingletonFunction` inside a `BucketDeployment` (aws-cdk-lib 2.276). */
+const HANDLER_ID = 'CustomResourceHandler';

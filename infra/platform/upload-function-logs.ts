@@ -1,6 +1,6 @@
 /**
- * The log group of the function CDK adds for `BucketDeployment` (runtime and job
- * document uploads). With `@aws-cdk/aws-lambda:useCdkManagedLogGroup` (cdk.json) the
+ * The log group of the function CDK adds for `BucketDeployment` (the platform's upload
+ * of the runtime and of every use case's job documents). With `@aws-cdk/aws-lambda:useCdkManagedLogGroup` (cdk.json) the
  * group is a resource of the stack, with a retention; this encrypts it with the
  * platform key like every other log group. The key policy already lets CloudWatch
  * Logs use the key for any log group of the account (encryption-key.ts).

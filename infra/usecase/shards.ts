@@ -26,8 +26,8 @@ export interface ShardBudget {
   firstShardExtraResources?: number;
 }
 
-/** Resources of the first shard that do not belong to a workflow: job documents upload (6, with its log group), secrets policy, CDK metadata, slack. */
-export const FIRST_SHARD_FIXED_RESOURCES = 9;
+/** Resources of the first shard that do not belong to a workflow: job documents upload, secrets policy, CDK metadata, slack. */
+export const FIRST_SHARD_FIXED_RESOURCES = 4;
 /** Every shard: CDK metadata and slack. */
 export const SHARD_FIXED_RESOURCES = 2;
 

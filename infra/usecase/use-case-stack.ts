@@ -48,7 +48,7 @@ export class UseCaseStack extends Stack {
     const managed = managedTables(useCase).length > 0;
     if (props.shard === 0) {
       if (managed) optimizerRoleArn = createTableOptimizerRole(this, build.manifest.platform, platform, useCase, build.manifest.tables ?? {}).roleArn;
-      deployJobDocuments(this, build.buildDir, useCase, platform.buckets.artifacts);
+      deployJobDocuments(this, build.buildDir, useCase, platform.buckets.artifacts, platform.uploader);
       freshnessAlarms(this, useCase.freshness ?? [], platform.topic.topicArn);
       const { manifest } = build;
       this.sparkJobRole = createSparkJobRole(this, manifest.platform, platform, useCase, manifest.tables ?? {});

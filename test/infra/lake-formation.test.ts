@@ -240,7 +240,7 @@ describe('lake_formation: a share for writing, and quarantine', () => {
     const healthy = compileToBuild(lakeFormationSources()).buildDir;
     const broken = compileToBuild(lakeFormationSources({ 'payments/orchestration.yaml': (t) => `${t}\nnot_a_field: true\n` }));
     expect(broken.result.quarantined.map((q) => q.useCase)).toEqual(['payments']);
-    // Its databases, locations, settings and the Spark application (the artifacts bucket's upload tags do change).
+    // Its databases, locations, settings and the Spark application.
     const governed = (dir: string) =>
       Object.entries(synthesize(dir, { nagChecks: false, lean: true }).json.get('acme-platform')!.Resources)
         .filter(([id, r]) => /^AWS::(LakeFormation|Glue|EMRServerless)::/.test(r.Type) || id.startsWith('LakeFormation'))

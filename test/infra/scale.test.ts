@@ -4,7 +4,7 @@
  * and the others through the platform's few shared tasks, compiled for real and synthesized into real templates. It must stay inside every
  * quota that no retry can rescue: Step Functions payload and history (no
  * WORKFLOW_PAYLOAD_LIMIT / WORKFLOW_HISTORY_LIMIT), DataSync's 100 tasks per region,
- * CloudFormation's 500 resources and 1 MB per stack, and IAM's 10,240 characters of
+ * CloudFormation's 500 resources and 1 MB per stack, 50 tags per resource, and IAM's 10,240 characters of
  * inline policy per role, 6,144 per managed policy and 10 managed policies per role.
  * The figures are printed. cdk-nag and CloudFormation's schema validation are off here
  * to fit the budget; `npm run test:cfn-lint` lints a generated platform's templates.
@@ -31,6 +31,8 @@ const TABLES = 2_000;
 const ROLE_INLINE_MAX = 10_240;
 const MANAGED_POLICY_MAX = 6_144;
 const MANAGED_PER_ROLE_MAX = 10;
+/** User tags per resource: S3 buckets, IAM, Lambda, Step Functions… (https://docs.aws.amazon.com/AmazonS3/latest/userguide/CostAllocTagging.html). */
+const TAGS_PER_RESOURCE_MAX = 50;
 const fmt = (n: number) => n.toLocaleString('en-US');
 
 let s: Synthesized;
@@ -148,6 +150,23 @@ describe(`a ${USE_CASES}-use-case platform with a ${fmt(TABLES)}-table migration
       expect(bytes, name).toBeLessThan(1_000_000);
     }
     console.log(`scale: ${s.json.size} stacks; most resources ${most.resources} (${most.name}); largest template ${fmt(largest.bytes)} bytes (${largest.name})`);
+  });
+
+  it(`tags no resource more than ${TAGS_PER_RESOURCE_MAX} times, and no platform resource per use case`, () => {
+    let most = { name: '', tags: 0 };
+    for (const [stack, t] of s.json) {
+      for (const [id, r] of Object.entries(t.Resources)) {
+        const tags = r.Properties?.Tags;
+        // A list of {Key, Value} (most types) or a map (SSM parameters, EMR Serverless…).
+        const n = Array.isArray(tags) ? tags.length : tags && typeof tags === 'object' ? Object.keys(tags).length : 0;
+        if (n > most.tags) most = { name: `${stack}/${id}`, tags: n };
+        expect(n, `${stack}/${id}`).toBeLessThanOrEqual(TAGS_PER_RESOURCE_MAX);
+      }
+    }
+    // The platform stack does not grow with the use cases: nothing in it names one.
+    const platform = JSON.stringify(s.json.get(`${manifest.platform.prefix}-platform`));
+    for (const u of manifest.useCases) expect(platform).not.toContain(`/${u.name}/`);
+    console.log(`scale: at most ${most.tags} tags on a resource (${most.name})`);
   });
 
   it('keeps every state machine role, every managed policy and the managed policies per role inside the IAM quotas', () => {
