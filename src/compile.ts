@@ -33,6 +33,7 @@ import { MANIFEST_INDEX, manifestPartPath, readManifest } from './build/manifest
 import { checkRuleQuotas, formatRuleSummary, statusRule } from './events/index.ts';
 import { limitsSummary } from './build/limits.ts';
 import { checkDataSyncQuota } from './build/datasync-quota.ts';
+import { checkIamRoleQuota, formatRoleSummary, platformRoles } from './build/iam-quota.ts';
 import { discover, type SkippedEntry, type UseCaseFiles } from './spec/discover.ts';
 import type { SourceFile, SpecFile } from './spec/files.ts';
 import { CACHE_FORMAT, canonical, digest, SpilledUseCases, type CacheEntry, type CompileCache, type FileDigest, type UseCaseSummary } from './compile/cache.ts';
@@ -54,6 +55,8 @@ export interface CompileResult extends BuildOutput {
   rulesSummary: string;
   /** One line on the largest workflow's worst-case history and payload. */
   limitsSummary: string;
+  /** One line on the IAM roles the build's stacks create, against the account quota. */
+  iamSummary: string;
 }
 
 /**
@@ -332,6 +335,7 @@ export function compileStream(sources: readonly SourceFile[], options: StreamOpt
   const limits = limitsSummary(summaries);
   quotas.summary.schedules = summaries.reduce((n, u) => n + u.workflows.reduce((m, w) => m + w.schedules, 0), 0);
   checkDataSyncQuota({ platform: { region: platform.region }, useCases: summaries }, healthyFacts, report);
+  const roles = checkIamRoleQuota(platformRoles(platform, build.manifest.machines), summaries, healthyFacts, report);
   const diagnostics = sortDiagnostics(report.diagnostics);
   for (const q of quarantined) {
     q.diagnostics = diagnostics.filter((d) => d.useCase === q.useCase || (!platformOk && platformFiles.has(d.file)));
@@ -361,6 +365,7 @@ export function compileStream(sources: readonly SourceFile[], options: StreamOpt
     sources: new Map(sources.map((s) => [s.path, s.text])),
     rulesSummary: formatRuleSummary(quotas.summary),
     limitsSummary: limits,
+    iamSummary: formatRoleSummary(roles),
   };
 }
 

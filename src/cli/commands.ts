@@ -281,7 +281,7 @@ export function summary(result: StreamResult, outDir: string): string {
   const more = rest === '' ? '' : `${rest}\n`;
   const p = result.manifest.platform;
   const env = p.environment === undefined ? '' : `Environment ${p.environment}: prefix ${p.prefix}, region ${p.region}${p.account ? `, account ${p.account}` : ''}\n`;
-  return `${rows.length > 1 ? `${table(rows)}\n` : ''}${more}\nEventBridge: ${result.rulesSummary}\nStep Functions: ${result.limitsSummary}\n${env}${result.summaries.length} use case(s) compiled, ${workflows} workflow(s), ${result.quarantined.length} quarantined → ${outDir}/manifest.json`;
+  return `${rows.length > 1 ? `${table(rows)}\n` : ''}${more}\nEventBridge: ${result.rulesSummary}\nStep Functions: ${result.limitsSummary}\nIAM: ${result.iamSummary}\n${env}${result.summaries.length} use case(s) compiled, ${workflows} workflow(s), ${result.quarantined.length} quarantined → ${outDir}/manifest.json`;
 }
 
 /** The line counting what a cut-short list left out (`… and 20 more workflow(s)`, or `20 workflow(s)` after none); '' when nothing was. */

@@ -33,7 +33,7 @@ import type { Reads } from './reads.ts';
 import type { UseCaseScan } from './scan.ts';
 
 /** Bumped whenever an entry's shape changes: older entries are then never read. */
-export const CACHE_FORMAT = 4;
+export const CACHE_FORMAT = 5;
 
 /** What the whole-platform stages and the CLI summary need of a compiled workflow (kept in every cache entry: small). */
 export interface WorkflowSummary extends Pick<ManifestWorkflow, 'name' | 'type' | 'kind' | 'enabled' | 'schedule' | 'scheduleTimezone' | 'dependsOn' | 'stats'> {
@@ -45,11 +45,15 @@ export interface WorkflowSummary extends Pick<ManifestWorkflow, 'name' | 'type' 
   routes: number;
   /** Its DataSync tasks (`resources.datasync`), for the quota. */
   datasync: ManifestWorkflow['resources']['datasync'];
+  /** IAM roles its resources create (build/iam-quota.ts), for the quota. */
+  roles: number;
 }
 
 export interface UseCaseSummary {
   name: string;
   workflows: WorkflowSummary[];
+  /** IAM roles of the use case beside its workflows' (build/iam-quota.ts). */
+  roles: number;
   /** Glue databases its workflows read or write. */
   databases: string[];
 }

@@ -7,6 +7,7 @@
 import { Report, type Diagnostic } from '../diagnostics.ts';
 import { assembleUseCase, manifestDatabases } from '../build/assemble.ts';
 import { checkEnvironment } from '../build/environment-check.ts';
+import { useCaseRoles, workflowRoles } from '../build/iam-quota.ts';
 import { checkWorkflowLimits } from '../build/limits.ts';
 import type { ManifestUseCase } from '../build/types.ts';
 import type { PlatformIndex } from '../ir/context.ts';
@@ -60,6 +61,7 @@ function summarize(part: ManifestUseCase): UseCaseSummary {
   return {
     name: part.name,
     databases: manifestDatabases(part),
+    roles: useCaseRoles(part),
     workflows: part.workflows.map((w) => ({
       name: w.name,
       type: w.type,
@@ -70,6 +72,7 @@ function summarize(part: ManifestUseCase): UseCaseSummary {
       schedules: w.schedules?.length ?? 0,
       routes: w.routes?.length ?? 0,
       datasync: w.resources.datasync,
+      roles: workflowRoles(w),
       ...(w.schedule === undefined ? {} : { schedule: w.schedule }),
       ...(w.scheduleTimezone === undefined ? {} : { scheduleTimezone: w.scheduleTimezone }),
       ...(w.scheduleGroups === undefined ? {} : { scheduleGroups: w.scheduleGroups.map((g) => ({ schedule: g.schedule })) }),

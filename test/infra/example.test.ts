@@ -11,6 +11,7 @@ import { LOG_DELIVERY_ACTIONS, METRIC_ACTIONS, XRAY_ACTIONS } from '../../infra/
 import { compileToBuild, exampleSources } from './compiled.ts';
 import { resourcesOfType, roleStatements as statementsOfRole, stateMachineResource, type Statement, type Synthesized, synthesize } from './synth.ts';
 import { readManifestDir } from '../../src/build/manifest-files.ts';
+import { manifestRoles } from '../../src/build/iam-quota.ts';
 
 let s: Synthesized;
 let manifest: Manifest;
@@ -108,6 +109,11 @@ describe('example platform: stacks', () => {
     const open = (report.pluginReports as any[]).flatMap((r) => r.violations ?? r.conclusion?.violations ?? []);
     expect(open).toEqual([]);
     expect(s.assembly.stacks.flatMap((st) => st.messages).filter((m) => m.level === 'error')).toEqual([]);
+  });
+
+  it('creates exactly the IAM roles the compiler counts against the account quota (src/build/iam-quota.ts)', () => {
+    // The example has a watch machine, a DataSync transfer of a location, a table optimizer role and a dispatcher.
+    expect(resourcesOfType(s, 'AWS::IAM::Role')).toHaveLength(manifestRoles(manifest));
   });
 
   it('keeps every stack far below the CloudFormation limits', () => {

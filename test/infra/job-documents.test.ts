@@ -110,9 +110,9 @@ describe('job documents', () => {
     const resources = Object.entries(Template.fromStack(stack).toJSON().Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>);
     const uploads = resources.filter(([, r]) => r.Type === UPLOAD_RESOURCE_TYPE);
     expect(uploads).toHaveLength(2);
-    const [[, reference], [, mine]] = uploads.sort(([a]) => (a.startsWith('Reference') ? -1 : 1)) as [[string, { Properties: Record<string, unknown> }], [string, { Properties: Record<string, unknown> }]];
-    const { ServiceToken: theirs, ...expected } = reference.Properties;
-    const { ServiceToken: token, ...actual } = mine.Properties;
+    const propertiesOf = (reference: boolean) => uploads.find(([id]) => id.startsWith('Reference') === reference)![1].Properties;
+    const { ServiceToken: theirs, ...expected } = propertiesOf(true);
+    const { ServiceToken: token, ...actual } = propertiesOf(false);
     expect(actual).toEqual(expected);
     expect(token).toBe(`arn:aws:lambda:${REGION}:${ACCOUNT}:function:uploader`);
     expect(theirs).not.toEqual(token);

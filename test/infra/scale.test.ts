@@ -25,6 +25,7 @@ import { compileToBuild } from './compiled.ts';
 import { policySize, Resolver } from './iam-eval.ts';
 import { resourcesOfType, stateMachineResource, type Synthesized, synthesize } from './synth.ts';
 import { readManifestDir } from '../../src/build/manifest-files.ts';
+import { IAM_ROLES_DEFAULT_QUOTA, manifestRoles } from '../../src/build/iam-quota.ts';
 
 const USE_CASES = 300;
 const TABLES = 2_000;
@@ -169,6 +170,14 @@ describe(`a ${USE_CASES}-use-case platform with a ${fmt(TABLES)}-table migration
     console.log(`scale: at most ${most.tags} tags on a resource (${most.name})`);
   });
 
+  it('creates exactly the IAM roles the compiler counts, and the compiler warns of the default quota', () => {
+    const roles = resourcesOfType(s, 'AWS::IAM::Role').length;
+    expect(roles).toBe(manifestRoles(manifest));
+    expect(roles).toBeGreaterThan(IAM_ROLES_DEFAULT_QUOTA);
+    expect(result.diagnostics.filter((d) => d.code === 'IAM_ROLE_QUOTA').map((d) => /more than ([\d,]+)/.exec(d.message)?.[1])).toEqual(['1,000']);
+    console.log(`scale: IAM ${result.iamSummary}`);
+  });
+
   it('keeps every state machine role, every managed policy and the managed policies per role inside the IAM quotas', () => {
     const machines = [...roles].filter(([, r]) => !r.spark);
     const largest = machines.reduce((a, b) => (b[1].inline > a[1].inline ? b : a));
@@ -213,12 +222,14 @@ describe(`a ${USE_CASES}-use-case platform with a ${fmt(TABLES)}-table migration
 });
 
 describe('a 1,000-use-case (5,000-workflow) platform', () => {
-  it('compiles with at most 50 EventBridge rules and no quota warning', () => {
+  it('compiles with at most 50 EventBridge rules, warned of no quota but the IAM roles per account', () => {
     const { result } = compileToBuild(generateSpecs({ useCases: 1000 }).sources);
     expect(result.quarantined).toEqual([]);
     expect(result.manifest.useCases.flatMap((u) => u.workflows)).toHaveLength(5000);
     expect(result.manifest.useCases.flatMap((u) => u.workflows).filter((w) => w.dependsOn.length).length).toBeGreaterThan(1000);
     expect(result.diagnostics.filter((d) => d.code.startsWith('EVENTS_'))).toEqual([]);
+    // A role per state machine: past what one account can hold (src/build/iam-quota.ts), said twice.
+    expect(result.diagnostics.filter((d) => d.code === 'IAM_ROLE_QUOTA').map((d) => /more than ([\d,]+)/.exec(d.message)?.[1])).toEqual(['1,000', '5,000']);
     // The rules infra deploys are the manifest's (the 200-use-case synth above checks that one to one).
     const rules = Number(/^(\d+) of \d+ rules/.exec(result.rulesSummary)?.[1]);
     expect(rules).toBe(1);

@@ -1,0 +1,90 @@
+/**
+ * IAM allows 1,000 roles per account by default and 5,000 at most ("Roles in an AWS account",
+ * adjustable in Service Quotas up to 5,000). Each state machine runs under a role of its own, so
+ * that it may do exactly what its Task states do: a dag's machine, its watch machine and each
+ * DataSync transfer infra creates (`location` tables) have one; each use case adds its Spark job
+ * role and, with managed tables, its table optimizer role; the platform has a few of its own. A
+ * build counts them here, as infra creates them (test/infra/scale.test.ts holds the count to the
+ * roles of the synthesized templates), and warns when the count passes the default quota, and
+ * again when it passes the most an account can hold: the deploy would fail at the stack that
+ * crosses it, after every stack before it was created.
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
+ */
+import type { Report } from '../diagnostics.ts';
+import type { UseCaseFacts } from '../ir/facts.ts';
+import type { Manifest, ManifestPlatform, ManifestUseCase, ManifestWorkflow } from './types.ts';
+
+export const IAM_ROLES_DEFAULT_QUOTA = 1_000;
+export const IAM_ROLES_MAX_QUOTA = 5_000;
+
+/** Roles of one workflow: its state machine's, its watch machine's, one per DataSync transfer infra creates. */
+export function workflowRoles(w: Pick<ManifestWorkflow, 'watch' | 'resources'>): number {
+  const transfers = new Set(w.resources.datasync.flatMap((d) => ('location' in d ? [d.placeholder] : []))).size;
+  return 1 + (w.watch ? 1 : 0) + transfers;
+}
+
+/** Roles of a use case beside its workflows': its Spark job role, and its table optimizer role when it manages tables. */
+export function useCaseRoles(u: Pick<ManifestUseCase, 'workflows'>): number {
+  return 1 + (u.workflows.some((w) => (w.managedTables ?? []).length > 0) ? 1 : 0);
+}
+
+/**
+ * Roles of the platform stack: EventBridge's, the schedule starter's and the scheduler's, the upload
+ * function's, the backfill and dispatcher machines' when the build has them, and with Lake Formation
+ * the role that registers the data locations.
+ */
+export function platformRoles(platform: Pick<ManifestPlatform, 'governance'>, machines: Manifest['machines']): number {
+  return 4 + (machines?.backfill ? 1 : 0) + (machines?.dispatcher ? 1 : 0) + (platform.governance === 'lake_formation' ? 1 : 0);
+}
+
+/** The roles of a compiled build's stacks, from its manifest (what {@link checkIamRoleQuota} counts during the compile). */
+export function manifestRoles(manifest: Pick<Manifest, 'platform' | 'machines' | 'useCases'>): number {
+  return platformRoles(manifest.platform, manifest.machines) + manifest.useCases.reduce((n, u) => n + useCaseRoles(u) + u.workflows.reduce((m, w) => m + workflowRoles(w), 0), 0);
+}
+
+/** What the quota check needs of a compiled use case. */
+export interface UseCaseRoles {
+  name: string;
+  /** {@link useCaseRoles} */
+  roles: number;
+  workflows: readonly { name: string; roles: number }[];
+}
+
+/** IAM roles the build's stacks create; adds IAM_ROLE_QUOTA where the count passes the default quota, and the maximum. */
+export function checkIamRoleQuota(platform: number, useCases: readonly UseCaseRoles[], facts: readonly UseCaseFacts[], report: Report): number {
+  let roles = platform;
+  const limits = [
+    {
+      quota: IAM_ROLES_DEFAULT_QUOTA,
+      advice: `the default quota of an account: raise "Roles in an AWS account" in Service Quotas (IAM, up to ${IAM_ROLES_MAX_QUOTA.toLocaleString('en-US')}) before deploying, or the deploy fails at the stack that crosses it`,
+    },
+    {
+      quota: IAM_ROLES_MAX_QUOTA,
+      advice: 'the most an account can hold, whatever its quota: deploy the use cases as more than one platform (each its own `prefix`), in more than one account',
+    },
+  ];
+  for (const u of useCases) {
+    // The use case's own roles come with its first workflow (a use case without one has no stack).
+    for (const [i, w] of u.workflows.entries()) {
+      const before = roles;
+      roles += w.roles + (i === 0 ? u.roles : 0);
+      const crossed = limits.find((l) => before <= l.quota && roles > l.quota);
+      if (!crossed) continue;
+      const origin = facts.find((x) => x.name === u.name)?.workflows.find((x) => x.name === w.name)?.origin;
+      if (!origin) continue;
+      report.warning(
+        'IAM_ROLE_QUOTA',
+        `with '${w.name}' the platform creates more than ${crossed.quota.toLocaleString('en-US')} IAM roles (every state machine has a role of its own, and every use case a Spark job role), ${crossed.advice}`,
+        origin,
+        u.name,
+      );
+    }
+  }
+  return roles;
+}
+
+/** `1,806 roles (default quota 1,000 per account, at most 5,000)`. */
+export function formatRoleSummary(roles: number): string {
+  const n = (x: number) => x.toLocaleString('en-US');
+  return `${n(roles)} roles (default quota ${n(IAM_ROLES_DEFAULT_QUOTA)} per account, at most ${n(IAM_ROLES_MAX_QUOTA)})`;
+}
