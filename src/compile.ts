@@ -330,8 +330,7 @@ export function compileStream(sources: readonly SourceFile[], options: StreamOpt
     cache.prune(new Set(units.map((u) => u.files.name)));
   }
 
-  const databases = new Set(summaries.flatMap((s) => s.databases));
-  const build = assemblePlatform({ platform, useCases: healthyFacts, lakestepVersion: options.lakestepVersion, databases, tables });
+  const build = assemblePlatform({ platform, useCases: healthyFacts, lakestepVersion: options.lakestepVersion, tables });
   const limits = limitsSummary(summaries);
   quotas.summary.schedules = summaries.reduce((n, u) => n + u.workflows.reduce((m, w) => m + w.schedules, 0), 0);
   checkDataSyncQuota({ platform: { region: platform.region }, useCases: summaries }, healthyFacts, report);

@@ -67,18 +67,12 @@ export function assembleUseCase(uc: UseCase, input: Pick<AssembleInput, 'platfor
   };
 }
 
-/** The Glue databases a use case's workflows read or write. */
-export function manifestDatabases(part: Pick<ManifestUseCase, 'workflows'>): string[] {
-  const databases = new Set<string>();
-  for (const w of part.workflows) for (const t of Object.keys(w.access)) databases.add(t.split('.')[0]!);
-  return [...databases];
-}
 
 /**
  * What the whole platform shares: the manifest without its use cases (`useCases: []`, filled by the
  * caller in build order) and the platform's own machines.
  */
-export function assemblePlatform(input: Omit<AssembleInput, 'migrated' | 'owners' | 'index'> & { databases: ReadonlySet<string>; tables: Record<string, ManifestTable> }): BuildOutput {
+export function assemblePlatform(input: Omit<AssembleInput, 'migrated' | 'owners' | 'index'> & { tables: Record<string, ManifestTable> }): BuildOutput {
   const files = new Map<string, string>();
   // The manifest carries the environment settings, not the compiler's defaults.
   const { defaults: _defaults, origin: _origin, schedulesEnabled: _schedules, quality: _quality, grants: _grants, ...settings } = input.platform;
@@ -93,7 +87,8 @@ export function assemblePlatform(input: Omit<AssembleInput, 'migrated' | 'owners
     manifest: {
       version: MANIFEST_VERSION,
       lakestepVersion: input.lakestepVersion,
-      platform: { ...settings, databases: [...input.databases].sort() },
+      // Nothing derived from the use cases: every stack's inputs hash covers these settings.
+      platform: settings,
       useCases: [],
       tables: input.tables,
       quarantined: [],

@@ -103,10 +103,12 @@ export interface PlatformSettings {
   governance: 'iam' | 'lake_formation';
 }
 
-export interface ManifestPlatform extends PlatformSettings {
-  /** Glue databases the specs use (the Spark job role is scoped to them). */
-  databases: string[];
-}
+/**
+ * The platform's settings as the environment gives them. Nothing in it derives from the use cases: its
+ * JSON is part of every stack's inputs hash (infra/inputs-hash.ts), so a use case added or removed would
+ * otherwise redeploy every stack.
+ */
+export type ManifestPlatform = PlatformSettings;
 
 /** What a job does to a table (src/ir/types.ts `TableAccessKind`). */
 export type TableAccessKind = 'read' | 'create' | 'write' | 'update' | 'maintain' | 'alter' | 'drop';

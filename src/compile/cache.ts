@@ -54,8 +54,6 @@ export interface UseCaseSummary {
   workflows: WorkflowSummary[];
   /** IAM roles of the use case beside its workflows' (build/iam-quota.ts). */
   roles: number;
-  /** Glue databases its workflows read or write. */
-  databases: string[];
 }
 
 /** A generated file by its path in the build, with the digest of its content. */

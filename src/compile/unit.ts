@@ -5,7 +5,7 @@
  * environment). Each returns plain data the cache keeps (src/compile/cache.ts).
  */
 import { Report, type Diagnostic } from '../diagnostics.ts';
-import { assembleUseCase, manifestDatabases } from '../build/assemble.ts';
+import { assembleUseCase } from '../build/assemble.ts';
 import { checkEnvironment } from '../build/environment-check.ts';
 import { useCaseRoles, workflowRoles } from '../build/iam-quota.ts';
 import { checkWorkflowLimits } from '../build/limits.ts';
@@ -60,7 +60,6 @@ export function assembleUnit(uc: UseCase, facts: UseCaseFacts, platform: Platfor
 function summarize(part: ManifestUseCase): UseCaseSummary {
   return {
     name: part.name,
-    databases: manifestDatabases(part),
     roles: useCaseRoles(part),
     workflows: part.workflows.map((w) => ({
       name: w.name,

@@ -43,7 +43,6 @@ export function manifestPlatform(over: Partial<ManifestPlatform> = {}): Manifest
     tags: {},
     databaseOwners: {},
     governance: 'iam',
-    databases: [],
     ...over,
   };
 }

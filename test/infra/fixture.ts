@@ -25,7 +25,6 @@ export const PLATFORM: ManifestPlatform = {
   emr: { releaseLabel: 'emr-7.5.0', maxVcpu: 64, maxMemoryGb: 256, idleTimeoutMinutes: 15 },
   dynamodb: { watermarks: 'acme-watermarks', runs: 'acme-runs', gates: 'acme-gates' },
   notifications: { topicName: 'acme-notifications', emails: ['data-team@example.com'] },
-  databases: ['raw_orders', 'process_orders', 'raw_customers'],
   databaseOwners: {},
   governance: 'iam',
   tags: { 'cost-center': 'data-platform' },

@@ -50,6 +50,7 @@ function stacksOf(local: LocalHashes): Stack[] {
 const deployedOf = (_: LocalHashes) => readDeployedStacks(new CloudFormationClient({ region: 'eu-west-1' }), 'lakestep');
 
 const base = build(BASE);
+const TASK = 'arn:aws:datasync:eu-west-1:123456789012:task/task-0aa00000000000100';
 
 describe('the changed set', () => {
   it('is empty when nothing changed', async () => {
@@ -76,12 +77,20 @@ describe('the changed set', () => {
     expect(c.useCases.map((u) => u.name)).toEqual(['crm', 'sales']);
   });
 
-  it('holds a new use case, and not the others', async () => {
+  it('holds a new use case, and not the others nor the platform stack', async () => {
     cfn.on(DescribeStacksCommand).resolves({ Stacks: stacksOf(base.hashes) });
-    const grown = build({ ...BASE, 'hr/orchestration.yaml': sparkUseCase('hr@example.com', [{ name: 'payroll' }]) });
+    // A migration: its job documents upload with its stack.
+    const grown = build({
+      ...BASE,
+      'hr/orchestration.yaml': 'owner: hr@example.com\ndags:\n  - {name: payroll, type: migration}\n',
+      'hr/migration.yaml': `database: raw_hr\ndatasync: {task_arn: ${TASK}, source_path: /w}\ntables:\n  - name: pay\n    source: {hdfs_path: /w/pay, format: parquet}\n    columns: [{name: id, type: bigint}]\n`,
+    });
+    expect(grown.manifest.useCases.find((u) => u.name === 'hr')!.workflows[0]!.jobs.length).toBeGreaterThan(0);
     const c = changedStacks(grown.hashes, await deployedOf(base.hashes), 'lakestep');
     expect(c.useCases).toEqual([{ name: 'hr', reason: 'new' }]);
     expect(c.unchanged).toEqual(['crm', 'sales']);
+    // Its job documents upload through the platform's function: nothing of the platform stack changes.
+    expect(c.platform).toBeUndefined();
   });
 
   it('lists a removed use case with its stacks, to delete by hand, and deploys nothing for it', async () => {
@@ -90,6 +99,7 @@ describe('the changed set', () => {
     const c = changedStacks(build(rest).hashes, await deployedOf(base.hashes), 'lakestep');
     expect(c.removed).toEqual([{ useCase: 'crm', stacks: ['lakestep-crm'] }]);
     expect(c.useCases.map((u) => u.name)).not.toContain('crm');
+    expect(c.platform).toBeUndefined();
   });
 
   it('never holds a quarantined use case, nor lists it as removed', async () => {
