@@ -4,7 +4,7 @@
  * (infra/platform/scratch.ts) go when the process exits, after the CDK copied them into cdk.out.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -58,6 +58,32 @@ describe('synth in a process of its own', () => {
     const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: REPO, env: { ...process.env, TMPDIR: temp }, encoding: 'utf8' });
     expect(run.signal, run.stderr).toBe(signal);
     expect(leftIn(temp)).toEqual([]);
+  });
+
+  it("removes a killed process's scratch folders when the next one makes its own, not a running process's nor a link", () => {
+    const temp = mkdtempSync(join(tmpdir(), 'lakestep-kill-tmp-'));
+    const make = (end: string) =>
+      spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', ["const { scratchDir } = await import('./infra/platform/scratch.ts');", "console.log(scratchDir('lakestep-starter'));", end].join('\n')], {
+        cwd: REPO,
+        env: { ...process.env, TMPDIR: temp },
+        encoding: 'utf8',
+      });
+    // SIGKILL runs no code: the folder stays.
+    const killed = make("process.kill(process.pid, 'SIGKILL');");
+    expect(killed.signal, killed.stderr).toBe('SIGKILL');
+    const left = killed.stdout.trim().split('/').at(-1)!;
+    expect(left).toMatch(new RegExp(`^lakestep-starter-${killed.pid}-`));
+    expect(leftIn(temp)).toEqual([left]);
+    // A folder of a process that runs (this one), and a link named like a dead process's folder.
+    const alive = `lakestep-starter-${process.pid}-alive`;
+    mkdirSync(join(temp, alive));
+    const target = mkdtempSync(join(tmpdir(), 'lakestep-link-target-'));
+    writeFileSync(join(target, 'keep'), 'x');
+    symlinkSync(target, join(temp, `lakestep-starter-${killed.pid}-link`));
+    const next = make('');
+    expect(next.status, next.stderr).toBe(0);
+    expect(leftIn(temp).sort()).toEqual([alive, `lakestep-starter-${killed.pid}-link`].sort());
+    expect(readFileSync(join(target, 'keep'), 'utf8')).toBe('x');
   });
 
   it('finds no aws: context key in cdk.json, of which the CDK CLI warns on every synth', () => {
