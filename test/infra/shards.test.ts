@@ -3,7 +3,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Manifest, ManifestWorkflow } from '../../src/build/types.ts';
 import { stateMachineName } from '../../src/naming.ts';
-import { definitionSize, FIRST_SHARD_FIXED_RESOURCES, planShards, SHARD_FIXED_RESOURCES, shardStackName, workflowResourceCount } from '../../infra/usecase/shards.ts';
+import { definitionSize, planShards, shardStackName, workflowResourceCount } from '../../infra/usecase/shards.ts';
 import { fixtureManifest, PREFIX, route, SPARK_ASL, writeBuild } from './fixture.ts';
 import { appContext, buildApp, type BuiltApp } from '../../infra/app.ts';
 
@@ -76,13 +76,10 @@ describe('planShards', () => {
     const sizes = Array.from({ length: 40 }, (_, i) => ({ workflow: routed(i), definitionBytes: 10 }));
     const per = 4;
     expect(workflowResourceCount(routed(0))).toBe(per);
-    const maxResources = FIRST_SHARD_FIXED_RESOURCES + 20 * per;
-    const plain = planShards(sizes, { maxResources });
+    const plain = planShards(sizes, { maxResources: 9 + 20 * per });
     expect(plain.map((x) => x.length)).toEqual([20, 20]);
-    const withGrants = planShards(sizes, { maxResources, firstShardExtraResources: 5 * per });
-    // Later shards have fewer fixed resources than the first, so they hold a little more.
-    const later = Math.floor((maxResources - SHARD_FIXED_RESOURCES) / per);
-    expect(withGrants.map((x) => x.length)).toEqual([15, later, 40 - 15 - later]);
+    const withGrants = planShards(sizes, { maxResources: 9 + 20 * per, firstShardExtraResources: 5 * per });
+    expect(withGrants.map((x) => x.length)).toEqual([15, 21, 4]);
   });
 
   it('measures a definition as its indented build file did, whether the file is compact or indented', () => {
