@@ -153,6 +153,26 @@ describe(`a ${USE_CASES}-use-case platform with a ${fmt(TABLES)}-table migration
     console.log(`scale: ${s.json.size} stacks; most resources ${most.resources} (${most.name}); largest template ${fmt(largest.bytes)} bytes (${largest.name})`);
   });
 
+  it('changes no other stack when a use case goes: every template but its own is byte for byte the same', () => {
+    // A use case no other depends on (its dags are nobody's upstream, its tables nobody else's to read or write), compiled away.
+    // Upstreams are `<use case>/<dag>`: the use cases another use case waits for.
+    const upstream = new Set(manifest.useCases.flatMap((u) => u.workflows.flatMap((w) => w.dependsOn.map((d) => d.split('/')[0]!).filter((uc) => uc !== u.name))));
+    const shared = (uc: string) => Object.values(manifest.tables ?? {}).some((t) => t.owner === uc && [...t.readers, ...t.writers].some((x) => !x.startsWith(`${uc}/`)));
+    const gone = [...manifest.useCases].reverse().find((u) => !upstream.has(u.name) && !shared(u.name) && !(u.shares ?? []).length)!;
+    expect(gone).toBeDefined();
+    const sources = generateSpecs({ useCases: USE_CASES, bigMigration: TABLES }).sources.filter((f) => !f.path.startsWith(`${gone.name}/`));
+    const smaller = compileToBuild(sources);
+    expect(smaller.result.quarantined).toEqual([]);
+    const after = synthesize(smaller.buildDir, { nagChecks: false, lean: true });
+    const text = (x: Synthesized, stack: string) => JSON.stringify(x.json.get(stack));
+    const goneStacks = [...s.json.keys()].filter((n) => n === `acme-${gone.name}` || n.startsWith(`acme-${gone.name}-`));
+    expect(goneStacks.length).toBeGreaterThan(0);
+    expect([...after.json.keys()].sort()).toEqual([...s.json.keys()].filter((n) => !goneStacks.includes(n)).sort());
+    const differ = [...after.json.keys()].filter((n) => text(after, n) !== text(s, n));
+    expect(differ).toEqual([]);
+    console.log(`scale: without ${gone.name}, ${after.json.size} templates, none changed`);
+  }, 600_000);
+
   it(`tags no resource more than ${TAGS_PER_RESOURCE_MAX} times, and no platform resource per use case`, () => {
     let most = { name: '', tags: 0 };
     for (const [stack, t] of s.json) {
