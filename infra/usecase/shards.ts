@@ -4,6 +4,7 @@
  * or 1 MB template limits.
  * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html
  */
+import { createdTransfers } from '../../src/build/datasync-quota.ts';
 import type { ManifestWorkflow } from '../../src/build/types.ts';
 import { DATASYNC_TRANSFER_RESOURCES } from './datasync.ts';
 import { DAG_TOPIC_TAG } from '../../src/events/routes.ts';
@@ -43,10 +44,9 @@ export const SHARD_FIXED_RESOURCES = 2;
  * and its DataSync transfers.
  */
 export function workflowResourceCount(wf: ManifestWorkflow): number {
-  const transfers = new Set(wf.resources.datasync.flatMap((d) => ('location' in d ? [d.placeholder] : []))).size;
   const emails = wf.notificationEmails?.length ?? 0;
   const topic = emails > 0 && wf.stateMachineTags?.[DAG_TOPIC_TAG] !== undefined ? 2 + emails : 0;
-  return 3 * (1 + (wf.watch ? 1 : 0)) + (wf.schedules?.length ?? 0) + (wf.routes?.length ?? 0) + topic + transfers * DATASYNC_TRANSFER_RESOURCES;
+  return 3 * (1 + (wf.watch ? 1 : 0)) + (wf.schedules?.length ?? 0) + (wf.routes?.length ?? 0) + topic + createdTransfers(wf) * DATASYNC_TRANSFER_RESOURCES;
 }
 
 export interface WorkflowSize {

@@ -6,10 +6,15 @@
  * @see https://docs.aws.amazon.com/datasync/latest/userguide/datasync-limits.html
  */
 import type { Report } from '../diagnostics.ts';
-import type { UseCaseFacts } from '../ir/facts.ts';
+import { type UseCaseFacts, workflowOrigin } from '../ir/facts.ts';
 import type { Manifest, ManifestWorkflow } from './types.ts';
 
 export const DATASYNC_TASKS_PER_REGION = 100;
+
+/** DataSync transfers (location, destination, task) infra creates for a workflow: one per `location` placeholder. */
+export function createdTransfers(w: Pick<ManifestWorkflow, 'resources'>): number {
+  return new Set(w.resources.datasync.flatMap((d) => ('location' in d ? [d.placeholder] : []))).size;
+}
 
 /** Distinct DataSync tasks per region of a build; adds DATASYNC_TASK_QUOTA past the quota. */
 export function checkDataSyncQuota(manifest: { platform: Pick<Manifest['platform'], 'region'>; useCases: readonly { name: string; workflows: readonly { name: string; datasync: ManifestWorkflow['resources']['datasync'] }[] }[] }, useCases: readonly UseCaseFacts[], report: Report): Map<string, number> {
@@ -24,7 +29,7 @@ export function checkDataSyncQuota(manifest: { platform: Pick<Manifest['platform
         tasks.set(region, set);
         if (set.size <= DATASYNC_TASKS_PER_REGION || warned.has(region)) continue;
         warned.add(region);
-        const origin = useCases.find((x) => x.name === u.name)?.workflows.find((x) => x.name === w.name)?.origin;
+        const origin = workflowOrigin(useCases, u.name, w.name);
         if (!origin) continue;
         report.warning(
           'DATASYNC_TASK_QUOTA',

@@ -7,6 +7,7 @@
  * (DataSync tasks cannot be used across accounts at all). Both are warned at the dag.
  */
 import type { Report } from '../diagnostics.ts';
+import { workflowOrigin } from '../ir/facts.ts';
 import type { UseCase } from '../ir/types.ts';
 import type { Manifest, ManifestWorkflow } from './types.ts';
 
@@ -24,9 +25,6 @@ export function checkEnvironment(manifest: EnvironmentView, useCases: readonly U
   checkForeignAccounts(manifest, useCases, report);
 }
 
-function originOf(useCases: readonly UseCase[], useCase: string, workflow: string) {
-  return useCases.find((x) => x.name === useCase)?.workflows.find((x) => x.name === workflow)?.origin;
-}
 
 function checkForeignAccounts(manifest: EnvironmentView, useCases: readonly UseCase[], report: Report): void {
   const { account, environment } = manifest.platform;
@@ -39,7 +37,7 @@ function checkForeignAccounts(manifest: EnvironmentView, useCases: readonly UseC
         ...(w.resources.secretKeys ?? []),
       ];
       const foreign = [...new Set(arns.filter((a) => (a.split(':')[4] ?? account) !== account))].sort();
-      const origin = originOf(useCases, u.name, w.name);
+      const origin = workflowOrigin(useCases, u.name, w.name);
       if (!origin || foreign.length === 0) continue;
       report.warning(
         'ENV_FOREIGN_ACCOUNT',
@@ -58,7 +56,7 @@ function checkRenamedBuckets(manifest: EnvironmentView, useCases: readonly UseCa
     for (const w of u.workflows) {
       const uris = [...(w.resources.storage?.read ?? []), ...(w.resources.storage?.readWrite ?? [])];
       const buckets = [...new Set(uris.map((x) => BUCKET.exec(x)?.[1]).filter((b): b is string => b !== undefined && renamed.has(b)))].sort();
-      const origin = originOf(useCases, u.name, w.name);
+      const origin = workflowOrigin(useCases, u.name, w.name);
       if (!origin) continue;
       for (const b of buckets) {
         report.warning(

@@ -11,7 +11,9 @@
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
  */
 import type { Report } from '../diagnostics.ts';
-import type { UseCaseFacts } from '../ir/facts.ts';
+import { type UseCaseFacts, workflowOrigin } from '../ir/facts.ts';
+import { createdTransfers } from './datasync-quota.ts';
+import { withThousands } from './limits.ts';
 import type { Manifest, ManifestPlatform, ManifestUseCase, ManifestWorkflow } from './types.ts';
 
 export const IAM_ROLES_DEFAULT_QUOTA = 1_000;
@@ -19,8 +21,7 @@ export const IAM_ROLES_MAX_QUOTA = 5_000;
 
 /** Roles of one workflow: its state machine's, its watch machine's, one per DataSync transfer infra creates. */
 export function workflowRoles(w: Pick<ManifestWorkflow, 'watch' | 'resources'>): number {
-  const transfers = new Set(w.resources.datasync.flatMap((d) => ('location' in d ? [d.placeholder] : []))).size;
-  return 1 + (w.watch ? 1 : 0) + transfers;
+  return 1 + (w.watch ? 1 : 0) + createdTransfers(w);
 }
 
 /** Roles of a use case beside its workflows': its Spark job role, and its table optimizer role when it manages tables. */
@@ -56,7 +57,7 @@ export function checkIamRoleQuota(platform: number, useCases: readonly UseCaseRo
   const limits = [
     {
       quota: IAM_ROLES_DEFAULT_QUOTA,
-      advice: `the default quota of an account: raise "Roles in an AWS account" in Service Quotas (IAM, up to ${IAM_ROLES_MAX_QUOTA.toLocaleString('en-US')}) before deploying, or the deploy fails at the stack that crosses it`,
+      advice: `the default quota of an account: raise "Roles in an AWS account" in Service Quotas (IAM, up to ${withThousands(IAM_ROLES_MAX_QUOTA)}) before deploying, or the deploy fails at the stack that crosses it`,
     },
     {
       quota: IAM_ROLES_MAX_QUOTA,
@@ -70,11 +71,11 @@ export function checkIamRoleQuota(platform: number, useCases: readonly UseCaseRo
       roles += w.roles + (i === 0 ? u.roles : 0);
       const crossed = limits.find((l) => before <= l.quota && roles > l.quota);
       if (!crossed) continue;
-      const origin = facts.find((x) => x.name === u.name)?.workflows.find((x) => x.name === w.name)?.origin;
+      const origin = workflowOrigin(facts, u.name, w.name);
       if (!origin) continue;
       report.warning(
         'IAM_ROLE_QUOTA',
-        `with '${w.name}' the platform creates more than ${crossed.quota.toLocaleString('en-US')} IAM roles (every state machine has a role of its own, and every use case a Spark job role), ${crossed.advice}`,
+        `with '${w.name}' the platform creates more than ${withThousands(crossed.quota)} IAM roles (every state machine has a role of its own, and every use case a Spark job role), ${crossed.advice}`,
         origin,
         u.name,
       );
@@ -85,6 +86,5 @@ export function checkIamRoleQuota(platform: number, useCases: readonly UseCaseRo
 
 /** `1,806 roles (default quota 1,000 per account, at most 5,000)`. */
 export function formatRoleSummary(roles: number): string {
-  const n = (x: number) => x.toLocaleString('en-US');
-  return `${n(roles)} roles (default quota ${n(IAM_ROLES_DEFAULT_QUOTA)} per account, at most ${n(IAM_ROLES_MAX_QUOTA)})`;
+  return `${withThousands(roles)} roles (default quota ${withThousands(IAM_ROLES_DEFAULT_QUOTA)} per account, at most ${withThousands(IAM_ROLES_MAX_QUOTA)})`;
 }

@@ -36,6 +36,11 @@ export interface UseCaseFacts {
   workflows: WorkflowFacts[];
 }
 
+/** Where dag `workflow` of `useCase` is declared, from the use cases' IR or their facts (undefined when absent). */
+export function workflowOrigin(useCases: readonly { name: string; workflows: readonly { name: string; origin: Origin }[] }[], useCase: string, workflow: string): Origin | undefined {
+  return useCases.find((x) => x.name === useCase)?.workflows.find((x) => x.name === workflow)?.origin;
+}
+
 /** Where a spec item is, as one string: the key of {@link WorkflowFacts.streaming}. */
 export function originKey(origin: Pick<Origin, 'file' | 'pointer'>): string {
   return `${origin.file}#${origin.pointer}`;
