@@ -16,7 +16,9 @@
  * - one changed: the same caches after one use case's state machine changed, as the
  *   synth after an edit runs (only the changed stack is validated and checked again);
  * - no validation: cold without CloudFormation's template validation (`CDK_VALIDATION=false`),
- *   to show what the rest of synth costs (with the section's validation on).
+ *   to show what the rest of synth costs (with the section's validation on);
+ * - shared roles: cold, the same use cases compiled with `state_machine_roles: per_use_case`
+ *   (one role for the state machines of a use case instead of one each: fewer resources).
  *
  *   npx tsx bench/run.ts synth [--synth-sizes=20,200] [--nag=off] [--validation=off]
  *
@@ -42,7 +44,8 @@ const HERE = fileURLToPath(import.meta.url);
 /** The committed README figures for 1,000 workflows before synth was trimmed: compile and synth seconds. */
 const README_BEFORE = { compileSeconds: 11.2, synthSeconds: 132.1 };
 const RUNS = ['baseline', 'cold', 'one changed', 'no validation'] as const;
-type RunName = (typeof RUNS)[number];
+/** The runs on the default build, then the cold run of the build with shared state machine roles. */
+type RunName = (typeof RUNS)[number] | 'shared roles';
 const ROOT = join(HERE, '..', '..');
 
 interface ChildReport {
@@ -77,7 +80,7 @@ export async function run(ctx: SectionContext): Promise<SectionOutcome> {
 
   const failures: string[] = [];
   const rows: string[][] = [];
-  let largest: { workflows: number; compileCpu: number; cpu: Partial<Record<RunName, number>> } | undefined;
+  let largest: { workflows: number; compileCpu: number; cpu: Partial<Record<RunName, number>>; resources: Partial<Record<RunName, number>> } | undefined;
   for (const useCases of sizes) {
     const c0 = process.cpuUsage();
     const t0 = performance.now();
@@ -91,9 +94,33 @@ export async function run(ctx: SectionContext): Promise<SectionOutcome> {
     const dir = mkdtempSync(join(tmpdir(), 'lakestep-bench-synth-'));
     const buildDir = join(dir, 'build');
     const cpu: Partial<Record<RunName, number>> = {};
+    const resources: Partial<Record<RunName, number>> = {};
+    const reports = new Map<RunName, ChildReport>();
+    const record = (runName: RunName, report: ChildReport) => {
+      reports.set(runName, report);
+      cpu[runName] = report.cpuSeconds;
+      resources[runName] = report.totalResources;
+      if (report.maxResources >= STACK_RESOURCE_LIMIT) {
+        failures.push(`${useCases} use cases: a stack has ${report.maxResources} resources (limit ${STACK_RESOURCE_LIMIT})`);
+      }
+      rows.push([
+        `${int(useCases)} × ${DAGS_PER_USE_CASE} (${int(workflows)} workflows)`,
+        runName,
+        int(report.stacks),
+        int(report.maxResources),
+        int(report.totalResources),
+        `${(report.maxTemplateBytes / 1024).toFixed(0)} kB`,
+        compileSeconds.toFixed(1),
+        report.buildSeconds.toFixed(1),
+        report.synthSeconds.toFixed(1),
+        report.cpuSeconds.toFixed(1),
+        ((report.cpuSeconds * 1000) / workflows).toFixed(1),
+        validation && runName !== 'no validation' ? `${int(report.validated)}/${int(report.stacks)}` : 'off',
+        mib(report.peakRssBytes),
+      ]);
+    };
     try {
       writeBuild(buildDir, result.files);
-      const reports = new Map<RunName, ChildReport>();
       for (const runName of RUNS) {
         if (runName === 'one changed') changeOneStateMachine(buildDir, loadBuild(buildDir).manifest.useCases[0]!.workflows[0]!.definition);
         const report = synthInChild(buildDir, join(dir, runName === 'baseline' ? 'cdk.out.baseline' : 'cdk.out'), {
@@ -105,27 +132,24 @@ export async function run(ctx: SectionContext): Promise<SectionOutcome> {
           // Cold: a cdk-nag cache of its own, empty.
           nagCacheDir: join(dir, runName === 'no validation' ? 'nag-cache-cold' : 'nag-cache'),
         });
-        reports.set(runName, report);
-        cpu[runName] = report.cpuSeconds;
-        if (report.maxResources >= STACK_RESOURCE_LIMIT) {
-          failures.push(`${useCases} use cases: a stack has ${report.maxResources} resources (limit ${STACK_RESOURCE_LIMIT})`);
-        }
-        rows.push([
-          `${int(useCases)} × ${DAGS_PER_USE_CASE} (${int(workflows)} workflows)`,
-          runName,
-          int(report.stacks),
-          int(report.maxResources),
-          int(report.totalResources),
-          `${(report.maxTemplateBytes / 1024).toFixed(0)} kB`,
-          compileSeconds.toFixed(1),
-          report.buildSeconds.toFixed(1),
-          report.synthSeconds.toFixed(1),
-          report.cpuSeconds.toFixed(1),
-          ((report.cpuSeconds * 1000) / workflows).toFixed(1),
-          validation && runName !== 'no validation' ? `${int(report.validated)}/${int(report.stacks)}` : 'off',
-          mib(report.peakRssBytes),
-        ]);
+        record(runName, report);
       }
+      // The same use cases with one role for the state machines of each: cold, caches of its own.
+      const sharedBuild = join(dir, 'build-shared');
+      const shared = compile(withSharedRoles(generateSpecs({ useCases }).sources), { lakestepVersion: lakestepVersion() });
+      if (shared.quarantined.length > 0) failures.push(`${useCases} use cases with shared roles: ${shared.quarantined.length} quarantined`);
+      writeBuild(sharedBuild, shared.files);
+      record(
+        'shared roles',
+        synthInChild(sharedBuild, join(dir, 'cdk.out.shared'), {
+          nag,
+          validation,
+          baseline: false,
+          flags,
+          cacheDir: join(dir, 'validation-cache-shared'),
+          nagCacheDir: join(dir, 'nag-cache-shared'),
+        }),
+      );
       const changed = differingTemplates(reports.get('baseline')!, reports.get('cold')!);
       if (changed.length > 0) failures.push(`${useCases} use cases: templates differ from the baseline's: ${changed.slice(0, 3).join(', ')}`);
       const edited = differingTemplates(reports.get('cold')!, reports.get('one changed')!);
@@ -140,7 +164,7 @@ export async function run(ctx: SectionContext): Promise<SectionOutcome> {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-    largest = { workflows, compileCpu, cpu };
+    largest = { workflows, compileCpu, cpu, resources };
   }
   for (const line of table(
     ['use cases', 'run', 'stacks', 'resources/stack (max)', 'resources', 'template (max)', 'compile s', 'constructs s', 'synth s', 'CPU s', 'CPU ms/workflow', 'validated', 'peak RSS'],
@@ -149,7 +173,8 @@ export async function run(ctx: SectionContext): Promise<SectionOutcome> {
     ctx.out(line);
   }
   ctx.out('synth s: app.synth() (prepare, cdk-nag, templates, assets, validation); constructs s: building the stacks from the manifest;');
-  ctx.out('  CPU s: user + system CPU of both; validated: templates CloudFormation validation checked (the others passed before, unchanged)');
+  ctx.out('  CPU s: user + system CPU of both; validated: templates CloudFormation validation checked (the others passed before, unchanged);');
+  ctx.out('  shared roles: cold, the same use cases with `state_machine_roles: per_use_case` (an option of platform.yaml; the default is a role per state machine)');
   if (largest) for (const line of goalLines(largest)) ctx.out(line);
   return { failures };
 }
@@ -160,10 +185,11 @@ function cpuSince(start: NodeJS.CpuUsage): number {
 }
 
 /** Synth CPU per workflow against the same run's baseline and, normalised by compile time, the README's figure before the change. */
-function goalLines(l: { workflows: number; compileCpu: number; cpu: Partial<Record<RunName, number>> }): string[] {
+function goalLines(l: { workflows: number; compileCpu: number; cpu: Partial<Record<RunName, number>>; resources: Partial<Record<RunName, number>> }): string[] {
   const { baseline, cold } = l.cpu;
   const changed = l.cpu['one changed'];
   const unvalidated = l.cpu['no validation'];
+  const shared = l.cpu['shared roles'];
   if (baseline === undefined || cold === undefined || changed === undefined) return [];
   const perWf = (s: number) => `${((s * 1000) / l.workflows).toFixed(1)} ms`;
   const verdict = (r: number) => (r <= 0.5 ? 'met' : 'NOT met');
@@ -179,9 +205,20 @@ function goalLines(l: { workflows: number; compileCpu: number; cpu: Partial<Reco
           `  the rest of synth, cold without CloudFormation's template validation: ${perWf(unvalidated)} per workflow = ${(unvalidated / baseline).toFixed(2)} of the baseline;` +
             ` validation is ${(((cold - unvalidated) / cold) * 100).toFixed(0)}% of a cold synth's CPU`,
         ]),
+    ...(shared === undefined
+      ? []
+      : [
+          `  with state_machine_roles: per_use_case (not the default), cold: ${perWf(shared)} per workflow = ${(shared / baseline).toFixed(2)} of the baseline (target ≤ 0.5) ${verdict(shared / baseline)};` +
+            ` ${(l.resources['shared roles'] ?? 0).toLocaleString('en-US')} resources instead of ${(l.resources.cold ?? 0).toLocaleString('en-US')}`,
+        ]),
     `  against the README before the change (synth ${README_BEFORE.synthSeconds} s ÷ compile ${README_BEFORE.compileSeconds} s = ${readmeRatio.toFixed(2)}), synth CPU ÷ compile CPU ${(l.compileCpu).toFixed(1)} s of this run:` +
       ` baseline ${norm(baseline).toFixed(2)}, cold ${norm(cold).toFixed(2)} ${verdict(norm(cold))}, one changed ${norm(changed).toFixed(2)} ${verdict(norm(changed))} (target ≤ 0.5)`,
   ];
+}
+
+/** The tree with `state_machine_roles: per_use_case` in its platform.yaml. */
+function withSharedRoles<T extends { path: string; text: string }>(sources: readonly T[]): T[] {
+  return sources.map((f) => (f.path === 'platform.yaml' ? { ...f, text: `${f.text}\nstate_machine_roles: per_use_case\n` } : f));
 }
 
 /** Edits one state machine's Comment, as a change to one use case's spec would. */

@@ -334,7 +334,7 @@ export function compileStream(sources: readonly SourceFile[], options: StreamOpt
   const limits = limitsSummary(summaries);
   quotas.summary.schedules = summaries.reduce((n, u) => n + u.workflows.reduce((m, w) => m + w.schedules, 0), 0);
   checkDataSyncQuota({ platform: { region: platform.region }, useCases: summaries }, healthyFacts, report);
-  const roles = checkIamRoleQuota(platformRoles(platform, build.manifest.machines), summaries, healthyFacts, report);
+  const roles = checkIamRoleQuota(platformRoles(platform, build.manifest.machines), summaries, healthyFacts, report, platform);
   const diagnostics = sortDiagnostics(report.diagnostics);
   for (const q of quarantined) {
     q.diagnostics = diagnostics.filter((d) => d.useCase === q.useCase || (!platformOk && platformFiles.has(d.file)));

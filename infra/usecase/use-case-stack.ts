@@ -8,6 +8,7 @@ import type { ManifestUseCase, ManifestWorkflow } from '../../src/build/types.ts
 import { type LoadedBuild, readBuildFile } from '../manifest.ts';
 import type { PlatformResources } from '../platform/platform-stack.ts';
 import { WorkflowResources } from './workflow-resources.ts';
+import { machineRole as createMachineRole } from './workflow-machine.ts';
 import { deployJobDocuments } from './job-documents.ts';
 import { createSparkJobRole } from './spark-job-role.ts';
 import type * as iam from 'aws-cdk-lib/aws-iam';
@@ -34,6 +35,8 @@ export class UseCaseStack extends Stack {
   readonly workflows: WorkflowResources[] = [];
   /** The use case's Spark job role (first shard only). */
   readonly sparkJobRole?: iam.Role;
+  /** The role its state machines share (`state_machine_roles: per_use_case`). */
+  readonly machineRole?: iam.Role;
   /** Its Lake Formation grants (first shard, `governance: lake_formation` only). */
   readonly lakeFormation?: SparkRolePermissions;
 
@@ -65,6 +68,11 @@ export class UseCaseStack extends Stack {
       if (managed) optimizerRoleArn = roleArnByName(this, tableOptimizerRoleName(platform.prefix, useCase.name));
       if (props.firstShard) this.addDependency(props.firstShard);
     }
+    // One role for the machines of this stack (each shard has its own), or one per machine (WorkflowMachine).
+    if (build.manifest.platform.stateMachineRoles === 'per_use_case' && props.workflows.length > 0) {
+      this.machineRole = createMachineRole(this, 'StateMachineRole', `Runs the state machines of use case ${useCase.name}${props.shard > 0 ? ` (part ${props.shard + 1})` : ''}`);
+    }
+    const { machineRole } = this;
     for (const workflow of props.workflows) {
       this.workflows.push(
         new WorkflowResources(this, workflow.name, {
@@ -74,6 +82,7 @@ export class UseCaseStack extends Stack {
           sparkJobRoleArn: roleArn,
           ...(optimizerRoleArn === undefined ? {} : { tableOptimizerRoleArn: optimizerRoleArn }),
           useCase: useCase.name,
+          ...(machineRole ? { machineRole } : {}),
         }),
       );
     }

@@ -1,12 +1,14 @@
 /**
- * One compiled state machine (a workflow or its join machine) with its own
- * least-privilege role derived from the definition's Task states.
+ * One compiled state machine (a workflow or its watch machine) with the
+ * least-privilege statements derived from the definition's Task states: in a
+ * role of its own, or added to the role the machines of its stack share
+ * (`state_machine_roles: per_use_case`).
  * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-stepfunctions-statemachine.html
  */
 import { Aws, Stack, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { Construct } from 'constructs';
+import { Construct, type IDependable } from 'constructs';
 import { distributedMapStatements, permissionsForTasks } from '../iam/registry.ts';
 import { serviceStatements } from '../iam/service-statements.ts';
 import { collectTaskStates, hasDistributedMap } from '../iam/task-states.ts';
@@ -29,6 +31,11 @@ export interface WorkflowMachineProps {
   /** Value of the `lakestep:dag` tag. */
   dag: string;
   /**
+   * The role the machines of the stack share (`state_machine_roles: per_use_case`): the machine's
+   * statements are added to it. Absent: the machine has a role and a policy of its own.
+   */
+  sharedRole?: iam.Role;
+  /**
    * Seconds Step Functions reuses a KMS data key.
    * @default 300
    */
@@ -38,8 +45,8 @@ export interface WorkflowMachineProps {
 /** STANDARD machine: customer-managed KMS, ALL logging with execution data, X-Ray. */
 export class WorkflowMachine extends Construct {
   readonly stateMachine: sfn.CfnStateMachine;
+  /** Its own role, or the stack's shared one. */
   readonly role: iam.Role;
-  readonly policy: iam.Policy;
 
   constructor(scope: Construct, id: string, props: WorkflowMachineProps) {
     super(scope, id);
@@ -57,20 +64,21 @@ export class WorkflowMachine extends Construct {
         ...(props.useCase === undefined ? {} : { useCase: props.useCase }),
       })),
     );
-    this.role = new iam.Role(this, 'Role', {
-      description: `Runs state machine ${props.stateMachineName}`,
-      assumedBy: new iam.ServicePrincipal('states.amazonaws.com', {
-        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
-      }),
-    });
-    this.policy = new iam.Policy(this, 'Policy', {
-      statements: [
-        ...taskStatements,
-        ...(hasDistributedMap(parsed) ? distributedMapStatements(props.stateMachineName) : []),
-        ...serviceStatements(platform.key),
-      ],
-      roles: [this.role],
-    });
+    const statements = [
+      ...taskStatements,
+      ...(hasDistributedMap(parsed) ? distributedMapStatements(props.stateMachineName) : []),
+      ...serviceStatements(platform.key),
+    ];
+    // What the machine waits for: Step Functions checks the log delivery permissions when it creates it.
+    let policies: IDependable[];
+    if (props.sharedRole) {
+      this.role = props.sharedRole;
+      // The role's default policy, or the managed policy its statement lands in when the role splits a policy past IAM's size.
+      policies = statements.map((st) => this.role.addToPrincipalPolicy(st).policyDependable!);
+    } else {
+      this.role = machineRole(this, 'Role', `Runs state machine ${props.stateMachineName}`);
+      policies = [new iam.Policy(this, 'Policy', { statements, roles: [this.role] })];
+    }
     this.stateMachine = new sfn.CfnStateMachine(this, 'Resource', {
       stateMachineName: props.stateMachineName,
       stateMachineType: 'STANDARD',
@@ -90,8 +98,17 @@ export class WorkflowMachine extends Construct {
       },
       tracingConfiguration: { enabled: true },
     });
-    // Step Functions checks the log delivery permissions when it creates the machine.
-    this.stateMachine.addResourceDependency(this.policy.node.defaultChild as iam.CfnPolicy);
+    this.stateMachine.node.addDependency(...policies);
     Tags.of(this).add('lakestep:dag', props.dag);
   }
+}
+
+/** A role Step Functions may assume for machines of this account only (confused deputy). */
+export function machineRole(scope: Construct, id: string, description: string): iam.Role {
+  return new iam.Role(scope, id, {
+    description,
+    assumedBy: new iam.ServicePrincipal('states.amazonaws.com', {
+      conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+    }),
+  });
 }

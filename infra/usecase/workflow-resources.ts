@@ -5,6 +5,7 @@
  * of its own e-mails.
  */
 import { Tags } from 'aws-cdk-lib';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import type { ManifestWorkflow } from '../../src/build/types.ts';
@@ -26,6 +27,8 @@ export interface WorkflowResourcesProps {
   tableOptimizerRoleArn?: string;
   /** The use case's name. */
   useCase?: string;
+  /** The role the machines of the stack share (`state_machine_roles: per_use_case`); absent: one role per machine. */
+  machineRole?: iam.Role;
 }
 
 export class WorkflowResources extends Construct {
@@ -61,7 +64,14 @@ export class WorkflowResources extends Construct {
     const substitutions = new Substitutions(values, wf.definition);
     // Fail early, naming the workflow, when the manifest lists a placeholder infra cannot fill.
     substitutions.pick(wf.placeholders, `workflow ${wf.name}`);
-    const common = { substitutions, platform, datasyncTaskArns, dag: wf.name, ...(props.useCase === undefined ? {} : { useCase: props.useCase }) };
+    const common = {
+      substitutions,
+      platform,
+      datasyncTaskArns,
+      dag: wf.name,
+      ...(props.useCase === undefined ? {} : { useCase: props.useCase }),
+      ...(props.machineRole ? { sharedRole: props.machineRole } : {}),
+    };
     this.machine = new WorkflowMachine(this, 'StateMachine', {
       ...common,
       stateMachineName: wf.stateMachineName,

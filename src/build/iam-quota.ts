@@ -3,7 +3,9 @@
  * adjustable in Service Quotas up to 5,000). Each state machine runs under a role of its own, so
  * that it may do exactly what its Task states do: a dag's machine, its watch machine and each
  * DataSync transfer infra creates (`location` tables) have one; each use case adds its Spark job
- * role and, with managed tables, its table optimizer role; the platform has a few of its own. A
+ * role and, with managed tables, its table optimizer role; the platform has a few of its own.
+ * With `state_machine_roles: per_use_case` the machines of a use-case stack share one role instead
+ * (counted here as one per use case: a use case split over several stacks has one per stack). A
  * build counts them here, as infra creates them (test/infra/scale.test.ts holds the count to the
  * roles of the synthesized templates), and warns when the count passes the default quota, and
  * again when it passes the most an account can hold: the deploy would fail at the stack that
@@ -14,19 +16,29 @@ import type { Report } from '../diagnostics.ts';
 import { type UseCaseFacts, workflowOrigin } from '../ir/facts.ts';
 import { createdTransfers } from './datasync-quota.ts';
 import { withThousands } from './limits.ts';
-import type { Manifest, ManifestPlatform, ManifestUseCase, ManifestWorkflow } from './types.ts';
+import type { Manifest, ManifestPlatform, ManifestUseCase, ManifestWorkflow, PlatformSettings } from './types.ts';
 
 export const IAM_ROLES_DEFAULT_QUOTA = 1_000;
 export const IAM_ROLES_MAX_QUOTA = 5_000;
 
-/** Roles of one workflow: its state machine's, its watch machine's, one per DataSync transfer infra creates. */
-export function workflowRoles(w: Pick<ManifestWorkflow, 'watch' | 'resources'>): number {
-  return 1 + (w.watch ? 1 : 0) + createdTransfers(w);
+/** How the platform gives its state machines roles (platform.yaml `state_machine_roles`). */
+export type MachineRoles = Pick<PlatformSettings, 'stateMachineRoles'>;
+
+/**
+ * Roles of one workflow: its state machine's and its watch machine's (unless the machines of its
+ * use case share one), one per DataSync transfer infra creates.
+ */
+export function workflowRoles(w: Pick<ManifestWorkflow, 'watch' | 'resources'>, platform: MachineRoles = {}): number {
+  return (platform.stateMachineRoles === 'per_use_case' ? 0 : 1 + (w.watch ? 1 : 0)) + createdTransfers(w);
 }
 
-/** Roles of a use case beside its workflows': its Spark job role, and its table optimizer role when it manages tables. */
-export function useCaseRoles(u: Pick<ManifestUseCase, 'workflows'>): number {
-  return 1 + (u.workflows.some((w) => (w.managedTables ?? []).length > 0) ? 1 : 0);
+/**
+ * Roles of a use case beside its workflows': its Spark job role, its table optimizer role when it
+ * manages tables, and the role its state machines share with `state_machine_roles: per_use_case`.
+ */
+export function useCaseRoles(u: Pick<ManifestUseCase, 'workflows'>, platform: MachineRoles = {}): number {
+  const shared = platform.stateMachineRoles === 'per_use_case' && u.workflows.length > 0 ? 1 : 0;
+  return 1 + (u.workflows.some((w) => (w.managedTables ?? []).length > 0) ? 1 : 0) + shared;
 }
 
 /**
@@ -40,7 +52,8 @@ export function platformRoles(platform: Pick<ManifestPlatform, 'governance'>, ma
 
 /** The roles of a compiled build's stacks, from its manifest (what {@link checkIamRoleQuota} counts during the compile). */
 export function manifestRoles(manifest: Pick<Manifest, 'platform' | 'machines' | 'useCases'>): number {
-  return platformRoles(manifest.platform, manifest.machines) + manifest.useCases.reduce((n, u) => n + useCaseRoles(u) + u.workflows.reduce((m, w) => m + workflowRoles(w), 0), 0);
+  const { platform } = manifest;
+  return platformRoles(platform, manifest.machines) + manifest.useCases.reduce((n, u) => n + useCaseRoles(u, platform) + u.workflows.reduce((m, w) => m + workflowRoles(w, platform), 0), 0);
 }
 
 /** What the quota check needs of a compiled use case. */
@@ -52,16 +65,20 @@ export interface UseCaseRoles {
 }
 
 /** IAM roles the build's stacks create; adds IAM_ROLE_QUOTA where the count passes the default quota, and the maximum. */
-export function checkIamRoleQuota(platform: number, useCases: readonly UseCaseRoles[], facts: readonly UseCaseFacts[], report: Report): number {
+export function checkIamRoleQuota(platform: number, useCases: readonly UseCaseRoles[], facts: readonly UseCaseFacts[], report: Report, machineRoles: MachineRoles = {}): number {
   let roles = platform;
+  const shared = machineRoles.stateMachineRoles === 'per_use_case';
+  const why = shared ? 'the state machines of every use case share a role, and every use case has a Spark job role' : 'every state machine has a role of its own, and every use case a Spark job role';
+  // One role per use case instead of one per dag: the remedy that keeps a single account.
+  const share = shared ? '' : '; or set `state_machine_roles: per_use_case` in platform.yaml (one state machine role per use case)';
   const limits = [
     {
       quota: IAM_ROLES_DEFAULT_QUOTA,
-      advice: `the default quota of an account: raise "Roles in an AWS account" in Service Quotas (IAM, up to ${withThousands(IAM_ROLES_MAX_QUOTA)}) before deploying, or the deploy fails at the stack that crosses it`,
+      advice: `the default quota of an account: raise "Roles in an AWS account" in Service Quotas (IAM, up to ${withThousands(IAM_ROLES_MAX_QUOTA)}) before deploying, or the deploy fails at the stack that crosses it${share}`,
     },
     {
       quota: IAM_ROLES_MAX_QUOTA,
-      advice: 'the most an account can hold, whatever its quota: deploy the use cases as more than one platform (each its own `prefix`), in more than one account',
+      advice: `the most an account can hold, whatever its quota: deploy the use cases as more than one platform (each its own \`prefix\`), in more than one account${share}`,
     },
   ];
   for (const u of useCases) {
@@ -75,7 +92,7 @@ export function checkIamRoleQuota(platform: number, useCases: readonly UseCaseRo
       if (!origin) continue;
       report.warning(
         'IAM_ROLE_QUOTA',
-        `with '${w.name}' the platform creates more than ${withThousands(crossed.quota)} IAM roles (every state machine has a role of its own, and every use case a Spark job role), ${crossed.advice}`,
+        `with '${w.name}' the platform creates more than ${withThousands(crossed.quota)} IAM roles (${why}), ${crossed.advice}`,
         origin,
         u.name,
       );

@@ -101,6 +101,8 @@ export interface PlatformSettings {
   databaseOwners: Record<string, { owner: string; description?: string }>;
   /** How table access is enforced: IAM grants, or Lake Formation permissions . */
   governance: 'iam' | 'lake_formation';
+  /** `state_machine_roles: per_use_case`: the state machines of a use-case stack share one role; absent: one role per machine. */
+  stateMachineRoles?: 'per_use_case';
 }
 
 /**

@@ -54,13 +54,13 @@ export function assembleUnit(uc: UseCase, facts: UseCaseFacts, platform: Platfor
   const report = new Report();
   checkWorkflowLimits(uc, part.workflows, report);
   checkEnvironment({ platform: { account: platform.account, environment: platform.environment }, useCases: [part] }, [uc], renamedBuckets, report);
-  return { part, files, summary: summarize(part), diagnostics: report.diagnostics };
+  return { part, files, summary: summarize(part, platform), diagnostics: report.diagnostics };
 }
 
-function summarize(part: ManifestUseCase): UseCaseSummary {
+function summarize(part: ManifestUseCase, platform: Platform): UseCaseSummary {
   return {
     name: part.name,
-    roles: useCaseRoles(part),
+    roles: useCaseRoles(part, platform),
     workflows: part.workflows.map((w) => ({
       name: w.name,
       type: w.type,
@@ -71,7 +71,7 @@ function summarize(part: ManifestUseCase): UseCaseSummary {
       schedules: w.schedules?.length ?? 0,
       routes: w.routes?.length ?? 0,
       datasync: w.resources.datasync,
-      roles: workflowRoles(w),
+      roles: workflowRoles(w, platform),
       ...(w.schedule === undefined ? {} : { schedule: w.schedule }),
       ...(w.scheduleTimezone === undefined ? {} : { scheduleTimezone: w.scheduleTimezone }),
       ...(w.scheduleGroups === undefined ? {} : { scheduleGroups: w.scheduleGroups.map((g) => ({ schedule: g.schedule })) }),

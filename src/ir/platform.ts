@@ -60,6 +60,7 @@ export function normalizePlatform(spec: PlatformSpec = {}, origin: Origin = NO_O
     notifications: { topicName: spec.notifications?.topic_name ?? `${prefix}-notifications`, emails: spec.notifications?.emails ?? [] },
     databaseOwners: Object.fromEntries(Object.entries(spec.databases ?? {}).sort(([a], [b]) => (a < b ? -1 : 1)).map(([db, d]) => [db, { owner: d.owner, ...(d.description === undefined ? {} : { description: d.description }) }])),
     governance: spec.governance ?? 'iam',
+    ...(spec.state_machine_roles === 'per_use_case' ? { stateMachineRoles: 'per_use_case' as const } : {}),
     defaults: {
       retries: defaults.retries ?? d.retries,
       timeoutSeconds: parseDuration(defaults.timeout ?? d.timeout) ?? parseDuration(d.timeout)!,

@@ -111,6 +111,8 @@ export interface PlatformSpec {
   tags?: Record<string, string>;
   databases?: Record<string, { owner: string; description?: string }>;
   governance?: 'iam' | 'lake_formation';
+  /** One role per state machine, or one per use-case stack. */
+  state_machine_roles?: 'per_workflow' | 'per_use_case';
   quality?: { failed_branch_retention?: string; publish_attempts?: number };
   /** S3 prefixes outside the platform buckets, and the use cases that may use them. */
   external_locations?: { prefix: string; use_cases: string[]; access?: 'read' | 'write' }[];

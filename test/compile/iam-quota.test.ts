@@ -68,4 +68,48 @@ describe('IAM_ROLE_QUOTA', () => {
     expect(useCaseRoles({ workflows: [{ managedTables: [] }] } as never)).toBe(1);
     expect(useCaseRoles({ workflows: [{}, { managedTables: ['db.t'] }] } as never)).toBe(2);
   });
+
+  it('with state_machine_roles: per_use_case, counts one role for the machines of a use case, watch machines included', () => {
+    const shared = { stateMachineRoles: 'per_use_case' } as const;
+    const transfer = (placeholder: string) => ({ table: 't', placeholder, location: {} }) as never;
+    expect(workflowRoles({ watch: {}, resources: { datasync: [] } } as never, shared)).toBe(0);
+    expect(workflowRoles({ watch: {}, resources: { datasync: [transfer('A'), transfer('B')] } } as never, shared)).toBe(2);
+    expect(useCaseRoles({ workflows: [{}, { managedTables: ['db.t'] }] } as never, shared)).toBe(3);
+    expect(useCaseRoles({ workflows: [] } as never, shared)).toBe(1);
+  });
+
+  it('names the shared roles as the remedy past the quota, and 180 use cases of 5 dags fit the default quota with them', () => {
+    const tree = generateSpecs({ useCases: 180 }).sources;
+    const own = compileTree(tree);
+    expect(quota(own)[0]!.message).toMatch(/or set `state_machine_roles: per_use_case` in platform\.yaml \(one state machine role per use case\)$/);
+    const shared = compileTree(tree.map((f) => (f.path === 'platform.yaml' ? { ...f, text: `${f.text}\nstate_machine_roles: per_use_case\n` } : f)));
+    expect(quota(shared)).toEqual([]);
+    const machines = own.manifest.useCases.reduce((n, u) => n + u.workflows.reduce((m, w) => m + 1 + (w.watch ? 1 : 0), 0), 0);
+    expect(manifestRoles(own.manifest) - manifestRoles(shared.manifest)).toBe(machines - 180);
+    expect(manifestRoles(shared.manifest)).toBeLessThan(IAM_ROLES_DEFAULT_QUOTA / 2);
+    expect(shared.iamSummary).toBe(`${manifestRoles(shared.manifest)} roles (default quota 1,000 per account, at most 5,000)`);
+  }, 120_000);
+
+  it('refuses any other state_machine_roles, at its line and column, and deploys no use case on a guess', () => {
+    const orchestration = 'owner: a@example.com\ndags:\n  - {name: one, type: transformation, spark: {entrypoint: s3://lakestep-artifacts/a/one.py}}\n';
+    for (const value of ['"*"', 'per_dag', 'PER_USE_CASE', '[per_use_case]', '{per_use_case: true}', 'true', '"per_use_case "']) {
+      const r = compileTree({ 'platform.yaml': `prefix: acme\nregion: eu-west-1\nstate_machine_roles: ${value}\n`, 'a/orchestration.yaml': orchestration });
+      const errors = r.diagnostics.filter((d) => d.severity === 'error');
+      expect(errors.map((d) => `${d.file}:${d.line}:${d.column} ${d.code}`), value).toEqual(['platform.yaml:3:22 SCHEMA_ENUM']);
+      expect(r.manifest.useCases, value).toEqual([]);
+    }
+  });
+
+  it('past the most an account holds with shared roles, says so and offers only more accounts', () => {
+    const origin = (uc: string) => ({ file: `${uc}/orchestration.yaml`, line: 3, column: 5, pointer: '/dags/w0' });
+    const useCases = Array.from({ length: 2_600 }, (_, i) => ({ name: `u${i}`, roles: 2, workflows: [{ name: 'w0', roles: 0 }] }));
+    const facts = useCases.map((u) => ({ name: u.name, workflows: [{ name: 'w0', origin: origin(u.name) }] })) as unknown as UseCaseFacts[];
+    const report = new Report();
+    expect(checkIamRoleQuota(6, useCases, facts, report, { stateMachineRoles: 'per_use_case' })).toBe(6 + 2_600 * 2);
+    expect(report.diagnostics.map((d) => d.useCase)).toEqual(['u497', 'u2497']);
+    for (const d of report.diagnostics) {
+      expect(d.message).toMatch(/\(the state machines of every use case share a role, and every use case has a Spark job role\)/);
+      expect(d.message).not.toMatch(/state_machine_roles/);
+    }
+  });
 });

@@ -68,8 +68,13 @@ export function stateMachineResource(s: Synthesized, name: string): { stack: str
 /** Statements of the policies attached to a state machine's role. */
 export function roleStatements(s: Synthesized, name: string): Statement[] {
   const m = stateMachineResource(s, name);
-  const roleRef = JSON.stringify({ Ref: m.props.RoleArn['Fn::GetAtt'][0] });
-  return resourcesOfType(s, 'AWS::IAM::Policy')
-    .filter((p) => p.stack === m.stack && (p.props.Roles as unknown[]).some((r) => JSON.stringify(r) === roleRef))
-    .flatMap((p) => p.props.PolicyDocument.Statement as Statement[]);
+  return policiesOfRole(s, m.stack, m.props.RoleArn['Fn::GetAtt'][0]).flatMap((p) => p.props.PolicyDocument.Statement as Statement[]);
+}
+
+/** The policies of a stack attached to one of its roles: inline (`AWS::IAM::Policy`) and managed (`AWS::IAM::ManagedPolicy`, where a role's policy overflows). */
+export function policiesOfRole(s: Synthesized, stack: string, roleId: string): Array<{ stack: string; id: string; props: Record<string, any> }> {
+  const roleRef = JSON.stringify({ Ref: roleId });
+  return ['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy'].flatMap((type) =>
+    resourcesOfType(s, type).filter((p) => p.stack === stack && ((p.props.Roles ?? []) as unknown[]).some((r) => JSON.stringify(r) === roleRef)),
+  );
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # CloudFormation validity as a test: synthesizes the example platform (`npm run synth`,
-# offline, cdk-nag on), the example with `governance: lake_formation` (cdk-nag on), golden
+# offline, cdk-nag on), the example with `governance: lake_formation` (cdk-nag on), and
+# with `state_machine_roles: per_use_case` (cdk-nag on), golden
 # case maintenance-managed (a table optimizer role; its clickstream use case is quarantined
 # on purpose, so the compile exits 1 with a build) and a
 # generated 200-workflow platform whose first use case migrates 2,000 tables through one
@@ -27,6 +28,14 @@ grep -qx 'governance: lake_formation' "$work/specs-lf/platform.yaml"
 npx tsx src/cli/main.ts compile "$work/specs-lf" --out "$work/build-lf" > "$work/compile-lf.log" 2>&1 || { cat "$work/compile-lf.log" >&2; exit 1; }
 npx cdk synth --quiet -c buildDir="$work/build-lf" -o "$work/cdk.out-lf" >&2
 
+echo "cfn-lint: synthesizing the example platform with state_machine_roles: per_use_case" >&2
+rm -rf "$work/specs-shared" "$work/build-shared" "$work/cdk.out-shared"
+cp -r specs "$work/specs-shared"
+printf '\nstate_machine_roles: per_use_case\n' >> "$work/specs-shared/platform.yaml"
+npx tsx src/cli/main.ts compile "$work/specs-shared" --out "$work/build-shared" > "$work/compile-shared.log" 2>&1 || { cat "$work/compile-shared.log" >&2; exit 1; }
+grep -q '"stateMachineRoles":"per_use_case"' "$work/build-shared/manifest.json"
+npx cdk synth --quiet -c buildDir="$work/build-shared" -o "$work/cdk.out-shared" >&2
+
 echo "cfn-lint: synthesizing golden case maintenance-managed (a use case's table optimizer role)" >&2
 rm -rf "$work/build-managed" "$work/cdk.out-managed"
 npx tsx src/cli/main.ts compile test/golden/maintenance-managed/specs --out "$work/build-managed" > "$work/compile-managed.log" 2>&1 || true
@@ -43,7 +52,7 @@ npx tsx src/cli/main.ts compile "$work/specs" --out "$work/build" > "$work/compi
 rm -rf "$work/cdk.out"
 npx cdk synth --quiet -c buildDir="$work/build" -o "$work/cdk.out" >&2
 
-templates=(cdk.out/*.template.json "$work"/cdk.out-lf/*.template.json "$work"/cdk.out-managed/*.template.json "$work"/cdk.out/*.template.json)
+templates=(cdk.out/*.template.json "$work"/cdk.out-lf/*.template.json "$work"/cdk.out-shared/*.template.json "$work"/cdk.out-managed/*.template.json "$work"/cdk.out/*.template.json)
 report="$work/report.txt"
 set +e
 region=$(node -p "JSON.parse(require('fs').readFileSync('build/manifest.json','utf8')).platform.region")
