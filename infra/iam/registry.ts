@@ -25,6 +25,8 @@ export interface TaskContext {
   stateMachineName?: string;
   /** The workflow's use case: the tag value of its DataSync tasks past {@link DATASYNC_TASKS_LISTED_MAX}. */
   useCase?: string;
+  /** The machine a watch machine watches: the only one whose executions it may describe. */
+  watches?: string;
 }
 
 export type TaskPermissions = (ctx: TaskContext) => iam.PolicyStatement[];
@@ -125,10 +127,17 @@ export const TASK_PERMISSIONS: Record<string, TaskPermissions> = {
     new iam.PolicyStatement({ actions: ['emr-serverless:StartJobRun'], resources: [application(ctx)] }),
     passJobRole(ctx),
   ],
-  /** The join reads an upstream's output when its event left it out. @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_DescribeExecution.html */
-  'arn:aws:states:::aws-sdk:sfn:describeExecution': () => [
-    new iam.PolicyStatement({ actions: ['states:DescribeExecution'], resources: [arn('states', 'execution:*')] }),
-  ],
+  /**
+   * A watch machine reads the status of the run it watches, whose ARN comes in its input: the executions of
+   * the machine it watches only (`execution:<machine>:<name>`), never another's, its input and output included.
+   * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_DescribeExecution.html
+   */
+  'arn:aws:states:::aws-sdk:sfn:describeExecution': (ctx) => {
+    if (ctx.watches === undefined) {
+      throw new UnknownTaskResourceError(`${ctx.state.path}: states:DescribeExecution is granted to watch machines only, on the machine they watch (infra/iam/registry.ts)`);
+    }
+    return [new iam.PolicyStatement({ actions: ['states:DescribeExecution'], resources: [arn('states', `execution:${ctx.watches}:*`)] })];
+  },
   /** @see https://docs.aws.amazon.com/emr-serverless/latest/APIReference/API_ListJobRuns.html */
   'arn:aws:states:::aws-sdk:emrserverless:listJobRuns': (ctx) => [
     new iam.PolicyStatement({ actions: ['emr-serverless:ListJobRuns'], resources: [application(ctx)] }),

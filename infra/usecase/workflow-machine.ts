@@ -28,6 +28,8 @@ export interface WorkflowMachineProps {
   datasyncTaskArns: string[];
   /** Use case of the workflow (the tag its DataSync tasks are granted by, past the listed maximum). */
   useCase?: string;
+  /** For a watch machine: the machine it watches (whose executions it may describe). */
+  watches?: string;
   /** Value of the `lakestep:dag` tag. */
   dag: string;
   /**
@@ -62,6 +64,7 @@ export class WorkflowMachine extends Construct {
         datasyncTaskArns: props.datasyncTaskArns,
         stateMachineName: props.stateMachineName,
         ...(props.useCase === undefined ? {} : { useCase: props.useCase }),
+        ...(props.watches === undefined ? {} : { watches: props.watches }),
       })),
     );
     const statements = [

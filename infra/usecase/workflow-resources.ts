@@ -83,6 +83,7 @@ export class WorkflowResources extends Construct {
       this.watch = new WorkflowMachine(this, 'Watch', {
         ...common,
         stateMachineName: wf.watch.stateMachineName,
+        watches: wf.stateMachineName,
         definition: props.readDefinition(wf.watch.definition),
         definitionPath: wf.watch.definition,
       });

@@ -393,6 +393,8 @@ describe('example platform: DataSync, join machines, rules', () => {
     expect(wf.watch?.stateMachineName).toBe('acme-orders-orders-upserts-slow');
     const st = roleStatements(wf.watch!.stateMachineName);
     expect(actionsOf(st).filter((a) => !SERVICE_ACTIONS.includes(a))).toEqual(['sns:Publish', 'states:DescribeExecution']);
+    // Its own dag's executions only: `execution:<machine>:<name>`, not the slow machine's own nor another dag's.
+    expect(resourcesFor(st, 'states:DescribeExecution').map((r) => JSON.stringify(r))).toEqual([expect.stringMatching(/:execution:acme-orders-orders-upserts:\*"\]\]\}$/)]);
     const starts = JSON.stringify(resourcesFor(roleStatements(wf.stateMachineName), 'states:StartExecution'));
     expect(starts).toMatch(/:stateMachine:acme-orders-orders-upserts-slow"/);
     expect(machine(wf.watch!.stateMachineName)).toBeDefined();

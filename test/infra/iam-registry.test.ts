@@ -14,8 +14,8 @@ const stack = new Stack(app, 'u');
 const ROLE = 'arn:aws:iam::123456789012:role/acme-orders-spark';
 const subs = new Substitutions({ ...platformSubstitutions(platform, ROLE), DataSyncTaskX: 'arn:aws:datasync:eu-west-1:1:task/task-x' }, 'test');
 
-function grant(resource: string, parameters: Record<string, unknown> = {}, datasyncTaskArns: string[] = [], useCase?: string) {
-  const ctx: TaskContext = { state: { path: 'S', resource, parameters }, platform, substitutions: subs, datasyncTaskArns, ...(useCase ? { useCase } : {}) };
+function grant(resource: string, parameters: Record<string, unknown> = {}, datasyncTaskArns: string[] = [], useCase?: string, watches?: string) {
+  const ctx: TaskContext = { state: { path: 'S', resource, parameters }, platform, substitutions: subs, datasyncTaskArns, ...(useCase ? { useCase } : {}), ...(watches ? { watches } : {}) };
   return permissionsForTasks(stack, [ctx]).map((s) => stack.resolve(s.toStatementJson()));
 }
 
@@ -23,7 +23,7 @@ const text = (v: unknown) => JSON.stringify(v);
 
 /** given a Task resource (and parameters) → want these actions, with these fragments in the resources. */
 /** `condition`: an action without resource-level permissions, on `*` under this condition. */
-const CASES: Array<{ resource: string; parameters?: Record<string, unknown>; tasks?: string[]; actions: string[]; resourceHas: string[]; condition?: Record<string, unknown> }> = [
+const CASES: Array<{ resource: string; parameters?: Record<string, unknown>; tasks?: string[]; watches?: string; actions: string[]; resourceHas: string[]; condition?: Record<string, unknown> }> = [
   {
     resource: 'arn:aws:states:::emr-serverless:startJobRun.sync',
     parameters: { ExecutionRoleArn: '${SparkJobRoleArn}' },
@@ -60,7 +60,7 @@ const CASES: Array<{ resource: string; parameters?: Record<string, unknown>; tas
     actions: ['states:StartExecution'],
     resourceHas: [':stateMachine:acme-x'],
   },
-  { resource: 'arn:aws:states:::aws-sdk:sfn:describeExecution', actions: ['states:DescribeExecution'], resourceHas: [':execution:*'] },
+  { resource: 'arn:aws:states:::aws-sdk:sfn:describeExecution', watches: 'acme-x', actions: ['states:DescribeExecution'], resourceHas: [':execution:acme-x:*'] },
   { resource: 'arn:aws:states:::sns:publish', parameters: { TopicArn: '${NotificationTopicArn}' }, actions: ['sns:Publish'], resourceHas: ['Notifications'] },
   {
     resource: 'arn:aws:states:::aws-sdk:cloudwatch:putMetricData',
@@ -84,7 +84,7 @@ describe('IAM registry', () => {
 
   for (const c of CASES) {
     it(c.resource, () => {
-      const statements = grant(c.resource, c.parameters, c.tasks);
+      const statements = grant(c.resource, c.parameters, c.tasks, undefined, c.watches);
       expect(statements.flatMap((s) => [s.Action].flat()).sort()).toEqual(c.actions);
       for (const s of statements) {
         if (c.condition) expect(s.Condition).toEqual(c.condition);
@@ -116,6 +116,10 @@ describe('IAM registry', () => {
       ['datasync:DescribeTaskExecution', ':task/*/execution/*', undefined],
     ]);
     expect(grant('arn:aws:states:::aws-sdk:datasync:startTaskExecution', { 'TaskArn.$': '$.t' }, tasks.slice(1), 'orders')[0]!.Resource).toHaveLength(DATASYNC_TASKS_LISTED_MAX);
+  });
+
+  it('grants describing executions to a watch machine only, on the machine it watches', () => {
+    expect(() => grant('arn:aws:states:::aws-sdk:sfn:describeExecution', { 'ExecutionArn.$': '$.execution_arn' })).toThrow(/watch machines only/);
   });
 
   it('fails for an unknown task resource', () => {
