@@ -41,7 +41,9 @@ export const SHARD_FIXED_RESOURCES = 2;
 /**
  * Resources one workflow adds: machine + role + policy (and the same for its watch machine), its schedules, its route parameters,
  * the topic of its own `notification.emails` (topic, policy, one subscription each: workflow-topic.ts)
- * and its DataSync transfers.
+ * and its DataSync transfers. With `state_machine_roles: per_use_case` a machine adds only itself (the stack's
+ * role and its policies are few): the estimate stays 3 per machine, so that switching the setting moves no
+ * deployed workflow to another shard.
  */
 export function workflowResourceCount(wf: ManifestWorkflow): number {
   const emails = wf.notificationEmails?.length ?? 0;
