@@ -50,10 +50,15 @@ export function platformRoles(platform: Pick<ManifestPlatform, 'governance'>, ma
   return 4 + (machines?.backfill ? 1 : 0) + (machines?.dispatcher ? 1 : 0) + (platform.governance === 'lake_formation' ? 1 : 0);
 }
 
+/** The roles of one compiled use case's stacks: its own and its workflows'. */
+export function manifestUseCaseRoles(u: Pick<ManifestUseCase, 'workflows'>, platform: MachineRoles): number {
+  return useCaseRoles(u, platform) + u.workflows.reduce((m, w) => m + workflowRoles(w, platform), 0);
+}
+
 /** The roles of a compiled build's stacks, from its manifest (what {@link checkIamRoleQuota} counts during the compile). */
 export function manifestRoles(manifest: Pick<Manifest, 'platform' | 'machines' | 'useCases'>): number {
   const { platform } = manifest;
-  return platformRoles(platform, manifest.machines) + manifest.useCases.reduce((n, u) => n + useCaseRoles(u, platform) + u.workflows.reduce((m, w) => m + workflowRoles(w, platform), 0), 0);
+  return platformRoles(platform, manifest.machines) + manifest.useCases.reduce((n, u) => n + manifestUseCaseRoles(u, platform), 0);
 }
 
 /** What the quota check needs of a compiled use case. */

@@ -1,6 +1,7 @@
 /** The only place that touches the disk for specs and build artifacts. */
 import { readFileSync } from 'node:fs';
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import type { IAMClient } from '@aws-sdk/client-iam';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EMRServerlessClient } from '@aws-sdk/client-emr-serverless';
 import type { GlueClient } from '@aws-sdk/client-glue';
@@ -33,6 +34,8 @@ export interface Io {
   sts?: (region: string) => STSClient;
   /** CloudFormation client for a region (deploy: the deployed stacks' inputs hashes); default `new CloudFormationClient({ region })`. */
   cloudFormation?: (region: string) => CloudFormationClient;
+  /** IAM client (deploy: the account's roles and their quota); default `new IAMClient({ region })`. */
+  iam?: (region: string) => IAMClient;
   /** Replaces the credentials preflight of `deploy` (tests). */
   checkCredentials?: () => Promise<CredentialsCheck>;
   /** Replaces the `cdk` child process of `deploy` (tests). */

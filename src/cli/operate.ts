@@ -201,6 +201,7 @@ export async function deployCommand(
     ...(opts.all ? { all: true } : {}),
     ...(opts.dryRun ? { dryRun: true } : {}),
     ...(io.cloudFormation ? { cloudFormation: io.cloudFormation(manifest.platform.region) } : {}),
+    ...(io.iam ? { iam: io.iam(manifest.platform.region) } : {}),
     ...(io.checkCredentials ? { checkCredentials: io.checkCredentials } : {}),
     ...(io.spawn ? { spawn: io.spawn } : {}),
   });

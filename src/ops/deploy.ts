@@ -1,5 +1,6 @@
 /**
- * `npm run deploy`: check credentials and the CDK bootstrap of the platform's
+ * `npm run deploy`: check credentials, the IAM roles the deploy creates against the
+ * account's quota (role-quota.ts) and the CDK bootstrap of the platform's
  * account and region first, then `cdk deploy` the stacks whose inputs changed since
  * they were deployed (deploy-changes.ts; all of them with `all`). Quarantined use cases
  * are absent from the CDK app, and `cdk deploy` never deletes a stack the app no
@@ -11,6 +12,7 @@ import { spawn as nodeSpawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import type { IAMClient } from '@aws-sdk/client-iam';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import { MANIFEST_INDEX, ManifestError, readManifestDir } from '../build/manifest-files.ts';
@@ -20,6 +22,7 @@ import { checkCredentials as realCheckCredentials, type CredentialsCheck } from 
 import { DEFAULT_SPARK_DIR } from '../../infra/inputs-hash.ts';
 import { changedStacks, formatChanges, localHashes, readDeployedStacks, type StackChanges } from './deploy-changes.ts';
 import { errorMessage, OpsError } from './errors.ts';
+import { checkRoleQuota, type RoleQuotaCheck, rolesAdded } from './role-quota.ts';
 import { closestNames, didYouMean } from './suggest.ts';
 
 /** Runs a command with inherited stdio; resolves with its exit code. */
@@ -120,6 +123,8 @@ export interface DeployOptions extends Omit<DeployPlanOptions, 'buildDir' | 'cha
   dryRun?: boolean;
   /** Reads the deployed stacks (default: a client of the platform's region). */
   cloudFormation?: CloudFormationClient;
+  /** Reads the account's IAM roles and quota when the deploy creates roles (default: a client of the platform's region). */
+  iam?: IAMClient;
   /** The Spark runtime folder the platform stack uploads (default infra/spark). */
   sparkDir?: string;
   /** The compiled manifest; read from `<buildDir>/manifest.json` when absent. */
@@ -139,13 +144,15 @@ export interface DeployOptions extends Omit<DeployPlanOptions, 'buildDir' | 'cha
 export interface DeployResult {
   ok: boolean;
   exitCode: number;
-  /** Where it stopped: credentials, planning (also a dry run or nothing to deploy), the bootstrap check, or after cdk ran. */
-  stage: 'credentials' | 'plan' | 'bootstrap' | 'cdk';
+  /** Where it stopped: credentials, planning (also a dry run or nothing to deploy), the IAM role quota, the bootstrap check, or after cdk ran. */
+  stage: 'credentials' | 'plan' | 'quota' | 'bootstrap' | 'cdk';
   /** The stacks that changed, unless `all` or `useCases` chose them. */
   changes?: StackChanges;
   message?: string;
   credentials: CredentialsCheck;
   bootstrap?: BootstrapCheck;
+  /** The IAM role quota check, when the deploy creates stacks (known only when it deploys what changed). */
+  roleQuota?: RoleQuotaCheck;
   plan?: DeployPlan;
 }
 
@@ -177,14 +184,27 @@ export async function deploy(opts: DeployOptions): Promise<DeployResult> {
   if (changes && !changes.platform && changes.useCases.length === 0) {
     return { ok: true, exitCode: 0, stage: 'plan', message: 'nothing changed since the last deploy', credentials, plan, ...withChanges };
   }
+  // The roles of the stacks it creates, against the account's: before anything is synthesized or created.
+  let roleQuota: RoleQuotaCheck | undefined;
+  const added = changes && rolesAdded(manifest, changes);
+  if (added && added.roles > 0) {
+    // The IAM client loads only here: the operator commands that share this module never need it.
+    const iam = opts.iam ?? new (await import('@aws-sdk/client-iam')).IAMClient({ region: manifest.platform.region });
+    roleQuota = await checkRoleQuota({ iam, adds: added.roles, useCases: added.useCases, platform: manifest.platform });
+    if (!roleQuota.ok && roleQuota.stop && !opts.dryRun) {
+      return { ok: false, exitCode: 1, stage: 'quota', message: `cannot deploy: ${roleQuota.message}`, credentials, roleQuota, plan, ...withChanges };
+    }
+    opts.log?.(roleQuota.ok ? roleQuota.message : roleQuota.stop ? `would stop: ${roleQuota.message}` : `note: ${roleQuota.message}`);
+  }
+  const withQuota = roleQuota ? { roleQuota } : {};
   if (opts.dryRun) {
     opts.log?.(`dry run: would run ${plan.command} ${plan.args.join(' ')}`);
-    return { ok: true, exitCode: 0, stage: 'plan', message: 'dry run', credentials, plan, ...withChanges };
+    return { ok: true, exitCode: 0, stage: 'plan', message: 'dry run', credentials, plan, ...withChanges, ...withQuota };
   }
   const { region, account } = manifest.platform;
   const env = { region, ...(account ? { account } : {}) };
   const bootstrap = await (opts.checkBootstrap ?? ((e) => defaultBootstrapCheck(e, opts.cwd ?? process.cwd())))(env);
-  if (!bootstrap.ok && bootstrap.stop) return { ok: false, exitCode: 1, stage: 'bootstrap', message: `cannot deploy: ${bootstrap.message}`, credentials, bootstrap };
+  if (!bootstrap.ok && bootstrap.stop) return { ok: false, exitCode: 1, stage: 'bootstrap', message: `cannot deploy: ${bootstrap.message}`, credentials, bootstrap, ...withQuota };
   if (!bootstrap.ok) opts.log?.(`note: ${bootstrap.message}`);
   for (const line of plan.notices) opts.log?.(line);
   const run = opts.spawn ?? defaultSpawn;
@@ -198,6 +218,7 @@ export async function deploy(opts: DeployOptions): Promise<DeployResult> {
     bootstrap,
     plan,
     ...withChanges,
+    ...withQuota,
   };
 }
 

@@ -4,6 +4,7 @@
  * change detection and the cdk invocation real.
  */
 import { CloudFormationClient, DescribeStacksCommand, type Stack } from '@aws-sdk/client-cloudformation';
+import { GetAccountSummaryCommand, IAMClient } from '@aws-sdk/client-iam';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
@@ -11,15 +12,20 @@ import { DEFAULT_SPARK_DIR } from '../../infra/inputs-hash.ts';
 import { loadBuild } from '../../infra/manifest.ts';
 import { changedStacks, type DeployedStack, type LocalHashes, localHashes, readDeployedStacks } from '../../src/ops/deploy-changes.ts';
 import { deploy, type SpawnFn } from '../../src/ops/deploy.ts';
+import { rolesAdded } from '../../src/ops/role-quota.ts';
+import { manifestRoles, manifestUseCaseRoles, platformRoles } from '../../src/build/iam-quota.ts';
 import { sparkUseCase } from '../compile/support.ts';
 import { compileToBuild } from '../infra/compiled.ts';
 
 const cfn = mockClient(CloudFormationClient);
 const ssm = mockClient(SSMClient);
+const iam = mockClient(IAMClient);
 beforeEach(() => {
   cfn.reset();
   ssm.reset();
+  iam.reset();
   ssm.on(GetParameterCommand).resolves({ Parameter: { Value: '27' } });
+  iam.on(GetAccountSummaryCommand).resolves({ SummaryMap: { Roles: 10, RolesQuota: 1000 } });
 });
 
 const BASE: Record<string, string> = {
@@ -203,6 +209,68 @@ describe('deploy', () => {
     await r.result;
     expect(cfn.calls()).toHaveLength(0);
     expect(r.spawn.mock.calls[0]![1].at(-1)).toBe('--all');
+  });
+
+  it('counts the IAM roles of the stacks it creates: new use cases, and the platform stack on the first deploy', () => {
+    const edited = build({ ...BASE, 'crm/orchestration.yaml': sparkUseCase('crm@example.com', [{ name: 'scores', args: ['--full'] }]) });
+    const m = edited.manifest;
+    const role = (uc: string) => manifestUseCaseRoles(m.useCases.find((u) => u.name === uc)!, m.platform);
+    expect(rolesAdded(m, changedStacks(edited.hashes, [], 'lakestep'))).toEqual({ roles: manifestRoles(m), useCases: ['crm', 'sales'] });
+    expect(platformRoles(m.platform, m.machines)).toBeGreaterThan(0);
+    // Only sales is new; crm changed (its roles are deployed already), the platform is up to date.
+    const deployed = [{ name: 'lakestep-platform', status: 'UPDATE_COMPLETE', hash: edited.hashes.platform }, { name: 'lakestep-crm', status: 'UPDATE_COMPLETE', useCase: 'crm', hash: 'old', shard: [1, 1] as [number, number] }];
+    expect(rolesAdded(m, changedStacks(edited.hashes, deployed, 'lakestep'))).toEqual({ roles: role('sales'), useCases: ['sales'] });
+    expect(rolesAdded(m, changedStacks(edited.hashes, stacksOf(base.hashes).map((st) => ({ name: st.StackName!, status: st.StackStatus!, hash: st.Outputs!.find((o) => o.OutputKey === 'LakestepInputsHash')!.OutputValue!, ...(st.StackName === 'lakestep-platform' ? {} : { useCase: st.StackName!.slice('lakestep-'.length), shard: [1, 1] as [number, number] }) })), 'lakestep'))).toEqual({ roles: 0, useCases: [] });
+  });
+
+  it("stops before cdk when the roles of the stacks it creates would pass the account's IAM role quota", async () => {
+    cfn.on(DescribeStacksCommand).resolves({ Stacks: [] });
+    iam.on(GetAccountSummaryCommand).resolves({ SummaryMap: { Roles: 995, RolesQuota: 1000 } });
+    const r = run(base);
+    const adds = manifestRoles(base.manifest);
+    expect(await r.result).toMatchObject({ ok: false, exitCode: 1, stage: 'quota' });
+    expect((await r.result).message).toBe(
+      `cannot deploy: the account has 995 IAM roles of its quota of 1,000 and this deploy creates ${adds} for 2 new use case(s) (crm, sales): ${(995 + adds).toLocaleString('en-US')} would pass the quota, and CloudFormation would stop at the stack that crosses it; ` +
+        'raise "Roles in an AWS account" in Service Quotas (IAM, up to 5,000), or set `state_machine_roles: per_use_case` in platform.yaml (one state machine role per use case), or split the use cases into more than one platform (each its own `prefix`), in more than one account',
+    );
+    expect(r.spawn).not.toHaveBeenCalled();
+    expect(ssm.calls()).toHaveLength(0);
+  });
+
+  it('deploys when they fit, saying how many roles the account will have; with shared roles past 5,000, offers only more accounts', async () => {
+    cfn.on(DescribeStacksCommand).resolves({ Stacks: [] });
+    const r = run(base);
+    expect(await r.result).toMatchObject({ ok: true, stage: 'cdk', roleQuota: { ok: true, roles: 10, quota: 1000 } });
+    const adds = manifestRoles(base.manifest);
+    expect(r.log).toContain(`IAM: the account has 10 IAM roles of its quota of 1,000 and this deploy creates ${adds} (${10 + adds} after it)`);
+    expect(iam.calls()).toHaveLength(1);
+
+    iam.on(GetAccountSummaryCommand).resolves({ SummaryMap: { Roles: 4_999, RolesQuota: 5_000 } });
+    const shared = build({ ...BASE, 'platform.yaml': `${BASE['platform.yaml']}state_machine_roles: per_use_case\n` });
+    const s = run(shared);
+    expect((await s.result).message).toMatch(/this deploy creates \d+ for 2 new use case\(s\) \(crm, sales\): [\d,]+ would pass the quota, and CloudFormation would stop at the stack that crosses it; split the use cases into more than one platform/);
+  });
+
+  it('asks IAM nothing when it creates no stack, and deploys on with a note when the quota cannot be read', async () => {
+    cfn.on(DescribeStacksCommand).resolves({ Stacks: stacksOf(base.hashes) });
+    const edited = build({ ...BASE, 'sales/orchestration.yaml': sparkUseCase('sales@example.com', [{ name: 'extract', schedule: 'rate(3 days)' }]) });
+    expect(await run(edited).result).toMatchObject({ ok: true, stage: 'cdk' });
+    expect(iam.calls()).toHaveLength(0);
+
+    cfn.on(DescribeStacksCommand).resolves({ Stacks: [] });
+    iam.on(GetAccountSummaryCommand).rejects(Object.assign(new Error('User is not authorized to perform: iam:GetAccountSummary'), { name: 'AccessDenied' }));
+    const r = run(base);
+    expect(await r.result).toMatchObject({ ok: true, stage: 'cdk' });
+    expect(r.log).toContain('note: IAM role quota not checked (iam:GetAccountSummary: User is not authorized to perform: iam:GetAccountSummary)');
+  });
+
+  it('--dry-run says the deploy would stop at the quota, and runs nothing', async () => {
+    cfn.on(DescribeStacksCommand).resolves({ Stacks: [] });
+    iam.on(GetAccountSummaryCommand).resolves({ SummaryMap: { Roles: 999, RolesQuota: 1000 } });
+    const r = run(base, { dryRun: true });
+    expect(await r.result).toMatchObject({ ok: true, stage: 'plan', message: 'dry run' });
+    expect(r.log.find((l) => l.startsWith('would stop: the account has 999 IAM roles of its quota of 1,000'))).toBeDefined();
+    expect(r.spawn).not.toHaveBeenCalled();
   });
 
   it('stops before cdk when the deployed stacks cannot be read', async () => {
