@@ -11,10 +11,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { App, CfnOutput, Tags, Validations } from 'aws-cdk-lib';
+import { App, CfnOutput, type Stack, Tags, Validations } from 'aws-cdk-lib';
+import { CfnRole } from 'aws-cdk-lib/aws-iam';
 import { DISABLE_CREATION_STACK_TRACES, DISABLE_METADATA_STACK_TRACE } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { DEFAULT_SPARK_DIR, INPUTS_HASH_OUTPUT, platformInputsHash, SHARD_OUTPUT, USE_CASE_OUTPUT, useCaseInputsHash } from './inputs-hash.ts';
+import { DEFAULT_SPARK_DIR, INPUTS_HASH_OUTPUT, platformInputsHash, ROLES_OUTPUT, SHARD_OUTPUT, USE_CASE_OUTPUT, useCaseInputsHash } from './inputs-hash.ts';
 import { BuildDirError, loadBuild } from './manifest.ts';
 import { CachedNagChecks } from './nag/cache.ts';
 import { ignoreUploadFunctionLintFindings } from './nag/cfn-lint.ts';
@@ -150,6 +151,7 @@ export function buildApp(opts: BuildAppOptions): BuiltApp {
   }
 
   for (const stack of [platformStack, ...useCaseStacks]) {
+    new CfnOutput(stack, ROLES_OUTPUT, { value: String(rolesOf(stack)) });
     for (const [k, v] of Object.entries(platform.tags)) Tags.of(stack).add(k, v);
     Tags.of(stack).add('lakestep:version', manifest.lakestepVersion);
     encryptUploadFunctionLogs(stack, platformStack.resources.key);
@@ -158,6 +160,11 @@ export function buildApp(opts: BuildAppOptions): BuiltApp {
     ignoreUploadFunctionLintFindings(stack);
   }
   return { app, platformStack, useCaseStacks, quarantined, notices };
+}
+
+/** The IAM roles a stack holds (every one is made with the stack's constructs). */
+function rolesOf(stack: Stack): number {
+  return stack.node.findAll().filter((c) => c instanceof CfnRole).length;
 }
 
 /**

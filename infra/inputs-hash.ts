@@ -29,6 +29,8 @@ export const INPUTS_HASH_OUTPUT = 'LakestepInputsHash';
 export const USE_CASE_OUTPUT = 'LakestepUseCase';
 /** `<shard>/<shards>`, 1-based, so a missing shard stack is seen. */
 export const SHARD_OUTPUT = 'LakestepShard';
+/** The IAM roles the stack holds, so a deploy knows how many roles a changed stack adds or removes (src/ops/role-quota.ts). */
+export const ROLES_OUTPUT = 'LakestepRoles';
 
 export function useCaseInputsHash(build: LoadedBuild, useCase: ManifestUseCase): string {
   const { manifest } = build;

@@ -9,7 +9,7 @@
  * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-describing-stacks.html
  */
 import { type CloudFormationClient, paginateDescribeStacks } from '@aws-sdk/client-cloudformation';
-import { INPUTS_HASH_OUTPUT, platformInputsHash, SHARD_OUTPUT, USE_CASE_OUTPUT, useCaseInputsHash } from '../../infra/inputs-hash.ts';
+import { INPUTS_HASH_OUTPUT, platformInputsHash, ROLES_OUTPUT, SHARD_OUTPUT, USE_CASE_OUTPUT, useCaseInputsHash } from '../../infra/inputs-hash.ts';
 import type { LoadedBuild } from '../../infra/manifest.ts';
 import { errorMessage, OpsError } from './errors.ts';
 
@@ -22,6 +22,8 @@ export interface DeployedStack {
   hash?: string;
   /** `LakestepShard` as [shard, shards]. */
   shard?: [number, number];
+  /** `LakestepRoles`: the IAM roles it holds (absent on stacks deployed before the output existed). */
+  roles?: number;
 }
 
 /** What this build's stacks were built from. */
@@ -62,12 +64,14 @@ export async function readDeployedStacks(client: CloudFormationClient, prefix: s
         if (!s.StackName?.startsWith(`${prefix}-`)) continue;
         const out = new Map((s.Outputs ?? []).map((o) => [o.OutputKey, o.OutputValue]));
         const shard = /^(\d+)\/(\d+)$/.exec(out.get(SHARD_OUTPUT) ?? '');
+        const roles = /^\d+$/.test(out.get(ROLES_OUTPUT) ?? '') ? Number(out.get(ROLES_OUTPUT)) : undefined;
         stacks.push({
           name: s.StackName,
           status: s.StackStatus ?? 'UNKNOWN',
           ...(out.get(USE_CASE_OUTPUT) ? { useCase: out.get(USE_CASE_OUTPUT)! } : {}),
           ...(out.get(INPUTS_HASH_OUTPUT) ? { hash: out.get(INPUTS_HASH_OUTPUT)! } : {}),
           ...(shard ? { shard: [Number(shard[1]), Number(shard[2])] as [number, number] } : {}),
+          ...(roles === undefined ? {} : { roles }),
         });
       }
     }
@@ -109,9 +113,13 @@ export function changedStacks(local: LocalHashes, deployed: readonly DeployedSta
   };
 }
 
+/** The deployed stacks of a use case: by their `LakestepUseCase` output, or by name for stacks deployed before the outputs existed. */
+export function stacksOfUseCase(name: string, deployed: readonly DeployedStack[], prefix: string): DeployedStack[] {
+  return deployed.filter((s) => s.useCase === name || (!s.useCase && (s.name === `${prefix}-${name}` || /^-\d+$/.test(s.name.slice(`${prefix}-${name}`.length)))));
+}
+
 function useCaseReason(name: string, hash: string, deployed: readonly DeployedStack[], prefix: string): string | undefined {
-  // Stacks deployed before the outputs existed are known by name only.
-  const mine = deployed.filter((s) => s.useCase === name || (!s.useCase && (s.name === `${prefix}-${name}` || /^-\d+$/.test(s.name.slice(`${prefix}-${name}`.length)))));
+  const mine = stacksOfUseCase(name, deployed, prefix);
   if (mine.length === 0) return 'new';
   const unsettled = mine.find((s) => !SETTLED.has(s.status));
   if (unsettled) return `stack ${unsettled.name} is ${unsettled.status}`;

@@ -1,5 +1,5 @@
 /**
- * `npm run deploy`: check credentials, the IAM roles the deploy creates against the
+ * `npm run deploy`: check credentials, the IAM roles the deploy adds against the
  * account's quota (role-quota.ts) and the CDK bootstrap of the platform's
  * account and region first, then `cdk deploy` the stacks whose inputs changed since
  * they were deployed (deploy-changes.ts; all of them with `all`). Quarantined use cases
@@ -20,7 +20,7 @@ import type { Manifest } from '../build/types.ts';
 import { type BootstrapCheck, checkBootstrap as realCheckBootstrap, DEFAULT_QUALIFIER } from './bootstrap.ts';
 import { checkCredentials as realCheckCredentials, type CredentialsCheck } from './credentials.ts';
 import { DEFAULT_SPARK_DIR } from '../../infra/inputs-hash.ts';
-import { changedStacks, formatChanges, localHashes, readDeployedStacks, type StackChanges } from './deploy-changes.ts';
+import { changedStacks, type DeployedStack, formatChanges, localHashes, readDeployedStacks, type StackChanges } from './deploy-changes.ts';
 import { errorMessage, OpsError } from './errors.ts';
 import { checkRoleQuota, type RoleQuotaCheck, rolesAdded } from './role-quota.ts';
 import { closestNames, didYouMean } from './suggest.ts';
@@ -123,7 +123,7 @@ export interface DeployOptions extends Omit<DeployPlanOptions, 'buildDir' | 'cha
   dryRun?: boolean;
   /** Reads the deployed stacks (default: a client of the platform's region). */
   cloudFormation?: CloudFormationClient;
-  /** Reads the account's IAM roles and quota when the deploy creates roles (default: a client of the platform's region). */
+  /** Reads the account's IAM roles and quota when the deploy adds roles (default: a client of the platform's region). */
   iam?: IAMClient;
   /** The Spark runtime folder the platform stack uploads (default infra/spark). */
   sparkDir?: string;
@@ -151,7 +151,7 @@ export interface DeployResult {
   message?: string;
   credentials: CredentialsCheck;
   bootstrap?: BootstrapCheck;
-  /** The IAM role quota check, when the deploy creates stacks (known only when it deploys what changed). */
+  /** The IAM role quota check, when the deploy adds roles (known only when it deploys what changed). */
   roleQuota?: RoleQuotaCheck;
   plan?: DeployPlan;
 }
@@ -164,6 +164,7 @@ export async function deploy(opts: DeployOptions): Promise<DeployResult> {
   let plan: DeployPlan;
   let manifest: Manifest;
   let changes: StackChanges | undefined;
+  let deployed: DeployedStack[] = [];
   try {
     manifest = opts.manifest ?? (await loadManifest(opts.buildDir));
     // Planned before CloudFormation is asked anything: an unknown --use-case stops here.
@@ -171,7 +172,7 @@ export async function deploy(opts: DeployOptions): Promise<DeployResult> {
     if (!opts.all && !opts.useCases?.length) {
       const { prefix, region } = manifest.platform;
       const local = localHashes({ buildDir: resolve(opts.cwd ?? process.cwd(), opts.buildDir), manifest }, opts.sparkDir ?? DEFAULT_SPARK_DIR);
-      const deployed = await readDeployedStacks(opts.cloudFormation ?? new CloudFormationClient({ region }), prefix);
+      deployed = await readDeployedStacks(opts.cloudFormation ?? new CloudFormationClient({ region }), prefix);
       changes = changedStacks(local, deployed, prefix);
       for (const line of formatChanges(changes, prefix)) opts.log?.(line);
       plan = planDeploy(manifest, { ...opts, changes });
@@ -184,9 +185,9 @@ export async function deploy(opts: DeployOptions): Promise<DeployResult> {
   if (changes && !changes.platform && changes.useCases.length === 0) {
     return { ok: true, exitCode: 0, stage: 'plan', message: 'nothing changed since the last deploy', credentials, plan, ...withChanges };
   }
-  // The roles of the stacks it creates, against the account's: before anything is synthesized or created.
+  // The roles the deploy adds, against the account's: before anything is synthesized or created.
   let roleQuota: RoleQuotaCheck | undefined;
-  const added = changes && rolesAdded(manifest, changes);
+  const added = changes && rolesAdded(manifest, changes, deployed);
   if (added && added.roles > 0) {
     // The IAM client loads only here: the operator commands that share this module never need it.
     const iam = opts.iam ?? new (await import('@aws-sdk/client-iam')).IAMClient({ region: manifest.platform.region });

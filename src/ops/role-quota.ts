@@ -1,13 +1,15 @@
 /**
- * Preflight of `lakestep deploy`: do the IAM roles the deploy creates fit the account? IAM
+ * Preflight of `lakestep deploy`: do the IAM roles the deploy adds fit the account? IAM
  * counts every role of the account against one quota (1,000 by default, at most 5,000), and
  * CloudFormation would stop at the stack that crosses it, after every stack before it was
  * created. The compile counts the build's roles (src/build/iam-quota.ts) but knows neither the
  * account's other roles nor its quota; `iam:GetAccountSummary` gives both (`Roles`,
- * `RolesQuota`). The deploy adds the roles of the use cases it creates (no stack deployed yet)
- * and, on the first deploy, the platform's; a use case already deployed keeps about the roles
- * it has. A check that cannot be made (no `iam:GetAccountSummary` permission) does not stop the
- * deploy.
+ * `RolesQuota`). The deploy adds the roles of the stacks it creates (new use cases; the platform's
+ * on the first deploy), and for a stack it changes what it will hold beyond the roles
+ * its last deploy reported (its `LakestepRoles` output; a stack deployed before the output
+ * existed is taken to keep its roles). Only growth counts: a use case that loses roles may be
+ * deployed after one that gains them. A check that cannot be made (no `iam:GetAccountSummary`
+ * permission) does not stop the deploy.
  * @see https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountSummary.html
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
  */
@@ -15,15 +17,39 @@ import type { IAMClient } from '@aws-sdk/client-iam';
 import { IAM_ROLES_MAX_QUOTA, manifestUseCaseRoles, platformRoles } from '../build/iam-quota.ts';
 import { withThousands } from '../build/limits.ts';
 import type { Manifest } from '../build/types.ts';
-import type { StackChanges } from './deploy-changes.ts';
+import { type DeployedStack, type StackChanges, stacksOfUseCase } from './deploy-changes.ts';
 import { errorMessage } from './errors.ts';
 
-/** The roles a deploy creates: of the use cases it deploys for the first time, and of the platform stack on the first deploy. */
-export function rolesAdded(manifest: Pick<Manifest, 'platform' | 'machines' | 'useCases'>, changes: StackChanges): { roles: number; useCases: string[] } {
-  const created = new Set(changes.useCases.filter((u) => u.reason === 'new').map((u) => u.name));
-  const useCases = manifest.useCases.filter((u) => created.has(u.name));
-  const platform = changes.platform === 'not deployed' ? platformRoles(manifest.platform, manifest.machines) : 0;
-  return { roles: platform + useCases.reduce((n, u) => n + manifestUseCaseRoles(u, manifest.platform), 0), useCases: useCases.map((u) => u.name) };
+/**
+ * The roles a deploy adds to the account: each deployed stack's growth (the roles it will hold, as the compile
+ * counts them, beyond those its `LakestepRoles` output reports; all of them for a stack not deployed yet), and
+ * the use cases that grow.
+ */
+export function rolesAdded(
+  manifest: Pick<Manifest, 'platform' | 'machines' | 'useCases'>,
+  changes: StackChanges,
+  deployed: readonly DeployedStack[],
+): { roles: number; useCases: string[] } {
+  const { prefix } = manifest.platform;
+  /** What the stacks hold now: undefined when one of them does not say. */
+  const held = (stacks: readonly DeployedStack[]) => (stacks.every((s) => s.roles !== undefined) ? stacks.reduce((n, s) => n + s.roles!, 0) : undefined);
+  const growth = (will: number, stacks: readonly DeployedStack[]) => {
+    if (stacks.length === 0) return will;
+    const now = held(stacks);
+    return now === undefined ? 0 : Math.max(0, will - now);
+  };
+  let roles = 0;
+  if (changes.platform) roles += growth(platformRoles(manifest.platform, manifest.machines), deployed.filter((s) => s.name === `${prefix}-platform`));
+  const useCases: string[] = [];
+  const changed = new Set(changes.useCases.map((u) => u.name));
+  for (const u of manifest.useCases) {
+    if (!changed.has(u.name)) continue;
+    const more = growth(manifestUseCaseRoles(u, manifest.platform), stacksOfUseCase(u.name, deployed, prefix));
+    if (more === 0) continue;
+    roles += more;
+    useCases.push(u.name);
+  }
+  return { roles, useCases };
 }
 
 export type RoleQuotaCheck =
@@ -34,7 +60,7 @@ export type RoleQuotaCheck =
 export async function checkRoleQuota(opts: {
   iam: IAMClient;
   adds: number;
-  /** Use cases deployed for the first time, for the message. */
+  /** The use cases that add roles, for the message. */
   useCases: readonly string[];
   platform: { stateMachineRoles?: 'per_use_case' };
 }): Promise<RoleQuotaCheck> {
@@ -50,9 +76,9 @@ export async function checkRoleQuota(opts: {
   }
   if (roles === undefined || quota === undefined) return { ok: false, stop: false, message: 'IAM role quota not checked (iam:GetAccountSummary returned no Roles or RolesQuota)' };
   const after = roles + opts.adds;
-  const counts = `the account has ${withThousands(roles)} IAM roles of its quota of ${withThousands(quota)} and this deploy creates ${withThousands(opts.adds)}`;
+  const counts = `the account has ${withThousands(roles)} IAM roles of its quota of ${withThousands(quota)} and this deploy adds ${withThousands(opts.adds)}`;
   if (after <= quota) return { ok: true, roles, quota, adds: opts.adds, message: `IAM: ${counts} (${withThousands(after)} after it)` };
-  const who = opts.useCases.length > 0 ? ` for ${opts.useCases.length} new use case(s) (${opts.useCases.slice(0, 5).join(', ')}${opts.useCases.length > 5 ? ', …' : ''})` : '';
+  const who = opts.useCases.length > 0 ? ` for ${opts.useCases.length} use case(s) (${opts.useCases.slice(0, 5).join(', ')}${opts.useCases.length > 5 ? ', …' : ''})` : '';
   const remedies = [
     ...(quota < IAM_ROLES_MAX_QUOTA ? [`raise "Roles in an AWS account" in Service Quotas (IAM, up to ${withThousands(IAM_ROLES_MAX_QUOTA)})`] : []),
     ...(opts.platform.stateMachineRoles === 'per_use_case' ? [] : ['set `state_machine_roles: per_use_case` in platform.yaml (one state machine role per use case)']),

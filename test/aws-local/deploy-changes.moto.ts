@@ -6,7 +6,7 @@
  */
 import { CloudFormationClient, CreateStackCommand, UpdateStackCommand } from '@aws-sdk/client-cloudformation';
 import { describe, expect, inject, it } from 'vitest';
-import { INPUTS_HASH_OUTPUT, SHARD_OUTPUT, USE_CASE_OUTPUT } from '../../infra/inputs-hash.ts';
+import { INPUTS_HASH_OUTPUT, ROLES_OUTPUT, SHARD_OUTPUT, USE_CASE_OUTPUT } from '../../infra/inputs-hash.ts';
 import { changedStacks, readDeployedStacks } from '../../src/ops/deploy-changes.ts';
 
 const REGION = 'eu-north-1';
@@ -27,11 +27,12 @@ describe('deployed stacks in moto', () => {
     }
     await cfn.send(new CreateStackCommand({ StackName: 'other-app', TemplateBody: template({ [INPUTS_HASH_OUTPUT]: 'x' }) }));
     // A later deploy of crm: its output is updated.
-    await cfn.send(new UpdateStackCommand({ StackName: 'dc-crm', TemplateBody: template({ [USE_CASE_OUTPUT]: 'crm', [INPUTS_HASH_OUTPUT]: 'c2', [SHARD_OUTPUT]: '1/1' }) }));
+    await cfn.send(new UpdateStackCommand({ StackName: 'dc-crm', TemplateBody: template({ [USE_CASE_OUTPUT]: 'crm', [INPUTS_HASH_OUTPUT]: 'c2', [SHARD_OUTPUT]: '1/1', [ROLES_OUTPUT]: '7' }) }));
 
     const deployed = await readDeployedStacks(cfn, 'dc');
     expect(deployed.map((s) => s.name).sort()).toEqual(['dc-crm', 'dc-platform', 'dc-sales']);
-    expect(deployed.find((s) => s.name === 'dc-crm')).toMatchObject({ useCase: 'crm', hash: 'c2', shard: [1, 1], status: expect.stringMatching(/_COMPLETE$/) });
+    expect(deployed.find((s) => s.name === 'dc-crm')).toMatchObject({ useCase: 'crm', hash: 'c2', shard: [1, 1], roles: 7, status: expect.stringMatching(/_COMPLETE$/) });
+    expect(deployed.find((s) => s.name === 'dc-sales')).not.toHaveProperty('roles');
     const changes = changedStacks({ platform: 'p1', useCases: new Map([['sales', 's2'], ['crm', 'c2']]), quarantined: [] }, deployed, 'dc');
     expect(changes).toEqual({ useCases: [{ name: 'sales', reason: 'changed' }], unchanged: ['crm'], removed: [] });
   });

@@ -1,5 +1,5 @@
 /**
- * `lakestep deploy` checks the IAM roles it creates against the account's before cdk runs:
+ * `lakestep deploy` checks the IAM roles it adds against the account's before cdk runs:
  * moto's IAM answers `GetAccountSummary` (its `Roles` count follows the roles created, its
  * `RolesQuota` is IAM's default of 1,000) and its CloudFormation `DescribeStacks`; the
  * compile, the change detection and the check are real. A generated platform of 180 use
@@ -71,7 +71,7 @@ describe('IAM role quota against moto', () => {
     expect(roles + manifestRoles(own.manifest)).toBeGreaterThan(1000);
     const stopped = await run(own);
     expect(stopped.result).toMatchObject({ ok: false, exitCode: 1, stage: 'quota' });
-    expect(stopped.result.message).toContain(`this deploy creates ${manifestRoles(own.manifest).toLocaleString('en-US')} for 180 new use case(s)`);
+    expect(stopped.result.message).toContain(`this deploy adds ${manifestRoles(own.manifest).toLocaleString('en-US')} for 180 use case(s)`);
     expect(stopped.spawn).not.toHaveBeenCalled();
 
     const shared = platform(180, 'rqshared', true);
@@ -79,6 +79,6 @@ describe('IAM role quota against moto', () => {
     const deployed = await run(shared);
     expect(deployed.result).toMatchObject({ ok: true, stage: 'cdk', roleQuota: { ok: true, adds: manifestRoles(shared.manifest) } });
     expect(deployed.spawn).toHaveBeenCalledOnce();
-    expect(deployed.log).toContain(`IAM: the account has ${roles} IAM roles of its quota of 1,000 and this deploy creates ${manifestRoles(shared.manifest)} (${roles + manifestRoles(shared.manifest)} after it)`);
+    expect(deployed.log).toContain(`IAM: the account has ${roles} IAM roles of its quota of 1,000 and this deploy adds ${manifestRoles(shared.manifest)} (${roles + manifestRoles(shared.manifest)} after it)`);
   }, 120_000);
 });

@@ -11,7 +11,8 @@ import { LOG_DELIVERY_ACTIONS, METRIC_ACTIONS, XRAY_ACTIONS } from '../../infra/
 import { compileToBuild, exampleSources } from './compiled.ts';
 import { resourcesOfType, roleStatements as statementsOfRole, stateMachineResource, type Statement, type Synthesized, synthesize } from './synth.ts';
 import { readManifestDir } from '../../src/build/manifest-files.ts';
-import { manifestRoles } from '../../src/build/iam-quota.ts';
+import { manifestRoles, manifestUseCaseRoles, platformRoles } from '../../src/build/iam-quota.ts';
+import { ROLES_OUTPUT } from '../../infra/inputs-hash.ts';
 
 let s: Synthesized;
 let manifest: Manifest;
@@ -114,6 +115,15 @@ describe('example platform: stacks', () => {
   it('creates exactly the IAM roles the compiler counts against the account quota (src/build/iam-quota.ts)', () => {
     // The example has a watch machine, a DataSync transfer of a location, a table optimizer role and a dispatcher.
     expect(resourcesOfType(s, 'AWS::IAM::Role')).toHaveLength(manifestRoles(manifest));
+  });
+
+  it('reports the roles of each stack in its LakestepRoles output, as many as the compile counts for it (what deploy compares)', () => {
+    for (const [stack, t] of s.json) {
+      const roles = Object.values(t.Resources).filter((r) => r.Type === 'AWS::IAM::Role').length;
+      expect(t.Outputs?.[ROLES_OUTPUT]?.Value, stack).toBe(String(roles));
+      const u = manifest.useCases.find((x) => `acme-${x.name}` === stack);
+      expect(roles, stack).toBe(u ? manifestUseCaseRoles(u, manifest.platform) : platformRoles(manifest.platform, manifest.machines));
+    }
   });
 
   it('keeps every stack far below the CloudFormation limits', () => {

@@ -12,7 +12,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { manifestRoles } from '../../src/build/iam-quota.ts';
+import { manifestRoles, manifestUseCaseRoles } from '../../src/build/iam-quota.ts';
+import { ROLES_OUTPUT } from '../../infra/inputs-hash.ts';
 import { readManifestDir } from '../../src/build/manifest-files.ts';
 import type { Manifest } from '../../src/build/types.ts';
 import type { SourceFile } from '../../src/spec/files.ts';
@@ -92,6 +93,11 @@ describe('state_machine_roles: per_use_case on the example platform', () => {
   it('creates exactly the roles the compiler counts against the account quota, fewer than one per machine', () => {
     const roles = resourcesOfType(shared.s, 'AWS::IAM::Role').length;
     expect(roles).toBe(manifestRoles(shared.manifest));
+    // Each use-case stack says so in its LakestepRoles output, as the compile counts it (what deploy compares).
+    for (const u of shared.manifest.useCases) {
+      const t = shared.s.json.get(`acme-${u.name}`)!;
+      expect(t.Outputs?.[ROLES_OUTPUT]?.Value).toBe(String(manifestUseCaseRoles(u, shared.manifest.platform)));
+    }
     expect(resourcesOfType(own.s, 'AWS::IAM::Role').length).toBe(manifestRoles(own.manifest));
     const machineCount = resourcesOfType(own.s, 'AWS::StepFunctions::StateMachine').filter((m) => m.stack !== 'acme-platform').length;
     expect(resourcesOfType(own.s, 'AWS::IAM::Role').length - roles).toBe(machineCount - shared.manifest.useCases.length);

@@ -11,7 +11,7 @@ export interface Synthesized {
   built: BuiltApp;
   assembly: CloudAssembly;
   templates: Map<string, Template>;
-  json: Map<string, { Resources: Record<string, { Type: string; Properties?: Record<string, any> }> }>;
+  json: Map<string, { Resources: Record<string, { Type: string; Properties?: Record<string, any> }>; Outputs?: Record<string, { Value: unknown }> }>;
 }
 
 /**

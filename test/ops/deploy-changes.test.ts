@@ -39,8 +39,9 @@ function build(files: Record<string, string>) {
   return { buildDir, manifest: result.manifest, hashes: localHashes(loadBuild(buildDir), DEFAULT_SPARK_DIR) };
 }
 
-/** The stacks a deploy of `local` left, as DescribeStacks returns them. */
-function stacksOf(local: LocalHashes): Stack[] {
+/** The stacks a deploy of `local` left, as DescribeStacks returns them (with their `LakestepRoles` when `roles` gives them, by use case and `platform`). */
+function stacksOf(local: LocalHashes, roles: Record<string, number> = {}): Stack[] {
+  const held = (key: string): Record<string, string> => (roles[key] === undefined ? {} : { LakestepRoles: String(roles[key]) });
   const out = (o: Record<string, string>) => Object.entries(o).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue }));
   const stack = (name: string, outputs: Record<string, string>): Stack => ({
     StackName: name,
@@ -49,8 +50,8 @@ function stacksOf(local: LocalHashes): Stack[] {
     Outputs: out(outputs),
   });
   return [
-    stack('lakestep-platform', { LakestepInputsHash: local.platform }),
-    ...[...local.useCases].map(([uc, hash]) => stack(`lakestep-${uc}`, { LakestepUseCase: uc, LakestepInputsHash: hash, LakestepShard: '1/1' })),
+    stack('lakestep-platform', { LakestepInputsHash: local.platform, ...held('platform') }),
+    ...[...local.useCases].map(([uc, hash]) => stack(`lakestep-${uc}`, { LakestepUseCase: uc, LakestepInputsHash: hash, LakestepShard: '1/1', ...held(uc) })),
   ];
 }
 const deployedOf = (_: LocalHashes) => readDeployedStacks(new CloudFormationClient({ region: 'eu-west-1' }), 'lakestep');
@@ -211,26 +212,37 @@ describe('deploy', () => {
     expect(r.spawn.mock.calls[0]![1].at(-1)).toBe('--all');
   });
 
-  it('counts the IAM roles of the stacks it creates: new use cases, and the platform stack on the first deploy', () => {
-    const edited = build({ ...BASE, 'crm/orchestration.yaml': sparkUseCase('crm@example.com', [{ name: 'scores', args: ['--full'] }]) });
+  it('counts the IAM roles a deploy adds: all of a stack not deployed yet, the growth of a changed one past its LakestepRoles output', async () => {
+    // crm gains a dag (one more state machine role); sales is unchanged.
+    const edited = build({ ...BASE, 'crm/orchestration.yaml': sparkUseCase('crm@example.com', [{ name: 'scores' }, { name: 'churn' }]) });
     const m = edited.manifest;
-    const role = (uc: string) => manifestUseCaseRoles(m.useCases.find((u) => u.name === uc)!, m.platform);
-    expect(rolesAdded(m, changedStacks(edited.hashes, [], 'lakestep'))).toEqual({ roles: manifestRoles(m), useCases: ['crm', 'sales'] });
+    const roles = (x: typeof m, uc: string) => manifestUseCaseRoles(x.useCases.find((u) => u.name === uc)!, x.platform);
+    expect(roles(m, 'crm')).toBe(roles(base.manifest, 'crm') + 1);
+    const added = async (stacks: Stack[]) => {
+      cfn.on(DescribeStacksCommand).resolves({ Stacks: stacks });
+      const deployed = await deployedOf(edited.hashes);
+      return rolesAdded(m, changedStacks(edited.hashes, deployed, 'lakestep'), deployed);
+    };
+    // Nothing deployed: every role of the build, the platform's included.
+    expect(await added([])).toEqual({ roles: manifestRoles(m), useCases: ['crm', 'sales'] });
     expect(platformRoles(m.platform, m.machines)).toBeGreaterThan(0);
-    // Only sales is new; crm changed (its roles are deployed already), the platform is up to date.
-    const deployed = [{ name: 'lakestep-platform', status: 'UPDATE_COMPLETE', hash: edited.hashes.platform }, { name: 'lakestep-crm', status: 'UPDATE_COMPLETE', useCase: 'crm', hash: 'old', shard: [1, 1] as [number, number] }];
-    expect(rolesAdded(m, changedStacks(edited.hashes, deployed, 'lakestep'))).toEqual({ roles: role('sales'), useCases: ['sales'] });
-    expect(rolesAdded(m, changedStacks(edited.hashes, stacksOf(base.hashes).map((st) => ({ name: st.StackName!, status: st.StackStatus!, hash: st.Outputs!.find((o) => o.OutputKey === 'LakestepInputsHash')!.OutputValue!, ...(st.StackName === 'lakestep-platform' ? {} : { useCase: st.StackName!.slice('lakestep-'.length), shard: [1, 1] as [number, number] }) })), 'lakestep'))).toEqual({ roles: 0, useCases: [] });
+    // Deployed with the outputs of the base build: crm adds the one role of its new dag.
+    const reported = { platform: platformRoles(base.manifest.platform, base.manifest.machines), crm: roles(base.manifest, 'crm'), sales: roles(base.manifest, 'sales') };
+    expect(await added(stacksOf(base.hashes, reported))).toEqual({ roles: 1, useCases: ['crm'] });
+    // A stack that reports more roles than the build gives it adds none (shrinking never offsets another's growth).
+    expect(await added(stacksOf(base.hashes, { ...reported, crm: reported.crm + 5 }))).toEqual({ roles: 0, useCases: [] });
+    // Deployed before the output existed: taken to keep its roles.
+    expect(await added(stacksOf(base.hashes))).toEqual({ roles: 0, useCases: [] });
   });
 
-  it("stops before cdk when the roles of the stacks it creates would pass the account's IAM role quota", async () => {
+  it("stops before cdk when the roles the deploy adds would pass the account's IAM role quota", async () => {
     cfn.on(DescribeStacksCommand).resolves({ Stacks: [] });
     iam.on(GetAccountSummaryCommand).resolves({ SummaryMap: { Roles: 995, RolesQuota: 1000 } });
     const r = run(base);
     const adds = manifestRoles(base.manifest);
     expect(await r.result).toMatchObject({ ok: false, exitCode: 1, stage: 'quota' });
     expect((await r.result).message).toBe(
-      `cannot deploy: the account has 995 IAM roles of its quota of 1,000 and this deploy creates ${adds} for 2 new use case(s) (crm, sales): ${(995 + adds).toLocaleString('en-US')} would pass the quota, and CloudFormation would stop at the stack that crosses it; ` +
+      `cannot deploy: the account has 995 IAM roles of its quota of 1,000 and this deploy adds ${adds} for 2 use case(s) (crm, sales): ${(995 + adds).toLocaleString('en-US')} would pass the quota, and CloudFormation would stop at the stack that crosses it; ` +
         'raise "Roles in an AWS account" in Service Quotas (IAM, up to 5,000), or set `state_machine_roles: per_use_case` in platform.yaml (one state machine role per use case), or split the use cases into more than one platform (each its own `prefix`), in more than one account',
     );
     expect(r.spawn).not.toHaveBeenCalled();
@@ -242,16 +254,16 @@ describe('deploy', () => {
     const r = run(base);
     expect(await r.result).toMatchObject({ ok: true, stage: 'cdk', roleQuota: { ok: true, roles: 10, quota: 1000 } });
     const adds = manifestRoles(base.manifest);
-    expect(r.log).toContain(`IAM: the account has 10 IAM roles of its quota of 1,000 and this deploy creates ${adds} (${10 + adds} after it)`);
+    expect(r.log).toContain(`IAM: the account has 10 IAM roles of its quota of 1,000 and this deploy adds ${adds} (${10 + adds} after it)`);
     expect(iam.calls()).toHaveLength(1);
 
     iam.on(GetAccountSummaryCommand).resolves({ SummaryMap: { Roles: 4_999, RolesQuota: 5_000 } });
     const shared = build({ ...BASE, 'platform.yaml': `${BASE['platform.yaml']}state_machine_roles: per_use_case\n` });
     const s = run(shared);
-    expect((await s.result).message).toMatch(/this deploy creates \d+ for 2 new use case\(s\) \(crm, sales\): [\d,]+ would pass the quota, and CloudFormation would stop at the stack that crosses it; split the use cases into more than one platform/);
+    expect((await s.result).message).toMatch(/this deploy adds \d+ for 2 use case\(s\) \(crm, sales\): [\d,]+ would pass the quota, and CloudFormation would stop at the stack that crosses it; split the use cases into more than one platform/);
   });
 
-  it('asks IAM nothing when it creates no stack, and deploys on with a note when the quota cannot be read', async () => {
+  it('asks IAM nothing when it adds no role, and deploys on with a note when the quota cannot be read', async () => {
     cfn.on(DescribeStacksCommand).resolves({ Stacks: stacksOf(base.hashes) });
     const edited = build({ ...BASE, 'sales/orchestration.yaml': sparkUseCase('sales@example.com', [{ name: 'extract', schedule: 'rate(3 days)' }]) });
     expect(await run(edited).result).toMatchObject({ ok: true, stage: 'cdk' });
