@@ -18,6 +18,7 @@ import { SparkRolePermissions } from '../lakeformation/permissions.ts';
 import { freshnessAlarms } from './freshness-alarms.ts';
 import { createTableOptimizerRole, managedTables } from './table-optimizer-role.ts';
 import { sparkJobRoleName, tableOptimizerRoleName } from '../../src/naming.ts';
+import { sharesMachineRoles } from '../../src/build/iam-quota.ts';
 
 export interface UseCaseStackProps extends StackProps {
   build: LoadedBuild;
@@ -69,7 +70,7 @@ export class UseCaseStack extends Stack {
       if (props.firstShard) this.addDependency(props.firstShard);
     }
     // One role for the machines of this stack (each shard has its own), or one per machine (WorkflowMachine).
-    if (build.manifest.platform.stateMachineRoles === 'per_use_case' && props.workflows.length > 0) {
+    if (sharesMachineRoles(build.manifest.platform) && props.workflows.length > 0) {
       this.machineRole = createMachineRole(this, 'StateMachineRole', `Runs the state machines of use case ${useCase.name}${props.shard > 0 ? ` (part ${props.shard + 1})` : ''}`);
     }
     const { machineRole } = this;

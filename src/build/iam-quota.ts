@@ -24,12 +24,24 @@ export const IAM_ROLES_MAX_QUOTA = 5_000;
 /** How the platform gives its state machines roles (platform.yaml `state_machine_roles`). */
 export type MachineRoles = Pick<PlatformSettings, 'stateMachineRoles'>;
 
+/** True when the state machines of a use-case stack share one role (`state_machine_roles: per_use_case`). */
+export function sharesMachineRoles(platform: MachineRoles): boolean {
+  return platform.stateMachineRoles === 'per_use_case';
+}
+
+/** What to do past the quota, worded once for the compile's warning and the deploy's check (src/ops/role-quota.ts). */
+export const ROLE_QUOTA_REMEDIES = {
+  raise: `raise "Roles in an AWS account" in Service Quotas (IAM, up to ${withThousands(IAM_ROLES_MAX_QUOTA)})`,
+  share: 'set `state_machine_roles: per_use_case` in platform.yaml (one state machine role per use case)',
+  accounts: 'more than one platform (each its own `prefix`), in more than one account',
+};
+
 /**
  * Roles of one workflow: its state machine's and its watch machine's (unless the machines of its
  * use case share one), one per DataSync transfer infra creates.
  */
 export function workflowRoles(w: Pick<ManifestWorkflow, 'watch' | 'resources'>, platform: MachineRoles = {}): number {
-  return (platform.stateMachineRoles === 'per_use_case' ? 0 : 1 + (w.watch ? 1 : 0)) + createdTransfers(w);
+  return (sharesMachineRoles(platform) ? 0 : 1 + (w.watch ? 1 : 0)) + createdTransfers(w);
 }
 
 /**
@@ -37,7 +49,7 @@ export function workflowRoles(w: Pick<ManifestWorkflow, 'watch' | 'resources'>, 
  * manages tables, and the role its state machines share with `state_machine_roles: per_use_case`.
  */
 export function useCaseRoles(u: Pick<ManifestUseCase, 'workflows'>, platform: MachineRoles = {}): number {
-  const shared = platform.stateMachineRoles === 'per_use_case' && u.workflows.length > 0 ? 1 : 0;
+  const shared = sharesMachineRoles(platform) && u.workflows.length > 0 ? 1 : 0;
   return 1 + (u.workflows.some((w) => (w.managedTables ?? []).length > 0) ? 1 : 0) + shared;
 }
 
@@ -72,18 +84,18 @@ export interface UseCaseRoles {
 /** IAM roles the build's stacks create; adds IAM_ROLE_QUOTA where the count passes the default quota, and the maximum. */
 export function checkIamRoleQuota(platform: number, useCases: readonly UseCaseRoles[], facts: readonly UseCaseFacts[], report: Report, machineRoles: MachineRoles = {}): number {
   let roles = platform;
-  const shared = machineRoles.stateMachineRoles === 'per_use_case';
+  const shared = sharesMachineRoles(machineRoles);
   const why = shared ? 'the state machines of every use case share a role, and every use case has a Spark job role' : 'every state machine has a role of its own, and every use case a Spark job role';
   // One role per use case instead of one per dag: the remedy that keeps a single account.
-  const share = shared ? '' : '; or set `state_machine_roles: per_use_case` in platform.yaml (one state machine role per use case)';
+  const share = shared ? '' : `; or ${ROLE_QUOTA_REMEDIES.share}`;
   const limits = [
     {
       quota: IAM_ROLES_DEFAULT_QUOTA,
-      advice: `the default quota of an account: raise "Roles in an AWS account" in Service Quotas (IAM, up to ${withThousands(IAM_ROLES_MAX_QUOTA)}) before deploying, or the deploy fails at the stack that crosses it${share}`,
+      advice: `the default quota of an account: ${ROLE_QUOTA_REMEDIES.raise} before deploying, or the deploy fails at the stack that crosses it${share}`,
     },
     {
       quota: IAM_ROLES_MAX_QUOTA,
-      advice: `the most an account can hold, whatever its quota: deploy the use cases as more than one platform (each its own \`prefix\`), in more than one account${share}`,
+      advice: `the most an account can hold, whatever its quota: deploy the use cases as ${ROLE_QUOTA_REMEDIES.accounts}${share}`,
     },
   ];
   for (const u of useCases) {

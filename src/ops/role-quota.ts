@@ -14,7 +14,7 @@
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
  */
 import type { IAMClient } from '@aws-sdk/client-iam';
-import { IAM_ROLES_MAX_QUOTA, manifestUseCaseRoles, platformRoles } from '../build/iam-quota.ts';
+import { IAM_ROLES_MAX_QUOTA, type MachineRoles, manifestUseCaseRoles, platformRoles, ROLE_QUOTA_REMEDIES, sharesMachineRoles } from '../build/iam-quota.ts';
 import { withThousands } from '../build/limits.ts';
 import type { Manifest } from '../build/types.ts';
 import { type DeployedStack, type StackChanges, stacksOfUseCase } from './deploy-changes.ts';
@@ -62,7 +62,7 @@ export async function checkRoleQuota(opts: {
   adds: number;
   /** The use cases that add roles, for the message. */
   useCases: readonly string[];
-  platform: { stateMachineRoles?: 'per_use_case' };
+  platform: MachineRoles;
 }): Promise<RoleQuotaCheck> {
   let roles: number | undefined;
   let quota: number | undefined;
@@ -80,9 +80,9 @@ export async function checkRoleQuota(opts: {
   if (after <= quota) return { ok: true, roles, quota, adds: opts.adds, message: `IAM: ${counts} (${withThousands(after)} after it)` };
   const who = opts.useCases.length > 0 ? ` for ${opts.useCases.length} use case(s) (${opts.useCases.slice(0, 5).join(', ')}${opts.useCases.length > 5 ? ', …' : ''})` : '';
   const remedies = [
-    ...(quota < IAM_ROLES_MAX_QUOTA ? [`raise "Roles in an AWS account" in Service Quotas (IAM, up to ${withThousands(IAM_ROLES_MAX_QUOTA)})`] : []),
-    ...(opts.platform.stateMachineRoles === 'per_use_case' ? [] : ['set `state_machine_roles: per_use_case` in platform.yaml (one state machine role per use case)']),
-    'split the use cases into more than one platform (each its own `prefix`), in more than one account',
+    ...(quota < IAM_ROLES_MAX_QUOTA ? [ROLE_QUOTA_REMEDIES.raise] : []),
+    ...(sharesMachineRoles(opts.platform) ? [] : [ROLE_QUOTA_REMEDIES.share]),
+    `split the use cases into ${ROLE_QUOTA_REMEDIES.accounts}`,
   ];
   return {
     ok: false,
