@@ -22,7 +22,7 @@ import { checkCredentials as realCheckCredentials, type CredentialsCheck } from 
 import { DEFAULT_SPARK_DIR } from '../../infra/inputs-hash.ts';
 import { changedStacks, type DeployedStack, formatChanges, localHashes, readDeployedStacks, type StackChanges } from './deploy-changes.ts';
 import { errorMessage, OpsError } from './errors.ts';
-import { checkRoleQuota, type RoleQuotaCheck, rolesAdded } from './role-quota.ts';
+import { checkRoleQuota, type DeployScope, type RoleQuotaCheck, rolesAdded } from './role-quota.ts';
 import { closestNames, didYouMean } from './suggest.ts';
 
 /** Runs a command with inherited stdio; resolves with its exit code. */
@@ -121,7 +121,7 @@ export interface DeployOptions extends Omit<DeployPlanOptions, 'buildDir' | 'cha
   all?: boolean;
   /** Print what would deploy and why, then stop before cdk. */
   dryRun?: boolean;
-  /** Reads the deployed stacks (default: a client of the platform's region). */
+  /** Reads the deployed stacks, to know what changed and what the deployed stacks hold (default: a client of the platform's region). */
   cloudFormation?: CloudFormationClient;
   /** Reads the account's IAM roles and quota when the deploy adds roles (default: a client of the platform's region). */
   iam?: IAMClient;
@@ -151,7 +151,7 @@ export interface DeployResult {
   message?: string;
   credentials: CredentialsCheck;
   bootstrap?: BootstrapCheck;
-  /** The IAM role quota check, when the deploy adds roles (known only when it deploys what changed). */
+  /** The IAM role quota check, when the deploy adds roles (with `all` or `useCases`, unless the deployed stacks could not be read). */
   roleQuota?: RoleQuotaCheck;
   plan?: DeployPlan;
 }
@@ -187,7 +187,18 @@ export async function deploy(opts: DeployOptions): Promise<DeployResult> {
   }
   // The roles the deploy adds, against the account's: before anything is synthesized or created.
   let roleQuota: RoleQuotaCheck | undefined;
-  const added = changes && rolesAdded(manifest, changes, deployed);
+  let scope: DeployScope | undefined = changes;
+  if (!changes) {
+    // --all and --use-case deploy what they name, changed or not; the deployed stacks say what those hold already.
+    try {
+      deployed = await readDeployedStacks(opts.cloudFormation ?? new CloudFormationClient({ region: manifest.platform.region }), manifest.platform.prefix);
+      const named = opts.useCases?.length ? manifest.useCases.filter((u) => opts.useCases!.includes(u.name)) : manifest.useCases;
+      scope = { platform: 'deployed with them', useCases: named.filter((u) => !plan.quarantined.some((q) => q.useCase === u.name)) };
+    } catch (err) {
+      opts.log?.(`note: IAM role quota not checked (${errorMessage(err)})`);
+    }
+  }
+  const added = scope && rolesAdded(manifest, scope, deployed);
   if (added && added.roles > 0) {
     // The IAM client loads only here: the operator commands that share this module never need it.
     const iam = opts.iam ?? new (await import('@aws-sdk/client-iam')).IAMClient({ region: manifest.platform.region });

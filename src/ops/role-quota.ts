@@ -4,8 +4,9 @@
  * CloudFormation would stop at the stack that crosses it, after every stack before it was
  * created. The compile counts the build's roles (src/build/iam-quota.ts) but knows neither the
  * account's other roles nor its quota; `iam:GetAccountSummary` gives both (`Roles`,
- * `RolesQuota`). The deploy adds the roles of the stacks it creates (new use cases; the platform's
- * on the first deploy), and for a stack it changes what it will hold beyond the roles
+ * `RolesQuota`). The deploy (of what changed, or of what `--all` and `--use-case` name) adds the
+ * roles of the stacks it creates (new use cases; the platform's on the first deploy), and for a
+ * stack it changes what it will hold beyond the roles
  * its last deploy reported (its `LakestepRoles` output; a stack deployed before the output
  * existed is taken to keep its roles). Only growth counts: a use case that loses roles may be
  * deployed after one that gains them. A check that cannot be made (no `iam:GetAccountSummary`
@@ -17,8 +18,11 @@ import type { IAMClient } from '@aws-sdk/client-iam';
 import { IAM_ROLES_MAX_QUOTA, type MachineRoles, manifestUseCaseRoles, platformRoles, ROLE_QUOTA_REMEDIES, sharesMachineRoles } from '../build/iam-quota.ts';
 import { withThousands } from '../build/limits.ts';
 import type { Manifest } from '../build/types.ts';
-import { type DeployedStack, type StackChanges, stacksOfUseCase } from './deploy-changes.ts';
+import { type DeployedStack, stacksOfUseCase } from './deploy-changes.ts';
 import { errorMessage } from './errors.ts';
+
+/** The stacks a deploy touches: the changed ones (deploy-changes.ts), or those `--all` and `--use-case` name, the platform's included. */
+export type DeployScope = { platform?: string; useCases: readonly { name: string }[] };
 
 /**
  * The roles a deploy adds to the account: each deployed stack's growth (the roles it will hold, as the compile
@@ -27,7 +31,7 @@ import { errorMessage } from './errors.ts';
  */
 export function rolesAdded(
   manifest: Pick<Manifest, 'platform' | 'machines' | 'useCases'>,
-  changes: StackChanges,
+  changes: DeployScope,
   deployed: readonly DeployedStack[],
 ): { roles: number; useCases: string[] } {
   const { prefix } = manifest.platform;

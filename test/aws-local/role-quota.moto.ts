@@ -46,10 +46,10 @@ describe('IAM role quota against moto', () => {
     expect(await check(room + 1)).toMatchObject({ ok: false, stop: true, message: expect.stringContaining(`would pass the quota`) });
   });
 
-  it('stops the first deploy of 180 use cases with a role per state machine before cdk, and runs cdk with shared roles', async () => {
+  it('stops the first deploy of 180 use cases with a role per state machine before cdk (changed stacks or --all), and runs cdk with shared roles', async () => {
     const cloudFormation = new CloudFormationClient(config());
     const iam = new IAMClient(config());
-    const run = async (build: ReturnType<typeof platform>) => {
+    const run = async (build: ReturnType<typeof platform>, extra: { all?: boolean } = {}) => {
       const spawn = vi.fn<SpawnFn>(async () => 0);
       const log: string[] = [];
       const result = await deploy({
@@ -63,6 +63,7 @@ describe('IAM role quota against moto', () => {
         checkCredentials: async () => ({ ok: true, source: 'env', elapsedMs: 1 }),
         checkBootstrap: async () => ({ ok: true, account: '123456789012', region: REGION, version: 27 }),
         log: (l) => log.push(l),
+        ...extra,
       });
       return { result, spawn, log };
     };
@@ -73,6 +74,10 @@ describe('IAM role quota against moto', () => {
     expect(stopped.result).toMatchObject({ ok: false, exitCode: 1, stage: 'quota' });
     expect(stopped.result.message).toContain(`this deploy adds ${manifestRoles(own.manifest).toLocaleString('en-US')} for 180 use case(s)`);
     expect(stopped.spawn).not.toHaveBeenCalled();
+    // --all deploys every stack whatever changed: checked the same way.
+    const all = await run(own, { all: true });
+    expect(all.result).toMatchObject({ ok: false, stage: 'quota', message: stopped.result.message });
+    expect(all.spawn).not.toHaveBeenCalled();
 
     const shared = platform(180, 'rqshared', true);
     expect(manifestRoles(shared.manifest)).toBeLessThan(1000 - roles);

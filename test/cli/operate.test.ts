@@ -15,6 +15,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { DynamoDBClient, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { GetAccountSummaryCommand, IAMClient } from '@aws-sdk/client-iam';
 import { GetParameterCommand, ParameterNotFound, SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -255,14 +256,17 @@ describe('lakestep deploy', () => {
   // The bootstrap preflight's SDK calls (the check itself runs): bootstrapped unless a test says otherwise.
   const ssm = mockClient(SSMClient);
   const sts = mockClient(STSClient);
-  // Nothing deployed yet unless a test says otherwise.
+  // Nothing deployed yet unless a test says otherwise; an account with room for the roles the deploy adds.
   const cfn = mockClient(CloudFormationClient);
+  const iam = mockClient(IAMClient);
   beforeEach(() => {
     calls.length = 0;
     ssm.reset();
     sts.reset();
     cfn.reset();
+    iam.reset();
     cfn.on(DescribeStacksCommand).resolves({ Stacks: [] });
+    iam.on(GetAccountSummaryCommand).resolves({ SummaryMap: { Roles: 40, RolesQuota: 1000 } });
     ssm.on(GetParameterCommand).resolves({ Parameter: { Value: '27' } });
     sts.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT });
   });
@@ -300,7 +304,9 @@ describe('lakestep deploy', () => {
     const all = await runCli(['deploy', 'specs', '--all'], dir, { ...credentials, spawn: spawn(0) });
     expect(all.code).toBe(0);
     expect(calls[0]?.args.at(-1)).toBe('--all');
-    expect(cfn.calls()).toHaveLength(0);
+    // Read for the role quota: every role of the build is new to the account.
+    expect(cfn.commandCalls(DescribeStacksCommand)).toHaveLength(1);
+    expect(all.out).toMatch(/IAM: the account has 40 IAM roles of its quota of 1,000 and this deploy adds \d+/);
     const dry = await runCli(['deploy', 'specs', '--dry-run'], dir, { ...credentials, spawn: spawn(0) });
     expect(dry.code).toBe(0);
     expect(calls).toHaveLength(1);

@@ -205,10 +205,46 @@ describe('deploy', () => {
     expect(r.log.at(-1)).toMatch(/^dry run: would run node_modules\/\.bin\/cdk deploy .* --exclusively lakestep-crm lakestep-crm-\[0-9\]\*$/);
   });
 
-  it('--all deploys every stack without reading the deployed ones', async () => {
+  it('--all deploys every stack, changed or not', async () => {
+    cfn.on(DescribeStacksCommand).resolves({ Stacks: stacksOf(base.hashes) });
     const r = run(base, { all: true });
-    await r.result;
-    expect(cfn.calls()).toHaveLength(0);
+    expect(await r.result).toMatchObject({ ok: true, stage: 'cdk' });
+    expect(r.spawn.mock.calls[0]![1].at(-1)).toBe('--all');
+    expect(r.spawn.mock.calls[0]![1]).not.toContain('--exclusively');
+  });
+
+  it('--all and --use-case count the roles of the stacks they name against the quota, from what the deployed ones report', async () => {
+    const reported = { platform: platformRoles(base.manifest.platform, base.manifest.machines), crm: manifestUseCaseRoles(base.manifest.useCases.find((u) => u.name === 'crm')!, base.manifest.platform) };
+    // First deploy with --all: every role of the build.
+    cfn.on(DescribeStacksCommand).resolves({ Stacks: [] });
+    iam.on(GetAccountSummaryCommand).resolves({ SummaryMap: { Roles: 995, RolesQuota: 1000 } });
+    const all = run(base, { all: true });
+    expect(await all.result).toMatchObject({ ok: false, stage: 'quota', message: expect.stringContaining(`this deploy adds ${manifestRoles(base.manifest)} for 2 use case(s) (crm, sales)`) });
+    expect(all.spawn).not.toHaveBeenCalled();
+
+    // --use-case crm, deployed and reporting its roles: nothing added, IAM not asked, even when the quota is full.
+    iam.resetHistory();
+    cfn.on(DescribeStacksCommand).resolves({ Stacks: stacksOf(base.hashes, reported) });
+    const same = run(base, { useCases: ['crm'] });
+    expect(await same.result).toMatchObject({ ok: true, stage: 'cdk' });
+    expect(iam.calls()).toHaveLength(0);
+
+    // crm gains a dag: the one role of its new machine; sales, not named, is not counted although it was never deployed.
+    const grown = build({ ...BASE, 'crm/orchestration.yaml': sparkUseCase('crm@example.com', [{ name: 'scores' }, { name: 'churn' }]) });
+    iam.on(GetAccountSummaryCommand).resolves({ SummaryMap: { Roles: 999, RolesQuota: 1000 } });
+    const one = run(grown, { useCases: ['crm'] });
+    expect(await one.result).toMatchObject({ ok: true, stage: 'cdk', roleQuota: { ok: true, adds: 1 } });
+    expect(one.log).toContain('IAM: the account has 999 IAM roles of its quota of 1,000 and this deploy adds 1 (1,000 after it)');
+    iam.on(GetAccountSummaryCommand).resolves({ SummaryMap: { Roles: 1000, RolesQuota: 1000 } });
+    expect(await run(grown, { useCases: ['crm'] }).result).toMatchObject({ ok: false, stage: 'quota', message: expect.stringContaining('adds 1 for 1 use case(s) (crm)') });
+  });
+
+  it('--all deploys on with a note when the deployed stacks cannot be read for the quota check', async () => {
+    cfn.on(DescribeStacksCommand).rejects(new Error('AccessDenied: not authorized to perform cloudformation:DescribeStacks'));
+    const r = run(base, { all: true });
+    expect(await r.result).toMatchObject({ ok: true, stage: 'cdk' });
+    expect(r.log).toContain('note: IAM role quota not checked (cannot read the deployed stacks (CloudFormation DescribeStacks): AccessDenied: not authorized to perform cloudformation:DescribeStacks)');
+    expect(iam.calls()).toHaveLength(0);
     expect(r.spawn.mock.calls[0]![1].at(-1)).toBe('--all');
   });
 
