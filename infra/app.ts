@@ -23,9 +23,7 @@ import { acknowledgeStackFindings } from './nag/stack.ts';
 import { acknowledgeWildcards } from './nag/wildcards.ts';
 import { PlatformStack } from './platform/platform-stack.ts';
 import { encryptUploadFunctionLogs } from './platform/upload-function-logs.ts';
-import { lakeFormationGrants } from './lakeformation/grants.ts';
-import { lakeFormationEnabled } from './lakeformation/locations.ts';
-import { definitionSize, planShards, shardStackName } from './usecase/shards.ts';
+import { shardStackName, useCaseShards } from './usecase/shards.ts';
 import { UseCaseStack } from './usecase/use-case-stack.ts';
 import { CachedTemplateValidation } from './validation-cache.ts';
 import { readBuildFile } from './manifest.ts';
@@ -125,12 +123,7 @@ export function buildApp(opts: BuildAppOptions): BuiltApp {
   const useCaseStacks: UseCaseStack[] = [];
   for (const useCase of manifest.useCases.filter((u) => !quarantined.includes(u.name) && (!selected || selected.has(u.name)))) {
     const inputsHash = useCaseInputsHash(build, useCase);
-    const sizes = useCase.workflows.map((workflow) => ({
-      workflow,
-      definitionBytes: definitionSize(readBuildFile(build, workflow.definition)) + (workflow.watch ? definitionSize(readBuildFile(build, workflow.watch.definition)) : 0),
-    }));
-    const grants = lakeFormationEnabled(platform) ? lakeFormationGrants(platform, useCase, manifest.tables ?? {}, manifest.useCases).length : 0;
-    const shards = planShards(sizes, { firstShardExtraResources: grants });
+    const shards = useCaseShards(build, useCase);
     for (const [shard, workflows] of shards.entries()) {
       const id = shardStackName(platform.prefix, useCase.name, shard);
       const stack = new UseCaseStack(app, id, {

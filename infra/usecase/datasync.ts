@@ -14,8 +14,6 @@ import type { PlatformResources } from '../platform/platform-stack.ts';
 
 export type CreatedDataSync = Extract<DataSyncResource, { location: unknown }>;
 
-/** CloudFormation resources one {@link DataSyncTransfer} adds (for stack sharding). */
-export const DATASYNC_TRANSFER_RESOURCES = 5;
 
 export interface DataSyncTransferProps {
   resource: CreatedDataSync;

@@ -5,9 +5,14 @@
  * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html
  */
 import { createdTransfers } from '../../src/build/datasync-quota.ts';
-import type { ManifestWorkflow } from '../../src/build/types.ts';
-import { DATASYNC_TRANSFER_RESOURCES } from './datasync.ts';
+import type { ManifestUseCase, ManifestWorkflow } from '../../src/build/types.ts';
 import { DAG_TOPIC_TAG } from '../../src/events/routes.ts';
+import { lakeFormationGrants } from '../lakeformation/grants.ts';
+import { lakeFormationEnabled } from '../lakeformation/locations.ts';
+import { type LoadedBuild, readBuildFile } from '../manifest.ts';
+
+/** CloudFormation resources one DataSync transfer (datasync.ts) adds. */
+export const DATASYNC_TRANSFER_RESOURCES = 5;
 
 export interface ShardBudget {
   /**
@@ -89,6 +94,20 @@ export function planShards(sizes: WorkflowSize[], budget: ShardBudget = {}): Man
   }
   if (current.length > 0 || shards.length === 0) shards.push(current);
   return shards;
+}
+
+/**
+ * The stacks of a compiled use case, each with its workflows: what the CDK app builds (infra/app.ts), and what
+ * `lakestep deploy` counts a use case's roles by before it synthesizes anything (src/ops/role-quota.ts).
+ */
+export function useCaseShards(build: LoadedBuild, useCase: ManifestUseCase): ManifestWorkflow[][] {
+  const { platform } = build.manifest;
+  const sizes = useCase.workflows.map((workflow) => ({
+    workflow,
+    definitionBytes: definitionSize(readBuildFile(build, workflow.definition)) + (workflow.watch ? definitionSize(readBuildFile(build, workflow.watch.definition)) : 0),
+  }));
+  const grants = lakeFormationEnabled(platform) ? lakeFormationGrants(platform, useCase, build.manifest.tables ?? {}, build.manifest.useCases).length : 0;
+  return planShards(sizes, { firstShardExtraResources: grants });
 }
 
 /** `<prefix>-<use-case>` for the first shard, then `-2`, `-3`, … */

@@ -62,9 +62,14 @@ export function platformRoles(platform: Pick<ManifestPlatform, 'governance'>, ma
   return 4 + (machines?.backfill ? 1 : 0) + (machines?.dispatcher ? 1 : 0) + (platform.governance === 'lake_formation' ? 1 : 0);
 }
 
-/** The roles of one compiled use case's stacks: its own and its workflows'. */
-export function manifestUseCaseRoles(u: Pick<ManifestUseCase, 'workflows'>, platform: MachineRoles): number {
-  return useCaseRoles(u, platform) + u.workflows.reduce((m, w) => m + workflowRoles(w, platform), 0);
+/**
+ * The roles of one compiled use case's stacks: its own and its workflows'. Deployed in `stacks` stacks
+ * (infra/usecase/shards.ts), it has a shared state machine role in each; the compile, which does not
+ * split use cases into stacks, counts one.
+ */
+export function manifestUseCaseRoles(u: Pick<ManifestUseCase, 'workflows'>, platform: MachineRoles, stacks = 1): number {
+  const shards = sharesMachineRoles(platform) && u.workflows.length > 0 ? Math.max(0, stacks - 1) : 0;
+  return useCaseRoles(u, platform) + shards + u.workflows.reduce((m, w) => m + workflowRoles(w, platform), 0);
 }
 
 /** The roles of a compiled build's stacks, from its manifest (what {@link checkIamRoleQuota} counts during the compile). */

@@ -20,6 +20,8 @@ import type { Manifest } from '../build/types.ts';
 import { type BootstrapCheck, checkBootstrap as realCheckBootstrap, DEFAULT_QUALIFIER } from './bootstrap.ts';
 import { checkCredentials as realCheckCredentials, type CredentialsCheck } from './credentials.ts';
 import { DEFAULT_SPARK_DIR } from '../../infra/inputs-hash.ts';
+import { useCaseShards } from '../../infra/usecase/shards.ts';
+import { sharesMachineRoles } from '../build/iam-quota.ts';
 import { changedStacks, type DeployedStack, formatChanges, localHashes, readDeployedStacks, type StackChanges } from './deploy-changes.ts';
 import { errorMessage, OpsError } from './errors.ts';
 import { checkRoleQuota, type DeployScope, type RoleQuotaCheck, rolesAdded } from './role-quota.ts';
@@ -157,6 +159,7 @@ export interface DeployResult {
 }
 
 export async function deploy(opts: DeployOptions): Promise<DeployResult> {
+  const buildOf = (manifest: Manifest) => ({ buildDir: resolve(opts.cwd ?? process.cwd(), opts.buildDir), manifest });
   const credentials = await (opts.checkCredentials ?? (() => realCheckCredentials({ timeoutMs: 5000 })))();
   if (!credentials.ok) {
     return { ok: false, exitCode: 1, stage: 'credentials', message: `cannot deploy: ${credentials.message}`, credentials };
@@ -171,7 +174,7 @@ export async function deploy(opts: DeployOptions): Promise<DeployResult> {
     plan = planDeploy(manifest, opts);
     if (!opts.all && !opts.useCases?.length) {
       const { prefix, region } = manifest.platform;
-      const local = localHashes({ buildDir: resolve(opts.cwd ?? process.cwd(), opts.buildDir), manifest }, opts.sparkDir ?? DEFAULT_SPARK_DIR);
+      const local = localHashes(buildOf(manifest), opts.sparkDir ?? DEFAULT_SPARK_DIR);
       deployed = await readDeployedStacks(opts.cloudFormation ?? new CloudFormationClient({ region }), prefix);
       changes = changedStacks(local, deployed, prefix);
       for (const line of formatChanges(changes, prefix)) opts.log?.(line);
@@ -198,7 +201,8 @@ export async function deploy(opts: DeployOptions): Promise<DeployResult> {
       opts.log?.(`note: IAM role quota not checked (${errorMessage(err)})`);
     }
   }
-  const added = scope && rolesAdded(manifest, scope, deployed);
+  // A use case split over stacks has a shared machine role in each: counted from the build, as the app splits it.
+  const added = scope && rolesAdded(manifest, scope, deployed, sharesMachineRoles(manifest.platform) ? (u) => useCaseShards(buildOf(manifest), u).length : undefined);
   if (added && added.roles > 0) {
     // The IAM client loads only here: the operator commands that share this module never need it.
     const iam = opts.iam ?? new (await import('@aws-sdk/client-iam')).IAMClient({ region: manifest.platform.region });

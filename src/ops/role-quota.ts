@@ -17,7 +17,7 @@
 import type { IAMClient } from '@aws-sdk/client-iam';
 import { IAM_ROLES_MAX_QUOTA, type MachineRoles, manifestUseCaseRoles, platformRoles, ROLE_QUOTA_REMEDIES, sharesMachineRoles } from '../build/iam-quota.ts';
 import { withThousands } from '../build/limits.ts';
-import type { Manifest } from '../build/types.ts';
+import type { Manifest, ManifestUseCase } from '../build/types.ts';
 import { type DeployedStack, stacksOfUseCase } from './deploy-changes.ts';
 import { errorMessage } from './errors.ts';
 
@@ -33,6 +33,8 @@ export function rolesAdded(
   manifest: Pick<Manifest, 'platform' | 'machines' | 'useCases'>,
   changes: DeployScope,
   deployed: readonly DeployedStack[],
+  /** The stacks a use case deploys in (infra/usecase/shards.ts), which shared machine roles count by; 1 when absent. */
+  stacksOf?: (u: ManifestUseCase) => number,
 ): { roles: number; useCases: string[] } {
   const { prefix } = manifest.platform;
   /** What the stacks hold now: undefined when one of them does not say. */
@@ -48,7 +50,7 @@ export function rolesAdded(
   const changed = new Set(changes.useCases.map((u) => u.name));
   for (const u of manifest.useCases) {
     if (!changed.has(u.name)) continue;
-    const more = growth(manifestUseCaseRoles(u, manifest.platform), stacksOfUseCase(u.name, deployed, prefix));
+    const more = growth(manifestUseCaseRoles(u, manifest.platform, stacksOf?.(u)), stacksOfUseCase(u.name, deployed, prefix));
     if (more === 0) continue;
     roles += more;
     useCases.push(u.name);

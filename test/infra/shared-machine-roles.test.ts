@@ -17,6 +17,10 @@ import { ROLES_OUTPUT } from '../../infra/inputs-hash.ts';
 import { readManifestDir } from '../../src/build/manifest-files.ts';
 import type { Manifest } from '../../src/build/types.ts';
 import type { SourceFile } from '../../src/spec/files.ts';
+import { type LoadedBuild, loadBuild } from '../../infra/manifest.ts';
+import { useCaseShards } from '../../infra/usecase/shards.ts';
+import { rolesAdded } from '../../src/ops/role-quota.ts';
+import { sparkUseCase } from '../compile/support.ts';
 import { compileToBuild, exampleSources } from './compiled.ts';
 import { policySize, Resolver, type ResolvedStatement } from './iam-eval.ts';
 import { policiesOfRole, resourcesOfType, type Synthesized, synthesize } from './synth.ts';
@@ -216,5 +220,43 @@ describe('state_machine_roles: per_use_case past the inline policy quota of a ro
   it('passes cdk-nag with no unacknowledged finding', () => {
     const report = JSON.parse(readFileSync(join(x.s.assembly.directory, 'validation-report.json'), 'utf8'));
     expect((report.pluginReports as any[]).flatMap((r) => r.violations ?? r.conclusion?.violations ?? [])).toEqual([]);
+  });
+});
+
+describe('state_machine_roles: per_use_case on a use case split over stacks', () => {
+  const DAGS = 40;
+  let x: Synth;
+  let build: LoadedBuild;
+  let shards: number;
+
+  beforeAll(() => {
+    const platform = exampleSources().find((f) => f.path === 'platform.yaml')!;
+    const dags = Array.from({ length: DAGS }, (_, i) => ({ name: `step-${i}`, schedule: 'rate(1 day)' }));
+    const sources = [{ ...platform, text: `${platform.text}\n${SHARED}` }, { path: 'many/orchestration.yaml', text: sparkUseCase('many@example.com', dags, 'acme-lake-artifacts') }];
+    const { buildDir, result } = compileToBuild(sources);
+    expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    build = loadBuild(buildDir);
+    shards = useCaseShards(build, build.manifest.useCases[0]!).length;
+    const s = synthesize(buildDir, { nagChecks: false, lean: true });
+    x = { s, manifest: build.manifest, resolver: new Resolver(s.json) };
+  }, 240_000);
+
+  it('has a shared role in each of its stacks, which its LakestepRoles outputs and the deploy count, one more per stack than the compile', () => {
+    expect(shards).toBeGreaterThan(1);
+    const u = build.manifest.useCases[0]!;
+    const stacks = [...x.s.json.keys()].filter((name) => name === 'acme-many' || /^acme-many-\d+$/.test(name));
+    expect(stacks).toHaveLength(shards);
+    let reported = 0;
+    for (const stack of stacks) {
+      expect(stateMachineRoles(x, stack), stack).toHaveLength(1);
+      expect(new Set(machines(x, stack).map(roleOf)), stack).toEqual(new Set(stateMachineRoles(x, stack).map((r) => r.id)));
+      reported += Number(x.s.json.get(stack)!.Outputs?.[ROLES_OUTPUT]?.Value);
+    }
+    const created = resourcesOfType(x.s, 'AWS::IAM::Role').filter((r) => stacks.includes(r.stack)).length;
+    expect(reported).toBe(created);
+    expect(manifestUseCaseRoles(u, build.manifest.platform, shards)).toBe(created);
+    expect(manifestUseCaseRoles(u, build.manifest.platform)).toBe(created - (shards - 1));
+    // What a first deploy of this use case adds, as `lakestep deploy` counts it before synthesizing.
+    expect(rolesAdded(build.manifest, { useCases: [u] }, [], (v) => useCaseShards(build, v).length)).toEqual({ roles: created, useCases: ['many'] });
   });
 });

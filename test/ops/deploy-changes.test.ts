@@ -10,6 +10,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_SPARK_DIR } from '../../infra/inputs-hash.ts';
 import { loadBuild } from '../../infra/manifest.ts';
+import { useCaseShards } from '../../infra/usecase/shards.ts';
 import { changedStacks, type DeployedStack, type LocalHashes, localHashes, readDeployedStacks } from '../../src/ops/deploy-changes.ts';
 import { deploy, type SpawnFn } from '../../src/ops/deploy.ts';
 import { rolesAdded } from '../../src/ops/role-quota.ts';
@@ -269,6 +270,16 @@ describe('deploy', () => {
     expect(await added(stacksOf(base.hashes, { ...reported, crm: reported.crm + 5 }))).toEqual({ roles: 0, useCases: [] });
     // Deployed before the output existed: taken to keep its roles.
     expect(await added(stacksOf(base.hashes))).toEqual({ roles: 0, useCases: [] });
+  });
+
+  it('counts a shared machine role per stack of a use case split over stacks, as the app splits it', async () => {
+    const dags = Array.from({ length: 40 }, (_, i) => ({ name: `step-${i}` }));
+    const wide = build({ ...BASE, 'platform.yaml': `${BASE['platform.yaml']}state_machine_roles: per_use_case\n`, 'crm/orchestration.yaml': sparkUseCase('crm@example.com', dags) });
+    const shards = useCaseShards(loadBuild(wide.buildDir), wide.manifest.useCases.find((u) => u.name === 'crm')!).length;
+    expect(shards).toBeGreaterThan(1);
+    cfn.on(DescribeStacksCommand).resolves({ Stacks: [] });
+    const r = run(wide, { dryRun: true });
+    expect(await r.result).toMatchObject({ roleQuota: { ok: true, adds: manifestRoles(wide.manifest) + shards - 1 } });
   });
 
   it("stops before cdk when the roles the deploy adds would pass the account's IAM role quota", async () => {
