@@ -18,7 +18,9 @@
  * - no validation: cold without CloudFormation's template validation (`CDK_VALIDATION=false`),
  *   to show what the rest of synth costs (with the section's validation on);
  * - shared roles: cold, the same use cases compiled with `state_machine_roles: per_use_case`
- *   (one role for the state machines of a use case instead of one each: fewer resources).
+ *   (one role for the state machines of a use case instead of one each: fewer resources);
+ * - deploy one: what `lakestep deploy` synthesizes after one use case changed on a fresh checkout (CI):
+ *   only that use case's stack (context `lakestep:use-cases`), with empty caches.
  *
  *   npx tsx bench/run.ts synth [--synth-sizes=20,200] [--nag=off] [--validation=off]
  *
@@ -44,8 +46,8 @@ const HERE = fileURLToPath(import.meta.url);
 /** The committed README figures for 1,000 workflows before synth was trimmed: compile and synth seconds. */
 const README_BEFORE = { compileSeconds: 11.2, synthSeconds: 132.1 };
 const RUNS = ['baseline', 'cold', 'one changed', 'no validation'] as const;
-/** The runs on the default build, then the cold run of the build with shared state machine roles. */
-type RunName = (typeof RUNS)[number] | 'shared roles';
+/** The runs on the default build, then the cold run of the build with shared state machine roles, then the deploy of one use case. */
+type RunName = (typeof RUNS)[number] | 'shared roles' | 'deploy one';
 const ROOT = join(HERE, '..', '..');
 
 interface ChildReport {
@@ -80,7 +82,7 @@ export async function run(ctx: SectionContext): Promise<SectionOutcome> {
 
   const failures: string[] = [];
   const rows: string[][] = [];
-  let largest: { workflows: number; compileCpu: number; cpu: Partial<Record<RunName, number>>; resources: Partial<Record<RunName, number>> } | undefined;
+  let largest: { workflows: number; compileCpu: number; cpu: Partial<Record<RunName, number>>; resources: Partial<Record<RunName, number>>; stacks: Partial<Record<RunName, number>> } | undefined;
   for (const useCases of sizes) {
     const c0 = process.cpuUsage();
     const t0 = performance.now();
@@ -95,11 +97,13 @@ export async function run(ctx: SectionContext): Promise<SectionOutcome> {
     const buildDir = join(dir, 'build');
     const cpu: Partial<Record<RunName, number>> = {};
     const resources: Partial<Record<RunName, number>> = {};
+    const stacks: Partial<Record<RunName, number>> = {};
     const reports = new Map<RunName, ChildReport>();
     const record = (runName: RunName, report: ChildReport) => {
       reports.set(runName, report);
       cpu[runName] = report.cpuSeconds;
       resources[runName] = report.totalResources;
+      stacks[runName] = report.stacks;
       if (report.maxResources >= STACK_RESOURCE_LIMIT) {
         failures.push(`${useCases} use cases: a stack has ${report.maxResources} resources (limit ${STACK_RESOURCE_LIMIT})`);
       }
@@ -114,7 +118,8 @@ export async function run(ctx: SectionContext): Promise<SectionOutcome> {
         report.buildSeconds.toFixed(1),
         report.synthSeconds.toFixed(1),
         report.cpuSeconds.toFixed(1),
-        ((report.cpuSeconds * 1000) / workflows).toFixed(1),
+        // Per workflow of the platform only when the whole app is built.
+        runName === 'deploy one' ? '–' : ((report.cpuSeconds * 1000) / workflows).toFixed(1),
         validation && runName !== 'no validation' ? `${int(report.validated)}/${int(report.stacks)}` : 'off',
         mib(report.peakRssBytes),
       ]);
@@ -150,6 +155,26 @@ export async function run(ctx: SectionContext): Promise<SectionOutcome> {
           nagCacheDir: join(dir, 'nag-cache-shared'),
         }),
       );
+      // `lakestep deploy` after one use case changed, in CI: only its stacks built, validated and checked, caches empty.
+      const { platform, useCases: compiled } = loadBuild(buildDir).manifest;
+      const one = compiled[0]!.name;
+      record(
+        'deploy one',
+        synthInChild(buildDir, join(dir, 'cdk.out.one'), {
+          nag,
+          validation,
+          baseline: false,
+          flags,
+          cacheDir: join(dir, 'validation-cache-one'),
+          nagCacheDir: join(dir, 'nag-cache-one'),
+          useCases: one,
+        }),
+      );
+      const deployedOne = reports.get('deploy one')!;
+      // The platform stack is built too (the use case's stack imports from it), not deployed.
+      const mine = (name: string) => name === `${platform.prefix}-platform` || name === `${platform.prefix}-${one}` || /^-\d+$/.test(name.slice(`${platform.prefix}-${one}`.length));
+      const outsideOne = Object.keys(deployedOne.templates).filter((name) => !mine(name));
+      if (outsideOne.length > 0) failures.push(`${useCases} use cases: deploying ${one} synthesized other stacks: ${outsideOne.slice(0, 3).join(', ')}`);
       const changed = differingTemplates(reports.get('baseline')!, reports.get('cold')!);
       if (changed.length > 0) failures.push(`${useCases} use cases: templates differ from the baseline's: ${changed.slice(0, 3).join(', ')}`);
       const edited = differingTemplates(reports.get('cold')!, reports.get('one changed')!);
@@ -164,7 +189,7 @@ export async function run(ctx: SectionContext): Promise<SectionOutcome> {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-    largest = { workflows, compileCpu, cpu, resources };
+    largest = { workflows, compileCpu, cpu, resources, stacks };
   }
   for (const line of table(
     ['use cases', 'run', 'stacks', 'resources/stack (max)', 'resources', 'template (max)', 'compile s', 'constructs s', 'synth s', 'CPU s', 'CPU ms/workflow', 'validated', 'peak RSS'],
@@ -174,7 +199,8 @@ export async function run(ctx: SectionContext): Promise<SectionOutcome> {
   }
   ctx.out('synth s: app.synth() (prepare, cdk-nag, templates, assets, validation); constructs s: building the stacks from the manifest;');
   ctx.out('  CPU s: user + system CPU of both; validated: templates CloudFormation validation checked (the others passed before, unchanged);');
-  ctx.out('  shared roles: cold, the same use cases with `state_machine_roles: per_use_case` (an option of platform.yaml; the default is a role per state machine)');
+  ctx.out('  shared roles: cold, the same use cases with `state_machine_roles: per_use_case` (an option of platform.yaml; the default is a role per state machine);');
+  ctx.out('  deploy one: the app `lakestep deploy` builds after one use case changed (its stacks and the platform stack), caches empty as on a fresh checkout');
   if (largest) for (const line of goalLines(largest)) ctx.out(line);
   return { failures };
 }
@@ -185,8 +211,9 @@ function cpuSince(start: NodeJS.CpuUsage): number {
 }
 
 /** Synth CPU per workflow against the same run's baseline and, normalised by compile time, the README's figure before the change. */
-function goalLines(l: { workflows: number; compileCpu: number; cpu: Partial<Record<RunName, number>>; resources: Partial<Record<RunName, number>> }): string[] {
+function goalLines(l: { workflows: number; compileCpu: number; cpu: Partial<Record<RunName, number>>; resources: Partial<Record<RunName, number>>; stacks: Partial<Record<RunName, number>> }): string[] {
   const { baseline, cold } = l.cpu;
+  const one = l.cpu['deploy one'];
   const changed = l.cpu['one changed'];
   const unvalidated = l.cpu['no validation'];
   const shared = l.cpu['shared roles'];
@@ -204,12 +231,20 @@ function goalLines(l: { workflows: number; compileCpu: number; cpu: Partial<Reco
       : [
           `  the rest of synth, cold without CloudFormation's template validation: ${perWf(unvalidated)} per workflow = ${(unvalidated / baseline).toFixed(2)} of the baseline;` +
             ` validation is ${(((cold - unvalidated) / cold) * 100).toFixed(0)}% of a cold synth's CPU`,
+          `  validation: ${perWf(cold - unvalidated)} per workflow = ${(((cold - unvalidated) * 1000) / (l.resources.cold ?? 1)).toFixed(2)} ms CPU per resource × ${((l.resources.cold ?? 0) / l.workflows).toFixed(2)} resources per workflow` +
+            ` (its engine's start included); cold ≤ 0.5 of the baseline would leave it at most ${perWf(Math.max(0, baseline / 2 - unvalidated))} per workflow`,
         ]),
     ...(shared === undefined
       ? []
       : [
           `  with state_machine_roles: per_use_case (not the default), cold: ${perWf(shared)} per workflow = ${(shared / baseline).toFixed(2)} of the baseline (target ≤ 0.5) ${verdict(shared / baseline)};` +
             ` ${(l.resources['shared roles'] ?? 0).toLocaleString('en-US')} resources instead of ${(l.resources.cold ?? 0).toLocaleString('en-US')}`,
+        ]),
+    ...(one === undefined
+      ? []
+      : [
+          `  \`lakestep deploy\` after one use case changed, on a fresh checkout (caches empty): builds ${l.stacks['deploy one']} stacks (the use case's and the platform's, which it imports from),` +
+            ` ${one.toFixed(1)} s CPU = ${(one / cold).toFixed(3)} of a cold synth of the whole app (deploys only the stacks whose use cases changed: met)`,
         ]),
     `  against the README before the change (synth ${README_BEFORE.synthSeconds} s ÷ compile ${README_BEFORE.compileSeconds} s = ${readmeRatio.toFixed(2)}), synth CPU ÷ compile CPU ${(l.compileCpu).toFixed(1)} s of this run:` +
       ` baseline ${norm(baseline).toFixed(2)}, cold ${norm(cold).toFixed(2)} ${verdict(norm(cold))}, one changed ${norm(changed).toFixed(2)} ${verdict(norm(changed))} (target ≤ 0.5)`,
@@ -251,8 +286,13 @@ export function appNodeFlags(): string[] {
 }
 
 /** `flags`: node's, before tsx's loader. */
-function synthInChild(buildDir: string, outdir: string, opts: { nag: boolean; validation: boolean; baseline: boolean; flags: string[]; cacheDir: string; nagCacheDir: string }): ChildReport {
-  const args = [buildDir, outdir, String(opts.nag), opts.baseline ? 'baseline' : 'current', opts.cacheDir, opts.nagCacheDir];
+/** `useCases`: comma-separated, the app builds only their stacks (as `lakestep deploy` after they changed). */
+function synthInChild(
+  buildDir: string,
+  outdir: string,
+  opts: { nag: boolean; validation: boolean; baseline: boolean; flags: string[]; cacheDir: string; nagCacheDir: string; useCases?: string },
+): ChildReport {
+  const args = [buildDir, outdir, String(opts.nag), opts.baseline ? 'baseline' : 'current', opts.cacheDir, opts.nagCacheDir, opts.useCases ?? ''];
   const stdout = execFileSync(process.execPath, [...opts.flags, '--import', 'tsx', HERE, '--child', ...args], {
     cwd: ROOT,
     env: { ...process.env, CDK_VALIDATION: String(opts.validation) },
@@ -265,7 +305,7 @@ function synthInChild(buildDir: string, outdir: string, opts: { nag: boolean; va
 }
 
 /** Child: synthesize one build directory like `cdk synth` does, print a {@link ChildReport}. */
-async function child(buildDir: string, outdir: string, nag: boolean, baseline: boolean, cacheDir: string, nagCacheDir: string): Promise<void> {
+async function child(buildDir: string, outdir: string, nag: boolean, baseline: boolean, cacheDir: string, nagCacheDir: string, useCases: string): Promise<void> {
   const { App } = await import('aws-cdk-lib');
   const { appContext, buildApp, LEAN_CONTEXT } = await import('../infra/app.ts');
   const context = appContext();
@@ -275,7 +315,7 @@ async function child(buildDir: string, outdir: string, nag: boolean, baseline: b
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   const app = new App({ context: { ...context, buildDir }, outdir, treeMetadata: baseline });
-  buildApp({ buildDir, app, nagChecks: nag, validationCache: baseline ? false : cacheDir, nagCache: baseline ? false : nagCacheDir });
+  buildApp({ buildDir, app, nagChecks: nag, validationCache: baseline ? false : cacheDir, nagCache: baseline ? false : nagCacheDir, ...(useCases ? { useCases: useCases.split(',') } : {}) });
   const t1 = performance.now();
   const assembly = app.synth();
   const t2 = performance.now();
@@ -304,5 +344,5 @@ async function child(buildDir: string, outdir: string, nag: boolean, baseline: b
 }
 
 if (process.argv[1] === HERE && process.argv[2] === '--child') {
-  await child(process.argv[3]!, process.argv[4]!, process.argv[5] !== 'false', process.argv[6] === 'baseline', process.argv[7]!, process.argv[8]!);
+  await child(process.argv[3]!, process.argv[4]!, process.argv[5] !== 'false', process.argv[6] === 'baseline', process.argv[7]!, process.argv[8]!, process.argv[9] ?? '');
 }
