@@ -110,13 +110,14 @@ commands:
                                          access), offline; --cdk runs cdk diff of the build (written to
                                          --out) against the deployed stacks (needs AWS credentials)
                                          exit 1 on compile errors or when cdk diff fails
-  deploy   [specs] [--use-case NAME]... [--all] [--dry-run] [--out build] [--env NAME]
+  deploy   [specs] [--use-case NAME]... [--all] [--dry-run] [--concurrency N] [--out build] [--env NAME]
                                          compile, then cdk deploy into the platform's region (AWS credentials
                                          and the CDK bootstrap of that account and region are checked first:
                                          the cdk bootstrap command is printed when it is missing); only the
                                          stacks whose inputs changed since they were deployed (one line each
                                          says why), --all every stack, --use-case the named ones; --dry-run
-                                         prints that plan and stops; quarantined use cases are left out and
+                                         prints that plan and stops; --concurrency: stacks deployed at once
+                                         (default 8, 1 to 50); quarantined use cases are left out and
                                          their stacks untouched, removed use cases' stacks are listed, not deleted
                                          exit 1 without credentials or bootstrap, when cdk fails, or when a use case
                                          was quarantined (the healthy ones are still deployed)
@@ -354,8 +355,10 @@ const COMMANDS: Record<string, Command> = {
         env: { type: 'string' },
         all: { type: 'boolean', default: false },
         'dry-run': { type: 'boolean', default: false },
+        concurrency: { type: 'string' },
       },
     });
+    const concurrency = integer(values.concurrency, '--concurrency');
     const { deployCommand } = await import('./operate.ts');
     return deployCommand(io, {
       specsDir: optionalFolder(positionals, 'specs'),
@@ -363,6 +366,7 @@ const COMMANDS: Record<string, Command> = {
       useCases: values['use-case'],
       all: values.all,
       dryRun: values['dry-run'],
+      ...(concurrency === undefined ? {} : { concurrency }),
       ...(values.env === undefined ? {} : { env: values.env }),
     });
   },

@@ -176,7 +176,7 @@ export async function backfillCommand(
  */
 export async function deployCommand(
   io: Io,
-  opts: { specsDir: string; outDir: string; useCases: string[]; env?: string; all?: boolean; dryRun?: boolean },
+  opts: { specsDir: string; outDir: string; useCases: string[]; env?: string; all?: boolean; dryRun?: boolean; concurrency?: number },
 ): Promise<number> {
   const { result } = compileCommand(io, { specsDir: opts.specsDir, outDir: opts.outDir, env: opts.env });
   const platformFiles = ['platform.yaml', ...(opts.env === undefined ? [] : [overlayPath(opts.env)])];
@@ -186,7 +186,8 @@ export async function deployCommand(
     return 1;
   }
   const manifest = builtManifest(io, opts.outDir);
-  if (opts.useCases.length) planDeploy(manifest, { useCases: opts.useCases, buildDir: opts.outDir }); // unknown names: exit 2 before credentials
+  // Unknown names and a bad --concurrency: exit 2 before credentials.
+  planDeploy(manifest, { ...(opts.useCases.length ? { useCases: opts.useCases } : {}), buildDir: opts.outDir, ...(opts.concurrency === undefined ? {} : { concurrency: opts.concurrency }) });
   if (result.quarantined.length) {
     io.out(`\n${result.quarantined.length} use case(s) quarantined and left out of this deployment: ${result.quarantined.map((q) => q.useCase).join(', ')}`);
   }
@@ -200,6 +201,7 @@ export async function deployCommand(
     ...(opts.useCases.length ? { useCases: opts.useCases } : {}),
     ...(opts.all ? { all: true } : {}),
     ...(opts.dryRun ? { dryRun: true } : {}),
+    ...(opts.concurrency === undefined ? {} : { concurrency: opts.concurrency }),
     ...(io.cloudFormation ? { cloudFormation: io.cloudFormation(manifest.platform.region) } : {}),
     ...(io.iam ? { iam: io.iam(manifest.platform.region) } : {}),
     ...(io.checkCredentials ? { checkCredentials: io.checkCredentials } : {}),

@@ -40,7 +40,19 @@ export const CDK_BIN = join('node_modules', '.bin', 'cdk');
  */
 export const CDK_APP = 'node --v8-pool-size=1 --import tsx infra/app.ts';
 
+/**
+ * Stacks `cdk deploy` deploys at once (its `--concurrency`, dependencies permitting: the use-case stacks wait
+ * for the platform stack they import from, a use case's other parts for its first). cdk's own default is one at
+ * a time: a change to platform.yaml redeploys every use-case stack, which at 200 stacks is hours in a row.
+ * Eight keeps CloudFormation's and the services' API rates (CreateStateMachine, IAM, Scheduler) in reach of
+ * their retries; `--concurrency 1` deploys one at a time.
+ */
+export const DEFAULT_DEPLOY_CONCURRENCY = 8;
+export const MAX_DEPLOY_CONCURRENCY = 50;
+
 export interface DeployPlanOptions {
+  /** Stacks deployed at once, 1 to {@link MAX_DEPLOY_CONCURRENCY}; default {@link DEFAULT_DEPLOY_CONCURRENCY}. */
+  concurrency?: number;
   /** Deploy only these use cases (plus the platform stack); default: every stack of the app. */
   useCases?: string[];
   /** Let cdk ask before security-broadening changes; otherwise `--require-approval never`. */
@@ -78,6 +90,10 @@ export function planDeploy(manifest: Manifest, opts: DeployPlanOptions): DeployP
     (q) =>
       `use case ${q.useCase} is quarantined (${q.errors} error(s) in its specs): not deployed; its stacks in AWS (${prefix}-${q.useCase}*), if any, are left untouched and keep running their last good deployment`,
   );
+  const concurrency = opts.concurrency ?? DEFAULT_DEPLOY_CONCURRENCY;
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_DEPLOY_CONCURRENCY) {
+    throw new OpsError('USAGE', `--concurrency must be an integer from 1 to ${MAX_DEPLOY_CONCURRENCY}, got ${concurrency}`);
+  }
   let stacks: string[] = [];
   if (opts.useCases?.length) {
     const known = manifest.useCases.map((u) => u.name);
@@ -106,6 +122,7 @@ export function planDeploy(manifest: Manifest, opts: DeployPlanOptions): DeployP
     `buildDir=${opts.buildDir}`,
     ...selection,
     ...(opts.interactive ? [] : ['--require-approval', 'never']),
+    ...(concurrency > 1 ? ['--concurrency', String(concurrency)] : []),
     // Exactly the stacks named: an unchanged platform stack is not deployed as a dependency.
     ...(changes ? ['--exclusively', ...stacks] : stacks.length ? stacks : ['--all']),
   ];

@@ -292,7 +292,7 @@ describe('lakestep deploy', () => {
     expect(calls).toEqual([
       {
         command: 'node_modules/.bin/cdk',
-        args: ['deploy', '--app', 'node --v8-pool-size=1 --import tsx infra/app.ts', '--context', `buildDir=${join(dir, 'build')}`, '--require-approval', 'never', '--exclusively', ...stacks],
+        args: ['deploy', '--app', 'node --v8-pool-size=1 --import tsx infra/app.ts', '--context', `buildDir=${join(dir, 'build')}`, '--require-approval', 'never', '--concurrency', '8', '--exclusively', ...stacks],
         cwd: dir,
       },
     ]);
@@ -312,6 +312,28 @@ describe('lakestep deploy', () => {
     expect(calls).toHaveLength(1);
     expect(dry.out).toContain('deploy use case sales: new');
     expect(dry.out).toContain('dry run: nothing deployed');
+  });
+
+  it('--concurrency sets how many stacks cdk deploys at once; a bad value stops before anything is asked of AWS', async () => {
+    const dir = folder(CLEAN);
+    const three = await runCli(['deploy', 'specs', '--concurrency', '3'], dir, { ...credentials, spawn: spawn(0) });
+    expect(three.code).toBe(0);
+    const args = calls[0]!.args;
+    expect(args.slice(args.indexOf('--concurrency'), args.indexOf('--concurrency') + 2)).toEqual(['--concurrency', '3']);
+    for (const [value, message] of [
+      ['0', '--concurrency must be an integer from 1 to 50, got 0'],
+      ['51', '--concurrency must be an integer from 1 to 50, got 51'],
+      ['many', '--concurrency must be an integer, got "many"'],
+    ] as const) {
+      cfn.resetHistory();
+      const checkCredentials = vi.fn(async () => ({ ok: true as const, source: 'env' as const, elapsedMs: 1 }));
+      const bad = await runCli(['deploy', 'specs', '--concurrency', value], dir, { checkCredentials, spawn: spawn(0) });
+      expect(bad.code, value).toBe(2);
+      expect(bad.err, value).toContain(message);
+      expect(checkCredentials).not.toHaveBeenCalled();
+      expect(cfn.calls()).toHaveLength(0);
+    }
+    expect(calls).toHaveLength(1);
   });
 
   it('--use-case deploys the platform stack and those use cases only', async () => {

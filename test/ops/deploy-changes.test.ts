@@ -182,7 +182,7 @@ describe('deploy', () => {
     expect(r.spawn.mock.calls[0]![1]).toEqual([
       'deploy', '--app', 'node --v8-pool-size=1 --import tsx infra/app.ts', '--context', `buildDir=${edited.buildDir}`,
       '--context', 'lakestep:use-cases=sales',
-      '--require-approval', 'never', '--exclusively', 'lakestep-sales', 'lakestep-sales-[0-9]*',
+      '--require-approval', 'never', '--concurrency', '8', '--exclusively', 'lakestep-sales', 'lakestep-sales-[0-9]*',
     ]);
     expect(r.log).toContain('deploy use case sales: changed');
   });

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,12 +40,32 @@ describe('planDeploy', () => {
   it('deploys every stack of the app without approval prompts by default', () => {
     const plan = planDeploy(manifest(), { buildDir: 'build' });
     expect(plan.command).toBe(join('node_modules', '.bin', 'cdk'));
-    expect(plan.args).toEqual([...APP, '--require-approval', 'never', '--all']);
+    expect(plan.args).toEqual([...APP, '--require-approval', 'never', '--concurrency', '8', '--all']);
+  });
+
+  it('deploys 8 stacks at once by default, as many as --concurrency says, one at a time with 1; refuses anything else', () => {
+    expect(planDeploy(manifest(), { buildDir: 'build', concurrency: 1 }).args).toEqual([...APP, '--require-approval', 'never', '--all']);
+    expect(planDeploy(manifest(), { buildDir: 'build', concurrency: 50 }).args).toEqual([...APP, '--require-approval', 'never', '--concurrency', '50', '--all']);
+    for (const bad of [0, -3, 51, 2.5, Number.NaN]) {
+      expect(() => planDeploy(manifest(), { buildDir: 'build', concurrency: bad }), String(bad)).toThrow(`--concurrency must be an integer from 1 to 50, got ${bad}`);
+    }
   });
 
   it('selects the platform stack and the use case stacks and shards for --use-case', () => {
     const plan = planDeploy(manifest(), { buildDir: 'build', useCases: ['orders'], interactive: true });
-    expect(plan.args).toEqual([...APP, 'acme-platform', 'acme-orders', 'acme-orders-[0-9]*']);
+    expect(plan.args).toEqual([...APP, '--concurrency', '8', 'acme-platform', 'acme-orders', 'acme-orders-[0-9]*']);
+  });
+
+  it('passes cdk only options its deploy command has, with values it accepts (the installed CLI says so)', () => {
+    const help = execFileSync(join(import.meta.dirname, '../../node_modules/.bin/cdk'), ['deploy', '--help'], { encoding: 'utf8', env: { ...process.env, CDK_DISABLE_VERSION_CHECK: '1' } });
+    const known = new Set([...help.matchAll(/^\s+(--[a-z][a-z-]*)/gm)].map((m) => m[1]!));
+    expect(known.size).toBeGreaterThan(30);
+    const m = manifest();
+    const plans = [planDeploy(m, { buildDir: 'build' }), planDeploy(m, { buildDir: 'build', useCases: ['orders'], concurrency: 3 }), planDeploy(m, { buildDir: 'build', changes: { useCases: [{ name: 'orders', reason: 'changed' }], unchanged: [], removed: [] } })];
+    for (const plan of plans) for (const flag of plan.args.filter((a) => a.startsWith('--'))) expect(known.has(flag), flag).toBe(true);
+    // --concurrency takes a number, --require-approval one of its choices.
+    expect(help).toMatch(/--concurrency[^\n]*\n(?:[^\n]*\n)*?[^\n]*\[number\]/);
+    expect(help).toMatch(/--require-approval[\s\S]*?\[choices: [^\]]*"never"/);
   });
 
   it('names quarantined use cases and says their stacks are left untouched', () => {
@@ -83,7 +104,7 @@ describe('deploy', () => {
     expect(spawn).toHaveBeenCalledTimes(1);
     expect(spawn.mock.calls[0]).toEqual([
       join('node_modules', '.bin', 'cdk'),
-      [...APP, '--require-approval', 'never', 'acme-platform', 'acme-customers', 'acme-customers-[0-9]*'],
+      [...APP, '--require-approval', 'never', '--concurrency', '8', 'acme-platform', 'acme-customers', 'acme-customers-[0-9]*'],
       { cwd: '/repo', env },
     ]);
     expect(order).toEqual(['IAM: the account has', 'use case payments is', 'spawn']);
