@@ -108,7 +108,8 @@ commands:
                                          with the build folder of an earlier compile (state machines added,
                                          removed or changed and which states, rules and schedules, role
                                          access), offline; --cdk runs cdk diff of the build (written to
-                                         --out) against the deployed stacks (needs AWS credentials)
+                                         --out) against the deployed stacks whose inputs changed, the
+                                         stacks deploy would deploy (needs AWS credentials)
                                          exit 1 on compile errors or when cdk diff fails
   deploy   [specs] [--use-case NAME]... [--all] [--dry-run] [--concurrency N] [--out build] [--env NAME]
                                          compile, then cdk deploy into the platform's region (AWS credentials

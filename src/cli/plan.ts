@@ -3,7 +3,9 @@
  * of an earlier compile (`--against`, e.g. the build that was deployed last):
  * state machines, rules and schedules, and role access, per use case. With
  * `--cdk`, `cdk diff` of the compiled build against the deployed stacks (needs
- * AWS credentials, checked first).
+ * AWS credentials, checked first): of the stacks `lakestep deploy` would deploy,
+ * those whose inputs changed (src/ops/deploy-changes.ts), so that one changed use
+ * case of a large platform is one stack to diff, not every one.
  * @see https://docs.aws.amazon.com/cdk/v2/guide/ref-cli-cmd-diff.html
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -11,11 +13,15 @@ import { join, resolve } from 'node:path';
 import type { StateMachineDefinition } from '../asl/types.ts';
 import { ManifestError, readManifestDir } from '../build/manifest-files.ts';
 import type { Manifest, ManifestWorkflow } from '../build/types.ts';
-import { CDK_APP, CDK_BIN, checkCredentials, defaultSpawn } from '../ops/index.ts';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { DEFAULT_SPARK_DIR } from '../../infra/inputs-hash.ts';
+import { changedStacks, formatChanges, localHashes, readDeployedStacks } from '../ops/deploy-changes.ts';
+import { errorMessage } from '../ops/errors.ts';
+import { CDK_APP, CDK_BIN, changedStackSelection, checkCredentials, defaultSpawn } from '../ops/index.ts';
 import { type BuildView, planDiff } from '../plan/diff.ts';
 import { formatPlan } from '../plan/format.ts';
 import { plainUsage, usage } from './args.ts';
-import { compileCommand, EXIT, runCompile } from './commands.ts';
+import { builtManifest, compileCommand, EXIT, runCompile } from './commands.ts';
 import type { Io } from './io.ts';
 
 export interface PlanOptions {
@@ -71,7 +77,24 @@ export async function planCommand(io: Io, opts: PlanOptions): Promise<number> {
       io.err(`lakestep plan: cannot run cdk diff: ${credentials.message}`);
       return EXIT.diagnostics;
     }
-    const exit = await (io.spawn ?? defaultSpawn)(CDK_BIN, ['diff', '--app', CDK_APP, '--context', `buildDir=${resolve(io.cwd, opts.outDir)}`], { cwd: io.cwd, env: io.env });
+    const buildDir = resolve(io.cwd, opts.outDir);
+    const manifest = builtManifest(io, opts.outDir);
+    const { prefix, region } = manifest.platform;
+    const args = ['diff', '--app', CDK_APP, '--context', `buildDir=${buildDir}`];
+    try {
+      const deployed = await readDeployedStacks(io.cloudFormation?.(region) ?? new CloudFormationClient({ region }), prefix);
+      const changes = changedStacks(localHashes({ buildDir, manifest }, DEFAULT_SPARK_DIR), deployed, prefix);
+      for (const line of formatChanges(changes, prefix)) io.out(line);
+      if (!changes.platform && changes.useCases.length === 0) {
+        io.out('nothing to diff: nothing changed since the last deploy');
+        return code;
+      }
+      const { stacks, context } = changedStackSelection(prefix, changes);
+      args.push(...context, '--exclusively', ...stacks);
+    } catch (err) {
+      io.out(`note: ${errorMessage(err)}; cdk diff compares every stack`);
+    }
+    const exit = await (io.spawn ?? defaultSpawn)(CDK_BIN, args, { cwd: io.cwd, env: io.env });
     // cdk diff exits 0 with or without differences (unless --fail); anything else is a failure.
     if (exit !== 0) {
       io.err(`lakestep plan: cdk diff exited with code ${exit}`);

@@ -110,10 +110,7 @@ export function planDeploy(manifest: Manifest, opts: DeployPlanOptions): DeployP
   }
   const changes = opts.useCases?.length ? undefined : opts.changes;
   let selection: string[] = [];
-  if (changes) {
-    stacks = [...(changes.platform ? [`${prefix}-platform`] : []), ...changes.useCases.flatMap((u) => useCaseStackPatterns(prefix, u.name))];
-    if (!changes.platform) selection = ['--context', `lakestep:use-cases=${changes.useCases.map((u) => u.name).join(',')}`];
-  }
+  if (changes) ({ stacks, context: selection } = changedStackSelection(prefix, changes));
   const args = [
     'deploy',
     '--app',
@@ -127,6 +124,19 @@ export function planDeploy(manifest: Manifest, opts: DeployPlanOptions): DeployP
     ...(changes ? ['--exclusively', ...stacks] : stacks.length ? stacks : ['--all']),
   ];
   return { command: opts.cdkBin ?? CDK_BIN, args, stacks, quarantined, notices };
+}
+
+/**
+ * The stacks of what changed, for `cdk deploy` and `cdk diff` (`--exclusively`): the platform stack when it
+ * changed, and the changed use cases' stacks; and, when the platform stack is unchanged, the context that
+ * builds only those use cases (`lakestep:use-cases`; otherwise the app is built whole, the platform template
+ * depending on every use case).
+ */
+export function changedStackSelection(prefix: string, changes: Pick<StackChanges, 'platform' | 'useCases'>): { stacks: string[]; context: string[] } {
+  return {
+    stacks: [...(changes.platform ? [`${prefix}-platform`] : []), ...changes.useCases.flatMap((u) => useCaseStackPatterns(prefix, u.name))],
+    context: changes.platform ? [] : ['--context', `lakestep:use-cases=${changes.useCases.map((u) => u.name).join(',')}`],
+  };
 }
 
 /** `<prefix>-<uc>-[0-9]*` matches shards only, not another use case named `<uc>-something`. */

@@ -33,6 +33,7 @@ export {
 export {
   deploy,
   planDeploy,
+  changedStackSelection,
   loadManifest,
   defaultSpawn,
   CDK_APP,

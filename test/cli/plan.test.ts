@@ -1,11 +1,16 @@
 /**
  * `lakestep plan` through `cli()`: the offline comparison with an earlier build
  * (test/golden/plan-against pins its text), its JSON, the refusals, and `--cdk`
- * running `cdk diff` on the compiled build once credentials resolve.
+ * running `cdk diff` on the stacks of the compiled build a deploy would deploy, once credentials resolve.
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { CloudFormationClient, DescribeStacksCommand, type Stack } from '@aws-sdk/client-cloudformation';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_SPARK_DIR } from '../../infra/inputs-hash.ts';
+import { loadBuild } from '../../infra/manifest.ts';
+import { localHashes } from '../../src/ops/deploy-changes.ts';
 import type { SpawnFn } from '../../src/ops/index.ts';
 import type { Plan } from '../../src/plan/diff.ts';
 import { readManifestDir } from '../../src/build/manifest-files.ts';
@@ -24,6 +29,10 @@ async function twoBuilds(): Promise<string> {
   }
   return dir;
 }
+
+// What `plan --cdk` reads of the deployed stacks (DescribeStacks); the change detection itself is real.
+const cfn = mockClient(CloudFormationClient);
+beforeEach(() => cfn.reset());
 
 describe('lakestep plan', () => {
   it('--json gives the plan as data: machines, rules, schedules, access, and the quarantined use case left alone', async () => {
@@ -77,18 +86,53 @@ describe('lakestep plan', () => {
     expect(await runCli(['plan', 'specs', '--against', 'deployed'], dir)).toMatchObject({ code: 2, err: expect.stringContaining(`--against deployed: ${join(dir, 'deployed/sales/manifest.json')}: not found`) });
   });
 
-  it('--cdk writes the build and runs cdk diff on it, after the credentials check', async () => {
+  it('--cdk writes the build and runs cdk diff on the stacks a deploy would deploy, after the credentials check', async () => {
     const dir = folder(BEFORE);
     const calls: string[][] = [];
     const spawn: SpawnFn = async (command, args) => {
       calls.push([command, ...args]);
       return 0;
     };
-    const ok = await runCli(['plan', 'specs', '--cdk', '--out', 'out'], dir, { spawn, checkCredentials: async () => ({ ok: true, source: 'env', elapsedMs: 1 }) });
+    const credentials = { spawn, checkCredentials: async () => ({ ok: true as const, source: 'env' as const, elapsedMs: 1 }) };
+    const diff = ['node_modules/.bin/cdk', 'diff', '--app', 'node --v8-pool-size=1 --import tsx infra/app.ts', '--context', `buildDir=${join(dir, 'out')}`];
+    // Nothing deployed: every stack, the app built whole.
+    cfn.on(DescribeStacksCommand).resolves({ Stacks: [] });
+    const ok = await runCli(['plan', 'specs', '--cdk', '--out', 'out'], dir, credentials);
     expect(ok.code).toBe(0);
-    expect(calls).toEqual([['node_modules/.bin/cdk', 'diff', '--app', 'node --v8-pool-size=1 --import tsx infra/app.ts', '--context', `buildDir=${join(dir, 'out')}`]]);
+    expect(ok.out).toContain('deploy lakestep-platform: not deployed\ndeploy use case sales: new');
+    expect(calls).toEqual([[...diff, '--exclusively', 'lakestep-platform', 'lakestep-sales', 'lakestep-sales-[0-9]*']]);
+
+    // Deployed as built: nothing to diff, cdk does not run.
+    const hashes = localHashes(loadBuild(join(dir, 'out')), DEFAULT_SPARK_DIR);
+    const stack = (name: string, outputs: Record<string, string>): Stack => ({
+      StackName: name,
+      StackStatus: 'UPDATE_COMPLETE',
+      CreationTime: new Date(0),
+      Outputs: Object.entries(outputs).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
+    });
+    cfn.on(DescribeStacksCommand).resolves({
+      Stacks: [stack('lakestep-platform', { LakestepInputsHash: hashes.platform }), stack('lakestep-sales', { LakestepUseCase: 'sales', LakestepInputsHash: hashes.useCases.get('sales')!, LakestepShard: '1/1' })],
+    });
+    const same = await runCli(['plan', 'specs', '--cdk', '--out', 'out'], dir, credentials);
+    expect(same.code).toBe(0);
+    expect(same.out).toContain('nothing to diff: nothing changed since the last deploy');
+    expect(calls).toHaveLength(1);
+
+    // One use case changed: only its stacks are built and diffed.
+    writeFileSync(join(dir, 'specs/sales/orchestration.yaml'), sparkUseCase('sales@example.com', [{ name: 'extract', schedule: 'rate(2 days)' }, { name: 'old' }]));
+    expect((await runCli(['plan', 'specs', '--cdk', '--out', 'out'], dir, credentials)).code).toBe(0);
+    expect(calls[1]).toEqual([...diff, '--context', 'lakestep:use-cases=sales', '--exclusively', 'lakestep-sales', 'lakestep-sales-[0-9]*']);
+
+    // The deployed stacks cannot be read: every stack, said so.
+    cfn.on(DescribeStacksCommand).rejects(new Error('AccessDenied: cloudformation:DescribeStacks'));
+    const blind = await runCli(['plan', 'specs', '--cdk', '--out', 'out'], dir, credentials);
+    expect(blind.out).toContain('note: cannot read the deployed stacks (CloudFormation DescribeStacks): AccessDenied: cloudformation:DescribeStacks; cdk diff compares every stack');
+    expect(calls[2]).toEqual(diff);
+
+    cfn.resetHistory();
     const none = await runCli(['plan', 'specs', '--cdk'], dir, { spawn, checkCredentials: async () => ({ ok: false, message: 'no AWS credentials: nope', elapsedMs: 1 }) });
     expect(none).toMatchObject({ code: 1, err: expect.stringContaining('cannot run cdk diff: no AWS credentials: nope') });
-    expect(calls).toHaveLength(1);
+    expect(calls).toHaveLength(3);
+    expect(cfn.calls()).toHaveLength(0);
   });
 });
