@@ -7,7 +7,9 @@ import { resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { withThousands } from '../build/limits.ts';
 import type { Manifest } from '../build/types.ts';
+import { CHANGES_LIST_LIMIT } from '../ops/deploy-changes.ts';
 import { sfnExecutions } from '../starter/sfn.ts';
 import { startDetached } from '../ops/backfill-detach.ts';
 import { downstreamOf } from '../ops/downstream.ts';
@@ -215,7 +217,9 @@ export async function deployCommand(
     io.out(deployed.message === 'dry run' ? 'dry run: nothing deployed' : `nothing deployed: ${deployed.message}`);
     return result.quarantined.length ? 1 : 0;
   }
-  const stacks = deployed.plan?.stacks.length ? deployed.plan.stacks.join(' ') : 'all stacks';
+  const named = deployed.plan?.stacks ?? [];
+  // A use case is named by its stack and the pattern of its other parts: past the list limit, counted.
+  const stacks = named.length === 0 ? 'all stacks' : named.length <= 2 * CHANGES_LIST_LIMIT ? named.join(' ') : `the stacks of ${withThousands(deployed.changes?.useCases.length ?? opts.useCases.length)} use case(s)${named.includes(`${manifest.platform.prefix}-platform`) ? ' and the platform stack' : ''}`;
   io.out(`deployed ${stacks} from ${opts.outDir}/manifest.json`);
   // The healthy use cases are deployed, but the change to a quarantined one is not: like compile, exit 1.
   return result.quarantined.length ? 1 : 0;

@@ -11,6 +11,7 @@
 import { type CloudFormationClient, paginateDescribeStacks } from '@aws-sdk/client-cloudformation';
 import { INPUTS_HASH_OUTPUT, platformInputsHash, ROLES_OUTPUT, SHARD_OUTPUT, USE_CASE_OUTPUT, useCaseInputsHash } from '../../infra/inputs-hash.ts';
 import type { LoadedBuild } from '../../infra/manifest.ts';
+import { withThousands } from '../build/limits.ts';
 import { errorMessage, OpsError } from './errors.ts';
 
 /** A deployed stack of the platform, as DescribeStacks returns it. */
@@ -131,11 +132,30 @@ function useCaseReason(name: string, hash: string, deployed: readonly DeployedSt
   return undefined;
 }
 
-/** One line per stack decision, for `--dry-run` and before cdk runs. */
-export function formatChanges(c: StackChanges, prefix: string): string[] {
+/** Use cases named one per line, or in the list of unchanged ones, before the rest is counted. */
+export const CHANGES_LIST_LIMIT = 100;
+/** Unchanged use cases named past {@link CHANGES_LIST_LIMIT}. */
+const UNCHANGED_NAMED = 10;
+
+/**
+ * One line per stack decision, for `--dry-run` and before cdk runs. Past `limit` use cases to deploy, the
+ * others are counted by reason on one line; past `limit` unchanged ones, the first are named and the rest
+ * counted (a change to platform.yaml deploys every use case of a large platform).
+ */
+export function formatChanges(c: StackChanges, prefix: string, limit = CHANGES_LIST_LIMIT): string[] {
   const lines = [c.platform ? `deploy ${prefix}-platform: ${c.platform}` : `skip ${prefix}-platform: unchanged`];
-  for (const u of c.useCases) lines.push(`deploy use case ${u.name}: ${u.reason}`);
-  if (c.unchanged.length) lines.push(`skip ${c.unchanged.length} unchanged use case(s): ${c.unchanged.join(', ')}`);
+  for (const u of c.useCases.slice(0, limit)) lines.push(`deploy use case ${u.name}: ${u.reason}`);
+  const more = c.useCases.slice(limit);
+  if (more.length) {
+    const reasons = new Map<string, number>();
+    for (const u of more) reasons.set(u.reason, (reasons.get(u.reason) ?? 0) + 1);
+    const counts = [...reasons].sort(([a, x], [b, y]) => y - x || a.localeCompare(b)).map(([reason, n]) => `${withThousands(n)} ${reason}`);
+    lines.push(`deploy ${withThousands(more.length)} more use case(s): ${counts.join(', ')}`);
+  }
+  if (c.unchanged.length) {
+    const named = c.unchanged.length > limit ? [...c.unchanged.slice(0, UNCHANGED_NAMED), `… (${withThousands(c.unchanged.length - UNCHANGED_NAMED)} more)`] : c.unchanged;
+    lines.push(`skip ${withThousands(c.unchanged.length)} unchanged use case(s): ${named.join(', ')}`);
+  }
   for (const r of c.removed) {
     lines.push(`use case ${r.useCase} is no longer in the specs: its stack(s) ${r.stacks.join(', ')} are left in place; delete them with \`npx cdk destroy\` or \`aws cloudformation delete-stack\` once nothing depends on them`);
   }

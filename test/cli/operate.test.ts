@@ -336,6 +336,19 @@ describe('lakestep deploy', () => {
     expect(calls).toHaveLength(1);
   });
 
+  it('counts what it deploys past 100 use cases instead of naming every stack', async () => {
+    const many: Record<string, string> = { ...CLEAN };
+    for (let i = 0; i < 101; i++) many[`specs/uc${String(i).padStart(3, '0')}/orchestration.yaml`] = sparkUseCase(`uc${String(i).padStart(3, '0')}@example.com`, [{ name: 'run' }]);
+    const r = await runCli(['deploy', 'specs'], folder(many), { ...credentials, spawn: spawn(0) });
+    expect(r.code).toBe(0);
+    // crm, sales and uc000…uc097 one per line, then a count.
+    expect(r.out).toContain('deploy use case uc097: new\ndeploy 3 more use case(s): 3 new\n');
+    expect(r.out).not.toContain('deploy use case uc098');
+    expect(r.out).toContain('deployed the stacks of 103 use case(s) and the platform stack from build/manifest.json');
+    // cdk still gets every stack by name.
+    expect(calls[0]!.args.filter((a) => /^lakestep-uc\d{3}$/.test(a))).toHaveLength(101);
+  }, 60_000);
+
   it('--use-case deploys the platform stack and those use cases only', async () => {
     const r = await runCli(['deploy', 'specs', '--use-case', 'sales', '--use-case', 'crm', '--out', 'out'], folder(CLEAN), { ...credentials, spawn: spawn(0) });
     expect(r.code).toBe(0);

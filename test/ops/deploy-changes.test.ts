@@ -11,7 +11,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_SPARK_DIR } from '../../infra/inputs-hash.ts';
 import { loadBuild } from '../../infra/manifest.ts';
 import { useCaseShards } from '../../infra/usecase/shards.ts';
-import { changedStacks, type DeployedStack, type LocalHashes, localHashes, readDeployedStacks } from '../../src/ops/deploy-changes.ts';
+import { changedStacks, type DeployedStack, formatChanges, type LocalHashes, localHashes, readDeployedStacks } from '../../src/ops/deploy-changes.ts';
 import { deploy, type SpawnFn } from '../../src/ops/deploy.ts';
 import { rolesAdded } from '../../src/ops/role-quota.ts';
 import { manifestRoles, manifestUseCaseRoles, platformRoles } from '../../src/build/iam-quota.ts';
@@ -135,6 +135,24 @@ describe('the changed set', () => {
     expect(reason([part('UPDATE_COMPLETE', [1, 2], 'h'), part('ROLLBACK_COMPLETE', [2, 2])])).toBe('stack lakestep-sales-2 is ROLLBACK_COMPLETE');
     expect(reason([{ name: 'lakestep-sales', status: 'CREATE_COMPLETE' }])).toBe('deployed without an inputs hash');
     expect(reason([part('UPDATE_COMPLETE', [1, 2], 'h'), part('UPDATE_COMPLETE', [2, 2], 'h')])).toBeUndefined();
+  });
+});
+
+describe('formatChanges', () => {
+  it('names up to 100 use cases to deploy and counts the others by reason; past 100 unchanged ones, names the first ten', () => {
+    const names = (n: number, from: number) => Array.from({ length: n }, (_, i) => `uc${String(from + i).padStart(4, '0')}`);
+    const useCases = [...names(230, 0).map((name) => ({ name, reason: 'changed' })), ...names(20, 230).map((name) => ({ name, reason: 'new' }))];
+    const lines = formatChanges({ platform: 'platform settings, its state machines, the Spark runtime or the set of use cases changed', useCases, unchanged: names(1200, 250), removed: [] }, 'acme');
+    expect(lines).toHaveLength(1 + 100 + 2);
+    expect(lines.slice(1, 101)).toEqual(useCases.slice(0, 100).map((u) => `deploy use case ${u.name}: changed`));
+    expect(lines[101]).toBe('deploy 150 more use case(s): 130 changed, 20 new');
+    expect(lines[102]).toBe(`skip 1,200 unchanged use case(s): ${names(10, 250).join(', ')}, … (1,190 more)`);
+    // Within the limit, every name.
+    expect(formatChanges({ useCases: useCases.slice(0, 3), unchanged: names(100, 250), removed: [] }, 'acme')).toEqual([
+      'skip acme-platform: unchanged',
+      ...useCases.slice(0, 3).map((u) => `deploy use case ${u.name}: changed`),
+      `skip 100 unchanged use case(s): ${names(100, 250).join(', ')}`,
+    ]);
   });
 });
 
