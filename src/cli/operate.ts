@@ -170,11 +170,18 @@ export async function backfillCommand(
   return result.plan.ok ? 0 : 1;
 }
 
+/** The stacks a deploy named, each use case by its stack and the pattern of its other parts; past the list limit, counted. */
+function deployedStacks(named: readonly string[], useCases: number, prefix: string): string {
+  if (named.length === 0) return 'all stacks';
+  if (named.length <= 2 * CHANGES_LIST_LIMIT) return named.join(' ');
+  return `the stacks of ${withThousands(useCases)} use case(s)${named.includes(`${prefix}-platform`) ? ' and the platform stack' : ''}`;
+}
+
 /**
  * `lakestep deploy`: compile (healthy use cases are written, quarantined ones left
  * out), then `cdk deploy` through `src/ops`, which first checks AWS credentials.
  * Exit 0 when everything deployed; 1 without credentials, when cdk fails, or when
- * a use case was quarantined (the others are still deployed); 2 for an unknown `--use-case`.
+ * a use case was quarantined (the others are still deployed); 2 for an unknown `--use-case` or a bad `--concurrency`.
  */
 export async function deployCommand(
   io: Io,
@@ -217,10 +224,7 @@ export async function deployCommand(
     io.out(deployed.message === 'dry run' ? 'dry run: nothing deployed' : `nothing deployed: ${deployed.message}`);
     return result.quarantined.length ? 1 : 0;
   }
-  const named = deployed.plan?.stacks ?? [];
-  // A use case is named by its stack and the pattern of its other parts: past the list limit, counted.
-  const stacks = named.length === 0 ? 'all stacks' : named.length <= 2 * CHANGES_LIST_LIMIT ? named.join(' ') : `the stacks of ${withThousands(deployed.changes?.useCases.length ?? opts.useCases.length)} use case(s)${named.includes(`${manifest.platform.prefix}-platform`) ? ' and the platform stack' : ''}`;
-  io.out(`deployed ${stacks} from ${opts.outDir}/manifest.json`);
+  io.out(`deployed ${deployedStacks(deployed.plan?.stacks ?? [], deployed.changes?.useCases.length ?? opts.useCases.length, manifest.platform.prefix)} from ${opts.outDir}/manifest.json`);
   // The healthy use cases are deployed, but the change to a quarantined one is not: like compile, exit 1.
   return result.quarantined.length ? 1 : 0;
 }

@@ -15,7 +15,7 @@ import { ManifestError, readManifestDir } from '../build/manifest-files.ts';
 import type { Manifest, ManifestWorkflow } from '../build/types.ts';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { DEFAULT_SPARK_DIR } from '../../infra/inputs-hash.ts';
-import { changedStacks, formatChanges, localHashes, readDeployedStacks } from '../ops/deploy-changes.ts';
+import { changesSinceDeploy, formatChanges } from '../ops/deploy-changes.ts';
 import { errorMessage } from '../ops/errors.ts';
 import { CDK_APP, CDK_BIN, changedStackSelection, checkCredentials, defaultSpawn } from '../ops/index.ts';
 import { type BuildView, planDiff } from '../plan/diff.ts';
@@ -82,8 +82,7 @@ export async function planCommand(io: Io, opts: PlanOptions): Promise<number> {
     const { prefix, region } = manifest.platform;
     const args = ['diff', '--app', CDK_APP, '--context', `buildDir=${buildDir}`];
     try {
-      const deployed = await readDeployedStacks(io.cloudFormation?.(region) ?? new CloudFormationClient({ region }), prefix);
-      const changes = changedStacks(localHashes({ buildDir, manifest }, DEFAULT_SPARK_DIR), deployed, prefix);
+      const { changes } = await changesSinceDeploy({ buildDir, manifest }, io.cloudFormation?.(region) ?? new CloudFormationClient({ region }), DEFAULT_SPARK_DIR);
       for (const line of formatChanges(changes, prefix)) io.out(line);
       if (!changes.platform && changes.useCases.length === 0) {
         io.out('nothing to diff: nothing changed since the last deploy');

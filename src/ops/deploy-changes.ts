@@ -82,6 +82,14 @@ export async function readDeployedStacks(client: CloudFormationClient, prefix: s
   return stacks;
 }
 
+/** The deployed stacks of the build's prefix, and what changed since they were deployed (deploy and `plan --cdk`). */
+export async function changesSinceDeploy(build: LoadedBuild, client: CloudFormationClient, sparkDir: string): Promise<{ deployed: DeployedStack[]; changes: StackChanges }> {
+  const { prefix } = build.manifest.platform;
+  const local = localHashes(build, sparkDir);
+  const deployed = await readDeployedStacks(client, prefix);
+  return { deployed, changes: changedStacks(local, deployed, prefix) };
+}
+
 /** The stacks to deploy, from the build's hashes and the deployed stacks. */
 export function changedStacks(local: LocalHashes, deployed: readonly DeployedStack[], prefix: string): StackChanges {
   const platformStack = deployed.find((s) => s.name === `${prefix}-platform`);

@@ -22,7 +22,7 @@ import { checkCredentials as realCheckCredentials, type CredentialsCheck } from 
 import { DEFAULT_SPARK_DIR } from '../../infra/inputs-hash.ts';
 import { useCaseShards } from '../../infra/usecase/shards.ts';
 import { sharesMachineRoles } from '../build/iam-quota.ts';
-import { changedStacks, type DeployedStack, formatChanges, localHashes, readDeployedStacks, type StackChanges } from './deploy-changes.ts';
+import { changesSinceDeploy, type DeployedStack, formatChanges, readDeployedStacks, type StackChanges } from './deploy-changes.ts';
 import { errorMessage, OpsError } from './errors.ts';
 import { checkRoleQuota, type DeployScope, type RoleQuotaCheck, rolesAdded } from './role-quota.ts';
 import { closestNames, didYouMean } from './suggest.ts';
@@ -201,9 +201,7 @@ export async function deploy(opts: DeployOptions): Promise<DeployResult> {
     plan = planDeploy(manifest, opts);
     if (!opts.all && !opts.useCases?.length) {
       const { prefix, region } = manifest.platform;
-      const local = localHashes(buildOf(manifest), opts.sparkDir ?? DEFAULT_SPARK_DIR);
-      deployed = await readDeployedStacks(opts.cloudFormation ?? new CloudFormationClient({ region }), prefix);
-      changes = changedStacks(local, deployed, prefix);
+      ({ deployed, changes } = await changesSinceDeploy(buildOf(manifest), opts.cloudFormation ?? new CloudFormationClient({ region }), opts.sparkDir ?? DEFAULT_SPARK_DIR));
       for (const line of formatChanges(changes, prefix)) opts.log?.(line);
       plan = planDeploy(manifest, { ...opts, changes });
     }
