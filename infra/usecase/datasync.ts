@@ -14,7 +14,6 @@ import type { PlatformResources } from '../platform/platform-stack.ts';
 
 export type CreatedDataSync = Extract<DataSyncResource, { location: unknown }>;
 
-
 export interface DataSyncTransferProps {
   resource: CreatedDataSync;
   platform: PlatformResources;

@@ -46,10 +46,12 @@ export function workflowRoles(w: Pick<ManifestWorkflow, 'watch' | 'resources'>, 
 
 /**
  * Roles of a use case beside its workflows': its Spark job role, its table optimizer role when it
- * manages tables, and the role its state machines share with `state_machine_roles: per_use_case`.
+ * manages tables, and with `state_machine_roles: per_use_case` the role its state machines share in
+ * each of its `stacks` (infra/usecase/shards.ts; the compile, which does not split use cases into
+ * stacks, counts one).
  */
-export function useCaseRoles(u: Pick<ManifestUseCase, 'workflows'>, platform: MachineRoles = {}): number {
-  const shared = sharesMachineRoles(platform) && u.workflows.length > 0 ? 1 : 0;
+export function useCaseRoles(u: Pick<ManifestUseCase, 'workflows'>, platform: MachineRoles = {}, stacks = 1): number {
+  const shared = sharesMachineRoles(platform) && u.workflows.length > 0 ? stacks : 0;
   return 1 + (u.workflows.some((w) => (w.managedTables ?? []).length > 0) ? 1 : 0) + shared;
 }
 
@@ -62,14 +64,9 @@ export function platformRoles(platform: Pick<ManifestPlatform, 'governance'>, ma
   return 4 + (machines?.backfill ? 1 : 0) + (machines?.dispatcher ? 1 : 0) + (platform.governance === 'lake_formation' ? 1 : 0);
 }
 
-/**
- * The roles of one compiled use case's stacks: its own and its workflows'. Deployed in `stacks` stacks
- * (infra/usecase/shards.ts), it has a shared state machine role in each; the compile, which does not
- * split use cases into stacks, counts one.
- */
+/** The roles of one compiled use case's stacks, deployed in `stacks` stacks: its own and its workflows'. */
 export function manifestUseCaseRoles(u: Pick<ManifestUseCase, 'workflows'>, platform: MachineRoles, stacks = 1): number {
-  const shards = sharesMachineRoles(platform) && u.workflows.length > 0 ? Math.max(0, stacks - 1) : 0;
-  return useCaseRoles(u, platform) + shards + u.workflows.reduce((m, w) => m + workflowRoles(w, platform), 0);
+  return useCaseRoles(u, platform, stacks) + u.workflows.reduce((m, w) => m + workflowRoles(w, platform), 0);
 }
 
 /** The roles of a compiled build's stacks, from its manifest (what {@link checkIamRoleQuota} counts during the compile). */

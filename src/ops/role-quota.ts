@@ -26,15 +26,15 @@ export type DeployScope = { platform?: string; useCases: readonly { name: string
 
 /**
  * The roles a deploy adds to the account: each deployed stack's growth (the roles it will hold, as the compile
- * counts them, beyond those its `LakestepRoles` output reports; all of them for a stack not deployed yet), and
- * the use cases that grow.
+ * counts them with a shared machine role per stack of a split use case, beyond those its `LakestepRoles` output
+ * reports; all of them for a stack not deployed yet), and the use cases that grow.
  */
 export function rolesAdded(
   manifest: Pick<Manifest, 'platform' | 'machines' | 'useCases'>,
   changes: DeployScope,
   deployed: readonly DeployedStack[],
-  /** The stacks a use case deploys in (infra/usecase/shards.ts), which shared machine roles count by; 1 when absent. */
-  stacksOf?: (u: ManifestUseCase) => number,
+  /** How many stacks a use case deploys in (infra/usecase/shards.ts), which shared machine roles count by; 1 when absent. */
+  stackCount?: (u: ManifestUseCase) => number,
 ): { roles: number; useCases: string[] } {
   const { prefix } = manifest.platform;
   /** What the stacks hold now: undefined when one of them does not say. */
@@ -50,7 +50,7 @@ export function rolesAdded(
   const changed = new Set(changes.useCases.map((u) => u.name));
   for (const u of manifest.useCases) {
     if (!changed.has(u.name)) continue;
-    const more = growth(manifestUseCaseRoles(u, manifest.platform, stacksOf?.(u)), stacksOfUseCase(u.name, deployed, prefix));
+    const more = growth(manifestUseCaseRoles(u, manifest.platform, stackCount?.(u)), stacksOfUseCase(u.name, deployed, prefix));
     if (more === 0) continue;
     roles += more;
     useCases.push(u.name);
