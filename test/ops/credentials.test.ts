@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkCredentials } from '../../src/ops/credentials.ts';
+import { restoreEnv } from '../helpers/env.ts';
 
 describe('checkCredentials (real SDK default chain, no network)', () => {
   const saved = { ...process.env };
@@ -15,7 +16,7 @@ describe('checkCredentials (real SDK default chain, no network)', () => {
     process.env.HOME = home;
   });
   afterEach(() => {
-    process.env = { ...saved };
+    restoreEnv(saved);
     rmSync(home, { recursive: true, force: true });
   });
 

@@ -10,6 +10,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CredentialsCheck } from '../../src/ops/credentials.ts';
 import { bootstrapQualifier, CDK_APP, deploy, planDeploy, type SpawnFn } from '../../src/ops/deploy.ts';
+import { restoreEnv } from '../helpers/env.ts';
 import { writeManifest } from '../helpers/manifest.ts';
 import { manifest } from './fixtures.ts';
 
@@ -143,7 +144,7 @@ describe('deploy', () => {
       process.env.HOME = home;
     });
     afterEach(() => {
-      process.env = { ...saved };
+      restoreEnv(saved);
       rmSync(home, { recursive: true, force: true });
     });
 
