@@ -3,6 +3,7 @@
  * a build: output, `--depth`, quarantined use cases, and the usage errors (exit 2).
  */
 import { describe, expect, it } from 'vitest';
+import { layoutDot } from '../helpers/graphviz.ts';
 import { folder, runCli } from './support.ts';
 
 const SECRET = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf';
@@ -104,5 +105,6 @@ describe('lakestep graph --tables', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain('    t_raw_shop__orders [label="raw_shop.orders", shape=cylinder,');
     expect(r.out).toContain('  t_raw_shop__orders -> n_shop__shop_clean;\n');
+    expect(await layoutDot(r.out)).toContain('<title>t_raw_shop__orders&#45;&gt;n_shop__shop_clean</title>');
   });
 });
