@@ -27,13 +27,14 @@ import { checkDatabaseOwners, checkTableOwnership } from './ir/ownership.ts';
 import { RecordingIndex, setTableOwners } from './ir/context.ts';
 import type { UseCaseFacts } from './ir/facts.ts';
 import type { Platform, UseCase } from './ir/types.ts';
-import type { Manifest } from './build/types.ts';
+import type { Manifest, ManifestPlatform, ManifestTable } from './build/types.ts';
 import { tableCatalog } from './build/tables.ts';
 import { MANIFEST_INDEX, manifestPartPath, readManifest } from './build/manifest-files.ts';
 import { checkRuleQuotas, formatRuleSummary, statusRule } from './events/index.ts';
 import { limitsSummary } from './build/limits.ts';
 import { checkDataSyncQuota } from './build/datasync-quota.ts';
 import { checkIamRoleQuota, formatRoleSummary, platformRoles } from './build/iam-quota.ts';
+import { layoutStacks } from '../infra/usecase/shards.ts';
 import { discover, type SkippedEntry, type UseCaseFiles } from './spec/discover.ts';
 import type { SourceFile, SpecFile } from './spec/files.ts';
 import { CACHE_FORMAT, canonical, digest, SpilledUseCases, type CacheEntry, type CompileCache, type FileDigest, type UseCaseSummary } from './compile/cache.ts';
@@ -57,6 +58,8 @@ export interface CompileResult extends BuildOutput {
   limitsSummary: string;
   /** One line on the IAM roles the build's stacks create, against the account quota. */
   iamSummary: string;
+  /** The IAM roles the build's stacks create (src/build/iam-quota.ts). */
+  iamRoles: number;
 }
 
 /**
@@ -334,7 +337,7 @@ export function compileStream(sources: readonly SourceFile[], options: StreamOpt
   const limits = limitsSummary(summaries);
   quotas.summary.schedules = summaries.reduce((n, u) => n + u.workflows.reduce((m, w) => m + w.schedules, 0), 0);
   checkDataSyncQuota({ platform: { region: platform.region }, useCases: summaries }, healthyFacts, report);
-  const roles = checkIamRoleQuota(platformRoles(platform, build.manifest.machines), summaries, healthyFacts, report, platform);
+  const roles = checkIamRoleQuota(platformRoles(platform, build.manifest.machines), withStackRoles(summaries, build.manifest.platform, tables), healthyFacts, report, platform);
   const diagnostics = sortDiagnostics(report.diagnostics);
   for (const q of quarantined) {
     q.diagnostics = diagnostics.filter((d) => d.useCase === q.useCase || (!platformOk && platformFiles.has(d.file)));
@@ -365,6 +368,7 @@ export function compileStream(sources: readonly SourceFile[], options: StreamOpt
     rulesSummary: formatRuleSummary(quotas.summary),
     limitsSummary: limits,
     iamSummary: formatRoleSummary(roles),
+    iamRoles: roles,
   };
 }
 
@@ -389,4 +393,17 @@ function outputFile(path: string, text: string): OutputFile {
 /** Stable JSON: two-space indent, trailing newline; key order is construction order. */
 export function json(value: unknown): string {
   return JSON.stringify(value, null, 2) + '\n';
+}
+
+/**
+ * The summaries with the roles of use cases split over stacks: with `state_machine_roles: per_use_case` the
+ * machines of each stack share a role of that stack, so a use case has one per stack (src/build/iam-quota.ts
+ * `useCaseRoles`), split as the CDK app splits it (infra/usecase/shards.ts) from what its summary keeps.
+ */
+function withStackRoles(summaries: readonly UseCaseSummary[], platform: ManifestPlatform, tables: Readonly<Record<string, ManifestTable>>): UseCaseSummary[] {
+  // Every use case's layout, with workflows or not: its shares may add grants to another's first stack.
+  const layouts = summaries.flatMap((u) => (u.layout ? [{ name: u.name, layout: u.layout }] : []));
+  if (layouts.length === 0) return [...summaries];
+  const stacks = layoutStacks(platform, tables, layouts);
+  return summaries.map((u) => (u.workflows.length > 0 ? { ...u, roles: u.roles + (stacks.get(u.name) ?? 1) - 1 } : u));
 }

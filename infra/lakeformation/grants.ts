@@ -24,7 +24,7 @@
  * @see https://docs.aws.amazon.com/lake-formation/latest/dg/lf-permissions-reference.html
  * @see https://docs.aws.amazon.com/lake-formation/latest/dg/implicit-permissions.html
  */
-import type { ManifestPlatform, ManifestTable, ManifestUseCase, TableAccessKind } from '../../src/build/types.ts';
+import type { ManifestPlatform, ManifestTable, ManifestUseCase, ManifestWorkflow, TableAccessKind } from '../../src/build/types.ts';
 import { governedDatabases, overlapsRegistered, registeredLocations } from './locations.ts';
 
 export type LakeFormationPermission = 'ALL' | 'SELECT' | 'DESCRIBE' | 'CREATE_TABLE' | 'DROP' | 'DATA_LOCATION_ACCESS';
@@ -55,12 +55,18 @@ export function grantKey(g: LakeFormationGrant): string {
   return `${r.kind}:${name}:${g.permission}`;
 }
 
-/** The grants of `useCase`'s Spark job role, sorted by key and each once. */
+/** What the grants of a use case read of it: its name and its workflows' table access. */
+export interface GrantedUseCase {
+  name: string;
+  workflows: readonly Pick<ManifestWorkflow, 'access'>[];
+}
+
+/** The grants of `useCase`'s Spark job role, sorted by key and each once; `useCases` give the shares naming it. */
 export function lakeFormationGrants(
   platform: ManifestPlatform,
-  useCase: ManifestUseCase,
+  useCase: GrantedUseCase,
   tables: Readonly<Record<string, ManifestTable>>,
-  useCases: readonly ManifestUseCase[],
+  useCases: readonly Pick<ManifestUseCase, 'name' | 'shares'>[],
 ): LakeFormationGrant[] {
   const governed = new Set(governedDatabases(platform));
   const locations = registeredLocations(platform);
@@ -112,7 +118,7 @@ export function lakeFormationGrants(
 }
 
 /** Each table the use case's workflows touch, with the union of their kinds. */
-function tableKinds(useCase: ManifestUseCase): Map<string, Set<TableAccessKind>> {
+function tableKinds(useCase: GrantedUseCase): Map<string, Set<TableAccessKind>> {
   const out = new Map<string, Set<TableAccessKind>>();
   for (const w of useCase.workflows) {
     for (const [table, kinds] of Object.entries(w.access ?? {})) {
@@ -125,6 +131,6 @@ function tableKinds(useCase: ManifestUseCase): Map<string, Set<TableAccessKind>>
 }
 
 /** The shares other use cases declare with `name`, tables in lower case. */
-export function sharesWith(name: string, useCases: readonly ManifestUseCase[]): { table: string; access: string[] }[] {
+export function sharesWith(name: string, useCases: readonly Pick<ManifestUseCase, 'name' | 'shares'>[]): { table: string; access: string[] }[] {
   return useCases.flatMap((u) => (u.name === name ? [] : (u.shares ?? []).filter((s) => s.with.includes(name)).map((s) => ({ table: s.table.toLowerCase(), access: s.access }))));
 }

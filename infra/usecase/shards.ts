@@ -5,9 +5,9 @@
  * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html
  */
 import { createdTransfers } from '../../src/build/datasync-quota.ts';
-import type { ManifestUseCase, ManifestWorkflow } from '../../src/build/types.ts';
+import type { ManifestPlatform, ManifestTable, ManifestUseCase, ManifestWorkflow, TableAccessKind, TableShare } from '../../src/build/types.ts';
 import { DAG_TOPIC_TAG } from '../../src/events/routes.ts';
-import { lakeFormationGrants } from '../lakeformation/grants.ts';
+import { lakeFormationGrants, UngovernedDatabaseError } from '../lakeformation/grants.ts';
 import { lakeFormationEnabled } from '../lakeformation/locations.ts';
 import { type LoadedBuild, readBuildFile } from '../manifest.ts';
 
@@ -72,28 +72,46 @@ export function definitionSize(definitionJson: string): number {
   return JSON.stringify(JSON.parse(definitionJson), null, 2).length + 1;
 }
 
-/** Greedy, order-preserving packing: a workflow goes to the current shard while it fits. */
-export function planShards(sizes: WorkflowSize[], budget: ShardBudget = {}): ManifestWorkflow[][] {
+/** What a workflow weighs in a shard: its resources ({@link workflowResourceCount}) and its definitions' size ({@link definitionSize}). */
+export interface ShardWeight {
+  resources: number;
+  definitionBytes: number;
+}
+
+/** The size of a workflow's definitions in a shard, its watch machine's included; `read` gives a build file's text. */
+export function workflowDefinitionBytes(workflow: Pick<ManifestWorkflow, 'definition' | 'watch'>, read: (path: string) => string): number {
+  return definitionSize(read(workflow.definition)) + (workflow.watch ? definitionSize(read(workflow.watch.definition)) : 0);
+}
+
+/** Greedy, order-preserving packing: an item goes to the current shard while it fits. */
+export function packShards<T extends ShardWeight>(items: readonly T[], budget: ShardBudget = {}): T[][] {
   const maxResources = budget.maxResources ?? 450;
   const maxBytes = budget.maxDefinitionBytes ?? 600_000;
-  const shards: ManifestWorkflow[][] = [];
-  let current: ManifestWorkflow[] = [];
+  const shards: T[][] = [];
+  let current: T[] = [];
   let resources = FIRST_SHARD_FIXED_RESOURCES + (budget.firstShardExtraResources ?? 0);
   let bytes = 0;
-  for (const { workflow, definitionBytes } of sizes) {
-    const count = workflowResourceCount(workflow);
-    if (current.length > 0 && (resources + count > maxResources || bytes + definitionBytes > maxBytes)) {
+  for (const item of items) {
+    if (current.length > 0 && (resources + item.resources > maxResources || bytes + item.definitionBytes > maxBytes)) {
       shards.push(current);
       current = [];
       resources = SHARD_FIXED_RESOURCES;
       bytes = 0;
     }
-    current.push(workflow);
-    resources += count;
-    bytes += definitionBytes;
+    current.push(item);
+    resources += item.resources;
+    bytes += item.definitionBytes;
   }
   if (current.length > 0 || shards.length === 0) shards.push(current);
   return shards;
+}
+
+/** {@link packShards} of workflows. */
+export function planShards(sizes: WorkflowSize[], budget: ShardBudget = {}): ManifestWorkflow[][] {
+  return packShards(
+    sizes.map((s) => ({ ...s, resources: workflowResourceCount(s.workflow) })),
+    budget,
+  ).map((shard) => shard.map((s) => s.workflow));
 }
 
 /**
@@ -102,12 +120,41 @@ export function planShards(sizes: WorkflowSize[], budget: ShardBudget = {}): Man
  */
 export function useCaseShards(build: LoadedBuild, useCase: ManifestUseCase): ManifestWorkflow[][] {
   const { platform } = build.manifest;
-  const sizes = useCase.workflows.map((workflow) => ({
-    workflow,
-    definitionBytes: definitionSize(readBuildFile(build, workflow.definition)) + (workflow.watch ? definitionSize(readBuildFile(build, workflow.watch.definition)) : 0),
-  }));
+  const sizes = useCase.workflows.map((workflow) => ({ workflow, definitionBytes: workflowDefinitionBytes(workflow, (path) => readBuildFile(build, path)) }));
   const grants = lakeFormationEnabled(platform) ? lakeFormationGrants(platform, useCase, build.manifest.tables ?? {}, build.manifest.useCases).length : 0;
   return planShards(sizes, { firstShardExtraResources: grants });
+}
+
+/**
+ * What the split of a use case over stacks reads of it, kept by the compile (src/compile/unit.ts) so that it
+ * counts the stacks as {@link useCaseShards} makes them, without the build's files.
+ */
+export interface StackLayout {
+  /** Each workflow's weight in a stack, in manifest order. */
+  weights: ShardWeight[];
+  /** The tables its workflows touch, each with the access kinds of any of them (its Lake Formation grants). */
+  access: Record<string, TableAccessKind[]>;
+  /** The shares it declares: they add grants to the use cases they name. */
+  shares?: TableShare[];
+}
+
+/**
+ * The stacks of each use case of `layouts`, split as {@link useCaseShards} splits them; `layouts` are those of
+ * every compiled use case (the shares of each may add grants to another's first stack).
+ */
+export function layoutStacks(platform: ManifestPlatform, tables: Readonly<Record<string, ManifestTable>>, layouts: readonly { name: string; layout: StackLayout }[]): Map<string, number> {
+  const sharing = layouts.map((u) => ({ name: u.name, shares: u.layout.shares }));
+  const grantsOf = (u: { name: string; layout: StackLayout }): number => {
+    if (!lakeFormationEnabled(platform)) return 0;
+    try {
+      return lakeFormationGrants(platform, { name: u.name, workflows: [{ access: u.layout.access }] }, tables, sharing).length;
+    } catch (e) {
+      // A database platform.yaml does not declare: the compile reports it (LAKE_FORMATION_DATABASE_UNDECLARED).
+      if (e instanceof UngovernedDatabaseError) return 0;
+      throw e;
+    }
+  };
+  return new Map(layouts.map((u) => [u.name, packShards(u.layout.weights, { firstShardExtraResources: grantsOf(u) }).length]));
 }
 
 /** `<prefix>-<use-case>` for the first shard, then `-2`, `-3`, … */

@@ -5,7 +5,7 @@
  * DataSync transfer infra creates (`location` tables) have one; each use case adds its Spark job
  * role and, with managed tables, its table optimizer role; the platform has a few of its own.
  * With `state_machine_roles: per_use_case` the machines of a use-case stack share one role instead
- * (counted here as one per use case: a use case split over several stacks has one per stack). A
+ * (one per stack of a use case split over several: the compile counts its stacks as infra splits it). A
  * build counts them here, as infra creates them (test/infra/scale.test.ts holds the count to the
  * roles of the synthesized templates), and warns when the count passes the default quota, and
  * again when it passes the most an account can hold: the deploy would fail at the stack that
@@ -47,8 +47,8 @@ export function workflowRoles(w: Pick<ManifestWorkflow, 'watch' | 'resources'>, 
 /**
  * Roles of a use case beside its workflows': its Spark job role, its table optimizer role when it
  * manages tables, and with `state_machine_roles: per_use_case` the role its state machines share in
- * each of its `stacks` (infra/usecase/shards.ts; the compile, which does not split use cases into
- * stacks, counts one).
+ * each of its `stacks` (infra/usecase/shards.ts; a compile summary counts one, and the compile adds
+ * the others once it has split every use case: src/compile.ts `withStackRoles`).
  */
 export function useCaseRoles(u: Pick<ManifestUseCase, 'workflows'>, platform: MachineRoles = {}, stacks = 1): number {
   const shared = sharesMachineRoles(platform) && u.workflows.length > 0 ? stacks : 0;

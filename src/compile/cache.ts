@@ -28,12 +28,13 @@ import type { Diagnostic } from '../diagnostics.ts';
 import type { UseCaseFacts } from '../ir/facts.ts';
 import type { LoadedPlatform } from '../ir/load-platform.ts';
 import type { UseCase } from '../ir/types.ts';
+import type { StackLayout } from '../../infra/usecase/shards.ts';
 import type { ManifestTable, ManifestWorkflow } from '../build/types.ts';
 import type { Reads } from './reads.ts';
 import type { UseCaseScan } from './scan.ts';
 
 /** Bumped whenever an entry's shape changes: older entries are then never read. */
-export const CACHE_FORMAT = 5;
+export const CACHE_FORMAT = 6;
 
 /** What the whole-platform stages and the CLI summary need of a compiled workflow (kept in every cache entry: small). */
 export interface WorkflowSummary extends Pick<ManifestWorkflow, 'name' | 'type' | 'kind' | 'enabled' | 'schedule' | 'scheduleTimezone' | 'dependsOn' | 'stats'> {
@@ -52,9 +53,12 @@ export interface WorkflowSummary extends Pick<ManifestWorkflow, 'name' | 'type' 
 export interface UseCaseSummary {
   name: string;
   workflows: WorkflowSummary[];
-  /** IAM roles of the use case beside its workflows' (build/iam-quota.ts). */
+  /** IAM roles of the use case beside its workflows' (build/iam-quota.ts), in one stack. */
   roles: number;
+  /** Kept when the machines of a stack share a role: the roles then grow with the stacks the use case needs. */
+  layout?: StackLayout;
 }
+
 
 /** A generated file by its path in the build, with the digest of its content. */
 export interface FileDigest {

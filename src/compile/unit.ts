@@ -7,9 +7,9 @@
 import { Report, type Diagnostic } from '../diagnostics.ts';
 import { assembleUseCase } from '../build/assemble.ts';
 import { checkEnvironment } from '../build/environment-check.ts';
-import { useCaseRoles, workflowRoles } from '../build/iam-quota.ts';
+import { sharesMachineRoles, useCaseRoles, workflowRoles } from '../build/iam-quota.ts';
 import { checkWorkflowLimits } from '../build/limits.ts';
-import type { ManifestUseCase } from '../build/types.ts';
+import type { ManifestUseCase, TableAccessKind } from '../build/types.ts';
 import type { PlatformIndex } from '../ir/context.ts';
 import { useCaseFacts, type UseCaseFacts } from '../ir/facts.ts';
 import { migrationWaits, type MigrationRef } from '../ir/migration-order.ts';
@@ -17,6 +17,7 @@ import { normalizeUseCase } from '../ir/normalize.ts';
 import type { Platform, UseCase } from '../ir/types.ts';
 import type { UseCaseFiles } from '../spec/discover.ts';
 import type { SpecFile } from '../spec/files.ts';
+import { type StackLayout, workflowDefinitionBytes, workflowResourceCount } from '../../infra/usecase/shards.ts';
 import { canonical, digest, type CacheEntry, type UseCaseSummary } from './cache.ts';
 import { recordReads, type ReadAnswers } from './reads.ts';
 
@@ -54,13 +55,14 @@ export function assembleUnit(uc: UseCase, facts: UseCaseFacts, platform: Platfor
   const report = new Report();
   checkWorkflowLimits(uc, part.workflows, report);
   checkEnvironment({ platform: { account: platform.account, environment: platform.environment }, useCases: [part] }, [uc], renamedBuckets, report);
-  return { part, files, summary: summarize(part, platform), diagnostics: report.diagnostics };
+  return { part, files, summary: summarize(part, platform, files), diagnostics: report.diagnostics };
 }
 
-function summarize(part: ManifestUseCase, platform: Platform): UseCaseSummary {
+function summarize(part: ManifestUseCase, platform: Platform, files: ReadonlyMap<string, string>): UseCaseSummary {
   return {
     name: part.name,
     roles: useCaseRoles(part, platform),
+    ...(sharesMachineRoles(platform) ? { layout: stackLayout(part, files) } : {}),
     workflows: part.workflows.map((w) => ({
       name: w.name,
       type: w.type,
@@ -76,5 +78,16 @@ function summarize(part: ManifestUseCase, platform: Platform): UseCaseSummary {
       ...(w.scheduleTimezone === undefined ? {} : { scheduleTimezone: w.scheduleTimezone }),
       ...(w.scheduleGroups === undefined ? {} : { scheduleGroups: w.scheduleGroups.map((g) => ({ schedule: g.schedule })) }),
     })),
+  };
+}
+
+/** What the split of the use case over stacks depends on ({@link StackLayout}), from its manifest part and generated files. */
+function stackLayout(part: ManifestUseCase, files: ReadonlyMap<string, string>): StackLayout {
+  const access: Record<string, TableAccessKind[]> = {};
+  for (const w of part.workflows) for (const [table, kinds] of Object.entries(w.access)) access[table] = [...new Set([...(access[table] ?? []), ...kinds])];
+  return {
+    weights: part.workflows.map((w) => ({ resources: workflowResourceCount(w), definitionBytes: workflowDefinitionBytes(w, (path) => files.get(path)!) })),
+    access,
+    ...(part.shares?.length ? { shares: part.shares } : {}),
   };
 }

@@ -3,7 +3,8 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Manifest, ManifestWorkflow } from '../../src/build/types.ts';
 import { stateMachineName } from '../../src/naming.ts';
-import { definitionSize, planShards, shardStackName, workflowResourceCount } from '../../infra/usecase/shards.ts';
+import { definitionSize, layoutStacks, planShards, shardStackName, type StackLayout, workflowResourceCount } from '../../infra/usecase/shards.ts';
+import { lakeFormationGrants } from '../../infra/lakeformation/grants.ts';
 import { fixtureManifest, PREFIX, route, SPARK_ASL, writeBuild } from './fixture.ts';
 import { appContext, buildApp, type BuiltApp } from '../../infra/app.ts';
 
@@ -97,3 +98,28 @@ describe('planShards', () => {
   });
 });
 
+describe('layoutStacks (the compile\'s count of a use case\'s stacks)', () => {
+  // 110 workflows of 4 resources fill a first stack to 449 of 450 resources: one grant more moves the last one on.
+  const weights = Array.from({ length: 110 }, () => ({ resources: 4, definitionBytes: 10 }));
+  const a: StackLayout = { weights, access: { 'raw_a.events': ['read'] } };
+  const b: StackLayout = { weights: [{ resources: 4, definitionBytes: 10 }], access: { 'raw_b.totals': ['create', 'write'] }, shares: [{ table: 'raw_b.totals', with: ['a'], access: ['write'] }] };
+  const platform = (governance: 'iam' | 'lake_formation') => ({ ...fixtureManifest().platform, governance, databaseOwners: { raw_a: { owner: 'a' }, raw_b: { owner: 'b' } } });
+
+  it('splits as planShards does, the Lake Formation grants of the first stack (shares naming the use case included) counted against it', () => {
+    expect(layoutStacks(platform('iam'), {}, [{ name: 'a', layout: a }, { name: 'b', layout: b }])).toEqual(new Map([['a', 1], ['b', 1]]));
+    const lf = platform('lake_formation');
+    const stacks = layoutStacks(lf, {}, [{ name: 'a', layout: a }, { name: 'b', layout: b }]);
+    expect(stacks.get('a')).toBe(2);
+    // The same count as the app's planner with a's grants, which the share of b adds to.
+    const grants = lakeFormationGrants(lf, { name: 'a', workflows: [{ access: a.access }] }, {}, [{ name: 'b', shares: b.shares }]).length;
+    expect(grants).toBeGreaterThan(lakeFormationGrants(lf, { name: 'a', workflows: [{ access: a.access }] }, {}, []).length);
+    const routed = (n: number): ManifestWorkflow => ({ ...fixtureManifest().useCases[0]!.workflows[0]!, name: `w${n}`, schedules: [], routes: [route('a', `w${n}`, ['a', 'upstream'], 1)], notificationEmails: [], resources: { ...fixtureManifest().useCases[0]!.workflows[0]!.resources, datasync: [] } });
+    expect(workflowResourceCount(routed(0))).toBe(4);
+    expect(planShards(weights.map((w, i) => ({ workflow: routed(i), definitionBytes: w.definitionBytes })), { firstShardExtraResources: grants })).toHaveLength(2);
+  });
+
+  it('counts a database platform.yaml does not declare as no grant, without failing (the compile reports it)', () => {
+    const stray: StackLayout = { weights, access: { 'nowhere.t': ['read'] } };
+    expect(layoutStacks(platform('lake_formation'), {}, [{ name: 'a', layout: stray }])).toEqual(new Map([['a', 1]]));
+  });
+});

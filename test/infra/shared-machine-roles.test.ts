@@ -12,13 +12,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { manifestRoles, manifestUseCaseRoles } from '../../src/build/iam-quota.ts';
+import { manifestRoles, manifestUseCaseRoles, platformRoles } from '../../src/build/iam-quota.ts';
 import { ROLES_OUTPUT } from '../../infra/inputs-hash.ts';
 import { readManifestDir } from '../../src/build/manifest-files.ts';
 import type { Manifest } from '../../src/build/types.ts';
 import type { SourceFile } from '../../src/spec/files.ts';
 import { type LoadedBuild, loadBuild } from '../../infra/manifest.ts';
 import { useCaseShards } from '../../infra/usecase/shards.ts';
+import { lakeFormationGrants, sharesWith } from '../../infra/lakeformation/grants.ts';
+import type { CompileResult } from '../../src/compile.ts';
 import { rolesAdded } from '../../src/ops/role-quota.ts';
 import { sparkUseCase } from '../compile/support.ts';
 import { compileToBuild, exampleSources } from './compiled.ts';
@@ -228,6 +230,7 @@ describe('state_machine_roles: per_use_case on a use case split over stacks', ()
   let x: Synth;
   let build: LoadedBuild;
   let shards: number;
+  let compiled: CompileResult;
 
   beforeAll(() => {
     const platform = exampleSources().find((f) => f.path === 'platform.yaml')!;
@@ -235,13 +238,14 @@ describe('state_machine_roles: per_use_case on a use case split over stacks', ()
     const sources = [{ ...platform, text: `${platform.text}\n${SHARED}` }, { path: 'many/orchestration.yaml', text: sparkUseCase('many@example.com', dags, 'acme-lake-artifacts') }];
     const { buildDir, result } = compileToBuild(sources);
     expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    compiled = result;
     build = loadBuild(buildDir);
     shards = useCaseShards(build, build.manifest.useCases[0]!).length;
     const s = synthesize(buildDir, { nagChecks: false, lean: true });
     x = { s, manifest: build.manifest, resolver: new Resolver(s.json) };
   }, 240_000);
 
-  it('has a shared role in each of its stacks, which its LakestepRoles outputs and the deploy count, one more per stack than the compile', () => {
+  it('has a shared role in each of its stacks, which its LakestepRoles outputs, the compile and the deploy count', () => {
     expect(shards).toBeGreaterThan(1);
     const u = build.manifest.useCases[0]!;
     const stacks = [...x.s.json.keys()].filter((name) => name === 'acme-many' || /^acme-many-\d+$/.test(name));
@@ -256,7 +260,33 @@ describe('state_machine_roles: per_use_case on a use case split over stacks', ()
     expect(reported).toBe(created);
     expect(manifestUseCaseRoles(u, build.manifest.platform, shards)).toBe(created);
     expect(manifestUseCaseRoles(u, build.manifest.platform)).toBe(created - (shards - 1));
+    // The compile counts them from what it keeps of each use case, without the build's files.
+    expect(compiled.iamRoles).toBe(resourcesOfType(x.s, 'AWS::IAM::Role').length);
     // What a first deploy of this use case adds, as `lakestep deploy` counts it before synthesizing.
     expect(rolesAdded(build.manifest, { useCases: [u] }, [], (v) => useCaseShards(build, v).length)).toEqual({ roles: created, useCases: ['many'] });
+  });
+});
+
+describe('state_machine_roles: per_use_case with Lake Formation and a use case split over stacks', () => {
+  it('compiles to the roles of every stack as the app splits the use cases, the grants of the first stack included', () => {
+    // 40 more dags for orders, which owns two databases (its grants go to its first stack) and is named by a share.
+    const more = sparkUseCase('orders@example.com', Array.from({ length: 40 }, (_, i) => ({ name: `step-${i}`, schedule: 'rate(1 day)' })), 'acme-lake-artifacts');
+    const sources = exampleSources().map((f) => {
+      if (f.path === 'platform.yaml') return { ...f, text: `${f.text.replace(/^governance: iam$/m, 'governance: lake_formation')}\n${SHARED}` };
+      if (f.path === 'orders/orchestration.yaml') return { ...f, text: `${f.text.trimEnd()}\n${more.split('\n').slice(2).join('\n')}` };
+      return f;
+    });
+    const { buildDir, result } = compileToBuild(sources);
+    expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const b = loadBuild(buildDir);
+    const m = b.manifest;
+    expect(m.platform.governance).toBe('lake_formation');
+    const orders = m.useCases.find((u) => u.name === 'orders')!;
+    expect(lakeFormationGrants(m.platform, orders, m.tables ?? {}, m.useCases).length).toBeGreaterThan(0);
+    expect(sharesWith('orders', m.useCases).length + sharesWith('payments', m.useCases).length).toBeGreaterThan(0);
+    const stacks = new Map(m.useCases.map((u) => [u.name, useCaseShards(b, u).length]));
+    expect(stacks.get('orders')).toBeGreaterThan(1);
+    expect(result.iamRoles).toBe(platformRoles(m.platform, m.machines) + m.useCases.reduce((n, u) => n + manifestUseCaseRoles(u, m.platform, stacks.get(u.name)), 0));
+    expect(result.iamRoles).toBeGreaterThan(manifestRoles(m));
   });
 });
