@@ -59,7 +59,6 @@ export interface UseCaseSummary {
   layout?: StackLayout;
 }
 
-
 /** A generated file by its path in the build, with the digest of its content. */
 export interface FileDigest {
   path: string;
