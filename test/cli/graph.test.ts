@@ -98,8 +98,11 @@ describe('graph rendering', () => {
     for (const line of dot.split('\n').filter((l) => l.includes('label='))) expect(line).toMatch(/label="([^"\\]|\\.)*"/);
   });
 
-  it('renders hostile names to DOT that Graphviz accepts', async () => {
-    expect(await layoutDot(renderDot(graph()))).toContain('<svg');
+  it('renders hostile names to DOT that Graphviz accepts, as text: no markup of theirs reaches the drawing', async () => {
+    const svg = await layoutDot(renderDot(graph()));
+    expect(svg).toContain('<svg');
+    expect(svg).not.toMatch(/<b>/);
+    expect(svg).toContain('&lt;b&gt;');
   });
 
   it('has an oracle that refuses broken DOT (an unclosed quote, a dangling edge)', async () => {
