@@ -118,7 +118,7 @@ export function lakeFormationGrants(
 }
 
 /** Each table the use case's workflows touch, with the union of their kinds. */
-function tableKinds(useCase: GrantedUseCase): Map<string, Set<TableAccessKind>> {
+export function tableKinds(useCase: GrantedUseCase): Map<string, Set<TableAccessKind>> {
   const out = new Map<string, Set<TableAccessKind>>();
   for (const w of useCase.workflows) {
     for (const [table, kinds] of Object.entries(w.access ?? {})) {

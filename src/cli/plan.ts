@@ -15,7 +15,7 @@ import { ManifestError, readManifestDir } from '../build/manifest-files.ts';
 import type { Manifest, ManifestWorkflow } from '../build/types.ts';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { DEFAULT_SPARK_DIR } from '../../infra/inputs-hash.ts';
-import { changesSinceDeploy, formatChanges } from '../ops/deploy-changes.ts';
+import { changesSinceDeploy, formatChanges, nothingChanged } from '../ops/deploy-changes.ts';
 import { errorMessage } from '../ops/errors.ts';
 import { CDK_APP, CDK_BIN, changedStackSelection, checkCredentials, defaultSpawn } from '../ops/index.ts';
 import { type BuildView, planDiff } from '../plan/diff.ts';
@@ -84,7 +84,7 @@ export async function planCommand(io: Io, opts: PlanOptions): Promise<number> {
     try {
       const { changes } = await changesSinceDeploy({ buildDir, manifest }, io.cloudFormation?.(region) ?? new CloudFormationClient({ region }), DEFAULT_SPARK_DIR);
       for (const line of formatChanges(changes, prefix)) io.out(line);
-      if (!changes.platform && changes.useCases.length === 0) {
+      if (nothingChanged(changes)) {
         io.out('nothing to diff: nothing changed since the last deploy');
         return code;
       }

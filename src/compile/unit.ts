@@ -9,7 +9,7 @@ import { assembleUseCase } from '../build/assemble.ts';
 import { checkEnvironment } from '../build/environment-check.ts';
 import { sharesMachineRoles, useCaseRoles, workflowRoles } from '../build/iam-quota.ts';
 import { checkWorkflowLimits } from '../build/limits.ts';
-import type { ManifestUseCase, TableAccessKind } from '../build/types.ts';
+import type { ManifestUseCase } from '../build/types.ts';
 import type { PlatformIndex } from '../ir/context.ts';
 import { useCaseFacts, type UseCaseFacts } from '../ir/facts.ts';
 import { migrationWaits, type MigrationRef } from '../ir/migration-order.ts';
@@ -17,6 +17,7 @@ import { normalizeUseCase } from '../ir/normalize.ts';
 import type { Platform, UseCase } from '../ir/types.ts';
 import type { UseCaseFiles } from '../spec/discover.ts';
 import type { SpecFile } from '../spec/files.ts';
+import { tableKinds } from '../../infra/lakeformation/grants.ts';
 import { type StackLayout, workflowDefinitionBytes, workflowResourceCount } from '../../infra/usecase/shards.ts';
 import { canonical, digest, type CacheEntry, type UseCaseSummary } from './cache.ts';
 import { recordReads, type ReadAnswers } from './reads.ts';
@@ -83,11 +84,9 @@ function summarize(part: ManifestUseCase, platform: Platform, files: ReadonlyMap
 
 /** What the split of the use case over stacks depends on ({@link StackLayout}), from its manifest part and generated files. */
 function stackLayout(part: ManifestUseCase, files: ReadonlyMap<string, string>): StackLayout {
-  const access: Record<string, TableAccessKind[]> = {};
-  for (const w of part.workflows) for (const [table, kinds] of Object.entries(w.access)) access[table] = [...new Set([...(access[table] ?? []), ...kinds])];
   return {
     weights: part.workflows.map((w) => ({ resources: workflowResourceCount(w), definitionBytes: workflowDefinitionBytes(w, (path) => files.get(path)!) })),
-    access,
+    access: Object.fromEntries([...tableKinds(part)].map(([table, kinds]) => [table, [...kinds]])),
     ...(part.shares?.length ? { shares: part.shares } : {}),
   };
 }

@@ -45,6 +45,11 @@ export interface StackChanges {
   removed: { useCase: string; stacks: string[] }[];
 }
 
+/** True when neither the platform stack nor any use case has changed since the last deploy. */
+export function nothingChanged(c: Pick<StackChanges, 'platform' | 'useCases'>): boolean {
+  return !c.platform && c.useCases.length === 0;
+}
+
 /** States of a stack whose outputs describe what runs (a failed update rolls back to the old outputs). */
 const SETTLED = new Set(['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE', 'IMPORT_COMPLETE', 'IMPORT_ROLLBACK_COMPLETE']);
 

@@ -22,7 +22,7 @@ import { checkCredentials as realCheckCredentials, type CredentialsCheck } from 
 import { DEFAULT_SPARK_DIR } from '../../infra/inputs-hash.ts';
 import { useCaseShards } from '../../infra/usecase/shards.ts';
 import { sharesMachineRoles } from '../build/iam-quota.ts';
-import { changesSinceDeploy, type DeployedStack, formatChanges, readDeployedStacks, type StackChanges } from './deploy-changes.ts';
+import { changesSinceDeploy, type DeployedStack, formatChanges, nothingChanged, readDeployedStacks, type StackChanges } from './deploy-changes.ts';
 import { errorMessage, OpsError } from './errors.ts';
 import { checkRoleQuota, type DeployScope, type RoleQuotaCheck, rolesAdded } from './role-quota.ts';
 import { closestNames, didYouMean } from './suggest.ts';
@@ -210,7 +210,7 @@ export async function deploy(opts: DeployOptions): Promise<DeployResult> {
     return { ok: false, exitCode, stage: 'plan', message: errorMessage(err), credentials };
   }
   const withChanges = changes ? { changes } : {};
-  if (changes && !changes.platform && changes.useCases.length === 0) {
+  if (changes && nothingChanged(changes)) {
     return { ok: true, exitCode: 0, stage: 'plan', message: 'nothing changed since the last deploy', credentials, plan, ...withChanges };
   }
   // The roles the deploy adds, against the account's: before anything is synthesized or created.
