@@ -113,7 +113,10 @@ interface Unit {
   scan: UseCaseScan;
   /** Its files as the scan parsed them, kept for the normalize stage ({@link KEEP_PARSED}). */
   parsed?: Map<string, SpecFile>;
+  /** Made by this compile, or the cache's (never changed: a cache may hand out the object it keeps). */
   normalized?: Normalized;
+  /** Its IR while it is assembled, when {@link normalized} does not hold it. */
+  ir?: UseCase;
 }
 
 /**
@@ -259,18 +262,19 @@ export function compileStream(sources: readonly SourceFile[], options: StreamOpt
   /** The IR of a unit: held (no cache), else read from the cache, else normalized again (a cache entry without it). */
   const irOf = (u: Unit): UseCase => {
     const n = u.normalized!;
-    if (!n.useCase) {
+    if (n.useCase) return n.useCase;
+    if (!u.ir) {
       // An IR stored by an earlier run is taken only when it still has the digest its entry was made with.
       const stored = irs.readUseCase(u.files.name, n.digest);
-      if (stored && (storedNow.has(u.files.name) || digest(canonical(stored)) === n.digest)) n.useCase = stored;
+      if (stored && (storedNow.has(u.files.name) || digest(canonical(stored)) === n.digest)) u.ir = stored;
     }
-    if (!n.useCase) {
+    if (!u.ir) {
       const again = normalizeUnit(u.files, parseUseCase(u.files), platform, index, answers);
       if (again.digest !== n.digest) throw new Error(`the compile cache entry of use case '${u.files.name}' does not match what it normalizes to: delete the cache folder (or use --no-cache) and compile again`);
-      n.useCase = again.useCase;
-      storeIr(u.files.name, n);
+      u.ir = again.useCase!;
+      storeIr(u.files.name, again);
     }
-    return n.useCase!;
+    return u.ir;
   };
   const entryOf = (u: Unit, assembled?: CacheEntry['assembled']): CacheEntry => {
     const { useCase: _ir, ...normalized } = u.normalized!;
@@ -321,7 +325,8 @@ export function compileStream(sources: readonly SourceFile[], options: StreamOpt
       cache.write(name, entryOf(u, assembled));
     }
     // The IR is stored: let it go again (loadUseCases reads it back).
-    delete u.normalized!.useCase;
+    if (u.normalized !== u.cached?.normalized) delete u.normalized!.useCase;
+    delete u.ir;
   }
   if (cache) {
     // Quarantined use cases keep their scan and IR (stored when made); their assembled output of an earlier compile stays valid by its own key.

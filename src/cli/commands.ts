@@ -6,9 +6,9 @@ import { targeted } from './targets.ts';
 import { ENV_NAME, overlayEnvironment, overlayPath } from '../spec/environment.ts';
 import { compile, compileStream, type CompileResult, type StreamResult } from '../compile.ts';
 import { BuildWriter } from './build-dir.ts';
-import { DiskCache, defaultCacheDir } from './compile-cache.ts';
+import { DiskCache, WarmCache, defaultCacheDir } from './compile-cache.ts';
 import { lakestepVersion, type Io } from './io.ts';
-import { readSpecTree } from './spec-reader.ts';
+import { readSpecTree, type SpecTreeMemo } from './spec-reader.ts';
 import type { Manifest } from '../build/types.ts';
 import type { WorkflowSummary } from '../compile/cache.ts';
 import { readManifestDir } from '../build/manifest-files.ts';
@@ -26,11 +26,11 @@ export type CacheSetting = string | false | undefined;
  * Reads the specs folder; a folder that is missing, a file, or holds no spec is a one-line usage error,
  * and so is an `--env` without its overlay `platform.<env>.yaml`.
  */
-function readSpecs(io: Io, specsDir: string, env?: string): ReturnType<typeof readSpecTree> {
+function readSpecs(io: Io, specsDir: string, env?: string, memo?: SpecTreeMemo): ReturnType<typeof readSpecTree> {
   const dir = resolve(io.cwd, specsDir);
   if (!existsSync(dir)) throw plainUsage(`specs folder ${specsDir} does not exist`);
   if (!statSync(dir).isDirectory()) throw plainUsage(`${specsDir} is a file; give the folder that holds the use-case folders (e.g. specs)`);
-  const tree = readSpecTree(dir);
+  const tree = readSpecTree(dir, memo);
   const sources = tree.files;
   if (!sources.some((f) => /\.ya?ml$/.test(f.path))) {
     throw plainUsage(`no spec files in ${specsDir}: a use case is a folder with an orchestration.yaml, e.g. ${specsDir.replace(/\/+$/, '')}/orders/orchestration.yaml`);
@@ -48,9 +48,26 @@ export function runCompile(io: Io, specsDir: string, env?: string): CompileResul
   return compile(sources, { lakestepVersion: lakestepVersion(), skipped, ...(env === undefined ? {} : { env }) });
 }
 
-function cacheFor(io: Io, specsDir: string, env: string | undefined, setting: CacheSetting): DiskCache | undefined {
+/**
+ * What a long-running command (`--watch`) keeps from one run to the next: the spec files it read, by their
+ * stamps (src/cli/spec-reader.ts), and the incremental cache's entries in memory ({@link WarmCache}).
+ */
+export interface WarmSession {
+  tree: SpecTreeMemo;
+  caches: Map<string, WarmCache>;
+}
+
+export function warmSession(): WarmSession {
+  return { tree: new Map(), caches: new Map() };
+}
+
+function cacheFor(io: Io, specsDir: string, env: string | undefined, setting: CacheSetting, session?: WarmSession): DiskCache | undefined {
   if (setting === false) return undefined;
-  return new DiskCache(setting === undefined ? defaultCacheDir(resolve(io.cwd, specsDir), env) : resolve(io.cwd, setting));
+  const dir = setting === undefined ? defaultCacheDir(resolve(io.cwd, specsDir), env) : resolve(io.cwd, setting);
+  if (!session) return new DiskCache(dir);
+  let warm = session.caches.get(dir);
+  if (!warm) session.caches.set(dir, (warm = new WarmCache(dir)));
+  return warm;
 }
 
 /** Compiles the specs read by {@link readSpecs} through the incremental cache `c`, handing each file to `emit`. */
@@ -107,6 +124,8 @@ export interface CompilerOptions {
   cache?: CacheSetting;
   /** `--all-warnings`: print every warning however many there are (src/cli/warnings.ts). */
   allWarnings?: boolean;
+  /** Kept across the runs of a `--watch` ({@link warmSession}). */
+  session?: WarmSession;
 }
 
 type FileCounts = { errors: number; warnings: number };
@@ -129,8 +148,8 @@ function fileLine(specsDir: string): FileLine {
  */
 export function validateCommand(io: Io, opts: CompilerOptions & { only?: readonly string[]; listFiles?: boolean; json?: boolean }): number {
   const { specsDir, env, only } = opts;
-  const c = cacheFor(io, specsDir, env, opts.cache);
-  const result = streamCompile(readSpecs(io, specsDir, env), env, c, () => {});
+  const c = cacheFor(io, specsDir, env, opts.cache, opts.session);
+  const result = streamCompile(readSpecs(io, specsDir, env, opts.session?.tree), env, c, () => {});
   const byFile = new Map<string, FileCounts>();
   for (const path of [...result.sources.keys()].sort()) byFile.set(path, { errors: 0, warnings: 0 });
   for (const d of result.diagnostics) {
@@ -219,8 +238,8 @@ export function compileCommand(io: Io, opts: CompileCommandOptions): { code: num
   const { specsDir, outDir, env } = opts;
   checkOut(io, outDir);
   const guard = { specsDir: resolve(io.cwd, specsDir), cwd: io.cwd };
-  const specs = readSpecs(io, specsDir, env);
-  const c = cacheFor(io, specsDir, env, opts.cache);
+  const specs = readSpecs(io, specsDir, env, opts.session?.tree);
+  const c = cacheFor(io, specsDir, env, opts.cache, opts.session);
   const diagnostics = (r: StreamResult, written = true) => printRunDiagnostics(io, r, specsDir, c, opts.allWarnings === true, `${written ? `${outDir}/report.json lists every one; ` : ''}--all-warnings prints them`, COMPILE_AROUND);
   let result: StreamResult;
   if (opts.strict) {

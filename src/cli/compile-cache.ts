@@ -248,3 +248,79 @@ export function entryFromJson(text: string): CacheEntry {
   }
   return entry;
 }
+
+/**
+ * The cache of a long-running command (`--watch`): a {@link DiskCache} that keeps in memory what it read or
+ * wrote, so a run after one change reads no entry from disk again. Every result is still checked against its
+ * key by the compile, as the disk's are: an entry another process wrote meanwhile is at worst not used.
+ * What it keeps is frozen — the compile takes results from the cache and must never change them.
+ */
+export class WarmCache extends DiskCache {
+  private readonly entries = new Map<string, CacheEntry | undefined>();
+  private platformEntry: { v: PlatformEntry | undefined } | undefined;
+  private verified: { v: VerifiedReads | undefined } | undefined;
+  private cross: { v: CrossEntry | undefined } | undefined;
+  private reported: { v: Set<string> | undefined } | undefined;
+
+  override read(useCase: string): CacheEntry | undefined {
+    if (!this.entries.has(useCase)) this.entries.set(useCase, deepFreeze(super.read(useCase)));
+    return this.entries.get(useCase);
+  }
+
+  override write(useCase: string, entry: CacheEntry): void {
+    super.write(useCase, entry);
+    this.entries.set(useCase, deepFreeze(structuredClone(entry)));
+  }
+
+  override prune(keep: ReadonlySet<string>): void {
+    super.prune(keep);
+    for (const k of [...this.entries.keys()]) if (!keep.has(k)) this.entries.delete(k);
+  }
+
+  override readPlatform(): PlatformEntry | undefined {
+    return (this.platformEntry ??= { v: deepFreeze(super.readPlatform()) }).v;
+  }
+
+  override writePlatform(entry: PlatformEntry): void {
+    super.writePlatform(entry);
+    this.platformEntry = { v: deepFreeze(structuredClone(entry)) };
+  }
+
+  override readVerified(): VerifiedReads | undefined {
+    return (this.verified ??= { v: deepFreeze(super.readVerified()) }).v;
+  }
+
+  override writeVerified(verified: VerifiedReads): void {
+    super.writeVerified(verified);
+    this.verified = { v: deepFreeze(structuredClone(verified)) };
+  }
+
+  override readCross(): CrossEntry | undefined {
+    return (this.cross ??= { v: deepFreeze(super.readCross()) }).v;
+  }
+
+  override writeCross(entry: CrossEntry): void {
+    super.writeCross(entry);
+    this.cross = { v: deepFreeze(structuredClone(entry)) };
+  }
+
+  override readReported(): Set<string> | undefined {
+    const v = (this.reported ??= { v: super.readReported() }).v;
+    return v && new Set(v);
+  }
+
+  override writeReported(keys: ReadonlySet<string>, before: ReadonlySet<string> | undefined): void {
+    super.writeReported(keys, before);
+    this.reported = { v: new Set(keys) };
+  }
+}
+
+/** `v` and everything it holds, frozen (Maps and Sets are held as they are: freezing does not reach their items' slots). */
+function deepFreeze<T>(v: T): T {
+  if (typeof v !== 'object' || v === null || Object.isFrozen(v)) return v;
+  Object.freeze(v);
+  if (v instanceof Map) for (const [k, x] of v) deepFreeze(k), deepFreeze(x);
+  else if (v instanceof Set) for (const x of v) deepFreeze(x);
+  else for (const x of Object.values(v)) deepFreeze(x);
+  return v;
+}

@@ -9,7 +9,7 @@
  * the compiler to report at the link's path.
  * @see https://nodejs.org/api/fs.html#fsrealpathsyncpath-options
  */
-import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import type { SkippedEntry } from '../spec/discover.ts';
 import type { SourceFile } from '../spec/files.ts';
@@ -18,6 +18,21 @@ import type { SourceFile } from '../spec/files.ts';
 export const SPEC_FILE = /\.(ya?ml|sql)$/;
 /** Larger spec files are refused: no real spec comes close. */
 export const MAX_SPEC_FILE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The files a long-running reader (`--watch`) read before, by path: a file whose lstat still gives the
+ * same inode, size, modification and change times is not read again. A file modified within
+ * {@link RACY_MS} of its reading is read again every time until it is older: a write in the same clock tick
+ * as the reading could leave every time unchanged (git's "racily clean" entries).
+ */
+export type SpecTreeMemo = Map<string, { stamp: string; readAt: number; text: string }>;
+
+/** How long after its reading a file's times are trusted to show any later write. */
+export const RACY_MS = 2_000;
+
+function stampOf(st: Stats): string {
+  return `${st.ino} ${st.size} ${st.mtimeMs} ${st.ctimeMs}`;
+}
 
 export interface SpecTreeRead {
   files: SourceFile[];
@@ -59,7 +74,7 @@ function readPlain(p: string): string | 'too large' | undefined {
 }
 
 /** Every spec file under `dir` (YAML and SQL), paths relative to it with `/`. */
-export function readSpecTree(dir: string): SpecTreeRead {
+export function readSpecTree(dir: string, memo?: SpecTreeMemo): SpecTreeRead {
   const root = realpathSync(dir);
   const files: SourceFile[] = [];
   const skipped: SkippedEntry[] = [];
@@ -70,9 +85,11 @@ export function readSpecTree(dir: string): SpecTreeRead {
     seenDirs.add(real);
     walk(p, at);
   };
+  /** The paths read through the memo this time: the others leave it. */
+  const seen = memo && new Set<string>();
   /** Reads the spec file at `path` under the tree from `from` (itself, or a link's target): false when that is no regular file now. */
   const take = (path: string, from: string): boolean => {
-    const read = readPlain(from);
+    const read = memo ? readRemembered(from, memo, seen!) : readPlain(from);
     if (read === undefined) return false;
     if (read === 'too large') skipped.push({ path, code: 'SPEC_FILE_TOO_LARGE', reason: `larger than ${MAX_SPEC_FILE_BYTES / 1024 / 1024} MiB` });
     else files.push({ path, text: read });
@@ -125,5 +142,21 @@ export function readSpecTree(dir: string): SpecTreeRead {
     }
   };
   walk(dir, '');
+  if (memo) for (const p of memo.keys()) if (!seen!.has(p)) memo.delete(p);
   return { files, skipped };
+}
+
+/** {@link readPlain} through `memo`: the remembered text while the file's stamp is the same and not racy. */
+function readRemembered(p: string, memo: SpecTreeMemo, seen: Set<string>): ReturnType<typeof readPlain> {
+  seen.add(p);
+  const st = lstatSync(p, { throwIfNoEntry: false });
+  const known = memo.get(p);
+  if (st?.isFile() && known && known.stamp === stampOf(st) && st.mtimeMs < known.readAt - RACY_MS) return known.text;
+  const readAt = Date.now();
+  const read = readPlain(p);
+  if (typeof read === 'string' && st?.isFile()) {
+    // The stamp of the file as it was before the read: a write during the read changes it, so the next run reads again.
+    memo.set(p, { stamp: stampOf(st), readAt, text: read });
+  } else memo.delete(p);
+  return read;
 }

@@ -18,7 +18,7 @@
 import { relative, resolve, sep } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { escapeForTerminal } from '../diagnostics.ts';
-import { compileCommand, validateCommand, type CompileCommandOptions, type CompilerOptions } from './commands.ts';
+import { compileCommand, validateCommand, warmSession, type CompileCommandOptions, type CompilerOptions } from './commands.ts';
 import type { Io } from './io.ts';
 import { SPEC_FILE } from './spec-reader.ts';
 
@@ -31,12 +31,14 @@ export type WatchOptions = CompilerOptions & { only?: readonly string[]; json?: 
 /** Validates `opts.specsDir` now and on every change until interrupted; resolves with the last run's exit code. */
 export function watchValidate(io: Io, opts: WatchOptions): Promise<number> {
   // With --json, stdout carries one document per run and nothing else: the watch's own lines go to stderr.
-  return watchSpecs(io, opts.specsDir, 'validate', opts.json ? io.err : io.out, (first) => validateCommand(io, { ...opts, ...(first && !opts.json ? {} : { listFiles: false }) }));
+  const session = warmSession();
+  return watchSpecs(io, opts.specsDir, 'validate', opts.json ? io.err : io.out, (first) => validateCommand(io, { ...opts, session, ...(first && !opts.json ? {} : { listFiles: false }) }));
 }
 
 /** Compiles `opts.specsDir` into `opts.outDir` now and on every change (rewriting only what changed) until interrupted. */
 export function watchCompile(io: Io, opts: CompileCommandOptions): Promise<number> {
-  return watchSpecs(io, opts.specsDir, 'compile', io.out, () => compileCommand(io, opts).code);
+  const session = warmSession();
+  return watchSpecs(io, opts.specsDir, 'compile', io.out, () => compileCommand(io, { ...opts, session }).code);
 }
 
 /**

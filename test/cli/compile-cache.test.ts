@@ -13,10 +13,10 @@ import { describe, expect, it } from 'vitest';
 import { generateSpecs } from '../../bench/generate.ts';
 import { BUILD_MARKER } from '../../src/cli/build-dir.ts';
 import { LIST_LIMIT } from '../../src/cli/commands.ts';
-import { DiskCache, entryFromJson, entryJson } from '../../src/cli/compile-cache.ts';
+import { DiskCache, WarmCache, entryFromJson, entryJson } from '../../src/cli/compile-cache.ts';
 import { readSpecTree } from '../../src/cli/spec-reader.ts';
-import { compileStream } from '../../src/compile.ts';
-import { CACHE_FORMAT, MemoryCache, type CacheEntry } from '../../src/compile/cache.ts';
+import { compile, compileStream } from '../../src/compile.ts';
+import { CACHE_FORMAT, MemoryCache, digest, type CacheEntry } from '../../src/compile/cache.ts';
 import { readTree } from '../golden/cases.ts';
 import { folder, runCli } from './support.ts';
 
@@ -240,5 +240,49 @@ describe('the output of a large platform', () => {
     expect(rowsOf(none)).toEqual([]);
     expect(none).toContain(`${workflows} workflow(s) (25 use case(s) unchanged since the last compile): build/manifest.json lists every one`);
     expect(none).toContain(`25 use case(s) compiled, ${workflows} workflow(s), 0 quarantined → build/manifest.json`);
+  });
+
+  it('--watch keeps the entries in memory: a run after a change reads none from disk, and builds what a full compile builds', () => {
+    const dir = folder();
+    cpSync(EXAMPLE, join(dir, 'specs'), { recursive: true });
+    const cacheDir = join(dir, 'cache');
+    const cache = new WarmCache(cacheDir);
+    // Each file by its digest: a text asked for is assembled again (the build holds the texts, not the cache).
+    const run = () => {
+      const files = new Map<string, string>();
+      const r = compileStream(readSpecTree(join(dir, 'specs')).files, { lakestepVersion: '0.0.0-test', cache, emit: (f) => files.set(f.path, f.digest) });
+      return { r, files };
+    };
+    const first = run();
+    expect(first.r.reused.scanned).toEqual([]);
+    // What the first run wrote, gone from disk: a cache that reads the disk would compile everything again.
+    for (const f of readdirSync(cacheDir)) if (!f.endsWith('.ir')) rmSync(join(cacheDir, f));
+    const sql = join(dir, 'specs/orders/sql/orders_enriched.sql');
+    writeFileSync(sql, readFileSync(sql, 'utf8').replace(/\s*$/, '\n-- edited\n'));
+    const second = run();
+    expect(second.r.reused.scanned.sort()).toEqual(['clickstream', 'customers', 'payments']);
+    expect(second.r.reused.assembled.sort()).toEqual(['clickstream', 'customers', 'payments']);
+    expect(second.r.reused.cross).toEqual({ scanned: true, facts: true });
+    const full = compile(readSpecTree(join(dir, 'specs')).files, { lakestepVersion: '0.0.0-test' });
+    expect(second.files).toEqual(new Map([...full.files].map(([path, text]) => [path, digest(text)])));
+    expect(second.r.diagnostics).toEqual(full.diagnostics);
+    // Written through to disk as well: a fresh process finds them.
+    expect(new DiskCache(cacheDir).read('orders')?.key).toBe(cache.read('orders')?.key);
+  });
+
+  it('--watch hands out its entries frozen: a compile can never change what the next run takes from it', () => {
+    const cache = new WarmCache(join(folder(), 'cache'));
+    compileStream(readSpecTree(EXAMPLE).files, { lakestepVersion: '0.0.0-test', cache, emit: () => {} });
+    const entry = cache.read('orders')!;
+    expect(() => {
+      (entry.normalized as { id: string }).id = 'changed';
+    }).toThrow(TypeError);
+    expect(() => {
+      entry.assembled!.summary.workflows.pop();
+    }).toThrow(TypeError);
+    expect(() => {
+      (cache.readCross()!.facts!.tables as Record<string, unknown>).x = {};
+    }).toThrow(TypeError);
+    expect(cache.read('orders')).toEqual(new DiskCache(cache.dir).read('orders'));
   });
 });

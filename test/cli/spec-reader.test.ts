@@ -4,11 +4,11 @@
  * skipped and reported as warnings at their path.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readManifestDir } from '../../src/build/manifest-files.ts';
-import { MAX_SPEC_FILE_BYTES, readSpecTree } from '../../src/cli/spec-reader.ts';
+import { MAX_SPEC_FILE_BYTES, RACY_MS, readSpecTree, type SpecTreeMemo } from '../../src/cli/spec-reader.ts';
 import { sparkUseCase } from '../compile/support.ts';
 import { folder, runCli } from './support.ts';
 
@@ -88,5 +88,69 @@ describe('readSpecTree', () => {
       ['sales/limit.sql', MAX_SPEC_FILE_BYTES],
       ['sales/orchestration.yaml', readFileSync(join(specs, 'sales/orchestration.yaml'), 'utf8').length],
     ]);
+  });
+});
+
+describe('readSpecTree with a memo (the runs of --watch)', () => {
+  /** A tree whose files were last written an hour ago: their times can no longer hide a later write. */
+  const oldTree = () => {
+    const dir = folder({ 'specs/sales/orchestration.yaml': 'owner: a\n', 'specs/sales/sql/a.sql': 'SELECT 1', 'specs/sales/sql/b.sql': 'SELECT 2' });
+    const specs = join(dir, 'specs');
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    for (const f of ['sales/orchestration.yaml', 'sales/sql/a.sql', 'sales/sql/b.sql']) utimesSync(join(specs, f), hourAgo, hourAgo);
+    return { specs, hourAgo };
+  };
+  const texts = (r: ReturnType<typeof readSpecTree>) => Object.fromEntries(r.files.map((f) => [f.path, f.text]));
+  const readAt = (memo: SpecTreeMemo, specs: string, f: string) => memo.get(join(specs, f))?.readAt;
+
+  it('reads an unchanged file once, and again every file whose inode, size or times changed', () => {
+    const { specs, hourAgo } = oldTree();
+    const memo: SpecTreeMemo = new Map();
+    const first = readSpecTree(specs, memo);
+    expect(texts(first)).toEqual(texts(readSpecTree(specs)));
+    const before = readAt(memo, specs, 'sales/sql/a.sql')!;
+    // Same size and modification time, other content: its change time still tells (an editor that restores times).
+    writeFileSync(join(specs, 'sales/sql/b.sql'), 'SELECT 3');
+    utimesSync(join(specs, 'sales/sql/b.sql'), hourAgo, hourAgo);
+    // Saved as a new file renamed over the old one, same size and times: another inode.
+    writeFileSync(join(specs, 'sales/orchestration.yaml.new'), 'owner: b\n');
+    utimesSync(join(specs, 'sales/orchestration.yaml.new'), hourAgo, hourAgo);
+    renameSync(join(specs, 'sales/orchestration.yaml.new'), join(specs, 'sales/orchestration.yaml'));
+    const second = readSpecTree(specs, memo);
+    expect(texts(second)).toEqual({ 'sales/orchestration.yaml': 'owner: b\n', 'sales/sql/a.sql': 'SELECT 1', 'sales/sql/b.sql': 'SELECT 3' });
+    expect(texts(second)).toEqual(texts(readSpecTree(specs)));
+    // The unchanged file was taken from the memo, not read again.
+    expect(readAt(memo, specs, 'sales/sql/a.sql')).toBe(before);
+  });
+
+  it('reads a file written just before its reading again on every run, until it is older than the clock can blur', () => {
+    const { specs } = oldTree();
+    writeFileSync(join(specs, 'sales/sql/a.sql'), 'SELECT 9');
+    const memo: SpecTreeMemo = new Map();
+    readSpecTree(specs, memo);
+    const first = readAt(memo, specs, 'sales/sql/a.sql')!;
+    const old = readAt(memo, specs, 'sales/sql/b.sql')!;
+    while (Date.now() === first) {
+      // the next reading must be at a later millisecond to tell a reading from the memo
+    }
+    readSpecTree(specs, memo);
+    expect(readAt(memo, specs, 'sales/sql/a.sql')).toBeGreaterThan(first);
+    expect(readAt(memo, specs, 'sales/sql/b.sql')).toBe(old);
+    expect(RACY_MS).toBeGreaterThanOrEqual(1_000);
+  });
+
+  it('forgets removed files, and a file turned into a link or a FIFO is judged again as without a memo', () => {
+    const { specs } = oldTree();
+    const memo: SpecTreeMemo = new Map();
+    readSpecTree(specs, memo);
+    rmSync(join(specs, 'sales/sql/b.sql'));
+    rmSync(join(specs, 'sales/sql/a.sql'));
+    symlinkSync('/etc/passwd', join(specs, 'sales/sql/a.sql'));
+    rmSync(join(specs, 'sales/orchestration.yaml'));
+    execFileSync('mkfifo', [join(specs, 'sales/orchestration.yaml')]);
+    const r = readSpecTree(specs, memo);
+    expect(r.files).toEqual([]);
+    expect(r.skipped.map((s) => `${s.path} ${s.code}`).sort()).toEqual(['sales/orchestration.yaml SPEC_NOT_REGULAR_FILE', 'sales/sql/a.sql SPEC_LINK_OUTSIDE']);
+    expect([...memo.keys()]).toEqual([]);
   });
 });

@@ -5,14 +5,16 @@
  * switched — and their reverts), compiling through one cache after every step. After each step the build, the diagnostics, the
  * quarantine and the summaries must be exactly those of a full compile of the same tree: a stale result
  * served by any stage's cache (per use case, the platform, the reads, the whole-platform memo) shows here,
- * whatever sequence of edits led to it. The cache is kept in memory or on disk (JSON or V8 entries).
+ * whatever sequence of edits led to it. The cache is kept in memory or on disk (JSON or V8 entries), or on disk
+ * behind the warm layer of `--watch` (src/cli/compile-cache.ts WarmCache: its entries frozen, so a compile that
+ * changed a result it took from the cache would throw here).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DiskCache } from '../../src/cli/compile-cache.ts';
+import { DiskCache, WarmCache } from '../../src/cli/compile-cache.ts';
 import { compile, compileStream, type CompileResult } from '../../src/compile.ts';
 import { MemoryCache, type CompileCache } from '../../src/compile/cache.ts';
 import { VERSION } from '../compile/support.ts';
@@ -53,12 +55,12 @@ describe('incremental compile over random histories of edits', () => {
     // A step flips one edit of the catalog, or switches the environment.
     const step = fc.nat({ max: CATALOG.length + ENVS.length - 1 });
     fc.assert(
-      fc.property(fc.array(step, { minLength: 1, maxLength: 6 }), fc.constantFrom('memory', 'disk'), (steps, kind) => {
+      fc.property(fc.array(step, { minLength: 1, maxLength: 6 }), fc.constantFrom('memory', 'disk', 'warm'), (steps, kind) => {
         let cache: CompileCache = new MemoryCache();
-        if (kind === 'disk') {
+        if (kind !== 'memory') {
           const dir = mkdtempSync(join(tmpdir(), 'lakestep-incremental-property-'));
           dirs.push(dir);
-          cache = new DiskCache(dir);
+          cache = kind === 'disk' ? new DiskCache(dir) : new WarmCache(dir);
         }
         const on = CATALOG.map(() => false);
         let env: Env;
