@@ -67,7 +67,8 @@ async function watchRuns(cwd: string, file: string, original: string, edits: num
     Promise.race([
       new Promise<RegExpMatchArray>((done) => (waiters.push({ re, from, done }), check())),
       exited.then(() => Promise.reject(new Error(`validate --watch ended early: ${out.slice(-500)}`))),
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`validate --watch did not answer in 120 s: ${out.slice(-500)}`)), 120_000)),
+      // unref: a timer left behind by an answered wait never holds the bench open.
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`validate --watch did not answer in 120 s: ${out.slice(-500)}`)), 120_000).unref()),
     ]);
   const times: number[] = [];
   try {
