@@ -325,7 +325,7 @@ export function compileStream(sources: readonly SourceFile[], options: StreamOpt
       cache.write(name, entryOf(u, assembled));
     }
     // The IR is stored: let it go again (loadUseCases reads it back).
-    if (u.normalized !== u.cached?.normalized) delete u.normalized!.useCase;
+    delete u.normalized!.useCase;
     delete u.ir;
   }
   if (cache) {

@@ -256,62 +256,70 @@ export function entryFromJson(text: string): CacheEntry {
  * What it keeps is frozen — the compile takes results from the cache and must never change them.
  */
 export class WarmCache extends DiskCache {
-  private readonly entries = new Map<string, CacheEntry | undefined>();
-  private platformEntry: { v: PlatformEntry | undefined } | undefined;
-  private verified: { v: VerifiedReads | undefined } | undefined;
-  private cross: { v: CrossEntry | undefined } | undefined;
-  private reported: { v: Set<string> | undefined } | undefined;
+  /** What was read or written, by the name of its file in the cache folder. */
+  private readonly held = new Map<string, unknown>();
+
+  /** The value held as `name`, read from disk (and held, frozen) the first time. */
+  private keep<T>(name: string, read: () => T): T {
+    if (!this.held.has(name)) this.held.set(name, deepFreeze(read()));
+    return this.held.get(name) as T;
+  }
+
+  /** Holds a copy of what was just written as `name`, frozen. */
+  private hold(name: string, value: unknown): void {
+    this.held.set(name, deepFreeze(structuredClone(value)));
+  }
 
   override read(useCase: string): CacheEntry | undefined {
-    if (!this.entries.has(useCase)) this.entries.set(useCase, deepFreeze(super.read(useCase)));
-    return this.entries.get(useCase);
+    return this.keep(`${useCase}.entry`, () => super.read(useCase));
   }
 
   override write(useCase: string, entry: CacheEntry): void {
     super.write(useCase, entry);
-    this.entries.set(useCase, deepFreeze(structuredClone(entry)));
+    this.hold(`${useCase}.entry`, entry);
   }
 
   override prune(keep: ReadonlySet<string>): void {
     super.prune(keep);
-    for (const k of [...this.entries.keys()]) if (!keep.has(k)) this.entries.delete(k);
+    for (const name of [...this.held.keys()]) if (name.endsWith('.entry') && !keep.has(name.slice(0, -'.entry'.length))) this.held.delete(name);
   }
 
   override readPlatform(): PlatformEntry | undefined {
-    return (this.platformEntry ??= { v: deepFreeze(super.readPlatform()) }).v;
+    return this.keep(PLATFORM, () => super.readPlatform());
   }
 
   override writePlatform(entry: PlatformEntry): void {
     super.writePlatform(entry);
-    this.platformEntry = { v: deepFreeze(structuredClone(entry)) };
+    this.hold(PLATFORM, entry);
   }
 
   override readVerified(): VerifiedReads | undefined {
-    return (this.verified ??= { v: deepFreeze(super.readVerified()) }).v;
+    return this.keep(VERIFIED, () => super.readVerified());
   }
 
   override writeVerified(verified: VerifiedReads): void {
     super.writeVerified(verified);
-    this.verified = { v: deepFreeze(structuredClone(verified)) };
+    this.hold(VERIFIED, verified);
   }
 
   override readCross(): CrossEntry | undefined {
-    return (this.cross ??= { v: deepFreeze(super.readCross()) }).v;
+    return this.keep(CROSS, () => super.readCross());
   }
 
   override writeCross(entry: CrossEntry): void {
     super.writeCross(entry);
-    this.cross = { v: deepFreeze(structuredClone(entry)) };
+    this.hold(CROSS, entry);
   }
 
+  /** A copy: the caller may change it (a frozen Set still adds). */
   override readReported(): Set<string> | undefined {
-    const v = (this.reported ??= { v: super.readReported() }).v;
+    const v = this.keep(REPORTED, () => super.readReported());
     return v && new Set(v);
   }
 
   override writeReported(keys: ReadonlySet<string>, before: ReadonlySet<string> | undefined): void {
     super.writeReported(keys, before);
-    this.reported = { v: new Set(keys) };
+    this.hold(REPORTED, new Set(keys));
   }
 }
 
