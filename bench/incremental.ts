@@ -127,6 +127,7 @@ export async function run(ctx: SectionContext): Promise<SectionOutcome> {
   const memory: { n: number; rss: number }[] = [];
   let last: { n: number; full: number; incremental: number; validateFull: number; validateOne: number; validateFile: number; watch: number; cpuRatio: number; warmRatio: number } | undefined;
   const cpuRows: string[][] = [];
+  const readRows: string[][] = [];
   try {
     for (const n of sizes) {
       const tree = generateSpecs({ useCases: n });
@@ -145,6 +146,9 @@ export async function run(ctx: SectionContext): Promise<SectionOutcome> {
       const parse: Run[] = [];
       const warm: Run[] = [];
       let cold: Run | undefined;
+      let tableName: string | undefined;
+      const lineage: Run[] = [];
+      const plan: Run[] = [];
       for (let i = 0; i < repeat; i++) {
         // The reference: no cache, an empty build folder.
         rmSync(join(dir, 'full'), { recursive: true, force: true });
@@ -166,6 +170,11 @@ export async function run(ctx: SectionContext): Promise<SectionOutcome> {
         writeFileSync(join(dir, 'specs', yaml.path), yaml.text.replace(/\n?$/, `\n# edit ${i + 1}, by name\n`));
         validateFile.push(lakestep(['validate', `specs/${yaml.path}`, '--cache-dir', 'cache'], dir, preload, rssFile));
         writeFileSync(join(dir, 'specs', yaml.path), yaml.text);
+        // Commands that read a compile of the specs (src/cli/commands.ts compileView), through the cache of the last compile.
+        tableName ??= Object.keys((JSON.parse(readFileSync(join(dir, 'build/manifest.json'), 'utf8')) as { tables: Record<string, unknown> }).tables)[0];
+        if (!tableName) throw new Error('the generated tree has no table');
+        lineage.push(lakestep(['lineage', tableName, 'specs', '--cache-dir', 'cache'], dir, preload, rssFile));
+        plan.push(lakestep(['plan', 'specs', '--against', 'build', '--cache-dir', 'cache'], dir, preload, rssFile));
       }
       // A running `validate --watch` (an editor's), the same file edited: how long each run after an edit takes.
       const watch = await watchRuns(dir, yaml.path, yaml.text, Math.max(3, repeat));
@@ -193,6 +202,8 @@ export async function run(ctx: SectionContext): Promise<SectionOutcome> {
         same ? 'yes' : 'NO',
       ]);
       memory.push({ n, rss: Math.max(...full.map((r) => r.rssMiB)) });
+      const peak = (rs: Run[]) => mib(Math.max(...rs.map((r) => r.rssMiB)) * 1024 * 1024);
+      readRows.push([int(n), ms(med(lineage)), peak(lineage), ms(med(plan)), peak(plan), ms(med(full)), `${mib(Math.max(...full.map((r) => r.rssMiB)) * 1024 * 1024)}`]);
       const cpu = (rs: Run[]) => median(rs.map((r) => r.cpu));
       cpuRows.push([int(n), ms(cpu(parse)), ms(cpu(full)), ratio(cpu(full) / cpu(parse)), ms(cpu(incremental)), ratio(cpu(incremental) / cpu(parse)), ms(cpu(warm)), ratio(cpu(warm) / cpu(parse))]);
       last = { n, full: med(full), incremental: med(incremental), validateFull: med(validateFull), validateOne: med(validateOne), validateFile: med(validateFile), watch: median(watch), cpuRatio: cpu(full) / cpu(parse), warmRatio: cpu(warm) / cpu(parse) };
@@ -222,5 +233,7 @@ export async function run(ctx: SectionContext): Promise<SectionOutcome> {
         (memory.length > 1 ? `; growth ${ratio(growth)} MiB per use case from N=${int(small.n)} (${ms(small.rss)} MiB): ${linearOk ? 'no faster than linear' : 'FASTER than linear'}` : ''),
     );
   }
+  ctx.out('commands that read a compile of the specs, through the cache of the last compile into no build folder (src/cli/commands.ts compileView): `lineage <table> specs`, `plan specs --against build`; a full compile beside them');
+  for (const l of table(['use cases', 'lineage ms', 'lineage peak RSS', 'plan ms', 'plan peak RSS', 'full compile ms', 'full peak RSS'], readRows)) ctx.out(`  ${l}`);
   return { failures };
 }

@@ -295,7 +295,8 @@ export function compileStream(sources: readonly SourceFile[], options: StreamOpt
     if (previous?.input === input) {
       assembled = previous;
       reused.assembled.push(name);
-      // A file's text is needed only when the build folder lacks it (or it changed there): taken from the
+      // A file's text is needed only when the build folder lacks it (or it changed there), or a command reads
+      // it without a build folder (graph, lineage, plan: the manifest part): taken from the
       // files the cache keeps when it keeps them and they match their digests, else assembled again from the IR.
       let stored: Map<string, string> | undefined;
       text = (path) => {
@@ -306,7 +307,7 @@ export function compileStream(sources: readonly SourceFile[], options: StreamOpt
         const same = again.assembled.files.length === assembled.files.length && again.assembled.files.every((f, i) => f.path === assembled.files[i]!.path && f.digest === assembled.files[i]!.digest);
         if (!same) throw new Error(`the compile cache entry of use case '${name}' does not match what it compiles to: delete the cache folder (or use --no-cache) and compile again`);
         stored = again.files;
-        // The entry is the same; a cache that keeps files (in memory) keeps these.
+        // The entry is the same; a cache that keeps files (all of them in memory, the manifest part on disk) keeps these.
         if (cache!.readFiles) cache!.write(name, entryOf(u, assembled), { files: stored });
         const i = reused.assembled.indexOf(name);
         if (i >= 0) reused.assembled.splice(i, 1);

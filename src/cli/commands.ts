@@ -4,14 +4,14 @@ import { resolve } from 'node:path';
 import { EXIT, plainUsage } from './args.ts';
 import { targeted } from './targets.ts';
 import { ENV_NAME, overlayEnvironment, overlayPath } from '../spec/environment.ts';
-import { compile, compileStream, type CompileResult, type StreamResult } from '../compile.ts';
+import { compileStream, type OutputFile, type StreamResult } from '../compile.ts';
 import { BuildWriter } from './build-dir.ts';
 import { DiskCache, WarmCache, defaultCacheDir } from './compile-cache.ts';
 import { lakestepVersion, type Io } from './io.ts';
 import { readSpecTree, type SpecTreeMemo } from './spec-reader.ts';
 import type { Manifest } from '../build/types.ts';
 import type { WorkflowSummary } from '../compile/cache.ts';
-import { readManifestDir } from '../build/manifest-files.ts';
+import { MANIFEST_INDEX, readManifest, readManifestDir } from '../build/manifest-files.ts';
 import { displayPath, githubAnnotations, printDiagnostics, table } from './print.ts';
 import { escapeForTerminal, type Diagnostic } from '../diagnostics.ts';
 import { hiddenWarningsLine, selectDiagnostics, WARNING_LIMIT } from './warnings.ts';
@@ -42,10 +42,27 @@ function readSpecs(io: Io, specsDir: string, env?: string, memo?: SpecTreeMemo):
   return tree;
 }
 
-/** Reads and compiles the specs folder in memory (every file of the build in the result). */
-export function runCompile(io: Io, specsDir: string, env?: string): CompileResult {
-  const { files: sources, skipped } = readSpecs(io, specsDir, env);
-  return compile(sources, { lakestepVersion: lakestepVersion(), skipped, ...(env === undefined ? {} : { env }) });
+/**
+ * What `graph`, `lineage` and `plan` read of a compile of the specs folder, made as `compile` makes it — through
+ * the incremental cache, streamed — but into no build folder: each generated file goes to `keep`, which holds
+ * only what its command needs. After a change to one use case of a large platform (or none), the command takes
+ * about what a `compile` would, not a full compile in memory.
+ */
+export interface CompiledView {
+  result: StreamResult;
+  /** The whole manifest, stitched from its index and parts (src/build/manifest-files.ts). */
+  manifest: Manifest;
+}
+
+export function compileView(io: Io, opts: Pick<CompilerOptions, 'specsDir' | 'env' | 'cache'>, keep: (f: OutputFile) => void = () => {}): CompiledView {
+  const { specsDir, env } = opts;
+  const specs = readSpecs(io, specsDir, env);
+  const parts = new Map<string, string>();
+  const result = streamCompile(specs, env, cacheFor(io, specsDir, env, opts.cache), (f) => {
+    if (f.path === MANIFEST_INDEX || /^[^/]+\/manifest\.json$/.test(f.path)) parts.set(f.path, f.text());
+    keep(f);
+  });
+  return { result, manifest: readManifest((p) => parts.get(p)) };
 }
 
 /**

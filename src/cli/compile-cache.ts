@@ -3,8 +3,9 @@
  * `node_modules/.cache/lakestep/compile/<digest of the specs folder's real path
  * and the environment>/` in lakestep's own folder (where JavaScript tools keep
  * their caches), at most {@link TREES_KEPT} specs trees, the least recently
- * used dropped first; two files per use case — `<use case>.entry` (its stages' results and reads,
- * the digests of its generated files) and `<use case>.ir` (its IR) — the platform stage's
+ * used dropped first; three files per use case — `<use case>.entry` (its stages' results and reads,
+ * the digests of its generated files), `<use case>.ir` (its IR) and `<use case>.part` (its part of the
+ * manifest, which `graph`, `lineage` and `plan` read of every use case without a build folder) — the platform stage's
  * `platform.loaded`, `reads.verified` (the results verified on the last index),
  * `platform.cross` (the whole-platform stages' last results) and `warnings.reported` (the warnings the
  * last command printed or counted, src/cli/warnings.ts), each
@@ -27,7 +28,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameS
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
-import { digest, type CacheEntry, type CompileCache, type CrossEntry, type PlatformEntry, type StoredUseCase, type VerifiedReads } from '../compile/cache.ts';
+import { digest, type CacheEntry, type CacheParts, type CompileCache, type CrossEntry, type PlatformEntry, type StoredUseCase, type VerifiedReads } from '../compile/cache.ts';
+import { manifestPartPath } from '../build/manifest-files.ts';
 import type { UseCaseIndexEntry } from '../ir/context.ts';
 import type { UseCase } from '../ir/types.ts';
 
@@ -61,7 +63,7 @@ export function defaultCacheDir(specsDir: string, env?: string): string {
   return dir;
 }
 
-const SUFFIXES = ['.entry', '.ir'] as const;
+const SUFFIXES = ['.entry', '.ir', '.part'] as const;
 /** The platform stage's entry: no use case's file ends so. */
 const PLATFORM = 'platform.loaded';
 /** The results last verified on an index (src/compile/cache.ts {@link VerifiedReads}): no use case's file ends so. */
@@ -96,10 +98,22 @@ export class DiskCache implements CompileCache {
     return SAFE.test(useCase) && this.store(`${useCase}.ir`, serialize(stored));
   }
 
-  /** Stores the entry, as JSON when JSON holds it exactly; the generated files are not kept on disk (the build holds them). */
-  write(useCase: string, entry: CacheEntry): void {
+  /**
+   * Of the files last generated for the use case, its manifest part (the compile checks its digest): the
+   * other files are not kept here (the build holds them, and they are assembled again when it lacks one).
+   */
+  readFiles(useCase: string): Map<string, string> | undefined {
+    if (!SAFE.test(useCase)) return undefined;
+    const part = this.load(`${useCase}.part`, (buf) => buf.toString('utf8')) as string | undefined;
+    return part === undefined ? undefined : new Map([[manifestPartPath(useCase), part]]);
+  }
+
+  /** Stores the entry, as JSON when JSON holds it exactly, and of `parts.files` the manifest part ({@link readFiles}). */
+  write(useCase: string, entry: CacheEntry, parts?: CacheParts): void {
     if (!SAFE.test(useCase)) return;
     this.store(`${useCase}.entry`, encode(entry, entryJson(entry)));
+    const part = parts?.files?.get(manifestPartPath(useCase));
+    if (part !== undefined) this.store(`${useCase}.part`, Buffer.from(part));
   }
 
   readPlatform(): PlatformEntry | undefined {
@@ -274,8 +288,8 @@ export class WarmCache extends DiskCache {
     return this.keep(`${useCase}.entry`, () => super.read(useCase));
   }
 
-  override write(useCase: string, entry: CacheEntry): void {
-    super.write(useCase, entry);
+  override write(useCase: string, entry: CacheEntry, parts?: CacheParts): void {
+    super.write(useCase, entry, parts);
     this.hold(`${useCase}.entry`, entry);
   }
 

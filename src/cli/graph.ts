@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import type { Manifest } from '../build/types.ts';
 import { dagsOfOrchestration, isGraphFormat, renderGraph, type QuarantinedUseCase } from '../graph/index.ts';
 import { loadManifest } from '../ops/index.ts';
-import { runCompile } from './commands.ts';
+import { compileView, type CacheSetting } from './commands.ts';
 import type { Io } from './io.ts';
 
 export interface GraphOptions {
@@ -13,6 +13,8 @@ export interface GraphOptions {
   buildDir?: string;
   /** Environment overlay to compile with (`--env`). */
   env?: string;
+  /** The incremental cache of the compile (`--cache-dir`, `--no-cache`), as `compile` uses it. */
+  cache?: CacheSetting;
   format: string;
   /** Draw tables between their writers and readers instead of the dependencies. */
   tables?: boolean;
@@ -24,8 +26,11 @@ export interface GraphInput {
   quarantined: QuarantinedUseCase[];
 }
 
-/** The manifest of a compile of `specsDir`, or of the build in `buildDir` (then `specsDir`, if given, only names quarantined dags). */
-export async function readGraphInput(io: Io, opts: { specsDir?: string; buildDir?: string; env?: string }): Promise<GraphInput> {
+/**
+ * The manifest of a compile of `specsDir` (through the incremental cache, nothing written), or of the build in
+ * `buildDir` (then `specsDir`, if given, only names quarantined dags).
+ */
+export async function readGraphInput(io: Io, opts: { specsDir?: string; buildDir?: string; env?: string; cache?: CacheSetting }): Promise<GraphInput> {
   let manifest: Manifest;
   let orchestration: (useCase: string) => string | undefined;
   if (opts.buildDir !== undefined) {
@@ -33,8 +38,8 @@ export async function readGraphInput(io: Io, opts: { specsDir?: string; buildDir
     const specs = opts.specsDir;
     orchestration = (uc) => (specs === undefined ? undefined : readOptional(resolve(io.cwd, specs, uc, 'orchestration.yaml')));
   } else {
-    const result = runCompile(io, opts.specsDir ?? 'specs', opts.env);
-    manifest = result.manifest;
+    const { result, manifest: compiled } = compileView(io, { specsDir: opts.specsDir ?? 'specs', env: opts.env, cache: opts.cache });
+    manifest = compiled;
     orchestration = (uc) => result.sources.get(`${uc}/orchestration.yaml`);
   }
   const quarantined: QuarantinedUseCase[] = manifest.quarantined.map((q) => {

@@ -3,6 +3,7 @@ import { escapeForTerminal } from '../diagnostics.ts';
 import { lineageGraph, lineageOf, renderLineageText } from '../graph/index.ts';
 import { closest } from '../spec/suggest.ts';
 import { plainUsage } from './args.ts';
+import type { CacheSetting } from './commands.ts';
 import { readGraphInput } from './graph.ts';
 import type { Io } from './io.ts';
 
@@ -11,6 +12,8 @@ export interface LineageOptions {
   table: string;
   specsDir?: string;
   buildDir?: string;
+  /** The incremental cache of the compile (`--cache-dir`, `--no-cache`), as `compile` uses it. */
+  cache?: CacheSetting;
   json: boolean;
   /** Workflow steps to follow on each side (≥ 1); absent: all. */
   depth?: number;

@@ -23,8 +23,9 @@ commands:
                                          environment NAME: platform.NAME.yaml over platform.yaml; --watch:
                                          again on every change (only changed files rewritten), until Ctrl-C
                                          exit 1 if any is quarantined; --strict writes nothing then
-                                         validate and compile reuse what did not change since the last
-                                         run (node_modules/.cache/lakestep; --cache-dir DIR elsewhere,
+                                         validate and compile (and graph, lineage and plan from specs)
+                                         reuse what did not change since the last run
+                                         (node_modules/.cache/lakestep; --cache-dir DIR elsewhere,
                                          --no-cache not at all); past 100 warnings they print the new
                                          ones and those of the use cases compiled again, and count the
                                          rest (build/report.json lists every one; --all-warnings prints all)
@@ -41,11 +42,11 @@ commands:
                                          (default {}) and what it starts, instead of the scenario's starts
                                          exit 1 if any execution FAILED/TIMED_OUT/ABORTED, so a scenario
                                          that injects failures exits 1; 2 for an invalid scenario
-  graph    [specs] [--tables] [--format mermaid|dot] [--build build] [--env NAME]
+  graph    [specs] [--tables] [--format mermaid|dot] [--build build] [--env NAME] [--cache-dir DIR] [--no-cache]
                                          cross-workflow dependency graph (default mermaid), from a compile
                                          of the specs or from a build's manifest; quarantined use cases dashed;
                                          --tables: tables between the workflows that write and read them
-  lineage  <database.table> [specs] [--depth N] [--json] [--build build]
+  lineage  <database.table> [specs] [--depth N] [--json] [--build build] [--cache-dir DIR] [--no-cache]
                                          the workflows and tables upstream (what makes the table) and
                                          downstream (what is made from it), transitively; N: steps per side
                                          exit 2 for a table no compiled workflow reads or writes
@@ -103,7 +104,7 @@ commands:
                                          delete orphan files or compact (lakestep maintenance and a Glue
                                          table optimizer), tables nothing expires, SLAs of disabled dags
                                          exit 1 on any finding
-  plan     [specs] [--against DIR] [--cdk] [--out build] [--env NAME] [--json]
+  plan     [specs] [--against DIR] [--cdk] [--out build] [--env NAME] [--json] [--cache-dir DIR] [--no-cache]
                                          what a deploy would change, per use case: --against DIR compares
                                          with the build folder of an earlier compile (state machines added,
                                          removed or changed and which states, rules and schedules, role
@@ -132,9 +133,11 @@ type Command = (args: string[], io: Io) => Promise<number> | number;
 
 /**
  * The options `validate` and `compile` share: `--cache-dir DIR` / `--no-cache` (the incremental cache,
- * src/cli/compile-cache.ts) and `--all-warnings` (src/cli/warnings.ts).
+ * src/cli/compile-cache.ts, which `graph`, `lineage` and `plan` compile through too) and `--all-warnings`
+ * (src/cli/warnings.ts).
  */
-const COMPILER_OPTIONS = { 'cache-dir': { type: 'string' }, 'no-cache': { type: 'boolean', default: false }, 'all-warnings': { type: 'boolean', default: false } } as const;
+const CACHE_OPTIONS = { 'cache-dir': { type: 'string' }, 'no-cache': { type: 'boolean', default: false } } as const;
+const COMPILER_OPTIONS = { ...CACHE_OPTIONS, 'all-warnings': { type: 'boolean', default: false } } as const;
 
 function cacheSetting(values: { 'cache-dir'?: string; 'no-cache'?: boolean }): string | false | undefined {
   if (values['no-cache']) return false;
@@ -192,17 +195,24 @@ const COMMANDS: Record<string, Command> = {
     const { positionals, values } = parseArgs({
       args,
       allowPositionals: true,
-      options: { format: { type: 'string', default: 'mermaid' }, build: { type: 'string' }, tables: { type: 'boolean', default: false }, env: { type: 'string' } },
+      options: { format: { type: 'string', default: 'mermaid' }, build: { type: 'string' }, tables: { type: 'boolean', default: false }, env: { type: 'string' }, ...CACHE_OPTIONS },
     });
     const specsDir = positionals.length ? optionalFolder(positionals, 'specs') : undefined;
     const { graphCommand } = await import('./graph.ts');
-    return graphCommand(io, { format: values.format, tables: values.tables, ...(specsDir === undefined ? {} : { specsDir }), ...(values.build === undefined ? {} : { buildDir: values.build }), ...(values.env === undefined ? {} : { env: values.env }) });
+    return graphCommand(io, {
+      format: values.format,
+      tables: values.tables,
+      cache: cacheSetting(values),
+      ...(specsDir === undefined ? {} : { specsDir }),
+      ...(values.build === undefined ? {} : { buildDir: values.build }),
+      ...(values.env === undefined ? {} : { env: values.env }),
+    });
   },
   lineage: async (args, io) => {
     const { positionals, values } = parseArgs({
       args,
       allowPositionals: true,
-      options: { depth: { type: 'string' }, json: { type: 'boolean', default: false }, build: { type: 'string' } },
+      options: { depth: { type: 'string' }, json: { type: 'boolean', default: false }, build: { type: 'string' }, ...CACHE_OPTIONS },
     });
     const [table, ...rest] = positionals;
     if (table === undefined) throw usage('lineage needs a table: lakestep lineage <database>.<table> [specs]');
@@ -212,6 +222,7 @@ const COMMANDS: Record<string, Command> = {
     return lineageCommand(io, {
       table,
       json: values.json,
+      cache: cacheSetting(values),
       ...(specsDir === undefined ? {} : { specsDir }),
       ...(values.build === undefined ? {} : { buildDir: values.build }),
       ...(depth === undefined ? {} : { depth }),
@@ -334,7 +345,7 @@ const COMMANDS: Record<string, Command> = {
     const { positionals, values } = parseArgs({
       args,
       allowPositionals: true,
-      options: { against: { type: 'string' }, cdk: { type: 'boolean', default: false }, out: { type: 'string', default: 'build' }, env: { type: 'string' }, json: { type: 'boolean', default: false } },
+      options: { against: { type: 'string' }, cdk: { type: 'boolean', default: false }, out: { type: 'string', default: 'build' }, env: { type: 'string' }, json: { type: 'boolean', default: false }, ...CACHE_OPTIONS },
     });
     const { planCommand } = await import('./plan.ts');
     return planCommand(io, {
@@ -342,6 +353,7 @@ const COMMANDS: Record<string, Command> = {
       cdk: values.cdk,
       outDir: values.out,
       json: values.json,
+      cache: cacheSetting(values),
       ...(values.against === undefined ? {} : { against: values.against }),
       ...(values.env === undefined ? {} : { env: values.env }),
     });

@@ -8,20 +8,22 @@
  * case of a large platform is one stack to diff, not every one.
  * @see https://docs.aws.amazon.com/cdk/v2/guide/ref-cli-cmd-diff.html
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, lstatSync, readFileSync } from 'node:fs';
+import { join, resolve, sep } from 'node:path';
 import type { StateMachineDefinition } from '../asl/types.ts';
 import { ManifestError, readManifestDir } from '../build/manifest-files.ts';
-import type { Manifest, ManifestWorkflow } from '../build/types.ts';
+import type { Manifest } from '../build/types.ts';
+import type { StreamResult } from '../compile.ts';
+import { digest } from '../compile/cache.ts';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { DEFAULT_SPARK_DIR } from '../../infra/inputs-hash.ts';
 import { changesSinceDeploy, formatChanges, nothingChanged } from '../ops/deploy-changes.ts';
 import { errorMessage } from '../ops/errors.ts';
 import { CDK_APP, CDK_BIN, changedStackSelection, checkCredentials, defaultSpawn } from '../ops/index.ts';
-import { type BuildView, planDiff } from '../plan/diff.ts';
+import { type BuildView, type Definitions, planDiff } from '../plan/diff.ts';
 import { formatPlan } from '../plan/format.ts';
 import { plainUsage, usage } from './args.ts';
-import { builtManifest, compileCommand, EXIT, runCompile } from './commands.ts';
+import { builtManifest, compileCommand, compileView, EXIT, type CacheSetting } from './commands.ts';
 import type { Io } from './io.ts';
 
 export interface PlanOptions {
@@ -31,10 +33,12 @@ export interface PlanOptions {
   outDir: string;
   env?: string;
   json: boolean;
+  /** The incremental cache of the compile (`--cache-dir`, `--no-cache`), as `compile` uses it. */
+  cache?: CacheSetting;
 }
 
-/** A build folder as plan compares it: its manifest and every definition it names. */
-export function readBuildView(dir: string, shown = dir): BuildView {
+/** A build folder as plan compares it: its manifest, and the definitions it names read from the folder when asked. */
+export function readBuildView(dir: string, shown = dir): BuildView & { definitions: FolderDefinitions } {
   const file = join(dir, 'manifest.json');
   if (!existsSync(file)) throw plainUsage(`--against ${shown}: no manifest.json there; give the build folder of an earlier \`lakestep compile\``);
   let manifest: Manifest;
@@ -44,16 +48,72 @@ export function readBuildView(dir: string, shown = dir): BuildView {
     if (e instanceof ManifestError) throw plainUsage(`--against ${shown}: ${e.message}`);
     throw e;
   }
-  const definitions = new Map<string, StateMachineDefinition>();
-  // Builds before the dispatcher named a join machine per dependent workflow (`gate`).
-  for (const w of manifest.useCases.flatMap((u) => u.workflows) as (ManifestWorkflow & { gate?: { definition: string } })[]) {
-    for (const path of [w.definition, ...(w.gate ? [w.gate.definition] : []), ...(w.watch ? [w.watch.definition] : [])]) {
-      const p = join(dir, path);
-      if (existsSync(p)) definitions.set(path, JSON.parse(readFileSync(p, 'utf8')) as StateMachineDefinition);
-    }
-  }
   manifest.quarantined ??= [];
-  return { manifest, definitions };
+  return { manifest, definitions: folderDefinitions(dir, shown) };
+}
+
+/** The definitions of a build folder: each file read when asked, its digest remembered (its text is not). */
+export interface FolderDefinitions extends Required<Definitions> {}
+
+/**
+ * The `*.asl.json` files of the build folder `dir` by their paths in it. The manifest that names them is
+ * hostile input (a build folder can be edited by hand): a path that leaves the folder, or a file that is no
+ * regular file (a link, a folder), reads as missing; a definition that is not JSON is a usage error naming it.
+ */
+function folderDefinitions(dir: string, shown: string): FolderDefinitions {
+  const root = resolve(dir);
+  const read = (path: string): string | undefined => {
+    const p = resolve(root, path);
+    if (!path.endsWith('.asl.json') || !p.startsWith(root + sep)) return undefined;
+    try {
+      return lstatSync(p).isFile() ? readFileSync(p, 'utf8') : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const digests = new Map<string, string | undefined>();
+  return {
+    get(path) {
+      const text = read(path);
+      if (text === undefined) return undefined;
+      try {
+        return JSON.parse(text) as StateMachineDefinition;
+      } catch (e) {
+        throw plainUsage(`--against ${shown}: ${path} is not valid JSON (${(e as Error).message}): rebuild it with \`lakestep compile\``);
+      }
+    },
+    digest(path) {
+      if (!digests.has(path)) {
+        const text = read(path);
+        digests.set(path, text === undefined ? undefined : digest(text));
+      }
+      return digests.get(path);
+    },
+  };
+}
+
+/**
+ * The build a compile of the specs would write, as plan compares it with `before`: compiled through the
+ * incremental cache and streamed (src/cli/commands.ts {@link compileView}); of its definitions only the texts
+ * that differ from `before`'s file at the same path are held, the others are `before`'s own.
+ */
+function compiledBuildView(io: Io, opts: PlanOptions, before: FolderDefinitions): { view: BuildView; result: StreamResult } {
+  const digests = new Map<string, string>();
+  const texts = new Map<string, string>();
+  const { result, manifest } = compileView(io, opts, (f) => {
+    if (!f.path.endsWith('.asl.json')) return;
+    digests.set(f.path, f.digest);
+    if (before.digest(f.path) !== f.digest) texts.set(f.path, f.text());
+  });
+  const definitions: Definitions = {
+    get: (path) => {
+      const text = texts.get(path);
+      if (text !== undefined) return JSON.parse(text) as StateMachineDefinition;
+      return digests.has(path) ? before.get(path) : undefined;
+    },
+    digest: (path) => digests.get(path),
+  };
+  return { view: { manifest, definitions }, result };
 }
 
 export async function planCommand(io: Io, opts: PlanOptions): Promise<number> {
@@ -63,15 +123,13 @@ export async function planCommand(io: Io, opts: PlanOptions): Promise<number> {
     const againstDir = resolve(io.cwd, opts.against);
     if (opts.cdk && againstDir === resolve(io.cwd, opts.outDir)) throw plainUsage(`--against ${opts.against} is the --out folder the build is written to; compare against a copy`);
     const before = readBuildView(againstDir, opts.against);
-    const result = runCompile(io, opts.specsDir, opts.env);
-    const definitions = new Map<string, StateMachineDefinition>();
-    for (const [path, text] of result.files) if (path.endsWith('.asl.json')) definitions.set(path, JSON.parse(text) as StateMachineDefinition);
-    const plan = planDiff(before, { manifest: result.manifest, definitions });
+    const { view, result } = compiledBuildView(io, opts, before.definitions);
+    const plan = planDiff(before, view);
     io.out(opts.json ? JSON.stringify(plan, null, 2) : formatPlan(plan, opts.against));
     if (result.diagnostics.some((d) => d.severity === 'error')) code = EXIT.diagnostics;
   }
   if (opts.cdk) {
-    compileCommand(io, { specsDir: opts.specsDir, outDir: opts.outDir, printSummary: false, env: opts.env });
+    compileCommand(io, { specsDir: opts.specsDir, outDir: opts.outDir, printSummary: false, env: opts.env, cache: opts.cache });
     const credentials = await (io.checkCredentials ?? (() => checkCredentials({ timeoutMs: 5000 })))();
     if (!credentials.ok) {
       io.err(`lakestep plan: cannot run cdk diff: ${credentials.message}`);

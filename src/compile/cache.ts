@@ -19,8 +19,8 @@
  *
  * Entries are plain data (on disk as JSON where JSON holds them exactly, else
  * with the V8 serializer: src/cli/compile-cache.ts); a use case's IR is kept apart and read only when the use case is assembled
- * again — also when the build folder lacks one of its files: the files
- * themselves are not kept on disk (the build holds them), only their digests.
+ * again — also when the build folder lacks one of its files: of the files
+ * themselves only the manifest part is kept on disk (the build holds them all), with every file's digest.
  */
 import { createHash } from 'node:crypto';
 import { deserialize, serialize } from 'node:v8';

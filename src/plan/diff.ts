@@ -16,7 +16,17 @@ import type { State, StateMachineDefinition } from '../asl/types.ts';
 /** A build as plan reads it: the manifest and the definitions it names, by path. */
 export interface BuildView {
   manifest: Manifest;
-  definitions: ReadonlyMap<string, StateMachineDefinition>;
+  definitions: Definitions;
+}
+
+/**
+ * The definitions of a build by path, read when asked (a `Map` is one): of a large platform only those that
+ * differ are parsed. `digest` gives a digest of a definition's file (equal digests, equal texts), so that two
+ * equal definitions are known without reading them; without it, definitions are compared parsed.
+ */
+export interface Definitions {
+  get(path: string): StateMachineDefinition | undefined;
+  digest?(path: string): string | undefined;
 }
 
 export interface MachineChange {
@@ -158,8 +168,10 @@ function planUseCase(name: string, before: BuildView, after: BuildView): UseCase
   for (const [machine, { w, path }] of am) {
     const old = bm.get(machine);
     if (!old) continue;
-    const [bd, ad] = [before.definitions.get(old.path), after.definitions.get(path)];
     const tags = tagChanges(old.w.stateMachineTags ?? {}, w.stateMachineTags ?? {});
+    const known = before.definitions.digest?.(old.path);
+    if (!tags && known !== undefined && known === after.definitions.digest?.(path)) continue;
+    const [bd, ad] = [before.definitions.get(old.path), after.definitions.get(path)];
     if (!bd || !ad || (JSON.stringify(bd) === JSON.stringify(ad) && !tags)) continue;
     const [bi, ai] = [integrations(bd), integrations(ad)];
     machinesChanged.push({

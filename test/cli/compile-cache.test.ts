@@ -1,6 +1,6 @@
 /**
- * The compile cache on disk (src/cli/compile-cache.ts): an entry and the IR per
- * use case, never the generated files. A build folder that lacks files is
+ * The compile cache on disk (src/cli/compile-cache.ts): an entry, the IR and the
+ * manifest part per use case, no other generated file. A build folder that lacks files is
  * filled from the IR, assembled again; an IR that is gone or does not match its
  * entry's digest is normalized again, never trusted; either way the build is
  * byte for byte a full compile's. A compile into its previous build rewrites
@@ -45,11 +45,13 @@ async function warm(): Promise<{ dir: string; full: Map<string, string> }> {
 }
 
 describe('compile cache on disk', () => {
-  it('keeps an entry and the IR per use case and the platform stage\'s result, no generated file, and drops what older versions kept', async () => {
+  it('keeps an entry, the IR and the manifest part per use case and the platform stage\'s result, no other generated file, and drops what older versions kept', async () => {
     const { dir, full } = await warm();
     expect(build(join(dir, 'build'))).toEqual(full);
     const names = readdirSync(join(dir, 'cache')).sort();
-    expect(names).toEqual(['clickstream.entry', 'clickstream.ir', 'customers.entry', 'customers.ir', 'orders.entry', 'orders.ir', 'payments.entry', 'payments.ir', 'platform.cross', 'platform.loaded', 'reads.verified']);
+    const useCases = ['clickstream', 'customers', 'orders', 'payments'];
+    expect(names).toEqual([...useCases.flatMap((u) => [`${u}.entry`, `${u}.ir`, `${u}.part`]), 'platform.cross', 'platform.loaded', 'reads.verified']);
+    for (const u of useCases) expect(readFileSync(join(dir, `cache/${u}.part`), 'utf8'), u).toBe(full.get(`${u}/manifest.json`));
     writeFileSync(join(dir, 'cache/orders.files'), 'from an older version');
     await compileInto(dir, 'build');
     expect(existsSync(join(dir, 'cache/orders.files'))).toBe(false);

@@ -3,7 +3,7 @@
  * (test/golden/plan-against pins its text), its JSON, the refusals, and `--cdk`
  * running `cdk diff` on the stacks of the compiled build a deploy would deploy, once credentials resolve.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand, type Stack } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -84,6 +84,43 @@ describe('lakestep plan', () => {
     writeFileSync(join(dir, 'deployed/manifest.json'), index);
     rmSync(join(dir, 'deployed/sales/manifest.json'));
     expect(await runCli(['plan', 'specs', '--against', 'deployed'], dir)).toMatchObject({ code: 2, err: expect.stringContaining(`--against deployed: ${join(dir, 'deployed/sales/manifest.json')}: not found`) });
+  });
+
+  it('reads the earlier build\'s definitions only inside its folder: a path out of it or a link reads as missing; one not JSON is named (exit 2)', async () => {
+    const dir = await twoBuilds();
+    const partFile = join(dir, 'deployed/sales/manifest.json');
+    const part = readFileSync(partFile, 'utf8');
+    const path = (JSON.parse(part) as { workflows: { name: string; definition: string }[] }).workflows.find((w) => w.name === 'extract')!.definition;
+    const real = join(dir, 'deployed', path);
+    const original = readFileSync(real, 'utf8');
+    const outside = JSON.stringify({ StartAt: 'Outside', States: { Outside: { Type: 'Succeed' } } });
+    writeFileSync(join(dir, 'outside.asl.json'), outside);
+    const plan = async () => {
+      const r = await runCli(['plan', 'specs', '--against', 'deployed', '--json'], dir);
+      expect(r.code, r.err).toBe(1); // hr has spec errors
+      return (JSON.parse(r.out) as Plan).useCases.find((u) => u.useCase === 'sales')!;
+    };
+    // What a definition that is not there gives, and what the outside one would give if it were read.
+    rmSync(real);
+    const missing = await plan();
+    writeFileSync(real, outside);
+    const read = await plan();
+    expect(read.machinesChanged.find((m) => m.workflow === 'extract')?.statesRemoved).toEqual(['Outside']);
+    expect(missing).not.toEqual(read);
+    // The manifest names a file out of the build folder: not read.
+    rmSync(real);
+    writeFileSync(partFile, part.replace(JSON.stringify(path), JSON.stringify('../outside.asl.json')));
+    expect(await plan()).toEqual(missing);
+    writeFileSync(partFile, part.replace(JSON.stringify(path), JSON.stringify(`${path}/../../../outside.asl.json`)));
+    expect(await plan()).toEqual(missing);
+    // A link in the build folder to the file out of it: not followed.
+    writeFileSync(partFile, part);
+    symlinkSync(join(dir, 'outside.asl.json'), real);
+    expect(await plan()).toEqual(missing);
+    rmSync(real);
+    // A definition that is not JSON: named, exit 2.
+    writeFileSync(real, original.slice(0, 20));
+    expect(await runCli(['plan', 'specs', '--against', 'deployed'], dir)).toMatchObject({ code: 2, err: expect.stringContaining(`--against deployed: ${path} is not valid JSON`) });
   });
 
   it('--cdk writes the build and runs cdk diff on the stacks a deploy would deploy, after the credentials check', async () => {

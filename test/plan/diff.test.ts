@@ -54,4 +54,31 @@ describe('planDiff with the dispatcher', () => {
     expect(plan.platformRule).toEqual({ name: 'acme-lakestep-status', change: 'added' });
     expect(formatPlan(plan, 'before')).toContain('platform rule acme-lakestep-status: added');
   });
+
+  it('knows equal definitions by their digests without reading them, and reads them when the digests differ or the tags changed', () => {
+    const other: StateMachineDefinition = { StartAt: 'Wait', States: { Wait: { Type: 'Wait', Seconds: 1, Next: 'Done' }, Done: { Type: 'Succeed' } } };
+    const reads: string[] = [];
+    /** The definitions of `v` behind digests; every read of one is noted. */
+    const lazy = (v: BuildView, side: string, digests: Record<string, string>): BuildView => ({
+      manifest: v.manifest,
+      definitions: {
+        get: (p) => (reads.push(`${side} ${p}`), v.definitions.get(p)),
+        digest: (p) => digests[p],
+      },
+    });
+    const [extract, clean] = [manifestWorkflow('sales', 'extract'), manifestWorkflow('sales', 'clean')];
+    const paths = { [extract.definition]: 'a', [clean.definition]: 'b' };
+    const before = lazy(view([extract, clean]), 'before', paths);
+    // clean's definition differs (its digest too); extract's is the same: never read.
+    const after = lazy(view([extract, clean], undefined, { [clean.definition]: other }), 'after', { ...paths, [clean.definition]: 'c' });
+    const sales = planDiff(before, after).useCases[0]!;
+    expect(sales.machinesChanged.map((m) => [m.workflow, m.statesAdded])).toEqual([['clean', ['Wait']]]);
+    expect(reads.sort()).toEqual([`after ${clean.definition}`, `before ${clean.definition}`]);
+    // The same digests with other tags: read, reported as a tag change only.
+    reads.length = 0;
+    const tagged = lazy(view([manifestWorkflow('sales', 'extract', { stateMachineTags: { 'lakestep:platform': 'acme', 'lakestep:notify-FAILED': 'yes' } }), clean]), 'after', paths);
+    const retagged = planDiff(before, tagged).useCases[0]!;
+    expect(retagged.machinesChanged).toEqual([expect.objectContaining({ workflow: 'extract', statesChanged: [], commentsOnly: false, tags: { 'lakestep:notify-FAILED': [undefined, 'yes'] } })]);
+    expect(reads.sort()).toEqual([`after ${extract.definition}`, `before ${extract.definition}`]);
+  });
 });
