@@ -90,6 +90,8 @@ export interface CompileOptions {
 /** A generated file: its path in the build, its content's digest, and the content, produced on demand. */
 export interface OutputFile extends FileDigest {
   text(): string;
+  /** True when the content is in memory already (just made): `text()` costs nothing, and holding the file holds it. */
+  held?: boolean;
 }
 
 export interface StreamOptions extends CompileOptions {
@@ -292,6 +294,7 @@ export function compileStream(sources: readonly SourceFile[], options: StreamOpt
     };
     let assembled: NonNullable<CacheEntry['assembled']>;
     let text: (path: string) => string;
+    let held = false;
     if (previous?.input === input) {
       assembled = previous;
       reused.assembled.push(name);
@@ -304,6 +307,8 @@ export function compileStream(sources: readonly SourceFile[], options: StreamOpt
         const t = stored.get(path);
         if (t !== undefined && digest(t) === assembled.files.find((f) => f.path === path)?.digest) return t;
         const again = assemble();
+        // Asked after this use case's turn (compile --strict writes once every use case compiled): its IR goes again.
+        delete u.ir;
         const same = again.assembled.files.length === assembled.files.length && again.assembled.files.every((f, i) => f.path === assembled.files[i]!.path && f.digest === assembled.files[i]!.digest);
         if (!same) throw new Error(`the compile cache entry of use case '${name}' does not match what it compiles to: delete the cache folder (or use --no-cache) and compile again`);
         stored = again.files;
@@ -317,9 +322,10 @@ export function compileStream(sources: readonly SourceFile[], options: StreamOpt
       const made = assemble();
       assembled = made.assembled;
       text = (path) => made.files.get(path)!;
+      held = true;
       cache?.write(name, entryOf(u, assembled), { files: made.files });
     }
-    for (const f of assembled.files) options.emit({ ...f, text: () => text(f.path) });
+    for (const f of assembled.files) options.emit({ ...f, text: () => text(f.path), ...(held ? { held } : {}) });
     assembled.diagnostics.forEach((d) => report.add(d));
     summaries.push(assembled.summary);
     if (cache && previous?.input === input && (u.normalized !== u.cached?.normalized || u.cached?.key !== u.key)) {
@@ -393,7 +399,7 @@ function memo<T extends object>(before: (T & { key: string; diagnostics: Diagnos
 }
 
 function outputFile(path: string, text: string): OutputFile {
-  return { path, digest: digest(text), text: () => text };
+  return { path, digest: digest(text), text: () => text, held: true };
 }
 
 /** Stable JSON: two-space indent, trailing newline; key order is construction order. */

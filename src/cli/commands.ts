@@ -9,6 +9,7 @@ import { BuildWriter } from './build-dir.ts';
 import { DiskCache, WarmCache, defaultCacheDir } from './compile-cache.ts';
 import { lakestepVersion, type Io } from './io.ts';
 import { readSpecTree, type SpecTreeMemo } from './spec-reader.ts';
+import { SpillFile } from './spill.ts';
 import type { Manifest } from '../build/types.ts';
 import type { WorkflowSummary } from '../compile/cache.ts';
 import { MANIFEST_INDEX, readManifest, readManifestDir } from '../build/manifest-files.ts';
@@ -260,19 +261,29 @@ export function compileCommand(io: Io, opts: CompileCommandOptions): { code: num
   const diagnostics = (r: StreamResult, written = true) => printRunDiagnostics(io, r, specsDir, c, opts.allWarnings === true, `${written ? `${outDir}/report.json lists every one; ` : ''}--all-warnings prints them`, COMPILE_AROUND);
   let result: StreamResult;
   if (opts.strict) {
-    // Nothing may be written before every use case is known to compile: keep the files until then.
-    const files: Parameters<Parameters<typeof compileStream>[1]['emit']>[0][] = [];
-    result = streamCompile(specs, env, c, (f) => files.push(f));
-    const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
-    diagnostics(result, errors === 0);
-    if (errors) {
-      io.err(`--strict: ${errors} error(s); nothing written to ${outDir}`);
-      return { code: EXIT.diagnostics, result };
+    // Nothing may be written before every use case is known to compile: keep the files until then — the texts
+    // just made in a temporary file, the others (from the cache, made again only if the build needs them) as
+    // they are — and let each go once written, so the build is never held whole.
+    const spill = new SpillFile();
+    try {
+      const files: (OutputFile | null)[] = [];
+      result = streamCompile(specs, env, c, (f) => files.push(f.held ? { path: f.path, digest: f.digest, text: spill.keep(f.text()) } : f));
+      const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
+      diagnostics(result, errors === 0);
+      if (errors) {
+        io.err(`--strict: ${errors} error(s); nothing written to ${outDir}`);
+        return { code: EXIT.diagnostics, result };
+      }
+      BuildWriter.write(resolve(io.cwd, outDir), guard, (writer) => {
+        writer.checkForeign(files.map((f) => f!.path));
+        for (let i = 0; i < files.length; i++) {
+          writer.write(files[i]!);
+          files[i] = null;
+        }
+      });
+    } finally {
+      spill.close();
     }
-    BuildWriter.write(resolve(io.cwd, outDir), guard, (writer) => {
-      writer.checkForeign(files.map((f) => f.path));
-      for (const f of files) writer.write(f);
-    });
   } else {
     result = BuildWriter.write(resolve(io.cwd, outDir), guard, (writer) => streamCompile(specs, env, c, (f) => writer.write(f)));
     diagnostics(result);

@@ -2,7 +2,7 @@
  * The CLI as a function: `cli(argv, io)` with a captured Io, against spec trees
  * written to a temporary directory.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -107,6 +107,36 @@ describe('lakestep compile', () => {
     expect(r.code).toBe(1);
     expect(existsSync(join(dir, 'build'))).toBe(false);
     expect(r.err).toContain('--strict: 1 error(s); nothing written to build');
+  });
+
+  it('--strict writes, once everything compiles, what a compile without it writes — made now or taken from the cache — and leaves no temporary file', async () => {
+    const dir = specsDir(CLEAN);
+    const tmp = join(dir, 'tmp');
+    mkdirSync(tmp);
+    const before = process.env.TMPDIR;
+    process.env.TMPDIR = tmp;
+    try {
+      const files = (out: string) => {
+        const t = readTree(join(dir, out));
+        t.delete('.lakestep-build');
+        return t;
+      };
+      expect((await run(['compile', 'specs', '--out', 'plain', '--no-cache'], dir)).code).toBe(0);
+      // Everything made by this compile (its texts kept in a temporary file), then everything from the cache.
+      for (const out of ['fresh', 'cached']) {
+        expect((await run(['compile', 'specs', '--out', out, '--strict', '--cache-dir', 'cache'], dir)).code, out).toBe(0);
+        expect(files(out), out).toEqual(files('plain'));
+        expect(readdirSync(tmp), out).toEqual([]);
+      }
+      mkdirSync(join(dir, 'specs/hr'));
+      writeFileSync(join(dir, 'specs/hr/orchestration.yaml'), ONE_BROKEN['hr/orchestration.yaml']);
+      expect((await run(['compile', 'specs', '--out', 'broken', '--strict', '--cache-dir', 'cache'], dir)).code).toBe(1);
+      expect(existsSync(join(dir, 'broken'))).toBe(false);
+      expect(readdirSync(tmp)).toEqual([]);
+    } finally {
+      if (before === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = before;
+    }
   });
 
   it('compiling twice into the same out dir gives byte-identical files', async () => {
