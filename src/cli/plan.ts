@@ -8,9 +8,10 @@
  * case of a large platform is one stack to diff, not every one.
  * @see https://docs.aws.amazon.com/cdk/v2/guide/ref-cli-cmd-diff.html
  */
-import { existsSync, lstatSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import type { StateMachineDefinition } from '../asl/types.ts';
+import { escapeForTerminal } from '../diagnostics.ts';
 import { ManifestError, readManifestDir } from '../build/manifest-files.ts';
 import type { Manifest } from '../build/types.ts';
 import type { StreamResult } from '../compile.ts';
@@ -57,16 +58,17 @@ export interface FolderDefinitions extends Required<Definitions> {}
 
 /**
  * The `*.asl.json` files of the build folder `dir` by their paths in it. The manifest that names them is
- * hostile input (a build folder can be edited by hand): a path that leaves the folder, or a file that is no
- * regular file (a link, a folder), reads as missing; a definition that is not JSON is a usage error naming it.
+ * hostile input (a build folder can be edited by hand): a path whose file is not inside the folder once every
+ * link on the way is followed, or is no regular file, reads as missing; a definition that is not JSON is a
+ * usage error naming it.
  */
 function folderDefinitions(dir: string, shown: string): FolderDefinitions {
-  const root = resolve(dir);
+  const root = realpathSync(dir);
   const read = (path: string): string | undefined => {
-    const p = resolve(root, path);
-    if (!path.endsWith('.asl.json') || !p.startsWith(root + sep)) return undefined;
+    if (!path.endsWith('.asl.json')) return undefined;
     try {
-      return lstatSync(p).isFile() ? readFileSync(p, 'utf8') : undefined;
+      const real = realpathSync(resolve(root, path));
+      return real.startsWith(root + sep) && statSync(real).isFile() ? readFileSync(real, 'utf8') : undefined;
     } catch {
       return undefined;
     }
@@ -79,7 +81,7 @@ function folderDefinitions(dir: string, shown: string): FolderDefinitions {
       try {
         return JSON.parse(text) as StateMachineDefinition;
       } catch (e) {
-        throw plainUsage(`--against ${shown}: ${path} is not valid JSON (${(e as Error).message}): rebuild it with \`lakestep compile\``);
+        throw plainUsage(escapeForTerminal(`--against ${shown}: ${path} is not valid JSON (${(e as Error).message}): rebuild it with \`lakestep compile\``));
       }
     },
     digest(path) {

@@ -113,6 +113,12 @@ describe('lakestep plan', () => {
     expect(await plan()).toEqual(missing);
     writeFileSync(partFile, part.replace(JSON.stringify(path), JSON.stringify(`${path}/../../../outside.asl.json`)));
     expect(await plan()).toEqual(missing);
+    // A folder in the build that is a link to a folder out of it: not followed.
+    mkdirSync(join(dir, 'elsewhere'));
+    writeFileSync(join(dir, 'elsewhere/x.asl.json'), outside);
+    symlinkSync(join(dir, 'elsewhere'), join(dir, 'deployed/linked'));
+    writeFileSync(partFile, part.replace(JSON.stringify(path), JSON.stringify('linked/x.asl.json')));
+    expect(await plan()).toEqual(missing);
     // A link in the build folder to the file out of it: not followed.
     writeFileSync(partFile, part);
     symlinkSync(join(dir, 'outside.asl.json'), real);
