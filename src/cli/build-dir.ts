@@ -13,6 +13,7 @@
 import { closeSync, constants, existsSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmdirSync, rmSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { digest } from '../compile/cache.ts';
+import { inside } from './paths.ts';
 
 /** Name of the marker file at the root of every build lakestep writes. */
 export const BUILD_MARKER = '.lakestep-build';
@@ -60,12 +61,6 @@ function statOrNone(p: string): Stats | undefined {
     if (code === 'ENOTDIR' || code === 'ENAMETOOLONG') return undefined;
     throw e;
   }
-}
-
-/** True when `inner` is `outer` or lies inside it. */
-function within(inner: string, outer: string): boolean {
-  const r = relative(outer, inner);
-  return r === '' || (!r.startsWith('..') && !isAbsolute(r));
 }
 
 /** The files of a valid marker (and of its journal) with their stamps; undefined when `dir` holds none. */
@@ -156,8 +151,8 @@ export class BuildWriter {
     for (const [what, p] of [['the specs folder', guard.specsDir], ['the current directory', guard.cwd]] as const) {
       if (p === undefined) continue;
       const r = real(p);
-      if (within(r, out)) throw refuse(outDir, `it is or contains ${what}`);
-      if (what === 'the specs folder' && within(out, r)) throw refuse(outDir, 'it lies inside the specs folder');
+      if (inside(out, r)) throw refuse(outDir, `it is or contains ${what}`);
+      if (what === 'the specs folder' && inside(r, out)) throw refuse(outDir, 'it lies inside the specs folder');
     }
     const st = statOrNone(out);
     if (st && !st.isDirectory()) throw refuse(outDir, 'it is not a directory');

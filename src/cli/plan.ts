@@ -9,7 +9,7 @@
  * @see https://docs.aws.amazon.com/cdk/v2/guide/ref-cli-cmd-diff.html
  */
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { join, resolve, sep } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { StateMachineDefinition } from '../asl/types.ts';
 import { escapeForTerminal } from '../diagnostics.ts';
 import { ManifestError, readManifestDir } from '../build/manifest-files.ts';
@@ -26,6 +26,7 @@ import { formatPlan } from '../plan/format.ts';
 import { plainUsage, usage } from './args.ts';
 import { builtManifest, compileCommand, compileView, EXIT, type CacheSetting } from './commands.ts';
 import type { Io } from './io.ts';
+import { inside } from './paths.ts';
 
 export interface PlanOptions {
   specsDir: string;
@@ -68,7 +69,7 @@ function folderDefinitions(dir: string, shown: string): FolderDefinitions {
     if (!path.endsWith('.asl.json')) return undefined;
     try {
       const real = realpathSync(resolve(root, path));
-      return real.startsWith(root + sep) && statSync(real).isFile() ? readFileSync(real, 'utf8') : undefined;
+      return inside(root, real) && statSync(real).isFile() ? readFileSync(real, 'utf8') : undefined;
     } catch {
       return undefined;
     }

@@ -10,7 +10,8 @@
  * @see https://nodejs.org/api/fs.html#fsrealpathsyncpath-options
  */
 import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
-import { isAbsolute, join, relative, sep } from 'node:path';
+import { join, relative, sep } from 'node:path';
+import { inside } from './paths.ts';
 import type { SkippedEntry } from '../spec/discover.ts';
 import type { SourceFile } from '../spec/files.ts';
 
@@ -38,11 +39,6 @@ export interface SpecTreeRead {
   files: SourceFile[];
   /** Entries left out, with why, paths relative to the tree. */
   skipped: SkippedEntry[];
-}
-
-function inside(root: string, p: string): boolean {
-  const r = relative(root, p);
-  return r === '' || (!r.startsWith('..') && !isAbsolute(r));
 }
 
 /** One buffer the files are read into, grown to the largest file read (spec files are small). */
