@@ -12,6 +12,8 @@ export interface DefinitionIndex {
   tasks: Map<string, TaskState>;
   /** Pass states: the simulator evaluates them (see `runnerDefinition`). */
   passes: Map<string, PassState>;
+  /** The Pass states whose `Parameters` read `$$.State` (the state's entered time): evaluated once the clock holds it. */
+  clockPasses: Set<string>;
   waits: Map<string, WaitState>;
   /** Every state by name (for the timeline: its type). */
   states: Map<string, State>;
@@ -35,7 +37,7 @@ export function indexDefinition(definition: StateMachineDefinition): DefinitionI
   if ((definition as { QueryLanguage?: string }).QueryLanguage === 'JSONata') {
     throw new UnsupportedDefinitionError('The simulator runs JSONPath definitions only; this one sets "QueryLanguage": "JSONata"');
   }
-  const index: DefinitionIndex = { tasks: new Map(), passes: new Map(), waits: new Map(), states: new Map(), keySchemas: {} };
+  const index: DefinitionIndex = { tasks: new Map(), passes: new Map(), clockPasses: new Set(), waits: new Map(), states: new Map(), keySchemas: {} };
   const visit = (states: Record<string, State>): void => {
     for (const [name, state] of Object.entries(states)) {
       if (index.states.has(name)) throw new Error(`State name "${name}" is used twice; Step Functions requires unique state names`);
@@ -49,7 +51,10 @@ export function indexDefinition(definition: StateMachineDefinition): DefinitionI
         if (state.Resource.startsWith('arn:aws:states:::dynamodb:') && typeof p.TableName === 'string' && isObject(p.Key)) {
           index.keySchemas[p.TableName] = Object.keys(p.Key);
         }
-      } else if (state.Type === 'Pass') index.passes.set(name, state);
+      } else if (state.Type === 'Pass') {
+        index.passes.set(name, state);
+        if (JSON.stringify(state.Parameters ?? null).includes('$$.State')) index.clockPasses.add(name);
+      }
       else if (state.Type === 'Wait') index.waits.set(name, state);
       else if (state.Type === 'Map') visit(state.ItemProcessor.States);
       else if (state.Type === 'Parallel') for (const branch of state.Branches) visit(branch.States);

@@ -85,6 +85,14 @@ export function compileMachine(ref: string, definition: StateMachineDefinition, 
   return { ref, definition, index, runner: cached.runner };
 }
 
+/** Each state's wait and retry interval as none (simulated time passes in the event log instead), once per machine. */
+const zeros = new WeakMap<DefinitionIndex, Record<string, number>>();
+function zeroWaits(index: DefinitionIndex): Record<string, number> {
+  let zero = zeros.get(index);
+  if (!zero) zeros.set(index, (zero = Object.fromEntries([...index.states.keys()].map((n) => [n, 0]))));
+  return zero;
+}
+
 const macrotask = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 export async function runExecution(machine: CompiledMachine, exec: Execution, env: RunEnvironment): Promise<void> {
@@ -162,14 +170,14 @@ export async function runExecution(machine: CompiledMachine, exec: Execution, en
     });
   }
   for (const [name, pass] of index.passes) {
-    const readsClock = JSON.stringify(pass.Parameters ?? null).includes('$$.State');
+    const readsClock = index.clockPasses.has(name);
     handlers[name] = async (input) => {
       if (readsClock) await macrotask();
       if (pass.Parameters) return evaluateTemplate(pass.Parameters, input, evalContext(name, exec.clock));
       return 'Result' in pass ? structuredClone(pass.Result) : input;
     };
   }
-  const zero = Object.fromEntries([...index.states.keys()].map((n) => [n, 0]));
+  const zero = zeroWaits(index);
 
   exec.status = 'RUNNING';
   const run = machine.runner.run(exec.input as never, {

@@ -37,6 +37,9 @@ const OPERATIONS: Record<string, { rules: { types: unknown; custom?: unknown }; 
   Scan: { rules: scanRules, action: scan },
 };
 
+/** Checked requests a store keeps (then it starts again): a day of the example sends ~3,400 requests, ~1,900 of them distinct. */
+const CHECKED_KEPT = 4096;
+
 interface ServiceError {
   statusCode?: number;
   body?: Record<string, unknown>;
@@ -45,6 +48,7 @@ interface ServiceError {
 /** A fresh in-memory dynalite store (options as `dynalite(options)` takes them) and a client of it. */
 export function localClient(options: Record<string, unknown>): DynamoDbSend {
   const store = db.create({ ...options });
+  const checked = new Map<string, Record<string, unknown>>();
   return (operation, input) =>
     new Promise((resolve, reject) => {
       const op = OPERATIONS[operation];
@@ -55,11 +59,33 @@ export function localClient(options: Record<string, unknown>): DynamoDbSend {
       };
       let data: Record<string, unknown>;
       try {
-        data = validations.checkTypes(JSON.parse(JSON.stringify(input)) as Record<string, unknown>, op.rules.types);
-        validations.checkValidations(data, op.rules.types, op.rules.custom, store);
+        const text = JSON.stringify(input);
+        const key = `${operation} ${text}`;
+        let request = checked.get(key);
+        if (!request) {
+          request = validations.checkTypes(JSON.parse(text) as Record<string, unknown>, op.rules.types);
+          validations.checkValidations(request, op.rules.types, op.rules.custom, store);
+          if (checked.size >= CHECKED_KEPT) checked.clear();
+          checked.set(key, request);
+        }
+        data = copy(request) as Record<string, unknown>;
       } catch (error) {
         return fail(error);
       }
       op.action(store, data, (error, body) => (error ? fail(error) : resolve(JSON.parse(JSON.stringify(body ?? {})) as Record<string, unknown>)));
     });
+}
+
+/** A copy of a checked request: plain objects, arrays and scalars only (what JSON and the expression parsers make). */
+function copy(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map(copy);
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(value)) {
+    const v = copy((value as Record<string, unknown>)[k]);
+    // An attribute may be named `__proto__`: kept as an own property, as JSON.parse makes it.
+    if (k === '__proto__') Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+    else out[k] = v;
+  }
+  return out;
 }
