@@ -7,6 +7,7 @@
  *   one changed  one use case's merge condition edited, `compile` into the same build with the cache
  *   validate     `validate` of the tree with one YAML file edited, with the cache, and of that file by name
  *   watch        `validate --watch` running, that YAML file edited: the time the watch prints for its run
+ *   lineage, plan, simulate 1   `lineage` and `plan --against` through the cache, `simulate --start` of one workflow of the build
  * Peak RSS of each process (process.resourceUsage().maxRSS, read by a preload). The build after
  * the incremental compile is compared byte for byte with a full compile of the changed tree.
  * Targets (goals 1 and 2): incremental ≤ 1/20 of the full compile's wall time; peak RSS of the full
@@ -43,6 +44,17 @@ function lakestep(args: string[], cwd: string, preload: string, rssFile: string,
   if (r.status !== 0 && r.status !== 1) throw new Error(`${script} ${args.join(' ')} exited ${r.status}: ${r.stderr.slice(0, 500)}`);
   const [rss = 0, user = 0, system = 0] = readFileSync(rssFile, 'utf8').split(' ').map(Number);
   return { wall, rssMiB: rss / 1024, cpu: (user + system) / 1000, code: r.status ?? -1 };
+}
+
+/** `<use case>/<dag>` of the first workflow of the build in `buildDir`. */
+function firstWorkflow(buildDir: string): string {
+  const index = JSON.parse(readFileSync(join(buildDir, 'manifest.json'), 'utf8')) as { useCases: { name: string; manifest: string }[] };
+  const uc = index.useCases[0];
+  if (!uc) throw new Error('the build has no use case');
+  const part = JSON.parse(readFileSync(join(buildDir, uc.manifest), 'utf8')) as { workflows: { name: string }[] };
+  const wf = part.workflows[0];
+  if (!wf) throw new Error(`use case ${uc.name} has no workflow`);
+  return `${uc.name}/${wf.name}`;
 }
 
 /**
@@ -149,6 +161,8 @@ export async function run(ctx: SectionContext): Promise<SectionOutcome> {
       let tableName: string | undefined;
       const lineage: Run[] = [];
       const plan: Run[] = [];
+      const simulateOne: Run[] = [];
+      let workflowRef: string | undefined;
       for (let i = 0; i < repeat; i++) {
         // The reference: no cache, an empty build folder.
         rmSync(join(dir, 'full'), { recursive: true, force: true });
@@ -175,6 +189,11 @@ export async function run(ctx: SectionContext): Promise<SectionOutcome> {
         if (!tableName) throw new Error('the generated tree has no table');
         lineage.push(lakestep(['lineage', tableName, 'specs', '--cache-dir', 'cache'], dir, preload, rssFile));
         plan.push(lakestep(['plan', 'specs', '--against', 'build', '--cache-dir', 'cache'], dir, preload, rssFile));
+        // One workflow of the build run in the simulator, as a developer tries the dag they changed.
+        workflowRef ??= firstWorkflow(join(dir, 'build'));
+        const sim = lakestep(['simulate', '--build', 'build', '--start', workflowRef, '--quiet'], dir, preload, rssFile);
+        if (sim.code !== 0) failures.push(`N=${n}: simulate --start ${workflowRef} exited ${sim.code}`);
+        simulateOne.push(sim);
       }
       // A running `validate --watch` (an editor's), the same file edited: how long each run after an edit takes.
       const watch = await watchRuns(dir, yaml.path, yaml.text, Math.max(3, repeat));
@@ -203,7 +222,7 @@ export async function run(ctx: SectionContext): Promise<SectionOutcome> {
       ]);
       memory.push({ n, rss: Math.max(...full.map((r) => r.rssMiB)) });
       const peak = (rs: Run[]) => mib(Math.max(...rs.map((r) => r.rssMiB)) * 1024 * 1024);
-      readRows.push([int(n), ms(med(lineage)), peak(lineage), ms(med(plan)), peak(plan), ms(med(full)), `${mib(Math.max(...full.map((r) => r.rssMiB)) * 1024 * 1024)}`]);
+      readRows.push([int(n), ms(med(lineage)), peak(lineage), ms(med(plan)), peak(plan), ms(med(simulateOne)), peak(simulateOne), ms(med(full)), `${mib(Math.max(...full.map((r) => r.rssMiB)) * 1024 * 1024)}`]);
       const cpu = (rs: Run[]) => median(rs.map((r) => r.cpu));
       cpuRows.push([int(n), ms(cpu(parse)), ms(cpu(full)), ratio(cpu(full) / cpu(parse)), ms(cpu(incremental)), ratio(cpu(incremental) / cpu(parse)), ms(cpu(warm)), ratio(cpu(warm) / cpu(parse))]);
       last = { n, full: med(full), incremental: med(incremental), validateFull: med(validateFull), validateOne: med(validateOne), validateFile: med(validateFile), watch: median(watch), cpuRatio: cpu(full) / cpu(parse), warmRatio: cpu(warm) / cpu(parse) };
@@ -233,7 +252,8 @@ export async function run(ctx: SectionContext): Promise<SectionOutcome> {
         (memory.length > 1 ? `; growth ${ratio(growth)} MiB per use case from N=${int(small.n)} (${ms(small.rss)} MiB): ${linearOk ? 'no faster than linear' : 'FASTER than linear'}` : ''),
     );
   }
-  ctx.out('commands that read a compile of the specs, through the cache of the last compile into no build folder (src/cli/commands.ts compileView): `lineage <table> specs`, `plan specs --against build`; a full compile beside them');
-  for (const l of table(['use cases', 'lineage ms', 'lineage peak RSS', 'plan ms', 'plan peak RSS', 'full compile ms', 'full peak RSS'], readRows)) ctx.out(`  ${l}`);
+  ctx.out('commands that read a compile of the specs, through the cache of the last compile into no build folder (src/cli/commands.ts compileView): `lineage <table> specs`, `plan specs --against build`;');
+  ctx.out('  and one that reads the build: `simulate --start <use case>/<dag>` of the first workflow (the build\'s definitions and jobs read as the simulation runs them, src/simulator/build.ts); a full compile beside them');
+  for (const l of table(['use cases', 'lineage ms', 'lineage peak RSS', 'plan ms', 'plan peak RSS', 'simulate 1 ms', 'simulate 1 peak RSS', 'full compile ms', 'full peak RSS'], readRows)) ctx.out(`  ${l}`);
   return { failures };
 }

@@ -7,9 +7,10 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { TABLE_KEYS, type TableKind } from '../../src/build/platform-tables.ts';
 import type { ManifestPlatform } from '../../src/build/types.ts';
 
-export type TableKind = keyof ManifestPlatform['dynamodb'];
+export type { TableKind };
 
 export interface PlatformTablesProps {
   /** Table names from the manifest's `platform.dynamodb`. */
@@ -24,28 +25,21 @@ export class PlatformTables extends Construct {
   constructor(scope: Construct, id: string, props: PlatformTablesProps) {
     super(scope, id);
     const base = {
-      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
       encryptionKey: props.key,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       removalPolicy: RemovalPolicy.RETAIN,
     };
+    const keyOf = (kind: TableKind): Pick<dynamodb.TableProps, 'partitionKey' | 'sortKey'> => {
+      const [pk, sk] = TABLE_KEYS[kind];
+      return { partitionKey: { name: pk, type: dynamodb.AttributeType.STRING }, ...(sk ? { sortKey: { name: sk, type: dynamodb.AttributeType.STRING } } : {}) };
+    };
     this.tables = {
-      watermarks: new dynamodb.Table(this, 'Watermarks', { ...base, tableName: props.names.watermarks }),
-      runs: new dynamodb.Table(this, 'Runs', {
-        ...base,
-        tableName: props.names.runs,
-        sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
-      }),
-      // One item per downstream dag (pk) and logical date (sk), as the join machines write them.
+      watermarks: new dynamodb.Table(this, 'Watermarks', { ...base, ...keyOf('watermarks'), tableName: props.names.watermarks }),
+      runs: new dynamodb.Table(this, 'Runs', { ...base, ...keyOf('runs'), tableName: props.names.runs }),
       // Join records only matter for a few days; TTL removes them.
-      gates: new dynamodb.Table(this, 'Gates', {
-        ...base,
-        tableName: props.names.gates,
-        sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
-        timeToLiveAttribute: 'expires_at',
-      }),
+      gates: new dynamodb.Table(this, 'Gates', { ...base, ...keyOf('gates'), tableName: props.names.gates, timeToLiveAttribute: 'expires_at' }),
     };
   }
 }

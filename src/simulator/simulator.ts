@@ -13,7 +13,8 @@ import type { StateMachineDefinition } from '../asl/types.ts';
 import { executionName, logicalDateFromDay } from '../naming.ts';
 import { logicalDateOf } from '../ops/dates.ts';
 import { ScenarioError } from './scenario.ts';
-import { loadBuild, type LoadedBuild, type MachineSource } from './build.ts';
+import { lazyDefinition, loadBuild, type LoadedBuild, type MachineSource } from './build.ts';
+import { TABLE_KEYS, type TableKind } from '../build/platform-tables.ts';
 import { route, type Delivery } from './bus.ts';
 import { indexDefinition, rewriteContextPaths } from './definition.ts';
 import { taskError } from './errors.ts';
@@ -117,14 +118,15 @@ export class Simulator {
     this.build = loadBuild(buildDir);
     this.now = Date.parse(options.now ?? scenario.window?.start ?? '2026-01-01T00:00:00Z');
     this.deployedAt = this.now;
-    const keySchemas: Record<string, string[]> = {};
+    // Definitions are read when first run (src/simulator/build.ts).
     for (const source of this.build.machines) {
-      const definition = rewriteContextPaths(source.definition);
-      this.sources.set(source.arn, { ...source, definition });
-      Object.assign(keySchemas, indexDefinition(definition).keySchemas);
+      const { ref, useCase, workflow, tags, name, arn } = source;
+      this.sources.set(arn, lazyDefinition({ ref, useCase, workflow, tags, name, arn }, () => rewriteContextPaths(source.definition)));
     }
     this.problems = new Problems(options.strict ?? false);
-    this.dynamodb = new DynamoDb({ ...keySchemas, ...options.keySchemas }, this.problems, this.build.region, options.dynamodbTransport);
+    // The platform's tables have the keys the platform stack gives them; other tables, those a machine's `Key` parameters tell when it first runs.
+    const platformKeys = Object.fromEntries(Object.entries(this.build.manifest.platform.dynamodb).map(([kind, table]) => [table, [...TABLE_KEYS[kind as TableKind]]]));
+    this.dynamodb = new DynamoDb({ ...platformKeys, ...options.keySchemas }, this.problems, this.build.region, options.dynamodbTransport);
     for (const [table, items] of Object.entries(scenario.dynamodb ?? {})) for (const item of items) this.dynamodb.seed(table, item);
     for (const item of migrationMarks(this.build.manifest, scenario.migrated, this.now)) this.dynamodb.seed(this.build.manifest.platform.dynamodb.watermarks, item);
     // A task shared by several tables runs one table per filter.
@@ -465,7 +467,9 @@ export class Simulator {
     if (!machine) {
       const source = this.sources.get(arn) as MachineSource;
       const definition = source.definition as StateMachineDefinition;
-      machine = compileMachine(source.ref, definition, indexDefinition(definition), this.options.validate ?? true);
+      const index = indexDefinition(definition);
+      this.dynamodb.learn(index.keySchemas);
+      machine = compileMachine(source.ref, definition, index, this.options.validate ?? true);
       this.compiled.set(arn, machine);
     }
     return machine;

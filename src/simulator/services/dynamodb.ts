@@ -53,6 +53,11 @@ export class DynamoDb {
     private readonly transport?: DynamoDbTransport,
   ) {}
 
+  /** Key schemas of tables not known yet (those a machine's `Key` parameters tell, as its machine is first run). */
+  learn(keySchemas: Record<string, string[]>): void {
+    for (const [table, key] of Object.entries(keySchemas)) this.keySchemas[table] ??= key;
+  }
+
   /** Stores `item` before anything runs (scenario seeds), unconditionally. */
   seed(table: string, item: Item): void {
     this.seeds.push({ table, item });

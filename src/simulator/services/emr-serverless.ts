@@ -9,6 +9,7 @@
  */
 import { DEFAULT_RELEASE_LABEL } from '../../ir/engine-versions.ts';
 import type { JobDocument } from '../../build/types.ts';
+import type { JobDocuments } from '../build.ts';
 import { taskError } from '../errors.ts';
 import { machineOf, type Problems } from '../problems.ts';
 import { parseS3Uri, type S3Store } from './s3.ts';
@@ -42,7 +43,7 @@ export interface EmrOptions {
   account: string;
   /** Artifacts bucket: `s3://<bucket>/lakestep/<path>` names `build/<path>`. */
   artifactsBucket: string;
-  jobs: Map<string, JobDocument>;
+  jobs: JobDocuments;
   s3: S3Store;
   /**
    * Watermark values the jobs report: by `<use-case>/<workflow>/<job>/<name>` or by the
