@@ -29,17 +29,22 @@ commands:
                                          --no-cache not at all); past 100 warnings they print the new
                                          ones and those of the use cases compiled again, and count the
                                          rest (build/report.json lists every one; --all-warnings prints all)
-  start    [specs] [--out build] [--scenario file.yaml] [--verbose] [--quiet]
+  start    [specs] [--out build] [--scenario file.yaml] [--verbose] [--quiet] [--use-case NAME]... [--max-executions N]
                                          compile, then run the platform in the local simulator: by default
-                                         the migrations at 2026-11-25T00:00:00Z and one day of schedules;
+                                         the migrations at 2026-11-25T00:00:00Z and one day of schedules
+                                         (--use-case, --max-executions: as for simulate);
                                          prints a report per workflow and writes the timeline to
                                          <out>/timeline.txt and the page of lakestep ui to <out>/ui.html
                                          (--verbose: compile table and timeline too, --quiet: no closing hints)
                                          exit 1 on compile errors or any failed execution
   simulate [--build build] [--scenario file.yaml] [--start <use-case>/<dag> [--input JSON]] [--json] [--quiet]
+           [--use-case NAME]... [--max-executions N]
                                          run a compiled build with a scenario (default: the one of start);
                                          --start runs one execution of that workflow with the --input
-                                         (default {}) and what it starts, instead of the scenario's starts
+                                         (default {}) and what it starts, instead of the scenario's starts;
+                                         --use-case: only those use cases' starts and schedules (what they
+                                         start runs too); --max-executions: the loop guard (default 10,000),
+                                         checked against the scenario's own starts before anything runs
                                          exit 1 if any execution FAILED/TIMED_OUT/ABORTED, so a scenario
                                          that injects failures exits 1; 2 for an invalid scenario
   graph    [specs] [--tables] [--format mermaid|dot] [--build build] [--env NAME] [--cache-dir DIR] [--no-cache]
@@ -50,14 +55,16 @@ commands:
                                          the workflows and tables upstream (what makes the table) and
                                          downstream (what is made from it), transitively; N: steps per side
                                          exit 2 for a table no compiled workflow reads or writes
-  ui       [specs] [--build build] [--simulation [--scenario f] | --from-aws [--since 1d] [--account ID]
-           [--use-case NAME]...] [--out file.html]
+  ui       [specs] [--build build] [--simulation [--scenario f] [--max-executions N] | --from-aws [--since 1d]
+           [--account ID]] [--use-case NAME]... [--out file.html]
                                          one HTML file (no server, no network): the dependency and table
                                          graphs, a grid of runs by dag and logical date, every table's owner,
                                          writers, readers, last publish, freshness and checks; runs from a
                                          simulation of the build, from AWS (executions started since --since:
                                          a duration or a date), or none; default file <build>/ui.html;
-                                         specs, when given, name the dags of quarantined use cases
+                                         specs, when given, name the dags of quarantined use cases;
+                                         --use-case: only those use cases' runs (from AWS) or starts and
+                                         schedules (simulated); --max-executions as for simulate
   run      <use-case>/<dag> [--date D] [--rerun] [--account ID] [--build build] [--json]
                                          start the runs of a day (D: YYYY-MM-DD, every interval of that UTC
                                          day) or of one logical date (ISO timestamp), default the latest
@@ -136,6 +143,18 @@ type Command = (args: string[], io: Io) => Promise<number> | number;
  * src/cli/compile-cache.ts, which `graph`, `lineage` and `plan` compile through too) and `--all-warnings`
  * (src/cli/warnings.ts).
  */
+/** `--use-case NAME` (repeatable) and `--max-executions N` of the commands that simulate a scenario. */
+const SIMULATION_SCOPE = {
+  'use-case': { type: 'string' as const, multiple: true as const, default: [] as string[] },
+  'max-executions': { type: 'string' as const },
+};
+
+function simulationScope(values: { 'use-case': string[]; 'max-executions'?: string | undefined }): { useCases?: string[]; maxExecutions?: number } {
+  const max = integer(values['max-executions'], '--max-executions');
+  if (max !== undefined && max < 1) throw usage(`--max-executions must be at least 1, got ${max}`);
+  return { ...(values['use-case'].length ? { useCases: values['use-case'] } : {}), ...(max === undefined ? {} : { maxExecutions: max }) };
+}
+
 const CACHE_OPTIONS = { 'cache-dir': { type: 'string' }, 'no-cache': { type: 'boolean', default: false } } as const;
 const COMPILER_OPTIONS = { ...CACHE_OPTIONS, 'all-warnings': { type: 'boolean', default: false } } as const;
 
@@ -168,10 +187,17 @@ const COMMANDS: Record<string, Command> = {
     const { positionals, values } = parseArgs({
       args,
       allowPositionals: true,
-      options: { out: { type: 'string', default: 'build' }, scenario: { type: 'string' }, quiet: { type: 'boolean', default: false }, verbose: { type: 'boolean', default: false } },
+      options: { out: { type: 'string', default: 'build' }, scenario: { type: 'string' }, quiet: { type: 'boolean', default: false }, verbose: { type: 'boolean', default: false }, ...SIMULATION_SCOPE },
     });
     const { startCommand } = await import('./start.ts');
-    return startCommand(io, { specsDir: optionalFolder(positionals, 'specs'), outDir: values.out, quiet: values.quiet, verbose: values.verbose, ...(values.scenario === undefined ? {} : { scenario: values.scenario }) });
+    return startCommand(io, {
+      specsDir: optionalFolder(positionals, 'specs'),
+      outDir: values.out,
+      quiet: values.quiet,
+      verbose: values.verbose,
+      ...(values.scenario === undefined ? {} : { scenario: values.scenario }),
+      ...simulationScope(values),
+    });
   },
   simulate: async (args, io) => {
     const { values } = parseArgs({
@@ -183,13 +209,15 @@ const COMMANDS: Record<string, Command> = {
         input: { type: 'string' },
         json: { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
+        ...SIMULATION_SCOPE,
       },
     });
     if (values.input !== undefined && values.start === undefined) throw usage('--input needs --start <use-case>/<dag>');
+    if (values.start !== undefined && values['use-case'].length) throw usage('--use-case narrows a scenario\'s starts and schedules; --start runs one workflow already');
     const [{ readScenarioFile }, { runSimulation, singleStart }] = await Promise.all([import('./scenario.ts'), import('./simulation.ts')]);
     const file = values.scenario === undefined ? undefined : readScenarioFile(io.cwd, values.scenario);
     const scenario = values.start === undefined ? file : singleStart(file, values.start, values.input);
-    return runSimulation(io, values.build, scenario, { quiet: values.quiet, json: values.json });
+    return runSimulation(io, values.build, scenario, { quiet: values.quiet, json: values.json, ...simulationScope(values) });
   },
   graph: async (args, io) => {
     const { positionals, values } = parseArgs({
@@ -240,16 +268,18 @@ const COMMANDS: Record<string, Command> = {
         'from-aws': { type: 'boolean', default: false },
         since: { type: 'string' },
         account: { type: 'string' },
-        'use-case': { type: 'string', multiple: true, default: [] },
+        ...SIMULATION_SCOPE,
       },
     });
     if (values.simulation && values['from-aws']) throw usage('--simulation and --from-aws exclude each other: choose where the runs come from');
+    if (!values.simulation && values['max-executions'] !== undefined) throw usage('--max-executions goes with --simulation');
     const specsDir = positionals.length ? optionalFolder(positionals, 'specs') : undefined;
     const { uiCommand } = await import('./ui.ts');
     return uiCommand(io, {
       buildDir: values.build,
       runs: values.simulation ? 'simulation' : values['from-aws'] ? 'aws' : 'none',
       useCases: values['use-case'],
+      maxExecutions: simulationScope(values).maxExecutions,
       ...(specsDir === undefined ? {} : { specsDir }),
       ...(values.out === undefined ? {} : { out: values.out }),
       ...(values.scenario === undefined ? {} : { scenario: values.scenario }),

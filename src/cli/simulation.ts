@@ -5,8 +5,10 @@
 import { resolve } from 'node:path';
 import type { Manifest } from '../build/types.ts';
 import { loadManifest } from '../ops/index.ts';
-import { formatTimeline, itemToPlain, migratedTablesOf, simulate, type ExecutionResult, type Scenario, type SimulationResult, type Trigger } from '../simulator/index.ts';
+import { formatTimeline, itemToPlain, migratedTablesOf, simulate, type ExecutionResult, type Scenario, type SimulationResult, type SimulatorOptions, type Trigger } from '../simulator/index.ts';
 import type { Io } from './io.ts';
+import { escapeForTerminal } from '../diagnostics.ts';
+import { plainUsage } from './args.ts';
 import { limited, messageText, table } from './print.ts';
 import { skippedFor } from './report.ts';
 import { startScenario, unknownWorkflows } from './scenario.ts';
@@ -16,10 +18,19 @@ export const FAILED = new Set(['FAILED', 'TIMED_OUT', 'ABORTED']);
 
 const LIST_MAX = 20;
 
-export interface SimulationOutput {
+/** `--use-case` (only these use cases' starts and schedules; what they start runs too) and `--max-executions` (the loop guard). */
+export type SimulationScope = Pick<SimulatorOptions, 'useCases' | 'maxExecutions'>;
+
+export interface SimulationOutput extends SimulationScope {
   /** What to print: `timeline` and `summary` (or `json`). */
   quiet: boolean;
   json: boolean;
+}
+
+/** The `--use-case` names the build does not have, as a usage error (exit 2); none: nothing. */
+export function checkUseCases(manifest: Manifest, names: readonly string[] | undefined): void {
+  const unknown = (names ?? []).filter((n) => !manifest.useCases.some((u) => u.name === n));
+  if (unknown.length) throw plainUsage(`unknown use case${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${escapeForTerminal(n)}"`).join(', ')}: the build has ${manifest.useCases.length} (lakestep graph --build lists them)`);
 }
 
 /**
@@ -40,7 +51,8 @@ export async function runSimulation(io: Io, buildDir: string, given: Scenario | 
     io.err(`invalid scenario for ${buildDir}:\n  ${unknown.join('\n  ')}\n${known.join('\n')}`);
     return 2;
   }
-  const result = await simulate({ buildDir: dir, scenario });
+  checkUseCases(m, output.useCases);
+  const result = await simulate({ buildDir: dir, scenario, useCases: output.useCases, maxExecutions: output.maxExecutions });
   if (output.json) io.out(JSON.stringify(result, null, 2));
   else {
     if (!output.quiet && result.timeline.length) io.out(formatTimeline(result.timeline) + '\n');

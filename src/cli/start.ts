@@ -6,11 +6,11 @@ import { builtManifest, compileCommand, EXIT, summary } from './commands.ts';
 import type { Io } from './io.ts';
 import { nextSteps, simulationReport, wrap } from './report.ts';
 import { readScenarioFile, startScenario, unknownWorkflows } from './scenario.ts';
-import { FAILED } from './simulation.ts';
+import { checkUseCases, FAILED, type SimulationScope } from './simulation.ts';
 import { simulationPage } from '../ui/index.ts';
 import { quarantinedOf, UI_FILE, writePage } from './ui.ts';
 
-export interface StartOptions {
+export interface StartOptions extends SimulationScope {
   specsDir: string;
   outDir: string;
   /** Scenario file; default: {@link startScenario}. */
@@ -53,7 +53,8 @@ export async function startCommand(io: Io, opts: StartOptions): Promise<number> 
     return EXIT.usage;
   }
   const outDir = resolve(io.cwd, opts.outDir);
-  const result = await simulate({ buildDir: outDir, scenario });
+  checkUseCases(manifest, opts.useCases);
+  const result = await simulate({ buildDir: outDir, scenario, useCases: opts.useCases, maxExecutions: opts.maxExecutions });
   const timeline = formatTimeline(result.timeline);
   writeFileSync(join(outDir, TIMELINE_FILE), timeline + '\n');
   const quarantinedDags = quarantinedOf(manifest, (uc) => compiled.result.sources.get(`${uc}/orchestration.yaml`));

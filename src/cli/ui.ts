@@ -16,11 +16,12 @@ import { plainUsage } from './args.ts';
 import type { Io } from './io.ts';
 import { aws } from './operate.ts';
 import { readScenarioFile, startScenario, unknownWorkflows } from './scenario.ts';
+import type { SimulationScope } from './simulation.ts';
 
 /** File name of the page in a build folder. */
 export const UI_FILE = 'ui.html';
 
-export interface UiOptions {
+export interface UiOptions extends Pick<SimulationScope, 'maxExecutions'> {
   buildDir: string;
   /** Read only for the dags of quarantined use cases. */
   specsDir?: string;
@@ -31,14 +32,15 @@ export interface UiOptions {
   /** `--from-aws`: how far back (`2d`, `12h`, or an ISO date). */
   since?: string;
   account?: string;
-  /** `--from-aws`: only these use cases' state machines. */
+  /** `--from-aws`: only these use cases' state machines; `--simulation`: only their starts and schedules. */
   useCases: string[];
 }
 
 export async function uiCommand(io: Io, opts: UiOptions): Promise<number> {
   const now = (io.now ?? (() => new Date()))();
   const since = opts.runs === 'aws' ? parseSince(opts.since ?? AWS_SINCE_DEFAULT, now) : undefined;
-  if (opts.runs !== 'aws' && (opts.since !== undefined || opts.account !== undefined || opts.useCases.length)) throw plainUsage('--since, --account and --use-case go with --from-aws');
+  if (opts.runs !== 'aws' && (opts.since !== undefined || opts.account !== undefined)) throw plainUsage('--since and --account go with --from-aws');
+  if (opts.runs === 'none' && opts.useCases.length) throw plainUsage('--use-case goes with --from-aws or --simulation');
   if (opts.runs !== 'simulation' && opts.scenario !== undefined) throw plainUsage('--scenario goes with --simulation');
   if (opts.account !== undefined && !/^\d{12}$/.test(opts.account)) throw new OpsError('USAGE', `--account must be a 12-digit AWS account id, got "${opts.account}"`);
   const outFile = resolve(io.cwd, opts.out ?? join(opts.buildDir, UI_FILE));
@@ -55,7 +57,7 @@ export async function uiCommand(io: Io, opts: UiOptions): Promise<number> {
     const { scenario, source } = scenarioFile ? { scenario: scenarioFile, source: opts.scenario! } : startScenario(manifest);
     const unknown = unknownWorkflows(manifest, scenario);
     if (unknown.length) throw plainUsage(`invalid scenario ${source}:\n  ${unknown.join('\n  ')}`);
-    const result = await simulate({ buildDir, scenario });
+    const result = await simulate({ buildDir, scenario, useCases: opts.useCases.length ? opts.useCases : undefined, maxExecutions: opts.maxExecutions });
     page = simulationPage(manifest, quarantined, result, scenario, source);
   } else if (opts.runs === 'aws') {
     const client = io.sfn ? io.sfn(manifest.platform.region) : new SFNClient({ region: manifest.platform.region, maxAttempts: 1 });

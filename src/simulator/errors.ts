@@ -15,3 +15,26 @@ export class TaskError extends Error {
 export function taskError(name: string, cause: string): TaskError {
   return new TaskError(name, cause);
 }
+
+/**
+ * The simulation would run more executions than its limit (`maxExecutions`, a guard
+ * against rules that start each other in a loop): raised before anything runs when the
+ * scenario's own starts and schedules already pass it, else when the limit is reached.
+ * `exitCode` 1: the CLI prints the message, without a stack.
+ */
+export class SimulationLimitError extends Error {
+  readonly exitCode = 1;
+  constructor(
+    readonly limit: number,
+    /** Executions the scenario queued before anything ran (starts and schedule fires), when that is what passed the limit. */
+    readonly queued?: number,
+  ) {
+    super(
+      queued === undefined
+        ? `The simulation passed ${limit.toLocaleString('en-US')} executions, its limit: do rules start each other in a loop? (Raise the limit with --max-executions when the scenario really runs that many.)`
+        : `The scenario starts ${queued.toLocaleString('en-US')} executions (its starts and the schedules over its window), more than the simulator's limit of ${limit.toLocaleString('en-US')}, before anything it triggers: ` +
+            'simulate a part of the platform (--use-case NAME, repeatable), a shorter window (a scenario file), or raise the limit (--max-executions N).',
+    );
+    this.name = 'SimulationLimitError';
+  }
+}

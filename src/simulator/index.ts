@@ -2,8 +2,9 @@
  * Local simulator of build/ artifacts (DESIGN §8).
  */
 export { simulate } from './simulate.ts';
-export { migratedTablesOf, migrationMarks, Simulator, unknownMigratedTables, type SimulatorOptions, type StartOptions } from './simulator.ts';
+export { MAX_EXECUTIONS, migratedTablesOf, migrationMarks, Simulator, unknownMigratedTables, type SimulatorOptions, type StartOptions } from './simulator.ts';
 export { parseScenario, validateScenario, ScenarioError } from './scenario.ts';
+export { SimulationLimitError } from './errors.ts';
 export { formatTimeline } from './timeline.ts';
 export { fireTimes } from '../events/fire-times.ts';
 export { targetInput } from './input-transformer.ts';

@@ -17,7 +17,7 @@ import { lazyDefinition, loadBuild, type LoadedBuild, type MachineSource } from 
 import { TABLE_KEYS, type TableKind } from '../build/platform-tables.ts';
 import { route, type Delivery } from './bus.ts';
 import { indexDefinition, rewriteContextPaths } from './definition.ts';
-import { taskError } from './errors.ts';
+import { SimulationLimitError, taskError } from './errors.ts';
 import { eventId, eventTime, statusChangeEvent } from './events.ts';
 import { compileMachine, runExecution, type CompiledMachine, type Execution } from './execution.ts';
 import { fireTimes } from '../events/fire-times.ts';
@@ -40,6 +40,9 @@ import type { Manifest } from '../build/types.ts';
 import { MIGRATED_AT, migrationWatermarkKey } from '../phases/migration.ts';
 import { dataSyncBehaviour, type ExecutionResult, type Scenario, type SimulationResult, type TimelineEntry, type Trigger } from './types.ts';
 
+/** Executions a simulation runs at most, unless told otherwise: a guard against rules that start each other in a loop. */
+export const MAX_EXECUTIONS = 10_000;
+
 export interface SimulatorOptions {
   /** Validate each definition with the library's validator (default true). */
   validate?: boolean;
@@ -47,7 +50,9 @@ export interface SimulatorOptions {
   now?: string;
   /** Key attribute names per DynamoDB table, where the ASL's `Key` parameters do not tell. */
   keySchemas?: Record<string, string[]>;
-  /** Stop with an error past this many executions (default 10,000): a guard against rule loops. */
+  /** Only the scenario's starts and the schedules of these use cases (default: all); what they start runs, whatever its use case. */
+  useCases?: readonly string[];
+  /** Stop with an error ({@link SimulationLimitError}) past this many executions (default 10,000): a guard against rule loops. */
   maxExecutions?: number;
   /**
    * Fail calls the way AWS would when the compiled artifacts have a defect the simulator
@@ -198,6 +203,7 @@ export class Simulator {
   /** Starts each scenario `start` entry and fires schedules over the scenario window. */
   applyScenario(): void {
     for (const s of this.scenario.start ?? []) {
+      if (!this.inScope(this.sources.get(this.machineArn(s.workflow))!.useCase)) continue;
       const day = s.logical_date ?? this.scenario.window?.start ?? new Date(this.now).toISOString();
       const parsed = logicalDateOf(day);
       if ('problem' in parsed) throw new ScenarioError([`start: ${parsed.problem}`]);
@@ -219,7 +225,7 @@ export class Simulator {
     const fires: { time: number; entry: LoadedBuild['schedules'][number] }[] = [];
     for (const entry of this.build.schedules) {
       const s = entry.schedule;
-      if (s.State !== 'ENABLED') continue;
+      if (s.State !== 'ENABLED' || !this.inScope(entry.ref.slice(0, entry.ref.indexOf('/')))) continue;
       for (const t of fireTimes(s.ScheduleExpression, start, end, s.ScheduleExpressionTimezone)) fires.push({ time: t.getTime(), entry });
     }
     fires.sort((a, b) => a.time - b.time);
@@ -238,10 +244,21 @@ export class Simulator {
 
   /** Runs queued executions, side by side in simulated time, until none is left. */
   runUntilIdle(): Promise<void> {
+    // What is queued before anything ran is known: past the limit, it fails now rather than once the limit is reached.
+    if (this.started === 0 && this.queue.size > this.maxExecutions) return Promise.reject(new SimulationLimitError(this.maxExecutions, this.queue.size));
     return new Promise((resolve, reject) => {
       this.idle = { resolve, reject };
       this.pump();
     });
+  }
+
+  /** Whether the scenario's starts and schedules of `useCase` run (option `useCases`). */
+  private inScope(useCase: string): boolean {
+    return this.options.useCases === undefined || this.options.useCases.includes(useCase);
+  }
+
+  private get maxExecutions(): number {
+    return this.options.maxExecutions ?? MAX_EXECUTIONS;
   }
 
   /**
@@ -257,10 +274,8 @@ export class Simulator {
     const waiter = this.waiting.peek();
     if (queued && (!waiter || queued.exec.startTime <= waiter.at)) {
       this.queue.pop();
-      const max = this.options.maxExecutions ?? 10_000;
-      if (this.started >= max) {
-        return this.fail(new Error(`More than ${max} executions: do rules start each other in a loop?`));
-      }
+      const max = this.maxExecutions;
+      if (this.started >= max) return this.fail(new SimulationLimitError(max));
       this.started++;
       this.running++;
       const exec = queued.exec;

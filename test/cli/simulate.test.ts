@@ -192,6 +192,83 @@ describe('lakestep simulate', () => {
   });
 });
 
+/** Two use cases, each a root on a nightly schedule; sales/extract's success starts sales/clean. */
+function twoUseCases(): string {
+  const nightly = (uc: string): ScheduleDefinition => ({
+    ...schedule,
+    Name: `${uc}-nightly`,
+    Target: { ...schedule.Target, Input: JSON.stringify({ state_machine_arn: arnOf(uc, 'nightly'), schedule: 'cron(0 2 * * ? *)', scheduled_time: '<aws.scheduler.scheduled-time>' }) },
+  });
+  return makeBuild(
+    [
+      { useCase: 'sales', name: 'extract', definition: PASS_MACHINE },
+      { useCase: 'sales', name: 'clean', definition: PASS_MACHINE },
+      { useCase: 'sales', name: 'nightly', definition: PASS_MACHINE, schedules: [nightly('sales')] },
+      { useCase: 'hr', name: 'nightly', definition: PASS_MACHINE, schedules: [nightly('hr')] },
+    ],
+    { rule: afterRule('extract', 'clean') },
+  );
+}
+
+const TWO_DAYS = `start:
+  - {workflow: sales/extract, logical_date: 2026-11-25}
+  - {workflow: hr/nightly, logical_date: 2026-11-24}
+window: {start: 2026-11-25T00:00:00Z, end: 2026-11-27T00:00:00Z}
+`;
+
+describe('lakestep simulate: a part of the platform, and the limit of executions', () => {
+  const workflows = (out: string) => (JSON.parse(out) as { executions: { workflow: string }[] }).executions.map((e) => e.workflow).sort();
+
+  it('--use-case runs only those use cases\' starts and schedules, and what they start', async () => {
+    const build = twoUseCases();
+    const all = await runCli(['simulate', '--build', build, '--json', '--scenario', scenarioFile(TWO_DAYS)], build);
+    // hr/nightly: its start and two nights; sales/clean: after sales/extract.
+    expect(workflows(all.out)).toEqual(['hr/nightly', 'hr/nightly', 'hr/nightly', 'sales/clean', 'sales/extract', 'sales/nightly', 'sales/nightly']);
+    const sales = await runCli(['simulate', '--build', build, '--json', '--use-case', 'sales', '--scenario', scenarioFile(TWO_DAYS)], build);
+    expect(sales.code).toBe(0);
+    expect(workflows(sales.out)).toEqual(['sales/clean', 'sales/extract', 'sales/nightly', 'sales/nightly']);
+    const both = await runCli(['simulate', '--build', build, '--json', '--use-case', 'hr', '--use-case', 'sales', '--scenario', scenarioFile(TWO_DAYS)], build);
+    expect(workflows(both.out)).toEqual(workflows(all.out));
+  });
+
+  it('refuses a scenario that starts more than --max-executions before running anything, in one line (exit 1)', async () => {
+    const build = twoUseCases();
+    // 2 starts and 4 schedule fires are queued before anything runs.
+    const r = await runCli(['simulate', '--build', build, '--max-executions', '5', '--scenario', scenarioFile(TWO_DAYS)], build);
+    expect(r.code).toBe(1);
+    expect(r.out).toBe('');
+    expect(r.err).toBe(
+      "lakestep simulate: The scenario starts 6 executions (its starts and the schedules over its window), more than the simulator's limit of 5, before anything it triggers: " +
+        'simulate a part of the platform (--use-case NAME, repeatable), a shorter window (a scenario file), or raise the limit (--max-executions N).',
+    );
+    // One use case's part fits.
+    expect((await runCli(['simulate', '--build', build, '--quiet', '--max-executions', '5', '--use-case', 'hr', '--scenario', scenarioFile(TWO_DAYS)], build)).code).toBe(0);
+  });
+
+  it('stops at the limit once what the scenario starts triggers more (exit 1, no stack)', async () => {
+    const build = twoUseCases();
+    // The 6 queued fit; sales/extract's success starts sales/clean, the 7th.
+    const r = await runCli(['simulate', '--build', build, '--quiet', '--max-executions', '6', '--scenario', scenarioFile(TWO_DAYS)], build);
+    expect(r.code).toBe(1);
+    expect(r.err).toBe('lakestep simulate: The simulation passed 6 executions, its limit: do rules start each other in a loop? (Raise the limit with --max-executions when the scenario really runs that many.)');
+    expect((await runCli(['simulate', '--build', build, '--quiet', '--max-executions', '7', '--scenario', scenarioFile(TWO_DAYS)], build)).code).toBe(0);
+  });
+
+  it.each([
+    ['an unknown use case', ['--use-case', 'nope'], 'unknown use case "nope": the build has 2'],
+    ['a use case name with terminal controls, escaped', ['--use-case', 'x\u001b[2Jy'], 'unknown use case "x\\x1b[2Jy"'],
+    ['--max-executions 0', ['--max-executions', '0'], '--max-executions must be at least 1, got 0'],
+    ['--max-executions that is not a number', ['--max-executions', 'many'], '--max-executions must be an integer, got "many"'],
+    ['--use-case with --start', ['--start', 'sales/extract', '--use-case', 'sales'], '--start runs one workflow already'],
+  ])('exits 2 for %s', async (_, args, message) => {
+    const build = twoUseCases();
+    const r = await runCli(['simulate', '--build', build, ...args], build);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(message);
+    expect(r.err).not.toContain('\u001b');
+  });
+});
+
 describe('defaultScenario', () => {
   it('starts the enabled roots without schedule and fires one day of schedules', () => {
     const wf = (name: string, extra: object = {}) => ({ name, enabled: true, dependsOn: [] as string[], ...extra });

@@ -53,6 +53,17 @@ describe('lakestep ui', () => {
     expect(page.source.label).toBe('simulation (scenario day.yaml)');
   });
 
+  it('--simulation --use-case keeps to that use case\'s starts; --max-executions stops one that starts more (exit 1, nothing written)', async () => {
+    const dir = await compiled({ 'day.yaml': 'start: [{workflow: sales/extract, logical_date: 2026-01-01}, {workflow: sales/extract, logical_date: 2026-01-02}]\n' });
+    const r = await runCli(['ui', '--simulation', '--scenario', 'day.yaml', '--use-case', 'sales', '--max-executions', '10'], dir);
+    expect(r.code).toBe(0);
+    expect(pageOf(join(dir, 'build/ui.html')).runs).toHaveLength(4);
+    const limited = await runCli(['ui', '--simulation', '--scenario', 'day.yaml', '--max-executions', '1', '--out', 'limited.html'], dir);
+    expect(limited.code).toBe(1);
+    expect(limited.err).toMatch(/^lakestep ui: The scenario starts 2 executions .* more than the simulator's limit of 1/);
+    expect(existsSync(join(dir, 'limited.html'))).toBe(false);
+  });
+
   it('marks a quarantined use case with its first error and, given the specs, its dags; hostile names stay text', async () => {
     const broken = `owner: hr@example.com\ndags:\n  - name: payroll\n    type: transformation\n    shedule: daily\n    spark: {entrypoint: "s3://b/${HOSTILE}.py"}\n`;
     const dir = await compiled({ 'specs/hr/orchestration.yaml': broken });
@@ -66,7 +77,10 @@ describe('lakestep ui', () => {
 
   it.each([
     [['ui', '--simulation', '--from-aws'], /--simulation and --from-aws exclude each other/],
-    [['ui', '--since', '1d'], /--since, --account and --use-case go with --from-aws/],
+    [['ui', '--since', '1d'], /--since and --account go with --from-aws/],
+    [['ui', '--use-case', 'sales'], /--use-case goes with --from-aws or --simulation/],
+    [['ui', '--max-executions', '5'], /--max-executions goes with --simulation/],
+    [['ui', '--simulation', '--use-case', 'nope'], /unknown use case "nope"/],
     [['ui', '--scenario', 'x.yaml'], /--scenario goes with --simulation/],
     [['ui', '--from-aws', '--since', '91d'], /more than 90 days back/],
     [['ui', '--from-aws', '--account', '12'], /--account must be a 12-digit AWS account id/],
