@@ -48,9 +48,14 @@ function packageRoot(): string {
   }
 }
 
+/** lakestep's caches: `node_modules/.cache/lakestep` in its own folder. */
+export function cacheRoot(): string {
+  return join(packageRoot(), 'node_modules', '.cache', 'lakestep');
+}
+
 /** Where `lakestep compile|validate <specs>` keeps its cache unless told otherwise; drops the least recently used trees. */
 export function defaultCacheDir(specsDir: string, env?: string): string {
-  const root = join(packageRoot(), 'node_modules', '.cache', 'lakestep', 'compile');
+  const root = join(cacheRoot(), 'compile');
   const specs = resolve(specsDir);
   const dir = join(root, digest(existsSync(specs) ? realpathSync(specs) : specs, env ?? '').slice(0, 16));
   try {

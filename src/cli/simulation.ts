@@ -8,6 +8,7 @@ import { loadManifest } from '../ops/index.ts';
 import { formatTimeline, itemToPlain, migratedTablesOf, simulate, type ExecutionResult, type Scenario, type SimulationResult, type SimulatorOptions, type Trigger } from '../simulator/index.ts';
 import type { Io } from './io.ts';
 import { escapeForTerminal } from '../diagnostics.ts';
+import { aslVerdicts } from './asl-verdicts.ts';
 import { plainUsage } from './args.ts';
 import { limited, messageText, table } from './print.ts';
 import { skippedFor } from './report.ts';
@@ -52,7 +53,7 @@ export async function runSimulation(io: Io, buildDir: string, given: Scenario | 
     return 2;
   }
   checkUseCases(m, output.useCases);
-  const result = await simulate({ buildDir: dir, scenario, useCases: output.useCases, maxExecutions: output.maxExecutions });
+  const result = await simulateKnown({ buildDir: dir, scenario, useCases: output.useCases, maxExecutions: output.maxExecutions });
   if (output.json) io.out(JSON.stringify(result, null, 2));
   else {
     if (!output.quiet && result.timeline.length) io.out(formatTimeline(result.timeline) + '\n');
@@ -78,6 +79,16 @@ export function singleStart(base: Scenario | undefined, ref: string, inputText: 
   }
   const { start: _start, window: _window, ...rest } = base ?? {};
   return { ...rest, start: [{ workflow: ref, input }] };
+}
+
+/** {@link simulate} with the definitions validated by earlier runs (src/cli/asl-verdicts.ts), and those of this one kept. */
+export async function simulateKnown(opts: Parameters<typeof simulate>[0]): Promise<SimulationResult> {
+  const validDefinitions = aslVerdicts();
+  try {
+    return await simulate({ ...opts, validDefinitions });
+  } finally {
+    validDefinitions.save();
+  }
 }
 
 /** Executions by workflow and trigger, failures, notifications, watermarks, throughput. */

@@ -1,12 +1,12 @@
 /** `lakestep start`: compile the specs, run them for a day in the simulator, report what happened. */
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { formatTimeline, simulate, type Scenario } from '../simulator/index.ts';
+import { formatTimeline, type Scenario } from '../simulator/index.ts';
 import { builtManifest, compileCommand, EXIT, summary } from './commands.ts';
 import type { Io } from './io.ts';
 import { nextSteps, simulationReport, wrap } from './report.ts';
 import { readScenarioFile, startScenario, unknownWorkflows } from './scenario.ts';
-import { checkUseCases, FAILED, type SimulationScope } from './simulation.ts';
+import { checkUseCases, FAILED, simulateKnown, type SimulationScope } from './simulation.ts';
 import { simulationPage } from '../ui/index.ts';
 import { quarantinedOf, UI_FILE, writePage } from './ui.ts';
 
@@ -54,7 +54,7 @@ export async function startCommand(io: Io, opts: StartOptions): Promise<number> 
   }
   const outDir = resolve(io.cwd, opts.outDir);
   checkUseCases(manifest, opts.useCases);
-  const result = await simulate({ buildDir: outDir, scenario, useCases: opts.useCases, maxExecutions: opts.maxExecutions });
+  const result = await simulateKnown({ buildDir: outDir, scenario, useCases: opts.useCases, maxExecutions: opts.maxExecutions });
   const timeline = formatTimeline(result.timeline);
   writeFileSync(join(outDir, TIMELINE_FILE), timeline + '\n');
   const quarantinedDags = quarantinedOf(manifest, (uc) => compiled.result.sources.get(`${uc}/orchestration.yaml`));

@@ -9,14 +9,13 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import type { Manifest } from '../build/types.ts';
 import { dagsOfOrchestration, type QuarantinedUseCase } from '../graph/index.ts';
 import { loadManifest, OpsError } from '../ops/index.ts';
-import { simulate } from '../simulator/index.ts';
 import { AWS_SINCE_DEFAULT, parseSince, readAwsRuns } from '../ui/aws.ts';
 import { pageData, pageHtml, simulationPage, type UiData, type UiRun } from '../ui/index.ts';
 import { plainUsage } from './args.ts';
 import type { Io } from './io.ts';
 import { aws } from './operate.ts';
 import { readScenarioFile, startScenario, unknownWorkflows } from './scenario.ts';
-import type { SimulationScope } from './simulation.ts';
+import { simulateKnown, type SimulationScope } from './simulation.ts';
 
 /** File name of the page in a build folder. */
 export const UI_FILE = 'ui.html';
@@ -57,7 +56,7 @@ export async function uiCommand(io: Io, opts: UiOptions): Promise<number> {
     const { scenario, source } = scenarioFile ? { scenario: scenarioFile, source: opts.scenario! } : startScenario(manifest);
     const unknown = unknownWorkflows(manifest, scenario);
     if (unknown.length) throw plainUsage(`invalid scenario ${source}:\n  ${unknown.join('\n  ')}`);
-    const result = await simulate({ buildDir, scenario, useCases: opts.useCases.length ? opts.useCases : undefined, maxExecutions: opts.maxExecutions });
+    const result = await simulateKnown({ buildDir, scenario, useCases: opts.useCases.length ? opts.useCases : undefined, maxExecutions: opts.maxExecutions });
     page = simulationPage(manifest, quarantined, result, scenario, source);
   } else if (opts.runs === 'aws') {
     const client = io.sfn ? io.sfn(manifest.platform.region) : new SFNClient({ region: manifest.platform.region, maxAttempts: 1 });

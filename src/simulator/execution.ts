@@ -66,10 +66,19 @@ const DEFAULT_SECONDS: Record<string, number> = {
   'arn:aws:states:::emr-serverless:startJobRun.sync': 300,
 };
 
-/** Runners by definition text: construction with validation costs ~80 ms, so each definition is built once per process. */
+/**
+ * Runners by definition text: the library's validation (asl-validator) compiles its JSON schemas on
+ * every call, ~120 ms a definition, so each definition is built and validated once per process.
+ */
 const runners = new Map<string, { runner: StateMachine; validated: boolean }>();
 
-export function compileMachine(ref: string, definition: StateMachineDefinition, index: DefinitionIndex, validate: boolean): CompiledMachine {
+/** Definition texts known to pass the library's validation (kept across processes by the CLI, src/cli/asl-verdicts.ts). */
+export interface ValidDefinitions {
+  has(text: string): boolean;
+  add(text: string): void;
+}
+
+export function compileMachine(ref: string, definition: StateMachineDefinition, index: DefinitionIndex, validate: boolean, known?: ValidDefinitions): CompiledMachine {
   const key = JSON.stringify(definition);
   let cached = runners.get(key);
   if (!cached) {
@@ -78,8 +87,11 @@ export function compileMachine(ref: string, definition: StateMachineDefinition, 
     runners.set(key, cached);
   }
   if (validate && !cached.validated) {
-    // The validator mutates what it checks: validate a copy.
-    new StateMachine(structuredClone(definition) as never);
+    if (!known?.has(key)) {
+      // The validator mutates what it checks: validate a copy. It throws on an invalid definition.
+      new StateMachine(structuredClone(definition) as never);
+      known?.add(key);
+    }
     cached.validated = true;
   }
   return { ref, definition, index, runner: cached.runner };

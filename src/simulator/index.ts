@@ -2,6 +2,7 @@
  * Local simulator of build/ artifacts (DESIGN §8).
  */
 export { simulate } from './simulate.ts';
+export type { ValidDefinitions } from './execution.ts';
 export { MAX_EXECUTIONS, migratedTablesOf, migrationMarks, Simulator, unknownMigratedTables, type SimulatorOptions, type StartOptions } from './simulator.ts';
 export { parseScenario, validateScenario, ScenarioError } from './scenario.ts';
 export { SimulationLimitError } from './errors.ts';

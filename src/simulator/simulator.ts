@@ -19,7 +19,7 @@ import { route, type Delivery } from './bus.ts';
 import { indexDefinition, rewriteContextPaths } from './definition.ts';
 import { SimulationLimitError, taskError } from './errors.ts';
 import { eventId, eventTime, statusChangeEvent } from './events.ts';
-import { compileMachine, runExecution, type CompiledMachine, type Execution } from './execution.ts';
+import { compileMachine, runExecution, type CompiledMachine, type Execution, type ValidDefinitions } from './execution.ts';
 import { fireTimes } from '../events/fire-times.ts';
 import { Heap } from './heap.ts';
 import { Problems } from './problems.ts';
@@ -46,6 +46,8 @@ export const MAX_EXECUTIONS = 10_000;
 export interface SimulatorOptions {
   /** Validate each definition with the library's validator (default true). */
   validate?: boolean;
+  /** Definitions that passed the validation before (a definition's text is validated once, then added). */
+  validDefinitions?: ValidDefinitions;
   /** Simulated time of `start` calls without `at` before anything ran (default: window start, else 2026-01-01). */
   now?: string;
   /** Key attribute names per DynamoDB table, where the ASL's `Key` parameters do not tell. */
@@ -484,7 +486,7 @@ export class Simulator {
       const definition = source.definition as StateMachineDefinition;
       const index = indexDefinition(definition);
       this.dynamodb.learn(index.keySchemas);
-      machine = compileMachine(source.ref, definition, index, this.options.validate ?? true);
+      machine = compileMachine(source.ref, definition, index, this.options.validate ?? true, this.options.validDefinitions);
       this.compiled.set(arn, machine);
     }
     return machine;
