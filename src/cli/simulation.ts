@@ -18,6 +18,8 @@ import { startScenario, unknownWorkflows } from './scenario.ts';
 export const FAILED = new Set(['FAILED', 'TIMED_OUT', 'ABORTED']);
 
 const LIST_MAX = 20;
+/** Names a message lists at most (a build of 1,000 use cases has 5,000 workflows). */
+const NAMES_SHOWN = 20;
 
 /** `--use-case` (only these use cases' starts and schedules; what they start runs too) and `--max-executions` (the loop guard). */
 export type SimulationScope = Pick<SimulatorOptions, 'useCases' | 'maxExecutions'>;
@@ -46,8 +48,8 @@ export async function runSimulation(io: Io, buildDir: string, given: Scenario | 
   const unknown = unknownWorkflows(m, scenario);
   if (unknown.length) {
     const known = [
-      ...(unknown.some((u) => u.includes('unknown workflow')) ? [`known workflows: ${m.useCases.flatMap((u) => u.workflows.map((w) => `${u.name}/${w.name}`)).join(', ')}`] : []),
-      ...(unknown.some((u) => u.startsWith('migrated:')) ? [`migrated tables: ${migratedTablesOf(m).join(', ')}`] : []),
+      ...(unknown.some((u) => u.includes('unknown workflow')) ? [`known workflows: ${some(m.useCases.flatMap((u) => u.workflows.map((w) => `${u.name}/${w.name}`)), 'lakestep graph --build lists them')}`] : []),
+      ...(unknown.some((u) => u.startsWith('migrated:')) ? [`migrated tables: ${some(migratedTablesOf(m), 'lakestep graph --tables --build lists the tables')}`] : []),
     ];
     io.err(`invalid scenario for ${buildDir}:\n  ${unknown.join('\n  ')}\n${known.join('\n')}`);
     return 2;
@@ -79,6 +81,11 @@ export function singleStart(base: Scenario | undefined, ref: string, inputText: 
   }
   const { start: _start, window: _window, ...rest } = base ?? {};
   return { ...rest, start: [{ workflow: ref, input }] };
+}
+
+/** Names in a message: the first {@link NAMES_SHOWN}, then how many more and where all are. */
+function some(names: readonly string[], where: string): string {
+  return names.length > NAMES_SHOWN ? `${names.slice(0, NAMES_SHOWN).join(', ')} … and ${names.length - NAMES_SHOWN} more (${where})` : names.join(', ');
 }
 
 /** {@link simulate} with the definitions validated by earlier runs (src/cli/asl-verdicts.ts), and those of this one kept. */

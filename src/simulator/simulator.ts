@@ -179,7 +179,10 @@ export class Simulator {
   /** State machine ARN of a workflow ref (`<use-case>/<dag>`, `lakestep/dispatch`) or state machine name. */
   machineArn(ref: string): string {
     const source = [...this.sources.values()].find((s) => s.ref === ref || s.name === ref || s.arn === ref);
-    if (!source) throw new Error(`Unknown workflow "${ref}"; known: ${[...this.sources.values()].map((s) => s.ref).join(', ')}`);
+    if (!source) {
+      const refs = [...this.sources.values()].map((s) => s.ref);
+      throw new Error(`Unknown workflow "${ref}"; known: ${refs.slice(0, 20).join(', ')}${refs.length > 20 ? ` … and ${refs.length - 20} more` : ''}`);
+    }
     return source.arn;
   }
 

@@ -176,6 +176,15 @@ describe('lakestep simulate', () => {
     expect(r.out).toBe('');
   });
 
+  it('names at most 20 of the known workflows when a scenario names one the build has not', async () => {
+    const build = makeBuild(Array.from({ length: 25 }, (_, i) => ({ useCase: 'big', name: `dag${String(i).padStart(2, '0')}`, definition: PASS_MACHINE })));
+    const r = await runCli(['simulate', '--build', build, '--scenario', scenarioFile('start: [{workflow: big/nope}]\n')], build);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('known workflows: big/dag00, big/dag01,');
+    expect(r.err).toContain(', big/dag19 … and 5 more (lakestep graph --build lists them)');
+    expect(r.err).not.toContain('big/dag20');
+  });
+
   it('exits 2 for a missing scenario file and 1 for a missing build', async () => {
     const dir = folder();
     expect(await runCli(['simulate', '--build', salesBuild(), '--scenario', 'nope.yaml'], dir)).toMatchObject({ code: 2, err: expect.stringContaining('cannot read scenario file nope.yaml') });
