@@ -143,6 +143,14 @@ type Command = (args: string[], io: Io) => Promise<number> | number;
  * src/cli/compile-cache.ts, which `graph`, `lineage` and `plan` compile through too) and `--all-warnings`
  * (src/cli/warnings.ts).
  */
+const CACHE_OPTIONS = { 'cache-dir': { type: 'string' }, 'no-cache': { type: 'boolean', default: false } } as const;
+const COMPILER_OPTIONS = { ...CACHE_OPTIONS, 'all-warnings': { type: 'boolean', default: false } } as const;
+
+function cacheSetting(values: { 'cache-dir'?: string; 'no-cache'?: boolean }): string | false | undefined {
+  if (values['no-cache']) return false;
+  return values['cache-dir'];
+}
+
 /** `--use-case NAME` (repeatable) and `--max-executions N` of the commands that simulate a scenario. */
 const SIMULATION_SCOPE = {
   'use-case': { type: 'string' as const, multiple: true as const, default: [] as string[] },
@@ -153,14 +161,6 @@ function simulationScope(values: { 'use-case': string[]; 'max-executions'?: stri
   const max = integer(values['max-executions'], '--max-executions');
   if (max !== undefined && max < 1) throw usage(`--max-executions must be at least 1, got ${max}`);
   return { ...(values['use-case'].length ? { useCases: values['use-case'] } : {}), ...(max === undefined ? {} : { maxExecutions: max }) };
-}
-
-const CACHE_OPTIONS = { 'cache-dir': { type: 'string' }, 'no-cache': { type: 'boolean', default: false } } as const;
-const COMPILER_OPTIONS = { ...CACHE_OPTIONS, 'all-warnings': { type: 'boolean', default: false } } as const;
-
-function cacheSetting(values: { 'cache-dir'?: string; 'no-cache'?: boolean }): string | false | undefined {
-  if (values['no-cache']) return false;
-  return values['cache-dir'];
 }
 
 const target = { build: { type: 'string', default: 'build' }, account: { type: 'string' }, json: { type: 'boolean', default: false } } as const;
