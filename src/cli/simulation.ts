@@ -4,12 +4,12 @@
  */
 import { resolve } from 'node:path';
 import type { Manifest } from '../build/types.ts';
-import { loadManifest } from '../ops/index.ts';
+import { loadManifest, OpsError } from '../ops/index.ts';
+import { closestNames, didYouMean } from '../ops/suggest.ts';
 import { formatTimeline, itemToPlain, migratedTablesOf, simulate, type ExecutionResult, type Scenario, type SimulationResult, type SimulatorOptions, type Trigger } from '../simulator/index.ts';
 import type { Io } from './io.ts';
 import { escapeForTerminal } from '../diagnostics.ts';
 import { aslVerdicts } from './asl-verdicts.ts';
-import { plainUsage } from './args.ts';
 import { limited, messageText, table } from './print.ts';
 import { skippedFor } from './report.ts';
 import { startScenario, unknownWorkflows } from './scenario.ts';
@@ -30,10 +30,16 @@ export interface SimulationOutput extends SimulationScope {
   json: boolean;
 }
 
-/** The `--use-case` names the build does not have, as a usage error (exit 2); none: nothing. */
-export function checkUseCases(manifest: Manifest, names: readonly string[] | undefined): void {
-  const unknown = (names ?? []).filter((n) => !manifest.useCases.some((u) => u.name === n));
-  if (unknown.length) throw plainUsage(`unknown use case${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${escapeForTerminal(n)}"`).join(', ')}: the build has ${manifest.useCases.length} (lakestep graph --build lists them)`);
+/**
+ * The first `--use-case` name the build does not have, as `deploy` and the operator commands report one
+ * (`UNKNOWN_USE_CASE`, exit 2, with the names close to it); `quarantined`: a quarantined use case's name is known too.
+ */
+export function checkUseCases(manifest: Manifest, names: readonly string[] | undefined, opts: { quarantined?: boolean } = {}): void {
+  const known = manifest.useCases.map((u) => u.name);
+  for (const name of names ?? []) {
+    if (known.includes(name) || (opts.quarantined && manifest.quarantined.some((q) => q.useCase === name))) continue;
+    throw new OpsError('UNKNOWN_USE_CASE', `unknown use case "${escapeForTerminal(name)}"${didYouMean(closestNames(name, known))}`);
+  }
 }
 
 /**

@@ -15,7 +15,7 @@ import { plainUsage } from './args.ts';
 import type { Io } from './io.ts';
 import { aws } from './operate.ts';
 import { readScenarioFile, startScenario, unknownWorkflows } from './scenario.ts';
-import { simulateKnown, type SimulationScope } from './simulation.ts';
+import { checkUseCases, simulateKnown, type SimulationScope } from './simulation.ts';
 
 /** File name of the page in a build folder. */
 export const UI_FILE = 'ui.html';
@@ -47,9 +47,7 @@ export async function uiCommand(io: Io, opts: UiOptions): Promise<number> {
   const scenarioFile = opts.scenario === undefined ? undefined : readScenarioFile(io.cwd, opts.scenario);
   const buildDir = resolve(io.cwd, opts.buildDir);
   const manifest = await loadManifest(buildDir);
-  for (const name of opts.useCases) {
-    if (!manifest.useCases.some((u) => u.name === name) && !manifest.quarantined.some((q) => q.useCase === name)) throw new OpsError('UNKNOWN_USE_CASE', `unknown use case "${name}"`);
-  }
+  checkUseCases(manifest, opts.useCases, { quarantined: true });
   const quarantined = quarantinedOf(manifest, (uc) => (opts.specsDir === undefined ? undefined : readOptional(resolve(io.cwd, opts.specsDir, uc, 'orchestration.yaml'))));
   let page: UiData;
   if (opts.runs === 'simulation') {

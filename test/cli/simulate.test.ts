@@ -264,7 +264,8 @@ describe('lakestep simulate: a part of the platform, and the limit of executions
   });
 
   it.each([
-    ['an unknown use case', ['--use-case', 'nope'], 'unknown use case "nope": the build has 2'],
+    ['an unknown use case', ['--use-case', 'nope'], 'lakestep simulate: unknown use case "nope"'],
+    ['a mistyped use case, with the names close to it', ['--use-case', 'sale'], 'lakestep simulate: unknown use case "sale"; did you mean "sales"?'],
     ['a use case name with terminal controls, escaped', ['--use-case', 'x\u001b[2Jy'], 'unknown use case "x\\x1b[2Jy"'],
     ['--max-executions 0', ['--max-executions', '0'], '--max-executions must be at least 1, got 0'],
     ['--max-executions that is not a number', ['--max-executions', 'many'], '--max-executions must be an integer, got "many"'],
