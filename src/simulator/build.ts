@@ -56,7 +56,7 @@ export interface LoadedBuild {
   /** SSM parameters of the routes (GetParametersByPath), by name. */
   parameters: Map<string, RouteDefinition>;
   /** EventBridge Scheduler schedules, placeholders filled. */
-  schedules: { schedule: ScheduleDefinition; ref: string }[];
+  schedules: { schedule: ScheduleDefinition; ref: string; useCase: string }[];
   /** Job documents by path relative to build/. */
   jobs: JobDocuments;
   /** DataSync task ARN by table name. */
@@ -90,7 +90,7 @@ export function loadBuild(buildDir: string): LoadedBuild {
       const name = wf.stateMachineName;
       machines.push(lazyDefinition({ ref, useCase: uc.name, workflow: wf, tags: wf.stateMachineTags ?? {}, name, arn: stateMachineArn(region, name) }, filled(wf.definition)));
       for (const route of wf.routes ?? []) parameters.set(route.Name, route);
-      for (const schedule of wf.schedules ?? []) schedules.push({ schedule: substitute(schedule, placeholders, unknown), ref });
+      for (const schedule of wf.schedules ?? []) schedules.push({ schedule: substitute(schedule, placeholders, unknown), ref, useCase: uc.name });
       // A watch machine is no workflow of the routing: no tags, so the dispatcher never routes its status.
       if (wf.watch) {
         const watchName = wf.watch.stateMachineName;

@@ -95,6 +95,8 @@ export class Simulator {
   readonly problems: Problems;
 
   private readonly sources = new Map<string, MachineSource>();
+  /** The same sources by every name a scenario or a start may give: `<use-case>/<dag>` ref, state machine name, ARN. */
+  private readonly named = new Map<string, MachineSource>();
   private readonly compiled = new Map<string, CompiledMachine>();
   private readonly services: Record<string, TaskHandler>;
   /** Executions by ARN, and by state machine ARN and name (`key`). */
@@ -128,7 +130,9 @@ export class Simulator {
     // Definitions are read when first run (src/simulator/build.ts).
     for (const source of this.build.machines) {
       const { ref, useCase, workflow, tags, name, arn } = source;
-      this.sources.set(arn, lazyDefinition({ ref, useCase, workflow, tags, name, arn }, () => rewriteContextPaths(source.definition)));
+      const lazy = lazyDefinition({ ref, useCase, workflow, tags, name, arn }, () => rewriteContextPaths(source.definition));
+      this.sources.set(arn, lazy);
+      for (const key of [ref, name, arn]) if (!this.named.has(key)) this.named.set(key, lazy);
     }
     this.problems = new Problems(options.strict ?? false);
     // The platform's tables have the keys the platform stack gives them; other tables, those a machine's `Key` parameters tell when it first runs.
@@ -178,12 +182,17 @@ export class Simulator {
 
   /** State machine ARN of a workflow ref (`<use-case>/<dag>`, `lakestep/dispatch`) or state machine name. */
   machineArn(ref: string): string {
-    const source = [...this.sources.values()].find((s) => s.ref === ref || s.name === ref || s.arn === ref);
+    return this.sourceNamed(ref).arn;
+  }
+
+  /** The machine a workflow ref, state machine name or ARN names; an Error listing some known refs when none. */
+  private sourceNamed(ref: string): MachineSource {
+    const source = this.named.get(ref);
     if (!source) {
       const refs = [...this.sources.values()].map((s) => s.ref);
       throw new Error(`Unknown workflow "${ref}"; known: ${refs.slice(0, 20).join(', ')}${refs.length > 20 ? ` … and ${refs.length - 20} more` : ''}`);
     }
-    return source.arn;
+    return source;
   }
 
   /** The execution of state machine `machineArn` named `name`, if started. */
@@ -208,7 +217,7 @@ export class Simulator {
   /** Starts each scenario `start` entry and fires schedules over the scenario window. */
   applyScenario(): void {
     for (const s of this.scenario.start ?? []) {
-      if (!this.inScope(this.sources.get(this.machineArn(s.workflow))!.useCase)) continue;
+      if (!this.inScope(this.sourceNamed(s.workflow).useCase)) continue;
       const day = s.logical_date ?? this.scenario.window?.start ?? new Date(this.now).toISOString();
       const parsed = logicalDateOf(day);
       if ('problem' in parsed) throw new ScenarioError([`start: ${parsed.problem}`]);
@@ -230,7 +239,7 @@ export class Simulator {
     const fires: { time: number; entry: LoadedBuild['schedules'][number] }[] = [];
     for (const entry of this.build.schedules) {
       const s = entry.schedule;
-      if (s.State !== 'ENABLED' || !this.inScope(entry.ref.slice(0, entry.ref.indexOf('/')))) continue;
+      if (s.State !== 'ENABLED' || !this.inScope(entry.useCase)) continue;
       for (const t of fireTimes(s.ScheduleExpression, start, end, s.ScheduleExpressionTimezone)) fires.push({ time: t.getTime(), entry });
     }
     fires.sort((a, b) => a.time - b.time);
