@@ -17,10 +17,13 @@ export function plainUsage(message: string): Error {
   return Object.assign(new Error(message), { exitCode: 2 });
 }
 
+/** The integer of a numeric flag; a usage error for anything else, and for one past what a number holds exactly. */
 export function integer(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
   if (!/^-?\d+$/.test(value.trim())) throw usage(`${flag} must be an integer, got "${value}"`);
-  return Number(value);
+  const n = Number(value);
+  if (!Number.isSafeInteger(n)) throw usage(`${flag} is too large, got ${value.trim()}`);
+  return n;
 }
 
 /** At most one positional (a folder); more is an error naming the first extra one. */

@@ -6,6 +6,7 @@ import './aws-sdk-env.ts';
 import { parseArgs } from 'node:util';
 import { commandHelp, EXIT, fsFailure, integer, optionalFolder, usage, wantsHelp, workflowRef } from './args.ts';
 import { lakestepVersion, processIo, type Io } from './io.ts';
+import { MAX_EXECUTIONS_CEILING } from '../simulator/limits.ts';
 
 const USAGE = `usage: lakestep <command> [options]   (lakestep <command> --help, lakestep --version)
 
@@ -43,8 +44,9 @@ commands:
                                          --start runs one execution of that workflow with the --input
                                          (default {}) and what it starts, instead of the scenario's starts;
                                          --use-case: only those use cases' starts and schedules (what they
-                                         start runs too); --max-executions: the loop guard (default 10,000),
-                                         checked against the scenario's own starts before anything runs
+                                         start runs too); --max-executions: the loop guard (default 10,000,
+                                         at most 100,000), checked against the scenario's own starts
+                                         before anything runs
                                          exit 1 if any execution FAILED/TIMED_OUT/ABORTED, so a scenario
                                          that injects failures exits 1; 2 for an invalid scenario
   graph    [specs] [--tables] [--format mermaid|dot] [--build build] [--env NAME] [--cache-dir DIR] [--no-cache]
@@ -159,7 +161,9 @@ const SIMULATION_SCOPE = {
 
 function simulationScope(values: { 'use-case': string[]; 'max-executions'?: string | undefined }): { useCases?: string[]; maxExecutions?: number } {
   const max = integer(values['max-executions'], '--max-executions');
-  if (max !== undefined && max < 1) throw usage(`--max-executions must be at least 1, got ${max}`);
+  if (max !== undefined && (max < 1 || max > MAX_EXECUTIONS_CEILING)) {
+    throw usage(`--max-executions must be from 1 to ${MAX_EXECUTIONS_CEILING.toLocaleString('en-US')} (a simulation keeps every execution in memory), got ${max}`);
+  }
   return { ...(values['use-case'].length ? { useCases: values['use-case'] } : {}), ...(max === undefined ? {} : { maxExecutions: max }) };
 }
 

@@ -39,9 +39,9 @@ import type { Item } from './attribute-values.ts';
 import type { Manifest } from '../build/types.ts';
 import { MIGRATED_AT, migrationWatermarkKey } from '../phases/migration.ts';
 import { dataSyncBehaviour, type ExecutionResult, type Scenario, type SimulationResult, type TimelineEntry, type Trigger } from './types.ts';
+import { MAX_EXECUTIONS } from './limits.ts';
 
-/** Executions a simulation runs at most, unless told otherwise: a guard against rules that start each other in a loop. */
-export const MAX_EXECUTIONS = 10_000;
+export { MAX_EXECUTIONS, MAX_EXECUTIONS_CEILING } from './limits.ts';
 
 export interface SimulatorOptions {
   /** Validate each definition with the library's validator (default true). */

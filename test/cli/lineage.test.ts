@@ -64,6 +64,7 @@ describe('lakestep lineage', () => {
     [['lineage', 'raw_shop.ordres', 'specs'], "no compiled workflow reads or writes table 'raw_shop.ordres' (did you mean 'raw_shop.orders'?); quarantined use cases (hr) are not in the build"],
     [['lineage', 'raw_shop.orders', 'specs', '--depth', '0'], '--depth must be at least 1, got 0'],
     [['lineage', 'raw_shop.orders', 'specs', '--depth', 'two'], '--depth must be an integer, got "two"'],
+    [['lineage', 'raw_shop.orders', 'specs', '--depth', '9007199254740993'], '--depth is too large, got 9007199254740993'],
     [['lineage', 'raw_shop.orders', 'specs', 'more'], "unexpected argument 'more' (give one folder)"],
     [['lineage', 'raw_shop.orders', 'nowhere'], 'specs folder nowhere does not exist'],
     [['lineage', 'raw_shop.orders', '--bogus'], "Unknown option '--bogus'"],

@@ -267,7 +267,9 @@ describe('lakestep simulate: a part of the platform, and the limit of executions
     ['an unknown use case', ['--use-case', 'nope'], 'lakestep simulate: unknown use case "nope"'],
     ['a mistyped use case, with the names close to it', ['--use-case', 'sale'], 'lakestep simulate: unknown use case "sale"; did you mean "sales"?'],
     ['a use case name with terminal controls, escaped', ['--use-case', 'x\u001b[2Jy'], 'unknown use case "x\\x1b[2Jy"'],
-    ['--max-executions 0', ['--max-executions', '0'], '--max-executions must be at least 1, got 0'],
+    ['--max-executions 0', ['--max-executions', '0'], '--max-executions must be from 1 to 100,000 (a simulation keeps every execution in memory), got 0'],
+    ['--max-executions past the ceiling', ['--max-executions', '100001'], '--max-executions must be from 1 to 100,000 (a simulation keeps every execution in memory), got 100001'],
+    ['--max-executions past what a number holds exactly', ['--max-executions', '99999999999999999999'], '--max-executions is too large, got 99999999999999999999'],
     ['--max-executions that is not a number', ['--max-executions', 'many'], '--max-executions must be an integer, got "many"'],
     ['--use-case with --start', ['--start', 'sales/extract', '--use-case', 'sales'], '--start runs one workflow already'],
   ])('exits 2 for %s', async (_, args, message) => {
