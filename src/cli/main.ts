@@ -129,9 +129,11 @@ commands:
                                          says why), --all every stack, --use-case the named ones; --dry-run
                                          prints that plan and stops; --concurrency: stacks deployed at once
                                          (default 8, 1 to 50); quarantined use cases are left out and
-                                         their stacks untouched, removed use cases' stacks are listed, not deleted
-                                         exit 1 without credentials or bootstrap, when cdk fails, or when a use case
-                                         was quarantined (the healthy ones are still deployed)
+                                         their stacks untouched, removed use cases' stacks are listed, not deleted;
+                                         stops before cdk when the IAM roles or the CloudFormation stacks it adds
+                                         would pass the account's quota
+                                         exit 1 without credentials or bootstrap, past a quota, when cdk fails, or
+                                         when a use case was quarantined (the healthy ones are still deployed)
 
 AWS commands (run, status, checks, doctor, backfill, pause, resume, logs, cancel, retry, deploy, plan --cdk, ui --from-aws) use the region of the build's platform;
 without --account the state machine is looked up with ListStateMachines.

@@ -61,11 +61,24 @@ export function localHashes(build: LoadedBuild, sparkDir: string): LocalHashes {
   return { platform: platformInputsHash(build, sparkDir), useCases, quarantined };
 }
 
+/** The stacks of the build's prefix, and how many stacks the region holds in all (the CloudFormation quota counts them all). */
+export interface RegionStacks {
+  stacks: DeployedStack[];
+  inRegion: number;
+}
+
 /** Every stack of the region whose name starts with `<prefix>-`, through DescribeStacks' pages. */
 export async function readDeployedStacks(client: CloudFormationClient, prefix: string): Promise<DeployedStack[]> {
+  return (await readRegionStacks(client, prefix)).stacks;
+}
+
+/** {@link readDeployedStacks}, with the count of every stack DescribeStacks lists (those not deleted). */
+export async function readRegionStacks(client: CloudFormationClient, prefix: string): Promise<RegionStacks> {
   const stacks: DeployedStack[] = [];
+  let inRegion = 0;
   try {
     for await (const page of paginateDescribeStacks({ client }, {})) {
+      inRegion += page.Stacks?.length ?? 0;
       for (const s of page.Stacks ?? []) {
         if (!s.StackName?.startsWith(`${prefix}-`)) continue;
         const out = new Map((s.Outputs ?? []).map((o) => [o.OutputKey, o.OutputValue]));
@@ -84,15 +97,15 @@ export async function readDeployedStacks(client: CloudFormationClient, prefix: s
   } catch (err) {
     throw new OpsError('DEPLOYED_STACKS_UNREADABLE', `cannot read the deployed stacks (CloudFormation DescribeStacks): ${errorMessage(err)}`);
   }
-  return stacks;
+  return { stacks, inRegion };
 }
 
 /** The deployed stacks of the build's prefix, and what changed since they were deployed (deploy and `plan --cdk`). */
-export async function changesSinceDeploy(build: LoadedBuild, client: CloudFormationClient, sparkDir: string): Promise<{ deployed: DeployedStack[]; changes: StackChanges }> {
+export async function changesSinceDeploy(build: LoadedBuild, client: CloudFormationClient, sparkDir: string): Promise<{ deployed: DeployedStack[]; inRegion: number; changes: StackChanges }> {
   const { prefix } = build.manifest.platform;
   const local = localHashes(build, sparkDir);
-  const deployed = await readDeployedStacks(client, prefix);
-  return { deployed, changes: changedStacks(local, deployed, prefix) };
+  const { stacks: deployed, inRegion } = await readRegionStacks(client, prefix);
+  return { deployed, inRegion, changes: changedStacks(local, deployed, prefix) };
 }
 
 /** The stacks to deploy, from the build's hashes and the deployed stacks. */

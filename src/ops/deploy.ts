@@ -1,6 +1,7 @@
 /**
  * `npm run deploy`: check credentials, the IAM roles the deploy adds against the
- * account's quota (role-quota.ts) and the CDK bootstrap of the platform's
+ * account's quota (role-quota.ts), the CloudFormation stacks it creates against the
+ * region's (stack-quota.ts) and the CDK bootstrap of the platform's
  * account and region first, then `cdk deploy` the stacks whose inputs changed since
  * they were deployed (deploy-changes.ts; all of them with `all`). Quarantined use cases
  * are absent from the CDK app, and `cdk deploy` never deletes a stack the app no
@@ -16,15 +17,16 @@ import type { IAMClient } from '@aws-sdk/client-iam';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import { MANIFEST_INDEX, ManifestError, readManifestDir } from '../build/manifest-files.ts';
-import type { Manifest } from '../build/types.ts';
+import type { Manifest, ManifestUseCase } from '../build/types.ts';
 import { type BootstrapCheck, checkBootstrap as realCheckBootstrap, DEFAULT_QUALIFIER } from './bootstrap.ts';
 import { checkCredentials as realCheckCredentials, type CredentialsCheck } from './credentials.ts';
 import { DEFAULT_SPARK_DIR } from '../../infra/inputs-hash.ts';
 import { useCaseShards } from '../../infra/usecase/shards.ts';
 import { sharesMachineRoles } from '../build/iam-quota.ts';
-import { changesSinceDeploy, type DeployedStack, formatChanges, nothingChanged, readDeployedStacks, type StackChanges } from './deploy-changes.ts';
+import { changesSinceDeploy, type DeployedStack, formatChanges, nothingChanged, readRegionStacks, type StackChanges } from './deploy-changes.ts';
 import { errorMessage, OpsError } from './errors.ts';
 import { checkRoleQuota, type DeployScope, type RoleQuotaCheck, rolesAdded } from './role-quota.ts';
+import { checkStackQuota, type StackQuotaCheck, stacksAdded } from './stack-quota.ts';
 import { closestNames, didYouMean } from './suggest.ts';
 
 /** Runs a command with inherited stdio; resolves with its exit code. */
@@ -173,7 +175,7 @@ export interface DeployOptions extends Omit<DeployPlanOptions, 'buildDir' | 'cha
 export interface DeployResult {
   ok: boolean;
   exitCode: number;
-  /** Where it stopped: credentials, planning (also a dry run or nothing to deploy), the IAM role quota, the bootstrap check, or after cdk ran. */
+  /** Where it stopped: credentials, planning (also a dry run or nothing to deploy), the IAM role or CloudFormation stack quota, the bootstrap check, or after cdk ran. */
   stage: 'credentials' | 'plan' | 'quota' | 'bootstrap' | 'cdk';
   /** The stacks that changed, unless `all` or `useCases` chose them. */
   changes?: StackChanges;
@@ -182,6 +184,8 @@ export interface DeployResult {
   bootstrap?: BootstrapCheck;
   /** The IAM role quota check, when the deploy adds roles (with `all` or `useCases`, unless the deployed stacks could not be read). */
   roleQuota?: RoleQuotaCheck;
+  /** The CloudFormation stack quota check, when the deploy creates stacks (unless the region's stacks could not be read). */
+  stackQuota?: StackQuotaCheck;
   plan?: DeployPlan;
 }
 
@@ -195,13 +199,15 @@ export async function deploy(opts: DeployOptions): Promise<DeployResult> {
   let manifest: Manifest;
   let changes: StackChanges | undefined;
   let deployed: DeployedStack[] = [];
+  /** Every stack of the region, lakestep's or not: unknown when DescribeStacks could not be read. */
+  let inRegion: number | undefined;
   try {
     manifest = opts.manifest ?? (await loadManifest(opts.buildDir));
     // Planned before CloudFormation is asked anything: an unknown --use-case stops here.
     plan = planDeploy(manifest, opts);
     if (!opts.all && !opts.useCases?.length) {
       const { prefix, region } = manifest.platform;
-      ({ deployed, changes } = await changesSinceDeploy(buildOf(manifest), opts.cloudFormation ?? new CloudFormationClient({ region }), opts.sparkDir ?? DEFAULT_SPARK_DIR));
+      ({ deployed, inRegion, changes } = await changesSinceDeploy(buildOf(manifest), opts.cloudFormation ?? new CloudFormationClient({ region }), opts.sparkDir ?? DEFAULT_SPARK_DIR));
       for (const line of formatChanges(changes, prefix)) opts.log?.(line);
       plan = planDeploy(manifest, { ...opts, changes });
     }
@@ -219,15 +225,18 @@ export async function deploy(opts: DeployOptions): Promise<DeployResult> {
   if (!changes) {
     // --all and --use-case deploy what they name, changed or not; the deployed stacks say what those hold already.
     try {
-      deployed = await readDeployedStacks(opts.cloudFormation ?? new CloudFormationClient({ region: manifest.platform.region }), manifest.platform.prefix);
+      ({ stacks: deployed, inRegion } = await readRegionStacks(opts.cloudFormation ?? new CloudFormationClient({ region: manifest.platform.region }), manifest.platform.prefix));
       const named = opts.useCases?.length ? manifest.useCases.filter((u) => opts.useCases!.includes(u.name)) : manifest.useCases;
       scope = { platform: 'deployed with them', useCases: named.filter((u) => !plan.quarantined.some((q) => q.useCase === u.name)) };
     } catch (err) {
-      opts.log?.(`note: IAM role quota not checked (${errorMessage(err)})`);
+      opts.log?.(`note: IAM role and CloudFormation stack quotas not checked (${errorMessage(err)})`);
     }
   }
-  // A use case split over stacks has a shared machine role in each: counted from the build, as the app splits it.
-  const added = scope && rolesAdded(manifest, scope, deployed, sharesMachineRoles(manifest.platform) ? (u) => useCaseShards(buildOf(manifest), u).length : undefined);
+  // The stacks of a use case, counted from the build as the app splits it (its definitions' sizes): once each.
+  const shards = new Map<string, number>();
+  const stackCount = (u: ManifestUseCase) => shards.get(u.name) ?? shards.set(u.name, useCaseShards(buildOf(manifest), u).length).get(u.name)!;
+  // A use case split over stacks has a shared machine role in each.
+  const added = scope && rolesAdded(manifest, scope, deployed, sharesMachineRoles(manifest.platform) ? stackCount : undefined);
   if (added && added.roles > 0) {
     // The IAM client loads only here: the operator commands that share this module never need it.
     const iam = opts.iam ?? new (await import('@aws-sdk/client-iam')).IAMClient({ region: manifest.platform.region });
@@ -237,7 +246,29 @@ export async function deploy(opts: DeployOptions): Promise<DeployResult> {
     }
     opts.log?.(roleQuota.ok ? roleQuota.message : roleQuota.stop ? `would stop: ${roleQuota.message}` : `note: ${roleQuota.message}`);
   }
-  const withQuota = roleQuota ? { roleQuota } : {};
+  // The stacks the deploy creates, against the region's quota: CloudFormation refuses the one that crosses it.
+  let stackQuota: StackQuotaCheck | undefined;
+  const newStacks = scope && inRegion !== undefined ? stacksAdded(manifest, scope, deployed) : undefined;
+  if (newStacks && newStacks.stacks > 0) {
+    const { region } = manifest.platform;
+    try {
+      stackQuota = await checkStackQuota({
+        cloudFormation: opts.cloudFormation ?? new CloudFormationClient({ region }),
+        inRegion: inRegion!,
+        adds: newStacks,
+        exactly: () => stacksAdded(manifest, scope!, deployed, stackCount),
+        region,
+      });
+    } catch (err) {
+      // Counting exactly reads the build's definitions, as the CDK app does: a build missing one cannot deploy.
+      return { ok: false, exitCode: 1, stage: 'plan', message: errorMessage(err), credentials, plan, ...withChanges };
+    }
+    if (!stackQuota.ok && stackQuota.stop && !opts.dryRun) {
+      return { ok: false, exitCode: 1, stage: 'quota', message: `cannot deploy: ${stackQuota.message}`, credentials, ...(roleQuota ? { roleQuota } : {}), stackQuota, plan, ...withChanges };
+    }
+    opts.log?.(stackQuota.ok ? stackQuota.message : stackQuota.stop ? `would stop: ${stackQuota.message}` : `note: ${stackQuota.message}`);
+  }
+  const withQuota = { ...(roleQuota ? { roleQuota } : {}), ...(stackQuota ? { stackQuota } : {}) };
   if (opts.dryRun) {
     opts.log?.(`dry run: would run ${plan.command} ${plan.args.join(' ')}`);
     return { ok: true, exitCode: 0, stage: 'plan', message: 'dry run', credentials, plan, ...withChanges, ...withQuota };

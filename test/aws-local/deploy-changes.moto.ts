@@ -4,10 +4,11 @@
  * compared by the real change detection.
  * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStacks.html
  */
-import { CloudFormationClient, CreateStackCommand, UpdateStackCommand } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, CreateStackCommand, DeleteStackCommand, DescribeAccountLimitsCommand, UpdateStackCommand } from '@aws-sdk/client-cloudformation';
 import { describe, expect, inject, it } from 'vitest';
 import { INPUTS_HASH_OUTPUT, ROLES_OUTPUT, SHARD_OUTPUT, USE_CASE_OUTPUT } from '../../infra/inputs-hash.ts';
-import { changedStacks, readDeployedStacks } from '../../src/ops/deploy-changes.ts';
+import { changedStacks, readDeployedStacks, readRegionStacks } from '../../src/ops/deploy-changes.ts';
+import { checkStackQuota } from '../../src/ops/stack-quota.ts';
 
 const REGION = 'eu-north-1';
 
@@ -35,5 +36,19 @@ describe('deployed stacks in moto', () => {
     expect(deployed.find((s) => s.name === 'dc-sales')).not.toHaveProperty('roles');
     const changes = changedStacks({ platform: 'p1', useCases: new Map([['sales', 's2'], ['crm', 'c2']]), quarantined: [] }, deployed, 'dc');
     expect(changes).toEqual({ useCases: [{ name: 'sales', reason: 'changed' }], unchanged: ['crm'], removed: [] });
+  });
+
+  it("counts every stack of the region for the stack quota, lakestep's or not, and none deleted", async () => {
+    const region = 'ap-south-1';
+    const cfn = new CloudFormationClient({ endpoint: inject('motoEndpoint'), region, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' }, maxAttempts: 2 });
+    for (const name of ['sq-platform', 'sq-sales', 'billing-app', 'gone-app']) await cfn.send(new CreateStackCommand({ StackName: name, TemplateBody: template({}) }));
+    await cfn.send(new DeleteStackCommand({ StackName: 'gone-app' }));
+    const { stacks, inRegion } = await readRegionStacks(cfn, 'sq');
+    expect(stacks.map((s) => s.name).sort()).toEqual(['sq-platform', 'sq-sales']);
+    expect(inRegion).toBe(3);
+    // moto has no DescribeAccountLimits: the check is not made, and says so without stopping the deploy.
+    await expect(cfn.send(new DescribeAccountLimitsCommand({}))).rejects.toThrow();
+    const check = await checkStackQuota({ cloudFormation: cfn, inRegion, adds: { stacks: 1, useCases: ['crm'], exact: false }, exactly: () => ({ stacks: 1, useCases: ['crm'], exact: true }), region });
+    expect(check).toMatchObject({ ok: false, stop: false, message: expect.stringMatching(/^CloudFormation stack quota not checked \(cloudformation:DescribeAccountLimits: /) });
   });
 });

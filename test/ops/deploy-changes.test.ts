@@ -3,11 +3,9 @@
  * stacks as CloudFormation's DescribeStacks returns them (mocked SDK client), the
  * change detection and the cdk invocation real.
  */
-import { CloudFormationClient, DescribeStacksCommand, type Stack } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, DescribeAccountLimitsCommand, DescribeStacksCommand, type Stack } from '@aws-sdk/client-cloudformation';
 import { GetAccountSummaryCommand, IAMClient } from '@aws-sdk/client-iam';
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DEFAULT_SPARK_DIR } from '../../infra/inputs-hash.ts';
 import { loadBuild } from '../../infra/manifest.ts';
 import { useCaseShards } from '../../infra/usecase/shards.ts';
@@ -17,17 +15,9 @@ import { rolesAdded } from '../../src/ops/role-quota.ts';
 import { manifestRoles, manifestUseCaseRoles, platformRoles } from '../../src/build/iam-quota.ts';
 import { sparkUseCase } from '../compile/support.ts';
 import { compileToBuild } from '../infra/compiled.ts';
+import { mockDeployClients } from './deploy-mocks.ts';
 
-const cfn = mockClient(CloudFormationClient);
-const ssm = mockClient(SSMClient);
-const iam = mockClient(IAMClient);
-beforeEach(() => {
-  cfn.reset();
-  ssm.reset();
-  iam.reset();
-  ssm.on(GetParameterCommand).resolves({ Parameter: { Value: '27' } });
-  iam.on(GetAccountSummaryCommand).resolves({ SummaryMap: { Roles: 10, RolesQuota: 1000 } });
-});
+const { cfn, ssm, iam } = mockDeployClients();
 
 const BASE: Record<string, string> = {
   'platform.yaml': 'prefix: lakestep\nregion: eu-west-1\naccount: "123456789012"\n',
@@ -262,7 +252,7 @@ describe('deploy', () => {
     cfn.on(DescribeStacksCommand).rejects(new Error('AccessDenied: not authorized to perform cloudformation:DescribeStacks'));
     const r = run(base, { all: true });
     expect(await r.result).toMatchObject({ ok: true, stage: 'cdk' });
-    expect(r.log).toContain('note: IAM role quota not checked (cannot read the deployed stacks (CloudFormation DescribeStacks): AccessDenied: not authorized to perform cloudformation:DescribeStacks)');
+    expect(r.log).toContain('note: IAM role and CloudFormation stack quotas not checked (cannot read the deployed stacks (CloudFormation DescribeStacks): AccessDenied: not authorized to perform cloudformation:DescribeStacks)');
     expect(iam.calls()).toHaveLength(0);
     expect(r.spawn.mock.calls[0]![1].at(-1)).toBe('--all');
   });

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, DescribeAccountLimitsCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { GetAccountSummaryCommand, IAMClient } from '@aws-sdk/client-iam';
 import { GetParameterCommand, ParameterNotFound, SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
@@ -15,7 +15,8 @@ import { writeManifest } from '../helpers/manifest.ts';
 import { manifest } from './fixtures.ts';
 
 // The bootstrap check's AWS calls: the SDK is mocked, the check itself is real. Nothing deployed yet, and an
-// account with room for the roles (the role quota check of --all and --use-case, tested in deploy-changes.test.ts).
+// account with room for the roles and the region for the stacks (the quota checks of --all and --use-case, tested in
+// deploy-changes.test.ts and stack-quota.test.ts).
 const ssm = mockClient(SSMClient);
 const sts = mockClient(STSClient);
 const cfn = mockClient(CloudFormationClient);
@@ -24,6 +25,7 @@ beforeEach(() => {
   ssm.reset();
   sts.reset();
   cfn.reset().on(DescribeStacksCommand).resolves({ Stacks: [] });
+  cfn.on(DescribeAccountLimitsCommand).resolves({ AccountLimits: [{ Name: 'StackLimit', Value: 2000 }] });
   iam.reset().on(GetAccountSummaryCommand).resolves({ SummaryMap: { Roles: 0, RolesQuota: 1000 } });
   ssm.on(GetParameterCommand, { Name: '/cdk-bootstrap/hnb659fds/version' }).resolves({ Parameter: { Name: '/cdk-bootstrap/hnb659fds/version', Value: '27' } });
   sts.on(GetCallerIdentityCommand).resolves({ Account: '210987654321', Arn: 'arn:aws:iam::210987654321:user/ops', UserId: 'AIDA' });
@@ -108,7 +110,7 @@ describe('deploy', () => {
       [...APP, '--require-approval', 'never', '--concurrency', '8', 'acme-platform', 'acme-customers', 'acme-customers-[0-9]*'],
       { cwd: '/repo', env },
     ]);
-    expect(order).toEqual(['IAM: the account has', 'use case payments is', 'spawn']);
+    expect(order).toEqual(['IAM: the account has', 'CloudFormation: eu-w', 'use case payments is', 'spawn']);
     expect(res).toMatchObject({ ok: true, exitCode: 0, stage: 'cdk' });
   });
 
@@ -203,7 +205,7 @@ describe('deploy: CDK bootstrap of the platform environment', () => {
     const spawn = vi.fn<SpawnFn>(async () => 0);
     const res = await deploy({ all: true, buildDir: 'build', manifest: withAccount('123456789012'), env: {}, spawn, checkCredentials: okCredentials, cwd: '/nonexistent', log: (l) => log.push(l) });
     expect(res.ok).toBe(true);
-    expect(log[1]).toMatch(/^note: could not read \/cdk-bootstrap\/hnb659fds\/version in aws:\/\/123456789012\/eu-west-1 \(User is not authorized/);
+    expect(log[2]).toMatch(/^note: could not read \/cdk-bootstrap\/hnb659fds\/version in aws:\/\/123456789012\/eu-west-1 \(User is not authorized/);
   });
 
   it("reads a custom qualifier from the app's cdk.json and names it in the command", async () => {
