@@ -30,7 +30,7 @@ import type { Platform, UseCase } from './ir/types.ts';
 import type { Manifest, ManifestPlatform, ManifestTable } from './build/types.ts';
 import { tableCatalog } from './build/tables.ts';
 import { MANIFEST_INDEX, manifestPartPath, readManifest } from './build/manifest-files.ts';
-import { checkRuleQuotas, formatRuleSummary, statusRule } from './events/index.ts';
+import { checkRouteQuota, checkRuleQuotas, formatRuleSummary, statusRule } from './events/index.ts';
 import { limitsSummary } from './build/limits.ts';
 import { checkDataSyncQuota } from './build/datasync-quota.ts';
 import { checkIamRoleQuota, formatRoleSummary, platformRoles } from './build/iam-quota.ts';
@@ -348,6 +348,7 @@ export function compileStream(sources: readonly SourceFile[], options: StreamOpt
   const build = assemblePlatform({ platform, useCases: healthyFacts, lakestepVersion: options.lakestepVersion, tables });
   const limits = limitsSummary(summaries);
   quotas.summary.schedules = summaries.reduce((n, u) => n + u.workflows.reduce((m, w) => m + w.schedules, 0), 0);
+  quotas.summary.routes = checkRouteQuota(summaries, healthyFacts, report);
   checkDataSyncQuota({ platform: { region: platform.region }, useCases: summaries }, healthyFacts, report);
   const roles = checkIamRoleQuota(platformRoles(platform, build.manifest.machines), withStackRoles(summaries, build.manifest.platform, tables), healthyFacts, report, platform);
   const diagnostics = sortDiagnostics(report.diagnostics);
