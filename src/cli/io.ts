@@ -1,6 +1,7 @@
 /** The only place that touches the disk for specs and build artifacts. */
 import { readFileSync } from 'node:fs';
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EMRServerlessClient } from '@aws-sdk/client-emr-serverless';
@@ -34,6 +35,8 @@ export interface Io {
   sts?: (region: string) => STSClient;
   /** CloudFormation client for a region (deploy: the deployed stacks' inputs hashes); default `new CloudFormationClient({ region })`. */
   cloudFormation?: (region: string) => CloudFormationClient;
+  /** CloudWatch client for a region (`failures` reads the Step Functions metrics); default `new CloudWatchClient({ region })`. */
+  cloudWatch?: (region: string) => CloudWatchClient;
   /** IAM client (deploy: the account's roles and their quota); default `new IAMClient({ region })`. */
   iam?: (region: string) => IAMClient;
   /** Replaces the credentials preflight of `deploy` (tests). */

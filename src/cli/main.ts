@@ -108,6 +108,12 @@ commands:
                                          state machine; --dry-run lists each run's fate and the dags it
                                          starts downstream; over 366 days needs --force
                                          exit 1 when a run failed to start or failed
+  failures [--since 1d] [--use-case NAME]... [--account ID] [--build build] [--json]
+                                         the dags whose executions failed, timed out or were aborted since
+                                         --since (a duration or a date, default 1d), with the newest failure
+                                         and why: CloudWatch's Step Functions metrics, then only the failing
+                                         state machines are read, so thousands of dags take seconds
+                                         exit 1 when any dag failed
   doctor   [--build build] [--account ID] [--json]
                                          tables of the build where two systems would expire snapshots,
                                          delete orphan files or compact (lakestep maintenance and a Glue
@@ -135,7 +141,7 @@ commands:
                                          exit 1 without credentials or bootstrap, past a quota, when cdk fails, or
                                          when a use case was quarantined (the healthy ones are still deployed)
 
-AWS commands (run, status, checks, doctor, backfill, pause, resume, logs, cancel, retry, deploy, plan --cdk, ui --from-aws) use the region of the build's platform;
+AWS commands (run, status, checks, failures, doctor, backfill, pause, resume, logs, cancel, retry, deploy, plan --cdk, ui --from-aws) use the region of the build's platform;
 without --account the state machine is looked up with ListStateMachines.
 
 exit codes: 0 ok, 1 diagnostics or failed operation, 2 usage`;
@@ -370,6 +376,7 @@ const COMMANDS: Record<string, Command> = {
     return cancelCommand(io, { ref, buildDir: values.build, json: values.json, ...optional(values), execution: values.execution });
   },
   doctor: async (args, io) => (await import('./doctor.ts')).doctorCli(args, io),
+  failures: async (args, io) => (await import('./failures.ts')).failuresCli(args, io),
   retry: async (args, io) => {
     const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { ...target, execution: { type: 'string' } } });
     const ref = workflowRef(positionals, 'retry');

@@ -4,15 +4,16 @@
  */
 import { resolve } from 'node:path';
 import type { Manifest } from '../build/types.ts';
-import { loadManifest, OpsError } from '../ops/index.ts';
-import { closestNames, didYouMean } from '../ops/suggest.ts';
+import { loadManifest } from '../ops/index.ts';
 import { formatTimeline, itemToPlain, migratedTablesOf, simulate, type ExecutionResult, type Scenario, type SimulationResult, type SimulatorOptions, type Trigger } from '../simulator/index.ts';
 import type { Io } from './io.ts';
-import { escapeForTerminal } from '../diagnostics.ts';
 import { aslVerdicts } from './asl-verdicts.ts';
 import { limited, messageText, table } from './print.ts';
 import { skippedFor } from './report.ts';
 import { startScenario, unknownWorkflows } from './scenario.ts';
+import { checkUseCases } from './use-cases.ts';
+
+export { checkUseCases };
 
 /** Statuses that make a simulation (and so `start` / `simulate`) exit 1. */
 export const FAILED = new Set(['FAILED', 'TIMED_OUT', 'ABORTED']);
@@ -30,17 +31,6 @@ export interface SimulationOutput extends SimulationScope {
   json: boolean;
 }
 
-/**
- * The first `--use-case` name the build does not have, as `deploy` and the operator commands report one
- * (`UNKNOWN_USE_CASE`, exit 2, with the names close to it); `quarantined`: a quarantined use case's name is known too.
- */
-export function checkUseCases(manifest: Manifest, names: readonly string[] | undefined, opts: { quarantined?: boolean } = {}): void {
-  const known = manifest.useCases.map((u) => u.name);
-  for (const name of names ?? []) {
-    if (known.includes(name) || (opts.quarantined && manifest.quarantined.some((q) => q.useCase === name))) continue;
-    throw new OpsError('UNKNOWN_USE_CASE', `unknown use case "${escapeForTerminal(name)}"${didYouMean(closestNames(name, known))}`);
-  }
-}
 
 /**
  * Simulates `given` (default: the scenario of `start`) against the build in `buildDir` and prints the result.

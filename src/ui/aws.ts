@@ -8,11 +8,11 @@
  * take as long as the `ListExecutions` quota says, and the estimate is printed.
  * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_ListExecutions.html
  */
-import { paginateListExecutions, paginateListStateMachines, type ExecutionListItem, type HistoryEvent, type SFNClient } from '@aws-sdk/client-sfn';
+import { paginateListExecutions, type ExecutionListItem, type HistoryEvent, type SFNClient } from '@aws-sdk/client-sfn';
 import type { Manifest } from '../build/types.ts';
-import type { QuarantinedUseCase } from '../graph/types.ts';
 import { stateMachineName } from '../naming.ts';
-import { executionHistory, failureFromHistory, isoSeconds, jobRunsFromHistory, OpsError, partitionOf, stateMachineArn } from '../ops/index.ts';
+import { executionHistory, failureFromHistory, isoSeconds, jobRunsFromHistory, OpsError, partitionOf } from '../ops/index.ts';
+import { locateMachines, type Machine, type PlatformReadOptions, pool } from '../ops/machines.ts';
 import { parseDuration } from '../spec/duration.ts';
 import { logicalDateOf } from '../ops/dates.ts';
 import { statesFromHistory } from './history.ts';
@@ -26,16 +26,7 @@ export const AWS_SINCE_DEFAULT = '1d';
 const RETENTION_SECONDS = 90 * 86_400;
 const FAILED = new Set(['FAILED', 'TIMED_OUT', 'ABORTED']);
 
-export interface AwsReadOptions {
-  since: Date;
-  now: Date;
-  /** Build the ARNs from it instead of listing the state machines. */
-  account?: string;
-  quarantined: readonly QuarantinedUseCase[];
-  /** Only these use cases (default all). */
-  useCases?: readonly string[];
-  /** Machines read at once (default 4). */
-  concurrency?: number;
+export interface AwsReadOptions extends PlatformReadOptions {
   /** Executions and state machines asked for per page (default 1000, the API's maximum). */
   pageSize?: number;
   /** Failed runs whose history is read, newest first (default 100); the others show their status. */
@@ -70,12 +61,6 @@ export function parseSince(value: string, now: Date): Date {
   return new Date(at);
 }
 
-interface Machine {
-  dag: string;
-  name: string;
-  arn?: string;
-}
-
 export async function readAwsRuns(raw: SFNClient, manifest: Manifest, opts: AwsReadOptions): Promise<AwsRead> {
   const region = manifest.platform.region;
   const { client, stats } = paced(raw, { quotas: stepFunctionsQuotas(region), ...(opts.clock ? { clock: opts.clock } : {}), ...(opts.random ? { random: opts.random } : {}) });
@@ -87,7 +72,7 @@ export async function readAwsRuns(raw: SFNClient, manifest: Manifest, opts: AwsR
     ...opts.quarantined.filter((q) => wanted(q.useCase)).flatMap((q) => (q.dags ?? []).map((d) => ({ dag: `${q.useCase}/${d.name}`, name: stateMachineName(manifest.platform.prefix, q.useCase, d.name) }))),
   ];
   const notes: string[] = [];
-  await locate(client, machines, region, opts.account, opts.pageSize ?? 1000);
+  await locateMachines(client, machines, region, opts.account, opts.pageSize ?? 1000);
   const missing = machines.filter((m) => !m.arn);
   const found = machines.filter((m): m is Machine & { arn: string } => m.arn !== undefined);
   const quota = stepFunctionsQuotas(region).ListExecutions;
@@ -128,26 +113,6 @@ export async function readAwsRuns(raw: SFNClient, manifest: Manifest, opts: AwsR
   return { runs, label: `AWS ${region}, executions started since ${isoSeconds(opts.since)}`, now: isoSeconds(opts.now), notes, console: consolePrefix(region), stats };
 }
 
-/** Fills in each machine's ARN: built from the account, or found with `ListStateMachines`. */
-async function locate(client: SFNClient, machines: Machine[], region: string, account: string | undefined, pageSize: number): Promise<void> {
-  if (account !== undefined) {
-    for (const m of machines) m.arn = stateMachineArn(m.name, { region, account });
-    return;
-  }
-  const byName = new Map(machines.map((m) => [m.name, m]));
-  let left = machines.length;
-  for await (const page of paginateListStateMachines({ client, pageSize }, {})) {
-    for (const sm of page.stateMachines ?? []) {
-      const m = sm.name ? byName.get(sm.name) : undefined;
-      if (m && !m.arn && sm.stateMachineArn) {
-        m.arn = sm.stateMachineArn;
-        left--;
-      }
-    }
-    if (!left) break;
-  }
-}
-
 function toRun(dag: string, item: ExecutionListItem, history: HistoryEvent[] | undefined): UiRun {
   const name = item.name ?? '';
   const arn = item.executionArn ?? '';
@@ -181,15 +146,6 @@ export function consolePrefix(region: string): string {
   const partition = partitionOf(region);
   const host = partition === 'aws-cn' ? 'console.amazonaws.cn' : partition === 'aws-us-gov' ? 'console.amazonaws-us-gov.com' : `${region}.console.aws.amazon.com`;
   return `https://${host}/states/home?region=${region}#/v2/executions/details/`;
-}
-
-/** Runs `work` over `items`, at most `n` at a time. */
-async function pool<T>(items: readonly T[], n: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) await work(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
 }
 
 function parseJson(text: string): unknown {

@@ -5,11 +5,12 @@
  * ARN, executions paged newest first, a missing machine noted, and a failed run's
  * error, cause and Fail state read from its real GetExecutionHistory.
  */
-import { CreateStateMachineCommand, DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { CreateStateMachineCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Manifest } from '../../src/build/types.ts';
 import { readAwsRuns } from '../../src/ui/aws.ts';
 import { manifestPlatform, manifestWorkflow } from '../helpers/manifest.ts';
+import { stoppedStatus } from './stopped.ts';
 
 // A region and prefix of its own: the other moto files share this server.
 const REGION = 'ca-central-1';
@@ -29,15 +30,6 @@ const manifest: Manifest = {
   quarantined: [],
 };
 
-async function finished(client: SFNClient, executionArn: string): Promise<string> {
-  for (let i = 0; i < 100; i++) {
-    const { status } = await client.send(new DescribeExecutionCommand({ executionArn }));
-    if (status !== 'RUNNING') return status!;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${executionArn} still running`);
-}
-
 beforeAll(async () => {
   const client = sfn();
   // Unrelated machines first, so finding ours takes more than one page of ListStateMachines.
@@ -56,12 +48,12 @@ beforeAll(async () => {
   );
   for (const name of DATES) {
     const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn: report.stateMachineArn, name, input: '{}' }));
-    expect(await finished(client, executionArn!)).toBe('SUCCEEDED');
+    expect(await stoppedStatus(client, executionArn!)).toBe('SUCCEEDED');
   }
   const { executionArn } = await client.send(
     new StartExecutionCommand({ stateMachineArn: audit.stateMachineArn, name: 'manual-check', input: JSON.stringify({ trigger: 'manual', logical_date: '2026-11-24T00:00:00Z' }) }),
   );
-  expect(await finished(client, executionArn!)).toBe('FAILED');
+  expect(await stoppedStatus(client, executionArn!)).toBe('FAILED');
 }, 120_000);
 
 describe('ui --from-aws on moto', () => {

@@ -1,0 +1,86 @@
+/**
+ * `lakestep failures [--since 1d] [--use-case NAME]... [--account ID] [--build build] [--json]`: the dags
+ * whose executions failed, timed out or were aborted in the window, from CloudWatch's Step Functions
+ * metrics, each with its newest failure and why (src/ops/failures.ts). Exit 1 when any dag failed.
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { withThousands } from '../build/limits.ts';
+import { escapeForTerminal } from '../diagnostics.ts';
+import { type FailuresReport, readFailures } from '../ops/failures.ts';
+import { formatJson, loadManifest, OpsError } from '../ops/index.ts';
+import { renderTable } from '../ops/table.ts';
+import { AWS_SINCE_DEFAULT, parseSince } from '../ui/aws.ts';
+import { paced, stepFunctionsQuotas } from '../ui/throttle.ts';
+import type { Io } from './io.ts';
+import { aws } from './operate.ts';
+import { checkUseCases } from './use-cases.ts';
+
+/** Characters of a cause shown in the table (`--json` has it whole). */
+const CAUSE_SHOWN = 160;
+
+export function formatFailures(r: FailuresReport): string {
+  const source = `CloudWatch's Step Functions metrics in ${r.period / 60}-minute periods, ${withThousands(r.machines)} state machine(s), ${r.calls.getMetricData} GetMetricData request(s)`;
+  const notes = r.notes.map((n) => `note: ${escapeForTerminal(n)}\n`).join('');
+  if (r.failing.length === 0) return `${notes}No execution failed, timed out or was aborted since ${r.since} (${source}; the metrics trail the executions by a few minutes).`;
+  const rows = r.failing.map((f) => {
+    const n = f.newest;
+    const why = n ? [n.error, n.state ? `in '${n.state}'` : undefined].filter(Boolean).join(' ') : '';
+    const cause = n?.cause ? `: ${n.cause.length > CAUSE_SHOWN ? `${n.cause.slice(0, CAUSE_SHOWN - 1)}…` : n.cause}` : '';
+    return [f.dag, String(f.counts.FAILED), String(f.counts.TIMED_OUT), String(f.counts.ABORTED), n ? `${n.stop} ${n.name}` : '-', escapeForTerminal(`${why}${cause}`.replace(/\s+/g, ' '))];
+  });
+  return (
+    `${notes}Failures since ${r.since} (${source}):\n` +
+    `${renderTable(['DAG', 'FAILED', 'TIMED OUT', 'ABORTED', 'NEWEST (stopped, execution)', 'WHY'], rows)}\n` +
+    `${r.failing.length} of ${withThousands(r.machines)} state machine(s) failed since ${r.since}; ` +
+    '`lakestep status <dag>` lists its executions, `lakestep logs <dag> --execution NAME` its job runs'
+  );
+}
+
+export async function failuresCommand(io: Io, opts: { buildDir: string; since?: string; useCases: readonly string[]; account?: string; json: boolean; now?: Date }): Promise<number> {
+  if (opts.account !== undefined && !/^\d{12}$/.test(opts.account)) throw new OpsError('USAGE', `--account must be a 12-digit AWS account id, got "${opts.account}"`);
+  const now = opts.now ?? new Date();
+  const since = parseSince(opts.since ?? AWS_SINCE_DEFAULT, now);
+  const manifest = await loadManifest(resolve(io.cwd, opts.buildDir));
+  checkUseCases(manifest, opts.useCases, { quarantined: true });
+  const { region } = manifest.platform;
+  const report = await aws(async () => {
+    const raw = (io.sfn ?? ((r: string) => new SFNClient({ region: r })))(region);
+    const cloudWatch = io.cloudWatch?.(region) ?? new (await import('@aws-sdk/client-cloudwatch')).CloudWatchClient({ region });
+    const { client } = paced(raw, { quotas: stepFunctionsQuotas(region) });
+    return readFailures(cloudWatch, client, manifest, {
+      since,
+      now,
+      // The build does not name a quarantined use case's dags: its deployed machines are not read (said below).
+      quarantined: [],
+      ...(opts.useCases.length ? { useCases: opts.useCases } : {}),
+      ...(opts.account === undefined ? (manifest.platform.account ? { account: manifest.platform.account } : {}) : { account: opts.account }),
+    });
+  });
+  const skipped = manifest.quarantined.filter((q) => !opts.useCases.length || opts.useCases.includes(q.useCase)).map((q) => q.useCase);
+  if (skipped.length) report.notes.push(`quarantined use case(s) not read, their dags not being in the build: ${skipped.slice(0, 5).join(', ')}${skipped.length > 5 ? ', …' : ''}`);
+  io.out(opts.json ? formatJson(report) : formatFailures(report));
+  return report.failing.length ? 1 : 0;
+}
+
+/** `lakestep failures` argv → {@link failuresCommand}. */
+export function failuresCli(args: string[], io: Io): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      build: { type: 'string', default: 'build' },
+      since: { type: 'string' },
+      account: { type: 'string' },
+      'use-case': { type: 'string', multiple: true, default: [] },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  return failuresCommand(io, {
+    buildDir: values.build,
+    useCases: values['use-case'],
+    json: values.json,
+    ...(values.since === undefined ? {} : { since: values.since }),
+    ...(values.account === undefined ? {} : { account: values.account }),
+  });
+}

@@ -1,0 +1,167 @@
+/**
+ * `lakestep failures`: the dags whose executions failed, timed out or were aborted since a
+ * point in time, across the whole platform, in seconds at any size. Listing every state
+ * machine's executions is paced by `ListExecutions`' quota (about 20 minutes for 5,000
+ * machines); instead CloudWatch's `AWS/States` metrics — `ExecutionsFailed`,
+ * `ExecutionsTimedOut`, `ExecutionsAborted` per `StateMachineArn` — are summed over the window
+ * with `GetMetricData`, 500 queries a request, and only the machines that have any are listed
+ * (`ListExecutions` with a status filter) for their newest failure, whose history gives the
+ * error, the cause and the state that raised it. Counts are the metrics' sums in whole periods
+ * ({@link metricPeriod}: a period at either end of the window may reach past it); the metrics trail
+ * the executions by a few minutes.
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/procedure-cw-metrics.html
+ * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricData.html
+ */
+import type { CloudWatchClient, MetricDataQuery } from '@aws-sdk/client-cloudwatch';
+import { type ExecutionStatus, ListExecutionsCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import type { Manifest } from '../build/types.ts';
+import { stateMachineName } from '../naming.ts';
+import { failureFromHistory } from './history.ts';
+import { executionHistory } from './jobruns.ts';
+import { locateMachines, type Machine, type PlatformReadOptions, pool } from './machines.ts';
+
+/** The metric of each way an execution ends badly. */
+export const FAILURE_METRICS = { FAILED: 'ExecutionsFailed', TIMED_OUT: 'ExecutionsTimedOut', ABORTED: 'ExecutionsAborted' } as const;
+export type FailureStatus = keyof typeof FAILURE_METRICS;
+const STATUSES = Object.keys(FAILURE_METRICS) as FailureStatus[];
+/** Queries one GetMetricData request may hold. */
+export const METRIC_QUERIES_PER_REQUEST = 500;
+/** Executions of one status read per failing machine, to find the newest that ended in the window. */
+const NEWEST_PAGE = 20;
+
+export interface FailedDag {
+  /** `<use-case>/<dag>`, or `lakestep/dispatch` and `lakestep/backfill` for the platform's machines. */
+  dag: string;
+  stateMachineArn: string;
+  counts: Record<FailureStatus, number>;
+  /** The newest execution of those statuses that ended in the window, with why (from its history). */
+  newest?: { name: string; executionArn: string; status: string; stop: string; error?: string; cause?: string; state?: string };
+}
+
+export interface FailuresReport {
+  since: string;
+  now: string;
+  /** State machines looked at (deployed). */
+  machines: number;
+  /** Most failures first. */
+  failing: FailedDag[];
+  /** Period of the metrics, seconds. */
+  period: number;
+  calls: { getMetricData: number; listExecutions: number; getExecutionHistory: number; listStateMachines: boolean };
+  notes: string[];
+}
+
+/** Without `useCases`, the platform's own machines (dispatcher, backfill) are read too. */
+export type FailuresOptions = PlatformReadOptions;
+
+/** Data points one GetMetricData request returns at most, and so per query of a full request of 500. */
+const POINTS_PER_QUERY = Math.floor(100_800 / METRIC_QUERIES_PER_REQUEST);
+
+/**
+ * The period of the sums, seconds: a multiple of what CloudWatch keeps for data that old (1-minute data 15 days,
+ * 5-minute data 63 days, hourly data 455 days), long enough that a query of the window has at most ~200 data
+ * points, so that a request of 500 queries is answered whole (100,800 data points).
+ * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html#metrics-retention
+ */
+export function metricPeriod(since: Date, now: Date): number {
+  const age = (now.getTime() - since.getTime()) / 86_400_000;
+  const step = age > 63 ? 3600 : age > 15 ? 300 : 60;
+  const window = (now.getTime() - since.getTime()) / 1000;
+  return Math.max(1, Math.ceil(window / POINTS_PER_QUERY / step)) * step;
+}
+
+export async function readFailures(cloudWatch: CloudWatchClient, sfn: SFNClient, manifest: Manifest, opts: FailuresOptions): Promise<FailuresReport> {
+  const { region, prefix } = manifest.platform;
+  const wanted = (uc: string) => !opts.useCases?.length || opts.useCases.includes(uc);
+  const machines: Machine[] = [
+    ...manifest.useCases.filter((u) => wanted(u.name)).flatMap((u) => u.workflows.map((w) => ({ dag: `${u.name}/${w.name}`, name: w.stateMachineName }))),
+    ...opts.quarantined.filter((q) => wanted(q.useCase)).flatMap((q) => (q.dags ?? []).map((d) => ({ dag: `${q.useCase}/${d.name}`, name: stateMachineName(prefix, q.useCase, d.name) }))),
+    ...(opts.useCases?.length
+      ? []
+      : [
+          ...(manifest.machines?.dispatcher ? [{ dag: 'lakestep/dispatch', name: manifest.machines.dispatcher.stateMachineName }] : []),
+          ...(manifest.machines ? [{ dag: 'lakestep/backfill', name: manifest.machines.backfill.stateMachineName }] : []),
+        ]),
+  ];
+  await locateMachines(sfn, machines, region, opts.account);
+  const found = machines.filter((m): m is Machine & { arn: string } => m.arn !== undefined);
+  const notes: string[] = [];
+  const missing = machines.length - found.length;
+  if (missing) notes.push(`${missing} state machine(s) not deployed in ${region}: ${machines.filter((m) => !m.arn).slice(0, 5).map((m) => m.dag).join(', ')}${missing > 5 ? ', …' : ''}`);
+
+  const period = metricPeriod(opts.since, opts.now);
+  const { sums, requests } = await failureSums(cloudWatch, found, opts.since, opts.now, period);
+  const calls = { getMetricData: requests, listExecutions: 0, getExecutionHistory: 0, listStateMachines: opts.account === undefined };
+  const failing: FailedDag[] = found
+    .map((m, i) => ({ dag: m.dag, stateMachineArn: m.arn, counts: sums[i]! }))
+    .filter((f) => STATUSES.some((s) => f.counts[s] > 0));
+
+  await pool(failing, opts.concurrency ?? 4, async (f) => {
+    let newest: { arn: string; name: string; status: string; stop: Date } | undefined;
+    for (const status of STATUSES.filter((s) => f.counts[s] > 0)) {
+      calls.listExecutions++;
+      const page = await sfn.send(new ListExecutionsCommand({ stateMachineArn: f.stateMachineArn, statusFilter: status as ExecutionStatus, maxResults: NEWEST_PAGE }));
+      for (const e of page.executions ?? []) {
+        if (!e.stopDate || !e.executionArn || e.stopDate.getTime() < opts.since.getTime()) continue;
+        if (!newest || e.stopDate.getTime() > newest.stop.getTime()) newest = { arn: e.executionArn, name: e.name ?? '', status, stop: e.stopDate };
+      }
+    }
+    if (!newest) return;
+    calls.getExecutionHistory++;
+    const why = failureFromHistory(await executionHistory(sfn, newest.arn));
+    f.newest = {
+      name: newest.name,
+      executionArn: newest.arn,
+      status: newest.status,
+      stop: newest.stop.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      ...(why.error === undefined ? {} : { error: why.error }),
+      ...(why.cause === undefined ? {} : { cause: why.cause }),
+      ...(why.state === undefined ? {} : { state: why.state }),
+    };
+  });
+  const total = (f: FailedDag) => STATUSES.reduce((n, s) => n + f.counts[s], 0);
+  failing.sort((a, b) => total(b) - total(a) || (b.newest?.stop ?? '').localeCompare(a.newest?.stop ?? '') || a.dag.localeCompare(b.dag));
+  return { since: iso(opts.since), now: iso(opts.now), machines: found.length, failing, period, calls, notes };
+}
+
+/** The sum of each failure metric of each machine over the window, in requests of 500 queries (paged by NextToken). */
+async function failureSums(cloudWatch: CloudWatchClient, machines: readonly { arn: string }[], since: Date, now: Date, period: number): Promise<{ sums: Record<FailureStatus, number>[]; requests: number }> {
+  const { GetMetricDataCommand } = await import('@aws-sdk/client-cloudwatch');
+  const sums = machines.map(() => ({ FAILED: 0, TIMED_OUT: 0, ABORTED: 0 }) as Record<FailureStatus, number>);
+  // Query ids must start with a lower-case letter: `m<machine>_<status>`.
+  const queries: { id: string; machine: number; status: FailureStatus; query: MetricDataQuery }[] = machines.flatMap((m, machine) =>
+    STATUSES.map((status) => {
+      const id = `m${machine}_${status.toLowerCase()}`;
+      return {
+        id,
+        machine,
+        status,
+        query: {
+          Id: id,
+          MetricStat: { Metric: { Namespace: 'AWS/States', MetricName: FAILURE_METRICS[status], Dimensions: [{ Name: 'StateMachineArn', Value: m.arn }] }, Period: period, Stat: 'Sum' },
+          ReturnData: true,
+        },
+      };
+    }),
+  );
+  const byId = new Map(queries.map((q) => [q.id, q]));
+  let requests = 0;
+  for (let i = 0; i < queries.length; i += METRIC_QUERIES_PER_REQUEST) {
+    const batch = queries.slice(i, i + METRIC_QUERIES_PER_REQUEST).map((q) => q.query);
+    let token: string | undefined;
+    do {
+      requests++;
+      const page = await cloudWatch.send(new GetMetricDataCommand({ MetricDataQueries: batch, StartTime: since, EndTime: now, ...(token ? { NextToken: token } : {}) }));
+      for (const r of page.MetricDataResults ?? []) {
+        const q = r.Id ? byId.get(r.Id) : undefined;
+        if (q) sums[q.machine]![q.status] += (r.Values ?? []).reduce((n, v) => n + v, 0);
+      }
+      token = page.NextToken;
+    } while (token);
+  }
+  return { sums, requests };
+}
+
+function iso(d: Date): string {
+  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}

@@ -1,0 +1,59 @@
+/**
+ * The deployed state machines of many dags at once, for the commands that read the whole platform
+ * (`ui --from-aws`, `failures`): their ARNs, built from the account or found with `ListStateMachines`
+ * (a page holds 1,000), and a bounded pool to call AWS for each.
+ * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_ListStateMachines.html
+ */
+import { paginateListStateMachines, type SFNClient } from '@aws-sdk/client-sfn';
+import type { QuarantinedUseCase } from '../graph/types.ts';
+import { stateMachineArn } from './resolve.ts';
+
+/** What a command that reads the executions of the whole platform is told. */
+export interface PlatformReadOptions {
+  since: Date;
+  now: Date;
+  /** Build the ARNs from it instead of listing the state machines. */
+  account?: string;
+  /** Quarantined use cases whose dags are known (from the specs): their deployed machines are read too. */
+  quarantined: readonly QuarantinedUseCase[];
+  /** Only these use cases (default all). */
+  useCases?: readonly string[];
+  /** Machines read at once (default 4). */
+  concurrency?: number;
+}
+
+export interface Machine {
+  /** `<use-case>/<dag>`. */
+  dag: string;
+  name: string;
+  arn?: string;
+}
+
+/** Fills in each machine's ARN: built from the account, or found with `ListStateMachines` (left unset when not deployed). */
+export async function locateMachines(client: SFNClient, machines: Machine[], region: string, account: string | undefined, pageSize = 1000): Promise<void> {
+  if (account !== undefined) {
+    for (const m of machines) m.arn = stateMachineArn(m.name, { region, account });
+    return;
+  }
+  const byName = new Map(machines.map((m) => [m.name, m]));
+  let left = machines.length;
+  for await (const page of paginateListStateMachines({ client, pageSize }, {})) {
+    for (const sm of page.stateMachines ?? []) {
+      const m = sm.name ? byName.get(sm.name) : undefined;
+      if (m && !m.arn && sm.stateMachineArn) {
+        m.arn = sm.stateMachineArn;
+        left--;
+      }
+    }
+    if (!left) break;
+  }
+}
+
+/** Runs `work` over `items`, at most `n` at a time. */
+export async function pool<T>(items: readonly T[], n: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
+}

@@ -1,0 +1,77 @@
+/**
+ * `lakestep failures` against moto: its CloudWatch answers the GetMetricData queries (the Step
+ * Functions metrics put in it as the service publishes them: namespace `AWS/States`, dimension
+ * `StateMachineArn`, one data point per execution that ended so), and its Step Functions runs the
+ * state machines, lists the failed executions by status and gives a failed one's real history.
+ * Only the machines the metrics name are listed.
+ */
+import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { CreateStateMachineCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Manifest } from '../../src/build/types.ts';
+import { readFailures } from '../../src/ops/failures.ts';
+import { manifestPlatform, manifestWorkflow } from '../helpers/manifest.ts';
+import { stoppedStatus } from './stopped.ts';
+
+// A region and prefix of its own: the other moto files share this server.
+const REGION = 'sa-east-1';
+const PREFIX = 'fails';
+const ACCOUNT = '123456789012';
+const ROLE = `arn:aws:iam::${ACCOUNT}:role/sfn`;
+const config = () => ({ region: REGION, endpoint: inject('motoEndpoint'), credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' }, maxAttempts: 1 });
+const arn = (dag: string) => `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${PREFIX}-orders-${dag}`;
+
+const manifest: Manifest = {
+  version: 1,
+  lakestepVersion: '0.1.0',
+  platform: manifestPlatform({ region: REGION, prefix: PREFIX }),
+  useCases: [{ name: 'orders', owner: 'o@example.com', specHash: 'h', files: [], workflows: ['orders-report', 'orders-audit', 'orders-load'].map((d) => manifestWorkflow('orders', d, {}, PREFIX)) }],
+  tables: {},
+  quarantined: [],
+};
+
+async function run(client: SFNClient, stateMachineArn: string, name: string): Promise<string> {
+  const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn, name, input: '{}' }));
+  return stoppedStatus(client, executionArn!);
+}
+
+beforeAll(async () => {
+  const sfn = new SFNClient(config());
+  const pass = JSON.stringify({ StartAt: 'Report', States: { Report: { Type: 'Pass', End: true } } });
+  const fail = JSON.stringify({ StartAt: 'Check', States: { Check: { Type: 'Pass', Next: 'Quality gate' }, 'Quality gate': { Type: 'Fail', Error: 'Lakestep.QualityCheckFailed', Cause: 'not_null(order_id): 3 rows' } } });
+  for (const [dag, definition] of [['orders-report', pass], ['orders-audit', fail], ['orders-load', fail]] as const) {
+    await sfn.send(new CreateStateMachineCommand({ name: `${PREFIX}-orders-${dag}`, roleArn: ROLE, definition }));
+  }
+  expect(await run(sfn, arn('orders-report'), 'daily')).toBe('SUCCEEDED');
+  expect(await run(sfn, arn('orders-audit'), 'first')).toBe('FAILED');
+  expect(await run(sfn, arn('orders-audit'), 'second')).toBe('FAILED');
+  // orders-load fails too, but its metric is not in yet (they trail the executions): it is not read.
+  expect(await run(sfn, arn('orders-load'), 'late')).toBe('FAILED');
+  const cloudWatch = new CloudWatchClient(config());
+  const at = new Date(Date.now() - 10 * 60_000);
+  await cloudWatch.send(
+    new PutMetricDataCommand({
+      Namespace: 'AWS/States',
+      MetricData: [
+        { MetricName: 'ExecutionsSucceeded', Dimensions: [{ Name: 'StateMachineArn', Value: arn('orders-report') }], Timestamp: at, Value: 1, Unit: 'Count' },
+        { MetricName: 'ExecutionsFailed', Dimensions: [{ Name: 'StateMachineArn', Value: arn('orders-audit') }], Timestamp: at, Value: 1, Unit: 'Count' },
+        { MetricName: 'ExecutionsFailed', Dimensions: [{ Name: 'StateMachineArn', Value: arn('orders-audit') }], Timestamp: new Date(at.getTime() + 60_000), Value: 1, Unit: 'Count' },
+        // Another machine's failure, and one before the window: neither counts.
+        { MetricName: 'ExecutionsFailed', Dimensions: [{ Name: 'StateMachineArn', Value: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:other-app` }], Timestamp: at, Value: 5, Unit: 'Count' },
+        { MetricName: 'ExecutionsTimedOut', Dimensions: [{ Name: 'StateMachineArn', Value: arn('orders-report') }], Timestamp: new Date(Date.now() - 5 * 3600_000), Value: 1, Unit: 'Count' },
+      ],
+    }),
+  );
+}, 120_000);
+
+describe('failures on moto', () => {
+  it("reads the failure metrics of every machine, then lists and reads the history of only those that failed", async () => {
+    const now = new Date();
+    const report = await readFailures(new CloudWatchClient(config()), new SFNClient(config()), manifest, { since: new Date(now.getTime() - 3600_000), now, quarantined: [] });
+    expect(report.machines).toBe(3);
+    expect(report.period).toBe(60);
+    expect(report.failing.map((f) => [f.dag, f.counts])).toEqual([['orders/orders-audit', { FAILED: 2, TIMED_OUT: 0, ABORTED: 0 }]]);
+    expect(report.failing[0]!.newest).toMatchObject({ name: 'second', status: 'FAILED', error: 'Lakestep.QualityCheckFailed', cause: 'not_null(order_id): 3 rows', state: 'Quality gate' });
+    expect(report.calls).toEqual({ getMetricData: 1, listExecutions: 1, getExecutionHistory: 1, listStateMachines: true });
+  });
+});
