@@ -1,11 +1,13 @@
 /**
  * `lakestep failures [--since 1d] [--use-case NAME]... [--account ID] [--build build] [--json]`: the dags
  * whose executions failed, timed out or were aborted in the window, from CloudWatch's Step Functions
- * metrics, each with its newest failure and why (src/ops/failures.ts). Exit 1 when any dag failed.
+ * metrics, each with its newest failure and why, and the tables past their freshness SLA now
+ * (src/ops/failures.ts). Exit 1 when a dag failed or a table is past its error SLA.
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { durationText } from '../asl/watch.ts';
 import { withThousands } from '../build/limits.ts';
 import { escapeForTerminal } from '../diagnostics.ts';
 import { type FailuresReport, readFailures } from '../ops/failures.ts';
@@ -22,20 +24,33 @@ const CAUSE_SHOWN = 160;
 
 export function formatFailures(r: FailuresReport): string {
   const source = `CloudWatch's Step Functions metrics in ${r.period / 60}-minute periods, ${withThousands(r.machines)} state machine(s), ${r.calls.getMetricData} GetMetricData request(s)`;
-  const notes = r.notes.map((n) => `note: ${escapeForTerminal(n)}\n`).join('');
-  if (r.failing.length === 0) return `${notes}No execution failed, timed out or was aborted since ${r.since} (${source}; the metrics trail the executions by a few minutes).`;
-  const rows = r.failing.map((f) => {
-    const n = f.newest;
-    const why = n ? [n.error, n.state ? `in '${n.state}'` : undefined].filter(Boolean).join(' ') : '';
-    const cause = n?.cause ? `: ${n.cause.length > CAUSE_SHOWN ? `${n.cause.slice(0, CAUSE_SHOWN - 1)}…` : n.cause}` : '';
-    return [f.dag, String(f.counts.FAILED), String(f.counts.TIMED_OUT), String(f.counts.ABORTED), n ? `${n.stop} ${n.name}` : '-', escapeForTerminal(`${why}${cause}`.replace(/\s+/g, ' '))];
-  });
-  return (
-    `${notes}Failures since ${r.since} (${source}):\n` +
-    `${renderTable(['DAG', 'FAILED', 'TIMED OUT', 'ABORTED', 'NEWEST (stopped, execution)', 'WHY'], rows)}\n` +
-    `${r.failing.length} of ${withThousands(r.machines)} state machine(s) failed since ${r.since}; ` +
-    '`lakestep status <dag>` lists its executions, `lakestep logs <dag> --execution NAME` its job runs'
-  );
+  const lines = r.notes.map((n) => `note: ${escapeForTerminal(n)}`);
+  if (r.failing.length === 0) lines.push(`No execution failed, timed out or was aborted since ${r.since} (${source}; the metrics trail the executions by a few minutes).`);
+  else {
+    const rows = r.failing.map((f) => {
+      const n = f.newest;
+      const why = n ? [n.error, n.state ? `in '${n.state}'` : undefined].filter(Boolean).join(' ') : '';
+      const cause = n?.cause ? `: ${n.cause.length > CAUSE_SHOWN ? `${n.cause.slice(0, CAUSE_SHOWN - 1)}…` : n.cause}` : '';
+      return [f.dag, String(f.counts.FAILED), String(f.counts.TIMED_OUT), String(f.counts.ABORTED), n ? `${n.stop} ${n.name}` : '-', escapeForTerminal(`${why}${cause}`.replace(/\s+/g, ' '))];
+    });
+    lines.push(
+      `Failures since ${r.since} (${source}):`,
+      renderTable(['DAG', 'FAILED', 'TIMED OUT', 'ABORTED', 'NEWEST (stopped, execution)', 'WHY'], rows),
+      `${r.failing.length} of ${withThousands(r.machines)} state machine(s) failed since ${r.since}; ` +
+        '`lakestep status <dag>` lists its executions, `lakestep logs <dag> --execution NAME` its job runs',
+    );
+  }
+  if (r.freshnessAlarms > 0 && r.stale.length === 0) lines.push(`Every table with a freshness SLA is within it (${r.freshnessAlarms} alarm(s), none in ALARM).`);
+  if (r.stale.length > 0) {
+    const rows = r.stale.map((t) => [t.table, t.level, durationText(t.afterSeconds), t.since ?? '-', t.workflow]);
+    lines.push(`Tables past their freshness SLA now (${r.stale.length}, from ${r.freshnessAlarms} alarm(s) in ALARM or not):`, renderTable(['TABLE', 'LEVEL', 'SLA', 'IN ALARM SINCE', 'PUBLISHED BY'], rows));
+  }
+  return lines.join('\n');
+}
+
+/** Exit 1 when a dag failed or a table is past its error SLA, 0 otherwise. */
+export function failuresExitCode(r: FailuresReport): number {
+  return r.failing.length > 0 || r.stale.some((t) => t.level === 'error') ? 1 : 0;
 }
 
 export async function failuresCommand(io: Io, opts: { buildDir: string; since?: string; useCases: readonly string[]; account?: string; json: boolean; now?: Date }): Promise<number> {
@@ -61,7 +76,7 @@ export async function failuresCommand(io: Io, opts: { buildDir: string; since?: 
   const skipped = manifest.quarantined.filter((q) => !opts.useCases.length || opts.useCases.includes(q.useCase)).map((q) => q.useCase);
   if (skipped.length) report.notes.push(`quarantined use case(s) not read, their dags not being in the build: ${skipped.slice(0, 5).join(', ')}${skipped.length > 5 ? ', …' : ''}`);
   io.out(opts.json ? formatJson(report) : formatFailures(report));
-  return report.failing.length ? 1 : 0;
+  return failuresExitCode(report);
 }
 
 /** `lakestep failures` argv → {@link failuresCommand}. */

@@ -112,8 +112,9 @@ commands:
                                          the dags whose executions failed, timed out or were aborted since
                                          --since (a duration or a date, default 1d), with the newest failure
                                          and why: CloudWatch's Step Functions metrics, then only the failing
-                                         state machines are read, so thousands of dags take seconds
-                                         exit 1 when any dag failed
+                                         state machines are read, so thousands of dags take seconds; and the
+                                         tables past their freshness SLA now (their alarms in ALARM)
+                                         exit 1 when a dag failed or a table is past its error SLA
   doctor   [--build build] [--account ID] [--json]
                                          tables of the build where two systems would expire snapshots,
                                          delete orphan files or compact (lakestep maintenance and a Glue

@@ -8,13 +8,15 @@
  * (`ListExecutions` with a status filter) for their newest failure, whose history gives the
  * error, the cause and the state that raised it. Counts are the metrics' sums in whole periods
  * ({@link metricPeriod}: a period at either end of the window may reach past it); the metrics trail
- * the executions by a few minutes.
+ * the executions by a few minutes. Beside them, the tables past their freshness SLA: the build's
+ * freshness alarms (one per table and level) that are in ALARM now, from `DescribeAlarms`.
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/procedure-cw-metrics.html
  * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricData.html
+ * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarms.html
  */
 import type { CloudWatchClient, MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 import { type ExecutionStatus, ListExecutionsCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import type { Manifest } from '../build/types.ts';
+import type { FreshnessAlarm, Manifest } from '../build/types.ts';
 import { stateMachineName } from '../naming.ts';
 import { failureFromHistory } from './history.ts';
 import { executionHistory } from './jobruns.ts';
@@ -38,6 +40,19 @@ export interface FailedDag {
   newest?: { name: string; executionArn: string; status: string; stop: string; error?: string; cause?: string; state?: string };
 }
 
+/** A table past its freshness SLA: its alarm of that level is in ALARM. */
+export interface StaleTable {
+  table: string;
+  level: FreshnessAlarm['level'];
+  /** The SLA, seconds since the last publish. */
+  afterSeconds: number;
+  /** `<use-case>/<dag>` that publishes it. */
+  workflow: string;
+  alarm: string;
+  /** When the alarm went to ALARM. */
+  since?: string;
+}
+
 export interface FailuresReport {
   since: string;
   now: string;
@@ -45,9 +60,13 @@ export interface FailuresReport {
   machines: number;
   /** Most failures first. */
   failing: FailedDag[];
+  /** Past their error SLA first, then by table; a table once, at its worst level. */
+  stale: StaleTable[];
+  /** The build's freshness alarms looked at. */
+  freshnessAlarms: number;
   /** Period of the metrics, seconds. */
   period: number;
-  calls: { getMetricData: number; listExecutions: number; getExecutionHistory: number; listStateMachines: boolean };
+  calls: { getMetricData: number; describeAlarms: number; listExecutions: number; getExecutionHistory: number; listStateMachines: boolean };
   notes: string[];
 }
 
@@ -91,7 +110,9 @@ export async function readFailures(cloudWatch: CloudWatchClient, sfn: SFNClient,
 
   const period = metricPeriod(opts.since, opts.now);
   const { sums, requests } = await failureSums(cloudWatch, found, opts.since, opts.now, period);
-  const calls = { getMetricData: requests, listExecutions: 0, getExecutionHistory: 0, listStateMachines: opts.account === undefined };
+  const alarms = manifest.useCases.filter((u) => wanted(u.name)).flatMap((u) => u.freshness ?? []);
+  const { stale, describeAlarms } = await staleTables(cloudWatch, alarms, prefix);
+  const calls = { getMetricData: requests, describeAlarms, listExecutions: 0, getExecutionHistory: 0, listStateMachines: opts.account === undefined };
   const failing: FailedDag[] = found
     .map((m, i) => ({ dag: m.dag, stateMachineArn: m.arn, counts: sums[i]! }))
     .filter((f) => STATUSES.some((s) => f.counts[s] > 0));
@@ -121,7 +142,28 @@ export async function readFailures(cloudWatch: CloudWatchClient, sfn: SFNClient,
   });
   const total = (f: FailedDag) => STATUSES.reduce((n, s) => n + f.counts[s], 0);
   failing.sort((a, b) => total(b) - total(a) || (b.newest?.stop ?? '').localeCompare(a.newest?.stop ?? '') || a.dag.localeCompare(b.dag));
-  return { since: iso(opts.since), now: iso(opts.now), machines: found.length, failing, period, calls, notes };
+  return { since: iso(opts.since), now: iso(opts.now), machines: found.length, failing, stale, freshnessAlarms: alarms.length, period, calls, notes };
+}
+
+/** The build's freshness alarms in ALARM: those of the platform's prefix in that state, matched to the build's by name. */
+async function staleTables(cloudWatch: CloudWatchClient, alarms: readonly FreshnessAlarm[], prefix: string): Promise<{ stale: StaleTable[]; describeAlarms: number }> {
+  if (alarms.length === 0) return { stale: [], describeAlarms: 0 };
+  const { paginateDescribeAlarms } = await import('@aws-sdk/client-cloudwatch');
+  const byName = new Map(alarms.map((a) => [a.name, a]));
+  const stale: StaleTable[] = [];
+  let describeAlarms = 0;
+  for await (const page of paginateDescribeAlarms({ client: cloudWatch, pageSize: 100 }, { StateValue: 'ALARM', AlarmNamePrefix: `${prefix}-`, AlarmTypes: ['MetricAlarm'] })) {
+    describeAlarms++;
+    for (const a of page.MetricAlarms ?? []) {
+      const mine = a.AlarmName ? byName.get(a.AlarmName) : undefined;
+      if (!mine || a.StateValue !== 'ALARM') continue;
+      stale.push({ table: mine.table, level: mine.level, afterSeconds: mine.afterSeconds, workflow: mine.workflow, alarm: mine.name, ...(a.StateUpdatedTimestamp ? { since: iso(a.StateUpdatedTimestamp) } : {}) });
+    }
+  }
+  // A table past both levels is shown once, at its error level.
+  const worst = stale.filter((t) => t.level === 'error' || !stale.some((o) => o.table === t.table && o.level === 'error'));
+  worst.sort((a, b) => (a.level === b.level ? 0 : a.level === 'error' ? -1 : 1) || a.table.localeCompare(b.table));
+  return { stale: worst, describeAlarms };
 }
 
 /** The sum of each failure metric of each machine over the window, in requests of 500 queries (paged by NextToken). */

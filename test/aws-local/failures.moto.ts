@@ -3,12 +3,13 @@
  * Functions metrics put in it as the service publishes them: namespace `AWS/States`, dimension
  * `StateMachineArn`, one data point per execution that ended so), and its Step Functions runs the
  * state machines, lists the failed executions by status and gives a failed one's real history.
- * Only the machines the metrics name are listed.
+ * Only the machines the metrics name are listed. Its CloudWatch also holds the freshness alarms, one
+ * set to ALARM, which `DescribeAlarms` finds by state and prefix.
  */
-import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, PutMetricAlarmCommand, PutMetricDataCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { CreateStateMachineCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Manifest } from '../../src/build/types.ts';
+import type { FreshnessAlarm, Manifest } from '../../src/build/types.ts';
 import { readFailures } from '../../src/ops/failures.ts';
 import { manifestPlatform, manifestWorkflow } from '../helpers/manifest.ts';
 import { stoppedStatus } from './stopped.ts';
@@ -21,11 +22,25 @@ const ROLE = `arn:aws:iam::${ACCOUNT}:role/sfn`;
 const config = () => ({ region: REGION, endpoint: inject('motoEndpoint'), credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' }, maxAttempts: 1 });
 const arn = (dag: string) => `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${PREFIX}-orders-${dag}`;
 
+const fresh = (table: string, level: 'warn' | 'error'): FreshnessAlarm => ({
+  name: `${PREFIX}-orders-fresh-${table.replace('.', '-')}-${level}`,
+  table,
+  level,
+  afterSeconds: 7200,
+  workflow: 'orders/orders-load',
+  namespace: 'Lakestep',
+  metric: 'TablePublished',
+  dimensions: { Platform: PREFIX, Table: table },
+  period: 60,
+  evaluationPeriods: 120,
+});
+const ALARMS = [fresh('raw_orders.orders', 'warn'), fresh('raw_orders.orders', 'error'), fresh('raw_orders.lines', 'warn')];
+
 const manifest: Manifest = {
   version: 1,
   lakestepVersion: '0.1.0',
   platform: manifestPlatform({ region: REGION, prefix: PREFIX }),
-  useCases: [{ name: 'orders', owner: 'o@example.com', specHash: 'h', files: [], workflows: ['orders-report', 'orders-audit', 'orders-load'].map((d) => manifestWorkflow('orders', d, {}, PREFIX)) }],
+  useCases: [{ name: 'orders', owner: 'o@example.com', specHash: 'h', files: [], freshness: ALARMS, workflows: ['orders-report', 'orders-audit', 'orders-load'].map((d) => manifestWorkflow('orders', d, {}, PREFIX)) }],
   tables: {},
   quarantined: [],
 };
@@ -62,6 +77,25 @@ beforeAll(async () => {
       ],
     }),
   );
+  // The freshness alarms as infra/usecase/freshness-alarms.ts creates them; the orders table's error one and
+  // another application's alarm of the same prefix are in ALARM.
+  for (const a of [...ALARMS, { ...fresh('x.y', 'error'), name: `${PREFIX}-other-app-latency` }]) {
+    await cloudWatch.send(
+      new PutMetricAlarmCommand({
+        AlarmName: a.name,
+        Namespace: a.namespace,
+        MetricName: a.metric,
+        Dimensions: Object.entries(a.dimensions).map(([Name, Value]) => ({ Name, Value })),
+        Statistic: 'Sum',
+        Period: a.period,
+        EvaluationPeriods: a.evaluationPeriods,
+        Threshold: 1,
+        ComparisonOperator: 'LessThanThreshold',
+        TreatMissingData: 'breaching',
+      }),
+    );
+  }
+  for (const name of [ALARMS[1]!.name, `${PREFIX}-other-app-latency`]) await cloudWatch.send(new SetAlarmStateCommand({ AlarmName: name, StateValue: 'ALARM', StateReason: 'no publish for 2h' }));
 }, 120_000);
 
 describe('failures on moto', () => {
@@ -72,6 +106,8 @@ describe('failures on moto', () => {
     expect(report.period).toBe(60);
     expect(report.failing.map((f) => [f.dag, f.counts])).toEqual([['orders/orders-audit', { FAILED: 2, TIMED_OUT: 0, ABORTED: 0 }]]);
     expect(report.failing[0]!.newest).toMatchObject({ name: 'second', status: 'FAILED', error: 'Lakestep.QualityCheckFailed', cause: 'not_null(order_id): 3 rows', state: 'Quality gate' });
-    expect(report.calls).toEqual({ getMetricData: 1, listExecutions: 1, getExecutionHistory: 1, listStateMachines: true });
+    expect(report.calls).toEqual({ getMetricData: 1, describeAlarms: 1, listExecutions: 1, getExecutionHistory: 1, listStateMachines: true });
+    expect(report.stale).toEqual([{ table: 'raw_orders.orders', level: 'error', afterSeconds: 7200, workflow: 'orders/orders-load', alarm: ALARMS[1]!.name, since: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/) }]);
+    expect(report.freshnessAlarms).toBe(3);
   });
 });

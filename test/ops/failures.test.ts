@@ -3,15 +3,15 @@
  * newest failure of each, the table, the exit code and the arguments. CloudWatch and Step Functions are
  * mocked SDK clients here; test/aws-local/failures.moto.ts runs the same reads on moto's.
  */
-import { CloudWatchClient, GetMetricDataCommand, type GetMetricDataCommandInput, type MetricDataResult } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, DescribeAlarmsCommand, GetMetricDataCommand, type GetMetricDataCommandInput, type MetricDataResult } from '@aws-sdk/client-cloudwatch';
 import { GetExecutionHistoryCommand, ListExecutionsCommand, ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { Manifest } from '../../src/build/types.ts';
-import { failuresCommand, formatFailures } from '../../src/cli/failures.ts';
+import type { FreshnessAlarm, Manifest } from '../../src/build/types.ts';
+import { failuresCommand, failuresExitCode, formatFailures } from '../../src/cli/failures.ts';
 import { metricPeriod, readFailures } from '../../src/ops/failures.ts';
 import { manifestPlatform, manifestWorkflow, writeManifest } from '../helpers/manifest.ts';
 
@@ -76,7 +76,7 @@ describe('readFailures', () => {
     ]);
     expect(sfn.commandCalls(GetExecutionHistoryCommand)).toHaveLength(0);
     expect(sfn.commandCalls(ListStateMachinesCommand)).toHaveLength(0);
-    expect(r.calls).toEqual({ getMetricData: 2, listExecutions: 2, getExecutionHistory: 0, listStateMachines: false });
+    expect(r.calls).toEqual({ getMetricData: 2, describeAlarms: 0, listExecutions: 2, getExecutionHistory: 0, listStateMachines: false });
   });
 
   it('follows NextToken within a batch', async () => {
@@ -143,6 +143,62 @@ describe('readFailures', () => {
     // 1-minute data up to 15 days back, 5-minute data to 63, hourly data beyond.
     expect([at(1), at(3), at(4), at(24), at(24 * 15), at(24 * 16), at(24 * 90)]).toEqual([60, 60, 120, 480, 6480, 6900, 39_600]);
     for (const hours of [1, 3, 4, 24, 24 * 15, 24 * 16, 24 * 90]) expect((hours * 3600) / at(hours)).toBeLessThanOrEqual(201);
+  });
+});
+
+describe('failures: tables past their freshness SLA', () => {
+  const alarm = (uc: string, table: string, level: 'warn' | 'error', afterSeconds: number): FreshnessAlarm => ({
+    name: `acme-${uc}-fresh-${table.replace('.', '-')}-${level}`,
+    table,
+    level,
+    afterSeconds,
+    workflow: `${uc}/load`,
+    namespace: 'Lakestep',
+    metric: 'TablePublished',
+    dimensions: { Platform: 'acme', Table: table },
+    period: 60,
+    evaluationPeriods: afterSeconds / 60,
+  });
+  function withAlarms(): Manifest {
+    const m = platform(2);
+    m.useCases[0]!.freshness = [alarm('uc0', 'raw.a', 'warn', 7200), alarm('uc0', 'raw.a', 'error', 21_600), alarm('uc0', 'raw.b', 'warn', 3600)];
+    m.useCases[1]!.freshness = [alarm('uc1', 'raw.c', 'error', 86_400)];
+    return m;
+  }
+  const inAlarm = (name: string, at: string) => ({ AlarmName: name, StateValue: 'ALARM' as const, StateUpdatedTimestamp: new Date(at) });
+
+  it("lists the build's freshness alarms in ALARM, a table once at its worst level, errors first; exit 1 only past an error SLA", async () => {
+    metrics({});
+    cw.on(DescribeAlarmsCommand)
+      .resolvesOnce({ MetricAlarms: [inAlarm('acme-uc0-fresh-raw-a-warn', '2026-12-06T08:00:00Z'), inAlarm('acme-other-app-latency', '2026-12-06T09:00:00Z')], NextToken: 'p2' })
+      .resolves({ MetricAlarms: [inAlarm('acme-uc0-fresh-raw-a-error', '2026-12-06T10:00:00Z'), inAlarm('acme-uc0-fresh-raw-b-warn', '2026-12-06T11:00:00Z')] });
+    const r = await readFailures(new CloudWatchClient({}), new SFNClient({}), withAlarms(), { since: SINCE, now: NOW, quarantined: [], account: ACCOUNT });
+    expect(cw.commandCalls(DescribeAlarmsCommand)[0]!.args[0].input).toMatchObject({ StateValue: 'ALARM', AlarmNamePrefix: 'acme-', AlarmTypes: ['MetricAlarm'] });
+    expect(r.stale).toEqual([
+      { table: 'raw.a', level: 'error', afterSeconds: 21_600, workflow: 'uc0/load', alarm: 'acme-uc0-fresh-raw-a-error', since: '2026-12-06T10:00:00Z' },
+      { table: 'raw.b', level: 'warn', afterSeconds: 3600, workflow: 'uc0/load', alarm: 'acme-uc0-fresh-raw-b-warn', since: '2026-12-06T11:00:00Z' },
+    ]);
+    expect(r.freshnessAlarms).toBe(4);
+    expect(r.calls.describeAlarms).toBe(2);
+    expect(failuresExitCode(r)).toBe(1);
+    expect(formatFailures(r).split('\n').slice(1)).toEqual([
+      'Tables past their freshness SLA now (2, from 4 alarm(s) in ALARM or not):',
+      'TABLE  LEVEL  SLA  IN ALARM SINCE        PUBLISHED BY',
+      'raw.a  error  6h   2026-12-06T10:00:00Z  uc0/load',
+      'raw.b  warn   1h   2026-12-06T11:00:00Z  uc0/load',
+    ]);
+    expect(failuresExitCode({ ...r, stale: r.stale.filter((t) => t.level === 'warn') })).toBe(0);
+  });
+
+  it('asks CloudWatch about alarms only when the build has some, and says when none is in ALARM', async () => {
+    metrics({});
+    cw.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [] });
+    const none = await readFailures(new CloudWatchClient({}), new SFNClient({}), platform(2), { since: SINCE, now: NOW, quarantined: [], account: ACCOUNT });
+    expect(cw.commandCalls(DescribeAlarmsCommand)).toHaveLength(0);
+    expect(formatFailures(none)).not.toContain('freshness');
+    const within = await readFailures(new CloudWatchClient({}), new SFNClient({}), withAlarms(), { since: SINCE, now: NOW, quarantined: [], account: ACCOUNT, useCases: ['uc1'] });
+    expect(within.freshnessAlarms).toBe(1);
+    expect(formatFailures(within).split('\n').at(-1)).toBe('Every table with a freshness SLA is within it (1 alarm(s), none in ALARM).');
   });
 });
 
