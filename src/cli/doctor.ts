@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { GlueClient } from '@aws-sdk/client-glue';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { formatJson, loadManifest, OpsError } from '../ops/index.ts';
+import { checkAccount, formatJson, loadManifest } from '../ops/index.ts';
 import { doctor, glueOptimizers, type DoctorResult } from '../ops/doctor.ts';
 import { renderTable } from '../ops/table.ts';
 import type { Io } from './io.ts';
@@ -22,7 +22,7 @@ export function formatDoctor(r: DoctorResult): string {
 
 /** Exit 1 when there is any finding, 0 otherwise. */
 export async function doctorCommand(io: Io, opts: { buildDir: string; account?: string; json: boolean }): Promise<number> {
-  if (opts.account !== undefined && !/^\d{12}$/.test(opts.account)) throw new OpsError('USAGE', `--account must be a 12-digit AWS account id, got "${opts.account}"`);
+  checkAccount(opts.account);
   const manifest = await loadManifest(resolve(io.cwd, opts.buildDir));
   const region = manifest.platform.region;
   const result = await aws(async () => {

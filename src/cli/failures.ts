@@ -11,7 +11,7 @@ import { durationText } from '../asl/watch.ts';
 import { withThousands } from '../build/limits.ts';
 import { escapeForTerminal } from '../diagnostics.ts';
 import { type FailuresReport, readFailures } from '../ops/failures.ts';
-import { formatJson, loadManifest, OpsError } from '../ops/index.ts';
+import { checkAccount, formatJson, loadManifest } from '../ops/index.ts';
 import { renderTable } from '../ops/table.ts';
 import { AWS_SINCE_DEFAULT, parseSince } from '../ui/aws.ts';
 import { paced, stepFunctionsQuotas } from '../ui/throttle.ts';
@@ -54,7 +54,7 @@ export function failuresExitCode(r: FailuresReport): number {
 }
 
 export async function failuresCommand(io: Io, opts: { buildDir: string; since?: string; useCases: readonly string[]; account?: string; json: boolean; now?: Date }): Promise<number> {
-  if (opts.account !== undefined && !/^\d{12}$/.test(opts.account)) throw new OpsError('USAGE', `--account must be a 12-digit AWS account id, got "${opts.account}"`);
+  checkAccount(opts.account);
   const now = opts.now ?? new Date();
   const since = parseSince(opts.since ?? AWS_SINCE_DEFAULT, now);
   const manifest = await loadManifest(resolve(io.cwd, opts.buildDir));

@@ -17,6 +17,7 @@ import { runsForDate } from '../ops/plan.ts';
 import type { Reprocess } from '../ops/attempts.ts';
 import {
   backfill,
+  checkAccount,
   deploy,
   formatBackfill,
   formatJson,
@@ -79,7 +80,7 @@ export async function aws<T>(body: () => Promise<T>): Promise<T> {
 export async function offline(io: Io, opts: TargetOptions): Promise<ResolvedWorkflow> {
   const manifest: Manifest = await loadManifest(resolve(io.cwd, opts.buildDir));
   const wf = resolveWorkflow(manifest, opts.ref);
-  if (opts.account !== undefined && !/^\d{12}$/.test(opts.account)) throw new OpsError('USAGE', `--account must be a 12-digit AWS account id, got "${opts.account}"`);
+  checkAccount(opts.account);
   return wf;
 }
 

@@ -8,7 +8,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { Manifest } from '../build/types.ts';
 import { dagsOfOrchestration, type QuarantinedUseCase } from '../graph/index.ts';
-import { loadManifest, OpsError } from '../ops/index.ts';
+import { checkAccount, loadManifest } from '../ops/index.ts';
 import { AWS_SINCE_DEFAULT, parseSince, readAwsRuns } from '../ui/aws.ts';
 import { pageData, pageHtml, simulationPage, type UiData, type UiRun } from '../ui/index.ts';
 import { plainUsage } from './args.ts';
@@ -41,7 +41,7 @@ export async function uiCommand(io: Io, opts: UiOptions): Promise<number> {
   if (opts.runs !== 'aws' && (opts.since !== undefined || opts.account !== undefined)) throw plainUsage('--since and --account go with --from-aws');
   if (opts.runs === 'none' && opts.useCases.length) throw plainUsage('--use-case goes with --from-aws or --simulation');
   if (opts.runs !== 'simulation' && opts.scenario !== undefined) throw plainUsage('--scenario goes with --simulation');
-  if (opts.account !== undefined && !/^\d{12}$/.test(opts.account)) throw new OpsError('USAGE', `--account must be a 12-digit AWS account id, got "${opts.account}"`);
+  checkAccount(opts.account);
   const outFile = resolve(io.cwd, opts.out ?? join(opts.buildDir, UI_FILE));
   if (existsSync(outFile) && statSync(outFile).isDirectory()) throw plainUsage(`--out ${opts.out} is a folder; give the HTML file to write`);
   const scenarioFile = opts.scenario === undefined ? undefined : readScenarioFile(io.cwd, opts.scenario);

@@ -18,6 +18,7 @@ import type { CloudWatchClient, MetricDataQuery } from '@aws-sdk/client-cloudwat
 import { type ExecutionStatus, ListExecutionsCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import type { FreshnessAlarm, Manifest } from '../build/types.ts';
 import { stateMachineName } from '../naming.ts';
+import { isoSeconds } from './dates.ts';
 import { failureFromHistory } from './history.ts';
 import { executionHistory } from './jobruns.ts';
 import { locateMachines, type Machine, type PlatformReadOptions, pool } from './machines.ts';
@@ -134,7 +135,7 @@ export async function readFailures(cloudWatch: CloudWatchClient, sfn: SFNClient,
       name: newest.name,
       executionArn: newest.arn,
       status: newest.status,
-      stop: newest.stop.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      stop: isoSeconds(newest.stop),
       ...(why.error === undefined ? {} : { error: why.error }),
       ...(why.cause === undefined ? {} : { cause: why.cause }),
       ...(why.state === undefined ? {} : { state: why.state }),
@@ -142,7 +143,7 @@ export async function readFailures(cloudWatch: CloudWatchClient, sfn: SFNClient,
   });
   const total = (f: FailedDag) => STATUSES.reduce((n, s) => n + f.counts[s], 0);
   failing.sort((a, b) => total(b) - total(a) || (b.newest?.stop ?? '').localeCompare(a.newest?.stop ?? '') || a.dag.localeCompare(b.dag));
-  return { since: iso(opts.since), now: iso(opts.now), machines: found.length, failing, stale, freshnessAlarms: alarms.length, period, calls, notes };
+  return { since: isoSeconds(opts.since), now: isoSeconds(opts.now), machines: found.length, failing, stale, freshnessAlarms: alarms.length, period, calls, notes };
 }
 
 /** The build's freshness alarms in ALARM: those of the platform's prefix in that state, matched to the build's by name. */
@@ -157,7 +158,7 @@ async function staleTables(cloudWatch: CloudWatchClient, alarms: readonly Freshn
     for (const a of page.MetricAlarms ?? []) {
       const mine = a.AlarmName ? byName.get(a.AlarmName) : undefined;
       if (!mine || a.StateValue !== 'ALARM') continue;
-      stale.push({ table: mine.table, level: mine.level, afterSeconds: mine.afterSeconds, workflow: mine.workflow, alarm: mine.name, ...(a.StateUpdatedTimestamp ? { since: iso(a.StateUpdatedTimestamp) } : {}) });
+      stale.push({ table: mine.table, level: mine.level, afterSeconds: mine.afterSeconds, workflow: mine.workflow, alarm: mine.name, ...(a.StateUpdatedTimestamp ? { since: isoSeconds(a.StateUpdatedTimestamp) } : {}) });
     }
   }
   // A table past both levels is shown once, at its error level.
@@ -202,8 +203,4 @@ async function failureSums(cloudWatch: CloudWatchClient, machines: readonly { ar
     } while (token);
   }
   return { sums, requests };
-}
-
-function iso(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }

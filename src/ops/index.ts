@@ -3,6 +3,7 @@ export { OpsError, type OpsErrorCode } from './errors.ts';
 export { parseLogicalDate, parseDay, enumerateDays, startInput, isoSeconds, type StartInput, type OperatorTrigger } from './dates.ts';
 export {
   resolveWorkflow,
+  checkAccount,
   locateStateMachine,
   stateMachineArn,
   executionArn,

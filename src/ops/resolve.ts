@@ -34,6 +34,11 @@ export interface LocateOptions {
   partition?: string;
 }
 
+/** `--account`, when given: a 12-digit AWS account id, else an {@link OpsError} `USAGE` (exit 2). */
+export function checkAccount(account: string | undefined): void {
+  if (account !== undefined && !/^\d{12}$/.test(account)) throw new OpsError('USAGE', `--account must be a 12-digit AWS account id, got "${account}"`);
+}
+
 /** Looks `<use-case>/<dag>` up in the manifest; throws {@link OpsError} with close names or the quarantine. */
 export function resolveWorkflow(manifest: Manifest, ref: string): ResolvedWorkflow {
   const parts = ref.split('/');
@@ -98,7 +103,7 @@ export async function locateStateMachine(
   opts: LocateOptions = {},
 ): Promise<WorkflowTarget> {
   if (opts.account !== undefined) {
-    if (!/^\d{12}$/.test(opts.account)) throw new OpsError('USAGE', `--account must be a 12-digit AWS account id, got "${opts.account}"`);
+    checkAccount(opts.account);
     return { ...wf, stateMachineArn: stateMachineArn(wf.stateMachineName, { ...opts, account: opts.account, region: wf.region }) };
   }
   for await (const page of paginateListStateMachines({ client, pageSize: 1000 }, {})) {

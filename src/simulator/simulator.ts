@@ -41,7 +41,7 @@ import { MIGRATED_AT, migrationWatermarkKey } from '../phases/migration.ts';
 import { dataSyncBehaviour, type ExecutionResult, type Scenario, type SimulationResult, type TimelineEntry, type Trigger } from './types.ts';
 import { MAX_EXECUTIONS } from './limits.ts';
 
-export { MAX_EXECUTIONS, MAX_EXECUTIONS_CEILING } from './limits.ts';
+export { MAX_EXECUTIONS } from './limits.ts';
 
 export interface SimulatorOptions {
   /** Validate each definition with the library's validator (default true). */
