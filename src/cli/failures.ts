@@ -12,7 +12,7 @@ import { withThousands } from '../build/limits.ts';
 import { escapeForTerminal } from '../diagnostics.ts';
 import { type FailuresReport, readFailures } from '../ops/failures.ts';
 import { checkAccount, formatJson, loadManifest } from '../ops/index.ts';
-import { renderTable } from '../ops/table.ts';
+import { fewNames, renderTable } from '../ops/table.ts';
 import { AWS_SINCE_DEFAULT, parseSince } from '../ui/aws.ts';
 import { paced, stepFunctionsQuotas } from '../ui/throttle.ts';
 import type { Io } from './io.ts';
@@ -74,7 +74,7 @@ export async function failuresCommand(io: Io, opts: { buildDir: string; since?: 
     });
   });
   const skipped = manifest.quarantined.filter((q) => !opts.useCases.length || opts.useCases.includes(q.useCase)).map((q) => q.useCase);
-  if (skipped.length) report.notes.push(`quarantined use case(s) not read, their dags not being in the build: ${skipped.slice(0, 5).join(', ')}${skipped.length > 5 ? ', …' : ''}`);
+  if (skipped.length) report.notes.push(`quarantined use case(s) not read, their dags not being in the build: ${fewNames(skipped)}`);
   io.out(opts.json ? formatJson(report) : formatFailures(report));
   return failuresExitCode(report);
 }

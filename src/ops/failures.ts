@@ -17,11 +17,10 @@
 import type { CloudWatchClient, MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 import { type ExecutionStatus, ListExecutionsCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import type { FreshnessAlarm, Manifest } from '../build/types.ts';
-import { stateMachineName } from '../naming.ts';
 import { isoSeconds } from './dates.ts';
 import { failureFromHistory } from './history.ts';
 import { executionHistory } from './jobruns.ts';
-import { locateMachines, type Machine, type PlatformReadOptions, pool } from './machines.ts';
+import { dagMachines, locateMachines, type Machine, notDeployedNote, type PlatformReadOptions, pool } from './machines.ts';
 
 /** The metric of each way an execution ends badly. */
 export const FAILURE_METRICS = { FAILED: 'ExecutionsFailed', TIMED_OUT: 'ExecutionsTimedOut', ABORTED: 'ExecutionsAborted' } as const;
@@ -92,10 +91,8 @@ export function metricPeriod(since: Date, now: Date): number {
 
 export async function readFailures(cloudWatch: CloudWatchClient, sfn: SFNClient, manifest: Manifest, opts: FailuresOptions): Promise<FailuresReport> {
   const { region, prefix } = manifest.platform;
-  const wanted = (uc: string) => !opts.useCases?.length || opts.useCases.includes(uc);
   const machines: Machine[] = [
-    ...manifest.useCases.filter((u) => wanted(u.name)).flatMap((u) => u.workflows.map((w) => ({ dag: `${u.name}/${w.name}`, name: w.stateMachineName }))),
-    ...opts.quarantined.filter((q) => wanted(q.useCase)).flatMap((q) => (q.dags ?? []).map((d) => ({ dag: `${q.useCase}/${d.name}`, name: stateMachineName(prefix, q.useCase, d.name) }))),
+    ...dagMachines(manifest, opts),
     ...(opts.useCases?.length
       ? []
       : [
@@ -106,12 +103,12 @@ export async function readFailures(cloudWatch: CloudWatchClient, sfn: SFNClient,
   await locateMachines(sfn, machines, region, opts.account);
   const found = machines.filter((m): m is Machine & { arn: string } => m.arn !== undefined);
   const notes: string[] = [];
-  const missing = machines.length - found.length;
-  if (missing) notes.push(`${missing} state machine(s) not deployed in ${region}: ${machines.filter((m) => !m.arn).slice(0, 5).map((m) => m.dag).join(', ')}${missing > 5 ? ', …' : ''}`);
+  const missing = machines.filter((m) => !m.arn);
+  if (missing.length) notes.push(notDeployedNote(missing, region));
 
   const period = metricPeriod(opts.since, opts.now);
   const { sums, requests } = await failureSums(cloudWatch, found, opts.since, opts.now, period);
-  const alarms = manifest.useCases.filter((u) => wanted(u.name)).flatMap((u) => u.freshness ?? []);
+  const alarms = manifest.useCases.filter((u) => !opts.useCases?.length || opts.useCases.includes(u.name)).flatMap((u) => u.freshness ?? []);
   const { stale, describeAlarms } = await staleTables(cloudWatch, alarms, prefix);
   const calls = { getMetricData: requests, describeAlarms, listExecutions: 0, getExecutionHistory: 0, listStateMachines: opts.account === undefined };
   const failing: FailedDag[] = found

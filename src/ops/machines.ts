@@ -5,8 +5,11 @@
  * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_ListStateMachines.html
  */
 import { paginateListStateMachines, type SFNClient } from '@aws-sdk/client-sfn';
+import type { Manifest } from '../build/types.ts';
 import type { QuarantinedUseCase } from '../graph/types.ts';
+import { stateMachineName } from '../naming.ts';
 import { stateMachineArn } from './resolve.ts';
+import { fewNames } from './table.ts';
 
 /** What a command that reads the executions of the whole platform is told. */
 export interface PlatformReadOptions {
@@ -27,6 +30,21 @@ export interface Machine {
   dag: string;
   name: string;
   arn?: string;
+}
+
+/** The state machines of the build's dags (of `useCases`, when given) and of the quarantined use cases whose dags are known. */
+export function dagMachines(manifest: Manifest, opts: Pick<PlatformReadOptions, 'quarantined' | 'useCases'>): Machine[] {
+  const wanted = (uc: string) => !opts.useCases?.length || opts.useCases.includes(uc);
+  const { prefix } = manifest.platform;
+  return [
+    ...manifest.useCases.filter((u) => wanted(u.name)).flatMap((u) => u.workflows.map((w) => ({ dag: `${u.name}/${w.name}`, name: w.stateMachineName }))),
+    ...opts.quarantined.filter((q) => wanted(q.useCase)).flatMap((q) => (q.dags ?? []).map((d) => ({ dag: `${q.useCase}/${d.name}`, name: stateMachineName(prefix, q.useCase, d.name) }))),
+  ];
+}
+
+/** The note on machines the region does not have: how many, and the first dags. */
+export function notDeployedNote(machines: readonly Machine[], region: string): string {
+  return `${machines.length} state machine(s) not deployed in ${region}: ${fewNames(machines.map((m) => m.dag))}`;
 }
 
 /** Fills in each machine's ARN: built from the account, or found with `ListStateMachines` (left unset when not deployed). */

@@ -20,6 +20,7 @@ import { withThousands } from '../build/limits.ts';
 import type { Manifest, ManifestUseCase } from '../build/types.ts';
 import { type DeployedStack, stacksOfUseCase } from './deploy-changes.ts';
 import { errorMessage } from './errors.ts';
+import { fewNames } from './table.ts';
 
 /** The stacks a deploy touches: the changed ones (deploy-changes.ts), or those `--all` and `--use-case` name, the platform's included. */
 export type DeployScope = { platform?: string; useCases: readonly { name: string }[] };
@@ -58,6 +59,11 @@ export function rolesAdded(
   return { roles, useCases };
 }
 
+/** ` for 3 use case(s) (a, b, c)` (the first five named), or nothing for none: who a quota message blames. */
+export function forUseCases(names: readonly string[]): string {
+  return names.length > 0 ? ` for ${names.length} use case(s) (${fewNames(names)})` : '';
+}
+
 export type RoleQuotaCheck =
   | { ok: true; roles: number; quota: number; adds: number; message: string }
   /** `stop`: the deploy would cross the quota; otherwise the check could not be made and the deploy goes on. */
@@ -84,7 +90,7 @@ export async function checkRoleQuota(opts: {
   const after = roles + opts.adds;
   const counts = `the account has ${withThousands(roles)} IAM roles of its quota of ${withThousands(quota)} and this deploy adds ${withThousands(opts.adds)}`;
   if (after <= quota) return { ok: true, roles, quota, adds: opts.adds, message: `IAM: ${counts} (${withThousands(after)} after it)` };
-  const who = opts.useCases.length > 0 ? ` for ${opts.useCases.length} use case(s) (${opts.useCases.slice(0, 5).join(', ')}${opts.useCases.length > 5 ? ', …' : ''})` : '';
+  const who = forUseCases(opts.useCases);
   const remedies = [
     ...(quota < IAM_ROLES_MAX_QUOTA ? [ROLE_QUOTA_REMEDIES.raise] : []),
     ...(sharesMachineRoles(opts.platform) ? [] : [ROLE_QUOTA_REMEDIES.share]),

@@ -18,7 +18,7 @@ import { withThousands } from '../build/limits.ts';
 import type { Manifest, ManifestUseCase } from '../build/types.ts';
 import { type DeployedStack, stacksOfUseCase } from './deploy-changes.ts';
 import { errorMessage } from './errors.ts';
-import type { DeployScope } from './role-quota.ts';
+import { type DeployScope, forUseCases } from './role-quota.ts';
 
 /** The stacks a deploy creates, with the use cases that add any; `exact` false: at most that many. */
 export interface StacksAdded {
@@ -81,7 +81,7 @@ export async function checkStackQuota(opts: {
   const after = opts.inRegion + adds.stacks;
   const counts = `${opts.region} has ${withThousands(opts.inRegion)} CloudFormation stacks of the account's limit of ${withThousands(limit)} and this deploy creates ${adds.exact ? '' : 'at most '}${withThousands(adds.stacks)}`;
   if (after <= limit) return { ok: true, stacks: opts.inRegion, limit, adds: adds.stacks, message: `CloudFormation: ${counts} (${withThousands(after)} after it)` };
-  const who = adds.useCases.length === 0 ? '' : ` for ${adds.useCases.length} use case(s) (${adds.useCases.slice(0, 5).join(', ')}${adds.useCases.length > 5 ? ', …' : ''})`;
+  const who = forUseCases(adds.useCases);
   return {
     ok: false,
     stop: true,

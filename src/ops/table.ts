@@ -27,3 +27,8 @@ export function oneLine(text: string, max: number): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
 }
+
+/** The first `max` names, then `…` when there are more: `a, b, c, …`. */
+export function fewNames(names: readonly string[], max = 5): string {
+  return `${names.slice(0, max).join(', ')}${names.length > max ? ', …' : ''}`;
+}

@@ -10,9 +10,8 @@
  */
 import { paginateListExecutions, type ExecutionListItem, type HistoryEvent, type SFNClient } from '@aws-sdk/client-sfn';
 import type { Manifest } from '../build/types.ts';
-import { stateMachineName } from '../naming.ts';
 import { executionHistory, failureFromHistory, isoSeconds, jobRunsFromHistory, OpsError, partitionOf } from '../ops/index.ts';
-import { locateMachines, type Machine, type PlatformReadOptions, pool } from '../ops/machines.ts';
+import { dagMachines, locateMachines, type Machine, notDeployedNote, type PlatformReadOptions, pool } from '../ops/machines.ts';
 import { parseDuration } from '../spec/duration.ts';
 import { logicalDateOf } from '../ops/dates.ts';
 import { statesFromHistory } from './history.ts';
@@ -66,11 +65,7 @@ export async function readAwsRuns(raw: SFNClient, manifest: Manifest, opts: AwsR
   const { client, stats } = paced(raw, { quotas: stepFunctionsQuotas(region), ...(opts.clock ? { clock: opts.clock } : {}), ...(opts.random ? { random: opts.random } : {}) });
   const clock = opts.clock ?? { now: () => Date.now() };
   const t0 = clock.now();
-  const wanted = (uc: string) => !opts.useCases?.length || opts.useCases.includes(uc);
-  const machines: Machine[] = [
-    ...manifest.useCases.filter((u) => wanted(u.name)).flatMap((u) => u.workflows.map((w) => ({ dag: `${u.name}/${w.name}`, name: w.stateMachineName }))),
-    ...opts.quarantined.filter((q) => wanted(q.useCase)).flatMap((q) => (q.dags ?? []).map((d) => ({ dag: `${q.useCase}/${d.name}`, name: stateMachineName(manifest.platform.prefix, q.useCase, d.name) }))),
-  ];
+  const machines = dagMachines(manifest, opts);
   const notes: string[] = [];
   await locateMachines(client, machines, region, opts.account, opts.pageSize ?? 1000);
   const missing = machines.filter((m) => !m.arn);
@@ -99,7 +94,7 @@ export async function readAwsRuns(raw: SFNClient, manifest: Manifest, opts: AwsR
     if (++done % 500 === 0) opts.progress?.(`  ${done} of ${found.length} state machines read`);
   });
   const notDeployed = [...missing, ...absent];
-  if (notDeployed.length) notes.push(`${notDeployed.length} state machine(s) not deployed in ${region}: ${notDeployed.slice(0, 5).map((m) => m.dag).join(', ')}${notDeployed.length > 5 ? ', …' : ''}`);
+  if (notDeployed.length) notes.push(notDeployedNote(notDeployed, region));
 
   const failed = listed.filter((l) => FAILED.has(l.item.status ?? '')).sort((a, b) => (b.item.startDate?.getTime() ?? 0) - (a.item.startDate?.getTime() ?? 0));
   const histories = new Map<string, HistoryEvent[]>();
