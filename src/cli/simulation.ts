@@ -13,8 +13,6 @@ import { skippedFor } from './report.ts';
 import { startScenario, unknownWorkflows } from './scenario.ts';
 import { checkUseCases } from './use-cases.ts';
 
-export { checkUseCases };
-
 /** Statuses that make a simulation (and so `start` / `simulate`) exit 1. */
 export const FAILED = new Set(['FAILED', 'TIMED_OUT', 'ABORTED']);
 

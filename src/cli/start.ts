@@ -6,7 +6,8 @@ import { builtManifest, compileCommand, EXIT, summary } from './commands.ts';
 import type { Io } from './io.ts';
 import { nextSteps, simulationReport, wrap } from './report.ts';
 import { readScenarioFile, startScenario, unknownWorkflows } from './scenario.ts';
-import { checkUseCases, FAILED, simulateKnown, type SimulationScope } from './simulation.ts';
+import { FAILED, simulateKnown, type SimulationScope } from './simulation.ts';
+import { checkUseCases } from './use-cases.ts';
 import { simulationPage } from '../ui/index.ts';
 import { quarantinedOf, UI_FILE, writePage } from './ui.ts';
 

@@ -15,7 +15,8 @@ import { plainUsage } from './args.ts';
 import type { Io } from './io.ts';
 import { aws } from './operate.ts';
 import { readScenarioFile, startScenario, unknownWorkflows } from './scenario.ts';
-import { checkUseCases, simulateKnown, type SimulationScope } from './simulation.ts';
+import { simulateKnown, type SimulationScope } from './simulation.ts';
+import { checkUseCases } from './use-cases.ts';
 
 /** File name of the page in a build folder. */
 export const UI_FILE = 'ui.html';
