@@ -78,6 +78,10 @@ commands:
                                          newest executions (N: 1-1000, default 10) and why each failed,
                                          whether the dag is paused, the last run's checks and each
                                          table's age against its freshness SLA
+           <use-case> [--account ID] [--build build] [--json]
+                                         every dag of the use case on a line: its triggers, newest
+                                         execution (and why it failed), that run's checks and the worst
+                                         freshness of its tables
   checks   <use-case>/<dag> [--execution NAME] [--simulation [--scenario file.yaml]] [--build build] [--json]
                                          quality check results of the newest run (or NAME) from its run
                                          record; --simulation: of a local simulation of the build
@@ -315,6 +319,7 @@ const COMMANDS: Record<string, Command> = {
   status: async (args, io) => {
     const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { ...target, limit: { type: 'string' } } });
     const limit = integer(values.limit, '--limit');
+    if (!positionals[0]) throw usage('status needs a use case or a dag: lakestep status <use-case>[/<dag>]');
     const { statusCommand } = await import('./operate.ts');
     return statusCommand(io, {
       ref: workflowRef(positionals, 'status'),

@@ -23,6 +23,7 @@ import {
   formatJson,
   formatRun,
   formatStatus,
+  formatUseCaseStatus,
   formatTriggers,
   hasTriggers,
   triggerStates,
@@ -35,6 +36,8 @@ import {
   planBackfill,
   planDeploy,
   resolveWorkflow,
+  resolveUseCase,
+  useCaseStatus,
   runWorkflow,
   workflowStatus,
   type ResolvedWorkflow,
@@ -93,7 +96,7 @@ export async function target(io: Io, opts: TargetOptions): Promise<{ client: SFN
 }
 
 /** Trigger states for `status`; a failed lookup (e.g. no scheduler:GetSchedule permission) is shown, not fatal. */
-async function pausedState(io: Io, t: WorkflowTarget, manifest: Manifest): Promise<TriggerState[] | string> {
+async function pausedState(io: Io, t: ResolvedWorkflow, manifest: Manifest): Promise<TriggerState[] | string> {
   if (!hasTriggers(t.workflow)) return [];
   try {
     return await triggerStates(triggerClients(io, t.region, manifest), t.ref, t.workflow);
@@ -133,6 +136,7 @@ export async function statusCommand(io: Io, opts: TargetOptions & { limit?: numb
   if (opts.limit !== undefined && (!Number.isInteger(opts.limit) || opts.limit < 1 || opts.limit > 1000)) {
     throw new OpsError('USAGE', `--limit must be an integer from 1 to 1000, got ${opts.limit}`);
   }
+  if (!opts.ref.includes('/')) return useCaseStatusCommand(io, opts);
   await offline(io, opts);
   const manifest: Manifest = await loadManifest(resolve(io.cwd, opts.buildDir));
   const result = await aws(async () => {
@@ -141,6 +145,30 @@ export async function statusCommand(io: Io, opts: TargetOptions & { limit?: numb
     return { ...status, triggers: await pausedState(io, t, manifest), quality: await statusQuality(io, manifest, t.ref) };
   });
   io.out(opts.json ? formatJson(result) : `${formatStatus(result)}\n${formatStatusQuality(result.quality)}\n${typeof result.triggers === 'string' ? result.triggers : formatTriggers(result.triggers)}`);
+  return 0;
+}
+
+/** `lakestep status <use-case>`: every dag of the use case on a line; exit 0 when AWS answered. */
+async function useCaseStatusCommand(io: Io, opts: TargetOptions & { limit?: number; json: boolean }): Promise<number> {
+  if (opts.limit !== undefined) throw new OpsError('USAGE', `--limit goes with a dag (lakestep status ${opts.ref}/<dag> --limit N): status ${opts.ref} shows each dag's newest execution`);
+  const manifest: Manifest = await loadManifest(resolve(io.cwd, opts.buildDir));
+  // Unknown or quarantined before any AWS client exists.
+  resolveUseCase(manifest, opts.ref);
+  checkAccount(opts.account);
+  const { region } = manifest.platform;
+  const result = await aws(async () =>
+    useCaseStatus(
+      manifest,
+      opts.ref,
+      {
+        sfn: (io.sfn ?? ((r: string) => new SFNClient({ region: r })))(region),
+        triggers: (wf) => pausedState(io, wf, manifest),
+        quality: (ref) => statusQuality(io, manifest, ref),
+      },
+      { now: now(io), ...(opts.account === undefined ? {} : { account: opts.account }) },
+    ),
+  );
+  io.out(opts.json ? formatJson(result) : formatUseCaseStatus(result));
   return 0;
 }
 

@@ -31,12 +31,12 @@ function jobRunLines(run: JobRunInfo): string[] {
     ...(run.stateDetails ? [`  details: ${oneLine(run.stateDetails, 500)}`] : []),
     ...(run.sparkUi ? [`  spark ui: ${run.sparkUi}`] : []),
     ...run.driverLogs.map((l) => `  driver log: ${l}`),
-    ...(run.error ? [`  error: ${run.error}`] : []),
+    ...(run.error ? [`  error: ${oneLine(run.error, 500)}`] : []),
   ];
 }
 
 export function formatLogs(r: LogsResult): string {
-  const failure = r.failure ? [`failed in ${r.failure.state ?? '?'}: ${[r.failure.error, r.failure.cause && oneLine(r.failure.cause, 300)].filter(Boolean).join(' — ')}`] : [];
+  const failure = r.failure ? [`failed in ${oneLine(r.failure.state ?? '?', 200)}: ${[r.failure.error && oneLine(r.failure.error, 200), r.failure.cause && oneLine(r.failure.cause, 300)].filter(Boolean).join(' — ')}`] : [];
   const runs = r.jobRuns.length ? r.jobRuns.flatMap(jobRunLines) : ['no EMR Serverless job runs in this execution'];
   return [`${r.ref} execution ${r.execution}: ${r.status}`, ...failure, '', ...runs].join('\n');
 }

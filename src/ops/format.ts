@@ -5,9 +5,13 @@
 import type { BackfillResult } from './backfill.ts';
 import type { Downstream } from './downstream.ts';
 import type { RunResult } from './run.ts';
-import type { RunItem } from './start.ts';
+import type { TableFreshness } from './freshness.ts';
+import type { DagQuality } from './quality-status.ts';
+import { FAILED_STATUSES, type RunItem } from './start.ts';
 import type { StatusResult } from './status.ts';
-import { formatDuration, oneLine, renderTable } from './table.ts';
+import { fewNames, formatDuration, oneLine, renderTable } from './table.ts';
+import { pausedLabel, type TriggerState } from './triggers.ts';
+import type { DagOverview, UseCaseStatusResult } from './use-case-status.ts';
 
 const CAUSE_MAX = 300;
 
@@ -25,7 +29,7 @@ export function formatStatus(result: StatusResult): string {
     e.start ?? '',
     e.stop ?? '',
     e.durationSeconds === undefined ? '' : formatDuration(e.durationSeconds),
-    e.failure ? [e.failure.state, e.failure.error].filter(Boolean).join(' / ') : '',
+    e.failure ? oneLine([e.failure.state, e.failure.error].filter(Boolean).join(' / '), CAUSE_MAX) : '',
   ]);
   const table = renderTable(['EXECUTION', 'STATUS', ...(redriven ? ['REDRIVES'] : []), 'START', 'STOP', 'DURATION', 'FAILED STATE / ERROR'], rows);
   const causes = result.executions
@@ -72,4 +76,70 @@ export function formatBackfill(result: BackfillResult, downstream: readonly Down
     ? ['each run started also starts, for its date:', ...downstream.map((d) => `  ${d.ref} (after ${d.after}${d.alsoWaitsFor.length ? `; also waits for ${d.alsoWaitsFor.join(', ')}` : ''})`)]
     : [];
   return [head, ...lines, summary, ...down].join('\n');
+}
+
+/** `2 passed, 1 failed` of the last run's checks; empty when it had none. */
+function checksCell(q: DagQuality | string): string {
+  if (typeof q === 'string') return 'unknown';
+  const c = q.lastChecks;
+  if (!c) return '';
+  const parts = [c.passed ? `${c.passed} passed` : '', c.warned ? `${c.warned} warned` : '', c.failed ? `${c.failed} failed` : ''].filter(Boolean);
+  return parts.join(', ') || 'none';
+}
+
+const FRESHNESS_RANK: Readonly<Record<TableFreshness['state'], number>> = { ok: 0, warn: 1, never: 2, error: 3 };
+
+/** The worst freshness of the dag's tables and which tables are in it: `error: raw.orders`, `ok (3 tables)`. */
+function freshnessCell(q: DagQuality | string): string {
+  if (typeof q === 'string') return 'unknown';
+  if (!q.freshness.length) return '';
+  const worst = q.freshness.reduce((w, f) => (FRESHNESS_RANK[f.state] > FRESHNESS_RANK[w] ? f.state : w), 'ok' as TableFreshness['state']);
+  if (worst === 'ok') return `ok (${q.freshness.length} table${q.freshness.length === 1 ? '' : 's'})`;
+  return `${worst === 'never' ? 'never published' : worst}: ${fewNames(q.freshness.filter((f) => f.state === worst).map((f) => f.table), 3)}`;
+}
+
+/** `active`, `paused`, … of a dag's triggers; `by hand only` without schedule or upstream. */
+function triggersCell(t: TriggerState[] | string): string {
+  if (typeof t === 'string') return 'unknown';
+  return t.length ? pausedLabel(t) : 'by hand only';
+}
+
+/**
+ * `status <use-case>`: a line per dag — its triggers, newest execution, that run's checks and
+ * the worst freshness of its tables — then the failures' causes and what could not be read.
+ */
+export function formatUseCaseStatus(r: UseCaseStatusResult): string {
+  const rows = r.dags.map((d) => {
+    const e = d.latest;
+    const run = d.stateMachineArn === undefined ? ['not deployed', '', '', ''] : e ? [e.name, e.status, e.start ?? '', e.durationSeconds === undefined ? '' : formatDuration(e.durationSeconds)] : ['no executions yet', '', '', ''];
+    return [d.ref.slice(r.useCase.length + 1), triggersCell(d.triggers), ...run, checksCell(d.quality), freshnessCell(d.quality)];
+  });
+  const count = (test: (d: DagOverview) => boolean, what: string): string => {
+    const n = r.dags.filter(test).length;
+    return n ? `${n} ${what}` : '';
+  };
+  const summary = [
+    count((d) => d.latest !== undefined && FAILED_STATUSES.has(d.latest.status), 'failed'),
+    count((d) => d.latest?.status === 'RUNNING', 'running'),
+    count((d) => typeof d.triggers !== 'string' && pausedLabel(d.triggers) === 'paused', 'paused'),
+    count((d) => typeof d.quality !== 'string' && (d.quality.lastChecks?.failed ?? 0) > 0, 'with failed checks'),
+    count((d) => typeof d.quality !== 'string' && d.quality.freshness.some((f) => f.state === 'error' || f.state === 'never'), 'with stale tables'),
+    count((d) => d.stateMachineArn === undefined, 'not deployed'),
+  ].filter(Boolean);
+  const failures = r.dags
+    .filter((d) => d.latest?.failure)
+    .map((d) => {
+      const f = d.latest!.failure!;
+      const where = [f.state, f.error].filter(Boolean).join(' / ');
+      return `  ${d.ref} ${d.latest!.name}: ${oneLine(`${where}${where && f.cause ? ': ' : ''}${f.cause ?? ''}`, CAUSE_MAX)}`;
+    });
+  // A read that failed for one dag fails the same way for the others: each message once.
+  const unread = [...new Set(r.dags.flatMap((d) => [d.triggers, d.quality].filter((x): x is string => typeof x === 'string')))];
+  return [
+    `${r.useCase}${r.owner ? ` (owner ${r.owner})` : ''}: ${r.dags.length} dag(s) in ${r.region}${summary.length ? ` — ${summary.join(', ')}` : ''}`,
+    renderTable(['DAG', 'TRIGGERS', 'LAST EXECUTION', 'STATUS', 'START', 'DURATION', 'CHECKS', 'FRESHNESS'], rows),
+    ...(failures.length ? ['', 'Failures (newest execution):', ...failures] : []),
+    ...unread.map((u) => `note: ${oneLine(u, CAUSE_MAX)}`),
+    `details of a dag: lakestep status ${r.useCase}/<dag>`,
+  ].join('\n');
 }

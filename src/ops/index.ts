@@ -3,6 +3,7 @@ export { OpsError, type OpsErrorCode } from './errors.ts';
 export { parseLogicalDate, parseDay, enumerateDays, startInput, isoSeconds, type StartInput, type OperatorTrigger } from './dates.ts';
 export {
   resolveWorkflow,
+  resolveUseCase,
   checkAccount,
   locateStateMachine,
   stateMachineArn,
@@ -13,6 +14,7 @@ export {
   type LocateOptions,
 } from './resolve.ts';
 export { runWorkflow, type RunOptions, type RunResult } from './run.ts';
+export { useCaseStatus, type UseCaseStatusResult, type DagOverview } from './use-case-status.ts';
 export { workflowStatus, HISTORY_PAGE, type StatusOptions, type StatusResult, type ExecutionRow } from './status.ts';
 export { failureFromHistory, type FailureInfo } from './history.ts';
 export {
@@ -46,7 +48,7 @@ export {
   type SpawnFn,
 } from './deploy.ts';
 export { checkBootstrap, bootstrapCommand, DEFAULT_QUALIFIER, MIN_BOOTSTRAP_VERSION, type BootstrapCheck, type BootstrapOptions } from './bootstrap.ts';
-export { formatStatus, formatRun, formatBackfill, formatJson } from './format.ts';
+export { formatStatus, formatUseCaseStatus, formatRun, formatBackfill, formatJson } from './format.ts';
 export { formatDuration, renderTable } from './table.ts';
 export { hasTriggers, triggerStates, setTriggers, pausedLabel, type TriggerState, type PauseResult, type TriggerClients } from './triggers.ts';
 export { readPauseFlag, writePauseFlag } from './pause-flag.ts';

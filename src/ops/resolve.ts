@@ -8,7 +8,8 @@
  * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_ListStateMachines.html
  */
 import { paginateListStateMachines, type SFNClient } from '@aws-sdk/client-sfn';
-import type { Manifest, ManifestWorkflow } from '../build/types.ts';
+import type { Manifest, ManifestUseCase, ManifestWorkflow } from '../build/types.ts';
+import { escapeForTerminal } from '../diagnostics.ts';
 import { executionArnOf } from '../naming.ts';
 import { OpsError } from './errors.ts';
 import { closestNames, didYouMean } from './suggest.ts';
@@ -39,13 +40,11 @@ export function checkAccount(account: string | undefined): void {
   if (account !== undefined && !/^\d{12}$/.test(account)) throw new OpsError('USAGE', `--account must be a 12-digit AWS account id, got "${account}"`);
 }
 
-/** Looks `<use-case>/<dag>` up in the manifest; throws {@link OpsError} with close names or the quarantine. */
-export function resolveWorkflow(manifest: Manifest, ref: string): ResolvedWorkflow {
-  const parts = ref.split('/');
-  const [useCase, dag] = parts;
-  if (parts.length !== 2 || !useCase || !dag) {
-    throw new OpsError('USAGE', `workflow must be given as <use-case>/<dag>, got "${ref}"${didYouMean(refsNamed(manifest, ref))}`);
-  }
+/**
+ * Looks a use case up in the manifest; throws {@link OpsError} `QUARANTINED` with its first error,
+ * or `UNKNOWN_USE_CASE` with the names close to it.
+ */
+export function resolveUseCase(manifest: Manifest, useCase: string): ManifestUseCase {
   const quarantined = manifest.quarantined.find((q) => q.useCase === useCase);
   if (quarantined) {
     const errors = quarantined.diagnostics.filter((d) => d.severity === 'error');
@@ -60,15 +59,26 @@ export function resolveWorkflow(manifest: Manifest, ref: string): ResolvedWorkfl
   const uc = manifest.useCases.find((u) => u.name === useCase);
   if (!uc) {
     const names = [...manifest.useCases.map((u) => u.name), ...manifest.quarantined.map((q) => q.useCase)];
-    throw new OpsError('UNKNOWN_USE_CASE', `unknown use case "${useCase}"${didYouMean(closestNames(useCase, names))}`);
+    throw new OpsError('UNKNOWN_USE_CASE', `unknown use case "${escapeForTerminal(useCase)}"${didYouMean(closestNames(useCase, names))}`);
   }
+  return uc;
+}
+
+/** Looks `<use-case>/<dag>` up in the manifest; throws {@link OpsError} with close names or the quarantine. */
+export function resolveWorkflow(manifest: Manifest, ref: string): ResolvedWorkflow {
+  const parts = ref.split('/');
+  const [useCase, dag] = parts;
+  if (parts.length !== 2 || !useCase || !dag) {
+    throw new OpsError('USAGE', `workflow must be given as <use-case>/<dag>, got "${escapeForTerminal(ref)}"${didYouMean(refsNamed(manifest, ref))}`);
+  }
+  const uc = resolveUseCase(manifest, useCase);
   const workflow = uc.workflows.find((w) => w.name === dag);
   if (!workflow) {
     const close = closestNames(dag, uc.workflows.map((w) => w.name)).map((n) => `${useCase}/${n}`);
     const elsewhere = refsNamed(manifest, dag);
     throw new OpsError(
       'UNKNOWN_WORKFLOW',
-      `use case "${useCase}" has no dag "${dag}"${didYouMean([...elsewhere, ...close].slice(0, 3))}`,
+      `use case "${useCase}" has no dag "${escapeForTerminal(dag)}"${didYouMean([...elsewhere, ...close].slice(0, 3))}`,
     );
   }
   return { ref, useCase, dag, stateMachineName: workflow.stateMachineName, region: manifest.platform.region, workflow };

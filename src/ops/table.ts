@@ -1,4 +1,5 @@
 /** Plain-text tables and durations for the operator commands' output. */
+import { escapeForTerminal } from '../diagnostics.ts';
 
 /** Left-aligned columns separated by two spaces; trailing spaces trimmed. */
 export function renderTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -22,9 +23,12 @@ export function formatDuration(seconds: number): string {
   return `${Math.floor(s / 86_400)}d ${pad(Math.floor((s % 86_400) / 3600))}h`;
 }
 
-/** One line, at most `max` characters, ending with `…` when cut. */
+/**
+ * One line, at most `max` characters, ending with `…` when cut; terminal-active characters
+ * (an escape sequence in an error's cause) are written as visible escapes.
+ */
 export function oneLine(text: string, max: number): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
+  const flat = escapeForTerminal(text.replace(/\s+/g, ' ').trim());
   return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
 }
 

@@ -16,6 +16,7 @@ import type { Manifest, RouteDefinition, ScheduleDefinition } from '../../src/bu
 import { CreateScheduleCommand, CreateScheduleGroupCommand, GetScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { Io } from '../../src/cli/io.ts';
 import { folder, runCli } from '../cli/support.ts';
+import { stoppedStatus } from './stopped.ts';
 import { manifestPlatform, manifestWorkflow, writeManifest } from '../helpers/manifest.ts';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
@@ -43,7 +44,12 @@ beforeAll(async () => {
   moto = spawn(join(venv, 'bin/moto_server'), ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
   for (let i = 0; i < 100; i++) {
     try {
-      if ((await fetch(`${endpoint}/moto-api/`)).ok) return;
+      if ((await fetch(`${endpoint}/moto-api/`)).ok) {
+        // moto runs the definitions of the executions it starts (a Wait keeps one RUNNING).
+        const res = await fetch(`${endpoint}/moto-api/config`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ stepfunctions: { execute_state_machine: true } }) });
+        if (!res.ok) throw new Error(`POST /moto-api/config answered ${res.status}`);
+        return;
+      }
     } catch {
       // not listening yet
     }
@@ -186,6 +192,55 @@ describe('operator commands on moto', () => {
     expect(status.out).toContain('checks: none in the last run record');
     // 32 hours since the publish: past error_after 1 day.
     expect(status.out).toMatch(/raw_orders\.orders +error +1d 08h +2026-11-24T01:00:00Z +warn 2h 00m, error 1d 00h/);
+  });
+
+  it('status <use-case> reads every dag: a failed one with its cause, a paused schedule, one not deployed (with and without --account)', async () => {
+    const client = sfn();
+    const ddb = dynamodb();
+    const create = async (input: ConstructorParameters<typeof CreateTableCommand>[0]) => ddb.send(new CreateTableCommand(input)).catch((e: Error) => (e.name === 'ResourceInUseException' ? undefined : Promise.reject(e)));
+    const keys = (names: string[]) => ({ KeySchema: names.map((n, i) => ({ AttributeName: n, KeyType: i ? ('RANGE' as const) : ('HASH' as const) })), AttributeDefinitions: names.map((n) => ({ AttributeName: n, AttributeType: 'S' as const })), BillingMode: 'PAY_PER_REQUEST' as const });
+    await create({ TableName: 'runs', ...keys(['pk', 'sk']) });
+    await create({ TableName: 'w', ...keys(['pk']) });
+    await create({ TableName: GATES, ...keys(['pk', 'sk']) });
+    await scheduler().send(new CreateScheduleGroupCommand({ Name: 'acme' })).catch((e: Error) => (e.name === 'ConflictException' ? undefined : Promise.reject(e)));
+    const roleArn = 'arn:aws:iam::123456789012:role/sfn';
+    const failing = JSON.stringify({ StartAt: 'Load', States: { Load: { Type: 'Pass', Next: 'Failed' }, Failed: { Type: 'Fail', Error: 'Spark.JobFailed', Cause: 'driver lost\n\u001b[2Jcleared' } } });
+    const load = await client.send(new CreateStateMachineCommand({ name: 'acme-sales-sales-load', roleArn, definition: failing }));
+    const report = await client.send(new CreateStateMachineCommand({ name: 'acme-sales-sales-report', roleArn, definition: JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }) }));
+    const loaded = await client.send(new StartExecutionCommand({ stateMachineArn: load.stateMachineArn, name: '2026-11-25T000000Z' }));
+    const reported = await client.send(new StartExecutionCommand({ stateMachineArn: report.stateMachineArn, name: '2026-11-25T060000Z' }));
+    expect(await stoppedStatus(client, loaded.executionArn!)).toBe('FAILED');
+    expect(await stoppedStatus(client, reported.executionArn!)).toBe('SUCCEEDED');
+    const reportSchedule = { ...SCHEDULE, Name: 'acme-sales-sales-report' };
+    await scheduler().send(new CreateScheduleCommand({ ...reportSchedule, GroupName: 'acme', State: 'DISABLED' }));
+    const quality = { status: 'failed', checks: [{ table: 'sales.orders', check: 'not_null(id)', kind: 'not_null', severity: 'error', status: 'failed', failing: 4 }] };
+    await ddb.send(new PutItemCommand({ TableName: 'runs', Item: { pk: { S: 'sales/sales-load' }, sk: { S: '2026-11-25T00:00:00Z#2026-11-25T000000Z' }, status: { S: 'FAILED' }, finished_at: { S: '2026-11-25T00:01:00Z' }, summary: { S: JSON.stringify({ quality }) } } }));
+    await ddb.send(new PutItemCommand({ TableName: 'w', Item: { pk: { S: 'published/sales.orders' }, published_at: { S: '2026-11-25T08:00:00Z' } } }));
+    const alarm = { name: 'a', table: 'sales.orders', workflow: 'sales/sales-load', namespace: 'Lakestep', metric: 'TablePublished', dimensions: {}, period: 60, evaluationPeriods: 60, level: 'error' as const, afterSeconds: 7200 };
+    const sales = {
+      name: 'sales',
+      owner: 's@example.com',
+      specHash: 'h',
+      files: [],
+      workflows: [
+        manifestWorkflow('sales', 'sales-load', { dependsOn: ['orders/orders-ingestion'], routes: [ROUTE] }),
+        manifestWorkflow('sales', 'sales-report', { schedules: [reportSchedule] }),
+        manifestWorkflow('sales', 'sales-archive'),
+      ],
+      freshness: [alarm],
+    };
+    const dir = buildFolder({ useCases: [sales] });
+
+    for (const argv of [['status', 'sales'], ['status', 'sales', '--account', '123456789012']]) {
+      const r = await runCli(argv, dir, io());
+      expect(r.err).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.out.split('\n')[0]).toBe('sales (owner s@example.com): 3 dag(s) in eu-west-1 — 1 failed, 1 paused, 1 with failed checks, 1 not deployed');
+      expect(r.out).toMatch(/^sales-load +active +2026-11-25T000000Z +FAILED +\S+ +\d+s +1 failed +ok \(1 table\)$/m);
+      expect(r.out).toMatch(/^sales-report +paused +2026-11-25T060000Z +SUCCEEDED /m);
+      expect(r.out).toMatch(/^sales-archive +by hand only +not deployed$/m);
+      expect(r.out).toContain('sales/sales-load 2026-11-25T000000Z: Failed / Spark.JobFailed: driver lost \\x1b[2Jcleared');
+    }
   });
 
   it('cancel stops a running execution found through ListStateMachines', async () => {

@@ -171,7 +171,7 @@ describe('lakestep status', () => {
   it.each([
     [['status', 'orders/orders-daily-report', '--limit', 'ten'], '--limit must be an integer'],
     [['status', 'orders/orders-daily-report', '--limit', '0', '--account', ACCOUNT], '--limit must be an integer from 1 to 1000'],
-    [['status'], 'status needs a workflow'],
+    [['status'], 'status needs a use case or a dag'],
   ])('%j exits 2', async (argv, message) => {
     const r = await ops(argv);
     expect(r.code).toBe(2);

@@ -1,0 +1,88 @@
+/**
+ * `lakestep status <use-case>`: every dag of one use case on a screen, for the team that owns
+ * it — whether its triggers are on, its newest execution (and, when that failed, the state,
+ * error and cause), its last run's checks and the worst freshness of its tables. The machines
+ * are found with one `ListStateMachines` walk (or built from `--account`); then per dag one
+ * `ListExecutions` of a single item, one history page when it failed, and the trigger and
+ * quality reads of `status <use-case>/<dag>`, a few dags at a time.
+ *
+ * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_ListExecutions.html
+ */
+import type { SFNClient } from '@aws-sdk/client-sfn';
+import type { Manifest, ManifestWorkflow } from '../build/types.ts';
+import { awsErrorName } from './errors.ts';
+import { locateMachines, pool, type Machine } from './machines.ts';
+import type { DagQuality } from './quality-status.ts';
+import { resolveUseCase, type ResolvedWorkflow } from './resolve.ts';
+import { workflowStatus, type ExecutionRow } from './status.ts';
+import type { TriggerState } from './triggers.ts';
+
+export interface DagOverview {
+  /** `<use-case>/<dag>`. */
+  ref: string;
+  stateMachineName: string;
+  /** Absent when the machine is not deployed in the region. */
+  stateMachineArn?: string;
+  /** The newest execution, with its failure when it failed; absent when there is none (or no machine). */
+  latest?: ExecutionRow;
+  /** Trigger states, or why they could not be read. */
+  triggers: TriggerState[] | string;
+  /** The last run's checks and the tables' freshness, or why they could not be read. */
+  quality: DagQuality | string;
+}
+
+export interface UseCaseStatusResult {
+  useCase: string;
+  owner?: string;
+  region: string;
+  dags: DagOverview[];
+}
+
+export interface UseCaseStatusReaders {
+  sfn: SFNClient;
+  /** The trigger states of a dag (`status <use-case>/<dag>`'s reader); a failed read is a string. */
+  triggers: (wf: ResolvedWorkflow) => Promise<TriggerState[] | string>;
+  /** The quality part of a dag; a failed read is a string. */
+  quality: (ref: string) => Promise<DagQuality | string>;
+}
+
+export interface UseCaseStatusOptions {
+  now: Date;
+  /** Build the ARNs from it instead of listing the state machines. */
+  account?: string;
+  /** Dags read at once (default 4). */
+  concurrency?: number;
+}
+
+/** The overview of every dag of `useCase`, in the order of its specs. */
+export async function useCaseStatus(manifest: Manifest, useCase: string, readers: UseCaseStatusReaders, opts: UseCaseStatusOptions): Promise<UseCaseStatusResult> {
+  const uc = resolveUseCase(manifest, useCase);
+  const { region } = manifest.platform;
+  const machines: Machine[] = uc.workflows.map((w) => ({ dag: `${uc.name}/${w.name}`, name: w.stateMachineName }));
+  await locateMachines(readers.sfn, machines, region, opts.account);
+  const dags: DagOverview[] = uc.workflows.map((w, i) => ({ ref: machines[i]!.dag, stateMachineName: w.stateMachineName, triggers: [], quality: { freshness: [] } }));
+  await pool(
+    uc.workflows.map((w, i) => ({ w, machine: machines[i]!, row: dags[i]! })),
+    opts.concurrency ?? 4,
+    async ({ w, machine, row }) => {
+      const wf = resolved(uc.name, w, region);
+      if (machine.arn !== undefined) {
+        try {
+          const status = await workflowStatus(readers.sfn, { ...wf, stateMachineArn: machine.arn }, { limit: 1, now: opts.now });
+          row.stateMachineArn = machine.arn;
+          if (status.executions[0]) row.latest = status.executions[0];
+        } catch (err) {
+          // With --account the ARN is built, not found: a machine that does not exist is not deployed.
+          if (awsErrorName(err) !== 'StateMachineDoesNotExist') throw err;
+        }
+      }
+      row.triggers = await readers.triggers(wf);
+      row.quality = await readers.quality(row.ref);
+    },
+  );
+  return { useCase: uc.name, ...(uc.owner ? { owner: uc.owner } : {}), region, dags };
+}
+
+function resolved(useCase: string, w: ManifestWorkflow, region: string): ResolvedWorkflow {
+  return { ref: `${useCase}/${w.name}`, useCase, dag: w.name, stateMachineName: w.stateMachineName, region, workflow: w };
+}

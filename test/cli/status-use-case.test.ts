@@ -1,0 +1,191 @@
+/**
+ * `lakestep status <use-case>`: every dag of a use case on a line, through `cli()` with
+ * mocked Step Functions, Scheduler and DynamoDB clients (moto: test/aws-local/operator.test.ts).
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DynamoDBClient, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { GetScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
+import { GetExecutionHistoryCommand, ListExecutionsCommand, ListStateMachinesCommand, SFNClient, StateMachineDoesNotExist } from '@aws-sdk/client-sfn';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { FreshnessAlarm, Manifest, ScheduleDefinition } from '../../src/build/types.ts';
+import type { Io } from '../../src/cli/io.ts';
+import { manifest as fixture } from '../ops/fixtures.ts';
+import { manifestWorkflow, writeManifest } from '../helpers/manifest.ts';
+import { folder, runCli } from './support.ts';
+
+const ACCOUNT = '123456789012';
+const NOW = new Date('2026-11-26T06:12:34Z');
+const arn = (name: string) => `arn:aws:states:eu-west-1:${ACCOUNT}:stateMachine:${name}`;
+const exec = (machine: string, name: string) => `${arn(machine).replace(':stateMachine:', ':execution:')}:${name}`;
+
+const REPORT = 'acme-orders-orders-daily-report';
+const INGEST = 'acme-orders-orders-ingestion';
+const CURATE = 'acme-orders-orders-curate';
+
+const schedule = (name: string): ScheduleDefinition => ({
+  Name: name,
+  GroupName: '${ScheduleGroupName}',
+  Description: 'd',
+  ScheduleExpression: 'cron(0 6 * * ? *)',
+  ScheduleExpressionTimezone: 'UTC',
+  FlexibleTimeWindow: { Mode: 'OFF' },
+  State: 'ENABLED',
+  Target: { Arn: 'arn:aws:lambda:eu-west-1:123456789012:function:s', RoleArn: 'arn:aws:iam::123456789012:role/s', Input: '{}', RetryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 10 }, DeadLetterConfig: { Arn: 'arn:aws:sqs:eu-west-1:123456789012:d' } },
+});
+
+const sla = (table: string, workflow: string, level: 'warn' | 'error', afterSeconds: number): FreshnessAlarm => ({
+  name: `acme-fresh-${table}-${level}`,
+  table,
+  level,
+  afterSeconds,
+  workflow,
+  namespace: 'lakestep',
+  metric: 'SecondsSincePublish',
+  dimensions: {},
+  period: 300,
+  evaluationPeriods: 1,
+});
+
+/** orders: a scheduled report, an ingestion after the report, a curate dag; customers and the quarantined payments beside it. */
+function buildFolder(): string {
+  const m: Manifest = fixture();
+  m.useCases[0] = {
+    ...m.useCases[0]!,
+    workflows: [
+      manifestWorkflow('orders', 'orders-daily-report', { schedules: [schedule(REPORT)] }),
+      manifestWorkflow('orders', 'orders-ingestion', { dependsOn: ['orders/orders-daily-report'], routes: [{ Name: '/r', Type: 'String', Value: '{}', Description: 'd' }] }),
+      manifestWorkflow('orders', 'orders-curate'),
+    ],
+    freshness: [sla('raw.orders', 'orders/orders-ingestion', 'warn', 3600), sla('raw.orders', 'orders/orders-ingestion', 'error', 86_400), sla('raw.lines', 'orders/orders-ingestion', 'error', 86_400)],
+  };
+  const dir = folder();
+  mkdirSync(join(dir, 'build'));
+  writeManifest(join(dir, 'build'), m);
+  return dir;
+}
+
+const sfn = mockClient(SFNClient);
+const ddb = mockClient(DynamoDBClient);
+const scheduler = mockClient(SchedulerClient);
+const aws: Partial<Io> = { sfn: (region) => new SFNClient({ region }), dynamodb: (region) => new DynamoDBClient({ region }), scheduler: (region) => new SchedulerClient({ region }), now: () => NOW };
+const status = (argv: string[], dir = buildFolder()) => runCli(['status', ...argv], dir, aws);
+
+const checksSummary = JSON.stringify({
+  quality: { status: 'failed', checks: [
+    { table: 'raw.orders', check: 'not_null(order_id)', kind: 'not_null', severity: 'error', status: 'failed', failing: 3 },
+    { table: 'raw.orders', check: 'unique(order_id)', kind: 'unique', severity: 'error', status: 'passed', failing: 0 },
+  ] },
+});
+
+beforeEach(() => {
+  sfn.reset();
+  ddb.reset();
+  scheduler.reset();
+  // Deployed: the report and the ingestion; the curate dag is not.
+  sfn.on(ListStateMachinesCommand).resolves({ stateMachines: [REPORT, INGEST].map((n) => ({ name: n, stateMachineArn: arn(n), type: 'STANDARD', creationDate: NOW })) });
+  sfn.on(ListExecutionsCommand, { stateMachineArn: arn(REPORT) }).resolves({
+    executions: [{ executionArn: exec(REPORT, '2026-11-26T060000Z'), stateMachineArn: arn(REPORT), name: '2026-11-26T060000Z', status: 'FAILED', startDate: new Date('2026-11-26T06:00:05Z'), stopDate: new Date('2026-11-26T06:04:05Z') }],
+  });
+  sfn.on(ListExecutionsCommand, { stateMachineArn: arn(INGEST) }).resolves({
+    executions: [{ executionArn: exec(INGEST, 'b'), stateMachineArn: arn(INGEST), name: 'b', status: 'RUNNING', startDate: new Date('2026-11-26T06:02:34Z') }],
+  });
+  sfn.on(GetExecutionHistoryCommand).resolves({
+    events: [
+      { id: 3, timestamp: NOW, type: 'ExecutionFailed', executionFailedEventDetails: { error: 'Spark.JobFailed', cause: 'the job failed' } },
+      { id: 2, timestamp: NOW, type: 'TaskStateEntered', stateEnteredEventDetails: { name: 'Run report' } },
+    ],
+  });
+  scheduler.on(GetScheduleCommand).resolves({ Name: REPORT, State: 'DISABLED' });
+  ddb.on(GetItemCommand).resolves({});
+  ddb.on(GetItemCommand, { Key: { pk: { S: 'published/raw.orders' } } }).resolves({ Item: { published_at: { S: '2026-11-26T05:12:34Z' } } });
+  ddb.on(QueryCommand).resolves({ Items: [] });
+  ddb.on(QueryCommand, { ExpressionAttributeValues: { ':pk': { S: 'orders/orders-daily-report' } } }).resolves({
+    Items: [{ pk: { S: 'orders/orders-daily-report' }, sk: { S: '2026-11-26T06:00:00Z#2026-11-26T060000Z' }, status: { S: 'FAILED' }, finished_at: { S: '2026-11-26T06:04:05Z' }, summary: { S: checksSummary } }],
+  });
+});
+
+describe('lakestep status <use-case>', () => {
+  it('shows every dag: triggers, newest execution, its checks, the worst freshness, and the failure below', async () => {
+    const r = await status(['orders']);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const lines = r.out.split('\n');
+    expect(lines[0]).toBe('orders (owner o@example.com): 3 dag(s) in eu-west-1 — 1 failed, 1 running, 1 paused, 1 with failed checks, 1 with stale tables, 1 not deployed');
+    expect(lines[1]).toMatch(/^DAG +TRIGGERS +LAST EXECUTION +STATUS +START +DURATION +CHECKS +FRESHNESS$/);
+    expect(lines[2]).toMatch(/^orders-daily-report +paused +2026-11-26T060000Z +FAILED +2026-11-26T06:00:05Z +4m 00s +1 passed, 1 failed$/);
+    // raw.orders is past its warn SLA (1h) but not its error one; raw.lines was never published, which is worse.
+    expect(lines[3]).toMatch(/^orders-ingestion +active +b +RUNNING +2026-11-26T06:02:34Z +10m 00s +never published: raw\.lines$/);
+    expect(lines[4]).toMatch(/^orders-curate +by hand only +not deployed$/);
+    expect(r.out).toContain('Failures (newest execution):\n  orders/orders-daily-report 2026-11-26T060000Z: Run report / Spark.JobFailed: the job failed');
+    expect(r.out.endsWith('details of a dag: lakestep status orders/<dag>')).toBe(true);
+    // One ListExecutions of one item per deployed machine, one history for the failed execution only.
+    expect(sfn.commandCalls(ListExecutionsCommand).map((c) => c.args[0].input).sort((a, b) => a.stateMachineArn!.localeCompare(b.stateMachineArn!))).toEqual([
+      { stateMachineArn: arn(REPORT), maxResults: 1 },
+      { stateMachineArn: arn(INGEST), maxResults: 1 },
+    ].sort((a, b) => a.stateMachineArn.localeCompare(b.stateMachineArn)));
+    expect(sfn.commandCalls(GetExecutionHistoryCommand).map((c) => c.args[0].input.executionArn)).toEqual([exec(REPORT, '2026-11-26T060000Z')]);
+    expect(sfn.commandCalls(ListStateMachinesCommand)).toHaveLength(1);
+    // The pause flag of the dag with upstreams, in the gates table.
+    expect(ddb.commandCalls(GetItemCommand).some((c) => c.args[0].input.TableName === 'g' && c.args[0].input.Key?.sk?.S === 'orders/orders-ingestion')).toBe(true);
+  });
+
+  it('--json gives each dag its machine, newest execution, triggers and quality', async () => {
+    const r = await status(['orders', '--json']);
+    const got = JSON.parse(r.out);
+    expect(got).toMatchObject({ useCase: 'orders', owner: 'o@example.com', region: 'eu-west-1' });
+    expect(got.dags.map((d: { ref: string }) => d.ref)).toEqual(['orders/orders-daily-report', 'orders/orders-ingestion', 'orders/orders-curate']);
+    expect(got.dags[0]).toMatchObject({ stateMachineArn: arn(REPORT), latest: { status: 'FAILED', failure: { state: 'Run report', error: 'Spark.JobFailed' } }, triggers: [{ kind: 'schedule', state: 'DISABLED' }], quality: { lastChecks: { failed: 1, passed: 1 } } });
+    expect(got.dags[2]).toEqual({ ref: 'orders/orders-curate', stateMachineName: CURATE, triggers: [], quality: { freshness: [] } });
+  });
+
+  it('with --account builds the ARNs; a machine that does not exist is not deployed, other errors exit 1', async () => {
+    sfn.on(ListExecutionsCommand, { stateMachineArn: arn(CURATE) }).rejects(new StateMachineDoesNotExist({ message: `State Machine Does Not Exist: '${arn(CURATE)}'`, $metadata: {} }));
+    const r = await status(['orders', '--account', ACCOUNT]);
+    expect(r.code).toBe(0);
+    expect(sfn.commandCalls(ListStateMachinesCommand)).toHaveLength(0);
+    expect(r.out).toMatch(/^orders-curate +by hand only +not deployed$/m);
+
+    sfn.on(ListExecutionsCommand, { stateMachineArn: arn(CURATE) }).rejects(Object.assign(new Error('not authorized to perform states:ListExecutions'), { name: 'AccessDeniedException', $metadata: {} }));
+    const denied = await status(['orders', '--account', ACCOUNT]);
+    expect(denied).toMatchObject({ code: 1, err: 'lakestep status: AWS call failed: AccessDeniedException: not authorized to perform states:ListExecutions' });
+  });
+
+  it('a trigger or table read that fails is shown once as a note, the rest still read', async () => {
+    scheduler.on(GetScheduleCommand).rejects(Object.assign(new Error('not authorized to perform scheduler:GetSchedule'), { name: 'AccessDeniedException' }));
+    ddb.on(QueryCommand).rejects(Object.assign(new Error('not authorized to perform dynamodb:Query'), { name: 'AccessDeniedException' }));
+    const r = await status(['orders']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^orders-daily-report +unknown +2026-11-26T060000Z +FAILED +\S+ +4m 00s +unknown +unknown$/m);
+    expect(r.out.split('\n').filter((l) => l.startsWith('note: checks and freshness: unknown (AccessDeniedException'))).toHaveLength(1);
+    expect(r.out).toContain('note: triggers: unknown (AccessDeniedException: not authorized to perform scheduler:GetSchedule)');
+  });
+
+  it('a cause or error carrying terminal escapes and line breaks is printed inert, on one line', async () => {
+    sfn.on(GetExecutionHistoryCommand).resolves({
+      events: [{ id: 3, timestamp: NOW, type: 'ExecutionFailed', executionFailedEventDetails: { error: 'E\u001b]0;owned\u0007', cause: 'line1\nline2 \u001b[2J\u202ecleared' } }],
+    });
+    const r = await status(['orders']);
+    expect(r.out).not.toMatch(/[\u001b\u0007\u202e]/);
+    expect(r.out).toContain('E\\x1b]0;owned\\x07: line1 line2 \\x1b[2J\\u202ecleared');
+    // `status <use-case>/<dag>` prints its causes the same way.
+    const one = await status(['orders/orders-daily-report']);
+    expect(one.out).not.toMatch(/[\u001b\u0007\u202e]/);
+    expect(one.out).toContain('2026-11-26T060000Z: line1 line2 \\x1b[2J\\u202ecleared');
+  });
+
+  it.each([
+    [['orders', '--limit', '2'], 2, '--limit goes with a dag (lakestep status orders/<dag> --limit N)'],
+    [['ordrs'], 2, 'unknown use case "ordrs"; did you mean "orders"?'],
+    [['ord\u001b[2Jrs'], 2, 'unknown use case "ord\\x1b[2Jrs"'],
+    [['payments'], 1, 'use case "payments" is quarantined'],
+    [['orders', '--account', '12'], 2, '--account must be a 12-digit AWS account id'],
+    [[], 2, 'status needs a use case or a dag: lakestep status <use-case>[/<dag>]'],
+  ])('%j exits %i before any AWS call', async (argv, code, message) => {
+    const r = await status(argv);
+    expect(r.code).toBe(code);
+    expect(r.err).toContain(message);
+    expect(sfn.calls()).toHaveLength(0);
+  });
+});
