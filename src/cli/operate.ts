@@ -47,6 +47,7 @@ import { builtManifest, compileCommand } from './commands.ts';
 import { overlayPath } from '../spec/environment.ts';
 import type { Io } from './io.ts';
 import { formatStatusQuality, statusQuality } from './quality.ts';
+import { paced, stepFunctionsQuotas } from '../ui/throttle.ts';
 
 export interface TargetOptions {
   ref: string;
@@ -156,16 +157,18 @@ async function useCaseStatusCommand(io: Io, opts: TargetOptions & { limit?: numb
   resolveUseCase(manifest, opts.ref);
   checkAccount(opts.account);
   const { region } = manifest.platform;
+  const account = opts.account ?? manifest.platform.account;
   const result = await aws(async () =>
     useCaseStatus(
       manifest,
       opts.ref,
       {
-        sfn: (io.sfn ?? ((r: string) => new SFNClient({ region: r })))(region),
+        // Paced to the Step Functions quotas, as failures and ui --from-aws: a use case may have hundreds of dags.
+        sfn: paced((io.sfn ?? ((r: string) => new SFNClient({ region: r })))(region), { quotas: stepFunctionsQuotas(region) }).client,
         triggers: (wf) => pausedState(io, wf, manifest),
         quality: (ref) => statusQuality(io, manifest, ref),
       },
-      { now: now(io), ...(opts.account === undefined ? {} : { account: opts.account }) },
+      { now: now(io), ...(account === undefined ? {} : { account }) },
     ),
   );
   io.out(opts.json ? formatJson(result) : formatUseCaseStatus(result));

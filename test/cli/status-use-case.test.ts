@@ -2,7 +2,7 @@
  * `lakestep status <use-case>`: every dag of a use case on a line, through `cli()` with
  * mocked Step Functions, Scheduler and DynamoDB clients (moto: test/aws-local/operator.test.ts).
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { GetScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
@@ -150,6 +150,26 @@ describe('lakestep status <use-case>', () => {
     sfn.on(ListExecutionsCommand, { stateMachineArn: arn(CURATE) }).rejects(Object.assign(new Error('not authorized to perform states:ListExecutions'), { name: 'AccessDeniedException', $metadata: {} }));
     const denied = await status(['orders', '--account', ACCOUNT]);
     expect(denied).toMatchObject({ code: 1, err: 'lakestep status: AWS call failed: AccessDeniedException: not authorized to perform states:ListExecutions' });
+  });
+
+  it('a throttled ListExecutions is retried, as failures and ui --from-aws pace theirs', async () => {
+    const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } });
+    sfn.on(ListExecutionsCommand, { stateMachineArn: arn(INGEST) }).rejectsOnce(throttled).resolves({ executions: [] });
+    const r = await status(['orders']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^orders-ingestion +active +no executions yet/m);
+    expect(sfn.commandCalls(ListExecutionsCommand, { stateMachineArn: arn(INGEST) })).toHaveLength(2);
+  });
+
+  it("builds the ARNs from the platform's account when it declares one", async () => {
+    const dir = buildFolder();
+    const path = join(dir, 'build', 'manifest.json');
+    writeFileSync(path, JSON.stringify({ ...JSON.parse(readFileSync(path, 'utf8')), platform: { ...JSON.parse(readFileSync(path, 'utf8')).platform, account: ACCOUNT } }));
+    sfn.on(ListExecutionsCommand, { stateMachineArn: arn(CURATE) }).rejects(new StateMachineDoesNotExist({ message: 'State Machine Does Not Exist', $metadata: {} }));
+    const r = await status(['orders'], dir);
+    expect(r.code).toBe(0);
+    expect(sfn.commandCalls(ListStateMachinesCommand)).toHaveLength(0);
+    expect(sfn.commandCalls(ListExecutionsCommand)).toHaveLength(3);
   });
 
   it('a trigger or table read that fails is shown once as a note, the rest still read', async () => {
