@@ -86,12 +86,13 @@ commands:
                                          quality check results of the newest run (or NAME) from its run
                                          record; --simulation: of a local simulation of the build
                                          exit 1 when an error check of that run failed
-  pause    <use-case>/<dag> [--build build] [--json]
+  pause    <use-case>[/<dag>] [--build build] [--json]
                                          disable the dag's schedules and set the pause flag its upstreams'
-                                         routing reads (notifications stay on); exit 1 when a trigger
-                                         could not be changed
-  resume   <use-case>/<dag> [--build build] [--json]
-                                         enable them again
+                                         routing reads (notifications stay on); a use case: every dag of it;
+                                         exit 1 when a trigger could not be changed
+  resume   <use-case>[/<dag>] [--build build] [--json]
+                                         enable them again; a use case: every dag of it but those its
+                                         specs disable (enabled: false)
   logs     <use-case>/<dag> [--execution NAME] [--account ID] [--build build] [--json]
                                          the EMR Serverless job runs of an execution (default the newest):
                                          state, details, Spark UI and driver log links
@@ -440,6 +441,7 @@ export const COMMAND_NAMES: readonly string[] = Object.keys(COMMANDS);
 async function pauseOrResume(args: string[], io: Io, action: 'pause' | 'resume'): Promise<number> {
   const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { build: target.build, json: target.json } });
   const { pauseCommand } = await import('./operator.ts');
+  if (!positionals[0]) throw usage(`${action} needs a use case or a dag: lakestep ${action} <use-case>[/<dag>]`);
   return pauseCommand(io, { ref: workflowRef(positionals, action), buildDir: values.build, json: values.json, action });
 }
 

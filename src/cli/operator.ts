@@ -4,7 +4,7 @@
  * region of its platform.
  */
 import { EMRServerlessClient } from '@aws-sdk/client-emr-serverless';
-import { cancelExecution, executionLogs, formatCancel, formatJson, formatLogs, formatPause, formatRetry, retryExecution, setTriggers } from '../ops/index.ts';
+import { cancelExecution, executionLogs, formatCancel, formatJson, formatLogs, formatPause, formatRetry, formatUseCasePause, resolveUseCase, retryExecution, setTriggers, setUseCaseTriggers } from '../ops/index.ts';
 import type { Io } from './io.ts';
 import { resolve } from 'node:path';
 import { loadManifest } from '../ops/index.ts';
@@ -18,10 +18,24 @@ const emrClient = (io: Io, region: string): EMRServerlessClient => (io.emr ?? ((
  * a trigger could not be changed or is not deployed.
  */
 export async function pauseCommand(io: Io, opts: TargetOptions & { action: 'pause' | 'resume'; json: boolean }): Promise<number> {
+  if (!opts.ref.includes('/')) return pauseUseCase(io, opts);
   const wf = await offline(io, opts);
   const manifest = await loadManifest(resolve(io.cwd, opts.buildDir));
   const result = await aws(() => setTriggers(triggerClients(io, wf.region, manifest), wf.ref, wf.workflow, opts.action, (io.now ?? (() => new Date()))()));
   io.out(opts.json ? formatJson(result) : formatPause(result));
+  return result.ok ? 0 : 1;
+}
+
+/**
+ * `lakestep pause|resume <use-case>`: every dag of the use case, as `pause|resume <use-case>/<dag>` does one
+ * (resume leaves the dags the specs disable). Exit 1 when a trigger could not be changed.
+ */
+async function pauseUseCase(io: Io, opts: TargetOptions & { action: 'pause' | 'resume'; json: boolean }): Promise<number> {
+  const manifest = await loadManifest(resolve(io.cwd, opts.buildDir));
+  const uc = resolveUseCase(manifest, opts.ref);
+  const { region } = manifest.platform;
+  const result = await aws(() => setUseCaseTriggers(triggerClients(io, region, manifest), uc.name, uc.workflows, opts.action, (io.now ?? (() => new Date()))()));
+  io.out(opts.json ? formatJson(result) : formatUseCasePause(result));
   return result.ok ? 0 : 1;
 }
 

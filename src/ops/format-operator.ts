@@ -3,7 +3,7 @@ import type { CancelResult } from './cancel.ts';
 import type { RetryResult } from './retry.ts';
 import type { JobRunInfo } from './jobruns.ts';
 import type { LogsResult } from './logs.ts';
-import { pausedLabel, type PauseResult, type TriggerState } from './triggers.ts';
+import { pausedLabel, type PauseResult, type TriggerState, type UseCasePauseResult } from './triggers.ts';
 import { formatDuration, oneLine, renderTable } from './table.ts';
 
 export function formatPause(r: PauseResult): string {
@@ -56,5 +56,21 @@ export function formatRetry(r: RetryResult): string {
   return [
     `${r.ref}: redrove execution ${r.execution} from its failed state (redrive ${r.redriveCount}${r.redriveDate ? `, at ${r.redriveDate}` : ''})`,
     `  \`lakestep status ${r.ref}\` follows it; its succeeded states are not run again`,
+  ].join('\n');
+}
+
+/** `pause|resume <use-case>`: a row per trigger of each dag, the dags left alone, then the count. */
+export function formatUseCasePause(r: UseCasePauseResult): string {
+  const verb = r.action === 'pause' ? 'paused' : 'resumed';
+  const rows = r.dags.flatMap((d) => d.rules.map((x) => [d.ref.slice(r.useCase.length + 1), x.kind, x.name, x.state, x.changed ? 'changed' : x.error ? 'failed' : 'unchanged', x.error ?? '']));
+  const triggers = r.dags.reduce((n, d) => n + d.rules.length, 0);
+  const changed = r.dags.reduce((n, d) => n + d.rules.filter((x) => x.changed).length, 0);
+  return [
+    ...(rows.length ? [renderTable(['DAG', 'TRIGGER', 'NAME', 'STATE', 'CHANGE', 'ERROR'], rows)] : []),
+    ...r.left.map((l) => `left as it is: ${l.ref} (${l.why})`),
+    ...r.unread.map((u) => `not ${verb}: ${u.ref}: its triggers could not be read (${oneLine(u.error, 300)})`),
+    r.ok
+      ? `${r.useCase} ${verb}: ${changed} of ${triggers} trigger(s) of ${r.dags.length} dag(s) changed`
+      : `${r.useCase}: not every trigger could be ${verb} (${[...r.dags.filter((d) => !d.ok).map((d) => d.ref), ...r.unread.map((u) => u.ref)].join(', ')})`,
   ].join('\n');
 }

@@ -50,10 +50,10 @@ export {
 export { checkBootstrap, bootstrapCommand, DEFAULT_QUALIFIER, MIN_BOOTSTRAP_VERSION, type BootstrapCheck, type BootstrapOptions } from './bootstrap.ts';
 export { formatStatus, formatUseCaseStatus, formatRun, formatBackfill, formatJson } from './format.ts';
 export { formatDuration, renderTable } from './table.ts';
-export { hasTriggers, triggerStates, setTriggers, pausedLabel, type TriggerState, type PauseResult, type TriggerClients } from './triggers.ts';
+export { hasTriggers, triggerStates, setTriggers, setUseCaseTriggers, pausedLabel, type TriggerState, type PauseResult, type UseCasePauseResult, type TriggerClients } from './triggers.ts';
 export { readPauseFlag, writePauseFlag } from './pause-flag.ts';
 export { executionHistory, jobRunsFromHistory, describeJobRuns, cancelJobRuns, ACTIVE_JOB_STATES, type JobRunRef, type JobRunInfo } from './jobruns.ts';
 export { executionLogs, findExecution, type LogsResult } from './logs.ts';
 export { cancelExecution, CANCEL_ERROR, type CancelResult } from './cancel.ts';
 export { retryExecution, type RetryResult } from './retry.ts';
-export { formatPause, formatLogs, formatCancel, formatRetry, formatTriggers } from './format-operator.ts';
+export { formatPause, formatUseCasePause, formatLogs, formatCancel, formatRetry, formatTriggers } from './format-operator.ts';

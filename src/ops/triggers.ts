@@ -102,3 +102,39 @@ export function pausedLabel(states: readonly TriggerState[]): string {
   if (disabled === 0) return 'active';
   return disabled === live.length ? 'paused' : `partly paused (${disabled} of ${live.length} triggers disabled)`;
 }
+
+export interface UseCasePauseResult {
+  useCase: string;
+  action: 'pause' | 'resume';
+  /** Each dag with triggers, in the order of the specs. */
+  dags: PauseResult[];
+  /** Dags left as they are: no trigger (started by hand only), or on resume disabled by the specs (`enabled: false`). */
+  left: { ref: string; why: string }[];
+  /** Dags whose triggers could not be read (the others are still changed). */
+  unread: { ref: string; error: string }[];
+  ok: boolean;
+}
+
+/**
+ * `pause|resume <use-case>`: every dag's triggers, one dag after the other. Resume leaves a dag the
+ * specs disable (`enabled: false`) disabled: enabling its schedule would start what the specs turned off.
+ */
+export async function setUseCaseTriggers(c: TriggerClients, useCase: string, workflows: readonly ManifestWorkflow[], action: 'pause' | 'resume', now: Date = new Date()): Promise<UseCasePauseResult> {
+  const dags: PauseResult[] = [];
+  const left: UseCasePauseResult['left'] = [];
+  const unread: UseCasePauseResult['unread'] = [];
+  for (const w of workflows) {
+    const ref = `${useCase}/${w.name}`;
+    if (!hasTriggers(w)) left.push({ ref, why: 'no schedule and no upstream: started by hand only' });
+    else if (action === 'resume' && !w.enabled) left.push({ ref, why: 'the specs disable it (`enabled: false`)' });
+    else {
+      try {
+        dags.push(await setTriggers(c, ref, w, action, now));
+      } catch (err) {
+        // Stopping here would leave the use case half paused without saying which half.
+        unread.push({ ref, error: `${awsErrorName(err) ?? 'Error'}: ${errorMessage(err)}` });
+      }
+    }
+  }
+  return { useCase, action, dags, left, unread, ok: dags.every((d) => d.ok) && !unread.length };
+}

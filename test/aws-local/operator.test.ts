@@ -241,6 +241,22 @@ describe('operator commands on moto', () => {
       expect(r.out).toMatch(/^sales-archive +by hand only +not deployed$/m);
       expect(r.out).toContain('sales/sales-load 2026-11-25T000000Z: Failed / Spark.JobFailed: driver lost \\x1b[2Jcleared');
     }
+
+    // The whole use case paused and resumed: the schedule and the pause flag on moto's Scheduler and DynamoDB.
+    const salesFlag = async () => (await ddb.send(new GetItemCommand({ TableName: GATES, Key: { pk: { S: 'lakestep/paused' }, sk: { S: 'sales/sales-load' } }, ConsistentRead: true }))).Item;
+    const reportState = async () => (await scheduler().send(new GetScheduleCommand({ Name: 'acme-sales-sales-report', GroupName: 'acme' }))).State;
+    const resumed = await runCli(['resume', 'sales'], dir, io());
+    expect(resumed.code).toBe(0);
+    expect(resumed.out.split('\n').at(-1)).toBe('sales resumed: 1 of 2 trigger(s) of 2 dag(s) changed');
+    expect(await reportState()).toBe('ENABLED');
+    const paused = await runCli(['pause', 'sales'], dir, io());
+    expect(paused.code).toBe(0);
+    expect(paused.out.split('\n').at(-1)).toBe('sales paused: 2 of 2 trigger(s) of 2 dag(s) changed');
+    expect(await reportState()).toBe('DISABLED');
+    expect((await salesFlag())?.paused_at?.S).toBe('2026-11-25T09:00:00.000Z');
+    const after = await runCli(['status', 'sales'], dir, io());
+    expect(after.out).toMatch(/^sales-load +paused /m);
+    expect(after.out).toMatch(/^sales-report +paused /m);
   });
 
   it('cancel stops a running execution found through ListStateMachines', async () => {

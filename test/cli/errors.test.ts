@@ -145,7 +145,7 @@ describe('help, version and extra arguments', () => {
     [['graph', 'a', 'b'], "lakestep graph: unexpected argument 'b' (give one folder)", 'usage: lakestep graph [specs]'],
     [['status', 'orders/x', 'y'], "lakestep status: unexpected argument 'y'", 'usage: lakestep status <use-case>/<dag>'],
     [['compile', '--bogus'], "lakestep compile: Unknown option '--bogus'. To specify a positional argument starting with a '-', place it at the end of the command after '--', as in '-- \"--bogus\"", 'usage: lakestep compile [specs]'],
-    [['pause'], 'lakestep pause: pause needs a workflow: lakestep pause <use-case>/<dag>', 'usage: lakestep pause <use-case>/<dag>'],
+    [['pause'], 'lakestep pause: pause needs a use case or a dag: lakestep pause <use-case>[/<dag>]', 'usage: lakestep pause <use-case>[/<dag>]'],
     [['cancel', 'orders/x'], 'lakestep cancel: cancel needs --execution NAME (lakestep status lists them)', 'usage: lakestep cancel <use-case>/<dag> --execution NAME'],
     [['retry', 'orders/x'], 'lakestep retry: retry needs --execution NAME (lakestep status lists them)', 'usage: lakestep retry <use-case>/<dag> --execution NAME'],
     [['status', 'orders/x', '--limit', 'abc'], 'lakestep status: --limit must be an integer, got "abc"', 'usage: lakestep status <use-case>/<dag>'],

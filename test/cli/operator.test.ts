@@ -155,6 +155,55 @@ describe('lakestep pause / resume', () => {
     expect(r).toMatchObject({ code: 0, out: 'orders/orders-adhoc has no schedule and no upstream: it only runs when started by hand' });
   });
 
+  it('pause <use-case> pauses every dag with triggers: schedules disabled, pause flags set, a dag run by hand left alone', async () => {
+    scheduler.on(GetScheduleCommand).resolves(deployed('ENABLED'));
+    const r = await ops(['pause', 'orders']);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(scheduler.commandCalls(UpdateScheduleCommand).map((c) => [c.args[0].input.Name, c.args[0].input.State])).toEqual([['acme-orders-orders-ingestion', 'DISABLED']]);
+    // orders-off has no routes (enabled: false): its dependencies are already off, no flag written for it.
+    expect(dynamodb.commandCalls(PutItemCommand).map((c) => c.args[0].input.Item?.sk?.S)).toEqual(['orders/orders-ingestion', 'orders/orders-upserts']);
+    expect(r.out).toMatch(/^orders-ingestion +schedule +acme-orders-orders-ingestion +DISABLED +changed$/m);
+    expect(r.out).toMatch(/^orders-off +dependencies +after orders\/orders-ingestion +DISABLED +unchanged$/m);
+    expect(r.out).toContain('left as it is: orders/orders-adhoc (no schedule and no upstream: started by hand only)');
+    expect(r.out.split('\n').at(-1)).toBe('orders paused: 3 of 4 trigger(s) of 3 dag(s) changed');
+  });
+
+  it('resume <use-case> resumes them but leaves a dag the specs disable as it is', async () => {
+    scheduler.on(GetScheduleCommand).resolves(deployed('DISABLED'));
+    dynamodb.on(GetItemCommand).resolves({ Item: { paused_at: { S: '2026-11-24T10:00:00.000Z' } } });
+    const r = await ops(['resume', 'orders', '--json']);
+    expect(r.code).toBe(0);
+    expect(scheduler.commandCalls(UpdateScheduleCommand).map((c) => c.args[0].input.State)).toEqual(['ENABLED']);
+    expect(dynamodb.commandCalls(DeleteItemCommand).map((c) => c.args[0].input.Key?.sk?.S)).toEqual(['orders/orders-ingestion', 'orders/orders-upserts']);
+    const got = JSON.parse(r.out);
+    expect(got.dags.map((d: { ref: string }) => d.ref)).toEqual(['orders/orders-ingestion', 'orders/orders-upserts']);
+    expect(got.left).toEqual([
+      { ref: 'orders/orders-off', why: 'the specs disable it (`enabled: false`)' },
+      { ref: 'orders/orders-adhoc', why: 'no schedule and no upstream: started by hand only' },
+    ]);
+  });
+
+  it('a dag whose triggers cannot be read does not stop the others; exit 1 names it', async () => {
+    scheduler.on(GetScheduleCommand).rejects(Object.assign(new Error('not authorized to perform scheduler:GetSchedule'), { name: 'AccessDeniedException' }));
+    const r = await ops(['pause', 'orders']);
+    expect(r.code).toBe(1);
+    expect(dynamodb.commandCalls(PutItemCommand).map((c) => c.args[0].input.Item?.sk?.S)).toEqual(['orders/orders-upserts']);
+    expect(r.out).toContain('not paused: orders/orders-ingestion: its triggers could not be read (AccessDeniedException: not authorized to perform scheduler:GetSchedule)');
+    expect(r.out.split('\n').at(-1)).toBe('orders: not every trigger could be paused (orders/orders-ingestion)');
+  });
+
+  it.each([
+    [['pause'], 'pause needs a use case or a dag: lakestep pause <use-case>[/<dag>]'],
+    [['resume', 'ordrs'], 'unknown use case "ordrs"; did you mean "orders"?'],
+  ])('%j exits 2 before any AWS call', async (argv, message) => {
+    const r = await ops(argv);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(message);
+    expect(scheduler.calls()).toHaveLength(0);
+    expect(dynamodb.calls()).toHaveLength(0);
+  });
+
   it('status shows whether the dag is paused, and since when', async () => {
     sfn.on(ListExecutionsCommand).resolves({ executions: [] });
     scheduler.on(GetScheduleCommand).resolves(deployed('DISABLED'));
