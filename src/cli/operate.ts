@@ -153,8 +153,8 @@ export async function statusCommand(io: Io, opts: TargetOptions & { limit?: numb
 async function useCaseStatusCommand(io: Io, opts: TargetOptions & { limit?: number; json: boolean }): Promise<number> {
   if (opts.limit !== undefined) throw new OpsError('USAGE', `--limit goes with a dag (lakestep status ${opts.ref}/<dag> --limit N): status ${opts.ref} shows each dag's newest execution`);
   const manifest: Manifest = await loadManifest(resolve(io.cwd, opts.buildDir));
-  // Unknown or quarantined before any AWS client exists.
-  resolveUseCase(manifest, opts.ref);
+  // An unknown use case before any AWS client exists; a quarantined one shows its last deployment.
+  if (!manifest.quarantined.some((q) => q.useCase === opts.ref)) resolveUseCase(manifest, opts.ref);
   checkAccount(opts.account);
   const { region } = manifest.platform;
   const account = opts.account ?? manifest.platform.account;

@@ -135,8 +135,11 @@ export function formatUseCaseStatus(r: UseCaseStatusResult): string {
     });
   // A read that failed for one dag fails the same way for the others: each message once.
   const unread = [...new Set(r.dags.flatMap((d) => [d.triggers, d.quality].filter((x): x is string => typeof x === 'string')))];
+  const head = r.quarantined
+    ? `${r.useCase} is quarantined: its specs have ${r.quarantined.errors} error(s)${r.quarantined.first ? ` (first: ${oneLine(r.quarantined.first, CAUSE_MAX)})` : ''}; what runs is its last good deployment, ${r.dags.length} state machine(s) in ${r.region}`
+    : `${r.useCase}${r.owner ? ` (owner ${r.owner})` : ''}: ${r.dags.length} dag(s) in ${r.region}`;
   return [
-    `${r.useCase}${r.owner ? ` (owner ${r.owner})` : ''}: ${r.dags.length} dag(s) in ${r.region}${summary.length ? ` — ${summary.join(', ')}` : ''}`,
+    `${head}${summary.length ? ` — ${summary.join(', ')}` : ''}`,
     renderTable(['DAG', 'TRIGGERS', 'LAST EXECUTION', 'STATUS', 'START', 'DURATION', 'CHECKS', 'FRESHNESS'], rows),
     ...(failures.length ? ['', 'Failures (newest execution):', ...failures] : []),
     ...unread.map((u) => `note: ${oneLine(u, CAUSE_MAX)}`),

@@ -53,7 +53,7 @@ export function resolveUseCase(manifest: Manifest, useCase: string): ManifestUse
       'QUARANTINED',
       `use case "${useCase}" is quarantined: its specs have ${errors.length} error(s)` +
         (first ? ` (first: ${first.file}:${first.line}:${first.column} ${first.code} ${first.message})` : '') +
-        `, so it was not compiled or deployed; its last good deployment, if any, is what runs in AWS. Fix the specs and deploy again.`,
+        `, so it was not compiled or deployed; its last good deployment, if any, is what runs in AWS (\`lakestep status ${useCase}\` shows it). Fix the specs and deploy again.`,
     );
   }
   const uc = manifest.useCases.find((u) => u.name === useCase);

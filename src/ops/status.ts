@@ -44,7 +44,7 @@ export interface StatusResult {
   executions: ExecutionRow[];
 }
 
-export async function workflowStatus(client: SFNClient, target: WorkflowTarget, opts: StatusOptions): Promise<StatusResult> {
+export async function workflowStatus(client: SFNClient, target: Pick<WorkflowTarget, 'ref' | 'stateMachineArn'>, opts: StatusOptions): Promise<StatusResult> {
   const limit = opts.limit ?? 10;
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
     throw new OpsError('USAGE', `--limit must be an integer from 1 to 1000, got ${limit}`);

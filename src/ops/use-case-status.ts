@@ -8,7 +8,7 @@
  *
  * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_ListExecutions.html
  */
-import type { SFNClient } from '@aws-sdk/client-sfn';
+import { ListTagsForResourceCommand, paginateListStateMachines, type SFNClient } from '@aws-sdk/client-sfn';
 import type { Manifest, ManifestWorkflow } from '../build/types.ts';
 import { awsErrorName } from './errors.ts';
 import { locateMachines, pool, type Machine } from './machines.ts';
@@ -35,6 +35,12 @@ export interface UseCaseStatusResult {
   useCase: string;
   owner?: string;
   region: string;
+  /**
+   * Set when the use case is quarantined: its first error. The build has none of its dags, so they are
+   * its deployed state machines (its last good deployment), found by name and tags; their triggers and
+   * freshness SLAs are unknown.
+   */
+  quarantined?: { errors: number; first?: string };
   dags: DagOverview[];
 }
 
@@ -56,6 +62,8 @@ export interface UseCaseStatusOptions {
 
 /** The overview of every dag of `useCase`, in the order of its specs. */
 export async function useCaseStatus(manifest: Manifest, useCase: string, readers: UseCaseStatusReaders, opts: UseCaseStatusOptions): Promise<UseCaseStatusResult> {
+  const quarantined = manifest.quarantined.find((q) => q.useCase === useCase);
+  if (quarantined) return quarantinedStatus(manifest, quarantined, readers, opts);
   const uc = resolveUseCase(manifest, useCase);
   const { region } = manifest.platform;
   const machines: Machine[] = uc.workflows.map((w) => ({ dag: `${uc.name}/${w.name}`, name: w.stateMachineName }));
@@ -81,6 +89,48 @@ export async function useCaseStatus(manifest: Manifest, useCase: string, readers
     },
   );
   return { useCase: uc.name, ...(uc.owner ? { owner: uc.owner } : {}), region, dags };
+}
+
+/** Why the triggers of a quarantined use case's dags are not shown. */
+export const QUARANTINED_TRIGGERS = 'triggers: unknown (the use case is quarantined: the build has none of its schedules or upstreams)';
+
+async function quarantinedStatus(manifest: Manifest, q: Manifest['quarantined'][number], readers: UseCaseStatusReaders, opts: UseCaseStatusOptions): Promise<UseCaseStatusResult> {
+  const errors = q.diagnostics.filter((d) => d.severity === 'error');
+  const first = errors[0];
+  const { prefix, region } = manifest.platform;
+  const deployed = await deployedMachines(readers.sfn, prefix, q.useCase);
+  const dags: DagOverview[] = deployed.map((m) => ({ ref: `${q.useCase}/${m.dag}`, stateMachineName: m.name, stateMachineArn: m.arn, triggers: QUARANTINED_TRIGGERS, quality: { freshness: [] } }));
+  await pool(dags, opts.concurrency ?? 4, async (row) => {
+    const status = await workflowStatus(readers.sfn, { ref: row.ref, stateMachineArn: row.stateMachineArn! }, { limit: 1, now: opts.now });
+    if (status.executions[0]) row.latest = status.executions[0];
+    row.quality = await readers.quality(row.ref);
+  });
+  return {
+    useCase: q.useCase,
+    region,
+    quarantined: { errors: errors.length, ...(first ? { first: `${first.file}:${first.line}:${first.column} ${first.code} ${first.message}` } : {}) },
+    dags,
+  };
+}
+
+/**
+ * The deployed state machines of a use case the build does not describe: named `<prefix>-<use case>-<dag>`
+ * (use-case names hold no `-`), and tagged by its stack with the platform and the use case — the tags rule
+ * out another platform's machine whose prefix happens to start the same way.
+ * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_ListTagsForResource.html
+ */
+async function deployedMachines(sfn: SFNClient, prefix: string, useCase: string): Promise<{ dag: string; name: string; arn: string }[]> {
+  const start = `${prefix}-${useCase}-`;
+  const candidates: { name: string; arn: string }[] = [];
+  for await (const page of paginateListStateMachines({ client: sfn, pageSize: 1000 }, {})) {
+    for (const m of page.stateMachines ?? []) if (m.name?.startsWith(start) && m.stateMachineArn) candidates.push({ name: m.name, arn: m.stateMachineArn });
+  }
+  const out: { dag: string; name: string; arn: string }[] = [];
+  await pool(candidates, 4, async (c) => {
+    const tags = new Map(((await sfn.send(new ListTagsForResourceCommand({ resourceArn: c.arn }))).tags ?? []).map((t) => [t.key, t.value]));
+    if (tags.get('lakestep:platform') === prefix && tags.get('lakestep:use-case') === useCase) out.push({ dag: tags.get('lakestep:dag') ?? c.name.slice(start.length), ...c });
+  });
+  return out.sort((a, b) => a.dag.localeCompare(b.dag));
 }
 
 function resolved(useCase: string, w: ManifestWorkflow, region: string): ResolvedWorkflow {

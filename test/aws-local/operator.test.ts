@@ -259,6 +259,26 @@ describe('operator commands on moto', () => {
     expect(after.out).toMatch(/^sales-report +paused /m);
   });
 
+  it('status of a quarantined use case finds its deployed machines by name and by the tags its stack gave them', async () => {
+    const client = sfn();
+    const roleArn = 'arn:aws:iam::123456789012:role/sfn';
+    const pass = JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', End: true } } });
+    const tags = (platform: string, dag: string) => [{ key: 'lakestep:platform', value: platform }, { key: 'lakestep:use-case', value: 'refunds' }, { key: 'lakestep:dag', value: dag }];
+    const load = await client.send(new CreateStateMachineCommand({ name: 'acme-refunds-refunds-load', roleArn, definition: pass, tags: tags('acme', 'refunds-load') }));
+    // Another platform's machine (prefix acme-refunds, use case refunds) whose name starts the same way.
+    await client.send(new CreateStateMachineCommand({ name: 'acme-refunds-refunds-other', roleArn, definition: pass, tags: tags('acme-refunds', 'other') }));
+    const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn: load.stateMachineArn, name: '2026-11-25T000000Z' }));
+    expect(await stoppedStatus(client, executionArn!)).toBe('SUCCEEDED');
+    const diagnostics = [{ code: 'SCHEMA_UNKNOWN_FIELD', severity: 'error' as const, message: 'unknown field "shedule"', file: 'refunds/orchestration.yaml', line: 4, column: 5, pointer: '/dags/0/shedule', useCase: 'refunds' }];
+    const dir = buildFolder({ quarantined: [{ useCase: 'refunds', diagnostics }] });
+    const r = await runCli(['status', 'refunds'], dir, io());
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out.split('\n')[0]).toBe('refunds is quarantined: its specs have 1 error(s) (first: refunds/orchestration.yaml:4:5 SCHEMA_UNKNOWN_FIELD unknown field "shedule"); what runs is its last good deployment, 1 state machine(s) in eu-west-1');
+    expect(r.out).toMatch(/^refunds-load +unknown +2026-11-25T000000Z +SUCCEEDED /m);
+    expect(r.out).not.toContain('other');
+  });
+
   it('cancel stops a running execution found through ListStateMachines', async () => {
     const dir = buildFolder();
     const machines = await runCli(['run', 'orders/orders-ingestion', '--date', '2026-11-25'], dir, io());

@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { GetScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
-import { GetExecutionHistoryCommand, ListExecutionsCommand, ListStateMachinesCommand, SFNClient, StateMachineDoesNotExist } from '@aws-sdk/client-sfn';
+import { GetExecutionHistoryCommand, ListExecutionsCommand, ListStateMachinesCommand, ListTagsForResourceCommand, SFNClient, StateMachineDoesNotExist } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { FreshnessAlarm, Manifest, ScheduleDefinition } from '../../src/build/types.ts';
@@ -195,11 +195,33 @@ describe('lakestep status <use-case>', () => {
     expect(one.out).toContain('2026-11-26T060000Z: line1 line2 \\x1b[2J\\u202ecleared');
   });
 
+  it('a quarantined use case shows its last good deployment: its machines found by name and confirmed by their tags', async () => {
+    const machine = (name: string) => ({ name, stateMachineArn: arn(name), type: 'STANDARD' as const, creationDate: NOW });
+    // The second is another platform's (prefix acme-payments), whose name starts the same way.
+    sfn.on(ListStateMachinesCommand).resolves({ stateMachines: [machine(REPORT), machine('acme-payments-payments-ingestion'), machine('acme-payments-payments-load')] });
+    sfn.on(ListTagsForResourceCommand, { resourceArn: arn('acme-payments-payments-ingestion') }).resolves({ tags: [{ key: 'lakestep:platform', value: 'acme' }, { key: 'lakestep:use-case', value: 'payments' }, { key: 'lakestep:dag', value: 'payments-ingestion' }] });
+    sfn.on(ListTagsForResourceCommand, { resourceArn: arn('acme-payments-payments-load') }).resolves({ tags: [{ key: 'lakestep:platform', value: 'acme-payments' }, { key: 'lakestep:use-case', value: 'payments' }, { key: 'lakestep:dag', value: 'load' }] });
+    sfn.on(ListExecutionsCommand, { stateMachineArn: arn('acme-payments-payments-ingestion') }).resolves({
+      executions: [{ executionArn: exec('acme-payments-payments-ingestion', 'p'), stateMachineArn: arn('acme-payments-payments-ingestion'), name: 'p', status: 'SUCCEEDED', startDate: new Date('2026-11-26T05:00:00Z'), stopDate: new Date('2026-11-26T05:01:00Z') }],
+    });
+    const r = await status(['payments']);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const lines = r.out.split('\n');
+    expect(lines[0]).toBe('payments is quarantined: its specs have 1 error(s) (first: payments/orchestration.yaml:4:5 SCHEMA_UNKNOWN_FIELD unknown field "shedule"); what runs is its last good deployment, 1 state machine(s) in eu-west-1');
+    expect(lines[2]).toMatch(/^payments-ingestion +unknown +p +SUCCEEDED +2026-11-26T05:00:00Z +1m 00s$/);
+    expect(lines).toHaveLength(5);
+    expect(r.out).toContain('note: triggers: unknown (the use case is quarantined: the build has none of its schedules or upstreams)');
+    expect(sfn.commandCalls(ListTagsForResourceCommand).map((c) => c.args[0].input.resourceArn).sort()).toEqual([arn('acme-payments-payments-ingestion'), arn('acme-payments-payments-load')]);
+    expect(sfn.commandCalls(ListExecutionsCommand).map((c) => c.args[0].input.stateMachineArn)).toEqual([arn('acme-payments-payments-ingestion')]);
+    // Its last run's checks are read from the runs table as for any dag.
+    expect(ddb.commandCalls(QueryCommand).map((c) => c.args[0].input.ExpressionAttributeValues?.[':pk']?.S)).toEqual(['payments/payments-ingestion']);
+  });
+
   it.each([
     [['orders', '--limit', '2'], 2, '--limit goes with a dag (lakestep status orders/<dag> --limit N)'],
     [['ordrs'], 2, 'unknown use case "ordrs"; did you mean "orders"?'],
     [['ord\u001b[2Jrs'], 2, 'unknown use case "ord\\x1b[2Jrs"'],
-    [['payments'], 1, 'use case "payments" is quarantined'],
     [['orders', '--account', '12'], 2, '--account must be a 12-digit AWS account id'],
     [[], 2, 'status needs a use case or a dag: lakestep status <use-case>[/<dag>]'],
   ])('%j exits %i before any AWS call', async (argv, code, message) => {
