@@ -11,6 +11,7 @@ import { durationText } from '../asl/watch.ts';
 import { withThousands } from '../build/limits.ts';
 import { escapeForTerminal } from '../diagnostics.ts';
 import { type FailuresReport, readFailures } from '../ops/failures.ts';
+import { taggedMachines } from '../ops/machines.ts';
 import { checkAccount, formatJson, loadManifest } from '../ops/index.ts';
 import { fewNames, renderTable } from '../ops/table.ts';
 import { AWS_SINCE_DEFAULT, parseSince } from '../ui/aws.ts';
@@ -60,21 +61,27 @@ export async function failuresCommand(io: Io, opts: { buildDir: string; since?: 
   const manifest = await loadManifest(resolve(io.cwd, opts.buildDir));
   checkUseCases(manifest, opts.useCases, { quarantined: true });
   const { region } = manifest.platform;
+  const quarantined = manifest.quarantined.filter((q) => !opts.useCases.length || opts.useCases.includes(q.useCase)).map((q) => q.useCase);
+  let lastDeployed: { useCase: string; machines: number }[] = [];
   const report = await aws(async () => {
     const raw = (io.sfn ?? ((r: string) => new SFNClient({ region: r })))(region);
     const cloudWatch = io.cloudWatch?.(region) ?? new (await import('@aws-sdk/client-cloudwatch')).CloudWatchClient({ region });
     const { client } = paced(raw, { quotas: stepFunctionsQuotas(region) });
+    // The build does not name a quarantined use case's dags: its last good deployment's machines are found by name and tags.
+    const tagged = await taggedMachines(client, manifest.platform.prefix, quarantined);
+    lastDeployed = quarantined.map((uc) => ({ useCase: uc, machines: tagged.get(uc)?.length ?? 0 }));
     return readFailures(cloudWatch, client, manifest, {
       since,
       now,
-      // The build does not name a quarantined use case's dags: its deployed machines are not read (said below).
-      quarantined: [],
+      quarantined: quarantined.map((uc) => ({ useCase: uc, errors: 0, dags: (tagged.get(uc) ?? []).map((m) => ({ name: m.dag, dependsOn: [], enabled: true })) })),
       ...(opts.useCases.length ? { useCases: opts.useCases } : {}),
       ...(opts.account === undefined ? (manifest.platform.account ? { account: manifest.platform.account } : {}) : { account: opts.account }),
     });
   });
-  const skipped = manifest.quarantined.filter((q) => !opts.useCases.length || opts.useCases.includes(q.useCase)).map((q) => q.useCase);
-  if (skipped.length) report.notes.push(`quarantined use case(s) not read, their dags not being in the build: ${fewNames(skipped)}`);
+  if (lastDeployed.length) {
+    const each = lastDeployed.map((q) => `${q.useCase} (${q.machines ? `${q.machines} state machine(s)` : 'none deployed'})`);
+    report.notes.push(`quarantined use case(s) read from their last good deployment, their dags not being in the build: ${fewNames(each)}`);
+  }
   io.out(opts.json ? formatJson(report) : formatFailures(report));
   return failuresExitCode(report);
 }

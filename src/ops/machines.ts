@@ -4,7 +4,7 @@
  * (a page holds 1,000), and a bounded pool to call AWS for each.
  * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_ListStateMachines.html
  */
-import { paginateListStateMachines, type SFNClient } from '@aws-sdk/client-sfn';
+import { ListTagsForResourceCommand, paginateListStateMachines, type SFNClient } from '@aws-sdk/client-sfn';
 import type { Manifest } from '../build/types.ts';
 import type { QuarantinedUseCase } from '../graph/types.ts';
 import { stateMachineName } from '../naming.ts';
@@ -65,6 +65,34 @@ export async function locateMachines(client: SFNClient, machines: Machine[], reg
     }
     if (!left) break;
   }
+}
+
+/**
+ * The deployed state machines of use cases the build does not describe (quarantined ones: what runs is their
+ * last good deployment), by use case: one `ListStateMachines` walk for the names `<prefix>-<use case>-<dag>`
+ * (use-case names hold no `-`), then the tags their stack gave each (`lakestep:platform`, `lakestep:use-case`,
+ * `lakestep:dag`), which rule out another platform's machine whose prefix happens to start the same way.
+ * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_ListTagsForResource.html
+ */
+export async function taggedMachines(sfn: SFNClient, prefix: string, useCases: readonly string[]): Promise<Map<string, { dag: string; name: string; arn: string }[]>> {
+  const out = new Map<string, { dag: string; name: string; arn: string }[]>();
+  if (!useCases.length) return out;
+  const candidates: { useCase: string; name: string; arn: string }[] = [];
+  for await (const page of paginateListStateMachines({ client: sfn, pageSize: 1000 }, {})) {
+    for (const m of page.stateMachines ?? []) {
+      const useCase = useCases.find((uc) => m.name?.startsWith(`${prefix}-${uc}-`));
+      if (useCase !== undefined && m.name && m.stateMachineArn) candidates.push({ useCase, name: m.name, arn: m.stateMachineArn });
+    }
+  }
+  await pool(candidates, 4, async (c) => {
+    const tags = new Map(((await sfn.send(new ListTagsForResourceCommand({ resourceArn: c.arn }))).tags ?? []).map((t) => [t.key, t.value]));
+    if (tags.get('lakestep:platform') !== prefix || tags.get('lakestep:use-case') !== c.useCase) return;
+    const list = out.get(c.useCase) ?? [];
+    list.push({ dag: tags.get('lakestep:dag') ?? c.name.slice(prefix.length + c.useCase.length + 2), name: c.name, arn: c.arn });
+    out.set(c.useCase, list);
+  });
+  for (const list of out.values()) list.sort((a, b) => a.dag.localeCompare(b.dag));
+  return out;
 }
 
 /** Runs `work` over `items`, at most `n` at a time. */

@@ -8,10 +8,10 @@
  *
  * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_ListExecutions.html
  */
-import { ListTagsForResourceCommand, paginateListStateMachines, type SFNClient } from '@aws-sdk/client-sfn';
+import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { Manifest, ManifestWorkflow } from '../build/types.ts';
 import { awsErrorName } from './errors.ts';
-import { locateMachines, pool, type Machine } from './machines.ts';
+import { locateMachines, pool, taggedMachines, type Machine } from './machines.ts';
 import type { DagQuality } from './quality-status.ts';
 import { resolveUseCase, type ResolvedWorkflow } from './resolve.ts';
 import { workflowStatus, type ExecutionRow } from './status.ts';
@@ -98,7 +98,7 @@ async function quarantinedStatus(manifest: Manifest, q: Manifest['quarantined'][
   const errors = q.diagnostics.filter((d) => d.severity === 'error');
   const first = errors[0];
   const { prefix, region } = manifest.platform;
-  const deployed = await deployedMachines(readers.sfn, prefix, q.useCase);
+  const deployed = (await taggedMachines(readers.sfn, prefix, [q.useCase])).get(q.useCase) ?? [];
   const dags: DagOverview[] = deployed.map((m) => ({ ref: `${q.useCase}/${m.dag}`, stateMachineName: m.name, stateMachineArn: m.arn, triggers: QUARANTINED_TRIGGERS, quality: { freshness: [] } }));
   await pool(dags, opts.concurrency ?? 4, async (row) => {
     const status = await workflowStatus(readers.sfn, { ref: row.ref, stateMachineArn: row.stateMachineArn! }, { limit: 1, now: opts.now });
@@ -111,26 +111,6 @@ async function quarantinedStatus(manifest: Manifest, q: Manifest['quarantined'][
     quarantined: { errors: errors.length, ...(first ? { first: `${first.file}:${first.line}:${first.column} ${first.code} ${first.message}` } : {}) },
     dags,
   };
-}
-
-/**
- * The deployed state machines of a use case the build does not describe: named `<prefix>-<use case>-<dag>`
- * (use-case names hold no `-`), and tagged by its stack with the platform and the use case — the tags rule
- * out another platform's machine whose prefix happens to start the same way.
- * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_ListTagsForResource.html
- */
-async function deployedMachines(sfn: SFNClient, prefix: string, useCase: string): Promise<{ dag: string; name: string; arn: string }[]> {
-  const start = `${prefix}-${useCase}-`;
-  const candidates: { name: string; arn: string }[] = [];
-  for await (const page of paginateListStateMachines({ client: sfn, pageSize: 1000 }, {})) {
-    for (const m of page.stateMachines ?? []) if (m.name?.startsWith(start) && m.stateMachineArn) candidates.push({ name: m.name, arn: m.stateMachineArn });
-  }
-  const out: { dag: string; name: string; arn: string }[] = [];
-  await pool(candidates, 4, async (c) => {
-    const tags = new Map(((await sfn.send(new ListTagsForResourceCommand({ resourceArn: c.arn }))).tags ?? []).map((t) => [t.key, t.value]));
-    if (tags.get('lakestep:platform') === prefix && tags.get('lakestep:use-case') === useCase) out.push({ dag: tags.get('lakestep:dag') ?? c.name.slice(start.length), ...c });
-  });
-  return out.sort((a, b) => a.dag.localeCompare(b.dag));
 }
 
 function resolved(useCase: string, w: ManifestWorkflow, region: string): ResolvedWorkflow {

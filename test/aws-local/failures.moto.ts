@@ -11,6 +11,7 @@ import { CreateStateMachineCommand, SFNClient, StartExecutionCommand } from '@aw
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import type { FreshnessAlarm, Manifest } from '../../src/build/types.ts';
 import { readFailures } from '../../src/ops/failures.ts';
+import { taggedMachines } from '../../src/ops/machines.ts';
 import { manifestPlatform, manifestWorkflow } from '../helpers/manifest.ts';
 import { stoppedStatus } from './stopped.ts';
 
@@ -109,5 +110,30 @@ describe('failures on moto', () => {
     expect(report.calls).toEqual({ getMetricData: 1, describeAlarms: 1, listExecutions: 1, getExecutionHistory: 1, listStateMachines: true });
     expect(report.stale).toEqual([{ table: 'raw_orders.orders', level: 'error', afterSeconds: 7200, workflow: 'orders/orders-load', alarm: ALARMS[1]!.name, since: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/) }]);
     expect(report.freshnessAlarms).toBe(3);
+  });
+
+  it("finds a quarantined use case's last deployment by name and its stack's tags, and reads its failures", async () => {
+    const sfn = new SFNClient(config());
+    const fail = JSON.stringify({ StartAt: 'Load', States: { Load: { Type: 'Fail', Error: 'Spark.JobFailed', Cause: 'lost' } } });
+    const tags = (platform: string, dag: string) => [{ key: 'lakestep:platform', value: platform }, { key: 'lakestep:use-case', value: 'refunds' }, { key: 'lakestep:dag', value: dag }];
+    const mine = await sfn.send(new CreateStateMachineCommand({ name: `${PREFIX}-refunds-refunds-load`, roleArn: ROLE, definition: fail, tags: tags(PREFIX, 'refunds-load') }));
+    // Another platform (prefix fails-refunds) whose machine's name starts the same way.
+    await sfn.send(new CreateStateMachineCommand({ name: `${PREFIX}-refunds-refunds-x`, roleArn: ROLE, definition: fail, tags: tags(`${PREFIX}-refunds`, 'x') }));
+    expect(await run(sfn, mine.stateMachineArn!, 'r1')).toBe('FAILED');
+    await new CloudWatchClient(config()).send(
+      new PutMetricDataCommand({ Namespace: 'AWS/States', MetricData: [{ MetricName: 'ExecutionsFailed', Dimensions: [{ Name: 'StateMachineArn', Value: mine.stateMachineArn! }], Timestamp: new Date(Date.now() - 60_000), Value: 1, Unit: 'Count' }] }),
+    );
+    const found = await taggedMachines(sfn, PREFIX, ['refunds', 'orders']);
+    expect(found.get('refunds')).toEqual([{ dag: 'refunds-load', name: `${PREFIX}-refunds-refunds-load`, arn: mine.stateMachineArn }]);
+    // The orders machines carry no use-case tag here: not taken for another platform's.
+    expect(found.get('orders')).toBeUndefined();
+    const now = new Date();
+    const report = await readFailures(new CloudWatchClient(config()), sfn, manifest, {
+      since: new Date(now.getTime() - 3600_000),
+      now,
+      useCases: ['refunds'],
+      quarantined: [{ useCase: 'refunds', errors: 1, dags: [{ name: 'refunds-load', dependsOn: [], enabled: true }] }],
+    });
+    expect(report.failing.map((f) => [f.dag, f.counts.FAILED, f.newest?.error])).toEqual([['refunds/refunds-load', 1, 'Spark.JobFailed']]);
   });
 });

@@ -4,7 +4,7 @@
  * mocked SDK clients here; test/aws-local/failures.moto.ts runs the same reads on moto's.
  */
 import { CloudWatchClient, DescribeAlarmsCommand, GetMetricDataCommand, type GetMetricDataCommandInput, type MetricDataResult } from '@aws-sdk/client-cloudwatch';
-import { GetExecutionHistoryCommand, ListExecutionsCommand, ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { GetExecutionHistoryCommand, ListExecutionsCommand, ListStateMachinesCommand, ListTagsForResourceCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -224,6 +224,27 @@ describe('lakestep failures', () => {
     const json: string[] = [];
     expect(await failuresCommand(io(dir, json) as never, { buildDir: '.', useCases: [], json: true, now: NOW })).toBe(1);
     expect(JSON.parse(json[0]!)).toMatchObject({ since: '2026-12-05T12:00:00Z', now: '2026-12-06T12:00:00Z', machines: 6, failing: [{ dag: 'uc1/load', counts: { FAILED: 2, TIMED_OUT: 0, ABORTED: 0 } }] });
+  });
+
+  it("reads a quarantined use case's last good deployment: its machines found by name and confirmed by their tags", async () => {
+    const dir = tempDir('lakestep-failures-');
+    const diagnostics = [{ code: 'SCHEMA_UNKNOWN_FIELD', severity: 'error' as const, message: 'm', file: 'uc9/orchestration.yaml', line: 1, column: 1, pointer: '', useCase: 'uc9' }];
+    writeManifest(dir, { ...platform(2), quarantined: [{ useCase: 'uc9', diagnostics }] });
+    const machine = (name: string) => ({ name, stateMachineArn: arnOf(name), type: 'STANDARD' as const, creationDate: NOW });
+    sfn.on(ListStateMachinesCommand).resolves({ stateMachines: [machine('acme-uc0-load'), machine('acme-uc9-load'), machine('acme-uc9-load2')] });
+    const tags = (platform: string, dag: string) => ({ tags: [{ key: 'lakestep:platform', value: platform }, { key: 'lakestep:use-case', value: 'uc9' }, { key: 'lakestep:dag', value: dag }] });
+    sfn.on(ListTagsForResourceCommand, { resourceArn: arnOf('acme-uc9-load') }).resolves(tags('acme', 'load'));
+    // Another platform's (prefix acme-uc9, use case load2 would be its name's rest): not this use case's.
+    sfn.on(ListTagsForResourceCommand, { resourceArn: arnOf('acme-uc9-load2') }).resolves(tags('acme-uc9', 'load2'));
+    sfn.on(ListExecutionsCommand).resolves({ executions: [{ executionArn: `${arnOf('acme-uc9-load')}:e`, stateMachineArn: arnOf('acme-uc9-load'), name: 'e', status: 'FAILED', startDate: NOW, stopDate: NOW }] });
+    sfn.on(GetExecutionHistoryCommand).resolves({ events: [{ id: 2, timestamp: NOW, type: 'ExecutionFailed', executionFailedEventDetails: { error: 'E', cause: 'c' } }] });
+    metrics({ 'acme-uc9-load': { ExecutionsFailed: [1] }, 'acme-uc9-load2': { ExecutionsFailed: [5] } });
+    const out: string[] = [];
+    expect(await failuresCommand(io(dir, out) as never, { buildDir: '.', useCases: [], json: true, now: NOW })).toBe(1);
+    const report = JSON.parse(out[0]!);
+    expect(report.failing.map((f: { dag: string }) => f.dag)).toEqual(['uc9/load']);
+    expect(report.machines).toBe(7);
+    expect(report.notes).toEqual(['quarantined use case(s) read from their last good deployment, their dags not being in the build: uc9 (1 state machine(s))']);
   });
 
   it.each([
