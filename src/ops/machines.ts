@@ -71,7 +71,8 @@ export async function locateMachines(client: SFNClient, machines: Machine[], reg
  * The deployed state machines of use cases the build does not describe (quarantined ones: what runs is their
  * last good deployment), by use case: one `ListStateMachines` walk for the names `<prefix>-<use case>-<dag>`
  * (use-case names hold no `-`), then the tags their stack gave each (`lakestep:platform`, `lakestep:use-case`,
- * `lakestep:dag`), which rule out another platform's machine whose prefix happens to start the same way.
+ * `lakestep:dag`), which rule out another platform's machine whose prefix happens to start the same way, and
+ * the machines beside a dag's own.
  * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_ListTagsForResource.html
  */
 export async function taggedMachines(sfn: SFNClient, prefix: string, useCases: readonly string[]): Promise<Map<string, { dag: string; name: string; arn: string }[]>> {
@@ -87,8 +88,11 @@ export async function taggedMachines(sfn: SFNClient, prefix: string, useCases: r
   await pool(candidates, 4, async (c) => {
     const tags = new Map(((await sfn.send(new ListTagsForResourceCommand({ resourceArn: c.arn }))).tags ?? []).map((t) => [t.key, t.value]));
     if (tags.get('lakestep:platform') !== prefix || tags.get('lakestep:use-case') !== c.useCase) return;
+    const dag = tags.get('lakestep:dag') ?? c.name.slice(prefix.length + c.useCase.length + 2);
+    // A dag's own machine, not one beside it (the `-slow` watcher of a dag with max_duration carries the dag's tags).
+    if (c.name !== stateMachineName(prefix, c.useCase, dag)) return;
     const list = out.get(c.useCase) ?? [];
-    list.push({ dag: tags.get('lakestep:dag') ?? c.name.slice(prefix.length + c.useCase.length + 2), name: c.name, arn: c.arn });
+    list.push({ dag, name: c.name, arn: c.arn });
     out.set(c.useCase, list);
   });
   for (const list of out.values()) list.sort((a, b) => a.dag.localeCompare(b.dag));

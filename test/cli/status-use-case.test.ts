@@ -198,7 +198,9 @@ describe('lakestep status <use-case>', () => {
   it('a quarantined use case shows its last good deployment: its machines found by name and confirmed by their tags', async () => {
     const machine = (name: string) => ({ name, stateMachineArn: arn(name), type: 'STANDARD' as const, creationDate: NOW });
     // The second is another platform's (prefix acme-payments), whose name starts the same way.
-    sfn.on(ListStateMachinesCommand).resolves({ stateMachines: [machine(REPORT), machine('acme-payments-payments-ingestion'), machine('acme-payments-payments-load')] });
+    sfn.on(ListStateMachinesCommand).resolves({ stateMachines: [machine(REPORT), machine('acme-payments-payments-ingestion'), machine('acme-payments-payments-ingestion-slow'), machine('acme-payments-payments-load')] });
+    // The slow-run watcher beside the dag's machine carries the dag's tags but is not the dag.
+    sfn.on(ListTagsForResourceCommand, { resourceArn: arn('acme-payments-payments-ingestion-slow') }).resolves({ tags: [{ key: 'lakestep:platform', value: 'acme' }, { key: 'lakestep:use-case', value: 'payments' }, { key: 'lakestep:dag', value: 'payments-ingestion' }] });
     sfn.on(ListTagsForResourceCommand, { resourceArn: arn('acme-payments-payments-ingestion') }).resolves({ tags: [{ key: 'lakestep:platform', value: 'acme' }, { key: 'lakestep:use-case', value: 'payments' }, { key: 'lakestep:dag', value: 'payments-ingestion' }] });
     sfn.on(ListTagsForResourceCommand, { resourceArn: arn('acme-payments-payments-load') }).resolves({ tags: [{ key: 'lakestep:platform', value: 'acme-payments' }, { key: 'lakestep:use-case', value: 'payments' }, { key: 'lakestep:dag', value: 'load' }] });
     sfn.on(ListExecutionsCommand, { stateMachineArn: arn('acme-payments-payments-ingestion') }).resolves({
@@ -212,7 +214,7 @@ describe('lakestep status <use-case>', () => {
     expect(lines[2]).toMatch(/^payments-ingestion +unknown +p +SUCCEEDED +2026-11-26T05:00:00Z +1m 00s$/);
     expect(lines).toHaveLength(5);
     expect(r.out).toContain('note: triggers: unknown (the use case is quarantined: the build has none of its schedules or upstreams)');
-    expect(sfn.commandCalls(ListTagsForResourceCommand).map((c) => c.args[0].input.resourceArn).sort()).toEqual([arn('acme-payments-payments-ingestion'), arn('acme-payments-payments-load')]);
+    expect(sfn.commandCalls(ListTagsForResourceCommand).map((c) => c.args[0].input.resourceArn).sort()).toEqual([arn('acme-payments-payments-ingestion'), arn('acme-payments-payments-ingestion-slow'), arn('acme-payments-payments-load')]);
     expect(sfn.commandCalls(ListExecutionsCommand).map((c) => c.args[0].input.stateMachineArn)).toEqual([arn('acme-payments-payments-ingestion')]);
     // Its last run's checks are read from the runs table as for any dag.
     expect(ddb.commandCalls(QueryCommand).map((c) => c.args[0].input.ExpressionAttributeValues?.[':pk']?.S)).toEqual(['payments/payments-ingestion']);
