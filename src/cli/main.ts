@@ -64,7 +64,8 @@ commands:
                                          writers, readers, last publish, freshness and checks; runs from a
                                          simulation of the build, from AWS (executions started since --since:
                                          a duration or a date), or none; default file <build>/ui.html;
-                                         specs, when given, name the dags of quarantined use cases;
+                                         specs, when given, name the dags of quarantined use cases
+                                         (--from-aws without them: their deployed state machines);
                                          --use-case: only those use cases' runs (from AWS) or starts and
                                          schedules (simulated); --max-executions as for simulate
   run      <use-case>/<dag> [--date D] [--rerun] [--account ID] [--build build] [--json]
@@ -320,7 +321,7 @@ const COMMANDS: Record<string, Command> = {
   status: async (args, io) => {
     const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { ...target, limit: { type: 'string' } } });
     const limit = integer(values.limit, '--limit');
-    if (!positionals[0]) throw usage('status needs a use case or a dag: lakestep status <use-case>[/<dag>]');
+    if (!positionals[0]) throw usage('status needs a use case or a dag: lakestep status <use-case>[/<dag>] (what failed across the platform: lakestep failures)');
     const { statusCommand } = await import('./operate.ts');
     return statusCommand(io, {
       ref: workflowRef(positionals, 'status'),

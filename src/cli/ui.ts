@@ -9,7 +9,10 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import type { Manifest } from '../build/types.ts';
 import { dagsOfOrchestration, type QuarantinedUseCase } from '../graph/index.ts';
 import { checkAccount, loadManifest } from '../ops/index.ts';
+import { taggedMachines } from '../ops/machines.ts';
+import { fewNames } from '../ops/table.ts';
 import { AWS_SINCE_DEFAULT, parseSince, readAwsRuns } from '../ui/aws.ts';
+import { paced, stepFunctionsQuotas } from '../ui/throttle.ts';
 import { pageData, pageHtml, simulationPage, type UiData, type UiRun } from '../ui/index.ts';
 import { plainUsage } from './args.ts';
 import type { Io } from './io.ts';
@@ -59,16 +62,25 @@ export async function uiCommand(io: Io, opts: UiOptions): Promise<number> {
     page = simulationPage(manifest, quarantined, result, scenario, source);
   } else if (opts.runs === 'aws') {
     const client = io.sfn ? io.sfn(manifest.platform.region) : new SFNClient({ region: manifest.platform.region, maxAttempts: 1 });
-    const read = await aws(() =>
-      readAwsRuns(client, manifest, {
+    const read = await aws(async () => {
+      // Without the specs a quarantined use case's dags are unknown: its last good deployment names them.
+      const unknown = quarantined.filter((q) => q.dags === undefined && (!opts.useCases.length || opts.useCases.includes(q.useCase)));
+      const tagged = await taggedMachines(paced(client, { quotas: stepFunctionsQuotas(manifest.platform.region) }).client, manifest.platform.prefix, unknown.map((q) => q.useCase));
+      for (const q of unknown) q.dags = (tagged.get(q.useCase) ?? []).map((m) => ({ name: m.dag, dependsOn: [], enabled: true }));
+      const r = await readAwsRuns(client, manifest, {
         since: since!,
         now,
         quarantined,
         useCases: opts.useCases,
         progress: (line) => io.err(line),
         ...(opts.account === undefined ? {} : { account: opts.account }),
-      }),
-    );
+      });
+      if (unknown.length) {
+        const each = unknown.map((q) => `${q.useCase} (${q.dags!.length} deployed)`);
+        r.notes.push(`quarantined use case(s) whose specs were not given: their dags are their deployed state machines (found by name and their stack's tags), without their dependencies: ${fewNames(each)}`);
+      }
+      return r;
+    });
     page = pageData({ manifest, quarantined, runs: read.runs, source: { kind: 'aws', label: read.label, now: read.now, notes: read.notes, console: read.console } });
   } else {
     const label = 'none read (lakestep ui --simulation, or --from-aws)';

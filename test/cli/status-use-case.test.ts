@@ -225,7 +225,7 @@ describe('lakestep status <use-case>', () => {
     [['ordrs'], 2, 'unknown use case "ordrs"; did you mean "orders"?'],
     [['ord\u001b[2Jrs'], 2, 'unknown use case "ord\\x1b[2Jrs"'],
     [['orders', '--account', '12'], 2, '--account must be a 12-digit AWS account id'],
-    [[], 2, 'status needs a use case or a dag: lakestep status <use-case>[/<dag>]'],
+    [[], 2, 'status needs a use case or a dag: lakestep status <use-case>[/<dag>] (what failed across the platform: lakestep failures)'],
   ])('%j exits %i before any AWS call', async (argv, code, message) => {
     const r = await status(argv);
     expect(r.code).toBe(code);

@@ -3,7 +3,7 @@
  * (mocked clients) or none; quarantined use cases with their first error;
  * argument mistakes as usage errors before anything is read or written.
  */
-import { GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { GetExecutionHistoryCommand, ListExecutionsCommand, ListStateMachinesCommand, ListTagsForResourceCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -118,6 +118,24 @@ describe('lakestep ui --from-aws', () => {
     expect(page.runs).toEqual([expect.objectContaining({ dag: 'sales/extract', executionArn: exec, state: 'failed', error: 'EMRServerless.JobFailed', cause: 'boom' })]);
     expect(page.source.console).toBe('https://us-east-1.console.aws.amazon.com/states/home?region=us-east-1#/v2/executions/details/');
     expect(r.out).toContain('2 dags, 1 runs (1 failed)');
+  });
+
+  it("without the specs, a quarantined use case's dags are its deployed machines (by name and their stack's tags), and their runs are read", async () => {
+    const dir = await compiled({ 'specs/hr/orchestration.yaml': 'owner: hr@example.com\ndags:\n  - name: payroll\n    type: transformation\n    shedule: daily\n' });
+    const arn = (name: string) => `arn:aws:states:us-east-1:123456789012:stateMachine:${name}`;
+    sfn.on(ListStateMachinesCommand).resolves({ stateMachines: ['lakestep-sales-extract', 'lakestep-hr-payroll'].map((name) => ({ name, stateMachineArn: arn(name), type: 'STANDARD', creationDate: new Date() })) });
+    sfn.on(ListTagsForResourceCommand).resolves({ tags: [{ key: 'lakestep:platform', value: 'lakestep' }, { key: 'lakestep:use-case', value: 'hr' }, { key: 'lakestep:dag', value: 'payroll' }] });
+    sfn.on(ListExecutionsCommand).resolves({ executions: [] });
+    sfn.on(ListExecutionsCommand, { stateMachineArn: arn('lakestep-hr-payroll') }).resolves({
+      executions: [{ executionArn: `${arn('lakestep-hr-payroll').replace(':stateMachine:', ':execution:')}:p`, stateMachineArn: arn('lakestep-hr-payroll'), name: 'p', status: 'SUCCEEDED', startDate: new Date('2026-11-26T06:00:00Z'), stopDate: new Date('2026-11-26T06:01:00Z') }],
+    });
+    const r = await runCli(['ui', '--from-aws', '--since', '12h', '--account', '123456789012'], dir, { sfn: () => new SFNClient({}), now: () => new Date('2026-11-26T12:00:00Z') });
+    expect(r.err).toMatch(/^reading the executions of 3 state machine\(s\)/m);
+    expect(r.code).toBe(0);
+    const page = pageOf(join(dir, 'build/ui.html'));
+    expect(page.dags.find((d) => d.ref === 'hr/payroll')).toMatchObject({ quarantined: true });
+    expect(page.runs.map((x) => [x.dag, x.state])).toEqual([['hr/payroll', 'succeeded']]);
+    expect(page.source.notes).toContain("quarantined use case(s) whose specs were not given: their dags are their deployed state machines (found by name and their stack's tags), without their dependencies: hr (1 deployed)");
   });
 
   it('an AWS failure is one line and exit 1', async () => {
