@@ -1,6 +1,6 @@
 /**
  * The report `lakestep start` prints after a simulation: what ran (one row per
- * workflow), the conditions the workflows handle by design, notifications,
+ * workflow) and what the day's state transitions cost, the conditions the workflows handle by design, notifications,
  * watermarks and what to try next — 100 columns wide. Long lines are wrapped, never
  * cut: a status, an error or a name is always whole; ARNs are shortened to the
  * name they end with.
@@ -11,6 +11,7 @@ import { itemToPlain } from '../simulator/attribute-values.ts';
 import { DISPATCHER_REF } from '../simulator/refs.ts';
 import type { ExecutionResult, SimulationResult, TimelineEntry } from '../simulator/index.ts';
 import { limited, messageText, table } from './print.ts';
+import { billedTransitions, dayCost, dayCostLine } from './transitions-cost.ts';
 
 /** Widest line the report prints. */
 export const REPORT_WIDTH = 100;
@@ -42,6 +43,8 @@ export interface ReportOptions {
   /** Where the full timeline was written, shown as a hint. */
   timelineFile?: string;
   scenario: string;
+  /** The scenario's window: the transitions are priced per day when it spans whole days. */
+  window?: { start: string; end: string };
 }
 
 /** The lines of the report (without the compile line, which the caller prints first). */
@@ -56,6 +59,8 @@ export function simulationReport(result: SimulationResult, manifest: Manifest, o
       `${running ? `, ${running} still running` : ''} (${(s.realMs / 1000).toFixed(1)} s, scenario ${opts.scenario})`),
     '',
     ...runsTable(result, manifest),
+    '',
+    ...wrap(dayCostLine(dayCost(billedTransitions(result), manifest.platform.region, opts.window))),
   ];
   if (failed.length) lines.push('', `Failed executions (${failed.length}):`, ...limitedGroups(failed.map((e) => failureLines(e, opts.timelineFile)), LIST_MAX));
   const conditions = expectedConditions(result.timeline);

@@ -11,6 +11,7 @@ import { aslVerdicts } from './asl-verdicts.ts';
 import { limited, messageText, table } from './print.ts';
 import { skippedFor } from './report.ts';
 import { startScenario, unknownWorkflows } from './scenario.ts';
+import { billedTransitions, dayCost, dayCostLine } from './transitions-cost.ts';
 import { checkUseCases } from './use-cases.ts';
 
 /** Statuses that make a simulation (and so `start` / `simulate`) exit 1. */
@@ -53,7 +54,7 @@ export async function runSimulation(io: Io, buildDir: string, given: Scenario | 
   if (output.json) io.out(JSON.stringify(result, null, 2));
   else {
     if (!output.quiet && result.timeline.length) io.out(formatTimeline(result.timeline) + '\n');
-    io.out(simulationSummary(result, m));
+    io.out(simulationSummary(result, m, scenario.window));
   }
   return result.executions.some((e) => FAILED.has(e.status)) ? 1 : 0;
 }
@@ -93,7 +94,7 @@ export async function simulateKnown(opts: Parameters<typeof simulate>[0]): Promi
 }
 
 /** Executions by workflow and trigger, failures, notifications, watermarks, throughput. */
-export function simulationSummary(result: SimulationResult, manifest: Manifest): string {
+export function simulationSummary(result: SimulationResult, manifest: Manifest, window?: { start: string; end: string }): string {
   const workflowOf = new Map(result.executions.map((e) => [e.executionArn, e.workflow]));
   const groups = new Map<string, { workflow: string; trigger: string; statuses: Map<string, number> }>();
   for (const e of [...result.executions].sort((a, b) => a.startTime.localeCompare(b.startTime))) {
@@ -134,6 +135,7 @@ export function simulationSummary(result: SimulationResult, manifest: Manifest):
   }
   const s = result.stats;
   const ok = result.executions.filter((e) => e.status === 'SUCCEEDED').length;
+  lines.push('', dayCostLine(dayCost(billedTransitions(result), manifest.platform.region, window)));
   lines.push(
     '',
     `Simulated ${s.executions} execution(s) in ${(s.realMs / 1000).toFixed(1)} s (${s.executionsPerSecond} executions/s): ${ok} succeeded, ${failed.length} failed` +

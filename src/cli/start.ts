@@ -61,7 +61,7 @@ export async function startCommand(io: Io, opts: StartOptions): Promise<number> 
   const quarantinedDags = quarantinedOf(manifest, (uc) => compiled.result.sources.get(`${uc}/orchestration.yaml`));
   writePage(join(outDir, UI_FILE), simulationPage(manifest, quarantinedDags, result, scenario, source));
   if (opts.verbose) io.out(`\n${timeline}\n\n${summary(compiled.result, opts.outDir)}\n`);
-  const report = simulationReport(result, manifest, { scenario: source.replace(/^src\/simulator\/scenarios\//, ''), timelineFile: `${opts.outDir}/${TIMELINE_FILE}` });
+  const report = simulationReport(result, manifest, { scenario: source.replace(/^src\/simulator\/scenarios\//, ''), timelineFile: `${opts.outDir}/${TIMELINE_FILE}`, ...(scenario.window ? { window: scenario.window } : {}) });
   io.out(report.join('\n'));
   if (!opts.quiet) io.out(['', ...nextSteps(opts.outDir, `${opts.outDir}/${TIMELINE_FILE}`, `${opts.outDir}/${UI_FILE}`)].join('\n'));
   const simulated = result.executions.some((e) => FAILED.has(e.status)) ? 1 : 0;

@@ -49,6 +49,8 @@ describe('lakestep start on the example platform', () => {
     for (const m of ['orders-migration', 'orders-curated-migration', 'customers-migration', 'payments-migration', 'payments-curated-migration']) {
       expect(r.out).toMatch(new RegExp(`^ {4}${m} +migration +1 +- +- +scenario$`, 'm'));
     }
+    // What the day's state transitions cost, the dispatcher the largest share.
+    expect(r.out.replace(/\n +/g, ' ')).toMatch(/^Step Functions: [\d,]+ state transitions this day \(most: lakestep\/dispatch [\d,]+, .*\) ≈ \$\d+\.\d\d a day, \$[\d,.]+ a month of 30 such days at eu-west-1's \$0\.025 per 1,000/m);
     expect(r.out).toMatch(/^Notifications sent \(\d+\):$/m);
     expect(r.out).toMatch(/^Watermarks recorded \(\d+\):$/m);
     expect(r.out).toMatch(/^ {2}10 table\(s\) marked migrated$/m);
