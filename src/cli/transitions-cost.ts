@@ -2,7 +2,9 @@
  * What a simulated day of orchestration costs in Step Functions, the one orchestration charge that
  * grows with the workflows' design: Standard workflows bill every state transition — each state
  * entered, retries included — above 4,000 free a month. Spark (EMR Serverless), DataSync and
- * DynamoDB are billed by their own use, which a simulation cannot measure.
+ * DynamoDB are billed by their own use, which a simulation cannot measure. The states each execution
+ * enters are the count moto's execution histories give for the same runs (test/aws-local/interpreters.moto.ts,
+ * outside polling loops, whose rounds follow the polled service's timing).
  *
  * Prices per 1,000 state transitions by region, from the Step Functions pricing page (read
  * 2026-12-06); a region it does not list gets the count without a price.

@@ -62,6 +62,11 @@ export interface ObservedExecution {
   cause?: string | null;
   /** Resources of the Task states entered (`firstEntries`). */
   resources: string[];
+  /**
+   * States entered, Map iterations and Parallel branches included — what Step Functions bills, retries aside —
+   * without those of polling loops (`pollingStates`), whose rounds follow the polled service's timing.
+   */
+  entered: number;
 }
 
 export interface Observation {

@@ -1,7 +1,8 @@
 /**
  * Every compiled state machine of specs/ and of the golden cases deployed into moto,
  * and each scenario run on moto and in the simulator: both must agree on final status,
- * error, the task resources entered and the DynamoDB items written, and each case's
+ * error, the task resources entered, the number of states entered (outside polling loops) and
+ * the DynamoDB items written, and each case's
  * expectation must hold. Prints the comparison table.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';

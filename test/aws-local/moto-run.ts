@@ -23,7 +23,7 @@ import { operatorTarget } from './operator-target.ts';
 import { MOTO_ACCOUNT } from './clients.ts';
 import { substitute, type Deployment } from './deploy.ts';
 import { caseTimes, normalizeExecutions, normalizeItems } from './normalize.ts';
-import { taskResources } from './rewrite.ts';
+import { pollingStates, taskResources } from './rewrite.ts';
 import { awsOutput, MOTO_TASK_FAILED, Worker, type JobBehaviour, type StartRequest } from './worker.ts';
 
 interface Tracked {
@@ -125,7 +125,7 @@ export class MotoRunner {
       await cancel.done;
     }
     const executions: ObservedExecution[] = [];
-    for (const t of tracked) executions.push({ ref: t.ref, name: t.name, status: t.status ?? 'RUNNING', error: t.error ?? null, cause: t.cause ?? null, resources: await this.resources(t) });
+    for (const t of tracked) executions.push({ ref: t.ref, name: t.name, status: t.status ?? 'RUNNING', error: t.error ?? null, cause: t.cause ?? null, ...(await this.resources(t)) });
     // Items the case wrote: all new ones when it routed events, else those naming its executions.
     // Every new item is removed afterwards, named or not (a migration guard's empty mark names no
     // execution), so that no case sees what an earlier one left.
@@ -258,7 +258,7 @@ export class MotoRunner {
     }
   }
 
-  private async resources(t: Tracked): Promise<string[]> {
+  private async resources(t: Tracked): Promise<{ resources: string[]; entered: number }> {
     const index = taskResources(this.machine(t.ref).definition);
     const events: HistoryEvent[] = [];
     let nextToken: string | undefined;
@@ -268,7 +268,9 @@ export class MotoRunner {
       nextToken = page.nextToken;
     } while (nextToken);
     const names = events.filter((e) => e.type === 'TaskStateEntered').map((e) => e.stateEnteredEventDetails?.name ?? '');
-    return firstEntries(names.map((state) => ({ state, resource: index.get(state) ?? `?${state}` })));
+    const polling = pollingStates(this.machine(t.ref).definition);
+    const entered = events.filter((e) => e.type?.endsWith('StateEntered') && !polling.has(e.stateEnteredEventDetails?.name ?? '')).length;
+    return { resources: firstEntries(names.map((state) => ({ state, resource: index.get(state) ?? `?${state}` }))), entered };
   }
 
   private async scan(tables: string[]): Promise<Record<string, Record<string, unknown>[]>> {

@@ -122,6 +122,7 @@ export function differences(motoRun: Observation, simRun: Observation): string[]
       if (s && JSON.stringify(e.resources) !== JSON.stringify(s.resources)) {
         out.push(`task resources of ${e.ref} ${e.name}: moto ${e.resources.join(' > ')} / simulator ${s.resources.join(' > ')}`);
       }
+      if (s && e.entered !== s.entered) out.push(`states entered by ${e.ref} ${e.name}: moto ${e.entered} / simulator ${s.entered}`);
     });
   }
   for (const table of new Set([...Object.keys(moto.items), ...Object.keys(sim.items)])) {

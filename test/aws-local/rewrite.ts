@@ -90,3 +90,41 @@ export function taskResources(definition: StateMachineDefinition): Map<string, s
   walk((definition as unknown as Json).States as Record<string, Json>);
   return out;
 }
+
+/**
+ * The states of every polling loop: a cycle of states (by `Next`, `Default`, `Choices` and `Catch`) with a
+ * `Wait` in it, Map and Parallel bodies included. How often such a loop goes round depends on when the
+ * service it polls answers done (moto's DataSync at once, the simulator's after its simulated transfer), so
+ * the states entered are compared without them.
+ */
+export function pollingStates(definition: StateMachineDefinition): Set<string> {
+  const out = new Set<string>();
+  const scope = (states: Record<string, Json>): void => {
+    const next = (s: Json): string[] =>
+      [s.Next, s.Default, ...((s.Choices as Json[] | undefined) ?? []).map((c) => c.Next), ...((s.Catch as Json[] | undefined) ?? []).map((c) => c.Next)].filter((n): n is string => typeof n === 'string');
+    // A state is on a cycle through a Wait when that Wait reaches it and it reaches the Wait.
+    const reach = (from: string): Set<string> => {
+      const seen = new Set<string>();
+      const todo = [...next(states[from]!)];
+      while (todo.length) {
+        const n = todo.pop()!;
+        if (seen.has(n) || !states[n]) continue;
+        seen.add(n);
+        todo.push(...next(states[n]!));
+      }
+      return seen;
+    };
+    for (const [name, state] of Object.entries(states)) {
+      if (state.Type === 'Wait') {
+        const fromWait = reach(name);
+        if (!fromWait.has(name)) continue;
+        for (const s of fromWait) if (reach(s).has(name)) out.add(s);
+      }
+      const processor = (state.ItemProcessor ?? state.Iterator) as Json | undefined;
+      if (processor) scope(processor.States as Record<string, Json>);
+      for (const branch of (state.Branches as Json[] | undefined) ?? []) scope(branch.States as Record<string, Json>);
+    }
+  };
+  scope((definition as unknown as Json).States as Record<string, Json>);
+  return out;
+}

@@ -6,7 +6,7 @@ import { Simulator, type Scenario } from '../../src/simulator/index.ts';
 import type { StateMachineDefinition } from '../../src/index.ts';
 import { firstEntries, type Case, type ObservedExecution, type Observation } from './cases.ts';
 import { caseTimes, normalizeExecutions, normalizeItems } from './normalize.ts';
-import { taskResources } from './rewrite.ts';
+import { pollingStates, taskResources } from './rewrite.ts';
 import { simulatorExecutions } from '../../src/simulator/index.ts';
 import { startScheduledRun } from '../../src/starter/scheduled.ts';
 import { backfill } from '../../src/ops/backfill.ts';
@@ -77,8 +77,20 @@ async function observe(sim: Simulator, c: Case, definitions: Map<string, StateMa
   const runs = c.route ? result.executions : result.executions.filter(byCase);
   const executions: ObservedExecution[] = runs.map((e) => {
     const index = taskResources(definitions.get(e.workflow) as StateMachineDefinition);
-    const entered = result.timeline.filter((t) => t.workflow === e.workflow && t.execution === e.name && t.kind === 'entered' && t.state !== undefined && index.has(t.state));
-    return { ref: e.workflow, name: e.name, status: e.status, error: e.error, cause: e.cause, resources: firstEntries(entered.map((t) => ({ state: t.state as string, resource: index.get(t.state as string) as string }))) };
+    const mine = result.timeline.filter((t) => t.workflow === e.workflow && t.execution === e.name && t.kind === 'entered' && t.state !== undefined);
+    const entered = mine.filter((t) => index.has(t.state!));
+    const polling = pollingStates(definitions.get(e.workflow) as StateMachineDefinition);
+    // Every state the simulator entered is on the timeline: its count is the billed one's, stateTransitions.
+    if (mine.length !== e.stateTransitions) throw new Error(`${e.workflow} ${e.name}: ${mine.length} states on the timeline, ${e.stateTransitions} transitions counted`);
+    return {
+      ref: e.workflow,
+      name: e.name,
+      status: e.status,
+      error: e.error,
+      cause: e.cause,
+      resources: firstEntries(entered.map((t) => ({ state: t.state as string, resource: index.get(t.state as string) as string }))),
+      entered: mine.filter((t) => !polling.has(t.state!)).length,
+    };
   });
   const arns = runs.map((e) => e.executionArn);
   const seeded = new Set(Object.values(c.seed ?? {}).flat().map((i) => JSON.stringify([i.pk, i.sk])));
