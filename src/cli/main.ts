@@ -80,9 +80,9 @@ commands:
                                          whether the dag is paused, the last run's checks and each
                                          table's age against its freshness SLA
            <use-case> [--account ID] [--build build] [--json]
-                                         every dag of the use case on a line: its triggers, newest
-                                         execution (and why it failed), that run's checks and the worst
-                                         freshness of its tables
+                                         every dag of the use case on a line: its triggers, next fire,
+                                         newest execution (and why it failed), that run's checks and the
+                                         worst freshness of its tables
   checks   <use-case>/<dag> [--execution NAME] [--simulation [--scenario file.yaml]] [--build build] [--json]
                                          quality check results of the newest run (or NAME) from its run
                                          record; --simulation: of a local simulation of the build

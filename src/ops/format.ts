@@ -112,7 +112,7 @@ export function formatUseCaseStatus(r: UseCaseStatusResult): string {
   const rows = r.dags.map((d) => {
     const e = d.latest;
     const run = d.stateMachineArn === undefined ? ['not deployed', '', '', ''] : e ? [e.name, e.status, e.start ?? '', e.durationSeconds === undefined ? '' : formatDuration(e.durationSeconds)] : ['no executions yet', '', '', ''];
-    return [d.ref.slice(r.useCase.length + 1), triggersCell(d.triggers), ...run, checksCell(d.quality), freshnessCell(d.quality)];
+    return [d.ref.slice(r.useCase.length + 1), triggersCell(d.triggers), d.next ?? '', ...run, checksCell(d.quality), freshnessCell(d.quality)];
   });
   const count = (test: (d: DagOverview) => boolean, what: string): string => {
     const n = r.dags.filter(test).length;
@@ -140,7 +140,7 @@ export function formatUseCaseStatus(r: UseCaseStatusResult): string {
     : `${r.useCase}${r.owner ? ` (owner ${r.owner})` : ''}: ${r.dags.length} dag(s) in ${r.region}`;
   return [
     `${head}${summary.length ? ` — ${summary.join(', ')}` : ''}`,
-    renderTable(['DAG', 'TRIGGERS', 'LAST EXECUTION', 'STATUS', 'START', 'DURATION', 'CHECKS', 'FRESHNESS'], rows),
+    renderTable(['DAG', 'TRIGGERS', 'NEXT FIRE', 'LAST EXECUTION', 'STATUS', 'START', 'DURATION', 'CHECKS', 'FRESHNESS'], rows),
     ...(failures.length ? ['', 'Failures (newest execution):', ...failures] : []),
     ...unread.map((u) => `note: ${oneLine(u, CAUSE_MAX)}`),
     `details of a dag: lakestep status ${r.useCase}/<dag>`,

@@ -10,6 +10,8 @@
  */
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { Manifest, ManifestWorkflow } from '../build/types.ts';
+import { nextFire, timetable } from '../time/timetable.ts';
+import { isoSeconds } from './dates.ts';
 import { awsErrorName } from './errors.ts';
 import { locateMachines, pool, taggedMachines, type Machine } from './machines.ts';
 import type { DagQuality } from './quality-status.ts';
@@ -27,6 +29,8 @@ export interface DagOverview {
   latest?: ExecutionRow;
   /** Trigger states, or why they could not be read. */
   triggers: TriggerState[] | string;
+  /** When one of its schedules fires next (ISO, UTC); absent without a schedule that is on. */
+  next?: string;
   /** The last run's checks and the tables' freshness, or why they could not be read. */
   quality: DagQuality | string;
 }
@@ -85,10 +89,29 @@ export async function useCaseStatus(manifest: Manifest, useCase: string, readers
         }
       }
       row.triggers = await readers.triggers(wf);
+      const next = nextFireOf(w, row.triggers, opts.now);
+      if (next !== undefined) row.next = next;
       row.quality = await readers.quality(row.ref);
     },
   );
   return { useCase: uc.name, ...(uc.owner ? { owner: uc.owner } : {}), region, dags };
+}
+
+/**
+ * The next time one of the dag's schedules fires after `now`, skipping those that are off (disabled, not
+ * deployed); none when their states could not be read. Scheduler may start it later, within the schedule's
+ * flexible window.
+ */
+export function nextFireOf(w: ManifestWorkflow, triggers: TriggerState[] | string, now: Date): string | undefined {
+  // Whether a schedule is on is unknown when its state could not be read: no time is better than a wrong one.
+  if (typeof triggers === 'string') return undefined;
+  const fires = (w.schedules ?? []).flatMap((s) => {
+    const state = triggers.find((t) => t.kind === 'schedule' && t.name === s.Name)?.state;
+    if (state === 'DISABLED' || state === 'MISSING') return [];
+    const at = nextFire(timetable(s.ScheduleExpression, s.ScheduleExpressionTimezone), now.getTime());
+    return at === undefined ? [] : [at];
+  });
+  return fires.length ? isoSeconds(new Date(Math.min(...fires))) : undefined;
 }
 
 /** Why the triggers of a quarantined use case's dags are not shown. */

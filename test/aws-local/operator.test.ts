@@ -249,6 +249,8 @@ describe('operator commands on moto', () => {
     expect(resumed.code).toBe(0);
     expect(resumed.out.split('\n').at(-1)).toBe('sales resumed: 1 of 2 trigger(s) of 2 dag(s) changed');
     expect(await reportState()).toBe('ENABLED');
+    // Enabled again, its cron(0/30 * * * ? *) fires next at 09:30 (now is 09:00).
+    expect((await runCli(['status', 'sales'], dir, io())).out).toMatch(/^sales-report +active +2026-11-25T09:30:00Z +2026-11-25T060000Z +SUCCEEDED /m);
     const paused = await runCli(['pause', 'sales'], dir, io());
     expect(paused.code).toBe(0);
     expect(paused.out.split('\n').at(-1)).toBe('sales paused: 2 of 2 trigger(s) of 2 dag(s) changed');

@@ -13,6 +13,7 @@ import type { FreshnessAlarm, Manifest, ScheduleDefinition } from '../../src/bui
 import type { Io } from '../../src/cli/io.ts';
 import { manifest as fixture } from '../ops/fixtures.ts';
 import { manifestWorkflow, writeManifest } from '../helpers/manifest.ts';
+import { nextFireOf } from '../../src/ops/use-case-status.ts';
 import { folder, runCli } from './support.ts';
 
 const ACCOUNT = '123456789012';
@@ -113,7 +114,7 @@ describe('lakestep status <use-case>', () => {
     expect(r.code).toBe(0);
     const lines = r.out.split('\n');
     expect(lines[0]).toBe('orders (owner o@example.com): 3 dag(s) in eu-west-1 — 1 failed, 1 running, 1 paused, 1 with failed checks, 1 with stale tables, 1 not deployed');
-    expect(lines[1]).toMatch(/^DAG +TRIGGERS +LAST EXECUTION +STATUS +START +DURATION +CHECKS +FRESHNESS$/);
+    expect(lines[1]).toMatch(/^DAG +TRIGGERS +NEXT FIRE +LAST EXECUTION +STATUS +START +DURATION +CHECKS +FRESHNESS$/);
     expect(lines[2]).toMatch(/^orders-daily-report +paused +2026-11-26T060000Z +FAILED +2026-11-26T06:00:05Z +4m 00s +1 passed, 1 failed$/);
     // raw.orders is past its warn SLA (1h) but not its error one; raw.lines was never published, which is worse.
     expect(lines[3]).toMatch(/^orders-ingestion +active +b +RUNNING +2026-11-26T06:02:34Z +10m 00s +never published: raw\.lines$/);
@@ -129,6 +130,25 @@ describe('lakestep status <use-case>', () => {
     expect(sfn.commandCalls(ListStateMachinesCommand)).toHaveLength(1);
     // The pause flag of the dag with upstreams, in the gates table.
     expect(ddb.commandCalls(GetItemCommand).some((c) => c.args[0].input.TableName === 'g' && c.args[0].input.Key?.sk?.S === 'orders/orders-ingestion')).toBe(true);
+  });
+
+  it('shows when an enabled schedule fires next (in its time zone), none for a paused one', async () => {
+    scheduler.on(GetScheduleCommand).resolves({ Name: REPORT, State: 'ENABLED' });
+    const r = await status(['orders', '--json']);
+    // cron(0 6 * * ? *) in UTC, now 2026-11-26T06:12:34Z: tomorrow at 06:00.
+    expect(JSON.parse(r.out).dags.map((d: { next?: string }) => d.next)).toEqual(['2026-11-27T06:00:00Z', undefined, undefined]);
+    const text = await status(['orders']);
+    expect(text.out).toMatch(/^orders-daily-report +active +2026-11-27T06:00:00Z +2026-11-26T060000Z +FAILED /m);
+  });
+
+  it('the next fire follows the schedule\'s time zone across a daylight saving change', () => {
+    const w = manifestWorkflow('orders', 'orders-daily-report', { schedules: [{ ...schedule(REPORT), ScheduleExpression: 'cron(30 2 * * ? *)', ScheduleExpressionTimezone: 'Europe/Lisbon' }] });
+    // 02:30 Lisbon is 01:30 UTC in summer (WEST) and 02:30 UTC in winter (WET); the change is on 2026-10-25.
+    expect(nextFireOf(w, [], new Date('2026-10-24T12:00:00Z'))).toBe('2026-10-25T02:30:00Z');
+    expect(nextFireOf(w, [], new Date('2026-07-01T12:00:00Z'))).toBe('2026-07-02T01:30:00Z');
+    expect(nextFireOf(w, [{ kind: 'schedule', name: REPORT, state: 'DISABLED', deployed: 'ENABLED' }], new Date('2026-07-01T12:00:00Z'))).toBeUndefined();
+    // Whether it is on is unknown: no time rather than a wrong one.
+    expect(nextFireOf(w, 'triggers: unknown', new Date('2026-07-01T12:00:00Z'))).toBeUndefined();
   });
 
   it('--json gives each dag its machine, newest execution, triggers and quality', async () => {
