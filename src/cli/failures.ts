@@ -11,7 +11,7 @@ import { durationText } from '../asl/watch.ts';
 import { withThousands } from '../build/limits.ts';
 import { escapeForTerminal } from '../diagnostics.ts';
 import { type FailuresReport, readFailures } from '../ops/failures.ts';
-import { taggedMachines } from '../ops/machines.ts';
+import { deployedDags, taggedMachines } from '../ops/machines.ts';
 import { checkAccount, formatJson, loadManifest } from '../ops/index.ts';
 import { fewNames, renderTable } from '../ops/table.ts';
 import { AWS_SINCE_DEFAULT, parseSince } from '../ui/aws.ts';
@@ -73,7 +73,7 @@ export async function failuresCommand(io: Io, opts: { buildDir: string; since?: 
     return readFailures(cloudWatch, client, manifest, {
       since,
       now,
-      quarantined: quarantined.map((uc) => ({ useCase: uc, errors: 0, dags: (tagged.get(uc) ?? []).map((m) => ({ name: m.dag, dependsOn: [], enabled: true })) })),
+      quarantined: quarantined.map((uc) => ({ useCase: uc, errors: 0, dags: deployedDags(tagged.get(uc)) })),
       ...(opts.useCases.length ? { useCases: opts.useCases } : {}),
       ...(opts.account === undefined ? (manifest.platform.account ? { account: manifest.platform.account } : {}) : { account: opts.account }),
     });

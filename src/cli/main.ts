@@ -441,8 +441,8 @@ export const COMMAND_NAMES: readonly string[] = Object.keys(COMMANDS);
 
 async function pauseOrResume(args: string[], io: Io, action: 'pause' | 'resume'): Promise<number> {
   const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { build: target.build, json: target.json } });
-  const { pauseCommand } = await import('./operator.ts');
   if (!positionals[0]) throw usage(`${action} needs a use case or a dag: lakestep ${action} <use-case>[/<dag>]`);
+  const { pauseCommand } = await import('./operator.ts');
   return pauseCommand(io, { ref: workflowRef(positionals, action), buildDir: values.build, json: values.json, action });
 }
 

@@ -9,7 +9,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import type { Manifest } from '../build/types.ts';
 import { dagsOfOrchestration, type QuarantinedUseCase } from '../graph/index.ts';
 import { checkAccount, loadManifest } from '../ops/index.ts';
-import { taggedMachines } from '../ops/machines.ts';
+import { deployedDags, taggedMachines } from '../ops/machines.ts';
 import { fewNames } from '../ops/table.ts';
 import { AWS_SINCE_DEFAULT, parseSince, readAwsRuns } from '../ui/aws.ts';
 import { paced, stepFunctionsQuotas } from '../ui/throttle.ts';
@@ -66,7 +66,7 @@ export async function uiCommand(io: Io, opts: UiOptions): Promise<number> {
       // Without the specs a quarantined use case's dags are unknown: its last good deployment names them.
       const unknown = quarantined.filter((q) => q.dags === undefined && (!opts.useCases.length || opts.useCases.includes(q.useCase)));
       const tagged = await taggedMachines(paced(client, { quotas: stepFunctionsQuotas(manifest.platform.region) }).client, manifest.platform.prefix, unknown.map((q) => q.useCase));
-      for (const q of unknown) q.dags = (tagged.get(q.useCase) ?? []).map((m) => ({ name: m.dag, dependsOn: [], enabled: true }));
+      for (const q of unknown) q.dags = deployedDags(tagged.get(q.useCase));
       const r = await readAwsRuns(client, manifest, {
         since: since!,
         now,

@@ -6,7 +6,7 @@
  */
 import { ListTagsForResourceCommand, paginateListStateMachines, type SFNClient } from '@aws-sdk/client-sfn';
 import type { Manifest } from '../build/types.ts';
-import type { QuarantinedUseCase } from '../graph/types.ts';
+import type { QuarantinedDag, QuarantinedUseCase } from '../graph/types.ts';
 import { stateMachineName } from '../naming.ts';
 import { stateMachineArn } from './resolve.ts';
 import { fewNames } from './table.ts';
@@ -97,6 +97,11 @@ export async function taggedMachines(sfn: SFNClient, prefix: string, useCases: r
   });
   for (const list of out.values()) list.sort((a, b) => a.dag.localeCompare(b.dag));
   return out;
+}
+
+/** A quarantined use case's dags as its deployed machines ({@link taggedMachines}) name them: no schedule or upstream is known. */
+export function deployedDags(machines: readonly { dag: string }[] | undefined): QuarantinedDag[] {
+  return (machines ?? []).map((m) => ({ name: m.dag, dependsOn: [], enabled: true }));
 }
 
 /** Runs `work` over `items`, at most `n` at a time. */
