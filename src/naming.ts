@@ -31,9 +31,22 @@ export function stateMachineName(prefix: string, useCase: string, dag: string): 
 
 export const STATE_MACHINE_NAME_MAX = 80;
 
-/** The platform's dispatcher (dependencies and notifications); `lakestep` is a reserved use-case name. */
+/**
+ * The platform's dispatcher (dependencies and notifications); `lakestep` is a reserved use-case name.
+ * `-dispatcher` since it is an Express workflow: a state machine's type cannot change in place and
+ * CloudFormation replaces a named resource only under another name, so the Standard `-dispatch` of
+ * older builds is replaced by this one on the next deploy.
+ */
 export function dispatcherMachineName(prefix: string): string {
-  return `${prefix}-lakestep-dispatch`;
+  return `${prefix}-lakestep-dispatcher`;
+}
+
+/**
+ * The log group of every state machine's execution log, the dispatcher's Express runs included:
+ * the vended-logs prefix keeps the Logs resource policy small.
+ */
+export function stateMachineLogGroupName(prefix: string): string {
+  return `/aws/vendedlogs/states/${prefix}`;
 }
 
 /** Start of the names of the platform's own machines (`lakestep` is a reserved use-case name). */

@@ -4,7 +4,13 @@
  * executions and tags of the machines named `<prefix>-*`, the routes under
  * `/lakestep/<prefix>/after/`, the gates table, start any `<prefix>-*` machine but the
  * platform's own, and publish to the platform topic and the dags' own topics.
+ *
+ * It is an Express workflow (src/asl/dispatch.ts): its runs keep no history in Step Functions, so
+ * its execution log goes to the platform's log group at level ALL, and an alarm on its
+ * `ExecutionsFailed` and `ExecutionsTimedOut` metrics notifies the platform topic of a run that
+ * ended without handling its event (a timed-out run cannot notify itself).
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/cw-events.html
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/procedure-cw-metrics.html
  * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-paramstore-access.html
  */
 import { Aws } from 'aws-cdk-lib';
@@ -15,7 +21,9 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { CfnAlarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
+import { stateMachineLogGroupName } from '../../src/naming.ts';
 import type { RuleDefinition } from '../../src/build/types.ts';
 import { serviceStatements } from '../iam/service-statements.ts';
 import { createRule } from './rule.ts';
@@ -26,6 +34,8 @@ export interface DispatcherProps {
   stateMachineName: string;
   /** The ASL text (build/lakestep/dispatch.asl.json). */
   definition: string;
+  /** Absent in older builds, whose dispatcher was a Standard workflow. */
+  type?: 'EXPRESS';
   rule: RuleDefinition;
   key: kms.IKey;
   logGroup: logs.ILogGroup;
@@ -38,6 +48,7 @@ export class Dispatcher extends Construct {
   readonly stateMachine: sfn.CfnStateMachine;
   readonly role: iam.Role;
   readonly rule: events.CfnRule;
+  readonly alarm: CfnAlarm;
 
   constructor(scope: Construct, id: string, props: DispatcherProps) {
     super(scope, id);
@@ -72,7 +83,7 @@ export class Dispatcher extends Construct {
     const substitutions = new Substitutions(values, 'lakestep/dispatch.asl.json');
     this.stateMachine = new sfn.CfnStateMachine(this, 'Resource', {
       stateMachineName: props.stateMachineName,
-      stateMachineType: 'STANDARD',
+      stateMachineType: props.type ?? 'STANDARD',
       roleArn: this.role.roleArn,
       definitionString: props.definition,
       definitionSubstitutions: substitutions.pick(placeholdersIn(props.definition)),
@@ -83,5 +94,32 @@ export class Dispatcher extends Construct {
     this.stateMachine.addResourceDependency(policy.node.defaultChild as iam.CfnPolicy);
     this.rule = createRule(this, 'StatusRule', props.rule, new Substitutions(values, `rule ${props.rule.Name}`));
     this.rule.addResourceDependency(this.stateMachine);
+    this.alarm = dispatcherAlarm(this, props, this.stateMachine.attrArn);
   }
+}
+
+/**
+ * ALARM when any run of the dispatcher failed or timed out in a minute: what it could not dispatch
+ * (an upstream's downstreams not started, a notification not sent) is named in its log. Missing data
+ * is not breaching (no run, nothing missed); ALARM and OK both notify the platform topic.
+ */
+function dispatcherAlarm(scope: Construct, props: DispatcherProps, stateMachineArn: string): CfnAlarm {
+  const metric = (id: string, name: string) => ({
+    id,
+    returnData: false,
+    metricStat: { metric: { namespace: 'AWS/States', metricName: name, dimensions: [{ name: 'StateMachineArn', value: stateMachineArn }] }, period: 60, stat: 'Sum' },
+  });
+  return new CfnAlarm(scope, 'FailedRuns', {
+    alarmName: `${props.stateMachineName}-failed`,
+    alarmDescription: `lakestep ${props.prefix}: a run of the dispatcher failed or timed out; its events are in the log group ${stateMachineLogGroupName(props.prefix)}`,
+    metrics: [metric('failed', 'ExecutionsFailed'), metric('timedOut', 'ExecutionsTimedOut'), { id: 'missed', expression: 'failed + timedOut', label: 'Dispatcher runs failed or timed out', returnData: true }],
+    evaluationPeriods: 1,
+    datapointsToAlarm: 1,
+    threshold: 1,
+    comparisonOperator: 'GreaterThanOrEqualToThreshold',
+    treatMissingData: 'notBreaching',
+    actionsEnabled: true,
+    alarmActions: [props.topic.topicArn],
+    okActions: [props.topic.topicArn],
+  });
 }

@@ -7,6 +7,7 @@ import { Aws, RemovalPolicy } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { stateMachineLogGroupName } from '../../src/naming.ts';
 
 export interface PlatformLogGroupsProps {
   prefix: string;
@@ -19,7 +20,7 @@ export interface PlatformLogGroupsProps {
 }
 
 export class PlatformLogGroups extends Construct {
-  /** `/aws/vendedlogs/states/<prefix>`: the vended-logs prefix keeps the Logs resource policy small. */
+  /** `/aws/vendedlogs/states/<prefix>` (src/naming.ts stateMachineLogGroupName). */
   readonly stateMachines: logs.LogGroup;
   readonly datasync: logs.LogGroup;
 
@@ -32,7 +33,7 @@ export class PlatformLogGroups extends Construct {
     };
     this.stateMachines = new logs.LogGroup(this, 'StateMachines', {
       ...common,
-      logGroupName: `/aws/vendedlogs/states/${props.prefix}`,
+      logGroupName: stateMachineLogGroupName(props.prefix),
     });
     this.datasync = new logs.LogGroup(this, 'DataSync', { ...common, logGroupName: `/aws/datasync/${props.prefix}` });
     // DataSync writes with a resource policy, not a role.

@@ -53,7 +53,7 @@ export interface PlatformStackProps extends StackProps {
   /** The backfill state machine of the build (absent in older builds). */
   backfill?: { stateMachineName: string; definition: string };
   /** The dispatcher of dependencies and notifications, with its rule (absent in older builds). */
-  dispatcher?: { stateMachineName: string; definition: string; rule: RuleDefinition };
+  dispatcher?: { stateMachineName: string; type?: 'EXPRESS'; definition: string; rule: RuleDefinition };
   /** Folder of the PySpark runtime uploaded to the artifacts bucket. */
   sparkDir: string;
 }

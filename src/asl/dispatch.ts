@@ -20,17 +20,27 @@
  * next delivery. A paused dag (`lakestep pause`) has an item `lakestep/paused` in the
  * gates table, read before anything is recorded.
  *
+ * It runs as an Express workflow: billed per request and duration instead of per state transition
+ * (at 22 transitions a run it made as many transitions as all the workflows together), which is
+ * what it can be because it waits for nothing (no `.sync`, no task token, no Wait) and every effect
+ * is idempotent already — Express runs an execution at least once, as EventBridge delivers an event.
+ * Its calls retry with a short backoff (EXPRESS_TRANSIENT_RETRY) so that a run throttled at every
+ * call still ends, notified, within Express's five minutes; a run that fails or times out anyway
+ * sets off the platform's alarm on the dispatcher's metrics (infra/platform/dispatcher.ts). Its
+ * runs have no history in Step Functions: they are in the platform's state machine log group.
+ *
  * The window (`gate_ttl`) is measured from the first upstream's stop time
  * (`detail.stopDate`, epoch ms) with DynamoDB arithmetic; the entry carries
  * `expires_at` (epoch seconds) for the table's TTL, computed from the event time
  * with calendar tables because ASL has no date functions.
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/cw-events.html
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/choosing-workflow-type.html
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/connect-ddb.html
  * @see https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetParametersByPath.html
  * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_ListTagsForResource.html
  */
 import type { Platform } from '../ir/types.ts';
-import { dispatcherMachineName } from '../naming.ts';
+import { dispatcherMachineName, stateMachineLogGroupName } from '../naming.ts';
 import { retryFor } from './policy.ts';
 import { template } from './templates.ts';
 import type { State, StateMachineDefinition } from './types.ts';
@@ -41,32 +51,42 @@ export const CALENDAR_YEARS = { first: 2020, last: 2099 } as const;
 /** The item of the gates table that pauses a dag: `pk` this, `sk` `<use-case>/<dag>`. */
 export const PAUSED_KEY = 'lakestep/paused';
 
+/** The dispatcher's workflow type. */
+export const DISPATCHER_TYPE = 'EXPRESS';
+/** The longest an Express execution runs: its `TimeoutSeconds`. */
+export const EXPRESS_MAX_SECONDS = 300;
+
 export interface DispatcherMachine {
   stateMachineName: string;
+  type: typeof DISPATCHER_TYPE;
   definition: StateMachineDefinition;
 }
 
 export function dispatcherMachine(platform: Platform): DispatcherMachine {
   const join = template<Record<string, State>>('dispatch-join', {
     pausedKey: PAUSED_KEY,
+    logGroup: stateMachineLogGroupName(platform.prefix),
     windowMs: String(platform.defaults.gateTtlSeconds * 1000),
     // The event's hour is rounded down: one more hour, then the window and a day.
     keepSeconds: 3600 + platform.defaults.gateTtlSeconds + 86400,
     calendar: calendarTables(),
     minusFirstYear: -CALENDAR_YEARS.first,
-    dynamodbRetry: retryFor('dynamodb'),
-    statesRetry: retryFor('states'),
-    snsRetry: retryFor('sns'),
+    dynamodbRetry: retryFor('dynamodb', 0, true),
+    statesRetry: retryFor('states', 0, true),
+    snsRetry: retryFor('sns', 0, true),
   });
   return {
     stateMachineName: dispatcherMachineName(platform.prefix),
+    type: DISPATCHER_TYPE,
     definition: template<StateMachineDefinition>('dispatch', {
-      comment: `lakestep ${platform.prefix}: notifies the ends of the platform's executions and starts the downstreams of its successful runs`,
+      comment: `lakestep ${platform.prefix}: notifies the ends of the platform's executions and starts the downstreams of its successful runs (an Express workflow)`,
       prefix: platform.prefix,
+      logGroup: stateMachineLogGroupName(platform.prefix),
+      timeoutSeconds: EXPRESS_MAX_SECONDS,
       join,
-      sfnRetry: retryFor('sfnApi'),
-      snsRetry: retryFor('sns'),
-      ssmRetry: retryFor('ssm'),
+      sfnRetry: retryFor('sfnApi', 0, true),
+      snsRetry: retryFor('sns', 0, true),
+      ssmRetry: retryFor('ssm', 0, true),
     }),
   };
 }

@@ -69,9 +69,16 @@ export const TRANSIENT_RETRY = { IntervalSeconds: 5, MaxAttempts: 5, BackoffRate
 /** Backoff of the job retrier (a failed Spark job run). */
 export const JOB_RETRY = { IntervalSeconds: 60, BackoffRate: 2, MaxDelaySeconds: 900 } as const;
 
-/** Retriers for one task state of the given integration. */
-export function retryFor(integration: Integration, jobRetries = 0): Retrier[] {
-  const retriers: Retrier[] = [{ ErrorEquals: TRANSIENT_ERRORS[integration], ...TRANSIENT_RETRY, JitterStrategy: 'FULL' }];
+/**
+ * Attempts and backoff of the transient retrier in an Express workflow (the dispatcher), which runs at most
+ * five minutes: 3 retries, 1 s doubling (7 s of backoff at most per call), so that a run refused at every
+ * attempt of every call of its longest path still ends, notified, inside the limit (src/asl/dispatch.ts).
+ */
+export const EXPRESS_TRANSIENT_RETRY = { IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 2, MaxDelaySeconds: 4 } as const;
+
+/** Retriers for one task state of the given integration (`express`: the short backoff of an Express workflow). */
+export function retryFor(integration: Integration, jobRetries = 0, express = false): Retrier[] {
+  const retriers: Retrier[] = [{ ErrorEquals: TRANSIENT_ERRORS[integration], ...(express ? EXPRESS_TRANSIENT_RETRY : TRANSIENT_RETRY), JitterStrategy: 'FULL' }];
   if (integration === 'emr' && jobRetries > 0) retriers.push(jobRetrier(jobRetries));
   return retriers;
 }

@@ -96,7 +96,7 @@ export function assemblePlatform(input: Omit<AssembleInput, 'migrated' | 'owners
         ? {
             machines: {
               backfill: { stateMachineName: backfill.stateMachineName, definition: BACKFILL_DEFINITION },
-              dispatcher: { stateMachineName: dispatcher.stateMachineName, definition: DISPATCHER_DEFINITION, rule: statusRule(input.platform) },
+              dispatcher: { stateMachineName: dispatcher.stateMachineName, type: dispatcher.type, definition: DISPATCHER_DEFINITION, rule: statusRule(input.platform) },
             },
           }
         : {}),

@@ -58,11 +58,12 @@ export interface Manifest {
   /**
    * State machines of the platform itself, with any use case compiled (absent in older
    * builds): the backfill machine of `lakestep backfill --detach`, and the dispatcher
-   * with the one EventBridge rule that feeds it (dependencies and notifications).
+   * with the one EventBridge rule that feeds it (dependencies and notifications), an Express
+   * workflow (`type` absent in older builds, whose dispatcher was a Standard one).
    */
   machines?: {
     backfill: { stateMachineName: string; definition: string };
-    dispatcher?: { stateMachineName: string; definition: string; rule: RuleDefinition };
+    dispatcher?: { stateMachineName: string; type?: 'EXPRESS'; definition: string; rule: RuleDefinition };
   };
 }
 

@@ -32,7 +32,9 @@ export function formatFailures(r: FailuresReport): string {
       const n = f.newest;
       const why = n ? [n.error, n.state ? `in '${n.state}'` : undefined].filter(Boolean).join(' ') : '';
       const cause = n?.cause ? `: ${n.cause.length > CAUSE_SHOWN ? `${n.cause.slice(0, CAUSE_SHOWN - 1)}…` : n.cause}` : '';
-      return [f.dag, String(f.counts.FAILED), String(f.counts.TIMED_OUT), String(f.counts.ABORTED), n ? `${n.stop} ${n.name}` : '-', escapeForTerminal(`${why}${cause}`.replace(/\s+/g, ' '))];
+      // An Express workflow's runs are not listed by Step Functions: where they are instead.
+      const where = f.logGroup ? `Express runs: in the log group ${f.logGroup}` : `${why}${cause}`;
+      return [f.dag, String(f.counts.FAILED), String(f.counts.TIMED_OUT), String(f.counts.ABORTED), n ? `${n.stop} ${n.name}` : '-', escapeForTerminal(where.replace(/\s+/g, ' '))];
     });
     lines.push(
       `Failures since ${r.since} (${source}):`,

@@ -11,7 +11,7 @@ import { itemToPlain } from '../simulator/attribute-values.ts';
 import { DISPATCHER_REF } from '../simulator/refs.ts';
 import type { ExecutionResult, SimulationResult, TimelineEntry } from '../simulator/index.ts';
 import { limited, messageText, table } from './print.ts';
-import { billedTransitions, dayCost, dayCostLine } from './transitions-cost.ts';
+import { simulationCostLine } from './transitions-cost.ts';
 
 /** Widest line the report prints. */
 export const REPORT_WIDTH = 100;
@@ -60,7 +60,7 @@ export function simulationReport(result: SimulationResult, manifest: Manifest, o
     '',
     ...runsTable(result, manifest),
     '',
-    ...wrap(dayCostLine(dayCost(billedTransitions(result), manifest.platform.region, opts.window))),
+    ...wrap(simulationCostLine(result, manifest, opts.window)),
   ];
   if (failed.length) lines.push('', `Failed executions (${failed.length}):`, ...limitedGroups(failed.map((e) => failureLines(e, opts.timelineFile)), LIST_MAX));
   const conditions = expectedConditions(result.timeline);

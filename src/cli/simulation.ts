@@ -11,7 +11,7 @@ import { aslVerdicts } from './asl-verdicts.ts';
 import { limited, messageText, table } from './print.ts';
 import { skippedFor } from './report.ts';
 import { startScenario, unknownWorkflows } from './scenario.ts';
-import { billedTransitions, dayCost, dayCostLine } from './transitions-cost.ts';
+import { simulationCostLine } from './transitions-cost.ts';
 import { checkUseCases } from './use-cases.ts';
 
 /** Statuses that make a simulation (and so `start` / `simulate`) exit 1. */
@@ -135,7 +135,7 @@ export function simulationSummary(result: SimulationResult, manifest: Manifest, 
   }
   const s = result.stats;
   const ok = result.executions.filter((e) => e.status === 'SUCCEEDED').length;
-  lines.push('', dayCostLine(dayCost(billedTransitions(result), manifest.platform.region, window)));
+  lines.push('', simulationCostLine(result, manifest, window));
   lines.push(
     '',
     `Simulated ${s.executions} execution(s) in ${(s.realMs / 1000).toFixed(1)} s (${s.executionsPerSecond} executions/s): ${ok} succeeded, ${failed.length} failed` +

@@ -6,12 +6,18 @@
  * enters are the count moto's execution histories give for the same runs (test/aws-local/interpreters.moto.ts,
  * outside polling loops, whose rounds follow the polled service's timing).
  *
+ * Express workflows (the dispatcher) are billed per request and duration instead: the line counts their
+ * runs, and the transitions they would have made as Standard workflows, without a price (the pricing page
+ * gives Express prices by example, and a simulation measures no duration).
+ *
  * Prices per 1,000 state transitions by region, from the Step Functions pricing page (read
  * 2026-12-06); a region it does not list gets the count without a price.
  * @see https://aws.amazon.com/step-functions/pricing/
  */
 import { durationText } from '../asl/watch.ts';
+import type { Manifest } from '../build/types.ts';
 import type { SimulationResult } from '../simulator/index.ts';
+import { DISPATCHER_REF } from '../simulator/refs.ts';
 
 export const STEP_FUNCTIONS_PRICING_URL = 'https://aws.amazon.com/step-functions/pricing/';
 
@@ -56,14 +62,45 @@ export interface DayCost {
   total?: number;
   day?: number;
   month?: number;
+  /** Express workflows' runs, billed per request and duration: not in `transitions`. */
+  express: ExpressRuns[];
 }
 
-/** The billed transitions of a simulation, by workflow (`<use-case>/<dag>`, `lakestep/dispatch`, …): states entered plus retries. */
-export function billedTransitions(result: Pick<SimulationResult, 'executions' | 'timeline'>): Map<string, number> {
+/** The runs of an Express workflow, and the transitions they would have billed as a Standard one. */
+export interface ExpressRuns {
+  workflow: string;
+  runs: number;
+  transitions: number;
+}
+
+/** The build's workflows that run as Express workflows: the dispatcher (a Standard one in older builds). */
+export function expressWorkflows(manifest: Pick<Manifest, 'machines'>): Set<string> {
+  return new Set(manifest.machines?.dispatcher?.type === 'EXPRESS' ? [DISPATCHER_REF] : []);
+}
+
+/** The runs of each Express workflow of a simulation, with the states they entered and their retries. */
+export function expressRuns(result: Pick<SimulationResult, 'executions' | 'timeline'>, express: ReadonlySet<string>): ExpressRuns[] {
+  const runs = new Map<string, number>();
+  for (const e of result.executions) if (express.has(e.workflow)) runs.set(e.workflow, (runs.get(e.workflow) ?? 0) + 1);
+  const transitions = billedTransitions(result);
+  return [...runs].sort(([a], [b]) => a.localeCompare(b)).map(([workflow, n]) => ({ workflow, runs: n, transitions: transitions.get(workflow) ?? 0 }));
+}
+
+/**
+ * The billed transitions of a simulation, by workflow (`<use-case>/<dag>`, …): states entered plus retries;
+ * the workflows in `express` are left out (they are billed per request and duration).
+ */
+export function billedTransitions(result: Pick<SimulationResult, 'executions' | 'timeline'>, express: ReadonlySet<string> = new Set()): Map<string, number> {
   const out = new Map<string, number>();
-  for (const e of result.executions) out.set(e.workflow, (out.get(e.workflow) ?? 0) + e.stateTransitions);
-  for (const t of result.timeline) if (t.kind === 'retried') out.set(t.workflow, (out.get(t.workflow) ?? 0) + 1);
+  for (const e of result.executions) if (!express.has(e.workflow)) out.set(e.workflow, (out.get(e.workflow) ?? 0) + e.stateTransitions);
+  for (const t of result.timeline) if (t.kind === 'retried' && !express.has(t.workflow)) out.set(t.workflow, (out.get(t.workflow) ?? 0) + 1);
   return out;
+}
+
+/** The cost line of a simulation of `manifest`'s build. */
+export function simulationCostLine(result: Pick<SimulationResult, 'executions' | 'timeline'>, manifest: Pick<Manifest, 'machines' | 'platform'>, window?: { start: string; end: string }): string {
+  const express = expressWorkflows(manifest);
+  return dayCostLine(dayCost(billedTransitions(result, express), manifest.platform.region, window, expressRuns(result, express)));
 }
 
 /** Workflows named in the line, by transitions. */
@@ -73,7 +110,7 @@ const TOP = 3;
  * The transitions' price: for the whole window, and when it spans whole days, per day and for a month of
  * 30 such days (a window of hours says nothing of the daily and weekly runs outside it).
  */
-export function dayCost(byWorkflow: ReadonlyMap<string, number>, region: string, window?: { start: string; end: string }): DayCost {
+export function dayCost(byWorkflow: ReadonlyMap<string, number>, region: string, window?: { start: string; end: string }, express: ExpressRuns[] = []): DayCost {
   const transitions = [...byWorkflow.values()].reduce((n, v) => n + v, 0);
   const price = Object.hasOwn(TRANSITION_PRICE_PER_1000, region) ? TRANSITION_PRICE_PER_1000[region] : undefined;
   const top = [...byWorkflow]
@@ -82,7 +119,7 @@ export function dayCost(byWorkflow: ReadonlyMap<string, number>, region: string,
     .map(([workflow, n]) => ({ workflow, transitions: n }));
   const windowSeconds = window ? (Date.parse(window.end) - Date.parse(window.start)) / 1000 : Number.NaN;
   const days = windowSeconds > 0 && windowSeconds % 86_400 === 0 ? windowSeconds / 86_400 : undefined;
-  const base = { transitions, top, region, ...(Number.isFinite(windowSeconds) && windowSeconds > 0 ? { windowSeconds } : {}), ...(days === undefined ? {} : { days }) };
+  const base = { transitions, top, region, express, ...(Number.isFinite(windowSeconds) && windowSeconds > 0 ? { windowSeconds } : {}), ...(days === undefined ? {} : { days }) };
   if (price === undefined) return base;
   const total = (transitions * price) / 1000;
   if (days === undefined) return { ...base, pricePer1000: price, total };
@@ -97,7 +134,8 @@ export function dayCostLine(c: DayCost): string {
   const most = c.top.map((t) => `${t.workflow} ${t.transitions.toLocaleString('en-US')}`).join(', ');
   const span = c.days === 1 ? 'this day' : c.days !== undefined ? `these ${c.days} days` : c.windowSeconds !== undefined ? `the simulated ${durationText(c.windowSeconds)}` : 'this simulation';
   const count = `${c.transitions.toLocaleString('en-US')} state transitions ${span}${most ? ` (most: ${most})` : ''}`;
-  const what = 'Spark, DataSync and DynamoDB are billed by their own use';
+  const runs = c.express.map((e) => `${e.workflow} ${e.runs.toLocaleString('en-US')} runs (${e.transitions.toLocaleString('en-US')} transitions as Standard)`).join(', ');
+  const what = `${runs ? `Express, billed per request and duration: ${runs}; ` : ''}Spark, DataSync and DynamoDB are billed by their own use`;
   if (c.pricePer1000 === undefined) return `Step Functions: ${count}; no price for ${c.region} in lakestep's table (${STEP_FUNCTIONS_PRICING_URL}); ${what}`;
   const rate = `${c.region}'s $${c.pricePer1000} per 1,000`;
   if (c.day === undefined) return `Step Functions: ${count} ≈ ${dollars(c.total!)} at ${rate}; ${what}`;

@@ -10,6 +10,8 @@
  * ({@link metricPeriod}: a period at either end of the window may reach past it); the metrics trail
  * the executions by a few minutes. Beside them, the tables past their freshness SLA: the build's
  * freshness alarms (one per table and level) that are in ALARM now, from `DescribeAlarms`.
+ * The dispatcher is an Express workflow: Step Functions keeps no list or history of its runs
+ * (`ListExecutions` refuses it), so its counts come with the log group its runs are in.
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/procedure-cw-metrics.html
  * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricData.html
  * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarms.html
@@ -17,6 +19,8 @@
 import type { CloudWatchClient, MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 import { type ExecutionStatus, ListExecutionsCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import type { FreshnessAlarm, Manifest } from '../build/types.ts';
+import { stateMachineLogGroupName } from '../naming.ts';
+import { DISPATCHER_REF } from '../simulator/refs.ts';
 import { isoSeconds } from './dates.ts';
 import { failureFromHistory } from './history.ts';
 import { executionHistory } from './jobruns.ts';
@@ -36,6 +40,8 @@ export interface FailedDag {
   dag: string;
   stateMachineArn: string;
   counts: Record<FailureStatus, number>;
+  /** An Express workflow's runs are not listed: they are in this log group. */
+  logGroup?: string;
   /** The newest execution of those statuses that ended in the window, with why (from its history). */
   newest?: { name: string; executionArn: string; status: string; stop: string; error?: string; cause?: string; state?: string };
 }
@@ -96,7 +102,7 @@ export async function readFailures(cloudWatch: CloudWatchClient, sfn: SFNClient,
     ...(opts.useCases?.length
       ? []
       : [
-          ...(manifest.machines?.dispatcher ? [{ dag: 'lakestep/dispatch', name: manifest.machines.dispatcher.stateMachineName }] : []),
+          ...(manifest.machines?.dispatcher ? [{ dag: DISPATCHER_REF, name: manifest.machines.dispatcher.stateMachineName }] : []),
           ...(manifest.machines ? [{ dag: 'lakestep/backfill', name: manifest.machines.backfill.stateMachineName }] : []),
         ]),
   ];
@@ -111,11 +117,13 @@ export async function readFailures(cloudWatch: CloudWatchClient, sfn: SFNClient,
   const alarms = manifest.useCases.filter((u) => !opts.useCases?.length || opts.useCases.includes(u.name)).flatMap((u) => u.freshness ?? []);
   const { stale, describeAlarms } = await staleTables(cloudWatch, alarms, prefix);
   const calls = { getMetricData: requests, describeAlarms, listExecutions: 0, getExecutionHistory: 0, listStateMachines: opts.account === undefined };
+  const express = manifest.machines?.dispatcher?.type === 'EXPRESS' ? DISPATCHER_REF : undefined;
   const failing: FailedDag[] = found
-    .map((m, i) => ({ dag: m.dag, stateMachineArn: m.arn, counts: sums[i]! }))
+    .map((m, i) => ({ dag: m.dag, stateMachineArn: m.arn, counts: sums[i]!, ...(m.dag === express ? { logGroup: stateMachineLogGroupName(prefix) } : {}) }))
     .filter((f) => STATUSES.some((s) => f.counts[s] > 0));
 
   await pool(failing, opts.concurrency ?? 4, async (f) => {
+    if (f.logGroup) return;
     let newest: { arn: string; name: string; status: string; stop: Date } | undefined;
     for (const status of STATUSES.filter((s) => f.counts[s] > 0)) {
       calls.listExecutions++;

@@ -143,6 +143,9 @@ export async function deploy(endpoint: string, buildDir: string, name = 'specs')
     ]),
   );
   // The platform's dispatcher: one per prefix and region, as in an account (a later build of the same prefix updates it).
+  // It is an Express workflow in AWS; here a Standard one, whose executions the harness follows and compares by their
+  // history, which moto keeps for both types (its rewritten tasks wait for a token, which Express refuses). What Express
+  // refuses is checked on the compiled definition by express-dispatcher.moto.ts.
   const dispatcher = manifest.machines?.dispatcher;
   if (dispatcher) items.push({ ref: DISPATCHER_REF, name: dispatcher.stateMachineName, path: dispatcher.definition, tags: {} });
   for (const { ref, name, path, tags } of items) {

@@ -136,4 +136,32 @@ describe('failures on moto', () => {
     });
     expect(report.failing.map((f) => [f.dag, f.counts.FAILED, f.newest?.error])).toEqual([['refunds/refunds-load', 1, 'Spark.JobFailed']]);
   });
+
+  it("counts the Express dispatcher's failed and timed-out runs from its metrics and points to its log, listing none of its runs", async () => {
+    // AWS refuses to list an Express machine's executions (express-dispatcher.moto.ts reads it in the SFN
+    // model); moto lists them like a Standard one's, so the calls counted show that none is asked for.
+    const sfn = new SFNClient(config());
+    const name = `${PREFIX}-lakestep-dispatcher`;
+    const definition = JSON.stringify({ StartAt: 'Dispatch', States: { Dispatch: { Type: 'Fail', Error: 'Lakestep.DispatchFailed', Cause: 'routes unreadable' } } });
+    const machine = await sfn.send(new CreateStateMachineCommand({ name, roleArn: ROLE, definition, type: 'EXPRESS' }));
+    await sfn.send(new StartExecutionCommand({ stateMachineArn: machine.stateMachineArn, input: '{}' }));
+    await new CloudWatchClient(config()).send(
+      new PutMetricDataCommand({
+        Namespace: 'AWS/States',
+        MetricData: [
+          { MetricName: 'ExecutionsFailed', Dimensions: [{ Name: 'StateMachineArn', Value: machine.stateMachineArn! }], Timestamp: new Date(Date.now() - 120_000), Value: 1, Unit: 'Count' },
+          { MetricName: 'ExecutionsTimedOut', Dimensions: [{ Name: 'StateMachineArn', Value: machine.stateMachineArn! }], Timestamp: new Date(Date.now() - 60_000), Value: 1, Unit: 'Count' },
+        ],
+      }),
+    );
+    const withDispatcher: Manifest = {
+      ...manifest,
+      useCases: [],
+      machines: { backfill: { stateMachineName: `${PREFIX}-lakestep-backfill`, definition: 'b' }, dispatcher: { stateMachineName: name, type: 'EXPRESS', definition: 'd', rule: {} as never } },
+    };
+    const now = new Date();
+    const report = await readFailures(new CloudWatchClient(config()), sfn, withDispatcher, { since: new Date(now.getTime() - 3600_000), now, quarantined: [] });
+    expect(report.failing).toEqual([{ dag: 'lakestep/dispatch', stateMachineArn: machine.stateMachineArn, counts: { FAILED: 1, TIMED_OUT: 1, ABORTED: 0 }, logGroup: `/aws/vendedlogs/states/${PREFIX}` }]);
+    expect(report.calls).toMatchObject({ listExecutions: 0, getExecutionHistory: 0 });
+  });
 });

@@ -3,7 +3,7 @@
  * retries, by workflow; the day's and the month's price at the region's rate, less the free tier.
  */
 import { describe, expect, it } from 'vitest';
-import { billedTransitions, dayCost, dayCostLine, TRANSITION_PRICE_PER_1000 } from '../../src/cli/transitions-cost.ts';
+import { billedTransitions, dayCost, dayCostLine, expressRuns, expressWorkflows, simulationCostLine, TRANSITION_PRICE_PER_1000 } from '../../src/cli/transitions-cost.ts';
 import type { ExecutionResult, TimelineEntry } from '../../src/simulator/index.ts';
 
 const exec = (workflow: string, stateTransitions: number) => ({ workflow, stateTransitions }) as ExecutionResult;
@@ -51,5 +51,25 @@ describe('the state transitions of a simulated day and their price', () => {
     // Not inherited from Object.prototype either.
     expect(dayCost(new Map([['a/x', 1]]), 'constructor').pricePer1000).toBeUndefined();
     expect(Object.values(TRANSITION_PRICE_PER_1000).every((p) => p > 0 && p < 0.1)).toBe(true);
+  });
+
+  it('leaves the Express dispatcher out of the transitions: it is billed per request and duration, so its runs are counted instead', () => {
+    const result = {
+      executions: [exec('a/x', 10), exec('lakestep/dispatch', 30), exec('lakestep/dispatch', 6)],
+      timeline: [retried('lakestep/dispatch'), retried('a/x')],
+    };
+    const express = expressWorkflows({ machines: { backfill: { stateMachineName: 'b', definition: 'b' }, dispatcher: { stateMachineName: 'd', type: 'EXPRESS', definition: 'd', rule: {} as never } } });
+    expect([...express]).toEqual(['lakestep/dispatch']);
+    // An older build's dispatcher, a Standard workflow, is billed per transition.
+    expect(expressWorkflows({ machines: { backfill: { stateMachineName: 'b', definition: 'b' }, dispatcher: { stateMachineName: 'd', definition: 'd', rule: {} as never } } }).size).toBe(0);
+    expect([...billedTransitions(result, express)]).toEqual([['a/x', 11]]);
+    expect(expressRuns(result, express)).toEqual([{ workflow: 'lakestep/dispatch', runs: 2, transitions: 37 }]);
+    const c = dayCost(billedTransitions(result, express), 'eu-west-1', DAY, expressRuns(result, express));
+    expect(c.transitions).toBe(11);
+    expect(dayCostLine(c)).toBe(
+      "Step Functions: 11 state transitions this day (most: a/x 11) ≈ $0.00 a day, $0.00 a month of 30 such days at eu-west-1's $0.025 per 1,000 (4,000 a month free); Express, billed per request and duration: lakestep/dispatch 2 runs (37 transitions as Standard); Spark, DataSync and DynamoDB are billed by their own use",
+    );
+    const manifest = { platform: { region: 'eu-west-1' }, machines: { backfill: { stateMachineName: 'b', definition: 'b' }, dispatcher: { stateMachineName: 'd', type: 'EXPRESS' as const, definition: 'd', rule: {} as never } } };
+    expect(simulationCostLine(result, manifest as never, DAY)).toBe(dayCostLine(c));
   });
 });

@@ -9,7 +9,7 @@ describe('statusRule: the one rule of a platform', () => {
 
   it('is a valid pattern that targets the dispatcher', () => {
     expect(validateEventPattern(rule.EventPattern)).toEqual([]);
-    expect(rule.Targets).toEqual([{ Id: 'dispatcher', Arn: 'arn:${Partition}:states:${Region}:${Account}:stateMachine:acme-lakestep-dispatch', RoleArn: '${EventsRoleArn}' }]);
+    expect(rule.Targets).toEqual([{ Id: 'dispatcher', Arn: 'arn:${Partition}:states:${Region}:${Account}:stateMachine:acme-lakestep-dispatcher', RoleArn: '${EventsRoleArn}' }]);
     expect(checkRuleQuotas(platform(), [rule]).diagnostics).toEqual([]);
   });
 
@@ -22,7 +22,7 @@ describe('statusRule: the one rule of a platform', () => {
   });
 
   it("leaves out the platform's own machines (the dispatcher never feeds itself) and other platforms", () => {
-    expect(matchEventPattern(pattern, statusEvent('acme-lakestep-dispatch', 'FAILED'))).toBe(false);
+    expect(matchEventPattern(pattern, statusEvent('acme-lakestep-dispatcher', 'FAILED'))).toBe(false);
     expect(matchEventPattern(pattern, statusEvent('acme-lakestep-backfill', 'SUCCEEDED'))).toBe(false);
     expect(matchEventPattern(pattern, statusEvent('other-orders-x', 'SUCCEEDED'))).toBe(false);
     expect(matchEventPattern(pattern, statusEvent('acmex-orders-x', 'SUCCEEDED'))).toBe(false);

@@ -80,14 +80,14 @@ describe('state machines', () => {
     'acme-orders-orders-upserts',
     'acme-customers-customers-ingestion',
     'acme-lakestep-backfill',
-    'acme-lakestep-dispatch',
+    'acme-lakestep-dispatcher',
   ];
 
-  it('creates every workflow machine and the platform\'s two, STANDARD, KMS-encrypted, logging ALL, traced', () => {
+  it('creates every workflow machine and the platform\'s two, STANDARD (the dispatcher EXPRESS), KMS-encrypted, logging ALL, traced', () => {
     const machines = resourcesOfType(s, 'AWS::StepFunctions::StateMachine');
     expect(machines.map((m) => m.props.StateMachineName).sort()).toEqual([...names].sort());
     for (const { props } of machines) {
-      expect(props.StateMachineType).toBe('STANDARD');
+      expect(props.StateMachineType).toBe(props.StateMachineName === 'acme-lakestep-dispatcher' ? 'EXPRESS' : 'STANDARD');
       expect(props.EncryptionConfiguration).toMatchObject({ Type: 'CUSTOMER_MANAGED_KMS_KEY', KmsKeyId: expect.anything() });
       expect(props.LoggingConfiguration).toMatchObject({ Level: 'ALL', IncludeExecutionData: true });
       expect(props.LoggingConfiguration.Destinations).toHaveLength(1);
@@ -321,11 +321,33 @@ describe('dispatcher, routes, tags and DataSync', () => {
   it("deploys one EventBridge rule, the platform's, aimed at the dispatcher, with placeholders only inside Fn::Sub", () => {
     const rules = resourcesOfType(s, 'AWS::Events::Rule');
     expect(rules.map((r) => [r.stack, r.props.Name])).toEqual([['acme-platform', 'acme-lakestep-status']]);
-    expect(JSON.stringify(rules[0]!.props.Targets[0].Arn)).toContain(':stateMachine:acme-lakestep-dispatch');
+    expect(JSON.stringify(rules[0]!.props.Targets[0].Arn)).toContain(':stateMachine:acme-lakestep-dispatcher');
     const literal = (v: unknown): string[] =>
       typeof v === 'string' ? [v] : Array.isArray(v) ? v.flatMap(literal) : v && typeof v === 'object'
         ? Object.entries(v).flatMap(([k, x]) => (k === 'Fn::Sub' ? [] : literal(x))) : [];
     for (const r of rules) for (const text of literal(r.props)) expect(text).not.toContain('${');
+  });
+
+  it('runs the dispatcher as an Express workflow, logged at level ALL, with an alarm on its failed and timed-out runs', () => {
+    const machine = resourcesOfType(s, 'AWS::StepFunctions::StateMachine').find((m) => m.props.StateMachineName === 'acme-lakestep-dispatcher')!;
+    expect(machine.props.StateMachineType).toBe('EXPRESS');
+    // Express runs keep no history in Step Functions: the log is all there is of them.
+    expect(machine.props.LoggingConfiguration).toMatchObject({ Level: 'ALL', IncludeExecutionData: true });
+    // The workflows stay Standard (they wait for Spark jobs, which Express cannot).
+    const others = resourcesOfType(s, 'AWS::StepFunctions::StateMachine').filter((m) => m.props.StateMachineName !== 'acme-lakestep-dispatcher');
+    expect(others.length).toBeGreaterThan(0);
+    for (const m of others) expect(m.props.StateMachineType).toBe('STANDARD');
+    const alarm = resourcesOfType(s, 'AWS::CloudWatch::Alarm').find((a) => a.props.AlarmName === 'acme-lakestep-dispatcher-failed')!;
+    expect(alarm.stack).toBe('acme-platform');
+    const metrics = alarm.props.Metrics as { Id: string; Expression?: string; MetricStat?: { Metric: { MetricName: string; Dimensions: { Value: unknown }[] } } }[];
+    expect(metrics.flatMap((m) => (m.MetricStat ? [m.MetricStat.Metric.MetricName] : []))).toEqual(['ExecutionsFailed', 'ExecutionsTimedOut']);
+    for (const m of metrics) if (m.MetricStat) expect(m.MetricStat.Metric.Dimensions[0]!.Value).toEqual({ 'Fn::GetAtt': [machine.id, 'Arn'] });
+    expect(metrics.find((m) => m.Expression)?.Expression).toBe('failed + timedOut');
+    expect(alarm.props).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching' });
+    // The platform topic, which the dispatcher's own notifications go to.
+    const topic = resourcesOfType(s, 'AWS::SNS::Topic').find((t) => t.stack === 'acme-platform')!;
+    expect(alarm.props.AlarmActions).toEqual([{ Ref: topic.id }]);
+    expect(alarm.props.OKActions).toEqual(alarm.props.AlarmActions);
   });
 
   it("keeps each route in its downstream's stack, and tags each machine with what the dispatcher reads", () => {
@@ -340,7 +362,7 @@ describe('dispatcher, routes, tags and DataSync', () => {
   });
 
   it("lets the dispatcher read routes and tags, join in the gates table, start and notify the platform's machines but its own", () => {
-    const st = roleStatements(s, 'acme-lakestep-dispatch');
+    const st = roleStatements(s, 'acme-lakestep-dispatcher');
     const actions = st.filter((x) => x.Effect === 'Allow').flatMap((x) => [x.Action].flat());
     for (const a of ['ssm:GetParametersByPath', 'states:ListTagsForResource', 'states:DescribeExecution', 'states:StartExecution', 'dynamodb:UpdateItem', 'dynamodb:GetItem', 'sns:Publish']) expect(actions).toContain(a);
     const deny = st.find((x) => x.Effect === 'Deny')!;
@@ -358,7 +380,7 @@ describe('dispatcher, routes, tags and DataSync', () => {
       ['email', 'report-owners@example.com', { Ref: topics[0]!.id }],
     ]);
     // The dispatcher's role may publish to <prefix>-*-notifications, which names it.
-    expect(JSON.stringify(roleStatements(s, 'acme-lakestep-dispatch'))).toContain('acme-*-notifications');
+    expect(JSON.stringify(roleStatements(s, 'acme-lakestep-dispatcher'))).toContain('acme-*-notifications');
   });
 
   it('creates the HDFS source, the landing destination and the logged task', () => {

@@ -92,7 +92,7 @@ function machinesOfManifest(): Array<{ name: string; definition: string; workflo
 
 /** Every state machine the build deploys: the workflows' and watch machines, and the platform's backfill machine and dispatcher. */
 function allMachines(): string[] {
-  return [...machinesOfManifest().map((m) => m.name), 'acme-lakestep-backfill', 'acme-lakestep-dispatch'];
+  return [...machinesOfManifest().map((m) => m.name), 'acme-lakestep-backfill', 'acme-lakestep-dispatcher'];
 }
 
 const readDefinition = (path: string): unknown => JSON.parse(readFileSync(join(buildDir, path), 'utf8'));
@@ -135,13 +135,13 @@ describe('example platform: stacks', () => {
 });
 
 describe('example platform: state machines', () => {
-  it('creates every machine of the manifest: STANDARD, customer-managed KMS, logging ALL, traced', () => {
+  it('creates every machine of the manifest: STANDARD (the dispatcher EXPRESS), customer-managed KMS, logging ALL, traced', () => {
     const machines = resourcesOfType(s, 'AWS::StepFunctions::StateMachine');
     expect(machines.map((m) => m.props.StateMachineName).sort()).toEqual(allMachines().sort());
     const key = s.json.get('acme-platform')!.Resources;
     const keyId = Object.entries(key).find(([, r]) => r.Type === 'AWS::KMS::Key')![0];
     for (const { props } of machines) {
-      expect(props.StateMachineType).toBe('STANDARD');
+      expect(props.StateMachineType).toBe(props.StateMachineName === manifest.machines!.dispatcher!.stateMachineName ? 'EXPRESS' : 'STANDARD');
       expect(props.EncryptionConfiguration.Type).toBe('CUSTOMER_MANAGED_KMS_KEY');
       expect(JSON.stringify(props.EncryptionConfiguration.KmsKeyId)).toContain(keyId);
       expect(props.LoggingConfiguration).toMatchObject({ Level: 'ALL', IncludeExecutionData: true });
@@ -261,7 +261,10 @@ describe('example platform: least privilege', () => {
   });
 
   it('alarms on each freshness SLA: no TablePublished data point for its age notifies the platform topic', () => {
-    const alarms = resourcesOfType(s, 'AWS::CloudWatch::Alarm');
+    // Besides them, the platform's one alarm: on the dispatcher's failed runs (test/infra/app.test.ts).
+    const dispatcherAlarm = `${manifest.machines!.dispatcher!.stateMachineName}-failed`;
+    const alarms = resourcesOfType(s, 'AWS::CloudWatch::Alarm').filter((a) => a.props.AlarmName !== dispatcherAlarm);
+    expect(resourcesOfType(s, 'AWS::CloudWatch::Alarm').filter((a) => a.props.AlarmName === dispatcherAlarm).map((a) => a.stack)).toEqual([`${manifest.platform.prefix}-platform`]);
     const expected = manifest.useCases.flatMap((u) => (u.freshness ?? []).map((a) => ({ useCase: u.name, ...a })));
     expect(expected.length).toBeGreaterThan(0);
     expect(alarms.map((a) => a.props.AlarmName).sort()).toEqual(expected.map((a) => a.name).sort());
@@ -394,7 +397,7 @@ describe('example platform: DataSync, join machines, rules', () => {
     for (const w of dependent) expect((w.routes ?? []).length, w.name).toBe(new Set(w.dependsOn).size);
     const params = resourcesOfType(s, 'AWS::SSM::Parameter').map((p) => p.props.Name as string);
     expect(params.sort()).toEqual(dependent.flatMap((w) => (w.routes ?? []).map((r) => r.Name)).sort());
-    const st = roleStatements('acme-lakestep-dispatch');
+    const st = roleStatements('acme-lakestep-dispatcher');
     expect(JSON.stringify(resourcesFor(st, 'dynamodb:UpdateItem'))).toContain('TablesGates');
   });
 

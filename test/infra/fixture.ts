@@ -247,7 +247,7 @@ export const STATUS_RULE: RuleDefinition = {
   Description: 'ends of executions to the dispatcher',
   EventPattern: { source: ['aws.states'], 'detail-type': ['Step Functions Execution Status Change'], detail: { status: ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'] } },
   State: 'ENABLED',
-  Targets: [{ Id: 'dispatcher', Arn: stateMachineArnPlaceholder(`${PREFIX}-lakestep-dispatch`), RoleArn: '${EventsRoleArn}' }],
+  Targets: [{ Id: 'dispatcher', Arn: stateMachineArnPlaceholder(`${PREFIX}-lakestep-dispatcher`), RoleArn: '${EventsRoleArn}' }],
 };
 
 function workflow(uc: string, dag: string, over: Partial<ManifestWorkflow>): ManifestWorkflow {
@@ -337,7 +337,7 @@ export function fixtureManifest(): Manifest {
     tables: {},
     machines: {
       backfill: { stateMachineName: `${PREFIX}-lakestep-backfill`, definition: 'lakestep/backfill.asl.json' },
-      dispatcher: { stateMachineName: `${PREFIX}-lakestep-dispatch`, definition: 'lakestep/dispatch.asl.json', rule: STATUS_RULE },
+      dispatcher: { stateMachineName: `${PREFIX}-lakestep-dispatcher`, type: 'EXPRESS', definition: 'lakestep/dispatch.asl.json', rule: STATUS_RULE },
     },
     quarantined: [
       {

@@ -226,7 +226,7 @@ describe(`a ${USE_CASES}-use-case platform with a ${fmt(TABLES)}-table migration
   });
 
   it("synthesizes every workflow's machine exactly once, and no join machine", () => {
-    const expected = [...manifest.useCases.flatMap((u) => u.workflows.map((w) => w.stateMachineName)), 'acme-lakestep-backfill', 'acme-lakestep-dispatch'];
+    const expected = [...manifest.useCases.flatMap((u) => u.workflows.map((w) => w.stateMachineName)), 'acme-lakestep-backfill', 'acme-lakestep-dispatcher'];
     const names = resourcesOfType(s, 'AWS::StepFunctions::StateMachine').map((m) => m.props.StateMachineName as string);
     expect(names.sort()).toEqual(expected.sort());
     expect(new Set(names).size).toBe(names.length);

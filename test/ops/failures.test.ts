@@ -5,9 +5,10 @@
  */
 import { CloudWatchClient, DescribeAlarmsCommand, GetMetricDataCommand, type GetMetricDataCommandInput, type MetricDataResult } from '@aws-sdk/client-cloudwatch';
 import { GetExecutionHistoryCommand, ListExecutionsCommand, ListStateMachinesCommand, ListTagsForResourceCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { FreshnessAlarm, Manifest } from '../../src/build/types.ts';
@@ -33,7 +34,7 @@ function platform(n: number): Manifest {
     useCases: Array.from({ length: n }, (_, i) => ({ name: `uc${i}`, owner: 'o@example.com', specHash: 'h', files: [], workflows: ['load', 'report'].map((d) => manifestWorkflow(`uc${i}`, d)) })),
     tables: {},
     quarantined: [],
-    machines: { backfill: { stateMachineName: 'acme-lakestep-backfill', definition: 'lakestep/backfill.asl.json' }, dispatcher: { stateMachineName: 'acme-lakestep-dispatch', definition: 'lakestep/dispatch.asl.json', rule: {} as never } },
+    machines: { backfill: { stateMachineName: 'acme-lakestep-backfill', definition: 'lakestep/backfill.asl.json' }, dispatcher: { stateMachineName: 'acme-lakestep-dispatcher', definition: 'lakestep/dispatch.asl.json', rule: {} as never } },
   };
 }
 const NOW = new Date('2026-12-06T12:00:00Z');
@@ -53,7 +54,7 @@ function metrics(values: Record<string, Record<string, number[]>>) {
 describe('readFailures', () => {
   it('asks for the three failure metrics of every machine in requests of at most 500 queries, then lists only the failing ones', async () => {
     const m = platform(100); // 200 dags and 2 platform machines: 606 queries
-    metrics({ 'acme-uc7-report': { ExecutionsFailed: [1, 0, 2] }, 'acme-lakestep-dispatch': { ExecutionsAborted: [1] } });
+    metrics({ 'acme-uc7-report': { ExecutionsFailed: [1, 0, 2] }, 'acme-lakestep-dispatcher': { ExecutionsAborted: [1] } });
     sfn.on(ListExecutionsCommand).resolves({ executions: [] });
     const r = await readFailures(new CloudWatchClient({}), new SFNClient({}), m, { since: SINCE, now: NOW, quarantined: [], account: ACCOUNT });
     const requests = cw.commandCalls(GetMetricDataCommand).map((c) => c.args[0].input);
@@ -71,12 +72,32 @@ describe('readFailures', () => {
     ]);
     // One ListExecutions per failing machine and status that has failures; nothing ended in the window: no history.
     expect(sfn.commandCalls(ListExecutionsCommand).map((c) => [c.args[0].input.stateMachineArn, c.args[0].input.statusFilter]).sort()).toEqual([
-      [arnOf('acme-lakestep-dispatch'), 'ABORTED'],
+      [arnOf('acme-lakestep-dispatcher'), 'ABORTED'],
       [arnOf('acme-uc7-report'), 'FAILED'],
     ]);
     expect(sfn.commandCalls(GetExecutionHistoryCommand)).toHaveLength(0);
     expect(sfn.commandCalls(ListStateMachinesCommand)).toHaveLength(0);
     expect(r.calls).toEqual({ getMetricData: 2, describeAlarms: 0, listExecutions: 2, getExecutionHistory: 0, listStateMachines: false });
+  });
+
+  it("counts an Express dispatcher's failures from its metrics and names its log group: Step Functions lists no Express execution", async () => {
+    // The SFN service model as the SDK ships it: ListExecutions throws StateMachineTypeNotSupported, and neither
+    // DescribeExecution nor GetExecutionHistory reads an Express execution.
+    const commands = join(dirname(createRequire(import.meta.url).resolve('@aws-sdk/client-sfn/package.json')), 'dist-types/commands');
+    expect(readFileSync(join(commands, 'ListExecutionsCommand.d.ts'), 'utf8')).toContain('@throws {@link StateMachineTypeNotSupported}');
+    expect(readFileSync(join(commands, 'GetExecutionHistoryCommand.d.ts'), 'utf8')).toMatch(/not supported by <code>EXPRESS<\/code> state machines/);
+    const m = platform(1);
+    m.machines!.dispatcher!.type = 'EXPRESS';
+    metrics({ 'acme-lakestep-dispatcher': { ExecutionsFailed: [2], ExecutionsTimedOut: [1] }, 'acme-uc0-load': { ExecutionsFailed: [1] } });
+    sfn.on(ListExecutionsCommand).resolves({ executions: [] });
+    const r = await readFailures(new CloudWatchClient({}), new SFNClient({}), m, { since: SINCE, now: NOW, quarantined: [], account: ACCOUNT });
+    expect(r.failing).toEqual([
+      { dag: 'lakestep/dispatch', stateMachineArn: arnOf('acme-lakestep-dispatcher'), counts: { FAILED: 2, TIMED_OUT: 1, ABORTED: 0 }, logGroup: '/aws/vendedlogs/states/acme' },
+      { dag: 'uc0/load', stateMachineArn: arnOf('acme-uc0-load'), counts: { FAILED: 1, TIMED_OUT: 0, ABORTED: 0 } },
+    ]);
+    expect(sfn.commandCalls(ListExecutionsCommand).map((c) => c.args[0].input.stateMachineArn)).toEqual([arnOf('acme-uc0-load')]);
+    const text = formatFailures(r);
+    expect(text).toMatch(/lakestep\/dispatch +2 +1 +0 +- +Express runs: in the log group \/aws\/vendedlogs\/states\/acme/);
   });
 
   it('follows NextToken within a batch', async () => {

@@ -23,7 +23,7 @@ function view(workflows: ManifestWorkflow[], rule?: RuleDefinition, extra: Recor
     useCases: [{ name: 'sales', owner: 'o@example.com', specHash: 'h', files: [], workflows }],
     tables: {},
     quarantined: [],
-    ...(rule ? { machines: { backfill: { stateMachineName: 'acme-lakestep-backfill', definition: 'lakestep/backfill.asl.json' }, dispatcher: { stateMachineName: 'acme-lakestep-dispatch', definition: 'lakestep/dispatch.asl.json', rule } } } : {}),
+    ...(rule ? { machines: { backfill: { stateMachineName: 'acme-lakestep-backfill', definition: 'lakestep/backfill.asl.json' }, dispatcher: { stateMachineName: 'acme-lakestep-dispatcher', definition: 'lakestep/dispatch.asl.json', rule } } } : {}),
   };
   return { manifest, definitions: new Map([...workflows.map((w) => [w.definition, ASL] as const), ...Object.entries(extra)]) };
 }

@@ -78,7 +78,7 @@ export function makeBuild(workflows: FixtureWorkflow[], platformRule?: FixturePl
     write('lakestep/dispatch.asl.json', platformRule.definition ?? PASS_MACHINE);
     manifest.machines = {
       backfill: { stateMachineName: `${PREFIX}-lakestep-backfill`, definition: 'lakestep/backfill.asl.json' },
-      dispatcher: { stateMachineName: `${PREFIX}-lakestep-dispatch`, definition: 'lakestep/dispatch.asl.json', rule: platformRule.rule },
+      dispatcher: { stateMachineName: `${PREFIX}-lakestep-dispatcher`, definition: 'lakestep/dispatch.asl.json', rule: platformRule.rule },
     };
   }
   writeManifest(dir, manifest);

@@ -149,7 +149,7 @@ describe('notifications', () => {
     expect(notes).toHaveLength(1);
     // Sent by the dispatcher, fed the failure by the platform's rule.
     expect(notes[0]).toMatchObject({ via: 'state' });
-    expect(notes[0]!.origin).toMatch(/:execution:acme-lakestep-dispatch:.*#Notify the platform topic$/);
+    expect(notes[0]!.origin).toMatch(/:execution:acme-lakestep-dispatcher:.*#Notify the platform topic$/);
     expect(executionsOf(result, 'lakestep/dispatch').map((e) => e.status)).toContain('SUCCEEDED');
     // A JSON message, well-formed although the cause holds quoted JSON.
     const message = JSON.parse(notes[0]!.message) as { message: string; error: string; cause: string };

@@ -114,7 +114,7 @@ describe('event bus', () => {
     const upstream = arnOf('orders', 'orders-ingestion');
     const result = await simulate({
       buildDir: makeBuild([{ useCase: 'orders', name: 'orders-ingestion', definition: PASS_MACHINE }], {
-        rule: statusRule('ls-lakestep-status', upstream, ['SUCCEEDED'], { Arn: 'arn:${Partition}:states:${Region}:${Account}:stateMachine:ls-lakestep-dispatch' }),
+        rule: statusRule('ls-lakestep-status', upstream, ['SUCCEEDED'], { Arn: 'arn:${Partition}:states:${Region}:${Account}:stateMachine:ls-lakestep-dispatcher' }),
         definition: DOWNSTREAM_MACHINE,
       }),
       scenario: { start: [{ workflow: 'orders/orders-ingestion', logical_date: '2026-01-01' }] },
