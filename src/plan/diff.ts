@@ -80,6 +80,22 @@ export interface Plan {
   platform: Record<string, [unknown, unknown]>;
   /** The platform's EventBridge rule (the dispatcher's), when it is added, removed or changed. */
   platformRule?: { name: string; change: 'added' | 'removed' | 'changed'; fields?: Record<string, [unknown, unknown]> };
+  /** The platform's own state machines (dispatcher, backfill) that a deploy adds, removes, replaces or updates. */
+  platformMachines?: PlatformMachineChange[];
+}
+
+/**
+ * A platform machine's change. `replaces`: the machine deployed before under another name or type, which CloudFormation
+ * replaces (a state machine's name and type are set at creation), deleting the old one at the end of the update.
+ */
+export interface PlatformMachineChange {
+  /** `dispatcher` or `backfill`. */
+  role: 'dispatcher' | 'backfill';
+  name: string;
+  type: string;
+  change: 'added' | 'removed' | 'replaced' | 'changed';
+  replaces?: { name: string; type: string };
+  states?: Pick<MachineChange, 'statesAdded' | 'statesRemoved' | 'statesChanged' | 'commentsOnly'>;
 }
 
 /** A workflow of the manifest, or of an older build: those had per-workflow rules and join machines. */
@@ -239,9 +255,37 @@ function platformRule(before: Manifest, after: Manifest): Plan['platformRule'] {
   return Object.keys(fields).length ? { name: a.Name, change: 'changed', fields } : undefined;
 }
 
+/** The dispatcher and the backfill machine: added, removed, replaced (another name or type) or with another definition. */
+function platformMachines(before: BuildView, after: BuildView): PlatformMachineChange[] {
+  const out: PlatformMachineChange[] = [];
+  for (const role of ['dispatcher', 'backfill'] as const) {
+    const [b, a] = [before.manifest.machines?.[role], after.manifest.machines?.[role]];
+    const typeOf = (m: typeof a) => (m && 'type' in m && m.type) || 'STANDARD';
+    if (!a && !b) continue;
+    if (!a) out.push({ role, name: b!.stateMachineName, type: typeOf(b), change: 'removed' });
+    else if (!b) out.push({ role, name: a.stateMachineName, type: typeOf(a), change: 'added' });
+    else if (b.stateMachineName !== a.stateMachineName || typeOf(b) !== typeOf(a)) {
+      out.push({ role, name: a.stateMachineName, type: typeOf(a), change: 'replaced', replaces: { name: b.stateMachineName, type: typeOf(b) } });
+    } else {
+      // Equal digests, equal texts: not read.
+      const digest = before.definitions.digest?.(b.definition);
+      if (digest !== undefined && digest === after.definitions.digest?.(a.definition)) continue;
+      const [db, da] = [before.definitions.get(b.definition), after.definitions.get(a.definition)];
+      if (db && da && JSON.stringify(db) !== JSON.stringify(da)) out.push({ role, name: a.stateMachineName, type: typeOf(a), change: 'changed', states: changedStates(db, da) });
+    }
+  }
+  return out;
+}
+
 /** What deploying `after` changes against `before`, per use case (in name order). */
 export function planDiff(before: BuildView, after: BuildView): Plan {
   const names = [...new Set([...before.manifest.useCases, ...after.manifest.useCases].map((u) => u.name).concat(after.manifest.quarantined.map((q) => q.useCase)))].sort();
   const rule = platformRule(before.manifest, after.manifest);
-  return { useCases: names.map((n) => planUseCase(n, before, after)), platform: platformChanges(before.manifest, after.manifest), ...(rule ? { platformRule: rule } : {}) };
+  const machines = platformMachines(before, after);
+  return {
+    useCases: names.map((n) => planUseCase(n, before, after)),
+    platform: platformChanges(before.manifest, after.manifest),
+    ...(rule ? { platformRule: rule } : {}),
+    ...(machines.length ? { platformMachines: machines } : {}),
+  };
 }

@@ -3,7 +3,7 @@
  * removed, `~` changed, in the order a reviewer reads a deploy.
  */
 import type { RuleDefinition, ScheduleDefinition } from '../build/types.ts';
-import type { Plan, UseCasePlan } from './diff.ts';
+import type { Plan, PlatformMachineChange, UseCasePlan } from './diff.ts';
 
 const show = (v: unknown) => (v === undefined ? '(none)' : typeof v === 'string' ? v : JSON.stringify(v));
 const ruleWhat = (r: RuleDefinition) => (r.ScheduleExpression ? `schedule ${r.ScheduleExpression}` : 'event pattern') + (r.State === 'DISABLED' ? ' (disabled)' : '');
@@ -53,11 +53,23 @@ export function formatPlan(plan: Plan, against: string): string {
   }
   const rule = plan.platformRule;
   if (rule) lines.push(`platform rule ${rule.name}: ${rule.change === 'changed' ? fieldsText(rule.fields ?? {}) : rule.change}`);
+  for (const m of plan.platformMachines ?? []) lines.push(platformMachineLine(m));
   for (const u of changed) lines.push(...useCaseLines(u));
   const unchanged = plan.useCases.length - changed.length;
   const count = (s: UseCasePlan['status']) => plan.useCases.filter((u) => u.status === s).length;
   lines.push(
-    `${lines.length ? '\n' : ''}against ${against}: ${count('changed')} use case(s) changed, ${count('added')} added, ${count('removed')} removed, ${count('quarantined')} quarantined, ${unchanged} unchanged${platform.length ? '; platform settings changed' : ''}`,
+    `${lines.length ? '\n' : ''}against ${against}: ${count('changed')} use case(s) changed, ${count('added')} added, ${count('removed')} removed, ${count('quarantined')} quarantined, ${unchanged} unchanged${platform.length ? '; platform settings changed' : ''}${plan.platformMachines?.length ? `; ${plan.platformMachines.length} platform machine(s) changed` : ''}`,
   );
   return lines.join('\n');
+}
+
+/** `platform dispatcher acme-lakestep-dispatcher (EXPRESS): replaces acme-lakestep-dispatch (STANDARD)`. */
+function platformMachineLine(m: PlatformMachineChange): string {
+  const head = `platform ${m.role} ${m.name} (${m.type}): `;
+  if (m.change === 'replaced') return `${head}replaces ${m.replaces!.name} (${m.replaces!.type}); CloudFormation creates it and deletes the other at the end of the update (a run of it still going then is stopped)`;
+  if (m.change !== 'changed' || !m.states) return `${head}${m.change}`;
+  const s = m.states;
+  if (s.commentsOnly) return `${head}comments changed`;
+  const parts = [s.statesAdded.length && `${s.statesAdded.length} state(s) added`, s.statesRemoved.length && `${s.statesRemoved.length} removed`, s.statesChanged.length && `${s.statesChanged.length} changed`].filter(Boolean);
+  return `${head}definition changed${parts.length ? ` (${parts.join(', ')})` : ''}`;
 }

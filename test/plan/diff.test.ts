@@ -55,6 +55,29 @@ describe('planDiff with the dispatcher', () => {
     expect(formatPlan(plan, 'before')).toContain('platform rule acme-lakestep-status: added');
   });
 
+  it("replaces a platform machine whose name or type changed (an older build's Standard dispatcher), and names the states of one whose definition changed", () => {
+    const after = view([manifestWorkflow('sales', 'clean')], RULE, { 'lakestep/dispatch.asl.json': ASL, 'lakestep/backfill.asl.json': ASL });
+    after.manifest.machines!.dispatcher!.type = 'EXPRESS';
+    const older = view([manifestWorkflow('sales', 'clean')], RULE, {
+      'lakestep/dispatch.asl.json': ASL,
+      'lakestep/backfill.asl.json': { StartAt: 'Done', States: { Done: { Type: 'Succeed', Comment: 'old' }, Gone: { Type: 'Succeed' } } },
+    });
+    older.manifest.machines!.dispatcher!.stateMachineName = 'acme-lakestep-dispatch';
+    const plan = planDiff(older, after);
+    expect(plan.platformMachines).toEqual([
+      { role: 'dispatcher', name: 'acme-lakestep-dispatcher', type: 'EXPRESS', change: 'replaced', replaces: { name: 'acme-lakestep-dispatch', type: 'STANDARD' } },
+      { role: 'backfill', name: 'acme-lakestep-backfill', type: 'STANDARD', change: 'changed', states: { statesAdded: [], statesRemoved: ['Gone'], statesChanged: [], commentsOnly: false } },
+    ]);
+    const text = formatPlan(plan, 'older');
+    expect(text).toContain('platform dispatcher acme-lakestep-dispatcher (EXPRESS): replaces acme-lakestep-dispatch (STANDARD); CloudFormation creates it and deletes the other');
+    expect(text).toContain('platform backfill acme-lakestep-backfill (STANDARD): definition changed (1 removed)');
+    expect(text.split('\n').at(-1)).toBe('against older: 0 use case(s) changed, 0 added, 0 removed, 0 quarantined, 1 unchanged; 2 platform machine(s) changed');
+    // A type change alone replaces it too; the same machines change nothing.
+    const standard = view([manifestWorkflow('sales', 'clean')], RULE, { 'lakestep/dispatch.asl.json': ASL, 'lakestep/backfill.asl.json': ASL });
+    expect(planDiff(standard, after).platformMachines).toEqual([expect.objectContaining({ role: 'dispatcher', change: 'replaced', replaces: { name: 'acme-lakestep-dispatcher', type: 'STANDARD' } })]);
+    expect(planDiff(after, after).platformMachines).toBeUndefined();
+  });
+
   it('knows equal definitions by their digests without reading them, and reads them when the digests differ or the tags changed', () => {
     const other: StateMachineDefinition = { StartAt: 'Wait', States: { Wait: { Type: 'Wait', Seconds: 1, Next: 'Done' }, Done: { Type: 'Succeed' } } };
     const reads: string[] = [];
