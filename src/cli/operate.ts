@@ -47,6 +47,8 @@ import { builtManifest, compileCommand } from './commands.ts';
 import { overlayPath } from '../spec/environment.ts';
 import type { Io } from './io.ts';
 import { formatStatusQuality, statusQuality } from './quality.ts';
+import { type DagJoins, formatJoins, readJoins, upstreamsOf } from '../ops/joins.ts';
+import { oneLine } from '../ops/table.ts';
 import { paced, stepFunctionsQuotas } from '../ui/throttle.ts';
 
 export interface TargetOptions {
@@ -143,10 +145,23 @@ export async function statusCommand(io: Io, opts: TargetOptions & { limit?: numb
   const result = await aws(async () => {
     const { client, target: t } = await target(io, opts);
     const status = await workflowStatus(client, t, { now: now(io), ...(opts.limit === undefined ? {} : { limit: opts.limit }) });
-    return { ...status, triggers: await pausedState(io, t, manifest), quality: await statusQuality(io, manifest, t.ref) };
+    const joins = await joinState(io, t, manifest);
+    return { ...status, triggers: await pausedState(io, t, manifest), quality: await statusQuality(io, manifest, t.ref), ...(joins === undefined ? {} : { joins }) };
   });
-  io.out(opts.json ? formatJson(result) : `${formatStatus(result)}\n${formatStatusQuality(result.quality)}\n${typeof result.triggers === 'string' ? result.triggers : formatTriggers(result.triggers)}`);
+  const triggers = typeof result.triggers === 'string' ? result.triggers : formatTriggers(result.triggers);
+  io.out(opts.json ? formatJson(result) : [formatStatus(result), formatStatusQuality(result.quality), triggers, ...(result.joins === undefined ? [] : [formatJoins(result.joins)])].join('\n'));
   return 0;
+}
+
+/** A dag with upstreams: its newest gate entries (ops/joins.ts); a read it could not make is one line, the rest of status still shows. */
+async function joinState(io: Io, t: ResolvedWorkflow, manifest: Manifest): Promise<DagJoins | string | undefined> {
+  const upstreams = upstreamsOf(manifest, t.workflow);
+  if (!upstreams.length) return undefined;
+  try {
+    return { upstreams, joins: await readJoins(triggerClients(io, t.region, manifest).dynamodb, manifest.platform.dynamodb.gates, t.ref, upstreams, now(io)) };
+  } catch (err) {
+    return `joins: unknown (${oneLine(`${(err as Error).name}: ${(err as Error).message}`, 300)})`;
+  }
 }
 
 /** `lakestep status <use-case>`: every dag of the use case on a line; exit 0 when AWS answered. */

@@ -17,6 +17,7 @@ import { CreateScheduleCommand, CreateScheduleGroupCommand, GetScheduleCommand, 
 import type { Io } from '../../src/cli/io.ts';
 import { folder, runCli } from '../cli/support.ts';
 import { stoppedStatus } from './stopped.ts';
+import { readJoins, upstreamsOf } from '../../src/ops/joins.ts';
 import { manifestPlatform, manifestWorkflow, writeManifest } from '../helpers/manifest.ts';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
@@ -311,6 +312,35 @@ describe('operator commands on moto', () => {
     } finally {
       process.env = saved;
     }
+  });
+
+  it("status's joins: the newest gate entries of a dag, newest logical date first, from moto's DynamoDB Query", async () => {
+    const ddb = dynamodb();
+    const arn = (name: string) => `arn:aws:states:${REGION}:123456789012:stateMachine:${name}`;
+    // Gate entries as the dispatcher writes them (shape checked on the simulator's, which moto's equal: test/simulator/platform-events.test.ts).
+    for (let day = 1; day <= 7; day++) {
+      const date = `2026-11-${String(day).padStart(2, '0')}T00:00:00Z`;
+      await ddb.send(
+        new PutItemCommand({
+          TableName: GATES,
+          Item: {
+            pk: { S: 'joins/report' },
+            sk: { S: date },
+            done: { SS: day === 7 ? [arn('acme-joins-load')] : [arn('acme-joins-load'), arn('acme-other-feed')] },
+            expires_ms: { N: String(Date.parse(date) + 86_400_000) },
+            ...(day === 7 ? {} : { started: { BOOL: true } }),
+          },
+        }),
+      );
+    }
+    // Another dag's entry, and the pause flag, in the same table: not read.
+    await ddb.send(new PutItemCommand({ TableName: GATES, Item: { pk: { S: 'joins/other' }, sk: { S: '2026-11-30T00:00:00Z' }, done: { SS: [arn('x')] } } }));
+    const route = (up: string): RouteDefinition => ({ Name: `/lakestep/acme/after/${up}/acme-joins-report`, Type: 'String', Value: '{}', Description: 'd' });
+    const upstreams = upstreamsOf({ platform: manifestPlatform() }, { routes: [route('acme-joins-load'), route('acme-other-feed')] });
+    const joins = await readJoins(ddb, GATES, 'joins/report', upstreams, new Date('2026-11-07T12:00:00Z'));
+    expect(joins.map((j) => j.logicalDate)).toEqual(['2026-11-07T00:00:00Z', '2026-11-06T00:00:00Z', '2026-11-05T00:00:00Z', '2026-11-04T00:00:00Z', '2026-11-03T00:00:00Z']);
+    expect(joins[0]).toEqual({ logicalDate: '2026-11-07T00:00:00Z', succeeded: ['joins/load'], waitingFor: ['other/feed'], started: false, windowCloses: '2026-11-08T00:00:00Z', expired: false });
+    expect(joins[1]).toMatchObject({ succeeded: ['joins/load', 'other/feed'], waitingFor: [], started: true });
   });
 
   it('an unknown execution is reported as such by the real API error', async () => {

@@ -210,10 +210,67 @@ describe('lakestep pause / resume', () => {
     dynamodb.on(GetItemCommand).resolves({ Item: { ...FLAG, paused_at: { S: '2026-11-24T10:00:00.000Z' } } });
     const r = await ops(['status', 'orders/orders-ingestion', '--account', ACCOUNT]);
     expect(r.code).toBe(0);
-    expect(r.out.split('\n').at(-1)).toBe('triggers: paused (acme-orders-orders-ingestion DISABLED; after orders/orders-migration DISABLED since 2026-11-24T10:00:00.000Z)');
+    expect(r.out.split('\n').at(-2)).toBe('triggers: paused (acme-orders-orders-ingestion DISABLED; after orders/orders-migration DISABLED since 2026-11-24T10:00:00.000Z)');
+    // Its one upstream has no gate entry yet.
+    expect(r.out.split('\n').at(-1)).toBe('joins: starts once orders/orders-migration succeeded for the same logical date; no upstream succeeded yet (no gate entry)');
     scheduler.on(GetScheduleCommand).resolves(deployed('ENABLED'));
     const partly = await ops(['status', 'orders/orders-ingestion', '--account', ACCOUNT, '--json']);
     expect(JSON.parse(partly.out).triggers.map((t: { state: string }) => t.state)).toEqual(['ENABLED', 'DISABLED']);
+  });
+});
+
+describe('lakestep status: the joins of a dag with upstreams', () => {
+  const machineArn = (name: string) => `arn:aws:states:eu-west-1:${ACCOUNT}:stateMachine:${name}`;
+  const gate = (date: string, done: string[], closes: string, started?: boolean) => ({
+    pk: { S: 'orders/orders-upserts' },
+    sk: { S: date },
+    done: { SS: done.map(machineArn) },
+    expires_ms: { N: String(Date.parse(closes)) },
+    expires_at: { N: String(Date.parse(closes) / 1000 + 90_000) },
+    ...(started === undefined ? {} : { started: { BOOL: started } }),
+  });
+
+  it('shows the newest gate entries of each logical date: waiting for an upstream, a window that closed, started, complete without a start', async () => {
+    sfn.on(ListExecutionsCommand).resolves({ executions: [] });
+    dynamodb.on(QueryCommand, { TableName: 'g' }).resolves({
+      Items: [
+        gate('2026-11-25T00:00:00Z', ['acme-orders-orders-ingestion'], '2026-11-25T06:00:00Z'),
+        gate('2026-11-24T00:00:00Z', ['acme-customers-customers-ingestion'], '2026-11-24T06:00:00Z'),
+        gate('2026-11-23T00:00:00Z', ['acme-orders-orders-ingestion', 'acme-customers-customers-ingestion'], '2026-11-23T06:00:00Z', true),
+        gate('2026-11-22T00:00:00Z', ['acme-orders-orders-ingestion', 'acme-customers-customers-ingestion', 'acme-x-y\u001b[2J'], '2026-11-22T06:00:00Z'),
+      ],
+    });
+    const r = await ops(['status', 'orders/orders-upserts', '--account', ACCOUNT]);
+    expect(r.code).toBe(0);
+    const query = dynamodb.commandCalls(QueryCommand).find((c) => c.args[0].input.TableName === 'g')!.args[0].input;
+    expect(query).toMatchObject({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: 'orders/orders-upserts' } }, ScanIndexForward: false, Limit: 5 });
+    const joins = r.out.slice(r.out.indexOf('joins:'));
+    expect(joins.split('\n')[0]).toBe('joins: starts once orders/orders-ingestion and customers/customers-ingestion succeeded for the same logical date (newest 4):');
+    expect(joins).toMatch(/^ *2026-11-25T00:00:00Z +waiting +orders\/orders-ingestion +customers\/customers-ingestion +2026-11-25T06:00:00Z$/m);
+    expect(joins).toMatch(/^ *2026-11-24T00:00:00Z +window closed +customers\/customers-ingestion +orders\/orders-ingestion +2026-11-24T06:00:00Z$/m);
+    expect(joins).toMatch(/^ *2026-11-23T00:00:00Z +started +customers\/customers-ingestion, orders\/orders-ingestion +- +2026-11-23T06:00:00Z$/m);
+    // Every upstream succeeded, no start recorded; a machine that is no upstream (a route removed since, a hostile name) is named, escaped.
+    expect(joins).toMatch(/^ *2026-11-22T00:00:00Z +complete, no start recorded +acme-x-y\\x1b\[2J, customers\/customers-ingestion, orders\/orders-ingestion +- +2026-11-22T06:00:00Z$/m);
+    expect(joins).not.toContain('\u001b');
+    const json = JSON.parse((await ops(['status', 'orders/orders-upserts', '--account', ACCOUNT, '--json'])).out);
+    expect(json.joins.upstreams).toEqual([{ machine: 'acme-orders-orders-ingestion', ref: 'orders/orders-ingestion' }, { machine: 'acme-customers-customers-ingestion', ref: 'customers/customers-ingestion' }]);
+    expect(json.joins.joins[2]).toEqual({ logicalDate: '2026-11-23T00:00:00Z', succeeded: ['customers/customers-ingestion', 'orders/orders-ingestion'], waitingFor: [], started: true, windowCloses: '2026-11-23T06:00:00Z', expired: false });
+  });
+
+  it('a gates table it may not read is one line; the rest of status still shows', async () => {
+    sfn.on(ListExecutionsCommand).resolves({ executions: [] });
+    dynamodb.on(QueryCommand, { TableName: 'g' }).rejects(Object.assign(new Error('not allowed'), { name: 'AccessDeniedException' }));
+    const r = await ops(['status', 'orders/orders-upserts', '--account', ACCOUNT]);
+    expect(r.code).toBe(0);
+    expect(r.out.split('\n').at(-1)).toBe('joins: unknown (AccessDeniedException: not allowed)');
+    expect(r.out).toMatch(/^triggers: /m);
+  });
+
+  it('a dag without upstreams has no joins', async () => {
+    sfn.on(ListExecutionsCommand).resolves({ executions: [] });
+    const r = await ops(['status', 'orders/orders-adhoc', '--account', ACCOUNT, '--json']);
+    expect(JSON.parse(r.out).joins).toBeUndefined();
+    expect(dynamodb.commandCalls(QueryCommand).filter((c) => c.args[0].input.TableName === 'g')).toHaveLength(0);
   });
 });
 

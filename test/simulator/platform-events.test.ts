@@ -7,6 +7,8 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseScenario, simulate, Simulator, type Scenario, type SimulationResult } from '../../src/simulator/index.ts';
 import { executionName } from '../../src/naming.ts';
+import type { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { readJoins, upstreamsOf } from '../../src/ops/joins.ts';
 import { compileExamplePlatform, executionsOf, items, jobRunsOf, LOGICAL, NAME, runRecords, type PlatformBuild } from './platform.ts';
 
 let build: PlatformBuild;
@@ -59,6 +61,33 @@ describe('two-upstream join (orders/orders-upserts)', () => {
     expect(gate[0]).toMatchObject({ sk: LOGICAL, started: true });
     expect((gate[0]?.done as string[]).length).toBe(2);
   };
+
+  it('status reads the gate entries the compiled dispatcher wrote: waiting for customers-ingestion, then started', async () => {
+    const wf = build.manifest.useCases.find((u) => u.name === 'orders')!.workflows.find((w) => w.name === 'orders-upserts')!;
+    const upstreams = upstreamsOf(build.manifest, wf);
+    expect(upstreams.map((u) => u.ref).sort()).toEqual([CUSTOMERS_INGESTION, ORDERS_INGESTION]);
+    // The gates table as a DynamoDB Query answers it (newest sort key first, at most Limit); moto's is in test/aws-local/operator.test.ts.
+    const table = (result: SimulationResult) =>
+      ({
+        send: async (q: QueryCommand) => ({
+          Items: (result.dynamodb[build.tables.gates] ?? [])
+            .map((i) => i as Record<string, { S?: string }>)
+            .filter((i) => i.pk?.S === q.input.ExpressionAttributeValues?.[':pk']?.S)
+            .sort((a, b) => (b.sk?.S ?? '').localeCompare(a.sk?.S ?? ''))
+            .slice(0, q.input.Limit),
+        }),
+      }) as unknown as DynamoDBClient;
+    const now = new Date('2026-11-25T03:00:00Z');
+    const half = await runUpstreams([{ ref: ORDERS_INGESTION, at: '2026-11-25T01:00:00Z' }]);
+    expect(await readJoins(table(half), build.tables.gates, UPSERTS, upstreams, now)).toEqual([
+      { logicalDate: LOGICAL, succeeded: [ORDERS_INGESTION], waitingFor: [CUSTOMERS_INGESTION], started: false, windowCloses: expect.stringMatching(/^2026-11-2\dT/), expired: false },
+    ]);
+    const whole = await runUpstreams([
+      { ref: ORDERS_INGESTION, at: '2026-11-25T01:00:00Z' },
+      { ref: CUSTOMERS_INGESTION, at: '2026-11-25T02:00:00Z' },
+    ]);
+    expect(await readJoins(table(whole), build.tables.gates, UPSERTS, upstreams, now)).toMatchObject([{ logicalDate: LOGICAL, succeeded: [CUSTOMERS_INGESTION, ORDERS_INGESTION], waitingFor: [], started: true, expired: false }]);
+  });
 
   it('runs once when orders-ingestion succeeds first, then customers-ingestion', async () => {
     const result = await runUpstreams([
