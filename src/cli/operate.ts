@@ -154,11 +154,11 @@ export async function statusCommand(io: Io, opts: TargetOptions & { limit?: numb
 }
 
 /** A dag with upstreams: its newest gate entries (ops/joins.ts); a read it could not make is one line, the rest of status still shows. */
-async function joinState(io: Io, t: ResolvedWorkflow, manifest: Manifest): Promise<DagJoins | string | undefined> {
+async function joinState(io: Io, t: ResolvedWorkflow, manifest: Manifest, limit?: number): Promise<DagJoins | string | undefined> {
   const upstreams = upstreamsOf(manifest, t.workflow);
   if (!upstreams.length) return undefined;
   try {
-    return { upstreams, joins: await readJoins(triggerClients(io, t.region, manifest).dynamodb, manifest.platform.dynamodb.gates, t.ref, upstreams, now(io)) };
+    return { upstreams, joins: await readJoins(triggerClients(io, t.region, manifest).dynamodb, manifest.platform.dynamodb.gates, t.ref, upstreams, now(io), limit) };
   } catch (err) {
     return `joins: unknown (${oneLine(`${(err as Error).name}: ${(err as Error).message}`, 300)})`;
   }
@@ -182,6 +182,10 @@ async function useCaseStatusCommand(io: Io, opts: TargetOptions & { limit?: numb
         sfn: paced((io.sfn ?? ((r: string) => new SFNClient({ region: r })))(region), { quotas: stepFunctionsQuotas(region) }).client,
         triggers: (wf) => pausedState(io, wf, manifest),
         quality: (ref) => statusQuality(io, manifest, ref),
+        join: async (wf) => {
+          const j = await joinState(io, wf, manifest, 1);
+          return typeof j === 'object' ? j.joins[0] : j;
+        },
       },
       { now: now(io), ...(account === undefined ? {} : { account }) },
     ),

@@ -99,6 +99,16 @@ function freshnessCell(q: DagQuality | string): string {
 }
 
 /** `active`, `paused`, … of a dag's triggers; `by hand only` without schedule or upstream. */
+/** A dag with upstreams and no schedule on: what its newest join waits for (`status <use-case>/<dag>` has the joins). */
+function joinCell(j: DagOverview['join']): string {
+  if (j === undefined || (typeof j === 'string' && j !== 'none')) return '';
+  if (j === 'none') return 'after upstreams';
+  const date = j.logicalDate.replace(/T00:00:00Z$/, '');
+  if (j.started) return `after upstreams (${date} started)`;
+  if (j.expired) return `after upstreams (${date} window closed)`;
+  return j.waitingFor.length ? oneLine(`${date} waits for ${j.waitingFor.join(', ')}`, 60) : `after upstreams (${date} complete)`;
+}
+
 function triggersCell(t: TriggerState[] | string): string {
   if (typeof t === 'string') return 'unknown';
   return t.length ? pausedLabel(t) : 'by hand only';
@@ -112,7 +122,7 @@ export function formatUseCaseStatus(r: UseCaseStatusResult): string {
   const rows = r.dags.map((d) => {
     const e = d.latest;
     const run = d.stateMachineArn === undefined ? ['not deployed', '', '', ''] : e ? [e.name, e.status, e.start ?? '', e.durationSeconds === undefined ? '' : formatDuration(e.durationSeconds)] : ['no executions yet', '', '', ''];
-    return [d.ref.slice(r.useCase.length + 1), triggersCell(d.triggers), d.next ?? '', ...run, checksCell(d.quality), freshnessCell(d.quality)];
+    return [d.ref.slice(r.useCase.length + 1), triggersCell(d.triggers), d.next ?? joinCell(d.join), ...run, checksCell(d.quality), freshnessCell(d.quality)];
   });
   const count = (test: (d: DagOverview) => boolean, what: string): string => {
     const n = r.dags.filter(test).length;
@@ -124,6 +134,7 @@ export function formatUseCaseStatus(r: UseCaseStatusResult): string {
     count((d) => typeof d.triggers !== 'string' && pausedLabel(d.triggers) === 'paused', 'paused'),
     count((d) => typeof d.quality !== 'string' && (d.quality.lastChecks?.failed ?? 0) > 0, 'with failed checks'),
     count((d) => typeof d.quality !== 'string' && d.quality.freshness.some((f) => f.state === 'error' || f.state === 'never'), 'with stale tables'),
+    count((d) => typeof d.join === 'object' && !d.join.started && d.join.waitingFor.length > 0 && !d.join.expired, 'waiting for upstreams'),
     count((d) => d.stateMachineArn === undefined, 'not deployed'),
   ].filter(Boolean);
   const failures = r.dags
@@ -134,7 +145,7 @@ export function formatUseCaseStatus(r: UseCaseStatusResult): string {
       return `  ${d.ref} ${d.latest!.name}: ${oneLine(`${where}${where && f.cause ? ': ' : ''}${f.cause ?? ''}`, CAUSE_MAX)}`;
     });
   // A read that failed for one dag fails the same way for the others: each message once.
-  const unread = [...new Set(r.dags.flatMap((d) => [d.triggers, d.quality].filter((x): x is string => typeof x === 'string')))];
+  const unread = [...new Set(r.dags.flatMap((d) => [d.triggers, d.quality, d.join].filter((x): x is string => typeof x === 'string' && x !== 'none')))];
   const head = r.quarantined
     ? `${r.useCase} is quarantined: its specs have ${r.quarantined.errors} error(s)${r.quarantined.first ? ` (first: ${oneLine(r.quarantined.first, CAUSE_MAX)})` : ''}; what runs is its last good deployment, ${r.dags.length} state machine(s) in ${r.region}`
     : `${r.useCase}${r.owner ? ` (owner ${r.owner})` : ''}: ${r.dags.length} dag(s) in ${r.region}`;

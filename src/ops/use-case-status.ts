@@ -3,8 +3,9 @@
  * it — whether its triggers are on, its newest execution (and, when that failed, the state,
  * error and cause), its last run's checks and the worst freshness of its tables. The machines
  * are found with one `ListStateMachines` walk (or built from `--account`); then per dag one
- * `ListExecutions` of a single item, one history page when it failed, and the trigger and
- * quality reads of `status <use-case>/<dag>`, a few dags at a time.
+ * `ListExecutions` of a single item, one history page when it failed, the trigger and
+ * quality reads of `status <use-case>/<dag>`, and for a dag with upstreams its newest gate entry
+ * (one `Query` of a single item), a few dags at a time.
  *
  * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_ListExecutions.html
  */
@@ -14,6 +15,7 @@ import { nextFire, timetable } from '../time/timetable.ts';
 import { isoSeconds } from './dates.ts';
 import { awsErrorName } from './errors.ts';
 import { locateMachines, pool, taggedMachines, type Machine } from './machines.ts';
+import type { JoinState } from './joins.ts';
 import type { DagQuality } from './quality-status.ts';
 import { resolveUseCase, type ResolvedWorkflow } from './resolve.ts';
 import { workflowStatus, type ExecutionRow } from './status.ts';
@@ -33,6 +35,8 @@ export interface DagOverview {
   next?: string;
   /** The last run's checks and the tables' freshness, or why they could not be read. */
   quality: DagQuality | string;
+  /** A dag with upstreams: its newest join (ops/joins.ts), none before any upstream succeeded, or why it could not be read. */
+  join?: JoinState | 'none' | string;
 }
 
 export interface UseCaseStatusResult {
@@ -54,6 +58,8 @@ export interface UseCaseStatusReaders {
   triggers: (wf: ResolvedWorkflow) => Promise<TriggerState[] | string>;
   /** The quality part of a dag; a failed read is a string. */
   quality: (ref: string) => Promise<DagQuality | string>;
+  /** The newest join of a dag with upstreams (none: undefined); a failed read is a string. */
+  join?: (wf: ResolvedWorkflow) => Promise<JoinState | undefined | string>;
 }
 
 export interface UseCaseStatusOptions {
@@ -92,6 +98,7 @@ export async function useCaseStatus(manifest: Manifest, useCase: string, readers
       const next = nextFireOf(w, row.triggers, opts.now);
       if (next !== undefined) row.next = next;
       row.quality = await readers.quality(row.ref);
+      if (readers.join && w.routes?.length) row.join = (await readers.join(wf)) ?? 'none';
     },
   );
   return { useCase: uc.name, ...(uc.owner ? { owner: uc.owner } : {}), region, dags };

@@ -217,6 +217,8 @@ describe('operator commands on moto', () => {
     const quality = { status: 'failed', checks: [{ table: 'sales.orders', check: 'not_null(id)', kind: 'not_null', severity: 'error', status: 'failed', failing: 4 }] };
     await ddb.send(new PutItemCommand({ TableName: 'runs', Item: { pk: { S: 'sales/sales-load' }, sk: { S: '2026-11-25T00:00:00Z#2026-11-25T000000Z' }, status: { S: 'FAILED' }, finished_at: { S: '2026-11-25T00:01:00Z' }, summary: { S: JSON.stringify({ quality }) } } }));
     await ddb.send(new PutItemCommand({ TableName: 'w', Item: { pk: { S: 'published/sales.orders' }, published_at: { S: '2026-11-25T08:00:00Z' } } }));
+    // Its join of the next day: the gate entry opened by another upstream's success, its own upstream not in yet.
+    await ddb.send(new PutItemCommand({ TableName: GATES, Item: { pk: { S: 'sales/sales-load' }, sk: { S: '2026-11-26T00:00:00Z' }, done: { SS: ['arn:aws:states:eu-west-1:123456789012:stateMachine:acme-x-y'] }, expires_ms: { N: String(Date.now() + 3_600_000) } } }));
     const alarm = { name: 'a', table: 'sales.orders', workflow: 'sales/sales-load', namespace: 'Lakestep', metric: 'TablePublished', dimensions: {}, period: 60, evaluationPeriods: 60, level: 'error' as const, afterSeconds: 7200 };
     const sales = {
       name: 'sales',
@@ -236,8 +238,8 @@ describe('operator commands on moto', () => {
       const r = await runCli(argv, dir, io());
       expect(r.err).toBe('');
       expect(r.code).toBe(0);
-      expect(r.out.split('\n')[0]).toBe('sales (owner s@example.com): 3 dag(s) in eu-west-1 — 1 failed, 1 paused, 1 with failed checks, 1 not deployed');
-      expect(r.out).toMatch(/^sales-load +active +2026-11-25T000000Z +FAILED +\S+ +\d+s +1 failed +ok \(1 table\)$/m);
+      expect(r.out.split('\n')[0]).toBe('sales (owner s@example.com): 3 dag(s) in eu-west-1 — 1 failed, 1 paused, 1 with failed checks, 1 waiting for upstreams, 1 not deployed');
+      expect(r.out).toMatch(/^sales-load +active +2026-11-26 waits for orders\/orders-migration +2026-11-25T000000Z +FAILED +\S+ +\d+s +1 failed +ok \(1 table\)$/m);
       expect(r.out).toMatch(/^sales-report +paused +2026-11-25T060000Z +SUCCEEDED /m);
       expect(r.out).toMatch(/^sales-archive +by hand only +not deployed$/m);
       expect(r.out).toContain('sales/sales-load 2026-11-25T000000Z: Failed / Spark.JobFailed: driver lost \\x1b[2Jcleared');

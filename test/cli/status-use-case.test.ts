@@ -56,7 +56,7 @@ function buildFolder(): string {
     ...m.useCases[0]!,
     workflows: [
       manifestWorkflow('orders', 'orders-daily-report', { schedules: [schedule(REPORT)] }),
-      manifestWorkflow('orders', 'orders-ingestion', { dependsOn: ['orders/orders-daily-report'], routes: [{ Name: '/r', Type: 'String', Value: '{}', Description: 'd' }] }),
+      manifestWorkflow('orders', 'orders-ingestion', { dependsOn: ['orders/orders-daily-report'], routes: [{ Name: '/lakestep/acme/after/acme-orders-orders-daily-report/acme-orders-orders-ingestion', Type: 'String', Value: '{}', Description: 'd' }] }),
       manifestWorkflow('orders', 'orders-curate'),
     ],
     freshness: [sla('raw.orders', 'orders/orders-ingestion', 'warn', 3600), sla('raw.orders', 'orders/orders-ingestion', 'error', 86_400), sla('raw.lines', 'orders/orders-ingestion', 'error', 86_400)],
@@ -117,7 +117,8 @@ describe('lakestep status <use-case>', () => {
     expect(lines[1]).toMatch(/^DAG +TRIGGERS +NEXT FIRE +LAST EXECUTION +STATUS +START +DURATION +CHECKS +FRESHNESS$/);
     expect(lines[2]).toMatch(/^orders-daily-report +paused +2026-11-26T060000Z +FAILED +2026-11-26T06:00:05Z +4m 00s +1 passed, 1 failed$/);
     // raw.orders is past its warn SLA (1h) but not its error one; raw.lines was never published, which is worse.
-    expect(lines[3]).toMatch(/^orders-ingestion +active +b +RUNNING +2026-11-26T06:02:34Z +10m 00s +never published: raw\.lines$/);
+    // No schedule: it runs after its upstream, of which no success is recorded yet (no gate entry).
+    expect(lines[3]).toMatch(/^orders-ingestion +active +after upstreams +b +RUNNING +2026-11-26T06:02:34Z +10m 00s +never published: raw\.lines$/);
     expect(lines[4]).toMatch(/^orders-curate +by hand only +not deployed$/);
     expect(r.out).toContain('Failures (newest execution):\n  orders/orders-daily-report 2026-11-26T060000Z: Run report / Spark.JobFailed: the job failed');
     expect(r.out.endsWith('details of a dag: lakestep status orders/<dag>')).toBe(true);
@@ -177,7 +178,7 @@ describe('lakestep status <use-case>', () => {
     sfn.on(ListExecutionsCommand, { stateMachineArn: arn(INGEST) }).rejectsOnce(throttled).resolves({ executions: [] });
     const r = await status(['orders']);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^orders-ingestion +active +no executions yet/m);
+    expect(r.out).toMatch(/^orders-ingestion +active +after upstreams +no executions yet/m);
     expect(sfn.commandCalls(ListExecutionsCommand, { stateMachineArn: arn(INGEST) })).toHaveLength(2);
   });
 
@@ -190,6 +191,23 @@ describe('lakestep status <use-case>', () => {
     expect(r.code).toBe(0);
     expect(sfn.commandCalls(ListStateMachinesCommand)).toHaveLength(0);
     expect(sfn.commandCalls(ListExecutionsCommand)).toHaveLength(3);
+  });
+
+  it("says what a dag with upstreams waits for, from its newest gate entry (one Query of one item)", async () => {
+    ddb.on(QueryCommand, { TableName: 'g' }).resolves({
+      Items: [{ pk: { S: 'orders/orders-ingestion' }, sk: { S: '2026-11-26T00:00:00Z' }, done: { SS: [] }, expires_ms: { N: String(Date.parse('2026-11-27T00:00:00Z')) } }],
+    });
+    const r = await status(['orders']);
+    expect(r.out.split('\n')[0]).toMatch(/— 1 failed, 1 running, 1 paused, 1 with failed checks, 1 with stale tables, 1 waiting for upstreams, 1 not deployed$/);
+    expect(r.out).toMatch(/^orders-ingestion +active +2026-11-26 waits for orders\/orders-daily-report +b +RUNNING/m);
+    const gates = ddb.commandCalls(QueryCommand).filter((c) => c.args[0].input.TableName === 'g').map((c) => c.args[0].input);
+    expect(gates).toEqual([expect.objectContaining({ ExpressionAttributeValues: { ':pk': { S: 'orders/orders-ingestion' } }, ScanIndexForward: false, Limit: 1 })]);
+    ddb.on(QueryCommand, { TableName: 'g' }).resolves({
+      Items: [{ pk: { S: 'orders/orders-ingestion' }, sk: { S: '2026-11-26T00:00:00Z' }, done: { SS: [arn(REPORT)] }, expires_ms: { N: '1' }, started: { BOOL: true } }],
+    });
+    const started = await status(['orders', '--json']);
+    expect(JSON.parse(started.out).dags[1].join).toMatchObject({ logicalDate: '2026-11-26T00:00:00Z', succeeded: ['orders/orders-daily-report'], waitingFor: [], started: true });
+    expect((await status(['orders'])).out).toMatch(/^orders-ingestion +active +after upstreams \(2026-11-26 started\) +b/m);
   });
 
   it('a trigger or table read that fails is shown once as a note, the rest still read', async () => {
