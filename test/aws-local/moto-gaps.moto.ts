@@ -10,7 +10,7 @@ import { CancelTaskExecutionCommand, CreateTaskCommand, CreateLocationS3Command,
 import { CreateTableOptimizerCommand, GlueClient } from '@aws-sdk/client-glue';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
-import { CreateStateMachineCommand, DescribeExecutionCommand, RedriveExecutionCommand, SendTaskFailureCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { CreateStateMachineCommand, DescribeExecutionCommand, DescribeStateMachineCommand, ListExecutionsCommand, RedriveExecutionCommand, SendTaskFailureCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { CreateQueueCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { CreateScheduleCommand, CreateScheduleGroupCommand, GetScheduleCommand } from '@aws-sdk/client-scheduler';
 import { describe, expect, inject, it } from 'vitest';
@@ -219,6 +219,18 @@ describe('moto gaps', () => {
     const redrive = await raw('RedriveExecution');
     expect(redrive.status).toBe(500);
     expect(await redrive.text()).toContain('Internal Server Error');
+  });
+
+  it("an Express machine runs like a Standard one: it takes a .sync task, and its executions are execution ARNs that are listed and described (AWS: refused, StateMachineTypeNotSupported), so what Express refuses is checked with LocalStack's analyser (express-dispatcher.moto.ts)", async () => {
+    const { sfn } = clientsFor(inject('motoEndpoint'), REGION);
+    const definition = JSON.stringify({ StartAt: 'Job', States: { Job: { Type: 'Task', Resource: 'arn:aws:states:::emr-serverless:startJobRun.sync', Parameters: {}, Next: 'Done' }, Done: { Type: 'Succeed' } } });
+    const sm = await sfn.send(new CreateStateMachineCommand({ name: 'gap-express', definition, roleArn: 'arn:aws:iam::123456789012:role/gap', type: 'EXPRESS' }));
+    expect((await sfn.send(new DescribeStateMachineCommand({ stateMachineArn: sm.stateMachineArn }))).type).toBe('EXPRESS');
+    const ex = await sfn.send(new StartExecutionCommand({ stateMachineArn: sm.stateMachineArn, input: '{}' }));
+    // AWS: arn:aws:states:<region>:<account>:express:<machine>:<name>:<id>.
+    expect(ex.executionArn).toContain(':execution:gap-express:');
+    expect((await sfn.send(new ListExecutionsCommand({ stateMachineArn: sm.stateMachineArn }))).executions).toHaveLength(1);
+    await expect(sfn.send(new DescribeExecutionCommand({ executionArn: ex.executionArn }))).resolves.toMatchObject({ stateMachineArn: sm.stateMachineArn });
   });
 
   it('Glue has no table optimizers: CreateTableOptimizer answers an HTTP 500 page, and the aws-sdk:glue:createTableOptimizer task fails with States.Runtime (AWS: creates it)', async () => {
