@@ -205,6 +205,10 @@ def kraft_properties(port: int, controller: int, logs: Path) -> str:
         "share.coordinator.state.topic.replication.factor=1",
         "share.coordinator.state.topic.min.isr=1",
         "group.initial.rebalance.delay.ms=0",
+        # The tests' messages carry fixed timestamps (2026-11-26): with the default 7 days of time retention,
+        # once the calendar passes them the broker's retention check (every 5 minutes) deletes a topic's
+        # segments between a produce and the job's read ("Cannot fetch offset 0 ... data may have been lost").
+        "log.retention.ms=-1",
         "",
     ])
 
