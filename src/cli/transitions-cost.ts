@@ -17,7 +17,9 @@
 import { durationText } from '../asl/watch.ts';
 import type { Manifest } from '../build/types.ts';
 import type { SimulationResult } from '../simulator/index.ts';
-import { DISPATCHER_REF } from '../simulator/refs.ts';
+import { expressWorkflows } from '../simulator/refs.ts';
+
+export { expressWorkflows };
 
 export const STEP_FUNCTIONS_PRICING_URL = 'https://aws.amazon.com/step-functions/pricing/';
 
@@ -73,10 +75,6 @@ export interface ExpressRuns {
   transitions: number;
 }
 
-/** The build's workflows that run as Express workflows: the dispatcher (a Standard one in older builds). */
-export function expressWorkflows(manifest: Pick<Manifest, 'machines'>): Set<string> {
-  return new Set(manifest.machines?.dispatcher?.type === 'EXPRESS' ? [DISPATCHER_REF] : []);
-}
 
 /** The runs of each Express workflow of a simulation, with the states they entered and their retries. */
 export function expressRuns(result: Pick<SimulationResult, 'executions' | 'timeline'>, express: ReadonlySet<string>): ExpressRuns[] {

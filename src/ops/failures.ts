@@ -20,7 +20,7 @@ import type { CloudWatchClient, MetricDataQuery } from '@aws-sdk/client-cloudwat
 import { type ExecutionStatus, ListExecutionsCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import type { FreshnessAlarm, Manifest } from '../build/types.ts';
 import { stateMachineLogGroupName } from '../naming.ts';
-import { DISPATCHER_REF } from '../simulator/refs.ts';
+import { DISPATCHER_REF, expressWorkflows } from '../simulator/refs.ts';
 import { isoSeconds } from './dates.ts';
 import { failureFromHistory } from './history.ts';
 import { executionHistory } from './jobruns.ts';
@@ -117,9 +117,9 @@ export async function readFailures(cloudWatch: CloudWatchClient, sfn: SFNClient,
   const alarms = manifest.useCases.filter((u) => !opts.useCases?.length || opts.useCases.includes(u.name)).flatMap((u) => u.freshness ?? []);
   const { stale, describeAlarms } = await staleTables(cloudWatch, alarms, prefix);
   const calls = { getMetricData: requests, describeAlarms, listExecutions: 0, getExecutionHistory: 0, listStateMachines: opts.account === undefined };
-  const express = manifest.machines?.dispatcher?.type === 'EXPRESS' ? DISPATCHER_REF : undefined;
+  const express = expressWorkflows(manifest);
   const failing: FailedDag[] = found
-    .map((m, i) => ({ dag: m.dag, stateMachineArn: m.arn, counts: sums[i]!, ...(m.dag === express ? { logGroup: stateMachineLogGroupName(prefix) } : {}) }))
+    .map((m, i) => ({ dag: m.dag, stateMachineArn: m.arn, counts: sums[i]!, ...(express.has(m.dag) ? { logGroup: stateMachineLogGroupName(prefix) } : {}) }))
     .filter((f) => STATUSES.some((s) => f.counts[s] > 0));
 
   await pool(failing, opts.concurrency ?? 4, async (f) => {
