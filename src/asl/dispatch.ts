@@ -6,7 +6,10 @@
  *
  * - Notifications: each workflow's stack tags its state machine with what to notify
  *   (`lakestep:notify-<STATUS>`, `lakestep:dag-topic`, src/events/routes.ts); the
- *   dispatcher reads the tags and publishes to the platform topic (and the dag's own).
+ *   dispatcher reads the tags and publishes to the platform topic (and the dag's own),
+ *   once per end: it first records the end in the gates table (pk the execution ARN, sk
+ *   `notified/<STATUS>/<stopDate>`, created only if absent), so a duplicate delivery or a
+ *   duplicate Express run of the same end finds the entry and notifies nothing.
  * - Dependencies: after a success whose output is a run, it lists the routes of the
  *   upstream — SSM parameters `/lakestep/<prefix>/after/<upstream>/<downstream>`, each
  *   created by the downstream's own stack — and joins every downstream: the join is the
@@ -30,9 +33,9 @@
  * runs have no history in Step Functions: they are in the platform's state machine log group.
  *
  * The window (`gate_ttl`) is measured from the first upstream's stop time
- * (`detail.stopDate`, epoch ms) with DynamoDB arithmetic; the entry carries
- * `expires_at` (epoch seconds) for the table's TTL, computed from the event time
- * with calendar tables because ASL has no date functions.
+ * (`detail.stopDate`, epoch ms) with DynamoDB arithmetic; every entry the dispatcher writes
+ * carries `expires_at` (epoch seconds) for the table's TTL, computed once per run from the
+ * event's hour with calendar tables because ASL has no date functions.
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/cw-events.html
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/choosing-workflow-type.html
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/connect-ddb.html
@@ -50,6 +53,12 @@ export const CALENDAR_YEARS = { first: 2020, last: 2099 } as const;
 
 /** The item of the gates table that pauses a dag: `pk` this, `sk` `<use-case>/<dag>`. */
 export const PAUSED_KEY = 'lakestep/paused';
+
+/**
+ * How long the entry that an execution's end was notified is kept past the event's hour
+ * (rounded down, hence the hour): a day, longer than EventBridge retries a delivery (24 h).
+ */
+export const NOTIFIED_KEEP_SECONDS = 3600 + 86400;
 
 /** The dispatcher's workflow type. */
 export const DISPATCHER_TYPE = 'EXPRESS';
@@ -69,8 +78,6 @@ export function dispatcherMachine(platform: Platform): DispatcherMachine {
     windowMs: String(platform.defaults.gateTtlSeconds * 1000),
     // The event's hour is rounded down: one more hour, then the window and a day.
     keepSeconds: 3600 + platform.defaults.gateTtlSeconds + 86400,
-    calendar: calendarTables(),
-    minusFirstYear: -CALENDAR_YEARS.first,
     dynamodbRetry: retryFor('dynamodb', 0, true),
     statesRetry: retryFor('states', 0, true),
     snsRetry: retryFor('sns', 0, true),
@@ -84,6 +91,10 @@ export function dispatcherMachine(platform: Platform): DispatcherMachine {
       logGroup: stateMachineLogGroupName(platform.prefix),
       timeoutSeconds: EXPRESS_MAX_SECONDS,
       join,
+      calendar: calendarTables(),
+      minusFirstYear: -CALENDAR_YEARS.first,
+      notifiedKeepSeconds: NOTIFIED_KEEP_SECONDS,
+      dynamodbRetry: retryFor('dynamodb', 0, true),
       sfnRetry: retryFor('sfnApi', 0, true),
       snsRetry: retryFor('sns', 0, true),
       ssmRetry: retryFor('ssm', 0, true),

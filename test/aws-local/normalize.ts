@@ -47,10 +47,27 @@ function maskGateExpiry(item: Record<string, unknown>): Record<string, unknown> 
   return at === hour + GATE_TTL_PAST_HOUR_S ? { ...item, expires_at: { N: '<event hour + 73 h>' } } : item;
 }
 
+/** The TTL margin of a notified end past the event's hour (src/asl/dispatch.ts NOTIFIED_KEEP_SECONDS). */
+const NOTIFIED_TTL_PAST_HOUR_S = 90_000;
+const NOTIFIED = /^notified\/([A-Z_]+)\/(1\d{12})$/;
+
+/**
+ * The entry recording that an execution's end was notified (sk `notified/<STATUS>/<stopDate ms>`):
+ * its stop time and `expires_at` come from the clock; both are masked when `expires_at` is the
+ * stop's hour plus the TTL margin, as it must be. Anything else stays, and shows.
+ */
+function maskNotified(item: Record<string, unknown>): Record<string, unknown> {
+  const m = NOTIFIED.exec((item.sk as { S?: string } | undefined)?.S ?? '');
+  const at = Number((item.expires_at as { N?: string } | undefined)?.N);
+  if (!m || !Number.isFinite(at)) return item;
+  const hour = Math.floor(Number(m[2]) / 3_600_000) * 3600;
+  return at === hour + NOTIFIED_TTL_PAST_HOUR_S ? { ...item, sk: { S: `notified/${m[1]}/<stop ms>` }, expires_at: { N: '<event hour + 25 h>' } } : item;
+}
+
 /** Low-level DynamoDB items, masked and sorted by key, as comparable JSON values. */
 export function normalizeItems(items: Record<string, unknown>[], known: Set<string>): unknown[] {
   const key = (i: Record<string, unknown>): string => JSON.stringify([i.pk, i.sk]);
-  return [...items].sort((a, b) => key(a).localeCompare(key(b))).map((i) => maskValue(maskGateExpiry(i), known));
+  return [...items].sort((a, b) => key(a).localeCompare(key(b))).map((i) => maskValue(maskNotified(maskGateExpiry(i)), known));
 }
 
 /** Executions sorted by workflow and masked name, so start order under concurrency does not matter. */

@@ -70,6 +70,12 @@ const runs = (ref: string, n: number) => (o: Observation): string | undefined =>
   return count === n ? undefined : `${ref} ran ${count} time(s), expected ${n}`;
 };
 
+/** Exactly `n` messages on the platform topic that say `text` (the dispatcher's notifications have no subject). */
+const notifiedTimes = (text: string, n: number) => (o: Observation): string | undefined => {
+  const count = o.notifications.filter((m) => m.message.includes(text)).length;
+  return count === n ? undefined : `${count} notification(s) saying ${text}, expected ${n}`;
+};
+
 const all = (...checks: ((o: Observation) => string | undefined)[]) => (o: Observation): string | undefined =>
   checks.map((f) => f(o)).find((m) => m !== undefined);
 
@@ -269,6 +275,16 @@ export function routedCases(buildDir: string): Case[] {
       phases: [{ start: [{ ref: 'payments/payments-ingestion', input: { logical_date: '2026-11-27' }, name: caseName({ logical_date: '2026-11-27' }, 'duplicate') }] }, { redeliver: DISPATCH }],
       seed: migrated,
       expect: all(runs('payments/payments-upserts', 1), succeeded('payments/payments-upserts'), dispatched(2)),
+    },
+    {
+      scenario: 'duplicate-end-notified-once',
+      workflow: 'orders/orders-daily-report',
+      build: 'specs',
+      route: true,
+      // Its success is notified (on_success_callback); delivered again, the second dispatcher run finds the end recorded in the gates table.
+      phases: [{ start: [{ ref: 'orders/orders-daily-report', input: { logical_date: '2026-11-27' }, name: caseName({ logical_date: '2026-11-27' }, 'notified-once') }] }, { redeliver: DISPATCH }],
+      seed: migrated,
+      expect: all(succeeded('orders/orders-daily-report'), dispatched(2), notifiedTimes('orders-daily-report ended SUCCEEDED', 1)),
     },
   ];
 }

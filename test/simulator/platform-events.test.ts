@@ -262,6 +262,34 @@ describe('at-least-once delivery of status-change events', () => {
     expect(Number(gate!.expires_at)).toBe(hour + 3600 + windowSeconds + 86400);
   });
 
+  it('an end delivered twice is notified once: the first dispatcher run records it, the second finds the entry', async () => {
+    const sim = new Simulator(build.dir, {}, { deliveries: 2 });
+    sim.start(MIGRATION, { trigger: 'manual', logical_date: LOGICAL }, { at: '2026-11-25T03:17:00Z', name: NAME });
+    await sim.runUntilIdle();
+    const result = await sim.result();
+    expect(dispatchesAfter(result, MIGRATION)).toHaveLength(2);
+    const ended = result.notifications.filter((n) => n.message.includes('acme-payments-payments-migration ended SUCCEEDED'));
+    expect(ended).toHaveLength(1);
+    const [run] = executionsOf(result, MIGRATION);
+    const entries = items(result, build.tables.gates).filter((g) => g.pk === run!.executionArn);
+    const stopMs = Date.parse(run!.stopTime!);
+    const hour = Math.floor(stopMs / 3_600_000) * 3600;
+    expect(entries).toEqual([{ pk: run!.executionArn, sk: `notified/SUCCEEDED/${stopMs}`, expires_at: hour + 3600 + 86400 }]);
+    // Every end of the run's downstreams too (payments-ingestion notifies nothing; payments-upserts its failures only).
+    expect(result.notifications.filter((n) => / ended [A-Z_]+ at /.test(n.message))).toHaveLength(1);
+  });
+
+  it('an end is notified when the entry cannot be written, and by every run then (at least once rather than never)', async () => {
+    const sim = new Simulator(build.dir, { faults: { [DISPATCH]: { 'Claim the notification': { error: 'DynamoDB.ProvisionedThroughputExceededException', times: 'always' } } } }, { deliveries: 2 });
+    sim.start(MIGRATION, { trigger: 'manual', logical_date: LOGICAL }, { at: '2026-11-25T03:17:00Z', name: NAME });
+    await sim.runUntilIdle();
+    const result = await sim.result();
+    expect(dispatchesAfter(result, MIGRATION).map((e) => e.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+    expect(result.notifications.filter((n) => n.message.includes('acme-payments-payments-migration ended SUCCEEDED'))).toHaveLength(2);
+    // The downstreams still start once.
+    expect(executionsOf(result, INGESTION).map((e) => [e.name, e.status])).toEqual([[NAME, 'SUCCEEDED']]);
+  });
+
   it('a two-upstream join still runs its downstream once when every event arrives twice', async () => {
     const sim = new Simulator(build.dir, {}, { deliveries: 2 });
     sim.start(ORDERS_INGESTION, { trigger: 'schedule', logical_date: LOGICAL }, { at: '2026-11-25T01:00:00Z', name: NAME });
