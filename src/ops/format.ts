@@ -101,8 +101,8 @@ function freshnessCell(q: DagQuality | string): string {
 /** `active`, `paused`, … of a dag's triggers; `by hand only` without schedule or upstream. */
 /** A dag with upstreams and no schedule on: what its newest join waits for (`status <use-case>/<dag>` has the joins). */
 function joinCell(j: DagOverview['join']): string {
-  if (j === undefined || (typeof j === 'string' && j !== 'none')) return '';
-  if (j === 'none') return 'after upstreams';
+  if (j === undefined || typeof j === 'string') return '';
+  if (j === null) return 'after upstreams';
   const date = j.logicalDate.replace(/T00:00:00Z$/, '');
   if (j.started) return `after upstreams (${date} started)`;
   if (j.expired) return `after upstreams (${date} window closed)`;
@@ -134,7 +134,7 @@ export function formatUseCaseStatus(r: UseCaseStatusResult): string {
     count((d) => typeof d.triggers !== 'string' && pausedLabel(d.triggers) === 'paused', 'paused'),
     count((d) => typeof d.quality !== 'string' && (d.quality.lastChecks?.failed ?? 0) > 0, 'with failed checks'),
     count((d) => typeof d.quality !== 'string' && d.quality.freshness.some((f) => f.state === 'error' || f.state === 'never'), 'with stale tables'),
-    count((d) => typeof d.join === 'object' && !d.join.started && d.join.waitingFor.length > 0 && !d.join.expired, 'waiting for upstreams'),
+    count((d) => typeof d.join === 'object' && d.join !== null && !d.join.started && d.join.waitingFor.length > 0 && !d.join.expired, 'waiting for upstreams'),
     count((d) => d.stateMachineArn === undefined, 'not deployed'),
   ].filter(Boolean);
   const failures = r.dags
@@ -145,7 +145,7 @@ export function formatUseCaseStatus(r: UseCaseStatusResult): string {
       return `  ${d.ref} ${d.latest!.name}: ${oneLine(`${where}${where && f.cause ? ': ' : ''}${f.cause ?? ''}`, CAUSE_MAX)}`;
     });
   // A read that failed for one dag fails the same way for the others: each message once.
-  const unread = [...new Set(r.dags.flatMap((d) => [d.triggers, d.quality, d.join].filter((x): x is string => typeof x === 'string' && x !== 'none')))];
+  const unread = [...new Set(r.dags.flatMap((d) => [d.triggers, d.quality, d.join].filter((x): x is string => typeof x === 'string')))];
   const head = r.quarantined
     ? `${r.useCase} is quarantined: its specs have ${r.quarantined.errors} error(s)${r.quarantined.first ? ` (first: ${oneLine(r.quarantined.first, CAUSE_MAX)})` : ''}; what runs is its last good deployment, ${r.dags.length} state machine(s) in ${r.region}`
     : `${r.useCase}${r.owner ? ` (owner ${r.owner})` : ''}: ${r.dags.length} dag(s) in ${r.region}`;

@@ -35,8 +35,8 @@ export interface DagOverview {
   next?: string;
   /** The last run's checks and the tables' freshness, or why they could not be read. */
   quality: DagQuality | string;
-  /** A dag with upstreams: its newest join (ops/joins.ts), none before any upstream succeeded, or why it could not be read. */
-  join?: JoinState | 'none' | string;
+  /** A dag with upstreams: its newest join (ops/joins.ts), null before any upstream succeeded, or why it could not be read. */
+  join?: JoinState | null | string;
 }
 
 export interface UseCaseStatusResult {
@@ -98,7 +98,7 @@ export async function useCaseStatus(manifest: Manifest, useCase: string, readers
       const next = nextFireOf(w, row.triggers, opts.now);
       if (next !== undefined) row.next = next;
       row.quality = await readers.quality(row.ref);
-      if (readers.join && w.routes?.length) row.join = (await readers.join(wf)) ?? 'none';
+      if (readers.join && w.routes?.length) row.join = (await readers.join(wf)) ?? null;
     },
   );
   return { useCase: uc.name, ...(uc.owner ? { owner: uc.owner } : {}), region, dags };
