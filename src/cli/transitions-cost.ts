@@ -77,10 +77,13 @@ export interface ExpressRuns {
 
 
 /** The runs of each Express workflow of a simulation, with the states they entered and their retries. */
-export function expressRuns(result: Pick<SimulationResult, 'executions' | 'timeline'>, express: ReadonlySet<string>): ExpressRuns[] {
+export function expressRuns(
+  result: Pick<SimulationResult, 'executions' | 'timeline'>,
+  express: ReadonlySet<string>,
+  transitions: ReadonlyMap<string, number> = billedTransitions(result),
+): ExpressRuns[] {
   const runs = new Map<string, number>();
   for (const e of result.executions) if (express.has(e.workflow)) runs.set(e.workflow, (runs.get(e.workflow) ?? 0) + 1);
-  const transitions = billedTransitions(result);
   return [...runs].sort(([a], [b]) => a.localeCompare(b)).map(([workflow, n]) => ({ workflow, runs: n, transitions: transitions.get(workflow) ?? 0 }));
 }
 
@@ -98,7 +101,9 @@ export function billedTransitions(result: Pick<SimulationResult, 'executions' | 
 /** The cost line of a simulation of `manifest`'s build. */
 export function simulationCostLine(result: Pick<SimulationResult, 'executions' | 'timeline'>, manifest: Pick<Manifest, 'machines' | 'platform'>, window?: { start: string; end: string }): string {
   const express = expressWorkflows(manifest);
-  return dayCostLine(dayCost(billedTransitions(result, express), manifest.platform.region, window, expressRuns(result, express)));
+  const all = billedTransitions(result);
+  const standard = new Map([...all].filter(([workflow]) => !express.has(workflow)));
+  return dayCostLine(dayCost(standard, manifest.platform.region, window, expressRuns(result, express, all)));
 }
 
 /** Workflows named in the line, by transitions. */
