@@ -97,7 +97,9 @@ async function observe(sim: Simulator, c: Case, definitions: Map<string, StateMa
   const known = caseTimes(c);
   const items: Record<string, unknown[]> = {};
   for (const [table, rows] of Object.entries(result.dynamodb)) {
-    const mine = (rows as Record<string, unknown>[]).filter((i) => c.route || seeded.has(JSON.stringify([i.pk, i.sk])) || arns.some((a) => JSON.stringify(i).includes(a)));
+    // Without routing moto runs no dispatcher: the entry the simulator's dispatcher writes when it notifies an end (it names the execution) is left out too.
+    const dispatched = (i: Record<string, unknown>): boolean => ((i.sk as { S?: string } | undefined)?.S ?? '').startsWith('notified/');
+    const mine = (rows as Record<string, unknown>[]).filter((i) => c.route || seeded.has(JSON.stringify([i.pk, i.sk])) || (arns.some((a) => JSON.stringify(i).includes(a)) && !dispatched(i)));
     if (mine.length > 0) items[table] = normalizeItems(mine, known);
   }
   const notifications = result.notifications.filter((n) => n.via === 'state' && arns.some((a) => n.origin.startsWith(`${a}#`))).map((n) => ({ subject: n.subject ?? '', message: n.message }));
