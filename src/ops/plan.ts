@@ -74,9 +74,12 @@ export function describeTimetable(w: ManifestWorkflow): string {
   return `${t.schedule}${t.timezone === 'UTC' ? '' : ` in ${t.timezone}`}${t.from ? ` of ${t.from}` : ''}`;
 }
 
-/** The execution input of attempt `attempt` of a run. Keys in a fixed order: identical requests send identical bytes. */
+/**
+ * The execution input of attempt `attempt` of a run: every field of the run, so the workflow takes it as it is
+ * (asl-templates/run-context.asl.json). Keys in a fixed order: identical requests send identical bytes.
+ */
 export function runInput(p: PlannedRun, trigger: OperatorTrigger, attempt = 1): string {
-  return JSON.stringify({ trigger, ...p.run, ...(attempt > 1 ? { attempt } : {}) });
+  return JSON.stringify({ trigger, ...p.run, upstreams: [], attempt });
 }
 
 /** Name of attempt `attempt` of a run. */

@@ -45,7 +45,8 @@ export function scheduledRun(req: ScheduledStart): { name: string; input: string
   const tt = timetable(req.schedule, req.timezone ?? UTC);
   const fire = Math.floor(Date.parse(req.scheduled_time) / 1000) * 1000;
   const run = runAtFire(tt, fire, req.logical_date ?? 'interval');
-  const input = { trigger: 'schedule', ...run, ...(req.group === undefined ? {} : { group: req.group }) };
+  // Every field of the run, so the workflow takes it as it is (asl-templates/run-context.asl.json).
+  const input = { trigger: 'schedule', ...run, upstreams: [], attempt: 1, ...(req.group === undefined ? {} : { group: req.group }) };
   return { name: executionName(run.logical_date, req.group), input: JSON.stringify(input), run };
 }
 

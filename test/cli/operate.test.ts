@@ -71,7 +71,7 @@ describe('lakestep run', () => {
     expect(sfn.commandCalls(ListStateMachinesCommand)).toHaveLength(0);
     // Looked up first, then started.
     expect(sfn.commandCalls(DescribeExecutionCommand).map((c) => c.args[0].input.executionArn)).toEqual([`${EXEC}:2026-11-20T000000Z`, `${EXEC}:2026-11-20T000000Z`]);
-    expect(fake.started()).toEqual([{ name: '2026-11-20T000000Z', input: { trigger: 'manual', logical_date: '2026-11-20T00:00:00Z', data_interval_start: '2026-11-20T00:00:00Z', data_interval_end: '2026-11-21T00:00:00Z', prev_ds: '', next_ds: '' } }]);
+    expect(fake.started()).toEqual([{ name: '2026-11-20T000000Z', input: { trigger: 'manual', logical_date: '2026-11-20T00:00:00Z', data_interval_start: '2026-11-20T00:00:00Z', data_interval_end: '2026-11-21T00:00:00Z', prev_ds: '', next_ds: '', upstreams: [], attempt: 1 } }]);
     expect(r.out).toBe(`orders/orders-daily-report (${MACHINE})\n  2026-11-20T00:00:00Z  [2026-11-20T00:00:00Z, 2026-11-21T00:00:00Z)  started 2026-11-20T000000Z`);
   });
 

@@ -58,6 +58,8 @@ describe('workflowSchedules (EventBridge Scheduler)', () => {
       data_interval_end: '2026-11-26T02:00:00Z',
       prev_ds: '2026-11-24',
       next_ds: '2026-11-26',
+      upstreams: [],
+      attempt: 1,
     });
     expect(scheduledRun(JSON.parse(input(workflow('daily', { schedule: 'cron(0 2 * * ? *)', logicalDate: 'trigger' }))) as ScheduledStart).name).toBe('2026-11-26T020000Z');
   });

@@ -48,7 +48,7 @@ describe('backfill', () => {
   it('starts every run with its deterministic name and backfill input', async () => {
     const res = await backfill(api, target(), { from: '2026-12-30', to: '2027-01-02', now, ...noWait });
     expect(sfn.started().map((s) => s.name)).toEqual(['2026-12-30T000000Z', '2026-12-31T000000Z', '2027-01-01T000000Z', '2027-01-02T000000Z']);
-    expect(sfn.started()[2]?.input).toEqual({ trigger: 'backfill', logical_date: '2027-01-01T00:00:00Z', data_interval_start: '2027-01-01T00:00:00Z', data_interval_end: '2027-01-02T00:00:00Z', prev_ds: '', next_ds: '' });
+    expect(sfn.started()[2]?.input).toEqual({ trigger: 'backfill', logical_date: '2027-01-01T00:00:00Z', data_interval_start: '2027-01-01T00:00:00Z', data_interval_end: '2027-01-02T00:00:00Z', prev_ds: '', next_ds: '', upstreams: [], attempt: 1 });
     expect(res.summary).toMatchObject({ runs: 4, started: 4, skipped: 0, succeeded: 4, failed: 0 });
     expect(res.ok).toBe(true);
   });
@@ -91,7 +91,7 @@ describe('backfill', () => {
     expect(sfn.started().map((s) => [s.name, s.input.attempt])).toEqual([
       ['2026-01-01T000000Z_a2', 2],
       ['2026-01-02T000000Z_a2', 2],
-      ['2026-01-03T000000Z', undefined],
+      ['2026-01-03T000000Z', 1],
     ]);
     expect(all.ok).toBe(true);
   });

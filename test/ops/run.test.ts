@@ -24,7 +24,7 @@ describe('lakestep run: runs named exactly as the schedule names them', () => {
     expect(sfn.started()).toEqual([
       {
         name: '2026-11-20T060000Z',
-        input: { trigger: 'manual', logical_date: '2026-11-20T06:00:00Z', data_interval_start: '2026-11-20T06:00:00Z', data_interval_end: '2026-11-21T06:00:00Z', prev_ds: '2026-11-19', next_ds: '2026-11-21' },
+        input: { trigger: 'manual', logical_date: '2026-11-20T06:00:00Z', data_interval_start: '2026-11-20T06:00:00Z', data_interval_end: '2026-11-21T06:00:00Z', prev_ds: '2026-11-19', next_ds: '2026-11-21', upstreams: [], attempt: 1 },
       },
     ]);
     expect(res.ok).toBe(true);
@@ -56,7 +56,7 @@ describe('lakestep run: runs named exactly as the schedule names them', () => {
 
   it('without a schedule a day is one run at midnight covering the day', async () => {
     await runWorkflow(api, target(), { date: '2026-11-20', now });
-    expect(sfn.started()).toEqual([{ name: '2026-11-20T000000Z', input: { trigger: 'manual', logical_date: '2026-11-20T00:00:00Z', data_interval_start: '2026-11-20T00:00:00Z', data_interval_end: '2026-11-21T00:00:00Z', prev_ds: '', next_ds: '' } }]);
+    expect(sfn.started()).toEqual([{ name: '2026-11-20T000000Z', input: { trigger: 'manual', logical_date: '2026-11-20T00:00:00Z', data_interval_start: '2026-11-20T00:00:00Z', data_interval_end: '2026-11-21T00:00:00Z', prev_ds: '', next_ds: '', upstreams: [], attempt: 1 } }]);
   });
 
   it('without --date: the schedule\'s latest run (fired at 06:00 today)', async () => {
