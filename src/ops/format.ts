@@ -98,7 +98,6 @@ function freshnessCell(q: DagQuality | string): string {
   return `${worst === 'never' ? 'never published' : worst}: ${fewNames(q.freshness.filter((f) => f.state === worst).map((f) => f.table), 3)}`;
 }
 
-/** `active`, `paused`, … of a dag's triggers; `by hand only` without schedule or upstream. */
 /** A dag with upstreams and no schedule on: what its newest join waits for (`status <use-case>/<dag>` has the joins). */
 function joinCell(j: DagOverview['join']): string {
   if (j === undefined || typeof j === 'string') return '';
@@ -109,6 +108,7 @@ function joinCell(j: DagOverview['join']): string {
   return j.waitingFor.length ? oneLine(`${date} waits for ${j.waitingFor.join(', ')}`, 60) : `after upstreams (${date} complete)`;
 }
 
+/** `active`, `paused`, … of a dag's triggers; `by hand only` without schedule or upstream. */
 function triggersCell(t: TriggerState[] | string): string {
   if (typeof t === 'string') return 'unknown';
   return t.length ? pausedLabel(t) : 'by hand only';
