@@ -9,7 +9,9 @@
  *   dispatcher reads the tags and publishes to the platform topic (and the dag's own),
  *   once per end: it first records the end in the gates table (pk the execution ARN, sk
  *   `notified/<STATUS>/<stopDate>`, created only if absent), so a duplicate delivery or a
- *   duplicate Express run of the same end finds the entry and notifies nothing.
+ *   duplicate Express run of the same end finds the entry and notifies nothing. A message
+ *   that cannot be published does not hold up the downstreams; the run ends failed after
+ *   them (`Lakestep.NotificationFailed`), for the alarm on the dispatcher's metrics.
  * - Dependencies: after a success whose output is a run, it lists the routes of the
  *   upstream — SSM parameters `/lakestep/<prefix>/after/<upstream>/<downstream>`, each
  *   created by the downstream's own stack — and joins every downstream: the join is the

@@ -290,6 +290,19 @@ describe('at-least-once delivery of status-change events', () => {
     expect(executionsOf(result, INGESTION).map((e) => [e.name, e.status])).toEqual([[NAME, 'SUCCEEDED']]);
   });
 
+  it('a notification that cannot be published ends the dispatcher run failed, after its downstreams started', async () => {
+    const sim = new Simulator(build.dir, { faults: { [DISPATCH]: { 'Notify the platform topic': { error: 'SNS.AuthorizationErrorException', times: 'always' } } } });
+    sim.start(MIGRATION, { trigger: 'manual', logical_date: LOGICAL }, { at: '2026-11-25T03:17:00Z', name: NAME });
+    await sim.runUntilIdle();
+    const result = await sim.result();
+    // The migration's success is notified (on_success_callback): its dispatcher run fails, for the alarm on the dispatcher's metrics.
+    const [dispatch] = dispatchesAfter(result, MIGRATION);
+    expect([dispatch?.status, dispatch?.error, dispatch?.failedState]).toEqual(['FAILED', 'Lakestep.NotificationFailed', 'Notification failed']);
+    expect(executionsOf(result, INGESTION).map((e) => [e.name, e.status])).toEqual([[NAME, 'SUCCEEDED']]);
+    // The ends that notify nothing still end well.
+    expect(dispatchesAfter(result, INGESTION).map((e) => e.status)).toEqual(['SUCCEEDED']);
+  });
+
   it('a two-upstream join still runs its downstream once when every event arrives twice', async () => {
     const sim = new Simulator(build.dir, {}, { deliveries: 2 });
     sim.start(ORDERS_INGESTION, { trigger: 'schedule', logical_date: LOGICAL }, { at: '2026-11-25T01:00:00Z', name: NAME });
