@@ -12,7 +12,9 @@ import { join } from 'node:path';
 import type { StateMachineDefinition } from '../asl/types.ts';
 import { readManifestDir } from '../build/manifest-files.ts';
 import type { JobDocument, Manifest, ManifestWorkflow, RouteDefinition, RuleDefinition, ScheduleDefinition } from '../build/types.ts';
+import { DAG_TOPIC_TAG } from '../events/routes.ts';
 import { ACCOUNT, PARTITION, placeholderValues, substitute } from './placeholders.ts';
+import type { KnownTopics } from './services/sns.ts';
 
 import { DISPATCHER_REF } from './refs.ts';
 
@@ -63,6 +65,19 @@ export interface LoadedBuild {
   datasyncTasks: Map<string, string>;
   /** `Includes` filter of the tables whose task serves several tables, by table name. */
   datasyncIncludes: Map<string, string>;
+}
+
+/**
+ * The SNS topics the build's stacks create: the platform's, and the topic of each dag with
+ * `notification.emails` whose machine carries the dag-topic tag (infra/usecase/workflow-topic.ts).
+ */
+export function buildTopics(build: Pick<LoadedBuild, 'manifest' | 'region' | 'account'>): KnownTopics {
+  const prefix = `arn:${PARTITION}:sns:${build.region}:${build.account}:`;
+  const names = [
+    build.manifest.platform.notifications.topicName,
+    ...build.manifest.useCases.flatMap((uc) => uc.workflows.filter((w) => (w.notificationEmails ?? []).length > 0 && w.stateMachineTags[DAG_TOPIC_TAG] !== undefined).map((w) => `${w.stateMachineName}-notifications`)),
+  ];
+  return { prefix, arns: new Set(names.map((n) => `${prefix}${n}`)) };
 }
 
 export function stateMachineArn(region: string, name: string): string {

@@ -13,7 +13,7 @@ import type { StateMachineDefinition } from '../asl/types.ts';
 import { executionName, logicalDateFromDay } from '../naming.ts';
 import { logicalDateOf } from '../ops/dates.ts';
 import { ScenarioError } from './scenario.ts';
-import { lazyDefinition, loadBuild, type LoadedBuild, type MachineSource } from './build.ts';
+import { buildTopics, lazyDefinition, loadBuild, type LoadedBuild, type MachineSource } from './build.ts';
 import { TABLE_KEYS, type TableKind } from '../build/platform-tables.ts';
 import { route, type Delivery } from './bus.ts';
 import { indexDefinition, rewriteContextPaths } from './definition.ts';
@@ -81,7 +81,7 @@ export class Simulator {
   readonly build: LoadedBuild;
   readonly dynamodb: DynamoDb;
   readonly s3 = new S3Store();
-  readonly sns = new SnsTopics();
+  readonly sns: SnsTopics;
   readonly metrics = new CloudWatchMetrics();
   readonly glue = new GlueOptimizers();
   readonly emr: EmrServerless;
@@ -125,6 +125,7 @@ export class Simulator {
     private readonly options: SimulatorOptions = {},
   ) {
     this.build = loadBuild(buildDir);
+    this.sns = new SnsTopics(buildTopics(this.build));
     this.now = Date.parse(options.now ?? scenario.window?.start ?? '2026-01-01T00:00:00Z');
     this.deployedAt = this.now;
     // Definitions are read when first run (src/simulator/build.ts).

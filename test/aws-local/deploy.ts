@@ -19,7 +19,7 @@ import type { Manifest, StateMachineDefinition } from '../../src/index.ts';
 import { placeholderValues } from '../../src/simulator/placeholders.ts';
 import { clientsFor, MOTO_ACCOUNT, type Clients } from './clients.ts';
 import { forMoto } from './rewrite.ts';
-import { DISPATCHER_REF } from '../../src/simulator/build.ts';
+import { buildTopics, DISPATCHER_REF } from '../../src/simulator/build.ts';
 import { readManifestDir } from '../../src/build/manifest-files.ts';
 
 export const EMR_APPLICATION_ID = '00motoapp';
@@ -87,6 +87,9 @@ export async function deploy(endpoint: string, buildDir: string, name = 'specs')
     );
   }
   const topic = await clients.sns.send(new CreateTopicCommand({ Name: p.notifications.topicName }));
+  // The topics of dags with emails, as their stacks create them (the simulator knows the same: buildTopics).
+  const { arns: topics, prefix: topicPrefix } = buildTopics({ manifest, region: p.region, account: MOTO_ACCOUNT });
+  for (const arn of topics) if (arn !== topic.TopicArn) await clients.sns.send(new CreateTopicCommand({ Name: arn.slice(topicPrefix.length) }));
   for (const bucket of Object.values(p.buckets)) {
     await ignoreExisting(
       clients.s3.send(new CreateBucketCommand({ Bucket: bucket, ...(p.region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: p.region as 'eu-west-1' } }) })),

@@ -65,6 +65,11 @@ const checksFailed = (ref: string, runsTable: string, watermarksTable: string) =
   return moved.length === 0 ? undefined : `watermarks moved or publishes recorded: ${JSON.stringify(moved)}`;
 };
 
+const endedWith = (ref: string, status: string, error: string) => (o: Observation): string | undefined => {
+  const e = o.executions.find((x) => x.ref === ref);
+  return e?.status === status && e.error === error ? undefined : `${ref} ended ${e?.status} ${e?.error ?? ''}, expected ${status} ${error}`;
+};
+
 const runs = (ref: string, n: number) => (o: Observation): string | undefined => {
   const count = o.executions.filter((x) => x.ref === ref).length;
   return count === n ? undefined : `${ref} ran ${count} time(s), expected ${n}`;
@@ -285,6 +290,16 @@ export function routedCases(buildDir: string): Case[] {
       phases: [{ start: [{ ref: 'orders/orders-daily-report', input: { logical_date: '2026-11-27' }, name: caseName({ logical_date: '2026-11-27' }, 'notified-once') }] }, { redeliver: DISPATCH }],
       seed: migrated,
       expect: all(succeeded('orders/orders-daily-report'), dispatched(2), notifiedTimes('orders-daily-report ended SUCCEEDED', 1)),
+    },
+    {
+      scenario: 'failure-to-dag-topic',
+      workflow: 'orders/orders-upserts',
+      build: 'specs',
+      route: true,
+      // Its failure is notified to the platform topic and to its own (notification.emails): both publishes succeed, the dispatcher too.
+      phases: [{ start: [{ ref: 'orders/orders-upserts', input: { logical_date: 'yesterday' }, name: 'failure-to-dag-topic' }] }],
+      seed: migrated,
+      expect: all(endedWith('orders/orders-upserts', 'FAILED', 'Lakestep.InvalidLogicalDate'), dispatched(1), notifiedTimes('orders-upserts ended FAILED', 1)),
     },
   ];
 }

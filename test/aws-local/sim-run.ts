@@ -102,6 +102,10 @@ async function observe(sim: Simulator, c: Case, definitions: Map<string, StateMa
     const mine = (rows as Record<string, unknown>[]).filter((i) => c.route || seeded.has(JSON.stringify([i.pk, i.sk])) || (arns.some((a) => JSON.stringify(i).includes(a)) && !dispatched(i)));
     if (mine.length > 0) items[table] = normalizeItems(mine, known);
   }
-  const notifications = result.notifications.filter((n) => n.via === 'state' && arns.some((a) => n.origin.startsWith(`${a}#`))).map((n) => ({ subject: n.subject ?? '', message: n.message }));
+  // On moto an SQS queue subscribed to the platform topic is what is read: not the dags' own topics.
+  const platformTopic = `arn:aws:sns:${sim.build.region}:${sim.build.account}:${sim.build.manifest.platform.notifications.topicName}`;
+  const notifications = result.notifications
+    .filter((n) => n.via === 'state' && n.topicArn === platformTopic && arns.some((a) => n.origin.startsWith(`${a}#`)))
+    .map((n) => ({ subject: n.subject ?? '', message: n.message }));
   return { executions: normalizeExecutions(executions, known), items, notifications };
 }

@@ -1,8 +1,12 @@
 /**
  * SNS behind `arn:aws:states:::sns:publish` and EventBridge SNS targets: messages are captured.
+ * A publish from a state to a topic of the build's account and region that the build does not
+ * create fails as on AWS (`NotFound`); other ARNs (another account, an unfilled placeholder) are
+ * taken, as nothing says whether they exist.
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/connect-sns.html
  * @see https://docs.aws.amazon.com/sns/latest/api/API_Publish.html
  */
+import { taskError } from '../errors.ts';
 import { record, str, type TaskHandler } from './types.ts';
 
 export interface Notification {
@@ -17,8 +21,16 @@ export interface Notification {
   origin: string;
 }
 
+/** The topics a build creates, as ARNs, and the ARN prefix (`arn:aws:sns:<region>:<account>:`) they share. */
+export interface KnownTopics {
+  prefix: string;
+  arns: ReadonlySet<string>;
+}
+
 export class SnsTopics {
   readonly messages: Notification[] = [];
+
+  constructor(private readonly known?: KnownTopics) {}
 
   publish(n: Omit<Notification, 'time'>, now: number): string {
     this.messages.push({ time: new Date(now).toISOString(), ...n });
@@ -28,10 +40,14 @@ export class SnsTopics {
   readonly handlers: Record<string, TaskHandler> = {
     'arn:aws:states:::sns:publish': ({ input, now, executionArn, stateName }) => {
       const p = record(input);
+      const topicArn = str(p.TopicArn) ?? '';
+      if (this.known && topicArn.startsWith(this.known.prefix) && !this.known.arns.has(topicArn)) {
+        throw taskError('SNS.NotFoundException', 'Topic does not exist (Service: Sns, Status Code: 404, Request ID: 00000000-0000-4000-8000-000000000000)');
+      }
       const message = typeof p.Message === 'string' ? p.Message : JSON.stringify(p.Message);
       const subject = str(p.Subject);
       const id = this.publish(
-        { topicArn: str(p.TopicArn) ?? '', message, via: 'state', origin: `${executionArn}#${stateName}`, ...(subject ? { subject } : {}) },
+        { topicArn, message, via: 'state', origin: `${executionArn}#${stateName}`, ...(subject ? { subject } : {}) },
         now,
       );
       return { MessageId: id, SdkHttpMetadata: { HttpStatusCode: 200 } };
