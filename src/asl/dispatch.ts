@@ -74,15 +74,19 @@ export interface DispatcherMachine {
 }
 
 export function dispatcherMachine(platform: Platform): DispatcherMachine {
+  const logGroup = stateMachineLogGroupName(platform.prefix);
+  // Both the run and its joins call DynamoDB and SNS, with the same Express retries.
+  const dynamodbRetry = retryFor('dynamodb', 0, true);
+  const snsRetry = retryFor('sns', 0, true);
   const join = template<Record<string, State>>('dispatch-join', {
     pausedKey: PAUSED_KEY,
-    logGroup: stateMachineLogGroupName(platform.prefix),
+    logGroup,
     windowMs: String(platform.defaults.gateTtlSeconds * 1000),
     // The event's hour is rounded down: one more hour, then the window and a day.
     keepSeconds: 3600 + platform.defaults.gateTtlSeconds + 86400,
-    dynamodbRetry: retryFor('dynamodb', 0, true),
+    dynamodbRetry,
     statesRetry: retryFor('states', 0, true),
-    snsRetry: retryFor('sns', 0, true),
+    snsRetry,
   });
   return {
     stateMachineName: dispatcherMachineName(platform.prefix),
@@ -90,15 +94,15 @@ export function dispatcherMachine(platform: Platform): DispatcherMachine {
     definition: template<StateMachineDefinition>('dispatch', {
       comment: `lakestep ${platform.prefix}: notifies the ends of the platform's executions and starts the downstreams of its successful runs (an Express workflow)`,
       prefix: platform.prefix,
-      logGroup: stateMachineLogGroupName(platform.prefix),
+      logGroup,
       timeoutSeconds: EXPRESS_MAX_SECONDS,
       join,
       calendar: calendarTables(),
       minusFirstYear: -CALENDAR_YEARS.first,
       notifiedKeepSeconds: NOTIFIED_KEEP_SECONDS,
-      dynamodbRetry: retryFor('dynamodb', 0, true),
+      dynamodbRetry,
       sfnRetry: retryFor('sfnApi', 0, true),
-      snsRetry: retryFor('sns', 0, true),
+      snsRetry,
       ssmRetry: retryFor('ssm', 0, true),
     }),
   };

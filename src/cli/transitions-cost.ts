@@ -19,8 +19,6 @@ import type { Manifest } from '../build/types.ts';
 import type { SimulationResult } from '../simulator/index.ts';
 import { expressWorkflows } from '../simulator/refs.ts';
 
-export { expressWorkflows };
-
 export const STEP_FUNCTIONS_PRICING_URL = 'https://aws.amazon.com/step-functions/pricing/';
 
 /** US dollars per 1,000 Standard state transitions. */

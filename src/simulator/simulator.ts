@@ -353,7 +353,7 @@ export class Simulator {
     const end = Math.max(this.now, ...stops, this.scenario.window ? Date.parse(this.scenario.window.end) : 0);
     // Deployed when the simulation begins: the window's start, else the first start.
     const deployed = this.scenario.window ? Date.parse(this.scenario.window.start) : executions.length ? Math.min(...executions.map((e) => Date.parse(e.startTime))) : this.deployedAt;
-    const topicArn = `arn:aws:sns:${this.build.region}:${this.build.account}:${this.build.manifest.platform.notifications.topicName}`;
+    const topicArn = this.build.placeholders.NotificationTopicArn!;
     return buildAlarms(this.build.manifest)
       .flatMap((a) => alarmTransitions(a, this.metrics.points, deployed, end))
       .map((t) => ({

@@ -96,14 +96,14 @@ async function observe(sim: Simulator, c: Case, definitions: Map<string, StateMa
   const seeded = new Set(Object.values(c.seed ?? {}).flat().map((i) => JSON.stringify([i.pk, i.sk])));
   const known = caseTimes(c);
   const items: Record<string, unknown[]> = {};
+  // Without routing moto runs no dispatcher: the entry the simulator's dispatcher writes when it notifies an end (it names the execution) is left out too.
+  const dispatched = (i: Record<string, unknown>): boolean => ((i.sk as { S?: string } | undefined)?.S ?? '').startsWith('notified/');
   for (const [table, rows] of Object.entries(result.dynamodb)) {
-    // Without routing moto runs no dispatcher: the entry the simulator's dispatcher writes when it notifies an end (it names the execution) is left out too.
-    const dispatched = (i: Record<string, unknown>): boolean => ((i.sk as { S?: string } | undefined)?.S ?? '').startsWith('notified/');
     const mine = (rows as Record<string, unknown>[]).filter((i) => c.route || seeded.has(JSON.stringify([i.pk, i.sk])) || (arns.some((a) => JSON.stringify(i).includes(a)) && !dispatched(i)));
     if (mine.length > 0) items[table] = normalizeItems(mine, known);
   }
   // On moto an SQS queue subscribed to the platform topic is what is read: not the dags' own topics.
-  const platformTopic = `arn:aws:sns:${sim.build.region}:${sim.build.account}:${sim.build.manifest.platform.notifications.topicName}`;
+  const platformTopic = sim.build.placeholders.NotificationTopicArn;
   const notifications = result.notifications
     .filter((n) => n.via === 'state' && n.topicArn === platformTopic && arns.some((a) => n.origin.startsWith(`${a}#`)))
     .map((n) => ({ subject: n.subject ?? '', message: n.message }));

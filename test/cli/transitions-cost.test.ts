@@ -3,7 +3,8 @@
  * retries, by workflow; the day's and the month's price at the region's rate, less the free tier.
  */
 import { describe, expect, it } from 'vitest';
-import { billedTransitions, dayCost, dayCostLine, expressRuns, expressWorkflows, simulationCostLine, TRANSITION_PRICE_PER_1000 } from '../../src/cli/transitions-cost.ts';
+import { billedTransitions, dayCost, dayCostLine, expressRuns, simulationCostLine, TRANSITION_PRICE_PER_1000 } from '../../src/cli/transitions-cost.ts';
+import { expressWorkflows } from '../../src/simulator/refs.ts';
 import type { ExecutionResult, TimelineEntry } from '../../src/simulator/index.ts';
 
 const exec = (workflow: string, stateTransitions: number) => ({ workflow, stateTransitions }) as ExecutionResult;

@@ -12,13 +12,13 @@ import { simulate, type SimulationResult } from '../../src/simulator/index.ts';
 import { executionName } from '../../src/naming.ts';
 import { scheduledRun } from '../../src/starter/scheduled.ts';
 import { runInput } from '../../src/ops/plan.ts';
-import { compileExamplePlatform, type PlatformBuild } from './platform.ts';
+import { compileExamplePlatform, dagRefs, type PlatformBuild } from './platform.ts';
 
 let build: PlatformBuild;
 let refs: string[];
 beforeAll(() => {
   build = compileExamplePlatform();
-  refs = build.manifest.useCases.flatMap((uc) => uc.workflows.map((w) => `${uc.name}/${w.name}`));
+  refs = dagRefs(build.manifest);
 });
 
 const LOGICAL = '2026-11-24T06:00:00Z';

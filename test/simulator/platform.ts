@@ -35,6 +35,11 @@ export function compileExamplePlatform(): PlatformBuild {
   };
 }
 
+/** Every dag of the build as `<use-case>/<dag>`, in the order of the specs. */
+export function dagRefs(manifest: Manifest): string[] {
+  return manifest.useCases.flatMap((uc) => uc.workflows.map((w) => `${uc.name}/${w.name}`));
+}
+
 /** Items of a table as plain objects. */
 export function items(result: SimulationResult, table: string): Record<string, unknown>[] {
   return (result.dynamodb[table] ?? []).map(itemToPlain);

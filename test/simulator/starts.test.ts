@@ -10,13 +10,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { simulate } from '../../src/simulator/index.ts';
 import { executionName } from '../../src/naming.ts';
-import { compileExamplePlatform, items, type PlatformBuild } from './platform.ts';
+import { compileExamplePlatform, dagRefs, items, type PlatformBuild } from './platform.ts';
 
 let build: PlatformBuild;
 let refs: string[];
 beforeAll(() => {
   build = compileExamplePlatform();
-  refs = build.manifest.useCases.flatMap((uc) => uc.workflows.map((w) => `${uc.name}/${w.name}`));
+  refs = dagRefs(build.manifest);
 });
 
 const AT = '2026-11-25T07:30:00Z';
