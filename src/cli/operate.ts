@@ -46,7 +46,7 @@ import {
 import { builtManifest, compileCommand } from './commands.ts';
 import { overlayPath } from '../spec/environment.ts';
 import type { Io } from './io.ts';
-import { formatStatusQuality, statusQuality } from './quality.ts';
+import { awsSources, formatStatusQuality, statusQuality } from './quality.ts';
 import { type DagJoins, formatJoins, readJoins, upstreamsOf } from '../ops/joins.ts';
 import { oneLine } from '../ops/table.ts';
 import { paced, stepFunctionsQuotas } from '../ui/throttle.ts';
@@ -123,9 +123,10 @@ export async function runCommand(io: Io, opts: TargetOptions & { date?: string; 
   const wf = await offline(io, opts);
   // Every date problem (not a date, not a logical date of the schedule) before any AWS call.
   if (opts.date !== undefined) runsForDate(wf.workflow, opts.date);
+  const manifest: Manifest = await loadManifest(resolve(io.cwd, opts.buildDir));
   const result = await aws(async () => {
     const { client, target: t } = await target(io, opts);
-    return runWorkflow(sfnExecutions(client), t, { now: now(io), rerun: opts.rerun, ...(opts.date === undefined ? {} : { date: opts.date }) });
+    return runWorkflow(sfnExecutions(client), t, { now: now(io), rerun: opts.rerun, records: awsSources(io, manifest).runs, ...(opts.date === undefined ? {} : { date: opts.date }) });
   });
   io.out(opts.json ? formatJson(result) : formatRun(result));
   return result.ok ? 0 : 1;
@@ -209,7 +210,7 @@ export async function backfillCommand(
   const result = await aws(async () => {
     const { client, target: t } = await target(io, opts);
     const api = sfnExecutions(client);
-    const plan = await backfill(api, t, { ...options, now: now(io), dryRun: opts.dryRun || opts.detach, ...(io.sleep ? { sleep: io.sleep } : {}) });
+    const plan = await backfill(api, t, { ...options, now: now(io), dryRun: opts.dryRun || opts.detach, records: awsSources(io, manifest).runs, ...(io.sleep ? { sleep: io.sleep } : {}) });
     if (!opts.detach) return { plan };
     return { plan, detached: await startDetached(client, t, manifest.machines!.backfill.stateMachineName, plan, runs, now(io)) };
   });

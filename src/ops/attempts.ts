@@ -4,11 +4,21 @@
  * starts; a running one is left alone; a finished one is skipped unless asked to
  * reprocess it (`failed`: when its latest attempt failed; `all`: always), which starts
  * the next attempt. Attempts are found with `DescribeExecution`, never by starting.
+ *
+ * Step Functions keeps a closed execution 90 days, and none of a state machine that was
+ * deleted (a stack replaced); after that its name is free again, and a start under it
+ * would run the date a second time. The runs table keeps every run's record for good
+ * (`Record success` / `Record failure`, keyed by logical date and execution name), so an
+ * attempt Step Functions no longer knows is taken from its record: one `Query` over the
+ * days of the runs, read before the first lookup.
  * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_DescribeExecution.html
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html
  */
 import { executionArnOf } from '../naming.ts';
 import { describeExisting, FAILED_STATUSES, type ExecutionApi, type ExecutionInfo } from '../starter/executions.ts';
+import { errorMessage } from './errors.ts';
 import { attemptName, type PlannedRun } from './plan.ts';
+import type { RunRecord, RunRecordSource } from './run-records.ts';
 
 export type Reprocess = 'none' | 'failed' | 'all';
 export const REPROCESS: readonly Reprocess[] = ['none', 'failed', 'all'];
@@ -20,11 +30,46 @@ export type Decision =
   | { action: 'run'; attempt: number; name: string; because?: string }
   | { action: 'skip'; attempt: number; name: string; because: string; failed: boolean };
 
-/** The existing attempts of a run, in order. */
-export async function attemptsOf(api: ExecutionApi, machineArn: string, p: PlannedRun): Promise<ExecutionInfo[]> {
+/** The runs table's records of a dag's runs, by their sort key `<logical date>#<execution name>`. */
+export type RecordedRuns = ReadonlyMap<string, RunRecord>;
+
+export interface RunHistory {
+  recorded: RecordedRuns;
+  /** Why the runs table could not be read (then only Step Functions' 90 days are seen). */
+  unread?: string;
+}
+
+/**
+ * The records of `runs` (one paged `Query` over their days). A table that cannot be read is
+ * said in `unread`, not fatal: the runs Step Functions keeps are still found.
+ */
+export async function runHistory(source: RunRecordSource | undefined, workflowKey: string, runs: readonly PlannedRun[]): Promise<RunHistory> {
+  if (!source || runs.length === 0) return { recorded: new Map() };
+  const days = runs.map((r) => r.ds).sort();
+  try {
+    const records = await source.onDays(workflowKey, days[0]!, days.at(-1)!);
+    return { recorded: new Map(records.map((r) => [`${r.logicalDate}#${r.execution}`, r])) };
+  } catch (err) {
+    const name = err instanceof Error ? err.name : 'Error';
+    return { recorded: new Map(), unread: `the runs table was not read (${name}: ${errorMessage(err)}): a run Step Functions no longer keeps (after 90 days) is not seen and would run again` };
+  }
+}
+
+/** A recorded attempt as an execution: its status and times as the record has them. */
+function recordedExecution(r: RunRecord, arn: string): ExecutionInfo {
+  const date = (iso: string | undefined) => (iso === undefined || Number.isNaN(Date.parse(iso)) ? undefined : new Date(iso));
+  const [startDate, stopDate] = [date(r.startedAt), date(r.finishedAt)];
+  return { executionArn: r.executionArn ?? arn, status: r.status, ...(startDate ? { startDate } : {}), ...(stopDate ? { stopDate } : {}), recorded: true };
+}
+
+/** The existing attempts of a run, in order: each from Step Functions, else from its record in `recorded`. */
+export async function attemptsOf(api: ExecutionApi, machineArn: string, p: PlannedRun, recorded: RecordedRuns = new Map()): Promise<ExecutionInfo[]> {
   const out: ExecutionInfo[] = [];
   for (let n = 1; n <= MAX_ATTEMPTS; n++) {
-    const found = await api.describe(executionArnOf(machineArn, attemptName(p, n)));
+    const name = attemptName(p, n);
+    const arn = executionArnOf(machineArn, name);
+    const record = recorded.get(`${p.logicalDate}#${name}`);
+    const found = (await api.describe(arn)) ?? (record && recordedExecution(record, arn));
     if (!found) return out;
     out.push(found);
   }

@@ -17,7 +17,8 @@ import { awsErrorName, errorMessage, OpsError } from './errors.ts';
 import { runsForDays, type PlannedRun } from './plan.ts';
 import type { WorkflowTarget } from './resolve.ts';
 import { planItem, startItem, type RunItem } from './start.ts';
-import { REPROCESS, type Reprocess } from './attempts.ts';
+import { REPROCESS, runHistory, type Reprocess } from './attempts.ts';
+import type { RunRecordSource } from './run-records.ts';
 
 /** Largest range without `force`. */
 export const BACKFILL_MAX_DAYS = 366;
@@ -43,6 +44,8 @@ export interface BackfillOptions {
   /** Allow more than {@link BACKFILL_MAX_DAYS} days. */
   force?: boolean;
   now: Date;
+  /** The runs table: attempts Step Functions no longer keeps (src/ops/attempts.ts). */
+  records?: RunRecordSource;
   /** Waits between looks at the runs in flight (tests pass a fake). */
   sleep?: (ms: number) => Promise<void>;
   pollSeconds?: number;
@@ -66,6 +69,8 @@ export interface BackfillResult {
   summary: { runs: number; started: number; skipped: number; failedToStart: number; notAttempted: number; succeeded: number; failed: number };
   /** True when nothing failed to start and no run it started failed. */
   ok: boolean;
+  /** Why the runs table could not be read, when it could not. */
+  historyUnread?: string;
 }
 
 /** Checks the options and lists the runs, in the order they will be started; no AWS call. */
@@ -88,6 +93,7 @@ export async function backfill(api: ExecutionApi, target: WorkflowTarget, opts: 
   const maxConcurrency = opts.maxConcurrency ?? BACKFILL_DEFAULT_CONCURRENCY;
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const poll = (opts.pollSeconds ?? BACKFILL_POLL_SECONDS) * 1000;
+  const history = await runHistory(opts.records, target.ref, runs);
   const items: BackfillItem[] = [];
   const inFlight: BackfillItem[] = [];
   let stopped = false;
@@ -107,10 +113,10 @@ export async function backfill(api: ExecutionApi, target: WorkflowTarget, opts: 
 
   for (const p of runs) {
     if (stopped) {
-      items.push({ ...(await planItem(api, target.stateMachineArn, p, reprocess)), outcome: 'planned', error: 'not attempted: an earlier start failed for good' });
+      items.push({ ...(await planItem(api, target.stateMachineArn, p, reprocess, history.recorded)), outcome: 'planned', error: 'not attempted: an earlier start failed for good' });
       continue;
     }
-    const { decision, ...item } = await planItem(api, target.stateMachineArn, p, reprocess);
+    const { decision, ...item } = await planItem(api, target.stateMachineArn, p, reprocess, history.recorded);
     if (decision === 'skip' || opts.dryRun) {
       items.push(item);
       continue;
@@ -147,5 +153,6 @@ export async function backfill(api: ExecutionApi, target: WorkflowTarget, opts: 
     items,
     summary,
     ok: summary.failedToStart === 0 && summary.notAttempted === 0 && summary.failed === 0,
+    ...(history.unread ? { historyUnread: history.unread } : {}),
   };
 }

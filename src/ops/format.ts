@@ -49,6 +49,7 @@ export function formatRun(result: RunResult): string {
   const hints: string[] = [];
   if (result.items.some((i) => i.failed)) hints.push('a run whose latest attempt failed was not started again: --rerun starts its next attempt');
   else if (result.items.some((i) => i.outcome === 'skipped' && !i.because?.startsWith('running'))) hints.push('--rerun starts the next attempt of a run that already ran');
+  if (result.historyUnread) hints.push(`note: ${result.historyUnread}`);
   return [`${result.ref} (${result.stateMachineArn})`, ...lines, ...hints.map((h) => `  ${h}`)].join('\n');
 }
 
@@ -75,7 +76,7 @@ export function formatBackfill(result: BackfillResult, downstream: readonly Down
   const down = downstream.length
     ? ['each run started also starts, for its date:', ...downstream.map((d) => `  ${d.ref} (after ${d.after}${d.alsoWaitsFor.length ? `; also waits for ${d.alsoWaitsFor.join(', ')}` : ''})`)]
     : [];
-  return [head, ...lines, summary, ...down].join('\n');
+  return [head, ...lines, summary, ...(result.historyUnread ? [`note: ${result.historyUnread}`] : []), ...down].join('\n');
 }
 
 /** `2 passed, 1 failed` of the last run's checks; empty when it had none. */

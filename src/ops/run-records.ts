@@ -6,7 +6,7 @@
  *
  * @see https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_Query.html
  */
-import { QueryCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { QueryCommand, type AttributeValue, type DynamoDBClient, type QueryInput } from '@aws-sdk/client-dynamodb';
 import { OpsError } from './errors.ts';
 
 export interface RunRecord {
@@ -70,33 +70,72 @@ export function newestFirst(records: readonly RunRecord[]): RunRecord[] {
 export interface RunRecordSource {
   /** Every record of `workflowKey`, newest logical dates first, at most `limit` (all with `execution`). */
   records(workflowKey: string, opts: { limit: number; execution?: string }): Promise<RunRecord[]>;
+  /**
+   * Every record of `workflowKey` whose logical date falls on the UTC days `fromDay`..`toDay` (`YYYY-MM-DD`,
+   * inclusive), oldest first, without their summaries: what `run` and `backfill` read to know the attempts
+   * Step Functions no longer keeps.
+   */
+  onDays(workflowKey: string, fromDay: string, toDay: string): Promise<RunRecord[]>;
+}
+
+/**
+ * The sort keys of the days `fromDay`..`toDay`: every one starts with its logical date's day (`2026-11-25T…#…`),
+ * so they lie between the first day and the day after the last (which no key equals: each holds a `#`).
+ */
+function dayRange(fromDay: string, toDay: string): [string, string] {
+  const after = new Date(Date.parse(`${toDay}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  return [fromDay, after];
+}
+
+/** The attributes `onDays` reads: every one {@link runRecordOf} knows but the summary, which may be large. */
+const HISTORY_ATTRIBUTES = ['sk', 'status', 'logical_date', 'execution_arn', 'trigger', 'started_at', 'finished_at', 'error', 'cause'];
+
+/**
+ * The records of a `Query` of the runs table, page after page, while `more` says so after a page
+ * (by default to the last page).
+ */
+async function queryRecords(client: DynamoDBClient, input: Omit<QueryInput, 'ExclusiveStartKey'>, more: (found: RunRecord[]) => boolean = () => true): Promise<RunRecord[]> {
+  const out: RunRecord[] = [];
+  let start: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await client.send(new QueryCommand({ ...input, ...(start ? { ExclusiveStartKey: start } : {}) }));
+    for (const item of page.Items ?? []) {
+      const r = runRecordOf(item);
+      if (r) out.push(r);
+    }
+    start = more(out) ? page.LastEvaluatedKey : undefined;
+  } while (start);
+  return out;
 }
 
 /** Records of the runs table `tableName`, read with `Query` on the dag's partition (newest sort keys first). */
 export function dynamoRecords(client: DynamoDBClient, tableName: string): RunRecordSource {
   return {
     async records(workflowKey, opts) {
-      const out: RunRecord[] = [];
-      let start: Record<string, AttributeValue> | undefined;
-      do {
-        const page = await client.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': { S: workflowKey }, ...(opts.execution === undefined ? {} : { ':name': { S: `#${opts.execution}` } }) },
-            // The execution name ends the sort key; `contains` narrows the page, the exact match is checked below.
-            ...(opts.execution === undefined ? { Limit: opts.limit } : { FilterExpression: 'contains(sk, :name)' }),
-            ScanIndexForward: false,
-            ...(start ? { ExclusiveStartKey: start } : {}),
-          }),
-        );
-        for (const item of page.Items ?? []) {
-          const r = runRecordOf(item);
-          if (r && (opts.execution === undefined || r.execution === opts.execution)) out.push(r);
-        }
-        start = opts.execution === undefined && out.length >= opts.limit ? undefined : page.LastEvaluatedKey;
-      } while (start);
-      return out.slice(0, opts.limit);
+      const found = await queryRecords(
+        client,
+        {
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': { S: workflowKey }, ...(opts.execution === undefined ? {} : { ':name': { S: `#${opts.execution}` } }) },
+          // The execution name ends the sort key; `contains` narrows the page, the exact match is checked below.
+          ...(opts.execution === undefined ? { Limit: opts.limit } : { FilterExpression: 'contains(sk, :name)' }),
+          ScanIndexForward: false,
+        },
+        (out) => opts.execution !== undefined || out.length < opts.limit,
+      );
+      return found.filter((r) => opts.execution === undefined || r.execution === opts.execution).slice(0, opts.limit);
+    },
+    async onDays(workflowKey, fromDay, toDay) {
+      const [lo, hi] = dayRange(fromDay, toDay);
+      const names = Object.fromEntries(HISTORY_ATTRIBUTES.map((a) => [`#${a}`, a]));
+      return queryRecords(client, {
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND #sk BETWEEN :lo AND :hi',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: { ':pk': { S: workflowKey }, ':lo': { S: lo }, ':hi': { S: hi } },
+        ProjectionExpression: Object.keys(names).join(', '),
+      });
     },
   };
 }
@@ -108,6 +147,14 @@ export function itemRecords(items: readonly RecordItem[]): RunRecordSource {
       const mine = items.filter((i) => s(i, 'pk') === workflowKey).sort((a, b) => (s(b, 'sk') ?? '').localeCompare(s(a, 'sk') ?? ''));
       const records = mine.map(runRecordOf).filter((r): r is RunRecord => r !== undefined);
       return (opts.execution === undefined ? records : records.filter((r) => r.execution === opts.execution)).slice(0, opts.limit);
+    },
+    async onDays(workflowKey, fromDay, toDay) {
+      const [lo, hi] = dayRange(fromDay, toDay);
+      const mine = items.filter((i) => s(i, 'pk') === workflowKey && (s(i, 'sk') ?? '') >= lo && (s(i, 'sk') ?? '') <= hi);
+      return mine
+        .sort((a, b) => (s(a, 'sk') ?? '').localeCompare(s(b, 'sk') ?? ''))
+        .map((i) => runRecordOf({ ...i, summary: undefined }))
+        .filter((r): r is RunRecord => r !== undefined);
     },
   };
 }

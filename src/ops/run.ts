@@ -11,7 +11,9 @@
  * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_DescribeExecution.html
  */
 import type { ExecutionApi } from '../starter/executions.ts';
+import { runHistory } from './attempts.ts';
 import { latestRun, runsForDate } from './plan.ts';
+import type { RunRecordSource } from './run-records.ts';
 import type { WorkflowTarget } from './resolve.ts';
 import { planItem, startItem, type RunItem } from './start.ts';
 
@@ -21,6 +23,8 @@ export interface RunOptions {
   /** Start the next attempt of each run that already ran. */
   rerun?: boolean;
   now: Date;
+  /** The runs table: attempts Step Functions no longer keeps (src/ops/attempts.ts). */
+  records?: RunRecordSource;
 }
 
 export interface RunResult {
@@ -29,14 +33,17 @@ export interface RunResult {
   items: RunItem[];
   /** False when a run's latest attempt failed and nothing was started for it. */
   ok: boolean;
+  /** Why the runs table could not be read, when it could not. */
+  historyUnread?: string;
 }
 
 export async function runWorkflow(api: ExecutionApi, target: WorkflowTarget, opts: RunOptions): Promise<RunResult> {
   const runs = opts.date === undefined ? [latestRun(target.workflow, opts.now)] : runsForDate(target.workflow, opts.date);
+  const history = await runHistory(opts.records, target.ref, runs);
   const items: RunItem[] = [];
   for (const p of runs) {
-    const { decision, ...item } = await planItem(api, target.stateMachineArn, p, opts.rerun ? 'all' : 'none');
+    const { decision, ...item } = await planItem(api, target.stateMachineArn, p, opts.rerun ? 'all' : 'none', history.recorded);
     items.push(decision === 'run' ? await startItem(api, target.stateMachineArn, p, item, 'manual') : item);
   }
-  return { ref: target.ref, stateMachineArn: target.stateMachineArn, items, ok: !items.some((i) => i.failed) };
+  return { ref: target.ref, stateMachineArn: target.stateMachineArn, items, ok: !items.some((i) => i.failed), ...(history.unread ? { historyUnread: history.unread } : {}) };
 }

@@ -5,7 +5,7 @@
  * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html
  */
 import { describeExisting, startNamed, type ExecutionApi } from '../starter/executions.ts';
-import { attemptsOf, decide, type Reprocess } from './attempts.ts';
+import { attemptsOf, decide, type RecordedRuns, type Reprocess } from './attempts.ts';
 import { runInput, type OperatorTrigger, type PlannedRun } from './plan.ts';
 
 export { FAILED_STATUSES } from '../starter/executions.ts';
@@ -25,9 +25,9 @@ export interface RunItem {
   executionArn?: string;
 }
 
-/** Looks up a run's attempts and decides; no start. */
-export async function planItem(api: ExecutionApi, machineArn: string, p: PlannedRun, reprocess: Reprocess): Promise<RunItem & { decision: 'run' | 'skip' }> {
-  const d = decide(p, await attemptsOf(api, machineArn, p), reprocess);
+/** Looks up a run's attempts (in Step Functions, else among the runs table's `recorded`) and decides; no start. */
+export async function planItem(api: ExecutionApi, machineArn: string, p: PlannedRun, reprocess: Reprocess, recorded?: RecordedRuns): Promise<RunItem & { decision: 'run' | 'skip' }> {
+  const d = decide(p, await attemptsOf(api, machineArn, p, recorded), reprocess);
   return {
     ds: p.ds,
     logicalDate: p.logicalDate,

@@ -19,6 +19,8 @@ export interface ExecutionInfo {
   /** Times the execution was redriven (absent: never). */
   redriveCount?: number;
   redriveStatus?: string;
+  /** Known from its record in the runs table only: Step Functions no longer keeps it. */
+  recorded?: boolean;
 }
 
 /** The two Step Functions calls a start needs. */
@@ -54,5 +56,5 @@ export const FAILED_STATUSES: ReadonlySet<string> = new Set(['FAILED', 'TIMED_OU
 export function describeExisting(e: ExecutionInfo): string {
   const at = (d: Date | undefined) => (d ? d.toISOString().replace(/\.\d{3}Z$/, 'Z') : undefined);
   if (e.status === 'RUNNING') return `running${at(e.startDate) ? ` (since ${at(e.startDate)})` : ''}`;
-  return `already ran (${e.status}${at(e.stopDate) ? ` at ${at(e.stopDate)}` : ''})`;
+  return `already ran (${e.status}${at(e.stopDate) ? ` at ${at(e.stopDate)}` : ''}${e.recorded ? ', from the runs table' : ''})`;
 }

@@ -284,21 +284,74 @@ describe('operator commands on moto', () => {
     expect(r.out).not.toContain('other');
   });
 
+  it("run and backfill take the attempts Step Functions no longer keeps from the runs table (moto's Query BETWEEN over the days)", async () => {
+    const ddb = dynamodb();
+    await ddb
+      .send(new CreateTableCommand({ TableName: 'runs', BillingMode: 'PAY_PER_REQUEST', KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }], AttributeDefinitions: ['pk', 'sk'].map((n) => ({ AttributeName: n, AttributeType: 'S' as const })) }))
+      .catch((e: Error) => (e.name === 'ResourceInUseException' ? undefined : Promise.reject(e)));
+    // Records as Record success / Record failure write them; Step Functions has no execution of these dates.
+    const record = async (ref: string, day: string, name: string, status: string) =>
+      ddb.send(
+        new PutItemCommand({
+          TableName: 'runs',
+          Item: {
+            pk: { S: ref },
+            sk: { S: `${day}T06:00:00Z#${name}` },
+            status: { S: status },
+            logical_date: { S: `${day}T06:00:00Z` },
+            trigger: { S: 'schedule' },
+            started_at: { S: `${day}T06:00:01Z` },
+            finished_at: { S: `${day}T06:20:00Z` },
+            summary: { S: JSON.stringify({ big: 'x'.repeat(2000) }) },
+          },
+        }),
+      );
+    await record('history/history-daily', '2025-03-01', '2025-03-01T060000Z', 'SUCCEEDED');
+    await record('history/history-daily', '2025-03-02', '2025-03-02T060000Z', 'FAILED');
+    // Another dag's run of the same day, and this dag's runs of the days around the range.
+    await record('history/other-daily', '2025-03-03', '2025-03-03T060000Z', 'SUCCEEDED');
+    await record('history/history-daily', '2025-02-28', '2025-02-28T060000Z', 'FAILED');
+    await record('history/history-daily', '2025-03-04', '2025-03-04T060000Z', 'FAILED');
+    const timetable = { schedule: 'cron(0 6 * * ? *)', timezone: 'UTC', logicalDate: 'interval' as const };
+    const workflows = ['history-daily', 'other-daily'].map((dag) => manifestWorkflow('history', dag, { schedule: timetable.schedule, timetable }));
+    const dir = buildFolder({ useCases: [{ name: 'history', owner: 'h@example.com', specHash: 'h', files: [], workflows }] });
+    const machine = workflows[0]!.stateMachineName;
+    await sfn().send(new CreateStateMachineCommand({ name: machine, roleArn: 'arn:aws:iam::123456789012:role/sfn', definition: JSON.stringify({ StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 3600, End: true } } }) }));
+
+    const plan = await runCli(['backfill', 'history/history-daily', '--from', '2025-03-01', '--to', '2025-03-03', '--reprocess', 'failed', '--dry-run'], dir, io());
+    expect(plan.err).toBe('');
+    expect(plan.out.split('\n').slice(1, 5)).toEqual([
+      '  2025-03-01T06:00:00Z  [2025-03-01T06:00:00Z, 2025-03-02T06:00:00Z)  already ran (SUCCEEDED at 2025-03-01T06:20:00Z, from the runs table): 2025-03-01T060000Z',
+      '  2025-03-02T06:00:00Z  [2025-03-02T06:00:00Z, 2025-03-03T06:00:00Z)  would rerun as 2025-03-02T060000Z_a2 (attempt 2; attempt 1 ran (FAILED at 2025-03-02T06:20:00Z, from the runs table))',
+      '  2025-03-03T06:00:00Z  [2025-03-03T06:00:00Z, 2025-03-04T06:00:00Z)  would run as 2025-03-03T060000Z',
+      'dry run: 2 would start, 1 skipped; nothing was started',
+    ]);
+
+    const run = await runCli(['run', 'history/history-daily', '--date', '2025-03-01'], dir, io());
+    expect(run.out).toContain('already ran (SUCCEEDED at 2025-03-01T06:20:00Z, from the runs table): 2025-03-01T060000Z');
+    const rerun = await runCli(['run', 'history/history-daily', '--date', '2025-03-02', '--rerun'], dir, io());
+    expect(rerun.out).toContain('started 2025-03-02T060000Z_a2 (attempt 2; attempt 1 ran (FAILED at 2025-03-02T06:20:00Z, from the runs table))');
+    const started = await sfn().send(new DescribeExecutionCommand({ executionArn: `arn:aws:states:${REGION}:123456789012:execution:${machine}:2025-03-02T060000Z_a2` }));
+    expect(started.status).toBe('RUNNING');
+    expect(JSON.parse(started.input ?? '{}')).toMatchObject({ logical_date: '2025-03-02T06:00:00Z', attempt: 2, trigger: 'manual' });
+  });
+
   it('cancel stops a running execution found through ListStateMachines', async () => {
+    // 2026-11-25 has run records (checks and status): its run is not started again.
     const dir = buildFolder();
-    const machines = await runCli(['run', 'orders/orders-ingestion', '--date', '2026-11-25'], dir, io());
+    const machines = await runCli(['run', 'orders/orders-ingestion', '--date', '2026-11-23'], dir, io());
     expect(machines.code).toBe(0);
-    expect(machines.out).toContain('started 2026-11-25T000000Z');
-    const arn = `arn:aws:states:${REGION}:123456789012:execution:${MACHINE}:2026-11-25T000000Z`;
+    expect(machines.out).toContain('started 2026-11-23T000000Z');
+    const arn = `arn:aws:states:${REGION}:123456789012:execution:${MACHINE}:2026-11-23T000000Z`;
     expect((await sfn().send(new DescribeExecutionCommand({ executionArn: arn }))).status).toBe('RUNNING');
 
-    const r = await runCli(['cancel', 'orders/orders-ingestion', '--execution', '2026-11-25T000000Z'], dir, io());
+    const r = await runCli(['cancel', 'orders/orders-ingestion', '--execution', '2026-11-23T000000Z'], dir, io());
     expect(r.err).toBe('');
-    expect(r.out.split('\n')[0]).toBe('orders/orders-ingestion: stopped execution 2026-11-25T000000Z');
+    expect(r.out.split('\n')[0]).toBe('orders/orders-ingestion: stopped execution 2026-11-23T000000Z');
     expect((await sfn().send(new DescribeExecutionCommand({ executionArn: arn }))).status).toBe('ABORTED');
 
-    const twice = await runCli(['cancel', 'orders/orders-ingestion', '--execution', '2026-11-25T000000Z'], dir, io());
-    expect(twice.out.split('\n')[0]).toBe('orders/orders-ingestion: execution 2026-11-25T000000Z was not running (ABORTED): nothing to stop');
+    const twice = await runCli(['cancel', 'orders/orders-ingestion', '--execution', '2026-11-23T000000Z'], dir, io());
+    expect(twice.out.split('\n')[0]).toBe('orders/orders-ingestion: execution 2026-11-23T000000Z was not running (ABORTED): nothing to stop');
   });
 
   it('reaches the endpoint AWS_ENDPOINT_URL names with its default clients (no test hook), as the README says', async () => {
@@ -310,7 +363,7 @@ describe('operator commands on moto', () => {
       expect(r.err).toBe('');
       expect(r.code).toBe(0);
       expect(r.out).toMatch(/^triggers: active \(/m);
-      expect(r.out).toContain('2026-11-25T000000Z');
+      expect(r.out).toContain('2026-11-23T000000Z');
     } finally {
       process.env = saved;
     }

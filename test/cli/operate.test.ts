@@ -204,6 +204,23 @@ describe('lakestep backfill', () => {
     expect(r.out).toContain('2 started (2 succeeded, 0 failed), 1 skipped, 0 failed to start');
   });
 
+  it('reads the runs table over the days of the backfill once: a run only its record remembers is not started again', async () => {
+    const fake = fakeSfn(NOW, sfn);
+    const sk = '2026-11-02T00:00:00Z#2026-11-02T000000Z';
+    ddb.on(QueryCommand).resolves({ Items: [{ pk: { S: 'orders/orders-daily-report' }, sk: { S: sk }, status: { S: 'SUCCEEDED' }, logical_date: { S: '2026-11-02T00:00:00Z' }, finished_at: { S: '2026-11-02T00:20:00Z' } }] });
+    const io = { ...aws, sleep: async () => fake.finishAll() } as Partial<Io>;
+    const r = await runCli(['backfill', 'orders/orders-daily-report', '--from', '2026-11-01', '--to', '2026-11-03', '--account', ACCOUNT], buildFolder(), io);
+    expect(r.out).toContain('already ran (SUCCEEDED at 2026-11-02T00:20:00Z, from the runs table): 2026-11-02T000000Z');
+    expect(fake.started().map((s) => s.name)).toEqual(['2026-11-01T000000Z', '2026-11-03T000000Z']);
+    expect(ddb.commandCalls(QueryCommand).map((c) => c.args[0].input)).toEqual([
+      expect.objectContaining({
+        TableName: 'runs',
+        KeyConditionExpression: 'pk = :pk AND #sk BETWEEN :lo AND :hi',
+        ExpressionAttributeValues: { ':pk': { S: 'orders/orders-daily-report' }, ':lo': { S: '2026-11-01' }, ':hi': { S: '2026-11-04' } },
+      }),
+    ]);
+  });
+
   it('exits 1 when a run fails to start', async () => {
     fakeSfn(NOW, sfn);
     sfn.on(StartExecutionCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: {} }));
