@@ -114,6 +114,10 @@ commands:
                                          state machine; --dry-run lists each run's fate and the dags it
                                          starts downstream; over 366 days needs --force
                                          exit 1 when a run failed to start or failed
+           <use-case>/<dag> --status [--limit N] [--account ID] [--build build] [--json]
+                                         the N newest detached backfills of the dag (default 5, at most
+                                         100): each run they were handed succeeded, failed (its error),
+                                         running, pending or not started
   failures [--since 1d] [--use-case NAME]... [--account ID] [--build build] [--json]
                                          the dags whose executions failed, timed out or were aborted since
                                          --since (a duration or a date, default 1d), with the newest failure
@@ -345,10 +349,20 @@ const COMMANDS: Record<string, Command> = {
         'dry-run': { type: 'boolean', default: false },
         detach: { type: 'boolean', default: false },
         force: { type: 'boolean', default: false },
+        status: { type: 'boolean', default: false },
+        limit: { type: 'string' },
       },
     });
     const ref = workflowRef(positionals, 'backfill');
-    if (values.from === undefined || values.to === undefined) throw usage('backfill needs --from YYYY-MM-DD and --to YYYY-MM-DD');
+    if (values.status) {
+      const others = (['from', 'to', 'reprocess', 'max-concurrency', 'backwards', 'dry-run', 'detach', 'force'] as const).filter((k) => values[k] !== undefined && values[k] !== false);
+      if (others.length) throw usage(`--status lists the detached backfills; it takes no ${others.map((k) => `--${k}`).join(', ')}`);
+      const limit = integer(values.limit, '--limit');
+      const { backfillStatusCommand } = await import('./operate.ts');
+      return backfillStatusCommand(io, { ref, buildDir: values.build, json: values.json, ...(values.account === undefined ? {} : { account: values.account }), ...(limit === undefined ? {} : { limit }) });
+    }
+    if (values.limit !== undefined) throw usage('--limit goes with --status');
+    if (values.from === undefined || values.to === undefined) throw usage('backfill needs --from YYYY-MM-DD and --to YYYY-MM-DD (or --status: its detached backfills)');
     const maxConcurrency = integer(values['max-concurrency'], '--max-concurrency');
     if (values.reprocess !== undefined && !['none', 'failed', 'all'].includes(values.reprocess)) throw usage(`--reprocess must be none, failed or all, got "${values.reprocess}"`);
     if (values.detach && values['dry-run']) throw usage('--detach and --dry-run exclude each other');

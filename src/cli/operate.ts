@@ -17,9 +17,12 @@ import { runsForDate } from '../ops/plan.ts';
 import type { Reprocess } from '../ops/attempts.ts';
 import {
   backfill,
+  backfillStatus,
+  statusLimit,
   checkAccount,
   deploy,
   formatBackfill,
+  formatBackfillStatus,
   formatJson,
   formatRun,
   formatStatus,
@@ -220,6 +223,22 @@ export async function backfillCommand(
     io.out(`${formatBackfill(result.plan, downstream).replace(/\ndry run: .*/, '')}\nhanded ${d.runs} run(s) to ${d.executionName}, at most ${result.plan.maxConcurrency} at a time\n  ${d.executionArn}`);
   } else io.out(formatBackfill(result.plan, downstream));
   return result.plan.ok ? 0 : 1;
+}
+
+/** `lakestep backfill --status`: the dag's detached backfills and their runs; exit 0 when AWS answered. */
+export async function backfillStatusCommand(io: Io, opts: TargetOptions & { limit?: number; json: boolean }): Promise<number> {
+  const manifest: Manifest = await loadManifest(resolve(io.cwd, opts.buildDir));
+  await offline(io, opts);
+  if (!manifest.machines) throw new OpsError('USAGE', 'this build has no backfill state machine: compile and deploy again to use --detach and --status');
+  const limit = statusLimit(opts.limit);
+  const result = await aws(async () => {
+    const { client, target: t } = await target(io, opts);
+    // Paced and retried on throttling: a backfill hands up to 500 runs, each looked up unless its record says it succeeded.
+    const sfn = paced(client, { quotas: stepFunctionsQuotas(t.region) }).client;
+    return backfillStatus(sfn, t, manifest.machines!.backfill.stateMachineName, { limit, records: awsSources(io, manifest).runs });
+  });
+  io.out(opts.json ? formatJson(result) : formatBackfillStatus(result));
+  return 0;
 }
 
 /** The stacks a deploy named, each use case by its stack and the pattern of its other parts; past the list limit, counted. */

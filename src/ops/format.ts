@@ -3,6 +3,7 @@
  * these turn it into what the CLI prints (`--json` prints the data itself).
  */
 import type { BackfillResult } from './backfill.ts';
+import { RUN_STATES, type BackfillStatusResult } from './backfill-status.ts';
 import type { Downstream } from './downstream.ts';
 import type { RunResult } from './run.ts';
 import type { TableFreshness } from './freshness.ts';
@@ -77,6 +78,23 @@ export function formatBackfill(result: BackfillResult, downstream: readonly Down
     ? ['each run started also starts, for its date:', ...downstream.map((d) => `  ${d.ref} (after ${d.after}${d.alsoWaitsFor.length ? `; also waits for ${d.alsoWaitsFor.join(', ')}` : ''})`)]
     : [];
   return [head, ...lines, summary, ...(result.historyUnread ? [`note: ${result.historyUnread}`] : []), ...down].join('\n');
+}
+
+/** `lakestep backfill --status`: each detached backfill, what became of its runs, and the failed ones with their errors. */
+export function formatBackfillStatus(result: BackfillStatusResult): string {
+  const head = `${result.ref}: ${result.backfills.length ? `the ${result.backfills.length} newest detached backfill(s)` : 'no detached backfill'} on ${result.backfillMachineArn}`;
+  const lines = result.backfills.flatMap((b) => {
+    const when = b.status === 'RUNNING' ? `since ${b.start ?? '?'}` : `${b.start ?? '?'} to ${b.stop ?? '?'}`;
+    const counts = RUN_STATES.filter((s) => b.counts[s] > 0).map((s) => `${b.counts[s]} ${s}`);
+    const failed = b.runs.filter((r) => r.state === 'failed');
+    return [
+      `  ${b.executionName}  ${b.status} ${when}`,
+      `    ${b.days ? `${b.days[0]}..${b.days[1]}, ` : ''}${b.runs.length} run(s)${b.maxConcurrency ? `, at most ${b.maxConcurrency} at a time` : ''}: ${counts.join(', ') || 'none'}`,
+      ...failed.slice(0, 10).map((r) => `    ${r.status}: ${r.name}${r.error ? ` (${oneLine(r.error, 200)})` : ''}`),
+      ...(failed.length > 10 ? [`    … and ${failed.length - 10} more failed`] : []),
+    ];
+  });
+  return [head, ...lines].join('\n');
 }
 
 /** `2 passed, 1 failed` of the last run's checks; empty when it had none. */

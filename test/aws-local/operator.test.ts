@@ -10,7 +10,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { CreateStateMachineCommand, DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { CreateStateMachineCommand, DescribeExecutionCommand, SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Manifest, RouteDefinition, ScheduleDefinition } from '../../src/build/types.ts';
 import { CreateScheduleCommand, CreateScheduleGroupCommand, GetScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
@@ -334,6 +334,76 @@ describe('operator commands on moto', () => {
     const started = await sfn().send(new DescribeExecutionCommand({ executionArn: `arn:aws:states:${REGION}:123456789012:execution:${machine}:2025-03-02T060000Z_a2` }));
     expect(started.status).toBe('RUNNING');
     expect(JSON.parse(started.input ?? '{}')).toMatchObject({ logical_date: '2025-03-02T06:00:00Z', attempt: 2, trigger: 'manual' });
+  });
+
+  it("backfill --status lists the dag's detached backfills, newest first, and what became of each run they were handed (moto's ListExecutions and DescribeExecution)", async () => {
+    const client = sfn();
+    const role = 'arn:aws:iam::123456789012:role/sfn';
+    const timetable = { schedule: 'cron(0 0 * * ? *)', timezone: 'UTC', logicalDate: 'interval' as const };
+    const workflows = ['bfs-daily', 'bfs-other'].map((dag) => manifestWorkflow('bfs', dag, { schedule: timetable.schedule, timetable }));
+    const dir = buildFolder({ useCases: [{ name: 'bfs', owner: 'b@example.com', specHash: 'h', files: [], workflows }], machines: { backfill: { stateMachineName: 'acme-lakestep-backfill', definition: 'lakestep/backfill.asl.json' } } });
+    // The dag's runs: the 2nd day fails, the 3rd keeps running, the others succeed.
+    const day = (d: number) => `2026-11-0${d}T00:00:00Z`;
+    const dag = await client.send(
+      new CreateStateMachineCommand({
+        name: workflows[0]!.stateMachineName,
+        roleArn: role,
+        definition: JSON.stringify({
+          StartAt: 'Which',
+          States: {
+            Which: { Type: 'Choice', Choices: [{ Variable: '$.logical_date', StringEquals: day(2), Next: 'Fail' }, { Variable: '$.logical_date', StringEquals: day(3), Next: 'Wait' }], Default: 'Done' },
+            Fail: { Type: 'Fail', Error: 'Spark.JobFailed', Cause: 'lost executor' },
+            Wait: { Type: 'Wait', Seconds: 3600, End: true },
+            Done: { Type: 'Pass', End: true },
+          },
+        }),
+      }),
+    );
+    // moto does not run a Distributed Map's item processor: the backfill machine waits, its runs are started here by name.
+    const backfills = await client.send(new CreateStateMachineCommand({ name: 'acme-lakestep-backfill', roleArn: role, definition: JSON.stringify({ StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 3600, End: true } } }) }));
+    const detach = async (name: string, machine: string, days: (number | string)[]) =>
+      client.send(
+        new StartExecutionCommand({
+          stateMachineArn: backfills.stateMachineArn,
+          name,
+          input: JSON.stringify({
+            state_machine_arn: machine,
+            max_concurrency: 2,
+            runs: days.map((d) => (typeof d === 'number' ? day(d) : d)).map((date) => ({ name: date.replaceAll(':', ''), input: JSON.stringify({ trigger: 'backfill', logical_date: date }) })),
+          }),
+        }),
+      );
+    // Stopped before it started its runs.
+    const older = await detach('bfs-bfs-daily_2026-10-01_2026-10-02_20261120T000000Z', dag.stateMachineArn!, ['2026-10-01T00:00:00Z', '2026-10-02T00:00:00Z']);
+    await client.send(new StopExecutionCommand({ executionArn: older.executionArn }));
+    await new Promise((r) => setTimeout(r, 1100));
+    await detach('bfs-bfs-other_2026-11-01_2026-11-04_20261125T000000Z', dag.stateMachineArn!.replace('bfs-daily', 'bfs-other'), [1]);
+    // Named as the dag's, but its runs are another machine's: not this dag's backfill.
+    await detach('bfs-bfs-daily_2026-11-01_2026-11-01_20261125T000001Z', dag.stateMachineArn!.replace('bfs-daily', 'bfs-other'), [1]);
+    await new Promise((r) => setTimeout(r, 1100));
+    const newer = await detach('bfs-bfs-daily_2026-11-01_2026-11-04_20261125T000002Z', dag.stateMachineArn!, [1, 2, 3, 4]);
+    for (const d of [1, 2, 3]) await client.send(new StartExecutionCommand({ stateMachineArn: dag.stateMachineArn, name: `2026-11-0${d}T000000Z`, input: JSON.stringify({ logical_date: day(d) }) }));
+    await new Promise((r) => setTimeout(r, 1500));
+
+    const r = await runCli(['backfill', 'bfs/bfs-daily', '--status'], dir, io());
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const lines = r.out.split('\n');
+    expect(lines[0]).toBe(`bfs/bfs-daily: the 2 newest detached backfill(s) on ${backfills.stateMachineArn}`);
+    expect(lines[1]).toMatch(/^  bfs-bfs-daily_2026-11-01_2026-11-04_20261125T000002Z {2}RUNNING since \d{4}-/);
+    expect(lines.slice(2, 4)).toEqual(['    2026-11-01..2026-11-04, 4 run(s), at most 2 at a time: 1 succeeded, 1 failed, 1 running, 1 pending', '    FAILED: 2026-11-02T000000Z (Spark.JobFailed)']);
+    expect(lines[4]).toMatch(/^  bfs-bfs-daily_2026-10-01_2026-10-02_20261120T000000Z {2}ABORTED \S+ to \S+$/);
+    expect(lines[5]).toBe('    2026-10-01..2026-10-02, 2 run(s), at most 2 at a time: 2 not started');
+
+    const json = await runCli(['backfill', 'bfs/bfs-daily', '--status', '--limit', '1', '--json'], dir, io());
+    const parsed = JSON.parse(json.out) as { backfills: { executionArn: string; runs: { name: string; state: string }[] }[] };
+    expect(parsed.backfills.map((b) => b.executionArn)).toEqual([newer.executionArn]);
+    expect(parsed.backfills[0]!.runs.map((x) => [x.name, x.state])).toEqual([
+      ['2026-11-01T000000Z', 'succeeded'],
+      ['2026-11-02T000000Z', 'failed'],
+      ['2026-11-03T000000Z', 'running'],
+      ['2026-11-04T000000Z', 'pending'],
+    ]);
   });
 
   it('cancel stops a running execution found through ListStateMachines', async () => {

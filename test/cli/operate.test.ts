@@ -250,6 +250,9 @@ describe('lakestep backfill', () => {
     [['backfill', 'orders/orders-daily-report', '--from', '2026-11-01', '--to', '2026-11-02', '--detach', '--dry-run', '--account', ACCOUNT], '--detach and --dry-run exclude each other'],
     [['backfill', 'orders/orders-daily-report', '--from', '2020-01-01', '--to', '2026-01-01', '--account', ACCOUNT], 'needs --force'],
     [['backfill', 'orders/orders-daily-report', '--from', '2026-11-01', '--to', '2026-11-02', '--dryrun'], "Unknown option '--dryrun'"],
+    [['backfill', 'orders/orders-daily-report', '--status', '--from', '2026-11-01', '--detach'], '--status lists the detached backfills; it takes no --from, --detach'],
+    [['backfill', 'orders/orders-daily-report', '--status', '--limit', '0'], '--limit must be an integer from 1 to 100, got 0'],
+    [['backfill', 'orders/orders-daily-report', '--from', '2026-11-01', '--to', '2026-11-02', '--limit', '3'], '--limit goes with --status'],
   ])('%j exits 2', async (argv, message) => {
     const r = await ops(argv);
     expect(r.code).toBe(2);
