@@ -156,6 +156,26 @@ describe('moto gaps', () => {
     expect(r.cause).toMatch(/StateMachineArn/);
   });
 
+  it("a Distributed Map's run succeeds without running its item processor (AWS: one child execution per item), so the backfill machine of backfill --detach is not run on moto: backfill --status is tested there with the runs started by name", async () => {
+    // On AWS each item's child execution fails with Item.Ran, and so does the Map.
+    const r = await run(
+      {
+        M: {
+          Type: 'Map',
+          ItemsPath: '$.items',
+          ItemProcessor: {
+            ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+            StartAt: 'Fail',
+            States: { Fail: { Type: 'Fail', Error: 'Item.Ran', Cause: 'the item processor ran' } },
+          },
+          End: true,
+        },
+      },
+      { items: [1, 2] },
+    );
+    expect(r.status).toBe('SUCCEEDED');
+  });
+
   it('a Fail state whose ErrorPath gives a States.* name fails with States.Runtime (AWS: the execution fails with that error)', async () => {
     const r = await run({ F: { Type: 'Fail', ErrorPath: '$.e', CausePath: '$.c' } }, { e: 'States.Runtime', c: 'x' });
     expect(r.status).toBe('FAILED');
