@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Manifest } from '../build/types.ts';
-import { DISPATCHER_REF, parseScenario, ScenarioError, unknownMigratedTables, type Scenario } from '../simulator/index.ts';
+import { BACKFILL_REF, DISPATCHER_REF, parseScenario, ScenarioError, unknownMigratedTables, type Scenario } from '../simulator/index.ts';
 
 /** Logical date of the migrations and start of the schedule window of the default scenario. */
 export const DEFAULT_DAY = { start: '2026-11-25T00:00:00Z', end: '2026-11-26T00:00:00Z' } as const;
@@ -62,7 +62,7 @@ export function startScenario(manifest: Manifest): { scenario: Scenario; source:
   return { scenario, source: `src/simulator/scenarios/demo.yaml${added.length ? ` + ${added.length} more root(s)` : ''}` };
 }
 
-/** Every name the simulator accepts for a machine of the build: `<uc>/<dag>`, state machine names, the dispatcher. */
+/** Every name the simulator accepts for a machine of the build: `<uc>/<dag>`, state machine names, the dispatcher, the backfill machine. */
 export function workflowRefs(manifest: Manifest): Set<string> {
   const refs = new Set<string>();
   for (const uc of manifest.useCases) {
@@ -73,6 +73,8 @@ export function workflowRefs(manifest: Manifest): Set<string> {
   }
   const dispatcher = manifest.machines?.dispatcher;
   if (dispatcher) refs.add(DISPATCHER_REF).add(dispatcher.stateMachineName);
+  const backfill = manifest.machines?.backfill;
+  if (backfill) refs.add(BACKFILL_REF).add(backfill.stateMachineName);
   return refs;
 }
 

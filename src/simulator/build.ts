@@ -16,15 +16,15 @@ import { DAG_TOPIC_TAG } from '../events/routes.ts';
 import { ACCOUNT, PARTITION, placeholderValues, substitute } from './placeholders.ts';
 import type { KnownTopics } from './services/sns.ts';
 
-import { DISPATCHER_REF } from './refs.ts';
+import { BACKFILL_REF, DISPATCHER_REF } from './refs.ts';
 
-export { DISPATCHER_REF };
+export { BACKFILL_REF, DISPATCHER_REF };
 
 export interface MachineSource {
-  /** `<use-case>/<dag>`, `<use-case>/<dag>#watch` for a watch machine, or {@link DISPATCHER_REF}. */
+  /** `<use-case>/<dag>`, `<use-case>/<dag>#watch` for a watch machine, {@link DISPATCHER_REF} or {@link BACKFILL_REF}. */
   ref: string;
   useCase: string;
-  /** The workflow (absent for the platform's dispatcher). */
+  /** The workflow (absent for the platform's own machines). */
   workflow?: ManifestWorkflow;
   /** Tags of the state machine (ListTagsForResource). */
   tags: Record<string, string>;
@@ -124,6 +124,9 @@ export function loadBuild(buildDir: string): LoadedBuild {
     machines.push(lazyDefinition({ ref: DISPATCHER_REF, useCase: 'lakestep', tags: {}, name, arn: stateMachineArn(region, name) }, filled(dispatcher.definition)));
     rules.push({ rule: substitute(dispatcher.rule, placeholders, unknown), ref: DISPATCHER_REF });
   }
+  // Started only by hand (a scenario start with the input `lakestep backfill --detach` would give it).
+  const backfill = manifest.machines?.backfill;
+  if (backfill) machines.push(lazyDefinition({ ref: BACKFILL_REF, useCase: 'lakestep', tags: {}, name: backfill.stateMachineName, arn: stateMachineArn(region, backfill.stateMachineName) }, filled(backfill.definition)));
   return {
     manifest,
     region,

@@ -9,7 +9,7 @@ export { SimulationLimitError } from './errors.ts';
 export { formatTimeline } from './timeline.ts';
 export { fireTimes } from '../events/fire-times.ts';
 export { targetInput } from './input-transformer.ts';
-export { loadBuild, DISPATCHER_REF, type LoadedBuild } from './build.ts';
+export { loadBuild, BACKFILL_REF, DISPATCHER_REF, type LoadedBuild } from './build.ts';
 export { simulatorExecutions } from './executions-api.ts';
 export { toPlain, itemToPlain, type AttributeValue, type Item } from './attribute-values.ts';
 export type { Notification } from './services/sns.ts';

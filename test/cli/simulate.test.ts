@@ -318,4 +318,16 @@ describe('lakestep simulate --start on a writer of a migrated table', () => {
     expect(ran.out).not.toContain('Skipped');
     expect(ran.out).toMatch(/ingestion\/orders\/orders-ingestion\/orders-pg/);
   });
+
+  it('a scenario starts the backfill machine as lakestep/backfill, with the input backfill --detach hands it', async () => {
+    const build = compileExamplePlatform();
+    const machine = `arn:aws:states:eu-west-1:123456789012:stateMachine:acme-orders-orders-daily-report`;
+    const run = JSON.stringify({ trigger: 'backfill', logical_date: '2026-11-01T06:00:00Z', data_interval_start: '2026-11-01T06:00:00Z', data_interval_end: '2026-11-02T06:00:00Z', prev_ds: '2026-10-31', next_ds: '2026-11-02', upstreams: [], attempt: 1 });
+    const scenario = `migrated: all\nstart:\n  - workflow: lakestep/backfill\n    logical_date: 2026-11-10\n    name: bf\n    input: ${JSON.stringify({ state_machine_arn: machine, max_concurrency: 1, runs: [{ name: '2026-11-01T060000Z', input: run }] })}\n`;
+    const r = await runCli(['simulate', '--build', build.dir, '--quiet', '--scenario', scenarioFile(scenario)], build.dir);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/lakestep\/backfill +manual +1 +1 SUCCEEDED/);
+    expect(r.out).toMatch(/orders\/orders-daily-report +started by lakestep\/backfill +1 +1 SUCCEEDED/);
+  });
 });
