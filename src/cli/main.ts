@@ -73,8 +73,10 @@ commands:
                                          day) or of one logical date (ISO timestamp), default the latest
                                          scheduled run; each is named after its logical date as schedules
                                          name it, so a run that exists is reported, not started; --rerun
-                                         starts the next attempt (<name>_a2 …) of each one not running
-                                         exit 1 when a run's latest attempt failed and nothing started
+                                         starts the next attempt (<name>_a2 …) of each one not running; a
+                                         run whose data interval has not ended is not due: not started
+                                         exit 1 when a run's latest attempt failed and nothing started,
+                                         or a run was not due
   status   <use-case>/<dag> [--limit N] [--account ID] [--build build] [--json]
                                          newest executions (N: 1-1000, default 10) and why each failed,
                                          whether the dag is paused, the last run's checks and each
@@ -106,8 +108,8 @@ commands:
                                          exit 1 when it was not redriven (running, succeeded, too old)
   backfill <use-case>/<dag> --from D1 --to D2 [--reprocess none|failed|all] [--max-concurrency N]
            [--backwards] [--dry-run] [--detach] [--force] [--account ID] [--build build] [--json]
-                                         every run of the days D1..D2 (YYYY-MM-DD, inclusive), named as the
-                                         schedule names them; runs that already ran are skipped unless
+                                         every due run of the days D1..D2 (YYYY-MM-DD, inclusive: those
+                                         whose data interval ended), named as the schedule names them; runs that already ran are skipped unless
                                          --reprocess failed|all (default none) starts their next attempt;
                                          at most N in flight (1-40, default 2), oldest first (--backwards:
                                          newest); waits for them, or --detach hands them to the backfill

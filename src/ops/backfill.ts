@@ -16,7 +16,7 @@ import { parseDay } from './dates.ts';
 import { awsErrorName, errorMessage, OpsError } from './errors.ts';
 import { runsForDays, type PlannedRun } from './plan.ts';
 import type { WorkflowTarget } from './resolve.ts';
-import { planItem, startItem, type RunItem } from './start.ts';
+import { notDueItem, planItem, startItem, type RunItem } from './start.ts';
 import { REPROCESS, runHistory, type Reprocess } from './attempts.ts';
 import type { RunRecordSource } from './run-records.ts';
 
@@ -66,7 +66,8 @@ export interface BackfillResult {
   reprocess: Reprocess;
   maxConcurrency: number;
   items: BackfillItem[];
-  summary: { runs: number; started: number; skipped: number; failedToStart: number; notAttempted: number; succeeded: number; failed: number };
+  /** `notDue`: runs their schedule has not started yet (their data interval has not ended), never started early. */
+  summary: { runs: number; started: number; skipped: number; notDue: number; failedToStart: number; notAttempted: number; succeeded: number; failed: number };
   /** True when nothing failed to start and no run it started failed. */
   ok: boolean;
   /** Why the runs table could not be read, when it could not. */
@@ -112,6 +113,12 @@ export async function backfill(api: ExecutionApi, target: WorkflowTarget, opts: 
   };
 
   for (const p of runs) {
+    // A run its schedule has not started yet is never started early: its data is still arriving.
+    const early = notDueItem(target.workflow, p, opts.now);
+    if (early) {
+      items.push(early);
+      continue;
+    }
     if (stopped) {
       items.push({ ...(await planItem(api, target.stateMachineArn, p, reprocess, history.recorded)), outcome: 'planned', error: 'not attempted: an earlier start failed for good' });
       continue;
@@ -136,7 +143,8 @@ export async function backfill(api: ExecutionApi, target: WorkflowTarget, opts: 
   const summary = {
     runs: items.length,
     started: count((i) => i.outcome === 'started'),
-    skipped: count((i) => i.outcome === 'skipped' || i.outcome === 'exists'),
+    skipped: count((i) => (i.outcome === 'skipped' && !i.notDue) || i.outcome === 'exists'),
+    notDue: count((i) => i.notDue === true),
     failedToStart: count((i) => i.error !== undefined && !i.error.startsWith('not attempted')),
     notAttempted: count((i) => i.error?.startsWith('not attempted') ?? false),
     succeeded: count((i) => i.final === 'SUCCEEDED'),

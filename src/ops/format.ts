@@ -71,9 +71,10 @@ export function formatBackfill(result: BackfillResult, downstream: readonly Down
   const s = result.summary;
   const head = `${result.ref} ${result.from}..${result.to}: ${s.runs} run(s), reprocess ${result.reprocess}, at most ${result.maxConcurrency} at a time`;
   const lines = result.items.map((i) => runLine(i));
+  const notDue = s.notDue ? `, ${s.notDue} not due yet` : '';
   const summary = result.dryRun
-    ? `dry run: ${result.items.filter((i) => i.outcome === 'planned').length} would start, ${s.skipped} skipped; nothing was started`
-    : `${s.started} started (${s.succeeded} succeeded, ${s.failed} failed), ${s.skipped} skipped, ${s.failedToStart} failed to start` + (s.notAttempted ? `, ${s.notAttempted} not attempted` : '');
+    ? `dry run: ${result.items.filter((i) => i.outcome === 'planned').length} would start, ${s.skipped} skipped${notDue}; nothing was started`
+    : `${s.started} started (${s.succeeded} succeeded, ${s.failed} failed), ${s.skipped} skipped${notDue}, ${s.failedToStart} failed to start` + (s.notAttempted ? `, ${s.notAttempted} not attempted` : '');
   const down = downstream.length
     ? ['each run started also starts, for its date:', ...downstream.map((d) => `  ${d.ref} (after ${d.after}${d.alsoWaitsFor.length ? `; also waits for ${d.alsoWaitsFor.join(', ')}` : ''})`)]
     : [];

@@ -57,6 +57,16 @@ export function runsForDays(w: ManifestWorkflow, from: string, to: string): Plan
   return enumerateDays(from, to).flatMap((day) => runsForDate(w, day));
 }
 
+/**
+ * When the schedule starts run `p`: at the end of its data interval (the fire that starts it, whichever
+ * convention names its logical date). Undefined for a dag nothing schedules, whose runs are due whenever
+ * asked for. A run not due yet covers data that is still arriving: an operator start would run it early,
+ * and take the name its schedule's start needs.
+ */
+export function dueAt(w: ManifestWorkflow, p: PlannedRun): string | undefined {
+  return w.timetable ? p.run.data_interval_end : undefined;
+}
+
 /** Without `--date`: the latest run the schedule has started by `now`, or a run at `now` for a dag nothing schedules. */
 export function latestRun(w: ManifestWorkflow, now: Date): PlannedRun {
   const table = timetableOf(w);

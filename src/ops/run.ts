@@ -15,7 +15,7 @@ import { runHistory } from './attempts.ts';
 import { latestRun, runsForDate } from './plan.ts';
 import type { RunRecordSource } from './run-records.ts';
 import type { WorkflowTarget } from './resolve.ts';
-import { planItem, startItem, type RunItem } from './start.ts';
+import { notDueItem, planItem, startItem, type RunItem } from './start.ts';
 
 export interface RunOptions {
   /** `YYYY-MM-DD` (every run of that UTC day) or an ISO-8601 timestamp (one run). */
@@ -31,7 +31,7 @@ export interface RunResult {
   ref: string;
   stateMachineArn: string;
   items: RunItem[];
-  /** False when a run's latest attempt failed and nothing was started for it. */
+  /** False when a run's latest attempt failed and nothing was started for it, or a run was not due yet. */
   ok: boolean;
   /** Why the runs table could not be read, when it could not. */
   historyUnread?: string;
@@ -42,8 +42,13 @@ export async function runWorkflow(api: ExecutionApi, target: WorkflowTarget, opt
   const history = await runHistory(opts.records, target.ref, runs);
   const items: RunItem[] = [];
   for (const p of runs) {
+    const early = notDueItem(target.workflow, p, opts.now);
+    if (early) {
+      items.push(early);
+      continue;
+    }
     const { decision, ...item } = await planItem(api, target.stateMachineArn, p, opts.rerun ? 'all' : 'none', history.recorded);
     items.push(decision === 'run' ? await startItem(api, target.stateMachineArn, p, item, 'manual') : item);
   }
-  return { ref: target.ref, stateMachineArn: target.stateMachineArn, items, ok: !items.some((i) => i.failed), ...(history.unread ? { historyUnread: history.unread } : {}) };
+  return { ref: target.ref, stateMachineArn: target.stateMachineArn, items, ok: !items.some((i) => i.failed || i.notDue), ...(history.unread ? { historyUnread: history.unread } : {}) };
 }

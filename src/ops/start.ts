@@ -6,7 +6,8 @@
  */
 import { describeExisting, startNamed, type ExecutionApi } from '../starter/executions.ts';
 import { attemptsOf, decide, type RecordedRuns, type Reprocess } from './attempts.ts';
-import { runInput, type OperatorTrigger, type PlannedRun } from './plan.ts';
+import type { ManifestWorkflow } from '../build/types.ts';
+import { dueAt, runInput, type OperatorTrigger, type PlannedRun } from './plan.ts';
 
 export { FAILED_STATUSES } from '../starter/executions.ts';
 
@@ -22,7 +23,25 @@ export interface RunItem {
   because?: string;
   /** The run's latest attempt failed and nothing was started. */
   failed?: boolean;
+  /** Its schedule has not started it yet (the end of its data interval is still to come): nothing was started. */
+  notDue?: boolean;
   executionArn?: string;
+}
+
+/** A run not due at `now` (src/ops/plan.ts dueAt), as an item that says when it is; undefined when it is due. */
+export function notDueItem(w: ManifestWorkflow, p: PlannedRun, now: Date): RunItem | undefined {
+  const due = dueAt(w, p);
+  if (due === undefined || Date.parse(due) <= now.getTime()) return undefined;
+  return {
+    ds: p.ds,
+    logicalDate: p.logicalDate,
+    dataInterval: [p.run.data_interval_start, p.run.data_interval_end],
+    name: p.name,
+    attempt: 1,
+    outcome: 'skipped',
+    because: `not due until ${due} (its schedule starts it then, when its data interval has ended)`,
+    notDue: true,
+  };
 }
 
 /** Looks up a run's attempts (in Step Functions, else among the runs table's `recorded`) and decides; no start. */

@@ -53,6 +53,18 @@ describe('backfill', () => {
     expect(res.ok).toBe(true);
   });
 
+  it('runs whose data interval has not ended are left to their schedule, listed as not due', async () => {
+    // now is 2026-11-26T06:00: of an hourly dag's 2026-11-25..26, the intervals ending by 06:00 are due.
+    const res = await backfill(api, hourly(), { from: '2026-11-25', to: '2026-11-26', now, ...noWait });
+    expect(sfn.started()).toHaveLength(24 + 6);
+    expect(sfn.started().at(-1)?.name).toBe('2026-11-26T050000Z');
+    expect(res.items.filter((i) => i.notDue).map((i) => i.name)[0]).toBe('2026-11-26T060000Z');
+    expect(res.summary).toMatchObject({ runs: 48, started: 30, skipped: 0, notDue: 18, failedToStart: 0 });
+    expect(formatBackfill(res)).toContain('30 started (30 succeeded, 0 failed), 0 skipped, 18 not due yet, 0 failed to start');
+    expect(res.ok).toBe(true);
+    expect(formatBackfill(res)).toContain('not due until 2026-11-26T07:00:00Z (its schedule starts it then, when its data interval has ended): 2026-11-26T060000Z');
+  });
+
   it('a second backfill over runs still running starts nothing and says they are running', async () => {
     // The runs of a first backfill, still running.
     for (const day of ['2026-02-26', '2026-02-27', '2026-02-28', '2026-03-01']) sfn.seed(MACHINE_ARN, `${day}T000000Z`, 'RUNNING');

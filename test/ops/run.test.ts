@@ -54,6 +54,28 @@ describe('lakestep run: runs named exactly as the schedule names them', () => {
     expect(sfn.started().map((s) => s.name)).toEqual(['2026-11-25T020000Z']);
   });
 
+  it('a run its schedule has not started yet is not started early: its data interval has not ended (Airflow: a run starts after its interval)', async () => {
+    // now is 2026-11-26T06:12: the run of 2026-11-26 covers [11-26 06:00, 11-27 06:00) and is due tomorrow at 06:00.
+    const res = await runWorkflow(api, daily(), { date: '2026-11-26', now });
+    expect(sfn.started()).toEqual([]);
+    expect(res.items).toMatchObject([{ name: '2026-11-26T060000Z', outcome: 'skipped', notDue: true, because: 'not due until 2026-11-27T06:00:00Z (its schedule starts it then, when its data interval has ended)' }]);
+    expect(res.ok).toBe(false);
+    // The run of the day before ended its interval at 06:00 today: due. Under trigger the run of today fired at 06:00: due.
+    await runWorkflow(api, daily(), { date: '2026-11-25', now });
+    await runWorkflow(api, daily('trigger'), { date: '2026-11-26', now });
+    expect(sfn.started().map((s) => s.name)).toEqual(['2026-11-25T060000Z', '2026-11-26T060000Z']);
+    // A day of an hourly dag: the intervals that ended by 06:12 (00:00 … 05:00), not the others.
+    sfn.reset();
+    const hourly = { ...target(), workflow: manifestWorkflow('orders', 'h', { timetable: { schedule: 'cron(0 * * * ? *)', timezone: 'UTC', logicalDate: 'interval' } }) };
+    const day = await runWorkflow(api, hourly, { date: '2026-11-26', now });
+    expect(sfn.started().map((s) => s.name)).toEqual(['00', '01', '02', '03', '04', '05'].map((h) => `2026-11-26T${h}0000Z`));
+    expect(day.items.filter((i) => i.notDue)).toHaveLength(18);
+    // A dag nothing schedules runs whenever it is asked to.
+    sfn.reset();
+    await runWorkflow(api, target(), { date: '2026-11-26', now });
+    expect(sfn.started().map((s) => s.name)).toEqual(['2026-11-26T000000Z']);
+  });
+
   it('without a schedule a day is one run at midnight covering the day', async () => {
     await runWorkflow(api, target(), { date: '2026-11-20', now });
     expect(sfn.started()).toEqual([{ name: '2026-11-20T000000Z', input: { trigger: 'manual', logical_date: '2026-11-20T00:00:00Z', data_interval_start: '2026-11-20T00:00:00Z', data_interval_end: '2026-11-21T00:00:00Z', prev_ds: '', next_ds: '', upstreams: [], attempt: 1 } }]);
