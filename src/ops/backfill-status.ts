@@ -18,6 +18,13 @@ import { OpsError } from './errors.ts';
 import { stateMachineArn, type WorkflowTarget } from './resolve.ts';
 import type { RunRecord, RunRecordSource } from './run-records.ts';
 
+/**
+ * What an execution name may be: 1–80 characters, none of them whitespace, a wildcard, a bracket, a control
+ * character or one of `" # % \ ^ | ~ \` $ & , ; : /`.
+ * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html
+ */
+const EXECUTION_NAME = /^[^\s?*<>{}[\]"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]{1,80}$/;
+
 /** Detached backfills shown without `--limit`. */
 export const BACKFILL_STATUS_DEFAULT = 5;
 
@@ -146,7 +153,9 @@ async function recordsOf(records: RunRecordSource | undefined, ref: string, days
 
 async function progress(client: SFNClient, target: WorkflowTarget, backfill: BackfillExecution, input: DetachedInput, records?: RunRecordSource): Promise<DetachedBackfillStatus> {
   const handed = (input.runs ?? []).filter((r): r is { name: string; input?: unknown } => typeof r.name === 'string').map((r) => ({ name: r.name, logicalDate: logicalDateOf(r.input) }));
-  const days = handed.map((r) => r.logicalDate?.slice(0, 10)).filter((d): d is string => d !== undefined).sort();
+  // A backfill's input is anyone's who may start the machine: a name no execution can have is never looked up.
+  const possible = (name: string) => EXECUTION_NAME.test(name);
+  const days = handed.map((r) => r.logicalDate?.slice(0, 10)).filter((d): d is string => d !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(d)).sort();
   const recorded = await recordsOf(records, target.ref, days);
   const runs: BackfillRunState[] = [];
   for (const { name, logicalDate } of handed) {
@@ -158,7 +167,7 @@ async function progress(client: SFNClient, target: WorkflowTarget, backfill: Bac
       continue;
     }
     // An execution under the run's name is the run, whoever started it (the backfill's own start, or another first).
-    const e = await describe(client, executionArnOf(target.stateMachineArn, name));
+    const e = possible(name) ? await describe(client, executionArnOf(target.stateMachineArn, name)) : undefined;
     if (!e?.status) runs.push({ ...base, state: backfill.status === 'RUNNING' ? 'pending' : 'not started' });
     else runs.push({ ...base, state: stateOf(e.status), status: e.status, ...(e.error ? { error: e.error } : {}) });
   }

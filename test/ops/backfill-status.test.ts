@@ -66,14 +66,14 @@ describe('backfill --status', () => {
     ]);
   });
 
-  it('a run its record says succeeded is not looked up; a recorded failure is (a redrive may be under way)', async () => {
+  it('a run its record says succeeded is not looked up; a recorded failure is (a redrive may be under way); a name no execution can have is not', async () => {
     const t = target();
     const name = detachedName(t, '2026-11-01', '2026-11-03', START);
     const arnOf = (n: string) => `${BACKFILL.replace(':stateMachine:', ':execution:')}:${n}`;
     sfn.on(ListExecutionsCommand).resolves({ executions: [{ name, executionArn: arnOf(name), stateMachineArn: BACKFILL, status: 'SUCCEEDED', startDate: START }] });
     const runArn = (day: string) => `${t.stateMachineArn.replace(':stateMachine:', ':execution:')}:${day}T000000Z`;
     sfn.on(DescribeExecutionCommand).callsFake(({ executionArn }: { executionArn: string }) => {
-      if (executionArn === arnOf(name)) return { executionArn, status: 'SUCCEEDED', startDate: START, stopDate: START, input: input(t.stateMachineArn, ['2026-11-01T000000Z', '2026-11-02T000000Z', '2026-11-03T000000Z']) };
+      if (executionArn === arnOf(name)) return { executionArn, status: 'SUCCEEDED', startDate: START, stopDate: START, input: input(t.stateMachineArn, ['2026-11-01T000000Z', '2026-11-02T000000Z', '2026-11-03T000000Z', 'x:acme-orders-other:y']) };
       if (executionArn === runArn('2026-11-02')) return { executionArn, status: 'RUNNING', startDate: START };
       throw new ExecutionDoesNotExist({ message: 'none', $metadata: {} });
     });
@@ -85,6 +85,8 @@ describe('backfill --status', () => {
       ['2026-11-01T000000Z', 'succeeded', 'SUCCEEDED'],
       ['2026-11-02T000000Z', 'running', 'RUNNING'],
       ['2026-11-03T000000Z', 'not started', undefined],
+      // The input is anyone's who may start the machine: a name no execution can have is not looked up (nor another machine's ARN built from it).
+      ['x:acme-orders-other:y', 'not started', undefined],
     ]);
     expect(sfn.commandCalls(DescribeExecutionCommand).map((c) => c.args[0].input.executionArn)).toEqual([arnOf(name), runArn('2026-11-02'), runArn('2026-11-03')]);
   });
