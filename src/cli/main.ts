@@ -79,8 +79,8 @@ commands:
                                          or a run was not due
   status   <use-case>/<dag> [--limit N] [--account ID] [--build build] [--json]
                                          newest executions (N: 1-1000, default 10) and why each failed,
-                                         whether the dag is paused, the last run's checks and each
-                                         table's age against its freshness SLA
+                                         whether the dag is paused, its next run and when it is due, the
+                                         last run's checks and each table's age against its freshness SLA
            <use-case> [--account ID] [--build build] [--json]
                                          every dag of the use case on a line: its triggers, next fire,
                                          newest execution (and why it failed), that run's checks and the

@@ -13,7 +13,7 @@ import { CHANGES_LIST_LIMIT } from '../ops/deploy-changes.ts';
 import { sfnExecutions } from '../starter/sfn.ts';
 import { startDetached } from '../ops/backfill-detach.ts';
 import { downstreamOf } from '../ops/downstream.ts';
-import { runsForDate } from '../ops/plan.ts';
+import { nextRun, runsForDate } from '../ops/plan.ts';
 import type { Reprocess } from '../ops/attempts.ts';
 import {
   backfill,
@@ -150,10 +150,18 @@ export async function statusCommand(io: Io, opts: TargetOptions & { limit?: numb
     const { client, target: t } = await target(io, opts);
     const status = await workflowStatus(client, t, { now: now(io), ...(opts.limit === undefined ? {} : { limit: opts.limit }) });
     const joins = await joinState(io, t, manifest);
-    return { ...status, triggers: await pausedState(io, t, manifest), quality: await statusQuality(io, manifest, t.ref), ...(joins === undefined ? {} : { joins }) };
+    const next = nextRun(t.workflow, now(io));
+    return {
+      ...status,
+      triggers: await pausedState(io, t, manifest),
+      ...(next ? { next: { logicalDate: next.logicalDate, dataInterval: [next.run.data_interval_start, next.run.data_interval_end], due: next.due, name: next.name, ...(next.after ? { after: next.after } : {}) } } : {}),
+      quality: await statusQuality(io, manifest, t.ref),
+      ...(joins === undefined ? {} : { joins }),
+    };
   });
   const triggers = typeof result.triggers === 'string' ? result.triggers : formatTriggers(result.triggers);
-  io.out(opts.json ? formatJson(result) : [formatStatus(result), formatStatusQuality(result.quality), triggers, ...(result.joins === undefined ? [] : [formatJoins(result.joins)])].join('\n'));
+  const next = result.next && `next run: ${result.next.name} over [${result.next.dataInterval[0]}, ${result.next.dataInterval[1]}), due ${result.next.due}${result.next.after ? ` (after ${result.next.after}'s run)` : ''}`;
+  io.out(opts.json ? formatJson(result) : [formatStatus(result), formatStatusQuality(result.quality), triggers, ...(next ? [next] : []), ...(result.joins === undefined ? [] : [formatJoins(result.joins)])].join('\n'));
   return 0;
 }
 

@@ -67,6 +67,19 @@ export function dueAt(w: ManifestWorkflow, p: PlannedRun): string | undefined {
   return w.timetable ? p.run.data_interval_end : undefined;
 }
 
+/**
+ * The next run the schedule starts after `now`: its logical date and data interval, `due` when it starts, and
+ * `after`, for a dag that runs after its upstreams, the upstream whose schedule it follows. Undefined for a dag
+ * nothing schedules, or a schedule that never fires again.
+ */
+export function nextRun(w: ManifestWorkflow, now: Date): (PlannedRun & { due: string; after?: string }) | undefined {
+  const table = timetableOf(w);
+  const fire = table && nextFire(table.tt, now.getTime());
+  if (!table || fire === undefined) return undefined;
+  const p = planned(runAtFire(table.tt, fire, table.convention));
+  return { ...p, due: p.run.data_interval_end, ...(w.timetable?.from ? { after: w.timetable.from } : {}) };
+}
+
 /** Without `--date`: the latest run the schedule has started by `now`, or a run at `now` for a dag nothing schedules. */
 export function latestRun(w: ManifestWorkflow, now: Date): PlannedRun {
   const table = timetableOf(w);

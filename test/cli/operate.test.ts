@@ -153,6 +153,22 @@ describe('lakestep status', () => {
     expect(r.out).toContain('  b: the job failed');
   });
 
+  it('says when the next run is due and which run it is (a dag its schedule starts; none for one nothing schedules)', async () => {
+    sfn.on(ListExecutionsCommand).resolves({ executions: [] });
+    const m = manifest();
+    m.useCases[0]!.workflows[0]!.timetable = { schedule: 'cron(0 6 * * ? *)', timezone: 'UTC', logicalDate: 'interval' };
+    const dir = folder();
+    mkdirSync(join(dir, 'build'));
+    writeManifest(join(dir, 'build'), m);
+    const r = await ops(['status', 'orders/orders-daily-report', '--account', ACCOUNT], dir);
+    expect(r.code).toBe(0);
+    // 06:12 on 2026-11-26: the run of 2026-11-26 (its interval ends tomorrow at 06:00).
+    expect(r.out).toContain('next run: 2026-11-26T060000Z over [2026-11-26T06:00:00Z, 2026-11-27T06:00:00Z), due 2026-11-27T06:00:00Z');
+    const json = JSON.parse((await ops(['status', 'orders/orders-daily-report', '--account', ACCOUNT, '--json'], dir)).out) as { next: unknown };
+    expect(json.next).toEqual({ logicalDate: '2026-11-26T06:00:00Z', dataInterval: ['2026-11-26T06:00:00Z', '2026-11-27T06:00:00Z'], due: '2026-11-27T06:00:00Z', name: '2026-11-26T060000Z' });
+    expect((await ops(['status', 'orders/orders-daily-report', '--account', ACCOUNT])).out).not.toContain('next run');
+  });
+
   it('--json prints the executions', async () => {
     sfn.on(ListExecutionsCommand).resolves({ executions: [] });
     const r = await ops(['status', 'orders/orders-daily-report', '--json', '--account', ACCOUNT]);

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { formatRun } from '../../src/ops/format.ts';
+import { nextRun } from '../../src/ops/plan.ts';
 import { runWorkflow } from '../../src/ops/run.ts';
 import { sfnExecutions } from '../../src/starter/sfn.ts';
 import { manifestWorkflow } from '../helpers/manifest.ts';
@@ -74,6 +75,14 @@ describe('lakestep run: runs named exactly as the schedule names them', () => {
     sfn.reset();
     await runWorkflow(api, target(), { date: '2026-11-26', now });
     expect(sfn.started().map((s) => s.name)).toEqual(['2026-11-26T000000Z']);
+  });
+
+  it('the next run: the one the schedule starts after now, under either convention; a dependency-only dag names the upstream it follows', () => {
+    expect(nextRun(daily().workflow, now)).toMatchObject({ name: '2026-11-26T060000Z', due: '2026-11-27T06:00:00Z' });
+    expect(nextRun(daily('trigger').workflow, now)).toMatchObject({ name: '2026-11-27T060000Z', due: '2026-11-27T06:00:00Z', run: { data_interval_start: '2026-11-26T06:00:00Z' } });
+    const downstream = manifestWorkflow('orders', 'd', { dependsOn: ['orders/up'], timetable: { schedule: 'cron(0 2 * * ? *)', timezone: 'UTC', logicalDate: 'interval', from: 'orders/up' } });
+    expect(nextRun(downstream, now)).toMatchObject({ name: '2026-11-26T020000Z', due: '2026-11-27T02:00:00Z', after: 'orders/up' });
+    expect(nextRun(target().workflow, now)).toBeUndefined();
   });
 
   it('without a schedule a day is one run at midnight covering the day', async () => {
