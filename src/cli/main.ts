@@ -109,8 +109,9 @@ commands:
   backfill <use-case>/<dag> --from D1 --to D2 [--reprocess none|failed|all] [--max-concurrency N]
            [--backwards] [--dry-run] [--detach] [--force] [--account ID] [--build build] [--json]
                                          every due run of the days D1..D2 (YYYY-MM-DD, inclusive: those
-                                         whose data interval ended), named as the schedule names them; runs that already ran are skipped unless
-                                         --reprocess failed|all (default none) starts their next attempt;
+                                         whose data interval ended), named as the schedule names them;
+                                         runs that already ran are skipped unless --reprocess failed|all
+                                         (default none) starts their next attempt;
                                          at most N in flight (1-40, default 2), oldest first (--backwards:
                                          newest); waits for them, or --detach hands them to the backfill
                                          state machine; --dry-run lists each run's fate and the dags it

@@ -40,14 +40,14 @@ export interface RunHistory {
 }
 
 /**
- * The records of `runs` (one paged `Query` over their days). A table that cannot be read is
- * said in `unread`, not fatal: the runs Step Functions keeps are still found.
+ * The records of the runs of `days` (`YYYY-MM-DD`; one paged `Query` from the first to the last). A table that
+ * cannot be read is said in `unread`, not fatal: the runs Step Functions keeps are still found.
  */
-export async function runHistory(source: RunRecordSource | undefined, workflowKey: string, runs: readonly PlannedRun[]): Promise<RunHistory> {
-  if (!source || runs.length === 0) return { recorded: new Map() };
-  const days = runs.map((r) => r.ds).sort();
+export async function runHistory(source: RunRecordSource | undefined, workflowKey: string, days: readonly string[]): Promise<RunHistory> {
+  if (!source || days.length === 0) return { recorded: new Map() };
+  const sorted = [...days].sort();
   try {
-    const records = await source.onDays(workflowKey, days[0]!, days.at(-1)!);
+    const records = await source.onDays(workflowKey, sorted[0]!, sorted.at(-1)!);
     return { recorded: new Map(records.map((r) => [`${r.logicalDate}#${r.execution}`, r])) };
   } catch (err) {
     const name = err instanceof Error ? err.name : 'Error';

@@ -11,12 +11,14 @@
  * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_ListExecutions.html
  * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_DescribeExecution.html
  */
-import { DescribeExecutionCommand, ExecutionDoesNotExist, paginateListExecutions, type SFNClient } from '@aws-sdk/client-sfn';
+import { paginateListExecutions, type SFNClient } from '@aws-sdk/client-sfn';
 import { executionArnOf } from '../naming.ts';
+import { describeExecution as describe } from '../starter/sfn.ts';
+import { runHistory } from './attempts.ts';
 import { isoSeconds } from './dates.ts';
 import { OpsError } from './errors.ts';
 import { stateMachineArn, type WorkflowTarget } from './resolve.ts';
-import type { RunRecord, RunRecordSource } from './run-records.ts';
+import type { RunRecordSource } from './run-records.ts';
 
 /**
  * What an execution name may be: 1–80 characters, none of them whitespace, a wildcard, a bracket, a control
@@ -69,15 +71,6 @@ interface DetachedInput {
 function namePrefix(target: Pick<WorkflowTarget, 'useCase' | 'dag'>): string {
   return `${target.useCase}-${target.dag}_`.slice(0, 71);
 }
-
-const describe = async (client: SFNClient, executionArn: string) => {
-  try {
-    return await client.send(new DescribeExecutionCommand({ executionArn }));
-  } catch (err) {
-    if (err instanceof ExecutionDoesNotExist || (err as Error).name === 'ExecutionDoesNotExist') return undefined;
-    throw err;
-  }
-};
 
 function stateOf(status: string): RunState {
   if (status === 'SUCCEEDED') return 'succeeded';
@@ -141,22 +134,13 @@ function logicalDateOf(input: unknown): string | undefined {
   }
 }
 
-/** The records of the runs' days, by execution name; none when there is no table or it cannot be read (each run is then looked up instead). */
-async function recordsOf(records: RunRecordSource | undefined, ref: string, days: string[]): Promise<Map<string, RunRecord>> {
-  if (!records || days.length === 0) return new Map();
-  try {
-    return new Map((await records.onDays(ref, days[0]!, days.at(-1)!)).map((r) => [r.execution, r]));
-  } catch {
-    return new Map();
-  }
-}
-
 async function progress(client: SFNClient, target: WorkflowTarget, backfill: BackfillExecution, input: DetachedInput, records?: RunRecordSource): Promise<DetachedBackfillStatus> {
   const handed = (input.runs ?? []).filter((r): r is { name: string; input?: unknown } => typeof r.name === 'string').map((r) => ({ name: r.name, logicalDate: logicalDateOf(r.input) }));
   // A backfill's input is anyone's who may start the machine: a name no execution can have is never looked up.
   const possible = (name: string) => EXECUTION_NAME.test(name);
   const days = handed.map((r) => r.logicalDate?.slice(0, 10)).filter((d): d is string => d !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(d)).sort();
-  const recorded = await recordsOf(records, target.ref, days);
+  // By execution name; none when the table cannot be read (each run is then looked up instead).
+  const recorded = new Map([...(await runHistory(records, target.ref, days)).recorded.values()].map((r) => [r.execution, r]));
   const runs: BackfillRunState[] = [];
   for (const { name, logicalDate } of handed) {
     const base = { name, ...(logicalDate ? { logicalDate } : {}) };

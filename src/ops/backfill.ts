@@ -94,7 +94,7 @@ export async function backfill(api: ExecutionApi, target: WorkflowTarget, opts: 
   const maxConcurrency = opts.maxConcurrency ?? BACKFILL_DEFAULT_CONCURRENCY;
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const poll = (opts.pollSeconds ?? BACKFILL_POLL_SECONDS) * 1000;
-  const history = await runHistory(opts.records, target.ref, runs);
+  const history = await runHistory(opts.records, target.ref, runs.map((r) => r.ds));
   const items: BackfillItem[] = [];
   const inFlight: BackfillItem[] = [];
   let stopped = false;

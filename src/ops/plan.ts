@@ -77,7 +77,7 @@ export function nextRun(w: ManifestWorkflow, now: Date): (PlannedRun & { due: st
   const fire = table && nextFire(table.tt, now.getTime());
   if (!table || fire === undefined) return undefined;
   const p = planned(runAtFire(table.tt, fire, table.convention));
-  return { ...p, due: p.run.data_interval_end, ...(w.timetable?.from ? { after: w.timetable.from } : {}) };
+  return { ...p, due: dueAt(w, p)!, ...(w.timetable?.from ? { after: w.timetable.from } : {}) };
 }
 
 /** Without `--date`: the latest run the schedule has started by `now`, or a run at `now` for a dag nothing schedules. */

@@ -39,7 +39,7 @@ export interface RunResult {
 
 export async function runWorkflow(api: ExecutionApi, target: WorkflowTarget, opts: RunOptions): Promise<RunResult> {
   const runs = opts.date === undefined ? [latestRun(target.workflow, opts.now)] : runsForDate(target.workflow, opts.date);
-  const history = await runHistory(opts.records, target.ref, runs);
+  const history = await runHistory(opts.records, target.ref, runs.map((r) => r.ds));
   const items: RunItem[] = [];
   for (const p of runs) {
     const early = notDueItem(target.workflow, p, opts.now);
