@@ -121,6 +121,15 @@ export const triggerClients = (io: Io, region: string, manifest: Manifest): Trig
 
 const now = (io: Io): Date => (io.now ?? (() => new Date()))();
 
+/**
+ * The Step Functions client of the commands that call AWS once per run (`run`, `backfill` and its `--status`:
+ * a backfill looks up and starts hundreds of runs): paced to the quotas and retried on throttling with backoff,
+ * as the whole-platform reads; the backoff waits through `io.sleep` when a test gives one.
+ */
+function pacedSfn(io: Io, client: SFNClient, region: string): SFNClient {
+  return paced(client, { quotas: stepFunctionsQuotas(region), ...(io.sleep ? { clock: { now: () => Date.now(), sleep: io.sleep } } : {}) }).client;
+}
+
 /** `lakestep run`: exit 1 only when a run's latest attempt failed and nothing was started. */
 export async function runCommand(io: Io, opts: TargetOptions & { date?: string; rerun: boolean; json: boolean }): Promise<number> {
   const wf = await offline(io, opts);
@@ -129,7 +138,7 @@ export async function runCommand(io: Io, opts: TargetOptions & { date?: string; 
   const manifest: Manifest = await loadManifest(resolve(io.cwd, opts.buildDir));
   const result = await aws(async () => {
     const { client, target: t } = await target(io, opts);
-    return runWorkflow(sfnExecutions(client), t, { now: now(io), rerun: opts.rerun, records: awsSources(io, manifest).runs, ...(opts.date === undefined ? {} : { date: opts.date }) });
+    return runWorkflow(sfnExecutions(pacedSfn(io, client, t.region)), t, { now: now(io), rerun: opts.rerun, records: awsSources(io, manifest).runs, ...(opts.date === undefined ? {} : { date: opts.date }) });
   });
   io.out(opts.json ? formatJson(result) : formatRun(result));
   return result.ok ? 0 : 1;
@@ -219,7 +228,8 @@ export async function backfillCommand(
   if (opts.detach && !manifest.machines) throw new OpsError('USAGE', 'this build has no backfill state machine: compile and deploy again to use --detach');
   const downstream = downstreamOf(manifest, wf.ref);
   const result = await aws(async () => {
-    const { client, target: t } = await target(io, opts);
+    const { client: raw, target: t } = await target(io, opts);
+    const client = pacedSfn(io, raw, t.region);
     const api = sfnExecutions(client);
     const plan = await backfill(api, t, { ...options, now: now(io), dryRun: opts.dryRun || opts.detach, records: awsSources(io, manifest).runs, ...(io.sleep ? { sleep: io.sleep } : {}) });
     if (!opts.detach) return { plan };
@@ -241,9 +251,7 @@ export async function backfillStatusCommand(io: Io, opts: TargetOptions & { limi
   const limit = statusLimit(opts.limit);
   const result = await aws(async () => {
     const { client, target: t } = await target(io, opts);
-    // Paced and retried on throttling: a backfill hands up to 500 runs, each looked up unless its record says it succeeded.
-    const sfn = paced(client, { quotas: stepFunctionsQuotas(t.region) }).client;
-    return backfillStatus(sfn, t, manifest.machines!.backfill.stateMachineName, { limit, records: awsSources(io, manifest).runs });
+    return backfillStatus(pacedSfn(io, client, t.region), t, manifest.machines!.backfill.stateMachineName, { limit, records: awsSources(io, manifest).runs });
   });
   io.out(opts.json ? formatJson(result) : formatBackfillStatus(result));
   return 0;

@@ -239,10 +239,44 @@ describe('lakestep backfill', () => {
 
   it('exits 1 when a run fails to start', async () => {
     fakeSfn(NOW, sfn);
-    sfn.on(StartExecutionCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: {} }));
+    sfn.on(StartExecutionCommand).rejects(Object.assign(new Error('Provided input is not valid JSON'), { name: 'InvalidExecutionInput', $metadata: { httpStatusCode: 400 } }));
     const r = await ops(['backfill', 'orders/orders-daily-report', '--from', '2026-11-01', '--to', '2026-11-01', '--account', ACCOUNT]);
     expect(r.code).toBe(1);
-    expect(r.out).toContain('not started: ThrottlingException: Rate exceeded');
+    expect(r.out).toContain('not started: InvalidExecutionInput: Provided input is not valid JSON');
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(1);
+  });
+
+  it('waits out throttling: a throttled lookup or start is retried after a backoff, and the runs start once each', async () => {
+    const fake = fakeSfn(NOW, sfn);
+    // AWS throttles the first lookup and the first two starts; every other call reaches the fake.
+    const throttles = new Map<string, number>([
+      ['DescribeExecutionCommand', 1],
+      ['StartExecutionCommand', 2],
+    ]);
+    const throttling = (client: SFNClient): SFNClient =>
+      new Proxy(client, {
+        get: (target, key, receiver) =>
+          key !== 'send'
+            ? Reflect.get(target, key, receiver)
+            : async (command: object) => {
+                const left = throttles.get(command.constructor.name) ?? 0;
+                if (left > 0) {
+                  throttles.set(command.constructor.name, left - 1);
+                  throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } });
+                }
+                return target.send(command as StartExecutionCommand);
+              },
+      });
+    const waits: number[] = [];
+    const io = { ...aws, sfn: (region: string) => throttling(new SFNClient({ region })), sleep: async (ms: number) => void (waits.push(ms), fake.finishAll()) } as Partial<Io>;
+    const r = await runCli(['backfill', 'orders/orders-daily-report', '--from', '2026-11-01', '--to', '2026-11-02', '--max-concurrency', '1', '--account', ACCOUNT], buildFolder(), io);
+    expect(r.code).toBe(0);
+    expect([...throttles.values()]).toEqual([0, 0]);
+    expect(fake.started().map((s) => s.name)).toEqual(['2026-11-01T000000Z', '2026-11-02T000000Z']);
+    expect(r.out).toContain('2 started (2 succeeded, 0 failed), 0 skipped, 0 failed to start');
+    // Three backoffs, each under its cap (0.5 s, 0.5 s, then 1 s: a retried call waits up to twice as long as before).
+    expect(waits.length).toBeGreaterThanOrEqual(3);
+    expect(waits.slice(0, 3).every((ms) => ms < 1_000)).toBe(true);
   });
 
   it('--detach hands the runs to the backfill state machine in one execution', async () => {
