@@ -2,19 +2,28 @@
  * `lakestep backfill --detach`: the runs the command decided to start are handed to
  * the platform's backfill state machine (src/asl/backfill.ts) in one execution, which
  * starts them at most `max_concurrency` at a time and waits for each, in AWS. The
- * machine's input holds the runs, so a detached backfill is limited to what fits a
- * state's 256 KiB input.
+ * machine's input holds the runs, so a detached backfill is limited to what fits an
+ * execution's 256 KiB input: each run is one compact row (its name and times, about
+ * 120 bytes), from which the machine builds the run's input, so about 2,000 runs fit.
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html
  */
 import { createHash } from 'node:crypto';
 import { StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { stateMachineArn as machineArnOf, type WorkflowTarget } from './resolve.ts';
 import type { BackfillResult } from './backfill.ts';
-import { runInput, type PlannedRun } from './plan.ts';
+import type { PlannedRun } from './plan.ts';
+import { withThousands } from '../build/limits.ts';
 import { OpsError } from './errors.ts';
 
-/** Runs one detached backfill may hand over (about 300 bytes each of the 256 KiB input). */
-export const BACKFILL_DETACH_MAX_RUNS = 500;
+/** Bytes of an execution's input, at most (256 KiB, UTF-8). */
+export const EXECUTION_INPUT_MAX_BYTES = 262_144;
+
+/**
+ * One run as the backfill machine takes it: `[name, logical_date, data_interval_start, data_interval_end,
+ * prev_ds, next_ds, attempt]`. The machine's item selector builds the run's input from it, field for field
+ * what `runInput(plan, 'backfill', attempt)` gives a run the command starts itself.
+ */
+export type DetachedRow = [name: string, logicalDate: string, start: string, end: string, prevDs: string, nextDs: string, attempt: number];
 
 export interface DetachedBackfill {
   backfillMachineArn: string;
@@ -33,11 +42,8 @@ export function detachedName(target: Pick<WorkflowTarget, 'useCase' | 'dag'>, fr
 
 /** The backfill machine's input for the runs to start (decided by `backfill`'s plan). */
 export function detachedInput(target: WorkflowTarget, runs: readonly { plan: PlannedRun; name: string; attempt: number }[], maxConcurrency: number): string {
-  return JSON.stringify({
-    state_machine_arn: target.stateMachineArn,
-    max_concurrency: maxConcurrency,
-    runs: runs.map((r) => ({ name: r.name, input: runInput(r.plan, 'backfill', r.attempt) })),
-  });
+  const rows = runs.map(({ plan: { run }, name, attempt }): DetachedRow => [name, run.logical_date, run.data_interval_start, run.data_interval_end, run.prev_ds, run.next_ds, attempt]);
+  return JSON.stringify({ state_machine_arn: target.stateMachineArn, max_concurrency: maxConcurrency, runs: rows });
 }
 
 /** Starts the backfill machine with the runs of a planned (dry-run) backfill result. */
@@ -51,14 +57,17 @@ export async function startDetached(
 ): Promise<DetachedBackfill> {
   const byName = new Map(runs.map((r) => [r.logicalDate, r]));
   const toStart = plan.items.filter((i) => i.outcome === 'planned' && !i.error).map((i) => ({ plan: byName.get(i.logicalDate)!, name: i.name, attempt: i.attempt }));
-  if (toStart.length > BACKFILL_DETACH_MAX_RUNS) {
-    throw new OpsError('USAGE', `${toStart.length} runs to start: a detached backfill takes at most ${BACKFILL_DETACH_MAX_RUNS}; split --from..--to`);
+  const input = detachedInput(target, toStart, plan.maxConcurrency);
+  const bytes = Buffer.byteLength(input);
+  if (bytes > EXECUTION_INPUT_MAX_BYTES) {
+    const fit = Math.floor((toStart.length * EXECUTION_INPUT_MAX_BYTES) / bytes);
+    throw new OpsError('USAGE', `${withThousands(toStart.length)} runs to start make a ${Math.ceil(bytes / 1024)} KiB input: a detached backfill's input holds 256 KiB, about ${withThousands(fit)} runs of this dag; split --from..--to`);
   }
   const region = target.region;
   const account = target.stateMachineArn.split(':')[4] ?? '';
   const partition = target.stateMachineArn.split(':')[1] ?? 'aws';
   const backfillMachineArn = machineArnOf(backfillMachineName, { region, account, partition });
   const executionName = detachedName(target, plan.from, plan.to, now);
-  const out = await client.send(new StartExecutionCommand({ stateMachineArn: backfillMachineArn, name: executionName, input: detachedInput(target, toStart, plan.maxConcurrency) }));
+  const out = await client.send(new StartExecutionCommand({ stateMachineArn: backfillMachineArn, name: executionName, input }));
   return { backfillMachineArn, executionName, executionArn: out.executionArn ?? '', runs: toStart.length };
 }

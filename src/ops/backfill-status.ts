@@ -64,7 +64,8 @@ export interface BackfillStatusResult {
 interface DetachedInput {
   state_machine_arn?: unknown;
   max_concurrency?: unknown;
-  runs?: { name?: unknown; input?: unknown }[];
+  /** Rows `[name, logical_date, …]` (src/ops/backfill-detach.ts DetachedRow), or `{name, input}` from a lakestep before them. */
+  runs?: unknown[];
 }
 
 /** What the name of every detached backfill of the dag starts with (`detachedName` keeps the first 71 characters of a long one). */
@@ -124,18 +125,21 @@ interface BackfillExecution {
   stop?: Date | undefined;
 }
 
-/** The logical date in a run's input, when it is JSON and has one. */
-function logicalDateOf(input: unknown): string | undefined {
+/** A run the backfill was handed: its name and, when its row or input has one, its logical date. */
+function handedRun(run: unknown): { name: string; logicalDate: string | undefined } | undefined {
+  if (Array.isArray(run)) return typeof run[0] === 'string' ? { name: run[0], logicalDate: typeof run[1] === 'string' ? run[1] : undefined } : undefined;
+  const { name, input } = (run ?? {}) as { name?: unknown; input?: unknown };
+  if (typeof name !== 'string') return undefined;
   try {
     const parsed = JSON.parse(typeof input === 'string' ? input : '{}') as { logical_date?: unknown };
-    return typeof parsed.logical_date === 'string' ? parsed.logical_date : undefined;
+    return { name, logicalDate: typeof parsed.logical_date === 'string' ? parsed.logical_date : undefined };
   } catch {
-    return undefined;
+    return { name, logicalDate: undefined };
   }
 }
 
 async function progress(client: SFNClient, target: WorkflowTarget, backfill: BackfillExecution, input: DetachedInput, records?: RunRecordSource): Promise<DetachedBackfillStatus> {
-  const handed = (input.runs ?? []).filter((r): r is { name: string; input?: unknown } => typeof r.name === 'string').map((r) => ({ name: r.name, logicalDate: logicalDateOf(r.input) }));
+  const handed = (input.runs ?? []).map(handedRun).filter((r) => r !== undefined);
   // A backfill's input is anyone's who may start the machine: a name no execution can have is never looked up.
   const possible = (name: string) => EXECUTION_NAME.test(name);
   const days = handed.map((r) => r.logicalDate?.slice(0, 10)).filter((d): d is string => d !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(d)).sort();

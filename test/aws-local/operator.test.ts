@@ -369,7 +369,8 @@ describe('operator commands on moto', () => {
           input: JSON.stringify({
             state_machine_arn: machine,
             max_concurrency: 2,
-            runs: days.map((d) => (typeof d === 'number' ? day(d) : d)).map((date) => ({ name: date.replaceAll(':', ''), input: JSON.stringify({ trigger: 'backfill', logical_date: date }) })),
+            // A row per run, as backfill --detach hands them: [name, logical_date, data_interval_start, data_interval_end, prev_ds, next_ds, attempt].
+            runs: days.map((d) => (typeof d === 'number' ? day(d) : d)).map((date) => [date.replaceAll(':', ''), date, date, date, '', '', 1]),
           }),
         }),
       );

@@ -288,7 +288,11 @@ describe('lakestep backfill', () => {
     expect(start?.name).toBe('orders-orders-daily-report_2026-11-01_2026-11-03_20261126T061234Z');
     expect(sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input.stateMachineArn).toBe(`arn:aws:states:eu-west-1:${ACCOUNT}:stateMachine:acme-lakestep-backfill`);
     expect(start?.input).toMatchObject({ state_machine_arn: MACHINE, max_concurrency: 3 });
-    expect((start?.input.runs as { name: string }[]).map((x) => x.name)).toEqual(['2026-11-01T000000Z', '2026-11-02T000000Z_a2', '2026-11-03T000000Z']);
+    expect((start?.input.runs as unknown[][]).map(([name, logicalDate, , , , , attempt]) => [name, logicalDate, attempt])).toEqual([
+      ['2026-11-01T000000Z', '2026-11-01T00:00:00Z', 1],
+      ['2026-11-02T000000Z_a2', '2026-11-02T00:00:00Z', 2],
+      ['2026-11-03T000000Z', '2026-11-03T00:00:00Z', 1],
+    ]);
     expect(r.out).toContain('handed 3 run(s) to orders-orders-daily-report_2026-11-01_2026-11-03_20261126T061234Z, at most 3 at a time');
   });
 

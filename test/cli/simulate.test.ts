@@ -322,8 +322,8 @@ describe('lakestep simulate --start on a writer of a migrated table', () => {
   it('a scenario starts the backfill machine as lakestep/backfill, with the input backfill --detach hands it', async () => {
     const build = compileExamplePlatform();
     const machine = `arn:aws:states:eu-west-1:123456789012:stateMachine:acme-orders-orders-daily-report`;
-    const run = JSON.stringify({ trigger: 'backfill', logical_date: '2026-11-01T06:00:00Z', data_interval_start: '2026-11-01T06:00:00Z', data_interval_end: '2026-11-02T06:00:00Z', prev_ds: '2026-10-31', next_ds: '2026-11-02', upstreams: [], attempt: 1 });
-    const scenario = `migrated: all\nstart:\n  - workflow: lakestep/backfill\n    logical_date: 2026-11-10\n    name: bf\n    input: ${JSON.stringify({ state_machine_arn: machine, max_concurrency: 1, runs: [{ name: '2026-11-01T060000Z', input: run }] })}\n`;
+    const run = ['2026-11-01T060000Z', '2026-11-01T06:00:00Z', '2026-11-01T06:00:00Z', '2026-11-02T06:00:00Z', '2026-10-31', '2026-11-02', 1];
+    const scenario = `migrated: all\nstart:\n  - workflow: lakestep/backfill\n    logical_date: 2026-11-10\n    name: bf\n    input: ${JSON.stringify({ state_machine_arn: machine, max_concurrency: 1, runs: [run] })}\n`;
     const r = await runCli(['simulate', '--build', build.dir, '--quiet', '--scenario', scenarioFile(scenario)], build.dir);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);

@@ -23,7 +23,14 @@ const longTarget = () => {
   return { ...t, dag, ref: `orders/${dag}`, stateMachineArn: t.stateMachineArn.replace('orders-daily-report', dag) };
 };
 
-const input = (machine: string, runs: string[], extra = {}) => JSON.stringify({ state_machine_arn: machine, max_concurrency: 3, runs: runs.map((name) => ({ name, input: JSON.stringify({ logical_date: `${name.slice(0, 10)}T00:00:00Z` }) })), ...extra });
+/** A backfill's input as `backfill --detach` hands it: a row per run (DetachedRow). */
+const input = (machine: string, runs: string[], extra = {}) => {
+  const day = (name: string) => `${name.slice(0, 10)}T00:00:00Z`;
+  return JSON.stringify({ state_machine_arn: machine, max_concurrency: 3, runs: runs.map((name) => [name, day(name), day(name), day(name), '', '', 1]), ...extra });
+};
+/** The input of a backfill started by a lakestep before rows: `{name, input}` per run. */
+const objectInput = (machine: string, runs: string[]) =>
+  JSON.stringify({ state_machine_arn: machine, max_concurrency: 3, runs: runs.map((name) => ({ name, input: JSON.stringify({ logical_date: `${name.slice(0, 10)}T00:00:00Z` }) })) });
 
 beforeEach(() => sfn.reset());
 
@@ -36,7 +43,7 @@ describe('backfill --status', () => {
       [name('2026-11-25T03:00:00Z')]: input(t.stateMachineArn, ['2026-11-01T000000Z', '2026-11-02T000000Z']),
       'orders-other_2026-11-01_2026-11-02_20261125T020000Z': input(t.stateMachineArn, ['2026-11-01T000000Z']),
       [name('2026-11-25T01:00:00Z')]: '{not json',
-      [name('2026-11-25T00:30:00Z')]: input(t.stateMachineArn, ['2026-10-01T000000Z']),
+      [name('2026-11-25T00:30:00Z')]: objectInput(t.stateMachineArn, ['2026-10-01T000000Z']),
       [name('2026-11-25T00:00:00Z')]: input(t.stateMachineArn, ['2026-09-01T000000Z']),
     };
     const arnOf = (n: string) => `${BACKFILL.replace(':stateMachine:', ':execution:')}:${n}`;
@@ -54,6 +61,11 @@ describe('backfill --status', () => {
     expect(result.backfills.map((b) => [b.executionName, b.runs.map((r) => `${r.name} ${r.state}`)])).toEqual([
       [name('2026-11-25T03:00:00Z'), ['2026-11-01T000000Z failed', '2026-11-02T000000Z pending']],
       [name('2026-11-25T00:30:00Z'), ['2026-10-01T000000Z pending']],
+    ]);
+    // Logical dates read from the rows, and from the {name, input} runs of a backfill started before rows.
+    expect(result.backfills.map((b) => b.days)).toEqual([
+      ['2026-11-01', '2026-11-02'],
+      ['2026-10-01', '2026-10-01'],
     ]);
     // The other dag's backfill and the unreadable input were not counted; the backfill past --limit was not described.
     const described = sfn.commandCalls(DescribeExecutionCommand).map((c) => c.args[0].input.executionArn);

@@ -1,7 +1,7 @@
 import { ExecutionLimitExceeded, StartExecutionCommand, StateMachineDoesNotExist } from '@aws-sdk/client-sfn';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { backfill, planBackfill } from '../../src/ops/backfill.ts';
-import { detachedInput, detachedName } from '../../src/ops/backfill-detach.ts';
+import { detachedInput, detachedName, EXECUTION_INPUT_MAX_BYTES, startDetached } from '../../src/ops/backfill-detach.ts';
 import { formatBackfill } from '../../src/ops/format.ts';
 import { sfnExecutions } from '../../src/starter/sfn.ts';
 import { manifestWorkflow } from '../helpers/manifest.ts';
@@ -144,13 +144,31 @@ describe('--detach', () => {
   it('hands the runs to the backfill machine: names, inputs and the concurrency', () => {
     const [p] = planBackfill(hourly(), { from: '2026-11-01', to: '2026-11-01' });
     const input = JSON.parse(detachedInput(hourly(), [{ plan: p!, name: '2026-11-01T000000Z_a2', attempt: 2 }], 5));
+    // One row per run; the machine builds from it the input runInput gives the same run (test/simulator/backfill-machine.test.ts).
     expect(input).toEqual({
       state_machine_arn: MACHINE_ARN,
       max_concurrency: 5,
-      runs: [{ name: '2026-11-01T000000Z_a2', input: expect.stringContaining('"attempt":2') }],
+      runs: [['2026-11-01T000000Z_a2', '2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z', '2026-11-01T01:00:00Z', p!.run.prev_ds, p!.run.next_ds, 2]],
     });
-    expect(JSON.parse(input.runs[0].input)).toMatchObject({ trigger: 'backfill', logical_date: '2026-11-01T00:00:00Z', data_interval_end: '2026-11-01T01:00:00Z' });
     expect(detachedName({ useCase: 'orders', dag: 'orders-daily-report' }, '2026-11-01', '2026-11-30', now)).toBe('orders-orders-daily-report_2026-11-01_2026-11-30_20261126T060000Z');
     expect(detachedName({ useCase: 'u'.repeat(30), dag: 'd'.repeat(40) }, '2026-11-01', '2026-11-30', now)).toHaveLength(80);
+  });
+
+  it("hands as many runs as the 256 KiB input holds (an hourly dag's 2 months, attempts 10 and over), and refuses more, saying how many fit", async () => {
+    sfn.reset();
+    const detach = async (from: string, to: string, attempt: number) => {
+      const t = hourly();
+      const runs = planBackfill(t, { from, to });
+      const plan = await backfill(api, t, { from, to, now, dryRun: true });
+      for (const i of plan.items) Object.assign(i, { attempt, name: `${i.name}_a${attempt}` });
+      return startDetached(sfn.client, t, 'acme-lakestep-backfill', plan, runs, now);
+    };
+    // 61 days of an hourly dag: 1,464 runs.
+    await expect(detach('2026-08-01', '2026-09-30', 12)).resolves.toMatchObject({ runs: 1464 });
+    const [handed] = sfn.started();
+    expect(Buffer.byteLength(JSON.stringify(handed!.input))).toBeLessThanOrEqual(EXECUTION_INPUT_MAX_BYTES);
+    // 120 days: 2,880 runs do not fit.
+    await expect(detach('2026-06-01', '2026-09-28', 12)).rejects.toThrow(/^2,880 runs to start make a 352 KiB input: a detached backfill's input holds 256 KiB, about 2,0\d\d runs of this dag; split --from\.\.--to$/);
+    expect(sfn.started()).toHaveLength(1);
   });
 });
