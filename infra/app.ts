@@ -15,7 +15,7 @@ import { App, CfnOutput, type Stack, Tags, Validations } from 'aws-cdk-lib';
 import { CfnRole } from 'aws-cdk-lib/aws-iam';
 import { DISABLE_CREATION_STACK_TRACES, DISABLE_METADATA_STACK_TRACE } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { DEFAULT_SPARK_DIR, INPUTS_HASH_OUTPUT, platformInputsHash, ROLES_OUTPUT, SHARD_OUTPUT, USE_CASE_OUTPUT, useCaseInputsHash } from './inputs-hash.ts';
+import { DEFAULT_SPARK_DIR, INPUTS_HASH_OUTPUT, platformInputsHash, ROLES_OUTPUT, SHARD_OUTPUT, SPEC_HASH_OUTPUT, USE_CASE_OUTPUT, useCaseInputsHash, VERSION_OUTPUT } from './inputs-hash.ts';
 import { BuildDirError, loadBuild } from './manifest.ts';
 import { CachedNagChecks } from './nag/cache.ts';
 import { ignoreUploadFunctionLintFindings } from './nag/cfn-lint.ts';
@@ -137,6 +137,7 @@ export function buildApp(opts: BuildAppOptions): BuiltApp {
         description: `lakestep ${platform.prefix}: use case ${useCase.name}${shard > 0 ? ` (part ${shard + 1})` : ''}`,
       });
       new CfnOutput(stack, USE_CASE_OUTPUT, { value: useCase.name });
+      new CfnOutput(stack, SPEC_HASH_OUTPUT, { value: useCase.specHash });
       new CfnOutput(stack, INPUTS_HASH_OUTPUT, { value: inputsHash });
       new CfnOutput(stack, SHARD_OUTPUT, { value: `${shard + 1}/${shards.length}` });
       useCaseStacks.push(stack);
@@ -146,7 +147,7 @@ export function buildApp(opts: BuildAppOptions): BuiltApp {
   for (const stack of [platformStack, ...useCaseStacks]) {
     new CfnOutput(stack, ROLES_OUTPUT, { value: String(rolesOf(stack)) });
     for (const [k, v] of Object.entries(platform.tags)) Tags.of(stack).add(k, v);
-    Tags.of(stack).add('lakestep:version', manifest.lakestepVersion);
+    new CfnOutput(stack, VERSION_OUTPUT, { value: manifest.lakestepVersion });
     encryptUploadFunctionLogs(stack, platformStack.resources.key);
     acknowledgeWildcards(stack);
     acknowledgeStackFindings(stack);

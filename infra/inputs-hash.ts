@@ -31,6 +31,13 @@ export const USE_CASE_OUTPUT = 'LakestepUseCase';
 export const SHARD_OUTPUT = 'LakestepShard';
 /** The IAM roles the stack holds, so a deploy knows how many roles a changed stack adds or removes (src/ops/role-quota.ts). */
 export const ROLES_OUTPUT = 'LakestepRoles';
+/**
+ * The lakestep version that built the stack, and a use-case stack's spec hash (sha256 of its spec files). Outputs,
+ * not tags on each resource: a tag that changes with every spec edit or upgrade would update every resource of the
+ * stack, where an edit that changes no resource should update none.
+ */
+export const VERSION_OUTPUT = 'LakestepVersion';
+export const SPEC_HASH_OUTPUT = 'LakestepSpecHash';
 
 export function useCaseInputsHash(build: LoadedBuild, useCase: ManifestUseCase): string {
   const { manifest } = build;

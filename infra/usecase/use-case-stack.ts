@@ -46,7 +46,6 @@ export class UseCaseStack extends Stack {
     const { useCase, platform, build } = props;
     Tags.of(this).add('lakestep:use-case', useCase.name);
     Tags.of(this).add('lakestep:owner', useCase.owner);
-    Tags.of(this).add('lakestep:spec-hash', useCase.specHash);
     let roleArn: string;
     let optimizerRoleArn: string | undefined;
     const managed = managedTables(useCase).length > 0;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LOG_DELIVERY_ACTIONS, WILDCARD_RESOURCE_ACTIONS, XRAY_ACTIONS } from '../../infra/iam/service-statements.ts';
+import { SPEC_HASH_OUTPUT, VERSION_OUTPUT } from '../../infra/inputs-hash.ts';
 import { fixtureFiles, fixtureManifest, writeBuild, writeFixtureBuild } from './fixture.ts';
 import { resourcesOfType, roleStatements, stateMachineResource, type Synthesized, synthesize } from './synth.ts';
 
@@ -117,7 +118,7 @@ describe('state machines', () => {
     expect(m.props.DefinitionSubstitutions.DataSyncTaskOrdersLineItems).toEqual({ 'Fn::GetAtt': [taskId, 'TaskArn'] });
   });
 
-  it('tags machines with use case, owner, dag, spec file, spec hash, version and platform tags', () => {
+  it('tags machines with use case, owner, dag, spec file and platform tags; the spec hash and version are stack outputs', () => {
     s.templates.get('acme-orders')!.hasResourceProperties('AWS::StepFunctions::StateMachine', {
       StateMachineName: 'acme-orders-orders-migration',
       Tags: Match.arrayWith([
@@ -125,11 +126,14 @@ describe('state machines', () => {
         { Key: 'lakestep:dag', Value: 'orders-migration' },
         { Key: 'lakestep:owner', Value: 'orders-data@example.com' },
         { Key: 'lakestep:spec-file', Value: 'orders/orchestration.yaml' },
-        { Key: 'lakestep:spec-hash', Value: 'sha256-0f1e2d' },
         { Key: 'lakestep:use-case', Value: 'orders' },
-        { Key: 'lakestep:version', Value: '0.1.0' },
       ]),
     });
+    const keys = (machine('acme-orders-orders-migration').props.Tags as { Key: string }[]).map((t) => t.Key);
+    expect(keys).not.toContain('lakestep:spec-hash');
+    expect(keys).not.toContain('lakestep:version');
+    s.templates.get('acme-orders')!.hasOutput(SPEC_HASH_OUTPUT, { Value: 'sha256-0f1e2d' });
+    for (const stack of ['acme-orders', 'acme-platform']) s.templates.get(stack)!.hasOutput(VERSION_OUTPUT, { Value: '0.1.0' });
   });
 });
 

@@ -3,7 +3,8 @@
  * `npm run synth` deploys. cdk-nag runs; CloudFormation's schema validation
  * is left to `npm run synth` (see synth.ts).
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Manifest, ManifestWorkflow } from '../../src/build/types.ts';
@@ -12,7 +13,9 @@ import { compileToBuild, exampleSources } from './compiled.ts';
 import { resourcesOfType, roleStatements as statementsOfRole, stateMachineResource, type Statement, type Synthesized, synthesize } from './synth.ts';
 import { readManifestDir } from '../../src/build/manifest-files.ts';
 import { manifestRoles, manifestUseCaseRoles, platformRoles } from '../../src/build/iam-quota.ts';
-import { ROLES_OUTPUT } from '../../infra/inputs-hash.ts';
+import { INPUTS_HASH_OUTPUT, ROLES_OUTPUT, SPEC_HASH_OUTPUT, VERSION_OUTPUT } from '../../infra/inputs-hash.ts';
+import { writeBuild } from '../../src/cli/io.ts';
+import { compile } from '../../src/compile.ts';
 
 let s: Synthesized;
 let manifest: Manifest;
@@ -170,19 +173,33 @@ describe('example platform: state machines', () => {
     }
   });
 
-  it('tags every machine with use case, owner, dag, spec file, spec hash and version', () => {
+  it('tags every machine with use case, owner, dag and spec file; the spec hash and version are outputs of its stack', () => {
     for (const u of manifest.useCases) {
       for (const w of u.workflows) {
         const tags = Object.fromEntries((machine(w.stateMachineName).props.Tags as Array<{ Key: string; Value: string }>).map((t) => [t.Key, t.Value]));
-        expect(tags).toMatchObject({
-          'lakestep:use-case': u.name,
-          'lakestep:owner': u.owner,
-          'lakestep:dag': w.name,
-          'lakestep:spec-file': w.specFile,
-          'lakestep:spec-hash': u.specHash,
-          'lakestep:version': manifest.lakestepVersion,
-        });
+        expect(tags).toMatchObject({ 'lakestep:use-case': u.name, 'lakestep:owner': u.owner, 'lakestep:dag': w.name, 'lakestep:spec-file': w.specFile });
+        expect(Object.keys(tags)).not.toContain('lakestep:spec-hash');
+        expect(Object.keys(tags)).not.toContain('lakestep:version');
       }
+      expect(s.json.get(`acme-${u.name}`)!.Outputs).toMatchObject({ [SPEC_HASH_OUTPUT]: { Value: u.specHash }, [VERSION_OUTPUT]: { Value: manifest.lakestepVersion } });
+    }
+    expect(s.json.get('acme-platform')!.Outputs).toMatchObject({ [VERSION_OUTPUT]: { Value: manifest.lakestepVersion } });
+  });
+
+  it('an edit to a spec that changes no resource, or another lakestep version, leaves every resource of every stack as it was: only outputs change', () => {
+    // A comment added at the end of orders' orchestration.yaml (no line above it moves), compiled by another version.
+    const sources = exampleSources().map((f) => (f.path === 'orders/orchestration.yaml' ? { ...f, text: `${f.text}\n# reviewed\n` } : f));
+    const result = compile(sources, { lakestepVersion: '99.0.0' });
+    expect(result.quarantined).toEqual([]);
+    const editedDir = mkdtempSync(join(tmpdir(), 'lakestep-build-'));
+    writeBuild(editedDir, result.files);
+    const edited = synthesize(editedDir, { nagChecks: false });
+    expect([...edited.json.keys()].sort()).toEqual([...s.json.keys()].sort());
+    for (const [stack, template] of s.json) {
+      const after = edited.json.get(stack)!;
+      expect(after.Resources, stack).toEqual(template.Resources);
+      const changed = Object.keys(template.Outputs ?? {}).filter((k) => JSON.stringify(template.Outputs![k]) !== JSON.stringify(after.Outputs?.[k]));
+      expect(changed.sort(), stack).toEqual(stack === 'acme-orders' ? [INPUTS_HASH_OUTPUT, SPEC_HASH_OUTPUT, VERSION_OUTPUT] : [INPUTS_HASH_OUTPUT, VERSION_OUTPUT]);
     }
   });
 });
