@@ -85,7 +85,12 @@ describe('backfill --status', () => {
     sfn.on(ListExecutionsCommand).resolves({ executions: [{ name, executionArn: arnOf(name), stateMachineArn: BACKFILL, status: 'SUCCEEDED', startDate: START }] });
     const runArn = (day: string) => `${t.stateMachineArn.replace(':stateMachine:', ':execution:')}:${day}T000000Z`;
     sfn.on(DescribeExecutionCommand).callsFake(({ executionArn }: { executionArn: string }) => {
-      if (executionArn === arnOf(name)) return { executionArn, status: 'SUCCEEDED', startDate: START, stopDate: START, input: input(t.stateMachineArn, ['2026-11-01T000000Z', '2026-11-02T000000Z', '2026-11-03T000000Z', 'x:acme-orders-other:y']) };
+      if (executionArn === arnOf(name)) {
+        const handed = JSON.parse(input(t.stateMachineArn, ['2026-11-01T000000Z', '2026-11-02T000000Z', '2026-11-03T000000Z', 'x:acme-orders-other:y'])) as { runs: unknown[] };
+        // Rows no backfill --detach writes: no name, a name that is no string, a logical date that is no string, no row at all.
+        handed.runs.push([], [42, '2026-11-04T00:00:00Z'], ['2026-11-05T000000Z', { $gt: '' }], null, 'row', { name: ['a'] });
+        return { executionArn, status: 'SUCCEEDED', startDate: START, stopDate: START, input: JSON.stringify(handed) };
+      }
       if (executionArn === runArn('2026-11-02')) return { executionArn, status: 'RUNNING', startDate: START };
       throw new ExecutionDoesNotExist({ message: 'none', $metadata: {} });
     });
@@ -99,7 +104,10 @@ describe('backfill --status', () => {
       ['2026-11-03T000000Z', 'not started', undefined],
       // The input is anyone's who may start the machine: a name no execution can have is not looked up (nor another machine's ARN built from it).
       ['x:acme-orders-other:y', 'not started', undefined],
+      ['2026-11-05T000000Z', 'not started', undefined],
     ]);
-    expect(sfn.commandCalls(DescribeExecutionCommand).map((c) => c.args[0].input.executionArn)).toEqual([arnOf(name), runArn('2026-11-02'), runArn('2026-11-03')]);
+    expect(b?.runs.at(-1)?.logicalDate).toBeUndefined();
+    expect(b?.days).toEqual(['2026-11-01', '2026-11-03']);
+    expect(sfn.commandCalls(DescribeExecutionCommand).map((c) => c.args[0].input.executionArn)).toEqual([arnOf(name), runArn('2026-11-02'), runArn('2026-11-03'), runArn('2026-11-05')]);
   });
 });
