@@ -151,6 +151,7 @@ export class Simulator {
           const e = this.executions.find((x) => x.arn === arn);
           return e && view(e);
         },
+        listExecutions: (arn) => (this.sources.has(arn) ? this.executions.filter((e) => e.stateMachineArn === arn).reverse().sort((a, b) => b.startTime - a.startTime).map(view) : undefined),
         tagsOf: (arn) => this.sources.get(arn)?.tags,
       }),
     };

@@ -138,6 +138,17 @@ export const TASK_PERMISSIONS: Record<string, TaskPermissions> = {
     }
     return [new iam.PolicyStatement({ actions: ['states:DescribeExecution'], resources: [arn('states', `execution:${ctx.watches}:*`)] })];
   },
+  /**
+   * The gate of a dag with `max_active_runs` (src/asl/gate.ts) lists the running executions of its own machine
+   * (`StateMachineArn` from `$$.StateMachine.Id`): `states:ListExecutions` on that machine only.
+   * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_ListExecutions.html
+   */
+  'arn:aws:states:::aws-sdk:sfn:listExecutions': (ctx) => {
+    if (ctx.state.parameters['StateMachineArn.$'] !== '$$.StateMachine.Id' || ctx.stateMachineName === undefined) {
+      throw new UnknownTaskResourceError(`${ctx.state.path}: states:ListExecutions is granted on the machine's own executions only ("StateMachineArn.$": "$$.StateMachine.Id")`);
+    }
+    return [new iam.PolicyStatement({ actions: ['states:ListExecutions'], resources: [arn('states', `stateMachine:${ctx.stateMachineName}`)] })];
+  },
   /** @see https://docs.aws.amazon.com/emr-serverless/latest/APIReference/API_ListJobRuns.html */
   'arn:aws:states:::aws-sdk:emrserverless:listJobRuns': (ctx) => [
     new iam.PolicyStatement({ actions: ['emr-serverless:ListJobRuns'], resources: [application(ctx)] }),

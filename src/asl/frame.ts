@@ -4,7 +4,8 @@
  * carries the original error and cause.
  */
 import type { Workflow } from '../ir/types.ts';
-import { type DurationOptions, workflowTimeoutSeconds } from './durations.ts';
+import { type DurationOptions, WORKFLOW_SECONDS_MAX, workflowTimeoutSeconds } from './durations.ts';
+import { gateStart, gateStates } from './gate.ts';
 import { retryFor } from './policy.ts';
 import { boundStateNames } from './state-names.ts';
 import { template } from './templates.ts';
@@ -57,23 +58,30 @@ export function frame(w: Workflow, phase: PhaseStates): StateMachineDefinition {
       Next: phase.startAt,
     },
   };
+  // BEGIN → the gate (max_active_runs) → the watch start (max_duration) → the phase: a run's watch starts when it may work.
+  let work = phase.startAt;
   if (w.maxDurationSeconds !== undefined) {
     const watch = watchStart(w, phase.startAt);
     Object.assign(states, watch);
-    (states[BEGIN] as { Next: string }).Next = Object.keys(watch)[0]!;
+    work = Object.keys(watch)[0]!;
   }
+  const gate = gateStart(w);
+  if (gate !== undefined) Object.assign(states, gateStates(w, work, ON_FAILURE));
+  (states[BEGIN] as { Next: string }).Next = gate ?? work;
   for (const [name, state] of Object.entries(phase.states)) {
     if (name in states) throw new Error(`state name '${name}' is used twice in ${w.stateMachineName}`);
     states[name] = state;
   }
   Object.assign(states, template<Record<string, State>>('run-record', { workflowKey: workflowKey(w), dynamodbRetry: retryFor('dynamodb') }));
   const graph = { StartAt: 'Identify trigger', States: states };
+  // With max_active_runs, as long again to wait for an earlier run.
+  const timeoutSeconds = workflowTimeoutSeconds(graph, phase.timing) * (gate === undefined ? 1 : 2);
   // Names built from spec values may pass Step Functions' 80 characters: bounded, still unique.
   return boundStateNames({
     Comment: `${workflowKey(w)} (${w.type}) compiled by lakestep from ${specComment(w.origin)}${w.description ? `: ${w.description}` : ''}`,
     StartAt: graph.StartAt,
     // Room for every job attempt, retry and poll (src/asl/durations.ts); the dag's timeout bounds one job attempt.
-    TimeoutSeconds: workflowTimeoutSeconds(graph, phase.timing),
+    TimeoutSeconds: Math.min(WORKFLOW_SECONDS_MAX, timeoutSeconds),
     States: states,
   });
 }

@@ -147,6 +147,7 @@ function compileWorkflow(w: Workflow, facts: WorkflowFacts, input: Pick<Assemble
     ...(events.routes.length ? { routes: events.routes } : {}),
     stateMachineTags: machineTags(input.platform, w),
     ...(watch ? { watch } : {}),
+    ...(w.maxActiveRuns === undefined ? {} : { maxActiveRuns: w.maxActiveRuns }),
     ...(phase.scheduleGroups ? { scheduleGroups: phase.scheduleGroups } : {}),
     ...(phase.managedTables?.length ? { managedTables: phase.managedTables } : {}),
     jobs,

@@ -198,6 +198,8 @@ export interface ManifestWorkflow {
   access: Record<string, TableAccessKind[]>;
   /** Watch machine of a dag with `max_duration` (src/asl/watch.ts): notifies once when a run takes longer. */
   watch?: { stateMachineName: string; definition: string; afterSeconds: number };
+  /** `max_active_runs`: at most this many runs work at once, later ones wait (src/asl/gate.ts); `backfill` keeps no more in flight. */
+  maxActiveRuns?: number;
   /** Its EventBridge Scheduler schedules (absent in older builds: schedules were rules). */
   schedules?: ScheduleDefinition[];
   /**

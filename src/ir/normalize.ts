@@ -160,6 +160,7 @@ export function normalizeUseCase(files: UseCaseFiles, input: NormalizeInput): Us
       retries: dag.retries ?? input.platform.defaults.retries,
       timeoutSeconds,
       ...(maxDurationSeconds === undefined ? {} : { maxDurationSeconds }),
+      ...(dag.max_active_runs === undefined ? {} : { maxActiveRuns: dag.max_active_runs }),
       enabled: dag.enabled ?? true,
       body,
       configFile,

@@ -362,6 +362,8 @@ export interface Workflow {
   timeoutSeconds: number;
   /** `max_duration`: a run still going after this many seconds notifies once (src/asl/watch.ts). */
   maxDurationSeconds?: number;
+  /** `max_active_runs`: a run waits while this many earlier runs of the dag are running (src/asl/gate.ts). */
+  maxActiveRuns?: number;
   enabled: boolean;
   body: WorkflowBody;
   /** Spec file holding the body (orchestration.yaml for `spark:`). */

@@ -65,6 +65,8 @@ export interface BackfillResult {
   dryRun: boolean;
   reprocess: Reprocess;
   maxConcurrency: number;
+  /** Set when the dag's `max_active_runs` kept `maxConcurrency` below what was asked. */
+  limitedByMaxActiveRuns?: true;
   items: BackfillItem[];
   /** `notDue`: runs their schedule has not started yet (their data interval has not ended), never started early. */
   summary: { runs: number; started: number; skipped: number; notDue: number; failedToStart: number; notAttempted: number; succeeded: number; failed: number };
@@ -91,7 +93,9 @@ export function planBackfill(target: Pick<WorkflowTarget, 'workflow'>, opts: Pic
 export async function backfill(api: ExecutionApi, target: WorkflowTarget, opts: BackfillOptions): Promise<BackfillResult> {
   const runs = planBackfill(target, opts);
   const reprocess = opts.reprocess ?? 'none';
-  const maxConcurrency = opts.maxConcurrency ?? BACKFILL_DEFAULT_CONCURRENCY;
+  // More runs in flight than the dag's max_active_runs would only wait in its gate (src/asl/gate.ts).
+  const asked = opts.maxConcurrency ?? BACKFILL_DEFAULT_CONCURRENCY;
+  const maxConcurrency = Math.min(asked, target.workflow.maxActiveRuns ?? Infinity);
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const poll = (opts.pollSeconds ?? BACKFILL_POLL_SECONDS) * 1000;
   const history = await runHistory(opts.records, target.ref, runs.map((r) => r.ds));
@@ -158,6 +162,7 @@ export async function backfill(api: ExecutionApi, target: WorkflowTarget, opts: 
     dryRun: opts.dryRun ?? false,
     reprocess,
     maxConcurrency,
+    ...(maxConcurrency < asked ? { limitedByMaxActiveRuns: true as const } : {}),
     items,
     summary,
     ok: summary.failedToStart === 0 && summary.notAttempted === 0 && summary.failed === 0,

@@ -69,7 +69,7 @@ function runLine(i: RunItem & { final?: string; error?: string }): string {
 
 export function formatBackfill(result: BackfillResult, downstream: readonly Downstream[] = []): string {
   const s = result.summary;
-  const head = `${result.ref} ${result.from}..${result.to}: ${s.runs} run(s), reprocess ${result.reprocess}, at most ${result.maxConcurrency} at a time`;
+  const head = `${result.ref} ${result.from}..${result.to}: ${s.runs} run(s), reprocess ${result.reprocess}, at most ${result.maxConcurrency} at a time${result.limitedByMaxActiveRuns ? " (the dag's max_active_runs)" : ''}`;
   const lines = result.items.map((i) => runLine(i));
   const notDue = s.notDue ? `, ${s.notDue} not due yet` : '';
   const summary = result.dryRun

@@ -176,6 +176,11 @@ export class Simulator {
           const e = this.byArn.get(arn);
           return e && view(e);
         },
+        listExecutions: (arn) => {
+          if (!this.sources.has(arn)) return undefined;
+          // Newest first, as ListExecutions lists them; of one start time, the later started first.
+          return [...this.byArn.values()].filter((e) => e.stateMachineArn === arn).reverse().sort((a, b) => b.startTime - a.startTime).map(view);
+        },
         tagsOf: (arn) => this.sources.get(arn)?.tags,
       }),
     };

@@ -48,6 +48,8 @@ export interface DagSpec {
   retries?: number;
   timeout?: string;
   max_duration?: string;
+  /** At most this many runs do their work at once; later ones wait (src/asl/gate.ts). */
+  max_active_runs?: number;
   enabled?: boolean;
   /** What a scheduled run's logical date is: `interval` (start of its data interval) or `trigger` (its fire time). */
   logical_date?: 'interval' | 'trigger';

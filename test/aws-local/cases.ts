@@ -67,6 +67,8 @@ export interface ObservedExecution {
    * without those of polling loops (`pollingStates`), whose rounds follow the polled service's timing.
    */
   entered: number;
+  /** Times it entered the wait of the max_active_runs gate (src/asl/gate.ts): for expectations, not compared (its rounds follow timing). */
+  gateWaits: number;
 }
 
 export interface Observation {

@@ -12,7 +12,7 @@ import { caseId, type Case, type Observation } from './cases.ts';
 import { deploy } from './deploy.ts';
 import { MotoRunner } from './moto-run.ts';
 import { differences } from './normalize.ts';
-import { isolatedCases, migrationGuardCases, routedCases } from './scenarios.ts';
+import { isolatedCases, migrationGuardCases, overlapCases, routedCases } from './scenarios.ts';
 import { timeCases } from './time-cases.ts';
 import { runInSimulator } from './sim-run.ts';
 
@@ -27,7 +27,7 @@ const builds: CompiledBuild[] = await compileBuilds();
 // AWS_LOCAL_CASES=<regex> narrows the run to matching case ids (while working on one).
 const only = process.env.AWS_LOCAL_CASES ? new RegExp(process.env.AWS_LOCAL_CASES) : undefined;
 const specs = builds.find((b) => b.name === 'specs') as CompiledBuild;
-const cases: Case[] = [...builds.flatMap((b) => isolatedCases(b.name, b.dir)), ...routedCases(specs.dir), ...migrationGuardCases(specs.dir), ...timeCases()].filter((c) => !only || only.test(caseId(c)));
+const cases: Case[] = [...builds.flatMap((b) => isolatedCases(b.name, b.dir)), ...routedCases(specs.dir), ...migrationGuardCases(specs.dir), ...overlapCases(), ...timeCases()].filter((c) => !only || only.test(caseId(c)));
 const outcomes = new Map<Case, Outcome>();
 const runners = new Map<string, MotoRunner>();
 const definitions = new Map<string, Map<string, StateMachineDefinition>>();

@@ -24,6 +24,7 @@ import { MOTO_ACCOUNT } from './clients.ts';
 import { substitute, type Deployment } from './deploy.ts';
 import { caseTimes, normalizeExecutions, normalizeItems } from './normalize.ts';
 import { pollingStates, taskResources } from './rewrite.ts';
+import { GATE_WAIT_STATE } from '../../src/asl/gate.ts';
 import { awsOutput, MOTO_TASK_FAILED, Worker, type JobBehaviour, type StartRequest } from './worker.ts';
 
 interface Tracked {
@@ -258,7 +259,7 @@ export class MotoRunner {
     }
   }
 
-  private async resources(t: Tracked): Promise<{ resources: string[]; entered: number }> {
+  private async resources(t: Tracked): Promise<{ resources: string[]; entered: number; gateWaits: number }> {
     const index = taskResources(this.machine(t.ref).definition);
     const events: HistoryEvent[] = [];
     let nextToken: string | undefined;
@@ -270,7 +271,8 @@ export class MotoRunner {
     const names = events.filter((e) => e.type === 'TaskStateEntered').map((e) => e.stateEnteredEventDetails?.name ?? '');
     const polling = pollingStates(this.machine(t.ref).definition);
     const entered = events.filter((e) => e.type?.endsWith('StateEntered') && !polling.has(e.stateEnteredEventDetails?.name ?? '')).length;
-    return { resources: firstEntries(names.map((state) => ({ state, resource: index.get(state) ?? `?${state}` }))), entered };
+    const gateWaits = events.filter((e) => e.type === 'WaitStateEntered' && e.stateEnteredEventDetails?.name === GATE_WAIT_STATE).length;
+    return { resources: firstEntries(names.map((state) => ({ state, resource: index.get(state) ?? `?${state}` }))), entered, gateWaits };
   }
 
   private async scan(tables: string[]): Promise<Record<string, Record<string, unknown>[]>> {

@@ -227,6 +227,34 @@ export function migrationGuardCases(buildDir: string): Case[] {
   ];
 }
 
+/**
+ * `max_active_runs` (clickstream-ingestion: 1): runs of two logical dates started together. The later one
+ * waits in the gate (src/asl/gate.ts) while the first works, then runs: on moto the gate reads moto's own
+ * ListExecutions (running, newest first) through the worker; in the simulator, the simulated executions.
+ */
+export function overlapCases(): Case[] {
+  const ref = 'clickstream/clickstream-ingestion';
+  const first = { logical_date: '2026-11-30T00:00:00Z' };
+  const second = { logical_date: '2026-11-30T00:15:00Z' };
+  const [a, b] = [caseName(first, 'overlap-first'), caseName(second, 'overlap-second')];
+  return [
+    {
+      scenario: 'max-active-runs',
+      workflow: ref,
+      build: 'specs',
+      route: false,
+      phases: [{ start: [{ ref, input: first, name: a }, { ref, input: second, name: b }] }],
+      expect: all(succeeded(ref), (o) => {
+        const [x, y] = [a, b].map((n) => o.executions.find((e) => e.ref === ref && e.name === n));
+        if (!x || !y) return `${a} and ${b} did not both run`;
+        if (x.gateWaits !== 0) return `${a} waited ${x.gateWaits} time(s) with no run ahead of it`;
+        if (y.gateWaits < 1) return `${b} never waited for ${a}, which was running`;
+        return undefined;
+      }),
+    },
+  ];
+}
+
 const DISPATCH = 'lakestep/dispatch';
 
 /** At least `n` dispatcher executions, each SUCCEEDED (the downstreams' own ends add more). */

@@ -14,6 +14,7 @@ import { runWorkflow } from '../../src/ops/run.ts';
 import type { OperatorStep } from './cases.ts';
 import { operatorTarget } from './operator-target.ts';
 import { starterRequest } from './starter.ts';
+import { GATE_WAIT_STATE } from '../../src/asl/gate.ts';
 
 /** An operator command through `src/ops` against the simulator; a backfill's waits let the simulator run. */
 async function operate(sim: Simulator, step: OperatorStep, started: string[]): Promise<void> {
@@ -90,6 +91,7 @@ async function observe(sim: Simulator, c: Case, definitions: Map<string, StateMa
       cause: e.cause,
       resources: firstEntries(entered.map((t) => ({ state: t.state as string, resource: index.get(t.state as string) as string }))),
       entered: mine.filter((t) => !polling.has(t.state!)).length,
+      gateWaits: mine.filter((t) => t.state === GATE_WAIT_STATE).length,
     };
   });
   const arns = runs.map((e) => e.executionArn);

@@ -9,7 +9,7 @@
  * @see https://docs.aws.amazon.com/emr-serverless/latest/APIReference/API_ListJobRuns.html
  */
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { DescribeExecutionCommand, ListTagsForResourceCommand, SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, type ExecutionStatus, ListExecutionsCommand, ListTagsForResourceCommand, SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { GetParametersByPathCommand } from '@aws-sdk/client-ssm';
 import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { JobDocument } from '../../src/index.ts';
@@ -237,6 +237,19 @@ export class Worker {
         StartDate: e.startDate?.toISOString(), ...(e.stopDate ? { StopDate: e.stopDate.toISOString() } : {}),
         Input: e.input, ...(e.status === 'SUCCEEDED' && e.output !== undefined ? { Output: awsOutput(e.output) } : {}),
         ...(e.error ? { Error: e.error } : {}), ...(e.cause ? { Cause: e.cause } : {}),
+      };
+    }
+    if (resource === 'arn:aws:states:::aws-sdk:sfn:listExecutions') {
+      // moto's own ListExecutions (status filter, newest first), in the integration's PascalCase.
+      const r = await this.clients.sfn
+        .send(new ListExecutionsCommand({ stateMachineArn: String(p.StateMachineArn), ...(p.StatusFilter !== undefined ? { statusFilter: p.StatusFilter as ExecutionStatus } : {}), ...(p.MaxResults !== undefined ? { maxResults: Number(p.MaxResults) } : {}) }))
+        .catch(named('Sfn'));
+      return {
+        Executions: (r.executions ?? []).map((e) => ({
+          ExecutionArn: e.executionArn, StateMachineArn: e.stateMachineArn, Name: e.name, Status: e.status,
+          StartDate: e.startDate?.toISOString(), ...(e.stopDate ? { StopDate: e.stopDate.toISOString() } : {}),
+        })),
+        ...(r.nextToken ? { NextToken: r.nextToken } : {}),
       };
     }
     if (resource === 'arn:aws:states:::aws-sdk:sfn:listTagsForResource') {

@@ -60,6 +60,7 @@ const INTEGRATION_ACTIONS: Record<string, string[]> = {
   'arn:aws:states:::aws-sdk:s3:getObject': ['s3:GetObject'],
   'arn:aws:states:::states:startExecution': ['states:StartExecution'],
   'arn:aws:states:::aws-sdk:sfn:describeExecution': ['states:DescribeExecution'],
+  'arn:aws:states:::aws-sdk:sfn:listExecutions': ['states:ListExecutions'],
   'arn:aws:states:::sns:publish': ['sns:Publish'],
   'arn:aws:states:::aws-sdk:cloudwatch:putMetricData': ['cloudwatch:PutMetricData'],
 };
@@ -205,6 +206,18 @@ describe('example platform: state machines', () => {
 });
 
 describe('example platform: least privilege', () => {
+  it('lets a dag with max_active_runs list the executions of its own machine only', () => {
+    const gated = workflows().filter((w) => readFileSync(join(buildDir, w.definition), 'utf8').includes('aws-sdk:sfn:listExecutions'));
+    expect(gated.map((w) => w.stateMachineName)).toEqual(['acme-clickstream-clickstream-ingestion']);
+    for (const m of allMachines()) {
+      const listed = resourcesFor(roleStatements(m), 'states:ListExecutions').map((r) => JSON.stringify(r));
+      if (m === 'acme-clickstream-clickstream-ingestion') {
+        expect(listed).toHaveLength(1);
+        expect(listed[0]).toMatch(/:stateMachine:acme-clickstream-clickstream-ingestion"\]/);
+      } else expect(listed, m).toEqual([]);
+    }
+  });
+
   it("allows each machine exactly the integrations its definition uses, plus the key, logging and X-Ray", () => {
     for (const m of machinesOfManifest()) {
       const resources = taskResources(readDefinition(m.definition));

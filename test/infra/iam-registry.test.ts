@@ -14,8 +14,16 @@ const stack = new Stack(app, 'u');
 const ROLE = 'arn:aws:iam::123456789012:role/acme-orders-spark';
 const subs = new Substitutions({ ...platformSubstitutions(platform, ROLE), DataSyncTaskX: 'arn:aws:datasync:eu-west-1:1:task/task-x' }, 'test');
 
-function grant(resource: string, parameters: Record<string, unknown> = {}, datasyncTaskArns: string[] = [], useCase?: string, watches?: string) {
-  const ctx: TaskContext = { state: { path: 'S', resource, parameters }, platform, substitutions: subs, datasyncTaskArns, ...(useCase ? { useCase } : {}), ...(watches ? { watches } : {}) };
+function grant(resource: string, parameters: Record<string, unknown> = {}, datasyncTaskArns: string[] = [], useCase?: string, watches?: string, stateMachineName?: string) {
+  const ctx: TaskContext = {
+    state: { path: 'S', resource, parameters },
+    platform,
+    substitutions: subs,
+    datasyncTaskArns,
+    ...(useCase ? { useCase } : {}),
+    ...(watches ? { watches } : {}),
+    ...(stateMachineName ? { stateMachineName } : {}),
+  };
   return permissionsForTasks(stack, [ctx]).map((s) => stack.resolve(s.toStatementJson()));
 }
 
@@ -23,7 +31,7 @@ const text = (v: unknown) => JSON.stringify(v);
 
 /** given a Task resource (and parameters) → want these actions, with these fragments in the resources. */
 /** `condition`: an action without resource-level permissions, on `*` under this condition. */
-const CASES: Array<{ resource: string; parameters?: Record<string, unknown>; tasks?: string[]; watches?: string; actions: string[]; resourceHas: string[]; condition?: Record<string, unknown> }> = [
+const CASES: Array<{ resource: string; parameters?: Record<string, unknown>; tasks?: string[]; watches?: string; machine?: string; actions: string[]; resourceHas: string[]; condition?: Record<string, unknown> }> = [
   {
     resource: 'arn:aws:states:::emr-serverless:startJobRun.sync',
     parameters: { ExecutionRoleArn: '${SparkJobRoleArn}' },
@@ -61,6 +69,13 @@ const CASES: Array<{ resource: string; parameters?: Record<string, unknown>; tas
     resourceHas: [':stateMachine:acme-x'],
   },
   { resource: 'arn:aws:states:::aws-sdk:sfn:describeExecution', watches: 'acme-x', actions: ['states:DescribeExecution'], resourceHas: [':execution:acme-x:*'] },
+  {
+    resource: 'arn:aws:states:::aws-sdk:sfn:listExecutions',
+    parameters: { 'StateMachineArn.$': '$$.StateMachine.Id', StatusFilter: 'RUNNING' },
+    machine: 'acme-orders-orders-upserts',
+    actions: ['states:ListExecutions'],
+    resourceHas: [':stateMachine:acme-orders-orders-upserts"'],
+  },
   { resource: 'arn:aws:states:::sns:publish', parameters: { TopicArn: '${NotificationTopicArn}' }, actions: ['sns:Publish'], resourceHas: ['Notifications'] },
   {
     resource: 'arn:aws:states:::aws-sdk:cloudwatch:putMetricData',
@@ -84,7 +99,7 @@ describe('IAM registry', () => {
 
   for (const c of CASES) {
     it(c.resource, () => {
-      const statements = grant(c.resource, c.parameters, c.tasks, undefined, c.watches);
+      const statements = grant(c.resource, c.parameters, c.tasks, undefined, c.watches, c.machine);
       expect(statements.flatMap((s) => [s.Action].flat()).sort()).toEqual(c.actions);
       for (const s of statements) {
         if (c.condition) expect(s.Condition).toEqual(c.condition);
@@ -120,6 +135,13 @@ describe('IAM registry', () => {
 
   it('grants describing executions to a watch machine only, on the machine it watches', () => {
     expect(() => grant('arn:aws:states:::aws-sdk:sfn:describeExecution', { 'ExecutionArn.$': '$.execution_arn' })).toThrow(/watch machines only/);
+  });
+
+  it("grants listing executions of the machine's own executions only (the gate of max_active_runs)", () => {
+    // Another machine's ARN, one computed from the input, or no machine known: refused at synth.
+    expect(() => grant('arn:aws:states:::aws-sdk:sfn:listExecutions', { StateMachineArn: 'arn:aws:states:eu-west-1:1:stateMachine:acme-payments-x' }, [], undefined, undefined, 'acme-orders-x')).toThrow(/own executions only/);
+    expect(() => grant('arn:aws:states:::aws-sdk:sfn:listExecutions', { 'StateMachineArn.$': '$.machine' }, [], undefined, undefined, 'acme-orders-x')).toThrow(/own executions only/);
+    expect(() => grant('arn:aws:states:::aws-sdk:sfn:listExecutions', { 'StateMachineArn.$': '$$.StateMachine.Id' })).toThrow(/own executions only/);
   });
 
   it('fails for an unknown task resource', () => {

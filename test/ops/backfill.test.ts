@@ -133,6 +133,27 @@ describe('backfill', () => {
     expect(formatBackfill(res)).toContain('0 started (0 succeeded, 0 failed), 0 skipped, 2 failed to start, 2 not attempted');
   });
 
+  it("keeps no more runs in flight than the dag's max_active_runs: more would only wait in its gate", async () => {
+    const gated = () => ({ ...target(), workflow: manifestWorkflow('orders', 'orders-daily-report', { maxActiveRuns: 1 }) });
+    let most = 0;
+    const counting = { ...api, start: async (req: Parameters<typeof api.start>[0]) => {
+      const out = await api.start(req);
+      most = Math.max(most, [...sfn.executions.values()].filter((e) => e.status === 'RUNNING').length);
+      return out;
+    } };
+    const res = await backfill(counting, gated(), { from: '2026-01-01', to: '2026-01-04', maxConcurrency: 3, now, ...noWait });
+    expect(res.summary).toMatchObject({ started: 4, succeeded: 4 });
+    expect(most).toBe(1);
+    expect(res).toMatchObject({ maxConcurrency: 1, limitedByMaxActiveRuns: true });
+    expect(formatBackfill(res).split('\n')[0]).toBe("orders/orders-daily-report 2026-01-01..2026-01-04: 4 run(s), reprocess none, at most 1 at a time (the dag's max_active_runs)");
+    // Without it, three at a time as asked.
+    sfn.reset();
+    most = 0;
+    const free = await backfill(counting, target(), { from: '2026-01-01', to: '2026-01-04', maxConcurrency: 3, now, ...noWait });
+    expect(most).toBe(3);
+    expect(free.limitedByMaxActiveRuns).toBeUndefined();
+  });
+
   it('a run that fails makes the backfill fail', async () => {
     const res = await backfill(api, target(), { from: '2026-01-01', to: '2026-01-02', now, sleep: async () => sfn.finishAll('FAILED'), pollSeconds: 0 });
     expect(res.summary).toMatchObject({ started: 2, failed: 2 });

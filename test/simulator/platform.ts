@@ -21,8 +21,10 @@ export interface PlatformBuild {
   job(useCase: string, workflow: string, job: string): JobDocument;
 }
 
-export function compileExamplePlatform(): PlatformBuild {
-  const result = compile(readSpecs(resolve('specs')), { lakestepVersion: lakestepVersion() });
+/** The example specs compiled into a temporary build; `edit` may change a spec file's text first. */
+export function compileExamplePlatform(edit?: (path: string, text: string) => string): PlatformBuild {
+  const sources = readSpecs(resolve('specs')).map((f) => (edit ? { ...f, text: edit(f.path, f.text) } : f));
+  const result = compile(sources, { lakestepVersion: lakestepVersion() });
   if (result.quarantined.length > 0) throw new Error(`example specs quarantined: ${result.quarantined.map((q) => q.useCase).join(', ')}`);
   const dir = join(mkdtempSync(join(tmpdir(), 'lakestep-platform-')), 'build');
   writeBuild(dir, result.files);

@@ -1,6 +1,6 @@
 /**
  * Step Functions behind `arn:aws:states:::states:startExecution[.sync[:2]]` (and the SDK
- * integration's `describeExecution`, `listTagsForResource`): starts a
+ * integration's `describeExecution`, `listExecutions`, `listTagsForResource`): starts a
  * state machine of the simulation. A name already used for the same machine is refused
  * with `StepFunctions.ExecutionAlreadyExistsException` (unless the execution with that
  * name is still running with the same input, which StartExecution treats as idempotent).
@@ -40,6 +40,8 @@ export interface ExecutionStarter {
   runExecution(executionArn: string): Promise<ExecutionView>;
   /** The execution with this ARN, if any (DescribeExecution). */
   describeExecution(executionArn: string): ExecutionView | undefined;
+  /** The executions of a state machine of the simulation, newest first (ListExecutions); undefined for another ARN. */
+  listExecutions(stateMachineArn: string): ExecutionView[] | undefined;
   /** Tags of a state machine of the simulation, undefined for another ARN (ListTagsForResource). */
   tagsOf(resourceArn: string): Record<string, string> | undefined;
 }
@@ -88,6 +90,19 @@ export function stepFunctionsHandlers(starter: ExecutionStarter): Record<string,
         ...(e.stopDate ? { StopDate: e.stopDate } : {}),
         Input: JSON.stringify(e.input),
         ...(e.status === 'SUCCEEDED' ? { Output: JSON.stringify(e.output) } : {}),
+      };
+    },
+    'arn:aws:states:::aws-sdk:sfn:listExecutions': (call) => {
+      const p = record(call.input);
+      const arn = str(p.StateMachineArn) ?? '';
+      const all = starter.listExecutions(arn);
+      if (!all) throw taskError('Sfn.StateMachineDoesNotExistException', `State Machine Does Not Exist: '${arn}'`);
+      const status = str(p.StatusFilter);
+      const max = typeof p.MaxResults === 'number' && p.MaxResults > 0 ? p.MaxResults : 100;
+      const listed = all.filter((e) => e.startDate <= call.now && (status === undefined || e.status === status));
+      return {
+        Executions: listed.slice(0, max).map((e) => ({ ExecutionArn: e.executionArn, StateMachineArn: e.stateMachineArn, Name: e.name, Status: e.status, StartDate: e.startDate, ...(e.stopDate ? { StopDate: e.stopDate } : {}) })),
+        ...(listed.length > max ? { NextToken: String(max) } : {}),
       };
     },
     'arn:aws:states:::aws-sdk:sfn:listTagsForResource': (call) => {

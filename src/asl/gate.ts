@@ -1,0 +1,98 @@
+/**
+ * `max_active_runs` of a dag: at most N runs do their work at once. A run lists the running
+ * executions of its own state machine (`ListExecutions`, newest first) and goes on only when
+ * it is one of the N that started first; otherwise it waits and looks again. The runs ahead
+ * are Step Functions' own executions, so nothing is held that a stopped or timed-out run could
+ * leak, and runs go in the order they started (a backfill's oldest first, a schedule's in turn).
+ *
+ * `ListExecutions` lists the most recent execution first and is eventually consistent: a run
+ * started a moment ago may not be listed yet. A run that does not see itself waits; two runs
+ * started within that moment may still both go, when neither lists the other yet (a schedule's
+ * runs are an interval apart; a backfill's are started in turn). Each look is one call of the account's
+ * `ListExecutions` quota, once a minute per waiting run. A start under another name (the
+ * console's) restarts under its canonical name and ends (run-context.asl.json): the canonical
+ * run waits for it, one look at most.
+ * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_ListExecutions.html
+ */
+import type { Workflow } from '../ir/types.ts';
+import { retryFor } from './policy.ts';
+import type { State } from './types.ts';
+
+/** Executions listed per look: the first N to start are among them unless this many later runs wait too. */
+export const GATE_LISTED_MAX = 100;
+/** Seconds between two looks of a waiting run. */
+export const GATE_POLL_SECONDS = 60;
+
+const LIST = 'List running executions';
+const COUNT = 'Count running executions';
+/** The gate's wait: entered each time the run looks and finds as many earlier runs working. */
+export const GATE_WAIT_STATE = 'Wait for an earlier run';
+const WAIT = GATE_WAIT_STATE;
+const DONE = 'Earlier runs done';
+
+/** The first state of the gate of `w`, or undefined when the dag has no `max_active_runs`. */
+export function gateStart(w: Pick<Workflow, 'maxActiveRuns'>): string | undefined {
+  return w.maxActiveRuns === undefined ? undefined : LIST;
+}
+
+/**
+ * The gate's states, going on to `next` when this run is one of the `max_active_runs` running
+ * executions that started first, and to `failure` (with the error in `$.error`) when listing fails
+ * for good. `$.gate` holds the listing while the run waits, and `{}` once it goes on.
+ */
+export function gateStates(w: Pick<Workflow, 'maxActiveRuns'>, next: string, failure: string): Record<string, State> {
+  const n = w.maxActiveRuns;
+  if (n === undefined) return {};
+  const states: Record<string, State> = {
+    [LIST]: {
+      Type: 'Task',
+      Comment: `max_active_runs ${n}: the running executions of this dag, newest first; this run goes on when it is one of the ${n} that started first.`,
+      Resource: 'arn:aws:states:::aws-sdk:sfn:listExecutions',
+      Parameters: { 'StateMachineArn.$': '$$.StateMachine.Id', StatusFilter: 'RUNNING', MaxResults: GATE_LISTED_MAX },
+      ResultSelector: { 'executions.$': '$.Executions' },
+      ResultPath: '$.gate',
+      Retry: retryFor('sfnApi'),
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: failure }],
+      Next: COUNT,
+    },
+    [COUNT]: {
+      Type: 'Pass',
+      Parameters: { 'executions.$': '$.gate.executions', 'count.$': 'States.ArrayLength($.gate.executions)', 'me.$': '$$.Execution.Id' },
+      ResultPath: '$.gate',
+      Next: rank(0),
+    },
+  };
+  // The k-th earliest running execution is the (count - 1 - k)-th of the newest-first list.
+  for (let k = 0; k < n; k++) {
+    const last = k === n - 1;
+    states[rank(k)] = {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.gate.count', NumericGreaterThan: k, Next: earliest(k) }],
+      Default: WAIT,
+    };
+    states[earliest(k)] = {
+      Type: 'Pass',
+      Parameters: { 'execution.$': `States.ArrayGetItem($.gate.executions, States.MathAdd($.gate.count, ${-(k + 1)}))` },
+      ResultPath: '$.gate.earliest',
+      Next: isThisRun(k),
+    };
+    states[isThisRun(k)] = {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.gate.earliest.execution.ExecutionArn', StringEqualsPath: '$.gate.me', Next: DONE }],
+      Default: last ? WAIT : rank(k + 1),
+    };
+  }
+  states[WAIT] = {
+    Type: 'Wait',
+    Comment: `${n} earlier run(s) of this dag are running (or this run is not listed yet): look again in ${GATE_POLL_SECONDS} s.`,
+    Seconds: GATE_POLL_SECONDS,
+    Next: LIST,
+  };
+  states[DONE] = { Type: 'Pass', Comment: 'This run may do its work: the listing is dropped.', Result: {}, ResultPath: '$.gate', Next: next };
+  return states;
+}
+
+const ordinal = (k: number): string => `#${k + 1}`;
+const rank = (k: number): string => `${ordinal(k)} earliest running?`;
+const earliest = (k: number): string => `${ordinal(k)} earliest running`;
+const isThisRun = (k: number): string => `Is ${ordinal(k)} earliest this run?`;

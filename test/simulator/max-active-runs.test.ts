@@ -1,0 +1,78 @@
+/**
+ * `max_active_runs` on the example platform (clickstream-ingestion: 1, every 15 minutes): a run
+ * started while an earlier one is still working waits for it (looking again each minute) before
+ * its own job starts, in the order the runs started; a dag without it overlaps as before. The
+ * gate reads Step Functions' own list of running executions (src/asl/gate.ts).
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { simulate, type SimulationResult } from '../../src/simulator/index.ts';
+import { compileExamplePlatform, executionsOf, type PlatformBuild } from './platform.ts';
+
+let build: PlatformBuild;
+beforeAll(() => {
+  build = compileExamplePlatform();
+});
+
+const INGESTION = 'clickstream/clickstream-ingestion';
+const JOB = 'Ingest 1 source(s)';
+
+/** Runs of `ref` started at `starts` (minutes after midnight, each its own logical date), each job taking `jobMinutes`. */
+const overlapping = (ref: string, job: string, starts: number[], jobMinutes: number, on = build): Promise<SimulationResult> =>
+  simulate({
+    buildDir: on.dir,
+    now: '2026-11-26T00:00:00Z',
+    scenario: {
+      start: starts.map((m, i) => ({ workflow: ref, logical_date: `2026-11-25T0${i}:00:00Z`, at: new Date(Date.parse('2026-11-25T10:00:00Z') + m * 60_000).toISOString() })),
+      delays: { [ref]: { [job]: jobMinutes * 60 } },
+      migrated: 'all',
+    },
+  });
+
+/** When each execution of `ref` entered `state`, by execution name. */
+const entered = (r: SimulationResult, ref: string, state: string): Record<string, number> =>
+  Object.fromEntries(r.timeline.filter((t) => t.workflow === ref && t.kind === 'entered' && t.state === state).map((t) => [t.execution, Date.parse(t.time)]));
+
+describe('max_active_runs', () => {
+  it('a run started while an earlier one works waits for its end, then runs; the third waits for the second', async () => {
+    const r = await overlapping(INGESTION, JOB, [0, 5, 10], 20);
+    const runs = executionsOf(r, INGESTION).sort((a, b) => a.startTime.localeCompare(b.startTime));
+    expect(runs.map((e) => e.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
+    const jobs = entered(r, INGESTION, JOB);
+    const [first, second, third] = runs.map((e) => ({ job: jobs[e.name]!, stop: Date.parse(e.stopTime!) }));
+    // Each job starts only after the run before it ended, within one look (a minute) of that end.
+    expect(second!.job).toBeGreaterThanOrEqual(first!.stop);
+    expect(second!.job - first!.stop).toBeLessThanOrEqual(60_000);
+    expect(third!.job).toBeGreaterThanOrEqual(second!.stop);
+    expect(third!.job - second!.stop).toBeLessThanOrEqual(60_000);
+    // The first did not wait; the waiting runs looked again each minute.
+    expect(first!.job - Date.parse(runs[0]!.startTime)).toBeLessThan(60_000);
+    const waits = r.timeline.filter((t) => t.workflow === INGESTION && t.kind === 'entered' && t.state === 'Wait for an earlier run');
+    expect(waits.filter((t) => t.execution === runs[1]!.name).length).toBeGreaterThanOrEqual(14);
+    // Nothing of the listing reaches the run's output.
+    for (const e of runs) expect(Object.keys(e.output as object).sort()).toEqual(['run', 'summary']);
+  }, 120_000);
+
+  it('with max_active_runs 2, two runs work at once and the third waits for the end of the first', async () => {
+    const two = compileExamplePlatform((path, text) => (path === 'clickstream/orchestration.yaml' ? text.replace('max_active_runs: 1', 'max_active_runs: 2') : text));
+    const r = await overlapping(INGESTION, JOB, [0, 5, 10], 20, two);
+    const runs = executionsOf(r, INGESTION).sort((a, b) => a.startTime.localeCompare(b.startTime));
+    expect(runs.map((e) => e.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
+    const jobs = entered(r, INGESTION, JOB);
+    const [first, second, third] = runs.map((e) => ({ start: Date.parse(e.startTime), job: jobs[e.name]!, stop: Date.parse(e.stopTime!) }));
+    expect(second!.job - second!.start).toBeLessThan(60_000);
+    expect(second!.job).toBeLessThan(first!.stop);
+    expect(third!.job).toBeGreaterThanOrEqual(first!.stop);
+    expect(third!.job - first!.stop).toBeLessThanOrEqual(60_000);
+    expect(third!.job).toBeLessThan(second!.stop);
+  }, 120_000);
+
+  it('a dag without max_active_runs overlaps its runs as before', async () => {
+    const SESSIONS = 'clickstream/clickstream-sessions';
+    const r = await overlapping(SESSIONS, 'Run clickstream-sessions', [0, 5], 20);
+    const runs = executionsOf(r, SESSIONS).sort((a, b) => a.startTime.localeCompare(b.startTime));
+    const jobs = entered(r, SESSIONS, 'Run clickstream-sessions');
+    expect(Object.keys(jobs)).toHaveLength(2);
+    // The second job started while the first run was still going.
+    expect(jobs[runs[1]!.name]!).toBeLessThan(Date.parse(runs[0]!.stopTime!));
+  }, 120_000);
+});
