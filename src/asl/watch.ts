@@ -16,6 +16,7 @@
  */
 import type { Workflow } from '../ir/types.ts';
 import { stateMachineArnPlaceholder, WATCH_SUFFIX } from '../naming.ts';
+import { durationText } from '../spec/duration.ts';
 import { workflowKey } from './frame.ts';
 import { retryFor } from './policy.ts';
 import { template } from './templates.ts';
@@ -34,12 +35,6 @@ export const WATCH_STATE = 'Watch run duration';
 /** Time the watch machine has beyond its wait for describing and publishing. */
 const WATCH_SLACK_SECONDS = 900;
 
-/** `2h`, `90m`, `45s`: the duration as the spec would write it. */
-export function durationText(seconds: number): string {
-  if (seconds % 3600 === 0) return `${seconds / 3600}h`;
-  if (seconds % 60 === 0) return `${seconds / 60}m`;
-  return `${seconds}s`;
-}
 
 /** The watch machine of `w`, or undefined without `max_duration`. */
 export function watchFor(w: Workflow): WatchMachine | undefined {

@@ -7,7 +7,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { durationText } from '../asl/watch.ts';
+import { durationText } from '../spec/duration.ts';
 import { withThousands } from '../build/limits.ts';
 import { escapeForTerminal } from '../diagnostics.ts';
 import { type FailuresReport, readFailures } from '../ops/failures.ts';

@@ -14,7 +14,7 @@
  * 2026-12-06); a region it does not list gets the count without a price.
  * @see https://aws.amazon.com/step-functions/pricing/
  */
-import { durationText } from '../asl/watch.ts';
+import { durationText } from '../spec/duration.ts';
 import type { Manifest } from '../build/types.ts';
 import type { SimulationResult } from '../simulator/index.ts';
 import { expressWorkflows } from '../simulator/refs.ts';

@@ -21,6 +21,7 @@ import { PHASE_LISTS, PHASES, type PhaseNormalizer } from './phases.ts';
 import { checkFreshnessOnce } from './quality.ts';
 import { normalizeSpark } from './spark.ts';
 import type { Platform, UseCase, Workflow, WorkflowBody, WorkflowRef } from './types.ts';
+import { overlapWarning } from './overlap.ts';
 
 type PhaseKind = keyof typeof PHASES;
 
@@ -141,7 +142,7 @@ export function normalizeUseCase(files: UseCaseFiles, input: NormalizeInput): Us
       ok = false;
       continue;
     }
-    workflows.push({
+    const workflow: Workflow = {
       useCase: files.name,
       name: dag.name,
       type: dag.type,
@@ -165,7 +166,10 @@ export function normalizeUseCase(files: UseCaseFiles, input: NormalizeInput): Us
       body,
       configFile,
       origin,
-    });
+    };
+    const overlap = overlapWarning(workflow);
+    if (overlap) report.warning('RUNS_MAY_OVERLAP', overlap, locate(orch, `${pointer}/schedule`), files.name);
+    workflows.push(workflow);
   }
   // The phase file a dag with schema errors would read is still checked, so its errors show in this run too.
   for (const i of schema.badItems) {

@@ -17,3 +17,10 @@ export function parseSize(text: string): number | undefined {
   const m = SIZE.exec(text);
   return m ? Number(m[1]) * BYTES[m[2]!]! : undefined;
 }
+
+/** `2h`, `90m`, `45s`: a duration in seconds as a spec would write it (the inverse of {@link parseDuration}). */
+export function durationText(seconds: number): string {
+  if (seconds % 3600 === 0) return `${seconds / 3600}h`;
+  if (seconds % 60 === 0) return `${seconds / 60}m`;
+  return `${seconds}s`;
+}

@@ -4,11 +4,14 @@
  * documents, table locations and the manifest hold absolute names; the use cases
  * are not edited.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readSpecs } from '../../src/cli/io.ts';
 import { compile } from '../../src/compile.ts';
 import { mergePlatform, overlayEnvironment } from '../../src/spec/environment.ts';
 import { folder, runCli } from '../cli/support.ts';
+import { SPECS_DIR } from '../infra/compiled.ts';
 import { compileTree, sparkUseCase, tree, VERSION } from './support.ts';
 
 const example = readSpecs('specs');
@@ -69,8 +72,11 @@ describe('the example environments (specs/platform.dev.yaml, specs/platform.prod
 
   it("warn where a use case names a bucket the environment renamed (the other environment's data)", () => {
     const warned = dev.diagnostics.filter((d) => d.code === 'ENV_BASE_BUCKET');
-    expect(warned.map((d) => `${d.file}:${d.line}`)).toContain('orders/orchestration.yaml:54');
-    expect(warned.find((d) => d.file === 'orders/orchestration.yaml' && d.line === 54)!.message).toContain("names s3://acme-lake-analytics/, a bucket of platform.yaml that environment 'dev' renames to acme-dev-123456789012-eu-west-1-analytics");
+    // At orders-daily-report, the dag whose arguments name the bucket.
+    const line = readFileSync(join(SPECS_DIR, 'orders/orchestration.yaml'), 'utf8').split('\n').findIndex((l) => l.includes('- name: orders-daily-report')) + 1;
+    expect(line).toBeGreaterThan(0);
+    expect(warned.map((d) => `${d.file}:${d.line}`)).toContain(`orders/orchestration.yaml:${line}`);
+    expect(warned.find((d) => d.file === 'orders/orchestration.yaml' && d.line === line)!.message).toContain("names s3://acme-lake-analytics/, a bucket of platform.yaml that environment 'dev' renames to acme-dev-123456789012-eu-west-1-analytics");
     expect(prod.diagnostics.filter((d) => d.code.startsWith('ENV_'))).toEqual([]);
   });
 });
