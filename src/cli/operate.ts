@@ -43,6 +43,7 @@ import {
   useCaseStatus,
   runWorkflow,
   workflowStatus,
+  gateState,
   type ResolvedWorkflow,
   type WorkflowTarget,
 } from '../ops/index.ts';
@@ -160,8 +161,10 @@ export async function statusCommand(io: Io, opts: TargetOptions & { limit?: numb
     const status = await workflowStatus(client, t, { now: now(io), ...(opts.limit === undefined ? {} : { limit: opts.limit }) });
     const joins = await joinState(io, t, manifest);
     const next = nextRun(t.workflow, now(io));
+    const gate = t.workflow.maxActiveRuns === undefined ? undefined : gateState(status.executions, t.workflow.maxActiveRuns);
     return {
       ...status,
+      ...(gate ? { gate } : {}),
       triggers: await pausedState(io, t, manifest),
       ...(next ? { next: { logicalDate: next.logicalDate, dataInterval: [next.run.data_interval_start, next.run.data_interval_end], due: next.due, name: next.name, ...(next.after ? { after: next.after } : {}) } } : {}),
       quality: await statusQuality(io, manifest, t.ref),
@@ -170,7 +173,11 @@ export async function statusCommand(io: Io, opts: TargetOptions & { limit?: numb
   });
   const triggers = typeof result.triggers === 'string' ? result.triggers : formatTriggers(result.triggers);
   const next = result.next && `next run: ${result.next.name} over [${result.next.dataInterval[0]}, ${result.next.dataInterval[1]}), due ${result.next.due}${result.next.after ? ` (after ${result.next.after}'s run)` : ''}`;
-  io.out(opts.json ? formatJson(result) : [formatStatus(result), formatStatusQuality(result.quality), triggers, ...(next ? [next] : []), ...(result.joins === undefined ? [] : [formatJoins(result.joins)])].join('\n'));
+  const gate =
+    result.gate &&
+    `max_active_runs ${result.gate.maxActiveRuns}: ${result.gate.running} running of the executions listed` +
+      (result.gate.waiting.length ? `, ${result.gate.waiting.length} waiting for an earlier run to end (${result.gate.waiting.join(', ')})` : '');
+  io.out(opts.json ? formatJson(result) : [formatStatus(result), formatStatusQuality(result.quality), triggers, ...(next ? [next] : []), ...(gate ? [gate] : []), ...(result.joins === undefined ? [] : [formatJoins(result.joins)])].join('\n'));
   return 0;
 }
 

@@ -44,6 +44,24 @@ export interface StatusResult {
   executions: ExecutionRow[];
 }
 
+/** A dag with `max_active_runs`: of its running executions listed (newest first), which work and which wait in its gate (src/asl/gate.ts). */
+export interface GateState {
+  maxActiveRuns: number;
+  /** Running executions among those listed (`--limit`): there may be more. */
+  running: number;
+  /** The N that started first, which do their work. */
+  working: string[];
+  /** The later ones, which wait for one of them to end. */
+  waiting: string[];
+}
+
+/** The gate's state from the listed executions (newest first), as each run's gate decides it: the N that started first work. */
+export function gateState(executions: readonly Pick<ExecutionRow, 'name' | 'status'>[], maxActiveRuns: number): GateState {
+  const running = executions.filter((e) => e.status === 'RUNNING').map((e) => e.name);
+  const cut = Math.max(0, running.length - maxActiveRuns);
+  return { maxActiveRuns, running: running.length, working: running.slice(cut), waiting: running.slice(0, cut) };
+}
+
 export async function workflowStatus(client: SFNClient, target: Pick<WorkflowTarget, 'ref' | 'stateMachineArn'>, opts: StatusOptions): Promise<StatusResult> {
   const limit = opts.limit ?? 10;
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {

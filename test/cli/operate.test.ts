@@ -169,6 +169,26 @@ describe('lakestep status', () => {
     expect((await ops(['status', 'orders/orders-daily-report', '--account', ACCOUNT])).out).not.toContain('next run');
   });
 
+  it('with max_active_runs, says which running executions work and which wait in the gate for an earlier one', async () => {
+    const running = (name: string, start: string) => ({ executionArn: `${EXEC}:${name}`, stateMachineArn: MACHINE, name, status: 'RUNNING' as const, startDate: new Date(start) });
+    // Newest first, as ListExecutions lists them: the oldest running one works, the two after it wait.
+    sfn.on(ListExecutionsCommand).resolves({
+      executions: [running('c', '2026-11-26T06:10:00Z'), running('b', '2026-11-26T06:05:00Z'), running('a', '2026-11-26T06:00:00Z'), { executionArn: `${EXEC}:z`, stateMachineArn: MACHINE, name: 'z', status: 'SUCCEEDED', startDate: new Date('2026-11-26T05:00:00Z'), stopDate: new Date('2026-11-26T05:20:00Z') }],
+    });
+    const m = manifest();
+    m.useCases[0]!.workflows[0]!.maxActiveRuns = 1;
+    const dir = folder();
+    mkdirSync(join(dir, 'build'));
+    writeManifest(join(dir, 'build'), m);
+    const r = await ops(['status', 'orders/orders-daily-report', '--account', ACCOUNT], dir);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('max_active_runs 1: 3 running of the executions listed, 2 waiting for an earlier run to end (c, b)');
+    const json = JSON.parse((await ops(['status', 'orders/orders-daily-report', '--account', ACCOUNT, '--json'], dir)).out) as { gate: unknown };
+    expect(json.gate).toEqual({ maxActiveRuns: 1, running: 3, working: ['a'], waiting: ['c', 'b'] });
+    // Without max_active_runs: no such line.
+    expect((await ops(['status', 'orders/orders-daily-report', '--account', ACCOUNT])).out).not.toContain('max_active_runs');
+  });
+
   it('--json prints the executions', async () => {
     sfn.on(ListExecutionsCommand).resolves({ executions: [] });
     const r = await ops(['status', 'orders/orders-daily-report', '--json', '--account', ACCOUNT]);

@@ -3,7 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { formatJson, formatStatus } from '../../src/ops/format.ts';
 import { failureFromHistory } from '../../src/ops/history.ts';
-import { workflowStatus } from '../../src/ops/status.ts';
+import { gateState, workflowStatus } from '../../src/ops/status.ts';
 import { MACHINE_ARN, target } from './fixtures.ts';
 
 const EXEC = 'arn:aws:states:eu-west-1:123456789012:execution:acme-orders-orders-daily-report';
@@ -94,5 +94,15 @@ describe('workflowStatus', () => {
 
   it('rejects an out-of-range limit', async () => {
     await expect(workflowStatus(new SFNClient({}), target(), { limit: 0, now: t('07:00:00') })).rejects.toThrow('--limit must be an integer from 1 to 1000');
+  });
+});
+
+describe('gateState', () => {
+  const rows = (...s: [string, string][]) => s.map(([name, status]) => ({ name, status }));
+  it('the N running executions that started first work (the end of a newest-first list), the later ones wait', () => {
+    const listed = rows(['e', 'RUNNING'], ['d', 'RUNNING'], ['c', 'SUCCEEDED'], ['b', 'RUNNING'], ['a', 'FAILED']);
+    expect(gateState(listed, 2)).toEqual({ maxActiveRuns: 2, running: 3, working: ['d', 'b'], waiting: ['e'] });
+    expect(gateState(listed, 3)).toEqual({ maxActiveRuns: 3, running: 3, working: ['e', 'd', 'b'], waiting: [] });
+    expect(gateState(rows(['x', 'SUCCEEDED']), 1)).toEqual({ maxActiveRuns: 1, running: 0, working: [], waiting: [] });
   });
 });
