@@ -123,9 +123,9 @@ export const triggerClients = (io: Io, region: string, manifest: Manifest): Trig
 const now = (io: Io): Date => (io.now ?? (() => new Date()))();
 
 /**
- * The Step Functions client of the commands that call AWS once per run (`run`, `backfill` and its `--status`:
- * a backfill looks up and starts hundreds of runs): paced to the quotas and retried on throttling with backoff,
- * as the whole-platform reads; the backoff waits through `io.sleep` when a test gives one.
+ * The Step Functions client of the commands that call AWS once per run or per dag (`run`, `backfill` and its
+ * `--status`, `status <use-case>`: hundreds of calls): paced to the quotas and retried on throttling with
+ * backoff, as the whole-platform reads; the backoff waits through `io.sleep` when a test gives one.
  */
 function pacedSfn(io: Io, client: SFNClient, region: string): SFNClient {
   return paced(client, { quotas: stepFunctionsQuotas(region), ...(io.sleep ? { clock: { now: () => Date.now(), sleep: io.sleep } } : {}) }).client;
@@ -207,7 +207,7 @@ async function useCaseStatusCommand(io: Io, opts: TargetOptions & { limit?: numb
       opts.ref,
       {
         // Paced to the Step Functions quotas, as failures and ui --from-aws: a use case may have hundreds of dags.
-        sfn: paced((io.sfn ?? ((r: string) => new SFNClient({ region: r })))(region), { quotas: stepFunctionsQuotas(region) }).client,
+        sfn: pacedSfn(io, (io.sfn ?? ((r: string) => new SFNClient({ region: r })))(region), region),
         triggers: (wf) => pausedState(io, wf, manifest),
         quality: (ref) => statusQuality(io, manifest, ref),
         join: async (wf) => {

@@ -12,11 +12,9 @@ import { StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { stateMachineArn as machineArnOf, type WorkflowTarget } from './resolve.ts';
 import type { BackfillResult } from './backfill.ts';
 import type { PlannedRun } from './plan.ts';
+import { PAYLOAD_BYTES_MAX } from '../asl/limits.ts';
 import { withThousands } from '../build/limits.ts';
 import { OpsError } from './errors.ts';
-
-/** Bytes of an execution's input, at most (256 KiB, UTF-8). */
-export const EXECUTION_INPUT_MAX_BYTES = 262_144;
 
 /**
  * One run as the backfill machine takes it: `[name, logical_date, data_interval_start, data_interval_end,
@@ -59,8 +57,8 @@ export async function startDetached(
   const toStart = plan.items.filter((i) => i.outcome === 'planned' && !i.error).map((i) => ({ plan: byName.get(i.logicalDate)!, name: i.name, attempt: i.attempt }));
   const input = detachedInput(target, toStart, plan.maxConcurrency);
   const bytes = Buffer.byteLength(input);
-  if (bytes > EXECUTION_INPUT_MAX_BYTES) {
-    const fit = Math.floor((toStart.length * EXECUTION_INPUT_MAX_BYTES) / bytes);
+  if (bytes > PAYLOAD_BYTES_MAX) {
+    const fit = Math.floor((toStart.length * PAYLOAD_BYTES_MAX) / bytes);
     throw new OpsError('USAGE', `${withThousands(toStart.length)} runs to start make a ${Math.ceil(bytes / 1024)} KiB input: a detached backfill's input holds 256 KiB, about ${withThousands(fit)} runs of this dag; split --from..--to`);
   }
   const region = target.region;

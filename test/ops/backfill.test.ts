@@ -1,7 +1,8 @@
 import { ExecutionLimitExceeded, StartExecutionCommand, StateMachineDoesNotExist } from '@aws-sdk/client-sfn';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { backfill, planBackfill } from '../../src/ops/backfill.ts';
-import { detachedInput, detachedName, EXECUTION_INPUT_MAX_BYTES, startDetached } from '../../src/ops/backfill-detach.ts';
+import { PAYLOAD_BYTES_MAX } from '../../src/asl/limits.ts';
+import { detachedInput, detachedName, startDetached } from '../../src/ops/backfill-detach.ts';
 import { formatBackfill } from '../../src/ops/format.ts';
 import { sfnExecutions } from '../../src/starter/sfn.ts';
 import { manifestWorkflow } from '../helpers/manifest.ts';
@@ -187,7 +188,7 @@ describe('--detach', () => {
     // 61 days of an hourly dag: 1,464 runs.
     await expect(detach('2026-08-01', '2026-09-30', 12)).resolves.toMatchObject({ runs: 1464 });
     const [handed] = sfn.started();
-    expect(Buffer.byteLength(JSON.stringify(handed!.input))).toBeLessThanOrEqual(EXECUTION_INPUT_MAX_BYTES);
+    expect(Buffer.byteLength(JSON.stringify(handed!.input))).toBeLessThanOrEqual(PAYLOAD_BYTES_MAX);
     // 120 days: 2,880 runs do not fit.
     await expect(detach('2026-06-01', '2026-09-28', 12)).rejects.toThrow(/^2,880 runs to start make a 352 KiB input: a detached backfill's input holds 256 KiB, about 2,0\d\d runs of this dag; split --from\.\.--to$/);
     expect(sfn.started()).toHaveLength(1);
