@@ -228,7 +228,8 @@ export function compileStream(sources: readonly SourceFile[], options: StreamOpt
   const healthySet = new Set(healthy);
   const healthyFacts = healthy.map((u) => u.normalized!.facts!);
   const quarantinedNames = new Set(quarantined.map((q) => q.useCase));
-  for (const uc of healthyFacts) {
+  // Only with a use case quarantined: the loop reads every workflow's facts.
+  for (const uc of quarantinedNames.size > 0 ? healthyFacts : []) {
     for (const w of uc.workflows) {
       for (const dep of w.dependsOn) {
         if (quarantinedNames.has(dep.useCase)) {
@@ -256,11 +257,18 @@ export function compileStream(sources: readonly SourceFile[], options: StreamOpt
   });
   reused.cross.facts = crossFacts === crossBefore?.facts;
   const tables = crossFacts.tables;
-  if (cache?.writeCross && !(reused.cross.scanned && reused.cross.facts)) cache.writeCross({ format: CACHE_FORMAT, scanned, facts: crossFacts });
+  // Migrations of quarantined use cases count: their last deployment may still be converting.
+  // Made again only when a use case's facts changed; what each assembled input was made with is its content's digest.
+  const migratedFrom = digest(...units.flatMap((u) => (u.normalized?.facts ? [u.files.name, u.normalized.factsId] : [])));
+  const migratedBefore = crossBefore?.migrated?.key === migratedFrom ? crossBefore.migrated : undefined;
+  const migratedList = migratedBefore?.tables ?? [...migratedTables([...facts.values()])];
+  const migrated = new Map(migratedList);
+  const migratedKey = migratedBefore?.digest ?? digest(canonical(migratedList));
+  if (cache?.writeCross && !(reused.cross.scanned && reused.cross.facts && migratedBefore)) {
+    cache.writeCross({ format: CACHE_FORMAT, scanned, facts: crossFacts, migrated: { key: migratedFrom, digest: migratedKey, tables: migratedList } });
+  }
 
   // Assemble: each healthy use case's files go out as soon as they are made (or found unchanged in the cache).
-  // Migrations of quarantined use cases count: their last deployment may still be converting.
-  const migrated = migratedTables([...facts.values()]);
   /** The IR of a unit: held (no cache), else read from the cache, else normalized again (a cache entry without it). */
   const irOf = (u: Unit): UseCase => {
     const n = u.normalized!;
@@ -285,18 +293,19 @@ export function compileStream(sources: readonly SourceFile[], options: StreamOpt
   const summaries: UseCaseSummary[] = [];
   for (const u of healthy) {
     const name = u.files.name;
-    const input = assemblyInput(u.normalized!, migrated);
     const previous = u.cached?.assembled;
+    // The same normalized result and migrated tables as when the cached input was made: the same input.
+    const input = previous?.migrated === migratedKey && u.normalized === u.cached?.normalized ? previous.input : assemblyInput(u.normalized!, migrated);
     const assemble = () => {
       const a = assembleUnit(irOf(u), u.normalized!.facts!, platform, migrated, loaded.renamedBuckets);
       a.files.set(manifestPartPath(name), compactJson(a.part));
-      return { files: a.files, assembled: { input, summary: a.summary, diagnostics: a.diagnostics, files: [...a.files].map(([path, text]) => ({ path, digest: digest(text) })) } };
+      return { files: a.files, assembled: { input, migrated: migratedKey, summary: a.summary, diagnostics: a.diagnostics, files: [...a.files].map(([path, text]) => ({ path, digest: digest(text) })) } };
     };
     let assembled: NonNullable<CacheEntry['assembled']>;
     let text: (path: string) => string;
     let held = false;
     if (previous?.input === input) {
-      assembled = previous;
+      assembled = previous.migrated === migratedKey ? previous : { ...previous, migrated: migratedKey };
       reused.assembled.push(name);
       // A file's text is needed only when the build folder lacks it (or it changed there), or a command reads
       // it without a build folder (graph, lineage, plan: the manifest part): taken from the
@@ -328,7 +337,7 @@ export function compileStream(sources: readonly SourceFile[], options: StreamOpt
     for (const f of assembled.files) options.emit({ ...f, text: () => text(f.path), ...(held ? { held } : {}) });
     assembled.diagnostics.forEach((d) => report.add(d));
     summaries.push(assembled.summary);
-    if (cache && previous?.input === input && (u.normalized !== u.cached?.normalized || u.cached?.key !== u.key)) {
+    if (cache && previous?.input === input && (u.normalized !== u.cached?.normalized || u.cached?.key !== u.key || assembled !== previous)) {
       cache.write(name, entryOf(u, assembled));
     }
     // The IR is stored: let it go again (loadUseCases reads it back).

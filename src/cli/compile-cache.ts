@@ -15,9 +15,11 @@
  * The IR and the platform are written with the V8 serializer. An entry is written as JSON
  * when JSON holds it exactly — its index part's Maps and Sets as lists, rebuilt on read
  * ({@link entryJson}) — since an incremental compile reads every use case's entry and
- * `JSON.parse` reads them in about half the time the V8 deserializer takes; when the text
- * does not read back to the same value (an `undefined` property, a Map elsewhere) the entry
- * is written with the V8 serializer instead. The first byte tells which.
+ * `JSON.parse` reads them in about half the time the V8 deserializer takes; the parts a
+ * reused use case seldom needs go on lines of their own, parsed only when read
+ * ({@link LAZY_PATHS}). When the text does not read back to the same value (an `undefined`
+ * property, a Map elsewhere) the entry is written with the V8 serializer instead. The first
+ * byte tells which.
  *
  * The cache is trusted as much as the build folder: whoever can write it can
  * write the build. An entry that does not read back (another Node version,
@@ -90,7 +92,9 @@ export class DiskCache implements CompileCache {
 
   read(useCase: string): CacheEntry | undefined {
     if (!SAFE.test(useCase)) return undefined;
-    return this.load(`${useCase}.entry`, decode(entryFromJson)) as CacheEntry | undefined;
+    // Read as Latin-1, which costs a copy where UTF-8 costs a decode: a JSON entry is ASCII ({@link entryJson}),
+    // and the text gives back the very bytes of one written with the V8 serializer.
+    return this.loadText(`${useCase}.entry`, 'latin1', (text) => (text.charCodeAt(0) === JSON_START ? entryFromJson(text, useCase) : deserialize(Buffer.from(text, 'latin1')))) as CacheEntry | undefined;
   }
 
   readUseCase(useCase: string, digest: string): UseCase | undefined {
@@ -175,14 +179,23 @@ export class DiskCache implements CompileCache {
 
   /** The value stored as `name`; undefined when it is gone or does not read back. */
   private load(name: string, parse: (buf: Buffer) => unknown = deserialize): unknown {
-    let buf: Buffer;
+    return this.loadWith(() => readFileSync(join(this.dir, name)), parse);
+  }
+
+  /** {@link load} of a file read as text in `encoding`. */
+  private loadText(name: string, encoding: BufferEncoding, parse: (text: string) => unknown): unknown {
+    return this.loadWith(() => readFileSync(join(this.dir, name), encoding), parse);
+  }
+
+  private loadWith<T>(read: () => T, parse: (data: T) => unknown): unknown {
+    let data: T;
     try {
-      buf = readFileSync(join(this.dir, name));
+      data = read();
     } catch {
       return undefined;
     }
     try {
-      return parse(buf);
+      return parse(data);
     } catch {
       return undefined;
     }
@@ -222,13 +235,59 @@ function decode(fromJson: (text: string) => unknown): (buf: Buffer) => unknown {
 const INDEX_MAPS = ['dags', 'schedules', 'timezones', 'conventions', 'dependsOn', 'migrationTables', 'tables'] as const satisfies readonly (keyof UseCaseIndexEntry)[];
 const INDEX_SETS = ['secrets', 'datasyncTasks'] as const satisfies readonly (keyof UseCaseIndexEntry)[];
 
+/**
+ * The parts of an entry an incremental compile reads of a use case it reuses only when a whole-platform stage
+ * runs again or its reads are asked again (src/compile.ts): its ownership claims, its `depends_on` edges, its
+ * reads of the index and its workflows' facts — about half of an entry's text, and most of its parse time
+ * (the facts are its deepest part). Each is written as JSON on a line of its own after the rest of the entry,
+ * and parsed the first time it is read ({@link entryFromJson}).
+ */
+const LAZY_PATHS = [
+  ['scan', 'ownership'],
+  ['scan', 'edges'],
+  ['normalized', 'reads'],
+  ['normalized', 'facts', 'workflows'],
+] as const;
+/** The key of the entry's first line that lists the length of each lazy line (-1: that part is absent). */
+const LAZY = '~lazy';
+
 /** The entry as JSON, or undefined when JSON cannot hold it exactly (read back by {@link entryFromJson}). */
 export function entryJson(entry: CacheEntry): string | undefined {
   const index: Record<string, unknown> = { ...entry.scan.entry };
   for (const k of INDEX_MAPS) if (index[k] instanceof Map) index[k] = [...(index[k] as Map<unknown, unknown>)];
   for (const k of INDEX_SETS) if (index[k] instanceof Set) index[k] = [...(index[k] as Set<unknown>)];
-  const packed = { ...entry, scan: { ...entry.scan, entry: index } };
-  return jsonExact(packed) ? JSON.stringify(packed) : undefined;
+  const packed: Record<string, unknown> = { ...entry, scan: { ...entry.scan, entry: index } };
+  if (!jsonExact(packed)) return undefined;
+  const lines = LAZY_PATHS.map((path) => {
+    const parent = copiedAlong(packed, path.slice(0, -1));
+    const key = path[path.length - 1]!;
+    if (!parent || !Object.hasOwn(parent, key)) return undefined;
+    const text = ascii(JSON.stringify(parent[key]));
+    delete parent[key];
+    return text;
+  });
+  return [ascii(JSON.stringify({ ...packed, [LAZY]: lines.map((l) => l?.length ?? -1) })), ...lines.map((l) => l ?? '')].join('\n');
+}
+
+/**
+ * JSON text with every character past ASCII written as an escape (`\u00e9`): the same value, and a file
+ * whose bytes read as Latin-1 are its text (no UTF-8 to decode: DiskCache.read).
+ */
+function ascii(json: string): string {
+  return NON_ASCII.test(json) ? json.replace(NON_ASCII_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : json;
+}
+const NON_ASCII = /[^\x00-\x7f]/;
+const NON_ASCII_ALL = /[^\x00-\x7f]/g;
+
+/** The object at `keys` below `root`, each object on the way replaced by a shallow copy (so that it can be changed); undefined when one is missing. */
+function copiedAlong(root: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> | undefined {
+  let o = root;
+  for (const k of keys) {
+    const v = o[k];
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
+    o = o[k] = { ...(v as Record<string, unknown>) };
+  }
+  return o;
 }
 
 /**
@@ -257,15 +316,62 @@ function jsonExact(v: unknown): boolean {
   }
 }
 
-/** An entry read from its JSON text, the index entry's Maps and Sets rebuilt. */
-export function entryFromJson(text: string): CacheEntry {
-  const entry = JSON.parse(text) as CacheEntry;
+/**
+ * An entry read from its JSON text, the index entry's Maps and Sets rebuilt, each lazy part ({@link LAZY_PATHS})
+ * parsed the first time it is read. Throws when the text does not read back (then the entry is not used), also
+ * when a lazy line does not have the length the first line gives it (a truncated file).
+ */
+export function entryFromJson(text: string, useCase?: string): CacheEntry {
+  const lines = text.split('\n');
+  const entry = JSON.parse(lines[0]!) as CacheEntry & { [LAZY]?: unknown };
+  const lengths = entry[LAZY];
+  delete entry[LAZY];
+  if (lengths !== undefined || lines.length > 1) {
+    if (!Array.isArray(lengths) || lengths.length !== LAZY_PATHS.length || lines.length !== LAZY_PATHS.length + 1) throw new Error('an entry whose lazy parts do not match its first line');
+    for (const [i, path] of LAZY_PATHS.entries()) {
+      const line = lines[i + 1]!;
+      if (lengths[i] === -1 && line === '') continue;
+      if (lengths[i] !== line.length || line === '') throw new Error('an entry whose lazy parts do not match its first line');
+      let parent: unknown = entry;
+      for (const k of path.slice(0, -1)) parent = (parent as Record<string, unknown> | undefined)?.[k];
+      if (typeof parent !== 'object' || parent === null) throw new Error('an entry whose lazy part has no place in it');
+      lazily(parent, path[path.length - 1]!, line, useCase);
+    }
+  }
   const index = entry.scan?.entry as unknown as Record<string, unknown> | undefined;
   if (index) {
     for (const k of INDEX_MAPS) if (Array.isArray(index[k])) index[k] = new Map(index[k] as [unknown, unknown][]);
     for (const k of INDEX_SETS) if (Array.isArray(index[k])) index[k] = new Set(index[k] as unknown[]);
   }
   return entry;
+}
+
+/**
+ * `o[key]` as the value of the JSON text `text`, parsed when first read (a property like any other to spread,
+ * clone, freeze or compare). A text that does not parse stops the compile with what to do.
+ */
+function lazily(o: object, key: string, text: string, useCase: string | undefined): void {
+  let value: unknown;
+  let parsed = false;
+  Object.defineProperty(o, key, {
+    enumerable: true,
+    configurable: true,
+    get() {
+      if (!parsed) {
+        try {
+          value = JSON.parse(text);
+        } catch {
+          throw new Error(`the compile cache entry${useCase === undefined ? '' : ` of use case '${useCase}'`} does not read back: delete the cache folder (or use --no-cache) and compile again`);
+        }
+        parsed = true;
+      }
+      return value;
+    },
+    set(v: unknown) {
+      value = v;
+      parsed = true;
+    },
+  });
 }
 
 /**

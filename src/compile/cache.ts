@@ -30,11 +30,12 @@ import type { LoadedPlatform } from '../ir/load-platform.ts';
 import type { UseCase } from '../ir/types.ts';
 import type { StackLayout } from '../../infra/usecase/shards.ts';
 import type { ManifestTable, ManifestWorkflow } from '../build/types.ts';
+import type { MigrationRef } from '../ir/migration-order.ts';
 import type { Reads } from './reads.ts';
 import type { UseCaseScan } from './scan.ts';
 
 /** Bumped whenever an entry's shape changes: older entries are then never read. */
-export const CACHE_FORMAT = 6;
+export const CACHE_FORMAT = 7;
 
 /** What the whole-platform stages and the CLI summary need of a compiled workflow (kept in every cache entry: small). */
 export interface WorkflowSummary extends Pick<ManifestWorkflow, 'name' | 'type' | 'kind' | 'enabled' | 'schedule' | 'scheduleTimezone' | 'dependsOn' | 'stats'> {
@@ -90,6 +91,12 @@ export interface CacheEntry {
   assembled?: {
     /** Digest of the normalized use case and the migrations it waits for. */
     input: string;
+    /**
+     * Digest of the platform's migrated tables ({@link CrossEntry} `migrated`) {@link input} was made with: while
+     * the use case's normalized result and that key are the same, so is its input, which is then not made again
+     * (it reads every workflow's facts).
+     */
+    migrated?: string;
     summary: UseCaseSummary;
     files: FileDigest[];
     diagnostics: Diagnostic[];
@@ -135,12 +142,18 @@ export interface VerifiedReads {
  *            for the positions of its diagnostics), every use case's index entry, ownership claims and
  *            `depends_on` edges;
  *   facts    missing dependencies and the table catalog: from `scanned`'s inputs and the facts of every
- *            use case that compiles.
+ *            use case that compiles;
+ *   migrated every migrated table and its migration: from the facts of every use case that normalizes.
+ *
+ * Taken from here, the stages read no use case's workflow facts, which the disk cache then never parses
+ * for a use case it reuses (src/cli/compile-cache.ts).
  */
 export interface CrossEntry {
   format: typeof CACHE_FORMAT;
   scanned?: { key: string; owners: [string, string][]; created: string[]; diagnostics: Diagnostic[] };
   facts?: { key: string; tables: Record<string, ManifestTable>; diagnostics: Diagnostic[] };
+  /** `digest`: of `tables`, the key of the input of each use case assembled with them (`assembled.migrated`). */
+  migrated?: { key: string; digest: string; tables: [string, MigrationRef][] };
 }
 
 /** Where entries live between compiles: in memory for tests, on disk for the CLI (src/cli/compile-cache.ts). */

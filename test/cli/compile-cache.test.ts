@@ -196,6 +196,112 @@ describe('compile cache on disk', () => {
   }
 });
 
+/** A disk cache that notes the use cases whose workflow facts a compile read from an entry (a lazy part). */
+class FactsWatch extends DiskCache {
+  readonly touched = new Set<string>();
+
+  override read(useCase: string): CacheEntry | undefined {
+    const entry = super.read(useCase);
+    const facts = entry?.normalized?.facts;
+    if (facts) {
+      const lazy = Object.getOwnPropertyDescriptor(facts, 'workflows')!;
+      expect(lazy.get, `${useCase}: its workflow facts are read lazily`).toBeTypeOf('function');
+      Object.defineProperty(facts, 'workflows', { ...lazy, get: () => (this.touched.add(useCase), lazy.get!.call(facts)) });
+    }
+    return entry;
+  }
+}
+
+describe('entries read lazily', () => {
+  const sources = readSpecTree(EXAMPLE).files;
+  const edit = (files: readonly { path: string; text: string }[], path: string, from: string | RegExp, to: string) =>
+    files.map((f) => {
+      if (f.path !== path) return f;
+      const text = f.text.replace(from, to);
+      expect(text, `${path}: ${String(from)}`).not.toBe(f.text);
+      return { path, text };
+    });
+
+  it("an incremental compile parses no reused use case's workflow facts while the platform's migrations are the same, and builds what a full compile builds", () => {
+    const cache = new FactsWatch(join(folder(), 'cache'));
+    const run = (tree: readonly { path: string; text: string }[]) => {
+      cache.touched.clear();
+      // As the build folder takes them: by digest, a file's text made only where the folder lacks it (here: never).
+      const files = new Map<string, string>();
+      const r = compileStream(tree, { lakestepVersion: '0.0.0-test', cache, emit: (f) => files.set(f.path, f.digest) });
+      const full = compile(tree, { lakestepVersion: '0.0.0-test' });
+      expect(new Map([...files].sort())).toEqual(new Map([...full.files].map(([path, text]) => [path, digest(text)] as const).sort()));
+      expect(r.diagnostics).toEqual(full.diagnostics);
+      return { touched: [...cache.touched].sort(), migrated: cache.readCross()!.migrated!.digest };
+    };
+    const first = run(sources);
+    // A merge's condition: no other use case's facts are parsed.
+    const condition = edit(sources, 'orders/processing.yaml', "op = 'D'", "op = 'X'");
+    expect(run(condition)).toEqual({ touched: [], migrated: first.migrated });
+    // A comment line moves the positions in payments' facts: the migrated tables are made again from every use
+    // case's facts, the same, so no other use case's input is made again; and once more, nothing is parsed.
+    const comment = edit(condition, 'payments/orchestration.yaml', /^/, '# a comment\n');
+    expect(run(comment)).toEqual({ touched: ['clickstream', 'customers', 'orders'], migrated: first.migrated });
+    expect(run(comment)).toEqual({ touched: [], migrated: first.migrated });
+    // A migrated table disabled: the platform's migrations change, and every use case's input is made again.
+    const disabled = edit(comment, 'orders/migration-curated.yaml', 'enabled: true', 'enabled: false');
+    const afterDisable = run(disabled);
+    expect(afterDisable.migrated).not.toBe(first.migrated);
+    expect(afterDisable.touched).toEqual(['clickstream', 'customers', 'payments']);
+    // Compiled again, and back: the first unchanged, the revert as a full compile.
+    expect(run(disabled)).toEqual({ touched: [], migrated: afterDisable.migrated });
+    expect(run(sources).migrated).toBe(first.migrated);
+  });
+
+  it('reads a damaged lazy part only when it is read, and then stops with what to do; a truncated entry is not read at all', () => {
+    const dir = folder();
+    const cache = new DiskCache(join(dir, 'cache'));
+    const memory = new MemoryCache();
+    compileStream(sources, { lakestepVersion: '0.0.0-test', cache: memory, emit: () => {} });
+    const entry = memory.entries.get('orders')!.entry;
+    cache.write('orders', entry);
+    const file = join(dir, 'cache/orders.entry');
+    const text = readFileSync(file, 'latin1');
+    const lines = text.split('\n');
+    expect(lines).toHaveLength(5);
+    // The workflows' facts, damaged but as long as they were.
+    writeFileSync(file, [...lines.slice(0, 4), '#'.repeat(lines[4]!.length)].join('\n'));
+    const damaged = cache.read('orders')!;
+    expect(damaged.scan.entry.tables).toBeInstanceOf(Map);
+    expect(damaged.normalized!.facts!.owner).toBe(entry.normalized!.facts!.owner);
+    expect(() => damaged.normalized!.facts!.workflows).toThrow("the compile cache entry of use case 'orders' does not read back: delete the cache folder (or use --no-cache) and compile again");
+    // One character short at the end: not the length its first line gives.
+    writeFileSync(file, text.slice(0, -1));
+    expect(cache.read('orders')).toBeUndefined();
+    writeFileSync(file, text);
+    expect(cache.read('orders')).toStrictEqual(entry);
+  });
+
+  it('writes an entry as ASCII, whatever its text holds, and reads it back as the very value', () => {
+    const dir = folder();
+    const cache = new DiskCache(join(dir, 'cache'));
+    const memory = new MemoryCache();
+    // An unknown field is quoted in its diagnostic, which the entry keeps: letters past ASCII and one past the
+    // BMP. Quarantined, the use case's entry holds no facts (undefined): kept with the V8 serializer.
+    const unknown = edit(sources, 'orders/orchestration.yaml', /^owner: /m, 'größe📦: 1\nowner: ');
+    compileStream(unknown, { lakestepVersion: '0.0.0-test', cache: memory, emit: () => {} });
+    const quarantined = memory.entries.get('orders')!.entry;
+    const quoting = [...quarantined.scan.diagnostics, ...(quarantined.normalized?.diagnostics ?? [])].filter((d) => d.message.includes("'größe📦'"));
+    expect(quoting).toHaveLength(1);
+    cache.write('orders', quarantined);
+    expect(readFileSync(join(dir, 'cache/orders.entry'))[0]).toBe(0xff);
+    expect(cache.read('orders')).toStrictEqual(quarantined);
+    // The same diagnostic in an entry JSON holds: written as ASCII.
+    const healthy = memory.entries.get('payments')!.entry;
+    healthy.scan.diagnostics = quoting;
+    cache.write('payments', healthy);
+    const bytes = readFileSync(join(dir, 'cache/payments.entry'));
+    expect(bytes[0]).toBe(0x7b);
+    expect(bytes.every((b) => b < 0x80)).toBe(true);
+    expect(cache.read('payments')).toStrictEqual(healthy);
+  });
+});
+
 describe('the output of a large platform', () => {
   it(`validate lists every file past ${LIST_LIMIT} files only when it has problems, errors first, and counts the rest`, async () => {
     const generated = generateSpecs({ useCases: 25 });
