@@ -1,7 +1,7 @@
 /**
  * The EMR Serverless runtime role of one use case's Spark jobs, created in the
  * use case's first stack: its secrets, its Glue databases, its S3 keys
- * ({@link sparkAccess}), the watermarks table and the platform key. One inline
+ * ({@link sparkAccess}) and the platform key. One inline
  * policy on a role of its own, so no other stack ever writes to it (IAM keys
  * inline policies by role and name) and its size depends on this use case only.
  * @see https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/security-iam-runtime-role.html
@@ -114,11 +114,10 @@ function statements(access: SparkAccess, r: PlatformResources): iam.PolicyStatem
     );
   }
   out.push(...secretKeyStatements(access.secretKeys));
+  // No statement on the platform's DynamoDB tables: the runtime reads and writes S3 and secrets only, and
+  // the state machines keep the watermarks. A custom `spark:` job runs its own code under this role, so any
+  // grant there would let one use case move another's watermarks or forge its runs.
   out.push(
-    new iam.PolicyStatement({
-      actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
-      resources: [r.tables.watermarks.tableArn],
-    }),
     new iam.PolicyStatement({
       actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*', 'kms:DescribeKey'],
       resources: [r.key.keyArn],
