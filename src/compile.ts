@@ -294,18 +294,20 @@ export function compileStream(sources: readonly SourceFile[], options: StreamOpt
   for (const u of healthy) {
     const name = u.files.name;
     const previous = u.cached?.assembled;
-    // The same normalized result and migrated tables as when the cached input was made: the same input.
-    const input = previous?.migrated === migratedKey && u.normalized === u.cached?.normalized ? previous.input : assemblyInput(u.normalized!, migrated);
+    // The same normalized result and migrated tables as the cached input was made from: the same input. (Not the
+    // entry's own normalized result: a quarantined use case's entry takes a new one and keeps its old output.)
+    const basis = digest(u.normalized!.id, migratedKey);
+    const input = previous?.basis === basis ? previous.input : assemblyInput(u.normalized!, migrated);
     const assemble = () => {
       const a = assembleUnit(irOf(u), u.normalized!.facts!, platform, migrated, loaded.renamedBuckets);
       a.files.set(manifestPartPath(name), compactJson(a.part));
-      return { files: a.files, assembled: { input, migrated: migratedKey, summary: a.summary, diagnostics: a.diagnostics, files: [...a.files].map(([path, text]) => ({ path, digest: digest(text) })) } };
+      return { files: a.files, assembled: { input, basis, summary: a.summary, diagnostics: a.diagnostics, files: [...a.files].map(([path, text]) => ({ path, digest: digest(text) })) } };
     };
     let assembled: NonNullable<CacheEntry['assembled']>;
     let text: (path: string) => string;
     let held = false;
     if (previous?.input === input) {
-      assembled = previous.migrated === migratedKey ? previous : { ...previous, migrated: migratedKey };
+      assembled = previous.basis === basis ? previous : { ...previous, basis };
       reused.assembled.push(name);
       // A file's text is needed only when the build folder lacks it (or it changed there), or a command reads
       // it without a build folder (graph, lineage, plan: the manifest part): taken from the

@@ -92,11 +92,11 @@ export interface CacheEntry {
     /** Digest of the normalized use case and the migrations it waits for. */
     input: string;
     /**
-     * Digest of the platform's migrated tables ({@link CrossEntry} `migrated`) {@link input} was made with: while
-     * the use case's normalized result and that key are the same, so is its input, which is then not made again
-     * (it reads every workflow's facts).
+     * Digest of what {@link input} was made from: the normalized result's `id` and the digest of the platform's
+     * migrated tables ({@link CrossEntry} `migrated`). While both are the same, so is the input, which is then
+     * not made again (it reads every workflow's facts).
      */
-    migrated?: string;
+    basis?: string;
     summary: UseCaseSummary;
     files: FileDigest[];
     diagnostics: Diagnostic[];
@@ -152,7 +152,7 @@ export interface CrossEntry {
   format: typeof CACHE_FORMAT;
   scanned?: { key: string; owners: [string, string][]; created: string[]; diagnostics: Diagnostic[] };
   facts?: { key: string; tables: Record<string, ManifestTable>; diagnostics: Diagnostic[] };
-  /** `digest`: of `tables`, the key of the input of each use case assembled with them (`assembled.migrated`). */
+  /** `digest`: of `tables`, part of the basis of each use case's assembled input (`assembled.basis`). */
   migrated?: { key: string; digest: string; tables: [string, MigrationRef][] };
 }
 

@@ -295,6 +295,25 @@ describe('incremental compile', () => {
     expect(check(shifted, shifted, cache).result.reused.cross).toEqual({ scanned: true, facts: true });
   });
 
+  it("an entry whose normalized result is newer than its assembled output (a quarantined use case's) is assembled again, not served", () => {
+    // A quarantined use case's entry takes its new normalized result and keeps its last assembled output; when it
+    // compiles again with that normalized result unchanged, the output must follow it, not the kept one.
+    const changed = edited(EXAMPLE, replace('orders/processing.yaml', "op = 'D'", "op = 'X'"));
+    const cache = new MemoryCache();
+    withCache(EXAMPLE, cache);
+    const later = new MemoryCache();
+    withCache(changed, later);
+    const old = cache.entries.get('orders')!;
+    const now = later.entries.get('orders')!.entry;
+    expect(now.normalized!.id).not.toBe(old.entry.normalized!.id);
+    cache.entries.set('orders', { entry: { ...now, assembled: old.entry.assembled }, files: old.files });
+    cache.irs.set('orders', later.irs.get('orders')!);
+    const { files, result } = withCache(changed, cache);
+    expect(sorted(files)).toEqual(sorted(compile(changed, VERSION).files));
+    expect(result.reused.normalized).toContain('orders');
+    expect(result.reused.assembled).not.toContain('orders');
+  });
+
   it('another lakestep version or cache format reuses nothing', () => {
     const cache = new MemoryCache();
     withCache(EXAMPLE, cache);
