@@ -117,10 +117,13 @@ function statements(access: SparkAccess, r: PlatformResources): iam.PolicyStatem
   // No statement on the platform's DynamoDB tables: the runtime reads and writes S3 and secrets only, and
   // the state machines keep the watermarks. A custom `spark:` job runs its own code under this role, so any
   // grant there would let one use case move another's watermarks or forge its runs.
+  // The platform key encrypts the buckets, and also the tables, topic, log groups and state machines: through S3
+  // only, so the job's own code can never ask KMS itself to decrypt anything else the key protects.
   out.push(
     new iam.PolicyStatement({
       actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*', 'kms:DescribeKey'],
       resources: [r.key.keyArn],
+      conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } },
     }),
   );
   return out;

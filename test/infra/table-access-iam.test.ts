@@ -81,6 +81,19 @@ describe("Spark job roles of the example, against the platform's DynamoDB tables
   });
 });
 
+describe("Spark job roles of the example, against the platform's key", () => {
+  // The key also encrypts the tables, topic, log groups and state machines: a job's own code must not be able to
+  // ask KMS for anything but what S3 (the buckets) and Secrets Manager (its secrets' keys) ask on its behalf.
+  it.each(['orders', 'payments', 'customers', 'clickstream'])('%s: uses a KMS key only through S3 or Secrets Manager', (useCase) => {
+    const kmsStatements = roles.get(useCase)!.filter((s) => [s.Action].flat().some((a) => a.startsWith('kms:')));
+    expect(kmsStatements.length).toBeGreaterThan(0);
+    for (const s of kmsStatements) {
+      const via = (s.Condition as { StringEquals?: Record<string, string> } | undefined)?.StringEquals?.['kms:ViaService'];
+      expect([`s3.${REGION}.amazonaws.com`, `secretsmanager.${REGION}.amazonaws.com`], JSON.stringify(s)).toContain(via);
+    }
+  });
+});
+
 describe('Spark job roles of the example: the model has cross-use-case reads', () => {
   it('has tables one use case reads and another writes, so the checks above can fail', () => {
     const readElsewhere = Object.entries(manifest.tables).filter(([, t]) => t.readers.some((r) => !t.writers.some((w) => w.split('/')[0] === r.split('/')[0])));
