@@ -1,17 +1,9 @@
 /** A Kafka source without `columns` lands raw records, as the schema documents. */
 import { describe, expect, it } from 'vitest';
-import { compileTree } from './support.ts';
+import { compileTree, kafkaIngestion, VPC_PLATFORM } from './support.ts';
 
-// Kafka is reached from inside a VPC, so the platform names the EMR application's subnets.
-const PLATFORM = 'emr:\n  network:\n    subnet_ids: [subnet-0a1b2c3d4e5f60718]\n    security_group_ids: [sg-0d4e5f60718293a4b]\n';
+// Kafka is reached from inside a VPC, so the platform names the EMR application's subnets (VPC_PLATFORM).
 const ORCHESTRATION = 'owner: feed@example.com\ndags:\n  - name: feed-ingestion\n    type: ingestion\n    schedule: rate(1 hour)\n';
-const source = (extra: string) => `micro_batch:
-  - name: clicks
-    source:
-      bootstrap_servers_secret_arn: arn:aws:secretsmanager:eu-west-1:123456789012:secret:kafka-AbCdEf
-      topics: [web.clicks]
-${extra}    target: raw_feed.clicks
-`;
 
 interface Step {
   kind: string;
@@ -23,7 +15,7 @@ interface Step {
 }
 
 function jobSteps(extra: string): { errors: string[]; steps: Step[] } {
-  const result = compileTree({ 'platform.yaml': PLATFORM, 'feed/orchestration.yaml': ORCHESTRATION, 'feed/ingestion.yaml': source(extra) });
+  const result = compileTree({ 'platform.yaml': VPC_PLATFORM, 'feed/orchestration.yaml': ORCHESTRATION, 'feed/ingestion.yaml': kafkaIngestion(extra) });
   const errors = result.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code} ${d.message}`);
   const job = [...result.files].find(([path]) => path.startsWith('feed/jobs/feed-ingestion/'));
   return { errors, steps: job ? (JSON.parse(job[1]) as { steps: Step[] }).steps : [] };
@@ -42,7 +34,7 @@ describe('Kafka source without columns', () => {
   });
 
   it('parses json when columns are given', () => {
-    const withColumns = compileTree({ 'platform.yaml': PLATFORM, 'feed/orchestration.yaml': ORCHESTRATION, 'feed/ingestion.yaml': `${source('')}    columns: [{name: id, type: bigint}]\n` });
+    const withColumns = compileTree({ 'platform.yaml': VPC_PLATFORM, 'feed/orchestration.yaml': ORCHESTRATION, 'feed/ingestion.yaml': `${kafkaIngestion()}    columns: [{name: id, type: bigint}]\n` });
     expect(withColumns.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     const job = [...withColumns.files].find(([path]) => path.startsWith('feed/jobs/feed-ingestion/'))!;
     expect((JSON.parse(job[1]) as { steps: Step[] }).steps.find((s) => s.kind === 'kafka')).toMatchObject({ format: 'json', schemaDdl: '`id` bigint' });

@@ -4,21 +4,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { shortestGapSeconds } from '../../src/ir/overlap.ts';
-import { compileTree } from './support.ts';
+import { compileTree, kafkaIngestion, VPC_PLATFORM } from './support.ts';
 
-const PLATFORM = 'emr:\n  network:\n    subnet_ids: [subnet-0a1b2c3d4e5f60718]\n    security_group_ids: [sg-0d4e5f60718293a4b]\n';
-const KAFKA = (mode: string) => `micro_batch:
-  - name: clicks
-    source:
-      bootstrap_servers_secret_arn: arn:aws:secretsmanager:eu-west-1:123456789012:secret:kafka-AbCdEf
-      topics: [web.clicks]
-    target: raw_feed.clicks
-    mode: ${mode}
-`;
+const KAFKA = (mode: string) => kafkaIngestion(`    mode: ${mode}\n`);
 const dag = (fields: string) => `owner: feed@example.com\ndags:\n  - name: feed-ingestion\n    type: ingestion\n${fields}`;
 
 function warnings(orchestration: string, ingestion = KAFKA('micro_batch')): { code: string; message: string; at: string }[] {
-  const result = compileTree({ 'platform.yaml': PLATFORM, 'feed/orchestration.yaml': orchestration, 'feed/ingestion.yaml': ingestion });
+  const result = compileTree({ 'platform.yaml': VPC_PLATFORM, 'feed/orchestration.yaml': orchestration, 'feed/ingestion.yaml': ingestion });
   expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   return result.diagnostics.filter((d) => d.code === 'RUNS_MAY_OVERLAP').map((d) => ({ code: d.code, message: d.message, at: `${d.file}:${d.line}:${d.column}` }));
 }

@@ -11,6 +11,20 @@ import { aslProblems, type AslProblems } from '../helpers/asl.ts';
 
 export const VERSION = { lakestepVersion: '0.0.0-test' };
 
+/** A platform whose EMR application runs in a VPC, as Kafka and JDBC sources need. */
+export const VPC_PLATFORM = 'emr:\n  network:\n    subnet_ids: [subnet-0a1b2c3d4e5f60718]\n    security_group_ids: [sg-0d4e5f60718293a4b]\n';
+
+/** An ingestion file with one Kafka `micro_batch` source, `clicks` (topic web.clicks → raw_feed.clicks); `extra` lines go before its target. */
+export function kafkaIngestion(extra = ''): string {
+  return `micro_batch:
+  - name: clicks
+    source:
+      bootstrap_servers_secret_arn: arn:aws:secretsmanager:eu-west-1:123456789012:secret:kafka-AbCdEf
+      topics: [web.clicks]
+${extra}    target: raw_feed.clicks
+`;
+}
+
 /** `{ 'orders/orchestration.yaml': '...' }` → sources. */
 export function tree(files: Record<string, string>): SourceFile[] {
   return Object.entries(files).map(([path, text]) => ({ path, text }));
