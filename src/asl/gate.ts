@@ -27,7 +27,6 @@ const LIST = 'List running executions';
 const COUNT = 'Count running executions';
 /** The gate's wait: entered each time the run looks and finds as many earlier runs working. */
 export const GATE_WAIT_STATE = 'Wait for an earlier run';
-const WAIT = GATE_WAIT_STATE;
 const DONE = 'Earlier runs done';
 
 /** The first state of the gate of `w`, or undefined when the dag has no `max_active_runs`. */
@@ -68,7 +67,7 @@ export function gateStates(w: Pick<Workflow, 'maxActiveRuns'>, next: string, fai
     states[rank(k)] = {
       Type: 'Choice',
       Choices: [{ Variable: '$.gate.count', NumericGreaterThan: k, Next: earliest(k) }],
-      Default: WAIT,
+      Default: GATE_WAIT_STATE,
     };
     states[earliest(k)] = {
       Type: 'Pass',
@@ -79,10 +78,10 @@ export function gateStates(w: Pick<Workflow, 'maxActiveRuns'>, next: string, fai
     states[isThisRun(k)] = {
       Type: 'Choice',
       Choices: [{ Variable: '$.gate.earliest.execution.ExecutionArn', StringEqualsPath: '$.gate.me', Next: DONE }],
-      Default: last ? WAIT : rank(k + 1),
+      Default: last ? GATE_WAIT_STATE : rank(k + 1),
     };
   }
-  states[WAIT] = {
+  states[GATE_WAIT_STATE] = {
     Type: 'Wait',
     Comment: `${n} earlier run(s) of this dag are running (or this run is not listed yet): look again in ${GATE_POLL_SECONDS} s.`,
     Seconds: GATE_POLL_SECONDS,

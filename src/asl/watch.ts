@@ -35,7 +35,6 @@ export const WATCH_STATE = 'Watch run duration';
 /** Time the watch machine has beyond its wait for describing and publishing. */
 const WATCH_SLACK_SECONDS = 900;
 
-
 /** The watch machine of `w`, or undefined without `max_duration`. */
 export function watchFor(w: Workflow): WatchMachine | undefined {
   if (w.maxDurationSeconds === undefined) return undefined;

@@ -250,6 +250,8 @@ const LAZY_PATHS = [
 ] as const;
 /** The key of the entry's first line that lists the length of each lazy line (-1: that part is absent). */
 const LAZY = '~lazy';
+/** Why an entry whose lazy lines are not what its first line says is not read (a truncated file). */
+const MISMATCH = 'an entry whose lazy parts do not match its first line';
 
 /** The entry as JSON, or undefined when JSON cannot hold it exactly (read back by {@link entryFromJson}). */
 export function entryJson(entry: CacheEntry): string | undefined {
@@ -327,11 +329,11 @@ export function entryFromJson(text: string, useCase?: string): CacheEntry {
   const lengths = entry[LAZY];
   delete entry[LAZY];
   if (lengths !== undefined || lines.length > 1) {
-    if (!Array.isArray(lengths) || lengths.length !== LAZY_PATHS.length || lines.length !== LAZY_PATHS.length + 1) throw new Error('an entry whose lazy parts do not match its first line');
+    if (!Array.isArray(lengths) || lengths.length !== LAZY_PATHS.length || lines.length !== LAZY_PATHS.length + 1) throw new Error(MISMATCH);
     for (const [i, path] of LAZY_PATHS.entries()) {
       const line = lines[i + 1]!;
       if (lengths[i] === -1 && line === '') continue;
-      if (lengths[i] !== line.length || line === '') throw new Error('an entry whose lazy parts do not match its first line');
+      if (lengths[i] !== line.length || line === '') throw new Error(MISMATCH);
       let parent: unknown = entry;
       for (const k of path.slice(0, -1)) parent = (parent as Record<string, unknown> | undefined)?.[k];
       if (typeof parent !== 'object' || parent === null) throw new Error('an entry whose lazy part has no place in it');

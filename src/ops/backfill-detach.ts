@@ -59,7 +59,7 @@ export async function startDetached(
   const bytes = Buffer.byteLength(input);
   if (bytes > PAYLOAD_BYTES_MAX) {
     const fit = Math.floor((toStart.length * PAYLOAD_BYTES_MAX) / bytes);
-    throw new OpsError('USAGE', `${withThousands(toStart.length)} runs to start make a ${Math.ceil(bytes / 1024)} KiB input: a detached backfill's input holds 256 KiB, about ${withThousands(fit)} runs of this dag; split --from..--to`);
+    throw new OpsError('USAGE', `${withThousands(toStart.length)} runs to start make a ${Math.ceil(bytes / 1024)} KiB input: a detached backfill's input holds ${PAYLOAD_BYTES_MAX / 1024} KiB, about ${withThousands(fit)} runs of this dag; split --from..--to`);
   }
   const region = target.region;
   const account = target.stateMachineArn.split(':')[4] ?? '';
