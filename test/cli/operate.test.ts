@@ -44,11 +44,11 @@ beforeEach(() => {
   regions = [];
 });
 
-/** A folder with `build/manifest.json` (orders, customers; payments quarantined). */
-function buildFolder(): string {
+/** A folder with `build/manifest.json`: `m`, by default orders, customers; payments quarantined. */
+function buildFolder(m = manifest()): string {
   const dir = folder();
   mkdirSync(join(dir, 'build'));
-  writeManifest(join(dir, 'build'), manifest());
+  writeManifest(join(dir, 'build'), m);
   return dir;
 }
 
@@ -157,9 +157,7 @@ describe('lakestep status', () => {
     sfn.on(ListExecutionsCommand).resolves({ executions: [] });
     const m = manifest();
     m.useCases[0]!.workflows[0]!.timetable = { schedule: 'cron(0 6 * * ? *)', timezone: 'UTC', logicalDate: 'interval' };
-    const dir = folder();
-    mkdirSync(join(dir, 'build'));
-    writeManifest(join(dir, 'build'), m);
+    const dir = buildFolder(m);
     const r = await ops(['status', 'orders/orders-daily-report', '--account', ACCOUNT], dir);
     expect(r.code).toBe(0);
     // 06:12 on 2026-11-26: the run of 2026-11-26 (its interval ends tomorrow at 06:00).
@@ -177,9 +175,7 @@ describe('lakestep status', () => {
     });
     const m = manifest();
     m.useCases[0]!.workflows[0]!.maxActiveRuns = 1;
-    const dir = folder();
-    mkdirSync(join(dir, 'build'));
-    writeManifest(join(dir, 'build'), m);
+    const dir = buildFolder(m);
     const r = await ops(['status', 'orders/orders-daily-report', '--account', ACCOUNT], dir);
     expect(r.code).toBe(0);
     expect(r.out).toContain('max_active_runs 1: 3 running of the executions listed, 2 waiting for an earlier run to end (c, b)');
