@@ -11,6 +11,9 @@
  * The spec schemas' validators are generated here once (ajv standalone code,
  * src/spec/schema-compile.ts) and take the place of that module in the bundle,
  * so the CLI neither loads ajv's compiler nor compiles the schemas at start.
+ *
+ * The digest of the code the bundle is built from (src/cli/code-id.ts) is computed
+ * here too and set in the bundle, where the compile cache's keys read it.
  * @see https://esbuild.github.io/api/#splitting
  * @see https://ajv.js.org/standalone.html
  */
@@ -86,15 +89,13 @@ const lazyPredictionTables = {
   },
 };
 
-const schemaCompile = fileURLToPath(new URL('../src/spec/schema-compile.ts', import.meta.url));
-
-/** The module of src/spec/schema-compile.ts whose validators are ajv's standalone code. */
-async function standaloneValidators(dir) {
-  const generator = `${dir}/schema-standalone.mjs`;
-  await build({ entryPoints: [schemaCompile], outfile: generator, bundle: true, format: 'esm', platform: 'node', target: 'node20', plugins: [sourceUrl, externals], logLevel: 'warning' });
-  const { standaloneModule } = await import(pathToFileURL(generator).href);
-  await rm(generator);
-  return standaloneModule();
+/** Runs `name` of the source module `source` (a path under src/), bundled into `dir` for the time of the call. */
+async function callSource(dir, source, name) {
+  const module = `${dir}/${source.replace(/\W/g, '-')}.mjs`;
+  await build({ entryPoints: [fileURLToPath(new URL(`../${source}`, import.meta.url))], outfile: module, bundle: true, format: 'esm', platform: 'node', target: 'node20', plugins: [sourceUrl, externals], logLevel: 'warning' });
+  const exports = await import(pathToFileURL(module).href);
+  await rm(module);
+  return exports[name]();
 }
 
 const externals = {
@@ -107,7 +108,9 @@ const externals = {
 // Built beside dist/ and swapped in, so a CLI started meanwhile never sees half a build.
 const staging = `${outdir.replace(/\/$/, '')}.${process.pid}`;
 await mkdir(staging, { recursive: true });
-const validators = await standaloneValidators(staging);
+// The module of src/spec/schema-compile.ts whose validators are ajv's standalone code.
+const validators = await callSource(staging, 'src/spec/schema-compile.ts', 'standaloneModule');
+const code = await callSource(staging, 'src/cli/code-id.ts', 'codeId');
 const precompiled = {
   name: 'precompiled-schemas',
   setup(b) {
@@ -125,6 +128,7 @@ await build({
   sourcemap: 'linked',
   chunkNames: '[name]-[hash]',
   plugins: [precompiled, sourceUrl, lazyPredictionTables, externals],
+  define: { __LAKESTEP_CODE_DIGEST__: JSON.stringify(code) },
   logLevel: 'warning',
 });
 const old = `${staging}.old`;

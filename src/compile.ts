@@ -85,6 +85,11 @@ export interface CompileOptions {
   skipped?: readonly SkippedEntry[];
   /** Results of earlier compiles to reuse (src/compile/cache.ts). */
   cache?: CompileCache;
+  /**
+   * What names the compiler's code in the cache's keys, beside {@link lakestepVersion}: a cache written by other
+   * code is not read (src/cli/code-id.ts). Not needed when no cache outlives the process.
+   */
+  codeId?: string;
 }
 
 /** A generated file: its path in the build, its content's digest, and the content, produced on demand. */
@@ -142,14 +147,15 @@ export function compileStream(sources: readonly SourceFile[], options: StreamOpt
     return stored;
   };
   const tree = discover(sources, report, options.skipped);
-  const stage = platformStage(tree, options.env, report, options.lakestepVersion, cache);
+  const compiler = options.codeId === undefined ? options.lakestepVersion : `${options.lakestepVersion}+${options.codeId}`;
+  const stage = platformStage(tree, options.env, report, compiler, cache);
   const loaded = stage.loaded;
   const reused: StreamResult['reused'] = { platform: stage.reused, scanned: [], normalized: [], assembled: [], cross: { scanned: false, facts: false } };
 
   const { platform, ok: platformOk, baseFile: platformFile } = loaded;
   const platformFiles = new Set(loaded.files);
   // Everything outside a use case's folder that any of its stages reads without going through the index.
-  const platformKey = digest(String(CACHE_FORMAT), options.lakestepVersion, canonical({ platform, renamed: loaded.renamedBuckets }));
+  const platformKey = digest(String(CACHE_FORMAT), compiler, canonical({ platform, renamed: loaded.renamedBuckets }));
 
   // Scan: parse each use case once, or take its facts from the cache when its files did not change.
   let parsedKept = 0;

@@ -7,6 +7,7 @@ import { ENV_NAME, overlayEnvironment, overlayPath } from '../spec/environment.t
 import { compileStream, type OutputFile, type StreamResult } from '../compile.ts';
 import { BuildWriter } from './build-dir.ts';
 import { DiskCache, WarmCache, defaultCacheDir } from './compile-cache.ts';
+import { codeId } from './code-id.ts';
 import { lakestepVersion, type Io } from './io.ts';
 import { readSpecTree, type SpecTreeMemo } from './spec-reader.ts';
 import { SpillFile } from './spill.ts';
@@ -91,7 +92,7 @@ function cacheFor(io: Io, specsDir: string, env: string | undefined, setting: Ca
 /** Compiles the specs read by {@link readSpecs} through the incremental cache `c`, handing each file to `emit`. */
 function streamCompile(specs: ReturnType<typeof readSpecs>, env: string | undefined, c: DiskCache | undefined, emit: Parameters<typeof compileStream>[1]['emit']): StreamResult {
   const { files: sources, skipped } = specs;
-  return compileStream(sources, { lakestepVersion: lakestepVersion(), skipped, ...(env === undefined ? {} : { env }), ...(c ? { cache: c } : {}), emit });
+  return compileStream(sources, { lakestepVersion: lakestepVersion(), skipped, ...(env === undefined ? {} : { env }), ...(c ? { cache: c, codeId: codeId() } : {}), emit });
 }
 
 /**

@@ -21,10 +21,11 @@ export function platformStage(
   tree: Pick<SpecTree, 'platform' | 'overlays' | 'useCases'>,
   env: string | undefined,
   report: Report,
-  lakestepVersion: string,
+  /** The compiler's version and code (CompileOptions.codeId of src/compile.ts), in the stage's key. */
+  compiler: string,
   cache: CompileCache | undefined,
 ): { loaded: LoadedPlatform; reused: boolean } {
-  const key = platformKey(tree, env, lakestepVersion);
+  const key = platformKey(tree, env, compiler);
   const hit = cache?.readPlatform?.();
   if (hit?.format === CACHE_FORMAT && hit.key === key) {
     hit.diagnostics.forEach((d) => report.add(d));
@@ -41,11 +42,11 @@ export function platformStage(
   return { loaded, reused: false };
 }
 
-function platformKey(tree: Pick<SpecTree, 'platform' | 'overlays' | 'useCases'>, env: string | undefined, lakestepVersion: string): string {
+function platformKey(tree: Pick<SpecTree, 'platform' | 'overlays' | 'useCases'>, env: string | undefined, compiler: string): string {
   const overlay = env === undefined ? undefined : tree.overlays.get(env);
   return digest(
     String(CACHE_FORMAT),
-    lakestepVersion,
+    compiler,
     env === undefined ? '-' : `env:${env}`,
     ...(tree.platform ? ['platform', tree.platform.path, tree.platform.text] : ['no platform']),
     ...(overlay ? ['overlay', overlay.path, overlay.text] : ['no overlay']),

@@ -9,6 +9,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { codeDigest, codeId } from '../../src/cli/code-id.ts';
 
 const dist = fileURLToPath(new URL('../../dist/', import.meta.url));
 
@@ -61,5 +62,13 @@ describe('the CLI bundle', () => {
 
   it('the simulator loads with the commands that simulate', () => {
     expect([...closure(chunkOf('simulation')).packages]).toEqual(expect.arrayContaining(['aws-local-stepfunctions', 'dynalite']));
+  });
+
+  it("carries the digest of the code it was built from, the one the sources compute, for the compile cache's keys", () => {
+    const digest = codeDigest(fileURLToPath(new URL('../..', import.meta.url)));
+    expect(codeId()).toBe(digest);
+    const text = code(closure(chunkOf('commands')).files);
+    expect(text).toContain(`return "${digest}"`);
+    expect(text).not.toMatch(/__LAKESTEP_CODE_DIGEST__/);
   });
 });

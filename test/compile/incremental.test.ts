@@ -321,4 +321,18 @@ describe('incremental compile', () => {
     const r = compileStream(EXAMPLE, { lakestepVersion: '9.9.9', cache, emit: (f) => files.set(f.path, f.text()) });
     expect(r.reused.scanned).toEqual([]);
   });
+
+  it("the same version built from other code (src/cli/code-id.ts) reuses nothing; the same code reuses everything", () => {
+    const cache = new MemoryCache();
+    const run = (codeId: string) => {
+      const files = new Map<string, string>();
+      const result = compileStream(EXAMPLE, { ...VERSION, codeId, cache, emit: (f) => files.set(f.path, f.text()) });
+      return { files, result };
+    };
+    run('a'.repeat(64));
+    const other = run('b'.repeat(64));
+    expect(other.result.reused).toEqual({ platform: false, scanned: [], normalized: [], assembled: [], cross: { scanned: false, facts: false } });
+    expect(sorted(other.files)).toEqual(sorted(compile(EXAMPLE, VERSION).files));
+    expect(run('b'.repeat(64)).result.reused).toEqual({ platform: true, scanned: NAMES, normalized: NAMES, assembled: NAMES, cross: { scanned: true, facts: true } });
+  });
 });
