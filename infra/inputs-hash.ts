@@ -6,9 +6,12 @@
  *
  * A use case's hash covers its manifest entry, its state machine and job documents,
  * the tables it owns, writes or reads, the shares that grant it tables of other use
- * cases, the platform settings and the lakestep version. The platform stack's covers
- * the platform settings, its own state machines, the Spark runtime, the version and
- * which use cases upload job documents (their uploads tag the artifacts bucket).
+ * cases, the platform settings and the lakestep version and code. The platform stack's
+ * covers the platform settings, its own state machines, the Spark runtime, the version
+ * and code, and which use cases upload job documents (their uploads tag the artifacts
+ * bucket). The code (src/cli/code-id.ts: lakestep's sources, this app's among them, and
+ * its locked dependencies) is what the build files do not show: a change to the roles or
+ * the alarms this app makes redeploys every stack, also when the version did not move.
  * When the platform stack deploys, the app is built whole: its template depends on
  * every use-case stack; otherwise only the changed use cases' stacks are built.
  *
@@ -19,6 +22,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ManifestUseCase } from '../src/build/types.ts';
+import { codeId } from '../src/cli/code-id.ts';
 import { type LoadedBuild, readBuildFile } from './manifest.ts';
 
 /** The PySpark runtime the platform stack uploads, unless the app is given another. */
@@ -39,10 +43,12 @@ export const ROLES_OUTPUT = 'LakestepRoles';
 export const VERSION_OUTPUT = 'LakestepVersion';
 export const SPEC_HASH_OUTPUT = 'LakestepSpecHash';
 
-export function useCaseInputsHash(build: LoadedBuild, useCase: ManifestUseCase): string {
+/** @param code what names lakestep's code (default: this lakestep's) */
+export function useCaseInputsHash(build: LoadedBuild, useCase: ManifestUseCase, code = codeId()): string {
   const { manifest } = build;
   const hash = createHash('sha256');
   field(hash, manifest.lakestepVersion);
+  field(hash, code);
   field(hash, JSON.stringify(manifest.platform));
   field(hash, JSON.stringify(useCase));
   const tables = Object.entries(manifest.tables ?? {})
@@ -59,10 +65,12 @@ export function useCaseInputsHash(build: LoadedBuild, useCase: ManifestUseCase):
   return hash.digest('hex');
 }
 
-export function platformInputsHash(build: LoadedBuild, sparkDir: string): string {
+/** @param code what names lakestep's code (default: this lakestep's) */
+export function platformInputsHash(build: LoadedBuild, sparkDir: string, code = codeId()): string {
   const { manifest } = build;
   const hash = createHash('sha256');
   field(hash, manifest.lakestepVersion);
+  field(hash, code);
   field(hash, JSON.stringify(manifest.platform));
   field(hash, JSON.stringify(manifest.machines ?? null));
   for (const m of [manifest.machines?.backfill, manifest.machines?.dispatcher]) if (m) field(hash, readBuildFile(build, m.definition));

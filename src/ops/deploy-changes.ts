@@ -11,6 +11,7 @@
 import { type CloudFormationClient, paginateDescribeStacks } from '@aws-sdk/client-cloudformation';
 import { INPUTS_HASH_OUTPUT, platformInputsHash, ROLES_OUTPUT, SHARD_OUTPUT, USE_CASE_OUTPUT, useCaseInputsHash } from '../../infra/inputs-hash.ts';
 import type { LoadedBuild } from '../../infra/manifest.ts';
+import { codeId } from '../cli/code-id.ts';
 import { withThousands } from '../build/limits.ts';
 import { errorMessage, OpsError } from './errors.ts';
 
@@ -53,12 +54,12 @@ export function nothingChanged(c: Pick<StackChanges, 'platform' | 'useCases'>): 
 /** States of a stack whose outputs describe what runs (a failed update rolls back to the old outputs). */
 const SETTLED = new Set(['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE', 'IMPORT_COMPLETE', 'IMPORT_ROLLBACK_COMPLETE']);
 
-export function localHashes(build: LoadedBuild, sparkDir: string): LocalHashes {
+export function localHashes(build: LoadedBuild, sparkDir: string, code = codeId()): LocalHashes {
   const quarantined = build.manifest.quarantined.map((q) => q.useCase);
   const useCases = new Map(
-    build.manifest.useCases.filter((u) => !quarantined.includes(u.name)).map((u) => [u.name, useCaseInputsHash(build, u)] as const),
+    build.manifest.useCases.filter((u) => !quarantined.includes(u.name)).map((u) => [u.name, useCaseInputsHash(build, u, code)] as const),
   );
-  return { platform: platformInputsHash(build, sparkDir), useCases, quarantined };
+  return { platform: platformInputsHash(build, sparkDir, code), useCases, quarantined };
 }
 
 /** The stacks of the build's prefix, and how many stacks the region holds in all (the CloudFormation quota counts them all). */
@@ -117,7 +118,7 @@ export function changedStacks(local: LocalHashes, deployed: readonly DeployedSta
       ? `stack is ${platformStack.status}`
       : platformStack.hash !== local.platform
         ? platformStack.hash
-          ? 'platform settings, its state machines, the Spark runtime or the set of use cases changed'
+          ? "platform settings, its state machines, the Spark runtime, the set of use cases or lakestep's code changed"
           : 'deployed without an inputs hash'
         : undefined;
   const useCases: StackChanges['useCases'] = [];

@@ -25,9 +25,10 @@ const BASE: Record<string, string> = {
   'crm/orchestration.yaml': sparkUseCase('crm@example.com', [{ name: 'scores' }]),
 };
 
-function build(files: Record<string, string>) {
+/** `files` compiled, and the inputs hashes of its stacks (by lakestep's code `code`, this lakestep's by default). */
+function build(files: Record<string, string>, code?: string) {
   const { buildDir, result } = compileToBuild(Object.entries(files).map(([path, text]) => ({ path, text })));
-  return { buildDir, manifest: result.manifest, hashes: localHashes(loadBuild(buildDir), DEFAULT_SPARK_DIR) };
+  return { buildDir, manifest: result.manifest, hashes: localHashes(loadBuild(buildDir), DEFAULT_SPARK_DIR, code) };
 }
 
 /** The stacks a deploy of `local` left, as DescribeStacks returns them (with their `LakestepRoles` when `roles` gives them, by use case and `platform`). */
@@ -57,6 +58,15 @@ describe('the changed set', () => {
     expect(changedStacks(again.hashes, await deployedOf(base.hashes), 'lakestep')).toEqual({ useCases: [], unchanged: ['crm', 'sales'], removed: [] });
   });
 
+  it("holds every stack when lakestep's code changed, the specs and the version the same (an upgrade from git)", async () => {
+    cfn.on(DescribeStacksCommand).resolves({ Stacks: stacksOf(base.hashes) });
+    const upgraded = build(BASE, '0'.repeat(64));
+    expect(upgraded.manifest.lakestepVersion).toBe(base.manifest.lakestepVersion);
+    const c = changedStacks(upgraded.hashes, await deployedOf(base.hashes), 'lakestep');
+    expect(c.platform).toBe("platform settings, its state machines, the Spark runtime, the set of use cases or lakestep's code changed");
+    expect(c.useCases).toEqual([{ name: 'crm', reason: 'changed' }, { name: 'sales', reason: 'changed' }]);
+  });
+
   it("holds one use case when only its spec changed", async () => {
     cfn.on(DescribeStacksCommand).resolves({ Stacks: stacksOf(base.hashes) });
     const edited = build({ ...BASE, 'sales/orchestration.yaml': sparkUseCase('sales@example.com', [{ name: 'extract', schedule: 'rate(2 days)' }]) });
@@ -71,7 +81,7 @@ describe('the changed set', () => {
     cfn.on(DescribeStacksCommand).resolves({ Stacks: stacksOf(base.hashes) });
     const edited = build({ ...BASE, 'platform.yaml': `${BASE['platform.yaml']}tags:\n  team: data\n` });
     const c = changedStacks(edited.hashes, await deployedOf(base.hashes), 'lakestep');
-    expect(c.platform).toBe('platform settings, its state machines, the Spark runtime or the set of use cases changed');
+    expect(c.platform).toBe("platform settings, its state machines, the Spark runtime, the set of use cases or lakestep's code changed");
     expect(c.useCases.map((u) => u.name)).toEqual(['crm', 'sales']);
   });
 
@@ -132,7 +142,7 @@ describe('formatChanges', () => {
   it('names up to 100 use cases to deploy and counts the others by reason; past 100 unchanged ones, names the first ten', () => {
     const names = (n: number, from: number) => Array.from({ length: n }, (_, i) => `uc${String(from + i).padStart(4, '0')}`);
     const useCases = [...names(230, 0).map((name) => ({ name, reason: 'changed' })), ...names(20, 230).map((name) => ({ name, reason: 'new' }))];
-    const lines = formatChanges({ platform: 'platform settings, its state machines, the Spark runtime or the set of use cases changed', useCases, unchanged: names(1200, 250), removed: [] }, 'acme');
+    const lines = formatChanges({ platform: "platform settings, its state machines, the Spark runtime, the set of use cases or lakestep's code changed", useCases, unchanged: names(1200, 250), removed: [] }, 'acme');
     expect(lines).toHaveLength(1 + 100 + 2);
     expect(lines.slice(1, 101)).toEqual(useCases.slice(0, 100).map((u) => `deploy use case ${u.name}: changed`));
     expect(lines[101]).toBe('deploy 150 more use case(s): 130 changed, 20 new');
