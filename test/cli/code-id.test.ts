@@ -28,6 +28,7 @@ const BASE = {
   'src/compile.ts': 'export const a = 1;\n',
   'src/asl/frame.ts': 'export const b = 2;\n',
   'infra/usecase/shards.ts': 'export const c = 3;\n',
+  'infra/spark/engine-versions.json': '{"spark":"3.5"}\n',
   'asl-templates/run-record.asl.json': '{"StartAt":"A"}\n',
   'package.json': '{"name":"lakestep","version":"0.1.0"}\n',
   'package-lock.json': '{"packages":{"node_modules/yaml":{"version":"2.8.1"}}}\n',
@@ -57,11 +58,13 @@ describe('codeDigest', () => {
     expect(codeDigest(tree({ ...BASE, 'src/x.ts': 'a', 'src/y.ts': 'bc' }))).not.toBe(a);
   });
 
-  it('leaves out dot files, Python byte code and installed packages, and files beside the inputs', () => {
+  it('leaves out dot files, Python byte code and installed packages, documentation, the Spark runtime, and files beside the inputs', () => {
     const before = codeDigest(tree(BASE));
     const root = tree(BASE);
     write(root, 'src/.DS_Store', 'x');
     write(root, 'infra/spark/__pycache__/lakestep_runtime.cpython-311.pyc', 'x');
+    write(root, 'infra/spark/lakestep/steps/sql.py', 'x');
+    write(root, 'infra/README.md', 'x');
     write(root, 'infra/node_modules/x/index.js', 'x');
     write(root, 'specs/orders/orchestration.yaml', 'x');
     write(root, 'README.md', 'x');
@@ -69,7 +72,7 @@ describe('codeDigest', () => {
   });
 
   it('counts a missing input, so a tree without infra/ is not one with an empty file in its place', () => {
-    const { 'infra/usecase/shards.ts': _infra, ...noInfra } = BASE;
+    const noInfra = Object.fromEntries(Object.entries(BASE).filter(([path]) => !path.startsWith('infra/')));
     expect(CODE_INPUTS).toContain('infra');
     expect(codeDigest(tree(noInfra))).not.toBe(codeDigest(tree({ ...noInfra, infra: '' })));
   });
