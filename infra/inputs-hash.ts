@@ -9,9 +9,9 @@
  * cases, the platform settings and the lakestep version and code. The platform stack's
  * covers the platform settings, its own state machines, the Spark runtime, the version
  * and code, and which use cases upload job documents (their uploads tag the artifacts
- * bucket). The code (src/cli/code-id.ts: lakestep's sources, this app's among them, and
- * its locked dependencies) is what the build files do not show: a change to the roles or
- * the alarms this app makes redeploys every stack, also when the version did not move.
+ * bucket). The code (src/cli/code-id.ts: the modules this app imports, the templates they
+ * read and the locked dependencies) is what the build files do not show: a change to the
+ * roles or the alarms this app makes redeploys every stack, also when the version did not move.
  * When the platform stack deploys, the app is built whole: its template depends on
  * every use-case stack; otherwise only the changed use cases' stacks are built.
  *
@@ -43,8 +43,8 @@ export const ROLES_OUTPUT = 'LakestepRoles';
 export const VERSION_OUTPUT = 'LakestepVersion';
 export const SPEC_HASH_OUTPUT = 'LakestepSpecHash';
 
-/** @param code what names lakestep's code (default: this lakestep's) */
-export function useCaseInputsHash(build: LoadedBuild, useCase: ManifestUseCase, code = codeId()): string {
+/** @param code what names the app's code (default: this lakestep's) */
+export function useCaseInputsHash(build: LoadedBuild, useCase: ManifestUseCase, code = codeId('app')): string {
   const { manifest } = build;
   const hash = createHash('sha256');
   field(hash, manifest.lakestepVersion);
@@ -65,8 +65,8 @@ export function useCaseInputsHash(build: LoadedBuild, useCase: ManifestUseCase, 
   return hash.digest('hex');
 }
 
-/** @param code what names lakestep's code (default: this lakestep's) */
-export function platformInputsHash(build: LoadedBuild, sparkDir: string, code = codeId()): string {
+/** @param code what names the app's code (default: this lakestep's) */
+export function platformInputsHash(build: LoadedBuild, sparkDir: string, code = codeId('app')): string {
   const { manifest } = build;
   const hash = createHash('sha256');
   field(hash, manifest.lakestepVersion);

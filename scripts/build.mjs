@@ -12,8 +12,9 @@
  * src/spec/schema-compile.ts) and take the place of that module in the bundle,
  * so the CLI neither loads ajv's compiler nor compiles the schemas at start.
  *
- * The digest of the code the bundle is built from (src/cli/code-id.ts) is computed
- * here too and set in the bundle, where the compile cache's keys read it.
+ * The digests of the code the bundle is built from (src/cli/code-id.ts) are computed
+ * here too and set in the bundle, where the compile cache's keys and deploy's inputs
+ * hashes read them.
  * @see https://esbuild.github.io/api/#splitting
  * @see https://ajv.js.org/standalone.html
  */
@@ -110,7 +111,7 @@ const staging = `${outdir.replace(/\/$/, '')}.${process.pid}`;
 await mkdir(staging, { recursive: true });
 // The module of src/spec/schema-compile.ts whose validators are ajv's standalone code.
 const validators = await callSource(staging, 'src/spec/schema-compile.ts', 'standaloneModule');
-const code = await callSource(staging, 'src/cli/code-id.ts', 'codeId');
+const codeDigests = await callSource(staging, 'src/cli/code-id.ts', 'ownCodeDigests');
 const precompiled = {
   name: 'precompiled-schemas',
   setup(b) {
@@ -128,7 +129,7 @@ await build({
   sourcemap: 'linked',
   chunkNames: '[name]-[hash]',
   plugins: [precompiled, sourceUrl, lazyPredictionTables, externals],
-  define: { __LAKESTEP_CODE_DIGEST__: JSON.stringify(code) },
+  define: { __LAKESTEP_CODE_DIGESTS__: JSON.stringify(codeDigests) },
   logLevel: 'warning',
 });
 const old = `${staging}.old`;

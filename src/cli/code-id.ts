@@ -1,62 +1,110 @@
 /**
- * What names the code of this lakestep in the keys of the compile cache (src/cli/compile-cache.ts) and in the
- * inputs hashes of the deployed stacks (infra/inputs-hash.ts): a digest of every file whose text can change what
- * a compile produces or what the CDK app makes of a build — lakestep's sources and data (src/, infra/,
- * asl-templates/) and package.json with package-lock.json (the versions of yaml, ajv, dt-sql-parser, aws-cdk-lib…).
- * The package version alone stays the same from one commit of a checkout to the next: after a `git pull` the
- * cache would otherwise go on serving what the code before it compiled, and `deploy` skip every stack.
+ * What names the code of this lakestep where a result it made is kept and compared later: in the keys of the
+ * compile cache (src/cli/compile-cache.ts) and in the inputs hashes of the deployed stacks (infra/inputs-hash.ts).
+ * The package version alone stays the same from one commit of a checkout to the next: after a `git pull` the cache
+ * would otherwise go on serving what the code before it compiled, and `deploy` would skip every stack whose build
+ * files did not change, though the CDK app now makes other roles of them.
  *
- * The built CLI carries the digest of the tree it was built from (scripts/build.mjs, at build time); run from
- * the sources (tsx), it is computed on first use: about 2 MB read.
+ * A digest covers the modules an entry point imports (relative imports, static and dynamic, followed through
+ * src/ and infra/), the data files and folders those modules read beside them (`new URL('…', import.meta.url)`:
+ * the ASL templates, the schemas, the engine versions, package.json) and package-lock.json (the versions of yaml,
+ * ajv, dt-sql-parser, aws-cdk-lib…). So a change to a CLI message moves the compiler's digest but not the CDK
+ * app's, and no stack is deployed again for it.
+ *
+ * The built CLI carries both digests of the tree it was built from (scripts/build.mjs, at build time); run from
+ * the sources (tsx), each is computed on first use (a few hundred files read, ~15 ms).
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The files and folders, under lakestep's own folder, that the digest covers. */
-export const CODE_INPUTS = ['src', 'infra', 'asl-templates', 'package.json', 'package-lock.json'] as const;
+/** The entry point of each digest, under lakestep's own folder. */
+export const CODE_ENTRIES = {
+  /** The CLI: what `validate`, `compile` and the commands that compile keep in the compile cache. */
+  compiler: 'src/cli/main.ts',
+  /** The CDK app: what makes each deployed stack's template from the build. */
+  app: 'infra/app.ts',
+} as const;
+
+export type CodeKind = keyof typeof CODE_ENTRIES;
+
+/** Files every digest covers: the locked versions of the packages the code runs on. */
+const ALWAYS = ['package.json', 'package-lock.json'];
+
+/** Relative module specifiers of `import … from`, `export … from`, a bare `import` and `import(…)`. */
+const IMPORTS = [/\b(?:import|export)\s+(?:[^'";]*?\sfrom\s*)?['"](\.\.?\/[^'"]+)['"]/g, /\bimport\(\s*['"](\.\.?\/[^'"]+)['"]\s*\)/g];
+/** Files and folders a module reads beside it: `new URL(<relative path>, import.meta.url)`. */
+const DATA = /\bnew URL\(\s*['"](\.\.?\/[^'"]+)['"]\s*,\s*import\.meta\.url\s*\)/g;
+
+/** Left out of a data folder: what tools write beside it (dot files, Python byte code, installed packages) and documentation. */
+const SKIPPED = /^\.|^__pycache__$|^node_modules$|\.md$/;
 
 /**
- * Left out of a folder: what tools write beside the sources (dot files, Python byte code, installed packages),
- * documentation, and the Spark runtime's Python (infra/spark/), which no compile reads and the platform stack's
- * inputs hash covers on its own (infra/inputs-hash.ts).
+ * The files the digest of `entry` covers, as paths from `root` with `/`, sorted: the modules it imports,
+ * transitively, the data they read beside them, and {@link ALWAYS}. A path that does not exist is listed too
+ * (the digest counts it as missing).
  */
-const SKIPPED = /^\.|^__pycache__$|^node_modules$|\.(md|py)$/;
-
-/**
- * SHA-256 of {@link CODE_INPUTS} under `root`: each file's path (from `root`, with `/`), length and bytes, in
- * path order; a missing input counts as missing, so it is the same digest on every machine with the same files.
- */
-export function codeDigest(root: string): string {
-  const hash = createHash('sha256');
-  const add = (rel: string): void => {
-    const path = join(root, rel);
-    let dir: boolean;
-    try {
-      dir = statSync(path).isDirectory();
-    } catch {
-      hash.update(`${rel}\0missing\0`);
-      return;
-    }
-    if (!dir) {
-      const bytes = readFileSync(path);
-      hash.update(`${rel}\0${bytes.length}\0`).update(bytes);
-      return;
-    }
-    for (const name of readdirSync(path).sort()) if (!SKIPPED.test(name)) add(`${rel}/${name}`);
+export function codeFiles(root: string, entry: string): string[] {
+  const files = new Set<string>(ALWAYS);
+  const modules = new Set<string>();
+  const rel = (abs: string) => relative(root, abs).split(sep).join('/');
+  const addData = (abs: string): void => {
+    if (existsSync(abs) && statSync(abs).isDirectory()) {
+      for (const name of readdirSync(abs)) if (!SKIPPED.test(name)) addData(join(abs, name));
+    } else files.add(rel(abs));
   };
-  for (const input of CODE_INPUTS) add(input);
+  const visit = (abs: string): void => {
+    const path = rel(abs);
+    if (modules.has(path)) return;
+    modules.add(path);
+    files.add(path);
+    if (!existsSync(abs)) return;
+    const text = readFileSync(abs, 'utf8');
+    for (const re of IMPORTS) for (const m of text.matchAll(re)) visit(join(dirname(abs), m[1]!));
+    for (const m of text.matchAll(DATA)) addData(join(dirname(abs), m[1]!));
+  };
+  visit(join(root, entry));
+  return [...files].sort();
+}
+
+/** SHA-256 of {@link codeFiles}: each file's path, length and bytes in path order; a missing file counts as missing. */
+export function codeDigest(root: string, entry: string): string {
+  const hash = createHash('sha256');
+  for (const path of codeFiles(root, entry)) {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(join(root, path));
+    } catch {
+      hash.update(`${path}\0missing\0`);
+      continue;
+    }
+    hash.update(`${path}\0${bytes.length}\0`).update(bytes);
+  }
   return hash.digest('hex');
 }
 
-/** Set by scripts/build.mjs (esbuild `define`) to the digest of the tree the bundle was built from. */
-declare const __LAKESTEP_CODE_DIGEST__: string | undefined;
+/** Every digest of the tree at `root`, by kind. */
+export function codeDigests(root: string): Record<CodeKind, string> {
+  return { compiler: codeDigest(root, CODE_ENTRIES.compiler), app: codeDigest(root, CODE_ENTRIES.app) };
+}
 
-let computed: string | undefined;
+/** Set by scripts/build.mjs (esbuild `define`) to {@link codeDigests} of the tree the bundle was built from. */
+declare const __LAKESTEP_CODE_DIGESTS__: Record<CodeKind, string> | undefined;
 
-/** The digest of this lakestep's code ({@link codeDigest} of its own folder). */
-export function codeId(): string {
-  if (typeof __LAKESTEP_CODE_DIGEST__ === 'string') return __LAKESTEP_CODE_DIGEST__;
-  return (computed ??= codeDigest(fileURLToPath(new URL('../../', import.meta.url))));
+const computed = new Map<CodeKind, string>();
+/** lakestep's own folder (not as a `new URL` of this module: {@link DATA} would take it for data it reads). */
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** The digest of this lakestep's code of `kind` ({@link codeDigest} of its own folder). */
+export function codeId(kind: CodeKind): string {
+  if (typeof __LAKESTEP_CODE_DIGESTS__ === 'object') return __LAKESTEP_CODE_DIGESTS__[kind];
+  let id = computed.get(kind);
+  if (id === undefined) computed.set(kind, (id = codeDigest(ROOT, CODE_ENTRIES[kind])));
+  return id;
+}
+
+/** {@link codeDigests} of this lakestep's own folder: what scripts/build.mjs sets in the bundle. */
+export function ownCodeDigests(): Record<CodeKind, string> {
+  return codeDigests(ROOT);
 }

@@ -92,7 +92,7 @@ function cacheFor(io: Io, specsDir: string, env: string | undefined, setting: Ca
 /** Compiles the specs read by {@link readSpecs} through the incremental cache `c`, handing each file to `emit`. */
 function streamCompile(specs: ReturnType<typeof readSpecs>, env: string | undefined, c: DiskCache | undefined, emit: Parameters<typeof compileStream>[1]['emit']): StreamResult {
   const { files: sources, skipped } = specs;
-  return compileStream(sources, { lakestepVersion: lakestepVersion(), skipped, ...(env === undefined ? {} : { env }), ...(c ? { cache: c, codeId: codeId() } : {}), emit });
+  return compileStream(sources, { lakestepVersion: lakestepVersion(), skipped, ...(env === undefined ? {} : { env }), ...(c ? { cache: c, codeId: codeId('compiler') } : {}), emit });
 }
 
 /**

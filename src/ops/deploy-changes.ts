@@ -54,7 +54,7 @@ export function nothingChanged(c: Pick<StackChanges, 'platform' | 'useCases'>): 
 /** States of a stack whose outputs describe what runs (a failed update rolls back to the old outputs). */
 const SETTLED = new Set(['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE', 'IMPORT_COMPLETE', 'IMPORT_ROLLBACK_COMPLETE']);
 
-export function localHashes(build: LoadedBuild, sparkDir: string, code = codeId()): LocalHashes {
+export function localHashes(build: LoadedBuild, sparkDir: string, code = codeId('app')): LocalHashes {
   const quarantined = build.manifest.quarantined.map((q) => q.useCase);
   const useCases = new Map(
     build.manifest.useCases.filter((u) => !quarantined.includes(u.name)).map((u) => [u.name, useCaseInputsHash(build, u, code)] as const),

@@ -9,7 +9,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { codeDigest, codeId } from '../../src/cli/code-id.ts';
+import { codeDigests, codeId } from '../../src/cli/code-id.ts';
 
 const dist = fileURLToPath(new URL('../../dist/', import.meta.url));
 
@@ -64,11 +64,11 @@ describe('the CLI bundle', () => {
     expect([...closure(chunkOf('simulation')).packages]).toEqual(expect.arrayContaining(['aws-local-stepfunctions', 'dynalite']));
   });
 
-  it("carries the digest of the code it was built from, the one the sources compute, for the compile cache's keys", () => {
-    const digest = codeDigest(fileURLToPath(new URL('../..', import.meta.url)));
-    expect(codeId()).toBe(digest);
-    const text = code(closure(chunkOf('commands')).files);
-    expect(text).toContain(`return "${digest}"`);
-    expect(text).not.toMatch(/__LAKESTEP_CODE_DIGEST__/);
+  it("carries the digests of the code it was built from, those the sources compute, for the compile cache's keys and deploy's hashes", () => {
+    const digests = codeDigests(fileURLToPath(new URL('../..', import.meta.url)));
+    expect(codeId('compiler')).toBe(digests.compiler);
+    expect(codeId('app')).toBe(digests.app);
+    expect(digests.app).not.toBe(digests.compiler);
+    for (const command of ['commands', 'operate']) expect(code(closure(chunkOf(command)).files)).toContain(`{ compiler: "${digests.compiler}", app: "${digests.app}" }`);
   });
 });
