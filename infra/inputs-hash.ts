@@ -10,7 +10,7 @@
  * covers the platform settings, its own state machines, the Spark runtime, the version
  * and code, and which use cases upload job documents (their uploads tag the artifacts
  * bucket). The code (src/cli/code-id.ts: the modules this app imports, the templates they
- * read and the locked dependencies) is what the build files do not show: a change to the
+ * read, cdk.json's feature flags and the locked dependencies) is what the build files do not show: a change to the
  * roles or the alarms this app makes redeploys every stack, also when the version did not move.
  * When the platform stack deploys, the app is built whole: its template depends on
  * every use-case stack; otherwise only the changed use cases' stacks are built.

@@ -19,13 +19,19 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The entry point of each digest, under lakestep's own folder. */
+/** What a digest covers: an entry point, under lakestep's own folder, and files it reads that no import shows. */
+export interface CodeEntry {
+  entry: string;
+  files: readonly string[];
+}
+
+/** The code of each digest. */
 export const CODE_ENTRIES = {
   /** The CLI: what `validate`, `compile` and the commands that compile keep in the compile cache. */
-  compiler: 'src/cli/main.ts',
-  /** The CDK app: what makes each deployed stack's template from the build. */
-  app: 'infra/app.ts',
-} as const;
+  compiler: { entry: 'src/cli/main.ts', files: [] },
+  /** The CDK app: what makes each deployed stack's template from the build; with cdk.json, whose feature flags it reads. */
+  app: { entry: 'infra/app.ts', files: ['cdk.json'] },
+} as const satisfies Record<string, CodeEntry>;
 
 export type CodeKind = keyof typeof CODE_ENTRIES;
 
@@ -41,12 +47,12 @@ const DATA = /\bnew URL\(\s*['"](\.\.?\/[^'"]+)['"]\s*,\s*import\.meta\.url\s*\)
 const SKIPPED = /^\.|^__pycache__$|^node_modules$|\.md$/;
 
 /**
- * The files the digest of `entry` covers, as paths from `root` with `/`, sorted: the modules it imports,
- * transitively, the data they read beside them, and {@link ALWAYS}. A path that does not exist is listed too
- * (the digest counts it as missing).
+ * The files the digest of `code` covers, as paths from `root` with `/`, sorted: the modules its entry imports,
+ * transitively, the data they read beside them, its own files and {@link ALWAYS}. A path that does not exist is
+ * listed too (the digest counts it as missing).
  */
-export function codeFiles(root: string, entry: string): string[] {
-  const files = new Set<string>(ALWAYS);
+export function codeFiles(root: string, code: CodeEntry): string[] {
+  const files = new Set<string>([...ALWAYS, ...code.files]);
   const modules = new Set<string>();
   const rel = (abs: string) => relative(root, abs).split(sep).join('/');
   const addData = (abs: string): void => {
@@ -64,14 +70,14 @@ export function codeFiles(root: string, entry: string): string[] {
     for (const re of IMPORTS) for (const m of text.matchAll(re)) visit(join(dirname(abs), m[1]!));
     for (const m of text.matchAll(DATA)) addData(join(dirname(abs), m[1]!));
   };
-  visit(join(root, entry));
+  visit(join(root, code.entry));
   return [...files].sort();
 }
 
 /** SHA-256 of {@link codeFiles}: each file's path, length and bytes in path order; a missing file counts as missing. */
-export function codeDigest(root: string, entry: string): string {
+export function codeDigest(root: string, code: CodeEntry): string {
   const hash = createHash('sha256');
-  for (const path of codeFiles(root, entry)) {
+  for (const path of codeFiles(root, code)) {
     let bytes: Buffer;
     try {
       bytes = readFileSync(join(root, path));
