@@ -23,7 +23,9 @@ import {
   deploy,
   formatBackfill,
   formatBackfillStatus,
+  formatGate,
   formatJson,
+  formatNextRun,
   formatRun,
   formatStatus,
   formatUseCaseStatus,
@@ -32,6 +34,7 @@ import {
   triggerStates,
   type TriggerClients,
   type TriggerState,
+  type NextRun,
   loadManifest,
   locateStateMachine,
   missingCredentialsHint,
@@ -166,18 +169,21 @@ export async function statusCommand(io: Io, opts: TargetOptions & { limit?: numb
       ...status,
       ...(gate ? { gate } : {}),
       triggers: await pausedState(io, t, manifest),
-      ...(next ? { next: { logicalDate: next.logicalDate, dataInterval: [next.run.data_interval_start, next.run.data_interval_end], due: next.due, name: next.name, ...(next.after ? { after: next.after } : {}) } } : {}),
+      ...(next ? { next: { logicalDate: next.logicalDate, dataInterval: [next.run.data_interval_start, next.run.data_interval_end], due: next.due, name: next.name, ...(next.after ? { after: next.after } : {}) } satisfies NextRun } : {}),
       quality: await statusQuality(io, manifest, t.ref),
       ...(joins === undefined ? {} : { joins }),
     };
   });
   const triggers = typeof result.triggers === 'string' ? result.triggers : formatTriggers(result.triggers);
-  const next = result.next && `next run: ${result.next.name} over [${result.next.dataInterval[0]}, ${result.next.dataInterval[1]}), due ${result.next.due}${result.next.after ? ` (after ${result.next.after}'s run)` : ''}`;
-  const gate =
-    result.gate &&
-    `max_active_runs ${result.gate.maxActiveRuns}: ${result.gate.running} running of the executions listed` +
-      (result.gate.waiting.length ? `, ${result.gate.waiting.length} waiting for an earlier run to end (${result.gate.waiting.join(', ')})` : '');
-  io.out(opts.json ? formatJson(result) : [formatStatus(result), formatStatusQuality(result.quality), triggers, ...(next ? [next] : []), ...(gate ? [gate] : []), ...(result.joins === undefined ? [] : [formatJoins(result.joins)])].join('\n'));
+  const lines = [
+    formatStatus(result),
+    formatStatusQuality(result.quality),
+    triggers,
+    ...(result.next ? [formatNextRun(result.next)] : []),
+    ...(result.gate ? [formatGate(result.gate)] : []),
+    ...(result.joins === undefined ? [] : [formatJoins(result.joins)]),
+  ];
+  io.out(opts.json ? formatJson(result) : lines.join('\n'));
   return 0;
 }
 

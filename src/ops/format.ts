@@ -9,7 +9,7 @@ import type { RunResult } from './run.ts';
 import type { TableFreshness } from './freshness.ts';
 import type { DagQuality } from './quality-status.ts';
 import { FAILED_STATUSES, type RunItem } from './start.ts';
-import type { StatusResult } from './status.ts';
+import type { GateState, StatusResult } from './status.ts';
 import { fewNames, formatDuration, oneLine, renderTable } from './table.ts';
 import { pausedLabel, type TriggerState } from './triggers.ts';
 import type { DagOverview, UseCaseStatusResult } from './use-case-status.ts';
@@ -37,6 +37,26 @@ export function formatStatus(result: StatusResult): string {
     .filter((e) => e.failure?.cause)
     .map((e) => `  ${e.name}: ${oneLine(e.failure?.cause ?? '', CAUSE_MAX)}`);
   return [`${result.ref} (${result.stateMachineArn})`, table, ...(causes.length ? ['', 'Causes:', ...causes] : [])].join('\n');
+}
+
+/** The next scheduled run of a dag, as `status` shows it under the executions. */
+export interface NextRun {
+  logicalDate: string;
+  dataInterval: [string, string];
+  due: string;
+  name: string;
+  /** The upstream whose run starts it, for a dag that also waits on one. */
+  after?: string;
+}
+
+export function formatNextRun(next: NextRun): string {
+  return `next run: ${next.name} over [${next.dataInterval[0]}, ${next.dataInterval[1]}), due ${next.due}${next.after ? ` (after ${next.after}'s run)` : ''}`;
+}
+
+/** The `max_active_runs` gate of a dag: how many of the listed executions run, and which wait for an earlier one. */
+export function formatGate(gate: GateState): string {
+  const waiting = gate.waiting.length ? `, ${gate.waiting.length} waiting for an earlier run to end (${gate.waiting.join(', ')})` : '';
+  return `max_active_runs ${gate.maxActiveRuns}: ${gate.running} running of the executions listed${waiting}`;
 }
 
 /** Stable JSON of any command result (the `--json` form). */

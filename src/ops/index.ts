@@ -49,7 +49,7 @@ export {
   type SpawnFn,
 } from './deploy.ts';
 export { checkBootstrap, bootstrapCommand, DEFAULT_QUALIFIER, MIN_BOOTSTRAP_VERSION, type BootstrapCheck, type BootstrapOptions } from './bootstrap.ts';
-export { formatStatus, formatUseCaseStatus, formatRun, formatBackfill, formatBackfillStatus, formatJson } from './format.ts';
+export { formatStatus, formatUseCaseStatus, formatRun, formatBackfill, formatBackfillStatus, formatJson, formatNextRun, formatGate, type NextRun } from './format.ts';
 export { formatDuration, renderTable } from './table.ts';
 export { hasTriggers, triggerStates, setTriggers, setUseCaseTriggers, pausedLabel, type TriggerState, type PauseResult, type UseCasePauseResult, type TriggerClients } from './triggers.ts';
 export { readPauseFlag, writePauseFlag } from './pause-flag.ts';
