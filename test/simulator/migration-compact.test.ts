@@ -21,8 +21,8 @@ const name = (i: number) => `t${String(i).padStart(4, '0')}`;
 let dir: string;
 let definition: string;
 
-beforeAll(() => {
-  const tables = Array.from({ length: N }, (_, i) => `  - name: ${name(i)}\n    source: {hdfs_path: /warehouse/raw_big.db/${name(i)}, format: parquet}\n    columns: [{name: id, type: bigint}, {name: at, type: timestamp}]\n    watermark_column: at\n`).join('');
+/** The build folder of the `big` use case: one migration dag of raw_big with `tables` (its YAML list entries), compiled without errors. */
+function bigMigration(tables: string): string {
   const result = compile(
     [
       { path: 'platform.yaml', text: 'prefix: cmp\nregion: eu-west-1\n' },
@@ -32,8 +32,13 @@ beforeAll(() => {
     { lakestepVersion: lakestepVersion() },
   );
   expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  dir = join(mkdtempSync(join(tmpdir(), 'lakestep-compact-')), 'build');
-  writeBuild(dir, result.files);
+  const out = join(mkdtempSync(join(tmpdir(), 'lakestep-compact-')), 'build');
+  writeBuild(out, result.files);
+  return out;
+}
+
+beforeAll(() => {
+  dir = bigMigration(Array.from({ length: N }, (_, i) => `  - name: ${name(i)}\n    source: {hdfs_path: /warehouse/raw_big.db/${name(i)}, format: parquet}\n    columns: [{name: id, type: bigint}, {name: at, type: timestamp}]\n    watermark_column: at\n`).join(''));
   definition = readFileSync(join(dir, 'big/big-migration.asl.json'), 'utf8');
 });
 
@@ -89,17 +94,7 @@ describe(`a ${N}-table migration where a few tables have checks and a freshness 
         (fresh.includes(t) ? '    freshness: {warn_after: 2h}\n' : '')
       );
     }).join('');
-    const result = compile(
-      [
-        { path: 'platform.yaml', text: 'prefix: cmp\nregion: eu-west-1\n' },
-        { path: 'big/orchestration.yaml', text: 'owner: b@example.com\ndags:\n  - {name: big-migration, type: migration, timeout: 1h, retries: 0}\n' },
-        { path: 'big/migration.yaml', text: `database: raw_big\nmax_concurrency: 4\ndatasync:\n  task_arn: arn:aws:datasync:eu-west-1:123456789012:task/task-0a1b2c3d4e5f60718\n  source_path: /warehouse/raw_big.db\ntables:\n${tables}` },
-      ],
-      { lakestepVersion: lakestepVersion() },
-    );
-    expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    qdir = join(mkdtempSync(join(tmpdir(), 'lakestep-compact-q-')), 'build');
-    writeBuild(qdir, result.files);
+    qdir = bigMigration(tables);
   });
 
   it('items stay as small as without checks: the ItemSelector carries the checks flag and derives the table name', () => {
