@@ -32,6 +32,7 @@ let bundled: string | undefined;
 export function starterBundle(): string {
   if (bundled) return bundled;
   const out = buildSync({
+    // Bundled by path, not imported: src/cli/code-id.ts lists it among the app's entries, so a change to it redeploys.
     entryPoints: [join(REPO, 'infra/starter/handler.ts')],
     absWorkingDir: REPO,
     bundle: true,

@@ -19,18 +19,21 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** What a digest covers: an entry point, under lakestep's own folder, and files it reads that no import shows. */
+/** What a digest covers: entry points, under lakestep's own folder, and files they read that no import shows. */
 export interface CodeEntry {
-  entry: string;
+  entries: readonly string[];
   files: readonly string[];
 }
 
 /** The code of each digest. */
 export const CODE_ENTRIES = {
   /** The CLI: what `validate`, `compile` and the commands that compile keep in the compile cache. */
-  compiler: { entry: 'src/cli/main.ts', files: [] },
-  /** The CDK app: what makes each deployed stack's template from the build; with cdk.json, whose feature flags it reads. */
-  app: { entry: 'infra/app.ts', files: ['cdk.json'] },
+  compiler: { entries: ['src/cli/main.ts'], files: [] },
+  /**
+   * The CDK app: what makes each deployed stack's template from the build; with the schedule starter's handler,
+   * which it bundles into the platform stack's function by path, and cdk.json, whose feature flags it reads.
+   */
+  app: { entries: ['infra/app.ts', 'infra/starter/handler.ts'], files: ['cdk.json'] },
 } as const satisfies Record<string, CodeEntry>;
 
 export type CodeKind = keyof typeof CODE_ENTRIES;
@@ -70,7 +73,7 @@ export function codeFiles(root: string, code: CodeEntry): string[] {
     for (const re of IMPORTS) for (const m of text.matchAll(re)) visit(join(dirname(abs), m[1]!));
     for (const m of text.matchAll(DATA)) addData(join(dirname(abs), m[1]!));
   };
-  visit(join(root, code.entry));
+  for (const entry of code.entries) visit(join(root, entry));
   return [...files].sort();
 }
 

@@ -41,7 +41,7 @@ const BASE = {
   'package.json': '{"name":"lakestep","version":"0.1.0"}\n',
   'package-lock.json': '{"packages":{"node_modules/yaml":{"version":"2.8.1"}}}\n',
 };
-const ENTRY = { entry: 'src/main.ts', files: [] };
+const ENTRY = { entries: ['src/main.ts'], files: [] };
 
 describe('codeFiles and codeDigest', () => {
   it('list the modules the entry reaches by every form of import, the data they read, and the package files', () => {
@@ -86,8 +86,8 @@ describe('codeFiles and codeDigest', () => {
 describe("lakestep's own entry points", () => {
   const root = join(import.meta.dirname, '..', '..');
 
-  it.each(Object.entries(CODE_ENTRIES))('%s: every source module esbuild bundles from its entry is covered', async (_kind, entry) => {
-    const r = await build({ entryPoints: [join(root, entry.entry)], bundle: true, write: false, metafile: true, format: 'esm', platform: 'node', packages: 'external', logLevel: 'silent' });
+  it.each(Object.entries(CODE_ENTRIES))('%s: every source module esbuild bundles from its entries is covered', async (_kind, entry) => {
+    const r = await build({ entryPoints: entry.entries.map((e) => join(root, e)), outdir: join(tmpdir(), 'unused'), bundle: true, write: false, metafile: true, format: 'esm', platform: 'node', packages: 'external', logLevel: 'silent' });
     const bundled = Object.keys(r.metafile.inputs).map((p) => relative(root, join(process.cwd(), p)).split('\\').join('/'));
     expect(bundled.length).toBeGreaterThan(50);
     expect(bundled.filter((p) => !codeFiles(root, entry).includes(p))).toEqual([]);
@@ -97,8 +97,9 @@ describe("lakestep's own entry points", () => {
     const app = codeFiles(root, CODE_ENTRIES.app);
     expect(app).toContain('infra/usecase/spark-job-role.ts');
     expect(app).toContain('asl-templates/run-record.asl.json');
-    // Its feature flags: read by appContext(), named by no import.
+    // Its feature flags: read by appContext(), named by no import; the starter's handler, bundled by path.
     expect(app).toContain('cdk.json');
+    expect(app).toEqual(expect.arrayContaining(['infra/starter/handler.ts', 'src/starter/scheduled.ts']));
     expect(app.filter((p) => p.startsWith('src/cli/') && p !== 'src/cli/code-id.ts')).toEqual([]);
     expect(codeFiles(root, CODE_ENTRIES.compiler)).toEqual(expect.arrayContaining(['src/cli/commands.ts', 'src/spec/schemas/orchestration.schema.json', 'infra/spark/engine-versions.json']));
   });
