@@ -12,16 +12,13 @@
  * still exits 0), and its job runs are SUCCESS from the start, so `cancel` finds
  * none active; CancelJobRun itself is exercised through `cancelJobRuns`.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { CreateApplicationCommand, EMRServerlessClient, GetJobRunCommand, StartJobRunCommand } from '@aws-sdk/client-emr-serverless';
 import { CreateStateMachineCommand, DescribeExecutionCommand, SFNClient, StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Manifest } from '../../src/build/types.ts';
 import type { Io } from '../../src/cli/io.ts';
 import { cancelJobRuns, describeJobRuns } from '../../src/ops/jobruns.ts';
-import { folder, runCli } from '../cli/support.ts';
-import { manifestPlatform, manifestWorkflow, writeManifest } from '../helpers/manifest.ts';
+import { folderWithBuild, runCli } from '../cli/support.ts';
+import { manifestWith, manifestWorkflow } from '../helpers/manifest.ts';
 
 // A region and prefix of its own: the other moto files share this server.
 const REGION = 'ap-southeast-2';
@@ -69,18 +66,7 @@ function sfn(): SFNClient {
 const io = (): Partial<Io> => ({ sfn, emr });
 
 function buildFolder(): string {
-  const manifest: Manifest = {
-    version: 1,
-    lakestepVersion: '0.1.0',
-    platform: manifestPlatform({ region: REGION, prefix: PREFIX }),
-    useCases: [{ name: 'orders', owner: 'o@example.com', specHash: 'h', files: [], workflows: [manifestWorkflow('orders', 'orders-ingestion', {}, PREFIX)] }],
-    tables: {},
-    quarantined: [],
-  };
-  const dir = folder();
-  mkdirSync(join(dir, 'build'));
-  writeManifest(join(dir, 'build'), manifest);
-  return dir;
+  return folderWithBuild(manifestWith([{ name: 'orders', owner: 'o@example.com', specHash: 'h', files: [], workflows: [manifestWorkflow('orders', 'orders-ingestion', {}, PREFIX)] }], { region: REGION, prefix: PREFIX }));
 }
 
 let applicationId = '';

@@ -5,7 +5,6 @@
  * (needs python3; the pinned moto virtualenv is created on first use).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,10 +14,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Manifest, RouteDefinition, ScheduleDefinition } from '../../src/build/types.ts';
 import { CreateScheduleCommand, CreateScheduleGroupCommand, GetScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { Io } from '../../src/cli/io.ts';
-import { folder, runCli } from '../cli/support.ts';
+import { folderWithBuild, runCli } from '../cli/support.ts';
 import { stoppedStatus } from './stopped.ts';
 import { readJoins, upstreamsOf } from '../../src/ops/joins.ts';
-import { manifestPlatform, manifestWorkflow, writeManifest } from '../helpers/manifest.ts';
+import { manifestPlatform, manifestWith, manifestWorkflow } from '../helpers/manifest.ts';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const REGION = 'eu-west-1';
@@ -98,19 +97,8 @@ const ROUTE: RouteDefinition = {
 const GATES = 'g';
 
 function buildFolder(over: Partial<Manifest> = {}): string {
-  const manifest: Manifest = {
-    version: 1,
-    lakestepVersion: '0.1.0',
-    platform: manifestPlatform({ region: REGION }),
-    useCases: [{ name: 'orders', owner: 'o@example.com', specHash: 'h', files: [], workflows: [manifestWorkflow('orders', 'orders-ingestion', { dependsOn: ['orders/orders-migration'], routes: [ROUTE], schedules: [SCHEDULE] })] }],
-    tables: {},
-    quarantined: [],
-    ...over,
-  };
-  const dir = folder();
-  mkdirSync(join(dir, 'build'));
-  writeManifest(join(dir, 'build'), manifest);
-  return dir;
+  const orders = { name: 'orders', owner: 'o@example.com', specHash: 'h', files: [], workflows: [manifestWorkflow('orders', 'orders-ingestion', { dependsOn: ['orders/orders-migration'], routes: [ROUTE], schedules: [SCHEDULE] })] };
+  return folderWithBuild({ ...manifestWith([orders], { region: REGION }), ...over });
 }
 
 async function deployTriggers(): Promise<void> {

@@ -3,23 +3,19 @@
  * bad arguments of the AWS commands (reported before any AWS client exists),
  * help, version, extra arguments and an empty specs folder.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Io } from '../../src/cli/io.ts';
 import { lakestepVersion } from '../../src/cli/io.ts';
 import { sparkUseCase } from '../compile/support.ts';
 import { manifest } from '../ops/fixtures.ts';
-import { folder, runCli } from './support.ts';
-import { writeManifest } from '../helpers/manifest.ts';
+import { folder, folderWithBuild, runCli } from './support.ts';
 
 const CLEAN = { 'specs/sales/orchestration.yaml': sparkUseCase('sales@example.com', [{ name: 'extract', schedule: 'rate(1 day)' }]) };
 
 /** A folder with a compiled manifest, and an Io whose AWS hooks fail the test when touched. */
 function offline(): { dir: string; io: Partial<Io>; touched: string[] } {
-  const dir = folder({ 'a-file': 'x' });
-  mkdirSync(join(dir, 'build'));
-  writeManifest(join(dir, 'build'), manifest());
+  const dir = folderWithBuild(manifest(), { 'a-file': 'x' });
   const touched: string[] = [];
   const io: Partial<Io> = {
     sfn: () => {

@@ -2,11 +2,9 @@
  * run / status / backfill / deploy through `cli()`: argv → Step Functions calls
  * (mocked client) and printed output; deploy with a fake credentials check and cdk.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   DescribeExecutionCommand,
-  ExecutionAlreadyExists,
   GetExecutionHistoryCommand,
   ListExecutionsCommand,
   ListStateMachinesCommand,
@@ -25,8 +23,7 @@ import type { SpawnFn } from '../../src/ops/index.ts';
 import { sparkUseCase } from '../compile/support.ts';
 import { manifest } from '../ops/fixtures.ts';
 import { fakeSfn } from '../ops/fake-sfn.ts';
-import { folder, runCli } from './support.ts';
-import { writeManifest } from '../helpers/manifest.ts';
+import { folder, folderWithBuild, runCli } from './support.ts';
 
 const ACCOUNT = '123456789012';
 const MACHINE = `arn:aws:states:eu-west-1:${ACCOUNT}:stateMachine:acme-orders-orders-daily-report`;
@@ -46,10 +43,7 @@ beforeEach(() => {
 
 /** A folder with `build/manifest.json`: `m`, by default orders, customers; payments quarantined. */
 function buildFolder(m = manifest()): string {
-  const dir = folder();
-  mkdirSync(join(dir, 'build'));
-  writeManifest(join(dir, 'build'), m);
-  return dir;
+  return folderWithBuild(m);
 }
 
 const aws: Partial<Io> = {

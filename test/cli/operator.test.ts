@@ -2,8 +2,6 @@
  * pause / resume / logs / cancel through `cli()` with mocked Scheduler, DynamoDB, Step
  * Functions and EMR Serverless clients: argv → API calls → printed output.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { CancelJobRunCommand, EMRServerlessClient, GetDashboardForJobRunCommand, GetJobRunCommand } from '@aws-sdk/client-emr-serverless';
 import { DeleteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { ResourceNotFoundException } from '@aws-sdk/client-scheduler';
@@ -11,10 +9,10 @@ import { DescribeExecutionCommand, ExecutionDoesNotExist, GetExecutionHistoryCom
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Io } from '../../src/cli/io.ts';
-import type { Manifest, ScheduleDefinition } from '../../src/build/types.ts';
+import type { ScheduleDefinition } from '../../src/build/types.ts';
 import { GetScheduleCommand, SchedulerClient, UpdateScheduleCommand } from '@aws-sdk/client-scheduler';
-import { manifestPlatform, manifestWorkflow, writeManifest } from '../helpers/manifest.ts';
-import { folder, runCli } from './support.ts';
+import { manifestWith, manifestWorkflow } from '../helpers/manifest.ts';
+import { folderWithBuild, runCli } from './support.ts';
 
 const ACCOUNT = '123456789012';
 const MACHINE = `arn:aws:states:eu-west-1:${ACCOUNT}:stateMachine:acme-orders-orders-ingestion`;
@@ -52,31 +50,13 @@ const route = (up: string, down: string, upUc = 'orders') => ({
 });
 
 function buildFolder(): string {
-  const manifest: Manifest = {
-    version: 1,
-    lakestepVersion: '0.1.0',
-    platform: manifestPlatform(),
-    useCases: [
-      {
-        name: 'orders',
-        owner: 'o@example.com',
-        specHash: 'h',
-        files: [],
-        workflows: [
-          manifestWorkflow('orders', 'orders-ingestion', { kind: 'ingestion', type: 'ingestion', dependsOn: ['orders/orders-migration'], routes: [route('orders-migration', 'orders-ingestion')], schedules: [SCHEDULE] }),
-          manifestWorkflow('orders', 'orders-upserts', { kind: 'processing', dependsOn: ['orders/orders-ingestion', 'customers/customers-ingestion'], routes: [route('orders-ingestion', 'orders-upserts'), route('customers-ingestion', 'orders-upserts', 'customers')] }),
-          manifestWorkflow('orders', 'orders-off', { enabled: false, dependsOn: ['orders/orders-ingestion'] }),
-          manifestWorkflow('orders', 'orders-adhoc'),
-        ],
-      },
-    ],
-    tables: {},
-    quarantined: [],
-  };
-  const dir = folder();
-  mkdirSync(join(dir, 'build'));
-  writeManifest(join(dir, 'build'), manifest);
-  return dir;
+  const workflows = [
+    manifestWorkflow('orders', 'orders-ingestion', { kind: 'ingestion', type: 'ingestion', dependsOn: ['orders/orders-migration'], routes: [route('orders-migration', 'orders-ingestion')], schedules: [SCHEDULE] }),
+    manifestWorkflow('orders', 'orders-upserts', { kind: 'processing', dependsOn: ['orders/orders-ingestion', 'customers/customers-ingestion'], routes: [route('orders-ingestion', 'orders-upserts'), route('customers-ingestion', 'orders-upserts', 'customers')] }),
+    manifestWorkflow('orders', 'orders-off', { enabled: false, dependsOn: ['orders/orders-ingestion'] }),
+    manifestWorkflow('orders', 'orders-adhoc'),
+  ];
+  return folderWithBuild(manifestWith([{ name: 'orders', owner: 'o@example.com', specHash: 'h', files: [], workflows }]));
 }
 
 const sfn = mockClient(SFNClient);
@@ -84,7 +64,6 @@ const dynamodb = mockClient(DynamoDBClient);
 const emr = mockClient(EMRServerlessClient);
 const scheduler = mockClient(SchedulerClient);
 /** The run records (Query) and publish times (GetItem) status reads: none unless a test says otherwise. */
-const ddb = dynamodb;
 let regions: string[] = [];
 beforeEach(() => {
   sfn.reset();

@@ -3,15 +3,12 @@
  * Functions client: moto has no RedriveExecution (test/aws-local/moto-gaps.moto.ts), so
  * the SDK call is checked here, against the SDK's own command and error classes.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { DescribeExecutionCommand, ExecutionNotRedrivable, ListExecutionsCommand, RedriveExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Io } from '../../src/cli/io.ts';
-import type { Manifest } from '../../src/build/types.ts';
-import { manifestPlatform, manifestWorkflow, writeManifest } from '../helpers/manifest.ts';
-import { folder, runCli } from './support.ts';
+import { manifestWith, manifestWorkflow } from '../helpers/manifest.ts';
+import { folderWithBuild, runCli } from './support.ts';
 
 const ACCOUNT = '123456789012';
 const MACHINE = `arn:aws:states:eu-west-1:${ACCOUNT}:stateMachine:acme-orders-orders-ingestion`;
@@ -20,18 +17,7 @@ const EXEC = `${MACHINE.replace(':stateMachine:', ':execution:')}:${NAME}`;
 const NOW = new Date('2026-11-26T09:00:00Z');
 
 function buildFolder(): string {
-  const manifest: Manifest = {
-    version: 1,
-    lakestepVersion: '0.1.0',
-    platform: manifestPlatform(),
-    useCases: [{ name: 'orders', owner: 'o@example.com', specHash: 'h', files: [], workflows: [manifestWorkflow('orders', 'orders-ingestion', { kind: 'ingestion', type: 'ingestion' })] }],
-    tables: {},
-    quarantined: [],
-  };
-  const dir = folder();
-  mkdirSync(join(dir, 'build'));
-  writeManifest(join(dir, 'build'), manifest);
-  return dir;
+  return folderWithBuild(manifestWith([{ name: 'orders', owner: 'o@example.com', specHash: 'h', files: [], workflows: [manifestWorkflow('orders', 'orders-ingestion', { kind: 'ingestion', type: 'ingestion' })] }]));
 }
 
 const sfn = mockClient(SFNClient);

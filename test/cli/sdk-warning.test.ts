@@ -3,21 +3,17 @@
  * of an AWS command (a child process running the bundle in dist/).
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { manifest } from '../ops/fixtures.ts';
-import { folder } from './support.ts';
-import { writeManifest } from '../helpers/manifest.ts';
+import { folderWithBuild } from './support.ts';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 
 async function status(env: NodeJS.ProcessEnv): Promise<{ code: number; stderr: string }> {
-  const dir = folder();
-  mkdirSync(join(dir, 'build'));
-  writeManifest(join(dir, 'build'), manifest());
+  const dir = folderWithBuild(manifest());
   const { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: _, ...rest } = process.env;
   // Fake keys and a closed local port: the call fails fast with ECONNREFUSED, after the client was created.
   const run = promisify(execFile)('node', [join(repo, 'bin/lakestep.mjs'), 'status', 'orders/orders-daily-report', '--account', '123456789012', '--build', join(dir, 'build')], {

@@ -2,7 +2,7 @@
  * `lakestep status <use-case>`: every dag of a use case on a line, through `cli()` with
  * mocked Step Functions, Scheduler and DynamoDB clients (moto: test/aws-local/operator.test.ts).
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { GetScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
@@ -12,9 +12,9 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { FreshnessAlarm, Manifest, ScheduleDefinition } from '../../src/build/types.ts';
 import type { Io } from '../../src/cli/io.ts';
 import { manifest as fixture } from '../ops/fixtures.ts';
-import { manifestWorkflow, writeManifest } from '../helpers/manifest.ts';
+import { manifestWorkflow } from '../helpers/manifest.ts';
 import { nextFireOf } from '../../src/ops/use-case-status.ts';
-import { folder, runCli } from './support.ts';
+import { folderWithBuild, runCli } from './support.ts';
 
 const ACCOUNT = '123456789012';
 const NOW = new Date('2026-11-26T06:12:34Z');
@@ -61,10 +61,7 @@ function buildFolder(): string {
     ],
     freshness: [sla('raw.orders', 'orders/orders-ingestion', 'warn', 3600), sla('raw.orders', 'orders/orders-ingestion', 'error', 86_400), sla('raw.lines', 'orders/orders-ingestion', 'error', 86_400)],
   };
-  const dir = folder();
-  mkdirSync(join(dir, 'build'));
-  writeManifest(join(dir, 'build'), m);
-  return dir;
+  return folderWithBuild(m);
 }
 
 const sfn = mockClient(SFNClient);

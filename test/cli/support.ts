@@ -4,8 +4,10 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import type { Manifest } from '../../src/build/types.ts';
 import type { Io } from '../../src/cli/io.ts';
 import { cli } from '../../src/cli/main.ts';
+import { writeManifest } from '../helpers/manifest.ts';
 
 export interface CliRun {
   code: number;
@@ -20,6 +22,13 @@ export function folder(files: Record<string, string> = {}): string {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), text);
   }
+  return dir;
+}
+
+/** A fresh temporary folder (holding `files`) whose `build/` holds manifest `m`, as a compile writes it. */
+export function folderWithBuild(m: Manifest, files: Record<string, string> = {}): string {
+  const dir = folder(files);
+  writeManifest(join(dir, 'build'), m);
   return dir;
 }
 

@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { manifestFiles, readManifest } from '../../src/build/manifest-files.ts';
-import type { Manifest, ManifestPlatform, ManifestWorkflow } from '../../src/build/types.ts';
+import type { Manifest, ManifestPlatform, ManifestUseCase, ManifestWorkflow } from '../../src/build/types.ts';
 import { stateMachineName } from '../../src/naming.ts';
 
 /** A spark workflow entry of use case `uc`; `over` sets anything a test depends on. */
@@ -45,6 +45,11 @@ export function manifestPlatform(over: Partial<ManifestPlatform> = {}): Manifest
     governance: 'iam',
     ...over,
   };
+}
+
+/** A manifest of `useCases` on {@link manifestPlatform}(`platform`), with no tables and nothing quarantined. */
+export function manifestWith(useCases: ManifestUseCase[], platform: Partial<ManifestPlatform> = {}): Manifest {
+  return { version: 1, lakestepVersion: '0.1.0', platform: manifestPlatform(platform), useCases, tables: {}, quarantined: [] };
 }
 
 /** The whole manifest of a compile result's files (index plus parts). */
