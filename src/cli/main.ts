@@ -5,6 +5,7 @@
 import './aws-sdk-env.ts';
 import { parseArgs } from 'node:util';
 import { commandHelp, EXIT, fsFailure, integer, optionalFolder, usage, wantsHelp, workflowRef } from './args.ts';
+import { codeId } from './code-id.ts';
 import { lakestepVersion, processIo, type Io } from './io.ts';
 import { MAX_EXECUTIONS_CEILING } from '../simulator/limits.ts';
 
@@ -476,7 +477,8 @@ export async function cli(argv: string[], io: Io = processIo): Promise<number> {
     return name ? EXIT.ok : EXIT.usage;
   }
   if (name === '--version' || name === '-v' || name === 'version') {
-    io.out(`lakestep ${lakestepVersion()}`);
+    // The code's digest beside the version, which stays the same from one commit of a checkout to the next.
+    io.out(`lakestep ${lakestepVersion()} (code ${codeId('compiler').slice(0, 12)})`);
     return EXIT.ok;
   }
   const command = COMMANDS[name];

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { codeDigests } from '../../src/cli/code-id.ts';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const run = (args: string[]) => promisify(execFile)('node', ['bin/lakestep.mjs', ...args], { cwd: repo, env: { ...process.env, NO_COLOR: '1' } });
@@ -19,10 +20,10 @@ describe('bin/lakestep.mjs', () => {
     expect(bin).not.toMatch(/tsx|\.ts'/);
   });
 
-  it('--version prints the package version', async () => {
+  it('--version prints the package version and the start of the digest of the code it was built from', async () => {
     const { version } = JSON.parse(readFileSync(`${repo}package.json`, 'utf8')) as { version: string };
     const { stdout } = await run(['--version']);
-    expect(stdout.trim()).toBe(`lakestep ${version}`);
+    expect(stdout.trim()).toBe(`lakestep ${version} (code ${codeDigests(repo).compiler.slice(0, 12)})`);
   }, 30_000);
 
   it('validate specs (the example, SQL files included) exits 0 from the bundle', async () => {

@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Io } from '../../src/cli/io.ts';
+import { codeId } from '../../src/cli/code-id.ts';
 import { lakestepVersion } from '../../src/cli/io.ts';
 import { sparkUseCase } from '../compile/support.ts';
 import { manifest } from '../ops/fixtures.ts';
@@ -130,9 +131,9 @@ describe('help, version and extra arguments', () => {
     },
   );
 
-  it('--version prints the package version', async () => {
+  it('--version prints the package version and the start of the code digest (src/cli/code-id.ts)', async () => {
     const r = await runCli(['--version'], folder());
-    expect(r).toEqual({ code: 0, out: `lakestep ${lakestepVersion()}`, err: '' });
+    expect(r).toEqual({ code: 0, out: `lakestep ${lakestepVersion()} (code ${codeId('compiler').slice(0, 12)})`, err: '' });
     expect(lakestepVersion()).toMatch(/^\d+\.\d+\.\d+/);
   });
 
