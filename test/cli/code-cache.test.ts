@@ -1,22 +1,37 @@
 /**
- * The CLI keys its compile cache by lakestep's code (src/cli/code-id.ts), not only by its version: after the code
- * changed (a `git pull` of lakestep), `compile` reuses none of what the code before it compiled, and the build is
- * a full compile's. The code's digest is the one thing swapped here, as an upgrade would change it.
+ * The built CLI keys its compile cache by lakestep's code (src/cli/code-id.ts), not only by its version: after the
+ * code changed (a `git pull` of lakestep), `compile` reuses none of what the code before it compiled, and the build
+ * is a full compile's. The bundle in dist/ (rebuilt by the global setup) is copied beside it with another digest
+ * in place of its own, as a build of other code would carry; nothing else differs.
  */
-import { cpSync, readdirSync, readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
-import { readTree } from '../golden/cases.ts';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
 import { BUILD_MARKER } from '../../src/cli/build-dir.ts';
-import { folder, runCli } from './support.ts';
+import { readTree } from '../golden/cases.ts';
+import { folder } from './support.ts';
 
-const code = vi.hoisted(() => ({ compiler: 'a'.repeat(64) }));
-vi.mock('../../src/cli/code-id.ts', async (original) => ({
-  ...(await original<typeof import('../../src/cli/code-id.ts')>()),
-  codeId: (kind: 'compiler' | 'app') => (kind === 'compiler' ? code.compiler : 'app'),
-}));
+const REPO = resolve(import.meta.dirname, '../..');
+const EXAMPLE = join(REPO, 'specs');
+const copies: string[] = [];
+afterAll(() => copies.forEach((c) => rmSync(c, { recursive: true, force: true })));
 
-const EXAMPLE = resolve(import.meta.dirname, '../../specs');
+/** A runner of the bundle as built, or of a copy of it (beside dist/, so its relative paths hold) carrying `digest` as the compiler's. */
+function cliOf(digest?: string): string {
+  if (digest === undefined) return join(REPO, 'bin/lakestep.mjs');
+  const copy = join(REPO, `dist.test-${process.pid}-${copies.length}`);
+  copies.push(copy);
+  cpSync(join(REPO, 'dist'), copy, { recursive: true });
+  const define = /(define_LAKESTEP_CODE_DIGESTS_default = \{ compiler: ")([0-9a-f]{64})"/;
+  const chunk = readdirSync(copy).find((f) => f.endsWith('.js') && define.test(readFileSync(join(copy, f), 'utf8')));
+  expect(chunk, 'the chunk carrying the code digests').toBeDefined();
+  const path = join(copy, chunk!);
+  writeFileSync(path, readFileSync(path, 'utf8').replace(define, `$1${digest}"`));
+  writeFileSync(join(copy, 'run.mjs'), "import { cli } from './lakestep.js';\nprocess.exitCode = await cli(process.argv.slice(2));\n");
+  return join(copy, 'run.mjs');
+}
 
 /** Each use case's cache entry, by file name. */
 const entries = (dir: string): Map<string, string> =>
@@ -32,20 +47,23 @@ describe('the compile cache across a change of lakestep code', () => {
   it('is reused while the code is the same, and not at all once it changed; the build equals a full compile', async () => {
     const dir = folder();
     cpSync(EXAMPLE, join(dir, 'specs'), { recursive: true });
-    const compile = async (out: string, ...flags: string[]) => expect((await runCli(['compile', 'specs', '--out', out, ...flags], dir)).code).toBe(0);
-    await compile('build', '--cache-dir', 'cache');
+    const compile = async (cli: string, out: string, ...flags: string[]) => {
+      const r = await promisify(execFile)(process.execPath, [cli, 'compile', 'specs', '--out', out, ...flags], { cwd: dir });
+      expect(r.stdout).toContain('0 quarantined');
+    };
+    const built = cliOf();
+    await compile(built, 'build', '--cache-dir', 'cache');
     const first = entries(dir);
     expect(first.size).toBe(4);
     // The same code: every entry is read and left as it was.
-    await compile('build', '--cache-dir', 'cache');
+    await compile(built, 'build', '--cache-dir', 'cache');
     expect(entries(dir)).toEqual(first);
     // Other code, the same version: no entry matches its key, so every use case is compiled again and stored anew.
-    code.compiler = 'b'.repeat(64);
-    await compile('build', '--cache-dir', 'cache');
+    await compile(cliOf('b'.repeat(64)), 'build', '--cache-dir', 'cache');
     const after = entries(dir);
     expect([...after.keys()].sort()).toEqual([...first.keys()].sort());
     for (const [name, text] of after) expect(text, name).not.toBe(first.get(name));
-    await compile('full', '--no-cache');
+    await compile(built, 'full', '--no-cache');
     expect(build(dir, 'build')).toEqual(build(dir, 'full'));
   }, 120_000);
 });
