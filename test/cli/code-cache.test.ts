@@ -9,9 +9,7 @@ import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BUILD_MARKER } from '../../src/cli/build-dir.ts';
-import { readTree } from '../golden/cases.ts';
-import { folder } from './support.ts';
+import { buildFiles, folder } from './support.ts';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const EXAMPLE = join(REPO, 'specs');
@@ -37,12 +35,6 @@ function cliOf(digest?: string): string {
 const entries = (dir: string): Map<string, string> =>
   new Map(readdirSync(join(dir, 'cache')).filter((f) => f.endsWith('.entry')).map((f) => [f, readFileSync(join(dir, 'cache', f), 'latin1')]));
 
-const build = (dir: string, out: string): Map<string, string> => {
-  const files = readTree(join(dir, out));
-  files.delete(BUILD_MARKER);
-  return files;
-};
-
 describe('the compile cache across a change of lakestep code', () => {
   it('is reused while the code is the same, and not at all once it changed; the build equals a full compile', async () => {
     const dir = folder();
@@ -64,6 +56,6 @@ describe('the compile cache across a change of lakestep code', () => {
     expect([...after.keys()].sort()).toEqual([...first.keys()].sort());
     for (const [name, text] of after) expect(text, name).not.toBe(first.get(name));
     await compile(built, 'full', '--no-cache');
-    expect(build(dir, 'build')).toEqual(build(dir, 'full'));
+    expect(buildFiles(join(dir, 'build'))).toEqual(buildFiles(join(dir, 'full')));
   }, 120_000);
 });

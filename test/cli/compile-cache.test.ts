@@ -11,23 +11,14 @@ import { join, resolve } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { generateSpecs } from '../../bench/generate.ts';
-import { BUILD_MARKER } from '../../src/cli/build-dir.ts';
 import { LIST_LIMIT } from '../../src/cli/commands.ts';
 import { DiskCache, WarmCache, entryFromJson, entryJson } from '../../src/cli/compile-cache.ts';
 import { readSpecTree } from '../../src/cli/spec-reader.ts';
 import { compile, compileStream } from '../../src/compile.ts';
 import { CACHE_FORMAT, MemoryCache, digest, type CacheEntry } from '../../src/compile/cache.ts';
-import { readTree } from '../golden/cases.ts';
-import { folder, runCli } from './support.ts';
+import { buildFiles, folder, runCli } from './support.ts';
 
 const EXAMPLE = resolve(import.meta.dirname, '../../specs');
-
-/** The build's files without its marker (whose stamps carry modification times). */
-function build(dir: string): Map<string, string> {
-  const files = readTree(dir);
-  files.delete(BUILD_MARKER);
-  return files;
-}
 
 async function compileInto(dir: string, out: string, ...extra: string[]): Promise<void> {
   const r = await runCli(['compile', 'specs', '--out', out, '--cache-dir', 'cache', ...extra], dir);
@@ -41,13 +32,13 @@ async function warm(): Promise<{ dir: string; full: Map<string, string> }> {
   cpSync(EXAMPLE, join(dir, 'specs'), { recursive: true });
   expect((await runCli(['compile', 'specs', '--out', 'full', '--no-cache'], dir)).code).toBe(0);
   await compileInto(dir, 'build');
-  return { dir, full: build(join(dir, 'full')) };
+  return { dir, full: buildFiles(join(dir, 'full')) };
 }
 
 describe('compile cache on disk', () => {
   it('keeps an entry, the IR and the manifest part per use case and the platform stage\'s result, no other generated file, and drops what older versions kept', async () => {
     const { dir, full } = await warm();
-    expect(build(join(dir, 'build'))).toEqual(full);
+    expect(buildFiles(join(dir, 'build'))).toEqual(full);
     const names = readdirSync(join(dir, 'cache')).sort();
     const useCases = ['clickstream', 'customers', 'orders', 'payments'];
     expect(names).toEqual([...useCases.flatMap((u) => [`${u}.entry`, `${u}.ir`, `${u}.part`]), 'platform.cross', 'platform.loaded', 'reads.verified']);
@@ -68,14 +59,14 @@ describe('compile cache on disk', () => {
       expect(cache.readVerified(), bad).toBeUndefined();
     }
     await compileInto(dir, 'build');
-    expect(build(join(dir, 'build'))).toEqual(full);
+    expect(buildFiles(join(dir, 'build'))).toEqual(full);
     expect(cache.readVerified()).toEqual(verified);
   });
 
   it('fills an empty build folder from the IR, byte for byte a full compile', async () => {
     const { dir, full } = await warm();
     await compileInto(dir, 'other');
-    expect(build(join(dir, 'other'))).toEqual(full);
+    expect(buildFiles(join(dir, 'other'))).toEqual(full);
   });
 
   it('normalizes again a use case whose IR is gone when one of its files is missing from the build', async () => {
@@ -84,7 +75,7 @@ describe('compile cache on disk', () => {
     const path = [...full.keys()].find((p) => p.startsWith('orders/') && p.endsWith('.asl.json'))!;
     rmSync(join(dir, 'build', path));
     await compileInto(dir, 'build');
-    expect(build(join(dir, 'build'))).toEqual(full);
+    expect(buildFiles(join(dir, 'build'))).toEqual(full);
     expect(existsSync(join(dir, 'cache/orders.ir'))).toBe(true);
   });
 
@@ -167,7 +158,7 @@ describe('compile cache on disk', () => {
     writeFileSync(irFile, serialize(stored));
     for (const p of [...full.keys()].filter((p) => p.startsWith('orders/'))) rmSync(join(dir, 'build', p));
     await compileInto(dir, 'build');
-    expect(build(join(dir, 'build'))).toEqual(full);
+    expect(buildFiles(join(dir, 'build'))).toEqual(full);
     expect(readFileSync(join(dir, 'build/orders/orders-migration.asl.json'), 'utf8')).not.toContain('tampered');
   });
 
@@ -186,7 +177,7 @@ describe('compile cache on disk', () => {
       rmSync(join(out, linked));
       symlinkSync(join(dir, 'elsewhere.json'), join(out, linked));
       await compileInto(dir, 'build', ...mode);
-      expect(build(out)).toEqual(full);
+      expect(buildFiles(out)).toEqual(full);
       expect(lstatSync(join(out, linked)).isFile()).toBe(true);
       expect(readFileSync(join(dir, 'elsewhere.json'), 'utf8')).toBe('not the build');
       // Nothing else is written again (the manifest's index and report.json hold the same text, too).

@@ -5,8 +5,10 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Manifest } from '../../src/build/types.ts';
+import { BUILD_MARKER } from '../../src/cli/build-dir.ts';
 import type { Io } from '../../src/cli/io.ts';
 import { cli } from '../../src/cli/main.ts';
+import { readTree } from '../golden/cases.ts';
 import { writeManifest } from '../helpers/manifest.ts';
 
 export interface CliRun {
@@ -30,6 +32,13 @@ export function folderWithBuild(m: Manifest, files: Record<string, string> = {})
   const dir = folder(files);
   writeManifest(join(dir, 'build'), m);
   return dir;
+}
+
+/** A build folder's files without its marker (whose stamps carry modification times), path → text. */
+export function buildFiles(dir: string): Map<string, string> {
+  const files = readTree(dir);
+  files.delete(BUILD_MARKER);
+  return files;
 }
 
 export async function runCli(argv: string[], cwd: string, extra: Partial<Io> = {}): Promise<CliRun> {
