@@ -15,7 +15,7 @@
  * the sources (tsx), each is computed on first use (a few hundred files read, ~15 ms).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -50,45 +50,46 @@ const DATA = /\bnew URL\(\s*['"](\.\.?\/[^'"]+)['"]\s*,\s*import\.meta\.url\s*\)
 const SKIPPED = /^\.|^__pycache__$|^node_modules$|\.md$/;
 
 /**
- * The files the digest of `code` covers, as paths from `root` with `/`, sorted: the modules its entry imports,
- * transitively, the data they read beside them, its own files and {@link ALWAYS}. A path that does not exist is
- * listed too (the digest counts it as missing).
+ * The files the digest of `code` covers, as paths from `root` with `/`, in path order, each with its bytes (undefined
+ * when it does not exist): the modules its entries import, transitively, the data they read beside them, its own
+ * files and {@link ALWAYS}. Each file is read once, to follow its imports and to be digested.
  */
-export function codeFiles(root: string, code: CodeEntry): string[] {
-  const files = new Set<string>([...ALWAYS, ...code.files]);
-  const modules = new Set<string>();
+function codeContents(root: string, code: CodeEntry): Map<string, Buffer | undefined> {
+  const contents = new Map<string, Buffer | undefined>();
   const rel = (abs: string) => relative(root, abs).split(sep).join('/');
+  const read = (abs: string): Buffer | undefined => {
+    const path = rel(abs);
+    if (!contents.has(path)) contents.set(path, statSync(abs, { throwIfNoEntry: false })?.isFile() ? readFileSync(abs) : undefined);
+    return contents.get(path);
+  };
   const addData = (abs: string): void => {
-    if (existsSync(abs) && statSync(abs).isDirectory()) {
+    if (statSync(abs, { throwIfNoEntry: false })?.isDirectory()) {
       for (const name of readdirSync(abs)) if (!SKIPPED.test(name)) addData(join(abs, name));
-    } else files.add(rel(abs));
+    } else read(abs);
   };
   const visit = (abs: string): void => {
-    const path = rel(abs);
-    if (modules.has(path)) return;
-    modules.add(path);
-    files.add(path);
-    if (!existsSync(abs)) return;
-    const text = readFileSync(abs, 'utf8');
+    if (contents.has(rel(abs))) return;
+    const text = read(abs)?.toString('utf8');
+    if (text === undefined) return;
     for (const re of IMPORTS) for (const m of text.matchAll(re)) visit(join(dirname(abs), m[1]!));
     for (const m of text.matchAll(DATA)) addData(join(dirname(abs), m[1]!));
   };
+  for (const path of [...ALWAYS, ...code.files]) read(join(root, path));
   for (const entry of code.entries) visit(join(root, entry));
-  return [...files].sort();
+  return new Map([...contents].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-/** SHA-256 of {@link codeFiles}: each file's path, length and bytes in path order; a missing file counts as missing. */
+/** The paths {@link codeDigest} covers (see {@link codeContents}); a path that does not exist is listed too. */
+export function codeFiles(root: string, code: CodeEntry): string[] {
+  return [...codeContents(root, code).keys()];
+}
+
+/** SHA-256 of {@link codeContents}: each file's path, length and bytes in path order; a missing file counts as missing. */
 export function codeDigest(root: string, code: CodeEntry): string {
   const hash = createHash('sha256');
-  for (const path of codeFiles(root, code)) {
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(join(root, path));
-    } catch {
-      hash.update(`${path}\0missing\0`);
-      continue;
-    }
-    hash.update(`${path}\0${bytes.length}\0`).update(bytes);
+  for (const [path, bytes] of codeContents(root, code)) {
+    if (bytes === undefined) hash.update(`${path}\0missing\0`);
+    else hash.update(`${path}\0${bytes.length}\0`).update(bytes);
   }
   return hash.digest('hex');
 }
