@@ -39,29 +39,29 @@ const executionArn = (name: string, id: string) => `arn:aws:states:${REGION}:${A
 const childArn = (name: string, id: string) => `arn:aws:states:${REGION}:${ACCOUNT}:execution:${name}/Migrate-tables:${id}`;
 
 describe('Distributed Map permissions', () => {
-  it('the Distributed Map machine may start its own executions and describe and stop its map runs', () => {
+  it('the Distributed Map machine may start its own executions and describe and stop its map runs', async () => {
     const st = statements(names.big);
-    expect(allows(st, 'states:StartExecution', machineArn(names.big))).toBe(true);
+    expect(await allows(st, 'states:StartExecution', machineArn(names.big))).toBe(true);
     for (const action of ['states:DescribeExecution', 'states:StopExecution']) {
-      expect(allows(st, action, childArn(names.big, 'c0ffee')), action).toBe(true);
-      expect(allows(st, action, executionArn(names.big, 'run-1')), action).toBe(true);
+      expect(await allows(st, action, childArn(names.big, 'c0ffee')), action).toBe(true);
+      expect(await allows(st, action, executionArn(names.big, 'run-1')), action).toBe(true);
     }
   });
 
-  it('and nothing of that on other machines', () => {
+  it('and nothing of that on other machines', async () => {
     const st = statements(names.big);
     for (const other of [names.small, `${names.big}-join`, 'acme-other-machine']) {
-      expect(allows(st, 'states:StartExecution', machineArn(other)), other).toBe(false);
-      expect(allows(st, 'states:StopExecution', executionArn(other, 'run-1')), other).toBe(false);
-      expect(allows(st, 'states:StopExecution', childArn(other, 'c0ffee')), other).toBe(false);
+      expect(await allows(st, 'states:StartExecution', machineArn(other)), other).toBe(false);
+      expect(await allows(st, 'states:StopExecution', executionArn(other, 'run-1')), other).toBe(false);
+      expect(await allows(st, 'states:StopExecution', childArn(other, 'c0ffee')), other).toBe(false);
     }
   });
 
-  it('an inline Map machine gets none of it (only the start of itself every machine has, to restart a dated run under its name)', () => {
+  it('an inline Map machine gets none of it (only the start of itself every machine has, to restart a dated run under its name)', async () => {
     const st = statements(names.small);
-    expect(allows(st, 'states:StartExecution', machineArn(names.small))).toBe(true);
-    expect(allows(st, 'states:StartExecution', machineArn(names.big))).toBe(false);
-    expect(allows(st, 'states:StopExecution', executionArn(names.small, 'run-1'))).toBe(false);
-    expect(allows(st, 'states:DescribeExecution', childArn(names.small, 'c0ffee'))).toBe(false);
+    expect(await allows(st, 'states:StartExecution', machineArn(names.small))).toBe(true);
+    expect(await allows(st, 'states:StartExecution', machineArn(names.big))).toBe(false);
+    expect(await allows(st, 'states:StopExecution', executionArn(names.small, 'run-1'))).toBe(false);
+    expect(await allows(st, 'states:DescribeExecution', childArn(names.small, 'c0ffee'))).toBe(false);
   });
 });

@@ -1,12 +1,13 @@
 /**
  * Synthesized IAM as IAM would store and evaluate it: intrinsic functions
  * resolved to realistic values (so sizes are those IAM counts against its
- * quotas: characters without white space), and a small Allow evaluator over
- * actions and resources with IAM's `*` / `?` wildcards.
+ * quotas: characters without white space), and IAM's decision on a request
+ * made with them, from an independent evaluator.
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html
  */
 
+import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { resourcesOfType, type Synthesized } from './synth.ts';
 
 export const ACCOUNT = '123456789012';
@@ -111,25 +112,31 @@ export function policySize(document: unknown): number {
 
 export type ResolvedStatement = { Effect: string; Action: string | string[]; Resource: string | string[]; Condition?: unknown };
 
-const globs = new Map<string, RegExp>();
+/** Values of the request's condition keys (`iam:PassedToService`, `dynamodb:LeadingKeys`, …). */
+export type RequestContext = Record<string, string | string[]>;
 
-function glob(pattern: string): RegExp {
-  let re = globs.get(pattern);
-  if (!re) {
-    re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
-    globs.set(pattern, re);
-  }
-  return re;
-}
-
-/** True when an Allow statement (conditions aside) grants `action` on `resource`. */
-export function allows(statements: readonly ResolvedStatement[], action: string, resource: string): boolean {
-  return statements.some(
-    (s) =>
-      s.Effect === 'Allow' &&
-      [s.Action].flat().some((a) => glob(a.toLowerCase()).test(action.toLowerCase())) &&
-      [s.Resource].flat().some((r) => glob(r).test(resource)),
+/**
+ * IAM's decision on one request made with `statements` as the caller's identity policy, in this account,
+ * by an independent evaluator (@cloud-copilot/iam-simulate: every condition operator, Deny, NotAction,
+ * NotResource, wildcards): true when Allowed. A request it cannot evaluate throws: an action IAM does not
+ * know, a resource that is not of a type the action takes, a policy IAM would refuse, or a context key that
+ * does not apply to the action (it would be dropped silently, and the test would ask something else).
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+ */
+export async function allows(statements: readonly ResolvedStatement[], action: string, resource: string, context: RequestContext = {}): Promise<boolean> {
+  const result = await runSimulation(
+    {
+      identityPolicies: [{ name: 'role', policy: { Version: '2012-10-17', Statement: statements as ResolvedStatement[] } }],
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+      request: { action, principal: `arn:aws:iam::${ACCOUNT}:role/caller`, resource: { accountId: ACCOUNT, resource }, contextVariables: context },
+    },
+    {},
   );
+  if (result.resultType === 'error') throw new Error(`cannot evaluate ${action} on ${resource}: ${JSON.stringify(result.errors)}`);
+  const ignored = result.resultType === 'single' ? result.result.ignoredContextKeys ?? [] : result.results.flatMap((r) => r.ignoredContextKeys ?? []);
+  if (ignored.length > 0) throw new Error(`${action} on ${resource}: context keys ${ignored.join(', ')} do not apply to this request`);
+  return result.overallResult === 'Allowed';
 }
 
 /** Each use case's EMR Serverless job role (its `lakestep:use-case` tag), with its inline policy statements resolved. */

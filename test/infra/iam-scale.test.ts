@@ -70,12 +70,12 @@ function entryPoints(u: ManifestUseCase): string[] {
 }
 
 describe(`IAM of a ${USE_CASES}-use-case platform`, () => {
-  it('compiles every generated use case', () => {
+  it('compiles every generated use case', async () => {
     expect(manifest.quarantined).toEqual([]);
     expect(manifest.useCases).toHaveLength(USE_CASES);
   });
 
-  it('creates one Spark job role per use case, in that use case stack, and none in the platform stack', () => {
+  it('creates one Spark job role per use case, in that use case stack, and none in the platform stack', async () => {
     expect([...sparkRoles.keys()].sort()).toEqual(manifest.useCases.map((u) => u.name).sort());
     for (const [uc, role] of sparkRoles) {
       expect(role.stack).toBe(`acme-${uc}`);
@@ -83,7 +83,7 @@ describe(`IAM of a ${USE_CASES}-use-case platform`, () => {
     }
   });
 
-  it('writes every (role, inline policy name) pair from one stack only, and never to a role of another stack', () => {
+  it('writes every (role, inline policy name) pair from one stack only, and never to a role of another stack', async () => {
     const writers = new Map<string, Set<string>>();
     const note = (role: string, policy: string, stack: string) => {
       const key = `${role} ${policy}`;
@@ -106,7 +106,7 @@ describe(`IAM of a ${USE_CASES}-use-case platform`, () => {
     expect(shared).toEqual([]);
   });
 
-  it('keeps every role, inline policy total and managed policy under the IAM quotas', () => {
+  it('keeps every role, inline policy total and managed policy under the IAM quotas', async () => {
     const inline = new Map<string, number>();
     const add = (role: string, doc: unknown, t: Synthesized['json'] extends Map<string, infer T> ? T : never) =>
       inline.set(role, (inline.get(role) ?? 0) + policySize(resolver.resolve(doc, t)));
@@ -133,13 +133,13 @@ describe(`IAM of a ${USE_CASES}-use-case platform`, () => {
     console.log(`IAM: ${inline.size} roles, largest inline policy total ${largest} of ${ROLE_INLINE_MAX} characters`);
   });
 
-  it('lets every Spark job role read the entry points of its own job runs (custom spark: entry points included)', () => {
+  it('lets every Spark job role read the entry points of its own job runs (custom spark: entry points included)', async () => {
     let custom = 0;
     for (const u of manifest.useCases) {
       const role = sparkRoles.get(u.name)!;
       for (const entry of entryPoints(u)) {
         if (entry.includes('/jobs/')) custom++;
-        expect(allows(role.statements, 's3:GetObject', s3(entry)), `${u.name} reads ${entry}`).toBe(true);
+        expect(await allows(role.statements, 's3:GetObject', s3(entry)), `${u.name} reads ${entry}`).toBe(true);
       }
     }
     expect(custom).toBe(USE_CASES);
@@ -147,22 +147,22 @@ describe(`IAM of a ${USE_CASES}-use-case platform`, () => {
 
   // Read-only tables of another use case are covered on the example (table-access-iam.test.ts): the
   // generated platform reads only tables its own use cases write.
-  it('lets each role use its own secrets, read the tables its jobs read and write only those they write', () => {
+  it('lets each role use its own secrets, read the tables its jobs read and write only those they write', async () => {
     for (const u of manifest.useCases) {
       const role = sparkRoles.get(u.name)!.statements;
-      for (const secret of secretsOf(u)) expect(allows(role, 'secretsmanager:GetSecretValue', secret), secret).toBe(true);
+      for (const secret of secretsOf(u)) expect(await allows(role, 'secretsmanager:GetSecretValue', secret), secret).toBe(true);
       for (const [t, kinds] of tablesOf(u)) {
         const writes = [...kinds].some((k) => k !== 'read');
-        expect(allows(role, 'glue:GetTable', tableArn(t)), `${u.name} reads ${t}`).toBe(true);
-        expect(allows(role, 's3:GetObject', dataFile(t)), `${u.name} reads ${t}`).toBe(true);
-        expect(allows(role, 'glue:UpdateTable', tableArn(t)), `${u.name} commits to ${t}`).toBe(writes);
-        expect(allows(role, 's3:PutObject', dataFile(t)), `${u.name} writes ${t}`).toBe(writes);
-        expect(allows(role, 'glue:CreateTable', tableArn(t)), `${u.name} creates ${t}`).toBe(kinds.has('create'));
+        expect(await allows(role, 'glue:GetTable', tableArn(t)), `${u.name} reads ${t}`).toBe(true);
+        expect(await allows(role, 's3:GetObject', dataFile(t)), `${u.name} reads ${t}`).toBe(true);
+        expect(await allows(role, 'glue:UpdateTable', tableArn(t)), `${u.name} commits to ${t}`).toBe(writes);
+        expect(await allows(role, 's3:PutObject', dataFile(t)), `${u.name} writes ${t}`).toBe(writes);
+        expect(await allows(role, 'glue:CreateTable', tableArn(t)), `${u.name} creates ${t}`).toBe(kinds.has('create'));
       }
     }
   });
 
-  it("grants no role anything of another use case: its prefixes, databases, secrets, entry points", () => {
+  it("grants no role anything of another use case: its prefixes, databases, secrets, entry points", async () => {
     const { buckets } = manifest.platform;
     for (const u of manifest.useCases) {
       const role = sparkRoles.get(u.name)!.statements;
@@ -178,13 +178,13 @@ describe(`IAM of a ${USE_CASES}-use-case platform`, () => {
           `s3://${buckets.landing}/${v.name}/t/part-0.parquet`,
           ...v.workflows.flatMap((w) => [...(w.resources.storage?.read ?? []), ...(w.resources.storage?.readWrite ?? [])]).map((p) => `${p}x`),
         ];
-        for (const uri of probes) expect(allows(role, 's3:GetObject', s3(uri)), `${u.name} reads ${uri}`).toBe(false);
+        for (const uri of probes) expect(await allows(role, 's3:GetObject', s3(uri)), `${u.name} reads ${uri}`).toBe(false);
         for (const t of [...tablesOf(v).keys()].filter((x) => !myTables.has(x))) {
-          expect(allows(role, 'glue:GetTable', tableArn(t)), `${u.name} → ${t}`).toBe(false);
-          expect(allows(role, 's3:GetObject', dataFile(t)), `${u.name} → ${t}`).toBe(false);
+          expect(await allows(role, 'glue:GetTable', tableArn(t)), `${u.name} → ${t}`).toBe(false);
+          expect(await allows(role, 's3:GetObject', dataFile(t)), `${u.name} → ${t}`).toBe(false);
         }
         for (const secret of [...secretsOf(v)].filter((x) => !mySecrets.has(x))) {
-          expect(allows(role, 'secretsmanager:GetSecretValue', secret), `${u.name} → ${secret}`).toBe(false);
+          expect(await allows(role, 'secretsmanager:GetSecretValue', secret), `${u.name} → ${secret}`).toBe(false);
         }
       }
     }

@@ -46,7 +46,7 @@ function statementsOf(stack: string): ResolvedStatement[] {
 }
 
 describe('job documents', () => {
-  it("upload through the platform's function: one custom resource per use case, no function, layer or role in its stack", () => {
+  it("upload through the platform's function: one custom resource per use case, no function, layer or role in its stack", async () => {
     const uploads = resourcesOfType(s, UPLOAD_RESOURCE_TYPE);
     const runtime = uploads.find((u) => u.stack === platform)!;
     expect(runtime.props.DestinationBucketKeyPrefix).toBe('lakestep/runtime/');
@@ -68,7 +68,7 @@ describe('job documents', () => {
     }
   });
 
-  it('tag the artifacts bucket only for the runtime: the platform stack is the same whichever use cases the app holds', () => {
+  it('tag the artifacts bucket only for the runtime: the platform stack is the same whichever use cases the app holds', async () => {
     const resources = s.json.get(platform)!.Resources as Record<string, { Type: string; Properties?: { Tags?: { Key: string }[] } }>;
     const owned = Object.values(resources).flatMap((r) => (r.Type === 'AWS::S3::Bucket' ? (r.Properties?.Tags ?? []).map((t) => t.Key) : [])).filter((k) => k.startsWith('aws-cdk:cr-owned'));
     expect(owned).toHaveLength(1);
@@ -77,7 +77,7 @@ describe('job documents', () => {
     expect(JSON.stringify(one.json.get(platform))).toBe(JSON.stringify(s.json.get(platform)));
   }, 300_000);
 
-  it("let no principal of a use case's stack write the runtime or another use case's documents; the platform's function writes each", () => {
+  it("let no principal of a use case's stack write the runtime or another use case's documents; the platform's function writes each", async () => {
     const bucket = manifest.platform.buckets.artifacts;
     const object = (key: string) => `arn:aws:s3:::${bucket}/${key}`;
     const names = withJobs().map((u) => u.name);
@@ -86,19 +86,19 @@ describe('job documents', () => {
       const statements = statementsOf(`${manifest.platform.prefix}-${u.name}`);
       expect(statements.length).toBeGreaterThan(0);
       for (const action of ['s3:PutObject', 's3:DeleteObject']) {
-        expect(allows(statements, action, object('lakestep/runtime/lakestep.zip')), `${u.name} ${action} runtime`).toBe(false);
+        expect(await allows(statements, action, object('lakestep/runtime/lakestep.zip')), `${u.name} ${action} runtime`).toBe(false);
         for (const other of names) {
-          expect(allows(statements, action, object(jobDocumentKey(`${other}/jobs/x/ddl.json`))), `${u.name} ${action} ${other}'s documents`).toBe(false);
+          expect(await allows(statements, action, object(jobDocumentKey(`${other}/jobs/x/ddl.json`))), `${u.name} ${action} ${other}'s documents`).toBe(false);
         }
       }
     }
     // The upload function's role, in the platform stack: reads the assets, writes every use case's documents.
     const platformStatements = statementsOf(platform);
-    expect(allows(platformStatements, 's3:GetObject', `arn:aws:s3:::cdk-hnb659fds-assets-${ACCOUNT}-${REGION}/abc.zip`)).toBe(true);
-    for (const name of names) expect(allows(platformStatements, 's3:PutObject', object(jobDocumentKey(`${name}/jobs/x/ddl.json`)))).toBe(true);
+    expect(await allows(platformStatements, 's3:GetObject', `arn:aws:s3:::cdk-hnb659fds-assets-${ACCOUNT}-${REGION}/abc.zip`)).toBe(true);
+    for (const name of names) expect(await allows(platformStatements, 's3:PutObject', object(jobDocumentKey(`${name}/jobs/x/ddl.json`)))).toBe(true);
   });
 
-  it("give the upload function the very properties aws-cdk-lib's BucketDeployment gives it", () => {
+  it("give the upload function the very properties aws-cdk-lib's BucketDeployment gives it", async () => {
     const useCase = withJobs()[0]!;
     const stack = new Stack(new App({ outdir: mkdtempSync(join(tmpdir(), 'lakestep-upload-')) }), 'S', { env: { account: ACCOUNT, region: REGION } });
     const bucket = new s3.Bucket(stack, 'Artifacts');
@@ -119,7 +119,7 @@ describe('job documents', () => {
     expect(ours.node.id).toBe('JobDocumentUpload');
   });
 
-  it('need the platform to have an upload function', () => {
+  it('need the platform to have an upload function', async () => {
     const stack = new Stack(new App(), 'S');
     const useCase = withJobs()[0]!;
     expect(() => deployJobDocuments(stack, buildDir, useCase, new s3.Bucket(stack, 'B'), undefined)).toThrow(/no Spark runtime to upload, so no upload function/);

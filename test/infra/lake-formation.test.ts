@@ -83,7 +83,7 @@ beforeAll(() => {
 }, 300_000);
 
 describe('lake_formation: the platform stack', () => {
-  it('creates every declared database with no default grant on the tables Spark creates, retained on removal', () => {
+  it('creates every declared database with no default grant on the tables Spark creates, retained on removal', async () => {
     const dbs = Object.entries(ex.s.json.get('acme-platform')!.Resources).filter(([, r]) => r.Type === 'AWS::Glue::Database');
     expect(dbs.map(([, r]) => r.Properties!.DatabaseInput.Name).sort()).toEqual(Object.keys(ex.manifest.platform.databaseOwners).sort());
     for (const [, r] of dbs) {
@@ -94,7 +94,7 @@ describe('lake_formation: the platform stack', () => {
     expect(resourcesOfType(ex.s, 'AWS::Glue::Database').every((d) => d.stack === 'acme-platform')).toBe(true);
   });
 
-  it('registers the four prefixes of each database under a role of its own, and appends the deploying role to the administrators', () => {
+  it('registers the four prefixes of each database under a role of its own, and appends the deploying role to the administrators', async () => {
     const resolver = new Resolver(ex.s.json);
     const platform = ex.s.json.get('acme-platform')!;
     const registered = resourcesOfType(ex.s, 'AWS::LakeFormation::Resource').map((r) => resolver.resolve(r.props, platform) as any);
@@ -114,16 +114,16 @@ describe('lake_formation: the platform stack', () => {
     });
   });
 
-  it('lets the registration role read and write the registered prefixes only', () => {
+  it('lets the registration role read and write the registered prefixes only', async () => {
     const role = resourcesOfType(ex.s, 'AWS::IAM::Role').find((r) => JSON.stringify(r.props.AssumeRolePolicyDocument).includes('lakeformation.amazonaws.com'))!;
     const st = (new Resolver(ex.s.json).resolve(role.props.Policies, ex.s.json.get('acme-platform')!) as any[]).flatMap((p) => p.PolicyDocument.Statement) as ResolvedStatement[];
-    expect(allows(st, 's3:PutObject', `arn:aws:s3:::${ex.manifest.platform.buckets.raw}/raw_orders/orders/data/x.parquet`)).toBe(true);
-    expect(allows(st, 's3:PutObject', `arn:aws:s3:::${ex.manifest.platform.buckets.raw}/raw_orders.db/t/metadata/x.json`)).toBe(true);
-    expect(allows(st, 's3:GetObject', `arn:aws:s3:::${ex.manifest.platform.buckets.analytics}/orders/reports/x.csv`)).toBe(false);
-    expect(allows(st, 's3:GetObject', `arn:aws:s3:::${ex.manifest.platform.buckets.artifacts}/lakestep/runtime/lakestep_runtime.py`)).toBe(false);
+    expect(await allows(st, 's3:PutObject', `arn:aws:s3:::${ex.manifest.platform.buckets.raw}/raw_orders/orders/data/x.parquet`)).toBe(true);
+    expect(await allows(st, 's3:PutObject', `arn:aws:s3:::${ex.manifest.platform.buckets.raw}/raw_orders.db/t/metadata/x.json`)).toBe(true);
+    expect(await allows(st, 's3:GetObject', `arn:aws:s3:::${ex.manifest.platform.buckets.analytics}/orders/reports/x.csv`)).toBe(false);
+    expect(await allows(st, 's3:GetObject', `arn:aws:s3:::${ex.manifest.platform.buckets.artifacts}/lakestep/runtime/lakestep_runtime.py`)).toBe(false);
   });
 
-  it('runs every Spark job in full-table-access mode, fine-grained access control off', () => {
+  it('runs every Spark job in full-table-access mode, fine-grained access control off', async () => {
     const [app] = resourcesOfType(ex.s, 'AWS::EMRServerless::Application');
     expect(app!.props.RuntimeConfiguration).toEqual([
       {
@@ -139,7 +139,7 @@ describe('lake_formation: the platform stack', () => {
     ]);
   });
 
-  it('grants nothing to IAMAllowedPrincipals and sets no account-wide default permissions', () => {
+  it('grants nothing to IAMAllowedPrincipals and sets no account-wide default permissions', async () => {
     for (const [stack, t] of ex.s.json) {
       expect(JSON.stringify(t), stack).not.toMatch(/IAM_ALLOWED_PRINCIPALS|IAMAllowedPrincipals/);
       expect(JSON.stringify(t), stack).not.toMatch(/CreateDatabaseDefaultPermissions|"REPLACE"/);
@@ -150,12 +150,12 @@ describe('lake_formation: the platform stack', () => {
 describe('lake_formation: each Spark role against the table-access model', () => {
   const useCases = ['orders', 'payments', 'customers', 'clickstream'];
 
-  it('keeps every grant of a role in its use case\'s own stack', () => {
+  it('keeps every grant of a role in its use case\'s own stack', async () => {
     expect(ex.grants.length).toBeGreaterThan(0);
     for (const g of ex.grants) expect(g.role, g.on).toBe(roleOf(g.stack.replace(/^acme-/, '')));
   });
 
-  it.each(useCases)('%s: reads where it reads, writes what it owns and writes, creates and drops in its own databases only', (useCase) => {
+  it.each(useCases)('%s: reads where it reads, writes what it owns and writes, creates and drops in its own databases only', async (useCase) => {
     const m = ex.manifest;
     const mine = ex.grants.filter((g) => g.role === roleOf(useCase));
     const has = (permission: string, on: string) => mine.some((g) => g.permission === permission && g.on === on);
@@ -183,36 +183,36 @@ describe('lake_formation: each Spark role against the table-access model', () =>
     }
   });
 
-  it('gives a read share the owner\'s tables to read and nothing to write', () => {
+  it('gives a read share the owner\'s tables to read and nothing to write', async () => {
     const orders = ex.grants.filter((g) => g.role === roleOf('orders') && g.on.endsWith(':raw_customers'));
     expect(orders.map((g) => `${g.permission} ${g.on}`).sort()).toEqual(['DESCRIBE database:raw_customers', 'DESCRIBE tables:raw_customers', 'SELECT tables:raw_customers']);
   });
 
-  it.each(useCases)('%s: no S3 access to a registered location, credentials from Lake Formation, no database to create', (useCase) => {
+  it.each(useCases)('%s: no S3 access to a registered location, credentials from Lake Formation, no database to create', async (useCase) => {
     const m = ex.manifest;
     const role = ex.roles.get(useCase)!;
     for (const db of Object.keys(m.platform.databaseOwners)) {
       for (const l of locationsOf(m, db)) {
-        for (const action of ['s3:GetObject', 's3:PutObject', 's3:DeleteObject']) expect(allows(role, action, `arn:aws:s3:::${l}/t/data/part-0.parquet`), `${action} ${l}`).toBe(false);
+        for (const action of ['s3:GetObject', 's3:PutObject', 's3:DeleteObject']) expect(await allows(role, action, `arn:aws:s3:::${l}/t/data/part-0.parquet`), `${action} ${l}`).toBe(false);
       }
     }
     const prefixes = role.filter((s) => [s.Action].flat().includes('s3:ListBucket')).flatMap((s) => JSON.stringify(s.Condition));
     for (const db of Object.keys(m.platform.databaseOwners)) expect(prefixes.join(' '), db).not.toMatch(new RegExp(`"${db}(\\.db)?/`));
-    expect(allows(role, 'lakeformation:GetDataAccess', '*')).toBe(true);
+    expect(await allows(role, 'lakeformation:GetDataAccess', '*')).toBe(true);
     expect(role.filter((s) => [s.Resource].flat().includes('*')).flatMap((s) => [s.Action].flat())).toEqual(['lakeformation:GetDataAccess']);
-    expect(allows(role, 'glue:CreateDatabase', `arn:aws:glue:eu-west-1:${ACCOUNT}:database/raw_${useCase}`)).toBe(false);
-    expect(allows(role, 's3:PutObject', `arn:aws:s3:::${m.platform.buckets.artifacts}/lakestep/results/${useCase}/w/x.json`)).toBe(true);
+    expect(await allows(role, 'glue:CreateDatabase', `arn:aws:glue:eu-west-1:${ACCOUNT}:database/raw_${useCase}`)).toBe(false);
+    expect(await allows(role, 's3:PutObject', `arn:aws:s3:::${m.platform.buckets.artifacts}/lakestep/results/${useCase}/w/x.json`)).toBe(true);
   });
 
-  it('keeps S3 access to what is not registered: landing files of a migration, the prefixes of a custom job', () => {
+  it('keeps S3 access to what is not registered: landing files of a migration, the prefixes of a custom job', async () => {
     const orders = ex.roles.get('orders')!;
-    expect(allows(orders, 's3:GetObject', `arn:aws:s3:::${ex.manifest.platform.buckets.landing}/orders/orders/part-0.parquet`)).toBe(true);
-    expect(allows(orders, 's3:PutObject', `arn:aws:s3:::${ex.manifest.platform.buckets.analytics}/orders/reports/dt=2026-01-01/x.csv`)).toBe(true);
+    expect(await allows(orders, 's3:GetObject', `arn:aws:s3:::${ex.manifest.platform.buckets.landing}/orders/orders/part-0.parquet`)).toBe(true);
+    expect(await allows(orders, 's3:PutObject', `arn:aws:s3:::${ex.manifest.platform.buckets.analytics}/orders/reports/dt=2026-01-01/x.csv`)).toBe(true);
   });
 });
 
 describe('lake_formation: a share for writing, and quarantine', () => {
-  it('grants a maintain share per table: ALL on that table and its location, nothing on the owner\'s other tables', () => {
+  it('grants a maintain share per table: ALL on that table and its location, nothing on the owner\'s other tables', async () => {
     const b = build(
       lakeFormationSources({
         'payments/orchestration.yaml': (t) => `${t}\nshare:\n  - {table: raw_payments.payments, with: [orders], access: [maintain]}\n`,
@@ -225,7 +225,7 @@ describe('lake_formation: a share for writing, and quarantine', () => {
     expect(b.grants.filter((g) => g.role === roleOf('payments') && g.on === 'tables:raw_payments').map((g) => g.permission).sort()).toEqual(['ALL', 'DROP']);
   }, 240_000);
 
-  it('refuses a database description that CloudFormation would resolve at deploy time: at compile time, and again at synth', () => {
+  it('refuses a database description that CloudFormation would resolve at deploy time: at compile time, and again at synth', async () => {
     const refused = compileToBuild(lakeFormationSources({ 'platform.yaml': (t) => t.replace('"Curated order tables."', '"{{resolve:ssm:/acme/prod/api-key}}"') }));
     expect(refused.result.diagnostics.filter((d) => d.code === 'SPEC_DYNAMIC_REFERENCE').map((d) => d.file)).toEqual(['platform.yaml']);
     // A build edited by hand after compiling is refused by the stack itself.
@@ -235,7 +235,7 @@ describe('lake_formation: a share for writing, and quarantine', () => {
     expect(() => synthesize(buildDir, { nagChecks: false, lean: true })).toThrow(/databases\.process_orders\.description holds a CloudFormation dynamic reference/);
   }, 240_000);
 
-  it('leaves the platform stack as it is when a use case is quarantined', () => {
+  it('leaves the platform stack as it is when a use case is quarantined', async () => {
     const healthy = compileToBuild(lakeFormationSources()).buildDir;
     const broken = compileToBuild(lakeFormationSources({ 'payments/orchestration.yaml': (t) => `${t}\nnot_a_field: true\n` }));
     expect(broken.result.quarantined.map((q) => q.useCase)).toEqual(['payments']);

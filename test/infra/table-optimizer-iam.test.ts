@@ -38,28 +38,34 @@ const glue = (r: string) => `arn:aws:glue:${REGION}:${ACCOUNT}:${r}`;
 const object = (fqn: string, key: string) => `arn:aws:s3:::${manifest.tables[fqn]!.location.slice('s3://'.length)}${key}`;
 
 describe('Glue table optimizers of a managed table', () => {
-  it('run as a role Glue of this account assumes, confined to the managed table', () => {
+  it('run as a role Glue of this account assumes, confined to the managed table', async () => {
     expect(optimizerRole.name).toBe(`${manifest.platform.prefix}-orders-optimizer`);
     expect(optimizerRole.trust).toContain('glue.amazonaws.com');
     expect(optimizerRole.trust).toContain('aws:SourceAccount');
-    for (const a of ['s3:GetObject', 's3:PutObject', 's3:DeleteObject']) expect(allows(optimizerRole.statements, a, object('raw_orders.orders', 'data/f.parquet'))).toBe(true);
-    expect(allows(optimizerRole.statements, 'glue:UpdateTable', glue('table/raw_orders/orders'))).toBe(true);
-    expect(allows(optimizerRole.statements, 'glue:UpdateTable', glue('table/raw_orders/other'))).toBe(false);
+    for (const a of ['s3:GetObject', 's3:PutObject', 's3:DeleteObject']) expect(await allows(optimizerRole.statements, a, object('raw_orders.orders', 'data/f.parquet'))).toBe(true);
+    expect(await allows(optimizerRole.statements, 'glue:UpdateTable', glue('table/raw_orders/orders'))).toBe(true);
+    expect(await allows(optimizerRole.statements, 'glue:UpdateTable', glue('table/raw_orders/other'))).toBe(false);
     const sibling = object('raw_orders.orders', 'data/f.parquet').replace(/\/orders\/data\//, '/other/data/');
     expect(sibling).not.toBe(object('raw_orders.orders', 'data/f.parquet'));
-    expect(allows(optimizerRole.statements, 's3:DeleteObject', sibling)).toBe(false);
-    expect(allows(optimizerRole.statements, 'logs:PutLogEvents', `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws-glue/iceberg-compaction/logs:log-stream:x`)).toBe(true);
+    expect(await allows(optimizerRole.statements, 's3:DeleteObject', sibling)).toBe(false);
+    expect(await allows(optimizerRole.statements, 'logs:PutLogEvents', `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws-glue/iceberg-compaction/logs:log-stream:x`)).toBe(true);
   });
 
-  it('are created by the maintenance machine, which passes only that role, to Glue only', () => {
+  it('are created by the maintenance machine, which passes only that role, to Glue only', async () => {
     for (const a of ['glue:CreateTableOptimizer', 'glue:UpdateTableOptimizer']) {
-      expect(allows(machine, a, glue('table/raw_orders/orders'))).toBe(true);
-      expect(allows(machine, a, glue('table/raw_orders/other'))).toBe(false);
+      expect(await allows(machine, a, glue('table/raw_orders/orders'))).toBe(true);
+      expect(await allows(machine, a, glue('table/raw_orders/other'))).toBe(false);
     }
     const pass = machine.filter((st) => [st.Action].flat().includes('iam:PassRole'));
     const optimizerPass = pass.filter((st) => JSON.stringify(st.Resource).includes(optimizerRole.name));
     expect(optimizerPass).toHaveLength(1);
     expect(optimizerPass[0]!.Resource).toBe(`arn:aws:iam::${ACCOUNT}:role/${optimizerRole.name}`);
     expect(optimizerPass[0]!.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'glue.amazonaws.com' } });
+    const optimizerArn = `arn:aws:iam::${ACCOUNT}:role/${optimizerRole.name}`;
+    expect(await allows(machine, 'iam:PassRole', optimizerArn, { 'iam:PassedToService': 'glue.amazonaws.com' })).toBe(true);
+    for (const service of ['emr-serverless.amazonaws.com', 'lambda.amazonaws.com', 'ec2.amazonaws.com']) {
+      expect(await allows(machine, 'iam:PassRole', optimizerArn, { 'iam:PassedToService': service }), service).toBe(false);
+    }
+    expect(await allows(machine, 'iam:PassRole', `arn:aws:iam::${ACCOUNT}:role/${manifest.platform.prefix}-payments-optimizer`, { 'iam:PassedToService': 'glue.amazonaws.com' })).toBe(false);
   });
 });
