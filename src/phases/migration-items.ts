@@ -4,7 +4,7 @@
  * item is the whole `$.table` object and an outcome names its status; from
  * there on both are compact — an item holds only what differs per table (its
  * name, watermark flag and, when they vary, task, filter and Spark parameters),
- * the ItemSelector derives the rest (job, watermark key) and adds what all share,
+ * the ItemSelector derives the rest (job) and adds what all share,
  * and an outcome is `{}`, or `{f: [table, error]}` for a failed table — so 2,000 tables stay far inside the
  * 256 KiB payload quota and the definition stays small. Checks and freshness cost no item a byte: when any
  * table has checks, every item reads its conversion result (whose `quality` is present only for an audited
@@ -42,6 +42,15 @@ export interface EncodedItems {
 /** Key of a migrated table's watermark item: `migration/<database>.<table>`. */
 export function migrationWatermarkKey(t: { database: string; table: string }): string {
   return `migration/${t.database}.${t.table}`;
+}
+
+/**
+ * The same key inside a migration's Map, from the item's table name (a migration writes one database): a
+ * `States.Format` whose literal prefix names the database, so the machine's role can be held to
+ * `migration/<database>.*` (infra/iam/registry.ts reads the prefix back).
+ */
+export function migrationWatermarkKeyExpr(database: string, namePath = '$.table.name'): string {
+  return `States.Format('${literal(migrationWatermarkKey({ database, table: '' })).slice(1, -1)}{}', ${namePath})`;
 }
 
 /**
@@ -91,7 +100,6 @@ export function encodeItems(m: Migration, full: MigrationItem[], sharedConf: str
     ...(filtered ? { 'datasync_includes.$': value('i') } : {}),
     'job.$': jobs ? value('j') : withName('convert-'),
     ...(submits.size > 1 ? { 'submit.$': value('s') } : { submit: full[0]!.submit }),
-    'key.$': withName(`migration/${m.database}.`),
     'watermark.$': value('w'),
     ...(full.some((x) => x.checks) ? { checks: true } : {}),
     ...(full.some((x) => x.fqn !== undefined) ? { 'fqn.$': withName(`${m.database}.`) } : {}),

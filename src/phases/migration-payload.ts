@@ -31,8 +31,6 @@ export interface MigrationItem {
   datasync_includes?: string;
   job: string;
   submit: string;
-  /** Its item in the watermarks table: the migration watermark and the migrated mark (src/phases/migration-guard.ts). */
-  key: string;
   /** Whether the conversion reports a watermark. */
   watermark: boolean;
   /** The conversion audits the table (checks): its result says whether they passed. */

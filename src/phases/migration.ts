@@ -28,7 +28,7 @@ import type { DataSyncResource, JobDocument } from '../build/types.ts';
 import type { Migration, Platform, Workflow } from '../ir/types.ts';
 import { conversionSql, HIVE_DATETIME_CONFS, landingViewSql, STATIC_OVERWRITE_CONF, watermarkSql } from '../sql/conversion.ts';
 import { createNamespaceSql, tableDdl } from '../sql/ddl.ts';
-import { convertJob, encodeItems, migrationWatermarkKey } from './migration-items.ts';
+import { convertJob, encodeItems, migrationWatermarkKeyExpr } from './migration-items.ts';
 import { CHECK_OUTCOMES, itemEnds, outcomeStates, TABLE_FAILED, TABLE_MIGRATED } from './migration-outcomes.ts';
 import { migrationPayloadBytes, type MigrationItem } from './migration-payload.ts';
 import { runtimeConf, resultKeyExpr, runtimeJobTask } from './runtime.ts';
@@ -94,7 +94,6 @@ export const compileMigration: PhaseCompiler<Migration> = (m, { workflow, platfo
     job: convertJob(t),
     // Then the item carries the whole string.
     submit: ownLists ? mergeSubmitParameters([sharedConf, t.sparkSubmitParameters].join(' ')) : (t.sparkSubmitParameters ?? ''),
-    key: migrationWatermarkKey(t.target),
     watermark: t.watermarkColumn !== undefined,
     ...(t.quality?.checks.length ? { checks: true } : {}),
     ...(t.quality?.freshness ? { fqn: `${t.target.database}.${t.target.table}` } : {}),
@@ -231,7 +230,7 @@ function itemStates(w: Workflow, platform: Platform, m: Migration, keepCauses: b
     ...watermarkAdvance({
       name: 'Advance table watermark',
       comment: 'After the commit, and never backwards: an older value fails the condition and is ignored.',
-      keyObject: { pk: { 'S.$': '$.table.key' } },
+      keyObject: { pk: { 'S.$': migrationWatermarkKeyExpr(m.database) } },
       valuePath: `$.job.result.watermarks.${WATERMARK_KEY}`,
       next: MARK,
       failure: TABLE_FAILED,
@@ -242,7 +241,7 @@ function itemStates(w: Workflow, platform: Platform, m: Migration, keepCauses: b
       Resource: 'arn:aws:states:::dynamodb:updateItem',
       Parameters: {
         TableName: '${WatermarksTable}',
-        Key: { pk: { 'S.$': '$.table.key' } },
+        Key: { pk: { 'S.$': migrationWatermarkKeyExpr(m.database) } },
         UpdateExpression: `SET ${MIGRATED_AT} = :now, migrated_by = :exec`,
         ExpressionAttributeValues: { ':now': { 'S.$': '$$.State.EnteredTime' }, ':exec': { 'S.$': '$$.Execution.Id' } },
       },

@@ -1,8 +1,8 @@
 /**
  * The compact form of large migrations (src/phases/migration-items.ts and
  * migration-outcomes.ts) on moto's interpreter, beside the simulator: the
- * ItemSelector turns compact items back into whole `$.table` objects (job and
- * watermark key through States.Format), and the outcome states count the tables,
+ * ItemSelector turns compact items back into whole `$.table` objects (the job
+ * through States.Format), and the outcome states count the tables,
  * list the failed ones through `$.tables[*].f` (an empty list when none failed)
  * and keep the first 20 with ArrayPartition — the same states the compiler emits.
  */
@@ -37,7 +37,6 @@ const full: MigrationItem[] = tables.map((t, i) => ({
   datasync_includes: `/${t}`,
   job: `convert-${t}`,
   submit: i === 3 ? '--conf spark.executor.memory=8g' : '',
-  key: `migration/raw_x.${t}`,
   watermark: i % 2 === 0,
 }));
 const encoded = encodeItems({ database: 'raw_x', tables: tables.map((name) => ({ name })) } as unknown as Migration, full, '--conf a=b');

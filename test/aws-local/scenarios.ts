@@ -168,8 +168,9 @@ export function isolatedCases(build: string, buildDir: string): Case[] {
         const table = wf.resources.datasync[0]?.table as string;
         out.push(one('datasync-error', { logical_date: DAY }, { datasyncErrors: [table], expect: failedWith(ref, 'Lakestep.TablesFailed', runsTable), motoGap: DATASYNC_RESULT }));
         const definition = JSON.parse(readFileSync(join(buildDir, wf.definition), 'utf8')) as StateMachineDefinition;
-        const list = Object.values(definition.States).find((st) => st.Type === 'Pass' && Array.isArray((st as { Result?: unknown }).Result)) as { Result: { key: string; watermark: boolean }[] } | undefined;
-        const keys = (list?.Result ?? []).filter((t) => t.watermark).map((t) => t.key);
+        const list = Object.values(definition.States).find((st) => st.Type === 'Pass' && Array.isArray((st as { Result?: unknown }).Result)) as { Result: { name: string; watermark: boolean }[] } | undefined;
+        // A migrated table's watermark item: `migration/<database>.<table>` (src/phases/migration-items.ts).
+        const keys = (list?.Result ?? []).filter((t) => t.watermark).map((t) => `migration/${wf.writes.find((w) => w.split('.')[1] === t.name)}`);
         if (keys.length > 0) {
           const later = '2030-01-01T00:00:00Z';
           out.push(

@@ -104,12 +104,13 @@ describe('compiled guard', () => {
     expect(item['Advance table watermark (timestamp)']!.Next).toBe('Mark table migrated');
     expect(item['Mark table migrated']).toMatchObject({
       Resource: 'arn:aws:states:::dynamodb:updateItem',
-      Parameters: { Key: { pk: { 'S.$': '$.table.key' } }, UpdateExpression: 'SET migrated_at = :now, migrated_by = :exec' },
+      Parameters: { Key: { pk: { 'S.$': "States.Format('migration/raw_shop.{}', $.table.name)" } }, UpdateExpression: 'SET migrated_at = :now, migrated_by = :exec' },
       Next: 'Freshness SLA?',
     });
     // A table without a freshness SLA is migrated once marked; one with an SLA records its publish first.
     expect(item['Freshness SLA?']).toMatchObject({ Choices: [{ Variable: '$.table.fqn', IsPresent: true, Next: 'Record publish time' }], Default: 'Table migrated' });
-    const list = d.States['List tables'] as State & { Result: { key: string; watermark: boolean }[] };
-    expect(list.Result.map((t) => [t.key, t.watermark])).toEqual([['migration/raw_shop.orders', true]]);
+    // The item names its table; the key of its mark is the database's prefix and that name: `migration/raw_shop.orders`.
+    const list = d.States['List tables'] as State & { Result: { name: string; watermark: boolean }[] };
+    expect(list.Result.map((t) => [t.name, t.watermark])).toEqual([['orders', true]]);
   });
 });

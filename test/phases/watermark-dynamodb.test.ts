@@ -54,6 +54,9 @@ function resolve(node: unknown, input: Json): unknown {
 }
 function lookup(path: string, input: Json): unknown {
   if (path === '$$.State.EnteredTime') return '2026-11-25T00:00:00Z';
+  // `States.Format('<text>{}', <path>)`, the form of the Map's item keys; `\` escapes a character of the text.
+  const format = /^States\.Format\('((?:[^'\\]|\\.)*)', (\$[\w.]+)\)$/.exec(path);
+  if (format) return format[1]!.replace(/\\(.)|\{\}/g, (m, escaped?: string) => escaped ?? String(lookup(format[2]!, input)));
   if (path === '$$.Execution.Id') return 'arn:aws:states:eu-west-1:1:execution:m:e';
   return path.slice(2).split('.').reduce<unknown>((v, k) => (v as Json)[k], input);
 }
@@ -70,16 +73,19 @@ async function send(state: State, input: Json): Promise<'written' | 'kept'> {
   }
 }
 
-/** Runs the compiled "Advance table watermark" Choice and the task it picks. */
-async function advance(key: string, value: string): Promise<'written' | 'kept'> {
+/** The item of table `name` in the watermarks table, as the Map's states compute it. */
+const keyOf = (name: string) => String(lookup(String((item['Mark table migrated']!.Parameters as { Key: { pk: Json } }).Key.pk['S.$']), { table: { name } }));
+
+/** Runs the compiled "Advance table watermark" Choice and the task it picks, for table `name`. */
+async function advance(name: string, value: string): Promise<'written' | 'kept'> {
   const choice = item['Advance table watermark']!;
-  const input = { table: { key }, job: { result: { watermarks: { watermark: value } } } };
+  const input = { table: { name }, job: { result: { watermarks: { watermark: value } } } };
   const rule = choice.Choices![0]!;
   const next = matches(String(lookup(rule.Variable, input)), rule.StringMatches) ? rule.Next : choice.Default!;
   return send(item[next]!, input);
 }
-async function stored(key: string): Promise<string | undefined> {
-  const r = await db.send(new GetItemCommand({ TableName: TABLE, Key: { pk: { S: key } }, ConsistentRead: true }));
+async function stored(name: string): Promise<string | undefined> {
+  const r = await db.send(new GetItemCommand({ TableName: TABLE, Key: { pk: { S: keyOf(name) } }, ConsistentRead: true }));
   return r.Item?.value?.S;
 }
 
@@ -94,7 +100,7 @@ describe('watermark advance on DynamoDB semantics', () => {
 
   it('the string comparison alone would refuse 1000 after 999 (why numbers get type N)', async () => {
     const stringTask = item['Advance table watermark (timestamp)']!;
-    const input = (v: string) => ({ table: { key: 's1' }, job: { result: { watermarks: { watermark: v } } } });
+    const input = (v: string) => ({ table: { name: 's1' }, job: { result: { watermarks: { watermark: v } } } });
     expect(await send(stringTask, input('999'))).toBe('written');
     expect(await send(stringTask, input('1000'))).toBe('kept');
     expect(await stored('s1')).toBe('999');
@@ -109,7 +115,7 @@ describe('watermark advance on DynamoDB semantics', () => {
 
   it("a first-run read ('' stored) does not block the first numeric or timestamp advance", async () => {
     for (const [key, value] of [['r1', '42'], ['r2', '2026-11-25T00:00:00.000000Z']] as const) {
-      await db.send(new UpdateItemCommand({ ...(resolve(readState.Parameters, {}) as object), Key: { pk: { S: key } } } as never));
+      await db.send(new UpdateItemCommand({ ...(resolve(readState.Parameters, {}) as object), Key: { pk: { S: keyOf(key) } } } as never));
       expect(await stored(key)).toBe('');
       expect(await advance(key, value)).toBe('written');
       expect(await stored(key)).toBe(value);
@@ -117,7 +123,10 @@ describe('watermark advance on DynamoDB semantics', () => {
   });
 
   it("the guard reads '' until the migration's mark, then the mark; neither touches the watermark", async () => {
-    const key = 'migration/raw_orders.orders';
+    const key = 'orders';
+    // The guard's static key and the one the migration's Map computes name the same item.
+    expect(keyOf(key)).toBe((markRead.Parameters as { Key: { pk: { S: string } } }).Key.pk.S);
+    expect(keyOf(key)).toBe('migration/raw_orders.orders');
     const readMark = async (): Promise<unknown> => {
       const r = await db.send(new UpdateItemCommand(resolve(markRead.Parameters, {}) as never));
       // The state's ResultSelector: `$.Attributes.migrated_at.S`.
@@ -127,7 +136,7 @@ describe('watermark advance on DynamoDB semantics', () => {
     expect(await readMark()).toBe('');
     expect(await advance(key, '2026-11-24T00:00:00.000000Z')).toBe('written');
     expect(await readMark()).toBe('');
-    expect(await send(item['Mark table migrated']!, { table: { key } })).toBe('written');
+    expect(await send(item['Mark table migrated']!, { table: { name: key } })).toBe('written');
     expect(await readMark()).toBe('2026-11-25T00:00:00Z');
     expect(await stored(key)).toBe('2026-11-24T00:00:00.000000Z');
   });
