@@ -10,6 +10,7 @@ import type { PlatformResources } from '../platform/platform-stack.ts';
 import type { Substitutions } from '../usecase/placeholders.ts';
 import { normalizeResource, staticParameter, type TaskStateRef } from './task-states.ts';
 import { DATASYNC_TASKS_LISTED_MAX } from '../../src/build/types.ts';
+import { TABLE_KEYS, type TableKind } from '../../src/build/platform-tables.ts';
 
 /** Tag infra puts on every resource of a use case stack; shared DataSync tasks past the listed maximum are granted by it. */
 export const USE_CASE_TAG = 'lakestep:use-case';
@@ -68,13 +69,71 @@ function requireStatic(ctx: TaskContext, name: string): string {
 /** Table parameters that name a platform table get its ARN; other names are scoped by name. */
 const PLATFORM_TABLES = { '${RunsTable}': 'runs', '${WatermarksTable}': 'watermarks', '${GatesTable}': 'gates' } as const;
 
+/**
+ * Which partition keys a DynamoDB task can touch, for `dynamodb:LeadingKeys`: the value of a static key
+ * (`{"S": "orders/orders-upserts"}`), a pattern for one a `States.Format` computes from a literal text (each
+ * `{}` a `*`: `published/*`), or undefined when the key is computed otherwise and cannot be bounded.
+ */
+export function partitionKeyBound(parameters: Record<string, unknown>, action: string, table: TableKind): { value: string; pattern: boolean } | undefined {
+  const holder = (action === 'PutItem' ? parameters.Item : parameters.Key) as Record<string, Record<string, unknown>> | undefined;
+  const attribute = holder?.[TABLE_KEYS[table][0]];
+  if (typeof attribute?.S === 'string') return attribute.S.includes('${') ? undefined : { value: attribute.S, pattern: false };
+  const expr = attribute?.['S.$'];
+  if (typeof expr !== 'string') return undefined;
+  const format = /^States\.Format\(\s*'((?:[^'\\]|\\.)*)'\s*(?:,|\))/.exec(expr);
+  if (!format) return undefined;
+  // In an intrinsic's string `\` escapes the next character; `{}` is an argument's place.
+  const value = format[1]!.replace(/\\(.)|\{\}/g, (_m, escaped: string | undefined) => escaped ?? '*');
+  return value === '*' ? undefined : { value, pattern: true };
+}
+
+/**
+ * DynamoDB items a state machine reads or writes, by partition key: a statement from one task names its
+ * table and, for a platform table, the key it uses (`ForAllValues:StringEquals` on `dynamodb:LeadingKeys`,
+ * `StringLike` for a pattern); {@link permissionsForTasks} merges those of one action and table. A run can
+ * then write its own run records and watermarks only, whatever its state data holds.
+ * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/specifying-conditions.html
+ */
 function dynamodb(action: string): TaskPermissions {
   return (ctx) => {
     const name = staticParameter(ctx.state.parameters, 'TableName') as keyof typeof PLATFORM_TABLES | undefined;
     const kind = name === undefined ? undefined : PLATFORM_TABLES[name];
     const tableArn = kind ? ctx.platform.tables[kind].tableArn : arn('dynamodb', `table/${requireStatic(ctx, 'TableName')}`);
-    return [new iam.PolicyStatement({ actions: [`dynamodb:${action}`], resources: [tableArn] })];
+    const statement = new iam.PolicyStatement({ actions: [`dynamodb:${action}`], resources: [tableArn] });
+    itemAccess.set(statement, { action: `dynamodb:${action}`, table: tableArn, key: kind ? partitionKeyBound(ctx.state.parameters, action, kind) : undefined });
+    return [statement];
   };
+}
+
+/** What a DynamoDB statement of one task grants: its action, its table and its partition key, when bounded. */
+const itemAccess = new WeakMap<iam.PolicyStatement, { action: string; table: string; key: { value: string; pattern: boolean } | undefined }>();
+
+/** One statement per action and table, with every key its tasks use; none when one of them cannot be bounded. */
+function mergeItemAccess(stack: Stack, statements: iam.PolicyStatement[]): iam.PolicyStatement[] {
+  const groups = new Map<string, { action: string; table: string; exact: Set<string>; patterns: Set<string>; unbounded: boolean }>();
+  const out: iam.PolicyStatement[] = [];
+  for (const s of statements) {
+    const access = itemAccess.get(s);
+    if (!access) {
+      out.push(s);
+      continue;
+    }
+    const id = `${access.action}\0${JSON.stringify(stack.resolve(access.table))}`;
+    let g = groups.get(id);
+    if (!g) groups.set(id, (g = { action: access.action, table: access.table, exact: new Set(), patterns: new Set(), unbounded: false }));
+    if (access.key === undefined) g.unbounded = true;
+    else (access.key.pattern ? g.patterns : g.exact).add(access.key.value);
+  }
+  for (const g of groups.values()) {
+    const statement = (conditions?: Record<string, unknown>) => new iam.PolicyStatement({ actions: [g.action], resources: [g.table], ...(conditions ? { conditions } : {}) });
+    if (g.unbounded) {
+      out.push(statement());
+      continue;
+    }
+    if (g.exact.size > 0) out.push(statement({ 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [...g.exact].sort() } }));
+    if (g.patterns.size > 0) out.push(statement({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...g.patterns].sort() } }));
+  }
+  return out;
 }
 
 /** The machine a `startExecution` task starts: a static ARN, or its own (`$$.StateMachine.Id`: a run restarted under its canonical name). */
@@ -253,11 +312,9 @@ export function taskPermissions(ctx: TaskContext): iam.PolicyStatement[] {
 /** Statements for many Task states, without duplicates. */
 export function permissionsForTasks(stack: Stack, contexts: TaskContext[]): iam.PolicyStatement[] {
   const seen = new Map<string, iam.PolicyStatement>();
-  for (const ctx of contexts) {
-    for (const s of taskPermissions(ctx)) {
-      const key = JSON.stringify(stack.resolve(s.toStatementJson()));
-      if (!seen.has(key)) seen.set(key, s);
-    }
+  for (const s of mergeItemAccess(stack, contexts.flatMap(taskPermissions))) {
+    const key = JSON.stringify(stack.resolve(s.toStatementJson()));
+    if (!seen.has(key)) seen.set(key, s);
   }
   return [...seen.values()];
 }

@@ -173,6 +173,41 @@ describe('IAM registry', () => {
   });
 });
 
+describe('DynamoDB items by partition key (dynamodb:LeadingKeys)', () => {
+  const put = (pk: unknown, table = '${RunsTable}') => ({ state: { path: 'S', resource: 'arn:aws:states:::dynamodb:putItem', parameters: { TableName: table, Item: { pk, sk: { 'S.$': '$.x' } } } }, platform, substitutions: subs, datasyncTaskArns: [] });
+  const update = (pk: unknown) => ({ state: { path: 'S', resource: 'arn:aws:states:::dynamodb:updateItem', parameters: { TableName: '${WatermarksTable}', Key: { pk } } }, platform, substitutions: subs, datasyncTaskArns: [] });
+  const json = (contexts: TaskContext[]) => permissionsForTasks(stack, contexts).map((st) => stack.resolve(st.toStatementJson()));
+
+  it('bounds a static key exactly, and a States.Format by its literal text, one statement per action and table', () => {
+    const got = json([put({ S: 'orders/orders-upserts' }), put({ S: 'orders/orders-upserts' }), update({ S: 'processing/orders/orders-upserts/w' }), update({ 'S.$': "States.Format('migration/raw_orders.{}', $.table.name)" }), update({ 'S.$': "States.Format('published/{}', $.table)" })]);
+    expect(got.map((st) => [st.Action, st.Condition])).toEqual([
+      ['dynamodb:PutItem', { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['orders/orders-upserts'] } }],
+      ['dynamodb:UpdateItem', { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['processing/orders/orders-upserts/w'] } }],
+      ['dynamodb:UpdateItem', { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['migration/raw_orders.*', 'published/*'] } }],
+    ]);
+  });
+
+  it("reads a Format's escapes as Step Functions does, so a quote or brace of the text stays in the bound", () => {
+    const [st] = json([update({ 'S.$': "States.Format('a\\'b\\{\\}c/{}', $.x)" })]);
+    expect(st!.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ["a'b{}c/*"] } });
+  });
+
+  it('leaves a key it cannot bound unconditioned, for that action and table only: a path, a bare {}, a placeholder, a table not of the platform', () => {
+    for (const pk of [{ 'S.$': '$.route.key' }, { 'S.$': "States.Format('{}', $.x)" }, { S: '${Anything}' }, { 'S.$': 'States.Array($.x)' }, undefined]) {
+      const got = json([update(pk), put({ S: 'orders/orders-upserts' })]);
+      expect(got.find((st) => st.Action === 'dynamodb:UpdateItem')!.Condition, JSON.stringify(pk)).toBeUndefined();
+      expect(got.find((st) => st.Action === 'dynamodb:PutItem')!.Condition).toEqual({ 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['orders/orders-upserts'] } });
+    }
+    expect(json([put({ S: 'x' }, 'other-table')])[0]!.Condition).toBeUndefined();
+  });
+
+  it('an unbounded key of one task widens that action on that table, never another', () => {
+    const got = json([update({ 'S.$': '$.route.key' }), update({ S: 'processing/orders/orders-upserts/w' })]);
+    expect(got).toHaveLength(1);
+    expect(got[0]!.Condition).toBeUndefined();
+  });
+});
+
 describe('collectTaskStates', () => {
   it('walks Map ItemProcessor states', () => {
     const paths = collectTaskStates(MIGRATION_ASL).map((t) => t.path);

@@ -1,0 +1,157 @@
+/**
+ * The DynamoDB items each state machine of the example may touch, decided by an
+ * independent IAM evaluator on its synthesized role: every request its definition
+ * makes (the definition as Step Functions receives it, its substitutions resolved)
+ * is allowed, with the partition key the request carries (`dynamodb:LeadingKeys`);
+ * the same request on another workflow's run records, watermarks or migration marks
+ * is denied, whatever a run's state data would hold.
+ * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/specifying-conditions.html
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readManifestDir } from '../../src/build/manifest-files.ts';
+import type { Manifest, ManifestWorkflow } from '../../src/build/types.ts';
+import type { SourceFile } from '../../src/spec/files.ts';
+import { compileToBuild, exampleSources } from './compiled.ts';
+import { ACCOUNT, allows, REGION, type RequestContext, Resolver, type ResolvedStatement } from './iam-eval.ts';
+import { roleStatements, stateMachineResource, synthesize } from './synth.ts';
+
+interface Machine {
+  useCase: string;
+  workflow: ManifestWorkflow;
+  statements: ResolvedStatement[];
+  /** The definition with its `${…}` substitutions replaced by their deployed values. */
+  definition: { States: Record<string, any> };
+}
+
+/** One DynamoDB request of a definition: action, table name, partition key (`undefined`: computed at run time). */
+interface ItemRequest {
+  state: string;
+  action: string;
+  table: string;
+  pk: { S?: string; 'S.$'?: string };
+}
+
+function machines(sources: readonly SourceFile[]): { manifest: Manifest; machines: Machine[] } {
+  const { buildDir } = compileToBuild(sources);
+  const manifest = readManifestDir(buildDir);
+  const s = synthesize(buildDir, { nagChecks: false, lean: true });
+  const resolver = new Resolver(s.json);
+  const out: Machine[] = [];
+  for (const u of manifest.useCases) {
+    for (const workflow of u.workflows) {
+      const m = stateMachineResource(s, workflow.stateMachineName);
+      const template = s.json.get(m.stack)!;
+      const substitutions = resolver.resolve(m.props.DefinitionSubstitutions ?? {}, template) as Record<string, string>;
+      const text = (m.props.DefinitionString as string).replace(/\$\{([A-Za-z][A-Za-z0-9_]*)\}/g, (p, name: string) => substitutions[name] ?? p);
+      const statements = resolver.resolve(roleStatements(s, workflow.stateMachineName), template) as ResolvedStatement[];
+      out.push({ useCase: u.name, workflow, statements, definition: JSON.parse(text) });
+    }
+  }
+  return { manifest, machines: out };
+}
+
+/** Every DynamoDB Task of a definition, in Map iterations and Parallel branches too. */
+function itemRequests(definition: { States: Record<string, any> }): ItemRequest[] {
+  const out: ItemRequest[] = [];
+  const visit = (states: Record<string, any>, prefix: string) => {
+    for (const [name, state] of Object.entries(states)) {
+      const m = /^arn:aws:states:::dynamodb:(\w+)$/.exec(String(state.Resource ?? ''));
+      if (state.Type === 'Task' && m) {
+        const args = state.Parameters ?? state.Arguments;
+        const action = `dynamodb:${m[1]![0]!.toUpperCase()}${m[1]!.slice(1)}`;
+        out.push({ state: prefix + name, action, table: args.TableName, pk: (action === 'dynamodb:PutItem' ? args.Item : args.Key).pk });
+      }
+      for (const b of state.Branches ?? []) visit(b.States, `${prefix}${name}/`);
+      const processor = state.ItemProcessor ?? state.Iterator;
+      if (processor) visit(processor.States, `${prefix}${name}/`);
+    }
+  };
+  visit(definition.States, '');
+  return out;
+}
+
+const tableArn = (name: string) => `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${name}`;
+
+/**
+ * The partition keys a request can carry when a run computes it: `States.Format('<text>{}', $.table…)` with
+ * each table the workflow writes (`database.table`, or the name alone after a database's literal prefix).
+ */
+function keysOf(r: ItemRequest, w: ManifestWorkflow): string[] {
+  if (r.pk.S !== undefined) return [r.pk.S];
+  const format = /^States\.Format\('([^'\\]*)\{\}', \$\.table(\.name|\.fqn)?\)$/.exec(r.pk['S.$'] ?? '');
+  if (!format) throw new Error(`${w.name} ${r.state}: partition key ${JSON.stringify(r.pk)} is neither static nor a table's`);
+  const [, text, field] = format as unknown as [string, string, string | undefined];
+  if (field !== '.name') return w.writes.map((t) => `${text}${t}`);
+  // A database's literal prefix (`migration/raw_orders.{}`) before the name: the tables of that database.
+  return w.writes.filter((t) => text.endsWith(`/${t.split('.')[0]}.`)).map((t) => `${text}${t.split('.')[1]}`);
+}
+
+let example: { manifest: Manifest; machines: Machine[] };
+let shared: { manifest: Manifest; machines: Machine[] };
+
+beforeAll(() => {
+  example = machines(exampleSources());
+  shared = machines(exampleSources().map((f) => (f.path === 'platform.yaml' ? { ...f, text: `${f.text}\nstate_machine_roles: per_use_case\n` } : f)));
+}, 300_000);
+
+describe('state machine roles on the DynamoDB tables, by partition key', () => {
+  it('finds DynamoDB requests of every kind in the example: static keys, keys a run computes, every table of runs and watermarks', () => {
+    const all = example.machines.flatMap((m) => itemRequests(m.definition));
+    expect(new Set(all.map((r) => r.action))).toEqual(new Set(['dynamodb:PutItem', 'dynamodb:UpdateItem']));
+    expect(new Set(all.map((r) => r.table))).toEqual(new Set([example.manifest.platform.dynamodb.runs, example.manifest.platform.dynamodb.watermarks]));
+    expect(all.filter((r) => r.pk['S.$'] !== undefined).length).toBeGreaterThan(10);
+    expect(example.machines.length).toBe(example.manifest.useCases.flatMap((u) => u.workflows).length);
+  });
+
+  for (const mode of ['a role per state machine', 'state_machine_roles: per_use_case'] as const) {
+    it(`${mode}: allows every request each definition makes, with the key it carries`, async () => {
+      const { machines } = mode === 'a role per state machine' ? example : shared;
+      let asked = 0;
+      for (const m of machines) {
+        for (const r of itemRequests(m.definition)) {
+          const keys = keysOf(r, m.workflow);
+          expect(keys.length, `${m.workflow.name} ${r.state}`).toBeGreaterThan(0);
+          for (const key of keys) {
+            expect(await allows(m.statements, r.action, tableArn(r.table), { 'dynamodb:LeadingKeys': [key] }), `${m.workflow.name} ${r.state} ${r.action} ${key}`).toBe(true);
+            asked++;
+          }
+        }
+      }
+      expect(asked).toBeGreaterThan(50);
+    });
+  }
+
+  it("denies every machine another workflow's run records and watermarks, and a migration mark of a table it does not touch", async () => {
+    const { manifest } = example;
+    const { runs, watermarks, gates } = manifest.platform.dynamodb;
+    const workflows = manifest.useCases.flatMap((u) => u.workflows.map((w) => ({ useCase: u.name, w })));
+    for (const m of example.machines) {
+      const touched = new Set([...m.workflow.reads, ...m.workflow.writes]);
+      for (const o of workflows) {
+        if (o.w === m.workflow) continue;
+        const where = `${m.useCase}/${m.workflow.name} → ${o.useCase}/${o.w.name}`;
+        expect(await allows(m.statements, 'dynamodb:PutItem', tableArn(runs), { 'dynamodb:LeadingKeys': [`${o.useCase}/${o.w.name}`] }), where).toBe(false);
+        for (const kind of ['processing', 'ingestion']) {
+          const key = `${kind}/${o.useCase}/${o.w.name}/x`;
+          for (const action of ['dynamodb:UpdateItem', 'dynamodb:PutItem']) expect(await allows(m.statements, action, tableArn(watermarks), { 'dynamodb:LeadingKeys': [key] }), `${where} ${action} ${key}`).toBe(false);
+        }
+      }
+      // A migration marks its tables by a pattern of its database (`migration/raw_orders.*`): the keys of a
+      // 2,000-table migration, one by one, would not fit in a role's 10,240 characters of policy.
+      const migrated = new Set(m.workflow.type === 'migration' ? m.workflow.writes.map((t) => t.split('.')[0]) : []);
+      const others = Object.keys(manifest.tables).filter((t) => !touched.has(t) && !migrated.has(t.split('.')[0]!));
+      expect(others.length, m.workflow.name).toBeGreaterThan(0);
+      for (const t of others) {
+        expect(await allows(m.statements, 'dynamodb:UpdateItem', tableArn(watermarks), { 'dynamodb:LeadingKeys': [`migration/${t}`] }), `${m.workflow.name} → migration/${t}`).toBe(false);
+      }
+      // Two keys in one request (a batch): one of them another's is enough to be refused.
+      expect(await allows(m.statements, 'dynamodb:PutItem', tableArn(runs), { 'dynamodb:LeadingKeys': [`${m.useCase}/${m.workflow.name}`, 'other/dag'] })).toBe(false);
+      for (const action of ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:Scan']) {
+        expect(await allows(m.statements, action, tableArn(gates)), `${m.workflow.name} ${action} on the gates table`).toBe(false);
+        // A Scan names no partition key (IAM has no dynamodb:LeadingKeys for it).
+        const own: RequestContext = action === 'dynamodb:Scan' ? {} : { 'dynamodb:LeadingKeys': [`${m.useCase}/${m.workflow.name}`] };
+        expect(await allows(m.statements, action, tableArn(runs), own), `${m.workflow.name} ${action} on its own run records`).toBe(action === 'dynamodb:PutItem');
+      }
+    }
+  });
+});
