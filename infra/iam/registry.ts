@@ -78,13 +78,34 @@ export function partitionKeyBound(parameters: Record<string, unknown>, action: s
   const holder = (action === 'PutItem' ? parameters.Item : parameters.Key) as Record<string, Record<string, unknown>> | undefined;
   const attribute = holder?.[TABLE_KEYS[table][0]];
   if (typeof attribute?.S === 'string') return attribute.S.includes('${') ? undefined : { value: attribute.S, pattern: false };
-  const expr = attribute?.['S.$'];
+  const text = formatText(attribute?.['S.$']);
+  if (text === undefined) return undefined;
+  const value = text.map((part) => part ?? '*').join('');
+  return value === '*' ? undefined : { value, pattern: true };
+}
+
+/** Where result files are: s3://<artifacts>/lakestep/results/<use case>/<dag>/… */
+const RESULTS = 'lakestep/results/';
+
+/**
+ * The literal text of a `States.Format('<text>', …)` expression, in parts: a string for each run of literal
+ * characters (`\` escapes the next one, as in every intrinsic's string), `null` for each `{}`, an argument's
+ * place. Undefined for any other expression.
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/intrinsic-functions.html#asl-intrsc-func-generic
+ */
+function formatText(expr: unknown): (string | null)[] | undefined {
   if (typeof expr !== 'string') return undefined;
   const format = /^States\.Format\(\s*'((?:[^'\\]|\\.)*)'\s*(?:,|\))/.exec(expr);
   if (!format) return undefined;
-  // In an intrinsic's string `\` escapes the next character; `{}` is an argument's place.
-  const value = format[1]!.replace(/\\(.)|\{\}/g, (_m, escaped: string | undefined) => escaped ?? '*');
-  return value === '*' ? undefined : { value, pattern: true };
+  return format[1]!.split(/(\\.|\{\})/).filter((p) => p !== '').map((p) => (p === '{}' ? null : p.startsWith('\\') ? p.slice(1) : p));
+}
+
+/** A `States.Format`'s literal text before its first `{}`; undefined for any other expression. */
+function formatPrefix(expr: unknown): string | undefined {
+  const text = formatText(expr);
+  if (text === undefined) return undefined;
+  const first = text.indexOf(null);
+  return (first < 0 ? text : text.slice(0, first)).join('');
 }
 
 /**
@@ -225,21 +246,22 @@ export const TASK_PERMISSIONS: Record<string, TaskPermissions> = {
   'arn:aws:states:::dynamodb:getItem': dynamodb('GetItem'),
   'arn:aws:states:::dynamodb:putItem': dynamodb('PutItem'),
   'arn:aws:states:::dynamodb:updateItem': dynamodb('UpdateItem'),
-  /** Result files of the Spark jobs only: `Bucket` must be the artifacts bucket; a static `Key` must be under `lakestep/results/`. */
+  /**
+   * Result files of the Spark jobs only: `Bucket` must be the artifacts bucket; a static `Key` must be under
+   * `lakestep/results/`, and is read alone; a key a `States.Format` computes is read under its literal text up
+   * to the first `{}` (`lakestep/results/<use case>/<dag>/*`: its own workflow's results, no other's).
+   */
   'arn:aws:states:::aws-sdk:s3:getObject': (ctx) => {
     const bucket = staticParameter(ctx.state.parameters, 'Bucket');
     const key = staticParameter(ctx.state.parameters, 'Key');
-    if (bucket !== '${ArtifactsBucket}' || (key !== undefined && !key.startsWith('lakestep/results/'))) {
+    const prefix = key ?? formatPrefix(ctx.state.parameters['Key.$']);
+    if (bucket !== '${ArtifactsBucket}' || (key !== undefined && !key.startsWith(RESULTS))) {
       throw new UnknownTaskResourceError(
         `${ctx.state.path}: s3:getObject may only read s3://\${ArtifactsBucket}/lakestep/results/ (Bucket "\${ArtifactsBucket}", Key under lakestep/results/)`,
       );
     }
-    return [
-      new iam.PolicyStatement({
-        actions: ['s3:GetObject'],
-        resources: [ctx.platform.buckets.artifacts.arnForObjects('lakestep/results/*')],
-      }),
-    ];
+    const objects = key ?? (prefix?.startsWith(RESULTS) ? `${prefix}*` : `${RESULTS}*`);
+    return [new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [ctx.platform.buckets.artifacts.arnForObjects(objects)] })];
   },
   /** @see https://docs.aws.amazon.com/step-functions/latest/dg/stepfunctions-iam.html */
   'arn:aws:states:::states:startExecution': (ctx) => [

@@ -58,8 +58,8 @@ export const WILDCARD_REASONS: readonly WildcardReason[] = [
     reason: 'Past 20 tasks, a migration starts the DataSync tasks tagged with its use case (aws:ResourceTag condition) rather than naming each.',
   },
   {
-    finding: /^Resource::.*\/lakestep\/(results\/)?\*$/,
-    reason: 'Object keys under the lakestep/ prefix of the artifacts bucket are created per run (results, checkpoints).',
+    finding: /^Resource::.*\/lakestep\/(results\/([a-z0-9][a-z0-9_-]*\/){0,2})?\*$/,
+    reason: 'Object keys under the lakestep/ prefix of the artifacts bucket are created per run (results, checkpoints); a state machine reads the results under its own lakestep/results/<use case>/<dag>/.',
   },
   {
     finding: /^Resource::.*(Landing|Raw|Process|Analytics).*\.Arn>?\/\*$/,

@@ -279,12 +279,12 @@ describe('example platform: least privilege', () => {
     }
   });
 
-  it('scopes result reads to lakestep/results/ of the artifacts bucket and watermark updates to the watermarks table', () => {
+  it("scopes result reads to the workflow's own lakestep/results/<use case>/<dag>/ of the artifacts bucket and watermark updates to the watermarks table", () => {
     for (const w of workflows().filter((x) => x.kind === 'migration')) {
       const st = roleStatements(w.stateMachineName);
       const reads = resourcesFor(st, 's3:GetObject').map((r) => JSON.stringify(r));
       expect(reads, w.name).toHaveLength(1);
-      expect(reads[0]).toMatch(/BucketsArtifacts.*\/lakestep\/results\/\*/);
+      expect(reads[0]).toMatch(new RegExp(`BucketsArtifacts.*/lakestep/results/[a-z]+/${w.name}/\\*`));
       const updates = resourcesFor(st, 'dynamodb:UpdateItem').map((r) => JSON.stringify(r));
       expect(updates, w.name).toHaveLength(1);
       expect(updates[0]).toContain('TablesWatermarks');

@@ -208,6 +208,25 @@ describe('DynamoDB items by partition key (dynamodb:LeadingKeys)', () => {
   });
 });
 
+describe('result files (s3:getObject)', () => {
+  const read = (parameters: Record<string, unknown>) =>
+    text(permissionsForTasks(stack, [{ state: { path: 'S', resource: 'arn:aws:states:::aws-sdk:s3:getObject', parameters: { Bucket: '${ArtifactsBucket}', ...parameters } }, platform, substitutions: subs, datasyncTaskArns: [] }]).map((st) => stack.resolve(st.toStatementJson())));
+
+  it("reads a computed key under its Format's literal text only: its own workflow's results", () => {
+    expect(read({ 'Key.$': "States.Format('lakestep/results/orders/orders-upserts/{}/{}.json', $$.Execution.Name, $.job)" })).toContain('/lakestep/results/orders/orders-upserts/*"');
+    expect(read({ Key: 'lakestep/results/orders/x.json' })).toContain('/lakestep/results/orders/x.json"');
+  });
+
+  it('falls back to every result file when the literal text leaves lakestep/results/ or the key is a path', () => {
+    for (const key of ['$.key', "States.Format('{}', $.key)", "States.Format('lakestep/{}', $.key)"]) expect(read({ 'Key.$': key }), key).toContain('/lakestep/results/*"');
+  });
+
+  it('refuses a static key outside lakestep/results/ and another bucket', () => {
+    expect(() => read({ Key: 'lakestep/runtime/lakestep.zip' })).toThrow(UnknownTaskResourceError);
+    expect(() => read({ Bucket: 'other', Key: 'lakestep/results/x' })).toThrow(UnknownTaskResourceError);
+  });
+});
+
 describe('collectTaskStates', () => {
   it('walks Map ItemProcessor states', () => {
     const paths = collectTaskStates(MIGRATION_ASL).map((t) => t.path);

@@ -1,10 +1,12 @@
 /**
- * The DynamoDB items each state machine of the example may touch, decided by an
- * independent IAM evaluator on its synthesized role: every request its definition
- * makes (the definition as Step Functions receives it, its substitutions resolved)
- * is allowed, with the partition key the request carries (`dynamodb:LeadingKeys`);
- * the same request on another workflow's run records, watermarks or migration marks
- * is denied, whatever a run's state data would hold.
+ * The roles of the example's state machines, decided by an independent IAM evaluator:
+ * every request each definition makes (the definition as Step Functions receives it,
+ * its substitutions resolved; the requests each service integration makes written out
+ * here from the AWS documentation, not from infra/iam/registry.ts) is allowed, and the
+ * same request on another use case's or dag's resource is denied. On DynamoDB, with the
+ * partition key the request carries (`dynamodb:LeadingKeys`): another workflow's run
+ * records, watermarks or migration marks are denied whatever a run's state data holds.
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/service-integration-iam-templates.html
  * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/specifying-conditions.html
  */
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +19,7 @@ import { roleStatements, stateMachineResource, synthesize } from './synth.ts';
 
 interface Machine {
   useCase: string;
+  arn: string;
   workflow: ManifestWorkflow;
   statements: ResolvedStatement[];
   /** The definition with its `${…}` substitutions replaced by their deployed values. */
@@ -44,7 +47,8 @@ function machines(sources: readonly SourceFile[]): { manifest: Manifest; machine
       const substitutions = resolver.resolve(m.props.DefinitionSubstitutions ?? {}, template) as Record<string, string>;
       const text = (m.props.DefinitionString as string).replace(/\$\{([A-Za-z][A-Za-z0-9_]*)\}/g, (p, name: string) => substitutions[name] ?? p);
       const statements = resolver.resolve(roleStatements(s, workflow.stateMachineName), template) as ResolvedStatement[];
-      out.push({ useCase: u.name, workflow, statements, definition: JSON.parse(text) });
+      const arn = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${workflow.stateMachineName}`;
+      out.push({ useCase: u.name, arn, workflow, statements, definition: JSON.parse(text) });
     }
   }
   return { manifest, machines: out };
@@ -153,5 +157,132 @@ describe('state machine roles on the DynamoDB tables, by partition key', () => {
         expect(await allows(m.statements, action, tableArn(runs), own), `${m.workflow.name} ${action} on its own run records`).toBe(action === 'dynamodb:PutItem');
       }
     }
+  });
+});
+
+/** One request a Task state makes, as IAM sees it. */
+interface Request {
+  action: string;
+  resource: string;
+  context?: RequestContext;
+}
+
+/** Every Task state of a definition (Map iterations and Parallel branches too), with its parameters. */
+function tasks(definition: { States: Record<string, any> }): { name: string; resource: string; args: Record<string, any> }[] {
+  const out: { name: string; resource: string; args: Record<string, any> }[] = [];
+  const visit = (states: Record<string, any>) => {
+    for (const [name, state] of Object.entries(states)) {
+      if (state.Type === 'Task') out.push({ name, resource: state.Resource, args: state.Parameters ?? state.Arguments ?? {} });
+      for (const b of state.Branches ?? []) visit(b.States);
+      const processor = state.ItemProcessor ?? state.Iterator;
+      if (processor) visit(processor.States);
+    }
+  };
+  visit(definition.States);
+  return out;
+}
+
+/** `States.Format('<text>', …)` with each `{}` filled: a value the state can compute. */
+const instance = (expr: string) => /^States\.Format\('([^'\\]*)'/.exec(expr)![1]!.replaceAll('{}', 'x1');
+
+/**
+ * What each service integration asks IAM for, from the Step Functions and service API references:
+ * `.sync` EMR Serverless starts, reads and cancels the run and keeps its managed EventBridge rule; the SDK
+ * integrations call their one API action; a start passes the job's role to EMR Serverless.
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/emr-serverless-iam.html
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/stepfunctions-iam.html
+ */
+function requestsOf(t: { name: string; resource: string; args: Record<string, any> }, m: Machine): Request[] {
+  const app = `arn:aws:emr-serverless:${REGION}:${ACCOUNT}:/applications/${t.args.ApplicationId}`;
+  const pass = { action: 'iam:PassRole', resource: t.args.ExecutionRoleArn, context: { 'iam:PassedToService': 'emr-serverless.amazonaws.com' } };
+  const tasksOfDefinition = [...new Set(JSON.stringify(m.definition).match(/arn:aws:datasync:[a-z0-9-]+:\d{12}:task\/task-[0-9a-f]{17}/g) ?? [])];
+  switch (t.resource) {
+    case 'arn:aws:states:::emr-serverless:startJobRun.sync':
+      return [
+        { action: 'emr-serverless:StartJobRun', resource: app },
+        { action: 'emr-serverless:GetJobRun', resource: `${app}/jobruns/00fabcdefghij456` },
+        { action: 'emr-serverless:CancelJobRun', resource: `${app}/jobruns/00fabcdefghij456` },
+        ...['events:PutTargets', 'events:PutRule', 'events:DescribeRule'].map((action) => ({ action, resource: `arn:aws:events:${REGION}:${ACCOUNT}:rule/StepFunctionsGetEventsForEMRServerlessJobRule` })),
+        pass,
+      ];
+    case 'arn:aws:states:::aws-sdk:emrserverless:startJobRun':
+      return [{ action: 'emr-serverless:StartJobRun', resource: app }, pass];
+    case 'arn:aws:states:::aws-sdk:emrserverless:listJobRuns':
+      return [{ action: 'emr-serverless:ListJobRuns', resource: app }];
+    case 'arn:aws:states:::aws-sdk:s3:getObject':
+      return [{ action: 's3:GetObject', resource: `arn:aws:s3:::${t.args.Bucket}/${t.args.Key ?? instance(t.args['Key.$'])}` }];
+    case 'arn:aws:states:::sns:publish':
+      return [{ action: 'sns:Publish', resource: t.args.TopicArn }];
+    case 'arn:aws:states:::states:startExecution':
+      return [{ action: 'states:StartExecution', resource: t.args['StateMachineArn.$'] === '$$.StateMachine.Id' ? m.arn : t.args.StateMachineArn }];
+    case 'arn:aws:states:::aws-sdk:sfn:listExecutions':
+      expect(t.args['StateMachineArn.$']).toBe('$$.StateMachine.Id');
+      return [{ action: 'states:ListExecutions', resource: m.arn }];
+    case 'arn:aws:states:::aws-sdk:cloudwatch:putMetricData':
+      return [{ action: 'cloudwatch:PutMetricData', resource: '*', context: { 'cloudwatch:namespace': t.args.Namespace } }];
+    case 'arn:aws:states:::aws-sdk:datasync:startTaskExecution': {
+      const arns = t.args.TaskArn ? [t.args.TaskArn as string] : tasksOfDefinition;
+      expect(arns.length, `${m.workflow.name} ${t.name}`).toBeGreaterThan(0);
+      return arns.map((resource) => ({ action: 'datasync:StartTaskExecution', resource }));
+    }
+    case 'arn:aws:states:::aws-sdk:datasync:describeTaskExecution':
+      return tasksOfDefinition.map((task) => ({ action: 'datasync:DescribeTaskExecution', resource: `${task}/execution/exec-0123456789abcdef0` }));
+    case 'arn:aws:states:::aws-sdk:glue:createTableOptimizer': {
+      const table = `arn:aws:glue:${REGION}:${ACCOUNT}:table/${t.args.DatabaseName}/${t.args.TableName}`;
+      return [
+        { action: 'glue:CreateTableOptimizer', resource: table },
+        { action: 'glue:UpdateTableOptimizer', resource: table },
+        { action: 'iam:PassRole', resource: t.args.TableOptimizerConfiguration.roleArn, context: { 'iam:PassedToService': 'glue.amazonaws.com' } },
+      ];
+    }
+    case 'arn:aws:states:::dynamodb:putItem':
+    case 'arn:aws:states:::dynamodb:updateItem':
+    case 'arn:aws:states:::dynamodb:getItem':
+      return []; // above, by partition key
+    default:
+      throw new Error(`${m.workflow.name} ${t.name}: no requests written here for ${t.resource}`);
+  }
+}
+
+describe('state machine roles on everything else their definitions call', () => {
+  it('finds every integration the compiler emits for use cases in the example', () => {
+    const resources = new Set(example.machines.flatMap((m) => tasks(m.definition).map((t) => t.resource)));
+    for (const r of ['emr-serverless:startJobRun.sync', 'aws-sdk:s3:getObject', 'sns:publish', 'states:startExecution', 'aws-sdk:cloudwatch:putMetricData', 'aws-sdk:datasync:startTaskExecution', 'aws-sdk:emrserverless:startJobRun']) {
+      expect(resources, r).toContain(`arn:aws:states:::${r}`);
+    }
+  });
+
+  for (const mode of ['a role per state machine', 'state_machine_roles: per_use_case'] as const) {
+    it(`${mode}: allows every request of every Task state`, async () => {
+      const { machines } = mode === 'a role per state machine' ? example : shared;
+      for (const m of machines) {
+        for (const t of tasks(m.definition)) {
+          for (const r of requestsOf(t, m)) {
+            expect(await allows(m.statements, r.action, r.resource, r.context), `${m.workflow.name} ${t.name}: ${r.action} on ${r.resource}`).toBe(true);
+          }
+        }
+      }
+    });
+  }
+
+  it("denies each machine the same requests on another use case's job role, machines, results and transfers", async () => {
+    const byUseCase = new Map<string, Machine[]>();
+    for (const m of example.machines) byUseCase.set(m.useCase, [...(byUseCase.get(m.useCase) ?? []), m]);
+    let asked = 0;
+    for (const m of example.machines) {
+      const mine = new Set(tasks(m.definition).flatMap((t) => requestsOf(t, m)).map((r) => `${r.action} ${r.resource}`));
+      for (const [useCase, others] of byUseCase) {
+        if (useCase === m.useCase) continue;
+        for (const o of others) {
+          for (const r of tasks(o.definition).flatMap((t) => requestsOf(t, o))) {
+            // Shared by design: the platform's EMR application, topic, metric namespace and the managed rule.
+            if (mine.has(`${r.action} ${r.resource}`) || /^(emr-serverless|events|sns|cloudwatch):/.test(r.action)) continue;
+            expect(await allows(m.statements, r.action, r.resource, r.context), `${m.workflow.name} → ${o.workflow.name}: ${r.action} on ${r.resource}`).toBe(false);
+            asked++;
+          }
+        }
+      }
+    }
+    expect(asked).toBeGreaterThan(100);
   });
 });
