@@ -1,9 +1,11 @@
 /**
  * Statements every lakestep state machine role carries besides its task
- * permissions: the platform key, log delivery and X-Ray.
+ * permissions: the platform key, log delivery and X-Ray; and the condition that
+ * holds the platform's own roles to its machines.
  */
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
+import { PLATFORM_TAG } from '../../src/events/routes.ts';
 
 /**
  * Logging to CloudWatch Logs goes through log delivery, whose actions do not
@@ -53,4 +55,14 @@ export function serviceStatements(key: kms.IKey): iam.PolicyStatement[] {
     new iam.PolicyStatement({ actions: LOG_DELIVERY_ACTIONS, resources: ['*'] }),
     new iam.PolicyStatement({ actions: XRAY_ACTIONS, resources: ['*'] }),
   ];
+}
+
+/**
+ * Condition of a platform role's start of workflow machines: the machine's `lakestep:platform` tag (each use-case
+ * stack tags its machines so, infra/usecase/workflow-resources.ts) names this platform. `<prefix>-*` alone also
+ * names every machine of a platform whose prefix starts with `<prefix>-`: `acme` and `acme-dev` in one account.
+ * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsstepfunctions.html
+ */
+export function ownPlatform(prefix: string): Record<string, Record<string, string>> {
+  return { StringEquals: { [`aws:ResourceTag/${PLATFORM_TAG}`]: prefix } };
 }

@@ -12,7 +12,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { distributedMapStatements } from '../iam/registry.ts';
-import { serviceStatements } from '../iam/service-statements.ts';
+import { ownPlatform, serviceStatements } from '../iam/service-statements.ts';
 
 /** Managed rule Step Functions creates for `.sync` starts of other state machines. */
 export const SFN_SYNC_RULE = 'StepFunctionsGetEventsForStepFunctionsExecutionRule';
@@ -39,7 +39,7 @@ export class BackfillMachine extends Construct {
     });
     const policy = new iam.Policy(this, 'Policy', {
       statements: [
-        new iam.PolicyStatement({ sid: 'StartRuns', actions: ['states:StartExecution'], resources: [arn(`stateMachine:${props.prefix}-*`)] }),
+        new iam.PolicyStatement({ sid: 'StartRuns', actions: ['states:StartExecution'], resources: [arn(`stateMachine:${props.prefix}-*`)], conditions: ownPlatform(props.prefix) }),
         new iam.PolicyStatement({ sid: 'FollowRuns', actions: ['states:DescribeExecution', 'states:StopExecution'], resources: [arn(`execution:${props.prefix}-*:*`)] }),
         new iam.PolicyStatement({
           sid: 'SyncRule',

@@ -25,7 +25,7 @@ import { CfnAlarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { stateMachineLogGroupName } from '../../src/naming.ts';
 import type { RuleDefinition } from '../../src/build/types.ts';
-import { serviceStatements } from '../iam/service-statements.ts';
+import { ownPlatform, serviceStatements } from '../iam/service-statements.ts';
 import { createRule } from './rule.ts';
 import { placeholdersIn, Substitutions } from '../usecase/placeholders.ts';
 
@@ -64,7 +64,7 @@ export class Dispatcher extends Construct {
         new iam.PolicyStatement({ sid: 'ReadTags', actions: ['states:ListTagsForResource'], resources: [arn('states', `stateMachine:${props.prefix}-*`)] }),
         new iam.PolicyStatement({ sid: 'ReadRoutes', actions: ['ssm:GetParametersByPath'], resources: [arn('ssm', `parameter/lakestep/${props.prefix}/after/*`)] }),
         new iam.PolicyStatement({ sid: 'Join', actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: [props.gates.tableArn] }),
-        new iam.PolicyStatement({ sid: 'StartDownstreams', actions: ['states:StartExecution'], resources: [arn('states', `stateMachine:${props.prefix}-*`)] }),
+        new iam.PolicyStatement({ sid: 'StartDownstreams', actions: ['states:StartExecution'], resources: [arn('states', `stateMachine:${props.prefix}-*`)], conditions: ownPlatform(props.prefix) }),
         // Never the platform's own machines: itself, the backfill machine.
         new iam.PolicyStatement({ sid: 'NotOwnMachines', effect: iam.Effect.DENY, actions: ['states:StartExecution'], resources: [arn('states', `stateMachine:${own}`)] }),
         new iam.PolicyStatement({ sid: 'Notify', actions: ['sns:Publish'], resources: [props.topic.topicArn, arn('sns', `${props.prefix}-*-notifications`)] }),

@@ -24,6 +24,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { buildSync } from 'esbuild';
 import { Construct } from 'constructs';
 import { scratchDir } from './scratch.ts';
+import { ownPlatform } from '../iam/service-statements.ts';
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 let bundled: string | undefined;
@@ -88,6 +89,7 @@ export class ScheduleStarter extends Construct {
         sid: 'StartScheduledRuns',
         actions: ['states:StartExecution'],
         resources: [`arn:${Aws.PARTITION}:states:${Aws.REGION}:${Aws.ACCOUNT_ID}:stateMachine:${prefix}-*`],
+        conditions: ownPlatform(prefix),
       }),
     );
     role.addToPolicy(

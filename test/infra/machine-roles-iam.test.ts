@@ -15,7 +15,7 @@ import type { Manifest, ManifestWorkflow } from '../../src/build/types.ts';
 import type { SourceFile } from '../../src/spec/files.ts';
 import { compileToBuild, exampleSources } from './compiled.ts';
 import { ACCOUNT, allows, REGION, type RequestContext, Resolver, type ResolvedStatement } from './iam-eval.ts';
-import { roleStatements, stateMachineResource, synthesize } from './synth.ts';
+import { resourcesOfType, roleStatements, stateMachineResource, type Synthesized, synthesize } from './synth.ts';
 
 interface Machine {
   useCase: string;
@@ -34,7 +34,7 @@ interface ItemRequest {
   pk: { S?: string; 'S.$'?: string };
 }
 
-function machines(sources: readonly SourceFile[]): { manifest: Manifest; machines: Machine[] } {
+function machines(sources: readonly SourceFile[]): { manifest: Manifest; machines: Machine[]; s: Synthesized; resolver: Resolver } {
   const { buildDir } = compileToBuild(sources);
   const manifest = readManifestDir(buildDir);
   const s = synthesize(buildDir, { nagChecks: false, lean: true });
@@ -51,7 +51,7 @@ function machines(sources: readonly SourceFile[]): { manifest: Manifest; machine
       out.push({ useCase: u.name, arn, workflow, statements, definition: JSON.parse(text) });
     }
   }
-  return { manifest, machines: out };
+  return { manifest, machines: out, s, resolver };
 }
 
 /** Every DynamoDB Task of a definition, in Map iterations and Parallel branches too. */
@@ -90,8 +90,8 @@ function keysOf(r: ItemRequest, w: ManifestWorkflow): string[] {
   return w.writes.filter((t) => text.endsWith(`/${t.split('.')[0]}.`)).map((t) => `${text}${t.split('.')[1]}`);
 }
 
-let example: { manifest: Manifest; machines: Machine[] };
-let shared: { manifest: Manifest; machines: Machine[] };
+let example: ReturnType<typeof machines>;
+let shared: ReturnType<typeof machines>;
 
 beforeAll(() => {
   example = machines(exampleSources());
@@ -284,5 +284,24 @@ describe('state machine roles on everything else their definitions call', () => 
       }
     }
     expect(asked).toBeGreaterThan(100);
+  });
+});
+
+describe("the platform's roles start the workflows of this platform only", () => {
+  // `<prefix>-*` also names the machines of a platform whose prefix starts with `<prefix>-`: the example's dev
+  // environment (`acme-dev`, specs/platform.dev.yaml) shares production's account and region.
+  it.each(['StartScheduledRuns', 'StartRuns', 'StartDownstreams'])("%s: every workflow machine of the example, none of a platform named '<prefix>-dev'", async (sid) => {
+    const { s, resolver, manifest } = example;
+    const prefix = manifest.platform.prefix;
+    const stack = `${prefix}-platform`;
+    const policy = resourcesOfType(s, 'AWS::IAM::Policy').find((p) => p.stack === stack && p.props.PolicyDocument.Statement.some((st: { Sid?: string }) => st.Sid === sid))!;
+    const statements = resolver.resolve(policy.props.PolicyDocument.Statement, s.json.get(stack)!) as ResolvedStatement[];
+    for (const m of example.machines) {
+      const tags = new Map((stateMachineResource(s, m.workflow.stateMachineName).props.Tags as { Key: string; Value: string }[]).map((t) => [t.Key, t.Value]));
+      expect(tags.get('lakestep:platform'), m.workflow.stateMachineName).toBe(prefix);
+      expect(await allows(statements, 'states:StartExecution', m.arn, { 'aws:ResourceTag/lakestep:platform': prefix }), m.arn).toBe(true);
+      const dev = m.arn.replace(`:stateMachine:${prefix}-`, `:stateMachine:${prefix}-dev-`);
+      expect(await allows(statements, 'states:StartExecution', dev, { 'aws:ResourceTag/lakestep:platform': `${prefix}-dev` }), dev).toBe(false);
+    }
   });
 });
