@@ -74,12 +74,13 @@ const PLATFORM_TABLES = { '${RunsTable}': 'runs', '${WatermarksTable}': 'waterma
  * (`{"S": "orders/orders-upserts"}`), a pattern for one a `States.Format` computes from a literal text (each
  * `{}` a `*`: `published/*`), or undefined when the key is computed otherwise and cannot be bounded.
  */
-export function partitionKeyBound(parameters: Record<string, unknown>, action: string, table: TableKind): { value: string; pattern: boolean } | undefined {
+export function partitionKeyBound(parameters: Record<string, unknown>, action: string, table: TableKind, path = 'a task'): { value: string; pattern: boolean } | undefined {
   const holder = (action === 'PutItem' ? parameters.Item : parameters.Key) as Record<string, Record<string, unknown>> | undefined;
   const attribute = holder?.[TABLE_KEYS[table][0]];
   if (typeof attribute?.S === 'string') return attribute.S.includes('${') ? undefined : { value: attribute.S, pattern: false };
   const text = formatText(attribute?.['S.$']);
   if (text === undefined) return undefined;
+  literalOnly(text, `${path}: a DynamoDB key`);
   const value = text.map((part) => part ?? '*').join('');
   return value === '*' ? undefined : { value, pattern: true };
 }
@@ -100,10 +101,21 @@ function formatText(expr: unknown): (string | null)[] | undefined {
   return format[1]!.split(/(\\.|\{\})/).filter((p) => p !== '').map((p) => (p === '{}' ? null : p.startsWith('\\') ? p.slice(1) : p));
 }
 
+/**
+ * IAM reads `*` and `?` in a pattern as wildcards, and has no escape for them: a Format's literal text holding
+ * one would grant more than its keys. Names in specs never hold them (their schemas), so this only fails synth
+ * when something else put one there.
+ */
+function literalOnly(text: (string | null)[], what: string): void {
+  const wild = text.find((part) => part !== null && /[*?]/.test(part));
+  if (wild !== undefined) throw new UnknownTaskResourceError(`${what} computed from the text "${wild}" holds an IAM wildcard (* or ?), which its permission cannot name exactly`);
+}
+
 /** A `States.Format`'s literal text before its first `{}`; undefined for any other expression. */
-function formatPrefix(expr: unknown): string | undefined {
+function formatPrefix(expr: unknown, path: string): string | undefined {
   const text = formatText(expr);
   if (text === undefined) return undefined;
+  literalOnly(text, `${path}: an S3 key`);
   const first = text.indexOf(null);
   return (first < 0 ? text : text.slice(0, first)).join('');
 }
@@ -121,7 +133,7 @@ function dynamodb(action: string): TaskPermissions {
     const kind = name === undefined ? undefined : PLATFORM_TABLES[name];
     const tableArn = kind ? ctx.platform.tables[kind].tableArn : arn('dynamodb', `table/${requireStatic(ctx, 'TableName')}`);
     const statement = new iam.PolicyStatement({ actions: [`dynamodb:${action}`], resources: [tableArn] });
-    itemAccess.set(statement, { action: `dynamodb:${action}`, table: tableArn, key: kind ? partitionKeyBound(ctx.state.parameters, action, kind) : undefined });
+    itemAccess.set(statement, { action: `dynamodb:${action}`, table: tableArn, key: kind ? partitionKeyBound(ctx.state.parameters, action, kind, ctx.state.path) : undefined });
     return [statement];
   };
 }
@@ -254,7 +266,7 @@ export const TASK_PERMISSIONS: Record<string, TaskPermissions> = {
   'arn:aws:states:::aws-sdk:s3:getObject': (ctx) => {
     const bucket = staticParameter(ctx.state.parameters, 'Bucket');
     const key = staticParameter(ctx.state.parameters, 'Key');
-    const prefix = key ?? formatPrefix(ctx.state.parameters['Key.$']);
+    const prefix = key ?? formatPrefix(ctx.state.parameters['Key.$'], ctx.state.path);
     if (bucket !== '${ArtifactsBucket}' || (key !== undefined && !key.startsWith(RESULTS))) {
       throw new UnknownTaskResourceError(
         `${ctx.state.path}: s3:getObject may only read s3://\${ArtifactsBucket}/lakestep/results/ (Bucket "\${ArtifactsBucket}", Key under lakestep/results/)`,

@@ -201,6 +201,14 @@ describe('DynamoDB items by partition key (dynamodb:LeadingKeys)', () => {
     expect(json([put({ S: 'x' }, 'other-table')])[0]!.Condition).toBeUndefined();
   });
 
+  it('fails synth when the literal text of a computed key holds an IAM wildcard, which no pattern can name exactly', () => {
+    for (const pk of [{ 'S.$': "States.Format('published/*{}', $.x)" }, { 'S.$': "States.Format('a?b/{}', $.x)" }]) {
+      expect(() => json([update(pk)]), JSON.stringify(pk)).toThrow(/S: a DynamoDB key computed from the text "[^"]+" holds an IAM wildcard/);
+    }
+    // A static key is named exactly (StringEquals reads no wildcard).
+    expect(json([update({ S: 'processing/a*b' })])[0]!.Condition).toEqual({ 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['processing/a*b'] } });
+  });
+
   it('an unbounded key of one task widens that action on that table, never another', () => {
     const got = json([update({ 'S.$': '$.route.key' }), update({ S: 'processing/orders/orders-upserts/w' })]);
     expect(got).toHaveLength(1);
@@ -219,6 +227,10 @@ describe('result files (s3:getObject)', () => {
 
   it('falls back to every result file when the literal text leaves lakestep/results/ or the key is a path', () => {
     for (const key of ['$.key', "States.Format('{}', $.key)", "States.Format('lakestep/{}', $.key)"]) expect(read({ 'Key.$': key }), key).toContain('/lakestep/results/*"');
+  });
+
+  it('refuses a computed key whose literal text holds an IAM wildcard', () => {
+    expect(() => read({ 'Key.$': "States.Format('lakestep/results/*/{}', $.x)" })).toThrow(/S: an S3 key computed from the text .* holds an IAM wildcard/);
   });
 
   it('refuses a static key outside lakestep/results/ and another bucket', () => {

@@ -9,11 +9,15 @@
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/service-integration-iam-templates.html
  * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/specifying-conditions.html
  */
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { readSpecs } from '../../src/cli/io.ts';
 import { readManifestDir } from '../../src/build/manifest-files.ts';
 import type { Manifest, ManifestWorkflow } from '../../src/build/types.ts';
 import type { SourceFile } from '../../src/spec/files.ts';
 import { compileToBuild, exampleSources } from './compiled.ts';
+
+const GOLDEN = join(import.meta.dirname, '..', 'golden');
 import { ACCOUNT, allows, REGION, type RequestContext, Resolver, type ResolvedStatement } from './iam-eval.ts';
 import { resourcesOfType, roleStatements, stateMachineResource, type Synthesized, synthesize } from './synth.ts';
 
@@ -126,39 +130,44 @@ describe('state machine roles on the DynamoDB tables, by partition key', () => {
   }
 
   it("denies every machine another workflow's run records and watermarks, and a migration mark of a table it does not touch", async () => {
-    const { manifest } = example;
-    const { runs, watermarks, gates } = manifest.platform.dynamodb;
-    const workflows = manifest.useCases.flatMap((u) => u.workflows.map((w) => ({ useCase: u.name, w })));
-    for (const m of example.machines) {
-      const touched = new Set([...m.workflow.reads, ...m.workflow.writes]);
-      for (const o of workflows) {
-        if (o.w === m.workflow) continue;
-        const where = `${m.useCase}/${m.workflow.name} → ${o.useCase}/${o.w.name}`;
-        expect(await allows(m.statements, 'dynamodb:PutItem', tableArn(runs), { 'dynamodb:LeadingKeys': [`${o.useCase}/${o.w.name}`] }), where).toBe(false);
-        for (const kind of ['processing', 'ingestion']) {
-          const key = `${kind}/${o.useCase}/${o.w.name}/x`;
-          for (const action of ['dynamodb:UpdateItem', 'dynamodb:PutItem']) expect(await allows(m.statements, action, tableArn(watermarks), { 'dynamodb:LeadingKeys': [key] }), `${where} ${action} ${key}`).toBe(false);
-        }
-      }
-      // A migration marks its tables by a pattern of its database (`migration/raw_orders.*`): the keys of a
-      // 2,000-table migration, one by one, would not fit in a role's 10,240 characters of policy.
-      const migrated = new Set(m.workflow.type === 'migration' ? m.workflow.writes.map((t) => t.split('.')[0]) : []);
-      const others = Object.keys(manifest.tables).filter((t) => !touched.has(t) && !migrated.has(t.split('.')[0]!));
-      expect(others.length, m.workflow.name).toBeGreaterThan(0);
-      for (const t of others) {
-        expect(await allows(m.statements, 'dynamodb:UpdateItem', tableArn(watermarks), { 'dynamodb:LeadingKeys': [`migration/${t}`] }), `${m.workflow.name} → migration/${t}`).toBe(false);
-      }
-      // Two keys in one request (a batch): one of them another's is enough to be refused.
-      expect(await allows(m.statements, 'dynamodb:PutItem', tableArn(runs), { 'dynamodb:LeadingKeys': [`${m.useCase}/${m.workflow.name}`, 'other/dag'] })).toBe(false);
-      for (const action of ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:Scan']) {
-        expect(await allows(m.statements, action, tableArn(gates)), `${m.workflow.name} ${action} on the gates table`).toBe(false);
-        // A Scan names no partition key (IAM has no dynamodb:LeadingKeys for it).
-        const own: RequestContext = action === 'dynamodb:Scan' ? {} : { 'dynamodb:LeadingKeys': [`${m.useCase}/${m.workflow.name}`] };
-        expect(await allows(m.statements, action, tableArn(runs), own), `${m.workflow.name} ${action} on its own run records`).toBe(action === 'dynamodb:PutItem');
-      }
-    }
+    await expectOwnItemsOnly(example);
   });
 });
+
+/** No machine of `x` reaches another workflow's run records or watermarks, or a migration mark of a table it does not touch. */
+async function expectOwnItemsOnly(x: ReturnType<typeof machines>): Promise<void> {
+  const { manifest } = x;
+  const { runs, watermarks, gates } = manifest.platform.dynamodb;
+  const workflows = manifest.useCases.flatMap((u) => u.workflows.map((w) => ({ useCase: u.name, w })));
+  for (const m of x.machines) {
+    const touched = new Set([...m.workflow.reads, ...m.workflow.writes]);
+    for (const o of workflows) {
+      if (o.w === m.workflow) continue;
+      const where = `${m.useCase}/${m.workflow.name} → ${o.useCase}/${o.w.name}`;
+      expect(await allows(m.statements, 'dynamodb:PutItem', tableArn(runs), { 'dynamodb:LeadingKeys': [`${o.useCase}/${o.w.name}`] }), where).toBe(false);
+      for (const kind of ['processing', 'ingestion']) {
+        const key = `${kind}/${o.useCase}/${o.w.name}/x`;
+        for (const action of ['dynamodb:UpdateItem', 'dynamodb:PutItem']) expect(await allows(m.statements, action, tableArn(watermarks), { 'dynamodb:LeadingKeys': [key] }), `${where} ${action} ${key}`).toBe(false);
+      }
+    }
+    // A migration marks its tables by a pattern of its database (`migration/raw_orders.*`): the keys of a
+    // 2,000-table migration, one by one, would not fit in a role's 10,240 characters of policy.
+    const migrated = new Set(m.workflow.type === 'migration' ? m.workflow.writes.map((t) => t.split('.')[0]) : []);
+    const others = Object.keys(manifest.tables).filter((t) => !touched.has(t) && !migrated.has(t.split('.')[0]!));
+    if (x === example) expect(others.length, m.workflow.name).toBeGreaterThan(0);
+    for (const t of others) {
+      expect(await allows(m.statements, 'dynamodb:UpdateItem', tableArn(watermarks), { 'dynamodb:LeadingKeys': [`migration/${t}`] }), `${m.workflow.name} → migration/${t}`).toBe(false);
+    }
+    // Two keys in one request (a batch): one of them another's is enough to be refused.
+    expect(await allows(m.statements, 'dynamodb:PutItem', tableArn(runs), { 'dynamodb:LeadingKeys': [`${m.useCase}/${m.workflow.name}`, 'other/dag'] })).toBe(false);
+    for (const action of ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:Scan']) {
+      expect(await allows(m.statements, action, tableArn(gates)), `${m.workflow.name} ${action} on the gates table`).toBe(false);
+      // A Scan names no partition key (IAM has no dynamodb:LeadingKeys for it).
+      const own: RequestContext = action === 'dynamodb:Scan' ? {} : { 'dynamodb:LeadingKeys': [`${m.useCase}/${m.workflow.name}`] };
+      expect(await allows(m.statements, action, tableArn(runs), own), `${m.workflow.name} ${action} on its own run records`).toBe(action === 'dynamodb:PutItem');
+    }
+  }
+}
 
 /** One request a Task state makes, as IAM sees it. */
 interface Request {
@@ -303,5 +312,30 @@ describe("the platform's roles start the workflows of this platform only", () =>
       const dev = m.arn.replace(`:stateMachine:${prefix}-`, `:stateMachine:${prefix}-dev-`);
       expect(await allows(statements, 'states:StartExecution', dev, { 'aws:ResourceTag/lakestep:platform': `${prefix}-dev` }), dev).toBe(false);
     }
+  });
+});
+
+describe('hostile inputs (test/golden/hostile-inputs): the roles of the use cases that compile', () => {
+  let hostile: ReturnType<typeof machines>;
+  beforeAll(() => {
+    hostile = machines(readSpecs(join(GOLDEN, 'hostile-inputs', 'specs')));
+  }, 300_000);
+
+  it('allow every request of their definitions and bound every computed key by literal text free of wildcards', async () => {
+    expect(hostile.machines.length).toBeGreaterThanOrEqual(2);
+    for (const m of hostile.machines) {
+      for (const r of itemRequests(m.definition)) {
+        for (const key of keysOf(r, m.workflow)) expect(await allows(m.statements, r.action, tableArn(r.table), { 'dynamodb:LeadingKeys': [key] }), `${m.workflow.name} ${r.state}`).toBe(true);
+      }
+      for (const t of tasks(m.definition)) for (const r of requestsOf(t, m)) expect(await allows(m.statements, r.action, r.resource, r.context), `${m.workflow.name} ${t.name} ${r.action}`).toBe(true);
+      for (const st of m.statements) {
+        const like = (st.Condition as Record<string, Record<string, string[]>> | undefined)?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'] ?? [];
+        for (const pattern of like) expect(pattern, m.workflow.name).toMatch(/^[a-z]+\/[a-z0-9_.]*\*$/);
+      }
+    }
+  });
+
+  it("reach no other workflow's run records or watermarks", async () => {
+    await expectOwnItemsOnly(hostile);
   });
 });
