@@ -67,7 +67,9 @@ export class Dispatcher extends Construct {
         new iam.PolicyStatement({ sid: 'StartDownstreams', actions: ['states:StartExecution'], resources: [arn('states', `stateMachine:${props.prefix}-*`)], conditions: ownPlatform(props.prefix) }),
         // Never the platform's own machines: itself, the backfill machine.
         new iam.PolicyStatement({ sid: 'NotOwnMachines', effect: iam.Effect.DENY, actions: ['states:StartExecution'], resources: [arn('states', `stateMachine:${own}`)] }),
-        new iam.PolicyStatement({ sid: 'Notify', actions: ['sns:Publish'], resources: [props.topic.topicArn, arn('sns', `${props.prefix}-*-notifications`)] }),
+        new iam.PolicyStatement({ sid: 'Notify', actions: ['sns:Publish'], resources: [props.topic.topicArn] }),
+        // The topics of dags with their own recipients, of this platform only (infra/usecase/workflow-topic.ts tags them).
+        new iam.PolicyStatement({ sid: 'NotifyDags', actions: ['sns:Publish'], resources: [arn('sns', `${props.prefix}-*-notifications`)], conditions: ownPlatform(props.prefix) }),
         ...serviceStatements(props.key),
       ],
       roles: [this.role],

@@ -339,3 +339,25 @@ describe('hostile inputs (test/golden/hostile-inputs): the roles of the use case
     await expectOwnItemsOnly(hostile);
   });
 });
+
+describe("the dispatcher notifies the topics of this platform only", () => {
+  it("publishes to the platform topic and to every dag topic of the example, none of a platform named '<prefix>-dev'", async () => {
+    const { s, resolver, manifest } = example;
+    const prefix = manifest.platform.prefix;
+    const stack = `${prefix}-platform`;
+    const policy = resourcesOfType(s, 'AWS::IAM::Policy').find((p) => p.stack === stack && p.props.PolicyDocument.Statement.some((st: { Sid?: string }) => st.Sid === 'NotifyDags'))!;
+    const statements = resolver.resolve(policy.props.PolicyDocument.Statement, s.json.get(stack)!) as ResolvedStatement[];
+    const topics = resourcesOfType(s, 'AWS::SNS::Topic').filter((t) => t.stack !== stack);
+    expect(topics.length).toBeGreaterThan(0);
+    for (const t of topics) {
+      const tags = new Map((t.props.Tags as { Key: string; Value: string }[]).map((x) => [x.Key, x.Value]));
+      expect(tags.get('lakestep:platform'), t.props.TopicName).toBe(prefix);
+      const arn = `arn:aws:sns:${REGION}:${ACCOUNT}:${t.props.TopicName}`;
+      expect(await allows(statements, 'sns:Publish', arn, { 'aws:ResourceTag/lakestep:platform': prefix }), arn).toBe(true);
+      const dev = arn.replace(`:${prefix}-`, `:${prefix}-dev-`);
+      expect(await allows(statements, 'sns:Publish', dev, { 'aws:ResourceTag/lakestep:platform': `${prefix}-dev` }), dev).toBe(false);
+    }
+    const platformTopic = resourcesOfType(s, 'AWS::SNS::Topic').find((t) => t.stack === stack)!;
+    expect(await allows(statements, 'sns:Publish', `arn:aws:sns:${REGION}:${ACCOUNT}:${platformTopic.props.TopicName}`)).toBe(true);
+  });
+});
