@@ -74,7 +74,7 @@ const PLATFORM_TABLES = { '${RunsTable}': 'runs', '${WatermarksTable}': 'waterma
  * (`{"S": "orders/orders-upserts"}`), a pattern for one a `States.Format` computes from a literal text (each
  * `{}` a `*`: `published/*`), or undefined when the key is computed otherwise and cannot be bounded.
  */
-export function partitionKeyBound(parameters: Record<string, unknown>, action: string, table: TableKind, path = 'a task'): { value: string; pattern: boolean } | undefined {
+function partitionKeyBound(parameters: Record<string, unknown>, action: string, table: TableKind, path: string): { value: string; pattern: boolean } | undefined {
   const holder = (action === 'PutItem' ? parameters.Item : parameters.Key) as Record<string, Record<string, unknown>> | undefined;
   const attribute = holder?.[TABLE_KEYS[table][0]];
   if (typeof attribute?.S === 'string') return attribute.S.includes('${') ? undefined : { value: attribute.S, pattern: false };
@@ -132,10 +132,18 @@ function dynamodb(action: string): TaskPermissions {
     const name = staticParameter(ctx.state.parameters, 'TableName') as keyof typeof PLATFORM_TABLES | undefined;
     const kind = name === undefined ? undefined : PLATFORM_TABLES[name];
     const tableArn = kind ? ctx.platform.tables[kind].tableArn : arn('dynamodb', `table/${requireStatic(ctx, 'TableName')}`);
-    const statement = new iam.PolicyStatement({ actions: [`dynamodb:${action}`], resources: [tableArn] });
-    itemAccess.set(statement, { action: `dynamodb:${action}`, table: tableArn, key: kind ? partitionKeyBound(ctx.state.parameters, action, kind, ctx.state.path) : undefined });
+    const key = kind ? partitionKeyBound(ctx.state.parameters, action, kind, ctx.state.path) : undefined;
+    // Bounded by its own key already; permissionsForTasks merges it with the others of its action and table.
+    const statement = itemStatement(`dynamodb:${action}`, tableArn, key && { values: [key.value], pattern: key.pattern });
+    itemAccess.set(statement, { action: `dynamodb:${action}`, table: tableArn, key });
     return [statement];
   };
+}
+
+/** `action` on `table`, on the items of these partition keys (values, or patterns) when given. */
+function itemStatement(action: string, table: string, keys?: { values: string[]; pattern: boolean }): iam.PolicyStatement {
+  const conditions = keys && { [keys.pattern ? 'ForAllValues:StringLike' : 'ForAllValues:StringEquals']: { 'dynamodb:LeadingKeys': keys.values } };
+  return new iam.PolicyStatement({ actions: [action], resources: [table], ...(conditions ? { conditions } : {}) });
 }
 
 /** What a DynamoDB statement of one task grants: its action, its table and its partition key, when bounded. */
@@ -158,13 +166,12 @@ function mergeItemAccess(stack: Stack, statements: iam.PolicyStatement[]): iam.P
     else (access.key.pattern ? g.patterns : g.exact).add(access.key.value);
   }
   for (const g of groups.values()) {
-    const statement = (conditions?: Record<string, unknown>) => new iam.PolicyStatement({ actions: [g.action], resources: [g.table], ...(conditions ? { conditions } : {}) });
     if (g.unbounded) {
-      out.push(statement());
+      out.push(itemStatement(g.action, g.table));
       continue;
     }
-    if (g.exact.size > 0) out.push(statement({ 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [...g.exact].sort() } }));
-    if (g.patterns.size > 0) out.push(statement({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...g.patterns].sort() } }));
+    if (g.exact.size > 0) out.push(itemStatement(g.action, g.table, { values: [...g.exact].sort(), pattern: false }));
+    if (g.patterns.size > 0) out.push(itemStatement(g.action, g.table, { values: [...g.patterns].sort(), pattern: true }));
   }
   return out;
 }
@@ -266,13 +273,13 @@ export const TASK_PERMISSIONS: Record<string, TaskPermissions> = {
   'arn:aws:states:::aws-sdk:s3:getObject': (ctx) => {
     const bucket = staticParameter(ctx.state.parameters, 'Bucket');
     const key = staticParameter(ctx.state.parameters, 'Key');
-    const prefix = key ?? formatPrefix(ctx.state.parameters['Key.$'], ctx.state.path);
     if (bucket !== '${ArtifactsBucket}' || (key !== undefined && !key.startsWith(RESULTS))) {
       throw new UnknownTaskResourceError(
         `${ctx.state.path}: s3:getObject may only read s3://\${ArtifactsBucket}/lakestep/results/ (Bucket "\${ArtifactsBucket}", Key under lakestep/results/)`,
       );
     }
-    const objects = key ?? (prefix?.startsWith(RESULTS) ? `${prefix}*` : `${RESULTS}*`);
+    const computed = key === undefined ? formatPrefix(ctx.state.parameters['Key.$'], ctx.state.path) : undefined;
+    const objects = key ?? (computed?.startsWith(RESULTS) ? `${computed}*` : `${RESULTS}*`);
     return [new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [ctx.platform.buckets.artifacts.arnForObjects(objects)] })];
   },
   /** @see https://docs.aws.amazon.com/step-functions/latest/dg/stepfunctions-iam.html */
