@@ -49,8 +49,13 @@ export function migrationWatermarkKey(t: { database: string; table: string }): s
  * `States.Format` whose literal prefix names the database, so the machine's role can be held to
  * `migration/<database>.*` (infra/iam/registry.ts reads the prefix back).
  */
-export function migrationWatermarkKeyExpr(database: string, namePath = '$.table.name'): string {
-  return `States.Format('${literal(migrationWatermarkKey({ database, table: '' })).slice(1, -1)}{}', ${namePath})`;
+export function migrationWatermarkKeyExpr(database: string): string {
+  return prefixed(migrationWatermarkKey({ database, table: '' }), '$.table.name');
+}
+
+/** `<prefix><the value at path>`: the prefix as an escaped literal of a `States.Format`, then the value's place. */
+function prefixed(prefix: string, path: string): string {
+  return `States.Format('${literal(prefix).slice(1, -1)}{}', ${path})`;
 }
 
 /**
@@ -92,8 +97,8 @@ export function encodeItems(m: Migration, full: MigrationItem[], sharedConf: str
     ...(submits.size > 1 ? { s: x.submit } : {}),
   }));
   const value = (key: keyof CompactItem) => `$$.Map.Item.Value.${key}`;
-  // `<prefix><table name>`: the prefix as an escaped literal, then the name's placeholder.
-  const withName = (prefix: string) => `States.Format('${literal(prefix).slice(1, -1)}{}', ${value('n')})`;
+  // `<prefix><table name>`.
+  const withName = (prefix: string) => prefixed(prefix, value('n'));
   const table: Record<string, unknown> = {
     'name.$': value('n'),
     ...(tasks.size > 1 ? { 'datasync_task.$': value('t') } : { datasync_task: full[0]!.datasync_task }),
