@@ -58,17 +58,15 @@ function machines(sources: readonly SourceFile[]): { manifest: Manifest; machine
   return { manifest, machines: out, s, resolver };
 }
 
-/** Every DynamoDB Task of a definition, in Map iterations and Parallel branches too. */
-function itemRequests(definition: { States: Record<string, any> }): ItemRequest[] {
-  const out: ItemRequest[] = [];
+/**
+ * Every Task state of a definition, in Map iterations and Parallel branches too, with its parameters: walked here,
+ * not by infra/iam/task-states.ts, whose walk decides what the roles are granted.
+ */
+function tasks(definition: { States: Record<string, any> }): { name: string; resource: string; args: Record<string, any> }[] {
+  const out: { name: string; resource: string; args: Record<string, any> }[] = [];
   const visit = (states: Record<string, any>, prefix: string) => {
     for (const [name, state] of Object.entries(states)) {
-      const m = /^arn:aws:states:::dynamodb:(\w+)$/.exec(String(state.Resource ?? ''));
-      if (state.Type === 'Task' && m) {
-        const args = state.Parameters ?? state.Arguments;
-        const action = `dynamodb:${m[1]![0]!.toUpperCase()}${m[1]!.slice(1)}`;
-        out.push({ state: prefix + name, action, table: args.TableName, pk: (action === 'dynamodb:PutItem' ? args.Item : args.Key).pk });
-      }
+      if (state.Type === 'Task') out.push({ name: prefix + name, resource: state.Resource, args: state.Parameters ?? state.Arguments ?? {} });
       for (const b of state.Branches ?? []) visit(b.States, `${prefix}${name}/`);
       const processor = state.ItemProcessor ?? state.Iterator;
       if (processor) visit(processor.States, `${prefix}${name}/`);
@@ -76,6 +74,16 @@ function itemRequests(definition: { States: Record<string, any> }): ItemRequest[
   };
   visit(definition.States, '');
   return out;
+}
+
+/** Every DynamoDB Task of a definition. */
+function itemRequests(definition: { States: Record<string, any> }): ItemRequest[] {
+  return tasks(definition).flatMap((t) => {
+    const m = /^arn:aws:states:::dynamodb:(\w+)$/.exec(t.resource);
+    if (!m) return [];
+    const action = `dynamodb:${m[1]![0]!.toUpperCase()}${m[1]!.slice(1)}`;
+    return [{ state: t.name, action, table: t.args.TableName, pk: (action === 'dynamodb:PutItem' ? t.args.Item : t.args.Key).pk }];
+  });
 }
 
 const tableArn = (name: string) => `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${name}`;
@@ -174,21 +182,6 @@ interface Request {
   action: string;
   resource: string;
   context?: RequestContext;
-}
-
-/** Every Task state of a definition (Map iterations and Parallel branches too), with its parameters. */
-function tasks(definition: { States: Record<string, any> }): { name: string; resource: string; args: Record<string, any> }[] {
-  const out: { name: string; resource: string; args: Record<string, any> }[] = [];
-  const visit = (states: Record<string, any>) => {
-    for (const [name, state] of Object.entries(states)) {
-      if (state.Type === 'Task') out.push({ name, resource: state.Resource, args: state.Parameters ?? state.Arguments ?? {} });
-      for (const b of state.Branches ?? []) visit(b.States);
-      const processor = state.ItemProcessor ?? state.Iterator;
-      if (processor) visit(processor.States);
-    }
-  };
-  visit(definition.States);
-  return out;
 }
 
 /** `States.Format('<text>', …)` with each `{}` filled: a value the state can compute. */
@@ -296,17 +289,25 @@ describe('state machine roles on everything else their definitions call', () => 
   });
 });
 
+/** The statements, resolved, of the platform stack's policy that holds the statement `sid`. */
+function platformPolicy(sid: string): ResolvedStatement[] {
+  const { s, resolver, manifest } = example;
+  const stack = `${manifest.platform.prefix}-platform`;
+  const policy = resourcesOfType(s, 'AWS::IAM::Policy').find((p) => p.stack === stack && p.props.PolicyDocument.Statement.some((st: { Sid?: string }) => st.Sid === sid))!;
+  return resolver.resolve(policy.props.PolicyDocument.Statement, s.json.get(stack)!) as ResolvedStatement[];
+}
+
+/** A synthesized resource's tags, by key. */
+const tagsOf = (props: Record<string, any>) => new Map((props.Tags as { Key: string; Value: string }[]).map((t) => [t.Key, t.Value]));
+
 describe("the platform's roles start the workflows of this platform only", () => {
   // `<prefix>-*` also names the machines of a platform whose prefix starts with `<prefix>-`: the example's dev
   // environment (`acme-dev`, specs/platform.dev.yaml) shares production's account and region.
   it.each(['StartScheduledRuns', 'StartRuns', 'StartDownstreams'])("%s: every workflow machine of the example, none of a platform named '<prefix>-dev'", async (sid) => {
-    const { s, resolver, manifest } = example;
-    const prefix = manifest.platform.prefix;
-    const stack = `${prefix}-platform`;
-    const policy = resourcesOfType(s, 'AWS::IAM::Policy').find((p) => p.stack === stack && p.props.PolicyDocument.Statement.some((st: { Sid?: string }) => st.Sid === sid))!;
-    const statements = resolver.resolve(policy.props.PolicyDocument.Statement, s.json.get(stack)!) as ResolvedStatement[];
+    const prefix = example.manifest.platform.prefix;
+    const statements = platformPolicy(sid);
     for (const m of example.machines) {
-      const tags = new Map((stateMachineResource(s, m.workflow.stateMachineName).props.Tags as { Key: string; Value: string }[]).map((t) => [t.Key, t.Value]));
+      const tags = tagsOf(stateMachineResource(example.s, m.workflow.stateMachineName).props);
       expect(tags.get('lakestep:platform'), m.workflow.stateMachineName).toBe(prefix);
       expect(await allows(statements, 'states:StartExecution', m.arn, { 'aws:ResourceTag/lakestep:platform': prefix }), m.arn).toBe(true);
       const dev = m.arn.replace(`:stateMachine:${prefix}-`, `:stateMachine:${prefix}-dev-`);
@@ -342,22 +343,20 @@ describe('hostile inputs (test/golden/hostile-inputs): the roles of the use case
 
 describe("the dispatcher notifies the topics of this platform only", () => {
   it("publishes to the platform topic and to every dag topic of the example, none of a platform named '<prefix>-dev'", async () => {
-    const { s, resolver, manifest } = example;
-    const prefix = manifest.platform.prefix;
+    const prefix = example.manifest.platform.prefix;
     const stack = `${prefix}-platform`;
-    const policy = resourcesOfType(s, 'AWS::IAM::Policy').find((p) => p.stack === stack && p.props.PolicyDocument.Statement.some((st: { Sid?: string }) => st.Sid === 'NotifyDags'))!;
-    const statements = resolver.resolve(policy.props.PolicyDocument.Statement, s.json.get(stack)!) as ResolvedStatement[];
-    const topics = resourcesOfType(s, 'AWS::SNS::Topic').filter((t) => t.stack !== stack);
+    const statements = platformPolicy('NotifyDags');
+    const topics = resourcesOfType(example.s, 'AWS::SNS::Topic').filter((t) => t.stack !== stack);
     expect(topics.length).toBeGreaterThan(0);
     for (const t of topics) {
-      const tags = new Map((t.props.Tags as { Key: string; Value: string }[]).map((x) => [x.Key, x.Value]));
+      const tags = tagsOf(t.props);
       expect(tags.get('lakestep:platform'), t.props.TopicName).toBe(prefix);
       const arn = `arn:aws:sns:${REGION}:${ACCOUNT}:${t.props.TopicName}`;
       expect(await allows(statements, 'sns:Publish', arn, { 'aws:ResourceTag/lakestep:platform': prefix }), arn).toBe(true);
       const dev = arn.replace(`:${prefix}-`, `:${prefix}-dev-`);
       expect(await allows(statements, 'sns:Publish', dev, { 'aws:ResourceTag/lakestep:platform': `${prefix}-dev` }), dev).toBe(false);
     }
-    const platformTopic = resourcesOfType(s, 'AWS::SNS::Topic').find((t) => t.stack === stack)!;
+    const platformTopic = resourcesOfType(example.s, 'AWS::SNS::Topic').find((t) => t.stack === stack)!;
     expect(await allows(statements, 'sns:Publish', `arn:aws:sns:${REGION}:${ACCOUNT}:${platformTopic.props.TopicName}`)).toBe(true);
   });
 });
