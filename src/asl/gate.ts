@@ -6,12 +6,14 @@
  * leak, and runs go in the order they started (a backfill's oldest first, a schedule's in turn).
  *
  * `ListExecutions` lists the most recent execution first and is eventually consistent: a run
- * started a moment ago may not be listed yet. A run that does not see itself waits; two runs
- * started within that moment may still both go, when neither lists the other yet (a schedule's
- * runs are an interval apart; a backfill's are started in turn). Each look is one call of the account's
- * `ListExecutions` quota, once a minute per waiting run. A start under another name (the
- * console's) restarts under its canonical name and ends (run-context.asl.json): the canonical
- * run waits for it, one look at most.
+ * started a moment ago may not be listed yet. So a run first lets the listing settle
+ * ({@link GATE_SETTLE_SECONDS}) and looks only then: every run that started before it has been
+ * running at least that long, and is listed unless the listing lags by more. Without it, two
+ * runs started within that moment (a schedule's and a `lakestep run`'s, two upstreams' ends) would
+ * both go when neither lists the other yet. A run that does not see itself (a longer lag) waits.
+ * Each look is one call of the account's `ListExecutions` quota, once a minute per waiting run.
+ * A start under another name (the console's) restarts under its canonical name and ends
+ * (run-context.asl.json): it has usually ended when the canonical run looks.
  * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_ListExecutions.html
  */
 import type { Workflow } from '../ir/types.ts';
@@ -22,7 +24,13 @@ import type { State } from './types.ts';
 export const GATE_LISTED_MAX = 100;
 /** Seconds between two looks of a waiting run. */
 export const GATE_POLL_SECONDS = 60;
+/**
+ * Seconds a run waits before its first look, for the listing to catch up with runs started just
+ * before it (ListExecutions publishes no bound on its lag; it has been seconds, not minutes).
+ */
+export const GATE_SETTLE_SECONDS = 10;
 
+const SETTLE = 'Let the run list settle';
 const LIST = 'List running executions';
 const COUNT = 'Count running executions';
 /** The gate's wait: entered each time the run looks and finds as many earlier runs working. */
@@ -31,7 +39,7 @@ const DONE = 'Earlier runs done';
 
 /** The first state of the gate of `w`, or undefined when the dag has no `max_active_runs`. */
 export function gateStart(w: Pick<Workflow, 'maxActiveRuns'>): string | undefined {
-  return w.maxActiveRuns === undefined ? undefined : LIST;
+  return w.maxActiveRuns === undefined ? undefined : SETTLE;
 }
 
 /**
@@ -43,6 +51,12 @@ export function gateStates(w: Pick<Workflow, 'maxActiveRuns'>, next: string, fai
   const n = w.maxActiveRuns;
   if (n === undefined) return {};
   const states: Record<string, State> = {
+    [SETTLE]: {
+      Type: 'Wait',
+      Comment: `ListExecutions is eventually consistent: ${GATE_SETTLE_SECONDS} s for the runs started just before this one to be listed.`,
+      Seconds: GATE_SETTLE_SECONDS,
+      Next: LIST,
+    },
     [LIST]: {
       Type: 'Task',
       Comment: `max_active_runs ${n}: the running executions of this dag, newest first; this run goes on when it is one of the ${n} that started first.`,

@@ -23,20 +23,22 @@ export function parseScenario(text: string): Scenario {
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 /** A day or an ISO-8601 timestamp in years 0001–9999 (offsets to ±23:59), as the operator commands accept. */
 const isTime = (v: unknown): boolean => typeof v === 'string' && 'date' in logicalDateOf(v);
+const isSeconds = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v) && v >= 0;
 
 /** Problems of a scenario value, as `path: message` strings. */
 export function validateScenario(value: unknown): string[] {
   const problems: string[] = [];
   const fail = (path: string, message: string): void => void problems.push(`${path}: ${message}`);
   if (!isObject(value)) return ['scenario: must be a mapping'];
-  const known = ['start', 'window', 'faults', 'delays', 'datasync', 'watermarks', 'jobs', 'checks', 'dynamodb', 'migrated'];
+  const known = ['start', 'window', 'faults', 'delays', 'datasync', 'watermarks', 'jobs', 'checks', 'dynamodb', 'migrated', 'listing_lag'];
   for (const key of Object.keys(value)) if (!known.includes(key)) fail(key, `unknown field (expected one of ${known.join(', ')})`);
   if (value.start !== undefined) {
     if (!Array.isArray(value.start)) fail('start', 'must be a list');
     else value.start.forEach((s: unknown, i) => {
       const at = `start[${i}]`;
       if (!isObject(s)) return fail(at, 'must be a mapping');
-      for (const key of Object.keys(s)) if (!['workflow', 'logical_date', 'at', 'name', 'input'].includes(key)) fail(`${at}.${key}`, 'unknown field');
+      for (const key of Object.keys(s)) if (!['workflow', 'logical_date', 'at', 'name', 'input', 'listing_lag'].includes(key)) fail(`${at}.${key}`, 'unknown field');
+      if (s.listing_lag !== undefined && !isSeconds(s.listing_lag)) fail(`${at}.listing_lag`, 'must be a number of seconds ≥ 0');
       if (typeof s.workflow !== 'string') fail(`${at}.workflow`, 'required string');
       for (const key of ['logical_date', 'at'] as const) if (s[key] !== undefined && !isTime(s[key])) fail(`${at}.${key}`, 'must be a date or ISO timestamp');
       if (s.name !== undefined && (typeof s.name !== 'string' || !/^[A-Za-z0-9_-]{1,80}$/.test(s.name))) fail(`${at}.name`, 'must be 1-80 of A-Z a-z 0-9 - _');
@@ -92,6 +94,7 @@ export function validateScenario(value: unknown): string[] {
   if (value.dynamodb !== undefined && (!isObject(value.dynamodb) || Object.values(value.dynamodb).some((v) => !Array.isArray(v)))) {
     fail('dynamodb', 'must map table names to lists of items');
   }
+  if (value.listing_lag !== undefined && !isSeconds(value.listing_lag)) fail('listing_lag', 'must be a number of seconds ≥ 0');
   const migrated = value.migrated;
   if (migrated !== undefined && migrated !== 'all' && !(Array.isArray(migrated) && migrated.every((t) => typeof t === 'string' && /^[^.\s]+\.[^.\s]+$/.test(t)))) {
     fail('migrated', 'must be "all" or a list of <database>.<table>');

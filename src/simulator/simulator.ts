@@ -102,6 +102,8 @@ export class Simulator {
   /** Executions by ARN, and by state machine ARN and name (`key`). */
   private readonly byArn = new Map<string, Execution>();
   private readonly byName = new Map<string, Execution>();
+  /** Seconds before ListExecutions lists an execution, by ARN, where its scenario start gives one. */
+  private readonly listingLag = new Map<string, number>();
   /** Executions started so far (no longer PENDING). */
   private started = 0;
   private readonly queue = new Heap<{ exec: Execution; seq: number }>((a, b) => (a.exec.startTime - b.exec.startTime || a.seq - b.seq) < 0);
@@ -179,7 +181,12 @@ export class Simulator {
         listExecutions: (arn) => {
           if (!this.sources.has(arn)) return undefined;
           // Newest first, as ListExecutions lists them; of one start time, the later started first.
-          return [...this.byArn.values()].filter((e) => e.stateMachineArn === arn).reverse().sort((a, b) => b.startTime - a.startTime).map(view);
+          const lag = (e: Execution): number => (this.listingLag.get(e.arn) ?? this.scenario.listing_lag ?? 0) * 1000;
+          return [...this.byArn.values()]
+            .filter((e) => e.stateMachineArn === arn)
+            .reverse()
+            .sort((a, b) => b.startTime - a.startTime)
+            .map((e) => ({ ...view(e), listedDate: e.startTime + lag(e) }));
         },
         tagsOf: (arn) => this.sources.get(arn)?.tags,
       }),
@@ -230,7 +237,8 @@ export class Simulator {
       // Fractional seconds stay: the simulated start carries the date as a scenario gives it, in UTC.
       const logical = /^\d{4}-\d{2}-\d{2}$/.test(day) ? logicalDateFromDay(day) : new Date(day).toISOString().replace(/\.000Z$/, 'Z');
       const input = s.input ?? { trigger: 'manual', logical_date: logical };
-      this.start(s.workflow, input, { at: s.at ?? logical, name: s.name ?? executionName(logical) });
+      const arn = this.start(s.workflow, input, { at: s.at ?? logical, name: s.name ?? executionName(logical) });
+      if (s.listing_lag !== undefined) this.listingLag.set(arn, s.listing_lag);
     }
     const w = this.scenario.window;
     if (w) this.fireSchedules(new Date(w.start), new Date(w.end));

@@ -37,6 +37,11 @@ export interface Scenario {
    * rather than skip (src/phases/migration-guard.ts).
    */
   migrated?: 'all' | string[];
+  /**
+   * Simulated seconds before ListExecutions lists an execution that started (default 0): Step
+   * Functions' listing is eventually consistent, which the `max_active_runs` gate allows for.
+   */
+  listing_lag?: number;
 }
 
 export interface ManualStart {
@@ -50,6 +55,8 @@ export interface ManualStart {
   name?: string;
   /** Execution input; default `{"trigger":"manual","logical_date":<iso>}`. */
   input?: unknown;
+  /** Simulated seconds before ListExecutions lists this execution (default: the scenario's `listing_lag`). */
+  listing_lag?: number;
 }
 
 export interface Fault {

@@ -5,6 +5,7 @@
  * gate reads Step Functions' own list of running executions (src/asl/gate.ts).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { GATE_POLL_SECONDS, GATE_SETTLE_SECONDS } from '../../src/asl/gate.ts';
 import { simulate, type SimulationResult } from '../../src/simulator/index.ts';
 import { compileExamplePlatform, executionsOf, type PlatformBuild } from './platform.ts';
 
@@ -64,6 +65,33 @@ describe('max_active_runs', () => {
     expect(third!.job).toBeGreaterThanOrEqual(first!.stop);
     expect(third!.job - first!.stop).toBeLessThanOrEqual(60_000);
     expect(third!.job).toBeLessThan(second!.stop);
+  }, 120_000);
+
+  it('a run listed late still goes first: the gate lets the run list settle before its first look', async () => {
+    // ListExecutions is eventually consistent: the earlier run is listed only 8 s after its start,
+    // the one started a second later at once. Looking at once, the later run would see only itself
+    // and go, and the earlier one, seeing both a minute later, would go too.
+    const at = (s: number): string => new Date(Date.parse('2026-11-25T10:00:00Z') + s * 1000).toISOString();
+    const r = await simulate({
+      buildDir: build.dir,
+      now: '2026-11-26T00:00:00Z',
+      scenario: {
+        start: [
+          { workflow: INGESTION, logical_date: '2026-11-25T00:00:00Z', at: at(0), listing_lag: 8 },
+          { workflow: INGESTION, logical_date: '2026-11-25T01:00:00Z', at: at(1), listing_lag: 0 },
+        ],
+        delays: { [INGESTION]: { [JOB]: 20 * 60 } },
+        migrated: 'all',
+      },
+    });
+    const runs = executionsOf(r, INGESTION).sort((a, b) => a.startTime.localeCompare(b.startTime));
+    expect(runs.map((e) => e.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+    const jobs = entered(r, INGESTION, JOB);
+    const [first, second] = runs.map((e) => ({ start: Date.parse(e.startTime), job: jobs[e.name]!, stop: Date.parse(e.stopTime!) }));
+    expect(second!.job).toBeGreaterThanOrEqual(first!.stop);
+    // The earlier run went at its first look, after the settle: no minute's wait.
+    expect(first!.job - first!.start).toBeGreaterThanOrEqual(GATE_SETTLE_SECONDS * 1000);
+    expect(first!.job - first!.start).toBeLessThan(GATE_POLL_SECONDS * 1000);
   }, 120_000);
 
   it('a dag without max_active_runs overlaps its runs as before', async () => {

@@ -19,12 +19,20 @@ datasync: {orders: {status: ERROR, extra_polls: 1}}
     } catch (e) {
       expect(e).toBeInstanceOf(ScenarioError);
       expect((e as ScenarioError).problems).toEqual([
-        'extra: unknown field (expected one of start, window, faults, delays, datasync, watermarks, jobs, checks, dynamodb, migrated)',
+        'extra: unknown field (expected one of start, window, faults, delays, datasync, watermarks, jobs, checks, dynamodb, migrated, listing_lag)',
         'start[0].workflow: required string',
         'start[0].logical_date: must be a date or ISO timestamp',
         'faults.a/b.S.error: required string',
         'faults.a/b.S.times: must be a positive integer or "always"',
       ]);
     }
+  });
+
+  it('reads listing_lag, for the scenario and per start, as seconds ≥ 0', () => {
+    const s = parseScenario('listing_lag: 2\nstart: [{workflow: a/b, listing_lag: 8.5}]\n');
+    expect([s.listing_lag, s.start?.[0]?.listing_lag]).toEqual([2, 8.5]);
+    expect(() => parseScenario('listing_lag: -1\nstart: [{workflow: a/b, listing_lag: "5s"}]\n')).toThrow(
+      'start[0].listing_lag: must be a number of seconds ≥ 0\n  listing_lag: must be a number of seconds ≥ 0',
+    );
   });
 });

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { GATE_SETTLE_SECONDS } from '../../src/asl/gate.ts';
 import { parseScenario, simulate, type SimulationResult } from '../../src/simulator/index.ts';
 import { jsonForHtml, pageHtml } from '../../src/ui/html.ts';
 import { simulationPage } from '../../src/ui/page-data.ts';
@@ -57,7 +58,9 @@ describe('the runs of the failure scenario', () => {
     expect(page.dags.map((d) => d.ref)).toEqual(refs);
     const drawn = page.graphs.dependencies.groups.flatMap((g) => g.nodes.map((n) => n.ref));
     expect(drawn.sort()).toEqual(refs);
-    expect(page.source).toMatchObject({ kind: 'simulation', label: 'simulation (scenario failure.yaml)', now: '2026-11-25T01:00:00Z' });
+    // The page's now is the simulation's last moment: the 01:00 ingestion's end, after its max_active_runs gate let the run list settle.
+    const now = new Date(Date.parse('2026-11-25T01:00:00Z') + GATE_SETTLE_SECONDS * 1000).toISOString().replace('.000Z', 'Z');
+    expect(page.source).toMatchObject({ kind: 'simulation', label: 'simulation (scenario failure.yaml)', now });
   });
 });
 

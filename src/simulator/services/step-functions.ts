@@ -30,6 +30,8 @@ export interface ExecutionView {
   cause?: string;
   startDate: number;
   stopDate?: number;
+  /** From when ListExecutions lists it (eventually consistent); default its start. */
+  listedDate?: number;
 }
 
 /** What the simulator offers the integration. */
@@ -99,7 +101,7 @@ export function stepFunctionsHandlers(starter: ExecutionStarter): Record<string,
       if (!all) throw taskError('Sfn.StateMachineDoesNotExistException', `State Machine Does Not Exist: '${arn}'`);
       const status = str(p.StatusFilter);
       const max = typeof p.MaxResults === 'number' && p.MaxResults > 0 ? p.MaxResults : 100;
-      const listed = all.filter((e) => e.startDate <= call.now && (status === undefined || e.status === status));
+      const listed = all.filter((e) => (e.listedDate ?? e.startDate) <= call.now && (status === undefined || e.status === status));
       return {
         Executions: listed.slice(0, max).map((e) => ({ ExecutionArn: e.executionArn, StateMachineArn: e.stateMachineArn, Name: e.name, Status: e.status, StartDate: e.startDate, ...(e.stopDate ? { StopDate: e.stopDate } : {}) })),
         ...(listed.length > max ? { NextToken: String(max) } : {}),
