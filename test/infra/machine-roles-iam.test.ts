@@ -316,6 +316,25 @@ describe("the platform's roles start the workflows of this platform only", () =>
   });
 });
 
+describe("EventBridge's role starts the dispatcher only", () => {
+  it('starts the target of the status rule, and no workflow machine of this platform or of <prefix>-dev', async () => {
+    const { s, resolver, manifest } = example;
+    const prefix = manifest.platform.prefix;
+    const stack = `${prefix}-platform`;
+    const statements = platformPolicy('StartDispatcher');
+    const rules = resourcesOfType(s, 'AWS::Events::Rule').filter((r) => r.stack === stack && r.props.EventPattern?.source?.includes('aws.states'));
+    expect(rules).toHaveLength(1);
+    const [target] = resolver.resolve(rules[0]!.props.Targets, s.json.get(stack)!) as { Arn: string; RoleArn: string }[];
+    expect(target!.RoleArn).toBe(`arn:aws:iam::${ACCOUNT}:role/${prefix}-events`);
+    expect(await allows(statements, 'states:StartExecution', target!.Arn)).toBe(true);
+    for (const m of example.machines) {
+      expect(await allows(statements, 'states:StartExecution', m.arn), m.arn).toBe(false);
+      expect(await allows(statements, 'states:StartExecution', m.arn.replace(`:stateMachine:${prefix}-`, `:stateMachine:${prefix}-dev-`))).toBe(false);
+    }
+    expect(await allows(statements, 'states:StartExecution', target!.Arn.replace(`:stateMachine:${prefix}-`, `:stateMachine:${prefix}-dev-`))).toBe(false);
+  });
+});
+
 describe('hostile inputs (test/golden/hostile-inputs): the roles of the use cases that compile', () => {
   let hostile: ReturnType<typeof machines>;
   beforeAll(() => {
