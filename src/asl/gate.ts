@@ -20,7 +20,11 @@ import type { Workflow } from '../ir/types.ts';
 import { retryFor } from './policy.ts';
 import type { State } from './types.ts';
 
-/** Executions listed per look: the first N to start are among them unless this many later runs wait too. */
+/**
+ * Executions listed per look (ListExecutions' largest page). With more running, the earliest are on a
+ * later page: a run then waits, as every other does, until the queue is down to one page (waiting runs
+ * time out after the workflow's timeout, so it does not grow without end).
+ */
 export const GATE_LISTED_MAX = 100;
 /** Seconds between two looks of a waiting run. */
 export const GATE_POLL_SECONDS = 60;
@@ -32,6 +36,7 @@ export const GATE_SETTLE_SECONDS = 10;
 
 const SETTLE = 'Let the run list settle';
 const LIST = 'List running executions';
+const COMPLETE = 'All running executions listed?';
 const COUNT = 'Count running executions';
 /** The gate's wait: entered each time the run looks and finds as many earlier runs working. */
 export const GATE_WAIT_STATE = 'Wait for an earlier run';
@@ -62,15 +67,20 @@ export function gateStates(w: Pick<Workflow, 'maxActiveRuns'>, next: string, fai
       Comment: `max_active_runs ${n}: the running executions of this dag, newest first; this run goes on when it is one of the ${n} that started first.`,
       Resource: 'arn:aws:states:::aws-sdk:sfn:listExecutions',
       Parameters: { 'StateMachineArn.$': '$$.StateMachine.Id', StatusFilter: 'RUNNING', MaxResults: GATE_LISTED_MAX },
-      ResultSelector: { 'executions.$': '$.Executions' },
       ResultPath: '$.gate',
       Retry: retryFor('sfnApi'),
       Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: failure }],
-      Next: COUNT,
+      Next: COMPLETE,
+    },
+    [COMPLETE]: {
+      Type: 'Choice',
+      Comment: `More than ${GATE_LISTED_MAX} runs are running: the earliest, on a later page, are not in this one, so this run waits for the queue to shrink.`,
+      Choices: [{ Variable: '$.gate.NextToken', IsPresent: true, Next: GATE_WAIT_STATE }],
+      Default: COUNT,
     },
     [COUNT]: {
       Type: 'Pass',
-      Parameters: { 'executions.$': '$.gate.executions', 'count.$': 'States.ArrayLength($.gate.executions)', 'me.$': '$$.Execution.Id' },
+      Parameters: { 'executions.$': '$.gate.Executions', 'count.$': 'States.ArrayLength($.gate.Executions)', 'me.$': '$$.Execution.Id' },
       ResultPath: '$.gate',
       Next: rank(0),
     },

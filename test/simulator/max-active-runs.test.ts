@@ -5,7 +5,7 @@
  * gate reads Step Functions' own list of running executions (src/asl/gate.ts).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { GATE_POLL_SECONDS, GATE_SETTLE_SECONDS } from '../../src/asl/gate.ts';
+import { GATE_LISTED_MAX, GATE_POLL_SECONDS, GATE_SETTLE_SECONDS } from '../../src/asl/gate.ts';
 import { simulate, type SimulationResult } from '../../src/simulator/index.ts';
 import { compileExamplePlatform, executionsOf, type PlatformBuild } from './platform.ts';
 
@@ -93,6 +93,34 @@ describe('max_active_runs', () => {
     expect(first!.job - first!.start).toBeGreaterThanOrEqual(GATE_SETTLE_SECONDS * 1000);
     expect(first!.job - first!.start).toBeLessThan(GATE_POLL_SECONDS * 1000);
   }, 120_000);
+
+  it(`with more runs than one listing holds (${GATE_LISTED_MAX}), the runs wait until the earliest are listed`, async () => {
+    // The earliest run works for four minutes; a hundred more start a second apart a minute after it, so
+    // the second run's third look (at 3 min 10 s) finds 101 runs running, the earliest not on the first page. The newest hundred leave the working
+    // run out of the first page: the earliest of that page must not take itself for the earliest of all.
+    const at = (s: number): string => new Date(Date.parse('2026-11-25T10:00:00Z') + s * 1000).toISOString();
+    const iso = (m: number): string => new Date(Date.parse('2026-11-20T00:00:00Z') + m * 15 * 60_000).toISOString().replace('.000Z', 'Z');
+    const r = await simulate({
+      buildDir: build.dir,
+      now: '2026-11-26T00:00:00Z',
+      scenario: {
+        start: [0, ...Array.from({ length: GATE_LISTED_MAX }, (_, i) => 60 + i)].map((s, i) => ({ workflow: INGESTION, logical_date: iso(i), at: at(s) })),
+        delays: { [INGESTION]: { [JOB]: 4 * 60 } },
+        migrated: 'all',
+      },
+    });
+    const runs = executionsOf(r, INGESTION).sort((a, b) => a.startTime.localeCompare(b.startTime));
+    expect(runs).toHaveLength(GATE_LISTED_MAX + 1);
+    const jobs = entered(r, INGESTION, JOB);
+    const first = runs[0]!;
+    expect(jobs[first.name]).toBeDefined();
+    // No other job started before the first run ended.
+    const early = runs.slice(1).filter((e) => jobs[e.name] !== undefined && jobs[e.name]! < Date.parse(first.stopTime!));
+    expect(early.map((e) => e.name)).toEqual([]);
+    // The next job to start is the second run's, once the listing held every run.
+    const next = runs.slice(1).filter((e) => jobs[e.name] !== undefined).sort((a, b) => jobs[a.name]! - jobs[b.name]!)[0];
+    expect(next?.name).toBe(runs[1]!.name);
+  }, 300_000);
 
   it('a dag without max_active_runs overlaps its runs as before', async () => {
     const SESSIONS = 'clickstream/clickstream-sessions';
