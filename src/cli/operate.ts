@@ -46,7 +46,7 @@ import {
   useCaseStatus,
   runWorkflow,
   workflowStatus,
-  gateState,
+  readGate,
   type ResolvedWorkflow,
   type WorkflowTarget,
 } from '../ops/index.ts';
@@ -164,7 +164,7 @@ export async function statusCommand(io: Io, opts: TargetOptions & { limit?: numb
     const status = await workflowStatus(client, t, { now: now(io), ...(opts.limit === undefined ? {} : { limit: opts.limit }) });
     const joins = await joinState(io, t, manifest);
     const next = nextRun(t.workflow, now(io));
-    const gate = t.workflow.maxActiveRuns === undefined ? undefined : gateState(status.executions, t.workflow.maxActiveRuns);
+    const gate = t.workflow.maxActiveRuns === undefined ? undefined : await readGate(client, t.stateMachineArn, t.workflow.maxActiveRuns);
     return {
       ...status,
       ...(gate ? { gate } : {}),

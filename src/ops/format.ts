@@ -53,10 +53,13 @@ export function formatNextRun(next: NextRun): string {
   return `next run: ${next.name} over [${next.dataInterval[0]}, ${next.dataInterval[1]}), due ${next.due}${next.after ? ` (after ${next.after}'s run)` : ''}`;
 }
 
-/** The `max_active_runs` gate of a dag: how many of the listed executions run, and which wait for an earlier one. */
+/** The `max_active_runs` gate of a dag: how many executions run, and which wait for an earlier one. */
 export function formatGate(gate: GateState): string {
+  if (!gate.complete) {
+    return `max_active_runs ${gate.maxActiveRuns}: more than ${gate.running} running, past one listing: no run in the gate goes until at most ${gate.running} run (waiting runs time out)`;
+  }
   const waiting = gate.waiting.length ? `, ${gate.waiting.length} waiting for an earlier run to end (${gate.waiting.join(', ')})` : '';
-  return `max_active_runs ${gate.maxActiveRuns}: ${gate.running} running of the executions listed${waiting}`;
+  return `max_active_runs ${gate.maxActiveRuns}: ${gate.running} running${waiting}`;
 }
 
 /** Stable JSON of any command result (the `--json` form). */

@@ -15,7 +15,7 @@ export {
 } from './resolve.ts';
 export { runWorkflow, type RunOptions, type RunResult } from './run.ts';
 export { useCaseStatus, type UseCaseStatusResult, type DagOverview } from './use-case-status.ts';
-export { gateState, workflowStatus, HISTORY_PAGE, type GateState, type StatusOptions, type StatusResult, type ExecutionRow } from './status.ts';
+export { gateState, readGate, workflowStatus, HISTORY_PAGE, type GateState, type StatusOptions, type StatusResult, type ExecutionRow } from './status.ts';
 export { failureFromHistory, type FailureInfo } from './history.ts';
 export {
   backfill,

@@ -7,6 +7,7 @@
  * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_GetExecutionHistory.html
  */
 import { GetExecutionHistoryCommand, ListExecutionsCommand, type ExecutionStatus, type SFNClient } from '@aws-sdk/client-sfn';
+import { GATE_LISTED_MAX } from '../asl/gate.ts';
 import { isoSeconds } from './dates.ts';
 import { OpsError } from './errors.ts';
 import { failureFromHistory, type FailureInfo } from './history.ts';
@@ -44,22 +45,34 @@ export interface StatusResult {
   executions: ExecutionRow[];
 }
 
-/** A dag with `max_active_runs`: of its running executions listed (newest first), which work and which wait in its gate (src/asl/gate.ts). */
+/** A dag with `max_active_runs`: of its running executions (newest first), which work and which wait in its gate (src/asl/gate.ts). */
 export interface GateState {
   maxActiveRuns: number;
-  /** Running executions among those listed (`--limit`): there may be more. */
+  /** Running executions listed: all of them, or the newest {@link GATE_LISTED_MAX} when `complete` is false. */
   running: number;
+  /** False when more are running than one listing holds: then, as in the gate, none of them goes until fewer run. */
+  complete: boolean;
   /** The N that started first, which do their work. */
   working: string[];
   /** The later ones, which wait for one of them to end. */
   waiting: string[];
 }
 
-/** The gate's state from the listed executions (newest first), as each run's gate decides it: the N that started first work. */
-export function gateState(executions: readonly Pick<ExecutionRow, 'name' | 'status'>[], maxActiveRuns: number): GateState {
+/**
+ * The gate's state from a listing of running executions (newest first), as each run's gate decides it:
+ * the N that started first work. From an incomplete listing, the gate lets no listed run go.
+ */
+export function gateState(executions: readonly Pick<ExecutionRow, 'name' | 'status'>[], maxActiveRuns: number, complete = true): GateState {
   const running = executions.filter((e) => e.status === 'RUNNING').map((e) => e.name);
-  const cut = Math.max(0, running.length - maxActiveRuns);
-  return { maxActiveRuns, running: running.length, working: running.slice(cut), waiting: running.slice(0, cut) };
+  const cut = complete ? Math.max(0, running.length - maxActiveRuns) : running.length;
+  return { maxActiveRuns, running: running.length, complete, working: running.slice(cut), waiting: running.slice(0, cut) };
+}
+
+/** The gate of a dag with `max_active_runs`, read as its runs read it: one `ListExecutions` of the running executions, one page of {@link GATE_LISTED_MAX}. */
+export async function readGate(client: SFNClient, stateMachineArn: string, maxActiveRuns: number): Promise<GateState> {
+  const listed = await client.send(new ListExecutionsCommand({ stateMachineArn, statusFilter: 'RUNNING', maxResults: GATE_LISTED_MAX }));
+  const rows = (listed.executions ?? []).map((e) => ({ name: e.name ?? '', status: e.status ?? 'UNKNOWN' }));
+  return gateState(rows, maxActiveRuns, listed.nextToken === undefined);
 }
 
 export async function workflowStatus(client: SFNClient, target: Pick<WorkflowTarget, 'ref' | 'stateMachineArn'>, opts: StatusOptions): Promise<StatusResult> {

@@ -147,6 +147,25 @@ describe('operator commands on moto', () => {
     expect((await runCli(['status', 'orders/orders-ingestion'], dir, io())).out).toMatch(/^triggers: active \(/m);
   });
 
+  it("status reads a max_active_runs dag's gate as its runs read it, from moto's ListExecutions of the running executions", async () => {
+    const name = 'acme-orders-orders-gated';
+    const client = sfn();
+    const machine = await client.send(new CreateStateMachineCommand({ name, roleArn: 'arn:aws:iam::123456789012:role/sfn', definition: JSON.stringify({ StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 3600, End: true } } }) }));
+    const started: string[] = [];
+    for (const run of ['a', 'b', 'c']) {
+      started.push((await client.send(new StartExecutionCommand({ stateMachineArn: machine.stateMachineArn, name: run }))).executionArn!);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const gated = { name: 'orders', owner: 'o@example.com', specHash: 'h', files: [], workflows: [manifestWorkflow('orders', 'orders-gated', { maxActiveRuns: 1 })] };
+    const dir = folderWithBuild(manifestWith([gated], { region: REGION }));
+    const status = await runCli(['status', 'orders/orders-gated'], dir, io());
+    expect(status.err).toBe('');
+    // The earliest works; the two after it wait in the gate.
+    expect(status.out).toContain('max_active_runs 1: 3 running, 2 waiting for an earlier run to end (c, b)');
+    for (const arn of started) await client.send(new StopExecutionCommand({ executionArn: arn }));
+    expect((await runCli(['status', 'orders/orders-gated'], dir, io())).out).toContain('max_active_runs 1: 0 running');
+  });
+
   it('checks and status read the run record and the publish time from DynamoDB (Query, GetItem)', async () => {
     const ddb = dynamodb();
     const key = (names: string[]) => names.map((n, i) => ({ AttributeName: n, KeyType: i ? ('RANGE' as const) : ('HASH' as const) }));

@@ -18,6 +18,7 @@ import { GetParameterCommand, ParameterNotFound, SSMClient } from '@aws-sdk/clie
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { GATE_LISTED_MAX } from '../../src/asl/gate.ts';
 import type { Io } from '../../src/cli/io.ts';
 import type { SpawnFn } from '../../src/ops/index.ts';
 import { sparkUseCase } from '../compile/support.ts';
@@ -172,9 +173,15 @@ describe('lakestep status', () => {
     const dir = buildFolder(m);
     const r = await ops(['status', 'orders/orders-daily-report', '--account', ACCOUNT], dir);
     expect(r.code).toBe(0);
-    expect(r.out).toContain('max_active_runs 1: 3 running of the executions listed, 2 waiting for an earlier run to end (c, b)');
+    expect(r.out).toContain('max_active_runs 1: 3 running, 2 waiting for an earlier run to end (c, b)');
     const json = JSON.parse((await ops(['status', 'orders/orders-daily-report', '--account', ACCOUNT, '--json'], dir)).out) as { gate: unknown };
-    expect(json.gate).toEqual({ maxActiveRuns: 1, running: 3, working: ['a'], waiting: ['c', 'b'] });
+    expect(json.gate).toEqual({ maxActiveRuns: 1, running: 3, complete: true, working: ['a'], waiting: ['c', 'b'] });
+    // The gate is read as the runs read it, whatever --limit: the running executions, one page of the gate's size.
+    expect(sfn.commandCalls(ListExecutionsCommand, { stateMachineArn: MACHINE, statusFilter: 'RUNNING', maxResults: GATE_LISTED_MAX })).not.toHaveLength(0);
+    // More running than one page: the listed ones all wait, as their gates do.
+    sfn.on(ListExecutionsCommand, { statusFilter: 'RUNNING' }).resolves({ executions: [running('c', '2026-11-26T06:10:00Z'), running('b', '2026-11-26T06:05:00Z')], nextToken: 'more' });
+    const full = await ops(['status', 'orders/orders-daily-report', '--account', ACCOUNT], dir);
+    expect(full.out).toContain('max_active_runs 1: more than 2 running, past one listing: no run in the gate goes until at most 2 run (waiting runs time out)');
     // Without max_active_runs: no such line.
     expect((await ops(['status', 'orders/orders-daily-report', '--account', ACCOUNT])).out).not.toContain('max_active_runs');
   });

@@ -3,7 +3,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { formatJson, formatStatus } from '../../src/ops/format.ts';
 import { failureFromHistory } from '../../src/ops/history.ts';
-import { gateState, workflowStatus } from '../../src/ops/status.ts';
+import { GATE_LISTED_MAX } from '../../src/asl/gate.ts';
+import { gateState, readGate, workflowStatus } from '../../src/ops/status.ts';
 import { MACHINE_ARN, target } from './fixtures.ts';
 
 const EXEC = 'arn:aws:states:eu-west-1:123456789012:execution:acme-orders-orders-daily-report';
@@ -92,6 +93,13 @@ describe('workflowStatus', () => {
     expect(formatStatus(res)).toBe(`orders/orders-daily-report: no executions yet (${MACHINE_ARN})`);
   });
 
+  it('readGate lists the running executions as the gate does: one page of its size, complete when no page follows', async () => {
+    const running = (name: string) => ({ executionArn: `${MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${name}`, stateMachineArn: MACHINE_ARN, name, status: 'RUNNING' as const, startDate: new Date('2026-11-26T06:00:00Z') });
+    sfn.on(ListExecutionsCommand, { stateMachineArn: MACHINE_ARN, statusFilter: 'RUNNING', maxResults: GATE_LISTED_MAX }).resolvesOnce({ executions: [running('b'), running('a')] }).resolvesOnce({ executions: [running('z')], nextToken: 'more' });
+    expect(await readGate(new SFNClient({}), MACHINE_ARN, 1)).toEqual({ maxActiveRuns: 1, running: 2, complete: true, working: ['a'], waiting: ['b'] });
+    expect(await readGate(new SFNClient({}), MACHINE_ARN, 1)).toEqual({ maxActiveRuns: 1, running: 1, complete: false, working: [], waiting: ['z'] });
+  });
+
   it('rejects an out-of-range limit', async () => {
     await expect(workflowStatus(new SFNClient({}), target(), { limit: 0, now: t('07:00:00') })).rejects.toThrow('--limit must be an integer from 1 to 1000');
   });
@@ -101,8 +109,10 @@ describe('gateState', () => {
   const rows = (...s: [string, string][]) => s.map(([name, status]) => ({ name, status }));
   it('the N running executions that started first work (the end of a newest-first list), the later ones wait', () => {
     const listed = rows(['e', 'RUNNING'], ['d', 'RUNNING'], ['c', 'SUCCEEDED'], ['b', 'RUNNING'], ['a', 'FAILED']);
-    expect(gateState(listed, 2)).toEqual({ maxActiveRuns: 2, running: 3, working: ['d', 'b'], waiting: ['e'] });
-    expect(gateState(listed, 3)).toEqual({ maxActiveRuns: 3, running: 3, working: ['e', 'd', 'b'], waiting: [] });
-    expect(gateState(rows(['x', 'SUCCEEDED']), 1)).toEqual({ maxActiveRuns: 1, running: 0, working: [], waiting: [] });
+    expect(gateState(listed, 2)).toEqual({ maxActiveRuns: 2, running: 3, complete: true, working: ['d', 'b'], waiting: ['e'] });
+    expect(gateState(listed, 3)).toEqual({ maxActiveRuns: 3, running: 3, complete: true, working: ['e', 'd', 'b'], waiting: [] });
+    expect(gateState(rows(['x', 'SUCCEEDED']), 1)).toEqual({ maxActiveRuns: 1, running: 0, complete: true, working: [], waiting: [] });
+    // A listing with more pages: the earliest running are not in it, and none of those listed goes.
+    expect(gateState(listed, 2, false)).toEqual({ maxActiveRuns: 2, running: 3, complete: false, working: [], waiting: ['e', 'd', 'b'] });
   });
 });
