@@ -6,7 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GATE_LISTED_MAX, GATE_POLL_SECONDS, GATE_SETTLE_SECONDS } from '../../src/asl/gate.ts';
-import { simulate, type SimulationResult } from '../../src/simulator/index.ts';
+import { simulate, type ManualStart, type SimulationResult } from '../../src/simulator/index.ts';
 import { compileExamplePlatform, executionsOf, type PlatformBuild } from './platform.ts';
 
 let build: PlatformBuild;
@@ -17,17 +17,16 @@ beforeAll(() => {
 const INGESTION = 'clickstream/clickstream-ingestion';
 const JOB = 'Ingest 1 source(s)';
 
-/** Runs of `ref` started at `starts` (minutes after midnight, each its own logical date), each job taking `jobMinutes`. */
+/** A simulated start time: `seconds` after 10:00 on 2026-11-25. */
+const at = (seconds: number): string => new Date(Date.parse('2026-11-25T10:00:00Z') + seconds * 1000).toISOString();
+
+/** The scenario's `starts` of `job`'s workflow, every call of `job` taking `jobSeconds`, migrations done. */
+const simulateRuns = (ref: string, job: string, starts: ManualStart[], jobSeconds: number, on = build): Promise<SimulationResult> =>
+  simulate({ buildDir: on.dir, now: '2026-11-26T00:00:00Z', scenario: { start: starts, delays: { [ref]: { [job]: jobSeconds } }, migrated: 'all' } });
+
+/** Runs of `ref` started at `starts` (minutes after 10:00, each its own logical date), each job taking `jobMinutes`. */
 const overlapping = (ref: string, job: string, starts: number[], jobMinutes: number, on = build): Promise<SimulationResult> =>
-  simulate({
-    buildDir: on.dir,
-    now: '2026-11-26T00:00:00Z',
-    scenario: {
-      start: starts.map((m, i) => ({ workflow: ref, logical_date: `2026-11-25T0${i}:00:00Z`, at: new Date(Date.parse('2026-11-25T10:00:00Z') + m * 60_000).toISOString() })),
-      delays: { [ref]: { [job]: jobMinutes * 60 } },
-      migrated: 'all',
-    },
-  });
+  simulateRuns(ref, job, starts.map((m, i) => ({ workflow: ref, logical_date: `2026-11-25T0${i}:00:00Z`, at: at(m * 60) })), jobMinutes * 60, on);
 
 /** When each execution of `ref` entered `state`, by execution name. */
 const entered = (r: SimulationResult, ref: string, state: string): Record<string, number> =>
@@ -71,19 +70,10 @@ describe('max_active_runs', () => {
     // ListExecutions is eventually consistent: the earlier run is listed only 8 s after its start,
     // the one started a second later at once. Looking at once, the later run would see only itself
     // and go, and the earlier one, seeing both a minute later, would go too.
-    const at = (s: number): string => new Date(Date.parse('2026-11-25T10:00:00Z') + s * 1000).toISOString();
-    const r = await simulate({
-      buildDir: build.dir,
-      now: '2026-11-26T00:00:00Z',
-      scenario: {
-        start: [
-          { workflow: INGESTION, logical_date: '2026-11-25T00:00:00Z', at: at(0), listing_lag: 8 },
-          { workflow: INGESTION, logical_date: '2026-11-25T01:00:00Z', at: at(1), listing_lag: 0 },
-        ],
-        delays: { [INGESTION]: { [JOB]: 20 * 60 } },
-        migrated: 'all',
-      },
-    });
+    const r = await simulateRuns(INGESTION, JOB, [
+      { workflow: INGESTION, logical_date: '2026-11-25T00:00:00Z', at: at(0), listing_lag: 8 },
+      { workflow: INGESTION, logical_date: '2026-11-25T01:00:00Z', at: at(1), listing_lag: 0 },
+    ], 20 * 60);
     const runs = executionsOf(r, INGESTION).sort((a, b) => a.startTime.localeCompare(b.startTime));
     expect(runs.map((e) => e.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
     const jobs = entered(r, INGESTION, JOB);
@@ -96,19 +86,11 @@ describe('max_active_runs', () => {
 
   it(`with more runs than one listing holds (${GATE_LISTED_MAX}), the runs wait until the earliest are listed`, async () => {
     // The earliest run works for four minutes; a hundred more start a second apart a minute after it, so
-    // the second run's third look (at 3 min 10 s) finds 101 runs running, the earliest not on the first page. The newest hundred leave the working
-    // run out of the first page: the earliest of that page must not take itself for the earliest of all.
-    const at = (s: number): string => new Date(Date.parse('2026-11-25T10:00:00Z') + s * 1000).toISOString();
-    const iso = (m: number): string => new Date(Date.parse('2026-11-20T00:00:00Z') + m * 15 * 60_000).toISOString().replace('.000Z', 'Z');
-    const r = await simulate({
-      buildDir: build.dir,
-      now: '2026-11-26T00:00:00Z',
-      scenario: {
-        start: [0, ...Array.from({ length: GATE_LISTED_MAX }, (_, i) => 60 + i)].map((s, i) => ({ workflow: INGESTION, logical_date: iso(i), at: at(s) })),
-        delays: { [INGESTION]: { [JOB]: 4 * 60 } },
-        migrated: 'all',
-      },
-    });
+    // the second run's third look (at 3 min 10 s) finds 101 runs running. The newest hundred leave the
+    // working run out of the first page: the earliest of that page must not take itself for the earliest of all.
+    const iso = (i: number): string => new Date(Date.parse('2026-11-20T00:00:00Z') + i * 15 * 60_000).toISOString().replace('.000Z', 'Z');
+    const starts = [0, ...Array.from({ length: GATE_LISTED_MAX }, (_, i) => 60 + i)];
+    const r = await simulateRuns(INGESTION, JOB, starts.map((s, i) => ({ workflow: INGESTION, logical_date: iso(i), at: at(s) })), 4 * 60);
     const runs = executionsOf(r, INGESTION).sort((a, b) => a.startTime.localeCompare(b.startTime));
     expect(runs).toHaveLength(GATE_LISTED_MAX + 1);
     const jobs = entered(r, INGESTION, JOB);
