@@ -24,6 +24,8 @@ export const WATCH_SUFFIX = '-slow';
 /**
  * `<prefix>-<use-case>-<dag>`; Step Functions allows 80 characters. Injective:
  * use-case names hold no `-`, so the first `-` after the prefix ends the use case.
+ * Across environments whose prefixes nest (`acme`, `acme-dev`) it is not, and
+ * the use case that would blur them is reserved (src/ir/environment-names.ts).
  */
 export function stateMachineName(prefix: string, useCase: string, dag: string): string {
   return `${prefix}-${useCase}-${dag}`;

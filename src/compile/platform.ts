@@ -1,9 +1,10 @@
 /**
  * The platform stage as a unit the cache can serve: platform.yaml and the
  * environment's overlay parsed, checked and resolved (src/ir/load-platform.ts).
- * Its result depends on those files' texts, the environment, the names of the
- * overlays and of the use cases (a name the platform lists that no folder has
- * is warned about), and the lakestep version: all of them are its key. A
+ * Its result depends on those files' texts, the environment, the other
+ * overlays (their prefixes reserve use-case names), the names of the use
+ * cases (a name the platform lists that no folder has is warned about), and
+ * the lakestep version: all of them are its key. A
  * compile whose key is unchanged takes the platform and the diagnostics it
  * reported from the cache instead of parsing platform.yaml again (a platform
  * that lists 1,000 use cases takes longer to parse than one use case's files).
@@ -50,7 +51,8 @@ function platformKey(tree: Pick<SpecTree, 'platform' | 'overlays' | 'useCases'>,
     env === undefined ? '-' : `env:${env}`,
     ...(tree.platform ? ['platform', tree.platform.path, tree.platform.text] : ['no platform']),
     ...(overlay ? ['overlay', overlay.path, overlay.text] : ['no overlay']),
-    JSON.stringify([...tree.overlays.keys()].sort()),
+    // Every overlay, not only the environment's: each one's prefix and account say which use-case names are reserved (src/ir/environment-names.ts).
+    ...[...tree.overlays.keys()].sort().flatMap((e) => [e, tree.overlays.get(e)!.text]),
     JSON.stringify(tree.useCases.map((u) => u.name)),
   );
 }

@@ -7,13 +7,14 @@
  * environment is shared.
  */
 import type { Origin, Report } from '../diagnostics.ts';
-import type { SpecTree } from '../spec/discover.ts';
+import { useCaseFirstFile, type SpecTree } from '../spec/discover.ts';
 import { mergePlatform, overlayPath } from '../spec/environment.ts';
 import { locate, parseSpecFile, type SourceFile, type SpecFile } from '../spec/files.ts';
 import { checkReservedSyntax } from '../spec/reserved.ts';
 import { validateSchema } from '../spec/schema.ts';
 import { checkSecrets } from '../spec/secrets-check.ts';
 import type { PlatformSpec } from '../spec/types.ts';
+import { checkEnvironmentNames, environmentNames } from './environment-names.ts';
 import { resolvePlatformNames } from './names.ts';
 import { warnShortTimeout } from './normalize.ts';
 import { checkPlatformSpec, normalizePlatform } from './platform.ts';
@@ -58,6 +59,8 @@ export function loadPlatform(tree: Pick<SpecTree, 'platform' | 'overlays' | 'use
     return valid ? ((f.value ?? {}) as PlatformSpec) : undefined;
   };
   const base = tree.platform ? read(tree.platform) : {};
+  const envs = base ? environmentNames(tree, base) : [];
+  checkEnvironmentNames(envs, tree.useCases.map((u) => ({ name: u.name, firstFile: useCaseFirstFile(u) })), report);
   let spec = base;
   let overlayFile = overlayPath(env ?? '');
   if (env !== undefined) {
@@ -92,8 +95,13 @@ export function loadPlatform(tree: Pick<SpecTree, 'platform' | 'overlays' | 'use
   if (ok && env !== undefined) {
     platform = { ...platform, environment: env };
     const plain = normalizePlatform(base);
-    if (plain.prefix === platform.prefix && plain.region === platform.region && plain.account === platform.account) {
-      report.warning('ENV_SAME_NAMES', `environment '${env}' keeps the prefix '${platform.prefix}', region and account of platform.yaml: its stacks, state machines and tables have the same names as the base settings' and replace them when deployed; give it a \`prefix\` of its own`, { file: overlayFile, line: 1, column: 1, pointer: '' });
+    // The same account (both named alike, or neither named): an overlay that keeps the prefix and names the account is how
+    // the base deployment is pinned to one (the example's platform.prod.yaml). IAM names are account-wide: the use cases'
+    // roles meet whatever the regions (src/naming.ts useCaseRoleName).
+    for (const other of envs.filter((e) => e.env !== env && e.prefix === platform.prefix && e.account === platform.account)) {
+      const whose = other.env === undefined ? 'platform.yaml' : `environment '${other.env}' (${other.file})`;
+      const meet = other.region === platform.region ? 'its stacks, state machines, tables and roles have the same names and replace the other\'s when deployed' : 'its roles have the same names (IAM names are account-wide, whatever the region): whichever deploys second fails';
+      report.warning('ENV_SAME_NAMES', `environment '${env}' keeps the prefix '${platform.prefix}' of ${whose}, in the same account: ${meet}; give it a \`prefix\` of its own`, { file: overlayFile, line: 1, column: 1, pointer: '' });
     }
     for (const [role, name] of Object.entries(plain.buckets)) {
       const now = platform.buckets[role as keyof Platform['buckets']];

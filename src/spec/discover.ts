@@ -69,9 +69,9 @@ export function discover(files: readonly SourceFile[], report: Report, skipped: 
   }
   for (const uc of byName.values()) {
     if (!USE_CASE_NAME.test(uc.name)) {
-      report.error('USE_CASE_NAME', `use-case folder '${uc.name}' must match ${USE_CASE_NAME.source}: lowercase letters and digits, no '-' (it becomes part of resource names, where '-' separates it from the dag)`, at(firstFile(uc)), uc.name);
+      report.error('USE_CASE_NAME', `use-case folder '${uc.name}' must match ${USE_CASE_NAME.source}: lowercase letters and digits, no '-' (it becomes part of resource names, where '-' separates it from the dag)`, at(useCaseFirstFile(uc)), uc.name);
     } else if (RESERVED_USE_CASE_NAMES.has(uc.name)) {
-      report.error('USE_CASE_RESERVED', `'${uc.name}' is a name the platform itself uses (${[...RESERVED_USE_CASE_NAMES].join(', ')}); choose another use-case folder name`, at(firstFile(uc)), uc.name);
+      report.error('USE_CASE_RESERVED', `'${uc.name}' is a name the platform itself uses (${[...RESERVED_USE_CASE_NAMES].join(', ')}); choose another use-case folder name`, at(useCaseFirstFile(uc)), uc.name);
     }
     if (!uc.yaml.has('orchestration.yaml')) {
       const first = [...uc.yaml.keys(), ...uc.other.keys()][0] ?? '';
@@ -82,7 +82,8 @@ export function discover(files: readonly SourceFile[], report: Report, skipped: 
   return tree;
 }
 
-function firstFile(uc: UseCaseFiles): string {
+/** The file a diagnostic about the use case as a whole points at: its first YAML file (or other file). */
+export function useCaseFirstFile(uc: UseCaseFiles): string {
   const first = [...uc.yaml.keys()].sort()[0] ?? [...uc.other.keys()].sort()[0] ?? '';
   return `${uc.name}/${first}`;
 }

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readSpecs } from '../../src/cli/io.ts';
 import { compile } from '../../src/compile.ts';
+import { stateMachineName } from '../../src/naming.ts';
 import { mergePlatform, overlayEnvironment } from '../../src/spec/environment.ts';
 import { folder, runCli } from '../cli/support.ts';
 import { SPECS_DIR } from '../infra/compiled.ts';
@@ -143,6 +144,73 @@ describe('overlays', () => {
     expect(Object.keys(m.tags)).toEqual(['a', '__proto__', 'b']);
     expect(b).toEqual({ emr: { max_vcpu: 8, network: { subnet_ids: ['subnet-1'], security_group_ids: ['sg-1'] } }, tags: { a: '1' } });
     expect(['platform.dev.yaml', 'platform.prod.yml', 'platform.yaml', 'platform.x.y.yaml', 'platform.Dev.yaml'].map(overlayEnvironment)).toEqual(['dev', 'prod', undefined, undefined, undefined]);
+  });
+});
+
+describe('environments whose prefixes nest (src/ir/environment-names.ts)', () => {
+  // Job code in a bucket every environment shares, so only the names differ between them.
+  const shared = 'external_locations:\n  - {prefix: "s3://shared-code/", use_cases: [dev, x], access: read}\n';
+  // Use case 'dev' of 'acme' names its dag 'x-y' acme-dev-x-y: the name of dag 'y' of use case 'x' in 'acme-dev'.
+  const files = (platform: string, overlay: string) => ({
+    'platform.yaml': platform,
+    'platform.dev.yaml': overlay,
+    'dev/orchestration.yaml': sparkUseCase('dev@example.com', [{ name: 'x-y' }], 'shared-code'),
+    'x/orchestration.yaml': sparkUseCase('x@example.com', [{ name: 'y' }], 'shared-code'),
+  });
+  const machines = (r: ReturnType<typeof compile>) => r.manifest.useCases.flatMap((u) => u.workflows.map((w) => w.stateMachineName));
+
+  it('quarantines the use case named after the rest of the longer prefix, in every environment; the others compile', () => {
+    expect(stateMachineName('acme', 'dev', 'x-y')).toBe(stateMachineName('acme-dev', 'x', 'y'));
+    const both = [undefined, 'dev'].map((env) => compile(tree(files(`prefix: acme\n${shared}`, 'prefix: acme-dev\n')), { ...VERSION, ...(env ? { env } : {}) }));
+    for (const r of both) {
+      expect(errors(r)).toEqual(['USE_CASE_RESERVED dev/orchestration.yaml:1:1']);
+      expect(r.quarantined.map((q) => q.useCase)).toEqual(['dev']);
+      expect(r.diagnostics[0]!.message).toBe(
+        "use case 'dev' names its dags' state machines 'acme-dev-<dag>' under platform.yaml ('acme'), which are names of environment 'dev' (platform.dev.yaml: 'acme-dev'), in an account they may share: its dag 'x-y' would take the name of dag 'y' of a use case 'x' there. Rename the use-case folder, or give platform.dev.yaml a prefix that does not begin with 'acme-'",
+      );
+    }
+    expect(machines(both[0]!)).toEqual(['acme-x-y']);
+    expect(machines(both[1]!)).toEqual(['acme-dev-x-y']);
+  });
+
+  it('reserves the first part of the rest only, and between two overlays as between an overlay and platform.yaml', () => {
+    const r = compile(tree({ ...files(`prefix: acme\n${shared}`, 'prefix: acme-x-eu\n'), 'platform.stage.yaml': 'prefix: acme-dev\n' }), VERSION);
+    // acme-x-eu nests under acme (use case x) and under nothing else; acme-dev nests under acme (use case dev).
+    expect(errors(r)).toEqual(['USE_CASE_RESERVED dev/orchestration.yaml:1:1', 'USE_CASE_RESERVED x/orchestration.yaml:1:1']);
+    const overlays = compile(tree({ ...files(`prefix: acme-d\n${shared}`, 'prefix: acme-dev\n'), 'platform.eu.yaml': 'prefix: acme-dev-x\n' }), VERSION);
+    expect(errors(overlays)).toEqual(['USE_CASE_RESERVED x/orchestration.yaml:1:1']);
+    expect(overlays.diagnostics[0]!.message).toContain("under environment 'dev' (platform.dev.yaml: 'acme-dev'), which are names of environment 'eu' (platform.eu.yaml: 'acme-dev-x')");
+  });
+
+  it('lets environments of two known, different accounts nest: their names never meet', () => {
+    const r = compile(tree(files(`prefix: acme\naccount: "111111111111"\n${shared}`, 'prefix: acme-dev\naccount: "222222222222"\n')), VERSION);
+    expect(errors(r)).toEqual([]);
+    expect(machines(r).sort()).toEqual(['acme-dev-x-y', 'acme-x-y']);
+    const oneKnown = compile(tree(files(`prefix: acme\n${shared}`, 'prefix: acme-dev\naccount: "222222222222"\n')), VERSION);
+    expect(errors(oneKnown)).toEqual(['USE_CASE_RESERVED dev/orchestration.yaml:1:1']);
+  });
+
+  it('reads another overlay only for a valid prefix and account: a broken or hostile one reserves nothing and breaks nothing', () => {
+    for (const overlay of ['prefix: [acme-dev]\n', 'prefix: ACME-DEV\n', 'prefix: acme-dev-with-a-long-tail\n', 'prefix: acme-dev\n  oops: [\n', '- prefix: acme-dev\n', '&a [*a]\n', 'prefix: !!js/function "f() {}"\n']) {
+      const r = compile(tree(files(`prefix: acme\n${shared}`, overlay)), VERSION);
+      expect(errors(r), overlay).toEqual([]);
+      expect(machines(r).sort(), overlay).toEqual(['acme-dev-x-y', 'acme-x-y']);
+    }
+  });
+
+  it('warns when an environment keeps the prefix of another overlay, or of platform.yaml in another region (roles are account-wide)', () => {
+    const test = (platform: string, overlays: Record<string, string>, artifacts: string) =>
+      compile(tree({ 'platform.yaml': platform, ...overlays, 'a/orchestration.yaml': sparkUseCase('a@example.com', [{ name: 'job' }], artifacts) }), { ...VERSION, env: 'test' });
+    const twin = test('prefix: acme\n', { 'platform.test.yaml': 'prefix: acme-t\n', 'platform.stage.yaml': 'prefix: acme-t\n' }, 'acme-t-artifacts');
+    expect(twin.diagnostics.map((d) => `${d.code} ${d.file}`)).toEqual(['ENV_SAME_NAMES platform.test.yaml']);
+    expect(twin.diagnostics[0]!.message).toContain("environment 'test' keeps the prefix 'acme-t' of environment 'stage' (platform.stage.yaml), in the same account: its stacks, state machines, tables and roles have the same names");
+    const region = test('prefix: acme\n', { 'platform.test.yaml': 'region: eu-west-1\n' }, 'acme-artifacts');
+    expect(region.diagnostics.map((d) => `${d.code} ${d.file}`)).toEqual(['ENV_SAME_NAMES platform.test.yaml']);
+    expect(region.diagnostics[0]!.message).toContain('its roles have the same names (IAM names are account-wide, whatever the region): whichever deploys second fails');
+    // Another account, or the base deployment pinned to an account (the example's platform.prod.yaml): no warning.
+    for (const [platform, overlay] of [['prefix: acme\naccount: "111111111111"\n', 'account: "222222222222"\n'], ['prefix: acme\n', 'account: "222222222222"\n']] as const) {
+      expect(test(platform, { 'platform.test.yaml': overlay }, 'acme-artifacts').diagnostics.filter((d) => d.code === 'ENV_SAME_NAMES')).toEqual([]);
+    }
   });
 });
 

@@ -118,6 +118,18 @@ describe('incremental compile', () => {
     expect(full.diagnostics.some((d) => d.code === 'PLATFORM_UNKNOWN_USE_CASE' && d.file === 'platform.prod.yaml')).toBe(true);
   });
 
+  it("another environment's prefix: it reserves a use-case name here (src/ir/environment-names.ts), and gives it back", () => {
+    const cache = new MemoryCache();
+    const nested = edited(EXAMPLE, replace('platform.dev.yaml', /\nprefix: acme-dev\n/, '\nprefix: acme-orders\n'));
+    const { result, full } = check(EXAMPLE, nested, cache);
+    expect(result.reused.platform).toBe(false);
+    expect(full.quarantined.map((q) => q.useCase)).toContain('orders');
+    expect(full.diagnostics.find((d) => d.code === 'USE_CASE_RESERVED')).toMatchObject({ file: 'orders/ingestion-nightly.yaml', useCase: 'orders' });
+    const back = check(nested, EXAMPLE, cache);
+    expect(back.full.quarantined).toEqual([]);
+    expect(back.changed).toBe(true);
+  });
+
   it('a reused platform is not parsed again when no diagnostic points into it, though it declares database owners', () => {
     expect(EXAMPLE.find((f) => f.path === 'platform.yaml')!.text).toMatch(/\ndatabases:\n/);
     /** The example with platform.yaml's text counted each time something reads it. */
