@@ -23,7 +23,10 @@ export function parseScenario(text: string): Scenario {
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 /** A day or an ISO-8601 timestamp in years 0001–9999 (offsets to ±23:59), as the operator commands accept. */
 const isTime = (v: unknown): boolean => typeof v === 'string' && 'date' in logicalDateOf(v);
-const isSeconds = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+/** A simulated duration: past a year, no Standard execution is still running, and the clock (ms) stays a valid date. */
+const MAX_SECONDS = 366 * 86_400;
+const isSeconds = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= MAX_SECONDS;
+const SECONDS = `must be a number of seconds from 0 to ${MAX_SECONDS.toLocaleString('en-US')} (366 days)`;
 
 /** Problems of a scenario value, as `path: message` strings. */
 export function validateScenario(value: unknown): string[] {
@@ -38,7 +41,7 @@ export function validateScenario(value: unknown): string[] {
       const at = `start[${i}]`;
       if (!isObject(s)) return fail(at, 'must be a mapping');
       for (const key of Object.keys(s)) if (!['workflow', 'logical_date', 'at', 'name', 'input', 'listing_lag'].includes(key)) fail(`${at}.${key}`, 'unknown field');
-      if (s.listing_lag !== undefined && !isSeconds(s.listing_lag)) fail(`${at}.listing_lag`, 'must be a number of seconds ≥ 0');
+      if (s.listing_lag !== undefined && !isSeconds(s.listing_lag)) fail(`${at}.listing_lag`, SECONDS);
       if (typeof s.workflow !== 'string') fail(`${at}.workflow`, 'required string');
       for (const key of ['logical_date', 'at'] as const) if (s[key] !== undefined && !isTime(s[key])) fail(`${at}.${key}`, 'must be a date or ISO timestamp');
       if (s.name !== undefined && (typeof s.name !== 'string' || !/^[A-Za-z0-9_-]{1,80}$/.test(s.name))) fail(`${at}.name`, 'must be 1-80 of A-Z a-z 0-9 - _');
@@ -57,7 +60,7 @@ export function validateScenario(value: unknown): string[] {
     if (f.times !== undefined && f.times !== 'always' && !(Number.isInteger(f.times) && (f.times as number) > 0)) fail(`${path}.times`, 'must be a positive integer or "always"');
   }, fail);
   perState(value.delays, 'delays', (path, d) => {
-    if (typeof d !== 'number' || d < 0) fail(path, 'must be a number of seconds ≥ 0');
+    if (!isSeconds(d)) fail(path, SECONDS);
   }, fail);
   if (value.datasync !== undefined) {
     if (!isObject(value.datasync)) fail('datasync', 'must be a mapping');
@@ -94,7 +97,7 @@ export function validateScenario(value: unknown): string[] {
   if (value.dynamodb !== undefined && (!isObject(value.dynamodb) || Object.values(value.dynamodb).some((v) => !Array.isArray(v)))) {
     fail('dynamodb', 'must map table names to lists of items');
   }
-  if (value.listing_lag !== undefined && !isSeconds(value.listing_lag)) fail('listing_lag', 'must be a number of seconds ≥ 0');
+  if (value.listing_lag !== undefined && !isSeconds(value.listing_lag)) fail('listing_lag', SECONDS);
   const migrated = value.migrated;
   if (migrated !== undefined && migrated !== 'all' && !(Array.isArray(migrated) && migrated.every((t) => typeof t === 'string' && /^[^.\s]+\.[^.\s]+$/.test(t)))) {
     fail('migrated', 'must be "all" or a list of <database>.<table>');

@@ -28,11 +28,22 @@ datasync: {orders: {status: ERROR, extra_polls: 1}}
     }
   });
 
-  it('reads listing_lag, for the scenario and per start, as seconds ≥ 0', () => {
+  it('reads listing_lag, for the scenario and per start, as seconds from 0 to 366 days', () => {
     const s = parseScenario('listing_lag: 2\nstart: [{workflow: a/b, listing_lag: 8.5}]\n');
     expect([s.listing_lag, s.start?.[0]?.listing_lag]).toEqual([2, 8.5]);
     expect(() => parseScenario('listing_lag: -1\nstart: [{workflow: a/b, listing_lag: "5s"}]\n')).toThrow(
-      'start[0].listing_lag: must be a number of seconds ≥ 0\n  listing_lag: must be a number of seconds ≥ 0',
+      'start[0].listing_lag: must be a number of seconds from 0 to 31,622,400 (366 days)\n  listing_lag: must be a number of seconds from 0 to 31,622,400 (366 days)',
     );
+  });
+
+  it('refuses delays the simulated clock cannot hold: not a number, NaN, infinite, negative, past 366 days', () => {
+    const delays = ['"5s"', '.nan', '.inf', '-.inf', '-1', '1e308', '31622401'];
+    try {
+      parseScenario(`delays:\n  a/b:\n${delays.map((d, i) => `    S${i}: ${d}\n`).join('')}`);
+      throw new Error('accepted');
+    } catch (e) {
+      expect((e as ScenarioError).problems).toEqual(delays.map((_, i) => `delays.a/b.S${i}: must be a number of seconds from 0 to 31,622,400 (366 days)`));
+    }
+    expect(parseScenario('delays: {a/b: {S: 0, T: 31622400, U: 0.5}}\n').delays).toEqual({ 'a/b': { S: 0, T: 31622400, U: 0.5 } });
   });
 });
