@@ -4,7 +4,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { TABLE_KEYS, type TableKind } from '../build/platform-tables.ts';
 import type { Manifest } from '../build/types.ts';
+import { typeOf } from '../simulator/attribute-values.ts';
 import { BACKFILL_REF, DISPATCHER_REF, parseScenario, ScenarioError, unknownMigratedTables, type Scenario } from '../simulator/index.ts';
 
 /** Logical date of the migrations and start of the schedule window of the default scenario. */
@@ -78,7 +80,10 @@ export function workflowRefs(manifest: Manifest): Set<string> {
   return refs;
 }
 
-/** Workflow references of the scenario (starts, faults, delays) and migrated tables that the build does not have, as `path: ref`. */
+/**
+ * Workflow references of the scenario (starts, faults, delays) and migrated tables that the build does not have, as
+ * `path: ref`, and items seeded into a table of the platform without its key.
+ */
 export function unknownWorkflows(manifest: Manifest, scenario: Scenario): string[] {
   const refs = workflowRefs(manifest);
   const named = [
@@ -89,7 +94,21 @@ export function unknownWorkflows(manifest: Manifest, scenario: Scenario): string
   return [
     ...named.filter(([, ref]) => !refs.has(ref)).map(([path, ref]) => `${path}: unknown workflow "${ref}"`),
     ...unknownMigratedTables(manifest, scenario.migrated),
+    ...seedsWithoutKey(manifest, scenario.dynamodb),
   ];
+}
+
+/** Items of `dynamodb` for a table of the platform that lack one of its key attributes, or give it as other than a string (the type the machines key them by). */
+function seedsWithoutKey(manifest: Manifest, dynamodb: Scenario['dynamodb']): string[] {
+  const problems: string[] = [];
+  for (const [kind, table] of Object.entries(manifest.platform.dynamodb) as [TableKind, string][]) {
+    (dynamodb?.[table] ?? []).forEach((item, i) => {
+      for (const key of TABLE_KEYS[kind]) {
+        if (typeOf(item[key]) !== 'S') problems.push(`dynamodb.${table}[${i}]: lacks the key attribute "${key}" of the platform's ${kind} table (keys: ${TABLE_KEYS[kind].join(', ')}), as {S: "..."}`);
+      }
+    });
+  }
+  return problems;
 }
 
 /** Reads and validates a scenario file; a missing or invalid file is a usage error (exit 2). */

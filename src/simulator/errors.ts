@@ -26,13 +26,16 @@ export class SimulationLimitError extends Error {
   readonly exitCode = 1;
   constructor(
     readonly limit: number,
-    /** Executions the scenario queued before anything ran (starts and schedule fires), when that is what passed the limit. */
-    readonly queued?: number,
+    /**
+     * Executions the scenario queued before anything ran (starts and schedule fires), when that is what passed the
+     * limit; `'more'` when the simulator stopped queueing there (a window of years never queues all its fires).
+     */
+    readonly queued?: number | 'more',
   ) {
     super(
       queued === undefined
         ? `The simulation passed ${limit.toLocaleString('en-US')} executions, its limit: do rules start each other in a loop? (Raise the limit with --max-executions when the scenario really runs that many.)`
-        : `The scenario starts ${queued.toLocaleString('en-US')} executions (its starts and the schedules over its window), more than the simulator's limit of ${limit.toLocaleString('en-US')}, before anything it triggers: ` +
+        : `The scenario starts ${queued === 'more' ? 'more than the simulator\'s limit of ' + limit.toLocaleString('en-US') + ' executions (its starts and the schedules over its window)' : `${queued.toLocaleString('en-US')} executions (its starts and the schedules over its window), more than the simulator's limit of ${limit.toLocaleString('en-US')}`}, before anything it triggers: ` +
             'simulate a part of the platform (--use-case NAME, repeatable), a shorter window (a scenario file), or raise the limit (--max-executions N).',
     );
     this.name = 'SimulationLimitError';

@@ -4,8 +4,11 @@
 import { parse } from 'yaml';
 import { logicalDateOf } from '../ops/dates.ts';
 import type { Scenario } from './types.ts';
+import { attributeValueProblem } from './attribute-values.ts';
 
 export class ScenarioError extends Error {
+  /** A usage error: the CLI prints the message, without a stack. */
+  readonly exitCode = 2;
   constructor(readonly problems: string[]) {
     super(`Invalid scenario:\n  ${problems.join('\n  ')}`);
     this.name = 'ScenarioError';
@@ -96,6 +99,19 @@ export function validateScenario(value: unknown): string[] {
   }
   if (value.dynamodb !== undefined && (!isObject(value.dynamodb) || Object.values(value.dynamodb).some((v) => !Array.isArray(v)))) {
     fail('dynamodb', 'must map table names to lists of items');
+  } else if (value.dynamodb !== undefined) {
+    for (const [table, items] of Object.entries(value.dynamodb as Record<string, unknown[]>)) {
+      if (!/^[A-Za-z0-9_.-]{3,255}$/.test(table)) fail(`dynamodb.${table}`, 'must be a DynamoDB table name: 3 to 255 of A-Z a-z 0-9 _ . -');
+      items.forEach((item, i) => {
+        const path = `dynamodb.${table}[${i}]`;
+        if (!isObject(item) || Object.keys(item).length === 0) return fail(path, 'must be an item: a mapping of attribute names to attribute values, in DynamoDB\'s low-level format');
+        for (const [name, v] of Object.entries(item)) {
+          if (name === '') fail(path, 'has an empty attribute name (YAML reads an unquoted NULL or ~ as null: quote it)');
+          const problem = attributeValueProblem(v);
+          if (problem) fail(`${path}.${name}${problem[0]}`, problem[1]);
+        }
+      });
+    }
   }
   if (value.listing_lag !== undefined && !isSeconds(value.listing_lag)) fail('listing_lag', SECONDS);
   const migrated = value.migrated;

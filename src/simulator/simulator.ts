@@ -20,12 +20,12 @@ import { indexDefinition, rewriteContextPaths } from './definition.ts';
 import { SimulationLimitError, taskError } from './errors.ts';
 import { eventId, eventTime, statusChangeEvent } from './events.ts';
 import { compileMachine, runExecution, type CompiledMachine, type Execution, type ValidDefinitions } from './execution.ts';
-import { fireTimes } from '../events/fire-times.ts';
+import { eachFire, timetable } from '../time/timetable.ts';
 import { Heap } from './heap.ts';
 import { Problems } from './problems.ts';
 import { schedulerInput, startScheduledIn } from './schedule-starter.ts';
 import { DataSync } from './services/datasync.ts';
-import { DynamoDb, type DynamoDbTransport } from './services/dynamodb.ts';
+import { DynamoDb, SeedError, type DynamoDbTransport } from './services/dynamodb.ts';
 import { EmrServerless } from './services/emr-serverless.ts';
 import { S3Store } from './services/s3.ts';
 import { SnsTopics, type Notification } from './services/sns.ts';
@@ -106,6 +106,8 @@ export class Simulator {
   private readonly listingLag = new Map<string, number>();
   /** Executions started so far (no longer PENDING). */
   private started = 0;
+  /** fireSchedules stopped queueing at the limit ({@link fireSchedules}). */
+  private queueCut = false;
   private readonly queue = new Heap<{ exec: Execution; seq: number }>((a, b) => (a.exec.startTime - b.exec.startTime || a.seq - b.seq) < 0);
   /** Executions whose task waits for its turn, at their simulated time (see `pump`); those of an ended execution are skipped. */
   private readonly waiting = new Heap<{ exec: Execution; at: number; seq: number; go: () => void }>((a, b) => (a.at - b.at || a.seq - b.seq) < 0);
@@ -250,14 +252,27 @@ export class Simulator {
    * a repeated one fires once), at the scheduled time whatever its flexible window.
    */
   fireSchedules(start: Date, end: Date): void {
-    const fires: { time: number; entry: LoadedBuild['schedules'][number] }[] = [];
-    for (const entry of this.build.schedules) {
+    // Fires are taken in time order (ties in the build's order of schedules), one per schedule at a time. Before
+    // anything ran, taking stops once the queue passes the limit: a window of years neither computes nor queues all
+    // of its fires.
+    const max = this.started === 0 ? this.maxExecutions : Infinity;
+    type Next = { time: number; order: number; entry: LoadedBuild['schedules'][number]; rest: Iterator<number, void> };
+    const next = new Heap<Next>((a, b) => a.time < b.time || (a.time === b.time && a.order < b.order));
+    const advance = (n: Omit<Next, 'time'>): void => {
+      const t = n.rest.next();
+      if (!t.done) next.push({ ...n, time: t.value });
+    };
+    this.build.schedules.forEach((entry, order) => {
       const s = entry.schedule;
-      if (s.State !== 'ENABLED' || !this.inScope(entry.useCase)) continue;
-      for (const t of fireTimes(s.ScheduleExpression, start, end, s.ScheduleExpressionTimezone)) fires.push({ time: t.getTime(), entry });
-    }
-    fires.sort((a, b) => a.time - b.time);
-    for (const { time, entry } of fires) {
+      if (s.State !== 'ENABLED' || !this.inScope(entry.useCase)) return;
+      advance({ order, entry, rest: eachFire(timetable(s.ScheduleExpression, s.ScheduleExpressionTimezone), start.getTime(), end.getTime()) });
+    });
+    for (let n = next.pop(); n; advance(n), n = next.pop()) {
+      if (this.queue.size > max) {
+        this.queueCut = true;
+        return;
+      }
+      const { time, entry } = n;
       const s = entry.schedule;
       const trigger: Trigger = { kind: 'schedule', rule: s.Name, time: eventTime(time) };
       const log = (details: Record<string, unknown>): void =>
@@ -271,9 +286,15 @@ export class Simulator {
   }
 
   /** Runs queued executions, side by side in simulated time, until none is left. */
-  runUntilIdle(): Promise<void> {
+  async runUntilIdle(): Promise<void> {
     // What is queued before anything ran is known: past the limit, it fails now rather than once the limit is reached.
-    if (this.started === 0 && this.queue.size > this.maxExecutions) return Promise.reject(new SimulationLimitError(this.maxExecutions, this.queue.size));
+    if (this.started === 0 && (this.queueCut || this.queue.size > this.maxExecutions)) {
+      throw new SimulationLimitError(this.maxExecutions, this.queueCut ? 'more' : this.queue.size);
+    }
+    // The scenario's items are in their tables before anything runs; one DynamoDB refuses is the scenario's error.
+    await this.dynamodb.storeSeeds().catch((e: unknown) => {
+      throw e instanceof SeedError ? new ScenarioError([`dynamodb.${e.message}`]) : e;
+    });
     return new Promise((resolve, reject) => {
       this.idle = { resolve, reject };
       this.pump();

@@ -41,17 +41,23 @@ export function timetable(expression: string, zone: string = UTC): Timetable {
 
 /** Fire times in `[start, end)`, ascending, in epoch milliseconds. */
 export function firesBetween(tt: Timetable, start: number, end: number): number[] {
-  const out: number[] = [];
+  return [...eachFire(tt, start, end)];
+}
+
+/** {@link firesBetween} one at a time: a window of years costs only the fires taken. */
+export function* eachFire(tt: Timetable, start: number, end: number): Generator<number, void> {
   if (tt.kind === 'rate') {
-    for (let t = Math.ceil(start / tt.periodMs) * tt.periodMs; t < end; t += tt.periodMs) out.push(t);
-    return out;
+    for (let t = Math.ceil(start / tt.periodMs) * tt.periodMs; t < end; t += tt.periodMs) yield t;
+    return;
   }
-  // A day either side: the local days of the window depend on the offset.
-  const last = civilMs(civilTime(tt.zone, end)) + 86_400_000;
-  for (let day = dayOf(tt.zone, start - 86_400_000); civilMs(day) <= last; day = nextDay(day)) {
-    for (const t of firesOnDay(tt, day)) if (t >= start && t < end) out.push(t);
+  // Only the cron years' days, and a day either side: the local days of the window depend on the offset.
+  const from = Math.max(start, FIRST);
+  const to = Math.min(end, LAST);
+  if (from >= to) return;
+  const last = civilMs(civilTime(tt.zone, to)) + 86_400_000;
+  for (let day = dayOf(tt.zone, from - 86_400_000); civilMs(day) <= last; day = nextDay(day)) {
+    for (const t of firesOnDay(tt, day)) if (t >= start && t < end) yield t;
   }
-  return out;
 }
 
 /** The last fire strictly before `t`, if the schedule ever fired before it. */

@@ -168,6 +168,9 @@ describe('lakestep simulate', () => {
     ['an unknown workflow', 'start: [{workflow: sales/nope}]\nfaults: {sales/gone: {X: {error: E}}}\n', 'start[0].workflow: unknown workflow "sales/nope"'],
     ['a table no migration converts', 'migrated: [raw_sales.orders]\n', 'migrated: no migration of this build converts "raw_sales.orders"'],
     ['a malformed migrated list', 'migrated: some\n', 'migrated: must be "all" or a list of <database>.<table>'],
+    ['a seed that is no item', 'dynamodb: {ls-watermarks: [{pk: {S: 1}}]}\n', 'dynamodb.ls-watermarks[0].pk.S: must be a string'],
+    ['a seed without the key of its platform table', 'dynamodb: {ls-runs: [{pk: {S: a}}]}\n', 'dynamodb.ls-runs[0]: lacks the key attribute "sk" of the platform\'s runs table (keys: pk, sk), as {S: "..."}'],
+    ['a seed DynamoDB refuses', 'start: [{workflow: sales/extract}]\ndynamodb: {other: [{a: {S: x}}, {a: {M: {}}}]}\n', 'Invalid scenario:\n  dynamodb.other[1]: DynamoDB refuses it: ValidationException: One or more parameter values were invalid: Type mismatch for key a expected: S actual: M'],
   ])('a scenario with %s exits 2 with the problem', async (_, text, message) => {
     const build = salesBuild();
     const r = await runCli(['simulate', '--build', build, '--scenario', scenarioFile(text)], build);
@@ -252,6 +255,22 @@ describe('lakestep simulate: a part of the platform, and the limit of executions
     );
     // One use case's part fits.
     expect((await runCli(['simulate', '--build', build, '--quiet', '--max-executions', '5', '--use-case', 'hr', '--scenario', scenarioFile(TWO_DAYS)], build)).code).toBe(0);
+  });
+
+  it('refuses a window of millennia as soon as its fires pass the limit, without computing or queueing the rest', async () => {
+    const build = twoUseCases();
+    // Two nightly cron schedules over 8,000 years (cron fires from 1970 to 2199, as AWS's year field) are some 168,000 fires:
+    // they are taken in time order, and taking stops at the 6th queued.
+    const r = await runCli(['simulate', '--build', build, '--max-executions', '5', '--scenario', scenarioFile('window: {start: 0001-01-01T00:00:00Z, end: 9999-01-01T00:00:00Z}\n')], build);
+    expect(r.code).toBe(1);
+    expect(r.err).toBe(
+      "lakestep simulate: The scenario starts more than the simulator's limit of 5 executions (its starts and the schedules over its window), before anything it triggers: " +
+        'simulate a part of the platform (--use-case NAME, repeatable), a shorter window (a scenario file), or raise the limit (--max-executions N).',
+    );
+    // Two nights of the same schedules fit.
+    const nights = await runCli(['simulate', '--build', build, '--json', '--max-executions', '5', '--scenario', scenarioFile('window: {start: 2026-11-25T00:00:00Z, end: 2026-11-27T00:00:00Z}\n')], build);
+    expect(nights.code).toBe(0);
+    expect((JSON.parse(nights.out) as { executions: { workflow: string }[] }).executions.map((e) => e.workflow).sort()).toEqual(['hr/nightly', 'hr/nightly', 'sales/nightly', 'sales/nightly']);
   });
 
   it('stops at the limit once what the scenario starts triggers more (exit 1, no stack)', async () => {

@@ -38,6 +38,17 @@ const PASSED = [
   'ConsistentRead',
 ];
 
+/** A seeded item DynamoDB refused (`seed` is `<table>[<i>]`, the i-th item seeded into that table). */
+export class SeedError extends Error {
+  constructor(
+    readonly seed: string,
+    override readonly cause: DynamoDbError,
+  ) {
+    super(`${seed}: DynamoDB refuses it: ${cause.code}: ${cause.message}`);
+    this.name = 'SeedError';
+  }
+}
+
 export class DynamoDb {
   private server: Server | undefined;
   private client: Promise<DynamoDbSend> | undefined;
@@ -61,6 +72,11 @@ export class DynamoDb {
   /** Stores `item` before anything runs (scenario seeds), unconditionally. */
   seed(table: string, item: Item): void {
     this.seeds.push({ table, item });
+  }
+
+  /** Stores the seeds now (else on the first call): one DynamoDB refuses is a {@link SeedError}. */
+  async storeSeeds(): Promise<void> {
+    if (this.seeds.length > 0 || this.client) await this.connect();
   }
 
   /** Items of every table used, tables and items in a stable order (by table name, then by key). */
@@ -146,9 +162,16 @@ export class DynamoDb {
         this.server = dynalite(options);
         client = this.transport(this.server, this.region);
       } else client = localClient(options);
+      const seen = new Map<string, number>();
       for (const { table, item } of this.seeds.splice(0)) {
-        await this.table(table, item, client);
-        await client('PutItem', { TableName: table, Item: item });
+        const i = seen.get(table) ?? 0;
+        seen.set(table, i + 1);
+        try {
+          await this.table(table, item, client);
+          await client('PutItem', { TableName: table, Item: item });
+        } catch (e) {
+          throw e instanceof DynamoDbError ? new SeedError(`${table}[${i}]`, e) : e;
+        }
       }
       return client;
     })();
