@@ -5,7 +5,8 @@
  */
 import type { Workflow } from '../ir/types.ts';
 import { type DurationOptions, WORKFLOW_SECONDS_MAX, workflowTimeoutSeconds } from './durations.ts';
-import { gateStart, gateStates } from './gate.ts';
+import { GATE_POLL_SECONDS, gatePollSeconds, gateStart, gateStates } from './gate.ts';
+import { worstCaseEvents } from './limits.ts';
 import { retryFor } from './policy.ts';
 import { boundStateNames } from './state-names.ts';
 import { template } from './templates.ts';
@@ -23,6 +24,8 @@ export interface PhaseStates {
   states: Record<string, State>;
   /** What the workflow's timeout needs beyond the states themselves: Map item counts, poll loop bounds. */
   timing?: DurationOptions;
+  /** Worst-case history events, where the phase knows better than the generic count (a migration's). */
+  limits?: { historyEvents: number };
 }
 
 /**
@@ -75,13 +78,18 @@ export function frame(w: Workflow, phase: PhaseStates): StateMachineDefinition {
   Object.assign(states, template<Record<string, State>>('run-record', { workflowKey: workflowKey(w), dynamodbRetry: retryFor('dynamodb') }));
   const graph = { StartAt: 'Identify trigger', States: states };
   // With max_active_runs, as long again to wait for an earlier run.
-  const timeoutSeconds = workflowTimeoutSeconds(graph, phase.timing) * (gate === undefined ? 1 : 2);
+  const timeoutSeconds = Math.min(WORKFLOW_SECONDS_MAX, workflowTimeoutSeconds(graph, phase.timing) * (gate === undefined ? 1 : 2));
+  if (gate !== undefined) {
+    // Looks far enough apart that a run waiting its whole timeout keeps its history under the quota.
+    const poll = gatePollSeconds(states, timeoutSeconds, phase.limits?.historyEvents ?? worstCaseEvents(graph, { loopIterations: 1 }));
+    if (poll !== GATE_POLL_SECONDS) Object.assign(states, gateStates(w, work, ON_FAILURE, poll));
+  }
   // Names built from spec values may pass Step Functions' 80 characters: bounded, still unique.
   return boundStateNames({
     Comment: `${workflowKey(w)} (${w.type}) compiled by lakestep from ${specComment(w.origin)}${w.description ? `: ${w.description}` : ''}`,
     StartAt: graph.StartAt,
     // Room for every job attempt, retry and poll (src/asl/durations.ts); the dag's timeout bounds one job attempt.
-    TimeoutSeconds: Math.min(WORKFLOW_SECONDS_MAX, timeoutSeconds),
+    TimeoutSeconds: timeoutSeconds,
     States: states,
   });
 }

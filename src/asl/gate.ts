@@ -11,12 +11,14 @@
  * running at least that long, and is listed unless the listing lags by more. Without it, two
  * runs started within that moment (a schedule's and a `lakestep run`'s, two upstreams' ends) would
  * both go when neither lists the other yet. A run that does not see itself (a longer lag) waits.
- * Each look is one call of the account's `ListExecutions` quota, once a minute per waiting run.
+ * Each look is one call of the account's `ListExecutions` quota, once a minute per waiting run (less often
+ * where a run may wait longer than its history can record: {@link gatePollSeconds}).
  * A start under another name (the console's) restarts under its canonical name and ends
  * (run-context.asl.json): it has usually ended when the canonical run looks.
  * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_ListExecutions.html
  */
 import type { Workflow } from '../ir/types.ts';
+import { HISTORY_EVENTS_MAX, LIMIT_WARN_AT, worstCaseEvents } from './limits.ts';
 import { retryFor } from './policy.ts';
 import type { State } from './types.ts';
 
@@ -26,7 +28,10 @@ import type { State } from './types.ts';
  * time out after the workflow's timeout, so it does not grow without end).
  */
 export const GATE_LISTED_MAX = 100;
-/** Seconds between two looks of a waiting run. */
+/**
+ * Seconds between two looks of a waiting run, at the least: a run that may wait longer than its history can record
+ * looks once a minute looks less often ({@link gatePollSeconds}).
+ */
 export const GATE_POLL_SECONDS = 60;
 /**
  * Seconds a run waits before its first look, for the listing to catch up with runs started just
@@ -52,7 +57,7 @@ export function gateStart(w: Pick<Workflow, 'maxActiveRuns'>): string | undefine
  * executions that started first, and to `failure` (with the error in `$.error`) when listing fails
  * for good. `$.gate` holds the listing while the run waits, and `{}` once it goes on.
  */
-export function gateStates(w: Pick<Workflow, 'maxActiveRuns'>, next: string, failure: string): Record<string, State> {
+export function gateStates(w: Pick<Workflow, 'maxActiveRuns'>, next: string, failure: string, pollSeconds = GATE_POLL_SECONDS): Record<string, State> {
   const n = w.maxActiveRuns;
   if (n === undefined) return {};
   const states: Record<string, State> = {
@@ -107,8 +112,8 @@ export function gateStates(w: Pick<Workflow, 'maxActiveRuns'>, next: string, fai
   }
   states[GATE_WAIT_STATE] = {
     Type: 'Wait',
-    Comment: `${n} earlier run(s) of this dag are running (or this run is not listed yet): look again in ${GATE_POLL_SECONDS} s.`,
-    Seconds: GATE_POLL_SECONDS,
+    Comment: `${n} earlier run(s) of this dag are running (or this run is not listed yet): look again in ${pollSeconds} s.`,
+    Seconds: pollSeconds,
     Next: LIST,
   };
   states[DONE] = { Type: 'Pass', Comment: 'This run may do its work: the listing is dropped.', Result: {}, ResultPath: '$.gate', Next: next };
@@ -119,3 +124,34 @@ const ordinal = (k: number): string => `#${k + 1}`;
 const rank = (k: number): string => `${ordinal(k)} earliest running?`;
 const earliest = (k: number): string => `${ordinal(k)} earliest running`;
 const isThisRun = (k: number): string => `Is ${ordinal(k)} earliest this run?`;
+
+/**
+ * History events one look of a waiting run adds, at the most: the listing with every retry, the ranking and the
+ * wait — the longest way from the listing back to it, through the gate's states of `states` only.
+ */
+function lookEvents(states: Record<string, State>): number {
+  const names = [LIST, COMPLETE, COUNT, GATE_WAIT_STATE, DONE];
+  for (let k = 0; rank(k) in states; k++) names.push(rank(k), earliest(k), isThisRun(k));
+  const gate = Object.fromEntries(names.filter((name) => name in states).map((name) => [name, states[name]!]));
+  return worstCaseEvents({ StartAt: LIST, States: gate }, { loopIterations: 1 });
+}
+
+/**
+ * Seconds between two looks of a waiting run of a gated workflow whose execution may last `timeoutSeconds` and has
+ * `baseEvents` worst-case history events with one look: {@link GATE_POLL_SECONDS}, or longer when a run waiting
+ * that long, looking once a minute, would take its history past 80% of the quota of 25,000 events (where the
+ * compile warns). A run that waits more than a day behind a slow one would otherwise fail with its history full
+ * instead of going on or timing out.
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html
+ */
+export function gatePollSeconds(states: Record<string, State>, timeoutSeconds: number, baseEvents: number): number {
+  const looks = 1 + Math.max(0, Math.floor((Math.floor(LIMIT_WARN_AT * HISTORY_EVENTS_MAX) - baseEvents) / lookEvents(states)));
+  return Math.max(GATE_POLL_SECONDS, Math.ceil(timeoutSeconds / looks));
+}
+
+/** Worst-case history events of a run of a gated `definition` that looks for its whole timeout: `baseEvents` (one look) and each further look. */
+export function gateHistoryEvents(definition: { TimeoutSeconds?: number; States: Record<string, State> }, baseEvents: number): number {
+  const wait = definition.States[GATE_WAIT_STATE];
+  if (wait?.Type !== 'Wait' || wait.Seconds === undefined || definition.TimeoutSeconds === undefined) return baseEvents;
+  return baseEvents + (Math.ceil(definition.TimeoutSeconds / wait.Seconds) - 1) * lookEvents(definition.States);
+}

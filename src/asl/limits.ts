@@ -15,6 +15,8 @@ import type { State } from './types.ts';
 
 export const HISTORY_EVENTS_MAX = 25_000;
 export const PAYLOAD_BYTES_MAX = 256 * 1024;
+/** Share of a quota past which a workflow's worst case is warned about (src/build/limits.ts). */
+export const LIMIT_WARN_AT = 0.8;
 
 type Graph = { StartAt: string; States: Record<string, State> };
 

@@ -5,6 +5,7 @@
 import { frame, isRestartState } from '../asl/frame.ts';
 import { allStates, placeholdersIn, stateCount, successPathLength } from '../asl/analysis.ts';
 import { jsonBytes, worstCaseEvents } from '../asl/limits.ts';
+import { gateHistoryEvents } from '../asl/gate.ts';
 import type { Platform, UseCase, Workflow } from '../ir/types.ts';
 import { compilePhase } from '../phases/index.ts';
 import { migrationWaits, type MigrationRef } from '../ir/migration-order.ts';
@@ -159,7 +160,8 @@ function compileWorkflow(w: Workflow, facts: WorkflowFacts, input: Pick<Assemble
       states: stateCount(definition),
       successPathTransitions: successPathLength(definition, (s) => isSkipState(s) || isRestartState(s)),
       // The frame's own states (run context, run record) on top of the phase's count.
-      worstCaseHistoryEvents: phase.limits ? phase.limits.historyEvents : worstCaseEvents(definition, { loopIterations: 1 }),
+      // A gated run (max_active_runs) may look for an earlier run's end until it times out: every look counts.
+      worstCaseHistoryEvents: gateHistoryEvents(definition, phase.limits ? phase.limits.historyEvents : worstCaseEvents(definition, { loopIterations: 1 })),
       // Without a phase estimate: the literal results the definition puts in state, and the frame.
       worstCasePayloadBytes: phase.limits?.payloadBytes ?? 4096 + allStates(definition).reduce((n, [, st]) => n + (st.Type === 'Pass' && st.Result !== undefined ? jsonBytes(st.Result) : 0), 0),
     },

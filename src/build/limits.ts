@@ -5,12 +5,11 @@
  * with the numbers; the largest workflow is summarized for `lakestep compile`.
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html
  */
-import { HISTORY_EVENTS_MAX, PAYLOAD_BYTES_MAX } from '../asl/limits.ts';
+import { HISTORY_EVENTS_MAX, LIMIT_WARN_AT, PAYLOAD_BYTES_MAX } from '../asl/limits.ts';
 import type { Report } from '../diagnostics.ts';
 import type { UseCase } from '../ir/types.ts';
 import type { ManifestWorkflow } from './types.ts';
 
-const WARN_AT = 0.8;
 
 /** `12345` → `12,345`, as `toLocaleString('en-US')` writes an integer, without loading the locale data (~15 ms per process). */
 export function withThousands(n: number): string {
@@ -26,7 +25,7 @@ export function checkWorkflowLimits(uc: UseCase, workflows: readonly Stats[], re
     const origin = origins.get(w.name);
     if (!origin) continue;
     const check = (code: string, value: number, max: number, what: string) => {
-      if (value <= WARN_AT * max) return;
+      if (value <= LIMIT_WARN_AT * max) return;
       const message = `'${w.name}' can reach ${withThousands(value)} ${what} in one execution (quota ${withThousands(max)}${value > max ? ', exceeded' : ''}): ${value > max ? 'it would fail on AWS; ' : ''}split it or lower its table count, timeout or retries`;
       if (value > max) report.error(code, message, origin, uc.name);
       else report.warning(code, message, origin, uc.name);

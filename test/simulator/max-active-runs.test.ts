@@ -4,7 +4,10 @@
  * its own job starts, in the order the runs started; a dag without it overlaps as before. The
  * gate reads Step Functions' own list of running executions (src/asl/gate.ts).
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { StateMachineDefinition } from '../../src/asl/types.ts';
 import { GATE_LISTED_MAX, GATE_POLL_SECONDS, GATE_SETTLE_SECONDS } from '../../src/asl/gate.ts';
 import { simulate, type ManualStart, type SimulationResult } from '../../src/simulator/index.ts';
 import { compileExamplePlatform, executionsOf, type PlatformBuild } from './platform.ts';
@@ -102,6 +105,34 @@ describe('max_active_runs', () => {
     // The next job to start is the second run's, once the listing held every run.
     const next = runs.slice(1).filter((e) => jobs[e.name] !== undefined).sort((a, b) => jobs[a.name]! - jobs[b.name]!)[0];
     expect(next?.name).toBe(runs[1]!.name);
+  }, 300_000);
+
+  it('a run that waits nearly its whole timeout behind a slow one keeps its history under the quota: its looks are spaced out', async () => {
+    // A 20-hour job timeout: a run may last days, and looking once a minute for that long is more history than Step
+    // Functions keeps (25,000 events: the run would fail with its history full instead of going on or timing out).
+    const slow = compileExamplePlatform((path, text) => (path === 'clickstream/orchestration.yaml' ? text.replace('    timeout: 10m\n', '    timeout: 20h\n') : text));
+    const definition = JSON.parse(readFileSync(join(slow.dir, 'clickstream/clickstream-ingestion.asl.json'), 'utf8')) as StateMachineDefinition;
+    const timeout = definition.TimeoutSeconds!;
+    const poll = (definition.States['Wait for an earlier run'] as { Seconds: number }).Seconds;
+    expect(timeout).toBeGreaterThan(3 * 86_400);
+    expect(poll).toBeGreaterThan(GATE_POLL_SECONDS);
+    // The first run's job works until two hours before that run's timeout; the second, a minute later, waits all that time.
+    const r = await simulateRuns(INGESTION, JOB, [
+      { workflow: INGESTION, logical_date: '2026-11-25T00:00:00Z', at: at(0) },
+      { workflow: INGESTION, logical_date: '2026-11-25T01:00:00Z', at: at(60) },
+    ], timeout - 2 * 3600, slow);
+    const [first, second] = executionsOf(r, INGESTION).sort((a, b) => a.startTime.localeCompare(b.startTime));
+    expect(first!.status).toBe('SUCCEEDED');
+    const looks = r.timeline.filter((t) => t.execution === second!.name && t.kind === 'entered' && t.state === 'Wait for an earlier run').length;
+    expect(looks).toBeGreaterThan((timeout - 3 * 3600) / poll);
+    // Its history, as Step Functions records it: 5 events per Task state (entered, scheduled, started, succeeded,
+    // exited), 2 per other state, and the execution's start and end.
+    const states = definition.States;
+    const events = 2 + r.timeline.filter((t) => t.execution === second!.name && t.kind === 'entered').reduce((n, t) => n + (states[t.state!]?.Type === 'Task' ? 5 : 2), 0);
+    expect(events).toBeLessThanOrEqual(0.8 * 25_000);
+    const reported = slow.manifest.useCases.find((u) => u.name === 'clickstream')!.workflows.find((w) => w.name === 'clickstream-ingestion')!.stats.worstCaseHistoryEvents!;
+    expect(events).toBeLessThanOrEqual(reported);
+    expect(reported).toBeLessThanOrEqual(0.8 * 25_000);
   }, 300_000);
 
   it('a dag without max_active_runs overlaps its runs as before', async () => {
