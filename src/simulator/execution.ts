@@ -167,6 +167,8 @@ export async function runExecution(machine: CompiledMachine, exec: Execution, en
       const seconds = env.delays[name] ?? (failing ? 0 : (DEFAULT_SECONDS[task.Resource] ?? 0));
       exec.clock += seconds * 1000;
       checkTimeout();
+      // Timed out during the call: the execution is over, and its call neither waits for its turn nor reaches the service.
+      if (timedOut) throw taskError('States.Timeout', 'The execution timed out during this call (simulated)');
       if (task.TimeoutSeconds !== undefined && seconds > task.TimeoutSeconds) {
         throw taskError('States.Timeout', `Task timed out after ${task.TimeoutSeconds} seconds (simulated)`);
       }

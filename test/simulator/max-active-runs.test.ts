@@ -135,6 +135,20 @@ describe('max_active_runs', () => {
     expect(reported).toBeLessThanOrEqual(0.8 * 25_000);
   }, 300_000);
 
+  it('a run waits for an earlier one that times out until it has timed out, though the simulator ends that one first', async () => {
+    // The first run's job outlasts its timeout: the simulator ends that execution in one step, before the second run,
+    // a minute later in simulated time, looks; to that look, as on AWS, the first is still running.
+    const r = await simulateRuns(INGESTION, JOB, [
+      { workflow: INGESTION, logical_date: '2026-11-25T00:00:00Z', at: at(0) },
+      { workflow: INGESTION, logical_date: '2026-11-25T01:00:00Z', at: at(60) },
+    ], 7 * 86_400);
+    const [first, second] = executionsOf(r, INGESTION).sort((a, b) => a.startTime.localeCompare(b.startTime));
+    expect(first!.status).toBe('TIMED_OUT');
+    const jobs = entered(r, INGESTION, JOB);
+    expect(jobs[second!.name]!).toBeGreaterThanOrEqual(Date.parse(first!.stopTime!));
+    expect(jobs[second!.name]! - Date.parse(first!.stopTime!)).toBeLessThanOrEqual(GATE_POLL_SECONDS * 1000);
+  }, 120_000);
+
   it('a dag without max_active_runs overlaps its runs as before', async () => {
     const SESSIONS = 'clickstream/clickstream-sessions';
     const r = await overlapping(SESSIONS, 'Run clickstream-sessions', [0, 5], 20);

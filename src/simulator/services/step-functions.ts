@@ -48,6 +48,16 @@ export interface ExecutionStarter {
   tagsOf(resourceArn: string): Record<string, string> | undefined;
 }
 
+/**
+ * An execution as it stands at simulated time `now`. The simulator may have run an execution to its end (a timeout
+ * reached in one long call) before another acts at an earlier simulated time: to that one it is still running.
+ */
+function asOf(e: ExecutionView, now: number): ExecutionView {
+  if (e.stopDate === undefined || e.stopDate <= now) return e;
+  const { stopDate: _stop, output: _output, error: _error, cause: _cause, ...running } = e;
+  return { ...running, status: 'RUNNING', output: undefined };
+}
+
 function request(call: TaskCall): StartRequest {
   const p = record(call.input);
   const raw = p.Input;
@@ -81,7 +91,8 @@ export function stepFunctionsHandlers(starter: ExecutionStarter): Record<string,
     },
     'arn:aws:states:::aws-sdk:sfn:describeExecution': (call) => {
       const arn = str(record(call.input).ExecutionArn) ?? '';
-      const e = starter.describeExecution(arn);
+      const found = starter.describeExecution(arn);
+      const e = found && asOf(found, call.now);
       if (!e) throw taskError('Sfn.ExecutionDoesNotExistException', `Execution Does Not Exist: '${arn}'`);
       return {
         ExecutionArn: e.executionArn,
@@ -101,7 +112,7 @@ export function stepFunctionsHandlers(starter: ExecutionStarter): Record<string,
       if (!all) throw taskError('Sfn.StateMachineDoesNotExistException', `State Machine Does Not Exist: '${arn}'`);
       const status = str(p.StatusFilter);
       const max = typeof p.MaxResults === 'number' && p.MaxResults > 0 ? p.MaxResults : 100;
-      const listed = all.filter((e) => (e.listedDate ?? e.startDate) <= call.now && (status === undefined || e.status === status));
+      const listed = all.map((e) => asOf(e, call.now)).filter((e) => (e.listedDate ?? e.startDate) <= call.now && (status === undefined || e.status === status));
       return {
         Executions: listed.slice(0, max).map((e) => ({ ExecutionArn: e.executionArn, StateMachineArn: e.stateMachineArn, Name: e.name, Status: e.status, StartDate: e.startDate, ...(e.stopDate ? { StopDate: e.stopDate } : {}) })),
         ...(listed.length > max ? { NextToken: String(max) } : {}),
