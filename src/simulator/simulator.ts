@@ -344,6 +344,12 @@ export class Simulator {
     }
     const idle = this.idle;
     this.idle = undefined;
+    // Nothing queued and nothing waiting: every execution must have ended. One that has not waits for a turn it will
+    // never get, and reporting it as running would be a wrong result, not a slow one.
+    const unfinished = this.executions.filter((e) => e.status === 'PENDING' || e.status === 'RUNNING');
+    if (idle && unfinished.length > 0) {
+      return idle.reject(new Error(`The simulation stopped with ${unfinished.length} execution(s) unfinished (${unfinished.slice(0, 3).map((e) => e.ref + ' ' + e.name).join(', ')}): a defect of the simulator`));
+    }
     idle?.resolve();
   }
 
