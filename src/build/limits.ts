@@ -10,7 +10,6 @@ import type { Report } from '../diagnostics.ts';
 import type { UseCase } from '../ir/types.ts';
 import type { ManifestWorkflow } from './types.ts';
 
-
 /** `12345` → `12,345`, as `toLocaleString('en-US')` writes an integer, without loading the locale data (~15 ms per process). */
 export function withThousands(n: number): string {
   return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');

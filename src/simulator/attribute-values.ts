@@ -88,16 +88,21 @@ export function attributeValueProblem(value: unknown, depth = 1): [string, strin
       return typeof v === 'boolean' ? undefined : ['.BOOL', 'must be true or false'];
     case 'NULL':
       return v === true ? undefined : ['.NULL', 'must be true'];
+    case 'L':
+      if (!Array.isArray(v)) return ['.L', 'must be a list of attribute values'];
+      return nestedProblem('L', v.map((x, i) => [`[${i}]`, x]), depth);
     case 'M':
-    case 'L': {
-      if (depth >= MAX_DEPTH) return [`.${type}`, `nests deeper than ${MAX_DEPTH} levels`];
-      const entries = type === 'L' ? (Array.isArray(v) ? v.map((x, i) => [`[${i}]`, x] as const) : undefined) : typeof v === 'object' && v !== null && !Array.isArray(v) ? Object.entries(v).map(([k, x]) => [`.${k}`, x] as const) : undefined;
-      if (!entries) return [`.${type}`, type === 'L' ? 'must be a list of attribute values' : 'must map names to attribute values'];
-      for (const [at, x] of entries) {
-        const problem = attributeValueProblem(x, depth + 1);
-        if (problem) return [`.${type}${at}${problem[0]}`, problem[1]];
-      }
-      return undefined;
-    }
+      if (typeof v !== 'object' || v === null || Array.isArray(v)) return ['.M', 'must map names to attribute values'];
+      return nestedProblem('M', Object.entries(v).map(([k, x]) => [`.${k}`, x]), depth);
   }
+}
+
+/** The first problem of the values a list or map at `depth` holds, each at its own path below it. */
+function nestedProblem(type: 'L' | 'M', entries: [string, unknown][], depth: number): [string, string] | undefined {
+  if (depth >= MAX_DEPTH) return [`.${type}`, `nests deeper than ${MAX_DEPTH} levels`];
+  for (const [at, x] of entries) {
+    const problem = attributeValueProblem(x, depth + 1);
+    if (problem) return [`.${type}${at}${problem[0]}`, problem[1]];
+  }
+  return undefined;
 }

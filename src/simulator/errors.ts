@@ -32,12 +32,17 @@ export class SimulationLimitError extends Error {
      */
     readonly queued?: number | 'more',
   ) {
-    super(
-      queued === undefined
-        ? `The simulation passed ${limit.toLocaleString('en-US')} executions, its limit: do rules start each other in a loop? (Raise the limit with --max-executions when the scenario really runs that many.)`
-        : `The scenario starts ${queued === 'more' ? 'more than the simulator\'s limit of ' + limit.toLocaleString('en-US') + ' executions (its starts and the schedules over its window)' : `${queued.toLocaleString('en-US')} executions (its starts and the schedules over its window), more than the simulator's limit of ${limit.toLocaleString('en-US')}`}, before anything it triggers: ` +
-            'simulate a part of the platform (--use-case NAME, repeatable), a shorter window (a scenario file), or raise the limit (--max-executions N).',
-    );
+    super(limitMessage(limit, queued));
     this.name = 'SimulationLimitError';
   }
+}
+
+function limitMessage(limit: number, queued: number | 'more' | undefined): string {
+  const max = limit.toLocaleString('en-US');
+  if (queued === undefined) {
+    return `The simulation passed ${max} executions, its limit: do rules start each other in a loop? (Raise the limit with --max-executions when the scenario really runs that many.)`;
+  }
+  const what = '(its starts and the schedules over its window)';
+  const starts = queued === 'more' ? `more than the simulator's limit of ${max} executions ${what}` : `${queued.toLocaleString('en-US')} executions ${what}, more than the simulator's limit of ${max}`;
+  return `The scenario starts ${starts}, before anything it triggers: simulate a part of the platform (--use-case NAME, repeatable), a shorter window (a scenario file), or raise the limit (--max-executions N).`;
 }

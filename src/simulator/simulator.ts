@@ -343,14 +343,15 @@ export class Simulator {
       return;
     }
     const idle = this.idle;
+    if (!idle) return;
     this.idle = undefined;
     // Nothing queued and nothing waiting: every execution must have ended. One that has not waits for a turn it will
     // never get, and reporting it as running would be a wrong result, not a slow one.
     const unfinished = this.executions.filter((e) => e.status === 'PENDING' || e.status === 'RUNNING');
-    if (idle && unfinished.length > 0) {
+    if (unfinished.length > 0) {
       return idle.reject(new Error(`The simulation stopped with ${unfinished.length} execution(s) unfinished (${unfinished.slice(0, 3).map((e) => e.ref + ' ' + e.name).join(', ')}): a defect of the simulator`));
     }
-    idle?.resolve();
+    idle.resolve();
   }
 
   private fail(e: unknown): void {
