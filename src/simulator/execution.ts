@@ -214,7 +214,9 @@ export async function runExecution(machine: CompiledMachine, exec: Execution, en
   const failures: { state: string; error: string }[] = [];
   const consume = (async () => {
     for await (const ev of run.eventLogs) {
-      if (!('state' in ev)) continue;
+      // Past the timeout the execution is over: the library, whose waits take no real time, may already have gone
+      // on to the next states before the abort lands; on AWS they are never entered.
+      if (timedOut || !('state' in ev)) continue;
       const state = ev.state.name;
       const stateType = index.states.get(state)?.Type ?? ev.state.type;
       const base = { state, stateType, ...('index' in ev && ev.index !== undefined ? { details: { iteration: ev.index } } : {}) };
@@ -244,7 +246,7 @@ export async function runExecution(machine: CompiledMachine, exec: Execution, en
           retries.set(state, ev.retry.attempt);
           exec.clock += backoffMs(ev.retry.retrier as Retrier, ev.retry.attempt);
           checkTimeout();
-          env.timeline({ ...base, kind: 'retried', details: { ...base.details, attempt: ev.retry.attempt } }, exec.clock);
+          if (!timedOut) env.timeline({ ...base, kind: 'retried', details: { ...base.details, attempt: ev.retry.attempt } }, exec.clock);
           break;
         case 'StateCaught':
           env.timeline({ ...base, kind: 'caught', details: { ...base.details, error: lastError.get(state)?.error, next: ev.catch.catcher.Next } }, exec.clock);

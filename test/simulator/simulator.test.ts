@@ -174,6 +174,20 @@ describe('event bus', () => {
     expect(result.executions[0]).toMatchObject({ status: 'TIMED_OUT', stopTime: '2026-01-01T00:02:00.000Z' });
     expect(result.notifications.map((n) => n.message)).toEqual(['"timed out"']);
   });
+
+  it('times out inside a Wait that outlasts TimeoutSeconds: stopped at the timeout, the state after it never entered', async () => {
+    const waiting = {
+      TimeoutSeconds: 120,
+      StartAt: 'Hold',
+      States: { Hold: { Type: 'Wait', Seconds: 3600, Next: 'After' }, After: { Type: 'Pass', End: true } },
+    };
+    const result = await simulate({
+      buildDir: makeBuild([{ useCase: 'orders', name: 'orders-maintenance', definition: waiting }]),
+      scenario: { start: [{ workflow: 'orders/orders-maintenance', logical_date: '2026-01-01' }] },
+    });
+    expect(result.executions[0]).toMatchObject({ status: 'TIMED_OUT', error: 'States.Timeout', stopTime: '2026-01-01T00:02:00.000Z', stateTransitions: 1 });
+    expect(result.timeline.filter((e) => e.kind === 'entered').map((e) => e.state)).toEqual(['Hold']);
+  });
 });
 
 describe('schedules', () => {
