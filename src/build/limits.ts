@@ -5,9 +5,12 @@
  * with the numbers; the largest workflow is summarized for `lakestep compile`.
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html
  */
+import { GATE_LISTED_MAX } from '../asl/gate.ts';
 import { HISTORY_EVENTS_MAX, LIMIT_WARN_AT, PAYLOAD_BYTES_MAX } from '../asl/limits.ts';
 import type { Report } from '../diagnostics.ts';
+import { shortestGapSeconds } from '../ir/overlap.ts';
 import type { UseCase } from '../ir/types.ts';
+import { durationText } from '../spec/duration.ts';
 import type { ManifestWorkflow } from './types.ts';
 
 /** `12345` → `12,345`, as `toLocaleString('en-US')` writes an integer, without loading the locale data (~15 ms per process). */
@@ -31,6 +34,35 @@ export function checkWorkflowLimits(uc: UseCase, workflows: readonly Stats[], re
     };
     check('WORKFLOW_HISTORY_LIMIT', w.stats.worstCaseHistoryEvents ?? 0, HISTORY_EVENTS_MAX, 'history events');
     check('WORKFLOW_PAYLOAD_LIMIT', w.stats.worstCasePayloadBytes ?? 0, PAYLOAD_BYTES_MAX, 'bytes of state payload');
+  }
+}
+
+/**
+ * `GATE_QUEUE_PAST_LISTING`: a scheduled dag with `max_active_runs` whose schedule can start more runs than one
+ * listing of its gate shows (src/asl/gate.ts) before the first of them times out. A waiting run lasts at most the
+ * state machine's `TimeoutSeconds`, so at most that many seconds of fires run at once; past
+ * {@link GATE_LISTED_MAX}, the earliest runs are on a later page and no run in the gate goes until waiting runs
+ * time out. `definitionOf` reads a workflow's compiled definition (its `TimeoutSeconds`).
+ */
+export function checkGateQueues(uc: UseCase, workflows: readonly Pick<ManifestWorkflow, 'name' | 'definition' | 'maxActiveRuns'>[], definitionOf: (path: string) => { TimeoutSeconds?: number }, report: Report): void {
+  const byName = new Map(uc.workflows.map((w) => [w.name, w]));
+  for (const w of workflows) {
+    const dag = byName.get(w.name);
+    if (w.maxActiveRuns === undefined || dag?.schedule === undefined) continue;
+    const gap = shortestGapSeconds(dag.schedule, dag.scheduleTimezone ?? 'UTC');
+    const timeout = definitionOf(w.definition).TimeoutSeconds;
+    if (gap === undefined || timeout === undefined) continue;
+    // The runs started within one timeout of each other, the newest included.
+    const running = Math.floor(timeout / gap) + 1;
+    if (running <= GATE_LISTED_MAX) continue;
+    report.warning(
+      'GATE_QUEUE_PAST_LISTING',
+      `up to ${withThousands(running)} runs of '${w.name}' may be running at once: its schedule starts one every ${durationText(gap)} at the shortest, and a run ` +
+        `waiting for its turn (max_active_runs ${w.maxActiveRuns}) times out only after ${durationText(timeout)}. Past ${GATE_LISTED_MAX}, the earliest are not in ` +
+        `the one listing each run reads, and no run goes until waiting runs time out. Schedule it less often, or lower its timeout or retries`,
+      dag.origin,
+      uc.name,
+    );
   }
 }
 

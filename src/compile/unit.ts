@@ -8,7 +8,7 @@ import { Report, type Diagnostic } from '../diagnostics.ts';
 import { assembleUseCase } from '../build/assemble.ts';
 import { checkEnvironment } from '../build/environment-check.ts';
 import { sharesMachineRoles, useCaseRoles, workflowRoles } from '../build/iam-quota.ts';
-import { checkWorkflowLimits } from '../build/limits.ts';
+import { checkGateQueues, checkWorkflowLimits } from '../build/limits.ts';
 import type { ManifestUseCase } from '../build/types.ts';
 import type { PlatformIndex } from '../ir/context.ts';
 import { useCaseFacts, type UseCaseFacts } from '../ir/facts.ts';
@@ -55,6 +55,7 @@ export function assembleUnit(uc: UseCase, facts: UseCaseFacts, platform: Platfor
   const part = assembleUseCase(uc, { platform, migrated }, files, facts);
   const report = new Report();
   checkWorkflowLimits(uc, part.workflows, report);
+  checkGateQueues(uc, part.workflows, (path) => JSON.parse(files.get(path)!) as { TimeoutSeconds?: number }, report);
   checkEnvironment({ platform: { account: platform.account, environment: platform.environment }, useCases: [part] }, [uc], renamedBuckets, report);
   return { part, files, summary: summarize(part, platform, files), diagnostics: report.diagnostics };
 }

@@ -41,3 +41,29 @@ describe('RUNS_MAY_OVERLAP', () => {
     expect(warnings(dag('    timeout: 10m\n'))).toEqual([]);
   });
 });
+
+describe('GATE_QUEUE_PAST_LISTING', () => {
+  function gateWarnings(fields: string) {
+    const result = compileTree({ 'platform.yaml': VPC_PLATFORM, 'feed/orchestration.yaml': dag(fields), 'feed/ingestion.yaml': KAFKA('micro_batch') });
+    expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const timeout = JSON.parse(result.files.get('feed/feed-ingestion.asl.json') ?? '{}').TimeoutSeconds as number;
+    return { timeout, warnings: result.diagnostics.filter((d) => d.code === 'GATE_QUEUE_PAST_LISTING').map((d) => ({ message: d.message, at: `${d.file}:${d.line}:${d.column}` })) };
+  }
+
+  it('warns when the runs started within one timeout of a gated run pass one listing of the gate', () => {
+    const { timeout, warnings: found } = gateWarnings('    schedule: rate(1 minute)\n    timeout: 1h\n    max_active_runs: 1\n');
+    const running = Math.floor(timeout / 60) + 1;
+    expect(running).toBeGreaterThan(100);
+    expect(found).toHaveLength(1);
+    expect(found[0]!.message).toContain(`up to ${running.toLocaleString('en-US')} runs of 'feed-ingestion' may be running at once: its schedule starts one every 1m at the shortest`);
+    expect(found[0]!.message).toContain('Past 100, the earliest are not in the one listing each run reads');
+    expect(found[0]!.at).toBe('feed/orchestration.yaml:3:5');
+  });
+
+  it('is quiet when a timeout holds no more than one listing of runs, and without max_active_runs', () => {
+    const quiet = gateWarnings('    schedule: rate(15 minutes)\n    timeout: 1h\n    max_active_runs: 1\n');
+    expect(Math.floor(quiet.timeout / 900) + 1).toBeLessThanOrEqual(100);
+    expect(quiet.warnings).toEqual([]);
+    expect(gateWarnings('    schedule: rate(1 minute)\n    timeout: 1h\n').warnings).toEqual([]);
+  });
+});
