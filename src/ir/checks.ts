@@ -17,11 +17,22 @@ export function identifier(ctx: PhaseContext, name: string, pointer: string, wha
   return undefined;
 }
 
+/**
+ * Names Spark reads as a catalog (or its temporary views' namespace) where a database would stand: in Spark SQL
+ * `spark_catalog.t` is table `t` of the session catalog, never of a database `spark_catalog`.
+ */
+const NOT_DATABASES = ['spark_catalog', 'global_temp'];
+
 /** `database.table` → {@link TableRef}. */
 export function tableRef(ctx: PhaseContext, text: string, pointer: string): TableRef | undefined {
   const r = parseTableRef(text);
   if (typeof r === 'string') {
     fail(ctx, 'SQL_TABLE_NAME', r, pointer);
+    return undefined;
+  }
+  const database = r.database.toLowerCase();
+  if (NOT_DATABASES.includes(database) || database === ctx.platform.catalog.toLowerCase()) {
+    fail(ctx, 'SQL_TABLE_NAME', `'${r.database}' names a catalog in Spark SQL (${r.database}.${r.table} is a table of that catalog, not of a database): give the table as <database>.<table>`, pointer);
     return undefined;
   }
   return r;

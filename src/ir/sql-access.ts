@@ -73,20 +73,47 @@ function kindsOf(u: TableUse): TableAccessKind[] {
   return PROCEDURE_KINDS[u.procedure ?? ''] ?? ['maintain'];
 }
 
+/**
+ * Spark's session catalog, always registered beside the platform's: a name whose first part is a catalog
+ * (`spark_catalog.t`, `glue_catalog.t`) names that catalog, whatever its number of parts (Spark's
+ * CatalogAndIdentifier), never a database of that name.
+ */
+const SESSION_CATALOG = 'spark_catalog';
+
 /** `[db, t]` of a name as written, or why it cannot be placed. */
 function resolveName(parts: readonly string[], catalog: string): [string, string] | string {
   let p = [...parts];
-  if (p.length >= 3 && p[0]!.toLowerCase() === catalog.toLowerCase()) p = p.slice(1);
+  const head = p[0]!.toLowerCase();
+  const another = `'${parts.join('.')}' names another catalog than the platform's '${catalog}': jobs read and write the platform's catalog only`;
+  if (p.length >= 2 && head === SESSION_CATALOG) return another;
+  if (p.length >= 2 && head === catalog.toLowerCase()) {
+    p = p.slice(1);
+    if (p.length === 1) return `'${parts.join('.')}' names the catalog '${parts[0]}' and no database: write ${catalog}.<database>.${p[0]} or <database>.${p[0]}`;
+  }
   if (p.length === 3) {
     const last = p[2]!.toLowerCase();
     if (last.startsWith('branch_') || last.startsWith('tag_') || METADATA_TABLES.has(last)) p = p.slice(0, 2);
-    else return `'${parts.join('.')}' names another catalog than the platform's '${catalog}': jobs read and write the platform's catalog only`;
+    else return another;
   }
   if (p.length === 1) return `'${parts[0]}' has no database: write it as <database>.${parts[0]} (or put \`USE <database>\` before it)`;
   if (p.length !== 2) return `'${parts.join('.')}' is not <database>.<table> (or ${catalog}.<database>.<table>)`;
   const bad = p.find((x) => !isValidIdentifier(x));
   if (bad !== undefined) return `'${bad}' in '${parts.join('.')}' is not a plain name (letters, digits and _): table access is granted by name`;
   return [p[0]!.toLowerCase(), p[1]!.toLowerCase()];
+}
+
+/**
+ * Why a `USE` cannot be followed, if it cannot: `USE <catalog>` switches the catalog (or, for the current one,
+ * keeps the namespace before it), so the names after it would not be where they read; `USE spark_catalog.db`
+ * switches to another catalog.
+ */
+function useProblem(parts: readonly string[], catalog: string): string | undefined {
+  const head = parts[0]!.toLowerCase();
+  if (parts.length === 1 && (head === catalog.toLowerCase() || head === SESSION_CATALOG)) {
+    return `USE ${parts[0]} names a catalog, not a database: write USE <database> (or USE ${catalog}.<database>)`;
+  }
+  if (head === SESSION_CATALOG) return `USE ${parts.join('.')} switches to another catalog than the platform's '${catalog}': jobs read and write the platform's catalog only`;
+  return undefined;
 }
 
 const cache = new Map<string, SqlFileAccess>();
@@ -104,6 +131,8 @@ export function sqlFileAccess(path: string, text: string, catalog: string): SqlF
   const problems: SqlFileProblem[] = analysis.problems.map((p) => ({ code: p.code, message: p.message, origin: at(p.line, p.column), declarable: p.code !== 'SQL_TEMPLATE' }));
   const statements: SqlStatement[] = analysis.statements.map((s, i) => {
     const uses: SqlTableUse[] = [];
+    const badUse = s.use && useProblem(s.use, catalog);
+    if (badUse) problems.push({ code: 'SQL_TABLE_NAME', message: badUse, origin: at(s.line, s.column), declarable: false });
     for (const u of s.uses) {
       const r = resolveName(u.name.resolved ?? u.name.parts, catalog);
       if (typeof r === 'string') {

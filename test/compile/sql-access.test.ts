@@ -90,10 +90,34 @@ describe('names a statement cannot place', () => {
     ['another catalog', 'INSERT INTO spark_catalog.default.x SELECT * FROM raw_orders.orders', 'orders/sql/orders_enriched.sql:1:13'],
     ['a wildcard in a quoted database name, which would reach every database through its Glue ARN', 'INSERT INTO `raw_*`.payments SELECT * FROM raw_orders.orders', 'orders/sql/orders_enriched.sql:1:13'],
     ['a quoted table name with a slash', 'SELECT * FROM raw_orders.`orders/../payments`', 'orders/sql/orders_enriched.sql:1:15'],
+    // Spark takes a first part that names a catalog as the catalog, whatever the number of parts.
+    ["the platform's catalog taken for a database", 'INSERT INTO glue_catalog.order_status SELECT * FROM raw_orders.orders', 'orders/sql/orders_enriched.sql:1:13'],
+    ['the session catalog, two parts', 'DROP TABLE IF EXISTS spark_catalog.payments', 'orders/sql/orders_enriched.sql:1:22'],
+    ['the session catalog before a metadata table name', 'SELECT * FROM spark_catalog.raw_payments.snapshots', 'orders/sql/orders_enriched.sql:1:15'],
+    ['the session catalog before a branch name', 'DROP TABLE IF EXISTS SPARK_CATALOG.raw_payments.branch_x', 'orders/sql/orders_enriched.sql:1:22'],
+    ['USE of the session catalog', 'USE spark_catalog', 'orders/sql/orders_enriched.sql:1:1'],
+    ['USE of a namespace of the session catalog', 'USE spark_catalog.raw_orders', 'orders/sql/orders_enriched.sql:1:1'],
   ])('refuses %s', (_what, statement, at) => {
     const r = example({ [ENRICHED]: `${statement};\n` });
     expect(errors(r)).toContain(`SQL_TABLE_NAME ${at}`);
     expect(quarantined(r)).toEqual(['orders']);
+  });
+
+  it("refuses USE of the platform's catalog, which keeps the namespace before it: the names after it are not where they read", () => {
+    const r = example({ [ENRICHED]: 'USE raw_payments;\nUSE glue_catalog;\nCREATE TABLE IF NOT EXISTS payments (payment_id bigint) USING iceberg;\nINSERT INTO payments SELECT * FROM raw_orders.orders;\n' });
+    expect(errors(r)).toEqual(expect.arrayContaining([`SQL_TABLE_NAME ${ENRICHED}:2:1`, `SQL_TABLE_NAME ${ENRICHED}:4:13`]));
+    expect(r.diagnostics.find((d) => d.line === 2 && d.file === ENRICHED)!.message).toContain('USE glue_catalog names a catalog, not a database');
+    expect(quarantined(r)).toEqual(['orders']);
+  });
+
+  it('takes USE IDENTIFIER with a string constant, and refuses it with a parameter, quarantining that use case only (before: a TypeError stopped every compile)', () => {
+    const statement = 'MERGE INTO process_orders.orders_enriched t USING (SELECT * FROM orders) s ON t.order_id = s.order_id WHEN MATCHED THEN UPDATE SET *;\n';
+    const ok = example({ [ENRICHED]: `USE IDENTIFIER('raw_orders');\n${statement}` });
+    expect(errors(ok)).toEqual([]);
+    const refused = example({ [ENRICHED]: `USE IDENTIFIER(:ds);\n${statement}` });
+    expect(errors(refused)).toContain(`SQL_UNSUPPORTED ${ENRICHED}:1:5`);
+    expect(quarantined(refused)).toEqual(['orders']);
+    expect(refused.useCases.map((u) => u.name)).toEqual(['clickstream', 'customers', 'payments']);
   });
 
   it('resolves one-part names after USE', () => {
@@ -124,6 +148,12 @@ describe('statements the analysis cannot read', () => {
     const m = manifestOf(r.files);
     const upserts = m.useCases.find((u) => u.name === 'orders')!.workflows.find((w) => w.name === 'orders-upserts')!;
     expect(upserts.access['process_orders.orders_enriched']).toEqual(['create', 'write', 'update']);
+  });
+
+  it('refuses a declared table whose database is a catalog of Spark, at the declaration', () => {
+    const processing = readFileSync(join(SPECS, 'orders/processing.yaml'), 'utf8').replace('    name: orders-enriched\n', '    name: orders-enriched\n    writes: [glue_catalog.payments, spark_catalog.x]\n    reads: [global_temp.v]\n');
+    const r = example({ 'orders/processing.yaml': processing });
+    expect(errors(r)).toEqual(['SQL_TABLE_NAME orders/processing.yaml:20:14', 'SQL_TABLE_NAME orders/processing.yaml:20:37', 'SQL_TABLE_NAME orders/processing.yaml:21:13']);
   });
 
   it("refuses a declared write into another use case's table, at the declaration", () => {

@@ -82,6 +82,15 @@ describe('analyzeSql: USE', () => {
       [{ parts: ['t'], resolved: ['glue_catalog', 'proc', 't'], use: { line: 4, column: 1 } }],
     ]);
   });
+
+  it('reads USE IDENTIFIER with a string constant, and refuses it with anything else at the statement (no crash)', () => {
+    const r = analyzeSql("USE IDENTIFIER('raw');\nSELECT * FROM t");
+    expect(r.problems).toEqual([]);
+    expect(r.statements[1]!.uses.map((u) => u.name)).toEqual([{ parts: ['t'], resolved: ['raw', 't'], use: { line: 1, column: 1 } }]);
+    expect(analyzeSql('USE IDENTIFIER(:ds);\nSELECT 1').problems).toEqual([
+      expect.objectContaining({ code: 'SQL_UNSUPPORTED', line: 1, column: 5, message: expect.stringContaining('IDENTIFIER(…) names a table only with a string constant') }),
+    ]);
+  });
 });
 
 describe('analyzeSql: never a table from a comment or a string literal', () => {

@@ -49,9 +49,15 @@ export function analyzeSql(text: string, options: AnalyzeOptions = {}): SqlAnaly
     try {
       found = analyzeStatement(source);
     } catch (thrown) {
-      // A stack overflow is the one failure of the parser itself (operators nested thousands deep).
-      const e = thrown instanceof RangeError ? new Refused('SQL_UNSUPPORTED', 'the statement is nested too deeply', source.tokens[0]!.start) : thrown;
-      if (!(e instanceof Refused)) throw e;
+      // A stack overflow is the one failure of the parser itself (operators nested thousands deep). Any other
+      // error is a defect of the analysis: reported at the statement, so that it stops this use case only.
+      const at = source.tokens[0]!.start;
+      const e =
+        thrown instanceof Refused
+          ? thrown
+          : thrown instanceof RangeError
+            ? new Refused('SQL_UNSUPPORTED', 'the statement is nested too deeply', at)
+            : new Refused('SQL_UNSUPPORTED', `the analysis of this statement failed (${thrown instanceof Error ? thrown.message : String(thrown)}; a defect of lakestep)`, at);
       stmt.analysed = false;
       const message = e.code === 'SQL_TEMPLATE' ? e.message : `${e.message}: this statement cannot be analysed; ${DECLARE}`;
       problems.push({ code: e.code, message, ...positions.at(e.at) });
@@ -79,7 +85,10 @@ export function analyzeSql(text: string, options: AnalyzeOptions = {}): SqlAnaly
     if (stmt.tempViews.drops) temps.delete(stmt.tempViews.drops);
     if (found.defines) temps.add((stmt.tempViews.defines = found.defines));
     stmt.uses = uses.sort((a, b) => a.line - b.line || a.column - b.column || a.role.localeCompare(b.role));
-    if (found.use) use = { parts: found.use, at: { line: stmt.line, column: stmt.column } };
+    if (found.use) {
+      stmt.use = found.use;
+      use = { parts: found.use, at: { line: stmt.line, column: stmt.column } };
+    }
   }
   return { statements, problems };
 }

@@ -8,9 +8,9 @@
  * See https://spark.apache.org/docs/latest/sql-ref-identifier.html
  */
 import type { Token } from 'antlr4ng';
-import type { ErrorCapturingIdentifierContext } from 'dt-sql-parser/dist/lib/spark/SparkSqlParser.js';
+import type { ErrorCapturingIdentifierContext, IdentifierReferenceContext } from 'dt-sql-parser/dist/lib/spark/SparkSqlParser.js';
 import { L, isHidden, isKeyword, isNamePart, lexSql } from '../grammar.ts';
-import { identifierValue } from '../literal.ts';
+import { identifierValue, stringValue } from '../literal.ts';
 
 /** A name read from a statement: its parts and the offset of its first character. */
 export interface Name {
@@ -105,4 +105,15 @@ export function nameInString(value: string): string[] | undefined {
     else return undefined;
   }
   return parts.length > 0 && tokens.length % 2 === 1 ? parts : undefined;
+}
+
+/** The name of an `identifierReference`: a name as written, or `IDENTIFIER('db.t')` with a string constant. */
+export function referenceName(ctx: IdentifierReferenceContext, prefixes: Prefixes): Name {
+  const multipart = ctx.multipartIdentifier();
+  if (multipart) return nameOf(multipart.errorCapturingIdentifier(), prefixes);
+  const literal = ctx.expression()!;
+  const text = literal.start === literal.stop ? literal.start!.text! : '';
+  const parts = /^['"]|^[rR]['"]/.test(text) ? nameInString(stringValue(text)) : undefined;
+  if (!parts) throw new Refused('SQL_UNSUPPORTED', 'IDENTIFIER(…) names a table only with a string constant holding its name', ctx.start!.start);
+  return { parts, at: literal.start!.start };
 }

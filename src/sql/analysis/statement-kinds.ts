@@ -8,7 +8,7 @@
 import type { ParseTree, ParserRuleContext } from 'antlr4ng';
 import * as G from 'dt-sql-parser/dist/lib/spark/SparkSqlParser.js';
 import type { SqlOperation } from './types.ts';
-import { Refused, nameOf, type Name, type Prefixes } from './names.ts';
+import { Refused, nameOf, referenceName, type Name, type Prefixes } from './names.ts';
 import type { Reference } from './walk.ts';
 
 export interface Use {
@@ -124,7 +124,7 @@ export const HANDLERS: Record<string, Handler> = {
       'recoverPartitions',
     ].map((label) => [label, alter]),
   ),
-  useNamespace: (c: G.UseNamespaceContext, p) => ({ uses: [], use: nameOf(c.namespaceName().identifierReference().multipartIdentifier()?.errorCapturingIdentifier() ?? [], p).parts }),
+  useNamespace: (c: G.UseNamespaceContext, p) => ({ uses: [], use: referenceName(c.namespaceName().identifierReference(), p).parts }),
   createNamespace: nothing,
   setConfig: set,
   setConfigAndValue: set,

@@ -64,6 +64,8 @@ export interface SqlStatement extends SqlPosition {
    * ones it reads (names as written, lower case).
    */
   tempViews: { defines?: string; drops?: string; reads: string[] };
+  /** `USE <namespace>`: the parts of the namespace this statement makes current. */
+  use?: string[];
 }
 
 /** `SQL_SYNTAX` (the grammar rejects the statement), `SQL_UNSUPPORTED` (a statement or construct the analysis does not model), `SQL_TEMPLATE` (`{{ … }}`). */

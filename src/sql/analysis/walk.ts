@@ -20,8 +20,7 @@ import {
   ViewNameContext,
   type CtesContext,
 } from 'dt-sql-parser/dist/lib/spark/SparkSqlParser.js';
-import { stringValue } from '../literal.ts';
-import { Refused, nameInString, nameOf, type Name, type Prefixes } from './names.ts';
+import { nameOf, referenceName, type Name, type Prefixes } from './names.ts';
 
 /** A relation read, with the CTE names (lower case) in scope where it appears. */
 export interface Reference {
@@ -71,12 +70,5 @@ function relationName(ctx: ParserRuleContext, prefixes: Prefixes): Name | 'skip'
   if (ctx instanceof ViewNameContext) return ctx.parent instanceof LateralViewContext ? 'skip' : nameOf(ctx.viewIdentifier().errorCapturingIdentifier(), prefixes);
   if (!(ctx instanceof IdentifierReferenceContext)) return undefined;
   if (!(ctx.parent instanceof TableSourceContext || ctx.parent instanceof MergeIntoTableContext)) return 'skip';
-  const multipart = ctx.multipartIdentifier();
-  if (multipart) return nameOf(multipart.errorCapturingIdentifier(), prefixes);
-  // IDENTIFIER('db.t'): a name given as a string constant.
-  const literal = ctx.expression()!;
-  const text = literal.start === literal.stop ? literal.start!.text! : '';
-  const parts = /^['"]|^[rR]['"]/.test(text) ? nameInString(stringValue(text)) : undefined;
-  if (!parts) throw new Refused('SQL_UNSUPPORTED', 'IDENTIFIER(…) names a table only with a string constant holding its name', ctx.start!.start);
-  return { parts, at: literal.start!.start };
+  return referenceName(ctx, prefixes);
 }
