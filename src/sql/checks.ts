@@ -90,8 +90,9 @@ export function checkQuery(catalog: string, q: TableQuality, c: QualityCheck, re
       };
     }
     case 'sql': {
-      // The user's query as a subquery: a line break before `)` so a trailing `--` comment cannot swallow it.
-      const inner = `(\n${c.sql!.text}\n) failing`;
+      // The user's query as a subquery: an empty line before `)` so that a trailing `--` comment cannot swallow it,
+      // even one ending in a backslash (Spark's lexer continues a `--` comment over a backslash-newline).
+      const inner = `(\n${c.sql!.text}\n\n) failing`;
       const where = c.where === undefined ? '' : ` WHERE ${expr(c.where)}`;
       return { sql: `SELECT failing.*, count(*) OVER () AS ${FAILING_COLUMN} FROM ${inner}${where} LIMIT ${SAMPLE_ROWS}` };
     }

@@ -12,6 +12,7 @@ as problems are skipped and listed in SKIPPED, so a new one fails the test.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
 from typing import Any, Iterator
@@ -296,3 +297,43 @@ def test_scoping_of_ctes_and_temporary_views_is_sparks(lake: Lake, tmp_path: Pat
         rows = spark.sql(statement).collect()
         if value is not None:
             assert [r[0] for r in rows] == [value], statement
+
+
+def test_generated_jobs_run_sql_as_written_without_variable_substitution(lake: Lake) -> None:
+    """`${…}` in a statement stays as written in the session of the generated `--conf` (the analysis refuses it in
+    user SQL all the same); with Spark's default the same literals would hold a setting and an environment variable."""
+    probe = "SELECT '${lakestep.probe}' AS setting, '${env:HOME}' AS env"
+    assert lake.static_conf.get("spark.sql.variable.substitute") == "false"
+    lake.spark.conf.set("lakestep.probe", "substituted")
+    row = lake.spark.sql(probe).first()
+    assert (row.setting, row.env) == ("${lakestep.probe}", "${env:HOME}")
+    lake.spark.conf.set("spark.sql.variable.substitute", "true")
+    try:
+        row = lake.spark.sql(probe).first()
+        assert (row.setting, row.env) == ("substituted", os.environ["HOME"])
+    finally:
+        lake.spark.conf.set("spark.sql.variable.substitute", "false")
+        lake.spark.conf.unset("lakestep.probe")
+
+
+def test_use_of_a_catalog_is_not_a_database(lake: Lake) -> None:
+    """Why the analysis refuses `USE <catalog>`: with the platform's catalog current, `USE glue_catalog` keeps the
+    namespace of the USE before it (so `INSERT INTO t` after it writes that namespace's `t`, not `glue_catalog.t`),
+    and `USE spark_catalog` switches to the session catalog."""
+    manager = lake.spark._jsparkSession.sessionState().catalogManager()
+    before = list(manager.currentNamespace())
+
+    def use(statement: str) -> tuple[str, list[str]]:
+        lake.spark.sql(statement).collect()
+        return manager.currentCatalog().name(), list(manager.currentNamespace())
+
+    try:
+        lake.spark.sql("CREATE NAMESPACE IF NOT EXISTS raw_use_probe")
+        assert use("USE raw_use_probe") == (lake.catalog, ["raw_use_probe"])
+        assert use(f"USE {lake.catalog}") == (lake.catalog, ["raw_use_probe"])
+        assert use("USE spark_catalog") == ("spark_catalog", ["default"])
+    finally:
+        # Switching catalogs resets the namespace to the catalog's default, as the session started.
+        lake.spark.sql("USE spark_catalog")
+        lake.spark.sql(f"USE {lake.catalog}")
+    assert (manager.currentCatalog().name(), list(manager.currentNamespace())) == (lake.catalog, before)

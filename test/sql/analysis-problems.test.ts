@@ -23,6 +23,7 @@ describe('analyzeSql: statements it cannot read are problems, never skipped', ()
     { given: "INSERT OVERWRITE DIRECTORY 's3://b/p' USING parquet SELECT * FROM raw.a", code: 'SQL_UNSUPPORTED', at: [1, 1], message: /^INSERT OVERWRITE DIRECTORY writes files/ },
     { given: 'SET spark.sql.catalog.glue_catalog.warehouse = s3://elsewhere/', code: 'SQL_UNSUPPORTED', at: [1, 1], message: /changes where tables are read or written/ },
     { given: 'SET spark.wap.branch = audit', code: 'SQL_UNSUPPORTED', at: [1, 1], message: /changes where tables are read or written/ },
+    { given: 'SET `spark.sql.variable.substitute` = true', code: 'SQL_UNSUPPORTED', at: [1, 1], message: /would let Spark rewrite the text of later statements/ },
     { given: "SELECT * FROM IDENTIFIER(concat('raw', '.a'))", code: 'SQL_UNSUPPORTED', at: [1, 15], message: /^IDENTIFIER\(…\) names a table only with a string constant/ },
     { given: "CALL glue_catalog.system.evil('raw.a')", code: 'SQL_UNSUPPORTED', at: [1, 6], message: /^procedure glue_catalog\.system\.evil is not one of Iceberg's system procedures/ },
     { given: "CALL glue_catalog.other.expire_snapshots('raw.a')", code: 'SQL_UNSUPPORTED', at: [1, 6], message: /is not one of Iceberg's system procedures/ },
@@ -57,6 +58,25 @@ describe('analyzeSql: statements it cannot read are problems, never skipped', ()
     // The first statement holds `{{ ds }}` inside a string: plain SQL.
     expect(r.statements.map((s) => s.analysed)).toEqual([true, false, false, false]);
     expect(r.statements[0]!.uses.map((u) => u.name.parts.join('.'))).toEqual(['proc.a', 'raw.b']);
+  });
+
+  it('reports ${ in string literals, comments and quoted names, which Spark substitutes before parsing', () => {
+    const r = analyzeSql(
+      [
+        "SET x=*/ raw_payments.payments SELECT * FROM raw_orders.orders --\n;",
+        'INSERT INTO /*${x}*/ proc.a SELECT * FROM raw.b;',
+        "INSERT INTO proc.a SELECT '${env:AWS_SECRET_ACCESS_KEY}', '${system:user.name}';",
+        'SELECT `a${b}` FROM raw.c -- ${spark:spark.app.name}',
+      ].join('\n'),
+    );
+    expect(r.problems.map((p) => [p.code, p.line, p.column])).toEqual([
+      ['SQL_TEMPLATE', 3, 15],
+      ['SQL_TEMPLATE', 4, 28],
+      ['SQL_TEMPLATE', 4, 60],
+      ['SQL_TEMPLATE', 5, 10],
+      ['SQL_TEMPLATE', 5, 30],
+    ]);
+    expect(r.problems[0]!.message).toContain('Spark substitutes in strings and comments too');
   });
 
   it('reports the nesting it refuses to follow instead of overflowing the stack', () => {

@@ -42,6 +42,7 @@ export function analyzeSql(text: string, options: AnalyzeOptions = {}): SqlAnaly
   const statements: SqlStatement[] = [];
   const temps = new Set((options.tempViews ?? []).map((v) => v.toLowerCase()));
   let use: { parts: string[]; at: SqlPosition } | undefined;
+  const templateAt: number[] = [];
   for (const source of splitSql(text)) {
     const stmt: SqlStatement = { text: source.text, ...positions.at(source.tokens[0]!.start), analysed: true, uses: [], tempViews: { reads: [] } };
     statements.push(stmt);
@@ -59,6 +60,7 @@ export function analyzeSql(text: string, options: AnalyzeOptions = {}): SqlAnaly
             ? new Refused('SQL_UNSUPPORTED', 'the statement is nested too deeply', at)
             : new Refused('SQL_UNSUPPORTED', `the analysis of this statement failed (${thrown instanceof Error ? thrown.message : String(thrown)}; a defect of lakestep)`, at);
       stmt.analysed = false;
+      if (e.code === 'SQL_TEMPLATE') templateAt.push(e.at);
       const message = e.code === 'SQL_TEMPLATE' ? e.message : `${e.message}: this statement cannot be analysed; ${DECLARE}`;
       problems.push({ code: e.code, message, ...positions.at(e.at) });
       continue;
@@ -90,6 +92,8 @@ export function analyzeSql(text: string, options: AnalyzeOptions = {}): SqlAnaly
       use = { parts: found.use, at: { line: stmt.line, column: stmt.column } };
     }
   }
+  const reported = new Set(templateAt);
+  for (const at of hiddenSubstitutions(text, reported)) problems.push({ code: 'SQL_TEMPLATE', message: `${SUBSTITUTED} (Spark substitutes in strings and comments too)`, ...positions.at(at) });
   return { statements, problems };
 }
 
@@ -137,6 +141,19 @@ function syntaxError(tokens: StatementSource['tokens'], end: number): Refused {
   return new Refused('SQL_SYNTAX', 'syntax error: a second statement starts here; end the first with ";"', (second ?? anchored.tree).start!.start);
 }
 
+const SUBSTITUTED = '`${…}` is replaced by Spark from session settings before parsing, so the tables cannot be known: write the names, or run parameters as markers (:ds, :ts, :run_id)';
+
+/**
+ * `${` where no statement's tokens show it: in a string literal, a comment or a quoted name. Spark's substitution
+ * reads those too (`'${env:NAME}'` would copy an environment variable into a table, `/*${x}*\/` become a table
+ * name); jobs run with it off (src/phases/runtime.ts), and a file holding one is refused all the same.
+ */
+function hiddenSubstitutions(text: string, reported: ReadonlySet<number>): number[] {
+  const out: number[] = [];
+  for (let i = text.indexOf('${'); i !== -1; i = text.indexOf('${', i + 2)) if (!reported.has(i)) out.push(i);
+  return out;
+}
+
 /** `{{ ds }}` (Jinja) and `${var}` (substituted by Spark from session settings) are not SQL the analysis can read. */
 function refuseTemplates(tokens: StatementSource['tokens']): void {
   for (const [i, t] of tokens.entries()) {
@@ -146,7 +163,7 @@ function refuseTemplates(tokens: StatementSource['tokens']): void {
       throw new Refused('SQL_TEMPLATE', '`{{ … }}` is a template, not Spark SQL: write run parameters as markers (:ds, :ts, :run_id)', t.start);
     }
     if (t.text === '$' && adjacent && next.text === '{') {
-      throw new Refused('SQL_TEMPLATE', '`${…}` is replaced by Spark from session settings before parsing, so the tables cannot be known: write the names, or run parameters as markers (:ds, :ts, :run_id)', t.start);
+      throw new Refused('SQL_TEMPLATE', SUBSTITUTED, t.start);
     }
   }
 }

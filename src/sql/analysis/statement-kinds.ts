@@ -68,9 +68,14 @@ function dml(ctx: G.DmlStatementContext, prefixes: Prefixes): Omit<Found, 'refer
 /** A SET of a session setting that decides where tables live or how they are written. */
 const RELOCATING = /^(spark\.sql\.catalog\b|spark\.sql\.extensions|spark\.sql\.defaultcatalog|spark\.sql\.warehouse|spark\.wap\.)/i;
 
+/** The setting that would turn Spark's `${…}` substitution back on (src/phases/runtime.ts VARIABLE_SUBSTITUTION_OFF). */
+const SUBSTITUTION = /^spark\.sql\.variable\.substitute\b/i;
+
 function set(ctx: ParserRuleContext): Omit<Found, 'references'> {
   const key = ctx.getText().replace(/^SET/i, '').split('=')[0]!.trim();
-  if (RELOCATING.test(key.replace(/`/g, ''))) throw new Refused('SQL_UNSUPPORTED', `SET ${key} changes where tables are read or written`, ctx.start!.start);
+  const plain = key.replace(/`/g, '');
+  if (RELOCATING.test(plain)) throw new Refused('SQL_UNSUPPORTED', `SET ${key} changes where tables are read or written`, ctx.start!.start);
+  if (SUBSTITUTION.test(plain)) throw new Refused('SQL_UNSUPPORTED', `SET ${key} would let Spark rewrite the text of later statements (\${…}) after their analysis`, ctx.start!.start);
   return nothing();
 }
 
