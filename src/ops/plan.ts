@@ -49,7 +49,8 @@ export function runsForDate(w: ManifestWorkflow, date: string): PlannedRun[] {
     const near = [before, after].filter((t): t is number => t !== undefined).map((t) => isoSeconds(new Date(t)));
     throw new OpsError('USAGE', `${parsed.date} is not a logical date of ${describeTimetable(w)}${near.length ? `; the nearest are ${near.join(' and ')}` : ''}`);
   }
-  return [planned(runAtFire(table.tt, fire, table.convention))];
+  // fireOf's fire ends the logical date's interval, so a run starts there.
+  return [planned(runAtFire(table.tt, fire, table.convention)!)];
 }
 
 /** Every run of the days `from`..`to` (inclusive). */
@@ -74,9 +75,14 @@ export function dueAt(w: ManifestWorkflow, p: PlannedRun): string | undefined {
  */
 export function nextRun(w: ManifestWorkflow, now: Date): (PlannedRun & { due: string; after?: string }) | undefined {
   const table = timetableOf(w);
-  const fire = table && nextFire(table.tt, now.getTime());
-  if (!table || fire === undefined) return undefined;
-  const p = planned(runAtFire(table.tt, fire, table.convention));
+  if (!table) return undefined;
+  // A schedule's very first fire starts no run under the interval convention: the next one does.
+  let run: RunTimes | undefined;
+  for (let fire = nextFire(table.tt, now.getTime()), n = 0; fire !== undefined && !run && n < 2; fire = nextFire(table.tt, fire), n++) {
+    run = runAtFire(table.tt, fire, table.convention);
+  }
+  if (!run) return undefined;
+  const p = planned(run);
   return { ...p, due: dueAt(w, p)!, ...(w.timetable?.from ? { after: w.timetable.from } : {}) };
 }
 
@@ -86,8 +92,9 @@ export function latestRun(w: ManifestWorkflow, now: Date): PlannedRun {
   const at = Math.floor(now.getTime() / 1000) * 1000;
   if (!table) return planned(unscheduledRun(at, false));
   const fire = previousFire(table.tt, at + 1);
-  if (fire === undefined) throw new OpsError('USAGE', `${describeTimetable(w)} has not fired yet; give --date`);
-  return planned(runAtFire(table.tt, fire, table.convention));
+  const run = fire === undefined ? undefined : runAtFire(table.tt, fire, table.convention);
+  if (run === undefined) throw new OpsError('USAGE', `${describeTimetable(w)} has not started a run yet; give --date`);
+  return planned(run);
 }
 
 /** `cron(0 2 * * ? *) (UTC, logical date: interval start)`, `… of orders/orders-ingestion`. */

@@ -4,7 +4,7 @@
  * exists is reported, never started again — over the simulator's executions.
  */
 import { describeExisting, type ExecutionInfo } from '../starter/executions.ts';
-import { scheduledRun, type ScheduledStart } from '../starter/scheduled.ts';
+import { FIRST_FIRE, scheduledRun, type ScheduledStart } from '../starter/scheduled.ts';
 import type { Execution } from './execution.ts';
 
 /** The text Scheduler sends its target for the invocation due at `time`: the context attribute filled. */
@@ -22,6 +22,7 @@ export function startScheduledIn(sim: { execution(machineArn: string, name: stri
   } catch (e) {
     return { failed: `schedule starter: ${(e as Error).message}`, input: text };
   }
+  if (!run) return { none: FIRST_FIRE };
   const existing = sim.execution(req.state_machine_arn, run.name);
   if (existing) return { execution: run.name, exists: describeExisting(info(existing)) };
   const started = enqueue(req.state_machine_arn, run.name, JSON.parse(run.input));

@@ -3,25 +3,27 @@
  * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html
  */
 
+import { daysInMonth, parseCron } from '../time/cron.ts';
+
 interface Field {
   name: string;
   min: number;
   max: number;
   names?: readonly string[];
-  /** Extra single-character forms the field accepts. */
-  special: RegExp;
+  /** Forms the field takes beside numbers, names, lists, ranges and steps, each only as the whole field. */
+  special?: RegExp;
 }
 
 const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'] as const;
 const DAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'] as const;
 
 const FIELDS: readonly Field[] = [
-  { name: 'minutes', min: 0, max: 59, special: /^$/ },
-  { name: 'hours', min: 0, max: 23, special: /^$/ },
-  { name: 'day-of-month', min: 1, max: 31, special: /^(\?|L|LW|\d{1,2}W)$/ },
-  { name: 'month', min: 1, max: 12, names: MONTHS, special: /^$/ },
+  { name: 'minutes', min: 0, max: 59 },
+  { name: 'hours', min: 0, max: 23 },
+  { name: 'day-of-month', min: 1, max: 31, special: /^(\?|L|LW|([1-9]|[12]\d|3[01])W)$/ },
+  { name: 'month', min: 1, max: 12, names: MONTHS },
   { name: 'day-of-week', min: 1, max: 7, names: DAYS, special: /^(\?|L|[1-7]L|[A-Z]{3}L|[1-7]#[1-5]|[A-Z]{3}#[1-5])$/ },
-  { name: 'year', min: 1970, max: 2199, special: /^$/ },
+  { name: 'year', min: 1970, max: 2199 },
 ];
 
 /** Returns a problem description, or undefined when the expression is valid. */
@@ -54,21 +56,45 @@ function checkCron(body: string): string | undefined {
   const dom = parts[2]!;
   const dow = parts[4]!;
   if ((dom === '?') === (dow === '?')) return `cron(${body}): exactly one of day-of-month and day-of-week must be '?'`;
+  // What the checks above let through, the timetable reads (src/time/cron.ts): any disagreement is refused here
+  // rather than thrown at compile time.
+  let onDay: ReturnType<typeof parseCron>['onDay'];
+  try {
+    onDay = parseCron(body).onDay;
+  } catch (e) {
+    return `cron(${body}): ${(e as Error).message.replace(/^cron: /, '')}`;
+  }
+  if (!firesOnSomeDay(onDay)) return `cron(${body}) never fires: no day from ${FIELDS[5]!.min} to ${FIELDS[5]!.max} has its day-of-month, month, day-of-week and year`;
   return undefined;
 }
 
+/** Whether some day of the years cron accepts matches `onDay` (stops at the first: a cron of every day answers at once). */
+function firesOnSomeDay(onDay: ReturnType<typeof parseCron>['onDay']): boolean {
+  for (let year = FIELDS[5]!.min; year <= FIELDS[5]!.max; year++) {
+    for (let month = 1; month <= 12; month++) {
+      for (let day = 1, last = daysInMonth({ year, month }); day <= last; day++) if (onDay({ year, month, day })) return true;
+    }
+  }
+  return false;
+}
+
 function checkField(text: string, f: Field): string | undefined {
+  if (text === '*' || f.special?.test(text)) return undefined;
   for (const item of text.split(',')) {
-    if (item === '*' || f.special.test(item)) continue;
+    if (item === '') return `has an empty item in '${text}'`;
+    if (f.special?.test(item)) return `has '${item}' in a list: ${item === '?' ? "'?'" : `'${item}'`} stands alone`;
     const [range, step] = item.split('/') as [string, string | undefined];
-    if (step !== undefined && !/^\d+$/.test(step)) return `has an invalid step '${step}'`;
+    if (step !== undefined && (!/^\d+$/.test(step) || Number(step) < 1)) return `has an invalid step '${step}' (a whole number from 1)`;
     if (range === '*' && step !== undefined) continue;
     const ends = range.split('-');
     if (ends.length > 2) return `has an invalid range '${range}'`;
+    const values: number[] = [];
     for (const e of ends) {
       const v = valueOf(e, f);
       if (v === undefined) return `has an invalid value '${e}' (allowed ${f.min}-${f.max}${f.names ? ` or ${f.names.join(',')}` : ''})`;
+      values.push(v);
     }
+    if (values.length === 2 && values[0]! > values[1]!) return `has the range '${range}', which goes downward: write it as two ranges (e.g. '${ends[0]}-${f.names?.[f.names.length - 1] ?? f.max},${f.names?.[0] ?? f.min}-${ends[1]}')`;
   }
   return undefined;
 }

@@ -29,22 +29,32 @@ export interface ScheduledStart {
   scheduled_time: string;
 }
 
-export interface ScheduledStartResult {
-  outcome: 'started' | 'exists';
-  name: string;
-  executionArn: string;
-  /** `already ran (SUCCEEDED at …)` or `running (since …)` when nothing was started. */
-  existing?: string;
-  run: RunTimes;
-}
+export type ScheduledStartResult =
+  | {
+      outcome: 'started' | 'exists';
+      name: string;
+      executionArn: string;
+      /** `already ran (SUCCEEDED at …)` or `running (since …)` when nothing was started. */
+      existing?: string;
+      run: RunTimes;
+    }
+  /** The schedule's first fire under the interval convention: no data interval ends there (src/time/runs.ts runAtFire). */
+  | { outcome: 'none'; reason: string };
 
-/** The name and input of the run a schedule starts at its scheduled time; throws on a malformed request. */
-export function scheduledRun(req: ScheduledStart): { name: string; input: string; run: RunTimes } {
+/** Why a fire starts no run. */
+export const FIRST_FIRE = "the schedule's first fire ends no data interval: its first run starts at the next fire";
+
+/**
+ * The name and input of the run a schedule starts at its scheduled time, or undefined when it starts none (see
+ * {@link FIRST_FIRE}); throws on a malformed request.
+ */
+export function scheduledRun(req: ScheduledStart): { name: string; input: string; run: RunTimes } | undefined {
   const problems = requestProblems(req);
   if (problems.length) throw new Error(`invalid schedule starter input: ${problems.join('; ')}`);
   const tt = timetable(req.schedule, req.timezone ?? UTC);
   const fire = Math.floor(Date.parse(req.scheduled_time) / 1000) * 1000;
   const run = runAtFire(tt, fire, req.logical_date ?? 'interval');
+  if (!run) return undefined;
   // Every field of the run, so the workflow takes it as it is (asl-templates/run-context.asl.json).
   const input = { trigger: 'schedule', ...run, upstreams: [], attempt: 1, ...(req.group === undefined ? {} : { group: req.group }) };
   return { name: executionName(run.logical_date, req.group), input: JSON.stringify(input), run };
@@ -52,7 +62,9 @@ export function scheduledRun(req: ScheduledStart): { name: string; input: string
 
 /** Starts the scheduled run under its name, or reports the execution that holds it. */
 export async function startScheduledRun(api: ExecutionApi, req: ScheduledStart): Promise<ScheduledStartResult> {
-  const { name, input, run } = scheduledRun(req);
+  const scheduled = scheduledRun(req);
+  if (!scheduled) return { outcome: 'none', reason: FIRST_FIRE };
+  const { name, input, run } = scheduled;
   const out = await startNamed(api, { stateMachineArn: req.state_machine_arn, name, input });
   if (out.kind === 'started') return { outcome: 'started', name, executionArn: out.executionArn, run };
   return { outcome: 'exists', name, executionArn: out.execution.executionArn, existing: describeExisting(out.execution), run };

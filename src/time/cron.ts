@@ -29,7 +29,8 @@ export interface CronFields {
 export function parseCron(body: string): CronFields {
   const parts = body.trim().split(/\s+/);
   if (parts.length !== 6) throw new Error(`cron needs 6 fields, got ${parts.length}: ${body}`);
-  const [min, hour, dom, month, dow, year] = parts as [string, string, string, string, string, string];
+  // Names and the letters of L, W and # in any case, as the validation takes them (src/spec/schedule.ts).
+  const [min, hour, dom, month, dow, year] = parts.map((p) => p.toUpperCase()) as [string, string, string, string, string, string];
   if ((dom === '?') === (dow === '?')) throw new Error(`cron: exactly one of day-of-month and day-of-week must be "?": ${body}`);
   const months = numbers(month, 1, 12, MONTHS, 1);
   const years = numbers(year, 1970, 2199);
@@ -45,7 +46,7 @@ export function parseCron(body: string): CronFields {
 function numbers(field: string, lo: number, hi: number, names: string[] = [], nameBase = 0): Set<number> {
   const value = (text: string): number => {
     const i = names.indexOf(text.toUpperCase());
-    const n = i >= 0 ? i + nameBase : Number(text);
+    const n = i >= 0 ? i + nameBase : /^\d+$/.test(text) ? Number(text) : NaN;
     if (!Number.isInteger(n) || n < lo || n > hi) throw new Error(`cron: value "${text}" out of range ${lo}-${hi}`);
     return n;
   };
@@ -82,6 +83,7 @@ function dayOfMonthMatcher(field: string): (d: CivilDay) => boolean {
   const near = /^(\d+)W$/.exec(field);
   if (near) {
     const target = Number(near[1]);
+    if (target < 1 || target > 31) throw new Error(`cron: day "${field}" out of range 1-31`);
     return (d) => d.day === nearestWeekday(d, target);
   }
   const days = numbers(field, 1, 31);

@@ -40,12 +40,18 @@ const day = (ms: number | undefined): string => (ms === undefined ? '' : iso(ms)
 /**
  * The run a schedule starts when it fires at `fire`. A rate counts its periods from
  * the fire itself (a rate schedule whose period divides no day fires at times set by
- * its creation), a cron from its own previous and next fires.
+ * its creation), a cron from its own previous and next fires. Undefined at a cron's
+ * very first fire (one whose year field starts later, `cron(0 6 * * ? 2027-2030)`) under
+ * the `interval` convention: no interval ends there, and the run of [first, second fire)
+ * starts at the second (Airflow's CronDataIntervalTimetable); under `trigger` the first
+ * fire's run has an empty interval.
  */
-export function runAtFire(tt: Timetable, fire: number, convention: LogicalDateConvention): RunTimes {
+export function runAtFire(tt: Timetable, fire: number, convention: LogicalDateConvention): RunTimes | undefined {
   const before = (t: number) => (tt.kind === 'rate' ? t - tt.periodMs : previousFire(tt, t));
   const after = (t: number) => (tt.kind === 'rate' ? t + tt.periodMs : nextFire(tt, t));
-  const start = before(fire) ?? fire;
+  const previous = before(fire);
+  if (previous === undefined && convention === 'interval') return undefined;
+  const start = previous ?? fire;
   const base = { data_interval_start: iso(start), data_interval_end: iso(fire) };
   if (convention === 'interval') {
     return { logical_date: iso(start), ...base, prev_ds: day(start === fire ? undefined : before(start)), next_ds: day(fire) };
@@ -64,7 +70,8 @@ export function runsBetween(tt: Timetable, start: number, end: number, conventio
   const out: RunTimes[] = [];
   for (const logical of firesBetween(tt, start, end)) {
     const fire = convention === 'interval' ? nextFire(tt, logical) : logical;
-    if (fire !== undefined) out.push(runAtFire(tt, fire, convention));
+    const run = fire === undefined ? undefined : runAtFire(tt, fire, convention);
+    if (run) out.push(run);
   }
   return out;
 }

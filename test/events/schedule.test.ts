@@ -49,7 +49,7 @@ describe('workflowSchedules (EventBridge Scheduler)', () => {
 
   it('delivers an input from which the starter derives the daily run: ds the day before, interval [D-1 02:00, D 02:00)', () => {
     const input = (w: ReturnType<typeof workflow>) => schedulerInput(substitute(workflowSchedules(platform(), w)[0]!.Target.Input), '2026-11-26T02:00:00Z');
-    const { name, input: run } = scheduledRun(JSON.parse(input(workflow('daily', { schedule: 'cron(0 2 * * ? *)' }))) as ScheduledStart);
+    const { name, input: run } = scheduledRun(JSON.parse(input(workflow('daily', { schedule: 'cron(0 2 * * ? *)' }))) as ScheduledStart)!;
     expect(name).toBe('2026-11-25T020000Z');
     expect(JSON.parse(run)).toEqual({
       trigger: 'schedule',
@@ -61,7 +61,7 @@ describe('workflowSchedules (EventBridge Scheduler)', () => {
       upstreams: [],
       attempt: 1,
     });
-    expect(scheduledRun(JSON.parse(input(workflow('daily', { schedule: 'cron(0 2 * * ? *)', logicalDate: 'trigger' }))) as ScheduledStart).name).toBe('2026-11-26T020000Z');
+    expect(scheduledRun(JSON.parse(input(workflow('daily', { schedule: 'cron(0 2 * * ? *)', logicalDate: 'trigger' }))) as ScheduledStart)!.name).toBe('2026-11-26T020000Z');
   });
 
   it('has no schedule without one, and a disabled one for a disabled workflow', () => {
@@ -79,7 +79,7 @@ describe('workflowSchedules (EventBridge Scheduler)', () => {
     ]);
     const req = JSON.parse(schedulerInput(substitute(schedules[2]!.Target.Input), '2026-11-26T00:00:00Z')) as ScheduledStart;
     expect(req).toMatchObject({ schedule: 'rate(7 days)', group: 'rate-7-days', scheduled_time: '2026-11-26T00:00:00Z' });
-    const { name, input } = scheduledRun(req);
+    const { name, input } = scheduledRun(req)!;
     // Each group has its own runs: the group qualifies the name.
     expect(name).toBe('2026-11-19T000000Z_rate-7-days');
     expect(JSON.parse(input)).toMatchObject({ group: 'rate-7-days', data_interval_start: '2026-11-19T00:00:00Z', data_interval_end: '2026-11-26T00:00:00Z' });

@@ -50,7 +50,7 @@ function outcomes(result: SimulationResult) {
 describe('a start input with every field of the run', () => {
   it('is what the schedule starter, the dispatcher and lakestep run/backfill send', () => {
     const fields = ['trigger', 'logical_date', 'data_interval_start', 'data_interval_end', 'prev_ds', 'next_ds', 'upstreams', 'attempt'];
-    const scheduled = JSON.parse(scheduledRun({ state_machine_arn: 'arn:aws:states:eu-west-1:123456789012:stateMachine:acme-orders-orders-daily-report', schedule: 'cron(0 6 * * ? *)', scheduled_time: '2026-11-25T06:00:00Z' }).input) as object;
+    const scheduled = JSON.parse(scheduledRun({ state_machine_arn: 'arn:aws:states:eu-west-1:123456789012:stateMachine:acme-orders-orders-daily-report', schedule: 'cron(0 6 * * ? *)', scheduled_time: '2026-11-25T06:00:00Z' })!.input) as object;
     expect(Object.keys(scheduled).sort()).toEqual([...fields].sort());
     const operator = JSON.parse(runInput({ ds: '2026-11-24', logicalDate: LOGICAL, name: NAME, run: FIELDS }, 'manual')) as object;
     expect(Object.keys(operator).sort()).toEqual([...fields].sort());

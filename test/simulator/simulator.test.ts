@@ -192,7 +192,7 @@ describe('event bus', () => {
 
 describe('schedules', () => {
   /** A Scheduler schedule invoking the schedule starter, the fire time as logical date (`trigger`). */
-  const scheduled = (expression: string): ScheduleDefinition => ({
+  const scheduled = (expression: string, convention: 'interval' | 'trigger' = 'trigger'): ScheduleDefinition => ({
     Name: `ls-orders-maint-${expression.replace(/\W+/g, '-')}`,
     GroupName: '${ScheduleGroupName}',
     Description: 'schedule',
@@ -203,7 +203,7 @@ describe('schedules', () => {
     Target: {
       Arn: '${ScheduleStarterArn}',
       RoleArn: '${SchedulerRoleArn}',
-      Input: JSON.stringify({ state_machine_arn: arnOf('orders', 'orders-maintenance'), schedule: expression, logical_date: 'trigger', scheduled_time: '<aws.scheduler.scheduled-time>' }),
+      Input: JSON.stringify({ state_machine_arn: arnOf('orders', 'orders-maintenance'), schedule: expression, logical_date: convention, scheduled_time: '<aws.scheduler.scheduled-time>' }),
       RetryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 10 },
       DeadLetterConfig: { Arn: '${SchedulerDeadLetterArn}' },
     },
@@ -226,6 +226,23 @@ describe('schedules', () => {
     expect((result.executions[2]!.input as { data_interval_start: string }).data_interval_start).toBe('2026-01-01T00:00:00Z');
     expect(result.executions.every((e) => e.status === 'SUCCEEDED' && e.trigger.kind === 'schedule')).toBe(true);
     expect(result.stats.executions).toBe(6);
+  });
+
+  it("starts nothing at a cron's first fire under the interval convention, and the first interval at the second (a year field that starts later)", async () => {
+    const result = await simulate({
+      buildDir: makeBuild([{ useCase: 'orders', name: 'orders-maintenance', definition: PASS_MACHINE, schedules: [scheduled('cron(0 6 * * ? 2027-2030)', 'interval')] }]),
+      scenario: { window: { start: '2026-12-31T00:00:00Z', end: '2027-01-04T00:00:00Z' } },
+    });
+    // Before: the first fire ran [01-01 06:00, 01-01 06:00) under the name of 2027-01-01, and the second fire found
+    // that name taken, so the interval [01-01 06:00, 01-02 06:00) was never run.
+    const runs = result.executions.map((e) => {
+      const input = e.input as { data_interval_start: string; data_interval_end: string };
+      return [e.name, input.data_interval_start, input.data_interval_end, e.startTime];
+    });
+    expect(runs).toEqual([
+      ['2027-01-01T060000Z', '2027-01-01T06:00:00Z', '2027-01-02T06:00:00Z', '2027-01-02T06:00:00.000Z'],
+      ['2027-01-02T060000Z', '2027-01-02T06:00:00Z', '2027-01-03T06:00:00Z', '2027-01-03T06:00:00.000Z'],
+    ]);
   });
 });
 

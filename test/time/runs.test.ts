@@ -65,7 +65,7 @@ describe('intervals around daylight saving time: the span between two actual fir
     const run = runAtFire(tt, at('2026-03-30T00:30:00Z'), 'interval');
     expect(run).toMatchObject({ logical_date: '2026-03-28T01:30:00Z', data_interval_start: '2026-03-28T01:30:00Z', data_interval_end: '2026-03-30T00:30:00Z' });
     // The run before ends where this one starts.
-    expect(runAtFire(tt, at('2026-03-28T01:30:00Z'), 'interval').data_interval_end).toBe(run.data_interval_start);
+    expect(runAtFire(tt, at('2026-03-28T01:30:00Z'), 'interval')!.data_interval_end).toBe(run!.data_interval_start);
   });
 
   it('Europe/Lisbon autumn: the repeated hour fires once, a 25-hour interval follows', () => {
@@ -80,3 +80,19 @@ describe('intervals around daylight saving time: the span between two actual fir
     expect(runAtFire(autumn, at('2026-11-01T07:00:00Z'), 'interval')).toMatchObject({ data_interval_start: '2026-10-31T06:00:00Z', data_interval_end: '2026-11-01T07:00:00Z' });
   });
 });
+
+describe("a cron's first fire (a year field that starts later)", () => {
+  const tt = timetable('cron(0 6 * * ? 2027-2030)', 'UTC');
+
+  it('starts no run under the interval convention: no interval ends there; the next fire runs [first, second)', () => {
+    expect(runAtFire(tt, at('2027-01-01T06:00:00Z'), 'interval')).toBeUndefined();
+    expect(runAtFire(tt, at('2027-01-02T06:00:00Z'), 'interval')).toMatchObject({ logical_date: '2027-01-01T06:00:00Z', data_interval_start: '2027-01-01T06:00:00Z', data_interval_end: '2027-01-02T06:00:00Z', prev_ds: '' });
+    // What backfill lists for that day is the same run.
+    expect(runsOnDay(tt, '2027-01-01', 'interval')).toEqual([runAtFire(tt, at('2027-01-02T06:00:00Z'), 'interval')]);
+  });
+
+  it('starts the run of the first fire under the trigger convention, with an empty interval', () => {
+    expect(runAtFire(tt, at('2027-01-01T06:00:00Z'), 'trigger')).toMatchObject({ logical_date: '2027-01-01T06:00:00Z', data_interval_start: '2027-01-01T06:00:00Z', data_interval_end: '2027-01-01T06:00:00Z', prev_ds: '' });
+  });
+});
+
