@@ -165,8 +165,10 @@ function tableNeeds(platform: ManifestPlatform, useCase: ManifestUseCase, tables
 
 /**
  * Databases to grant as a whole so that the table grants fit {@link TABLE_GRANT_BUDGET}:
- * the costliest first. `writes`: its writes are granted whole too (only for a database
- * whose every known table the use case owns).
+ * the costliest first. `writes`: its writes are granted whole too, only for a database
+ * whose every known table the use case owns — the manifest lists the tables of quarantined
+ * use cases too (src/build/tables.ts), and a table without an owner (made outside lakestep)
+ * is not the use case's.
  */
 function wholeDatabases(platform: ManifestPlatform, useCase: string, needs: ReadonlyMap<string, TableNeed>, tables: Readonly<Record<string, ManifestTable>>): Map<string, { writes: boolean }> {
   const byDb = new Map<string, TableNeed[]>();
@@ -178,7 +180,7 @@ function wholeDatabases(platform: ManifestPlatform, useCase: string, needs: Read
     if (!whole) return perTable(list);
     return databaseCost(platform, db) + (whole.writes ? 0 : perTable(list.filter((n) => [...n.kinds].some((k) => k !== 'read'))));
   };
-  const owns = (db: string) => Object.entries(tables).every(([t, m]) => !t.startsWith(`${db}.`) || m.owner === undefined || m.owner === useCase);
+  const owns = (db: string) => Object.entries(tables).every(([t, m]) => !t.startsWith(`${db}.`) || m.owner === useCase);
   let total = [...byDb.keys()].reduce((s, db) => s + costOf(db), 0);
   const whole = new Map<string, { writes: boolean }>();
   for (const db of [...byDb.keys()].sort((a, b) => costOf(b) - costOf(a) || (a < b ? -1 : 1))) {

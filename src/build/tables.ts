@@ -2,7 +2,10 @@
  * The platform's tables as the manifest lists them (`manifest.tables`): for
  * every table a compiled workflow reads or writes, its owner, where its files
  * live, and which workflows write and read it. infra grants from it, `lineage`
- * and `graph --tables` draw it.
+ * and `graph --tables` draw it. A table only a quarantined use case claims
+ * (its files parsed, its tables deployed by its last good build) is listed
+ * with its owner and no workflow: a grant of a whole database to another use
+ * case must know it is there (infra/usecase/spark-access.ts).
  */
 import { findTable, type PlatformIndex } from '../ir/context.ts';
 import { warehouseLocation } from '../ir/index-platform.ts';
@@ -34,6 +37,7 @@ export function tableCatalog(input: TableCatalogInput): Record<string, ManifestT
       }
     }
   }
+  for (const fqn of input.owners.keys()) if (!tables.has(fqn)) tables.set(fqn, { writers: new Set(), readers: new Set() });
   return Object.fromEntries(
     [...tables.keys()].sort().map((fqn): [string, ManifestTable] => {
       const { writers, readers } = tables.get(fqn)!;

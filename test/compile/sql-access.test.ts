@@ -11,6 +11,7 @@ import { readSpecs } from '../../src/cli/io.ts';
 import type { Manifest } from '../../src/build/types.ts';
 import { compileTree } from './support.ts';
 import { manifestOf } from '../helpers/manifest.ts';
+import { sparkAccess } from '../../infra/usecase/spark-access.ts';
 
 const SPECS = join(import.meta.dirname, '../../specs');
 const ENRICHED = 'orders/sql/orders_enriched.sql';
@@ -162,3 +163,28 @@ describe('statements the analysis cannot read', () => {
     expect(errors(r)).toEqual(['TABLE_NOT_OWNED orders/processing.yaml:20:14']);
   });
 });
+
+describe('a whole-database grant and a quarantined use case', () => {
+  it("never writes a database whole where a quarantined use case's table is: its tables stay in the manifest with their owner", () => {
+    const many = Array.from({ length: 80 }, (_, i) => `CREATE TABLE IF NOT EXISTS shared_db.orders_t${i} (id bigint) USING iceberg;\nINSERT INTO shared_db.orders_t${i} SELECT 1;\n`).join('');
+    const settlement = 'payments/sql/settlement_daily.sql';
+    const theirs = `${readFileSync(join(SPECS, settlement), 'utf8')}\nCREATE TABLE IF NOT EXISTS shared_db.payments_secret (id bigint) USING iceberg;\nINSERT INTO shared_db.payments_secret SELECT 1;\n`;
+    const grantsOf = (r: ReturnType<typeof compileTree>) => {
+      const m = manifestOf(r.files);
+      return { m, orders: sparkAccess(m.platform, m.useCases.find((u) => u.name === 'orders')!, m.tables) };
+    };
+    // Healthy, payments' table is listed: orders writes shared_db table by table.
+    const healthy = grantsOf(example({ [ENRICHED]: `${original}\n${many}`, [settlement]: theirs }));
+    expect(healthy.m.tables['shared_db.payments_secret']!.owner).toBe('payments');
+    expect(healthy.orders.glue.write).not.toContain('shared_db/*');
+    // payments quarantined (a stray field): before, its table left the manifest and orders got shared_db/* (payments_secret included).
+    const processing = readFileSync(join(SPECS, 'payments/processing.yaml'), 'utf8').replace(/^/, 'bogus_field: 1\n');
+    const r = example({ [ENRICHED]: `${original}\n${many}`, [settlement]: theirs, 'payments/processing.yaml': processing });
+    expect(quarantined(r)).toEqual(['payments']);
+    const broken = grantsOf(r);
+    expect(broken.m.tables['shared_db.payments_secret']).toMatchObject({ owner: 'payments', writers: [], readers: [] });
+    expect(broken.orders.glue.write).not.toContain('shared_db/*');
+    expect(broken.orders.glue.write.filter((t) => t.startsWith('shared_db/'))).toHaveLength(80);
+  });
+});
+
