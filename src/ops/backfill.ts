@@ -22,6 +22,8 @@ import type { RunRecordSource } from './run-records.ts';
 
 /** Largest range without `force`. */
 export const BACKFILL_MAX_DAYS = 366;
+/** Most runs of one backfill, `force` or not (about two years of a dag that runs every 5 minutes): past it, a list that would not end. */
+export const BACKFILL_MAX_RUNS = 200_000;
 export const BACKFILL_DEFAULT_CONCURRENCY = 2;
 /** Runs in flight at once: the account's StartExecution throttle and the EMR application's capacity set the bound. */
 export const BACKFILL_MAX_CONCURRENCY = 40;
@@ -86,7 +88,7 @@ export function planBackfill(target: Pick<WorkflowTarget, 'workflow'>, opts: Pic
   if (opts.reprocess !== undefined && !REPROCESS.includes(opts.reprocess)) throw new OpsError('USAGE', `--reprocess must be ${REPROCESS.join(', ')}, got "${opts.reprocess}"`);
   const n = opts.maxConcurrency ?? BACKFILL_DEFAULT_CONCURRENCY;
   if (!Number.isInteger(n) || n < 1 || n > BACKFILL_MAX_CONCURRENCY) throw new OpsError('USAGE', `--max-concurrency must be an integer from 1 to ${BACKFILL_MAX_CONCURRENCY}, got ${n}`);
-  const runs = runsForDays(target.workflow, from, to);
+  const runs = runsForDays(target.workflow, from, to, BACKFILL_MAX_RUNS);
   return opts.backwards ? runs.reverse() : runs;
 }
 

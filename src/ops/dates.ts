@@ -80,14 +80,15 @@ export function isoSeconds(d: Date): string {
   return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
+/** Every day from `from` to `to` inclusive (`YYYY-MM-DD`, UTC calendar), taken one at a time. */
+export function* eachDay(from: string, to: string): Generator<string> {
+  const end = Date.parse(`${to}T00:00:00Z`);
+  for (let t = Date.parse(`${from}T00:00:00Z`); t <= end; t += 86_400_000) yield new Date(t).toISOString().slice(0, 10);
+}
+
 /** Every day from `from` to `to` inclusive (`YYYY-MM-DD`, UTC calendar). */
 export function enumerateDays(from: string, to: string): string[] {
-  const days: string[] = [];
-  const end = Date.parse(`${to}T00:00:00Z`);
-  for (let t = Date.parse(`${from}T00:00:00Z`); t <= end; t += 86_400_000) {
-    days.push(new Date(t).toISOString().slice(0, 10));
-  }
-  return days;
+  return [...eachDay(from, to)];
 }
 
 /** Start input JSON, keys in a fixed order so identical runs send identical bytes. */

@@ -9,7 +9,7 @@ import type { ManifestWorkflow } from '../build/types.ts';
 import { attemptQualifier, executionName } from '../naming.ts';
 import { fireOf, runAtFire, runsOnDay, unscheduledRun, type RunTimes } from '../time/runs.ts';
 import { nextFire, previousFire, timetable, type Timetable } from '../time/timetable.ts';
-import { enumerateDays, isoSeconds, logicalDateOf } from './dates.ts';
+import { eachDay, isoSeconds, logicalDateOf } from './dates.ts';
 import { OpsError } from './errors.ts';
 
 export type OperatorTrigger = 'manual' | 'backfill';
@@ -53,9 +53,14 @@ export function runsForDate(w: ManifestWorkflow, date: string): PlannedRun[] {
   return [planned(runAtFire(table.tt, fire, table.convention)!)];
 }
 
-/** Every run of the days `from`..`to` (inclusive). */
-export function runsForDays(w: ManifestWorkflow, from: string, to: string): PlannedRun[] {
-  return enumerateDays(from, to).flatMap((day) => runsForDate(w, day));
+/** Every run of the days `from`..`to` (inclusive); past `max` runs, an error instead of a list that would not end. */
+export function runsForDays(w: ManifestWorkflow, from: string, to: string, max = Infinity): PlannedRun[] {
+  const runs: PlannedRun[] = [];
+  for (const day of eachDay(from, to)) {
+    runs.push(...runsForDate(w, day));
+    if (runs.length > max) throw new OpsError('USAGE', `${from}..${to} holds more than ${max.toLocaleString('en-US')} runs of ${describeTimetable(w)}: backfill it in shorter ranges`);
+  }
+  return runs;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { ExecutionLimitExceeded, StartExecutionCommand, StateMachineDoesNotExist } from '@aws-sdk/client-sfn';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { backfill, planBackfill } from '../../src/ops/backfill.ts';
+import { runsForDays } from '../../src/ops/plan.ts';
 import { PAYLOAD_BYTES_MAX } from '../../src/asl/limits.ts';
 import { detachedInput, detachedName, startDetached } from '../../src/ops/backfill-detach.ts';
 import { formatBackfill } from '../../src/ops/format.ts';
@@ -31,6 +32,9 @@ describe('planBackfill', () => {
   it('plans days of any year, and ranges of more runs than a call takes arguments', () => {
     expect(planBackfill(target(), { from: '1600-01-01', to: '1600-01-02' }).map((r) => r.name)).toEqual(['1600-01-01T000000Z', '1600-01-02T000000Z']);
     expect(planBackfill(target(), { from: '1600-01-01', to: '2026-01-01', force: true })).toHaveLength(155_595);
+    // Before: built every run first (4 GB in a minute for 0001..9999 of a 15-minute dag, and still going).
+    expect(() => planBackfill(target(), { from: '0001-01-01', to: '9999-12-31', force: true })).toThrow('0001-01-01..9999-12-31 holds more than 200,000 runs');
+    expect(() => runsForDays(hourly().workflow, '2026-01-01', '2026-01-31', 100)).toThrow(/^2026-01-01\.\.2026-01-31 holds more than 100 runs of cron\(0 \* \* \* \? \*\).*: backfill it in shorter ranges$/);
   });
 
   it('validates the options', () => {
