@@ -134,7 +134,9 @@ export function sqlFileAccess(path: string, text: string, catalog: string): SqlF
     const badUse = s.use && useProblem(s.use, catalog);
     if (badUse) problems.push({ code: 'SQL_TABLE_NAME', message: badUse, origin: at(s.line, s.column), declarable: false });
     for (const u of s.uses) {
-      const r = resolveName(u.name.resolved ?? u.name.parts, catalog);
+      const parts = u.name.resolved ?? u.name.parts;
+      // A procedure reads its table argument in its own catalog (`CALL spark_catalog.system.…('db.t')`).
+      const r = resolveName(u.catalog && parts.length <= 2 ? [u.catalog, ...parts] : parts, catalog);
       if (typeof r === 'string') {
         problems.push({ code: 'SQL_TABLE_NAME', message: r, origin: at(u.line, u.column), declarable: false });
         continue;

@@ -97,6 +97,8 @@ describe('names a statement cannot place', () => {
     ['the session catalog before a metadata table name', 'SELECT * FROM spark_catalog.raw_payments.snapshots', 'orders/sql/orders_enriched.sql:1:15'],
     ['the session catalog before a branch name', 'DROP TABLE IF EXISTS SPARK_CATALOG.raw_payments.branch_x', 'orders/sql/orders_enriched.sql:1:22'],
     ['USE of the session catalog', 'USE spark_catalog', 'orders/sql/orders_enriched.sql:1:1'],
+    // The table argument of a procedure is read in the procedure's catalog.
+    ['a procedure of the session catalog', "CALL spark_catalog.system.expire_snapshots('raw_orders.orders')", 'orders/sql/orders_enriched.sql:1:44'],
     ['USE of a namespace of the session catalog', 'USE spark_catalog.raw_orders', 'orders/sql/orders_enriched.sql:1:1'],
   ])('refuses %s', (_what, statement, at) => {
     const r = example({ [ENRICHED]: `${statement};\n` });

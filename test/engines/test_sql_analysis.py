@@ -277,6 +277,9 @@ SCOPING = [
     ("WITH events AS (SELECT 6 AS v) SELECT v FROM events", 6, False),  # a CTE shadows the view
     ("DROP VIEW events", None, False),  # drops the view, not the table
     ("SELECT v FROM events", 1, True),
+    ("CREATE OR REPLACE TEMP VIEW events AS SELECT 7 AS v", None, False),
+    ("DROP TABLE events", None, False),  # DROP TABLE of a view's name drops the view too
+    ("SELECT v FROM events", 1, True),
 ]
 
 

@@ -23,6 +23,7 @@ describe('analyzeSql: statements it cannot read are problems, never skipped', ()
     { given: "INSERT OVERWRITE DIRECTORY 's3://b/p' USING parquet SELECT * FROM raw.a", code: 'SQL_UNSUPPORTED', at: [1, 1], message: /^INSERT OVERWRITE DIRECTORY writes files/ },
     { given: 'SET spark.sql.catalog.glue_catalog.warehouse = s3://elsewhere/', code: 'SQL_UNSUPPORTED', at: [1, 1], message: /changes where tables are read or written/ },
     { given: 'SET spark.wap.branch = audit', code: 'SQL_UNSUPPORTED', at: [1, 1], message: /changes where tables are read or written/ },
+    { given: "CREATE TEMPORARY TABLE v USING parquet OPTIONS (path 's3://b/p/')", code: 'SQL_UNSUPPORTED', at: [1, 1], message: /^CREATE TEMPORARY TABLE makes a temporary view over files/ },
     { given: 'SET `spark.sql.variable.substitute` = true', code: 'SQL_UNSUPPORTED', at: [1, 1], message: /would let Spark rewrite the text of later statements/ },
     { given: "SELECT * FROM IDENTIFIER(concat('raw', '.a'))", code: 'SQL_UNSUPPORTED', at: [1, 15], message: /^IDENTIFIER\(…\) names a table only with a string constant/ },
     { given: "CALL glue_catalog.system.evil('raw.a')", code: 'SQL_UNSUPPORTED', at: [1, 6], message: /^procedure glue_catalog\.system\.evil is not one of Iceberg's system procedures/ },

@@ -54,6 +54,19 @@ describe('analyzeSql: temporary views are never tables', () => {
     ]);
   });
 
+  it('takes DROP TABLE of a temporary view for the drop of the view, as Spark does: the table of that name is read after it', () => {
+    const r = analyzeSql('USE raw_orders;\nCREATE TEMP VIEW refunds AS SELECT 1;\nDROP TABLE refunds;\nUSE raw_payments;\nSELECT * FROM refunds');
+    expect(r.problems).toEqual([]);
+    // Before: a drop of raw_orders.refunds, and the read of raw_payments.refunds taken for the view.
+    expect(r.statements.map((s) => [s.uses.map((u) => `${u.operation} ${(u.name.resolved ?? u.name.parts).join('.')}`), s.tempViews])).toEqual([
+      [[], { reads: [] }],
+      [[], { defines: 'refunds', reads: [] }],
+      [[], { drops: 'refunds', reads: [] }],
+      [[], { reads: [] }],
+      [['select raw_payments.refunds'], { reads: [] }],
+    ]);
+  });
+
   it('knows views an earlier file of the session defined, and the changelog view of create_changelog_view', () => {
     const r = analyzeSql("SELECT * FROM staged; CALL cat.system.create_changelog_view(table => 'raw.e'); SELECT * FROM e_changes", { tempViews: ['Staged'] });
     expect(r.statements.map((s) => s.tempViews)).toEqual([{ reads: ['staged'] }, { defines: 'e_changes', reads: [] }, { reads: ['e_changes'] }]);

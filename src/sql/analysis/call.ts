@@ -55,7 +55,7 @@ export function analyzeCall(tokens: readonly Token[]): Found {
     const parsed = parseTokens(value, value.at(-1)!.stop + 1, (p) => p.expression());
     if ('error' in parsed) throw new Refused('SQL_SYNTAX', `syntax error: ${parsed.error.message}`, parsed.error.at);
     const role = spec.tables[param];
-    if (role) found.uses.push({ name: tableArgument(value, param), operation: 'call', role, procedure });
+    if (role) found.uses.push({ name: tableArgument(value, param), operation: 'call', role, procedure, ...(name.length === 3 ? { catalog: name[0]! } : {}) });
     else found.references.push(...readsOf(parsed.tree, new Set(), new Map()));
     if (procedure === 'create_changelog_view' && param === 'changelog_view') found.defines = viewName(value);
   }

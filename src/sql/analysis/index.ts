@@ -68,9 +68,12 @@ export function analyzeSql(text: string, options: AnalyzeOptions = {}): SqlAnaly
     const table = (u: Use): TableUse => {
       const name: TableUse['name'] = { parts: u.name.parts };
       if (use && u.name.parts.length === 1) Object.assign(name, { resolved: [...use.parts, ...u.name.parts], use: use.at });
-      return { name, operation: u.operation, role: u.role, ...(u.procedure ? { procedure: u.procedure } : {}), ...positions.at(u.name.at) };
+      return { name, operation: u.operation, role: u.role, ...(u.procedure ? { procedure: u.procedure } : {}), ...(u.catalog ? { catalog: u.catalog } : {}), ...positions.at(u.name.at) };
     };
-    const uses = found.uses.map(table);
+    // DROP TABLE of a temporary view's name drops the view, as in Spark (the table of that name stays).
+    const dropsView = found.uses.find((u) => u.operation === 'drop' && tempView(u.name.parts.map((p) => p.toLowerCase()), temps));
+    if (dropsView) stmt.tempViews.drops = tempView(dropsView.name.parts.map((p) => p.toLowerCase()), temps);
+    const uses = found.uses.filter((u) => u !== dropsView).map(table);
     for (const ref of [...found.references].sort((a, b) => a.name.at - b.name.at)) {
       const lower = ref.name.parts.map((p) => p.toLowerCase());
       if (lower.length === 1 && ref.ctes.has(lower[0]!)) continue;

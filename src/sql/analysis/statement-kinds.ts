@@ -16,6 +16,8 @@ export interface Use {
   operation: SqlOperation;
   role: 'read' | 'write';
   procedure?: string;
+  /** For CALL `<catalog>.system.<procedure>`: the catalog, where the procedure reads its table argument. */
+  catalog?: string;
 }
 
 /** What one statement does: its targets (and CALL tables), the relations it reads, temporary views and USE. */
@@ -82,7 +84,11 @@ function set(ctx: ParserRuleContext): Omit<Found, 'references'> {
 export const HANDLERS: Record<string, Handler> = {
   statementDefault: nothing,
   dmlStatement: dml,
-  createTable: (c: G.CreateTableContext, p) => write(tableName(c.tableNameCreate(), p), c.query() ? 'create_as_select' : 'create', c.tableNameCreate()),
+  createTable: (c: G.CreateTableContext, p) => {
+    // Spark makes it a temporary view over files (CreateTempViewUsing): a path no table name stands for.
+    if (c.KW_TEMPORARY()) throw new Refused('SQL_UNSUPPORTED', 'CREATE TEMPORARY TABLE makes a temporary view over files: use CREATE TEMPORARY VIEW … AS SELECT from tables', c.start!.start);
+    return write(tableName(c.tableNameCreate(), p), c.query() ? 'create_as_select' : 'create', c.tableNameCreate());
+  },
   createTableLike: (c: G.CreateTableLikeContext, p) => write(tableName(c._target!, p), 'create', c._target!),
   replaceTable: (c: G.ReplaceTableContext, p) => write(tableName(c.tableNameCreate(), p), 'replace', c.tableNameCreate()),
   createView: (c: G.CreateViewContext, p) => {

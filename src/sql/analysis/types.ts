@@ -45,6 +45,8 @@ export interface TableUse extends SqlPosition {
   role: 'read' | 'write';
   /** For CALL: the procedure (`rewrite_data_files`, `expire_snapshots`, …). */
   procedure?: string;
+  /** For CALL `<catalog>.system.<procedure>`: the catalog, in which the procedure reads a table argument of one or two parts. */
+  catalog?: string;
 }
 
 export interface SqlStatement extends SqlPosition {
