@@ -31,7 +31,9 @@ SOURCES = [
 SYMLINKS = ["test/golden/hostile-inputs/specs/links/sql/evil.sql", "test/golden/hostile-inputs/specs/links/sql/gone.sql"]
 # Statements the analysis reports as problems (file, line): a template in a table name, which the
 # compiler refuses (SQL_TEMPLATE_IN_NAME) in the golden case that shows the run templates' errors.
-SKIPPED: list[tuple[str, int]] = [("test/golden/sql-templates/specs/broken/sql/habits.sql", 1)]
+SKIPPED: list[tuple[str, int]] = [("test/golden/sql-templates/specs/broken/sql/habits.sql", 1),
+                                  # ALTER TABLE … SET LOCATION, which the analysis refuses (a table's files stay where the platform lays them out).
+                                  ("test/engines/sql/corpus.sql", 94)]
 
 # Iceberg procedure parameters naming a table the procedure only reads (the others it changes).
 READ_ONLY = {("ancestors_of", "table"), ("create_changelog_view", "table"), ("rewrite_table_path", "table"),

@@ -47,7 +47,6 @@ const STATEMENTS: { given: string; want: string[] }[] = [
   { given: 'ALTER TABLE proc.s DROP COLUMN a', want: ['write alter proc.s'] },
   { given: 'ALTER TABLE proc.s DROP COLUMNS (a, b)', want: ['write alter proc.s'] },
   { given: 'ALTER TABLE proc.s RENAME TO proc.t', want: ['write alter proc.s', 'write alter proc.t'] },
-  { given: "ALTER TABLE proc.s SET LOCATION 's3://b/p'", want: ['write alter proc.s'] },
   { given: "ALTER TABLE proc.s DROP IF EXISTS PARTITION (ds = '1')", want: ['write alter proc.s'] },
   // ALTER TABLE: Iceberg's extensions
   { given: 'ALTER TABLE proc.s ADD PARTITION FIELD bucket(16, id) AS shard', want: ['write alter proc.s'] },

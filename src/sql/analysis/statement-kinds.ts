@@ -87,10 +87,21 @@ export const HANDLERS: Record<string, Handler> = {
   createTable: (c: G.CreateTableContext, p) => {
     // Spark makes it a temporary view over files (CreateTempViewUsing): a path no table name stands for.
     if (c.KW_TEMPORARY()) throw new Refused('SQL_UNSUPPORTED', 'CREATE TEMPORARY TABLE makes a temporary view over files: use CREATE TEMPORARY VIEW … AS SELECT from tables', c.start!.start);
+    refuseLocation(c.createTableClauses().KW_LOCATION());
     return write(tableName(c.tableNameCreate(), p), c.query() ? 'create_as_select' : 'create', c.tableNameCreate());
   },
-  createTableLike: (c: G.CreateTableLikeContext, p) => write(tableName(c._target!, p), 'create', c._target!),
-  replaceTable: (c: G.ReplaceTableContext, p) => write(tableName(c.tableNameCreate(), p), 'replace', c.tableNameCreate()),
+  createTableLike: (c: G.CreateTableLikeContext, p) => {
+    refuseLocation(c.KW_LOCATION());
+    return write(tableName(c._target!, p), 'create', c._target!);
+  },
+  replaceTable: (c: G.ReplaceTableContext, p) => {
+    refuseLocation(c.createTableClauses().KW_LOCATION());
+    return write(tableName(c.tableNameCreate(), p), 'replace', c.tableNameCreate());
+  },
+  setTableLocation: (c: G.SetTableLocationContext, p) => {
+    refuseLocation([c.KW_LOCATION()]);
+    return alter(c, p);
+  },
   createView: (c: G.CreateViewContext, p) => {
     const name = viewName(c.viewNameCreate(), p);
     if (!c.KW_TEMPORARY()) return write(name, 'create_view', c.viewNameCreate());
@@ -131,12 +142,14 @@ export const HANDLERS: Record<string, Handler> = {
       'addTablePartition',
       'renameTablePartition',
       'dropTablePartitions',
-      'setTableLocation',
       'recoverPartitions',
     ].map((label) => [label, alter]),
   ),
   useNamespace: (c: G.UseNamespaceContext, p) => ({ uses: [], use: referenceName(c.namespaceName().identifierReference(), p).parts }),
-  createNamespace: nothing,
+  createNamespace: (c: G.CreateNamespaceContext) => {
+    refuseLocation(c.KW_LOCATION());
+    return nothing();
+  },
   setConfig: set,
   setConfigAndValue: set,
   setConfigAnyKey: set,
@@ -148,6 +161,15 @@ export const HANDLERS: Record<string, Handler> = {
   setTimeZoneAny: nothing,
   clearCache: nothing,
 };
+
+/**
+ * `LOCATION '<path>'` on a table or database: its files would live where the statement says instead of where the
+ * platform lays them out (`s3://<layer bucket>/<database>/<table>/`), which the grants and other use cases' tables
+ * follow — another use case's prefix, or the artifacts bucket's runtime.
+ */
+function refuseLocation(nodes: readonly { symbol: { start: number } }[]): void {
+  if (nodes.length > 0) throw new Refused('SQL_UNSUPPORTED', "LOCATION puts a table's or database's files elsewhere than the platform lays them out: leave it out", nodes[0]!.symbol.start);
+}
 
 function tempName(name: Name, global: boolean): string {
   if (name.parts.length > 1) throw new Refused('SQL_SYNTAX', 'a temporary view name has one part', name.at);
