@@ -122,8 +122,11 @@ export function readScenarioFile(cwd: string, path: string): Scenario {
   try {
     return parseScenario(text);
   } catch (e) {
-    // ScenarioError lists every problem; YAML syntax errors carry their line and column.
-    const message = e instanceof ScenarioError ? e.message : `invalid YAML: ${(e as Error).message}`;
+    // ScenarioError lists every problem, each at its line and column; YAML syntax errors carry theirs.
+    const message =
+      e instanceof ScenarioError
+        ? `Invalid scenario:\n  ${e.problems.map((p, i) => (e.positions[i] ? `${path}:${e.positions[i]!.line}:${e.positions[i]!.column} ${p}` : p)).join('\n  ')}`
+        : `invalid YAML: ${(e as Error).message}`;
     throw Object.assign(new Error(`${path}: ${message}`), { exitCode: 2 });
   }
 }

@@ -1,7 +1,7 @@
 /**
  * Reading and validating scenario files (YAML or JSON). All problems are collected.
  */
-import { parse } from 'yaml';
+import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import { logicalDateOf } from '../ops/dates.ts';
 import type { Scenario } from './types.ts';
 import { attributeValueProblem } from './attribute-values.ts';
@@ -9,18 +9,45 @@ import { attributeValueProblem } from './attribute-values.ts';
 export class ScenarioError extends Error {
   /** A usage error: the CLI prints the message, without a stack. */
   readonly exitCode = 2;
-  constructor(readonly problems: string[]) {
+  /**
+   * @param problems `path: message` each
+   * @param positions where each problem is in the scenario's text (1-based), when it came from one and its path names a node of it
+   */
+  constructor(
+    readonly problems: string[],
+    readonly positions: readonly ({ line: number; column: number } | undefined)[] = [],
+  ) {
     super(`Invalid scenario:\n  ${problems.join('\n  ')}`);
     this.name = 'ScenarioError';
   }
 }
 
-/** Parses a YAML (or JSON) scenario text; throws `ScenarioError` listing every problem. */
+/** Parses a YAML (or JSON) scenario text; throws `ScenarioError` listing every problem, each where it is in the text. */
 export function parseScenario(text: string): Scenario {
-  const value: unknown = parse(text) ?? {};
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines });
+  if (doc.errors.length) throw doc.errors[0];
+  const value: unknown = doc.toJS() ?? {};
   const problems = validateScenario(value);
-  if (problems.length) throw new ScenarioError(problems);
+  if (problems.length) throw new ScenarioError(problems, problems.map((p) => positionOf(doc, lines, p)));
   return value as Scenario;
+}
+
+/**
+ * The position of the node a problem's path names (`start[0].workflow`, `window`), or of the nearest node above it
+ * the path still names (a fault's state name may hold a dot); undefined for a problem of the whole scenario.
+ */
+function positionOf(doc: Document, lines: LineCounter, problem: string): { line: number; column: number } | undefined {
+  const path = problem.slice(0, Math.max(0, problem.indexOf(': ')));
+  const segments = [...path.matchAll(/\[(\d+)\]|([^.[\]]+)/g)].map((m) => (m[1] !== undefined ? Number(m[1]) : m[2]!));
+  for (let n = segments.length; n > 0; n--) {
+    const node = doc.getIn(segments.slice(0, n), true);
+    if (isNode(node) && node.range) {
+      const { line, col } = lines.linePos(node.range[0]);
+      return { line, column: col };
+    }
+  }
+  return undefined;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -179,6 +179,18 @@ describe('lakestep simulate', () => {
     expect(r.out).toBe('');
   });
 
+  it('puts every problem of a scenario file at its line and column', async () => {
+    const build = salesBuild();
+    const file = scenarioFile('start:\n  - workflow: sales/extract\n    logical_date: soon\nwindow:\n  start: 2026-11-26T00:00:00Z\n  end: 2026-11-25T00:00:00Z\ndelays: {sales/extract: {Run job: .nan}}\n');
+    const r = await runCli(['simulate', '--build', build, '--scenario', file], build);
+    expect(r.code).toBe(2);
+    const at = (line: number, column: number, problem: string) => `${file}:${line}:${column} ${problem}`;
+    expect(r.err).toContain(at(3, 19, 'start[0].logical_date: must be a date or ISO timestamp'));
+    expect(r.err).toContain(at(5, 3, 'window: end is before start'));
+    // A state name with a space: the deepest node the path names.
+    expect(r.err).toContain(at(7, 35, 'delays.sales/extract.Run job: must be a number of seconds'));
+  });
+
   it('names at most 20 of the known workflows when a scenario names one the build has not', async () => {
     const build = makeBuild(Array.from({ length: 25 }, (_, i) => ({ useCase: 'big', name: `dag${String(i).padStart(2, '0')}`, definition: PASS_MACHINE })));
     const r = await runCli(['simulate', '--build', build, '--scenario', scenarioFile('start: [{workflow: big/nope}]\n')], build);
