@@ -87,7 +87,8 @@ export function stateMachineArnPlaceholder(name: string): string {
 /**
  * Execution name for a logical date: the ISO timestamp without colons
  * (`2026-11-26T06:00:00Z` → `2026-11-26T060000Z`). Names allow no `:`, `.` or `+`,
- * so any other accepted form (fractional seconds, an offset) becomes
+ * so any other accepted form (a fraction of a second that is not zero; the run context refuses
+ * offsets, and drops a fraction of zeros) becomes
  * `<day>-<SHA-1 of the date>` (hex). Qualifiers follow after `_`: the schedule group
  * of a maintenance run, `a<N>` for the N-th attempt (`2026-11-26T060000Z_a2`). The
  * part before the first `_` is the logical date's, which the run context checks
@@ -97,8 +98,10 @@ export function stateMachineArnPlaceholder(name: string): string {
  * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html
  */
 export function executionName(logicalDate: string, ...qualifiers: (string | undefined)[]): string {
-  const canonical = logicalDate.endsWith('Z') && !logicalDate.includes('.');
-  const base = canonical ? logicalDate.replaceAll(':', '') : `${logicalDate.split('T')[0]}-${createHash('sha1').update(logicalDate).digest('hex')}`;
+  // A fraction of zeros (toISOString's .000Z) is dropped, as the run context drops it.
+  const date = logicalDate.endsWith('.000Z') ? `${logicalDate.slice(0, -'.000Z'.length)}Z` : logicalDate;
+  const canonical = date.endsWith('Z') && !date.includes('.');
+  const base = canonical ? date.replaceAll(':', '') : `${date.split('T')[0]}-${createHash('sha1').update(date).digest('hex')}`;
   return [base, ...qualifiers.filter((q): q is string => q !== undefined && q !== '')].join('_');
 }
 

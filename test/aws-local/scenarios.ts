@@ -144,6 +144,12 @@ export function isolatedCases(build: string, buildDir: string): Case[] {
       out.push(one('console-comment', { Comment: 'Insert your JSON here' }));
       out.push(one('date', { logical_date: DAY }));
       out.push(one('timestamp', { logical_date: TIMESTAMP }));
+      // The run context is the same in every workflow: the other spellings of a timestamp, on one of them.
+      if (uc === manifest.useCases[0] && wf === uc.workflows[0]) {
+        // toISOString()'s fraction of zeros is the canonical date; another zone fails (a second name for one instant).
+        out.push(one('timestamp-zero-fraction', { logical_date: '2026-11-25T06:00:00.000Z' }));
+        out.push(one('timestamp-offset', { logical_date: '2026-11-25T07:00:00+01:00' }, { expect: endedWith(ref, 'FAILED', 'Lakestep.InvalidLogicalDate') }));
+      }
       // A failing job per kind of workflow (each takes the same failure path of its kind).
       // A dated maintenance start maintains every table (its `-all` job); other kinds start with their first job.
       const firstJob = (wf.type === 'maintenance' ? wf.jobs.find((j) => j.endsWith('-all.json')) : undefined) ?? wf.jobs[0];

