@@ -3,7 +3,7 @@
  * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html
  */
 
-import { daysInMonth, parseCron } from '../time/cron.ts';
+import { eachFire, timetable } from '../time/timetable.ts';
 
 interface Field {
   name: string;
@@ -57,25 +57,15 @@ function checkCron(body: string): string | undefined {
   const dow = parts[4]!;
   if ((dom === '?') === (dow === '?')) return `cron(${body}): exactly one of day-of-month and day-of-week must be '?'`;
   // What the checks above let through, the timetable reads (src/time/cron.ts): any disagreement is refused here
-  // rather than thrown at compile time.
-  let onDay: ReturnType<typeof parseCron>['onDay'];
+  // rather than thrown at compile time; and a cron must fire once in the years it may name.
+  let fires: Iterator<number, void>;
   try {
-    onDay = parseCron(body).onDay;
+    fires = eachFire(timetable(`cron(${body})`), Date.UTC(FIELDS[5]!.min, 0, 1), Date.UTC(FIELDS[5]!.max + 1, 0, 1));
   } catch (e) {
     return `cron(${body}): ${(e as Error).message.replace(/^cron: /, '')}`;
   }
-  if (!firesOnSomeDay(onDay)) return `cron(${body}) never fires: no day from ${FIELDS[5]!.min} to ${FIELDS[5]!.max} has its day-of-month, month, day-of-week and year`;
+  if (fires.next().done) return `cron(${body}) never fires: no day from ${FIELDS[5]!.min} to ${FIELDS[5]!.max} has its day-of-month, month, day-of-week and year`;
   return undefined;
-}
-
-/** Whether some day of the years cron accepts matches `onDay` (stops at the first: a cron of every day answers at once). */
-function firesOnSomeDay(onDay: ReturnType<typeof parseCron>['onDay']): boolean {
-  for (let year = FIELDS[5]!.min; year <= FIELDS[5]!.max; year++) {
-    for (let month = 1; month <= 12; month++) {
-      for (let day = 1, last = daysInMonth({ year, month }); day <= last; day++) if (onDay({ year, month, day })) return true;
-    }
-  }
-  return false;
 }
 
 function checkField(text: string, f: Field): string | undefined {
