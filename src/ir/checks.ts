@@ -8,6 +8,7 @@ import { joinPointer } from '../spec/files.ts';
 import type { ColumnSpec } from '../spec/types.ts';
 import { fail, platformDatabases, type PhaseContext } from './context.ts';
 import { locationProblem, s3UrisIn } from './locations.ts';
+import { isCatalogName } from './sql-access.ts';
 import type { Column, TableRef } from './types.ts';
 
 /** An identifier used in SQL (column, key); reports `code` when invalid. */
@@ -17,12 +18,6 @@ export function identifier(ctx: PhaseContext, name: string, pointer: string, wha
   return undefined;
 }
 
-/**
- * Names Spark reads as a catalog (or its temporary views' namespace) where a database would stand: in Spark SQL
- * `spark_catalog.t` is table `t` of the session catalog, never of a database `spark_catalog`.
- */
-const NOT_DATABASES = ['spark_catalog', 'global_temp'];
-
 /** `database.table` → {@link TableRef}. */
 export function tableRef(ctx: PhaseContext, text: string, pointer: string): TableRef | undefined {
   const r = parseTableRef(text);
@@ -30,8 +25,9 @@ export function tableRef(ctx: PhaseContext, text: string, pointer: string): Tabl
     fail(ctx, 'SQL_TABLE_NAME', r, pointer);
     return undefined;
   }
-  const database = r.database.toLowerCase();
-  if (NOT_DATABASES.includes(database) || database === ctx.platform.catalog.toLowerCase()) {
+  // Spark reads a catalog's name (or global_temp, its temporary views' namespace) where a database would stand:
+  // `spark_catalog.t` is table `t` of the session catalog, never of a database `spark_catalog`.
+  if (isCatalogName(r.database, ctx.platform.catalog) || r.database.toLowerCase() === 'global_temp') {
     fail(ctx, 'SQL_TABLE_NAME', `'${r.database}' names a catalog in Spark SQL (${r.database}.${r.table} is a table of that catalog, not of a database): give the table as <database>.<table>`, pointer);
     return undefined;
   }

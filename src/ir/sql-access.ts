@@ -80,6 +80,12 @@ function kindsOf(u: TableUse): TableAccessKind[] {
  */
 const SESSION_CATALOG = 'spark_catalog';
 
+/** Whether `name` (any case) is a catalog of the jobs' Spark session: the session catalog or the platform's `catalog`. */
+export function isCatalogName(name: string, catalog: string): boolean {
+  const n = name.toLowerCase();
+  return n === SESSION_CATALOG || n === catalog.toLowerCase();
+}
+
 /** `[db, t]` of a name as written, or why it cannot be placed. */
 function resolveName(parts: readonly string[], catalog: string): [string, string] | string {
   let p = [...parts];
@@ -108,11 +114,10 @@ function resolveName(parts: readonly string[], catalog: string): [string, string
  * switches to another catalog.
  */
 function useProblem(parts: readonly string[], catalog: string): string | undefined {
-  const head = parts[0]!.toLowerCase();
-  if (parts.length === 1 && (head === catalog.toLowerCase() || head === SESSION_CATALOG)) {
+  if (parts.length === 1 && isCatalogName(parts[0]!, catalog)) {
     return `USE ${parts[0]} names a catalog, not a database: write USE <database> (or USE ${catalog}.<database>)`;
   }
-  if (head === SESSION_CATALOG) return `USE ${parts.join('.')} switches to another catalog than the platform's '${catalog}': jobs read and write the platform's catalog only`;
+  if (parts[0]!.toLowerCase() === SESSION_CATALOG) return `USE ${parts.join('.')} switches to another catalog than the platform's '${catalog}': jobs read and write the platform's catalog only`;
   return undefined;
 }
 
