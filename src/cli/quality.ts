@@ -12,11 +12,11 @@ import { checksResult } from '../ops/checks.ts';
 import { dynamoPublishes, itemPublishes, type PublishSource } from '../ops/freshness.ts';
 import { dagQuality, formatChecks, formatDagQuality, type DagQuality } from '../ops/quality-status.ts';
 import { dynamoRecords, itemRecords, pickRecord, type RunRecordSource } from '../ops/run-records.ts';
-import { simulate } from '../simulator/index.ts';
 import { plainUsage, workflowRef } from './args.ts';
 import type { Io } from './io.ts';
 import { aws } from './operate.ts';
 import { readScenarioFile, startScenario, unknownWorkflows } from './scenario.ts';
+import { simulateKnown } from './simulation.ts';
 
 export interface QualitySources {
   runs: RunRecordSource;
@@ -36,7 +36,7 @@ export async function simulatedSources(io: Io, buildDir: string, manifest: Manif
   const { scenario, source } = scenarioPath === undefined ? startScenario(manifest) : { scenario: readScenarioFile(io.cwd, scenarioPath), source: scenarioPath };
   const unknown = unknownWorkflows(manifest, scenario);
   if (unknown.length) throw plainUsage(`invalid scenario ${source}:\n  ${unknown.join('\n  ')}`);
-  const result = await simulate({ buildDir, scenario });
+  const result = await simulateKnown({ buildDir, scenario });
   return {
     runs: itemRecords(result.dynamodb[manifest.platform.dynamodb.runs] ?? []),
     published: itemPublishes(result.dynamodb[manifest.platform.dynamodb.watermarks] ?? []),

@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { TABLE_KEYS, type TableKind } from '../build/platform-tables.ts';
 import type { Manifest } from '../build/types.ts';
 import { typeOf } from '../simulator/attribute-values.ts';
-import { BACKFILL_REF, DISPATCHER_REF, parseScenario, ScenarioError, unknownMigratedTables, type Scenario } from '../simulator/index.ts';
+import { BACKFILL_REF, DISPATCHER_REF, parseScenario, parseScenarioLocated, ScenarioError, unknownMigratedTables, type Scenario } from '../simulator/index.ts';
 
 /** Logical date of the migrations and start of the schedule window of the default scenario. */
 export const DEFAULT_DAY = { start: '2026-11-25T00:00:00Z', end: '2026-11-26T00:00:00Z' } as const;
@@ -88,14 +88,27 @@ export function unknownWorkflows(manifest: Manifest, scenario: Scenario): string
   const refs = workflowRefs(manifest);
   const named = [
     ...(scenario.start ?? []).map((s, i) => [`start[${i}].workflow`, s.workflow] as const),
-    ...Object.keys(scenario.faults ?? {}).map((ref) => ['faults', ref] as const),
-    ...Object.keys(scenario.delays ?? {}).map((ref) => ['delays', ref] as const),
+    ...Object.keys(scenario.faults ?? {}).map((ref) => [`faults.${ref}`, ref] as const),
+    ...Object.keys(scenario.delays ?? {}).map((ref) => [`delays.${ref}`, ref] as const),
   ];
-  return [
+  return located(scenario, [
     ...named.filter(([, ref]) => !refs.has(ref)).map(([path, ref]) => `${path}: unknown workflow "${ref}"`),
     ...unknownMigratedTables(manifest, scenario.migrated),
     ...seedsWithoutKey(manifest, scenario.dynamodb),
-  ];
+  ]);
+}
+
+type Position = { line: number; column: number };
+/** Where each scenario read from a file came from, to place the problems found later against a build. */
+const sources = new WeakMap<Scenario, { path: string; locate: (problem: string) => Position | undefined }>();
+
+/** `problem` (`path: message`) led by `file:line:col` when its place in the file is known. */
+const at = (file: string, position: Position | undefined, problem: string): string => (position ? `${file}:${position.line}:${position.column} ${problem}` : problem);
+
+/** Problems of `scenario` (`path: message` each), each at its line and column when the scenario was read from a file. */
+export function located(scenario: Scenario, problems: string[]): string[] {
+  const source = sources.get(scenario);
+  return source ? problems.map((p) => at(source.path, source.locate(p), p)) : problems;
 }
 
 /** Items of `dynamodb` for a table of the platform that lack one of its key attributes, or give it as other than a string (the type the machines key them by). */
@@ -120,13 +133,13 @@ export function readScenarioFile(cwd: string, path: string): Scenario {
     throw Object.assign(new Error(`cannot read scenario file ${path}`), { exitCode: 2 });
   }
   try {
-    return parseScenario(text);
+    const { scenario, locate } = parseScenarioLocated(text);
+    sources.set(scenario, { path, locate });
+    return scenario;
   } catch (e) {
     // ScenarioError lists every problem, each at its line and column; YAML syntax errors carry theirs.
     const message =
-      e instanceof ScenarioError
-        ? `Invalid scenario:\n  ${e.problems.map((p, i) => (e.positions[i] ? `${path}:${e.positions[i]!.line}:${e.positions[i]!.column} ${p}` : p)).join('\n  ')}`
-        : `invalid YAML: ${(e as Error).message}`;
+      e instanceof ScenarioError ? `Invalid scenario:\n  ${e.problems.map((p, i) => at(path, e.positions[i], p)).join('\n  ')}` : `invalid YAML: ${(e as Error).message}`;
     throw Object.assign(new Error(`${path}: ${message}`), { exitCode: 2 });
   }
 }

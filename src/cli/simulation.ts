@@ -5,12 +5,12 @@
 import { resolve } from 'node:path';
 import type { Manifest } from '../build/types.ts';
 import { loadManifest } from '../ops/index.ts';
-import { formatTimeline, itemToPlain, migratedTablesOf, simulate, type ExecutionResult, type Scenario, type SimulationResult, type SimulatorOptions, type Trigger } from '../simulator/index.ts';
+import { formatTimeline, itemToPlain, migratedTablesOf, ScenarioError, simulate, type ExecutionResult, type Scenario, type SimulationResult, type SimulatorOptions, type Trigger } from '../simulator/index.ts';
 import type { Io } from './io.ts';
 import { aslVerdicts } from './asl-verdicts.ts';
 import { limited, messageText, table } from './print.ts';
 import { skippedFor } from './report.ts';
-import { startScenario, unknownWorkflows } from './scenario.ts';
+import { located, startScenario, unknownWorkflows } from './scenario.ts';
 import { simulationCostLine } from './transitions-cost.ts';
 import { checkUseCases } from './use-cases.ts';
 
@@ -44,7 +44,7 @@ export async function runSimulation(io: Io, buildDir: string, given: Scenario | 
   if (unknown.length) {
     const known = [
       ...(unknown.some((u) => u.includes('unknown workflow')) ? [`known workflows: ${some(m.useCases.flatMap((u) => u.workflows.map((w) => `${u.name}/${w.name}`)), 'lakestep graph --build lists them')}`] : []),
-      ...(unknown.some((u) => u.startsWith('migrated:')) ? [`migrated tables: ${some(migratedTablesOf(m), 'lakestep graph --tables --build lists the tables')}`] : []),
+      ...(unknown.some((u) => u.includes('no migration of this build converts')) ? [`migrated tables: ${some(migratedTablesOf(m), 'lakestep graph --tables --build lists the tables')}`] : []),
     ];
     io.err(`invalid scenario for ${buildDir}:\n  ${unknown.join('\n  ')}\n${known.join('\n')}`);
     return 2;
@@ -88,6 +88,9 @@ export async function simulateKnown(opts: Parameters<typeof simulate>[0]): Promi
   const validDefinitions = aslVerdicts();
   try {
     return await simulate({ ...opts, validDefinitions });
+  } catch (e) {
+    // A problem the simulation meets in the scenario (a seed DynamoDB refuses), at its line and column.
+    throw e instanceof ScenarioError ? new ScenarioError(located(opts.scenario, e.problems)) : e;
   } finally {
     validDefinitions.save();
   }

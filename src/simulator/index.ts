@@ -4,7 +4,7 @@
 export { simulate } from './simulate.ts';
 export type { ValidDefinitions } from './execution.ts';
 export { MAX_EXECUTIONS, migratedTablesOf, migrationMarks, Simulator, unknownMigratedTables, type SimulatorOptions, type StartOptions } from './simulator.ts';
-export { parseScenario, validateScenario, ScenarioError } from './scenario.ts';
+export { parseScenario, parseScenarioLocated, validateScenario, ScenarioError } from './scenario.ts';
 export { SimulationLimitError } from './errors.ts';
 export { formatTimeline } from './timeline.ts';
 export { fireTimes } from '../events/fire-times.ts';

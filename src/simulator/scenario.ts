@@ -24,13 +24,21 @@ export class ScenarioError extends Error {
 
 /** Parses a YAML (or JSON) scenario text; throws `ScenarioError` listing every problem, each where it is in the text. */
 export function parseScenario(text: string): Scenario {
+  return parseScenarioLocated(text).scenario;
+}
+
+/**
+ * {@link parseScenario}, with `locate`: where in the text a later problem of the scenario is (`start[2].workflow: …`,
+ * found against a build), as its checks here place theirs.
+ */
+export function parseScenarioLocated(text: string): { scenario: Scenario; locate: (problem: string) => { line: number; column: number } | undefined } {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines });
   if (doc.errors.length) throw doc.errors[0];
   const value: unknown = doc.toJS() ?? {};
   const problems = validateScenario(value);
   if (problems.length) throw new ScenarioError(problems, problems.map((p) => positionOf(doc, lines, p)));
-  return value as Scenario;
+  return { scenario: value as Scenario, locate: (problem) => positionOf(doc, lines, problem) };
 }
 
 /**

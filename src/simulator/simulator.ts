@@ -642,7 +642,7 @@ export function migratedTablesOf(manifest: Manifest): string[] {
 export function unknownMigratedTables(manifest: Manifest, migrated: Scenario['migrated']): string[] {
   if (!Array.isArray(migrated)) return [];
   const known = new Set(migratedTablesOf(manifest));
-  return migrated.filter((t) => !known.has(t)).map((t) => `migrated: no migration of this build converts "${t}"`);
+  return migrated.flatMap((t, i) => (known.has(t) ? [] : [`migrated[${i}]: no migration of this build converts "${t}"`]));
 }
 
 /**

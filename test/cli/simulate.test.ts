@@ -166,11 +166,11 @@ describe('lakestep simulate', () => {
     ['a bad date', 'start: [{workflow: sales/extract, logical_date: soon}]\n', 'start[0].logical_date: must be a date or ISO timestamp'],
     ['YAML syntax', 'start: [\n', 'invalid YAML'],
     ['an unknown workflow', 'start: [{workflow: sales/nope}]\nfaults: {sales/gone: {X: {error: E}}}\n', 'start[0].workflow: unknown workflow "sales/nope"'],
-    ['a table no migration converts', 'migrated: [raw_sales.orders]\n', 'migrated: no migration of this build converts "raw_sales.orders"'],
+    ['a table no migration converts', 'migrated: [raw_sales.orders]\n', 'migrated[0]: no migration of this build converts "raw_sales.orders"'],
     ['a malformed migrated list', 'migrated: some\n', 'migrated: must be "all" or a list of <database>.<table>'],
     ['a seed that is no item', 'dynamodb: {ls-watermarks: [{pk: {S: 1}}]}\n', 'dynamodb.ls-watermarks[0].pk.S: must be a string'],
     ['a seed without the key of its platform table', 'dynamodb: {ls-runs: [{pk: {S: a}}]}\n', 'dynamodb.ls-runs[0]: lacks the key attribute "sk" of the platform\'s runs table (keys: pk, sk), as {S: "..."}'],
-    ['a seed DynamoDB refuses', 'start: [{workflow: sales/extract}]\ndynamodb: {other: [{a: {S: x}}, {a: {M: {}}}]}\n', 'Invalid scenario:\n  dynamodb.other[1]: DynamoDB refuses it: ValidationException: One or more parameter values were invalid: Type mismatch for key a expected: S actual: M'],
+    ['a seed DynamoDB refuses', 'start: [{workflow: sales/extract}]\ndynamodb: {other: [{a: {S: x}}, {a: {M: {}}}]}\n', 'dynamodb.other[1]: DynamoDB refuses it: ValidationException: One or more parameter values were invalid: Type mismatch for key a expected: S actual: M'],
   ])('a scenario with %s exits 2 with the problem', async (_, text, message) => {
     const build = salesBuild();
     const r = await runCli(['simulate', '--build', build, '--scenario', scenarioFile(text)], build);
@@ -189,6 +189,26 @@ describe('lakestep simulate', () => {
     expect(r.err).toContain(at(5, 3, 'window: end is before start'));
     // A state name with a space: the deepest node the path names.
     expect(r.err).toContain(at(7, 35, 'delays.sales/extract.Run job: must be a number of seconds'));
+  });
+
+  it('puts the problems found against the build at their line and column too', async () => {
+    const build = salesBuild();
+    const file = scenarioFile(
+      'start:\n  - workflow: sales/extract\n  - workflow: sales/nope\nfaults:\n  sales/gone:\n    Run job: {error: E}\nmigrated:\n  - raw_sales.orders\n' +
+        'dynamodb:\n  ls-runs:\n    - {pk: {S: a}}\n',
+    );
+    const r = await runCli(['simulate', '--build', build, '--scenario', file], build);
+    expect(r.code).toBe(2);
+    const at = (line: number, column: number, problem: string) => `${file}:${line}:${column} ${problem}`;
+    expect(r.err).toContain(at(3, 15, 'start[1].workflow: unknown workflow "sales/nope"'));
+    expect(r.err).toContain(at(6, 5, 'faults.sales/gone: unknown workflow "sales/gone"'));
+    expect(r.err).toContain(at(8, 5, 'migrated[0]: no migration of this build converts "raw_sales.orders"'));
+    expect(r.err).toContain(at(11, 7, 'dynamodb.ls-runs[0]: lacks the key attribute "sk"'));
+    // A problem met while simulating (DynamoDB refusing a seed), placed the same way.
+    const refused = scenarioFile('start: [{workflow: sales/extract}]\ndynamodb:\n  other:\n    - {a: {S: x}}\n    - {a: {M: {}}}\n');
+    const s = await runCli(['simulate', '--build', build, '--scenario', refused], build);
+    expect(s.code).toBe(2);
+    expect(s.err).toContain(at(5, 7, 'dynamodb.other[1]: DynamoDB refuses it').replace(file, refused));
   });
 
   it('names at most 20 of the known workflows when a scenario names one the build has not', async () => {
