@@ -2,8 +2,10 @@
  * The platform stage as a unit the cache can serve: platform.yaml and the
  * environment's overlay parsed, checked and resolved (src/ir/load-platform.ts).
  * Its result depends on those files' texts, the environment, the other
- * overlays (their prefixes reserve use-case names), the names of the use
- * cases (a name the platform lists that no folder has is warned about), and
+ * overlays (their prefixes reserve use-case names; their file names are in
+ * messages), the names of the use cases (a name the platform lists that no
+ * folder has is warned about) and the first file of each (where an error of the
+ * whole use case points), and
  * the lakestep version: all of them are its key. A
  * compile whose key is unchanged takes the platform and the diagnostics it
  * reported from the cache instead of parsing platform.yaml again (a platform
@@ -13,7 +15,7 @@
  */
 import { Report } from '../diagnostics.ts';
 import { loadPlatform, type LoadedPlatform } from '../ir/load-platform.ts';
-import type { SpecTree } from '../spec/discover.ts';
+import { useCaseFirstFile, type SpecTree } from '../spec/discover.ts';
 import { parseSpecFile, type SpecFile } from '../spec/files.ts';
 import { CACHE_FORMAT, digest, type CompileCache } from './cache.ts';
 
@@ -52,8 +54,10 @@ function platformKey(tree: Pick<SpecTree, 'platform' | 'overlays' | 'useCases'>,
     ...(tree.platform ? ['platform', tree.platform.path, tree.platform.text] : ['no platform']),
     ...(overlay ? ['overlay', overlay.path, overlay.text] : ['no overlay']),
     // Every overlay, not only the environment's: each one's prefix and account say which use-case names are reserved (src/ir/environment-names.ts).
-    ...[...tree.overlays.keys()].sort().flatMap((e) => [e, tree.overlays.get(e)!.text]),
-    JSON.stringify(tree.useCases.map((u) => u.name)),
+    // Its file name too: the messages that name another environment name its file.
+    ...[...tree.overlays.keys()].sort().flatMap((e) => [e, tree.overlays.get(e)!.path, tree.overlays.get(e)!.text]),
+    // Each use case's name and the file its errors of the whole use case point at (USE_CASE_RESERVED).
+    JSON.stringify(tree.useCases.map((u) => [u.name, useCaseFirstFile(u)])),
   );
 }
 

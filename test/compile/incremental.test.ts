@@ -130,6 +130,22 @@ describe('incremental compile', () => {
     expect(back.changed).toBe(true);
   });
 
+  it('a reserved use case whose first file changes, or an overlay renamed: its error points at the files as they are now', () => {
+    const cache = new MemoryCache();
+    const nested = edited(EXAMPLE, replace('platform.dev.yaml', /\nprefix: acme-dev\n/, '\nprefix: acme-orders\n'));
+    // A file that sorts before orders' others becomes the file the use case's error points at, then goes again.
+    const earlier = edited(nested, (m) => m.set('orders/aaa.yaml', '# notes\n'));
+    const first = check(nested, earlier, cache);
+    expect(first.full.diagnostics.find((d) => d.code === 'USE_CASE_RESERVED')).toMatchObject({ file: 'orders/aaa.yaml' });
+    expect(check(earlier, nested, cache).full.diagnostics.find((d) => d.code === 'USE_CASE_RESERVED')).toMatchObject({ file: 'orders/ingestion-nightly.yaml' });
+    // The overlay as platform.dev.yml: the message names the file that reserves the name.
+    const renamed = edited(nested, (m) => {
+      m.set('platform.dev.yml', m.get('platform.dev.yaml')!);
+      m.delete('platform.dev.yaml');
+    });
+    expect(check(nested, renamed, cache).full.diagnostics.find((d) => d.code === 'USE_CASE_RESERVED')!.message).toContain('platform.dev.yml');
+  });
+
   it('a reused platform is not parsed again when no diagnostic points into it, though it declares database owners', () => {
     expect(EXAMPLE.find((f) => f.path === 'platform.yaml')!.text).toMatch(/\ndatabases:\n/);
     /** The example with platform.yaml's text counted each time something reads it. */
