@@ -144,7 +144,8 @@ export function isCreated(index: PlatformIndex, fqn: string): boolean {
 /**
  * A table known anywhere in the platform, by `database.table` (any case), as its owner
  * declares it (so another use case naming the same table never changes its
- * columns for the owner); one lookup map per index.
+ * columns or location for the owner, even where the owner's own entry does not
+ * list it: a table its SQL or custom job creates); one lookup map per index.
  */
 export function findTable(index: PlatformIndex, fqn: string): IndexedTable | undefined {
   noteRead(index, `table:${fqn.toLowerCase()}`);
@@ -154,8 +155,12 @@ export function findTable(index: PlatformIndex, fqn: string): IndexedTable | und
     const tableOwners = owners.get(index);
     for (const [useCase, entry] of allEntries(index)) {
       for (const [k, t] of entry.tables) {
-        const owned = tableOwners?.get(k.toLowerCase()) === useCase;
-        if (!all.has(k.toLowerCase()) || owned) all.set(k.toLowerCase(), t);
+        const key = k.toLowerCase();
+        const owner = tableOwners?.get(key);
+        if (owner === useCase) all.set(key, t);
+        // Another use case's entry says nothing of a table it does not own (where its files live, its columns):
+        // only its name, until the owner's own entry, if any, replaces it.
+        else if (!all.has(key)) all.set(key, owner === undefined ? t : { fqn: t.fqn, columns: [] });
       }
     }
     byFqn.set(index, all);

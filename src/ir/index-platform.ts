@@ -123,7 +123,9 @@ function indexIngestion(entry: UseCaseIndexEntry, platform: Pick<Platform, 'buck
   const v = file?.partial as { micro_batch?: unknown; batch?: unknown } | undefined;
   for (const list of [v?.batch, v?.micro_batch]) {
     if (!Array.isArray(list)) continue;
-    for (const item of list as { source?: { secret_arn?: unknown; bootstrap_servers_secret_arn?: unknown } }[]) {
+    // A disabled source is deployed nowhere and reads nothing: it shares no secret with another use case.
+    for (const item of list as { enabled?: unknown; source?: { secret_arn?: unknown; bootstrap_servers_secret_arn?: unknown } }[]) {
+      if (item?.enabled === false) continue;
       for (const arn of [item?.source?.secret_arn, item?.source?.bootstrap_servers_secret_arn]) if (typeof arn === 'string') entry.secrets.add(arn);
     }
   }

@@ -15,6 +15,7 @@ import { validateSchema } from '../spec/schema.ts';
 import { checkSecrets } from '../spec/secrets-check.ts';
 import type { PlatformSpec } from '../spec/types.ts';
 import { checkEnvironmentNames, environmentNames } from './environment-names.ts';
+import { checkLandingFolders } from './shared-datasync.ts';
 import { resolvePlatformNames } from './names.ts';
 import { warnShortTimeout } from './normalize.ts';
 import { checkPlatformSpec, normalizePlatform } from './platform.ts';
@@ -108,6 +109,7 @@ export function loadPlatform(tree: Pick<SpecTree, 'platform' | 'overlays' | 'use
       if (!name.includes('{') && name !== now) renamedBuckets.set(name, now);
     }
   }
+  if (ok) checkLandingFolders(platform.grants.sharedDataSyncTasks, tree.useCases.map((u) => ({ name: u.name, firstFile: useCaseFirstFile(u) })), report);
   // Grants of a broken platform file are not trusted (src/ir/platform.ts).
   if (!ok) platform = { ...platform, grants: { ...platform.grants, checked: false } };
   return { platform, ok, files: files.map((f) => f.path), ...(tree.platform && files[0] ? { baseFile: () => files[0]! } : {}), renamedBuckets };

@@ -65,7 +65,9 @@ export function locationProblem(uri: string, use: LocationUse, scope: LocationSc
     }
     const top = key.split('/')[0]!;
     const database = top.endsWith('.db') ? top.slice(0, -3) : top;
-    if (platformBucket !== 'landing' && platformBucket !== 'artifacts' && scope.databases.has(database)) {
+    // A database named after this use case lies in its own prefix, and only it may create tables there
+    // (src/ir/ownership.ts): another use case's claim of that name never makes the own prefix table data.
+    if (platformBucket !== 'landing' && platformBucket !== 'artifacts' && database !== scope.useCase && scope.databases.has(database)) {
       return `'${uri}' is table data of database '${database}': name its tables in \`spark.reads\` or \`spark.writes\` instead`;
     }
     if (key.startsWith(`${scope.useCase}/`)) return undefined;

@@ -19,7 +19,7 @@
  * Every error lands on the use case that reaches into a table it does not own,
  * at the spec position of that target: the owner stays healthy.
  */
-import type { UseCaseFiles } from '../spec/discover.ts';
+import { useCaseFirstFile, type UseCaseFiles } from '../spec/discover.ts';
 import { joinPointer, locate, type SpecFile } from '../spec/files.ts';
 import type { TableShare } from '../build/types.ts';
 import type { ShareAccess } from '../spec/types.ts';
@@ -260,6 +260,25 @@ export function checkTableOwnership(facts: readonly OwnershipFacts[], report: Re
     }
   }
 
+  // A layer bucket keeps a table's files under `<database>/` and a use case's own files under `<use case>/`: a database
+  // named after another use case would put the tables of its owner inside that use case's own prefix. The owner of
+  // such a table is told, and the use case of that name compiles as before (a declared database whose owner is
+  // another use case is that use case's error instead: src/ir/load-platform.ts).
+  const useCases = new Set(facts.map((f) => f.useCase));
+  for (const [fqn, cs] of claims) {
+    const db = fqn.split('.')[0]!;
+    const owner = owners.get(fqn);
+    if (owner === undefined || owner === db || !useCases.has(db) || declared.owners[db] !== undefined) continue;
+    for (const c of cs.filter((x) => x.useCase === owner && !x.follows)) {
+      report.error(
+        'DATABASE_NAMES_USE_CASE',
+        `database '${c.fqn.split('.')[0]}' has the name of use case '${db}': its tables' files would lie under s3://<layer bucket>/${db}/, the own prefix of that use case, which may write anything there. Choose a database name that is no use case's name`,
+        c.origin,
+        c.useCase,
+      );
+    }
+  }
+
   for (const [fqn, cs] of claims) {
     const owner = owners.get(fqn);
     if (owner === undefined) continue;
@@ -302,12 +321,23 @@ export function checkTableOwnership(facts: readonly OwnershipFacts[], report: Re
 /**
  * Warns at each `databases:` entry of platform.yaml whose owner is no use case of
  * the specs tree: its tables then belong to nobody here, and every use case that
- * writes them is told so.
+ * writes them is told so. A use case named after a database platform.yaml gives
+ * another use case is refused (USE_CASE_RESERVED): its own prefix
+ * `s3://<layer bucket>/<name>/` would hold that database's tables.
  */
 export function checkDatabaseOwners(platform: { databaseOwners: Readonly<Record<string, { owner: string }>> }, file: (() => SpecFile) | undefined, useCases: readonly UseCaseFiles[], report: Report): void {
   if (!file) return;
   const names = new Set(useCases.map((u) => u.name));
   for (const [db, { owner }] of Object.entries(platform.databaseOwners)) {
+    const named = useCases.find((u) => u.name === db);
+    if (named && owner !== db) {
+      report.error(
+        'USE_CASE_RESERVED',
+        `use case '${db}' has the name of database '${db}', which platform.yaml gives use case '${owner}': its own prefix s3://<layer bucket>/${db}/ would hold that database's tables. Rename the use-case folder`,
+        { file: useCaseFirstFile(named), line: 1, column: 1, pointer: '' },
+        db,
+      );
+    }
     if (names.has(owner)) continue;
     report.warning('DATABASE_OWNER_UNKNOWN', `database '${db}' is declared to belong to '${owner}', which is not a use case of these specs: no use case may write its tables`, locate(file(), joinPointer('/databases', db, 'owner')));
   }

@@ -105,7 +105,7 @@ export function checkPlatformSpec(file: SpecFile, spec: PlatformSpec, report: Re
       }
     }
   }
-  checkSharedDataSyncTasks(file, spec, platform.region, useCases, report);
+  checkSharedDataSyncTasks(file, spec, platform.region, report);
   const buckets = new Set(Object.values(platform.buckets));
   for (const [i, l] of (spec.external_locations ?? []).entries()) {
     const bucket = l.prefix.slice('s3://'.length).split('/')[0]!;

@@ -21,11 +21,9 @@ import type { PlatformSpec } from '../spec/types.ts';
 
 /**
  * Checks `shared_datasync_tasks` of a schema-valid platform.yaml: unique names
- * and tasks, tasks of the platform's region, and a landing prefix no use case
- * owns (a use case `hdfs` owns `s3://<landing>/hdfs/`, and would read every
- * other use case's landing under it).
+ * and tasks, tasks of the platform's region (a landing prefix no use case owns: {@link checkLandingFolders}).
  */
-export function checkSharedDataSyncTasks(file: SpecFile, spec: PlatformSpec, region: string, useCases: readonly string[], report: Report): void {
+export function checkSharedDataSyncTasks(file: SpecFile, spec: PlatformSpec, region: string, report: Report): void {
   const names = new Set<string>();
   const arns = new Set<string>();
   for (const [i, t] of (spec.shared_datasync_tasks ?? []).entries()) {
@@ -37,7 +35,23 @@ export function checkSharedDataSyncTasks(file: SpecFile, spec: PlatformSpec, reg
     const taskRegion = t.task_arn.split(':')[3];
     // The workflow calls DataSync in its own region, where a task of another region does not exist.
     if (taskRegion !== region) report.error('MIGRATION_DATASYNC_REGION', `DataSync task is in ${taskRegion}, the platform in ${region}: StartTaskExecution would fail at run time; use a task of ${region}`, at('task_arn'));
-    const top = t.landing_prefix.split('/')[0]!;
-    if (useCases.includes(top)) report.error('PLATFORM_SHARED_DATASYNC', `landing prefix '${t.landing_prefix}' is inside the own prefix of use case '${top}', which could then read every use case's landing files: choose a folder that is no use case's name`, at('landing_prefix'));
+  }
+}
+
+/**
+ * USE_CASE_RESERVED at a use case named after the top folder of a shared task's landing prefix: it owns
+ * `s3://<landing>/<its name>/` and could read every use case's landing files under it. The error is the use case's,
+ * not platform.yaml's: a new use-case folder quarantines itself, not every use case the platform file serves.
+ */
+export function checkLandingFolders(tasks: readonly { name: string; landingPrefix: string }[], useCases: readonly { name: string; firstFile: string }[], report: Report): void {
+  for (const uc of useCases) {
+    const task = tasks.find((t) => t.landingPrefix.split('/')[0] === uc.name);
+    if (!task) continue;
+    report.error(
+      'USE_CASE_RESERVED',
+      `use case '${uc.name}' is named after the landing prefix '${task.landingPrefix}' of the shared DataSync task '${task.name}' (platform.yaml): its own prefix s3://<landing>/${uc.name}/ would hold every use case's landing files. Rename the use-case folder, or give the task a landing prefix that is no use case's name`,
+      { file: uc.firstFile, line: 1, column: 1, pointer: '' },
+      uc.name,
+    );
   }
 }

@@ -3,7 +3,9 @@
  * case may read only the secrets its own specs name, so a secret that two use
  * cases name must be declared in platform.yaml `shared_secrets` with both, or
  * one team could point its job at another team's database credentials. Each use
- * of an undeclared shared secret is an error, in every use case involved.
+ * of an undeclared shared secret is an error, in every use case involved; a
+ * declared one belongs to the use cases listed (one is enough), and only another
+ * use case naming it is refused.
  * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_examples.html
  */
 import { allEntries, fail, noteRead, type PlatformIndex, type PhaseContext, type UseCaseIndexEntry } from './context.ts';
@@ -60,35 +62,26 @@ export function readersOf(index: PlatformIndex, arn: string): readonly string[] 
   return list;
 }
 
-const members = new WeakMap<object, ReadonlySet<string>>();
-
-/** The use cases platform.yaml shares a secret with `useCase` under an entry matching `arn`. */
-function sharedWith(shared: Platform['grants']['sharedSecrets'], arn: string, useCase: string): Set<string> {
-  const all = new Set<string>();
-  for (const s of shared) {
-    if (!sameSecret(s.arn, arn)) continue;
-    let set = members.get(s);
-    if (!set) members.set(s, (set = new Set(s.useCases)));
-    if (set.has(useCase)) for (const uc of set) all.add(uc);
-  }
-  return all;
-}
-
 /**
- * Reports `arn`, read by a source of the context's use case at `pointer`, when
- * another use case reads it too and platform.yaml does not declare it shared
- * with both. Returns false when reported.
+ * Reports `arn`, read by a source of the context's use case at `pointer`, when another use case reads it too and
+ * platform.yaml does not declare it shared with both. A secret platform.yaml lists belongs to the use cases it
+ * lists: they read it whoever else names it, and any other use case naming it is refused. Returns false when reported.
  */
 export function checkSecretUse(ctx: PhaseContext, arn: string, pointer: string): boolean {
   if (!ctx.platform.grants.checked) return true;
-  const readers = readersOf(ctx.index, arn);
-  const declared = sharedWith(ctx.platform.grants.sharedSecrets, arn, ctx.useCase);
-  const others = readers.filter((uc) => uc !== ctx.useCase && !declared.has(uc));
+  const listed = ctx.platform.grants.sharedSecrets.filter((s) => sameSecret(s.arn, arn));
+  if (listed.length > 0) {
+    if (listed.some((s) => s.useCases.includes(ctx.useCase))) return true;
+    const holders = [...new Set(listed.flatMap((s) => s.useCases))];
+    fail(ctx, 'SECRET_SHARED', `secret ${arn} belongs to use case ${holders.map((o) => `'${o}'`).join(', ')} (platform.yaml \`shared_secrets\`), not to this one`, pointer);
+    return false;
+  }
+  const others = readersOf(ctx.index, arn).filter((uc) => uc !== ctx.useCase);
   if (others.length === 0) return true;
   fail(
     ctx,
     'SECRET_SHARED',
-    `secret ${arn} is also read by use case ${others.map((o) => `'${o}'`).join(', ')}: a secret several use cases read must be declared in platform.yaml \`shared_secrets\` with all of them`,
+    `secret ${arn} is also read by use case ${others.map((o) => `'${o}'`).join(', ')}: a secret several use cases read must be declared in platform.yaml \`shared_secrets\` with all of them (listing it with its one use case keeps every other out)`,
     pointer,
   );
   return false;

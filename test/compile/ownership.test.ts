@@ -9,7 +9,7 @@ import { manifestOf } from '../helpers/manifest.ts';
 
 const PLATFORM = 'prefix: acme\nregion: eu-west-1\nemr:\n  network: {subnet_ids: [subnet-0a1b2c3d4e5f60718], security_group_ids: [sg-0d4e5f60718293a4b]}\n' +
   // The sources of several use cases read one secret here.
-  'shared_secrets:\n  - {arn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:k-AbCdEf", use_cases: [a, b, orders, web]}\n  - {arn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:j-AbCdEf", use_cases: [a, b, orders, web]}\n';
+  'shared_secrets:\n  - {arn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:k-AbCdEf", use_cases: [a, aaa, b, orders, web, zzz]}\n  - {arn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:j-AbCdEf", use_cases: [a, aaa, b, orders, web, zzz]}\n';
 
 function orchestration(dags: [string, string][], extra = ''): string {
   return `owner: t@example.com\ndags:\n${dags.map(([n, t]) => `  - {name: ${n}, type: ${t}}\n`).join('')}${extra}`;
