@@ -327,7 +327,8 @@ export function compileStream(sources: readonly SourceFile[], options: StreamOpt
         // Asked after this use case's turn (compile --strict writes once every use case compiled): its IR goes again.
         delete u.ir;
         const same = again.assembled.files.length === assembled.files.length && again.assembled.files.every((f, i) => f.path === assembled.files[i]!.path && f.digest === assembled.files[i]!.digest);
-        if (!same) throw new Error(`the compile cache entry of use case '${name}' does not match what it compiles to: delete the cache folder (or use --no-cache) and compile again`);
+        // A cache edited by hand or by another program: said plainly (exit 1), the files written so far kept.
+        if (!same) throw Object.assign(new Error(`the compile cache entry of use case '${name}' does not match what it compiles to: delete the cache folder (or use --no-cache) and compile again`), { exitCode: 1 });
         stored = again.files;
         // The entry is the same; a cache that keeps files (all of them in memory, the manifest part on disk) keeps these.
         if (cache!.readFiles) cache!.write(name, entryOf(u, assembled), { files: stored });

@@ -13,7 +13,7 @@
 import { closeSync, constants, existsSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmdirSync, rmSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { digest } from '../compile/cache.ts';
-import { inside } from './paths.ts';
+import { fileStamp, inside } from './paths.ts';
 
 /** Name of the marker file at the root of every build lakestep writes. */
 export const BUILD_MARKER = '.lakestep-build';
@@ -196,7 +196,7 @@ export class BuildWriter {
     const st = statOrNone(p);
     this.refuseForeign(file.path, st);
     const stamp = this.stamps.get(file.path);
-    if (st?.isFile() && stamp !== undefined && stamp === `${file.digest} ${st.size} ${st.mtimeMs}`) {
+    if (st?.isFile() && stamp !== undefined && stamp === `${file.digest} ${fileStamp(st)}`) {
       this.written.set(file.path, stamp);
       return;
     }
@@ -213,7 +213,7 @@ export class BuildWriter {
     try {
       writeFileSync(fd, text);
       const now = fstatSync(fd);
-      this.written.set(file.path, `${file.digest} ${now.size} ${now.mtimeMs}`);
+      this.written.set(file.path, `${file.digest} ${fileStamp(now)}`);
     } finally {
       closeSync(fd);
     }

@@ -11,7 +11,7 @@
  */
 import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { inside } from './paths.ts';
+import { fileStamp, inside } from './paths.ts';
 import type { SkippedEntry } from '../spec/discover.ts';
 import type { SourceFile } from '../spec/files.ts';
 
@@ -30,10 +30,6 @@ export type SpecTreeMemo = Map<string, { stamp: string; readAt: number; text: st
 
 /** How long after its reading a file's times are trusted to show any later write. */
 export const RACY_MS = 2_000;
-
-function stampOf(st: Stats): string {
-  return `${st.ino} ${st.size} ${st.mtimeMs} ${st.ctimeMs}`;
-}
 
 export interface SpecTreeRead {
   files: SourceFile[];
@@ -147,12 +143,12 @@ function readRemembered(p: string, memo: SpecTreeMemo, seen: Set<string>): Retur
   seen.add(p);
   const st = lstatSync(p, { throwIfNoEntry: false });
   const known = memo.get(p);
-  if (st?.isFile() && known && known.stamp === stampOf(st) && st.mtimeMs < known.readAt - RACY_MS) return known.text;
+  if (st?.isFile() && known && known.stamp === fileStamp(st) && st.mtimeMs < known.readAt - RACY_MS) return known.text;
   const readAt = Date.now();
   const read = readPlain(p);
   if (typeof read === 'string' && st?.isFile()) {
     // The stamp of the file as it was before the read: a write during the read changes it, so the next run reads again.
-    memo.set(p, { stamp: stampOf(st), readAt, text: read });
+    memo.set(p, { stamp: fileStamp(st), readAt, text: read });
   } else memo.delete(p);
   return read;
 }

@@ -6,6 +6,7 @@
  * byte for byte a full compile's. A compile into its previous build rewrites
  * only what differs from what that build wrote, with or without the cache.
  */
+import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, lstatSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
@@ -162,16 +163,39 @@ describe('compile cache on disk', () => {
     expect(readFileSync(join(dir, 'build/orders/orders-migration.asl.json'), 'utf8')).not.toContain('tampered');
   });
 
+  it('says plainly, without a stack, that a cache entry edited by hand does not match, and compiles again from nothing with --no-cache', async () => {
+    const { dir, full } = await warm();
+    const entry = join(dir, 'cache/payments.entry');
+    const text = readFileSync(entry, 'utf8');
+    const tampered = text.replace(/("path":"payments\/manifest\.json","digest":")(.)/, (_, head: string, c: string) => head + (c === 'A' ? 'B' : 'A'));
+    expect(tampered).not.toBe(text);
+    writeFileSync(entry, tampered);
+    rmSync(join(dir, 'build/payments/manifest.json'));
+    const r = await runCli(['compile', 'specs', '--out', 'build', '--cache-dir', 'cache'], dir);
+    expect(r).toMatchObject({ code: 1, err: expect.stringContaining("the compile cache entry of use case 'payments' does not match what it compiles to: delete the cache folder") });
+    expect(r.err).not.toMatch(/\n\s+at /);
+    await compileInto(dir, 'build', '--no-cache');
+    expect(buildFiles(join(dir, 'build'))).toEqual(full);
+  });
+
   for (const mode of [[], ['--no-cache']]) {
-    it(`rewrites only the files that differ from the previous build, and restores one edited, removed or replaced by a link ${mode.length ? '(--no-cache)' : '(with the cache)'}`, async () => {
+    it(`rewrites only the files that differ from the previous build, and restores one edited (even with its size and modification time kept), removed or replaced by a link ${mode.length ? '(--no-cache)' : '(with the cache)'}`, async () => {
       const { dir, full } = await warm();
       const out = join(dir, 'build');
       const paths = [...full.keys()].filter((p) => p.startsWith('orders/'));
-      const [edited, sameSize, removed, linked] = paths as [string, string, string, string];
+      const [edited, sameSize, removed, linked, backdated] = paths as [string, string, string, string, string];
       const mtimes = new Map([...full.keys()].map((p) => [p, statSync(join(out, p)).mtimeMs]));
       writeFileSync(join(out, edited), 'edited by hand');
-      const text = readFileSync(join(out, sameSize), 'utf8');
-      writeFileSync(join(out, sameSize), text.replace(/.$/s, text.endsWith('\n') ? ' ' : '\n'));
+      const sameSizeEdit = (path: string) => {
+        const text = readFileSync(join(out, path), 'utf8');
+        writeFileSync(join(out, path), text.replace(/.$/s, text.endsWith('\n') ? ' ' : '\n'));
+      };
+      sameSizeEdit(sameSize);
+      // The same size and its modification time set back to the nanosecond: only the change time tells.
+      const ns = statSync(join(out, backdated), { bigint: true }).mtimeNs;
+      sameSizeEdit(backdated);
+      execFileSync('touch', ['-m', '-d', `@${ns / 1_000_000_000n}.${String(ns % 1_000_000_000n).padStart(9, '0')}`, join(out, backdated)]);
+      expect(statSync(join(out, backdated)).mtimeMs).toBe(mtimes.get(backdated));
       rmSync(join(out, removed));
       writeFileSync(join(dir, 'elsewhere.json'), 'not the build');
       rmSync(join(out, linked));
@@ -182,7 +206,7 @@ describe('compile cache on disk', () => {
       expect(readFileSync(join(dir, 'elsewhere.json'), 'utf8')).toBe('not the build');
       // Nothing else is written again (the manifest's index and report.json hold the same text, too).
       const touched = [...full.keys()].filter((p) => statSync(join(out, p)).mtimeMs !== mtimes.get(p));
-      expect(touched.sort()).toEqual([edited, sameSize, removed, linked].sort());
+      expect(touched.sort()).toEqual([edited, sameSize, removed, linked, backdated].sort());
     });
   }
 });
