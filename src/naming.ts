@@ -161,3 +161,34 @@ function useCaseRoleName(prefix: string, useCase: string, suffix: string): strin
 export function databaseLocations(buckets: Readonly<Record<'raw' | 'process' | 'analytics', string>>, database: string): string[] {
   return [`s3://${buckets.raw}/${database}/`, `s3://${buckets.process}/${database}/`, `s3://${buckets.analytics}/${database}/`, `s3://${buckets.raw}/${database}.db/`];
 }
+
+/** Prefix of every audit branch (`drop_audit_branches` drops the refs that start with it). */
+const AUDIT_BRANCH_PREFIX = 'audit_';
+
+/**
+ * The Iceberg audit branch of one (use case, dag, job, run id, attempt, micro-batch):
+ * `audit_<dag>_<run id>[_b<batch>][_a<attempt>]_<hash>`, as the runtime names it
+ * (`branch_name` in infra/spark/lakestep/quality.py; test/simulator/job-result.test.ts
+ * compares the two). The readable part is lossy; `<hash>`, the first 16 hex digits of
+ * the SHA-256 of the exact tuple as JSON, tells names apart: the run id alone is the
+ * execution name, shared by every dag of a logical date, and a rerun `<name>_a2` must
+ * not meet attempt 2 of `<name>`.
+ */
+export function auditBranchName(owner: { useCase: string; workflow: string; job: string }, runId: string, attempt = 1, batch?: number): string {
+  // Python's json.dumps(..., separators=(',', ':')): printable ASCII only, DEL and every non-ASCII UTF-16 unit as \uxxxx.
+  const exact = JSON.stringify([owner.useCase, owner.workflow, owner.job, runId, attempt, batch ?? null]).replace(
+    /[\u007f-\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  const slug = (text: string, limit: number) =>
+    text
+      .replace(/[^A-Za-z0-9]+/g, '_')
+      .toLowerCase()
+      .replace(/^_+|_+$/g, '')
+      .slice(0, limit)
+      .replace(/_+$/, '');
+  const parts = [slug(owner.workflow, 30), slug(runId, 40)].filter((p) => p !== '');
+  if (batch !== undefined) parts.push(`b${batch}`);
+  if (attempt > 1) parts.push(`a${attempt}`);
+  return `${AUDIT_BRANCH_PREFIX}${[...parts, createHash('sha256').update(exact, 'ascii').digest('hex').slice(0, 16)].join('_')}`;
+}

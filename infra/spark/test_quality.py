@@ -1,5 +1,6 @@
 """Write-audit-publish in the runtime (audit, check and publish steps, gated Kafka
 batches, commit records) over a fake of Iceberg's branches (iceberg_fakes.py)."""
+import hashlib
 import json
 import unittest
 
@@ -14,6 +15,8 @@ NOT_NULL = {"kind": "check", "name": "check raw.orders not_null(id)", "table": "
             "checkKind": "not_null", "severity": "error", "sampleColumns": ["id", "email"], "maskedColumns": ["email"],
             "sql": f"SELECT `id`, '***' AS `email`, count(*) OVER () AS _lakestep_failing FROM {T} WHERE (`id` IS NULL) LIMIT 10"}
 PUBLISH = {"kind": "publish", "name": "publish", "attempts": 3}
+OWNER = rt.Owner("orders", "orders-upserts", "process")
+B1 = rt.branch_name(OWNER, "run-1")  # what the job() documents below run as
 WATERMARK = {"kind": "watermark", "name": "after", "key": "wm", "sql": "SELECT max(ts) FROM x"}
 
 
@@ -40,8 +43,8 @@ class PublishTest(unittest.TestCase):
         iceberg, spark = lake()
         before = iceberg.main["raw.orders"]
         result = rt.run_job(job(AUDIT, WRITE, NOT_NULL, PUBLISH), PARAMS, Harness(spark).runtime, spark)
-        self.assertEqual(iceberg.log, ["branch raw.orders audit_run_1", "write raw.orders audit_run_1",
-                                       "publish raw.orders audit_run_1", "drop raw.orders audit_run_1"])
+        self.assertEqual(iceberg.log, [f"branch raw.orders {B1}", f"write raw.orders {B1}",
+                                       f"publish raw.orders {B1}", f"drop raw.orders {B1}"])
         self.assertNotEqual(iceberg.main["raw.orders"], before)
         self.assertEqual(iceberg.properties["raw.orders"], {"write.wap.enabled": "true"})
         self.assertNotIn("spark.wap.branch", spark.conf.values)
@@ -55,13 +58,13 @@ class PublishTest(unittest.TestCase):
         before = iceberg.main["raw.orders"]
         result = rt.run_job(job(AUDIT, WRITE, NOT_NULL, PUBLISH, WATERMARK), PARAMS, Harness(spark).runtime, spark)
         self.assertEqual(iceberg.main["raw.orders"], before)
-        self.assertIn("audit_run_1", iceberg.branches["raw.orders"])
+        self.assertIn(B1, iceberg.branches["raw.orders"])
         q = result["quality"]
         self.assertEqual(q["status"], "failed")
         # The runtime masks what it shows even when a query did not.
         self.assertEqual(q["failed"], [{"table": "raw.orders", "check": "not_null(id)", "severity": "error", "failing": 3,
                                         "samples": [{"id": "NULL", "email": "***"}, {"id": "7", "email": "***"}]}])
-        self.assertEqual(q["summary"]["kept"], [{"table": "raw.orders", "branch": "audit_run_1"}])
+        self.assertEqual(q["summary"]["kept"], [{"table": "raw.orders", "branch": B1}])
         self.assertEqual(result["steps"], ["audit raw.orders", "merge", "check raw.orders not_null(id)"])
         self.assertNotIn("wm", result["watermarks"])
 
@@ -71,7 +74,7 @@ class PublishTest(unittest.TestCase):
         self.assertEqual(result["quality"]["status"], "warned")
         self.assertEqual(len(result["quality"]["warned"]), 1)
         self.assertEqual(iceberg.branches["raw.orders"], {})
-        self.assertIn("publish raw.orders audit_run_1", iceberg.log)
+        self.assertIn(f"publish raw.orders {B1}", iceberg.log)
 
     def test_a_commit_to_main_during_the_write_runs_the_writes_again_on_a_fresh_branch(self):
         iceberg, spark = lake()
@@ -84,8 +87,8 @@ class PublishTest(unittest.TestCase):
         result = rt.run_job(job(AUDIT, WRITE, NOT_NULL, PUBLISH), PARAMS, Harness(spark).runtime, spark)
         self.assertEqual(result["quality"]["status"], "passed")
         self.assertEqual(result["quality"]["summary"]["attempts"], 2)
-        self.assertIn("drop raw.orders audit_run_1", iceberg.log)
-        self.assertIn("publish raw.orders audit_run_1_a2", iceberg.log)
+        self.assertIn(f"drop raw.orders {B1}", iceberg.log)
+        self.assertIn(f"publish raw.orders {rt.branch_name(OWNER, 'run-1', 2)}", iceberg.log)
         # The other writer's commit is kept: main moved on from it.
         self.assertEqual(iceberg.parents[iceberg.main["raw.orders"]], raced[0])
 
@@ -127,10 +130,65 @@ class PublishTest(unittest.TestCase):
 
 
 class BranchNameTest(unittest.TestCase):
-    def test_execution_names_become_branch_names(self):
-        self.assertEqual(rt.branch_name("2026-11-25T000000Z"), "audit_2026_11_25t000000z")
-        self.assertEqual(rt.branch_name("x", 3, 12), "audit_x_b12_a3")
-        self.assertRegex(rt.branch_name("é`; DROP" * 40), r"^audit_[a-z0-9_]{1,80}$")
+    D = "2026-11-25T020000Z"
+
+    def test_a_readable_prefix_and_a_hash_of_the_exact_tuple(self):
+        name = rt.branch_name(OWNER, self.D)
+        self.assertRegex(name, r"^audit_orders_upserts_2026_11_25t020000z_[0-9a-f]{16}$")
+        self.assertEqual(name, rt.branch_name(rt.Owner("orders", "orders-upserts", "process"), self.D))  # deterministic
+        self.assertRegex(rt.branch_name(OWNER, self.D, 3, 12), r"^audit_orders_upserts_2026_11_25t020000z_b12_a3_[0-9a-f]{16}$")
+        # Pinned: src/naming.ts computes the same names (test/simulator/job-result.test.ts compares them).
+        self.assertEqual(rt.branch_name(rt.Owner("u", "w", "j"), "r"), "audit_w_r_" + hashlib.sha256(b'["u","w","j","r",1,null]').hexdigest()[:16])
+
+    def test_an_attempt_or_batch_is_never_taken_for_a_rerun_of_the_same_date(self):
+        # Reruns are named <name>_aN (src/ops/attempts.ts); run ids may end in anything.
+        self.assertNotEqual(rt.branch_name(OWNER, self.D, 2), rt.branch_name(OWNER, f"{self.D}_a2", 1))
+        self.assertNotEqual(rt.branch_name(OWNER, self.D, 1, 3), rt.branch_name(OWNER, f"{self.D}_b3", 1))
+        self.assertNotEqual(rt.branch_name(OWNER, self.D, 2, 3), rt.branch_name(OWNER, f"{self.D}_b3", 2))
+        self.assertNotEqual(rt.branch_name(OWNER, self.D, 1, 0), rt.branch_name(OWNER, self.D))
+
+    def test_every_part_of_the_owner_counts(self):
+        names = {rt.branch_name(o, self.D) for o in [
+            OWNER, rt.Owner("billing", "orders-upserts", "process"), rt.Owner("orders", "orders-ingestion", "process"),
+            rt.Owner("orders", "orders-upserts", "ingest"), rt.Owner("orders", "orders_upserts", "process"),
+            rt.Owner("orders-upserts", "process", ""), rt.Owner("orders", "", "upserts-process")]}
+        self.assertEqual(len(names), 7)
+
+    def test_distinct_tuples_give_distinct_names(self):
+        parts = ["", "a", "a_", "_a", "a_a2", "a-a2", "a_b3", "A", "é", "a\"", "a,1"]
+        tuples = [(rt.Owner(u, w, "j"), r, a, b) for u in parts[:4] for w in parts[:5] for r in parts
+                  for a in (1, 2, 12) for b in (None, 0, 3, 12)]
+        names = {rt.branch_name(*t) for t in tuples}
+        self.assertEqual(len(names), len(tuples))
+
+    def test_any_input_gives_an_identifier(self):
+        name = rt.branch_name(rt.Owner("é`; DROP" * 40, "x` TABLE" * 40, "--"), "é`; DROP" * 40, 2, 7)
+        self.assertRegex(name, r"^audit_[a-z0-9_]+$")
+        self.assertTrue(rt.values.IDENT.match(name))
+        self.assertLessEqual(len(name), 6 + 30 + 1 + 40 + 3 + 3 + 17)
+        self.assertRegex(rt.branch_name(rt.Owner("", "", ""), "--"), r"^audit_[0-9a-f]{16}$")
+
+    def test_an_attempt_or_batch_that_is_not_a_count_is_refused(self):
+        for attempt, batch in [(0, None), (True, None), ("2", None), (1, -1), (1, True), (1, "3")]:
+            with self.assertRaises(rt.JobError):
+                rt.branch_name(OWNER, self.D, attempt, batch)
+
+
+class OwnerTest(unittest.TestCase):
+    def test_the_branch_is_named_after_the_documents_use_case_dag_and_job(self):
+        iceberg, spark = lake()
+        doc = {**job(AUDIT, WRITE, NOT_NULL, PUBLISH), "useCase": "billing", "workflow": "billing-daily", "job": "p"}
+        rt.run_job(doc, PARAMS, Harness(spark).runtime, spark)
+        self.assertEqual(iceberg.log[0], f"branch raw.orders {rt.branch_name(rt.Owner('billing', 'billing-daily', 'p'), 'run-1')}")
+
+    def test_a_document_that_audits_without_its_names_is_refused(self):
+        for field in ("useCase", "workflow", "job"):
+            doc = {k: v for k, v in job(AUDIT, WRITE, NOT_NULL, PUBLISH).items() if k != field}
+            with self.assertRaisesRegex(rt.JobError, f"audits tables but has no {field}"):
+                rt.validate_job(doc)
+            with self.assertRaisesRegex(rt.JobError, f"audits tables but has no {field}"):
+                rt.validate_job({**doc, "steps": [GatedKafkaTest.STEP]})
+        rt.validate_job({k: v for k, v in job(WRITE).items() if k != "useCase"})  # nothing audited: not needed
 
 
 class GatedKafkaTest(unittest.TestCase):
@@ -149,13 +207,13 @@ class GatedKafkaTest(unittest.TestCase):
     def test_each_batch_publishes_from_its_own_branch(self):
         iceberg, _, result = self.run_batches([])
         self.assertEqual([line for line in iceberg.log if line.startswith("publish")],
-                         ["publish raw.orders audit_run_1_b0", "publish raw.orders audit_run_1_b1"])
+                         [f"publish raw.orders {rt.branch_name(OWNER, 'run-1', 1, 0)}", f"publish raw.orders {rt.branch_name(OWNER, 'run-1', 1, 1)}"])
         self.assertEqual(result["quality"]["status"], "passed")
 
     def test_a_batch_failing_an_error_check_stops_before_the_checkpoint(self):
         iceberg, spark, result = self.run_batches([{"id": None, "email": "***", "_lakestep_failing": 1}])
         self.assertEqual(result["quality"]["status"], "failed")
-        self.assertEqual(result["quality"]["summary"]["kept"], [{"table": "raw.orders", "branch": "audit_run_1_b0"}])
+        self.assertEqual(result["quality"]["summary"]["kept"], [{"table": "raw.orders", "branch": rt.branch_name(OWNER, "run-1", 1, 0)}])
         self.assertFalse(any(line.startswith("publish") for line in iceberg.log))
         self.assertEqual(len(spark.batch_sessions), 1)
 

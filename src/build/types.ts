@@ -480,8 +480,11 @@ export type JobStep =
 
 /**
  * Write-audit-publish of one table: from this step on, the job's writes to the table go
- * to the audit branch `audit_<run id>` (`spark.wap.branch`; created from main with
- * `RETAIN retainDays DAYS`, so a branch kept after a failed check is dropped by snapshot expiry).
+ * to its audit branch (`spark.wap.branch`; created from main with `RETAIN retainDays DAYS`,
+ * so a branch kept after a failed check is dropped by snapshot expiry). The branch is the
+ * job's alone: named after the document's use case, workflow and job, the run id and the
+ * publish attempt (`auditBranchName` in src/naming.ts), so no other table the job reads
+ * has a branch of that name and no other job's kept branch is replaced.
  * @see https://iceberg.apache.org/docs/latest/branching/#audit-branch
  */
 export interface AuditStep {

@@ -23,7 +23,7 @@ from .params import bind_args, inline_cutoffs, inline_markers, is_call, paramete
 from .steps.jdbc_extract import JDBC_DRIVERS, jdbc_options, jdbc_url, quote_column
 from .steps.jdbc_extract import run as step_jdbc_extract
 from .commits import append_batch, carry_forward, last_committed_batch, record_key
-from .quality import PublishConflict, Quality, QualityStop, branch_name
+from .quality import Owner, PublishConflict, Quality, QualityStop, branch_name
 from .steps.check import evaluate as evaluate_check
 from .steps.kafka import (CONTINUOUS_TRIGGER, RECORD_FIELDS, batch_writer, bootstrap_servers, decode_stream,
                           kafka_options, secret_kafka_options)

@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable
 
 from .args import split_s3_uri
-from .quality import Quality
+from .quality import Owner, Quality
 from .values import JobError
 
 
@@ -100,12 +100,13 @@ class Context:
     params: dict[str, str]
     watermarks: dict[str, str] = field(default_factory=dict)
     catalog: str = ""
+    owner: Owner = Owner("", "", "")
     quality: Quality | None = None
 
     def audit(self) -> Quality:
         """The job's write-audit-publish state, created by its first `audit` step (or gated Kafka batch)."""
         if self.quality is None:
-            self.quality = Quality(run_id=self.params["run_id"], catalog=self.catalog)
+            self.quality = Quality(run_id=self.params["run_id"], catalog=self.catalog, owner=self.owner)
         return self.quality
 
     def secret(self, arn: str) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from .commits import append_batch, last_committed_batch, write_batch
-from .quality import WAP_BRANCH_CONF, PublishConflict, Quality, QualityStop, branch_name, create_branch, drop_branch, fast_forward, main_snapshot
+from .quality import WAP_BRANCH_CONF, PublishConflict, Quality, QualityStop, create_branch, drop_branch, fast_forward, main_snapshot
 from .steps.check import evaluate
 
 
@@ -18,7 +18,7 @@ def gated_append(session: Any, step: dict[str, Any], batch_id: int, quality: Qua
     if last_committed_batch(session, target, stream) >= batch_id:
         return False
     for attempt in range(1, int(audit["attempts"]) + 1):
-        branch = branch_name(quality.run_id, attempt, batch_id)
+        branch = quality.batch_branch(attempt, batch_id)
         base = create_branch(session, target, branch, audit["retainDays"])
         session.conf.set(WAP_BRANCH_CONF, branch)
         try:

@@ -6,7 +6,7 @@ from types import ModuleType
 from typing import Any
 
 from .context import Context, Runtime
-from .quality import WAP_BRANCH_CONF, PublishConflict, QualityStop, drop_branch
+from .quality import WAP_BRANCH_CONF, Owner, PublishConflict, QualityStop, drop_branch
 from .steps import audit, check, commit_records, drop_audit_branches, jdbc_extract, kafka, publish, sql, watermark
 from .values import IDENT, JobError
 
@@ -51,6 +51,11 @@ def validate_job(doc: Any) -> None:
         check = getattr(STEPS[kind], "validate", None)
         if check:
             check(step)
+    audits = any(s["kind"] == "audit" or (s["kind"] == "kafka" and s.get("audit")) for s in steps)
+    unnamed = [f for f in ("useCase", "workflow", "job") if not isinstance(doc.get(f), str) or not doc[f]]
+    if audits and unnamed:
+        # Audit branches are named after them: without, jobs of other dags could share one.
+        raise JobError(f"job document audits tables but has no {', '.join(unnamed)}")
 
 
 def run_job(doc: dict[str, Any], params: dict[str, str], runtime: Runtime, spark: Any,
@@ -68,7 +73,8 @@ def run_job(doc: dict[str, Any], params: dict[str, str], runtime: Runtime, spark
     instead of failing: the state machine fails the run with the checks named.
     `details` receives every check result with its samples (the `.checks.json` file).
     """
-    ctx = Context(runtime=runtime, spark=spark, params=params, catalog=str(doc.get("catalog") or ""))
+    ctx = Context(runtime=runtime, spark=spark, params=params, catalog=str(doc.get("catalog") or ""),
+                  owner=Owner(str(doc.get("useCase") or ""), str(doc.get("workflow") or ""), str(doc.get("job") or "")))
     steps = doc["steps"]
     first_audit = next((i for i, s in enumerate(steps) if s["kind"] == "audit"), None)
     rows: dict[str, int] = {}

@@ -4,6 +4,8 @@ Iceberg operations the `audit`, `check` and `publish` steps and gated Kafka batc
 share. See https://iceberg.apache.org/docs/latest/branching/#audit-branch"""
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,6 +15,7 @@ from .values import IDENT, JobError, check_table
 WAP_BRANCH_CONF = "spark.wap.branch"
 WAP_PROPERTY = "write.wap.enabled"
 BRANCH_PREFIX = "audit_"
+BRANCH_HASH_DIGITS = 16
 # Iceberg refuses a fast-forward whose target does not descend from main.
 NOT_AN_ANCESTOR = "is not an ancestor of"
 
@@ -30,14 +33,47 @@ class QualityStop(Exception):
     """The job stops here and reports its quality result (failed checks, publish conflict)."""
 
 
-def branch_name(run_id: str, attempt: int = 1, batch: int | None = None) -> str:
-    """`audit_<run id>` in lower-case letters, digits and `_` (`_b<batch>`, `_a<attempt>` appended)."""
-    name = BRANCH_PREFIX + re.sub(r"[^a-z0-9_]", "_", run_id.lower())[:80]
+@dataclass(frozen=True)
+class Owner:
+    """Whose audit branches these are: the job document's use case, dag (one state
+    machine) and job. Execution names (the run id) are only unique per state machine:
+    every dag of a logical date runs under the same one."""
+
+    use_case: str
+    workflow: str
+    job: str
+
+
+def _slug(text: str, limit: int) -> str:
+    """ASCII letters (lower-cased) and digits, every other run of characters one `_`."""
+    return re.sub(r"[^A-Za-z0-9]+", "_", text).lower().strip("_")[:limit].rstrip("_")
+
+
+def branch_name(owner: Owner, run_id: str, attempt: int = 1, batch: int | None = None) -> str:
+    """The audit branch of one (use case, dag, job, run id, attempt, batch):
+    `audit_<dag>_<run id>[_b<batch>][_a<attempt>]_<hash>`.
+
+    The readable part is for people listing a table's refs and is lossy (ASCII letters
+    lower-cased, any other run of characters one `_`, cut to 30 and 40 characters).
+    What tells names apart is `<hash>`: the first 16 hex digits of the SHA-256 of the
+    exact tuple as JSON, an unambiguous encoding, so distinct tuples share a name only
+    by a 64-bit hash collision. `D` attempt 2 and the rerun `D_a2` attempt 1, `x_b3` and
+    `x` batch 3, or two dags whose names fold alike never share a branch. Letters,
+    digits and `_` only (`IDENT`; quoted anyway where it is used). Same as
+    `auditBranchName` in src/naming.ts (the simulator's)."""
+    if isinstance(attempt, bool) or not isinstance(attempt, int) or attempt < 1:
+        raise JobError(f"invalid audit attempt {attempt!r}")
+    if batch is not None and (isinstance(batch, bool) or not isinstance(batch, int) or batch < 0):
+        raise JobError(f"invalid micro-batch id {batch!r}")
+    # JSON (ASCII, no spaces) encodes the tuple unambiguously, as JSON.stringify does in TypeScript.
+    exact = json.dumps([owner.use_case, owner.workflow, owner.job, run_id, attempt, batch], separators=(",", ":"))
+    digest = hashlib.sha256(exact.encode("ascii")).hexdigest()[:BRANCH_HASH_DIGITS]
+    parts = [p for p in (_slug(owner.workflow, 30), _slug(run_id, 40)) if p]
     if batch is not None:
-        name += f"_b{int(batch)}"
+        parts.append(f"b{batch}")
     if attempt > 1:
-        name += f"_a{int(attempt)}"
-    return name
+        parts.append(f"a{attempt}")
+    return BRANCH_PREFIX + "_".join([*parts, digest])
 
 
 def table_key(table: str) -> str:
@@ -59,6 +95,7 @@ class Quality:
 
     run_id: str
     catalog: str
+    owner: Owner
     attempt: int = 1
     audited: dict[str, Audited] = field(default_factory=dict)
     results: list[dict[str, Any]] = field(default_factory=list)
@@ -69,7 +106,11 @@ class Quality:
 
     @property
     def branch(self) -> str:
-        return branch_name(self.run_id, self.attempt)
+        return branch_name(self.owner, self.run_id, self.attempt)
+
+    def batch_branch(self, attempt: int, batch: int) -> str:
+        """The branch of one gated Kafka micro-batch (its own attempts)."""
+        return branch_name(self.owner, self.run_id, attempt, int(batch))
 
     def failures(self, severity: str) -> list[dict[str, Any]]:
         return [r for r in self.results if r["status"] == "failed" and r["severity"] == severity]

@@ -8,6 +8,7 @@
  * @see https://docs.aws.amazon.com/emr-serverless/latest/APIReference/API_ListJobRuns.html
  */
 import { DEFAULT_RELEASE_LABEL } from '../../ir/engine-versions.ts';
+import { auditBranchName } from '../../naming.ts';
 import type { JobDocument } from '../../build/types.ts';
 import type { JobDocuments } from '../build.ts';
 import { taskError } from '../errors.ts';
@@ -263,7 +264,10 @@ function qualityResult(doc: JobDocument, failing: FailingChecks | undefined, run
   const warned = checks.filter((c) => c.severity === 'warn' && failing === 'warn').map(outcome);
   const status = failed.length ? 'failed' : warned.length ? 'warned' : 'passed';
   const tables = [...new Set(checks.map((c) => c.table))];
-  const branch = `audit_${runId.replace(/[^A-Za-z0-9_]/g, '_')}`;
+  // As the runtime names them (attempt 1); a gated Kafka source keeps the branch of its
+  // failing micro-batch, here the first one of a fresh checkpoint.
+  const batched = new Set(doc.steps.flatMap((s) => (s.kind === 'kafka' && s.audit?.gated ? [s.audit.key] : [])));
+  const branchOf = (table: string) => auditBranchName(doc, runId, 1, batched.has(table) ? 0 : undefined);
   return {
     status,
     failed,
@@ -272,7 +276,7 @@ function qualityResult(doc: JobDocument, failing: FailingChecks | undefined, run
       status,
       attempts: 1,
       published: status === 'failed' ? [] : tables,
-      kept: status === 'failed' ? tables.map((table) => ({ table, branch })) : [],
+      kept: status === 'failed' ? tables.map((table) => ({ table, branch: branchOf(table) })) : [],
       checks: checks.map((c) => {
         const fails = c.severity === failing;
         return { table: c.table, check: c.check, kind: c.checkKind, severity: c.severity, status: fails ? 'failed' : 'passed', failing: fails ? 1 : 0 };
