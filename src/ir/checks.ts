@@ -2,6 +2,7 @@
 import { STATIC_OVERWRITE_CONF } from '../sql/conversion.ts';
 import { isValidIdentifier, parseTableRef } from '../sql/identifiers.ts';
 import { SESSION_TIME_ZONE_CONF } from '../sql/watermark.ts';
+import { VARIABLE_SUBSTITUTION_OFF } from '../sql/conf.ts';
 import { parseSubmitParameters } from '../spec/submit-parameters.ts';
 import { parseColumnType, normalizeColumnType } from '../sql/types.ts';
 import { joinPointer } from '../spec/files.ts';
@@ -94,8 +95,8 @@ export function submitParameters(ctx: PhaseContext, specific: string | undefined
 /**
  * Settings of spark-submit parameters a spec may not change, with the offset of
  * each: the platform catalog's (`spark.sql.catalog.<catalog>` and below), the
- * default catalog, the session time zone and the partition overwrite mode, on
- * which every generated statement relies. Restating the value lakestep sets is
+ * default catalog, the session time zone, the partition overwrite mode and
+ * variable substitution (off), on which every generated statement relies. Restating the value lakestep sets is
  * allowed. List-valued settings are merged instead (spec/submit-parameters.ts).
  */
 export function protectedSettingProblems(text: string, catalog: string): { offset: number; message: string }[] {
@@ -104,6 +105,7 @@ export function protectedSettingProblems(text: string, catalog: string): { offse
     'spark.sql.defaultcatalog': [catalog, `the platform's catalog '${catalog}'`],
     'spark.sql.session.timezone': [SESSION_TIME_ZONE_CONF.split('=')[1]!, 'UTC: watermarks, logical dates and the generated SQL are UTC'],
     'spark.sql.sources.partitionoverwritemode': [STATIC_OVERWRITE_CONF.split('=')[1]!, 'static: conversions and overwrites replace whole tables, never some partitions'],
+    'spark.sql.variable.substitute': [VARIABLE_SUBSTITUTION_OFF.split('=')[1]!, 'false: a statement runs as written and analysed, with no ${…} replaced in it'],
   };
   const cat = `spark.sql.catalog.${catalog.toLowerCase()}`;
   for (const o of parseSubmitParameters(text)) {

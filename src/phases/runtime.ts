@@ -8,6 +8,7 @@ import { emrJobTask } from '../asl/emr.ts';
 import type { TaskState } from '../asl/types.ts';
 import { DEFAULT_RELEASE_LABEL, engineVersionsOrDefault, JDBC_DRIVER_VERSIONS } from '../ir/engine-versions.ts';
 import type { Platform, Workflow } from '../ir/types.ts';
+import { VARIABLE_SUBSTITUTION_OFF } from '../sql/conf.ts';
 import { SESSION_TIME_ZONE_CONF } from '../sql/watermark.ts';
 import { jobRunName } from './spark.ts';
 
@@ -36,14 +37,6 @@ export function ingestionPackages(releaseLabel: string): string[] {
 /** {@link ingestionPackages} of the default release label. */
 export const INGESTION_PACKAGES: readonly string[] = ingestionPackages(DEFAULT_RELEASE_LABEL);
 
-/**
- * Spark replaces `${var}`, `${env:NAME}`, `${system:name}` and `${spark:key}` anywhere in a SQL text before
- * parsing it — in string literals, comments and quoted names too — by default. Off, a statement runs as
- * written and analysed: nothing hidden in a comment becomes a table name, and no environment variable or setting
- * of the job is copied into a table. (User SQL files refuse `${` anyway, src/sql/analysis/index.ts.)
- * @see https://spark.apache.org/docs/3.5.6/configuration.html#runtime-sql-configuration
- */
-export const VARIABLE_SUBSTITUTION_OFF = 'spark.sql.variable.substitute=false';
 
 /** `--conf` flags that bind the platform's Spark catalog to Iceberg in Glue. */
 export function icebergConf(platform: Platform): string {

@@ -38,13 +38,16 @@ describe('mergeSubmitParameters', () => {
 });
 
 describe('protected settings', () => {
-  it('refuse changing the catalog, the default catalog, the time zone and the overwrite mode; restating them is fine', () => {
+  it('refuse changing the catalog, the default catalog, the time zone, the overwrite mode and variable substitution; restating them is fine', () => {
     const problems = (text: string) => protectedSettingProblems(text, 'glue_catalog').map((p) => `${p.offset} ${p.message.split(' ')[0]}`);
     expect(problems('--conf spark.sql.session.timeZone=UTC --conf spark.sql.defaultCatalog=glue_catalog --conf spark.sql.sources.partitionOverwriteMode=static')).toEqual([]);
     expect(problems('--conf spark.sql.session.timeZone=Europe/Paris')).toEqual(["7 'spark.sql.session.timeZone'"]);
     expect(problems('--conf spark.sql.catalog.glue_catalog.warehouse=s3://elsewhere/ -c "spark.sql.catalog.GLUE_CATALOG=x"')).toEqual(["7 'spark.sql.catalog.glue_catalog.warehouse'", "67 'spark.sql.catalog.GLUE_CATALOG'"]);
     expect(problems('--conf spark.sql.defaultCatalog=other --conf spark.sql.sources.partitionOverwriteMode=dynamic')).toEqual(["7 'spark.sql.defaultCatalog'", "45 'spark.sql.sources.partitionOverwriteMode'"]);
     expect(problems('--conf spark.sql.catalog.other=org.apache.iceberg.spark.SparkCatalog')).toEqual([]);
+    // ${…} substitution stays off: on, `${env:NAME}` in a statement would copy the job's environment into it.
+    expect(problems('--conf spark.sql.variable.substitute=false')).toEqual([]);
+    expect(problems('--conf spark.sql.variable.substitute=true')).toEqual(["7 'spark.sql.variable.substitute'"]);
   });
 });
 

@@ -70,7 +70,7 @@ function dml(ctx: G.DmlStatementContext, prefixes: Prefixes): Omit<Found, 'refer
 /** A SET of a session setting that decides where tables live or how they are written. */
 const RELOCATING = /^(spark\.sql\.catalog\b|spark\.sql\.extensions|spark\.sql\.defaultcatalog|spark\.sql\.warehouse|spark\.wap\.)/i;
 
-/** The setting that would turn Spark's `${…}` substitution back on (src/phases/runtime.ts VARIABLE_SUBSTITUTION_OFF). */
+/** The setting that would turn Spark's `${…}` substitution back on (src/sql/conf.ts VARIABLE_SUBSTITUTION_OFF). */
 const SUBSTITUTION = /^spark\.sql\.variable\.substitute\b/i;
 
 function set(ctx: ParserRuleContext): Omit<Found, 'references'> {
