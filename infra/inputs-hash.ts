@@ -5,7 +5,7 @@
  * stamps them on its stacks and `src/ops/deploy-changes.ts` computes them again.
  *
  * A use case's hash covers its manifest entry, its state machine and job documents,
- * the tables it owns, writes or reads, the shares that grant it tables of other use
+ * the tables of every database where it owns, writes or reads one, the shares that grant it tables of other use
  * cases, the platform settings and the lakestep version and code. The platform stack's
  * covers the platform settings, its own state machines, the Spark runtime, the version
  * and code, and which use cases upload job documents (their uploads tag the artifacts
@@ -51,9 +51,14 @@ export function useCaseInputsHash(build: LoadedBuild, useCase: ManifestUseCase, 
   field(hash, code);
   field(hash, JSON.stringify(manifest.platform));
   field(hash, JSON.stringify(useCase));
-  const tables = Object.entries(manifest.tables ?? {})
-    .filter(([, t]) => t.owner === useCase.name || [...t.writers, ...t.readers].some((w) => w.startsWith(`${useCase.name}/`)))
-    .sort(([a], [b]) => a.localeCompare(b));
+  // The tables it owns, writes or reads, and every other table of their databases: a grant of a whole database
+  // (infra/usecase/spark-access.ts) writes only where the use case owns every table, so another use case's new
+  // table there changes this stack's role.
+  const all = Object.entries(manifest.tables ?? {});
+  const databases = new Set(
+    all.filter(([, t]) => t.owner === useCase.name || [...t.writers, ...t.readers].some((w) => w.startsWith(`${useCase.name}/`))).map(([fqn]) => fqn.split('.')[0]),
+  );
+  const tables = all.filter(([fqn]) => databases.has(fqn.split('.')[0])).sort(([a], [b]) => a.localeCompare(b));
   field(hash, JSON.stringify(tables));
   const grants = manifest.useCases.flatMap((u) => (u.shares ?? []).filter((s) => s.with.includes(useCase.name)).map((s) => [u.name, s]));
   field(hash, JSON.stringify(grants));

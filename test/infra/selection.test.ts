@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { INPUTS_HASH_OUTPUT, platformInputsHash, SHARD_OUTPUT, USE_CASE_OUTPUT, useCaseInputsHash, DEFAULT_SPARK_DIR } from '../../infra/inputs-hash.ts';
 import { loadBuild } from '../../infra/manifest.ts';
+import { sparkAccess } from '../../infra/usecase/spark-access.ts';
 import { compileToBuild, exampleSources } from './compiled.ts';
 import { synthesize, type Synthesized } from './synth.ts';
 
@@ -58,5 +59,25 @@ describe('inputs hash outputs', () => {
       expect(o[SHARD_OUTPUT]!.Value).toBe('1/1');
     }
     expect(outputs('acme-platform')[INPUTS_HASH_OUTPUT]!.Value).toBe(platformInputsHash(build, DEFAULT_SPARK_DIR));
+  });
+});
+
+describe('what a use-case stack is built from', () => {
+  it("changes when another use case adds a table to a database it writes whole, as its role's grants do", () => {
+    const platform = exampleSources().find((f) => f.path === 'platform.yaml')!;
+    // 40 tables of an undeclared database: over the per-table budget, alpha writes the whole database.
+    const writes = Array.from({ length: 40 }, (_, i) => `xdb.t${String(i + 1).padStart(2, '0')}`).join(', ');
+    const spark = (uc: string, w: string) => `owner: t@example.com\ndags:\n  - name: ${uc}-job\n    type: transformation\n    spark: {entrypoint: "s3://acme-lake-artifacts/${uc}/jobs/job.py", writes: [${w}]}\n`;
+    const alpha = [platform, { path: 'alpha/orchestration.yaml', text: spark('alpha', writes) }];
+    const before = loadBuild(compileToBuild(alpha).buildDir);
+    const after = loadBuild(compileToBuild([...alpha, { path: 'beta/orchestration.yaml', text: spark('beta', 'xdb.beta_table') }]).buildDir);
+    const ucOf = (b: typeof before) => b.manifest.useCases.find((u) => u.name === 'alpha')!;
+    expect(after.manifest.tables!['xdb.beta_table']!.owner).toBe('beta');
+    // The premise: beta's table takes the whole-database write away from alpha's role.
+    const access = (b: typeof before) => sparkAccess(b.manifest.platform, ucOf(b), b.manifest.tables);
+    expect(JSON.stringify(access(after))).not.toBe(JSON.stringify(access(before)));
+    expect(JSON.stringify(ucOf(after))).toBe(JSON.stringify(ucOf(before)));
+    // So alpha's stack counts as changed, and lakestep deploy deploys it.
+    expect(useCaseInputsHash(after, ucOf(after), 'code')).not.toBe(useCaseInputsHash(before, ucOf(before), 'code'));
   });
 });
