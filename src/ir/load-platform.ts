@@ -104,10 +104,15 @@ export function loadPlatform(tree: Pick<SpecTree, 'platform' | 'overlays' | 'use
       const meet = other.region === platform.region ? 'its stacks, state machines, tables and roles have the same names and replace the other\'s when deployed' : 'its roles have the same names (IAM names are account-wide, whatever the region): whichever deploys second fails';
       report.warning('ENV_SAME_NAMES', `environment '${env}' keeps the prefix '${platform.prefix}' of ${whose}, in the same account: ${meet}; give it a \`prefix\` of its own`, { file: overlayFile, line: 1, column: 1, pointer: '' });
     }
-    for (const [role, name] of Object.entries(plain.buckets)) {
-      const now = platform.buckets[role as keyof Platform['buckets']];
-      if (!name.includes('{') && name !== now) renamedBuckets.set(name, now);
+    const foreignBuckets: Record<string, keyof Platform['buckets']> = {};
+    for (const [role, name] of Object.entries(plain.buckets) as [keyof Platform['buckets'], string][]) {
+      const now = platform.buckets[role];
+      if (name.includes('{') || name === now) continue;
+      renamedBuckets.set(name, now);
+      foreignBuckets[name] = role;
     }
+    // The base environment's buckets stay platform buckets for the use cases: only their own prefixes (src/ir/locations.ts).
+    if (Object.keys(foreignBuckets).length) platform = { ...platform, grants: { ...platform.grants, foreignBuckets } };
   }
   if (ok) checkLandingFolders(platform.grants.sharedDataSyncTasks, tree.useCases.map((u) => ({ name: u.name, firstFile: useCaseFirstFile(u) })), report);
   // Grants of a broken platform file are not trusted (src/ir/platform.ts).

@@ -73,6 +73,14 @@ export function locationProblem(uri: string, use: LocationUse, scope: LocationSc
     if (key.startsWith(`${scope.useCase}/`)) return undefined;
     return `'${uri}' is outside the use case's own prefix ${own.replace('<bucket>', bucket)} (a use case names s3://<platform bucket>/${scope.useCase}/…, the artifacts bucket's ${SHARED_PREFIX} for reading, or locations platform.yaml declares in \`external_locations\`)`;
   }
+  const foreign = scope.platform.grants.foreignBuckets?.[bucket];
+  if (foreign !== undefined) {
+    const env = scope.platform.environment === undefined ? 'this environment' : `environment '${scope.platform.environment}'`;
+    const sharedRead = foreign === 'artifacts' && key.startsWith(SHARED_PREFIX) && use !== 'write';
+    if (!key.startsWith(`${scope.useCase}/`) && !sharedRead) {
+      return `'${uri}' is in s3://${bucket}/, platform.yaml's ${foreign} bucket, which ${env} renames: another environment's platform bucket, where a use case names only its own prefix s3://${bucket}/${scope.useCase}/ (and the artifacts bucket's ${SHARED_PREFIX} for reading), whatever \`external_locations\` declares`;
+    }
+  }
   const normal = `s3://${bucket}/${key}`;
   const declared = scope.platform.grants.externalLocations.filter((l) => normal.startsWith(l.prefix) && l.useCases.includes(scope.useCase));
   if (declared.some((l) => use !== 'write' || l.access === 'write')) return undefined;

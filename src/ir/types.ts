@@ -25,6 +25,12 @@ export interface Platform extends PlatformSettings {
     sharedSecrets: { arn: string; useCases: string[] }[];
     /** platform.yaml `shared_datasync_tasks`. */
     sharedDataSyncTasks: SharedDataSyncTask[];
+    /**
+     * In an environment, platform.yaml's buckets it renamed, with their role: another environment's platform buckets,
+     * where a use case still names only its own prefix (and the artifacts bucket's `shared/`), whatever
+     * `external_locations` declares.
+     */
+    foreignBuckets?: Readonly<Record<string, 'landing' | 'raw' | 'process' | 'analytics' | 'artifacts'>>;
   };
   defaults: {
     retries: number;

@@ -105,3 +105,26 @@ function tail(sources: readonly SourceFile[], field: string): SourceFile[] {
     return { path: f.path, text: [...lines.slice(0, start), ...lines.slice(end)].join('\n').trimEnd() + '\n' + block };
   });
 }
+
+describe("an environment's use case never reaches another use case's prefix in the base environment's buckets", () => {
+  const specs = readSpecs(join(import.meta.dirname, '..', '..', 'specs'));
+  // The dev overlay declared the whole production landing bucket for orders.
+  const broad = specs.map((f) =>
+    f.path === 'platform.dev.yaml' ? { path: f.path, text: f.text.replace('  - prefix: s3://acme-lake-landing/orders/\n', '  - prefix: s3://acme-lake-landing/\n') } : f,
+  );
+  const withWrites = (writes: string) =>
+    broad.map((f) => (f.path === 'orders/orchestration.yaml' ? { path: f.path, text: f.text.replace('writes: [s3://acme-lake-analytics/orders/reports/]', `writes: [s3://acme-lake-analytics/orders/reports/, ${writes}]`) } : f));
+
+  it("refuses payments' production landing prefix to orders in dev, whatever external_locations declares", () => {
+    expect(broad.find((f) => f.path === 'platform.dev.yaml')!.text).toContain('  - prefix: s3://acme-lake-landing/\n    use_cases: [orders]');
+    expect(specs.find((f) => f.path === 'orders/orchestration.yaml')!.text).toContain('writes: [s3://acme-lake-analytics/orders/reports/]');
+    const r = compile(withWrites('s3://acme-lake-landing/payments/'), { lakestepVersion: '0', env: 'dev' });
+    const errors = r.diagnostics.filter((d) => d.severity === 'error');
+    expect(errors.map((d) => `${d.file} ${d.code}`)).toEqual(['orders/orchestration.yaml SPARK_LOCATION']);
+    expect(errors[0]!.message).toContain("platform.yaml's landing bucket, which environment 'dev' renames");
+    expect(r.quarantined.map((q) => q.useCase)).toEqual(['orders']);
+    // Its own prefix there stays reachable as declared (warned: production's data), and so is the platform's shared/.
+    const own = compile(withWrites('s3://acme-lake-landing/orders/extra/'), { lakestepVersion: '0', env: 'dev' });
+    expect(own.quarantined).toEqual([]);
+  });
+});
