@@ -9,7 +9,7 @@ import type { MergeSpec, ProcessingSpec } from '../spec/types.ts';
 type SqlFileSpec = NonNullable<ProcessingSpec['sql']>[number];
 import { identifier, knownColumns, tableRef } from './checks.ts';
 import { at, fail, findTable, isCreated, skipped, warn, type PhaseContext } from './context.ts';
-import { sqlFileAccess } from './sql-access.ts';
+import { createsWithRows, sqlFileAccess, writesRowsAudited } from './sql-access.ts';
 import { normalizeQuality } from './quality.ts';
 import type { Merge, SqlFile, SqlTableUse, TableQuality, TableRef, WorkflowBody } from './types.ts';
 import { parseDuration } from '../spec/duration.ts';
@@ -163,11 +163,53 @@ function sqlQuality(ctx: PhaseContext, s: SqlFileSpec, p: string, analysed: Pick
       ok = false;
       continue;
     }
+    if ((s.checks?.[fqn]?.length ?? 0) > 0 && !checkable(ctx, s, fqn, analysed, joinPointer(p, 'checks', fqn))) {
+      ok = false;
+      continue;
+    }
     const r = normalizeQuality(ctx, { table, checks: s.checks?.[fqn], freshness: s.freshness?.[fqn], checksPointer: joinPointer(p, 'checks', fqn), freshnessPointer: joinPointer(p, 'freshness', fqn) });
     if (!r.ok) ok = false;
     else if (r.quality) out.push(r.quality);
   }
   return ok ? out : undefined;
+}
+
+/**
+ * Whether the checks of `fqn` can gate its publish: the job audits the rows statements write
+ * into an existing table (src/phases/quality.ts); a table created with its rows (`CREATE [OR
+ * REPLACE] TABLE … AS SELECT`, the `snapshot` procedure) is committed to main as it is created —
+ * Iceberg has no branch of a table before the table exists — and a table only created empty, or
+ * only declared in `writes:`, has no audited write to check. Either would leave its checks
+ * silently unrun, so it is an error at the checks, saying how to write the table instead.
+ */
+function checkable(ctx: PhaseContext, s: SqlFileSpec, fqn: string, analysed: Pick<SqlFile, 'statements' | 'declared'>, pointer: string): boolean {
+  const uses = analysed.statements.flatMap((st) => st.uses.filter((u) => `${u.table.database}.${u.table.table}` === fqn).map((u) => ({ st, u })));
+  const where = (o: { file: string; line: number; column: number }) => `${o.file}:${o.line}:${o.column}`;
+  const created = uses.find(({ u }) => createsWithRows(u));
+  if (created) {
+    const replace = created.u.kinds.includes('update');
+    fail(
+      ctx,
+      'CHECK_TABLE_CREATED_WITH_ROWS',
+      `statement ${created.st.index} of ${s.file} (${where(created.u.origin)}) creates ${fqn} with its rows (${replace ? 'CREATE OR REPLACE TABLE … AS SELECT' : 'CREATE TABLE … AS SELECT'}), which commits them to main together with the table: an audit branch holds writes into a table that exists (Iceberg has no branch of a table before it is created, and a REPLACE commits the new table straight to main), so these checks could not keep the rows from being published. ` +
+        `Create the table empty (CREATE TABLE IF NOT EXISTS ${fqn} (<columns>) USING iceberg), then fill it with ${replace ? 'INSERT OVERWRITE' : 'INSERT INTO'} ${fqn} SELECT … (or MERGE INTO), which is written through the audit branch and checked before it is published`,
+      pointer,
+      true,
+    );
+    return false;
+  }
+  if (!uses.some(({ u }) => writesRowsAudited(u))) {
+    const declaredOnly = analysed.declared.some((d) => `${d.table.database}.${d.table.table}` === fqn);
+    fail(
+      ctx,
+      'CHECK_TABLE_NOT_AUDITED',
+      `no statement of ${s.file} writes rows into ${fqn} that the job can audit (${declaredOnly ? 'it is only declared in `writes:`' : 'it is only created, empty'}), so these checks would never run: put them on the entry whose INSERT, INSERT OVERWRITE or MERGE INTO writes ${fqn}`,
+      pointer,
+      true,
+    );
+    return false;
+  }
+  return true;
 }
 
 /**

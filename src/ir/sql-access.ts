@@ -61,6 +61,21 @@ const PROCEDURE_KINDS: Record<string, TableAccessKind[]> = {
   publish_changes: ['update'],
 };
 
+/**
+ * Whether a statement's use of a table puts rows into a table that already exists — what the
+ * jobs write through an audit branch (src/phases/quality.ts). A use that also creates the table
+ * (`CREATE … AS SELECT`, `CREATE OR REPLACE TABLE … AS SELECT`, the `snapshot` procedure) commits
+ * its rows with the table itself, straight to main: no branch of a table can exist before it.
+ */
+export function writesRowsAudited(u: Pick<SqlTableUse, 'kinds'>): boolean {
+  return u.kinds.some((k) => k === 'write' || k === 'update') && !u.kinds.includes('create');
+}
+
+/** Whether a statement's use of a table creates it with rows (committed to main with the table, never audited). */
+export function createsWithRows(u: Pick<SqlTableUse, 'kinds'>): boolean {
+  return u.kinds.includes('create') && u.kinds.some((k) => k === 'write' || k === 'update');
+}
+
 /** Iceberg metadata tables, read as `db.t.<name>`: reading one reads the table. */
 const METADATA_TABLES = new Set([
   'all_data_files', 'all_delete_files', 'all_entries', 'all_files', 'all_manifests', 'data_files', 'delete_files',

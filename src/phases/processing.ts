@@ -17,6 +17,7 @@ import { TEMPLATE_PATHS } from '../asl/intrinsics.ts';
 import type { Workflow } from '../ir/types.ts';
 import type { PhaseCompiler } from './types.ts';
 import { afterJob } from './after-job.ts';
+import { writesRowsAudited } from '../ir/sql-access.ts';
 import { watermarkReads, type WatermarkUse } from './watermarks.ts';
 
 export const compileProcessing: PhaseCompiler<Processing> = (p, { workflow: w, platform }) => {
@@ -35,8 +36,9 @@ export const compileProcessing: PhaseCompiler<Processing> = (p, { workflow: w, p
   for (const f of p.sql) {
     // The statements as the SQL analysis split them (src/ir/sql-access.ts): what runs is what was checked.
     for (const st of f.statements) {
-      // Rows written into a table that exists; a CREATE … AS SELECT makes a new table, which no branch can hold.
-      const writes = st.uses.filter((u) => u.kinds.some((k) => k === 'write' || k === 'update') && !u.kinds.includes('create')).map((u) => u.table);
+      // Rows written into a table that exists; a CREATE … AS SELECT makes a new table, which no branch can hold
+      // (validation refuses checks on such a table: src/ir/processing.ts).
+      const writes = st.uses.filter(writesRowsAudited).map((u) => u.table);
       steps.push({ step: { kind: 'sql', name: f.statements.length > 1 ? `${f.name} #${st.index}` : f.name, sql: st.text }, writes });
     }
   }
