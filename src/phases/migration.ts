@@ -29,7 +29,7 @@ import type { Migration, Platform, Workflow } from '../ir/types.ts';
 import { conversionSql, HIVE_DATETIME_CONFS, landingViewSql, STATIC_OVERWRITE_CONF, watermarkSql } from '../sql/conversion.ts';
 import { createNamespaceSql, tableDdl } from '../sql/ddl.ts';
 import { convertJob, encodeItems, migrationWatermarkKeyExpr } from './migration-items.ts';
-import { CHECK_OUTCOMES, itemEnds, outcomeStates, TABLE_FAILED, TABLE_MIGRATED } from './migration-outcomes.ts';
+import { afterMap, itemEnds, outcomeStates, TABLE_FAILED, TABLE_MIGRATED } from './migration-outcomes.ts';
 import { migrationPayloadBytes, type MigrationItem } from './migration-payload.ts';
 import { runtimeConf, resultKeyExpr, runtimeJobTask } from './runtime.ts';
 import { watermarkAdvance } from './watermarks.ts';
@@ -99,12 +99,14 @@ export const compileMigration: PhaseCompiler<Migration> = (m, { workflow, platfo
     ...(t.quality?.freshness ? { fqn: `${t.target.database}.${t.target.table}` } : {}),
   }));
   const encoded = encodeItems(m, full, sharedConf);
+  // Some table is checked: the run record keeps every table's check summary, merged (migration-outcomes.ts).
+  const checks = m.tables.some((t) => (t.quality?.checks.length ?? 0) > 0);
   const keepCauses = m.tables.length <= CAUSES_KEPT_UP_TO;
   // The dag's timeout bounds each table's transfer as it bounds each job attempt: the poll loop counts its polls.
   // A run of a shared task may first queue behind the runs of the other tables in flight.
   const { datasyncPollSeconds: first, datasyncPollMaxSeconds: cap } = platform.defaults;
   const polls = pollIterations(w.timeoutSeconds * Math.min(m.maxConcurrency, largestSharedTask(m)), first, cap);
-  const item = itemStates(w, platform, m, keepCauses, ownLists, polls, encoded.compact);
+  const item = itemStates(w, platform, m, keepCauses, ownLists, polls, encoded.compact, checks);
   const itemGraph = { StartAt: itemStart(m), States: item };
   const itemEvents = worstCaseEvents(itemGraph, { loopIterations: polls });
   const distributed = 2 + m.tables.length * (2 + itemEvents) > DISTRIBUTED_AT;
@@ -132,9 +134,9 @@ export const compileMigration: PhaseCompiler<Migration> = (m, { workflow, platfo
       },
       // The outcomes replace the table list: the state never holds both (payload quota).
       ResultPath: '$.tables',
-      Next: CHECK_OUTCOMES,
+      Next: afterMap(checks),
     },
-    ...outcomeStates(encoded.compact),
+    ...outcomeStates(encoded.compact, checks),
   };
   const datasync: DataSyncResource[] = m.tables.map((t) => {
     const includes = t.datasyncIncludes === undefined ? {} : { includes: t.datasyncIncludes };
@@ -170,7 +172,7 @@ function itemStart(m: Migration): string {
 }
 
 /** The states of one Map item: transfer, convert, checks, watermark; any error ends the item as FAILED. */
-function itemStates(w: Workflow, platform: Platform, m: Migration, keepCauses: boolean, ownLists: boolean, maxPolls: number, compact: boolean): Record<string, State> {
+function itemStates(w: Workflow, platform: Platform, m: Migration, keepCauses: boolean, ownLists: boolean, maxPolls: number, compact: boolean, checks: boolean): Record<string, State> {
   const filtered = m.tables.filter((t) => t.datasyncIncludes !== undefined).length;
   const plain = { 'TaskArn.$': '$.table.datasync_task' };
   const withIncludes = { ...plain, Includes: [{ FilterType: 'SIMPLE_PATTERN', 'Value.$': '$.table.datasync_includes' }] };
@@ -188,7 +190,8 @@ function itemStates(w: Workflow, platform: Platform, m: Migration, keepCauses: b
   // Tables with their own task and tables of a shared one in one migration: a Choice picks the start without filter.
   const mixed = filtered > 0 && filtered < m.tables.length;
   const start = transfer[TRANSFER] as TaskState;
-  const gate = qualityGate(w, 'New watermark?', TABLE_FAILED);
+  // The table's outcome, its cause included, goes into the run record: no sample keys in it.
+  const gate = qualityGate(w, 'New watermark?', TABLE_FAILED, { causeWithoutSamples: true });
   const publishes = recordPublishes(w, platform.prefix, { path: '$.table.fqn' }, TABLE_MIGRATED);
   return {
     ...(mixed
@@ -256,6 +259,6 @@ function itemStates(w: Workflow, platform: Platform, m: Migration, keepCauses: b
       Default: TABLE_MIGRATED,
     },
     ...publishes.states,
-    ...itemEnds(compact, keepCauses),
+    ...itemEnds(compact, keepCauses, checks),
   };
 }

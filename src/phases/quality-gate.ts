@@ -19,6 +19,11 @@ const Q = '$.job.result.quality';
 export interface GateNames {
   /** Prefix of the state names (`''`, or e.g. `'Table '` inside a Map item). */
   label?: string;
+  /**
+   * The error's cause names the checks without their sample keys (the summary's checks): a
+   * migration's table outcomes, causes included, go into the run record, which keeps no sample key.
+   */
+  causeWithoutSamples?: boolean;
 }
 
 /** SNS subjects are at most 100 ASCII characters. */
@@ -77,7 +82,9 @@ export function qualityGate(w: Workflow, next: string, failure: string, names: G
         Type: 'Pass',
         Parameters: {
           Error: QUALITY_CHECK_FAILED,
-          'Cause.$': `States.Format('{} error check(s) failed; nothing was published, audit branches kept: {}. Failing checks, failing rows and sample keys: {}', States.ArrayLength(${Q}.failed), ${keptText}, ${failedText})`,
+          'Cause.$': names.causeWithoutSamples
+            ? `States.Format('{} error check(s) failed; nothing was published, audit branches kept: {}. Checks (the notification names failing rows): {}', States.ArrayLength(${Q}.failed), ${keptText}, States.JsonToString(${Q}.summary.checks))`
+            : `States.Format('{} error check(s) failed; nothing was published, audit branches kept: {}. Failing checks, failing rows and sample keys: {}', States.ArrayLength(${Q}.failed), ${keptText}, ${failedText})`,
         },
         ResultPath: '$.error',
         Next: failure,

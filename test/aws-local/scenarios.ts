@@ -166,7 +166,9 @@ export function isolatedCases(build: string, buildDir: string): Case[] {
         const jobRef = `${audited.useCase}/${audited.workflow}/${audited.job}`;
         const watermarks = manifest.platform.dynamodb.watermarks;
         // Routed: every item the run wrote is observed, so a watermark that moved would show (a watermark item names no execution).
-        out.push(one('checks-failed', { logical_date: DAY }, { route: true, failedChecks: { [jobRef]: 'error' }, expect: all(failedWith(ref, 'Lakestep.QualityCheckFailed', runsTable), checksFailed(ref, runsTable, watermarks)) }));
+        // A migration fails the checked table's item; the run ends with the tables' outcome.
+        const error = wf.type === 'migration' ? 'Lakestep.TablesFailed' : 'Lakestep.QualityCheckFailed';
+        out.push(one('checks-failed', { logical_date: DAY }, { route: true, failedChecks: { [jobRef]: 'error' }, expect: all(failedWith(ref, error, runsTable), checksFailed(ref, runsTable, watermarks)) }));
         const warns = audited.steps.some((s) => (s.kind === 'check' && s.severity === 'warn') || (s.kind === 'kafka' && s.audit?.checks.some((c) => c.severity === 'warn')));
         if (warns) out.push(one('checks-warned', { logical_date: DAY }, { failedChecks: { [jobRef]: 'warn' }, expect: all(succeeded(ref), notified('quality warnings', 'the run published')) }));
       }

@@ -32,6 +32,19 @@ describe('lakestep checks --simulation', () => {
     expect(JSON.parse(json.out)).toMatchObject({ ref: UPSERTS, runStatus: 'FAILED', quality: { status: 'failed', published: [] } });
   });
 
+  it('lists the failed check of a migrated table (a Map item) and exits 1', async () => {
+    const MIGRATION = 'customers/customers-migration';
+    const dir = folder({ 's.yaml': `start:\n  - {workflow: ${MIGRATION}, logical_date: 2026-01-01}\nchecks: {${MIGRATION}/convert-customers: error}\n` });
+    const r = await runCli(['checks', MIGRATION, '--build', build.dir, '--simulation', '--scenario', 's.yaml'], dir);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(1);
+    expect(r.out).toContain(`${MIGRATION} execution 2026-01-01T000000Z (logical date 2026-01-01T00:00:00Z): FAILED — Lakestep.TablesFailed`);
+    expect(r.out).toMatch(/raw_customers\.customers +not_null\(customer_id\) +error +failed +1/);
+    expect(r.out).toContain('audit branches kept: raw_customers.customers (branch audit_');
+    const json = await runCli(['checks', MIGRATION, '--build', build.dir, '--simulation', '--scenario', 's.yaml', '--json'], dir);
+    expect(JSON.parse(json.out)).toMatchObject({ ref: MIGRATION, runStatus: 'FAILED', quality: { status: 'failed', published: [] } });
+  });
+
   it('a passing run exits 0; an execution without a record is an error', async () => {
     const dir = scenario('');
     const r = await checks(['--scenario', 's.yaml'], dir);

@@ -109,6 +109,13 @@ describe(`a ${N}-table migration where a few tables have checks and a freshness 
     const r = await simulate({ buildDir: qdir, scenario: { start, checks: { [`big/big-migration/convert-${name(2)}`]: 'error' } } });
     expect(r.executions[0]).toMatchObject({ status: 'FAILED', error: 'Lakestep.TablesFailed' });
     expect(runRecord(r).summary).toMatchObject({ tables: N, failed_count: 1, failed: [[name(2), 'Lakestep.QualityCheckFailed']] });
+    // The checks of the failed tables (compact outcomes keep no passed table's checks), for lakestep checks and status.
+    expect(runRecord(r).summary.quality).toEqual({
+      status: 'failed',
+      published: [],
+      kept: [{ table: `raw_big.${name(2)}`, branch: expect.stringMatching(/^audit_/) }],
+      checks: [expect.objectContaining({ table: `raw_big.${name(2)}`, check: 'not_null(at)', status: 'failed' })],
+    });
     const published = (r.dynamodb['cmp-watermarks'] ?? []).map(itemToPlain).filter((i) => String(i.pk).startsWith('published/')).map((i) => i.pk);
     expect(published).toHaveLength(N - 1);
     expect(published).toContain(`published/raw_big.${name(5)}`);
