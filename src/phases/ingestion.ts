@@ -34,7 +34,7 @@ export const compileIngestion: PhaseCompiler<Ingestion> = (ing, { workflow: w, p
   const batch: WritingStep[] = [];
   for (const [i, b] of ing.batch.entries()) {
     const param = `wm_${i}`;
-    if (b.incrementalColumn) reads.push({ param, key: `ingestion/${w.useCase}/${w.name}/${b.name}`, label: b.name, advance: true });
+    if (b.incrementalColumn) reads.push({ param, key: `ingestion/${w.useCase}/${w.name}/${b.name}`, label: b.name, advance: true, table: tableKey(b.target) });
     batch.push(...batchSteps(platform, b, i, b.incrementalColumn ? param : undefined).map((step) => ({ step, writes: step.kind === 'jdbc_extract' ? [b.target] : [] })));
   }
   // JDBC targets publish together after the last extract; each Kafka batch is audited and published on its own.

@@ -25,7 +25,7 @@ export const compileProcessing: PhaseCompiler<Processing> = (p, { workflow: w, p
   const steps: WritingStep[] = [];
   for (const [i, m] of p.merges.entries()) {
     if (m.incrementalColumn) {
-      const use = { param: `wm_${i}`, key: `processing/${w.useCase}/${w.name}/${m.name}`, label: m.name, advance: true, resultKey: `upper_${i}` };
+      const use = { param: `wm_${i}`, key: `processing/${w.useCase}/${w.name}/${m.name}`, label: m.name, advance: true, resultKey: `upper_${i}`, table: `${m.target.database}.${m.target.table}` };
       uses.push(use);
       // The bound is taken before the merge and becomes the new watermark: rows
       // committed to the source meanwhile wait for the next run, none is skipped.

@@ -10,7 +10,7 @@
 import { retryFor } from '../asl/policy.ts';
 import type { State } from '../asl/types.ts';
 import type { Workflow } from '../ir/types.ts';
-import type { Fragment } from './watermarks.ts';
+import { watermarkAdvance, type Fragment } from './watermarks.ts';
 
 export const QUALITY_CHECK_FAILED = 'Lakestep.QualityCheckFailed';
 export const PUBLISH_CONFLICT = 'Lakestep.PublishConflict';
@@ -36,8 +36,14 @@ function subject(w: Workflow, what: string): string {
  * Entry `Checks passed?`: on to `next` when the checks passed (or the result has none),
  * through a warning notification when only `warn` checks failed; to `failure` with `$.error`
  * set otherwise. Expects the result at `$.job.result`.
+ *
+ * `partly` (a job that may publish some tables before a check or a conflict stops it: an
+ * ingestion publishes its JDBC targets, then each Kafka batch on its own): when the result's
+ * `summary.published` is not empty, the notification and the error name the published tables
+ * and the run goes through `partly` (their watermarks and publish records: {@link partlyPublished},
+ * which ends at `failure`) before it fails.
  */
-export function qualityGate(w: Workflow, next: string, failure: string, names: GateNames = {}): Fragment {
+export function qualityGate(w: Workflow, next: string, failure: string, names: GateNames = {}, partly?: Fragment): Fragment {
   const n = (s: string) => `${names.label ?? ''}${s}`;
   const status = (value: string, target: string) => ({ And: [{ Variable: `${Q}.status`, IsPresent: true }, { Variable: `${Q}.status`, StringEquals: value }], Next: target });
   const publish = (what: string, message: string, after: string): State => ({
@@ -53,6 +59,34 @@ export function qualityGate(w: Workflow, next: string, failure: string, names: G
   });
   const failedText = `States.JsonToString(${Q}.failed)`;
   const keptText = `States.JsonToString(${Q}.summary.kept)`;
+  const publishedText = `States.JsonToString(${Q}.summary.published)`;
+  const anyPublished = (yes: string, no: string): State => ({
+    Type: 'Choice',
+    Comment: 'Tables this run published before the checks or the conflict that stopped it (main moved): reported as published, their watermarks and publish times recorded.',
+    Choices: [{ Variable: `${Q}.summary.published[0]`, IsPresent: true, Next: yes }],
+    Default: no,
+  });
+  const partlyStates: Record<string, State> = partly
+    ? {
+        [n('Published before the failed checks?')]: anyPublished(n('Notify failed checks, partly published'), n('Notify failed checks')),
+        [n('Notify failed checks, partly published')]: publish(
+          'quality checks failed',
+          `States.Format('lakestep ${w.useCase}/${w.name}: quality checks failed in execution {}. Published before the failing checks (main moved; their watermarks and publish times are recorded): {}. Not published (main is as it was before the run; the audit branches are kept for inspection, read a table as of its branch name): {}. Failing checks, failing rows and sample keys: {}', $$.Execution.Name, ${publishedText}, ${keptText}, ${failedText})`,
+          n('Checks failed, partly published'),
+        ),
+        [n('Checks failed, partly published')]: {
+          Type: 'Pass',
+          Parameters: {
+            Error: QUALITY_CHECK_FAILED,
+            'Cause.$': `States.Format('{} error check(s) failed; published before them: {}; not published, audit branches kept: {}. Failing checks, failing rows and sample keys: {}', States.ArrayLength(${Q}.failed), ${publishedText}, ${keptText}, ${failedText})`,
+          },
+          ResultPath: '$.error',
+          Next: partly.startAt,
+        },
+        [n('Published before the conflict?')]: anyPublished(partly.startAt, failure),
+        ...partly.states,
+      }
+    : {};
   return {
     startAt: n('Record check results'),
     states: {
@@ -70,7 +104,7 @@ export function qualityGate(w: Workflow, next: string, failure: string, names: G
       },
       [n('Checks passed?')]: {
         Type: 'Choice',
-        Choices: [status('failed', n('Notify failed checks')), status('conflict', n('Publish conflict')), status('warned', n('Notify check warnings'))],
+        Choices: [status('failed', partly ? n('Published before the failed checks?') : n('Notify failed checks')), status('conflict', n('Publish conflict')), status('warned', n('Notify check warnings'))],
         Default: next,
       },
       [n('Notify failed checks')]: publish(
@@ -93,8 +127,9 @@ export function qualityGate(w: Workflow, next: string, failure: string, names: G
         Type: 'Pass',
         Parameters: { Error: PUBLISH_CONFLICT, 'Cause.$': `${Q}.conflict` },
         ResultPath: '$.error',
-        Next: failure,
+        Next: partly ? n('Published before the conflict?') : failure,
       },
+      ...partlyStates,
       [n('Notify check warnings')]: publish(
         'quality warnings',
         `States.Format('lakestep ${w.useCase}/${w.name}: warn checks failed in execution {}; the run published. Checks, failing rows and sample keys: {}', $$.Execution.Name, States.JsonToString(${Q}.warned))`,
@@ -112,10 +147,13 @@ export function qualityGate(w: Workflow, next: string, failure: string, names: G
  * of the run: the alarm then reports the table late, which is the safe side.
  * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricData.html
  */
-export function recordPublishes(w: Workflow, prefix: string, tables: readonly string[] | { path: string }, next: string, names: GateNames = {}): Fragment {
+export function recordPublishes(w: Workflow, prefix: string, tables: readonly string[] | { path: string } | { table: string }, next: string, names: GateNames = {}): Fragment {
   const n = (s: string) => `${names.label ?? ''}${s}`;
   if (isList(tables) && tables.length === 0) return { startAt: next, states: {} };
-  const item = (tablePath: string, after: string | undefined): Record<string, State> => {
+  const item = (table: { path: string } | { table: string }, after: string | undefined): Record<string, State> => {
+    // A table named in the definition is written under a static key (the role grants the key: infra/).
+    const pk = 'table' in table ? { S: `published/${table.table}` } : { 'S.$': `States.Format('published/{}', ${table.path})` };
+    const dimension = 'table' in table ? { Value: table.table } : { 'Value.$': table.path };
     const end = after === undefined ? { End: true as const } : { Next: after };
     const skip = after === undefined ? n('Publish not recorded') : after;
     return {
@@ -126,7 +164,7 @@ export function recordPublishes(w: Workflow, prefix: string, tables: readonly st
         Parameters: {
           TableName: '${WatermarksTable}',
           Item: {
-            pk: { 'S.$': `States.Format('published/{}', ${tablePath})` },
+            pk,
             published_at: { 'S.$': '$$.State.EnteredTime' },
             workflow: { S: `${w.useCase}/${w.name}` },
             execution_arn: { 'S.$': '$$.Execution.Id' },
@@ -144,7 +182,7 @@ export function recordPublishes(w: Workflow, prefix: string, tables: readonly st
         Parameters: {
           Namespace: 'Lakestep',
           MetricData: [
-            { MetricName: 'TablePublished', Dimensions: [{ Name: 'Platform', Value: prefix }, { Name: 'Table', 'Value.$': tablePath }], Value: 1, Unit: 'Count' },
+            { MetricName: 'TablePublished', Dimensions: [{ Name: 'Platform', Value: prefix }, { Name: 'Table', ...dimension }], Value: 1, Unit: 'Count' },
           ],
         },
         ResultPath: null,
@@ -155,7 +193,7 @@ export function recordPublishes(w: Workflow, prefix: string, tables: readonly st
       ...(after === undefined ? { [skip]: { Type: 'Pass', End: true } as State } : {}),
     };
   };
-  if (!isList(tables)) return { startAt: n('Record publish time'), states: item(tables.path, next) };
+  if (!isList(tables)) return { startAt: n('Record publish time'), states: item(tables, next) };
   return {
     startAt: n('Published tables'),
     states: {
@@ -165,7 +203,7 @@ export function recordPublishes(w: Workflow, prefix: string, tables: readonly st
         ItemsPath: '$.published',
         ItemSelector: { 'table.$': '$$.Map.Item.Value.table' },
         MaxConcurrency: 1,
-        ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: n('Record publish time'), States: item('$.table', undefined) },
+        ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: n('Record publish time'), States: item({ path: '$.table' }, undefined) },
         ResultPath: null,
         Next: next,
       },
@@ -173,6 +211,71 @@ export function recordPublishes(w: Workflow, prefix: string, tables: readonly st
   };
 }
 
-function isList(t: readonly string[] | { path: string }): t is readonly string[] {
+/** A watermark the job's result advances, with the table whose publish it belongs to. */
+export interface PublishedWatermark {
+  /** State name label. */
+  label: string;
+  /** Item key in the watermarks table. */
+  key: string;
+  /** Name of the new value in the result's `watermarks`. */
+  resultKey: string;
+  /** `database.table` it is the watermark of: advanced only when that table was published. */
+  table: string;
+}
+
+/**
+ * After a job stopped by failed checks or a conflict that had published some tables (its result's
+ * `summary.published`): the watermarks of those tables advanced and, for those with a freshness
+ * SLA (`freshness`), their publish time and data point recorded, as a successful run does — so a
+ * table published every run does not raise a false freshness alarm because another table of the
+ * job keeps failing its checks. A table not published moves nothing. Then `next` (the failure).
+ */
+export function partlyPublished(w: Workflow, prefix: string, watermarks: readonly PublishedWatermark[], freshness: readonly string[], next: string): Fragment {
+  const tables = [...new Set([...watermarks.map((m) => m.table), ...freshness])].sort();
+  if (tables.length === 0) return { startAt: next, states: {} };
+  const flag = (table: string) => `$.partly.t${tables.indexOf(table)}`;
+  const steps: { start: string; states: (after: string) => Record<string, State> }[] = [
+    ...watermarks.map((m) => ({
+      start: `Published ${m.label}: new watermark?`,
+      states: (after: string): Record<string, State> => ({
+        [`Published ${m.label}: new watermark?`]: {
+          Type: 'Choice',
+          Choices: [{ And: [{ Variable: flag(m.table), BooleanEquals: true }, { Variable: `$.job.result.watermarks.${m.resultKey}`, IsPresent: true }], Next: `Advance watermark ${m.label} (published)` }],
+          Default: after,
+        },
+        ...watermarkAdvance({
+          name: `Advance watermark ${m.label} (published)`,
+          comment: `${m.table} was published before the run failed: its watermark moves, never backwards (${m.key})`,
+          keyObject: { pk: { S: m.key } },
+          valuePath: `$.job.result.watermarks.${m.resultKey}`,
+          next: after,
+          // As after a successful job, a watermark that cannot be written fails the run with that error (its
+          // Catch sets `$.error`); the notification already named the failed checks. The other tables still record.
+          failure: after,
+        }),
+      }),
+    })),
+    ...freshness.map((table) => ({
+      start: `Published ${table}?`,
+      states: (after: string): Record<string, State> => {
+        const record = recordPublishes(w, prefix, { table }, after, { label: `${table} (published): ` });
+        return { [`Published ${table}?`]: { Type: 'Choice', Choices: [{ Variable: flag(table), BooleanEquals: true, Next: record.startAt }], Default: after }, ...record.states };
+      },
+    })),
+  ];
+  const states: Record<string, State> = {
+    'Which tables were published?': {
+      Type: 'Pass',
+      Comment: 'Of the tables whose watermark or freshness the run records, those it published before it stopped.',
+      Parameters: Object.fromEntries(tables.map((t, i) => [`t${i}.$`, `States.ArrayContains(${Q}.summary.published, '${t}')`])),
+      ResultPath: '$.partly',
+      Next: steps[0]!.start,
+    },
+  };
+  steps.forEach((st, i) => Object.assign(states, st.states(steps[i + 1]?.start ?? next)));
+  return { startAt: 'Which tables were published?', states };
+}
+
+function isList(t: readonly string[] | { path: string } | { table: string }): t is readonly string[] {
   return Array.isArray(t);
 }

@@ -29,6 +29,11 @@ export interface WatermarkUse {
   advance: boolean;
   /** Name of the new value in the result file's `watermarks` (default: `param`). */
   resultKey?: string;
+  /**
+   * `database.table` whose publish the value is the watermark of: a run stopped by failed checks
+   * after publishing that table still advances it (src/phases/quality-gate.ts, partlyPublished).
+   */
+  table?: string;
 }
 
 export interface Fragment {

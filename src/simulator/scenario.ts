@@ -126,9 +126,9 @@ export function validateScenario(value: unknown): string[] {
     }
   }
   if (value.checks !== undefined) {
-    if (!isObject(value.checks)) fail('checks', 'must map <use-case>/<workflow>/<job> to error or warn');
+    if (!isObject(value.checks)) fail('checks', 'must map <use-case>/<workflow>/<job> (or <use-case>/<workflow>/<job>/<database>.<table>) to error or warn');
     else for (const [key, v] of Object.entries(value.checks)) {
-      if (!/^[^/]+\/[^/]+\/[^/]+$/.test(key)) fail(`checks.${key}`, 'key must be <use-case>/<workflow>/<job>');
+      if (!/^[^/]+\/[^/]+\/[^/]+(\/[^/.]+\.[^/.]+)?$/.test(key)) fail(`checks.${key}`, 'key must be <use-case>/<workflow>/<job> or <use-case>/<workflow>/<job>/<database>.<table>');
       if (v !== 'error' && v !== 'warn') fail(`checks.${key}`, 'must be error or warn (the severity of the checks that fail)');
     }
   }

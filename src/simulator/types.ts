@@ -25,8 +25,10 @@ export interface Scenario {
   jobs?: Record<string, JobScenario>;
   /**
    * Jobs whose quality checks of this severity fail (one failing row each), by
-   * `<use-case>/<workflow>/<job>`: `error` fails the run with `Lakestep.QualityCheckFailed`,
-   * `warn` publishes and notifies. Other checks pass.
+   * `<use-case>/<workflow>/<job>`, or only a table's, by `<use-case>/<workflow>/<job>/<database>.<table>`:
+   * `error` fails the run with `Lakestep.QualityCheckFailed` (what the job published before
+   * the failing checks stays published, as in the runtime), `warn` publishes and notifies.
+   * Other checks pass.
    */
   checks?: Record<string, 'error' | 'warn'>;
   /** Items present in DynamoDB tables before the simulation, by table name. */

@@ -169,6 +169,15 @@ export function isolatedCases(build: string, buildDir: string): Case[] {
         // A migration fails the checked table's item; the run ends with the tables' outcome.
         const error = wf.type === 'migration' ? 'Lakestep.TablesFailed' : 'Lakestep.QualityCheckFailed';
         out.push(one('checks-failed', { logical_date: DAY }, { route: true, failedChecks: { [jobRef]: 'error' }, expect: all(failedWith(ref, error, runsTable), checksFailed(ref, runsTable, watermarks)) }));
+        // A gated Kafka batch failing after the job published its JDBC targets: those stay published, and are reported so.
+        const publish = audited.steps.findIndex((s) => s.kind === 'publish');
+        const batch = audited.steps.find((s, i) => i > publish && s.kind === 'kafka' && s.audit?.gated);
+        if (publish >= 0 && batch?.kind === 'kafka' && batch.audit) {
+          out.push(one('checks-failed-after-publish', { logical_date: DAY }, {
+            failedChecks: { [`${jobRef}/${batch.audit.key}`]: 'error' },
+            expect: all(failedWith(ref, 'Lakestep.QualityCheckFailed', runsTable), notified('quality checks failed', 'Published before the failing checks')),
+          }));
+        }
         const warns = audited.steps.some((s) => (s.kind === 'check' && s.severity === 'warn') || (s.kind === 'kafka' && s.audit?.checks.some((c) => c.severity === 'warn')));
         if (warns) out.push(one('checks-warned', { logical_date: DAY }, { failedChecks: { [jobRef]: 'warn' }, expect: all(succeeded(ref), notified('quality warnings', 'the run published')) }));
       }

@@ -13,7 +13,7 @@ import { DescribeExecutionCommand, type ExecutionStatus, ListExecutionsCommand, 
 import { GetParametersByPathCommand } from '@aws-sdk/client-ssm';
 import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { JobDocument } from '../../src/index.ts';
-import { jobResult, type JobRun } from '../../src/simulator/services/emr-serverless.ts';
+import { failingChecksOf, jobResult, type JobRun } from '../../src/simulator/services/emr-serverless.ts';
 import { STATES_START_EXECUTION } from './rewrite.ts';
 import type { Clients } from './clients.ts';
 
@@ -193,7 +193,7 @@ export class Worker {
       run.state = 'FAILED';
       run.stateDetails = `Job failed (simulated): ${run.jobRef}`;
     } else if (resultUri && mode === 'BATCH') {
-      const result = jobResult(doc, behaviour.watermarks, params.ts, run.jobRef ? behaviour.checks[run.jobRef] : undefined, params.run_id);
+      const result = jobResult(doc, behaviour.watermarks, params.ts, run.jobRef ? failingChecksOf(behaviour.checks, run.jobRef) : undefined, params.run_id);
       const m = /^s3:\/\/([^/]+)\/(.+)$/.exec(resultUri);
       if (m) await this.clients.s3.send(new PutObjectCommand({ Bucket: m[1], Key: m[2], Body: JSON.stringify(result) }));
     }

@@ -175,3 +175,36 @@ def test_crash_then_hard_delete_then_replay_writes_the_batch_once(lake_q, kafka_
     ids = sorted(r.event_id for r in lake.table(EVENTS).collect())
     assert ids == (["e-0", "e-1", "e-2"] if records == "kept" else ["e-0", "e-0", "e-1", "e-1", "e-2", "e-2"])
     assert main_of(lake, EVENTS) is not None
+
+
+def test_a_failing_batch_after_a_published_table_reports_that_table_published(lake_q, kafka_broker, ingest) -> None:
+    """An ingestion job publishes its JDBC targets (audit → checks → publish) before its gated Kafka
+    batches (src/phases/ingestion.ts): a batch that then fails an `error` check fails the run with
+    the JDBC target in `published` — its main moved, the batch's table's did not — and the JDBC
+    watermark in the result, so the state machine reports it published, advances its watermark and
+    records its publish (src/phases/quality-gate.ts) instead of saying nothing was published."""
+    lake, (doc, step) = lake_q, ingest
+    t, key = f"{lake.catalog}.raw_quality.orders", "raw_quality.orders"
+    before = main_of(lake)
+    kafka_broker.produce(step["topics"][0], [(None, message("e-ok", "1.00"), NOW_MS), (None, message("e-bad", "-5.00"), NOW_MS + 1)])
+    # The JDBC part as the compile orders it: an extract writes the target on the audit branch and
+    # reports its watermark, the target's checks, one publish; then the Kafka source.
+    batch = [
+        {"kind": "audit", "name": f"audit {key}", "table": t, "key": key, "retainDays": 7},
+        {"kind": "sql", "name": "orders-pg", "sql": f"INSERT INTO {t} VALUES (1, 'NEW', 'a@example.com', 10.00, TIMESTAMP '2026-11-26 08:00:00')"},
+        {"kind": "watermark", "name": "orders-pg watermark", "key": "wm_0", "sql": f"SELECT max(ts) FROM {t}"},
+        {"kind": "check", "name": f"check {key} not_null(id)", "table": key, "check": "not_null(id)", "checkKind": "not_null", "severity": "error",
+         "sql": f"SELECT id, count(*) OVER () AS _lakestep_failing FROM {t} WHERE id IS NULL LIMIT 10", "sampleColumns": ["id"], "maskedColumns": []},
+        {"kind": "publish", "name": "publish", "attempts": 1},
+    ]
+    result = run(lake, {**doc, "steps": batch + doc["steps"]})
+    q = result["quality"]
+    assert q["status"] == "failed"
+    assert [f["check"] for f in q["failed"]] == ["expression(amount >= 0)"]
+    assert q["summary"]["published"] == [key]
+    assert [k["table"] for k in q["summary"]["kept"]] == [EVENTS]
+    assert result["watermarks"]["wm_0"].startswith("2026-11-26T08:00:00")
+    assert main_of(lake) != before  # published: main moved
+    lake.sql(f"REFRESH TABLE {t}")
+    assert [r.id for r in lake.table(key).collect()] == [1]
+    assert events(lake) == []  # the failing batch is not

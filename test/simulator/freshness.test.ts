@@ -31,6 +31,8 @@ describe('freshness alarms', () => {
   it('the manifest carries one alarm per table and level', () => {
     const orders = build.manifest.useCases.find((u) => u.name === 'orders')!;
     expect(orders.freshness?.map((a) => [a.table, a.level, a.afterSeconds, a.period, a.evaluationPeriods])).toEqual([
+      // orders-ingestion's orders-pg (specs/orders/ingestion.yaml).
+      ['raw_orders.orders', 'warn', 7200, 60, 120],
       [TABLE, 'warn', 7200, 60, 120],
       [TABLE, 'error', 21600, 60, 360],
     ]);

@@ -63,7 +63,8 @@ describe('simulated job result', () => {
 
   it('reports a kept branch of the job, as the runtime names it', () => {
     const check = { kind: 'check', name: 'c', table: 'raw.orders', check: 'not_null(id)', checkKind: 'not_null', severity: 'error', sql: '', sampleColumns: [], maskedColumns: [] };
-    const doc = { useCase: 'orders', workflow: 'orders-upserts', job: 'process', steps: [check] } as unknown as JobDocument;
+    // Audited, checked, then published: the failing check stops the job before its publish, and the branch stays.
+    const doc = { useCase: 'orders', workflow: 'orders-upserts', job: 'process', steps: [{ kind: 'audit', key: 'raw.orders' }, check, { kind: 'publish' }] } as unknown as JobDocument;
     const result = jobResult(doc, {}, '2026-11-25T02:00:00Z', 'error', '2026-11-25T020000Z');
     expect(result.quality?.summary.kept).toEqual([{ table: 'raw.orders', branch: auditBranchName(doc, '2026-11-25T020000Z') }]);
     expect(result.quality?.summary.kept[0]!.branch).toMatch(/^audit_orders_upserts_2026_11_25t020000z_[0-9a-f]{16}$/);

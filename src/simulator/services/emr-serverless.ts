@@ -53,8 +53,8 @@ export interface EmrOptions {
   watermarks: Record<string, string>;
   /** Job runs that end FAILED, by `<use-case>/<workflow>/<job>`. */
   failures?: Record<string, JobFailure>;
-  /** Jobs whose checks of this severity fail, by `<use-case>/<workflow>/<job>`. */
-  checks?: Record<string, FailingChecks>;
+  /** Jobs whose checks of this severity fail, by `<use-case>/<workflow>/<job>` (or `…/<job>/<database>.<table>`). */
+  checks?: Record<string, 'error' | 'warn'>;
   problems?: Problems;
 }
 
@@ -173,7 +173,7 @@ export class EmrServerless {
       run.stateDetails = failure.details ?? `Job failed (simulated): ${jobRef}`;
     } else if (resultUri && mode === 'BATCH') {
       // The runtime writes its result file only after the job's commits.
-      run.result = jobResult(doc, this.options.watermarks, params.ts, jobRef ? this.options.checks?.[jobRef] : undefined, params.run_id);
+      run.result = jobResult(doc, this.options.watermarks, params.ts, jobRef ? failingChecksOf(this.options.checks, jobRef) : undefined, params.run_id);
       this.options.s3.put(resultUri, JSON.stringify(run.result));
     }
     this.runs.push(run);
@@ -242,17 +242,35 @@ export interface QualityResult {
   };
 }
 
-/** Which checks a simulated run fails: those of this severity (scenario `checks`). */
-export type FailingChecks = 'error' | 'warn';
+/**
+ * Which checks a simulated run fails: those of this severity (scenario `checks` of the job), or
+ * per table, by `database.table` (scenario `checks` keys `<use-case>/<workflow>/<job>/<database>.<table>`).
+ */
+export type FailingChecks = 'error' | 'warn' | { job?: 'error' | 'warn'; tables: Record<string, 'error' | 'warn'> };
+
+/** The failing checks of job `jobRef` in the scenario's `checks`. */
+export function failingChecksOf(checks: Record<string, 'error' | 'warn'> | undefined, jobRef: string): FailingChecks | undefined {
+  if (!checks) return undefined;
+  const tables = Object.fromEntries(Object.entries(checks).filter(([k]) => k.startsWith(`${jobRef}/`)).map(([k, v]) => [k.slice(jobRef.length + 1), v]));
+  if (Object.keys(tables).length === 0) return checks[jobRef];
+  return { ...(checks[jobRef] ? { job: checks[jobRef] } : {}), tables };
+}
 
 /**
- * The `quality` of a result: every check of `doc` (its `check` steps and the checks of its
- * gated Kafka steps) passes, except those of severity `failing`, each with one failing row.
+ * The `quality` of a result, as the runtime (infra/spark/lakestep/job.py, gated.py) makes it: the
+ * steps in order; the checks of the tables audited since the last `publish` decide that publish —
+ * an `error` check failed: nothing of them is published, their branches are kept and the job
+ * stops (later steps and their checks do not run); else they are published. A gated Kafka step
+ * is checked and published on its own, so a batch failing after an earlier publish leaves the
+ * run `failed` with the tables published before it in `published`. The checks of severity
+ * `failing` (of the job, or of their table) fail, each with one failing row; the others pass.
  */
 function qualityResult(doc: JobDocument, failing: FailingChecks | undefined, runId: string): QualityResult | undefined {
-  const checks = doc.steps.flatMap((s) => (s.kind === 'check' ? [s] : s.kind === 'kafka' ? (s.audit?.checks ?? []) : []));
-  if (checks.length === 0) return undefined;
-  const outcome = (c: (typeof checks)[number]): CheckOutcome => ({
+  const all = doc.steps.flatMap((s) => (s.kind === 'check' ? [s] : s.kind === 'kafka' ? (s.audit?.checks ?? []) : []));
+  if (all.length === 0) return undefined;
+  const severityFailing = (table: string): 'error' | 'warn' | undefined => (failing === undefined || typeof failing === 'string' ? failing : (failing.tables[table] ?? failing.job));
+  const fails = (c: (typeof all)[number]) => severityFailing(c.table) === c.severity;
+  const outcome = (c: (typeof all)[number]): CheckOutcome => ({
     table: c.table,
     check: c.check,
     severity: c.severity,
@@ -260,14 +278,43 @@ function qualityResult(doc: JobDocument, failing: FailingChecks | undefined, run
     // As the runtime: no sample without columns that identify a row.
     samples: c.sampleColumns.length ? [Object.fromEntries(c.sampleColumns.map((col) => [col, c.maskedColumns.includes(col) ? '***' : 'sample']))] : [],
   });
-  const failed = checks.filter((c) => c.severity === 'error' && failing === 'error').map(outcome);
-  const warned = checks.filter((c) => c.severity === 'warn' && failing === 'warn').map(outcome);
+  // Branches as the runtime names them (attempt 1); a gated Kafka source keeps the branch of its failing
+  // micro-batch, here the first one of a fresh checkpoint.
+  const branch = auditBranchName(doc, runId, 1);
+  const ran: (typeof all)[number][] = [];
+  const published: string[] = [];
+  const kept: { table: string; branch: string }[] = [];
+  let stopped = false;
+  let group: string[] = [];
+  let pending: (typeof all)[number][] = [];
+  for (const step of doc.steps) {
+    if (step.kind === 'audit') group.push(step.key);
+    else if (step.kind === 'check') pending.push(step);
+    else if (step.kind === 'publish') {
+      ran.push(...pending);
+      const tables = group.length ? group : [...new Set(pending.map((c) => c.table))];
+      if (pending.some((c) => c.severity === 'error' && fails(c))) {
+        kept.push(...tables.map((table) => ({ table, branch })));
+        stopped = true;
+        break;
+      }
+      for (const t of tables) if (!published.includes(t)) published.push(t);
+      group = [];
+      pending = [];
+    } else if (step.kind === 'kafka' && step.audit && step.audit.checks.length) {
+      ran.push(...step.audit.checks);
+      if (step.audit.gated && step.audit.checks.some((c) => c.severity === 'error' && fails(c))) {
+        kept.push({ table: step.audit.key, branch: auditBranchName(doc, runId, 1, 0) });
+        stopped = true;
+        break;
+      }
+      if (step.audit.gated && !published.includes(step.audit.key)) published.push(step.audit.key);
+    }
+  }
+  if (!stopped) ran.push(...pending);
+  const failed = ran.filter((c) => c.severity === 'error' && fails(c)).map(outcome);
+  const warned = ran.filter((c) => c.severity === 'warn' && fails(c)).map(outcome);
   const status = failed.length ? 'failed' : warned.length ? 'warned' : 'passed';
-  const tables = [...new Set(checks.map((c) => c.table))];
-  // As the runtime names them (attempt 1); a gated Kafka source keeps the branch of its
-  // failing micro-batch, here the first one of a fresh checkpoint.
-  const batched = new Set(doc.steps.flatMap((s) => (s.kind === 'kafka' && s.audit?.gated ? [s.audit.key] : [])));
-  const branchOf = (table: string) => auditBranchName(doc, runId, 1, batched.has(table) ? 0 : undefined);
   return {
     status,
     failed,
@@ -275,12 +322,9 @@ function qualityResult(doc: JobDocument, failing: FailingChecks | undefined, run
     summary: {
       status,
       attempts: 1,
-      published: status === 'failed' ? [] : tables,
-      kept: status === 'failed' ? tables.map((table) => ({ table, branch: branchOf(table) })) : [],
-      checks: checks.map((c) => {
-        const fails = c.severity === failing;
-        return { table: c.table, check: c.check, kind: c.checkKind, severity: c.severity, status: fails ? 'failed' : 'passed', failing: fails ? 1 : 0 };
-      }),
+      published,
+      kept,
+      checks: ran.map((c) => ({ table: c.table, check: c.check, kind: c.checkKind, severity: c.severity, status: fails(c) ? 'failed' : 'passed', failing: fails(c) ? 1 : 0 })),
     },
   };
 }
