@@ -191,6 +191,10 @@ function normalizeKafka(ctx: PhaseContext, s: KafkaSourceSpec, p: string): Kafka
     ? normalizeQuality(ctx, { table: target, checks: s.checks, freshness: s.freshness, checksPointer: `${p}/checks`, freshnessPointer: `${p}/freshness`, ...(format === 'raw' ? { columns: RAW_KAFKA_COLUMNS } : cols?.length ? { columns: cols } : {}) })
     : { ok: true };
   if (!qualityOk) ok = false;
+  // A batch is checked on its own rows (its view), not the table: `unique` finds duplicates within the batch only.
+  for (const [j, c] of (quality?.checks ?? []).entries()) {
+    if (c.kind === 'unique') warn(ctx, 'CHECK_BATCH_SCOPE', `unique(${c.columns.join(', ')}) on a Kafka source compares the rows of each batch with one another, not with the rows already in ${target!.database}.${target!.table} (reading the whole table every batch would not keep up): a row duplicating an earlier batch's passes; write the rows through a merge on these keys, or check the table with a sql: check`, joinPointer(`${p}/checks`, j));
+  }
   if (mode === 'streaming' && s.checks !== undefined) {
     warn(ctx, 'CHECK_NOT_GATED', `a streaming source never ends a batch before the next: its checks cannot keep rows from being published, so they run after each batch commits, as warnings`, `${p}/checks`);
   }

@@ -59,7 +59,8 @@ function failingRows(table: string, where: string | undefined, failing: string, 
 
 /**
  * The query of one check of `q.table` in `catalog`; with `relation` (a temporary view
- * of the rows a Kafka batch writes), of those rows only — `sql` checks still read the table.
+ * of the rows a Kafka batch writes), of those rows only — `sql` checks and `row_count`
+ * `of: table` still read the table (on its audit branch: as it would be published).
  */
 export function checkQuery(catalog: string, q: TableQuality, c: QualityCheck, relation?: string): CheckQuery {
   const table = relation === undefined ? tableName(catalog, q.table) : quoteIdent(relation);
@@ -84,8 +85,11 @@ export function checkQuery(catalog: string, q: TableQuality, c: QualityCheck, re
     }
     case 'row_count': {
       const where = c.where === undefined ? '' : ` WHERE ${expr(c.where)}`;
+      // `of: table` is the table as it would be published: on a Kafka batch, the audit branch after the batch's
+      // write (the job reads the table on its branch), not the batch's rows.
+      const counted = c.rowCount!.of === 'batch' ? table : tableName(catalog, q.table);
       return {
-        sql: `SELECT count(*) AS ${ROWS_COLUMN} FROM ${table}${where}`,
+        sql: `SELECT count(*) AS ${ROWS_COLUMN} FROM ${counted}${where}`,
         ...(c.rowCount!.of === 'batch' && relation === undefined ? { baseSql: `SELECT count(*) AS ${ROWS_COLUMN} FROM ${table} VERSION AS OF ${BASE_SNAPSHOT_MARKER}${where}` } : {}),
       };
     }

@@ -82,7 +82,10 @@ def test_a_micro_batch_failing_an_error_check_is_not_skipped_by_the_next_run(lak
     assert events(lake) == [("e-1", Decimal("1.00")), ("e-2", Decimal("2.00")), ("e-bad", Decimal("-5.00"))]
 
     kafka_broker.produce(step["topics"][0], [(None, message("e-3", "3.00"), NOW_MS + 3)])
-    assert run(lake, doc)["quality"]["status"] == "passed"
+    fourth = run(lake, doc)["quality"]
+    # row_count (of: table, min 2) counts the table as it would be published — 4 rows — not the batch's one row.
+    assert fourth["status"] == "passed", fourth
+    assert [c["rows"] for c in fourth["summary"]["checks"] if c["kind"] == "row_count"] == [4]
     assert [e for e, _ in events(lake)] == ["e-1", "e-2", "e-3", "e-bad"]  # each once
 
 

@@ -25,3 +25,11 @@ describe('checkQuery of a sql: check', () => {
     expect(analysis.statements[0]!.uses.map((u) => u.name.parts.join('.'))).toEqual(['raw.orders']);
   });
 });
+
+describe('checkQuery on a Kafka batch (relation: the view of the batch rows)', () => {
+  const rowCount = (of: 'table' | 'batch'): QualityCheck => ({ name: 'row_count', kind: 'row_count', severity: 'error', columns: [], rowCount: { min: 1, of }, origin });
+  it('counts the table as it would be published for row_count of: table (read on the audit branch), the batch rows for of: batch', () => {
+    expect(checkQuery('glue_catalog', quality, rowCount('table'), 'batch_0_rows').sql).toBe('SELECT count(*) AS _lakestep_rows FROM `glue_catalog`.`raw`.`orders`');
+    expect(checkQuery('glue_catalog', quality, rowCount('batch'), 'batch_0_rows').sql).toBe('SELECT count(*) AS _lakestep_rows FROM `batch_0_rows`');
+  });
+});
