@@ -13,7 +13,7 @@ import { CHANGES_LIST_LIMIT } from '../ops/deploy-changes.ts';
 import { sfnExecutions } from '../starter/sfn.ts';
 import { startDetached } from '../ops/backfill-detach.ts';
 import { downstreamOf } from '../ops/downstream.ts';
-import { nextRun, runsForDate } from '../ops/plan.ts';
+import { nextRun, runsToStart } from '../ops/plan.ts';
 import type { Reprocess } from '../ops/attempts.ts';
 import {
   backfill,
@@ -137,8 +137,8 @@ function pacedSfn(io: Io, client: SFNClient, region: string): SFNClient {
 /** `lakestep run`: exit 1 only when a run's latest attempt failed and nothing was started. */
 export async function runCommand(io: Io, opts: TargetOptions & { date?: string; rerun: boolean; json: boolean }): Promise<number> {
   const wf = await offline(io, opts);
-  // Every date problem (not a date, not a logical date of the schedule) before any AWS call.
-  if (opts.date !== undefined) runsForDate(wf.workflow, opts.date);
+  // Every date problem (not a date, not a logical date of the schedule, a day without one) before any AWS call.
+  if (opts.date !== undefined) runsToStart(wf.workflow, opts.date);
   const manifest: Manifest = await loadManifest(resolve(io.cwd, opts.buildDir));
   const result = await aws(async () => {
     const { client, target: t } = await target(io, opts);
@@ -246,12 +246,14 @@ export async function backfillCommand(
     const api = sfnExecutions(client);
     const plan = await backfill(api, t, { ...options, now: now(io), dryRun: opts.dryRun || opts.detach, records: awsSources(io, manifest).runs, ...(io.sleep ? { sleep: io.sleep } : {}) });
     if (!opts.detach) return { plan };
-    return { plan, detached: await startDetached(client, t, manifest.machines!.backfill.stateMachineName, plan, runs, now(io)) };
+    const detached = await startDetached(client, t, manifest.machines!.backfill.stateMachineName, plan, runs, now(io));
+    // Looked up as a dry run, then handed to the machine: what was planned is handed, and nothing was a dry run.
+    return { plan: { ...plan, dryRun: false, items: plan.items.map((i) => (i.outcome === 'planned' && i.error === undefined ? { ...i, outcome: 'handed' as const } : i)) }, detached };
   });
   if (opts.json) io.out(formatJson({ ...result.plan, downstream, ...(result.detached ? { detached: result.detached } : {}) }));
   else if (result.detached) {
     const d = result.detached;
-    io.out(`${formatBackfill(result.plan, downstream).replace(/\ndry run: .*/, '')}\nhanded ${d.runs} run(s) to ${d.executionName}, at most ${result.plan.maxConcurrency} at a time\n  ${d.executionArn}`);
+    io.out(`${formatBackfill(result.plan, downstream).replace(/\n\d+ started \(.*/, '')}\nhanded ${d.runs} run(s) to ${d.executionName}, at most ${result.plan.maxConcurrency} at a time\n  ${d.executionArn}`);
   } else io.out(formatBackfill(result.plan, downstream));
   return result.plan.ok ? 0 : 1;
 }

@@ -62,28 +62,36 @@ function recordedExecution(r: RunRecord, arn: string): ExecutionInfo {
   return { executionArn: r.executionArn ?? arn, status: r.status, ...(startDate ? { startDate } : {}), ...(stopDate ? { stopDate } : {}), recorded: true };
 }
 
-/** The existing attempts of a run, in order: each from Step Functions, else from its record in `recorded`. */
-export async function attemptsOf(api: ExecutionApi, machineArn: string, p: PlannedRun, recorded: RecordedRuns = new Map()): Promise<ExecutionInfo[]> {
-  const out: ExecutionInfo[] = [];
+/**
+ * The attempts of a run, by number (`[0]` is attempt 1): each from Step Functions, else from its record in `recorded`;
+ * undefined for an attempt neither knows below the highest recorded one (cancelled or timed out — those write no
+ * record — and forgotten by Step Functions), so a gap never hides the later attempts. Ends at the highest attempt found.
+ */
+export async function attemptsOf(api: ExecutionApi, machineArn: string, p: PlannedRun, recorded: RecordedRuns = new Map()): Promise<(ExecutionInfo | undefined)[]> {
+  let highestRecorded = 0;
+  for (let n = 1; n <= MAX_ATTEMPTS; n++) if (recorded.has(`${p.logicalDate}#${attemptName(p, n)}`)) highestRecorded = n;
+  const out: (ExecutionInfo | undefined)[] = [];
   for (let n = 1; n <= MAX_ATTEMPTS; n++) {
     const name = attemptName(p, n);
     const arn = executionArnOf(machineArn, name);
     const record = recorded.get(`${p.logicalDate}#${name}`);
     const found = (await api.describe(arn)) ?? (record && recordedExecution(record, arn));
-    if (!found) return out;
+    if (!found && n > highestRecorded) return out;
     out.push(found);
   }
   return out;
 }
 
-/** What to do with a run given its attempts. */
-export function decide(p: PlannedRun, attempts: readonly ExecutionInfo[], reprocess: Reprocess): Decision {
+/** What to do with a run given its attempts (by number, as {@link attemptsOf} gives them). */
+export function decide(p: PlannedRun, attempts: readonly (ExecutionInfo | undefined)[], reprocess: Reprocess): Decision {
   const last = attempts.at(-1);
   const n = attempts.length;
   if (!last) return { action: 'run', attempt: 1, name: attemptName(p, 1) };
+  // Any attempt still running, or about to run again (an earlier one redriven), is the run going on: nothing starts beside it.
+  const running = attempts.findIndex((a) => a?.status === 'RUNNING' || a?.status === 'PENDING_REDRIVE');
+  if (running >= 0) return { action: 'skip', attempt: running + 1, name: attemptName(p, running + 1), because: describeExisting(attempts[running]!), failed: false };
   const failed = FAILED_STATUSES.has(last.status);
   const name = attemptName(p, n);
-  if (last.status === 'RUNNING') return { action: 'skip', attempt: n, name, because: describeExisting(last), failed: false };
   if (reprocess === 'all' || (reprocess === 'failed' && failed)) {
     return { action: 'run', attempt: n + 1, name: attemptName(p, n + 1), because: `attempt ${n} ${describeExisting(last).replace(/^already ran /, 'ran ')}` };
   }

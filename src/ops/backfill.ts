@@ -76,6 +76,9 @@ export interface BackfillResult {
   ok: boolean;
   /** Why the runs table could not be read, when it could not. */
   historyUnread?: string;
+  /** Why the backfill stopped before its end (a call refused for good), and the runs it started whose end it did not see. */
+  stopped?: string;
+  unfollowed?: string[];
 }
 
 /** Checks the options and lists the runs, in the order they will be started; no AWS call. */
@@ -103,12 +106,22 @@ export async function backfill(api: ExecutionApi, target: WorkflowTarget, opts: 
   const history = await runHistory(opts.records, target.ref, runs.map((r) => r.ds));
   const items: BackfillItem[] = [];
   const inFlight: BackfillItem[] = [];
-  let stopped = false;
+  /** Why the backfill stopped early (a call refused for good: the machine gone, access or credentials lost). */
+  let stopped: string | undefined;
+  const fatal = (err: unknown): string | undefined => (FATAL.has(awsErrorName(err) ?? '') ? `${awsErrorName(err)}: ${errorMessage(err)}` : undefined);
 
   const settle = async (all: boolean): Promise<void> => {
-    while (inFlight.length && (all || inFlight.length >= maxConcurrency)) {
+    while (!stopped && inFlight.length && (all || inFlight.length >= maxConcurrency)) {
       for (const item of [...inFlight]) {
-        const now = await api.describe(item.executionArn!);
+        let now: Awaited<ReturnType<ExecutionApi['describe']>>;
+        try {
+          now = await api.describe(item.executionArn!);
+        } catch (err) {
+          // The runs started go on without this command: what it started so far is still reported.
+          stopped = fatal(err);
+          if (stopped) return;
+          throw err;
+        }
         if (now && now.status !== 'RUNNING') {
           item.final = now.status;
           inFlight.splice(inFlight.indexOf(item), 1);
@@ -117,6 +130,16 @@ export async function backfill(api: ExecutionApi, target: WorkflowTarget, opts: 
       if (inFlight.length && (all || inFlight.length >= maxConcurrency)) await sleep(poll);
     }
   };
+  /** A run not looked up or started, once the backfill stopped. */
+  const notAttempted = (p: PlannedRun): BackfillItem => ({
+    ds: p.ds,
+    logicalDate: p.logicalDate,
+    dataInterval: [p.run.data_interval_start, p.run.data_interval_end],
+    name: p.name,
+    attempt: 1,
+    outcome: 'planned',
+    error: `not attempted: the backfill stopped (${stopped})`,
+  });
 
   for (const p of runs) {
     // A run its schedule has not started yet is never started early: its data is still arriving.
@@ -126,22 +149,35 @@ export async function backfill(api: ExecutionApi, target: WorkflowTarget, opts: 
       continue;
     }
     if (stopped) {
-      items.push({ ...(await planItem(api, target.stateMachineArn, p, reprocess, history.recorded)), outcome: 'planned', error: 'not attempted: an earlier start failed for good' });
+      items.push(notAttempted(p));
       continue;
     }
-    const { decision, ...item } = await planItem(api, target.stateMachineArn, p, reprocess, history.recorded);
+    let planned: Awaited<ReturnType<typeof planItem>>;
+    try {
+      planned = await planItem(api, target.stateMachineArn, p, reprocess, history.recorded);
+    } catch (err) {
+      stopped = fatal(err);
+      if (!stopped) throw err;
+      items.push(notAttempted(p));
+      continue;
+    }
+    const { decision, ...item } = planned;
     if (decision === 'skip' || opts.dryRun) {
       items.push(item);
       continue;
     }
     await settle(false);
+    if (stopped) {
+      items.push(notAttempted(p));
+      continue;
+    }
     try {
       const started: BackfillItem = await startItem(api, target.stateMachineArn, p, item, 'backfill');
       items.push(started);
       if (started.outcome === 'started') inFlight.push(started);
     } catch (err) {
       items.push({ ...item, error: `${awsErrorName(err) ?? 'Error'}: ${errorMessage(err)}` });
-      if (FATAL.has(awsErrorName(err) ?? '')) stopped = true;
+      stopped = fatal(err);
     }
   }
   if (!opts.dryRun) await settle(true);
@@ -167,7 +203,8 @@ export async function backfill(api: ExecutionApi, target: WorkflowTarget, opts: 
     ...(maxConcurrency < asked ? { limitedByMaxActiveRuns: true as const } : {}),
     items,
     summary,
-    ok: summary.failedToStart === 0 && summary.notAttempted === 0 && summary.failed === 0,
+    ok: summary.failedToStart === 0 && summary.notAttempted === 0 && summary.failed === 0 && stopped === undefined,
     ...(history.unread ? { historyUnread: history.unread } : {}),
+    ...(stopped ? { stopped, unfollowed: inFlight.map((i) => i.name) } : {}),
   };
 }

@@ -1,4 +1,5 @@
 /** Text renderings of pause/resume, logs, cancel and retry (`--json` prints the data itself). */
+import { escapeForTerminal } from '../diagnostics.ts';
 import type { CancelResult } from './cancel.ts';
 import type { RetryResult } from './retry.ts';
 import type { JobRunInfo } from './jobruns.ts';
@@ -38,11 +39,12 @@ function jobRunLines(run: JobRunInfo): string[] {
 export function formatLogs(r: LogsResult): string {
   const failure = r.failure ? [`failed in ${oneLine(r.failure.state ?? '?', 200)}: ${[r.failure.error && oneLine(r.failure.error, 200), r.failure.cause && oneLine(r.failure.cause, 300)].filter(Boolean).join(' — ')}`] : [];
   const runs = r.jobRuns.length ? r.jobRuns.flatMap(jobRunLines) : ['no EMR Serverless job runs in this execution'];
-  return [`${r.ref} execution ${r.execution}: ${r.status}`, ...failure, '', ...runs].join('\n');
+  return [`${r.ref} execution ${escapeForTerminal(r.execution)}: ${r.status}`, ...failure, '', ...runs].join('\n');
 }
 
 export function formatCancel(r: CancelResult): string {
-  const stop = r.stopped ? `stopped execution ${r.execution}` : `execution ${r.execution} was not running (${r.status}): nothing to stop`;
+  const execution = escapeForTerminal(r.execution);
+  const stop = r.stopped ? `stopped execution ${execution}` : `execution ${execution} was not running (${r.status}): nothing to stop`;
   return [
     `${r.ref}: ${stop}`,
     ...r.cancelled.map((j) => `  cancelled job run ${j.jobRunId} (${j.state}, was ${j.runState})`),
@@ -52,9 +54,10 @@ export function formatCancel(r: CancelResult): string {
 }
 
 export function formatRetry(r: RetryResult): string {
-  if (!r.redriven) return `${r.ref}: execution ${r.execution} (${r.status}) not redriven: ${r.reason ?? 'unknown reason'}`;
+  const execution = escapeForTerminal(r.execution);
+  if (!r.redriven) return `${r.ref}: execution ${execution} (${r.status}) not redriven: ${escapeForTerminal(r.reason ?? 'unknown reason')}`;
   return [
-    `${r.ref}: redrove execution ${r.execution} from its failed state (redrive ${r.redriveCount}${r.redriveDate ? `, at ${r.redriveDate}` : ''})`,
+    `${r.ref}: redrove execution ${execution} from its failed state (redrive ${r.redriveCount}${r.redriveDate ? `, at ${r.redriveDate}` : ''})`,
     `  \`lakestep status ${r.ref}\` follows it; its succeeded states are not run again`,
   ].join('\n');
 }

@@ -2,6 +2,7 @@
  * Text renderings of the operator commands' results. The commands return data;
  * these turn it into what the CLI prints (`--json` prints the data itself).
  */
+import { escapeForTerminal } from '../diagnostics.ts';
 import type { BackfillResult } from './backfill.ts';
 import { RUN_STATES, type BackfillStatusResult } from './backfill-status.ts';
 import type { Downstream } from './downstream.ts';
@@ -85,7 +86,9 @@ function runLine(i: RunItem & { final?: string; error?: string }): string {
         ? `started ${i.name}${i.attempt > 1 ? ` (attempt ${i.attempt}${i.because ? `; ${i.because}` : ''})` : ''}`
         : i.outcome === 'planned'
           ? `would ${i.attempt > 1 ? `rerun as ${i.name} (attempt ${i.attempt}; ${i.because ?? ''})` : `run as ${i.name}`}`
-          : `${i.because ?? 'exists'}: ${i.name}`;
+          : i.outcome === 'handed'
+            ? `handed to the backfill machine as ${i.name}${i.attempt > 1 ? ` (attempt ${i.attempt}${i.because ? `; ${i.because}` : ''})` : ''}`
+            : `${i.because ?? 'exists'}: ${i.name}`;
   const final = i.final ? ` → ${i.final}` : '';
   return `  ${i.logicalDate}  [${i.dataInterval[0]}, ${i.dataInterval[1]})  ${what}${final}`;
 }
@@ -101,7 +104,13 @@ export function formatBackfill(result: BackfillResult, downstream: readonly Down
   const down = downstream.length
     ? ['each run started also starts, for its date:', ...downstream.map((d) => `  ${d.ref} (after ${d.after}${d.alsoWaitsFor.length ? `; also waits for ${d.alsoWaitsFor.join(', ')}` : ''})`)]
     : [];
-  return [head, ...lines, summary, ...(result.historyUnread ? [`note: ${result.historyUnread}`] : []), ...down].join('\n');
+  const stopped = result.stopped
+    ? [
+        `stopped early: ${oneLine(result.stopped, 300)}` +
+          (result.unfollowed?.length ? `; ${result.unfollowed.length} run(s) it started go on unfollowed (\`lakestep status ${result.ref}\`): ${result.unfollowed.map((n) => escapeForTerminal(n)).join(', ')}` : ''),
+      ]
+    : [];
+  return [head, ...lines, summary, ...stopped, ...(result.historyUnread ? [`note: ${result.historyUnread}`] : []), ...down].join('\n');
 }
 
 /** `lakestep backfill --status`: each detached backfill, what became of its runs, and the failed ones with their errors. */
@@ -112,9 +121,9 @@ export function formatBackfillStatus(result: BackfillStatusResult): string {
     const counts = RUN_STATES.filter((s) => b.counts[s] > 0).map((s) => `${b.counts[s]} ${s}`);
     const failed = b.runs.filter((r) => r.state === 'failed');
     return [
-      `  ${b.executionName}  ${b.status} ${when}`,
+      `  ${escapeForTerminal(b.executionName)}  ${b.status} ${when}`,
       `    ${b.days ? `${b.days[0]}..${b.days[1]}, ` : ''}${b.runs.length} run(s)${b.maxConcurrency ? `, at most ${b.maxConcurrency} at a time` : ''}: ${counts.join(', ') || 'none'}`,
-      ...failed.slice(0, 10).map((r) => `    ${r.status}: ${r.name}${r.error ? ` (${oneLine(r.error, 200)})` : ''}`),
+      ...failed.slice(0, 10).map((r) => `    ${r.status}: ${escapeForTerminal(r.name)}${r.error ? ` (${oneLine(r.error, 200)})` : ''}`),
       ...(failed.length > 10 ? [`    … and ${failed.length - 10} more failed`] : []),
     ];
   });

@@ -53,6 +53,28 @@ export function runsForDate(w: ManifestWorkflow, date: string): PlannedRun[] {
   return [planned(runAtFire(table.tt, fire, table.convention)!)];
 }
 
+/**
+ * The runs `lakestep run --date <date>` starts: {@link runsForDate}, where a day that holds no logical date of the
+ * dag (a weekday schedule's Saturday) is a usage error naming the nearest logical dates, within a year each way.
+ */
+export function runsToStart(w: ManifestWorkflow, date: string): PlannedRun[] {
+  const runs = runsForDate(w, date);
+  if (runs.length > 0 || !/^\d{4}-\d{2}-\d{2}$/.test(date.trim())) return runs;
+  const day = date.trim();
+  const shift = (d: string, days: number) => new Date(Date.parse(`${d}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+  const nearest = (step: 1 | -1): string | undefined => {
+    for (let k = 1; k <= 366; k++) {
+      const other = shift(day, k * step);
+      if (!/^\d{4}-/.test(other) || Number.isNaN(Date.parse(`${other}T00:00:00Z`))) return undefined;
+      const found = runsForDate(w, other);
+      if (found.length) return (step < 0 ? found.at(-1)! : found[0]!).logicalDate;
+    }
+    return undefined;
+  };
+  const near = [nearest(-1), nearest(1)].filter((d): d is string => d !== undefined);
+  throw new OpsError('USAGE', `${day} holds no logical date of ${describeTimetable(w)}${near.length ? `; the nearest are ${near.join(' and ')}` : ''}`);
+}
+
 /** Every run of the days `from`..`to` (inclusive); past `max` runs, an error instead of a list that would not end. */
 export function runsForDays(w: ManifestWorkflow, from: string, to: string, max = Infinity): PlannedRun[] {
   const runs: PlannedRun[] = [];

@@ -41,6 +41,10 @@ export async function retryExecution(client: SFNClient, target: WorkflowTarget, 
   if (status === 'RUNNING' || status === 'PENDING_REDRIVE') return refused(status === 'RUNNING' ? 'it is running' : 'a redrive of it is starting');
   if (status === 'SUCCEEDED') return refused(`it succeeded: \`lakestep run ${target.ref} --date <logical date> --rerun\` starts a new attempt`);
   if (d.redriveStatus === 'NOT_REDRIVABLE') return refused(`Step Functions cannot redrive it${d.redriveStatusReason ? `: ${d.redriveStatusReason}` : ''}`);
+  // A later attempt of the same run (`run --rerun`, `backfill --reprocess`) took over from this one: redriven, this one
+  // would run the date a second time beside it.
+  const later = await laterAttempt(client, found.executionArn, found.name);
+  if (later) return refused(`attempt ${later.attempt} of this run exists (${later.name}, ${later.status}): retry that one, or \`lakestep run ${target.ref} --date <logical date> --rerun\` starts the next`);
   try {
     const r = await client.send(new RedriveExecutionCommand({ executionArn: found.executionArn }));
     return { ...base, redriven: true, redriveCount: base.redriveCount + 1, ...(r.redriveDate ? { redriveDate: isoSeconds(r.redriveDate) } : {}) };
@@ -48,6 +52,20 @@ export async function retryExecution(client: SFNClient, target: WorkflowTarget, 
     // Between the describe and the redrive the execution may have become unredrivable.
     if (awsErrorName(err) === 'ExecutionNotRedrivable') return refused(`Step Functions cannot redrive it: ${errorMessage(err)}`);
     if (awsErrorName(err) === 'ExecutionDoesNotExist') throw new OpsError('EXECUTION_NOT_FOUND', `${target.ref} has no execution "${name}"`);
+    throw err;
+  }
+}
+
+/** The attempt after `name` (`<run>_a<N+1>`), when Step Functions has it. */
+async function laterAttempt(client: SFNClient, executionArn: string, name: string): Promise<{ attempt: number; name: string; status: string } | undefined> {
+  const m = /^(.*?)(?:_a(\d+))?$/.exec(name)!;
+  const attempt = (m[2] === undefined ? 1 : Number(m[2])) + 1;
+  const next = `${m[1]}_a${attempt}`;
+  try {
+    const d = await client.send(new DescribeExecutionCommand({ executionArn: `${executionArn.slice(0, executionArn.length - name.length)}${next}` }));
+    return { attempt, name: next, status: d.status ?? 'UNKNOWN' };
+  } catch (err) {
+    if (awsErrorName(err) === 'ExecutionDoesNotExist') return undefined;
     throw err;
   }
 }

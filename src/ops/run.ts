@@ -12,7 +12,7 @@
  */
 import type { ExecutionApi } from '../starter/executions.ts';
 import { runHistory } from './attempts.ts';
-import { latestRun, runsForDate } from './plan.ts';
+import { latestRun, runsToStart } from './plan.ts';
 import type { RunRecordSource } from './run-records.ts';
 import type { WorkflowTarget } from './resolve.ts';
 import { notDueItem, planItem, startItem, type RunItem } from './start.ts';
@@ -38,7 +38,7 @@ export interface RunResult {
 }
 
 export async function runWorkflow(api: ExecutionApi, target: WorkflowTarget, opts: RunOptions): Promise<RunResult> {
-  const runs = opts.date === undefined ? [latestRun(target.workflow, opts.now)] : runsForDate(target.workflow, opts.date);
+  const runs = opts.date === undefined ? [latestRun(target.workflow, opts.now)] : runsToStart(target.workflow, opts.date);
   const history = await runHistory(opts.records, target.ref, runs.map((r) => r.ds));
   const items: RunItem[] = [];
   for (const p of runs) {

@@ -17,8 +17,8 @@ export interface RunItem {
   dataInterval: [string, string];
   name: string;
   attempt: number;
-  /** `started`; `skipped` (decided: it ran or runs); `exists` (another start took the name meanwhile). */
-  outcome: 'planned' | 'started' | 'skipped' | 'exists';
+  /** `started`; `skipped` (decided: it ran or runs); `exists` (another start took the name meanwhile); `handed` (to the backfill machine, `backfill --detach`). */
+  outcome: 'planned' | 'started' | 'skipped' | 'exists' | 'handed';
   /** Why it was skipped or rerun: `already ran (SUCCEEDED at …)`, `running (since …)`. */
   because?: string;
   /** The run's latest attempt failed and nothing was started. */

@@ -1,8 +1,12 @@
 /** Plain-text tables and durations for the operator commands' output. */
 import { escapeForTerminal } from '../diagnostics.ts';
 
-/** Left-aligned columns separated by two spaces; trailing spaces trimmed. */
-export function renderTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+/**
+ * Left-aligned columns separated by two spaces; trailing spaces trimmed. Every cell is escaped for the terminal: cells
+ * carry names and texts read from AWS (an execution's name may hold a bidi override, which would reorder the line).
+ */
+export function renderTable(headers: readonly string[], given: readonly (readonly string[])[]): string {
+  const rows = given.map((r) => r.map((c) => escapeForTerminal(c)));
   // A loop, not Math.max(...rows): a long backfill has more rows than a call has room for arguments.
   const widths = headers.map((h, i) => rows.reduce((w, r) => Math.max(w, (r[i] ?? '').length), h.length));
   const line = (cells: readonly string[]) =>

@@ -311,6 +311,17 @@ describe('lakestep backfill', () => {
       ['2026-11-03T000000Z', '2026-11-03T00:00:00Z', 1],
     ]);
     expect(r.out).toContain('handed 3 run(s) to orders-orders-daily-report_2026-11-01_2026-11-03_20261126T061234Z, at most 3 at a time');
+    expect(r.out).toContain('handed to the backfill machine as 2026-11-02T000000Z_a2 (attempt 2; attempt 1 ran (FAILED');
+    expect(r.out).not.toMatch(/would (re)?run|dry run|0 started/);
+  });
+
+  it('--detach --json says what was handed, and that it was no dry run', async () => {
+    fakeSfn(NOW, sfn);
+    const r = await ops(['backfill', 'orders/orders-daily-report', '--from', '2026-11-01', '--to', '2026-11-02', '--detach', '--json', '--account', ACCOUNT]);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.out);
+    expect(out).toMatchObject({ dryRun: false, detached: { runs: 2 } });
+    expect(out.items.map((i: { outcome: string }) => i.outcome)).toEqual(['handed', 'handed']);
   });
 
   it.each([

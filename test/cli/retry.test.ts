@@ -3,7 +3,7 @@
  * Functions client: moto has no RedriveExecution (test/aws-local/moto-gaps.moto.ts), so
  * the SDK call is checked here, against the SDK's own command and error classes.
  */
-import { DescribeExecutionCommand, ExecutionNotRedrivable, ListExecutionsCommand, RedriveExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, ExecutionDoesNotExist, ExecutionNotRedrivable, ListExecutionsCommand, RedriveExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Io } from '../../src/cli/io.ts';
@@ -25,10 +25,15 @@ beforeEach(() => sfn.reset());
 const io: Partial<Io> = { sfn: (region) => new SFNClient({ region }), now: () => NOW };
 const ops = (argv: string[]) => runCli(argv, buildFolder(), io);
 const described = (over: Record<string, unknown>) => ({ executionArn: EXEC, name: NAME, stateMachineArn: MACHINE, startDate: new Date('2026-11-25T02:00:00Z'), ...over });
+/** DescribeExecution of the run's execution answers `over`; any other execution does not exist. */
+const onDescribe = (over: Record<string, unknown>, arn = EXEC) => {
+  sfn.on(DescribeExecutionCommand).rejects(new ExecutionDoesNotExist({ message: 'Execution Does Not Exist', $metadata: {} }));
+  sfn.on(DescribeExecutionCommand, { executionArn: arn }).resolves(described(over));
+};
 
 describe('lakestep retry', () => {
   it('redrives a failed execution by its ARN and says which redrive it is', async () => {
-    sfn.on(DescribeExecutionCommand).resolves(described({ status: 'FAILED', redriveCount: 0, redriveStatus: 'REDRIVABLE' }));
+    onDescribe({ status: 'FAILED', redriveCount: 0, redriveStatus: 'REDRIVABLE' });
     sfn.on(RedriveExecutionCommand).resolves({ redriveDate: new Date('2026-11-26T09:00:01.500Z') });
     const r = await ops(['retry', 'orders/orders-ingestion', '--execution', NAME, '--account', ACCOUNT]);
     expect(r.err).toBe('');
@@ -40,7 +45,7 @@ describe('lakestep retry', () => {
   });
 
   it('a second retry of a timed-out execution that was redriven once is redrive 2', async () => {
-    sfn.on(DescribeExecutionCommand).resolves(described({ status: 'TIMED_OUT', redriveCount: 1, redriveStatus: 'REDRIVABLE' }));
+    onDescribe({ status: 'TIMED_OUT', redriveCount: 1, redriveStatus: 'REDRIVABLE' });
     sfn.on(RedriveExecutionCommand).resolves({ redriveDate: NOW });
     const r = await ops(['retry', 'orders/orders-ingestion', '--execution', NAME, '--account', ACCOUNT, '--json']);
     expect(r.code).toBe(0);
@@ -52,7 +57,7 @@ describe('lakestep retry', () => {
     ['SUCCEEDED', {}, 'it succeeded: `lakestep run orders/orders-ingestion --date <logical date> --rerun` starts a new attempt'],
     ['FAILED', { redriveStatus: 'NOT_REDRIVABLE', redriveStatusReason: 'Execution is older than 14 days' }, 'Step Functions cannot redrive it: Execution is older than 14 days'],
   ])('does not call RedriveExecution for a %s execution that cannot be redriven (exit 1)', async (status, over, reason) => {
-    sfn.on(DescribeExecutionCommand).resolves(described({ status, ...over }));
+    onDescribe({ status, ...over });
     const r = await ops(['retry', 'orders/orders-ingestion', '--execution', NAME, '--account', ACCOUNT]);
     expect(r.code).toBe(1);
     expect(sfn.commandCalls(RedriveExecutionCommand)).toHaveLength(0);
@@ -60,11 +65,26 @@ describe('lakestep retry', () => {
   });
 
   it('reports the refusal of Step Functions when the execution became unredrivable after the describe', async () => {
-    sfn.on(DescribeExecutionCommand).resolves(described({ status: 'ABORTED', redriveStatus: 'REDRIVABLE' }));
+    onDescribe({ status: 'ABORTED', redriveStatus: 'REDRIVABLE' });
     sfn.on(RedriveExecutionCommand).rejects(new ExecutionNotRedrivable({ message: 'Execution has reached the maximum redrive count', $metadata: {} }));
     const r = await ops(['retry', 'orders/orders-ingestion', '--execution', NAME, '--account', ACCOUNT]);
     expect(r.code).toBe(1);
     expect(r.out).toContain('not redriven: Step Functions cannot redrive it: Execution has reached the maximum redrive count');
+  });
+
+  it('does not redrive an attempt a later attempt of the run took over from (exit 1)', async () => {
+    onDescribe({ status: 'FAILED', redriveCount: 0, redriveStatus: 'REDRIVABLE' });
+    sfn.on(DescribeExecutionCommand, { executionArn: `${EXEC}_a2` }).resolves(described({ executionArn: `${EXEC}_a2`, name: `${NAME}_a2`, status: 'FAILED' }));
+    const r = await ops(['retry', 'orders/orders-ingestion', '--execution', NAME, '--account', ACCOUNT]);
+    expect(r.code).toBe(1);
+    expect(sfn.commandCalls(RedriveExecutionCommand)).toHaveLength(0);
+    expect(r.out).toBe(`orders/orders-ingestion: execution ${NAME} (FAILED) not redriven: attempt 2 of this run exists (${NAME}_a2, FAILED): retry that one, or \`lakestep run orders/orders-ingestion --date <logical date> --rerun\` starts the next`);
+    // Attempt 2 itself, with no attempt 3, is redriven.
+    sfn.reset();
+    onDescribe({ executionArn: `${EXEC}_a2`, name: `${NAME}_a2`, status: 'FAILED', redriveStatus: 'REDRIVABLE' }, `${EXEC}_a2`);
+    sfn.on(RedriveExecutionCommand).resolves({ redriveDate: NOW });
+    expect((await ops(['retry', 'orders/orders-ingestion', '--execution', `${NAME}_a2`, '--account', ACCOUNT])).code).toBe(0);
+    expect(sfn.commandCalls(DescribeExecutionCommand).map((c) => c.args[0].input.executionArn)).toContain(`${EXEC}_a3`);
   });
 
   it('needs --execution (exit 2, before any AWS call)', async () => {

@@ -1,4 +1,5 @@
 import { ExecutionLimitExceeded, StartExecutionCommand, StateMachineDoesNotExist } from '@aws-sdk/client-sfn';
+import { ExpiredTokenException } from '@aws-sdk/client-sts';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { backfill, planBackfill } from '../../src/ops/backfill.ts';
 import { runsForDays } from '../../src/ops/plan.ts';
@@ -133,9 +134,37 @@ describe('backfill', () => {
       .rejectsOnce(new ExecutionLimitExceeded({ message: 'too many', $metadata: {} }))
       .rejectsOnce(new StateMachineDoesNotExist({ message: 'gone', $metadata: {} }));
     const res = await backfill(api, target(), { from: '2026-01-01', to: '2026-01-04', maxConcurrency: 1, now, ...noWait });
-    expect(res.items.map((i) => i.error)).toEqual(['ExecutionLimitExceeded: too many', 'StateMachineDoesNotExist: gone', 'not attempted: an earlier start failed for good', 'not attempted: an earlier start failed for good']);
+    const stop = 'not attempted: the backfill stopped (StateMachineDoesNotExist: gone)';
+    expect(res.items.map((i) => i.error)).toEqual(['ExecutionLimitExceeded: too many', 'StateMachineDoesNotExist: gone', stop, stop]);
     expect(res.ok).toBe(false);
     expect(formatBackfill(res)).toContain('0 started (0 succeeded, 0 failed), 0 skipped, 2 failed to start, 2 not attempted');
+    expect(formatBackfill(res)).toContain('stopped early: StateMachineDoesNotExist: gone');
+  });
+
+  it('credentials that expire mid-run stop it with what it started reported, whichever call meets them', async () => {
+    const expired = () => new ExpiredTokenException({ message: 'The security token included in the request is expired', $metadata: {} });
+    // Two runs start, then every call fails: the lookups of the next runs and the looks at the two in flight.
+    let calls = 0;
+    const flaky: typeof api = {
+      describe: async (arn) => {
+        if (calls >= 2) throw expired();
+        return api.describe(arn);
+      },
+      start: async (req) => {
+        calls++;
+        return api.start(req);
+      },
+    };
+    const res = await backfill(flaky, target(), { from: '2026-01-01', to: '2026-01-05', maxConcurrency: 2, now, sleep: async () => undefined, pollSeconds: 0 });
+    expect(res.items.map((i) => [i.name, i.outcome])).toEqual([
+      ['2026-01-01T000000Z', 'started'],
+      ['2026-01-02T000000Z', 'started'],
+      ['2026-01-03T000000Z', 'planned'],
+      ['2026-01-04T000000Z', 'planned'],
+      ['2026-01-05T000000Z', 'planned'],
+    ]);
+    expect(res).toMatchObject({ ok: false, stopped: 'ExpiredTokenException: The security token included in the request is expired', unfollowed: ['2026-01-01T000000Z', '2026-01-02T000000Z'] });
+    expect(formatBackfill(res)).toContain('2 run(s) it started go on unfollowed (`lakestep status orders/orders-daily-report`): 2026-01-01T000000Z, 2026-01-02T000000Z');
   });
 
   it("keeps no more runs in flight than the dag's max_active_runs: more would only wait in its gate", async () => {

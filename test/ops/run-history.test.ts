@@ -119,3 +119,31 @@ describe('the runs table stands in for the attempts Step Functions forgot', () =
     expect(formatRun(run)).toContain('note: the runs table was not read');
   });
 });
+
+describe('every attempt of a run counts, whatever came between', () => {
+  beforeEach(() => sfn.reset());
+
+  it('an attempt no one remembers (cancelled, then forgotten) hides neither the later recorded one nor a rerun after it', async () => {
+    // Attempt 1 was cancelled (no record) and Step Functions forgot it; attempt 2 succeeded and is recorded.
+    const records = itemRecords([item(REF, '2025-06-01T00:00:00Z', '2025-06-01T000000Z_a2', 'SUCCEEDED', '2025-06-02T01:00:00Z')]);
+    const run = await runWorkflow(api, target(), { date: '2025-06-01', now, records });
+    expect(run.items.map((i) => [i.name, i.outcome, i.because])).toEqual([['2025-06-01T000000Z_a2', 'skipped', 'already ran (SUCCEEDED at 2025-06-02T01:00:00Z, from the runs table)']]);
+    const dry = await backfill(api, target(), { from: '2025-06-01', to: '2025-06-01', dryRun: true, now, records });
+    expect(dry.items.map((i) => i.outcome)).toEqual(['skipped']);
+    const again = await runWorkflow(api, target(), { date: '2025-06-01', rerun: true, now, records });
+    expect(sfn.started().map((s) => s.name)).toEqual(['2025-06-01T000000Z_a3']);
+    expect(again.items[0]).toMatchObject({ attempt: 3, outcome: 'started' });
+  });
+
+  it('an earlier attempt running again (redriven) is the run going on: neither run nor --rerun starts another', async () => {
+    sfn.seed(MACHINE_ARN, '2026-11-20T000000Z', 'RUNNING', new Date('2026-11-25T00:00:00Z'));
+    sfn.seed(MACHINE_ARN, '2026-11-20T000000Z_a2', 'ABORTED', new Date('2026-11-24T00:00:00Z'));
+    for (const rerun of [false, true]) {
+      const r = await runWorkflow(api, target(), { date: '2026-11-20', rerun, now });
+      expect(r.items.map((i) => [i.name, i.outcome, i.because?.split(' (')[0]])).toEqual([['2026-11-20T000000Z', 'skipped', 'running']]);
+    }
+    const res = await backfill(api, target(), { from: '2026-11-20', to: '2026-11-20', reprocess: 'all', dryRun: true, now });
+    expect(res.items.map((i) => [i.name, i.outcome])).toEqual([['2026-11-20T000000Z', 'skipped']]);
+    expect(sfn.started()).toEqual([]);
+  });
+});

@@ -49,6 +49,15 @@ describe('lakestep run: runs named exactly as the schedule names them', () => {
     );
   });
 
+  it('a day that holds no logical date of the dag is refused with the nearest ones, and nothing starts', async () => {
+    const weekdays = { ...target(), workflow: manifestWorkflow('orders', 'w', { timetable: { schedule: 'cron(0 6 ? * MON-FRI *)', timezone: 'UTC', logicalDate: 'interval' } }) };
+    // 2026-11-28 is a Saturday: under the interval convention the Friday run's logical date is Friday 06:00.
+    await expect(runWorkflow(api, weekdays, { date: '2026-11-28', now })).rejects.toThrow(
+      '2026-11-28 holds no logical date of cron(0 6 ? * MON-FRI *); the nearest are 2026-11-27T06:00:00Z and 2026-11-30T06:00:00Z',
+    );
+    expect(sfn.started()).toEqual([]);
+  });
+
   it('a dependency-only dag runs on the dates it inherits from its upstream, so a run by hand is the run the dependency starts', async () => {
     const downstream = { ...target(), workflow: manifestWorkflow('orders', 'd', { dependsOn: ['orders/up'], timetable: { schedule: 'cron(0 2 * * ? *)', timezone: 'UTC', logicalDate: 'interval', from: 'orders/up' } }) };
     await runWorkflow(api, downstream, { date: '2026-11-25', now });
