@@ -131,6 +131,8 @@ export async function setUseCaseTriggers(c: TriggerClients, useCase: string, wor
       try {
         dags.push(await setTriggers(c, ref, w, action, now));
       } catch (err) {
+        // No credentials at all: no dag can be read or changed, and the command says so once, with its hint.
+        if (err instanceof Error && err.name === 'CredentialsProviderError') throw err;
         // Stopping here would leave the use case half paused without saying which half.
         unread.push({ ref, error: `${awsErrorName(err) ?? 'Error'}: ${errorMessage(err)}` });
       }

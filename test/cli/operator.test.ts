@@ -148,6 +148,14 @@ describe('lakestep pause / resume', () => {
     expect(r.out.split('\n').at(-1)).toBe('orders paused: 3 of 4 trigger(s) of 3 dag(s) changed');
   });
 
+  it('pause <use-case> without AWS credentials says so once, with the hint, before changing anything (exit 1)', async () => {
+    scheduler.on(GetScheduleCommand).rejects(Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }));
+    const r = await ops(['pause', 'orders']);
+    expect(r.code).toBe(1);
+    expect(r.err.match(/no AWS credentials: Could not load credentials from any providers/g)).toHaveLength(1);
+    expect(scheduler.commandCalls(UpdateScheduleCommand)).toHaveLength(0);
+  });
+
   it('resume <use-case> resumes them but leaves a dag the specs disable as it is', async () => {
     scheduler.on(GetScheduleCommand).resolves(deployed('DISABLED'));
     dynamodb.on(GetItemCommand).resolves({ Item: { paused_at: { S: '2026-11-24T10:00:00.000Z' } } });
