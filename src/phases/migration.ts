@@ -24,7 +24,7 @@ import { HISTORY_EVENTS_MAX, pollIterations, worstCaseEvents } from '../asl/limi
 import { retryFor } from '../asl/policy.ts';
 import { template } from '../asl/templates.ts';
 import type { State, TaskState } from '../asl/types.ts';
-import type { DataSyncResource, JobDocument } from '../build/types.ts';
+import type { CheckStep, DataSyncResource, JobDocument } from '../build/types.ts';
 import type { Migration, Platform, Workflow } from '../ir/types.ts';
 import { conversionSql, HIVE_DATETIME_CONFS, landingViewSql, STATIC_OVERWRITE_CONF, watermarkSql } from '../sql/conversion.ts';
 import { createNamespaceSql, tableDdl } from '../sql/ddl.ts';
@@ -145,7 +145,15 @@ export const compileMigration: PhaseCompiler<Migration> = (m, { workflow, platfo
     if (t.datasyncLocation) return { table, placeholder: t.datasyncTaskArn.slice(2, -1), location: t.datasyncLocation, destination: t.datasyncIncludes === undefined ? t.landingPath : m.landing, ...includes };
     return { table, taskArn: t.datasyncTaskArn, ...includes };
   });
-  const payloadBytes = migrationPayloadBytes({ workflow: w, platform, items: full, encoded, sharedConf, ownJars: ownLists, keepCauses });
+  // Each checked table's checks as its conversion runs them: the outcomes and the run record carry their results.
+  const docs = new Map(jobs.map((d) => [d.job, d]));
+  const tableChecks = new Map(
+    m.tables.flatMap((t) => {
+      const steps = docs.get(convertJob(t))!.steps.filter((s): s is CheckStep => s.kind === 'check');
+      return steps.length ? [[t.name, steps] as const] : [];
+    }),
+  );
+  const payloadBytes = migrationPayloadBytes({ workflow: w, platform, items: full, encoded, sharedConf, ownJars: ownLists, keepCauses, checks: tableChecks });
   const frameEvents = worstCaseEvents({ StartAt: DDL, States: states }, { loopIterations: polls, mapItems: { [MAP]: m.tables.length } });
   return {
     startAt: DDL,
