@@ -26,14 +26,15 @@ export function checkWorkflowLimits(uc: UseCase, workflows: readonly Stats[], re
   for (const w of workflows) {
     const origin = origins.get(w.name);
     if (!origin) continue;
-    const check = (code: string, value: number, max: number, what: string) => {
+    const check = (code: string, value: number, max: number, what: string, advice: string) => {
       if (value <= LIMIT_WARN_AT * max) return;
-      const message = `'${w.name}' can reach ${withThousands(value)} ${what} in one execution (quota ${withThousands(max)}${value > max ? ', exceeded' : ''}): ${value > max ? 'it would fail on AWS; ' : ''}split it or lower its table count, timeout or retries`;
+      const message = `'${w.name}' can reach ${withThousands(value)} ${what} in one execution (quota ${withThousands(max)}${value > max ? ', exceeded' : ''}): ${value > max ? 'it would fail on AWS; ' : ''}split it or lower ${advice}`;
       if (value > max) report.error(code, message, origin, uc.name);
       else report.warning(code, message, origin, uc.name);
     };
-    check('WORKFLOW_HISTORY_LIMIT', w.stats.worstCaseHistoryEvents ?? 0, HISTORY_EVENTS_MAX, 'history events');
-    check('WORKFLOW_PAYLOAD_LIMIT', w.stats.worstCasePayloadBytes ?? 0, PAYLOAD_BYTES_MAX, 'bytes of state payload');
+    check('WORKFLOW_HISTORY_LIMIT', w.stats.worstCaseHistoryEvents ?? 0, HISTORY_EVENTS_MAX, 'history events', 'its table count, timeout or retries');
+    // The run's state keeps every table's outcome, and a checked table's check results with it (src/phases/migration-payload.ts).
+    check('WORKFLOW_PAYLOAD_LIMIT', w.stats.worstCasePayloadBytes ?? 0, PAYLOAD_BYTES_MAX, 'bytes of state payload', 'its table count or the checks of its tables (a run keeps each failed check of every table)');
   }
 }
 

@@ -3,6 +3,7 @@
  * last run's checks summary (passed / warned / failed, the failing checks) and each
  * table's age against its freshness SLA.
  */
+import { escapeForTerminal } from '../diagnostics.ts';
 import type { Manifest } from '../build/types.ts';
 import { checksResult, countChecks, type ChecksCount, type ChecksResult } from './checks.ts';
 import { tableFreshness, type PublishSource, type TableFreshness } from './freshness.ts';
@@ -55,7 +56,8 @@ function keptName(k: unknown): string {
 /** `lakestep checks`: the run, then one row per check. */
 export function formatChecks(r: ChecksResult): string {
   if (r.execution === undefined) return `${r.ref}: no run record yet`;
-  const head = `${r.ref} execution ${r.execution} (logical date ${r.logicalDate}): ${r.runStatus}${r.error ? ` — ${r.error}` : ''}`;
+  // Read from the runs table: printed escaped, as every text an operator command reads back.
+  const head = escapeForTerminal(`${r.ref} execution ${r.execution} (logical date ${r.logicalDate}): ${r.runStatus}${r.error ? ` — ${r.error}` : ''}`);
   const q = r.quality;
   if (!q) return `${head}\nno quality checks in this run`;
   const rows = q.checks.map((c) => [c.table, c.check, c.severity, c.status, c.failing === undefined ? '' : String(c.failing), c.rows === undefined ? '' : String(c.rows)]);

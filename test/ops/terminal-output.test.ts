@@ -12,6 +12,8 @@ import type { LogsResult } from '../../src/ops/logs.ts';
 import type { RetryResult } from '../../src/ops/retry.ts';
 import type { StatusResult } from '../../src/ops/status.ts';
 import { renderTable } from '../../src/ops/table.ts';
+import type { ChecksResult } from '../../src/ops/checks.ts';
+import { formatChecks } from '../../src/ops/quality-status.ts';
 
 const NAME = '2026-11-22T060000Z\u202eDEDEECCUS';
 const SHOWN = '2026-11-22T060000Z\\u202eDEDEECCUS';
@@ -28,7 +30,7 @@ describe('names read from AWS are printed escaped', () => {
     expect(text).toContain('FAILED\\x1b[2J');
   });
 
-  it('in status, logs, cancel, retry and backfill --status', () => {
+  it('in status, logs, cancel, retry, backfill --status and checks', () => {
     const status = { ref, stateMachineArn: 'arn', executions: [{ name: NAME, status: 'SUCCEEDED', start: '2026-11-22T06:00:00Z' }] } as unknown as StatusResult;
     const logs = { ref, execution: NAME, status: 'FAILED', jobRuns: [] } as unknown as LogsResult;
     const cancel = { ref, execution: NAME, status: 'SUCCEEDED', stopped: false, cancelled: [], failed: [] } as unknown as CancelResult;
@@ -38,7 +40,9 @@ describe('names read from AWS are printed escaped', () => {
       ref,
       backfills: [{ executionName: NAME, status: 'FAILED', start: 'x', stop: 'y', counts: { failed: 1 }, runs: [{ name: NAME, state: 'failed', status: 'FAILED', error: 'boom' }] }],
     } as unknown as BackfillStatusResult;
-    for (const text of [formatStatus(status), formatLogs(logs), formatCancel(cancel), formatRetry(retry), formatRetry(redriven), formatBackfillStatus(backfills)]) {
+    // A run record's error and execution name, read back from the runs table.
+    const checks = { ref, execution: NAME, logicalDate: '2026-11-22T06:00:00Z', runStatus: 'FAILED', error: `Spark.JobFailed\u001b]0;owned\u0007 ${NAME}` } as unknown as ChecksResult;
+    for (const text of [formatStatus(status), formatLogs(logs), formatCancel(cancel), formatRetry(retry), formatRetry(redriven), formatBackfillStatus(backfills), formatChecks(checks)]) {
       inert(text);
       expect(text).toContain(SHOWN);
     }
