@@ -34,7 +34,7 @@ export function formatFailures(r: FailuresReport): string {
       const cause = n?.cause ? `: ${n.cause.length > CAUSE_SHOWN ? `${n.cause.slice(0, CAUSE_SHOWN - 1)}…` : n.cause}` : '';
       // An Express workflow's runs are not listed by Step Functions: where they are instead.
       const where = f.logGroup ? `Express runs: in the log group ${f.logGroup}` : `${why}${cause}`;
-      return [f.dag, String(f.counts.FAILED), String(f.counts.TIMED_OUT), String(f.counts.ABORTED), n ? `${n.stop} ${n.name}` : '-', escapeForTerminal(where.replace(/\s+/g, ' '))];
+      return [f.dag, String(f.counts.FAILED), String(f.counts.TIMED_OUT), String(f.counts.ABORTED), n ? `${n.stop} ${n.name}` : '-', where.replace(/\s+/g, ' ')];
     });
     lines.push(
       `Failures since ${r.since} (${source}):`,

@@ -327,9 +327,9 @@ export function checkTableOwnership(facts: readonly OwnershipFacts[], report: Re
  */
 export function checkDatabaseOwners(platform: { databaseOwners: Readonly<Record<string, { owner: string }>> }, file: (() => SpecFile) | undefined, useCases: readonly UseCaseFiles[], report: Report): void {
   if (!file) return;
-  const names = new Set(useCases.map((u) => u.name));
+  const byName = new Map(useCases.map((u) => [u.name, u]));
   for (const [db, { owner }] of Object.entries(platform.databaseOwners)) {
-    const named = useCases.find((u) => u.name === db);
+    const named = byName.get(db);
     if (named && owner !== db) {
       report.error(
         'USE_CASE_RESERVED',
@@ -338,7 +338,7 @@ export function checkDatabaseOwners(platform: { databaseOwners: Readonly<Record<
         db,
       );
     }
-    if (names.has(owner)) continue;
+    if (byName.has(owner)) continue;
     report.warning('DATABASE_OWNER_UNKNOWN', `database '${db}' is declared to belong to '${owner}', which is not a use case of these specs: no use case may write its tables`, locate(file(), joinPointer('/databases', db, 'owner')));
   }
 }

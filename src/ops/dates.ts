@@ -86,11 +86,6 @@ export function* eachDay(from: string, to: string): Generator<string> {
   for (let t = Date.parse(`${from}T00:00:00Z`); t <= end; t += 86_400_000) yield new Date(t).toISOString().slice(0, 10);
 }
 
-/** Every day from `from` to `to` inclusive (`YYYY-MM-DD`, UTC calendar). */
-export function enumerateDays(from: string, to: string): string[] {
-  return [...eachDay(from, to)];
-}
-
 /** Start input JSON, keys in a fixed order so identical runs send identical bytes. */
 export function startInput(trigger: OperatorTrigger, logicalDate: string): string {
   const input: StartInput = { trigger, logical_date: logicalDate };

@@ -1,6 +1,6 @@
 /** Operator commands: run, status, backfill, deploy, pause/resume, logs, cancel, retry, and the credentials preflight. */
 export { OpsError, type OpsErrorCode } from './errors.ts';
-export { parseLogicalDate, parseDay, enumerateDays, startInput, isoSeconds, type StartInput, type OperatorTrigger } from './dates.ts';
+export { parseLogicalDate, parseDay, eachDay, startInput, isoSeconds, type StartInput, type OperatorTrigger } from './dates.ts';
 export {
   resolveWorkflow,
   resolveUseCase,

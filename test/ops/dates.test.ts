@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { enumerateDays, logicalDateOf, parseDay, parseLogicalDate, startInput } from '../../src/ops/dates.ts';
+import { eachDay, logicalDateOf, parseDay, parseLogicalDate, startInput } from '../../src/ops/dates.ts';
 import { OpsError } from '../../src/ops/errors.ts';
 
 describe('parseLogicalDate', () => {
@@ -70,12 +70,12 @@ describe('parseDay', () => {
   });
 });
 
-describe('enumerateDays', () => {
+describe('eachDay', () => {
   it('crosses month, year and leap-day boundaries', () => {
-    expect(enumerateDays('2028-02-27', '2028-03-01')).toEqual(['2028-02-27', '2028-02-28', '2028-02-29', '2028-03-01']);
-    expect(enumerateDays('2027-02-27', '2027-03-01')).toEqual(['2027-02-27', '2027-02-28', '2027-03-01']);
-    expect(enumerateDays('2026-12-31', '2027-01-01')).toEqual(['2026-12-31', '2027-01-01']);
-    expect(enumerateDays('2026-03-29', '2026-03-29')).toEqual(['2026-03-29']);
+    expect([...eachDay('2028-02-27', '2028-03-01')]).toEqual(['2028-02-27', '2028-02-28', '2028-02-29', '2028-03-01']);
+    expect([...eachDay('2027-02-27', '2027-03-01')]).toEqual(['2027-02-27', '2027-02-28', '2027-03-01']);
+    expect([...eachDay('2026-12-31', '2027-01-01')]).toEqual(['2026-12-31', '2027-01-01']);
+    expect([...eachDay('2026-03-29', '2026-03-29')]).toEqual(['2026-03-29']);
   });
 });
 
