@@ -65,7 +65,8 @@ export function runsToStart(w: ManifestWorkflow, date: string): PlannedRun[] {
   const nearest = (step: 1 | -1): string | undefined => {
     for (let k = 1; k <= 366; k++) {
       const other = shift(day, k * step);
-      if (!/^\d{4}-/.test(other) || Number.isNaN(Date.parse(`${other}T00:00:00Z`))) return undefined;
+      // Past the years 0001–9999 a date is no --date (and toISOString writes no YYYY-MM-DD).
+      if (!('date' in logicalDateOf(other))) return undefined;
       const found = runsForDate(w, other);
       if (found.length) return (step < 0 ? found.at(-1)! : found[0]!).logicalDate;
     }

@@ -56,6 +56,9 @@ describe('lakestep run: runs named exactly as the schedule names them', () => {
       '2026-11-28 holds no logical date of cron(0 6 ? * MON-FRI *); the nearest are 2026-11-27T06:00:00Z and 2026-11-30T06:00:00Z',
     );
     expect(sfn.started()).toEqual([]);
+    // Near the year 0001 the search for the nearest stops at the first day a --date may name (not at a day of year 0000).
+    const yearly = { ...target(), workflow: manifestWorkflow('orders', 'y', { timetable: { schedule: 'cron(0 6 1 12 ? *)', timezone: 'UTC', logicalDate: 'interval' } }) };
+    await expect(runWorkflow(api, yearly, { date: '0001-06-01', now })).rejects.toThrow(/^0001-06-01 holds no logical date of cron\(0 6 1 12 \? \*\)$/);
   });
 
   it('a dependency-only dag runs on the dates it inherits from its upstream, so a run by hand is the run the dependency starts', async () => {
